@@ -964,7 +964,8 @@ CAPTION_NEVER_INITIALS_SHARED = _words.CAPTION_NEVER_INITIALS_SHARED
 
 def caption_initials_refusal(people: Sequence[Person], channel: Channel, mode: str | Mode,
                              on: _dt.date, media: str = "photo", *,
-                             lower_case: bool = False, middle: bool = False) -> str | None:
+                             lower_case: bool = False, middle: bool = False,
+                             word: bool = False) -> str | None:
     """Why initials typed in a caption ("Well done KJ", "K.J. won") may not go out on
     ``channel``, or None. ``people``: every pupil in the register whose initials they are
     (staff are left out: initials are how staff are asked to write a pupil's name).
@@ -984,7 +985,11 @@ def caption_initials_refusal(people: Sequence[Person], channel: Channel, mode: s
     shown, "well done ac" passed), saying the letters are a pupil's initials. ``middle``: three
     letters whose first and last are the pupils' initials ("TJW" for Tori Wells): the register
     keeps no middle names, so they may be theirs, and they are refused as two would be (fail
-    closed, s34), saying so."""
+    closed, s34), saying so. ``word``: two letters not typed in capitals that are a short form
+    written so as often as initials ("see pg 4", "love from Year 2 xx", "the co-op":
+    ``captions.LOWER_SHORT_FORMS``): refused only as a listed pupil's initials (who must not be
+    in any post, however unlikely), not where no names are shown (s35: nearly every pair of
+    letters is some pupil's initials in a large school, so "pg 4" was refused there)."""
     pupils = [p for p in people if not p.is_staff]
     never = [p for p in pupils if caption_warning(p, on)]
     if never:
@@ -992,6 +997,8 @@ def caption_initials_refusal(people: Sequence[Person], channel: Channel, mode: s
             return _words.CAPTION_NEVER_INITIALS_MIDDLE
         return _words.CAPTION_NEVER_INITIALS if len(never) == len(pupils) else \
             _words.CAPTION_NEVER_INITIALS_SHARED
+    if word:
+        return None
     if any(caption_name_form(p, channel, mode, on, media) == "none" for p in pupils):
         said = _words.CAPTION_NO_INITIALS_MIDDLE if middle else \
             _words.CAPTION_NO_INITIALS_LETTERS if lower_case else _words.CAPTION_NO_INITIALS

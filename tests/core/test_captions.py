@@ -995,14 +995,20 @@ def test_three_initials_that_may_be_a_pupils_are_refused_on_a_channel_that_shows
 @pytest.mark.parametrize("caption", [
     "Cake sale for the PTA", "KS2 SATs week", "SEN coffee morning", "BBC Children in Need",
     "NHS heroes week", "Our ICT suite", "RAF flypast", "THE END", "TOP OF THE CLASS",
-    "WELL DONE TO ALL OF US", "FUN DAY", "tjw", "SPORTS DAY: FRI 12 JUL", "Open day TBC",
+    "WELL DONE TO ALL OF US", "FUN DAY", "SPORTS DAY: FRI 12 JUL", "Open day TBC",
     "ECO-COUNCIL LITTER PICK",
+    # s35: three or four letters in lower case or with one capital, or four capitals, that are
+    # a word, a name, a place or a short form of the word list, or a Roman numeral
+    "the tea party", "fun day", "Stan won", "Fran's poem", "Ten of us", "stan won",
+    "Henry VIII", "henry viii day", "King Charles III", "trip to ROME", "TOFU STIR FRY",
+    "SPORTS DAY: TUES", "Eid celebration lunch", "eid lunch", "davy lamps in science",
 ])
 def test_three_letter_words_and_short_forms_are_not_initials(caption):
     """Three capitals that are a short form ("PTA", "SEN", "BBC") or a word ("THE", "FUN",
     "TOP") are not initials, though their first and last letters are a pupil's (P_A, S_N, B_C,
-    T_E...); three letters in lower case only when spelt out ("t.j.w."), as "tjw" alone is as
-    often a word, a name or a short form."""
+    T_E...); nor three or four letters typed as one word in lower case or with one capital, or
+    four capitals, that are a word, a name, a place or a short form ("tom", "Tia", "ROME",
+    "TOFU": captions.short_words) or a Roman numeral ("VIII")."""
     people = [person("P70", "Poppy", "Adams", do_not_photograph=True),
               person("P71", "Sam", "Nolan", do_not_photograph=True),
               person("P72", "Ben", "Cole", do_not_photograph=True),
@@ -1120,3 +1126,204 @@ def test_a_lower_case_word_of_two_letters_in_a_label_is_a_word(label):
     for channel in (WEBSITE, PROSPECTUS, NO_NAMES):
         r = check_label(label, people, channel, ON, "consent")
         assert r.ok and r.suggestion == label.replace("_", " "), (channel.id, r)
+
+
+# --- s35: three letters in lower case or with one capital, four initials ----------------------
+
+KIT_WELLS = person("P88", "Kit", "Wells")
+
+
+@pytest.mark.parametrize("channel", [WEBSITE, FACEBOOK, PROSPECTUS, NO_NAMES],
+                         ids=lambda c: c.id)
+@pytest.mark.parametrize("caption, found, suggestion", [
+    ("Well done tjw", "tjw", "Well done"),
+    ("Well done Tjw!", "Tjw", "Well done!"),
+    ("Tjw's painting won", "Tjw", "Painting won"),
+    ("Well done TJKW.", "TJKW", "Well done."),
+    ("T.J.K.W. won the race", "T.J.K.W.", "Won the race"),
+    ("T. J. K. W. won the race", "T. J. K. W.", "Won the race"),
+    ("well done tjkw", "tjkw", "well done"),
+    ("Well done T.J.K.L.W.", "T.J.K.L.W.", "Well done"),       # spelt out: up to six
+])
+def test_more_initial_shapes_of_a_do_not_photograph_pupil_are_refused(
+        channel, caption, found, suggestion):
+    """s35: "tjw", "Tjw" (three letters not in capitals) and four initials or more ("TJKW",
+    "T.J.K.W.") passed on every channel for Tobias Winterbottom on the do-not-photograph list:
+    they are read as three capitals are (a middle name, or two, between)."""
+    from photovet.core.words import CAPTION_NEVER_INITIALS_MIDDLE
+
+    r = check_caption(caption, [NEVER, AMY], channel, ON, "consent")
+    assert not r.ok, r
+    (f,) = r.findings
+    assert (f.found, f.replacement, f.reason) == (found, "", CAPTION_NEVER_INITIALS_MIDDLE)
+    assert r.suggestion == suggestion
+    assert check_caption(r.suggestion, [NEVER, AMY], channel, ON, "consent").ok
+
+
+@pytest.mark.parametrize("caption, found, middle", [
+    ("Well done tjw", "tjw", True),
+    ("Tjw won", "Tjw", True),
+    ("Well done TJKW", "TJKW", True),
+    ("tksw won the race", "tksw", True),        # Kit Smith-Wells: all three, one between
+    ("Well done ksw", "ksw", False),            # ... all three of their names
+])
+def test_more_initial_shapes_are_refused_where_no_names_are_shown(caption, found, middle):
+    """s35: where no names are shown any pupil's initials in these shapes are refused (saying
+    they may be with a middle name, or, all of a pupil's three names, that they are initials);
+    where initials may be shown, they pass and are recorded as referring to the pupils."""
+    from photovet.core.words import CAPTION_NO_INITIALS, CAPTION_NO_INITIALS_MIDDLE
+
+    people = [TORI, HYPHEN, AMY]
+    r = check_caption(caption, people, NO_NAMES, ON, "consent")
+    assert not r.ok and [f.found for f in r.findings] == [found], r
+    said = CAPTION_NO_INITIALS_MIDDLE if middle else CAPTION_NO_INITIALS
+    assert r.findings[0].reason == said.format(channel="Noticeboard")
+    for channel in (WEBSITE, FACEBOOK, PROSPECTUS):
+        assert check_caption(caption, people, channel, ON, "consent").ok
+    assert {m.found for m in caption_mentions(caption, people).values()} == {found}
+
+
+@pytest.mark.parametrize("caption", [
+    "the kit list", "eid lunch", "spelling bee", "odd socks day", "Ben won", "Henry VIII day",
+    "TWEE", "twig art", "Twin day", "Tate gallery trip", "TWO OF US", "Wells cathedral trip",
+])
+def test_words_names_and_places_in_these_shapes_pass_where_no_names_are_shown(caption):
+    """Three or four letters that are a word, a name or a place of the word list ("kit", "eid",
+    "Ben", "TWEE") are not initials, though their first and last letters are a pupil's."""
+    people = [person("P89", "Kai", "Todd", do_not_photograph=True), TORI,
+              person("P107", "Tia", "Evans", do_not_photograph=True),
+              person("P90", "Emma", "Dunn"), person("P91", "Bella", "Evans"),
+              person("P92", "Owen", "Davies"), person("P93", "Sara", "Young"),
+              person("P94", "Bo", "Nash"), person("P95", "Hana", "Yusuf"),
+              person("P96", "Vic", "Ince")]
+    for channel in (WEBSITE, NO_NAMES):
+        r = check_caption(caption, people, channel, ON, "consent")
+        assert r.ok, (channel.id, r)
+
+
+# --- s35: two letters in lower case that are a short form written so --------------------------
+
+PAGE = person("P97", "Poppy", "Green")
+COOP = person("P98", "Charlie", "Owen")
+KISS = person("P99", "Xander", "Xu")
+ROOM = person("P100", "Rosa", "Moss")
+
+
+@pytest.mark.parametrize("caption", [
+    "Reading books: see pg 4", "Love from Year 2 xx", "Trip to the co-op",
+    "The Co-op donated fruit", "Mrs Khan and co ran the stall", "Year 3 are in rm 4",
+    "Ch 3 of our class novel",
+])
+def test_a_short_form_in_lower_case_is_not_a_pupils_initials_where_no_names_are_shown(caption):
+    """s35: "pg", "xx", "co", "rm", "Ch" were refused where no names are shown as the initials
+    of Poppy Green, Xander Xu, Charlie Owen, Rosa Moss, Charlie Hughes: in lower case or with
+    one capital they are as often short forms (captions.LOWER_SHORT_FORMS; bench/captions.py);
+    of a pupil on the do-not-photograph list they are still refused (fail closed)."""
+    people = [PAGE, COOP, KISS, ROOM, person("P101", "Charlie", "Hughes")]
+    assert check_caption(caption, people, NO_NAMES, ON, "consent").ok
+    assert caption_mentions(caption, people) == {}
+    listed = [dataclasses.replace(p, do_not_photograph=True) for p in people]
+    r = check_caption(caption, listed, WEBSITE, ON, "consent")
+    assert not r.ok and r.findings[0].reason.startswith("These are the initials of a pupil on")
+
+
+@pytest.mark.parametrize("caption", ["p.g. won the race", "Well done p. g.!", "X.x. won"])
+def test_a_short_forms_letters_spelt_out_with_full_stops_are_initials(caption):
+    """Only typed as one word ("pg") are the letters a short form: "p.g." is initials."""
+    r = check_caption(caption, [PAGE, KISS], NO_NAMES, ON, "consent")
+    assert not r.ok and len(r.findings) == 1, r
+
+
+def test_policy_refuses_a_short_form_only_as_a_listed_pupils_initials():
+    from photovet.core.policy import CAPTION_NEVER_INITIALS, caption_initials_refusal
+
+    assert caption_initials_refusal([PAGE], NO_NAMES, "consent", ON, lower_case=True,
+                                    word=True) is None
+    assert caption_initials_refusal([PAGE], NO_NAMES, "consent", ON, lower_case=True) is not None
+    never = dataclasses.replace(PAGE, do_not_photograph=True)
+    assert caption_initials_refusal([never], WEBSITE, "consent", ON, lower_case=True,
+                                    word=True) == CAPTION_NEVER_INITIALS
+
+
+@pytest.mark.parametrize("label, ok", [("co_op_trip", True), ("pg_4_homework", True),
+                                       ("cj_sports_day", False)])
+def test_a_short_form_in_lower_case_in_a_label(label, ok):
+    people = [COOP, PAGE, person("P102", "Cara", "Jones")]
+    assert check_label(label, people, NO_NAMES, ON, "consent").ok is ok
+
+
+# --- s35: a subject access report hides other pupils' initials in every shape -----------------
+
+@pytest.mark.parametrize("text, hidden", [
+    ("Well done tw", "Well done [another pupil]"),
+    ("Tw's painting", "[another pupil]'s painting"),
+    ("Well done TJW and KSW", "Well done [another pupil] and [another pupil]"),
+    ("t.j.k.w. won", "[another pupil] won"),
+    ("tw_sports_day.jpg", "[another pupil]_sports_day.jpg"),
+    ("Well done ac", "Well done ac"),           # the subject's own initials stay
+    ("see pg 4, love Year 2 xx", "see pg 4, love Year 2 xx"),      # short forms stay
+    ("Well done TW", "Well done [another pupil]"),
+])
+def test_a_report_hides_other_pupils_initials_in_every_shape_the_check_reads(text, hidden):
+    """s35: a subject access report hid other pupils' initials only in capitals ("TW"): "tw",
+    "Tw", "TJW" (a middle name), "t.j.k.w." named Tori Wells to Amy Clarke's parents."""
+    from photovet.core.vision.text.captions import OtherPupils
+
+    people = [TORI, HYPHEN, AMY, dataclasses.replace(PAGE, id="P103"),
+              person("P104", "Xander", "Xu")]
+    assert OtherPupils(AMY.id, people).hide(text) == hidden
+
+
+def test_a_report_keeps_initials_that_may_be_the_subjects():
+    from photovet.core.vision.text.captions import OtherPupils
+
+    tom = person("P105", "Tom", "Walsh")
+    assert OtherPupils(TORI.id, [TORI, tom, AMY]).hide("Well done tw and TJW") == \
+        "Well done tw and TJW"
+    assert OtherPupils(AMY.id, [TORI, tom, AMY]).hide("Well done tjw") == \
+        "Well done [another pupil]"
+
+
+# --- s35: suggestions that read as sentences ---------------------------------------------------
+
+@pytest.mark.parametrize("caption, suggestion", [
+    # what a photo shows is not said to anyone ("Friends with Amy" before)
+    ("In the photo Tobias and friends with Amy", "In the photo friends with Amy"),
+    ("Pictured: Tobias and friends with Amy", "Pictured: friends with Amy"),
+    ("At the museum Tobias and his sister Amy", "At the museum his sister Amy"),
+    ("Well done Tobias and great job Amy", "Great job Amy"),      # said to: as before
+    ("Happy birthday Tobias and good luck Amy!", "Good luck Amy!"),
+    # a clause of their own goes with them ("Won the race and Amy came second" before)
+    ("Tobias won the race and Amy came second", "Amy came second"),
+    ("Amy won the race and Tobias came second", "Amy won the race"),
+    ("Amy won, but Tobias came second.", "Amy won."),
+    ("Tobias painted this and Amy framed it", "Amy framed it"),
+    ("Sports day was great. Tobias won the sprint and Amy won the relay!",
+     "Sports day was great. Amy won the relay!"),
+    ("Tobias won the race. Amy came second.", "Amy came second."),
+    ("Sports day was great. Tobias won the sprint.", "Sports day was great."),
+    ("Amy painted and Tobias sang with Sam", "Amy painted and sang with S"),   # Sam stays
+    # the word saying whom to goes with them ("Thanks to for the cakes" before)
+    ("Thanks to Tobias for the cakes", "Thanks for the cakes"),
+    ("Amy with Tobias at the museum", "Amy at the museum"),
+    ("Congratulations to Tobias!", "Congratulations!"),
+    ("Photo by Tobias", "Photo"),
+    # a list: its comma and its verb ("Yesterday, Amy", "Amy, S are", "Amy are" before)
+    ("Yesterday Tobias, Amy and Sam went to the farm", "Yesterday Amy and S went to the farm"),
+    ("Amy, Sam and Tobias are at the zoo", "Amy and S are at the zoo"),
+    ("Amy and Tobias are at the zoo", "Amy is at the zoo"),
+    ("Tobias and Amy were brilliant", "Amy was brilliant"),
+    ("Amy and Tobias have won the cup", "Amy has won the cup"),
+    ("Tobias, Sam and Amy are at the zoo", "S and Amy are at the zoo"),
+    # as before
+    ("Tobias and his mum baked a cake", "His mum baked a cake"),
+    ("We painted and Tobias sang", "We painted and sang"),
+    ("Star of the week: Tobias", "Star of the week"),
+])
+def test_a_suggestion_reads_as_a_sentence_an_office_would_post(caption, suggestion):
+    """s35: a name left out of the suggestion (Tobias on the do-not-photograph list; Sam has
+    no consent to be named: initials) leaves a sentence the office could post."""
+    people = [NEVER, AMY, person("P106", "Sam", "Jones")]
+    r = check_caption(caption, people, WEBSITE, ON, "consent")
+    assert not r.ok and r.suggestion == suggestion, r
+    assert check_caption(r.suggestion, people, WEBSITE, ON, "consent").ok

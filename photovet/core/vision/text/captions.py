@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import gzip
+import importlib.resources
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -356,12 +359,14 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
             e += 1
         findings.append(CaptionFinding((s, e), hit.person, found, repl, reason, named))
         taken.append((s, e))
-    for s, e, typed, pupils, lower, middle in _typed_initials(caption, matcher):
+    for s, e, typed, pupils, lower, middle, word in _typed_initials(caption, matcher):
         names.append((s, e))
         if any(s < te and ts < e for ts, te in taken):
             continue
-        refusal = caption_initials_refusal(pupils, channel, mode, on, media, lower_case=lower,
-                                           middle=middle)
+        # (three letters in lower case that are all a pupil's, "tsw": said as initials are)
+        two = sum(c.isalpha() for c in typed) == 2
+        refusal = caption_initials_refusal(pupils, channel, mode, on, media,
+                                           lower_case=lower and two, middle=middle, word=word)
         if refusal:
             findings.append(CaptionFinding((s, e), pupils[0].id if len(pupils) == 1 else None,
                                            typed, "", refusal))
@@ -385,10 +390,51 @@ _TWO_TITLE = re.compile(r"(?<![^\W_])([A-Z])(?:(\.)(\s)?)?([a-z])(\.)?(?![^\W_])
 # Three capitals: "TJW", "T.J.W.", "T. J. W." (a middle name's initial between: s34)
 _THREE_INITIALS = re.compile(
     r"(?<![^\W_])([A-Z])(\.)?(\s)?([A-Z])(\.)?(\s)?([A-Z])(\.)?(?![^\W_])")
-# ... and in lower case spelt out with full stops or spaces: "t.j.w.", "t. j. w." (read joined
-# up, "tjw", by _as_read; "tjw" typed so is not taken: three letters in lower case are as often
-# a word, a name or a short form nobody listed)
-_THREE_LOWER = re.compile(r"(?<![^\W_])([a-z])\.?\s?([a-z])\.?\s?([a-z])\.?(?![^\W_])")
+# Three letters or more typed as one word, or each with a full stop (and a space) after it
+# (letters spelt out with spaces, "t j w", are read joined up by _as_read): "tjw", "Tjw", "TJWB",
+# "t.j.w.", "T. J. W. B." (s35; which of them are initials: _typed_initials); not "a.m. to"
+_MORE_LETTERS = re.compile(
+    r"(?<![^\W_])(?:[A-Za-z]{3,}\.?|(?:[A-Za-z]\.\s?){2,}[A-Za-z]\.?)(?![^\W_])")
+# the most letters typed as one word ("TJWB") read as initials: a first name, two middle names
+# and a surname; five letters typed so are as good as always a word, a name or a place
+# ("HEATON", "WEMBLEY" in a line in capitals); spelt out with full stops, up to six ("T.J.W.B.K.")
+_BARE_MOST, _SPELT_MOST = 4, 6
+
+
+# words of three or four letters school posts use that the word list lacks (festivals, clubs,
+# things online: general knowledge of UK school life, not taken from any test set): "Eid lunch"
+_SCHOOL_WORDS = frozenset(["eid", "holi", "puja", "diya", "onam", "wudu", "vlog", "bmx", "pgl",
+                           "rota", "kpop", "yolo", "fomo", "dojo", "tbt"])
+# a number in Roman numerals ("Henry VIII", "Year iii", "Louis xiv")
+_ROMAN = re.compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
+
+
+@functools.lru_cache(maxsize=1)
+def short_words() -> frozenset[str]:
+    """Every word of three or four letters in SCOWL's British English list (as Debian's
+    ``wbritish`` ships it), in lower case, names, places and short forms too ("kit", "bee",
+    "odd", "eid", "tom", "rome", "nasa": ``names.english_words`` leaves those out): letters typed
+    as one word in lower case or with one capital ("tjw", "Tjw"), or four in capitals ("TJWB"),
+    are read as initials only when they are none of these (s35). How it was made:
+    ``data/README.txt``; its licence is ``data/LICENSE-english_words.txt``."""
+    raw = importlib.resources.files("photovet.core.vision.text").joinpath(
+        "data", "short_words.txt.gz")
+    return frozenset(gzip.decompress(raw.read_bytes()).decode("ascii").split())
+
+
+#: Two letters that are a word or a short form written in lower case as often as initials are
+#: ("see pg 4", "ch 3", "rm 12", "love from Year 2 xx", "pt 2", "the co-op", "Mrs Khan and co"),
+#: beyond ``names.TWO_LETTER_WORDS``: every pair SCOWL's British English list (as Debian's
+#: ``wbritish`` ships it: ``data/README.txt``) has in lower case that is not one of those, with
+#: "co" (SCOWL has only "Co"). In lower case or with one capital they are refused only as the
+#: initials of a pupil on the do-not-photograph list; where no names are shown, other pupils'
+#: initials in these letters pass (``policy.caption_initials_refusal``, ``word``: s35, measured
+#: with bench/captions.py: nearly every pair is some pupil's initials in a register of 300)
+LOWER_SHORT_FORMS = frozenset([
+    "ca", "cf", "ch", "co", "cs", "ct", "cu", "dd", "dz", "ea", "ed", "em", "es", "fl", "fr",
+    "gr", "gs", "ho", "ii", "iv", "ix", "kc", "ls", "mg", "mi", "nu", "pd", "pg", "pl", "pt",
+    "qt", "rm", "rs", "sh", "sq", "ti", "ts", "vi", "wt", "xi", "xv", "xx",
+])
 
 
 def _pupil_initials(people: Sequence[Person]) -> dict[str, list[Person]]:
@@ -420,7 +466,11 @@ def _not_initials(letters: str, bare: bool, capitals: bool) -> bool:
     """Are these letters, found where initials may be, a word or a short form instead? A short
     form school captions use ("PE", "KS", "PTA": ``names.abbreviation``), always; a word ("TO",
     "WE", "THE", "FUN"; not in capitals "to", "oh", "mr": ``names.TWO_LETTER_WORDS``) unless
-    written in capitals with full stops or spaces ("T.O."), which only initials are."""
+    written in capitals with full stops or spaces ("T.O."), which only initials are. Three or
+    four letters typed as one word in lower case or with one capital ("tjw", "Tjw"), or four in
+    capitals ("TJWB"), only when no word of any kind: no word, name, place or short form of the
+    English word list (``short_words``: "kit", "eid", "tom", "rome"), as those are far more
+    often meant than initials (s35)."""
     if abbreviation(letters):
         return True
     if capitals and not bare:
@@ -428,14 +478,35 @@ def _not_initials(letters: str, bare: bool, capitals: bool) -> bool:
     low = letters.lower()
     if everyday_word(low) or (len(low) > 2 and low in english_words()):
         return True
+    if bare and len(low) > 2 and (not capitals or len(low) > 3) and (
+            low in short_words() or low in _SCHOOL_WORDS or _ROMAN.fullmatch(low)):
+        return True
     return not capitals and low in TWO_LETTER_WORDS     # "MR" in capitals: initials
 
 
+def _whose(letters: str, by_initials: dict[str, list[Person]]) -> tuple[list[Person], bool]:
+    """The pupils whose initials ``letters`` (two or more, in capitals) may be, and whether
+    only with a middle name or more between (the register keeps none, s34): theirs exactly
+    ("KJ"; "TSW" for Tori Smith-Wells), then those whose two initials are the first and the
+    last ("TJW", "TJWB" for Tori Wells), or whose three are the first, one between and the last
+    ("TJSW" for Tori Smith-Wells)."""
+    exact = by_initials.get(letters, [])
+    if len(letters) == 2:
+        return list(exact), False
+    who = list(exact)
+    for key in [letters[0] + letters[-1]] + [letters[0] + m + letters[-1]
+                                             for m in dict.fromkeys(letters[1:-1])]:
+        if key != letters:
+            who += [p for p in by_initials.get(key, []) if p not in who]
+    return who, not exact
+
+
 def _typed_initials(caption: str, matcher: NameMatcher
-                    ) -> Iterator[tuple[int, int, str, list[Person], bool, bool]]:
+                    ) -> Iterator[tuple[int, int, str, list[Person], bool, bool, bool]]:
     """(start, end, as typed, the pupils whose initials they may be, not typed in capitals,
-    with a middle name) for each group of letters in the caption typed as initials that may be
-    a pupil's (``policy.caption_initials_refusal`` says which may not go out):
+    with a middle name, a short form written in lower case too: ``LOWER_SHORT_FORMS``) for
+    each group of letters in the caption typed as initials that may be a pupil's
+    (``policy.caption_initials_refusal`` says which may not go out):
 
     * two capitals ("Well done KJ", "K.J. won"), unless a short form school captions use
       ("PE", "DT", "KS2": ``names.abbreviation``) or a common English word in capitals ("WE",
@@ -445,11 +516,16 @@ def _typed_initials(caption: str, matcher: NameMatcher
       "am", "oh", "mr": ``names.TWO_LETTER_WORDS``; "To", "Us", "At" opening a sentence), with
       full stops or not ("e.g.", "a.m."); with one capital, not a first name someone in the
       register has ("Jo": a member of staff's name, or the pupil's, which the name check finds);
-    * three capitals ("TJW", "T.J.W.") or three letters in lower case with full stops
-      ("t.j.w."): the first and the last a pupil's initials, with a middle name between (the
-      register keeps none: they may be theirs, s34), or all three the initials of a pupil's
-      three names ("TSW": Tori Smith-Wells), unless a short form ("PTA", "SEN", "BBC") or, bare,
-      a word ("THE", "FUN")."""
+      a short form written so too ("pg", "xx", "Co": ``LOWER_SHORT_FORMS``) is said as one;
+    * three capitals ("TJW", "T.J.W.") or three letters in lower case or with one capital
+      ("t.j.w.", "tjw", "Tjw": s35), four ("TJWB", "tjwb", "T.J.W.B.": s35) or, spelt out with
+      full stops, up to six: the first and the last a pupil's initials, with a middle name or
+      more between (the register keeps none: they may be theirs, s34), or the initials of a
+      pupil's three names ("TSW": Tori Smith-Wells) with or without more between, unless a short
+      form ("PTA", "SEN", "BBC") or, typed as one word, a word ("THE", "FUN"; "kit", "eid",
+      "Tom", "ROME" in lower case, with one capital or four in capitals: ``short_words``; or
+      a number in Roman numerals, "VIII", "xiv");
+      with one capital, not a first name someone in the register has."""
     # the register's pupils by their initials: worked out once per matcher (kept with it)
     by_initials = getattr(matcher, "_pupil_initials", None)
     if by_initials is None:
@@ -462,26 +538,29 @@ def _typed_initials(caption: str, matcher: NameMatcher
         found: list[tuple[re.Match[str], str, bool]] = []
         for m in _THREE_INITIALS.finditer(read):
             found.append((m, m.group(1) + m.group(4) + m.group(7), True))
-        for m in _THREE_LOWER.finditer(read):
-            found.append((m, "".join(m.groups()).upper(), False))
+        for m in _MORE_LETTERS.finditer(read):
+            letters = "".join(c for c in m.group(0) if c.isalpha())
+            capitals = letters.isupper()
+            if capitals and len(letters) == 3:
+                continue        # (_THREE_INITIALS)
+            if capitals or letters.islower() or (letters[0].isupper() and letters[1:].islower()):
+                found.append((m, letters.upper(), capitals))
         for pattern, capitals in ((_TWO_INITIALS, True), (_TWO_LOWER, False),
                                   (_TWO_TITLE, False)):
             for m in pattern.finditer(read):
                 found.append((m, (m.group(1) + m.group(4)).upper(), capitals))
         for m, letters, capitals in found:
             s, e = _typed_span(where, m.start(), m.end())
+            said = _found(caption, read, where, m.start(), m.end())
+            if caption[s:e].endswith(".") and caption[s:e - 1].isalpha():
+                e -= 1          # "Well done TJW.": the sentence's full stop stays
+                said = said.rstrip(".")
             # as typed: letters spelt out one by one ("T.J.W.", "t. j. w.") are read joined up
             bare = caption[s:e].isalpha()
-            if len(letters) == 3 and not capitals and bare:
-                continue        # "tjw": see _THREE_LOWER
+            if len(letters) > (_BARE_MOST if bare else _SPELT_MOST):
+                continue        # "HEATON": see _BARE_MOST
             letters = strip_accents(letters)
-            if len(letters) == 3:
-                exact = by_initials.get(letters, [])
-                who = list(exact)
-                who += [p for p in by_initials.get(letters[0] + letters[2], []) if p not in who]
-                middle = not exact
-            else:
-                who, middle = by_initials.get(letters, []), False
+            who, middle = _whose(letters, by_initials)
             if not who or _not_initials(letters, bare, capitals):
                 continue
             if not capitals and m.group(0)[:1].isupper() and canon(m.group(0)) in \
@@ -492,8 +571,9 @@ def _typed_initials(caption: str, matcher: NameMatcher
             if (s, e) in seen:
                 continue
             seen.add((s, e))
-            yield (s, e, _found(caption, read, where, m.start(), m.end()), who, not capitals,
-                   middle)
+            # (a short form typed as one: "pg", "Ch"; "p.g." is initials)
+            yield s, e, said, who, not capitals, middle, \
+                len(letters) == 2 and not capitals and bare and letters.lower() in LOWER_SHORT_FORMS
 
 
 # an initial right after a name ("Olivia K.", "Olivia K")
@@ -526,9 +606,12 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
             continue
         own = _own_words(caption, s, e, names, out[-1][0][1] if out else 0) \
             if not f.replacement else None
+        if own is None and not f.replacement:
+            own = _own_clause(caption, s, e, names, out[-1][0][1] if out else 0)
         if own is not None:
             out.append(own)
             continue
+        verb = None
         if not f.replacement:
             # a name left out beside another name goes with the word that joined them ("Well
             # done Amy and TW!" -> "Well done Amy!", "TW and Amy won" -> "Amy won"; not "Well
@@ -539,14 +622,43 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
             # to everyone" -> "Thanks to everyone", not "Thanks to to everyone")
             before = _JOINER_BEFORE.search(caption, 0, s)
             after = _JOINER_AFTER.match(caption, e)
+            comma = _COMMA_AFTER.match(caption, e)
+            to = _TO_BEFORE.search(caption, out[-1][0][1] if out else 0, s)
             if before and before.group(1)[:1].isupper() and \
                     not (out and out[-1][0][1] > before.start(2)):
                 s = before.start(2)
+                # the last of a list left out: the comma before the one now last says its
+                # joiner ("Amy, Sam and Tobias are" -> "Amy and S are", not "Amy, S are")
+                comma = _LIST_COMMA.search(caption, 0, before.start(1))
+                said = before.group(2).strip(" ,")
+                if said and comma and any(ne == comma.start() for _ns, ne in names) and \
+                        any(ns == before.start(1) for ns, _ne in names) and \
+                        not any(a < comma.end() and comma.start() < b for (a, b), _r in out):
+                    out.append(((comma.start(), comma.end()), f" {said} "))
+                elif not comma and before.start(1) not in starts and \
+                        any(ns == before.start(1) for ns, _ne in names):
+                    verb = _agrees(caption, e)      # "Amy and Tobias are" -> "Amy is"
             elif after and not any(e <= x < after.end() for x in starts if x != f.span[0]):
                 e = after.end()
                 s = _repeated_before(caption, s, e, out[-1][0][1] if out else 0)
+                other = next((ne for ns, ne in names if ns == e), None)
+                if other is not None and e not in starts and \
+                        not _JOINER_AFTER.match(caption, other) and \
+                        not _COMMA_AFTER.match(caption, other) and \
+                        not _LIST_BEFORE.search(caption, 0, s):
+                    verb = _agrees(caption, other)  # "Tobias and Amy are" -> "Amy is"
+            elif comma and any(ns == comma.end() for ns, _ne in names):
+                e = comma.end()     # "Yesterday Tobias, Amy and Sam went" -> "Yesterday Amy..."
+            elif to and f.found[-2:] not in _POSSESSIVE and \
+                    not _JOINER_AFTER.match(caption, e) and not _NAME_GOES_ON.match(caption, e):
+                # the word that said whom to goes with the name ("Thanks to Tobias for the
+                # cakes" -> "Thanks for the cakes", not "Thanks to for the cakes"; "Amy with
+                # Tobias at the museum" -> "Amy at the museum": s35)
+                s = to.start()
         out.append(((s, e), f.replacement))
-    return out
+        if verb is not None:
+            out.append(verb)
+    return sorted(out, key=lambda edit: edit[0][0])
 
 
 # up to three words opening a clause, right before a name ("Well done " in "Well done Tobias
@@ -566,6 +678,16 @@ _NOUN_OPENERS = frozenset(["his", "her", "their", "our", "my", "your", "its", "t
                            "everybody", "anyone", "anybody", "someone", "somebody", "us", "them",
                            "you", "him", "me"])
 _CLAUSE_END = re.compile(r"[.!?;:\n]")
+# words said to someone, opening what is said: praise, thanks, wishes, greetings ("Well done",
+# "great job", "thanks to", "a big thank you to", "happy birthday", "good luck", "welcome");
+# not what a photo shows ("In the photo Tobias and friends with Amy": s35, it suggested "Friends
+# with Amy", as though "In the photo" were said to Tobias)
+_SAID_TO = re.compile(
+    r"(?:(?:a|and|so|very|such|what|three|a\s+very)\s+)?(?:(?:big|huge|massive|special|warm|"
+    r"very|really)\s+)*(?:well|great|good|brilliant|fantastic|amazing|super|superb|excellent|"
+    r"fab|fabulous|wonderful|terrific|outstanding|awesome|lovely|nice|top|thanks|thank|"
+    r"congratulations|congrats|happy|merry|welcome|best|bravo|hats|hello|hi|goodbye|farewell|"
+    r"cheers|shout|kudos|proud|star|hooray|hurray|hurrah|go)(?![^\W_])", re.IGNORECASE)
 
 
 def _own_words(caption: str, s: int, e: int, names: Sequence[tuple[int, int]], after: int
@@ -587,12 +709,13 @@ def _own_words(caption: str, s: int, e: int, names: Sequence[tuple[int, int]], a
 
     def opens_noun(words: str) -> bool:
         first = words.split()[0]        # ("Year 3's Amy", "Mrs Khan": a capital, a noun)
-        return first.lower() in _NOUN_OPENERS or not first.islower()
+        return first.lower() in _NOUN_OPENERS or not first.islower() or \
+            not _SAID_TO.match(words.strip())       # "friends with Amy": what the photo shows
 
     opening = _CLAUSE_OPENING.search(caption, 0, s)
     joiner = _CLAUSE_JOINER.match(caption, e)
     if opening and joiner and opening.start(1) >= after and \
-            not name_at(opening.start(1), s):
+            not name_at(opening.start(1), s) and _SAID_TO.match(opening.group(1)):
         # the other name ends the clause after words of its own: "great job Amy(!)"
         then = joiner.end()
         ends = [(ns, ne) for ns, ne in names
@@ -621,6 +744,114 @@ def _own_words(caption: str, s: int, e: int, names: Sequence[tuple[int, int]], a
 _JOINER_BEFORE = re.compile(r"([^\W\d_][^\s,;]*)(,\s*|,?\s+(?:and|or|&)\s+)$", re.IGNORECASE)
 # a joiner right after a name, before a word (" and " in "TW and Amy won")
 _JOINER_AFTER = re.compile(r",?\s+(?:and|or|&)\s+(?=[^\W\d_])", re.IGNORECASE)
+
+
+# what a list of names says about them, said of one ("Amy and Tobias are our prefects" -> "Amy
+# is our prefect" would need the noun too: only the verb is said of one)
+_PLURAL_VERBS = {"are": "is", "were": "was", "have": "has"}
+_VERB_AFTER = re.compile(r"[ \t]+(are|were|have)(?![^\W_])", re.IGNORECASE)
+# a name and what joins it to the name right after ("Sam and " in "Sam and Tobias"; "Amy, ")
+_LIST_BEFORE = re.compile(r"[^\W\d_]+(?:,[ \t]*|,?[ \t]+(?:and|or|&)[ \t]+)$", re.IGNORECASE)
+
+
+def _agrees(caption: str, at: int) -> tuple[tuple[int, int], str] | None:
+    """The edit that says the verb right after ``at`` of one, when a list of two names left one
+    ("Amy and Tobias are at the zoo" -> "Amy is at the zoo", not "Amy are at the zoo"): s35."""
+    verb = _VERB_AFTER.match(caption, at)
+    if verb is None:
+        return None
+    said = _PLURAL_VERBS[verb.group(1).lower()]
+    if verb.group(1)[0].isupper():
+        said = said.capitalize()
+    return (verb.start(1), verb.end(1)), said
+
+
+# a comma between two names of a list, before the last name left ("Amy, Sam" in "Amy, Sam and
+# Tobias")
+_LIST_COMMA = re.compile(r",[ \t]*$")
+# a comma right after a name, before the next name of a list ("Tobias, " in "Tobias, Amy and Sam")
+_COMMA_AFTER = re.compile(r",[ \t]*")
+# a word that says whom something is to, with, by or from, after a word, right before a name
+# (" to " in "Thanks to Tobias for the cakes")
+_TO_BEFORE = re.compile(r"(?<=[^\W\d_])[ \t]+(?:to|with|by|from)[ \t]+$", re.IGNORECASE)
+# ...unless the name is followed by words that go on about them ("with Tobias's mum")
+_NAME_GOES_ON = re.compile(r"['\u2019]s(?![^\W_])")
+# what a clause of its own opens with after its subject: a word in lower case that does not
+# join it to another name or say whom with ("won" in "Tobias won the race", not "Tobias and",
+# "Tobias with Amy")
+_CLAUSE_VERB = re.compile(r"(?:['\u2019]s)?[ \t]+(?!(?:and|or|with|nor|&)(?![^\W_]))[a-z]")
+# what joins two clauses, each with a name for its subject ("Tobias won the race and Amy came
+# second", "Amy won, but Tobias came second")
+_CLAUSES_JOINED = re.compile(r"(?:,?[ \t]+(?:and|but|while|whilst|then)[ \t]+|,[ \t]+|;[ \t]*)$",
+                             re.IGNORECASE)
+_SENTENCE_OPENS = re.compile(r"(?:^|[.!?\n][ \t\"'\u201c\u2018]*)$")
+
+
+def _own_clause(caption: str, s: int, e: int, names: Sequence[tuple[int, int]], after: int
+                ) -> tuple[tuple[int, int], str] | None:
+    """The edit for a name left out (at ``s:e``) that is the subject of a clause of its own
+    beside a clause with another name for its subject (s35): the name goes with its clause
+    and the joiner ("Tobias won the race and Amy came second" -> "Amy came second", not "Won
+    the race and Amy came second"; "Amy won the race and Tobias came second" -> "Amy won the
+    race", not "Amy won the race and came second"). None when the name opens no clause (a
+    word in lower case after it: ``_CLAUSE_VERB``), when its clause is the whole sentence
+    (the suggestion keeps what it can), or when the clause names someone else too."""
+    if not _CLAUSE_VERB.match(caption, e):
+        return None
+    end = _CLAUSE_END.search(caption, e)
+    stop = end.start() if end else len(caption)
+    others = [(ns, ne) for ns, ne in names if (ns, ne) != (s, e)]
+    if _SENTENCE_OPENS.search(caption, 0, s):
+        # the clause ends with a joiner right before another name that opens a clause
+        for ns, ne in sorted(others):
+            if e < ns < stop:
+                joined = _CLAUSES_JOINED.search(caption, e, ns)
+                if joined and _CLAUSE_VERB.match(caption, ne):
+                    return (s, ns), ""
+                return None         # another name inside the clause: it stays
+        # ...or it is the whole sentence, and the caption says more: the sentence goes ("Sports
+        # day was great. Tobias won the sprint." -> "Sports day was great.")
+        if end is not None and caption[stop] in ".!?\n":
+            rest = end.end()
+            while rest < len(caption) and caption[rest] in ".!?":
+                rest += 1
+            if caption[rest:].strip() and rest >= after:
+                while rest < len(caption) and caption[rest] in " \t":
+                    rest += 1
+                return (s, rest), ""
+            if caption[:s].strip() and not caption[rest:].strip():
+                return (s, len(caption)), ""
+        return None
+    joined = _CLAUSES_JOINED.search(caption, after, s)
+    if joined is None or not caption[:joined.start()].strip() or \
+            not _SENTENCE_OPENS.search(caption, 0, _sentence_start(caption, joined.start())):
+        return None
+    # the clause goes to the next joiner before another name that opens a clause, or the end
+    upto = stop
+    for ns, ne in sorted(others):
+        if e < ns < stop:
+            nxt = _CLAUSES_JOINED.search(caption, e, ns)
+            if nxt and _CLAUSE_VERB.match(caption, ne):
+                upto = nxt.start()
+                break
+            return None
+    if any(joined.start() <= ns < s for ns, _ne in others):
+        return None
+    # the clause before has a subject of its own, a name opening the sentence, and words of
+    # its own after it ("Amy won the race and Tobias...", not "Amy and Tobias are...")
+    opening = _sentence_start(caption, joined.start())
+    if not any(ns == opening and ne < joined.start() and _CLAUSE_VERB.match(caption, ne)
+               for ns, ne in others):
+        return None
+    return (joined.start(), upto), ""
+
+
+def _sentence_start(caption: str, at: int) -> int:
+    """Where the sentence holding ``at`` starts (its first letter)."""
+    k = max(caption.rfind(c, 0, at) for c in ".!?\n") + 1
+    while k < at and not caption[k].isalnum():
+        k += 1
+    return k
 
 
 # the last one, two or three words before a name, with the spaces after them
@@ -747,7 +978,9 @@ def caption_mentions(caption: str, people: Sequence[Person], *, threshold: int =
                 add(pid, found, "initials")
     # initials as the caption check reads them (s34): with one capital or in lower case ("Tw",
     # "well done ac"), three with a middle name ("TJW": Tori Wells's too, as they may be)
-    for _s, _e, typed, pupils, _lower, _middle in _typed_initials(caption, matcher):
+    for _s, _e, typed, pupils, _lower, _middle, word in _typed_initials(caption, matcher):
+        if word:
+            continue        # "pg 4", "love from Year 2 xx": a short form (LOWER_SHORT_FORMS)
         for p in pupils:
             add(p.id, typed[:-2] if typed[-2:] in _POSSESSIVE else typed, "initials")
     return out
@@ -838,6 +1071,13 @@ class OtherPupils:
             for m in _INITIALS.finditer(read_):
                 if "".join(g for g in m.groups() if g) in self.initials:
                     found.append(_typed_span(where, m.start(), m.end()))
+        # ...and in every form the caption check reads as a pupil's initials (s35): in lower
+        # case or with one capital ("tw", "Tw", "tjw"), with a middle name or two ("TJW",
+        # "T.J.K.W."), unless they may be this person's too or are a short form ("pg 4")
+        if matcher is not None:
+            for s, e, _typed, pupils, _lower, _middle, word in _typed_initials(text, matcher):
+                if not word and pupils and all(p.id != self.person for p in pupils):
+                    found.append((s, e))
         # "Ben's photo": the name goes, the "'s" stays
         found = [(s, e - 2) if text[s:e][-2:] in ("'s", "\u2019s") and e - s > 2 else (s, e)
                  for s, e in found]
@@ -937,7 +1177,7 @@ def check_label(label: str, people: Sequence[Person], channel: Channel, on: _dt.
     # short form only in lower case ("mr_smiths_class", "oh_what_fun": names.TWO_LETTER_WORDS)
     # stays as it is, as in a caption
     read = _LOWER_PAIR.sub(lambda m: m.group(0) if m.group(0) in TWO_LETTER_WORDS
-                           else m.group(0).upper(), words)
+                           or m.group(0) in LOWER_SHORT_FORMS else m.group(0).upper(), words)
     result = check_caption(read, people, channel, on, mode, threshold=threshold, media=media,
                            sentence=False)
     if result.ok:
