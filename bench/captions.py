@@ -38,7 +38,13 @@ named with a photo, on an initials-only channel. Two figures:
     done kj", "Kj won": every one refused, except words and short forms), with a middle name
     ("Well done KMJ": every one refused there), the short-form captions in lower case (none
     refused) and the ordinary captions in capitals (no more than in ordinary case); listed pupils' initials with one capital ("Tw won") and with a middle name
-    ("TJW") on the website (every one refused), other pupils' with a middle name (none).
+    ("TJW") on the website (every one refused), other pupils' with a middle name (none);
+  * s35: pupils' initials with a middle name in lower case or with one capital ("tjw", "Tjw")
+    or with two ("TJKW", "T.J.K.W.", "tjkw") where no names are shown (every one refused, but
+    those that spell a word, a name or a place), listed pupils' on the website (every one),
+    other pupils' on the website (none); ordinary captions with short forms in lower case,
+    numerals and names of places ("see pg 4", "xx", "co-op", "Henry VIII", "eid lunch": none
+    refused, where no names are shown and with the listed pupils on the website).
 
 Everything here is written for this benchmark (no shared data). ``--show`` prints every miss
 and every false refusal.
@@ -65,6 +71,14 @@ from photovet.core.vision.text.names import (  # noqa: E402
     everyday_word,
 )
 
+try:
+    from photovet.core.vision.text.captions import LOWER_SHORT_FORMS
+except ImportError:     # (before s35: measured against main's figures)
+    LOWER_SHORT_FORMS = frozenset(["ca", "cf", "ch", "co", "cs", "ct", "cu", "dd", "dz", "ea",
+                                   "ed", "em", "es", "fl", "fr", "gr", "gs", "ho", "ii", "iv",
+                                   "ix", "kc", "ls", "mg", "mi", "nu", "pd", "pg", "pl", "pt",
+                                   "qt", "rm", "rs", "sh", "sq", "ti", "ts", "vi", "wt", "xi",
+                                   "xv", "xx"])
 try:
     from photovet.core.vision.text.names import TWO_LETTER_WORDS
 except ImportError:     # (before s33: measured against main's lower-case figures)
@@ -433,6 +447,37 @@ EYFS stay and play
 SEN coffee morning
 """.strip().splitlines()
 
+# Ordinary captions with two letters in lower case or with one capital that are a short form
+# written so ("pg 4", "xx", "co-op", "ch 3", "rm 12"), Roman numerals ("Henry VIII") and words of
+# three or four letters that are names or places ("eid", "kit", "bee"): none names anyone. Written
+# for s35 before the first run.
+LOWER_SHORT_FORM_CAPTIONS = """
+Reading books: see pg 4 of the newsletter
+Homework is on pg 12 of the planner
+Thank you from everyone in Year 2 xx
+Love from Reception xx
+Trip to the co-op for our shopping topic
+The Co-op donated fruit for sports day
+Mrs Khan and co ran the cake stall
+Class 3 are in rm 4 this week
+We read ch 5 of our class novel together
+Ch 3 of The Iron Man
+Stay safe online pt 2
+Henry VIII and his six wives: Year 4 history
+henry viii day in Year 4
+King Charles III display in the hall
+Louis XIV and Versailles: Year 5 French day
+Year 6 kit list for the residential
+eid lunch in the hall
+spelling bee final
+odd socks day for anti-bullying week
+Our Year 3 trip to Rome (well, the Roman villa)
+Year 5 at the sq mile fun run
+Lost property: pe kit in the hall
+Henry VIII day: Tudor banquet in Year 5
+Chapter 2, pg 7: Year 3 reading group
+""".strip().splitlines()
+
 #: how staff type a pupil's initials
 INITIAL_FORMS = ("{a}{b}", "{a}.{b}.", "{a}. {b}.")
 INITIAL_TEMPLATES = ("Well done {}!", "{} won the race", "Congratulations to {}",
@@ -667,6 +712,87 @@ def middle_initials(people: list[Person]) -> list[str]:
     return out
 
 
+def _letters_word(letters: str) -> bool:
+    """Are these three or four letters a word, a name, a place or a short form (the benchmark
+    leaves them out of the initials typed: "TOM", "ROME")?"""
+    import re
+    low = letters.lower()
+    try:
+        from photovet.core.vision.text.captions import short_words
+        words = short_words()
+    except ImportError:
+        words = frozenset()
+    return abbreviation(low) or everyday_word(low) or low in words or \
+        bool(re.fullmatch(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})", low))
+
+
+#: forms of a pupil's initials with a middle name typed as one word, not in capitals, and with
+#: two middle names (s35)
+MORE_FORMS = ("{a}{m}{b}", "{A}{m}{b}", "{A}{M}{N}{B}", "{A}.{M}.{N}.{B}.", "{a}{m}{n}{b}",
+              "{A}. {M}. {N}. {B}.")
+
+
+def more_initials_of(people: list[Person]) -> list[str]:
+    """Captions with a pupil's initials in lower case or with one capital with a middle name
+    between ("Well done tjw!", "Tjw won the race"), and with two middle names ("TJKW",
+    "T.J.K.W.", "tjkw"): those whose letters are a word, a name, a place or a short form are left
+    out ("tom", "Rome")."""
+    from photovet.core.vision.text.names import english_words
+    out = []
+    for k, p in enumerate(people[:60]):
+        a, b = p.initials[0], p.initials[1]
+        m, n = MIDDLES[k % len(MIDDLES)], MIDDLES[(k + 3) % len(MIDDLES)]
+        form = MORE_FORMS[k % len(MORE_FORMS)]
+        letters = (a + m + b) if "N" not in form.upper() else (a + m + n + b)
+        if _letters_word(letters) or letters.lower() in english_words():
+            continue
+        typed = form.format(a=a.lower(), A=a, m=m.lower(), M=m, n=n.lower(), N=n, b=b.lower(),
+                            B=b)
+        out.append(INITIAL_TEMPLATES[k % len(INITIAL_TEMPLATES)].format(typed))
+    return out
+
+
+def more_initials(people: list[Person], show: bool) -> None:
+    """s35: initials with a middle name in lower case or with one capital ("tjw", "Tjw") and
+    with two middle names ("TJKW", "T.J.K.W."): every one refused where no names are shown and,
+    for pupils on the do-not-photograph list, on the website; other pupils' left to pass on the
+    website. Short forms in lower case and numerals ("pg 4", "xx", "co-op", "Henry VIII"): none
+    refused."""
+    typed = more_initials_of(people)
+    passed = [c for c in typed if check_caption(c, people, NO_NAMES, ON, "consent").ok]
+    print(f"s35: pupils' initials with a middle name in lower case or one capital, or two middle "
+          f"names (tjw, Tjw, TJKW, T.J.K.W.), no names shown, refused: "
+          f"{len(typed) - len(passed)}/{len(typed)}")
+    for c in passed:
+        print(f"  PASSED {c!r}")
+    listed = [dataclasses.replace(p, do_not_photograph=k % 10 == 0)
+              for k, p in enumerate(people)]
+    never = [p for p in listed if p.do_not_photograph]
+    typed = more_initials_of(never)
+    passed = [c for c in typed if check_caption(c, listed, CHANNEL, ON, "consent").ok]
+    print(f"  listed pupils' (the same shapes) on the website refused: "
+          f"{len(typed) - len(passed)}/{len(typed)}")
+    for c in passed:
+        print(f"  PASSED {c!r}")
+    firsts_lasts = {p.initials for p in never}
+    import re
+    typed = [c for c in more_initials_of([p for p in listed if not p.do_not_photograph])
+             if not any((w[0] + w[-1]).upper() in firsts_lasts
+                        for w in re.findall(r"[A-Za-z](?:\.? ?[A-Za-z]){2,3}", c))]
+    out = [c for c in typed if not check_caption(c, listed, CHANNEL, ON, "consent").ok]
+    print(f"  other pupils' (the same shapes) on the website refused: {len(out)}/{len(typed)}")
+    for c in out:
+        print(f"  REFUSED {c!r}")
+    for where, channel, group in (("no names", NO_NAMES, people),
+                                  ("website, listed pupils", CHANNEL, listed)):
+        out = [c for c in LOWER_SHORT_FORM_CAPTIONS
+               if not check_caption(c, group, channel, ON, "consent").ok]
+        print(f"  captions with short forms in lower case, numerals, names of places ({where}) "
+              f"refused: {len(out)}/{len(LOWER_SHORT_FORM_CAPTIONS)}")
+        for c in out:
+            print(f"  REFUSED {c!r}")
+
+
 def _first_last(caption: str) -> str:
     import re
     letters = re.search(r"([A-Z])\.? ?[A-Z]\.? ?([A-Z])", caption)
@@ -729,6 +855,11 @@ def main() -> None:
           f"or a short form, left to pass)")
     for c in passed:
         print(f"  PASSED {c!r}")
+    # s35: of them, short forms written in lower case ("pg", "xx", "ch": LOWER_SHORT_FORMS)
+    short = [(c, i) for c, i in kept if i.lower() in LOWER_SHORT_FORMS]
+    passed = [c for c, _ in short if check_caption(c, people, NO_NAMES, ON, "consent").ok]
+    print(f"    of them, short forms in lower case (pg, xx, ch) left to pass: "
+          f"{len(passed)}/{len(short)}")
     three = middle_initials(people)
     passed = [c for c in three if check_caption(c, people, NO_NAMES, ON, "consent").ok]
     print(f"  pupils' initials with a middle name (KMJ, K.M.J.) refused: "
@@ -748,6 +879,7 @@ def main() -> None:
         for c in out:
             print(f"  REFUSED {c!r}")
     never_initials(people, args.show)
+    more_initials(people, args.show)
     cases = misspelt(people, rng)
     by_kind: dict[str, list[int]] = {}
     missed = []

@@ -1133,8 +1133,7 @@ def test_a_lower_case_word_of_two_letters_in_a_label_is_a_word(label):
 KIT_WELLS = person("P88", "Kit", "Wells")
 
 
-@pytest.mark.parametrize("channel", [WEBSITE, FACEBOOK, PROSPECTUS, NO_NAMES],
-                         ids=lambda c: c.id)
+@pytest.mark.parametrize("channel", [WEBSITE, NO_NAMES], ids=lambda c: c.id)
 @pytest.mark.parametrize("caption, found, suggestion", [
     ("Well done tjw", "tjw", "Well done"),
     ("Well done Tjw!", "Tjw", "Well done!"),
@@ -1149,7 +1148,8 @@ def test_more_initial_shapes_of_a_do_not_photograph_pupil_are_refused(
         channel, caption, found, suggestion):
     """s35: "tjw", "Tjw" (three letters not in capitals) and four initials or more ("TJKW",
     "T.J.K.W.") passed on every channel for Tobias Winterbottom on the do-not-photograph list:
-    they are read as three capitals are (a middle name, or two, between)."""
+    they are read as three capitals are (a middle name, or two, between). (Two channels: one
+    that shows names, one that shows none; the rule does not look at the channel.)"""
     from photovet.core.words import CAPTION_NEVER_INITIALS_MIDDLE
 
     r = check_caption(caption, [NEVER, AMY], channel, ON, "consent")
