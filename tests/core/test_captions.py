@@ -1186,6 +1186,7 @@ def test_more_initial_shapes_are_refused_where_no_names_are_shown(caption, found
 @pytest.mark.parametrize("caption", [
     "the kit list", "eid lunch", "spelling bee", "odd socks day", "Ben won", "Henry VIII day",
     "TWEE", "twig art", "Twin day", "Tate gallery trip", "TWO OF US", "Wells cathedral trip",
+    "pics from sports day", "Gran's visit", "RWI phonics",
 ])
 def test_words_names_and_places_in_these_shapes_pass_where_no_names_are_shown(caption):
     """Three or four letters that are a word, a name or a place of the word list ("kit", "eid",
@@ -1195,7 +1196,8 @@ def test_words_names_and_places_in_these_shapes_pass_where_no_names_are_shown(ca
               person("P90", "Emma", "Dunn"), person("P91", "Bella", "Evans"),
               person("P92", "Owen", "Davies"), person("P93", "Sara", "Young"),
               person("P94", "Bo", "Nash"), person("P95", "Hana", "Yusuf"),
-              person("P96", "Vic", "Ince")]
+              person("P96", "Vic", "Ince"), person("P108", "Petra", "Sims"),
+              person("P109", "Grace", "Nunn"), person("P110", "Ravi", "Iqbal")]
     for channel in (WEBSITE, NO_NAMES):
         r = check_caption(caption, people, channel, ON, "consent")
         assert r.ok, (channel.id, r)

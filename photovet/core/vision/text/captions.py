@@ -402,9 +402,13 @@ _BARE_MOST, _SPELT_MOST = 4, 6
 
 
 # words of three or four letters school posts use that the word list lacks (festivals, clubs,
-# things online: general knowledge of UK school life, not taken from any test set): "Eid lunch"
-_SCHOOL_WORDS = frozenset(["eid", "holi", "puja", "diya", "onam", "wudu", "vlog", "bmx", "pgl",
-                           "rota", "kpop", "yolo", "fomo", "dojo", "tbt"])
+# phonics schemes, things online, words typed short: general knowledge of UK school life, not
+# taken from any test set): "Eid lunch", "RWI phonics", "pics from sports day", "Gran's visit"
+_SCHOOL_WORDS = frozenset([
+    "eid", "holi", "puja", "diya", "onam", "wudu", "vlog", "bmx", "pgl", "rota", "kpop", "yolo",
+    "fomo", "dojo", "tbt", "rwi", "phse", "pic", "pics", "vids", "mins", "hols", "bday", "gran",
+    "thx", "pls", "xoxo", "hmm", "ooh", "aah", "eek", "grr", "sch", "ppl", "tmrw", "meds", "hwk",
+])
 # a number in Roman numerals ("Henry VIII", "Year iii", "Louis xiv")
 _ROMAN = re.compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
 
@@ -471,15 +475,15 @@ def _not_initials(letters: str, bare: bool, capitals: bool) -> bool:
     capitals ("TJWB"), only when no word of any kind: no word, name, place or short form of the
     English word list (``short_words``: "kit", "eid", "tom", "rome"), as those are far more
     often meant than initials (s35)."""
-    if abbreviation(letters):
-        return True
+    if abbreviation(letters) or (bare and letters.lower() in _SCHOOL_WORDS):
+        return True         # ("PGL", "RWI", "BMX" in capitals too)
     if capitals and not bare:
         return False
     low = letters.lower()
     if everyday_word(low) or (len(low) > 2 and low in english_words()):
         return True
     if bare and len(low) > 2 and (not capitals or len(low) > 3) and (
-            low in short_words() or low in _SCHOOL_WORDS or _ROMAN.fullmatch(low)):
+            low in short_words() or _ROMAN.fullmatch(low)):
         return True
     return not capitals and low in TWO_LETTER_WORDS     # "MR" in capitals: initials
 
