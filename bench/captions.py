@@ -449,8 +449,10 @@ SEN coffee morning
 
 # Ordinary captions with two letters in lower case or with one capital that are a short form
 # written so ("pg 4", "xx", "co-op", "ch 3", "rm 12"), Roman numerals ("Henry VIII") and words of
-# three or four letters that are names or places ("eid", "kit", "bee"): none names anyone. Written
-# for s35 before the first run.
+# three or four letters that are names or places ("eid", "kit", "bee"): none names anyone by
+# initials. Written for s35 before the first run; it showed two that name a pupil of the register
+# by chance, refused by the name check whatever the initials rules ("Mrs Khan": a pupil's
+# surname; "henry" in lower case: a pupil's first name), left in as they were written.
 LOWER_SHORT_FORM_CAPTIONS = """
 Reading books: see pg 4 of the newsletter
 Homework is on pg 12 of the planner
@@ -732,7 +734,7 @@ MORE_FORMS = ("{a}{m}{b}", "{A}{m}{b}", "{A}{M}{N}{B}", "{A}.{M}.{N}.{B}.", "{a}
               "{A}. {M}. {N}. {B}.")
 
 
-def more_initials_of(people: list[Person]) -> list[str]:
+def more_initials_of(people: list[Person], letters_too: bool = False) -> list:
     """Captions with a pupil's initials in lower case or with one capital with a middle name
     between ("Well done tjw!", "Tjw won the race"), and with two middle names ("TJKW",
     "T.J.K.W.", "tjkw"): those whose letters are a word, a name, a place or a short form are left
@@ -748,7 +750,8 @@ def more_initials_of(people: list[Person]) -> list[str]:
             continue
         typed = form.format(a=a.lower(), A=a, m=m.lower(), M=m, n=n.lower(), N=n, b=b.lower(),
                             B=b)
-        out.append(INITIAL_TEMPLATES[k % len(INITIAL_TEMPLATES)].format(typed))
+        caption = INITIAL_TEMPLATES[k % len(INITIAL_TEMPLATES)].format(typed)
+        out.append((caption, letters) if letters_too else caption)
     return out
 
 
@@ -775,10 +778,9 @@ def more_initials(people: list[Person], show: bool) -> None:
     for c in passed:
         print(f"  PASSED {c!r}")
     firsts_lasts = {p.initials for p in never}
-    import re
-    typed = [c for c in more_initials_of([p for p in listed if not p.do_not_photograph])
-             if not any((w[0] + w[-1]).upper() in firsts_lasts
-                        for w in re.findall(r"[A-Za-z](?:\.? ?[A-Za-z]){2,3}", c))]
+    typed = [c for c, letters in more_initials_of([p for p in listed if not p.do_not_photograph],
+                                                  letters_too=True)
+             if (letters[0] + letters[-1]).upper() not in firsts_lasts]
     out = [c for c in typed if not check_caption(c, listed, CHANNEL, ON, "consent").ok]
     print(f"  other pupils' (the same shapes) on the website refused: {len(out)}/{len(typed)}")
     for c in out:
