@@ -32,6 +32,11 @@ from photovet.core.register.reports import field_label, state_word
 RECORD_LEAVING_COMMAND = ("import the file again with --left-on DD/MM/YYYY (everyone it no "
                           "longer lists left that day), or record each one: photovet register "
                           "set ID --leaving-date DD/MM/YYYY.")
+#: how to add again a row with the name of someone removed from PhotoVet, as the command line
+#: says it (the import's report says the app's way by itself: words.ADD_AGAIN_APP)
+ADD_AGAIN_COMMAND = ("To add one of them again (only if they were removed by mistake, or the "
+                     "family is back: an erasure request stands), import the file again with "
+                     "--add-again ID.")
 
 
 def other_media_still_yes_note(media: str, channel_label: str) -> str:
@@ -63,10 +68,14 @@ def register_group() -> None:
               help="Everyone in the register this file no longer lists (and who has no leaving "
                    "date) left on this day, e.g. last July's Year 6: recorded with the import "
                    "(a --dry-run shows who). From then they are leavers.")
+@click.option("--add-again", "add_again", multiple=True, metavar="ID",
+              help="Add this row although someone of that name was removed from PhotoVet "
+                   "(an erasure request, or removed by mistake): without it such a row is not "
+                   "imported. Repeat for each.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool,
                         skip_invalid: bool, large_ok: bool, left_on: str | None,
-                        as_json: bool) -> None:
+                        add_again: tuple[str, ...], as_json: bool) -> None:
     """Import the register CSV exported from the school's MIS.
 
     Any row error: nothing is imported and every error is listed (exit 1), unless
@@ -79,7 +88,8 @@ def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool
     ws = open_workspace()
     try:
         report = ws.import_register(csv_path, mapping=mapping_path, dry_run=dry_run,
-                                    skip_invalid=skip_invalid, large_ok=large_ok, left_on=left)
+                                    skip_invalid=skip_invalid, large_ok=large_ok, left_on=left,
+                                    add_again=list(add_again))
     except RegisterImportError as exc:
         if as_json:
             emit_json({"file": str(csv_path), "applied": False, "error": str(exc),
@@ -102,7 +112,8 @@ def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool
         emit_json(report.to_dict())
     else:
         for line in report.summary_lines(max_items=None if dry_run else 50,
-                                         record_leaving=RECORD_LEAVING_COMMAND):
+                                         record_leaving=RECORD_LEAVING_COMMAND,
+                                         add_again=ADD_AGAIN_COMMAND):
             click.echo(line)
     if report.errors:
         sys.exit(EXIT_SOME_FAILED)

@@ -1103,6 +1103,41 @@ LEAVING_DATE_BACK_COMMAND = ("If someone is back: photovet register back ID (in 
 #: import's report; the command line gives its own words: ``ImportReport.summary_lines``)
 RECORD_LEAVING_APP = ("record it: \u201cThey have left\u201d when checking the import's changes, "
                       "or in the Register shown \u201cNot in the MIS file\u201d.")
+#: a row of an MIS file with the whole name of someone removed from PhotoVet (an erasure
+#: request, or removed by mistake) and not in the register now: the import holds it back (an
+#: erasure is not undone by a routine import) unless a person asks to add them again (s35)
+REMOVED_BEFORE_HELD = ("Removed from PhotoVet before: NOT added by this import unless you "
+                       "choose to add them again")
+REMOVED_BEFORE_ADDED = "Removed from PhotoVet before: added again, as you chose"
+#: how to add such a row again, as the app says it (the command line says its own option)
+ADD_AGAIN_APP = ("To add one of them again (only if they were removed by mistake, or the "
+                 "family is back: an erasure request stands), import the file again and tick "
+                 "them under \u201cRemoved from PhotoVet before\u201d when checking the "
+                 "changes.")
+
+
+def removed_before(day: str | None, *, pupil: bool = True) -> str:
+    """What the import's preview says of a row with the name of someone removed from PhotoVet
+    (``day``: ISO, '' when the forgotten list keeps none)."""
+    who = "This pupil" if pupil else "This person"
+    when = ""
+    if day:
+        try:
+            when = f" on {_dt.date.fromisoformat(day[:10]):%d/%m/%Y}"
+        except ValueError:
+            when = ""
+    return f"{who} was removed from PhotoVet{when}: importing adds them again"
+
+
+def forgotten_unreadable(n: int) -> str:
+    """The forgotten list's names (first name with surname: a pupil has one or more, so this
+    is not a count of pupils) kept under a register key since replaced: they match no row
+    now. Said on the import's preview so that an admin knows."""
+    return (f"{count(n, 'name')} of removed pupils can no longer be recognised in imports: "
+            f"{'it was' if n == 1 else 'they were'} kept under the old register key, so a "
+            "removed pupil the MIS file still lists would be added again without this question")
+
+
 #: what to do about a photo that shows a face named by hand over a refused recognition
 #: (``policy.hand_named_refusal``), as the app says it (the command line says its own option)
 HAND_NAMED_APP = "Open it in Review, look at that face and approve it there, on its own."
@@ -1362,7 +1397,8 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "CONSENT_NOT_IN_FILE_COMMAND", "DO_NOT_PHOTOGRAPH", "GONE", "LEAVING_DATE_NOT_IN_FILE",
            "LEAVING_DATES_KEPT", "LEAVER_ROW_GONE", "LEAVING_DATE_BACK_APP", "LEAVING_DATE_BACK_COMMAND",
            "ROLE_GRANT_APP", "ROLE_GRANT_COMMAND", "ROLE_GRANT_ONE_APP", "ROLE_GRANT_ONE_COMMAND",
-           "app_hint", "COMMAND_HINTS", "HAND_NAMED_APP", "LEFT", "RECORD_LEAVING_APP",
+           "app_hint", "COMMAND_HINTS", "HAND_NAMED_APP", "ADD_AGAIN_APP", "REMOVED_BEFORE_ADDED",
+           "REMOVED_BEFORE_HELD", "removed_before", "forgotten_unreadable", "LEFT", "RECORD_LEAVING_APP",
            "USERS_LIST_COMMAND", "USERS_ADD_COMMAND",
            "CODE_RESET_COMMAND", "AUDIT_CHANGED_COMMAND", "AUDIT_CHANGED_ADMIN_COMMAND",
            "CHANNEL_ADD_COMMAND", "CHANNEL_ADD_FIRST_COMMAND", "DEVICES_LIST_COMMAND",

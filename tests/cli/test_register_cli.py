@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import sqlite3
 
@@ -350,6 +351,18 @@ def test_remove_a_person(csv_file, staff):
     code, out, err = run("register", "remove", UPN2, "--reason", "again")
     assert code == 1 and f"no one with id '{UPN2}'" in (out + err)
     assert show_json(UPN1)["id"] == UPN1
+    # the MIS file still lists Joel: the next import holds his row back and says why (s35),
+    # unless asked by --add-again
+    staff.use("Mrs Office")
+    code, out, err = run("register", "import", str(csv_file))
+    assert code == 0, out + err
+    assert (f"Joel Abrahams ({UPN2}): This pupil was removed from PhotoVet on "
+            f"{_dt.date.today():%d/%m/%Y}: importing adds them again") in out
+    assert "--add-again ID" in out      # (the core test checks the row is not added)
+    staff.use("Mrs Office")
+    code, out, err = run("register", "import", str(csv_file), "--add-again", UPN2.lower())
+    assert code == 0 and "added again, as you chose" in out, out + err
+    assert show_json(UPN2)["id"] == UPN2
 
 
 def test_enrol_only_old_needs_a_folder(tmp_path):

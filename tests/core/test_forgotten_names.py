@@ -71,3 +71,71 @@ def test_a_note_keeps_its_own_names_and_everyday_words(hales):
     assert f.note("SAM HALE", amy) == CAPTION_NAME_REMOVED
     assert f.family("jones-7") == "jones-7"
     assert f.family("hale-fam").startswith("family ")
+
+
+# -- a removed pupil the MIS file still lists (s35): held back, said, added again only if asked
+
+def _file(tmp_path, text: str):
+    path = tmp_path / "again.csv"
+    path.write_text(HEADER + text, encoding="utf-8")
+    return path
+
+
+def test_a_removed_pupil_the_file_still_lists_is_held_back_unless_asked(hales, tmp_path):
+    import datetime as dt
+
+    from photovet.core.words import forgotten_unreadable, removed_before
+
+    hales.register.delete_person("S1", reason="the family asked for their data to be erased")
+    # Sam again (a new UPN too: the name decides), and a new sibling: same surname, not him
+    path = _file(tmp_path, SAM + "S9,Hale,Sam,Yes,,\n" + OTHERS + "P1,Hale,Pat,Yes,,\n")
+    said = removed_before(dt.date.today().isoformat())
+    assert said == f"This pupil was removed from PhotoVet on {dt.date.today():%d/%m/%Y}: " \
+        "importing adds them again"
+    dry = hales.register.import_csv(path, dry_run=True)
+    assert [(n.person_id, n.message) for n in dry.removed_before] == [("S1", said),
+                                                                        ("S9", said)]
+    assert [p.id for p in dry.new_people] == ["P1"] and not dry.added_again
+    assert any(said in line for line in dry.summary_lines())
+    assert dry.forgotten_unreadable == 0
+
+    done = hales.import_register(path)
+    assert done.applied and [n.person_id for n in done.removed_before] == ["S1", "S9"]
+    ids = {str(r[0]) for r in hales.db.all("SELECT id FROM people")}
+    assert "P1" in ids and not ids & {"S1", "S9"}          # fail closed: not added
+    row = hales.audit.rows(action="register.import")[-1]
+    assert "S1" in str(row) and "sam" not in str(row).casefold()   # ids, never the name
+
+    # a person asks for one of them: added with the file's consent, and audited
+    again = hales.import_register(path, add_again=["S1"])
+    assert [n.person_id for n in again.added_again] == ["S1"]
+    assert [n.person_id for n in again.removed_before] == ["S9"]
+    assert hales.register.person("S1").display_name == "Sam Hale"
+    assert "S9" not in {str(r[0]) for r in hales.db.all("SELECT id FROM people")}
+    detail = str(hales.audit.rows(action="register.import")[-1])
+    assert "removed_before_added_again" in detail and "'S1'" in detail
+    # in the register now: an import after that does not ask again
+    assert [n.person_id for n in hales.register.import_csv(path, dry_run=True)
+            .removed_before] == ["S9"]
+
+    # the register key replaced: the old digests match nothing, and the preview says so
+    hales.db.execute("UPDATE forgotten_names SET key_id = 'an old key'")
+    old = hales.register.import_csv(path, dry_run=True)
+    assert not old.removed_before and old.forgotten_unreadable == 1     # Sam Hale: one pair
+    assert forgotten_unreadable(1) + "." in old.summary_lines()
+    assert forgotten_unreadable(2).startswith("2 names of removed pupils can no longer be "
+                                              "recognised in imports")
+
+
+def test_the_day_is_said_only_when_the_list_keeps_one(hales):
+    from photovet.core.words import removed_before
+
+    hales.register.delete_person("S1", reason="left")
+    hales.db.execute("UPDATE forgotten_names SET added_on = ''")
+    sam = hales.register.person("T1")
+    sam.legal_forename = sam.preferred_forename = "Sam"
+    f = Forgotten.of(hales.db, hales.register.keys)
+    assert f.removed_on(sam) == ""
+    assert removed_before("") == "This pupil was removed from PhotoVet: importing adds them again"
+    tori = hales.register.person("T1")        # the surname alone is a sibling's, not him
+    assert f.removed_on(tori) is None

@@ -173,3 +173,38 @@ def test_a_new_person_on_the_do_not_photograph_list_is_said_so_in_the_preview():
                     year_group="Year 6", reg_group="6H", do_not_photograph=True)
     assert _describe(oliver) == ("Oliver Whitaker (Z919241720729)",
                                  "Year 6, 6H, do not photograph")
+
+
+def test_the_preview_holds_back_a_pupil_removed_before_unless_ticked(qtbot, ws, make_window):
+    """s35: a pupil removed from PhotoVet whom the MIS file still lists is not added back
+    silently: the preview says so, with a tick to add them again (unticked: held back), and
+    that the names kept under a replaced register key can no longer be recognised."""
+    from PySide6.QtCore import Qt
+
+    from photovet.core.register.reports import ImportReport, PersonNote
+    from photovet.core.words import REMOVED_BEFORE_HELD
+
+    said = "This pupil was removed from PhotoVet on 01/12/2026: importing adds them again"
+    report = ImportReport(file="mis.csv", rows=3, dry_run=True, forgotten_unreadable=2,
+                          removed_before=[PersonNote("S1", "Sam Hale", said)])
+    win = make_window()
+    wiz = ImportWizard(win.ctx)
+    qtbot.addWidget(wiz)
+    page = wiz.preview_page
+    page._fill(report)
+    (head,) = [page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())
+               if page.tree.topLevelItem(i).text(0).startswith(REMOVED_BEFORE_HELD)]
+    sam = head.child(0)
+    assert (sam.text(0), sam.text(1)) == ("Sam Hale (S1)", said)
+    assert sam.checkState(0) == Qt.CheckState.Unchecked and page.add_again_choice() == []
+    sam.setCheckState(0, Qt.CheckState.Checked)
+    assert page.add_again_choice() == ["S1"]
+    assert sam.text(1).startswith(said + ". Ticked: they will be added again")
+    assert not page.forgotten_note.isHidden()
+    assert page.forgotten_note.text().startswith(
+        "2 names of removed pupils can no longer be recognised in imports: they were kept "
+        "under the old register key")
+    # shown again (Back, Next): the tick stays for the same row
+    page.tree.clear()
+    page._fill(report)
+    assert page.add_again_choice() == ["S1"]

@@ -97,6 +97,11 @@ def remember(db: Any, key: bytes, key_id: str, people: Iterable[Person]) -> int:
                     db.execute("INSERT INTO forgotten_names (digest, kind, key_id, added_on) "
                                "VALUES (?, ?, ?, ?)", [d, kind, key_id, day])
                     added += 1
+                elif kind != "word":
+                    # a whole name removed again (added back since): the import says the
+                    # last day it was removed (``Forgotten.removed_on``)
+                    db.execute("UPDATE forgotten_names SET added_on = ? WHERE digest = ?",
+                               [day, d])
     return added
 
 
@@ -106,12 +111,17 @@ class Forgotten:
     def __init__(self, db: Any, key: bytes, key_id: str) -> None:
         self.key = key
         self.digests: set[str] = set()
+        self.days: dict[str, str] = {}      # digest -> the day it was added (no name)
         self.unreadable = 0                 # digests made under another key
-        for d, kid in db.all("SELECT digest, key_id FROM forgotten_names"):
+        self.unreadable_names = 0           # of them, whole names (first name with surname)
+        for d, kind, kid, day in db.all(
+                "SELECT digest, kind, key_id, added_on FROM forgotten_names"):
             if kid == key_id:
                 self.digests.add(str(d))
+                self.days[str(d)] = str(day or "")
             else:
                 self.unreadable += 1
+                self.unreadable_names += kind == "pair"
 
     @classmethod
     def of(cls, db: Any, keys: Any) -> Forgotten:
@@ -122,6 +132,21 @@ class Forgotten:
 
     def _is(self, kind: str, form: str) -> bool:
         return digest(self.key, kind, form) in self.digests
+
+    def removed_on(self, person: Person) -> str | None:
+        """Whether ``person`` (a row of an MIS file) has the whole name of someone removed
+        from the register: a first name with a surname, or the two run together (a word alone
+        is a sibling's surname, not them). None: no; else the last day such a name was removed
+        (ISO, as the list keeps it without the name), or "" when the list has no day."""
+        if not self.digests:
+            return None
+        _words, pairs, joined = _forms(person)
+        days = [self.days.get(d, "") for d in
+                [digest(self.key, "pair", f) for f in pairs]
+                + [digest(self.key, "joined", f) for f in joined] if d in self.digests]
+        if not days:
+            return None
+        return max(days)
 
     def note(self, text: str, own: Person | None = None) -> str:
         """``text`` (a note about ``own``) with what names a forgotten pupil removed."""

@@ -59,7 +59,7 @@ from photovet.core.register.reports import (
 )
 from photovet.core.register.rows import Key, Layout, Row, consent_keys, parse_row
 from photovet.core.register.values import TEMP_UPN_RE, UPN_RE
-from photovet.core.words import LEAVING_DATE_NOT_IN_FILE, leaving_date_kept
+from photovet.core.words import LEAVING_DATE_NOT_IN_FILE, leaving_date_kept, removed_before
 
 # How permissive a value is (higher = allows more).
 _RANK = {NO: 0, NOT_RECORDED: 1, YES: 2}
@@ -407,8 +407,14 @@ def _kept_leaving_date(r: Row, old: dict[str, Any] | None, report: ImportReport,
 
 
 def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels: list[str],
-                labels: dict[str, str], *, today: _dt.date, import_id: str = "") -> Plan:
-    """Work out every change of an import (pure: no database). Fills ``report``."""
+                labels: dict[str, str], *, today: _dt.date, import_id: str = "",
+                removed: dict[str, str] | None = None, add_again: Iterable[str] = ()) -> Plan:
+    """Work out every change of an import (pure: no database). Fills ``report``.
+
+    ``removed``: the rows (by id) with the whole name of someone removed from the register
+    (the forgotten list: id -> the day, ISO or ''). One not in the register now is held back
+    (not added; ``report.removed_before``: an erasure is not undone by a routine import)
+    unless its id is in ``add_again`` (a person asked: ``report.added_again``)."""
     now = _now_iso()
     source = f"import:{import_id}" if import_id else "import:dry-run"
     plan = Plan()
@@ -416,11 +422,22 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
     seen: set[str] = set()
     roles_in_file: set[str] = set()
     keys = consent_keys(channels)
+    removed = removed or {}
+    again = set(add_again)
+    said: set[str] = set()
     for r in parsed:
         if not r.id:
             continue
         seen.add(r.id)
         roles_in_file.add(r.person.role)
+        if r.id in removed and r.id not in cur.people:
+            note = PersonNote(r.id, r.person.display_name,
+                              removed_before(removed[r.id], pupil=r.person.role == "pupil"))
+            if r.id not in said:
+                said.add(r.id)
+                (report.added_again if r.id in again else report.removed_before).append(note)
+            if r.id not in again:
+                continue
         if r.errors:
             rejected.setdefault(r.id, []).append(r)
             continue
@@ -607,6 +624,10 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
         "renamed": sorted({row[0] for row in plan.former_names}),
         "other_person": list(plan.other_person),
         "leaving_dates_kept": [n.person_id for n in report.leaving_dates_kept],
+        # rows with the name of someone removed from PhotoVet: held back, or added again as a
+        # person chose (ids only)
+        "removed_before_held": [n.person_id for n in report.removed_before],
+        "removed_before_added_again": [n.person_id for n in report.added_again],
     }
     db.execute("INSERT INTO imports (id, time, file, sha256, actor, rows, summary) "
                "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -627,7 +648,8 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
 def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_run: bool = False,
                skip_invalid: bool = False, today: _dt.date | None = None,
                large_ok: bool = False, left_on: _dt.date | None = None,
-               left_ids: Iterable[str] | None = None) -> ImportReport:
+               left_ids: Iterable[str] | None = None,
+               add_again: Iterable[str] = ()) -> ImportReport:
     """Import an MIS export into ``register`` (see the module notes); returns a report.
     Needs a signed-in admin (a dry run too: it shows the register's consents). A file that is
     not a register export raises NotARegisterError; one with more than LARGE_REGISTER_ROWS
@@ -638,7 +660,10 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     date (``report.no_leaving_date``; of those, only ``left_ids`` when given: the ones a
     person was shown) left on that day: recorded with the import, in its transaction
     (``Register.set_leaving_dates``, audited each), listed in ``report.left``. From that day
-    they are leavers: always covered, their face signatures due on the retention schedule."""
+    they are leavers: always covered, their face signatures due on the retention schedule.
+
+    ``add_again``: ids of rows with the name of someone removed from PhotoVet that a person
+    asked to add again (``report.removed_before``: held back otherwise; audited)."""
     user = register.access.require("register.import").name
     if left_on is not None:
         register.access.require("register.edit")
@@ -692,9 +717,11 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     if not dry_run and report.errors and not skip_invalid:
         return report  # refused: nothing changes, every error is in the report
     db = register.db
-    _keep_forgotten_out(db, register.keys, parsed)
+    removed = _keep_forgotten_out(db, register.keys, parsed, report)
+    again = [re.sub(r"\s+", "", a).upper() for a in add_again]     # as rows read their ids
     if dry_run:
-        plan_import(parsed, report, current_state(db), channels, labels, today=today)
+        plan_import(parsed, report, current_state(db), channels, labels, today=today,
+                    removed=removed, add_again=again)
         _left(report, left_on, left_ids)
         return report
     import_id = "import-" + _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ") + \
@@ -702,7 +729,7 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     report.import_id = import_id
     with db.atomic():
         plan = plan_import(parsed, report, current_state(db), channels, labels, today=today,
-                           import_id=import_id)
+                           import_id=import_id, removed=removed, add_again=again)
         apply_plan(db, plan, report, import_id=import_id, sha=sha, user=user,
                    audit=register.audit, today=today)
         if _left(report, left_on, left_ids):
@@ -713,18 +740,29 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     return report
 
 
-def _keep_forgotten_out(db: Any, keys: Any, parsed: list[Row]) -> None:
+def _keep_forgotten_out(db: Any, keys: Any, parsed: list[Row], report: ImportReport
+                        ) -> dict[str, str]:
     """The file's notes and family ids as the register keeps them: without the names of the
     pupils removed from the register (``register.forgotten``, s35): an MIS file still saying
-    "agreed with Sam Hale's mum" on his sister's row does not bring his name back."""
+    "agreed with Sam Hale's mum" on his sister's row does not bring his name back. Returns
+    the rows (id -> the day, ISO or '') with the whole name of someone removed (the import
+    holds those not in the register back: ``plan_import``); the names kept under a replaced
+    register key are counted in ``report.forgotten_unreadable``."""
     if not db.one("SELECT 1 FROM forgotten_names LIMIT 1"):
-        return
+        return {}
     from photovet.core.register.forgotten import Forgotten  # noqa: PLC0415
 
     forgotten = Forgotten.of(db, keys)
+    report.forgotten_unreadable = forgotten.unreadable_names
+    removed: dict[str, str] = {}
     for r in parsed:
+        if r.id:
+            day = forgotten.removed_on(r.person)
+            if day is not None:
+                removed[r.id] = day
         r.person.notes = forgotten.note(r.person.notes, r.person)
         r.person.family = forgotten.family(r.person.family)
+    return removed
 
 
 def _left(report: ImportReport, left_on: _dt.date | None, left_ids: Iterable[str] | None

@@ -10,12 +10,16 @@ from typing import Any
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.register.mapping import DO_NOT_PHOTOGRAPH, NAME_WITH_PHOTO
 from photovet.core.words import (
+    ADD_AGAIN_APP,
     CONSENT_NOT_IN_FILE_COMMAND,
     LEAVING_DATE_BACK_COMMAND,
     LEAVING_DATES_KEPT,
     RECORD_LEAVING_APP,
+    REMOVED_BEFORE_ADDED,
+    REMOVED_BEFORE_HELD,
     consent_word,
     count,
+    forgotten_unreadable,
     media_count,
 )
 
@@ -276,6 +280,14 @@ class ImportReport:
     #: leaving dates kept though the file has none (entered in PhotoVet; or the file has no
     #: leaving date column): "Leaving date 18/07/2025 kept: entered here, not in the file"
     leaving_dates_kept: list[PersonNote] = field(default_factory=list)
+    #: rows with the whole name of someone removed from PhotoVet (the forgotten list, s35) and
+    #: not in the register: held back (not added) unless a person asked to add them again
+    #: ("This pupil was removed from PhotoVet on 01/12/2026: importing adds them again")
+    removed_before: list[PersonNote] = field(default_factory=list)     # held back
+    added_again: list[PersonNote] = field(default_factory=list)        # added, as asked
+    #: names on the forgotten list kept under a register key since replaced: they can no
+    #: longer be recognised (``words.forgotten_unreadable``)
+    forgotten_unreadable: int = 0
 
     @property
     def ok(self) -> bool:
@@ -293,7 +305,8 @@ class ImportReport:
                 "otherwise the import withdraws it.")
 
     def summary_lines(self, max_items: int | None = 50, *,
-                      record_leaving: str = RECORD_LEAVING_APP) -> list[str]:
+                      record_leaving: str = RECORD_LEAVING_APP,
+                      add_again: str = ADD_AGAIN_APP) -> list[str]:
         """Human-readable summary: status, errors, WITHDRAWALS FIRST, then the rest.
         ``record_leaving``: how to record that people the file no longer lists have left (the
         app's words; the command line gives its own)."""
@@ -340,6 +353,12 @@ class ImportReport:
             out.append("CONSENT NOT IN THIS FILE:")
             out.extend(f"  {line}" for line in self.consent_not_in_file)
             out.append(f"  {CONSENT_NOT_IN_FILE_COMMAND}")
+        if self.removed_before:
+            section(REMOVED_BEFORE_HELD, self.removed_before, always_all=True)
+            out.append(f"  {add_again}")
+        section(REMOVED_BEFORE_ADDED, self.added_again, always_all=True)
+        if self.forgotten_unreadable:
+            out.append(forgotten_unreadable(self.forgotten_unreadable) + ".")
         section("CONFLICTS (kept as changed in PhotoVet: the MIS file says otherwise; update the "
                 "MIS, or set the value again by hand to accept the file)", self.conflicts,
                 always_all=True)
@@ -394,7 +413,8 @@ class ImportReport:
         if not (self.errors or self.withdrawals or self.conflicts or self.new_people
                 or self.consent_changes
                 or self.leavers or self.invalidated or self.missing or self.details_changed
-                or self.identity_changes or self.left or self.leaving_dates_kept):
+                or self.identity_changes or self.left or self.leaving_dates_kept
+                or self.removed_before or self.added_again):
             out.append("Nothing changed: the register already matches this file.")
         return out
 
@@ -426,6 +446,9 @@ class ImportReport:
             "takedown": [t.id for t in self.takedown],
             "consent_not_in_file": list(self.consent_not_in_file),
             "leaving_dates_kept": [n.to_dict() for n in self.leaving_dates_kept],
+            "removed_before": [n.to_dict() for n in self.removed_before],
+            "added_again": [n.to_dict() for n in self.added_again],
+            "forgotten_unreadable": self.forgotten_unreadable,
         }
 
 

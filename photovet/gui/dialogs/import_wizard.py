@@ -64,7 +64,9 @@ from photovet.core.words import (
     LEAVING_DATE_BACK_APP,
     LEAVING_DATE_BACK_COMMAND,
     LEAVING_DATES_KEPT,
+    REMOVED_BEFORE_HELD,
     app_hint,
+    forgotten_unreadable,
     rejected_count,
 )
 
@@ -448,6 +450,12 @@ def found_text(errors: int, warnings: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+#: the preview's words on ticking a row of someone removed from PhotoVet before (s35)
+ADD_AGAIN_TICK = ("Tick someone to add them again with this import: only if they were removed "
+                  "by mistake, or the family is back (an erasure request stands).")
+ADD_AGAIN_TICKED = "Ticked: they will be added again with this import, with the file's consent."
+
+
 class PreviewPage(QWizardPage):
     """The dry run: what the import would change, withdrawals first, and every row problem."""
 
@@ -474,6 +482,15 @@ class PreviewPage(QWizardPage):
         self.not_in_file.setTextFormat(Qt.TextFormat.RichText)
         self.not_in_file.setStyleSheet(f"background: {WITHDRAWN_TINT.name()}; padding: 6px;")
         self.not_in_file.hide()
+        # names on the forgotten list kept under a register key since replaced (s35)
+        self.forgotten_note = QLabel("")
+        self.forgotten_note.setObjectName("ForgottenUnreadable")
+        self.forgotten_note.setWordWrap(True)
+        self.forgotten_note.hide()
+        # rows with the name of someone removed from PhotoVet: held back unless ticked (s35)
+        self._again_head: QTreeWidgetItem | None = None
+        self._again_said: list[str] = []
+        self.again_ids: set[str] = set()     # ticked (kept when the dry run is shown again)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Change", "Details"])
         self.tree.setAccessibleName("Changes the import would make")
@@ -484,6 +501,7 @@ class PreviewPage(QWizardPage):
         self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.tree.setItemDelegate(WrappingDelegate(self.tree))
         self.tree.header().sectionResized.connect(lambda *_: self.tree.doItemsLayout())
+        self.tree.itemChanged.connect(self._again_changed)
         self.errors = QTableWidget(0, 3)
         self.errors.setHorizontalHeaderLabels(["Line", "Column", "Problem"])
         self.errors.verticalHeader().setVisible(False)
@@ -535,6 +553,7 @@ class PreviewPage(QWizardPage):
         lay.addWidget(self.status)
         lay.addWidget(self.busy)
         lay.addWidget(self.not_in_file)
+        lay.addWidget(self.forgotten_note)
         lay.addWidget(self.tree, 3)
         lay.addWidget(self.left_box)
         # the table of rows with problems is as tall as its rows (up to a third of the page),
@@ -563,6 +582,8 @@ class PreviewPage(QWizardPage):
         self.errors.setRowCount(0)
         self.error_box.hide()
         self.not_in_file.hide()
+        self.forgotten_note.hide()
+        self._again_head, self._again_said = None, []
         self.left_box.hide()
         self.left_ids = []
         self._left_heads, self._left_said = [], []
@@ -647,6 +668,9 @@ class PreviewPage(QWizardPage):
                       tint=WITHDRAWN_TINT)
         self._section("Rows with problems: these people will be covered", r.invalidated,
                       tint=WITHDRAWN_TINT)
+        self.forgotten_note.setText(forgotten_unreadable(r.forgotten_unreadable) + ".")
+        self.forgotten_note.setVisible(bool(r.forgotten_unreadable))
+        self._offer_add_again(r)
         # their words follow the choice below ("They have left"): _left_words
         self._left_heads = [(head, items) for head, items in (
             (self._section("Not in this file: these people will be covered", r.missing,
@@ -687,6 +711,59 @@ class PreviewPage(QWizardPage):
         self._offer_leaving_date(r)
         self._left_words()
         QTimer.singleShot(0, self._fit_errors)     # once the columns are laid out
+
+    def _offer_add_again(self, r: ImportReport) -> None:
+        """The rows with the name of someone removed from PhotoVet (an erasure request, or
+        removed by mistake): held back, each with a tick to add them again (fail closed:
+        unticked, the import does not add them)."""
+        self.tree.blockSignals(True)
+        try:
+            head = self._section(REMOVED_BEFORE_HELD, r.removed_before, tint=WITHDRAWN_TINT,
+                                 tip=ADD_AGAIN_TICK)
+            self._again_head = head
+            self._again_said = [n.message for n in r.removed_before]
+            shown = {n.person_id for n in r.removed_before}
+            self.again_ids &= shown
+            if head is None:
+                return
+            for i, note in enumerate(r.removed_before):
+                child = head.child(i)
+                child.setData(0, Qt.ItemDataRole.UserRole, note.person_id)
+                child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                child.setCheckState(0, Qt.CheckState.Checked if note.person_id in self.again_ids
+                                    else Qt.CheckState.Unchecked)
+                self._again_words(i)
+        finally:
+            self.tree.blockSignals(False)
+
+    def _again_words(self, i: int) -> None:
+        head = self._again_head
+        if head is None:
+            return
+        child = head.child(i)
+        ticked = child.checkState(0) == Qt.CheckState.Checked
+        text = self._again_said[i] + (f". {ADD_AGAIN_TICKED}" if ticked else "")
+        child.setText(1, text)
+        child.setToolTip(1, text)
+
+    def _again_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        head = self._again_head
+        if head is None or column != 0 or item.parent() is not head:
+            return
+        pid = str(item.data(0, Qt.ItemDataRole.UserRole))
+        if item.checkState(0) == Qt.CheckState.Checked:
+            self.again_ids.add(pid)
+        else:
+            self.again_ids.discard(pid)
+        self.tree.blockSignals(True)
+        try:
+            self._again_words(head.indexOfChild(item))
+        finally:
+            self.tree.blockSignals(False)
+
+    def add_again_choice(self) -> list[str]:
+        """The ids of the rows of people removed from PhotoVet before ticked to add again."""
+        return sorted(self.again_ids)
 
     def _offer_leaving_date(self, r: ImportReport) -> None:
         """Everyone this file does not list who has no leaving date: one leaving date for all
@@ -795,13 +872,14 @@ class ResultPage(QWizardPage):
         path, mapping = w.file_page.path(), w.mapping_page.mapping()
         skip = w.preview_page.skip.isChecked()
         left_on, left_ids = w.preview_page.left_choice()
+        add_again = w.preview_page.add_again_choice()
         ctx, large_ok = w.ctx, w.large_ok
 
         def run():
             with ctx.thread_workspace() as wws:
                 return wws.import_register(path, mapping=mapping, skip_invalid=skip,
                                            large_ok=large_ok, left_on=left_on,
-                                           left_ids=left_ids)
+                                           left_ids=left_ids, add_again=add_again)
 
         ctx.workers.start(run, name="import", on_return=self._done, on_error=self._failed)
 
