@@ -118,6 +118,12 @@ def test_a_removed_pupil_the_file_still_lists_is_held_back_unless_asked(hales, t
     assert [n.person_id for n in hales.register.import_csv(path, dry_run=True)
             .removed_before] == ["S9"]
 
+    # removed again later: the preview says the last day (the list keeps it by the name's
+    # digest), not the first
+    hales.db.execute("UPDATE forgotten_names SET added_on = '2026-01-05'")
+    hales.register.delete_person("S1", reason="left")
+    assert hales.register.import_csv(path, dry_run=True).removed_before[0].message == said
+
     # the register key replaced: the old digests match nothing, and the preview says so
     hales.db.execute("UPDATE forgotten_names SET key_id = 'an old key'")
     old = hales.register.import_csv(path, dry_run=True)
