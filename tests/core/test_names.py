@@ -14,6 +14,7 @@ from photovet.core.vision.text.names import (
     NameMatcher,
     canon,
     classify_texts,
+    letters_for_digits,
     looks_like_name,
 )
 
@@ -431,6 +432,59 @@ def test_school_words_on_a_badge_or_a_sign_stay_readable(text):
         assert item.decision == "keep" and not item.needs_review
         assert item.reason in ("Not a name", "Only school words below a face, where a badge "
                                              "would be (not a name)"), item.reason
+
+
+@pytest.mark.parametrize("text, letters", [
+    ("Z41NAB", "ZAINAB"), ("0LIVIA", "OLIVIA"), ("EV1E MARSHALL", "EVIE MARSHALL"),
+    ("5ophie", "Sophie"), ("0liver", "Oliver"), ("Jasper Th0rnbury", "Jasper Thornbury"),
+    ("NAME: EV1E", "NAME: EVIE"),
+    # numbers, years, times, class and room codes, ordinals are no words
+    ("4B", None), ("Y6", None), ("2024", None), ("RM12", None), ("Rm12B", None), ("RM12B", None),
+    ("10:30", None), ("Mon-Fri 8:45", None), ("10am", None), ("3pm", None), ("1st", None),
+    ("Year5", None), ("Class3M", None), ("Year4·Class4C", None), ("Year5-Class5H", None),
+    ("Sports Day2026", None), ("Tel 01234 567890", None), ("A4 paper", None), ("Y3/4", None),
+    ("Year 6 Leavers 2024", None),
+])
+def test_letters_for_digits(text, letters):
+    assert letters_for_digits(text) == letters
+
+
+DIGIT_REGISTER = [pupil("P1", "Olivia", "Bennett"), pupil("P21", "Zainab", "Hussain"),
+                  pupil("P22", "Evie", "Marshall")]
+
+
+@pytest.mark.parametrize("text, person", [
+    ("3VIE", "P22"), ("3vie", "P22"), ("B3NN3TT", "P1"),
+])
+def test_a_register_name_read_with_digits_for_letters_is_the_name(text, person):
+    """s35: a digit read for a letter that canon() does not take for one (3 for E, 4 for A, 7
+    for T) made no name of the register, on a badge or a sign ("Z41NAB", "Za1nab Hu55ain",
+    "EV1E MARSH4LL" were found already, by letters alike)."""
+    m = NameMatcher(DIGIT_REGISTER, threshold=85)
+    for read in (_badge(text), _sign(text)):
+        (item,) = classify_texts([read], m, faces=[FACE])
+        assert (item.kind, item.person) == ("pupil-name", person), (text, read)
+        decide([item])
+        assert item.decision == "cover", text
+
+
+@pytest.mark.parametrize("text", ["Z41NAB", "EV1E", "J4MES R0BINSON", "K4TIE"])
+def test_a_name_not_in_the_register_read_with_digits_is_covered_for_review_on_a_badge(text):
+    """s35: badge_words left out every word with a digit in it, so such a name stayed readable."""
+    m = NameMatcher([pupil("P30", "Harriet", "Lloyd")], threshold=85)
+    (item,) = classify_texts([_badge(text)], m, faces=[FACE])
+    assert (item.kind, item.context) == ("name-like", "worn"), text
+    decide([item])
+    assert item.decision == "cover" and item.needs_review
+
+
+@pytest.mark.parametrize("text", ["4B", "Y6", "2024", "RM12", "Rm12B", "10:30", "Class3M",
+                                  "Year5", "Year 4 · Class 4B", "Sports Day2026", "1st", "3pm"])
+def test_numbers_and_codes_with_digits_stay_readable_on_a_badge(text):
+    m = NameMatcher(DIGIT_REGISTER, threshold=85)
+    for read in (_badge(text), _sign(text)):
+        (item,) = classify_texts([read], m, faces=[FACE])
+        assert item.kind == "", (text, read)
 
 
 def test_a_single_unknown_word_on_a_sign_is_not_a_name_but_on_a_badge_it_is():

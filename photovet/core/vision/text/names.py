@@ -1476,6 +1476,49 @@ def _known_words(key: str) -> bool:
     return ok[n]
 
 
+#: digits a text reader reads for letters that look like them, in pictures ("Z41NAB" for ZAINAB,
+#: "0LIVIA", "EV1E", "5ophie"): 1 is read as I (canon() takes I and l for one letter)
+_DIGIT_LETTERS = {"0": "O", "1": "I", "2": "Z", "3": "E", "4": "A", "5": "S", "6": "G",
+                  "7": "T", "8": "B"}
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+
+
+def letters_for_digits(text: str) -> str | None:
+    """``text`` with digits that look like letters read as those letters, inside a word
+    written with them ("Z41NAB" -> "ZAINAB", "0LIVIA", "EV1E MARSHALL" -> "EVIE MARSHALL",
+    "5ophie" -> "Sophie"), or None when there is no such word. The same length as ``text``
+    (a name found in it is where it is in ``text``). Numbers, years, times and codes stay as
+    they are: a word needs 3 letters or more and more letters than digits, 2 digits at most,
+    none at its end ("Year5", "Room12", "Day2026"), at least 2 letters after 2 digits
+    ("RM12B"), its letters in one case or capitalised ("Rm1b"), and no school word before
+    its digits with 2 characters or fewer after them ("Class3M", "Year4B"): "4B", "Y6",
+    "2024", "RM12", "10:30", "1st", "3pm" are no words."""
+    out = list(text)
+    changed = False
+    for m in _ALNUM_RUN.finditer(text):
+        run = m.group(0)
+        digits = [k for k, c in enumerate(run) if c.isdigit()]
+        letters = "".join(c for c in run if c.isalpha())
+        if not digits or len(letters) < 3 or len(digits) > 2 or len(digits) >= len(letters):
+            continue
+        if any(run[k] not in _DIGIT_LETTERS for k in digits) or run[-1].isdigit():
+            continue
+        head, tail = run[:digits[0]], run[digits[-1] + 1:]
+        if len(digits) == 2 and len(tail) < 2:
+            continue
+        upper = letters.isupper()
+        rest = letters[1:] if run[0].isalpha() else letters
+        if not (upper or rest.islower()):
+            continue
+        if head and len(tail) <= 2 and canon(head) in _KNOWN_KEYS | _NON_NAME_KEYS:
+            continue
+        for k in digits:
+            letter = _DIGIT_LETTERS[run[k]]
+            out[m.start() + k] = letter if upper or k == 0 else letter.lower()
+        changed = True
+    return "".join(out) if changed else None
+
+
 def badge_words(text: str) -> bool:
     """Could this line be a person's name if it is on a badge? True when it has a capitalised
     (or upper-case) word of 3 letters or more that is not a known school or common English
@@ -1540,6 +1583,13 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
             item.context = "worn"
         hit = matcher.match(item.text) if matcher is not None else None
         like = looks_like_name(item.text)
+        # a name read with digits for letters ("Z41NAB", "EV1E MARSHALL") is read as letters
+        # too (pictures only: captions are typed)
+        letters = letters_for_digits(item.text)
+        if letters is not None:
+            if hit is None and matcher is not None:
+                hit = matcher.match(letters)
+            like = like or looks_like_name(letters)
         if hit is not None:
             item.form = hit.form
         if hit is not None and hit.role == "pupil":
@@ -1563,7 +1613,8 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
     for t in items:
         # on a badge, a lanyard, a certificate or after "my name is": any word that is not a
         # school word may be a name the register does not know (or one the reader garbled)
-        if not t.kind and t.context and badge_words(t.text):
+        if not t.kind and t.context and (badge_words(t.text) or badge_words(
+                letters_for_digits(t.text) or "")):
             t.kind = "name-like"
     if matcher is not None:
         _join_split_names(items, matcher)
@@ -1662,5 +1713,6 @@ def _extend_right(poly: Sequence[tuple[float, float]], frac: float) -> list[tupl
 __all__ = ["CAPTION_ABBREVIATIONS", "INSTITUTION_WORDS", "NON_NAME_WORDS", "NameHit",
            "TWO_LETTER_WORDS",
            "NameMatcher", "abbreviation", "badge_areas", "everyday_word",
-           "badge_words", "canon", "classify_texts", "generic_word", "looks_like_name",
+           "badge_words", "canon", "classify_texts", "generic_word", "letters_for_digits",
+           "looks_like_name",
            "ordinary_word", "words", "worn"]
