@@ -44,6 +44,29 @@ def test_a_short_word_or_a_turned_line_is_not_stacked():
     assert stacked_boxes([word, line], reads) == []
 
 
+@pytest.mark.parametrize("text, score, stacked", [
+    # s35: "NAME: EVIE MARSHALL" over "CLASS: 4B", one 285 x 80 px box on a 12 MP mosaic, read
+    # garbled and unsure: 0.254 of its height a character, just over STACKED_WIDTH
+    ("WPFNE TOTAELAS", 0.19, True),
+    ("WPFNE TOTAELAS", 0.49, True),
+    # the same box read surely is one line of narrow letters
+    ("WPFNE TOTAELAS", 0.5, False),
+    ("Amelia Clarke", 0.9, False),
+])
+def test_a_box_too_tall_for_an_unsure_read_is_stacked(text, score, stacked):
+    box = quad(0, 0, 285, 80)
+    assert len(stacked_boxes([box], [(poly(box), text, score)])) == int(stacked), (text, score)
+
+
+def test_a_narrow_line_read_surely_or_a_wide_one_read_unsurely_is_not_stacked():
+    """Single lines on the bench's badges run 0.21-0.40 of their height a character, read at
+    0.54-0.99; an unsure read of a box wide enough for what it read is one line."""
+    narrow = quad(0, 0, 310, 67)             # "My Tip to the Farm": 0.257 a character
+    wide = quad(0, 100, 500, 140)            # 40 px high: 0.69 a character
+    reads = [(poly(narrow), "My Tip to the Farm", 0.87), (poly(wide), "Dove2co Tdnd Olsen", 0.2)]
+    assert stacked_boxes([narrow, wide], reads) == []
+
+
 @pytest.fixture(scope="module")
 def text_engine():
     return TextEngine.load(text_options(Settings().text))

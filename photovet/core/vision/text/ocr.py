@@ -925,6 +925,14 @@ STACKED_MAX_PIXELS = 4_000_000
 #: narrow typeface), for a read of at least STACKED_MIN_CHARS characters
 STACKED_WIDTH = 0.25
 STACKED_MIN_CHARS = 4
+#: ... or, for a read the reader was unsure of (score under STACKED_UNSURE_SCORE), under
+#: STACKED_UNSURE_WIDTH: two lines read as one come out garbled as well as short ("NAME: EVIE
+#: MARSHALL" over "CLASS: 4B", one box 285 x 80 px on a 12 MP mosaic, read "WPFNE TOTAELAS" at
+#: 0.19: 0.254 of its height a character, just over STACKED_WIDTH, so its lines were never
+#: read). On bench/text.py's badges single lines that narrow (0.21-0.40) were read at 0.51 to
+#: 0.99 and are not looked at again; 2 boxes more were on 4 12 MP mosaics (+0.09 s of CPU each)
+STACKED_UNSURE_WIDTH = 0.4
+STACKED_UNSURE_SCORE = 0.5
 #: a box read as nothing is looked at again when its short side is at least this (px): a
 #: block of lines too tall to read as one
 STACKED_MIN_SIDE = 32
@@ -940,22 +948,24 @@ def _sides(box: Any) -> tuple[float, float]:
 
 def stacked_boxes(boxes: Sequence[np.ndarray], reads: Sequence[Read]) -> list[np.ndarray]:
     """The boxes that may hold several lines of text detected as one block: read as far
-    fewer characters than a line that tall would hold (``STACKED_WIDTH``), or read as nothing
-    while at least ``STACKED_MIN_SIDE`` px on every side. A reader given such a block reads
-    one of its lines, or nothing, and the others (a pupil's name under a title) would be left
-    readable without ever being read."""
-    read: list[tuple[np.ndarray, str]] = [
-        (np.asarray(p, dtype=np.float32).reshape(4, 2), t) for p, t, _s in reads]
+    fewer characters than a line that tall would hold (``STACKED_WIDTH``; ``STACKED_UNSURE_WIDTH``
+    for a read the reader was unsure of), or read as nothing while at least ``STACKED_MIN_SIDE``
+    px on every side. A reader given such a block reads one of its lines, garbles them, or
+    reads nothing, and the others (a pupil's name under a title) would be left readable
+    without ever being read."""
+    read: list[tuple[np.ndarray, str, float]] = [
+        (np.asarray(p, dtype=np.float32).reshape(4, 2), t, float(s)) for p, t, s in reads]
     out: list[np.ndarray] = []
     for box in boxes:
         q = np.asarray(box, dtype=np.float32).reshape(4, 2)
-        text = next((t for p, t in read if _same_points(p, q)), None)
+        text, score = next(((t, s) for p, t, s in read if _same_points(p, q)), (None, 1.0))
         long_side, short_side = _sides(q)
         if text is None:
             if short_side >= STACKED_MIN_SIDE:
                 out.append(q)
-        elif len(text) >= STACKED_MIN_CHARS and \
-                long_side < STACKED_WIDTH * short_side * len(text):
+            continue
+        width = STACKED_UNSURE_WIDTH if score < STACKED_UNSURE_SCORE else STACKED_WIDTH
+        if len(text) >= STACKED_MIN_CHARS and long_side < width * short_side * len(text):
             out.append(q)
     return out
 
