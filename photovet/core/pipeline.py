@@ -86,8 +86,11 @@ log = logs.get("pipeline")
 #: detectors counted together (detection.weak_pairs, fusion.WeakPairs); 12: a register name
 #: inside a run of letters read with no space ("NAMEEVIEMARSHALLCLASS") is the pupil's name, a
 #: word in lower case that is no word on a badge is a possible name ("zainab"), and a surname
-#: cut short on a misread letter ("Sophie Greer") is covered to its end (names.py)
-ANALYSIS_VERSION = "12"
+#: cut short on a misread letter ("Sophie Greer") is covered to its end (names.py); 13: a name
+#: read with digits for letters ("Z41NAB", "EV1E") is read as letters too
+#: (names.letters_for_digits), and a box read unsurely that is too tall for what was read is
+#: looked at again as a block of lines (ocr.STACKED_UNSURE_WIDTH)
+ANALYSIS_VERSION = "13"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
@@ -111,8 +114,9 @@ ANALYSIS_VERSION = "12"
 #: in under a second was missed), a crest track knows where its place was last and next known
 #: clear (``VideoTrack.clear_before`` / ``clear_after``: its cover's start and end), and a name
 #: followed is looked at closer for small print once, not on every whole read; 16: names read
-#: as photos read them (ANALYSIS_VERSION 12: names run together, lower-case words on badges)
-VIDEO_ANALYSIS_VERSION = "16"
+#: as photos read them (ANALYSIS_VERSION 12: names run together, lower-case words on badges);
+#: 17: as ANALYSIS_VERSION 13 (digits read for letters, unsure reads of tall boxes)
+VIDEO_ANALYSIS_VERSION = "17"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()
