@@ -9,6 +9,7 @@ about a photo is in the core's review store, so a restart keeps the review.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 from collections.abc import Callable
 from pathlib import Path
@@ -460,7 +461,8 @@ class BatchController(QObject):
         lapsed: set[str] = set()
         captions: dict[str, str | None] = {}
         ws = self.ctx.ws
-        with ws.approvals.one_look():      # each approver's roles read once
+        # each approver's roles, and each channel, read once (s35: ~2.3 ms a photo before)
+        with ws.approvals.one_look(), self._one_channel_look():
             for it in self.model.items:
                 a = it.analysis
                 if a is None or (want is not None and a.sha256 not in want):
@@ -478,6 +480,10 @@ class BatchController(QObject):
                         self._captions_waiting.pop(it.path, None)
         self.model.set_approvals(states, lapsed, captions)
         self.refresh_summary()        # a photo marked ready is no longer "a decision for you"
+
+    def _one_channel_look(self) -> Any:
+        engine = self.ctx.engine
+        return engine.one_look() if engine is not None else contextlib.nullcontext()
 
     def caption_refused(self, a: PhotoAnalysis | None, st: Any) -> str | None:
         """``approved_caption_refused`` for the list and the approval panel, asked once per
