@@ -107,3 +107,40 @@ def test_the_approvers_tiles_never_show_the_photo_as_taken(qtbot):
     assert _painted(view).pixelColor(100, 60).name() != "#00ff00"
     view.model.set_published_view(False)
     assert _reds(_painted(view)) > 100
+
+
+def test_one_photo_changed_is_counted_again_alone(qtbot, monkeypatch):
+    """s35: every change to the list (a thumbnail, one photo's approval) counted every photo
+    again (20-50 ms for 300 on the GUI thread). The counts are kept as rows change: one photo
+    changed is looked at again, not the whole list, and the counts are those counted afresh."""
+    from photovet.gui.views.batch_view import PhotoItem
+
+    view = _view(qtbot, 60)
+    view.model.add_paths(["/photos/clip.mp4"])
+    looked: list[str] = []
+    real = PhotoItem.list_status
+    monkeypatch.setattr(PhotoItem, "list_status",
+                        property(lambda it: looked.append(it.path) or real.fget(it)))
+    view.model.set_approvals({"/photos/trip_7.jpg": ("ready", "")})
+    view.model.set_thumbnails([("/photos/trip_9.jpg", QImage(4, 4, QImage.Format.Format_RGB32))])
+    assert len(looked) <= 6, len(looked)           # the two rows (and the filter's look)
+    said = view.count_label.text()
+    assert said.startswith("60 photos and 1 video") and "61 being checked" not in said, said
+    view.model.set_analyses([PhotoAnalysis(path="/photos/trip_3.jpg", sha256="3" * 64,
+                                           faces=[Face(box=(0, 0, 9, 9), score=0.9,
+                                                     needs_review=True)])])
+    view.model.remove_path("/photos/trip_0.jpg")
+    for it in view.model.items[10:20]:                # changed in place, then said (as tests do)
+        it.approval = "approved"
+    view.model.refresh_rows()
+    afresh: dict[str, int] = {"all": len(view.model.items)}
+    for it in view.model.items:
+        afresh[it.list_status] = afresh.get(it.list_status, 0) + 1
+        if it.analysis is not None and not it.analysis.error:
+            afresh["approval:" + it.approval] = afresh.get("approval:" + it.approval, 0) + 1
+    kept = view.model.counts()
+    assert {k: v for k, v in kept.items() if k in afresh} == afresh
+    assert kept["approval:waiting"] == afresh.get("approval:ready", 0)
+    assert (kept["media:photo"], kept["media:video"]) == (59, 1)
+    view.model.clear()
+    assert view.model.counts()["all"] == 0 and "media:photo" not in view.model.counts()

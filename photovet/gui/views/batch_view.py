@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 from photovet.core.media.video.linking import FaceCount, face_count
 from photovet.core.models import PhotoAnalysis
 from photovet.core.policy import HANDED_ON, waiting_for_decision
-from photovet.core.words import tally, text_tracks_covered, text_tracks_open
+from photovet.core.words import media_count, media_of, text_tracks_covered, text_tracks_open
 
 from .. import style
 from ..words import (
@@ -277,6 +277,11 @@ class BatchModel(QAbstractListModel):
         #: the approver's view: tiles show what will be published, never the original (s35)
         self.published_view = False
         self._published_asked: dict[str, tuple] = {}
+        # s35: what each photo adds to the counts, kept as rows change (each change recounted
+        # every photo: 20-50 ms for 300 at every tile, approval or thumbnail). Every change
+        # to an item goes through this model's methods (the tiles repaint from them too).
+        self._counted: dict[str, tuple[str, ...]] = {}
+        self._totals: dict[str, int] = {}
 
     # -- Qt model API --------------------------------------------------------------------
     def rowCount(self, parent=_ROOT) -> int:
@@ -322,6 +327,7 @@ class BatchModel(QAbstractListModel):
         self.beginResetModel()
         self.items = []
         self._row = {}
+        self._counted, self._totals = {}, {}
         self._asked = set()
         self._published_asked = {}
         self.endResetModel()
@@ -342,6 +348,7 @@ class BatchModel(QAbstractListModel):
         for i, p in enumerate(new):
             self.items.append(PhotoItem(p))
             self._row[p] = first + i
+        self._recount(range(first, len(self.items)))
         self.endInsertRows()
         return new
 
@@ -350,6 +357,7 @@ class BatchModel(QAbstractListModel):
         if r < 0:
             return
         self.beginRemoveRows(QModelIndex(), r, r)
+        self._count(self._counted.pop(self.items[r].path, ()), -1)
         del self.items[r]
         self._row = {it.path: i for i, it in enumerate(self.items)}
         self.endRemoveRows()
@@ -364,9 +372,10 @@ class BatchModel(QAbstractListModel):
         r = self.row_of(path)
         return self.items[r] if r >= 0 else None
 
-    def _changed_rows(self, rows: list[int]) -> None:
+    def _changed_rows(self, rows: list[int] | range) -> None:
         if not rows:
             return
+        self._recount(rows)
         lo, hi = min(rows), max(rows)
         self.dataChanged.emit(self.index(lo), self.index(hi))
 
@@ -428,8 +437,7 @@ class BatchModel(QAbstractListModel):
 
     def refresh_rows(self, rows: list[int] | None = None) -> None:
         if rows is None:
-            if self.items:
-                self._changed_rows([0, len(self.items) - 1])
+            self._changed_rows(range(len(self.items)))
         else:
             self._changed_rows(rows)
 
@@ -472,12 +480,39 @@ class BatchModel(QAbstractListModel):
             self.thumbnails_wanted.emit([item.path])
 
     # -- summaries ----------------------------------------------------------------------
+    @staticmethod
+    def _counts_of(it: PhotoItem) -> tuple[str, ...]:
+        """What one photo adds to ``counts``: its list status, its approval state (once
+        checked, without an error), and whether it is a photo or a video (by its file name,
+        as ``media_words`` says it)."""
+        keys = [it.list_status, "media:" + media_of(Path(it.path))]
+        if it.analysis is not None and not it.analysis.error:
+            keys.append("approval:" + it.approval)
+        return tuple(keys)
+
+    def _count(self, keys: tuple[str, ...], sign: int) -> None:
+        for k in keys:
+            self._totals[k] = self._totals.get(k, 0) + sign
+
+    def _recount(self, rows: Iterable[int]) -> None:
+        """The counts of ``rows`` (changed, or new) taken again."""
+        for r in set(rows):
+            if not 0 <= r < len(self.items):
+                continue
+            it = self.items[r]
+            now = self._counts_of(it)
+            before = self._counted.get(it.path, ())
+            if now != before:
+                self._count(before, -1)
+                self._count(now, 1)
+                self._counted[it.path] = now
+
     def counts(self) -> dict[str, int]:
-        c: dict[str, int] = {"all": len(self.items)}
-        for it in self.items:
-            c[it.list_status] = c.get(it.list_status, 0) + 1
-            if it.analysis is not None and not it.analysis.error:
-                c["approval:" + it.approval] = c.get("approval:" + it.approval, 0) + 1
+        """How many photos in each list status (``all``: every one), in each approval state
+        (``approval:...``) and of each kind (``media:photo``, ``media:video``): kept as rows
+        change, not counted again at each change."""
+        c = {k: v for k, v in self._totals.items() if v}
+        c["all"] = len(self.items)
         # an approval that no longer counts waits for a senior leader again, with those ready
         c["approval:waiting"] = c.get("approval:ready", 0) + c.get("approval:void", 0)
         return c
@@ -505,10 +540,10 @@ FILTERS: list[tuple[str, str]] = [
 ]
 
 
-def all_label(items) -> str:
+def all_label(counts: dict[str, int]) -> str:
     """'All photos', or 'All photos and videos' once the batch has a video (its list said
-    'All photos (7)' above '5 photos and 2 videos')."""
-    return "All photos and videos" if tally(items)[1] else "All photos"
+    'All photos (7)' above '5 photos and 2 videos'); ``counts``: ``BatchModel.counts``."""
+    return "All photos and videos" if counts.get("media:video") else "All photos"
 
 
 class StatusFilter(QSortFilterProxyModel):
@@ -893,7 +928,8 @@ class BatchView(QWidget):
                 "Every decision in this batch is made." if key == "needs-review" else
                 self._nothing_waiting() if key == "approval:ready" else
                 "Nothing in this batch matches this choice.")
-            bits = [media_words(it.path for it in self.model.items)]
+            # as media_words says it (by file name), from the counts kept
+            bits = [media_count(c.get("media:photo", 0), c.get("media:video", 0))]
             open_word = "yours to decide" if self.deciding else "still open for the preparer"
             for key, word in (("needs-review", open_word), ("failed", "could not be checked"),
                               (PENDING, "being checked"), ("approval:approved", "approved"),
@@ -916,7 +952,7 @@ class BatchView(QWidget):
                             f"“{esc(label)}”)")
             self.count_label.setText(" · ".join(bits))
         # keep the combo's labels honest: "All photos and videos" once a video is in the batch
-        every = all_label(self.model.items)
+        every = all_label(c)
         self.show_all.setText(f"Show {every[0].lower()}{every[1:]}")
         for i, (key, label) in enumerate(FILTERS):
             k = "approval:waiting" if key == "approval:ready" else key
