@@ -35,6 +35,9 @@ def _why(result: Any) -> str:
     return why[len(name) + 2:] if why.startswith(f"{name}: ") else why
 
 
+EARLIER_TITLE = "Earlier copies in the folder"
+
+
 class ExportController(QObject):
     exported = Signal(str)          # batch name
 
@@ -46,6 +49,7 @@ class ExportController(QObject):
         self.worker = None
         self.results: list = []
         self._media: dict[str, Any] = {}      # what the running export was given, by path
+        self.earlier_worker: Any = None       # the earlier copies looked for, or removed
 
     def open(self) -> ExportDialog | None:
         if self.dialog is not None:
@@ -224,13 +228,33 @@ class ExportController(QObject):
 
     def _earlier_copies(self, folder: str) -> None:
         """The copies earlier exports of these photos left in the folder that should not stay
-        there (s35: the core's list and words): said, and removed when the person says so."""
+        there (s35: the core's list and words): looked for in a worker (each is read and
+        hashed: a folder of 300 large copies is seconds of work), then said, and removed (in
+        a worker too: each is hashed again) when the person says so."""
+        from photovet.core.records.earlier import earlier_copies  # noqa: PLC0415
+
+        ctx, results, channel = self.ctx, list(self.results), self._channel
+
+        def find():
+            with ctx.thread_workspace() as wws:
+                return earlier_copies(wws.records, results, folder, channel)
+
+        self.earlier_worker = ctx.workers.start(
+            find, name="earlier-copies", on_return=self._ask_earlier,
+            on_error=self._earlier_problem)
+
+    def _earlier_problem(self, text: str) -> None:
         from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
 
-        from photovet.core.records.earlier import (  # noqa: PLC0415
-            earlier_copies,
-            remove_earlier_copies,
-        )
+        if not self.ctx.register_closed:
+            QMessageBox.warning(self.window, EARLIER_TITLE, text)
+
+    def _ask_earlier(self, copies: list) -> None:
+        """The earlier copies found (``_earlier_copies``): said, and removed if the person
+        says so."""
+        from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
+
+        from photovet.core.records.earlier import remove_earlier_copies  # noqa: PLC0415
         from photovet.core.words import (  # noqa: PLC0415
             EARLIER_COPIES_REMOVE,
             earlier_copies_said,
@@ -238,37 +262,40 @@ class ExportController(QObject):
 
         from ..words import EARLIER_COPIES_KEPT  # noqa: PLC0415
 
-        ws = self.ctx.ws
-        try:
-            copies = earlier_copies(ws.records, self.results, folder, self._channel)
-        except PhotoVetError as exc:
-            QMessageBox.warning(self.window, "Earlier copies in the folder", exc.message)
-            return
-        if not copies:
+        if not copies or self.ctx.register_closed:
             return
         listed = "\n".join(f"\u2022 {Path(c.path).name}: {c.why}" for c in copies[:12])
         more = f"\n\u2026 and {len(copies) - 12} more" if len(copies) > 12 else ""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Earlier copies in the folder",
+        box = QMessageBox(QMessageBox.Icon.Warning, EARLIER_TITLE,
                           f"{earlier_copies_said(len(copies))}\n\n{listed}{more}\n\n"
                           f"{EARLIER_COPIES_REMOVE}", parent=self.window)
         remove = box.addButton("Remove them", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Keep them", QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() is not remove:
-            QMessageBox.information(self.window, "Earlier copies in the folder",
-                                    EARLIER_COPIES_KEPT)
+            QMessageBox.information(self.window, EARLIER_TITLE, EARLIER_COPIES_KEPT)
             return
-        try:
-            done = remove_earlier_copies(ws.records, copies)
-        except PhotoVetError as exc:
-            QMessageBox.warning(self.window, "Earlier copies in the folder", exc.message)
+        ctx = self.ctx
+
+        def remove_them():
+            with ctx.thread_workspace() as wws:
+                return remove_earlier_copies(wws.records, copies)
+
+        self.earlier_worker = ctx.workers.start(
+            remove_them, name="earlier-copies-remove", on_return=self._removed_earlier,
+            on_error=self._earlier_problem)
+
+    def _removed_earlier(self, done: list) -> None:
+        from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
+
+        if self.ctx.register_closed:
             return
         kept = [c for c in done if not c.removed]
         said = f"{len(done) - len(kept)} earlier cop{'y' if len(done) - len(kept) == 1 else 'ies'} removed."
         if kept:
             said += "\n\nKept:\n" + "\n".join(f"\u2022 {Path(c.path).name}: {c.message}"
                                               for c in kept)
-        QMessageBox.information(self.window, "Earlier copies in the folder", said)
+        QMessageBox.information(self.window, EARLIER_TITLE, said)
         self.ctx.records_changed.emit()
 
 
