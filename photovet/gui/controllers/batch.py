@@ -244,17 +244,18 @@ class BatchController(QObject):
         if generation != self._generation or self.ctx.register_closed:
             return
         done = []
-        for _i, a in items:
-            if self.model.item_for(a.path) is None:
-                continue  # a new batch was started meanwhile
-            if self.ctx.engine.out_of_date(a) and a.path not in self._out_of_date:
-                # checked while the register changed: once more (a second time it is kept,
-                # and the core holds it back at export, saying why)
-                self._out_of_date.add(a.path)
-                self._pending.append(a.path)
-                continue
-            self.ctx.engine.decide(a, self.ctx.channel)
-            done.append(a)
+        with self._one_channel_look():      # the channel read once for the photos back
+            for _i, a in items:
+                if self.model.item_for(a.path) is None:
+                    continue  # a new batch was started meanwhile
+                if self.ctx.engine.out_of_date(a) and a.path not in self._out_of_date:
+                    # checked while the register changed: once more (a second time it is
+                    # kept, and the core holds it back at export, saying why)
+                    self._out_of_date.add(a.path)
+                    self._pending.append(a.path)
+                    continue
+                self.ctx.engine.decide(a, self.ctx.channel)
+                done.append(a)
         if done:
             self.model.set_analyses(done)
             self.refresh_approvals([a.sha256 for a in done])
@@ -413,12 +414,13 @@ class BatchController(QObject):
             return
         chunk, self._redecide = self._redecide[:DECIDE_CHUNK], self._redecide[DECIDE_CHUNK:]
         done = []
-        for r in chunk:
-            it = self.model.item(r)
-            if it is None or it.analysis is None:
-                continue
-            self.ctx.engine.decide(it.analysis, self.ctx.channel)
-            done.append(it.analysis)
+        with self._one_channel_look():      # the channel read once a chunk
+            for r in chunk:
+                it = self.model.item(r)
+                if it is None or it.analysis is None:
+                    continue
+                self.ctx.engine.decide(it.analysis, self.ctx.channel)
+                done.append(it.analysis)
         if done:
             self.model.set_analyses(done)
             self.refresh_approvals([a.sha256 for a in done])
@@ -449,8 +451,9 @@ class BatchController(QObject):
         want = set(shas)
         analyses = [it.analysis for it in self.model.items if it.analysis is not None
                     and (not want or it.analysis.sha256 in want)]
-        for a in analyses:
-            self.ctx.engine.decide(a, self.ctx.channel)
+        with self._one_channel_look():
+            for a in analyses:
+                self.ctx.engine.decide(a, self.ctx.channel)
         if analyses:
             self.model.set_analyses(analyses)
             self.refresh_approvals([a.sha256 for a in analyses])
