@@ -35,6 +35,10 @@ by side with the default in one run,
     here, and bench/throughput.py --profile).
 The last lines print the verdict of (a) and (b) for each variant; (c) is read from the CPU column.
 
+With ``--wider``, the WIDER faces >= 32 px that each detector misses are counted by pose and
+occlusion and by size (the bulk of what is left to find, issue 13); ``--misses`` lists them
+one by one (photo, box, size, pose, occlusion, blur).
+
 Sets: the annotated photos of ../shared/data/faces, ``--composites`` 12 MP canvases of them
 pasted at their own resolution (bench/faces.py's), five of its group photos upscaled to 12 MP,
 and any photos matching ``--photos`` (e.g. bench/throughput.py's, kept with --keep).
@@ -119,6 +123,33 @@ def found(sample, boxes) -> list[bool]:
             for g, bj in zip(sample.gt, fb.matched(sample.gt, boxes))]
 
 
+def print_misses(missed: dict[str, list[tuple]], each: bool) -> None:
+    """The WIDER faces >= 32 px each detector misses, by pose and occlusion and by size (and each
+    one when ``each``)."""
+    pose = ("typical", "atypical")
+    occl = ("none", "partial", "heavy")
+    keys = [(p, o) for p in range(2) for o in range(3)]
+    print("\n| WIDER faces >= 32 px missed | " + " | ".join(missed) + " |")
+    print("|---|" + "---|" * len(missed))
+    for p, o in keys:
+        print(f"| pose {pose[p]}, occlusion {occl[o]} | " + " | ".join(
+            str(sum(1 for _, _, a in m if a["pose"] == p and a["occlusion"] == o))
+            for m in missed.values()) + " |")
+    for lo, hi in ((32, 64), (64, 128), (128, 10 ** 9)):
+        band = f"{lo}-{hi} px" if hi < 10 ** 9 else f">= {lo} px"
+        print(f"| {band} | " + " | ".join(
+            str(sum(1 for _, g, _ in m if lo <= max(g[2], g[3]) < hi)) for m in missed.values())
+            + " |")
+    print("| all | " + " | ".join(str(len(m)) for m in missed.values()) + " |")
+    if not each:
+        return
+    for n, m in missed.items():
+        print(f"\n{n} misses (photo, x y w h, size, pose, occlusion, blur):")
+        for name, g, a in sorted(m, key=lambda t: -max(t[1][2], t[1][3])):
+            print(f"  {name}  {g[0]} {g[1]} {g[2]} {g[3]}  {max(g[2], g[3])} px  "
+                  f"{pose[a['pose']]}  {occl[a['occlusion']]}  blur {a['blur']}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -130,6 +161,8 @@ def main() -> int:
     ap.add_argument("--wider", type=Path, default=None,
                     help="a WIDER FACE subset built by bench/prepare_wider.py")
     ap.add_argument("--split", default="all", choices=("test", "dev", "all"))
+    ap.add_argument("--misses", action="store_true",
+                    help="list each WIDER face >= 32 px a detector misses")
     args = ap.parse_args()
     variants = dict(parse_variant(v) for v in args.variants)
     faces_dir = args.data / "faces"
@@ -163,6 +196,7 @@ def main() -> int:
     lost_any = {n: 0 for n in variants}
     verdict: dict[str, list[str]] = {n: [] for n in variants}
     tallies: dict[str, dict[str, fb.Tally]] = {}
+    missed: dict[str, list[tuple]] = {n: [] for n in engines}     # WIDER faces >= 32 px
     for label, samples in sets:
         cpu = {n: 0.0 for n in engines}
         refine = {n: [0, 0.0] for n in engines}
@@ -187,6 +221,9 @@ def main() -> int:
                     fb.score(tally, s, mine)
                     a, b = found(s, ref), found(s, mine)
                     large = [max(g[2], g[3]) >= 32 for g in s.gt]
+                    if label == "WIDER":
+                        missed[n] += [(s.name, g, at) for g, at, y in zip(s.gt, s.attrs, b)
+                                      if not y and max(g[2], g[3]) >= 32]
                     lost += sum(1 for x, y in zip(a, b) if x and not y)
                     gained += sum(1 for x, y in zip(a, b) if y and not x)
                     lost32 += sum(1 for x, y, z in zip(a, b, large) if x and not y and z)
@@ -224,6 +261,7 @@ def main() -> int:
         for key in fb.ROWS:
             print(f"| {fb.LABELS.get(key, key)} | "
                   + " | ".join(tallies["WIDER"][n].cell(key) for n in engines) + " |")
+        print_misses(missed, args.misses)
     print()
     for n, lost in lost_any.items():
         print(f"{n}: " + (f"loses {lost} annotated face(s) the default finds"
