@@ -120,6 +120,7 @@ class Detection:
     yunet_agree_threshold: float = 0.3  # weaker ones kept where CenterFace agrees
     yunet_max_pass_pixels: int = 16_000_000  # YuNet's fine pass: photos larger are scaled down
     weak_pairs: bool = True          # weak boxes of both detectors counted together (fusion.py)
+    second_look: bool = False        # both detectors look again at weak boxes (fusion.SecondLook)
 
     def check(self) -> None:
         _in_range("detection.threshold", self.threshold, 0.05, 0.95)

@@ -39,7 +39,18 @@ from photovet.core.vision.faces.centerface import (
     plan_passes,
     refine_cells,
 )
-from photovet.core.vision.faces.fusion import CENTERFACE, PAIR, YUNET, WeakPairs, fuse
+from photovet.core.vision.faces.fusion import (
+    CENTERFACE,
+    LOOK,
+    PAIR,
+    YUNET,
+    Detections,
+    SecondLook,
+    WeakPairs,
+    after_looks,
+    fuse,
+    look_targets,
+)
 from photovet.core.vision.faces.matching import THREE_CROPS_STRICTER
 from photovet.core.vision.faces.onnxfix import (
     centerface_dynamic,
@@ -345,6 +356,36 @@ def test_small_weak_boxes_agreeing_need_more_evidence_with_pairs():
     # a large pair at the floors is kept as before
     big = (np.array([[10, 10, 60, 60, 0.1]]), np.array([[10, 10, 60, 60, 0.3]]))
     assert len(fuse((none, no_lm), (big[0], no_lm), (big[1], no_lm), pairs=WeakPairs())) == 1
+
+
+def test_a_second_look_drops_weakly_kept_boxes_it_does_not_see_and_adds_weak_ones_it_does():
+    look = SecondLook()
+    found = Detections(np.array([[0, 0, 40, 40, 0.9],          # CenterFace, sure: not looked at
+                                 [100, 0, 140, 40, 0.15],      # kept where YuNet agreed: weak
+                                 [200, 0, 240, 40, 0.2],       # a possible face: weak
+                                 [300, 0, 310, 10, 0.15]]),    # weak but under 16 px
+                       np.zeros((4, 10)), [CENTERFACE, CENTERFACE, PAIR, CENTERFACE])
+    cf_weak = np.array([[0, 100, 40, 140, 0.2],                # over no face: a candidate
+                        [102, 2, 141, 41, 0.2],                # over a face found: not
+                        [0, 200, 20, 220, 0.25],               # under 32 px: not
+                        [400, 0, 440, 40, 0.05]])              # under the floor: not
+    yn = np.array([[100, 100, 140, 140, 0.5],                  # a candidate, the surest
+                   [500, 0, 540, 40, 0.7]])                    # a face on its own: not
+    confirm, cand = look_targets(found, cf_weak, yn, look, cf_hi=0.3, yn_hi=0.6)
+    assert sorted(confirm.tolist()) == [1, 2]
+    assert [c[:4].tolist() for c in cand] == [[100, 100, 140, 140], [0, 100, 40, 140]]
+    assert len(look_targets(found, cf_weak, yn, SecondLook(max_looks=3), cf_hi=0.3,
+                            yn_hi=0.6)[1]) == 1                # the surest first, within the cap
+    # the looks: the agreeing pair not seen again (0.05 < 0.1) is dropped, the possible face
+    # seen (0.5) stays; the candidate seen surely (1.5 >= 1.2) is a possible face, the other not
+    d = after_looks(found, confirm, [0.05 if i == 1 else 0.5 for i in confirm],
+                    cand, [1.5, 1.1], look)
+    assert [b[:4].tolist() for b in d.boxes] == [[0, 0, 40, 40], [200, 0, 240, 40],
+                                                 [300, 0, 310, 10], [100, 100, 140, 140]]
+    assert d.source == [CENTERFACE, PAIR, CENTERFACE, LOOK] and d.landmarks.shape == (4, 10)
+    # seen well enough: nothing dropped; nothing seen: nothing added
+    d = after_looks(found, confirm, [0.1] * len(confirm), cand, [1.19, 0.0], look)
+    assert len(d) == 4 and LOOK not in d.source
 
 
 # ------------------------------------------------------------------------------------------
@@ -725,6 +766,16 @@ def test_encode_sizes_and_none_for_small_faces(face_engine):
 def test_yunet_is_not_sure_of_a_face_where_there_is_none(face_engine):
     assert face_engine.yunet.sureness(Image.new("RGB", (300, 300), (255, 255, 255)),
                                  (100, 100, 80, 80)) == 0.0
+
+
+def test_a_second_look_sees_a_face_and_not_a_blank_wall(face_engine, monkeypatch):
+    monkeypatch.setattr(face_engine, "look", SecondLook())
+    img = Image.new("RGB", (400, 300), (70, 110, 160))
+    img.paste(_cartoon_face(60), (40, 40))
+    assert face_engine._look(img, (52, 46, 88, 94)) >= 1.2        # as sure as a face found
+    assert face_engine._look(img, (280, 150, 330, 200)) == 0.0     # nothing there
+    monkeypatch.setattr(face_engine, "look", None)
+    assert face_engine._look(img, (52, 46, 88, 94)) == 0.0
 
 
 def test_portrait_encodings_on_blank_is_empty(face_engine):

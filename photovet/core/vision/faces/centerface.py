@@ -227,6 +227,11 @@ class CenterFace:
             boxes, marks = boxes[keep], marks[keep]
         return boxes, marks
 
+    def run(self, arr: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+        """One network run on an RGB uint8 array (h, w, 3): boxes (N, 5) and landmarks (N, 10)
+        in its pixels, above ``threshold``."""
+        return self._run(arr, threshold)
+
     def _search(self, picture: Image.Image | np.ndarray, scale: float, tiles, threshold: float,
                 flip: bool, offset: tuple[float, float] = (0, 0)
                 ) -> tuple[list[np.ndarray], list[np.ndarray]]:

@@ -24,9 +24,16 @@ from photovet.core.models import Face
 from photovet.core.paths import asset_path
 from photovet.core.settings import Settings
 from photovet.core.vision.faces import onnxfix
-from photovet.core.vision.faces.boxes import clip_box, nms_merge, tile_spans
+from photovet.core.vision.faces.boxes import clip_box, iou_matrix, nms_merge, tile_spans
 from photovet.core.vision.faces.centerface import CenterFace
-from photovet.core.vision.faces.fusion import Detections, WeakPairs, fuse
+from photovet.core.vision.faces.fusion import (
+    Detections,
+    SecondLook,
+    WeakPairs,
+    after_looks,
+    fuse,
+    look_targets,
+)
 from photovet.core.vision.faces.pixels import to_rgb
 from photovet.core.vision.faces.signatures import (
     CURRENT,
@@ -96,6 +103,8 @@ class FaceEngine:
             centerface.refine_min_score = max(centerface.refine_min_score,
                                               centerface.candidate_threshold)
             centerface.candidate_threshold = self.pairs.floor_cf
+        #: a second look at weak boxes (fusion.SecondLook, detection.second_look)
+        self.look = SecondLook() if det.second_look and self.use_yunet else None
         self.min_face_px = int(settings.recognition.min_face_px)
         self.num_jitters = int(settings.recognition.num_jitters)
         self.threads = max(1, int(threads))
@@ -178,9 +187,61 @@ class FaceEngine:
             yn = second()
             with self._cf_lock:
                 cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
-        return fuse((cf, cfm), (wb, wm), yn, cf_hi=self.centerface.threshold,
-                    yn_hi=self.yunet_threshold, cf_lo=self.candidate_threshold,
-                    yn_lo=self.agree_threshold, pairs=self.pairs)
+        found = fuse((cf, cfm), (wb, wm), yn, cf_hi=self.centerface.threshold,
+                     yn_hi=self.yunet_threshold, cf_lo=self.candidate_threshold,
+                     yn_lo=self.agree_threshold, pairs=self.pairs)
+        if self.look is None:
+            return found
+        cf_hi, yn_hi = self.centerface.threshold, self.yunet_threshold
+        confirm, cand = look_targets(found, wb, yn[0], self.look, cf_hi=cf_hi, yn_hi=yn_hi)
+        if not len(confirm) and not len(cand):
+            return found
+        return after_looks(found, confirm, [self._look(rgb, found.boxes[i]) for i in confirm],
+                           cand, [self._look(rgb, c) for c in cand], self.look)
+
+    def _look(self, rgb: Image.Image, box: Sequence[float]) -> float:
+        """The second look's evidence (fusion.SecondLook) for ``box`` (x1, y1, x2, y2, photo
+        pixels): both networks once on a crop around it (``margin`` of its side on every side)
+        scaled so the face is ``target`` px, and mirrored when ``mirror``;
+        ``cf / cf_hi + yn / yn_hi`` of the best score of each overlapping the box (IoU >= 0.3)."""
+        look = self.look
+        yunet = self.yunet
+        if look is None or yunet is None:
+            return 0.0
+        x1, y1, x2, y2 = (float(v) for v in box[:4])
+        side = max(x2 - x1, y2 - y1, 1.0)
+        m = look.margin * side
+        cx0, cy0 = max(0, int(x1 - m)), max(0, int(y1 - m))
+        cx1, cy1 = min(rgb.width, int(x2 + m)), min(rgb.height, int(y2 + m))
+        if cx1 - cx0 < 4 or cy1 - cy0 < 4:
+            return 0.0
+        k = look.target / side
+        cw, ch = max(8, int(round((cx1 - cx0) * k))), max(8, int(round((cy1 - cy0) * k)))
+        crop = np.asarray(rgb.crop((cx0, cy0, cx1, cy1)).resize((cw, ch),
+                                                                 Image.Resampling.BILINEAR))
+        kx, ky = cw / (cx1 - cx0), ch / (cy1 - cy0)
+        ref = np.array([[x1, y1, x2, y2]])
+        best = {"cf": 0.0, "yn": 0.0}
+        for mirrored in ((False, True) if look.mirror else (False,)):
+            arr = np.ascontiguousarray(crop[:, ::-1] if mirrored else crop)
+            for net in ("yn", "cf"):
+                if net == "yn":
+                    with self._yn_lock:
+                        b, _ = yunet.run(arr, 0.02)
+                else:
+                    with self._cf_lock:
+                        b, _ = self.centerface.run(arr, 0.02)
+                if not len(b):
+                    continue
+                b = b[:, :5].astype(np.float64)
+                if mirrored:
+                    b[:, [0, 2]] = cw - b[:, [2, 0]]
+                b[:, [0, 2]] = b[:, [0, 2]] / kx + cx0
+                b[:, [1, 3]] = b[:, [1, 3]] / ky + cy0
+                over = iou_matrix(ref, b[:, :4])[0] >= 0.3
+                if over.any():
+                    best[net] = max(best[net], float(b[over, 4].max()))
+        return best["cf"] / self.centerface.threshold + best["yn"] / self.yunet_threshold
 
     def detect_raw(self, image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
         """Boxes (N, 5: x1, y1, x2, y2, score) and landmarks (N, 10) of every face found."""
