@@ -551,6 +551,34 @@ def overwrite_and_unlink(path: Path) -> None:
     fsync_dir(path.parent)
 
 
+def delete_exported_copy(path: Path, sha256: str) -> str | None:
+    """Delete a copy PhotoVet exported (a take-down's copies, earlier copies in a folder
+    exported into again): None when it is gone, else why it was kept. Only when it is still the
+    copy PhotoVet made (``sha256``, read again now), never through a link (``not_deletable``),
+    overwritten then removed (``overwrite_and_unlink``) and checked gone. The caller says
+    "no longer there" itself and audits the outcome."""
+    from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
+
+    why = not_deletable(path)
+    if why is None:
+        try:
+            if sha256_file(path) != sha256:
+                why = ("the file has changed since it was exported (it is not the copy "
+                       "PhotoVet made); kept")
+        except PhotoVetError as exc:
+            why = f"the file could not be read ({exc.message}); kept"
+    if why is None:
+        try:
+            overwrite_and_unlink(path)
+        except PhotoVetError as exc:
+            why = exc.message
+        except OSError as exc:
+            why = f"it could not be deleted ({exc.strerror or exc}); kept"
+    if why is None and os.path.lexists(path):
+        why = "it is still there after deleting; kept"
+    return why
+
+
 def _trash(path: Path) -> None:
     from send2trash import send2trash  # noqa: PLC0415
 

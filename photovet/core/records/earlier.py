@@ -94,9 +94,7 @@ def remove_earlier_copies(records: Any, copies: Sequence[EarlierCopy]) -> list[E
     exported, a plain file: overwritten, then removed, checked gone and audited
     (``export.earlier-copy-removed``, by its record and content, never its name). One file's
     problem is said for that file (``message``) and the others go on."""
-    from photovet.core.errors import PhotoVetError  # noqa: PLC0415
-    from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
-    from photovet.core.transfer import not_deletable, overwrite_and_unlink  # noqa: PLC0415
+    from photovet.core.transfer import delete_exported_copy  # noqa: PLC0415
 
     records.audit.access.require("export")
     for c in copies:
@@ -110,23 +108,7 @@ def remove_earlier_copies(records: Any, copies: Sequence[EarlierCopy]) -> list[E
                 rec.output_sha256 != c.sha256:
             why = "not the copy its export record names; kept"
         if why is None:
-            why = not_deletable(path)
-        if why is None:
-            try:
-                if sha256_file(path) != c.sha256:
-                    why = ("the file has changed since it was exported (it is not the copy "
-                           "PhotoVet made); kept")
-            except PhotoVetError as exc:
-                why = f"the file could not be read ({exc.message}); kept"
-        if why is None:
-            try:
-                overwrite_and_unlink(path)
-            except PhotoVetError as exc:
-                why = exc.message
-            except OSError as exc:
-                why = f"it could not be deleted ({exc.strerror or exc}); kept"
-        if why is None and os.path.lexists(path):
-            why = "it is still there after deleting; kept"
+            why = delete_exported_copy(path, c.sha256)
         with records.db.atomic():
             records.audit.record(
                 "export.earlier-copy-removed" if why is None else "export.earlier-copy-kept",

@@ -684,9 +684,7 @@ def delete_copies(records: Records, item_ids: Iterable[int]) -> list[CopyDeletio
     (never through a shortcut or a hard link: ``transfer.not_deletable``): overwritten, then
     removed (``transfer.overwrite_and_unlink``), checked gone and audited. One file's problem
     is said for that file and the others go on; nothing is raised for it."""
-    from photovet.core.errors import PhotoVetError  # noqa: PLC0415
-    from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
-    from photovet.core.transfer import not_deletable, overwrite_and_unlink  # noqa: PLC0415
+    from photovet.core.transfer import delete_exported_copy  # noqa: PLC0415
 
     records.audit.access.require("takedown")
     out: list[CopyDeletion] = []
@@ -705,23 +703,7 @@ def delete_copies(records: Records, item_ids: Iterable[int]) -> list[CopyDeletio
             out.append(CopyDeletion(item_id, str(path), False,
                                     "the exported copy is no longer on this PC; nothing to delete"))
             continue
-        why = not_deletable(path)
-        if why is None:
-            try:
-                if sha256_file(path) != rec.output_sha256:
-                    why = ("the file has changed since it was exported (it is not the copy "
-                           "PhotoVet made); kept")
-            except PhotoVetError as exc:
-                why = f"the file could not be read ({exc.message}); kept"
-        if why is None:
-            try:
-                overwrite_and_unlink(path)
-            except PhotoVetError as exc:
-                why = exc.message
-            except OSError as exc:
-                why = f"it could not be deleted ({exc.strerror or exc}); kept"
-        if why is None and os.path.lexists(path):
-            why = "it is still there after deleting; kept"
+        why = delete_exported_copy(path, rec.output_sha256)
         if why is not None:
             with records.db.atomic():
                 records.audit.record("takedown.copy-kept", {
