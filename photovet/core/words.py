@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -997,6 +997,28 @@ def rejected_elsewhere(channel_label: str, approver: str, day: str, comment: str
 CAPTION_NAME_REMOVED = "[name removed]"
 
 
+def with_names_removed(text: str, spans: Sequence[tuple[int, int]], gone: Collection[int],
+                       joins: Callable[[str], bool] = lambda _gap: True) -> str:
+    """``text`` with each run of the words at ``gone`` (indexes into ``spans``, the words'
+    (start, end)) said as one ``CAPTION_NAME_REMOVED``; two words removed run together when
+    ``joins`` says so of the text between them. Forgetting's texts and the register's notes."""
+    out: list[str] = []
+    last = 0
+    k = 0
+    while k < len(spans):
+        if k not in gone:
+            k += 1
+            continue
+        end = k
+        while end + 1 in gone and joins(text[spans[end][1]:spans[end + 1][0]]):
+            end += 1
+        out += [text[last:spans[k][0]], CAPTION_NAME_REMOVED]
+        last = spans[end][1]
+        k = end + 1
+    out.append(text[last:])
+    return "".join(out)
+
+
 def approval_name_removed(day: str) -> str:
     """An approval's note once forgetting a pupil took their name out of the reasons it signed
     (typed by staff in its review; s34): what it publishes is the same, so it still counts."""
@@ -1381,7 +1403,7 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
 
 __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAND",
            "entered_by", "already_posted", "approval_again_name_removed", "approval_name_removed",
-           "approval_note_said", "EARLIER_COPIES_REMOVE",
+           "approval_note_said", "EARLIER_COPIES_REMOVE", "with_names_removed",
            "earlier_copies_said",
            "approval_withdrawn", "back_not_in_file", "days_words",
            "approval_caption", "caption_posted_not_approved", "caption_not_approved",

@@ -45,7 +45,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from photovet.core.models import Person
-from photovet.core.words import CAPTION_NAME_REMOVED
+from photovet.core.words import CAPTION_NAME_REMOVED, with_names_removed
 
 #: something in a text that is a file name or a web address: a separator between letters
 _WEBBY = re.compile(r"[^\W_][/\\\-_.=?&+%#:~][^\W_]")
@@ -127,21 +127,7 @@ def scrub_web_words(text: str, patterns: Callable[[str], list[Any]], words: set[
             gone.add(k)
     if not gone:
         return given          # as it was given, percent-encoded or not
-    out: list[str] = []
-    last = 0
-    k = 0
-    while k < len(spans):
-        if k not in gone:
-            k += 1
-            continue
-        end = k
-        while end + 1 in gone:
-            end += 1
-        out += [text[last:spans[k][0]], CAPTION_NAME_REMOVED]
-        last = spans[end][1]
-        k = end + 1
-    out.append(text[last:])
-    return "".join(out)
+    return with_names_removed(text, spans, gone)
 
 
 class Forgetter:

@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from photovet.core.models import Person
-from photovet.core.words import CAPTION_NAME_REMOVED
+from photovet.core.words import with_names_removed
 
 _WORD = re.compile(r"[^\W_]+")
 _ID_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[^\W\d_A-Za-z]+")   # "SamHALE01"
@@ -166,21 +166,8 @@ class Forgotten:
                 gone.add(k)
         if not gone:
             return text
-        out: list[str] = []
-        last = 0
-        k = 0
-        while k < len(spans):
-            if k not in gone:
-                k += 1
-                continue
-            end = k
-            while end + 1 in gone and text[spans[end][1]:spans[end + 1][0]].strip() in ("", "-"):
-                end += 1
-            out += [text[last:spans[k][0]], CAPTION_NAME_REMOVED]
-            last = spans[end][1]
-            k = end + 1
-        out.append(text[last:])
-        return "".join(out)
+        return with_names_removed(text, [(a, b) for a, b, _w in spans], gone,
+                                  lambda gap: gap.strip() in ("", "-"))
 
     def family(self, value: str) -> str:
         """A family or contact id: a pseudonym made from it where one of its words is a
