@@ -860,8 +860,15 @@ def migrate(db: Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> lis
                 "left untouched", hint="Create an empty database for PhotoVet on the server.")
         if "_migrations" not in tables:
             db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        # A name once recorded is never removed, so what is already applied is read once here;
+        # only the missing ones are looked at again, one by one, each under the writer lock
+        # (another PC may have applied it meanwhile). Opening an up-to-date register is one
+        # transaction, not one per migration: on a server each is four round trips.
+        already = {r[0] for r in db.all("SELECT name FROM _migrations")}
     done_now: list[str] = []
     for m in migrations:
+        if m.name in already:
+            continue
         with db.atomic():
             db.lock("migrations")
             if db.one("SELECT 1 FROM _migrations WHERE name = ?", [m.name]):

@@ -221,8 +221,10 @@ class PostgresDatabase(Database):
         self._run(run)
 
     def _begin(self) -> None:
-        self._execute("BEGIN", [])
-        self._execute("SELECT pg_advisory_xact_lock(?)", [APP_ID])
+        # One round trip, not two: without parameters both statements go in one simple query
+        # (a lock not granted in time still fails with the transaction begun, and ``atomic``
+        # rolls it back).
+        self._execute(f"BEGIN; SELECT pg_advisory_xact_lock({int(APP_ID)})", [])
 
     def _commit(self) -> None:
         try:
