@@ -71,6 +71,11 @@ class ChangeFeed:
     """Changes since the feed was made (see the module notes). ``open_db`` opens another
     connection to the same register for the background thread."""
 
+    #: How often a listener waiting for a NOTIFY looks whether it was closed (no traffic: a
+    #: wait on the socket). ``close()`` returns within this (it was 0.5 s: every closed feed
+    #: and each test of it waited that long).
+    WAKE_S = 0.1
+
     def __init__(self, db: Any, open_db: Callable[[], Any] | None = None, *,
                  interval: float = 2.0, safety_poll: float = 30.0):
         self.db = db
@@ -169,7 +174,8 @@ class ChangeFeed:
                 conn = db.conn
                 while not self._stop.is_set():
                     got = False
-                    for _n in conn.notifies(timeout=min(self.safety_poll, 0.5), stop_after=1):
+                    for _n in conn.notifies(timeout=min(self.safety_poll, self.WAKE_S),
+                                            stop_after=1):
                         got = True
                     if got or self._safety_due():
                         self._deliver(callback, self._read(db))
