@@ -16,11 +16,13 @@ bench/crash_sweep.py runs the longer sweeps: every commit of a migration, random
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tests.core.crash_util import (
+    OLD_REGISTER_DUMP,
     Office,
     clean_of_temp,
     exports_consistent,
@@ -297,10 +299,23 @@ def test_enrolment(tmp_path, point):
 # migration a transaction, then the register's key and its signatures encrypted)
 # --------------------------------------------------------------------------------------------
 
-# the commits of a first open: one to start the history, one per migration, the key, then
-# (a register with signatures stored in clear) the signatures encrypted
-KEY_COMMIT = len(__import__("photovet.core.storage.migrations", fromlist=["MIGRATIONS"]
-                            ).MIGRATIONS) + 2
+
+
+def _old_register_missing() -> int:
+    """How many of today's migrations a 0.1.0 register has not applied (its dump's history)."""
+    from photovet.core.storage.migrations import MIGRATIONS
+
+    con = sqlite3.connect(":memory:")
+    con.executescript(OLD_REGISTER_DUMP.read_text(encoding="utf-8"))
+    done = {r[0] for r in con.execute("SELECT name FROM _migrations")}
+    con.close()
+    return len([m for m in MIGRATIONS if m.name not in done])
+
+
+# the commits of a first open: one to start the history (and read what it holds), one per
+# migration not yet applied, the key, then (a register with signatures stored in clear) the
+# signatures encrypted
+KEY_COMMIT = _old_register_missing() + 2
 MIGRATION_POINTS = ["db.commit@2", f"db.commit@{KEY_COMMIT}", f"db.committed@{KEY_COMMIT}",
                     f"db.commit@{KEY_COMMIT + 1}", "fsutil.temp-written@1"]
 

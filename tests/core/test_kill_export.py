@@ -49,8 +49,13 @@ def test_kill_during_export(office, tmp_path):
             assert sha(f) == recorded.get(str(f.resolve()), recorded.get(str(f))), (k, f.name)
             data = f.read_bytes()
             assert b"Exif" not in data and b"PhoneMaker" not in data
-        # the next export into that folder removes what the killed one left behind
-        again = cli(office, "export", "--out", out, "--label", f"again{k}", src)
+        # the next export into that folder removes what the killed one left behind: its
+        # temporary files always, its finished copies (now out of date: s35, records/earlier.py)
+        # when asked to
+        again = cli(office, "export", "--out", out, "--label", f"again{k}",
+                    "--remove-earlier-copies", src)
         assert again.returncode == 0, again.stderr
         assert not [f for f in out.iterdir() if f.name.startswith(".photovet-export-")]
+        assert sorted(f.name for f in out.iterdir()) == \
+            [f"again{k}-{n:03d}.jpg" for n in range(1, 9)], (k, again.stdout)
     audit_ok(office)

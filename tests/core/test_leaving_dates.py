@@ -174,10 +174,11 @@ def test_the_migration_forgets_a_hand_entry_made_before_the_person_was_removed(w
 
     ws_two_pupils.register.set_leaving_date(UPNS[0], dt.date(2025, 7, 18))             # by hand...
     ws_two_pupils.register.delete_person(UPNS[0], reason="added by mistake")            # ...removed...
-    ws_two_pupils.register.import_csv(_file(tmp_path, "july.csv", "18/07/2025"))       # ...the file's now
+    ws_two_pupils.register.import_csv(_file(tmp_path, "july.csv", "18/07/2025"),       # ...the file's now
+                                      add_again=[UPNS[0]])
     ws_two_pupils.register.set_leaving_date(UPNS[1], dt.date(2025, 7, 21))             # Ben: by hand
     ws_two_pupils.register.delete_person(UPNS[1], reason="added by mistake")
-    ws_two_pupils.register.import_csv(_file(tmp_path, "july2.csv", "18/07/2025"))
+    ws_two_pupils.register.import_csv(_file(tmp_path, "july2.csv", "18/07/2025"), add_again=[UPNS[1]])
     ws_two_pupils.register.set_leaving_date(UPNS[1], dt.date(2025, 7, 22))             # by hand, after
     assert not ws_two_pupils.register.person(UPNS[0]).leaving_date_by_hand
     db = ws_two_pupils.db

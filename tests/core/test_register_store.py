@@ -256,8 +256,14 @@ def test_delete_person_needs_who_and_why(reg):
 
 
 def test_a_removed_person_comes_back_only_with_a_later_import(tmp_path, reg):
+    """...and only when a person says so (s35: a routine import held back someone removed,
+    the forgotten list; test_forgotten_names.py has the rule's cases)."""
     reg.delete_person(UPN1, reason="Parent asked for erasure")
     rep = reg.import_csv(make(tmp_path, name="again.csv"))
+    assert not rep.new_people
+    with pytest.raises(UnknownPersonError):
+        reg.person(UPN1)
+    rep = reg.import_csv(make(tmp_path, name="again.csv"), add_again=[UPN1])
     assert [p.id for p in rep.new_people] == [UPN1]
     assert not rep.withdrawals and not rep.consent_changes
     assert reg.person(UPN1).consent_state("website") == YES
