@@ -28,13 +28,14 @@ import hashlib
 import json
 import os
 import socket
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 from photovet.core import free_text
 from photovet.core.errors import ApprovalConflict, ApprovalError
+from photovet.core.looks import ReadOnce
 from photovet.core.models import PhotoAnalysis
 from photovet.core.policy import (
     Publication,
@@ -555,41 +556,33 @@ class Approvals:
         self.audit = audit
         self.checklist = checklist
         self.views = VideoViews(db, audit)
-        #: while ``one_look`` is open: approver account id -> (grants, still an account)
-        self._standing: dict[int, tuple[list[tuple[_dt.date, _dt.date | None, str]], bool]] \
-            | None = None
+        #: inside ``one_look``: approver account id -> (grants, still an account)
+        self._standing: ReadOnce[int, tuple[list[tuple[_dt.date, _dt.date | None, str]],
+                                            bool]] = ReadOnce()
 
-    @contextmanager
-    def one_look(self) -> Iterator[None]:
+    def one_look(self) -> AbstractContextManager[None]:
         """Checking many photos at once (the grid, an export's plan, a settings change):
-        inside it each approver's roles are read from the register once, not once per photo
-        (``lapsed_refusal``). Only for one pass over a batch: a role changed on another PC
-        after it began is seen at the next look. Nested: the outer one holds."""
-        if self._standing is not None:
-            yield
-            return
-        self._standing = {}
-        try:
-            yield
-        finally:
-            self._standing = None
+        inside it, on the thread that began it, each approver's roles are read from the
+        register once, not once per photo (``lapsed_refusal``). Only for one pass over a
+        batch: a role changed on another PC after it began is seen at the next look. Nested:
+        the outer one holds; another thread reads the register as ever."""
+        return self._standing.look()
 
     def _approver_standing(self, account_id: int, *, fresh: bool = False
                            ) -> tuple[list[tuple[_dt.date, _dt.date | None, str]], bool]:
         """The account's approver grants (from, to, what becomes of its approvals after) and
         whether it is still an account (not removed): read once per ``one_look`` (``fresh``:
         from the register now, whatever a look holds)."""
-        if not fresh and self._standing is not None and account_id in self._standing:
-            return self._standing[account_id]
-        grants = [(_dt.date.fromisoformat(r[0]), _dt.date.fromisoformat(r[1]) if r[1] else None,
-                   r[2] or "") for r in self.db.all(
-            "SELECT valid_from, valid_to, approvals_after FROM account_roles WHERE account_id = ? "
-            "AND role = 'approver' ORDER BY id", [account_id])]
-        removed = self.db.one("SELECT removed_at FROM accounts WHERE id = ?", [account_id])
-        out = (grants, removed is not None and not removed[0])
-        if self._standing is not None and not fresh:
-            self._standing[account_id] = out
-        return out
+        def read() -> tuple[list[tuple[_dt.date, _dt.date | None, str]], bool]:
+            grants = [(_dt.date.fromisoformat(r[0]),
+                       _dt.date.fromisoformat(r[1]) if r[1] else None, r[2] or "")
+                      for r in self.db.all(
+                "SELECT valid_from, valid_to, approvals_after FROM account_roles "
+                "WHERE account_id = ? AND role = 'approver' ORDER BY id", [account_id])]
+            removed = self.db.one("SELECT removed_at FROM accounts WHERE id = ?", [account_id])
+            return grants, removed is not None and not removed[0]
+
+        return read() if fresh else self._standing.get(account_id, read)
 
     def required_checks(self) -> list[str]:
         return list(self.checklist()) if self.checklist is not None else []

@@ -42,6 +42,7 @@ from photovet.core.errors import (
     PhotoVetError,
     RegisterUnavailableError,
 )
+from photovet.core.looks import ReadOnce
 from photovet.core.memory import release as release_memory
 from photovet.core.memory import return_large_blocks
 from photovet.core.models import (
@@ -188,7 +189,7 @@ class Engine:
         self._caption_matcher: Any = None    # (people, threshold, matcher): caption_matcher
         self._fingerprint = ""
         # channels read once per ``one_look`` (the thread that began it: a worker reads fresh)
-        self._channel_look: tuple[int, dict[str, Channel]] | None = None
+        self._channels_seen: ReadOnce[str, Channel] = ReadOnce()
         self.reload_register()
 
     # -- construction ---------------------------------------------------------------------
@@ -413,28 +414,16 @@ class Engine:
             return channel
         if self.register is None:
             raise PhotoVetError("no register: channels are defined there")
-        look = self._channel_look
-        if look is not None and look[0] == threading.get_ident():
-            known = look[1].get(channel)
-            if known is None:       # an unknown channel is not kept: asked again, and refused
-                known = look[1][channel] = self.register.channel(channel)
-            return known
-        return self.register.channel(channel)
+        register = self.register
+        # an unknown channel raises: never kept, refused again at the next ask
+        return self._channels_seen.get(channel, lambda: register.channel(channel))
 
-    @contextlib.contextmanager
-    def one_look(self) -> Iterator[None]:
+    def one_look(self) -> contextlib.AbstractContextManager[None]:
         """Deciding many photos at once (the photo list's approval states): inside it, on the
         thread that began it, each channel is read from the register once, not once per photo.
         Only for one pass: a channel changed on another PC after it began is seen at the next
         look. Nested: the outer one holds; another thread's calls read the register as ever."""
-        if self._channel_look is not None:
-            yield
-            return
-        self._channel_look = (threading.get_ident(), {})
-        try:
-            yield
-        finally:
-            self._channel_look = None
+        return self._channels_seen.look()
 
     # -- analysis ---------------------------------------------------------------------------
 
