@@ -28,7 +28,7 @@ import hashlib
 import json
 import os
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +38,7 @@ from photovet.core.errors import ApprovalConflict, ApprovalError
 from photovet.core.looks import ReadOnce
 from photovet.core.models import PhotoAnalysis
 from photovet.core.policy import (
+    NEVER_PUBLISH_REASONS,
     Publication,
     caption_approval_refusal,
     caption_text,
@@ -283,9 +284,12 @@ _COVERED_WITH = {"solid": "solid shapes", "pixelate": "coarse blocks"}
 
 
 def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda i: i,
-                       review_by: str = "", review_at: str = "") -> str:
+                       review_by: str = "", review_at: str = "", *,
+                       covered_why: Mapping[str, str] | None = None) -> str:
     """Why an approval no longer fits the photo as it is now (the first difference that
-    matters to a person)."""
+    matters to a person). ``covered_why``: for people now covered by a rule no consent or
+    register change made (``covered_by_rule``), the rule's words, said instead of "their
+    consent or the register changed"."""
     what = "video" if (new.get("media") or old.get("media")) == "video" else "photo"
     if old.get("photo") != new.get("photo"):
         return f"the {what} file changed since it was approved"
@@ -309,8 +313,11 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
     added = sorted(set(new.get("people_shown", [])) - set(old.get("people_shown", [])))
     ngone = sorted(set(old.get("names_shown", [])) - set(new.get("names_shown", [])))
     nadded = sorted(set(new.get("names_shown", [])) - set(old.get("names_shown", [])))
+    ruled = [covered_why[i] for i in gone if covered_why and i in covered_why]
     if gone:
         effect = f"{_names(gone, name_of)} would now be covered"
+        if ruled:
+            effect += f": {ruled[0][:1].lower()}{ruled[0][1:]}"
     elif added:
         effect = f"{_names(added, name_of)} would now be shown, which was not approved"
     elif ngone or nadded:
@@ -321,6 +328,8 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
     if old.get("review") != new.get("review"):
         who = f" (by {review_by}" + (f" at {review_at}" if review_at else "") + ")" if review_by else ""
         return f"the review changed after it was approved{who}" + (f": {effect}" if effect else "")
+    if effect and ruled:
+        return effect
     if effect:
         return f"{effect} (their consent or the register changed since it was approved)"
     if old.get("caption") != new.get("caption"):
@@ -331,6 +340,17 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
         return (f"the {what} was checked again with different settings or enrolments since it "
                 "was approved")
     return "what would be published is not what was approved"
+
+
+def covered_by_rule(analysis: Any) -> dict[str, str]:
+    """The people a decided photo or video covers by a rule no consent or register change
+    brought (a face PhotoVet matched to a pupil who must never be published, named by hand as
+    them: ``policy.never_publish_match``), by id, with the rule's words."""
+    faces = getattr(analysis, "faces", None)
+    if faces is None:
+        faces = [t for t in getattr(analysis, "tracks", []) if t.kind == "face"]
+    return {x.who: x.reason for x in faces
+            if x.decision == "cover" and x.who and x.reason in NEVER_PUBLISH_REASONS}
 
 
 @dataclass
@@ -1111,7 +1131,8 @@ class Approvals:
             # no caption publishes less than the one approved: it is signed by that approval
             parts = dict(parts, caption=caption_text(caption) or state.parts["caption"])
         if not same_signed(state.parts, parts, state.fingerprint):
-            why = explain_difference(state.parts, parts, name_of, review_by, review_at)
+            why = explain_difference(state.parts, parts, name_of, review_by, review_at,
+                                     covered_why=covered_by_rule(analysis))
             return Verdict(False, f"the approval no longer counts: {why}; approve it again", state)
         required = self.required_checks()
         if required:

@@ -258,6 +258,17 @@ HAND_LOOKALIKE = "look-alike"
 #: the kinds an approver looks at on the photo alone (never approved in bulk)
 HAND_LOOK_AT = (HAND_OVER_REFUSAL, HAND_LOOKALIKE)
 REASON_HAND_NAMED_NO_REASON = "Named by hand over PhotoVet's recognition, with no reason given"
+#: a face PhotoVet matched (sure or not) to a pupil on the do-not-photograph list, said to be
+#: someone else (named, shown, "not a face"): it stays covered (s36, the lead's decision: a
+#: reason let it be shown, and if the match was right a never-publish child was published)
+REASON_NEVER_PUBLISH_MATCH = ("This face looks like a pupil who must never be published, so it "
+                              "stays covered even if it is someone else")
+#: the same for a face PhotoVet was not sure of that was also near such a pupil (a twin, a
+#: look-alike: ``face.near``): it could not tell them apart, so neither can a reason
+REASON_NEVER_PUBLISH_NEAR = ("This face could be a pupil who must never be published (PhotoVet "
+                             "could not tell them apart), so it stays covered even if it is "
+                             "someone else")
+NEVER_PUBLISH_REASONS = (REASON_NEVER_PUBLISH_MATCH, REASON_NEVER_PUBLISH_NEAR)
 
 #: the register rows of the people near a face (``face.near``), by id; a row not given (None,
 #: or the id missing) counts as someone who may not be shown (fail closed)
@@ -271,6 +282,30 @@ def recognised_as(face: Face | VideoTrack) -> str | None:
                                              MatchStatus.UNCERTAIN.value):
         return face.person
     return None
+
+
+def never_publish_match(face: Face, recognised: Person | None, near: Near | None) -> str:
+    """Why no one may uncover this face whatever they say it is (s36), or "":
+    ``REASON_NEVER_PUBLISH_MATCH`` when PhotoVet took it (recognised, or its uncertain nearest
+    match) to be a pupil on the do-not-photograph list; ``REASON_NEVER_PUBLISH_NEAR`` when it
+    was not certain and such a pupil was near it (``face.near``: a twin, a look-alike; the
+    matcher could not tell them apart). A face PhotoVet RECOGNISED as someone else is not
+    (the matcher already asked more of a look-alike before it was certain). Only rows given
+    count: a match whose row is not given (removed from the register) is judged by the other
+    rules (a reason is asked). ``recognised``: the row of ``recognised_as(face)``; ``near``:
+    ``near_people``."""
+    machine = recognised_as(face)
+    if machine is None:
+        return ""
+    if recognised is not None and recognised.id == machine and recognised.do_not_photograph:
+        return REASON_NEVER_PUBLISH_MATCH
+    if face.match_status == MatchStatus.UNCERTAIN.value:
+        rows = near or {}
+        for pid, _dist in face.near:
+            row = rows.get(pid)
+            if row is not None and row.id == pid and row.do_not_photograph:
+                return REASON_NEVER_PUBLISH_NEAR
+    return ""
 
 
 def _recognised_refused(face: Face, recognised: Person | None, channel: Channel, media: str,
@@ -397,13 +432,17 @@ def assign_needs_reason(face: Face, chosen: str | None, recognised: Person | Non
     (``covered_whatever_said``): the face stays covered, nothing is loosened. Checked again at
     every decision, so a name given without a reason while the chosen person was refused is
     not used once their consent allows them to be shown (fail closed). Without ``chosen_row``
-    the chosen person is taken to be one who could be shown (a reason is asked)."""
+    the chosen person is taken to be one who could be shown (a reason is asked). No either when
+    PhotoVet matched the face to a pupil who must never be published (``never_publish_match``):
+    the name is recorded and the face stays covered whatever it is named."""
     machine = recognised_as(face)
     if machine is None or chosen is None:
         return False
     if chosen_row is not None and chosen_row.id == chosen and \
             covered_whatever_said(chosen_row, channel, media, mode, on):
         return False
+    if never_publish_match(face, recognised, near):
+        return False                 # stays covered whatever it is named: nothing is loosened
     if machine != chosen:
         if face.match_status == MatchStatus.RECOGNISED.value:
             return True
@@ -580,12 +619,15 @@ def face_override_refusal(action: str, face: Face, person: Person | None, channe
     known = face.override_person is not None or (
         face.match_status == MatchStatus.RECOGNISED.value and face.person is not None)
     near_dnp = person is not None and person.do_not_photograph
+    never = never_publish_match(face, recognised, near)
     if action == "not-a-face":
         if known and person is not None:
             return f"This face was recognised as {person.display_name}; say who it is instead"
         if near_dnp and person is not None:
             return (f"This face looks like {person.display_name}, who is on the "
                     "do-not-photograph list")
+        if never:
+            return never
         if face.score >= NOT_A_FACE_REASON_SCORE and not reason.strip():
             # shown uncovered if it is a face after all: as sure a detection needs a reason
             return ("PhotoVet is fairly sure this is a face, and marking it not a face "
@@ -595,10 +637,13 @@ def face_override_refusal(action: str, face: Face, person: Person | None, channe
     if action != "show":
         return f"unknown review action '{action}'"
     if known:
-        return _known_show_refusal(person, channel, media, mode, on, reason)
+        return _known_show_refusal(person, channel, media, mode, on, reason) or (
+            never or None)
     if near_dnp and person is not None:
         return (f"This face looks like {person.display_name}, who is on the "
                 "do-not-photograph list")
+    if never:
+        return never
     maybe = _maybe_refused(face, person, near, channel, media, mode, on)
     if maybe:
         # shown unnamed, it may publish a child who may not be shown here: say who it is
@@ -642,6 +687,17 @@ def decide_face(face: Face, person: Person | None, channel: Channel, media: str,
     face.hand_note = hand_named_note(face, recognised, channel, media, on, mode=mode, near=near)
     face.near_note = near_note(face, person, near, channel, media, mode, on)
     action = face.override
+    never = never_publish_match(face, recognised, near)
+    named_never = bool(face.override_person) and person is not None and \
+        person.id == face.override_person and person.do_not_photograph
+    if never and face.override_person and action not in ("cover", "not-a-face") and \
+            not named_never:
+        # matched to a pupil who must never be published and named by hand as someone else:
+        # the name is kept (the subject access report, the take-down list) but uncovers
+        # nothing (s36; "show" and "not a face" are refused below, face_override_refusal)
+        if action == "show":
+            face.refused = never
+        return Decision("cover", never)
     if face.override_person and action not in ("cover", "not-a-face"):
         # checked again at every decision: a name given over a recognition, or over an
         # uncertain match with a refused twin near it, without a reason (made before a reason
@@ -2006,7 +2062,7 @@ def _same_face_decision(track: VideoTrack, d: Decision, person: Person | None,
     with only a reason on a face that may be someone who may not be shown here is not used;
     a name given by hand over such a look-alike without a reason is not used, and with one it
     is a look-alike named by hand (``HAND_LOOKALIKE``: the approver looks at it on its own)."""
-    if not same:
+    if not same or d.reason in NEVER_PUBLISH_REASONS:
         return d
     chosen = track.override_person if track.override != "not-a-face" else None
     refused = same_face_refused(track, same, channel, mode, on, chosen=chosen)

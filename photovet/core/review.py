@@ -560,13 +560,13 @@ class Reviewer:
         only until it is answered (audit, second term, finding 13: "No, it is not Hope" was
         still offered after it was chosen)."""
         f = self._face(analysis, index)
-        pid = f.override_person or f.person
-        row = self.person_of(pid) if pid else None
+        row, recognised = self._rows(f, "show", None)
         today = self.today()
 
         def refused(action: str) -> str | None:
             return face_override_refusal(action, f, row, channel, analysis.media, analysis.mode,
-                                         today, _A_REASON, near=near_people(f, self.person_of))
+                                         today, _A_REASON, recognised=recognised,
+                                         near=near_people(f, self.person_of))
 
         words: list[str] = []
         cover = f.decision != "cover" or f.needs_review or f.override not in (None, "cover")

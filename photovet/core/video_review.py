@@ -588,7 +588,10 @@ class VideoReviewer:
             """Why ``action`` on the chosen track is refused whatever the reason given."""
             if face:
                 tf = track_as_face(t)
+                machine = recognised_as(tf)
                 return track_override_refusal(action, t, row, channel, mode, today, "a reason",
+                                              recognised=self.person_of(machine) if machine
+                                              else None,
                                               near=near_people(tf, self.person_of),
                                               same=same_as_rows(analysis, t, self.person_of))
             return text_override_refusal(action, track_as_text(t), row, "a reason",

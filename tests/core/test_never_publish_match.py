@@ -1,0 +1,138 @@
+"""A face PhotoVet matched to a pupil who must never be published (do not photograph), named
+by hand as someone else (s36, the lead's decision). Before: named as a consented pupil with a
+reason, it was shown, and approved; if the match was right, a never-publish child was
+published. Now (``policy.never_publish_match``): such a face stays covered whatever it is
+named; the name is recorded (the subject access report, the take-down list) but uncovers
+nothing, and the person is told why in plain words. A face PhotoVet was not certain of that
+was also near such a pupil (a twin, a look-alike: ``face.near``) stays covered too: the
+matcher could not tell them apart. A face PhotoVet RECOGNISED as a consented pupil, with a
+never-publish pupil only near it, is shown as before (the matcher asks more of a look-alike
+before it is certain). An approval given before this rule no longer counts, and says why."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from photovet.core import policy
+from photovet.core.models import NO, YES, Channel, Face, MatchStatus, Person, VideoTrack
+from photovet.core.policy import decide_face, decide_track, face_override_ask
+from tests.conftest import act_as
+from tests.core.test_pipeline import TODAY, make_photo
+
+ON = dt.date(2026, 11, 21)
+FB = Channel("facebook", "Facebook", names="first")
+
+
+def pupil(pid: str, first: str, fb: str, **kw) -> Person:
+    return Person(id=pid, legal_forename=first, legal_surname="Bennett", role="pupil",
+                  photo_consent={"facebook": fb}, video_consent={"facebook": fb},
+                  enrolled=True, **kw)
+
+
+DAN = pupil("D1", "Dan", YES, do_not_photograph=True)     # never published
+KIT = pupil("K1", "Kit", YES)
+JOE = pupil("J1", "Joe", NO)                              # refused, not never-publish
+
+
+def face(pid: str = "D1", status: MatchStatus = MatchStatus.RECOGNISED, **kw) -> Face:
+    return Face(box=(10, 10, 50, 50), score=0.95, person=pid, match_status=status.value, **kw)
+
+
+def named_kit(f: Face, why: str = "twins, checked with the class teacher") -> Face:
+    f.override_person, f.assigned_by, f.assign_reason = "K1", "Mrs Jane Okafor", why
+    return f
+
+
+def test_a_face_recognised_as_a_never_publish_pupil_named_as_another_stays_covered():
+    for status in (MatchStatus.RECOGNISED, MatchStatus.UNCERTAIN):
+        f = named_kit(face(status=status))
+        d = decide_face(f, KIT, FB, "photo", "consent", ON, recognised=DAN)
+        assert d.action == "cover", status
+        assert d.reason == ("This face looks like a pupil who must never be published, so it "
+                            "stays covered even if it is someone else")
+        assert not d.needs_review                 # nothing anyone says can show it
+        assert f.override_person == "K1" and f.who == "K1"     # the name is kept
+        # a video track: the same rule
+        t = VideoTrack(id=1, frames=[0, 5, 10], boxes=[(0, 0, 40, 40)] * 3, scores=[0.9] * 3,
+                       match_status=status.value, person="D1", override_person="K1",
+                       assigned_by="Mrs Jane Okafor", assign_reason="twins")
+        assert decide_track(t, KIT, FB, "consent", ON, recognised=DAN).action == "cover"
+    # the same face recognised as a refused (not never-publish) pupil: a reason still shows it
+    j = named_kit(face("J1"))
+    assert decide_face(j, KIT, FB, "photo", "consent", ON, recognised=JOE).action == "show"
+
+
+def test_naming_it_needs_no_reason_and_showing_it_is_refused_in_plain_words():
+    f = face()
+    ask = face_override_ask("assign", f, KIT, FB, "photo", "consent", ON, recognised=DAN)
+    assert ask.allowed                       # recorded at once: it loosens nothing
+    named_kit(f)
+    show = face_override_ask("show", f, KIT, FB, "photo", "consent", ON, recognised=DAN)
+    assert show.refused and show.words == policy.REASON_NEVER_PUBLISH_MATCH
+    # stored "show" over the name (made before this rule): not used, and said
+    f.override, f.override_reason = "show", "it is Kit"
+    d = decide_face(f, KIT, FB, "photo", "consent", ON, recognised=DAN)
+    assert d.action == "cover" and f.refused == policy.REASON_NEVER_PUBLISH_MATCH
+
+
+def test_a_face_only_near_a_never_publish_pupil_stays_covered_when_uncertain():
+    """Decided (s36): an uncertain face with a never-publish pupil within the look-alike
+    margin (``face.near``) stays covered whoever it is said to be, confirmed as PhotoVet's own
+    nearest match too, shown or marked "not a face"; recognised for sure, it is shown."""
+    near = {"D1": DAN}
+    f = face("K1", MatchStatus.UNCERTAIN, near=[("D1", 0.88)])
+    f.override_person, f.assign_reason = "K1", "checked with the class teacher"
+    d = decide_face(f, KIT, FB, "photo", "consent", ON, recognised=KIT, near=near)
+    assert d.action == "cover" and d.reason == policy.REASON_NEVER_PUBLISH_NEAR
+    assert "could not tell them apart" in d.reason
+    g = face("K1", MatchStatus.UNCERTAIN, near=[("D1", 0.88)])
+    for action in ("show", "not-a-face"):
+        ask = face_override_ask(action, g, KIT, FB, "photo", "consent", ON, recognised=KIT,
+                                near=near)
+        assert ask.refused and ask.words == policy.REASON_NEVER_PUBLISH_NEAR, action
+    sure = face("K1", MatchStatus.RECOGNISED, near=[("D1", 0.88)])
+    assert decide_face(sure, KIT, FB, "photo", "consent", ON, recognised=KIT,
+                       near=near).action == "show"
+    # the near pupil not on the list: as before, confirmed with a reason it is shown
+    h = face("K1", MatchStatus.UNCERTAIN, near=[("J1", 0.88)])
+    h.override_person, h.assign_reason = "K1", "checked with the class teacher"
+    assert decide_face(h, KIT, FB, "photo", "consent", ON, recognised=KIT,
+                       near={"J1": JOE}).action == "show"
+
+
+def test_named_as_the_never_publish_pupil_themself_says_so():
+    f = face()
+    f.override_person = "D1"
+    d = decide_face(f, DAN, FB, "photo", "consent", ON, recognised=DAN)
+    assert d.action == "cover" and d.reason == policy.REASON_DNP
+
+
+def test_an_approval_given_before_the_rule_no_longer_counts_and_says_why(ws, engine, tmp_path,
+                                                                          monkeypatch):
+    """Tori (A1) is on the do-not-photograph list; her face was named Sam (B2) with a reason
+    and approved while a reason still showed it. Now it is covered, and the approval's
+    re-check says why (not "their consent or the register changed": neither did)."""
+    ws.register.set_do_not_photograph("A1", True)
+    engine.reload_people()
+    photo = make_photo(tmp_path / "trip.jpg")
+    fb = ws.channels.get("facebook")
+    a = engine.decide(engine.analyse(photo), fb, on=TODAY)
+    assert a.faces[0].person == "A1"
+    with monkeypatch.context() as m:                 # the rule as it was before s36
+        m.setattr(policy, "never_publish_match", lambda *a, **k: "")
+        ws.reviewer().face(a, 0, "assign", fb, person="B2", reason="twins")
+        engine.decide(a, fb, on=TODAY)
+        assert a.faces[0].decision == "show"
+        ws.approvals.mark_ready(a)
+        act_as(ws, "Mr Head")
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                             seen_on="the photo, opened", hand_named_checked=True,
+                             now=lambda: engine.approval_now(a))
+        assert ws.approvals.check(a, engine.approval_parts(a)).ok
+    engine.decide(a, fb, on=TODAY)
+    assert a.faces[0].decision == "cover" and a.faces[0].override_person == "B2"
+    verdict = ws.approvals.check(a, engine.approval_parts(a), name_of=engine.name_of)
+    assert not verdict.ok
+    assert verdict.why == ("the approval no longer counts: Sam Hale would now be covered: this "
+                           "face looks like a pupil who must never be published, so it stays "
+                           "covered even if it is someone else; approve it again")
