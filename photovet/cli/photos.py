@@ -831,6 +831,12 @@ def _caption_confirmed(caption: str, caption_read: bool, confirmed: set[str]) ->
 @click.option("--channel", required=True, help=CHANNEL_HELP)
 @click.option("--reject", is_flag=True, help="Reject the photos instead (they will not be exported).")
 @click.option("--comment", default="", help="A note kept with the decision.")
+@click.option("--name-wrong", "name_wrong", multiple=True, type=click.IntRange(min=1),
+              metavar="FACE",
+              help="With --reject, one photo: its FACE-th face as 'photovet scan' lists them (1 "
+                   "for the first) was named by hand as someone it is not. Its name is taken off "
+                   "and the face covered until the preparer says again who it is (repeat for "
+                   "each face).")
 @click.option("--checked", "checked", multiple=True, metavar="CHECK",
               help="A check of the school's checklist you made for these photos: its words, or "
                    "its number (repeat for each check; the checks are listed by 'photovet settings').")
@@ -865,7 +871,7 @@ def _caption_confirmed(caption: str, caption_read: bool, confirmed: set[str]) ->
                    "elsewhere a photo with a caption proposed is not approved.")
 @MODE_OPTION
 def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: str,
-                checked: tuple[str, ...], all_checks_done: bool, accept: tuple[str, ...],
+                name_wrong: tuple[int, ...], checked: tuple[str, ...], all_checks_done: bool, accept: tuple[str, ...],
                 reason: str, hand_checked: bool, listened: bool, watched: bool,
                 role_ended: bool, caption_read: bool, mode: str | None) -> None:
     """Approve (or --reject) photos and videos for a channel as a senior leader, exactly as
@@ -880,6 +886,9 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
     --caption-read)."""
     if accept and not reason.strip():
         raise click.BadParameter("say why with --reason", param_hint="--accept")
+    if name_wrong and (not reject or len(paths) != 1):
+        raise click.BadParameter("give it with --reject and exactly one photo",
+                                 param_hint="--name-wrong")
     if role_ended and (paths or reject):
         raise click.UsageError("--role-ended approves again the approvals whose approver's "
                                "role ended: give no PHOTOS with it, and no --reject")
@@ -918,8 +927,11 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                                         "(the file was changed or replaced since): look at "
                                         "it, then approve it by name")
                 if reject:
-                    ws.approvals.reject(a, comment=comment)
+                    ws.approvals.reject(a, comment=comment,
+                                        wrong_names=[n - 1 for n in name_wrong])
                     click.echo(f"{printable(a.path)}: rejected for {ch.label}")
+                    if name_wrong:
+                        click.echo(f"{printable(a.path)}: {words.names_returned(len(name_wrong))}")
                     continue
                 # the caption proposed with it is signed with it: shown first, and approved
                 # only once the approver said they read it (before anything else is done)

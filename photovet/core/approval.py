@@ -50,7 +50,7 @@ from photovet.core.policy import (
     seen_spans,
     watch_refusal,
 )
-from photovet.core.review import local_time
+from photovet.core.review import ReviewStore, local_time, naming_returned
 from photovet.core.storage import Database
 from photovet.core.words import CAPTION_SHOWN_COMMAND, HAND_NAMED_APP, caption_word
 
@@ -956,8 +956,22 @@ class Approvals:
             parts = dict(parts, checks=ticked)
         self._decide(analysis, APPROVED, comment, parts, seen_on, now, shown_caption=caption)
 
-    def reject(self, analysis: PhotoAnalysis, *, comment: str = "") -> None:
-        self._decide(analysis, REJECTED, comment, None)
+    def reject(self, analysis: PhotoAnalysis, *, comment: str = "",
+               wrong_names: Sequence[int] = ()) -> None:
+        """Reject the photo for its channel. ``wrong_names``: the faces (indexes) whose name
+        given by hand the approver says is wrong (s36: the rejection left the name, and the
+        face shown, in place): in the same transaction each name is taken off and the face
+        covered until a person says again who it is (``review.naming_returned``), audited by
+        id (``review.naming-returned``)."""
+        if not wrong_names:
+            self._decide(analysis, REJECTED, comment, None)
+            return
+        change = naming_returned(analysis, wrong_names, self.audit.access.require("approve").name)
+        with self.db.atomic():
+            self._decide(analysis, REJECTED, comment, None)
+            ReviewStore(self.db, self.audit).edit(
+                analysis.sha256, analysis.channel, change, action="review.naming-returned",
+                permission="approve")
 
     def not_exported_by(self, account_id: int) -> list[ApprovalState]:
         """The approvals the account gave that stand and have not been exported since (no
@@ -1151,3 +1165,4 @@ __all__ = ["APPROVED", "ApprovalState", "Approvals", "AsNow", "DRAFT", "READY", 
            "fingerprint", "people_in", "same_signed", "signed_key", "signs_school_words",
            "this_computer", "video_approval_parts", "waiting_elsewhere", "WaitingElsewhere",
            "with_checked_with"]
+__all__ += ["covered_by_rule"]

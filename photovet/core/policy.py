@@ -269,6 +269,11 @@ REASON_NEVER_PUBLISH_NEAR = ("This face could be a pupil who must never be publi
                              "could not tell them apart), so it stays covered even if it is "
                              "someone else")
 NEVER_PUBLISH_REASONS = (REASON_NEVER_PUBLISH_MATCH, REASON_NEVER_PUBLISH_NEAR)
+#: a face whose name given by hand an approver said is wrong when rejecting the photo (s36,
+#: ``Approvals.reject(wrong_names=...)``): the name is taken off and the face covered, kept in
+#: the review as a cover with these words, until a person says again who it is (or covers it)
+REASON_NAMING_RETURNED = ("The approver said the name given to this face by hand is wrong: it "
+                          "stays covered until someone says again who it is")
 
 #: the register rows of the people near a face (``face.near``), by id; a row not given (None,
 #: or the id missing) counts as someone who may not be shown (fail closed)
@@ -714,6 +719,8 @@ def decide_face(face: Face, person: Person | None, channel: Channel, media: str,
     if action is None or (action == "show" and rule.action == "show"):
         return rule
     if action == "cover":
+        if face.override_reason == REASON_NAMING_RETURNED:
+            return Decision("cover", REASON_NAMING_RETURNED, needs_review=True)
         return Decision("cover", REASON_COVERED_BY_HAND)
     refusal = face_override_refusal(action, face, person, channel, media, mode, on,
                                     face.override_reason, recognised=recognised, near=near)
@@ -2349,3 +2356,5 @@ def earlier_copy_refusal(exported_now: bool, held: str | None, why: str | None) 
 
 
 __all__ += ["EARLIER_COPY_HELD", "earlier_copy_refusal"]
+__all__ += ["NEVER_PUBLISH_REASONS", "REASON_NAMING_RETURNED", "REASON_NEVER_PUBLISH_MATCH",
+            "REASON_NEVER_PUBLISH_NEAR", "never_publish_match"]

@@ -38,6 +38,7 @@ from photovet.core.errors import PhotoVetError
 from photovet.core.geometry import box_iou, int_box
 from photovet.core.models import Channel, Cover, Face, MatchStatus, PhotoAnalysis, TextItem
 from photovet.core.policy import (
+    REASON_NAMING_RETURNED,
     REFUSED,
     OverrideAsk,
     face_override_ask,
@@ -262,6 +263,8 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
                 f.override, f.override_reason = "not-a-face", d.reason
         elif d.action == "cover":
             f.override = "cover"
+            if d.reason == REASON_NAMING_RETURNED:     # an approver said its name was wrong
+                f.override_reason = d.reason
         elif d.action == "show" and f.override not in ("cover",):
             f.override, f.override_reason = "show", d.reason
     text_decisions = sorted(((d, r.channel) for r in parts for d in r.texts),
@@ -288,6 +291,42 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
         analysis.manual.extend(c.cover for c in r.covers)
     analysis.review_version = versions(parts)
     return analysis
+
+
+def named_by_hand(analysis: PhotoAnalysis) -> list[int]:
+    """The faces of a photo a person said by hand who they are (``face.override_person``:
+    named, or PhotoVet's uncertain match confirmed), by index: what an approver may say is
+    wrong when rejecting it (``naming_returned``)."""
+    return [i for i, f in enumerate(analysis.faces)
+            if f.override_person and f.override != "not-a-face"]
+
+
+def naming_returned(analysis: PhotoAnalysis, faces: Sequence[int], by: str
+                    ) -> Callable[[Review, Review], dict[str, Any]]:
+    """What an approver's "this face's name given by hand is wrong" does to the photo's review
+    (for ``ReviewStore.edit``, s36): each face's decisions are taken off and the face covered,
+    a cover kept with ``REASON_NAMING_RETURNED`` (the face waits for a person to say again who
+    it is: ``policy.decide_face``); returns the audit details (ids only). Refused
+    (``PhotoVetError``) for a face that is not named by hand (``named_by_hand``)."""
+    _only_photos(analysis)
+    named = set(named_by_hand(analysis))
+    for i in faces:
+        if i not in named:
+            raise PhotoVetError(f"face {i + 1} of this photo was not named by hand")
+    picked = sorted(set(faces))
+    boxes = [int_box(analysis.faces[i].box) for i in picked]
+
+    def change(every: Review, one: Review) -> dict[str, Any]:
+        for part in (every, one):
+            part.faces = [d for d in part.faces
+                          if all(box_iou(d.box, b) < MATCH_IOU for b in boxes)]
+        every.faces += [FaceDecision(b, "cover", None, REASON_NAMING_RETURNED, by, _now())
+                        for b in boxes]
+        return {"faces": [i + 1 for i in picked],
+                "named": [analysis.faces[i].override_person for i in picked],
+                "recognised": [recognised_as(analysis.faces[i]) for i in picked]}
+
+    return change
 
 
 # --------------------------------------------------------------------------------------------
@@ -785,3 +824,4 @@ __all__ = ["ALL", "Choices", "FLAG_SCOPES", "FaceDecision", "FlagDecision", "Han
            "ReviewConflict", "ReviewRefused", "ReviewStore", "Reviewer", "TextDecision", "apply_review",
            "decision_scope",
            "match_face", "match_text", "review_hash", "versions"]
+__all__ += ["named_by_hand", "naming_returned"]

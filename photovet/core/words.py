@@ -1449,3 +1449,13 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "PHOTO_TEXT_COVER", "photo_cover_label",
            "crest_track", "school_note", "school_only",
            "text_track_word", "text_tracks_covered", "text_tracks_open", "text_tracks_read"]
+
+
+def names_returned(n: int) -> str:
+    """What an approver is told once a rejection said ``n`` faces' names given by hand are
+    wrong (``Approvals.reject(wrong_names=...)``), in the app and by the command."""
+    faces = "The face is" if n == 1 else f"The {n} faces are"
+    its = "its name was" if n == 1 else "their names were"
+    return (f"{faces} covered and {its} taken off: the preparer is asked to say again who "
+            f"{'it is' if n == 1 else 'they are'}.")
+__all__ += ["names_returned"]

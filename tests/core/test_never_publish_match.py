@@ -136,3 +136,45 @@ def test_an_approval_given_before_the_rule_no_longer_counts_and_says_why(ws, eng
     assert verdict.why == ("the approval no longer counts: Sam Hale would now be covered: this "
                            "face looks like a pupil who must never be published, so it stays "
                            "covered even if it is someone else; approve it again")
+
+
+# --- an approver's rejection that says a name given by hand is wrong (s36) -------------------
+
+def test_a_rejection_saying_a_name_is_wrong_sends_the_face_back_covered(ws, engine, tmp_path):
+    """Tori (A1, Facebook: No) named Sam (B2) with a reason is shown; the approver rejects the
+    photo saying that name is wrong: the name is taken off and the face covered, waiting for
+    a person to decide again, at once (a new engine reads it back), audited by id."""
+    from photovet.core.errors import PhotoVetError
+    from photovet.core.review import named_by_hand
+    from tests.core.test_pipeline import new_engine
+
+    photo = make_photo(tmp_path / "trip.jpg")
+    fb = ws.channels.get("facebook")
+    a = engine.decide(engine.analyse(photo), fb, on=TODAY)
+    ws.reviewer().face(a, 0, "assign", fb, person="B2", reason="twins")
+    engine.decide(a, fb, on=TODAY)
+    assert a.faces[0].decision == "show" and named_by_hand(a) == [0]
+    ws.approvals.mark_ready(a)
+    act_as(ws, "Mr Head")
+    try:
+        ws.approvals.reject(a, comment="wrong child", wrong_names=[1])     # face 2: not named
+    except PhotoVetError as exc:
+        assert "face 2 of this photo was not named by hand" in str(exc)
+    else:
+        raise AssertionError("a face not named by hand was sent back")
+    assert ws.approvals.get(a.sha256, "facebook").status == "ready"    # nothing was done
+    ws.approvals.reject(a, comment="the wrong child is named", wrong_names=[0])
+    assert ws.approvals.get(a.sha256, "facebook").status == "rejected"
+    again = new_engine(ws)
+    b = again.decide(again.analyse(photo), fb, on=TODAY)
+    f = b.faces[0]
+    assert f.override_person is None and f.decision == "cover" and f.needs_review
+    assert f.reason == policy.REASON_NAMING_RETURNED
+    row = [r for r in ws.audit.rows() if r["action"] == "review.naming-returned"][-1]
+    assert row["details"]["faces"] == [1] and row["details"]["named"] == ["B2"]
+    assert row["details"]["recognised"] == ["A1"] and row["user"] == "Mr Head"
+    # the preparer decides again: covering it settles it; naming it again is asked as before
+    act_as(ws, "Mrs Office")
+    ws.reviewer().face(b, 0, "cover", fb)
+    again.decide(b, fb, on=TODAY)
+    assert b.faces[0].decision == "cover" and not b.faces[0].needs_review

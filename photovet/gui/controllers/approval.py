@@ -14,7 +14,7 @@ from typing import Any, TypeGuard
 
 from PySide6.QtCore import QObject, QRect, QTimer
 from PySide6.QtGui import QAction, QImage
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
 
 from photovet.core import logs, policy, words
 from photovet.core.approval import consent_changes_since_ready, waiting_elsewhere
@@ -26,6 +26,7 @@ from photovet.core.errors import (
     ended,
 )
 from photovet.core.media.video.linking import face_count
+from photovet.core.review import named_by_hand
 from photovet.core.transfer import delete_rejected_original
 
 from ..context import AppContext
@@ -1035,14 +1036,39 @@ class ApprovalController(QObject):
                            "why, so the preparer knows (optional).", ok_text="Reject",
                            required=False, multiline=True, parent=self.window,
                            check=self.ctx.ws.free_text_refusal)
+        boxes = self._name_wrong_boxes(dlg, item.analysis)
         if not dlg.exec():
             return
+        wrong = [i for i, box in boxes if box.isChecked()]
         try:
-            self.ctx.ws.approvals.reject(item.analysis, comment=dlg.value())
+            self.ctx.ws.approvals.reject(item.analysis, comment=dlg.value(), wrong_names=wrong)
         except PhotoVetError as exc:
             self._refused("Not rejected", exc)
             return
         self._changed([item])
+        if wrong:
+            # the review changed too: the photo is decided again with the face covered
+            self.review.reload()
+            self.tab.approval.say(words.names_returned(len(wrong)))
+
+    def _name_wrong_boxes(self, dlg: ReasonDialog, a) -> list[tuple[int, QCheckBox]]:
+        """One tick box in the rejection dialog for each face of a photo a person said who it
+        is by hand (``review.named_by_hand``): ticked, the rejection says that name is wrong,
+        and the core takes it off and covers the face until the preparer decides again."""
+        if getattr(a, "media", "photo") != "photo":
+            return []
+        eng = self.ctx.engine
+        out: list[tuple[int, QCheckBox]] = []
+        lay = dlg.layout()
+        for n, i in enumerate(named_by_hand(a)):
+            pid = a.faces[i].override_person or ""
+            name = eng.name_of(pid) if eng is not None else pid
+            box = QCheckBox(f"Face {i + 1} is not {name}: take the name off and cover the face "
+                            "until the preparer says again who it is")
+            box.setObjectName("NameWrongBox")
+            lay.insertWidget(1 + n, box)
+            out.append((i, box))
+        return out
 
     def delete_original(self) -> None:
         """A rejected photo's original, deleted at once (to the trash), audited."""
