@@ -1248,6 +1248,19 @@ def hand_named_refusal(analysis: PhotoAnalysis | VideoAnalysis) -> str | None:
     return None
 
 
+def everyone_covered(analysis: PhotoAnalysis | VideoAnalysis) -> bool:
+    """Does this decided photo (a video: its face tracks) have faces, and cover every one of
+    them (none shown, none marked "not a face" and left uncovered)? What the approver's list
+    says of a photo waiting for approval, so it can be approved or left out at a glance (s36:
+    such photos still go to approval, as every post is approved). False before it is
+    decided, for a photo that could not be checked, and for one with no face found."""
+    if getattr(analysis, "error", "") or not getattr(analysis, "channel", ""):
+        return False
+    items = analysis.faces if isinstance(analysis, PhotoAnalysis) else [
+        t for t in analysis.tracks if t.kind == "face"]
+    return bool(items) and all(x.decision == "cover" for x in items)
+
+
 def export_refusal(analysis: PhotoAnalysis | VideoAnalysis) -> str | None:
     """Why this analysed photo may not be exported at all (before approval), or None."""
     if analysis.error:
@@ -2357,4 +2370,4 @@ def earlier_copy_refusal(exported_now: bool, held: str | None, why: str | None) 
 
 __all__ += ["EARLIER_COPY_HELD", "earlier_copy_refusal"]
 __all__ += ["NEVER_PUBLISH_REASONS", "REASON_NAMING_RETURNED", "REASON_NEVER_PUBLISH_MATCH",
-            "REASON_NEVER_PUBLISH_NEAR", "never_publish_match"]
+            "REASON_NEVER_PUBLISH_NEAR", "everyone_covered", "never_publish_match"]

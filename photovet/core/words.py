@@ -243,31 +243,51 @@ def request_words(requested_by: str | None, requested_on: str | _dt.date | None,
     return ", ".join(x for x in (by or "someone not recorded", day) if x)
 
 
-def waiting_elsewhere(groups: Sequence[Any], channel_label: str) -> list[str]:
+#: what a group of ``waiting_elsewhere`` marked ready before PhotoVet kept the computer says
+READY_BEFORE_PC_KEPT = "before PhotoVet recorded which PC"
+#: the approver's list's words for a photo or video waiting for approval in which every face
+#: is covered (``policy.everyone_covered``): approved, or left out, at a glance (s36)
+EVERYONE_COVERED = "Everyone covered"
+
+
+def waiting_elsewhere(groups: Sequence[Any], channel_label: str, *,
+                      here: int | None = None) -> list[str]:
     """What waits for approval for ``channel_label`` on the shared register that this PC has
     not checked (``approval.waiting_elsewhere``'s groups), a line each, after a first line
     saying why it is not listed here: '12 photos on OFFICE-1, in
     D:\\Photos\\Trip (marked ready by Dee Office, last on 01/12/2026): trip1.jpg, trip2.jpg,
     and 10 more. Open that folder here (Add folder) to see them and approve them.' [] when
-    nothing waits elsewhere."""
+    nothing waits elsewhere. ``here``: how many wait for approval in this PC's list (what
+    "Show: Waiting for approval" counts), said in the same first line (s36: the list said
+    "(0)" above "12 photos wait"): 'Waiting for approval for Facebook: 3 listed here, and 12
+    photos not open on this PC. ...'."""
     if not groups:
         return []
     every = [n for g in groups for n in g.names]
     one = len(every) == 1
-    lines = [f"{media_count(every)} {verb(len(every), 'waits', 'wait')} for approval for "
-             f"{channel_label} but {'is' if one else 'are'} not open on this PC. PhotoVet shows "
-             "you, and lets you approve, only what this PC has checked:"]
+    if here is None:
+        head = (f"{media_count(every)} {verb(len(every), 'waits', 'wait')} for approval for "
+                f"{channel_label} but {'is' if one else 'are'} not open on this PC.")
+    else:
+        head = (f"Waiting for approval for {channel_label}: {here or 'none'} listed here, and "
+                f"{media_count(every)} not open on this PC.")
+    lines = [f"{head} PhotoVet shows you, and lets you approve, only what this PC has "
+             "checked:"]
     for g in groups:
         n = len(g.names)
         it = "it" if n == 1 else "them"
         where = (f" on {g.computer}" if g.computer else "") + \
             (f", in {g.folder}" if g.folder else "")
         by = f"marked ready by {', '.join(g.preparers)}" if g.preparers else "marked ready"
+        if not g.computer:
+            # s36: marked ready before the register kept the computer (approval-0006), which
+            # the audit log does not say either: not "on another PC" (it may be this one)
+            by += f" {READY_BEFORE_PC_KEPT}"
         day = uk_day(g.last)
         shown = [x for x in g.names[:3] if x]
         names = ", ".join(shown) + (f" and {n - len(shown)} more" if n > len(shown) and shown
                                     else "")
-        head = (f"{media_count(g.names)}{where or ' on another PC'} ({by}"
+        head = (f"{media_count(g.names)}{where} ({by}"
                 f"{f', last on {day}' if day else ''})" + (f": {names}." if names else "."))
         if g.here:
             todo = (f" Open that folder here (Add folder) to see {it} as {'it' if n == 1 else 'they'}"
@@ -1458,4 +1478,4 @@ def names_returned(n: int) -> str:
     its = "its name was" if n == 1 else "their names were"
     return (f"{faces} covered and {its} taken off: the preparer is asked to say again who "
             f"{'it is' if n == 1 else 'they are'}.")
-__all__ += ["names_returned"]
+__all__ += ["EVERYONE_COVERED", "READY_BEFORE_PC_KEPT", "names_returned"]

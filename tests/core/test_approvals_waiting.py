@@ -64,3 +64,24 @@ def test_what_this_pc_has_not_checked_is_grouped_and_said(tmp_path):
     assert [len(g.names) for g in groups] == [3, 2] and groups[1].here
     assert "Open that folder here" in words.waiting_elsewhere(groups, "School website")[2]
     assert words.waiting_elsewhere([], "School website") == []
+
+
+def test_the_first_line_says_those_here_too_and_an_old_mark_says_no_pc():
+    """s36: "Show: Waiting for approval (3)" counted this PC's list while the note counted
+    the rest: the note's first line says both. A photo marked ready before the register kept
+    the computer (approval-0006) was said to be "on another PC": it may be this one."""
+    states = [_state("a", "/srv/trip/img1.jpg", "OFFICE-1"),
+              _state("b", "/srv/old/img2.jpg", ""), _state("c", "", "")]
+    groups = waiting_elsewhere(states, set())
+    said = words.waiting_elsewhere(groups, "School website", here=3)
+    assert said[0].startswith("Waiting for approval for School website: 3 listed here, and 3 "
+                              "photos not open on this PC.")
+    assert words.waiting_elsewhere(groups, "School website", here=0)[0].startswith(
+        "Waiting for approval for School website: none listed here, and 3 photos")
+    old = [line for line in said if "/srv/old" in line][0]
+    assert "(marked ready by Dee Office before PhotoVet recorded which PC, last on" in old
+    nowhere = [line for line in said[1:] if "/srv" not in line][0]
+    assert nowhere.startswith("1 photo (marked ready by Dee Office before PhotoVet recorded "
+                              "which PC")
+    assert not any("another PC" in line for line in said)
+    assert "approve it at the PC they were prepared on" in nowhere

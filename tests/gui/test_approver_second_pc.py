@@ -111,7 +111,10 @@ def test_an_approver_at_a_second_pc(qtbot, ws, make_window, tmp_path, monkeypatc
     _settle()
     assert not view.elsewhere.isHidden()
     said = view.elsewhere.text()
-    assert "1 photo waits for approval" in said and "not open on this PC" in said, said
+    # s36: with those listed here, as "Show: Waiting for approval (1)" counts them
+    assert "Waiting for approval for School website: 1 listed here, and 1 photo not open on " \
+           "this PC" in said, said
+    assert view.filter_combo.currentText() == "Waiting for approval (1)"
     assert "photo_001.jpg" in said and "Mrs Jo Preparer" in said, said
     assert this_computer() in said and str(Path(gone).parent) in said, said
     # the folder can be opened here: offered, and opening it lists the photo to check

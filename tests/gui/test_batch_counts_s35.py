@@ -144,3 +144,28 @@ def test_one_photo_changed_is_counted_again_alone(qtbot, monkeypatch):
     assert (kept["media:photo"], kept["media:video"]) == (59, 1)
     view.model.clear()
     assert view.model.counts()["all"] == 0 and "media:photo" not in view.model.counts()
+
+
+def test_photos_waiting_with_everyone_covered_are_said_and_listed_apart(qtbot):
+    """s36: a photo in which every face is covered still goes to approval (every post is
+    approved): the approver's tile says "Everyone covered" and "Show" lists them apart, to be
+    approved or left out at once (``policy.everyone_covered`` decides)."""
+    view = _view(qtbot, 4)
+    covered = [Face(box=(1, 1, 9, 9), score=0.9, decision="cover") for _ in range(2)]
+    items = view.model.items
+    for it, faces in zip(items, (covered, covered[:1] + [Face(box=(20, 1, 9, 9), score=0.9,
+                                                              decision="show")], [], covered)):
+        it.analysis.faces, it.analysis.channel = list(faces), "facebook"
+    view.model.set_approvals({it.path: ("ready", "") for it in items[:3]})
+    assert [it.everyone_covered for it in items] == [True, False, False, False]
+    assert view.model.counts()["approval:everyone-covered"] == 1
+    view.set_filter("approval:everyone-covered")
+    assert view.proxy.rowCount() == 1
+    assert "Waiting, everyone covered (1)" in [
+        view.filter_combo.itemText(i) for i in range(view.filter_combo.count())]
+    # the tile says it in the approver's view, in a dark band across its foot
+    view.model.set_published_view(True)
+    tile = _painted(view)
+    assert tile.pixelColor(100, 120).lightness() < 80, tile.pixelColor(100, 120).name()
+    view.model.set_published_view(False)
+    assert _painted(view).pixelColor(100, 120).lightness() > 150

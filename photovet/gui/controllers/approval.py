@@ -261,7 +261,9 @@ class ApprovalController(QObject):
         except PhotoVetError as exc:        # the server away: said by its own banner
             log.info("waiting elsewhere not read: %s", type(exc).__name__)
             return
-        view.set_elsewhere(words.waiting_elsewhere(groups, ch.label),
+        # s36: the first line says too how many wait here, as "Show" counts them
+        here = self.batch.model.counts().get("approval:waiting", 0)
+        view.set_elsewhere(words.waiting_elsewhere(groups, ch.label, here=here),
                            [g.folder if g.here else None for g in groups])
 
     def approved_caption_refused(self, a, state, void: str) -> str | None:

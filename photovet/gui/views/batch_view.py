@@ -46,8 +46,14 @@ from PySide6.QtWidgets import (
 
 from photovet.core.media.video.linking import FaceCount, face_count
 from photovet.core.models import PhotoAnalysis
-from photovet.core.policy import HANDED_ON, waiting_for_decision
-from photovet.core.words import media_count, media_of, text_tracks_covered, text_tracks_open
+from photovet.core.policy import HANDED_ON, everyone_covered, waiting_for_decision
+from photovet.core.words import (
+    EVERYONE_COVERED,
+    media_count,
+    media_of,
+    text_tracks_covered,
+    text_tracks_open,
+)
 
 from .. import style
 from ..words import (
@@ -106,6 +112,13 @@ class PhotoItem:
         if self._faces is None or self._faces[0] != key:
             self._faces = (key, face_count(a))
         return self._faces[1]
+
+    @property
+    def everyone_covered(self) -> bool:
+        """Waiting for approval with every face covered (``policy.everyone_covered``): the
+        approver's list says so, and "Show" lists them apart (s36)."""
+        a = self.analysis
+        return self.approval in ("ready", "void") and a is not None and everyone_covered(a)
 
     @property
     def is_video(self) -> bool:
@@ -488,6 +501,8 @@ class BatchModel(QAbstractListModel):
         keys = [it.list_status, "media:" + media_of(Path(it.path))]
         if it.analysis is not None and not it.analysis.error:
             keys.append("approval:" + it.approval)
+            if it.everyone_covered:
+                keys.append(EVERYONE_COVERED_KEY)
         return tuple(keys)
 
     def _count(self, keys: tuple[str, ...], sign: int) -> None:
@@ -524,6 +539,9 @@ class BatchModel(QAbstractListModel):
         return [it.path for it in self.items if it.analysis is None]
 
 
+#: the "Show" key (and count) of photos waiting for approval with every face covered
+EVERYONE_COVERED_KEY = "approval:everyone-covered"
+
 # Filter keys shown in the combo: (key, label)
 FILTERS: list[tuple[str, str]] = [
     ("all", "All photos"),
@@ -534,6 +552,8 @@ FILTERS: list[tuple[str, str]] = [
     (PENDING, "Still being checked"),
     ("approval:draft", "Not marked ready"),
     ("approval:ready", "Waiting for approval"),    # with those to approve again ("void")
+    # s36: of those, the ones in which every face is covered: approved or left out together
+    ("approval:everyone-covered", f"Waiting, {EVERYONE_COVERED.lower()}"),
     ("approval:approved", "Approved"),
     ("approval:void", "Approval no longer counts"),
     ("approval:rejected", "Rejected"),
@@ -594,6 +614,8 @@ class StatusFilter(QSortFilterProxyModel):
         item: PhotoItem = self.source().items[source_row]
         if self.kept is not None and item.path == self.kept:
             return True
+        if self.key == EVERYONE_COVERED_KEY:
+            return item.everyone_covered
         if self.key.startswith("approval:"):
             want = self.key.split(":", 1)[1]
             # waiting for approval: marked ready, or approved before a change that means the
@@ -632,6 +654,8 @@ class BatchDelegate(QStyledItemDelegate):
         src = model.sourceModel() if isinstance(model, QSortFilterProxyModel) else model
         if isinstance(src, BatchModel) and src.published_view:
             self._paint_published(p, thumb_rect, item, src)
+            if item.everyone_covered:
+                self._paint_everyone_covered(p, thumb_rect, option)
         elif item.thumb is not None and not item.thumb.isNull():
             self._draw_image(p, thumb_rect, item.thumb)
         else:
@@ -686,6 +710,19 @@ class BatchDelegate(QStyledItemDelegate):
             p.drawText(mark, Qt.AlignmentFlag.AlignCenter, glyph)
         p.restore()
 
+
+    @staticmethod
+    def _paint_everyone_covered(p: QPainter, rect: QRect, option: QStyleOptionViewItem) -> None:
+        """The words "Everyone covered" in a band across the foot of the approver's tile
+        (s36): a photo waiting for approval in which every face is covered."""
+        fm = QFontMetrics(option.font)
+        band = QRect(rect.left(), rect.bottom() - fm.height() - 5, rect.width(), fm.height() + 6)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(38, 50, 56, 215))
+        p.drawRect(band)
+        p.setPen(QColor("#ffffff"))
+        p.drawText(band, Qt.AlignmentFlag.AlignCenter,
+                   fm.elidedText(EVERYONE_COVERED, Qt.TextElideMode.ElideRight, band.width() - 6))
 
     @staticmethod
     def _draw_image(p: QPainter, rect: QRect, img: QImage) -> None:
