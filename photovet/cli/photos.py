@@ -871,7 +871,8 @@ def _caption_confirmed(caption: str, caption_read: bool, confirmed: set[str]) ->
                    "elsewhere a photo with a caption proposed is not approved.")
 @MODE_OPTION
 def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: str,
-                name_wrong: tuple[int, ...], checked: tuple[str, ...], all_checks_done: bool, accept: tuple[str, ...],
+                name_wrong: tuple[int, ...], checked: tuple[str, ...], all_checks_done: bool,
+                accept: tuple[str, ...],
                 reason: str, hand_checked: bool, listened: bool, watched: bool,
                 role_ended: bool, caption_read: bool, mode: str | None) -> None:
     """Approve (or --reject) photos and videos for a channel as a senior leader, exactly as

@@ -178,3 +178,58 @@ def test_a_rejection_saying_a_name_is_wrong_sends_the_face_back_covered(ws, engi
     ws.reviewer().face(b, 0, "cover", fb)
     again.decide(b, fb, on=TODAY)
     assert b.faces[0].decision == "cover" and not b.faces[0].needs_review
+
+
+def test_the_reject_command_says_which_face_is_named_wrong(tmp_path, monkeypatch):
+    """``photovet approve --reject --name-wrong FACE``: one photo; the face's name is taken off
+    and the face covered, and the command says so."""
+    from click.testing import CliRunner
+
+    from photovet.cli import cli
+    from photovet.core.accounts import Access
+    from photovet.core.pipeline import Engine
+    from tests.cli.conftest import Staff, create_staff, password_of
+    from tests.conftest import register_workspace
+    from tests.core.test_pipeline import ENC_SAM, ENC_TORI, REGISTER, FakeFaceEngine
+
+    w = register_workspace(tmp_path, REGISTER)
+    w.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")]},
+                                replace=True, source="test")
+    w.settings.approval.required = True
+    create_staff(w)
+    w.access = Access()
+    w.sign_in("Mrs Office", password_of("Mrs Office"))
+    fb = w.channels.get("facebook")
+    eng = Engine(w.settings, register=w.register, face_engine=FakeFaceEngine(), cache=w.cache,
+                 reviews=w.reviews)
+    photo = make_photo(tmp_path / "trip.jpg")
+    a = eng.decide(eng.analyse(photo), fb)
+    w.reviewer().face(a, 0, "assign", fb, person="B2", reason="twins")
+    eng.decide(a, fb)
+    w.approvals.mark_ready(a)
+    sha = a.sha256
+    w.close()
+    Staff(monkeypatch).use("Mr Head")
+    monkeypatch.setenv("PHOTOVET_HOME", str(tmp_path / "home"))
+    make = lambda w, text=True: Engine(w.settings, register=w.register,  # noqa: E731
+                                       face_engine=FakeFaceEngine(), cache=w.cache,
+                                       reviews=w.reviews)
+    monkeypatch.setattr("photovet.cli.common.load_engine", make)
+    monkeypatch.setattr("photovet.cli.photos.load_engine", make)
+    runner = CliRunner()
+    args = ["approve", str(photo), "--channel", "facebook", "--reject"]
+    res = runner.invoke(cli, args[:-1] + ["--name-wrong", "1"])
+    assert res.exit_code == 2 and "with --reject" in res.output
+    res = runner.invoke(cli, args + ["--name-wrong", "1", "--comment", "wrong child"])
+    assert res.exit_code == 0, res.output + res.stderr
+    assert "rejected for Facebook" in res.output
+    assert "The face is covered and its name was taken off" in res.output
+    from photovet.core.workspace import Workspace
+    from tests.conftest import office_access
+
+    w = Workspace.open(tmp_path / "home", access=office_access("Mr Head"))
+    try:
+        assert w.approvals.get(sha, "facebook").status == "rejected"
+        assert [d.action for d in w.reviews.load(sha, "*").faces] == ["cover"]
+    finally:
+        w.close()

@@ -1047,10 +1047,14 @@ class ApprovalController(QObject):
         except PhotoVetError as exc:
             self._refused("Not rejected", exc)
             return
+        if wrong:
+            # the review changed too: the photo is decided again with the face covered, and
+            # shown again when it is the one on screen
+            self.batch.redecide(item)
+            if self.review.current() is item:
+                self.review.show_current()
         self._changed([item])
         if wrong:
-            # the review changed too: the photo is decided again with the face covered
-            self.review.reload()
             self.tab.approval.say(words.names_returned(len(wrong)))
 
     def _name_wrong_boxes(self, dlg: ReasonDialog, a) -> list[tuple[int, QCheckBox]]:
