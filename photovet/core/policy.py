@@ -703,6 +703,10 @@ def decide_face(face: Face, person: Person | None, channel: Channel, media: str,
         if action == "show":
             face.refused = never
         return Decision("cover", never)
+    if never and action is None and not face.override_person and rule.needs_review:
+        # "Is this Grace?" with a never-publish pupil near it: no answer can show it, so it is
+        # not asked; it is said why it stays covered
+        return Decision("cover", never)
     if face.override_person and action not in ("cover", "not-a-face"):
         # checked again at every decision: a name given over a recognition, or over an
         # uncertain match with a refused twin near it, without a reason (made before a reason

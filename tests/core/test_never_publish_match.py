@@ -86,6 +86,10 @@ def test_a_face_only_near_a_never_publish_pupil_stays_covered_when_uncertain():
     assert d.action == "cover" and d.reason == policy.REASON_NEVER_PUBLISH_NEAR
     assert "could not tell them apart" in d.reason
     g = face("K1", MatchStatus.UNCERTAIN, near=[("D1", 0.88)])
+    # nobody answered "Is this Kit?": not asked, as no answer can show it; said why
+    d = decide_face(g, KIT, FB, "photo", "consent", ON, recognised=KIT, near=near)
+    assert d.action == "cover" and not d.needs_review
+    assert d.reason == policy.REASON_NEVER_PUBLISH_NEAR
     for action in ("show", "not-a-face"):
         ask = face_override_ask(action, g, KIT, FB, "photo", "consent", ON, recognised=KIT,
                                 near=near)
