@@ -71,15 +71,41 @@ def test_tiles_and_the_count_follow_mark_ready_approval_and_rejection(window, qt
 
 
 def test_a_rejected_photo_with_a_question_is_yours_to_decide_again(window):
+    """...and (s36) the Reject dialog has a tick box for each face named by hand; ticked, the
+    name is taken off and the face covered, back with the preparer to decide again."""
+    from PySide6.QtWidgets import QCheckBox
+
+    from photovet.core import policy
+    from photovet.core.words import names_returned
+    from tests.gui.fake_engine import JOEL
+
     first = by_name(window, "photo_000.jpg")
+    window.ctx.ws.reviewer().face(first.analysis, 1, "assign", window.ctx.current_channel(),
+                                  person=JOEL)
+    window.batch.redecide(first)
+    assert first.analysis.faces[1].decision == "show"
     answer(click("&Yes"), kind=QMessageBox)
     window.approval.mark_all_shown_ready()
     sign_in_as(window, APPROVER_NAME)
     view = window.photos.batch
     view.select_path(first.path)
-    answer(lambda d: d.accept(), kind=ReasonDialog)
+    seen: list[str] = []
+
+    def tick(d):
+        boxes = d.findChildren(QCheckBox, "NameWrongBox")
+        seen.extend(b.text() for b in boxes)
+        boxes[0].setChecked(True)
+        d.accept()
+
+    answer(tick, kind=ReasonDialog)
     window.approval.reject()
     assert first.status_text() == "Rejected"
+    assert seen == ["Face 2 is not Joel Clarke: take the name off and cover the face until the "
+                    "preparer says again who it is"]
+    face = first.analysis.faces[1]
+    assert face.override_person is None and face.decision == "cover" and face.needs_review
+    assert face.reason == policy.REASON_NAMING_RETURNED
+    assert names_returned(1) in window.photos.approval.message.text()
     assert view.model.counts().get("needs-review") == 1  # back with the preparer
     # s30: said so to the approver (it said "1 yours to decide" to them); to the preparer,
     # theirs to decide again
@@ -272,38 +298,3 @@ def test_one_refresh_of_the_approvals_reads_each_channel_once(window, qtbot, mon
     assert reads == ["website", "website"]           # not kept from one refresh to the next
     assert [(it.name, it.approval) for it in window.batch.model.items] == shown
 
-
-def test_a_rejection_saying_a_name_is_wrong_sends_the_face_back(window):
-    """s36: the Reject dialog has a tick box for each face named by hand; ticked, the name is
-    taken off and the face covered, back with the preparer to decide again."""
-    from photovet.core import policy
-    from photovet.core.words import names_returned
-    from tests.gui.fake_engine import JOEL
-
-    first = by_name(window, "photo_000.jpg")
-    fb = window.ctx.current_channel()
-    window.ctx.ws.reviewer().face(first.analysis, 1, "assign", fb, person=JOEL)
-    window.batch.redecide(first)
-    assert first.analysis.faces[1].decision == "show"
-    answer(click("&Yes"), kind=QMessageBox)
-    window.approval.mark_all_shown_ready()
-    sign_in_as(window, APPROVER_NAME)
-    window.photos.batch.select_path(first.path)
-    seen: list[str] = []
-
-    def tick(d):
-        from PySide6.QtWidgets import QCheckBox
-        boxes = d.findChildren(QCheckBox, "NameWrongBox")
-        seen.extend(b.text() for b in boxes)
-        boxes[0].setChecked(True)
-        d.accept()
-
-    answer(tick, kind=ReasonDialog)
-    window.approval.reject()
-    assert seen == ["Face 2 is not Joel Clarke: take the name off and cover the face until the "
-                    "preparer says again who it is"]
-    assert first.approval == "rejected"
-    face = first.analysis.faces[1]
-    assert face.override_person is None and face.decision == "cover" and face.needs_review
-    assert face.reason == policy.REASON_NAMING_RETURNED
-    assert names_returned(1) in window.photos.approval.message.text()
