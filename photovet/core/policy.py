@@ -1257,12 +1257,24 @@ def everyone_covered(analysis: PhotoAnalysis | VideoAnalysis) -> bool:
     them (none shown, none marked "not a face" and left uncovered)? What the approver's list
     says of a photo waiting for approval, so it can be approved or left out at a glance (s36:
     such photos still go to approval, as every post is approved). False before it is
-    decided, for a photo that could not be checked, and for one with no face found."""
+    decided, for a photo that could not be checked, for one with no face found, and for one
+    that leaves a name readable (a person's, or what may be one: "everyone covered" must not
+    hurry the approver past it)."""
     if getattr(analysis, "error", "") or not getattr(analysis, "channel", ""):
         return False
-    items = analysis.faces if isinstance(analysis, PhotoAnalysis) else [
-        t for t in analysis.tracks if t.kind == "face"]
-    return bool(items) and all(x.decision == "cover" for x in items)
+    if isinstance(analysis, PhotoAnalysis):
+        decided = [f.decision for f in analysis.faces]
+        kept = [(t.person, t.kind) for t in analysis.texts if t.decision == "keep"]
+    else:
+        decided = [t.decision for t in analysis.tracks if t.kind == "face"]
+        kept = [(t.person, t.text_kind) for t in analysis.tracks
+                if t.kind != "face" and t.decision == "keep"]
+    named = any(person or kind in _NAME_KINDS for person, kind in kept)
+    return bool(decided) and not named and all(d == "cover" for d in decided)
+
+
+#: the kinds of text that are, or may be, a person's name
+_NAME_KINDS = ("pupil-name", "staff-name", "name-like")
 
 
 def export_refusal(analysis: PhotoAnalysis | VideoAnalysis) -> str | None:

@@ -158,6 +158,16 @@ def test_photos_waiting_with_everyone_covered_are_said_and_listed_apart(qtbot):
         it.analysis.faces, it.analysis.channel = list(faces), "facebook"
     view.model.set_approvals({it.path: ("ready", "") for it in items[:3]})
     assert [it.everyone_covered for it in items] == [True, False, False, False]
+    # a name left readable: not "everyone covered" (it must not hurry the approver past it)
+    from photovet.core.models import TextItem
+    from photovet.core.policy import everyone_covered
+    a = items[0].analysis
+    a.texts = [TextItem(text="Tori", polygon=[(0, 0), (9, 0), (9, 9), (0, 9)], score=0.9,
+                        kind="pupil-name", decision="keep")]
+    assert not everyone_covered(a)
+    a.texts[0].decision = "cover"
+    assert everyone_covered(a)
+    a.texts = []
     assert view.model.counts()["approval:everyone-covered"] == 1
     view.set_filter("approval:everyone-covered")
     assert view.proxy.rowCount() == 1
