@@ -135,6 +135,11 @@ def test_an_approval_given_before_the_rule_no_longer_counts_and_says_why(ws, eng
         assert ws.approvals.check(a, engine.approval_parts(a)).ok
     engine.decide(a, fb, on=TODAY)
     assert a.faces[0].decision == "cover" and a.faces[0].override_person == "B2"
+    # the face's menu offers no "show", and says why (judged with the recognised row)
+    choices = ws.reviewer().face_choices(a, 0, fb)
+    assert "show" not in choices.actions and "assign" in choices.actions
+    assert "It cannot be shown: This face looks like a pupil who must never be published" \
+        in choices.settled
     verdict = ws.approvals.check(a, engine.approval_parts(a), name_of=engine.name_of)
     assert not verdict.ok
     assert verdict.why == ("the approval no longer counts: Sam Hale would now be covered: this "
