@@ -89,6 +89,8 @@ def test_a_rejected_photo_with_a_question_is_yours_to_decide_again(window):
     sign_in_as(window, APPROVER_NAME)
     view = window.photos.batch
     view.select_path(first.path)
+    assert "If a name is wrong, say so in \u201cReject\u2026\u201d" in \
+        window.photos.approval.hand.text()
     seen: list[str] = []
 
     def tick(d):

@@ -435,6 +435,9 @@ class ApprovalPanel(QWidget):
                 f"{'it' if len(items) == 1 else 'each'} before approving.")
         if over:
             head += " This photo is approved on its own, never with \u201cApprove all shown\u201d."
+        # s36: a rejection can say which name is wrong (the face goes back to the preparer)
+        head += (" If a name is wrong, say so in \u201cReject\u2026\u201d: that face goes back "
+                 "to the preparer, covered.")
         lines = "".join(f"<br>\u2022 <b>{esc(who)}</b>: {esc(note)}" for who, note, _o in items)
         self.hand.setText(head + lines)
         self.hand.show()
