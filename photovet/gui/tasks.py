@@ -4,9 +4,12 @@
 (``import_from_device``, ``export_batch``, a take-down evaluation...): every value it yields
 crosses to the GUI thread as the ``yielded`` signal (values that arrive together are delivered
 together, as one list, so a fast generator cannot flood the window); what it returns arrives as
-``returned``; an exception arrives as ``errored`` with a sentence for a person. Stopping sets a
-``threading.Event`` the function receives as ``stop`` and checks between items; the worker also
-stops pulling from the generator and closes it, so the core's ``finally`` blocks tidy up.
+``returned``; an exception arrives as ``errored`` with a sentence for a person (and as ``raised``,
+the exception itself, for a caller that routes some: a sign-in refusal, ``AccountError``, goes
+to the sign-in or lock screen as the window's own actions' do, ``Workers.start(on_raise=...)``).
+Stopping sets a ``threading.Event`` the function receives as ``stop`` and checks between items;
+the worker also stops pulling from the generator and closes it, so the core's ``finally`` blocks
+tidy up.
 
 Rules: a worker never touches a widget (it only emits), and a worker that reads or writes the
 register opens its own ``Workspace`` (one database connection per thread).
@@ -50,6 +53,7 @@ class _Runner(QObject):
     value = Signal(object)
     result = Signal(object)
     failed = Signal(str)
+    raised = Signal(object)     # the exception itself (before ``failed``), its traceback dropped
     # int, not bool: PySide6 6.12 on Python 3.11 loses a reference to True/False on every
     # emission of a Python-declared Signal(bool) (tests/gui/test_qt_binding.py).
     done = Signal(int)
@@ -84,12 +88,12 @@ class _Runner(QObject):
             # as such, and logged in a line with where it was
             log.warning("background task %s stopped: the register was closed (%s)", self._name,
                         where(exc))
-            self.failed.emit(error_text(exc))
+            self._failed(exc)
         except Exception as exc:  # every failure is reported, never raised into Qt
             # the log holds ids, never names: the exception's type and where, not its message
             log.error("background task %s failed: %s\n%s", self._name, type(exc).__name__,
                       "".join(traceback.format_tb(exc.__traceback__)))
-            self.failed.emit(error_text(exc))
+            self._failed(exc)
         finally:
             # Back to the GUI thread before the end, and deleted there (Worker._on_done): a
             # Python QObject destroyed in the worker thread as it exits takes Qt's signal lock
@@ -102,6 +106,13 @@ class _Runner(QObject):
             thread = QThread.currentThread()
             if thread is not None:
                 thread.quit()
+
+
+    def _failed(self, exc: BaseException) -> None:
+        # the traceback would keep the task's frames (its closed workspace) alive in the GUI
+        # thread: the exception crosses without it
+        self.raised.emit(exc.with_traceback(None))
+        self.failed.emit(error_text(exc))
 
 
 def where(exc: BaseException) -> str:
@@ -130,12 +141,14 @@ class Worker(QObject):
     ``yielded(list)``  values yielded since the last delivery, in order
     ``returned(object)`` the function's result (a generator's return value)
     ``errored(str)``   it raised; the text is for a person
+    ``raised(object)`` it raised: the exception (emitted just before ``errored``)
     ``finished(int)``  it is over (1 when stopped); emitted last, always
     """
 
     yielded = Signal(list)
     returned = Signal(object)
     errored = Signal(str)
+    raised = Signal(object)
     finished = Signal(int)
 
     def __init__(self, fn: Callable[..., Any], *, name: str = "task", batch_ms: int = 0,
@@ -153,6 +166,7 @@ class Worker(QObject):
         self._thread.started.connect(self._runner.run)
         self._runner.value.connect(self._on_value)
         self._runner.result.connect(self._on_result)
+        self._runner.raised.connect(self.raised)
         self._runner.failed.connect(self.errored)
         self._runner.done.connect(self._on_done)
         self._flush_timer = QTimer(self)
@@ -224,13 +238,19 @@ class Workers(QObject):
               on_yield: Callable[[list], None] | None = None,
               on_return: Callable[[Any], None] | None = None,
               on_error: Callable[[str], None] | None = None,
+              on_raise: Callable[[BaseException], None] | None = None,
               on_finish: Callable[[int], None] | None = None) -> Worker:
+        """``on_error`` gets a failure's words; ``on_raise`` the exception itself (for a
+        caller that routes it: ``AppContext.fail`` sends a sign-in refusal to the sign-in
+        screen), given instead of ``on_error``, not as well."""
         w = Worker(fn, name=name, batch_ms=batch_ms, parent=self)
         if on_yield is not None:
             w.yielded.connect(on_yield)
         if on_return is not None:
             w.returned.connect(on_return)
-        if on_error is not None:
+        if on_raise is not None:
+            w.raised.connect(on_raise)
+        elif on_error is not None:
             w.errored.connect(on_error)
         if on_finish is not None:
             w.finished.connect(on_finish)

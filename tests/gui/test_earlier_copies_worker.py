@@ -12,8 +12,10 @@ from types import SimpleNamespace
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from photovet.core.errors import SessionLocked
 from photovet.core.records import earlier
-from photovet.gui.controllers.export import ExportController
+from photovet.gui.context import AppContext
+from photovet.gui.controllers.export import EARLIER_TITLE, ExportController
 from photovet.gui.tasks import Workers
 from tests.gui.conftest import answer, click, message_text
 
@@ -27,6 +29,9 @@ class _Ctx(QObject):
         self.register_closed = False
         self.ws = SimpleNamespace(records="the window's records")
         self.opened: list[str] = []
+        self.on_refusal = None
+
+    fail = AppContext.fail          # the window's one way of saying a problem
 
     @contextlib.contextmanager
     def thread_workspace(self):
@@ -74,4 +79,30 @@ def test_earlier_copies_are_looked_for_and_removed_in_a_worker(qtbot, monkeypatc
     assert ran["find"] == (False, "the worker's records")
     assert ran["remove"] == (False, "the worker's records")
     assert len(ctx.opened) == 2 and threading.main_thread().name not in ctx.opened
+    ctx.workers.stop_all(5000)
+
+
+def test_a_sign_in_refusal_from_the_earlier_copies_worker_brings_up_the_sign_in_screen(
+        qtbot, monkeypatch, tmp_path):
+    """s36: the session locked while the earlier copies were looked for: the worker's
+    ``SessionLocked`` went to a warning box with its words (the window's own actions bring up
+    the lock screen, ``AppContext.fail``); now it is routed the same way."""
+    def find(records, results, folder, channel):
+        raise SessionLocked("PhotoVet locked itself after 10 minutes without use.")
+
+    monkeypatch.setattr(earlier, "earlier_copies", find)
+    ctx, window = _Ctx(), QWidget()
+    qtbot.addWidget(window)
+    routed: list = []
+    ctx.on_refusal = lambda parent, title, exc: routed.append((parent, title, exc))
+    warned: list = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a))
+    ctrl = ExportController(ctx, batch=None, parent=window)    # type: ignore[arg-type]
+    ctrl.results, ctrl._channel = [], "website"
+    ctrl._earlier_copies(str(tmp_path))
+    qtbot.waitUntil(lambda: bool(routed) or bool(warned), timeout=5000)
+    assert not warned
+    (parent, title, exc), = routed
+    assert parent is window and title == EARLIER_TITLE and isinstance(exc, SessionLocked)
+    assert exc.__traceback__ is None            # the worker's frames are not kept alive
     ctx.workers.stop_all(5000)

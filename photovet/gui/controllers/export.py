@@ -241,13 +241,14 @@ class ExportController(QObject):
 
         self.earlier_worker = ctx.workers.start(
             find, name="earlier-copies", on_return=self._ask_earlier,
-            on_error=self._earlier_problem)
+            on_raise=self._earlier_problem)
 
-    def _earlier_problem(self, text: str) -> None:
-        from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
-
+    def _earlier_problem(self, exc: BaseException) -> None:
+        """A problem looking for or removing the earlier copies: said in its words; a sign-in
+        refusal (the session locked, or signed out, while the worker ran) brings up the
+        sign-in or lock screen, as the window's own actions' refusals do (``AppContext.fail``)."""
         if not self.ctx.register_closed:
-            QMessageBox.warning(self.window, EARLIER_TITLE, text)
+            self.ctx.fail(self.window, EARLIER_TITLE, exc)
 
     def _ask_earlier(self, copies: list) -> None:
         """The earlier copies found (``_earlier_copies``): said, and removed if the person
@@ -283,7 +284,7 @@ class ExportController(QObject):
 
         self.earlier_worker = ctx.workers.start(
             remove_them, name="earlier-copies-remove", on_return=self._removed_earlier,
-            on_error=self._earlier_problem)
+            on_raise=self._earlier_problem)
 
     def _removed_earlier(self, done: list) -> None:
         from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
