@@ -1117,11 +1117,16 @@ class Approvals:
                     if (why := self.lapsed_refusal(s))]
 
     def check(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, name_of=lambda i: i,
-              review_by: str = "", review_at: str = "", caption: str | None = None) -> Verdict:
+              review_by: str = "", review_at: str = "", caption: str | None = None,
+              state: ApprovalState | None = None) -> Verdict:
         """May the photo be exported as it is now (``parts``), with ``caption`` (None or '':
         none)? Says why not. A caption is allowed only when it is the one the approval signed
-        (``policy.caption_approval_refusal``); no caption always is (less is published)."""
-        state = self.get(analysis.sha256, analysis.channel)
+        (``policy.caption_approval_refusal``); no caption always is (less is published).
+        ``state``: its approval for its channel as just read (``get``), for a caller that read
+        it for itself (the photo list's refresh: read once, not twice); else read here."""
+        if state is None or (state.sha256, state.channel) != (analysis.sha256,
+                                                              analysis.channel):
+            state = self.get(analysis.sha256, analysis.channel)
         if state.status == DRAFT:
             return Verdict(False, "not marked ready and approved yet", state)
         if state.status == READY:

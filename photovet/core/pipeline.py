@@ -190,6 +190,10 @@ class Engine:
         self._fingerprint = ""
         # channels read once per ``one_look`` (the thread that began it: a worker reads fresh)
         self._channels_seen: ReadOnce[str, Channel] = ReadOnce()
+        # and the settings' part of the analysis keys made once per look (s36: each approved
+        # photo's approval parts made it three times, the settings as a dict each time: ~60%
+        # of a refresh of the photo list's approval states)
+        self._keys_seen: ReadOnce[tuple[bool, bool], list[str]] = ReadOnce()
         self.reload_register()
 
     # -- construction ---------------------------------------------------------------------
@@ -350,6 +354,10 @@ class Engine:
         """What an analysis depends on apart from the register: the school's settings analysis
         depends on (``school=False``: without the school's name and details), ``ANALYSIS_VERSION``
         and which models it runs."""
+        return list(self._keys_seen.get((as_checked, school),
+                                        lambda: self._key_parts_now(as_checked, school)))
+
+    def _key_parts_now(self, as_checked: bool, school: bool) -> list[str]:
         faces = as_checked or bool(self.face_engine or self.process)
         text = self.settings.text.enabled if as_checked else bool(
             self.text_engine or (self.process and self.settings.text.enabled))
@@ -418,12 +426,15 @@ class Engine:
         # an unknown channel raises: never kept, refused again at the next ask
         return self._channels_seen.get(channel, lambda: register.channel(channel))
 
-    def one_look(self) -> contextlib.AbstractContextManager[None]:
+    @contextlib.contextmanager
+    def one_look(self) -> Iterator[None]:
         """Deciding many photos at once (the photo list's approval states): inside it, on the
-        thread that began it, each channel is read from the register once, not once per photo.
-        Only for one pass: a channel changed on another PC after it began is seen at the next
+        thread that began it, each channel is read from the register once, not once per photo,
+        and the school's settings made into the analysis keys' part once (``_key_parts``).
+        Only for one pass: a channel or a setting changed after it began is seen at the next
         look. Nested: the outer one holds; another thread's calls read the register as ever."""
-        return self._channels_seen.look()
+        with self._channels_seen.look(), self._keys_seen.look():
+            yield
 
     # -- analysis ---------------------------------------------------------------------------
 

@@ -299,4 +299,38 @@ def test_one_refresh_of_the_approvals_reads_each_channel_once(window, qtbot, mon
     window.batch.refresh_approvals()
     assert reads == ["website", "website"]           # not kept from one refresh to the next
     assert [(it.name, it.approval) for it in window.batch.model.items] == shown
+    # s36: the school's settings made into the analysis keys once a refresh (each approved
+    # photo's approval parts made them three times, ~60% of a refresh), and each photo's
+    # approval read once (it was read again to check it): again at the next refresh
+    engine, approvals = window.ctx.engine, window.ctx.ws.approvals
+    keys: list[bool] = []
+    real_key = engine.settings.analysis_key
+    monkeypatch.setattr(engine.settings, "analysis_key",
+                        lambda **kw: keys.append(kw.get("school", True)) or real_key(**kw))
+    got: list[str] = []
+    real_get = approvals.get
+    monkeypatch.setattr(approvals, "get", lambda sha, ch: got.append(sha) or real_get(sha, ch))
+    window.batch.refresh_approvals()
+    once = len(keys)
+    assert 0 < once <= 2, keys                      # once for each key asked, not per photo
+    assert sorted(got) == sorted(it.analysis.sha256 for it in window.batch.model.items)
+    window.batch.refresh_approvals()
+    assert len(keys) == 2 * once                    # not kept from one refresh to the next
+    assert [(it.name, it.approval) for it in window.batch.model.items] == shown
 
+
+def test_the_summary_counts_the_checked_photos_without_reading_their_names(
+        window, qtbot, monkeypatch):
+    """s36: the banner's "Checked 4 photos." made each file's name a Path again at every
+    refresh (every approval, every review change); it is the list's count, kept as rows
+    change, and follows a photo taken out of the batch."""
+    from photovet.gui.controllers import batch
+
+    def no_names(paths):
+        raise AssertionError("the summary read every file name again")
+
+    monkeypatch.setattr(batch, "media_words", no_names)
+    window.batch.refresh_summary()
+    assert "Checked 4 photos." in window.batch.banner.text()
+    window.batch.remove_from_batch([by_name(window, "photo_003.jpg").path])
+    assert "Checked 3 photos." in window.batch.banner.text()

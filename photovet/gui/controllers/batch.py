@@ -41,7 +41,7 @@ def approval_state(ctx: AppContext, a: PhotoAnalysis, st: Any = None) -> tuple[s
         st = ctx.ws.approvals.get(a.sha256, a.channel)
     if st.status == "approved" and ctx.engine is not None:
         verdict = ctx.ws.approvals.check(a, ctx.engine.approval_parts(a),
-                                         name_of=ctx.engine.name_of)
+                                         name_of=ctx.engine.name_of, state=st)
         if not verdict.ok:
             return "void", verdict.why.replace("the approval no longer counts: ", "")
     return st.status, ""
@@ -296,7 +296,8 @@ class BatchController(QObject):
         if not self._summary or self._analysis is not None or not self.model.items:
             return
         c = self.model.counts()
-        bits = [f"Checked {media_words(it.path for it in self.model.items if it.analysis is not None)}."]
+        # the model's counts, kept as rows change (s36: every file name was read at each refresh)
+        bits = [f"Checked {media_count(c.get('checked:photo', 0), c.get('checked:video', 0))}."]
         if c.get("needs-review"):
             bits.append(f"<a href='review'>{c['needs-review']} "
                         f"{'has' if c['needs-review'] == 1 else 'have'} a decision for "

@@ -497,8 +497,12 @@ class BatchModel(QAbstractListModel):
     def _counts_of(it: PhotoItem) -> tuple[str, ...]:
         """What one photo adds to ``counts``: its list status, its approval state (once
         checked, without an error), and whether it is a photo or a video (by its file name,
-        as ``media_words`` says it)."""
-        keys = [it.list_status, "media:" + media_of(Path(it.path))]
+        as ``media_words`` says it; ``checked:``, once checked, with or without an error: the
+        banner's "Checked 12 photos", not counted again at each refresh)."""
+        media = media_of(Path(it.path))
+        keys = [it.list_status, "media:" + media]
+        if it.analysis is not None:
+            keys.append("checked:" + media)
         if it.analysis is not None and not it.analysis.error:
             keys.append("approval:" + it.approval)
             if it.everyone_covered:
