@@ -95,30 +95,35 @@ def part_of(done: tuple[int, int], total: tuple[int, int]) -> str:
 
 def register_count(people: int, rejected: int, missing: int = 0, rows: int = 0) -> str:
     """How many people the register holds, with the rejected rows said apart (they are in it,
-    always covered, so an import's 'new people' and this count can differ): '27 people in the
-    register: 25 ready, and 2 whose rows were rejected (always covered until the MIS is fixed
-    and the register imported again)'. ``missing``: people the MIS file no longer lists (not
-    counted in ``rejected``): '..., and 1 no longer in the MIS file (always covered: have they
-    left?)'. ``rows``: how many rows the last import rejected (``Register.rejected_rows``):
-    more than ``rejected`` when rows shared a UPN, whose other people are not in the register
-    at all (walk5), said: '... (3 rows rejected: 1 shared a UPN with another row and is not in
-    the register)'."""
+    always covered, so an import's 'new people' and this count can differ), in short
+    sentences (s36: one sentence with a parenthesis inside a parenthesis read as a puzzle):
+    '27 people in the register: 25 ready, and 2 always covered because their rows were
+    rejected. Fix those rows in the MIS and import the register again'. ``missing``: people the
+    MIS file no longer lists (not counted in ``rejected``): '..., and 1 no longer in the MIS
+    file (always covered: has this person left?)'. ``rows``: how many rows the last import
+    rejected (``Register.rejected_rows``): more than ``rejected`` when rows shared a UPN, whose
+    other people are not in the register at all (walk5), said: '... 1 more rejected row shared
+    a UPN with another row: that person is not in the register at all. Fix ...'. No full stop
+    at the end (the checklist adds it)."""
     text = f"{count(people, 'person', 'people')} in the register"
     if not rejected and not missing:
         return text
     said = []
     if rejected:
-        said.append(f"{rejected} whose row{'s were' if rejected != 1 else ' was'} rejected "
-                    "(always covered until the MIS is fixed and the register imported again)")
-        if rows > rejected:
-            more = rows - rejected
-            said[-1] = said[-1][:-1] + (
-                f"; {rows} rows rejected: {more} shared a UPN with another row and "
-                f"{'is' if more == 1 else 'are'} not in the register)")
+        said.append(f"{rejected} always covered because "
+                    f"{'their rows were' if rejected != 1 else 'its row was'} rejected")
     if missing:
         said.append(f"{missing} no longer in the MIS file (always covered: "
                     f"{'has this person' if missing == 1 else 'have they'} left?)")
-    return f"{text}: {people - rejected - missing} ready, and " + ", and ".join(said)
+    text = f"{text}: {people - rejected - missing} ready, and " + ", and ".join(said)
+    if rejected:
+        more = rows - rejected
+        if more > 0:
+            text += (f". {more} more rejected row{'s' if more != 1 else ''} shared a UPN with "
+                     f"another row: {'that person is' if more == 1 else 'those people are'} "
+                     "not in the register at all")
+        text += ". Fix those rows in the MIS and import the register again"
+    return text
 
 
 def original_kept(copies: Sequence[tuple[str, str, str]]) -> str:

@@ -122,17 +122,21 @@ def test_the_earlier_of_the_two_periods_decides():
 
 def test_the_register_count_says_missing_people_apart_from_rejected_rows():
     assert register_count(10, 1, 1) == (
-        "10 people in the register: 8 ready, and 1 whose row was rejected (always covered "
-        "until the MIS is fixed and the register imported again), and 1 no longer in the MIS "
-        "file (always covered: has this person left?)")
+        "10 people in the register: 8 ready, and 1 always covered because its row was "
+        "rejected, and 1 no longer in the MIS file (always covered: has this person left?). "
+        "Fix those rows in the MIS and import the register again")
     assert register_count(10, 0, 2).endswith("8 ready, and 2 no longer in the MIS file "
                                               "(always covered: have they left?)")
     assert register_count(10, 0) == "10 people in the register"
     # walk5: 3 rows rejected, 2 of them sharing a UPN (one person in the register for both)
+    # s36: said in short sentences, not a parenthesis inside a parenthesis
     assert register_count(27, 2, 0, 3) == (
-        "27 people in the register: 25 ready, and 2 whose rows were rejected (always covered "
-        "until the MIS is fixed and the register imported again; 3 rows rejected: 1 shared a "
-        "UPN with another row and is not in the register)")
+        "27 people in the register: 25 ready, and 2 always covered because their rows were "
+        "rejected. 1 more rejected row shared a UPN with another row: that person is not in "
+        "the register at all. Fix those rows in the MIS and import the register again")
+    assert register_count(30, 2, 0, 5).endswith(
+        "3 more rejected rows shared a UPN with another row: those people are not in the "
+        "register at all. Fix those rows in the MIS and import the register again")
 
 
 def test_policy_says_not_in_the_mis_file_rather_than_a_rejected_row(ws_autumn_register):

@@ -643,6 +643,9 @@ def test_the_caption_is_checked_as_it_is_typed_and_recorded_with_the_export(wind
     select_row(td.table, 0)
 
     def done(d: MarkDoneDialog) -> None:
+        # s36: the example note is about where these posts were (it named Facebook always)
+        assert any("for example: the post on Facebook was deleted." in w.text()
+                   for w in d.findChildren(QLabel))
         assert d.delete_copy.isChecked()
         assert d.delete_copy.text() == f"Also delete the exported copy (\u2026/{first.name})"
         button(d, "Mark 1 item done").click()
@@ -1028,3 +1031,17 @@ def test_a_subject_access_report_is_saved_first_in_the_data_folders_reports(
     assert Path(starts[1]).parent == target.parent
     win.after.save_page()                         # the take-down list's save: the same folder
     assert Path(starts[2]).parent == target.parent
+
+
+def test_the_example_note_for_a_take_down_names_where_the_posts_were():
+    """s36: the example note said "removed from the Facebook page" over School website posts."""
+    from types import SimpleNamespace
+
+    from photovet.gui.dialogs.takedown import done_example
+
+    site = SimpleNamespace(channel="website", channel_label="School website")
+    assert done_example([site]) == "the post on School website was deleted."
+    assert done_example([site, site]) == "the posts on School website were deleted."
+    x = SimpleNamespace(channel="x", channel_label="")
+    assert done_example([x]) == "the post on x was deleted."
+    assert done_example([site, x]) == "the posts were deleted."

@@ -23,8 +23,8 @@ def test_rejected_rows_are_counted_apart_in_the_import_and_getting_started(qtbot
 
     win = make_window()
     body = win.checklist.rows[0].body.text()
-    assert body.startswith("6 people in the register: 5 ready, and 1 whose row was rejected "
-                           "(always covered until the MIS is fixed")
+    assert body == ("6 people in the register: 5 ready, and 1 always covered because its row "
+                    "was rejected. Fix those rows in the MIS and import the register again.")
 
     wiz = ImportWizard(win.ctx)
     qtbot.addWidget(wiz)

@@ -334,3 +334,14 @@ def test_the_summary_counts_the_checked_photos_without_reading_their_names(
     assert "Checked 4 photos." in window.batch.banner.text()
     window.batch.remove_from_batch([by_name(window, "photo_003.jpg").path])
     assert "Checked 3 photos." in window.batch.banner.text()
+
+
+def test_an_empty_choice_of_the_list_is_named_in_the_middle(window, qtbot):
+    """s36: with nothing for the "Show" choice, the middle said "Nothing in this batch is in
+    the list on the left for this choice": it names the choice and the way back."""
+    view = window.photos.batch
+    view.filter_combo.setCurrentIndex(view.filter_combo.findData("approval:rejected"))
+    qtbot.waitUntil(lambda: "Rejected" in window.photos.photo.canvas.message, timeout=5000)
+    assert window.photos.photo.canvas.message == (
+        "Nothing in this batch is \u201cRejected\u201d now. To see the others, choose "
+        "\u201cShow all photos\u201d on the left.")

@@ -9,6 +9,7 @@ plain words; a change made elsewhere meanwhile (another PC) is reported with "Re
 from __future__ import annotations
 
 import collections
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -260,9 +261,13 @@ class ReviewController(QObject):
         items = self.batch.model.items
         if not items:
             return NOTHING_ADDED
-        if not self.tab.batch.proxy.rowCount():
-            return ("Nothing in this batch is in the list on the left for this choice: choose "
-                    "another under \u201cShow\u201d (top left) to see the rest.")
+        view = self.tab.batch
+        if not view.proxy.rowCount():
+            # the choice by its name, without its count (s36: "Nothing in this batch is in the
+            # list on the left for this choice" left the office to work out which choice)
+            choice = re.sub(r" \(\d+\)$", "", view.filter_combo.currentText())
+            return (f"Nothing in this batch is \u201c{choice}\u201d now. To see the others, "
+                    f"choose \u201c{view.show_all.text()}\u201d on the left.")
         videos = tally(items)[1]
         return f"Choose a photo{' or video' if videos else ''} on the left to see it."
 

@@ -145,6 +145,17 @@ class TakedownDialog(QDialog):
         self.csv_btn.setEnabled(has)
 
 
+def done_example(items: list[TakedownItem]) -> str:
+    """The example note for marking ``items`` taken down, about where they were (s36: it said
+    "removed from the Facebook page" over a list of School website posts)."""
+    labels = list(dict.fromkeys(i.channel_label or i.channel for i in items))
+    posts = "the post" if len(items) == 1 else "the posts"
+    deleted = "was deleted" if len(items) == 1 else "were deleted"
+    if len(labels) == 1:
+        return f"{posts} on {labels[0]} {deleted}."
+    return f"{posts} {deleted}."
+
+
 class MarkDoneDialog(ReasonDialog):
     """Mark items taken down: a note for the record, and (when an exported copy is still on
     this PC) "Also delete the exported copy (…/001.jpg)", ticked: the export folder is what the
@@ -155,7 +166,7 @@ class MarkDoneDialog(ReasonDialog):
         n = len(items)
         super().__init__("Mark as taken down",
                          f"Mark {plural(n, 'item')} as taken down? A note for the record "
-                         "(optional), for example: removed from the Facebook page.",
+                         f"(optional), for example: {done_example(items)}",
                          ok_text=f"Mark {plural(n, 'item')} done", required=False, parent=parent,
                          check=check)
         copies = list(dict.fromkeys(i.output_path for i in items if i.copy_on_disk))
