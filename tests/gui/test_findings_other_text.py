@@ -89,3 +89,22 @@ def test_a_hidden_detail_kept_twice_in_the_file_is_one_line_saying_so(qtbot):
     assert lines[0].startswith("Dates \u2014 Date taken: ") and \
         lines[0].endswith(" (in the file twice)")
     assert lines[1] == "Camera \u2014 Camera make and model: Canon"
+
+
+def test_hidden_data_lines_leave_out_sizes_nobody_can_judge():
+    """s36 walk: "Other — Adobe XMP data: 2353 bytes" and "Other — Photoshop data block: 1
+    resource" told the office nothing; the size goes, the kind of data stays."""
+    from photovet.gui.views.findings import hidden_line
+
+    assert hidden_line("other", "Adobe XMP data", "2353 bytes") == \
+        "Other hidden data \u2014 Adobe XMP data"
+    assert hidden_line("other", "Photoshop data block", "1 resource") == \
+        "Other hidden data \u2014 Photoshop data block"
+    assert hidden_line("other", "EXIF camera data", "12 tags") == \
+        "Other hidden data \u2014 EXIF camera data"
+    # a value that says something stays
+    assert hidden_line("location", "GPS position", "52.95, -1.15") == \
+        "Location \u2014 GPS position: 52.95, -1.15"
+    assert hidden_line("other", "Extra PNG data block", "'zTXt', 40 bytes") == \
+        "Other hidden data \u2014 Extra PNG data block: 'zTXt', 40 bytes"
+    assert hidden_line("unheard-of", "Thing", "") == "Other hidden data \u2014 Thing"

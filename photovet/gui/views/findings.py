@@ -14,6 +14,7 @@ opens the group. Presentation only: which text is covered is policy's decision.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
@@ -55,8 +56,20 @@ CATEGORY_WORDS = {
     "location": "Location", "people": "People tagged", "embedded": "Hidden pictures",
     "device": "Camera", "owner": "Owner", "date": "Dates", "text": "Comments",
     "software": "Software", "makernote": "Camera maker's data", "colour": "Colour profile",
-    "other": "Other",
+    "other": "Other hidden data",
 }
+#: what a detail's value says when it is only how big it is ("2353 bytes", "1 resource",
+#: "12 tags", "3 fields"): nothing a school can judge, left out of the line (s36 walk)
+_ONLY_A_SIZE = re.compile(r"\d+ (bytes?|resources?|tags?|fields?)")
+
+
+def hidden_line(category: str, label: str, value: str) -> str:
+    """One line of "Hidden data removed by the export": 'Location — GPS position: 52.9, -1.1',
+    'Other hidden data — Adobe XMP data' (not 'Other — Adobe XMP data: 2353 bytes')."""
+    if value and _ONLY_A_SIZE.fullmatch(value.strip()):
+        value = ""
+    core = f"{label}: {value}" if value else label
+    return f"{CATEGORY_WORDS.get(category, CATEGORY_WORDS['other'])} \u2014 {core}"
 
 
 def face_sentence(face, people_by_id: dict[str, Any]) -> str:
@@ -499,8 +512,7 @@ class FindingsPanel(QWidget):
         lines: dict[str, int] = {}
         for fnd in meta:
             value = uk_dates(fnd.value) if fnd.category == "date" else fnd.value
-            core = f"{fnd.label}: {value}" if value else fnd.label
-            line = f"{CATEGORY_WORDS.get(fnd.category, 'Other')} \u2014 {core}"
+            line = hidden_line(fnd.category, fnd.label, value)
             lines[line] = lines.get(line, 0) + 1
         for line, n in lines.items():
             times = "twice" if n == 2 else f"{n} times"
