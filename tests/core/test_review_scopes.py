@@ -408,3 +408,33 @@ def test_at_paths_finds_each_path_marked_ready_once(ws, engine, tmp_path, monkey
     ws.approvals.mark_ready(c, batch="Trip")
     found = ws.approvals.at_paths([first, second, never], "website")
     assert list(found) == [full[first]]
+
+
+def test_both_parts_of_a_review_are_read_in_one_query(ws, monkeypatch):
+    """s36: the photo list's refresh read each photo's review twice (every channel, then the
+    channel), a round trip each on a school's server: one query, the same two parts."""
+    sha = "b" * 64
+    doc = {"faces": [{"box": [1, 2, 30, 40], "action": "cover", "by": "Mrs Office"}],
+           "texts": [], "covers": [], "flags": []}
+    with ws.db.atomic():
+        for scope, version in ((ALL, 3), ("website", 2), ("facebook", 5)):
+            ws.db.execute("INSERT INTO reviews (sha256, channel, version, doc, actor, updated_at)"
+                          " VALUES (?, ?, ?, ?, ?, ?)", [sha, scope, version,
+                                                         json.dumps(doc), "Mrs Office",
+                                                         "2026-11-21T10:00:00+00:00"])
+    one = [ws.reviews.load(sha, ALL), ws.reviews.load(sha, "website")]
+    asked: list[str] = []
+    for name in ("one", "all"):
+        real = getattr(ws.db, name)
+        monkeypatch.setattr(ws.db, name, lambda sql, args=(), real=real: asked.append(sql)
+                            or real(sql, args))
+    parts = ws.reviews.parts(sha, "website")
+    assert len(asked) == 1
+    assert [(p.channel, p.version, p.content()) for p in parts] == \
+        [(p.channel, p.version, p.content()) for p in one]
+    assert [p.version for p in parts] == [3, 2]
+    # a photo with no review: two empty parts, still one query
+    asked.clear()
+    empty = ws.reviews.parts("c" * 64, "website")
+    assert len(asked) == 1 and [(p.channel, p.version, p.empty) for p in empty] == \
+        [(ALL, 0, True), ("website", 0, True)]
