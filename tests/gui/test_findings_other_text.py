@@ -106,5 +106,7 @@ def test_hidden_data_lines_leave_out_sizes_nobody_can_judge():
     assert hidden_line("location", "GPS position", "52.95, -1.15") == \
         "Location \u2014 GPS position: 52.95, -1.15"
     assert hidden_line("other", "Extra PNG data block", "'zTXt', 40 bytes") == \
-        "Other hidden data \u2014 Extra PNG data block: 'zTXt', 40 bytes"
+        "Other hidden data \u2014 Extra PNG data block: 'zTXt'"
+    assert hidden_line("device", "Camera model", "Canon EOS 250D") == \
+        "Camera \u2014 Camera model: Canon EOS 250D"
     assert hidden_line("unheard-of", "Thing", "") == "Other hidden data \u2014 Thing"

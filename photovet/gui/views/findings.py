@@ -58,16 +58,15 @@ CATEGORY_WORDS = {
     "software": "Software", "makernote": "Camera maker's data", "colour": "Colour profile",
     "other": "Other hidden data",
 }
-#: what a detail's value says when it is only how big it is ("2353 bytes", "1 resource",
-#: "12 tags", "3 fields"): nothing a school can judge, left out of the line (s36 walk)
-_ONLY_A_SIZE = re.compile(r"\d+ (bytes?|resources?|tags?|fields?)")
+#: how big a detail is ("2353 bytes", "1 resource", "12 tags", "3 fields"), alone or after
+#: what it is ("'Ducky', 15 bytes"): nothing a school can judge, left out of the line (s36 walk)
+_A_SIZE = re.compile(r"(^|,\s*)\d+ (bytes?|resources?|tags?|fields?)$")
 
 
 def hidden_line(category: str, label: str, value: str) -> str:
     """One line of "Hidden data removed by the export": 'Location — GPS position: 52.9, -1.1',
     'Other hidden data — Adobe XMP data' (not 'Other — Adobe XMP data: 2353 bytes')."""
-    if value and _ONLY_A_SIZE.fullmatch(value.strip()):
-        value = ""
+    value = _A_SIZE.sub("", (value or "").strip())
     core = f"{label}: {value}" if value else label
     return f"{CATEGORY_WORDS.get(category, CATEGORY_WORDS['other'])} \u2014 {core}"
 
