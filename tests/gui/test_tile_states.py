@@ -33,7 +33,19 @@ def by_name(win, name: str):
     return next(it for it in win.batch.model.items if it.name == name)
 
 
-def test_tiles_and_the_count_follow_mark_ready_approval_and_rejection(window, qtbot):
+def test_tiles_and_the_count_follow_mark_ready_approval_and_rejection(window, qtbot,
+                                                                     monkeypatch):
+    # s36: the banner's "Checked 4 photos." made each file's name a Path again at every
+    # refresh (every approval, every review change): it is the list's count, kept as rows
+    # change
+    from photovet.gui.controllers import batch
+
+    def no_names(paths):
+        raise AssertionError("the summary read every file name again")
+
+    monkeypatch.setattr(batch, "media_words", no_names)
+    window.batch.refresh_summary()
+    assert "Checked 4 photos." in window.batch.banner.text()
     view = window.photos.batch
     first = by_name(window, "photo_000.jpg")
     assert first.status == "needs-review" and first.status_text() == "Yours to decide"
@@ -48,6 +60,7 @@ def test_tiles_and_the_count_follow_mark_ready_approval_and_rejection(window, qt
     assert view.model.counts().get("needs-review", 0) == 0
     banner = window.batch.banner.text()
     assert "a decision for you" not in banner and "Nothing is waiting for your decision" in banner
+    assert "Checked 4 photos." in banner
     assert view.filter_combo.itemText(view.filter_combo.findData("needs-review")) == \
         "Yours to decide (0)"
 
@@ -318,27 +331,8 @@ def test_one_refresh_of_the_approvals_reads_each_channel_once(window, qtbot, mon
     assert len(keys) == 2 * once                    # not kept from one refresh to the next
     assert [(it.name, it.approval) for it in window.batch.model.items] == shown
 
-
-def test_the_summary_counts_the_checked_photos_without_reading_their_names(
-        window, qtbot, monkeypatch):
-    """s36: the banner's "Checked 4 photos." made each file's name a Path again at every
-    refresh (every approval, every review change); it is the list's count, kept as rows
-    change, and follows a photo taken out of the batch."""
-    from photovet.gui.controllers import batch
-
-    def no_names(paths):
-        raise AssertionError("the summary read every file name again")
-
-    monkeypatch.setattr(batch, "media_words", no_names)
-    window.batch.refresh_summary()
-    assert "Checked 4 photos." in window.batch.banner.text()
-    window.batch.remove_from_batch([by_name(window, "photo_003.jpg").path])
-    assert "Checked 3 photos." in window.batch.banner.text()
-
-
-def test_an_empty_choice_of_the_list_is_named_in_the_middle(window, qtbot):
-    """s36: with nothing for the "Show" choice, the middle said "Nothing in this batch is in
-    the list on the left for this choice": it names the choice and the way back."""
+    # s36: with nothing for the "Show" choice, the middle said "Nothing in this batch is in
+    # the list on the left for this choice": it names the choice and the way back
     view = window.photos.batch
     view.filter_combo.setCurrentIndex(view.filter_combo.findData("approval:rejected"))
     qtbot.waitUntil(lambda: "Rejected" in window.photos.photo.canvas.message, timeout=5000)
