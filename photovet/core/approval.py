@@ -560,6 +560,54 @@ def _unticked(parts: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in parts.items() if k != "checks"}
 
 
+def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any]) -> list[ApprovalState]:
+    """End every approval standing that showed someone whose consent ``changes`` withdraw
+    (``policy.approval_ended_by``: their face shown, or their name left readable, on that
+    channel and media type; the do-not-photograph list, everywhere): each photo or video waits
+    for approval again, its note saying why ("Approval ended: consent was withdrawn on
+    28/11/2026 ..."), audited by id (``approval.ended``: the photo by its content, the
+    channel, the person's register id, when it was approved and when the consent was
+    withdrawn). Call inside the transaction that records the withdrawal
+    (``Register.set_consent``, an MIS import), so the approval never outlives it, also across
+    a restart, and a later Yes does not revive it (s36: an approval, once the consent it was
+    given for is withdrawn, is looked at again by an approver; it is not read back from the
+    photo publishing the same again). Returns the approvals ended."""
+    from photovet.core.policy import approval_ended_by  # noqa: PLC0415
+    from photovet.core.register.reports import local_day  # noqa: PLC0415
+    from photovet.core.words import approval_ended_by_withdrawal  # noqa: PLC0415
+
+    withdrawals = [c for c in changes if getattr(c, "is_withdrawal", False)]
+    if not withdrawals:
+        return []
+    ended: dict[tuple[str, str], ApprovalState] = {}
+    for change in withdrawals:
+        pid = str(change.person_id)
+        # the ids the approval signed are in its JSON parts: a cheap first pass, each one
+        # then judged by the rule itself
+        # (an id with a character LIKE reads as a pattern, or that JSON escapes, is looked
+        # for in every approval)
+        plain = pid.isascii() and pid.isprintable() and not any(c in pid for c in '\\%_"')
+        like = f'%"{pid}"%' if plain else "%"
+        for r in db.all(f"SELECT {Approvals._COLS} FROM approvals WHERE status = ? AND "
+                        "parts LIKE ? ORDER BY sha256, channel", [APPROVED, like]):
+            st = Approvals._row(r)
+            if (st.sha256, st.channel) in ended or \
+                    not approval_ended_by(st.parts, st.channel, change):
+                continue
+            note = approval_ended_by_withdrawal(local_day(change.when) or "today")
+            db.execute(
+                "UPDATE approvals SET status = ?, approver = NULL, approver_id = NULL, "
+                "decided_at = NULL, comment = '', fingerprint = '', parts = '', note = ? "
+                "WHERE sha256 = ? AND channel = ? AND status = ?",
+                [READY, note, st.sha256, st.channel, APPROVED])
+            audit.record("approval.ended", {
+                "sha256": st.sha256, "channel": st.channel, "person_id": pid,
+                "field": change.channel, "media": change.media,
+                "approved_at": st.decided_at, "withdrawn_at": change.when})
+            ended[(st.sha256, st.channel)] = st
+    return list(ended.values())
+
+
 class Approvals:
     """``checklist``: gives the school's approver's checklist now (the Workspace wires it to the
     school settings). With it, an approval is refused unless every check is ticked, the ticks
@@ -610,7 +658,8 @@ class Approvals:
     _COLS = ("sha256, channel, status, path, batch, preparer, prepared_at, approver, decided_at, "
              "comment, fingerprint, parts, note, preparer_id, approver_id, caption, prepared_on")
 
-    def _row(self, r: Any) -> ApprovalState:
+    @staticmethod
+    def _row(r: Any) -> ApprovalState:
         return ApprovalState(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], r[7], r[8],
                              r[9] or "", r[10] or "", json.loads(r[11]) if r[11] else {},
                              r[12] or "", r[13], r[14], r[15] or "", r[16] or "")
@@ -1166,7 +1215,8 @@ class Approvals:
 
 __all__ = ["APPROVED", "ApprovalState", "Approvals", "AsNow", "DRAFT", "READY", "REJECTED",
            "REVIEW_DOINGS", "SIGNED_WITH_CHECKED_WITH", "Verdict", "VideoViews", "approval_parts",
-           "as_signed", "changed_since_shown", "consent_changes_since_ready", "explain_difference",
+           "as_signed", "changed_since_shown", "consent_changes_since_ready", "end_by_withdrawal",
+           "explain_difference",
            "fingerprint", "people_in", "same_signed", "signed_key", "signs_school_words",
            "this_computer", "video_approval_parts", "waiting_elsewhere", "WaitingElsewhere",
            "with_checked_with"]

@@ -2387,3 +2387,45 @@ def earlier_copy_refusal(exported_now: bool, held: str | None, why: str | None) 
 __all__ += ["EARLIER_COPY_HELD", "earlier_copy_refusal"]
 __all__ += ["NEVER_PUBLISH_REASONS", "REASON_NAMING_RETURNED", "REASON_NEVER_PUBLISH_MATCH",
             "REASON_NEVER_PUBLISH_NEAR", "everyone_covered", "never_publish_match"]
+
+
+# --------------------------------------------------------------------------------------------
+# An approval ended by a withdrawal (s36)
+# --------------------------------------------------------------------------------------------
+
+def approval_ended_by(parts: Mapping[str, object], channel: str, change: object) -> bool:
+    """Does the consent change ``change`` (a ``ConsentChange``: ``person_id``, ``channel``,
+    ``media``, ``is_withdrawal``) end an approval that signed ``parts`` on ``channel``? It does
+    when it is a withdrawal of the consent that let the approval show the person: their face
+    shown (``people_shown``, or a face shown that may be them, ``people_maybe``) or their name
+    left readable (``names_shown``), and the withdrawal is of that channel's consent for the
+    approval's media type, of name-with-photo (their name left readable), or puts them on the
+    do-not-photograph list (anything of theirs shown). A later Yes does not bring the approval
+    back: it was given for consent that was then taken away, and an approver looks again (s36:
+    withdrawing and granting again revived approvals made before the withdrawal). A person
+    the approval covered is not ended by it (nothing of theirs was going to be published)."""
+    if not getattr(change, "is_withdrawal", False):
+        return False
+    pid = getattr(change, "person_id", None)
+    if not pid:
+        return False
+    def ids(key: str) -> set[str]:
+        value = parts.get(key) or ()
+        return {str(v) for v in value} if isinstance(value, (list, tuple)) else set()
+
+    maybe = parts.get("people_maybe") or ()
+    faces = ids("people_shown") | ({str(m[0]) for m in maybe if m}
+                                   if isinstance(maybe, (list, tuple)) else set())
+    names = ids("names_shown")
+    field_ = getattr(change, "channel", "")
+    if field_ == "do_not_photograph":
+        return pid in faces or pid in names
+    if field_ == "name_with_photo":
+        return pid in names
+    media = str(parts.get("media") or "photo")
+    if field_ != channel or (getattr(change, "media", "photo") or "photo") != media:
+        return False
+    return pid in faces or pid in names
+
+
+__all__ += ["approval_ended_by"]

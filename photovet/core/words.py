@@ -1052,6 +1052,15 @@ def approval_name_removed(day: str) -> str:
             "counts")
 
 
+def approval_ended_by_withdrawal(day: str) -> str:
+    """Why a photo or video waits for approval again once the consent of someone its approval
+    showed (face shown or name left readable) was withdrawn (s36): a later Yes does not bring
+    the approval back, the approver looks again. The note names nobody: it is kept with the
+    approval and shown to whoever opens the photo."""
+    return (f"Approval ended: consent was withdrawn on {day} for someone it showed; approve it "
+            "again as it is now")
+
+
 def approval_again_name_removed(day: str) -> str:
     """Why a photo or video waits for approval again once forgetting a pupil took their name
     out of what the approval signed and will be published (its caption, words left readable;
@@ -1427,7 +1436,8 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
 
 
 __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAND",
-           "entered_by", "already_posted", "approval_again_name_removed", "approval_name_removed",
+           "entered_by", "already_posted", "approval_again_name_removed", "approval_ended_by_withdrawal",
+           "approval_name_removed",
            "approval_note_said", "EARLIER_COPIES_REMOVE", "with_names_removed",
            "earlier_copies_said",
            "approval_withdrawn", "back_not_in_file", "days_words",

@@ -639,6 +639,12 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
         "kept_from_photovet": [f"{c.person_id}:{c.channel}:{c.media}" for c in report.conflicts],
         "rejected": list(dict.fromkeys(n.person_id for n in report.invalidated)),
     })
+    if report.withdrawals:
+        # the approvals that showed them end with the import: a Yes later does not bring
+        # them back (s36)
+        from photovet.core.approval import end_by_withdrawal  # noqa: PLC0415
+
+        end_by_withdrawal(db, audit, report.withdrawals)
 
 
 # --------------------------------------------------------------------------------------------

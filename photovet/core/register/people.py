@@ -416,6 +416,12 @@ class Register:
                                        "old": old, "new": state,
                                        **({"requested_on": change.requested_on,
                                            "request_recorded": True} if given else {})})
+            if change.is_withdrawal:
+                # the approvals that showed them end with it: a Yes later does not bring them
+                # back (s36)
+                from photovet.core.approval import end_by_withdrawal  # noqa: PLC0415
+
+                end_by_withdrawal(self.db, self.audit, [change])
         return change
 
     def _changed_meanwhile(self, p: Person, channel: str, media: str, now: str,

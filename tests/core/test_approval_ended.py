@@ -1,0 +1,162 @@
+"""s36: a withdrawal of consent ends the approvals that showed the pupil; granting it again does
+not bring them back (the approver looks again). Before, the approval signed only what the photo
+publishes, so once the Yes came back the photo published the same again and the approval made
+before the withdrawal counted again. The rule is ``policy.approval_ended_by``; the ending is
+stored with the withdrawal (``approval.end_by_withdrawal``: waiting for approval again, a note,
+an ``approval.ended`` audit row by id)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from types import SimpleNamespace
+
+import pytest
+from afterpost_util import UPNS, register_csv
+
+from photovet.core import words
+from photovet.core.models import PhotoAnalysis
+from photovet.core.policy import approval_ended_by
+from photovet.core.workspace import Workspace
+from tests.conftest import act_as, office_access
+
+A, B = UPNS[0], UPNS[1]
+
+
+def _change(pid, channel="website", media="photo", old="yes", new="no"):
+    from photovet.core.register.reports import ConsentChange
+
+    return ConsentChange(pid, channel, old, new, "2026-11-28T10:00:00+00:00", "user:x", media=media)
+
+
+def _parts(shown=(), names=(), covered=(), maybe=(), media="photo"):
+    return {"media": media, "people_shown": list(shown), "names_shown": list(names),
+            "people_covered": list(covered), "people_maybe": [[m, "", "h"] for m in maybe]}
+
+
+@pytest.mark.parametrize("parts,channel,change,ended", [
+    # the consent that let them be shown, withdrawn: ended
+    (_parts(shown=[A]), "website", _change(A), True),
+    (_parts(shown=[A]), "website", _change(A, old="yes", new="not recorded"), True),
+    (_parts(names=[A]), "website", _change(A), True),
+    (_parts(shown=[A]), "website", _change(A, "do_not_photograph", "any", "no", "yes"), True),
+    (_parts(names=[A]), "facebook", _change(A, "do_not_photograph", "any", "no", "yes"), True),
+    (_parts(names=[A]), "website", _change(A, "name_with_photo", "any"), True),
+    (_parts(maybe=[A]), "website", _change(A), True),      # a face shown that may be them
+    (_parts(shown=[A], media="video"), "website", _change(A, media="video"), True),
+    # anything else: the approval stands
+    (_parts(shown=[A]), "website", _change(B), False),             # another pupil
+    (_parts(covered=[A]), "website", _change(A), False),           # they were covered
+    (_parts(shown=[A]), "facebook", _change(A), False),            # another channel
+    (_parts(shown=[A]), "website", _change(A, media="video"), False),   # video consent
+    (_parts(shown=[A]), "website", _change(A, "name_with_photo", "any"), False),
+    (_parts(shown=[A]), "website", _change(A, old="no", new="yes"), False),   # a Yes given
+    (_parts(shown=[A]), "website", _change(A, old=None, new="no"), False),    # first value
+    (_parts(shown=[A]), "website", _change(A, "do_not_photograph", "any", "yes", "no"), False),
+    ({}, "website", _change(A), False),                            # signed nothing of them
+])
+def test_the_rule(parts, channel, change, ended):
+    assert approval_ended_by(parts, channel, change) is ended
+
+
+@pytest.fixture
+def two_pupils(tmp_path):
+    w = Workspace.open(tmp_path / "home", access=office_access("Olive Office"))
+    w.import_register(register_csv(tmp_path / "mis.csv", [
+        {"upn": A, "surname": "Harris", "forename": "Joe"},
+        {"upn": B, "surname": "Brook", "forename": "Ben"}]))
+    yield w
+    w.close()
+
+
+def _approved(ws, tmp_path, seed: int, shown, channel="website"):
+    """A photo (a tiny file: nothing reads it) approved for ``channel`` showing ``shown``;
+    returns it and what its approval signed."""
+    p = tmp_path / f"p{seed}.jpg"
+    p.write_bytes(b"photo %d" % seed)
+    a = PhotoAnalysis(path=str(p), sha256=hashlib.sha256(p.read_bytes()).hexdigest(),
+                      channel=channel, faces_checked=True)
+    parts = {"photo": a.sha256, "channel": channel, "media": "photo", "mode": "consent",
+             "analysis": "k", "review": "r", "publication": "p", "people_shown": list(shown),
+             "names_shown": [], "people_covered": []}
+    from photovet.core.approval import AsNow
+
+    act_as(ws, "Olive Office")
+    ws.approvals.mark_ready(a)
+    act_as(ws, "Hana Head")
+    ws.approvals.approve(a, parts, checks=ws.approvals.required_checks(),
+                         now=lambda: AsNow(parts))
+    act_as(ws, "Olive Office")
+    assert ws.approvals.check(a, parts).ok
+    return a, parts
+
+
+@pytest.mark.engines   # SQLite and PostgreSQL (the approvals are found with LIKE)
+def test_withdrawn_then_granted_again_the_approval_stays_ended(two_pupils, tmp_path):
+    ws = two_pupils
+    a, parts = _approved(ws, tmp_path, 1, [A])
+    other, other_parts = _approved(ws, tmp_path, 2, [B])
+    ws.register.set_consent(A, "website", False)
+    ws.register.set_consent(A, "website", True)
+    # the photo publishes exactly what was approved again, and still waits for an approver
+    verdict = ws.approvals.check(a, parts)
+    day = dt.datetime.now().strftime("%d/%m/%Y")
+    note = words.approval_ended_by_withdrawal(day)
+    assert not verdict.ok and verdict.state.status == "ready"
+    assert note in verdict.why and verdict.why.startswith("waiting for a senior leader's approval")
+    assert note.startswith(f"Approval ended: consent was withdrawn on {day}")
+    assert A not in note and "Harris" not in note
+    # the pupil whose consent did not change: still approved
+    assert ws.approvals.check(other, other_parts).ok
+    [row] = ws.audit.rows(action="approval.ended")
+    assert row["details"]["person_id"] == A and row["details"]["sha256"] == a.sha256
+    assert row["details"]["field"] == "website" and row["details"]["approved_at"]
+    assert "Harris" not in str(row["details"])
+    # kept in the register: a restart does not bring the approval back
+    home = ws.home
+    ws.close()
+    again = Workspace.open(home, access=office_access("Olive Office"))
+    try:
+        state = again.approvals.get(a.sha256, "website")
+        assert state.status == "ready" and state.note == note and not state.parts
+        assert again.approvals.get(other.sha256, "website").status == "approved"
+    finally:
+        again.close()
+
+
+def test_other_changes_leave_it_approved_and_an_import_ends_it(two_pupils, tmp_path):
+    ws = two_pupils
+    a, parts = _approved(ws, tmp_path, 1, [A])
+    ws.register.set_consent(B, "website", False)            # another pupil
+    ws.register.set_consent(A, "facebook", False)           # another channel
+    ws.register.set_consent(A, "website", False, media="video")   # their video consent
+    ws.register.set_consent(A, "name_with_photo", False)    # their name was not shown
+    assert ws.approvals.check(a, parts).ok
+    assert not ws.audit.rows(action="approval.ended")
+    # the MIS file says No: the import ends it, and the next file's Yes does not revive it
+    ws.import_register(register_csv(tmp_path / "mis2.csv", [
+        {"upn": A, "surname": "Harris", "forename": "Joe", "consent": {"website": "No"}},
+        {"upn": B, "surname": "Brook", "forename": "Ben"}]))
+    ws.import_register(register_csv(tmp_path / "mis3.csv", [
+        {"upn": A, "surname": "Harris", "forename": "Joe"},
+        {"upn": B, "surname": "Brook", "forename": "Ben"}]))
+    verdict = ws.approvals.check(a, parts)
+    assert not verdict.ok and "Approval ended: consent was withdrawn" in verdict.why
+    assert [r["details"]["person_id"] for r in ws.audit.rows(action="approval.ended")] == [A]
+
+
+def test_do_not_photograph_ends_it_on_every_channel(two_pupils, tmp_path):
+    ws = two_pupils
+    web, web_parts = _approved(ws, tmp_path, 1, [A])
+    fb, fb_parts = _approved(ws, tmp_path, 1, [A], channel="facebook")
+    ws.register.set_do_not_photograph(A, True)
+    ws.register.set_do_not_photograph(A, False)
+    assert not ws.approvals.check(web, web_parts).ok
+    assert not ws.approvals.check(fb, fb_parts).ok
+    assert len(ws.audit.rows(action="approval.ended")) == 2
+
+
+def test_the_rule_is_fed_plain_data():
+    # a change as any object with the fields (the policy reads no register)
+    change = SimpleNamespace(person_id=A, channel="website", media="photo", is_withdrawal=True)
+    assert approval_ended_by(_parts(shown=[A]), "website", change)
