@@ -489,7 +489,7 @@ class RetentionSchedule:
             elif item.kind == "leavers-rows":
                 self.register.delete_people(
                     [(item.data["person"], f"retention schedule: due on {_fmt(item.due_on)}")],
-                    known=known)
+                    known=known, by_retention=True)
                 item.status, item.reason = "deleted", "register row deleted"
             elif item.kind == "signatures":
                 self._delete_signatures(item)

@@ -1172,6 +1172,16 @@ ADD_AGAIN_APP = ("To add one of them again (only if they were removed by mistake
                  "changes.")
 
 
+def leavers_removed_still_in_file(n: int) -> str:
+    """The one line an import's preview gives the rows of old leavers the retention schedule
+    removed that the MIS file still lists as having left (s36: each was listed under "Removed
+    from PhotoVet before" at every import): held back all the same, no news. A pupil a person
+    removed (an erasure) is still listed one by one."""
+    are = "is" if n == 1 else "are"
+    return (f"{count(n, 'leaver')} removed by retention {are} still in the MIS file: "
+            "not imported")
+
+
 def removed_before(day: str | None, *, pupil: bool = True) -> str:
     """What the import's preview says of a row with the name of someone removed from PhotoVet
     (``day``: ISO, '' when the forgotten list keeps none)."""
@@ -1455,7 +1465,8 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "LEAVING_DATES_KEPT", "LEAVER_ROW_GONE", "LEAVING_DATE_BACK_APP", "LEAVING_DATE_BACK_COMMAND",
            "ROLE_GRANT_APP", "ROLE_GRANT_COMMAND", "ROLE_GRANT_ONE_APP", "ROLE_GRANT_ONE_COMMAND",
            "app_hint", "COMMAND_HINTS", "HAND_NAMED_APP", "ADD_AGAIN_APP", "REMOVED_BEFORE_ADDED",
-           "REMOVED_BEFORE_HELD", "removed_before", "forgotten_unreadable", "LEFT", "RECORD_LEAVING_APP",
+           "REMOVED_BEFORE_HELD", "removed_before", "leavers_removed_still_in_file",
+           "forgotten_unreadable", "LEFT", "RECORD_LEAVING_APP",
            "USERS_LIST_COMMAND", "USERS_ADD_COMMAND",
            "CODE_RESET_COMMAND", "AUDIT_CHANGED_COMMAND", "AUDIT_CHANGED_ADMIN_COMMAND",
            "CHANNEL_ADD_COMMAND", "CHANNEL_ADD_FIRST_COMMAND", "DEVICES_LIST_COMMAND",

@@ -145,3 +145,50 @@ def test_the_day_is_said_only_when_the_list_keeps_one(hales):
     assert removed_before("") == "This pupil was removed from PhotoVet: importing adds them again"
     tori = hales.register.person("T1")        # the surname alone is a sibling's, not him
     assert f.removed_on(tori) is None
+
+
+# -- s36: old leavers the retention schedule removed, still in the MIS file: one line
+
+LEFT_HEADER = "Admission No,Surname,Forename,Leaving Date,Consent: School Website\n"
+
+
+def test_only_old_leavers_the_schedule_removed_are_one_line(hales, tmp_path):
+    from photovet.core.register.forgotten import BY_PERSON, BY_RETENTION, forgotten_key, remember
+
+    hales.register.delete_people([("S1", "retention schedule: due on 01/09/2026")],
+                                 by_retention=True)
+    path = tmp_path / "left.csv"
+    path.write_text(LEFT_HEADER + "S1,Hale,Sam,18/07/2025,Yes\nT1,Hale,Tori,,Yes\n",
+                    encoding="utf-8")
+    dry = hales.register.import_csv(path, dry_run=True)
+    assert [n.person_id for n in dry.leavers_removed_before] == ["S1"] and not dry.removed_before
+    assert not [p for p in dry.new_people if p.id == "S1"]             # still held back
+    # the file no longer says he left (back at the school? another Sam Hale?): one by one
+    path.write_text(LEFT_HEADER + "S1,Hale,Sam,,Yes\n", encoding="utf-8")
+    dry = hales.register.import_csv(path, dry_run=True)
+    assert [n.person_id for n in dry.removed_before] == ["S1"] and not dry.leavers_removed_before
+    # a leaving date still to come: he has not left yet, so one by one too
+    path.write_text(LEFT_HEADER + "S1,Hale,Sam,18/07/2099,Yes\n", encoding="utf-8")
+    assert [n.person_id for n in hales.register.import_csv(path, dry_run=True)
+            .removed_before] == ["S1"]
+    # a name kept before s36 says nobody removed it: as a person's removal (fail closed)
+    hales.db.execute("UPDATE forgotten_names SET removed_by = NULL")
+    path.write_text(LEFT_HEADER + "S1,Hale,Sam,18/07/2025,Yes\n", encoding="utf-8")
+    assert [n.person_id for n in hales.register.import_csv(path, dry_run=True)
+            .removed_before] == ["S1"]
+    # a name a person removed stays theirs, whoever removes it again
+    keys = hales.register.keys
+    key, kid = forgotten_key(keys), keys.key_id_in_register() or ""
+    tori = hales.register.person("T1")
+    with hales.db.atomic():
+        remember(hales.db, key, kid, [tori], by=BY_PERSON)
+        remember(hales.db, key, kid, [tori], by=BY_RETENTION)
+    assert not Forgotten.of(hales.db, keys).removed_by_retention(tori)
+    kai = hales.register.person("K1")
+    with hales.db.atomic():
+        remember(hales.db, key, kid, [kai], by=BY_RETENTION)
+        remember(hales.db, key, kid, [kai], by=BY_RETENTION)
+    assert Forgotten.of(hales.db, keys).removed_by_retention(kai)
+    with hales.db.atomic():
+        remember(hales.db, key, kid, [kai], by=BY_PERSON)
+    assert not Forgotten.of(hales.db, keys).removed_by_retention(kai)

@@ -374,3 +374,26 @@ def test_cli_retention_lists_then_applies(ws_with_leaver, tmp_path, trash, monke
     assert res.exit_code == 0 and "DELETED: IMG_0.JPG" in res.output and not a.exists()
     res = runner.invoke(cli, ["retention", "--json"])
     assert json.loads(res.output)["items"] == []
+
+
+def test_a_leaver_the_schedule_removed_is_one_line_of_the_next_import(ws_with_leaver, tmp_path):
+    """s36: the retention schedule's leavers join the forgotten list as removed by retention:
+    an MIS file still listing them as having left holds them back in one line, not a row
+    each; a pupil a person removed is still listed on their own."""
+    from photovet.core.words import leavers_removed_still_in_file
+
+    days = ws_with_leaver.settings.retention.leavers_rows_days_after_leaving
+    due_day = (LEAVES - TODAY).days + days
+    sched = ws_with_leaver.retention(clock_at(due_day))
+    report = sched.apply(items=sched.due(("leavers-rows",)))
+    assert [i.status for i in report.items if i.kind == "leavers-rows"] == ["deleted"]
+    ws_with_leaver.register.delete_person("S1", reason="the family asked for erasure")
+    then = TODAY + dt.timedelta(days=due_day)
+    dry = ws_with_leaver.register.import_csv(tmp_path / "register.csv", dry_run=True, today=then)
+    assert [n.person_id for n in dry.leavers_removed_before] == ["L1"]
+    assert [n.person_id for n in dry.removed_before] == ["S1"]        # the erasure: one by one
+    lines = dry.summary_lines()
+    assert leavers_removed_still_in_file(1) + "." in lines
+    assert leavers_removed_still_in_file(1) == \
+        "1 leaver removed by retention is still in the MIS file: not imported"
+    assert not any("Lola" in line for line in lines)

@@ -83,9 +83,16 @@ def digest(key: bytes, kind: str, form: str) -> str:
     return hmac.new(key, f"{kind}\0{form}".encode(), hashlib.sha256).hexdigest()
 
 
-def remember(db: Any, key: bytes, key_id: str, people: Iterable[Person]) -> int:
+#: who removed a name on the forgotten list (``forgotten_names.removed_by``, s36)
+BY_RETENTION, BY_PERSON = "retention", "person"
+
+
+def remember(db: Any, key: bytes, key_id: str, people: Iterable[Person], *,
+             by: str = BY_PERSON) -> int:
     """Add the digests of ``people``'s names to the forgotten list, in the caller's
-    transaction. Returns how many digests are new."""
+    transaction. Returns how many digests are new. ``by``: ``BY_RETENTION`` (the retention
+    schedule's leavers) or ``BY_PERSON`` (an erasure, a removal by mistake): a name a person
+    removed stays so, whoever removes it again (the import lists it one by one)."""
     day = _dt.date.today().isoformat()
     added = 0
     for p in people:
@@ -93,15 +100,20 @@ def remember(db: Any, key: bytes, key_id: str, people: Iterable[Person]) -> int:
         for kind, forms in (("word", words), ("pair", pairs), ("joined", joined)):
             for form in forms:
                 d = digest(key, kind, form)
-                if not db.one("SELECT 1 FROM forgotten_names WHERE digest = ?", [d]):
-                    db.execute("INSERT INTO forgotten_names (digest, kind, key_id, added_on) "
-                               "VALUES (?, ?, ?, ?)", [d, kind, key_id, day])
+                row = db.one("SELECT removed_by FROM forgotten_names WHERE digest = ?", [d])
+                if not row:
+                    db.execute("INSERT INTO forgotten_names (digest, kind, key_id, added_on, "
+                               "removed_by) VALUES (?, ?, ?, ?, ?)",
+                               [d, kind, key_id, day, by])
                     added += 1
                 elif kind != "word":
                     # a whole name removed again (added back since): the import says the
-                    # last day it was removed (``Forgotten.removed_on``)
-                    db.execute("UPDATE forgotten_names SET added_on = ? WHERE digest = ?",
-                               [day, d])
+                    # last day it was removed (``Forgotten.removed_on``), and who removed it
+                    # (a person's removal stands over the schedule's)
+                    was = row[0] if row[0] in (BY_RETENTION, BY_PERSON) else BY_PERSON
+                    db.execute("UPDATE forgotten_names SET added_on = ?, removed_by = ? "
+                               "WHERE digest = ?",
+                               [day, BY_PERSON if BY_PERSON in (was, by) else BY_RETENTION, d])
     return added
 
 
@@ -112,13 +124,17 @@ class Forgotten:
         self.key = key
         self.digests: set[str] = set()
         self.days: dict[str, str] = {}      # digest -> the day it was added (no name)
+        #: the digests of names only the retention schedule removed (its leavers)
+        self.by_retention: set[str] = set()
         self.unreadable = 0                 # digests made under another key
         self.unreadable_names = 0           # of them, whole names (first name with surname)
-        for d, kind, kid, day in db.all(
-                "SELECT digest, kind, key_id, added_on FROM forgotten_names"):
+        for d, kind, kid, day, by in db.all(
+                "SELECT digest, kind, key_id, added_on, removed_by FROM forgotten_names"):
             if kid == key_id:
                 self.digests.add(str(d))
                 self.days[str(d)] = str(day or "")
+                if by == BY_RETENTION:
+                    self.by_retention.add(str(d))
             else:
                 self.unreadable += 1
                 self.unreadable_names += kind == "pair"
@@ -133,6 +149,20 @@ class Forgotten:
     def _is(self, kind: str, form: str) -> bool:
         return digest(self.key, kind, form) in self.digests
 
+    def _whole_names(self, person: Person) -> list[str]:
+        """The digests on the list of ``person``'s whole names (first name with surname, or
+        the two run together)."""
+        _words, pairs, joined = _forms(person)
+        return [d for d in [digest(self.key, "pair", f) for f in pairs]
+                + [digest(self.key, "joined", f) for f in joined] if d in self.digests]
+
+    def removed_by_retention(self, person: Person) -> bool:
+        """Whether every whole name of ``person`` (a row of an MIS file) on the list was
+        removed by the retention schedule (its leavers), none by a person (an erasure): an MIS
+        file still listing old leavers is then no news (s36). False when none is on it."""
+        found = self._whole_names(person)
+        return bool(found) and all(d in self.by_retention for d in found)
+
     def removed_on(self, person: Person) -> str | None:
         """Whether ``person`` (a row of an MIS file) has the whole name of someone removed
         from the register: a first name with a surname, or the two run together (a word alone
@@ -140,10 +170,7 @@ class Forgotten:
         (ISO, as the list keeps it without the name), or "" when the list has no day."""
         if not self.digests:
             return None
-        _words, pairs, joined = _forms(person)
-        days = [self.days.get(d, "") for d in
-                [digest(self.key, "pair", f) for f in pairs]
-                + [digest(self.key, "joined", f) for f in joined] if d in self.digests]
+        days = [self.days.get(d, "") for d in self._whole_names(person)]
         if not days:
             return None
         return max(days)
@@ -209,15 +236,17 @@ def scrub_people(db: Any, forgotten: Forgotten, people: Iterable[Person]) -> int
     return changed
 
 
-def forget(db: Any, keys: Any, gone: Iterable[Person], others: Iterable[Person]) -> int:
+def forget(db: Any, keys: Any, gone: Iterable[Person], others: Iterable[Person], *,
+           by: str = BY_PERSON) -> int:
     """``gone`` are removed from the register: their names' digests join the forgotten list
     and ``others`` (everyone left) lose them from their notes and family ids, in the caller's
-    transaction. Returns how many of the others' rows changed."""
+    transaction. Returns how many of the others' rows changed. ``by``: who removed them
+    (``remember``)."""
     key = forgotten_key(keys)
     kid = keys.key_id_in_register() or ""
-    remember(db, key, kid, gone)
+    remember(db, key, kid, gone, by=by)
     return scrub_people(db, Forgotten(db, key, kid), others)
 
 
-__all__ = ["Forgotten", "digest", "forget", "forgotten_key", "normalise", "remember",
-           "scrub_people"]
+__all__ = ["BY_PERSON", "BY_RETENTION", "Forgotten", "digest", "forget", "forgotten_key",
+           "normalise", "remember", "scrub_people"]

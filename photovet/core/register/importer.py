@@ -408,13 +408,17 @@ def _kept_leaving_date(r: Row, old: dict[str, Any] | None, report: ImportReport,
 
 def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels: list[str],
                 labels: dict[str, str], *, today: _dt.date, import_id: str = "",
-                removed: dict[str, str] | None = None, add_again: Iterable[str] = ()) -> Plan:
+                removed: dict[str, str] | None = None, add_again: Iterable[str] = (),
+                leavers_removed: Iterable[str] = ()) -> Plan:
     """Work out every change of an import (pure: no database). Fills ``report``.
 
     ``removed``: the rows (by id) with the whole name of someone removed from the register
     (the forgotten list: id -> the day, ISO or ''). One not in the register now is held back
     (not added; ``report.removed_before``: an erasure is not undone by a routine import)
-    unless its id is in ``add_again`` (a person asked: ``report.added_again``)."""
+    unless its id is in ``add_again`` (a person asked: ``report.added_again``).
+    ``leavers_removed``: of those, the old leavers the retention schedule removed that the file
+    says have left: held back the same, said in one line (``report.leavers_removed_before``),
+    not one by one (s36: an MIS file still listing old leavers listed each at every import)."""
     now = _now_iso()
     source = f"import:{import_id}" if import_id else "import:dry-run"
     plan = Plan()
@@ -424,6 +428,7 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
     keys = consent_keys(channels)
     removed = removed or {}
     again = set(add_again)
+    quiet = set(leavers_removed)
     said: set[str] = set()
     for r in parsed:
         if not r.id:
@@ -435,7 +440,9 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
                               removed_before(removed[r.id], pupil=r.person.role == "pupil"))
             if r.id not in said:
                 said.add(r.id)
-                (report.added_again if r.id in again else report.removed_before).append(note)
+                (report.added_again if r.id in again else
+                 report.leavers_removed_before if r.id in quiet else
+                 report.removed_before).append(note)
             if r.id not in again:
                 continue
         if r.errors:
@@ -628,6 +635,8 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
         # person chose (ids only)
         "removed_before_held": [n.person_id for n in report.removed_before],
         "removed_before_added_again": [n.person_id for n in report.added_again],
+        # of those held, old leavers the retention schedule removed (one line, s36)
+        "removed_before_leavers_held": [n.person_id for n in report.leavers_removed_before],
     }
     db.execute("INSERT INTO imports (id, time, file, sha256, actor, rows, summary) "
                "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -723,11 +732,11 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     if not dry_run and report.errors and not skip_invalid:
         return report  # refused: nothing changes, every error is in the report
     db = register.db
-    removed = _keep_forgotten_out(db, register.keys, parsed, report)
+    removed, quiet = _keep_forgotten_out(db, register.keys, parsed, report, today)
     again = [re.sub(r"\s+", "", a).upper() for a in add_again]     # as rows read their ids
     if dry_run:
         plan_import(parsed, report, current_state(db), channels, labels, today=today,
-                    removed=removed, add_again=again)
+                    removed=removed, add_again=again, leavers_removed=quiet)
         _left(report, left_on, left_ids)
         return report
     import_id = "import-" + _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ") + \
@@ -735,7 +744,8 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     report.import_id = import_id
     with db.atomic():
         plan = plan_import(parsed, report, current_state(db), channels, labels, today=today,
-                           import_id=import_id, removed=removed, add_again=again)
+                           import_id=import_id, removed=removed, add_again=again,
+                           leavers_removed=quiet)
         apply_plan(db, plan, report, import_id=import_id, sha=sha, user=user,
                    audit=register.audit, today=today)
         if _left(report, left_on, left_ids):
@@ -746,29 +756,34 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     return report
 
 
-def _keep_forgotten_out(db: Any, keys: Any, parsed: list[Row], report: ImportReport
-                        ) -> dict[str, str]:
+def _keep_forgotten_out(db: Any, keys: Any, parsed: list[Row], report: ImportReport,
+                        today: _dt.date) -> tuple[dict[str, str], set[str]]:
     """The file's notes and family ids as the register keeps them: without the names of the
     pupils removed from the register (``register.forgotten``, s35): an MIS file still saying
     "agreed with Sam Hale's mum" on his sister's row does not bring his name back. Returns
     the rows (id -> the day, ISO or '') with the whole name of someone removed (the import
-    holds those not in the register back: ``plan_import``); the names kept under a replaced
-    register key are counted in ``report.forgotten_unreadable``."""
+    holds those not in the register back: ``plan_import``), and of them the rows of old
+    leavers the retention schedule removed, which the file says have left (no news: one line
+    of the preview, s36); the names kept under a replaced register key are counted in
+    ``report.forgotten_unreadable``."""
     if not db.one("SELECT 1 FROM forgotten_names LIMIT 1"):
-        return {}
+        return {}, set()
     from photovet.core.register.forgotten import Forgotten  # noqa: PLC0415
 
     forgotten = Forgotten.of(db, keys)
     report.forgotten_unreadable = forgotten.unreadable_names
     removed: dict[str, str] = {}
+    quiet: set[str] = set()
     for r in parsed:
         if r.id:
             day = forgotten.removed_on(r.person)
             if day is not None:
                 removed[r.id] = day
+                if r.person.has_left(today) and forgotten.removed_by_retention(r.person):
+                    quiet.add(r.id)
         r.person.notes = forgotten.note(r.person.notes, r.person)
         r.person.family = forgotten.family(r.person.family)
-    return removed
+    return removed, quiet
 
 
 def _left(report: ImportReport, left_on: _dt.date | None, left_ids: Iterable[str] | None

@@ -574,11 +574,14 @@ class Register:
         self.delete_people([(person_id, reason)])
 
     def delete_people(self, people: Iterable[tuple[str, str]], *,
-                      known: Mapping[str, Mapping[str, str]] | None = None) -> None:
+                      known: Mapping[str, Mapping[str, str]] | None = None,
+                      by_retention: bool = False) -> None:
         """``delete_person`` for each (register id, reason), in one transaction: all of them or
         none (the retention schedule's leavers: what named them is forgotten in one pass over
         the stored texts, s34). Every reason is checked before anything is deleted; one audit
-        row each. ``known``: ``exports.forget_names``."""
+        row each. ``known``: ``exports.forget_names``. ``by_retention``: the retention
+        schedule removes its leavers (the forgotten list keeps that: an MIS file still listing
+        them as leavers is one line of the import's preview, not a row each, s36)."""
         self.access.require("register.remove")
         from photovet.core import free_text  # noqa: PLC0415
 
@@ -626,7 +629,9 @@ class Register:
             # and the other people's notes and family ids from the MIS said their name: kept
             # out, now and at every later import, by the forgotten list (s35)
             others = forgotten.forget(self.db, self.keys, [p for p, _r in asked],
-                                      self._people_rows("WHERE notes != '' OR family != ''"))
+                                      self._people_rows("WHERE notes != '' OR family != ''"),
+                                      by=forgotten.BY_RETENTION if by_retention
+                                      else forgotten.BY_PERSON)
             for p, reason, n_sig, items in done:
                 self.audit.record("register.person-removed", {
                     "person_id": p.id, "reason": reason.strip(), "signatures_deleted": n_sig,

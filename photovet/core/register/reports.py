@@ -20,6 +20,7 @@ from photovet.core.words import (
     consent_word,
     count,
     forgotten_unreadable,
+    leavers_removed_still_in_file,
     media_count,
 )
 
@@ -285,6 +286,9 @@ class ImportReport:
     #: ("This pupil was removed from PhotoVet on 01/12/2026: importing adds them again")
     removed_before: list[PersonNote] = field(default_factory=list)     # held back
     added_again: list[PersonNote] = field(default_factory=list)        # added, as asked
+    #: of the rows held back, old leavers the retention schedule removed whom the file says
+    #: have left: one line, not one each (s36, ``words.leavers_removed_still_in_file``)
+    leavers_removed_before: list[PersonNote] = field(default_factory=list)
     #: names on the forgotten list kept under a register key since replaced: they can no
     #: longer be recognised (``words.forgotten_unreadable``)
     forgotten_unreadable: int = 0
@@ -356,6 +360,8 @@ class ImportReport:
         if self.removed_before:
             section(REMOVED_BEFORE_HELD, self.removed_before, always_all=True)
             out.append(f"  {add_again}")
+        if self.leavers_removed_before:
+            out.append(leavers_removed_still_in_file(len(self.leavers_removed_before)) + ".")
         section(REMOVED_BEFORE_ADDED, self.added_again, always_all=True)
         if self.forgotten_unreadable:
             out.append(forgotten_unreadable(self.forgotten_unreadable) + ".")
@@ -448,6 +454,7 @@ class ImportReport:
             "leaving_dates_kept": [n.to_dict() for n in self.leaving_dates_kept],
             "removed_before": [n.to_dict() for n in self.removed_before],
             "added_again": [n.to_dict() for n in self.added_again],
+            "leavers_removed_before": [n.person_id for n in self.leavers_removed_before],
             "forgotten_unreadable": self.forgotten_unreadable,
         }
 

@@ -785,6 +785,15 @@ def _forgotten_names(db: Database) -> None:
             "key_id TEXT NOT NULL, added_on TEXT NOT NULL)")
 
 
+def _forgotten_by(db: Database) -> None:
+    """Who removed a name on the forgotten list (s36): ``retention`` (the retention schedule's
+    leavers) or ``person`` (an erasure, or a removal by mistake). An MIS file still listing
+    old leavers held back their rows one by one at every import; those removed by the
+    schedule whose row says they have left are now one line. NULL (every name kept before
+    this): as a person's removal, listed one by one (fail closed)."""
+    ddl(db, "ALTER TABLE forgotten_names ADD COLUMN removed_by TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("audit-0001-log", _audit_log),
     Migration("register-0001-people", _register_people),
@@ -827,6 +836,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("approval-0006-prepared-on", _prepared_on),
     Migration("register-0010-consent-how", _consent_how),
     Migration("register-0011-forgotten-names", _forgotten_names),
+    Migration("register-0012-forgotten-by", _forgotten_by),
 )
 
 

@@ -67,6 +67,7 @@ from photovet.core.words import (
     REMOVED_BEFORE_HELD,
     app_hint,
     forgotten_unreadable,
+    leavers_removed_still_in_file,
     rejected_count,
 )
 
@@ -671,6 +672,7 @@ class PreviewPage(QWizardPage):
         self.forgotten_note.setText(forgotten_unreadable(r.forgotten_unreadable) + ".")
         self.forgotten_note.setVisible(bool(r.forgotten_unreadable))
         self._offer_add_again(r)
+        self._leavers_removed(r)
         # their words follow the choice below ("They have left"): _left_words
         self._left_heads = [(head, items) for head, items in (
             (self._section("Not in this file: these people will be covered", r.missing,
@@ -711,6 +713,24 @@ class PreviewPage(QWizardPage):
         self._offer_leaving_date(r)
         self._left_words()
         QTimer.singleShot(0, self._fit_errors)     # once the columns are laid out
+
+    def _leavers_removed(self, r: ImportReport) -> None:
+        """Old leavers the retention schedule removed whom the file still lists as having left:
+        held back as every removed pupil is, but no news: one collapsed line (s36), their
+        names under it for whoever opens it. A pupil a person removed stays listed one by one
+        above, with a tick."""
+        quiet = r.leavers_removed_before
+        if not quiet:
+            return
+        head = QTreeWidgetItem([leavers_removed_still_in_file(len(quiet)), ""])
+        for x in quiet:
+            a, b = _describe(x)
+            child = QTreeWidgetItem([a, b])
+            child.setToolTip(1, b)
+            head.addChild(child)
+        self.tree.addTopLevelItem(head)
+        head.setFirstColumnSpanned(True)
+        head.setExpanded(False)
 
     def _offer_add_again(self, r: ImportReport) -> None:
         """The rows with the name of someone removed from PhotoVet (an erasure request, or
