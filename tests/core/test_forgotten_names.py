@@ -192,3 +192,63 @@ def test_only_old_leavers_the_schedule_removed_are_one_line(hales, tmp_path):
     with hales.db.atomic():
         remember(hales.db, key, kid, [kai], by=BY_PERSON)
     assert not Forgotten.of(hales.db, keys).removed_by_retention(kai)
+
+
+# -- s36: a removed pupil's name typed with a slip in another pupil's note, found at removal
+
+def _removed(*names: tuple[str, str]):
+    from photovet.core.models import Person
+
+    return [Person(id=f"G{i}", legal_forename=f, legal_surname=s) for i, (f, s) in
+            enumerate(names)]
+
+
+@pytest.mark.parametrize("note,after", [
+    # their surname with one slip (swapped, missing, extra, wrong), their full name with one
+    ("Agreed with Mrs Smtih", "Agreed with Mrs {}"),
+    ("Ask Smth's dad", "Ask {}'s dad"),
+    ("smiith family: group only", "{} family: group only"),
+    ("Sam Smtih's mum agreed", "{}'s mum agreed"),
+    ("Sma Smith's mum agreed", "{}'s mum agreed"),
+    ("Winterbotom twins", "{} twins"),
+    ("Hlae family", "{} family"),
+    # ordinary words one slip from a name stay, in any case: a word, a place, a known name
+    ("Sports hall booked", None),
+    ("Well done", None),
+    ("Male staff only", None),
+    ("Hole in the fence; hate to say", None),
+    ("Smite", None),
+    ("The Smiths concert", None),
+    ("Sale on Friday, bale of hay", None),
+    # another pupil still in the register with a name one slip away is that pupil
+    ("Amy Smyth is her cousin", None),
+    # the row's own names (a sibling's surname is theirs too)
+    ("Tori Hael, group only", None),
+    # a first name alone with a slip: too many other names are one slip from it (said)
+    ("Sma is her cousin", None),
+    # short surnames: a slip of three letters or less is as often another word or name
+    ("Lea and Lee", None),
+])
+def test_a_slip_of_a_removed_name_in_a_note_goes_ordinary_words_stay(note, after):
+    from photovet.core.models import Person
+    from photovet.core.register.forgotten import NearMisses
+
+    near = NearMisses(_removed(("Sam", "Smith"), ("Ella", "Winterbottom"), ("Ben", "Hale"),
+                               ("Ann", "Lee")),
+                      keep=["Amy", "Smyth", "Tori", "Hale", "Kai", "Jones"])
+    tori = Person(id="T1", legal_forename="Tori", legal_surname="Hael")
+    expected = note if after is None else after.format(CAPTION_NAME_REMOVED)
+    assert near.note(note, tori) == expected
+
+
+def test_a_slip_in_another_rows_note_goes_at_the_removal(hales, tmp_path):
+    with hales.db.atomic():
+        hales.db.execute("UPDATE people SET notes = ? WHERE id = 'A1'",
+                         ["Group photos only, agreed with Sam Hael's mum. Sports hall fine"])
+        hales.db.execute("UPDATE people SET notes = ? WHERE id = 'W1'", ["Will Wells: Hael?"])
+    hales.register.delete_person("S1", reason="the family asked for their data to be erased")
+    now = _texts(hales)
+    assert now["A1"][0] == (f"Group photos only, agreed with {CAPTION_NAME_REMOVED}'s mum. "
+                            "Sports hall fine")
+    assert now["W1"][0] == f"Will Wells: {CAPTION_NAME_REMOVED}?"
+    assert now["T1"][0] == f"Group photos only, agreed with {CAPTION_NAME_REMOVED}'s mum"

@@ -25,14 +25,22 @@ What is done with a text (``Forgotten.note`` and ``Forgotten.family``):
   from it ("family 3f2a…": the same id always gives the same pseudonym, so siblings still
   share it and a later import gives it again, and no name is left in it).
 
-A name typed with a slip in an MIS note ("Smtih") is not found by digest: the forgetting
-itself (``records.forgetting``) reads the names it still has with slips; an import after it
-cannot. If the register key is ever replaced (``Keys.replace_key``), the digests made under the
-old key no longer match: the list is then said to be unreadable (``Forgotten.unreadable``)."""
+A name typed with a slip in an MIS note ("Smtih" for a removed Smith) is found at the removal
+itself, while the name is known (``NearMisses``, s36: a surname of four letters or more with
+one slip, a first name with or without one before a surname of theirs; never an English word,
+a name PhotoVet knows, or the name of anyone still in the register). A later import can catch
+only what a digest matches: each name word exactly as written (any case, accents dropped), a
+first name with a surname, the two run together; a note that arrives later with a slip of a
+removed name ("Smtih" first typed in the MIS after the removal) is kept as it is. (Keeping a
+digest of every one-slip spelling would catch it, at ~50 digests per letter of each surname:
+~600 rows for "Winterbottom", read at every import.) If the register key is ever replaced
+(``Keys.replace_key``), the digests made under the old key no longer match: the list is then
+said to be unreadable (``Forgotten.unreadable``)."""
 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import hmac
 import re
@@ -223,12 +231,97 @@ def forgotten_key(keys: Any) -> bytes:
     return _derive(keys.master(), b"forgotten names v1")
 
 
-def scrub_people(db: Any, forgotten: Forgotten, people: Iterable[Person]) -> int:
-    """Every remaining person's notes and family id as ``forgotten`` makes them, in the
-    caller's transaction. Returns how many rows changed."""
+def _ordinary(word: str) -> bool:
+    """Is ``word`` (normalised) an English word or a name PhotoVet knows (a surname, a name
+    that is a word): a word one slip from a removed pupil's name that is itself a word or
+    another name ("Hall", "Well", "Smyth") is that word, not a slip (s36)."""
+    from photovet.core.vision.text import names  # noqa: PLC0415
+    from photovet.core.vision.text.captions import short_words  # noqa: PLC0415
+
+    # (the word list leaves out words SCOWL also spells with a capital, "male" for Malé: its
+    # words of three and four letters, names and places too, are ordinary here)
+    return word in names.english_words() or word in short_words() or word in _known_names()
+
+
+@functools.lru_cache(maxsize=1)
+def _known_names() -> frozenset[str]:
+    from photovet.core.vision.text import names  # noqa: PLC0415
+
+    return frozenset(normalise(w) for w in
+                     names.COMMON_SURNAMES | names.WORD_SURNAMES | names.COMMON_WORD_NAMES)
+
+
+class NearMisses:
+    """The removed pupils' names typed with one slip in another pupil's note (s36: "Smtih" for
+    a removed Smith), found at the removal, while their names are still known (the forgotten
+    list keeps digests of the names exactly as written: a later import cannot find a slip).
+
+    Taken out of a note: a word one slip (two letters swapped, one missing, extra or wrong:
+    ``names._one_slip``) from one of their surnames, now or before, of four letters or more;
+    and a first name of theirs, as written or with one slip, just before a surname of theirs
+    (as written or with a slip): their full name. Never: a word that is an English word or a
+    name PhotoVet knows (``_ordinary``: "Hall" is not a slip of Hale), a name of anyone still
+    in the register (``keep``: another pupil is Smyth), nor the row's own names."""
+
+    def __init__(self, gone: Iterable[Person], keep: Iterable[str] = ()) -> None:
+        self.surnames: set[str] = set()
+        self.firsts: set[str] = set()
+        for p in gone:
+            for f in (p, *getattr(p, "also_known_as", ())):
+                for n in (f.legal_surname, f.preferred_surname):
+                    self.surnames.update(w for w in (normalise(x) for x in _WORD.findall(n or ""))
+                                         if len(w) >= 4)
+                for n in (f.legal_forename, f.preferred_forename):
+                    self.firsts.update(w for w in (normalise(x) for x in _WORD.findall(n or ""))
+                                       if len(w) >= 3)
+        #: every word of the names of the people still in the register, normalised
+        self.keep: set[str] = {normalise(w) for n in keep for w in _WORD.findall(n or "")}
+
+    def _near(self, word: str, names: set[str]) -> bool:
+        from photovet.core.vision.text.names import _one_slip  # noqa: PLC0415
+
+        return any(_one_slip(word, n) for n in names)
+
+    def note(self, text: str, own: Person | None = None) -> str:
+        """``text`` (a note about ``own``) without the removed pupils' names typed with a
+        slip."""
+        if not text or not self.surnames:
+            return text
+        spans = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+        mine = (_forms(own)[0] if own is not None else set()) | self.keep
+        forms = [normalise(w) for _a, _b, w in spans]
+
+        def slip(n: str, names: set[str]) -> bool:
+            # (the word lists are read only for a word one slip from a name)
+            return n not in names and n not in mine and self._near(n, names) and \
+                not _ordinary(n)
+
+        surname = [n in self.surnames or slip(n, self.surnames) for n in forms]
+        gone: set[int] = set()
+        for k, n in enumerate(forms):
+            if surname[k] and n not in self.surnames:
+                gone.add(k)
+            if k + 1 < len(spans) and surname[k + 1] and \
+                    text[spans[k][1]:spans[k + 1][0]].strip() in ("", "-") and \
+                    (n in self.firsts or slip(n, self.firsts)) and \
+                    not (n in mine and forms[k + 1] in mine):
+                gone.update((k, k + 1))
+        if not gone:
+            return text
+        return with_names_removed(text, [(a, b) for a, b, _w in spans], gone,
+                                  lambda gap: gap.strip() in ("", "-"))
+
+
+def scrub_people(db: Any, forgotten: Forgotten, people: Iterable[Person],
+                 near: NearMisses | None = None) -> int:
+    """Every remaining person's notes and family id as ``forgotten`` makes them (and, at a
+    removal, ``near``: the removed pupils' names typed with a slip), in the caller's
+    transaction. Returns how many rows changed."""
     changed = 0
     for p in people:
-        notes, family = forgotten.note(p.notes, p), forgotten.family(p.family)
+        # the slips first: a full name with one ("Sam Hael") goes as one name
+        notes = near.note(p.notes, p) if near is not None else p.notes
+        notes, family = forgotten.note(notes, p), forgotten.family(p.family)
         if (notes, family) != (p.notes, p.family):
             db.execute("UPDATE people SET notes = ?, family = ? WHERE id = ?",
                        [notes, family, p.id])
@@ -244,9 +337,18 @@ def forget(db: Any, keys: Any, gone: Iterable[Person], others: Iterable[Person],
     (``remember``)."""
     key = forgotten_key(keys)
     kid = keys.key_id_in_register() or ""
+    gone = list(gone)
+    others = list(others)
     remember(db, key, kid, gone, by=by)
-    return scrub_people(db, Forgotten(db, key, kid), others)
+    near = None
+    if any(p.notes for p in others):
+        # (the names of everyone still in the register: a slip that is another pupil's name
+        # is that pupil)
+        near = NearMisses(gone, [n for r in db.all(
+            "SELECT legal_forename, legal_surname, preferred_forename, preferred_surname "
+            "FROM people") for n in r if n])
+    return scrub_people(db, Forgotten(db, key, kid), others, near)
 
 
-__all__ = ["BY_PERSON", "BY_RETENTION", "Forgotten", "digest", "forget", "forgotten_key",
+__all__ = ["BY_PERSON", "BY_RETENTION", "Forgotten", "NearMisses", "digest", "forget", "forgotten_key",
            "normalise", "remember", "scrub_people"]
