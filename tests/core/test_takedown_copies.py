@@ -86,3 +86,28 @@ def test_a_changed_file_a_link_or_a_hard_link_is_never_deleted(listed, tmp_path)
     assert other.exists() and os.path.islink(results[1].output)
     assert Path(results[2].output).exists() and twin.exists()
     assert len(rec.audit.rows(action="takedown.copy-kept")) == 3
+
+
+def test_every_earlier_copy_is_listed_whatever_batch_or_folder(tmp_path):
+    """s36 (checked: no gap): an exported copy an export into the same folder again does not
+    replace (a photo left out of the batch exported again), and a copy of the same photo in
+    another folder, are each an export record of their own: a withdrawal lists every one
+    that shows the pupil, with where its copy is, while another channel's is not listed."""
+    rec = office_records(open_db())
+    reg = FakeRegister([person("AMY", "Amy", "Able")])
+    first = [make_export(tmp_path / "web", i, shown=["AMY"], size=(96, 72), name=f"trip{i}") for i in range(3)]
+    for r in first:
+        rec.add_export(r, batch="trip", channel="facebook")
+    # exported again into the same folder: only the first photo, under its own name
+    again = make_export(tmp_path / "web", 0, shown=["AMY"], size=(96, 72), name="trip0 (2)")
+    rec.add_export(again, batch="trip", channel="facebook")
+    # the same photo in another folder, and on another channel
+    elsewhere = make_export(tmp_path / "usb", 1, shown=["AMY"], size=(96, 72), name="trip1")
+    rec.add_export(elsewhere, batch="trip for the newsletter", channel="facebook")
+    website = make_export(tmp_path / "site", 1, shown=["AMY"], size=(96, 72), name="trip1")
+    rec.add_export(website, batch="trip", channel="website")
+    reg.withdraw("AMY", "facebook")
+    items = takedown.evaluate(rec, reg, TODAY)
+    assert sorted(i.output_path for i in items) == sorted(
+        r.output for r in (*first, again, elsewhere))
+    assert all(i.copy_on_disk and i.channel == "facebook" for i in items)
