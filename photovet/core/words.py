@@ -1061,6 +1061,17 @@ def approval_ended_by_withdrawal(day: str) -> str:
             "again as it is now")
 
 
+def approvals_ended(n: int) -> str:
+    """What a consent change that ended approvals says (an MIS import's result: s36): the
+    photos and videos wait for a senior leader again, whoever prepared them."""
+    one = n == 1
+    return (f"{count(n, 'approved photo or video', 'approved photos and videos')} "
+            f"{'shows' if one else 'show'} someone whose consent was withdrawn: "
+            f"{'its approval' if one else 'their approvals'} ended, and a Yes given again "
+            f"later does not bring {'it' if one else 'them'} back; a senior leader approves "
+            f"{'it' if one else 'them'} again")
+
+
 def approval_again_name_removed(day: str) -> str:
     """Why a photo or video waits for approval again once forgetting a pupil took their name
     out of what the approval signed and will be published (its caption, words left readable;
@@ -1447,6 +1458,7 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
 
 __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAND",
            "entered_by", "already_posted", "approval_again_name_removed", "approval_ended_by_withdrawal",
+           "approvals_ended",
            "approval_name_removed",
            "approval_note_said", "EARLIER_COPIES_REMOVE", "with_names_removed",
            "earlier_copies_said",

@@ -134,7 +134,7 @@ def test_other_changes_leave_it_approved_and_an_import_ends_it(two_pupils, tmp_p
     assert ws.approvals.check(a, parts).ok
     assert not ws.audit.rows(action="approval.ended")
     # the MIS file says No: the import ends it, and the next file's Yes does not revive it
-    ws.import_register(register_csv(tmp_path / "mis2.csv", [
+    ended = ws.import_register(register_csv(tmp_path / "mis2.csv", [
         {"upn": A, "surname": "Harris", "forename": "Joe", "consent": {"website": "No"}},
         {"upn": B, "surname": "Brook", "forename": "Ben"}]))
     ws.import_register(register_csv(tmp_path / "mis3.csv", [
@@ -142,6 +142,9 @@ def test_other_changes_leave_it_approved_and_an_import_ends_it(two_pupils, tmp_p
         {"upn": B, "surname": "Brook", "forename": "Ben"}]))
     verdict = ws.approvals.check(a, parts)
     assert not verdict.ok and "Approval ended: consent was withdrawn" in verdict.why
+    assert words.approvals_ended(1) + "." in ended.summary_lines()
+    assert words.approvals_ended(1).startswith("1 approved photo or video shows someone whose")
+    assert words.approvals_ended(2).startswith("2 approved photos and videos show someone")
     assert [r["details"]["person_id"] for r in ws.audit.rows(action="approval.ended")] == [A]
 
 

@@ -653,7 +653,7 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
         # them back (s36)
         from photovet.core.approval import end_by_withdrawal  # noqa: PLC0415
 
-        end_by_withdrawal(db, audit, report.withdrawals)
+        report.approvals_ended = len(end_by_withdrawal(db, audit, report.withdrawals))
 
 
 # --------------------------------------------------------------------------------------------

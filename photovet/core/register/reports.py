@@ -17,6 +17,7 @@ from photovet.core.words import (
     RECORD_LEAVING_APP,
     REMOVED_BEFORE_ADDED,
     REMOVED_BEFORE_HELD,
+    approvals_ended,
     consent_word,
     count,
     forgotten_unreadable,
@@ -289,6 +290,8 @@ class ImportReport:
     #: of the rows held back, old leavers the retention schedule removed whom the file says
     #: have left: one line, not one each (s36, ``words.leavers_removed_still_in_file``)
     leavers_removed_before: list[PersonNote] = field(default_factory=list)
+    #: approvals this import's withdrawals ended (``approval.end_by_withdrawal``, s36)
+    approvals_ended: int = 0
     #: names on the forgotten list kept under a register key since replaced: they can no
     #: longer be recognised (``words.forgotten_unreadable``)
     forgotten_unreadable: int = 0
@@ -353,6 +356,8 @@ class ImportReport:
                 always_all=True)
         if self.hand_entries_undone():
             out.append(self.hand_entries_undone())
+        if self.approvals_ended:
+            out.append(approvals_ended(self.approvals_ended) + ".")
         if self.consent_not_in_file:
             out.append("CONSENT NOT IN THIS FILE:")
             out.extend(f"  {line}" for line in self.consent_not_in_file)
@@ -455,6 +460,7 @@ class ImportReport:
             "removed_before": [n.to_dict() for n in self.removed_before],
             "added_again": [n.to_dict() for n in self.added_again],
             "leavers_removed_before": [n.person_id for n in self.leavers_removed_before],
+            "approvals_ended": self.approvals_ended,
             "forgotten_unreadable": self.forgotten_unreadable,
         }
 
