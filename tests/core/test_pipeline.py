@@ -253,11 +253,26 @@ def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tm
     ws.register.set_consent("A1", "website", False)
     engine.reload_register()
     res = try_export()
+    assert not res.ok and "Approval ended: consent was withdrawn on" in res.error
+    # given again: the approval made before the withdrawal stays ended (s36)
+    ws.register.set_consent("A1", "website", True)
+    engine.reload_register()
+    assert "Approval ended: consent was withdrawn on" in try_export().error
+    # approved again, then she leaves (covered, no withdrawal): void, and says why
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(a))
+    assert try_export().ok
+    act_as(ws, "Mrs Office")
+    ws.register.set_leaving_date("A1", TODAY - dt.timedelta(days=1))
+    engine.reload_register()
+    res = try_export()
     assert not res.ok and "Victoria Ashby would now be covered" in res.error.replace("Tori", "Victoria")
 
     # the analysis changes (settings or enrolments): void too
-    ws.register.set_consent("A1", "website", True)
+    ws.register.set_leaving_date("A1", None)
     engine.reload_register()
+    act_as(ws, "Mr Head")
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
     ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
                          now=lambda: engine.approval_now(a))
