@@ -692,7 +692,9 @@ def _approval_line(ch, approval, verdict) -> None:
         status = verdict.why
     click.echo(f"  approval for {ch.label}: {status}")
     if approval.status != "draft":
-        if approval.note and approval.status in ("approved", "ready"):
+        # (once: a photo waiting again says its note in the status already)
+        if approval.note and approval.status in ("approved", "ready") and \
+                approval.note not in status:
             click.echo(f"  {printable(words.approval_note_said(approval.note))}")
         click.echo(f"  {_caption_said(approval)}")
 

@@ -56,3 +56,26 @@ def test_photovet_scan_says_the_note():
     assert "approval for School website: approved" in out
     assert approval_note_said(RE_SIGNED) in out.replace("\n  ", " ").replace("\n", " ") or \
         "PhotoVet's note: A pupil's name was taken out" in out, out
+
+
+def test_photovet_scan_says_an_ended_approval_once():
+    """s36: a photo whose approval a withdrawal ended waits for approval again; the status
+    line says the note already (``Approvals.check``), so it is not said twice."""
+    from photovet.core.approval import Verdict
+    from photovet.core.words import approval_ended_by_withdrawal
+
+    class Channel:
+        label = "School website"
+
+    note = approval_ended_by_withdrawal("28/11/2026")
+    state = _state("ready", note)
+
+    @click.command()
+    def line() -> None:
+        _approval_line(Channel, state, Verdict(False, "waiting for a senior leader's approval "
+                                                      f"({note})", state))
+
+    out = CliRunner().invoke(line).output
+    assert out.count("Approval ended: consent was withdrawn on 28/11/2026") == 1, out
+    waiting = state_sentence(state, "", "School website")
+    assert "Approval ended: consent was withdrawn on 28/11/2026 for someone it showed" in waiting
