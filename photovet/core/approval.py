@@ -560,7 +560,8 @@ def _unticked(parts: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in parts.items() if k != "checks"}
 
 
-def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any]) -> list[ApprovalState]:
+def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
+                      removed: bool = False) -> list[ApprovalState]:
     """End every approval standing that showed someone whose consent ``changes`` withdraw
     (``policy.approval_ended_by``: their face shown, or their name left readable, on that
     channel and media type; the do-not-photograph list, everywhere): each photo or video waits
@@ -571,10 +572,17 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any]) -> list[
     (``Register.set_consent``, an MIS import), so the approval never outlives it, also across
     a restart, and a later Yes does not revive it (s36: an approval, once the consent it was
     given for is withdrawn, is looked at again by an approver; it is not read back from the
-    photo publishing the same again). Returns the approvals ended."""
+    photo publishing the same again). ``removed``: the people are removed from the register
+    (``Register.delete_people``: ``changes`` put each on the do-not-photograph list, so every
+    approval that showed them ends, and its note says they were removed; s36: removed and
+    added again, the approval counted again once the photo published the same). Returns the
+    approvals ended."""
     from photovet.core.policy import approval_ended_by  # noqa: PLC0415
     from photovet.core.register.reports import local_day  # noqa: PLC0415
-    from photovet.core.words import approval_ended_by_withdrawal  # noqa: PLC0415
+    from photovet.core.words import (  # noqa: PLC0415
+        approval_ended_by_removal,
+        approval_ended_by_withdrawal,
+    )
 
     withdrawals = [c for c in changes if getattr(c, "is_withdrawal", False)]
     if not withdrawals:
@@ -594,7 +602,8 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any]) -> list[
             if (st.sha256, st.channel) in ended or \
                     not approval_ended_by(st.parts, st.channel, change):
                 continue
-            note = approval_ended_by_withdrawal(local_day(change.when) or "today")
+            said = approval_ended_by_removal if removed else approval_ended_by_withdrawal
+            note = said(local_day(change.when) or "today")
             db.execute(
                 "UPDATE approvals SET status = ?, approver = NULL, approver_id = NULL, "
                 "decided_at = NULL, comment = '', fingerprint = '', parts = '', note = ? "
@@ -603,7 +612,8 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any]) -> list[
             audit.record("approval.ended", {
                 "sha256": st.sha256, "channel": st.channel, "person_id": pid,
                 "field": change.channel, "media": change.media,
-                "approved_at": st.decided_at, "withdrawn_at": change.when})
+                "approved_at": st.decided_at, "withdrawn_at": change.when,
+                **({"removed": True} if removed else {})})
             ended[(st.sha256, st.channel)] = st
     return list(ended.values())
 

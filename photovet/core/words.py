@@ -1061,6 +1061,14 @@ def approval_ended_by_withdrawal(day: str) -> str:
             "again as it is now")
 
 
+def approval_ended_by_removal(day: str) -> str:
+    """Why a photo or video waits for approval again once someone its approval showed was
+    removed from the register (an erasure, the retention schedule): added again later, the
+    approval does not come back with them (s36). Names nobody."""
+    return (f"Approval ended: someone it showed was removed from the register on {day}; "
+            "approve it again as it is now")
+
+
 def approvals_ended(n: int) -> str:
     """What a consent change that ended approvals says (an MIS import's result: s36): the
     photos and videos wait for a senior leader again, whoever prepared them."""
@@ -1458,6 +1466,7 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
 
 __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAND",
            "entered_by", "already_posted", "approval_again_name_removed", "approval_ended_by_withdrawal",
+           "approval_ended_by_removal",
            "approvals_ended",
            "approval_name_removed",
            "approval_note_said", "EARLIER_COPIES_REMOVE", "with_names_removed",

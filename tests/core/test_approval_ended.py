@@ -163,3 +163,24 @@ def test_the_rule_is_fed_plain_data():
     # a change as any object with the fields (the policy reads no register)
     change = SimpleNamespace(person_id=A, channel="website", media="photo", is_withdrawal=True)
     assert approval_ended_by(_parts(shown=[A]), "website", change)
+
+
+def test_removed_and_added_again_the_approval_stays_ended(two_pupils, tmp_path):
+    """An erasure (or the retention schedule) removes the pupil: the approvals that showed
+    them end too, so adding them again (a removal by mistake) does not bring those back."""
+    ws = two_pupils
+    a, parts = _approved(ws, tmp_path, 1, [A])
+    other, other_parts = _approved(ws, tmp_path, 2, [B])
+    ws.register.delete_person(A, reason="the family asked for erasure")
+    ws.import_register(register_csv(tmp_path / "again.csv", [
+        {"upn": A, "surname": "Harris", "forename": "Joe"},
+        {"upn": B, "surname": "Brook", "forename": "Ben"}]), add_again=[A])
+    assert ws.register.find(A) is not None
+    verdict = ws.approvals.check(a, parts)
+    day = dt.datetime.now().strftime("%d/%m/%Y")
+    assert not verdict.ok and words.approval_ended_by_removal(day) in verdict.why
+    assert words.approval_ended_by_removal(day).startswith(
+        f"Approval ended: someone it showed was removed from the register on {day}")
+    assert ws.approvals.check(other, other_parts).ok
+    [row] = ws.audit.rows(action="approval.ended")
+    assert row["details"]["person_id"] == A and row["details"]["removed"] is True

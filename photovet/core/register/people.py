@@ -605,6 +605,7 @@ class Register:
             asked.append((p, reason))
         if not asked:
             return
+        from photovet.core.approval import end_by_withdrawal  # noqa: PLC0415
         from photovet.core.records.exports import (  # noqa: PLC0415
             forget_names,
             full_names,
@@ -613,6 +614,12 @@ class Register:
         from photovet.core.register import forgotten  # noqa: PLC0415
 
         with self.db.atomic():
+            # the approvals that showed them end: added again later, they do not come back
+            # with them (s36; as a withdrawal: every channel, as the do-not-photograph list)
+            now = _now_iso()
+            end_by_withdrawal(self.db, self.audit, [
+                ConsentChange(p.id, DO_NOT_PHOTOGRAPH, NO, YES, now, "removed", media="any")
+                for p, _r in asked], removed=True)
             done: list[tuple[Person, str, int, list[int]]] = []
             for p, reason in asked:
                 n_sig = self.db.execute("DELETE FROM encodings WHERE person_id = ?",
