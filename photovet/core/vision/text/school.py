@@ -184,6 +184,12 @@ ZOOM_MAX = 4.0
 ZOOM_MIN = 1.5
 ZOOM_REGIONS = 8           # at most this many regions per photo
 ZOOM_SIDE = 1280
+#: two cards' regions are looked at as one only where they share at least this much of the
+#: smaller one (neighbours in a group photo). A region merged with one that barely touches it
+#: is read larger, and the reader enlarges a small part less (ocr det_min_side): a badge's
+#: small "OPS" beside Ella Hammond's name (../shared badge_023) was read at 3.2x alone, at
+#: 2.5x with a line read as a possible name 50 px away ("ericanldol", s35), and read "D"
+ZOOM_MERGE_SHARE = 0.5
 
 
 def _box(poly) -> tuple[float, float, float, float]:
@@ -192,12 +198,23 @@ def _box(poly) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def _shared(a: Sequence[float], b: Sequence[float]) -> float:
+    """The share of the smaller of two regions (x0, y0, x1, y1, ...) that lies in both."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return w * h / max(1e-6, smaller)
+
+
 def zoom_regions(items: Sequence[TextItem], size: tuple[int, int]
                  ) -> list[tuple[tuple[int, int, int, int], float]]:
     """Where to look again, and how much to zoom: around each line read as a name (a badge, a
     lanyard or a label is there; three line heights above and below, half its width either
-    side), the smallest first, overlapping regions merged while they stay small enough, at most
-    ``ZOOM_REGIONS``."""
+    side), the smallest first, regions sharing most of their area (``ZOOM_MERGE_SHARE``) merged
+    while they stay small enough, at most ``ZOOM_REGIONS`` (then any overlapping ones merged
+    too)."""
     w, h = size
     regions: list[list[float]] = []          # x0, y0, x1, y1, zoom
     cards = [t for t in items if t.kind]          # a name: a badge, lanyard or label is there
@@ -207,8 +224,10 @@ def zoom_regions(items: Sequence[TextItem], size: tuple[int, int]
         zoom = min(ZOOM_MAX, max(ZOOM_MIN, ZOOM_TEXT_PX / lh))
         r = [max(0.0, x0 - 0.5 * (x1 - x0)), max(0.0, y0 - 3 * lh),
              min(float(w), x1 + 0.5 * (x1 - x0)), min(float(h), y1 + 3 * lh), zoom]
+        # with no room for another region, one that merely overlaps takes it in
+        share = ZOOM_MERGE_SHARE if len(regions) < ZOOM_REGIONS else 1e-9
         for other in regions:
-            if r[0] < other[2] and other[0] < r[2] and r[1] < other[3] and other[1] < r[3]:
+            if _shared(r, other) >= share:
                 merged = [min(r[0], other[0]), min(r[1], other[1]), max(r[2], other[2]),
                           max(r[3], other[3]), max(r[4], other[4])]
                 if max(merged[2] - merged[0], merged[3] - merged[1]) * merged[4] <= 1.5 * ZOOM_SIDE:
