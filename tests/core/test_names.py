@@ -478,8 +478,59 @@ def test_a_name_not_in_the_register_read_with_digits_is_covered_for_review_on_a_
     assert item.decision == "cover" and item.needs_review
 
 
+@pytest.mark.parametrize("text, letters", [
+    ("0L1V1A", "OLIVIA"), ("1SAB3LL4", "ISABELLA"), ("Z41N4B", "ZAINAB"), ("0l1v1a", "Olivia"),
+    ("J0N4TH4N", "JONATHAN"), ("1SAB3LL4 B3NN3TT", "ISABELLA BENNETT"),
+    # years, phone numbers, dates, rooms and codes are no words
+    ("2024", None), ("Year2024", None), ("07700 900123", None), ("12/03/2024", None),
+    ("Rm101", None), ("R00M12A", None), ("5DEC25", None), ("Y5B2C1", None), ("A1B2C3", None),
+    ("3V13", None), ("Class1B2", None), ("B1E5N3", "BIESNE"),
+])
+def test_letters_for_three_digits_or_more(text, letters):
+    """s36: a word with 3 digits or more for letters was never read as letters."""
+    assert letters_for_digits(text, many=True) == letters
+    if letters is not None and " " not in text:
+        assert letters_for_digits(text) is None   # not where anything may be read as letters
+    # on a badge, with more letters than digits only (not a code by turns: "B1E5N3")
+    even = letters is not None and sum(c.isdigit() for c in text) * 2 == len(text)
+    assert letters_for_digits(text, many=True, even=False) == (None if even else letters)
+
+
+MANY_DIGITS = [pupil("P40", "Isabella", "Hart"), pupil("P41", "Zainab", "Hussain"),
+               pupil("P42", "Elizabeth", "Ashworth")]
+
+
+@pytest.mark.parametrize("text, person", [("1S4B3LL4", "P40"), ("Z41N4B", "P41"),
+                                          ("3L1Z4B3TH", "P42"), ("1S4B3LL4 H4R7", "P40")])
+def test_a_register_name_read_with_three_digits_for_letters_is_the_name(text, person):
+    """s36 (issue 13 item 4): "Z41N4B" had more digits than the rule allowed and stayed
+    readable, on a sign as on a badge."""
+    m = NameMatcher(MANY_DIGITS, threshold=85)
+    for read in (_badge(text), _sign(text)):
+        (item,) = classify_texts([read], m, faces=[FACE])
+        assert (item.kind, item.person) == ("pupil-name", person), (text, read)
+        decide([item])
+        assert item.decision == "cover", text
+
+
+@pytest.mark.parametrize("text", ["1SAB3LL4", "J0N4TH4N", "4L3X4ND3R"])
+def test_a_name_read_with_three_digits_for_letters_is_covered_for_review_on_a_badge(text):
+    m = NameMatcher([pupil("P30", "Harriet", "Lloyd")], threshold=85)
+    (badge, sign) = classify_texts([_badge(text), _sign(text)], m, faces=[FACE])
+    assert (badge.kind, badge.context) == ("name-like", "worn"), text
+    assert sign.kind == "", text           # not a register name, nowhere a name is worn
+    decide([badge])
+    assert badge.decision == "cover" and badge.needs_review
+
+
 @pytest.mark.parametrize("text", ["4B", "Y6", "2024", "RM12", "Rm12B", "10:30", "Class3M",
-                                  "Year5", "Year 4 · Class 4B", "Sports Day2026", "1st", "3pm"])
+                                  "Year5", "Year 4 · Class 4B", "Sports Day2026", "1st", "3pm",
+                                  # s36: 3 digits or more
+                                  "Year2024", "Rm101", "R00M12A", "01234 567890", "07700900123",
+                                  "12/03/2024", "12.03.24", "Y5B2C1", "A1B2C3",
+                                  "10:30am", "8:45-3:15", "Class1B2", "Room 101", "Y3/4/5",
+                                  "B1E5N3", "3B4C5D", "0Q4U3W",
+                                  "Sports Day 12/07/2026"])
 def test_numbers_and_codes_with_digits_stay_readable_on_a_badge(text):
     m = NameMatcher(DIGIT_REGISTER, threshold=85)
     for read in (_badge(text), _sign(text)):

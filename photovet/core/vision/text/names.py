@@ -1483,7 +1483,7 @@ _DIGIT_LETTERS = {"0": "O", "1": "I", "2": "Z", "3": "E", "4": "A", "5": "S", "6
 _ALNUM_RUN = re.compile(r"[^\W_]+")
 
 
-def letters_for_digits(text: str) -> str | None:
+def letters_for_digits(text: str, *, many: bool = False, even: bool = True) -> str | None:
     """``text`` with digits that look like letters read as those letters, inside a word
     written with them ("Z41NAB" -> "ZAINAB", "0LIVIA", "EV1E MARSHALL" -> "EVIE MARSHALL",
     "5ophie" -> "Sophie"), or None when there is no such word. The same length as ``text``
@@ -1492,19 +1492,34 @@ def letters_for_digits(text: str) -> str | None:
     none at its end ("Year5", "Room12", "Day2026"), at least 2 letters after 2 digits
     ("RM12B"), its letters in one case or capitalised ("Rm1b"), and no school word before
     its digits with 2 characters or fewer after them ("Class3M", "Year4B"): "4B", "Y6",
-    "2024", "RM12", "10:30", "1st", "3pm" are no words."""
+    "2024", "RM12", "10:30", "1st", "3pm" are no words.
+
+    ``many``: words with 3 digits or more for letters are read too ("0L1V1A" -> "OLIVIA",
+    "1SAB3LL4" -> "ISABELLA", "Z41N4B"), as letters only where that reading is then a register
+    name or, on a badge, a possible name (``classify_texts``): 3 letters or more and no fewer
+    letters than digits, no 3 digits in a row (years, phone numbers, "Rm101"), a digit between
+    two letters, and read as letters a word shaped like a name (``_sounds_like_a_name``: a
+    vowel in four letters or more, no 4 consonants in a row: not "5DEC25", "Y5B2C1").
+    ``even=False``: such a word needs more letters than digits (a possible name on a badge:
+    "1SAB3LL4", not a code of letters and digits by turns, "B1E5N3")."""
     out = list(text)
     changed = False
     for m in _ALNUM_RUN.finditer(text):
         run = m.group(0)
         digits = [k for k, c in enumerate(run) if c.isdigit()]
         letters = "".join(c for c in run if c.isalpha())
-        if not digits or len(letters) < 3 or len(digits) > 2 or len(digits) >= len(letters):
-            continue
-        if any(run[k] not in _DIGIT_LETTERS for k in digits) or run[-1].isdigit():
+        if not digits or len(letters) < 3 or any(run[k] not in _DIGIT_LETTERS for k in digits):
             continue
         head, tail = run[:digits[0]], run[digits[-1] + 1:]
-        if len(digits) == 2 and len(tail) < 2:
+        if len(digits) <= 2:
+            if len(digits) >= len(letters) or run[-1].isdigit():
+                continue
+            if len(digits) == 2 and len(tail) < 2:
+                continue
+        elif not many or len(digits) > len(letters) - (0 if even else 1) or \
+                re.search(r"\d{3}", run) or \
+                not any(run[k - 1].isalpha() and run[k + 1].isalpha()
+                        for k in digits if 0 < k < len(run) - 1):
             continue
         upper = letters.isupper()
         rest = letters[1:] if run[0].isalpha() else letters
@@ -1512,11 +1527,25 @@ def letters_for_digits(text: str) -> str | None:
             continue
         if head and len(tail) <= 2 and canon(head) in _KNOWN_KEYS | _NON_NAME_KEYS:
             continue
+        word = [_DIGIT_LETTERS.get(c, c) for c in run]
+        if len(digits) > 2 and not _sounds_like_a_name("".join(word)):
+            continue
         for k in digits:
-            letter = _DIGIT_LETTERS[run[k]]
+            letter = word[k]
             out[m.start() + k] = letter if upper or k == 0 else letter.lower()
         changed = True
     return "".join(out) if changed else None
+
+
+_VOWELS = frozenset("AEIOUY")
+
+
+def _sounds_like_a_name(word: str) -> bool:
+    """Could ``word`` (letters) be said as a name: a vowel (Y counted) for every four
+    letters or fewer ("Ashworth" 2 in 8), no 4 consonants in a row ("Y5B2C1" -> "YSBZCI")?"""
+    up = word.upper()
+    vowels = sum(c in _VOWELS for c in up)
+    return 4 * vowels >= len(up) and not re.search(r"[^AEIOUY]{4}", up)
 
 
 def badge_words(text: str) -> bool:
@@ -1590,6 +1619,11 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
             if hit is None and matcher is not None:
                 hit = matcher.match(letters)
             like = like or looks_like_name(letters)
+        # a word with 3 digits or more for letters ("0L1V1A", "1SAB3LL4") is the name it
+        # reads as only where that is a register name (below: or a possible name on a badge)
+        many = letters_for_digits(item.text, many=True)
+        if hit is None and matcher is not None and many is not None and many != letters:
+            hit = matcher.match(many)
         if hit is not None:
             item.form = hit.form
         if hit is not None and hit.role == "pupil":
@@ -1614,7 +1648,7 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
         # on a badge, a lanyard, a certificate or after "my name is": any word that is not a
         # school word may be a name the register does not know (or one the reader garbled)
         if not t.kind and t.context and (badge_words(t.text) or badge_words(
-                letters_for_digits(t.text) or "")):
+                letters_for_digits(t.text, many=True, even=False) or "")):
             t.kind = "name-like"
     if matcher is not None:
         _join_split_names(items, matcher)
