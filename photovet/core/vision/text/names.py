@@ -1498,8 +1498,9 @@ def letters_for_digits(text: str, *, many: bool = False, even: bool = True) -> s
     "1SAB3LL4" -> "ISABELLA", "Z41N4B"), as letters only where that reading is then a register
     name or, on a badge, a possible name (``classify_texts``): 3 letters or more and no fewer
     letters than digits, no 3 digits in a row (years, phone numbers, "Rm101"), a digit between
-    two letters, and read as letters a word shaped like a name (``_sounds_like_a_name``: a
-    vowel in four letters or more, no 4 consonants in a row: not "5DEC25", "Y5B2C1").
+    two letters (not "5DEC25"), and read as letters a word shaped like a name
+    (``_sounds_like_a_name``: a vowel in every four letters, no 4 consonants in a row: not
+    "Y5B2C1").
     ``even=False``: such a word needs more letters than digits (a possible name on a badge:
     "1SAB3LL4", not a code of letters and digits by turns, "B1E5N3")."""
     out = list(text)
