@@ -184,11 +184,13 @@ ZOOM_MAX = 4.0
 ZOOM_MIN = 1.5
 ZOOM_REGIONS = 8           # at most this many regions per photo
 ZOOM_SIDE = 1280
-#: two cards' regions are looked at as one only where they share at least this much of the
-#: smaller one (neighbours in a group photo). A region merged with one that barely touches it
-#: is read larger, and the reader enlarges a small part less (ocr det_min_side): a badge's
-#: small "OPS" beside Ella Hammond's name (../shared badge_023) was read at 3.2x alone, at
-#: 2.5x with a line read as a possible name 50 px away ("ericanldol", s35), and read "D"
+#: overlapping cards' regions are looked at as one (neighbours in a group photo share most of
+#: theirs), and a card's region that is less than this share of the look it was merged into is
+#: also looked at alone while there is room (``ZOOM_REGIONS``): a larger look is enlarged less
+#: by the reader (ocr det_min_side), and a badge's small "OPS" beside Ella Hammond's name
+#: (../shared badge_023) read at 3.2x alone was read "D" at 2.5x in one look with a line 50 px
+#: away newly read as a possible name ("ericanldol", s35); the merged look stays, as it finds
+#: a school line beside two names that neither card's own region holds (a 12 MP bench mosaic)
 ZOOM_MERGE_SHARE = 0.5
 
 
@@ -198,25 +200,20 @@ def _box(poly) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _shared(a: Sequence[float], b: Sequence[float]) -> float:
-    """The share of the smaller of two regions (x0, y0, x1, y1, ...) that lies in both."""
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
-        return 0.0
-    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-    return w * h / max(1e-6, smaller)
+def _area(r: Sequence[float]) -> float:
+    return max(0.0, r[2] - r[0]) * max(0.0, r[3] - r[1])
 
 
 def zoom_regions(items: Sequence[TextItem], size: tuple[int, int]
                  ) -> list[tuple[tuple[int, int, int, int], float]]:
     """Where to look again, and how much to zoom: around each line read as a name (a badge, a
     lanyard or a label is there; three line heights above and below, half its width either
-    side), the smallest first, regions sharing most of their area (``ZOOM_MERGE_SHARE``) merged
-    while they stay small enough, at most ``ZOOM_REGIONS`` (then any overlapping ones merged
-    too)."""
+    side), the smallest first, overlapping regions merged while they stay small enough, at most
+    ``ZOOM_REGIONS``; with room left, a card's own region that is a small part of its merged
+    look (``ZOOM_MERGE_SHARE``) is looked at alone too."""
     w, h = size
     regions: list[list[float]] = []          # x0, y0, x1, y1, zoom
+    parts: list[list[list[float]]] = []      # the cards' own regions in each
     cards = [t for t in items if t.kind]          # a name: a badge, lanyard or label is there
     for t in sorted(cards, key=lambda t: _box(t.polygon)[3] - _box(t.polygon)[1]):
         x0, y0, x1, y1 = _box(t.polygon)
@@ -224,19 +221,24 @@ def zoom_regions(items: Sequence[TextItem], size: tuple[int, int]
         zoom = min(ZOOM_MAX, max(ZOOM_MIN, ZOOM_TEXT_PX / lh))
         r = [max(0.0, x0 - 0.5 * (x1 - x0)), max(0.0, y0 - 3 * lh),
              min(float(w), x1 + 0.5 * (x1 - x0)), min(float(h), y1 + 3 * lh), zoom]
-        # with no room for another region, one that merely overlaps takes it in
-        share = ZOOM_MERGE_SHARE if len(regions) < ZOOM_REGIONS else 1e-9
-        for other in regions:
-            if _shared(r, other) >= share:
+        for other, own in zip(regions, parts):
+            if r[0] < other[2] and other[0] < r[2] and r[1] < other[3] and other[1] < r[3]:
                 merged = [min(r[0], other[0]), min(r[1], other[1]), max(r[2], other[2]),
                           max(r[3], other[3]), max(r[4], other[4])]
                 if max(merged[2] - merged[0], merged[3] - merged[1]) * merged[4] <= 1.5 * ZOOM_SIDE:
                     other[:] = merged
+                    own.append(r)
                     break
         else:
             if len(regions) >= ZOOM_REGIONS:
                 continue
             regions.append(r)
+            parts.append([list(r)])
+    # a card's own region that became a small part of a merged look, alone too, while there is
+    # room: the most zoomed (the smallest name) first
+    alone = sorted((p for look, own in zip(regions, parts) if len(own) > 1 for p in own
+                    if _area(p) < ZOOM_MERGE_SHARE * _area(look)), key=lambda p: -p[4])
+    regions += alone[:max(0, ZOOM_REGIONS - len(regions))]
     out = []
     for x0, y0, x1, y1, zoom in regions:
         zoom = min(zoom, ZOOM_SIDE / max(1.0, x1 - x0, y1 - y0))
