@@ -92,8 +92,8 @@ log = logs.get("pipeline")
 #: (names.letters_for_digits), and a box read unsurely that is too tall for what was read is
 #: looked at again as a block of lines (ocr.STACKED_UNSURE_WIDTH); 14: a word with 3 digits or
 #: more for letters ("1S4B3LL4") is a register name or, on a badge, a possible name as letters
-#: (names.letters_for_digits(many=True)), and two cards' zoomed looks for the school's small
-#: print are merged only where they share most of their area (school.ZOOM_MERGE_SHARE)
+#: (names.letters_for_digits(many=True)), and a card's region that is a small part of the
+#: merged zoomed look for the school's small print is looked at alone too (school.zoom_regions)
 ANALYSIS_VERSION = "14"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
@@ -120,7 +120,7 @@ ANALYSIS_VERSION = "14"
 #: followed is looked at closer for small print once, not on every whole read; 16: names read
 #: as photos read them (ANALYSIS_VERSION 12: names run together, lower-case words on badges);
 #: 17: as ANALYSIS_VERSION 13 (digits read for letters, unsure reads of tall boxes); 18: as
-#: ANALYSIS_VERSION 14 (3 digits or more read for letters, zoomed looks merged less)
+#: ANALYSIS_VERSION 14 (3 digits or more read for letters, cards' zoomed looks alone too)
 VIDEO_ANALYSIS_VERSION = "18"
 
 _MODELS: dict[tuple, Any] = {}
