@@ -120,8 +120,12 @@ ANALYSIS_VERSION = "14"
 #: followed is looked at closer for small print once, not on every whole read; 16: names read
 #: as photos read them (ANALYSIS_VERSION 12: names run together, lower-case words on badges);
 #: 17: as ANALYSIS_VERSION 13 (digits read for letters, unsure reads of tall boxes); 18: as
-#: ANALYSIS_VERSION 14 (3 digits or more read for letters, cards' zoomed looks alone too)
-VIDEO_ANALYSIS_VERSION = "18"
+#: ANALYSIS_VERSION 14 (3 digits or more read for letters, cards' zoomed looks alone too);
+#: 19: the crest searched for in the parts that changed and do not settle every quarter
+#: reading interval (was half), a part changed where one sample changed a lot (a crest under
+#: half a block), and its place known clear from the blocks it lies on when none is half under
+#: it; its cover follows its motion where that is known
+VIDEO_ANALYSIS_VERSION = "19"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

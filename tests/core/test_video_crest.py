@@ -370,3 +370,163 @@ def test_a_photo_s_cover_over_the_school_s_name_or_crest_says_what_it_hides():
     before = publication(a, lambda box: None, lambda it: text_cover(it.polygon,
                                                                      it.person or "Name"))
     assert pub.signature() == before.signature()
+
+
+def test_a_crest_under_half_a_block_changes_its_blocks_for_the_crest_search():
+    """Pure: a 70 px crest held up in a 1920 x 1080 picture (blocks 120 x 90 px, thumbnail
+    samples every 30 px) changes too few samples of its blocks for their mean to pass CHANGE
+    (``moved_since_read`` sees nothing: it was searched for only once a reading interval);
+    for the crest one sample changed a lot is enough (``crest_moved``), in pictures whose
+    blocks are larger than the smallest crest found; a picture's noise changes no block."""
+    import numpy as np
+    from PIL import Image
+
+    from photovet.core.media.video.analysis import crest_moved, moved_since_read, picture_thumb
+    from tests.video_clips import background
+
+    im = Image.fromarray(background(320, 180, 0)).resize((1920, 1080))
+    crest = draw_crest().resize((70, 84)).convert("RGBA")
+    held = im.copy()
+    held.paste(crest, (1205, 575), crest)
+    before = picture_thumb(np.asarray(im.convert("L")))
+    after = picture_thumb(np.asarray(held.convert("L")))
+    assert moved_since_read(before, after) is None
+    blocks = crest_moved(before, after, (1920, 1080))
+    assert blocks is not None
+    assert {tuple(b) for b in np.argwhere(blocks)} <= {(6, 10), (7, 10)}, np.argwhere(blocks)
+    rng = np.random.default_rng(0)
+    grey = np.asarray(im.convert("L")).astype(np.int16)
+    noisy = np.clip(grey + rng.integers(-6, 7, grey.shape), 0, 255).astype(np.uint8)
+    assert crest_moved(before, picture_thumb(noisy), (1920, 1080)) is None
+    # 640 x 360: blocks of 40 x 30 px, smaller than any crest found: the mean alone
+    assert crest_moved(before, after, (640, 360)) is None
+
+
+def test_a_crest_under_half_a_block_knows_when_its_place_was_clear():
+    """Pure: a crest no block is half under (70 x 84 px on two 120 x 90 px blocks) was
+    ``clear_since`` the frame before the blocks it lies on changed, when they were searched
+    before (it was 'not known', and its cover started 2 s early, 1.5 times its size around);
+    a block under it never searched: not known (fail closed)."""
+    import numpy as np
+
+    from photovet.core.media.video.analysis import CHANGE_BLOCKS, _clear_since, _State
+    from photovet.core.media.video.tracking import Tracker, TrackerParams
+
+    st = _State(Tracker(TrackerParams()), Tracker(TrackerParams()))
+    st.crest_searched = np.full(CHANGE_BLOCKS, 10, dtype=np.int64)
+    st.crest_changed = np.full(CHANGE_BLOCKS, -1, dtype=np.int64)
+    st.crest_changed[6, 10] = st.crest_changed[7, 10] = 20
+    box = (1205.0, 575.0, 1275.0, 659.0)
+    assert _clear_since(st, box, 1920, 1080) == 19
+    st.crest_searched[7, 10] = -1
+    assert _clear_since(st, box, 1920, 1080) is None
+
+
+def _crest_analysis(tracks, frames=90):
+    from photovet.core.models import VideoAnalysis
+
+    an = VideoAnalysis(path="x.mp4", width=640, height=360, fps=30.0,
+                       frame_times=[k / 30 for k in range(frames)],
+                       sampling={"stride": 3, "ocr_every": 1.0, "crest_follow": 6})
+    an.tracks = tracks
+    return an
+
+
+def _inside(inner, outer) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] \
+        and inner[3] <= outer[3]
+
+
+def test_a_crest_carried_in_from_the_side_is_covered_along_its_motion():
+    """Pure: a crest carried in from the left at 4 px a frame (90 x 108), found on 4 frames
+    along a straight line from frame 30, its place never known clear (it came in at the
+    picture's side): before its first sighting its cover follows its line back until it is
+    wholly out of the picture (frame 3), covers it on every frame it is partly in, and stays
+    near its size (2.5 times its area at most; as a name's, growing to 1.5 times its size
+    around, 7.5 times). Not on a line (it turned), or found twice a frame apart: not known,
+    covered as before, from 2 s before (fail closed)."""
+    from photovet.core.media.video.covers import cover_boxes, crest_motion
+
+    def at(f):
+        x = 20 + 4 * (f - 30)
+        return (float(x), 120.0, float(x + 90), 228.0)
+
+    seen = [30, 36, 42, 48]
+    crest = VideoTrack(id=1, kind="text", text="School crest", school="crest", frames=seen,
+                       boxes=[at(f) for f in seen], vx=4.0, vy=0.0, clear_after=54)
+    an = _crest_analysis([crest])
+    assert crest_motion(crest, 6) == pytest.approx((4.0, 0.0, 2 * 0.05 * 108 / 18))
+    boxes = cover_boxes(an, crest)
+    assert min(boxes) == 3, min(boxes)          # at frame 2 it is wholly out (x2 = 0)
+    for f in range(3, 30):
+        assert _inside(at(f), boxes[f]), (f, at(f), boxes[f])
+        b = (max(0.0, boxes[f][0]), max(0.0, boxes[f][1]), min(640.0, boxes[f][2]),
+             min(360.0, boxes[f][3]))               # as painted: in the picture
+        assert (b[2] - b[0]) * (b[3] - b[1]) <= 2.5 * 90 * 108, (f, b)
+    turned = VideoTrack(id=1, kind="text", text="School crest", school="crest", frames=seen,
+                        boxes=[at(30), at(36), (60.0, 150.0, 150.0, 258.0), at(48)],
+                        vx=4.0, vy=0.0, clear_after=54)
+    assert crest_motion(turned, 6) is None
+    assert min(cover_boxes(_crest_analysis([turned]), turned)) == 0
+    twice = VideoTrack(id=1, kind="text", text="School crest", school="crest", frames=[30, 31],
+                       boxes=[at(30), at(31)], vx=4.0, vy=0.0)
+    assert crest_motion(twice, 6) is None
+    assert min(cover_boxes(_crest_analysis([twice]), twice)) == 0
+
+
+def test_a_crest_found_twice_a_frame_apart_is_covered_whichever_way_it_went():
+    """Pure (the outlines found on a panning picture, s36 bench): a crest found on frames
+    14 and 15 only, its second outline 11 px shorter, so its speed reads (-3.4, -6.3) px a
+    frame though it moved (-2, 0): its cover after the last sighting is not moved along that
+    speed (which left it 4 frames uncovered) but padded by it every way, so it covers the
+    crest on every frame it is on screen (10-19)."""
+    from photovet.core.media.video.covers import cover_boxes
+
+    crest = VideoTrack(id=1, kind="text", text="School crest", school="crest", frames=[14, 15],
+                       boxes=[(251.0, 120.0, 334.0, 218.0), (246.0, 119.0, 332.0, 207.0)],
+                       vx=-3.39, vy=-6.31, clear_before=9, clear_after=21)
+    boxes = cover_boxes(_crest_analysis([crest]), crest)
+    for f in range(10, 20):
+        x = 260 - 2 * (f - 10)
+        assert f in boxes and _inside((x, 120, x + 80, 216), boxes[f]), (f, boxes.get(f))
+
+
+def test_a_fast_diagonal_crest_is_padded_by_its_speed_across_and_down():
+    """Pure: a 64 x 77 crest moving 8 px a frame across and 2 down, searched every 6 frames:
+    between two sightings its cover is padded across by its speed across and down by its
+    speed down (a tenth of its size too), so it covers it and is no taller than the crest
+    and its motion down need (it was padded by its whole speed both ways: 1.3 times the
+    area)."""
+    from photovet.core.media.video.covers import cover_boxes
+
+    def at(f):
+        return (60.0 + 8 * (f - 12), 40.0 + 2 * (f - 12), 124.0 + 8 * (f - 12),
+                117.0 + 2 * (f - 12))
+
+    seen = [12, 18, 24, 30]
+    crest = VideoTrack(id=1, kind="text", text="School crest", school="crest", frames=seen,
+                       boxes=[at(f) for f in seen], vx=8.0, vy=2.0, clear_before=11,
+                       clear_after=31)
+    boxes = cover_boxes(_crest_analysis([crest]), crest)
+    for f in range(12, 31):
+        assert _inside(at(f), boxes[f]), (f, boxes[f])
+    b = boxes[21]
+    tall = (b[3] - b[1]) - 77
+    wide = (b[2] - b[0]) - 64
+    assert tall <= 2 * (0.11 * 77 + 2 * 6 * 0.5) + 1, b    # a tenth of its size, and 2 px x 3
+    assert wide > tall + 2 * 6 * 3 - 1, b                  # its speed across pads it across
+
+
+def test_a_crest_on_screen_a_third_of_a_second_while_the_camera_pans_is_found(tmp_path):
+    """A crest on screen 10 frames (frames 3-12, a third of a second) while the camera pans, so
+    that every part of the picture changes: the parts that changed and do not settle are
+    searched every quarter reading interval (CREST_MOVING, 8 frames at 30 fps), so it is found
+    and covered on every frame it is on screen. Every half interval (15 frames), searched at
+    frames 0 and 14, it was missed (s36 bench: 5 of 24 crests on screen 4-10 frames)."""
+    clip = make_clip(tmp_path / "pan.mp4", size=(480, 270), seconds=14 / 30, pan=(2, 0),
+                     pictures=[Picture(draw_crest().resize((80, 96)), (200, 90), 0.1, 13 / 30,
+                                       velocity=(-2, 0))])
+    an = analyse_video(clip.path, face_engine=_NoFaces(), crest_matcher=_crest_matcher())
+    assert [t for t in an.tracks if t.school == "crest"], "the crest was not found"
+    on, bare, _ratio, _span = _crest_covers(clip, an)
+    assert (on[0], on[-1]) == (3, 12) and not bare, (on, bare)

@@ -33,7 +33,9 @@ One decode of the whole clip, one frame in memory at a time:
   decoded): the whole picture once a reading interval (``ocr_every``, the frames whose text is
   read as a whole) and on the first frame after a scene cut, the parts that changed since they
   were searched (a change detector of its own: at once when they settle, a banner held up;
-  every CREST_MOVING reading intervals when not, a banner carried across), and around each
+  every CREST_MOVING reading intervals when not, a banner carried across; in a large picture
+  a block where one sample changed a lot has changed too: a crest under half a block,
+  ``crest_moved``), and around each
   crest found, every ``CREST_FOLLOW`` x ``stride`` frames while it moves (``_crest_followed``,
   as names are followed), so its cover follows it. Crests found join tracks of their own (a
   third tracker) and become text tracks naming the school (``school`` "crest", unsure when no
@@ -1162,29 +1164,35 @@ def _searched(st: _State, i: int, area: tuple[int, int, int, int], width: int,
 def _clear_since(st: _State, box: tuple[float, float, float, float], width: int,
                  height: int) -> int | None:
     """The last frame on which the place of a crest found now at ``box`` was known not to show
-    it: the blocks at least half under it (CHANGE_BLOCKS) were searched, and looked as they did
-    then until the frame before they changed; the earliest of those. None when not known: a
-    crest under half a block, a block under it never searched, or most of its blocks not
+    it: the blocks at least half under it (CHANGE_BLOCKS; every block it lies on when none is)
+    were searched, and looked as they did then until the frame before they changed; the
+    earliest of those. None when not known: a block under it never searched, or most of its blocks not
     changed since they were last searched (the crest was there and that search missed it, or
     it changes the picture too little; a block or two of a crest's flat middle may not
     change)."""
     if st.crest_searched is None or st.crest_changed is None:
         return None
     by, bx, bw, bh = _block_grid(width, height)
-    changes = []
-    under = 0
+    half, touched = [], []
     for r in range(max(0, int(box[1] // bh)), min(by, int(box[3] // bh) + 1)):
         for c in range(max(0, int(box[0] // bw)), min(bx, int(box[2] // bw) + 1)):
             ox = min(box[2], (c + 1) * bw) - max(box[0], c * bw)
             oy = min(box[3], (r + 1) * bh) - max(box[1], r * bh)
-            if ox <= 0 or oy <= 0 or ox * oy < 0.5 * bw * bh:
+            if ox <= 0 or oy <= 0:
                 continue
-            if int(st.crest_searched[r, c]) < 0:
-                return None
-            under += 1
-            if int(st.crest_changed[r, c]) >= 0:
-                changes.append(int(st.crest_changed[r, c]) - 1)
-    if not under or 2 * len(changes) < under:
+            touched.append((r, c))
+            if ox * oy >= 0.5 * bw * bh:
+                half.append((r, c))
+    # a crest under half a block (no block half under it): the blocks it lies on (s36: their
+    # single samples' change says it came, ``crest_moved``)
+    under = half or touched
+    changes = []
+    for r, c in under:
+        if int(st.crest_searched[r, c]) < 0:
+            return None
+        if int(st.crest_changed[r, c]) >= 0:
+            changes.append(int(st.crest_changed[r, c]) - 1)
+    if not under or 2 * len(changes) < len(under):
         return None
     return min(changes)
 
@@ -1196,10 +1204,53 @@ def _clear_since(st: _State, box: tuple[float, float, float, float], width: int,
 #: interval between two whole searches was missed unless it stood still where names were
 #: read (s35: a crest carried across in 0.6 s). On the shared stage clip (people moving all
 #: the time), crest searches with names read: 22 -> 46 in 9.2 s, their CPU 0.12 -> 0.19-0.21 s
-#: a video second (bench/video.py --text --crest; a quarter interval: 52 searches, 0.24 s; a
-#: whole one: 35, 0.12 s, but a crest carried across a moving picture in under a second is
-#: missed again).
-CREST_MOVING = 0.5
+#: a video second (bench/video.py --text --crest). s36: every half interval (15 frames at
+#: 30 fps) a crest on screen under 15 frames while the camera pans was missed when the
+#: searches fell either side of it (bench/crest.py --video: 5 of 24 crests on screen 4-10
+#: frames missed, 37 of 217 frames left bare); every quarter (8 frames), 1 of 24 (4 frames),
+#: 4 frames bare. Cost, the crest's searches alone with no text read (2 shared, loaded
+#: cores): the stage clip 46 -> 51 searches, 0.17 -> 0.21 s of CPU a video second; the
+#: generated 1920 x 1080 clip 0.14 -> 0.16 s (with ``crest_moved``'s single samples, 0.29 s).
+CREST_MOVING = 0.25
+
+
+#: A crest smaller than half a block (a 70 px crest in a 1920 x 1080 picture, whose blocks are
+#: 120 x 90 px) changes too few of a block's thumbnail samples (every 30 px there) for the
+#: block's mean change to pass CHANGE: it was searched for only once a reading interval, and
+#: one carried across in under a second was missed. For the crest a block has also changed
+#: when one of its samples changed by CREST_SPOT or more (brightness and contrast are
+#: normalised: a sample's noise is a tenth of that), in pictures whose blocks are larger than
+#: the smallest crest found (CREST_MIN_PX across, 1.2 times as high: vision/crest.py finds
+#: none under about 60 px); in smaller ones the block's mean sees any crest found (at 640 x
+#: 360 the rule added searches for nothing: 0.05 s of CPU a video second on the stage clip).
+CREST_SPOT = 1.5
+CREST_MIN_PX = 60
+
+
+def _blocks_max(a: np.ndarray) -> np.ndarray:
+    by, bx = CHANGE_BLOCKS
+    h, w = a.shape
+    h, w = h // by * by, w // bx * bx
+    return a[:h, :w].reshape(by, h // by, bx, w // bx).max(axis=(1, 3))
+
+
+def crest_moved(searched: np.ndarray | None, now: np.ndarray,
+                size: tuple[int, int] = (0, 0)) -> np.ndarray | None:
+    """The blocks of the picture (``now``, ``picture_thumb``; the picture ``size`` px) that
+    changed since they were searched for the crest (``searched``): by more than CHANGE on
+    average (``moved_since_read``), or, where a block is larger than the smallest crest
+    found, by CREST_SPOT or more at one sample (a crest under half a block); None when none
+    did."""
+    if searched is None:
+        return None
+    if now.shape != searched.shape:
+        return np.ones(CHANGE_BLOCKS, dtype=bool)
+    d = np.abs(now - searched)
+    hit = _blocks(d) > CHANGE
+    by, bx = CHANGE_BLOCKS
+    if size[0] * size[1] > by * bx * CREST_MIN_PX * CREST_MIN_PX * 1.2:
+        hit |= _blocks_max(d) >= CREST_SPOT
+    return hit if bool(hit.any()) else None
 
 
 def _look_for_crest(fr: Frame, i: int, info: VideoInfo, st: _State, p: VideoParams,
@@ -1213,7 +1264,7 @@ def _look_for_crest(fr: Frame, i: int, info: VideoInfo, st: _State, p: VideoPara
     if st.crest_changed is None or st.crest_searched is None:
         st.crest_changed = np.full(CHANGE_BLOCKS, -1, dtype=np.int64)
         st.crest_searched = np.full(CHANGE_BLOCKS, -1, dtype=np.int64)
-    changed = moved_since_read(st.crest_thumb, th)
+    changed = crest_moved(st.crest_thumb, th, (width, height))
     if changed is not None:
         st.crest_changed[changed & (st.crest_changed < 0)] = i
     if whole or st.crest_thumb is None:

@@ -62,6 +62,12 @@ class CoverParams:
     #: x size: the most the cover before the first sighting or after the last is padded when
     #: where the track was is not known (no ``clear_before`` / ``clear_after``; None: max_pad)
     far_pad: float | None = None
+    #: a crest (a fixed shape whose outline is found whole): its motion is taken from a
+    #: straight line through its sightings where they lie on one (``crest_motion``)
+    crest: bool = False
+    #: x size per s^2: how far a crest whose motion is known may leave its line before its
+    #: first sighting or after its last where its place was not known clear (0.5 a t^2)
+    crest_accel: float = 1.0
 
 
 Box = tuple[float, float, float, float]
@@ -92,7 +98,7 @@ def params_for(analysis: VideoAnalysis, kind: str = "face") -> CoverParams:
         gap = float(s.get("ocr_every", 1.0) or 1.0)
         return CoverParams(fps=fps, stride=follow, sample_gap=every, pre=gap, post=gap,
                            base_pad=0.10, gap_pad=0.5, accel=2.0, speed_pad=1.0, max_pad=0.5,
-                           far_pad=1.5)
+                           far_pad=1.5, crest=True)
     if kind == "text":
         every = max(1, int(round(float(s.get("ocr_every", 1.0) or 1.0) * fps)))
         gap = float(s.get("ocr_every", 1.0) or 1.0)
@@ -117,17 +123,81 @@ def _size(box: Box) -> float:
     return max(box[2] - box[0], box[3] - box[1])
 
 
-def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, Box]:
+#: A crest's sightings lie on a straight line when none is further from it than this share of
+#: its size (its outline is found to a few px: vision/crest.py); its motion is then known
+#: (``crest_motion``), to this share of its size per sighting.
+CREST_LINE = 0.1
+CREST_ERROR = 0.05
+
+
+def crest_motion(track: VideoTrack, follow: int) -> tuple[float, float, float] | None:
+    """A crest track's motion (vx, vy px a frame, and how far off that may be, px a frame)
+    when its sightings say it: three or more over two ``follow`` intervals or more (it is
+    searched for again every ``follow`` frames while it moves), their centres on one straight
+    line (least squares, none off it by more than CREST_LINE of its size). None when not: too
+    few, too close together in time, or not on a line (it turned or changed speed)."""
+    frames = track.frames
+    if len(frames) < 3 or frames[-1] - frames[0] < 2 * max(1, follow):
+        return None
+    f = [float(x) for x in frames]
+    cx = [(b[0] + b[2]) / 2 for b in track.boxes]
+    cy = [(b[1] + b[3]) / 2 for b in track.boxes]
+    n = len(f)
+    fm = sum(f) / n
+    var = sum((x - fm) ** 2 for x in f)
+    if var <= 0:
+        return None
+    s = sum(_size(b) for b in track.boxes) / n
+    fit = []
+    for c in (cx, cy):
+        cm = sum(c) / n
+        v = sum((x - fm) * (y - cm) for x, y in zip(f, c)) / var
+        fit.append(v)
+        if any(abs(y - (cm + v * (x - fm))) > CREST_LINE * s for x, y in zip(f, c)):
+            return None
+    # a sighting's place is known to CREST_ERROR of its size: the speed over the sightings'
+    # span to twice that over the span
+    return fit[0], fit[1], 2 * CREST_ERROR * s / (frames[-1] - frames[0])
+
+
+def _off_picture(box: Box, size: tuple[int, int] | None) -> bool:
+    return size is not None and (box[2] <= 0 or box[3] <= 0 or box[0] >= size[0]
+                                 or box[1] >= size[1])
+
+
+def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams,
+                size: tuple[int, int] | None = None) -> dict[int, Box]:
     """Frame -> padded box (x1, y1, x2, y2) for every frame ``track`` may be on screen:
     from ``pre`` + one sampling interval before its first detection to as long after its last
     (from ``clear_before`` to ``clear_after`` when known: a crest), inside its shot and the
-    video."""
+    video.
+
+    A crest (``p.crest``) is moved before its first sighting and after its last along its
+    motion where that is known (``crest_motion``; where its place was not known clear: only
+    until it is wholly out of the picture of ``size``, padded by how far off that motion may
+    be and by ``crest_accel``, never by half its speed); seen over less than one ``stride``
+    (found twice on two frames), its speed says how fast, not which way: not moved, padded
+    by its speed each frame; between two sightings, padded across by its speed across and
+    down by its speed down (a diagonal's speed both ways made a small fast crest's cover
+    too wide)."""
     out: dict[int, Box] = {}
     frames, boxes = track.frames, track.boxes
     if not frames:
         return out
     speed = math.hypot(track.vx, track.vy)
     fps = p.fps
+    vx, vy, off = track.vx, track.vy, 0.5 * speed      # moved along, and its error a frame
+    ax, ay = abs(vx), abs(vy)                           # a crest's speed across and down
+    known = None
+    if p.crest:
+        known = crest_motion(track, p.stride)
+        if known is not None:
+            vx, vy, off = known
+            speed = math.hypot(vx, vy)
+            ax, ay = abs(vx), abs(vy)
+        elif frames[-1] - frames[0] < p.stride:
+            vx = vy = 0.0
+            off = ax = ay = speed
     for k in range(len(frames)):
         fa, ba = frames[k], boxes[k]
         if k + 1 < len(frames):
@@ -146,6 +216,14 @@ def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, B
             t = (f - fa) / fps
             k_pad = p.base_pad + min(p.max_pad, p.accel * t * (T - t) / 2.0
                                      + p.gap_pad * missed * min(t, T - t) / max(T, 1e-6))
+            if p.crest:
+                sx = abs(bb[0] + bb[2] - ba[0] - ba[2]) / 2 / span
+                sy = abs(bb[1] + bb[3] - ba[1] - ba[3]) / 2 / span
+                px = k_pad * s + p.speed_pad * max(sx, ax) * p.stride * 0.5
+                py = k_pad * s + p.speed_pad * max(sy, ay) * p.stride * 0.5
+                px, py = min(px, p.max_pad * s), min(py, p.max_pad * s)
+                out[f] = (box[0] - px, box[1] - py, box[2] + px, box[3] + py)
+                continue
             pad = k_pad * s + p.speed_pad * max(seg_speed, speed) * p.stride * 0.5
             out[f] = _grow(box, min(pad, p.max_pad * s))
     lo = track.shot_start
@@ -154,21 +232,35 @@ def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, B
     n_post = int(round(p.post * fps)) + max(p.stride, p.sample_gap)
     far = p.max_pad if p.far_pad is None else p.far_pad
     cap_pre = cap_post = far
+    clear_pre = clear_post = False
     if track.clear_before is not None and track.clear_before < frames[0]:
-        n_pre, cap_pre = frames[0] - track.clear_before, p.max_pad
+        n_pre, cap_pre, clear_pre = frames[0] - track.clear_before, p.max_pad, True
     if track.clear_after is not None and track.clear_after > frames[-1]:
-        n_post, cap_post = track.clear_after - frames[-1], p.max_pad
-    for sign, anchor_f, anchor, n, cap in ((-1, frames[0], boxes[0], n_pre, cap_pre),
-                                           (1, frames[-1], boxes[-1], n_post, cap_post)):
+        n_post, cap_post, clear_post = track.clear_after - frames[-1], p.max_pad, True
+    for sign, anchor_f, anchor, n, cap, clear in (
+            (-1, frames[0], boxes[0], n_pre, cap_pre, clear_pre),
+            (1, frames[-1], boxes[-1], n_post, cap_post, clear_post)):
         s = _size(anchor)
         for k in range(1, n + 1):
             f = anchor_f + sign * k
             if f < lo or f > hi:
                 break
             dt = k / fps
-            dx, dy = track.vx * sign * k, track.vy * sign * k
+            dx, dy = vx * sign * k, vy * sign * k
             box = (anchor[0] + dx, anchor[1] + dy, anchor[2] + dx, anchor[3] + dy)
-            pad = min(cap * s, (p.base_pad + p.gap_pad * dt) * s + speed * k * 0.5)
+            if known is not None and not clear:
+                # a crest moving along a known line, its place not known clear: where that
+                # line puts it until it is wholly out of the picture, padded by how far off
+                # the line may be (its motion's error, and a change of speed since)
+                if _off_picture(box, size):
+                    break
+                pad = min(cap * s, (p.base_pad + 0.5 * p.crest_accel * dt * dt) * s + off * k)
+            else:
+                pad = min(cap * s, (p.base_pad + p.gap_pad * dt) * s + off * k)
+            if p.crest:
+                # never less than between two sightings (a sighting's outline may be off by
+                # more than a tenth of its size: a crest on a panning picture, 13 %)
+                pad = max(pad, min(cap * s, p.base_pad * s + p.speed_pad * speed * p.stride * 0.5))
             out[f] = _grow(box, pad)
     return {f: b for f, b in out.items() if lo <= f <= hi and 0 <= f < n_frames}
 
@@ -256,10 +348,30 @@ def cover_boxes(analysis: VideoAnalysis, track: VideoTrack) -> dict[int, Box]:
     """Frame -> padded box of ``track``'s cover: its own (``track_boxes``) and, for a name worn
     under a face, where that face is (``ride_boxes``; on a frame with both, one box over both).
     """
-    out = track_boxes(track, analysis.frame_count, params_for(analysis, kind_of(track)))
+    out = track_boxes(track, analysis.frame_count, params_for(analysis, kind_of(track)),
+                      (analysis.width, analysis.height))
     for f, box in ride_boxes(analysis, track).items():
         out[f] = _union(out[f], box) if f in out else box
     return out
+
+
+def cover_span(analysis: VideoAnalysis, track: VideoTrack) -> tuple[float, float] | None:
+    """When ``track``'s own cover is on (``cover_boxes``: what is published where it is
+    covered): the times (s) of its first and last frame; None when it has none. A crest or a
+    name is covered before it was first seen and after it was last seen (its padding): the
+    player says this span, not only when it was seen."""
+    size = (analysis.width, analysis.height)
+    on = [f for f, b in cover_boxes(analysis, track).items()
+          if not (size[0] and size[1]) or not _off_picture(b, size)]
+    if not on:
+        return None
+    times = analysis.frame_times
+    fps = float(analysis.fps or 30.0)
+
+    def at(f: int) -> float:
+        return float(times[f]) if 0 <= f < len(times) else f / fps
+
+    return at(min(on)), at(max(on))
 
 
 def bridge_boxes(a: VideoTrack, b: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, Box]:
@@ -453,5 +565,5 @@ def shown_at(analysis: VideoAnalysis, seconds: float
 
 
 __all__ = ["CoverParams", "CoverPlan", "kind_of", "bridge_boxes", "bridges", "chase_boxes", "cover_boxes",
-           "cover_shape", "covers_at", "fast_links", "is_covered", "params_for", "report_frame",
-           "ride_boxes", "shown_at", "track_boxes", "track_span"]
+           "cover_shape", "cover_span", "covers_at", "crest_motion", "fast_links", "is_covered",
+           "params_for", "report_frame", "ride_boxes", "shown_at", "track_boxes", "track_span"]
