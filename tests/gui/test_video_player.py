@@ -738,3 +738,35 @@ def test_the_schools_crest_is_a_crest_row_said_as_the_crest():
     said = track_sentence(crest, {})
     assert said.startswith("Crest 7: The school's crest, left visible from") and \
         said.endswith("This channel does not cover school identifiers."), said
+
+
+def test_a_covered_crest_s_row_says_when_it_is_covered_not_only_when_it_was_seen():
+    """A crest covered before it was first seen and after it was last seen (its padding:
+    covers.cover_span, the core's) runs on the timeline as long as its cover, a thin bar where
+    it is covered but was not seen, and its sentence says when it is covered (what is
+    published) and when it was seen; left visible, only when it was seen (nothing is
+    covered). The row said 0:01.0 to 0:01.7 while the crest was covered from 0:00.0."""
+    from photovet.core.media.video.covers import cover_span
+    from photovet.core.models import VideoAnalysis, VideoTrack
+    from photovet.gui.views.video_player import group_sentence, timeline_rows, track_sentence
+
+    crest = VideoTrack(id=0, kind="text", frames=[30, 36, 42], boxes=[(300, 150, 410, 282)] * 3,
+                       first_time=1.0, last_time=1.4, text="School crest", school="crest",
+                       decision="cover", reason="The school's crest (this channel covers school "
+                                                "identifiers)", clear_before=20, clear_after=48)
+    a = VideoAnalysis(path="x.mp4", width=640, height=360, fps=30.0,
+                      frame_times=[i / 30 for i in range(90)], tracks=[crest])
+    start, end = cover_span(a, crest)
+    assert start == pytest.approx(20 / 30) and end == pytest.approx(48 / 30)
+    (row,) = timeline_rows(a, {})
+    assert (row.start, row.end) == (pytest.approx(20 / 30), pytest.approx(48 / 30))
+    assert [s[:2] for s in row.spans] == [(1.0, 1.4)]
+    assert row.joins == ((pytest.approx(20 / 30), 1.0), (1.4, pytest.approx(48 / 30)))
+    said = track_sentence(crest, {}, a)
+    assert said.startswith("Crest 1: The school's crest, covered from 0:00.7 to 0:01.6 (seen "
+                           "from 0:01.0 to 0:01.4)."), said
+    assert group_sentence(crest, [crest], {}, analysis=a) == said
+    crest.decision = "keep"
+    (row,) = timeline_rows(a, {})
+    assert (row.start, row.end, row.joins) == (1.0, 1.4, ())
+    assert "left visible from 0:01.0 to 0:01.4." in track_sentence(crest, {}, a)

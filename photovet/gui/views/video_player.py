@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photovet.core.media.video.covers import is_covered
+from photovet.core.media.video.covers import cover_span, is_covered
 from photovet.core.media.video.linking import FaceCount, face_count, gap_links, track_groups
 from photovet.core.models import MatchStatus, VideoAnalysis, VideoTrack
 from photovet.core.words import (
@@ -84,9 +84,12 @@ def decision_word(t: VideoTrack) -> str:
     return "shown" if t.decision == "show" else "covered"
 
 
-def track_sentence(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
+def track_sentence(t: VideoTrack, people_by_id: dict[str, Any],
+                   analysis: VideoAnalysis | None = None) -> str:
     """'Face 2: Tori Ashby, shown from 0:00.4 to 0:03.1. Consent for videos on Facebook.';
-    'School 5: “Oakfield Primary School” (the school's name), covered from ...'."""
+    'School 5: “Oakfield Primary School” (the school's name), covered from ...'. A name or
+    crest covered, with its ``analysis``: when its cover is on (what is published,
+    covers.cover_span), and when it was seen."""
     kind = "Face" if t.kind == "face" else text_track_word(t)
     who = track_who(t, people_by_id)
     why = "" if t.reason.strip().rstrip(".") == who else t.reason   # not "Not recognised" twice
@@ -95,8 +98,12 @@ def track_sentence(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
             who += f" ({school_note(t)})"
         if t.decision == "keep" and not why.strip():
             why = "This channel does not cover school identifiers."
-    text = (f"{kind} {t.id + 1}: {who}, {decision_word(t)} from "
-            f"{clock(t.first_time)} to {clock(t.last_time)}. {why}").strip()
+    when = f"from {clock(t.first_time)} to {clock(t.last_time)}"
+    span = _cover_span(analysis, t)
+    if span is not None:
+        when = (f"from {clock(span[0])} to {clock(span[1])} (seen from {clock(t.first_time)} "
+                f"to {clock(t.last_time)})")
+    text = f"{kind} {t.id + 1}: {who}, {decision_word(t)} {when}. {why}".strip()
     if not text.endswith("."):
         text += "."
     if t.near_note and not t.hand_named:
@@ -107,13 +114,22 @@ def track_sentence(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
     return text
 
 
+def _cover_span(a: VideoAnalysis | None, t: VideoTrack) -> tuple[float, float] | None:
+    """When a covered name's or crest's cover is on (the core's covers.cover_span), or None:
+    a face, a track not covered, or no analysis."""
+    if a is None or t.kind != "text" or not is_covered(t):
+        return None
+    return cover_span(a, t)
+
+
 def group_sentence(chosen: VideoTrack, members: list[VideoTrack],
-                   people_by_id: dict[str, Any], offered: Any = None) -> str:
+                   people_by_id: dict[str, Any], offered: Any = None,
+                   analysis: VideoAnalysis | None = None) -> str:
     """The chosen track's sentence; for a group, one line per time it was seen and what a
     decision on the row reaches (media/video/linking.py), for the decisions ``offered`` (all
     when not given: a button the row does not offer is not explained)."""
     if len(members) <= 1:
-        return track_sentence(chosen, people_by_id)
+        return track_sentence(chosen, people_by_id, analysis)
     offered = set(offered) if offered is not None else {"cover", "show", "assign", "not-a-face"}
     times = "twice" if len(members) == 2 else f"{len(members)} times"
     lines = [f"Face {members[0].id + 1}, seen {times} (the same place moments apart, one "
@@ -232,8 +248,19 @@ def timeline_rows(a: VideoAnalysis, people_by_id: dict[str, Any],
                         tuple(j for tid in g for j in joins.get(tid, ()))))
     for t in sorted(a.text_tracks, key=lambda t: (t.first_time, t.id)):
         start, end = _span(a, t)
-        rows.append(Row(t.id, group_label([t], people_by_id), start, end, track_colour(t),
-                        t.needs_review))
+        seen = ((start, end, track_colour(t), t.needs_review),)
+        span = _cover_span(a, t)
+        if span is None:
+            rows.append(Row(t.id, group_label([t], people_by_id), start, end, track_colour(t),
+                            t.needs_review, spans=seen))
+            continue
+        # covered before it was seen and after (its padding): the row runs as long as its
+        # cover, the thin bar where it is covered but was not seen (what is published)
+        cover = ((span[0], start),) if span[0] < start else ()
+        cover += ((end, span[1]),) if span[1] > end else ()
+        rows.append(Row(t.id, group_label([t], people_by_id), min(start, span[0]),
+                        max(end, span[1]), track_colour(t), t.needs_review, spans=seen,
+                        joins=cover))
     return rows
 
 
@@ -740,7 +767,7 @@ class VideoPlayer(QWidget):
         # (VideoReviewer.row_choices); without it nothing is offered but "Go to it"
         choices = self.row_choices(t.id) if self.row_choices is not None else None
         actions = set(choices.actions) if choices is not None else set()
-        text = group_sentence(t, members, self.people_by_id, actions)
+        text = group_sentence(t, members, self.people_by_id, actions, analysis=a)
         if choices is not None and choices.settled:
             text += f"\n{choices.settled}"
         held = list(choices.held) if choices is not None else []
