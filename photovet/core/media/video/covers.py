@@ -160,6 +160,21 @@ def crest_motion(track: VideoTrack, follow: int) -> tuple[float, float, float] |
     return fit[0], fit[1], 2 * CREST_ERROR * s / (frames[-1] - frames[0])
 
 
+def _on_line(track: VideoTrack, f: int, box: Box, vx: float, vy: float) -> Box:
+    """Where a crest moving along a known line (``crest_motion``) is on frame ``f``: centred
+    on that line (every sighting carried to ``f`` along it, averaged: one outline may be off
+    by more than a tenth of its size), as large as ``box`` or the sightings' middle size,
+    whichever is larger, and covering ``box`` too."""
+    n = len(track.frames)
+    cx = sum((b[0] + b[2]) / 2 + vx * (f - g) for g, b in zip(track.frames, track.boxes)) / n
+    cy = sum((b[1] + b[3]) / 2 + vy * (f - g) for g, b in zip(track.frames, track.boxes)) / n
+    ws = sorted(b[2] - b[0] for b in track.boxes)
+    hs = sorted(b[3] - b[1] for b in track.boxes)
+    w = max(box[2] - box[0], ws[n // 2]) / 2
+    h = max(box[3] - box[1], hs[n // 2]) / 2
+    return _union((cx - w, cy - h, cx + w, cy + h), box)
+
+
 def _off_picture(box: Box, size: tuple[int, int] | None) -> bool:
     return size is not None and (box[2] <= 0 or box[3] <= 0 or box[0] >= size[0]
                                  or box[1] >= size[1])
@@ -173,9 +188,11 @@ def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams,
     video.
 
     A crest (``p.crest``) is moved before its first sighting and after its last along its
-    motion where that is known (``crest_motion``; where its place was not known clear: only
-    until it is wholly out of the picture of ``size``, padded by how far off that motion may
-    be and by ``crest_accel``, never by half its speed); seen over less than one ``stride``
+    motion where that is known (``crest_motion``; from its line, ``_on_line``; where its
+    place was not known clear: only until it is wholly out of the picture of ``size``, padded
+    by how far off that motion may be and by ``crest_accel``, never by half its speed); where
+    it is not, padded by a fifth of its size, not a tenth (one outline may be off by more than
+    a tenth: a moving 80 px crest on a pan, 13-18 %); seen over less than one ``stride``
     (found twice on two frames), its speed says how fast, not which way: not moved, padded
     by its speed each frame; between two sightings, padded across by its speed across and
     down by its speed down (a diagonal's speed both ways made a small fast crest's cover
@@ -198,6 +215,9 @@ def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams,
         elif frames[-1] - frames[0] < p.stride:
             vx = vy = 0.0
             off = ax = ay = speed
+    # a crest whose motion is not known: a fifth of its size (one outline of a moving crest
+    # may be off by more than a tenth, and no line through the others makes up for it)
+    first_pad = 2 * p.base_pad if p.crest and known is None else p.base_pad
     for k in range(len(frames)):
         fa, ba = frames[k], boxes[k]
         if k + 1 < len(frames):
@@ -214,7 +234,7 @@ def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams,
             box = _between(ba, bb, u) if fb > fa else ba
             s = _size(ba) + (_size(bb) - _size(ba)) * u
             t = (f - fa) / fps
-            k_pad = p.base_pad + min(p.max_pad, p.accel * t * (T - t) / 2.0
+            k_pad = first_pad + min(p.max_pad, p.accel * t * (T - t) / 2.0
                                      + p.gap_pad * missed * min(t, T - t) / max(T, 1e-6))
             if p.crest:
                 sx = abs(bb[0] + bb[2] - ba[0] - ba[2]) / 2 / span
@@ -240,6 +260,8 @@ def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams,
     for sign, anchor_f, anchor, n, cap, clear in (
             (-1, frames[0], boxes[0], n_pre, cap_pre, clear_pre),
             (1, frames[-1], boxes[-1], n_post, cap_post, clear_post)):
+        if known is not None:
+            anchor = _on_line(track, anchor_f, anchor, vx, vy)
         s = _size(anchor)
         for k in range(1, n + 1):
             f = anchor_f + sign * k
@@ -258,9 +280,9 @@ def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams,
             else:
                 pad = min(cap * s, (p.base_pad + p.gap_pad * dt) * s + off * k)
             if p.crest:
-                # never less than between two sightings (a sighting's outline may be off by
-                # more than a tenth of its size: a crest on a panning picture, 13 %)
-                pad = max(pad, min(cap * s, p.base_pad * s + p.speed_pad * speed * p.stride * 0.5))
+                # never less than between two sightings (``first_pad``; where its motion is
+                # known it is carried on from its line, _on_line)
+                pad = max(pad, min(cap * s, first_pad * s + p.speed_pad * speed * p.stride * 0.5))
             out[f] = _grow(box, pad)
     return {f: b for f, b in out.items() if lo <= f <= hi and 0 <= f < n_frames}
 
@@ -356,22 +378,16 @@ def cover_boxes(analysis: VideoAnalysis, track: VideoTrack) -> dict[int, Box]:
 
 
 def cover_span(analysis: VideoAnalysis, track: VideoTrack) -> tuple[float, float] | None:
-    """When ``track``'s own cover is on (``cover_boxes``: what is published where it is
-    covered): the times (s) of its first and last frame; None when it has none. A crest or a
-    name is covered before it was first seen and after it was last seen (its padding): the
-    player says this span, not only when it was seen."""
+    """When ``track``'s own cover is on the picture (``cover_boxes``: what is published where
+    it is covered): the times (s) of its first and last frame; None when it has none. A crest
+    or a name is covered before it was first seen and after it was last seen (its padding):
+    the player says this span, not only when it was seen (the command says ``track_span``)."""
     size = (analysis.width, analysis.height)
     on = [f for f, b in cover_boxes(analysis, track).items()
           if not (size[0] and size[1]) or not _off_picture(b, size)]
     if not on:
         return None
-    times = analysis.frame_times
-    fps = float(analysis.fps or 30.0)
-
-    def at(f: int) -> float:
-        return float(times[f]) if 0 <= f < len(times) else f / fps
-
-    return at(min(on)), at(max(on))
+    return analysis.time_of(min(on)), analysis.time_of(max(on))
 
 
 def bridge_boxes(a: VideoTrack, b: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, Box]:
