@@ -147,8 +147,12 @@ class AuditLog:
         key = self._audit_key()
         rid = self.keys.register_id
         with atomic(self.db):
+            # The signed head and the last row in one read, the row and the new head in one
+            # write: on a server, two round trips (the notification goes with the COMMIT).
             meta = self.db.one(
-                "SELECT count, last_id, last_hash, mac FROM audit_meta WHERE key = 'chain'")
+                "SELECT m.count, m.last_id, m.last_hash, m.mac, l.id, l.hash FROM audit_meta m "
+                "LEFT JOIN (SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1) l ON 1 = 1 "
+                "WHERE m.key = 'chain'")
             if meta is None:
                 raise AuditError("the audit log's check record is missing; nothing was changed",
                                  hint=AUDIT_CHANGED_COMMAND)
@@ -158,19 +162,19 @@ class AuditLog:
                     "the audit log was changed outside PhotoVet (its signed head does not "
                     "match); nothing was changed, and nothing can be until it is checked",
                     hint=AUDIT_CHANGED_ADMIN_COMMAND)
-            last = self.db.one("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-            prev = last[1] if last else GENESIS
-            new_id = max(last_id, last[0] if last else 0) + 1
+            last_row = int(meta[4]) if meta[4] is not None else 0
+            prev = meta[5] if meta[4] is not None else GENESIS
+            new_id = max(last_id, last_row) + 1
             h = row_hash(new_id, now, osu, who, action, text, prev)
-            self.db.execute(
-                "INSERT INTO audit_log (id, time, os_user, actor, action, details, prev_hash, hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [new_id, now, osu, who, action, text, prev, h])
             new_count = count + 1
-            self.db.execute(
-                "UPDATE audit_meta SET count = ?, last_id = ?, last_hash = ?, mac = ? "
-                "WHERE key = 'chain'",
-                [new_count, new_id, h, head_mac(key, rid, new_count, new_id, h)])
+            self.db.execute_all([
+                ("INSERT INTO audit_log (id, time, os_user, actor, action, details, prev_hash, "
+                 "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 [new_id, now, osu, who, action, text, prev, h]),
+                ("UPDATE audit_meta SET count = ?, last_id = ?, last_hash = ?, mac = ? "
+                 "WHERE key = 'chain'",
+                 [new_count, new_id, h, head_mac(key, rid, new_count, new_id, h)]),
+            ])
             self.db.notify(f"{new_id} {action}")
             if self.anchor is not None:
                 self.db.on_commit(lambda: self._write_anchor(key, new_count, new_id, h))

@@ -117,3 +117,137 @@ def test_record_joins_outer_transaction_rollback(log):
             log.record("inside", {})
             raise RuntimeError("boom")
     assert log.count() == 2 and log.verify().ok
+
+
+# --- on a server: round trips, and the notification sent with the COMMIT ----------------------
+
+class _RoundTrips:
+    """The connection of a register on a server, counting round trips: each statement sent
+    alone is one, a pipeline (``execute_all``) is one however many statements it holds."""
+
+    def __init__(self, conn):
+        self._conn, self.sent, self._piped = conn, [], False
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+    def execute(self, query, params=None):
+        if not self._piped:
+            self.sent.append([str(query)])
+        else:
+            self.sent[-1].append(str(query))
+        return self._conn.execute(query, params)
+
+    def pipeline(self):
+        import contextlib
+
+        @contextlib.contextmanager
+        def counted():
+            self.sent.append([])
+            self._piped = True
+            try:
+                with self._conn.pipeline() as p:
+                    yield p
+            finally:
+                self._piped = False
+        return counted()
+
+
+def _server_only(register_engine):
+    if register_engine != "postgresql":
+        pytest.skip("round trips and notifications are a server's")
+
+
+def _listener():
+    import os
+
+    import psycopg
+
+    conn = psycopg.connect(os.environ["PHOTOVET_REGISTER"], autocommit=True)
+    conn.execute("LISTEN photovet_register")
+    return conn
+
+
+def _heard(conn, wait: float = 0.5) -> list[str]:
+    return [n.payload for n in conn.notifies(timeout=wait, stop_after=None)]
+
+
+def test_an_audit_row_on_a_server_is_two_round_trips_and_its_notice_goes_with_the_commit(
+        log, register_engine):
+    """The signed head and the last row read at once, the row and the new head written at
+    once: 2 round trips inside the caller's transaction (5 before), and the notification
+    rides with the COMMIT (on its own, BEGIN + 2 + COMMIT = 4, 7 before)."""
+    _server_only(register_engine)
+    from photovet.core.storage import atomic
+
+    fill(log, 1)
+    log.db.conn = counted = _RoundTrips(log.db.conn)
+    with atomic(log.db):
+        log.db.execute("SELECT 1")
+        before = len(counted.sent)
+        log.record("inside", {"n": 1})
+        assert len(counted.sent) - before == 2, counted.sent
+    assert "COMMIT" in counted.sent[-1] and any("pg_notify" in q for q in counted.sent[-1])
+    counted.sent.clear()
+    log.record("alone", {})
+    assert len(counted.sent) == 4, counted.sent
+    assert log.count() == 3 and log.verify().ok
+
+
+def test_a_notice_of_a_change_rolled_back_is_never_sent_with_a_later_one(log, register_engine):
+    _server_only(register_engine)
+    from photovet.core.storage import atomic
+
+    fill(log, 1)
+    ear = _listener()
+    try:
+        with pytest.raises(RuntimeError):
+            with atomic(log.db):
+                log.record("undone", {})
+                raise RuntimeError("changed my mind")
+        assert _heard(ear, 0.3) == []
+        log.record("done", {})
+        heard = _heard(ear)
+        assert [p.split(" ", 1)[1] for p in heard] == ["done"], heard
+    finally:
+        ear.close()
+    assert log.count() == 2 and log.verify().ok
+
+
+def test_a_notice_the_server_refuses_at_the_commit_saves_nothing_and_the_register_goes_on(
+        log, register_engine):
+    """A notification longer than the server takes (8000 bytes: 7000 characters of two bytes
+    each) fails with the COMMIT it goes with: nothing of the transaction is saved and the
+    connection is not left in a failed transaction."""
+    _server_only(register_engine)
+    import psycopg
+
+    from photovet.core.storage import atomic
+
+    fill(log, 1)
+    with pytest.raises(psycopg.Error):
+        with atomic(log.db):
+            log.record("kept?", {})
+            log.db.notify("é" * 7000)
+    assert log.count() == 1
+    log.record("next", {})
+    assert log.count() == 2 and log.verify().ok
+
+
+def test_statements_sent_together_run_in_order_and_one_that_fails_undoes_its_transaction(log):
+    from photovet.core.storage import atomic
+
+    db = log.db
+    db.execute("CREATE TABLE together (id INTEGER PRIMARY KEY, v TEXT)")
+    with atomic(db):
+        db.execute_all([("INSERT INTO together (id, v) VALUES (?, ?)", [1, "a"]),
+                        ("UPDATE together SET v = ? WHERE id = ?", ["b", 1])])
+    assert db.all("SELECT id, v FROM together") == [(1, "b")]
+    with pytest.raises(Exception, match="(?i)unique|duplicate"):
+        with atomic(db):
+            db.execute_all([("INSERT INTO together (id, v) VALUES (?, ?)", [2, "c"]),
+                            ("INSERT INTO together (id, v) VALUES (?, ?)", [1, "again"]),
+                            ("UPDATE together SET v = ? WHERE id = ?", ["d", 1])])
+    assert db.all("SELECT id, v FROM together ORDER BY id") == [(1, "b")]
+    db.execute_all([("INSERT INTO together (id, v) VALUES (?, ?)", [3, "e"])])
+    assert [tuple(r) for r in db.all("SELECT id FROM together ORDER BY id")] == [(1,), (3,)]

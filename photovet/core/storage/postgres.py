@@ -13,7 +13,10 @@ Same interface as ``sqlite.py`` (plain SQL with ``?`` placeholders). What differ
   before either wrote, and consent history would record stale "old" values. A writer waits at
   most ``lock_timeout`` (10 s), then gets ``RegisterLockedError``.
 - Each write transaction sends ``NOTIFY photovet_register`` (from ``AuditLog.record``): other
-  PCs listening (``changes.py``) hear of it when, and only if, it commits.
+  PCs listening (``changes.py``) hear of it when, and only if, it commits. The server holds a
+  notification back until COMMIT anyway, so it is sent with the COMMIT (one round trip).
+- ``execute_all`` sends several statements in one round trip (psycopg's pipeline mode: each
+  still bound on the server, run in order, the rest skipped after one fails).
 - A server that goes away: every error on a broken connection becomes
   ``RegisterUnavailableError`` (the server rolls the open transaction back, so nothing is half
   written); the next call reconnects. A failure during COMMIT is ambiguous and says so.
@@ -131,6 +134,7 @@ class PostgresDatabase(Database):
         self._conninfo = conninfo
         self._password = password
         self.location = describe(conninfo)
+        self._notices: list[str] = []   # this transaction's notifications, sent with its COMMIT
         self.conn = self._connect()
 
     # -- connection ---------------------------------------------------------------------------
@@ -220,6 +224,23 @@ class PostgresDatabase(Database):
 
         self._run(run)
 
+    def _execute_all(self, statements: list[tuple[str, list[Any]]]) -> None:
+        queries = [(to_pyformat(sql) if p is not None else sql, p)
+                   for sql, p in ((sql, _params(params)) for sql, params in statements)]
+        if len(queries) == 1:
+            self._execute(statements[0][0], statements[0][1])
+            return
+
+        def run() -> None:
+            # One round trip: the statements are queued and sent together, and their results
+            # read at the end of the block (the first error is raised there; the server skips
+            # what follows it up to the block's end).
+            with self.conn.pipeline():
+                for q, p in queries:
+                    self.conn.execute(q, p)
+
+        self._run(run)
+
     def _begin(self) -> None:
         # One round trip, not two: without parameters both statements go in one simple query
         # (a lock not granted in time still fails with the transaction begun, and ``atomic``
@@ -227,16 +248,28 @@ class PostgresDatabase(Database):
         self._execute(f"BEGIN; SELECT pg_advisory_xact_lock({int(APP_ID)})", [])
 
     def _commit(self) -> None:
+        notices, self._notices = self._notices, []
         try:
-            self._execute("COMMIT", [])
+            if notices:
+                # sent with the COMMIT: the server delivers them at COMMIT, and only then
+                self._execute_all([("SELECT pg_notify(?, ?)", [NOTIFY_CHANNEL, n]) for n in notices]
+                                  + [("COMMIT", [])])
+            else:
+                self._execute("COMMIT", [])
         except RegisterUnavailableError as exc:
             raise RegisterUnavailableError(
                 f"the connection to the register server ({self.location}) was lost while the "
                 "change was being saved; it may or may not have been saved",
                 hint="When the server is back, check the register (a batch carries on from "
                      "where it stopped and skips what was saved).") from exc
+        except BaseException:
+            # a notification refused before the COMMIT, which then did not run: the
+            # transaction is still open (and failed) until it is rolled back
+            self._rollback()
+            raise
 
     def _rollback(self) -> None:
+        self._notices = []
         if not self._closed and not self._broken():
             with contextlib.suppress(Exception):
                 self.conn.execute("ROLLBACK")
@@ -255,7 +288,12 @@ class PostgresDatabase(Database):
             "current_schema() AND table_name = ? ORDER BY ordinal_position", [table])]
 
     def notify(self, payload: str = "") -> None:
-        self.execute("SELECT pg_notify(?, ?)", [NOTIFY_CHANNEL, payload[:7000]])
+        with self._mutex:
+            self._check_open()
+            if self._depth:      # sent with the COMMIT (delivered then either way)
+                self._notices.append(payload[:7000])
+            else:
+                self._execute("SELECT pg_notify(?, ?)", [NOTIFY_CHANNEL, payload[:7000]])
 
     def server_version(self) -> int:
         self._check_open()
