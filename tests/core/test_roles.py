@@ -214,6 +214,28 @@ def test_every_permission_is_tested():
     assert not untested, untested   # database/audit are checked in test_move / the CLI tests
 
 
+def test_the_check_at_every_action_reads_the_account_and_its_roles_in_one_statement(
+        ws_with_staff, monkeypatch):
+    """``Access.require`` reads the roles as the register holds them now (another PC may have
+    ended one or removed the account): one statement, so one round trip to a server at every
+    action (two before: the account, then its roles)."""
+    as_(ws_with_staff, "Dan Deputy")
+    db = ws_with_staff.db
+    sent: list[str] = []
+    real = type(db)._execute
+
+    def counted(self, sql, params):
+        sent.append(sql)
+        return real(self, sql, params)
+
+    monkeypatch.setattr(type(db), "_execute", counted)
+    assert ws_with_staff.audit.access.require("approve").name == "Dan Deputy"
+    assert len(sent) == 1, sent
+    with pytest.raises(PermissionDenied, match="needs the"):
+        ws_with_staff.audit.access.require("post")
+    assert len(sent) == 2, sent
+
+
 @pytest.mark.parametrize("perm,action", CASES, ids=[f"{p}-{f.__name__[1:]}" for p, f in CASES])
 def test_refused_without_the_role_and_without_sign_in(ws_with_staff, tmp_path, perm, action):
     roles = set(PERMISSIONS[perm][0])
