@@ -6,16 +6,64 @@ failed (each failure is printed on its own line, the batch goes on), 2 usage err
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 
 import click
 
 from photovet import __version__
-from photovet.cli import after_posting, photos, policies, register, settings, setup, users
 from photovet.cli.common import EXIT_SOME_FAILED, abort, printable
 from photovet.core.errors import PhotoVetError
+
+# Each command by name, and where it is defined: a command's module (and the core modules it
+# needs) is imported only when that command runs or a help lists it, so 'photovet export'
+# does not start by loading the register, settings and accounts commands (issue 14).
+WHERE = {
+    "inspect": ("photos", "inspect_cmd"), "scan": ("photos", "scan_cmd"),
+    "ready": ("photos", "ready_cmd"), "approve": ("photos", "approve_cmd"),
+    "export": ("photos", "export_cmd"), "caption": ("photos", "caption_cmd"),
+    "register": ("register", "register_group"), "audit": ("register", "audit_group"),
+    "posted": ("after_posting", "posted_cmd"), "exports": ("after_posting", "exports_cmd"),
+    "takedown": ("after_posting", "takedown_group"), "sar": ("after_posting", "sar_cmd"),
+    "identify": ("after_posting", "identify_cmd"), "purge": ("after_posting", "purge_cmd"),
+    "import-device": ("after_posting", "import_device_cmd"),
+    "settings": ("settings", "settings_group"), "setup": ("setup", "setup_group"),
+    "users": ("users", "users_group"), "devices": ("policies", "devices_group"),
+    "retention": ("policies", "retention_cmd"),
+}
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """The commands of the ``photovet`` group (click takes any mutable mapping): the names
+    are known at once, each command is imported the first time it is looked up."""
+
+    def __init__(self, where: dict[str, tuple[str, str]]):
+        self._where = dict(where)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            module, attr = self._where[name]    # KeyError: no such command
+            self._loaded[name] = getattr(importlib.import_module(f"photovet.cli.{module}"), attr)
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._where.pop(name, None)
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self._where, *self._loaded]))
+
+    def __len__(self) -> int:
+        return len(set(self._where) | set(self._loaded))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._where or name in self._loaded
 
 
 def open_app() -> None:
@@ -30,7 +78,8 @@ def open_app() -> None:
     sys.exit(opener())
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(invoke_without_command=True, commands=LazyCommands(WHERE),
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="photovet")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -52,20 +101,19 @@ def app_cmd() -> None:
     open_app()
 
 
-
-
-for _cmd in (photos.inspect_cmd, photos.scan_cmd, photos.ready_cmd, photos.approve_cmd,
-             photos.export_cmd, photos.caption_cmd,
-             register.register_group, register.audit_group, after_posting.posted_cmd,
-             after_posting.exports_cmd, after_posting.takedown_group, after_posting.sar_cmd,
-             after_posting.identify_cmd, after_posting.purge_cmd, after_posting.import_device_cmd,
-             settings.settings_group, setup.setup_group, users.users_group,
-             policies.devices_group, policies.retention_cmd):
-    cli.add_command(_cmd)
-
-
-_SUBCOMMANDS = {name for group in cli.commands.values() if isinstance(group, click.Group)
-                for name in group.commands}
+def command_name(args: list[str]) -> str:
+    """What the log calls the command run: its name, and a group's subcommand ("register
+    list"), never its arguments (file and people's names); "app" when there is none."""
+    words = [a for a in args if not a.startswith("-")][:2]
+    if not words or words[0] not in cli.commands:
+        return "app"
+    try:
+        group = cli.commands[words[0]]
+    except Exception:   # a command that cannot be loaded: click says so when it runs
+        return words[0]
+    if len(words) > 1 and isinstance(group, click.Group) and words[1] in group.commands:
+        return " ".join(words)
+    return words[0]
 
 
 def main(argv: Iterable[str] | None = None, *, open_app: Callable[[], int] | None = None) -> None:
@@ -85,9 +133,7 @@ def main(argv: Iterable[str] | None = None, *, open_app: Callable[[], int] | Non
 
     logging.captureWarnings(True)
     args = list(argv) if argv is not None else sys.argv[1:]
-    # The log names the command, never its arguments (file and people's names).
-    words = [a for a in args if not a.startswith("-")][:2]
-    name = " ".join(w for w in words if w in cli.commands or w in _SUBCOMMANDS) or "app"
+    name = command_name(args)
     log = logs.get("cli")
     started = time.monotonic()
     status: int | str | None = 0

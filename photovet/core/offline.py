@@ -36,7 +36,6 @@ import threading
 from typing import Any
 
 from photovet.core.errors import ModelError
-from photovet.core.words import TELEMETRY_COMMAND
 
 # Set before onnxruntime loads; later values are ignored by it.
 ENVIRONMENT = {
@@ -62,6 +61,10 @@ def import_onnxruntime() -> Any:
     """``import onnxruntime``, with its telemetry off, or ``ModelError``."""
     apply()
     if _state["late"]:
+        # words (and the plain data it names) only here: every process imports this module
+        # first, through ``photovet/__init__.py``, most never to run a model
+        from photovet.core.words import TELEMETRY_COMMAND  # noqa: PLC0415
+
         raise ModelError(
             "onnxruntime was loaded before PhotoVet could switch off its telemetry, so PhotoVet "
             "will not run its models in this process",
