@@ -343,7 +343,7 @@ class RegisterKeys:
                         self._sign_head(key)
             elif kid != key_id(key):
                 raise self._not_allowed("this PC holds a different key for it")
-            self._master = key
+            self._keep(key)
             return key
         if not create or self._was_keyed():
             raise self._not_allowed()
@@ -355,9 +355,20 @@ class RegisterKeys:
         with self.db.atomic():
             self._record_key_id(key)
             self._sign_head(key)
-        self._master = key
+            self._keep(key)
         self.made_here = True
         return key
+
+    def _keep(self, key: bytes) -> None:
+        """Hold the key from now on, once the register has it for good: found or made inside a
+        caller's transaction that is then rolled back, the register may have no key (nor a
+        signed head), and the next use adopts the stored key again (holding it here refused
+        every change after: "the audit log was changed outside PhotoVet")."""
+
+        def keep() -> None:
+            self._master = key
+
+        self.db.on_commit(keep)
 
     def _record_key_id(self, key: bytes) -> None:
         with self.db.atomic():

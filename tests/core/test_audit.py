@@ -119,6 +119,21 @@ def test_record_joins_outer_transaction_rollback(log):
     assert log.count() == 2 and log.verify().ok
 
 
+def test_a_new_registers_first_change_rolled_back_leaves_the_next_one_possible(log):
+    """The register's key is made with its first change: when that change is rolled back, so
+    are the key's record and the signed head; the key kept in memory made every later change
+    fail as "changed outside PhotoVet"."""
+    from photovet.core.storage import atomic
+
+    with pytest.raises(RuntimeError):
+        with atomic(log.db):
+            log.record("undone", {})
+            raise RuntimeError("changed my mind")
+    assert log.count() == 0
+    log.record("done", {})
+    assert log.count() == 1 and log.verify().ok
+
+
 # --- on a server: round trips, and the notification sent with the COMMIT ----------------------
 
 class _RoundTrips:
