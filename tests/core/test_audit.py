@@ -183,8 +183,11 @@ def _listener():
     return conn
 
 
-def _heard(conn, wait: float = 0.5) -> list[str]:
-    return [n.payload for n in conn.notifies(timeout=wait, stop_after=None)]
+def _heard(conn) -> list[str]:
+    """The notifications of the next transaction heard (those of one COMMIT arrive together:
+    after the first, a short wait for any other)."""
+    first = [n.payload for n in conn.notifies(timeout=5, stop_after=1)]
+    return first + [n.payload for n in conn.notifies(timeout=0.1)]
 
 
 def test_an_audit_row_on_a_server_is_two_round_trips_and_its_notice_goes_with_the_commit(
@@ -220,7 +223,6 @@ def test_a_notice_of_a_change_rolled_back_is_never_sent_with_a_later_one(log, re
             with atomic(log.db):
                 log.record("undone", {})
                 raise RuntimeError("changed my mind")
-        assert _heard(ear, 0.3) == []
         log.record("done", {})
         heard = _heard(ear)
         assert [p.split(" ", 1)[1] for p in heard] == ["done"], heard
