@@ -15,8 +15,8 @@ Same interface as ``sqlite.py`` (plain SQL with ``?`` placeholders). What differ
 - Each write transaction sends ``NOTIFY photovet_register`` (from ``AuditLog.record``): other
   PCs listening (``changes.py``) hear of it when, and only if, it commits. The server holds a
   notification back until COMMIT anyway, so it is sent with the COMMIT (one round trip).
-- ``execute_all`` sends several statements in one round trip (psycopg's pipeline mode: each
-  still bound on the server, run in order, the rest skipped after one fails).
+- ``execute_all`` sends several statements in one round trip (one query, the values bound on
+  this side by psycopg's ``ClientCursor``; run in order, the rest skipped after one fails).
 - A server that goes away: every error on a broken connection becomes
   ``RegisterUnavailableError`` (the server rolls the open transaction back, so nothing is half
   written); the next call reconnects. A failure during COMMIT is ambiguous and says so.
@@ -225,19 +225,20 @@ class PostgresDatabase(Database):
         self._run(run)
 
     def _execute_all(self, statements: list[tuple[str, list[Any]]]) -> None:
-        queries = [(to_pyformat(sql) if p is not None else sql, p)
-                   for sql, p in ((sql, _params(params)) for sql, params in statements)]
-        if len(queries) == 1:
-            self._execute(statements[0][0], statements[0][1])
+        if len(statements) == 1:
+            self._execute(*statements[0])
             return
+        # One message, one round trip: the statements joined into one query, their values
+        # bound by psycopg on this side (``ClientCursor``: quoted and escaped by libpq for the
+        # connection), which the server runs in order, stopping at the first that fails.
+        # (psycopg's pipeline mode also sends them together, but waits on the connection once
+        # a statement and twice more a block: no fewer waits than one statement at a time.)
+        query = "; ".join(to_pyformat(sql) for sql, _ in statements)
+        values = [v for _, params in statements for v in (_params(params) or [])]
 
         def run() -> None:
-            # One round trip: the statements are queued and sent together, and their results
-            # read at the end of the block (the first error is raised there; the server skips
-            # what follows it up to the block's end).
-            with self.conn.pipeline():
-                for q, p in queries:
-                    self.conn.execute(q, p)
+            with self._psycopg.ClientCursor(self.conn) as cur:
+                cur.execute(query, values)
 
         self._run(run)
 
