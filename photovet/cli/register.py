@@ -25,7 +25,6 @@ from photovet.cli.common import (
 )
 from photovet.core import words
 from photovet.core.errors import PhotoVetError
-from photovet.core.register.reports import field_label, state_word
 
 #: how to record that people an import no longer lists have left, as the command line says it
 #: (the import's report says the app's way by itself: words.RECORD_LEAVING_APP)
@@ -289,6 +288,9 @@ def register_show_cmd(person_id: str, as_json: bool) -> None:
     click.echo(f"    {'Name with photo':<18} {yn_state(states['name_with_photo'])}")
     click.echo(f"    {'Do not photograph':<18} {yn_state(states['do_not_photograph'])}")
     click.echo(f"  History ({len(history)}):")
+    # (imported here: 'photovet --help' and the other commands start without the reports)
+    from photovet.core.register.reports import field_label, state_word
+
     for h in history:
         who = words.entered_by(h.source, h.how)
         who = f"changed by {who}" if h.source.startswith("user:") else "register import"

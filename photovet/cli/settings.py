@@ -19,7 +19,6 @@ from photovet.cli.common import (
     printable,
 )
 from photovet.core.errors import PhotoVetError
-from photovet.core.settings import SCHOOL_SECTIONS
 from photovet.core.words import PICTURE_LOOKED_FOR
 
 
@@ -35,6 +34,8 @@ def settings_group(ctx: click.Context) -> None:
         data = ws.settings.to_dict()
     finally:
         ws.close()
+    from photovet.core.settings import SCHOOL_SECTIONS  # ('photovet --help' starts without it)
+
     for section, value in data.items():
         where = "school" if section in SCHOOL_SECTIONS else "this PC"
         if isinstance(value, dict):
@@ -72,6 +73,8 @@ def settings_set_cmd(key: str, value: str, yes: bool) -> None:
         abort(exc)
     finally:
         ws.close()
+    from photovet.core.settings import SCHOOL_SECTIONS
+
     if key.split(".")[0] in SCHOOL_SECTIONS:
         click.echo(f"{key} = {json.dumps(parsed)} (the school's setting; "
                    + ("changed, recorded in the audit log)" if changed else "unchanged)"))

@@ -13,12 +13,15 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
 
+from photovet.core.consent_states import NO as NO  # (for the modules that take it from here)
+from photovet.core.consent_states import NOT_RECORDED, YES
+
 # What a consent is for: photos and videos are consented to separately.
 MEDIA: tuple[str, ...] = ("photo", "video")
 
-# A consent cell's three states. Only YES allows anything; NOT_RECORDED is treated as No, but
+# A consent cell's three states, YES, NO and NOT_RECORDED: defined in consent_states.py (which
+# imports nothing), imported above. Only YES allows anything; NOT_RECORDED is treated as No, but
 # unlike NO (a parent said no) a person may show a face with a stated reason (see policy).
-YES, NO, NOT_RECORDED = "yes", "no", "not recorded"
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,12 @@ import datetime as _dt
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from photovet.core.models import NO, NOT_RECORDED, YES, Channel, Person
+from photovet.core.consent_states import NO, NOT_RECORDED, YES
+
+if TYPE_CHECKING:   # the plain data's classes are not loaded by the words (every command's start)
+    from photovet.core.models import Channel, Person
 
 #: file endings counted as videos when only a file name is known (the core tells photos and
 #: videos apart by content when it checks them; media/video/reader.VIDEO_EXTENSIONS agrees)
