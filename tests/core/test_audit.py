@@ -261,3 +261,32 @@ def test_statements_sent_together_run_in_order_and_one_that_fails_undoes_its_tra
     assert db.all("SELECT id, v FROM together ORDER BY id") == [(1, "b")]
     db.execute_all([("INSERT INTO together (id, v) VALUES (?, ?)", [3, "e"])])
     assert [tuple(r) for r in db.all("SELECT id FROM together ORDER BY id")] == [(1,), (3,)]
+
+
+def test_a_connection_lost_in_a_transaction_whose_caller_carried_on_is_not_committed(
+        log, register_engine):
+    """The server rolled the transaction back when the connection went; a caller that caught
+    the error and carried on must not be told its change was saved (the COMMIT went to a new
+    connection, with no transaction, and nothing was saved)."""
+    _server_only(register_engine)
+    import os
+
+    import psycopg
+
+    from photovet.core.errors import RegisterUnavailableError
+    from photovet.core.storage import atomic
+
+    db = log.db
+    db.execute("CREATE TABLE kept (x INTEGER)")
+    pid = db.scalar("SELECT pg_backend_pid()")
+    with pytest.raises(RegisterUnavailableError, match="was not saved"):
+        with atomic(db):
+            db.execute("INSERT INTO kept (x) VALUES (1)")
+            log.record("kept?", {})
+            with psycopg.connect(os.environ["PHOTOVET_REGISTER"], autocommit=True) as other:
+                other.execute("SELECT pg_terminate_backend(%s)", [pid])
+            with pytest.raises(RegisterUnavailableError):
+                db.execute("INSERT INTO kept (x) VALUES (2)")
+    assert db.all("SELECT x FROM kept") == [] and log.count() == 0
+    log.record("after", {})
+    assert log.count() == 1 and log.verify().ok

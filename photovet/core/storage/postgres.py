@@ -250,6 +250,15 @@ class PostgresDatabase(Database):
 
     def _commit(self) -> None:
         notices, self._notices = self._notices, []
+        if self._broken():
+            # lost during the transaction (and the error caught by a caller that carried on):
+            # the server rolled it back. A COMMIT now would go to a new connection, which has
+            # no transaction, and "succeed" with nothing saved.
+            raise RegisterUnavailableError(
+                f"the connection to the register server ({self.location}) was lost; the change "
+                "in progress was not saved",
+                hint="Nothing was half saved. Do it again when the server is back; a batch "
+                     "carries on from where it stopped.")
         try:
             if notices:
                 # sent with the COMMIT: the server delivers them at COMMIT, and only then
