@@ -1055,12 +1055,17 @@ def approval_name_removed(day: str) -> str:
             "counts")
 
 
+#: how a note saying why an approval ended begins: the note is its own label, so it is said
+#: as it is, never after "PhotoVet's note:" (s36: two labels in a row)
+APPROVAL_ENDED = "Approval ended:"
+
+
 def approval_ended_by_withdrawal(day: str) -> str:
     """Why a photo or video waits for approval again once the consent of someone its approval
     showed (face shown or name left readable) was withdrawn (s36): a later Yes does not bring
     the approval back, the approver looks again. The note names nobody: it is kept with the
     approval and shown to whoever opens the photo."""
-    return (f"Approval ended: consent was withdrawn on {day} for someone it showed; approve it "
+    return (f"{APPROVAL_ENDED} consent was withdrawn on {day} for someone it showed; approve it "
             "again as it is now")
 
 
@@ -1068,7 +1073,7 @@ def approval_ended_by_removal(day: str) -> str:
     """Why a photo or video waits for approval again once someone its approval showed was
     removed from the register (an erasure, the retention schedule): added again later, the
     approval does not come back with them (s36). Names nobody."""
-    return (f"Approval ended: someone it showed was removed from the register on {day}; "
+    return (f"{APPROVAL_ENDED} someone it showed was removed from the register on {day}; "
             "approve it again as it is now")
 
 
@@ -1112,6 +1117,8 @@ def approval_note_said(note: str) -> str:
     note = " ".join(note.split()).rstrip(".")
     if not note:
         return ""
+    if note.startswith(APPROVAL_ENDED):     # labelled already: one label, not two
+        return f"{note}."
     return f"PhotoVet's note: {note[0].upper()}{note[1:]}."
 
 
@@ -1472,7 +1479,7 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "approval_ended_by_removal",
            "approvals_ended",
            "approval_name_removed",
-           "approval_note_said", "EARLIER_COPIES_REMOVE", "with_names_removed",
+           "approval_note_said", "APPROVAL_ENDED", "EARLIER_COPIES_REMOVE", "with_names_removed",
            "earlier_copies_said",
            "approval_withdrawn", "back_not_in_file", "days_words",
            "approval_caption", "caption_posted_not_approved", "caption_not_approved",

@@ -12,6 +12,8 @@ from photovet.cli.photos import _approval_line
 from photovet.core.approval import ApprovalState
 from photovet.core.words import (
     approval_again_name_removed,
+    approval_ended_by_removal,
+    approval_ended_by_withdrawal,
     approval_name_removed,
     approval_note_said,
 )
@@ -32,6 +34,17 @@ def test_the_note_is_said_as_a_sentence():
     assert said.startswith("PhotoVet's note: A pupil's name was taken out of the reasons")
     assert said.endswith("so the approval still counts.")
     assert approval_note_said("") == ""
+
+
+def test_a_note_that_says_the_approval_ended_has_one_label():
+    """s36: the panel read "PhotoVet's note: Approval ended: ..." (two labels in a row)."""
+    for note in (approval_ended_by_withdrawal("21/11/2026"),
+                 approval_ended_by_removal("21/11/2026")):
+        said = approval_note_said(note)
+        assert said.startswith("Approval ended: ") and "PhotoVet's note" not in said, said
+        assert said.endswith("approve it again as it is now."), said
+        waiting = state_sentence(_state("ready", note), "", "School website")
+        assert "note" not in waiting and "<br>Approval ended: " in waiting, waiting
 
 
 def test_the_approval_panel_says_the_note():
