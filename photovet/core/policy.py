@@ -1231,6 +1231,34 @@ def hand_named_shown(analysis: PhotoAnalysis | VideoAnalysis) -> list[tuple[str,
             if x.decision == "show" and x.hand_named]
 
 
+def hand_named_heading(kinds: Sequence[str]) -> str:
+    """What an approver reads over the faces named by hand (one ``hand_named`` kind a face):
+    what PhotoVet itself decided about them, before the lines saying whom each was named as
+    (s36: it said "PhotoVet did not decide who this face is" of a face PhotoVet recognised as
+    someone else). 'PhotoVet recognised someone else in this face; a person named it';
+    'PhotoVet did not recognise 2 of these faces and recognised someone else in 1; a person
+    named each'."""
+    counts = [(kind, sum(1 for k in kinds if k == kind))
+              for kind in (HAND_OVER_REFUSAL, HAND_LOOKALIKE, HAND_RELABELLED, HAND_NAMED)]
+    counts = [(kind, c) for kind, c in counts if c]
+    if not counts:
+        return ""
+    n = len(kinds)
+    parts = []
+    for i, (kind, c) in enumerate(counts):
+        what = (("this face" if n == 1 else f"these {n} faces") if len(counts) == 1 else
+                f"{c} of these faces" if i == 0 else str(c))
+        parts.append({
+            HAND_NAMED: f"did not recognise {what}",
+            HAND_RELABELLED: f"recognised someone else in {what}",
+            HAND_OVER_REFUSAL: f"recognised someone who may not be shown here in {what}",
+            HAND_LOOKALIKE: f"was not sure of {what} ({'it' if c == 1 else 'each'} could be "
+                            "someone who may not be shown here)",
+        }[kind])
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"PhotoVet {listed}; a person named {'it' if n == 1 else 'each'}"
+
+
 def hand_named_refusal(analysis: PhotoAnalysis | VideoAnalysis) -> str | None:
     """Why this photo may not be approved without its approver saying they looked at its
     faces named by hand, or None: a face shown because a person named it over PhotoVet's
@@ -2385,7 +2413,7 @@ def earlier_copy_refusal(exported_now: bool, held: str | None, why: str | None) 
 
 
 __all__ += ["EARLIER_COPY_HELD", "earlier_copy_refusal"]
-__all__ += ["NEVER_PUBLISH_REASONS", "REASON_NAMING_RETURNED", "REASON_NEVER_PUBLISH_MATCH",
+__all__ += ["hand_named_heading", "NEVER_PUBLISH_REASONS", "REASON_NAMING_RETURNED", "REASON_NEVER_PUBLISH_MATCH",
             "REASON_NEVER_PUBLISH_NEAR", "everyone_covered", "never_publish_match"]
 
 

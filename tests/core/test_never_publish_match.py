@@ -242,3 +242,22 @@ def test_the_reject_command_says_which_face_is_named_wrong(tmp_path, monkeypatch
         assert [d.action for d in w.reviews.load(sha, "*").faces] == ["cover"]
     finally:
         w.close()
+
+
+def test_the_approver_is_told_what_photovet_decided_about_faces_named_by_hand():
+    """s36: the approval panel said "PhotoVet did not decide who this face is" of a face
+    PhotoVet recognised as someone else: it says what PhotoVet decided (the core's words)."""
+    h = policy.hand_named_heading
+    assert h([policy.HAND_NAMED]) == "PhotoVet did not recognise this face; a person named it"
+    assert h([policy.HAND_RELABELLED]) == ("PhotoVet recognised someone else in this face; a "
+                                           "person named it")
+    assert "recognised someone who may not be shown here in this face" in \
+        h([policy.HAND_OVER_REFUSAL])
+    assert "was not sure of this face (it could be someone who may not be shown here)" in \
+        h([policy.HAND_LOOKALIKE])
+    assert h([policy.HAND_NAMED, policy.HAND_RELABELLED, policy.HAND_RELABELLED]) == (
+        "PhotoVet recognised someone else in 2 of these faces and did not recognise 1; a "
+        "person named each")
+    assert h([policy.HAND_NAMED] * 2) == ("PhotoVet did not recognise these 2 faces; a person "
+                                          "named each")
+    assert h([]) == ""

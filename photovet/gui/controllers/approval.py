@@ -372,14 +372,13 @@ class ApprovalController(QObject):
                 or ""
         except PhotoVetError as exc:       # said, and Approve stays off (fail closed)
             return error_text(exc)
-    def hand_named(self, a) -> list[tuple[str, str, bool]]:
-        """(who, the core's note, to be looked at on its own: over a refused recognition, or
-        with a twin or look-alike near it who may not be shown here) for each face (a video:
-        face track) the core shows because a person named it by hand."""
+    def hand_named(self, a) -> list[tuple[str, str, str]]:
+        """(who, the core's note, its kind: ``policy.HAND_*``, what PhotoVet itself decided;
+        one of ``HAND_LOOK_AT`` is looked at on its own) for each face (a video: face track)
+        the core shows because a person named it by hand."""
         if a is None or getattr(a, "error", None) or self.ctx.engine is None:
             return []
-        return [(self._name(pid), note, kind in policy.HAND_LOOK_AT)
-                for pid, kind, note in policy.hand_named_shown(a)]
+        return [(self._name(pid), note, kind) for pid, kind, note in policy.hand_named_shown(a)]
 
     def set_approver_view(self, on: bool) -> bool:
         """The senior leader's view: what will be published, the photos waiting for approval,
@@ -644,8 +643,8 @@ class ApprovalController(QObject):
         a = item.analysis
         if not policy.hand_named_refusal(a):
             return False
-        notes = "\n".join(f"\u2022 {who}: {note}" for who, note, over in self.hand_named(a)
-                          if over)
+        notes = "\n".join(f"\u2022 {who}: {note}" for who, note, kind in self.hand_named(a)
+                          if kind in policy.HAND_LOOK_AT)
         label = self.ctx.current_channel().label
         kinds = {f.hand_named for f in getattr(a, "faces", ()) if f.decision == "show"}
         what = (f"a face PhotoVet recognised as someone who may not be shown on {label} was "
@@ -962,7 +961,7 @@ class ApprovalController(QObject):
         # seen it whole in the player (the core's VideoViews; fail closed)
         return Tile(item.path, item.name, video=video, lines=lines, open=still,
                     held=self.unseen(a) if video else "",
-                    hand=[f"{who}: {note}" for who, note, _over in hand], alone=alone)
+                    hand=[f"{who}: {note}" for who, note, _kind in hand], alone=alone)
 
     def contact_sheet(self, items: list[PhotoItem], approver: str,
                       captions: list[str] | None = None) -> tuple[list[int], list[str]] | None:

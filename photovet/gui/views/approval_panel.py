@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.approval import ApprovalState
+from photovet.core import policy
 from photovet.core.policy import caption_text
 from photovet.core.words import approval_caption, approval_note_said, media_of
 
@@ -251,14 +252,14 @@ class ApprovalPanel(QWidget):
     def show_state(self, analysis, state: ApprovalState | None, void: str, channel_label: str, *,
                    required: bool, approver_view: bool, approver: str,
                    shown: list[str] | None = None, unseen: str = "",
-                   hand_named: list[tuple[str, str, bool]] | None = None,
+                   hand_named: list[tuple[str, str, str]] | None = None,
                    caption_refused: str | None = "",
                    elsewhere: list[str] | None = None) -> None:
         """Everything about the current photo; buttons only when they can do something.
         ``shown``: who is shown and which names stay readable, a line each (the approver's
         view); ``unseen``: the core's words for what is left to see of a video before it can
-        be approved ('' when nothing is); ``hand_named``: (who, the core's note, named over a
-        refused recognition) for each face shown because a person named it by hand;
+        be approved ('' when nothing is); ``hand_named``: (who, the core's note, its kind:
+        ``policy.HAND_*``) for each face shown because a person named it by hand;
         ``caption_refused``: why the caption it was approved with may not go out now (the
         core's words, as export says it; '' when it may; None while it is being checked);
         ``elsewhere``: its rejections for other channels, with the senior leader's comment (the
@@ -424,21 +425,23 @@ class ApprovalPanel(QWidget):
         self.use_suggestion_btn.setText("Suggested caption used")
         self.use_suggestion_btn.setEnabled(False)
 
-    def show_hand_named(self, items: list[tuple[str, str, bool]]) -> None:
+    def show_hand_named(self, items: list[tuple[str, str, str]]) -> None:
         if not items:
             self.hand.hide()
             self.hand.setText("")
             return
-        over = any(o for _w, _n, o in items)
-        head = (f"<b>Named by hand ({len(items)})</b>: PhotoVet did not decide who "
-                f"{'this face is' if len(items) == 1 else 'these faces are'}; look at "
+        over = any(k in policy.HAND_LOOK_AT for _w, _n, k in items)
+        # what PhotoVet itself decided (the core's words), not "did not decide" of a face it
+        # recognised as someone else (s36)
+        head = (f"<b>Named by hand ({len(items)})</b>: "
+                f"{esc(policy.hand_named_heading([k for _w, _n, k in items]))}; look at "
                 f"{'it' if len(items) == 1 else 'each'} before approving.")
         if over:
             head += " This photo is approved on its own, never with \u201cApprove all shown\u201d."
         # s36: a rejection can say which name is wrong (the face goes back to the preparer)
         head += (" If a name is wrong, say so in \u201cReject\u2026\u201d: that face goes back "
                  "to the preparer, covered.")
-        lines = "".join(f"<br>\u2022 <b>{esc(who)}</b>: {esc(note)}" for who, note, _o in items)
+        lines = "".join(f"<br>\u2022 <b>{esc(who)}</b>: {esc(note)}" for who, note, _k in items)
         self.hand.setText(head + lines)
         self.hand.show()
 
