@@ -754,6 +754,10 @@ class OverrideAsk:
 
     verdict: str
     words: str = ""
+    #: said once the change is made, whatever the verdict: what it does not do (naming a face
+    #: matched to a pupil who must never be published: the name is recorded, the face stays
+    #: covered, and why: ``named_stays_covered``), '' when nothing needs saying
+    note: str = ""
 
     @property
     def allowed(self) -> bool:
@@ -768,12 +772,34 @@ class OverrideAsk:
         return self.verdict == REFUSED
 
 
+def named_stays_covered(action: str, face: Face, person: Person | None,
+                        recognised: Person | None, near: Near | None) -> str:
+    """What naming ``face`` as ``person`` ("assign") is told at once when PhotoVet matched it
+    to a pupil who must never be published (``never_publish_match``, s36): the name is
+    recorded, and the face stays covered, and why ('' otherwise; not when the person chosen is
+    on the do-not-photograph list themself: that is why it stays covered)."""
+    if action != "assign" or person is None or person.do_not_photograph:
+        return ""
+    why = never_publish_match(face, recognised, near)
+    return f"The name is recorded. {why}." if why else ""
+
+
 def face_override_ask(action: str, face: Face, person: Person | None, channel: Channel,
                       media: str, mode: str | Mode, on: _dt.date, *,
                       recognised: Person | None = None, near: Near | None = None
                       ) -> OverrideAsk:
     """``face_override_refusal`` asked once for a person about to make a change: allowed,
     needs a reason (and what to show), or refused (why). Same arguments."""
+    ask = _face_override_ask(action, face, person, channel, media, mode, on,
+                             recognised=recognised, near=near)
+    note = named_stays_covered(action, face, person, recognised, near)
+    return dataclasses.replace(ask, note=note) if note and not ask.refused else ask
+
+
+def _face_override_ask(action: str, face: Face, person: Person | None, channel: Channel,
+                       media: str, mode: str | Mode, on: _dt.date, *,
+                       recognised: Person | None = None, near: Near | None = None
+                       ) -> OverrideAsk:
     first = face_override_refusal(action, face, person, channel, media, mode, on, "",
                                   recognised=recognised, near=near)
     if first is None:
@@ -2077,6 +2103,17 @@ def track_override_ask(action: str, track: VideoTrack, person: Person | None,
                        same: SameAs | None = None) -> OverrideAsk:
     """``track_override_refusal`` asked once for a person about to make a change: allowed,
     needs a reason (and what to show), or refused (why). Same arguments."""
+    ask = _track_override_ask(action, track, person, channel, mode, on, recognised=recognised,
+                              near=near, same=same)
+    note = named_stays_covered(action, track_as_face(track), person, recognised, near) \
+        if track.kind == "face" else ""
+    return dataclasses.replace(ask, note=note) if note and not ask.refused else ask
+
+
+def _track_override_ask(action: str, track: VideoTrack, person: Person | None,
+                        channel: Channel, mode: str | Mode, on: _dt.date, *,
+                        recognised: Person | None = None, near: Near | None = None,
+                        same: SameAs | None = None) -> OverrideAsk:
     first = track_override_refusal(action, track, person, channel, mode, on, "",
                                    recognised=recognised, near=near, same=same)
     if first is None:
@@ -2413,7 +2450,7 @@ def earlier_copy_refusal(exported_now: bool, held: str | None, why: str | None) 
 
 
 __all__ += ["EARLIER_COPY_HELD", "earlier_copy_refusal"]
-__all__ += ["hand_named_heading", "NEVER_PUBLISH_REASONS", "REASON_NAMING_RETURNED", "REASON_NEVER_PUBLISH_MATCH",
+__all__ += ["hand_named_heading", "named_stays_covered", "NEVER_PUBLISH_REASONS", "REASON_NAMING_RETURNED", "REASON_NEVER_PUBLISH_MATCH",
             "REASON_NEVER_PUBLISH_NEAR", "everyone_covered", "never_publish_match"]
 
 

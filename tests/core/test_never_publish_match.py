@@ -66,6 +66,19 @@ def test_naming_it_needs_no_reason_and_showing_it_is_refused_in_plain_words():
     f = face()
     ask = face_override_ask("assign", f, KIT, FB, "photo", "consent", ON, recognised=DAN)
     assert ask.allowed                       # recorded at once: it loosens nothing
+    # and said at once, with why (s36: the preparer learnt it from the findings later)
+    assert ask.note == ("The name is recorded. This face looks like a pupil who must never be "
+                        "published, so it stays covered even if it is someone else.")
+    t = VideoTrack(id=1, frames=[0, 5], boxes=[(0, 0, 40, 40)] * 2, scores=[0.9] * 2,
+                   match_status=MatchStatus.UNCERTAIN.value, person="K1", near=[("D1", 0.88)])
+    tk = policy.track_override_ask("assign", t, KIT, FB, "consent", ON, recognised=KIT,
+                                   near={"D1": DAN})
+    assert tk.allowed and tk.note == f"The name is recorded. {policy.REASON_NEVER_PUBLISH_NEAR}."
+    # nothing to say: named as Dan himself (his own rule says why), or a face not matched
+    assert face_override_ask("assign", face(), DAN, FB, "photo", "consent", ON,
+                             recognised=DAN).note == ""
+    assert face_override_ask("assign", face("J1"), KIT, FB, "photo", "consent", ON,
+                             recognised=JOE).note == ""
     named_kit(f)
     show = face_override_ask("show", f, KIT, FB, "photo", "consent", ON, recognised=DAN)
     assert show.refused and show.words == policy.REASON_NEVER_PUBLISH_MATCH

@@ -165,6 +165,22 @@ def test_naming_a_face_as_someone_covered_here_anyway_asks_no_reason(window, ws,
     assert not a.faces[0].refused and not a.faces[1].refused
     rows = [r for r in ws.audit.rows() if r["action"] == "review.face-assign"]
     assert [r["details"]["person"] for r in rows[-2:]] == [SAM, DAN]
+    # Sam put on the do-not-photograph list: his recognised face named as Tori (consent) is
+    # recorded, stays covered, and the preparer is told so at once, and why (s36: the core's
+    # words; before, only the findings list said it later)
+    ws.register.set_do_not_photograph(SAM, True)
+    window.ctx.register_changed.emit()
+    told: list = []
+    answer(pick("tori"), kind=PersonPicker)
+    answer(lambda box: (told.append((box.objectName(), box.text())), box.accept()),
+           kind=QMessageBox, delay=50)
+    assert window.review.face_action(1, "who")
+    assert asked == []
+    a = current(window)
+    assert (a.faces[1].who, a.faces[1].decision) == (TORI, "cover")
+    assert told == [("NamedStaysCovered", "The name is recorded. This face looks like a pupil "
+                     "who must never be published, so it stays covered even if it is someone "
+                     "else.")], told
 
 
 def test_the_approver_is_told_and_cannot_approve_it_in_bulk(window, ws, qtbot):

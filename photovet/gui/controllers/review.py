@@ -48,6 +48,17 @@ def render_published(pil_image, covers: list[Cover], size: tuple[int, int], styl
     return pil_to_qimage(published_image(pil_image, covers, size, style=style))
 
 
+def tell_stays_covered(window, ask: policy.OverrideAsk) -> None:
+    """Once a face was named: what the naming did not do, when the core says so
+    (``OverrideAsk.note``: a face PhotoVet matched to a pupil who must never be published
+    keeps its cover whatever it is named, s36), at once, not only in the findings later."""
+    if ask.note:
+        box = QMessageBox(QMessageBox.Icon.Information, "Name recorded: the face stays covered",
+                          sentence(ask.note), parent=window)
+        box.setObjectName("NamedStaysCovered")
+        box.exec()
+
+
 def confirm_assignment(window, ask: policy.OverrideAsk, name: str,
                        beside: QRect | None = None, *, confirming: bool = False,
                        check=None) -> str | None:
@@ -444,11 +455,16 @@ class ReviewController(QObject):
             # "Yes, it is Grace": as the core has it, a reason first when someone near the face
             # (a twin, a look-alike) may not be shown here (policy.assign_needs_reason)
             pid = face.person
-            reason = self.assign_reason(item.analysis, index, pid) if pid else ""
+            ask = self._assign_ask(item.analysis, index, pid) if pid else policy.OverrideAsk(
+                policy.ALLOWED)
+            reason = self.assign_reason(item.analysis, index, pid, ask) if pid else ""
             if reason is None:
                 return False
-            return self._record(lambda r, a, ch: r.face(a, index, "assign", ch,
+            done = self._record(lambda r, a, ch: r.face(a, index, "assign", ch,
                                                            person=pid, reason=reason))
+            if done:
+                tell_stays_covered(self.window, ask)
+            return done
         if action in ("no", "cover"):
             return self._record(lambda r, a, ch: r.face(a, index, "cover", ch))
         if action == "not-a-face":
@@ -556,20 +572,29 @@ class ReviewController(QObject):
         pid = self.choose_person(index)
         if not pid:
             return False
-        reason = self.assign_reason(item.analysis, index, pid)
+        ask = self._assign_ask(item.analysis, index, pid)
+        reason = self.assign_reason(item.analysis, index, pid, ask)
         if reason is None:
             return False
-        return self._record(lambda r, a, ch: r.face(a, index, "assign", ch, person=pid,
+        done = self._record(lambda r, a, ch: r.face(a, index, "assign", ch, person=pid,
                                                      reason=reason, mode=a.mode))
+        if done:        # the name kept, the face still covered: said at once, and why
+            tell_stays_covered(self.window, ask)
+        return done
 
-    def assign_reason(self, a, index: int, pid: str) -> str | None:
+    def _assign_ask(self, a, index: int, pid: str) -> policy.OverrideAsk:
+        return self._reviewer().face_ask(a, index, "assign", self.ctx.current_channel(),
+                                         person=pid, mode=a.mode)
+
+    def assign_reason(self, a, index: int, pid: str,
+                      ask: policy.OverrideAsk | None = None) -> str | None:
         """Naming ``face`` as ``pid``: "" when the core needs no reason; else, after telling
         the person whom PhotoVet recognised and their consent (the core's words), the reason
-        they type (None: they did not confirm). Refused outright: said, None."""
+        they type (None: they did not confirm). Refused outright: said, None. ``ask``: the
+        core's answer, when already asked."""
         canvas = self.tab.photo.canvas
         r = canvas.to_screen(a.faces[index].box).toRect()
-        ask = self._reviewer().face_ask(a, index, "assign",
-                                        self.ctx.current_channel(), person=pid, mode=a.mode)
+        ask = ask or self._assign_ask(a, index, pid)
         chosen = self._people().get(pid)
         return confirm_assignment(self.window, ask,
                                   chosen.display_name if chosen is not None else "them",

@@ -38,7 +38,7 @@ from ..dialogs.reason import ReasonDialog
 from ..dialogs.who import PersonPicker
 from ..views.video_player import VideoPlayer, track_colour, video_summary
 from ..words import error_text, sentence
-from .review import ask_refused, confirm_assignment
+from .review import ask_refused, confirm_assignment, tell_stays_covered
 
 SHOW_LONG_EDGE = 960          # frames are decoded at most this size for the player
 PREVIEW_SECONDS = 8.0         # the published version is rendered this much at a time
@@ -419,12 +419,13 @@ class VideoController(QObject):
                 return False
             person = dlg.chosen()
         reviewer = self.ctx.ws.video_reviewer(self._people().get)
+        named = None          # the core's answer to naming it: said again once recorded
         if action == "assign" and reason is None:
             chosen = self._people().get(person)
+            named = reviewer.track_ask(a, track_id, "assign", channel, person=person,
+                                       mode=a.mode)
             reason = confirm_assignment(
-                self.window, reviewer.track_ask(a, track_id, "assign", channel, person=person,
-                                                mode=a.mode),
-                chosen.display_name if chosen is not None else "them",
+                self.window, named, chosen.display_name if chosen is not None else "them",
                 check=self.ctx.ws.free_text_refusal)
             if reason is None:
                 return False
@@ -452,8 +453,11 @@ class VideoController(QObject):
                 if not reason:
                     return False
         # a decision on a row reaches its group (linking.py): cover all, show the same person
-        return self._record(item, lambda r, a_, ch: r.group(
+        done = self._record(item, lambda r, a_, ch: r.group(
             a_, track_id, action, ch, person=person, reason=reason or "", mode=a_.mode))
+        if done and named is not None:       # the name kept, the face still covered: why
+            tell_stays_covered(self.window, named)
+        return done
 
     def sound(self, action: str) -> bool:
         """"mute" / "remove" the sound by hand, or "rule": the channel's rule decides again."""
