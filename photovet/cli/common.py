@@ -250,7 +250,9 @@ def checked_mode(ws, mode: str | None) -> str:
         abort(f"--mode {mode}: {exc.message}", EXIT_USAGE)
         raise   # not reached: abort exits
 
-def face_line(face, people_by_id) -> str:
+def face_line(face, people_by_id, number: int | None = None) -> str:
+    """One face of ``photovet scan``; ``number``: its place in the photo's faces (1 for the
+    first), as ``photovet approve --name-wrong FACE`` counts them."""
     x, y, w, h = face.box
     pid = face.who or (face.person if face.match_status == "uncertain" else None)
     who = people_by_id.get(pid) if pid else None
@@ -269,7 +271,8 @@ def face_line(face, people_by_id) -> str:
     elif face.near_note:   # the core's words: a twin or look-alike near it who may not be shown
         hand += f"  [{face.near_note}]"
     refused = f"  [not allowed: {face.refused}]" if face.refused else ""
-    return (f"  face {w}x{h} at ({x},{y}) {name}: {face.decision.upper()} - {face.reason}"
+    n = f" {number}:" if number is not None else ""
+    return (f"  face{n} {w}x{h} at ({x},{y}) {name}: {face.decision.upper()} - {face.reason}"
             f"{hand}{refused}{flag}")
 
 

@@ -550,8 +550,8 @@ def _school_name_warning(ws, ch) -> None:
 @click.option("--no-text", is_flag=True, help="Do not look for names written in the photos (faster).")
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object per photo per line: path, width, height, error, status, "
-                   "faces (box [x, y, w, h], score, person, distance, margin, decision, reason, "
-                   "override...), texts, metadata, review notes, approval. For a video: "
+                   "faces (number, box [x, y, w, h], score, person, distance, margin, decision, "
+                   "reason, override...), texts, metadata, review notes, approval. For a video: "
                    "media, fps, frames, duration, cuts, sound and its reason, and tracks (id, "
                    "kind face/text, frames, boxes [x1, y1, x2, y2], first/last time, person, "
                    "decision, reason, override...) instead of faces and texts.")
@@ -562,7 +562,10 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
     videos) and the review (the decisions made in the app's review screen), find names written
     in the picture, and list the hidden data each file carries. In a video, faces and names are
     followed through time as tracks, each decided as a whole. Anything PhotoVet is not sure of
-    is covered."""
+    is covered.
+
+    A photo's faces are numbered (face 1, face 2...): 'photovet approve --reject --name-wrong
+    FACE' counts them the same way."""
     ws = open_workspace()
     files = _files(paths, ws)
     ch = get_channel(ws, channel)
@@ -609,6 +612,8 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                                                  "status", "channel", "mode", "faces", "texts",
                                                  "manual", "metadata", "warnings", "review_notes",
                                                  "flags")}
+                        # each face's number, as the text lines and --name-wrong FACE count
+                        out["faces"] = [dict(f, number=n) for n, f in enumerate(out["faces"], 1)]
                     out["approval"] = {"status": approval.status, "preparer": approval.preparer,
                                        "approver": approval.approver,
                                        "note": approval.note,
@@ -624,8 +629,9 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                 click.echo(f"{printable(a.path)}  ({a.width} x {a.height}): {len(a.faces)} face(s), {shown} "
                            f"shown, {a.cover_count} covered; {a.covered_text_count} text(s) covered"
                            f" - {a.status.value.replace('-', ' ')}")
-                for f in a.faces:
-                    click.echo(face_line(f, engine.people_by_id))
+                # numbered as --name-wrong FACE counts them (1 for the first)
+                for n, f in enumerate(a.faces, 1):
+                    click.echo(face_line(f, engine.people_by_id, n))
                 for t in a.texts:
                     if t.kind or t.school or t.decision != "keep" or t.override:
                         hand = f"  [by hand: {t.override}]" if t.override else ""
@@ -835,8 +841,8 @@ def _caption_confirmed(caption: str, caption_read: bool, confirmed: set[str]) ->
 @click.option("--comment", default="", help="A note kept with the decision.")
 @click.option("--name-wrong", "name_wrong", multiple=True, type=click.IntRange(min=1),
               metavar="FACE",
-              help="With --reject, one photo: its FACE-th face as 'photovet scan' lists them (1 "
-                   "for the first) was named by hand as someone it is not. Its name is taken off "
+              help="With --reject, one photo: its face number FACE, as 'photovet scan' numbers "
+                   "them (1 for the first), was named by hand as someone it is not. Its name is taken off "
                    "and the face covered until the preparer says again who it is (repeat for "
                    "each face).")
 @click.option("--checked", "checked", multiple=True, metavar="CHECK",

@@ -239,6 +239,17 @@ def test_the_reject_command_says_which_face_is_named_wrong(tmp_path, monkeypatch
     monkeypatch.setattr("photovet.cli.common.load_engine", make)
     monkeypatch.setattr("photovet.cli.photos.load_engine", make)
     runner = CliRunner()
+    # scan numbers the faces as --name-wrong counts them, in its lines and its JSON (s36)
+    res = runner.invoke(cli, ["scan", str(photo), "--channel", "facebook"])
+    assert res.exit_code == 0, res.output
+    lines = [x for x in res.output.splitlines() if x.startswith("  face ")]
+    assert [x[:9] for x in lines] == [f"  face {n}:" for n in range(1, len(lines) + 1)], lines
+    assert " Sam: SHOW" in lines[0], lines
+    res = runner.invoke(cli, ["scan", str(photo), "--channel", "facebook", "--json"])
+    import json
+    [row] = [json.loads(x) for x in res.output.splitlines() if x.startswith("{")]
+    assert [f["number"] for f in row["faces"]] == list(range(1, len(lines) + 1))
+    assert "--name-wrong" in runner.invoke(cli, ["scan", "--help"]).output
     args = ["approve", str(photo), "--channel", "facebook", "--reject"]
     res = runner.invoke(cli, args[:-1] + ["--name-wrong", "1"])
     assert res.exit_code == 2 and "with --reject" in res.output
