@@ -1201,6 +1201,21 @@ ADD_AGAIN_APP = ("To add one of them again (only if they were removed by mistake
                  "changes.")
 
 
+def register_unchanged(dry_run: bool, leavers_held: int = 0) -> str:
+    """What an import (its preview: ``dry_run``) that changes nothing in the register says, in
+    the app's preview and by the command; ``leavers_held``: the file's old leavers the
+    retention schedule removed, held back in one line (``leavers_removed_still_in_file``): the
+    file does not match the register then, yet nothing changes (s36: the preview whose only
+    line was theirs no longer said that nothing would change)."""
+    would = "Nothing would change" if dry_run else "Nothing changed"
+    if not leavers_held:
+        return f"{would}: the register already matches this file."
+    them = "the leaver" if leavers_held == 1 else "the leavers"
+    are = "is" if leavers_held == 1 else "are"
+    return (f"{would} in the register: it matches this file but for {them} removed by "
+            f"retention, who {are} not imported.")
+
+
 def leavers_removed_still_in_file(n: int) -> str:
     """The one line an import's preview gives the rows of old leavers the retention schedule
     removed that the MIS file still lists as having left (s36: each was listed under "Removed
@@ -1496,7 +1511,7 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "LEAVING_DATES_KEPT", "LEAVER_ROW_GONE", "LEAVING_DATE_BACK_APP", "LEAVING_DATE_BACK_COMMAND",
            "ROLE_GRANT_APP", "ROLE_GRANT_COMMAND", "ROLE_GRANT_ONE_APP", "ROLE_GRANT_ONE_COMMAND",
            "app_hint", "COMMAND_HINTS", "HAND_NAMED_APP", "ADD_AGAIN_APP", "REMOVED_BEFORE_ADDED",
-           "REMOVED_BEFORE_HELD", "removed_before", "leavers_removed_still_in_file",
+           "REMOVED_BEFORE_HELD", "removed_before", "leavers_removed_still_in_file", "register_unchanged",
            "forgotten_unreadable", "LEFT", "RECORD_LEAVING_APP",
            "USERS_LIST_COMMAND", "USERS_ADD_COMMAND",
            "CODE_RESET_COMMAND", "AUDIT_CHANGED_COMMAND", "AUDIT_CHANGED_ADMIN_COMMAND",

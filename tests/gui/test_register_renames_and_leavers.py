@@ -8,6 +8,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
+from photovet.core.register.reports import ImportReport, PersonNote
 from photovet.gui.dialogs.import_wizard import WITHDRAWN_TINT, ImportWizard
 from photovet.gui.dialogs.leaving_date import LeavingDateDialog
 from photovet.gui.dialogs.person import PersonDialog
@@ -116,6 +117,16 @@ def test_the_preview_says_old_and_new_names_and_flags_another_person(qtbot, ws, 
     row = [p.id for p in view.model.people].index(TORI)
     tip = view.model.data(view.model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
     assert tip == "Also known as Tori Amos"
+    # s36: a preview whose only news is the collapsed line of old leavers the retention
+    # schedule removed says that nothing would change, above that line (it said nothing)
+    quiet = ImportReport(file="c.csv", rows=1, encoding="utf-8", dry_run=True,
+                         leavers_removed_before=[PersonNote("L1", "Lola Lane", "left")])
+    page.tree.clear()                                # as a new dry run does
+    page._fill(quiet)
+    lines = [page.tree.topLevelItem(i).text(0) for i in range(page.tree.topLevelItemCount())]
+    assert lines == ["Nothing would change in the register: it matches this file but for the "
+                     "leaver removed by retention, who is not imported.",
+                     "1 leaver removed by retention is still in the MIS file: not imported"], lines
 
 
 def test_the_preview_says_a_leaving_date_entered_here_is_kept_and_they_are_back_clears_it(

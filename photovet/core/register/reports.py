@@ -23,6 +23,7 @@ from photovet.core.words import (
     forgotten_unreadable,
     leavers_removed_still_in_file,
     media_count,
+    register_unchanged,
 )
 
 
@@ -426,7 +427,7 @@ class ImportReport:
                 or self.leavers or self.invalidated or self.missing or self.details_changed
                 or self.identity_changes or self.left or self.leaving_dates_kept
                 or self.removed_before or self.added_again):
-            out.append("Nothing changed: the register already matches this file.")
+            out.append(register_unchanged(self.dry_run, len(self.leavers_removed_before)))
         return out
 
     def to_dict(self) -> dict[str, Any]:

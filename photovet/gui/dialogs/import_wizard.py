@@ -68,6 +68,7 @@ from photovet.core.words import (
     app_hint,
     forgotten_unreadable,
     leavers_removed_still_in_file,
+    register_unchanged,
     rejected_count,
 )
 
@@ -696,9 +697,12 @@ class PreviewPage(QWizardPage):
         self._section(LEAVING_DATES_KEPT, r.leaving_dates_kept, tip=LEAVING_DATE_BACK_APP)
         self._section("Consent not recorded (counted as No)", r.blank_consents, expanded=False)
         self._section("Warnings", r.warnings, expanded=False)
-        if not self.tree.topLevelItemCount():
-            self.tree.addTopLevelItem(QTreeWidgetItem(
-                ["Nothing would change: the register already matches this file.", ""]))
+        # nothing else than the old leavers' collapsed line: nothing would change (said above
+        # it), not a preview that seems to hold news (s36)
+        quiet = bool(r.leavers_removed_before)
+        if self.tree.topLevelItemCount() == int(quiet):
+            self.tree.insertTopLevelItem(0, QTreeWidgetItem(
+                [register_unchanged(True, len(r.leavers_removed_before)), ""]))
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, min(self.tree.columnWidth(0), 420))
         self.errors.setRowCount(n_err)
