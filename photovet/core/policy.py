@@ -2450,7 +2450,8 @@ def earlier_copy_refusal(exported_now: bool, held: str | None, why: str | None) 
 
 
 __all__ += ["EARLIER_COPY_HELD", "earlier_copy_refusal"]
-__all__ += ["hand_named_heading", "named_stays_covered", "NEVER_PUBLISH_REASONS", "REASON_NAMING_RETURNED", "REASON_NEVER_PUBLISH_MATCH",
+__all__ += ["hand_named_heading", "named_stays_covered"]
+__all__ += ["NEVER_PUBLISH_REASONS", "REASON_NAMING_RETURNED", "REASON_NEVER_PUBLISH_MATCH",
             "REASON_NEVER_PUBLISH_NEAR", "everyone_covered", "never_publish_match"]
 
 

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photovet.core.approval import ApprovalState
 from photovet.core import policy
+from photovet.core.approval import ApprovalState
 from photovet.core.policy import caption_text
 from photovet.core.words import approval_caption, approval_note_said, media_of
 
