@@ -1261,9 +1261,9 @@ def hand_named_heading(kinds: Sequence[str]) -> str:
     """What an approver reads over the faces named by hand (one ``hand_named`` kind a face):
     what PhotoVet itself decided about them, before the lines saying whom each was named as
     (s36: it said "PhotoVet did not decide who this face is" of a face PhotoVet recognised as
-    someone else). 'PhotoVet recognised someone else in this face; a person named it';
-    'PhotoVet did not recognise 2 of these faces and recognised someone else in 1; a person
-    named each'."""
+    someone else). 'PhotoVet took this face for someone else; a person named it';
+    'PhotoVet took 2 of these faces for someone else and did not recognise 1; a person named
+    each'."""
     counts = [(kind, sum(1 for k in kinds if k == kind))
               for kind in (HAND_OVER_REFUSAL, HAND_LOOKALIKE, HAND_RELABELLED, HAND_NAMED)]
     counts = [(kind, c) for kind, c in counts if c]
@@ -1276,8 +1276,8 @@ def hand_named_heading(kinds: Sequence[str]) -> str:
                 f"{c} of these faces" if i == 0 else str(c))
         parts.append({
             HAND_NAMED: f"did not recognise {what}",
-            HAND_RELABELLED: f"recognised someone else in {what}",
-            HAND_OVER_REFUSAL: f"recognised someone who may not be shown here in {what}",
+            HAND_RELABELLED: f"took {what} for someone else",
+            HAND_OVER_REFUSAL: f"took {what} for someone who may not be shown here",
             HAND_LOOKALIKE: f"was not sure of {what} ({'it' if c == 1 else 'each'} could be "
                             "someone who may not be shown here)",
         }[kind])

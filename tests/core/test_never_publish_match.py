@@ -273,15 +273,15 @@ def test_the_approver_is_told_what_photovet_decided_about_faces_named_by_hand():
     PhotoVet recognised as someone else: it says what PhotoVet decided (the core's words)."""
     h = policy.hand_named_heading
     assert h([policy.HAND_NAMED]) == "PhotoVet did not recognise this face; a person named it"
-    assert h([policy.HAND_RELABELLED]) == ("PhotoVet recognised someone else in this face; a "
+    assert h([policy.HAND_RELABELLED]) == ("PhotoVet took this face for someone else; a "
                                            "person named it")
-    assert "recognised someone who may not be shown here in this face" in \
+    assert "took this face for someone who may not be shown here" in \
         h([policy.HAND_OVER_REFUSAL])
     assert "was not sure of this face (it could be someone who may not be shown here)" in \
         h([policy.HAND_LOOKALIKE])
     assert h([policy.HAND_NAMED, policy.HAND_RELABELLED, policy.HAND_RELABELLED]) == (
-        "PhotoVet recognised someone else in 2 of these faces and did not recognise 1; a "
-        "person named each")
+        "PhotoVet took 2 of these faces for someone else and did not recognise 1; a person "
+        "named each")
     assert h([policy.HAND_NAMED] * 2) == ("PhotoVet did not recognise these 2 faces; a person "
                                           "named each")
     assert h([]) == ""

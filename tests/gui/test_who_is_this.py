@@ -195,7 +195,7 @@ def test_the_approver_is_told_and_cannot_approve_it_in_bulk(window, ws, qtbot):
     text = panel.hand.text()
     assert "Named by hand (1)" in text and "Tori Amos" in text
     # what PhotoVet decided (s36: it said "PhotoVet did not decide who this face is")
-    assert "PhotoVet recognised someone who may not be shown here in this face" in text
+    assert "PhotoVet took this face for someone who may not be shown here" in text
     assert "did not decide" not in text
     assert "PhotoVet recognised Sam Brown (School website: No)" in text
     assert "never with \u201cApprove all shown\u201d" in text

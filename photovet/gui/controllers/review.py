@@ -48,14 +48,18 @@ def render_published(pil_image, covers: list[Cover], size: tuple[int, int], styl
     return pil_to_qimage(published_image(pil_image, covers, size, style=style))
 
 
-def tell_stays_covered(window, ask: policy.OverrideAsk) -> None:
+def tell_stays_covered(window, ask: policy.OverrideAsk, beside: QRect | None = None) -> None:
     """Once a face was named: what the naming did not do, when the core says so
     (``OverrideAsk.note``: a face PhotoVet matched to a pupil who must never be published
-    keeps its cover whatever it is named, s36), at once, not only in the findings later."""
+    keeps its cover whatever it is named, s36), at once, not only in the findings later;
+    ``beside``: the face on screen (global coordinates), left in view."""
     if ask.note:
         box = QMessageBox(QMessageBox.Icon.Information, "Name recorded: the face stays covered",
                           sentence(ask.note), parent=window)
         box.setObjectName("NamedStaysCovered")
+        if beside is not None:
+            box.adjustSize()
+            place_beside(box, beside)
         box.exec()
 
 
@@ -463,7 +467,7 @@ class ReviewController(QObject):
             done = self._record(lambda r, a, ch: r.face(a, index, "assign", ch,
                                                            person=pid, reason=reason))
             if done:
-                tell_stays_covered(self.window, ask)
+                tell_stays_covered(self.window, ask, self._face_rect(item.analysis, index))
             return done
         if action in ("no", "cover"):
             return self._record(lambda r, a, ch: r.face(a, index, "cover", ch))
@@ -579,8 +583,14 @@ class ReviewController(QObject):
         done = self._record(lambda r, a, ch: r.face(a, index, "assign", ch, person=pid,
                                                      reason=reason, mode=a.mode))
         if done:        # the name kept, the face still covered: said at once, and why
-            tell_stays_covered(self.window, ask)
+            tell_stays_covered(self.window, ask, self._face_rect(item.analysis, index))
         return done
+
+    def _face_rect(self, a, index: int) -> QRect:
+        """Face ``index`` of ``a`` on screen, in global coordinates."""
+        canvas = self.tab.photo.canvas
+        r = canvas.to_screen(a.faces[index].box).toRect()
+        return QRect(canvas.mapToGlobal(r.topLeft()), r.size())
 
     def _assign_ask(self, a, index: int, pid: str) -> policy.OverrideAsk:
         return self._reviewer().face_ask(a, index, "assign", self.ctx.current_channel(),
@@ -592,13 +602,11 @@ class ReviewController(QObject):
         the person whom PhotoVet recognised and their consent (the core's words), the reason
         they type (None: they did not confirm). Refused outright: said, None. ``ask``: the
         core's answer, when already asked."""
-        canvas = self.tab.photo.canvas
-        r = canvas.to_screen(a.faces[index].box).toRect()
         ask = ask or self._assign_ask(a, index, pid)
         chosen = self._people().get(pid)
         return confirm_assignment(self.window, ask,
                                   chosen.display_name if chosen is not None else "them",
-                                  QRect(canvas.mapToGlobal(r.topLeft()), r.size()),
+                                  self._face_rect(a, index),
                                   confirming=policy.recognised_as(a.faces[index]) == pid,
                                   check=self.ctx.ws.free_text_refusal)
 
