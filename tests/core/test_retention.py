@@ -398,22 +398,3 @@ def test_a_leaver_the_schedule_removed_is_one_line_of_the_next_import(ws_with_le
         "1 leaver removed by retention is still in the MIS file: not imported"
     assert not any("Lola" in line for line in lines)
 
-
-def test_an_import_whose_only_news_is_old_leavers_says_nothing_changes():
-    """s36: a file whose only rows not matching the register are old leavers the retention
-    schedule removed said "Nothing changed: the register already matches this file" after
-    their line (it does not match); the preview (a dry run) says what would change."""
-    from photovet.core.register.reports import ImportReport, PersonNote
-
-    lola = [PersonNote("L1", "Lola Lane", "left")]
-    dry = ImportReport(file="mis.csv", rows=3, dry_run=True, leavers_removed_before=lola)
-    assert dry.summary_lines()[-2:] == [
-        "1 leaver removed by retention is still in the MIS file: not imported.",
-        "Nothing would change in the register: it matches this file but for the leaver "
-        "removed by retention, who is not imported."]
-    done = ImportReport(file="mis.csv", rows=3, applied=True, leavers_removed_before=lola * 2)
-    assert done.summary_lines()[-1] == ("Nothing changed in the register: it matches this "
-                                        "file but for the leavers removed by retention, who "
-                                        "are not imported.")
-    assert ImportReport(file="mis.csv", rows=3, dry_run=True).summary_lines()[-1] == \
-        "Nothing would change: the register already matches this file."
