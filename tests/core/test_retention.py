@@ -397,4 +397,3 @@ def test_a_leaver_the_schedule_removed_is_one_line_of_the_next_import(ws_with_le
     assert leavers_removed_still_in_file(1) == \
         "1 leaver removed by retention is still in the MIS file: not imported"
     assert not any("Lola" in line for line in lines)
-
