@@ -1058,7 +1058,7 @@ CAPTION_NEVER_INITIALS_SHARED = _words.CAPTION_NEVER_INITIALS_SHARED
 def caption_initials_refusal(people: Sequence[Person], channel: Channel, mode: str | Mode,
                              on: _dt.date, media: str = "photo", *,
                              lower_case: bool = False, middle: bool = False,
-                             word: bool = False) -> str | None:
+                             word: bool = False, shape: str = "middle") -> str | None:
     """Why initials typed in a caption ("Well done KJ", "K.J. won") may not go out on
     ``channel``, or None. ``people``: every pupil in the register whose initials they are
     (staff are left out: initials are how staff are asked to write a pupil's name).
@@ -1082,18 +1082,25 @@ def caption_initials_refusal(people: Sequence[Person], channel: Channel, mode: s
     written so as often as initials ("see pg 4", "love from Year 2 xx", "the co-op":
     ``captions.LOWER_SHORT_FORMS``): refused only as a listed pupil's initials (who must not be
     in any post, however unlikely), not where no names are shown (s35: nearly every pair of
-    letters is some pupil's initials in a large school, so "pg 4" was refused there)."""
+    letters is some pupil's initials in a large school, so "pg 4" was refused there); three
+    capitals that are a name, a place or a short form of the word list ("TOM", "ROME": s36)
+    are ``word`` too. ``shape``, with ``middle``: how the letters may be the pupils' (s36, the
+    reason says so): "middle", one middle name between ("TJW"); "middles", more ("TJKW",
+    "TJKLW"); "inside", five letters or more that hold their initials as a run ("TJKLW" for
+    Kai Lewis)."""
     pupils = [p for p in people if not p.is_staff]
     never = [p for p in pupils if caption_warning(p, on)]
     if never:
         if middle:
-            return _words.CAPTION_NEVER_INITIALS_MIDDLE
+            return _words.CAPTION_NEVER_INITIALS_SHAPES.get(
+                shape, _words.CAPTION_NEVER_INITIALS_MIDDLE)
         return _words.CAPTION_NEVER_INITIALS if len(never) == len(pupils) else \
             _words.CAPTION_NEVER_INITIALS_SHARED
     if word:
         return None
     if any(caption_name_form(p, channel, mode, on, media) == "none" for p in pupils):
-        said = _words.CAPTION_NO_INITIALS_MIDDLE if middle else \
+        said = _words.CAPTION_NO_INITIALS_SHAPES.get(shape, _words.CAPTION_NO_INITIALS_MIDDLE) \
+            if middle else \
             _words.CAPTION_NO_INITIALS_LETTERS if lower_case else _words.CAPTION_NO_INITIALS
         return said.format(channel=channel.label)
     return None

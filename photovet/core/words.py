@@ -609,6 +609,32 @@ CAPTION_NEVER_INITIALS_MIDDLE = ("These letters may be the initials, with a midd
                                  "do-not-photograph list, who must not appear in any post, not "
                                  "even by initials: leave them out " + _IF_ELSE)
 
+#: ...four letters or more whose first and last are a pupil's initials ("TJKW", "TJKLW" for
+#: Tori Wells: two middle names or more; s36, they said "with a middle name")
+CAPTION_NO_INITIALS_MIDDLES = ("{channel} shows no names, not even initials, and these letters "
+                               "may be a pupil's initials with middle names (PhotoVet does not "
+                               "know middle names): leave them out " + _IF_ELSE)
+#: ...five letters or more that hold a pupil's initials as a run ("TJKLW" for Kai Lewis: s36)
+CAPTION_NO_INITIALS_INSIDE = ("{channel} shows no names, not even initials, and these letters "
+                              "hold a pupil's initials (typed together with other letters): "
+                              "leave them out " + _IF_ELSE)
+CAPTION_NEVER_INITIALS_MIDDLES = ("These letters may be the initials, with middle names "
+                                  "(PhotoVet does not know middle names), of a pupil on the "
+                                  "do-not-photograph list, who must not appear in any post, not "
+                                  "even by initials: leave them out " + _IF_ELSE)
+CAPTION_NEVER_INITIALS_INSIDE = ("These letters hold the initials of a pupil on the "
+                                 "do-not-photograph list (typed together with other letters), "
+                                 "who must not appear in any post, not even by initials: leave "
+                                 "them out " + _IF_ELSE)
+#: the reasons above by how the letters may be a pupil's initials (``policy
+#: .caption_initials_refusal``'s ``shape``)
+CAPTION_NO_INITIALS_SHAPES = {"middle": CAPTION_NO_INITIALS_MIDDLE,
+                              "middles": CAPTION_NO_INITIALS_MIDDLES,
+                              "inside": CAPTION_NO_INITIALS_INSIDE}
+CAPTION_NEVER_INITIALS_SHAPES = {"middle": CAPTION_NEVER_INITIALS_MIDDLE,
+                                 "middles": CAPTION_NEVER_INITIALS_MIDDLES,
+                                 "inside": CAPTION_NEVER_INITIALS_INSIDE}
+
 
 def caption_word(text: str | None) -> str:
     """A recorded caption as people read it: the caption in curly quotes, or 'Not recorded'
@@ -1504,6 +1530,9 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "approved_caption_now_refused", "posted_captions_differ", "CAPTION_GET_APPROVED_APP",
            "CAPTION_GET_APPROVED_COMMAND",
            "CAPTION_MAY_NAME_START", "CAPTION_NEVER_INITIALS", "CAPTION_NEVER_INITIALS_MIDDLE",
+           "CAPTION_NEVER_INITIALS_MIDDLES", "CAPTION_NEVER_INITIALS_INSIDE",
+           "CAPTION_NEVER_INITIALS_SHAPES", "CAPTION_NO_INITIALS_MIDDLES",
+           "CAPTION_NO_INITIALS_INSIDE", "CAPTION_NO_INITIALS_SHAPES",
            "CAPTION_NEVER_INITIALS_SHARED", "CAPTION_NO_INITIALS", "CAPTION_NO_INITIALS_LETTERS",
            "CAPTION_NO_INITIALS_MIDDLE", "CAPTION_NAME_REMOVED", "CAPTION_NOT_IN_PHOTO",
            "CONSENT_NOT_IN_FILE_APP",

@@ -1150,33 +1150,36 @@ def test_more_initial_shapes_of_a_do_not_photograph_pupil_are_refused(
     "T.J.K.W.") passed on every channel for Tobias Winterbottom on the do-not-photograph list:
     they are read as three capitals are (a middle name, or two, between). (Two channels: one
     that shows names, one that shows none; the rule does not look at the channel.)"""
-    from photovet.core.words import CAPTION_NEVER_INITIALS_MIDDLE
+    from photovet.core.words import CAPTION_NEVER_INITIALS_MIDDLE, CAPTION_NEVER_INITIALS_MIDDLES
 
     r = check_caption(caption, [NEVER, AMY], channel, ON, "consent")
     assert not r.ok, r
     (f,) = r.findings
-    assert (f.found, f.replacement, f.reason) == (found, "", CAPTION_NEVER_INITIALS_MIDDLE)
+    # s36: four letters or more say "with middle names" (not "with a middle name")
+    said = CAPTION_NEVER_INITIALS_MIDDLE if sum(c.isalpha() for c in found) == 3 else \
+        CAPTION_NEVER_INITIALS_MIDDLES
+    assert (f.found, f.replacement, f.reason) == (found, "", said)
     assert r.suggestion == suggestion
     assert check_caption(r.suggestion, [NEVER, AMY], channel, ON, "consent").ok
 
 
 @pytest.mark.parametrize("caption, found, middle", [
-    ("Well done tjw", "tjw", True),
-    ("Tjw won", "Tjw", True),
-    ("Well done TJKW", "TJKW", True),
-    ("tksw won the race", "tksw", True),        # Kit Smith-Wells: all three, one between
-    ("Well done ksw", "ksw", False),            # ... all three of their names
+    ("Well done tjw", "tjw", "middle"),
+    ("Tjw won", "Tjw", "middle"),
+    ("Well done TJKW", "TJKW", "middles"),      # s36: "with middle names"
+    ("tksw won the race", "tksw", "middles"),   # Kit Smith-Wells: all three, one between
+    ("Well done ksw", "ksw", ""),               # ... all three of their names
 ])
 def test_more_initial_shapes_are_refused_where_no_names_are_shown(caption, found, middle):
     """s35: where no names are shown any pupil's initials in these shapes are refused (saying
     they may be with a middle name, or, all of a pupil's three names, that they are initials);
     where initials may be shown, they pass and are recorded as referring to the pupils."""
-    from photovet.core.words import CAPTION_NO_INITIALS, CAPTION_NO_INITIALS_MIDDLE
+    from photovet.core.words import CAPTION_NO_INITIALS, CAPTION_NO_INITIALS_SHAPES
 
     people = [TORI, HYPHEN, AMY]
     r = check_caption(caption, people, NO_NAMES, ON, "consent")
     assert not r.ok and [f.found for f in r.findings] == [found], r
-    said = CAPTION_NO_INITIALS_MIDDLE if middle else CAPTION_NO_INITIALS
+    said = CAPTION_NO_INITIALS_SHAPES[middle] if middle else CAPTION_NO_INITIALS
     assert r.findings[0].reason == said.format(channel="Noticeboard")
     for channel in (WEBSITE, FACEBOOK, PROSPECTUS):
         assert check_caption(caption, people, channel, ON, "consent").ok
@@ -1329,3 +1332,133 @@ def test_a_suggestion_reads_as_a_sentence_an_office_would_post(caption, suggesti
     r = check_caption(caption, people, WEBSITE, ON, "consent")
     assert not r.ok and r.suggestion == suggestion, r
     assert check_caption(r.suggestion, people, WEBSITE, ON, "consent").ok
+
+
+# --- s36: initials in every shape, and ordinary words that are not initials --------------------
+
+TARA = person("P111", "Tara", "Mills")
+KAI_LEWIS = person("P112", "Kai", "Lewis")
+
+
+@pytest.mark.parametrize("caption, found, shape", [
+    ("Well done TJKLW", "TJKLW", "middles"),         # five capitals (passed: "as good as a word")
+    ("Well done tjklw!", "tjklw", "middles"),
+    ("Well done tJW", "tJW", "middle"),             # odd mixed case (passed)
+    ("TjW won the race", "TjW", "middle"),
+    ("tjW's painting", "tjW", "middle"),
+    ("Well done tJkW", "tJkW", "middles"),
+    ("T J W won the race", "T J W", "middle"),
+    ("Well done T. J. W.", "T. J. W.", "middle"),
+    ("Well done T.J.K.L.M.W.", "T.J.K.L.M.W.", "middles"),    # spelt out: any number (was 6)
+    ("Well done KTWJB", "KTWJB", "inside"),         # their initials as a run inside
+    ("Well done TJKLWs", "TJKLWs", "middles"),      # (a plural of initials: their letters)
+])
+def test_initials_in_any_shape_of_a_listed_pupil_are_refused(caption, found, shape):
+    """s36: five letters or more ("TJKLW") and letters in odd mixed case ("tJW") passed for
+    Tobias Winterbottom on the do-not-photograph list, on every channel; the reason says how
+    the letters may be his (a middle name, middle names, his initials inside)."""
+    from photovet.core.words import CAPTION_NEVER_INITIALS_SHAPES
+
+    for channel in (WEBSITE, NO_NAMES):
+        r = check_caption(caption, [NEVER, AMY], channel, ON, "consent")
+        assert not r.ok and [f.found for f in r.findings] == [found], (channel.id, r)
+        assert r.findings[0].reason == CAPTION_NEVER_INITIALS_SHAPES[shape]
+        assert check_caption(r.suggestion, [NEVER, AMY], channel, ON, "consent").ok
+
+
+@pytest.mark.parametrize("caption, found, shape", [
+    ("Well done TJKLW", "TJKLW", "middles"),
+    ("Well done tJW", "tJW", "middle"),
+    ("Well done AKLBZ", "AKLBZ", "inside"),         # Kai Lewis's "KL" inside
+    ("Well done T J K L W", "T J K L W", "middles"),
+])
+def test_initials_in_any_shape_are_refused_where_no_names_are_shown(caption, found, shape):
+    """s36: where no names are shown any pupil's initials in these shapes are refused; where
+    initials may be shown they pass and are recorded for every pupil they may stand for."""
+    from photovet.core.words import CAPTION_NO_INITIALS_SHAPES
+
+    people = [TORI, KAI_LEWIS, AMY]
+    r = check_caption(caption, people, NO_NAMES, ON, "consent")
+    assert not r.ok and [f.found for f in r.findings] == [found], r
+    assert r.findings[0].reason == CAPTION_NO_INITIALS_SHAPES[shape].format(channel="Noticeboard")
+    assert check_caption(caption, people, WEBSITE, ON, "consent").ok
+    assert {m.found for m in caption_mentions(caption, people).values()} == {found}
+
+
+# pupils whose initials are the first and last letters (or a run) of every caption below
+S36_PEOPLE = [person(f"P2{k:02d}", first, last) for k, (first, last) in enumerate([
+    ("Emma", "Adams"), ("Pat", "Ali"), ("Ali", "Amin"), ("Rosa", "Ahmed"), ("Dara", "Ali"),
+    ("Ivy", "Allen"), ("Isla", "Smith"), ("Eve", "Young"), ("Yusuf", "Evans"), ("Mia", "Davies"),
+    ("Dilys", "Dunn"), ("Harry", "Nash"), ("Sara", "Bell"), ("Yan", "Yates"), ("Will", "Young"),
+    ("Nia", "Cole"), ("Sian", "Price"), ("Tia", "Kerr"), ("Pia", "Shah"), ("Ned", "Ahmed"),
+    ("Ella", "Smith"), ("Bea", "Cox"), ("Tariq", "Morris"), ("Dev", "Nair"), ("Sami", "Malik"),
+    ("Bo", "Nash"), ("Fay", "Nunn"), ("Dora", "Young"), ("Rhys", "Evans"), ("Vic", "Ince"),
+])]
+
+
+@pytest.mark.parametrize("caption", [
+    # short forms written with full stops do not run on into the next letter (item 4)
+    "Bring a snack, e.g. a banana", "Year 3, i.e. a class of 30", "At 3 p.m. a show",
+    "At 9 a.m. a bus leaves", "P.E. a must on Fridays", "R.E. a visit to the mosque",
+    "D.T. a chance to build", "Pens, pencils etc. a bag for each",
+    # words written together in mixed case, plurals of short forms
+    "Our new iPads", "A sale on eBay", "Our YouTube channel", "Trip to McDonald's",
+    "New DVDs for the library", "Thank you to the PTAs", "SATs week", "A PowerPoint on space",
+    # five letters or more that look like words, places or names, or a letter said over
+    "HEATON PARK TRIP", "Off to WEMBLEY", "Our sportsclub", "A yaaay from Year 2",
+    "We had sooo much fun", "Raising money for the NSPCC", "Our Ofsted report",
+    # three capitals that are a word, a name or a place: no pupil is called so (item 2)
+    "TOM'S MIDNIGHT GARDEN", "DAN THE MAN", "SAM AND THE DRAGON", "BEN NEVIS CLIMB",
+    "FUN DAY", "ROME TRIP",
+])
+def test_ordinary_words_are_not_initials_in_these_shapes(caption):
+    """s36: none of these is a pupil's initials, though their letters are some pupil's first
+    and last (or hold some pupil's initials): they pass where no names are shown."""
+    assert check_caption(caption, S36_PEOPLE, NO_NAMES, ON, "consent").ok, caption
+    assert caption_mentions(caption, S36_PEOPLE) == {}
+
+
+@pytest.mark.parametrize("caption", [
+    "Bring a snack, e.g. a banana", "At 3 p.m. a show", "P.E. a must on Fridays", "Our new iPads",
+    "New DVDs for the library", "HEATON PARK TRIP", "Our sportsclub", "We had sooo much fun",
+])
+def test_ordinary_words_are_not_a_listed_pupils_initials_either(caption):
+    listed = [dataclasses.replace(p, do_not_photograph=True) for p in S36_PEOPLE]
+    assert check_caption(caption, listed, WEBSITE, ON, "consent").ok, caption
+
+
+def test_three_capitals_that_are_a_name_fail_closed_only_for_a_listed_pupil():
+    """s36: "TOM" (the word list's name) was refused where no names are shown for any pupil
+    T. M.: it passes there now; for a listed Tara Mills it is still refused (capitals are how
+    initials are typed, and one listed pupil must never be named); a listed pupil called Tom
+    is the name rules' ("Tom" and "TOM" alike)."""
+    from photovet.core.words import CAPTION_NEVER_INITIALS_MIDDLE
+
+    assert check_caption("Well done TOM", [TARA, AMY], NO_NAMES, ON, "consent").ok
+    never = dataclasses.replace(TARA, do_not_photograph=True)
+    for channel in (WEBSITE, NO_NAMES):
+        r = check_caption("Well done TOM", [never, AMY], channel, ON, "consent")
+        assert not r.ok and r.findings[0].reason == CAPTION_NEVER_INITIALS_MIDDLE, r
+    tom = person("P113", "Tom", "Hughes")
+    for typed in ("TOM", "Tom"):
+        r = check_caption(f"Well done {typed}", [tom, AMY], NO_NAMES, ON, "consent")
+        assert not r.ok and r.findings[0].reason == "Noticeboard shows no names: leave the name out"
+        r = check_caption(f"Well done {typed}", [tom, AMY], WEBSITE, ON, "consent")
+        assert not r.ok and r.findings[0].replacement == "T" and "use initials" in \
+            r.findings[0].reason, r
+
+
+@pytest.mark.parametrize("shape, said, listed", [
+    ("middle", "with a middle name", "with a middle name"),
+    ("middles", "with middle names", "with middle names"),
+    ("inside", "hold a pupil's initials", "hold the initials of a pupil"),
+])
+def test_the_reason_says_how_the_letters_may_be_a_pupils_initials(shape, said, listed):
+    """s36: four letters or more said "with a middle name" ("TJKW" is two middle names)."""
+    from photovet.core.policy import caption_initials_refusal
+
+    assert said in caption_initials_refusal([TORI], NO_NAMES, "consent", ON, middle=True,
+                                            shape=shape)
+    never = dataclasses.replace(TORI, do_not_photograph=True)
+    assert listed in caption_initials_refusal(
+        [never], WEBSITE, "consent", ON, middle=True, shape=shape)

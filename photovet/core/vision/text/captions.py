@@ -366,7 +366,8 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
         # (three letters in lower case that are all a pupil's, "tsw": said as initials are)
         two = sum(c.isalpha() for c in typed) == 2
         refusal = caption_initials_refusal(pupils, channel, mode, on, media,
-                                           lower_case=lower and two, middle=middle, word=word)
+                                           lower_case=lower and two, middle=bool(middle),
+                                           word=word, shape=middle)
         if refusal:
             findings.append(CaptionFinding((s, e), pupils[0].id if len(pupils) == 1 else None,
                                            typed, "", refusal))
@@ -390,15 +391,27 @@ _TWO_TITLE = re.compile(r"(?<![^\W_])([A-Z])(?:(\.)(\s)?)?([a-z])(\.)?(?![^\W_])
 # Three capitals: "TJW", "T.J.W.", "T. J. W." (a middle name's initial between: s34)
 _THREE_INITIALS = re.compile(
     r"(?<![^\W_])([A-Z])(\.)?(\s)?([A-Z])(\.)?(\s)?([A-Z])(\.)?(?![^\W_])")
-# Three letters or more typed as one word, or each with a full stop (and a space) after it
-# (letters spelt out with spaces, "t j w", are read joined up by _as_read): "tjw", "Tjw", "TJWB",
-# "t.j.w.", "T. J. W. B." (s35; which of them are initials: _typed_initials); not "a.m. to"
+# Three letters or more typed as one word, in any mix of case, or each with a full stop (and a
+# space) after it (letters spelt out with spaces, "t j w", are read joined up by _as_read):
+# "tjw", "Tjw", "tJW", "TJWB", "TJKLW", "t.j.w.", "T. J. W. B." (s35, s36; which of them are
+# initials: _typed_initials); not "a.m. to"
 _MORE_LETTERS = re.compile(
     r"(?<![^\W_])(?:[A-Za-z]{3,}\.?|(?:[A-Za-z]\.\s?){2,}[A-Za-z]\.?)(?![^\W_])")
-# the most letters typed as one word ("TJWB") read as initials: a first name, two middle names
-# and a surname; five letters typed so are as good as always a word, a name or a place
-# ("HEATON", "WEMBLEY" in a line in capitals); spelt out with full stops, up to six ("T.J.W.B.K.")
-_BARE_MOST, _SPELT_MOST = 4, 6
+# the most letters typed as one word ("TJWB") read as a pupil's initials with middle names
+# between, first and last theirs (s35); five or more typed so are read as initials only when
+# they look like no word ("TJKLW", not "HEATON", "sportsclub", "yaaay": _unlike_a_word), and
+# then as the initials of every pupil whose initials they hold as a run too (s36: "TJKLW" for
+# Kai Lewis); spelt out with full stops or spaces, any number ("T.J.K.L.W.")
+_BARE_MOST = 4
+# a short form written with full stops ("e.g.", "i.e.", "a.m.", "P.E.", "etc."): a reading of
+# initials does not run on into the next letter ("e.g. a banana" is no "EGA": s36)
+_DOTTED = re.compile(r"(?<![^\W_])(?:[A-Za-z](?:\.[A-Za-z])+\.?|etc\.)(?![^\W_])")
+# short forms written with full stops in lower case as well as those of names.abbreviation
+_DOTTED_LOWER = frozenset(["cf", "viz", "nb", "ps", "eg", "ie", "am", "pm", "aka", "rsvp", "pto",
+                           "etc", "approx"])
+# a first part of a word in mixed case that is no word of its own ("iPad", "eBay", "McDonald")
+_CAMEL_PREFIXES = frozenset(["i", "e", "x", "mc", "mac", "o", "de", "di", "da", "la", "le",
+                             "van", "von", "st"])
 
 
 # words of three or four letters school posts use that the word list lacks (festivals, clubs,
@@ -408,6 +421,10 @@ _SCHOOL_WORDS = frozenset([
     "eid", "holi", "puja", "diya", "onam", "wudu", "vlog", "bmx", "pgl", "rota", "kpop", "yolo",
     "fomo", "dojo", "tbt", "rwi", "phse", "pic", "pics", "vids", "mins", "hols", "bday", "gran",
     "thx", "pls", "xoxo", "hmm", "ooh", "aah", "eek", "grr", "sch", "ppl", "tmrw", "meds", "hwk",
+    # five letters or more (s36: read as initials when they look like no word): charities and
+    # bodies, qualifications, words typed short
+    "nspcc", "rspca", "unicef", "mencap", "barnardos", "ofsted", "senco", "gcses", "phd", "bsc",
+    "msc", "pgce", "thnks", "thnx", "hwrk", "shhh", "hmmm", "brrr", "grrr", "psst",
 ])
 # a number in Roman numerals ("Henry VIII", "Year iii", "Louis xiv")
 _ROMAN = re.compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
@@ -488,27 +505,37 @@ def _not_initials(letters: str, bare: bool, capitals: bool) -> bool:
     return not capitals and low in TWO_LETTER_WORDS     # "MR" in capitals: initials
 
 
-def _whose(letters: str, by_initials: dict[str, list[Person]]) -> tuple[list[Person], bool]:
-    """The pupils whose initials ``letters`` (two or more, in capitals) may be, and whether
-    only with a middle name or more between (the register keeps none, s34): theirs exactly
-    ("KJ"; "TSW" for Tori Smith-Wells), then those whose two initials are the first and the
-    last ("TJW", "TJWB" for Tori Wells), or whose three are the first, one between and the last
-    ("TJSW" for Tori Smith-Wells)."""
+def _whose(letters: str, by_initials: dict[str, list[Person]]) -> tuple[list[Person], str]:
+    """The pupils whose initials ``letters`` (two or more, in capitals) may be, and how: ""
+    theirs exactly ("KJ"; "TSW" for Tori Smith-Wells); "middle", with a middle name between
+    (the register keeps none, s34: "TJW" for Tori Wells, first and last theirs); "middles",
+    with two or more ("TJKW", "TJKLW"; or "TJSW" for Tori Smith-Wells, whose three are the
+    first, one between and the last); "inside", five letters or more that hold their initials
+    as a run ("TJKLW" for Kai Lewis, "KL": s36), when no pupil's are the first and last."""
     exact = by_initials.get(letters, [])
     if len(letters) == 2:
-        return list(exact), False
+        return list(exact), ""
     who = list(exact)
     for key in [letters[0] + letters[-1]] + [letters[0] + m + letters[-1]
                                              for m in dict.fromkeys(letters[1:-1])]:
         if key != letters:
             who += [p for p in by_initials.get(key, []) if p not in who]
-    return who, not exact
+    shape = "" if exact else "middle" if len(letters) == 3 else "middles"
+    if len(letters) >= 5:
+        ends = bool(who)
+        for size in (2, 3):
+            for k in range(len(letters) - size + 1):
+                who += [p for p in by_initials.get(letters[k:k + size], []) if p not in who]
+        if who and not ends:
+            shape = "inside"
+    return who, shape
 
 
 def _typed_initials(caption: str, matcher: NameMatcher
-                    ) -> Iterator[tuple[int, int, str, list[Person], bool, bool, bool]]:
+                    ) -> Iterator[tuple[int, int, str, list[Person], bool, str, bool]]:
     """(start, end, as typed, the pupils whose initials they may be, not typed in capitals,
-    with a middle name, a short form written in lower case too: ``LOWER_SHORT_FORMS``) for
+    how beyond their initials (``_whose``: "" none, "middle", "middles", "inside"), a word or
+    short form that is refused only as a listed pupil's initials) for
     each group of letters in the caption typed as initials that may be a pupil's
     (``policy.caption_initials_refusal`` says which may not go out):
 
@@ -538,17 +565,26 @@ def _typed_initials(caption: str, matcher: NameMatcher
     if not by_initials:
         return
     seen: set[tuple[int, int]] = set()
-    for read, where in _readings(caption):
+    for read, where in _readings(_dotted_masked(caption)):
         found: list[tuple[re.Match[str], str, bool]] = []
         for m in _THREE_INITIALS.finditer(read):
             found.append((m, m.group(1) + m.group(4) + m.group(7), True))
         for m in _MORE_LETTERS.finditer(read):
-            letters = "".join(c for c in m.group(0) if c.isalpha())
+            run = m.group(0)
+            letters = "".join(c for c in run if c.isalpha())
             capitals = letters.isupper()
             if capitals and len(letters) == 3:
                 continue        # (_THREE_INITIALS)
             if capitals or letters.islower() or (letters[0].isupper() and letters[1:].islower()):
                 found.append((m, letters.upper(), capitals))
+            elif not run.isalpha():
+                found.append((m, letters.upper(), False))      # "t.J.w.": spelt out
+            elif re.fullmatch(r"[A-Z]{2,}s", run):
+                # a short form's plural ("DVDs", "PTAs", "SATs"), or initials': their letters
+                if len(run) > 3 and not _not_initials(run[:-1], True, True):
+                    found.append((m, run[:-1], True))
+            elif not _camel_words(run):
+                found.append((m, letters.upper(), False))      # "tJW", "TjW" (s36)
         for pattern, capitals in ((_TWO_INITIALS, True), (_TWO_LOWER, False),
                                   (_TWO_TITLE, False)):
             for m in pattern.finditer(read):
@@ -560,10 +596,10 @@ def _typed_initials(caption: str, matcher: NameMatcher
                 e -= 1          # "Well done TJW.": the sentence's full stop stays
                 said = said.rstrip(".")
             # as typed: letters spelt out one by one ("T.J.W.", "t. j. w.") are read joined up
-            bare = caption[s:e].isalpha()
-            if len(letters) > (_BARE_MOST if bare else _SPELT_MOST):
-                continue        # "HEATON": see _BARE_MOST
+            bare = caption[s:e].isalpha() or re.fullmatch(r"[A-Z]{2,}s", caption[s:e]) is not None
             letters = strip_accents(letters)
+            if bare and len(letters) > _BARE_MOST and not _unlike_a_word(letters):
+                continue        # "HEATON", "sportsclub": see _BARE_MOST
             who, middle = _whose(letters, by_initials)
             if not who or _not_initials(letters, bare, capitals):
                 continue
@@ -575,9 +611,89 @@ def _typed_initials(caption: str, matcher: NameMatcher
             if (s, e) in seen:
                 continue
             seen.add((s, e))
-            # (a short form typed as one: "pg", "Ch"; "p.g." is initials)
-            yield s, e, said, who, not capitals, middle, \
-                len(letters) == 2 and not capitals and bare and letters.lower() in LOWER_SHORT_FORMS
+            # a short form typed as one ("pg", "Ch"; "p.g." is initials), or three capitals
+            # that are a name, a place or a short form of the word list ("TOM", "ROME", "NASA":
+            # s36): refused only as a listed pupil's (policy.caption_initials_refusal, word)
+            word = bare and not capitals and len(letters) == 2 and \
+                letters.lower() in LOWER_SHORT_FORMS or \
+                bare and capitals and len(letters) == 3 and (
+                    letters.lower() in short_words() or _ROMAN.fullmatch(letters.lower()))
+            yield s, e, said, who, not capitals, middle, word
+
+
+def _dotted_masked(caption: str) -> str:
+    """The caption with each short form written with full stops ("e.g.", "i.e.", "a.m.", "p.m.",
+    "etc.", "P.E.", "R.E.", "D.T.") made no letters (as long), so that letters spelt out as
+    initials are not read on into it ("e.g. a banana", "at 3 p.m. a show": s36). In lower case
+    the common ones (``_DOTTED_LOWER``) and every ``names.abbreviation``; in capitals only
+    those ("E.G." may be initials)."""
+    def masked(m: re.Match[str]) -> str:
+        said = m.group(0)
+        letters = "".join(c for c in said if c.isalpha())
+        low = letters.lower()
+        if (letters.islower() and low in _DOTTED_LOWER) or (
+                (letters.islower() or letters.isupper()) and abbreviation(letters)):
+            return "\u2060" * len(said)       # (a word joiner: no letter, no space)
+        return said
+
+    return _DOTTED.sub(masked, caption) if "." in caption else caption
+
+
+def _camel_words(run: str) -> bool:
+    """Is a run of letters in mixed case ("iPad", "eBay", "YouTube", "PowerPoint", "McDonald",
+    "LinkedIn") words written together, not initials typed in any case ("tJW", "TjW": s36)?
+    Every part (a capital and the small letters after it; small letters alone) is a word of
+    the word lists, a name (a capital and three small letters or more) or a known opening
+    ("i", "e", "Mc")."""
+    parts = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", run)
+    if len(parts) < 2:
+        return False
+    for k, part in enumerate(parts):
+        low = part.lower()
+        if (k == 0 and low in _CAMEL_PREFIXES) or (part[:1].isupper() and len(part) >= 4
+                                                   and part[1:].islower()):
+            continue
+        if len(low) >= 2 and (everyday_word(low) or low in TWO_LETTER_WORDS
+                              or abbreviation(low) or low in english_words()
+                              or low in short_words() or low in _SCHOOL_WORDS):
+            continue
+        return False
+    return True
+
+
+#: letters that count as vowels for ``_unlike_a_word``
+_VOWELS = frozenset("aeiouy")
+
+
+def _unlike_a_word(letters: str) -> bool:
+    """Do five letters or more typed as one word look like no word, so that they may be
+    initials ("TJKLW", "tjklw")? Not a word of the word lists or a school word, not a Roman
+    numeral, not a letter said three times over ("yaaay", "sooo", "zzzzz"), not words of the
+    word list run together ("sportsclub", "bookweek"), and fewer than a third of the letters
+    vowels (a, e, i, o, u, y), or only one ("HEATON", "WEMBLEY", "beautfil": a place, a name,
+    a word typed with a slip, which the name check reads as names). s36."""
+    low = letters.lower()
+    if low in english_words() or low in _SCHOOL_WORDS or abbreviation(low) or \
+            everyday_word(low) or _ROMAN.fullmatch(low) or re.search(r"(.)\1\1", low):
+        return False
+    vowels = sum(c in _VOWELS for c in low)
+    if vowels >= 2 and 3 * vowels >= len(low):
+        return False
+    return not _run_of_words(low)
+
+
+def _run_of_words(low: str) -> bool:
+    """Is ``low`` two words of the word lists or more written together, each of three letters
+    or more ("sportsclub", "funrun")?"""
+    words = english_words()
+    short = short_words()
+    ok = [True] + [False] * len(low)
+    for i in range(1, len(low) + 1):
+        for j in range(max(0, i - 20), i - 2):
+            if ok[j] and (low[j:i] in words or low[j:i] in short):
+                ok[i] = True
+                break
+    return ok[len(low)] and low not in words
 
 
 # an initial right after a name ("Olivia K.", "Olivia K")
