@@ -795,6 +795,88 @@ def more_initials(people: list[Person], show: bool) -> None:
             print(f"  REFUSED {c!r}")
 
 
+# s36: ordinary captions with short forms written with full stops before a word of one letter,
+# words in mixed case, plurals of short forms, words of five letters or more that are no word
+# of the list (places, names, words said long), names and places of three capitals: general
+# knowledge of school posts, not taken from any test set
+S36_ORDINARY = """
+Bring a snack, e.g. a banana or an apple
+Year 3 visited the farm, i.e. a day of mud
+The show starts at 3 p.m. a great afternoon
+Doors open at 9 a.m. a reminder to be on time
+P.E. a must on Fridays: bring your kit
+R.E. a visit to the gurdwara
+D.T. a chance to build a bridge
+Pens, pencils etc. a bag for each child
+Our new iPads arrived today
+We raised money on eBay for the library
+Watch our YouTube channel for the concert
+A PowerPoint on the solar system
+New DVDs for the library
+Thank you to the PTAs of both schools
+SATs week: good luck Year 6
+Our trip to McDonald's after the match
+HEATON PARK TRIP
+Off to WEMBLEY for the final
+We had sooo much fun at the disco
+Raising money for the NSPCC
+Year 2 went to LEGOLAND
+Our Ofsted report is out
+TOM'S MIDNIGHT GARDEN: our class book
+DAN THE DRAGON visits Reception
+BEN NEVIS: the staff climb
+ROME TRIP 2026
+FUN DAY ON FRIDAY
+Henry VII and the Tudors
+Our sportsclub won the league
+Our MasterChef winners
+""".strip().splitlines()
+S36_FORMS = ("{A}{M}{N}{K}{B}", "{a}{M}{B}", "{A}{m}{B}", "{a}{m}{B}", "{A}. {M}. {N}. {K}. {B}.",
+             "{A} {M} {N} {K} {B}", "{a}{m}{n}{k}{b}")
+
+
+def s36_initials_of(people: list[Person]) -> list[str]:
+    """Captions with a pupil's initials in the shapes s36 reads: five letters or more ("TJKLW",
+    "tjklw", "T. J. K. L. W.", "T J K L W") and odd mixed case ("tJW", "TjW", "tjW")."""
+    out = []
+    for k, p in enumerate(people[:60]):
+        a, b = p.initials[0], p.initials[1]
+        m, n, q = MIDDLES[k % len(MIDDLES)], MIDDLES[(k + 2) % len(MIDDLES)], \
+            MIDDLES[(k + 4) % len(MIDDLES)]
+        form = S36_FORMS[k % len(S36_FORMS)]
+        typed = form.format(a=a.lower(), A=a, m=m.lower(), M=m, n=n.lower(), N=n, k=q.lower(),
+                            K=q, b=b.lower(), B=b)
+        out.append(INITIAL_TEMPLATES[k % len(INITIAL_TEMPLATES)].format(typed))
+    return out
+
+
+def s36(people: list[Person], show: bool) -> None:
+    """s36: pupils' initials in the shapes that passed (five letters or more, odd mixed case):
+    every one refused where no names are shown and, for listed pupils, on the website; and the
+    ordinary captions of those shapes: none refused."""
+    typed = s36_initials_of(people)
+    passed = [c for c in typed if check_caption(c, people, NO_NAMES, ON, "consent").ok]
+    print(f"s36: pupils' initials of five letters or more or in odd mixed case (TJKLW, tJW, "
+          f"T J K L W), no names shown, refused: {len(typed) - len(passed)}/{len(typed)}")
+    for c in passed:
+        print(f"  PASSED {c!r}")
+    listed = [dataclasses.replace(p, do_not_photograph=k % 10 == 0)
+              for k, p in enumerate(people)]
+    typed = s36_initials_of([p for p in listed if p.do_not_photograph])
+    passed = [c for c in typed if check_caption(c, listed, CHANNEL, ON, "consent").ok]
+    print(f"  listed pupils' (the same shapes) on the website refused: "
+          f"{len(typed) - len(passed)}/{len(typed)}")
+    for c in passed:
+        print(f"  PASSED {c!r}")
+    for where, channel, group in (("no names", NO_NAMES, people),
+                                  ("website, listed pupils", CHANNEL, listed)):
+        out = [c for c in S36_ORDINARY if not check_caption(c, group, channel, ON, "consent").ok]
+        print(f"  ordinary captions with e.g./p.m., mixed case, long words, names in capitals "
+              f"({where}) refused: {len(out)}/{len(S36_ORDINARY)}")
+        for c in out:
+            print(f"  REFUSED {c!r}")
+
+
 def _first_last(caption: str) -> str:
     import re
     letters = re.search(r"([A-Z])\.? ?[A-Z]\.? ?([A-Z])", caption)
@@ -882,6 +964,7 @@ def main() -> None:
             print(f"  REFUSED {c!r}")
     never_initials(people, args.show)
     more_initials(people, args.show)
+    s36(people, args.show)
     cases = misspelt(people, rng)
     by_kind: dict[str, list[int]] = {}
     missed = []

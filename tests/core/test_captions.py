@@ -1462,3 +1462,45 @@ def test_the_reason_says_how_the_letters_may_be_a_pupils_initials(shape, said, l
     never = dataclasses.replace(TORI, do_not_photograph=True)
     assert listed in caption_initials_refusal(
         [never], WEBSITE, "consent", ON, middle=True, shape=shape)
+
+
+@pytest.mark.parametrize("caption, suggestion", [
+    ("Tobias is our new prefect", "Our new prefect"),          # "Is our new prefect" before
+    ("Tobias was star of the week!", "Star of the week!"),
+    ("Tobias has been chosen as head boy", "Chosen as head boy"),
+    ("Tobias has won the spelling bee", "Won the spelling bee"),
+    ("Tobias is 7 today!", "7 today!"),                        # (not "7 Today!")
+    ("Sports day was great. Tobias is our champion.", "Sports day was great. Our champion."),
+    ("Our new prefect is Tobias", "Our new prefect"),          # "Our new prefect is" before
+    ("Our star of the week is Tobias!", "Our star of the week!"),
+    ("The winner was Tobias!", "The winner!"),
+    ("Here is Tobias with his certificate", "With his certificate"),   # "Here is with..."
+    ("Meet Tobias, our new prefect", "Meet our new prefect"),  # "Meet, our new prefect"
+    ("Amy is our new prefect and so is Tobias", "Amy is our new prefect"),
+    ("Amy won and so did Tobias!", "Amy won!"),
+    ("Tobias, our new prefect", "Our new prefect"),            # as before
+    ("Well done Tobias, you were brilliant", "Well done, you were brilliant"),
+])
+def test_a_suggestion_without_a_name_that_is_said_to_be_something_reads_as_a_sentence(
+        caption, suggestion):
+    """s36: a name left out with the "is" that said something of it ("Tobias is our new
+    prefect" suggested "Is our new prefect"): the suggestion reads as a caption an office
+    would post."""
+    people = [NEVER, AMY, person("P106", "Sam", "Jones")]
+    r = check_caption(caption, people, WEBSITE, ON, "consent")
+    assert not r.ok and r.suggestion == suggestion, r
+    assert check_caption(r.suggestion, people, WEBSITE, ON, "consent").ok
+
+
+@pytest.mark.parametrize("caption, channel, suggestion", [
+    ("Sam Jones is our new prefect", WEBSITE, "SJ is our new prefect"),   # initials allowed
+    ("Sam is our new prefect", PROSPECTUS, "S is our new prefect"),
+    ("Sam Jones is our new prefect", NO_NAMES, "Our new prefect"),
+    ("Our new prefect is Sam Jones", NO_NAMES, "Our new prefect"),
+    ("Sam is our new prefect", FACEBOOK, "S is our new prefect"),
+])
+def test_a_name_said_to_be_something_keeps_its_initials_where_they_may_be_shown(
+        caption, channel, suggestion):
+    people = [AMY, person("P106", "Sam", "Jones")]
+    r = check_caption(caption, people, channel, ON, "consent")
+    assert not r.ok and r.suggestion == suggestion, r

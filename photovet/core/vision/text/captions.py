@@ -232,7 +232,9 @@ def _as_sentence(caption: str, suggestion: str) -> str:
         suggestion = suggestion[joiner.end():]
     was = next((c for c in caption if c.isalpha()), "")
     word = re.search(r"[^\W\d_]+", suggestion)
-    if was.isupper() and word and word.group(0).islower():
+    first = next((c for c in suggestion if c.isalnum()), "")
+    if was.isupper() and word and word.group(0).islower() and not first.isdigit():
+        # (not after a number: "Tobias is 7 today!" -> "7 today!", not "7 Today!")
         k = word.start()
         suggestion = suggestion[:k] + suggestion[k].upper() + suggestion[k + 1:]
     return suggestion
@@ -494,6 +496,8 @@ def _not_initials(letters: str, bare: bool, capitals: bool) -> bool:
     often meant than initials (s35)."""
     if abbreviation(letters) or (bare and letters.lower() in _SCHOOL_WORDS):
         return True         # ("PGL", "RWI", "BMX" in capitals too)
+    if bare and re.search(r"(.)\1\1", letters):
+        return True         # a letter said over: "sooo", "zzz", "NOOO" (s36)
     if capitals and not bare:
         return False
     low = letters.lower()
@@ -653,9 +657,12 @@ def _camel_words(run: str) -> bool:
         if (k == 0 and low in _CAMEL_PREFIXES) or (part[:1].isupper() and len(part) >= 4
                                                    and part[1:].islower()):
             continue
-        if len(low) >= 2 and (everyday_word(low) or low in TWO_LETTER_WORDS
-                              or abbreviation(low) or low in english_words()
-                              or low in short_words() or low in _SCHOOL_WORDS):
+        if part.isupper() and len(part) > 1:
+            if abbreviation(low):
+                continue        # ("iOS" is no word: "eSH" is initials)
+        elif len(low) >= 2 and (everyday_word(low) or low in TWO_LETTER_WORDS
+                                or abbreviation(low) or low in english_words()
+                                or low in short_words() or low in _SCHOOL_WORDS):
             continue
         return False
     return True
@@ -669,15 +676,16 @@ def _unlike_a_word(letters: str) -> bool:
     """Do five letters or more typed as one word look like no word, so that they may be
     initials ("TJKLW", "tjklw")? Not a word of the word lists or a school word, not a Roman
     numeral, not a letter said three times over ("yaaay", "sooo", "zzzzz"), not words of the
-    word list run together ("sportsclub", "bookweek"), and fewer than a third of the letters
-    vowels (a, e, i, o, u, y), or only one ("HEATON", "WEMBLEY", "beautfil": a place, a name,
-    a word typed with a slip, which the name check reads as names). s36."""
+    word list run together ("sportsclub", "bookweek"), and not two vowels or more (a, e, i, o,
+    u, y) with at most four other letters together ("HEATON", "WEMBLEY", "channel",
+    "beautfil": a place, a name, a word the list leaves out or typed with a slip; the name
+    check reads names). Initials with two vowels or more pass so ("EJRKE": s36's residue)."""
     low = letters.lower()
     if low in english_words() or low in _SCHOOL_WORDS or abbreviation(low) or \
             everyday_word(low) or _ROMAN.fullmatch(low) or re.search(r"(.)\1\1", low):
         return False
     vowels = sum(c in _VOWELS for c in low)
-    if vowels >= 2 and 3 * vowels >= len(low):
+    if vowels >= 2 and max(len(r) for r in re.split("[aeiouy]+", low)) <= 4:
         return False
     return not _run_of_words(low)
 
@@ -726,6 +734,8 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
             continue
         own = _own_words(caption, s, e, names, out[-1][0][1] if out else 0) \
             if not f.replacement else None
+        if own is None and not f.replacement:
+            own = _with_its_verb(caption, s, e, f.found, out[-1][0][1] if out else 0)
         if own is None and not f.replacement:
             own = _own_clause(caption, s, e, names, out[-1][0][1] if out else 0)
         if own is not None:
@@ -964,6 +974,70 @@ def _own_clause(caption: str, s: int, e: int, names: Sequence[tuple[int, int]], 
                for ns, ne in others):
         return None
     return (joined.start(), upto), ""
+
+
+# "is", "was", "has been" right after a name that opens a sentence ("Tobias is our new prefect")
+_BE_AFTER = re.compile(r"[ \t]+(?:is|was|has[ \t]+been|had[ \t]+been|will[ \t]+be|has)[ \t]+"
+                       r"(?=[^\W_])", re.IGNORECASE)
+# ...and right before a name that ends its clause ("Our new prefect is Tobias")
+_BE_BEFORE = re.compile(r"(?<=[^\W_])[ \t]+(?:is|was|will[ \t]+be)[ \t]+$", re.IGNORECASE)
+# words that say no more than "the one in the photo" before "is" ("This is Tobias")
+_POINTING = re.compile(r"(?:this|that|here|it|there|he|she|meet)(?:[ \t]+(?:is|was))?[ \t]+$",
+                       re.IGNORECASE)
+# "and so is" before a name ending its clause ("Amy is a prefect and so is Tobias")
+_ALSO_BEFORE = re.compile(r",?[ \t]+(?:and[ \t]+)?so[ \t]+(?:is|was|did|does|has)[ \t]+$",
+                          re.IGNORECASE)
+# a name said more of in a clause of its own ("It was Tobias who scored")
+_WHO_AFTER = re.compile(r",?[ \t]+(?:who|whose|that)(?![^\W_])", re.IGNORECASE)
+# a comma after a name before words that say who they are ("Meet Tobias, our new prefect")
+_APPOSITION = re.compile(r",[ \t]+(?=(?:our|the|a|an|his|her|their|my|this)[ \t])",
+                         re.IGNORECASE)
+
+
+def _with_its_verb(caption: str, s: int, e: int, found: str, after: int
+                   ) -> tuple[tuple[int, int], str] | None:
+    """The edit for a name left out (at ``s:e``) that is what "is" says something of (s36:
+    "Tobias is our new prefect" suggested "Is our new prefect"): opening a sentence, the name
+    goes with "is", "was", "has been" after it ("Our new prefect", "Star of the week",
+    "Chosen as head boy"); ending a clause after "is" or "was", with the word ("Our new prefect
+    is Tobias" -> "Our new prefect", "The winner was Tobias!" -> "The winner!"), and with the
+    words before it that only point at them ("This is Tobias", "Here is Tobias with his
+    certificate" -> "With his certificate"); between a word and a comma before words that say
+    who they are, with the comma ("Meet Tobias, our new prefect" -> "Meet our new prefect").
+    None for any other name (a possessive, "Tobias's painting", stays with its noun)."""
+    if found[-2:] in _POSSESSIVE or caption[e:e + 1] in ("'", "\u2019"):
+        return None
+    end = _CLAUSE_END.search(caption, e)
+    stop = end.start() if end else len(caption)
+    opens = _SENTENCE_OPENS.search(caption, after, s) is not None or (
+        s == after == 0)
+    be = _BE_AFTER.match(caption, e)
+    if opens and be and be.end() < stop:
+        if caption[:s].strip() and caption[be.end()].islower():
+            # a sentence after another: its next word opens it ("... great. Our champion.")
+            return (s, be.end() + 1), caption[be.end()].upper()
+        return (s, be.end()), ""
+    start = _sentence_start(caption, s) if not opens else s
+    before = _BE_BEFORE.search(caption, max(after, start), s)
+    also = _ALSO_BEFORE.search(caption, max(after, start), s)
+    if also is not None and not caption[e:stop].strip(" \t,"):
+        return (also.start(), e), ""        # "Amy won and so did Tobias" -> "Amy won"
+    if before is not None:
+        pointing = _POINTING.fullmatch(caption, start, s)
+        if pointing and start >= after and not _WHO_AFTER.match(caption, e):
+            k = e
+            while k < len(caption) and caption[k] in " \t":
+                k += 1
+            return (start, k), ""
+        said = caption[start:before.start()].split()
+        if not caption[e:stop].strip(" \t,") and said and \
+                said[-1].lower() not in ("so", "nor", "neither", "as", "too"):
+            return (before.start(), e), ""      # (not "...and so is Tobias")
+    if not opens and caption[s - 1:s] in (" ", "\t"):
+        comma = _APPOSITION.match(caption, e)
+        if comma is not None:
+            return (s, comma.end()), ""
+    return None
 
 
 def _sentence_start(caption: str, at: int) -> int:
