@@ -621,7 +621,7 @@ def _typed_initials(caption: str, matcher: NameMatcher
             word = bare and not capitals and len(letters) == 2 and \
                 letters.lower() in LOWER_SHORT_FORMS or \
                 bare and capitals and len(letters) == 3 and (
-                    letters.lower() in short_words() or _ROMAN.fullmatch(letters.lower()))
+                    letters.lower() in short_words() or bool(_ROMAN.fullmatch(letters.lower())))
             yield s, e, said, who, not capitals, middle, word
 
 
