@@ -1407,6 +1407,8 @@ S36_PEOPLE = [person(f"P2{k:02d}", first, last) for k, (first, last) in enumerat
     # five letters or more that look like words, places or names, or a letter said over
     "HEATON PARK TRIP", "Off to WEMBLEY", "Our sportsclub", "A yaaay from Year 2",
     "We had sooo much fun", "Raising money for the NSPCC", "Our Ofsted report",
+    "Thanks to Mr Schmidt", "Our SPaG test", "DofE expedition", "ABRSM exams this week",
+    "Year 6 ADHD awareness", "Twinkl worksheets",
     # three capitals that are a word, a name or a place: no pupil is called so (item 2)
     "TOM'S MIDNIGHT GARDEN", "DAN THE MAN", "SAM AND THE DRAGON", "BEN NEVIS CLIMB",
     "FUN DAY", "ROME TRIP",

@@ -403,7 +403,8 @@ _MORE_LETTERS = re.compile(
 # between, first and last theirs (s35); five or more typed so are read as initials only when
 # they look like no word ("TJKLW", not "HEATON", "sportsclub", "yaaay": _unlike_a_word), and
 # then as the initials of every pupil whose initials they hold as a run too (s36: "TJKLW" for
-# Kai Lewis); spelt out with full stops or spaces, any number ("T.J.K.L.W.")
+# Kai Lewis); spelt out with full stops or spaces, any number ("T.J.K.L.W."); with one capital
+# and a vowel they are a name or a place ("Schmidt", "Twinkl": the name check reads names)
 _BARE_MOST = 4
 # a short form written with full stops ("e.g.", "i.e.", "a.m.", "P.E.", "etc."): a reading of
 # initials does not run on into the next letter ("e.g. a banana" is no "EGA": s36)
@@ -426,7 +427,8 @@ _SCHOOL_WORDS = frozenset([
     # five letters or more (s36: read as initials when they look like no word): charities and
     # bodies, qualifications, words typed short
     "nspcc", "rspca", "unicef", "mencap", "barnardos", "ofsted", "senco", "gcses", "phd", "bsc",
-    "msc", "pgce", "thnks", "thnx", "hwrk", "shhh", "hmmm", "brrr", "grrr", "psst",
+    "msc", "pgce", "thnks", "thnx", "hwrk", "shhh", "hmmm", "brrr", "grrr", "psst", "spag",
+    "abrsm", "dofe", "camhs", "twinkl", "adhd", "asd", "mtc", "ttrs", "hmrc", "fifa", "uefa",
 ])
 # a number in Roman numerals ("Henry VIII", "Year iii", "Louis xiv")
 _ROMAN = re.compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
@@ -602,8 +604,9 @@ def _typed_initials(caption: str, matcher: NameMatcher
             # as typed: letters spelt out one by one ("T.J.W.", "t. j. w.") are read joined up
             bare = caption[s:e].isalpha() or re.fullmatch(r"[A-Z]{2,}s", caption[s:e]) is not None
             letters = strip_accents(letters)
-            if bare and len(letters) > _BARE_MOST and not _unlike_a_word(letters):
-                continue        # "HEATON", "sportsclub": see _BARE_MOST
+            if bare and len(letters) > _BARE_MOST and (not _unlike_a_word(letters) or (
+                    m.group(0)[1:].islower() and any(c in _VOWELS for c in m.group(0).lower()))):
+                continue        # "HEATON", "sportsclub", "Schmidt": see _BARE_MOST
             who, middle = _whose(letters, by_initials)
             if not who or _not_initials(letters, bare, capitals):
                 continue
