@@ -11,11 +11,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from photovet.core.errors import ExportError
 from photovet.core.models import Channel, Person
 from photovet.core.policy import caption_initials_refusal, caption_name_form, caption_warning
 from photovet.core.vision.text.names import (
+    COMMON_SURNAMES,
+    COMMON_WORD_NAMES,
     TWO_LETTER_WORDS,
+    WORD_SURNAMES,
     NameMatcher,
     abbreviation,
     canon,
@@ -428,7 +433,7 @@ _SCHOOL_WORDS = frozenset([
     # bodies, qualifications, words typed short
     "nspcc", "rspca", "unicef", "mencap", "barnardos", "ofsted", "senco", "gcses", "phd", "bsc",
     "msc", "pgce", "thnks", "thnx", "hwrk", "shhh", "hmmm", "brrr", "grrr", "psst", "spag",
-    "abrsm", "dofe", "camhs", "twinkl", "adhd", "asd", "mtc", "ttrs", "hmrc", "fifa", "uefa",
+    "abrsm", "dofe", "camhs", "twinkl", "czech", "adhd", "asd", "mtc", "ttrs", "hmrc", "fifa", "uefa",
 ])
 # a number in Roman numerals ("Henry VIII", "Year iii", "Louis xiv")
 _ROMAN = re.compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
@@ -605,7 +610,8 @@ def _typed_initials(caption: str, matcher: NameMatcher
             bare = caption[s:e].isalpha() or re.fullmatch(r"[A-Z]{2,}s", caption[s:e]) is not None
             letters = strip_accents(letters)
             if bare and len(letters) > _BARE_MOST and (not _unlike_a_word(letters) or (
-                    m.group(0)[1:].islower() and any(c in _VOWELS for c in m.group(0).lower()))):
+                    m.group(0)[:1].isupper() and m.group(0)[1:].islower()
+                    and any(c in _VOWELS for c in m.group(0).lower()))):
                 continue        # "HEATON", "sportsclub", "Schmidt": see _BARE_MOST
             who, middle = _whose(letters, by_initials)
             if not who or _not_initials(letters, bare, capitals):
@@ -677,20 +683,51 @@ _VOWELS = frozenset("aeiouy")
 
 def _unlike_a_word(letters: str) -> bool:
     """Do five letters or more typed as one word look like no word, so that they may be
-    initials ("TJKLW", "tjklw")? Not a word of the word lists or a school word, not a Roman
-    numeral, not a letter said three times over ("yaaay", "sooo", "zzzzz"), not words of the
-    word list run together ("sportsclub", "bookweek"), and not two vowels or more (a, e, i, o,
-    u, y) with at most four other letters together ("HEATON", "WEMBLEY", "channel",
-    "beautfil": a place, a name, a word the list leaves out or typed with a slip; the name
-    check reads names). Initials with two vowels or more pass so ("EJRKE": s36's residue)."""
+    initials ("TJKLW", "tjklw", "TAJKW")? Not a word of the word lists or a school word, not a
+    Roman numeral, not a letter said three times over ("yaaay", "sooo", "zzzzz"), not words of
+    the word list run together ("sportsclub", "bookweek"); and no vowel (a, e, i, o, u, y), or
+    two letters side by side that hardly any word of the lists has ("jk" in "TAJKW", "jr" in
+    "EJRKE"), or, with fewer than two vowels or more than four other letters together, three
+    side by side that none has, each word's ends counted ("HEATON", "WEMBLEY", "channel",
+    "CHRIS", "FRENCH", "beautfil" pass: a place, a name, a word the list leaves out or typed
+    with a slip; the name check reads names). About a quarter of five initials chosen at
+    random read as a word so and pass (s36, bench/captions.py)."""
     low = letters.lower()
     if low in english_words() or low in _SCHOOL_WORDS or abbreviation(low) or \
-            everyday_word(low) or _ROMAN.fullmatch(low) or re.search(r"(.)\1\1", low):
+            everyday_word(low) or _ROMAN.fullmatch(low) or re.search(r"(.)\1\1", low) or \
+            low in short_words():
         return False
+    if not any(c in _VOWELS for c in low):
+        return True
+    pairs, threes = _letter_runs()
     vowels = sum(c in _VOWELS for c in low)
+    if any(pairs.get(low[k:k + 2], 0) < 3 for k in range(len(low) - 1)):
+        return not _run_of_words(low)
     if vowels >= 2 and max(len(r) for r in re.split("[aeiouy]+", low)) <= 4:
         return False
+    ends = f"^{low}$"
+    if all(ends[k:k + 3] in threes for k in range(len(ends) - 2)):
+        return False
     return not _run_of_words(low)
+
+
+@functools.lru_cache(maxsize=1)
+def _letter_runs() -> tuple[dict[str, int], frozenset[str]]:
+    """How often each two letters side by side come in the words of the word lists (names,
+    places and short forms too: ``short_words``, ``names.english_words`` and the names it
+    leaves out), and every three side by side ("^" and "$" for a word's ends): built once."""
+    raw = importlib.resources.files("photovet.core.vision.text").joinpath(
+        "data", "english_words.txt.gz")
+    words = set(gzip.decompress(raw.read_bytes()).decode("ascii").split()) | short_words() | {
+        w for w in COMMON_SURNAMES | WORD_SURNAMES | COMMON_WORD_NAMES if w.isalpha()}
+    # (a run across two words has "$^" in it, never looked up)
+    codes = np.frombuffer("".join(f"^{w}$" for w in words).encode("ascii"), dtype=np.uint8)
+    codes = codes.astype(np.int64)
+    counts = np.bincount(codes[:-1] * 256 + codes[1:], minlength=65536)
+    pairs = {chr(k // 256) + chr(k % 256): int(counts[k]) for k in np.flatnonzero(counts)}
+    three = np.unique(codes[:-2] * 65536 + codes[1:-1] * 256 + codes[2:])
+    threes = frozenset(chr(k >> 16) + chr((k >> 8) & 255) + chr(k & 255) for k in three.tolist())
+    return pairs, threes
 
 
 def _run_of_words(low: str) -> bool:
