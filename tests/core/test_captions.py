@@ -1352,6 +1352,8 @@ KAI_LEWIS = person("P112", "Kai", "Lewis")
     ("Well done T.J.K.L.M.W.", "T.J.K.L.M.W.", "middles"),    # spelt out: any number (was 6)
     ("Well done KTWJB", "KTWJB", "inside"),         # their initials as a run inside
     ("Well done TJKLWs", "TJKLWs", "middles"),      # (a plural of initials: their letters)
+    ("Well done TAJKW", "TAJKW", "middles"),        # a vowel, but "jk" is in hardly any word
+    ("tajkw won the race", "tajkw", "middles"),
 ])
 def test_initials_in_any_shape_of_a_listed_pupil_are_refused(caption, found, shape):
     """s36: five letters or more ("TJKLW") and letters in odd mixed case ("tJW") passed for

@@ -406,7 +406,8 @@ _MORE_LETTERS = re.compile(
     r"(?<![^\W_])(?:[A-Za-z]{3,}\.?|(?:[A-Za-z]\.\s?){2,}[A-Za-z]\.?)(?![^\W_])")
 # the most letters typed as one word ("TJWB") read as a pupil's initials with middle names
 # between, first and last theirs (s35); five or more typed so are read as initials only when
-# they look like no word ("TJKLW", not "HEATON", "sportsclub", "yaaay": _unlike_a_word), and
+# they look like no word ("TJKLW", "TAJKW", not "HEATON", "sportsclub", "yaaay":
+# _unlike_a_word), and
 # then as the initials of every pupil whose initials they hold as a run too (s36: "TJKLW" for
 # Kai Lewis); spelt out with full stops or spaces, any number ("T.J.K.L.W."); with one capital
 # and a vowel they are a name or a place ("Schmidt", "Twinkl": the name check reads names)
