@@ -1423,7 +1423,7 @@ def _s36_listed() -> list[Person]:
     "HEATON PARK TRIP", "Off to WEMBLEY", "Our sportsclub", "A yaaay from Year 2",
     "We had sooo much fun", "Raising money for the NSPCC", "Our Ofsted report",
     "Thanks to Mr Schmidt", "Our SPaG test", "DofE expedition", "ABRSM exams this week",
-    "Year 6 ADHD awareness", "Twinkl worksheets",
+    "Year 6 ADHD awareness", "Twinkl worksheets", "DIWALI CELEBRATIONS WITH DIYAS",
     # three capitals that are a word, a name or a place: no pupil is called so
     "TOM'S MIDNIGHT GARDEN", "DAN THE MAN", "SAM AND THE DRAGON", "BEN NEVIS CLIMB",
     "FUN DAY", "ROME TRIP",

@@ -698,6 +698,9 @@ def _unlike_a_word(letters: str) -> bool:
             everyday_word(low) or _ROMAN.fullmatch(low) or re.search(r"(.)\1\1", low) or \
             low in short_words():
         return False
+    if low[-1] == "s" and (low[:-1] in _SCHOOL_WORDS or low[:-1] in short_words()
+                           or low[:-1] in english_words()):
+        return False        # a plural: "diyas", "vlogs"
     if not any(c in _VOWELS for c in low):
         return True
     pairs, threes = _letter_runs()
