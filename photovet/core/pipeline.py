@@ -94,7 +94,8 @@ log = logs.get("pipeline")
 #: more for letters ("1S4B3LL4") is a register name or, on a badge, a possible name as letters
 #: (names.letters_for_digits(many=True)), and a card's region that is a small part of the
 #: merged zoomed look for the school's small print is looked at alone too (school.zoom_regions)
-ANALYSIS_VERSION = "14"
+#: 15: faces upside down (CenterFace on the photo turned 180 degrees, detection.upside_down)
+ANALYSIS_VERSION = "15"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,

@@ -121,6 +121,9 @@ class Detection:
     yunet_max_pass_pixels: int = 16_000_000  # YuNet's fine pass: photos larger are scaled down
     weak_pairs: bool = True          # weak boxes of both detectors counted together (fusion.py)
     second_look: bool = False        # both detectors look again at weak boxes (fusion.SecondLook)
+    upside_down: bool = True         # CenterFace once more on the photo turned 180 degrees
+    upside_down_side: int = 640      # ... scaled to this many px on its longer side
+    upside_down_threshold: float = 0.7  # ... its faces on no face found kept above this
 
     def check(self) -> None:
         _in_range("detection.threshold", self.threshold, 0.05, 0.95)
@@ -139,6 +142,8 @@ class Detection:
                   self.yunet_threshold)
         _in_range("detection.yunet_max_pass_pixels", self.yunet_max_pass_pixels, 100_000,
                   400_000_000)
+        _in_range("detection.upside_down_side", self.upside_down_side, 128, 4096)
+        _in_range("detection.upside_down_threshold", self.upside_down_threshold, 0.05, 0.95)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from photovet.core.vision.faces import (
     FaceMatcher,
     Thresholds,
     assign,
+    box_iou,
     clip_box,
     nms,
     nms_merge,
@@ -43,6 +44,7 @@ from photovet.core.vision.faces.fusion import (
     CENTERFACE,
     LOOK,
     PAIR,
+    UPSIDE_DOWN,
     YUNET,
     Detections,
     SecondLook,
@@ -50,6 +52,7 @@ from photovet.core.vision.faces.fusion import (
     after_looks,
     fuse,
     look_targets,
+    upside_down,
 )
 from photovet.core.vision.faces.matching import THREE_CROPS_STRICTER
 from photovet.core.vision.faces.onnxfix import (
@@ -395,6 +398,29 @@ def test_a_second_look_drops_weakly_kept_boxes_it_does_not_see_and_adds_weak_one
 TH = Thresholds(pupil=0.85, staff=0.93, margin=0.10, band=0.10, lookalike_distance=1.05,
                 lookalike_margin=0.20, lookalike_tighten=0.05)
 TH_DLIB = Thresholds(0.45, 0.45, 0.08, 0.10, 0.55, 0.16, 0.04)
+
+
+def test_upside_down_faces_are_turned_back_and_kept_only_where_no_face_was_found():
+    # found on a 200 x 100 picture: the photo (400 x 200) turned and halved
+    turned = np.array([[10, 20, 30, 44, 0.9],      # -> photo (340, 112)-(380, 160)
+                       [12, 22, 32, 46, 0.8],      # the same face again, weaker: kept once
+                       [150, 50, 170, 70, 0.95],   # on a face found upright: not added
+                       [100, 10, 120, 30, 0.5]])   # under the threshold
+    marks = np.tile(np.array([[14.0, 26, 26, 26, 20, 32, 16, 38, 24, 38]]), (4, 1))
+    found = np.array([[60.0, 60, 100, 100, 0.99]])
+    b, m = upside_down(turned, marks, found, (200, 100), 0.5, 0.7)
+    assert b.shape == (1, 5) and m.shape == (1, 10)
+    np.testing.assert_allclose(b[0], [340, 112, 380, 160, 0.9])
+    # each point turned back: the eye on the picture's left is on the photo's right
+    np.testing.assert_allclose(m[0], [372, 148, 348, 148, 360, 136, 368, 124, 352, 124])
+    assert upside_down(turned, marks, found, (200, 100), 0.5, 0.99)[0].shape == (0, 5)
+    assert upside_down(np.zeros((0, 5)), np.zeros((0, 10)), np.zeros((0, 5)), (20, 10), 1.0,
+                       0.5)[0].shape == (0, 5)
+    from photovet.core.errors import SettingsError
+    with pytest.raises(SettingsError):
+        Settings.from_dict({"detection": {"upside_down_threshold": 1.5}})
+    with pytest.raises(SettingsError):
+        Settings.from_dict({"detection": {"upside_down_side": 16}})
 
 
 def _unit(seed: int) -> np.ndarray:
@@ -776,6 +802,25 @@ def test_a_second_look_sees_a_face_and_not_a_blank_wall(face_engine, monkeypatch
     assert face_engine._look(img, (280, 150, 330, 200)) == 0.0     # nothing there
     monkeypatch.setattr(face_engine, "look", None)
     assert face_engine._look(img, (52, 46, 88, 94)) == 0.0
+
+
+def test_a_face_upside_down_is_found_by_the_turned_pass(face_engine, monkeypatch):
+    """A face upside down (a child hanging from a climbing frame) that the upright search does
+    not find is found on the photo turned 180 degrees, in its place; without that pass it is
+    not. The cartoon face scores about 0.24 there, so the pass's threshold is 0.2 here."""
+    img = Image.new("RGB", (320, 240), (70, 110, 160))
+    img.paste(_cartoon_face(80), (60, 50))
+    img = img.rotate(180)                          # the face is now at (180, 110)-(260, 190)
+    monkeypatch.setattr(face_engine, "upside_down_threshold", 0.2)
+    monkeypatch.setattr(face_engine, "upside_down_side", None)
+    assert len(face_engine.detect_all(img)) == 0
+    monkeypatch.setattr(face_engine, "upside_down_side", 640)
+    found = face_engine.detect_all(img)
+    assert found.source == [UPSIDE_DOWN]
+    x1, y1, x2, y2 = found.boxes[0][:4]
+    assert box_iou((x1, y1, x2 - x1, y2 - y1), (180, 110, 80, 80)) >= 0.4
+    marks = found.landmarks[0]                     # turned back: the eyes below the mouth
+    assert (marks[1] + marks[3]) / 2 > (marks[7] + marks[9]) / 2
 
 
 def test_portrait_encodings_on_blank_is_empty(face_engine):

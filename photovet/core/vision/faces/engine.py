@@ -27,12 +27,14 @@ from photovet.core.vision.faces import onnxfix
 from photovet.core.vision.faces.boxes import clip_box, iou_matrix, nms_merge, tile_spans
 from photovet.core.vision.faces.centerface import CenterFace
 from photovet.core.vision.faces.fusion import (
+    UPSIDE_DOWN,
     Detections,
     SecondLook,
     WeakPairs,
     after_looks,
     fuse,
     look_targets,
+    upside_down,
 )
 from photovet.core.vision.faces.pixels import to_rgb
 from photovet.core.vision.faces.signatures import (
@@ -57,7 +59,7 @@ YUNET_FILE = "face_detection_yunet_2023mar_int8bq.onnx"
 SFACE_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
 
 #: what analysis depends on besides the settings (the analysis cache keys on it)
-VERSION = "cf+yunet-fuse/sface-128-3crops/3"
+VERSION = "cf+yunet-fuse+upside-down/sface-128-3crops/4"
 
 
 def _model_bytes(name: str, what: str) -> bytes:
@@ -105,6 +107,9 @@ class FaceEngine:
             centerface.candidate_threshold = self.pairs.floor_cf
         #: a second look at weak boxes (fusion.SecondLook, detection.second_look)
         self.look = SecondLook() if det.second_look and self.use_yunet else None
+        #: CenterFace on the photo turned 180 degrees, scaled to this side (None: not run)
+        self.upside_down_side = int(det.upside_down_side) if det.upside_down else None
+        self.upside_down_threshold = float(det.upside_down_threshold)
         self.min_face_px = int(settings.recognition.min_face_px)
         self.num_jitters = int(settings.recognition.num_jitters)
         self.threads = max(1, int(threads))
@@ -149,9 +154,33 @@ class FaceEngine:
     # -- detection ----------------------------------------------------------------------------
 
     def detect_all(self, image: Image.Image) -> Detections:
-        """Both detectors and the fusion, in photo pixels (boxes not yet clipped)."""
+        """Both detectors and the fusion, in photo pixels (boxes not yet clipped), and the
+        faces upside down (``_upside_down``)."""
         rgb = to_rgb(image)
         rgb.load()            # decoded once here: the two detectors read it from two threads
+        return self._upside_down(rgb, self._upright(rgb))
+
+    def _upside_down(self, rgb: Image.Image, found: Detections) -> Detections:
+        """``found`` and the faces CenterFace finds on the photo turned 180 degrees and scaled
+        to ``upside_down_side`` px that lie on none of them (fusion.upside_down): a child
+        hanging from a climbing frame, a handstand."""
+        side = self.upside_down_side
+        if side is None or min(rgb.size) < 2:
+            return found
+        k = min(1.0, side / max(rgb.size))
+        size = (max(1, round(rgb.width * k)), max(1, round(rgb.height * k)))
+        small = rgb if k >= 1.0 else rgb.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+        arr = np.ascontiguousarray(np.asarray(small)[::-1, ::-1])
+        with self._cf_lock:
+            b, m = self.centerface.run(arr, self.upside_down_threshold)
+        b, m = upside_down(b, m, found.boxes, small.size, k, self.upside_down_threshold)
+        if not len(b):
+            return found
+        return Detections(np.concatenate([found.boxes, b]), np.concatenate([found.landmarks, m]),
+                          list(found.source) + [UPSIDE_DOWN] * len(b))
+
+    def _upright(self, rgb: Image.Image) -> Detections:
+        """Both detectors and the fusion on the photo as it is."""
         if not self.use_yunet:
             b, m = self.centerface.detect_raw(rgb)
             return Detections(np.asarray(b, np.float64).reshape(-1, 5),
