@@ -32,6 +32,24 @@ ai-edge-litert``, given as ``--litert DIR``): a bench-only dependency, never Pho
 column (its CPU is the pass's own), and ``--rot180`` the whole detector on the turned photo:
 the most a 180-degree pass can find (upside-down children), and what it costs.
 
+Measured (s36, one run, 403 WIDER photos; the default finds 3365/3614 faces >= 10 px, 1629/1668
+>= 32 px, 6.16 unmatched boxes per photo, 0.65 CPU s per photo, 2.9 s per 12 MP photo):
+
+| added to the default | faces gained | boxes added per photo | CPU s per WIDER / 12 MP photo |
+|---|---|---|---|
+| BlazeFace full range, whole photo + half tiles, >= 0.5 | 0 | 0.11 | 0.065 / 0.30 |
+| BlazePose person detector, same tiles, >= 0.6 | 0 | 0.72 | 0.137 / 0.36 |
+| detection.upside_down (CenterFace, turned, 640 px, >= 0.7) | 1 (92 px, upside down) | 0.00 (under 2 boxes in 403 photos; the cached run: 1, the face) | 0.070 / 0.09 |
+
+From cached boxes of the same photos (s36): BlazeFace back >= 0.6, 1 face of 28 px for 0.13
+boxes per photo; BlazeFace in quarter tiles, 0 faces; BlazePose with its box turned into the head
+it points at (centre 0.2 of its height up, 0.4 x 0.5 of its size), 0 faces at any threshold
+(0.5: 0.87 boxes per photo); BlazeFace on the turned photo >= 0.8, the same upside-down face and
+1 false box; YuNet on the turned photo at 640 px: >= 0.9 the same face alone, >= 0.8 2 faces for
+5 false boxes. The faces the default misses are mostly small (10-32 px: 210 of 249) faces in
+crowds, backs of heads and faces hidden by hair, hats and hands: the person detector's boxes
+sit on the faces the default already finds.
+
 Data: the WIDER FACE subset built by bench/prepare_wider.py (``--wider`` or $PHOTOVET_WIDER;
 non-commercial research only, never in the repository); ``--data`` (../shared/data) for its
 annotated photos and five group photos upscaled to 12 MP (CPU per 12 MP photo).

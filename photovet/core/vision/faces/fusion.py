@@ -57,9 +57,10 @@ px): 35 to 40 false boxes per face found.
 
 ``upside_down`` (detection.upside_down, on): CenterFace once more on the whole photo turned 180
 degrees and scaled to 640 px (``engine.FaceEngine._upside_down``); its faces >= 0.7 on no face
-found are added. bench/head_cues.py (s36, 403 WIDER photos): the child upside down (92 px) found,
-no false box added (at 0.5: 4 added, 1 a face; at 1024 px and 0.5: 2 faces of one photo for 2
-false boxes), 0.06 CPU s more per WIDER photo. Head and person cues were tried there too
+found are added. bench/head_cues.py (s36, one run, 403 WIDER photos): the child upside down
+(92 px) found, no box added anywhere else (WIDER and ../shared), 0.07 CPU s more per WIDER photo
+and 0.09 s per 12 MP photo (the detector: 0.65 and 2.9 s there). At 0.5: 4 added, 1 a face; at
+1024 px and 0.5: 2 faces of one photo for 2 false boxes. Head and person cues were tried there too
 (MediaPipe's BlazePose person detector, BlazeFace full range and back, shipped in PyPI wheels
 under Apache-2.0): none found a face >= 32 px the fusion misses without false boxes.
 """
