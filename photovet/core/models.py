@@ -204,6 +204,10 @@ class Person:
     #: the leaving date was entered in PhotoVet (kept by an import whose file has none), not
     #: given by a register file
     leaving_date_by_hand: bool = False
+    #: when a consent's Yes was taken away, while it still is: "channel:media" -> the change's
+    #: time (UTC ISO), from the register's history (its last change for that channel and media
+    #: took a Yes away). Words only: policy says "Consent withdrawn on ..." for it, not "refused"
+    withdrawn: dict[str, str] = field(default_factory=dict)
 
     @property
     def first_name(self) -> str:
@@ -248,6 +252,13 @@ class Person:
         """"yes", "no" or "not recorded" for this channel and media type."""
         states = self.video_consent if media == "video" else self.photo_consent
         return states.get(channel, NOT_RECORDED)
+
+    def withdrawn_on(self, channel: str, media: str = "photo") -> str:
+        """When this channel's and media's Yes was withdrawn (UTC ISO), or '' when it was
+        never given (or is Yes now)."""
+        if self.consent_state(channel, media) == YES:
+            return ""
+        return self.withdrawn.get(f"{channel}:{media}", "")
 
     def consents_to(self, channel: str, media: str = "photo") -> bool:
         """True only for an explicit Yes (photo consent is not video consent)."""

@@ -219,7 +219,14 @@ def person_block(person: Person | None, on: _dt.date) -> str | None:
     return None
 
 
-def no_consent_reason(channel: Channel, media: str, state: str) -> str:
+def no_consent_reason(channel: Channel, media: str, state: str, withdrawn: str = "") -> str:
+    """Why a consent that is not Yes covers someone: 'Consent withdrawn on 12/03/2026' when
+    the register said Yes and its last change took it away (``withdrawn``: when,
+    ``Person.withdrawn_on``; '... for videos on School website on ...' for a video), as the
+    take-down list says it; else 'Consent refused for School website' (a No never withdrawn
+    here) or 'No consent for School website' (not recorded)."""
+    if withdrawn:
+        return _words.withdrawn_reason(withdrawn, media, channel.label)
     what = "" if media == "photo" else " videos on"
     if state == NO:
         return f"Consent refused for{what} {channel.label}"
@@ -554,7 +561,8 @@ def decide_person(person: Person | None, channel: Channel, media: str, mode: str
         return Decision("cover", REASON_NO_CHILDREN)
     state = person.consent_state(channel.id, media)
     if state != "yes":
-        return Decision("cover", no_consent_reason(channel, media, state))
+        return Decision("cover", no_consent_reason(channel, media, state,
+                                                   person.withdrawn_on(channel.id, media)))
     what = "" if media == "photo" else " videos on"
     return Decision("show", f"Consent for{what} {channel.label}")
 
@@ -907,7 +915,8 @@ def _name_rule(person: Person | None, channel: Channel, media: str, mode: str | 
     elif not person.name_with_photo:
         detail = "no consent to show names"
     elif not person.consents_to(channel.id, media):
-        detail = _low(no_consent_reason(channel, media, person.consent_state(channel.id, media)))
+        detail = _low(no_consent_reason(channel, media, person.consent_state(channel.id, media),
+                                        person.withdrawn_on(channel.id, media)))
     elif not name_rule_allows(channel, form):
         rule = {"first": "first names only", "initials": "initials only",
                 "none": "no names"}.get(channel.names, channel.names)
@@ -1787,7 +1796,7 @@ def refused_outright(person: Person | None, channel: Channel, media: str, on: _d
         return block
     assert person is not None
     if person.consent_state(channel.id, media) == NO:
-        return no_consent_reason(channel, media, NO)
+        return no_consent_reason(channel, media, NO, person.withdrawn_on(channel.id, media))
     if name and person.name_consent == NO:
         return "No to showing their name with photos"
     return None

@@ -494,7 +494,8 @@ def takedown_reason(why: str, person: Person | None, channel: Channel, media: st
     if person.leaving_date is not None and why == f"Left school on {uk_day(person.leaving_date)}":
         return dataclasses.replace(plain, kind=LEFT, day=uk_day(person.leaving_date))
     state = person.consent_state(channel.id, media)
-    if why != no_consent_reason(channel, media, state):
+    if why not in (no_consent_reason(channel, media, state),
+                   no_consent_reason(channel, media, state, person.withdrawn_on(channel.id, media))):
         return plain
     last = None
     for change in history:

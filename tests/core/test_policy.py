@@ -376,6 +376,26 @@ def test_takedown_rules():
         == "Pupil's name (no consent to show names)"
 
 
+def test_a_withdrawn_consent_is_said_as_withdrawn_on_its_day_not_refused():
+    """(s36 walk) A face covered after a withdrawal said "Consent refused for School website";
+    it says when it was withdrawn, as the take-down list does, for photos and for videos. A No
+    never withdrawn stays a refusal; a Yes given again shows."""
+    gone = {"website:photo": "2026-11-20T10:00:00+00:00",
+            "website:video": "2026-11-19T10:00:00+00:00"}
+    p = person(photo_consent={"website": NO}, video_consent={"website": NOT_RECORDED},
+               withdrawn=gone)
+    assert decide_face(rec(), p, CH["website"], "photo", Mode.CONSENT, ON).reason == \
+        "Consent withdrawn on 20/11/2026"
+    assert decide_face(rec(), p, CH["website"], "video", Mode.CONSENT, ON).reason == \
+        "Consent withdrawn for videos on School website on 19/11/2026"
+    assert consent_missing(p, CH["website"], "photo", ON) == "Consent withdrawn on 20/11/2026"
+    assert decide_face(rec(), person(photo_consent={"website": NO}), CH["website"], "photo",
+                       Mode.CONSENT, ON).reason == "Consent refused for School website"
+    again = person(withdrawn=gone)                    # Yes again since: shown, not withdrawn
+    assert again.withdrawn_on("website") == ""
+    assert decide_face(rec(), again, CH["website"], "photo", Mode.CONSENT, ON).action == "show"
+
+
 # --- the scenario ---------------------------------------------------------------------------
 
 YES_WORDS = {"yes", "y", "true", "1"}

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from afterpost_util import UPNS, make_export, register_csv
 
+from photovet.core.policy import consent_missing
 from photovet.core.records import takedown
 from photovet.core.words import uk_day
 from photovet.core.workspace import Workspace
@@ -36,6 +37,12 @@ def test_a_withdrawal_is_listed_with_its_date_and_a_refusal_as_a_refusal(tmp_pat
         assert item.reasons[UPNS[0]] == (f"Consent withdrawn on {uk_day(dt.date.today())} "
                                          "(who requested it: not recorded)")
         assert item.reasons[UPNS[1]] == item.reasons[UPNS[0]]
+        # the register says when each was withdrawn, so a face says it too (s36 walk: a face
+        # said "Consent refused for School website" beside this list's "Consent withdrawn")
+        website = ws.register.channel("website")
+        for pid in UPNS[:2]:
+            assert consent_missing(ws.register.person(pid), website, "photo", dt.date.today()) \
+                == f"Consent withdrawn on {uk_day(dt.date.today())}"
     finally:
         ws.close()
 
@@ -52,6 +59,8 @@ def test_a_no_from_the_start_stays_a_refusal_and_other_reasons_are_unchanged(tmp
         ws.register.set_do_not_photograph(UPNS[1], True)
         [item] = takedown.evaluate(ws.records, ws.register)
         assert item.reasons[UPNS[0]] == "Consent refused for School website"
+        assert consent_missing(ws.register.person(UPNS[0]), ws.register.channel("website"),
+                               "photo", dt.date.today()) == "Consent refused for School website"
         # put on the list by hand (without who asked for it): since when, and said so
         assert item.reasons[UPNS[1]] == (f"On the do-not-photograph list since "
                                          f"{uk_day(dt.date.today())} (who requested it: not "

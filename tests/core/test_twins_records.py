@@ -381,10 +381,11 @@ def test_hope_withdrawn_while_the_copy_is_made_holds_the_photo_back(tmp_path, mo
                               post=False, held=results) == -1
         [res] = results
         assert not res.ok
-        # (the withdrawal also ended the approval, which showed a face that may be hers: s36)
+        # the withdrawal is said as a withdrawal, on its day (s36), not "refused", and it also
+        # ended the approval, which showed a face that may be hers (s36)
         assert ("consent changed (a face in it may be Hope Bennett (staff named it as another "
-                "person): consent refused for Facebook) and its approval was withdrawn or "
-                "changed while the copy was being made" in res.error), res.error
+                f"person): consent withdrawn on {dt.date.today():%d/%m/%Y}) and its approval was "
+                "withdrawn or changed while the copy was being made" in res.error), res.error
         assert ws.records.exports() == []
         assert list((tmp_path / "out-trip.jpg").iterdir()) == []
         assert ws.takedown() == []

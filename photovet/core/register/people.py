@@ -174,10 +174,12 @@ class Register:
         enrolled: dict[str, int] = {}
         former_cols = ("SELECT person_id, legal_forename, legal_surname, preferred_forename, "
                        "preferred_surname, replaced_at, other_person FROM former_names")
+        history_cols = "SELECT person_id, channel, media, old, new, time FROM consent_history"
         if len(ids) > 500:
             cons = self.db.all("SELECT person_id, channel, media, value FROM consents")
             encs = self.db.all("SELECT person_id, COUNT(*) FROM encodings GROUP BY person_id")
             formers = self.db.all(former_cols + " ORDER BY id")
+            changes = self.db.all(history_cols + " ORDER BY id")
         else:
             q = ",".join("?" * len(ids))
             cons = self.db.all(f"SELECT person_id, channel, media, value FROM consents "
@@ -185,6 +187,7 @@ class Register:
             encs = self.db.all(f"SELECT person_id, COUNT(*) FROM encodings WHERE person_id IN "
                                f"({q}) GROUP BY person_id", ids)
             formers = self.db.all(former_cols + f" WHERE person_id IN ({q}) ORDER BY id", ids)
+            changes = self.db.all(history_cols + f" WHERE person_id IN ({q}) ORDER BY id", ids)
         known_as: dict[str, list[FormerName]] = {}
         for pid, lf, ls, pf, ps, at, other in formers:
             known_as.setdefault(pid, []).append(FormerName(
@@ -194,6 +197,14 @@ class Register:
             states.setdefault(pid, {})[(ch, media)] = v
         for pid, n in encs:
             enrolled[pid] = n
+        # a consent's last change took a Yes away: withdrawn (on that day), not never given
+        withdrawn: dict[str, dict[str, str]] = {}
+        for pid, ch, media, old, new, when in changes:
+            key = f"{ch}:{media or 'photo'}"
+            if old == YES and new != YES:
+                withdrawn.setdefault(pid, {})[key] = str(when or "")
+            else:
+                withdrawn.get(pid, {}).pop(key, None)
         out = []
         for r in rows:
             st = states.get(r[0], {})
@@ -212,6 +223,7 @@ class Register:
                 also_known_as=tuple(known_as.get(r[0], ())),
                 missing_since=_dt.date.fromisoformat(r[13][:10]) if r[13] else None,
                 leaving_date_by_hand=bool(r[9]) and str(r[14] or "").startswith("user:"),
+                withdrawn=withdrawn.get(r[0], {}),
             ))
         return out
 
