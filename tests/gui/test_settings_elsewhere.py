@@ -187,9 +187,22 @@ def test_approvals_a_change_elsewhere_voided_wait_for_the_approver_again(qtbot, 
     assert batch.proxy.rowCount() == 0 and "2 approved" in batch.count_label.text()
 
     another_pc(photovet_home, lambda s: setattr(s, "mode", "no-identifiable-children"))
-    qtbot.waitUntil(lambda: batch.proxy.rowCount() == 2, timeout=8000)
-    assert {it.approval for it in win.batch.model.items} == {"void"}
-    assert batch.filter_combo.currentText() == "Waiting for approval (2)"
+    qtbot.waitUntil(lambda: {it.approval for it in win.batch.model.items} == {"void"},
+                    timeout=8000)
+    assert batch.proxy.rowCount() == 0
+    # each photo under one choice (s36 walk: the same two were in both), and the empty
+    # "Waiting for approval" says where they are
+    assert batch.filter_combo.currentText() == "Waiting for approval (0)"
+    assert batch.filter_combo.itemText(batch.filter_combo.findData("approval:void")) == \
+        "Approval no longer counts (2)"
+    assert batch.no_match_text.text() == (
+        "Nothing is marked ready for approval. 2 photos must be approved again: choose "
+        "\u201cApproval no longer counts\u201d in Show.")
+    # the approver's view opened again starts where they wait, none being marked ready
+    win.approval.set_approver_view(False)
+    assert win.approval.set_approver_view(True)
+    assert batch.filter_combo.currentData() == "approval:void"
+    assert batch.proxy.rowCount() == 2
     assert "2 to approve again" in batch.count_label.text()
     assert "2 approvals (2 photos) no longer count: they must be approved again." in \
         unescape(win.message_banner.text())

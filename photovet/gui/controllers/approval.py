@@ -389,7 +389,12 @@ class ApprovalController(QObject):
         self.tab.photo.set_after_mode(on)
         # the list's tiles as they will be published, never the photos as taken (s35)
         self.batch.model.set_published_view(on)
-        self.tab.batch.set_filter("approval:ready" if on else "all")
+        # what waits for the approver: those marked ready; when none are, those whose approval
+        # no longer counts (each is listed under one choice: s36)
+        counts = self.batch.model.counts()
+        first = "approval:void" if counts.get("approval:void") and \
+            not counts.get("approval:ready") else "approval:ready"
+        self.tab.batch.set_filter(first if on else "all")
         if on and self.tab.batch.current_item() is None:
             self.tab.batch.select_row(0)
         self.show_state()

@@ -555,7 +555,10 @@ FILTERS: list[tuple[str, str]] = [
     ("failed", "Could not be checked"),
     (PENDING, "Still being checked"),
     ("approval:draft", "Not marked ready"),
-    ("approval:ready", "Waiting for approval"),    # with those to approve again ("void")
+    # marked ready; a photo whose approval no longer counts is listed under its own choice
+    # below, never in both (s36 walk: "Waiting for approval (6)" above "Approval no longer
+    # counts (6)" for the same six photos)
+    ("approval:ready", "Waiting for approval"),
     # s36: of those, the ones in which every face is covered: approved or left out together
     ("approval:everyone-covered", f"Waiting, {EVERYONE_COVERED.lower()}"),
     ("approval:approved", "Approved"),
@@ -621,12 +624,9 @@ class StatusFilter(QSortFilterProxyModel):
         if self.key == EVERYONE_COVERED_KEY:
             return item.everyone_covered
         if self.key.startswith("approval:"):
-            want = self.key.split(":", 1)[1]
-            # waiting for approval: marked ready, or approved before a change that means the
-            # approval no longer counts (the senior leader approves it again)
-            wanted = ("ready", "void") if want == "ready" else (want,)
+            # each photo in one approval state, so in one of these choices (as counted)
             return item.analysis is not None and not item.analysis.error and \
-                item.approval in wanted
+                item.approval == self.key.split(":", 1)[1]
         return item.list_status == self.key
 
 
@@ -996,11 +996,10 @@ class BatchView(QWidget):
         every = all_label(c)
         self.show_all.setText(f"Show {every[0].lower()}{every[1:]}")
         for i, (key, label) in enumerate(FILTERS):
-            k = "approval:waiting" if key == "approval:ready" else key
             if key == "needs-review" and not self.deciding:
                 label = "Open for the preparer"
             self.filter_combo.setItemText(i, f"{every if key == 'all' else label} "
-                                             f"({c.get(k, 0)})")
+                                             f"({c.get(key, 0)})")
 
     def _nothing_waiting(self) -> str:
         """The words where nothing in the list waits for approval: photos still being checked
@@ -1008,8 +1007,18 @@ class BatchView(QWidget):
         they are counted, with those of them that were waiting or approved (s35: it said
         "Nothing is waiting for approval" while 12 marked ready were checked again)."""
         pending = [it for it in self.model.items if it.analysis is None]
+        void = [it.path for it in self.model.items if it.approval == "void"
+                and it.analysis is not None and not it.analysis.error]
+        if void:
+            # listed under their own choice, not here: said, and where to find them
+            label = dict(FILTERS)["approval:void"]
+            void_note = (f" {media_words(void)} must be approved again: choose "
+                         f"\u201c{label}\u201d in Show.")
+        else:
+            void_note = ""
         if not pending:
-            return "Nothing is waiting for approval."
+            return "Nothing is marked ready for approval." + void_note if void else \
+                "Nothing is waiting for approval."
         again = [it for it in pending if it.approval != "draft"]
         one = len(pending) == 1
         text = (f"Nothing checked so far is waiting for approval: "
@@ -1019,7 +1028,8 @@ class BatchView(QWidget):
             text += " again after a change"
         elif again:
             text += f" ({len(again)} of them again, after a change)"
-        return text + ". Those waiting for approval are listed here as each is checked."
+        return (text + ". Those waiting for approval are listed here as each is checked."
+                + void_note)
 
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         item = current.data(ItemRole) if current.isValid() else None
