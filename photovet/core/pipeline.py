@@ -699,24 +699,31 @@ class Engine:
                      latest.updated_by if latest is not None else "",
                      latest.updated_at if latest is not None else "", self.name_of)
 
-    def enrol(self, kind: str, path: str | Path, *, session: Any = None, register: Any = None):
+    def enrol(self, kind: str, path: str | Path, *, session: Any = None, register: Any = None,
+              progress: Callable[[int, int], None] | None = None):
         """Enrol face photos from a folder of ``<id>.jpg`` (``kind`` "folder") or a CSV of id ->
         photo ("csv") with this engine's face model: in the helper process when there is one
         (the models are loaded there already; it acts as ``session``, the signed-in account
         of the app that started it, for that call only), else here on ``register`` (default:
-        the engine's; its own sign-in counts). Returns the ``EnrolReport``; call
-        ``reload_register`` afterwards."""
+        the engine's; its own sign-in counts). ``progress(done, total)``: called as each
+        portrait is read (from the helper too), on the calling thread. Returns the
+        ``EnrolReport``; call ``reload_register`` afterwards."""
         if kind not in ("folder", "csv"):
             raise PhotoVetError(f"unknown enrolment source '{kind}'")
         if self.process is not None:
-            return self.process.enrol(kind, str(path), session)
+            return self.process.enrol(kind, str(path), session, progress=progress)
         if self.face_engine is None:
             from photovet.core.errors import ModelError  # noqa: PLC0415
 
             raise ModelError("faces cannot be enrolled: the face model is not loaded")
         reg = register if register is not None else self.register
         fn = reg.enrol_folder if kind == "folder" else reg.enrol_csv
-        return fn(Path(path), self.face_engine)
+
+        def said(done: int, total: int, _name: str) -> None:
+            if progress is not None:
+                progress(done, total)
+
+        return fn(Path(path), self.face_engine, progress=said)
 
     def label_refusal(self, label: str, channel: str | Channel, mode: str | None = None,
                       on: _dt.date | None = None, media: Iterable[str] = ("photo",)):
@@ -1008,6 +1015,8 @@ class Engine:
 
 _WORKER: Engine | None = None
 _WORKER_WS: Any = None
+#: the helper's way to say how far an enrolment is (done, total), read by the app's process
+_WORKER_PROGRESS: Any = None
 
 
 def _watch_parent(parent: int) -> None:
@@ -1022,13 +1031,15 @@ def _watch_parent(parent: int) -> None:
 
 
 def _worker_start(settings_data: dict, home: str | None, faces: bool, text: bool,
-                  parent: int) -> None:
+                  parent: int, progress: Any = None) -> None:
     """The helper's start: ``parent`` is the app's process id, passed in rather than read here,
     because an app killed while the helper was still importing has already handed its helper
     to another parent by then (and the helper, watching that one, ran on for good)."""
-    global _WORKER, _WORKER_WS
+    global _WORKER, _WORKER_WS, _WORKER_PROGRESS
 
     from photovet.core.workspace import Workspace  # noqa: PLC0415
+
+    _WORKER_PROGRESS = progress
 
     if os.getppid() != parent:
         os._exit(0)
@@ -1078,8 +1089,10 @@ def _worker_enrol(kind: str, path: str, session: Any):
     if access is not None:
         access.session = None if session is None else dataclasses.replace(
             session, last_activity=time.monotonic())
+    queue = _WORKER_PROGRESS
     try:
-        report = _WORKER.enrol(kind, path)
+        report = _WORKER.enrol(kind, path, progress=None if queue is None else
+                               lambda done, total: queue.put((done, total)))
     finally:
         if access is not None:
             access.session = None
@@ -1102,11 +1115,15 @@ class AnalysisProcess:
         from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
         from concurrent.futures import TimeoutError as FutureTimeout  # noqa: PLC0415
 
+        ctx = multiprocessing.get_context("spawn")
+        #: how far an enrolment in the helper is: (done, total), put there as each is read
+        self._progress = ctx.SimpleQueue()
         self._pool = ProcessPoolExecutor(
             max_workers=1,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=ctx,
             initializer=_worker_start,
-            initargs=(settings.to_dict(), str(home) if home else None, faces, text, os.getpid()),
+            initargs=(settings.to_dict(), str(home) if home else None, faces, text, os.getpid(),
+                      self._progress),
         )
         try:
             ready = self._pool.submit(_worker_ready)
@@ -1162,10 +1179,25 @@ class AnalysisProcess:
     def reload_register(self) -> None:
         self._pool.submit(_worker_reload).result()
 
-    def enrol(self, kind: str, path: str, session: Any = None):
+    def enrol(self, kind: str, path: str, session: Any = None, *,
+              progress: Callable[[int, int], None] | None = None):
         """Enrol in the helper (its models and its own register connection), as ``session``
-        (the signed-in account); the EnrolReport."""
-        return self._pool.submit(_worker_enrol, kind, path, session).result()
+        (the signed-in account); the EnrolReport. ``progress(done, total)`` is called here as
+        the helper says each portrait is read."""
+        import time  # noqa: PLC0415
+
+        while not self._progress.empty():       # nothing said by an earlier enrolment
+            self._progress.get()
+        job = self._pool.submit(_worker_enrol, kind, path, session)
+        while True:
+            finished = job.done()
+            while not self._progress.empty():
+                done, total = self._progress.get()
+                if progress is not None:
+                    progress(done, total)
+            if finished:
+                return job.result()
+            time.sleep(0.1)
 
     def close(self) -> None:
         """Stop the helper now, even in the middle of a photo (nothing it does writes a file

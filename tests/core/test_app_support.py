@@ -149,7 +149,7 @@ def test_the_helper_enrols_as_the_apps_signed_in_account_then_signs_out(ws_signe
     seen: list[str] = []
 
     class Engine:
-        def enrol(self, kind, path):
+        def enrol(self, kind, path, progress=None):
             seen.append(helper_ws.access.require("register.enrol").name)
             return "report"
 
@@ -171,3 +171,41 @@ def test_the_helper_enrols_as_the_apps_signed_in_account_then_signs_out(ws_signe
             pipeline._worker_enrol("folder", "photos", ws_signed_in.session)
     finally:
         helper_ws.close()
+
+
+def test_an_enrolment_in_the_helper_says_how_far_it_is(monkeypatch):
+    """s36 walk: the enrolment's bar said "about a second per photo" for over a minute. The
+    helper puts (done, total) in its queue as each portrait is read, and the app's side hands
+    each on as it comes, all of them before the report."""
+    import concurrent.futures
+    import queue
+
+    from photovet.core import pipeline
+
+    said: queue.SimpleQueue = queue.SimpleQueue()
+
+    class Engine:
+        def enrol(self, kind, path, progress=None):
+            for n in (1, 2, 3):
+                progress(n, 3)
+            return "report"
+
+        def reload_register(self):
+            pass
+
+    monkeypatch.setattr(pipeline, "_WORKER", Engine())
+    monkeypatch.setattr(pipeline, "_WORKER_WS", None)
+    monkeypatch.setattr(pipeline, "_WORKER_PROGRESS", said)
+
+    class Pool:                     # the helper's pool, run here
+        def submit(self, fn, *args):
+            job: concurrent.futures.Future = concurrent.futures.Future()
+            job.set_result(fn(*args))
+            return job
+
+    helper = object.__new__(pipeline.AnalysisProcess)
+    helper._pool, helper._progress = Pool(), said
+    said.put((9, 9))                # left by an earlier enrolment: not said again
+    seen: list = []
+    assert helper.enrol("folder", "photos", None, progress=lambda *a: seen.append(a)) == "report"
+    assert seen == [(1, 3), (2, 3), (3, 3)]

@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from photovet.core.errors import EnrolmentError, UnknownPersonError
+from photovet.core.pipeline import Engine
 from photovet.core.register.people import Register
 from tests.conftest import office_access, shared_data
 
@@ -70,9 +72,15 @@ def test_enrol_folder(tmp_path, reg):
     (d / "readme.txt").write_text("hello")
     (d / ".DS_Store").write_bytes(b"\0")
     eng = FakeEngine()
-    rep = reg.enrol_folder(d, eng)
+    # through the engine, as the app enrols: it says how far it is (s36 walk: the bar said
+    # "about a second per photo" for over a minute, with no count)
+    seen: list[tuple[int, int]] = []
+    engine = SimpleNamespace(process=None, face_engine=eng, register=reg)
+    rep = Engine.enrol(engine, "folder", d, progress=lambda *a: seen.append(a))  # type: ignore[arg-type]
     assert rep.enrolled == {UPN1: 2}
     assert rep.photos == 6 and rep.ignored == ["readme.txt"]
+    total = seen[0][1]
+    assert [n for n, _t in seen] == list(range(1, total + 1)) and {t for _n, t in seen} == {total}
     msgs = sorted(str(e) for e in rep.errors)
     assert f"{UPN2.lower()}.JPG: {UPN2}: 2 faces in the enrolment photo; use a single portrait" in msgs
     assert any(m.startswith(f"{UPN3} (1).jpeg: {UPN3}: no face found") for m in msgs)

@@ -63,13 +63,16 @@ class FakeEngine(Engine):
         a.faces_checked = True
         return a
 
-    def enrol(self, kind, path, *, session=None, register=None) -> EnrolReport:
+    def enrol(self, kind, path, *, session=None, register=None, progress=None) -> EnrolReport:
         reg = register if register is not None else self.register
         report = EnrolReport()
         folder = Path(path)
         encs = {}
-        for f in sorted(folder.glob("*.jpg")):
+        files = sorted(folder.glob("*.jpg"))
+        for f in files:
             report.photos += 1
+            if progress is not None:        # as Engine.enrol says it, as each is read
+                progress(report.photos, len(files))
             pid = f.stem.upper()
             if reg.find(pid) is None:
                 from photovet.core.register.reports import EnrolProblem

@@ -63,8 +63,14 @@ def test_import_from_the_checklist_shows_everywhere_at_once(qtbot, make_window, 
     dlg = modal(kind=EnrolDialog)
     qtbot.waitUntil(lambda: dlg.ready, timeout=5000)
     dlg.path.setText(str(portraits))
+    # how far it is, as each portrait is read (s36 walk: no count for over a minute)
+    said: list = []
+    dlg.progressed.connect(lambda done, total: said.append((done, total, dlg.state.text(),
+                                                            dlg.busy.value())))
     button(dlg, "Enrol").click()
     qtbot.waitUntil(lambda: not dlg.running, timeout=10000)
+    assert [s[:2] for s in said] == [(1, 3), (2, 3), (3, 3)]
+    assert said[1][2:] == ("Enrolling: 2 of 3 portraits read\u2026", 2)
     assert "3 people enrolled" in dlg.state.text()
     dlg.accept()
     people = {p.id: p for p in win.register_view.model.people}

@@ -139,6 +139,8 @@ def enrol_items(register: Any, items: list[tuple[str, Path]], engine: Any, sourc
                 report.errors.append(EnrolProblem(pid, str(path), msg))
             done += len(paths)
             report.photos += len(paths)
+            if progress:
+                progress(done, total, paths[-1].name)
             continue
         for path in paths:
             report.photos += 1

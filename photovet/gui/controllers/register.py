@@ -76,7 +76,9 @@ class RegisterController(QObject):
 
         def run():
             with ctx.thread_workspace() as wws:
-                return engine.enrol(kind, path, session=session, register=wws.register)
+                # said as each portrait is read (a queued signal: this is a worker thread)
+                return engine.enrol(kind, path, session=session, register=wws.register,
+                                    progress=dlg.progressed.emit)
 
         def done(report: Any) -> None:
             dlg.show_report(report)
