@@ -513,7 +513,7 @@ def test_staff_accounts_add_shows_the_code_once_end_a_role_and_the_last_admin_st
     assert PREPARER_NAME in names and APPROVER_NAME in names
     row = names.index(APPROVER_NAME)
     assert dlg.table.item(row, 1).text() == "Approver (senior leader)"
-    assert dlg.table.item(row, 2).text() == "active"
+    assert dlg.table.item(row, 2).text() == "Active"
 
     # add an account: the one-time code is shown once
     shown: list[str] = []
@@ -538,7 +538,7 @@ def test_staff_accounts_add_shows_the_code_once_end_a_role_and_the_last_admin_st
     assert dlg.selected() == "Mrs Poster"
     row = [dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())].index("Mrs Poster")
     assert dlg.table.item(row, 1).text() == "Poster"
-    assert dlg.table.item(row, 2).text() == "waiting for first sign-in"   # before she signed in
+    assert dlg.table.item(row, 2).text() == "Waiting for first sign-in"   # before she signed in
     ws.first_sign_in("Mrs Poster", code, "staple battery poster horse")  # the code works
     ws.sign_in(PREPARER_NAME, password_of(PREPARER_NAME))
 

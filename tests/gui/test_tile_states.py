@@ -63,6 +63,22 @@ def test_tiles_and_the_count_follow_mark_ready_approval_and_rejection(window, qt
     assert "Checked 4 photos." in banner
     assert view.filter_combo.itemText(view.filter_combo.findData("needs-review")) == \
         "Yours to decide (0)"
+    # the mark in a tile's corner says what it means when pointed at (s36 walk: a blue
+    # "..." said nothing); the rest of the tile says its name and state, as before
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QStyleOptionViewItem, QToolTip
+
+    option = QStyleOptionViewItem()
+    option.rect, option.font = view.list.visualRect(view.proxy.index(0, 0)), view.list.font()
+    port = view.list.viewport()
+    for at, said in ((view.list.itemDelegate().mark_rect(option).center().toPoint(),
+                      "Waiting for approval: marked ready; a senior leader approves or rejects "
+                      "this photo next"),
+                     (option.rect.center() + QPoint(0, 40), "photo_000.jpg\n")):
+        QApplication.sendEvent(port, QHelpEvent(QEvent.Type.ToolTip, at, port.mapToGlobal(at)))
+        assert QToolTip.text().startswith(said), QToolTip.text()
+    QToolTip.hideText()
 
     sign_in_as(window, APPROVER_NAME)
     assert view.filter_combo.currentData() == "approval:ready"

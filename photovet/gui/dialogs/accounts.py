@@ -296,7 +296,9 @@ class StaffAccountsDialog(QDialog):
         self.table.setRowCount(len(self.accounts))
         for r, info in enumerate(self.accounts):
             cells = (info.name, grants_text(info) if not info.removed_at else "",
-                     info.status + (f" ({day(info.removed_at)})" if info.removed_at else ""),
+                     # in sentence case, as every cell ("Active", not "active": s36 walk)
+                     info.status[:1].upper() + info.status[1:]
+                     + (f" ({day(info.removed_at)})" if info.removed_at else ""),
                      f"{when(info.created_at)}" + (f" by {info.created_by}"
                                                    if info.created_by else ""))
             for c, text in enumerate(cells):

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
+    QPointF,
     QRect,
     QRectF,
     QSize,
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -78,6 +80,7 @@ PENDING = "pending"
 _ROOT = QModelIndex()   # the model's root: rows of a flat list or table
 
 
+APPROVAL_LABELS_WAITING = style.APPROVAL_LABELS["ready"]
 #: the badge once a photo left the preparer's hands (the corner mark says it too)
 APPROVAL_BADGES = {"ready": "Waiting for approval", "approved": "Approved",
                    "rejected": "Rejected", "void": "No longer approved"}
@@ -703,16 +706,52 @@ class BatchDelegate(QStyledItemDelegate):
         # approval mark (top-right corner of the thumbnail)
         if item.approval != "draft":
             c = QColor(style.APPROVAL_COLOURS.get(item.approval, "#9e9e9e"))
-            d = fm.height() + 6
-            mark = QRectF(thumb_rect.right() - d - 2, thumb_rect.top() + 2, d, d)
+            mark = self.mark_rect(option)
             p.setPen(QPen(QColor("#ffffff"), 2))
             p.setBrush(c)
             p.drawEllipse(mark)
-            p.setPen(QColor("#ffffff"))
-            glyph = {"approved": "\u2713", "rejected": "\u2715", "ready": "\u2026",
-                     "void": "!"}.get(item.approval, "")
-            p.drawText(mark, Qt.AlignmentFlag.AlignCenter, glyph)
+            if item.approval == "ready":
+                # a clock's hands: it waits (the walk: a "..." said nothing)
+                mid, arm = mark.center(), mark.width() / 2 - 4
+                p.setPen(QPen(QColor("#ffffff"), 2, Qt.PenStyle.SolidLine,
+                              Qt.PenCapStyle.RoundCap))
+                p.drawLine(mid, QPointF(mid.x(), mid.y() - arm))
+                p.drawLine(mid, QPointF(mid.x() + arm * 0.7, mid.y()))
+            else:
+                p.setPen(QColor("#ffffff"))
+                glyph = {"approved": "\u2713", "rejected": "\u2715",
+                         "void": "!"}.get(item.approval, "")
+                p.drawText(mark, Qt.AlignmentFlag.AlignCenter, glyph)
         p.restore()
+
+    def mark_rect(self, option: QStyleOptionViewItem) -> QRectF:
+        """Where a tile's approval mark is (the top-right corner of its thumbnail)."""
+        r = option.rect.adjusted(2, 2, -2, -2)
+        d = QFontMetrics(option.font).height() + 6
+        right = r.left() + self.PAD + r.width() - 2 * self.PAD - 1
+        return QRectF(right - d - 2, r.top() + self.PAD + 2, d, d)
+
+    @staticmethod
+    def mark_tip(item: PhotoItem) -> str:
+        """What a tile's approval mark says when pointed at (the walk: the blue mark said
+        nothing): 'Waiting for approval: marked ready; a senior leader approves or rejects it
+        next'."""
+        what = "video" if item.is_video else "photo"
+        tips = {"ready": f"{APPROVAL_LABELS_WAITING}: marked ready; a senior leader approves "
+                         f"or rejects this {what} next",
+                "approved": f"Approved: this {what} may be exported",
+                "rejected": "Rejected: choose it to read the approver's reason",
+                "void": f"{style.APPROVAL_LABELS['void']}: it must be approved again"
+                        + (f" ({item.approval_note})" if item.approval_note else "")}
+        return tips.get(item.approval, "")
+
+    def helpEvent(self, event, view, option, index) -> bool:
+        item = index.data(ItemRole) if index.isValid() else None
+        if event is not None and item is not None and item.approval != "draft" and \
+                self.mark_rect(option).contains(QPointF(event.pos())):
+            QToolTip.showText(event.globalPos(), self.mark_tip(item), view)
+            return True
+        return super().helpEvent(event, view, option, index)
 
 
     @staticmethod
