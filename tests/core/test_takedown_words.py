@@ -5,6 +5,7 @@ refused". Only the words change: the same people are listed for the same exports
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from afterpost_util import UPNS, make_export, register_csv
@@ -65,5 +66,26 @@ def test_a_no_from_the_start_stays_a_refusal_and_other_reasons_are_unchanged(tmp
         assert item.reasons[UPNS[1]] == (f"On the do-not-photograph list since "
                                          f"{uk_day(dt.date.today())} (who requested it: not "
                                          "recorded)")
+    finally:
+        ws.close()
+
+
+def test_items_listed_together_are_numbered_in_file_order(tmp_path):
+    """s36 walk: the list read 002, 001, 004, ... (exports are recorded as each copy is
+    finished, several at once): items first listed together are numbered in file order,
+    the numbers in a name counted as numbers."""
+    ws = Workspace.open(access=office_access("Olive Office"))
+    try:
+        ws.import_register(register_csv(tmp_path / "mis.csv", [
+            {"upn": UPNS[0], "surname": "Able", "forename": "Amy",
+             "consent": {"website": "Yes"}}]))
+        for n in (10, 2, 1):
+            ws.records.add_export(make_export(tmp_path, n, shown=[UPNS[0]], name=f"trip-{n}"),
+                                  batch="trip", channel="website", preparer="p", approver="a")
+        ws.register.set_consent(UPNS[0], "website", False)
+        items = takedown.evaluate(ws.records, ws.register)
+        assert [Path(i.output_path).name for i in items] == ["trip-1.jpg", "trip-2.jpg",
+                                                             "trip-10.jpg"]
+        assert [i.id for i in items] == sorted(i.id for i in items)
     finally:
         ws.close()

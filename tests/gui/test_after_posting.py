@@ -312,6 +312,9 @@ def test_the_take_down_banner_and_list_mark_many_done_at_once(posted, qtbot, ws)
     dlg = win.after.takedown_dialog
     qtbot.waitUntil(lambda: dlg.table.rowCount() == 2, timeout=10000)
     assert "Take this photo down from Facebook" in dlg.table.item(0, 1).text()
+    # the same reason on both rows is said once, above them (s36 walk)
+    assert dlg.table.isColumnHidden(3)
+    assert "The reason for every item: Consent withdrawn on " in dlg.state.text()
     dlg.table.selectAll()
 
     def note(d: ReasonDialog) -> None:
@@ -321,6 +324,10 @@ def test_the_take_down_banner_and_list_mark_many_done_at_once(posted, qtbot, ws)
     answer(note, kind=ReasonDialog)
     dlg.done_btn.click()
     qtbot.waitUntil(lambda: not win.takedown_banner.isVisible(), timeout=10000)
+    # and what was done is said (s36 walk: the rows only went away)
+    assert dlg.done_note.isVisible() and dlg.done_note.text() == (
+        "2 items marked as taken down, and 2 exported copies deleted from this PC. They are "
+        "listed under \u201cShow items already done\u201d.")
     done = ws.db.all("SELECT done_by, note FROM takedown_items")
     assert done == [("Mrs Jo Preparer", "Removed from the Facebook page")] * 2
     dlg.accept()

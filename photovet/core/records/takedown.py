@@ -31,6 +31,7 @@ import html
 import io
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -262,6 +263,15 @@ def close_stale(records: Records, register: Any, export_ids: Iterable[int],
         _close_stale(records, recs, {(w[0].id, w[1].id) for w in wanted}, on, _now())
 
 
+def _files_order(rec: ExportRecord) -> tuple:
+    """An export's place in file order: its day, its folder, then its file name with the
+    numbers in it as numbers ('...-2.jpg' before '...-10.jpg')."""
+    out = Path(rec.output_path)
+    name = [(0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+            for part in re.split(r"(\d+)", out.name) if part]
+    return (str(rec.created_at or "")[:10], str(out.parent).casefold(), name)
+
+
 def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
              person: str | None = None, include_done: bool = False,
              export_ids: Iterable[int] | None = None) -> list[TakedownItem]:
@@ -306,6 +316,9 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                 " OR id IN (SELECT export_id FROM takedown_items WHERE done_at IS NULL AND "
                 "closed_at IS NULL)")
         wanted = _wanted(records, register, recs, on, person)
+        # an item listed for the first time is numbered in file order (exports are recorded
+        # as each copy is finished, several at once: walk s36 listed 002, 001, 004, ...)
+        wanted.sort(key=lambda w: (_files_order(w[0]), w[1].id))
         if person is None:
             _close_stale(records, recs, {(w[0].id, w[1].id) for w in wanted}, on, now)
         for rec, channel, status, people, parts, flag in wanted:

@@ -40,7 +40,7 @@ from ..context import AppContext
 from ..dialogs.exports_history import ExportsDialog
 from ..dialogs.mark_posted import MarkPostedDialog
 from ..dialogs.purge import PurgeDialog
-from ..dialogs.takedown import MarkDoneDialog, TakedownDialog
+from ..dialogs.takedown import MarkDoneDialog, TakedownDialog, done_text
 from ..session import permission_refusal
 from ..views.banners import Banner
 from ..words import error_text, esc, media_words, plural, sentence
@@ -197,6 +197,9 @@ class AfterPostingController(QObject):
                                 + "\n".join(f"{Path(c.path).name}: {c.message}" for c in kept))
         self.ctx.records_changed.emit()
         if self.takedown_dialog is not None:
+            # said, not only seen as rows leaving the list (s36 walk: no confirmation)
+            self.takedown_dialog.say_done(done_text(
+                len(done), sum(1 for c in copies if c.deleted), len(kept)))
             self._load_items(self.takedown_dialog.show_done.isChecked())
 
     def _items_for_file(self):

@@ -52,6 +52,11 @@ class TakedownDialog(QDialog):
         intro.setWordWrap(True)
         self.state = QLabel("Checking\u2026")
         self.state.setWordWrap(True)
+        #: what was just done ("6 items marked as taken down."), kept until the next mark
+        self.done_note = QLabel("")
+        self.done_note.setWordWrap(True)
+        self.done_note.setStyleSheet("color:#1b5e20; font-weight:600;")
+        self.done_note.hide()
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -85,6 +90,7 @@ class TakedownDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(intro)
         lay.addWidget(self.state)
+        lay.addWidget(self.done_note)
         lay.addWidget(self.table, 1)
         lay.addLayout(buttons)
         self._update()
@@ -101,11 +107,17 @@ class TakedownDialog(QDialog):
             self.state.setText(f"{plural(len(open_items), 'item')} to do ({posted} posted, "
                                f"{len(open_items) - posted} exported but not posted). Choose "
                                "several with Ctrl or Shift to mark them done together.")
+        whys = [why_text(it) for it in items]
+        # the same reason on every row is said once, above the list (s36 walk: the same two
+        # lines on each of six rows)
+        same = len(items) > 1 and len(set(whys)) == 1
+        if same:
+            self.state.setText(f"{self.state.text()} The reason for every item: {whys[0]}")
+        self.table.setColumnHidden(3, same)
         self.table.setRowCount(len(items))
         for r, it in enumerate(items):
             who = ", ".join(it.names.get(p, p) for p in it.people)
-            why = "; ".join([it.reasons.get(p, "") for p in it.people]
-                            + ([not_allowed_note(it.not_allowed)] if it.not_allowed else []))
+            why = whys[r]
             posts = "; ".join(day(p.posted_on) for p in it.posts) or "Not posted"
             action = it.action + (f" ({it.done_text})" if it.closed else
                                   f" (done {day(it.done_at)} by {it.done_by})" if it.done else "")
@@ -126,6 +138,11 @@ class TakedownDialog(QDialog):
         self.table.resizeRowsToContents()
         self._update()
 
+    def say_done(self, text: str) -> None:
+        """What marking just did, said until the next mark ('' hides it)."""
+        self.done_note.setText(text)
+        self.done_note.setVisible(bool(text))
+
     def show_error(self, text: str) -> None:
         self.state.setText(f"Could not check take-downs: {text}")
         self.state.setStyleSheet(style.PROBLEM_TEXT)
@@ -143,6 +160,24 @@ class TakedownDialog(QDialog):
         has = bool(self.items)
         self.page_btn.setEnabled(has)
         self.csv_btn.setEnabled(has)
+
+
+def why_text(it: TakedownItem) -> str:
+    """An item's reasons in one line, as its row says them."""
+    return "; ".join([it.reasons.get(p, "") for p in it.people]
+                     + ([not_allowed_note(it.not_allowed)] if it.not_allowed else []))
+
+
+def done_text(marked: int, deleted: int, kept: int) -> str:
+    """What marking items taken down did, said in the list: '6 items marked as taken down,
+    and their 6 exported copies deleted from this PC.'"""
+    text = f"{plural(marked, 'item')} marked as taken down"
+    if deleted:
+        text += (", and " + ("its exported copy" if deleted == 1 else
+                             f"{deleted} exported copies") + " deleted from this PC")
+    if kept:
+        text += f" ({kept} not deleted: see the message)"
+    return text + ". They are listed under \u201cShow items already done\u201d."
 
 
 def done_example(items: list[TakedownItem]) -> str:
