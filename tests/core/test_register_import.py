@@ -389,6 +389,13 @@ def test_duplicate_ids_rejected_everywhere(tmp_path, reg):
         "UPN on several rows: line 2 (Sophie Stone); line 4 (Martin Stone)")
     assert reg.rejected() == {UPN1: reg.invalid_reason(UPN1)}
     assert reg.rejected_rows() == 2       # both rows, though one person holds the UPN
+    # each problem said once: the rows rejected are said with whose they are, not under
+    # "Errors" as well (s36 walk); the app's lines in sentence case, the command line's
+    # headings as they were
+    lines = rep.summary_lines(plain=True)
+    assert not any(line.startswith(("Errors", "Other errors")) for line in lines), lines
+    assert [line for line in lines if UPN1 in line] == [f"  {n}" for n in rep.invalidated]
+    assert not any(word in line for line in lines for word in ("NOT ", "WITHDRAWALS"))
     assert p.photo_consent == p.video_consent == {c: NOT_RECORDED for c in CHANNELS}
     assert not any(p.consents_to(c, m) for c in CHANNELS for m in ("photo", "video"))
     assert reg.person(UPN2).valid

@@ -314,10 +314,17 @@ class ImportReport:
 
     def summary_lines(self, max_items: int | None = 50, *,
                       record_leaving: str = RECORD_LEAVING_APP,
-                      add_again: str = ADD_AGAIN_APP) -> list[str]:
+                      add_again: str = ADD_AGAIN_APP, plain: bool = False) -> list[str]:
         """Human-readable summary: status, errors, WITHDRAWALS FIRST, then the rest.
         ``record_leaving``: how to record that people the file no longer lists have left (the
-        app's words; the command line gives its own)."""
+        app's words; the command line gives its own). ``plain``: every heading in sentence
+        case (the app, which shows headings in bold; the command line's capitals are its only
+        emphasis). A row problem of someone listed under "Rows rejected" is said there, with
+        whose row it is, not under "Errors" as well (s36 walk: every one said twice)."""
+
+        def loud(caps: str, words: str) -> str:
+            return words if plain else caps
+
         out: list[str] = []
         name = Path(self.file).name
         n_err = len(self.errors)
@@ -326,15 +333,17 @@ class ImportReport:
         elif self.applied:
             state = "Imported"
         else:
-            state = "NOT IMPORTED: nothing was changed"
+            state = loud("NOT IMPORTED: nothing was changed", "Not imported: nothing was changed")
         out.append(f"{state}: {name}, {self.rows} rows, {n_err} error{'s' * (n_err != 1)}, "
                    f"{len(self.warnings)} warning{'s' * (len(self.warnings) != 1)}")
         if n_err and not self.applied and not self.dry_run:
             out.append("Fix the rows below and import again, or use --skip-invalid to import the "
                        "other rows (the rejected people are covered until fixed).")
-        if self.errors:
-            out.append(f"Errors ({n_err}):")
-            out.extend(f"  {p}" for p in self.errors)
+        rejected = {n.person_id for n in self.invalidated}
+        loose = [p for p in self.errors if not (p.person_id and p.person_id in rejected)]
+        if loose:
+            out.append(f"{'Other errors' if len(loose) < n_err else 'Errors'} ({len(loose)}):")
+            out.extend(f"  {p}" for p in loose)
         if self.dry_run and self.errors and not self.skip_invalid:
             out.append("With these errors a real import would change nothing; with "
                        "--skip-invalid it would make the changes below.")
@@ -353,29 +362,32 @@ class ImportReport:
             if len(shown) < len(items):
                 out.append(f"  ... and {len(items) - len(shown)} more")
 
-        section("WITHDRAWALS (consent removed: check photos already posted)", self.withdrawals,
+        section(loud("WITHDRAWALS", "Withdrawals")
+                + " (consent removed: check photos already posted)", self.withdrawals,
                 always_all=True)
         if self.hand_entries_undone():
             out.append(self.hand_entries_undone())
         if self.approvals_ended:
             out.append(approvals_ended(self.approvals_ended) + ".")
         if self.consent_not_in_file:
-            out.append("CONSENT NOT IN THIS FILE:")
+            out.append(loud("CONSENT NOT IN THIS FILE:", "Consent not in this file:"))
             out.extend(f"  {line}" for line in self.consent_not_in_file)
             out.append(f"  {CONSENT_NOT_IN_FILE_COMMAND}")
         if self.removed_before:
-            section(REMOVED_BEFORE_HELD, self.removed_before, always_all=True)
+            section(loud(REMOVED_BEFORE_HELD, REMOVED_BEFORE_HELD.replace("NOT", "not")),
+                    self.removed_before, always_all=True)
             out.append(f"  {add_again}")
         if self.leavers_removed_before:
             out.append(leavers_removed_still_in_file(len(self.leavers_removed_before)) + ".")
         section(REMOVED_BEFORE_ADDED, self.added_again, always_all=True)
         if self.forgotten_unreadable:
             out.append(forgotten_unreadable(self.forgotten_unreadable) + ".")
-        section("CONFLICTS (kept as changed in PhotoVet: the MIS file says otherwise; update the "
-                "MIS, or set the value again by hand to accept the file)", self.conflicts,
-                always_all=True)
-        section("SAME UPN, PROBABLY A DIFFERENT PERSON (name and date of birth both changed): "
-                "check the UPN in the MIS", self.identity_changes, always_all=True)
+        section(loud("CONFLICTS", "Conflicts") + " (kept as changed in PhotoVet: the MIS file "
+                "says otherwise; update the MIS, or set the value again by hand to accept the "
+                "file)", self.conflicts, always_all=True)
+        section(loud("SAME UPN, PROBABLY A DIFFERENT PERSON", "Same UPN, probably a different "
+                     "person") + " (name and date of birth both changed): check the UPN in the "
+                "MIS", self.identity_changes, always_all=True)
         if self.signatures_removed:
             who = count(len(self.signatures_removed), 'person', 'people')
             out.append(f"Face signatures deleted for {who} "
@@ -411,7 +423,8 @@ class ImportReport:
                        f"{', '.join(self.purged)}")
         if self.takedown:
             new = sum(1 for t in self.takedown if getattr(t, "new", False))
-            out.append(f"TAKE-DOWN LIST: {media_count(self.takedown)} published or exported "
+            out.append(f"{loud('TAKE-DOWN LIST', 'Take-down list')}: "
+                       f"{media_count(self.takedown)} published or exported "
                        f"{'shows' if len(self.takedown) == 1 else 'show'} "
                        f"someone without consent now ({new} new): see the take-down list.")
         if self.accepted_variants:

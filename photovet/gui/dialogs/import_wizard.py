@@ -516,8 +516,8 @@ class PreviewPage(QWizardPage):
         self.errors.setAccessibleName("Rows with problems")
         self.skip = QCheckBox("Import the other rows, and leave out the rows with problems")
         self.skip.toggled.connect(self._skip_toggled)
-        self.skip_note = QLabel("The rows listed above are left out: those people are ALWAYS "
-                                "COVERED until you fix the file and import it again. Leave this "
+        self.skip_note = QLabel("The rows with problems are left out: those people are always "
+                                "covered until you fix the file and import it again. Leave this "
                                 "unticked and nothing is imported.")
         self.skip_note.setWordWrap(True)
         self.error_box = QWidget()
@@ -705,8 +705,13 @@ class PreviewPage(QWizardPage):
                 [register_unchanged(True, len(r.leavers_removed_before)), ""]))
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, min(self.tree.columnWidth(0), 420))
-        self.errors.setRowCount(n_err)
-        for i, e in enumerate(r.errors):
+        # a rejected row whose person is listed above ("Rows with problems") is said there,
+        # with its line; only the others are listed here (s36 walk: each was said twice)
+        rejected = {n.person_id for n in r.invalidated}
+        loose = [e for e in r.errors if not (e.person_id and e.person_id in rejected)]
+        self.errors.setRowCount(len(loose))
+        self.errors.setVisible(bool(loose))
+        for i, e in enumerate(loose):
             for c, v in enumerate((str(e.line or ""), e.column, e.message)):
                 cell = QTableWidgetItem(v)
                 cell.setToolTip(v)
@@ -934,7 +939,9 @@ class ResultPage(QWizardPage):
                               "file again.")
         self.lines.clear()
         heading: QTreeWidgetItem | None = None
-        for line in report.summary_lines(max_items=30)[1:]:
+        # in sentence case, each row problem once (s36 walk: "CONSENT NOT IN THIS FILE:", and
+        # every rejected row under Errors and under Rows rejected)
+        for line in report.summary_lines(max_items=30, plain=True)[1:]:
             if "--skip-invalid" in line:
                 continue
             if line.strip() == CONSENT_NOT_IN_FILE_COMMAND:    # the app's words here
@@ -953,6 +960,10 @@ class ResultPage(QWizardPage):
             else:
                 self.lines.addTopLevelItem(item)
                 heading = item if line.rstrip().endswith(":") else None
+                if heading is not None:
+                    bold = item.font(0)
+                    bold.setBold(True)
+                    item.setFont(0, bold)
         self.completeChanged.emit()
 
     def _failed(self, text: str) -> None:
