@@ -112,7 +112,7 @@ class TakedownDialog(QDialog):
         # lines on each of six rows)
         same = len(items) > 1 and len(set(whys)) == 1
         if same:
-            self.state.setText(f"{self.state.text()} The reason for every item: {whys[0]}")
+            self.state.setText(f"{self.state.text()}\nThe reason for every item: {whys[0]}")
         self.table.setColumnHidden(3, same)
         self.table.setRowCount(len(items))
         for r, it in enumerate(items):
