@@ -173,6 +173,10 @@ def test_photos_waiting_with_everyone_covered_are_said_and_listed_apart(qtbot):
     assert view.proxy.rowCount() == 1
     assert "Waiting, everyone covered (1)" in [
         view.filter_combo.itemText(i) for i in range(view.filter_combo.count())]
+    # one whose approval no longer counts is under that choice, not among those waiting
+    view.model.set_approvals({items[3].path: ("void", "the review changed")})
+    assert items[3].everyone_covered and view.model.counts()["approval:everyone-covered"] == 1
+    assert view.proxy.rowCount() == 1
     # the tile says it in the approver's view, in a dark band across its foot
     view.model.set_published_view(True)
     tile = _painted(view)

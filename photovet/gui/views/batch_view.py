@@ -508,7 +508,8 @@ class BatchModel(QAbstractListModel):
             keys.append("checked:" + media)
         if it.analysis is not None and not it.analysis.error:
             keys.append("approval:" + it.approval)
-            if it.everyone_covered:
+            if it.everyone_covered and it.approval == "ready":
+                # of those waiting for approval (a lapsed one is under its own choice: s36)
                 keys.append(EVERYONE_COVERED_KEY)
         return tuple(keys)
 
@@ -624,8 +625,8 @@ class StatusFilter(QSortFilterProxyModel):
         item: PhotoItem = self.source().items[source_row]
         if self.kept is not None and item.path == self.kept:
             return True
-        if self.key == EVERYONE_COVERED_KEY:
-            return item.everyone_covered
+        if self.key == EVERYONE_COVERED_KEY:     # of those waiting, as counted
+            return item.everyone_covered and item.approval == "ready"
         if self.key.startswith("approval:"):
             # each photo in one approval state, so in one of these choices (as counted)
             return item.analysis is not None and not item.analysis.error and \
