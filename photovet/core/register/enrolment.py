@@ -127,7 +127,10 @@ def enrol_items(register: Any, items: list[tuple[str, Path]], engine: Any, sourc
     by_id: dict[str, list[Path]] = {}
     for pid, path in items:
         by_id.setdefault(pid, []).append(path)
-    done, total = 0, len(items)
+    # the photos already found unusable (an id no one has) count as read: the progress
+    # ends at every photo of the folder, as the report counts them
+    done = report.photos
+    total = done + len(items)
     result: dict[str, list[tuple[np.ndarray, str]]] = {}
     for pid, paths in by_id.items():
         try:
