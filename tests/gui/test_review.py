@@ -5,6 +5,8 @@ every text found is listed with why; labels never cover a face, a text or each o
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
@@ -351,9 +353,11 @@ def test_the_review_note_and_refused_change_are_shown(window, ws, qtbot):
     window.ctx.register_changed.emit()
     a = current(window)
     qtbot.waitUntil(lambda: a.faces[2].decision == "cover", timeout=5000)
-    assert "Consent refused" in a.faces[2].reason
+    # said as the withdrawal it is, on its day (s36 walk: it said "Consent refused")
+    today = dt.date.today().strftime("%d/%m/%Y")
+    assert a.faces[2].reason == f"Consent withdrawn on {today}"
     row = window.photos.findings.tree.topLevelItem(0).child(2).text(0)
-    assert "Joel Clarke: covered. Consent refused for School website" in row
+    assert f"Joel Clarke: covered. Consent withdrawn on {today}" in row
 
 
 def test_moving_quickly_through_photos_decodes_one_preview_at_a_time(qtbot, ws, make_window,
