@@ -585,9 +585,9 @@ def test_the_approvers_view_never_says_add_photos_when_the_batch_has_photos(
     qtbot.waitUntil(lambda: win.photos.batch.proxy.rowCount() == 0, timeout=5000)
     QApplication.processEvents()
     assert win.review.current() is None
-    assert canvas.message == ("Nothing in this batch is in the list on the left for this "
-                              "choice: choose another under \u201cShow\u201d (top left) to see "
-                              "the rest.")
+    # (s36: the choice said by its name, and the way back to the rest)
+    assert canvas.message.startswith("Nothing in this batch is \u201cWaiting for approval\u201d "
+                                     "now. To see the others, choose \u201c"), canvas.message
     # the office's view: the same words
     sign_in_as(win, PREPARER_NAME)
     assert not win.approval.approver_view
