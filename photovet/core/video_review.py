@@ -54,7 +54,7 @@ from photovet.core.policy import (
 )
 from photovet.core.review import ALL, ReviewConflict, ReviewRefused
 from photovet.core.storage import Database
-from photovet.core.words import full_sentence
+from photovet.core.words import full_sentence, row_settled
 
 TRACK_ACTIONS = {"face": ("cover", "show", "assign", "not-a-face"), "text": ("cover", "keep")}
 #: an unmatched cover becomes a track with an id from here up (never an analysis id)
@@ -567,8 +567,8 @@ class VideoReviewer:
 
         - "cover": a track it reaches (``group_targets``) is shown, still to decide, or has a
           person's "show" / "not a face" / "leave readable" on it (a cover replaces it). A row
-          the rules (or a person) already cover for the whole clip, with nothing open, is not
-          offered it: covering it again changes nothing.
+          the rules (or a person) already cover whenever it is seen, with nothing open, is not
+          offered it: covering it again changes nothing (``settled`` says so, words.row_settled).
         - "show" / "keep": a track it reaches is covered, and policy would allow it with a
           reason; where no reason could (the register says No), ``settled`` says why.
         - "not-a-face": a face not already marked so, where policy would allow it with a reason.
@@ -618,10 +618,9 @@ class VideoReviewer:
             by_hand = {m.override == "cover" for m in members}
             how = ("by hand" if by_hand == {True} else "by the rules" if by_hand == {False}
                    else "by hand and by the rules")
-            words.insert(0, f"Covered for the whole clip {how}.")
+            words.insert(0, row_settled("covered", how))
         elif all(m.decision == showing for m in members):
-            words.insert(0, "Shown for the whole clip." if face
-                         else "Left readable for the whole clip.")
+            words.insert(0, row_settled("shown" if face else "left readable"))
         offered = {"show": face and show, "cover": cover, "assign": face,
                    "not-a-face": not_face, "keep": not face and show, "undo": bool(reach)}
         return RowChoices(tuple(a for a in ROW_ACTIONS if offered[a]), " ".join(words),

@@ -258,6 +258,15 @@ READY_BEFORE_PC_KEPT = "before PhotoVet recorded which PC"
 EVERYONE_COVERED = "Everyone covered"
 
 
+def row_settled(state: str, how: str = "") -> str:
+    """What is already so for a video track's row, said under its sentence in the player
+    ('covered from 0:00.0 to 0:01.8 (seen from 0:01.0 to 0:01.7)'): 'Covered by the rules
+    whenever it is seen.', 'Shown whenever it is seen.'. Never 'for the whole clip': a name's or
+    crest's cover runs from and to the times its sentence says (covers.cover_span), and a face
+    is covered or shown where it is seen, not in every frame of the clip."""
+    return f"{state.capitalize()}{' ' + how if how else ''} whenever it is seen."
+
+
 def waiting_elsewhere(groups: Sequence[Any], channel_label: str, *,
                       here: int | None = None) -> list[str]:
     """What waits for approval for ``channel_label`` on the shared register that this PC has
@@ -1580,4 +1589,4 @@ def names_returned(n: int) -> str:
     its = "its name was" if n == 1 else "their names were"
     return (f"{faces} covered and {its} taken off: the preparer is asked to say again who "
             f"{'it is' if n == 1 else 'they are'}.")
-__all__ += ["EVERYONE_COVERED", "READY_BEFORE_PC_KEPT", "names_returned"]
+__all__ += ["EVERYONE_COVERED", "row_settled", "READY_BEFORE_PC_KEPT", "names_returned"]

@@ -302,11 +302,11 @@ def test_a_row_offers_only_what_changes_something_and_says_what_is_already_so(tm
         c = r.row_choices(an, stranger.id, fb)
         assert "cover" not in c.actions
         assert c.actions == ("show", "assign", "not-a-face")
-        assert c.settled == "Covered for the whole clip by the rules."
+        assert c.settled == "Covered by the rules whenever it is seen."
         # Tori, shown with her family's consent: cover is offered, show is not
         c = r.row_choices(an, tori.id, fb)
         assert "cover" in c.actions and "show" not in c.actions
-        assert c.settled == "Shown for the whole clip."
+        assert c.settled == "Shown whenever it is seen."
         assert "not-a-face" not in c.actions          # recognised: say who it is instead
         # still to decide (amber, covered until then): covering it settles it, so it is offered
         stranger.needs_review = True
@@ -317,7 +317,7 @@ def test_a_row_offers_only_what_changes_something_and_says_what_is_already_so(tm
         eng.decide(an, fb, on=TODAY)
         c = r.row_choices(an, stranger.id, fb)
         assert "cover" not in c.actions and "undo" in c.actions
-        assert c.settled == "Covered for the whole clip by hand."
+        assert c.settled == "Covered by hand whenever it is seen."
         r.group(an, stranger.id, "undo", fb)
         eng.decide(an, fb, on=TODAY)
         # said to be Sam, whose family said No for videos on Facebook: no reason can show
@@ -326,7 +326,7 @@ def test_a_row_offers_only_what_changes_something_and_says_what_is_already_so(tm
         eng.decide(an, fb, on=TODAY)
         c = r.row_choices(an, stranger.id, fb)
         assert "show" not in c.actions and "cover" not in c.actions
-        assert c.settled == ("Covered for the whole clip by the rules. It cannot be shown: "
+        assert c.settled == ("Covered by the rules whenever it is seen. It cannot be shown: "
                              "Sam Hale's parents said No for Facebook videos.")
         # a refused "show" stored before (the register changed since): a cover replaces it
         stranger.override = "show"

@@ -319,7 +319,7 @@ def test_a_row_that_may_be_the_child_named_in_another_cannot_be_shown(tmp_path):
         # whom it may be is said once, by the row (near_note); the refusal does not repeat it
         assert later.near_note == ("It may be Sam Hale (named in another part of the clip; "
                                    "Facebook videos: No)")
-        assert c.settled == ("Covered for the whole clip by the rules. It cannot be shown while "
+        assert c.settled == ("Covered by the rules whenever it is seen. It cannot be shown while "
                              "it may be that person: if it is someone else, say who it is (Who "
                              "is this?).")
         assert "Sam Hale" not in c.settled

@@ -141,17 +141,19 @@ def test_a_row_the_rules_cover_offers_no_cover_and_says_so(qtbot, ctx, clip):
     player.select_track(stranger.id)
     visible = {k for k, b in player.track_buttons.items() if b.isVisible()}
     assert visible == {"show", "assign", "not-a-face", "go"}
-    assert "Covered for the whole clip by the rules." in player.track_label.text()
+    assert "Covered by the rules whenever it is seen." in player.track_label.text()
+    # its sentence says from when to when it is covered: nothing under it says 'the whole clip'
+    assert "whole clip" not in player.track_label.text()
     player.select_track(tori.id)
     assert player.track_buttons["cover"].isVisible()
     assert not player.track_buttons["show"].isVisible()
-    assert "Shown for the whole clip." in player.track_label.text()
+    assert "Shown whenever it is seen." in player.track_label.text()
     # covered by hand: Undo instead of Cover, and the row says who covered it
     assert ctl.track_action(stranger.id, "cover")
     player.select_track(stranger.id)
     assert not player.track_buttons["cover"].isVisible()
     assert player.track_buttons["undo"].isVisible()
-    assert "Covered for the whole clip by hand." in player.track_label.text()
+    assert "Covered by hand whenever it is seen." in player.track_label.text()
 
 
 def test_an_approver_sees_why_the_decisions_are_greyed_out(qtbot, ctx, clip):
