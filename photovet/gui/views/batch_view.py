@@ -118,10 +118,12 @@ class PhotoItem:
 
     @property
     def everyone_covered(self) -> bool:
-        """Waiting for approval with every face covered (``policy.everyone_covered``): the
-        approver's list says so, and "Show" lists them apart (s36)."""
+        """Waiting for approval (marked ready) with every face covered
+        (``policy.everyone_covered``): the approver's list says so on its tile, and "Show" lists
+        them apart (s36). One whose approval no longer counts is not: it is under "Approval no
+        longer counts", and its tile has no band."""
         a = self.analysis
-        return self.approval in ("ready", "void") and a is not None and everyone_covered(a)
+        return self.approval == "ready" and a is not None and everyone_covered(a)
 
     @property
     def is_video(self) -> bool:
@@ -508,7 +510,7 @@ class BatchModel(QAbstractListModel):
             keys.append("checked:" + media)
         if it.analysis is not None and not it.analysis.error:
             keys.append("approval:" + it.approval)
-            if it.everyone_covered and it.approval == "ready":
+            if it.everyone_covered:
                 # of those waiting for approval (a lapsed one is under its own choice: s36)
                 keys.append(EVERYONE_COVERED_KEY)
         return tuple(keys)
@@ -626,7 +628,7 @@ class StatusFilter(QSortFilterProxyModel):
         if self.kept is not None and item.path == self.kept:
             return True
         if self.key == EVERYONE_COVERED_KEY:     # of those waiting, as counted
-            return item.everyone_covered and item.approval == "ready"
+            return item.everyone_covered
         if self.key.startswith("approval:"):
             # each photo in one approval state, so in one of these choices (as counted)
             return item.analysis is not None and not item.analysis.error and \
