@@ -259,3 +259,25 @@ def test_the_count_says_open_decisions_are_the_preparers_to_an_approver(qtbot, w
     QApplication.processEvents()
     assert "1 yours to decide" in batch.count_label.text()
     assert label() == "Yours to decide (1)"
+
+
+def test_each_person_shown_is_said_once_with_how_many_faces():
+    """s36: the panel said 'Shown: Tori Amos' twice for two faces named Tori (one named by
+    hand): each person once, with how many faces when more than one, and each reason once."""
+    from photovet.gui.controllers.approval import face_lines
+
+    names = {"A1": "Tori Amos", "B2": "Sam Hale"}.__getitem__
+    box = (0, 0, 9, 9)
+    shown = [(box, "A1", "Consent for School website"), (box, "B2", "Consent for School website"),
+             (box, "A1", "Shown by hand: her mum agreed"), (box, None, "Shown by hand: staff"),
+             (box, None, "Shown by hand: staff")]
+    assert face_lines(shown, names) == [
+        "Shown: Tori Amos, 2 faces (consent for School website; shown by hand: her mum agreed)",
+        "Shown: Sam Hale (consent for School website)",
+        "Shown: 2 faces not on the register (shown by hand: staff)"]
+    # the same reason twice is said once; a video's rows are times seen, not faces
+    same = [(box, "A1", "Consent for School website")] * 2
+    assert face_lines(same, names) == ["Shown: Tori Amos, 2 faces (consent for School website)"]
+    assert face_lines(same, names, photo=False) == [
+        "Shown: Tori Amos (consent for School website)"]
+    assert face_lines([(box, "A1", "")], names) == ["Shown: Tori Amos"]

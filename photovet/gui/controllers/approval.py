@@ -111,6 +111,33 @@ def _lower_first(text: str) -> str:
     return text
 
 
+def face_lines(faces_shown: list[tuple[Any, str | None, str]], name_of: Callable[[str], str],
+               *, photo: bool = True) -> list[str]:
+    """'Shown: Tori Amos (consent for School website)', a line for each person shown (the
+    publication's ``faces_shown``), said once however many faces carry their name (one named
+    by hand, one recognised: 'Shown: Tori Amos, 2 faces (consent for School website; shown by
+    hand: ...)'); faces not on the register on one line ('Shown: 2 faces not on the register').
+    A video's rows are the times a face was seen, not faces: not counted."""
+    faces: dict[str, int] = {}
+    whys: dict[str, list[str]] = {}
+    for _box, who, why in faces_shown:
+        key = who or ""
+        faces[key] = faces.get(key, 0) + 1
+        why = _lower_first(why)
+        if why and why not in whys.setdefault(key, []):
+            whys[key].append(why)
+    lines = []
+    for key, n in faces.items():
+        many = photo and n > 1
+        if key:
+            name = name_of(key) + (f", {n} faces" if many else "")
+        else:
+            name = f"{n} faces not on the register" if many else "a face not on the register"
+        reasons = whys.get(key, [])
+        lines.append(f"Shown: {name}" + (f" ({'; '.join(reasons)})" if reasons else ""))
+    return lines
+
+
 def media_count(items: list[PhotoItem]) -> str:
     """'4 photos and 1 video' for the items of the list (what each was checked as)."""
     return words.media_count(items)
@@ -319,10 +346,8 @@ class ApprovalController(QObject):
         """Who is shown and which names stay readable, a line each, as the core's publication
         says (the contact sheet's words: the GUI audit, item 7)."""
         pub = self.ctx.engine.publication(a)
-        lines: list[str] = []
-        for _box, who, why in pub.faces_shown:
-            name = self._name(who) if who else "a face not on the register"
-            lines.append(f"Shown: {name}" + (f" ({_lower_first(why)})" if why else ""))
+        lines = face_lines(pub.faces_shown, self._name,
+                           photo=getattr(a, "media", "photo") == "photo")
         for text, who, why in pub.texts_kept:
             what = (f"{self._name(who)}'s name" if who else
                     f"\u201c{text}\u201d" if text else "a name not on the register")
@@ -1121,4 +1146,4 @@ def still_open_text(item: PhotoItem) -> str:
             f"what is open stays covered.{sound} Mark it ready?")
 
 
-__all__ = ["ApprovalController", "still_open_text"]
+__all__ = ["ApprovalController", "face_lines", "still_open_text"]
