@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +43,21 @@ def fail_line(path: str | Path | None, message: str) -> None:
     click.echo(f"error: {name}: {printable(message)}" if name else f"error: {printable(message)}", err=True)
 
 
-class StderrProgress:
-    """A one-line progress bar on stderr, only when stderr is a terminal."""
+def stderr_is_terminal() -> bool:
+    """Whether stderr is a terminal a person watches (progress is drawn only there: a script
+    or a test reading the output gets nothing extra)."""
+    return sys.stderr.isatty()
 
-    def __init__(self, total: int, label: str):
-        self.total, self.label = total, label
-        self.enabled = sys.stderr.isatty() and total > 0
+
+class StderrProgress:
+    """A one-line progress bar on stderr, only when stderr is a terminal. ``words``: what the
+    line says after the bar, from (done, total) ('12 of 20 portraits read'), instead of
+    '12/20' and the file's name."""
+
+    def __init__(self, total: int, label: str,
+                 words: Callable[[int, int], str] | None = None):
+        self.total, self.label, self.words = total, label, words
+        self.enabled = stderr_is_terminal() and total > 0
 
     def update(self, done: int, name: str = "") -> None:
         if not self.enabled:
@@ -55,7 +65,9 @@ class StderrProgress:
         width = 28
         filled = int(width * done / max(self.total, 1))
         bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\r{self.label} [{bar}] {done}/{self.total} {name[:40]:<40}")
+        said = (f"{self.words(done, self.total):<50}" if self.words is not None
+                else f"{done}/{self.total} {name[:40]:<40}")
+        sys.stderr.write(f"\r{self.label} [{bar}] {said}")
         sys.stderr.flush()
 
     def close(self) -> None:

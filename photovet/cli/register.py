@@ -21,6 +21,7 @@ from photovet.cli.common import (
     get_channel,
     open_workspace,
     parse_day,
+    stderr_is_terminal,
     yn_state,
 )
 from photovet.core import words
@@ -144,11 +145,13 @@ def register_enrol_cmd(folder: Path | None, csv_path: Path | None, only_old: boo
     ws = open_workspace()
     try:
         engine = FaceEngine.load(ws.settings)
-        bar = StderrProgress(0, "Enrolling")
+        # on a terminal, as the app's Enrol dialog: 'Enrolling [####----] 12 of 20 portraits
+        # read' (no portrait's file name: it may be a pupil's name)
+        bar = StderrProgress(0, "Enrolling", words.portraits_read)
 
-        def progress(done: int, total: int, name: str) -> None:
-            bar.total, bar.enabled = total, sys.stderr.isatty() and total > 0
-            bar.update(done, name)
+        def progress(done: int, total: int, _name: str) -> None:
+            bar.total, bar.enabled = total, stderr_is_terminal() and total > 0
+            bar.update(done)
 
         if folder:
             report = ws.register.enrol_folder(folder, engine, progress=progress,

@@ -35,6 +35,12 @@ def count(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
+def portraits_read(done: int, total: int) -> str:
+    """'12 of 20 portraits read': how far an enrolment is (the app's Enrol dialog and the
+    command's progress line on a terminal say it alike)."""
+    return f"{done} of {count(total, 'portrait')} read"
+
+
 def media_of(thing: object) -> str:
     """"photo" or "video" for an analysis, an export result or record, a list item holding an
     analysis, a media string, or a file name (by its ending): a video when what it says or its
@@ -1589,4 +1595,4 @@ def names_returned(n: int) -> str:
     its = "its name was" if n == 1 else "their names were"
     return (f"{faces} covered and {its} taken off: the preparer is asked to say again who "
             f"{'it is' if n == 1 else 'they are'}.")
-__all__ += ["EVERYONE_COVERED", "row_settled", "READY_BEFORE_PC_KEPT", "names_returned"]
+__all__ += ["EVERYONE_COVERED", "portraits_read", "row_settled", "READY_BEFORE_PC_KEPT", "names_returned"]

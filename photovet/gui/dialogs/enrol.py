@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.register.reports import EnrolReport
+from photovet.core.words import portraits_read
 
 from ..words import esc, plural
 
@@ -150,7 +151,7 @@ class EnrolDialog(QDialog):
             return
         self.busy.setRange(0, total)
         self.busy.setValue(min(done, total))
-        self.state.setText(f"Enrolling: {done} of {plural(total, 'portrait')} read\u2026")
+        self.state.setText(f"Enrolling: {portraits_read(done, total)}\u2026")
 
     def show_report(self, report: EnrolReport) -> None:
         self.running = False
