@@ -281,3 +281,8 @@ def test_each_person_shown_is_said_once_with_how_many_faces():
     assert face_lines(same, names, photo=False) == [
         "Shown: Tori Amos (consent for School website)"]
     assert face_lines([(box, "A1", "")], names) == ["Shown: Tori Amos"]
+    # one recognised, one named by hand: each part of the reasons once
+    hand = [(box, "A1", "Consent for School website"),
+            (box, "A1", "Consent for School website; named by hand")]
+    assert face_lines(hand, names) == [
+        "Shown: Tori Amos, 2 faces (consent for School website; named by hand)"]

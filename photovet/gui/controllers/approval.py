@@ -115,17 +115,19 @@ def face_lines(faces_shown: list[tuple[Any, str | None, str]], name_of: Callable
                *, photo: bool = True) -> list[str]:
     """'Shown: Tori Amos (consent for School website)', a line for each person shown (the
     publication's ``faces_shown``), said once however many faces carry their name (one named
-    by hand, one recognised: 'Shown: Tori Amos, 2 faces (consent for School website; shown by
-    hand: ...)'); faces not on the register on one line ('Shown: 2 faces not on the register').
+    by hand, one recognised: 'Shown: Tori Amos, 2 faces (consent for School website; named by
+    hand)', each part of their reasons once); faces not on the register on one line ('Shown: 2
+    faces not on the register').
     A video's rows are the times a face was seen, not faces: not counted."""
     faces: dict[str, int] = {}
     whys: dict[str, list[str]] = {}
     for _box, who, why in faces_shown:
         key = who or ""
         faces[key] = faces.get(key, 0) + 1
-        why = _lower_first(why)
-        if why and why not in whys.setdefault(key, []):
-            whys[key].append(why)
+        said = whys.setdefault(key, [])
+        for part in _lower_first(why).split("; "):     # 'consent for X; named by hand'
+            if part.strip() and _lower_first(part) not in said:
+                said.append(_lower_first(part))
     lines = []
     for key, n in faces.items():
         many = photo and n > 1
