@@ -291,7 +291,8 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         if said is not None:   # the caption is checked again by the core when exporting
             ws.close()
             fail_line(None, said.message)
-            click.echo(f"Suggested caption: --caption \"{said.suggestion}\"", err=True)
+            click.echo(f"Suggested caption: --caption \"{said.suggestion}\"" if said.suggestion
+                       else said.hint, err=True)
             sys.exit(EXIT_USAGE)
     if no_text and ws.settings.text.enabled:
         abort("--no-text would leave pupils' names readable; the school's settings check names "
@@ -746,7 +747,8 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, caption: str,
         if said is not None:   # before minutes of checking (checked again for each photo)
             ws.close()
             fail_line(None, said.message)
-            click.echo(f"Suggested caption: --caption \"{said.suggestion}\"", err=True)
+            click.echo(f"Suggested caption: --caption \"{said.suggestion}\"" if said.suggestion
+                       else said.hint, err=True)
             sys.exit(EXIT_USAGE)
     engine = load_engine(ws)
     failed = 0

@@ -717,6 +717,12 @@ def caption_posted_not_approved(file_name: str, channel_label: str, caption: str
             f"({caption_word(caption)}; {then})")
 
 
+#: said instead of a suggested caption when nothing of the caption is left without the names
+#: it may not show ("This is Tobias": s36; an empty suggestion read as a caption to use)
+CAPTION_NOTHING_LEFT = ("Nothing of the caption is left without the name: write a caption that "
+                        "names nobody it may not, or post with no caption")
+
+
 #: what to do about a post's caption not approved (nothing was marked as posted), as
 #: 'photovet posted' says it ...
 CAPTION_POSTED_COMMAND = (
@@ -1542,7 +1548,7 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "approval_caption", "caption_posted_not_approved", "caption_not_approved",
            "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_COMMAND", "CAPTION_POSTED_APP",
            "POSTED_ELSEWHERE_COMMAND", "POSTED_ELSEWHERE_APP", "TRASH_PERMANENT_COMMAND",
-           "TRASH_PERMANENT_APP", "CAPTIONS_DIFFER_HINT",
+           "TRASH_PERMANENT_APP", "CAPTIONS_DIFFER_HINT", "CAPTION_NOTHING_LEFT",
            "approved_caption_now_refused", "posted_captions_differ", "CAPTION_GET_APPROVED_APP",
            "CAPTION_GET_APPROVED_COMMAND",
            "CAPTION_MAY_NAME_START", "CAPTION_NEVER_INITIALS", "CAPTION_NEVER_INITIALS_MIDDLE",

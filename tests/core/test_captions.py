@@ -711,7 +711,7 @@ def test_a_sign_between_two_names_stays_in_the_suggestion(caption, suggestion):
     ("Well done to Sam's team", FACEBOOK, "Well done to S's team"),
     ("Amy Jones's painting", FACEBOOK, "Amy's painting"),
     ("Amy Jones' painting", FACEBOOK, "Amy's painting"),
-    ("Sam's painting won", NO_NAMES, "Painting won"),           # left out there: no "'s" alone
+    ("Sam's painting won", NO_NAMES, "The painting won"),       # left out there: no "'s" alone (s36: "the")
 ])
 def test_a_suggestion_keeps_the_possessive(caption, channel, suggestion):
     r = check_caption(caption, PAIR, channel, ON, "consent")
@@ -1498,6 +1498,24 @@ def test_the_reason_says_how_the_letters_may_be_a_pupils_initials(shape, said, l
     ("Amy won and so did Tobias!", "Amy won!"),
     ("Tobias, our new prefect", "Our new prefect"),            # as before
     ("Well done Tobias, you were brilliant", "Well done, you were brilliant"),
+    # s36 (captions10): a name a clause of its own says more of is "the pupil"
+    ("Well done to Tobias who won the race", "Well done to the pupil who won the race"),
+    ("Well done Tobias who won the race", "Well done to the pupil who won the race"),
+    ("It was Tobias who scored", "It was the pupil who scored"),     # "It was who scored"
+    ("Tobias, who won the race, is our new prefect",
+     "The pupil, who won the race, is our new prefect"),
+    # said of one of a list, a plural noun is "one of" them ("Amy is our new prefects")
+    ("Tobias and Amy are our new prefects", "Amy is one of our new prefects"),
+    ("Amy and Tobias were the winners!", "Amy was one of the winners!"),
+    ("Tobias and Amy are in Year 3", "Amy is in Year 3"),
+    ("Tobias and Amy are the best of friends", "Amy is the best of friends"),
+    # a possessive left out: "the" ("Painting won first prize" reads as a headline)
+    ("Tobias's painting won first prize", "The painting won first prize"),
+    ("Well done to Tobias's team", "Well done to the team"),     # "Well done to team"
+    ("Sports day was great. Tobias's team won.", "Sports day was great. The team won."),
+    ("This is Tobias. He won the race.", "He won the race."),   # ". He won the race."
+    ("This is Tobias", ""),                                      # nothing left: no suggestion
+    ("This is Tobias!", ""),                                     # not "!"
 ])
 def test_a_suggestion_without_a_name_that_is_said_to_be_something_reads_as_a_sentence(
         caption, suggestion):
@@ -1522,3 +1540,35 @@ def test_a_name_said_to_be_something_keeps_its_initials_where_they_may_be_shown(
     people = [AMY, person("P106", "Sam", "Jones")]
     r = check_caption(caption, people, channel, ON, "consent")
     assert not r.ok and r.suggestion == suggestion, r
+
+
+@pytest.mark.parametrize("caption, suggestion", [
+    ("Tobias and Amy are our new prefects", "Our new prefects"),   # "Are our new prefects"
+    ("Amy and Sam were our stars. Tobias and Amy are our prefects.",
+     "Our stars. Our prefects."),
+    ("Tobias and Amy have won the cup", "Won the cup"),
+    ("Well done to Sam who won the race", "Well done to the pupil who won the race"),
+    ("Sam's painting won first prize", "The painting won first prize"),
+    ("It was Sam who scored", "It was the pupil who scored"),
+    ("Thank you Karen Hughes who ran the stall", "Thank you to the member of staff who ran the "
+     "stall"),
+])
+def test_a_suggestion_where_no_names_are_shown_reads_as_a_caption(caption, suggestion):
+    """s36 (captions10): every name left out, what is left reads as a caption an office would
+    post ("Are our new prefects", "Well done who won the race" before)."""
+    people = [NEVER, AMY, person("P106", "Sam", "Jones"), HUGHES]
+    r = check_caption(caption, people, NO_NAMES, ON, "consent")
+    assert not r.ok and r.suggestion == suggestion, r
+    assert check_caption(r.suggestion, people, NO_NAMES, ON, "consent").ok
+
+
+def test_a_caption_with_nothing_left_without_the_name_has_no_suggestion():
+    """s36: "This is Tobias" suggested an empty caption ("Suggested caption: "); the refusal
+    says instead that nothing of it is left (words.CAPTION_NOTHING_LEFT)."""
+    from photovet.core.vision.text.captions import caption_refusal
+    from photovet.core.words import CAPTION_NOTHING_LEFT
+
+    err = caption_refusal("This is Tobias.", [NEVER, AMY], WEBSITE, ON, "consent")
+    assert err is not None and err.suggestion == "" and err.hint == CAPTION_NOTHING_LEFT
+    err = caption_refusal("This is Tobias with Amy", [NEVER, AMY], WEBSITE, ON, "consent")
+    assert err is not None and err.hint == "Suggested caption: With Amy"

@@ -29,6 +29,7 @@ from photovet.core.vision.text.names import (
     ordinary_word,
     strip_accents,
 )
+from photovet.core.words import CAPTION_NOTHING_LEFT
 
 # --------------------------------------------------------------------------------------------
 # Captions
@@ -218,6 +219,8 @@ def check_caption(caption: str, people: Sequence[Person], channel: Channel, on: 
     said = _as_sentence(caption, suggestion) if sentence else suggestion
     if said != suggestion and _check_once(said, matcher, channel, on, mode, media).ok:
         suggestion = said       # (a capital that makes a word a name, "Hope ...", stays off)
+    if not any(c.isalnum() for c in suggestion):
+        suggestion = ""         # nothing is left ("This is Tobias."): no suggestion, not "."
     return CaptionCheck(ok=False, findings=first.findings, suggestion=suggestion)
 
 
@@ -380,7 +383,9 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
                                            typed, "", refusal))
             taken.append((s, e))
     suggestion = caption
-    for (s, e), repl in reversed(_edits(caption, findings, names)):
+    staff = frozenset(f.person for f in findings
+                      if f.person in matcher.by_id and matcher.by_id[f.person].is_staff)
+    for (s, e), repl in reversed(_edits(caption, findings, names, staff)):
         suggestion = suggestion[:s] + repl + suggestion[e:]
     suggestion = _tidy(suggestion)
     return CaptionCheck(ok=not findings, findings=sorted(findings, key=lambda f: f.span[0]),
@@ -756,13 +761,20 @@ _JOINERS = re.compile(r"[\s,;]*(?:(?:and|or|&)[\s,;]*)?", re.IGNORECASE)
 
 
 def _edits(caption: str, findings: Sequence[CaptionFinding],
-           names: Sequence[tuple[int, int]] = ()) -> list[tuple[tuple[int, int], str]]:
+           names: Sequence[tuple[int, int]] = (), staff: frozenset[str | None] = frozenset()
+           ) -> list[tuple[tuple[int, int], str]]:
     """The changes the suggestion makes, in order: each finding's span and replacement; names
     left out one after another in a list go with what joined them ("Well done Amy, John and
     Zoe!" -> "Well done!", not "Well done, and!"); a name left out that is said to in words of
     its own beside another name said to in words of its own goes with those words ("Well done
-    Tobias and great job Amy" -> "Great job Amy": ``_own_words``). ``names``: where the caption
-    says a name or initials, left as typed or not."""
+    Tobias and great job Amy" -> "Great job Amy": ``_own_words``); a name left out that a
+    clause of its own says more of becomes "the pupil" ("Well done to Tobias who won the race"
+    -> "Well done to the pupil who won the race": ``_said_who``); a name's possessive left out
+    becomes "the" ("Tobias's painting won" -> "The painting won": ``_possessive_left_out``); a
+    list of names left out opening a sentence goes with "are", "were", "have (been)" after it
+    ("Tobias and Amy are our new prefects" -> "Our new prefects": ``_with_its_verb``).
+    ``names``: where the caption says a name or initials, left as typed or not; ``staff``: the
+    ids of findings that are staff ("the member of staff who...")."""
     out: list[tuple[tuple[int, int], str]] = []
     starts = [f.span[0] for f in findings]
     for f in sorted(findings, key=lambda f: f.span[0]):
@@ -775,7 +787,20 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
         if out and not f.replacement and not out[-1][1] and out[-1][0][1] <= s \
                 and _JOINERS.fullmatch(caption[out[-1][0][1]:s]):
             out[-1] = ((out[-1][0][0], e), "")
+            # the list opened a sentence and was what "are" said something of: the verb goes
+            # too ("Tobias and Amy are our new prefects" -> "Our new prefects", not "Are...")
+            listed = _with_its_verb(caption, out[-1][0][0], e, "",
+                                    out[-2][0][1] if len(out) > 1 else 0, plural=True)
+            if listed is not None and listed[0][0] == out[-1][0][0]:
+                out[-1] = listed
             continue
+        if not f.replacement:
+            own = _said_who(caption, s, e, f.found, "member of staff" if f.person in staff
+                            else "pupil") or \
+                _possessive_left_out(caption, s, e, f.found, names)
+            if own is not None:
+                out.append(own)
+                continue
         own = _own_words(caption, s, e, names, out[-1][0][1] if out else 0) \
             if not f.replacement else None
         if own is None and not f.replacement:
@@ -816,7 +841,8 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
                 e = after.end()
                 s = _repeated_before(caption, s, e, out[-1][0][1] if out else 0)
                 other = next((ne for ns, ne in names if ns == e), None)
-                if other is not None and e not in starts and \
+                if other is not None and not any(
+                        g.span[0] == e and not g.replacement for g in findings) and \
                         not _JOINER_AFTER.match(caption, other) and \
                         not _COMMA_AFTER.match(caption, other) and \
                         not _LIST_BEFORE.search(caption, 0, s):
@@ -937,7 +963,18 @@ def _agrees(caption: str, at: int) -> tuple[tuple[int, int], str] | None:
     said = _PLURAL_VERBS[verb.group(1).lower()]
     if verb.group(1)[0].isupper():
         said = said.capitalize()
+    if said.lower() != "has" and _SAID_OF_MANY.match(caption, verb.end(1)):
+        said += " one of"   # "Amy is one of our new prefects", not "Amy is our new prefects"
     return (verb.start(1), verb.end(1)), said
+
+
+# what "are" says of a list of names, a plural noun after words that say whose or which ("our
+# new prefects", "the winners"): said of one, "one of" them (s36)
+_NOT_THE_NOUN = r"(?!(?:of|in|at|for|with|on|from|to|and|or|who|this|that|as|by)(?![^\W_]))"
+_SAID_OF_MANY = re.compile(
+    r"[ \t]+(?:our|the|their|your|my|his|her|these|those)[ \t]+"
+    rf"(?:{_NOT_THE_NOUN}[^\W\d_]+[ \t]+){{0,3}}?"
+    rf"{_NOT_THE_NOUN}[^\W\d_]*[^\W\d_s]s(?![^\W_]|['\u2019])", re.IGNORECASE)
 
 
 # a comma between two names of a list, before the last name left ("Amy, Sam" in "Amy, Sam and
@@ -1025,6 +1062,9 @@ _BE_AFTER = re.compile(r"[ \t]+(?:is|was|has[ \t]+been|had[ \t]+been|will[ \t]+b
                        r"(?=[^\W_])", re.IGNORECASE)
 # ...and right before a name that ends its clause ("Our new prefect is Tobias")
 _BE_BEFORE = re.compile(r"(?<=[^\W_])[ \t]+(?:is|was|will[ \t]+be)[ \t]+$", re.IGNORECASE)
+# ...and after a list of names ("Tobias and Amy are our new prefects")
+_ARE_AFTER = re.compile(r"[ \t]+(?:are|were|have[ \t]+been|had[ \t]+been|will[ \t]+be|have)"
+                        r"[ \t]+(?=[^\W_])", re.IGNORECASE)
 # words that say no more than "the one in the photo" before "is" ("This is Tobias")
 _POINTING = re.compile(r"(?:this|that|here|it|there|he|she|meet)(?:[ \t]+(?:is|was))?[ \t]+$",
                        re.IGNORECASE)
@@ -1038,8 +1078,8 @@ _APPOSITION = re.compile(r",[ \t]+(?=(?:our|the|a|an|his|her|their|my|this)[ \t]
                          re.IGNORECASE)
 
 
-def _with_its_verb(caption: str, s: int, e: int, found: str, after: int
-                   ) -> tuple[tuple[int, int], str] | None:
+def _with_its_verb(caption: str, s: int, e: int, found: str, after: int, *,
+                   plural: bool = False) -> tuple[tuple[int, int], str] | None:
     """The edit for a name left out (at ``s:e``) that is what "is" says something of (s36:
     "Tobias is our new prefect" suggested "Is our new prefect"): opening a sentence, the name
     goes with "is", "was", "has been" after it ("Our new prefect", "Star of the week",
@@ -1048,19 +1088,23 @@ def _with_its_verb(caption: str, s: int, e: int, found: str, after: int
     words before it that only point at them ("This is Tobias", "Here is Tobias with his
     certificate" -> "With his certificate"); between a word and a comma before words that say
     who they are, with the comma ("Meet Tobias, our new prefect" -> "Meet our new prefect").
-    None for any other name (a possessive, "Tobias's painting", stays with its noun)."""
+    None for any other name (a possessive, "Tobias's painting", stays with its noun).
+    ``plural``: ``s:e`` is a list of names left out ("Tobias and Amy"), said to be something
+    only with "are", "were", "have (been)" opening a sentence ("Our new prefects": s36)."""
     if found[-2:] in _POSSESSIVE or caption[e:e + 1] in ("'", "\u2019"):
         return None
     end = _CLAUSE_END.search(caption, e)
     stop = end.start() if end else len(caption)
     opens = _SENTENCE_OPENS.search(caption, after, s) is not None or (
         s == after == 0)
-    be = _BE_AFTER.match(caption, e)
+    be = (_ARE_AFTER if plural else _BE_AFTER).match(caption, e)
     if opens and be and be.end() < stop:
         if caption[:s].strip() and caption[be.end()].islower():
             # a sentence after another: its next word opens it ("... great. Our champion.")
             return (s, be.end() + 1), caption[be.end()].upper()
         return (s, be.end()), ""
+    if plural:
+        return None
     start = _sentence_start(caption, s) if not opens else s
     before = _BE_BEFORE.search(caption, max(after, start), s)
     also = _ALSO_BEFORE.search(caption, max(after, start), s)
@@ -1070,6 +1114,11 @@ def _with_its_verb(caption: str, s: int, e: int, found: str, after: int
         pointing = _POINTING.fullmatch(caption, start, s)
         if pointing and start >= after and not _WHO_AFTER.match(caption, e):
             k = e
+            if not caption[e:stop].strip(" \t,"):
+                # the sentence says no more ("This is Tobias. He won." -> "He won.")
+                k = stop
+                while k < len(caption) and caption[k] in ".!?":
+                    k += 1
             while k < len(caption) and caption[k] in " \t":
                 k += 1
             return (start, k), ""
@@ -1082,6 +1131,60 @@ def _with_its_verb(caption: str, s: int, e: int, found: str, after: int
         if comma is not None:
             return (s, comma.end()), ""
     return None
+
+
+# "who" or "whose" right after a name: a clause of its own says more of them ("Well done to
+# Tobias who won the race", "It was Tobias who scored", "Tobias, who won the race, is ...")
+_WHO_CLAUSE = re.compile(r",?[ \t]+(?:who|whose)(?![^\W_])", re.IGNORECASE)
+# a word that says whom to, of, with... right before a name ("to" in "Well done to Tobias")
+_WHOM_BEFORE = re.compile(r"(?<![^\W_])(?:to|with|by|from|for|of|at|and|is|was|meet|thank|"
+                          r"congratulate|welcome|congratulating|thanking|welcoming)[ \t]+$",
+                          re.IGNORECASE)
+
+
+def _said_who(caption: str, s: int, e: int, found: str, who: str
+              ) -> tuple[tuple[int, int], str] | None:
+    """The edit for a name left out (at ``s:e``) that a clause of its own after it says more
+    of (s36: "Well done to Tobias who won the race" suggested "Well done who won the race"):
+    the name becomes "the pupil" (``who``), with "to" after words said to them without it
+    ("Well done Tobias who won" -> "Well done to the pupil who won"), opening a sentence with
+    a capital ("The pupil who..."). None for any other name."""
+    if found[-2:] in _POSSESSIVE or not _WHO_CLAUSE.match(caption, e):
+        return None
+    the = f"the {who}"
+    if _SENTENCE_OPENS.search(caption, 0, s):
+        return (s, e), the.capitalize() if caption[s:s + 1].isupper() else the
+    if _WHOM_BEFORE.search(caption, 0, s):
+        return (s, e), the
+    opening = _CLAUSE_OPENING.search(caption, 0, s)
+    if opening and _SAID_TO.match(opening.group(1)):
+        return (s, e), f"to {the}"      # "Well done to the pupil who..."
+    return (s, e), the
+
+
+def _possessive_left_out(caption: str, s: int, e: int, found: str,
+                         names: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], str] | None:
+    """The edit for a name left out (at ``s:e``) with its possessive before a word of its own
+    (s36: "Tobias's painting won first prize" suggested "Painting won first prize", "Well done
+    to Tobias's team" "Well done to team"): the name and its "'s" become "the" ("The painting
+    won first prize", "Well done to the team"). None for a name that is not a possessive, or
+    one after another name in a list ("Amy and Tobias's painting": said as it was)."""
+    if found[-2:] in _POSSESSIVE:
+        k = e
+    elif caption[e:e + 2] in _POSSESSIVE:
+        k = e + 2
+    elif found[-1:].lower() == "s" and caption[e:e + 1] in ("'", "\u2019") and \
+            not caption[e + 1:e + 2].isalpha():
+        k = e + 1       # "James' painting"
+    else:
+        return None
+    if not re.match(r"[ \t]+(?!(?:and|or|nor)(?![^\W_]))[a-z]", caption[k:]):
+        return None     # ("Tobias's and Amy's paintings", "Tobias's!")
+    listed = _LIST_BEFORE.search(caption, 0, s)
+    if listed and any(ns == listed.start() for ns, _ne in names):
+        return None
+    opens = _SENTENCE_OPENS.search(caption, 0, s) is not None
+    return (s, k), "The" if opens and caption[s:s + 1].isupper() else "the"
 
 
 def _sentence_start(caption: str, at: int) -> int:
@@ -1375,7 +1478,8 @@ def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on
         return CaptionError(
             f"the caption names someone it may not ({said}); {outcome}",
             suggestion=result.suggestion, findings=result.findings,
-            hint=f"Suggested caption: {result.suggestion}")
+            hint=f"Suggested caption: {result.suggestion}" if result.suggestion
+            else CAPTION_NOTHING_LEFT)
     return None
 
 
