@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from photovet.core.words import CAPTION_NOTHING_LEFT
 from photovet.gui.dialogs.contact_sheet import ContactSheetDialog
 from tests.gui.conftest import (
     APPROVER_NAME,
@@ -43,6 +44,12 @@ def test_the_caption_is_proposed_approved_and_exported(qtbot, ws, make_window, t
     assert {it.approval for it in win.batch.model.items} == {"draft"}
     said = panel.message.text()
     assert "nothing was marked ready" in said and "Suggested caption: Well done JC!" in said
+    # nothing left without the name: no suggestion, and the core's words say why (s36)
+    panel.caption_edit.setText("This is Dan Dufour")       # on the do-not-photograph list
+    win.approval.mark_all_shown_ready()
+    said = panel.message.text()
+    assert "Suggested caption" not in said and CAPTION_NOTHING_LEFT in said, said
+    assert not panel.use_suggestion_btn.isVisible()
     asked = _mark_all_ready(win, CAPTION)
     # the question says the caption the photos go to the approver with
     assert asked and asked[0].startswith("Mark 2 photos ready for a senior leader's approval "

@@ -539,8 +539,11 @@ class ApprovalController(QObject):
         suggestion = getattr(refused, "suggestion", "") or ""
         offered = suggestion if policy.caption_text(suggestion) not in (
             "", policy.caption_text(caption)) else ""
+        # no suggestion at all: the core's hint says why (nothing is left without the name)
+        hint = "" if offered or suggestion.strip() else (getattr(refused, "hint", "") or "")
         self.tab.approval.say_refused(sentence(refused.message) + (
-            f"\nSuggested caption: {suggestion}" if offered else ""), offered)
+            f"\nSuggested caption: {suggestion}" if offered else
+            f"\n{hint}" if hint else ""), offered)
         return True
 
     def mark_ready(self) -> None:
