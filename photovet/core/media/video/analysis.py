@@ -690,11 +690,14 @@ STEADY = 0.1
 STEADY_FRAMES = 6
 
 
-def _blocks(a: np.ndarray) -> np.ndarray:
+def _blocks(a: np.ndarray, *, most: bool = False) -> np.ndarray:
+    """``a`` (a thumbnail's per-sample values) as CHANGE_BLOCKS blocks: each block's mean, or
+    with ``most`` its largest sample."""
     by, bx = CHANGE_BLOCKS
     h, w = a.shape
     h, w = h // by * by, w // bx * bx
-    return a[:h, :w].reshape(by, h // by, bx, w // bx).mean(axis=(1, 3))
+    cells = a[:h, :w].reshape(by, h // by, bx, w // bx)
+    return cells.max(axis=(1, 3)) if most else cells.mean(axis=(1, 3))
 
 
 def _cells(blocks: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -1227,13 +1230,6 @@ CREST_SPOT = 1.5
 CREST_MIN_PX = 60
 
 
-def _blocks_max(a: np.ndarray) -> np.ndarray:
-    by, bx = CHANGE_BLOCKS
-    h, w = a.shape
-    h, w = h // by * by, w // bx * bx
-    return a[:h, :w].reshape(by, h // by, bx, w // bx).max(axis=(1, 3))
-
-
 def crest_moved(searched: np.ndarray | None, now: np.ndarray,
                 size: tuple[int, int] = (0, 0)) -> np.ndarray | None:
     """The blocks of the picture (``now``, ``picture_thumb``; the picture ``size`` px) that
@@ -1249,7 +1245,7 @@ def crest_moved(searched: np.ndarray | None, now: np.ndarray,
     hit = _blocks(d) > CHANGE
     by, bx = CHANGE_BLOCKS
     if size[0] * size[1] > by * bx * CREST_MIN_PX * CREST_MIN_PX * 1.2:
-        hit |= _blocks_max(d) >= CREST_SPOT
+        hit |= _blocks(d, most=True) >= CREST_SPOT
     return hit if bool(hit.any()) else None
 
 
