@@ -114,6 +114,9 @@ class BatchController(QObject):
         self._skipped: list[str] = []
         self._generation = 0        # results of an older check (before a new batch) are dropped
         self._summary = False       # the banner shows the batch's summary
+        # another message took the banner while this check ran (the device was cleared): the
+        # check's end does not write the summary over it
+        self._summary_stopped = False
         self._settings_note = ""    # the school's settings changed: approvals no longer count
         # why each approved caption may not go out now ((channel, caption, media type, day) ->
         # the core's words, '' none): asked once, not at every refresh of the list; forgotten
@@ -218,6 +221,7 @@ class BatchController(QObject):
         if engine is None or self._analysis is not None or not self._pending:
             return
         paths, self._pending = self._pending, []
+        self._summary_stopped = False
         total = len(paths)
         generation = self._generation
         queue = self._queue = CheckQueue(paths)
@@ -283,7 +287,7 @@ class BatchController(QObject):
             self.banner.say(f"Checking stopped. {media_words(left)} not checked yet: "
                             "they cannot be exported. <a href='recheck'>Check them now</a>",
                             "warning")
-        elif self.model.items:
+        elif self.model.items and not self._summary_stopped:
             self._summary = True
             self.refresh_summary()
         self.finished_checking.emit()
@@ -323,8 +327,11 @@ class BatchController(QObject):
 
     def stop_summary(self) -> None:
         """Another message takes the banner (the device was cleared): the summary no longer
-        follows the review there, so a re-read of the register does not write over it."""
+        follows the review there, so a re-read of the register does not write over it, nor
+        does the end of a check that was running (the device's copies, checked while it was
+        cleared: seen on a loaded machine)."""
         self._summary = False
+        self._summary_stopped = True
 
     def hide_summary(self) -> None:
         self._summary = False
