@@ -35,7 +35,7 @@ def test_adding_photos_says_how_many_and_checking_counts_them(qtbot, ws, make_wi
     qtbot.waitUntil(lambda: win.message_banner.text().startswith("Checked 3 photos."))
     # another message takes the banner while a check runs (the device cleared while its
     # copies are checked): the check's end leaves it said (s36, a loaded CI machine)
-    win.batch._summary_stopped = False                 # (as a check beginning sets it)
+    win.batch._summary_stopped = False                 # (as the batch's own messages set it)
     win.batch.stop_summary()
     win.message_banner.say("The device was cleared.", "info")
     win.batch._check_done(0)

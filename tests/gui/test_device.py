@@ -134,3 +134,33 @@ def test_a_device_that_keeps_its_photos_is_said_without_the_command(
     assert "could not be moved to the trash" in text, said
     assert "--permanent" not in text and "PhotoVet asks whether to delete it for good" in text
     assert original.exists()
+
+
+def test_the_device_cleared_stays_said_when_the_batch_lists_the_copies_after(
+        qtbot, make_window, tmp_path, ws, monkeypatch):
+    """s36 (seen on a loaded CI machine): the batch lists the copied photos in a worker; when
+    that listing came back only after the device was cleared, "Added 3 photos" and then the
+    check's summary ("Checked 3 photos") wrote over "The device was cleared". The listing is
+    held here until the clear is done, and the whole flow above must still hold."""
+    from photovet.gui.controllers import batch as batch_mod
+
+    listed = batch_mod.BatchController._collected
+    held: list[tuple] = []
+    monkeypatch.setattr(batch_mod.BatchController, "_collected",
+                        lambda self, result, quiet: held.append((self, result, quiet)))
+
+    def window(*a, **k):
+        win = make_window(*a, **k)
+        done = win.device._done
+
+        def done_then_list(clear, permanent, stopped):
+            done(clear, permanent, stopped)
+            if clear:                             # the listing arrives now, after the clear
+                for args in held:
+                    listed(*args)
+                held.clear()
+
+        win.device._done = done_then_list
+        return win
+
+    test_import_from_a_device(qtbot, window, tmp_path, ws, "for good", monkeypatch)

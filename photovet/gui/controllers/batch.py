@@ -114,8 +114,9 @@ class BatchController(QObject):
         self._skipped: list[str] = []
         self._generation = 0        # results of an older check (before a new batch) are dropped
         self._summary = False       # the banner shows the batch's summary
-        # another message took the banner while this check ran (the device was cleared): the
-        # check's end does not write the summary over it
+        # another message took the banner (the device was cleared): the end of a check, even
+        # one that began after it (the device's copies re-read), does not write the summary
+        # over it; the batch's own next message (photos added, checked again) lifts it
         self._summary_stopped = False
         self._settings_note = ""    # the school's settings changed: approvals no longer count
         # why each approved caption may not go out now ((channel, caption, media type, day) ->
@@ -188,6 +189,7 @@ class BatchController(QObject):
             self._save()
         if not quiet:
             self._summary = False
+            self._summary_stopped = False     # the batch speaks again: its summary follows
             msg = [f"Added {media_words(new)}." if new else
                    ("Those photos are already in this batch." if photos else
                     "No photos were found there.")]
@@ -221,7 +223,6 @@ class BatchController(QObject):
         if engine is None or self._analysis is not None or not self._pending:
             return
         paths, self._pending = self._pending, []
-        self._summary_stopped = False
         total = len(paths)
         generation = self._generation
         queue = self._queue = CheckQueue(paths)
@@ -359,6 +360,7 @@ class BatchController(QObject):
         self.model.refresh_rows()
         self._pending = [it.path for it in self.model.items]
         n = len(self._pending)
+        self._summary_stopped = False
         self._settings_note = self.ctx.settings_note()
         self._summary = False
         if n or self.ctx.settings_change_by or self._settings_note:
@@ -399,6 +401,7 @@ class BatchController(QObject):
                         f"{media_words(it.path for it in stale)} "
                         f"{'is' if len(stale) == 1 else 'are'} being checked again.", "info")
         self._summary = False
+        self._summary_stopped = False
         self._start_analysis()
 
     def recheck(self) -> None:

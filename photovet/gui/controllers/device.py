@@ -98,7 +98,10 @@ class DeviceController(QObject):
         if not clear:
             self.status.done(f"Copied and checked {media_count(ok)} into {self.dest}.")
             if self.dest is not None and self.dest.exists():
-                self.batch.add_paths([str(self.dest)])
+                # quiet: this flow says what happened itself ("Copied and checked...", the
+                # device cleared); the batch's "Added 3 photos", arriving after the device was
+                # cleared on a busy PC, wrote over "The device was cleared" (seen on CI)
+                self.batch.add_paths([str(self.dest)], quiet=True)
             if failed:
                 self.banner.say(f"{plural(len(failed), 'file')} could not be copied from the "
                                 f"device and {'was' if len(failed) == 1 else 'were'} left on it. "
