@@ -35,12 +35,11 @@ from typing import Any
 
 from photovet.core.fsutil import crash_point
 from photovet.core.keys import mac, mac_ok
+from photovet.core.models import NAME_KINDS  # text kinds kept as the register id only
 
 log = logging.getLogger("photovet.cache")
 
 CACHE_VERSION = 4   # 4: sealed
-#: text kinds whose words are a person's name: kept as the register id only
-NAME_KINDS = ("pupil-name", "staff-name", "name-like")
 #: metadata finding categories whose values may be names or free text
 WITHHELD_CATEGORIES = ("people", "owner", "text")
 

@@ -445,6 +445,11 @@ class Face:
 # Text in the picture
 # --------------------------------------------------------------------------------------------
 
+#: the kinds of text (``TextItem.kind``, a video text track's ``text_kind``) that are, or may
+#: be, someone's name: their words are kept as the register id only, and a name left readable
+NAME_KINDS = ("pupil-name", "staff-name", "name-like")
+
+
 @dataclass
 class TextItem:
     """A line of text read in the photo, and what to do with it (``decision`` is final, as for

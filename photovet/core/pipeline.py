@@ -46,6 +46,7 @@ from photovet.core.looks import ReadOnce
 from photovet.core.memory import release as release_memory
 from photovet.core.memory import return_large_blocks
 from photovet.core.models import (
+    NAME_KINDS,
     Channel,
     Cover,
     ExportResult,
@@ -1693,7 +1694,7 @@ def _names_kept(a: PhotoAnalysis | VideoAnalysis) -> list[dict[str, Any]] | None
     return [{"polygon": [[round(x / a.width, 5), round(y / a.height, 5)] for x, y in t.polygon],
              "person": t.person or ""}
             for t in a.texts if t.decision == "keep"
-            and (t.person or t.kind in ("pupil-name", "staff-name", "name-like"))]
+            and (t.person or t.kind in NAME_KINDS)]
 
 
 def _faces_shown(pub: Publication, picture: tuple[int, int] | None

@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 
 from photovet.core import words as _words
 from photovet.core.models import (
+    NAME_KINDS,
     NO,
     NOT_RECORDED,
     Channel,
@@ -1247,7 +1248,7 @@ def publication(analysis: PhotoAnalysis, face_cover, text_cover) -> Publication:
             if item.kind or item.school:
                 # a name's words are not signed (the analysis cache keeps ids, not names): the
                 # register id and the reason say whose name stays readable
-                words = "" if item.kind in ("pupil-name", "staff-name", "name-like") else item.text
+                words = "" if item.kind in NAME_KINDS else item.text
                 pub.texts_kept.append((words, item.person, item.reason))
                 if item.person:
                     pub.names_shown.append(item.person)
@@ -1339,12 +1340,8 @@ def everyone_covered(analysis: PhotoAnalysis | VideoAnalysis) -> bool:
         decided = [t.decision for t in analysis.tracks if t.kind == "face"]
         kept = [(t.person, t.text_kind) for t in analysis.tracks
                 if t.kind != "face" and t.decision == "keep"]
-    named = any(person or kind in _NAME_KINDS for person, kind in kept)
+    named = any(person or kind in NAME_KINDS for person, kind in kept)
     return bool(decided) and not named and all(d == "cover" for d in decided)
-
-
-#: the kinds of text that are, or may be, a person's name
-_NAME_KINDS = ("pupil-name", "staff-name", "name-like")
 
 
 def export_refusal(analysis: PhotoAnalysis | VideoAnalysis) -> str | None:

@@ -91,7 +91,7 @@ from photovet.core.media.video.reader import (
     probe,
 )
 from photovet.core.media.video.tracking import Det, Tracker, TrackerParams
-from photovet.core.models import Face, MatchStatus, VideoAnalysis, VideoTrack
+from photovet.core.models import NAME_KINDS, Face, MatchStatus, VideoAnalysis, VideoTrack
 from photovet.core.vision.faces.signatures import CURRENT
 
 log = logs.get("video")
@@ -346,9 +346,6 @@ def summarise_text(track: VideoTrack, items: list[Any]) -> None:
 # --------------------------------------------------------------------------------------------
 # The pass
 # --------------------------------------------------------------------------------------------
-
-#: the kinds of line (``TextItem.kind``) that are, or may be, someone's name
-NAME_KINDS = ("pupil-name", "staff-name", "name-like")
 
 
 @dataclass

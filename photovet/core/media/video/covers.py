@@ -43,7 +43,7 @@ from typing import Any
 
 from photovet.core.media.cover import face_cover
 from photovet.core.media.video.linking import fast_links, gap_links
-from photovet.core.models import Cover, VideoAnalysis, VideoTrack
+from photovet.core.models import NAME_KINDS, Cover, VideoAnalysis, VideoTrack
 from photovet.core.words import cover_label, crest_track
 
 
@@ -531,9 +531,6 @@ def covers_at(analysis: VideoAnalysis, seconds: float, *, grow: float = 1.4) -> 
     return out
 
 
-#: a text track that is a name (as a photo's ``pipeline._names_kept`` counts them)
-_NAME_KINDS = ("pupil-name", "staff-name", "name-like")
-
 
 def report_frame(analysis: VideoAnalysis) -> float:
     """The time of the frame a report shows of a video (s33): the middle one, said halfway
@@ -562,7 +559,7 @@ def shown_at(analysis: VideoAnalysis, seconds: float
     if w <= 0 or h <= 0:
         return faces, names
     for t in analysis.tracks:
-        if is_covered(t) or (t.kind == "text" and not (t.person or t.text_kind in _NAME_KINDS)):
+        if is_covered(t) or (t.kind == "text" and not (t.person or t.text_kind in NAME_KINDS)):
             continue
         box = cover_boxes(analysis, t).get(frame)
         if box is None:
