@@ -560,6 +560,20 @@ def _unticked(parts: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in parts.items() if k != "checks"}
 
 
+def _back_to_waiting(db: Database, st: ApprovalState, note: str, *,
+                     approver_id: int | None = None) -> None:
+    """An approval that no longer stands (a withdrawal ended it, an admin cancelled it): the
+    photo or video waits for approval again, with ``note`` saying why; nothing of what was
+    signed is kept. Only while it is still approved (by ``approver_id``, when given)."""
+    by = " AND approver_id = ?" if approver_id is not None else ""
+    db.execute(
+        "UPDATE approvals SET status = ?, approver = NULL, approver_id = NULL, "
+        "decided_at = NULL, comment = '', fingerprint = '', parts = '', note = ? "
+        f"WHERE sha256 = ? AND channel = ? AND status = ?{by}",
+        [READY, note, st.sha256, st.channel, APPROVED,
+         *([approver_id] if approver_id is not None else [])])
+
+
 def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
                       removed: bool = False) -> list[ApprovalState]:
     """End every approval standing that showed someone whose consent ``changes`` withdraw
@@ -604,11 +618,7 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
                 continue
             said = approval_ended_by_removal if removed else approval_ended_by_withdrawal
             note = said(local_day(change.when) or "today")
-            db.execute(
-                "UPDATE approvals SET status = ?, approver = NULL, approver_id = NULL, "
-                "decided_at = NULL, comment = '', fingerprint = '', parts = '', note = ? "
-                "WHERE sha256 = ? AND channel = ? AND status = ?",
-                [READY, note, st.sha256, st.channel, APPROVED])
+            _back_to_waiting(db, st, note)
             audit.record("approval.ended", {
                 "sha256": st.sha256, "channel": st.channel, "person_id": pid,
                 "field": change.channel, "media": change.media,
@@ -1051,11 +1061,7 @@ class Approvals:
         with self.db.atomic():
             states = self.not_exported_by(account_id)
             for st in states:
-                self.db.execute(
-                    "UPDATE approvals SET status = ?, approver = NULL, approver_id = NULL, "
-                    "decided_at = NULL, comment = '', fingerprint = '', parts = '', note = ? "
-                    "WHERE sha256 = ? AND channel = ? AND status = ? AND approver_id = ?",
-                    [READY, why, st.sha256, st.channel, APPROVED, account_id])
+                _back_to_waiting(self.db, st, why, approver_id=account_id)
                 self.audit.record("approval.cancelled", {
                     "sha256": st.sha256, "channel": st.channel,
                     "approver": name, "approved_at": st.decided_at,
