@@ -36,8 +36,9 @@ def count(n: int, word: str, many: str | None = None) -> str:
 
 
 def portraits_read(done: int, total: int) -> str:
-    """'12 of 20 portraits read': how far an enrolment is (the app's Enrol dialog and the
-    command's progress line on a terminal say it alike)."""
+    """'12 of 20 portraits read': how far an enrolment is, on the command's progress line on
+    a terminal (the app's Enrol dialog, under its "Reading portraits", says '12 of 20
+    read')."""
     return f"{done} of {count(total, 'portrait')} read"
 
 
@@ -271,6 +272,20 @@ def row_settled(state: str, how: str = "") -> str:
     crest's cover runs from and to the times its sentence says (covers.cover_span), and a face
     is covered or shown where it is seen, not in every frame of the clip."""
     return f"{state.capitalize()}{' ' + how if how else ''} whenever it is seen."
+
+
+def waiting_elsewhere_summary(groups: Sequence[Any], *, here: int = 0) -> str:
+    """``waiting_elsewhere`` in one short line, for the approver's list at 1366 x 768 (s37:
+    its whole text took 230 px, a third of the list's column): '10 more photos wait, not
+    open on this PC.' when ``here`` (how many wait in this PC's list, which "Show: Waiting for
+    approval (N)" says just above) is not 0, '10 photos wait, not open on this PC.' when it
+    is. '' when nothing waits elsewhere. Where they are and what to do stay in
+    ``waiting_elsewhere``, shown on demand."""
+    every = [n for g in groups for n in g.names]
+    if not every:
+        return ""
+    return (f"{media_count(every, which='more' if here else '')} "
+            f"{verb(len(every), 'waits', 'wait')}, not open on this PC.")
 
 
 def waiting_elsewhere(groups: Sequence[Any], channel_label: str, *,

@@ -110,6 +110,14 @@ def test_an_approver_at_a_second_pc(qtbot, ws, make_window, tmp_path, monkeypatc
     win.batch.remove(gone)
     _settle()
     assert not view.elsewhere.isHidden()
+    # s37: one line, the details on demand (the whole text took a third of the column)
+    line = view.elsewhere.text()
+    assert "1 more photo waits, not open on this PC." in line and "Details" in line, line
+    assert "photo_001.jpg" not in line and "Open this folder" not in line
+    short = view.elsewhere.sizeHint().height()
+    view.elsewhere.linkActivated.emit("more")
+    assert view.elsewhere_details_shown and "Hide details" in view.elsewhere.text()
+    assert view.elsewhere.heightForWidth(view.elsewhere.width()) > short
     said = view.elsewhere.text()
     # s36: with those listed here, as "Show: Waiting for approval (1)" counts them
     assert "Waiting for approval for School website: 1 listed here, and 1 photo not open on " \

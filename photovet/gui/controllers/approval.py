@@ -293,7 +293,8 @@ class ApprovalController(QObject):
         # s36: the first line says too how many wait here, as "Show" counts them
         here = self.batch.model.counts().get("approval:waiting", 0)
         view.set_elsewhere(words.waiting_elsewhere(groups, ch.label, here=here),
-                           [g.folder if g.here else None for g in groups])
+                           [g.folder if g.here else None for g in groups],
+                           words.waiting_elsewhere_summary(groups, here=here))
 
     def approved_caption_refused(self, a, state, void: str) -> str | None:
         """Why the caption a photo was approved with may not go out now, as export would say

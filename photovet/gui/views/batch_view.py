@@ -859,12 +859,14 @@ class BatchView(QWidget):
         self.elsewhere.setTextFormat(Qt.TextFormat.RichText)
         self.elsewhere.setStyleSheet(style.BANNER_WARNING)
         self.elsewhere.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.elsewhere.linkActivated.connect(
-            lambda link: self.open_folder_requested.emit(self._elsewhere_folders[int(link)])
-            if link.isdigit() and int(link) < len(self._elsewhere_folders) else None)
+        self.elsewhere.linkActivated.connect(self._elsewhere_link)
         self.elsewhere.hide()
         self._elsewhere_folders: list[str] = []
         self._elsewhere_lines: list[str] = []
+        # s37: one line ("10 more photos wait, not open on this PC. Details…"); where they are
+        # and what to do on demand (the whole text took a third of the column at 1366 x 768)
+        self._elsewhere_summary = ""
+        self.elsewhere_details_shown = False
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -967,27 +969,52 @@ class BatchView(QWidget):
         if i >= 0:
             self.filter_combo.setCurrentIndex(i)
 
-    def set_elsewhere(self, lines: list[str], folders: list[str | None]) -> None:
+    def set_elsewhere(self, lines: list[str], folders: list[str | None],
+                      summary: str = "") -> None:
         """What waits for approval on the shared register that this PC has not checked, in
         the core's words (``words.waiting_elsewhere``: a first line, then one per folder), and
-        for each folder the one this PC can open (None: it cannot), offered as a link. []
-        hides it."""
-        if (lines, [f or "" for f in folders]) == (self._elsewhere_lines,
-                                                   self._elsewhere_folders):
+        for each folder the one this PC can open (None: it cannot), offered as a link. Shown
+        as ``summary`` (``words.waiting_elsewhere_summary``, one line) with "Details…", which
+        shows all of it (and "Hide details" goes back to the line). [] hides it."""
+        if (lines, [f or "" for f in folders], summary) == (
+                self._elsewhere_lines, self._elsewhere_folders, self._elsewhere_summary):
             return                          # said already (asked again at every change)
         self._elsewhere_lines = list(lines)
         self._elsewhere_folders = [f or "" for f in folders]
+        self._elsewhere_summary = summary
+        self._show_elsewhere()
+
+    def show_elsewhere_details(self, shown: bool) -> None:
+        """Where the photos waiting elsewhere are and what to do (True), or the one line."""
+        self.elsewhere_details_shown = shown
+        self._show_elsewhere()
+
+    def _elsewhere_link(self, link: str) -> None:
+        if link in ("more", "less"):
+            self.show_elsewhere_details(link == "more")
+        elif link.isdigit() and int(link) < len(self._elsewhere_folders):
+            self.open_folder_requested.emit(self._elsewhere_folders[int(link)])
+
+    def _show_elsewhere(self) -> None:
+        lines, folders = self._elsewhere_lines, self._elsewhere_folders
         if not lines:
             self.elsewhere.hide()
             self.elsewhere.setText("")
             return
         head, rest = lines[0], lines[1:]
+        if not self.elsewhere_details_shown:
+            # not bold: a bold line wrapped to two in the list's column at 1366 x 768
+            self.elsewhere.setText(f"{esc(self._elsewhere_summary or head)} "
+                                   "<a href='more'>Details\u2026</a>")
+            self.elsewhere.show()
+            return
         items = []
         for i, line in enumerate(rest):
-            folder = folders[i] if i < len(folders) else None
+            folder = folders[i] if i < len(folders) else ""
             link = f" <a href='{i}'>Open this folder</a>" if folder else ""
             items.append(f"\u2022 {esc(line)}{link}")
-        self.elsewhere.setText("<br>".join([f"<b>{esc(head)}</b>", *items]))
+        self.elsewhere.setText("<br>".join([f"<b>{esc(head)}</b>", *items,
+                                            "<a href='less'>Hide details</a>"]))
         self.elsewhere.show()
 
     def set_deciding(self, deciding: bool) -> None:

@@ -1,0 +1,79 @@
+"""s37, the senior leader's and the office's day at 1366 x 768 (walk under Xvfb):
+
+- what waits for approval but is not open on this PC took 230 px of the approver's list
+  column (two folders: a third of it): one line now, where they are and what to do on demand
+  ("Details…"), with the same words and the same "Open this folder" links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from PySide6.QtWidgets import QApplication
+
+from photovet.core import words
+from photovet.gui.views.batch_view import BatchView
+
+
+def _group(folder: str, n: int, here: bool = True):
+    return SimpleNamespace(names=[f"IMG_{i:04d}.jpg" for i in range(n)], computer="OFFICE-1",
+                           folder=folder, preparers=["Mrs Dee Office"],
+                           last=dt.datetime(2026, 12, 1, 9, 30), here=here)
+
+
+def test_waiting_elsewhere_is_one_line_with_its_details_on_demand(qtbot):
+    view = BatchView()
+    qtbot.addWidget(view)
+    view.resize(330, 600)              # the list's column in a 1366 x 768 window
+    view.show()
+    groups = [_group("/home/office/Pictures/Sports day", 6),
+              _group("/home/office/Pictures/Assembly 28 Nov", 4),
+              _group("D:\\Trip", 2, here=False)]
+    lines = words.waiting_elsewhere(groups, "Facebook", here=8)
+    folders = [g.folder if g.here else None for g in groups]
+    view.set_elsewhere(lines, folders, words.waiting_elsewhere_summary(groups, here=8))
+    QApplication.processEvents()
+    label = view.elsewhere
+    assert label.isVisibleTo(view)
+    assert label.text().startswith("12 more photos wait, not open on this PC. "), label.text()
+    assert "Details" in label.text() and "Sports day" not in label.text()
+    width = label.width()
+    line = label.fontMetrics().lineSpacing()
+    short = label.heightForWidth(width)
+    # one line of words and the banner's padding (it was 230 px: 16 lines)
+    assert short < 2 * line + 16, (short, line, width)
+
+    # the details: every word the core says, each folder this PC can open as a link
+    seen: list[str] = []
+    view.open_folder_requested.connect(seen.append)
+    label.linkActivated.emit("more")
+    text = label.text()
+    assert view.elsewhere_details_shown
+    for said in lines:
+        assert words_in(said, text), said
+    assert text.count("Open this folder") == 2 and "Hide details" in text
+    assert label.heightForWidth(width) > 5 * short
+    label.linkActivated.emit("1")
+    assert seen == ["/home/office/Pictures/Assembly 28 Nov"]
+    # what waits changes while the details are open: they stay open, with the new words
+    groups = groups[:1]
+    view.set_elsewhere(words.waiting_elsewhere(groups, "Facebook", here=8), [groups[0].folder],
+                       words.waiting_elsewhere_summary(groups, here=8))
+    assert "Assembly" not in label.text() and "Hide details" in label.text()
+    label.linkActivated.emit("less")
+    assert not view.elsewhere_details_shown
+    assert label.text().startswith("6 more photos wait, not open on this PC.")
+    # none listed here: not "more"
+    assert words.waiting_elsewhere_summary(groups, here=0) == \
+        "6 photos wait, not open on this PC."
+    assert words.waiting_elsewhere_summary([_group("x", 1)], here=3) == \
+        "1 more photo waits, not open on this PC."
+    view.set_elsewhere([], [], "")
+    assert label.isHidden()
+
+
+def words_in(said: str, html: str) -> bool:
+    """``said`` is in the label's rich text (escaped as the label escapes it)."""
+    from photovet.gui.words import esc
+
+    return esc(said) in html
