@@ -75,13 +75,19 @@ def test_enrol_folder(tmp_path, reg):
     # through the engine, as the app enrols: it says how far it is (s36 walk: the bar said
     # "about a second per photo" for over a minute, with no count)
     seen: list[tuple[int, int]] = []
+    read: list[int] = []                    # portraits read when each step was said
+    faces = eng.portrait_faces
+    eng.portrait_faces = lambda image: (read.append(1), faces(image))[1]  # type: ignore[method-assign]
     engine = SimpleNamespace(process=None, face_engine=eng, register=reg)
-    rep = Engine.enrol(engine, "folder", d, progress=lambda *a: seen.append(a))  # type: ignore[arg-type]
+    rep = Engine.enrol(engine, "folder", d,  # type: ignore[arg-type]
+                       progress=lambda *a: (seen.append(a), read.append(0)))
     assert rep.enrolled == {UPN1: 2}
     assert rep.photos == 6 and rep.ignored == ["readme.txt"]
     # one step a portrait, ending at every photo the report counts
     assert {t for _n, t in seen} == {rep.photos} and seen[-1] == (rep.photos, rep.photos)
     assert [n for n, _t in seen] == sorted({n for n, _t in seen})
+    # s37: the first said before any portrait is read (the files no one has counted as read)
+    assert read[0] == 0 and seen[0] == (2, 6), (read, seen)
     msgs = sorted(str(e) for e in rep.errors)
     assert f"{UPN2.lower()}.JPG: {UPN2}: 2 faces in the enrolment photo; use a single portrait" in msgs
     assert any(m.startswith(f"{UPN3} (1).jpeg: {UPN3}: no face found") for m in msgs)

@@ -68,9 +68,13 @@ def test_import_from_the_checklist_shows_everywhere_at_once(qtbot, make_window, 
     dlg.progressed.connect(lambda done, total: said.append((done, total, dlg.state.text(),
                                                             dlg.busy.value())))
     button(dlg, "Enrol").click()
+    # s37: said at once, before any portrait is read; Close waits, greyed (a click did nothing)
+    assert dlg.state.text() == "Reading portraits\u2026" and dlg.busy.isVisibleTo(dlg)
+    assert not dlg.close_btn.isEnabled() and "finishes first" in dlg.close_btn.toolTip()
     qtbot.waitUntil(lambda: not dlg.running, timeout=10000)
     assert [s[:2] for s in said] == [(1, 3), (2, 3), (3, 3)]
-    assert said[1][2:] == ("Enrolling: 2 of 3 portraits read\u2026", 2)
+    assert said[1][2:] == ("Reading portraits: 2 of 3 read\u2026", 2)
+    assert dlg.close_btn.isEnabled()
     assert "3 people enrolled" in dlg.state.text()
     dlg.accept()
     people = {p.id: p for p in win.register_view.model.people}

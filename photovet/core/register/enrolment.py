@@ -131,6 +131,10 @@ def enrol_items(register: Any, items: list[tuple[str, Path]], engine: Any, sourc
     # ends at every photo of the folder, as the report counts them
     done = report.photos
     total = done + len(items)
+    if progress and total:
+        # said at once, before the first portrait is read (s37 walk: a first portrait read
+        # slowly left the app saying nothing of how many there are)
+        progress(done, total, "")
     result: dict[str, list[tuple[np.ndarray, str]]] = {}
     for pid, paths in by_id.items():
         try:

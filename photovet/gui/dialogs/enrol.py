@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.register.reports import EnrolReport
-from photovet.core.words import portraits_read
 
 from ..words import esc, plural
 
@@ -137,24 +136,34 @@ class EnrolDialog(QDialog):
     def _go(self) -> None:
         self.running = True
         self._update()
-        self.busy.setRange(0, 0)             # until the first portrait is read
+        self.busy.setRange(0, 0)             # until the core says how many there are
         self.busy.show()
         self.problems.clear()
         self.problems.hide()
-        self.state.setText("Enrolling: about a second per photo\u2026")
+        # said at once (s37 walk: "about a second per photo" until the first portrait was
+        # read); the core says "0 of 21" as soon as it has listed them
+        self.state.setText("Reading portraits\u2026")
+        self._running_buttons()
         self.enrol_requested.emit(self.kind(), self.path.text().strip())
 
+    def _running_buttons(self) -> None:
+        """Close waits for the enrolment (a click did nothing, s37 walk): greyed, saying so."""
+        self.close_btn.setEnabled(not self.running)
+        self.close_btn.setToolTip("Enrolment finishes first (about a second per portrait)"
+                                  if self.running else "")
+
     def show_progress(self, done: int, total: int) -> None:
-        """'Enrolling: 12 of 20 portraits read…', and the bar filled as far (s36 walk: it
-        said "about a second per photo" for over a minute, with no count)."""
+        """'Reading portraits: 12 of 20 read…', and the bar filled as far (s36 walk: it said
+        "about a second per photo" for over a minute, with no count)."""
         if not self.running or total <= 0:
             return
         self.busy.setRange(0, total)
         self.busy.setValue(min(done, total))
-        self.state.setText(f"Enrolling: {portraits_read(done, total)}\u2026")
+        self.state.setText(f"Reading portraits: {done} of {total} read\u2026")
 
     def show_report(self, report: EnrolReport) -> None:
         self.running = False
+        self._running_buttons()
         self.busy.hide()
         n = len(report.enrolled)
         used, total = sum(report.enrolled.values()), report.photos
@@ -197,6 +206,7 @@ class EnrolDialog(QDialog):
 
     def show_error(self, text: str) -> None:
         self.running = False
+        self._running_buttons()
         self.busy.hide()
         self.state.setText(f"Nothing was enrolled: {esc(text)}")
         self._update()
