@@ -77,3 +77,47 @@ def words_in(said: str, html: str) -> bool:
     from photovet.gui.words import esc
 
     return esc(said) in html
+
+
+def test_the_senior_leaders_banner_and_an_approval_said(qtbot, ws, make_window, tmp_path):
+    """s37 walk: a senior leader with 7 photos waiting for their approval read "Checked 8
+    photos. Nothing is waiting for your decision." (the preparer's decisions), and approving a
+    photo took it off the list with nothing saying it was approved."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.gui.conftest import APPROVER_NAME, answer, checked_batch, click, sign_in_as
+    from tests.gui.fake_engine import FACE_A, FACE_B, FACE_J, make_photo
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 3)
+    # the preparer: photo_000 has a face PhotoVet is not sure of, theirs to decide
+    qtbot.waitUntil(lambda: "1 has a decision for you" in win.message_banner.text())
+    answer(click("&Yes"), kind=QMessageBox)
+    win.approval.mark_all_shown_ready()
+    sign_in_as(win, APPROVER_NAME)
+    win.approval.set_approver_view(True)
+    # the senior leader adds a photo from another folder, not prepared yet (a face PhotoVet is
+    # not sure of): the batch is checked again
+    win.add_paths([str(make_photo(tmp_path / "more" / "photo_000.jpg", colour=(90, 90, 90),
+                                  faces=[FACE_A, FACE_B, FACE_J]))])
+    qtbot.waitUntil(lambda: win.message_banner.text().startswith("Checked 4 photos."),
+                    timeout=15000)
+    said = win.message_banner.text()
+    assert "Nothing is waiting for your decision" not in said and "for you" not in said, said
+    assert "3 wait for approval." in said, said
+    assert "1 still open for the preparer (covered until they decide)." in said, said
+
+    # one approved: said beside the next photo, and kept while it is shown
+    view = win.photos.batch
+    view.set_filter("approval:waiting")
+    first = view.shown_items()[0]
+    view.select_path(first.path)
+    panel = win.photos.approval
+    qtbot.waitUntil(lambda: panel.approve_btn.isEnabled(), timeout=5000)
+    win.approval.approve()
+    assert first.approval == "approved"
+    assert view.current_item() is not first
+    assert panel.message.text() == f"{first.name} approved for School website.", \
+        panel.message.text()
+    win.approval.show_state()               # the register's change feed: still said
+    assert panel.message.text() == f"{first.name} approved for School website."
+    assert panel.message.isVisibleTo(panel)

@@ -235,7 +235,10 @@ class ApprovalController(QObject):
     def _show_state(self) -> None:
         # what is open is "yours to decide" only to whom may decide it, outside the approver's
         # view (an approver was told "1 yours to decide")
-        self.tab.batch.set_deciding(self.ctx.session.allowed("review") and not self.approver_view)
+        deciding = self.ctx.session.allowed("review") and not self.approver_view
+        if deciding != self.tab.batch.deciding:
+            self.tab.batch.set_deciding(deciding)
+            self.batch.refresh_summary()        # "... for approval", or "... for you"
         item = self.review.current()
         a = item.analysis if item is not None else None
         state = self.ctx.ws.approvals.get(a.sha256, a.channel) if a is not None and a.sha256 \
@@ -726,6 +729,9 @@ class ApprovalController(QObject):
             self.tab.batch.shown_items() else 0
         self._changed([item])
         self._next_after(item, row)
+        # said beside the next photo, and kept while it is shown (s37 walk: the photo left the
+        # list and the next one came, with nothing saying the approval was made)
+        self._say_kept(f"{item.name} approved for {self.ctx.current_channel().label}.")
 
     def _next_after(self, item: PhotoItem, row: int = 0) -> None:
         """Go on to the next photo the list shows. The filter may have removed this one (the

@@ -303,7 +303,17 @@ class BatchController(QObject):
         c = self.model.counts()
         # the model's counts, kept as rows change (s36: every file name was read at each refresh)
         bits = [f"Checked {media_count(c.get('checked:photo', 0), c.get('checked:video', 0))}."]
-        if c.get("needs-review"):
+        if not self.view.deciding:
+            # a senior leader (or the approver's view): the open decisions are the preparer's,
+            # theirs is the approval (s37 walk: "Nothing is waiting for your decision" above
+            # "Waiting for approval (7)")
+            waiting = c.get("approval:waiting", 0)
+            if waiting:
+                bits.append(f"{waiting} {'waits' if waiting == 1 else 'wait'} for approval.")
+            if c.get("needs-review"):
+                bits.append(f"{c['needs-review']} still open for the preparer (covered until "
+                            "they decide).")
+        elif c.get("needs-review"):
             bits.append(f"<a href='review'>{c['needs-review']} "
                         f"{'has' if c['needs-review'] == 1 else 'have'} a decision for "
                         "you</a>.")
