@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
+from photovet.core.records.takedown import takedown_picture
 from photovet.core.words import (
     CONSENT_TYPED,
     SAR_MAKE_FOR_ID,
@@ -26,6 +27,7 @@ from photovet.gui.dialogs.mark_posted import MarkPostedDialog
 from photovet.gui.dialogs.person import PersonDialog
 from photovet.gui.dialogs.purge import PurgeDialog
 from photovet.gui.dialogs.reason import ReasonDialog
+from photovet.gui.dialogs.takedown import PICTURE_SIZE
 from photovet.gui.dialogs.withdrawal import WithdrawalDialog
 from tests.gui.conftest import (
     APPROVER_NAME,
@@ -315,7 +317,20 @@ def test_the_take_down_banner_and_list_mark_many_done_at_once(posted, qtbot, ws)
     # the same reason on both rows is said once, above them (s36 walk)
     assert dlg.table.isColumnHidden(3)
     assert "The reason for every item: Consent withdrawn on " in dlg.state.text()
+    # s37 walk: the photo chosen is shown beside the list, as the printed page draws it
+    # (everyone not listed for it covered), so the office can find the post
+    assert dlg.picture.pixmap().isNull() and "Choose an item" in dlg.picture.text()
+    select_row(dlg.table, 0)
+    assert not dlg.picture.pixmap().isNull() and dlg.picture_note.isVisible()
+    image, why = takedown_picture(dlg.items[0], PICTURE_SIZE)
+    assert image is not None and why == ""
+    shown = dlg.picture.pixmap().toImage()
+    assert max(shown.width(), shown.height()) == PICTURE_SIZE
+    QApplication.processEvents()
+    assert dlg.picture.height() >= shown.height()       # laid out whole, not 0 px high
+    assert shown.width() / shown.height() == pytest.approx(image.width / image.height, 0.02)
     dlg.table.selectAll()
+    assert dlg.picture.pixmap().isNull() and not dlg.picture_note.isVisible()
 
     def note(d: ReasonDialog) -> None:
         d.edit.setText("Removed from the Facebook page")
@@ -330,6 +345,12 @@ def test_the_take_down_banner_and_list_mark_many_done_at_once(posted, qtbot, ws)
         "listed under \u201cShow items already done\u201d.")
     done = ws.db.all("SELECT done_by, note FROM takedown_items")
     assert done == [("Mrs Jo Preparer", "Removed from the Facebook page")] * 2
+    # a done item whose copy was deleted: why there is no picture
+    dlg.show_done.setChecked(True)
+    qtbot.waitUntil(lambda: dlg.table.rowCount() == 2, timeout=10000)
+    select_row(dlg.table, 1)
+    assert dlg.picture.pixmap().isNull()
+    assert dlg.picture.text() == "No picture: the exported copy is no longer on this PC."
     dlg.accept()
 
 

@@ -50,7 +50,7 @@ from photovet.core.policy import (
     post_refusal,
 )
 from photovet.core.records.exports import ExportRecord, PostRecord, Records, RecordsError, display_names
-from photovet.core.records.thumbs import others_in
+from photovet.core.records.thumbs import covered_thumb, jpeg_data_uri, others_in
 from photovet.core.words import (
     CAPTION_MAY_NAME_START,
     OTHER,
@@ -785,28 +785,32 @@ def write_csv(items: list[TakedownItem], path: str | Path) -> Path:
 THUMB_SIZE = 220
 
 
-def _picture(it: TakedownItem) -> str:
-    """The item's picture on the printed list: the export as exported, every face and name in
-    it that is not one of the item's people covered (a list printed and left on a desk must
-    not show other children), or a sentence saying why there is none."""
-    from photovet.core.records.thumbs import covered_thumb_data_uri  # noqa: PLC0415
-
-    e = html.escape
+def takedown_picture(it: TakedownItem, size: int = THUMB_SIZE) -> tuple[Any, str]:
+    """The item's picture: the export as exported, at most ``size`` pixels across, every face
+    and name in it that is not one of the item's people covered (a list printed and left on a
+    desk must not show other children), as (an RGB Pillow image, ''), or (None, a sentence
+    saying why there is none). The printed list and the app's list show the same."""
     path = Path(it.output_path)
     if not path.is_file():
-        return f'<div class=nopic>{e(takedown_no_picture("gone"))}</div>'
+        return None, takedown_no_picture("gone")
     if it.cover is None:
-        why = "video" if it.media == "video" else "unknown"
-        return f'<div class=nopic>{e(takedown_no_picture(why))}</div>'
+        return None, takedown_no_picture("video" if it.media == "video" else "unknown")
     try:
         from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
 
         if sha256_file(path) != it.output_sha256:
-            return f'<div class=nopic>{e(takedown_no_picture("changed"))}</div>'
-        thumb = covered_thumb_data_uri(path, THUMB_SIZE, *it.cover, at=it.faces_at)
+            return None, takedown_no_picture("changed")
+        return covered_thumb(path, size, *it.cover, at=it.faces_at), ""
     except Exception:
-        return f'<div class=nopic>{e(takedown_no_picture("unreadable"))}</div>'
-    return f'<img src="{thumb}" alt="">'
+        return None, takedown_no_picture("unreadable")
+
+
+def _picture(it: TakedownItem) -> str:
+    """The item's picture on the printed list (``takedown_picture``), or why there is none."""
+    im, why = takedown_picture(it)
+    if im is None:
+        return f'<div class=nopic>{html.escape(why)}</div>'
+    return f'<img src="{jpeg_data_uri(im)}" alt="">'
 
 
 def write_html(items: list[TakedownItem], path: str | Path, *, school: str = "") -> Path:

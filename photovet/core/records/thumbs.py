@@ -45,7 +45,21 @@ def others_in(r: Any, keep: Iterable[str]) -> Others | None:
 def covered_thumb_data_uri(path: Path, size: int, cover: Sequence[Sequence[float]] = (),
                            names: Sequence[Sequence[Sequence[float]]] = (), *,
                            at: float | None = None) -> str:
-    """A copy of ``path`` at most ``size`` pixels across as a data URI (JPEG), with a solid
+    """``covered_thumb`` as a data URI (JPEG), for a report."""
+    return jpeg_data_uri(covered_thumb(path, size, cover, names, at=at))
+
+
+def jpeg_data_uri(im: Any) -> str:
+    """A Pillow image as a JPEG data URI, for a self-contained report page."""
+    buf = io.BytesIO()
+    im.convert("RGB").save(buf, "JPEG", quality=80)
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def covered_thumb(path: Path, size: int, cover: Sequence[Sequence[float]] = (),
+                  names: Sequence[Sequence[Sequence[float]]] = (), *,
+                  at: float | None = None) -> Any:
+    """A copy of ``path`` at most ``size`` pixels across (an RGB Pillow image), with a solid
     cover over each face at ``cover`` (x, y, w, h as fractions of the picture) and each name at
     ``names`` (corners), as PhotoVet covers them. ``at``: a video, its frame at that time (the
     one its record says where the faces are on)."""
@@ -76,9 +90,7 @@ def covered_thumb_data_uri(path: Path, size: int, cover: Sequence[Sequence[float
                                for x, y, bw, bh in cover]
                           + [text_cover([(x * w, y * h) for x, y in corners])
                              for corners in names], style="solid")
-    buf = io.BytesIO()
-    im.convert("RGB").save(buf, "JPEG", quality=80)
-    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return im.convert("RGB")
 
 
-__all__ = ["Others", "covered_thumb_data_uri", "others_in"]
+__all__ = ["Others", "covered_thumb", "covered_thumb_data_uri", "jpeg_data_uri", "others_in"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -40,8 +41,9 @@ from ..context import AppContext
 from ..dialogs.exports_history import ExportsDialog
 from ..dialogs.mark_posted import MarkPostedDialog
 from ..dialogs.purge import PurgeDialog
-from ..dialogs.takedown import MarkDoneDialog, TakedownDialog, done_text
+from ..dialogs.takedown import PICTURE_SIZE, MarkDoneDialog, TakedownDialog, done_text
 from ..session import permission_refusal
+from ..tasks import pil_to_qimage
 from ..views.banners import Banner
 from ..words import error_text, esc, media_words, plural, sentence
 
@@ -144,11 +146,20 @@ class AfterPostingController(QObject):
         dlg.done_requested.connect(self.mark_done)
         dlg.save_page_requested.connect(self.save_page)
         dlg.save_csv_requested.connect(self.save_csv)
+        dlg.picture_wanted.connect(lambda item: self._show_picture(dlg, item))
         dlg.finished.connect(lambda *_: self._takedown_closed(dlg))
         self.takedown_dialog = dlg
         dlg.show()
         self._load_items(False)
         return dlg
+
+    def _show_picture(self, dlg: TakedownDialog, item: Any) -> None:
+        """The chosen item's picture, as the printed list draws it (``takedown_picture``:
+        everyone not listed for it covered), or why there is none."""
+        if item is None:
+            return
+        image, why = takedown.takedown_picture(item, PICTURE_SIZE)
+        dlg.show_picture(pil_to_qimage(image) if image is not None else None, why)
 
     def _takedown_closed(self, dlg: TakedownDialog) -> None:
         if self.takedown_dialog is dlg:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -22,12 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.records.takedown import TakedownItem
-from photovet.core.words import not_allowed_note
+from photovet.core.words import TAKEDOWN_PICTURES_COVERED, not_allowed_note
 
 from .. import style
 from ..words import day, plural
 from .common import fit_resize
 from .reason import ReasonDialog
+
+#: how wide the chosen item's picture is drawn beside the list
+PICTURE_SIZE = 240
 
 
 class TakedownDialog(QDialog):
@@ -35,6 +39,8 @@ class TakedownDialog(QDialog):
     done_requested = Signal(list)              # item ids
     save_page_requested = Signal()
     save_csv_requested = Signal()
+    #: the item chosen (one row), whose picture to show (``show_picture``); None: none chosen
+    picture_wanted = Signal(object)
 
     COLUMNS = ("No.", "What to do", "Who", "Why", "File", "Posted", "Listed")
 
@@ -68,6 +74,19 @@ class TakedownDialog(QDialog):
         self.table.setWordWrap(True)
         self.table.setAccessibleName("Photos to take down")
         self.table.itemSelectionChanged.connect(self._update)
+        # the photo chosen, to find it on the site (s37 walk: only the export's file name,
+        # which the post does not show; the pictures were on the printed page alone)
+        self.picture = QLabel("Choose an item to see its photo.")
+        self.picture.setObjectName("TakedownPicture")
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.picture.setWordWrap(True)
+        self.picture.setFixedWidth(PICTURE_SIZE + 8)
+        self.picture_note = QLabel(TAKEDOWN_PICTURES_COVERED)
+        self.picture_note.setWordWrap(True)
+        self.picture_note.setFixedWidth(PICTURE_SIZE + 8)
+        self.picture_note.setObjectName("Hint")
+        self.picture_note.hide()
+        self.table.itemSelectionChanged.connect(self._chosen_changed)
         self.show_done = QCheckBox("Show items already done")
         self.show_done.toggled.connect(lambda on: self.refresh_requested.emit(1 if on else 0))
 
@@ -91,7 +110,14 @@ class TakedownDialog(QDialog):
         lay.addWidget(intro)
         lay.addWidget(self.state)
         lay.addWidget(self.done_note)
-        lay.addWidget(self.table, 1)
+        side = QVBoxLayout()
+        side.addWidget(self.picture)
+        side.addWidget(self.picture_note)
+        side.addStretch(1)
+        body = QHBoxLayout()
+        body.addWidget(self.table, 1)
+        body.addLayout(side)
+        lay.addLayout(body, 1)
         lay.addLayout(buttons)
         self._update()
 
@@ -137,6 +163,32 @@ class TakedownDialog(QDialog):
                 self.table.setColumnWidth(c, w)
         self.table.resizeRowsToContents()
         self._update()
+
+    def _chosen_changed(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        item = self.items[rows[0]] if len(rows) == 1 and rows[0] < len(self.items) else None
+        if item is None:
+            self.picture.setPixmap(QPixmap())
+            self.picture.setWordWrap(True)
+            self.picture.setText("Choose an item to see its photo." if not rows else "")
+            self.picture_note.hide()
+        self.picture_wanted.emit(item)
+
+    def show_picture(self, image: QImage | None, why: str = "") -> None:
+        """The chosen item's picture as the printed list shows it (everyone else covered), or
+        why there is none."""
+        if image is None or image.isNull():
+            self.picture.setPixmap(QPixmap())
+            self.picture.setWordWrap(True)
+            self.picture.setText(why)
+            self.picture_note.hide()
+            return
+        # a picture's height is its own: a label wrapping words took the height of no words
+        self.picture.setWordWrap(False)
+        self.picture.setPixmap(QPixmap.fromImage(image).scaled(
+            PICTURE_SIZE, PICTURE_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+        self.picture_note.show()
 
     def say_done(self, text: str) -> None:
         """What marking just did, said until the next mark ('' hides it)."""
