@@ -2,7 +2,10 @@
 
 - what waits for approval but is not open on this PC took 230 px of the approver's list
   column (two folders: a third of it): one line now, where they are and what to do on demand
-  ("Details…"), with the same words and the same "Open this folder" links."""
+  ("Details…"), with the same words and the same "Open this folder" links; an empty list
+  under it says nothing open on this PC waits (it said "Nothing is waiting for approval.");
+- a senior leader read "Nothing is waiting for your decision" above "Waiting for approval (7)",
+  and an approval was said nowhere."""
 
 from __future__ import annotations
 
@@ -68,8 +71,12 @@ def test_waiting_elsewhere_is_one_line_with_its_details_on_demand(qtbot):
         "6 photos wait, not open on this PC."
     assert words.waiting_elsewhere_summary([_group("x", 1)], here=3) == \
         "1 more photo waits, not open on this PC."
+    # nothing listed here waits: said of this PC, under the line saying what waits elsewhere
+    # (it said "Nothing is waiting for approval." under "6 photos wait, not open on this PC")
+    assert view._nothing_waiting() == "Nothing open on this PC is waiting for approval."
     view.set_elsewhere([], [], "")
     assert label.isHidden()
+    assert view._nothing_waiting() == "Nothing is waiting for approval."
 
 
 def words_in(said: str, html: str) -> bool:

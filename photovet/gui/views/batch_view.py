@@ -983,6 +983,7 @@ class BatchView(QWidget):
         self._elsewhere_folders = [f or "" for f in folders]
         self._elsewhere_summary = summary
         self._show_elsewhere()
+        self._update_state()                # "Nothing open on this PC is waiting..."
 
     def show_elsewhere_details(self, shown: bool) -> None:
         """Where the photos waiting elsewhere are and what to do (True), or the one line."""
@@ -1086,8 +1087,11 @@ class BatchView(QWidget):
         else:
             void_note = ""
         if not pending:
-            return "Nothing is marked ready for approval." + void_note if void else \
-                "Nothing is waiting for approval."
+            # s37 walk: "Nothing is waiting for approval." under "10 photos wait, not open on
+            # this PC": what is open here
+            here = " open on this PC" if self._elsewhere_lines else ""
+            return f"Nothing{here} is marked ready for approval." + void_note if void else \
+                f"Nothing{here} is waiting for approval."
         again = [it for it in pending if it.approval != "draft"]
         one = len(pending) == 1
         text = (f"Nothing checked so far is waiting for approval: "
