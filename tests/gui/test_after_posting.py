@@ -319,15 +319,15 @@ def test_the_take_down_banner_and_list_mark_many_done_at_once(posted, qtbot, ws)
     assert "The reason for every item: Consent withdrawn on " in dlg.state.text()
     # s37 walk: the photo chosen is shown beside the list, as the printed page draws it
     # (everyone not listed for it covered), so the office can find the post
-    assert dlg.picture.pixmap().isNull() and "Choose an item" in dlg.picture.text()
+    assert dlg.picture.pixmap().isNull() and "Choose an item" in dlg.picture_words.text()
     select_row(dlg.table, 0)
-    assert not dlg.picture.pixmap().isNull() and dlg.picture_note.isVisible()
+    qtbot.waitUntil(lambda: not dlg.picture.pixmap().isNull(), timeout=10000)   # a worker
+    assert dlg.picture_note.isVisible()
     image, why = takedown_picture(dlg.items[0], PICTURE_SIZE)
     assert image is not None and why == ""
     shown = dlg.picture.pixmap().toImage()
     assert max(shown.width(), shown.height()) == PICTURE_SIZE
-    QApplication.processEvents()
-    assert dlg.picture.height() >= shown.height()       # laid out whole, not 0 px high
+    qtbot.waitUntil(lambda: dlg.picture.height() >= shown.height(), timeout=2000)  # not 0 px
     assert shown.width() / shown.height() == pytest.approx(image.width / image.height, 0.02)
     dlg.table.selectAll()
     assert dlg.picture.pixmap().isNull() and not dlg.picture_note.isVisible()
@@ -349,8 +349,9 @@ def test_the_take_down_banner_and_list_mark_many_done_at_once(posted, qtbot, ws)
     dlg.show_done.setChecked(True)
     qtbot.waitUntil(lambda: dlg.table.rowCount() == 2, timeout=10000)
     select_row(dlg.table, 1)
-    assert dlg.picture.pixmap().isNull()
-    assert dlg.picture.text() == "No picture: the exported copy is no longer on this PC."
+    qtbot.waitUntil(lambda: dlg.picture_words.text() == "No picture: the exported copy is "
+                    "no longer on this PC.", timeout=10000)
+    assert dlg.picture.pixmap().isNull() and not dlg.picture_note.isVisible()
     dlg.accept()
 
 

@@ -155,11 +155,21 @@ class AfterPostingController(QObject):
 
     def _show_picture(self, dlg: TakedownDialog, item: Any) -> None:
         """The chosen item's picture, as the printed list draws it (``takedown_picture``:
-        everyone not listed for it covered), or why there is none."""
+        everyone not listed for it covered), or why there is none: drawn in a worker (a
+        video's frame is decoded), shown if that item is still the one chosen."""
         if item is None:
             return
-        image, why = takedown.takedown_picture(item, PICTURE_SIZE)
-        dlg.show_picture(pil_to_qimage(image) if image is not None else None, why)
+
+        def draw():
+            image, why = takedown.takedown_picture(item, PICTURE_SIZE)
+            return (pil_to_qimage(image) if image is not None else None), why
+
+        def drawn(result) -> None:
+            if isValid(dlg) and dlg.wanted is item:
+                dlg.show_picture(*result)
+
+        self.ctx.workers.start(draw, name="takedown-picture", on_return=drawn,
+                               on_error=lambda text: drawn((None, text)))
 
     def _takedown_closed(self, dlg: TakedownDialog) -> None:
         if self.takedown_dialog is dlg:

@@ -76,16 +76,23 @@ class TakedownDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._update)
         # the photo chosen, to find it on the site (s37 walk: only the export's file name,
         # which the post does not show; the pictures were on the printed page alone)
-        self.picture = QLabel("Choose an item to see its photo.")
+        # the picture and the words in two labels: one wrapping words laid a picture out 0 px
+        # high
+        self.picture = QLabel()
         self.picture.setObjectName("TakedownPicture")
         self.picture.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.picture.setWordWrap(True)
         self.picture.setFixedWidth(PICTURE_SIZE + 8)
+        self.picture.hide()
+        self.picture_words = QLabel("Choose an item to see its photo.")
+        self.picture_words.setWordWrap(True)
+        self.picture_words.setFixedWidth(PICTURE_SIZE + 8)
         self.picture_note = QLabel(TAKEDOWN_PICTURES_COVERED)
         self.picture_note.setWordWrap(True)
         self.picture_note.setFixedWidth(PICTURE_SIZE + 8)
         self.picture_note.setObjectName("Hint")
         self.picture_note.hide()
+        #: the item whose picture is shown or being drawn (None: none chosen)
+        self.wanted: TakedownItem | None = None
         self.table.itemSelectionChanged.connect(self._chosen_changed)
         self.show_done = QCheckBox("Show items already done")
         self.show_done.toggled.connect(lambda on: self.refresh_requested.emit(1 if on else 0))
@@ -112,6 +119,7 @@ class TakedownDialog(QDialog):
         lay.addWidget(self.done_note)
         side = QVBoxLayout()
         side.addWidget(self.picture)
+        side.addWidget(self.picture_words)
         side.addWidget(self.picture_note)
         side.addStretch(1)
         body = QHBoxLayout()
@@ -162,33 +170,34 @@ class TakedownDialog(QDialog):
             if self.table.columnWidth(c) > w:
                 self.table.setColumnWidth(c, w)
         self.table.resizeRowsToContents()
+        self.wanted = None                  # the rows are new: the picture follows them
+        self._chosen_changed()
         self._update()
 
     def _chosen_changed(self) -> None:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
         item = self.items[rows[0]] if len(rows) == 1 and rows[0] < len(self.items) else None
-        if item is None:
-            self.picture.setPixmap(QPixmap())
-            self.picture.setWordWrap(True)
-            self.picture.setText("Choose an item to see its photo." if not rows else "")
-            self.picture_note.hide()
+        if item is self.wanted and item is not None:
+            return
+        self.wanted = item
+        # never the last item's picture beside this one while its own is drawn
+        self.show_picture(None, "Choose an item to see its photo." if not rows else "")
         self.picture_wanted.emit(item)
 
     def show_picture(self, image: QImage | None, why: str = "") -> None:
         """The chosen item's picture as the printed list shows it (everyone else covered), or
         why there is none."""
-        if image is None or image.isNull():
-            self.picture.setPixmap(QPixmap())
-            self.picture.setWordWrap(True)
-            self.picture.setText(why)
-            self.picture_note.hide()
-            return
-        # a picture's height is its own: a label wrapping words took the height of no words
-        self.picture.setWordWrap(False)
-        self.picture.setPixmap(QPixmap.fromImage(image).scaled(
-            PICTURE_SIZE, PICTURE_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation))
-        self.picture_note.show()
+        shown = image is not None and not image.isNull()
+        pixmap = QPixmap()
+        if image is not None and shown:
+            pixmap = QPixmap.fromImage(image).scaled(
+                PICTURE_SIZE, PICTURE_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation)
+        self.picture.setPixmap(pixmap)
+        self.picture.setVisible(shown)
+        self.picture_words.setText("" if shown else why)
+        self.picture_words.setVisible(not shown)
+        self.picture_note.setVisible(shown)
 
     def say_done(self, text: str) -> None:
         """What marking just did, said until the next mark ('' hides it)."""
