@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from photovet.core.accounts import WRONG_PASSWORD_HINT
 from photovet.core.workspace import Workspace
@@ -192,6 +192,25 @@ def test_a_code_typed_without_the_title_says_the_name_is_wrong_not_the_code_used
     assert not said[0].startswith("Wrong name or one-time code")
     assert said[1].startswith("That is not the one-time code given to Mr David Whitfield")
     assert ctx.session.name() == "Mr David Whitfield"
+
+
+def test_back_from_the_code_the_screen_is_as_tall_as_its_rows(qtbot, ws):
+    """s37 walk: a refusal of a one-time code, then "I have a password": the screen kept the
+    height of the code's rows and the refusal, its rows spread out with gaps between them."""
+    dlg = SignInDialog(lambda *a: None, lambda *a: None)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    QApplication.processEvents()
+    fresh = dlg.height()
+    dlg.use_code(True)
+    dlg.say("No one-time code is waiting for the name \u201coffice\u201d.\nType your name "
+            "exactly as your admin wrote it with the code, title included; capitals and "
+            "spaces do not matter. A code that was already used no longer works.")
+    QApplication.processEvents()
+    assert dlg.height() > fresh + 60
+    dlg.use_code(False)
+    QApplication.processEvents()
+    assert dlg.height() <= fresh + 2, (dlg.height(), fresh)
 
 
 def test_the_code_box_shows_the_exact_name_and_copies_it_with_the_code(window, qtbot):

@@ -171,11 +171,15 @@ class SignInDialog(FormDialog):
         self.form.setRowVisible(self.password, not on)
         for w in (self.code, self.new_password, self.again):
             self.form.setRowVisible(w, on)
-        self.adjustSize()
         self.switch.setText("I have a password" if on else
                             "I have a one-time code from an admin")
         self.ok.setText("Set password and sign in" if on else "Sign in")
         self.say("")
+        # as tall as its rows, after the last refusal is cleared (s37 walk: back from the
+        # code, the screen kept the height of the code's rows and refusal, the rows spread out
+        # with gaps between them)
+        self.layout().activate()
+        self.adjustSize()
         # the name first while it is empty (audit, second term, finding 13: the cursor went to
         # the code with no name typed)
         if not self.name.text().strip():
