@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from photovet.core.words import CAPTION_NOTHING_LEFT
+from photovet.gui.dialogs.batch_caption import CAPTION_FOR_ALL, MarkReadyQuestion
 from photovet.gui.dialogs.contact_sheet import ContactSheetDialog
 from tests.gui.conftest import (
     APPROVER_NAME,
@@ -208,19 +209,76 @@ def _questions(monkeypatch, reply=QMessageBox.StandardButton.Yes) -> list[str]:
 
 
 def test_mark_all_shown_ready_with_no_caption_says_how_to_propose_one(
-        qtbot, ws, make_window, tmp_path, monkeypatch):
+        qtbot, ws, make_window, tmp_path):
     """Walk s33: "Mark all shown ready" asked "... with no caption?" and the office, who had
     read the box under the photo as that photo's own caption, did not know where to type the
-    one for all of them. The question says how; for one photo it is not needed."""
+    one for all of them. s37: the question holds the caption box itself, and says so."""
     win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
     sign_in_as(win, PREPARER_NAME)
-    asked = _questions(monkeypatch, reply=QMessageBox.StandardButton.No)
+    asked: list[str] = []
+    answer(lambda box: (asked.append(box.text()), click("&No")(box)), kind=MarkReadyQuestion)
     win.photos.approval.caption_edit.setText("")
     win.approval.mark_all_shown_ready()
-    assert len(asked) == 1 and asked[0].startswith("Mark photos ready: Mark 2 photos ready")
-    assert "with no caption?\n\nTo propose a caption for all of them, choose No, type it in the " \
-        "caption box under the photo, and choose Mark all shown ready again." in asked[0]
+    assert len(asked) == 1 and asked[0].startswith("Mark 2 photos ready")
+    assert "with no caption? To propose one caption for all of them, type it below." \
+        in asked[0], asked
     assert {it.approval for it in win.batch.model.items} == {"draft"}
+
+
+def _mark_all_typing(win, caption: str, then: str = "&Yes") -> list[str]:
+    """Mark all shown ready, typing ``caption`` in the question's own box: what was asked."""
+    asked: list[str] = []
+
+    def type_it(box: MarkReadyQuestion) -> None:
+        asked.append(box.text())
+        assert box.caption_edit.isVisible() and CAPTION_FOR_ALL in box.caption_label.text()
+        box.caption_edit.setText(caption)
+        click(then)(box)
+
+    answer(type_it, kind=MarkReadyQuestion)
+    win.approval.mark_all_shown_ready()
+    return asked
+
+
+def test_one_caption_for_every_photo_shown_is_typed_in_the_question(
+        qtbot, ws, make_window, tmp_path):
+    """s37: one caption for all the photos shown took three steps (the box under the photo,
+    which reads as that photo's own; Mark all shown ready; told to say No, type it there and
+    start again when the box was empty). It is one: the question holds the caption box, the
+    caption typed there is checked by the core and proposed with every photo at once."""
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 3)
+    sign_in_as(win, PREPARER_NAME)
+    panel = win.photos.approval
+    panel.caption_edit.setText("")
+    asked = _mark_all_typing(win, CAPTION)
+    assert len(asked) == 1, asked
+    assert {it.approval for it in win.batch.model.items} == {"ready"}, panel.message.text()
+    assert {ws.approvals.get(it.analysis.sha256, "website").caption
+            for it in win.batch.model.items} == {CAPTION}
+    assert "3 photos marked ready" in panel.message.text(), panel.message.text()
+
+
+def test_a_caption_typed_in_the_question_is_checked_by_the_core_first(
+        qtbot, ws, make_window, tmp_path):
+    """s37: the caption typed in the question is checked as the box's is: refused, nothing is
+    marked, the refusal and the core's suggestion are said in the panel (the suggestion one
+    click away), and the caption waits in the box under the photo to be corrected."""
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    sign_in_as(win, PREPARER_NAME)
+    panel = win.photos.approval
+    panel.caption_edit.setText("")
+    asked = _mark_all_typing(win, "Well done Joel Clarke!")
+    assert len(asked) == 1
+    assert {it.approval for it in win.batch.model.items} == {"draft"}
+    said = panel.message.text()
+    assert "nothing was marked ready" in said and "Suggested caption: Well done JC!" in said, said
+    assert panel.use_suggestion_btn.isVisible()
+    assert panel.caption_edit.text() == "Well done Joel Clarke!"
+    panel.use_suggestion_btn.click()
+    asked = _mark_all_typing(win, panel.caption_edit.text())
+    assert asked and "with the caption \u201cWell done JC!\u201d" in asked[0], asked
+    assert {ws.approvals.get(it.analysis.sha256, "website").caption
+            for it in win.batch.model.items} == {"Well done JC!"}
 
 
 def test_the_caption_box_holds_the_selected_photos_own_caption(qtbot, ws, make_window,
@@ -308,7 +366,7 @@ def test_a_refused_caption_is_said_before_asking_with_the_suggestion(
     win.ctx.approvals_changed.emit([])                   # the caption taken: said no more
     QApplication.processEvents()
     assert not panel.use_suggestion_btn.isVisible() and not panel.message.isVisible()
-    win.approval.mark_all_shown_ready()
+    asked = _mark_all_typing(win, panel.caption_edit.text())
     assert asked and "with the caption \u201cWell done JC!\u201d (one caption for all of them)?" \
         in asked[-1], asked
     assert {ws.approvals.get(it.analysis.sha256, "website").caption

@@ -30,6 +30,7 @@ from photovet.core.review import named_by_hand
 from photovet.core.transfer import delete_rejected_original
 
 from ..context import AppContext
+from ..dialogs.batch_caption import MarkReadyQuestion
 from ..dialogs.contact_sheet import ContactSheetDialog, Tile
 from ..dialogs.reason import ReasonDialog
 from ..dialogs.who import place_beside
@@ -571,49 +572,79 @@ class ApprovalController(QObject):
         self._mark([item])
 
     def mark_all_shown_ready(self) -> None:
+        """Mark every photo the list shows ready, with one caption for all of them typed in
+        the question itself (s37, ``MarkReadyQuestion``: it took three steps, the box under
+        the photo, the button, and again when the box had been left empty). The caption is
+        checked by the core before anything is asked, and again when it was changed in the
+        question (refused: said in the panel with the suggestion, nothing marked); each photo's
+        again as it is marked ready (a refusal there names the photo)."""
         if not self.required:
             return
         caption = policy.caption_text(self.tab.approval.caption_edit.text())
+        asked: list[str] | None = None
+        while True:
+            todo = self._to_mark_all(caption)
+            if not todo:
+                self.tab.approval.say("Nothing to mark: every photo the list shows is already "
+                                      "ready, approved, or could not be checked.")
+                return
+            if self._caption_refused(todo):
+                return
+            if [it.path for it in todo] == asked:
+                break       # the caption changed in the question, for the same photos
+            extra = self._mark_all_extra(todo)
+            box = MarkReadyQuestion(self.window, self._mark_all_question(todo, caption) + (
+                f"\n\n{extra}" if extra else ""), caption)
+            if box.exec() != QMessageBox.StandardButton.Yes:
+                return
+            asked = [it.path for it in todo]
+            typed = policy.caption_text(box.caption())
+            if typed == caption:
+                break
+            # the caption proposed is the one in the box (what _mark and the panel read); a
+            # caption that changes which photos are marked (approved with another) asks again
+            caption = typed
+            self.tab.approval.caption_edit.setText(caption)
+        self._mark(todo)
+
+    def _to_mark_all(self, caption: str) -> list[PhotoItem]:
+        """The photos the list shows that "Mark all shown ready" marks with ``caption``: not
+        ready yet and, with a caption, also those marked ready or approved with another (they
+        are then approved again, with this one)."""
         ws = self.ctx.ws
-        # with a caption typed: also those marked ready or approved with another caption (they
-        # are then approved again, with this one)
-        todo = [it for it in self.tab.batch.shown_items()
+        return [it for it in self.tab.batch.shown_items()
                 if self._usable(it) and (it.approval in ("draft", "void", "rejected") or (
                     caption and it.approval in ("ready", "approved") and policy.caption_text(
                         ws.approvals.get(it.analysis.sha256, it.analysis.channel).caption)
                     != caption))]
-        if not todo:
-            self.tab.approval.say("Nothing to mark: every photo the list shows is already ready, "
-                                  "approved, or could not be checked.")
-            return
+
+    def _mark_all_question(self, todo: list[PhotoItem], caption: str) -> str:
+        """What "Mark all shown ready" asks, with the caption the approver signs with them."""
+        return (f"Mark {media_count(todo)} ready for a senior leader's approval for "
+                f"{self.ctx.current_channel().label}, "
+                + (f"with the caption {words.caption_word(caption)}" + (
+                    " (one caption for all of them)?" if len(todo) > 1 else "?") if caption
+                   else "with no caption?" + (
+                       # walk s33: the box under the photo reads as that photo's own; the one
+                       # caption for all of them is typed in the question (s37)
+                       " To propose one caption for all of them, type it below."
+                       if len(todo) > 1 else "")))
+
+    def _mark_all_extra(self, todo: list[PhotoItem]) -> str:
+        """What else the preparer should know before marking ``todo`` ready ('' nothing)."""
         still_open = [it for it in todo if it.analysis.needs_review]
-        extra = (f"\n\n{media_count(still_open)} still "
+        extra = (f"{media_count(still_open)} still "
                  f"{words.verb(len(still_open), 'has', 'have')} decisions open: what is open "
                  "stays covered.") if still_open else ""
         if any(getattr(it.analysis, "sound_needs_review", False) for it in still_open):
             extra += " A video's sound waits for the approver, who listens to it."
         again = [it for it in todo if it.approval == "approved"]
         if again:
-            extra += (f"\n\n{media_count(again)} {words.verb(len(again), 'was', 'were')} "
-                      "approved with another caption: a senior leader approves "
-                      f"{'it' if len(again) == 1 else 'them'} again, with this one.")
-        if self._caption_refused(todo):
-            return
-        if QMessageBox.question(
-                self.window, "Mark photos ready",
-                f"Mark {media_count(todo)} ready for a senior leader's approval for "
-                f"{self.ctx.current_channel().label}, "
-                # what the approver signs with them, said where the preparer confirms it
-                + (f"with the caption {words.caption_word(caption)}" + (
-                    " (one caption for all of them)?" if len(todo) > 1 else "?") if caption
-                   else "with no caption?" + (
-                       # walk s33: the box reads as the selected photo's own; for several it
-                       # is the one caption proposed for all of them
-                       "\n\nTo propose a caption for all of them, choose No, type it in the "
-                       "caption box under the photo, and choose Mark all shown ready again."
-                       if len(todo) > 1 else "")) + extra) != QMessageBox.StandardButton.Yes:
-            return
-        self._mark(todo)
+            extra += ("\n\n" if extra else "") + (
+                f"{media_count(again)} {words.verb(len(again), 'was', 'were')} approved with "
+                f"another caption: a senior leader approves "
+                f"{'it' if len(again) == 1 else 'them'} again, with this one.")
+        return extra
 
     def _mark(self, items: list[PhotoItem]) -> None:
         self._kept = None

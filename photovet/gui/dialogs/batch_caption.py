@@ -1,0 +1,62 @@
+"""The question "Mark all shown ready" asks, with the caption for all of them typed in it (s37).
+
+Proposing one caption for every photo the list shows took three steps: type it in the box
+under the photo (which reads as that photo's own caption), press "Mark all shown ready", and,
+with the box left empty, be told to say No, type it there and start again. The question holds
+the caption now: the preparer reads what is marked ready, types or corrects the caption for all
+of them, and says Yes, in one place. The caption is then checked by the core (the controller,
+``ApprovalController.mark_all_shown_ready``) as it was before."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
+
+#: the words over the caption box of the question
+CAPTION_FOR_ALL = ("Caption to post with all of them (PhotoVet checks it for pupils' names; "
+                   "leave it empty for none):")
+
+
+class MarkReadyQuestion(QMessageBox):
+    """"Mark N photos ready ...?" with a box holding the caption proposed for all of them
+    (``caption_edit``, filled with ``caption``). Yes: "Yes, mark them ready"."""
+
+    def __init__(self, parent: QWidget | None, text: str, caption: str):
+        super().__init__(QMessageBox.Icon.Question, "Mark photos ready", text,
+                         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+        self.setDefaultButton(QMessageBox.StandardButton.Yes)
+        self.button(QMessageBox.StandardButton.Yes).setText("Yes, mark them ready")
+        self.caption_label = QLabel(CAPTION_FOR_ALL)
+        self.caption_label.setWordWrap(True)
+        self.caption_edit = QLineEdit(caption)
+        self.caption_edit.setObjectName("CaptionForAll")
+        self.caption_edit.setPlaceholderText("No caption")
+        self.caption_edit.setMinimumWidth(420)
+        self.caption_label.setBuddy(self.caption_edit)
+        # the box goes above the buttons (QMessageBox keeps its buttons in the last row)
+        lay = self.layout()
+        buttons = self.findChild(QDialogButtonBox)
+        if isinstance(lay, QGridLayout) and buttons is not None:
+            lay.removeWidget(buttons)
+            row, columns = lay.rowCount(), max(lay.columnCount(), 2)
+            lay.addWidget(self.caption_label, row, 1, 1, columns - 1)
+            lay.addWidget(self.caption_edit, row + 1, 1, 1, columns - 1)
+            lay.addWidget(buttons, row + 2, 0, 1, columns)
+        else:       # (not laid out as Qt lays it out: under it, still in the question)
+            lay.addWidget(self.caption_label)
+            lay.addWidget(self.caption_edit)
+        self.caption_edit.setFocus()
+        self.caption_edit.selectAll()
+
+    def caption(self) -> str:
+        """The caption typed for all of them ('' for none)."""
+        return " ".join(self.caption_edit.text().split())
+
+
+__all__ = ["CAPTION_FOR_ALL", "MarkReadyQuestion"]
