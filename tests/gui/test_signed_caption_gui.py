@@ -260,23 +260,52 @@ def test_one_caption_for_every_photo_shown_is_typed_in_the_question(
 
 def test_a_caption_typed_in_the_question_is_checked_by_the_core_first(
         qtbot, ws, make_window, tmp_path):
-    """s37: the caption typed in the question is checked as the box's is: refused, nothing is
-    marked, the refusal and the core's suggestion are said in the panel (the suggestion one
-    click away), and the caption waits in the box under the photo to be corrected."""
+    """s37: the caption typed in the question is checked by the core as the box's is: refused,
+    nothing is marked and the question is asked again with why and the core's suggestion one
+    click away; said No to, the refusal is said in the panel, the caption left in the box."""
     win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
     sign_in_as(win, PREPARER_NAME)
     panel = win.photos.approval
     panel.caption_edit.setText("")
-    asked = _mark_all_typing(win, "Well done Joel Clarke!")
-    assert len(asked) == 1
+    seen: list[tuple[str, str, bool]] = []
+
+    def again(box: MarkReadyQuestion) -> None:
+        seen.append((box.refusal.text(), box.caption_edit.text(), box.refusal.isVisible()))
+        assert {it.approval for it in win.batch.model.items} == {"draft"}
+        answer(lambda b: (seen.append((b.refusal.text(), b.caption_edit.text(),
+                                       b.refusal.isVisible())), click("&No")(b)),
+               kind=MarkReadyQuestion, delay=100)
+        click("&Yes")(box)          # the same caption again: refused again, asked again
+
+    def type_it(box: MarkReadyQuestion) -> None:
+        assert not box.refusal.isVisible()
+        box.caption_edit.setText("Well done Joel Clarke!")
+        answer(again, kind=MarkReadyQuestion, delay=100)
+        click("&Yes")(box)
+
+    answer(type_it, kind=MarkReadyQuestion)
+    win.approval.mark_all_shown_ready()
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=10000)
+    for words, caption, shown in seen:
+        assert shown and caption == "Well done Joel Clarke!"
+        assert "nothing was marked ready" in words and "Suggested caption: Well done JC!" in words
     assert {it.approval for it in win.batch.model.items} == {"draft"}
     said = panel.message.text()
-    assert "nothing was marked ready" in said and "Suggested caption: Well done JC!" in said, said
-    assert panel.use_suggestion_btn.isVisible()
+    assert "nothing was marked ready" in said and panel.use_suggestion_btn.isVisible(), said
     assert panel.caption_edit.text() == "Well done Joel Clarke!"
-    panel.use_suggestion_btn.click()
-    asked = _mark_all_typing(win, panel.caption_edit.text())
-    assert asked and "with the caption \u201cWell done JC!\u201d" in asked[0], asked
+
+    # taken in the question: marked with the suggestion at once
+    def take(box: MarkReadyQuestion) -> None:
+        box.caption_edit.setText("Well done Joel Clarke!")
+        answer(lambda b: (b.use_suggestion.click(), click("&Yes")(b)), kind=MarkReadyQuestion,
+               delay=100)
+        click("&Yes")(box)
+
+    answer(take, kind=MarkReadyQuestion)
+    panel.caption_edit.setText("")
+    win.approval.mark_all_shown_ready()
+    qtbot.waitUntil(lambda: {it.approval for it in win.batch.model.items} == {"ready"},
+                    timeout=10000)
     assert {ws.approvals.get(it.analysis.sha256, "website").caption
             for it in win.batch.model.items} == {"Well done JC!"}
 

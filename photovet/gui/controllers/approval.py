@@ -526,30 +526,40 @@ class ApprovalController(QObject):
         anything: refused, it is said in the panel with "Use the suggested caption" where
         the core suggests one, and nothing is marked ready (True). An empty box: nothing to
         check. The core checks it again for each item when it is marked ready."""
-        caption = self.tab.approval.caption_edit.text().strip()
-        if not caption:
+        refused = self._caption_refusal(items, self.tab.approval.caption_edit.text())
+        if refused is None:
             return False
+        if self.ctx.engine is None:
+            self.tab.approval.say(refused[0], error=True)       # not checked: not a refusal
+        else:
+            self.tab.approval.say_refused(*refused)
+        return True
+
+    def _caption_refusal(self, items: list[PhotoItem], caption: str) -> tuple[str, str] | None:
+        """Why the core refuses ``caption`` for ``items`` (``Engine.caption_refusal``), in its
+        words with its suggestion, and the suggestion offered ('' none), or None (an empty
+        caption: nothing to check)."""
+        caption = caption.strip()
+        if not caption:
+            return None
         from photovet.core.pipeline import batch_media  # noqa: PLC0415
 
         engine = self.ctx.engine
         if engine is None:          # never proposed unchecked
-            self.tab.approval.say("The caption cannot be checked yet (PhotoVet is still "
-                                  "starting): nothing was marked ready. Try again in a "
-                                  "moment.", error=True)
-            return True
+            return ("The caption cannot be checked yet (PhotoVet is still starting): nothing "
+                    "was marked ready. Try again in a moment.", "")
         refused = engine.caption_refusal(caption, self.ctx.current_channel(), media=batch_media(
             [it.analysis for it in items]), outcome="nothing was marked ready")
         if refused is None:
-            return False
+            return None
         suggestion = getattr(refused, "suggestion", "") or ""
         offered = suggestion if policy.caption_text(suggestion) not in (
             "", policy.caption_text(caption)) else ""
         # no suggestion at all: the core's hint says why (nothing is left without the name)
         hint = "" if offered or suggestion.strip() else (getattr(refused, "hint", "") or "")
-        self.tab.approval.say_refused(sentence(refused.message) + (
+        return sentence(refused.message) + (
             f"\nSuggested caption: {suggestion}" if offered else
-            f"\n{hint}" if hint else ""), offered)
-        return True
+            f"\n{hint}" if hint else ""), offered
 
     def mark_ready(self) -> None:
         item = self.review.current()
@@ -575,36 +585,43 @@ class ApprovalController(QObject):
         """Mark every photo the list shows ready, with one caption for all of them typed in
         the question itself (s37, ``MarkReadyQuestion``: it took three steps, the box under
         the photo, the button, and again when the box had been left empty). The caption is
-        checked by the core before anything is asked, and again when it was changed in the
-        question (refused: said in the panel with the suggestion, nothing marked); each photo's
-        again as it is marked ready (a refusal there names the photo)."""
+        checked by the core before anything is asked (refused: said in the panel with the
+        suggestion, nothing asked), and again when it was changed in the question (refused:
+        asked again, with why and the suggestion in the question); each photo's again as it
+        is marked ready (``_mark``: a refusal there names the photo)."""
         if not self.required:
             return
         caption = policy.caption_text(self.tab.approval.caption_edit.text())
         asked: list[str] | None = None
+        refused: tuple[str, str] | None = None      # the caption typed in the question
         while True:
             todo = self._to_mark_all(caption)
             if not todo:
                 self.tab.approval.say("Nothing to mark: every photo the list shows is already "
                                       "ready, approved, or could not be checked.")
                 return
-            if self._caption_refused(todo):
-                return
-            if [it.path for it in todo] == asked:
+            if asked is None and self._caption_refused(todo):
+                return          # the box's caption: said in the panel before asking
+            if [it.path for it in todo] == asked and refused is None:
                 break       # the caption changed in the question, for the same photos
             extra = self._mark_all_extra(todo)
-            box = MarkReadyQuestion(self.window, self._mark_all_question(todo, caption) + (
-                f"\n\n{extra}" if extra else ""), caption)
+            box = MarkReadyQuestion(self.window, self._mark_all_question(
+                todo, caption, refused is not None) + (f"\n\n{extra}" if extra else ""),
+                caption, refused)
             if box.exec() != QMessageBox.StandardButton.Yes:
+                if refused is not None:         # said where the caption waits to be corrected
+                    self.tab.approval.say_refused(*refused)
                 return
             asked = [it.path for it in todo]
             typed = policy.caption_text(box.caption())
-            if typed == caption:
+            if typed == caption and refused is None:
                 break
-            # the caption proposed is the one in the box (what _mark and the panel read); a
+            # the caption proposed is the one in the box (what _mark and the panel read); one
+            # the core refuses is asked again with why and its suggestion, in the question; a
             # caption that changes which photos are marked (approved with another) asks again
             caption = typed
             self.tab.approval.caption_edit.setText(caption)
+            refused = self._caption_refusal(self._to_mark_all(caption), caption)
         self._mark(todo)
 
     def _to_mark_all(self, caption: str) -> list[PhotoItem]:
@@ -618,8 +635,15 @@ class ApprovalController(QObject):
                         ws.approvals.get(it.analysis.sha256, it.analysis.channel).caption)
                     != caption))]
 
-    def _mark_all_question(self, todo: list[PhotoItem], caption: str) -> str:
-        """What "Mark all shown ready" asks, with the caption the approver signs with them."""
+    def _mark_all_question(self, todo: list[PhotoItem], caption: str,
+                           refused: bool = False) -> str:
+        """What "Mark all shown ready" asks, with the caption the approver signs with them
+        (``refused``: the caption typed in the question cannot go with them as it is)."""
+        if refused:
+            return (f"Mark {media_count(todo)} ready for a senior leader's approval for "
+                    f"{self.ctx.current_channel().label}? The caption below cannot go with "
+                    f"{'it' if len(todo) == 1 else 'them'} as it is: correct it, or use the "
+                    "suggested caption.")
         return (f"Mark {media_count(todo)} ready for a senior leader's approval for "
                 f"{self.ctx.current_channel().label}, "
                 + (f"with the caption {words.caption_word(caption)}" + (

@@ -15,8 +15,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QWidget,
 )
+
+from .. import style
 
 #: the words over the caption box of the question
 CAPTION_FOR_ALL = ("Caption to post with all of them (PhotoVet checks it for pupils' names; "
@@ -25,9 +28,12 @@ CAPTION_FOR_ALL = ("Caption to post with all of them (PhotoVet checks it for pup
 
 class MarkReadyQuestion(QMessageBox):
     """"Mark N photos ready ...?" with a box holding the caption proposed for all of them
-    (``caption_edit``, filled with ``caption``). Yes: "Yes, mark them ready"."""
+    (``caption_edit``, filled with ``caption``). Yes: "Yes, mark them ready". ``refused``: why
+    the core refused the caption typed there before (its words) and the caption it suggests
+    ('' none), said under the box with "Use the suggested caption"."""
 
-    def __init__(self, parent: QWidget | None, text: str, caption: str):
+    def __init__(self, parent: QWidget | None, text: str, caption: str,
+                 refused: tuple[str, str] | None = None):
         super().__init__(QMessageBox.Icon.Question, "Mark photos ready", text,
                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
         self.setDefaultButton(QMessageBox.StandardButton.Yes)
@@ -39,20 +45,39 @@ class MarkReadyQuestion(QMessageBox):
         self.caption_edit.setPlaceholderText("No caption")
         self.caption_edit.setMinimumWidth(420)
         self.caption_label.setBuddy(self.caption_edit)
+        # the core's refusal of the caption typed here before, and its suggestion
+        self.refusal = QLabel(refused[0] if refused else "")
+        self.refusal.setObjectName("CaptionForAllRefused")
+        self.refusal.setWordWrap(True)
+        self.refusal.setStyleSheet(style.PROBLEM_TEXT)
+        self.refusal.setVisible(bool(refused))
+        self.suggestion = refused[1] if refused else ""
+        self.use_suggestion = QPushButton("Use the suggested caption")
+        self.use_suggestion.setToolTip(f"Put \u201c{self.suggestion}\u201d in the caption box")
+        self.use_suggestion.setAutoDefault(False)
+        self.use_suggestion.clicked.connect(self._use_suggestion)
+        self.use_suggestion.setVisible(bool(self.suggestion))
         # the box goes above the buttons (QMessageBox keeps its buttons in the last row)
         lay = self.layout()
         buttons = self.findChild(QDialogButtonBox)
+        added = (self.caption_label, self.caption_edit, self.refusal, self.use_suggestion)
         if isinstance(lay, QGridLayout) and buttons is not None:
             lay.removeWidget(buttons)
             row, columns = lay.rowCount(), max(lay.columnCount(), 2)
-            lay.addWidget(self.caption_label, row, 1, 1, columns - 1)
-            lay.addWidget(self.caption_edit, row + 1, 1, 1, columns - 1)
-            lay.addWidget(buttons, row + 2, 0, 1, columns)
+            for k, w in enumerate(added):
+                lay.addWidget(w, row + k, 1, 1, columns - 1)
+            lay.addWidget(buttons, row + len(added), 0, 1, columns)
         else:       # (not laid out as Qt lays it out: under it, still in the question)
-            lay.addWidget(self.caption_label)
-            lay.addWidget(self.caption_edit)
+            for w in added:
+                lay.addWidget(w)
         self.caption_edit.setFocus()
         self.caption_edit.selectAll()
+
+    def _use_suggestion(self) -> None:
+        self.caption_edit.setText(self.suggestion)
+        self.use_suggestion.setEnabled(False)
+        self.use_suggestion.setText("Suggested caption used")
+        self.caption_edit.setFocus()
 
     def caption(self) -> str:
         """The caption typed for all of them ('' for none)."""
