@@ -45,6 +45,10 @@ named with a photo, on an initials-only channel. Two figures:
     other pupils' on the website (none); ordinary captions with short forms in lower case,
     numerals and names of places ("see pg 4", "xx", "co-op", "Henry VIII", "eid lunch": none
     refused, where no names are shown and with the listed pupils on the website).
+  * s37: made-up initials of three to five letters (a pupil's first and last, random letters
+    between: "AMELO", "tkw") in capitals or in lower case where no names are shown (every one
+    refused, but those that are an English word or a school short form, counted aside), and
+    listed pupils' on the website (every one, words too, counted).
 
 Everything here is written for this benchmark (no shared data). ``--show`` prints every miss
 and every false refusal.
@@ -606,13 +610,17 @@ Hope, you were brilliant
 """.strip().splitlines()
 
 
+def with_listed(people: list[Person]) -> list[Person]:
+    """The register with every tenth pupil on the do-not-photograph list (s33)."""
+    return [dataclasses.replace(p, do_not_photograph=k % 10 == 0) for k, p in enumerate(people)]
+
+
 def never_initials(people: list[Person], show: bool) -> None:
     """s33: every tenth pupil on the do-not-photograph list, on the website (names shown):
     ordinary captions and short forms refused (no more than without the list), the listed
     pupils' initials typed by staff refused (all, but short forms), and other pupils' initials
     (not a listed pupil's too) left to pass."""
-    listed = [dataclasses.replace(p, do_not_photograph=k % 10 == 0)
-              for k, p in enumerate(people)]
+    listed = with_listed(people)
     never = [p for p in listed if p.do_not_photograph]
     theirs = {p.initials for p in never}
     refused = [c for c in CAPTIONS if not check_caption(c, listed, CHANNEL, ON, "consent").ok]
@@ -768,8 +776,7 @@ def more_initials(people: list[Person], show: bool) -> None:
           f"{len(typed) - len(passed)}/{len(typed)}")
     for c in passed:
         print(f"  PASSED {c!r}")
-    listed = [dataclasses.replace(p, do_not_photograph=k % 10 == 0)
-              for k, p in enumerate(people)]
+    listed = with_listed(people)
     never = [p for p in listed if p.do_not_photograph]
     typed = more_initials_of(never)
     passed = [c for c in typed if check_caption(c, listed, CHANNEL, ON, "consent").ok]
@@ -860,8 +867,7 @@ def s36(people: list[Person], show: bool) -> None:
           f"T J K L W), no names shown, refused: {len(typed) - len(passed)}/{len(typed)}")
     for c in passed:
         print(f"  PASSED {c!r}")
-    listed = [dataclasses.replace(p, do_not_photograph=k % 10 == 0)
-              for k, p in enumerate(people)]
+    listed = with_listed(people)
     typed = s36_initials_of([p for p in listed if p.do_not_photograph])
     passed = [c for c in typed if check_caption(c, listed, CHANNEL, ON, "consent").ok]
     print(f"  listed pupils' (the same shapes) on the website refused: "
@@ -875,6 +881,59 @@ def s36(people: list[Person], show: bool) -> None:
               f"({where}) refused: {len(out)}/{len(S36_ORDINARY)}")
         for c in out:
             print(f"  REFUSED {c!r}")
+
+
+# s37: made-up initials of three to five letters, a pupil's first and last with random middle
+# letters between ("AMELO", "TKW", "JQRB"), typed as one word in capitals or in lower case: the
+# shapes that passed when they read like a word
+RANDOM_FORMS = ("{}", "{}", "{}", "{low}")
+
+
+def random_initials_of(people: list[Person], rng: random.Random, n: int = 120
+                       ) -> list[tuple[str, str, bool]]:
+    """(caption, letters, a word or short form) for ``n`` made-up initials of three to five
+    letters of ``people`` (first and last theirs, uniformly random letters between)."""
+    import string
+
+    from photovet.core.vision.text.names import english_words
+    out = []
+    for k in range(n):
+        p = rng.choice(people)
+        size = 3 + k % 3
+        letters = p.initials[0] + "".join(rng.choices(string.ascii_uppercase, k=size - 2)) + \
+            p.initials[1]
+        form = RANDOM_FORMS[k % len(RANDOM_FORMS)]
+        typed = form.format(letters, low=letters.lower())
+        word = bool(abbreviation(letters)) or letters.lower() in english_words() or \
+            everyday_word(letters.lower())
+        out.append((INITIAL_TEMPLATES[k % len(INITIAL_TEMPLATES)].format(typed), letters, word))
+    return out
+
+
+def random_initials(people: list[Person], show: bool) -> None:
+    """s37: made-up initials of three to five letters (random middle letters between a pupil's
+    first and last): every one refused where no names are shown, but those that are an English
+    word or a short form (counted aside), and every listed pupil's on the website (words too)."""
+    rng = random.Random(37)
+    typed = random_initials_of(people, rng)
+    for title, capitals in (("in capitals", True), ("in lower case", False)):
+        group = [(c, w) for c, letters, w in typed if (letters in c) == capitals]
+        kept = [c for c, w in group if not w]
+        passed = [c for c in kept if check_caption(c, people, NO_NAMES, ON, "consent").ok]
+        print(f"s37: made-up initials of 3-5 letters {title}, no names shown, "
+              f"refused: {len(kept) - len(passed)}/{len(kept)} (and {len(group) - len(kept)} "
+              f"that are a word or a short form, left aside)")
+        for c in passed:
+            print(f"  PASSED {c!r}")
+    listed = with_listed(people)
+    typed = random_initials_of([p for p in listed if p.do_not_photograph], rng, 60)
+    passed = [(c, w) for c, _letters, w in typed
+              if check_caption(c, listed, CHANNEL, ON, "consent").ok]
+    print(f"  listed pupils' made-up initials (the same shapes) on the website refused: "
+          f"{len(typed) - len(passed)}/{len(typed)} (of them words or short forms passed: "
+          f"{sum(w for _c, w in passed)})")
+    for c, _w in passed:
+        print(f"  PASSED {c!r}")
 
 
 def _first_last(caption: str) -> str:
@@ -965,6 +1024,7 @@ def main() -> None:
     never_initials(people, args.show)
     more_initials(people, args.show)
     s36(people, args.show)
+    random_initials(people, args.show)
     cases = misspelt(people, rng)
     by_kind: dict[str, list[int]] = {}
     missed = []

@@ -1572,3 +1572,118 @@ def test_a_caption_with_nothing_left_without_the_name_has_no_suggestion():
     assert err is not None and err.suggestion == "" and err.hint == CAPTION_NOTHING_LEFT
     err = caption_refusal("This is Tobias with Amy", [NEVER, AMY], WEBSITE, ON, "consent")
     assert err is not None and err.hint == "Suggested caption: With Amy"
+
+
+# --- s37: initials that read like a word, suggestions that read wrong ------------------------
+
+TALC = person("P121", "Tia", "Cobb")           # T_C: "TLC" with a middle L
+PAS = person("P122", "Priya", "Shah")          # P_S: "PLS", "PlS" with a middle L
+ARC = person("P123", "Ava", "Carr")            # A_C: "aRC" with a middle R
+ALO = person("P125", "Ava", "Okafor")          # A_O: "AMELO" with middles M, E, L
+
+
+@pytest.mark.parametrize("caption, found", [
+    ("Well done AMELO!", "AMELO"),             # five capitals that read like a word (s36 passed)
+    ("TLC's painting won first prize", "TLC"),  # three capitals of the list, no vowel, alone
+    ("Well done aRC!", "aRC"),                 # odd mixed case: no word is typed so
+    ("PlS won the race", "PlS"),
+])
+def test_initials_that_read_like_a_word_are_refused_where_no_names_are_shown(caption, found):
+    """s37: letters typed as initials are (capitals among words that are not, an odd mix of
+    case) that read like a word or are one of the word list passed where no names are shown;
+    they are refused now, and still pass where initials may be shown."""
+    people = [TALC, PAS, ARC, ALO]
+    r = check_caption(caption, people, NO_NAMES, ON, "consent")
+    assert not r.ok and [f.found for f in r.findings] == [found], r
+    assert check_caption(r.suggestion, people, NO_NAMES, ON, "consent").ok
+    assert check_caption(caption, people, WEBSITE, ON, "consent").ok
+
+
+@pytest.mark.parametrize("caption", [
+    "PLS won the race", "Well done PLS!", "HEATON won the race", "Well done TOM",
+    "Our trip to ROME", "Our trip to NASA",
+])
+def test_a_listed_pupils_initials_are_refused_though_they_read_like_a_word(caption):
+    """s37: capitals alone among words that are not that are a school word ("PLS"), a name or
+    a place of the list ("TOM", "ROME", "NASA") are refused as the initials of a pupil on the
+    do-not-photograph list, on every channel; other pupils' pass where initials may be shown
+    (six letters that read like a word, "HEATON", are a word)."""
+    listed = {"PLS": dataclasses.replace(PAS, do_not_photograph=True),
+              "TOM": dataclasses.replace(TARA, do_not_photograph=True),
+              "ROME": person("P126", "Ruby", "Eze", do_not_photograph=True),
+              "NASA": person("P127", "Nia", "Adams", do_not_photograph=True)}
+    key = next((k for k in listed if k in caption), None)
+    if key is None:         # six letters that read as a word: not initials, listed or not
+        never = person("P128", "Hana", "Nash", do_not_photograph=True)
+        assert check_caption(caption, [never], WEBSITE, ON, "consent").ok
+        return
+    never = listed[key]
+    for channel in (WEBSITE, NO_NAMES):
+        r = check_caption(caption, [never, AMY], channel, ON, "consent")
+        assert not r.ok and [f.found for f in r.findings] == [key], (channel.id, r)
+    other = dataclasses.replace(never, do_not_photograph=False)
+    assert check_caption(caption, [other, AMY], WEBSITE, ON, "consent").ok
+
+
+@pytest.mark.parametrize("caption", [
+    "Year 2 went to LEGOLAND", "Off to WEMBLEY for the final", "HEATON PARK TRIP",
+    "DAN THE DRAGON visits Reception", "Cake sale for the PTA", "RWI phonics",
+    "Well done, PhD student", "Our new iPads", "ROME TRIP 2026", "Well done TOM",
+    "HILL WALKING ON THE RESIDENTIAL", "SWIMMING LESSONS BEGIN FOR YEAR 4",
+])
+def test_words_in_capitals_pass_where_no_names_are_shown(caption):
+    """s37: capitals in a caption written in capitals, a school short form, six letters or more
+    that read like a word, a short form in mixed case ("PhD"), a name of the list with a vowel
+    ("TOM") still pass where no names are shown, for pupils whose initials they may be; in a
+    caption written in capitals, also for listed pupils ("HILL", "BEGIN": in the word list
+    only as names)."""
+    people = [person("P129", "Lily", "Dunn"), person("P130", "Will", "Young"),
+              person("P131", "Hugo", "Park"), person("P132", "Dev", "Nair"),
+              person("P133", "Paul", "Abbot"), person("P134", "Rhys", "Ivor"),
+              person("P135", "Poppy", "Doyle"), person("P136", "Imran", "Shah"),
+              person("P137", "Rory", "Evans"), TARA]
+    r = check_caption(caption, people, NO_NAMES, ON, "consent")
+    assert r.ok, r
+    if caption.isupper():
+        listed = [person("P139", "Hana", "Lowe", do_not_photograph=True),
+                  person("P140", "Ben", "Nash", do_not_photograph=True)]
+        assert check_caption(caption, listed, WEBSITE, ON, "consent").ok
+
+
+@pytest.mark.parametrize("caption, suggestion", [
+    # a list of names left out that a clause of its own says more of: "the pupils"
+    ("Tobias and Sam who won", "The pupils who won"),               # "Who won"
+    ("Well done to Tobias and Sam who won the race", "Well done to the pupils who won the race"),
+    # said of one of a list, a plural noun without "our", "the": "one of the"
+    ("Tobias and Amy are our prefects", "Amy is one of our prefects"),
+    ("Tobias and Amy are prefects", "Amy is one of the prefects"),  # "Amy is prefects"
+    ("Amy and Tobias were Year 6 prefects.", "Amy was one of the Year 6 prefects."),
+    ("Tobias and Amy are famous", "Amy is famous"),                 # no plural noun
+    ("Tobias and Amy are best friends", "Amy is best friends"),     # (not "one of the")
+    ("Tobias, Sam and Amy are at the zoo", "Amy is at the zoo"),    # "Amy are at the zoo"
+    # a name's possessive before a word for a person: "a pupil's", not "the"
+    ("Tobias's mum came", "A pupil's mum came"),                    # "The mum came"
+    ("Thanks to Tobias's dad for the cakes", "Thanks to a pupil's dad for the cakes"),
+    ("Tobias's painting won first prize", "The painting won first prize"),    # as before
+    # ...after another name, the possessive stays with the name left
+    ("Amy and Tobias's mum came", "Amy's mum came"),                # "Amy mum came"
+    ("Well done Tobias, Sam and Amy who won", "Well done Amy who won"),  # "Well done and Amy"
+])
+def test_suggestions_read_as_a_caption_a_school_would_post(caption, suggestion):
+    """s37: suggestions that read wrong ("Who won", "Amy is prefects", "The mum came")."""
+    people = [NEVER, AMY, person("P106", "Sam", "Jones", do_not_photograph=True)]
+    r = check_caption(caption, people, WEBSITE, ON, "consent")
+    assert not r.ok and r.suggestion == suggestion, r
+    assert check_caption(r.suggestion, people, WEBSITE, ON, "consent").ok
+
+
+@pytest.mark.parametrize("caption, suggestion", [
+    ("Amy and Tobias are our prefects", "A is one of our prefects"),    # "A are our prefects"
+    ("Tobias and Amy are prefects", "A is one of the prefects"),
+    ("Tobias's mum came", "A pupil's mum came"),
+])
+def test_a_suggestion_keeps_its_grammar_with_initials(caption, suggestion):
+    """s37: a name left as initials beside one left out ("Amy and Tobias are" -> "A is")."""
+    people = [NEVER, person("P138", "Amy", "Reed")]
+    r = check_caption(caption, people, PROSPECTUS, ON, "consent")
+    assert not r.ok and r.suggestion == suggestion, r

@@ -498,28 +498,69 @@ def _pupil_initials(people: Sequence[Person]) -> dict[str, list[Person]]:
     return out
 
 
-def _not_initials(letters: str, bare: bool, capitals: bool) -> bool:
-    """Are these letters, found where initials may be, a word or a short form instead? A short
-    form school captions use ("PE", "KS", "PTA": ``names.abbreviation``), always; a word ("TO",
-    "WE", "THE", "FUN"; not in capitals "to", "oh", "mr": ``names.TWO_LETTER_WORDS``) unless
-    written in capitals with full stops or spaces ("T.O."), which only initials are. Three or
-    four letters typed as one word in lower case or with one capital ("tjw", "Tjw"), or four in
-    capitals ("TJWB"), only when no word of any kind: no word, name, place or short form of the
-    English word list (``short_words``: "kit", "eid", "tom", "rome"), as those are far more
-    often meant than initials (s35)."""
-    if abbreviation(letters) or (bare and letters.lower() in _SCHOOL_WORDS):
-        return True         # ("PGL", "RWI", "BMX" in capitals too)
-    if bare and re.search(r"(.)\1\1", letters):
-        return True         # a letter said over: "sooo", "zzz", "NOOO" (s36)
-    if capitals and not bare:
-        return False
+def _not_initials(letters: str, bare: bool, capitals: bool, *, typed: str = "",
+                  alone: bool = False) -> str:
+    """Are these letters, found where initials may be, a word or a short form instead? "word":
+    never read as initials; "soft": a word too, read as initials only where a pupil on the
+    do-not-photograph list may be meant (``policy.caption_initials_refusal``, ``word``: they
+    are refused on every channel, s37); "": initials.
+
+    A short form school captions use ("PE", "KS", "PTA": ``names.abbreviation``), always a
+    word; a word ("TO", "WE", "THE", "FUN"; not in capitals "to", "oh", "mr":
+    ``names.TWO_LETTER_WORDS``) unless written in capitals with full stops or spaces ("T.O."),
+    which only initials are. Three or four letters typed as one word that are no word but a
+    name, a place or a short form of the English word list (``short_words``: "eid", "tom",
+    "rome", "tlc"), a school word (``_SCHOOL_WORDS``: "pls", "RWI", "NSPCC"), a number in Roman
+    numerals ("VIII") are words, as those are far more often meant than initials (s35), but
+    "soft": three in capitals ("TOM"), two letters in lower case that are a short form written
+    so ("pg", "xx": ``LOWER_SHORT_FORMS``), and, in capitals standing ``alone`` among words that
+    are not (capitals are how initials are typed), those with a vowel ("Well done TOM", "a trip
+    to ROME", "PLS won": s37, a listed pupil's initials were passed); there, without a vowel,
+    initials ("TLC's painting": s37, it passed where no names are shown). In a caption written
+    in capitals ("ROME TRIP 2026") four are words. Letters ``typed`` in an
+    odd mix of case ("aRC", "PlS", "tJW": no word is written so) are initials unless a short
+    form written so (``_MIXED_CASE_FORMS``: "PhD", "BSc")."""
     low = letters.lower()
+    if bare and typed.isalpha() and not capitals and not typed.islower() and \
+            not (typed[:1].isupper() and typed[1:].islower()):
+        return "word" if typed in _MIXED_CASE_FORMS else ""
+    if abbreviation(letters):
+        return "word"
+    if bare and re.search(r"(.)\1\1", letters):
+        return "word"       # a letter said over: "sooo", "zzz", "NOOO" (s36)
+    if bare and low in _SCHOOL_WORDS:
+        # ("PGL", "RWI", "BMX"); alone in capitals, a listed pupil's initials too ("PLS won")
+        return "soft" if capitals and alone else "word"
+    if capitals and not bare:
+        return ""
     if everyday_word(low) or (len(low) > 2 and low in english_words()):
-        return True
-    if bare and len(low) > 2 and (not capitals or len(low) > 3) and (
-            low in short_words() or _ROMAN.fullmatch(low)):
-        return True
-    return not capitals and low in TWO_LETTER_WORDS     # "MR" in capitals: initials
+        return "word"
+    if bare and len(low) > 2 and (low in short_words() or _ROMAN.fullmatch(low)):
+        if not capitals:
+            return "word"   # "kit", "eid", "Stan", "xiv"
+        if alone:
+            # "TLC's painting": no word is said so; "Well done TOM", "a trip to ROME", "Henry
+            # VIII": a listed pupil's initials too (s37)
+            return "soft" if any(c in _VOWELS for c in low) else ""
+        return "soft" if len(low) == 3 else "word"      # in a caption in capitals: "ROME TRIP"
+    if not capitals and low in TWO_LETTER_WORDS:
+        return "word"       # "MR" in capitals: initials
+    if bare and not capitals and len(low) == 2 and low in LOWER_SHORT_FORMS:
+        return "soft"
+    return ""
+
+
+# short forms written in a mix of case that no initials are typed in ("PhD", "BSc")
+_MIXED_CASE_FORMS = frozenset(["PhD", "BSc", "MSc", "BEd", "MEd", "BTec", "DfE", "DfES", "DofE"])
+
+
+def _alone_in_capitals(caption: str, s: int, e: int) -> bool:
+    """Are the capitals at ``s:e`` the only capitals among the words beside them: the word
+    before and the word after (two letters or more), where there are any, are not written in
+    capitals ("Well done AMELO!", "TLC's painting"; not "ROME TRIP 2026", "DAN THE DRAGON")?"""
+    before = re.findall(r"[^\W\d_]{2,}", caption[:s])
+    after = re.findall(r"[^\W\d_]{2,}", caption[e:])
+    return not any(w.isupper() for w in before[-1:] + after[:1])
 
 
 def _whose(letters: str, by_initials: dict[str, list[Person]]) -> tuple[list[Person], str]:
@@ -598,7 +639,7 @@ def _typed_initials(caption: str, matcher: NameMatcher
                 found.append((m, letters.upper(), False))      # "t.J.w.": spelt out
             elif re.fullmatch(r"[A-Z]{2,}s", run):
                 # a short form's plural ("DVDs", "PTAs", "SATs"), or initials': their letters
-                if len(run) > 3 and not _not_initials(run[:-1], True, True):
+                if len(run) > 3 and _not_initials(run[:-1], True, True) != "word":
                     found.append((m, run[:-1], True))
             elif not _camel_words(run):
                 found.append((m, letters.upper(), False))      # "tJW", "TjW" (s36)
@@ -615,12 +656,23 @@ def _typed_initials(caption: str, matcher: NameMatcher
             # as typed: letters spelt out one by one ("T.J.W.", "t. j. w.") are read joined up
             bare = caption[s:e].isalpha() or re.fullmatch(r"[A-Z]{2,}s", caption[s:e]) is not None
             letters = strip_accents(letters)
-            if bare and len(letters) > _BARE_MOST and (not _unlike_a_word(letters) or (
-                    m.group(0)[:1].isupper() and m.group(0)[1:].islower()
-                    and any(c in _VOWELS for c in m.group(0).lower()))):
-                continue        # "HEATON", "sportsclub", "Schmidt": see _BARE_MOST
+            # in capitals among words that are not ("Well done AMELO!", "TLC's painting"): as
+            # initials are typed, not as a caption written in capitals ("ROME TRIP") is (s37)
+            alone = capitals and bare and _alone_in_capitals(caption, s, e)
+            if bare and len(letters) > _BARE_MOST and \
+                    m.group(0)[:1].isupper() and m.group(0)[1:].islower() and \
+                    any(c in _VOWELS for c in m.group(0).lower()):
+                continue        # "Schmidt", "Twinkl": a name or a place (the name check's)
             who, middle = _whose(letters, by_initials)
-            if not who or _not_initials(letters, bare, capitals):
+            kind = _not_initials(letters, bare, capitals, typed=m.group(0), alone=alone) \
+                if who else "word"
+            if kind == "" and bare and len(letters) > _BARE_MOST and \
+                    not _unlike_a_word(letters, alone):
+                # "HEATON", "sportsclub", "yaaay", "cross", "begin" (the word list has them as
+                # names only): read as a word (see _BARE_MOST), for a listed pupil too (s37:
+                # as their initials, 3 of 220 ordinary captions more were refused)
+                kind = "word"
+            if kind == "word":
                 continue
             if not capitals and m.group(0)[:1].isupper() and canon(m.group(0)) in \
                     matcher.first_keys:
@@ -630,14 +682,10 @@ def _typed_initials(caption: str, matcher: NameMatcher
             if (s, e) in seen:
                 continue
             seen.add((s, e))
-            # a short form typed as one ("pg", "Ch"; "p.g." is initials), or three capitals
-            # that are a name, a place or a short form of the word list ("TOM", "ROME", "NASA":
-            # s36): refused only as a listed pupil's (policy.caption_initials_refusal, word)
-            word = bare and not capitals and len(letters) == 2 and \
-                letters.lower() in LOWER_SHORT_FORMS or \
-                bare and capitals and len(letters) == 3 and (
-                    letters.lower() in short_words() or bool(_ROMAN.fullmatch(letters.lower())))
-            yield s, e, said, who, not capitals, middle, word
+            # a short form typed as one ("pg", "Ch"; "p.g." is initials), or letters that are a
+            # name, a place or a short form of the word list ("ROME TRIP", "eid", "pls": s36,
+            # s37): refused only as a listed pupil's (policy.caption_initials_refusal, word)
+            yield s, e, said, who, not capitals, middle, kind == "soft"
 
 
 def _dotted_masked(caption: str) -> str:
@@ -687,7 +735,7 @@ def _camel_words(run: str) -> bool:
 _VOWELS = frozenset("aeiouy")
 
 
-def _unlike_a_word(letters: str) -> bool:
+def _unlike_a_word(letters: str, alone: bool = False) -> bool:
     """Do five letters or more typed as one word look like no word, so that they may be
     initials ("TJKLW", "tjklw", "TAJKW")? Not a word of the word lists or a school word, not a
     Roman numeral, not a letter said three times over ("yaaay", "sooo", "zzzzz"), not words of
@@ -697,7 +745,9 @@ def _unlike_a_word(letters: str) -> bool:
     side by side that none has, each word's ends counted ("HEATON", "WEMBLEY", "channel",
     "CHRIS", "FRENCH", "beautfil" pass: a place, a name, a word the list leaves out or typed
     with a slip; the name check reads names). About a quarter of five initials chosen at
-    random read as a word so and pass (s36, bench/captions.py)."""
+    random read as a word so and pass (s36, bench/captions.py). ``alone``: five capitals alone
+    among words that are not (``_alone_in_capitals``: "Well done AMELO!") are initials when no
+    word of the lists, however they read (s37: a word written so is in the lists)."""
     low = letters.lower()
     if low in english_words() or low in _SCHOOL_WORDS or abbreviation(low) or \
             everyday_word(low) or _ROMAN.fullmatch(low) or re.search(r"(.)\1\1", low) or \
@@ -706,7 +756,7 @@ def _unlike_a_word(letters: str) -> bool:
     if low[-1] == "s" and (low[:-1] in _SCHOOL_WORDS or low[:-1] in short_words()
                            or low[:-1] in english_words()):
         return False        # a plural: "diyas", "vlogs"
-    if not any(c in _VOWELS for c in low):
+    if not any(c in _VOWELS for c in low) or (alone and len(low) == 5):
         return True
     pairs, threes = _letter_runs()
     vowels = sum(c in _VOWELS for c in low)
@@ -777,6 +827,7 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
     ids of findings that are staff ("the member of staff who...")."""
     out: list[tuple[tuple[int, int], str]] = []
     starts = [f.span[0] for f in findings]
+    gone = {f.span[0] for f in findings if not f.replacement}
     for f in sorted(findings, key=lambda f: f.span[0]):
         s, e = f.span
         initial = _AN_INITIAL.match(caption, e)
@@ -793,11 +844,33 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
                                     out[-2][0][1] if len(out) > 1 else 0, plural=True)
             if listed is not None and listed[0][0] == out[-1][0][0]:
                 out[-1] = listed
+                continue
+            # a clause of its own says more of them: "the pupils" ("Tobias and Sam who won"
+            # -> "The pupils who won", not "Who won": s37)
+            who = _said_who(caption, out[-1][0][0], e, caption[out[-1][0][0]:e],
+                            "members of staff" if all(g.person in staff for g in findings
+                                                      if out[-1][0][0] <= g.span[0] < e)
+                            else "pupils")
+            if who is not None:
+                out[-1] = who
+                continue
+            # the list goes on with a name left as it was, a verb said of them all after it:
+            # said of one ("Tobias, Sam and Amy are at the zoo" -> "Amy is at the zoo")
+            after = _JOINER_AFTER.match(caption, e)
+            other = next((ne for ns, ne in names if after and ns == after.end()), None)
+            if other is not None and not any(g.span[0] == after.end() and not g.replacement
+                                             for g in findings) and \
+                    not _JOINER_AFTER.match(caption, other) and \
+                    not _COMMA_AFTER.match(caption, other):
+                out[-1] = ((out[-1][0][0], after.end()), "")
+                verb = _agrees(caption, other)
+                if verb is not None:
+                    out.append(verb)
             continue
         if not f.replacement:
-            own = _said_who(caption, s, e, f.found, "member of staff" if f.person in staff
-                            else "pupil") or \
-                _possessive_left_out(caption, s, e, f.found, names)
+            who = "member of staff" if f.person in staff else "pupil"
+            own = _said_who(caption, s, e, f.found, who) or \
+                _possessive_left_out(caption, s, e, f.found, names, who)
             if own is not None:
                 out.append(own)
                 continue
@@ -811,6 +884,7 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
             out.append(own)
             continue
         verb = None
+        kept = ""
         if not f.replacement:
             # a name left out beside another name goes with the word that joined them ("Well
             # done Amy and TW!" -> "Well done Amy!", "TW and Amy won" -> "Amy won"; not "Well
@@ -826,6 +900,12 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
             if before and before.group(1)[:1].isupper() and \
                     not (out and out[-1][0][1] > before.start(2)):
                 s = before.start(2)
+                # a possessive said of the list stays with the name now last ("Ella and
+                # Tobias's mum came" -> "Ella's mum came", not "Ella mum came": s37)
+                if f.found[-2:] in _POSSESSIVE:
+                    kept = f.found[-2:]
+                elif caption[e:e + 2] in _POSSESSIVE:
+                    kept, e = caption[e:e + 2], e + 2
                 # the last of a list left out: the comma before the one now last says its
                 # joiner ("Amy, Sam and Tobias are" -> "Amy and S are", not "Amy, S are")
                 comma = _LIST_COMMA.search(caption, 0, before.start(1))
@@ -834,9 +914,10 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
                         any(ns == before.start(1) for ns, _ne in names) and \
                         not any(a < comma.end() and comma.start() < b for (a, b), _r in out):
                     out.append(((comma.start(), comma.end()), f" {said} "))
-                elif not comma and before.start(1) not in starts and \
+                elif not comma and before.start(1) not in gone and \
                         any(ns == before.start(1) for ns, _ne in names):
-                    verb = _agrees(caption, e)      # "Amy and Tobias are" -> "Amy is"
+                    # "Amy and Tobias are" -> "Amy is"; "A is" where Amy is initials (s37)
+                    verb = _agrees(caption, e)
             elif after and not any(e <= x < after.end() for x in starts if x != f.span[0]):
                 e = after.end()
                 s = _repeated_before(caption, s, e, out[-1][0][1] if out else 0)
@@ -855,7 +936,7 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
                 # cakes" -> "Thanks for the cakes", not "Thanks to for the cakes"; "Amy with
                 # Tobias at the museum" -> "Amy at the museum": s35)
                 s = to.start()
-        out.append(((s, e), f.replacement))
+        out.append(((s, e), f.replacement or kept))
         if verb is not None:
             out.append(verb)
     return sorted(out, key=lambda edit: edit[0][0])
@@ -965,7 +1046,39 @@ def _agrees(caption: str, at: int) -> tuple[tuple[int, int], str] | None:
         said = said.capitalize()
     if said.lower() != "has" and _SAID_OF_MANY.match(caption, verb.end(1)):
         said += " one of"   # "Amy is one of our new prefects", not "Amy is our new prefects"
+    elif said.lower() != "has" and _bare_plural(caption, verb.end(1)):
+        said += " one of the"   # "Amy is one of the prefects", not "Amy is prefects" (s37)
     return (verb.start(1), verb.end(1)), said
+
+
+# words that may come between "are" and a plural noun without being said of it ("are both
+# winners", "are now prefects")
+_NOT_BEFORE_THE_NOUN = frozenset(["both", "all", "also", "now", "still", "very", "so", "not",
+                                  "never", "always", "just", "really", "too", "each", "already",
+                                  "officially", "proud", "such", "as", "no", "a", "an"])
+
+
+# what two are only together ("Amy is best friends", not "one of the best friends")
+_TOGETHER = frozenset(["friends", "twins", "partners", "siblings", "cousins", "brothers",
+                       "sisters", "neighbours", "classmates", "teammates", "opponents", "rivals"])
+
+
+def _bare_plural(caption: str, at: int) -> bool:
+    """Does a plural noun with no word that says whose or which come right after ``at`` ("are
+    prefects", "were new prefects", "are Year 6 prefects"), ending what "are" says (the
+    clause, or before "in", "at", "for"...)? Not a word that only looks plural ("famous",
+    "glass", "always"), nor what two are only together ("best friends", "twins")."""
+    m = re.match(r"[ \t]+((?:[^\W_]+[ \t]+){0,2}?)([^\W\d_]+)(?=[ \t]*(?:[.!?,;:\n]|$|"
+                 r"(?:in|at|for|of|on|from|with|and|this|today|again)(?![^\W_])))", caption[at:])
+    if m is None:
+        return False
+    before = m.group(1).lower().split()
+    noun = m.group(2).lower()
+    if any(w in _NOT_BEFORE_THE_NOUN or w in ("the", "our", "their", "your", "my", "his", "her",
+                                              "these", "those") for w in before):
+        return False
+    return noun not in _NOT_BEFORE_THE_NOUN and noun not in _TOGETHER and len(noun) >= 4 and \
+        noun.endswith("s") and not noun.endswith(("ss", "us", "is", "ys", "'s"))
 
 
 # what "are" says of a list of names, a plural noun after words that say whose or which ("our
@@ -1163,12 +1276,15 @@ def _said_who(caption: str, s: int, e: int, found: str, who: str
 
 
 def _possessive_left_out(caption: str, s: int, e: int, found: str,
-                         names: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], str] | None:
+                         names: Sequence[tuple[int, int]], who: str = "pupil"
+                         ) -> tuple[tuple[int, int], str] | None:
     """The edit for a name left out (at ``s:e``) with its possessive before a word of its own
     (s36: "Tobias's painting won first prize" suggested "Painting won first prize", "Well done
     to Tobias's team" "Well done to team"): the name and its "'s" become "the" ("The painting
     won first prize", "Well done to the team"). None for a name that is not a possessive, or
-    one after another name in a list ("Amy and Tobias's painting": said as it was)."""
+    one after another name in a list ("Amy and Tobias's painting": said as it was). Before a
+    word for a person (``_PEOPLE_WORDS``: "mum", "brother", "teacher") they become "a pupil's"
+    (``who``: s37, "Tobias's mum came" suggested "The mum came"): "A pupil's mum came"."""
     if found[-2:] in _POSSESSIVE:
         k = e
     elif caption[e:e + 2] in _POSSESSIVE:
@@ -1184,7 +1300,24 @@ def _possessive_left_out(caption: str, s: int, e: int, found: str,
     if listed and any(ns == listed.start() for ns, _ne in names):
         return None
     opens = _SENTENCE_OPENS.search(caption, 0, s) is not None
-    return (s, k), "The" if opens and caption[s:s + 1].isupper() else "the"
+    said = "the"
+    noun = re.match(r"[ \t]+([^\W\d_]+)", caption[k:])
+    if noun and noun.group(1).lower() in _PEOPLE_WORDS:
+        said = f"{'an' if who[0] in 'aeiou' else 'a'} {who}'s"
+    return (s, k), said.capitalize() if opens and caption[s:s + 1].isupper() else said
+
+
+# words for a person that a pupil's name says whose ("Tobias's mum"): "a pupil's mum", not "the
+# mum" (s37)
+_PEOPLE_WORDS = frozenset([
+    "mum", "mummy", "mam", "mom", "mother", "dad", "daddy", "father", "parent", "parents",
+    "grandma", "grandmother", "grandad", "granddad", "grandpa", "grandfather", "grandparents",
+    "grandparent", "nan", "nana", "nanna", "gran", "granny", "grandson", "granddaughter",
+    "brother", "brothers", "sister", "sisters", "sibling", "siblings", "twin", "cousin",
+    "cousins", "aunt", "auntie", "aunty", "uncle", "family", "families", "carer", "carers",
+    "stepmum", "stepdad", "baby", "friend", "friends", "classmate", "classmates", "teacher",
+    "teammate", "teammates", "partner", "godmother", "godfather", "guardian", "dog", "puppy",
+])
 
 
 def _sentence_start(caption: str, at: int) -> int:
