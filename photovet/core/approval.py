@@ -574,8 +574,43 @@ def _back_to_waiting(db: Database, st: ApprovalState, note: str, *,
          *([approver_id] if approver_id is not None else [])])
 
 
+def _caption_forms(db: Database, audit: Any, pids: Sequence[str], register: Any
+                   ) -> Callable[[ApprovalState], dict[str, str]]:
+    """Whom each approval's signed caption refers to among ``pids`` (``{register id: form}``,
+    ``captions.caption_mentions`` at the school's threshold), each caption read once. Matched
+    against those people alone: a name that is nearer another pupil's is still counted as
+    theirs (fail closed: an approval ended that need not be is approved again)."""
+    from photovet.core.register.people import Register  # noqa: PLC0415
+    from photovet.core.vision.text.captions import (  # noqa: PLC0415
+        caption_matcher,
+        caption_mentions,
+    )
+
+    read: dict[str, dict[str, str]] = {}
+    made: list[Any] = []        # (people, threshold, matcher): made at the first caption
+
+    def forms(st: ApprovalState) -> dict[str, str]:
+        caption = str(st.parts.get("caption") or "")
+        if not caption:
+            return {}
+        if not made:
+            reg = register if register is not None else Register(db, audit=audit)
+            people = [p for pid in dict.fromkeys(pids) if (p := reg.find(pid)) is not None]
+            threshold = reg.settings.text.caption_threshold
+            made.append((people, threshold, caption_matcher(people, threshold)
+                         if people else None))
+        people, threshold, matcher = made[0]
+        if matcher is None:
+            return {}
+        if caption not in read:
+            read[caption] = {pid: m.form for pid, m in caption_mentions(
+                caption, people, threshold=threshold, matcher=matcher).items()}
+        return read[caption]
+    return forms
+
+
 def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
-                      removed: bool = False) -> list[ApprovalState]:
+                      removed: bool = False, register: Any = None) -> list[ApprovalState]:
     """End every approval standing that showed someone whose consent ``changes`` withdraw
     (``policy.approval_ended_by``: their face shown, or their name left readable, on that
     channel and media type; the do-not-photograph list, everywhere): each photo or video waits
@@ -589,11 +624,17 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
     photo publishing the same again). ``removed``: the people are removed from the register
     (``Register.delete_people``: ``changes`` put each on the do-not-photograph list, so every
     approval that showed them ends, and its note says they were removed; s36: removed and
-    added again, the approval counted again once the photo published the same). Returns the
-    approvals ended."""
+    added again, the approval counted again once the photo published the same). An approval
+    whose signed caption refers to them ends too, as the take-down list would list that
+    caption (``policy.approval_ended_by``'s ``caption_forms``; its note says the caption
+    names someone, its audit row ``caption``: s37, such an approval went on looking valid).
+    ``register``: the register the withdrawal is recorded in (the people's names and the
+    school's caption threshold; read from ``db`` when not given). Returns the approvals
+    ended."""
     from photovet.core.policy import approval_ended_by  # noqa: PLC0415
     from photovet.core.register.reports import local_day  # noqa: PLC0415
     from photovet.core.words import (  # noqa: PLC0415
+        approval_ended_by_caption,
         approval_ended_by_removal,
         approval_ended_by_withdrawal,
     )
@@ -601,29 +642,36 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
     withdrawals = [c for c in changes if getattr(c, "is_withdrawal", False)]
     if not withdrawals:
         return []
+    captions = _caption_forms(db, audit, [str(c.person_id) for c in withdrawals], register)
     ended: dict[tuple[str, str], ApprovalState] = {}
     for change in withdrawals:
         pid = str(change.person_id)
         # the ids the approval signed are in its JSON parts: a cheap first pass, each one
         # then judged by the rule itself
         # (an id with a character LIKE reads as a pattern, or that JSON escapes, is looked
-        # for in every approval)
+        # for in every approval); a caption that may name them: every approval with one
         plain = pid.isascii() and pid.isprintable() and not any(c in pid for c in '\\%_"')
         like = f'%"{pid}"%' if plain else "%"
         for r in db.all(f"SELECT {Approvals._COLS} FROM approvals WHERE status = ? AND "
-                        "parts LIKE ? ORDER BY sha256, channel", [APPROVED, like]):
+                        "(parts LIKE ? OR parts LIKE ?) ORDER BY sha256, channel",
+                        [APPROVED, like, '%"caption"%']):
             st = Approvals._row(r)
-            if (st.sha256, st.channel) in ended or \
-                    not approval_ended_by(st.parts, st.channel, change):
+            if (st.sha256, st.channel) in ended:
                 continue
-            said = approval_ended_by_removal if removed else approval_ended_by_withdrawal
-            note = said(local_day(change.when) or "today")
+            shown = approval_ended_by(st.parts, st.channel, change)
+            if not shown and not approval_ended_by(st.parts, st.channel, change,
+                                                   caption_forms=captions(st)):
+                continue
+            day = local_day(change.when) or "today"
+            note = (approval_ended_by_removal if removed else approval_ended_by_withdrawal)(day) \
+                if shown else approval_ended_by_caption(day, removed=removed)
             _back_to_waiting(db, st, note)
             audit.record("approval.ended", {
                 "sha256": st.sha256, "channel": st.channel, "person_id": pid,
                 "field": change.channel, "media": change.media,
                 "approved_at": st.decided_at, "withdrawn_at": change.when,
-                **({"removed": True} if removed else {})})
+                **({"removed": True} if removed else {}),
+                **({} if shown else {"caption": True})})
             ended[(st.sha256, st.channel)] = st
     return list(ended.values())
 

@@ -2472,7 +2472,8 @@ __all__ += ["NEVER_PUBLISH_REASONS", "REASON_NAMING_RETURNED", "REASON_NEVER_PUB
 # An approval ended by a withdrawal (s36)
 # --------------------------------------------------------------------------------------------
 
-def approval_ended_by(parts: Mapping[str, object], channel: str, change: object) -> bool:
+def approval_ended_by(parts: Mapping[str, object], channel: str, change: object, *,
+                      caption_forms: Mapping[str, str] | None = None) -> bool:
     """Does the consent change ``change`` (a ``ConsentChange``: ``person_id``, ``channel``,
     ``media``, ``is_withdrawal``) end an approval that signed ``parts`` on ``channel``? It does
     when it is a withdrawal of the consent that let the approval show the person: their face
@@ -2482,7 +2483,16 @@ def approval_ended_by(parts: Mapping[str, object], channel: str, change: object)
     do-not-photograph list (anything of theirs shown). A later Yes does not bring the approval
     back: it was given for consent that was then taken away, and an approver looks again (s36:
     withdrawing and granting again revived approvals made before the withdrawal). A person
-    the approval covered is not ended by it (nothing of theirs was going to be published)."""
+    the approval covered is not ended by it (nothing of theirs was going to be published).
+
+    ``caption_forms``: whom the caption the approval signed refers to, ``{register id: form}``
+    ("initials", "first" or "full": ``captions.caption_mentions``, a name several pupils share
+    giving all of them). A caption that refers to the person is ended as the take-down list
+    would list it (``caption_consent_missing``, s37): by a withdrawal of that channel's
+    consent for the approval's media type, or of the do-not-photograph list, whatever the
+    form; of name-with-photo, when it uses their name ("first" or "full": initials are what a
+    caption may still call them). Before s37, an approval whose caption alone named the pupil
+    went on looking valid after the withdrawal (the export held it back)."""
     if not getattr(change, "is_withdrawal", False):
         return False
     pid = getattr(change, "person_id", None)
@@ -2496,15 +2506,16 @@ def approval_ended_by(parts: Mapping[str, object], channel: str, change: object)
     faces = ids("people_shown") | ({str(m[0]) for m in maybe if m}
                                    if isinstance(maybe, (list, tuple)) else set())
     names = ids("names_shown")
+    form = (caption_forms or {}).get(pid) if parts.get("caption") else None
     field_ = getattr(change, "channel", "")
     if field_ == "do_not_photograph":
-        return pid in faces or pid in names
+        return pid in faces or pid in names or form is not None
     if field_ == "name_with_photo":
-        return pid in names
+        return pid in names or (form is not None and form != "initials")
     media = str(parts.get("media") or "photo")
     if field_ != channel or (getattr(change, "media", "photo") or "photo") != media:
         return False
-    return pid in faces or pid in names
+    return pid in faces or pid in names or form is not None
 
 
 __all__ += ["approval_ended_by"]

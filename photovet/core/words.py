@@ -1140,6 +1140,16 @@ def approval_ended_by_removal(day: str) -> str:
             "approve it again as it is now")
 
 
+def approval_ended_by_caption(day: str, *, removed: bool = False) -> str:
+    """Why a photo or video waits for approval again once someone its approved caption names
+    (by name or initials, and nothing else of theirs shown) had a consent the caption needs
+    withdrawn, or was removed from the register (s37): the caption is looked at again before
+    it is approved. Names nobody."""
+    what = (f"someone its caption names was removed from the register on {day}" if removed
+            else f"consent was withdrawn on {day} for someone its caption names")
+    return f"{APPROVAL_ENDED} {what}; check the caption and approve it again"
+
+
 def approvals_ended(n: int) -> str:
     """What a consent change that ended approvals says (an MIS import's result: s36): the
     photos and videos wait for a senior leader again, whoever prepared them."""
@@ -1554,7 +1564,7 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
 
 __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAND",
            "entered_by", "already_posted", "approval_again_name_removed", "approval_ended_by_withdrawal",
-           "approval_ended_by_removal",
+           "approval_ended_by_removal", "approval_ended_by_caption",
            "approvals_ended",
            "approval_name_removed",
            "approval_note_said", "APPROVAL_ENDED", "EARLIER_COPIES_REMOVE", "with_names_removed",

@@ -184,3 +184,91 @@ def test_removed_and_added_again_the_approval_stays_ended(two_pupils, tmp_path):
     assert ws.approvals.check(other, other_parts).ok
     [row] = ws.audit.rows(action="approval.ended")
     assert row["details"]["person_id"] == A and row["details"]["removed"] is True
+
+
+# -- s37: an approval whose caption alone names the pupil ------------------------------------
+
+@pytest.mark.parametrize("forms,change,ended", [
+    ({A: "full"}, _change(A), True),                        # the channel's consent
+    ({A: "initials"}, _change(A), True),                    # initials need it too
+    ({A: "first"}, _change(A, "name_with_photo", "any"), True),
+    ({A: "initials"}, _change(A, "name_with_photo", "any"), False),   # initials may stay
+    ({A: "initials"}, _change(A, "do_not_photograph", "any", "no", "yes"), True),
+    ({A: "full"}, _change(A, media="video"), False),        # another media type's consent
+    ({B: "full"}, _change(A), False),                       # names someone else
+    ({A: "full"}, _change(A, old="no", new="yes"), False),  # a Yes given
+])
+def test_the_rule_for_a_caption(forms, change, ended):
+    parts = dict(_parts(), caption="Well done")
+    assert approval_ended_by(parts, "website", change, caption_forms=forms) is ended
+    # without a signed caption, whom some caption names does not matter
+    assert approval_ended_by(_parts(), "website", change, caption_forms=forms) is False
+
+
+def _approved_captioned(ws, tmp_path, seed: int, caption: str, channel="website"):
+    """A photo showing nobody, approved for ``channel`` with ``caption``."""
+    p = tmp_path / f"c{seed}.jpg"
+    p.write_bytes(b"captioned %d" % seed)
+    a = PhotoAnalysis(path=str(p), sha256=hashlib.sha256(p.read_bytes()).hexdigest(),
+                      channel=channel, faces_checked=True)
+    parts = {"photo": a.sha256, "channel": channel, "media": "photo", "mode": "consent",
+             "analysis": "k", "review": "r", "publication": "p", "people_shown": [],
+             "names_shown": [], "people_covered": []}
+    from photovet.core.approval import AsNow
+
+    act_as(ws, "Olive Office")
+    ws.approvals.mark_ready(a, caption=caption, caption_refusal=lambda c: None)
+    act_as(ws, "Hana Head")
+    ws.approvals.approve(a, parts, checks=ws.approvals.required_checks(),
+                         now=lambda: AsNow(parts), caption=caption)
+    act_as(ws, "Olive Office")
+    assert ws.approvals.check(a, parts, caption=caption).ok
+    return a, parts
+
+
+@pytest.mark.engines   # SQLite and PostgreSQL (captioned approvals are found with LIKE)
+def test_a_withdrawal_ends_an_approval_whose_caption_names_them(two_pupils, tmp_path):
+    """Before s37 the approval went on counting: nothing of Joe is in the photo, only his name
+    in the caption (the export held it back, the approver's list said it was approved)."""
+    ws = two_pupils
+    named, named_parts = _approved_captioned(ws, tmp_path, 1, "Well done Joe Harris")
+    initials, initials_parts = _approved_captioned(ws, tmp_path, 2, "Well done JH")
+    other, other_parts = _approved_captioned(ws, tmp_path, 3, "Well done Ben")
+    # name-with-photo withdrawn: the caption that uses his name ends, initials may stay
+    ws.register.set_consent(A, "name_with_photo", False)
+    day = dt.datetime.now().strftime("%d/%m/%Y")
+    note = words.approval_ended_by_caption(day)
+    verdict = ws.approvals.check(named, named_parts, caption="Well done Joe Harris")
+    assert not verdict.ok and verdict.state.status == "ready" and note in verdict.why
+    assert note == (f"Approval ended: consent was withdrawn on {day} for someone its caption "
+                    "names; check the caption and approve it again")
+    assert ws.approvals.check(initials, initials_parts, caption="Well done JH").ok
+    # the website's consent withdrawn: his initials end too; Ben's caption stands
+    ws.register.set_consent(A, "website", False)
+    assert ws.approvals.get(initials.sha256, "website").note == note
+    assert ws.approvals.check(other, other_parts, caption="Well done Ben").ok
+    rows = ws.audit.rows(action="approval.ended")
+    assert sorted(r["details"]["sha256"] for r in rows) == sorted([named.sha256,
+                                                                   initials.sha256])
+    assert all(r["details"]["caption"] is True and r["details"]["person_id"] == A
+               for r in rows)
+    assert "Harris" not in str([r["details"] for r in rows]) and "Joe" not in note
+    # the caption the preparer proposed is still there for the approver to look at again
+    assert ws.approvals.get(named.sha256, "website").caption == "Well done Joe Harris"
+
+
+def test_an_import_or_a_removal_ends_a_captioned_approval(two_pupils, tmp_path):
+    ws = two_pupils
+    a, parts = _approved_captioned(ws, tmp_path, 1, "Joe at sports day")
+    b, b_parts = _approved_captioned(ws, tmp_path, 2, "Ben Brook at sports day")
+    report = ws.import_register(register_csv(tmp_path / "mis2.csv", [
+        {"upn": A, "surname": "Harris", "forename": "Joe", "consent": {"website": "No"}},
+        {"upn": B, "surname": "Brook", "forename": "Ben"}]))
+    assert report.approvals_ended == 1
+    assert not ws.approvals.check(a, parts, caption="Joe at sports day").ok
+    ws.register.delete_person(B, reason="the family asked for erasure")
+    day = dt.datetime.now().strftime("%d/%m/%Y")
+    assert ws.approvals.get(b.sha256, "website").note == \
+        words.approval_ended_by_caption(day, removed=True)
+    assert words.approval_ended_by_caption(day, removed=True).startswith(
+        f"Approval ended: someone its caption names was removed from the register on {day}")

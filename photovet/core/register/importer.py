@@ -566,9 +566,10 @@ def _plan_value(plan: Plan, report: ImportReport, r: Row, key: Key, existing_per
 
 
 def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha: str,
-               user: str | None, audit: Any, today: _dt.date) -> None:
-    """``user``: the signed-in account's name (recorded with the import)."""
-    """Write a plan (call inside a transaction)."""
+               user: str | None, audit: Any, today: _dt.date, register: Any = None) -> None:
+    """Write a plan (call inside a transaction). ``user``: the signed-in account's name
+    (recorded with the import); ``register``: the register it is written to (the names and
+    caption threshold the approvals a withdrawal ends are found with; else read from ``db``)."""
     now = _now_iso()
     if plan.person_rows:
         cols = list(plan.person_rows[0].keys())
@@ -653,7 +654,8 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
         # them back (s36)
         from photovet.core.approval import end_by_withdrawal  # noqa: PLC0415
 
-        report.approvals_ended = len(end_by_withdrawal(db, audit, report.withdrawals))
+        report.approvals_ended = len(end_by_withdrawal(db, audit, report.withdrawals,
+                                                       register=register))
 
 
 # --------------------------------------------------------------------------------------------
@@ -747,7 +749,7 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
                            import_id=import_id, removed=removed, add_again=again,
                            leavers_removed=quiet)
         apply_plan(db, plan, report, import_id=import_id, sha=sha, user=user,
-                   audit=register.audit, today=today)
+                   audit=register.audit, today=today, register=register)
         if _left(report, left_on, left_ids):
             register.set_leaving_dates(report.left, left_on)
         report.applied = True

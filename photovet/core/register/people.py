@@ -433,7 +433,7 @@ class Register:
                 # back (s36)
                 from photovet.core.approval import end_by_withdrawal  # noqa: PLC0415
 
-                end_by_withdrawal(self.db, self.audit, [change])
+                end_by_withdrawal(self.db, self.audit, [change], register=self)
         return change
 
     def _changed_meanwhile(self, p: Person, channel: str, media: str, now: str,
@@ -631,7 +631,7 @@ class Register:
             now = _now_iso()
             end_by_withdrawal(self.db, self.audit, [
                 ConsentChange(p.id, DO_NOT_PHOTOGRAPH, NO, YES, now, "removed", media="any")
-                for p, _r in asked], removed=True)
+                for p, _r in asked], removed=True, register=self)
             done: list[tuple[Person, str, int, list[int]]] = []
             for p, reason in asked:
                 n_sig = self.db.execute("DELETE FROM encodings WHERE person_id = ?",
