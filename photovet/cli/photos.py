@@ -183,9 +183,10 @@ def _video_lines(a, engine, ch) -> None:
             hand += f"  [{t.near_note}]"
         refused = f"  [not allowed: {t.refused}]" if t.refused else ""
         flag = "  [needs review]" if t.needs_review else ""
-        also = f"  [the same face as track {', '.join(map(str, same[t.id]))}]" \
+        also = f"  [the same face as track {', '.join(str(o + 1) for o in same[t.id])}]" \
             if t.id in same else ""
-        click.echo(f"  track {t.id} {when} {what}: {t.decision.upper()} - {t.reason}"
+        # numbered as the app's player numbers them, and --name-wrong FACE counts them
+        click.echo(f"  track {t.id + 1} {when} {what}: {t.decision.upper()} - {t.reason}"
                    f"{hand}{refused}{flag}{also}")
     if a.has_audio:
         click.echo(f"  sound: {a.sound.upper()} - {a.sound_reason}"
@@ -565,7 +566,8 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
     followed through time as tracks, each decided as a whole. Anything PhotoVet is not sure of
     is covered.
 
-    A photo's faces are numbered (face 1, face 2...): 'photovet approve --reject --name-wrong
+    A photo's faces are numbered (face 1, face 2...), a video's tracks too (track 1, track
+    2..., as the app's video player numbers them): 'photovet approve --reject --name-wrong
     FACE' counts them the same way."""
     ws = open_workspace()
     files = _files(paths, ws)
@@ -608,6 +610,10 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                         )
 
                         out["faces"] = face_count(a).to_dict()
+                        # each track's number, as the lines, the player and --name-wrong
+                        # FACE count them (its id + 1)
+                        out["tracks"] = [dict(t, number=int(t["id"]) + 1)
+                                         for t in out["tracks"]]
                     else:
                         out = {k: d[k] for k in ("path", "sha256", "width", "height", "error",
                                                  "status", "channel", "mode", "faces", "texts",
@@ -843,10 +849,11 @@ def _caption_confirmed(caption: str, caption_read: bool, confirmed: set[str]) ->
 @click.option("--comment", default="", help="A note kept with the decision.")
 @click.option("--name-wrong", "name_wrong", multiple=True, type=click.IntRange(min=1),
               metavar="FACE",
-              help="With --reject, one photo: its face number FACE, as 'photovet scan' numbers "
-                   "them (1 for the first), was named by hand as someone it is not. Its name is taken off "
-                   "and the face covered until the preparer says again who it is (repeat for "
-                   "each face).")
+              help="With --reject, one photo or video: its face number FACE, as 'photovet scan' "
+                   "numbers them (1 for the first; a video's face tracks, as scan and the app's "
+                   "player number them), was named by hand as someone it is not. Its name is "
+                   "taken off and the face (in a video, the whole track) covered until the "
+                   "preparer says again who it is (repeat for each face).")
 @click.option("--checked", "checked", multiple=True, metavar="CHECK",
               help="A check of the school's checklist you made for these photos: its words, or "
                    "its number (repeat for each check; the checks are listed by 'photovet settings').")
@@ -898,7 +905,7 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
     if accept and not reason.strip():
         raise click.BadParameter("say why with --reason", param_hint="--accept")
     if name_wrong and (not reject or len(paths) != 1):
-        raise click.BadParameter("give it with --reject and exactly one photo",
+        raise click.BadParameter("give it with --reject and exactly one photo or video",
                                  param_hint="--name-wrong")
     if role_ended and (paths or reject):
         raise click.UsageError("--role-ended approves again the approvals whose approver's "

@@ -1073,22 +1073,30 @@ class Approvals:
             parts = dict(parts, checks=ticked)
         self._decide(analysis, APPROVED, comment, parts, seen_on, now, shown_caption=caption)
 
-    def reject(self, analysis: PhotoAnalysis, *, comment: str = "",
+    def reject(self, analysis: PhotoAnalysis | Any, *, comment: str = "",
                wrong_names: Sequence[int] = ()) -> None:
-        """Reject the photo for its channel. ``wrong_names``: the faces (indexes) whose name
-        given by hand the approver says is wrong (s36: the rejection left the name, and the
-        face shown, in place): in the same transaction each name is taken off and the face
-        covered until a person says again who it is (``review.naming_returned``), audited by
-        id (``review.naming-returned``)."""
+        """Reject the photo or video for its channel. ``wrong_names``: the faces whose name
+        given by hand the approver says is wrong (a photo's by index; a video's tracks by id:
+        s36: the rejection left the name, and the face shown, in place): in the same
+        transaction each name is taken off and the face (the whole track) covered until a
+        person says again who it is (``review.naming_returned``,
+        ``video_review.naming_returned``: s37), audited by id (``review.naming-returned``)."""
         if not wrong_names:
             self._decide(analysis, REJECTED, comment, None)
             return
-        change = naming_returned(analysis, wrong_names, self.audit.access.require("approve").name)
+        by = self.audit.access.require("approve").name
+        if getattr(analysis, "media", "photo") == "video":
+            from photovet.core import video_review  # noqa: PLC0415
+
+            change: Any = video_review.naming_returned(analysis, wrong_names, by)
+            store: Any = video_review.VideoReviewStore(self.db, self.audit)
+        else:
+            change, store = naming_returned(analysis, wrong_names, by), \
+                ReviewStore(self.db, self.audit)
         with self.db.atomic():
             self._decide(analysis, REJECTED, comment, None)
-            ReviewStore(self.db, self.audit).edit(
-                analysis.sha256, analysis.channel, change, action="review.naming-returned",
-                permission="approve")
+            store.edit(analysis.sha256, analysis.channel, change,
+                       action="review.naming-returned", permission="approve")
 
     def not_exported_by(self, account_id: int) -> list[ApprovalState]:
         """The approvals the account gave that stand and have not been exported since (no

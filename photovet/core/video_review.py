@@ -35,6 +35,7 @@ from photovet.core.geometry import corner_iou
 from photovet.core.media.video.linking import could_be_same, group_of, group_targets
 from photovet.core.models import Channel, MatchStatus, VideoAnalysis, VideoTrack
 from photovet.core.policy import (
+    REASON_NAMING_RETURNED,
     REFUSED,
     SAME_FACE_SAID,
     SOUND_ACTIONS,
@@ -222,6 +223,8 @@ def apply_video_review(analysis: VideoAnalysis, parts: Sequence[VideoReview]) ->
                 t.override, t.override_reason = "not-a-face", d.reason
         elif d.action == "cover":
             t.override = "cover"
+            if d.reason == REASON_NAMING_RETURNED:     # an approver said its name was wrong
+                t.override_reason = d.reason
         elif t.override != "cover":
             t.override, t.override_reason = d.action, d.reason
     analysis.review_version = versions(parts)
@@ -229,6 +232,44 @@ def apply_video_review(analysis: VideoAnalysis, parts: Sequence[VideoReview]) ->
     if not sounds:
         return None
     return max(sounds, key=SOUND_ACTIONS.index)
+
+
+def named_by_hand(analysis: VideoAnalysis) -> list[int]:
+    """The face tracks of a video a person said by hand who they are (``override_person``:
+    "Who is this?", or PhotoVet's uncertain match confirmed), by track id: what an approver
+    may say is wrong when rejecting it (``naming_returned``). Numbered for people as the
+    player and ``photovet scan`` number them: id + 1 ("Face 3", "track 3")."""
+    return [t.id for t in analysis.tracks
+            if t.kind == "face" and t.override_person and t.override != "not-a-face"
+            and t.id < HAND_TRACK_IDS]
+
+
+def naming_returned(analysis: VideoAnalysis, track_ids: Sequence[int], by: str
+                    ) -> Callable[[VideoReview, VideoReview], dict[str, Any]]:
+    """What an approver's "this face's name given by hand is wrong" does to a video's review
+    (for ``VideoReviewStore.edit``, s37; the photo's is ``review.naming_returned``): every
+    decision about each track, in both scopes, is taken off and the whole track covered, a
+    cover kept with ``REASON_NAMING_RETURNED`` (it waits for a person to say again who it is:
+    ``policy.decide_face``); returns the audit details (numbers and ids only). Refused
+    (``PhotoVetError``) for a track that is not a face named by hand (``named_by_hand``)."""
+    named = set(named_by_hand(analysis))
+    for tid in track_ids:
+        if tid not in named:
+            raise PhotoVetError(f"face {tid + 1} of this video was not named by hand")
+    picked = [analysis.track(tid) for tid in sorted(set(track_ids))]
+
+    def change(every: VideoReview, one: VideoReview) -> dict[str, Any]:
+        for part in (every, one):
+            part.tracks = [d for d in part.tracks
+                           if all(track_similarity(d, t) < MATCH for t in picked)]
+        every.tracks += [TrackDecision("face", list(t.frames), [_box4(b) for b in t.boxes],
+                                       "cover", None, REASON_NAMING_RETURNED, "", by, _now(),
+                                       t.shot_start, t.shot_end) for t in picked]
+        return {"tracks": [t.id + 1 for t in picked],
+                "named": [t.override_person for t in picked],
+                "recognised": [recognised_as(track_as_face(t)) for t in picked]}
+
+    return change
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,10 +296,12 @@ class VideoReviewStore:
 
     def edit(self, sha256: str, channel: str,
              change: Callable[[VideoReview, VideoReview], dict[str, Any]], *,
-             expected: str | None, action: str) -> list[VideoReview]:
+             expected: str | None = None, action: str, permission: str = "review"
+             ) -> list[VideoReview]:
         """Load both scopes, apply ``change``, store what changed (version-checked), audit, in
-        one transaction. Made by the signed-in preparer."""
-        user = self.audit.access.require("review").name
+        one transaction. Made by the signed-in preparer (or whoever holds ``permission``: an
+        approver's rejection that says a name given by hand is wrong)."""
+        user = self.audit.access.require(permission).name
         with self.db.atomic():
             parts = self.parts(sha256, channel)
             before = [json.dumps(p.content(), sort_keys=True) for p in parts]
@@ -669,4 +712,4 @@ class VideoReviewer:
 __all__ = ["HAND_TRACK_IDS", "ROW_ACTIONS", "RowChoices", "SoundChecks", "TRACK_ACTIONS",
            "TrackDecision", "VideoReview",
            "VideoReviewStore", "VideoReviewer", "apply_video_review", "match_track",
-           "track_similarity", "video_review_hash"]
+           "named_by_hand", "naming_returned", "track_similarity", "video_review_hash"]

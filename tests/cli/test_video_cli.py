@@ -58,7 +58,9 @@ def test_scan_and_inspect_a_folder_of_photos_and_videos(tmp_path):
 
     text = runner.invoke(cli, ["scan", "--no-text", "--channel", "facebook", str(src / "b_clip.mov")])
     assert text.exit_code == 0, text.output
-    assert "1 face followed (0 shown, 1 covered)" in text.output and "track 0" in text.output
+    assert "1 face followed (0 shown, 1 covered)" in text.output
+    # numbered from 1 as the app's player and --name-wrong FACE number them (s37: "track 0")
+    assert f"  track {t['id'] + 1} " in text.output and t["number"] == t["id"] + 1
     assert "SOUND: REMOVE" in text.output.upper() and "spoken names" in text.output
     assert "GPS position 51.5074 N, 0.1278 W: removed" in text.output
 

@@ -102,7 +102,7 @@ def test_tiles_and_the_count_follow_mark_ready_approval_and_rejection(window, qt
 def test_a_rejected_photo_with_a_question_is_yours_to_decide_again(window):
     """...and (s36) the Reject dialog has a tick box for each face named by hand; ticked, the
     name is taken off and the face covered, back with the preparer to decide again."""
-    from PySide6.QtWidgets import QCheckBox
+    from PySide6.QtWidgets import QCheckBox, QLabel
 
     from photovet.core import policy
     from photovet.core.words import names_returned
@@ -124,6 +124,7 @@ def test_a_rejected_photo_with_a_question_is_yours_to_decide_again(window):
 
     def tick(d):
         boxes = d.findChildren(QCheckBox, "NameWrongBox")
+        seen.append(d.findChild(QLabel, "NameWrongSaid").text())
         seen.extend(b.text() for b in boxes)
         boxes[0].setChecked(True)
         d.accept()
@@ -131,8 +132,10 @@ def test_a_rejected_photo_with_a_question_is_yours_to_decide_again(window):
     answer(tick, kind=ReasonDialog)
     window.approval.reject()
     assert first.status_text() == "Rejected"
-    assert seen == ["Face 2 is not Joel Clarke: take the name off and cover the face until the "
-                    "preparer says again who it is"]
+    # what a tick does, said once above the boxes (s37: each box said it, in one long line)
+    assert seen == ["Tick a face whose name given by hand is wrong: the name is taken off and "
+                    "the face covered until the preparer says again who it is.",
+                    "Face 2 is not Joel Clarke"]
     face = first.analysis.faces[1]
     assert face.override_person is None and face.decision == "cover" and face.needs_review
     assert face.reason == policy.REASON_NAMING_RETURNED

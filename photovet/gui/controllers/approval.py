@@ -14,7 +14,7 @@ from typing import Any, TypeGuard
 
 from PySide6.QtCore import QObject, QRect, QTimer
 from PySide6.QtGui import QAction, QImage
-from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QWidget
 
 from photovet.core import logs, policy, words
 from photovet.core.approval import consent_changes_since_ready, waiting_elsewhere
@@ -28,6 +28,7 @@ from photovet.core.errors import (
 from photovet.core.media.video.linking import face_count
 from photovet.core.review import named_by_hand
 from photovet.core.transfer import delete_rejected_original
+from photovet.core.video_review import named_by_hand as video_named_by_hand
 
 from ..context import AppContext
 from ..dialogs.batch_caption import MarkReadyQuestion
@@ -38,6 +39,7 @@ from ..session import permission_refusal, permit, who_may
 from ..tasks import pil_to_qimage
 from ..views.batch_view import BatchDelegate, PhotoItem, published_key
 from ..views.photos_tab import PhotosTab
+from ..views.video_player import clock
 from ..words import error_text, plural, sentence
 from .batch import BatchController
 from .checklist import ChecklistController
@@ -1129,7 +1131,8 @@ class ApprovalController(QObject):
         if not self._usable(item) or not self.required:
             return
         self._kept = None
-        dlg = ReasonDialog("Reject this photo", f"Reject {item.name} for "
+        what = "video" if getattr(item.analysis, "media", "photo") == "video" else "photo"
+        dlg = ReasonDialog(f"Reject this {what}", f"Reject {item.name} for "
                            f"{self.ctx.current_channel().label}? It will not be exported. Say "
                            "why, so the preparer knows (optional).", ok_text="Reject",
                            required=False, multiline=True, parent=self.window,
@@ -1155,20 +1158,34 @@ class ApprovalController(QObject):
 
     def _name_wrong_boxes(self, dlg: ReasonDialog, a) -> list[tuple[int, QCheckBox]]:
         """One tick box in the rejection dialog for each face of a photo a person said who it
-        is by hand (``review.named_by_hand``): ticked, the rejection says that name is wrong,
-        and the core takes it off and covers the face until the preparer decides again."""
-        if getattr(a, "media", "photo") != "photo":
-            return []
+        is by hand (``review.named_by_hand``), or each face track of a video
+        (``video_review.named_by_hand``, numbered as the player numbers them, with when it is
+        seen: s37): ticked, the rejection says that name is wrong, and the core takes it off
+        and covers the face (the whole track) until the preparer decides again."""
         eng = self.ctx.engine
+        video = getattr(a, "media", "photo") == "video"
+        if video:
+            named = [(t.id, t.override_person or "",
+                      f" (seen {clock(t.first_time)} to {clock(t.last_time)})")
+                     for t in (a.track(tid) for tid in video_named_by_hand(a))]
+        else:
+            named = [(i, a.faces[i].override_person or "", "") for i in named_by_hand(a)]
         out: list[tuple[int, QCheckBox]] = []
+        if not named:
+            return out
         lay = dlg.layout()
-        for n, i in enumerate(named_by_hand(a)):
-            pid = a.faces[i].override_person or ""
+        # what a tick does, said once above the boxes (one line each: the words wrap here)
+        said = QLabel(f"Tick a face whose name given by hand is wrong: the name is taken off and "
+                      f"the face covered{' in the whole video' if video else ''} until the "
+                      "preparer says again who it is.")
+        said.setWordWrap(True)
+        said.setObjectName("NameWrongSaid")
+        lay.insertWidget(1, said)
+        for n, (i, pid, seen) in enumerate(named):
             name = eng.name_of(pid) if eng is not None else pid
-            box = QCheckBox(f"Face {i + 1} is not {name}: take the name off and cover the face "
-                            "until the preparer says again who it is")
+            box = QCheckBox(f"Face {i + 1}{seen} is not {name}")
             box.setObjectName("NameWrongBox")
-            lay.insertWidget(1 + n, box)
+            lay.insertWidget(2 + n, box)
             out.append((i, box))
         return out
 
