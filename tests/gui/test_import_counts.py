@@ -208,3 +208,57 @@ def test_the_preview_holds_back_a_pupil_removed_before_unless_ticked(qtbot, ws, 
     page.tree.clear()
     page._fill(report)
     assert page.add_again_choice() == ["S1"]
+
+
+def test_an_old_leaver_removed_by_retention_can_be_ticked_to_add_again(qtbot, ws, make_window,
+                                                                       tmp_path):
+    """s37: the collapsed line of old leavers the retention schedule removed ("1 leaver
+    removed by retention is still in the MIS file: not imported") had no tick: one removed by
+    mistake could be added again only with the command's --add-again. Opened, each has a
+    tick, and the import adds the one ticked through the same core call."""
+    from PySide6.QtCore import Qt
+
+    from photovet.core.words import leavers_removed_still_in_file
+    from photovet.gui.dialogs.import_wizard import LEAVERS_ADD_AGAIN
+    from tests.gui.fake_engine import SAM
+
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    ws.register.delete_people([(SAM, "retention schedule: due on 01/09/2026")],
+                              by_retention=True)
+    assert ws.register.find(SAM) is None
+    rows = [[*r, "Leaving Date" if i == 0 else "18/07/2025" if r[0] == SAM else ""]
+            for i, r in enumerate(REGISTER_ROWS)]
+    win = make_window()
+    wiz = ImportWizard(win.ctx, csv_path=write_register(tmp_path / "mis.csv", rows))
+    qtbot.addWidget(wiz)
+    wiz.resize(900, 640)
+    wiz.show()
+    qtbot.waitUntil(lambda: wiz.button(QWizard.WizardButton.NextButton).isEnabled(),
+                    timeout=10000)
+    wiz.next()
+    wiz.next()                                         # the columns as found: the dry run
+    page = wiz.preview_page
+    qtbot.waitUntil(lambda: page.report is not None, timeout=10000)
+    assert [n.person_id for n in page.report.leavers_removed_before] == [SAM]
+    (head,) = [page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())
+               if page.tree.topLevelItem(i).text(0) == leavers_removed_still_in_file(1)]
+    assert not head.isExpanded() and head.text(1) == LEAVERS_ADD_AGAIN
+    sam = head.child(0)
+    assert sam.text(0) == f"Sam Brown ({SAM})"
+    assert sam.checkState(0) == Qt.CheckState.Unchecked and page.add_again_choice() == []
+    head.setExpanded(True)
+    sam.setCheckState(0, Qt.CheckState.Checked)
+    assert page.add_again_choice() == [SAM]
+    assert sam.text(1).endswith(". Ticked: they will be added again with this import, with "
+                                "the file's consent.")
+    # shown again (Back, Next): the tick stays, and the line is open on it
+    page.tree.clear()
+    page._fill(page.report)
+    (head,) = [page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())
+               if page.tree.topLevelItem(i).text(0) == leavers_removed_still_in_file(1)]
+    assert head.isExpanded() and head.child(0).checkState(0) == Qt.CheckState.Checked
+    wiz.next()                                         # import
+    qtbot.waitUntil(lambda: wiz.result_page.report is not None, timeout=10000)
+    report = wiz.result_page.report
+    assert report.applied and [n.person_id for n in report.added_again] == [SAM]
+    assert ws.register.find(SAM) is not None

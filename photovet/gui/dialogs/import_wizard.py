@@ -456,6 +456,10 @@ def found_text(errors: int, warnings: int) -> str:
 ADD_AGAIN_TICK = ("Tick someone to add them again with this import: only if they were removed "
                   "by mistake, or the family is back (an erasure request stands).")
 ADD_AGAIN_TICKED = "Ticked: they will be added again with this import, with the file's consent."
+#: beside the collapsed line of old leavers removed by retention (s37: only the command could
+#: add one of them again)
+LEAVERS_ADD_AGAIN = ("Their names are under this line. Tick someone only if they were removed "
+                     "by mistake: they are added again with this import.")
 
 
 class PreviewPage(QWizardPage):
@@ -490,8 +494,8 @@ class PreviewPage(QWizardPage):
         self.forgotten_note.setWordWrap(True)
         self.forgotten_note.hide()
         # rows with the name of someone removed from PhotoVet: held back unless ticked (s35)
-        self._again_head: QTreeWidgetItem | None = None
-        self._again_said: list[str] = []
+        # (and, s37, old leavers the retention schedule removed, under their collapsed line)
+        self._again_heads: list[QTreeWidgetItem] = []
         self.again_ids: set[str] = set()     # ticked (kept when the dry run is shown again)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Change", "Details"])
@@ -585,7 +589,7 @@ class PreviewPage(QWizardPage):
         self.error_box.hide()
         self.not_in_file.hide()
         self.forgotten_note.hide()
-        self._again_head, self._again_said = None, []
+        self._again_heads = []
         self.left_box.hide()
         self.left_ids = []
         self._left_heads, self._left_said = [], []
@@ -726,58 +730,60 @@ class PreviewPage(QWizardPage):
     def _leavers_removed(self, r: ImportReport) -> None:
         """Old leavers the retention schedule removed whom the file still lists as having left:
         held back as every removed pupil is, but no news: one collapsed line (s36), their
-        names under it for whoever opens it. A pupil a person removed stays listed one by one
-        above, with a tick."""
+        names under it for whoever opens it, each with a tick to add them again (s37: only
+        the command's --add-again could), as a pupil a person removed is listed above."""
         quiet = r.leavers_removed_before
         if not quiet:
             return
-        head = QTreeWidgetItem([leavers_removed_still_in_file(len(quiet)), ""])
+        head = QTreeWidgetItem([leavers_removed_still_in_file(len(quiet)), LEAVERS_ADD_AGAIN])
+        head.setToolTip(0, LEAVERS_ADD_AGAIN)
+        head.setToolTip(1, LEAVERS_ADD_AGAIN)
         for x in quiet:
-            a, b = _describe(x)
-            child = QTreeWidgetItem([a, b])
-            child.setToolTip(1, b)
-            head.addChild(child)
+            head.addChild(QTreeWidgetItem(list(_describe(x))))
         self.tree.addTopLevelItem(head)
-        head.setFirstColumnSpanned(True)
-        head.setExpanded(False)
+        # a tick kept from a look before (the page shown again) is not hidden in a closed line
+        head.setExpanded(self._ticks(head, quiet))
 
     def _offer_add_again(self, r: ImportReport) -> None:
         """The rows with the name of someone removed from PhotoVet (an erasure request, or
         removed by mistake): held back, each with a tick to add them again (fail closed:
         unticked, the import does not add them)."""
+        self._again_heads = []
+        self.again_ids &= {n.person_id for n in r.removed_before + r.leavers_removed_before}
+        head = self._section(REMOVED_BEFORE_HELD, r.removed_before, tint=WITHDRAWN_TINT,
+                             tip=ADD_AGAIN_TICK)
+        if head is not None:
+            self._ticks(head, r.removed_before)
+
+    def _ticks(self, head: QTreeWidgetItem, notes: list) -> bool:
+        """A tick on each row under ``head`` (one for each of ``notes``, in order): ticked, the
+        import adds that person again (``add_again_choice``, the core's ``add_again``, as the
+        command's --add-again). Returns whether one is ticked."""
+        self._again_heads.append(head)
         self.tree.blockSignals(True)
         try:
-            head = self._section(REMOVED_BEFORE_HELD, r.removed_before, tint=WITHDRAWN_TINT,
-                                 tip=ADD_AGAIN_TICK)
-            self._again_head = head
-            self._again_said = [n.message for n in r.removed_before]
-            shown = {n.person_id for n in r.removed_before}
-            self.again_ids &= shown
-            if head is None:
-                return
-            for i, note in enumerate(r.removed_before):
+            for i, note in enumerate(notes):
                 child = head.child(i)
                 child.setData(0, Qt.ItemDataRole.UserRole, note.person_id)
+                child.setData(1, Qt.ItemDataRole.UserRole, note.message)
                 child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 child.setCheckState(0, Qt.CheckState.Checked if note.person_id in self.again_ids
                                     else Qt.CheckState.Unchecked)
-                self._again_words(i)
+                self._again_words(child)
         finally:
             self.tree.blockSignals(False)
+        return any(n.person_id in self.again_ids for n in notes)
 
-    def _again_words(self, i: int) -> None:
-        head = self._again_head
-        if head is None:
-            return
-        child = head.child(i)
+    @staticmethod
+    def _again_words(child: QTreeWidgetItem) -> None:
         ticked = child.checkState(0) == Qt.CheckState.Checked
-        text = self._again_said[i] + (f". {ADD_AGAIN_TICKED}" if ticked else "")
+        text = str(child.data(1, Qt.ItemDataRole.UserRole)) + \
+            (f". {ADD_AGAIN_TICKED}" if ticked else "")
         child.setText(1, text)
         child.setToolTip(1, text)
 
     def _again_changed(self, item: QTreeWidgetItem, column: int) -> None:
-        head = self._again_head
-        if head is None or column != 0 or item.parent() is not head:
+        if column != 0 or item.parent() is None or item.parent() not in self._again_heads:
             return
         pid = str(item.data(0, Qt.ItemDataRole.UserRole))
         if item.checkState(0) == Qt.CheckState.Checked:
@@ -786,7 +792,7 @@ class PreviewPage(QWizardPage):
             self.again_ids.discard(pid)
         self.tree.blockSignals(True)
         try:
-            self._again_words(head.indexOfChild(item))
+            self._again_words(item)
         finally:
             self.tree.blockSignals(False)
 
