@@ -1762,6 +1762,26 @@ def withdrawn_since(history: Sequence[object], channel: str, media: str, since: 
     return False
 
 
+def same_refusal(now: str, then: str, person: Person | None, channel: Channel,
+                 media: str) -> bool:
+    """Whether ``now`` (why ``person`` is refused or missing on ``channel`` today, in this
+    version's words) is the reason recorded as ``then`` (with an export, a caption): the same
+    words, or the words PhotoVet used before s36 for the same consent (a withdrawn consent
+    was said "Consent refused for Facebook" / "No consent for Facebook", as a No never given;
+    it is now "Consent withdrawn on 28/11/2026"). A record made before then must not read as
+    a new reason (s37: an export whose face may be the twin, withdrawn before it was made, was
+    put on the take-down list again). A withdrawal after it was recorded is caught apart
+    (``withdrawn_since``)."""
+    if now == then:
+        return True
+    if person is None or not then:
+        return False
+    state = person.consent_state(channel.id, media)
+    withdrawn = person.withdrawn_on(channel.id, media)
+    return bool(withdrawn) and now == no_consent_reason(channel, media, state, withdrawn) \
+        and then == no_consent_reason(channel, media, state)
+
+
 def maybe_consent_missing(person: Person | None, channel: Channel, media: str, on: _dt.date,
                           *, missing_then: str = "", history: Sequence[object] = (),
                           since: str = "") -> str | None:
@@ -1776,7 +1796,8 @@ def maybe_consent_missing(person: Person | None, channel: Channel, media: str, o
     why = consent_missing(person, channel, media, on)
     if not why:
         return None
-    if why != missing_then or (since and withdrawn_since(history, channel.id, media, since)):
+    if not same_refusal(why, missing_then, person, channel, media) or (
+            since and withdrawn_since(history, channel.id, media, since)):
         return why
     return None
 
@@ -1878,7 +1899,8 @@ def caption_consent_missing(person: Person | None, channel: Channel, media: str,
     than may now be used (name-with-photo consent withdrawn: initials only)."""
     why = refused_outright(person, channel, media, on)
     if why:
-        if why != refused_then or (since and withdrawn_since(history, channel.id, media, since)):
+        if not same_refusal(why, refused_then, person, channel, media) or (
+                since and withdrawn_since(history, channel.id, media, since)):
             return why
         return None
     assert person is not None
@@ -2518,4 +2540,4 @@ def approval_ended_by(parts: Mapping[str, object], channel: str, change: object,
     return pid in faces or pid in names or form is not None
 
 
-__all__ += ["approval_ended_by"]
+__all__ += ["approval_ended_by", "same_refusal"]

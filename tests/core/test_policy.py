@@ -396,6 +396,31 @@ def test_a_withdrawn_consent_is_said_as_withdrawn_on_its_day_not_refused():
     assert decide_face(rec(), again, CH["website"], "photo", Mode.CONSENT, ON).action == "show"
 
 
+def test_a_caption_recorded_before_s36_with_the_old_refusal_words_stays_up():
+    """s37: a caption recorded before s36 kept why the register already refused the pupil it
+    called by initials in that version's words ("Consent refused for School website", for a
+    consent withdrawn before it was recorded); read now as "Consent withdrawn on ..." it was
+    a new reason and the post came down, though nothing changed. A withdrawal since still
+    brings it down."""
+    from photovet.core.policy import caption_consent_missing
+    from photovet.core.register.reports import ConsentChange
+
+    gone = {"website:photo": "2026-11-20T10:00:00+00:00"}
+    p = person(photo_consent={"website": NO}, withdrawn=gone)
+    then = "Consent refused for School website"          # the words before s36
+    since = "2026-11-21T09:00:00+00:00"                  # recorded after the withdrawal
+    assert caption_consent_missing(p, CH["website"], "photo", ON, form="initials",
+                                   refused_then=then, since=since) is None
+    later = ConsentChange(p.id, "website", "yes", "no", "2026-11-22T10:00:00+00:00", "user:x")
+    assert caption_consent_missing(p, CH["website"], "photo", ON, form="initials",
+                                   refused_then=then, history=[later], since=since) == \
+        "Consent withdrawn on 20/11/2026"
+    # another reason recorded then stays another reason
+    assert caption_consent_missing(p, CH["website"], "photo", ON, form="initials",
+                                   refused_then="No consent for School website",
+                                   since=since) == "Consent withdrawn on 20/11/2026"
+
+
 # --- the scenario ---------------------------------------------------------------------------
 
 YES_WORDS = {"yes", "y", "true", "1"}

@@ -340,6 +340,47 @@ def test_a_twin_withdrawn_before_the_export_was_decided_stays_up(tmp_path):
         ws.close()
 
 
+def test_a_twin_withdrawn_before_an_export_made_before_s36_is_listed_once(tmp_path):
+    """An export made before s36 recorded Hope's withdrawn consent in that version's words
+    ("Consent refused for Facebook"); they now read "Consent withdrawn on ...": the post was
+    put on the take-down list though nothing changed since it was exported (s37). It stays
+    up until a withdrawal after it, then is listed once."""
+    ws = _workspace(tmp_path, hope_fb="Yes")
+    try:
+        ws.register.set_consent(HOPE, "facebook", NO, requested_by="Mrs Bennett (mother)",
+                                requested_on=ON)
+        hour_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(
+            timespec="seconds")
+        ws.db.execute("UPDATE consent_history SET time = ? WHERE person_id = ?",
+                      [hour_ago, HOPE])
+        rid = _export_posted(ws, tmp_path, "trip.jpg",
+                             reason="the class teacher: the fringe, the twin was off sick")
+        ws.db.execute("UPDATE export_maybe SET missing_then = ? WHERE export_id = ?",
+                      ["Consent refused for Facebook", rid])     # as recorded before s36
+        assert ws.takedown() == []
+        assert ws.takedown() == []                              # nor at the next look
+        # a Yes, then a withdrawal after the export: listed, once
+        ws.register.set_consent(HOPE, "facebook", YES)
+        ws.register.set_consent(HOPE, "facebook", NO, requested_by="Mrs Bennett (mother)",
+                                requested_on=ON)
+        [item] = ws.takedown()
+        assert item.export_id == rid and item.people == [HOPE]
+        assert [i.id for i in ws.takedown()] == [item.id]
+        # the words of before s36 are this version's only for that same consent: a No
+        # recorded as not recorded then ("No consent for Facebook") is a new reason
+        fb = ws.channels.get("facebook")
+        hope = ws.register.person(HOPE)
+        now = policy.consent_missing(hope, fb, "photo", ON)
+        assert now.startswith("Consent withdrawn on ")
+        assert policy.same_refusal(now, "Consent refused for Facebook", hope, fb, "photo")
+        assert not policy.same_refusal(now, "No consent for Facebook", hope, fb, "photo")
+        assert not policy.same_refusal(now, "Consent refused for School website", hope, fb,
+                                       "photo")
+        assert not policy.same_refusal(now, "", hope, fb, "photo")
+    finally:
+        ws.close()
+
+
 def test_withdrawn_since_reads_the_consent_history():
     from photovet.core.register.reports import ConsentChange
 
