@@ -643,24 +643,36 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
     if not withdrawals:
         return []
     captions = _caption_forms(db, audit, [str(c.person_id) for c in withdrawals], register)
+    # a caption may name any of them: the approvals that signed one, read once (one signed
+    # with no caption, '""', is left out; written otherwise, it is read: fail closed)
+    captioned = [Approvals._row(r) for r in db.all(
+        f"SELECT {Approvals._COLS} FROM approvals WHERE status = ? AND parts LIKE ? AND "
+        "parts NOT LIKE ?", [APPROVED, '%"caption"%', '%"caption": ""%'])]
     ended: dict[tuple[str, str], ApprovalState] = {}
     for change in withdrawals:
         pid = str(change.person_id)
         # the ids the approval signed are in its JSON parts: a cheap first pass, each one
         # then judged by the rule itself
         # (an id with a character LIKE reads as a pattern, or that JSON escapes, is looked
-        # for in every approval); a caption that may name them: every approval with one
+        # for in every approval)
         plain = pid.isascii() and pid.isprintable() and not any(c in pid for c in '\\%_"')
         like = f'%"{pid}"%' if plain else "%"
-        for r in db.all(f"SELECT {Approvals._COLS} FROM approvals WHERE status = ? AND "
-                        "(parts LIKE ? OR parts LIKE ?) ORDER BY sha256, channel",
-                        [APPROVED, like, '%"caption"%']):
-            st = Approvals._row(r)
-            if (st.sha256, st.channel) in ended:
+        rows = {(st.sha256, st.channel): st for st in (Approvals._row(r) for r in db.all(
+            f"SELECT {Approvals._COLS} FROM approvals WHERE status = ? AND parts LIKE ?",
+            [APPROVED, like]))}
+        for st in captioned:
+            rows.setdefault((st.sha256, st.channel), st)
+        for key in sorted(rows):
+            st = rows[key]
+            if key in ended:
                 continue
             shown = approval_ended_by(st.parts, st.channel, change)
-            if not shown and not approval_ended_by(st.parts, st.channel, change,
-                                                   caption_forms=captions(st)):
+            # whom its caption names is read only where naming them in full would end it
+            # (another channel's consent withdrawn: no caption of this one matters)
+            if not shown and not (
+                    approval_ended_by(st.parts, st.channel, change, caption_forms={pid: "full"})
+                    and approval_ended_by(st.parts, st.channel, change,
+                                          caption_forms=captions(st))):
                 continue
             day = local_day(change.when) or "today"
             note = (approval_ended_by_removal if removed else approval_ended_by_withdrawal)(day) \
@@ -672,7 +684,7 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
                 "approved_at": st.decided_at, "withdrawn_at": change.when,
                 **({"removed": True} if removed else {}),
                 **({} if shown else {"caption": True})})
-            ended[(st.sha256, st.channel)] = st
+            ended[key] = st
     return list(ended.values())
 
 

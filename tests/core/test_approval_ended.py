@@ -261,11 +261,14 @@ def test_an_import_or_a_removal_ends_a_captioned_approval(two_pupils, tmp_path):
     ws = two_pupils
     a, parts = _approved_captioned(ws, tmp_path, 1, "Joe at sports day")
     b, b_parts = _approved_captioned(ws, tmp_path, 2, "Ben Brook at sports day")
+    fb, fb_parts = _approved_captioned(ws, tmp_path, 3, "Joe at sports day", "facebook")
     report = ws.import_register(register_csv(tmp_path / "mis2.csv", [
         {"upn": A, "surname": "Harris", "forename": "Joe", "consent": {"website": "No"}},
         {"upn": B, "surname": "Brook", "forename": "Ben"}]))
     assert report.approvals_ended == 1
     assert not ws.approvals.check(a, parts, caption="Joe at sports day").ok
+    # his Facebook consent stands: the same caption approved there stands too
+    assert ws.approvals.check(fb, fb_parts, caption="Joe at sports day").ok
     ws.register.delete_person(B, reason="the family asked for erasure")
     day = dt.datetime.now().strftime("%d/%m/%Y")
     assert ws.approvals.get(b.sha256, "website").note == \
