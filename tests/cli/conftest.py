@@ -35,6 +35,16 @@ class Staff:
         self.monkeypatch.delenv("PHOTOVET_PASSWORD", raising=False)
 
 
+def commands_as(monkeypatch, name: str, home, make_engine) -> None:
+    """The following commands run on the data folder ``home``, signed in as ``name``, with
+    ``make_engine(workspace, text=...)`` as their engine (core tests that run a command on
+    their own data folder, with a stand-in face engine)."""
+    Staff(monkeypatch).use(name)
+    monkeypatch.setenv("PHOTOVET_HOME", str(home))
+    monkeypatch.setattr("photovet.cli.common.load_engine", make_engine)
+    monkeypatch.setattr("photovet.cli.photos.load_engine", make_engine)
+
+
 def create_staff(ws: Workspace) -> None:
     """The accounts of ``STAFF`` in a register that has none yet (core tests that run a
     command call it too, on their own data folder)."""

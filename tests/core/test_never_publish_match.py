@@ -210,7 +210,7 @@ def test_the_reject_command_says_which_face_is_named_wrong(tmp_path, monkeypatch
     from photovet.cli import cli
     from photovet.core.accounts import Access
     from photovet.core.pipeline import Engine
-    from tests.cli.conftest import Staff, create_staff, password_of
+    from tests.cli.conftest import commands_as, create_staff, password_of
     from tests.conftest import register_workspace
     from tests.core.test_pipeline import ENC_SAM, ENC_TORI, REGISTER, FakeFaceEngine
 
@@ -231,13 +231,10 @@ def test_the_reject_command_says_which_face_is_named_wrong(tmp_path, monkeypatch
     w.approvals.mark_ready(a)
     sha = a.sha256
     w.close()
-    Staff(monkeypatch).use("Mr Head")
-    monkeypatch.setenv("PHOTOVET_HOME", str(tmp_path / "home"))
-    make = lambda w, text=True: Engine(w.settings, register=w.register,  # noqa: E731
-                                       face_engine=FakeFaceEngine(), cache=w.cache,
-                                       reviews=w.reviews)
-    monkeypatch.setattr("photovet.cli.common.load_engine", make)
-    monkeypatch.setattr("photovet.cli.photos.load_engine", make)
+    commands_as(monkeypatch, "Mr Head", tmp_path / "home",
+                lambda w, text=True: Engine(w.settings, register=w.register,
+                                            face_engine=FakeFaceEngine(), cache=w.cache,
+                                            reviews=w.reviews))
     runner = CliRunner()
     # scan numbers the faces as --name-wrong counts them, in its lines and its JSON (s36)
     res = runner.invoke(cli, ["scan", str(photo), "--channel", "facebook"])

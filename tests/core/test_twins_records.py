@@ -321,19 +321,23 @@ def test_a_twin_refused_at_export_then_given_consent_then_withdrawn_comes_down(t
         ws.close()
 
 
+def _withdrawn_then_exported(ws: Workspace, tmp_path: Path) -> int:
+    """Hope's Facebook consent withdrawn an hour ago, then the face confirmed as Grace (with a
+    reason), exported and posted: the export record's id."""
+    ws.register.set_consent(HOPE, "facebook", NO, requested_by="Mrs Bennett (mother)",
+                            requested_on=ON)
+    hour_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(timespec="seconds")
+    ws.db.execute("UPDATE consent_history SET time = ? WHERE person_id = ?", [hour_ago, HOPE])
+    return _export_posted(ws, tmp_path, "trip.jpg",
+                          reason="the class teacher: the fringe, the twin was off sick")
+
+
 def test_a_twin_withdrawn_before_the_export_was_decided_stays_up(tmp_path):
     """Hope's consent was withdrawn an hour before the face was confirmed as Grace (with a
     reason) and exported: known when it was decided, nothing changed since, not listed."""
     ws = _workspace(tmp_path, hope_fb="Yes")
     try:
-        ws.register.set_consent(HOPE, "facebook", NO, requested_by="Mrs Bennett (mother)",
-                                requested_on=ON)
-        hour_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(
-            timespec="seconds")
-        ws.db.execute("UPDATE consent_history SET time = ? WHERE person_id = ?",
-                      [hour_ago, HOPE])
-        rid = _export_posted(ws, tmp_path, "trip.jpg",
-                             reason="the class teacher: the fringe, the twin was off sick")
+        rid = _withdrawn_then_exported(ws, tmp_path)
         assert ws.records.get(rid).people_maybe[HOPE].missing_then != ""
         assert ws.takedown() == []
     finally:
@@ -347,14 +351,7 @@ def test_a_twin_withdrawn_before_an_export_made_before_s36_is_listed_once(tmp_pa
     up until a withdrawal after it, then is listed once."""
     ws = _workspace(tmp_path, hope_fb="Yes")
     try:
-        ws.register.set_consent(HOPE, "facebook", NO, requested_by="Mrs Bennett (mother)",
-                                requested_on=ON)
-        hour_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(
-            timespec="seconds")
-        ws.db.execute("UPDATE consent_history SET time = ? WHERE person_id = ?",
-                      [hour_ago, HOPE])
-        rid = _export_posted(ws, tmp_path, "trip.jpg",
-                             reason="the class teacher: the fringe, the twin was off sick")
+        rid = _withdrawn_then_exported(ws, tmp_path)
         ws.db.execute("UPDATE export_maybe SET missing_then = ? WHERE export_id = ?",
                       ["Consent refused for Facebook", rid])     # as recorded before s36
         assert ws.takedown() == []

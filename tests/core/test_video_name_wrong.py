@@ -80,7 +80,7 @@ def test_the_reject_command_says_which_track_is_named_wrong(tmp_path, monkeypatc
     from photovet.core import words
     from photovet.core.accounts import Access
     from photovet.core.workspace import Workspace
-    from tests.cli.conftest import Staff, create_staff, password_of
+    from tests.cli.conftest import commands_as, create_staff, password_of
     from tests.conftest import office_access
 
     w = enrolled_workspace(tmp_path)
@@ -98,11 +98,7 @@ def test_the_reject_command_says_which_track_is_named_wrong(tmp_path, monkeypatc
     w.approvals.mark_ready(a)
     sha = a.sha256
     w.close()
-    Staff(monkeypatch).use("Mr Head")
-    monkeypatch.setenv("PHOTOVET_HOME", str(tmp_path / "home"))
-    make = lambda w, text=True: new_engine(w)  # noqa: E731
-    monkeypatch.setattr("photovet.cli.common.load_engine", make)
-    monkeypatch.setattr("photovet.cli.photos.load_engine", make)
+    commands_as(monkeypatch, "Mr Head", tmp_path / "home", lambda w, text=True: new_engine(w))
     runner = CliRunner()
     res = runner.invoke(cli, ["scan", str(clip), "--channel", "facebook", "--no-text"])
     assert res.exit_code == 0, res.output

@@ -12,6 +12,21 @@ from photovet.gui.dialogs.import_wizard import ImportWizard, found_text
 from tests.gui.fake_engine import REGISTER_ROWS, write_register
 
 
+def _previewed(qtbot, win, csv_path) -> ImportWizard:
+    """The import wizard of ``win`` on ``csv_path``, shown, at its preview (the columns as
+    found: the dry run done)."""
+    wiz = ImportWizard(win.ctx, csv_path=csv_path)
+    qtbot.addWidget(wiz)
+    wiz.resize(900, 640)
+    wiz.show()
+    qtbot.waitUntil(lambda: wiz.button(QWizard.WizardButton.NextButton).isEnabled(),
+                    timeout=10000)
+    wiz.next()
+    wiz.next()                                         # the columns as found: the dry run
+    qtbot.waitUntil(lambda: wiz.preview_page.report is not None, timeout=10000)
+    return wiz
+
+
 def test_rejected_rows_are_counted_apart_in_the_import_and_getting_started(qtbot, ws,
                                                                             make_window,
                                                                             tmp_path):
@@ -43,17 +58,8 @@ def test_the_dry_run_says_errors_and_warnings_apart_and_long_lines_wrap(qtbot, w
     # file lacks altogether are said above the list now, not under Warnings)
     rows = [[*r, "Photo consent: Prospectus" if i == 0 else "Yes"]
             for i, r in enumerate([*REGISTER_ROWS, blank])]
-    csv_path = write_register(tmp_path / "mis.csv", rows)
-    win = make_window()
-    wiz = ImportWizard(win.ctx, csv_path=csv_path)
-    qtbot.addWidget(wiz)
-    wiz.resize(900, 640)
-    wiz.show()
-    qtbot.waitUntil(lambda: wiz.button(QWizard.WizardButton.NextButton).isEnabled(), timeout=10000)
-    wiz.next()
-    wiz.next()                                         # the columns as found: the dry run
+    wiz = _previewed(qtbot, make_window(), write_register(tmp_path / "mis.csv", rows))
     page = wiz.preview_page
-    qtbot.waitUntil(lambda: page.report is not None, timeout=10000)
     report = page.report
     n_warn = len(report.warnings)
     assert n_warn >= 2 and not report.errors and len(report.blank_consents) == 1
@@ -129,17 +135,7 @@ def test_the_preview_says_a_withdrawal_undoes_a_form_entered_by_hand(qtbot, ws, 
     csv_path = write_register(tmp_path / "mis.csv", blank_sam)
     ws.import_register(csv_path)
     ws.register.set_consent(SAM, "facebook", True)
-    win = make_window()
-    page = ImportWizard(win.ctx, csv_path=csv_path)
-    qtbot.addWidget(page)
-    page.resize(900, 640)
-    page.show()
-    qtbot.waitUntil(lambda: page.button(QWizard.WizardButton.NextButton).isEnabled(),
-                    timeout=10000)
-    page.next()
-    page.next()
-    preview = page.preview_page
-    qtbot.waitUntil(lambda: preview.report is not None, timeout=10000)
+    preview = _previewed(qtbot, make_window(), csv_path).preview_page
     assert "1 withdrawal undoes a Yes entered by hand in PhotoVet (a consent form?)" in \
         preview.status.text()
     head = preview.tree.topLevelItem(0)
@@ -228,17 +224,8 @@ def test_an_old_leaver_removed_by_retention_can_be_ticked_to_add_again(qtbot, ws
     assert ws.register.find(SAM) is None
     rows = [[*r, "Leaving Date" if i == 0 else "18/07/2025" if r[0] == SAM else ""]
             for i, r in enumerate(REGISTER_ROWS)]
-    win = make_window()
-    wiz = ImportWizard(win.ctx, csv_path=write_register(tmp_path / "mis.csv", rows))
-    qtbot.addWidget(wiz)
-    wiz.resize(900, 640)
-    wiz.show()
-    qtbot.waitUntil(lambda: wiz.button(QWizard.WizardButton.NextButton).isEnabled(),
-                    timeout=10000)
-    wiz.next()
-    wiz.next()                                         # the columns as found: the dry run
+    wiz = _previewed(qtbot, make_window(), write_register(tmp_path / "mis.csv", rows))
     page = wiz.preview_page
-    qtbot.waitUntil(lambda: page.report is not None, timeout=10000)
     assert [n.person_id for n in page.report.leavers_removed_before] == [SAM]
     (head,) = [page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())
                if page.tree.topLevelItem(i).text(0) == leavers_removed_still_in_file(1)]
