@@ -2511,9 +2511,10 @@ def approval_ended_by(parts: Mapping[str, object], channel: str, change: object,
     ("initials", "first" or "full": ``captions.caption_mentions``, a name several pupils share
     giving all of them). A caption that refers to the person is ended as the take-down list
     would list it (``caption_consent_missing``, s37): by a withdrawal of that channel's
-    consent for the approval's media type, or of the do-not-photograph list, whatever the
-    form; of name-with-photo, when it uses their name ("first" or "full": initials are what a
-    caption may still call them). Before s37, an approval whose caption alone named the pupil
+    consent for the approval's media type (for a video's, its photo consent too: an export
+    checks a caption for both), or of the do-not-photograph list, whatever the form; of
+    name-with-photo, when it uses their name ("first" or "full": initials are what a caption
+    may still call them). Before s37, an approval whose caption alone named the pupil
     went on looking valid after the withdrawal (the export held it back)."""
     if not getattr(change, "is_withdrawal", False):
         return False
@@ -2535,9 +2536,14 @@ def approval_ended_by(parts: Mapping[str, object], channel: str, change: object,
     if field_ == "name_with_photo":
         return pid in names or (form is not None and form != "initials")
     media = str(parts.get("media") or "photo")
-    if field_ != channel or (getattr(change, "media", "photo") or "photo") != media:
+    if field_ != channel:
         return False
-    return pid in faces or pid in names or form is not None
+    withdrawn = getattr(change, "media", "photo") or "photo"
+    if withdrawn == media:
+        return pid in faces or pid in names or form is not None
+    # a caption goes out with its batch, whose photo consent it needs whatever the media type
+    # (``pipeline.batch_media``: an export checks a video's caption for both)
+    return form is not None and withdrawn == "photo"
 
 
 __all__ += ["approval_ended_by", "same_refusal"]

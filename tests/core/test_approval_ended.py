@@ -195,6 +195,7 @@ def test_removed_and_added_again_the_approval_stays_ended(two_pupils, tmp_path):
     ({A: "initials"}, _change(A, "name_with_photo", "any"), False),   # initials may stay
     ({A: "initials"}, _change(A, "do_not_photograph", "any", "no", "yes"), True),
     ({A: "full"}, _change(A, media="video"), False),        # another media type's consent
+    ({A: "full"}, _change(A, "facebook"), False),           # another channel's
     ({B: "full"}, _change(A), False),                       # names someone else
     ({A: "full"}, _change(A, old="no", new="yes"), False),  # a Yes given
 ])
@@ -203,6 +204,18 @@ def test_the_rule_for_a_caption(forms, change, ended):
     assert approval_ended_by(parts, "website", change, caption_forms=forms) is ended
     # without a signed caption, whom some caption names does not matter
     assert approval_ended_by(_parts(), "website", change, caption_forms=forms) is False
+
+
+def test_a_videos_caption_needs_the_photo_consent_too():
+    """An export checks a caption for every media type of its batch, a photo's always
+    (``pipeline.batch_media``): a video's approved caption naming them ends with their photo
+    consent as with their video consent; the video's face shown, with the video consent only."""
+    video = dict(_parts(media="video"), caption="Well done Joe")
+    for media in ("photo", "video"):
+        assert approval_ended_by(video, "website", _change(A, media=media),
+                                 caption_forms={A: "first"})
+    assert not approval_ended_by(_parts(shown=[A], media="video"), "website",
+                                 _change(A, media="photo"))
 
 
 def _approved_captioned(ws, tmp_path, seed: int, caption: str, channel="website"):
