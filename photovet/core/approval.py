@@ -627,7 +627,9 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
     added again, the approval counted again once the photo published the same). An approval
     whose signed caption refers to them ends too, as the take-down list would list that
     caption (``policy.approval_ended_by``'s ``caption_forms``; its note says the caption
-    names someone, its audit row ``caption``: s37, such an approval went on looking valid).
+    names someone, its audit row ``caption``: s37, such an approval went on looking valid);
+    for people ``removed``, the removal takes their name out of such a caption and asks for
+    the approval again itself (``records.forget_names``, s34).
     ``register``: the register the withdrawal is recorded in (the people's names and the
     school's caption threshold; read from ``db`` when not given). Returns the approvals
     ended."""
@@ -668,15 +670,17 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
                 continue
             shown = approval_ended_by(st.parts, st.channel, change)
             # whom its caption names is read only where naming them in full would end it
-            # (another channel's consent withdrawn: no caption of this one matters)
-            if not shown and not (
+            # (another channel's consent withdrawn: no caption of this one matters); someone
+            # removed from the register: their name is taken out of the caption, and the
+            # approval asked for again, by the removal itself (records.forget_names)
+            if not shown and (removed or not (
                     approval_ended_by(st.parts, st.channel, change, caption_forms={pid: "full"})
                     and approval_ended_by(st.parts, st.channel, change,
-                                          caption_forms=captions(st))):
+                                          caption_forms=captions(st)))):
                 continue
             day = local_day(change.when) or "today"
             note = (approval_ended_by_removal if removed else approval_ended_by_withdrawal)(day) \
-                if shown else approval_ended_by_caption(day, removed=removed)
+                if shown else approval_ended_by_caption(day)
             _back_to_waiting(db, st, note)
             audit.record("approval.ended", {
                 "sha256": st.sha256, "channel": st.channel, "person_id": pid,
@@ -1085,7 +1089,7 @@ class Approvals:
             parts = dict(parts, checks=ticked)
         self._decide(analysis, APPROVED, comment, parts, seen_on, now, shown_caption=caption)
 
-    def reject(self, analysis: PhotoAnalysis | Any, *, comment: str = "",
+    def reject(self, analysis: PhotoAnalysis, *, comment: str = "",
                wrong_names: Sequence[int] = ()) -> None:
         """Reject the photo or video for its channel. ``wrong_names``: the faces whose name
         given by hand the approver says is wrong (a photo's by index; a video's tracks by id:
@@ -1100,7 +1104,8 @@ class Approvals:
         if getattr(analysis, "media", "photo") == "video":
             from photovet.core import video_review  # noqa: PLC0415
 
-            change: Any = video_review.naming_returned(analysis, wrong_names, by)
+            video: Any = analysis       # (a VideoAnalysis: its media says so)
+            change: Any = video_review.naming_returned(video, wrong_names, by)
             store: Any = video_review.VideoReviewStore(self.db, self.audit)
         else:
             change, store = naming_returned(analysis, wrong_names, by), \

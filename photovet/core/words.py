@@ -1140,14 +1140,12 @@ def approval_ended_by_removal(day: str) -> str:
             "approve it again as it is now")
 
 
-def approval_ended_by_caption(day: str, *, removed: bool = False) -> str:
+def approval_ended_by_caption(day: str) -> str:
     """Why a photo or video waits for approval again once someone its approved caption names
     (by name or initials, and nothing else of theirs shown) had a consent the caption needs
-    withdrawn, or was removed from the register (s37): the caption is looked at again before
-    it is approved. Names nobody."""
-    what = (f"someone its caption names was removed from the register on {day}" if removed
-            else f"consent was withdrawn on {day} for someone its caption names")
-    return f"{APPROVAL_ENDED} {what}; check the caption and approve it again"
+    withdrawn (s37): the caption is looked at again before it is approved. Names nobody."""
+    return (f"{APPROVAL_ENDED} consent was withdrawn on {day} for someone its caption names; "
+            "check the caption and approve it again")
 
 
 def approvals_ended(n: int) -> str:

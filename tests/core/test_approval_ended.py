@@ -282,9 +282,9 @@ def test_an_import_or_a_removal_ends_a_captioned_approval(two_pupils, tmp_path):
     assert not ws.approvals.check(a, parts, caption="Joe at sports day").ok
     # his Facebook consent stands: the same caption approved there stands too
     assert ws.approvals.check(fb, fb_parts, caption="Joe at sports day").ok
+    # a removal takes the name out of the caption and asks for the approval again itself
+    # (records.forget_names, s34): said so, not as a withdrawal
     ws.register.delete_person(B, reason="the family asked for erasure")
     day = dt.datetime.now().strftime("%d/%m/%Y")
-    assert ws.approvals.get(b.sha256, "website").note == \
-        words.approval_ended_by_caption(day, removed=True)
-    assert words.approval_ended_by_caption(day, removed=True).startswith(
-        f"Approval ended: someone its caption names was removed from the register on {day}")
+    assert ws.approvals.get(b.sha256, "website").note == words.approval_again_name_removed(day)
+    assert not ws.audit.rows(action="approval.ended")[1:]

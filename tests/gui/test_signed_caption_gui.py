@@ -417,9 +417,10 @@ def _approver_on_photo_captioned_for_tori(qtbot, ws, make_window, tmp_path):
 
 def test_the_panel_says_when_the_approved_caption_may_no_longer_go_out(
         qtbot, ws, make_window, tmp_path):
-    """Walk5 (PNG 96): Tori's name consent withdrawn after her photo was approved with a
-    caption naming her: the panel still said "Approved", and export refused the caption. It
-    says what export would say (the core's check), and what to do."""
+    """Walk5 (PNG 96): the channel's rules changed after Tori's photo was approved with a
+    caption naming her (it shows initials only now): the panel still said "Approved", and
+    export refused the caption. It says what export would say (the core's check), and what to
+    do. (s37: her name consent withdrawn ends the approval itself: said so.)"""
     from tests.gui.fake_engine import TORI
 
     win, item = _approver_on_photo_captioned_for_tori(qtbot, ws, make_window, tmp_path)
@@ -430,14 +431,28 @@ def test_the_panel_says_when_the_approved_caption_may_no_longer_go_out(
     select_photo(win, item.name)
     QApplication.processEvents()
     assert "Not with its approved caption" not in panel.state_label.text()
+    _initials_only(qtbot, win, ws)
+    said = panel.state_label.text()
+    assert said.startswith("<b>Approved</b>") and "Not with its approved caption" in said
+    assert "Tori Amos" in said and "it cannot be exported with it" in said
+    assert "Export it with no caption, or mark it ready again" in said
+    # s37: her name consent withdrawn ends the approval (it named her), and the panel says so
     ws.register.set_consent(TORI, "name_with_photo", "no")
     with qtbot.waitSignal(win.ctx.register_reloaded, timeout=5000):
         win.ctx.register_changed.emit()
     qtbot.wait(50)
     said = panel.state_label.text()
-    assert said.startswith("<b>Approved</b>") and "Not with its approved caption" in said
-    assert "Tori Amos" in said and "it cannot be exported with it" in said
-    assert "Export it with no caption, or mark it ready again" in said
+    assert said.startswith("Waiting for a senior leader's approval"), said
+    assert "Approval ended: consent was withdrawn on" in said and "its caption names" in said
+
+
+def _initials_only(qtbot, win, ws, names: str = "initials") -> None:
+    """The website's names rule set to ``names`` (an admin's change: not a withdrawal, so an
+    approval stands whose caption it may now refuse), heard by the window."""
+    ws.channels.update("website", names=names)
+    with qtbot.waitSignal(win.ctx.register_reloaded, timeout=5000):
+        win.ctx.register_changed.emit()
+    qtbot.wait(50)
 
 
 def test_the_list_says_when_the_approved_caption_may_no_longer_go_out(
@@ -449,7 +464,6 @@ def test_the_list_says_when_the_approved_caption_may_no_longer_go_out(
     from PySide6.QtCore import Qt
 
     from photovet.gui.words import APPROVED_CAPTION_REFUSED, APPROVED_CAPTION_REFUSED_BADGE
-    from tests.gui.fake_engine import TORI
 
     win, item = _approver_on_photo_captioned_for_tori(qtbot, ws, make_window, tmp_path)
     win.photos.approval.approve_btn.click()
@@ -464,9 +478,7 @@ def test_the_list_says_when_the_approved_caption_may_no_longer_go_out(
     check = win.ctx.engine.caption_refusal
     monkeypatch.setattr(win.ctx.engine, "caption_refusal",
                         lambda caption, *a, **k: (asked.append(caption), check(caption, *a, **k))[1])
-    ws.register.set_consent(TORI, "name_with_photo", "no")
-    with qtbot.waitSignal(win.ctx.register_reloaded, timeout=5000):
-        win.ctx.register_changed.emit()
+    _initials_only(qtbot, win, ws)
     # decided again, then the caption checked in a worker: up to seconds on a loaded machine
     # (CI, s35: 5 s once ran out)
     qtbot.waitUntil(lambda: item.status_text() == APPROVED_CAPTION_REFUSED_BADGE, timeout=20000)
@@ -482,10 +494,8 @@ def test_the_list_says_when_the_approved_caption_may_no_longer_go_out(
     for _ in range(3):
         win.batch.refresh_approvals()
     assert len(asked) == before and item.status_text() == APPROVED_CAPTION_REFUSED_BADGE
-    # her consent back: asked afresh, and the list says "Approved" again
-    ws.register.set_consent(TORI, "name_with_photo", "yes")
-    with qtbot.waitSignal(win.ctx.register_reloaded, timeout=5000):
-        win.ctx.register_changed.emit()
+    # full names shown again: asked afresh, and the list says "Approved" again
+    _initials_only(qtbot, win, ws, "full")
     qtbot.waitUntil(lambda: item.status_text() == "Approved", timeout=20000)
     assert APPROVED_CAPTION_REFUSED not in tip() and len(asked) > before
 
@@ -505,7 +515,6 @@ def test_approved_captions_are_checked_off_the_gui_thread_and_said_checking_mean
         APPROVED_CAPTION_CHECKING_BADGE,
         APPROVED_CAPTION_REFUSED_BADGE,
     )
-    from tests.gui.fake_engine import TORI
 
     win, item = _approver_on_photo_captioned_for_tori(qtbot, ws, make_window, tmp_path)
     win.photos.approval.approve_btn.click()
@@ -527,8 +536,8 @@ def test_approved_captions_are_checked_off_the_gui_thread_and_said_checking_mean
     assert threads[0] is not threading.main_thread()
     assert item.approval == "approved" and item.status_text() == APPROVED_CAPTION_CHECKING_BADGE
     assert APPROVED_CAPTION_CHECKING in unescape(win.photos.approval.state_label.text())
-    # her name consent withdrawn while that check is under way: its answer is not used
-    ws.register.set_consent(TORI, "name_with_photo", "no")
+    # the channel's names rule changed while that check is under way: its answer is not used
+    ws.channels.update("website", names="initials")
     with qtbot.waitSignal(win.ctx.register_reloaded, timeout=5000):
         win.ctx.register_changed.emit()
     gate.set()
