@@ -858,8 +858,9 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
             # said of one ("Tobias, Sam and Amy are at the zoo" -> "Amy is at the zoo")
             after = _JOINER_AFTER.match(caption, e)
             other = next((ne for ns, ne in names if after and ns == after.end()), None)
-            if other is not None and not any(g.span[0] == after.end() and not g.replacement
-                                             for g in findings) and \
+            if after is not None and other is not None and \
+                    not any(g.span[0] == after.end() and not g.replacement
+                            for g in findings) and \
                     not _JOINER_AFTER.match(caption, other) and \
                     not _COMMA_AFTER.match(caption, other):
                 out[-1] = ((out[-1][0][0], after.end()), "")
@@ -868,9 +869,9 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
                     out.append(verb)
             continue
         if not f.replacement:
-            who = "member of staff" if f.person in staff else "pupil"
-            own = _said_who(caption, s, e, f.found, who) or \
-                _possessive_left_out(caption, s, e, f.found, names, who)
+            kind = "member of staff" if f.person in staff else "pupil"
+            own = _said_who(caption, s, e, f.found, kind) or \
+                _possessive_left_out(caption, s, e, f.found, names, kind)
             if own is not None:
                 out.append(own)
                 continue
