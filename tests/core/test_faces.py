@@ -361,6 +361,31 @@ def test_small_weak_boxes_agreeing_need_more_evidence_with_pairs():
     assert len(fuse((none, no_lm), (big[0], no_lm), (big[1], no_lm), pairs=WeakPairs())) == 1
 
 
+def test_weak_pairs_leave_boxes_too_small_to_pair_out_of_the_pairwise_arrays(monkeypatch):
+    # a 12 MP group photo gives both networks about 1,000-2,000 weak boxes, almost all under
+    # min_side: comparing every pair cost 0.3 s a photo; a box under min_side is in no pair
+    from photovet.core.vision.faces import fusion
+
+    rng = np.random.default_rng(5)
+    xy = rng.uniform(0, 3000, (1500, 2))
+    tiny = np.concatenate([xy, xy + rng.uniform(6, 20, (1500, 1)),
+                           rng.uniform(0.1, 0.29, (1500, 1))], 1)
+    cf = np.concatenate([tiny, [[100, 100, 140, 140, 0.25]]])
+    yn = np.concatenate([tiny[::-1] + [1, 1, 1, 1, 0], [[102, 101, 141, 142, 0.15]]])
+    shapes = []
+    real = fusion.iou_matrix
+
+    def spy(a, b):
+        shapes.append((len(a), len(b)))
+        return real(a, b)
+
+    monkeypatch.setattr(fusion, "iou_matrix", spy)
+    union, ci, yi = fusion.weak_pairs(cf, yn, np.zeros((0, 5)), WeakPairs(), cf_hi=0.3, yn_hi=0.6)
+    assert shapes == [(1, 1)]
+    assert ci.tolist() == [1500] and yi.tolist() == [1500]
+    assert [round(v) for v in union[0][:4]] == [100, 100, 141, 142]
+
+
 def test_a_second_look_drops_weakly_kept_boxes_it_does_not_see_and_adds_weak_ones_it_does():
     look = SecondLook()
     found = Detections(np.array([[0, 0, 40, 40, 0.9],          # CenterFace, sure: not looked at
