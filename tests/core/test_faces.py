@@ -787,6 +787,31 @@ def test_many_faces_is_bounded_in_time(face_engine):
         assert x >= 0 and y >= 0 and x + w <= grid.width and y + h <= grid.height
 
 
+def test_both_coarse_passes_search_one_scaled_copy_of_the_photo(face_engine, monkeypatch):
+    # CenterFace and YuNet both search the photo at 640 px (BOX): made once, 25 ms of CPU
+    # less a 12 MP photo; a copy as large as a fine pass is made for its caller and not kept
+    from photovet.core.vision.faces.pixels import Pyramid
+
+    photo = Image.new("RGB", (1600, 1200), (90, 120, 150))
+    photo.paste(_cartoon_face(200), (700, 500))
+    before = face_engine.detect(photo)
+    made = []
+    real = Image.Image.resize
+
+    def spy(self, size, resample=None, *a, **k):
+        if self.size == photo.size:
+            made.append((tuple(size), resample))
+        return real(self, size, resample, *a, **k)
+
+    monkeypatch.setattr(Image.Image, "resize", spy)
+    assert face_engine.detect(photo) == before
+    assert made.count(((640, 480), Image.Resampling.BOX)) == 1
+    pyr = Pyramid(photo, keep_pixels=400_000)
+    assert pyr.box((640, 480)) is pyr.box((640, 480))
+    assert pyr.box((800, 600)) is not pyr.box((800, 600))
+    assert pyr.box(photo.size) is photo
+
+
 def test_encode_sizes_and_none_for_small_faces(face_engine):
     img = _cartoon_face(300)
     big = Face(box=(60, 30, 180, 240), score=0.9)

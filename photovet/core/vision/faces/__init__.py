@@ -4,7 +4,8 @@ without guessing.
 One idea per module:
 
 - ``onnxfix``: the in-memory rewrites that let onnxruntime run the shipped model files;
-- ``boxes``: IoU, non-maximum suppression, tiling, clipping; ``pixels``: any image mode to RGB;
+- ``boxes``: IoU, non-maximum suppression, tiling, clipping; ``pixels``: any image mode to RGB,
+  and a photo's scaled-down copies made once for both detectors;
 - ``centerface``: the first detector (pyramid, tiles, refinement of weak candidates);
 - ``yunet``: the second detector, and the landmarks that align a face;
 - ``fusion``: the two detectors' boxes merged by an agreement rule;

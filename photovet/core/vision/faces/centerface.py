@@ -28,7 +28,7 @@ from PIL import Image
 
 from photovet.core.offline import give_back_arena, large_runs
 from photovet.core.vision.faces.boxes import nms, nms_merge, tile_spans
-from photovet.core.vision.faces.pixels import to_rgb
+from photovet.core.vision.faces.pixels import Pyramid, to_rgb
 from photovet.core.vision.picture import Picture
 
 _OUTPUTS = ("537", "538", "539", "540")   # heatmap, scale, offset, landmarks
@@ -266,7 +266,8 @@ class CenterFace:
 
     def detect_raw(self, image: Image.Image, *, threshold: float | None = None,
                    scales: Sequence[float] | None = None, flip: bool | None = None,
-                   refine_scale: float | None = None, candidates: bool = False):
+                   refine_scale: float | None = None, candidates: bool = False,
+                   pyramid: Pyramid | None = None):
         """All detections above ``threshold`` in photo pixels, merged across passes:
         boxes (N, 5: x1, y1, x2, y2, score) and landmarks (N, 10).
 
@@ -277,8 +278,13 @@ class CenterFace:
 
         ``candidates=True`` also returns the weak candidates still unconfirmed (not overlapping
         a kept face) as a second (boxes, landmarks) pair, for fusion with another detector.
+
+        ``pyramid``: the photo's scaled-down copies shared with the other detector (made here
+        when not given).
         """
         rgb = to_rgb(image)
+        if pyramid is None or pyramid.rgb is not rgb:
+            pyramid = Pyramid(rgb)
         width, height = rgb.size
         self.last_refine = (0, 0)
         thr = self.threshold if threshold is None else float(threshold)
@@ -294,9 +300,10 @@ class CenterFace:
             sw, sh = p.tiles[-1][2], p.tiles[-1][3]
             if abs(p.scale - 1.0) < 1e-6:
                 scaled = rgb
+            elif p.scale < 1:
+                scaled = pyramid.box((sw, sh))
             else:
-                resample = Image.Resampling.BILINEAR if p.scale > 1 else Image.Resampling.BOX
-                scaled = rgb.resize((sw, sh), resample)
+                scaled = rgb.resize((sw, sh), Image.Resampling.BILINEAR)
             b, m = self._search(scaled, p.scale, p.tiles, cand_thr, flip)
             all_b += b
             all_m += m

@@ -36,7 +36,7 @@ from photovet.core.vision.faces.fusion import (
     look_targets,
     upside_down,
 )
-from photovet.core.vision.faces.pixels import to_rgb
+from photovet.core.vision.faces.pixels import Pyramid, to_rgb
 from photovet.core.vision.faces.signatures import (
     CURRENT,
     DLIB,
@@ -191,21 +191,22 @@ class FaceEngine:
         low = min(self.agree_threshold, self.yunet_threshold)
         if self.pairs is not None:
             low = min(low, self.pairs.floor_yn)
+        pyramid = Pyramid(rgb)     # both coarse passes search the photo at 640 px: made once
 
         def second() -> tuple[np.ndarray, np.ndarray]:
             with self._yn_lock:
-                return yunet.detect(rgb, threshold=low)
+                return yunet.detect(rgb, threshold=low, pyramid=pyramid)
 
         if self.threads >= 2:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yunet")
             future = self._pool.submit(second)
             with self._cf_lock:
-                cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
+                cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True, pyramid=pyramid)
             yn = future.result()
         elif self._cf_lock.acquire(blocking=False):
             try:
-                cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
+                cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True, pyramid=pyramid)
             finally:
                 self._cf_lock.release()
             yn = second()
@@ -215,7 +216,7 @@ class FaceEngine:
             # was spent waiting here), then CenterFace
             yn = second()
             with self._cf_lock:
-                cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
+                cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True, pyramid=pyramid)
         found = fuse((cf, cfm), (wb, wm), yn, cf_hi=self.centerface.threshold,
                      yn_hi=self.yunet_threshold, cf_lo=self.candidate_threshold,
                      yn_lo=self.agree_threshold, pairs=self.pairs)

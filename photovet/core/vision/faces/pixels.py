@@ -1,6 +1,9 @@
-"""Pixels for the face models: whatever the photo's mode, 8-bit RGB."""
+"""Pixels for the face models: whatever the photo's mode, 8-bit RGB; a photo's scaled-down
+copies made once for every detector that asks for them."""
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 from PIL import Image
@@ -23,4 +26,33 @@ def to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-__all__ = ["to_rgb"]
+class Pyramid:
+    """One photo's scaled-down copies (Pillow's BOX filter), each made once however many
+    detectors ask for it: CenterFace's and YuNet's coarse passes both want the photo at 640 px
+    (25 ms of CPU each on a 12 MP photo). Thread-safe (the two detectors run side by side).
+
+    Only copies of at most ``keep_pixels`` are kept for the next caller; a larger one (a fine
+    pass) is made for its caller alone, so it is freed as soon as that pass is done."""
+
+    def __init__(self, rgb: Image.Image, keep_pixels: int = 1_000_000):
+        self.rgb = rgb
+        self.keep_pixels = int(keep_pixels)
+        self._made: dict[tuple[int, int], Image.Image] = {}
+        self._lock = threading.Lock()
+
+    def box(self, size: tuple[int, int]) -> Image.Image:
+        """The photo resized to ``size`` (w, h) with the BOX filter; the photo itself at its own
+        size."""
+        size = (int(size[0]), int(size[1]))
+        if size == self.rgb.size:
+            return self.rgb
+        if size[0] * size[1] > self.keep_pixels:
+            return self.rgb.resize(size, Image.Resampling.BOX)
+        with self._lock:   # the other detector waits for the copy instead of making its own
+            made = self._made.get(size)
+            if made is None:
+                made = self._made[size] = self.rgb.resize(size, Image.Resampling.BOX)
+            return made
+
+
+__all__ = ["Pyramid", "to_rgb"]

@@ -28,6 +28,7 @@ from PIL import Image
 
 from photovet.core.offline import give_back_arena, large_runs
 from photovet.core.vision.faces.boxes import iou_matrix, nms, tile_spans
+from photovet.core.vision.faces.pixels import Pyramid
 
 _OUT = ("cls_8", "cls_16", "cls_32", "obj_8", "obj_16", "obj_32",
         "bbox_8", "bbox_16", "bbox_32", "kps_8", "kps_16", "kps_32")
@@ -93,10 +94,14 @@ class YuNet:
             boxes, lms = boxes[keep], lms[keep]
         return boxes, lms
 
-    def detect(self, rgb: Image.Image, *, threshold: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+    def detect(self, rgb: Image.Image, *, threshold: float = 0.3, pyramid: Pyramid | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
         """Faces in an RGB photo: a pass at its own pixels (tiled; scaled down only when larger
         than ``max_pass_pixels``) and a coarse pass (long side ``coarse_side``) for faces up to
-        the whole frame. Boxes (N, 5) and landmarks (N, 10) in photo pixels, merged by NMS."""
+        the whole frame. Boxes (N, 5) and landmarks (N, 10) in photo pixels, merged by NMS.
+        ``pyramid``: the photo's scaled-down copies shared with the other detector."""
+        if pyramid is None or pyramid.rgb is not rgb:
+            pyramid = Pyramid(rgb)
         width, height = rgb.size
         long_side = max(width, height)
         levels = [min(1.0, math.sqrt(self.max_pass_pixels / max(1, width * height)))]
@@ -107,7 +112,7 @@ class YuNet:
         all_b, all_m = [], []
         for s in levels:
             sw, sh = max(1, int(round(width * s))), max(1, int(round(height * s)))
-            src = rgb if abs(s - 1.0) < 1e-6 else rgb.resize((sw, sh), Image.Resampling.BOX)
+            src = rgb if abs(s - 1.0) < 1e-6 else pyramid.box((sw, sh))
             for y0, y1 in tile_spans(sh, self.tile, self.overlap):
                 for x0, x1 in tile_spans(sw, self.tile, self.overlap):
                     # tile by tile from the picture: no 36 MB array copy of a 12 MP photo
