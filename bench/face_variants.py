@@ -3,6 +3,7 @@ in one run.
 
     python bench/face_variants.py VARIANT [VARIANT ...] [--data DIR] [--composites 3]
                                   [--photos GLOB] [--no-upscaled] [--wider DIR] [--split all]
+                                  [--wider-composites N] [--no-wider] [--no-shared]
 
     VARIANT = name:key=value[,key=value...]   where key is
               detection.<field>     a detection setting (the engine is loaded with it), or
@@ -41,7 +42,12 @@ one by one (photo, box, size, pose, occlusion, blur).
 
 Sets: the annotated photos of ../shared/data/faces, ``--composites`` 12 MP canvases of them
 pasted at their own resolution (bench/faces.py's), five of its group photos upscaled to 12 MP,
-and any photos matching ``--photos`` (e.g. bench/throughput.py's, kept with --keep).
+``--wider-composites`` 12 MP canvases of WIDER photos pasted the same way (a 12 MP photo is
+searched as no 1024 px WIDER photo is: a pass scaled down to 4 MP, refinement at twice its own
+pixels, YuNet at its own pixels; a change to those is judged there, with ``--no-wider`` when
+the WIDER photos themselves are not touched by it), and any photos matching ``--photos`` (e.g.
+bench/throughput.py's, kept with --keep). ``--no-shared`` leaves ../shared's sets out, so a
+WIDER run can go in a process of its own (``--split test`` and ``--split dev`` in two).
 """
 
 from __future__ import annotations
@@ -161,6 +167,14 @@ def main() -> int:
     ap.add_argument("--wider", type=Path, default=None,
                     help="a WIDER FACE subset built by bench/prepare_wider.py")
     ap.add_argument("--split", default="all", choices=("test", "dev", "all"))
+    ap.add_argument("--wider-composites", type=int, default=0, metavar="N",
+                    help="N 12 MP canvases of WIDER photos pasted at their own resolution "
+                         "(needs --wider; a 12 MP photo is searched in a way a 1024 px one "
+                         "is not: a scaled-down pass, refinement at twice its own pixels)")
+    ap.add_argument("--no-shared", action="store_true",
+                    help="leave out ../shared's sets (e.g. to run WIDER in a process of its own)")
+    ap.add_argument("--no-wider", action="store_true",
+                    help="with --wider-composites: leave out the WIDER photos themselves")
     ap.add_argument("--misses", action="store_true",
                     help="list each WIDER face >= 32 px a detector misses")
     args = ap.parse_args()
@@ -170,10 +184,10 @@ def main() -> int:
         print(f"skipped: {faces_dir} is not present")
         return 0
     shared = fb.shared_samples(faces_dir)
-    sets = [("shared annotated", [s for s in shared if s.gt])]
-    if args.composites:
+    sets = [] if args.no_shared else [("shared annotated", [s for s in shared if s.gt])]
+    if args.composites and not args.no_shared:
         sets.append(("12 MP composites", fb.composites(shared, args.composites)))
-    if not args.no_upscaled:
+    if not args.no_upscaled and not args.no_shared:
         up = []
         for name in UPSCALED:
             if (faces_dir / name).exists():
@@ -181,7 +195,10 @@ def main() -> int:
                     big = im.convert("RGB").resize((4000, 3000), Image.Resampling.LANCZOS)
                 up.append(fb.Sample(name, None, None, [], [], image=big))
         sets.append(("upscaled group photos", up))
-    if args.wider:
+    if args.wider and args.wider_composites:
+        sets.append(("WIDER 12 MP composites",
+                     fb.composites(fb.wider_samples(args.wider, args.split), args.wider_composites)))
+    if args.wider and not args.no_wider:
         sets.append(("WIDER", fb.wider_samples(args.wider, args.split)))
     if args.photos:
         sets.append((args.photos, [fb.Sample(os.path.basename(p), Path(p), None, [], [])
@@ -255,7 +272,7 @@ def main() -> int:
                         verdict[n].append(f"(b) WIDER {key} lower by more than one face")
                 if tally.unmatched > d.unmatched:
                     verdict[n].append("(b) more unmatched boxes per photo on WIDER")
-    if args.wider:
+    if "WIDER" in tallies:
         print("\n| WIDER | " + " | ".join(engines) + " |")
         print("|---|" + "---|" * len(engines))
         for key in fb.ROWS:

@@ -110,7 +110,7 @@ def wider_samples(folder: Path, split: str) -> list[Sample]:
 def composites(samples: list[Sample], n: int, seed=20261121, size=(4000, 3000)) -> list[Sample]:
     """Annotated photos pasted side by side at their own resolution into 4000 x 3000 canvases."""
     ann = [s for s in samples if s.gt]
-    imgs = {s.name: s.open() for s in ann}
+    imgs: dict[str, Image.Image] = {}     # opened when first drawn (a WIDER set is 400 photos)
     out = []
     for k in range(n):
         rnd = random.Random(seed + k)
@@ -118,7 +118,7 @@ def composites(samples: list[Sample], n: int, seed=20261121, size=(4000, 3000)) 
         gts, attrs, x, y, row_h = [], [], 0, 0, 0
         while True:
             s = rnd.choice(ann)
-            im = imgs[s.name]
+            im = imgs[s.name] if s.name in imgs else imgs.setdefault(s.name, s.open())
             if x + im.width > size[0]:
                 x, y, row_h = 0, y + row_h, 0
             if y + im.height > size[1]:
