@@ -175,6 +175,13 @@ class CenterFace:
         self.threshold = float(threshold)
         self.scales = [float(s) for s in scales]
         self.coarse_side = int(coarse_side)
+        # detection.tile 512 and tile_overlap 128 stay. Measured s37 (bench/face_variants.py,
+        # one run each, against them): overlap 96 (a 12 MP photo's pass in 24 tiles, not 30)
+        # cost 6-10 % less CPU per 12 MP photo but found 1787 of 1826 faces on ../shared's
+        # composites (1788: 5 lost, 4 gained) and 589 of 696 on 4 WIDER composites (591), with
+        # more false boxes; tiles of 640 (20 tiles): 3-8 % less CPU, 1785 of 1826 on ../shared's
+        # composites, WIDER composites 591 (2 lost, one >= 32 px, 2 gained), 88 boxes where 93
+        # were on the upscaled group photos. A border moved moves borderline faces either way.
         self.tile = int(tile)
         self.overlap = int(overlap)
         self.max_pass_pixels = float(max_pass_pixels)
