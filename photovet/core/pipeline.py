@@ -96,7 +96,9 @@ log = logs.get("pipeline")
 #: (names.letters_for_digits(many=True)), and a card's region that is a small part of the
 #: merged zoomed look for the school's small print is looked at alone too (school.zoom_regions)
 #: 15: faces upside down (CenterFace on the photo turned 180 degrees, detection.upside_down)
-ANALYSIS_VERSION = "15"
+#: 16: a number plate, a postcode, a date or a room below a face is no possible name unless it
+#: reads nearly as a register name (names.code_spans: "AB12CDE", "SW1A1AA", "07 Jan 2026")
+ANALYSIS_VERSION = "16"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
@@ -126,8 +128,9 @@ ANALYSIS_VERSION = "15"
 #: 19: the crest searched for in the parts that changed and do not settle every quarter
 #: reading interval (was half), a part changed where one sample changed a lot (a crest under
 #: half a block), and its place known clear from the blocks it lies on when none is half under
-#: it; its cover follows its motion where that is known
-VIDEO_ANALYSIS_VERSION = "19"
+#: it; its cover follows its motion where that is known; 20: as ANALYSIS_VERSION 16 (plates,
+#: postcodes, dates and rooms below a face are no possible names)
+VIDEO_ANALYSIS_VERSION = "20"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

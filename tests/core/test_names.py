@@ -538,6 +538,71 @@ def test_numbers_and_codes_with_digits_stay_readable_on_a_badge(text):
         assert item.kind == "", (text, read)
 
 
+CODES = ["AB12CDE", "AB12 CDE", "YK75 HJT", "SW1A1AA", "LS124AB", "M11AE", "SW1A 1AA",
+         "LS12 4AB", "RM1A", "Rm 12", "Lab 4B", "Room 101", "DT3", "07 Jan 2026", "5DEC25",
+         "12JAN", "JAN26", "Mon 5 Jan", "MON5JAN", "Fri 12th July", "May 2026", "3rd Sept 2025",
+         "Sat 12"]
+
+
+@pytest.mark.parametrize("text", CODES)
+def test_plates_postcodes_dates_and_rooms_are_no_possible_names_on_a_badge(text):
+    """s37: a number plate, a postcode without its space, a room or a date below a face was a
+    possible name (digits read as letters: "AB12CDE" as "ABIZCDE"; a month, "Jan", "DEC", is a
+    capitalised word that is no school word): covered and sent for review."""
+    m = NameMatcher(DIGIT_REGISTER, threshold=85)
+    (item,) = classify_texts([_badge(text)], m, faces=[FACE])
+    assert (item.kind, item.context) == ("", "worn"), text
+    decide([item])
+    assert item.decision == "keep" and not item.needs_review
+
+
+@pytest.mark.parametrize("text", ["Zainab 07 Jan 2026", "AB12CDE K4TIE", "Rm 4 Harriet",
+                                  "RU55ELL", "P0W3LL", "Jan", "MAY"])
+def test_a_name_beside_a_code_or_a_code_that_is_a_surname_is_still_a_possible_name(text):
+    """Only the code itself is left out: a name beside it still counts, and so does a code
+    that reads as a common surname ("RU55ELL", "P0W3LL") or a month alone ("Jan" is a name)."""
+    m = NameMatcher([pupil("P30", "Harriet", "Lloyd")], threshold=85)
+    (item,) = classify_texts([_badge(text)], m, faces=[FACE])
+    if text == "Rm 4 Harriet":
+        assert item.kind == "pupil-name", text
+    else:
+        assert item.kind == "name-like", text
+
+
+@pytest.mark.parametrize("text, person", [
+    ("0L1V1A", "P1"), ("1S4B3LL4", "P40"), ("MA77HEW", "P50"), ("MA77HEV", "P50"),
+    ("B3NN3TT", "P1"), ("0L1V1A 07 Jan 2026", "P1"),
+])
+def test_a_register_name_in_the_shape_of_a_code_is_still_the_name(text, person):
+    """s37: a register name spelt with digits stays the name, on a badge as on a sign, also
+    where it has a code's shape ("MA77HEW" is a number plate's)."""
+    m = NameMatcher([*DIGIT_REGISTER, *MANY_DIGITS, pupil("P50", "Matthew", "Cole")],
+                    threshold=85)
+    for read in (_badge(text), _sign(text)):
+        (item,) = classify_texts([read], m, faces=[FACE])
+        assert (item.kind, item.person) == ("pupil-name", person), (text, read)
+
+
+def test_a_code_near_a_register_name_stays_a_possible_name():
+    """A plate or postcode that, its digits read as letters, is close to a register name (the
+    matcher's own threshold not reached) is not left out: looked at as before."""
+    from photovet.core.vision.text.names import _without_codes, code_spans
+
+    assert [("HA62PLL"[a:b], lettered) for a, b, lettered in code_spans("HA62PLL")] == \
+        [("HA62PLL", True)]
+    near = NameMatcher([pupil("P60", "Hazel", "Lowe")], threshold=85)
+    far = NameMatcher([pupil("P61", "Harriet", "Lloyd")], threshold=85)
+    assert near.match("HAGZPLL") is None            # not a register name ...
+    assert _without_codes("HA62PLL", near) == "HA62PLL"   # ... but near one ("HAZELL")
+    assert _without_codes("HA62PLL", far).strip() == ""
+    # a date's numbers are no letters: "MAY04" is not near Maya, but "MAY4" is her name
+    maya = NameMatcher([pupil("P62", "Maya", "Cole")])
+    assert _without_codes("MAY04", maya).strip() == ""
+    assert _without_codes("MAY4", maya) == "MAY4"
+    (item,) = classify_texts([_badge("MAY4")], maya, faces=[FACE])
+    assert item.kind in ("name-like", "pupil-name")
+
+
 def test_a_single_unknown_word_on_a_sign_is_not_a_name_but_on_a_badge_it_is():
     m = NameMatcher(BADGE_REGISTER, threshold=85)
     sign, badge = classify_texts([_sign("Zainab"), _badge("Zainab")], m, faces=[FACE])

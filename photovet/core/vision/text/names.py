@@ -727,6 +727,11 @@ class NameMatcher:
 
     # -- public -------------------------------------------------------------------------------
 
+    def near(self, word: str, threshold: int) -> bool:
+        """Is ``word`` (one word, or words run together) a register name, or close to one
+        (``threshold``: rapidfuzz ratio of the comparison keys; 4 letters or fewer exactly)?"""
+        return bool(self._similar(canon(word), threshold))
+
     def match(self, text: str) -> NameHit | None:
         """The best register name in ``text`` (pupils before staff), or None."""
         hits = self.find_all(text)
@@ -1549,6 +1554,73 @@ def _sounds_like_a_name(word: str) -> bool:
     return 4 * vowels >= len(up) and not re.search(r"[^AEIOUY]{4}", up)
 
 
+_NOT_ALNUM_BEFORE, _NOT_ALNUM_AFTER = r"(?<![^\W_])", r"(?![^\W_])"
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_WEEKDAYS = (r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|"
+             r"fri(?:day)?|sat(?:urday)?|sun(?:day)?)")
+_DAY_NUMBER = r"(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?"
+_PLATE_LETTER = "[A-HJ-PR-Z]"     # (no I, no Q)
+_SEP = r"[\s\-./,']*"
+#: Codes in a line that are no one's name though their letters are not words, in the shapes
+#: they are written in (s37): a UK number plate ("AB12CDE", "AB12 CDE": no I or Q, an age
+#: identifier that is issued), a postcode with or without its space ("SW1A1AA", "LS12 4AB":
+#: the letters each place allows), a date with its month or day in letters ("07 Jan 2026",
+#: "5DEC25", "12JAN", "Mon 5 Jan", "JAN26"), a room ("RM1A", "Lab 12", "Room 4B", "DT3"). Plates
+#: and postcodes in capitals only, as they are written; a month after a name is a date only
+#: with a number after it that ends there ("June 4B" keeps June).
+_CODE_RES = (      # (the shape, whether its digits may be letters a name was written with)
+    (re.compile(_NOT_ALNUM_BEFORE + rf"{_PLATE_LETTER}{{2}}(?:0[2-9]|[12][0-9]|5[1-9]|[67][0-9])"
+                rf"\s?{_PLATE_LETTER}{{3}}" + _NOT_ALNUM_AFTER), True),
+    (re.compile(_NOT_ALNUM_BEFORE + r"(?:[A-PR-UWYZ][0-9]{1,2}|[A-PR-UWYZ][A-HK-Y][0-9]{1,2}|"
+                r"[A-PR-UWYZ][0-9][A-HJKPS-UW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRV-Y])"
+                r"\s?[0-9][ABD-HJLNP-UW-Z]{2}" + _NOT_ALNUM_AFTER), True),
+    (re.compile(_NOT_ALNUM_BEFORE + rf"(?:{_WEEKDAYS}{_SEP})?{_DAY_NUMBER}{_SEP}{_MONTHS}"
+                rf"(?:{_SEP}(?:[0-9]{{4}}|[0-9]{{2}}))?" + _NOT_ALNUM_AFTER, re.IGNORECASE), False),
+    (re.compile(_NOT_ALNUM_BEFORE + rf"(?:{_WEEKDAYS}{_SEP})?{_MONTHS}{_SEP}"
+                rf"(?:{_DAY_NUMBER}|[0-9]{{4}})(?:{_SEP}[0-9]{{2,4}})?" + _NOT_ALNUM_AFTER,
+                re.IGNORECASE), False),
+    (re.compile(_NOT_ALNUM_BEFORE + rf"{_WEEKDAYS}{_SEP}{_DAY_NUMBER}" + _NOT_ALNUM_AFTER,
+                re.IGNORECASE), False),
+    (re.compile(_NOT_ALNUM_BEFORE + r"(?:rm|room|lab|dt|ict|it|sci?)\.?\s?[0-9]{1,3}[a-z]?"
+                + _NOT_ALNUM_AFTER, re.IGNORECASE), False),
+)
+#: how like a register name (rapidfuzz ratio of the comparison keys, 5 letters or more; shorter
+#: ones exactly) a code read as letters must be to stay a possible name on a badge
+CODE_NEAR_NAME = 75
+
+
+def code_spans(text: str) -> list[tuple[int, int, bool]]:
+    """Where ``text`` has a number plate, a postcode, a date or a room (``_CODE_RES``): (start,
+    end, whether its digits may be letters) of each, in order, not overlapping."""
+    spans: list[tuple[int, int, bool]] = []
+    for rx, lettered in _CODE_RES:
+        for m in rx.finditer(text):
+            if m.end() > m.start() and not any(a < m.end() and m.start() < b
+                                               for a, b, _ in spans):
+                spans.append((m.start(), m.end(), lettered))
+    return sorted(spans)
+
+
+def _without_codes(text: str, matcher: NameMatcher | None) -> str:
+    """``text`` with its codes (``code_spans``) blanked out, except a code whose words, its
+    digits read as letters, are a register name or, in a plate or a postcode, close to one
+    (``CODE_NEAR_NAME``: "MA77HEW", "HA62PLL" for Hazel L.) or a common surname ("RU55ELL"):
+    that one is looked at as a possible name as before. (A date's numbers are numbers:
+    "MAY04" is not near Maya, though "MAY4" is her name.)"""
+    out = text
+    for a, b, lettered in code_spans(text):
+        word = "".join(_DIGIT_LETTERS.get(c, c) for c in text[a:b])
+        words_in = (word, *_ALNUM_RUN.findall(word))
+        if matcher is not None and any(matcher.near(w, CODE_NEAR_NAME if lettered else 100)
+                                       for w in words_in):
+            continue
+        if lettered and any(canon(w) in _COMMON_SURNAME_KEYS for w in words_in):
+            continue        # "RU55ELL", "P0W3LL": a name if not a pupil's
+        out = out[:a] + " " * (b - a) + out[b:]
+    return out
+
+
 def badge_words(text: str) -> bool:
     """Could this line be a person's name if it is on a badge? True when it has a capitalised
     (or upper-case) word of 3 letters or more that is not a known school or common English
@@ -1647,9 +1719,13 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
                     t.context = "label"
     for t in items:
         # on a badge, a lanyard, a certificate or after "my name is": any word that is not a
-        # school word may be a name the register does not know (or one the reader garbled)
-        if not t.kind and t.context and (badge_words(t.text) or badge_words(
-                letters_for_digits(t.text, many=True, even=False) or "")):
+        # school word may be a name the register does not know (or one the reader garbled);
+        # a number plate, a postcode, a date or a room is not, unless it reads as a register
+        # name nearly (s37: "AB12CDE" read as "ABIZCDE", "07 Jan 2026", "RM1A")
+        if t.kind or not t.context:
+            continue
+        text = _without_codes(t.text, matcher)
+        if badge_words(text) or badge_words(letters_for_digits(text, many=True, even=False) or ""):
             t.kind = "name-like"
     if matcher is not None:
         _join_split_names(items, matcher)
