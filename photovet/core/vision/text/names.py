@@ -1824,6 +1824,7 @@ def _extend_right(poly: Sequence[tuple[float, float]], frac: float) -> list[tupl
 __all__ = ["CAPTION_ABBREVIATIONS", "INSTITUTION_WORDS", "NON_NAME_WORDS", "NameHit",
            "TWO_LETTER_WORDS",
            "NameMatcher", "abbreviation", "badge_areas", "everyday_word",
-           "badge_words", "canon", "classify_texts", "generic_word", "letters_for_digits",
+           "badge_words", "canon", "classify_texts", "code_spans", "generic_word",
+           "letters_for_digits",
            "looks_like_name",
            "ordinary_word", "words", "worn"]
