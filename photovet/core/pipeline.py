@@ -97,7 +97,9 @@ log = logs.get("pipeline")
 #: merged zoomed look for the school's small print is looked at alone too (school.zoom_regions)
 #: 15: faces upside down (CenterFace on the photo turned 180 degrees, detection.upside_down)
 #: 16: a number plate, a postcode, a date or a room below a face is no possible name unless it
-#: reads nearly as a register name (names.code_spans: "AB12CDE", "SW1A1AA", "07 Jan 2026")
+#: reads nearly as a register name (names.code_spans: "AB12CDE", "SW1A1AA", "07 Jan 2026"), and
+#: an area the text detector searches in tiles is cut into the grid with the fewest pixels
+#: (ocr.area_tiles)
 ANALYSIS_VERSION = "16"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
@@ -129,7 +131,7 @@ ANALYSIS_VERSION = "16"
 #: reading interval (was half), a part changed where one sample changed a lot (a crest under
 #: half a block), and its place known clear from the blocks it lies on when none is half under
 #: it; its cover follows its motion where that is known; 20: as ANALYSIS_VERSION 16 (plates,
-#: postcodes, dates and rooms below a face are no possible names)
+#: postcodes, dates and rooms below a face are no possible names; ocr.area_tiles)
 VIDEO_ANALYSIS_VERSION = "20"
 
 _MODELS: dict[tuple, Any] = {}

@@ -582,6 +582,37 @@ def test_a_large_area_is_searched_in_tiles_the_detector_keeps_small(text_engine)
     assert len(xs) == 1 and xs[0][0] <= cols[0] + 2 and xs[0][1] >= cols[-1] - 2, (xs, cols[[0, -1]])
 
 
+def test_an_area_a_little_too_large_is_cut_once_into_tiles_with_fewer_pixels():
+    """s37: a badge area just over det_max_pixels was cut into a grid of square-ish tiles in
+    both directions (728 x 952 px: 4 tiles, 1.1 MP for the detector); now the grid with the
+    fewest detector pixels (2 tiles the area's width, 0.85 MP), each tile still within
+    det_max_pixels and overlapping by det_overlap, full-width rows kept where they cost about
+    the same (a line crosses fewer cuts)."""
+    from photovet.core.vision.picture import tile_spans
+    from photovet.core.vision.text.ocr import area_tiles
+
+    cap, overlap, side = 460_000, 192, 672
+
+    def pixels(xs, ys):
+        return sum(_padded(b - a) * _padded(d - c) for a, b in xs for c, d in ys)
+
+    for w, h in ((728, 952), (957, 1167), (1400, 900), (700, 700), (2000, 400), (100, 5000),
+                 (640, 640), (4000, 3000)):
+        xs, ys = area_tiles(w, h, cap, overlap, side)
+        for spans, length in ((xs, w), (ys, h)):
+            assert spans[0][0] == 0 and spans[-1][1] == length
+            assert all(spans[k][1] - spans[k + 1][0] >= overlap - 1 for k in range(len(spans) - 1))
+        assert all(_padded(b - a) * _padded(d - c) <= cap for a, b in xs for c, d in ys)
+        square = ([(0, w)], [(0, h)]) if _padded(w) * _padded(h) <= cap else \
+            (tile_spans(w, side, overlap), tile_spans(h, side, overlap))
+        assert pixels(xs, ys) <= 1.03 * pixels(*square), (w, h)
+    xs, ys = area_tiles(728, 952, cap, overlap, side)
+    assert xs == [(0, 728)] and len(ys) == 2
+    assert pixels(xs, ys) < 0.8 * pixels(tile_spans(728, side, overlap),
+                                         tile_spans(952, side, overlap))
+    assert area_tiles(640, 640, cap, overlap, side) == ([(0, 640)], [(0, 640)])
+
+
 def test_a_photo_read_in_tiles_gives_the_detector_buffers_back(text_engine, monkeypatch):
     """A large photo (read scaled down, in tiles) gives the detector's arena back once read,
     so the photo's next stage, or another photo's faces, do not stack on it; a small photo,

@@ -617,8 +617,8 @@ class TextEngine:
         pixels or, with ``scale`` < 1, made that much smaller first (area averaging).
 
         An area larger than ``det_max_pixels`` (as detected) is searched in overlapping tiles
-        no larger than that (``det_overlap`` px, so a line lies whole in one tile more often),
-        and a line that two tiles found, or cut in two, is joined again."""
+        no larger than that (``det_overlap`` px, so a line lies whole in one tile more often;
+        ``area_tiles``), and a line that two tiles found, or cut in two, is joined again."""
         cv2 = self._cv2
         x0, y0, x1, y1 = rect
         if scale < 0.999:
@@ -631,11 +631,8 @@ class TextEngine:
                 q[:, 1] = q[:, 1] * fy + y0
             return quads
         w, h = x1 - x0, y1 - y0
-        if _padded(w) * _padded(h) <= int(self.options["det_max_pixels"]):   # as it is run
-            xs, ys = [(0, w)], [(0, h)]
-        else:
-            side, overlap = self._side(), int(self.options["det_overlap"])
-            xs, ys = tile_spans(w, side, overlap), tile_spans(h, side, overlap)
+        xs, ys = area_tiles(w, h, int(self.options["det_max_pixels"]),
+                            int(self.options["det_overlap"]), self._side())
         found: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []
         for ty0, ty1 in ys:
             for tx0, tx1 in xs:
@@ -744,6 +741,46 @@ Rect = tuple[int, int, int, int]
 def _padded(n: int) -> int:
     """A side as the detector is run on it: a multiple of 32, at least 64 (edge replicated)."""
     return max(64, math.ceil(n / 32) * 32)
+
+
+def area_tiles(w: int, h: int, max_pixels: int, overlap: int, side: int
+               ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The tiles (x spans, y spans) an area of ``w`` x ``h`` is detected in: the area whole when
+    it fits ``max_pixels`` as run (``_padded``), else the grid of tiles that each fit, overlap by
+    ``overlap`` px at least (``tile_spans``' even shares), are no narrower than square tiles of
+    ``side`` may be ((side + overlap) / 2) nor longer than twice ``side``, with the fewest
+    detector pixels (within 3 % of them, the widest tiles: a line crosses fewer cuts). An
+    area a little too large is cut once, not in four: 728 x 952 px was 4 tiles of 1.1 MP in
+    all, now 2 of 0.85 MP (s37: 6.7 % fewer detector pixels in badge areas on 12 MP photos)."""
+    if _padded(w) * _padded(h) <= max_pixels:
+        return [(0, w)], [(0, h)]
+
+    def spans(length: int, n: int) -> list[tuple[int, int]] | None:
+        if n == 1:
+            return [(0, length)] if length <= 2 * side else None
+        size = math.ceil((length + (n - 1) * overlap) / n)
+        if size < (side + overlap) // 2 or size > 2 * side:
+            return None
+        return [(s, s + size) for s in (round(k * (length - size) / (n - 1)) for k in range(n))]
+
+    grids: list[tuple[int, int, list, list]] = []
+    for nx in range(1, w // max(1, overlap) + 2):
+        xs = spans(w, nx)
+        if xs is None:
+            continue
+        tw = _padded(xs[0][1] - xs[0][0])
+        for ny in range(1, h // max(1, overlap) + 2):
+            ys = spans(h, ny)
+            if ys is None or tw * _padded(ys[0][1] - ys[0][0]) > max_pixels:
+                continue
+            grids.append((nx * ny * tw * _padded(ys[0][1] - ys[0][0]), nx, xs, ys))
+            break       # (the fewest rows that fit: more would add overlap)
+    if not grids:       # (not reached with the defaults) square tiles of ``side``
+        return tile_spans(w, side, overlap), tile_spans(h, side, overlap)
+    # within 3 % of the fewest pixels, the widest tiles: a line of text crosses fewer cuts
+    least = min(g[0] for g in grids)
+    _, _, xs, ys = min((g for g in grids if g[0] <= 1.03 * least), key=lambda g: (g[1], g[0]))
+    return xs, ys
 
 
 #: rows of the photo scaled at a time (``scaled_down``)
