@@ -128,3 +128,17 @@ def test_the_senior_leaders_banner_and_an_approval_said(qtbot, ws, make_window, 
     win.approval.show_state()               # the register's change feed: still said
     assert panel.message.text() == f"{first.name} approved for School website."
     assert panel.message.isVisibleTo(panel)
+
+    # the next one rejected: said beside the photo that comes next, as an approval is (s37 walk:
+    # it left the list with nothing saying "rejected")
+    from photovet.gui.dialogs.reason import ReasonDialog
+    second = view.current_item()
+    answer(click("Reject"), kind=ReasonDialog)
+    win.approval.reject()
+    assert second.approval == "rejected"
+    assert second not in view.shown_items()
+    assert view.current_item() is not None and view.current_item() is not second
+    assert panel.message.text() == f"{second.name} rejected: back with the preparer.", \
+        panel.message.text()
+    win.approval.show_state()
+    assert panel.message.text() == f"{second.name} rejected: back with the preparer."

@@ -1152,9 +1152,18 @@ class ApprovalController(QObject):
             self.batch.redecide(item)
             if self.review.current() is item:
                 self.review.show_current()
+        shown = self.tab.batch.shown_items()
+        row = shown.index(item) if item in shown else 0
         self._changed([item])
+        if item not in self.tab.batch.shown_items():
+            # the approver's 'Waiting for approval' no longer lists it: the next one in its row
+            self._next_after(item, row)
+        # said beside the photo now shown, and kept while it is (s37 walk: the photo left the
+        # list with nothing saying it was rejected)
+        said = f"{item.name} rejected: back with the preparer."
         if wrong:
-            self.tab.approval.say(words.names_returned(len(wrong)))
+            said += " " + words.names_returned(len(wrong))
+        self._say_kept(said)
 
     def _name_wrong_boxes(self, dlg: ReasonDialog, a) -> list[tuple[int, QCheckBox]]:
         """One tick box in the rejection dialog for each face of a photo a person said who it
