@@ -1026,11 +1026,12 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
     warning.
 
     Exit status: 0 the caption is fine as it is; 1 it names someone who must not be named
-    (the findings and a suggested caption are printed); 2 usage error.
+    (the findings and a suggested caption, or why none is left, are printed); 2 usage error.
     """
     import datetime as _dt
 
     from photovet.core.vision.text.captions import check_caption
+    from photovet.core.words import CAPTION_NOTHING_LEFT
 
     ws = open_workspace()
     try:
@@ -1053,5 +1054,8 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
     else:
         for f in result.findings:
             click.echo(f'"{f.found}" -> "{f.replacement}": {f.reason}')
-        click.echo(f"Suggested: {result.suggestion}")
+        # nothing left without the names ("This is Tobias."): why, as the app says it, not an
+        # empty "Suggested: "
+        click.echo(f"Suggested: {result.suggestion}" if result.suggestion.strip()
+                   else f"No suggestion: {CAPTION_NOTHING_LEFT}.")
     sys.exit(EXIT_OK if result.ok else EXIT_SOME_FAILED)

@@ -122,3 +122,14 @@ def test_caption_channel_is_required(register):
     assert "--channel" in result.output
     help_text = CliRunner().invoke(cli, ["caption", "--help"]).output
     assert "required" in help_text and "default: website" not in help_text
+
+
+def test_caption_with_nothing_left_says_why_not_an_empty_suggestion(register):
+    """s37 walk: "Tobias" alone (on the do-not-photograph list) leaves nothing of the caption;
+    the command printed "Suggested: " with nothing after it. It says why, as the app does."""
+    from photovet.core.words import CAPTION_NOTHING_LEFT
+
+    result = CliRunner().invoke(cli, ["caption", "-c", "website", "This is Tobias."])
+    assert result.exit_code == 1, result.output
+    assert "Suggested:" not in result.output, result.output
+    assert f"No suggestion: {CAPTION_NOTHING_LEFT}." in result.output, result.output
