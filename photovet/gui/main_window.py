@@ -181,11 +181,14 @@ class MainWindow(QMainWindow):
             "The senior leader's view: what will be published, and approval"))
         self.act_approver.setCheckable(True)
         self.act_setup = A("Getting started", self.show_checklist, None, "ready")
+        # the preparer's decisions: not offered to someone who makes none (a senior leader
+        # read it as theirs: s37 walk); shown again for whoever signs in with the role
+        self.act_next_open = A("Next photo with a decision for you", self.next_open, "Ctrl+J")
         menus = {
             "&File": [self.act_files, self.act_folder, self.act_device, None, self.act_remove,
                       self.act_new,
                       self.act_export, None, self._anytime(A("&Quit", self.close, "Ctrl+Q"))],
-            "&Review": [A("Next photo with a decision for you", self.next_open, "Ctrl+J"),
+            "&Review": [self.act_next_open,
                         P("review", A("Keep the rest covered", self.review.keep_rest, "K")),
                         A("Stop checking", self.batch.stop_checking)],
             "&Approve": [self.act_approver,
@@ -342,6 +345,7 @@ class MainWindow(QMainWindow):
         self.approval.update_approve_all()     # greyed out, saying why, when nothing waits
         self.register_view.set_permissions(s)
         self.act_setup.setVisible(getattr(self, "_setup_left", False) and s.allowed("settings"))
+        self.act_next_open.setVisible(s.allowed("review"))
         self.act_approver.setChecked(self.approval.approver_view)
         self.key_banner.refresh()
         self.act_allow.setVisible(bool(self.key_banner.problem()))

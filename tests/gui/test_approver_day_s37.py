@@ -100,7 +100,15 @@ def test_the_senior_leaders_banner_and_an_approval_said(qtbot, ws, make_window, 
     qtbot.waitUntil(lambda: "1 has a decision for you" in win.message_banner.text())
     answer(click("&Yes"), kind=QMessageBox)
     win.approval.mark_all_shown_ready()
+
+    def review_menu() -> list[str]:
+        menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&Review")
+        return [a.text() for a in menu.actions() if a.isVisible()]
+
+    # the preparer's decisions are not offered to a senior leader, who makes none (s37 walk)
+    assert "Next photo with a decision for you" in review_menu()
     sign_in_as(win, APPROVER_NAME)
+    assert "Next photo with a decision for you" not in review_menu(), review_menu()
     win.approval.set_approver_view(True)
     # the senior leader adds a photo from another folder, not prepared yet (a face PhotoVet is
     # not sure of): the batch is checked again
