@@ -1159,6 +1159,17 @@ def approvals_ended(n: int) -> str:
             f"{'it' if one else 'them'} again")
 
 
+def approvals_ended_here(n: int) -> str:
+    """What the person page says after a withdrawal entered by hand ended ``n`` approvals
+    (``ConsentChange.approvals_ended``; s37: it said nothing, only an import counted them).
+    Names nobody: the page already shows whose consent it was."""
+    one = n == 1
+    return (f"{count(n, 'approval', 'approvals')} ended: the "
+            f"{'photo or video waits' if one else 'photos and videos wait'} for a senior "
+            f"leader to approve {'it' if one else 'them'} again as "
+            f"{'it is' if one else 'they are'} now.")
+
+
 def approval_again_name_removed(day: str) -> str:
     """Why a photo or video waits for approval again once forgetting a pupil took their name
     out of what the approval signed and will be published (its caption, words left readable;
@@ -1563,7 +1574,7 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
 __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAND",
            "entered_by", "already_posted", "approval_again_name_removed", "approval_ended_by_withdrawal",
            "approval_ended_by_removal", "approval_ended_by_caption",
-           "approvals_ended",
+           "approvals_ended", "approvals_ended_here",
            "approval_name_removed",
            "approval_note_said", "APPROVAL_ENDED", "EARLIER_COPIES_REMOVE", "with_names_removed",
            "earlier_copies_said",

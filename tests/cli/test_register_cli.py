@@ -210,12 +210,35 @@ def test_set_video_consent_only(csv_file, staff):
 
 
 def test_set_do_not_photograph(csv_file, staff):
+    from photovet.core import words
+    from photovet.core.approval import AsNow
+    from photovet.core.models import PhotoAnalysis
+    from photovet.core.workspace import Workspace
+    from tests.cli.conftest import password_of
+
     run("register", "import", str(csv_file))
+    # a photo approved for the website showing her: going on the list ends its approval, and
+    # the command says so (s37: as the app's person page)
+    ws = Workspace.open()
+    try:
+        a = PhotoAnalysis(path="/photos/p.jpg", sha256="1" * 64, width=64, height=48,
+                          channel="website", faces_checked=True)
+        ws.sign_in("Mrs Office", password_of("Mrs Office"))
+        ws.approvals.mark_ready(a)
+        ws.sign_in("Mr Head", password_of("Mr Head"))
+        parts = {"photo": a.sha256, "channel": "website", "media": "photo", "mode": "consent",
+                 "analysis": "k", "review": "r", "publication": "p", "people_shown": [UPN1],
+                 "names_shown": [], "people_covered": []}
+        ws.approvals.approve(a, parts, checks=ws.approvals.required_checks(),
+                             now=lambda: AsNow(parts))
+    finally:
+        ws.close()
     staff.use("Mrs Office")
     code, out, err = run("register", "set", UPN1, "--do-not-photograph", "yes",
                          "--requested-by", "Mrs Ashby (mother), by email")
     assert code == 0, out + err
     assert f"Victoria Ashby ({UPN1}): Do not photograph No -> Yes" in out
+    assert words.approvals_ended_here(1) in out, out
     d = show_json(UPN1)
     assert d["do_not_photograph"] is True and d["status"] == "DO NOT PHOTOGRAPH"
     assert d["consent_states"]["do_not_photograph"] == "yes"

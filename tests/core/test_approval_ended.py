@@ -96,8 +96,10 @@ def test_withdrawn_then_granted_again_the_approval_stays_ended(two_pupils, tmp_p
     ws = two_pupils
     a, parts = _approved(ws, tmp_path, 1, [A])
     other, other_parts = _approved(ws, tmp_path, 2, [B])
-    ws.register.set_consent(A, "website", False)
-    ws.register.set_consent(A, "website", True)
+    # the change says how many approvals it ended (s37: the app's person page says it)
+    assert ws.register.set_consent(A, "website", False).approvals_ended == 1
+    assert ws.register.set_consent(A, "website", True).approvals_ended == 0
+    assert words.approvals_ended_here(2).startswith("2 approvals ended: the photos and videos")
     # the photo publishes exactly what was approved again, and still waits for an approver
     verdict = ws.approvals.check(a, parts)
     day = dt.datetime.now().strftime("%d/%m/%Y")
@@ -127,7 +129,7 @@ def test_withdrawn_then_granted_again_the_approval_stays_ended(two_pupils, tmp_p
 def test_other_changes_leave_it_approved_and_an_import_ends_it(two_pupils, tmp_path):
     ws = two_pupils
     a, parts = _approved(ws, tmp_path, 1, [A])
-    ws.register.set_consent(B, "website", False)            # another pupil
+    assert ws.register.set_consent(B, "website", False).approvals_ended == 0  # another pupil
     ws.register.set_consent(A, "facebook", False)           # another channel
     ws.register.set_consent(A, "website", False, media="video")   # their video consent
     ws.register.set_consent(A, "name_with_photo", False)    # their name was not shown

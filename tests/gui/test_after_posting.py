@@ -543,6 +543,11 @@ def test_the_person_page_changes_consent_and_the_take_down_list_follows(posted, 
     answer(withdraw_as_asked(seen, day=asked_on), kind=WithdrawalDialog)
     combo.setCurrentIndex(combo.findData("no"))
     assert "from Yes to No" in seen[0] and "listed to take down" in seen[0]
+    # s37: the approval of the photo that shows her ended, and the page says so (it said
+    # nothing; only an MIS import counted them)
+    from photovet.core.words import approvals_ended_here
+    assert page.said.isVisibleTo(page) and page.said.text() == approvals_ended_here(1)
+    assert page.said.text().startswith("1 approval ended: ")
     qtbot.waitUntil(lambda: win.takedown_banner.isVisible(), timeout=10000)
     assert page.history.rowCount() >= 1
     # the column is "By": the name (it read "Changed by Mrs Jo Preparer", by twice)
@@ -566,6 +571,7 @@ def test_the_person_page_changes_consent_and_the_take_down_list_follows(posted, 
     [back] = [c for c in win.ctx.ws.register.history(TORI) if c.channel == "facebook"
               and c.media == "photo" and c.new_state == "yes" and c.source.startswith("user:")]
     assert (back.source, back.how) == ("user:Mrs Jo Preparer", CONSENT_TYPED)
+    assert not page.said.isVisibleTo(page)       # a Yes ends nothing (nor brings it back)
     assert page.history.item(0, 3).text() == "Mrs Jo Preparer"
     assert page.history.item(1, 0).text() == "\u21b3 Typed in PhotoVet"
     assert page.history.columnSpan(1, 0) == page.history.columnCount()
@@ -617,6 +623,7 @@ def test_do_not_photograph_asks_who_asked_and_a_take_down_says_it(posted, qtbot)
     page.dnp.setChecked(True)
     assert "do-not-photograph list" in seen[0]
     assert win.ctx.ws.register.person(TORI).do_not_photograph
+    assert page.said.text().startswith("1 approval ended: "), page.said.text()
     assert page.history.item(1, 0).text() == ("\u21b3 Typed in PhotoVet \u00b7 Requested by "
                                               "Mrs Amos (mother), in person, 27/11/2026")
     qtbot.waitUntil(lambda: win.takedown_banner.isVisible(), timeout=10000)

@@ -433,7 +433,8 @@ class Register:
                 # back (s36)
                 from photovet.core.approval import end_by_withdrawal  # noqa: PLC0415
 
-                end_by_withdrawal(self.db, self.audit, [change], register=self)
+                change.approvals_ended = len(end_by_withdrawal(self.db, self.audit, [change],
+                                                               register=self))
         return change
 
     def _changed_meanwhile(self, p: Person, channel: str, media: str, now: str,

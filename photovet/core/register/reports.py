@@ -103,6 +103,9 @@ class ConsentChange:
     hand_set_at: str = ""
     #: how a change by hand was entered (``words.CONSENT_TYPED``...); "" not recorded
     how: str = ""
+    #: the approvals a withdrawal by hand ended (``approval.end_by_withdrawal``): the app
+    #: says how many after saving (s37; an import counts its own, ``approvals_ended``)
+    approvals_ended: int = 0
 
     @property
     def old(self) -> bool | None:

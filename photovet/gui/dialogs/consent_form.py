@@ -44,6 +44,8 @@ class ConsentFormDialog(QDialog):
         self.setObjectName("ConsentFormDialog")
         self.setWindowTitle(f"Consent form \u2013 {person.display_name}")
         self.boxes: dict[tuple[str, str], QComboBox] = {}
+        #: the changes saved (``Register.set_consents``): the person page says what they ended
+        self.changes: list = []
         self.labels: dict[tuple[str, str], str] = {}
         self.was: dict[tuple[str, str], str] = {}
         lay = QVBoxLayout(self)
@@ -141,7 +143,7 @@ class ConsentFormDialog(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         try:
-            self.ctx.ws.register.set_consents(p.id, [
+            self.changes = self.ctx.ws.register.set_consents(p.id, [
                 {"channel": ch, "value": new, "media": "photo" if m == "any" else m,
                  "expected": old, "how": CONSENT_FORM,
                  **(request if old == YES and new != YES else {})}

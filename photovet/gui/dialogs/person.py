@@ -34,6 +34,7 @@ from photovet.core.register.mapping import NAME_WITH_PHOTO
 from photovet.core.retention import signatures_due_on
 from photovet.core.words import (
     CONSENT_TYPED,
+    approvals_ended_here,
     back_not_in_file,
     entered_by,
     maybe_shown_count,
@@ -207,9 +208,17 @@ class PersonDialog(QDialog):
         buttons.addWidget(self.remove_btn)
         buttons.addStretch(1)
         buttons.addWidget(close)
+        # what a change just saved did beyond the page: the approvals a withdrawal ended (s37:
+        # the core ended them and nothing said so; an import counted them)
+        self.said = QLabel("")
+        self.said.setObjectName("PersonSaid")
+        self.said.setWordWrap(True)
+        self.said.setStyleSheet(style.BANNER_INFO)
+        self.said.hide()
         lay = QVBoxLayout(self)
         lay.addWidget(self.name_label)
         lay.addWidget(self.banner)
+        lay.addWidget(self.said)
         lay.addLayout(body, 1)
         lay.addLayout(buttons)
         ctx.register_changed.connect(self.reload)
@@ -522,17 +531,18 @@ class PersonDialog(QDialog):
             combo.blockSignals(False)
             return
         both = bool(request.pop("also", False))
+        self.say_saved([])
         try:
             # what this page showed: changed on another PC since, nothing is changed
             if both:          # both kinds in one transaction: both changed, or neither
-                self.ctx.ws.register.set_consents(p.id, [
+                changes = self.ctx.ws.register.set_consents(p.id, [
                     {"channel": channel, "value": new, "media": m, "expected": was,
                      "how": CONSENT_TYPED, **request}
                     for m, was in ((media, old), (other, YES))])
             else:
-                self.ctx.ws.register.set_consent(p.id, channel, new,
-                                                 media="photo" if media == "any" else media,
-                                                 expected=old, how=CONSENT_TYPED, **request)
+                changes = [self.ctx.ws.register.set_consent(
+                    p.id, channel, new, media="photo" if media == "any" else media,
+                    expected=old, how=CONSENT_TYPED, **request)]
         except PhotoVetError as exc:
             # nothing was saved (the register's server away, changed elsewhere, a refusal):
             # the box shows the register's value again, never a change that was not made
@@ -543,12 +553,23 @@ class PersonDialog(QDialog):
             self._reload_quietly()
             return
         self.ctx.register_changed.emit()
+        self.say_saved(changes)
+
+    def say_saved(self, changes) -> None:
+        """After a change is saved: how many approvals it ended (the core's count, each
+        photo or video waiting for a senior leader again), or nothing (hidden)."""
+        ended = sum(getattr(c, "approvals_ended", 0) for c in changes if c is not None)
+        self.said.setText(approvals_ended_here(ended) if ended else "")
+        self.said.setVisible(bool(ended))
 
     def enter_form(self) -> None:
         """The family's paper form, entered on one screen and saved at once."""
         if self.person is None:
             return
-        ConsentFormDialog(self.ctx, self.person, self).exec()
+        self.say_saved([])
+        dlg = ConsentFormDialog(self.ctx, self.person, self)
+        if dlg.exec():
+            self.say_saved(dlg.changes)
 
     def ask_request(self, question: str, *, ok_text: str = "Withdraw consent",
                     title: str = "Withdraw consent", also: str = "") -> dict | None:
@@ -580,9 +601,10 @@ class PersonDialog(QDialog):
             self.dnp.setChecked(not on)
             self.dnp.blockSignals(False)
             return
+        self.say_saved([])
         try:
-            self.ctx.ws.register.set_do_not_photograph(p.id, on, expected=not on,
-                                                       how=CONSENT_TYPED, **request)
+            change = self.ctx.ws.register.set_do_not_photograph(p.id, on, expected=not on,
+                                                                how=CONSENT_TYPED, **request)
         except PhotoVetError as exc:
             self.dnp.blockSignals(True)          # not saved: shown as the register has it
             self.dnp.setChecked(not on)
@@ -591,6 +613,7 @@ class PersonDialog(QDialog):
             self._reload_quietly()
             return
         self.ctx.register_changed.emit()
+        self.say_saved([change])
 
     def they_are_back(self) -> bool:
         """"They are back": the leaving date is cleared in the register (the core checks the
