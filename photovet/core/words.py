@@ -1071,7 +1071,25 @@ def changed_since_ready(name: str, what: str, old: str, new: str, when: str,
     ``when``: the day."""
     by = f" {preparer}" if preparer else ""
     return (f"Changed since{by} marked it ready: {name}'s {what} went from {old} to {new} on "
-            f"{when}; what is shown here is as it is now")
+            f"{when}; what is shown here is as it is now.")
+
+
+def approval_ended_by_change(name: str, what: str, old: str, new: str, when: str) -> str:
+    """The withdrawal that ended a photo's approval, said once to the approver, who sees the
+    photo (s37: the panel said "Approval ended: consent was withdrawn on 01/12/2026 for
+    someone it showed; approve it again as it is now." and under it "Changed since ... marked
+    it ready: Tori Ashby's ... went from Yes to No on 01/12/2026; ...", the same thing twice).
+    The approval's stored note (``approval_ended_by_withdrawal``) still names nobody; this
+    line is made afresh from the register's history where the approver looks. Words as
+    ``changed_since_ready``."""
+    return (f"{APPROVAL_ENDED} {name}'s {what} went from {old} to {new} on {when}. What is "
+            "shown here is as it is now: approve it again only if it may be posted so.")
+
+
+def approval_ended_note(note: str) -> bool:
+    """Is ``note`` (an approval's stored note) the one a withdrawal of consent left
+    (``approval_ended_by_withdrawal``), not a removal from the register or another note?"""
+    return (note or "").startswith(f"{APPROVAL_ENDED} consent was withdrawn ")
 
 
 def rejected_elsewhere(channel_label: str, approver: str, day: str, comment: str) -> str:
@@ -1574,7 +1592,8 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
 __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAND",
            "entered_by", "already_posted", "approval_again_name_removed", "approval_ended_by_withdrawal",
            "approval_ended_by_removal", "approval_ended_by_caption",
-           "approvals_ended", "approvals_ended_here",
+           "approvals_ended", "approvals_ended_here", "approval_ended_by_change",
+           "approval_ended_note",
            "approval_name_removed",
            "approval_note_said", "APPROVAL_ENDED", "EARLIER_COPIES_REMOVE", "with_names_removed",
            "earlier_copies_said",

@@ -15,6 +15,7 @@ from photovet.core.approval import consent_changes_since_ready
 from photovet.core.words import changed_since_ready
 from tests.gui.conftest import (
     APPROVER_NAME,
+    PREPARER_NAME,
     answer,
     checked_batch,
     click,
@@ -85,3 +86,43 @@ def test_the_contact_sheet_tile_says_it_too(qtbot, ws, make_window, tmp_path):
         "consent went from Yes to No on" in first.lines[0]
     assert not any("Changed since" in line for n, t in tiles.items() if n != "photo_000.jpg"
                    for line in t.lines)
+
+
+def test_an_approval_a_withdrawal_ended_is_said_once(qtbot, ws, make_window, tmp_path):
+    """s37 walk: the panel said "Approval ended: consent was withdrawn on ... for someone it
+    showed; approve it again as it is now." and under it "Changed since ... marked it ready:
+    Tori Amos's School website consent went from Yes to No on ...; what is shown here is as it
+    is now" (no full stop): the same thing twice. Once now, with whose consent."""
+    from photovet.core.words import approval_ended_by_change, approval_ended_by_withdrawal
+
+    win = _prepared(qtbot, ws, make_window, tmp_path)
+    sign_in_as(win, APPROVER_NAME)
+    win.approval.set_approver_view(True)
+    select_photo(win, "photo_000.jpg")
+    panel = win.photos.approval
+    qtbot.waitUntil(lambda: panel.approve_btn.isEnabled(), timeout=5000)
+    win.approval.approve()
+    [item] = [it for it in win.batch.model.items if it.path.endswith("photo_000.jpg")]
+    assert item.approval == "approved"
+    time.sleep(1.1)         # (times are stored to the second)
+    sign_in_as(win, PREPARER_NAME)
+    ws.register.set_consent(TORI, "website", "no", requested_by="Mrs Amos (mother), by email",
+                            requested_on=dt.date.today(), request_required=True)
+    sign_in_as(win, APPROVER_NAME)
+    win.ctx.register_changed.emit()
+    wait_checked(qtbot, win, 2)
+    today = dt.date.today().strftime("%d/%m/%Y")
+    state = ws.approvals.get(item.analysis.sha256, item.analysis.channel)
+    assert state.status == "ready" and state.note == approval_ended_by_withdrawal(today)
+    select_photo(win, "photo_001.jpg")
+    select_photo(win, "photo_000.jpg")
+    for _ in range(5):
+        QApplication.processEvents()
+    said = (panel.state_label.text() + "<br>" + panel.shown_label.text()).replace("&#x27;", "'")
+    line = approval_ended_by_change("Tori Amos", "School website consent", "Yes", "No", today)
+    assert said.count("Approval ended") == 1 and line in said, said
+    assert "Changed since" not in said and "for someone it showed" not in said, said
+    assert line.endswith(".") and "Tori Amos's School website consent went from Yes to No" in line
+    # the preparer's view still says the stored note (it names nobody)
+    win.approval.set_approver_view(False)
+    assert approval_ended_by_withdrawal(today) in panel.state_label.text()

@@ -257,6 +257,7 @@ class ApprovalController(QObject):
             unseen = self.unseen(item.analysis)
         self.tab.approval.show_state(
             a, state, void, self.ctx.current_channel().label, required=self.required,
+            note_said=shown is not None and self.ended_said(shown),
             approver_view=self.approver_view, approver=self.ctx.session.name(),
             shown=shown, unseen=unseen, hand_named=self.hand_named(a),
             caption_refused=self.approved_caption_refused(a, state, void),
@@ -386,15 +387,30 @@ class ApprovalController(QObject):
             return []
         labels = self.ctx.ws.channels.labels()
         out = []
+        # a withdrawal that ended its approval is said once, with whose and what ("Approval
+        # ended: Tori Ashby's School website consent went from Yes to No ..."), in place of
+        # the stored note that names nobody (s37: said twice); ``ended_said``
+        note = state.note or ""
+        ended = words.approval_ended_note(note)
         for c in consent_changes_since_ready(state, a, self.ctx.ws.register.history):
             what = ("do-not-photograph answer" if c.channel == "do_not_photograph" else
                     "name-with-photo consent" if c.channel == "name_with_photo" else
                     labels.get(c.channel, c.channel) + (" (videos)" if c.media == "video"
                                                         else "") + " consent")
-            out.append(words.changed_since_ready(
-                self._name(c.person_id), what, words.consent_word(c.old_state),
-                words.consent_word(c.new_state), words.uk_day(c.when), state.preparer or ""))
+            said = (self._name(c.person_id), what, words.consent_word(c.old_state),
+                    words.consent_word(c.new_state), words.uk_day(c.when))
+            # (the withdrawal of the day the note says: one made before it was approved did
+            # not end it)
+            out.append(words.approval_ended_by_change(*said)
+                       if ended and c.is_withdrawal and f" on {said[4]} " in note
+                       else words.changed_since_ready(*said, state.preparer or ""))
         return out
+
+    def ended_said(self, lines: list[str]) -> bool:
+        """Do ``lines`` (``changed_since_ready``'s) say why its approval ended, so the stored
+        note ("Approval ended: consent was withdrawn ... for someone it showed") is not said
+        again above them?"""
+        return any(line.startswith(words.APPROVAL_ENDED) for line in lines)
 
     def unseen(self, a) -> str:
         """What the signed-in approver still has to see of a video before approving it (the

@@ -34,12 +34,15 @@ from .checklist_ticks import ChecklistTicks
 from .photo_flags import ContentScroll
 
 
-def state_sentence(state: ApprovalState | None, void: str, channel_label: str) -> str:
+def state_sentence(state: ApprovalState | None, void: str, channel_label: str, *,
+                   note: bool = True) -> str:
+    """``note``: PhotoVet's note on it is said here (False: the lines of who is shown say it,
+    with whose consent: ``ApprovalController.ended_said``)."""
     if state is None or state.status == "draft":
         return f"Not marked ready for {esc(channel_label)} yet."
     # PhotoVet's own note on it (signed again once a pupil's name was taken out of its
     # review's reasons; waiting for approval again, and why): s35
-    note = f"<br>{esc(approval_note_said(state.note))}" if state.note else ""
+    note = f"<br>{esc(approval_note_said(state.note))}" if state.note and note else ""
     if state.status == "ready":
         return (f"Waiting for a senior leader's approval for {esc(channel_label)} "
                 f"(prepared by {esc(state.preparer or '')}).{note}")
@@ -254,7 +257,7 @@ class ApprovalPanel(QWidget):
                    shown: list[str] | None = None, unseen: str = "",
                    hand_named: list[tuple[str, str, str]] | None = None,
                    caption_refused: str | None = "",
-                   elsewhere: list[str] | None = None) -> None:
+                   elsewhere: list[str] | None = None, note_said: bool = False) -> None:
         """Everything about the current photo; buttons only when they can do something.
         ``shown``: who is shown and which names stay readable, a line each (the approver's
         view); ``unseen``: the core's words for what is left to see of a video before it can
@@ -263,7 +266,8 @@ class ApprovalPanel(QWidget):
         ``caption_refused``: why the caption it was approved with may not go out now (the
         core's words, as export says it; '' when it may; None while it is being checked);
         ``elsewhere``: its rejections for other channels, with the senior leader's comment (the
-        core's words)."""
+        core's words); ``note_said``: ``shown`` says why its approval ended, with whose
+        consent: the approval's note is not said again above it."""
         self.message.hide()
         self.offer_suggestion("")
         self.shown_label.hide()
@@ -287,7 +291,8 @@ class ApprovalPanel(QWidget):
             return
         usable = analysis is not None and not analysis.error
         status = "draft" if state is None else state.status
-        said = state_sentence(state, void, channel_label) if usable else \
+        said = state_sentence(state, void, channel_label,
+                              note=not (note_said and approver_view)) if usable else \
             (f"This {media_of(analysis)} cannot be approved: it could not be checked."
              if analysis is not None else "Choose a photo.")
         if usable and caption_refused and status == "approved" and not void:
