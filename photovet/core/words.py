@@ -774,8 +774,18 @@ def posted_caption_approved(approved: Sequence[str | None]) -> str:
     if not signed[0]:
         return ("They were approved with no caption: leave the box empty (a post with a "
                 "caption is not allowed).")
-    return (f"The caption approved with them: {caption_word(signed[0])}. A post with another "
-            "caption is not allowed.")
+    return (f"The caption approved with them: {caption_word(signed[0])}. Leave the box empty "
+            "if the post went out with it; a post with another caption is not allowed.")
+
+
+#: "Mark as posted", photos exported without an approval of their caption: the caption box's
+#: grey words and the line under it (s37 walk: "Optional: if not the export's caption" beside
+#: "A post with another caption is not allowed"; approved photos say only
+#: ``posted_caption_approved``)
+POSTED_CAPTION_EMPTY = "Empty: it went out with the export's caption, or none"
+POSTED_CAPTION_HINT = ("Type the caption only if the post went out with another one: PhotoVet "
+                       "checks it with the channel's rules and records whom it names, for "
+                       "take-down lists and subject access reports.")
 
 
 def posted_captions_differ(groups: Sequence[tuple[str, Sequence[str]]]) -> str:
@@ -1593,6 +1603,7 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "entered_by", "already_posted", "approval_again_name_removed", "approval_ended_by_withdrawal",
            "approval_ended_by_removal", "approval_ended_by_caption",
            "approvals_ended", "approvals_ended_here", "approval_ended_by_change",
+           "POSTED_CAPTION_EMPTY", "POSTED_CAPTION_HINT",
            "approval_ended_note",
            "approval_name_removed",
            "approval_note_said", "APPROVAL_ENDED", "EARLIER_COPIES_REMOVE", "with_names_removed",

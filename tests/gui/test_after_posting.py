@@ -718,6 +718,10 @@ def test_mark_posted_says_the_caption_approved_before_one_is_typed(window, qtbot
     def look(d: MarkPostedDialog) -> None:
         note = d.findChild(QLabel, "ApprovedCaptionNote")
         seen["one"] = (note.isVisible(), note.text())
+        # one story (s37 walk): no "Optional: if not the export's caption" in the box, nor
+        # "PhotoVet checks it..." under it, beside "not allowed"
+        seen["box"] = (d.caption.placeholderText(),
+                       d.findChild(QLabel, "PostedCaptionHint").isVisible())
         d.batch.setCurrentText("Mixed")
         seen["mixed"] = (note.isVisible(), note.text())
         d.reject()
@@ -726,7 +730,9 @@ def test_mark_posted_says_the_caption_approved_before_one_is_typed(window, qtbot
     window.after.mark_posted("One caption")
     qtbot.waitUntil(lambda: "mixed" in seen, timeout=10000)
     assert seen["one"] == (True, "The caption approved with them: \u201cJC on sports day\u201d. "
-                                 "A post with another caption is not allowed.")
+                                 "Leave the box empty if the post went out with it; a post with "
+                                 "another caption is not allowed.")
+    assert seen["box"] == ("", False), seen["box"]
     assert seen["mixed"][0] and seen["mixed"][1].startswith(
         "These photos were approved with different captions: a post of them all with one "
         "caption is not allowed.")

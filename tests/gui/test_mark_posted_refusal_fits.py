@@ -86,3 +86,28 @@ def test_the_refusal_stays_inside_the_window_it_was_opened_from(qtbot):
     assert export.frameGeometry().contains(dlg.frameGeometry()), (
         export.frameGeometry(), dlg.frameGeometry())
     dlg.close()
+
+
+def test_the_caption_box_tells_one_story(qtbot):
+    """s37 walk: the box said "Optional: if not the export's caption" right beside "A post
+    with another caption is not allowed". Photos approved with a caption say only that; others
+    say when to type one."""
+    from photovet.core.words import POSTED_CAPTION_EMPTY, POSTED_CAPTION_HINT
+
+    chs = [Channel("website", "School website", names="full")]
+    plain = MarkPostedDialog(["Trip"], chs, batch="Trip", on_submit=lambda: None)
+    qtbot.addWidget(plain)
+    plain.show()
+    hint = plain.findChild(QLabel, "PostedCaptionHint")
+    assert plain.caption.placeholderText() == POSTED_CAPTION_EMPTY
+    assert hint.isVisible() and hint.text() == POSTED_CAPTION_HINT
+    approved = MarkPostedDialog(["Trip"], chs, batch="Trip", on_submit=lambda: None,
+                                approved_captions={"Trip": ["Sports day"]})
+    qtbot.addWidget(approved)
+    approved.show()
+    note = approved.findChild(QLabel, "ApprovedCaptionNote")
+    assert note.isVisible() and "another caption is not allowed" in note.text()
+    assert approved.caption.placeholderText() == ""
+    assert not approved.findChild(QLabel, "PostedCaptionHint").isVisible()
+    texts = " ".join(lbl.text() for lbl in approved.findChildren(QLabel) if lbl.isVisible())
+    assert "Optional" not in texts and "Type the caption only" not in texts

@@ -34,7 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.models import Channel
-from photovet.core.words import posted_caption_approved
+from photovet.core.words import (
+    POSTED_CAPTION_EMPTY,
+    POSTED_CAPTION_HINT,
+    posted_caption_approved,
+)
 
 from .. import style
 from ..words import plural
@@ -98,12 +102,15 @@ class MarkPostedDialog(QDialog):
         self.url.setAccessibleName("Address of the post")
         form.addRow("&Address of the post:", self.url)
         self.caption = QLineEdit()
-        self.caption.setPlaceholderText("Optional: if not the export's caption")
         self.caption.setAccessibleName("Caption the post went out with")
         form.addRow("&Caption posted:", self.caption)
-        hint = style.hint("PhotoVet checks it with the channel's rules and records whom it names, "
-                      "for take-down lists and subject access reports.")
-        form.addRow("", hint)
+        # one story (s37 walk: "Optional: if not the export's caption" in the box, "A post
+        # with another caption is not allowed" under it): photos approved with a caption say
+        # only that (``_say_approved``); the rest say when to type one
+        self.caption_hint = style.hint(POSTED_CAPTION_HINT)
+        self.caption_hint.setObjectName("PostedCaptionHint")
+        self.caption_hint.setWordWrap(True)
+        form.addRow("", self.caption_hint)
         # the caption a senior leader approved with them, said before one is typed (walk s33)
         self.approved_note = style.hint("")
         self.approved_note.setObjectName("ApprovedCaptionNote")
@@ -159,6 +166,8 @@ class MarkPostedDialog(QDialog):
         text = posted_caption_approved(approved)
         self.approved_note.setText(text)
         self.approved_note.setVisible(bool(text))
+        self.caption_hint.setVisible(not text)
+        self.caption.setPlaceholderText("" if text else POSTED_CAPTION_EMPTY)
 
     def _batch_chosen(self, batch: str) -> None:
         """Another batch: "Posted on" follows the channel it was exported for."""
