@@ -90,6 +90,12 @@ def test_enrol_folder(tmp_path, reg):
     assert read[0] == 0 and seen[0] == (2, 6), (read, seen)
     msgs = sorted(str(e) for e in rep.errors)
     assert f"{UPN2.lower()}.JPG: {UPN2}: 2 faces in the enrolment photo; use a single portrait" in msgs
+    # the app says the name first, the UPN after it (s37 walk: the UPN alone)
+    said = {Path(e.path).name: e.said() for e in rep.errors}
+    assert said[f"{UPN2.lower()}.JPG"] == (f"Joel Abrahams ({UPN2}): 2 faces in the enrolment "
+                                           "photo; use a single portrait")
+    assert said[f"{UPN3} (1).jpeg"].startswith(f"Graham Whitcombe ({UPN3}): no face found")
+    assert said["Z000000000000.jpg"].startswith("no one in the register has the UPN")
     assert any(m.startswith(f"{UPN3} (1).jpeg: {UPN3}: no face found") for m in msgs)
     assert any(m.startswith("Z000000000000.jpg: no one in the register has the UPN or staff "
                             "code \u201cZ000000000000\u201d") for m in msgs)

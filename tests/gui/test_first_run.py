@@ -309,3 +309,9 @@ def test_the_enrolment_report_says_how_many_photos_were_used_and_checks_only_tho
     assert [x for x in lines if x.startswith("Check:")] == [
         f"Check: Jane Ng.jpg: taken as Jane Ng ({JANE}), from the name in the file name."]
     assert any(x.startswith("Joel Abrahams.jpg: ") for x in lines)
+    # the pupil's name first, the UPN after it (s37 walk: the UPN alone)
+    failed.errors[0].name = "Joel Abrahams"
+    dlg.show_report(failed)
+    lines = [dlg.problems.item(i).text() for i in range(dlg.problems.count())]
+    assert f"Joel Abrahams.jpg: Joel Abrahams ({JOEL}): 2 faces in the enrolment photo; use a " \
+        "single portrait" in lines, lines

@@ -142,8 +142,10 @@ def enrol_items(register: Any, items: list[tuple[str, Path]], engine: Any, sourc
         except (UnknownPersonError, EnrolmentError) as exc:
             msg = exc.message if isinstance(exc, EnrolmentError) else \
                 f"{pid}: no one with this id in the register"
+            known = register.find(pid) if isinstance(exc, EnrolmentError) else None
             for path in paths:
-                report.errors.append(EnrolProblem(pid, str(path), msg))
+                report.errors.append(EnrolProblem(pid, str(path), msg,
+                                                  known.display_name if known else ""))
             done += len(paths)
             report.photos += len(paths)
             if progress:
@@ -155,7 +157,8 @@ def enrol_items(register: Any, items: list[tuple[str, Path]], engine: Any, sourc
                 enc = encode_portrait(person, path, engine, max_pixels=max_pixels)
                 result.setdefault(pid, []).append((enc, path.name))
             except EnrolmentError as exc:
-                report.errors.append(EnrolProblem(pid, str(path), exc.message))
+                report.errors.append(EnrolProblem(pid, str(path), exc.message,
+                                                  person.display_name))
             done += 1
             if progress:
                 progress(done, total, path.name)

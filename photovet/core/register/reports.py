@@ -499,10 +499,21 @@ class EnrolProblem:
     person_id: str
     path: str
     message: str
+    #: the person's name when the register has them ("" not known): the app says it first,
+    #: the id after it (``said``; s37: it said only the UPN)
+    name: str = ""
 
     def __str__(self) -> str:
         name = Path(self.path).name if self.path else ""
         return f"{name}: {self.message}" if name else self.message
+
+    def said(self) -> str:
+        """The message as the app says it: "Tori Amos (A123456789012): no face found ..."
+        where it opened with the id alone (the command keeps the id first)."""
+        lead = f"{self.person_id}: "
+        if self.name and self.person_id and self.message.startswith(lead):
+            return f"{self.name} ({self.person_id}): {self.message[len(lead):]}"
+        return self.message
 
 
 @dataclass

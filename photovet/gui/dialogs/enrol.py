@@ -198,7 +198,8 @@ class EnrolDialog(QDialog):
         for line in by_name:
             self.problems.addItem(f"Check: {line}.")
         for e in report.errors:
-            self.problems.addItem(f"{Path(e.path).name if e.path else e.person_id}: {e.message}")
+            # the pupil's name first, the UPN after it (s37 walk: the UPN alone)
+            self.problems.addItem(f"{Path(e.path).name if e.path else e.person_id}: {e.said()}")
         self.problems.setVisible(bool(report.errors or warnings or by_name))
         if report.errors or warnings or by_name:
             self.resize(self.width(), max(self.height(), 520))
