@@ -150,3 +150,75 @@ def test_the_senior_leaders_banner_and_an_approval_said(qtbot, ws, make_window, 
         panel.message.text()
     win.approval.show_state()
     assert panel.message.text() == f"{second.name} rejected: back with the preparer."
+
+
+def test_the_approvers_column_keeps_the_checklist_whole_under_three_banners(
+        qtbot, ws, make_window, tmp_path):
+    """s37 walk at 1366 x 768: under three banners "What PhotoVet found" was squeezed to 48 px
+    (a cut line of a camera's name) and the checklist's last check was cut off into a scroll.
+    For an approver what was found is one line, its details on demand; the checklist and the
+    Approve and Reject buttons are whole."""
+    import time
+
+    from PySide6.QtCore import QPoint, QRect
+
+    from tests.gui.conftest import (
+        APPROVER_NAME,
+        PREPARER_NAME,
+        checked_batch,
+        select_photo,
+        sign_in_as,
+    )
+    from tests.gui.conftest import wait_checked as checked
+    from tests.gui.fake_engine import TORI
+    from tests.gui.test_approval import mark_all_ready
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2, checklist=True)
+    panel, tab = win.photos.approval, win.photos
+    panel.caption_edit.setText("Year 5 at the sports day, with their teachers and the parents "
+                               "who helped")
+    mark_all_ready(win)
+    time.sleep(1.1)         # a consent changed since: a line more in the panel
+    ws.register.set_consent(TORI, "website", "no", requested_by="Mrs Amos (mother), by email",
+                            requested_on=dt.date.today(), request_required=True)
+    win.ctx.register_changed.emit()
+    checked(qtbot, win, 2)
+    sign_in_as(win, APPROVER_NAME)
+    win.approval.set_approver_view(True)
+    win.resize(1366, 700)          # 768 less a title bar and a task bar
+    select_photo(win, "photo_000.jpg")
+    qtbot.waitUntil(lambda: panel.checks.isVisible(), timeout=5000)
+    qtbot.wait(1500)        # the take-down list read after the change (it hid the banner)
+    for banner, said in ((win.takedown_banner, "<b>2 photos on the take-down list</b>: a "
+                          "family withdrew consent for photos already posted."),
+                         (win.approval_banner, "The school's name is not set in the settings: "
+                          "photos for School website must not identify the school."),
+                         (win.message_banner, "Checked 2 photos. 2 wait for approval.")):
+        banner.say(said)
+    for _ in range(10):
+        QApplication.processEvents()
+    assert win.takedown_banner.isVisible() and win.approval_banner.isVisible()
+
+    def rect(w) -> QRect:
+        return QRect(w.mapTo(win, QPoint(0, 0)), w.size())
+
+    # what was found: one line, as the panel says it
+    assert tab.found_line.isVisible() and not tab.findings_scroll.isVisible()
+    assert tab.found_summary.text() == tab.findings.summary.text() != ""
+    # the checklist whole, above the buttons, nothing scrolled
+    viewport = rect(panel.checks.parentWidget())
+    for row in panel.checks.rows:
+        assert viewport.contains(rect(row)), (rect(row), viewport)
+    assert panel.checks_scroll.verticalScrollBar().maximum() == 0
+    buttons = [rect(b) for b in (panel.approve_btn, panel.reject_btn)]
+    assert viewport.bottom() < min(b.top() for b in buttons)
+    assert all(b.bottom() <= rect(win.centralWidget()).bottom() for b in buttons)
+    # its details on demand, and back
+    tab.found_toggle.click()
+    assert tab.findings_scroll.isVisible() and not tab.found_summary.isVisible()
+    tab.found_toggle.click()
+    assert not tab.findings_scroll.isVisible() and tab.found_summary.isVisible()
+    # the preparer's view is as it was: what was found in full
+    sign_in_as(win, PREPARER_NAME)
+    win.approval.set_approver_view(False)
+    assert tab.findings_scroll.isVisible() and not tab.found_line.isVisible()

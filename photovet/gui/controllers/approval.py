@@ -437,6 +437,7 @@ class ApprovalController(QObject):
             on = False
         self.approver_view = on
         self.tab.photo.set_after_mode(on)
+        self.tab.set_approver(on)       # what was found in one line, the checklist whole
         # the list's tiles as they will be published, never the photos as taken (s35)
         self.batch.model.set_published_view(on)
         # what waits for the approver: those marked ready; when none are, those whose approval

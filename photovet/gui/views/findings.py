@@ -225,6 +225,7 @@ class FindingsPanel(QWidget):
     face_action = Signal(int, str)                  # index, "yes" | "no" | ...
     text_action = Signal(int, str)                  # index, "cover" | "keep"
     keep_rest = Signal()
+    summary_said = Signal(str)                      # the summary line, each time it is said
     context_requested = Signal(str, int, object)    # kind, index, global QPoint
 
     def __init__(self, parent=None):
@@ -322,17 +323,21 @@ class FindingsPanel(QWidget):
         self.tree.blockSignals(True)
         self.tree.clear()
         if a is None:
-            self.summary.setText(
+            self._say_summary(
                 "Still being checked: what PhotoVet finds in this photo is listed here."
                 if checking else "Choose a photo to see what PhotoVet found in it.")
             self.tree.blockSignals(False)
             return
-        self.summary.setText(summary_sentence(a))
+        self._say_summary(summary_sentence(a))
         if not a.error:
             self._fill(a)
         self.tree.blockSignals(False)
         if same and keep[0]:
             self.select(*keep)
+
+    def _say_summary(self, text: str) -> None:
+        self.summary.setText(text)
+        self.summary_said.emit(text)
 
     def _cards(self, a: PhotoAnalysis | None) -> None:
         for c in self.cards:

@@ -6,6 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QBoxLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -48,17 +51,54 @@ class PhotosTab(QWidget):
         side.setMinimumWidth(300)
         sl = QVBoxLayout(side)
         sl.setContentsMargins(0, 0, 0, 0)
+        sl.setSpacing(2)           # (every pixel of the column: s37, 1366 x 768)
         # what was found asks for little and takes the room left (scrolling below that): the
         # approval panel (the approver's checklist, its message) gets its whole height first
         self.findings_scroll = YieldingScroll(self.findings, 120)
         # ...down to a few lines (s35: at 1366 x 768 its 80 px squeezed the approver's
         # checklist and message under it); it scrolls
         self.findings_scroll.setMinimumHeight(48)
+        # s37 walk: in the approver's view, at 1366 x 768 under three banners, what was found
+        # was squeezed to 48 px (a cut line of a camera's name) and the checklist under it cut
+        # off. For an approver it is one line, what PhotoVet found in short, with its details
+        # on demand; the approval panel (the photo's state, the checklist, Approve and Reject)
+        # gets the column
+        self.found_line = QWidget()
+        self.found_line.setObjectName("FoundLine")
+        fl = QVBoxLayout(self.found_line)
+        fl.setContentsMargins(4, 2, 4, 0)
+        fl.setSpacing(0)
+        self.found_heading = QLabel("What PhotoVet found")
+        self.found_heading.setObjectName("SectionTitle")
+        self.found_summary = QLabel("")
+        self.found_summary.setObjectName("FoundSummary")
+        self.found_summary.setWordWrap(True)
+        self.found_toggle = QPushButton("")
+        self.found_toggle.setObjectName("FoundDetails")
+        self.found_toggle.setFlat(True)
+        self.found_toggle.setStyleSheet("text-align: left; color: #0b57a4; padding: 0;")
+        self.found_toggle.clicked.connect(lambda *_: self.show_found_details(
+            not self.found_details))
+        top = QHBoxLayout()           # the heading and its details on one line
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.found_heading)
+        top.addStretch(1)
+        top.addWidget(self.found_toggle)
+        fl.addLayout(top)
+        fl.addWidget(self.found_summary)
+        self.findings.summary_said.connect(self.found_summary.setText)
+        self.found_summary.setText(self.findings.summary.text())
+        self.approver = False
+        self.found_details = False
+        sl.addWidget(self.found_line, 0)
         sl.addWidget(self.findings_scroll, 1)
         # the list of faces and text does not scroll by itself (the panel does, as one): the
         # row chosen (a click on the photo, the arrow keys) is scrolled into view here
         self.findings.tree.currentItemChanged.connect(self._show_row)
         sl.addWidget(self.approval, 0)
+        sl.addStretch(0)            # the room left, below the approval, for an approver
+        self._side = sl
+        self._lay_out_side()
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("PhotosSplitter")
@@ -74,6 +114,30 @@ class PhotosTab(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.splitter)
+
+    def set_approver(self, on: bool) -> None:
+        """The approver's view (on) or the preparer's: for an approver what PhotoVet found
+        is one line with its details on demand (``show_found_details``)."""
+        self.approver = bool(on)
+        self._lay_out_side()
+
+    def show_found_details(self, on: bool) -> None:
+        """The approver's "Show all…" (every face, name and detail PhotoVet found), or "Show
+        it in one line" again."""
+        self.found_details = bool(on)
+        self._lay_out_side()
+
+    def _lay_out_side(self) -> None:
+        short = self.approver and not self.found_details
+        self.found_line.setVisible(self.approver)
+        # the heading and the summary are the panel's own when it is shown whole
+        self.found_heading.setVisible(short)
+        self.found_summary.setVisible(short)
+        self.found_toggle.setText("Show all\u2026" if short else "Show it in one line")
+        self.findings_scroll.setVisible(not short)
+        # what was found takes the room left; shown in short, the space under the approval
+        self._side.setStretch(self._side.indexOf(self.findings_scroll), 0 if short else 1)
+        self._side.setStretch(self._side.count() - 1, 1 if short else 0)
 
     def _show_row(self, item, _previous=None) -> None:
         tree = self.findings.tree
