@@ -222,3 +222,21 @@ def test_the_approvers_column_keeps_the_checklist_whole_under_three_banners(
     sign_in_as(win, PREPARER_NAME)
     win.approval.set_approver_view(False)
     assert tab.findings_scroll.isVisible() and not tab.found_line.isVisible()
+
+
+def test_the_approvers_line_says_how_many_warnings_are_open(qtbot):
+    """What was found in one line still says that a warning about the photo is open (its words
+    are in the details; a blocking one refuses the approval in the core)."""
+    from photovet.gui.views.photos_tab import PhotosTab
+
+    tab = PhotosTab()
+    qtbot.addWidget(tab)
+    tab.set_approver(True)
+    tab.findings.analysis = SimpleNamespace(flags=[SimpleNamespace(open=True),
+                                                   SimpleNamespace(open=False)])
+    tab.findings.summary_said.emit("No faces found.")
+    assert tab.found_summary.text() == ("No faces found. 1 warning about the photo still open "
+                                        "(Show all\u2026).")
+    tab.findings.analysis = SimpleNamespace(flags=[])
+    tab.findings.summary_said.emit("No faces found.")
+    assert tab.found_summary.text() == "No faces found."

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..words import plural
 from .approval_panel import ApprovalPanel
 from .batch_view import BatchView
 from .findings import FindingsPanel
@@ -86,8 +87,8 @@ class PhotosTab(QWidget):
         top.addWidget(self.found_toggle)
         fl.addLayout(top)
         fl.addWidget(self.found_summary)
-        self.findings.summary_said.connect(self.found_summary.setText)
-        self.found_summary.setText(self.findings.summary.text())
+        self.findings.summary_said.connect(self._say_found)
+        self._say_found(self.findings.summary.text())
         self.approver = False
         self.found_details = False
         sl.addWidget(self.found_line, 0)
@@ -126,6 +127,14 @@ class PhotosTab(QWidget):
         it in one line" again."""
         self.found_details = bool(on)
         self._lay_out_side()
+
+    def _say_found(self, summary: str) -> None:
+        """The approver's line: the panel's summary, and how many of the photo's warnings are
+        still open (their words are in the details: a blocking one refuses the approval)."""
+        a = self.findings.analysis
+        n = sum(1 for f in getattr(a, "flags", ()) if f.open) if a is not None else 0
+        self.found_summary.setText(summary + (
+            f" {plural(n, 'warning')} about the photo still open (Show all\u2026)." if n else ""))
 
     def _lay_out_side(self) -> None:
         short = self.approver and not self.found_details
