@@ -111,10 +111,13 @@ class MarkPostedDialog(QDialog):
         self.caption_hint.setObjectName("PostedCaptionHint")
         self.caption_hint.setWordWrap(True)
         form.addRow("", self.caption_hint)
+        self.form = form
         # the caption a senior leader approved with them, said before one is typed (walk s33)
         self.approved_note = style.hint("")
         self.approved_note.setObjectName("ApprovedCaptionNote")
         self.approved_note.setWordWrap(True)
+        # under the box it is about (taller than its words, it was drawn with a gap above)
+        self.approved_note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.approved_note.hide()
         form.addRow("", self.approved_note)
         lay.addLayout(form)
@@ -165,8 +168,8 @@ class MarkPostedDialog(QDialog):
             self.approved_captions.get(self.batch.currentText(), [])
         text = posted_caption_approved(approved)
         self.approved_note.setText(text)
-        self.approved_note.setVisible(bool(text))
-        self.caption_hint.setVisible(not text)
+        self.form.setRowVisible(self.approved_note, bool(text))
+        self.form.setRowVisible(self.caption_hint, not text)     # no gap where it was
         self.caption.setPlaceholderText("" if text else POSTED_CAPTION_EMPTY)
 
     def _batch_chosen(self, batch: str) -> None:
