@@ -1098,8 +1098,12 @@ def approval_ended_by_change(name: str, what: str, old: str, new: str, when: str
 
 def approval_ended_note(note: str) -> bool:
     """Is ``note`` (an approval's stored note) the one a withdrawal of consent left
-    (``approval_ended_by_withdrawal``), not a removal from the register or another note?"""
-    return (note or "").startswith(f"{APPROVAL_ENDED} consent was withdrawn ")
+    (``approval_ended_by_withdrawal``), not a removal from the register, a caption's
+    (``approval_ended_by_caption``: its "check the caption" must still be said) or another
+    note?"""
+    note = note or ""
+    return note.startswith(f"{APPROVAL_ENDED} consent was withdrawn ") and \
+        note.endswith(approval_ended_by_withdrawal("").split(" for ", 1)[1])
 
 
 def rejected_elsewhere(channel_label: str, approver: str, day: str, comment: str) -> str:

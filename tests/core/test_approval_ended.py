@@ -290,3 +290,12 @@ def test_an_import_or_a_removal_ends_a_captioned_approval(two_pupils, tmp_path):
     day = dt.datetime.now().strftime("%d/%m/%Y")
     assert ws.approvals.get(b.sha256, "website").note == words.approval_again_name_removed(day)
     assert not ws.audit.rows(action="approval.ended")[1:]
+
+
+def test_the_approvers_panel_says_a_captions_ended_approval_as_stored():
+    """The panel says a withdrawal that ended an approval once, with whose consent, in place of
+    the stored note (``words.approval_ended_note``); a caption's note ("check the caption")
+    and a removal's are said as stored: merged in s37, the caption's was taken for a face's."""
+    assert words.approval_ended_note(words.approval_ended_by_withdrawal("01/12/2026"))
+    assert not words.approval_ended_note(words.approval_ended_by_caption("01/12/2026"))
+    assert not words.approval_ended_note(words.approval_ended_by_removal("01/12/2026"))
