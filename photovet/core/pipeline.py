@@ -1366,9 +1366,14 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
     ``caption``: the caption to be posted with the photos, checked like the label (a caption
     that names someone the channel may not name raises CaptionError: nothing is exported) and
     recorded with each export, with whom it refers to.
+
+    ``workers``: photos exported at once; by default two (memory), never more than
+    ``performance.cores``.
     """
-    from photovet.core.media.export import ExportJob  # noqa: PLC0415
+    from photovet.core.media.export import ExportJob, default_workers  # noqa: PLC0415
     from photovet.core.media.export import export_batch as _export  # noqa: PLC0415
+
+    workers = workers or min(default_workers(), engine.settings.performance.core_count())
 
     ch = engine.channel(channel)
     engine.mode_for(mode)   # a mode looser than the school's: refused before anything is read

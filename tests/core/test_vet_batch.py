@@ -264,3 +264,93 @@ def test_vet_batch_into_another_folder_under_the_same_batch_name_exports_there(w
     assert all(r.ok and Path(r.output).parent == usb for r in moved), [r.output for r in moved]
     assert sorted(p.name for p in usb.iterdir()) == ["trip-001.jpg", "trip-002.jpg"]
     assert len(ws.records.exports(batch="Trip")) == 4
+
+
+class MeetingFaces(SideBySideFaces):
+    """Detection of the second photo waits (briefly) until the first photo's export has begun,
+    and says when it began."""
+
+    def __init__(self, exporting: threading.Event, checking: threading.Event):
+        super().__init__(slow=0)
+        self.exporting, self.checking = exporting, checking
+        self.met = False
+
+    def detect(self, image):
+        if colour_index(image) == 1:
+            self.checking.set()
+            self.met = self.exporting.wait(2.0)
+        return super().detect(image)
+
+
+def test_vet_batch_checks_the_next_photo_while_one_is_exported(ws, tmp_path, monkeypatch):
+    """Both cores busy (issue 14): the export of photo 1 and the check of photo 2 are under
+    way at the same time. Each waits (at most 2 s) for the other to have begun: done one after
+    the other, neither would see the other begin."""
+    from photovet.core.media import export as export_module
+
+    exporting, checking = threading.Event(), threading.Event()
+    faces = MeetingFaces(exporting, checking)
+    real = export_module.export_photo
+    seen = []
+
+    def export_photo(job, *a, **kw):
+        if not seen:
+            exporting.set()
+            seen.append(checking.wait(2.0))
+        return real(job, *a, **kw)
+
+    monkeypatch.setattr(export_module, "export_photo", export_photo)
+    ws.settings.performance.cores = 2
+    paths = photos(tmp_path / "src", 3)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    res = results(vet_batch(paths, engine_for(ws, faces), "website", out_dir, label="Trip",
+                            on=TODAY))
+    assert all(r.ok for r in res), [r.error for r in res]
+    assert seen == [True] and faces.met
+
+
+@pytest.mark.parametrize("cores, at_once, photos_in_flight, threads", [
+    (1, 0, 1, 1), (2, 0, 2, 1), (4, 0, 4, 1), (2, 1, 1, 2), (4, 2, 2, 2)])
+def test_performance_cores_is_the_one_knob_for_photos_in_flight_and_model_threads(
+        cores, at_once, photos_in_flight, threads):
+    """``performance.cores``: that many photos in flight (unless ``photos_at_once`` says
+    fewer), and their models share the cores."""
+    from photovet.core.settings import Settings
+
+    s = Settings.from_dict({"performance": {"cores": cores, "photos_at_once": at_once}})
+    assert s.performance.photo_workers() == photos_in_flight
+    assert s.performance.model_threads() == threads
+    eng = Engine.load(s, faces=False, text=True)
+    assert f'"threads": {threads}' in eng.text_engine._key[1]    # the text models, not loaded
+    assert not eng.text_engine.loaded
+
+
+@pytest.mark.parametrize("usable, cores", [({0}, 1), ({0, 1}, 2), ({0, 1, 2, 3}, 3)])
+def test_all_cores_but_one_counts_the_cores_this_process_may_use(monkeypatch, usable, cores):
+    """Started on some cores only (``taskset``, an affinity), PhotoVet counts those, not the
+    PC's: it ran a photo per core of the PC on fewer cores."""
+    from photovet.core import settings as settings_module
+
+    monkeypatch.setattr(settings_module.os, "sched_getaffinity", lambda _pid: set(usable),
+                        raising=False)
+    monkeypatch.setattr(settings_module.os, "cpu_count", lambda: 8)
+    assert settings_module.Performance().core_count() == cores
+
+
+@pytest.mark.parametrize("cores, workers", [(1, 1), (2, 2), (4, 2)])
+def test_export_batch_exports_on_no_more_photos_at_once_than_the_cores_it_may_use(
+        ws, tmp_path, monkeypatch, cores, workers):
+    from photovet.core.media import export as export_module
+
+    seen = []
+    monkeypatch.setattr(export_module, "usable_cpus", lambda: 8)
+    monkeypatch.setattr(export_module, "export_batch",
+                        lambda jobs, *a, **kw: seen.append(kw["workers"]) or iter(()))
+    ws.settings.performance.cores = cores
+    eng = engine_for(ws, SideBySideFaces(slow=0))
+    analyses = results(analyse_batch(photos(tmp_path / "src", 1), eng, "website", on=TODAY))
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    list(export_batch(analyses, out_dir, label="A", engine=eng, channel="website"))
+    assert seen == [workers]

@@ -63,6 +63,7 @@ from photovet.core.fsutil import crash_point, fsync_dir, link_no_overwrite, pid_
 from photovet.core.media.imaging import load_image, read_file
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Channel, Cover, ExportResult, Progress
+from photovet.core.settings import usable_cpus
 from photovet.core.words import media_count
 
 log = logs.get("export")
@@ -487,7 +488,8 @@ def _refuse_the_originals_folder(out_dir: Path, sources: Iterable[Path]) -> None
 
 
 def default_workers() -> int:
-    return max(1, min(2, os.cpu_count() or 1))
+    """Photos exported at once: two (each holds a decoded photo), fewer on a single core."""
+    return max(1, min(2, usable_cpus()))
 
 
 def export_batch(jobs: Iterable[ExportJob], out_dir: Path, *, label: str, channel: Channel,
