@@ -17,7 +17,10 @@ run's own), on the same files:
 
 Prints photos per second, CPU seconds per photo, CPU utilisation (CPU seconds / wall seconds /
 cores), peak RSS, and the ratios. Other work shares this machine: CPU seconds per photo and the
-side-by-side ratios are the steady figures; wall time depends on the load (printed).
+side-by-side ratios are the steady figures; wall time depends on the load (printed). For the
+PhotoVet runs it also prints the share of the time fewer threads were ready to run than there
+are cores (sampled from /proc every 20 ms): on a quiet machine that is when a core idles, and a
+thread waiting for a core on a busy one still counts as ready, so it holds under load too.
 
 ``--profile``: also one run on one core, one photo at a time, with the CPU time of every stage
 (decode, metadata, CenterFace, YuNet, signatures, text detection, text reading, name matching,
@@ -278,9 +281,46 @@ def run_profile(home: str, photos: list[str], out: str) -> dict:
 
 # --------------------------------------------------------------------------------------------
 
-def child(fn, *args):
+def _threads_ready(pid: int) -> int | None:
+    """How many threads of process ``pid`` are running or ready to run (state R in /proc);
+    None when it cannot be read (not Linux, the process gone)."""
+    try:
+        names = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    n = 0
+    for t in names:
+        try:
+            with open(f"/proc/{pid}/task/{t}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        n += stat[stat.rindex(")") + 2] == "R"
+    return n
+
+
+def child(fn, *args, ready: bool = False):
+    """``fn(*args)`` in a fresh process. ``ready``: also sample, from this process every 20 ms,
+    how many of its threads are running or ready to run (``ready``: share of the samples with
+    0, 1, 2, ... such threads). Cores idle on a quiet machine exactly when fewer threads are
+    ready than there are cores; on a loaded one a thread waiting for a core counts as ready,
+    so this tells what the run asked of the cores whatever else the machine was doing."""
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(fn, args)
+        job = pool.apply_async(fn, args)
+        if not ready:
+            return job.get()
+        pid = pool._pool[0].pid   # the one worker process (Pool has no public way to ask)
+        counts: dict[int, int] = {}
+        while not job.ready():
+            n = _threads_ready(pid)
+            if n is not None:
+                counts[n] = counts.get(n, 0) + 1
+            time.sleep(0.02)
+        res = job.get()
+        total = sum(counts.values())
+        if total:
+            res["ready"] = {k: v / total for k, v in sorted(counts.items())}
+        return res
 
 
 def main() -> None:
@@ -327,11 +367,11 @@ def main() -> None:
             rows["pillow"] = child(run_pillow, photos, cores)
             print(f"  pillow done (load {os.getloadavg()[0]:.1f})", flush=True)
             rows["full"] = child(run_vetting, str(home), photos, out_dir("full"), cores, True,
-                                 args.photos)
+                                 args.photos, ready=True)
             print(f"  full vetting done (load {os.getloadavg()[0]:.1f})", flush=True)
             if not args.no_text_off:
                 rows["notext"] = child(run_vetting, str(home), photos, out_dir("notext"), cores,
-                                       False, args.photos)
+                                       False, args.photos, ready=True)
                 print(f"  text off done (load {os.getloadavg()[0]:.1f})", flush=True)
             if not args.no_deface:
                 try:
@@ -368,6 +408,13 @@ def report(rows: dict[str, dict], cores: int) -> None:
         note = ""
         if key in ("full", "notext"):
             note = f"{r['ok']}/{n} exported, {r['faces']} faces and {r['names']} names covered"
+            if r.get("ready"):
+                # the cores the run asked for: a quiet machine idles a core whenever fewer
+                # threads are ready than there are cores (child: load-independent)
+                short = sum(v for k, v in r["ready"].items() if k < cores)
+                note += (f"; fewer than {cores} thread(s) ready to run {100 * short:.0f}% of "
+                         "the time (" + ", ".join(f"{k}: {100 * v:.0f}%"
+                                                 for k, v in r["ready"].items()) + ")")
         elif key == "deface":
             note = f"{r['faces']} faces found"
         use = r["cpu"] / r["wall"] / (cores if key != "deface" else len(os.sched_getaffinity(0)))
