@@ -99,6 +99,7 @@ class AfterPostingController(QObject):
         self._checking = None
         self._again = False
         self.takedown_dialog: TakedownDialog | None = None
+        self._list_asked = 0                # the take-down list's latest load (older ones dropped)
         self.mark_posted_dialog: MarkPostedDialog | None = None
         ctx.register_changed.connect(self.check_takedowns)
         ctx.records_changed.connect(self.check_takedowns)
@@ -178,17 +179,22 @@ class AfterPostingController(QObject):
 
     def _load_items(self, include_done: bool) -> None:
         ctx = self.ctx
+        # each load runs in its own worker: only the latest one asked for is shown (a reload
+        # after marking items done came back after "Show items already done" had asked for
+        # them, and the list showed none: CI, s37)
+        self._list_asked += 1
+        asked = self._list_asked
 
         def load():
             with ctx.thread_workspace() as wws:
                 return wws.takedown(include_done=include_done)
 
         def loaded(items) -> None:
-            if self.takedown_dialog is not None:
+            if self.takedown_dialog is not None and asked == self._list_asked:
                 self.takedown_dialog.show_items(items)
 
         def failed(text: str) -> None:
-            if self.takedown_dialog is not None:
+            if self.takedown_dialog is not None and asked == self._list_asked:
                 self.takedown_dialog.show_error(text)
 
         ctx.workers.start(load, name="takedown-list", on_return=loaded, on_error=failed)
