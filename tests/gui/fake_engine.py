@@ -25,13 +25,15 @@ class FakeEngine(Engine):
     ``texts``: file name -> [(polygon, text, person id or None, kind)]."""
 
     def __init__(self, ws, faces: dict | None = None, texts: dict | None = None,
-                 delay: float = 0.0, face_engine=None):
-        # ``face_engine``: the stand-in detector videos are checked with (none: videos fail)
+                 delay: float = 0.0, face_engine=None, gate=None):
+        # ``face_engine``: the stand-in detector videos are checked with (none: videos fail);
+        # ``gate`` (a threading.Event): every check, once counted in ``calls``, waits for it
         super().__init__(ws.settings, register=ws.register, reviews=ws.reviews,
                          face_engine=face_engine)
         self.faces = faces or {}
         self.texts = texts or {}
         self.delay = delay
+        self.gate = gate
         self.calls: list[str] = []
 
     def analyse(self, path, *, use_cache: bool = True) -> PhotoAnalysis:
@@ -40,6 +42,8 @@ class FakeEngine(Engine):
         from photovet.core.media.metadata import inspect_file
 
         self.calls.append(str(path))
+        if self.gate is not None and not self.gate.wait(timeout=60):
+            raise AssertionError("the test never opened the gate")
         if self.delay:
             time.sleep(self.delay)
         # the key a real analysis gets: a change of the settings analysis depends on voids it
