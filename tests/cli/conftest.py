@@ -56,6 +56,14 @@ def create_staff(ws: Workspace) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _models_read_once(monkeypatch) -> None:
+    """The models' answer for a drawn photo they have seen is kept (tests/models_once.py)."""
+    from tests.models_once import models_read_once
+
+    models_read_once(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
 def staff(register_engine, monkeypatch) -> Staff:
     ws = Workspace.open()
     try:

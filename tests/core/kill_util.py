@@ -5,7 +5,6 @@ one file per command (tests/core/test_kill_*.py), so test workers share it; KILL
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import os
 import random
@@ -126,42 +125,24 @@ def register_file(path: Path, n: int, facebook: str) -> Path:
     return path
 
 
-# What the face detectors found on each picture a command run ``in_process`` checked, by the
-# picture's pixels and what the engine reads them with (tests/core/seen_faces.py): a round of
-# the purge campaign prepares its batch from the same six pictures as every round before it
-# (the files differ by a byte after the picture, so the analysis cache, keyed by the file's
-# bytes, cannot tell), and detection was 60% of the campaign's CPU (s37: 26 of its 34 CPU s
-# were the preparation). The killed commands and the ones that finish the job detect for
-# themselves, in their own processes.
-_DETECTED: dict = {}
-
-
-def _detect_once(real):
-    from tests.core.seen_faces import SeenFaces
-
-    def detect(engine, image):
-        key = (SeenFaces(engine)._engine_reads_with(), SeenFaces._picture(image))
-        if key not in _DETECTED:
-            _DETECTED[key] = copy.deepcopy(real(engine, image))
-        return copy.deepcopy(_DETECTED[key])
-    return detect
-
-
 def in_process(home: Path, *args: object) -> None:
     """Run a command that prepares a kill, or only reads what a kill left ('audit verify'), in
     the test's own process: the same command, without a process start-up each time (two of the
-    campaign's four processes a round went on those), and a picture's faces detected once
-    (``_DETECTED``). A killed command, and the command whose run after a kill must finish the
-    job, always run as real processes. It must succeed."""
-    from unittest import mock
-
+    campaign's four processes a round went on those), and the models' answer for a picture
+    they have seen kept (tests/models_once.py): a round of the purge campaign prepares its
+    batch from the same six pictures as every round before it (each file a byte longer, so
+    the analysis cache, keyed by the file's bytes, misses), and face detection was 60% of the
+    campaign's CPU (s37: 26 of its 34 CPU s were the preparation). A killed command, and the
+    command whose run after a kill must finish the job, always run as real processes, which
+    read for themselves. It must succeed."""
     from click.testing import CliRunner
 
     from photovet.cli import cli as photovet_cli
-    from photovet.core.vision.faces import FaceEngine
+    from tests.models_once import models_read_once
 
     env = {**env_for(home), "PHOTOVET_QUIT_AFTER": None}
-    with mock.patch.object(FaceEngine, "detect", _detect_once(FaceEngine.detect)):
+    with pytest.MonkeyPatch.context() as patch:
+        models_read_once(patch)
         result = CliRunner().invoke(photovet_cli, [str(a) for a in args], env=env)
     assert result.exit_code == 0, (args[:2], result.output, result.exception)
 
