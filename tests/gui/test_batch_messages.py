@@ -54,9 +54,9 @@ def test_the_photo_on_screen_is_checked_before_the_photos_waiting(qtbot, ws, tmp
     from tests.gui.fake_engine import FakeEngine
 
     # two photos side by side whatever the machine's cores (on 8 cores the first round would
-    # take the whole batch, and the order would prove nothing)
+    # take the whole batch, and the order would prove nothing; on one, a round is one photo)
     s = ws.settings.copy()
-    s.performance.photos_at_once = 2
+    s.performance.cores = s.performance.photos_at_once = 2
     ws.save_settings(s)
     paths, faces = make_batch(tmp_path / "photos", 10)
     engines: list[FakeEngine] = []
