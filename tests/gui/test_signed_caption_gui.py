@@ -432,6 +432,8 @@ def test_the_panel_says_when_the_approved_caption_may_no_longer_go_out(
     QApplication.processEvents()
     assert "Not with its approved caption" not in panel.state_label.text()
     _initials_only(qtbot, win, ws)
+    # the caption is checked in a worker ("being checked ..." until it is back: CI, s37)
+    qtbot.waitUntil(lambda: "being checked" not in panel.state_label.text(), timeout=20000)
     said = panel.state_label.text()
     assert said.startswith("<b>Approved</b>") and "Not with its approved caption" in said
     assert "Tori Amos" in said and "it cannot be exported with it" in said
