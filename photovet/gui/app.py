@@ -259,6 +259,7 @@ def open_workspace(app):
 
 
 def run(argv: list[str] | None = None) -> int:
+    _stacks_on_a_crash()
     problem = qt_start_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -290,6 +291,19 @@ def run(argv: list[str] | None = None) -> int:
     finally:
         ctx.shutdown()
         ws.close()
+
+
+def _stacks_on_a_crash() -> None:
+    """A crash inside Qt or a library (a segmentation fault) prints where each thread was to
+    stderr, for a bug report: s37, the app ended by SIGTERM once exited -11 on a busy machine
+    with nothing saying where. Nothing is printed otherwise (no stderr: pythonw, a shortcut)."""
+    import faulthandler
+
+    if sys.stderr is not None and not faulthandler.is_enabled():
+        try:
+            faulthandler.enable()
+        except (OSError, ValueError, AttributeError, RuntimeError):
+            pass
 
 
 def _quit_after(app) -> None:
