@@ -265,6 +265,7 @@ def run(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 1
     app = make_app(argv)
+    collect_in_the_gui_thread(app)
     ws = open_workspace(app)
     if ws is None:
         return 1
@@ -291,6 +292,33 @@ def run(argv: list[str] | None = None) -> int:
     finally:
         ctx.shutdown()
         ws.close()
+
+
+def collect_in_the_gui_thread(app) -> None:
+    """Python's cyclic garbage is collected on the GUI thread only, from a timer, not in
+    whichever thread happens to allocate: a collection in a worker thread can delete Qt objects
+    that belong to the GUI thread (a closed dialog's widgets caught in a cycle with the
+    lambdas connected to their signals) while the GUI thread uses them. s37: the app closed
+    by a signal crashed (-11) inside the event loop while a worker thread was running a
+    collection (faulthandler's stacks: multiprocessing's finalizers called from the
+    collection). The same thresholds as Python's own, checked every 0.2 s."""
+    import gc
+
+    from PySide6.QtCore import QTimer
+
+    gc.disable()
+    first, second, third = gc.get_threshold()
+
+    def collect() -> None:
+        young, middle, old = gc.get_count()
+        if young > first:
+            gc.collect(2 if old > third else 1 if middle > second else 0)
+
+    timer = QTimer(app)
+    timer.setInterval(200)
+    timer.timeout.connect(collect)
+    timer.start()
+    app._photovet_gc_timer = timer          # kept alive with the app
 
 
 def _stacks_on_a_crash() -> None:
