@@ -4,7 +4,14 @@ preparer's 'Publish it without sound' left it saying the sound was open)."""
 
 from __future__ import annotations
 
-from tests.gui.conftest import DEPUTY, PREPARER_NAME, select_photo, sign_in_as, wait_checked
+from tests.gui.conftest import (
+    APPROVER_NAME,
+    DEPUTY,
+    PREPARER_NAME,
+    select_photo,
+    sign_in_as,
+    wait_checked,
+)
 
 
 def test_the_summary_follows_the_change_and_who_is_signed_in(qtbot, make_window, ws, tmp_path):
@@ -35,6 +42,34 @@ def test_the_summary_follows_the_change_and_who_is_signed_in(qtbot, make_window,
     player.sound_buttons["remove"].click()
     qtbot.waitUntil(lambda: "listen" not in summary.text(), timeout=5000)
     assert summary.text().endswith("removed."), summary.text()
+
+
+def test_the_approvers_one_line_says_the_video_and_its_sound(qtbot, make_window, ws, tmp_path):
+    """An approver sees what was found in one line: for a video it said "Choose a photo to see
+    what PhotoVet found in it." with the video open (s38 walk), so the sound waiting for them
+    to listen was said nowhere on their screen."""
+    from tests.core.test_video_workflow import SquareFaces, make_video
+
+    (tmp_path / "photos").mkdir()
+    clip = make_video(tmp_path / "photos" / "assembly.mp4")
+    win = make_window({}, face_engine=SquareFaces())
+    ws.channels.update(win.ctx.current_channel().id, audio="listen")
+    win.add_paths([str(clip)])
+    wait_checked(qtbot, win, 1, timeout=60000)
+    sign_in_as(win, APPROVER_NAME)
+    select_photo(win, clip.name)
+    tab = win.photos
+    qtbot.waitUntil(lambda: tab.video.canvas.image is not None, timeout=15000)
+    assert tab.found_summary.isVisible() and not tab.findings_scroll.isVisible()
+    line = tab.found_summary.text()
+    assert line.startswith("A video of"), line
+    assert "until you listen" in line, line
+    # the sound's own words say "spoken names" once (they said it twice in a row)
+    tab.show_found_details(True)
+    card = tab.video.sound_label.text()
+    assert card.count("spoken names") == 1, card
+    assert tab.approval.caption_edit.placeholderText() == \
+        "Caption to post with this video (optional)"
 
 
 def test_a_face_seen_twice_is_one_face_in_the_window_and_on_the_contact_sheet(

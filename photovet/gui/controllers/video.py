@@ -512,7 +512,9 @@ def install_video(win: Any) -> VideoController:
 
     def summary(item: Any) -> None:
         # what is open is said for who is signed in (a preparer cannot say they listened)
-        tab.findings.summary.setText(video_summary(
+        # through the panel's own line, so an approver's one-line view says it too (it kept
+        # "Choose a photo..." for a video: set on the label, the line never heard of it)
+        tab.findings.say_summary(video_summary(
             item.analysis, can_review=win.ctx.ws.allowed("review"),
             can_listen=win.ctx.ws.allowed("approve")))
 

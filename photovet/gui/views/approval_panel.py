@@ -270,6 +270,9 @@ class ApprovalPanel(QWidget):
         consent: the approval's note is not said again above it."""
         self.message.hide()
         self.offer_suggestion("")
+        self.caption_edit.setPlaceholderText(   # a video's caption is the video's (s38 walk)
+            f"Caption to post with this {media_of(analysis) if analysis is not None else 'photo'}"
+            " (optional)")
         self.shown_label.hide()
         self.watch_label.hide()
         self.show_hand_named(hand_named or [] if analysis is not None else [])

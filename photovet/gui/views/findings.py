@@ -323,19 +323,21 @@ class FindingsPanel(QWidget):
         self.tree.blockSignals(True)
         self.tree.clear()
         if a is None:
-            self._say_summary(
+            self.say_summary(
                 "Still being checked: what PhotoVet finds in this photo is listed here."
                 if checking else "Choose a photo to see what PhotoVet found in it.")
             self.tree.blockSignals(False)
             return
-        self._say_summary(summary_sentence(a))
+        self.say_summary(summary_sentence(a))
         if not a.error:
             self._fill(a)
         self.tree.blockSignals(False)
         if same and keep[0]:
             self.select(*keep)
 
-    def _say_summary(self, text: str) -> None:
+    def say_summary(self, text: str) -> None:
+        """The panel's first line, and the approver's one-line view of it (``summary_said``):
+        a video's is said by the video controller through here too."""
         self.summary.setText(text)
         self.summary_said.emit(text)
 

@@ -800,9 +800,11 @@ class VideoPlayer(QWidget):
             return
         word = {"keep": "kept", "mute": "silenced", "remove": "removed"}.get(a.sound, a.sound)
         rule_words = AUDIO_RULE_LABELS.get(rule, rule)
-        text = (f"<b>Sound: {esc(word)}.</b> {esc(a.sound_reason)}. <br>{esc(channel_label)}'s "
-                f"rule: {esc(rule_words.lower())}. PhotoVet cannot check spoken names: listen "
-                "to the whole video.")
+        # the reason says why (the core's words); "cannot check spoken names" once, not twice
+        said = "" if "spoken names" in a.sound_reason else \
+            " PhotoVet cannot check spoken names: listen to the whole video."
+        text = (f"<b>Sound: {esc(word)}.</b> {esc(a.sound_reason)}.<br>{esc(channel_label)}'s "
+                f"rule: {esc(rule_words.lower())}.{said}")
         if a.sound_needs_review:
             text = f"<span style='color:#7a5200'>{text}</span>"
         self.sound_label.setText(text)
