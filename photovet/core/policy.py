@@ -1675,11 +1675,15 @@ def checklist_refusal(checklist: list[str], ticked: list[str]) -> str | None:
     """Why an approval with these ticks is refused (a check not ticked), or None."""
     done = {_check_key(t) for t in ticked}
     done |= {new for new, old in CHECKS_REWORDED.items() if old in done}
-    missing = [c for c in checklist if _check_key(c) not in done]
+    missing = [(n, c) for n, c in enumerate(checklist, 1) if _check_key(c) not in done]
     if not missing:
         return None
-    return ("not every check is ticked: " + "; ".join(f"'{c}'" for c in missing)
-            + ". Look at the photo for each and tick them, or reject it")
+    if len(missing) == len(checklist) > 1:      # the checks are on screen (and the CLI lists
+        # them after): four checks' words in a red box said nothing the list did not
+        return (f"not every check is ticked: none of the school's {len(checklist)} checks is "
+                "ticked yet. Look for each one and tick it, or reject it")
+    return ("not every check is ticked: " + "; ".join(f"{n}. '{c}'" for n, c in missing)
+            + ". Look for each one and tick it, or reject it")
 
 
 

@@ -84,6 +84,11 @@ def test_ticks_by_text_or_number_and_what_is_missing():
     why = checklist_refusal(DEFAULT_CHECKS, ticked)
     assert why and DEFAULT_CHECKS[2] in why and DEFAULT_CHECKS[0] not in why
     assert checklist_refusal(DEFAULT_CHECKS, DEFAULT_CHECKS) is None
+    assert f"3. '{DEFAULT_CHECKS[2]}'" in why       # numbered as the screen and the CLI list them
+    # none ticked: said in a line, not the whole checklist again (s38 walk: a red wall of text)
+    none = checklist_refusal(DEFAULT_CHECKS, [])
+    assert none == ("not every check is ticked: none of the school's 4 checks is ticked yet. "
+                    "Look for each one and tick it, or reject it")
 
 
 def test_approval_refused_unless_every_check_is_ticked(ws_enrolled, tmp_path):
