@@ -55,6 +55,13 @@ def test_marking_ready_and_exporting_count_the_video_as_a_video(qtbot, ws, make_
     assert dlg.plan.text() == ("<b>2 photos and 1 video will be exported.</b> 1 photo and 1 "
                                "video are held back:")
     assert dlg.export_btn.text() == "Export 2 photos and 1 video"
+    assert dlg.caption_label.text() == "&Caption to post\nwith these photos and videos:"
+    # one video alone: its file name and caption are a video's (s38 walk: '-001.jpg',
+    # 'with these photos' for one video)
+    dlg.show_plan((0, 1), [])
+    assert dlg.caption_label.text() == "&Caption to post\nwith this video:"
+    assert "-001.mp4\u2026)" in dlg.names.text() and "find this video later to mark it posted" \
+        in dlg.names.text(), dlg.names.text()
     dlg.finished_with((1, 1), [("b.jpg", "the disk is full")], "/tmp/out", False, False,
                       failed_media=(1, 0))
     assert dlg.result.text().startswith("<b>Exported 1 photo and 1 video</b> to /tmp/out. "

@@ -93,6 +93,7 @@ class ExportDialog(QDialog):
         self.caption.setPlaceholderText("Optional. For example: Well done to Year 4 at sports "
                                         "day!")
         caption_label = QLabel("&Caption to post\nwith these photos:")
+        self.caption_label = caption_label
         caption_label.setBuddy(self.caption)
         form.addRow(caption_label, self.caption)
         self.caption_check = style.hint("PhotoVet checks the caption with the channel's rules and "
@@ -220,10 +221,22 @@ class ExportDialog(QDialog):
         self.posted_btn.setVisible(i == 2)
         self.close_btn.setEnabled(i != 1)
 
+    def _these(self) -> str:
+        """'these photos', 'this video', 'these photos and videos': what the plan exports (the
+        s38 walk exported one video under 'these photos' and 'school-website-...-001.jpg')."""
+        photos, videos = getattr(self, "_ready_media", (0, 0))
+        if videos and photos:
+            return "these photos and videos"
+        noun = "video" if videos else "photo"
+        return f"this {noun}" if photos + videos == 1 else f"these {noun}s"
+
     def _names_hint(self) -> None:
-        first = f"{slugify(self.label.text().strip() or 'Sports day 2026')}-001.jpg"
+        photos, videos = getattr(self, "_ready_media", (0, 0))
+        ext = ".mp4" if videos and not photos else ".jpg"
+        first = f"{slugify(self.label.text().strip() or 'Sports day 2026')}-001{ext}"
         self.names.setText(f"Files are named after the batch ({first}\u2026); the batch name is "
-                           "also how you find these photos later to mark them posted.")
+                           f"also how you find {self._these()} later to mark "
+                           f"{'it' if sum((photos, videos)) == 1 else 'them'} posted.")
 
     def _browse(self) -> None:
         d = QFileDialog.getExistingDirectory(self, "Choose the folder for the safe copies",
@@ -259,6 +272,10 @@ class ExportDialog(QDialog):
         words, '' none)."""
         ready = ready if isinstance(ready, tuple) else (ready, 0)
         held_media = held_media or (len(held), 0)
+        self._ready_media = ready
+        self._names_hint()
+        self.caption_label.setText(f"&Caption to post\nwith {self._these()}:")
+        self.caption.setAccessibleName(f"Caption to post with {self._these()}")
         n = sum(ready)
         if n:
             self.plan.setText(f"<b>{media_count(*ready)} will be exported.</b>" + (
