@@ -1,6 +1,6 @@
 """Benchmark: ordinary codes and dates on a badge against names spelt with digits for letters.
 
-    python bench/text_tokens.py [--n 3000] [--show 8]
+    python bench/text_tokens.py [--n 3000] [--show 8] [--root OTHER_TREE]
 
 No photos: each line is classified as a text reader's line on a badge (below a face) and on a
 sign (nobody under it) by ``names.classify_texts``, against bench/captions.py's made-up register
@@ -10,12 +10,16 @@ of 300 pupils, as a photo's lines are. Printed per set: how many lines become a 
 Ordinary lines (made up, seeded; should stay readable, except where read as letters they are a
 register name): UK number plates ("AB12CDE", "AB12 CDE"), postcodes with and without the space
 ("SW1A1AA", "LS124AB"), room codes ("RM1A", "Rm12B"), dates ("07 Jan 2026", "5DEC25",
-"12JAN", "Mon 5 Jan"), times, phone numbers, class codes.
+"12JAN", "Mon 5 Jan"), times, phone numbers, class codes, numbers with a unit or an ordinal
+("10am", "21st", "12kg"), group codes ("SET3A", "Team2B", "B12A").
 
 Names (should be found): register names spelt with 1, 2 or 3+ digits for letters ("0L1V1A",
-"1S4B3LL4", "MA77HEW"), in capitals and capitalised, as a register name on a badge and on a sign;
-and names of people not in the register (a 40-pupil register, the other names) spelt so, as a
-possible name on a badge.
+"1S4B3LL4", "MA77HEW", "G3ORG3", "4D4M"), in capitals and capitalised, as a register name on a
+badge and on a sign; and names of people not in the register (a 40-pupil register, the other
+names) spelt so, as a possible name on a badge.
+
+The ordinary sets are drawn before the names, so adding a set changes which names are drawn: to
+compare two versions of names.py, run this same file against each (``--root``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+if "--root" in sys.argv[:-1]:       # another tree's photovet (main's, to compare): same bench
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--root") + 1]).resolve()))
 
 from bench.captions import FORENAMES, SURNAMES, register  # noqa: E402
 from photovet.core.vision.text.names import NameMatcher, classify_texts  # noqa: E402
@@ -114,6 +120,26 @@ def times_phones_classes(rng: random.Random, n: int) -> list[str]:
     return out
 
 
+def units_and_groups(rng: random.Random, n: int) -> list[str]:
+    """Numbers with a unit or an ordinal ("10am", "21st", "12kg", "30secs") and group codes
+    ("SET3A", "Team2B", "TABLE4", "Grade5", "B12A", "A12B")."""
+    units = ("am", "pm", "st", "nd", "rd", "th", "kg", "km", "cm", "mm", "ml", "mins", "secs",
+             "hrs", "mph", "yrs", "x", "m", "g", "p", "k")
+    groups = ("SET", "Set", "TEAM", "Team", "TABLE", "Table", "GROUP", "Group", "GRADE", "Grade",
+              "BLOCK", "Block", "HOUSE", "House", "STEP", "Step", "FORM", "Form", "LEVEL")
+    out = []
+    for k in range(n):
+        if k % 3 == 0:
+            out.append(f"{rng.randint(1, 120)}{rng.choice(units)}")
+        elif k % 3 == 1:
+            out.append(f"{rng.choice(groups)}{rng.randint(1, 12)}{rng.choice(('', 'A', 'B', 'C'))}")
+        else:
+            a, b = rng.choice(LETTERS), rng.choice(LETTERS)
+            out.append(rng.choice((f"{a}{rng.randint(1, 99)}{b}", f"{a}{b}{rng.randint(1, 99)}",
+                                   f"{rng.randint(1, 99)}{a}{b}")))
+    return out
+
+
 def with_digits(name: str, rng: random.Random, count: str) -> str | None:
     """``name`` with letters that digits look like written as digits: "1", "2" or "3+" of
     them (None when the name has too few such letters)."""
@@ -146,7 +172,11 @@ def main() -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=3000, help="lines per ordinary set")
     ap.add_argument("--show", type=int, default=6, help="examples listed per set and fate")
+    ap.add_argument("--root", type=Path, default=None,
+                    help="the tree whose photovet to measure (default: this bench's own)")
     args = ap.parse_args()
+    import photovet
+    print(f"photovet from {Path(photovet.__file__).parent}")
     rng = random.Random(20261201)
     people = register()
     matcher = NameMatcher(people, threshold=85)
@@ -159,6 +189,7 @@ def main() -> int:
         "room codes": rooms(rng, args.n),
         "dates": dates(rng, args.n),
         "times, phones, classes": times_phones_classes(rng, args.n),
+        "units, ordinals, group codes": units_and_groups(rng, args.n),
     }
     for where in ("badge", "sign"):
         rows = []

@@ -99,8 +99,11 @@ log = logs.get("pipeline")
 #: 16: a number plate, a postcode, a date or a room below a face is no possible name unless it
 #: reads nearly as a register name (names.code_spans: "AB12CDE", "SW1A1AA", "07 Jan 2026"), and
 #: an area the text detector searches in tiles is cut into the grid with the fewest pixels
-#: (ocr.area_tiles)
-ANALYSIS_VERSION = "16"
+#: (ocr.area_tiles); 17: a word that, its digits read as letters, is exactly a register name
+#: is that name wherever its digits are and however many ("G3ORG3", "N04H", "4D4M":
+#: names.register_letters), and on a badge one with a digit at its end or two digits and few
+#: letters is a possible name (names.letters_for_digits(anywhere=True))
+ANALYSIS_VERSION = "17"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
@@ -131,8 +134,9 @@ ANALYSIS_VERSION = "16"
 #: reading interval (was half), a part changed where one sample changed a lot (a crest under
 #: half a block), and its place known clear from the blocks it lies on when none is half under
 #: it; its cover follows its motion where that is known; 20: as ANALYSIS_VERSION 16 (plates,
-#: postcodes, dates and rooms below a face are no possible names; ocr.area_tiles)
-VIDEO_ANALYSIS_VERSION = "20"
+#: postcodes, dates and rooms below a face are no possible names; ocr.area_tiles); 21: as
+#: ANALYSIS_VERSION 17 (register names spelt with digits anywhere)
+VIDEO_ANALYSIS_VERSION = "21"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

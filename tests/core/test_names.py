@@ -583,6 +583,88 @@ def test_a_register_name_in_the_shape_of_a_code_is_still_the_name(text, person):
         assert (item.kind, item.person) == ("pupil-name", person), (text, read)
 
 
+DIGIT_SPELT = [pupil("P70", "George", "Hunter"), pupil("P71", "Noah", "Riley"),
+               pupil("P72", "Adam", "Felix"), pupil("P73", "Toby", "Ezra"),
+               pupil("P74", "Sebastian", "Omar"), pupil("P75", "Archie", "Jacob"),
+               pupil("P76", "Ada", "Otto"), pupil("P77", "Ivy", "McAllister")]
+
+
+@pytest.mark.parametrize("text, person", [
+    # two digits, one at the end or few letters left
+    ("G3ORG3", "P70"), ("N04H", "P71"), ("N04h", "P71"), ("4D4M", "P72"), ("4d4m", "P72"),
+    ("70BY", "P73"), ("E2R4", "P73"), ("R1L3Y", "P71"), ("F3L1X", "P72"), ("HUN73R", "P70"),
+    ("0M4R", "P74"), ("4rchi3", "P75"), ("Seba5ti4n", "P74"),
+    # three digits or more, wherever they are
+    ("63OR63", "P70"), ("708Y", "P73"), ("32R4", "P73"), ("5e845t14n", "P74"),
+    ("J4c08", "P75"), ("4RCH13", "P75"), ("G3ORG3 HUN73R", "P70"), ("McAll1573r", "P77"),
+])
+def test_a_register_name_spelt_with_digits_anywhere_is_the_name(text, person):
+    """s38 (issue 13 item 4): a register name with two digits, one at its end or few letters
+    left ("G3ORG3", "N04H", "4D4M"), or three or more, stayed readable on a badge and on a sign
+    (bench/text_tokens.py: 102/176 with 2 digits, 57/117 with 3 or more were found)."""
+    m = NameMatcher(DIGIT_SPELT, threshold=85)
+    for read in (_badge(text), _sign(text)):
+        (item,) = classify_texts([read], m, faces=[FACE])
+        assert (item.kind, item.person) == ("pupil-name", person), (text, read)
+        decide([item])
+        assert item.decision == "cover", text
+
+
+@pytest.mark.parametrize("text, letters", [
+    ("G3ORG3", "GEORGE"), ("4d4m", "Adam"), ("4rchi3", "Archie"), ("708Y", "TOBY"),
+    ("Hi 4D4M!", "Hi ADAM!"), ("4D4M 5MITH", "ADAM 5MITH"),
+    ("McAll1573r", "McAllister"),
+    # a number alone stays a number, and a reading that is no register name is left as read
+    # ("G30RG", "4D4MS", "Lab11A")
+    ("07T0", "OTTO"), ("0770", None), ("Lab11A", None), ("G30RG", None),
+    ("4D4MS", None), ("AB12CDE", None), ("10:30", None),
+])
+def test_register_letters(text, letters):
+    from photovet.core.vision.text.names import register_letters
+
+    assert register_letters(text, NameMatcher(DIGIT_SPELT, threshold=85)) == letters
+
+
+@pytest.mark.parametrize("text", [*CODES, "10:30", "07700 900123", "Year4B", "Y6", "Class 3/2",
+                                  "0770", "2024", "Rm101", "R00M12A"])
+def test_codes_and_numbers_stay_readable_beside_digit_spelt_register_names(text):
+    """The reading of s38 takes a word for a register name only when it is exactly one: codes
+    and numbers that read as no register name stay readable, on a badge and on a sign."""
+    m = NameMatcher(DIGIT_SPELT, threshold=85)
+    for read in (_badge(text), _sign(text)):
+        (item,) = classify_texts([read], m, faces=[FACE])
+        assert item.kind == "", (text, read)
+
+
+@pytest.mark.parametrize("text", ["G3ORG3", "TO8Y", "HALL1E", "GRAC3", "Grac3",
+                                  "R1L3Y", "C0nn0r", "18R4H1M", "4Y44N", "J4M3S"])
+def test_a_name_not_in_the_register_spelt_with_digits_anywhere_is_a_possible_name_on_a_badge(
+        text):
+    """s38: a name the register does not know with a digit at its end, two digits apart, or
+    after a short word ("TO8Y": "to") stayed readable on a badge
+    (bench/text_tokens.py: 136 of 209 such names with 2 digits, 99 of 146 with 3 or more)."""
+    m = NameMatcher([pupil("P30", "Harriet", "Lloyd")], threshold=85)
+    badge, sign = classify_texts([_badge(text), _sign(text)], m, faces=[FACE])
+    assert (badge.kind, badge.context) == ("name-like", "worn"), text
+    assert sign.kind == "", text           # not a register name, nowhere a name is worn
+    decide([badge])
+    assert badge.decision == "cover" and badge.needs_review
+
+
+@pytest.mark.parametrize("text", ["10am", "21st", "3pm", "YEAR4B", "SET3A", "B12A", "AB12",
+                                  "12AB", "Y4B", "K4I", "A1B2", "DE564NN", "HB711LE", "PH03BE",
+                                  "fear2", "ROOM12A", "R00M12A", "TEAM2B", "P57E", "GROUP3B",
+                                  "GRADE2C", "108mins", "76secs", "55hrs", "K40B", "L31X"])
+def test_numbers_and_codes_are_no_names_spelt_with_digits_on_a_badge(text):
+    """What s38 reads as letters on a badge leaves a number with its unit, a class or group
+    code and a postcode as they are (and a group code "GROUP3B" and a number with its unit,
+    "108mins", possible names before, are no longer)."""
+    m = NameMatcher([pupil("P30", "Harriet", "Lloyd"), pupil("P31", "Hallie", "Deanne")],
+                    threshold=85)
+    (item,) = classify_texts([_badge(text)], m, faces=[FACE])
+    assert item.kind == "", text
+
+
 def test_a_code_near_a_register_name_stays_a_possible_name():
     """A plate or postcode that, its digits read as letters, is close to a register name (the
     matcher's own threshold not reached) is not left out: looked at as before."""

@@ -189,7 +189,11 @@ def canon(text: str) -> str:
 _NON_NAME_KEYS = {canon(w) for w in NON_NAME_WORDS}
 _INSTITUTION_KEYS = {canon(w) for w in INSTITUTION_WORDS}
 # (no one-letter pieces: "Amy" is not "a" + "my")
-_KNOWN_KEYS = {k for k in _NON_NAME_KEYS | {canon(w) for w in COMMON_ENGLISH} if len(k) >= 2}
+# units written after a number ("45mins", "30secs", "2hrs"): words, though no dictionary's
+UNIT_WORDS = frozenset(["mins", "secs", "hrs", "yrs", "mths", "wks", "mph", "kph", "lbs", "kgs",
+                        "pts", "ltrs", "mls", "cms", "kms"])
+_KNOWN_KEYS = {k for k in _NON_NAME_KEYS | {canon(w) for w in COMMON_ENGLISH | UNIT_WORDS}
+               if len(k) >= 2}
 _LONG_KNOWN = sorted(k for k in _KNOWN_KEYS if len(k) >= 6)
 _COMMON_KEYS = {canon(w) for w in COMMON_WORD_NAMES} | _NON_NAME_KEYS
 _TITLE_KEYS = {canon(t) for t in TITLES}
@@ -731,6 +735,12 @@ class NameMatcher:
         """Is ``word`` (one word, or words run together) a register name, or close to one
         (``threshold``: rapidfuzz ratio of the comparison keys; 4 letters or fewer exactly)?"""
         return bool(self._similar(canon(word), threshold))
+
+    def named(self, word: str) -> bool:
+        """Is ``word`` (one word, or a first name and surname run together), compared as
+        ``canon`` compares, exactly a register name: a first name, a surname (or a part of a
+        double one), both together in either order? (Not an initial's form: "noahb".)"""
+        return any(v.form != "initial" for v in self._by_key.get(canon(word), ()))
 
     def match(self, text: str) -> NameHit | None:
         """The best register name in ``text`` (pupils before staff), or None."""
@@ -1483,12 +1493,25 @@ def _known_words(key: str) -> bool:
 
 #: digits a text reader reads for letters that look like them, in pictures ("Z41NAB" for ZAINAB,
 #: "0LIVIA", "EV1E", "5ophie"): 1 is read as I (canon() takes I and l for one letter)
+#: words for a class, a group or a room that a short code follows ("YEAR4B", "SET3A", "RM2")
+_GROUP_WORDS = ("year", "class", "set", "group", "grp", "form", "room", "lab", "block", "table",
+                "team", "house", "level", "stage", "key", "unit", "week", "term", "page", "step",
+                "grade", "num")
+_GROUP_KEYS = {canon(w) for w in (*_GROUP_WORDS, "y", "yr", "rm", "ks", "wk", "pg", "gr", "r",
+                                  "b", "c", "s", "g", "no")}
+_LONG_GROUP_KEYS = {canon(w) for w in _GROUP_WORDS}
 _DIGIT_LETTERS = {"0": "O", "1": "I", "2": "Z", "3": "E", "4": "A", "5": "S", "6": "G",
                   "7": "T", "8": "B"}
 _ALNUM_RUN = re.compile(r"[^\W_]+")
 
 
-def letters_for_digits(text: str, *, many: bool = False, even: bool = True) -> str | None:
+def _read_digits(run: str) -> str:
+    """``run`` with every digit that looks like a letter read as that letter."""
+    return "".join(_DIGIT_LETTERS.get(c, c) for c in run)
+
+
+def letters_for_digits(text: str, *, many: bool = False, even: bool = True,
+                       anywhere: bool = False) -> str | None:
     """``text`` with digits that look like letters read as those letters, inside a word
     written with them ("Z41NAB" -> "ZAINAB", "0LIVIA", "EV1E MARSHALL" -> "EVIE MARSHALL",
     "5ophie" -> "Sophie"), or None when there is no such word. The same length as ``text``
@@ -1499,6 +1522,9 @@ def letters_for_digits(text: str, *, many: bool = False, even: bool = True) -> s
     its digits with 2 characters or fewer after them ("Class3M", "Year4B"): "4B", "Y6",
     "2024", "RM12", "10:30", "1st", "3pm" are no words.
 
+    A number opening a word before a unit or a word ("30secs", "55hrs", "3days") is read in
+    no case.
+
     ``many``: words with 3 digits or more for letters are read too ("0L1V1A" -> "OLIVIA",
     "1SAB3LL4" -> "ISABELLA", "Z41N4B"), as letters only where that reading is then a register
     name or, on a badge, a possible name (``classify_texts``): 3 letters or more and no fewer
@@ -1507,17 +1533,45 @@ def letters_for_digits(text: str, *, many: bool = False, even: bool = True) -> s
     (``_sounds_like_a_name``: a vowel in every four letters, no 4 consonants in a row: not
     "Y5B2C1").
     ``even=False``: such a word needs more letters than digits (a possible name on a badge:
-    "1SAB3LL4", not a code of letters and digits by turns, "B1E5N3")."""
+    "1SAB3LL4", not a code of letters and digits by turns, "B1E5N3").
+
+    ``anywhere`` (a possible name on a badge, its codes already left out: ``_without_codes``):
+    the digits may be anywhere, at the end too ("G3ORG3", "TO8Y", "GRAC3", "HALL1E",
+    "18R4H1M"), in a word of 4 characters or more with 2 letters or more as read, at most one
+    digit more than letters, no 4 digits in a row, not letters and digits by turns with as
+    many digits as letters ("A1B2C3", "4D4M": a register name only, ``register_letters``), and
+    read as letters a word shaped like a name (``_sounds_like_a_name``). Digits that are one
+    number are no letters: in a word with 2 letters or fewer ("AB12", "12AB", "K40B"; "N04H"
+    for Noah is a register name only, as "4D4M" is), opening the word as 2 digits or more or
+    before 2 letters or fewer ("10am", "21st", "3pm"), closing it after a word ("fear2",
+    "page3"), or after a word for a class, a group or a room with 2 characters or fewer after
+    them ("YEAR4B", "SET3A", "B12A", "R00M12A"); "Y4B", "K4I" are too short."""
     out = list(text)
     changed = False
     for m in _ALNUM_RUN.finditer(text):
         run = m.group(0)
         digits = [k for k, c in enumerate(run) if c.isdigit()]
         letters = "".join(c for c in run if c.isalpha())
-        if not digits or len(letters) < 3 or any(run[k] not in _DIGIT_LETTERS for k in digits):
+        if not digits or len(letters) < (2 if anywhere else 3) or \
+                any(run[k] not in _DIGIT_LETTERS for k in digits):
             continue
         head, tail = run[:digits[0]], run[digits[-1] + 1:]
-        if len(digits) <= 2:
+        number = digits[-1] - digits[0] == len(digits) - 1     # the digits are one number
+        if number and not head and canon(tail) in _KNOWN_KEYS:
+            continue        # a number and its unit: "30secs", "55hrs", "3days"
+        if anywhere:
+            by_turns = all(run[k].isdigit() != run[k + 1].isdigit() for k in range(len(run) - 1))
+            if len(letters) < 2 or len(run) < 4 or len(digits) > len(letters) + 1 or \
+                    re.search(r"\d{4}", run) or (by_turns and len(digits) >= len(letters)) or \
+                    (number and len(letters) <= 2) or \
+                    (number and digits[0] == 0 and (len(digits) > 1 or len(tail) <= 2)) or \
+                    (number and head and len(tail) <= 2 and canon(head) in _GROUP_KEYS) or \
+                    (number and not tail and (_spelling(head) in english_words()
+                                              or canon(head) in _KNOWN_KEYS)) or \
+                    any(_read_digits(run).lower().startswith(g) and run[len(g)].isdigit()
+                        for g in _GROUP_WORDS if len(run) > len(g)):
+                continue
+        elif len(digits) <= 2:
             if len(digits) >= len(letters) or run[-1].isdigit():
                 continue
             if len(digits) == 2 and len(tail) < 2:
@@ -1531,14 +1585,46 @@ def letters_for_digits(text: str, *, many: bool = False, even: bool = True) -> s
         rest = letters[1:] if run[0].isalpha() else letters
         if not (upper or rest.islower()):
             continue
-        if head and len(tail) <= 2 and canon(head) in _KNOWN_KEYS | _NON_NAME_KEYS:
+        if not anywhere and head and len(tail) <= 2 and \
+                canon(head) in _KNOWN_KEYS | _NON_NAME_KEYS | _LONG_GROUP_KEYS:
             continue
         word = [_DIGIT_LETTERS.get(c, c) for c in run]
-        if len(digits) > 2 and not _sounds_like_a_name("".join(word)):
+        if (len(digits) > 2 or anywhere) and not _sounds_like_a_name("".join(word)):
             continue
         for k in digits:
             letter = word[k]
             out[m.start() + k] = letter if upper or k == 0 else letter.lower()
+        changed = True
+    return "".join(out) if changed else None
+
+
+def register_letters(text: str, matcher: NameMatcher) -> str | None:
+    """``text`` with each word written with digits for letters (``_DIGIT_LETTERS``) read as
+    letters where that reading is exactly a register name (``NameMatcher.named``: a first
+    name, a surname, both run together), however many digits it has and wherever they are:
+    "G3ORG3" for George, "N04H" for Noah, "4D4M" for Adam, "708Y" for Toby, "Seba5ti4n"; None
+    when no word reads so. The same length as ``text``. ``letters_for_digits`` reads only
+    words shaped so that a code or a number cannot be one (no digit at the end, at most 2
+    digits unless many letters): a register name read exactly is a name whatever its shape,
+    and a code that reads as one (a plate "EL14 ..." for Ella) is covered as that pupil's name.
+
+    A word needs a letter (numbers alone, "0770", stay numbers) and 3 characters or more; its
+    letters may be in any case, as a name's may ("McAll1573r" for McAllister)."""
+    out = list(text)
+    changed = False
+    for m in _ALNUM_RUN.finditer(text):
+        run = m.group(0)
+        digits = [k for k, c in enumerate(run) if c.isdigit()]
+        letters = "".join(c for c in run if c.isalpha())
+        if not digits or not letters or len(run) < 3 or \
+                any(run[k] not in _DIGIT_LETTERS for k in digits):
+            continue
+        word = _read_digits(run)
+        if not matcher.named(word):
+            continue
+        for k in digits:        # in the case of the letter before it, as read ("McAll1573r")
+            at = m.start() + k
+            out[at] = word[k] if k == 0 or out[at - 1].isupper() else word[k].lower()
         changed = True
     return "".join(out) if changed else None
 
@@ -1697,6 +1783,12 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
         many = letters_for_digits(item.text, many=True)
         if hit is None and matcher is not None and many is not None and many != letters:
             hit = matcher.match(many)
+        # ... and a word that, its digits read as letters, is exactly a register name is that
+        # name whatever its digits ("G3ORG3", "N04H", "4D4M": s38, issue 13 item 4)
+        if hit is None and matcher is not None:
+            exact = register_letters(item.text, matcher)
+            if exact is not None:
+                hit = matcher.match(exact)
         if hit is not None:
             item.form = hit.form
         if hit is not None and hit.role == "pupil":
@@ -1725,7 +1817,9 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
         if t.kind or not t.context:
             continue
         text = _without_codes(t.text, matcher)
-        if badge_words(text) or badge_words(letters_for_digits(text, many=True, even=False) or ""):
+        if badge_words(text) or badge_words(letters_for_digits(text, many=True, even=False) or "") \
+                or badge_words(letters_for_digits(_without_codes(t.text, None), anywhere=True)
+                               or ""):
             t.kind = "name-like"
     if matcher is not None:
         _join_split_names(items, matcher)
@@ -1826,5 +1920,5 @@ __all__ = ["CAPTION_ABBREVIATIONS", "INSTITUTION_WORDS", "NON_NAME_WORDS", "Name
            "NameMatcher", "abbreviation", "badge_areas", "everyday_word",
            "badge_words", "canon", "classify_texts", "code_spans", "generic_word",
            "letters_for_digits",
-           "looks_like_name",
+           "looks_like_name", "register_letters",
            "ordinary_word", "words", "worn"]
