@@ -138,20 +138,22 @@ def decide_items(items, people_by_id, channel=WEBSITE):
     cover = [_poly(text_cover(t.polygon).points) for t in covered]
     review = [_poly(text_cover(t.polygon).points) for t in items if t.needs_review]
     LINES.append((len(items), len(covered), len(review),
-                  sum(t.context == "worn" for t in items), sum(t.low_confidence for t in items)))
+                  sum(t.context == "worn" for t in items), sum(t.low_confidence for t in items),
+                  sum(t.context == "near" for t in items)))
     return covered, cover, review
 
 
-LINES: list[tuple[int, int, int, int, int]] = []   # per photo: lines, covered, review, worn, unsure
+LINES: list[tuple[int, int, int, int, int, int]] = []   # per photo: lines, covered, review,
+                                                        # worn, unsure, near (names.near_face)
 
 
 def lines_line() -> None:
     """Every line read, what became of it (the findings list all of them)."""
     if LINES:
-        n, c, r, w, u = (sum(x[k] for x in LINES) for k in range(5))
+        n, c, r, w, u, s = (sum(x[k] for x in LINES) for k in range(6))
         print(f"  lines read: {n} ({n / len(LINES):.1f} per photo): covered {c}, covered for review "
-              f"{r} ({r / len(LINES):.2f} per photo), on a badge (below a face) {w}, read with "
-              f"low confidence {u}; none dropped")
+              f"{r} ({r / len(LINES):.2f} per photo), on a badge (below a face) {w}, on a sign "
+              f"near a face {s}, read with low confidence {u}; none dropped")
     LINES.clear()
 
 

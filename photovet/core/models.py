@@ -465,6 +465,7 @@ class TextItem:
                                         # | "crest" (the crest picture, not text) | "" (none)
     school_unsure: bool = False         # the school match is uncertain (covered, for review)
     context: str = ""                   # "worn" (below a face: badge, lanyard, certificate),
+                                        # "near" (beside a face, or large: a sign, a backdrop),
                                         # "label" (after "my name is", "Name:"), "" elsewhere
     low_confidence: bool = False        # the reader was not sure of the letters
     decision: str = "keep"              # "cover" | "keep"

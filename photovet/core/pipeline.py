@@ -102,7 +102,9 @@ log = logs.get("pipeline")
 #: (ocr.area_tiles); 17: a word that, its digits read as letters, is exactly a register name
 #: is that name wherever its digits are and however many ("G3ORG3", "N04H", "4D4M":
 #: names.register_letters), and on a badge one with a digit at its end or two digits and few
-#: letters is a possible name (names.letters_for_digits(anywhere=True))
+#: letters is a possible name (names.letters_for_digits(anywhere=True)); text beside a face
+#: or as large as a sign's letters is "near" a face, not on a badge (names.near_face: the
+#: same decision, in words that fit)
 ANALYSIS_VERSION = "17"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
@@ -135,7 +137,7 @@ ANALYSIS_VERSION = "17"
 #: half a block), and its place known clear from the blocks it lies on when none is half under
 #: it; its cover follows its motion where that is known; 20: as ANALYSIS_VERSION 16 (plates,
 #: postcodes, dates and rooms below a face are no possible names; ocr.area_tiles); 21: as
-#: ANALYSIS_VERSION 17 (register names spelt with digits anywhere)
+#: ANALYSIS_VERSION 17 (register names spelt with digits anywhere; text "near" a face)
 VIDEO_ANALYSIS_VERSION = "21"
 
 _MODELS: dict[tuple, Any] = {}

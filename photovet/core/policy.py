@@ -115,11 +115,15 @@ MEDIA_WORDS = {"photo": "photos", "video": "videos"}
 REASON_NOT_A_NAME = "Not a name"
 REASON_FRAGMENT = "Not a name (an unreadable fragment: no word of three letters or more)"
 #: where a line of text was found (TextItem.context), as words for a reason
+#: ("near": beside a face or as large as a sign's letters, names.near_face: PhotoVet saw no
+#: badge there, so the words do not say it did)
 TEXT_CONTEXTS = {"worn": " on a badge, lanyard or certificate",
+                 "near": " on a sign, poster or backdrop near a face",
                  "label": " after \"my name is\" or \"Name:\""}
 #: the same, for a line kept readable: where it is, since a line below a face may be on a
 #: T-shirt or a table as well as a badge (words only: the decision is the same)
 KEPT_CONTEXTS = {"worn": " below a face, where a badge would be",
+                 "near": " on a sign, poster or backdrop near a face",
                  "label": " after \"my name is\" or \"Name:\""}
 #: scripts written without spaces, where two characters already make a word
 _IDEOGRAPHIC = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")

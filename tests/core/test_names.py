@@ -737,6 +737,35 @@ def test_a_sign_far_behind_a_small_face_is_not_worn():
     assert item.context == ""
 
 
+def test_a_possible_name_beside_a_face_is_said_to_be_on_a_sign_not_a_badge():
+    """s38: a backdrop sign read as "HOLIY" (Hollywood) beside a head, in a photo with no
+    badge, was said to "look like a name on a badge, lanyard or certificate". Text beside a
+    face (more than UNDER_ASIDE face widths from its centre) or as large as a sign's letters
+    is still a possible name, covered and asked about as before, in words that say what
+    PhotoVet saw; text on the body under the face is still said to be on a badge."""
+    m = NameMatcher([pupil("P30", "Harriet", "Lloyd")], threshold=85)
+    x, y, w, h = FACE
+    beside = _at("HOLIY", x + w + 1.0 * w, y + 1.2 * h, 24.0)      # a face width to its right
+    large = _at("HOLIY", x, y + 1.5 * h, 0.6 * h)                   # under it, sign-sized
+    badge = _at("HOLIY", x + 0.3 * w, y + 1.8 * h, 24.0)            # on the chest
+    items = classify_texts([beside, large, badge], m, faces=[FACE])
+    assert [t.context for t in items] == ["near", "near", "worn"]
+    decide(items)
+    for t in items:
+        assert (t.kind, t.decision, t.needs_review) == ("name-like", "cover", True)
+    sign = "Looks like a name on a sign, poster or backdrop near a face that is not in the register"
+    assert [t.reason for t in items] == [
+        sign, sign, "Looks like a name on a badge, lanyard or certificate that is not in the register"]
+    # a school word there stays readable, said to be on a sign too
+    (kept,) = classify_texts([_at("Welcome", x + 2.0 * w, y + 1.2 * h, 24.0)], m, faces=[FACE])
+    decide([kept])
+    assert (kept.context, kept.decision) == ("near", "keep")
+    assert kept.reason == "Only school words on a sign, poster or backdrop near a face (not a name)"
+    # farther aside than the worn area, nothing is said of where it is (as before)
+    (far,) = classify_texts([_at("HOLIY", x + w + 2.5 * w, y + 1.2 * h, 24.0)], m, faces=[FACE])
+    assert far.context == "" and far.kind == ""
+
+
 SPLIT_REGISTER = [pupil("P40", "Tobias", "Winterbottom"), pupil("P41", "Ewan", "MacDonald"),
                   pupil("P42", "Niamh", "O'Connor"), pupil("P1", "Olivia", "Bennett"),
                   pupil("P20", "Muhammad", "Iqbal")]

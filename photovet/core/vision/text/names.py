@@ -1437,20 +1437,44 @@ FOCUS_ASIDE, FOCUS_TOP, FOCUS_BELOW = 1.5, 0.6, 4.5
 BADGE_NAME_SHARE, READ_PX = 0.04, 10.0
 
 
-def worn(polygon: Sequence[tuple[float, float]], faces: Sequence[Sequence[float]]) -> bool:
-    """Is this line where a badge, lanyard or certificate would be: below a face and smaller
-    than it? ``faces``: (x, y, w, h) boxes."""
+#: where a badge, a lanyard card or a held certificate is (s38): its text's centre within
+#: ``UNDER_ASIDE`` face widths of the face's centre (the body under it) and no taller than
+#: ``UNDER_MAX_TEXT`` of the face's height. Text elsewhere in the ``worn`` area (beside the
+#: face, or as large as a sign's letters) is treated the same, but called what it looks like: a
+#: sign, a poster or a backdrop near a face ("HOLIY" for Hollywood beside a head). Measured on
+#: ../shared/data/badges: every name on a badge, lanyard, certificate or work label is within
+#: 0.57 face widths of its wearer's face centre and 0.19 face heights tall (the other lines on
+#: those cards within 1.12 and 0.17); its signs "Sports Day 2026" and "Well done Year 5!"
+#: beside faces at 1.67 and 2.40.
+UNDER_ASIDE = 1.25
+UNDER_MAX_TEXT = 0.4
+
+
+def near_face(polygon: Sequence[tuple[float, float]], faces: Sequence[Sequence[float]]) -> str:
+    """Where this line is among the faces (x, y, w, h boxes): "worn" where a badge, lanyard
+    or certificate would be (below a face, on the body under it, smaller than a sign's
+    letters), "near" elsewhere in the ``worn`` area (beside a face or large: a sign, a poster,
+    a backdrop), "" elsewhere."""
     p = np.asarray(polygon, dtype=np.float64).reshape(-1, 2)
     cx, cy = p[:, 0].mean(), p[:, 1].mean()
     g = _line_geometry(polygon) if len(p) == 4 else None
     height = g[3] if g is not None else float(p[:, 1].max() - p[:, 1].min())
+    out = ""
     for x, y, w, h in faces:
         if w <= 0 or h <= 0 or height > WORN_MAX_TEXT * h:
             continue
         if y + WORN_BELOW[0] * h <= cy <= y + WORN_BELOW[1] * h and \
                 x - WORN_ASIDE * w <= cx <= x + w + WORN_ASIDE * w:
-            return True
-    return False
+            if abs(cx - (x + w / 2.0)) <= UNDER_ASIDE * w and height <= UNDER_MAX_TEXT * h:
+                return "worn"
+            out = "near"
+    return out
+
+
+def worn(polygon: Sequence[tuple[float, float]], faces: Sequence[Sequence[float]]) -> bool:
+    """Is this line where a badge, lanyard or certificate would be: below a face and smaller
+    than it (beside it too: ``near_face``)? ``faces``: (x, y, w, h) boxes."""
+    return bool(near_face(polygon, faces))
 
 
 def badge_areas(faces: Sequence[Sequence[float]], *, min_face: float = 48.0
@@ -1757,8 +1781,9 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
     decides). Every line read is returned: nothing is dropped, so a reviewer sees it all.
 
     ``faces``: face boxes (x, y, w, h) in the photo: a line below a face is on a badge, a
-    lanyard or a held certificate (``context`` "worn"), and any word there that is not a known
-    school word counts as a possible name. A line after "my name is", "Name:" or "awarded to"
+    lanyard or a held certificate (``context`` "worn"; "near" beside the face or as large as
+    a sign: ``near_face``), and any word there that is not a known school word counts as a
+    possible name. A line after "my name is", "Name:" or "awarded to"
     gets ``context`` "label" the same way. ``min_score``: lines the reader was less sure of
     are marked ``low_confidence`` (still classified, never dropped).
     """
@@ -1767,8 +1792,8 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
         item = TextItem(polygon=[(float(x), float(y)) for x, y in poly], text=str(text),
                         score=float(score))
         item.low_confidence = float(score) < float(min_score)
-        if faces and worn(item.polygon, faces):
-            item.context = "worn"
+        if faces:
+            item.context = near_face(item.polygon, faces)
         hit = matcher.match(item.text) if matcher is not None else None
         like = looks_like_name(item.text)
         # a name read with digits for letters ("Z41NAB", "EV1E MARSHALL") is read as letters
@@ -1920,5 +1945,5 @@ __all__ = ["CAPTION_ABBREVIATIONS", "INSTITUTION_WORDS", "NON_NAME_WORDS", "Name
            "NameMatcher", "abbreviation", "badge_areas", "everyday_word",
            "badge_words", "canon", "classify_texts", "code_spans", "generic_word",
            "letters_for_digits",
-           "looks_like_name", "register_letters",
+           "looks_like_name", "near_face", "register_letters",
            "ordinary_word", "words", "worn"]
