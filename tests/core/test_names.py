@@ -449,6 +449,15 @@ def test_letters_for_digits(text, letters):
     assert letters_for_digits(text) == letters
 
 
+def _the_pupils_name_on_a_badge_and_a_sign(m, text, person):
+    """``text`` on a badge and on a sign is ``person``'s name, covered."""
+    for read in (_badge(text), _sign(text)):
+        (item,) = classify_texts([read], m, faces=[FACE])
+        assert (item.kind, item.person) == ("pupil-name", person), (text, read)
+        decide([item])
+        assert item.decision == "cover", text
+
+
 DIGIT_REGISTER = [pupil("P1", "Olivia", "Bennett"), pupil("P21", "Zainab", "Hussain"),
                   pupil("P22", "Evie", "Marshall")]
 
@@ -461,11 +470,7 @@ def test_a_register_name_read_with_digits_for_letters_is_the_name(text, person):
     for T) made no name of the register, on a badge or a sign ("Z41NAB", "Za1nab Hu55ain",
     "EV1E MARSH4LL" were found already, by letters alike)."""
     m = NameMatcher(DIGIT_REGISTER, threshold=85)
-    for read in (_badge(text), _sign(text)):
-        (item,) = classify_texts([read], m, faces=[FACE])
-        assert (item.kind, item.person) == ("pupil-name", person), (text, read)
-        decide([item])
-        assert item.decision == "cover", text
+    _the_pupils_name_on_a_badge_and_a_sign(m, text, person)
 
 
 @pytest.mark.parametrize("text", ["Z41NAB", "EV1E", "J4MES R0BINSON", "K4TIE"])
@@ -506,11 +511,7 @@ def test_a_register_name_read_with_three_digits_for_letters_is_the_name(text, pe
     """s36 (issue 13 item 4): "Z41N4B" had more digits than the rule allowed and stayed
     readable, on a sign as on a badge."""
     m = NameMatcher(MANY_DIGITS, threshold=85)
-    for read in (_badge(text), _sign(text)):
-        (item,) = classify_texts([read], m, faces=[FACE])
-        assert (item.kind, item.person) == ("pupil-name", person), (text, read)
-        decide([item])
-        assert item.decision == "cover", text
+    _the_pupils_name_on_a_badge_and_a_sign(m, text, person)
 
 
 @pytest.mark.parametrize("text", ["1SAB3LL4", "J0N4TH4N", "4L3X4ND3R"])
@@ -603,11 +604,7 @@ def test_a_register_name_spelt_with_digits_anywhere_is_the_name(text, person):
     left ("G3ORG3", "N04H", "4D4M"), or three or more, stayed readable on a badge and on a sign
     (bench/text_tokens.py: 102/176 with 2 digits, 57/117 with 3 or more were found)."""
     m = NameMatcher(DIGIT_SPELT, threshold=85)
-    for read in (_badge(text), _sign(text)):
-        (item,) = classify_texts([read], m, faces=[FACE])
-        assert (item.kind, item.person) == ("pupil-name", person), (text, read)
-        decide([item])
-        assert item.decision == "cover", text
+    _the_pupils_name_on_a_badge_and_a_sign(m, text, person)
 
 
 @pytest.mark.parametrize("text, letters", [

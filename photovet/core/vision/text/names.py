@@ -1529,6 +1529,17 @@ _DIGIT_LETTERS = {"0": "O", "1": "I", "2": "Z", "3": "E", "4": "A", "5": "S", "6
 _ALNUM_RUN = re.compile(r"[^\W_]+")
 
 
+def _words_with_digits(text: str) -> Iterable[tuple[re.Match[str], str, list[int], str]]:
+    """Each word of ``text`` (a run of letters and digits) with a digit in it, every digit one
+    that looks like a letter (``_DIGIT_LETTERS``): (its match, the word, where its digits are,
+    its letters)."""
+    for m in _ALNUM_RUN.finditer(text):
+        run = m.group(0)
+        digits = [k for k, c in enumerate(run) if c.isdigit()]
+        if digits and all(run[k] in _DIGIT_LETTERS for k in digits):
+            yield m, run, digits, "".join(c for c in run if c.isalpha())
+
+
 def _read_digits(run: str) -> str:
     """``run`` with every digit that looks like a letter read as that letter."""
     return "".join(_DIGIT_LETTERS.get(c, c) for c in run)
@@ -1572,12 +1583,8 @@ def letters_for_digits(text: str, *, many: bool = False, even: bool = True,
     them ("YEAR4B", "SET3A", "B12A", "R00M12A"); "Y4B", "K4I" are too short."""
     out = list(text)
     changed = False
-    for m in _ALNUM_RUN.finditer(text):
-        run = m.group(0)
-        digits = [k for k, c in enumerate(run) if c.isdigit()]
-        letters = "".join(c for c in run if c.isalpha())
-        if not digits or len(letters) < (2 if anywhere else 3) or \
-                any(run[k] not in _DIGIT_LETTERS for k in digits):
+    for m, run, digits, letters in _words_with_digits(text):
+        if len(letters) < (2 if anywhere else 3):
             continue
         head, tail = run[:digits[0]], run[digits[-1] + 1:]
         number = digits[-1] - digits[0] == len(digits) - 1     # the digits are one number
@@ -1636,12 +1643,8 @@ def register_letters(text: str, matcher: NameMatcher) -> str | None:
     letters may be in any case, as a name's may ("McAll1573r" for McAllister)."""
     out = list(text)
     changed = False
-    for m in _ALNUM_RUN.finditer(text):
-        run = m.group(0)
-        digits = [k for k, c in enumerate(run) if c.isdigit()]
-        letters = "".join(c for c in run if c.isalpha())
-        if not digits or not letters or len(run) < 3 or \
-                any(run[k] not in _DIGIT_LETTERS for k in digits):
+    for m, run, digits, letters in _words_with_digits(text):
+        if not letters or len(run) < 3:
             continue
         word = _read_digits(run)
         if not matcher.named(word):
