@@ -1515,8 +1515,6 @@ def _known_words(key: str) -> bool:
     return ok[n]
 
 
-#: digits a text reader reads for letters that look like them, in pictures ("Z41NAB" for ZAINAB,
-#: "0LIVIA", "EV1E", "5ophie"): 1 is read as I (canon() takes I and l for one letter)
 #: words for a class, a group or a room that a short code follows ("YEAR4B", "SET3A", "RM2")
 _GROUP_WORDS = ("year", "class", "set", "group", "grp", "form", "room", "lab", "block", "table",
                 "team", "house", "level", "stage", "key", "unit", "week", "term", "page", "step",
@@ -1524,6 +1522,8 @@ _GROUP_WORDS = ("year", "class", "set", "group", "grp", "form", "room", "lab", "
 _GROUP_KEYS = {canon(w) for w in (*_GROUP_WORDS, "y", "yr", "rm", "ks", "wk", "pg", "gr", "r",
                                   "b", "c", "s", "g", "no")}
 _LONG_GROUP_KEYS = {canon(w) for w in _GROUP_WORDS}
+#: digits a text reader reads for letters that look like them, in pictures ("Z41NAB" for ZAINAB,
+#: "0LIVIA", "EV1E", "5ophie"): 1 is read as I (canon() takes I and l for one letter)
 _DIGIT_LETTERS = {"0": "O", "1": "I", "2": "Z", "3": "E", "4": "A", "5": "S", "6": "G",
                   "7": "T", "8": "B"}
 _ALNUM_RUN = re.compile(r"[^\W_]+")
@@ -1592,7 +1592,7 @@ def letters_for_digits(text: str, *, many: bool = False, even: bool = True,
             continue        # a number and its unit: "30secs", "55hrs", "3days"
         if anywhere:
             by_turns = all(run[k].isdigit() != run[k + 1].isdigit() for k in range(len(run) - 1))
-            if len(letters) < 2 or len(run) < 4 or len(digits) > len(letters) + 1 or \
+            if len(run) < 4 or len(digits) > len(letters) + 1 or \
                     re.search(r"\d{4}", run) or (by_turns and len(digits) >= len(letters)) or \
                     (number and len(letters) <= 2) or \
                     (number and digits[0] == 0 and (len(digits) > 1 or len(tail) <= 2)) or \
@@ -1619,8 +1619,8 @@ def letters_for_digits(text: str, *, many: bool = False, even: bool = True,
         if not anywhere and head and len(tail) <= 2 and \
                 canon(head) in _KNOWN_KEYS | _NON_NAME_KEYS | _LONG_GROUP_KEYS:
             continue
-        word = [_DIGIT_LETTERS.get(c, c) for c in run]
-        if (len(digits) > 2 or anywhere) and not _sounds_like_a_name("".join(word)):
+        word = _read_digits(run)
+        if (len(digits) > 2 or anywhere) and not _sounds_like_a_name(word):
             continue
         for k in digits:
             letter = word[k]
