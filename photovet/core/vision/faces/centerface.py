@@ -203,6 +203,21 @@ class CenterFace:
         # Merging alone up to 448 px: composites CPU -11 %, 120 MB more at the peak, and 4
         # WIDER test-half faces lost, 1 gained (1739 -> 1736): the windows are not
         # interchangeable (context and padding move borderline faces either way).
+        # What the refinement buys and what it costs (s38: bench/face_variants.py and a
+        # per-window trace; faces >= 10 px found with it and by nothing else): ../shared's
+        # photos 2 faces (36 windows in 8 photos); 134 of the 403 WIDER photos 29 faces (13 of
+        # 10-16 px, 14 of 16-24, 1 of 24-32, 1 >= 64) from 24 of 569 windows; 3 12 MP
+        # composites of ../shared and 4 of WIDER 206 faces (185 of 10-16 px, 5 of 32-64) from
+        # 66 of 482 windows. CPU per 12 MP photo: 36 % of detection on bench/throughput.py's
+        # tiled photos (1.36 of 3.74 s, 27 windows), 9 % on five real group photos upscaled
+        # (0.24 of 2.60 s, 5 windows), where the 4 MP pass (59 %) and YuNet (29 %) dominate.
+        # Tried and not kept: skipping candidates mostly inside a YuNet box >= 0.6 / 0.3 / 0.1
+        # (composites: windows -1 / -4 / -19 %, CPU -1 / -2 / -11 %; at 0.1 2 faces lost, one
+        # >= 32 px); refinement at 1.5x (composites CPU -27 %, 7 faces lost, 1 on ../shared);
+        # YuNet on each upsampled window first, CenterFace only where it sees >= 0.5 (no face
+        # lost on the traces, but windows left 62 % on WIDER and 85 % on the composites, and
+        # YuNet costs a quarter of a CenterFace window: more CPU on 12 MP photos); windows
+        # batched in one run (8 x 512 px: 10 % slower than one by one, same outputs).
         self.refine_min_score = 0.0    # weaker candidates are not refined (still fused)
         self.refine_merge_side = 0     # overlapping windows merged up to this side (0: never)
         #: windows and photo pixels the last ``detect_raw`` refined (bench/face_variants.py)
