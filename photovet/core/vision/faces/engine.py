@@ -119,7 +119,8 @@ class FaceEngine:
         # One photo at a time in each model: photos checked side by side then take turns (one
         # in CenterFace while the other is in YuNet, signatures or text), and each model's
         # arena holds one run's buffers, not one per photo in flight. Measured on 12 MP
-        # photos, two at once: as fast, 90 MB less at the peak.
+        # photos, two at once: as fast, 90 MB less at the peak. CenterFace, the longest, has
+        # a second session when two photos run at once (``_cf_spare``).
         self._cf_lock = threading.Lock()
         #: a second CenterFace session when two photos are checked at once on one model thread
         #: each (``load``): a photo finding the first busy searches with it instead of waiting.
@@ -127,6 +128,7 @@ class FaceEngine:
         #: machine loaded ~12): the share of the time fewer than 2 threads were ready to run
         #: (a core idle on a quiet PC) 27 % and 31 % -> 12 % and 15 %; CPU per photo 9.42 and
         #: 9.61 -> 10.17 and 9.88 s; peak RSS 537 and 555 -> 546 and 550 MB; the same faces.
+        #: Both photos in CenterFace at once hold two runs' buffers (its tiles: about 57 MB).
         #: A copy of ``centerface`` made at load: settings changed on it later are not copied.
         self._cf_spare: tuple[threading.Lock, CenterFace] | None = None
         self._yn_lock = threading.Lock()
