@@ -124,10 +124,12 @@ class FaceEngine:
         self._cf_lock = threading.Lock()
         #: a second CenterFace session when two photos are checked at once on one model thread
         #: each (``load``): a photo finding the first busy searches with it instead of waiting.
-        #: bench/throughput.py, 6 x 12 MP on 2 cores, base and this alternately, twice (s38, a
-        #: machine loaded ~12): the share of the time fewer than 2 threads were ready to run
-        #: (a core idle on a quiet PC) 27 % and 31 % -> 12 % and 15 %; CPU per photo 9.42 and
-        #: 9.61 -> 10.17 and 9.88 s; peak RSS 537 and 555 -> 546 and 550 MB; the same faces.
+        #: bench/throughput.py, 6 x 12 MP on 2 cores, base and this alternately, three times
+        #: (s38, a machine loaded 8-14): the share of the time fewer than 2 threads were ready
+        #: to run (a core idle on a quiet PC) 27 / 31 / 37 % -> 12 / 15 / 26 %; CPU per photo
+        #: 9.42 / 9.61 / 10.59 -> 10.17 / 9.88 / 9.94 s; peak RSS 537 / 555 / 559 -> 546 / 550
+        #: / 572 MB; the same faces. (CenterFace on two threads when one photo runs at a time,
+        #: ``photos_at_once`` 1, one run each: 56 -> 32 %, but 9.37 -> 10.70 CPU s: not done.)
         #: Both photos in CenterFace at once hold two runs' buffers (its tiles: about 57 MB).
         #: A copy of ``centerface`` made at load: settings changed on it later are not copied.
         self._cf_spare: tuple[threading.Lock, CenterFace] | None = None
