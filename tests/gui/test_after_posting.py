@@ -1089,3 +1089,39 @@ def test_the_example_note_for_a_take_down_names_where_the_posts_were():
     x = SimpleNamespace(channel="x", channel_label="")
     assert done_example([x]) == "the post on x was deleted."
     assert done_example([site, x]) == "the posts were deleted."
+
+
+def test_the_consent_form_says_the_approvals_its_withdrawal_ended(window, qtbot):
+    """A withdrawal entered from the family's consent form ends the approval of the photo
+    that shows her, and the person page says how many (the core's count, as for a consent
+    changed in its box): s37 left this path with no test."""
+    from photovet.core.words import approvals_ended_here
+    from photovet.gui.dialogs.consent_form import ConsentFormDialog
+
+    win = window
+    approve_all(win)
+    win.register_view.person_requested.emit(TORI)
+    page = modal(kind=PersonDialog)
+    assert not page.said.isVisibleTo(page)
+    seen: list = []
+
+    def no_photos(form: ConsentFormDialog) -> None:
+        form.findChild(type(form.save_btn), "all-photo-no").click()
+        answer(withdraw_as_asked(seen, who="Mrs Amos (mother), on the form"),
+               kind=WithdrawalDialog)
+        form.save_btn.click()
+
+    answer(no_photos, kind=ConsentFormDialog)
+    page.enter_form()
+    assert seen and "listed to take down" in seen[0]
+    assert win.ctx.ws.register.person(TORI).consent_state("facebook", "photo") == "no"
+    # trip_0 shows Tori and was approved for Facebook: one approval ended, said on the page
+    assert page.said.isVisibleTo(page) and page.said.text() == approvals_ended_here(1)
+    statuses = [win.ctx.ws.approvals.status(it.analysis.sha256, "facebook")
+                for it in win.batch.model.items]
+    assert statuses == ["ready", "approved", "approved"], statuses
+    # a form that changes nothing more ends nothing, and says nothing
+    answer(lambda form: form.reject(), kind=ConsentFormDialog)
+    page.enter_form()
+    assert not page.said.isVisibleTo(page) and page.said.text() == ""
+    page.accept()
