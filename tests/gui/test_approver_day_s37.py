@@ -218,6 +218,17 @@ def test_the_approvers_column_keeps_the_checklist_whole_under_three_banners(
     assert tab.findings_scroll.isVisible() and not tab.found_summary.isVisible()
     tab.found_toggle.click()
     assert not tab.findings_scroll.isVisible() and tab.found_summary.isVisible()
+    # s38: "Show all…" is for the photo it was chosen on: the same photo shown again (a
+    # check arriving) keeps it, the next photo opens in one line, its checklist whole (it
+    # stayed open from photo to photo and squeezed the checklist out of sight)
+    tab.found_toggle.click()
+    win.review.show_current()
+    assert tab.findings_scroll.isVisible() and tab.found_details
+    select_photo(win, "photo_001.jpg")
+    qtbot.waitUntil(lambda: not tab.findings_scroll.isVisible(), timeout=5000)
+    assert tab.found_summary.isVisible() and not tab.found_details
+    assert tab.found_toggle.text() == "Show all…"
+    select_photo(win, "photo_000.jpg")
     # the preparer's view is as it was: what was found in full
     sign_in_as(win, PREPARER_NAME)
     win.approval.set_approver_view(False)

@@ -202,6 +202,7 @@ class ReviewController(QObject):
             return
         item = self.current()
         self._wanted = None
+        self.tab.showing(item.path if item is not None else None)
         photo, findings = self.tab.photo, self.tab.findings
         if item is None:
             if self.media_hook is not None:

@@ -91,6 +91,7 @@ class PhotosTab(QWidget):
         self._say_found(self.findings.summary.text())
         self.approver = False
         self.found_details = False
+        self._found_for: object = None      # the photo (its path) the choice was made on
         sl.addWidget(self.found_line, 0)
         sl.addWidget(self.findings_scroll, 1)
         # the list of faces and text does not scroll by itself (the panel does, as one): the
@@ -127,6 +128,18 @@ class PhotosTab(QWidget):
         it in one line" again."""
         self.found_details = bool(on)
         self._lay_out_side()
+
+    def showing(self, key: object) -> None:
+        """A photo (``key``: its path; None for none) is shown: another photo than the one
+        "Show all…" was chosen on opens in one line again. The one line is the approver's
+        view so that the checklist and Approve fit a school laptop's screen; details opened
+        for one photo and left open squeezed the next photo's checklist out of sight (s38).
+        The same photo shown again (a check or a review arriving) keeps what was chosen."""
+        if key == self._found_for:
+            return
+        self._found_for = key
+        if self.found_details:
+            self.show_found_details(False)
 
     def _say_found(self, summary: str) -> None:
         """The approver's line: the panel's summary, and how many of the photo's warnings are
