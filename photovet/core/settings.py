@@ -366,9 +366,17 @@ def usable_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def automatic_cores(usable: int | None = None) -> int:
+    """The cores the checks use when ``performance.cores`` is 0 (Automatic): all the cores
+    this process may use (``usable``, else ``usable_cpus``) but one for the window, all of them
+    on a PC with two or fewer. The settings dialog says this number (words.automatic_cores)."""
+    usable = usable_cpus() if usable is None else max(1, usable)
+    return usable - 1 if usable > 2 else usable
+
+
 @dataclass
 class Performance:
-    """This PC: how many processor cores the checks may use (0 = all but one for the window)."""
+    """This PC: how many processor cores the checks may use (0 = Automatic: automatic_cores)."""
 
     cores: int = 0
     max_pixels: int = 100_000_000    # larger pictures are refused before decoding
@@ -384,12 +392,8 @@ class Performance:
         _in_range("performance.photos_at_once", self.photos_at_once, 0, 64)
 
     def core_count(self) -> int:
-        """``cores``, else all the cores this process may use but one for the window (all of
-        them on a PC with two or fewer)."""
-        if self.cores:
-            return self.cores
-        usable = usable_cpus()
-        return usable - 1 if usable > 2 else usable
+        """``cores``, else ``automatic_cores``."""
+        return self.cores or automatic_cores()
 
     def photo_workers(self) -> int:
         """How many photos are checked (and exported) at once."""

@@ -35,6 +35,17 @@ def count(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
+def automatic_cores(used: int, usable: int) -> str:
+    """The settings' Automatic choice of processor cores as what the app does on this PC
+    (``settings.automatic_cores``: ``used`` of the ``usable``). s38: it said "All but one",
+    and a two-core school laptop used both."""
+    if used >= usable:
+        return "Automatic (this PC's one core)" if usable == 1 else \
+            ("Automatic (both of this PC's cores)" if usable == 2 else
+             f"Automatic (all {usable} of this PC's cores)")
+    return f"Automatic ({used} of this PC's {usable} cores, one kept free)"
+
+
 def portraits_read(done: int, total: int) -> str:
     """'12 of 20 portraits read': how far an enrolment is, on the command's progress line on
     a terminal (the app's Enrol dialog, under its "Reading portraits", says '12 of 20

@@ -145,3 +145,27 @@ def test_a_full_size_channel_stays_full_size_when_another_field_is_changed(qtbot
     assert seen[-1] == (False, 1600)
     assert ctx.ws.channels.get("website").long_edge is None
     assert dlg.channel_table.item(row, 2).text() == "Full size"
+
+
+@pytest.mark.parametrize("usable, said, used", [
+    (1, "Automatic (this PC's one core)", 1),
+    (2, "Automatic (both of this PC's cores)", 2),
+    (4, "Automatic (3 of this PC's 4 cores, one kept free)", 3)])
+def test_the_automatic_cores_say_what_the_app_uses(qtbot, ctx, monkeypatch, usable, said, used):
+    """s38: the cores setting's Automatic said "All but one" where a two-core school laptop
+    uses both (settings.automatic_cores): the words say the count the checks really use."""
+    from photovet.core import settings as core_settings
+    from photovet.core.settings import Performance
+    from photovet.gui.dialogs.settings import edit_lines
+
+    monkeypatch.setattr(core_settings, "usable_cpus", lambda: usable)
+    assert Performance(cores=0).core_count() == used
+    dlg = SettingsDialog(ctx)
+    qtbot.addWidget(dlg)
+    dlg.cores.setValue(0)
+    assert dlg.cores.text() == said
+    assert "All but one" not in dlg.cores.text()
+    # the line listing the change when it is saved says the same
+    old, new = ctx.ws.settings.copy(), ctx.ws.settings.copy()
+    old.performance.cores, new.performance.cores = 2, 0
+    assert edit_lines(old, new) == [f"Processor cores for checking: {said}"]

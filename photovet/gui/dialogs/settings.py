@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photovet.core import settings as core_settings
+from photovet.core import words as core_words
 from photovet.core.channels import NAMES_RULE_LABELS
 from photovet.core.errors import PhotoVetError, SettingsConflict
 from photovet.core.models import Channel
@@ -272,7 +274,7 @@ class SettingsDialog(QDialog):
         pl = QFormLayout(pc)
         self.cores = QSpinBox()
         self.cores.setRange(0, 64)
-        self.cores.setSpecialValueText("All but one")
+        self.cores.setSpecialValueText(automatic_cores_words())
         self.cores.setValue(s.performance.cores)
         pl.addRow("Processor cores for checking:", self.cores)
         pl.addRow("Data folder:", QLabel(str(ctx.ws.home)))
@@ -517,6 +519,13 @@ class SettingsDialog(QDialog):
             "then Save.")
 
 
+def automatic_cores_words() -> str:
+    """The cores setting's Automatic (0) as what the app does on this PC: the core's count
+    (settings.automatic_cores), never a rule the PC does not follow ("All but one")."""
+    usable = core_settings.usable_cpus()
+    return core_words.automatic_cores(core_settings.automatic_cores(usable), usable)
+
+
 def _on_off(value: bool) -> str:
     return "on" if value else "off"
 
@@ -537,7 +546,7 @@ def edit_lines(old: Settings, new: Settings) -> list[str]:
     if old.text.enabled != new.text.enabled:
         out.append(f"Read the text in every photo: {_on_off(new.text.enabled)}")
     if old.performance.cores != new.performance.cores:
-        out.append(f"Processor cores for checking: {new.performance.cores or 'All but one'}")
+        out.append(f"Processor cores for checking: {new.performance.cores or automatic_cores_words()}")
     if old.retention.delete_originals_when != new.retention.delete_originals_when:
         out.append("Offer to delete a batch's originals: "
                    + dict(DELETE_WHEN).get(new.retention.delete_originals_when, ""))
