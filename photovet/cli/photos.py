@@ -1031,7 +1031,6 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
     import datetime as _dt
 
     from photovet.core.vision.text.captions import check_caption
-    from photovet.core.words import CAPTION_NOTHING_LEFT
 
     ws = open_workspace()
     try:
@@ -1057,5 +1056,5 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
         # nothing left without the names ("This is Tobias."): why, as the app says it, not an
         # empty "Suggested: "
         click.echo(f"Suggested: {result.suggestion}" if result.suggestion.strip()
-                   else f"No suggestion: {CAPTION_NOTHING_LEFT}.")
+                   else f"No suggestion: {result.no_suggestion}.")
     sys.exit(EXIT_OK if result.ok else EXIT_SOME_FAILED)

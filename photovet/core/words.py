@@ -747,6 +747,11 @@ def caption_posted_not_approved(file_name: str, channel_label: str, caption: str
 #: it may not show ("This is Tobias": s36; an empty suggestion read as a caption to use)
 CAPTION_NOTHING_LEFT = ("Nothing of the caption is left without the name: write a caption that "
                         "names nobody it may not, or post with no caption")
+#: ...words are left, but no caption PhotoVet could make of them reads right ("Tobias and Amy
+#: are such stars": s38, it suggested "Amy is such stars")
+CAPTION_NO_GOOD_SUGGESTION = ("PhotoVet cannot suggest a caption that reads right without the "
+                              "name: write one that names nobody it may not, or post with no "
+                              "caption")
 
 
 #: what to do about a post's caption not approved (nothing was marked as posted), as

@@ -1687,3 +1687,37 @@ def test_a_suggestion_keeps_its_grammar_with_initials(caption, suggestion):
     people = [NEVER, person("P138", "Amy", "Reed")]
     r = check_caption(caption, people, PROSPECTUS, ON, "consent")
     assert not r.ok and r.suggestion == suggestion, r
+
+
+@pytest.mark.parametrize("caption, suggestion", [
+    # what the verb says is said of one too, past "always", "now" (s38: "Amy is always winners")
+    ("Tobias and Amy are always winners", "Amy is always one of the winners"),
+    ("Tobias and Amy are now prefects.", "Amy is now one of the prefects."),
+    ("Amy and Tobias are always our stars.", "Amy is always one of our stars."),
+    ("Tobias and Amy have always been winners", "Amy has always been one of the winners"),
+    ("Tobias and Amy are always happy", "Amy is always happy"),
+    # "both", "all" go before no noun
+    ("Tobias and Amy are both here", "Amy is here"),
+    ("Tobias and Amy have all won", "Amy has won"),
+    # no words say it of one: no suggestion rather than a laughable one
+    ("Tobias and Amy are both winners", ""),          # ("Amy is both winners")
+    ("Tobias and Amy are all smiles", ""),            # ("Amy is one of the smiles")
+    ("Tobias and Amy are together again", ""),        # ("Amy is again")
+    ("Tobias and Amy are such stars", ""),            # ("Amy is such stars")
+    ("Tobias and Amy are not winners", ""),
+])
+def test_a_verb_said_of_one_says_the_rest_of_one_or_no_suggestion(caption, suggestion):
+    """s38: "Tobias and Amy are always winners" suggested "Amy is always winners" (the verb
+    agreed, what it said did not)."""
+    people = [NEVER, AMY]
+    r = check_caption(caption, people, WEBSITE, ON, "consent")
+    assert not r.ok and r.suggestion == suggestion, r
+    if suggestion:
+        assert check_caption(r.suggestion, people, WEBSITE, ON, "consent").ok
+        return
+    # none: the refusal says why, not "nothing of the caption is left"
+    from photovet.core.vision.text.captions import caption_refusal
+    from photovet.core.words import CAPTION_NO_GOOD_SUGGESTION
+    err = caption_refusal(caption, people, WEBSITE, ON, "consent")
+    assert err is not None and err.suggestion == "" and err.hint == CAPTION_NO_GOOD_SUGGESTION
+    assert r.no_suggestion == CAPTION_NO_GOOD_SUGGESTION

@@ -29,7 +29,7 @@ from photovet.core.vision.text.names import (
     ordinary_word,
     strip_accents,
 )
-from photovet.core.words import CAPTION_NOTHING_LEFT
+from photovet.core.words import CAPTION_NO_GOOD_SUGGESTION, CAPTION_NOTHING_LEFT
 
 # --------------------------------------------------------------------------------------------
 # Captions
@@ -184,10 +184,20 @@ class CaptionCheck:
     ok: bool
     findings: list[CaptionFinding] = field(default_factory=list)
     suggestion: str = ""
+    #: no suggestion though words are left: none reads right without the names ("Tobias and
+    #: Amy are such stars": ``_agrees``)
+    cannot_suggest: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "findings": [f.to_dict() for f in self.findings],
                 "suggestion": self.suggestion}
+
+    @property
+    def no_suggestion(self) -> str:
+        """Why there is no suggestion, in the office's words ('' when there is one)."""
+        if self.ok or self.suggestion.strip():
+            return ""
+        return CAPTION_NO_GOOD_SUGGESTION if self.cannot_suggest else CAPTION_NOTHING_LEFT
 
 
 def check_caption(caption: str, people: Sequence[Person], channel: Channel, on: _dt.date,
@@ -209,11 +219,13 @@ def check_caption(caption: str, people: Sequence[Person], channel: Channel, on: 
         matcher = caption_matcher(people, threshold)
     first = _check_once(caption, matcher, channel, on, mode, media)
     suggestion = _without_dnp_names(first.suggestion, people)
+    cannot = first.cannot_suggest
     for _ in range(3):      # what is left must pass too (initials that are a name, ...)
         again = _check_once(suggestion, matcher, channel, on, mode, media)
         if again.ok:
             break
         suggestion = _without_dnp_names(again.suggestion, people)
+        cannot = cannot or again.cannot_suggest
     if first.ok:
         return first
     said = _as_sentence(caption, suggestion) if sentence else suggestion
@@ -221,7 +233,8 @@ def check_caption(caption: str, people: Sequence[Person], channel: Channel, on: 
         suggestion = said       # (a capital that makes a word a name, "Hope ...", stays off)
     if not any(c.isalnum() for c in suggestion):
         suggestion = ""         # nothing is left ("This is Tobias."): no suggestion, not "."
-    return CaptionCheck(ok=False, findings=first.findings, suggestion=suggestion)
+    return CaptionCheck(ok=False, findings=first.findings, suggestion=suggestion,
+                        cannot_suggest=cannot and not suggestion)
 
 
 def caption_matcher(people: Sequence[Person], threshold: int) -> NameMatcher:
@@ -385,11 +398,13 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
     suggestion = caption
     staff = frozenset(f.person for f in findings
                       if f.person in matcher.by_id and matcher.by_id[f.person].is_staff)
-    for (s, e), repl in reversed(_edits(caption, findings, names, staff)):
+    edits = _edits(caption, findings, names, staff)
+    for (s, e), repl in reversed(edits):
         suggestion = suggestion[:s] + repl + suggestion[e:]
-    suggestion = _tidy(suggestion)
+    # an edit that cannot be made right: no suggestion (the caption is refused all the same)
+    cannot = any(r == _NO_SUGGESTION for _sp, r in edits)
     return CaptionCheck(ok=not findings, findings=sorted(findings, key=lambda f: f.span[0]),
-                        suggestion=suggestion)
+                        suggestion="" if cannot else _tidy(suggestion), cannot_suggest=cannot)
 
 
 _POSSESSIVE = ("'s", "\u2019s")
@@ -1036,20 +1051,66 @@ _VERB_AFTER = re.compile(r"[ \t]+(are|were|have)(?![^\W_])", re.IGNORECASE)
 _LIST_BEFORE = re.compile(r"[^\W\d_]+(?:,[ \t]*|,?[ \t]+(?:and|or|&)[ \t]+)$", re.IGNORECASE)
 
 
+# words between the verb and what it says, kept when said of one ("are always winners" -> "is
+# always one of the winners"; "have now been")
+_ADVERBS_AFTER = re.compile(
+    r"(?:[ \t]+(?:always|now|still|also|already|officially|just|really|never|often|usually|"
+    r"sometimes|again|once\s+again|finally|each\s+year))+(?![^\W_])", re.IGNORECASE)
+# a word that says the list as a whole, left out when said of one before no noun ("are both
+# here" -> "is here", "have all won" -> "has won"); before a plural noun ("are all smiles",
+# "are both winners") or "together", no suggestion
+_WHOLE_AFTER = re.compile(r"[ \t]+(?:both|all|each)(?![^\W_])", re.IGNORECASE)
+_TOGETHER_AFTER = re.compile(r"[ \t]+together(?![^\W_])", re.IGNORECASE)
+_BEEN_AFTER = re.compile(r"[ \t]+been(?![^\W_])", re.IGNORECASE)
+#: an edit's replacement meaning "no suggestion can be made right" (``_agrees``: "Tobias and
+#: Amy are such stars" said of one); the check offers none rather than bad English
+_NO_SUGGESTION = "\x00"
+
+
 def _agrees(caption: str, at: int) -> tuple[tuple[int, int], str] | None:
     """The edit that says the verb right after ``at`` of one, when a list of two names left one
-    ("Amy and Tobias are at the zoo" -> "Amy is at the zoo", not "Amy are at the zoo"): s35."""
+    ("Amy and Tobias are at the zoo" -> "Amy is at the zoo", not "Amy are at the zoo"): s35.
+    What the verb says of them is said of one too: a plural noun after "our", "the" or alone
+    becomes "one of" them, after words such as "always", "now" ("Tobias and Amy are always
+    winners" -> "Amy is always one of the winners"; s38, it suggested "Amy is always
+    winners"), and "both", "all" go before no noun ("are both here" -> "is here"). A plural
+    noun that cannot be said of one so ("are such stars", "are not winners", "are all
+    smiles") or "together" gives the edit ``_NO_SUGGESTION``: no suggestion rather than
+    English a parent would laugh at."""
     verb = _VERB_AFTER.match(caption, at)
     if verb is None:
         return None
     said = _PLURAL_VERBS[verb.group(1).lower()]
     if verb.group(1)[0].isupper():
         said = said.capitalize()
-    if said.lower() != "has" and _SAID_OF_MANY.match(caption, verb.end(1)):
-        said += " one of"   # "Amy is one of our new prefects", not "Amy is our new prefects"
-    elif said.lower() != "has" and _bare_plural(caption, verb.end(1)):
-        said += " one of the"   # "Amy is one of the prefects", not "Amy is prefects" (s37)
-    return (verb.start(1), verb.end(1)), said
+    end = verb.end(1)
+    kept, whole = "", False
+    for part in (_ADVERBS_AFTER, _WHOLE_AFTER, _ADVERBS_AFTER, _BEEN_AFTER, _ADVERBS_AFTER):
+        m = part.match(caption, end)
+        if m is None:
+            continue
+        if part is _WHOLE_AFTER:
+            whole = True
+        else:
+            kept += m.group(0)
+        end = m.end()
+    if said.lower() == "has" and not _BEEN_AFTER.search(kept):
+        # "have won", "have both won": what follows is no complement
+        return (verb.start(1), end), said + kept
+    if _TOGETHER_AFTER.match(caption, end) or \
+            (whole and (_SAID_OF_MANY.match(caption, end) or
+                        _bare_plural(caption, end, loose=True))):
+        # "are together again", "are all smiles": no words say it of one
+        return (verb.start(1), end), _NO_SUGGESTION
+    if _SAID_OF_MANY.match(caption, end):
+        said += kept + " one of"  # "Amy is one of our new prefects", not "Amy is our new..."
+    elif _bare_plural(caption, end):
+        said += kept + " one of the"    # "Amy is one of the prefects", not "...is prefects"
+    elif _bare_plural(caption, end, loose=True):
+        return (verb.start(1), end), _NO_SUGGESTION
+    else:
+        said += kept
+    return (verb.start(1), end), said
 
 
 # words that may come between "are" and a plural noun without being said of it ("are both
@@ -1064,19 +1125,21 @@ _TOGETHER = frozenset(["friends", "twins", "partners", "siblings", "cousins", "b
                        "sisters", "neighbours", "classmates", "teammates", "opponents", "rivals"])
 
 
-def _bare_plural(caption: str, at: int) -> bool:
+def _bare_plural(caption: str, at: int, *, loose: bool = False) -> bool:
     """Does a plural noun with no word that says whose or which come right after ``at`` ("are
     prefects", "were new prefects", "are Year 6 prefects"), ending what "are" says (the
     clause, or before "in", "at", "for"...)? Not a word that only looks plural ("famous",
-    "glass", "always"), nor what two are only together ("best friends", "twins")."""
+    "glass", "always"), nor what two are only together ("best friends", "twins").
+    ``loose``: whatever words come before the noun ("such stars", "not winners")."""
     m = re.match(r"[ \t]+((?:[^\W_]+[ \t]+){0,2}?)([^\W\d_]+)(?=[ \t]*(?:[.!?,;:\n]|$|"
                  r"(?:in|at|for|of|on|from|with|and|this|today|again)(?![^\W_])))", caption[at:])
     if m is None:
         return False
     before = m.group(1).lower().split()
     noun = m.group(2).lower()
-    if any(w in _NOT_BEFORE_THE_NOUN or w in ("the", "our", "their", "your", "my", "his", "her",
-                                              "these", "those") for w in before):
+    if not loose and any(w in _NOT_BEFORE_THE_NOUN or w in ("the", "our", "their", "your", "my",
+                                                            "his", "her", "these", "those")
+                         for w in before):
         return False
     return noun not in _NOT_BEFORE_THE_NOUN and noun not in _TOGETHER and len(noun) >= 4 and \
         noun.endswith("s") and not noun.endswith(("ss", "us", "is", "ys", "'s"))
@@ -1613,7 +1676,7 @@ def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on
             f"the caption names someone it may not ({said}); {outcome}",
             suggestion=result.suggestion, findings=result.findings,
             hint=f"Suggested caption: {result.suggestion}" if result.suggestion
-            else CAPTION_NOTHING_LEFT)
+            else result.no_suggestion)
     return None
 
 
