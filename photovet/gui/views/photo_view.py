@@ -704,7 +704,11 @@ class PhotoView(QWidget):
         self.after_button.toggled.connect(self._after_toggled)
         self.after_button.setStyleSheet(
             "QToolButton { padding: 4px 10px; border: 1px solid #9fb3c8; border-radius: 4px; }"
-            "QToolButton:checked { background: #1565c0; color: white; border-color: #1565c0; }")
+            "QToolButton:checked { background: #1565c0; color: white; border-color: #1565c0; }"
+            # no photo chosen: greyed like the tools beside it (s38 walk: an approver's list
+            # emptied by "Approve all shown" left it bright blue, a button that did nothing)
+            "QToolButton:checked:disabled { background: #dde3ea; color: #8a96a3; "
+            "border-color: #c9d3dc; }")
 
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)

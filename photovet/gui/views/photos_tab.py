@@ -78,6 +78,7 @@ class PhotosTab(QWidget):
         self.found_toggle.setObjectName("FoundDetails")
         self.found_toggle.setFlat(True)
         self.found_toggle.setStyleSheet("text-align: left; color: #0b57a4; padding: 0;")
+        self.found_toggle.hide()            # until a photo is shown (``showing``)
         self.found_toggle.clicked.connect(lambda *_: self.show_found_details(
             not self.found_details))
         top = QHBoxLayout()           # the heading and its details on one line
@@ -134,7 +135,10 @@ class PhotosTab(QWidget):
         "Show all…" was chosen on opens in one line again. The one line is the approver's
         view so that the checklist and Approve fit a school laptop's screen; details opened
         for one photo and left open squeezed the next photo's checklist out of sight (s38).
-        The same photo shown again (a check or a review arriving) keeps what was chosen."""
+        The same photo shown again (a check or a review arriving) keeps what was chosen; with
+        no photo there is nothing to show all of, and no "Show all…"."""
+        # no photo: nothing to show all of (s38 walk: "Show all…" opened an empty list)
+        self.found_toggle.setVisible(key is not None)
         if key == self._found_for:
             return
         self._found_for = key
