@@ -238,12 +238,23 @@ class Shots:
 
         # answer the questions (one click each), mark ready, approve all shown
         guard = 0
-        while win.batch.model.counts().get("needs-review") and guard < 50:
+        left: set[str] = set()      # waiting on the school's rules (a group shot): left to wait
+        win.photos.batch.set_filter("all")
+        while guard < 50:
             guard += 1
-            win.next_open()
-            self.settle(0.3)
-            card = win.photos.findings.cards[0]
-            card.buttons["no" if "no" in card.buttons else "cover"].click()
+            waiting = [it for it in win.batch.model.items if it.analysis is not None
+                       and it.analysis.needs_review and it.path not in left]
+            if not waiting:
+                break
+            win.photos.batch.select_path(waiting[0].path)
+            # the photo's questions are drawn once it is shown (later on a busy PC)
+            if self.wait(lambda: bool(win.photos.findings.cards), 10):
+                card = win.photos.findings.cards[0]
+                card.buttons["no" if "no" in card.buttons else "cover"].click()
+            else:
+                left.add(waiting[0].path)
+                print(f"{Path(waiting[0].path).name}: left waiting (open: "
+                      f"{[f.kind for f in waiting[0].analysis.flags if f.open]})")
             self.settle(0.3)
         win.photos.batch.set_filter("all")
         self.modal(win.approval.mark_all_shown_ready, "16-mark-ready-confirm",
