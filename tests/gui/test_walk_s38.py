@@ -43,3 +43,25 @@ def test_what_will_be_published_is_greyed_with_no_photo_even_when_it_was_on(qtbo
     assert not button.isEnabled() and button.isChecked()
     off = button.grab().toImage().pixelColor(4, button.height() // 2)
     assert off.name() != "#1565c0" and off.saturationF() < 0.3, off.name()
+
+
+def test_photos_added_with_none_for_the_choice_are_not_called_none(qtbot, ws, make_window,
+                                                                     tmp_path):
+    """The senior leader's window opened on "Waiting for approval (0)" beside 41 approved
+    photos read "Add photos to start" (said before the batch was read, never again)."""
+    from photovet.gui.views.photo_view import NOTHING_ADDED
+    from tests.gui.conftest import wait_checked
+    from tests.gui.fake_engine import make_batch
+
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    win = make_window(faces)
+    view, canvas = win.photos.batch, win.photos.photo.canvas
+    view.filter_combo.setCurrentIndex(view.filter_combo.findData("approval:rejected"))
+    assert canvas.message == NOTHING_ADDED
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 2)
+    assert view.filter_combo.currentData() == "approval:rejected"
+    qtbot.waitUntil(lambda: canvas.message != NOTHING_ADDED, timeout=5000)
+    assert win.review.current() is None
+    assert canvas.message == ("Nothing in this batch is \u201cRejected\u201d now. To see "
+                              "the others, choose \u201cShow all photos\u201d on the left.")

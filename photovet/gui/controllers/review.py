@@ -168,6 +168,12 @@ class ReviewController(QObject):
         for sig in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset,
                     proxy.layoutChanged):
             sig.connect(self._list_changed)
+        # ...and the batch filled in with none of it for the choice (s38 walk: the senior
+        # leader's "Waiting for approval (0)" beside 41 approved photos read "Add photos to
+        # start", said before the batch was read and never again)
+        model = tab.batch.model
+        for sig in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            sig.connect(self._list_changed)
 
     # -- the current photo -------------------------------------------------------------------------
 
