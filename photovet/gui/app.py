@@ -214,15 +214,30 @@ def _shown(widget) -> bool:
 
 def end_on_signals(app, window) -> None:
     """Close the window (and with it the helper process) on SIGTERM and SIGINT, as if the person
-    had closed it: Qt's event loop is in C++, so the signal wakes it through a socket."""
+    had closed it: Qt's event loop is in C++, so the signal wakes it through a socket.
+
+    The handler only asks for the close; the event loop does it next, from its top level.
+    Python runs a signal's handler at the next line of Python the GUI thread runs, which can
+    be inside any slot, timer, event filter or paint of a widget: closing there stops the
+    workers and delivers what they sent last (``processEvents``, deferred deletes), which can
+    delete the very object whose code is under the handler on the stack. s38: the app closed
+    by SIGTERM still crashed (-11) now and then under load with only the GUI thread in Python,
+    inside the event loop."""
     import signal
     import socket
 
-    from PySide6.QtCore import QSocketNotifier
+    from PySide6.QtCore import QSocketNotifier, QTimer
 
-    def close(*_):
+    asked = []
+
+    def close_now() -> None:
         window.close()
         app.quit()
+
+    def close(*_):
+        if not asked:                   # a second signal while closing asks nothing more
+            asked.append(True)
+            QTimer.singleShot(0, close_now)
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, close)
