@@ -136,3 +136,27 @@ def test_a_photo_is_detected_while_another_photo_is_being_read(text_engine, monk
     b.join(60)
     assert any("Bennett" in t for _, t, _ in got["a"])
     assert any("Thornbury" in t for _, t, _ in got["b"])
+
+
+def test_reader_threads_follow_the_performance_setting(monkeypatch):
+    """The reader's threads come from the PC's performance settings (``performance.cores``,
+    ``core_count()``), not from every core of the PC (os.cpu_count ignored both the setting and
+    the cores PhotoVet was started on)."""
+    from photovet.core import offline
+    from photovet.core import settings as settings_mod
+    from photovet.core.settings import Performance
+    from photovet.core.vision.text import ocr
+
+    monkeypatch.setattr(settings_mod.os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(settings_mod, "usable_cpus", lambda: 3)
+    text = Settings().text
+    assert text_options(text, performance=Performance(cores=1))["threads"] == 1
+    assert text_options(text, performance=Performance(cores=3))["threads"] == 3
+    assert text_options(text, performance=Performance(cores=16))["threads"] == 4   # up to 4
+    assert text_options(text)["threads"] == 2          # default: all 3 usable cores but one
+    assert text_options(text, threads=5)["threads"] == 5
+    seen = []
+    monkeypatch.setattr(offline, "onnx_session", lambda model, threads, **kw: seen.append(threads))
+    ocr._session("detector.onnx", 0)
+    ocr._session("detector.onnx", 0, rewrite=False, arena=True)
+    assert seen == [2, 2]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,7 +50,8 @@ _DEFAULTS: dict[str, Any] = {
     "det_box_thresh": 0.5,    # DB mean box score to keep a box
     "det_unclip_ratio": 1.6,  # DB box growth
     "min_score": 0.5,         # below this a line is marked "read with low confidence" (kept)
-    "threads": 0,             # onnxruntime intra-op threads (0 = one per core, up to 4)
+    "threads": 0,             # onnxruntime intra-op threads (0 = one per core PhotoVet may
+                              # use, performance.cores / core_count(), up to 4: reader_threads)
     "rec_batch": 1,           # lines read per recogniser run: one at a time reads each line at
                               # its own width (a batch is padded to its widest line) in buffers
                               # small enough to be reused; 6 (rapidocr's default) cost 1.8x the
@@ -70,21 +70,38 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
-def text_options(text: Any = None, threads: int = 0) -> dict[str, Any]:
-    """The reader's options: the school's text settings (``settings.text``) over the defaults."""
-    options = dict(_DEFAULTS, threads=threads)
+def text_options(text: Any = None, threads: int = 0, performance: Any = None) -> dict[str, Any]:
+    """The reader's options: the school's text settings (``settings.text``) over the defaults;
+    ``threads`` 0: one per core the PC's ``performance`` settings let PhotoVet use
+    (``reader_threads``)."""
+    options = dict(_DEFAULTS, threads=reader_threads(threads, performance))
     if text is not None:
         for key in ("det_max_side", "det_min_side", "min_score"):
             options[key] = getattr(text, key)
     return options
 
 
+def reader_threads(threads: int = 0, performance: Any = None) -> int:
+    """The reader's onnxruntime threads: ``threads``, or with 0 one per core the PC's
+    performance settings (``settings.performance``; their defaults without them) let PhotoVet
+    use, ``core_count()``, up to 4. (It counted every core of the PC, ``os.cpu_count()``,
+    whatever ``performance.cores`` said or the cores the process was started on.)"""
+    if threads > 0:
+        return threads
+    if performance is None:
+        from photovet.core.settings import Performance  # noqa: PLC0415
+
+        performance = Performance()
+    return max(1, min(4, int(performance.core_count())))
+
+
 def _session(model_path: str, threads: int, arena: bool = False, rewrite: bool = False) -> Any:
     """``rewrite``: the text detector, made cheaper in memory (``detfuse``); if onnxruntime
-    refuses the rewritten graph, the file as published is loaded instead."""
+    refuses the rewritten graph, the file as published is loaded instead. ``threads`` 0:
+    ``reader_threads``."""
     from photovet.core.offline import onnx_session  # noqa: PLC0415
 
-    threads = threads if threads > 0 else max(1, min(4, os.cpu_count() or 1))
+    threads = reader_threads(threads)
     if rewrite:
         model = detfuse.detector_model(model_path)
         if not isinstance(model, str):
@@ -1091,4 +1108,4 @@ def _merge_tile_boxes(found: list[tuple[np.ndarray, tuple[int, int, int, int]]],
 
 
 __all__ = ["Read", "TextEngine", "covered_share", "focus_level", "merge_overlapping",
-           "stacked_boxes", "text_options", "unseen_pieces"]
+           "reader_threads", "stacked_boxes", "text_options", "unseen_pieces"]
