@@ -1012,7 +1012,9 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
 @click.command("caption")
 @click.argument("text")
 @click.option("--channel", "-c", required=True, help=CAPTION_CHANNEL_HELP)
-@click.option("--video", is_flag=True, help="The caption goes with a video (video consent applies).")
+@click.option("--video", is_flag=True,
+              help="The caption goes with a video (video consent applies too, as well as photo "
+                   "consent: a caption goes out with its batch's photos).")
 @MODE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json: bool) -> None:
@@ -1030,6 +1032,7 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
     """
     import datetime as _dt
 
+    from photovet.core.policy import caption_media
     from photovet.core.vision.text.captions import check_caption
 
     ws = open_workspace()
@@ -1037,9 +1040,12 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
         ch = get_channel(ws, channel)
         mode = checked_mode(ws, mode)
         people = ws.register.people()   # rejected rows too: the policy then suggests initials
-        result = check_caption(text, people, ch, _dt.date.today(), mode,
-                               threshold=ws.settings.text.caption_threshold,
-                               media="video" if video else "photo")
+        # for each media type whose consent it needs, as marking ready and export check it
+        # (policy.caption_media): the first refusal is said
+        checks = [check_caption(text, people, ch, _dt.date.today(), mode,
+                                threshold=ws.settings.text.caption_threshold, media=kind)
+                  for kind in caption_media("video" if video else "photo")]
+        result = next((c for c in checks if not c.ok), checks[0])
     except PhotoVetError as exc:
         abort(exc)
         return

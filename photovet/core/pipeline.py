@@ -61,6 +61,7 @@ from photovet.core.policy import (
     PhotoRules,
     Publication,
     caption_consent_missing,
+    caption_media,
     consent_missing,
     decide_photo,
     export_refusal,
@@ -780,8 +781,9 @@ class Engine:
     def proposed_caption_check(self, channel: str | Channel, mode: str | None = None,
                                media: Iterable[str] = ("photo",)):
         """The check a caption proposed when marking ready passes (``Approvals.mark_ready``'s
-        ``caption_refusal``): the channel's rules, as export checks it."""
-        media = tuple(media)
+        ``caption_refusal``): the channel's rules, as export checks it (for a video, its photo
+        consent too: ``policy.caption_media``, s38), in the export's words."""
+        media = caption_media(tuple(media))
         return lambda caption: self.caption_refusal(caption, channel, mode, media=media,
                                                     outcome="nothing was marked ready")
 
@@ -1450,13 +1452,11 @@ def batch_media(items: Iterable[Any]) -> tuple[str, ...]:
     with a video needs the video consent too."""
     from photovet.core.media.video.reader import is_video_file  # noqa: PLC0415
 
-    kinds = ["photo"]
     for item in items:
         if isinstance(item, VideoAnalysis) or (isinstance(item, (str, Path))
                                                and is_video_file(Path(item))):
-            kinds.append("video")
-            break
-    return tuple(kinds)
+            return caption_media("video")
+    return caption_media("photo")
 
 
 #: The school's settings sections a copy is refused for when they changed while it was made

@@ -1120,6 +1120,16 @@ def caption_initials_refusal(people: Sequence[Person], channel: Channel, mode: s
     return None
 
 
+def caption_media(media: Sequence[str] | str = ("photo",)) -> tuple[str, ...]:
+    """The media types whose consent a caption needs, for a photo or video or a batch holding
+    ``media``: a photo's always (a caption goes out with its batch, and so with photos:
+    ``pipeline.batch_media``), and a video's too when there is a video; checked in this order,
+    so each check says the same words. Marking a video ready checked its caption for video
+    consent alone, while the export refused it for a pupil with no photo consent (s38)."""
+    kinds = (media,) if isinstance(media, str) else tuple(media or ())
+    return ("photo", "video") if "video" in kinds else ("photo",)
+
+
 def caption_warning(person: Person | None, on: _dt.date) -> str | None:
     """A warning by name for someone who must not be in the post at all."""
     if person is None:
@@ -2555,3 +2565,4 @@ def approval_ended_by(parts: Mapping[str, object], channel: str, change: object,
 
 
 __all__ += ["approval_ended_by", "same_refusal"]
+__all__ += ["caption_media"]

@@ -133,3 +133,18 @@ def test_caption_with_nothing_left_says_why_not_an_empty_suggestion(register):
     assert result.exit_code == 1, result.output
     assert "Suggested:" not in result.output, result.output
     assert f"No suggestion: {CAPTION_NOTHING_LEFT}." in result.output, result.output
+
+
+def test_caption_video_needs_photo_consent_too(register, tmp_path):
+    """s38: a caption goes out with its batch's photos, so a video's caption needs the photo
+    consent too, as marking ready and export check it ('--video' checked video consent
+    alone: the check said OK and marking ready refused it)."""
+    from photovet.core.workspace import Workspace
+
+    with Workspace.open(access=office_access()) as ws:
+        ws.register.set_consent("B123456789012", "facebook", True, media="video")
+        ws.register.set_consent("B123456789012", "facebook", False)
+    result = CliRunner().invoke(cli, ["caption", "--channel", "facebook", "--video",
+                                      "Amy scores!"])
+    assert result.exit_code == 1, result.output
+    assert "Suggested: A scores!" in result.output

@@ -218,3 +218,28 @@ def test_posted_says_when_the_approved_caption_itself_may_no_longer_go_out(src, 
     assert approved_caption_now_refused("Well done Amy Clarke!") in said, said
     assert "Suggested caption" not in said and "none was approved with it" not in said
     assert "add --already-posted" in said
+
+
+def test_a_videos_caption_needs_the_photo_consent_when_marked_ready(tmp_path, staff):
+    """s38: a caption goes out with its batch's photos: one naming a pupil with video consent
+    but no photo consent is refused when the video is marked ready, with the export's words
+    and suggestion (marking ready checked it for video consent alone)."""
+    from tests.video_clips import make_clip
+
+    csv = tmp_path / "mis.csv"
+    csv.write_text("UPN,Legal Surname,Legal Forename,Role,Consent: School Website,"
+                   "Consent: Videos on School Website,Name with photo\n"
+                   "B123456789012,Clarke,Amy,pupil,no,yes,yes\n", encoding="utf-8")
+    with Workspace.open() as ws:
+        ws.sign_in("Office Admin", password_of("Office Admin"))
+        assert ws.import_register(csv).applied
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    make_clip(folder / "clip.mp4", seconds=0.5)
+    staff.use("Mrs Office")
+    r = run("ready", folder, "--channel", "website", "--caption", "Well done Amy Clarke!")
+    assert r.exit_code == 2, r.output
+    assert 'Suggested caption: --caption "Well done AC!"' in r.output
+    assert "nothing was marked ready" in r.output
+    with Workspace.open() as ws:
+        assert ws.db.scalar("SELECT COUNT(*) FROM approvals") == 0

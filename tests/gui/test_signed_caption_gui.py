@@ -547,3 +547,26 @@ def test_approved_captions_are_checked_off_the_gui_thread_and_said_checking_mean
     assert len(threads) >= 2                      # checked again after the change
     assert "Not with its approved caption" in win.photos.approval.state_label.text()
     assert APPROVED_CAPTION_CHECKING not in unescape(win.photos.approval.state_label.text())
+
+
+def test_a_videos_caption_is_checked_for_the_photo_consent_as_export_checks_it(ws, tmp_path):
+    """s38: a caption goes out with its batch's photos, so a video's caption needs the photo
+    consent too. Marking a video ready (``Engine.proposed_caption_check``, as the panel calls
+    it) and the approver's "approved caption refused" words (``caption_refusal_words``)
+    checked it for the video consent alone: "Approved" for a caption the export refuses."""
+    from photovet.gui.controllers.batch import caption_refusal_words
+    from tests.gui.fake_engine import FakeEngine
+
+    csv = tmp_path / "mis.csv"
+    csv.write_text("UPN,Legal Surname,Legal Forename,Role,Consent: School Website,"
+                   "Consent: Videos on School Website,Name with photo\n"
+                   "B123456789012,Clarke,Amy,pupil,no,yes,yes\n", encoding="utf-8")
+    assert ws.import_register(csv).applied
+    engine = FakeEngine(ws)
+    ch = engine.channel("website")
+    caption = "Well done Amy Clarke!"
+    said = caption_refusal_words(engine, caption, ch, "video")
+    assert "Amy Clarke" in said and "it cannot be exported with it" in said, said
+    refused = engine.proposed_caption_check(ch, media=("video",))(caption)
+    assert refused is not None and "nothing was marked ready" in refused.message
+    assert refused.suggestion == "Well done AC!"

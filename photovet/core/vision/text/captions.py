@@ -15,7 +15,12 @@ import numpy as np
 
 from photovet.core.errors import ExportError
 from photovet.core.models import Channel, Person
-from photovet.core.policy import caption_initials_refusal, caption_name_form, caption_warning
+from photovet.core.policy import (
+    caption_initials_refusal,
+    caption_media,
+    caption_name_form,
+    caption_warning,
+)
 from photovet.core.vision.text.names import (
     COMMON_SURNAMES,
     COMMON_WORD_NAMES,
@@ -1660,12 +1665,13 @@ def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on
                     outcome: str = "nothing was exported",
                     matcher: NameMatcher | None = None) -> CaptionError | None:
     """The error to raise for a caption that names someone the channel may not name (checked
-    for each media type the export holds: a video needs video consent), or None.
+    for each media type whose consent it needs, ``policy.caption_media``: a photo's always,
+    a video's too for a video), or None.
     ``outcome``: what the refusal means, in the error's words; ``matcher``: as
     ``check_caption``'s."""
     if matcher is None:
         matcher = caption_matcher(people, threshold)
-    for kind in dict.fromkeys(media or ("photo",)):
+    for kind in caption_media(media):
         result = check_caption(caption, people, channel, on, mode, threshold=threshold,
                                media=kind, matcher=matcher)
         if result.ok:

@@ -1,0 +1,54 @@
+"""s38: a caption is checked for the consent of every media type it goes out with, in one place
+(``policy.caption_media``): a photo's always, a video's too for a video. Marking a video ready
+checked its caption for video consent alone (``Engine.proposed_caption_check``), while the
+export (``pipeline.batch_media``) refused it for a pupil with no photo consent: the preparer
+was told it was fine, the approver approved it, and the export held it back."""
+
+from __future__ import annotations
+
+import pytest
+
+from photovet.core import policy
+from photovet.core.pipeline import batch_media
+from photovet.core.vision.text.captions import CaptionError
+from tests.conftest import act_as
+
+CAPTION = "Well done Sam Hale"
+
+
+def test_a_caption_needs_the_photo_consent_whatever_goes_with_it():
+    assert policy.caption_media("photo") == ("photo",)
+    assert policy.caption_media(("video",)) == ("photo", "video")
+    assert policy.caption_media(["photo", "video"]) == ("photo", "video")
+    assert policy.caption_media(()) == ("photo",)
+    # the export's media for a batch is the same rule
+    from photovet.core.models import VideoAnalysis
+    assert batch_media([VideoAnalysis(path="v.mp4", sha256="x", channel="website")]) == \
+        policy.caption_media("video")
+
+
+@pytest.fixture
+def sam_video_only(ws):
+    """Sam may be named with a video on the website, not with a photo."""
+    act_as(ws, "Mrs Office")
+    ws.register.set_consent("B2", "name_with_photo", True)
+    ws.register.set_consent("B2", "website", True, media="video")
+    ws.register.set_consent("B2", "website", False)
+    return ws
+
+
+def test_marking_a_video_ready_refuses_what_its_export_refuses(sam_video_only):
+    engine = sam_video_only.engine()
+    assert engine.caption_refusal(CAPTION, "website", media=("video",)) is not None
+    export = engine.caption_refusal(CAPTION, "website", media=batch_media(["v.mp4"]))
+    refused = engine.proposed_caption_check("website", media=("video",))(CAPTION)
+    assert isinstance(refused, CaptionError) and isinstance(export, CaptionError)
+    # the same words and the same suggestion, but for what was not done
+    assert refused.message == export.message.replace("nothing was exported",
+                                                     "nothing was marked ready")
+    assert refused.suggestion == export.suggestion and "Sam Hale" not in refused.suggestion
+    # with his photo consent back, it passes for the video, as the export passes it
+    act_as(sam_video_only, "Mrs Office")
+    sam_video_only.register.set_consent("B2", "website", True)
+    engine.reload_people()
+    assert engine.proposed_caption_check("website", media=("video",))(CAPTION) is None
