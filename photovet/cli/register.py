@@ -373,8 +373,10 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
                                                              how=words.CONSENT_COMMAND,
                                                              **request))
         if left is not None:
-            ws.register.set_leaving_date(person_id, left)
+            ended_by_date = ws.register.set_leaving_date(person_id, left)
             click.echo(f"Leaving date recorded: {left:%d/%m/%Y}")
+            if ended_by_date:   # a date that had taken effect, moved to a day still to come
+                click.echo(words.approvals_ended_here(ended_by_date))
         if any(c is not None and c.is_withdrawal for c in changes):
             ended = sum(c.approvals_ended for c in changes if c is not None)
             if ended:       # as the app's person page says it (s37)

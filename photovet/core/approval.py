@@ -609,8 +609,41 @@ def _caption_forms(db: Database, audit: Any, pids: Sequence[str], register: Any
     return forms
 
 
+@dataclass
+class LeavingUndone:
+    """A leaving date cleared, or moved to a day still to come, after it took effect
+    (``policy.leaving_undone``), as ``end_by_withdrawal`` takes a change: it ends what a
+    withdrawal of everything a leaver may not have would end (``policy.LEFT``)."""
+
+    person_id: str
+    when: str                       # when it was cleared (UTC ISO)
+    left_on: str                    # the leaving date that had taken effect (ISO day)
+    channel: str = "left"           # (policy.LEFT)
+    media: str = "any"
+    is_withdrawal: bool = True
+
+
+def end_by_leaving_undone(db: Database, audit: Any, person_id: str, old: _dt.date | None,
+                          new: _dt.date | None, *, on: _dt.date | None = None,
+                          register: Any = None) -> int:
+    """A person's leaving date goes from ``old`` to ``new`` (None: none) on ``on`` (default
+    today): when that makes someone who had left no longer a leaver (``policy.leaving_undone``),
+    every approval standing that showed them, or whose caption uses their name, ends
+    (``end_by_withdrawal``: waiting for approval again, a note saying a leaving date was
+    cleared, audited by id with the date that had taken effect), so it does not count again
+    with nothing said (s38). Call inside the transaction that changes the date. Returns how
+    many ended."""
+    from photovet.core.policy import LEFT, leaving_undone  # noqa: PLC0415
+
+    if not leaving_undone(old, new, on or _dt.date.today()) or old is None:
+        return 0
+    change = LeavingUndone(person_id, _now(), old.isoformat(), channel=LEFT)
+    return len(end_by_withdrawal(db, audit, [change], register=register, leaving=True))
+
+
 def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
-                      removed: bool = False, register: Any = None) -> list[ApprovalState]:
+                      removed: bool = False, register: Any = None,
+                      leaving: bool = False) -> list[ApprovalState]:
     """End every approval standing that showed someone whose consent ``changes`` withdraw
     (``policy.approval_ended_by``: their face shown, or their name left readable, on that
     channel and media type; the do-not-photograph list, everywhere): each photo or video waits
@@ -631,12 +664,15 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
     for people ``removed``, the removal takes their name out of such a caption and asks for
     the approval again itself (``records.forget_names``, s34).
     ``register``: the register the withdrawal is recorded in (the people's names and the
-    school's caption threshold; read from ``db`` when not given). Returns the approvals
-    ended."""
+    school's caption threshold; read from ``db`` when not given). ``leaving``: ``changes`` are
+    leaving dates cleared after they took effect (``end_by_leaving_undone``), said so in the
+    note (``words.approval_ended_by_leaving_cleared``) and the audit row (``left_on``).
+    Returns the approvals ended."""
     from photovet.core.policy import approval_ended_by  # noqa: PLC0415
     from photovet.core.register.reports import local_day  # noqa: PLC0415
     from photovet.core.words import (  # noqa: PLC0415
         approval_ended_by_caption,
+        approval_ended_by_leaving_cleared,
         approval_ended_by_removal,
         approval_ended_by_withdrawal,
     )
@@ -679,14 +715,19 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
                                           caption_forms=captions(st)))):
                 continue
             day = local_day(change.when) or "today"
-            note = (approval_ended_by_removal if removed else approval_ended_by_withdrawal)(day) \
-                if shown else approval_ended_by_caption(day)
+            if leaving:
+                note = approval_ended_by_leaving_cleared(day, caption=not shown)
+            else:
+                note = (approval_ended_by_removal if removed else
+                        approval_ended_by_withdrawal)(day) if shown else \
+                    approval_ended_by_caption(day)
             _back_to_waiting(db, st, note)
             audit.record("approval.ended", {
                 "sha256": st.sha256, "channel": st.channel, "person_id": pid,
                 "field": change.channel, "media": change.media,
                 "approved_at": st.decided_at, "withdrawn_at": change.when,
                 **({"removed": True} if removed else {}),
+                **({"left_on": change.left_on} if leaving else {}),
                 **({} if shown else {"caption": True})})
             ended[key] = st
     return list(ended.values())
@@ -1304,9 +1345,10 @@ class Approvals:
 
 __all__ = ["APPROVED", "ApprovalState", "Approvals", "AsNow", "DRAFT", "READY", "REJECTED",
            "REVIEW_DOINGS", "SIGNED_WITH_CHECKED_WITH", "Verdict", "VideoViews", "approval_parts",
-           "as_signed", "changed_since_shown", "consent_changes_since_ready", "end_by_withdrawal",
+           "as_signed", "changed_since_shown", "consent_changes_since_ready",
+           "end_by_leaving_undone", "end_by_withdrawal",
            "explain_difference",
            "fingerprint", "people_in", "same_signed", "signed_key", "signs_school_words",
            "this_computer", "video_approval_parts", "waiting_elsewhere", "WaitingElsewhere",
            "with_checked_with"]
-__all__ += ["covered_by_rule"]
+__all__ += ["LeavingUndone", "covered_by_rule"]

@@ -2512,6 +2512,23 @@ __all__ += ["NEVER_PUBLISH_REASONS", "REASON_NAMING_RETURNED", "REASON_NEVER_PUB
 # An approval ended by a withdrawal (s36)
 # --------------------------------------------------------------------------------------------
 
+#: the change (``approval_ended_by``'s ``change.channel``) of a leaving date cleared, or moved
+#: to a day still to come, after it took effect (``leaving_undone``)
+LEFT = "left"
+
+
+def leaving_undone(old: _dt.date | None, new: _dt.date | None, on: _dt.date) -> bool:
+    """Does changing a person's leaving date from ``old`` to ``new`` (None: none) on day ``on``
+    make someone who had left (``old`` on or before ``on``) no longer a leaver (``new`` cleared,
+    or a day after ``on``)? Then every approval standing that showed them, given before they
+    were taken to have left, ends (``approval_ended_by`` with ``LEFT``; s38): while they were a
+    leaver it did not count (they would have been covered), and with the date cleared it
+    would count again with nothing said. A date entered by mistake and cleared is the same:
+    nobody can tell from the register which it was, so an approver looks again (fail closed);
+    the note says a leaving date was cleared. A date still to come, cleared or changed, ends
+    nothing: it never took effect."""
+    return old is not None and old <= on and (new is None or new > on)
+
 def approval_ended_by(parts: Mapping[str, object], channel: str, change: object, *,
                       caption_forms: Mapping[str, str] | None = None) -> bool:
     """Does the consent change ``change`` (a ``ConsentChange``: ``person_id``, ``channel``,
@@ -2551,6 +2568,11 @@ def approval_ended_by(parts: Mapping[str, object], channel: str, change: object,
     field_ = getattr(change, "channel", "")
     if field_ == "do_not_photograph":
         return pid in faces or pid in names or form is not None
+    if field_ == LEFT:
+        # a leaving date cleared after it took effect (``leaving_undone``): what a leaver may
+        # not have, on any channel: their face, their name, a caption that uses it (initials
+        # a caption may still call a leaver: ``caption_name_form``)
+        return pid in faces or pid in names or (form is not None and form != "initials")
     if field_ == "name_with_photo":
         return pid in names or (form is not None and form != "initials")
     media = str(parts.get("media") or "photo")
@@ -2565,4 +2587,4 @@ def approval_ended_by(parts: Mapping[str, object], channel: str, change: object,
 
 
 __all__ += ["approval_ended_by", "same_refusal"]
-__all__ += ["caption_media"]
+__all__ += ["LEFT", "caption_media", "leaving_undone"]

@@ -1196,6 +1196,17 @@ def approval_ended_by_caption(day: str) -> str:
             "check the caption and approve it again")
 
 
+def approval_ended_by_leaving_cleared(day: str, *, caption: bool = False) -> str:
+    """Why a photo or video waits for approval again once the leaving date of someone its
+    approval showed (or its caption names) was cleared, after it took effect (s38,
+    ``policy.leaving_undone``): while they were taken to have left the approval did not
+    count, and it does not count again by itself, even when the date was entered by
+    mistake. Names nobody."""
+    whom = "its caption names; check the caption and" if caption else "it showed;"
+    return (f"{APPROVAL_ENDED} a leaving date that had taken effect was cleared on {day} for "
+            f"someone {whom} approve it again as it is now")
+
+
 def approvals_ended(n: int) -> str:
     """What a consent change that ended approvals says (an MIS import's result: s36): the
     photos and videos wait for a senior leader again, whoever prepared them."""
@@ -1622,6 +1633,7 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
 __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAND",
            "entered_by", "already_posted", "approval_again_name_removed", "approval_ended_by_withdrawal",
            "approval_ended_by_removal", "approval_ended_by_caption",
+           "approval_ended_by_leaving_cleared",
            "approvals_ended", "approvals_ended_here", "approval_ended_by_change",
            "POSTED_CAPTION_EMPTY", "POSTED_CAPTION_HINT",
            "approval_ended_note",

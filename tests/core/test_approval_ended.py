@@ -299,3 +299,105 @@ def test_the_approvers_panel_says_a_captions_ended_approval_as_stored():
     assert words.approval_ended_note(words.approval_ended_by_withdrawal("01/12/2026"))
     assert not words.approval_ended_note(words.approval_ended_by_caption("01/12/2026"))
     assert not words.approval_ended_note(words.approval_ended_by_removal("01/12/2026"))
+
+
+# -- s38: a leaving date cleared after it took effect -----------------------------------------
+
+D = dt.date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("old,new,ended", [
+    (D, None, True),                                   # cleared after it took effect
+    (D, D + dt.timedelta(days=30), True),              # moved to a day still to come
+    (D - dt.timedelta(days=3), D, False),              # still a leaver
+    (D, D - dt.timedelta(days=1), False),              # an earlier day: still a leaver
+    (D + dt.timedelta(days=1), None, False),           # never took effect
+    (None, D, False),                                  # a date set
+    (None, None, False),
+])
+def test_the_rule_for_a_leaving_date(old, new, ended):
+    from photovet.core.policy import leaving_undone
+
+    assert leaving_undone(old, new, D) is ended
+
+
+def test_the_rule_for_a_leaving_date_cleared_on_approvals():
+    from photovet.core.approval import LeavingUndone
+
+    change = LeavingUndone(A, "2026-12-01T10:00:00+00:00", "2026-11-20")
+    for channel in ("website", "facebook"):
+        assert approval_ended_by(_parts(shown=[A]), channel, change)
+        assert approval_ended_by(_parts(names=[A]), channel, change)
+        assert approval_ended_by(_parts(maybe=[A]), channel, change)
+    assert not approval_ended_by(_parts(covered=[A]), "website", change)
+    assert not approval_ended_by(_parts(shown=[B]), "website", change)
+    captioned = dict(_parts(), caption="Well done Joe")
+    assert approval_ended_by(captioned, "website", change, caption_forms={A: "first"})
+    # initials are what a caption may call a leaver: nothing changes for them
+    assert not approval_ended_by(captioned, "website", change, caption_forms={A: "initials"})
+
+
+def test_a_leaving_date_cleared_after_it_took_effect_ends_the_approvals_that_showed_them(
+        two_pupils, tmp_path):
+    """s38: while Joe was taken to have left, the approval that showed him did not count (he
+    would have been covered); his leaving date cleared (entered by mistake), it counted again
+    with nothing said. It ends instead, its note says why, and it is audited by id."""
+    ws = two_pupils
+    a, parts = _approved(ws, tmp_path, 1, [A], channel="facebook")
+    other, other_parts = _approved(ws, tmp_path, 2, [B])
+    named, named_parts = _approved_captioned(ws, tmp_path, 3, "Well done Joe Harris")
+    initials, initials_parts = _approved_captioned(ws, tmp_path, 4, "Well done JH")
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    assert ws.register.set_leaving_date(A, yesterday) == 0    # set: nothing ends yet
+    assert ws.approvals.get(a.sha256, "facebook").status == "approved"
+    assert ws.register.set_leaving_date(A, None) == 2
+    day = dt.datetime.now().strftime("%d/%m/%Y")
+    state = ws.approvals.get(a.sha256, "facebook")
+    assert state.status == "ready" and not state.parts
+    assert state.note == words.approval_ended_by_leaving_cleared(day)
+    assert state.note == (f"Approval ended: a leaving date that had taken effect was cleared on "
+                          f"{day} for someone it showed; approve it again as it is now")
+    assert ws.approvals.get(named.sha256, "website").note == \
+        words.approval_ended_by_leaving_cleared(day, caption=True)
+    # his initials, what a caption may call a leaver, and Ben's approval stand
+    assert ws.approvals.check(initials, initials_parts, caption="Well done JH").ok
+    assert ws.approvals.check(other, other_parts).ok
+    rows = ws.audit.rows(action="approval.ended")
+    assert sorted(r["details"]["sha256"] for r in rows) == sorted([a.sha256, named.sha256])
+    assert all(r["details"]["left_on"] == yesterday.isoformat()
+               and r["details"]["person_id"] == A and r["details"]["field"] == "left"
+               for r in rows)
+    assert "Harris" not in str([r["details"] for r in rows]) and "Joe" not in state.note
+    # the approver's panel says the note as stored (not as a withdrawal of consent)
+    assert not words.approval_ended_note(state.note)
+
+
+def test_a_leaving_date_still_to_come_cleared_ends_nothing(two_pupils, tmp_path):
+    ws = two_pupils
+    a, parts = _approved(ws, tmp_path, 1, [A])
+    soon = dt.date.today() + dt.timedelta(days=10)
+    assert ws.register.set_leaving_date(A, soon) == 0
+    assert ws.register.set_leaving_date(A, None) == 0
+    assert ws.approvals.check(a, parts).ok
+
+
+def test_they_are_back_and_an_import_end_them_too(two_pupils, tmp_path):
+    ws = two_pupils
+    a, _ = _approved(ws, tmp_path, 1, [A])
+    b, _ = _approved(ws, tmp_path, 2, [B])
+    ws.register.set_leaving_date(A, dt.date.today())           # from today: taken effect
+    assert ws.register.they_are_back(A) == dt.date.today()
+    assert ws.approvals.get(a.sha256, "website").status == "ready"
+    # a leaving date a register file gave, which the next file no longer has
+    left = (dt.date.today() - dt.timedelta(days=2)).strftime("%d/%m/%Y")
+    ws.import_register(register_csv(tmp_path / "mis2.csv", [
+        {"upn": A, "surname": "Harris", "forename": "Joe"},
+        {"upn": B, "surname": "Brook", "forename": "Ben", "leaving": left}]))
+    assert ws.approvals.get(b.sha256, "website").status == "approved"
+    report = ws.import_register(register_csv(tmp_path / "mis3.csv", [
+        {"upn": A, "surname": "Harris", "forename": "Joe"},
+        {"upn": B, "surname": "Brook", "forename": "Ben"}]))
+    assert report.approvals_ended == 1
+    day = dt.datetime.now().strftime("%d/%m/%Y")
+    assert ws.approvals.get(b.sha256, "website").note == \
+        words.approval_ended_by_leaving_cleared(day)

@@ -34,6 +34,7 @@ from typing import Any
 
 from photovet.core.errors import NotARegisterError, RegisterImportError, RegisterTooLargeError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
+from photovet.core.policy import leaving_undone
 from photovet.core.register.csv_io import read_table
 from photovet.core.register.mapping import (
     CONSENT_PREFIX,
@@ -276,6 +277,9 @@ class Plan:
     former_names: list[tuple[Any, ...]] = field(default_factory=list)
     #: ids whose name and date of birth both changed: their face signatures are deleted
     other_person: list[str] = field(default_factory=list)
+    #: (id, the leaving date that had taken effect, the file's: None or a day still to come):
+    #: the approvals that showed them end (``approval.end_by_leaving_undone``, s38)
+    leaving_undone: list[tuple[str, _dt.date, _dt.date | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -466,6 +470,10 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
             new_leaving = p.leaving_date.isoformat() if p.leaving_date else None
             if new_leaving != old["leaving_date"] and new_leaving:
                 report.leavers.append(p)
+            was = _dt.date.fromisoformat(str(old["leaving_date"])[:10]) \
+                if old["leaving_date"] else None
+            if leaving_undone(was, p.leaving_date, today) and was is not None:
+                plan.leaving_undone.append((r.id, was, p.leaving_date))
             rec = plan.person_rows[-1]
             change = detail_change(old, rec, enrolled=r.id in cur.enrolled)
             if change is not None:
@@ -656,6 +664,14 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
 
         report.approvals_ended = len(end_by_withdrawal(db, audit, report.withdrawals,
                                                        register=register))
+    if plan.leaving_undone:
+        # a leaving date the file cleared after it took effect: the approvals that showed
+        # them end, and do not count again with nothing said (s38)
+        from photovet.core.approval import end_by_leaving_undone  # noqa: PLC0415
+
+        report.approvals_ended += sum(
+            end_by_leaving_undone(db, audit, pid, was, new, on=today, register=register)
+            for pid, was, new in plan.leaving_undone)
 
 
 # --------------------------------------------------------------------------------------------

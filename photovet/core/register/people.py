@@ -514,7 +514,7 @@ class Register:
                                expected=None if expected is None else (YES if expected else NO),
                                how=how)
 
-    def set_leaving_date(self, person_id: str, day: _dt.date | None) -> None:
+    def set_leaving_date(self, person_id: str, day: _dt.date | None) -> int:
         """Record (or clear, with None) a person's leaving date by hand: for someone the MIS
         file stopped listing ("has Alex left?"). From that date they are a leaver: always
         covered, and their face signatures and register row fall due on the retention
@@ -522,19 +522,26 @@ class Register:
         a later import whose file lists them without a leaving date keeps it and says so
         (``ImportReport.leaving_dates_kept``); a file with a date sets the file's (not one still
         to come over a date here that has passed). ``they_are_back``
-        clears it."""
+        clears it. A date that had taken effect, cleared or moved to a day still to come, ends
+        the approvals that showed them (``approval.end_by_leaving_undone``, s38: they counted
+        again with nothing said); returns how many ended (0 when none, or nothing changed)."""
         who = self.access.require("register.edit")
         p = self.person(person_id)
         new = day.isoformat() if day else None
         old = p.leaving_date.isoformat() if p.leaving_date else None
         if new == old:
-            return
+            return 0
+        from photovet.core.approval import end_by_leaving_undone  # noqa: PLC0415
+
         with self.db.atomic():
             self.db.execute("UPDATE people SET leaving_date = ?, leaving_date_source = ?, "
                             "updated_at = ? WHERE id = ?",
                             [new, f"user:{who.name}" if new else None, _now_iso(), p.id])
             self.audit.record("register.leaving-date", {"person_id": p.id, "old": old,
                                                         "new": new})
+            ended = end_by_leaving_undone(self.db, self.audit, p.id, p.leaving_date, day,
+                                          register=self)
+        return ended
 
     def they_are_back(self, person_id: str) -> _dt.date | None:
         """"They are back": a person with a leaving date who has not left after all (a pupil
@@ -542,8 +549,11 @@ class Register:
         ("register.back", with the date and where it came from), and from then their consent
         decides again. Returns the date cleared, or None when they had none (nothing
         changes). A date a register file gave comes back with the next import of a file that
-        still has it: change it in the MIS too."""
+        still has it: change it in the MIS too. A date that had taken effect ends the
+        approvals that showed them (``approval.end_by_leaving_undone``, s38)."""
         self.access.require("register.edit")
+        from photovet.core.approval import end_by_leaving_undone  # noqa: PLC0415
+
         with self.db.atomic():
             p = self.person(person_id)
             if p.leaving_date is None:
@@ -553,6 +563,8 @@ class Register:
             self.audit.record("register.back", {
                 "person_id": p.id, "leaving_date": p.leaving_date.isoformat(),
                 "entered": "here" if p.leaving_date_by_hand else "file"})
+            end_by_leaving_undone(self.db, self.audit, p.id, p.leaving_date, None,
+                                  register=self)
         return p.leaving_date
 
     def brought_back(self, person_id: str) -> str | None:
