@@ -14,7 +14,9 @@ from tests.gui.conftest import (
 )
 
 
-def test_the_summary_follows_the_change_and_who_is_signed_in(qtbot, make_window, ws, tmp_path):
+def _a_video_with_sound_to_listen_to(qtbot, make_window, ws, tmp_path):
+    """A window with one checked video whose channel keeps sound only once an approver
+    listened to it."""
     from tests.core.test_video_workflow import SquareFaces, make_video
 
     (tmp_path / "photos").mkdir()
@@ -23,6 +25,11 @@ def test_the_summary_follows_the_change_and_who_is_signed_in(qtbot, make_window,
     ws.channels.update(win.ctx.current_channel().id, audio="listen")
     win.add_paths([str(clip)])
     wait_checked(qtbot, win, 1, timeout=60000)
+    return win, clip
+
+
+def test_the_summary_follows_the_change_and_who_is_signed_in(qtbot, make_window, ws, tmp_path):
+    win, clip = _a_video_with_sound_to_listen_to(qtbot, make_window, ws, tmp_path)
     select_photo(win, clip.name)
     player = win.photos.video
     qtbot.waitUntil(lambda: player.canvas.image is not None, timeout=15000)
@@ -48,14 +55,7 @@ def test_the_approvers_one_line_says_the_video_and_its_sound(qtbot, make_window,
     """An approver sees what was found in one line: for a video it said "Choose a photo to see
     what PhotoVet found in it." with the video open (s38 walk), so the sound waiting for them
     to listen was said nowhere on their screen."""
-    from tests.core.test_video_workflow import SquareFaces, make_video
-
-    (tmp_path / "photos").mkdir()
-    clip = make_video(tmp_path / "photos" / "assembly.mp4")
-    win = make_window({}, face_engine=SquareFaces())
-    ws.channels.update(win.ctx.current_channel().id, audio="listen")
-    win.add_paths([str(clip)])
-    wait_checked(qtbot, win, 1, timeout=60000)
+    win, clip = _a_video_with_sound_to_listen_to(qtbot, make_window, ws, tmp_path)
     sign_in_as(win, APPROVER_NAME)
     select_photo(win, clip.name)
     tab = win.photos
