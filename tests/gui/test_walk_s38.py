@@ -65,3 +65,12 @@ def test_photos_added_with_none_for_the_choice_are_not_called_none(qtbot, ws, ma
     assert win.review.current() is None
     assert canvas.message == ("Nothing in this batch is \u201cRejected\u201d now. To see "
                               "the others, choose \u201cShow all photos\u201d on the left.")
+
+
+def test_mark_all_shown_ready_with_an_empty_list_says_the_list_is_empty(qtbot, make_window):
+    """It said "every photo the list shows is already ready" when the list showed none."""
+    win = make_window({})
+    win.approval.mark_all_shown_ready()
+    panel = win.photos.approval
+    assert panel.message.text() == ("Nothing to mark: the list shows no photos. Add photos, "
+                                     "or change what it shows in \u201cShow:\u201d above it.")

@@ -616,8 +616,13 @@ class ApprovalController(QObject):
         while True:
             todo = self._to_mark_all(caption)
             if not todo:
-                self.tab.approval.say("Nothing to mark: every photo the list shows is already "
-                                      "ready, approved, or could not be checked.")
+                # the list may show nothing at all (its choice, or no photos yet): said so, not
+                # "every photo the list shows is already ready" (s38 office walk)
+                self.tab.approval.say(
+                    "Nothing to mark: every photo the list shows is already ready, approved, "
+                    "or could not be checked." if self.tab.batch.shown_items() else
+                    "Nothing to mark: the list shows no photos. Add photos, or change what "
+                    "it shows in \u201cShow:\u201d above it.")
                 return
             if asked is None and self._caption_refused(todo):
                 return          # the box's caption: said in the panel before asking
