@@ -635,11 +635,8 @@ def never_initials(people: list[Person], show: bool) -> None:
     typed = typed_initials(never)
     kept = [(c, i) for c, i in typed if not abbreviation(i)]
     passed = [c for c, _ in kept if check_caption(c, listed, CHANNEL, ON, "consent").ok]
-    print(f"  their initials typed (TW, T.W., T. W.) refused: {len(kept) - len(passed)}/"
-          f"{len(kept)} (and {len(typed) - len(kept)} whose initials are a short form, left "
-          f"to pass)")
-    for c in passed:
-        print(f"  PASSED {c!r}")
+    say_refused("  their initials typed (TW, T.W., T. W.)", len(kept), passed,
+                f" (and {len(typed) - len(kept)} whose initials are a short form, left to pass)")
     others = [(c, i) for c, i in typed_initials([p for p in listed if not p.do_not_photograph])
               if i not in theirs]
     out = [c for c, _ in others if not check_caption(c, listed, CHANNEL, ON, "consent").ok]
@@ -658,11 +655,8 @@ def never_initials(people: list[Person], show: bool) -> None:
     kept = [(c, i) for c, i in low if not abbreviation(i) and not everyday_word(i)
             and i.lower() not in TWO_LETTER_WORDS]
     passed = [c for c, _ in kept if check_caption(c, listed, CHANNEL, ON, "consent").ok]
-    print(f"  their initials in lower case (tw, t.w., t. w.) refused: {len(kept) - len(passed)}/"
-          f"{len(kept)} (and {len(low) - len(kept)} that are a word or a short form, left to "
-          f"pass)")
-    for c in passed:
-        print(f"  PASSED {c!r}")
+    say_refused("  their initials in lower case (tw, t.w., t. w.)", len(kept), passed,
+                f" (and {len(low) - len(kept)} that are a word or a short form, left to pass)")
     others = [(c.lower(), i) for c, i in others]
     out = [c for c, _ in others if not check_caption(c, listed, CHANNEL, ON, "consent").ok]
     print(f"  other pupils' initials in lower case refused: {len(out)}/{len(others)}")
@@ -673,18 +667,12 @@ def never_initials(people: list[Person], show: bool) -> None:
     kept = [(c, i) for c, i in titled if not abbreviation(i) and not everyday_word(i)
             and i.lower() not in TWO_LETTER_WORDS]
     passed = [c for c, _ in kept if check_caption(c, listed, CHANNEL, ON, "consent").ok]
-    print(f"  their initials with one capital (Tw, T.w., T. w.) refused: "
-          f"{len(kept) - len(passed)}/{len(kept)} (and {len(titled) - len(kept)} that are a "
-          f"word or a short form, left to pass)")
-    for c in passed:
-        print(f"  PASSED {c!r}")
+    say_refused("  their initials with one capital (Tw, T.w., T. w.)", len(kept), passed,
+                f" (and {len(titled) - len(kept)} that are a word or a short form, left to pass)")
     # three letters, a middle name between (s34): "TJW" may be a listed Tori Wells's
     three = middle_initials(never)
     passed = [c for c in three if check_caption(c, listed, CHANNEL, ON, "consent").ok]
-    print(f"  their initials with a middle name (TJW, T.J.W.) refused: "
-          f"{len(three) - len(passed)}/{len(three)}")
-    for c in passed:
-        print(f"  PASSED {c!r}")
+    say_refused("  their initials with a middle name (TJW, T.J.W.)", len(three), passed)
     firsts_lasts = {p.initials for p in never}
     three = [c for c in middle_initials([p for p in listed if not p.do_not_photograph])
              if _first_last(c) not in firsts_lasts]
@@ -763,6 +751,13 @@ def more_initials_of(people: list[Person], letters_too: bool = False) -> list:
     return out
 
 
+def say_refused(what: str, total: int, passed: list[str], aside: str = "") -> None:
+    """'<what> refused: <refused>/<total><aside>', then each caption that passed."""
+    print(f"{what} refused: {total - len(passed)}/{total}{aside}")
+    for c in passed:
+        print(f"  PASSED {c!r}")
+
+
 def more_initials(people: list[Person], show: bool) -> None:
     """s35: initials with a middle name in lower case or with one capital ("tjw", "Tjw") and
     with two middle names ("TJKW", "T.J.K.W."): every one refused where no names are shown and,
@@ -771,19 +766,13 @@ def more_initials(people: list[Person], show: bool) -> None:
     refused."""
     typed = more_initials_of(people)
     passed = [c for c in typed if check_caption(c, people, NO_NAMES, ON, "consent").ok]
-    print(f"s35: pupils' initials with a middle name in lower case or one capital, or two middle "
-          f"names (tjw, Tjw, TJKW, T.J.K.W.), no names shown, refused: "
-          f"{len(typed) - len(passed)}/{len(typed)}")
-    for c in passed:
-        print(f"  PASSED {c!r}")
+    say_refused("s35: pupils' initials with a middle name in lower case or one capital, or two "
+                "middle names (tjw, Tjw, TJKW, T.J.K.W.), no names shown,", len(typed), passed)
     listed = with_listed(people)
     never = [p for p in listed if p.do_not_photograph]
     typed = more_initials_of(never)
     passed = [c for c in typed if check_caption(c, listed, CHANNEL, ON, "consent").ok]
-    print(f"  listed pupils' (the same shapes) on the website refused: "
-          f"{len(typed) - len(passed)}/{len(typed)}")
-    for c in passed:
-        print(f"  PASSED {c!r}")
+    say_refused("  listed pupils' (the same shapes) on the website", len(typed), passed)
     firsts_lasts = {p.initials for p in never}
     typed = [c for c, letters in more_initials_of([p for p in listed if not p.do_not_photograph],
                                                   letters_too=True)
@@ -863,17 +852,12 @@ def s36(people: list[Person], show: bool) -> None:
     ordinary captions of those shapes: none refused."""
     typed = s36_initials_of(people)
     passed = [c for c in typed if check_caption(c, people, NO_NAMES, ON, "consent").ok]
-    print(f"s36: pupils' initials of five letters or more or in odd mixed case (TJKLW, tJW, "
-          f"T J K L W), no names shown, refused: {len(typed) - len(passed)}/{len(typed)}")
-    for c in passed:
-        print(f"  PASSED {c!r}")
+    say_refused("s36: pupils' initials of five letters or more or in odd mixed case (TJKLW, "
+                "tJW, T J K L W), no names shown,", len(typed), passed)
     listed = with_listed(people)
     typed = s36_initials_of([p for p in listed if p.do_not_photograph])
     passed = [c for c in typed if check_caption(c, listed, CHANNEL, ON, "consent").ok]
-    print(f"  listed pupils' (the same shapes) on the website refused: "
-          f"{len(typed) - len(passed)}/{len(typed)}")
-    for c in passed:
-        print(f"  PASSED {c!r}")
+    say_refused("  listed pupils' (the same shapes) on the website", len(typed), passed)
     for where, channel, group in (("no names", NO_NAMES, people),
                                   ("website, listed pupils", CHANNEL, listed)):
         out = [c for c in S36_ORDINARY if not check_caption(c, group, channel, ON, "consent").ok]
@@ -920,11 +904,9 @@ def random_initials(people: list[Person], show: bool) -> None:
         group = [(c, w) for c, letters, w in typed if (letters in c) == capitals]
         kept = [c for c, w in group if not w]
         passed = [c for c in kept if check_caption(c, people, NO_NAMES, ON, "consent").ok]
-        print(f"s37: made-up initials of 3-5 letters {title}, no names shown, "
-              f"refused: {len(kept) - len(passed)}/{len(kept)} (and {len(group) - len(kept)} "
-              f"that are a word or a short form, left aside)")
-        for c in passed:
-            print(f"  PASSED {c!r}")
+        say_refused(f"s37: made-up initials of 3-5 letters {title}, no names shown,",
+                    len(kept), passed, f" (and {len(group) - len(kept)} that are a word or a "
+                    "short form, left aside)")
     listed = with_listed(people)
     typed = random_initials_of([p for p in listed if p.do_not_photograph], rng, 60)
     passed = [(c, w) for c, _letters, w in typed
@@ -983,21 +965,16 @@ def main() -> None:
     shortform = [(c, i) for c, i in typed if abbreviation(i)]
     passed = [c for c, i in typed if (c, i) not in shortform
               and check_caption(c, people, NO_NAMES, ON, "consent").ok]
-    print(f"  pupils' initials typed (KJ, K.J., K. J.) refused: "
-          f"{len(typed) - len(shortform) - len(passed)}/{len(typed) - len(shortform)} "
-          f"(and {len(shortform)} whose initials are a short form, left to pass)")
-    for c in passed:
-        print(f"  PASSED {c!r}")
+    say_refused("  pupils' initials typed (KJ, K.J., K. J.)", len(typed) - len(shortform),
+                passed, f" (and {len(shortform)} whose initials are a short form, left to pass)")
     # not in capitals (s34): "well done kj", "Kj won" are refused there too, words not
     low = [(c.lower(), i) for c, i in typed] + [(_one_capital(c), i) for c, i in typed]
     kept = [(c, i) for c, i in low if not abbreviation(i) and not everyday_word(i)
             and i.lower() not in TWO_LETTER_WORDS]
     passed = [c for c, _ in kept if check_caption(c, people, NO_NAMES, ON, "consent").ok]
-    print(f"  pupils' initials in lower case or with one capital (kj, Kj) refused: "
-          f"{len(kept) - len(passed)}/{len(kept)} (and {len(low) - len(kept)} that are a word "
-          f"or a short form, left to pass)")
-    for c in passed:
-        print(f"  PASSED {c!r}")
+    say_refused("  pupils' initials in lower case or with one capital (kj, Kj)", len(kept),
+                passed, f" (and {len(low) - len(kept)} that are a word or a short form, left "
+                "to pass)")
     # s35: of them, short forms written in lower case ("pg", "xx", "ch": LOWER_SHORT_FORMS)
     short = [(c, i) for c, i in kept if i.lower() in LOWER_SHORT_FORMS]
     passed = [c for c, _ in short if check_caption(c, people, NO_NAMES, ON, "consent").ok]
@@ -1005,10 +982,7 @@ def main() -> None:
           f"{len(passed)}/{len(short)}")
     three = middle_initials(people)
     passed = [c for c in three if check_caption(c, people, NO_NAMES, ON, "consent").ok]
-    print(f"  pupils' initials with a middle name (KMJ, K.M.J.) refused: "
-          f"{len(three) - len(passed)}/{len(three)}")
-    for c in passed:
-        print(f"  PASSED {c!r}")
+    say_refused("  pupils' initials with a middle name (KMJ, K.M.J.)", len(three), passed)
     lowered = [c.lower() for c in SHORT_FORM_CAPTIONS]
     out = [c for c in lowered if not check_caption(c, people, NO_NAMES, ON, "consent").ok]
     print(f"  captions with short forms in lower case refused: {len(out)}/{len(lowered)}")
@@ -1074,10 +1048,7 @@ def main() -> None:
                 print(f"  REFUSED {c!r}")
     passed = [c for c in WORD_NAMES_AS_NAMES
               if check_caption(c, people, CHANNEL, ON, "consent").ok]
-    print(f"everyday-word first names used as names refused: "
-          f"{len(WORD_NAMES_AS_NAMES) - len(passed)}/{len(WORD_NAMES_AS_NAMES)}")
-    for c in passed:
-        print(f"  PASSED {c!r}")
+    say_refused("everyday-word first names used as names", len(WORD_NAMES_AS_NAMES), passed)
 
 
 if __name__ == "__main__":
