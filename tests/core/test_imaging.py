@@ -543,3 +543,20 @@ def test_a_preview_of_the_checked_content_refuses_a_file_changed_since(tmp_path)
     with pytest.raises(FileChangedError):
         published_thumbnail(path, [], (640, 480), long_edge=128, sha256=checked)
     assert imaging.thumbnail(path, 128).getpixel((64, 48))[2] > 150       # unchecked: as before
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "symlink"), reason="symbolic links")
+def test_a_folders_link_to_a_file_that_is_gone_says_so_and_the_rest_are_checked(tmp_path):
+    """Before: 'not a regular file', which a school cannot act on (a phone's folder copied with
+    its links, a card taken out)."""
+    import os
+
+    Image.new("RGB", (32, 24), (90, 120, 150)).save(tmp_path / "kept.jpg")
+    os.symlink(tmp_path / "gone" / "trip-001.jpg", tmp_path / "trip-001.jpg")
+    os.mkfifo(tmp_path / "pipe.jpg")
+    photos, skipped = imaging.collect_photos([tmp_path])
+    assert photos == [tmp_path / "kept.jpg"]
+    why = dict(skipped)
+    assert why[tmp_path / "trip-001.jpg"] == (
+        f"a shortcut (link) to a file that is not there: {tmp_path / 'gone' / 'trip-001.jpg'}")
+    assert why[tmp_path / "pipe.jpg"] == "not a regular file (a device, socket or pipe)"

@@ -767,6 +767,18 @@ def _is_dir(p: Path) -> bool:
 #: how ``collect_photos`` starts the reason for a folder it could not read (its photos are
 #: missing from the list: a device import reports it as a failure, never as "left alone")
 UNREADABLE_FOLDER = "this folder could not be read"
+#: a symbolic link in a folder whose file is gone (moved, deleted, on a card no longer inserted)
+BROKEN_LINK = "a shortcut (link) to a file that is not there"
+
+
+def _not_regular(f: Path) -> str:
+    """Why a folder's entry that is not a regular file was left out, in a school's words."""
+    try:
+        if f.is_symlink():
+            return f"{BROKEN_LINK}: {os.readlink(f)}"
+    except OSError:
+        pass
+    return "not a regular file (a device, socket or pipe)"
 
 
 def _exported_copy(f: Path, exported: Mapping[str, str] | None) -> str | None:
@@ -836,7 +848,7 @@ def collect_photos(paths: Iterable[str | Path], *, videos: bool = False,
                     except OSError:
                         regular = True   # let load report the real cause
                     if not regular:
-                        skipped.append((f, "not a regular file"))
+                        skipped.append((f, _not_regular(f)))
                         continue
                     reason = _classify_in_folder(f, videos) or _exported_copy(f, exported)
                     if reason:
