@@ -641,6 +641,35 @@ def end_by_leaving_undone(db: Database, audit: Any, person_id: str, old: _dt.dat
     return len(end_by_withdrawal(db, audit, [change], register=register, leaving=True))
 
 
+@dataclass
+class RowRestored:
+    """A register row an MIS import made valid again after it was rejected or missing from
+    the file (``policy.row_restored``), as ``end_by_withdrawal`` takes a change: it ends what
+    a leaving date cleared ends (``policy.RESTORED``)."""
+
+    person_id: str
+    when: str                       # when the import restored it (UTC ISO)
+    was: str                        # "rejected" or "missing" (from the MIS file)
+    channel: str = "restored"       # (policy.RESTORED)
+    media: str = "any"
+    is_withdrawal: bool = True
+
+
+def end_by_rows_restored(db: Database, audit: Any, restored: Sequence[tuple[str, str]], *,
+                         register: Any = None) -> int:
+    """Register rows an MIS import makes valid again (``restored``: (person id, "rejected" or
+    "missing")), after they were rejected or missing from an earlier file: every approval
+    standing that showed them, or whose caption uses their name, ends (``end_by_withdrawal``:
+    waiting for approval again, a note saying a register row was restored, never whose,
+    audited by id with what the row was), so it does not count again with nothing said (s39,
+    ``policy.row_restored``). Call inside the import's transaction. Returns how many ended."""
+    from photovet.core.policy import RESTORED  # noqa: PLC0415
+
+    when = _now()
+    changes = [RowRestored(pid, when, was, channel=RESTORED) for pid, was in restored]
+    return len(end_by_withdrawal(db, audit, changes, register=register)) if changes else 0
+
+
 def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
                       removed: bool = False, register: Any = None,
                       leaving: bool = False) -> list[ApprovalState]:
@@ -667,13 +696,17 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
     school's caption threshold; read from ``db`` when not given). ``leaving``: ``changes`` are
     leaving dates cleared after they took effect (``end_by_leaving_undone``), said so in the
     note (``words.approval_ended_by_leaving_cleared``) and the audit row (``left_on``).
+    Changes whose ``channel`` is ``policy.RESTORED`` (``RowRestored``: a register row valid
+    again, s39) say so in the note (``words.approval_ended_by_row_restored``) and the audit
+    row (``restored``: what the row was).
     Returns the approvals ended."""
-    from photovet.core.policy import approval_ended_by  # noqa: PLC0415
+    from photovet.core.policy import RESTORED, approval_ended_by  # noqa: PLC0415
     from photovet.core.register.reports import local_day  # noqa: PLC0415
     from photovet.core.words import (  # noqa: PLC0415
         approval_ended_by_caption,
         approval_ended_by_leaving_cleared,
         approval_ended_by_removal,
+        approval_ended_by_row_restored,
         approval_ended_by_withdrawal,
     )
 
@@ -715,8 +748,11 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
                                           caption_forms=captions(st)))):
                 continue
             day = local_day(change.when) or "today"
+            restored = change.channel == RESTORED
             if leaving:
                 note = approval_ended_by_leaving_cleared(day, caption=not shown)
+            elif restored:
+                note = approval_ended_by_row_restored(day, caption=not shown)
             else:
                 note = (approval_ended_by_removal if removed else
                         approval_ended_by_withdrawal)(day) if shown else \
@@ -728,6 +764,7 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
                 "approved_at": st.decided_at, "withdrawn_at": change.when,
                 **({"removed": True} if removed else {}),
                 **({"left_on": change.left_on} if leaving else {}),
+                **({"restored": change.was} if restored else {}),
                 **({} if shown else {"caption": True})})
             ended[key] = st
     return list(ended.values())
@@ -1346,9 +1383,9 @@ class Approvals:
 __all__ = ["APPROVED", "ApprovalState", "Approvals", "AsNow", "DRAFT", "READY", "REJECTED",
            "REVIEW_DOINGS", "SIGNED_WITH_CHECKED_WITH", "Verdict", "VideoViews", "approval_parts",
            "as_signed", "changed_since_shown", "consent_changes_since_ready",
-           "end_by_leaving_undone", "end_by_withdrawal",
+           "end_by_leaving_undone", "end_by_rows_restored", "end_by_withdrawal",
            "explain_difference",
            "fingerprint", "people_in", "same_signed", "signed_key", "signs_school_words",
            "this_computer", "video_approval_parts", "waiting_elsewhere", "WaitingElsewhere",
            "with_checked_with"]
-__all__ += ["LeavingUndone", "covered_by_rule"]
+__all__ += ["LeavingUndone", "RowRestored", "covered_by_rule"]

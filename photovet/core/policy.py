@@ -2529,6 +2529,28 @@ def leaving_undone(old: _dt.date | None, new: _dt.date | None, on: _dt.date) -> 
     nothing: it never took effect."""
     return old is not None and old <= on and (new is None or new > on)
 
+
+#: the change (``approval_ended_by``'s ``change.channel``) of a register row an import made
+#: valid again after it was rejected or missing from the MIS file (``row_restored``)
+RESTORED = "restored"
+
+
+def row_restored(was_valid: bool, is_valid: bool) -> bool:
+    """Does an import that makes a register row valid (``is_valid``) again, after it was
+    rejected or the MIS file stopped listing the person (``was_valid`` false:
+    ``person_block``), end the approvals standing that showed them? It does (s39): while the
+    row was not valid they were covered and those approvals did not count; restored, they
+    would count again with nothing said. It does whatever the fix changed, also when nothing a
+    policy reads changed (a date of birth typed again, a pupil missing from one file and back
+    in the next as they were): a rejected row's values were never read, a pupil missing from
+    the file may have left and come back or their UPN may now be someone else's, and the
+    register cannot tell which, so an approver looks again (fail closed; as ``leaving_undone``
+    for a date entered by mistake). What it ends is what a leaver's cleared date ends
+    (``approval_ended_by`` with ``RESTORED``: their face, a face that may be them, their name,
+    a caption using their name; initials, what a caption may call someone whose row is not
+    valid, end nothing)."""
+    return not was_valid and is_valid
+
 def approval_ended_by(parts: Mapping[str, object], channel: str, change: object, *,
                       caption_forms: Mapping[str, str] | None = None) -> bool:
     """Does the consent change ``change`` (a ``ConsentChange``: ``person_id``, ``channel``,
@@ -2568,10 +2590,11 @@ def approval_ended_by(parts: Mapping[str, object], channel: str, change: object,
     field_ = getattr(change, "channel", "")
     if field_ == "do_not_photograph":
         return pid in faces or pid in names or form is not None
-    if field_ == LEFT:
-        # a leaving date cleared after it took effect (``leaving_undone``): what a leaver may
-        # not have, on any channel: their face, their name, a caption that uses it (initials
-        # a caption may still call a leaver: ``caption_name_form``)
+    if field_ in (LEFT, RESTORED):
+        # a leaving date cleared after it took effect (``leaving_undone``), a register row
+        # valid again (``row_restored``): what a leaver, or someone whose row is not valid,
+        # may not have, on any channel: their face, their name, a caption that uses it
+        # (initials a caption may still call them: ``caption_name_form``)
         return pid in faces or pid in names or (form is not None and form != "initials")
     if field_ == "name_with_photo":
         return pid in names or (form is not None and form != "initials")
@@ -2588,3 +2611,4 @@ def approval_ended_by(parts: Mapping[str, object], channel: str, change: object,
 
 __all__ += ["approval_ended_by", "same_refusal"]
 __all__ += ["LEFT", "caption_media", "leaving_undone"]
+__all__ += ["RESTORED", "row_restored"]

@@ -1207,6 +1207,19 @@ def approval_ended_by_leaving_cleared(day: str, *, caption: bool = False) -> str
             f"someone {whom} approve it again as it is now")
 
 
+def approval_ended_by_row_restored(day: str, *, caption: bool = False) -> str:
+    """Why a photo or video waits for approval again once an MIS import made valid again the
+    register row of someone its approval showed (or its caption names), after the row was
+    rejected or the file stopped listing them (s39, ``policy.row_restored``): while it was
+    not valid the approval did not count, and it does not count again by itself. Names
+    nobody."""
+    whom = "its caption names" if caption else "it showed"
+    then = "check the caption and approve it again" if caption else \
+        "approve it again as it is now"
+    return (f"{APPROVAL_ENDED} the register row of someone {whom} was rejected or missing "
+            f"from the MIS file, and an import on {day} restored it; {then}")
+
+
 def approvals_ended(n: int) -> str:
     """What a consent change that ended approvals says (an MIS import's result: s36): the
     photos and videos wait for a senior leader again, whoever prepared them."""
@@ -1215,6 +1228,38 @@ def approvals_ended(n: int) -> str:
             f"{'shows' if one else 'show'} someone whose consent was withdrawn: "
             f"{'its approval' if one else 'their approvals'} ended, and a Yes given again "
             f"later does not bring {'it' if one else 'them'} back; a senior leader approves "
+            f"{'it' if one else 'them'} again")
+
+
+def row_restored_note(*, missing: bool) -> str:
+    """What an MIS import's report says of someone whose register row it makes valid again
+    (``ImportReport.revalidated``): rejected before, or missing from the file (``missing``);
+    an approval that showed them is asked for again (s39, ``policy.row_restored``), so the
+    office knows it before importing."""
+    was = "back in the MIS file" if missing else "register row fixed"
+    return (f"{was}: decided by consent again; an approved photo or video that showed them "
+            "waits for approval again")
+
+
+def approvals_ended_by_leaving_cleared(n: int) -> str:
+    """What an MIS import says of the approvals it ended by clearing leaving dates that had
+    taken effect (s38, ``policy.leaving_undone``; s39: it said they showed someone whose
+    consent was withdrawn)."""
+    one = n == 1
+    return (f"{count(n, 'approved photo or video', 'approved photos and videos')} "
+            f"{'shows' if one else 'show'} someone whose leaving date, which had taken effect, "
+            f"this file no longer has: {'its approval' if one else 'their approvals'} ended; "
+            f"a senior leader approves {'it' if one else 'them'} again")
+
+
+def approvals_ended_by_row_restored(n: int) -> str:
+    """What an MIS import says of the approvals it ended by making register rows valid again
+    that were rejected or missing from an earlier file (s39, ``policy.row_restored``)."""
+    one = n == 1
+    return (f"{count(n, 'approved photo or video', 'approved photos and videos')} "
+            f"{'shows' if one else 'show'} someone whose register row was rejected or missing "
+            f"from an earlier MIS file and is restored by this one: "
+            f"{'its approval' if one else 'their approvals'} ended; a senior leader approves "
             f"{'it' if one else 'them'} again")
 
 
@@ -1633,7 +1678,9 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
 __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAND",
            "entered_by", "already_posted", "approval_again_name_removed", "approval_ended_by_withdrawal",
            "approval_ended_by_removal", "approval_ended_by_caption",
-           "approval_ended_by_leaving_cleared",
+           "approval_ended_by_leaving_cleared", "approval_ended_by_row_restored",
+           "approvals_ended_by_leaving_cleared", "approvals_ended_by_row_restored",
+           "row_restored_note",
            "approvals_ended", "approvals_ended_here", "approval_ended_by_change",
            "POSTED_CAPTION_EMPTY", "POSTED_CAPTION_HINT",
            "approval_ended_note",

@@ -401,3 +401,143 @@ def test_they_are_back_and_an_import_end_them_too(two_pupils, tmp_path):
     day = dt.datetime.now().strftime("%d/%m/%Y")
     assert ws.approvals.get(b.sha256, "website").note == \
         words.approval_ended_by_leaving_cleared(day)
+
+
+# -- s39: a register row rejected or missing from the MIS file, restored by a later import ----
+
+C = UPNS[2]
+
+
+def test_the_rule_for_a_row_restored_on_approvals():
+    from photovet.core.approval import RowRestored
+    from photovet.core.policy import row_restored
+
+    assert row_restored(False, True)
+    assert not row_restored(True, True) and not row_restored(False, False)
+    assert not row_restored(True, False)
+    for was in ("rejected", "missing"):
+        change = RowRestored(A, "2026-12-01T10:00:00+00:00", was)
+        for channel in ("website", "facebook"):
+            assert approval_ended_by(_parts(shown=[A]), channel, change)
+            assert approval_ended_by(_parts(names=[A]), channel, change)
+            assert approval_ended_by(_parts(maybe=[A]), channel, change)
+        assert not approval_ended_by(_parts(covered=[A]), "website", change)
+        assert not approval_ended_by(_parts(shown=[B]), "website", change)
+        captioned = dict(_parts(), caption="Well done Joe")
+        assert approval_ended_by(captioned, "website", change, caption_forms={A: "full"})
+        # initials are what a caption may call someone whose row is not valid: they end nothing
+        assert not approval_ended_by(captioned, "website", change, caption_forms={A: "initials"})
+
+
+@pytest.mark.engines   # SQLite and PostgreSQL (the approvals are found with LIKE)
+def test_a_row_rejected_or_missing_then_restored_ends_the_approvals_that_showed_them(
+        two_pupils, tmp_path):
+    """s39: Joe's row was rejected by an import (a consent cell it could not read) and Ben was
+    missing from it; both were covered, and the approvals that showed them stopped counting.
+    The next file restored both rows as they were, and those approvals counted again with
+    nothing said. They end instead, each note says why without saying who, audited by id; the
+    import says how many, in its own words. Ben's row came back unchanged: his end too (the
+    register cannot tell what happened while he was not listed: fail closed)."""
+    ws = two_pupils
+    joe = {"upn": A, "surname": "Harris", "forename": "Joe"}
+    ben = {"upn": B, "surname": "Brook", "forename": "Ben"}
+    cal = {"upn": C, "surname": "Cole", "forename": "Cal"}
+    ws.import_register(register_csv(tmp_path / "mis1.csv", [joe, ben, cal]))
+    a, parts = _approved(ws, tmp_path, 1, [A], channel="facebook")
+    b, b_parts = _approved(ws, tmp_path, 2, [B])
+    c, c_parts = _approved(ws, tmp_path, 3, [C])
+    named, _ = _approved_captioned(ws, tmp_path, 4, "Well done Joe Harris")
+    initials, initials_parts = _approved_captioned(ws, tmp_path, 5, "Well done JH")
+    bad = dict(joe, consent={"website": "Maybe"})
+    report = ws.import_register(register_csv(tmp_path / "mis2.csv", [bad, cal]),
+                                skip_invalid=True)
+    assert [n.person_id for n in report.invalidated] == [A]
+    assert [n.person_id for n in report.missing] == [B]
+    assert report.approvals_ended == 0      # covered now: their approvals do not count
+    assert ws.approvals.get(a.sha256, "facebook").status == "approved"
+    report = ws.import_register(register_csv(tmp_path / "mis3.csv", [joe, ben, cal]))
+    assert ws.register.person(A).valid and ws.register.person(B).valid
+    assert report.approvals_ended == report.approvals_ended_restored == 3
+    assert report.approvals_ended_leaving == 0
+    lines = report.summary_lines()
+    assert words.approvals_ended_by_row_restored(3) + "." in lines
+    assert words.approvals_ended(3) + "." not in lines          # no withdrawal said
+    assert not any(line.startswith("Nothing changed") for line in lines)
+    notes = {n.person_id: n.message for n in report.revalidated}
+    assert notes == {A: words.row_restored_note(missing=False),
+                     B: words.row_restored_note(missing=True)}
+    assert notes[B].startswith("back in the MIS file: decided by consent again; an approved")
+    day = dt.datetime.now().strftime("%d/%m/%Y")
+    note = words.approval_ended_by_row_restored(day)
+    assert note == ("Approval ended: the register row of someone it showed was rejected or "
+                    f"missing from the MIS file, and an import on {day} restored it; approve "
+                    "it again as it is now")
+    for photo, channel, photo_parts in ((a, "facebook", parts), (b, "website", b_parts)):
+        state = ws.approvals.get(photo.sha256, channel)
+        assert state.status == "ready" and state.note == note and not state.parts
+        verdict = ws.approvals.check(photo, photo_parts)
+        assert not verdict.ok and note in verdict.why
+    assert ws.approvals.get(named.sha256, "website").note == \
+        words.approval_ended_by_row_restored(day, caption=True)
+    assert words.approval_ended_by_row_restored(day, caption=True).endswith(
+        "check the caption and approve it again")
+    # Cal's approval and a caption with Joe's initials stand
+    assert ws.approvals.check(c, c_parts).ok
+    assert ws.approvals.check(initials, initials_parts, caption="Well done JH").ok
+    rows = ws.audit.rows(action="approval.ended")
+    assert sorted((r["details"]["sha256"], r["details"]["restored"]) for r in rows) == sorted(
+        [(a.sha256, "rejected"), (named.sha256, "rejected"), (b.sha256, "missing")])
+    assert all(r["details"]["field"] == "restored" for r in rows)
+    assert {r["details"]["person_id"] for r in rows} == {A, B}
+    assert "Harris" not in str([r["details"] for r in rows]) and "Joe" not in note
+    assert not words.approval_ended_note(note)     # said as stored, not as a withdrawal
+    # kept in the register: the next import, and a restart, do not bring them back
+    again = ws.import_register(register_csv(tmp_path / "mis4.csv", [joe, ben, cal]))
+    assert again.approvals_ended == 0 and not again.revalidated
+    home = ws.home
+    ws.close()
+    reopened = Workspace.open(home, access=office_access("Olive Office"))
+    try:
+        assert reopened.approvals.get(a.sha256, "facebook").status == "ready"
+        assert reopened.approvals.get(c.sha256, "website").status == "approved"
+    finally:
+        reopened.close()
+
+
+def test_a_restored_row_whose_consent_was_withdrawn_says_the_withdrawal(two_pupils, tmp_path):
+    """A row restored with a No where it said Yes: the withdrawal's words, once (withdrawals
+    are ended first), and the import counts it as a withdrawal."""
+    ws = two_pupils
+    joe = {"upn": A, "surname": "Harris", "forename": "Joe"}
+    ben = {"upn": B, "surname": "Brook", "forename": "Ben"}
+    a, _ = _approved(ws, tmp_path, 1, [A])
+    ws.import_register(register_csv(tmp_path / "mis2.csv", [joe]))      # Ben missing
+    b, _ = _approved(ws, tmp_path, 2, [B])     # (made while he was covered: not a real one)
+    report = ws.import_register(register_csv(tmp_path / "mis3.csv", [
+        dict(joe, consent={"website": "No"}), ben]))
+    assert report.approvals_ended == 2 and report.approvals_ended_restored == 1
+    day = dt.datetime.now().strftime("%d/%m/%Y")
+    assert ws.approvals.get(a.sha256, "website").note == words.approval_ended_by_withdrawal(day)
+    assert ws.approvals.get(b.sha256, "website").note == words.approval_ended_by_row_restored(day)
+    lines = report.summary_lines()
+    assert words.approvals_ended(1) + "." in lines
+    assert words.approvals_ended_by_row_restored(1) + "." in lines
+    assert len(ws.audit.rows(action="approval.ended")) == 2
+
+
+def test_an_import_says_a_cleared_leaving_dates_approvals_in_its_own_words(two_pupils, tmp_path):
+    """s38 counted them with a withdrawal's words ("shows someone whose consent was
+    withdrawn")."""
+    ws = two_pupils
+    left = (dt.date.today() - dt.timedelta(days=2)).strftime("%d/%m/%Y")
+    joe = {"upn": A, "surname": "Harris", "forename": "Joe"}
+    ben = {"upn": B, "surname": "Brook", "forename": "Ben"}
+    ws.import_register(register_csv(tmp_path / "mis2.csv", [dict(joe, leaving=left), ben]))
+    a, _ = _approved(ws, tmp_path, 1, [A])
+    report = ws.import_register(register_csv(tmp_path / "mis3.csv", [joe, ben]))
+    assert report.approvals_ended == report.approvals_ended_leaving == 1
+    lines = report.summary_lines()
+    assert words.approvals_ended_by_leaving_cleared(1) + "." in lines
+    assert not any("consent was withdrawn" in line for line in lines), lines
+    assert words.approvals_ended_by_leaving_cleared(2).startswith(
+        "2 approved photos and videos show someone whose leaving date")

@@ -13,6 +13,7 @@ from photovet.core.approval import ApprovalState
 from photovet.core.words import (
     approval_again_name_removed,
     approval_ended_by_removal,
+    approval_ended_by_row_restored,
     approval_ended_by_withdrawal,
     approval_name_removed,
     approval_note_said,
@@ -39,7 +40,8 @@ def test_the_note_is_said_as_a_sentence():
 def test_a_note_that_says_the_approval_ended_has_one_label():
     """s36: the panel read "PhotoVet's note: Approval ended: ..." (two labels in a row)."""
     for note in (approval_ended_by_withdrawal("21/11/2026"),
-                 approval_ended_by_removal("21/11/2026")):
+                 approval_ended_by_removal("21/11/2026"),
+                 approval_ended_by_row_restored("21/11/2026")):    # s39
         said = approval_note_said(note)
         assert said.startswith("Approval ended: ") and "PhotoVet's note" not in said, said
         assert said.endswith("approve it again as it is now."), said

@@ -34,7 +34,7 @@ from typing import Any
 
 from photovet.core.errors import NotARegisterError, RegisterImportError, RegisterTooLargeError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
-from photovet.core.policy import leaving_undone
+from photovet.core.policy import leaving_undone, row_restored
 from photovet.core.register.csv_io import read_table
 from photovet.core.register.mapping import (
     CONSENT_PREFIX,
@@ -60,7 +60,12 @@ from photovet.core.register.reports import (
 )
 from photovet.core.register.rows import Key, Layout, Row, consent_keys, parse_row
 from photovet.core.register.values import TEMP_UPN_RE, UPN_RE
-from photovet.core.words import LEAVING_DATE_NOT_IN_FILE, leaving_date_kept, removed_before
+from photovet.core.words import (
+    LEAVING_DATE_NOT_IN_FILE,
+    leaving_date_kept,
+    removed_before,
+    row_restored_note,
+)
 
 # How permissive a value is (higher = allows more).
 _RANK = {NO: 0, NOT_RECORDED: 1, YES: 2}
@@ -280,6 +285,10 @@ class Plan:
     #: (id, the leaving date that had taken effect, the file's: None or a day still to come):
     #: the approvals that showed them end (``approval.end_by_leaving_undone``, s38)
     leaving_undone: list[tuple[str, _dt.date, _dt.date | None]] = field(default_factory=list)
+    #: (id, "rejected" or "missing"): rows rejected or missing from an earlier file that this
+    #: one makes valid again: the approvals that showed them end
+    #: (``approval.end_by_rows_restored``, s39)
+    rows_restored: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -464,9 +473,11 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
         if old is None:
             report.new_people.append(p)
         else:
-            if not old["valid"]:
+            if row_restored(bool(old["valid"]), True):
+                missing = bool(old["missing_since"])
+                plan.rows_restored.append((r.id, "missing" if missing else "rejected"))
                 report.revalidated.append(PersonNote(r.id, p.display_name,
-                                                     "register row fixed: decided by consent again"))
+                                                     row_restored_note(missing=missing)))
             new_leaving = p.leaving_date.isoformat() if p.leaving_date else None
             if new_leaving != old["leaving_date"] and new_leaving:
                 report.leavers.append(p)
@@ -669,9 +680,18 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
         # them end, and do not count again with nothing said (s38)
         from photovet.core.approval import end_by_leaving_undone  # noqa: PLC0415
 
-        report.approvals_ended += sum(
+        report.approvals_ended_leaving = sum(
             end_by_leaving_undone(db, audit, pid, was, new, on=today, register=register)
             for pid, was, new in plan.leaving_undone)
+        report.approvals_ended += report.approvals_ended_leaving
+    if plan.rows_restored:
+        # a register row rejected or missing from an earlier file, valid again: the approvals
+        # that showed them end, and do not count again with nothing said (s39)
+        from photovet.core.approval import end_by_rows_restored  # noqa: PLC0415
+
+        report.approvals_ended_restored = end_by_rows_restored(db, audit, plan.rows_restored,
+                                                               register=register)
+        report.approvals_ended += report.approvals_ended_restored
 
 
 # --------------------------------------------------------------------------------------------

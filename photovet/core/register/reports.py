@@ -18,6 +18,8 @@ from photovet.core.words import (
     REMOVED_BEFORE_ADDED,
     REMOVED_BEFORE_HELD,
     approvals_ended,
+    approvals_ended_by_leaving_cleared,
+    approvals_ended_by_row_restored,
     consent_word,
     count,
     forgotten_unreadable,
@@ -294,8 +296,12 @@ class ImportReport:
     #: of the rows held back, old leavers the retention schedule removed whom the file says
     #: have left: one line, not one each (s36, ``words.leavers_removed_still_in_file``)
     leavers_removed_before: list[PersonNote] = field(default_factory=list)
-    #: approvals this import's withdrawals ended (``approval.end_by_withdrawal``, s36)
+    #: approvals this import ended (``approval.end_by_withdrawal``, s36), all causes; of them,
+    #: those its cleared leaving dates (s38) and its restored rows (s39) ended (the rest: its
+    #: withdrawals)
     approvals_ended: int = 0
+    approvals_ended_leaving: int = 0
+    approvals_ended_restored: int = 0
     #: names on the forgotten list kept under a register key since replaced: they can no
     #: longer be recognised (``words.forgotten_unreadable``)
     forgotten_unreadable: int = 0
@@ -370,8 +376,15 @@ class ImportReport:
                 always_all=True)
         if self.hand_entries_undone():
             out.append(self.hand_entries_undone())
-        if self.approvals_ended:
-            out.append(approvals_ended(self.approvals_ended) + ".")
+        # each cause said in its own words (s39: a cleared leaving date's were said as a
+        # withdrawal's)
+        by_withdrawal = self.approvals_ended - self.approvals_ended_leaving - \
+            self.approvals_ended_restored
+        for n, said in ((by_withdrawal, approvals_ended),
+                        (self.approvals_ended_leaving, approvals_ended_by_leaving_cleared),
+                        (self.approvals_ended_restored, approvals_ended_by_row_restored)):
+            if n > 0:
+                out.append(said(n) + ".")
         if self.consent_not_in_file:
             out.append(loud("CONSENT NOT IN THIS FILE:", "Consent not in this file:"))
             out.extend(f"  {line}" for line in self.consent_not_in_file)
@@ -442,7 +455,8 @@ class ImportReport:
                 or self.consent_changes
                 or self.leavers or self.invalidated or self.missing or self.details_changed
                 or self.identity_changes or self.left or self.leaving_dates_kept
-                or self.removed_before or self.added_again):
+                or self.removed_before or self.added_again or self.revalidated
+                or self.approvals_ended):
             out.append(register_unchanged(self.dry_run, len(self.leavers_removed_before)))
         return out
 
@@ -478,6 +492,8 @@ class ImportReport:
             "added_again": [n.to_dict() for n in self.added_again],
             "leavers_removed_before": [n.person_id for n in self.leavers_removed_before],
             "approvals_ended": self.approvals_ended,
+            "approvals_ended_leaving": self.approvals_ended_leaving,
+            "approvals_ended_restored": self.approvals_ended_restored,
             "forgotten_unreadable": self.forgotten_unreadable,
         }
 
