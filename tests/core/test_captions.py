@@ -1721,3 +1721,51 @@ def test_a_verb_said_of_one_says_the_rest_of_one_or_no_suggestion(caption, sugge
     err = caption_refusal(caption, people, WEBSITE, ON, "consent")
     assert err is not None and err.suggestion == "" and err.hint == CAPTION_NO_GOOD_SUGGESTION
     assert r.no_suggestion == CAPTION_NO_GOOD_SUGGESTION
+
+
+@pytest.mark.parametrize("caption, suggestion", [
+    # the verb after "who" said of the one name left (s39: "Well done Amy who are always
+    # winners"), what it says of one as after the name itself ("one of the winners")
+    ("Well done Tobias and Amy who are always winners",
+     "Well done Amy who is always one of the winners"),
+    ("Well done Tobias and Amy who were the winners", "Well done Amy who was one of the winners"),
+    ("Well done Tobias and Amy who have won", "Well done Amy who has won"),
+    ("Well done Tobias and Amy who have been winners",
+     "Well done Amy who has been one of the winners"),
+    ("Thanks to Tobias and Amy who were here", "Thanks to Amy who was here"),
+    ("Well done Tobias, Sam and Amy who are always winners",
+     "Well done Amy who is always one of the winners"),
+    ("Well done Tobias and Amy who are both winners", ""),           # ("who is both winners")
+    # between commas, and the verb after the clause too
+    ("Tobias and Amy, who are prefects, won", "Amy, who is one of the prefects, won"),
+    ("Tobias and Amy, who are in Year 6, are our prefects",
+     "Amy, who is in Year 6, is one of our prefects"),
+    ("Tobias, Sam and Amy, who were in Year 6, have won", "Amy, who was in Year 6, has won"),
+    # "whose": what follows is said of something else; "who" of both, after a name left as it
+    # was and "the pupil" ("Amy and the pupil who are": both)
+    ("Tobias and Amy whose paintings are lovely", "Amy whose paintings are lovely"),
+    ("Well done Amy and Tobias who are always winners",
+     "Well done Amy and the pupil who are always winners"),
+    # names left out after a name left as it was, a clause of their own after them: joined to
+    # it ("Well done Amythe pupils who are stars" before)
+    ("Well done Amy, Tobias and Sam who are stars", "Well done Amy and the pupils who are stars"),
+    ("Well done Amy and Tobias and Sam who won", "Well done Amy and the pupils who won"),
+    ("Congratulations, Tobias and Sam who won", "Congratulations, the pupils who won"),
+])
+def test_a_verb_after_who_agrees_with_the_name_left(caption, suggestion):
+    """s39: "Well done Tobias and Amy who are always winners" with Tobias left out suggested
+    "Well done Amy who are always winners": the verb after "who" said of the list. It is said of
+    one (are/is, were/was, have/has), with what it says of one as after a name ("one of the
+    winners", s38; no suggestion where nothing says it of one)."""
+    people = [NEVER, AMY, person("P106", "Sam", "Jones", do_not_photograph=True)]
+    r = check_caption(caption, people, WEBSITE, ON, "consent")
+    assert not r.ok and r.suggestion == suggestion, r
+    if suggestion:
+        assert check_caption(r.suggestion, people, WEBSITE, ON, "consent").ok
+
+
+def test_a_verb_after_who_agrees_with_initials_left():
+    people = [NEVER, person("P138", "Amy", "Reed")]
+    r = check_caption("Well done Tobias and Amy who are always winners", people, PROSPECTUS, ON,
+                      "consent")
+    assert not r.ok and r.suggestion == "Well done A who is always one of the winners", r

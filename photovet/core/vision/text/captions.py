@@ -867,11 +867,21 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
                 continue
             # a clause of its own says more of them: "the pupils" ("Tobias and Sam who won"
             # -> "The pupils who won", not "Who won": s37)
-            who = _said_who(caption, out[-1][0][0], e, caption[out[-1][0][0]:e],
+            start = out[-1][0][0]
+            first = min(g.span[0] for g in findings if start <= g.span[0] < e)
+            who = _said_who(caption, first, e, caption[first:e],
                             "members of staff" if all(g.person in staff for g in findings
-                                                      if out[-1][0][0] <= g.span[0] < e)
+                                                      if start <= g.span[0] < e)
                             else "pupils")
             if who is not None:
+                if first > start:
+                    # after a word the list was joined to ("Well done Amy, Tobias and Sam who
+                    # won"), the joiner stays, an "and" after a name left as it was: "Well
+                    # done Amy and the pupils who won" (s39: "Well done Amythe pupils who won")
+                    joiner = caption[start:first]
+                    if not _AND_OR.search(joiner) and any(ne == start for _ns, ne in names):
+                        joiner = " and "
+                    who = ((start, e), joiner + who[1])
                 out[-1] = who
                 continue
             # the list goes on with a name left as it was, a verb said of them all after it:
@@ -882,11 +892,9 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
                     not any(g.span[0] == after.end() and not g.replacement
                             for g in findings) and \
                     not _JOINER_AFTER.match(caption, other) and \
-                    not _COMMA_AFTER.match(caption, other):
+                    _list_ends(caption, other):
                 out[-1] = ((out[-1][0][0], after.end()), "")
-                verb = _agrees(caption, other)
-                if verb is not None:
-                    out.append(verb)
+                out.extend(_agree_all(caption, other))
             continue
         if not f.replacement:
             kind = "member of staff" if f.person in staff else "pupil"
@@ -904,7 +912,7 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
         if own is not None:
             out.append(own)
             continue
-        verb = None
+        verbs: list[tuple[tuple[int, int], str]] = []
         kept = ""
         if not f.replacement:
             # a name left out beside another name goes with the word that joined them ("Well
@@ -938,7 +946,7 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
                 elif not comma and before.start(1) not in gone and \
                         any(ns == before.start(1) for ns, _ne in names):
                     # "Amy and Tobias are" -> "Amy is"; "A is" where Amy is initials (s37)
-                    verb = _agrees(caption, e)
+                    verbs = [v for v in (_agrees(caption, e),) if v is not None]
             elif after and not any(e <= x < after.end() for x in starts if x != f.span[0]):
                 e = after.end()
                 s = _repeated_before(caption, s, e, out[-1][0][1] if out else 0)
@@ -946,9 +954,9 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
                 if other is not None and not any(
                         g.span[0] == e and not g.replacement for g in findings) and \
                         not _JOINER_AFTER.match(caption, other) and \
-                        not _COMMA_AFTER.match(caption, other) and \
+                        _list_ends(caption, other) and \
                         not _LIST_BEFORE.search(caption, 0, s):
-                    verb = _agrees(caption, other)  # "Tobias and Amy are" -> "Amy is"
+                    verbs = _agree_all(caption, other)  # "Tobias and Amy are" -> "Amy is"
             elif comma and any(ns == comma.end() for ns, _ne in names):
                 e = comma.end()     # "Yesterday Tobias, Amy and Sam went" -> "Yesterday Amy..."
             elif to and f.found[-2:] not in _POSSESSIVE and \
@@ -958,8 +966,7 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
                 # Tobias at the museum" -> "Amy at the museum": s35)
                 s = to.start()
         out.append(((s, e), f.replacement or kept))
-        if verb is not None:
-            out.append(verb)
+        out.extend(verbs)
     return sorted(out, key=lambda edit: edit[0][0])
 
 
@@ -1051,7 +1058,9 @@ _JOINER_AFTER = re.compile(r",?\s+(?:and|or|&)\s+(?=[^\W\d_])", re.IGNORECASE)
 # what a list of names says about them, said of one ("Amy and Tobias are our prefects" -> "Amy
 # is our prefect" would need the noun too: only the verb is said of one)
 _PLURAL_VERBS = {"are": "is", "were": "was", "have": "has"}
-_VERB_AFTER = re.compile(r"[ \t]+(are|were|have)(?![^\W_])", re.IGNORECASE)
+# ...right after the name, or opening a clause of its own that says more of it ("who are" in
+# "Well done Tobias and Amy who are always winners": s39, "Well done Amy who are ...")
+_VERB_AFTER = re.compile(r"(?:,?[ \t]+who)?[ \t]+(are|were|have)(?![^\W_])", re.IGNORECASE)
 # a name and what joins it to the name right after ("Sam and " in "Sam and Tobias"; "Amy, ")
 _LIST_BEFORE = re.compile(r"[^\W\d_]+(?:,[ \t]*|,?[ \t]+(?:and|or|&)[ \t]+)$", re.IGNORECASE)
 
@@ -1081,7 +1090,9 @@ def _agrees(caption: str, at: int) -> tuple[tuple[int, int], str] | None:
     winners"), and "both", "all" go before no noun ("are both here" -> "is here"). A plural
     noun that cannot be said of one so ("are such stars", "are not winners", "are all
     smiles") or "together" gives the edit ``_NO_SUGGESTION``: no suggestion rather than
-    English a parent would laugh at."""
+    English a parent would laugh at. The same after "who" (s39: "Well done Tobias and Amy who
+    are always winners" suggested "Well done Amy who are always winners"; now "Well done Amy
+    who is always one of the winners", "who were" -> "who was", "who have" -> "who has")."""
     verb = _VERB_AFTER.match(caption, at)
     if verb is None:
         return None
@@ -1164,6 +1175,32 @@ _SAID_OF_MANY = re.compile(
 _LIST_COMMA = re.compile(r",[ \t]*$")
 # a comma right after a name, before the next name of a list ("Tobias, " in "Tobias, Amy and Sam")
 _COMMA_AFTER = re.compile(r",[ \t]*")
+# ...or before a clause of its own that says more of it ("Amy, who" in "Tobias and Amy, who
+# are prefects, won": the list ends there)
+_WHO_AFTER_COMMA = re.compile(r",[ \t]*who(?![^\W_])", re.IGNORECASE)
+# a word that joins names ("and" in "Amy and ", "&")
+_AND_OR = re.compile(r"(?<![^\W_])(?:and|or)(?![^\W_])|&", re.IGNORECASE)
+
+
+def _agree_all(caption: str, at: int) -> list[tuple[tuple[int, int], str]]:
+    """``_agrees`` for a name left alone of a list (ending at ``at``), and past a clause of
+    its own between commas the verb after it too ("Tobias and Amy, who are in Year 6, are our
+    prefects" -> "Amy, who is in Year 6, is one of our prefects": s39, "... , are our
+    prefects")."""
+    edits = [v for v in (_agrees(caption, at),) if v is not None]
+    if _WHO_AFTER_COMMA.match(caption, at):
+        end = _CLAUSE_END.search(caption, at)
+        closing = caption.find(",", at + 1, end.start() if end else len(caption))
+        then = _agrees(caption, closing + 1) if closing >= 0 else None
+        if then is not None:
+            edits.append(then)
+    return edits
+
+
+def _list_ends(caption: str, at: int) -> bool:
+    """Does a list of names end with the name ending at ``at`` as far as a comma says: no
+    comma after it, or one opening a clause of its own ("Amy, who ...": s39)?"""
+    return not _COMMA_AFTER.match(caption, at) or bool(_WHO_AFTER_COMMA.match(caption, at))
 # a word that says whom something is to, with, by or from, after a word, right before a name
 # (" to " in "Thanks to Tobias for the cakes")
 _TO_BEFORE = re.compile(r"(?<=[^\W\d_])[ \t]+(?:to|with|by|from)[ \t]+$", re.IGNORECASE)
