@@ -1241,26 +1241,29 @@ def row_restored_note(*, missing: bool) -> str:
             "waits for approval again")
 
 
+def _approvals_ended_as(n: int, whose: str) -> str:
+    """``n`` approvals an MIS import ended, said with what happened to someone they showed
+    (``whose``), other than a withdrawal (``approvals_ended``)."""
+    one = n == 1
+    return (f"{count(n, 'approved photo or video', 'approved photos and videos')} "
+            f"{'shows' if one else 'show'} someone whose {whose}: "
+            f"{'its approval' if one else 'their approvals'} ended; a senior leader approves "
+            f"{'it' if one else 'them'} again")
+
+
 def approvals_ended_by_leaving_cleared(n: int) -> str:
     """What an MIS import says of the approvals it ended by clearing leaving dates that had
     taken effect (s38, ``policy.leaving_undone``; s39: it said they showed someone whose
     consent was withdrawn)."""
-    one = n == 1
-    return (f"{count(n, 'approved photo or video', 'approved photos and videos')} "
-            f"{'shows' if one else 'show'} someone whose leaving date, which had taken effect, "
-            f"this file no longer has: {'its approval' if one else 'their approvals'} ended; "
-            f"a senior leader approves {'it' if one else 'them'} again")
+    return _approvals_ended_as(n, "leaving date, which had taken effect, this file no longer "
+                                  "has")
 
 
 def approvals_ended_by_row_restored(n: int) -> str:
     """What an MIS import says of the approvals it ended by making register rows valid again
     that were rejected or missing from an earlier file (s39, ``policy.row_restored``)."""
-    one = n == 1
-    return (f"{count(n, 'approved photo or video', 'approved photos and videos')} "
-            f"{'shows' if one else 'show'} someone whose register row was rejected or missing "
-            f"from an earlier MIS file and is restored by this one: "
-            f"{'its approval' if one else 'their approvals'} ended; a senior leader approves "
-            f"{'it' if one else 'them'} again")
+    return _approvals_ended_as(n, "register row was rejected or missing from an earlier MIS "
+                                  "file and is restored by this one")
 
 
 def approvals_ended_here(n: int) -> str:

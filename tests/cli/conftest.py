@@ -4,6 +4,8 @@ script signs in). ``staff.use(name)`` signs later commands in as someone else.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from photovet.core.workspace import Workspace
@@ -19,6 +21,34 @@ STAFF = {
 
 def password_of(name: str) -> str:
     return "staple battery " + str(len(name)) + " horse"
+
+
+def approved_by_mr_head(n: int = 0, *, shown: Sequence[str] = ()) -> list[str]:
+    """Photos marked ready by Mrs Office and approved for the website by Mr Head, through the
+    core: ``n`` showing nobody, or one showing each of ``shown`` (register ids). Returns their
+    sha256."""
+    from photovet.core.approval import AsNow
+    from photovet.core.models import PhotoAnalysis
+
+    ws = Workspace.open()
+    out = []
+    try:
+        for i, pid in enumerate(list(shown) or [None] * n):
+            a = PhotoAnalysis(path=f"/photos/p{i}.jpg", sha256=f"{i:064x}", width=64,
+                              height=48, channel="website", faces_checked=True)
+            ws.sign_in("Mrs Office", password_of("Mrs Office"))
+            ws.approvals.mark_ready(a)
+            ws.sign_in("Mr Head", password_of("Mr Head"))
+            parts = {"photo": a.sha256, "channel": "website", "media": "photo",
+                     "mode": "consent", "analysis": "k", "review": "r", "publication": "p",
+                     "people_shown": [pid] if pid else [], "names_shown": [],
+                     "people_covered": []}
+            ws.approvals.approve(a, parts, checks=ws.approvals.required_checks(),
+                                 now=lambda parts=parts: AsNow(parts))
+            out.append(a.sha256)
+    finally:
+        ws.close()
+    return out
 
 
 class Staff:

@@ -10,8 +10,7 @@ from click.testing import CliRunner
 
 import photovet.cli.common as common
 from photovet.cli import cli
-from photovet.core.approval import AsNow
-from tests.cli.conftest import password_of
+from tests.cli.conftest import approved_by_mr_head, password_of
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
@@ -190,28 +189,6 @@ def test_every_audit_row_of_a_command_names_the_signed_in_account(staff, tmp_pat
     assert [r["user"] for r in rows] == ["Mrs Office"]
 
 
-def _approved_by_mr_head(n: int) -> None:
-    """``n`` photos marked ready by Mrs Office and approved by Mr Head, through the core."""
-    from photovet.core.models import PhotoAnalysis
-    from photovet.core.workspace import Workspace
-
-    ws = Workspace.open()
-    try:
-        for i in range(n):
-            a = PhotoAnalysis(path=f"/photos/p{i}.jpg", sha256=f"{i:064x}", width=64,
-                              height=48, channel="website", faces_checked=True)
-            ws.sign_in("Mrs Office", password_of("Mrs Office"))
-            ws.approvals.mark_ready(a)
-            ws.sign_in("Mr Head", password_of("Mr Head"))
-            parts = {"photo": a.sha256, "channel": "website", "media": "photo",
-                     "mode": "consent", "analysis": "k", "review": "r", "publication": "p",
-                     "people_shown": [], "names_shown": [], "people_covered": []}
-            ws.approvals.approve(a, parts, checks=ws.approvals.required_checks(),
-                                 now=lambda parts=parts: AsNow(parts))
-    finally:
-        ws.close()
-
-
 def _statuses() -> list[str]:
     from photovet.core.workspace import Workspace
 
@@ -226,7 +203,7 @@ def test_ending_an_approvers_role_says_the_count_and_cancels_unless_kept(staff):
     """s28: the approver role ended on the command line cancels their approvals not yet
     exported (they wait for approval again), saying how many; --keep-approvals keeps them;
     removing the account does the same."""
-    _approved_by_mr_head(2)
+    approved_by_mr_head(2)
     r = run("users", "end-role", "Mr Head", "--role", "approver", "--keep-approvals")
     assert r.exit_code == 0, r.output
     assert "Mr Head's 2 approvals not yet exported were kept." in r.stdout
@@ -253,7 +230,7 @@ def test_end_role_with_a_last_day_to_come(staff):
 
     from photovet.core.workspace import Workspace
 
-    _approved_by_mr_head(2)
+    approved_by_mr_head(2)
     last = dt.date.today() + dt.timedelta(days=30)
     r = run("users", "end-role", "Mr Head", "--role", "approver", "--last-day",
             f"{last:%d/%m/%Y}")

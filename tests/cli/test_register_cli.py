@@ -209,42 +209,15 @@ def test_set_video_consent_only(csv_file, staff):
     assert code == 0 and "No change" in out
 
 
-def _approve_showing(shown: list[str]) -> list[str]:
-    """Photos approved for the website, one showing each of ``shown`` (signed in as the
-    office, then the head); returns their sha256."""
-    from photovet.core.approval import AsNow
-    from photovet.core.models import PhotoAnalysis
-    from photovet.core.workspace import Workspace
-    from tests.cli.conftest import password_of
-
-    ws = Workspace.open()
-    out = []
-    try:
-        for i, pid in enumerate(shown, 1):
-            a = PhotoAnalysis(path=f"/photos/p{i}.jpg", sha256=str(i) * 64, width=64,
-                              height=48, channel="website", faces_checked=True)
-            ws.sign_in("Mrs Office", password_of("Mrs Office"))
-            ws.approvals.mark_ready(a)
-            ws.sign_in("Mr Head", password_of("Mr Head"))
-            parts = {"photo": a.sha256, "channel": "website", "media": "photo",
-                     "mode": "consent", "analysis": "k", "review": "r", "publication": "p",
-                     "people_shown": [pid], "names_shown": [], "people_covered": []}
-            ws.approvals.approve(a, parts, checks=ws.approvals.required_checks(),
-                                 now=lambda parts=parts: AsNow(parts))
-            out.append(a.sha256)
-    finally:
-        ws.close()
-    return out
-
-
 def test_import_says_the_approvals_it_ended(csv_file, tmp_path):
     """``photovet register import`` prints how many approvals it ended, each cause in its own
     words: a withdrawal's, and (s39) a register row rejected or missing from an earlier file
     that this one restores."""
     from photovet.core import words
+    from tests.cli.conftest import approved_by_mr_head
 
     assert run("register", "import", str(csv_file))[0] == 0
-    _approve_showing([UPN1, UPN2])
+    approved_by_mr_head(shown=[UPN1, UPN2])
     # Victoria's row rejected (a consent it cannot read), Joel not in the file
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + f"{UPN1},Ashby,Victoria,Year 6,Maybe,Yes,No,\n", encoding="utf-8")

@@ -321,10 +321,19 @@ def test_the_rule_for_a_leaving_date(old, new, ended):
     assert leaving_undone(old, new, D) is ended
 
 
-def test_the_rule_for_a_leaving_date_cleared_on_approvals():
-    from photovet.core.approval import LeavingUndone
+@pytest.mark.parametrize("change", [
+    ("leaving", "2026-11-20"),          # a leaving date cleared after it took effect (s38)
+    ("restored", "rejected"),           # a register row rejected, restored by an import (s39)
+    ("restored", "missing"),            # ...or missing from the MIS file
+])
+def test_the_rule_for_a_leaving_date_cleared_or_a_row_restored_on_approvals(change):
+    """What a leaver, or someone whose register row is not valid, may not have, on any
+    channel: their face, a face that may be them, their name, a caption using their name."""
+    from photovet.core.approval import LeavingUndone, RowRestored
 
-    change = LeavingUndone(A, "2026-12-01T10:00:00+00:00", "2026-11-20")
+    kind, what = change
+    change = (LeavingUndone if kind == "leaving" else RowRestored)(
+        A, "2026-12-01T10:00:00+00:00", what)
     for channel in ("website", "facebook"):
         assert approval_ended_by(_parts(shown=[A]), channel, change)
         assert approval_ended_by(_parts(names=[A]), channel, change)
@@ -333,7 +342,8 @@ def test_the_rule_for_a_leaving_date_cleared_on_approvals():
     assert not approval_ended_by(_parts(shown=[B]), "website", change)
     captioned = dict(_parts(), caption="Well done Joe")
     assert approval_ended_by(captioned, "website", change, caption_forms={A: "first"})
-    # initials are what a caption may call a leaver: nothing changes for them
+    assert approval_ended_by(captioned, "website", change, caption_forms={A: "full"})
+    # initials are what a caption may call them: nothing changes for them
     assert not approval_ended_by(captioned, "website", change, caption_forms={A: "initials"})
 
 
@@ -408,25 +418,12 @@ def test_they_are_back_and_an_import_end_them_too(two_pupils, tmp_path):
 C = UPNS[2]
 
 
-def test_the_rule_for_a_row_restored_on_approvals():
-    from photovet.core.approval import RowRestored
+def test_the_rule_for_a_row_restored():
     from photovet.core.policy import row_restored
 
     assert row_restored(False, True)
     assert not row_restored(True, True) and not row_restored(False, False)
     assert not row_restored(True, False)
-    for was in ("rejected", "missing"):
-        change = RowRestored(A, "2026-12-01T10:00:00+00:00", was)
-        for channel in ("website", "facebook"):
-            assert approval_ended_by(_parts(shown=[A]), channel, change)
-            assert approval_ended_by(_parts(names=[A]), channel, change)
-            assert approval_ended_by(_parts(maybe=[A]), channel, change)
-        assert not approval_ended_by(_parts(covered=[A]), "website", change)
-        assert not approval_ended_by(_parts(shown=[B]), "website", change)
-        captioned = dict(_parts(), caption="Well done Joe")
-        assert approval_ended_by(captioned, "website", change, caption_forms={A: "full"})
-        # initials are what a caption may call someone whose row is not valid: they end nothing
-        assert not approval_ended_by(captioned, "website", change, caption_forms={A: "initials"})
 
 
 @pytest.mark.engines   # SQLite and PostgreSQL (the approvals are found with LIKE)
