@@ -842,7 +842,10 @@ def _edits(caption: str, findings: Sequence[CaptionFinding],
     -> "Well done to the pupil who won the race": ``_said_who``); a name's possessive left out
     becomes "the" ("Tobias's painting won" -> "The painting won": ``_possessive_left_out``); a
     list of names left out opening a sentence goes with "are", "were", "have (been)" after it
-    ("Tobias and Amy are our new prefects" -> "Our new prefects": ``_with_its_verb``).
+    ("Tobias and Amy are our new prefects" -> "Our new prefects": ``_with_its_verb``); the
+    verb said of a list with one name left is said of that one, after "who" too ("Well done
+    Tobias and Amy who are always winners" -> "Well done Amy who is always one of the
+    winners": ``_agree_all``, s39).
     ``names``: where the caption says a name or initials, left as typed or not; ``staff``: the
     ids of findings that are staff ("the member of staff who...")."""
     out: list[tuple[tuple[int, int], str]] = []
