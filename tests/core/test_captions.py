@@ -1736,6 +1736,9 @@ def test_a_verb_said_of_one_says_the_rest_of_one_or_no_suggestion(caption, sugge
     ("Well done Tobias, Sam and Amy who are always winners",
      "Well done Amy who is always one of the winners"),
     ("Well done Tobias and Amy who are both winners", ""),           # ("who is both winners")
+    ("Well done Tobias and Amy who are twins", ""),                  # ("who is twins")
+    ("Tobias and Amy are twins", ""),                                # ("Amy is twins")
+    ("Tobias and Amy are friends with everyone", "Amy is friends with everyone"),
     # between commas, and the verb after the clause too
     ("Tobias and Amy, who are prefects, won", "Amy, who is one of the prefects, won"),
     ("Tobias and Amy, who are in Year 6, are our prefects",

@@ -1116,10 +1116,10 @@ def _agrees(caption: str, at: int) -> tuple[tuple[int, int], str] | None:
     if said.lower() == "has" and not _BEEN_AFTER.search(kept):
         # "have won", "have both won": what follows is no complement
         return (verb.start(1), end), said + kept
-    if _TOGETHER_AFTER.match(caption, end) or \
+    if _TOGETHER_AFTER.match(caption, end) or _TOGETHER_NOUN_AFTER.match(caption, end) or \
             (whole and (_SAID_OF_MANY.match(caption, end) or
                         _bare_plural(caption, end, loose=True))):
-        # "are together again", "are all smiles": no words say it of one
+        # "are together again", "are all smiles", "are twins": no words say it of one
         return (verb.start(1), end), _NO_SUGGESTION
     if _SAID_OF_MANY.match(caption, end):
         said += kept + " one of"  # "Amy is one of our new prefects", not "Amy is our new..."
@@ -1142,6 +1142,12 @@ _NOT_BEFORE_THE_NOUN = frozenset(["both", "all", "also", "now", "still", "very",
 # what two are only together ("Amy is best friends", not "one of the best friends")
 _TOGETHER = frozenset(["friends", "twins", "partners", "siblings", "cousins", "brothers",
                        "sisters", "neighbours", "classmates", "teammates", "opponents", "rivals"])
+
+
+# ...right after the verb, alone ("are twins", "who are cousins": s39, it suggested "Amy is
+# twins"); not "friends", said of one ("Amy is friends with Sam", "Amy is best friends")
+_TOGETHER_NOUN_AFTER = re.compile(
+    rf"[ \t]+(?:{'|'.join(sorted(_TOGETHER - {'friends'}))})(?![^\W_])", re.IGNORECASE)
 
 
 def _bare_plural(caption: str, at: int, *, loose: bool = False) -> bool:
