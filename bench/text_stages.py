@@ -4,9 +4,12 @@
 
 For each photo: faces are found first (not timed), then ``TextEngine.read`` with the badge
 areas, as the pipeline does. Printed per photo and on average: the detector's CPU seconds
-(thread time), runs and input megapixels per stage (the whole-photo pass's tiles, ``refine``,
-``overview``, the badge areas), recognition's CPU; and for the badge areas, how their detector
-pixels compare with the pixels they cover:
+(thread time), runs, runs that found any text, and input megapixels per stage (``main``: the
+whole-photo pass's tiles, with the flat tiles it skipped; ``refine``; ``overview``; ``focus``:
+the badge areas; ``stacked``: boxes holding several lines looked at again), the lines each
+stage added (``main`` counts what the whole-photo pass, refine and overview gave together),
+recognition's CPU and lines; and for the badge areas, how their detector pixels compare with
+the pixels they cover:
 
   * ``union``: the photo pixels inside at least one badge area looked at again (at its level),
     counted at the level they are detected at (the least any search could detect);
@@ -35,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-STAGES = ("main", "refine", "overview", "focus")
+STAGES = ("main", "refine", "overview", "focus", "stacked")
 
 
 def main() -> int:
@@ -58,6 +61,9 @@ def main() -> int:
     cpu: dict[str, float] = {}
     px: dict[str, float] = {}
     runs: dict[str, int] = {}
+    texty: dict[str, int] = {}       # runs that found at least one box
+    lines: dict[str, int] = {}       # lines (boxes) each stage added; recognise: lines read
+    skipped = [0]                    # the whole-photo pass's flat tiles, not detected
     pieces: list[list] = []          # [rect, level, detector px] per badge-area piece
 
     def tagged(name: str, fn):
@@ -69,11 +75,34 @@ def main() -> int:
                 stage[0] = prev
         return run
 
-    for name, attr in (("refine", "_refine"), ("overview", "_with_overview"), ("focus", "_focus")):
+    for name, attr in (("refine", "_refine"), ("overview", "_with_overview"), ("focus", "_focus"),
+                       ("stacked", "_lines_within")):
         setattr(ocr.TextEngine, attr, tagged(name, getattr(ocr.TextEngine, attr)))
     det_tile, detect_area, recognise = (ocr.TextEngine._det_tile, ocr.TextEngine._detect_area,
                                         ocr.TextEngine._recognise)
+    detect, focus, within, detect_tiles = (ocr.TextEngine._detect, ocr.TextEngine._focus,
+                                           ocr.TextEngine._lines_within,
+                                           ocr.TextEngine._detect_tiles)
     outer = [0]
+
+    def added(name, fn, before=lambda *a: 0):
+        def run(self, *a, **kw):
+            out = fn(self, *a, **kw)
+            lines[name] = lines.get(name, 0) + len(out) - before(*a)
+            return out
+        return run
+
+    ocr.TextEngine._detect = added("main", detect)
+    ocr.TextEngine._focus = added("focus", focus, lambda arr, boxes, areas: len(boxes))
+    ocr.TextEngine._lines_within = added("stacked", within)
+
+    def counted_tiles(self, small, xs, ys, edges):
+        before = runs.get("main", 0)
+        out = detect_tiles(self, small, xs, ys, edges)
+        skipped[0] += len(xs) * len(ys) - (runs.get("main", 0) - before)
+        return out
+
+    ocr.TextEngine._detect_tiles = counted_tiles
 
     def timed_tile(self, tile):
         t0 = time.thread_time()
@@ -82,6 +111,7 @@ def main() -> int:
         cpu[s] = cpu.get(s, 0.0) + time.thread_time() - t0
         px[s] = px.get(s, 0.0) + tile.shape[0] * tile.shape[1]
         runs[s] = runs.get(s, 0) + 1
+        texty[s] = texty.get(s, 0) + (len(out) > 0)
         if s == "focus" and pieces:
             pieces[-1][2] += tile.shape[0] * tile.shape[1]
         return out
@@ -101,6 +131,7 @@ def main() -> int:
         out = recognise(self, arr, boxes)
         cpu["recognise"] = cpu.get("recognise", 0.0) + time.thread_time() - t0
         runs["recognise"] = runs.get("recognise", 0) + len(boxes)
+        lines["recognise"] = lines.get("recognise", 0) + len(out)
         return out
 
     ocr.TextEngine._det_tile = timed_tile
@@ -149,14 +180,20 @@ def main() -> int:
     n = len(args.photos)
     print(f"\n{n} photo(s), load average {os.getloadavg()[0]:.1f}; "
           f"text CPU per photo {total / n:.2f} s")
-    print("| stage | CPU s per photo | runs | detector Mpx | ms per Mpx |")
-    print("|---|---|---|---|---|")
+    print("| stage | CPU s per photo | share | runs | runs finding text | detector Mpx | "
+          "ms per Mpx | lines added |")
+    print("|---|---|---|---|---|---|---|---|")
     for s in (*STAGES, "recognise"):
         if s in cpu:
             mpx = px.get(s, 0.0) / n / 1e6
             per = f"{cpu[s] / n / mpx * 1000:.0f}" if mpx else ""
-            print(f"| {s} | {cpu[s] / n:.2f} | {runs[s] / n:.1f} | {mpx:.2f} | {per} |")
-    print(f"| other | {(total - sum(cpu.values())) / n:.2f} | | | |")
+            found = "" if s == "recognise" else f"{texty.get(s, 0) / n:.1f}"
+            print(f"| {s} | {cpu[s] / n:.2f} | {100 * cpu[s] / total:.0f} % | {runs[s] / n:.1f} "
+                  f"| {found} | {mpx:.2f} | {per} | {lines.get(s, 0) / n:.1f} |")
+    other = total - sum(cpu.values())
+    print(f"| other | {other / n:.2f} | {100 * other / total:.0f} % | | | | | |")
+    print(f"main: {skipped[0] / n:.1f} flat tile(s) per photo skipped; recognise: runs are lines "
+          "given to the reader, lines added the lines it read as text")
     if sums["union"]:
         print(f"badge areas: pieces / union {sums['pieces'] / sums['union']:.2f}, "
               f"detector / pieces {sums['detector'] / max(1.0, sums['pieces']):.2f}, "
