@@ -18,7 +18,8 @@ leaves no trace there: no threshold on that map can tell which badge areas to sk
 ``plan``: the detector inputs the badge areas are read in (``TextEngine._focus``'s plan, as
 text_stages.py counts them, without running the detector) on large photos, faces found first:
 the plan as it is against variants (the order areas are taken in, how far neighbours are
-joined, the context each piece gets, the largest detector input). Pure arithmetic: it says how
+joined, the context each piece gets, the largest detector input; and areas cropped to a body's
+width, which ``names.badge_areas`` decides). Pure arithmetic: it says how
 many detector pixels a variant would save, not whether it finds the same lines (that is
 bench/text.py with bench/text_compare.py).
 """
@@ -195,19 +196,31 @@ def run_plan(photos: list[Path]) -> None:
         "inputs up to 768 x 768": {"max_px": 768 * 768},
         "inputs up to 864 x 864": {"max_px": 864 * 864},
     }
-    totals = dict.fromkeys(variants, 0.0)
+    body = "areas 1 face width either side, not 1.5 (names.FOCUS_ASIDE)"
+    totals = dict.fromkeys([*variants, body], 0.0)
     union_total = 0.0
+
+    def by_level(areas, w, h, main):
+        levels: dict[float, list] = {}
+        for x0, y0, x1, y1, sc in areas:
+            x0, y0, x1, y1 = max(0, int(x0)), max(0, int(y0)), min(w, x1), min(h, y1)
+            level = ocr.focus_level(sc, main)
+            if level is not None and main < 0.9 and x1 - x0 >= 16 and y1 - y0 >= 16:
+                levels.setdefault(level, []).append((x0, y0, x1, y1))
+        return levels
+
     for path in photos:
         im = Image.open(path)
         im.load()
         w, h = im.size
         main = min(1.0, main_side / max(w, h))
-        levels: dict[float, list] = {}
-        for x0, y0, x1, y1, sc in badge_areas([f.box for f in faces.detect(im)]):
-            x0, y0, x1, y1 = max(0, int(x0)), max(0, int(y0)), min(w, x1), min(h, y1)
-            level = ocr.focus_level(sc, main)
-            if level is not None and main < 0.9 and x1 - x0 >= 16 and y1 - y0 >= 16:
-                levels.setdefault(level, []).append((x0, y0, x1, y1))
+        boxes = [f.box for f in faces.detect(im)]
+        areas = badge_areas(boxes)
+        levels = by_level(areas, w, h, main)
+        # the same areas cropped to about a body's width: 0.5 face widths off each side
+        # (badge_areas keeps a face's areas in order and leaves out only the small faces)
+        big = [b for b in boxes if b[3] >= 48.0 and b[2] > 0]
+        narrow = [(a[0] + 0.5 * b[2], a[1], a[2] - 0.5 * b[2], *a[3:]) for a, b in zip(areas, big)]
         union = 0.0
         for level, rects in levels.items():
             grid = np.zeros((h // 8 + 1, w // 8 + 1), bool)
@@ -216,6 +229,7 @@ def run_plan(photos: list[Path]) -> None:
             union += float(grid.sum()) * 64 * level * level
         union_total += union
         row = {name: plan(levels, **kw) for name, kw in variants.items()}
+        row[body] = plan(by_level(narrow, w, h, main))
         for name, v in row.items():
             totals[name] += v
         print(f"{path.name}: union {union / 1e6:.2f} Mpx, as now {row['as now'] / 1e6:.2f} Mpx",
