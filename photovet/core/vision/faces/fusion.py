@@ -63,6 +63,39 @@ and 0.09 s per 12 MP photo (the detector: 0.65 and 2.9 s there). At 0.5: 4 added
 1024 px and 0.5: 2 faces of one photo for 2 false boxes. Head and person cues were tried there too
 (MediaPipe's BlazePose person detector, BlazeFace full range and back, shipped in PyPI wheels
 under Apache-2.0): none found a face >= 32 px the fusion misses without false boxes.
+
+Where the misses are (s39, the default, 403 WIDER photos; bench/faces.py prints these rows):
+faces >= 10 px found 3366 of 3614 (>= 32 px: 1630 of 1668). By WIDER's attributes: blur heavy
+1431 of 1639 (208 of the 248 misses; >= 32 px: 225 of 247), occlusion heavy 425 of 525 (100;
+132 of 155), partial 394 of 426, pose atypical 139 of 156 (99 of 111), illumination extreme
+180 of 190. By where the face lies: away from the frame's edge 2952 of 3157 (0.935), within 5 %
+of it 336 of 369 (0.911), touching it 78 of 88 (0.886; >= 32 px 43 of 44); >= 64 px: 84 of 87
+near the edge against 561 of 568 away from it. 43 of the 248 misses are near the edge, 7 of the
+38 >= 32 px, most of them blurred and heavily hidden as well.
+
+Faces the frame cuts, tried and not kept (s39; WIDER 403 photos, ../shared's 8 annotated, and
+115 WIDER photos cropped so the frame cuts 30-50 % off one face the default finds (>= 40 px;
+left, right, top, bottom in turn; faces >= 50 % inside counted): there the default finds 454
+of 499 faces >= 10 px, and 175 of the 189 >= 32 px near the new edge). A pass's tiles on the
+photo's border widened past it by a share of the tile's side (``pixels.pad_border``: grey 128
+or the photo mirrored; a box whose centre lies in the pad dropped, the rest clipped,
+``boxes.inside_pads``), in place of the plain tile (``CenterFace.edge_passes``,
+``YuNet.edge_pad``, both off), against the default, one run, face by face:
+
+- CenterFace's coarse pass, 12 %: grey 3363 / 1628 (13 lost, 10 found; 3 and 1 of >= 32 px),
+  mirrored 3367 / 1628 (12 lost, 13 found; 4 and 2), false boxes 6.16 -> 6.08 / 6.12 per
+  photo; a face lost on ../shared by each; cut photos 1 / 2 lost, 0 / 1 found;
+- CenterFace's border tiles of the fine pass, 12 %: grey 3356 (21 lost, 11 found), mirrored
+  3354 (23 lost, 11 found), 6 of >= 32 px lost by each; cut photos +3 / +2 net;
+- YuNet's coarse pass (0.01-0.02 s per photo): mirrored 8 / 12 / 20 %: WIDER 5 / 6 / 4 lost
+  for 5 / 6 / 6 found (2 / 2 / 1 of >= 32 px lost), false boxes 6.25 / 6.32 / 6.14; cut
+  photos 0 lost, 3 / 3 / 5 found; ../shared none lost, false boxes 19.6 -> 18.6-19.0; grey
+  12 / 20 %: WIDER 6 / 6 lost, 6 / 3 found;
+- both networks run once more, widened, beside the plain tiles (every pass): 0.29 s more per
+  WIDER photo, false boxes 6.16 -> 6.85-6.94 (CenterFace) and 7.21-7.33 (YuNet: 3366 -> 3374,
+  4 lost, 12 found, 2 of >= 32 px lost).
+A border moved moves borderline faces both ways (as tiles do: centerface.py), and the faces the
+frame cuts are mostly found already: none of these finds more without losing faces.
 """
 
 from __future__ import annotations

@@ -26,6 +26,28 @@ def to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+def pad_border(arr: np.ndarray, sides: tuple[bool, bool, bool, bool], fraction: float,
+               fill: str) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """``arr`` (h, w, 3) widened past the photo's border on ``sides`` (left, top, right, bottom)
+    by ``fraction`` of its side there, so a face the border cuts is seen with room around it:
+    ``fill`` "grey" (128) or "reflect" (the pixels mirrored at the border). Returns the padded
+    array and the pads (left, top, right, bottom) in px. Pure; unit-tested."""
+    h, w = arr.shape[:2]
+    px, py = int(round(fraction * w)), int(round(fraction * h))
+    if fill == "reflect":           # a mirror cannot reach further than the picture itself
+        px, py = min(px, w - 1), min(py, h - 1)
+    pads = (px if sides[0] else 0, py if sides[1] else 0, px if sides[2] else 0,
+            py if sides[3] else 0)
+    if not any(pads):
+        return arr, pads
+    spec = ((pads[1], pads[3]), (pads[0], pads[2]), (0, 0))
+    if fill == "reflect":
+        return np.pad(arr, spec, mode="reflect"), pads
+    if fill == "grey":
+        return np.pad(arr, spec, mode="constant", constant_values=128), pads
+    raise ValueError(f"unknown fill {fill!r}")
+
+
 class Pyramid:
     """One photo's scaled-down copies (Pillow's BOX filter), each made once however many
     detectors ask for it: CenterFace's and YuNet's coarse passes both want the photo at 640 px
@@ -55,4 +77,4 @@ class Pyramid:
             return made
 
 
-__all__ = ["Pyramid", "to_rgb"]
+__all__ = ["Pyramid", "pad_border", "to_rgb"]

@@ -27,8 +27,8 @@ import numpy as np
 from PIL import Image
 
 from photovet.core.offline import give_back_arena, large_runs
-from photovet.core.vision.faces.boxes import iou_matrix, nms, tile_spans
-from photovet.core.vision.faces.pixels import Pyramid
+from photovet.core.vision.faces.boxes import inside_pads, iou_matrix, nms, tile_spans
+from photovet.core.vision.faces.pixels import Pyramid, pad_border
 
 _OUT = ("cls_8", "cls_16", "cls_32", "obj_8", "obj_16", "obj_32",
         "bbox_8", "bbox_16", "bbox_32", "kps_8", "kps_16", "kps_32")
@@ -72,6 +72,11 @@ class YuNet:
         self.overlap = int(overlap)
         self.coarse_side = int(coarse_side)
         self.max_pass_pixels = float(max_pass_pixels)
+        #: the coarse pass (a photo larger than ``coarse_side``) widened past the photo's
+        #: border by ``edge_pad`` of its side, filled with ``edge_fill`` (pixels.pad_border):
+        #: a face the frame cuts is seen with room around it (fusion.py's docstring: measured)
+        self.edge_pad = 0.0
+        self.edge_fill = "reflect"
 
     def give_back(self) -> None:
         """Return the buffers of the last runs to the system (``offline.give_back_arena``)."""
@@ -116,7 +121,14 @@ class YuNet:
             for y0, y1 in tile_spans(sh, self.tile, self.overlap):
                 for x0, x1 in tile_spans(sw, self.tile, self.overlap):
                     # tile by tile from the picture: no 36 MB array copy of a 12 MP photo
-                    b, m = self.run(np.asarray(src.crop((x0, y0, x1, y1))), threshold)
+                    arr = np.asarray(src.crop((x0, y0, x1, y1)))
+                    pads = (0, 0, 0, 0)
+                    if s < levels[-1] and self.edge_pad > 0:
+                        arr, pads = pad_border(arr, (x0 == 0, y0 == 0, x1 == sw, y1 == sh),
+                                               self.edge_pad, self.edge_fill)
+                    b, m = self.run(arr, threshold)
+                    if any(pads) and len(b):
+                        b, m = inside_pads(b, m, (x1 - x0, y1 - y0), pads)
                     if not len(b):
                         continue
                     b[:, [0, 2]] = (b[:, [0, 2]] + x0) / s
