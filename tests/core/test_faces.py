@@ -1179,3 +1179,22 @@ def test_yunet_widens_its_coarse_pass_past_the_border_only_when_asked(monkeypatc
     # the coarse pass's face lay in the pad: gone; the fine tiles' face is still there
     assert not any(b[2] == pytest.approx(20 / 0.64) for b in padded)
     assert len(padded) == len(plain) - 1
+
+
+def test_the_second_look_sees_a_weak_box_scaled_so_the_face_is_64_px(face_engine, monkeypatch):
+    """The second look (detection.second_look, off: its CPU, fusion.py's docstring) scales the
+    crop around a weak box so the face is 64 px (a blurred face scaled down looks sharper; at
+    128 px it found no more faces, left more false boxes and cost 4x the pixels)."""
+    monkeypatch.setattr(face_engine, "look", SecondLook())
+    assert face_engine.look.target == 64 and face_engine.look.add_side == 24
+    seen = []
+    real = face_engine.yunet.run
+
+    def spy(arr, *a, **k):
+        seen.append(arr.shape[:2])
+        return real(arr, *a, **k)
+
+    monkeypatch.setattr(face_engine.yunet, "run", spy)
+    img = Image.new("RGB", (400, 300), (70, 110, 160))
+    face_engine._look(img, (180, 130, 212, 162))      # a 32 px box, 0.6 of it on every side
+    assert seen == [(142, 142)]                       # 71 px of photo scaled by 64 / 32
