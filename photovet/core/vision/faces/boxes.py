@@ -170,7 +170,6 @@ def clip_box(
     return (ix1, iy1, ix2 - ix1, iy2 - iy1)
 
 
-
 def inside_pads(boxes: np.ndarray, marks: np.ndarray, size: tuple[int, int],
                 pads: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
     """Detections on a padded array (``pad_border``) back in the pixels of the array before it
