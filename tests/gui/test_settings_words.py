@@ -169,3 +169,47 @@ def test_the_automatic_cores_say_what_the_app_uses(qtbot, ctx, monkeypatch, usab
     old, new = ctx.ws.settings.copy(), ctx.ws.settings.copy()
     old.performance.cores, new.performance.cores = 2, 0
     assert edit_lines(old, new) == [f"Processor cores for checking: {said}"]
+
+
+def test_the_cores_box_goes_up_to_this_pcs_cores(qtbot, ctx, monkeypatch):
+    """s39: the cores box went up to 64 whatever the PC had: it goes up to the cores this PC
+    lets PhotoVet use (settings.usable_cpus, the count Automatic is worked out from) and says
+    that count under it."""
+    from photovet.core import settings as core_settings
+
+    monkeypatch.setattr(core_settings, "usable_cpus", lambda: 4)
+    dlg = SettingsDialog(ctx)
+    qtbot.addWidget(dlg)
+    assert (dlg.cores.minimum(), dlg.cores.maximum()) == (0, 4)
+    dlg.cores.setValue(9)
+    assert dlg.cores.value() == 4
+    assert dlg.cores_hint.text() == "This PC has 4 processor cores."
+
+
+def test_more_cores_than_this_pc_has_are_shown_with_what_they_do(qtbot, ctx, monkeypatch):
+    """This PC's settings file may hold more cores than the PC has (typed in by a technician,
+    copied from a larger PC): the checks then run that many photos at once on this PC's cores
+    (Performance.photo_workers). The box shows the number as it is (Save does not change it
+    behind the person's back), the hint says what it does, and a lower number can be chosen."""
+    from photovet.core import settings as core_settings
+    from photovet.gui.dialogs.settings import edit_lines
+
+    monkeypatch.setattr(core_settings, "usable_cpus", lambda: 2)
+    s = ctx.ws.settings.copy()
+    s.performance.cores = 8
+    ctx.ws.save_settings(s)
+    assert ctx.ws.settings.performance.photo_workers() == 8     # what the hint says happens
+    dlg = SettingsDialog(ctx)
+    qtbot.addWidget(dlg)
+    assert (dlg.cores.value(), dlg.cores.maximum()) == (8, 8)
+    assert dlg.cores_hint.text() == (
+        "This PC has 2 processor cores, but 8 is set here: PhotoVet then checks 8 photos at "
+        "once on those 2, which is no faster and needs more memory. Choose 2 or fewer, or "
+        "Automatic, then Save.")
+    assert dlg.settings().performance.cores == 8       # kept unless the person changes it
+    dlg.cores.setValue(2)
+    assert dlg.cores_hint.text() == "This PC has 2 processor cores."
+    old, new = s.copy(), s.copy()
+    new.performance.cores = 2
+    assert edit_lines(old, new) == ["Processor cores for checking: 2"]
+    assert edit_lines(new, old) == ["Processor cores for checking: 8 (this PC has 2)"]

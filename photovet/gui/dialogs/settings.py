@@ -273,10 +273,13 @@ class SettingsDialog(QDialog):
         pc = QWidget()
         pl = QFormLayout(pc)
         self.cores = QSpinBox()
-        self.cores.setRange(0, 64)
         self.cores.setSpecialValueText(automatic_cores_words())
-        self.cores.setValue(s.performance.cores)
+        self.cores_hint = style.hint("")
+        self.cores_hint.setObjectName("CoresHint")
+        self.cores.valueChanged.connect(lambda *_: self._cores_hint())
+        self._show_cores(s.performance.cores)
         pl.addRow("Processor cores for checking:", self.cores)
+        pl.addRow("", self.cores_hint)
         pl.addRow("Data folder:", QLabel(str(ctx.ws.home)))
         tabs.addTab(pc, "This PC")
         # issue 18: retention, group shots, the school's identifiers, the approver's checklist
@@ -312,6 +315,19 @@ class SettingsDialog(QDialog):
         """School rules, Keeping data: the one place for how long things are kept."""
         self.tabs.setCurrentWidget(self.rules)
         self.rules.tabs.setCurrentIndex(0)
+
+    def _show_cores(self, cores: int) -> None:
+        """The cores box up to this PC's cores (the ones PhotoVet may use: usable_cpus), or up
+        to a larger number this PC's settings file already holds (set by hand or copied from
+        another PC): shown as it is, with what it does, never lowered behind the person's
+        back by Save."""
+        self.cores.setRange(0, max(core_settings.usable_cpus(), cores))
+        self.cores.setValue(cores)
+        self._cores_hint()
+
+    def _cores_hint(self) -> None:
+        self.cores_hint.setText(cores_hint_words(self.cores.value(),
+                                                 core_settings.usable_cpus()))
 
     def _strictness_hint(self) -> None:
         self.strictness_hint.setText(str(self.strictness.currentData(
@@ -397,7 +413,7 @@ class SettingsDialog(QDialog):
         self.strictness.setCurrentIndex(current)
         self.cover_style.setCurrentIndex(max(0, self.cover_style.findData(s.cover.style)))
         self.text.setChecked(s.text.enabled)
-        self.cores.setValue(s.performance.cores)
+        self._show_cores(s.performance.cores)
         self.rules.load(s)
 
     def settings(self) -> Settings:
@@ -526,6 +542,26 @@ def automatic_cores_words() -> str:
     return core_words.automatic_cores(core_settings.automatic_cores(usable), usable)
 
 
+def cores_words(cores: int) -> str:
+    """The cores setting as the box shows it, for the list of changes: Automatic in words
+    (what it uses on this PC), a number above this PC's cores with the PC's count."""
+    if not cores:
+        return automatic_cores_words()
+    usable = core_settings.usable_cpus()
+    return f"{cores} (this PC has {usable})" if cores > usable else str(cores)
+
+
+def cores_hint_words(cores: int, usable: int) -> str:
+    """Under the cores box: this PC's count, and what a number above it does (the checks then
+    run that many photos at once on this PC's cores: no faster, and more memory)."""
+    has = core_words.count(usable, "processor core")
+    if cores <= usable:
+        return f"This PC has {has}."
+    return (f"This PC has {has}, but {cores} is set here: PhotoVet then checks {cores} photos "
+            f"at once on {'that one' if usable == 1 else f'those {usable}'}, which is no faster "
+            f"and needs more memory. Choose {usable} or fewer, or Automatic, then Save.")
+
+
 def _on_off(value: bool) -> str:
     return "on" if value else "off"
 
@@ -546,7 +582,7 @@ def edit_lines(old: Settings, new: Settings) -> list[str]:
     if old.text.enabled != new.text.enabled:
         out.append(f"Read the text in every photo: {_on_off(new.text.enabled)}")
     if old.performance.cores != new.performance.cores:
-        out.append(f"Processor cores for checking: {new.performance.cores or automatic_cores_words()}")
+        out.append(f"Processor cores for checking: {cores_words(new.performance.cores)}")
     if old.retention.delete_originals_when != new.retention.delete_originals_when:
         out.append("Offer to delete a batch's originals: "
                    + dict(DELETE_WHEN).get(new.retention.delete_originals_when, ""))
