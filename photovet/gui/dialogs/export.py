@@ -46,6 +46,7 @@ class ExportDialog(QDialog):
         self.setObjectName("ExportDialog")
         self.resize(720, 560)
         self.running = False
+        self._ready_media = (0, 0)       # (photos, videos) the plan exports (show_plan)
         self.stack = QStackedWidget()
 
         # -- page 1: where and what ----------------------------------------------------------
@@ -224,14 +225,14 @@ class ExportDialog(QDialog):
     def _these(self) -> str:
         """'these photos', 'this video', 'these photos and videos': what the plan exports (the
         s38 walk exported one video under 'these photos' and 'school-website-...-001.jpg')."""
-        photos, videos = getattr(self, "_ready_media", (0, 0))
+        photos, videos = self._ready_media
         if videos and photos:
             return "these photos and videos"
         noun = "video" if videos else "photo"
         return f"this {noun}" if photos + videos == 1 else f"these {noun}s"
 
     def _names_hint(self) -> None:
-        photos, videos = getattr(self, "_ready_media", (0, 0))
+        photos, videos = self._ready_media
         ext = ".mp4" if videos and not photos else ".jpg"
         first = f"{slugify(self.label.text().strip() or 'Sports day 2026')}-001{ext}"
         self.names.setText(f"Files are named after the batch ({first}\u2026); the batch name is "
