@@ -219,12 +219,25 @@ class ExportController(QObject):
             self.dialog.finished_with(
                 (counts.written[0] + counts.same, counts.written[1]), failed, folder,
                 bool(stopped), offer, failed_media=tally(bad), already=counts.already,
-                batch=label, already_on=counts.already_on, not_started=not_started)
+                batch=label, already_on=counts.already_on, not_started=not_started,
+                without_sound=self._without_sound(ok))
         if ok:
             self.ctx.records_changed.emit()
             self.exported.emit(label)
         if not stopped:
             self._earlier_copies(folder)
+
+    def _without_sound(self, ok: list) -> list[tuple[str, str]]:
+        """(file, why) for each video written now whose original has sound and whose copy
+        has none (the export's ``sound``: removed or silenced, as policy decided for the
+        channel; why: the decided analysis's reason, the export decides its copy again)."""
+        out = []
+        for r in ok:
+            a = self._media.get(str(Path(r.source)))
+            if r.media == "video" and not r.same_as and r.sound in ("mute", "remove") and \
+                    getattr(a, "has_audio", False):
+                out.append((Path(r.source).name, getattr(a, "sound_reason", "")))
+        return out
 
     def _earlier_copies(self, folder: str) -> None:
         """The copies earlier exports of these photos left in the folder that should not stay

@@ -176,6 +176,14 @@ class ExportDialog(QDialog):
         self.failures.setAccessibleName("Photos not exported and why")
         self.failures.hide()
         dl.addWidget(self.failures, 1)
+        # the videos whose copy has no sound (policy removed or silenced it): said here, where
+        # the person posting reads what went out (the s39 brief: only the findings said it)
+        self.sound_note = QLabel("")
+        self.sound_note.setObjectName("WithoutSound")
+        self.sound_note.setWordWrap(True)
+        self.sound_note.setTextFormat(Qt.TextFormat.RichText)
+        self.sound_note.hide()
+        dl.addWidget(self.sound_note)
         nxt = QLabel("Next: post the copies, then tell PhotoVet they were posted (so a take-down "
                      "or a subject access request can find them).")
         nxt.setWordWrap(True)
@@ -356,12 +364,15 @@ class ExportDialog(QDialog):
                       failed_media: tuple[int, int] | None = None, *,
                       already: tuple[int, int] = (0, 0), batch: str = "",
                       already_on: _dt.date | None = None,
-                      not_started: tuple[int, int] = (0, 0)) -> None:
+                      not_started: tuple[int, int] = (0, 0),
+                      without_sound: list[tuple[str, str]] | None = None) -> None:
         """``ok``: how many were written, or (photos, videos); ``failed_media`` likewise for
         ``failed`` (photos when not given); ``already``: (photos, videos) this batch had
         already exported into this folder (nothing written for them; the core's
         ``export_counts``), first exported ``already_on``; ``not_started``: (photos, videos)
-        the batch never reached because it ended early (the register's server went away)."""
+        the batch never reached because it ended early (the register's server went away);
+        ``without_sound``: (file, why) for each video written whose sound was removed or
+        silenced (why: the policy's reason, '' unknown)."""
         self.running = False
         ok = ok if isinstance(ok, tuple) else (ok, 0)
         failed_media = failed_media or (len(failed), 0)
@@ -405,6 +416,8 @@ class ExportDialog(QDialog):
         for name, why in failed:
             self.failures.addItem(f"{name}: {why}")
         self.failures.setVisible(bool(failed))
+        self.sound_note.setText(without_sound_words(without_sound or []))
+        self.sound_note.setVisible(bool(without_sound))
         self._page(2)
         self.posted_btn.setEnabled(sum(ok) > 0)
         self.next_step.setVisible(sum(ok) > 0)       # nothing new: nothing new to post
@@ -417,4 +430,22 @@ class ExportDialog(QDialog):
         super().reject()
 
 
-__all__ = ["ExportDialog"]
+def without_sound_words(videos: list[tuple[str, str]]) -> str:
+    """The done page's note on the videos exported without their sound: (file, why) each,
+    ``why`` the policy's reason ('Sound removed on Facebook'). '' for none."""
+    def why(text: str) -> str:
+        return text[:1].lower() + text[1:] if text else ""
+
+    if not videos:
+        return ""
+    if len(videos) == 1:
+        name, reason = videos[0]
+        return (f"<b>{esc(name)} was exported without its sound</b>"
+                + (f": {esc(why(reason).rstrip('.'))}." if reason else "."))
+    items = "".join(f"<li>{esc(name)}" + (f": {esc(why(reason))}" if reason else "") + "</li>"
+                    for name, reason in videos)
+    return (f"<b>{len(videos)} videos were exported without their sound:</b>"
+            f"<ul style='margin:0'>{items}</ul>")
+
+
+__all__ = ["ExportDialog", "without_sound_words"]
