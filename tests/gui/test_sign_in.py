@@ -16,6 +16,7 @@ from photovet.gui.context import AppContext
 from photovet.gui.controllers.access import sign_in_at_start
 from photovet.gui.dialogs.accounts import AddAccountDialog, RoleDialog, grants_text
 from photovet.gui.dialogs.sign_in import (
+    QUIT_GUARD_MS,
     AllowPCDialog,
     ChangePasswordDialog,
     FirstAdminDialog,
@@ -271,6 +272,16 @@ def window(qtbot, ws, make_window, tmp_path):
     return win
 
 
+def quit_when_taken(dlg: SignInDialog) -> None:
+    """Quit on a sign-in screen opened by a sign-out, once it is taken (QUIT_GUARD_MS after
+    the screen opened: before, it does nothing, and the test would wait for ever)."""
+    from PySide6.QtTest import QTest
+
+    QTest.qWait(max(0, QUIT_GUARD_MS + 50 - dlg._opened.elapsed()))
+    button(dlg, "Quit").click()
+    assert not dlg.isVisible()
+
+
 def idle(ws) -> None:
     """As if nobody had touched the PC for an hour."""
     ws.session.last_activity -= 3600
@@ -327,6 +338,37 @@ def test_someone_else_signs_out_the_locked_session_and_signs_in(window, qtbot):
     assert window.ctx.session.name() == APPROVER_NAME
     assert window.approval.approver_view                # a senior leader's view
     assert "Mr Sam Head (Approver (senior leader))" in window.who.text()
+
+
+def test_a_double_click_on_sign_out_does_not_close_photovet(window, qtbot):
+    """s39: a double-click on the lock screen's Sign out closed PhotoVet: the sign-in screen
+    that Sign out opens has its Quit button where Sign out was, under the pointer, and the
+    second click pressed it (reproduced under Xvfb with xdotool at 1366 x 768). Quit does
+    nothing for a moment after that screen opens; pressed later, it still closes PhotoVet."""
+    seen: list[tuple[bool, int]] = []
+
+    def second_click(dlg: SignInDialog) -> None:
+        opened = dlg._opened.elapsed()
+        button(dlg, "Quit").click()                      # the double-click's second click
+        seen.append((dlg.isVisible(), opened))
+        dlg.name.setText(APPROVER_NAME)
+        dlg.password.setText(password_of(APPROVER_NAME))
+        dlg.ok.click()
+
+    idle(window.ctx.ws)
+    answer(lambda dlg: button(dlg, "Sign out").click(), kind=LockDialog)
+    answer(second_click, kind=SignInDialog)
+    window.access.check_idle()
+    assert seen and seen[0][1] < QUIT_GUARD_MS, seen
+    assert seen[0][0], "Quit was taken from the double-click's second click"
+    assert window.isVisible() and window.ctx.session.name() == APPROVER_NAME
+
+    # Quit pressed once the person has seen the screen: PhotoVet closes, as before
+    idle(window.ctx.ws)
+    answer(lambda dlg: button(dlg, "Sign out").click(), kind=LockDialog)
+    answer(quit_when_taken, kind=SignInDialog)
+    window.access.check_idle()
+    assert not window.isVisible()
 
 
 def test_while_locked_every_action_that_needs_someone_signed_in_is_greyed_out(window, qtbot):
@@ -433,7 +475,7 @@ def test_a_lock_met_during_an_action_brings_up_the_lock_screen(window, qtbot):
 
 def test_sign_out_from_the_menu_and_quit_closes_the_window(window, qtbot):
     answer(click("&Yes"), kind=QMessageBox)
-    answer(click("Quit"), kind=SignInDialog, delay=100)
+    answer(quit_when_taken, kind=SignInDialog, delay=100)
     window.access.sign_out(confirm=True)
     assert window.ctx.ws.session is None
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
@@ -479,7 +521,7 @@ def test_the_lock_screen_sign_out_keeps_the_photos_hidden(window, qtbot):
 
     def look_then_quit(dlg: SignInDialog) -> None:
         seen.append(window.centralWidget().isVisible())
-        button(dlg, "Quit").click()
+        quit_when_taken(dlg)
 
     idle(window.ctx.ws)
     answer(sign_out, kind=LockDialog)

@@ -24,6 +24,7 @@ from photovet.core import logs
 from photovet.core.errors import NotSignedIn, PhotoVetError, SessionLocked
 
 from ..dialogs.sign_in import (
+    QUIT_GUARD_MS,
     AllowPCDialog,
     ChangePasswordDialog,
     FirstAdminDialog,
@@ -193,8 +194,10 @@ class AccessController(QObject):
         self.sign_in_again()
 
     def sign_in_again(self, why: str = "") -> bool:
+        # opened by a click (Sign out on the lock screen, or in the menu's question): its
+        # Quit does nothing for a moment, so a double-click there does not close PhotoVet
         dlg = SignInDialog(self.session.sign_in, self.session.first_sign_in, why=why,
-                           parent=self.window)
+                           quit_guard_ms=QUIT_GUARD_MS, parent=self.window)
         if dlg.exec():
             self._back_to_work()
             return True

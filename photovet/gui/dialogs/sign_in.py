@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QElapsedTimer, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -132,15 +132,26 @@ class FirstAdminDialog(FormDialog):
         self.attempt(lambda: self.create(self.name.text(), self.password.text()))
 
 
+#: how long Quit is not taken after the sign-in screen opens under the pointer (after Sign out)
+QUIT_GUARD_MS = 800
+
+
 class SignInDialog(FormDialog):
     """Name and password; or, the first time, the one-time code an admin gave and a new
-    password chosen with it."""
+    password chosen with it.
+
+    ``quit_guard_ms``: Quit (its button, Escape, the close button) does nothing that long
+    after the screen opened. Opened by Sign out on the lock screen, its Quit button comes up
+    where Sign out was, under the pointer: s39, a double-click on Sign out closed PhotoVet
+    (its second click pressed Quit; reproduced under Xvfb with xdotool)."""
 
     def __init__(self, sign_in: Submit, first_sign_in: Submit, *, name: str = "",
-                 why: str = "", parent: QWidget | None = None):
+                 why: str = "", quit_guard_ms: int = 0, parent: QWidget | None = None):
         super().__init__("Sign in to PhotoVet",
                          why or "Sign in with your own account: what you do is recorded "
                          "under your name.", "Sign in", cancel_text="Quit", parent=parent)
+        self.quit_guard_ms = quit_guard_ms
+        self._opened = QElapsedTimer()
         self.sign_in, self.first_sign_in = sign_in, first_sign_in
         self.name = QLineEdit(name)
         self.name.setAccessibleName("Your name")
@@ -190,6 +201,18 @@ class SignInDialog(FormDialog):
     @property
     def with_code(self) -> bool:
         return self._with_code
+
+    def showEvent(self, ev) -> None:
+        self._opened.start()
+        super().showEvent(ev)
+
+    def reject(self) -> None:
+        """Quit, unless the screen opened a moment ago (``quit_guard_ms``): then the click or
+        key meant for the screen before it is not taken as Quit."""
+        if self.quit_guard_ms and self._opened.isValid() and \
+                self._opened.elapsed() < self.quit_guard_ms:
+            return
+        super().reject()
 
     def _submit(self) -> None:
         if self.with_code:
