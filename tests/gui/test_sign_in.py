@@ -348,9 +348,15 @@ def test_a_double_click_on_sign_out_does_not_close_photovet(window, qtbot):
     seen: list[tuple[bool, int]] = []
 
     def second_click(dlg: SignInDialog) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
         opened = dlg._opened.elapsed()
-        button(dlg, "Quit").click()                      # the double-click's second click
+        # the double-click's second click
+        QTest.mouseClick(button(dlg, "Quit"), Qt.MouseButton.LeftButton)
         seen.append((dlg.isVisible(), opened))
+        # and the keyboard is back in the name (Enter after typing it would press Quit)
+        seen.append(dlg.focusWidget() is dlg.name)
         dlg.name.setText(APPROVER_NAME)
         dlg.password.setText(password_of(APPROVER_NAME))
         dlg.ok.click()
@@ -361,6 +367,7 @@ def test_a_double_click_on_sign_out_does_not_close_photovet(window, qtbot):
     window.access.check_idle()
     assert seen and seen[0][1] < QUIT_GUARD_MS, seen
     assert seen[0][0], "Quit was taken from the double-click's second click"
+    assert seen[1], "the keyboard stayed with Quit"
     assert window.isVisible() and window.ctx.session.name() == APPROVER_NAME
 
     # Quit pressed once the person has seen the screen: PhotoVet closes, as before

@@ -175,7 +175,7 @@ class SignInDialog(FormDialog):
         self.switch.setStyleSheet("text-align:left; color:#1f5fa8; text-decoration:underline;")
         self.switch.clicked.connect(lambda: self.use_code(not self._with_code))
         self.form.addRow(self.switch)
-        (self.password if name else self.name).setFocus()
+        self._first_field().setFocus()
 
     def use_code(self, on: bool) -> None:
         self._with_code = on
@@ -193,10 +193,7 @@ class SignInDialog(FormDialog):
         self.adjustSize()
         # the name first while it is empty (audit, second term, finding 13: the cursor went to
         # the code with no name typed)
-        if not self.name.text().strip():
-            self.name.setFocus()
-        else:
-            (self.code if on else self.password).setFocus()
+        self._first_field().setFocus()
 
     @property
     def with_code(self) -> bool:
@@ -211,8 +208,18 @@ class SignInDialog(FormDialog):
         key meant for the screen before it is not taken as Quit."""
         if self.quit_guard_ms and self._opened.isValid() and \
                 self._opened.elapsed() < self.quit_guard_ms:
+            # the click gave Quit the keyboard: given back to the field to type in, or the
+            # person's Enter after typing their name would press Quit
+            self._first_field().setFocus()
             return
         super().reject()
+
+    def _first_field(self) -> QLineEdit:
+        """The field to type in first: the name while it is empty, else the code or the
+        password."""
+        if not self.name.text().strip():
+            return self.name
+        return self.code if self._with_code else self.password
 
     def _submit(self) -> None:
         if self.with_code:
