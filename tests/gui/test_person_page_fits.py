@@ -74,3 +74,43 @@ def test_a_preparer_reads_the_person_page_greyed_out_with_the_role_it_needs(
     qtbot.addWidget(page)
     assert all(c.isEnabled() for c in page.combos.values())
     assert page.sar_btn.isEnabled() and page.read_only.isHidden()
+
+
+def test_the_consent_history_fits_its_four_columns_after_a_withdrawal(
+        qtbot, ws, make_window, tmp_path, monkeypatch):
+    """Walk s39 at 1366 x 768: after a withdrawal the history's first column widened (the
+    table sized it with the line across it, who asked) and, with the vertical scroll bar, the
+    "By" column went under a horizontal one ("Mrs Jo Offi", "Register ir"). Each column is
+    as wide as its values; the four fit the page as it opens at 1366 x 768 (1100 x 700)."""
+    import datetime as _dt
+
+    from tests.gui.conftest import PREPARER_NAME
+
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    asked = {"requested_by": "Mrs Ellison (mother), by email", "requested_on": _dt.date.today(),
+             "how": "typed in PhotoVet"}
+    for ch in ("facebook", "x", "instagram", "newsletter", "press"):
+        ws.register.set_consent(SAM, ch, True, **asked)
+    from photovet.gui.dialogs import person
+
+    asked_size: list[tuple[int, int]] = []     # the size the page asks for (the test's
+    monkeypatch.setattr(person, "fit_resize",  # screen is 800 wide: it gets it at 1366)
+                        lambda dlg, w, h: asked_size.append((w, h)))
+    win = make_window()
+    page = PersonDialog(win.ctx, SAM, parent=win)
+    qtbot.addWidget(page)
+    page.resize(*asked_size[0])
+    page.show()
+    qtbot.waitExposed(page)
+    ws.register.set_consent(SAM, "website", False, **asked)      # withdrawn, with who asked
+    page.reload()
+    for _ in range(3):
+        QApplication.processEvents()
+    table = page.history
+    assert table.verticalScrollBar().maximum() > 0           # as many rows as the walk's
+    fm = table.fontMetrics()
+    stamp = table.item(0, 0).text()
+    assert table.columnWidth(0) <= fm.horizontalAdvance(stamp) + 16, table.columnWidth(0)
+    widths = [table.columnWidth(c) for c in range(4)]
+    assert sum(widths) <= table.viewport().width(), (widths, table.viewport().width())
+    assert widths[3] >= max(fm.horizontalAdvance(t) for t in ("Register import", PREPARER_NAME))

@@ -56,6 +56,8 @@ from .reason import ReasonDialog
 from .withdrawal import WithdrawalDialog
 
 STATES = (YES, NO, NOT_RECORDED)
+#: room around a value in a consent history cell (the cell's margins and its grid line)
+HISTORY_PAD = 8
 
 
 def takedown_text(items: list, name: str) -> str:
@@ -90,7 +92,9 @@ class PersonDialog(QDialog):
         self.person: Person | None = None
         self.combos: dict[tuple[str, str], QComboBox] = {}
         self.setObjectName("PersonDialog")
-        fit_resize(self, 1000, 700)
+        # 1100 wide where the screen has room (1366 x 768): the consent history's four columns
+        # fit whole beside the consent (walk s39: at 1000 its "By" column was cut)
+        fit_resize(self, 1100, 700)
 
         self.name_label = QLabel()
         f = self.name_label.font()
@@ -119,6 +123,8 @@ class PersonDialog(QDialog):
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.horizontalHeader().setStretchLastSection(True)
         self.history.setAccessibleName("Consent history")
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.history.setTextElideMode(Qt.TextElideMode.ElideRight)
         hist_box = QGroupBox("Consent history")
         hl = QVBoxLayout(hist_box)
         hl.addWidget(self.history)
@@ -495,8 +501,20 @@ class PersonDialog(QDialog):
             self.history.setSpan(0, 0, 1, self.history.columnCount())
             self.history.horizontalHeader().setStretchLastSection(True)
             return
-        self.history.resizeColumnsToContents()
-        self.history.horizontalHeader().setStretchLastSection(True)
+        # each column as wide as its longest value, from the rows' own texts: the table's own
+        # resizeColumnsToContents counted the lines across it (who asked) and widened the
+        # first column, and with the vertical scroll bar the "By" column went under a
+        # horizontal one (walk s39, 1366 x 768: "Mrs Jo Offi", "Register ir"); the last
+        # column takes what is left, a name too long for it ending in "..." (its tooltip
+        # says it whole)
+        fm = self.history.fontMetrics()
+        header = self.history.horizontalHeader()
+        for c in range(self.history.columnCount() - 1):
+            title = self.history.horizontalHeaderItem(c)
+            self.history.setColumnWidth(c, max(
+                [header.fontMetrics().horizontalAdvance(title.text() if title else "")]
+                + [fm.horizontalAdvance(vals[c]) for vals, _asked in rows]) + HISTORY_PAD)
+        header.setStretchLastSection(True)
 
     # -- changing -------------------------------------------------------------------------------
 
