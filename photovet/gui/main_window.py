@@ -92,6 +92,9 @@ class MainWindow(QMainWindow):
         self.review = ReviewController(ctx, self.photos, self.batch, self)
         self.approval = ApprovalController(ctx, self.photos, self.batch, self.review, self)
         self.device = DeviceController(ctx, self.batch, self.status, self.message_banner, self)
+        # the copies become the batch: shown as Add photos shows them (walk s39: copied from
+        # the Consent register tab, the photos were checked out of sight)
+        self.device.copying.connect(self.show_photos)
         self.export = ExportController(ctx, self.batch, self)
         self.after = AfterPostingController(ctx, self.takedown_banner, self)
         self.register = RegisterController(ctx, self, on_sar=self.after.subject_access,
@@ -391,9 +394,13 @@ class MainWindow(QMainWindow):
             self.ctx.qs.setValue("paths/last_folder", d)
             self.add_paths([d])
 
-    def add_paths(self, paths: list[str]) -> None:
+    def show_photos(self) -> None:
+        """The Photos tab, with the batch (not the getting-started checklist)."""
         self.tabs.setCurrentIndex(0)
         self.photos_stack.setCurrentWidget(self.photos)
+
+    def add_paths(self, paths: list[str]) -> None:
+        self.show_photos()
         self.batch.add_paths(paths)
 
     def remove_current(self) -> None:
@@ -408,8 +415,7 @@ class MainWindow(QMainWindow):
             dlg.delete_originals_requested.connect(lambda b: self.after.delete_originals(b, dlg))
 
     def _toggle_approver(self) -> None:
-        self.tabs.setCurrentIndex(0)
-        self.photos_stack.setCurrentWidget(self.photos)
+        self.show_photos()
         self.act_approver.setChecked(self.approval.set_approver_view(
             self.act_approver.isChecked()))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from tests.gui.conftest import answer, button, message_text, wait_checked
+from tests.gui.conftest import answer, button, click, message_text, wait_checked
 from tests.gui.fake_engine import make_photo
 
 
@@ -164,3 +164,18 @@ def test_the_device_cleared_stays_said_when_the_batch_lists_the_copies_after(
         return win
 
     test_import_from_a_device(qtbot, window, tmp_path, ws, "for good", monkeypatch)
+
+
+def test_copying_from_a_device_shows_the_photos(qtbot, make_window, tmp_path):
+    """Walk s39: started from the Consent register tab, the device's photos were copied,
+    opened as the batch and checked out of sight (the tab stayed on the register). The
+    window shows the Photos tab with the batch, as Add photos does."""
+    device = tmp_path / "DCIM" / "100CANON"
+    make_photo(device / "IMG_0001.jpg")
+    win = make_window()
+    win.tabs.setCurrentWidget(win.register_view)
+    answer(click("&No"), kind=QMessageBox)              # the device is not cleared
+    win.device.start(device.parent, tmp_path / "pc")
+    assert win.tabs.currentIndex() == 0 and win.photos_stack.currentWidget() is win.photos
+    wait_checked(qtbot, win, 1)
+    qtbot.waitUntil(lambda: win.device.worker is None, timeout=10000)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from photovet.core.transfer import (
@@ -28,6 +28,8 @@ from .batch import BatchController
 
 
 class DeviceController(QObject):
+    copying = Signal()          # a copy from a device started (the window shows the photos)
+
     def __init__(self, ctx: AppContext, batch: BatchController, status: Status, banner: Banner,
                  parent: QWidget):
         super().__init__(parent)
@@ -56,6 +58,7 @@ class DeviceController(QObject):
         if self.worker is not None:
             return
         self.source, self.dest = Path(source), Path(dest or self.default_destination())
+        self.copying.emit()
         self._run(clear=False, permanent=False)
 
     def _run(self, *, clear: bool, permanent: bool) -> None:
