@@ -1326,9 +1326,12 @@ SAR_NOTHING_HELD_NEXT = ("The report says so: it can be sent as the answer to th
 
 #: what the app asks for a subject access request made from the menu (walk s33: the office
 #: typed the pupil's name and got a report saying nothing is held about "the register id
-#: Tori Ashby", to be sent as the answer, while PhotoVet held her consent and 7 posts)
-SAR_ASK_WHO = ("Who asked? Their register id (for a pupil, usually their UPN: it is on the "
-               "request or in the MIS), or their name as the register has it:")
+#: Tori Ashby", to be sent as the answer, while PhotoVet held her consent and 7 posts). It
+#: asks whose information, not who asked (s39: a parent asks for their child's)
+SAR_ASK_WHO = ("Whose information is the request about? When a parent asks for their "
+               "child's, the child's.\nType the pupil's or staff member's register id (for a "
+               "pupil, usually their UPN:\nit is on the request or in the MIS), or their name "
+               "as the register has it:")
 
 
 def sar_no_one_called(text: str) -> str:

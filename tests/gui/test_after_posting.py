@@ -430,7 +430,9 @@ def test_a_subject_access_request_for_someone_no_longer_held(window, qtbot, tmp_
 
     win = window
     target = tmp_path / "sar-gone.html"
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (" X123 ", True))
+    questions: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText",
+                        lambda *a, **k: (questions.append(a[2]), (" X123 ", True))[1])
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     told = []
     monkeypatch.setattr(QMessageBox, "information",
@@ -446,6 +448,10 @@ def test_a_subject_access_request_for_someone_no_longer_held(window, qtbot, tmp_
     act.trigger()
     qtbot.waitUntil(lambda: len(seen) == 2 and bool(seen[1]), timeout=10000)
     assert asked == ["Subject access request"] and seen[0] == sar_no_one_called("X123")
+    # s39: it asks whose information the request is about (a parent asks for their child's),
+    # not who asked
+    assert questions[0].startswith("Whose information is the request about?")
+    assert "child's" in questions[0] and "Who asked" not in questions[0]
     assert seen[1] == ["Saved"] and len(told) == 1 and \
         told[0].startswith(sar_nothing_held("X123"))
     assert sar_nothing_held("X123") in target.read_text(encoding="utf-8")
