@@ -76,6 +76,12 @@ def test_import_errors_exit_1_and_list_everything(tmp_path, csv_file):
     assert json.loads(out)["consent_states"]["photo"]["facebook"] == "yes"  # unchanged
     code, out, _ = run("register", "import", str(bad), "--skip-invalid")
     assert code == 1 and "Imported:" in out and "Rows rejected" in out
+    # s39: the rejection says what the column accepts ("Facebook 'Maybe'" did not), and the
+    # rows' people are said to be in the register (it said the rows "were not imported")
+    assert "row rejected (line 2: Facebook is 'Maybe': it must be Yes or No, or blank for " \
+        "not recorded)" in out
+    assert "Rejected rows (lines 2, 3, 4): the consent in them was not imported. Those people " \
+        "are in the register, always covered" in out and "were not imported" not in out
 
 
 def test_dry_run_lists_withdrawals_first(tmp_path, csv_file):

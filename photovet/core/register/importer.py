@@ -512,9 +512,10 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
             reason = "UPN on several rows: " + "; ".join(
                 f"line {rr.line} ({rr.person.display_name})" for rr in rows)
         else:
+            # each cell with what its column accepts (s39: "Local press 'Maybe'" did not say)
             reason = f"row rejected (line {first.line}: " + "; ".join(
-                f"{e.column} {e.value.strip()!r}" if e.column else e.message
-                for e in first.errors) + ")"
+                f"{e.column} is {e.value.strip()!r}: {e.accepts}" if e.column and e.accepts
+                else e.message for e in first.errors) + ")"
         old = cur.people.get(pid)
         # every row of a UPN on several rows is listed with its own name (the other pupil
         # was missing from the list: a GUI audit)

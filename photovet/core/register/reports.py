@@ -40,6 +40,9 @@ class RowProblem:
     person_id: str = ""
     kind: str = ""  # duplicate_id, invalid_value, invalid_date, missing_value, not_recorded,
     #                 accepted_variant, row_shape, id_format, unknown_column, ...
+    #: what the column accepts, for a value it does not ("it must be Yes or No, or blank for
+    #: not recorded"): said with the value where the row's rejection is (s39)
+    accepts: str = ""
 
     def __str__(self) -> str:
         where = f"line {self.line}" if self.line else "file"
@@ -358,9 +361,13 @@ class ImportReport:
                        "--skip-invalid it would make the changes below.")
         if self.skipped_rows and (self.applied or self.dry_run):
             lines = ", ".join(str(x) for x in self.skipped_rows)
-            verb = "would not be" if self.dry_run else "were not"
-            out.append(f"Rejected rows (lines {lines}) {verb} imported: those people are "
-                       "covered until the register is fixed.")
+            # what was not imported is what the rows say: the people are in the register,
+            # always covered (s39: "were not imported" beside "people whose rows were
+            # rejected (in the register...)" read as a contradiction)
+            was, are = ("would not be", "would be") if self.dry_run else ("was not", "are")
+            out.append(f"Rejected rows (lines {lines}): the consent in them {was} imported. "
+                       f"Those people {are} in the register, always covered until their rows are "
+                       "fixed in the MIS and imported again.")
 
         def section(title: str, items: list, always_all: bool = False) -> None:
             if not items:

@@ -109,7 +109,8 @@ def parse_row(line: int, cells: list[str], layout: Layout, channels: list[str]) 
             setattr(p, fld, parse_date(value))
         except ValueError:
             errors.append(RowProblem(line, col, value, f"'{value.strip()}' is not a date "
-                                     "(use DD/MM/YYYY)", pid, "invalid_date"))
+                                     "(use DD/MM/YYYY)", pid, "invalid_date",
+                                     "it must be a date written DD/MM/YYYY, or blank"))
     # role: a role column, else "Staff" in the year group, else a staff-code id column
     role_value, role_col = cell("role")
     rv = " ".join(role_value.lower().split())
@@ -120,7 +121,8 @@ def parse_row(line: int, cells: list[str], layout: Layout, channels: list[str]) 
             p.role = "pupil"
         else:
             errors.append(RowProblem(line, role_col, role_value, f"'{role_value.strip()}' is not "
-                                     "a role (use Pupil or Staff)", pid, "invalid_value"))
+                                     "a role (use Pupil or Staff)", pid, "invalid_value",
+                                     "it must be Pupil or Staff"))
     elif p.year_group.strip().lower() in STAFF_WORDS or layout.id_kind == "staff":
         p.role = "staff"
     if p.role == "staff" and p.year_group.strip().lower() in STAFF_WORDS:
@@ -146,8 +148,11 @@ def parse_row(line: int, cells: list[str], layout: Layout, channels: list[str]) 
         present.add(key)
         state, how = parse_yes_no(value)
         if state is None:
+            # what a blank cell counts as, as read below
+            blank = "No" if fld == DO_NOT_PHOTOGRAPH else "not recorded"
             errors.append(RowProblem(line, col, value, f"'{value.strip()}' is not Yes or No "
-                                     "(the whole row is rejected)", pid, "invalid_value"))
+                                     "(the whole row is rejected)", pid, "invalid_value",
+                                     f"it must be Yes or No, or blank for {blank}"))
             continue
         if fld == DO_NOT_PHOTOGRAPH and state == NOT_RECORDED:
             state = NO  # a blank do-not-photograph cell is the normal "no restriction"
