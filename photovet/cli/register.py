@@ -375,12 +375,13 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
         if left is not None:
             ended_by_date = ws.register.set_leaving_date(person_id, left)
             click.echo(f"Leaving date recorded: {left:%d/%m/%Y}")
-            if ended_by_date:   # a date that had taken effect, moved to a day still to come
-                click.echo(words.approvals_ended_here(ended_by_date))
+            if sum(ended_by_date):  # a date that had taken effect, moved to a day to come
+                click.echo(words.approvals_ended_here(*ended_by_date))
         if any(c is not None and c.is_withdrawal for c in changes):
             ended = sum(c.approvals_ended for c in changes if c is not None)
-            if ended:       # as the app's person page says it (s37)
-                click.echo(words.approvals_ended_here(ended))
+            videos = sum(c.approvals_ended_videos for c in changes if c is not None)
+            if ended:       # as the app's person page says it (s37), photos or videos (s39)
+                click.echo(words.approvals_ended_here(ended - videos, videos))
             items = ws.takedown(record=True, withdrawals=[c for c in changes if c])
             # walk s34: the count was of the whole open list, so a newsletter withdrawal for a
             # pupil in no exported photo read "2 photos ... now show someone without consent"

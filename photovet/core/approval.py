@@ -574,6 +574,15 @@ def _back_to_waiting(db: Database, st: ApprovalState, note: str, *,
          *([approver_id] if approver_id is not None else [])])
 
 
+def media_ended(states: Sequence[ApprovalState]) -> tuple[int, int]:
+    """(photos, videos) among approvals ``end_by_withdrawal`` ended, by what each signed
+    (its file's ending when it signed no media type), so what is said of them names what
+    ended (s39: "the photos and videos wait" when only photos had)."""
+    from photovet.core.words import tally  # noqa: PLC0415
+
+    return tally(st.parts.get("media") or st.path for st in states)
+
+
 def _caption_forms(db: Database, audit: Any, pids: Sequence[str], register: Any
                    ) -> Callable[[ApprovalState], dict[str, str]]:
     """Whom each approval's signed caption refers to among ``pids`` (``{register id: form}``,
@@ -625,20 +634,24 @@ class LeavingUndone:
 
 def end_by_leaving_undone(db: Database, audit: Any, person_id: str, old: _dt.date | None,
                           new: _dt.date | None, *, on: _dt.date | None = None,
-                          register: Any = None) -> int:
+                          register: Any = None, ended: list[ApprovalState] | None = None
+                          ) -> int:
     """A person's leaving date goes from ``old`` to ``new`` (None: none) on ``on`` (default
     today): when that makes someone who had left no longer a leaver (``policy.leaving_undone``),
     every approval standing that showed them, or whose caption uses their name, ends
     (``end_by_withdrawal``: waiting for approval again, a note saying a leaving date was
     cleared, audited by id with the date that had taken effect), so it does not count again
     with nothing said (s38). Call inside the transaction that changes the date. Returns how
-    many ended."""
+    many ended; ``ended``, when given, gets them (``media_ended``)."""
     from photovet.core.policy import LEFT, leaving_undone  # noqa: PLC0415
 
     if not leaving_undone(old, new, on or _dt.date.today()) or old is None:
         return 0
     change = LeavingUndone(person_id, _now(), old.isoformat(), channel=LEFT)
-    return len(end_by_withdrawal(db, audit, [change], register=register, leaving=True))
+    states = end_by_withdrawal(db, audit, [change], register=register, leaving=True)
+    if ended is not None:
+        ended.extend(states)
+    return len(states)
 
 
 @dataclass
@@ -1384,7 +1397,7 @@ __all__ = ["APPROVED", "ApprovalState", "Approvals", "AsNow", "DRAFT", "READY", 
            "REVIEW_DOINGS", "SIGNED_WITH_CHECKED_WITH", "Verdict", "VideoViews", "approval_parts",
            "as_signed", "changed_since_shown", "consent_changes_since_ready",
            "end_by_leaving_undone", "end_by_rows_restored", "end_by_withdrawal",
-           "explain_difference",
+           "explain_difference", "media_ended",
            "fingerprint", "people_in", "same_signed", "signed_key", "signs_school_words",
            "this_computer", "video_approval_parts", "waiting_elsewhere", "WaitingElsewhere",
            "with_checked_with"]

@@ -1266,15 +1266,18 @@ def approvals_ended_by_row_restored(n: int) -> str:
                                   "file and is restored by this one")
 
 
-def approvals_ended_here(n: int) -> str:
-    """What the person page says after a withdrawal entered by hand ended ``n`` approvals
-    (``ConsentChange.approvals_ended``; s37: it said nothing, only an import counted them).
-    Names nobody: the page already shows whose consent it was."""
+def approvals_ended_here(photos: int, videos: int = 0) -> str:
+    """What the person page says after a withdrawal entered by hand ended approvals of
+    ``photos`` photos and ``videos`` videos (``ConsentChange.approvals_ended``; s37: it said
+    nothing, only an import counted them), said as what ended (s39: "the photos and videos
+    wait" when only photos had). Names nobody: the page already shows whose consent it was."""
+    n = photos + videos
     one = n == 1
-    return (f"{count(n, 'approval', 'approvals')} ended: the "
-            f"{'photo or video waits' if one else 'photos and videos wait'} for a senior "
-            f"leader to approve {'it' if one else 'them'} again as "
-            f"{'it is' if one else 'they are'} now.")
+    what = ("photo" if photos else "video") if one else \
+        "photos and videos" if photos and videos else "photos" if photos else "videos"
+    return (f"{count(n, 'approval', 'approvals')} ended: the {what} "
+            f"{'waits' if one else 'wait'} for a senior leader to approve "
+            f"{'it' if one else 'them'} again as {'it is' if one else 'they are'} now.")
 
 
 def approval_again_name_removed(day: str) -> str:

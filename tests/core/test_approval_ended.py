@@ -91,15 +91,36 @@ def _approved(ws, tmp_path, seed: int, shown, channel="website"):
     return a, parts
 
 
+def test_what_ended_is_said_as_photos_videos_or_both():
+    """s39: the person page said "the photos and videos wait" when only photos had ended:
+    said as what ended, each approval by the media type it signed (its file's ending when it
+    signed none)."""
+    from photovet.core.approval import ApprovalState, media_ended
+
+    said = words.approvals_ended_here
+    assert said(2) == ("2 approvals ended: the photos wait for a senior leader to approve "
+                       "them again as they are now.")
+    assert said(1) == ("1 approval ended: the photo waits for a senior leader to approve it "
+                       "again as it is now.")
+    assert said(0, 1).startswith("1 approval ended: the video waits for")
+    assert said(0, 3).startswith("3 approvals ended: the videos wait for")
+    assert said(1, 1).startswith("2 approvals ended: the photos and videos wait for")
+    states = [ApprovalState("a", "website", parts={"media": "video"}, path="x.jpg"),
+              ApprovalState("b", "website", parts={"media": "photo"}, path="y.mp4"),
+              ApprovalState("c", "website", path="clip.MOV"),
+              ApprovalState("d", "website", path="p.jpg")]
+    assert media_ended(states) == (2, 2) and media_ended([]) == (0, 0)
+
+
 @pytest.mark.engines   # SQLite and PostgreSQL (the approvals are found with LIKE)
 def test_withdrawn_then_granted_again_the_approval_stays_ended(two_pupils, tmp_path):
     ws = two_pupils
     a, parts = _approved(ws, tmp_path, 1, [A])
     other, other_parts = _approved(ws, tmp_path, 2, [B])
     # the change says how many approvals it ended (s37: the app's person page says it)
-    assert ws.register.set_consent(A, "website", False).approvals_ended == 1
+    withdrawn = ws.register.set_consent(A, "website", False)
+    assert withdrawn.approvals_ended == 1 and withdrawn.approvals_ended_videos == 0
     assert ws.register.set_consent(A, "website", True).approvals_ended == 0
-    assert words.approvals_ended_here(2).startswith("2 approvals ended: the photos and videos")
     # the photo publishes exactly what was approved again, and still waits for an approver
     verdict = ws.approvals.check(a, parts)
     day = dt.datetime.now().strftime("%d/%m/%Y")
@@ -358,9 +379,9 @@ def test_a_leaving_date_cleared_after_it_took_effect_ends_the_approvals_that_sho
     named, named_parts = _approved_captioned(ws, tmp_path, 3, "Well done Joe Harris")
     initials, initials_parts = _approved_captioned(ws, tmp_path, 4, "Well done JH")
     yesterday = dt.date.today() - dt.timedelta(days=1)
-    assert ws.register.set_leaving_date(A, yesterday) == 0    # set: nothing ends yet
+    assert ws.register.set_leaving_date(A, yesterday) == (0, 0)   # set: nothing ends yet
     assert ws.approvals.get(a.sha256, "facebook").status == "approved"
-    assert ws.register.set_leaving_date(A, None) == 2
+    assert ws.register.set_leaving_date(A, None) == (2, 0)    # (photos, videos)
     day = dt.datetime.now().strftime("%d/%m/%Y")
     state = ws.approvals.get(a.sha256, "facebook")
     assert state.status == "ready" and not state.parts
@@ -386,8 +407,8 @@ def test_a_leaving_date_still_to_come_cleared_ends_nothing(two_pupils, tmp_path)
     ws = two_pupils
     a, parts = _approved(ws, tmp_path, 1, [A])
     soon = dt.date.today() + dt.timedelta(days=10)
-    assert ws.register.set_leaving_date(A, soon) == 0
-    assert ws.register.set_leaving_date(A, None) == 0
+    assert ws.register.set_leaving_date(A, soon) == (0, 0)
+    assert ws.register.set_leaving_date(A, None) == (0, 0)
     assert ws.approvals.check(a, parts).ok
 
 

@@ -431,10 +431,14 @@ class Register:
             if change.is_withdrawal:
                 # the approvals that showed them end with it: a Yes later does not bring them
                 # back (s36)
-                from photovet.core.approval import end_by_withdrawal  # noqa: PLC0415
+                from photovet.core.approval import (  # noqa: PLC0415
+                    end_by_withdrawal,
+                    media_ended,
+                )
 
-                change.approvals_ended = len(end_by_withdrawal(self.db, self.audit, [change],
-                                                               register=self))
+                ended = end_by_withdrawal(self.db, self.audit, [change], register=self)
+                change.approvals_ended = len(ended)
+                change.approvals_ended_videos = media_ended(ended)[1]
         return change
 
     def _changed_meanwhile(self, p: Person, channel: str, media: str, now: str,
@@ -514,7 +518,7 @@ class Register:
                                expected=None if expected is None else (YES if expected else NO),
                                how=how)
 
-    def set_leaving_date(self, person_id: str, day: _dt.date | None) -> int:
+    def set_leaving_date(self, person_id: str, day: _dt.date | None) -> tuple[int, int]:
         """Record (or clear, with None) a person's leaving date by hand: for someone the MIS
         file stopped listing ("has Alex left?"). From that date they are a leaver: always
         covered, and their face signatures and register row fall due on the retention
@@ -524,24 +528,26 @@ class Register:
         to come over a date here that has passed). ``they_are_back``
         clears it. A date that had taken effect, cleared or moved to a day still to come, ends
         the approvals that showed them (``approval.end_by_leaving_undone``, s38: they counted
-        again with nothing said); returns how many ended (0 when none, or nothing changed)."""
+        again with nothing said); returns how many ended, as (photos, videos) (s39: said as
+        what ended; (0, 0) when none, or nothing changed)."""
         who = self.access.require("register.edit")
         p = self.person(person_id)
         new = day.isoformat() if day else None
         old = p.leaving_date.isoformat() if p.leaving_date else None
         if new == old:
-            return 0
-        from photovet.core.approval import end_by_leaving_undone  # noqa: PLC0415
+            return (0, 0)
+        from photovet.core.approval import end_by_leaving_undone, media_ended  # noqa: PLC0415
 
+        ended: list[Any] = []
         with self.db.atomic():
             self.db.execute("UPDATE people SET leaving_date = ?, leaving_date_source = ?, "
                             "updated_at = ? WHERE id = ?",
                             [new, f"user:{who.name}" if new else None, _now_iso(), p.id])
             self.audit.record("register.leaving-date", {"person_id": p.id, "old": old,
                                                         "new": new})
-            ended = end_by_leaving_undone(self.db, self.audit, p.id, p.leaving_date, day,
-                                          register=self)
-        return ended
+            end_by_leaving_undone(self.db, self.audit, p.id, p.leaving_date, day,
+                                  register=self, ended=ended)
+        return media_ended(ended)
 
     def they_are_back(self, person_id: str) -> _dt.date | None:
         """"They are back": a person with a leaving date who has not left after all (a pupil

@@ -109,8 +109,10 @@ class ConsentChange:
     #: how a change by hand was entered (``words.CONSENT_TYPED``...); "" not recorded
     how: str = ""
     #: the approvals a withdrawal by hand ended (``approval.end_by_withdrawal``): the app
-    #: says how many after saving (s37; an import counts its own, ``approvals_ended``)
+    #: says how many after saving (s37; an import counts its own, ``approvals_ended``); of
+    #: them, the approvals of videos (s39: said as photos, videos, or both)
     approvals_ended: int = 0
+    approvals_ended_videos: int = 0
 
     @property
     def old(self) -> bool | None:

@@ -575,9 +575,11 @@ class PersonDialog(QDialog):
 
     def say_saved(self, changes) -> None:
         """After a change is saved: how many approvals it ended (the core's count, each
-        photo or video waiting for a senior leader again), or nothing (hidden)."""
+        photo or video waiting for a senior leader again, said as photos, videos or both),
+        or nothing (hidden)."""
         ended = sum(getattr(c, "approvals_ended", 0) for c in changes if c is not None)
-        self.said.setText(approvals_ended_here(ended) if ended else "")
+        videos = sum(getattr(c, "approvals_ended_videos", 0) for c in changes if c is not None)
+        self.said.setText(approvals_ended_here(ended - videos, videos) if ended else "")
         self.said.setVisible(bool(ended))
 
     def enter_form(self) -> None:
