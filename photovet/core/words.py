@@ -923,14 +923,24 @@ def already_posted(posted: tuple[int, int], total: tuple[int, int], channel_labe
     on the channel, and when ('' none): '2 of 3 photos were already posted to Facebook on
     12/11/2026 (a.jpg and b.jpg). Exporting makes new copies of them: post only what is not
     up there yet.' ``names``: the files already posted, said (shortened when many) unless
-    it is the one file being exported (walkthrough s33: "Both photos..." did not say which)."""
+    it is the one file being exported (walkthrough s33: "Both photos..." did not say which).
+    Photos and videos together: each kind said ('Both photos were already posted ...; the
+    video was not.'; s39: it said '2 of 3 (2 photos) were')."""
     n = sum(posted)
     if not n:
         return ""
     when = days_words(days)
     said = file_names(names) if sum(total) > 1 else ""
     when = f"{when} ({said})" if when and said else when or (f"({said})" if said else "")
-    if n == sum(total):
+    rest = ""
+    if n < sum(total) and all(total):
+        kinds = [(p, t, noun) for p, t, noun in zip(posted, total, ("photo", "video"),
+                                                    strict=True)]
+        head = " and ".join(_of_the(p, t, noun) for p, t, noun in kinds if p)
+        head = f"{head[0].upper()}{head[1:]} {verb(n, 'was', 'were')}"
+        rest = "".join(f"; the {noun} was not" if t == 1 else f"; the {t} {noun}s were not"
+                       for p, t, noun in kinds if not p)
+    elif n == sum(total):
         both = "photos" if not total[1] else "videos" if not total[0] else ""
         head = (f"{'This photo' if posted[0] else 'This video'} was" if n == 1 else
                 (f"Both {both} were" if both else "The photo and the video were") if n == 2
@@ -939,8 +949,17 @@ def already_posted(posted: tuple[int, int], total: tuple[int, int], channel_labe
     else:
         head = f"{part_of(posted, total)} {verb(n, 'was', 'were')}"
     them = "it" if n == 1 else "them"
-    return (f"{head} already posted to {channel_label}{' ' + when if when else ''}. Exporting "
-            f"makes new copies of {them}: post only what is not up there yet.")
+    return (f"{head} already posted to {channel_label}{' ' + when if when else ''}{rest}. "
+            f"Exporting makes new copies of {them}: post only what is not up there yet.")
+
+
+def _of_the(posted: int, total: int, noun: str) -> str:
+    """'the photo', 'both photos', 'all 3 photos', '1 of the 2 videos': how many of one kind
+    (``already_posted``)."""
+    if posted == total:
+        return f"the {noun}" if total == 1 else f"both {noun}s" if total == 2 else \
+            f"all {total} {noun}s"
+    return f"{posted} of the {total} {noun}s"
 
 
 def approval_withdrawn(change: str, approvals: Sequence[tuple[str, str, str]],

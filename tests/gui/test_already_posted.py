@@ -164,6 +164,42 @@ def test_the_words_for_what_was_already_posted():
                     "3 more). ")
     assert already_posted((1, 1), (1, 1), "X", day).startswith(
         "The photo and the video were already posted to X")
+    # photos and videos together: each kind said (s39: "2 of 3 (2 photos) were")
+    assert already_posted((2, 0), (2, 1), "Facebook", day, ["a.jpg", "b.jpg"]).startswith(
+        "Both photos were already posted to Facebook on 12/11/2026 (a.jpg and b.jpg); the "
+        "video was not. Exporting makes new copies of them:")
+    assert already_posted((1, 1), (2, 1), "X", []).startswith(
+        "1 of the 2 photos and the video were already posted to X. ")
+    assert already_posted((0, 1), (3, 1), "X", []).startswith(
+        "The video was already posted to X; the 3 photos were not. Exporting makes new copies "
+        "of it:")
+    assert already_posted((2, 1), (2, 2), "X", []).startswith(
+        "Both photos and 1 of the 2 videos were already posted to X. ")
     assert already_posted((3, 0), (3, 0), "Facebook", ["2026-11-02", "2026-11-09",
                                                       "2026-11-20"]).startswith(
         "All 3 photos were already posted to Facebook between 02/11/2026 and 20/11/2026.")
+
+
+@pytest.mark.parametrize("media, approval, said", [
+    ((0, 1), True, "Your original video is not changed. It is exported only if a senior leader "
+                   "approved it, exactly as approved."),
+    ((3, 0), True, "Your original photos are not changed. Only photos a senior leader "
+                   "approved, exactly as approved, are exported."),
+    ((2, 1), True, "Your original photos and videos are not changed. Only photos and videos a "
+                   "senior leader approved"),
+    ((0, 2), False, "Your original videos are not changed."),
+])
+def test_the_export_dialog_says_what_the_batch_holds_at_the_top(qtbot, media, approval, said):
+    """s39: exporting one video, the top of the export window said 'Your original photos are
+    not changed. Only photos a senior leader approved...'."""
+    from PySide6.QtWidgets import QLabel
+
+    from photovet.gui.dialogs.export import ExportDialog
+
+    dlg = ExportDialog("Facebook", "Trip", "/tmp/out", approval_required=approval, media=media)
+    qtbot.addWidget(dlg)
+    text = dlg.findChild(QLabel, "ExportIntro").text()
+    assert said in text and ("photos" in said or "photo" not in text), text
+    if not approval:
+        banner = dlg.findChild(QLabel, "Banner").text()
+        assert banner.endswith("these videos have not been approved by a senior leader."), banner

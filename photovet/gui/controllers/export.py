@@ -62,6 +62,7 @@ class ExportController(QObject):
         folder = str(self.ctx.qs.value("paths/export", "") or "")
         dlg = ExportDialog(ch.label, label, folder,
                            approval_required=self.ctx.ws.settings.approval.required,
+                           media=tally(a for a in self.batch.analyses() if a is not None),
                            parent=self.window)
         dlg.export_requested.connect(self.start)
         dlg.caption_changed.connect(self.check_caption)

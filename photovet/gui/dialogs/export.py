@@ -40,7 +40,9 @@ class ExportDialog(QDialog):
     delete_originals_requested = Signal(str)
 
     def __init__(self, channel_label: str, label: str, folder: str, *, approval_required: bool,
-                 parent: QWidget | None = None):
+                 media: tuple[int, int] = (0, 0), parent: QWidget | None = None):
+        """``media``: (photos, videos) in the batch, for the words at the top (s39: one video
+        was 'Your original photos ... Only photos a senior leader approved')."""
         super().__init__(parent)
         self.setWindowTitle(f"Export for {channel_label}")
         self.setObjectName("ExportDialog")
@@ -52,17 +54,24 @@ class ExportDialog(QDialog):
         # -- page 1: where and what ----------------------------------------------------------
         setup = QWidget()
         sl = QVBoxLayout(setup)
+        one = sum(media) == 1
+        what = ("video" if media[1] else "photo") if one else \
+            "photos and videos" if all(media) else "videos" if media[1] else "photos"
         intro = QLabel(
             f"PhotoVet makes safe copies for <b>{esc(channel_label)}</b>: faces and names "
             "covered as shown in the review, every hidden detail (location, camera, dates) "
             f"removed, resized for {esc(channel_label)}, under neutral file names. Your original "
-            "photos are not changed." + (" Only photos a senior leader approved, exactly as "
-                                          "approved, are exported." if approval_required else ""))
+            f"{what} {'is' if one else 'are'} not changed." + (
+                (" It is exported only if a senior leader approved it, exactly as approved."
+                 if one else f" Only {what} a senior leader approved, exactly as approved, are "
+                 "exported.") if approval_required else ""))
+        intro.setObjectName("ExportIntro")
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.RichText)
         sl.addWidget(intro)
         if not approval_required:
-            warn = QLabel("Approval is turned off in the school's settings: these photos have not "
+            warn = QLabel(f"Approval is turned off in the school's settings: "
+                          f"{'this' if one else 'these'} {what} {'has' if one else 'have'} not "
                           "been approved by a senior leader.")
             warn.setWordWrap(True)
             warn.setObjectName("Banner")
