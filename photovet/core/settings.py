@@ -392,8 +392,12 @@ class Performance:
         _in_range("performance.photos_at_once", self.photos_at_once, 0, 64)
 
     def core_count(self) -> int:
-        """``cores``, else ``automatic_cores``."""
-        return self.cores or automatic_cores()
+        """``cores``, at most the cores this process may use (``usable_cpus``), else
+        ``automatic_cores``. s39: a larger number (a settings file copied from a larger PC,
+        typed by a technician) checked that many photos at once on fewer cores: no faster,
+        more memory, and the memory target is per process."""
+        usable = usable_cpus()
+        return min(self.cores, usable) if self.cores else automatic_cores(usable)
 
     def photo_workers(self) -> int:
         """How many photos are checked (and exported) at once."""

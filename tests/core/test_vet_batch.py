@@ -300,6 +300,8 @@ def test_vet_batch_checks_the_next_photo_while_one_is_exported(ws, tmp_path, mon
         return real(job, *a, **kw)
 
     monkeypatch.setattr(export_module, "export_photo", export_photo)
+    # two cores whatever the machine's (a number above them is capped at them: s39)
+    monkeypatch.setattr("photovet.core.settings.usable_cpus", lambda: 2)
     ws.settings.performance.cores = 2
     paths = photos(tmp_path / "src", 3)
     out_dir = tmp_path / "out"
@@ -311,13 +313,17 @@ def test_vet_batch_checks_the_next_photo_while_one_is_exported(ws, tmp_path, mon
 
 
 @pytest.mark.parametrize("cores, at_once, photos_in_flight, threads", [
-    (1, 0, 1, 1), (2, 0, 2, 1), (4, 0, 4, 1), (2, 1, 1, 2), (4, 2, 2, 2)])
+    (1, 0, 1, 1), (2, 0, 2, 1), (4, 0, 4, 1), (2, 1, 1, 2), (4, 2, 2, 2), (8, 0, 4, 1),
+    (64, 2, 2, 2)])
 def test_performance_cores_is_the_one_knob_for_photos_in_flight_and_model_threads(
-        cores, at_once, photos_in_flight, threads):
+        cores, at_once, photos_in_flight, threads, monkeypatch):
     """``performance.cores``: that many photos in flight (unless ``photos_at_once`` says
-    fewer), and their models share the cores."""
+    fewer), and their models share the cores; at most the cores PhotoVet may use (here 4; s39:
+    8 from a larger PC's settings checked 8 photos at once on fewer cores, no faster and with
+    more memory, and the memory target is per process)."""
     from photovet.core.settings import Settings
 
+    monkeypatch.setattr("photovet.core.settings.usable_cpus", lambda: 4)
     s = Settings.from_dict({"performance": {"cores": cores, "photos_at_once": at_once}})
     assert s.performance.photo_workers() == photos_in_flight
     assert s.performance.model_threads() == threads
@@ -345,6 +351,7 @@ def test_export_batch_exports_on_no_more_photos_at_once_than_the_cores_it_may_us
 
     seen = []
     monkeypatch.setattr(export_module, "usable_cpus", lambda: 8)
+    monkeypatch.setattr("photovet.core.settings.usable_cpus", lambda: 8)
     monkeypatch.setattr(export_module, "export_batch",
                         lambda jobs, *a, **kw: seen.append(kw["workers"]) or iter(()))
     ws.settings.performance.cores = cores

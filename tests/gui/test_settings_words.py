@@ -188,9 +188,10 @@ def test_the_cores_box_goes_up_to_this_pcs_cores(qtbot, ctx, monkeypatch):
 
 def test_more_cores_than_this_pc_has_are_shown_with_what_they_do(qtbot, ctx, monkeypatch):
     """This PC's settings file may hold more cores than the PC has (typed in by a technician,
-    copied from a larger PC): the checks then run that many photos at once on this PC's cores
-    (Performance.photo_workers). The box shows the number as it is (Save does not change it
-    behind the person's back), the hint says what it does, and a lower number can be chosen."""
+    copied from a larger PC): the checks use this PC's cores (s39: they ran that many photos at
+    once on them, Performance.photo_workers). The box shows the number as it is (Save does not
+    change it behind the person's back), the hint says what it does, and a lower number can
+    be chosen."""
     from photovet.core import settings as core_settings
     from photovet.gui.dialogs.settings import edit_lines
 
@@ -198,18 +199,19 @@ def test_more_cores_than_this_pc_has_are_shown_with_what_they_do(qtbot, ctx, mon
     s = ctx.ws.settings.copy()
     s.performance.cores = 8
     ctx.ws.save_settings(s)
-    assert ctx.ws.settings.performance.photo_workers() == 8     # what the hint says happens
+    performance = ctx.ws.settings.performance
+    assert performance.core_count() == performance.photo_workers() == 2    # as the hint says
+    assert performance.model_threads() == 1
     dlg = SettingsDialog(ctx)
     qtbot.addWidget(dlg)
     assert (dlg.cores.value(), dlg.cores.maximum()) == (8, 8)
     assert dlg.cores_hint.text() == (
-        "This PC has 2 processor cores, but 8 is set here: PhotoVet then checks 8 photos at "
-        "once on those 2, which is no faster and needs more memory. Choose 2 or fewer, or "
-        "Automatic, then Save.")
+        "This PC has 2 processor cores, but 8 is set here: PhotoVet uses 2, as many as it has. "
+        "Choose 2 or fewer, or Automatic, then Save.")
     assert dlg.settings().performance.cores == 8       # kept unless the person changes it
     dlg.cores.setValue(2)
     assert dlg.cores_hint.text() == "This PC has 2 processor cores."
     old, new = s.copy(), s.copy()
     new.performance.cores = 2
     assert edit_lines(old, new) == ["Processor cores for checking: 2"]
-    assert edit_lines(new, old) == ["Processor cores for checking: 8 (this PC has 2)"]
+    assert edit_lines(new, old) == ["Processor cores for checking: 8 (this PC has 2: it uses 2)"]

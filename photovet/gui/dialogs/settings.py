@@ -544,22 +544,23 @@ def automatic_cores_words() -> str:
 
 def cores_words(cores: int) -> str:
     """The cores setting as the box shows it, for the list of changes: Automatic in words
-    (what it uses on this PC), a number above this PC's cores with the PC's count."""
+    (what it uses on this PC), a number above this PC's cores with the PC's count, which is
+    what it uses (``Performance.core_count``)."""
     if not cores:
         return automatic_cores_words()
     usable = core_settings.usable_cpus()
-    return f"{cores} (this PC has {usable})" if cores > usable else str(cores)
+    return f"{cores} (this PC has {usable}: it uses {usable})" if cores > usable else str(cores)
 
 
 def cores_hint_words(cores: int, usable: int) -> str:
-    """Under the cores box: this PC's count, and what a number above it does (the checks then
-    run that many photos at once on this PC's cores: no faster, and more memory)."""
+    """Under the cores box: this PC's count, and what a number above it does: PhotoVet uses
+    this PC's cores (``Performance.core_count``; s39: it checked that many photos at once on
+    them, no faster and with more memory)."""
     has = core_words.count(usable, "processor core")
     if cores <= usable:
         return f"This PC has {has}."
-    return (f"This PC has {has}, but {cores} is set here: PhotoVet then checks {cores} photos "
-            f"at once on {'that one' if usable == 1 else f'those {usable}'}, which is no faster "
-            f"and needs more memory. Choose {usable} or fewer, or Automatic, then Save.")
+    return (f"This PC has {has}, but {cores} is set here: PhotoVet uses {usable}, as many as "
+            f"it has. Choose {usable} or fewer, or Automatic, then Save.")
 
 
 def _on_off(value: bool) -> str:
