@@ -552,20 +552,17 @@ def to_srgb(im: Image.Image, icc: bytes | None, warns: list[str]) -> Image.Image
     if im.mode not in ("RGB", "L", "CMYK"):
         im = im.convert("RGB")
 
-    converted = False
     if icc:
         try:
             src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             desc = (ImageCms.getProfileDescription(src) or "").strip()
-            if im.mode == "RGB" and "srgb" in desc.lower().replace(" ", ""):
-                converted = True  # already sRGB: nothing to do
-            else:
+            if im.mode != "RGB" or "srgb" not in desc.lower().replace(" ", ""):
+                # (an RGB photo already in sRGB: nothing to do)
                 im = _profile_to_profile(im, src, _srgb(),
                                          renderingIntent=ImageCms.Intent.PERCEPTUAL)
-                converted = True
         except Exception as exc:  # a broken or mismatched profile: plain conversion
             warns.append(f"the colour profile could not be used and was ignored ({type(exc).__name__})")
-    if not converted or im.mode != "RGB":
+    if im.mode != "RGB":   # an RGB image's convert("RGB") is only a copy (load_image: none)
         im = im.convert("RGB")
     if alpha is not None and alpha.getextrema() != (255, 255):
         white = Image.new("RGB", im.size, (255, 255, 255))
@@ -616,7 +613,7 @@ def load_image(path: str | Path, *, max_pixels: int | None = None,
             image = to_srgb(decoded, icc, warns)
             image = apply_orientation(image, orientation)
             if image is decoded:  # keep nothing tied to the file about to be closed
-                image = image.copy()
+                image = _detached(decoded)
         except MemoryError as exc:
             raise ImageTooLargeError("not enough memory to convert this image", path=path) from exc
         except ImageError:
@@ -627,6 +624,17 @@ def load_image(path: str | Path, *, max_pixels: int | None = None,
     image.info = {}
     return LoadedImage(image=image, format=fmt, orientation=stored_value, warnings=warns,
                        stored_size=stored)
+
+
+def _detached(decoded: Image.Image) -> Image.Image:
+    """The decoded pixels under an image of their own, which closing the file's image leaves
+    alone (``close`` drops that image's hold on its pixels, not the pixels): no copy. A 12 MP
+    photo's decode held 92 MB at its peak with a copy, 46 MB without; with two photos checked at
+    once, one decoding while the other was at its own peak, that was 46 MB more at the peak.
+    Pixels that are the file's own memory (memory-mapped, read-only) are copied, as before."""
+    if getattr(decoded, "map", None) is not None or getattr(decoded, "readonly", 0):
+        return decoded.copy()
+    return decoded._new(decoded.im)   # Image.copy() is _new(im.copy()): the same, uncopied
 
 
 def thumbnail(path: str | Path, size: int = 256, *, max_pixels: int | None = None,
