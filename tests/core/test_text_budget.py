@@ -163,3 +163,30 @@ def test_reader_threads_follow_the_performance_setting(monkeypatch):
     assert seen == [2, 2]
     monkeypatch.setattr(settings_mod, "usable_cpus", lambda: 8)
     assert text_options(text, performance=Performance(cores=16))["threads"] == 4   # up to 4
+
+
+def test_the_overview_runs_without_the_detection_image_held(text_engine, monkeypatch):
+    """The overview's run is the largest of a photo's reading (about 100 MB of activations on
+    a 12 MP photo): the scaled-down detection image and its edge map (9 and 3 MB there) are let
+    go before it, as they are before the full-resolution looks; the lines found are the same."""
+    import sys
+
+    img = textured((3000, 2250), seed=4)
+    paper(img, "SPORTS DAY", 110, (1500, 700))        # large: the overview runs
+    paper(img, "Olivia Bennett", 14, (900, 1800))
+    held = []
+    real = TextEngine._det_tile
+
+    def det_tile(self, tile):
+        if max(tile.shape[:2]) == int(self.options["overview_side"]):
+            frame = sys._getframe(1)
+            while frame is not None and frame.f_code.co_name != "_detect":
+                frame = frame.f_back
+            assert frame is not None
+            held.append(sorted(k for k in ("small", "edges", "grey") if k in frame.f_locals))
+        return real(self, tile)
+
+    monkeypatch.setattr(TextEngine, "_det_tile", det_tile)
+    texts = [t.lower() for _, t, _ in text_engine.read(img)]
+    assert held == [[]], held            # the overview ran once, nothing of the pass held
+    assert any("sports" in t for t in texts) and any("bennett" in t for t in texts), texts

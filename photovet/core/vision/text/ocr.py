@@ -416,8 +416,7 @@ class TextEngine:
         tiled = len(xs) * len(ys) > 1
         edges = None
         if tiled:
-            grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-            edges = cv2.Canny(grey, 60, 160)
+            edges = cv2.Canny(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), 60, 160)
         pp = self._det.postprocess_op
         pp.box_thresh = float(self.options["det_box_thresh"])
         pp.thresh = float(self.options["det_thresh"])
@@ -434,6 +433,7 @@ class TextEngine:
                 give_back_arena(self._det_session)
                 self._arena_grown = False
             self._main_tiles = False
+        del edges
         quads = _merge_tile_boxes(found, (sw, sh), cv2) if tiled else [b for b, _ in found]
         out = []
         for b in quads:
@@ -443,13 +443,19 @@ class TextEngine:
             out.append(_order_points(b))
         tallest = max((min(np.linalg.norm(b[0] - b[3]), np.linalg.norm(b[0] - b[1])) * scale
                        for b in out), default=0.0)
-        if scale < 0.9 and out:
-            out = self._refine(arr, out, scale)
         overview = int(self.options.get("overview_side", 1024))
         # only when there is large text (>= 28 px where the detector saw it) to see whole
+        look = None
         if overview and long_side * scale > int(self.options.get("overview_from", 1434)) and \
                 tallest >= 28:
-            out = self._with_overview(small, (w, h), out, overview)
+            look = self._overview_picture(small, overview)
+        # the detection image (9 MB at 12 MP) is not held through the full-resolution looks
+        # and the overview's run, the largest of the photo (about 100 MB of activations)
+        del small
+        if scale < 0.9 and out:
+            out = self._refine(arr, out, scale)
+        if look is not None:
+            out = self._with_overview(look, (w, h), out)
         return out
 
     def _detect_tiles(self, small: np.ndarray, xs: list[tuple[int, int]],
@@ -487,17 +493,11 @@ class TextEngine:
                     found.append((b, (x0, y0, x1, y1)))
         return found
 
-    def _with_overview(self, small_in: np.ndarray, full: tuple[int, int], boxes: list[np.ndarray],
-                       side: int) -> list[np.ndarray]:
-        """Large lines from a low-resolution pass replace their fragments from the fine pass.
-
-        The detector is trained on lines roughly 10-60 px high: at high resolution a big
-        certificate name or handwriting breaks into pieces that read as nonsense, while a
-        1024 px overview sees it whole. Lines the overview sees well (>= 14 px there) come from
-        the overview; everything else (small text) from the fine pass.
-        """
+    def _overview_picture(self, small_in: np.ndarray, side: int
+                          ) -> tuple[np.ndarray, tuple[int, int]]:
+        """The detection image ``small_in`` at ``side`` px (long side), padded to multiples of
+        32 for the detector, and its size (w, h) before the padding."""
         cv2 = self._cv2
-        w, h = full
         ih, iw = small_in.shape[:2]    # the detection image (already scaled down)
         s = side / max(ih, iw)
         small = cv2.resize(small_in, (max(32, round(iw * s)), max(32, round(ih * s))),
@@ -505,11 +505,25 @@ class TextEngine:
         sh, sw = small.shape[:2]
         ph, pw = math.ceil(sh / 32) * 32, math.ceil(sw / 32) * 32
         small = cv2.copyMakeBorder(small, 0, ph - sh, 0, pw - sw, cv2.BORDER_REPLICATE)
+        return np.ascontiguousarray(small), (sw, sh)
+
+    def _with_overview(self, look: tuple[np.ndarray, tuple[int, int]], full: tuple[int, int],
+                       boxes: list[np.ndarray]) -> list[np.ndarray]:
+        """Large lines from a low-resolution pass (``look``: ``_overview_picture``) replace
+        their fragments from the fine pass.
+
+        The detector is trained on lines roughly 10-60 px high: at high resolution a big
+        certificate name or handwriting breaks into pieces that read as nonsense, while a
+        1024 px overview sees it whole. Lines the overview sees well (>= 14 px there) come from
+        the overview; everything else (small text) from the fine pass.
+        """
+        w, h = full
+        small, (sw, sh) = look
         pp = self._det.postprocess_op
         pp.box_thresh = float(self.options["det_box_thresh"])
         pp.thresh = float(self.options["det_thresh"])
         big = []
-        for b in self._det_tile(np.ascontiguousarray(small)):
+        for b in self._det_tile(small):
             b = np.asarray(b, dtype=np.float32).reshape(4, 2).copy()
             line_h = min(np.linalg.norm(b[0] - b[3]), np.linalg.norm(b[0] - b[1]))
             if line_h < 14:
