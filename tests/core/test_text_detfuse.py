@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from photovet.core.offline import import_onnxruntime, onnx_session
 from photovet.core.settings import Settings
-from photovet.core.vision.faces.onnxfix import pb_serialise
+from photovet.core.vision.faces.onnxfix import pb_parse, pb_serialise
 from photovet.core.vision.text import detfuse, ocr
 from photovet.core.vision.text.ocr import TextEngine, text_options
 
@@ -52,8 +52,9 @@ def test_the_shipped_detector_is_rewritten_and_gives_the_same_output_on_drawn_te
     path = detector_path()
     raw = Path(path).read_bytes()
     result = detfuse.rewrite(raw)
-    # PP-OCRv4's detector: 24 hard-swish chains and 28 scale-and-shift blocks after convolutions
-    assert (result.hard_swish, result.folded) == (24, 28), result.notes
+    # PP-OCRv4's detector: 24 hard-swish chains, 28 scale-and-shift blocks after convolutions
+    # and 8 squeeze-and-excitation gates (its FPN's RSE blocks)
+    assert (result.hard_swish, result.folded, result.gates) == (24, 28, 8), result.notes
     assert result.model != raw
     original, rewritten = onnx_session(path, 1), onnx_session(result.model, 1)
     name = original.get_inputs()[0].name
@@ -182,6 +183,31 @@ def test_a_convolution_without_bias_folds_a_lone_add():
     result = detfuse.rewrite(raw)
     assert result.folded == 1
     outputs_agree(raw, result.model)
+
+
+def se_gate(x: str) -> list[bytes]:
+    """s = HardSigmoid(GlobalAveragePool(x)): one number per channel, as in an RSE block."""
+    return [node("GlobalAveragePool", [x], ["pool"]), node("HardSigmoid", ["pool"], ["gate"])]
+
+
+def test_a_gate_added_to_its_input_is_one_product_with_the_same_output():
+    """x + x * s (an RSE block) becomes x * (s + 1): no map for x * s beside x and the sum."""
+    raw = model([*conv_nodes(), *se_gate("c"), node("Mul", ["c", "gate"], ["cg"]),
+                 node("Add", ["cg", "c"], ["y"])])
+    result = detfuse.rewrite(raw)
+    assert (result.hard_swish, result.folded, result.gates) == (0, 0, 1)
+    ops = [n.op for n in detfuse._Graph(
+        next(v for f, wt, v in pb_parse(result.model) if f == 7)).nodes if n is not None]
+    assert ops.count("Mul") == 1 and ops.count("Add") == 1    # Add(s, 1), then Mul(x, that)
+    assert ops.index("HardSigmoid") < ops.index("Add") < ops.index("Mul")
+    outputs_agree(raw, result.model)
+
+
+def test_a_gated_product_read_elsewhere_too_is_left_as_it_is():
+    raw = model([*conv_nodes(), *se_gate("c"), node("Mul", ["c", "gate"], ["cg"]),
+                 node("Add", ["c", "cg"], ["a"]), node("Add", ["a", "cg"], ["y"])])
+    result = detfuse.rewrite(raw)
+    assert not result.changed and result.model is raw
 
 
 @pytest.mark.parametrize("case", [

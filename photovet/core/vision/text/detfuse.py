@@ -22,6 +22,14 @@ PATH: Sophie Greenwood 11.7 px, Elizabeth Ashworth 19.5 px) for 0.85-0.92x the f
 AVX2 PC without VNNI (on badge photos 0.75 % of the pixels crossed the 0.3 threshold, where
 1.08 % are text): the detector stays float.
 
+Squeeze-and-excitation gates applied as ``x + x * s``
+    (the FPN's RSE blocks: ``s`` is one number per channel) become ``x * (s + 1)``: the same
+    value, without a whole feature map for ``x * s`` beside ``x`` and the sum. On the 1024 px
+    overview (1 x 96 x 192 x 256 maps, 18 MB each) the largest set of maps alive at once fell
+    from 85.5 to 67.5 MB, and the detector's peak (VmHWM over a 672 px tile then the overview,
+    one process each) from 129 to 109 MB, for the same CPU. Made only where the product has no
+    other reader; ``s + 1`` is computed on ``s`` (a few numbers here).
+
 Anything else is left as it is. A model this module does not recognise (no chain, no fold,
 an unreadable graph) comes back byte for byte, and ``ocr.py`` falls back to the file itself if
 onnxruntime refuses the rewritten bytes: the rewrite can make text reading cheaper, never stop it.
@@ -70,11 +78,12 @@ class Rewrite:
     model: bytes
     hard_swish: int = 0
     folded: int = 0
+    gates: int = 0
     notes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.hard_swish or self.folded)
+        return bool(self.hard_swish or self.folded or self.gates)
 
 
 @dataclass
@@ -312,6 +321,40 @@ def _fold_affines(g: _Graph) -> int:
     return folded
 
 
+def _gates_in_one(g: _Graph) -> int:
+    """``Add(x, Mul(x, s))`` -> ``Mul(x, Add(s, 1))`` where the product has no other reader
+    (module notes). The new Add takes the Mul's place and the new Mul the Add's, so the node
+    order stays topological; the sum keeps its name."""
+    one = "detfuse_one"
+    if one in g.consts or one in g.producer:
+        return 0
+    found = 0
+    for k, add in enumerate(g.nodes):
+        if not _std(add) or add is None or add.op != "Add" or len(add.inputs) != 2:
+            continue
+        for x, prod in (add.inputs, add.inputs[::-1]):
+            mul = g.node(g.producer.get(prod))
+            if (not _std(mul) or mul is None or mul.op != "Mul" or len(mul.inputs) != 2
+                    or g.only_reader(prod) is not add or x not in mul.inputs):
+                continue
+            s = mul.inputs[1] if mul.inputs[0] == x else mul.inputs[0]
+            if s == x or s in g.consts:
+                continue
+            km, base = g.producer[prod], add.name or add.outputs[0]
+            gate = f"{base}_gate"
+            if gate in g.producer or gate in g.consts:
+                continue
+            g.nodes[km] = _Node.parse(_node("Add", [s, one], [gate], gate))
+            g.nodes[k] = _Node.parse(_node("Mul", [x, gate], list(add.outputs), f"{base}_gated"))
+            g.producer[gate] = km
+            found += 1
+            break
+    if found:
+        g.new_inits.append(_tensor(one, np.ones((), np.float32)))
+        g.consts[one] = np.ones((), np.float32)
+    return found
+
+
 def _drop_unread_constants(g: _Graph) -> None:
     read = {i for n in g.nodes if n is not None for i in n.inputs} | g.outputs
     for k, n in enumerate(g.nodes):
@@ -320,8 +363,9 @@ def _drop_unread_constants(g: _Graph) -> None:
 
 
 def rewrite(raw: bytes) -> Rewrite:
-    """The text detector with its hard-swish chains fused and its post-convolution constant
-    scale and shift folded (module notes); the bytes unchanged when nothing applies."""
+    """The text detector with its hard-swish chains fused, its post-convolution constant
+    scale and shift folded and its gates applied in one product (module notes); the bytes
+    unchanged when nothing applies."""
     try:
         top = pb_parse(raw)
         graphs = [v for f, wt, v in top if f == 7 and wt == 2]
@@ -344,7 +388,8 @@ def rewrite(raw: bytes) -> Rewrite:
             hard_swish = 0
             notes.append(f"hard-swish chains kept (opset {version}; other operators: {others})")
         folded = _fold_affines(g)
-        if not hard_swish and not folded:
+        gates = _gates_in_one(g)
+        if not hard_swish and not folded and not gates:
             return Rewrite(raw, notes=[*notes, "nothing to rewrite"])
         _drop_unread_constants(g)
         new_top: list[tuple[int, int, Any]] = []
@@ -356,7 +401,7 @@ def rewrite(raw: bytes) -> Rewrite:
                 if next((x[2] for x in o if x[0] == 1), b"") in (b"", b"ai.onnx"):
                     v = pb_serialise([(of, owt, 14 if of == 2 else ov) for of, owt, ov in o])
             new_top.append((f, wt, v))
-        return Rewrite(pb_serialise(new_top), hard_swish, folded, notes)
+        return Rewrite(pb_serialise(new_top), hard_swish, folded, gates, notes)
     except Exception as exc:   # an unexpected file: read text with the graph as published
         return Rewrite(raw, notes=[f"not rewritten ({type(exc).__name__}: {exc})"])
 
@@ -375,8 +420,8 @@ def detector_model(path: str) -> str | bytes:
             _warned = True
             log.warning("text detector graph left as published: %s", "; ".join(result.notes))
         return path
-    log.debug("text detector rewritten: %d hard-swish chains, %d affines folded",
-              result.hard_swish, result.folded)
+    log.debug("text detector rewritten: %d hard-swish chains, %d affines folded, %d gates",
+              result.hard_swish, result.folded, result.gates)
     return result.model
 
 
