@@ -1,0 +1,181 @@
+"""Where the peak memory of `photovet scan` is: what each thread was running at the highest RSS.
+
+    python bench/peak.py [--count 16] [--photos FOLDER] [--keep]
+
+Builds ``--count`` 12 MP photos as bench/export.py does (or uses ``--photos``), makes a fresh
+workspace with the office's account, and runs ``photovet scan --channel website`` on them in this
+process (two photos at once on a 2-core PC, as a school runs it) with every model run and stage
+tagged by thread. RSS is sampled from /proc/self/statm about every millisecond (tracemalloc does
+not see onnxruntime's or Pillow's buffers); it prints the process's VmHWM (the kernel's peak, the
+figure the target is about), the sampled maximum, and the highest distinct moments (0.5 s apart)
+with what each thread was in: CHECK (a photo's check), FACES, TEXT, SCHOOL, and the network runs
+``cf`` (CenterFace), ``yn`` (YuNet), ``sface``, ``tdet`` (text detector; 1024 px long side is the
+overview) and ``trec`` (text reader) with their input size, ``decode``, ``inspect``.
+
+Linux only (/proc). CPU seconds and the peak are this process's; compare two trees side by side
+in one run (PYTHONPATH=<tree> for each), the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_active: dict[int, list[str]] = {}
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * PAGE / 2**20
+
+
+def hwm_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _tagged(label_of, fn):
+    def run(*a, **k):
+        stack = _active.setdefault(threading.get_ident(), [])
+        stack.append(label_of(*a, **k))
+        try:
+            return fn(*a, **k)
+        finally:
+            stack.pop()
+    return run
+
+
+def _sized(name: str):
+    """A label with the size (w x h) of the run's input (second argument, an HWC array)."""
+    def label(*a, **k):
+        try:
+            s = a[1].shape
+            return f"{name}:{s[1]}x{s[0]}"
+        except (AttributeError, IndexError):
+            return name
+    return label
+
+
+def install() -> None:
+    from photovet.core import pipeline
+    from photovet.core.media import imaging, metadata
+    from photovet.core.vision.faces import centerface, engine, signatures, yunet
+    from photovet.core.vision.text import ocr
+
+    def fixed(text: str):
+        return lambda *a, **k: text
+
+    for owner, attr, label in (
+            (imaging, "load_image", fixed("decode")),
+            (metadata, "inspect_bytes", fixed("inspect")),
+            (centerface.CenterFace, "_run", _sized("cf")),
+            (yunet.YuNet, "run", _sized("yn")),
+            (signatures.SFaceEncoder, "embed_chips", fixed("sface")),
+            (ocr.TextEngine, "_det_tile", _sized("tdet")),
+            (ocr.TextEngine, "_recognise", fixed("trec")),
+            (engine.FaceEngine, "detect", fixed("FACES")),
+            (ocr.TextEngine, "read", fixed("TEXT")),
+            (pipeline.Engine, "_school_marks", fixed("SCHOOL")),
+            (pipeline.Engine, "_check", fixed("CHECK"))):
+        if hasattr(owner, attr):
+            setattr(owner, attr, _tagged(label, getattr(owner, attr)))
+
+
+def build(folder: str, count: int) -> None:
+    import export  # bench/export.py
+
+    export.build(Path(folder), count)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--count", type=int, default=16)
+    ap.add_argument("--photos", type=Path, help="a folder of photos to scan instead")
+    ap.add_argument("--top", type=int, default=10)
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args()
+    import export  # bench/export.py: the photos and the office's account
+
+    tmp = Path(tempfile.mkdtemp(prefix="photovet-bench-peak-"))
+    env = dict(PHOTOVET_HOME=str(tmp / "home"), PHOTOVET_KEYSTORE="file",
+               PHOTOVET_CONFIG=str(tmp / "config"), PHOTOVET_USER="Bench Office",
+               PHOTOVET_PASSWORD=export.PASSWORD)
+    try:
+        (tmp / "home").mkdir()
+        photos = args.photos
+        if photos is None:
+            photos = tmp / "photos"
+            photos.mkdir()
+            # in a child: the builder's memory is not this process's peak
+            with multiprocessing.get_context("spawn").Pool(1) as pool:
+                pool.apply(build, (str(photos), args.count))
+        export.staff_accounts(dict(os.environ, **env))
+        os.environ.update(env)
+        import photovet  # noqa: F401
+        from photovet.launch import main as photovet_main
+
+        install()
+        samples: list[tuple[float, float, tuple[str, ...]]] = []
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.is_set():
+                labels = tuple(sorted(" > ".join(s) for s in list(_active.values()) if s))
+                samples.append((time.monotonic(), rss_mb(), labels))
+                time.sleep(0.001)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        t0, cpu0 = time.monotonic(), time.process_time()
+        sampler.start()
+        sys.argv = ["photovet", "scan", "--channel", "website", str(photos)]
+        code = 0
+        out = open(tmp / "scan.log", "w")
+        saved = sys.stdout
+        sys.stdout = out
+        try:
+            photovet_main()
+        except SystemExit as exc:
+            code = exc.code
+        finally:
+            sys.stdout = saved
+            out.close()
+        cpu, wall = time.process_time() - cpu0, time.monotonic() - t0
+        stop.set()
+        sampler.join()
+        n = len([p for p in Path(photos).iterdir() if p.is_file()])
+        print(f"scan of {n} photos: exit {code}, {cpu / max(1, n):.2f} CPU s per photo, "
+              f"{wall:.0f} s wall (load {os.getloadavg()[0]:.1f}); peak RSS (VmHWM) "
+              f"{hwm_mb():.0f} MB, sampled max {max(s[1] for s in samples):.0f} MB "
+              f"({len(samples)} samples)")
+        events: list[tuple[float, float, tuple[str, ...]]] = []
+        for t, r, labels in sorted(samples, key=lambda s: -s[1]):
+            if all(abs(t - e[0]) > 0.5 for e in events):
+                events.append((t, r, labels))
+            if len(events) >= args.top:
+                break
+        print("highest moments (s into the scan, MB, what each thread was in):")
+        for t, r, labels in events:
+            print(f"  {t - t0:7.1f} s {r:5.0f} MB  {' | '.join(labels) or '(between stages)'}")
+    finally:
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
