@@ -1071,62 +1071,21 @@ def test_a_model_busy_with_another_photo_is_not_waited_for(face_engine, monkeypa
     assert given == ["yunet", "sface", "centerface", "yunet", "sface"]
 
 
-def _two_photos_at_once_engine() -> FaceEngine:
-    """The engine a 2-core PC loads: two photos at once, one model thread each."""
-    return FaceEngine.load(Settings.from_dict({"performance": {"cores": 2}}), threads=1)
-
-
-def _traced(eng: FaceEngine) -> list[str]:
-    order: list[str] = []
-    real_yn = eng.yunet.detect
-    eng.yunet.detect = lambda *a, **k: (order.append("yunet"), real_yn(*a, **k))[1]
-    for name, search in (("centerface", eng.centerface), ("spare", eng._cf_spare[1])):
-        real = search.detect_raw
-        search.detect_raw = lambda *a, _n=name, _r=real, **k: (order.append(_n), _r(*a, **k))[1]
-    return order
-
-
-def _two_cartoons() -> Image.Image:
+def test_a_photo_waiting_for_centerface_runs_yunet_meanwhile_and_finds_the_same_faces():
+    """One model thread per photo (two photos at once on two cores): while another photo holds
+    CenterFace, this one runs YuNet first instead of idling, then CenterFace; the faces found
+    are the same as when nobody else was in CenterFace."""
+    eng = FaceEngine.load(Settings(), threads=1)
     img = Image.new("RGB", (640, 480), (90, 120, 150))
     img.paste(_cartoon_face(160), (100, 120))
     img.paste(_cartoon_face(120), (400, 150))
-    return img
-
-
-def test_a_photo_finding_centerface_busy_searches_with_the_second_session_and_finds_the_same():
-    """Two photos at once (a 2-core PC): while one photo holds CenterFace the other searches
-    with a second CenterFace session instead of waiting, and finds exactly the same faces."""
-    eng = _two_photos_at_once_engine()
-    assert eng._cf_spare is not None and eng._cf_spare[1]._session is not eng.centerface._session
-    img = _two_cartoons()
     alone = eng.detect_all(img)
-    assert len(alone) >= 1
-    order = _traced(eng)
+    order = []
+    real_yn, real_cf = eng.yunet.detect, eng.centerface.detect_raw
+    eng.yunet.detect = lambda *a, **k: (order.append("yunet"), real_yn(*a, **k))[1]
+    eng.centerface.detect_raw = lambda *a, **k: (order.append("centerface"), real_cf(*a, **k))[1]
     got = []
-    with eng._cf_lock:                     # the other photo is in CenterFace
-        th = threading.Thread(target=lambda: got.append(eng.detect_all(img)), daemon=True)
-        th.start()
-        th.join(120)                       # without the second session it waits for ever
-        assert not th.is_alive(), "the photo waited for the busy CenterFace"
-    assert order == ["spare", "yunet"]
-    np.testing.assert_allclose(got[0].boxes, alone.boxes)
-    # one photo at a time on a PC with more cores per photo: no second session
-    assert FaceEngine.load(Settings.from_dict({"performance": {"cores": 2, "photos_at_once": 1}}),
-                           threads=2)._cf_spare is None
-
-
-def test_a_photo_waiting_for_centerface_runs_yunet_meanwhile_and_finds_the_same_faces():
-    """One model thread per photo (two photos at once on two cores): while other photos hold
-    both CenterFace sessions, this one runs YuNet first instead of idling, then CenterFace; the
-    faces found are the same as when nobody else was in CenterFace."""
-    eng = _two_photos_at_once_engine()
-    img = _two_cartoons()
-    alone = eng.detect_all(img)
-    order = _traced(eng)
-    got = []
-    spare_lock = eng._cf_spare[0]
-    eng._cf_lock.acquire()          # other photos are in both CenterFace sessions
-    spare_lock.acquire()
+    eng._cf_lock.acquire()          # the other photo is in CenterFace
     try:
         th = threading.Thread(target=lambda: got.append(eng.detect_all(img)))
         th.start()
@@ -1136,7 +1095,6 @@ def test_a_photo_waiting_for_centerface_runs_yunet_meanwhile_and_finds_the_same_
         assert order == ["yunet"]   # YuNet ran while CenterFace was taken
     finally:
         eng._cf_lock.release()
-        spare_lock.release()
     th.join(60)
     assert order == ["yunet", "centerface"]
     np.testing.assert_allclose(got[0].boxes, alone.boxes)

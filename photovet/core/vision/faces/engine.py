@@ -10,7 +10,6 @@ enrolled again (``encode(..., model="dlib-128")``, dlib loaded on first use).
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -121,14 +120,6 @@ class FaceEngine:
         # arena holds one run's buffers, not one per photo in flight. Measured on 12 MP
         # photos, two at once: as fast, 90 MB less at the peak.
         self._cf_lock = threading.Lock()
-        #: a second CenterFace session when two photos are checked at once on one model thread
-        #: each (``load``): a photo finding the first busy searches with it instead of waiting.
-        #: bench/throughput.py, 6 x 12 MP on 2 cores, base and this alternately, twice (s38, a
-        #: machine loaded ~12): the share of the time fewer than 2 threads were ready to run
-        #: (a core idle on a quiet PC) 27 % and 31 % -> 12 % and 15 %; CPU per photo 9.42 and
-        #: 9.61 -> 10.17 and 9.88 s; peak RSS 537 and 555 -> 546 and 550 MB; the same faces.
-        #: A copy of ``centerface`` made at load: settings changed on it later are not copied.
-        self._cf_spare: tuple[threading.Lock, CenterFace] | None = None
         self._yn_lock = threading.Lock()
         self._sf_lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
@@ -152,13 +143,7 @@ class FaceEngine:
         sf_session = _load_session(
             SFACE_FILE, "face signature",
             lambda raw: onnxfix.opencv_zoo_model(raw, "data", ["n", 3, 112, 112]), threads, True)
-        engine = cls(centerface, yunet, SFaceEncoder(sf_session, yunet), settings, threads=threads)
-        if threads == 1 and settings.performance.photo_workers() >= 2 and settings.detection.yunet:
-            spare = copy.copy(engine.centerface)      # the same search, settings as adjusted
-            spare._session = _load_session(CENTERFACE_FILE, "face detector",
-                                           onnxfix.centerface_dynamic, 1, False)
-            engine._cf_spare = (threading.Lock(), spare)
-        return engine
+        return cls(centerface, yunet, SFaceEncoder(sf_session, yunet), settings, threads=threads)
 
     def _dlib_encoder(self) -> DlibEncoder:
         with self._dlib_lock:
@@ -175,14 +160,6 @@ class FaceEngine:
         rgb.load()            # decoded once here: the two detectors read it from two threads
         return self._upside_down(rgb, self._upright(rgb))
 
-    def _free_centerface(self) -> tuple[threading.Lock, CenterFace] | None:
-        """A CenterFace search no other photo is using, its lock held; None if both are busy."""
-        if self._cf_lock.acquire(blocking=False):
-            return self._cf_lock, self.centerface
-        if self._cf_spare is not None and self._cf_spare[0].acquire(blocking=False):
-            return self._cf_spare
-        return None
-
     def _upside_down(self, rgb: Image.Image, found: Detections) -> Detections:
         """``found`` and the faces CenterFace finds on the photo turned 180 degrees and scaled
         to ``upside_down_side`` px that lie on none of them (fusion.upside_down): a child
@@ -194,14 +171,8 @@ class FaceEngine:
         size = (max(1, round(rgb.width * k)), max(1, round(rgb.height * k)))
         small = rgb if k >= 1.0 else rgb.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
         arr = np.ascontiguousarray(np.asarray(small)[::-1, ::-1])
-        free = self._free_centerface()
-        if free is None:                      # both busy: wait for the first
-            self._cf_lock.acquire()
-            free = (self._cf_lock, self.centerface)
-        try:
-            b, m = free[1].run(arr, self.upside_down_threshold)
-        finally:
-            free[0].release()
+        with self._cf_lock:
+            b, m = self.centerface.run(arr, self.upside_down_threshold)
         b, m = upside_down(b, m, found.boxes, small.size, k, self.upside_down_threshold)
         if not len(b):
             return found
@@ -233,12 +204,11 @@ class FaceEngine:
             with self._cf_lock:
                 cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True, pyramid=pyramid)
             yn = future.result()
-        elif (free := self._free_centerface()) is not None:
-            lock, search = free
+        elif self._cf_lock.acquire(blocking=False):
             try:
-                cf, cfm, wb, wm = search.detect_raw(rgb, candidates=True, pyramid=pyramid)
+                cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True, pyramid=pyramid)
             finally:
-                lock.release()
+                self._cf_lock.release()
             yn = second()
         else:
             # another photo is in CenterFace: this one runs YuNet first instead of waiting for
@@ -420,11 +390,8 @@ class FaceEngine:
 
         A model busy with another photo is left alone (that photo gives it back when it is
         done): waiting for it would hold this photo back, and both cores would not be used."""
-        models: list[tuple[threading.Lock, Any]] = [(self._cf_lock, self.centerface)]
-        if self._cf_spare is not None:
-            models.append(self._cf_spare)
-        models += [(self._yn_lock, self.yunet), (self._sf_lock, self.sface)]
-        for lock, model in models:
+        for lock, model in ((self._cf_lock, self.centerface), (self._yn_lock, self.yunet),
+                            (self._sf_lock, self.sface)):
             if model is not None and lock.acquire(blocking=False):
                 try:
                     model.give_back()
