@@ -632,7 +632,7 @@ def _detached(decoded: Image.Image) -> Image.Image:
     photo's decode held 92 MB at its peak with a copy, 46 MB without; with two photos checked at
     once, one decoding while the other was at its own peak, that was 46 MB more at the peak.
     Pixels that are the file's own memory (memory-mapped, read-only) are copied, as before."""
-    if getattr(decoded, "map", None) is not None or getattr(decoded, "readonly", 0):
+    if getattr(decoded, "map", None) is not None or decoded.readonly:
         return decoded.copy()
     return decoded._new(decoded.im)   # Image.copy() is _new(im.copy()): the same, uncopied
 
