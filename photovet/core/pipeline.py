@@ -105,8 +105,10 @@ log = logs.get("pipeline")
 #: names.register_letters), and on a badge one with a digit at its end or two digits and few
 #: letters is a possible name (names.letters_for_digits(anywhere=True)); text beside a face
 #: or as large as a sign's letters is "near" a face, not on a badge (names.near_face: the
-#: same decision, in words that fit)
-ANALYSIS_VERSION = "17"
+#: same decision, in words that fit); 18: a line on a badge that the reader could not read
+#: clearly (below its ``min_score``) is a possible name, covered until a person decides (a
+#: child's handwritten name read as "o of": names.classify_texts, policy.REASON_UNREAD_WORN)
+ANALYSIS_VERSION = "18"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
@@ -138,8 +140,9 @@ ANALYSIS_VERSION = "17"
 #: half a block), and its place known clear from the blocks it lies on when none is half under
 #: it; its cover follows its motion where that is known; 20: as ANALYSIS_VERSION 16 (plates,
 #: postcodes, dates and rooms below a face are no possible names; ocr.area_tiles); 21: as
-#: ANALYSIS_VERSION 17 (register names spelt with digits anywhere; text "near" a face)
-VIDEO_ANALYSIS_VERSION = "21"
+#: ANALYSIS_VERSION 17 (register names spelt with digits anywhere; text "near" a face); 22:
+#: as ANALYSIS_VERSION 18 (a line on a badge not read clearly is a possible name)
+VIDEO_ANALYSIS_VERSION = "22"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

@@ -113,6 +113,11 @@ NOT_A_FACE_REASON_SCORE = 0.5
 MEDIA_WORDS = {"photo": "photos", "video": "videos"}
 
 REASON_NOT_A_NAME = "Not a name"
+#: a line below a face, where a badge would be, that the reader could not read clearly
+#: (``names.classify_texts``, s39): a child's handwritten name it misreads ("o of") is as
+#: likely there as a pattern on a jumper
+REASON_UNREAD_WORN = ("Text where a badge would be that could not be read clearly: it may be "
+                      "a name")
 REASON_FRAGMENT = "Not a name (an unreadable fragment: no word of three letters or more)"
 #: where a line of text was found (TextItem.context), as words for a reason
 #: ("near": beside a face or as large as a sign's letters, names.near_face: PhotoVet saw no
@@ -949,6 +954,8 @@ def _rule_for_name(item: TextItem, person: Person | None, channel: Channel, medi
     if item.kind == "staff-name":
         return Decision("cover", "Looks like a staff member's name that is not in the register",
                         needs_review=True)
+    if item.kind == "name-like" and item.low_confidence and item.context == "worn":
+        return Decision("cover", REASON_UNREAD_WORN, needs_review=True)
     if item.kind == "name-like":
         where = TEXT_CONTEXTS.get(item.context, "")
         return Decision("cover", f"Looks like a name{where} that is not in the register",

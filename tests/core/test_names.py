@@ -938,3 +938,21 @@ def test_a_surname_cut_short_and_misread_at_the_end_of_the_box_is_covered_to_its
     # typed in a caption: unchanged (nothing was cut short there)
     assert NameMatcher([pupil("P60", "Sophie", "Greenwood")], in_sentences=True
                        ).match("Sophie Greer").missing_chars == 0
+
+
+def test_a_line_below_a_face_that_could_not_be_read_clearly_is_a_possible_name():
+    """s39: a child's handwritten name below a close-up face ("Amara Okafor" read as "o of",
+    0.36) was kept readable as a fragment. On a badge, a lanyard or a certificate, a line the
+    reader could not read clearly is covered until a person decides; read clearly, or away
+    from a face, a fragment stays readable as before."""
+    from photovet.core.policy import REASON_UNREAD_WORN
+
+    m = NameMatcher(BADGE_REGISTER, threshold=85)
+    reads = [_badge("o of", score=0.36), _badge("o of", score=0.9),
+             _sign("o of", score=0.36), _badge("the team", score=0.3)]
+    items = classify_texts(reads, m, faces=[FACE], min_score=0.5)
+    assert [i.kind for i in items] == ["name-like", "", "", "name-like"]
+    decide(items)
+    assert [(i.decision, i.needs_review) for i in items] == [
+        ("cover", True), ("keep", False), ("keep", False), ("cover", True)]
+    assert items[0].reason == items[3].reason == REASON_UNREAD_WORN

@@ -1849,6 +1849,11 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
                 or badge_words(letters_for_digits(_without_codes(t.text, None), anywhere=True)
                                or ""):
             t.kind = "name-like"
+        elif t.context == "worn" and t.low_confidence:
+            # on a badge, a lanyard or a certificate, not read clearly: a handwritten name
+            # the reader cannot read ("o of" for Amara Okafor below a close-up face, s39) is
+            # no word a school knows either: a possible name, covered until a person decides
+            t.kind = "name-like"
     if matcher is not None:
         _join_split_names(items, matcher)
     _absorb_name_fragments(items)
