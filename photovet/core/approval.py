@@ -648,7 +648,7 @@ def end_by_leaving_undone(db: Database, audit: Any, person_id: str, old: _dt.dat
     if not leaving_undone(old, new, on or _dt.date.today()) or old is None:
         return 0
     change = LeavingUndone(person_id, _now(), old.isoformat(), channel=LEFT)
-    states = end_by_withdrawal(db, audit, [change], register=register, leaving=True)
+    states = end_by_withdrawal(db, audit, [change], register=register)
     if ended is not None:
         ended.extend(states)
     return len(states)
@@ -684,8 +684,7 @@ def end_by_rows_restored(db: Database, audit: Any, restored: Sequence[tuple[str,
 
 
 def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
-                      removed: bool = False, register: Any = None,
-                      leaving: bool = False) -> list[ApprovalState]:
+                      removed: bool = False, register: Any = None) -> list[ApprovalState]:
     """End every approval standing that showed someone whose consent ``changes`` withdraw
     (``policy.approval_ended_by``: their face shown, or their name left readable, on that
     channel and media type; the do-not-photograph list, everywhere): each photo or video waits
@@ -706,14 +705,14 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
     for people ``removed``, the removal takes their name out of such a caption and asks for
     the approval again itself (``records.forget_names``, s34).
     ``register``: the register the withdrawal is recorded in (the people's names and the
-    school's caption threshold; read from ``db`` when not given). ``leaving``: ``changes`` are
-    leaving dates cleared after they took effect (``end_by_leaving_undone``), said so in the
-    note (``words.approval_ended_by_leaving_cleared``) and the audit row (``left_on``).
-    Changes whose ``channel`` is ``policy.RESTORED`` (``RowRestored``: a register row valid
+    school's caption threshold; read from ``db`` when not given). Changes whose ``channel`` is
+    ``policy.LEFT`` (``LeavingUndone``: leaving dates cleared after they took effect, s38) say
+    so in the note (``words.approval_ended_by_leaving_cleared``) and the audit row
+    (``left_on``); those whose ``channel`` is ``policy.RESTORED`` (``RowRestored``: a register row valid
     again, s39) say so in the note (``words.approval_ended_by_row_restored``) and the audit
     row (``restored``: what the row was).
     Returns the approvals ended."""
-    from photovet.core.policy import RESTORED, approval_ended_by  # noqa: PLC0415
+    from photovet.core.policy import LEFT, RESTORED, approval_ended_by  # noqa: PLC0415
     from photovet.core.register.reports import local_day  # noqa: PLC0415
     from photovet.core.words import (  # noqa: PLC0415
         approval_ended_by_caption,
@@ -761,7 +760,7 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
                                           caption_forms=captions(st)))):
                 continue
             day = local_day(change.when) or "today"
-            restored = change.channel == RESTORED
+            leaving, restored = change.channel == LEFT, change.channel == RESTORED
             if leaving:
                 note = approval_ended_by_leaving_cleared(day, caption=not shown)
             elif restored:
