@@ -97,6 +97,16 @@ def media_count(photos: int | Iterable[object], videos: int | None = None, *,
     return count(videos, video) if videos else count(photos, photo)
 
 
+def media_noun(photos: int, videos: int) -> str:
+    """What (``photos``, ``videos``) are, without how many: 'photo', 'video', 'photos',
+    'videos' or 'photos and videos' ('photos' for none)."""
+    if photos + videos == 1:
+        return "video" if videos else "photo"
+    if photos and videos:
+        return "photos and videos"
+    return "videos" if videos else "photos"
+
+
 def verb(n: int | tuple[int, int], one: str, many: str) -> str:
     """The verb that agrees with a count (or a (photos, videos) tally): verb(1, 'is', 'are')."""
     total = sum(n) if isinstance(n, tuple) else n
@@ -1292,9 +1302,7 @@ def approvals_ended_here(photos: int, videos: int = 0) -> str:
     wait" when only photos had). Names nobody: the page already shows whose consent it was."""
     n = photos + videos
     one = n == 1
-    what = ("photo" if photos else "video") if one else \
-        "photos and videos" if photos and videos else "photos" if photos else "videos"
-    return (f"{count(n, 'approval', 'approvals')} ended: the {what} "
+    return (f"{count(n, 'approval', 'approvals')} ended: the {media_noun(photos, videos)} "
             f"{'waits' if one else 'wait'} for a senior leader to approve "
             f"{'it' if one else 'them'} again as {'it is' if one else 'they are'} now.")
 
@@ -1773,3 +1781,4 @@ def names_returned(n: int) -> str:
     return (f"{faces} covered and {its} taken off: the preparer is asked to say again who "
             f"{'it is' if n == 1 else 'they are'}.")
 __all__ += ["EVERYONE_COVERED", "portraits_read", "row_settled", "READY_BEFORE_PC_KEPT", "names_returned"]
+__all__ += ["media_noun"]

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.media.export import slugify
-from photovet.core.words import media_count, verb
+from photovet.core.words import media_count, media_noun, verb
 
 from .. import style
 from ..words import esc, sentence
@@ -55,8 +55,7 @@ class ExportDialog(QDialog):
         setup = QWidget()
         sl = QVBoxLayout(setup)
         one = sum(media) == 1
-        what = ("video" if media[1] else "photo") if one else \
-            "photos and videos" if all(media) else "videos" if media[1] else "photos"
+        what = media_noun(*media)
         intro = QLabel(
             f"PhotoVet makes safe copies for <b>{esc(channel_label)}</b>: faces and names "
             "covered as shown in the review, every hidden detail (location, camera, dates) "
@@ -242,11 +241,8 @@ class ExportDialog(QDialog):
     def _these(self) -> str:
         """'these photos', 'this video', 'these photos and videos': what the plan exports (the
         s38 walk exported one video under 'these photos' and 'school-website-...-001.jpg')."""
-        photos, videos = self._ready_media
-        if videos and photos:
-            return "these photos and videos"
-        noun = "video" if videos else "photo"
-        return f"this {noun}" if photos + videos == 1 else f"these {noun}s"
+        return f"{'this' if sum(self._ready_media) == 1 else 'these'} " \
+            f"{media_noun(*self._ready_media)}"
 
     def _names_hint(self) -> None:
         photos, videos = self._ready_media
