@@ -1304,16 +1304,16 @@ class Approvals:
         """Why an approval no longer counts because its approver's approver role has ended
         (``policy.lapsed_approval_refusal``: unless it was exported before, or an admin kept
         their approvals when the role ended, also on a last day set in advance), or None (the
-        role holds today, the state is no approval, or it was given by a named tool). Today
-        is the signed-in session's (``Access.today``). ``fresh``: the approver's roles read
+        role it was given under holds today, or was given again from the day after its last
+        day: held every day since; a role given again after a gap is a new one, and the
+        admin's choice for the approvals of the one that ended stands; the state is no
+        approval; or it was given by a named tool). Today is the signed-in session's
+        (``Access.today``). ``fresh``: the approver's roles read
         from the register now even inside a ``one_look`` (an export's last check)."""
         if state.status != APPROVED or state.approver_id is None:
             return None
         today = self.audit.access.today()
         grants, account = self._approver_standing(state.approver_id, fresh=fresh)
-        if account and any(
-                start <= today and (end is None or today <= end) for start, end, _ in grants):
-            return None                                  # an approver today
         decided = _local_day(state.decided_at)
         # the grant it was given under: the one holding on the day of the approval (else, the
         # clock having moved, the last to end before it)
@@ -1321,6 +1321,21 @@ class Approvals:
                 and (g[1] is None or decided <= g[1])]
         ended = [g for g in grants if g[1] is not None and (decided is None or g[0] <= decided)]
         grant = max(held or ended, key=lambda g: g[1] or _dt.date.max, default=None)
+        # held since without a day's gap (a role given again from the day after its last day,
+        # e.g. a temporary approver's role extended, is the same role held on): the grant
+        # whose last day ended it, or the role still held today
+        while grant is not None and grant[1] is not None:
+            nxt = max((g for g in grants if g[0] <= grant[1] + _dt.timedelta(days=1)
+                       and (g[1] is None or g[1] > grant[1])),
+                      key=lambda g: g[1] or _dt.date.max, default=None)
+            if nxt is None:
+                break
+            grant = nxt
+        if account and grant is not None and grant[0] <= today and (
+                grant[1] is None or today <= grant[1]):
+            return None                        # held every day since the approval
+        # (a role given again after a gap is a new role: the approvals of the one that ended
+        # stay as the admin left them when it ended, cancelled or kept)
         last = grant[1] if grant is not None else None
         # exported before the role ended: by the end of the day after the last day, the day a
         # role ended "now" was ended on (its approvals not exported then were cancelled then,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from afterpost_util import make_export, photo
 
+from photovet.core import approval as approval_mod
 from photovet.core.accounts import PERMISSIONS, ROLES
 from photovet.core.approval import AsNow
 from photovet.core.errors import ApprovalError, NotSignedIn, PermissionDenied
@@ -434,6 +435,69 @@ def test_a_last_day_to_come_decides_their_approvals_when_it_comes(ws_with_staff,
     ws_with_staff.approvals.approve(a, parts_of(a), checks=ws_with_staff.approvals.required_checks(),
                          now=lambda: AsNow(parts_of(a)))
     assert ws_with_staff.approvals.check(a, parts_of(a)).ok
+
+
+def test_a_role_given_again_does_not_bring_back_the_approvals_of_the_one_that_ended(
+        ws_with_staff, tmp_path, monkeypatch):
+    """s40: an approver whose role ended (a last day set in advance, their approvals not kept)
+    and who was given the role again later had their old approvals counting again with nothing
+    said: "an approver today" was any role held today. The admin's choice when that role ended
+    stands: an approval counts while the role it was given under holds, and a role given again
+    is a new one. Approvals given under the new role count; an admin who chose to keep them
+    when the role ended still has them kept."""
+    [a] = _approved_by_hana(ws_with_staff, tmp_path, [1])
+    last = dt.date.today() + dt.timedelta(days=2)
+    back = last + dt.timedelta(days=5)
+    as_(ws_with_staff, "Ada Admin")
+    ws_with_staff.accounts.end_role("Hana Head", "approver", on=last)     # cancel (the default)
+    ws_with_staff.accounts.grant("Hana Head", "approver", valid_from=back)
+    ws_with_staff.access.today = lambda: last + dt.timedelta(days=1)
+    assert "Hana Head's approver role ended" in ws_with_staff.approvals.check(a, parts_of(a)).why
+    ws_with_staff.access.today = lambda: back                            # an approver again
+    verdict = ws_with_staff.approvals.check(a, parts_of(a))
+    assert not verdict.ok and f"approver role ended (last day {last:%d/%m/%Y})" in verdict.why
+    assert [st.sha256 for st, _ in ws_with_staff.approvals.role_ended()] == [a.sha256]
+    # an approval given under the new role counts
+    as_(ws_with_staff, "Hana Head")
+    ws_with_staff.access.today = lambda: back
+    monkeypatch.setattr(approval_mod, "_now", lambda: f"{back.isoformat()}T12:00:00+00:00")  # that day
+    ws_with_staff.approvals.approve(a, parts_of(a), checks=ws_with_staff.approvals.required_checks(),
+                                    now=lambda: AsNow(parts_of(a)))
+    as_(ws_with_staff, "Ada Admin")
+    ws_with_staff.access.today = lambda: back
+    assert ws_with_staff.approvals.check(a, parts_of(a)).ok
+
+
+def test_a_role_extended_without_a_gap_keeps_its_approvals(ws_with_staff, tmp_path):
+    """A temporary approver's role given again from the day after its last day (how an admin
+    extends it) was held every day: its approvals not exported still count after the first
+    last day; a gap of a day in between makes it a new role (they no longer count)."""
+    [a] = _approved_by_hana(ws_with_staff, tmp_path, [1])
+    last = dt.date.today() + dt.timedelta(days=2)
+    as_(ws_with_staff, "Ada Admin")
+    ws_with_staff.accounts.end_role("Hana Head", "approver", on=last)
+    ws_with_staff.accounts.grant("Hana Head", "approver", valid_from=last + dt.timedelta(days=1),
+                                 valid_to=last + dt.timedelta(days=30))
+    ws_with_staff.accounts.grant("Hana Head", "approver", valid_from=last + dt.timedelta(days=32))
+    ws_with_staff.access.today = lambda: last + dt.timedelta(days=10)
+    assert ws_with_staff.approvals.check(a, parts_of(a)).ok
+    ws_with_staff.access.today = lambda: last + dt.timedelta(days=40)     # after the gap
+    verdict = ws_with_staff.approvals.check(a, parts_of(a))
+    later = last + dt.timedelta(days=30)
+    assert not verdict.ok and f"approver role ended (last day {later:%d/%m/%Y})" in verdict.why
+
+
+def test_a_role_given_again_keeps_the_approvals_kept_when_it_ended(ws_with_staff, tmp_path):
+    """The other choice: approvals kept when the role ended still count once it is given again
+    (and between)."""
+    [a] = _approved_by_hana(ws_with_staff, tmp_path, [1])
+    last = dt.date.today() + dt.timedelta(days=2)
+    as_(ws_with_staff, "Ada Admin")
+    ws_with_staff.accounts.end_role("Hana Head", "approver", on=last, approvals="keep")
+    ws_with_staff.accounts.grant("Hana Head", "approver", valid_from=last + dt.timedelta(days=4))
+    for day in (1, 4):
+        ws_with_staff.access.today = lambda day=day: last + dt.timedelta(days=day)
+        assert ws_with_staff.approvals.check(a, parts_of(a)).ok
 
 
 def test_a_last_day_to_come_with_their_approvals_kept_keeps_those_given_meanwhile(
