@@ -63,7 +63,35 @@ def missing_xcb_libraries(loads=_loads) -> list[str]:
     return [lib for lib in XCB_LIBRARIES if not loads(lib)]
 
 
-def qt_start_problem(environ=os.environ, platform: str = sys.platform, loads=_loads) -> str | None:
+def display_answers(display: str, tries: int = 3) -> bool:
+    """Whether the X display ``display`` (":0") can be reached by this user: libxcb connects
+    as Qt would (an X server there, and this user allowed on it). Asked ``tries`` times 0.2 s
+    apart: an X server with no other client resets itself when one leaves, and refuses
+    connections for a moment meanwhile. Unsure (libxcb not loaded): True, and Qt decides."""
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return True
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    for attempt in range(tries):
+        if attempt:
+            time.sleep(0.2)
+        conn = xcb.xcb_connect(display.encode(), None)
+        if not conn:
+            continue
+        try:
+            if xcb.xcb_connection_has_error(conn) == 0:
+                return True
+        finally:
+            xcb.xcb_disconnect(conn)
+    return False
+
+
+def qt_start_problem(environ=os.environ, platform: str = sys.platform, loads=_loads,
+                     answers=display_answers) -> str | None:
     """Why PhotoVet's window cannot open here, with the fix; None when it can."""
     chosen = environ.get("QT_QPA_PLATFORM", "")
     if chosen and not chosen.startswith("xcb"):
@@ -83,6 +111,13 @@ def qt_start_problem(environ=os.environ, platform: str = sys.platform, loads=_lo
                 f"Ask IT to install them, on Debian or Ubuntu with:\n"
                 f"    sudo apt-get install {packages}\n"
                 "Until then the commands still work: photovet --help")
+    if not answers(environ["DISPLAY"]):
+        # Qt would abort with "could not connect to display" and a misleading hint about
+        # libxcb-cursor0
+        return ("PhotoVet cannot open its window: the display it was given "
+                f"(DISPLAY={environ['DISPLAY']}) does not answer. Start PhotoVet from the "
+                "desktop of the person signed in to this computer (not from a remote "
+                "terminal without a display), or use the commands instead: photovet --help")
     plugin = _xcb_plugin()
     if plugin is not None:
         try:

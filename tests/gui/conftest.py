@@ -32,6 +32,46 @@ STAFF = {APPROVER_NAME: ("approver",), ONLY_PREPARER: ("preparer",),
 FAILURES: list[BaseException] = []
 
 
+@pytest.fixture
+def xvfb_display():
+    """A real X server of its own (Xvfb, no window manager, 1366 x 768) for one test: its
+    DISPLAY (":N"). Display numbers from one this process picks (parallel workers and other
+    tests start their own: Xvfb's -displayfd always takes the lowest free number, and two
+    servers coming and going on it race), waiting until it answers."""
+    import os
+    import shutil
+    import subprocess
+
+    from photovet.gui.app import display_answers
+
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip("Xvfb is not installed (Debian: apt-get install xvfb)")
+    start = 300 + os.getpid() % 500
+    for number in range(start, start + 40):
+        if os.path.exists(f"/tmp/.X{number}-lock"):
+            continue
+        # -noreset: an X server with no client left resets and refuses connections a moment
+        server = subprocess.Popen([xvfb, f":{number}", "-screen", "0", "1366x768x24",
+                                   "-nolisten", "tcp", "-noreset"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 15
+        while server.poll() is None and time.monotonic() < deadline:
+            if display_answers(f":{number}", tries=1):
+                break
+            time.sleep(0.05)
+        if server.poll() is not None:
+            continue                     # taken meanwhile: the next number
+        try:
+            assert display_answers(f":{number}"), "Xvfb did not answer within 15 s"
+            yield f":{number}"
+        finally:
+            server.terminate()
+            server.wait(10)
+        return
+    pytest.fail("no free X display number for Xvfb")
+
+
 def password_of(name: str) -> str:
     return "staple battery " + str(len(name)) + " horse"
 

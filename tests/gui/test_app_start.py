@@ -3,6 +3,7 @@ fix it, instead of Qt's abort."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -17,9 +18,47 @@ def test_no_display_is_explained():
 def test_missing_xcb_libraries_are_named_with_the_packages_to_install():
     gone = {"libxcb-icccm.so.4", "libxcb-cursor.so.0"}
     text = qt_start_problem(environ={"DISPLAY": ":0"}, platform="linux",
-                            loads=lambda name: name not in gone)
+                            loads=lambda name: name not in gone, answers=lambda display: True)
     assert "libxcb-icccm.so.4" in text and "libxcb-cursor.so.0" in text
     assert "sudo apt-get install libxcb-cursor0 libxcb-icccm4" in text
+
+
+def test_a_display_that_does_not_answer_is_explained():
+    """s40: DISPLAY set to a display nobody serves (a remote terminal, a desktop gone) let Qt
+    abort with its own words and a hint about a library that was installed."""
+    text = qt_start_problem(environ={"DISPLAY": ":99"}, platform="linux",
+                            loads=lambda name: True, answers=lambda display: False)
+    assert "(DISPLAY=:99) does not answer" in text and "photovet --help" in text
+    assert qt_start_problem(environ={"DISPLAY": ":0"}, platform="linux",
+                            loads=lambda name: True, answers=lambda display: True) is None
+
+
+def test_the_check_asks_the_display_itself():
+    """display_answers connects as Qt would: a display number nobody serves does not answer
+    (one answering is in the Xvfb test below)."""
+    from photovet.gui.app import display_answers
+
+    free = next(n for n in range(240, 400) if not os.path.exists(f"/tmp/.X11-unix/X{n}")
+                and not os.path.exists(f"/tmp/.X{n}-lock"))
+    assert display_answers(f":{free}") is False
+
+
+def test_the_app_opens_on_a_real_x_display_with_the_readme_libraries(xvfb_display, tmp_path):
+    """On a real X server, with Qt's own xcb plugin (as on a school's Linux PC: CI installs the
+    README's list of libraries), the checks find nothing wrong, the display answers, and the
+    app opens its first screen and closes normally."""
+    from photovet.gui.app import display_answers
+
+    assert display_answers(xvfb_display)
+    assert qt_start_problem(environ={"DISPLAY": xvfb_display}, platform="linux") is None
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    env.update(DISPLAY=xvfb_display, HOME=str(tmp_path / "home"),
+               PHOTOVET_HOME=str(tmp_path / "data"), PHOTOVET_CONFIG=str(tmp_path / "pc"),
+               PHOTOVET_KEYSTORE="file", PHOTOVET_QUIT_AFTER="2")
+    run = subprocess.run([sys.executable, "-m", "photovet", "app"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "platform plugin" not in run.stderr and "cannot open its window" not in run.stderr
 
 
 def test_offscreen_wayland_and_other_systems_are_left_to_qt():

@@ -710,39 +710,23 @@ print(json.dumps({"sheet": r(sheet.frameGeometry()), "main": r(main.frameGeometr
 
 
 @pytest.mark.parametrize("main", [(0, 0, 1366, 768), (300, 80, 800, 600)])
-def test_the_sheet_opens_centred_on_the_main_window_under_xvfb_alone(tmp_path, main):
+def test_the_sheet_opens_centred_on_the_main_window_under_xvfb_alone(xvfb_display, main):
     """Under Xvfb with no window manager the sheet sat in the screen's top-left corner (Qt
     guessed a title bar and pushed it there). It opens centred on the main window, as a
     desktop dialog does, and inside the screen's room. A real X server (Xvfb, no window
     manager), in a process of its own."""
     import json
     import os
-    import shutil
     import subprocess
     import sys
 
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        pytest.skip("Xvfb is not installed")
-    read, write = os.pipe()
-    server = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "1366x768x24",
-                               "-nolisten", "tcp"], pass_fds=(write,),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    try:
-        with os.fdopen(read) as fh:
-            display = fh.readline().strip()
-        assert display, "Xvfb did not start"
-        env = dict(os.environ, DISPLAY=f":{display}", QT_QPA_PLATFORM="xcb")
-        out = subprocess.run([sys.executable, "-c", SHEET_ON_X, json.dumps(list(main))],
-                             env=env, capture_output=True, text=True, timeout=120,
-                             cwd=os.path.dirname(os.path.dirname(os.path.dirname(
-                                 os.path.abspath(__file__)))))
-        assert out.returncode == 0, out.stderr
-        got = json.loads(out.stdout.strip().splitlines()[-1])
-    finally:
-        server.terminate()
-        server.wait(10)
+    env = dict(os.environ, DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb")
+    out = subprocess.run([sys.executable, "-c", SHEET_ON_X, json.dumps(list(main))],
+                         env=env, capture_output=True, text=True, timeout=120,
+                         cwd=os.path.dirname(os.path.dirname(os.path.dirname(
+                             os.path.abspath(__file__)))))
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout.strip().splitlines()[-1])
     (sx, sy, sw, sh), (mx, my, mw, mh), (rx, ry, rw, rh) = got["sheet"], got["main"], got["room"]
     assert (rx, ry, rw, rh) == (0, 0, 1366, 768)
     # inside the screen's room, never larger, never in its corner
