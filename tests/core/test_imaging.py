@@ -588,3 +588,12 @@ def test_pixels_mapped_from_the_file_are_copied_before_it_is_closed():
     assert out.im is not mapped.im and not out.readonly
     fresh = src.copy()
     assert imaging._detached(fresh).im is fresh.im
+
+
+def test_a_pillow_without_the_private_call_copies_instead(monkeypatch):
+    """``_detached`` uses Pillow's private ``Image._new``; a Pillow that changes it costs a copy,
+    never every photo refused."""
+    src = pattern(32, 24)
+    monkeypatch.delattr(Image.Image, "_new")
+    monkeypatch.setattr(Image.Image, "copy", lambda self: ("copied", self.size))
+    assert imaging._detached(src) == ("copied", (32, 24))

@@ -634,7 +634,12 @@ def _detached(decoded: Image.Image) -> Image.Image:
     Pixels that are the file's own memory (memory-mapped, read-only) are copied, as before."""
     if getattr(decoded, "map", None) is not None or decoded.readonly:
         return decoded.copy()
-    return decoded._new(decoded.im)   # Image.copy() is _new(im.copy()): the same, uncopied
+    try:
+        return decoded._new(decoded.im)   # Image.copy() is _new(im.copy()): the same, uncopied
+    except (AttributeError, TypeError):
+        # a Pillow whose private _new changed: a copy (46 MB more at a 12 MP photo's decode),
+        # never every photo refused as "could not be converted"
+        return decoded.copy()
 
 
 def thumbnail(path: str | Path, size: int = 256, *, max_pixels: int | None = None,
