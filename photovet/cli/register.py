@@ -419,11 +419,15 @@ def register_back_cmd(person_id: str) -> None:
     """They are back: clear the leaving date of someone who has not left after all (a pupil
     who returned, a date entered by mistake). Audited; from then their consent decides again.
     A leaving date entered in PhotoVet is kept by every import until cleared here (or in the
-    app: They are back... on their page)."""
+    app: They are back... on their page). A leaving date that had taken effect ends the
+    approvals of photos and videos that show them: it says how many."""
+    from photovet.core.approval import media_ended  # noqa: PLC0415
+
     ws = open_workspace()
+    ended: list = []
     try:
         p = ws.register.person(person_id)
-        cleared = ws.register.they_are_back(p.id)
+        cleared = ws.register.they_are_back(p.id, ended=ended)
     except PhotoVetError as exc:
         abort(exc)
     finally:
@@ -434,6 +438,8 @@ def register_back_cmd(person_id: str) -> None:
     click.echo(f"{p.display_name} ({p.id}) is back: leaving date {cleared:%d/%m/%Y} cleared. "
                + (words.back_not_in_file(p) if p.missing_since is not None else
                   "Their consent decides again."))
+    if ended:       # s40: as the app's person page and an import say it
+        click.echo(words.approvals_ended_here(*media_ended(ended)))
     if not p.leaving_date_by_hand:
         click.echo("That leaving date came from the MIS file: change it in the MIS too, or the "
                    "next import of a file that has it sets it again.")

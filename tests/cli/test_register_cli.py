@@ -581,6 +581,26 @@ def test_import_keeps_a_leaving_date_entered_by_hand_and_register_back_clears_it
     assert code == 0 and "has no leaving date: nothing changed" in out
 
 
+def test_register_back_says_the_approvals_it_ended(csv_file, staff):
+    """s40: a leaving date that had taken effect, cleared by 'register back', ends the approval
+    of a photo that shows them (s38); the command says how many, as an import and the app's
+    person page do (it said nothing)."""
+    from photovet.core import words
+    from tests.cli.conftest import approved_by_mr_head
+
+    assert run("register", "import", str(csv_file))[0] == 0
+    approved_by_mr_head(shown=[UPN2])
+    today = _dt.date.today().strftime("%d/%m/%Y")
+    assert run("register", "set", UPN2, "--leaving-date", today)[0] == 0
+    code, out, err = run("register", "back", UPN2)
+    assert code == 0, out + err
+    assert words.approvals_ended_here(1) in out, out
+    # cleared again (a date set and cleared with no approval standing): nothing said
+    assert run("register", "set", UPN2, "--leaving-date", today)[0] == 0
+    code, out, err = run("register", "back", UPN2)
+    assert code == 0 and "approval" not in out, out
+
+
 def test_set_says_when_a_withdrawal_leaves_the_other_kind_yes(csv_file, staff):
     """Walk s34: "take her off the website" entered as photos only left videos Yes; the
     command says so (the app offers to withdraw both), and says nothing when both are No."""

@@ -1131,3 +1131,24 @@ def test_the_consent_form_says_the_approvals_its_withdrawal_ended(window, qtbot)
     page.enter_form()
     assert not page.said.isVisibleTo(page) and page.said.text() == ""
     page.accept()
+
+
+def test_they_are_back_says_the_approvals_it_ended(window, qtbot, monkeypatch):
+    """s40: "They are back" on a leaving date that had taken effect ends the approval of the
+    photo that shows her (the core's rule, s38), and the person page says how many, as it does
+    for a withdrawal (it said nothing)."""
+    from photovet.core.words import approvals_ended_here
+
+    win = window
+    approve_all(win)
+    win.ctx.ws.register.set_leaving_date(TORI, _dt.date.today())     # taken effect today
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    win.register_view.person_requested.emit(TORI)
+    page = modal(kind=PersonDialog)
+    assert not page.said.isVisibleTo(page)
+    assert page.they_are_back()
+    assert page.said.isVisibleTo(page) and page.said.text() == approvals_ended_here(1)
+    assert win.ctx.ws.approvals.status(win.batch.model.items[0].analysis.sha256,
+                                       "facebook") == "ready"
+    page.accept()

@@ -549,14 +549,17 @@ class Register:
                                   register=self, ended=ended)
         return media_ended(ended)
 
-    def they_are_back(self, person_id: str) -> _dt.date | None:
+    def they_are_back(self, person_id: str, *, ended: list[Any] | None = None
+                      ) -> _dt.date | None:
         """"They are back": a person with a leaving date who has not left after all (a pupil
         who returned, a date entered by mistake). The leaving date is cleared, audited
         ("register.back", with the date and where it came from), and from then their consent
         decides again. Returns the date cleared, or None when they had none (nothing
         changes). A date a register file gave comes back with the next import of a file that
         still has it: change it in the MIS too. A date that had taken effect ends the
-        approvals that showed them (``approval.end_by_leaving_undone``, s38)."""
+        approvals that showed them (``approval.end_by_leaving_undone``, s38); ``ended``, when
+        given, gets them (``approval.media_ended`` counts them: the app and ``photovet register
+        back`` say how many, s40)."""
         self.access.require("register.edit")
         from photovet.core.approval import end_by_leaving_undone  # noqa: PLC0415
 
@@ -570,7 +573,7 @@ class Register:
                 "person_id": p.id, "leaving_date": p.leaving_date.isoformat(),
                 "entered": "here" if p.leaving_date_by_hand else "file"})
             end_by_leaving_undone(self.db, self.audit, p.id, p.leaving_date, None,
-                                  register=self)
+                                  register=self, ended=ended)
         return p.leaving_date
 
     def brought_back(self, person_id: str) -> str | None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photovet.core.approval import media_ended
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.records import takedown
@@ -579,7 +580,12 @@ class PersonDialog(QDialog):
         or nothing (hidden)."""
         ended = sum(getattr(c, "approvals_ended", 0) for c in changes if c is not None)
         videos = sum(getattr(c, "approvals_ended_videos", 0) for c in changes if c is not None)
-        self.said.setText(approvals_ended_here(ended - videos, videos) if ended else "")
+        self.say_ended(ended - videos, videos)
+
+    def say_ended(self, photos: int, videos: int) -> None:
+        """How many approvals of photos and videos a change here ended, or nothing (hidden)."""
+        ended = photos + videos
+        self.said.setText(approvals_ended_here(photos, videos) if ended else "")
         self.said.setVisible(bool(ended))
 
     def enter_form(self) -> None:
@@ -660,12 +666,15 @@ class PersonDialog(QDialog):
             QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
             return False
+        self.say_saved([])
+        ended: list = []
         try:
-            self.ctx.ws.register.they_are_back(p.id)
+            self.ctx.ws.register.they_are_back(p.id, ended=ended)
         except PhotoVetError as exc:
             self.ctx.fail(self, "Leaving date not cleared", exc)
             return False
         self.ctx.register_changed.emit()
+        self.say_ended(*media_ended(ended))   # s40: a date that had taken effect ended them
         return True
 
     def remove_person(self) -> None:
