@@ -383,6 +383,34 @@ def test_a_long_name_is_cut_in_the_register_never_the_consent(qtbot, ws, make_wi
     assert view.model.data(view.model.index(row, 0), Qt.ItemDataRole.ToolTipRole) == full
 
 
+def test_the_preview_says_rows_fixed_and_people_back_in_the_file_apart(qtbot, make_window):
+    """s40: the heading "Rows fixed since the last import" also listed pupils back in the file
+    after being missing from an earlier one (their row was never wrong): each has its own."""
+    from photovet.core.words import row_restored_note
+
+    win = make_window()
+    wiz = ImportWizard(win.ctx)
+    qtbot.addWidget(wiz)
+    report = ImportReport(file="c.csv", rows=2, encoding="utf-8", dry_run=True, revalidated=[
+        PersonNote(TORI, "Tori Amos", row_restored_note(missing=False)),
+        PersonNote(SAM, "Sam Lee", row_restored_note(missing=True))])
+    page = wiz.preview_page
+    page._fill(report)
+    heads = {page.tree.topLevelItem(i).text(0): page.tree.topLevelItem(i)
+             for i in range(page.tree.topLevelItemCount())}
+    fixed = heads["Rows fixed since the last import (1)"]
+    back = heads["Back in the file after being missing from an earlier one (1)"]
+    assert fixed.childCount() == back.childCount() == 1
+    assert fixed.child(0).text(0) == f"Tori Amos ({TORI})"
+    assert back.child(0).text(0) == f"Sam Lee ({SAM})"
+    # the command's summary says them apart too
+    lines = report.summary_lines()
+    assert "Register rows fixed (1):" in lines, lines
+    assert lines[lines.index("Register rows fixed (1):") + 1].startswith(f"  Tori Amos ({TORI})")
+    i = lines.index("Back in the MIS file after being missing from an earlier one (1):")
+    assert lines[i + 1].startswith(f"  Sam Lee ({SAM})")
+
+
 def test_they_are_back_for_someone_not_in_the_file_does_not_then_ask_if_they_left(
         qtbot, ws, make_window, tmp_path, monkeypatch):
     """s31 walk: straight after "They are back" the page of a pupil the MIS file no longer

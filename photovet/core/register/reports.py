@@ -26,6 +26,7 @@ from photovet.core.words import (
     leavers_removed_still_in_file,
     media_count,
     register_unchanged,
+    row_restored_note,
 )
 
 
@@ -315,6 +316,17 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.errors
 
+    def rows_fixed(self) -> list[PersonNote]:
+        """Of ``revalidated``: the rows an earlier import rejected that this file has right."""
+        back = row_restored_note(missing=True)
+        return [n for n in self.revalidated if n.message != back]
+
+    def back_in_file(self) -> list[PersonNote]:
+        """Of ``revalidated``: people an earlier file stopped listing whom this one lists
+        again (s40: listed under "Rows fixed", which they are not)."""
+        back = row_restored_note(missing=True)
+        return [n for n in self.revalidated if n.message == back]
+
     def hand_entries_undone(self) -> str:
         """Audit s28, finding 8: withdrawals of a Yes a person entered in PhotoVet (a paper form)
         that the MIS file does not have yet, said with what to do; "" when there are none."""
@@ -436,7 +448,9 @@ class ImportReport:
         section("New people", self.new_people)
         section("Consent changes", self.consent_changes)
         section("Leavers", self.leavers)
-        section("Register rows fixed", self.revalidated)
+        section("Register rows fixed", self.rows_fixed())
+        section("Back in the MIS file after being missing from an earlier one",
+                self.back_in_file())
         section("Names, year, class or leaving date updated (a former name is kept as 'also "
                 "known as')",
                 self.details_changed)

@@ -693,7 +693,9 @@ class PreviewPage(QWizardPage):
         self._section("New people", r.new_people, expanded=len(r.new_people) <= 40)
         self._section("Other consent changes", r.consent_changes)
         self._section("Leavers", r.leavers)
-        self._section("Rows fixed since the last import", r.revalidated)
+        self._section("Rows fixed since the last import", r.rows_fixed())
+        self._section("Back in the file after being missing from an earlier one",
+                      r.back_in_file())
         self._section("Names, year, class or leaving date updated (a former name is kept as "
                       "\u201calso known as\u201d)", r.details_changed,
                       expanded=len(r.details_changed) <= 20)
