@@ -421,7 +421,7 @@ def register_back_cmd(person_id: str) -> None:
     A leaving date entered in PhotoVet is kept by every import until cleared here (or in the
     app: They are back... on their page). A leaving date that had taken effect ends the
     approvals of photos and videos that show them: it says how many."""
-    from photovet.core.approval import media_ended  # noqa: PLC0415
+    from photovet.core.approval import media_ended
 
     ws = open_workspace()
     ended: list = []

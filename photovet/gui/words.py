@@ -107,6 +107,22 @@ def sentence(text: str) -> str:
     return text if text[-1] in ".!?" else text + "."
 
 
+_REJECTED = re.compile(r"row rejected \(line (\d+): (.*)\)", re.S)
+
+
+def rejected_why(reason: str) -> str:
+    """Why the last import rejected someone's register row (``Register.invalid_reason``), as
+    sentences to stand after "Register row rejected.": "On line 6 of the file, Facebook is
+    'Maybe': it must be Yes or No, or blank for not recorded." (s40 walk: the person page said
+    "their row (row rejected (line 6: ...))", brackets in brackets). '' for none."""
+    m = _REJECTED.fullmatch(reason.strip())
+    if m:
+        return f"On line {m.group(1)} of the file, {m.group(2).strip()}".rstrip(".") + "."
+    if reason.startswith("UPN on several rows: "):
+        return "The same UPN is on several rows: " + reason.partition(": ")[2] + "."
+    return sentence(reason)
+
+
 #: a name read in a photo whose words are not kept: the analysis cache keeps no names, so a name
 #: read before PhotoVet was restarted, or on another PC of the office, has none to show; said
 #: as what it is (walk5: "A possible name (its words are not kept)" read as a fault)
@@ -128,5 +144,6 @@ EARLIER_COPIES_KEPT = ("They are still in the folder: export the batch into this
                        "posted.")
 
 
-__all__ = ["EARLIER_COPIES_KEPT", "UNKEPT_BY_KIND", "UNKEPT_NAME", "consent_word", "day", "error_text", "esc",
-           "media_count", "media_words", "plural", "read_words", "sentence", "uk_dates", "when"]
+__all__ = ["EARLIER_COPIES_KEPT", "UNKEPT_BY_KIND", "UNKEPT_NAME", "consent_word", "day",
+           "error_text", "esc", "media_count", "media_words", "plural", "read_words",
+           "rejected_why", "sentence", "uk_dates", "when"]

@@ -4,11 +4,15 @@ the register": the two people whose rows were rejected are in the register, alwa
 
 from __future__ import annotations
 
+import html
 import re
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
 from photovet.gui.dialogs.import_wizard import ImportWizard, found_text
+from photovet.gui.dialogs.person import PersonDialog
+from tests.gui.conftest import modal
 from tests.gui.fake_engine import REGISTER_ROWS, write_register
 
 
@@ -47,6 +51,26 @@ def test_rejected_rows_are_counted_apart_in_the_import_and_getting_started(qtbot
     text = wiz.result_page.text.text()
     assert ("6 rows; 5 new people; 1 person whose row was rejected (in the register, always "
             "covered until fixed); 0 withdrawals.") in text
+    # s40 walk: the preview's line said "new, row rejected (...)": what is wrong comes first
+    (note,) = report.invalidated
+    assert note.message == ("row rejected (line 7: Consent: School Website is 'Maybe': it must "
+                            "be Yes or No, or blank for not recorded): not in the register "
+                            "before, covered until fixed"), note.message
+    # ... and the person page and the register's tip say it without brackets in brackets
+    # ("their row (row rejected (line 7: ...))")
+    said = ("On line 7 of the file, Consent: School Website is 'Maybe': it must be Yes or No, "
+            "or blank for not recorded.")
+    win.register_view.person_requested.emit(note.person_id)
+    page = modal(kind=PersonDialog)
+    text = html.unescape(page.banner.text())
+    page.accept()
+    assert f"found a problem with their row. {said} They are always covered" in text, text
+    assert "((" not in text and "row rejected (" not in text
+    view = win.register_view
+    view.refresh()
+    row = [p.id for p in view.model.people].index(note.person_id)
+    tip = view.model.data(view.model.index(row, 5), Qt.ItemDataRole.ToolTipRole)
+    assert f"had a problem and was not imported. {said} They are always" in tip, tip
 
 
 def test_the_dry_run_says_errors_and_warnings_apart_and_long_lines_wrap(qtbot, ws, make_window,

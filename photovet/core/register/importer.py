@@ -524,7 +524,9 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
         if old is None:
             plan.person_rows.append(_person_record(first.person, first.line, False, reason,
                                                    import_id, now))
-            report.invalidated.extend(PersonNote(pid, name, f"new, {reason}: covered until fixed")
+            # what is wrong first (s40 walk: "new, row rejected ..." read as a new person)
+            report.invalidated.extend(PersonNote(pid, name, f"{reason}: not in the register "
+                                                 "before, covered until fixed")
                                       for name in names)
         else:
             plan.invalid_updates.append((pid, reason, first.line))

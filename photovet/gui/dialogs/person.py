@@ -49,7 +49,7 @@ from photovet.core.words import (
 from .. import style
 from ..session import permission_tip, permit
 from ..views.register_tab import back_since_missing
-from ..words import consent_word, day, esc, media_count, when
+from ..words import consent_word, day, esc, media_count, rejected_why, when
 from .common import fit_resize
 from .consent_form import ConsentFormDialog
 from .leaving_date import record_leaving_date
@@ -324,10 +324,10 @@ class PersonDialog(QDialog):
                              "a leaver's, unless a later import lists them again."
                              if due is not None and p.enrolled else ""))
         elif not p.valid and p.missing_since is None:
+            why = rejected_why(invalid_reason)
             lines.append("<b>Register row rejected.</b> The last import found a problem with their "
-                         "row" + (f" ({esc(invalid_reason)})" if invalid_reason else "") +
-                         ", so they are always covered until it is fixed in the MIS and imported "
-                         "again.")
+                         "row" + (f". {esc(why)} They are" if why else ", so they are") +
+                         " always covered until it is fixed in the MIS and imported again.")
         self.leaving_btn.setVisible(gone)
         self.back_btn.setVisible(p.leaving_date is not None)
         if p.has_left(today):

@@ -40,7 +40,7 @@ from photovet.core.models import YES as STATE_YES
 from photovet.core.policy import person_block
 from photovet.core.words import back_not_in_file, not_in_mis_file
 
-from ..words import day
+from ..words import day, rejected_why
 
 YES = "\u2713 Yes"
 NO_WORDS = "\u2717 No"
@@ -308,9 +308,9 @@ class PeopleModel(QAbstractTableModel):
                     "A later import that lists them makes them current again.")
         if not p.valid and p.missing_since is None:
             why = self.rejected.get(p.id, "")
-            return ("The register row for this person had a problem and was not imported"
-                    + (f" ({why})" if why else "") + ". They are always covered until the "
-                    "register is fixed and imported again."
+            return ("The register row for this person had a problem and was not imported."
+                    + (f" {rejected_why(why)}" if why else "") + " They are always covered "
+                    "until the register is fixed and imported again."
                     + (" Only this row's person is in the register: the other rows with the "
                        "UPN are not, until the MIS gives each its own." if "several rows" in why
                        else ""))
