@@ -203,3 +203,34 @@ def test_the_export_dialog_says_what_the_batch_holds_at_the_top(qtbot, media, ap
     if not approval:
         banner = dlg.findChild(QLabel, "Banner").text()
         assert banner.endswith("these videos have not been approved by a senior leader."), banner
+
+
+def test_the_export_dialog_says_videos_under_the_caption(qtbot):
+    """s40: the caption's hint and the note on captions that differ said "photos" for a batch
+    of videos; said with what is exported (the batch's until the plan is known)."""
+    from PySide6.QtWidgets import QLabel
+
+    from photovet.gui.dialogs.export import ExportDialog
+
+    dlg = ExportDialog("Facebook", "Trip", "/tmp/out", approval_required=True, media=(0, 3))
+    qtbot.addWidget(dlg)
+    assert "records it with the videos, so a take-down" in dlg.caption_check.text()
+    assert "Working out which videos can be exported" in dlg.plan.text()
+    dlg.show_captions_differ()
+    note = dlg.findChild(QLabel, "CaptionsDiffer")
+    assert note.text().startswith("These videos were approved with different captions, so "
+                                  "they are exported with none. To post a caption with the "
+                                  "videos approved with it,"), note.text()
+    # the plan exports two of them and a photo: said so
+    dlg.show_plan((1, 2), [])
+    assert note.text().startswith("These photos and videos were approved"), note.text()
+    assert "records it with the photos and videos" in dlg.caption_check.text()
+    dlg.approved_caption = "Sports day"
+    dlg.caption.setText("Sports day")
+    dlg.show_caption_check("Sports day", True, [], "")
+    assert dlg.caption_check.text() == (
+        "\u2713 This is the caption a senior leader approved with these photos and videos. It "
+        "names nobody who must not be named here, and is recorded with the photos and videos.")
+    one = ExportDialog("Facebook", "Trip", "/tmp/out", approval_required=True, media=(0, 1))
+    qtbot.addWidget(one)
+    assert "photo" not in one.caption_check.text()

@@ -48,7 +48,10 @@ class ExportDialog(QDialog):
         self.setObjectName("ExportDialog")
         self.resize(720, 560)
         self.running = False
-        self._ready_media = (0, 0)       # (photos, videos) the plan exports (show_plan)
+        #: (photos, videos) the plan exports (show_plan); the batch's until it is known, for
+        #: the words said before it (s40: "photos" for a batch of videos)
+        self._ready_media = media
+        self._captions_differ = False    # said under the caption (show_captions_differ)
         self.stack = QStackedWidget()
 
         # -- page 1: where and what ----------------------------------------------------------
@@ -105,9 +108,7 @@ class ExportDialog(QDialog):
         self.caption_label = caption_label
         caption_label.setBuddy(self.caption)
         form.addRow(caption_label, self.caption)
-        self.caption_check = style.hint("PhotoVet checks the caption with the channel's rules and "
-                                    "records it with the photos, so a take-down or a subject "
-                                    "access request finds everyone it names.")
+        self.caption_check = style.hint(self._caption_hint())
         self.caption_check.setTextFormat(Qt.TextFormat.RichText)
         self.use_suggestion = QPushButton("Use the suggested caption")
         self.use_suggestion.hide()
@@ -136,7 +137,7 @@ class ExportDialog(QDialog):
             lambda: self.caption_changed.emit(self.caption.text().strip()))
         self.caption.textChanged.connect(lambda *_: self._caption_timer.start())
         sl.addLayout(form)
-        self.plan = QLabel("Working out which photos can be exported\u2026")
+        self.plan = QLabel(f"Working out which {self._noun()} can be exported\u2026")
         self.plan.setWordWrap(True)
         self.plan.setTextFormat(Qt.TextFormat.RichText)
         sl.addWidget(self.plan)
@@ -244,6 +245,16 @@ class ExportDialog(QDialog):
         return f"{'this' if sum(self._ready_media) == 1 else 'these'} " \
             f"{media_noun(*self._ready_media)}"
 
+    def _noun(self) -> str:
+        """'photos', 'video', 'photos and videos': what the plan exports."""
+        return media_noun(*self._ready_media)
+
+    def _caption_hint(self) -> str:
+        """What is said under an empty caption box."""
+        return ("PhotoVet checks the caption with the channel's rules and records it with the "
+                f"{self._noun()}, so a take-down or a subject access request finds everyone it "
+                "names.")
+
     def _names_hint(self) -> None:
         photos, videos = self._ready_media
         ext = ".mp4" if videos and not photos else ".jpg"
@@ -290,6 +301,10 @@ class ExportDialog(QDialog):
         self._names_hint()
         self.caption_label.setText(f"&Caption to post\nwith {self._these()}:")
         self.caption.setAccessibleName(f"Caption to post with {self._these()}")
+        if not self.caption.text().strip():
+            self.caption_check.setText(self._caption_hint())
+        if self._captions_differ:
+            self.show_captions_differ()
         n = sum(ready)
         if n:
             self.plan.setText(f"<b>{media_count(*ready)} will be exported.</b>" + (
@@ -310,12 +325,16 @@ class ExportDialog(QDialog):
 
     def show_captions_differ(self) -> None:
         """The photos and videos to export were approved with different captions: none goes
-        out with them, and how to post each caption with its own photos."""
+        out with them, and how to post each caption with its own photos or videos (said again
+        with what the plan exports, once it is known)."""
+        self._captions_differ = True
+        noun = self._noun()
         self.caption.setPlaceholderText("None: they were approved with different captions")
         self.captions_differ.setText(
-            "These photos were approved with different captions, so they are exported "
-            "with none. To post a caption with its photos, export them as a batch of their own "
-            "(File \u203a New batch\u2026, add them, export), or leave the caption empty.")
+            f"These {noun} were approved with different captions, so they are exported "
+            f"with none. To post a caption with the {noun} approved with it, export them as a "
+            "batch of their own (File \u203a New batch\u2026, add them, export), or leave the "
+            "caption empty.")
         self.captions_differ.show()
 
     def show_caption_check(self, caption: str, ok: bool, findings: list[tuple[str, str]],
@@ -326,18 +345,17 @@ class ExportDialog(QDialog):
             return          # typed on since: the next check answers
         self.caption_ok, self.suggestion = ok, suggestion if not ok else ""
         if not caption:
-            self.caption_check.setText("PhotoVet checks the caption with the channel's rules "
-                                       "and records it with the photos, so a take-down or a "
-                                       "subject access request finds everyone it names.")
+            self.caption_check.setText(self._caption_hint())
             self.caption_check.setStyleSheet("")
         elif ok:
             if caption == self.approved_caption:
-                self.caption_check.setText("\u2713 This is the caption a senior leader approved "
-                                           "with these photos. It names nobody who must not be "
-                                           "named here, and is recorded with the photos.")
+                self.caption_check.setText(f"\u2713 This is the caption a senior leader approved "
+                                           f"with {self._these()}. It names nobody who must not "
+                                           f"be named here, and is recorded with the "
+                                           f"{self._noun()}.")
             else:
                 self.caption_check.setText("\u2713 The caption names nobody who must not be "
-                                           "named here. It is recorded with the photos.")
+                                           f"named here. It is recorded with the {self._noun()}.")
             self.caption_check.setStyleSheet("")
         else:
             lines = "".join(f"<li>\u201c{esc(found)}\u201d: {esc(why)}</li>" if found else
