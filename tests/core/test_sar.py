@@ -96,6 +96,34 @@ def test_report_lists_every_export_of_the_person(world, tmp_path):
     assert len(row["details"]["exports"]) == 3
 
 
+def test_the_report_opens_short_and_explains_at_the_end(world, tmp_path):
+    """s40: the report opened with a paragraph of some 250 words before its first fact. It
+    opens with what it is, for whom, when and by whom; the explanations are kept, where they
+    apply (the pictures, over the exports) or under "About this report" at the end."""
+    rec, reg = world
+    act_as(rec, "dpo")
+    page, doc = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))
+    text = " ".join(page.text.split())
+    today = dt.date.today().strftime("%d/%m/%Y")
+    start = text.index("What PhotoVet holds")
+    opening = text[start:text.index("at the end.", start) + len("at the end.")]
+    assert opening.startswith("What PhotoVet holds about Amy <b>Able</b> (register id AMY), made "
+                              f"for a subject access request on {today} by dpo."), opening
+    assert len(opening.split()) < 90, len(opening.split())
+    assert "<td>Made by</td><td>dpo</td>" in doc
+    exported = text.index("Photos exported (3)")
+    about = text.rindex("About this report")                  # the heading (the opening names it)
+    assert text.index("PhotoVet cannot list photos in which it did not recognise the "
+                      "person") > about
+    assert text.index("Pictures are small copies of the files as exported") > exported
+    assert text.index("Consent history (") < about < text.index("Appendix: technical details")
+    for fact in ("by name or by initials; initials that several people share are listed for "
+                 "each of them", "a video is shown by one frame from its middle",
+                 "listed under \u2018Photos that may show this person\u2019 (the other person "
+                 "is not named)", "\u2018Recognised as this person, named as another\u2019"):
+        assert text.count(fact) == 1, fact
+
+
 def test_report_is_self_contained_escaped_and_printable(world, tmp_path):
     rec, reg = world
     page, doc = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))

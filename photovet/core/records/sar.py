@@ -411,7 +411,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     where it can be. ``holdings(id)``: what PhotoVet holds besides the export records
     (records/held.py; ``Workspace.subject_access_report`` gives it): without it the report
     says those sections could not be made (export records only)."""
-    records.audit.access.require("sar")
+    maker = records.audit.access.require("sar")
     from photovet.core.fsutil import check_report_path, write_report  # noqa: PLC0415
     from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
 
@@ -444,13 +444,21 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
 
     parts: list[str] = []
     parts.append(f"<h1>Subject access report: {e(name)}</h1>")
+    # s40: the opening says what this is, for whom, when and by whom, in a few lines; how it
+    # was made and what it cannot list are said where they apply and under "About this report"
+    # (it opened with some 250 words before the first fact)
+    who = f"<b>{e(name)}</b> (register id {e(pid)})" if person is not None else \
+        f"register id <b>{e(pid)}</b> (no longer in the register)"
+    parts.append(f"<p>What PhotoVet holds about {who}, made for a subject access "
+                 f"request on {e(now.strftime('%d/%m/%Y'))} by {e(maker.name)}.</p>")
     parts.append("<p>Photos and videos exported with PhotoVet to be published, in which this "
                  "person appears, whether each was posted, and any that must now come down; "
                  "photos and videos PhotoVet holds of them that were never published; their "
-                 "face signatures; and their consent history.</p>")
+                 "face signatures; and their consent history. What it cannot list is said "
+                 "under \u2018About this report\u2019 at the end.</p>")
     parts.append('<table class="meta">')
     meta = [("Name", name), ("Register id", pid),
-            ("Report made", now.strftime("%d/%m/%Y %H:%M")),
+            ("Report made", now.strftime("%d/%m/%Y %H:%M")), ("Made by", maker.name),
             ("Exports listing this person", str(len(exports))),
             ("Posts of those exports", str(posts_total))]
     if person is not None:
@@ -460,28 +468,6 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     for k, v in meta:
         parts.append(f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>")
     parts.append("</table>")
-    parts.append(
-        '<p class="note">This report lists every photo exported with PhotoVet in which this '
-        "person was recognised (or identified by a member of staff), whether their face was shown "
-        "or covered, every photo where their name could be read or was covered, and every "
-        "photo posted with a caption that refers to them (by name or by initials; initials "
-        "that several people share are listed for each of them). "
-        "Pictures are small copies of "
-        "the files as exported: faces and names that were covered are covered here too. "
-        "Other people's faces are covered in this report, whether or not they were "
-        "published, and so are other people's names that could be read in them (where "
-        "PhotoVet does not know where every face is, in a photo or a video exported by an "
-        "older version, no picture is shown; a video is shown by one frame from its middle). "
-        "PhotoVet cannot list photos in which it did not recognise the person. Photos checked "
-        "in PhotoVet but never exported (for example still waiting for approval) were not "
-        "published: those in which PhotoVet recognised this person, or a member of staff "
-        "named them, are listed under \u2018Held, not published\u2019, and photos in which "
-        "PhotoVet recognised them but a member of staff named that face as another person "
-        "under \u2018Recognised as this person, named as another\u2019. Photos exported "
-        "with a face PhotoVet could not tell from this person's, named by a member of staff "
-        "as another person, are listed under \u2018Photos that may show this person\u2019 "
-        "(the other person is not named).</p>")
-
     # what must come down (or not be posted) because this person's consent is missing now:
     # the take-down list as it is today, done items too (what was taken down, when, by whom)
     try:
@@ -509,8 +495,21 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
 
     # exports
     parts.append(f"<h2>Photos exported ({len(exports)})</h2>")
+    parts.append("<p>Every photo exported with PhotoVet in which this person was recognised (or "
+                 "identified by a member of staff), whether their face was shown or covered, "
+                 "every photo where their name could be read or was covered, and every photo "
+                 "posted with a caption that refers to them (by name or by initials; initials "
+                 "that several people share are listed for each of them).</p>")
     if not exports:
         parts.append("<p>No exported photo lists this person.</p>")
+    else:
+        parts.append('<p class="note">Pictures are small copies of the files as exported: faces '
+                     "and names that were covered are covered here too. Other people's faces "
+                     "are covered in this report, whether or not they were published, and so "
+                     "are other people's names that could be read in them. Where PhotoVet does "
+                     "not know where every face is (a photo or a video exported by an older "
+                     "version), no picture is shown; a video is shown by one frame from its "
+                     "middle.</p>")
     technical: list[tuple[str, str, str, str]] = []
     for n, r in enumerate(exports, 1):
         out_path = Path(r.output_path)
@@ -678,6 +677,19 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
         parts.append("</table>")
     else:
         parts.append("<p>No consent changes are recorded for this person.</p>")
+
+    # what the report cannot list, and where the rest is (s40: it opened the report)
+    parts.append("<h2>About this report</h2>")
+    parts.append("<p>PhotoVet cannot list photos in which it did not recognise the person, nor "
+                 "photos kept outside PhotoVet. Photos checked in PhotoVet but never exported "
+                 "(for example still waiting for approval) were not published: those in which "
+                 "PhotoVet recognised this person, or a member of staff named them, are listed "
+                 "under \u2018Held, not published\u2019, and photos in which PhotoVet "
+                 "recognised them but a member of staff named that face as another person under "
+                 "\u2018Recognised as this person, named as another\u2019. Photos exported with "
+                 "a face PhotoVet could not tell from this person's, named by a member of staff "
+                 "as another person, are listed under \u2018Photos that may show this "
+                 "person\u2019 (the other person is not named).</p>")
 
     # the appendix: what the school's records need, not the family
     parts.append('<h2 class="pagebreak">Appendix: technical details</h2>')
