@@ -66,6 +66,27 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+#: marks the export folder as this script's own (export_folder)
+OWN = ".photovet-screenshots"
+
+
+def export_folder(work: Path) -> Path:
+    """'<temp>/School photos/For Facebook', empty, for the export: made again when an earlier
+    run of this script left it ('School photos' holds OWN); a folder of that name that is not
+    its own is left alone, and the export goes under ``work``."""
+    school = Path(tempfile.gettempdir()) / "School photos"
+    if (school / OWN).exists():
+        shutil.rmtree(school)
+    if school.exists():
+        out = work / "For Facebook"
+        out.mkdir()
+        return out
+    out = school / "For Facebook"
+    out.mkdir(parents=True)
+    (school / OWN).write_text("made by docs/make_screenshots.py\n", encoding="utf-8")
+    return out
+
+
 class Shots:
     def __init__(self, out: Path, suffix: str):
         self.out = out
@@ -309,8 +330,9 @@ class Shots:
         ctx.session.sign_in(office, passwords[office])
 
         # export
-        out = work / "For Facebook"
-        out.mkdir()
+        # a folder as a school names one (s40: the done page showed the script's random
+        # temporary folder): this script's own, left by an earlier run, is made again
+        out = export_folder(work)
         exp = win.export.open()
         exp.folder.setText(str(out))
         exp.label.setText("Trip to the farm")

@@ -134,7 +134,17 @@ def test_export_then_mark_posted_then_delete_the_originals(window, qtbot, tmp_pa
     assert dlg.export_btn.text() == "Export 3 photos"
     dlg.export_btn.click()
     qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
-    assert "Exported 3 photos" in dlg.result.text()
+    assert dlg.result.text() == "<b>Exported 3 photos</b> for Facebook."
+    # s40: the done page says where they are (a button opens it) and what to do next, each
+    # step with its button (it was one line over an empty page)
+    assert dlg.where.isVisibleTo(dlg) and dlg.open_btn.isVisibleTo(dlg)
+    assert "They are in the folder <b>out</b>" in dlg.where.text()
+    assert str(tmp_path / "out") in dlg.where.text()
+    assert dlg.post_step.text().startswith("1. Post them on Facebook: upload the photos from "
+                                           "this folder (the safe copies, not your originals)")
+    assert dlg.mark_step.text().startswith("2. Then choose <b>Mark as posted\u2026</b>")
+    assert dlg.posted_btn.isVisibleTo(dlg) and dlg.posted_btn.isEnabled()
+    assert not dlg.purge_row.isVisibleTo(dlg)       # the default deletes them once posted
     outputs = sorted((tmp_path / "out").glob("sports-day-*.jpg"))
     assert len(outputs) == 3
     assert len(ws.records.exports(batch="Sports day")) == 3

@@ -64,7 +64,7 @@ def test_marking_ready_and_exporting_count_the_video_as_a_video(qtbot, ws, make_
         in dlg.names.text(), dlg.names.text()
     dlg.finished_with((1, 1), [("b.jpg", "the disk is full")], "/tmp/out", False, False,
                       failed_media=(1, 0))
-    assert dlg.result.text().startswith("<b>Exported 1 photo and 1 video</b> to /tmp/out. "
+    assert dlg.result.text().startswith("<b>Exported 1 photo and 1 video</b> for School website. "
                                         "1 photo not exported:")
     dlg.reject()
 

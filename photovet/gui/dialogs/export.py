@@ -45,6 +45,7 @@ class ExportDialog(QDialog):
         was 'Your original photos ... Only photos a senior leader approved')."""
         super().__init__(parent)
         self.setWindowTitle(f"Export for {channel_label}")
+        self.channel_label = channel_label
         self.setObjectName("ExportDialog")
         self.resize(720, 560)
         self.running = False
@@ -174,17 +175,39 @@ class ExportDialog(QDialog):
         self.stack.addWidget(prog)
 
         # -- page 3: done ------------------------------------------------------------------------
+        # s40: how many went out, where (with a button to open it), and what to do next, each
+        # step with its button (it was one line over an empty page, the folder's full path in it)
         done = QWidget()
         dl = QVBoxLayout(done)
         self.result = QLabel("")
+        self.result.setObjectName("ExportResult")
         self.result.setWordWrap(True)
         self.result.setTextFormat(Qt.TextFormat.RichText)
+        f = self.result.font()
+        f.setPointSizeF(f.pointSizeF() * 1.15)
+        self.result.setFont(f)
         dl.addWidget(self.result)
+        self.open_btn = QPushButton("Open the folder")
+        self.open_btn.clicked.connect(lambda *_: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(self.folder.text())))
+        self.where = QLabel("")
+        self.where.setObjectName("ExportedTo")
+        self.where.setWordWrap(True)
+        self.where.setTextFormat(Qt.TextFormat.RichText)
+        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        where_box = QWidget()
+        where_box.setObjectName("ExportedToBox")
+        where_box.setStyleSheet("#ExportedToBox { " + style.BANNER_INFO + " }")
+        wl = QHBoxLayout(where_box)
+        wl.addWidget(self.where, 1)
+        wl.addWidget(self.open_btn, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.where_box = where_box
         self.failures = QListWidget()
         self.failures.setWordWrap(True)
         self.failures.setAccessibleName("Photos not exported and why")
         self.failures.hide()
         dl.addWidget(self.failures, 1)
+        dl.addWidget(where_box)        # under the list the first line ends on ("not exported:")
         # the videos whose copy has no sound (policy removed or silenced it): said here, where
         # the person posting reads what went out (the s39 brief: only the findings said it)
         self.sound_note = QLabel("")
@@ -193,12 +216,47 @@ class ExportDialog(QDialog):
         self.sound_note.setTextFormat(Qt.TextFormat.RichText)
         self.sound_note.hide()
         dl.addWidget(self.sound_note)
-        nxt = QLabel("Next: post the copies, then tell PhotoVet they were posted (so a take-down "
-                     "or a subject access request can find them).")
-        nxt.setWordWrap(True)
+        # what to do next, a step a line, each with its button
+        nxt = QWidget()
+        nxt.setObjectName("NextSteps")
+        nl = QVBoxLayout(nxt)
+        nl.setContentsMargins(0, 8, 0, 0)
+        nl.addWidget(QLabel("<b>What to do next</b>"))
+        self.post_step = QLabel("")
+        self.post_step.setObjectName("PostStep")
+        self.post_step.setWordWrap(True)
+        self.post_step.setTextFormat(Qt.TextFormat.RichText)
+        nl.addWidget(self.post_step)
+        self.posted_btn = QPushButton("Mark as posted\u2026")
+        self.posted_btn.clicked.connect(lambda *_: self.mark_posted_requested.emit(
+            self.label.text().strip()))
+        self.mark_step = QLabel("")
+        self.mark_step.setObjectName("MarkStep")
+        self.mark_step.setWordWrap(True)
+        self.mark_step.setTextFormat(Qt.TextFormat.RichText)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.mark_step, 1)
+        row2.addWidget(self.posted_btn, 0, Qt.AlignmentFlag.AlignTop)
+        nl.addLayout(row2)
+        self.purge_btn = QPushButton("Delete the originals\u2026")
+        self.purge_btn.clicked.connect(lambda *_: self.delete_originals_requested.emit(
+            self.label.text().strip()))
+        self.purge_btn.hide()
+        self.purge_step = QLabel("3. The school's settings delete originals once they are "
+                                 "exported: Delete the originals\u2026 first lists what would "
+                                 "be deleted and what is kept, and why.")
+        self.purge_step.setWordWrap(True)
+        row3 = QHBoxLayout()
+        row3.addWidget(self.purge_step, 1)
+        row3.addWidget(self.purge_btn, 0, Qt.AlignmentFlag.AlignTop)
+        self.purge_row = QWidget()
+        self.purge_row.setLayout(row3)
+        row3.setContentsMargins(0, 0, 0, 0)
+        self.purge_row.hide()
+        nl.addWidget(self.purge_row)
         self.next_step = nxt
         dl.addWidget(nxt)
-        dl.addStretch(0)
+        dl.addStretch(1)
         self.stack.addWidget(done)
 
         # -- buttons -------------------------------------------------------------------------------
@@ -208,21 +266,9 @@ class ExportDialog(QDialog):
         self.export_btn.clicked.connect(self._export)
         self.stop_btn = QPushButton("Stop")
         self.stop_btn.clicked.connect(self.stop_requested)
-        self.open_btn = QPushButton("Open the folder")
-        self.open_btn.clicked.connect(lambda *_: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(self.folder.text())))
-        self.posted_btn = QPushButton("Mark as posted\u2026")
-        self.posted_btn.clicked.connect(lambda *_: self.mark_posted_requested.emit(
-            self.label.text().strip()))
-        self.purge_btn = QPushButton("Delete the originals\u2026")
-        self.purge_btn.clicked.connect(lambda *_: self.delete_originals_requested.emit(
-            self.label.text().strip()))
-        self.purge_btn.hide()
         self.close_btn = QPushButton("Close")
         self.close_btn.clicked.connect(self.reject)
         buttons = QHBoxLayout()
-        for b in (self.open_btn, self.posted_btn, self.purge_btn):
-            buttons.addWidget(b)
         buttons.addStretch(1)
         for b in (self.stop_btn, self.export_btn, self.close_btn):
             buttons.addWidget(b)
@@ -235,8 +281,6 @@ class ExportDialog(QDialog):
         self.stack.setCurrentIndex(i)
         self.export_btn.setVisible(i == 0)
         self.stop_btn.setVisible(i == 1)
-        self.open_btn.setVisible(i == 2)
-        self.posted_btn.setVisible(i == 2)
         self.close_btn.setEnabled(i != 1)
 
     def _these(self) -> str:
@@ -411,8 +455,9 @@ class ExportDialog(QDialog):
                 head += (" To export them again (after a change of consent, say), close this "
                          "and export under a new batch name.")
         else:
-            head = (f"<b>Exported {media_count(*ok)}</b> to {esc(folder)}." if sum(ok) else
-                    "<b>Nothing was exported.</b>")
+            # where they are is said under it, with a button to open the folder (s40)
+            head = (f"<b>Exported {media_count(*ok)}</b> for {esc(self.channel_label)}."
+                    if sum(ok) else "<b>Nothing was exported.</b>")
             if sum(already):
                 was = "was" if sum(already) == 1 else "were"
                 head += (f" {media_count(*already)} {was} already exported there{in_batch} "
@@ -441,10 +486,34 @@ class ExportDialog(QDialog):
         self.failures.setVisible(bool(failed))
         self.sound_note.setText(without_sound_words(without_sound or []))
         self.sound_note.setVisible(bool(without_sound))
+        self._steps(ok, folder)
         self._page(2)
         self.posted_btn.setEnabled(sum(ok) > 0)
         self.next_step.setVisible(sum(ok) > 0)       # nothing new: nothing new to post
+        self.where_box.setVisible(sum(ok) > 0)
         self.purge_btn.setVisible(offer_delete and sum(ok) > 0)
+        self.purge_row.setVisible(offer_delete and sum(ok) > 0)
+
+    def _steps(self, ok: tuple[int, int], folder: str) -> None:
+        """Where the copies are, and what to do next with them: post them, then mark them
+        posted (s40: 'Next: post the copies...' was one line under the folder's full path)."""
+        path = Path(folder)
+        one = sum(ok) == 1
+        them = "it" if one else "them"
+        noun = media_noun(*ok)
+        self.where.setText(
+            f"{'It is' if one else 'They are'} in the folder <b>{esc(path.name or folder)}"
+            f"</b><br><span style='color:#333'>{esc(folder)}</span>")
+        caption = self.caption.text().strip()
+        self.post_step.setText(
+            f"1. Post {them} on {esc(self.channel_label)}: upload the {noun} from this folder "
+            f"(the safe {'copy' if one else 'copies'}, not your original{'' if one else 's'})"
+            + (f", with the caption \u201c{esc(caption)}\u201d." if caption else
+               f", with no caption (none was checked for {them})."))
+        self.mark_step.setText(
+            f"2. Then choose <b>Mark as posted\u2026</b> and give the post\u2019s web address, so "
+            f"PhotoVet knows {them} went out: a take-down or a subject access request can then "
+            f"find {them}.")
 
     def reject(self) -> None:
         if self.running:
