@@ -907,14 +907,19 @@ class Approvals:
         command's own words: ``words.CAPTION_GET_APPROVED_APP``, ``_COMMAND``); None when every
         approval signed it, or there is no caption (``check`` holds each photo back the same
         way; this says it before an export starts, as the caption is typed)."""
-        refused = [why for sha in dict.fromkeys(sha256s)
+        refused = [(state, why) for sha in dict.fromkeys(sha256s)
                    if (state := self.get(sha, channel)).status == APPROVED
                    and (why := caption_approval_refusal(state.approved_caption, caption))]
         if not refused:
             return None
-        more = (f" (so for {len(refused)} of the photos and videos)" if len(refused) > 1
-                else "")
-        return f"{refused[0]}{more}"
+        if len(refused) == 1:
+            return refused[0][1]
+        # how many, as photos and videos, first (s40 walk: "... (it was approved with no
+        # caption) (so for 38 of the photos and videos)" for 38 photos, brackets twice)
+        from photovet.core.words import media_count, tally  # noqa: PLC0415
+
+        many = media_count(*tally(st.parts.get("media") or st.path for st, _why in refused))
+        return f"for {many}: {refused[0][1]}"
 
     def status(self, sha256: str, channel: str) -> str:
         return self.get(sha256, channel).status

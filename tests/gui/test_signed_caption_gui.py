@@ -94,6 +94,11 @@ def test_the_caption_is_proposed_approved_and_exported(qtbot, ws, make_window, t
     qtbot.waitUntil(lambda: "cannot be posted here" in dlg.caption_check.text(), timeout=10000)
     text = " ".join(dlg.caption_check.text().split())
     assert "is not the one a senior leader approved" in text
+    # s40 walk: how many first, no brackets after brackets ("(... was) (so for 2 of the photos
+    # and videos)" for two photos)
+    assert ("For 2 photos: the caption \u201cOur trip to the zoo, Year 3\u201d is not the one a "
+            "senior leader approved (\u201cWell done, Year 4!\u201d was)") in text, text
+    assert "so for" not in text
     # what to do, in the app's words (not the command's)
     assert "mark the photos ready again with it (Mark ready)" in text and "photovet" not in text
     assert "Suggested: \u201cWell done, Year 4!\u201d" in text

@@ -512,8 +512,8 @@ class ExportDialog(QDialog):
                f", with no caption (none was checked for {them})."))
         self.mark_step.setText(
             f"2. Then choose <b>Mark as posted\u2026</b> and give the post\u2019s web address, so "
-            f"PhotoVet knows {them} went out: a take-down or a subject access request can then "
-            f"find {them}.")
+            f"PhotoVet knows {'it' if one else 'they'} went out: a take-down or a subject "
+            f"access request can then find {them}.")
 
     def reject(self) -> None:
         if self.running:
