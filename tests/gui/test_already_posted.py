@@ -234,3 +234,26 @@ def test_the_export_dialog_says_videos_under_the_caption(qtbot):
     one = ExportDialog("Facebook", "Trip", "/tmp/out", approval_required=True, media=(0, 1))
     qtbot.addWidget(one)
     assert "photo" not in one.caption_check.text()
+
+
+def test_the_done_page_says_held_back_apart_from_not_exported(qtbot):
+    """s40 walk: the four the plan held back (listed before the export as held back) were
+    counted after it as '3 photos and 1 video not exported', as if something went wrong."""
+    from photovet.gui.dialogs.export import ExportDialog
+
+    dlg = ExportDialog("Facebook", "Trip", "/tmp/out", approval_required=True, media=(3, 1))
+    qtbot.addWidget(dlg)
+    held = [("a.jpg", "waiting for a senior leader's approval"),
+            ("v.mp4", "not marked ready and approved yet")]
+    dlg.show_plan((2, 0), held, (1, 1))
+    dlg.finished_with((2, 0), held, "/tmp/out", False, False, failed_media=(1, 1))
+    assert dlg.result.text() == ("<b>Exported 2 photos</b> for Facebook. 1 photo and 1 video "
+                                 "held back, as said before the export:")
+    assert dlg.failures.count() == 2
+    dlg.finished_with((2, 0), [*held, ("b.jpg", "the disk is full")], "/tmp/out", False, False,
+                      failed_media=(2, 1))
+    assert dlg.result.text() == ("<b>Exported 2 photos</b> for Facebook. 1 photo and 1 video "
+                                 "held back, as said before the export, and 1 photo not "
+                                 "exported:")
+    dlg.finished_with((2, 0), [("b.jpg", "the disk is full")], "/tmp/out", False, False)
+    assert dlg.result.text() == "<b>Exported 2 photos</b> for Facebook. 1 photo not exported:"

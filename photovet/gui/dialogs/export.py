@@ -53,6 +53,7 @@ class ExportDialog(QDialog):
         #: the words said before it (s40: "photos" for a batch of videos)
         self._ready_media = media
         self._captions_differ = False    # said under the caption (show_captions_differ)
+        self._held_names: set[str] = set()   # the files the plan holds back (show_plan)
         self.stack = QStackedWidget()
 
         # -- page 1: where and what ----------------------------------------------------------
@@ -357,6 +358,7 @@ class ExportDialog(QDialog):
         else:
             self.plan.setText("<b>Nothing can be exported yet.</b>" + (
                 " Why each one is held back:" if held else " Add photos and check them first."))
+        self._held_names = {name for name, _why in held}
         self.held.clear()
         for name, why in held:
             self.held.addItem(f"{name}: {why}")
@@ -478,7 +480,17 @@ class ExportDialog(QDialog):
             head += (" The export was stopped: the photos and videos not listed as exported "
                      "were not written.")
         if failed:
-            head += f" {media_count(*failed_media)} not exported:"
+            # those the plan held back are no surprise: said as held back (s40 walk: "3 photos
+            # and 1 video not exported" for the four listed before the export as held back)
+            held = [name for name, _why in failed if name in self._held_names]
+            if not held:
+                head += f" {media_count(*failed_media)} not exported:"
+            elif len(held) == len(failed):
+                head += f" {media_count(held)} held back, as said before the export:"
+            else:
+                head += (f" {media_count(held)} held back, as said before the export, and "
+                         f"{media_count([n for n, _w in failed if n not in self._held_names])} "
+                         "not exported:")
         self.result.setText(head)
         self.failures.clear()
         for name, why in failed:
