@@ -523,7 +523,8 @@ class ExportDialog(QDialog):
             + (f", with the caption \u201c{esc(caption)}\u201d." if caption else
                f", with no caption (none was checked for {them})."))
         self.mark_step.setText(
-            f"2. Then choose <b>Mark as posted\u2026</b> and give the post\u2019s web address, so "
+            f"2. Then choose <b>Mark as posted\u2026</b> and say when (with the post\u2019s web "
+            "address if you have it), so "
             f"PhotoVet knows {'it' if one else 'they'} went out: a take-down or a subject "
             f"access request can then find {them}.")
 
