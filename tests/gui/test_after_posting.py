@@ -1152,12 +1152,20 @@ def test_they_are_back_says_the_approvals_it_ended(window, qtbot, monkeypatch):
     win = window
     approve_all(win)
     win.ctx.ws.register.set_leaving_date(TORI, _dt.date.today())     # taken effect today
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *_a, **_k):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
     win.register_view.person_requested.emit(TORI)
     page = modal(kind=PersonDialog)
     assert not page.said.isVisibleTo(page)
     assert page.they_are_back()
+    # said before, in the question, too (walk s40)
+    assert "An approved photo or video that shows them will wait for a senior leader to " \
+        "approve it again." in asked[0], asked
     assert page.said.isVisibleTo(page) and page.said.text() == approvals_ended_here(1)
     assert win.ctx.ws.approvals.status(win.batch.model.items[0].analysis.sha256,
                                        "facebook") == "ready"

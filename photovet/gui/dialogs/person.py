@@ -658,6 +658,9 @@ class PersonDialog(QDialog):
                "From now on their consent decides again, as for any current "
                f"{'member of staff' if p.is_staff else 'pupil'}.")
             + " This is recorded with your name."
+            # walk s40: said before, as it is done (a date that had taken effect, s38)
+            + ("\n\nAn approved photo or video that shows them will wait for a senior leader "
+               "to approve it again." if p.has_left(_dt.date.today()) else "")
             + ("" if p.enrolled else
                "\n\nNo face photo is enrolled for them (face data is deleted when someone "
                "leaves): choose Enrol face photos\u2026 afterwards. Until then PhotoVet cannot "
