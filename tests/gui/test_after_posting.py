@@ -1006,7 +1006,11 @@ def test_an_export_that_writes_nothing_new_says_so_and_a_posted_batch_gets_a_new
         dlg.export_btn.click()
         qtbot.waitUntil(lambda d=dlg: d.stack.currentIndex() == 2, timeout=20000)
         text = dlg.result.text()
+        # nothing new: no steps, but the folder can still be opened (s40)
+        shown = (dlg.where_box.isVisibleTo(dlg), dlg.open_btn.isVisibleTo(dlg),
+                 dlg.next_step.isVisibleTo(dlg))
         dlg.accept()
+    assert shown == (True, True, False), shown
     today = _dt.date.today().strftime("%d/%m/%Y")
     assert "Exported" not in text, text
     assert text.startswith(

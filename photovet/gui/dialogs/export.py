@@ -498,19 +498,20 @@ class ExportDialog(QDialog):
         self.failures.setVisible(bool(failed))
         self.sound_note.setText(without_sound_words(without_sound or []))
         self.sound_note.setVisible(bool(without_sound))
-        self._steps(ok, folder)
+        self._steps(ok, folder, already)
         self._page(2)
         self.posted_btn.setEnabled(sum(ok) > 0)
         self.next_step.setVisible(sum(ok) > 0)       # nothing new: nothing new to post
-        self.where_box.setVisible(sum(ok) > 0)
+        # nothing new, all already there: the folder, to open, still (no steps: nothing new)
+        self.where_box.setVisible(sum(ok) > 0 or sum(already) > 0)
         self.purge_btn.setVisible(offer_delete and sum(ok) > 0)
         self.purge_row.setVisible(offer_delete and sum(ok) > 0)
 
-    def _steps(self, ok: tuple[int, int], folder: str) -> None:
+    def _steps(self, ok: tuple[int, int], folder: str, already: tuple[int, int]) -> None:
         """Where the copies are, and what to do next with them: post them, then mark them
         posted (s40: 'Next: post the copies...' was one line under the folder's full path)."""
         path = Path(folder)
-        one = sum(ok) == 1
+        one = sum(ok) + (0 if sum(ok) else sum(already)) == 1
         them = "it" if one else "them"
         noun = media_noun(*ok)
         self.where.setText(
