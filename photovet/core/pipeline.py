@@ -107,8 +107,10 @@ log = logs.get("pipeline")
 #: or as large as a sign's letters is "near" a face, not on a badge (names.near_face: the
 #: same decision, in words that fit); 18: a line on a badge that the reader could not read
 #: clearly (below its ``min_score``) is a possible name, covered until a person decides (a
-#: child's handwritten name read as "o of": names.classify_texts, policy.REASON_UNREAD_WORN)
-ANALYSIS_VERSION = "18"
+#: child's handwritten name read as "o of": names.classify_texts, policy.REASON_UNREAD_WORN);
+#: 19: a line read unclearly inside a face's box that is no register name is no name ("PARE"
+#: across an eye: names.in_face, policy.REASON_IN_FACE) (a black box over a child's eye)
+ANALYSIS_VERSION = "19"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
@@ -141,8 +143,9 @@ ANALYSIS_VERSION = "18"
 #: it; its cover follows its motion where that is known; 20: as ANALYSIS_VERSION 16 (plates,
 #: postcodes, dates and rooms below a face are no possible names; ocr.area_tiles); 21: as
 #: ANALYSIS_VERSION 17 (register names spelt with digits anywhere; text "near" a face); 22:
-#: as ANALYSIS_VERSION 18 (a line on a badge not read clearly is a possible name)
-VIDEO_ANALYSIS_VERSION = "22"
+#: as ANALYSIS_VERSION 18 (a line on a badge not read clearly is a possible name); 23: as
+#: ANALYSIS_VERSION 19 (a line read unclearly inside a face is no name)
+VIDEO_ANALYSIS_VERSION = "23"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

@@ -119,6 +119,10 @@ REASON_NOT_A_NAME = "Not a name"
 REASON_UNREAD_WORN = ("Text where a badge would be that could not be read clearly: it may be "
                       "a name")
 REASON_FRAGMENT = "Not a name (an unreadable fragment: no word of three letters or more)"
+#: a line read unclearly inside a face and matching no one in the register (names.in_face,
+#: s40: "PARE" read across an eye was covered as a possible name, a black box over the eye)
+REASON_IN_FACE = ("Not a name: read unclearly inside a face (an eye or a mouth can look like "
+                  "letters)")
 #: where a line of text was found (TextItem.context), as words for a reason
 #: ("near": beside a face or as large as a sign's letters, names.near_face: PhotoVet saw no
 #: badge there, so the words do not say it did)
@@ -961,6 +965,8 @@ def _rule_for_name(item: TextItem, person: Person | None, channel: Channel, medi
         return Decision("cover", f"Looks like a name{where} that is not in the register",
                         needs_review=True)
     # Ordinary text stays readable; the reason says why, so every line read is accounted for.
+    if item.context == "face":
+        return Decision("keep", REASON_IN_FACE)
     if text_fragment(item.text):
         return Decision("keep", REASON_FRAGMENT[:-1] + ("; read with low confidence)"
                                                         if item.low_confidence else ")"))

@@ -1471,6 +1471,33 @@ def near_face(polygon: Sequence[tuple[float, float]], faces: Sequence[Sequence[f
     return out
 
 
+#: a line read inside a face (s40): at least ``IN_FACE_SHARE`` of its box inside a face's box
+#: and no taller than ``IN_FACE_MAX_TEXT`` of the face's height (an eye, a mouth, a nostril:
+#: "PARE" read across an eye at 0.47, 14 px in an 836 px face; "HOeN" across a mouth)
+IN_FACE_SHARE = 0.8
+IN_FACE_MAX_TEXT = 0.25
+
+
+def in_face(polygon: Sequence[tuple[float, float]], faces: Sequence[Sequence[float]]) -> bool:
+    """Does this line lie inside a face (x, y, w, h boxes): ``IN_FACE_SHARE`` of its box or
+    more inside one face's box, and small beside that face (``IN_FACE_MAX_TEXT``)? A badge, a
+    lanyard, a T-shirt or a held card is below a face, not in its box. Pure; unit-tested."""
+    p = np.asarray(polygon, dtype=np.float64).reshape(-1, 2)
+    x0, y0 = float(p[:, 0].min()), float(p[:, 1].min())
+    x1, y1 = float(p[:, 0].max()), float(p[:, 1].max())
+    area = max(1e-6, (x1 - x0) * (y1 - y0))
+    g = _line_geometry(polygon) if len(p) == 4 else None
+    height = g[3] if g is not None else y1 - y0
+    for x, y, w, h in faces:
+        if w <= 0 or h <= 0 or height > IN_FACE_MAX_TEXT * h:
+            continue
+        ix = min(x1, x + w) - max(x0, x)
+        iy = min(y1, y + h) - max(y0, y)
+        if ix > 0 and iy > 0 and ix * iy >= IN_FACE_SHARE * area:
+            return True
+    return False
+
+
 def worn(polygon: Sequence[tuple[float, float]], faces: Sequence[Sequence[float]]) -> bool:
     """Is this line where a badge, lanyard or certificate would be: below a face and smaller
     than it (beside it too: ``near_face``)? ``faces``: (x, y, w, h) boxes."""
@@ -1786,8 +1813,10 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
     ``faces``: face boxes (x, y, w, h) in the photo: a line below a face is on a badge, a
     lanyard or a held certificate (``context`` "worn"; "near" beside the face or as large as
     a sign: ``near_face``), and any word there that is not a known school word counts as a
-    possible name. A line after "my name is", "Name:" or "awarded to"
-    gets ``context`` "label" the same way. ``min_score``: lines the reader was less sure of
+    possible name. A line after "my name is", "Name:" or "awarded to" gets ``context``
+    "label" the same way. A line inside a face read unclearly and matching no one in the
+    register (``in_face``: an eye or a mouth read as letters) is ``context`` "face" and no
+    name. ``min_score``: lines the reader was less sure of
     are marked ``low_confidence`` (still classified, never dropped).
     """
     items: list[TextItem] = []
@@ -1819,6 +1848,13 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
                 hit = matcher.match(exact)
         if hit is not None:
             item.form = hit.form
+        if hit is None and item.low_confidence and faces and in_face(item.polygon, faces):
+            # read unclearly inside a face: an eye or a mouth read as letters ("PARE" across
+            # an eye, s40), no name; kept readable and listed. A register name read there
+            # (face paint) is still that name, and a word read clearly still a possible name
+            item.context = "face"
+            items.append(item)
+            continue
         if hit is not None and hit.role == "pupil":
             item.kind, item.person = "pupil-name", hit.person
             if hit.missing_chars and len(item.text.strip()) > 0:
@@ -1842,7 +1878,7 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
         # school word may be a name the register does not know (or one the reader garbled);
         # a number plate, a postcode, a date or a room is not, unless it reads as a register
         # name nearly (s37: "AB12CDE" read as "ABIZCDE", "07 Jan 2026", "RM1A")
-        if t.kind or not t.context:
+        if t.kind or not t.context or t.context == "face":
             continue
         text = _without_codes(t.text, matcher)
         if badge_words(text) or badge_words(letters_for_digits(text, many=True, even=False) or "") \

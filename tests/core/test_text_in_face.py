@@ -1,0 +1,132 @@
+"""Text read inside a face (s40): the reader took an eye for "PARE" (README screenshot 14; a
+mouth for "HOeN" before) and it was covered as a possible name for review, a black box over a
+child's eye. A line read unclearly inside a face's box that matches no one in the register is
+no name: kept readable, listed with a reason that says so, nothing for a person to decide. A
+register name there (face paint) is still that name, a word read clearly there is still a
+possible name, and a line below the face (a badge, a card held at the chin) is as before."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from photovet.core.models import Channel, Face, PhotoStatus
+from photovet.core.policy import REASON_IN_FACE, REASON_UNREAD_WORN, decide_text
+from photovet.core.vision.text.names import NameMatcher, classify_texts, in_face
+from tests.core.test_names import pupil
+from tests.core.test_pipeline import ENC_TORI, LEFT, TODAY, exported
+
+FACE = (400.0, 100.0, 200.0, 240.0)     # x, y, w, h
+WEB = Channel("website", "School website", names="full")
+
+
+def _box(x, y, w, h):
+    return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+
+
+EYE = _box(440.0, 180.0, 40.0, 14.0)             # across the left eye, inside the face's box
+MOUTH = _box(465.0, 280.0, 70.0, 18.0)
+CHIN_CARD = _box(430.0, 320.0, 140.0, 40.0)      # held at the chin: half of it below the box
+BADGE = _box(420.0, 460.0, 140.0, 24.0)          # on the chest
+
+
+def test_in_face_is_a_small_line_mostly_inside_a_face_box():
+    assert in_face(EYE, [FACE]) and in_face(MOUTH, [FACE])
+    assert not in_face(CHIN_CARD, [FACE]) and not in_face(BADGE, [FACE])
+    # as tall as a sign's letters beside the face: not a feature of it
+    assert not in_face(_box(420.0, 120.0, 160.0, 80.0), [FACE])
+    assert not in_face(EYE, []) and not in_face(EYE, [(0.0, 0.0, 0.0, 0.0)])
+    # another face's box does not count for this one
+    assert in_face(EYE, [(0.0, 0.0, 50.0, 50.0), FACE])
+
+
+def _decided(reads, register=()):
+    m = NameMatcher(list(register), threshold=85)
+    items = classify_texts(reads, m, faces=[FACE], min_score=0.5)
+    for t in items:
+        d = decide_text(t, None, WEB, "photo", "consent", TODAY)
+        t.decision, t.reason, t.needs_review = d.action, d.reason, d.needs_review
+    return items
+
+
+def test_a_line_read_unclearly_inside_a_face_is_no_name():
+    eye, mouth = _decided([(EYE, "PARE", 0.47), (MOUTH, "HOeN", 0.31)])
+    for t in (eye, mouth):
+        assert (t.kind, t.context) == ("", "face"), t.text
+        assert (t.decision, t.needs_review, t.reason) == ("keep", False, REASON_IN_FACE)
+
+
+def test_inside_a_face_a_clear_word_or_a_register_name_is_decided_as_before():
+    clear, painted = _decided([(EYE, "Jasper Thornbury", 0.9), (MOUTH, "Olivia", 0.41)],
+                              [pupil("P1", "Olivia", "Bennett")])
+    # read clearly: a possible name, covered until a person decides (as before)
+    assert (clear.kind, clear.decision, clear.needs_review) == ("name-like", "cover", True)
+    # a pupil's name painted on a cheek, read unclearly: still their name
+    assert (painted.kind, painted.person) == ("pupil-name", "P1")
+
+
+def test_below_the_face_a_line_read_unclearly_is_still_a_possible_name():
+    card, badge = _decided([(CHIN_CARD, "o of", 0.36), (BADGE, "PARE", 0.47)])
+    for t in (card, badge):
+        assert t.context == "worn" and t.kind == "name-like", t.text
+        assert (t.decision, t.needs_review, t.reason) == ("cover", True, REASON_UNREAD_WORN)
+
+
+# -- through the pipeline: a drawn photo, a consented pupil's face shown, the eye left alone --
+
+EYE_BOX = (LEFT[0] + 20, LEFT[1] + 30, LEFT[0] + 44, LEFT[1] + 40)   # x0, y0, x1, y1
+
+
+class _Faces:
+    def detect(self, image):
+        return [Face(box=LEFT, score=0.99)]
+
+    def encode(self, image, faces, model=None):
+        return [ENC_TORI + 0.01][: len(faces)]
+
+
+class _Reader:
+    """Reads the drawn eye as letters, as the text models read a real one."""
+
+    def __init__(self, text, score):
+        self.text, self.score = text, score
+
+    def read(self, image, focus=()):
+        x0, y0, x1, y1 = EYE_BOX
+        return [(_box(x0, y0, x1 - x0, y1 - y0), self.text, self.score)]
+
+
+def _photo(path):
+    img = Image.new("RGB", (360, 240), (30, 90, 160))
+    d = ImageDraw.Draw(img)
+    x, y, w, h = LEFT
+    d.ellipse([x, y, x + w, y + h], fill=(225, 190, 160))
+    d.ellipse(EYE_BOX, fill=(250, 250, 250), outline=(60, 40, 30), width=2)   # an eye
+    img.save(path, "JPEG", quality=95)
+    return path
+
+
+@pytest.mark.parametrize("text, score", [("PARE", 0.47), ("Jasper Thornbury", 0.47), ("Jasper Thornbury", 0.9)],
+                         ids=["unclear", "unclear-name-shaped", "clear"])
+def test_a_shown_face_keeps_its_eye_in_the_export(ws, tmp_path, text, score):
+    from photovet.core.pipeline import Engine
+
+    ws.settings.text.enabled = True
+    engine = Engine(ws.settings, register=ws.register, face_engine=_Faces(),
+                    text_engine=_Reader(text, score), cache=None, reviews=ws.reviews)
+    photo = _photo(tmp_path / "p.jpg")
+    a = engine.decide(engine.analyse(photo), "website", on=TODAY)
+    assert a.error is None and [f.decision for f in a.faces] == ["show"]
+    [t] = a.texts
+    [res] = exported(engine, [a], tmp_path / "out", channel="website", records=ws.records)
+    x0, y0, x1, y1 = EYE_BOX
+    eye = np.asarray(Image.open(res.output).convert("L"), float)[y0 + 3:y1 - 3, x0 + 3:x1 - 3]
+    if score < 0.5:
+        assert (t.context, t.decision, t.needs_review) == ("face", "keep", False)
+        assert a.status is PhotoStatus.READY
+        assert eye.mean() > 200          # the white of the eye, as drawn
+    else:   # read clearly: covered until a person decides, as before
+        assert (t.decision, t.needs_review) == ("cover", True)
+        assert a.status is PhotoStatus.NEEDS_REVIEW
+        assert eye.std() < 2 and eye.mean() < 200      # one solid cover
