@@ -109,7 +109,8 @@ log = logs.get("pipeline")
 #: clearly (below its ``min_score``) is a possible name, covered until a person decides (a
 #: child's handwritten name read as "o of": names.classify_texts, policy.REASON_UNREAD_WORN);
 #: 19: a line read unclearly inside a face's box that is no register name is no name ("PARE"
-#: across an eye: names.in_face, policy.REASON_IN_FACE) (a black box over a child's eye)
+#: across an eye: names.in_face, policy.REASON_IN_FACE), and a close-up's chest is read at
+#: full resolution as well (names.CLOSE_UP_FACES: handwritten names under large faces)
 ANALYSIS_VERSION = "19"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
@@ -144,7 +145,8 @@ ANALYSIS_VERSION = "19"
 #: postcodes, dates and rooms below a face are no possible names; ocr.area_tiles); 21: as
 #: ANALYSIS_VERSION 17 (register names spelt with digits anywhere; text "near" a face); 22:
 #: as ANALYSIS_VERSION 18 (a line on a badge not read clearly is a possible name); 23: as
-#: ANALYSIS_VERSION 19 (a line read unclearly inside a face is no name)
+#: ANALYSIS_VERSION 19 (a line read unclearly inside a face is no name; a close-up's chest is
+#: read at full resolution as well, on frames read scaled down)
 VIDEO_ANALYSIS_VERSION = "23"
 
 _MODELS: dict[tuple, Any] = {}

@@ -335,14 +335,15 @@ def test_a_large_faces_badge_is_looked_at_scaled_down_and_a_very_large_ones_not_
     """A 320 px face: the smallest name it could wear (4 % of its height, 13 px) is 10 px at a
     scale of 0.8, so its chest is looked at there (fewer pixels than full resolution) and the
     name on it is read; before, an area that large was not looked at again at all. A 700 px
-    face's chest is seen as finely by the whole photo's pass: not looked at again."""
+    face's badge area is seen as finely by the whole photo's pass: not looked at again (on a
+    close-up its chest is, at full resolution: test_text_close_up.py)."""
     from photovet.core.vision.text.names import badge_areas
     from photovet.core.vision.text.ocr import focus_level
 
     img = background((4000, 3000), True, seed=6)
     paste_text(img, "Olivia Bennett", 13, -3, (800, 1450))
     face = (650, 700, 300, 320)
-    (area,) = badge_areas([face])
+    area = badge_areas([face])[0]     # (a close-up's chest too: test_text_close_up.py)
     main = text_engine.detection_scale(4000, 3000)
     assert focus_level(area[4], main) == 0.8
     pixels = DetectorPixels(text_engine, monkeypatch)
@@ -355,7 +356,7 @@ def test_a_large_faces_badge_is_looked_at_scaled_down_and_a_very_large_ones_not_
     full = (area[2] - area[0]) * (area[3] - area[1])
     assert 0 < spent < full, (spent, full)      # (at full resolution: its pixels, in tiles)
     # the very large face: nothing more than the photo's own pass
-    (big,) = badge_areas([(1500, 200, 660, 700)])
+    big = badge_areas([(1500, 200, 660, 700)])[0]
     assert focus_level(big[4], main) is None
     pixels.sizes.clear()
     text_engine.read(img, focus=[big])

@@ -1504,22 +1504,42 @@ def worn(polygon: Sequence[tuple[float, float]], faces: Sequence[Sequence[float]
     return bool(near_face(polygon, faces))
 
 
+#: a close-up (s40): a photo with at most ``CLOSE_UP_FACES`` faces of a badge's size. A
+#: child's handwritten name under a close-up face is 18-46 px high: scaled down to where a
+#: printed name of ``BADGE_NAME_SHARE`` is ``READ_PX`` high, the detector found only part of it
+#: ("Llevelly" of "Megan Llewellyn") or nothing (a slanted "Elizabeth Ashworth"), and read at
+#: full resolution it found the whole line, while another name ("Amara Okafor") was found only
+#: scaled down. So the chest below a close-up face larger than that (``CLOSE_UP_ASIDE`` face
+#: widths either side of its centre, from ``CLOSE_UP_TOP`` to ``CLOSE_UP_BELOW`` face heights
+#: below its top: where a badge, a sticker or a held card is on a close-up) is read at full
+#: resolution as well as at its own scale (``TextEngine.read``'s "again"). Group photos are
+#: read as before.
+CLOSE_UP_FACES = 3
+CLOSE_UP_ASIDE, CLOSE_UP_TOP, CLOSE_UP_BELOW = 1.0, 0.7, 2.7
+
+
 def badge_areas(faces: Sequence[Sequence[float]], *, min_face: float = 48.0
-                ) -> list[tuple[int, int, int, int, float]]:
+                ) -> list[tuple[int, int, int, int, float] | tuple[int, int, int, int, float, bool]]:
     """Where badges, lanyards and held certificates would be, below each face at least
     ``min_face`` px high (a smaller face's badge is too small to read): the chest and lanyard
     part of the ``worn`` area, for the text reader to look at closely
     (``TextEngine.read(image, focus=...)``), each with the scale to look at it (x0, y0, x1, y1,
     scale): where the smallest name such a face wears (``BADGE_NAME_SHARE`` of its height) is
-    ``READ_PX`` high, at most 1 (the photo's own pixels)."""
-    out = []
-    for x, y, w, h in faces:
-        if h < min_face or w <= 0:
-            continue
+    ``READ_PX`` high, at most 1 (the photo's own pixels). On a close-up (``CLOSE_UP_FACES``),
+    under a face whose area is read scaled down, its chest too (x0, y0, x1, y1, 1.0, True): read
+    at full resolution as well."""
+    out: list[tuple[int, int, int, int, float] | tuple[int, int, int, int, float, bool]] = []
+    sized = [f for f in faces if f[3] >= min_face and f[2] > 0]
+    for x, y, w, h in sized:
         scale = min(1.0, READ_PX / (BADGE_NAME_SHARE * h))
         out.append((int(x - FOCUS_ASIDE * w), int(y + FOCUS_TOP * h),
                     int(math.ceil(x + w + FOCUS_ASIDE * w)), int(math.ceil(y + FOCUS_BELOW * h)),
                     round(scale, 4)))
+        if len(sized) <= CLOSE_UP_FACES and scale < 1.0:
+            cx = x + w / 2.0
+            out.append((int(cx - CLOSE_UP_ASIDE * w), int(y + CLOSE_UP_TOP * h),
+                        int(math.ceil(cx + CLOSE_UP_ASIDE * w)),
+                        int(math.ceil(y + CLOSE_UP_BELOW * h)), 1.0, True))
     return out
 
 

@@ -232,11 +232,16 @@ class TextEngine:
              scale: float | None = None) -> list[Read]:
         """Every line of text in ``image`` (a PIL image), in the image's pixels.
 
-        ``focus``: areas (x0, y0, x1, y1[, scale]) where small text matters most (below faces:
-        badges, lanyards; ``names.badge_areas``): on a photo detected scaled down, they are
-        detected again at their scale (full resolution without one) where that is finer than
-        the photo's, every one of them (no budget: an area left out is a name left readable),
-        so a 14 px name on a 12 MP photo is found even where the scaled-down pass saw nothing.
+        ``focus``: areas (x0, y0, x1, y1[, scale[, again]]) where small text matters most
+        (below faces: badges, lanyards; ``names.badge_areas``): on a photo detected scaled
+        down, they are detected again at their scale (full resolution without one) where that
+        is finer than the photo's, every one of them (no budget: an area left out is a name left
+        readable), so a 14 px name on a 12 MP photo is found even where the scaled-down pass
+        saw nothing. An area with ``again`` true is detected at its scale even where another
+        look saw it (a close-up's chest, at full resolution as well as scaled down: a
+        handwritten name is found at one and not the other), and a line it finds is added
+        unless one already found covers most of it (the whole of a name of which another look
+        found a part).
 
         ``scale``: detect at this scale (``detection_scale`` of the whole picture) when
         ``image`` is a part of a larger picture: the part is read as the picture would be. On
@@ -303,6 +308,7 @@ class TextEngine:
         if main >= 0.9:
             return boxes            # the main pass already saw the photo at full resolution
         levels: dict[float, list[Rect]] = {}
+        again: dict[float, list[Rect]] = {}
         for item in focus:
             x0, y0 = max(0, int(item[0])), max(0, int(item[1]))
             x1, y1 = min(w, int(math.ceil(item[2]))), min(h, int(math.ceil(item[3])))
@@ -310,7 +316,8 @@ class TextEngine:
                 continue
             level = focus_level(float(item[4]) if len(item) > 4 else 1.0, main)
             if level is not None:
-                levels.setdefault(level, []).append((x0, y0, x1, y1))
+                (again if len(item) > 5 and item[5] else levels).setdefault(
+                    level, []).append((x0, y0, x1, y1))
         # photo pixels already detected at full resolution, each with the context the detector
         # needs around a small line (it misses an 11 px name ~100 px from a crop's edge)
         done: list[tuple[Rect, int]] = [(r, FOCUS_CONTEXT) for r in self._fine]
@@ -338,6 +345,17 @@ class TextEngine:
                                 continue
                             out.append(_order_points(b))
                     done.append((rect, context))
+            # looked at whatever else saw them, taking boxes the detector is less sure of (a
+            # slanted handwritten "Elizabeth Ashworth" under a close-up face scored under
+            # det_box_thresh); each line kept unless one found covers most of it
+            # ("MeymLlelly" where "Llevelly" was found: s40)
+            pp.box_thresh = float(self.options.get("coarse_box_thresh", 0.3))
+            for level in sorted(again, reverse=True):
+                for rect in merge_overlapping(again[level], int(self._side() / level)):
+                    for b in self._detect_area(arr, rect, level):
+                        if _quad_area(b) < 4 or _covered_by(b, out, AGAIN_COVERED):
+                            continue
+                        out.append(_order_points(b))
         finally:
             pp.box_thresh, pp.thresh = saved
         return out
@@ -882,6 +900,11 @@ FOCUS_LEVELS = (1.0, 0.8, 0.64)
 #: the detector's pixels of context a line needs around it to be found as it is at the centre
 #: of a crop: only pixels at least this far inside an area already detected count as seen
 FOCUS_CONTEXT = 128
+
+
+#: a line found by a look taken "again" (``TextEngine.read``) is kept unless this share of it
+#: lies inside a line already found: a longer reading of the same line is read too
+AGAIN_COVERED = 0.8
 
 
 def _shrunk(rect: Rect, by: int) -> Rect:
