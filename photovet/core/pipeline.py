@@ -108,8 +108,9 @@ log = logs.get("pipeline")
 #: same decision, in words that fit); 18: a line on a badge that the reader could not read
 #: clearly (below its ``min_score``) is a possible name, covered until a person decides (a
 #: child's handwritten name read as "o of": names.classify_texts, policy.REASON_UNREAD_WORN);
-#: 19: a line read unclearly inside a face's box that is no register name is no name ("PARE"
-#: across an eye: names.in_face, policy.REASON_IN_FACE), and a close-up's chest is read at
+#: 19: a line read unclearly inside a face's box that is no register name is said so, still
+#: covered for review ("PARE" across an eye: names.in_face, policy.REASON_IN_FACE), and a
+#: close-up's chest is read at
 #: full resolution as well (names.CLOSE_UP_FACES: handwritten names under large faces)
 ANALYSIS_VERSION = "19"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)

@@ -120,9 +120,10 @@ REASON_UNREAD_WORN = ("Text where a badge would be that could not be read clearl
                       "a name")
 REASON_FRAGMENT = "Not a name (an unreadable fragment: no word of three letters or more)"
 #: a line read unclearly inside a face and matching no one in the register (names.in_face,
-#: s40: "PARE" read across an eye was covered as a possible name, a black box over the eye)
-REASON_IN_FACE = ("Not a name: read unclearly inside a face (an eye or a mouth can look like "
-                  "letters)")
+#: s40: "PARE" read across an eye was said to be on a sign near a face): covered for review,
+#: saying what it likely is (kept readable, a name painted on a cheek would go out)
+REASON_IN_FACE = ("Read unclearly inside a face: an eye or a mouth can look like letters, but "
+                  "it may be a name written there")
 #: where a line of text was found (TextItem.context), as words for a reason
 #: ("near": beside a face or as large as a sign's letters, names.near_face: PhotoVet saw no
 #: badge there, so the words do not say it did)
@@ -966,7 +967,8 @@ def _rule_for_name(item: TextItem, person: Person | None, channel: Channel, medi
                         needs_review=True)
     # Ordinary text stays readable; the reason says why, so every line read is accounted for.
     if item.context == "face":
-        return Decision("keep", REASON_IN_FACE)
+        # fail closed: a person uncovers an eye; a name on a cheek would not come back
+        return Decision("cover", REASON_IN_FACE, needs_review=True)
     if text_fragment(item.text):
         return Decision("keep", REASON_FRAGMENT[:-1] + ("; read with low confidence)"
                                                         if item.low_confidence else ")"))

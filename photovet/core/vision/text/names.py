@@ -1835,8 +1835,9 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
     a sign: ``near_face``), and any word there that is not a known school word counts as a
     possible name. A line after "my name is", "Name:" or "awarded to" gets ``context``
     "label" the same way. A line inside a face read unclearly and matching no one in the
-    register (``in_face``: an eye or a mouth read as letters) is ``context`` "face" and no
-    name. ``min_score``: lines the reader was less sure of
+    register (``in_face``: an eye or a mouth read as letters, or a name written there) is
+    ``context`` "face": covered for review in words that say so (``policy.REASON_IN_FACE``).
+    ``min_score``: lines the reader was less sure of
     are marked ``low_confidence`` (still classified, never dropped).
     """
     items: list[TextItem] = []
@@ -1869,9 +1870,10 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
         if hit is not None:
             item.form = hit.form
         if hit is None and item.low_confidence and faces and in_face(item.polygon, faces):
-            # read unclearly inside a face: an eye or a mouth read as letters ("PARE" across
-            # an eye, s40), no name; kept readable and listed. A register name read there
-            # (face paint) is still that name, and a word read clearly still a possible name
+            # read unclearly inside a face: likely an eye or a mouth read as letters ("PARE"
+            # across an eye, s40), but maybe a name written there: covered for review, said
+            # as such (policy). A register name read there (face paint) is still that name,
+            # and a word read clearly still a possible name
             item.context = "face"
             items.append(item)
             continue
