@@ -106,6 +106,44 @@ def test_nms_merge_never_shrinks_coverage():
     assert k.size == 0 and m.shape == (0, 4)
 
 
+def test_nms_of_many_boxes_decides_as_the_box_by_box_loop(monkeypatch):
+    """A detector's run gives thousands of boxes: nms then works from the pairs of boxes whose
+    sides overlap (boxes._nms_pairs), and keeps exactly what the box-by-box loop keeps, in the
+    same order: ties of score, boxes of no area, boxes on a grid, one inside another."""
+    from photovet.core.vision.faces import boxes as boxes_mod
+
+    rng = np.random.default_rng(14)
+    cases = []
+    for k in range(60):
+        n = int(rng.integers(65, 700))
+        xy = rng.uniform(0, (200.0, 512.0, 4000.0)[k % 3], (n, 2))
+        wh = rng.uniform(0, (12.0, 60.0, 250.0)[k % 3], (n, 2))
+        if k % 4 == 0:
+            wh[rng.random(n) < 0.1] = 0.0          # boxes of no area
+        b = np.concatenate([xy, xy + wh], 1)
+        if k % 5 == 0:
+            b = np.round(b / 8) * 8                  # shared corners
+        s = np.round(rng.random(n), 1) if k % 2 else rng.random(n)    # ties of score
+        cases.append((b, s))
+    settings = ((0.3, 0.6), (0.3, 1.01), (0.5, 0.8))
+    fast = [nms(b, s, t, c) for b, s in cases for t, c in settings]
+    calls = []
+    real = boxes_mod._nms_pairs
+    monkeypatch.setattr(boxes_mod, "_nms_pairs", lambda *a: calls.append(1) or real(*a))
+    assert [nms(b, s, t, c).tolist() for b, s in cases for t, c in settings] == \
+        [f.tolist() for f in fast]
+    assert len(calls) == len(fast)                   # every case went the pairs' way
+    monkeypatch.setattr(boxes_mod, "_nms_pairs", lambda *a: None)     # the loop
+    slow = [nms(b, s, t, c) for b, s in cases for t, c in settings]
+    assert [f.tolist() for f in fast] == [f.tolist() for f in slow]
+    # more overlapping pairs than _MAX_PAIRS: the loop, the same answer
+    monkeypatch.setattr(boxes_mod, "_nms_pairs", real)
+    monkeypatch.setattr(boxes_mod, "_MAX_PAIRS", 10)
+    b, s = cases[1]
+    assert boxes_mod._nms_pairs(*b.T, np.ones(len(b)), np.arange(len(b)), 0.3, 0.6) is None
+    assert nms(b, s, 0.3, 0.6).tolist() == slow[3].tolist()
+
+
 def test_nms_empty():
     assert nms(np.zeros((0, 4)), np.zeros((0,)), 0.3).size == 0
 

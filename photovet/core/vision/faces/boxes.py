@@ -42,6 +42,11 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
     x1, y1, x2, y2 = boxes.T
     areas = np.maximum(0.0, x2 - x1) * np.maximum(0.0, y2 - y1)
     order = np.argsort(-scores, kind="stable")
+    if len(boxes) > 64 and iou_threshold > 0 and containment > 0 \
+            and np.isfinite(boxes).all():
+        fast = _nms_pairs(x1, y1, x2, y2, areas, order, iou_threshold, containment)
+        if fast is not None:
+            return fast
     keep = []
     while order.size:
         i = order[0]
@@ -60,6 +65,65 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
         # never removes the bigger one (the bigger one may be the whole face)
         inside = np.where(areas[rest] > 0, inter / np.maximum(areas[rest], 1e-9), 0.0)
         order = rest[(iou < iou_threshold) & (inside < containment)]
+    return np.asarray(keep, dtype=np.int64)
+
+
+#: pairs of boxes whose sides overlap, at most, that ``_nms_pairs`` compares at once (bounds
+#: its memory: 8 arrays of 8 bytes a pair, 32 MB); more and ``nms`` compares box by box
+_MAX_PAIRS = 500_000
+
+
+def _nms_pairs(x1, y1, x2, y2, areas, order, iou_threshold: float, containment: float
+               ) -> np.ndarray | None:
+    """``nms``'s result (the same boxes, the same order), computed from the pairs of boxes
+    whose x ranges overlap instead of box by box: a box only suppresses a box it intersects,
+    and a detector's boxes are small and many (a 12 MP photo's fine pass: thousands per run),
+    so there are few such pairs and the box-by-box loop spent its time in numpy's call
+    overhead. The same arithmetic on each pair as the loop, so the same decisions. None when
+    there are more than ``_MAX_PAIRS`` such pairs (the caller then loops)."""
+    n = len(x1)
+    rank = np.empty(n, np.int64)
+    rank[order] = np.arange(n)
+    by_x = np.argsort(x1, kind="stable")
+    xs = x1[by_x]
+    # for the k-th box by x1: the boxes after it whose x1 lies before its x2 (x ranges overlap)
+    ends = np.searchsorted(xs, x2[by_x], side="left")
+    counts = np.maximum(ends - np.arange(1, n + 1), 0)
+    total = int(counts.sum())
+    if total > _MAX_PAIRS:
+        return None
+    first = np.repeat(np.arange(n), counts)
+    starts = np.cumsum(counts) - counts
+    second = first + 1 + (np.arange(total) - np.repeat(starts, counts))
+    a, b = by_x[first], by_x[second]
+    # i: the better-ranked box of a pair (the one that may suppress), j: the other
+    swap = rank[a] > rank[b]
+    i = np.where(swap, b, a)
+    j = np.where(swap, a, b)
+    xx1 = np.maximum(x1[i], x1[j])
+    yy1 = np.maximum(y1[i], y1[j])
+    xx2 = np.minimum(x2[i], x2[j])
+    yy2 = np.minimum(y2[i], y2[j])
+    inter = np.maximum(0.0, xx2 - xx1) * np.maximum(0.0, yy2 - yy1)
+    union = areas[i] + areas[j] - inter
+    with np.errstate(divide="ignore", invalid="ignore"):
+        iou = np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
+        inside = np.where(areas[j] > 0, inter / np.maximum(areas[j], 1e-9), 0.0)
+    hit = ~((iou < iou_threshold) & (inside < containment))
+    i, j = i[hit], j[hit]
+    # suppressed boxes grouped by the box that suppresses them
+    by_i = np.argsort(i, kind="stable")
+    targets = j[by_i]
+    ptr = np.searchsorted(i[by_i], np.arange(n + 1), side="left")
+    removed = np.zeros(n, bool)
+    keep = []
+    for k in order.tolist():
+        if removed[k]:
+            continue
+        keep.append(k)
+        lo, hi = ptr[k], ptr[k + 1]
+        if hi > lo:
+            removed[targets[lo:hi]] = True
     return np.asarray(keep, dtype=np.int64)
 
 
