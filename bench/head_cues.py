@@ -75,6 +75,7 @@ from face_variants import UPSCALED, found  # noqa: E402
 
 from photovet.core.settings import Settings  # noqa: E402
 from photovet.core.vision.faces import FaceEngine, box_iou, clip_box, to_rgb  # noqa: E402
+from photovet.core.vision.faces.pixels import Pyramid  # noqa: E402
 
 #: name: (file, input side, anchor strides, anchors per layer) -- MediaPipe's SsdAnchors
 #: options for each model (fixed anchor size, offset 0.5)
@@ -212,7 +213,8 @@ def clipped(d, img: Image.Image) -> list:
 
 def turned_pass(engine: FaceEngine, img: Image.Image, base) -> list:
     """The faces detection.upside_down's pass adds to ``base`` (Detections of the default)."""
-    d = engine._upside_down(to_rgb(img), base)
+    rgb = to_rgb(img)
+    d = engine._upside_down(rgb, base, Pyramid(rgb))
     return [_xywh(b) for b in d.boxes[len(base):]]
 
 
@@ -316,7 +318,7 @@ def main() -> int:
                 if n == "upside_down":         # the pass alone, on the default's faces
                     rgb, dets = to_rgb(big), engine.detect_all(big)
                     t = time.thread_time()
-                    turned._upside_down(rgb, dets)
+                    turned._upside_down(rgb, dets, Pyramid(rgb))
                 elif n == "default":
                     engine.detect(big)
                 elif n == "rot180":

@@ -110,9 +110,11 @@ log = logs.get("pipeline")
 #: child's handwritten name read as "o of": names.classify_texts, policy.REASON_UNREAD_WORN);
 #: 19: a line read unclearly inside a face's box that is no register name is said so, still
 #: covered for review ("PARE" across an eye: names.in_face, policy.REASON_IN_FACE), and a
-#: close-up's chest is read at
-#: full resolution as well (names.CLOSE_UP_FACES: handwritten names under large faces)
-ANALYSIS_VERSION = "19"
+#: close-up's chest is read at full resolution as well (names.CLOSE_UP_FACES: handwritten
+#: names under large faces); 20: the look at the photo upside down searches the coarse
+#: passes' 640 px copy (Pillow's BOX filter, made once) instead of a bilinear one of its own
+#: (engine.FaceEngine._upside_down)
+ANALYSIS_VERSION = "20"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,

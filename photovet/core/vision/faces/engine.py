@@ -158,18 +158,23 @@ class FaceEngine:
         faces upside down (``_upside_down``)."""
         rgb = to_rgb(image)
         rgb.load()            # decoded once here: the two detectors read it from two threads
-        return self._upside_down(rgb, self._upright(rgb))
+        # the photo's scaled-down copies, made once: both coarse passes and the upside-down
+        # look search it at 640 px
+        pyramid = Pyramid(rgb)
+        return self._upside_down(rgb, self._upright(rgb, pyramid), pyramid)
 
-    def _upside_down(self, rgb: Image.Image, found: Detections) -> Detections:
+    def _upside_down(self, rgb: Image.Image, found: Detections, pyramid: Pyramid
+                     ) -> Detections:
         """``found`` and the faces CenterFace finds on the photo turned 180 degrees and scaled
         to ``upside_down_side`` px that lie on none of them (fusion.upside_down): a child
-        hanging from a climbing frame, a handstand."""
+        hanging from a climbing frame, a handstand. The scaled photo is the pyramid's (the
+        coarse passes' when they have the same size: made once)."""
         side = self.upside_down_side
         if side is None or min(rgb.size) < 2:
             return found
         k = min(1.0, side / max(rgb.size))
         size = (max(1, round(rgb.width * k)), max(1, round(rgb.height * k)))
-        small = rgb if k >= 1.0 else rgb.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+        small = rgb if k >= 1.0 else pyramid.box(size)
         arr = np.ascontiguousarray(np.asarray(small)[::-1, ::-1])
         with self._cf_lock:
             b, m = self.centerface.run(arr, self.upside_down_threshold)
@@ -179,10 +184,10 @@ class FaceEngine:
         return Detections(np.concatenate([found.boxes, b]), np.concatenate([found.landmarks, m]),
                           list(found.source) + [UPSIDE_DOWN] * len(b))
 
-    def _upright(self, rgb: Image.Image) -> Detections:
+    def _upright(self, rgb: Image.Image, pyramid: Pyramid) -> Detections:
         """Both detectors and the fusion on the photo as it is."""
         if not self.use_yunet:
-            b, m = self.centerface.detect_raw(rgb)
+            b, m = self.centerface.detect_raw(rgb, pyramid=pyramid)
             return Detections(np.asarray(b, np.float64).reshape(-1, 5),
                               np.asarray(m, np.float64).reshape(-1, 10), ["centerface"] * len(b))
         yunet = self.yunet
@@ -191,7 +196,6 @@ class FaceEngine:
         low = min(self.agree_threshold, self.yunet_threshold)
         if self.pairs is not None:
             low = min(low, self.pairs.floor_yn)
-        pyramid = Pyramid(rgb)     # both coarse passes search the photo at 640 px: made once
 
         def second() -> tuple[np.ndarray, np.ndarray]:
             with self._yn_lock:

@@ -50,8 +50,9 @@ def pad_border(arr: np.ndarray, sides: tuple[bool, bool, bool, bool], fraction: 
 
 class Pyramid:
     """One photo's scaled-down copies (Pillow's BOX filter), each made once however many
-    detectors ask for it: CenterFace's and YuNet's coarse passes both want the photo at 640 px
-    (25 ms of CPU each on a 12 MP photo). Thread-safe (the two detectors run side by side).
+    detectors ask for it: CenterFace's and YuNet's coarse passes and CenterFace's look at the
+    photo upside down all want it at 640 px (21-25 ms of CPU each on a 12 MP photo).
+    Thread-safe (the two detectors run side by side).
 
     Only copies of at most ``keep_pixels`` are kept for the next caller; a larger one (a fine
     pass) is made for its caller alone, so it is freed as soon as that pass is done."""
