@@ -9,6 +9,7 @@ in one run.
               detection.<field>     a detection setting (the engine is loaded with it), or
               centerface.<attr>     an attribute of the loaded CenterFace search (refine_cell,
               yunet.<attr>          refine_margin, ...) or of YuNet's (tile, overlap, ...)
+              engine.<attr>         an attribute of the FaceEngine (upside_down_threshold, ...)
               model.centerface      another CenterFace .onnx file (a path: e.g. an int8 one
                                     built by bench/quantise.py), searched the same way
               look.<field>          the second look (fusion.SecondLook) with this field
@@ -87,9 +88,9 @@ def parse_variant(text: str) -> tuple[str, dict[str, str]]:
     for part in spec.split(","):
         key, sep, value = part.partition("=")
         if not sep or key.split(".")[0] not in ("detection", "centerface", "yunet", "model",
-                                                "look"):
+                                                "look", "engine"):
             raise SystemExit(f"{part!r}: keys are detection.<field>, centerface.<attr>, "
-                             "yunet.<attr>, look.<field> or model.centerface")
+                             "yunet.<attr>, engine.<attr>, look.<field> or model.centerface")
         pairs[key] = value
     return name, pairs
 
@@ -125,6 +126,11 @@ def load(pairs: dict[str, str]) -> FaceEngine:
             raw = Path(value).read_bytes()
             engine.centerface._session = onnxfix.session(onnxfix.centerface_dynamic(raw), 1,
                                                          arena=True)
+            continue
+        if model == "engine":
+            if not hasattr(engine, attr):
+                raise SystemExit(f"the engine has no attribute {attr!r}")
+            setattr(engine, attr, _value(value))
             continue
         target = engine.centerface if model == "centerface" else engine.yunet
         if not hasattr(target, attr):
