@@ -36,14 +36,13 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import faces as fb  # noqa: E402
-from face_variants import UPSCALED  # noqa: E402
+from face_variants import upscaled  # noqa: E402
 
 from photovet.core.vision.faces import FaceEngine  # noqa: E402
 from photovet.core.vision.faces import engine as engine_mod  # noqa: E402
@@ -268,13 +267,7 @@ def main() -> int:
         if args.composites:
             sets.append(("../shared 12 MP composites", fb.composites(shared, args.composites)))
         if not args.no_upscaled:
-            up = []
-            for name in UPSCALED:
-                if (faces_dir / name).exists():
-                    with Image.open(faces_dir / name) as im:
-                        big = im.convert("RGB").resize((4000, 3000), Image.Resampling.LANCZOS)
-                    up.append(fb.Sample(name, None, None, [], [], image=big))
-            sets.append(("group photos upscaled to 12 MP", up))
+            sets.append(("group photos upscaled to 12 MP", upscaled(faces_dir)))
     elif not args.no_shared:
         print(f"skipped ../shared: {faces_dir} is not present")
     if args.wider and not args.no_wider:

@@ -115,6 +115,53 @@ or the photo mirrored; a box whose centre lies in the pad dropped, the rest clip
   4 lost, 12 found, 2 of >= 32 px lost).
 A border moved moves borderline faces both ways (as tiles do: centerface.py), and the faces the
 frame cuts are mostly found already: none of these finds more without losing faces.
+
+Where detection's CPU goes (s40, bench/face_passes.py: one thread, each network run timed and
+labelled with its pass; a reported face is a pass's own when no other pass has a box on it,
+IoU >= 0.3, at the network's threshold). Before -> after this round's two changes, one run each:
+
+- 5 group photos upscaled to 12 MP, 2.73 -> 2.52 CPU s per photo: CenterFace's fine pass (30
+  tiles of the photo at 4 MP) 52 %, YuNet's fine pass (48 tiles at the photo's pixels) 27 %,
+  refinement windows 8 % (4.8 a photo, 79 % of them on no face reported), CenterFace's coarse
+  pass 2 %, upside down 2 %, YuNet's coarse pass 0.4 %, fusion 0.1 %, resizes, crops and
+  non-maximum suppression between runs 8 %. Half the fine tiles of each network (55 % and
+  53 %) hold no box of a face reported: walls, floor, sky.
+- 3 12 MP composites of ../shared (814 faces reported a photo), 8.60 -> 8.22 s: refinement
+  64 % (120 windows a photo, 15 % on no face reported; the faces it alone is sure of: 46
+  annotated >= 10 px, 5 >= 32 px), CenterFace fine 16 %, YuNet fine 9 % (alone: 7 and 2),
+  the rest 9 %, each coarse pass, the look upside down and the fusion 0-1 %.
+- ../shared's 8 annotated photos, 0.37 -> 0.35 s: refinement 48 %, CenterFace fine 15 %,
+  upside down 11 %, CenterFace coarse 10 %, YuNet 7 %, the rest 8 -> 6 %.
+(The two runs are minutes apart on a loaded machine: the networks' own figures moved 3-7 %
+between them with no change to them; the side by side figures below are the change's.)
+Issue 13's budget (0.6 s a 12 MP photo on one core) is 4-14 times away; the network runs (with
+their decoding) are 84-91 % of it. The refinement and YuNet's fine pass are alone sure of
+annotated faces on the composites (46 and 7), CenterFace's fine pass on ../shared (2), and it
+places the refinement's windows; the coarse passes and the look upside down are alone sure of
+none here but cost 1-2 % each on 12 MP photos (the look finds WIDER's child upside down, s36).
+What is left to cut is which pixels each pass sees, not passes.
+
+Kept (s40): non-maximum suppression from the pairs of boxes whose x ranges overlap
+(``boxes._nms_pairs``: the same boxes kept; it was 0.39 of 7.2 CPU s on a dense composite);
+the look upside down searches the coarse passes' 640 px copy (``Pyramid``) instead of a
+bilinear one of its own (21 ms a 12 MP photo; its boxes >= 0.7 on every photo: none lost, 13
+more on 11 of the 403 WIDER photos and 1 on ../shared, every one on a face found upright: none
+added). Side by side with main, one process each, photo by photo (load 20-30 on 2 cores: CPU
+seconds): ../shared 0.349 -> 0.330 s, the composites 8.55 -> 8.32 s, the upscaled group photos
+2.34 -> 2.42 s (noise: 5 photos), WIDER @WIDER@; the same faces and boxes on every photo. In one
+process, alternately, the suppression alone on ../shared's 16: 39.90 -> 39.33 s (-1.4 %), the
+detections identical.
+
+Tried and not kept (s40): refinement windows only around candidates YuNet's own pass (already
+run) has a box on, >= 0.1 / >= 0.03: ../shared the same faces, windows 4.5 -> 4.1 / 4.5 a
+photo (most weak CenterFace candidates lie on a weak YuNet box, as the s38 trace found the
+other way round), and the refinement then waits for YuNet; stopped there. Not tried: fine tiles
+only where a coarse pass sees people. On the upscaled group photos half the fine tiles find
+nothing, but a 10 px face of a 12 MP photo is under 2 px at 640 px, so no coarse pass can say a
+tile holds none, and no annotated 12 MP photo here has both small faces and empty background
+(the composites have 1 empty fine tile in 90). The second look (off) scales its crop with
+BILINEAR to 64 px and ``YuNet._best_in_crop`` (landmarks, sureness) with BOX to 128 px: never
+the same image; the upside-down look's 640 px copy was the one image made twice.
 """
 
 from __future__ import annotations
