@@ -54,18 +54,25 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
         rest = order[1:]
         if not rest.size:
             break
-        xx1 = np.maximum(x1[i], x1[rest])
-        yy1 = np.maximum(y1[i], y1[rest])
-        xx2 = np.minimum(x2[i], x2[rest])
-        yy2 = np.minimum(y2[i], y2[rest])
-        inter = np.maximum(0.0, xx2 - xx1) * np.maximum(0.0, yy2 - yy1)
-        union = areas[i] + areas[rest] - inter
-        iou = np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
-        # only a box lying inside the better one goes; a better box lying inside a bigger one
-        # never removes the bigger one (the bigger one may be the whole face)
-        inside = np.where(areas[rest] > 0, inter / np.maximum(areas[rest], 1e-9), 0.0)
-        order = rest[(iou < iou_threshold) & (inside < containment)]
+        order = rest[~_suppresses(x1, y1, x2, y2, areas, i, rest, iou_threshold, containment)]
     return np.asarray(keep, dtype=np.int64)
+
+
+def _suppresses(x1, y1, x2, y2, areas, i, j, iou_threshold: float, containment: float
+                ) -> np.ndarray:
+    """Whether box ``i`` (better ranked; an index or an array of them) suppresses box ``j``
+    (``nms``'s rule): IoU at least ``iou_threshold``, or at least ``containment`` of ``j``
+    inside ``i``. Only a box lying inside the better one goes; a better box lying inside a
+    bigger one never removes the bigger one (the bigger one may be the whole face)."""
+    xx1 = np.maximum(x1[i], x1[j])
+    yy1 = np.maximum(y1[i], y1[j])
+    xx2 = np.minimum(x2[i], x2[j])
+    yy2 = np.minimum(y2[i], y2[j])
+    inter = np.maximum(0.0, xx2 - xx1) * np.maximum(0.0, yy2 - yy1)
+    union = areas[i] + areas[j] - inter
+    iou = np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
+    inside = np.where(areas[j] > 0, inter / np.maximum(areas[j], 1e-9), 0.0)
+    return ~((iou < iou_threshold) & (inside < containment))
 
 
 #: pairs of boxes whose x ranges overlap, at most, that ``_nms_pairs`` compares at once (bounds
@@ -80,7 +87,7 @@ def _nms_pairs(x1, y1, x2, y2, areas, order, iou_threshold: float, containment: 
     whose x ranges overlap instead of box by box: a box only suppresses a box it intersects,
     and a detector's boxes are small and many (a 12 MP photo's fine pass: thousands per run),
     so there are few such pairs and the box-by-box loop spent its time in numpy's call
-    overhead. The same arithmetic on each pair as the loop, so the same decisions. None when
+    overhead. The same rule on each pair as the loop (``_suppresses``), so the same decisions. None when
     there are more than ``_MAX_PAIRS`` such pairs (the caller then loops)."""
     n = len(x1)
     rank = np.empty(n, np.int64)
@@ -101,16 +108,7 @@ def _nms_pairs(x1, y1, x2, y2, areas, order, iou_threshold: float, containment: 
     swap = rank[a] > rank[b]
     i = np.where(swap, b, a)
     j = np.where(swap, a, b)
-    xx1 = np.maximum(x1[i], x1[j])
-    yy1 = np.maximum(y1[i], y1[j])
-    xx2 = np.minimum(x2[i], x2[j])
-    yy2 = np.minimum(y2[i], y2[j])
-    inter = np.maximum(0.0, xx2 - xx1) * np.maximum(0.0, yy2 - yy1)
-    union = areas[i] + areas[j] - inter
-    with np.errstate(divide="ignore", invalid="ignore"):
-        iou = np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
-        inside = np.where(areas[j] > 0, inter / np.maximum(areas[j], 1e-9), 0.0)
-    hit = ~((iou < iou_threshold) & (inside < containment))
+    hit = _suppresses(x1, y1, x2, y2, areas, i, j, iou_threshold, containment)
     i, j = i[hit], j[hit]
     # suppressed boxes grouped by the box that suppresses them
     by_i = np.argsort(i, kind="stable")

@@ -148,7 +148,8 @@ bilinear one of its own (21 ms a 12 MP photo; its boxes >= 0.7 on every photo: n
 more on 11 of the 403 WIDER photos and 1 on ../shared, every one on a face found upright: none
 added). Side by side with main, one process each, photo by photo (load 20-30 on 2 cores: CPU
 seconds): ../shared 0.349 -> 0.330 s, the composites 8.55 -> 8.32 s, the upscaled group photos
-2.34 -> 2.42 s (noise: 5 photos), WIDER @WIDER@; the same faces and boxes on every photo. In one
+2.34 -> 2.42 s (noise: 5 photos), WIDER 0.657 -> 0.655 s on 170 of the 403 (stopped for
+time); the same boxes on every one of those 186 photos. In one
 process, alternately, the suppression alone on ../shared's 16: 39.90 -> 39.33 s (-1.4 %), the
 detections identical.
 
