@@ -14,8 +14,11 @@ its refinement windows (2x), CenterFace upside down, YuNet's coarse pass (640 px
 
 What each pass finds: every box a run returns (at the floor the engine asks for: 0.1) is kept in
 photo pixels; a face the detector reports is *supported* by a pass when a box of that pass
-overlaps it (IoU >= 0.3). A face supported by one pass alone is that pass's own find: take the
-pass away and that face is gone (or rests on the fusion's pairs of weaker boxes). Counted for the
+overlaps it (IoU >= 0.3). A face supported by one pass alone is that pass's own find: nothing
+else has a box there. "Sure" columns count only boxes at the network's own threshold (CenterFace
+0.3, YuNet 0.6, upside down 0.7): a face one pass alone is sure of may still be kept without it,
+on other passes' weaker boxes (the fusion's pairs), so whether taking a pass away loses it is
+for bench/face_variants.py to say, face by face. Counted for the
 faces the detector reports (all, and those matching no annotated face: "false"), and for the
 annotated faces it finds (>= 10 px and >= 32 px, bench/faces.py's matching). A run (one tile,
 one window) is "empty" when none of its boxes supports a reported face: its CPU found nothing.
