@@ -171,7 +171,9 @@ def test_the_export_record_names_who_prepared_it_not_who_exported_it(ws_enrolled
     assert row["user"] == "Mr Poster" and row["details"]["preparer"] == "Mrs Office"
     html = subject_access_report(ws_enrolled.register, ws_enrolled.records, "A1",
                                  tmp_path / "sar.html").read_text(encoding="utf-8")
-    assert "Mrs Office" in html and "Mr Poster" not in html
+    # who prepared it; the report names who made it too (s40), which is another thing
+    assert "<tr><td>Prepared by</td><td>Mrs Office</td></tr>" in html
+    assert "<td>Prepared by</td><td>Mr Poster" not in html and "by Mr Poster.</p>" in html
 
 
 def test_cli_approve_needs_the_checks_and_prints_them(ws_enrolled, tmp_path, monkeypatch):
