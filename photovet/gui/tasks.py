@@ -12,7 +12,9 @@ the worker also stops pulling from the generator and closes it, so the core's ``
 tidy up.
 
 Rules: a worker never touches a widget (it only emits), and a worker that reads or writes the
-register opens its own ``Workspace`` (one database connection per thread).
+register opens its own ``Workspace`` (one database connection per thread). No QObject belongs to
+a worker thread: the thread object itself (``_Runner``) lives in the GUI thread and only its
+``run`` executes in the new thread, so nothing is moved between threads or destroyed in one.
 
 Thumbnails use the same helper: ``thumbnails()`` is a long-running generator that serves a
 ``ThumbnailQueue`` (visible photos first).
@@ -47,8 +49,19 @@ from .words import error_text
 log = logs.get("gui")
 
 
-class _Runner(QObject):
-    """Lives in the worker thread; only emits."""
+class _Runner(QThread):
+    """The worker's thread: ``run`` calls the function there and only emits.
+
+    The runner is a ``QThread``: the object lives in the GUI thread from its creation to its
+    deletion (by its ``Worker``, there), and only ``run`` executes in the new thread. No
+    QObject of PhotoVet's ever belongs to a worker thread, so none is moved between threads
+    or destroyed in one. Both froze the window: a Python QObject destroyed in the exiting
+    worker thread (Qt's signal lock against the GIL, seen while rendering the screenshots),
+    and moving the runner back to the GUI thread at the end of each task (s39/s40):
+    ``QObject.moveToThread`` runs with the GIL held (PySide6 does not release it there, as
+    it does around a signal's emission) while it takes Qt's locks of the object and of both
+    threads' event queues, the order that deadlocks against any thread holding one of those
+    locks while it waits for the GIL."""
 
     value = Signal(object)
     result = Signal(object)
@@ -58,17 +71,25 @@ class _Runner(QObject):
     # emission of a Python-declared Signal(bool) (tests/gui/test_qt_binding.py).
     done = Signal(int)
 
-    def __init__(self, fn: Callable[..., Any], stop: threading.Event, name: str):
-        super().__init__()
-        self._fn = fn
+    def __init__(self, fn: Callable[..., Any], stop: threading.Event, name: str,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self._fn: Callable[..., Any] | None = fn
         self._stop = stop
         self._name = name
 
-    @Slot()
+    def forget(self) -> None:
+        """Drop the function (the GUI thread, once it is over): what its closure holds is
+        released there, not in the worker thread."""
+        self._fn = None
+
     def run(self) -> None:
+        # (in the worker thread: emits only; every signal is queued to the GUI thread)
         out: Any = None
+        fn = self._fn
         try:
-            out = self._fn(self._stop) if _wants_stop(self._fn) else self._fn()
+            assert fn is not None, "a worker runs once"
+            out = fn(self._stop) if _wants_stop(fn) else fn()
             if isinstance(out, collections.abc.Iterator):
                 gen = out
                 out = None
@@ -95,18 +116,7 @@ class _Runner(QObject):
                       "".join(traceback.format_tb(exc.__traceback__)))
             self._failed(exc)
         finally:
-            # Back to the GUI thread before the end, and deleted there (Worker._on_done): a
-            # Python QObject destroyed in the worker thread as it exits takes Qt's signal lock
-            # and then waits for the GIL, while the GUI thread holds the GIL and waits for that
-            # lock (a frozen window, seen while rendering the screenshots).
-            app = QCoreApplication.instance()
-            if app is not None:
-                self.moveToThread(app.thread())
             self.done.emit(1 if self._stop.is_set() else 0)
-            thread = QThread.currentThread()
-            if thread is not None:
-                thread.quit()
-
 
     def _failed(self, exc: BaseException) -> None:
         # the traceback would keep the task's frames (its closed workspace) alive in the GUI
@@ -159,11 +169,10 @@ class Worker(QObject):
         self._pending: list[Any] = []
         self._started = False
         self._finished = False
-        self._thread = QThread(self)
-        self._thread.setObjectName(f"photovet-{name}")
-        self._runner = _Runner(fn, self.stop_event, name)
-        self._runner.moveToThread(self._thread)
-        self._thread.started.connect(self._runner.run)
+        # the runner is the thread (it stays in the GUI thread: see _Runner) and this worker's
+        # child, deleted with it (Workers deletes a worker once it has finished)
+        self._runner = _Runner(fn, self.stop_event, name, self)
+        self._runner.setObjectName(f"photovet-{name}")
         self._runner.value.connect(self._on_value)
         self._runner.result.connect(self._on_result)
         self._runner.raised.connect(self.raised)
@@ -176,7 +185,7 @@ class Worker(QObject):
 
     def start(self) -> Worker:
         self._started = True
-        self._thread.start()
+        self._runner.start()
         return self
 
     def stop(self) -> None:
@@ -185,7 +194,12 @@ class Worker(QObject):
 
     @property
     def running(self) -> bool:
-        return self._started and not self._finished and not self._thread.isFinished()
+        return self._started and not self._finished and not self._runner.isFinished()
+
+    @property
+    def ended(self) -> bool:
+        """Its thread has ended (or never started): it may be deleted."""
+        return not self._started or self._runner.isFinished()
 
     @property
     def stopped(self) -> bool:
@@ -195,7 +209,7 @@ class Worker(QObject):
         """Block until the thread has ended (the window closing). True if it did."""
         if not self._started:
             return True
-        return bool(self._thread.wait(msecs))
+        return bool(self._runner.wait(msecs))
 
     @Slot(object)
     def _on_value(self, value: Any) -> None:
@@ -218,10 +232,8 @@ class Worker(QObject):
     def _on_done(self, stopped: int) -> None:
         self._flush_timer.stop()
         self._flush()
-        self._thread.quit()
-        self._thread.wait(5000)
-        if self._runner.thread() is self.thread():     # moved back by run(): deleted here
-            self._runner.deleteLater()
+        self._runner.wait(5000)          # run() has returned (done is its last act)
+        self._runner.forget()
         self._finished = True
         self.finished.emit(1 if (stopped or self.stop_event.is_set()) else 0)
 
@@ -264,7 +276,11 @@ class Workers(QObject):
 
     def _forget(self, w: Worker) -> None:
         self._running.discard(w)
-        w.deleteLater()
+        # once its thread has ended (finished() has normally waited for it): a QThread
+        # deleted while it runs ends the app
+        w._runner.finished.connect(w.deleteLater)
+        if w.ended:
+            w.deleteLater()
 
     @property
     def running(self) -> list[Worker]:

@@ -257,23 +257,91 @@ def test_a_videos_tile_is_the_checked_content_or_no_preview(qtbot, tmp_path):
         qtbot.waitUntil(lambda: not w.running, timeout=5000)
 
 
-def test_the_runner_is_handed_back_and_deleted_on_the_gui_thread(qtbot):
-    """A Python QObject destroyed in the worker thread as it exits can deadlock with the GUI
-    thread (Qt's signal lock against the GIL): the runner goes back to the GUI thread and is
-    deleted there."""
+def test_no_qobject_of_a_worker_belongs_to_its_thread_and_it_is_deleted_on_the_gui_thread(qtbot):
+    """A Python QObject destroyed in the worker thread as it exits froze the window (Qt's
+    signal lock against the GIL), and so can moving one between threads (``moveToThread``
+    holds the GIL while it takes Qt's locks: s39, a test run hung under load). The runner
+    is the thread object itself: it belongs to the GUI thread all its life, while its work
+    runs in the new thread, and it is deleted with its worker, on the GUI thread."""
     import shiboken6
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    deleted_in = []
-    w = Worker(lambda: 1)
-    w._runner.destroyed.connect(lambda *_: deleted_in.append(QThread.currentThread()))
-    with qtbot.waitSignal(w.finished, timeout=10000):
-        w.start()
+    gui = QApplication.instance().thread()
+    seen = []
+    workers = Workers()
+
+    def fn():
+        runner = w._runner
+        seen.append((QThread.currentThread() is not gui, runner.thread() is gui))
+        yield 1
+
+    w = workers.start(fn, name="affinity")
     runner = w._runner
-    assert runner.thread() is QApplication.instance().thread()
+    deleted_in = []
+    runner.destroyed.connect(lambda *_: deleted_in.append(QThread.currentThread()))
+    qtbot.waitUntil(lambda: not workers.running and w not in workers._running, timeout=10000)
+    assert seen == [(True, True)]                 # the work ran off the GUI thread; the runner
+    assert runner.thread() is gui                 # never left it
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    assert not shiboken6.isValid(runner)
-    assert deleted_in == [QApplication.instance().thread()]
+    assert not shiboken6.isValid(runner) and not shiboken6.isValid(w)
+    assert deleted_in == [gui]
+
+
+# many short workers (a stream of them: thumbnails, captions, counts), started and finished
+# quickly side by side while the GUI thread runs Python of its own; run in a child process
+# so that a deadlock (the GUI thread stuck in Qt's code: pytest-timeout's signal cannot fire
+# there) fails the test within its time, with every thread's stack
+_STRESS = """
+import faulthandler, sys
+faulthandler.dump_traceback_later(float(sys.argv[1]), exit=True)
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+from photovet.gui.tasks import Workers
+
+app = QApplication(["stress"])
+workers = Workers()
+busy = QTimer()
+busy.setInterval(1)
+junk = []
+busy.timeout.connect(lambda: junk.append([object() for _ in range(50)]) or
+                     (len(junk) > 50 and junk.clear()))
+busy.start()
+
+def items(k):
+    for i in range(k):
+        yield [i] * 10
+
+for _round in range(int(sys.argv[2])):
+    left = [int(sys.argv[3])]
+    loop = QEventLoop()
+    def finished(_stopped, loop=loop, left=left):
+        left[0] -= 1
+        if not left[0]:
+            loop.quit()
+    for i in range(left[0]):
+        fn = (lambda k=i: items(k % 5)) if i % 3 else (lambda: 1)
+        workers.start(fn, name="short", on_yield=lambda b: None, on_finish=finished)
+    loop.exec()
+print("ok", flush=True)
+"""
+
+
+def test_many_short_workers_started_and_finished_quickly_never_hang(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "stress.py"
+    script.write_text(_STRESS)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+               PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parents[2]),
+                                           os.environ.get("PYTHONPATH", "")]))
+    # 1,200 workers (about 1 CPU second); a hang is ended by the child's own watchdog at
+    # 100 s (its stacks printed), or by the timeout here
+    done = subprocess.run([sys.executable, str(script), "100", "60", "20"], env=env,
+                          capture_output=True, text=True, timeout=150)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
 
 
 def test_a_task_that_finds_the_register_closed_says_so_and_is_not_logged_as_a_crash(
