@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -70,10 +69,10 @@ def main() -> int:
                     help="the photo opened after the first screenful (row; negative: from the end)")
     args = ap.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="pv-thumbs-bench-"))
-    os.environ["PHOTOVET_HOME"] = str(tmp / "home")
-    os.environ["PHOTOVET_CONFIG"] = str(tmp / "config")
-    os.environ.setdefault("PHOTOVET_KEYSTORE", "file")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from gui_responsiveness import temp_home
+
+    tmp = temp_home("pv-thumbs-bench-")
     if args.folder:
         folder = Path(args.folder)
     else:

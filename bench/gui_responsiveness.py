@@ -27,6 +27,16 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def temp_home(prefix: str) -> Path:
+    """A temporary folder holding the bench's own PhotoVet home and settings (set in the
+    environment, before PhotoVet reads it)."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["PHOTOVET_HOME"] = str(tmp / "home")
+    os.environ["PHOTOVET_CONFIG"] = str(tmp / "config")
+    os.environ.setdefault("PHOTOVET_KEYSTORE", "file")
+    return tmp
+
+
 def make_photos(folder: Path, n: int, size: int) -> None:
     from PIL import Image, ImageDraw
 
@@ -158,10 +168,7 @@ def main() -> int:
                     help="print where a refresh of the photo list spends its time (cProfile)")
     args = ap.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="pv-gui-bench-"))
-    os.environ["PHOTOVET_HOME"] = str(tmp / "home")
-    os.environ["PHOTOVET_CONFIG"] = str(tmp / "config")
-    os.environ.setdefault("PHOTOVET_KEYSTORE", "file")
+    tmp = temp_home("pv-gui-bench-")
     from photovet.core.workspace import Workspace
 
     ws = Workspace.open(tmp / "home")
