@@ -268,23 +268,27 @@ def test_no_qobject_of_a_worker_belongs_to_its_thread_and_it_is_deleted_on_the_g
 
     gui = QApplication.instance().thread()
     seen = []
-    workers = Workers()
+    runners = []
 
     def fn():
-        runner = w._runner
-        seen.append((QThread.currentThread() is not gui, runner.thread() is gui))
+        seen.append((QThread.currentThread() is not gui, runners[0].thread() is gui))
         yield 1
 
-    w = workers.start(fn, name="affinity")
+    w = Worker(fn, name="affinity")
     runner = w._runner
+    runners.append(runner)
     deleted_in = []
     runner.destroyed.connect(lambda *_: deleted_in.append(QThread.currentThread()))
-    qtbot.waitUntil(lambda: not workers.running and w not in workers._running, timeout=10000)
-    assert seen == [(True, True)]                 # the work ran off the GUI thread; the runner
-    assert runner.thread() is gui                 # never left it
+    with qtbot.waitSignal(w.finished, timeout=10000):
+        w.start()
+    w.deleteLater()                           # as Workers does once a worker has finished
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    assert not shiboken6.isValid(runner) and not shiboken6.isValid(w)
+    qtbot.waitUntil(lambda: bool(deleted_in), timeout=10000)
+    # the work ran off the GUI thread; the runner never left the GUI thread, and was deleted
+    # there with its worker
+    assert seen == [(True, True)]
     assert deleted_in == [gui]
+    assert not shiboken6.isValid(runner) and not shiboken6.isValid(w)
 
 
 # many short workers (a stream of them: thumbnails, captions, counts), started and finished
