@@ -7,7 +7,8 @@ workspace with the office's account, and runs ``photovet scan --channel website`
 process (two photos at once on a 2-core PC, as a school runs it) with every model run and stage
 tagged by thread. RSS is sampled from /proc/self/statm about every millisecond (tracemalloc does
 not see onnxruntime's or Pillow's buffers); it prints the process's VmHWM (the kernel's peak, the
-figure the target is about), the sampled maximum, and the highest distinct moments (0.5 s apart)
+figure the target is about), the sampled maximum, the highest RSS in each quarter of the scan
+(a peak growing through the run shows there), and the highest distinct moments (0.5 s apart)
 with what each thread was in: CHECK (a photo's check), FACES, TEXT, SCHOOL, and the network runs
 ``cf`` (CenterFace), ``yn`` (YuNet), ``sface``, ``tdet`` (text detector; 1024 px long side is the
 overview) and ``trec`` (text reader) with their input size, ``decode``, ``inspect``.
@@ -162,6 +163,13 @@ def main() -> None:
               f"{wall:.0f} s wall (load {os.getloadavg()[0]:.1f}); peak RSS (VmHWM) "
               f"{hwm_mb():.0f} MB, sampled max {max(s[1] for s in samples):.0f} MB "
               f"({len(samples)} samples)")
+        # whether the peak grows through the run: the highest RSS in each quarter of it
+        quarters = [0.0] * 4
+        for t, r, _ in samples:
+            q = min(3, int(4 * (t - t0) / max(wall, 1e-9)))
+            quarters[q] = max(quarters[q], r)
+        print("peak in each quarter of the scan: " + " / ".join(f"{q:.0f}" for q in quarters)
+              + " MB")
         events: list[tuple[float, float, tuple[str, ...]]] = []
         for t, r, labels in sorted(samples, key=lambda s: -s[1]):
             if all(abs(t - e[0]) > 0.5 for e in events):
