@@ -59,6 +59,22 @@ def make_photos(folder: Path, n: int) -> None:
         (folder / f"IMG_{i:04d}.JPG").write_bytes(data[:2] + seg + data[2:])
 
 
+def helper_cpu(pid: int | None) -> float:
+    """The helper process's CPU seconds so far (Linux: /proc; elsewhere nan)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, TypeError, IndexError):
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def helper_nice(pid: int | None) -> str:
+    try:
+        return str(os.getpriority(os.PRIO_PROCESS, pid or 0)) if pid else "?"
+    except (OSError, AttributeError):
+        return "?"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=300)
@@ -67,6 +83,9 @@ def main() -> int:
                     help="add the photos as the window opens, the models still loading")
     ap.add_argument("--open", type=int, default=-50,
                     help="the photo opened after the first screenful (row; negative: from the end)")
+    ap.add_argument("--run", type=float, default=0,
+                    help="go on checking until this many seconds after the photos were added "
+                         "(or all are checked), for the helper's photos/s")
     args = ap.parse_args()
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -135,7 +154,9 @@ def main() -> int:
     w.batch.analysed.connect(lambda done: checked.extend((str(a.path), time.perf_counter())
                                                         for a in done))
 
+    helper = next(iter(ctx.engine.process._pool._processes), None) if ctx.engine.process else None
     load = os.getloadavg()[0]
+    helper_cpu0 = helper_cpu(helper)
     cpu0, t0 = time.process_time(), time.perf_counter()
     w.add_paths([str(folder)])
     spin(lambda: len(model.items) >= n, 60)
@@ -168,6 +189,18 @@ def main() -> int:
         print(f"photo {row + 1} opened ({before} checked before the click): its tile painted "
               f"{1000 * tile:.0f} ms later; its check back {checked[at][1] - t1:.1f} s later, "
               f"{at - before} other photo(s) checked after the click before it")
+    # the helper's pace over the run (from the folder added to the opened photo's check back,
+    # or to ``--run`` seconds after it): a lower priority must not make it slower on an
+    # otherwise idle machine
+    if args.run:
+        spin(lambda: time.perf_counter() - t0 >= args.run or len(checked) >= n, args.run + 60)
+    done, busy = len(checked), (checked[-1][1] - t0) if checked else float("nan")
+    if args.run and done < n:
+        busy = time.perf_counter() - t0
+    spent = helper_cpu(helper) - helper_cpu0
+    print(f"the helper (nice {helper_nice(helper)}) checked {done} photos in {busy:.1f} s: "
+          f"{done / busy:.2f} photos/s, {spent / max(done, 1):.2f} CPU s per photo "
+          f"(load average now {os.getloadavg()[0]:.1f})")
     ok = first < 1.0 and at is not None and at - before <= ctx.engine.photos_at_once()
     w.batch.stop_checking()
     w.close()
