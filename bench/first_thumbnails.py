@@ -16,6 +16,11 @@ compete with them for the processor, as they do in the school.
     python bench/first_thumbnails.py                 # 300 photos of 4000x3000 made here (Pillow)
     python bench/first_thumbnails.py --folder DIR    # the photos of DIR (e.g. real 12 MP ones)
     python bench/first_thumbnails.py --starting      # added as the window opens (models loading)
+    python bench/first_thumbnails.py --n 60 --run 150   # and the helper's pace over 150 s
+
+It also prints the helper's pace: photos checked per second from the folder added to the opened
+photo's check back (or to ``--run`` seconds), its CPU seconds per photo and its nice value, so
+a change that speeds the window at the checks' expense shows.
 
 Targets: the first tile painted < 1 s after the folder is added; the photo opened is the next
 one checked. Wall times on a shared machine include waiting for a core: the GUI process's CPU
