@@ -62,11 +62,13 @@ def window(qtbot, ws, make_window, tmp_path):
     return win
 
 
-def approve_all(win, caption: str = "", captions: list[str] | None = None) -> None:
-    """Every photo marked ready and approved, with ``caption`` (s31: the approval signs the
-    caption; export and posts allow that one or none), or each with its own ``captions``."""
+def approve_all(win, caption: str = "", captions: list[str] | None = None,
+                first: int | None = None) -> None:
+    """Every photo (or the ``first`` ones) marked ready and approved, with ``caption`` (s31:
+    the approval signs the caption; export and posts allow that one or none), or each with its
+    own ``captions``."""
     ctx = win.ctx
-    items = win.batch.model.items
+    items = win.batch.model.items[:first]
     each = captions or [caption] * len(items)
     for it, text in zip(items, each, strict=True):
         ctx.ws.approvals.mark_ready(
@@ -79,7 +81,7 @@ def approve_all(win, caption: str = "", captions: list[str] | None = None) -> No
                                  now=lambda it=it: ctx.engine.approval_now(it.analysis),
                                  caption=text)
     sign_in_as(win, PREPARER_NAME)
-    ctx.approvals_changed.emit([it.analysis.sha256 for it in win.batch.model.items])
+    ctx.approvals_changed.emit([it.analysis.sha256 for it in items])
 
 
 def export(win, qtbot, folder: Path, label: str = "Sports day"):
@@ -98,6 +100,41 @@ def test_export_says_what_is_held_back_and_why(window, qtbot, tmp_path):
     assert not dlg.export_btn.isEnabled()
     assert "not marked ready and approved yet" in dlg.held.item(0).text()
     dlg.reject()
+
+
+def test_export_progress_counts_what_goes_out_and_says_held_back_apart(window, qtbot,
+                                                                       tmp_path):
+    """s40: the progress counted every file, held-back ones too ("Exporting: 3 of 3" with
+    one of them never written): it counts the ones that go out, the others said apart."""
+    approve_all(window, first=2)
+    dlg = export(window, qtbot, tmp_path / "out")
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    said: list[tuple[int, int, str]] = []
+    real_step = dlg.step
+    dlg.step = lambda done, total, text: (said.append((done, total, text)),
+                                          real_step(done, total, text))
+    dlg.export_btn.click()
+    qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
+    counted = [s for s in said if s[2].startswith("Exporting")]
+    assert counted[-1] == (2, 2, "Exporting: 2 of 2 (1 held back)"), said
+    assert all(total == 2 for _done, total, _text in counted), said
+    dlg.reject()
+
+
+def test_export_progress_says_already_exported_apart():
+    """The words of the progress for files already in this folder, and a late refusal."""
+    from photovet.core.models import ExportResult
+    from photovet.gui.controllers.export import export_progress
+
+    already = ExportResult(source="a.jpg", output="out/a.jpg", same_as="a.jpg")
+    written = ExportResult(source="b.jpg", output="out/b.jpg")
+    late = ExportResult(source="c.jpg", error="c.jpg: not exported: its approval changed",
+                        held="approval-changed")
+    failed = ExportResult(source="d.jpg", error="d.jpg: the disk is full")
+    assert export_progress([already], 4) == (0, 3, "Exporting: 0 of 3 (1 already in this "
+                                                     "folder)")
+    assert export_progress([already, written, late, failed], 4) == (
+        2, 2, "Exporting: 2 of 2 (1 held back, 1 already in this folder)")
 
 
 def test_photos_approved_with_different_captions_are_exported_with_none_said_in_full(

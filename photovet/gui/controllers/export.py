@@ -192,13 +192,19 @@ class ExportController(QObject):
             on_finish=lambda stopped: self._done(folder, label, stopped))
 
     def _progress(self, items: list) -> None:
+        """The export's steps, counted as a person counts them (s40): the files that go out,
+        with those held back and those already in this folder said apart ("Exporting: 30 of
+        38 (4 held back)", not "30 of 42")."""
         for step in items:
             if step.result is not None:
                 self.results.append(step.result)
-            if self.dialog is not None:
-                self.dialog.step(step.done, step.total,
-                                 f"Exporting: {step.done} of {step.total}" if step.result else
-                                 step.message)
+            if self.dialog is None:
+                continue
+            if step.result is None:
+                self.dialog.step(0, step.total, step.message)
+                continue
+            done, total, text = export_progress(self.results, step.total)
+            self.dialog.step(done, total, text)
 
     def stop(self) -> None:
         if self.worker is not None:
@@ -314,4 +320,20 @@ class ExportController(QObject):
         self.ctx.records_changed.emit()
 
 
-__all__ = ["ExportController"]
+def export_progress(results: list, total: int) -> tuple[int, int, str]:
+    """(done, of, words) for the export's progress after ``results`` of ``total`` files:
+    only the files that go out are counted; a file held back (not approved, unreadable,
+    refused at the last check) or already exported into this folder by this batch is said
+    apart, as it is not written."""
+    held = sum(1 for r in results if r.held)
+    already = sum(1 for r in results if not r.held and r.ok and r.same_as)
+    going = max(total - held - already, 0)
+    done = min(len(results) - held - already, going)
+    apart = [f"{held} held back"] if held else []
+    if already:
+        apart.append(f"{already} already in this folder")
+    return done, going, f"Exporting: {done} of {going}" + (
+        f" ({', '.join(apart)})" if apart else "")
+
+
+__all__ = ["ExportController", "export_progress"]
