@@ -499,6 +499,7 @@ def test_valid_person_whose_row_is_rejected_fails_closed(tmp_path, reg):
     # fixed file: valid again
     rep = reg.import_csv(write(tmp_path, HEADER + row(UPN1) + row(UPN2), "c.csv"), today=TODAY)
     assert [n.person_id for n in rep.revalidated] == [UPN1] and reg.person(UPN1).valid
+    assert [n.person_id for n in rep.rows_fixed()] == [UPN1] and not rep.back_in_file()
 
 
 def test_people_missing_from_file_are_covered(tmp_path, reg):
@@ -507,6 +508,24 @@ def test_people_missing_from_file_are_covered(tmp_path, reg):
     rep = reg.import_csv(write(tmp_path, HEADER + row(UPN1), "b.csv"), today=TODAY)
     assert [n.person_id for n in rep.missing] == [UPN2]  # the staff member is not touched
     assert not reg.person(UPN2).valid and reg.person(UPN3).valid
+    # back in the next file: said as back, not as a row fixed
+    rep = reg.import_csv(write(tmp_path, HEADER + row(UPN1) + row(UPN2), "c.csv"), today=TODAY)
+    assert [n.person_id for n in rep.back_in_file()] == [UPN2] and not rep.rows_fixed()
+
+
+def test_rows_fixed_and_back_in_file_are_told_apart_by_kind_not_words():
+    """s40: the report told them apart by comparing the note's words; the note's kind says it
+    (words reworded, or a note that happens to read alike, change nothing)."""
+    from photovet.core.register.reports import ROW_BACK_IN_FILE, ImportReport, PersonNote
+
+    back = PersonNote.row_restored(UPN2, "Sam", missing=True)
+    fixed = PersonNote.row_restored(UPN1, "Tori", missing=False)
+    assert (back.kind, fixed.kind) == (ROW_BACK_IN_FILE, "rejected")
+    reworded = PersonNote(UPN3, "Kit", "back in the file (reworded)", ROW_BACK_IN_FILE)
+    alike = PersonNote(UPN1, "Tori", back.message, fixed.kind)
+    rep = ImportReport(file="a.csv", revalidated=[back, reworded, alike])
+    assert [n.person_id for n in rep.back_in_file()] == [UPN2, UPN3]
+    assert [n.person_id for n in rep.rows_fixed()] == [UPN1]
 
 
 def test_not_recorded_warnings_and_accepted_variants(tmp_path, reg):

@@ -386,14 +386,12 @@ def test_a_long_name_is_cut_in_the_register_never_the_consent(qtbot, ws, make_wi
 def test_the_preview_says_rows_fixed_and_people_back_in_the_file_apart(qtbot, make_window):
     """s40: the heading "Rows fixed since the last import" also listed pupils back in the file
     after being missing from an earlier one (their row was never wrong): each has its own."""
-    from photovet.core.words import row_restored_note
-
     win = make_window()
     wiz = ImportWizard(win.ctx)
     qtbot.addWidget(wiz)
     report = ImportReport(file="c.csv", rows=2, encoding="utf-8", dry_run=True, revalidated=[
-        PersonNote(TORI, "Tori Amos", row_restored_note(missing=False)),
-        PersonNote(SAM, "Sam Lee", row_restored_note(missing=True))])
+        PersonNote.row_restored(TORI, "Tori Amos", missing=False),
+        PersonNote.row_restored(SAM, "Sam Lee", missing=True)])
     page = wiz.preview_page
     page._fill(report)
     heads = {page.tree.topLevelItem(i).text(0): page.tree.topLevelItem(i)

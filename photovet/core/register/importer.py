@@ -64,7 +64,6 @@ from photovet.core.words import (
     LEAVING_DATE_NOT_IN_FILE,
     leaving_date_kept,
     removed_before,
-    row_restored_note,
 )
 
 # How permissive a value is (higher = allows more).
@@ -474,10 +473,10 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
             report.new_people.append(p)
         else:
             if row_restored(bool(old["valid"]), True):
-                missing = bool(old["missing_since"])
-                plan.rows_restored.append((r.id, "missing" if missing else "rejected"))
-                report.revalidated.append(PersonNote(r.id, p.display_name,
-                                                     row_restored_note(missing=missing)))
+                note = PersonNote.row_restored(r.id, p.display_name,
+                                               missing=bool(old["missing_since"]))
+                plan.rows_restored.append((r.id, note.kind))
+                report.revalidated.append(note)
             new_leaving = p.leaving_date.isoformat() if p.leaving_date else None
             if new_leaving != old["leaving_date"] and new_leaving:
                 report.leavers.append(p)

@@ -196,11 +196,28 @@ class ConsentConflict:
                 "set_by": self.set_by, "set_at": self.set_at}
 
 
+#: the kinds of ``ImportReport.revalidated``: a row an earlier import rejected that this file
+#: has right, and someone an earlier file stopped listing whom this one lists again (the words
+#: the change record keeps, ``approval.end_by_rows_restored``)
+ROW_FIXED, ROW_BACK_IN_FILE = "rejected", "missing"
+
+
 @dataclass
 class PersonNote:
     person_id: str
     name: str
     message: str
+    #: what it is a note of, where a list holds more than one kind (``revalidated``:
+    #: ``ROW_FIXED`` or ``ROW_BACK_IN_FILE``); "" one kind
+    kind: str = ""
+
+    @classmethod
+    def row_restored(cls, person_id: str, name: str, *, missing: bool) -> PersonNote:
+        """The note of a register row an import makes valid again (``revalidated``): its
+        kind and its words (``words.row_restored_note``) made here, in one place; the report
+        tells the kinds apart by ``kind``, never by the words."""
+        return cls(person_id, name, row_restored_note(missing=missing),
+                   ROW_BACK_IN_FILE if missing else ROW_FIXED)
 
     def __str__(self) -> str:
         who = f"{self.name} ({self.person_id})" if self.name else self.person_id
@@ -318,14 +335,12 @@ class ImportReport:
 
     def rows_fixed(self) -> list[PersonNote]:
         """Of ``revalidated``: the rows an earlier import rejected that this file has right."""
-        back = row_restored_note(missing=True)
-        return [n for n in self.revalidated if n.message != back]
+        return [n for n in self.revalidated if n.kind != ROW_BACK_IN_FILE]
 
     def back_in_file(self) -> list[PersonNote]:
         """Of ``revalidated``: people an earlier file stopped listing whom this one lists
         again (s40: listed under "Rows fixed", which they are not)."""
-        back = row_restored_note(missing=True)
-        return [n for n in self.revalidated if n.message == back]
+        return [n for n in self.revalidated if n.kind == ROW_BACK_IN_FILE]
 
     def hand_entries_undone(self) -> str:
         """Audit s28, finding 8: withdrawals of a Yes a person entered in PhotoVet (a paper form)
@@ -643,6 +658,5 @@ class SignatureStatus:
 
 
 __all__ = ["ConsentChange", "ConsentConflict", "DetailChange", "EnrolLookalike", "EnrolProblem",
-           "EnrolReport", "ImportReport",
-           "PersonNote", "RowProblem", "SignatureStatus", "field_label", "local_day",
-           "state_word"]
+           "EnrolReport", "ImportReport", "PersonNote", "ROW_BACK_IN_FILE", "ROW_FIXED",
+           "RowProblem", "SignatureStatus", "field_label", "local_day", "state_word"]
