@@ -736,8 +736,16 @@ def sheet_captions(captions: list[str]) -> str:
 
 #: what to do about a caption not approved, said once after ``caption_not_approved`` where it
 #: is shown: in the app's export window (which offers the approved caption beside it) ...
-CAPTION_GET_APPROVED_APP = ("To post this caption, mark the photos ready again with it (Mark "
-                            "ready) for a senior leader to approve.")
+def caption_get_approved_app(photos: int = 0, videos: int = 0) -> str:
+    """``CAPTION_GET_APPROVED_APP`` said of what is exported (s40: it said "the photos" of a
+    video too): the (``photos``, ``videos``) to post the caption with; none known, "photos or
+    videos"."""
+    noun = media_noun(photos, videos) if photos + videos else "photos or videos"
+    return (f"To post this caption, mark the {noun} ready again with it (Mark ready) for a "
+            "senior leader to approve.")
+
+
+CAPTION_GET_APPROVED_APP = caption_get_approved_app()
 #: ... and by 'photovet export'
 CAPTION_GET_APPROVED_COMMAND = ("To post this caption: 'photovet ready --caption', then "
                                 "'photovet approve'. Or leave out --caption for the approved "
@@ -1729,7 +1737,7 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "POSTED_ELSEWHERE_COMMAND", "POSTED_ELSEWHERE_APP", "TRASH_PERMANENT_COMMAND",
            "TRASH_PERMANENT_APP", "CAPTIONS_DIFFER_HINT", "CAPTION_NOTHING_LEFT",
            "approved_caption_now_refused", "posted_captions_differ", "CAPTION_GET_APPROVED_APP",
-           "CAPTION_GET_APPROVED_COMMAND",
+           "CAPTION_GET_APPROVED_COMMAND", "caption_get_approved_app",
            "CAPTION_MAY_NAME_START", "CAPTION_NEVER_INITIALS", "CAPTION_NEVER_INITIALS_MIDDLE",
            "CAPTION_NEVER_INITIALS_MIDDLES", "CAPTION_NEVER_INITIALS_INSIDE",
            "CAPTION_NEVER_INITIALS_SHAPES", "CAPTION_NO_INITIALS_MIDDLES",

@@ -455,3 +455,17 @@ def test_digits_for_letters_in_a_line_in_capitals_are_no_ordinary_word(caption):
     ordinary English word, so the line is not ordinary (found measuring the bench in
     capitals: "AI5HA MARSHA1L" passed)."""
     assert found(caption, [GEORGE_W], PROSPECTUS) != []
+
+
+@pytest.mark.parametrize(("media", "noun"), [
+    ((1, 0), "the photo"), ((3, 0), "the photos"), ((0, 1), "the video"),
+    ((2, 1), "the photos and videos"), ((0, 0), "the photos or videos")])
+def test_getting_a_caption_approved_says_what_it_is_posted_with(media, noun):
+    """s40: "mark the photos ready again" was said of a video too."""
+    from photovet.core.words import CAPTION_GET_APPROVED_APP, app_hint, caption_get_approved_app
+    from photovet.core.words import CAPTION_GET_APPROVED_COMMAND as COMMAND
+
+    assert caption_get_approved_app(*media) == (
+        f"To post this caption, mark {noun} ready again with it (Mark ready) for a senior "
+        "leader to approve.")
+    assert app_hint(COMMAND) == CAPTION_GET_APPROVED_APP == caption_get_approved_app()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.pipeline import export_batch, export_counts, plan_exports
-from photovet.core.words import CAPTION_GET_APPROVED_APP, already_posted, tally
+from photovet.core.words import already_posted, caption_get_approved_app, tally
 
 from ..context import AppContext
 from ..dialogs.export import ExportDialog
@@ -125,6 +125,10 @@ class ExportController(QObject):
         self.ctx.workers.start(plan, name="export-plan", on_return=planned,
                                on_error=lambda t: self.dialog and self.dialog.show_problem(t))
 
+    def _batch_media(self) -> tuple[int, int]:
+        """(photos, videos) of the batch to export."""
+        return tally(a for a in self.batch.analyses() if a is not None and a.sha256)
+
     def _shas(self) -> list[str]:
         return [a.sha256 for a in self.batch.analyses() if a is not None and a.sha256]
 
@@ -156,7 +160,9 @@ class ExportController(QObject):
             if why is not None:
                 approved, _signed = ws.approvals.export_caption(self._shas(), ch.id)
                 self.dialog.show_caption_check(
-                    caption, False, [("", f"{why}. {CAPTION_GET_APPROVED_APP}")], approved)
+                    caption, False,
+                    [("", f"{why}. {caption_get_approved_app(*self._batch_media())}")],
+                    approved)
                 return
         if refused is None:
             self.dialog.show_caption_check(caption, True, [], "")
