@@ -110,3 +110,20 @@ def test_hidden_data_lines_leave_out_sizes_nobody_can_judge():
     assert hidden_line("device", "Camera model", "Canon EOS 250D") == \
         "Camera \u2014 Camera model: Canon EOS 250D"
     assert hidden_line("unheard-of", "Thing", "") == "Other hidden data \u2014 Thing"
+
+
+def test_the_summary_says_the_lines_of_text_read_as_a_person_would():
+    """s40: "1 text read: 0 covered" said what was read and what became of it tersely."""
+    from photovet.gui.views.findings import summary_sentence, texts_read
+
+    assert texts_read(1, 0) == "1 line of text read, left readable"
+    assert texts_read(3, 0) == "3 lines of text read, left readable"
+    assert texts_read(1, 1) == "1 line of text read: covered"
+    assert texts_read(2, 2) == "2 lines of text read: all covered"
+    assert texts_read(3, 1) == "3 lines of text read: 1 covered, 2 left readable"
+    kept = decided("Dining Hall")
+    covered = decided("Dining Hall")
+    covered.decision = "cover"
+    a = PhotoAnalysis(path="x.jpg", sha256="x", texts=[kept, covered], faces_checked=True)
+    assert summary_sentence(a) == ("No faces found; 2 lines of text read: 1 covered, "
+                                   "1 left readable.")

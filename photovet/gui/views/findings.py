@@ -124,6 +124,18 @@ def initials_like(text: str) -> bool:
         all(c.isalpha() or c in ". " for c in text.strip())
 
 
+def texts_read(n: int, covered: int) -> str:
+    """The lines of text read in a photo and what became of them, as a person says it (s40:
+    "1 text read: 0 covered"): "1 line of text read, left readable", "2 lines of text read:
+    1 covered, 1 left readable", "3 lines of text read: all covered"."""
+    read = f"{plural(n, 'line')} of text read"
+    if not covered:
+        return f"{read}, left readable"
+    if covered >= n:
+        return f"{read}: {'covered' if n == 1 else 'all covered'}"
+    return f"{read}: {covered} covered, {n - covered} left readable"
+
+
 def summary_sentence(a: PhotoAnalysis) -> str:
     if a.error:
         return f"This photo could not be checked ({a.error}). It will not be exported."
@@ -136,7 +148,7 @@ def summary_sentence(a: PhotoAnalysis) -> str:
     else:
         bits.append("No faces found")
     if a.texts:
-        bits.append(f"{plural(len(a.texts), 'text')} read: {a.covered_text_count} covered")
+        bits.append(texts_read(len(a.texts), a.covered_text_count))
     if a.manual:
         bits.append(f"{plural(len(a.manual), 'area')} covered by hand")
     removed = len(a.metadata.findings) if a.metadata else 0
@@ -582,4 +594,4 @@ class FindingsPanel(QWidget):
 
 
 __all__ = ["DecisionCard", "FindingsPanel", "face_sentence", "other_text", "summary_sentence",
-           "text_sentence"]
+           "text_sentence", "texts_read"]
