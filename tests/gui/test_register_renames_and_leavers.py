@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLabel
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from photovet.core.register.reports import ImportReport, PersonNote
 from photovet.gui.dialogs.import_wizard import WITHDRAWN_TINT, ImportWizard
@@ -401,6 +402,17 @@ def test_the_preview_says_rows_fixed_and_people_back_in_the_file_apart(qtbot, ma
     assert fixed.childCount() == back.childCount() == 1
     assert fixed.child(0).text(0) == f"Tori Amos ({TORI})"
     assert back.child(0).text(0) == f"Sam Lee ({SAM})"
+    # walk s40: a long heading was cut at the first column ("... from an earlier one …"):
+    # it reads across the row
+    wiz.resize(880, 600)
+    wiz.show()
+    page.tree.setColumnWidth(0, 300)
+    QApplication.processEvents()
+    for head in (fixed, back):
+        assert head.isFirstColumnSpanned()
+        wide = QFontMetrics(head.font(0)).horizontalAdvance(head.text(0))
+        assert page.tree.visualItemRect(head).width() > wide + 20, (head.text(0), wide)
+    wiz.hide()
     # the command's summary says them apart too
     lines = report.summary_lines()
     assert "Register rows fixed (1):" in lines, lines

@@ -434,6 +434,8 @@ class WrappingDelegate(QStyledItemDelegate):
         text = str(index.data() or "")
         indent = self.view.indentation() * 2 if index.column() == 0 else 0
         width = self.view.columnWidth(index.column()) - indent - 10
+        if index.column() == 0 and self.view.isFirstColumnSpanned(index.row(), index.parent()):
+            width = self.view.viewport().width() - indent - 10     # a heading: the whole row
         if not text or width < 40:
             return size
         box = option.fontMetrics.boundingRect(QRect(0, 0, width, 1_000_000),
@@ -636,6 +638,7 @@ class PreviewPage(QWizardPage):
         if not items:
             return None
         head = QTreeWidgetItem([f"{title} ({len(items)})", tip])
+        head.setToolTip(0, head.text(0))
         if tip:
             head.setToolTip(1, tip)
         f = head.font(0)
@@ -653,6 +656,9 @@ class PreviewPage(QWizardPage):
             for c in (0, 1):
                 head.setBackground(c, QBrush(tint))
         self.tree.addTopLevelItem(head)
+        # a heading with nothing to say beside it reads across the whole row (walk s40: "Back
+        # in the file after being missing from an earlier one …" was cut at the column)
+        head.setFirstColumnSpanned(not tip)
         head.setExpanded(expanded)
         return head
 
