@@ -734,8 +734,6 @@ def sheet_captions(captions: list[str]) -> str:
     return "The captions differ: each one's caption is on its tile, and is approved with it."
 
 
-#: what to do about a caption not approved, said once after ``caption_not_approved`` where it
-#: is shown: in the app's export window (which offers the approved caption beside it) ...
 def caption_get_approved_app(photos: int = 0, videos: int = 0) -> str:
     """``CAPTION_GET_APPROVED_APP`` said of what is exported (s40: it said "the photos" of a
     video too): the (``photos``, ``videos``) to post the caption with; none known, "photos or
@@ -745,6 +743,9 @@ def caption_get_approved_app(photos: int = 0, videos: int = 0) -> str:
             "senior leader to approve.")
 
 
+#: what to do about a caption not approved, said once after ``caption_not_approved`` where it
+#: is shown: in the app's export window (which offers the approved caption beside it; there
+#: with what is exported, ``caption_get_approved_app``) ...
 CAPTION_GET_APPROVED_APP = caption_get_approved_app()
 #: ... and by 'photovet export'
 CAPTION_GET_APPROVED_COMMAND = ("To post this caption: 'photovet ready --caption', then "
