@@ -622,3 +622,16 @@ def test_set_says_when_a_withdrawal_leaves_the_other_kind_yes(csv_file, staff):
                          "--media", "video", "--requested-by", "Mrs Ashby (mother), by email")
     assert code == 0, out + err
     assert "still Yes" not in out
+
+
+def test_one_rejected_row_is_said_as_one(tmp_path, csv_file):
+    """s40: "Rejected rows (lines 2)" for a single row."""
+    run("register", "import", str(csv_file))
+    bad = tmp_path / "one-bad.csv"
+    bad.write_text(HEADER + f"{UPN1},Ashby,Victoria,Year 6,No,Maybe,No,\n"
+                   f"{UPN2},Abrahams,Joel,Year 5,Yes,No,Yes,\n", encoding="utf-8")
+    code, out, _ = run("register", "import", str(bad), "--skip-invalid")
+    assert code == 1
+    assert "Rejected row (line 2): the consent in it was not imported. That person is in the " \
+        "register, always covered until their row is fixed" in out
+    assert "Rejected rows (lines" not in out

@@ -394,9 +394,15 @@ class ImportReport:
             # always covered (s39: "were not imported" beside "people whose rows were
             # rejected (in the register...)" read as a contradiction)
             was, are = ("would not be", "would be") if self.dry_run else ("was not", "are")
-            out.append(f"Rejected rows (lines {lines}): the consent in them {was} imported. "
-                       f"Those people {are} in the register, always covered until their rows are "
-                       "fixed in the MIS and imported again.")
+            if len(self.skipped_rows) == 1:
+                out.append(f"Rejected row (line {lines}): the consent in it {was} imported. "
+                           f"That person {'would be' if self.dry_run else 'is'} in the register, "
+                           "always covered until their row is fixed in the MIS and imported "
+                           "again.")
+            else:
+                out.append(f"Rejected rows (lines {lines}): the consent in them {was} imported. "
+                           f"Those people {are} in the register, always covered until their rows "
+                           "are fixed in the MIS and imported again.")
 
         def section(title: str, items: list, always_all: bool = False) -> None:
             if not items:
