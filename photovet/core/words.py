@@ -1275,7 +1275,7 @@ def row_restored_note(*, missing: bool) -> str:
     an approval that showed them is asked for again (s39, ``policy.row_restored``), so the
     office knows it before importing."""
     was = "back in the MIS file" if missing else "register row fixed"
-    return (f"{was}: decided by consent again; an approved photo or video that showed them "
+    return (f"{was}: decided by consent again; any approved photo or video that showed them "
             "waits for approval again")
 
 

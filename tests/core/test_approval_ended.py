@@ -484,7 +484,7 @@ def test_a_row_rejected_or_missing_then_restored_ends_the_approvals_that_showed_
     notes = {n.person_id: n.message for n in report.revalidated}
     assert notes == {A: words.row_restored_note(missing=False),
                      B: words.row_restored_note(missing=True)}
-    assert notes[B].startswith("back in the MIS file: decided by consent again; an approved")
+    assert notes[B].startswith("back in the MIS file: decided by consent again; any approved")
     day = dt.datetime.now().strftime("%d/%m/%Y")
     note = words.approval_ended_by_row_restored(day)
     assert note == ("Approval ended: the register row of someone it showed was rejected or "
