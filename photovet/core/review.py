@@ -637,15 +637,18 @@ class Reviewer:
 
     def text_choices(self, analysis: PhotoAnalysis, index: int, channel: Channel) -> Choices:
         """What text ``index`` offers, as ``face_choices``: "cover" where it is readable,
-        still to decide, or a person left it readable; "keep" where it is covered and policy
-        would allow it with a reason (where no reason could, ``settled`` says why)."""
+        still to decide, or a person left it readable; "keep" where it is covered or still to
+        decide and policy would allow it with a reason (where no reason could, ``settled`` says
+        why)."""
         if not 0 <= index < len(analysis.texts):
             raise PhotoVetError(f"this photo has no text {index + 1}")
         t = analysis.texts[index]
         row = self.person_of(t.person) if t.person else None
         words: list[str] = []
         cover = t.decision != "cover" or t.needs_review or t.override not in (None, "cover")
-        keep = t.decision != "keep"
+        # a line left readable that still waits for a person can be confirmed readable: that
+        # closes it (decide_text: a person confirming what the rules do leaves nothing open)
+        keep = t.decision != "keep" or t.needs_review
         if keep and (why := text_override_refusal(
                 "keep", t, row, _A_REASON, channel=channel, media=analysis.media,
                 mode=analysis.mode, on=self.today())):
