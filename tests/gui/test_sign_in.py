@@ -719,3 +719,24 @@ def test_a_refusal_with_what_to_check_is_shown_whole(qtbot):
     assert dlg.isVisible() and WRONG_PASSWORD_HINT in dlg.problem.text()
     assert dlg.password.height() >= field_height
     assert dlg.problem.height() >= dlg.problem.heightForWidth(dlg.problem.width())
+
+
+def test_escape_closes_the_code_box(window, qtbot):
+    """s41 walk (Xvfb): with "Copy name and code" beside OK, Qt found no button for Escape
+    and the box stayed open when Escape was pressed."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    seen: dict = {}
+
+    def escape(box: QMessageBox) -> None:
+        QTest.keyClick(box, Qt.Key.Key_Escape)
+        QApplication.processEvents()
+        seen["open after Escape"] = box.isVisible()
+        if box.isVisible():
+            box.accept()
+
+    answer(escape, kind=QMessageBox, delay=100)
+    window.accounts.show_code(APPROVER_NAME, "K7QM-3XPD-9TRW", new=True)
+    qtbot.waitUntil(lambda: "open after Escape" in seen, timeout=5000)
+    assert not seen["open after Escape"]

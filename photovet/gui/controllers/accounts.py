@@ -297,6 +297,9 @@ class AccountsController(QObject):
             f"{until}. PhotoVet does not show it again: write it down or tell "
             f"them now. Roles: {', '.join(ROLE_LABELS.get(r, r) for r in info.roles()) or 'none yet'}.")
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        # Escape closes it as OK does (s41 walk: with a second button Qt finds no escape
+        # button, and Escape did nothing)
+        box.setEscapeButton(box.button(QMessageBox.StandardButton.Ok))
         copy = box.addButton("Copy name and code", QMessageBox.ButtonRole.ActionRole)
         copy.setObjectName("CopyNameAndCode")
         copy.setToolTip("Copies the name and the code, to paste into a message to them")
