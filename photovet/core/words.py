@@ -215,11 +215,21 @@ def back_not_in_file(person: Person) -> str:
             "lists them, then import the register again.")
 
 
-def rejected_count(rejected: int) -> str:
-    """'2 people whose rows were rejected (in the register, always covered until fixed)'."""
-    return (f"{count(rejected, 'person', 'people')} whose "
+def rejected_count(rejected: int, more: int = 0) -> str:
+    """'2 people whose rows were rejected (in the register, always covered until fixed)'.
+    ``more``: rejected rows beyond those people, whose UPN was on another row (their person is
+    not in the register at all), said as ``register_count`` says them (s41 walk: the import
+    said "3 people ... in the register", Getting started "2 ... 1 more ... not in the register
+    at all"): '...; 1 more rejected row shared a UPN with another row (that person is not in
+    the register at all)'."""
+    text = (f"{count(rejected, 'person', 'people')} whose "
             f"row{'s were' if rejected != 1 else ' was'} rejected (in the register, always "
             "covered until fixed)")
+    if more > 0:
+        text += (f"; {more} more rejected row{'s' if more != 1 else ''} shared a UPN with "
+                 f"another row ({'that person is' if more == 1 else 'those people are'} not "
+                 "in the register at all)")
+    return text
 
 
 def consent_word(state: str | None) -> str:

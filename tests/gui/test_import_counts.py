@@ -273,3 +273,44 @@ def test_an_old_leaver_removed_by_retention_can_be_ticked_to_add_again(qtbot, ws
     report = wiz.result_page.report
     assert report.applied and [n.person_id for n in report.added_again] == [SAM]
     assert ws.register.find(SAM) is not None
+
+
+def test_a_upn_on_two_rows_is_one_person_in_the_register_in_the_import_and_getting_started(
+        qtbot, ws, make_window, tmp_path):
+    """s41 walk (the scenario's register): a UPN on two rows and one other rejected row. The
+    import's last page said "3 people whose rows were rejected (in the register ...)" and
+    each name on the shared UPN "not in the register before, covered until fixed";
+    Getting started (rightly) "2 always covered ... 1 more rejected row shared a UPN with
+    another row: that person is not in the register at all": the office looked for a pupil
+    the register does not hold."""
+    bad = ["E100000000006", "Evans", "Eve", "Year 3", "3C", "Maybe", "Yes", "No", "No"]
+    first = ["F100000000007", "Fox", "Fay", "Year 2", "2A", "No", "No", "No", "No"]
+    other = ["F100000000007", "Fox", "Finn", "Year 4", "4A", "Yes", "Yes", "Yes", "No"]
+    report = ws.import_register(write_register(tmp_path / "mis.csv",
+                                               [*REGISTER_ROWS, first, bad, other]),
+                                skip_invalid=True)
+    assert report.applied and len(ws.register.people()) == 7
+    assert report.rejected_counts() == (2, 1)
+    notes = {n.name: n.message for n in report.invalidated}
+    assert notes["Fay Fox"].endswith(": not in the register before, covered until fixed")
+    assert notes["Finn Fox"].endswith(": not in the register at all (the UPN is Fay Fox's "
+                                      "there), covered until fixed"), notes["Finn Fox"]
+
+    win = make_window()
+    body = win.checklist.rows[0].body.text()
+    assert body.startswith("7 people in the register: 5 ready, and 2 always covered because "
+                           "their rows were rejected. 1 more rejected row shared a UPN with "
+                           "another row: that person is not in the register at all."), body
+
+    wiz = ImportWizard(win.ctx)
+    qtbot.addWidget(wiz)
+    wiz.result_page._done(report)
+    text = wiz.result_page.text.text()
+    assert ("8 rows; 5 new people; 2 people whose rows were rejected (in the register, always "
+            "covered until fixed); 1 more rejected row shared a UPN with another row (that "
+            "person is not in the register at all); 0 withdrawals.") in text, text
+    lines = "\n".join(report.summary_lines(plain=True))
+    assert ("Rejected rows (lines 7, 8, 9): the consent in them was not imported. 2 of those "
+            "people are in the register, always covered until their rows are fixed in the MIS "
+            "and imported again; 1 more row shared a UPN with another row: that person is not "
+            "in the register at all.") in lines, lines

@@ -524,9 +524,16 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
             plan.person_rows.append(_person_record(first.person, first.line, False, reason,
                                                    import_id, now))
             # what is wrong first (s40 walk: "new, row rejected ..." read as a new person)
-            report.invalidated.extend(PersonNote(pid, name, f"{reason}: not in the register "
-                                                 "before, covered until fixed")
-                                      for name in names)
+            # a UPN on several rows: only the first row's person is in the register; the
+            # others are not in it at all (s41 walk: "not in the register before, covered
+            # until fixed" for each read as if every one of them were in it now)
+            kept = first.person.display_name
+            report.invalidated.extend(
+                PersonNote(pid, name, f"{reason}: not in the register before, covered until "
+                           "fixed") if name == kept else
+                PersonNote(pid, name, f"{reason}: not in the register at all (the UPN is "
+                           f"{kept}'s there), covered until fixed")
+                for name in names)
         else:
             plan.invalid_updates.append((pid, reason, first.line))
             if old["valid"]:

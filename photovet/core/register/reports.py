@@ -353,6 +353,13 @@ class ImportReport:
                 "said Yes, put it in the MIS and export the file again before importing; "
                 "otherwise the import withdraws it.")
 
+    def rejected_counts(self) -> tuple[int, int]:
+        """(the people whose rows were rejected who are in the register, the rejected rows
+        beyond them): rows sharing one UPN are one person in the register, and each other
+        name on them (a note of its own in ``invalidated``) is not in it at all."""
+        people = len({n.person_id for n in self.invalidated})
+        return people, len(self.invalidated) - people
+
     def summary_lines(self, max_items: int | None = 50, *,
                       record_leaving: str = RECORD_LEAVING_APP,
                       add_again: str = ADD_AGAIN_APP, plain: bool = False) -> list[str]:
@@ -400,9 +407,23 @@ class ImportReport:
                            "always covered until their row is fixed in the MIS and imported "
                            "again.")
             else:
-                out.append(f"Rejected rows (lines {lines}): the consent in them {was} imported. "
-                           f"Those people {are} in the register, always covered until their rows "
-                           "are fixed in the MIS and imported again.")
+                # rows sharing a UPN: one of their people is in the register, the others not
+                # at all (s41 walk: "Those people are in the register" for a UPN on two rows)
+                more = self.rejected_counts()[1]
+                if more:
+                    one = "would be" if self.dry_run else "is"
+                    kept = len(self.skipped_rows) - more
+                    out.append(f"Rejected rows (lines {lines}): the consent in them {was} "
+                               f"imported. {kept} of those people {are} in the register, "
+                               "always covered until their rows are fixed in the MIS and "
+                               f"imported again; {more} more row{'s' if more != 1 else ''} "
+                               "shared a UPN with another row: "
+                               f"{'that person' if more == 1 else 'those people'} "
+                               f"{one if more == 1 else are} not in the register at all.")
+                else:
+                    out.append(f"Rejected rows (lines {lines}): the consent in them {was} "
+                               f"imported. Those people {are} in the register, always covered "
+                               "until their rows are fixed in the MIS and imported again.")
 
         def section(title: str, items: list, always_all: bool = False) -> None:
             if not items:

@@ -932,7 +932,7 @@ class ResultPage(QWizardPage):
         if report.applied:
             self.text.setText(f"<b>The register was imported.</b> {plural(report.rows, 'row')}; "
                               f"{plural(len(report.new_people), 'new person', 'new people')}; "
-                              + (f"{rejected_count(len(report.invalidated))}; "
+                              + (f"{rejected_count(*report.rejected_counts())}; "
                                  if report.invalidated else "") +
                               f"{plural(len(report.withdrawals), 'withdrawal')}." + (
                                   f" Leaving date {day(report.left_on)} recorded for "
