@@ -580,3 +580,29 @@ def test_a_videos_caption_is_checked_for_the_photo_consent_as_export_checks_it(w
     refused = engine.proposed_caption_check(ch, media=("video",))(caption)
     assert refused is not None and "nothing was marked ready" in refused.message
     assert refused.suggestion == "Well done AC!"
+
+
+def test_mark_all_shown_ready_with_one_photo_shown_says_it_not_them(
+        qtbot, ws, make_window, tmp_path):
+    """s41 walk: with the list showing one photo, the question read "Mark 1 photo ready ...
+    with no caption?" over "Caption to post with all of them" and "Yes, mark them ready"."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from photovet.gui.dialogs.batch_caption import CAPTION_FOR_ONE
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
+    sign_in_as(win, PREPARER_NAME)
+    seen: list[tuple[str, str, str]] = []
+
+    def read(box: MarkReadyQuestion) -> None:
+        seen.append((box.text(), box.caption_label.text(),
+                     box.button(QMessageBox.StandardButton.Yes).text()))
+        click("&No")(box)
+
+    answer(read, kind=MarkReadyQuestion)
+    win.photos.approval.caption_edit.setText("")
+    win.approval.mark_all_shown_ready()
+    ((text, label, yes),) = seen
+    assert text.startswith("Mark 1 photo ready"), text
+    assert label == CAPTION_FOR_ONE and "all of them" not in label
+    assert yes == "Yes, mark it ready"

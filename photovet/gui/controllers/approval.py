@@ -631,7 +631,7 @@ class ApprovalController(QObject):
             extra = self._mark_all_extra(todo)
             box = MarkReadyQuestion(self.window, self._mark_all_question(
                 todo, caption, refused is not None) + (f"\n\n{extra}" if extra else ""),
-                caption, refused)
+                caption, refused, count=len(todo))
             if box.exec() != QMessageBox.StandardButton.Yes:
                 if refused is not None:         # said where the caption waits to be corrected
                     self.tab.approval.say_refused(*refused)

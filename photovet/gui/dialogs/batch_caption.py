@@ -24,6 +24,10 @@ from .. import style
 #: the words over the caption box of the question
 CAPTION_FOR_ALL = ("Caption to post with all of them (PhotoVet checks it for pupils' names; "
                    "leave it empty for none):")
+#: ... when the list shows one photo or video to mark (s41 walk: "Mark 1 photo ready ...?"
+#: over "Caption to post with all of them" and "Yes, mark them ready")
+CAPTION_FOR_ONE = ("Caption to post with it (PhotoVet checks it for pupils' names; leave it "
+                   "empty for none):")
 
 
 class MarkReadyQuestion(QMessageBox):
@@ -33,12 +37,14 @@ class MarkReadyQuestion(QMessageBox):
     ('' none), said under the box with "Use the suggested caption"."""
 
     def __init__(self, parent: QWidget | None, text: str, caption: str,
-                 refused: tuple[str, str] | None = None):
+                 refused: tuple[str, str] | None = None, *, count: int = 2):
         super().__init__(QMessageBox.Icon.Question, "Mark photos ready", text,
                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
         self.setDefaultButton(QMessageBox.StandardButton.Yes)
-        self.button(QMessageBox.StandardButton.Yes).setText("Yes, mark them ready")
-        self.caption_label = QLabel(CAPTION_FOR_ALL)
+        one = count == 1            # ``count``: how many it marks ready
+        self.button(QMessageBox.StandardButton.Yes).setText(
+            "Yes, mark it ready" if one else "Yes, mark them ready")
+        self.caption_label = QLabel(CAPTION_FOR_ONE if one else CAPTION_FOR_ALL)
         self.caption_label.setWordWrap(True)
         self.caption_edit = QLineEdit(caption)
         self.caption_edit.setObjectName("CaptionForAll")
@@ -84,4 +90,4 @@ class MarkReadyQuestion(QMessageBox):
         return " ".join(self.caption_edit.text().split())
 
 
-__all__ = ["CAPTION_FOR_ALL", "MarkReadyQuestion"]
+__all__ = ["CAPTION_FOR_ALL", "CAPTION_FOR_ONE", "MarkReadyQuestion"]
