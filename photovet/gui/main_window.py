@@ -420,8 +420,16 @@ class MainWindow(QMainWindow):
             self.act_approver.isChecked()))
 
     def next_open(self) -> None:
-        self.photos.batch.set_filter("needs-review")
-        self.photos.batch.move(1)
+        """The next photo with a decision after the one chosen (s41 walk: the photo chosen had
+        none, so it left the list, Qt chose the first row in its place and "next" skipped it:
+        "10 have a decision for you" opened on the second of them)."""
+        view = self.photos.batch
+        was = view.current_item()
+        view.set_filter("needs-review")
+        if was is not None and view.current_item() is was:
+            view.move(1)                        # kept in the list: the one after it
+        else:
+            view.select_after(was)
 
     def show_checklist(self) -> None:
         self.tabs.setCurrentIndex(0)

@@ -1184,6 +1184,20 @@ class BatchView(QWidget):
         self.list.scrollTo(idx)
         return True
 
+    def select_after(self, item: PhotoItem | None) -> None:
+        """Choose the first photo shown that comes after ``item`` in the batch (``item`` need
+        not be shown: the photo chosen before the filter changed); none after it, or no
+        ``item``: the first photo shown."""
+        n = self.proxy.rowCount()
+        if not n:
+            return
+        r = self.model.row_of(item.path) if item is not None else -1
+        for row in range(n):
+            if self.proxy.mapToSource(self.proxy.index(row, 0)).row() > r >= 0:
+                self.select_row(row)
+                return
+        self.select_row(0)
+
     # (not QWidget.move, the widget's place: the photo ``step`` rows on in the list)
     def move(self, step: int) -> None:  # type: ignore[override]
         n = self.proxy.rowCount()
