@@ -97,6 +97,13 @@ def media_count(photos: int | Iterable[object], videos: int | None = None, *,
     return count(videos, video) if videos else count(photos, photo)
 
 
+def approval_while_checking(media: str = "photo", *, approver: bool = False) -> str:
+    """The Approval pane while the chosen photo or video is still being checked (s41 walk: it
+    said "Choose a photo." with the photo chosen)."""
+    what = "approved" if approver else "marked ready"
+    return f"This {media} is still being checked: it can be {what} once PhotoVet has finished."
+
+
 def media_noun(photos: int, videos: int) -> str:
     """What (``photos``, ``videos``) are, without how many: 'photo', 'video', 'photos',
     'videos' or 'photos and videos' ('photos' for none)."""

@@ -261,7 +261,8 @@ class ApprovalController(QObject):
             approver_view=self.approver_view, approver=self.ctx.session.name(),
             shown=shown, unseen=unseen, hand_named=self.hand_named(a),
             caption_refused=self.approved_caption_refused(a, state, void),
-            elsewhere=self.rejected_elsewhere(a))
+            elsewhere=self.rejected_elsewhere(a),
+            checking=words.media_of(item) if item is not None and a is None else "")
         if self._kept is not None:
             if self._shown_key() == self._kept[0]:
                 self.tab.approval.say(self._kept[1], error=self._kept[2])

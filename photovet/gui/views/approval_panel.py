@@ -20,7 +20,12 @@ from PySide6.QtWidgets import (
 from photovet.core import policy
 from photovet.core.approval import ApprovalState
 from photovet.core.policy import caption_text
-from photovet.core.words import approval_caption, approval_note_said, media_of
+from photovet.core.words import (
+    approval_caption,
+    approval_note_said,
+    approval_while_checking,
+    media_of,
+)
 
 from .. import style
 from ..words import (
@@ -257,7 +262,8 @@ class ApprovalPanel(QWidget):
                    shown: list[str] | None = None, unseen: str = "",
                    hand_named: list[tuple[str, str, str]] | None = None,
                    caption_refused: str | None = "",
-                   elsewhere: list[str] | None = None, note_said: bool = False) -> None:
+                   elsewhere: list[str] | None = None, note_said: bool = False,
+                   checking: str = "") -> None:
         """Everything about the current photo; buttons only when they can do something.
         ``shown``: who is shown and which names stay readable, a line each (the approver's
         view); ``unseen``: the core's words for what is left to see of a video before it can
@@ -267,7 +273,8 @@ class ApprovalPanel(QWidget):
         core's words, as export says it; '' when it may; None while it is being checked);
         ``elsewhere``: its rejections for other channels, with the senior leader's comment (the
         core's words); ``note_said``: ``shown`` says why its approval ended, with whose
-        consent: the approval's note is not said again above it."""
+        consent: the approval's note is not said again above it; ``checking``: a photo or
+        video is chosen and still being checked (``analysis`` is None): 'photo' or 'video'."""
         self.message.hide()
         self.offer_suggestion("")
         self.caption_edit.setPlaceholderText(   # a video's caption is the video's (s38 walk)
@@ -297,7 +304,9 @@ class ApprovalPanel(QWidget):
         said = state_sentence(state, void, channel_label,
                               note=not (note_said and approver_view)) if usable else \
             (f"This {media_of(analysis)} cannot be approved: it could not be checked."
-             if analysis is not None else "Choose a photo.")
+             if analysis is not None else
+             approval_while_checking(checking, approver=approver_view) if checking else
+             "Choose a photo.")
         if usable and caption_refused and status == "approved" and not void:
             # walk5: "Approved" for a caption export refuses: said as export says it
             said += (f"<br><b>{APPROVED_CAPTION_REFUSED}</b>: {esc(caption_refused)} "
