@@ -104,6 +104,16 @@ def approval_while_checking(media: str = "photo", *, approver: bool = False) -> 
     return f"This {media} is still being checked: it can be {what} once PhotoVet has finished."
 
 
+#: what an export removes besides the picture, said one way in the photo view (s41 walk: "2
+#: hidden details removed" in its summary above "Hidden data removed by the export (2)")
+HIDDEN_DETAILS_REMOVED = "Hidden details removed by the export"
+
+
+def hidden_details_removed(n: int) -> str:
+    """'2 hidden details removed' (a photo's or a video's summary)."""
+    return f"{count(n, 'hidden detail')} removed"
+
+
 def media_noun(photos: int, videos: int) -> str:
     """What (``photos``, ``videos``) are, without how many: 'photo', 'video', 'photos',
     'videos' or 'photos and videos' ('photos' for none)."""

@@ -83,7 +83,7 @@ def test_a_hidden_detail_kept_twice_in_the_file_is_one_line_saying_so(qtbot):
     qtbot.addWidget(panel)
     panel.show_analysis(a, {})
     head = next(panel.tree.topLevelItem(i) for i in range(panel.tree.topLevelItemCount())
-                if panel.tree.topLevelItem(i).text(0).startswith("Hidden data"))
+                if panel.tree.topLevelItem(i).text(0).startswith("Hidden details"))
     lines = [head.child(i).text(0) for i in range(head.childCount())]
     assert len(lines) == 2, lines
     assert lines[0].startswith("Dates \u2014 Date taken: ") and \
@@ -97,19 +97,19 @@ def test_hidden_data_lines_leave_out_sizes_nobody_can_judge():
     from photovet.gui.views.findings import hidden_line
 
     assert hidden_line("other", "Adobe XMP data", "2353 bytes") == \
-        "Other hidden data \u2014 Adobe XMP data"
+        "Other hidden detail \u2014 Adobe XMP data"
     assert hidden_line("other", "Photoshop data block", "1 resource") == \
-        "Other hidden data \u2014 Photoshop data block"
+        "Other hidden detail \u2014 Photoshop data block"
     assert hidden_line("other", "EXIF camera data", "12 tags") == \
-        "Other hidden data \u2014 EXIF camera data"
+        "Other hidden detail \u2014 EXIF camera data"
     # a value that says something stays
     assert hidden_line("location", "GPS position", "52.95, -1.15") == \
         "Location \u2014 GPS position: 52.95, -1.15"
     assert hidden_line("other", "Extra PNG data block", "'zTXt', 40 bytes") == \
-        "Other hidden data \u2014 Extra PNG data block: 'zTXt'"
+        "Other hidden detail \u2014 Extra PNG data block: 'zTXt'"
     assert hidden_line("device", "Camera model", "Canon EOS 250D") == \
         "Camera \u2014 Camera model: Canon EOS 250D"
-    assert hidden_line("unheard-of", "Thing", "") == "Other hidden data \u2014 Thing"
+    assert hidden_line("unheard-of", "Thing", "") == "Other hidden detail \u2014 Thing"
 
 
 def test_the_summary_says_the_lines_of_text_read_as_a_person_would():
@@ -127,3 +127,26 @@ def test_the_summary_says_the_lines_of_text_read_as_a_person_would():
     a = PhotoAnalysis(path="x.jpg", sha256="x", texts=[kept, covered], faces_checked=True)
     assert summary_sentence(a) == ("No faces found; 2 lines of text read: 1 covered, "
                                    "1 left readable.")
+
+
+def test_the_summary_and_the_list_say_hidden_details_one_way(qtbot):
+    """s41 walk: the summary said "2 hidden details removed" above the list's heading "Hidden
+    data removed by the export (2)": one thing, said two ways."""
+    from photovet.core.models import Finding, MetadataReport, PhotoAnalysis
+    from photovet.gui.views.findings import FindingsPanel
+
+    meta = MetadataReport(findings=[
+        Finding(category="other", label="Adobe XMP data", value="2353 bytes", source="XMP"),
+        Finding(category="device", label="Camera make and model", value="Canon", source="EXIF")])
+    a = PhotoAnalysis(path="x.jpg", sha256="x", faces_checked=True, metadata=meta)
+    panel = FindingsPanel()
+    qtbot.addWidget(panel)
+    panel.show_analysis(a, {})
+    assert "2 hidden details removed" in panel.summary.text()
+    heads = [panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())]
+    assert "Hidden details removed by the export (2)" in heads, heads
+    assert not any("hidden data" in h.lower() for h in heads), heads
+    head = next(panel.tree.topLevelItem(i) for i in range(panel.tree.topLevelItemCount())
+                if heads[i].startswith("Hidden details"))
+    lines = [head.child(i).text(0) for i in range(head.childCount())]
+    assert not any("hidden data" in line.lower() for line in lines), lines

@@ -3,7 +3,7 @@
 At the top, the decisions that are the person's to make (an uncertain match: "Yes, it is Joel"
 / "No"; text that looks like a name PhotoVet cannot place), each one click. Below, every face,
 every text read in the photo (covered or kept, with why: issue 15 "kept text is invisible to
-the reviewer"), the areas covered by hand, and the hidden data the export removes. Clicking a
+the reviewer"), the areas covered by hand, and the hidden details the export removes. Clicking a
 row selects it on the photo; right-clicking offers the changes a person may make.
 
 Fragments and lines read with low confidence that stay readable as ordinary text ("D", "—",
@@ -44,6 +44,7 @@ from photovet.core.policy import (
     text_fragment,
     waiting_for_decision,
 )
+from photovet.core.words import HIDDEN_DETAILS_REMOVED, hidden_details_removed
 
 from .. import style
 from ..words import esc, plural, read_words, uk_dates
@@ -56,7 +57,7 @@ CATEGORY_WORDS = {
     "location": "Location", "people": "People tagged", "embedded": "Hidden pictures",
     "device": "Camera", "owner": "Owner", "date": "Dates", "text": "Comments",
     "software": "Software", "makernote": "Camera maker's data", "colour": "Colour profile",
-    "other": "Other hidden data",
+    "other": "Other hidden detail",
 }
 #: how big a detail is ("2353 bytes", "1 resource", "12 tags", "3 fields"), alone or after
 #: what it is ("'Ducky', 15 bytes"): nothing a school can judge, left out of the line (s36 walk)
@@ -64,8 +65,9 @@ _A_SIZE = re.compile(r"(^|,\s*)\d+ (bytes?|resources?|tags?|fields?)$")
 
 
 def hidden_line(category: str, label: str, value: str) -> str:
-    """One line of "Hidden data removed by the export": 'Location — GPS position: 52.9, -1.1',
-    'Other hidden data — Adobe XMP data' (not 'Other — Adobe XMP data: 2353 bytes')."""
+    """One line of "Hidden details removed by the export": 'Location — GPS position: 52.9,
+    -1.1', 'Other hidden detail — Adobe XMP data' (not 'Other — Adobe XMP data: 2353
+    bytes')."""
     value = _A_SIZE.sub("", (value or "").strip())
     core = f"{label}: {value}" if value else label
     return f"{CATEGORY_WORDS.get(category, CATEGORY_WORDS['other'])} \u2014 {core}"
@@ -153,7 +155,7 @@ def summary_sentence(a: PhotoAnalysis) -> str:
         bits.append(f"{plural(len(a.manual), 'area')} covered by hand")
     removed = len(a.metadata.findings) if a.metadata else 0
     if removed:
-        bits.append(f"{plural(removed, 'hidden detail')} removed")
+        bits.append(hidden_details_removed(removed))
     return "; ".join(bits) + "."
 
 
@@ -292,7 +294,7 @@ class FindingsPanel(QWidget):
         self.tree.header().setStretchLastSection(True)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.tree.setItemDelegate(WrapDelegate(self.tree))
-        self.tree.setAccessibleName("Faces, texts and hidden data found in this photo")
+        self.tree.setAccessibleName("Faces, texts and hidden details found in this photo")
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context)
@@ -522,7 +524,7 @@ class FindingsPanel(QWidget):
             for n in a.review_notes:
                 self._row(notes, n, colour=style.COVER)
         meta = a.metadata.findings if a.metadata else []
-        hidden = self._section(f"Hidden data removed by the export ({len(meta)})")
+        hidden = self._section(f"{HIDDEN_DETAILS_REMOVED} ({len(meta)})")
         if not meta:
             self._row(hidden, "Nothing besides the picture.")
         # a detail kept twice in the file (EXIF and XMP: "Date taken: 27/08/2004 13:52") is

@@ -33,6 +33,7 @@ from photovet.core.media.video.linking import FaceCount, face_count, gap_links, 
 from photovet.core.models import MatchStatus, VideoAnalysis, VideoTrack
 from photovet.core.words import (
     crest_track,
+    hidden_details_removed,
     school_note,
     school_only,
     text_track_word,
@@ -204,7 +205,7 @@ def video_summary(a: VideoAnalysis, *, can_review: bool = False, can_listen: boo
                                 "remove": "removed"}.get(a.sound, a.sound))
     n = len(a.metadata.findings) if a.metadata else 0
     if n:
-        bits.append(f"{n} hidden detail{'s' if n != 1 else ''} removed")
+        bits.append(hidden_details_removed(n))
     text = "; ".join(bits) + "."
     still = open_sentence(a, can_review=can_review, can_listen=can_listen, count=count)
     return f"{text} {still}" if still else text
