@@ -314,3 +314,12 @@ def test_a_upn_on_two_rows_is_one_person_in_the_register_in_the_import_and_getti
             "people are in the register, always covered until their rows are fixed in the MIS "
             "and imported again; 1 more row shared a UPN with another row: that person is not "
             "in the register at all.") in lines, lines
+    # the heading over the three names counts rows, not people (s41 walk: "Rows rejected:
+    # these people are now covered (3)" above a name that is not in the register)
+    assert "Rows rejected: these people are now covered (3):" not in lines, lines
+    assert ("Rows rejected (3 rows, 2 people in the register): everyone on them is "
+            "covered:") in lines, lines
+    heads = [wiz.result_page.lines.topLevelItem(i).text(0)
+             for i in range(wiz.result_page.lines.topLevelItemCount())]
+    assert ("Rows rejected (3 rows, 2 people in the register): everyone on them is "
+            "covered:") in heads, heads

@@ -425,10 +425,11 @@ class ImportReport:
                                f"imported. Those people {are} in the register, always covered "
                                "until their rows are fixed in the MIS and imported again.")
 
-        def section(title: str, items: list, always_all: bool = False) -> None:
+        def section(title: str, items: list, always_all: bool = False,
+                    counted: bool = True) -> None:
             if not items:
                 return
-            out.append(f"{title} ({len(items)}):")
+            out.append(f"{title} ({len(items)}):" if counted else f"{title}:")
             shown = items if (always_all or max_items is None) else items[:max_items]
             out.extend(f"  {_describe(x)}" for x in shown)
             if len(shown) < len(items):
@@ -472,7 +473,17 @@ class ImportReport:
             out.append(f"Face signatures deleted for {who} "
                        "whose name and date of birth changed: enrol them again (until then their "
                        "face is covered): " + ", ".join(self.signatures_removed))
-        section("Rows rejected: these people are now covered", self.invalidated, always_all=True)
+        people, more = self.rejected_counts()
+        if more:
+            # a UPN on two rows: 3 rejected rows are 2 people in the register (s41 walk:
+            # "these people are now covered (3)" above a name not in the register at all)
+            rows = count(len(self.invalidated), "row")
+            section(f"Rows rejected ({rows}, {count(people, 'person', 'people')} in the "
+                    "register): everyone on them is covered", self.invalidated,
+                    always_all=True, counted=False)
+        else:
+            section("Rows rejected: these people are now covered", self.invalidated,
+                    always_all=True)
         section("Not in this file: these people are now covered", self.missing, always_all=True)
         section("Still not in this file" + ("" if self.left else ", no leaving date")
                 + ": still covered", self.still_missing)
