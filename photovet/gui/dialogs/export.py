@@ -85,6 +85,9 @@ class ExportDialog(QDialog):
         self.folder = QLineEdit(folder)
         self.folder.setAccessibleName("Folder for the safe copies")
         browse = QPushButton("Choose\u2026")
+        # Enter in a box is Export's, not the folder chooser's (s41 walk: Enter in "Batch
+        # name" opened the chooser, the first button that took Enter)
+        browse.setAutoDefault(False)
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
@@ -263,6 +266,7 @@ class ExportDialog(QDialog):
         # -- buttons -------------------------------------------------------------------------------
         self.export_btn = QPushButton("Export")
         self.export_btn.setObjectName("Primary")
+        self.export_btn.setDefault(True)        # Enter exports (when it can)
         self.export_btn.setEnabled(False)
         self.export_btn.clicked.connect(self._export)
         self.stop_btn = QPushButton("Stop")
