@@ -1,21 +1,37 @@
-"""A second box inside one face is folded into it (issue 15), so a person reviews a face once."""
+"""A second box on one face is folded into it (issue 15), so a person reviews a face once; a smaller
+box inside a face, which may be another person's face, is not (s41)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
+from photovet.core.models import YES, Channel, Face, MatchStatus, Person
+from photovet.core.policy import decide_face
 from photovet.core.vision.faces import merge_nested, nms, nms_merge
+from photovet.core.vision.faces.fusion import fuse
 
 
-def test_inner_box_folds_into_the_whole_face():
+def test_a_tighter_box_of_the_same_face_folds_into_it():
     boxes = np.array([[100, 100, 200, 220],      # the whole face
-                      [130, 140, 170, 180],      # its eyes-to-mouth part, scored higher
+                      [115, 125, 190, 215],      # the same face seen tighter, scored higher
                       [300, 100, 380, 190]], float)  # a neighbour
     scores = np.array([0.7, 0.95, 0.8])
     keep, out = merge_nested(boxes, scores)
     assert keep.tolist() == [0, 2]
     np.testing.assert_allclose(out[0], [100, 100, 200, 220, 0.95])   # the better score kept
     np.testing.assert_allclose(out[1], [300, 100, 380, 190, 0.8])
+
+
+def test_a_smaller_face_inside_a_face_is_not_folded_into_it():
+    # a baby's face held to a parent's cheek, wholly inside the parent's box: it may be another
+    # person, so it stays a face of its own (folded, it would be shown with the parent)
+    boxes = np.array([[100, 100, 200, 220],      # the parent's face
+                      [130, 140, 170, 180]], float)  # 40 px inside it: side 0.37 of the parent's
+    keep, out = merge_nested(boxes, np.array([0.7, 0.95]))
+    assert keep.tolist() == [0, 1]
+    np.testing.assert_allclose(out[:, :4], boxes)
 
 
 def test_overlapping_neighbours_are_not_merged():
@@ -26,11 +42,42 @@ def test_overlapping_neighbours_are_not_merged():
 
 
 def test_a_box_mostly_inside_grows_the_outer_one():
-    # 85 % of the small box inside the big one: folded, and the union is covered
-    boxes = np.array([[0, 0, 100, 100], [80, 40, 103, 60]], float)
+    # 85 % of a box nearly as large inside the big one: folded, and the union is covered
+    boxes = np.array([[0, 0, 100, 100], [20, 0, 105, 80]], float)
     keep, out = merge_nested(boxes, np.array([0.6, 0.9]))
     assert keep.tolist() == [0]
-    np.testing.assert_allclose(out[0], [0, 0, 103, 100, 0.9])
+    np.testing.assert_allclose(out[0], [0, 0, 105, 100, 0.9])
+
+
+def test_a_small_face_inside_a_consenting_face_is_decided_on_its_own():
+    """Through the fusion and policy: a teacher who may be shown holds a child's face against
+    theirs, the child's box wholly inside the teacher's. The child is covered (not recognised),
+    never shown with the teacher's decision."""
+    teacher = [100.0, 100.0, 260.0, 300.0]
+    child = [150.0, 170.0, 215.0, 250.0]         # side 0.45 of the teacher's, all inside
+    cf = (np.array([teacher + [0.90], child + [0.95]]), np.zeros((2, 10)))
+    none = (np.zeros((0, 5)), np.zeros((0, 10)))
+    found = fuse(cf, none, none)
+    faces = []
+    for b in found.boxes:
+        x1, y1, x2, y2 = (int(round(v)) for v in b[:4])
+        faces.append(Face(box=(x1, y1, x2 - x1, y2 - y1), score=float(b[4])))
+    # the matcher recognises the teacher on the largest box; any other box is nobody it knows
+    big = max(faces, key=lambda f: f.box[2] * f.box[3])
+    big.person, big.match_status = "T000000000001", MatchStatus.RECOGNISED.value
+    adult = Person(id="T000000000001", legal_forename="Sam", legal_surname="Lee", role="staff",
+                   photo_consent={"website": YES}, video_consent={}, enrolled=True)
+    site = Channel("website", "School website", names="full")
+    on = dt.date(2026, 11, 21)
+    for f in faces:
+        d = decide_face(f, adult if f.person else None, site, "photo", "consent", on)
+        f.decision = d.action
+    assert big.decision == "show"
+    cx, cy, cw, ch = child[0], child[1], child[2] - child[0], child[3] - child[1]
+    covered = [f for f in faces if f.decision == "cover"
+               and f.box[0] <= cx and f.box[1] <= cy
+               and f.box[0] + f.box[2] >= cx + cw and f.box[1] + f.box[3] >= cy + ch]
+    assert covered, [(f.box, f.decision) for f in faces]
 
 
 def test_empty():
@@ -40,7 +87,7 @@ def test_empty():
 
 # -- the array versions against the pair-by-pair rules they replaced --------------------------
 
-def _pairwise_merge_nested(boxes, scores, containment=0.8):
+def _pairwise_merge_nested(boxes, scores, containment=0.8, min_side=0.6):
     boxes, scores = boxes.astype(np.float64).copy(), scores.astype(np.float64).copy()
     areas = np.maximum(0.0, boxes[:, 2] - boxes[:, 0]) * np.maximum(0.0, boxes[:, 3] - boxes[:, 1])
     kept: list[int] = []
@@ -49,7 +96,9 @@ def _pairwise_merge_nested(boxes, scores, containment=0.8):
         for k in kept:
             iw = max(0.0, min(boxes[i][2], boxes[k][2]) - max(boxes[i][0], boxes[k][0]))
             ih = max(0.0, min(boxes[i][3], boxes[k][3]) - max(boxes[i][1], boxes[k][1]))
-            if areas[i] > 0 and iw * ih / areas[i] >= containment:
+            ak = (boxes[k][2] - boxes[k][0]) * (boxes[k][3] - boxes[k][1])
+            if areas[i] > 0 and iw * ih / areas[i] >= containment \
+                    and areas[i] >= min_side * min_side * ak:
                 host = k
                 break
         if host is None:
@@ -99,9 +148,9 @@ def test_array_versions_decide_exactly_as_box_by_box():
         if trial % 5 == 0:
             boxes = np.round(boxes / 10) * 10          # shared edges, equal boxes
         scores = rng.choice([0.1, 0.5, 0.9], n) if trial % 3 == 0 else rng.uniform(0, 1, n)
-        for containment in (0.8, 0.5):
-            k1, b1 = merge_nested(boxes, scores, containment)
-            k2, b2 = _pairwise_merge_nested(boxes, scores, containment)
+        for containment, min_side in ((0.8, 0.6), (0.5, 0.6), (0.8, 0.0)):
+            k1, b1 = merge_nested(boxes, scores, containment, min_side)
+            k2, b2 = _pairwise_merge_nested(boxes, scores, containment, min_side)
             assert np.array_equal(k1, k2) and np.array_equal(b1, b2)
         for iou, containment in ((0.3, 0.6), (0.5, 1.01)):
             k1, m1 = nms_merge(boxes, scores, iou, containment)

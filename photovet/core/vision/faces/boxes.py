@@ -176,16 +176,27 @@ def nms_merge(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
 _BLOCK = 256
 
 
-def merge_nested(boxes: np.ndarray, scores: np.ndarray, containment: float = 0.8
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Fold a kept box that lies almost wholly inside another kept box into it ("a second box
-    inside one face"). ``nms`` keeps a better-scoring inner part of a face beside the whole face
-    (coverage first); a person would then review one face twice. The outer box is kept, grown to
-    the union of both, with the better score. Returns (kept indices, boxes N x 5). Boxes are
-    x1, y1, x2, y2.
+#: ``merge_nested`` folds an inner box only when its side (the square root of its area) is at
+#: least this share of the outer box's: the same face seen tighter. A smaller box inside a face
+#: may be another, smaller face (a baby held to a cheek, a child peeking past a parent); folded,
+#: it would take the big face's decision and be shown with it, so it stays a face of its own,
+#: decided on its own (covered unless recognised and allowed).
+NESTED_MIN_SIDE = 0.6
+
+
+def merge_nested(boxes: np.ndarray, scores: np.ndarray, containment: float = 0.8,
+                 min_side: float = NESTED_MIN_SIDE) -> tuple[np.ndarray, np.ndarray]:
+    """Fold a kept box that lies almost wholly inside another kept box, and is nearly as large
+    (its side at least ``min_side`` of the other's: ``NESTED_MIN_SIDE``), into it ("a second
+    box on one face"). ``nms`` keeps a better-scoring box inside a bigger one (coverage first);
+    a person would then review one face twice. The outer box is kept, grown to the union of
+    both, with the better score. A smaller inner box is never folded: it may be another
+    person's face, and folded it would be decided as the face around it (shown when that
+    person may be shown): fail closed, it is a face of its own (one more box to review when it
+    was a part of the same face). Returns (kept indices, boxes N x 5). Boxes are x1, y1, x2, y2.
 
     Largest box first; each box is compared with all the kept (possibly grown) boxes at once,
-    and folds into the first that holds it."""
+    and folds into the first that holds it and is at most ``1 / min_side`` its side."""
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4).copy()
     scores = np.asarray(scores, dtype=np.float64).reshape(-1).copy()
     areas = np.maximum(0.0, boxes[:, 2] - boxes[:, 0]) * np.maximum(0.0, boxes[:, 3] - boxes[:, 1])
@@ -198,7 +209,9 @@ def merge_nested(boxes: np.ndarray, scores: np.ndarray, containment: float = 0.8
             bi = boxes[i]
             iw = np.maximum(0.0, np.minimum(bi[2], bk[:, 2]) - np.maximum(bi[0], bk[:, 0]))
             ih = np.maximum(0.0, np.minimum(bi[3], bk[:, 3]) - np.maximum(bi[1], bk[:, 1]))
-            inside = iw * ih / areas[i] >= containment
+            ak = (bk[:, 2] - bk[:, 0]) * (bk[:, 3] - bk[:, 1])    # as grown so far
+            inside = ((iw * ih / areas[i] >= containment)
+                      & (areas[i] >= min_side * min_side * ak))
             if inside.any():
                 host = int(kept[int(inside.argmax())])
         if host < 0:
