@@ -40,4 +40,28 @@ def corner_iou(a: Sequence[float], b: Sequence[float]) -> float:
     return inter / union if union > 0 else 0.0
 
 
-__all__ = ["box_iou", "corner_iou", "float_box", "int_box"]
+#: the oval a face's cover paints (``media.cover.face_cover``): the face box grown ``grow``
+#: times, ``FACE_COVER_TALLER`` times that in height, its centre raised ``FACE_COVER_RAISE``
+#: face heights for hair and forehead; a school may set grow down to ``FACE_COVER_MIN_GROW``
+#: (``settings.CoverSettings``)
+FACE_COVER_RAISE, FACE_COVER_TALLER, FACE_COVER_MIN_GROW = 0.08, 1.05, 1.1
+
+
+def in_face_cover(points: Sequence[Sequence[float]], face_box: Sequence[float],
+                  grow: float = FACE_COVER_MIN_GROW) -> bool:
+    """Does every point lie inside the oval a cover of the face at ``face_box`` (x, y, w, h)
+    paints, grown ``grow`` times (by default the least a school may set), with a pixel to
+    spare? The oval is convex: a polygon whose corners are inside it is inside it. Where the
+    picture's edge cuts the oval, the cover is a rectangle holding the rest of it."""
+    x, y, w, h = (float(v) for v in face_box)
+    rx = w * grow / 2.0 - 1.0
+    ry = h * grow * FACE_COVER_TALLER / 2.0 - 1.0
+    if rx <= 0 or ry <= 0 or not points:
+        return False
+    cx, cy = x + w / 2.0, y + h / 2.0 - FACE_COVER_RAISE * h
+    return all(((float(px) - cx) / rx) ** 2 + ((float(py) - cy) / ry) ** 2 <= 1.0
+               for px, py in points)
+
+
+__all__ = ["FACE_COVER_MIN_GROW", "FACE_COVER_RAISE", "FACE_COVER_TALLER", "box_iou",
+           "corner_iou", "float_box", "in_face_cover", "int_box"]

@@ -63,6 +63,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from photovet.core import words as _words
+from photovet.core.geometry import in_face_cover
 from photovet.core.models import (
     NAME_KINDS,
     NO,
@@ -124,6 +125,10 @@ REASON_FRAGMENT = "Not a name (an unreadable fragment: no word of three letters 
 #: saying what it likely is (kept readable, a name painted on a cheek would go out)
 REASON_IN_FACE = ("Read unclearly inside a face: an eye or a mouth can look like letters, but "
                   "it may be a name written there")
+#: said after the rule's reason of a line the rules cover until a person decides that lies
+#: inside the cover of a face that is covered (``decide_photo``, s41): nothing to decide
+#: while that face stays covered
+REASON_WITH_FACE = "; it is inside a face that is covered, so it stays covered with the face"
 #: where a line of text was found (TextItem.context), as words for a reason
 #: ("near": beside a face or as large as a sign's letters, names.near_face: PhotoVet saw no
 #: badge there, so the words do not say it did)
@@ -1176,9 +1181,19 @@ def decide_photo(analysis: PhotoAnalysis, people_by_id: dict[str, Person], chann
                         recognised=people_by_id.get(machine) if machine else None,
                         near=near_people(face, people_by_id.get))
         face.decision, face.reason, face.needs_review = d.action, d.reason, d.needs_review
+    # every face not shown is covered by an oval (``publication``)
+    covered = [face.box for face in analysis.faces if face.decision != "show"]
     for item in analysis.texts:
         person = people_by_id.get(item.person) if item.person else None
         d = decide_text(item, person, channel, media, mode, on)
+        if d.needs_review and d.action == "cover" and item.override is None and \
+                any(in_face_cover(item.polygon, box) for box in covered):
+            # a line the rules cover until a person decides, inside a face that is covered
+            # (an eye or a mouth read as letters, s40): the question was whether to leave it
+            # readable, and it could not be seen either way. Still covered, by the rule; asked
+            # again as soon as the face is shown (s41: 6 of the scenario's 41 photos asked
+            # only this)
+            d = Decision("cover", d.reason + REASON_WITH_FACE)
         item.decision, item.reason, item.needs_review = d.action, d.reason, d.needs_review
     analysis.flags = photo_flags(analysis, people_by_id, channel, rules or PhotoRules())
     return analysis

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from photovet.core.errors import SettingsError
 from photovet.core.fsutil import atomic_write_text
+from photovet.core.geometry import FACE_COVER_MIN_GROW
 
 # --------------------------------------------------------------------------------------------
 # Sections
@@ -213,7 +214,7 @@ class CoverSettings:
 
     def check(self) -> None:
         _one_of("cover.style", self.style, ("solid", "pixelate"))
-        _in_range("cover.grow", self.grow, 1.1, 3.0)
+        _in_range("cover.grow", self.grow, FACE_COVER_MIN_GROW, 3.0)
         _in_range("cover.pixel_blocks", self.pixel_blocks, 2, 16)
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from photovet.core.errors import ExportError
+from photovet.core.geometry import FACE_COVER_RAISE, FACE_COVER_TALLER
 from photovet.core.models import Cover
 
 STYLES = ("solid", "pixelate")
@@ -40,8 +41,8 @@ def face_cover(face_box: Sequence[float], image_size: Sequence[int], grow: float
     x, y, w, h = (float(v) for v in face_box)
     iw, ih = int(image_size[0]), int(image_size[1])
     grow = max(1.0, float(grow))
-    cx, cy = x + w / 2.0, y + h / 2.0 - 0.08 * h
-    gw, gh = w * grow, h * grow * 1.05
+    cx, cy = x + w / 2.0, y + h / 2.0 - FACE_COVER_RAISE * h
+    gw, gh = w * grow, h * grow * FACE_COVER_TALLER
     gx1, gy1, gx2, gy2 = cx - gw / 2.0, cy - gh / 2.0, cx + gw / 2.0, cy + gh / 2.0
     cx1, cy1 = max(0, int(math.floor(gx1))), max(0, int(math.floor(gy1)))
     cx2, cy2 = min(iw, int(math.ceil(gx2))), min(ih, int(math.ceil(gy2)))
