@@ -130,6 +130,12 @@ def main(argv=None) -> int:
 
     # correctness: nothing shown that the expected outcome does not allow
     analyses = win.batch.model.analysed()
+    for a in analyses:
+        if a.needs_review:      # a question the one-click answer did not settle: say which
+            print(f"still open: {Path(a.path).name}: "
+                  + "; ".join([f"face {i}" for i, f in enumerate(a.faces) if f.needs_review]
+                              + [f"text {t.text!r} {t.score:.2f} {t.reason}"
+                                 for t in a.texts if t.needs_review]), file=sys.stderr)
     by_path = {Path(a.path).resolve(): a for a in analyses}
     failures, missed = [], 0
     for path, truth in photos.items():
