@@ -1,6 +1,6 @@
 """Where the peak memory of `photovet scan` is: what each thread was running at the highest RSS.
 
-    python bench/peak.py [--count 16] [--photos FOLDER] [--keep]
+    python bench/peak.py [--count 16] [--photos FOLDER] [--keep] [--maps]
 
 Builds ``--count`` 12 MP photos as bench/export.py does (or uses ``--photos``), makes a fresh
 workspace with the office's account, and runs ``photovet scan --channel website`` on them in this
@@ -12,6 +12,12 @@ figure the target is about), the sampled maximum, the highest RSS in each quarte
 with what each thread was in: CHECK (a photo's check), FACES, TEXT, SCHOOL, and the network runs
 ``cf`` (CenterFace), ``yn`` (YuNet), ``sface``, ``tdet`` (text detector; 1024 px long side is the
 overview) and ``trec`` (text reader) with their input size, ``decode``, ``inspect``.
+
+``--maps``: each time the RSS passes its highest so far by 4 MB, what is resident by kind of
+mapping (/proc/self/smaps): ``big`` anonymous mappings of 8 MB and more (glibc maps such blocks
+on their own, ``memory.LARGE_BLOCK``: onnxruntime's arena regions, decoded photos, large arrays),
+``small`` anonymous mappings, ``heaps`` (glibc's per-thread heaps, 64 MB aligned), ``brk`` (the
+main heap), ``libs`` (files: libraries and models mapped); the last few are printed.
 
 Linux only (/proc). CPU seconds and the peak are this process's; compare two trees side by side
 in one run (PYTHONPATH=<tree> for each), the machine is shared.
@@ -47,6 +53,31 @@ def hwm_mb() -> float:
         if line.startswith("VmHWM"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def resident_by_kind() -> dict[str, int]:
+    """MB resident by kind of mapping (``--maps``)."""
+    kinds: dict[str, int] = {}
+    kind = "other"
+    with open("/proc/self/smaps") as f:
+        for line in f:
+            parts = line.split()
+            if parts and "-" in parts[0] and not parts[0].endswith(":"):
+                lo, hi = (int(x, 16) for x in parts[0].split("-"))
+                name = parts[5] if len(parts) > 5 else ""
+                if name == "[heap]":
+                    kind = "brk"
+                elif name.startswith("/"):
+                    kind = "libs"
+                elif name.startswith("["):
+                    kind = "other"
+                elif lo % (64 << 20) == 0:
+                    kind = "heaps"
+                else:
+                    kind = "big" if hi - lo >= 8 << 20 else "small"
+            elif parts and parts[0] == "Rss:":
+                kinds[kind] = kinds.get(kind, 0) + int(parts[1])
+    return {k: v // 1024 for k, v in sorted(kinds.items())}
 
 
 def _tagged(label_of, fn):
@@ -109,6 +140,8 @@ def main() -> None:
     ap.add_argument("--photos", type=Path, help="a folder of photos to scan instead")
     ap.add_argument("--top", type=int, default=10)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--maps", action="store_true",
+                    help="what is resident by kind of mapping as the peak is reached")
     args = ap.parse_args()
     import export  # bench/export.py: the photos and the office's account
 
@@ -132,12 +165,16 @@ def main() -> None:
 
         install()
         samples: list[tuple[float, float, tuple[str, ...]]] = []
+        maps: list[tuple[float, dict[str, int], tuple[str, ...]]] = []
         stop = threading.Event()
 
         def sample() -> None:
             while not stop.is_set():
                 labels = tuple(sorted(" > ".join(s) for s in list(_active.values()) if s))
-                samples.append((time.monotonic(), rss_mb(), labels))
+                rss = rss_mb()
+                samples.append((time.monotonic(), rss, labels))
+                if args.maps and rss > (maps[-1][0] if maps else 0.0) + 4:
+                    maps.append((rss, resident_by_kind(), labels))
                 time.sleep(0.001)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -179,6 +216,11 @@ def main() -> None:
         print("highest moments (s into the scan, MB, what each thread was in):")
         for t, r, labels in events:
             print(f"  {t - t0:7.1f} s {r:5.0f} MB  {' | '.join(labels) or '(between stages)'}")
+        if maps:
+            print("resident by kind of mapping (MB) as the highest RSS so far was reached:")
+            for r, kinds, labels in maps[-5:]:
+                print(f"  {r:5.0f} MB  " + ", ".join(f"{k} {v}" for k, v in kinds.items())
+                      + f"  ({' | '.join(labels) or 'between stages'})")
     finally:
         if args.keep:
             print(f"kept {tmp}")
