@@ -139,11 +139,37 @@ def clean_temp_files(folder: Path) -> list[Path]:
     return removed
 
 
+#: the longest file name most disks take (bytes in the name's encoding: ext4, NTFS in
+#: UTF-16 units, exFAT, APFS): a name a camera or phone gave fits, and so must every name
+#: PhotoVet makes from it (a temporary name, a " (1)" suffix)
+NAME_MAX_BYTES = 255
+
+
+def _cut_to(text: str, room: int) -> str:
+    """``text`` cut to at most ``room`` bytes of UTF-8, never inside a character."""
+    return text.encode("utf-8")[:max(0, room)].decode("utf-8", "ignore")
+
+
+def _fitted(stem: str, tail: str) -> str:
+    """``stem + tail`` within ``NAME_MAX_BYTES``: the stem is cut, never the tail (its suffix
+    and extension)."""
+    return _cut_to(stem, NAME_MAX_BYTES - len(tail.encode("utf-8"))) + tail
+
+
+def _temp_name(final: Path) -> Path:
+    """The hidden temporary name a copy is written under before it gets ``final``: the process
+    id first (``clean_temp_files`` reads it), then the start of the final name, cut so the
+    whole fits a disk's longest name: a photo whose own name is 250 characters long (legal on a
+    card) was refused with "File name too long" because its temporary name was longer."""
+    head = f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-"
+    return final.with_name(head + _cut_to(final.name, NAME_MAX_BYTES - len(head.encode("utf-8"))))
+
+
 def _candidates(target: Path) -> Iterator[Path]:
     yield target
     n = 1
     while True:
-        yield target.with_name(f"{target.stem} ({n}){target.suffix}")
+        yield target.with_name(_fitted(target.stem, f" ({n}){target.suffix}"))
         n += 1
 
 
@@ -219,7 +245,7 @@ def _copy_verified(src: Path, src_sha: str, target: Path) -> tuple[Path, bool]:
             except OSError:
                 pass
             continue
-        tmp = cand.with_name(f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-{cand.name}")
+        tmp = _temp_name(cand)
         h = hashlib.sha256()
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         try:

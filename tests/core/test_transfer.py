@@ -234,6 +234,25 @@ def test_one_bad_file_does_not_stop_the_batch(tmp_path, audit, trash):
     assert sum(r.deleted for r in results) == 2
 
 
+def test_a_photo_with_the_longest_name_a_disk_takes_is_imported(tmp_path, audit, trash):
+    """A name of 250 bytes is legal on a card; the temporary name it was copied under
+    (.photovet-tmp-<pid>-<hex>-<name>) was not: "File name too long", the photo left behind.
+    A different photo of that name already on the PC gets a " (1)" name that fits as well."""
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    dev.mkdir()
+    pc.mkdir()
+    name = "Sports day \u00e9t\u00e9 " + "x" * 229 + ".jpg"     # 250 bytes in UTF-8
+    assert len(name.encode()) == 250
+    photo(1, (64, 48)).save(dev / name, "JPEG", quality=90)
+    photo(2, (64, 48)).save(pc / name, "JPEG", quality=90)          # another photo, same name
+    _, results = run(import_from_device(dev, pc, clear=True, audit=audit))
+    assert [r.error for r in results] == [None]
+    copy = Path(results[0].dest)
+    assert copy.parent == pc and copy.name.endswith(" (1).jpg")
+    assert len(copy.name.encode()) <= 255 and copy.read_bytes() == (trash / name).read_bytes()
+    assert not [n for n in os.listdir(pc) if n.startswith(TMP_PREFIX)]
+
+
 def test_a_folder_of_the_device_that_cannot_be_read_is_a_failure_not_left_alone(
         tmp_path, audit, trash, monkeypatch):
     """Its photos are not copied: the import says so, as a failure (the person must not wipe
