@@ -115,8 +115,11 @@ log = logs.get("pipeline")
 #: passes' 640 px copy (Pillow's BOX filter, made once) instead of a bilinear one of its own
 #: (engine.FaceEngine._upside_down); 21: a box inside a face's box folds into it only when
 #: nearly as large (side >= 0.6 of it, boxes.NESTED_MIN_SIDE): a smaller one may be another
-#: person's face and is decided on its own, never shown with the face around it
-ANALYSIS_VERSION = "21"
+#: person's face and is decided on its own, never shown with the face around it; 22: a PNG
+#: whose own checksums do not match (a chunk's CRC, the picture data's too) is refused as
+#: damaged (imaging.PNG_DAMAGED): one changed inside its picture data was checked as a
+#: picture black from there down
+ANALYSIS_VERSION = "22"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,

@@ -299,6 +299,39 @@ def _good_jpeg() -> bytes:
     return buf.getvalue()
 
 
+def _good_png() -> bytes:
+    buf = io.BytesIO()
+    pattern(400, 300).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _png_idat_crc_wrong() -> bytes:
+    """A whole PNG whose picture data's checksum (IDAT's CRC) is wrong."""
+    data = bytearray(_good_png())
+    at = data.find(b"IDAT")
+    end = at + 4 + int.from_bytes(data[at - 4:at], "big")
+    data[end:end + 4] = bytes(4)
+    return bytes(data)
+
+
+def _png_idat_changed() -> bytes:
+    """A whole PNG with 32 bytes of its picture data changed (its CRC as it was): Pillow
+    decoded it black from there down, and said nothing."""
+    data = bytearray(_good_png())
+    at = data.find(b"IDAT")
+    mid = at + 4 + int.from_bytes(data[at - 4:at], "big") // 2
+    data[mid:mid + 32] = b"\xff\x00\xff\xc8" * 8
+    return bytes(data)
+
+
+def _jpeg_marker_in_the_middle() -> bytes:
+    """A whole JPEG with a stray marker in the middle of its picture data."""
+    data = bytearray(_good_jpeg())
+    mid = len(data) // 2
+    data[mid:mid + 4] = b"\xff\xc8\x00\x10"
+    return bytes(data)
+
+
 BAD_FILES = [
     ("empty.jpg", lambda: b"", EmptyFileError, "empty"),
     ("truncated.jpg", lambda: _good_jpeg()[: len(_good_jpeg()) // 2], TruncatedImageError, "ends early"),
@@ -309,6 +342,10 @@ BAD_FILES = [
     ("clip.jpg", lambda: b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64,
      UnsupportedImageError, "video"),
     ("broken-png.png", lambda: huge_png_header()[:20], TruncatedImageError, "damaged"),
+    ("crc.png", _png_idat_crc_wrong, TruncatedImageError, "PNG file is damaged"),
+    ("changed.png", _png_idat_changed, TruncatedImageError, "PNG file is damaged"),
+    ("marker.jpg", _jpeg_marker_in_the_middle, TruncatedImageError,
+     "damaged part of the way through"),
 ]
 
 

@@ -15,6 +15,7 @@ import re
 import stat as _stat
 import struct
 import warnings
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -305,6 +306,45 @@ def _boxes_end_early(fh: BinaryIO) -> bool:
         fh.seek(0)
 
 
+#: a PNG whose own checksums say it is damaged (a chunk's CRC), whatever Pillow makes of it
+PNG_DAMAGED = ("the PNG file is damaged (its own checks do not match what it holds), so part "
+               "of the picture may be missing or wrong: copy it again from where it came from")
+
+
+def _png_checksum_wrong(fh: BinaryIO) -> bool:
+    """A PNG with a chunk whose CRC does not match its bytes. Pillow checks the chunks it reads
+    before the picture data, never the picture data's (IDAT, an animation's fdAT): 32 bytes
+    changed in the middle of a photo's IDAT decoded without a word, black from there down, and
+    so did a wrong CRC. A chunk that runs past the end is left to the decoder (it says the file
+    ends early). Reads the file once, a chunk at a time; leaves ``fh`` at the start."""
+    try:
+        fh.seek(8)
+        while True:
+            head = fh.read(8)
+            if len(head) < 8:
+                return False
+            length = int.from_bytes(head[:4], "big")
+            if length > 0x7FFFFFFF:
+                return True                       # no valid PNG has such a length
+            crc = zlib.crc32(head[4:8])
+            left = length
+            while left:
+                part = fh.read(min(left, 1 << 20))
+                if not part:
+                    return False
+                crc = zlib.crc32(part, crc)
+                left -= len(part)
+            stored = fh.read(4)
+            if len(stored) < 4:
+                return False
+            if int.from_bytes(stored, "big") != crc:
+                return True
+            if head[4:8] == b"IEND":
+                return False
+    finally:
+        fh.seek(0)
+
+
 class OpenedImage:
     """An open file handle plus the Pillow image (header read only, nothing decoded yet)."""
 
@@ -337,6 +377,10 @@ class OpenedImage:
                     f"the {'HEIC' if self.kind == 'HEIF' else 'AVIF'} file ends early (it was "
                     "probably not copied completely): part of the picture is missing",
                     path=path)
+            if self.kind == "PNG" and _png_checksum_wrong(self.fh):
+                # Pillow checks the picture data's checksums nowhere: damage inside it decoded
+                # as a picture black from there down, said by nobody
+                raise TruncatedImageError(PNG_DAMAGED, path=path)
             self.im = self._open_image()
             self.format = "JPEG" if self.im.format == "MPO" else (self.im.format or "")
             if self.im.format not in SUPPORTED_FORMATS:
@@ -420,9 +464,16 @@ class OpenedImage:
             raise ImageTooLargeError("not enough memory to decode this image", path=path) from exc
         except OSError as exc:
             text = str(exc)
-            if "truncated" in text or "broken data stream" in text or "ended prematurely" in text:
+            if "truncated" in text or "ended prematurely" in text:
                 raise TruncatedImageError(
                     "the image data ends early (the file was probably not copied completely)",
+                    path=path) from exc
+            if "broken data stream" in text:
+                # a whole file damaged part of the way through (a bad copy, a failing card):
+                # "ends early" named the wrong cause
+                raise TruncatedImageError(
+                    "the picture data is damaged part of the way through (a bad copy or a "
+                    "failing memory card): copy it again from where it came from",
                     path=path) from exc
             if exc.errno is not None:
                 raise read_error(path, exc) from exc
