@@ -118,7 +118,8 @@ log = logs.get("pipeline")
 #: person's face and is decided on its own, never shown with the face around it; 22: a PNG
 #: whose own checksums do not match (a chunk's CRC, the picture data's too) is refused as
 #: damaged (imaging.PNG_DAMAGED): one changed inside its picture data was checked as a
-#: picture black from there down
+#: picture black from there down; and an animated GIF, WebP or PNG lists its other frames
+#: (metadata: "Other pictures in the same file", only the first is checked and published)
 ANALYSIS_VERSION = "22"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads

@@ -421,3 +421,27 @@ def test_inspect_reads_only_the_start_and_end_of_a_very_large_file(tmp_path, fmt
     assert "Motion-photo video" in labels, labels
     assert any("5.0 GB" in w and "start" in w for w in report.warnings), report.warnings
     assert not any("cut short" in w for w in report.warnings), report.warnings
+
+
+@pytest.mark.parametrize("fmt,ext", [("GIF", "gif"), ("WEBP", "webp"), ("PNG", "png")])
+def test_an_animation_says_its_other_frames_are_left_out(tmp_path, fmt, ext):
+    """An animated GIF, WebP or PNG (APNG) is checked and published by its first picture only:
+    'nothing found besides the picture' hid the other frames (a face on the second frame is
+    never checked nor published, and the person was never told the rest was left out). A
+    TIFF's other pages and a HEIC's other pictures were said; now these are said the same way,
+    and the picture checked is the first frame's."""
+    from photovet.core.media.imaging import load_image  # noqa: PLC0415
+
+    first = Image.new("RGB", (64, 48), (90, 140, 200))
+    second = Image.new("RGB", (64, 48), (200, 30, 30))
+    path = tmp_path / f"anim.{ext}"
+    third = Image.new("RGB", (64, 48), (30, 200, 30))
+    first.save(path, fmt, save_all=True, append_images=[second, third], duration=200, loop=0)
+    other = [f for f in inspect_file(path).findings if f.label == "Other pictures in the same file"]
+    assert len(other) == 1 and other[0].value.startswith("2 more frame(s) of an animation")
+    assert "only the first picture is checked and published" in other[0].sentence()
+    assert load_image(path).image.getpixel((10, 10))[2] > 150   # the first frame, blue
+
+    still = tmp_path / f"still.{ext}"
+    first.save(still, fmt)
+    assert not [f for f in inspect_file(still).findings if f.category == "embedded"]

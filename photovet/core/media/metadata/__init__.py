@@ -87,6 +87,9 @@ def _icc_description(icc: bytes) -> str:
 
 
 #: The reader of each container's own blocks (EXIF, XMP, ICC and comments are read for all).
+#: formats whose file may hold an animation (PNG: APNG): its first picture is the photo
+ANIMATED_FORMATS = ("GIF", "WEBP", "PNG")
+
 CONTAINER_READERS: dict[str, Callable[[Report, bytes, Image.Image], None]] = {
     "JPEG": lambda rep, data, im: jpeg_findings(rep, data),
     "WEBP": lambda rep, data, im: webp_findings(rep, data),
@@ -191,6 +194,18 @@ def _inspect(rep: Report, im: Image.Image, fmt: str, data: bytes,
             # XMP stored as an item the decoder does not attach to the primary picture
             for m in re.finditer(rb"<x:xmpmeta.*?</x:xmpmeta>", data, re.S):
                 xmp_findings(rep, m.group(0), "XMP (extra item)")
+    if fmt in ANIMATED_FORMATS:
+        # only the first picture is checked and published (imaging.OpenedImage.decode): the
+        # person is told the rest is left out, as a TIFF's other pages and a HEIC's are
+        try:
+            frames = int(getattr(im, "n_frames", 1))
+        except Exception:   # a damaged frame after the first: the count is not known
+            frames = 0
+        if frames != 1:
+            rep.add("embedded", "Other pictures in the same file",
+                    (f"{frames - 1} more frame(s) of an animation" if frames > 1
+                     else "more frames of an animation, some damaged")
+                    + "; only the first picture is checked and published", fmt)
     if fmt == "GIF" and im.info.get("comment"):
         rep.add("text", "Comment", im.info["comment"], "GIF comment")
     icc = im.info.get("icc_profile")
