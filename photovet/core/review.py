@@ -557,10 +557,16 @@ class Reviewer:
         rules_show = action == "show" and rule_for_face(
             face, row, channel, analysis.media, mode, self.today()).action == "show"
 
+        def ours(d_box) -> bool:
+            # a decision this face's replaces: one ``apply_review`` applies to this face, not
+            # one that overlaps it and is another face's (s41: "covered" on one of two
+            # overlapping boxes took away the other's decision, and so on for ever)
+            return match_face(analysis.faces, d_box) == index
+
         def change(every: Review, one: Review) -> dict[str, Any]:
             identity = action in ("assign", "not-a-face")
             for part in (every, one):
-                part.faces = [d for d in part.faces if box_iou(d.box, box) < MATCH_IOU or (
+                part.faces = [d for d in part.faces if not ours(d.box) or (
                     not identity and d.action in ("assign", "not-a-face"))]
             target = every if decision_scope("face", action) == ALL else one
             if not rules_show:
@@ -666,8 +672,8 @@ class Reviewer:
         box = int_box(self._face(analysis, index).box)
 
         def change(every: Review, one: Review) -> dict[str, Any]:
-            for part in (every, one):
-                part.faces = [d for d in part.faces if box_iou(d.box, box) < MATCH_IOU]
+            for part in (every, one):     # (another face's decision overlapping it is kept)
+                part.faces = [d for d in part.faces if match_face(analysis.faces, d.box) != index]
             return {"face": index, "box": list(box)}
 
         return self.store.edit(analysis.sha256, channel.id, change,
@@ -704,20 +710,23 @@ class Reviewer:
             raise ReviewRefused(refusal)
         self._no_pupil_named(reason)
         return self.store.edit(analysis.sha256, channel.id,
-                               self._text_change(item, index, action, reason, user),
+                               self._text_change(analysis.texts, index, action, reason, user),
                                expected=analysis.review_version or None,
                                action=f"review.text-{action}")
 
     @staticmethod
-    def _text_change(item: TextItem, index: int, action: str, reason: str, user: str
+    def _text_change(texts: Sequence[TextItem], index: int, action: str, reason: str, user: str
                      ) -> Callable[[Review, Review], dict[str, Any]]:
-        """What ``text`` does to a photo's review parts, for ``ReviewStore.edit``."""
+        """What ``text`` does to a photo's review parts, for ``ReviewStore.edit``: the
+        decisions it replaces are those ``apply_review`` applies to this line (``match_text``),
+        never another line's that overlaps it (s41: img23's 'NNNN' and 'NN' on one chest, IoU
+        0.73: "Keep it covered" on either took away the other's, and one stayed open for ever)."""
+        item = texts[index]
         poly = [(float(x), float(y)) for x, y in item.polygon]
-        box = _poly_box(poly)
 
         def change(every: Review, one: Review) -> dict[str, Any]:
             for part in (every, one):
-                part.texts = [d for d in part.texts if box_iou(_poly_box(d.polygon), box) < MATCH_IOU]
+                part.texts = [d for d in part.texts if match_text(texts, d.polygon) != index]
             target = every if decision_scope("text", action) == ALL else one
             target.texts.append(TextDecision(poly, item.text, action, reason.strip(), user, _now()))
             return {"text": index, "decision": action, "person": item.person,
@@ -739,7 +748,7 @@ class Reviewer:
                                  media=analysis.media, mode=analysis.mode, on=self.today()):
             return []
         return self._scopes(analysis, channel, self._text_change(
-            item, index, action, "", ""))
+            analysis.texts, index, action, "", ""))
 
     def _scopes(self, analysis: PhotoAnalysis, channel: Channel,
                 change: Callable[[Review, Review], dict[str, Any]]) -> list[str]:

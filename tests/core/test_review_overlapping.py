@@ -1,0 +1,78 @@
+"""s41 (review_burden bench on the scenario): deepface img23 had two lines read on one chest,
+'NNNN' and 'NN', their boxes overlapping (IoU 0.73), each covered until a person decides.
+"Keep it covered" on one took the other's decision away (a decision replaced every stored one
+overlapping its line by half), so the other asked again, for ever: a question no one could
+close. A decision replaces only the decisions that apply to its own line or face (the ones
+``apply_review`` matches to it); another line's or face's, however much it overlaps, stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from photovet.core.models import Face, PhotoAnalysis, TextItem
+from photovet.core.review import apply_review
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+
+def _box(x, y, w, h):
+    return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+
+
+# img23's two chest lines, as read (x, y, w, h): IoU 0.73
+NNNN = _box(1316.0, 1434.0, 159.0, 150.0)
+NN = _box(1311.0, 1419.0, 197.0, 164.0)
+# two boxes of faces overlapping by more than half (IoU 0.69)
+FACE_A = (100.0, 100.0, 200.0, 240.0)
+FACE_B = (120.0, 110.0, 200.0, 240.0)
+
+
+def _photo() -> PhotoAnalysis:
+    return PhotoAnalysis(path="img23.jpg", sha256="ab" * 32, width=2400, height=1800,
+                         faces=[Face(box=FACE_A, score=0.9), Face(box=FACE_B, score=0.9)],
+                         texts=[TextItem(list(NNNN), "NNNN", score=0.42),
+                                TextItem(list(NN), "NN", score=0.2)],
+                         faces_checked=True)
+
+
+def _applied(ws, channel) -> PhotoAnalysis:
+    """The photo as analysis finds it again, with its stored review applied."""
+    return apply_review(_photo(), ws.reviews.parts("ab" * 32, channel.id))
+
+
+@pytest.mark.parametrize("first, then", [("cover", "cover"), ("keep", "cover"),
+                                         ("cover", "keep")])
+def test_a_decision_on_one_of_two_overlapping_lines_leaves_the_other_decided(ws, first, then):
+    fb = ws.channels.get("facebook")
+    reviewer = ws.reviewer()
+    reason = {"keep": "the name of the prize"}
+    reviewer.text(_applied(ws, fb), 0, first, fb, reason=reason.get(first, ""))
+    reviewer.text(_applied(ws, fb), 1, then, fb, reason=reason.get(then, ""))
+    a = _applied(ws, fb)
+    assert [t.override for t in a.texts] == [first, then]
+    assert not a.manual and not a.review_notes
+    # deciding one again changes that one only
+    again = "keep" if then == "cover" else "cover"
+    reviewer.text(a, 1, again, fb, reason=reason.get(again, ""))
+    assert [t.override for t in _applied(ws, fb).texts] == [first, again]
+
+
+def test_a_line_decided_again_replaces_its_own_decision(ws):
+    fb = ws.channels.get("facebook")
+    reviewer = ws.reviewer()
+    reviewer.text(_applied(ws, fb), 0, "keep", fb, reason="the name of the prize")
+    reviewer.text(_applied(ws, fb), 0, "cover", fb)
+    parts = ws.reviews.parts("ab" * 32, fb.id)
+    assert [d.action for p in parts for d in p.texts] == ["cover"]
+    assert [t.override for t in _applied(ws, fb).texts] == ["cover", None]
+
+
+def test_a_decision_on_one_of_two_overlapping_faces_leaves_the_other_decided(ws):
+    fb = ws.channels.get("facebook")
+    reviewer = ws.reviewer()
+    reviewer.face(_applied(ws, fb), 0, "cover", fb, mode="consent")
+    reviewer.face(_applied(ws, fb), 1, "cover", fb, mode="consent")
+    assert [f.override for f in _applied(ws, fb).faces] == ["cover", "cover"]
+    # forgetting one face's decisions keeps the other's
+    reviewer.undo_face(_applied(ws, fb), 1, fb)
+    assert [f.override for f in _applied(ws, fb).faces] == ["cover", None]
