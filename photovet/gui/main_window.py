@@ -427,7 +427,11 @@ class MainWindow(QMainWindow):
         was = view.current_item()
         view.set_filter("needs-review")
         if was is not None and view.current_item() is was:
-            view.move(1)                        # kept in the list: the one after it
+            # kept in the list: the one after it, and after the last one the first (s41: on
+            # the last photo with a decision, "next" stayed on it; one left open before it
+            # was never offered again)
+            n = view.proxy.rowCount()
+            view.select_row((view.list.currentIndex().row() + 1) % n if n else 0)
         else:
             view.select_after(was)
 

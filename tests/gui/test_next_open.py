@@ -58,3 +58,20 @@ def test_next_after_a_photo_without_a_decision_is_the_next_one_in_the_batch(
     win.next_open()
     qtbot.wait(50)
     assert chosen(win) == "photo_001.jpg"
+
+
+def test_next_from_the_last_photo_with_a_decision_goes_round_to_the_first(
+        qtbot, ws, make_window, tmp_path):
+    """s41 (review_burden bench): on the last photo with a decision, still open, "next" stayed
+    on it: a photo with a decision left open before it was never offered again."""
+    win, paths = batch_with_decisions(qtbot, ws, make_window, tmp_path,
+                                      ["photo_001.jpg", "photo_003.jpg"])
+    batch = win.photos.batch
+    batch.set_filter("needs-review")
+    assert batch.select_path(str(paths[3]))          # the last one, its question left open
+    win.next_open()
+    qtbot.wait(50)
+    assert chosen(win) == "photo_001.jpg"
+    win.next_open()
+    qtbot.wait(50)
+    assert chosen(win) == "photo_003.jpg"
