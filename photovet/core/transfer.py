@@ -44,6 +44,7 @@ import datetime as _dt
 import errno
 import hashlib
 import os
+import re
 import secrets
 import stat
 import sys
@@ -717,6 +718,15 @@ def _still_wanted(approvals: Any, records: Any, sha: str) -> list[str]:
             if s.status in ("ready", "approved") and s.channel not in exported]
 
 
+def _photo_order(source: str) -> tuple:
+    """A sort key for an original: its folder, then its name with the numbers in it compared as
+    numbers (IMG_9 before IMG_10), then the whole path."""
+    p = Path(source)
+    parts = [(0, int(t), "") if t.isdigit() else (1, 0, t.lower())
+             for t in re.split(r"(\d+)", p.name) if t]
+    return (str(p.parent).lower(), parts, source)
+
+
 def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: bool = False,
                 allow_exported: bool = False, settings: Any = None,
                 approvals: Any = None) -> PurgeReport:
@@ -739,7 +749,9 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
     by_source: dict[str, list[Any]] = {}
     for r in recs:
         by_source.setdefault(r.source_path, []).append(r)
-    for source_s, group in by_source.items():
+    # in the photos' order (their file names, IMG_9 before IMG_10), not the exports': the copies
+    # are numbered as each export finished, and the list read out of order (s41 walk)
+    for source_s, group in sorted(by_source.items(), key=lambda kv: _photo_order(kv[0])):
         source = Path(source_s)
         item = PurgeItem(source=source_s or f"the original of export {group[0].id}",
                          status="refused", export_ids=[r.id for r in group],

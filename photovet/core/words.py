@@ -1414,6 +1414,33 @@ SAR_MAKE_FOR_ID = "Make the report for this id"
 
 
 
+#: under "Delete for good" in the delete-originals list, before anything is deleted (s41 walk:
+#: it said "Files were overwritten with random data and then deleted" before anything was)
+PURGE_FOR_GOOD_NOTE = ("Ticked: the originals will be overwritten and then deleted. They cannot "
+                       "be got back, not even from the Recycle Bin / Trash. (On SSDs, memory "
+                       "cards and USB sticks the drive may still keep old copies that "
+                       "overwriting cannot reach; only full-disk encryption protects against "
+                       "that.)")
+PURGE_TRASH_NOTE = ("Originals go to the Recycle Bin / Trash, so a mistake can be undone until "
+                    "it is emptied.")
+PURGE_KEEP = "Keep them"
+
+
+def purge_confirmation(n: int, batch: str, permanent: bool) -> tuple[str, str, str]:
+    """The question before originals are deleted: (question, what it means, the delete
+    button). Keeping them is the answer Enter gives (s41 walk: Enter, Enter deleted them)."""
+    what = count(n, "original")
+    if permanent:
+        return (f"Delete {what} of \u201c{batch}\u201d for good?",
+                "They are overwritten and then deleted: they cannot be got back, not even from "
+                "the Recycle Bin / Trash. This is recorded in the audit log with your name.",
+                f"Delete {what} for good")
+    return (f"Move {what} of \u201c{batch}\u201d to the Recycle Bin / Trash?",
+            "They can be got back from there until it is emptied. This is recorded in the audit "
+            "log with your name.",
+            f"Delete {what}")
+
+
 def person_who(person) -> str:
     """A person as a list to choose from says them: "Tori Amos, A919, Year 5" (name, register
     id, year group or role)."""
@@ -1786,6 +1813,7 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "REPLACE_KEY_COMMAND", "ADMIN_SECRET_COMMAND", "MAX_PIXELS_COMMAND",
            "CAPTION_SHOWN_COMMAND", "TELEMETRY_COMMAND",
            "MAYBE_PEOPLE_NOT_SAID", "MAYBE_REASON_START", "NO_CONSENT", "OTHER", "REFUSED",
+           "PURGE_FOR_GOOD_NOTE", "PURGE_KEEP", "PURGE_TRASH_NOTE",
            "REJECTED", "SAR_ASK_WHO", "SAR_MAKE_FOR_ID", "SAR_NOTHING_HELD_NEXT",
            "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
            "approvals_after_last_day", "caption_brief", "caption_lines", "caption_may_name",
@@ -1794,7 +1822,7 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "file_names", "full_sentence",
            "maybe_how", "maybe_reason", "maybe_shown_count", "media_count", "media_of",
            "not_allowed_note", "not_in_mis_file", "part_of", "posted_caption_approved",
-           "posted_not_allowed",
+           "posted_not_allowed", "purge_confirmation",
            "ORIGINAL_KEPT_AS_PLANNED", "ORIGINAL_KEPT_CHANGED", "ORIGINAL_KEPT_MISSING",
            "ORIGINAL_KEPT_NOT_POSTED", "ORIGINAL_KEPT_TAKEN_DOWN", "original_deletable", "original_kept",
            "other_media_still_yes",

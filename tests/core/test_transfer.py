@@ -618,3 +618,21 @@ def test_an_original_whose_copy_was_taken_down_is_kept_in_the_offices_words(batc
         f"it was taken down from School website and its copy "
         f"({Path(down.output_path).name}) deleted, so no posted copy stands for it")
     assert "export " not in item.reason and item.to_dict()["as_planned"] is True
+
+
+def test_the_purge_list_follows_the_photos_order_not_the_exports(tmp_path, trash):
+    """s41 walk: the copies are numbered as each export finished (IMG_0010 became -012), and
+    the list of originals followed the copies, so it read IMG_0011, IMG_0012, IMG_0010. It
+    follows the photos' names now, a number in a name compared as a number (IMG_9 before
+    IMG_10)."""
+    rec = office_records()
+    outs = []
+    for i, name in enumerate(["IMG_11", "IMG_10", "IMG_9", "IMG_0012", "IMG_0010", "IMG_0011"]):
+        r = make_export(tmp_path, i, name=name, size=(48, 32))
+        rec.add_export(r, batch="trip", channel="website", preparer=None, approver=None)
+        outs.append(Path(r.output))
+    rec.mark_posted(files=outs, channel="website")
+    report = purge_batch(rec, "trip", dry_run=True)
+    assert [Path(i.source).stem for i in report.items] == \
+        ["IMG_9", "IMG_0010", "IMG_10", "IMG_0011", "IMG_11", "IMG_0012"]
+    assert all(i.status == "would-delete" for i in report.items)

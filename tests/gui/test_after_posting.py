@@ -215,7 +215,7 @@ def test_export_then_mark_posted_then_delete_the_originals(window, qtbot, tmp_pa
     assert purge.report.dry_run and purge.report.count("would-delete") == 3
     assert all(p.exists() for p in originals)            # nothing deleted by the list
     assert purge.delete_btn.text() == "Delete 3 originals to the Recycle Bin"
-    answer(click("&Yes"), kind=QMessageBox)
+    answer(click("Delete 3 originals"), kind=QMessageBox)
     purge.delete_btn.click()
     qtbot.waitUntil(lambda: purge.report is not None and not purge.report.dry_run, timeout=10000)
     assert purge.report.count("deleted") == 3

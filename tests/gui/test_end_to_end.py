@@ -241,7 +241,7 @@ def test_from_an_empty_data_folder_to_deleting_the_originals(qtbot, photovet_hom
         purge = modal(kind=PurgeDialog, timeout=10)
         qtbot.waitUntil(lambda: purge.delete_btn.isEnabled(), timeout=10000)
         assert purge.delete_btn.text() == "Delete 3 originals to the Recycle Bin"
-        answer(click("&Yes"), kind=QMessageBox)
+        answer(click("Delete 3 originals"), kind=QMessageBox)
         purge.delete_btn.click()
         qtbot.waitUntil(lambda: not any(p.exists() for p in photos), timeout=10000)
         assert all(c.exists() for c in copies)

@@ -29,8 +29,10 @@ from photovet.core.words import (
     SAR_ASK_WHO,
     SAR_MAKE_FOR_ID,
     SAR_NOTHING_HELD_NEXT,
+    PURGE_KEEP,
     media_count,
     person_who,
+    purge_confirmation,
     sar_no_one_called,
     sar_nothing_held,
     sar_which_person,
@@ -519,12 +521,18 @@ class AfterPostingController(QObject):
 
     def _confirm_purge(self, dlg: PurgeDialog, batch: str, permanent: bool) -> None:
         n = dlg.report.count("would-delete") if dlg.report is not None else 0
-        how = ("deleted for good (overwritten first)" if permanent else
-               "moved to the Recycle Bin / Trash")
-        if QMessageBox.question(dlg, "Delete the originals?",
-                                f"{plural(n, 'original')} of \u201c{batch}\u201d will be {how}. "
-                                "This is recorded in the audit log with your name.") \
-                != QMessageBox.StandardButton.Yes:
+        question, more, delete = purge_confirmation(n, batch, permanent)
+        box = QMessageBox(QMessageBox.Icon.Warning if permanent else QMessageBox.Icon.Question,
+                          "Delete the originals?", question, parent=dlg)
+        box.setInformativeText(more)
+        yes = box.addButton(delete, QMessageBox.ButtonRole.DestructiveRole)
+        yes.setAutoDefault(False)
+        keep = box.addButton(PURGE_KEEP, QMessageBox.ButtonRole.RejectRole)
+        # Enter keeps them: deleting takes a deliberate click (s41 walk: Enter, Enter deleted)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        if box.clickedButton() is not yes:
             return
         self._purge(dlg, batch, dry_run=False, permanent=permanent)
 
