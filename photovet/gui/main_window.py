@@ -349,7 +349,8 @@ class MainWindow(QMainWindow):
         self.register_view.set_permissions(s)
         self.act_setup.setVisible(getattr(self, "_setup_left", False) and s.allowed("settings"))
         self.act_next_open.setVisible(s.allowed("review"))
-        self.act_approver.setChecked(self.approval.approver_view)
+        # not drawn pressed over the lock or sign-in screen (s41 walk): nobody's view is open
+        self.act_approver.setChecked(self.approval.approver_view and not veiled)
         self.key_banner.refresh()
         self.act_allow.setVisible(bool(self.key_banner.problem()))
 

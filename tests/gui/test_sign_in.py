@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from photovet.core.accounts import WRONG_PASSWORD_HINT
 from photovet.core.workspace import Workspace
@@ -740,3 +740,28 @@ def test_escape_closes_the_code_box(window, qtbot):
     window.accounts.show_code(APPROVER_NAME, "K7QM-3XPD-9TRW", new=True)
     qtbot.waitUntil(lambda: "open after Escape" in seen, timeout=5000)
     assert not seen["open after Escape"]
+
+
+def test_the_lock_screen_names_the_person_once_and_no_view_looks_pressed(window, qtbot):
+    """s41 walk: "Mr G Whitcombe locked PhotoVet." then "Mr G Whitcombe, type your
+    password..." above "Signed in: Mr G Whitcombe", and the approver's "Approve photos"
+    toolbar button stayed drawn pressed over the lock screen. The name is said once (Signed
+    in), and no view's button is pressed while locked; unlocked, it is as it was."""
+    sign_in_as(window, APPROVER_NAME)
+    assert window.act_approver.isChecked()              # the senior leader's own view
+    seen: list = []
+
+    def look(dlg: LockDialog) -> None:
+        words = " ".join(lab.text() for lab in dlg.findChildren(QLabel))
+        seen.append((words.count(APPROVER_NAME), window.act_approver.isChecked(),
+                     dlg.who.text()))
+        dlg.password.setText(password_of(APPROVER_NAME))
+        dlg.ok.click()
+
+    answer(look, kind=LockDialog)
+    window.access.lock_now()
+    assert seen, "no lock screen"
+    named, pressed, who = seen[0]
+    assert who == APPROVER_NAME and named == 1, seen
+    assert not pressed, "Approve photos looked pressed on the lock screen"
+    assert window.act_approver.isChecked() and window.approval.approver_view    # back as it was

@@ -144,7 +144,8 @@ class AccessController(QObject):
 
     def lock_now(self) -> None:
         self.session.lock()
-        self.show_lock(f"{self.session.name()} locked PhotoVet.")
+        # the name is said once, in "Signed in:" (s41 walk: three times on one screen)
+        self.show_lock("It was locked with Lock now (Account menu, Ctrl+L).")
 
     def show_lock(self, why: str = "") -> bool:
         """The lock screen; True when the same person carries on."""

@@ -245,8 +245,8 @@ class LockDialog(FormDialog):
                  parent: QWidget | None = None):
         super().__init__("PhotoVet is locked",
                          f"{why or 'It locks itself when nobody has used it for a while.'}"
-                         f"<br><br>{name}, type your password to carry on where you left off. "
-                         "Someone else? Sign out first (nothing is lost).",
+                         "<br><br>To carry on where you left off, type the password of the "
+                         "person signed in. Someone else? Sign out first (nothing is lost).",
                          "Unlock", cancel_text="Sign out", parent=parent)
         self.setObjectName("LockDialog")
         self.unlock_fn = unlock
