@@ -1211,3 +1211,39 @@ def test_they_are_back_says_the_approvals_it_ended(window, qtbot, monkeypatch):
     assert win.ctx.ws.approvals.status(win.batch.model.items[0].analysis.sha256,
                                        "facebook") == "ready"
     page.accept()
+
+
+def test_marking_done_leaves_the_list_in_front_saying_what_was_done(posted, qtbot, ws):
+    """s41 walk (Xvfb, no window manager): items chosen, "Mark chosen as taken down", a note
+    and Enter: the list seemed to close with the banner, and nothing said what was done. It
+    was behind the window, raised to take the keyboard back when the question closed. The
+    keyboard goes back to the list now, which stays in front and says what was done."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    win = posted
+    withdraw(win, TORI, qtbot)
+    withdraw(win, JANE, qtbot)
+    qtbot.waitUntil(lambda: "2 posted photos must be taken down" in win.takedown_banner.text(),
+                    timeout=10000)
+    win.link("takedown")
+    dlg = win.after.takedown_dialog
+    qtbot.waitUntil(lambda: dlg.table.rowCount() == 2, timeout=10000)
+    dlg.table.selectAll()
+
+    def note(d: ReasonDialog) -> None:
+        d.edit.setText("Removed from the Facebook page")
+        QTest.keyClick(d.edit, Qt.Key.Key_Return)
+
+    answer(note, kind=ReasonDialog)
+    dlg.done_btn.setFocus()
+    QTest.keyClick(dlg.done_btn, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not win.takedown_banner.isVisible(), timeout=10000)
+    assert ws.db.all("SELECT note FROM takedown_items") == [("Removed from the Facebook page",)] * 2
+    qtbot.wait(300)
+    assert win.after.takedown_dialog is dlg and dlg.isVisible(), "the list closed"
+    # it was not closed but put behind the window: with no window manager (a kiosk, some remote
+    # sessions; Xvfb) the window took the keyboard back and was raised over the list
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg, timeout=2000)
+    assert dlg.done_note.isVisible() and dlg.done_note.text().startswith(
+        "2 items marked as taken down")

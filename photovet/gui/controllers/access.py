@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from shiboken6 import isValid
 
 from photovet.core import logs
 from photovet.core.errors import NotSignedIn, PhotoVetError, SessionLocked
@@ -100,12 +101,22 @@ class KeyboardBack(QObject):
     def eventFilter(self, obj, ev) -> bool:
         if ev.type() == QEvent.Type.Hide and isinstance(obj, QDialog) and obj.isWindow() \
                 and obj.isModal():
-            QTimer.singleShot(0, self._after_close)
+            parent = obj.parentWidget()
+            owner = parent.window() if parent is not None else None
+            QTimer.singleShot(0, lambda: self._after_close(owner))
         return False
 
-    def _after_close(self) -> None:
-        if QApplication.activeModalWidget() is None:
-            self.back()
+    def _after_close(self, owner: QWidget | None = None) -> None:
+        if QApplication.activeModalWidget() is not None:
+            return
+        # a question asked over a list that stays open (the take-down list, the exports): the
+        # keyboard goes back to that list. Raising the window instead put it over the list, which
+        # looked closed (s41 walk: "Mark 6 items done" and the take-down list was gone)
+        if isinstance(owner, QDialog) and isValid(owner) and owner.isVisible():
+            owner.raise_()
+            owner.activateWindow()
+            return
+        self.back()
 
 
 class AccessController(QObject):
