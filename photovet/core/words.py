@@ -399,7 +399,16 @@ def withdrawn_reason(when: str | _dt.date | _dt.datetime | None, media: str = "p
         return text
     if requested == consent_word(NOT_RECORDED):
         return f"{text} (who requested it: not recorded)"
-    return f"{text} (requested by {requested})"
+    return f"{text} (requested by {asked_on_another_day(requested, day)})"
+
+
+def asked_on_another_day(asked: str, day: str) -> str:
+    """Who asked (``request_words``: 'Mrs Harris (mother), by phone, 02/12/2026') without the
+    day when it is ``day``, the day the withdrawal is already said on (s41 walk: "Consent
+    withdrawn on 02/12/2026 (requested by ..., by phone, 02/12/2026)")."""
+    if day and asked.endswith(f", {day}"):
+        return asked[:-len(day) - 2]
+    return asked
 
 
 #: what a take-down reason says of the person (``TakedownReason.kind``)
@@ -455,7 +464,7 @@ class TakedownReason:
             return ""
         if self.asked == consent_word(NOT_RECORDED):
             return " (who requested it: not recorded)"
-        return f" (requested by {self.asked})"
+        return f" (requested by {asked_on_another_day(self.asked, self.day)})"
 
     @property
     def _what(self) -> str:
@@ -1816,7 +1825,7 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "PURGE_FOR_GOOD_NOTE", "PURGE_KEEP", "PURGE_TRASH_NOTE",
            "REJECTED", "SAR_ASK_WHO", "SAR_MAKE_FOR_ID", "SAR_NOTHING_HELD_NEXT",
            "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
-           "approvals_after_last_day", "caption_brief", "caption_lines", "caption_may_name",
+           "approvals_after_last_day", "asked_on_another_day", "caption_brief", "caption_lines", "caption_may_name",
            "caption_word", "changed_since_ready",
            "consent_missing_words", "consent_word", "count", "free_text_names",
            "file_names", "full_sentence",

@@ -169,10 +169,43 @@ class TakedownDialog(QDialog):
         for c, w in ((1, 320), (3, 260)):
             if self.table.columnWidth(c) > w:
                 self.table.setColumnWidth(c, w)
-        self.table.resizeRowsToContents()
+        self.fit_columns()
         self.wanted = None                  # the rows are new: the picture follows them
         self._chosen_changed()
         self._update()
+
+    #: the columns whose words wrap, narrowed in this order (to at least so many pixels) until
+    #: every column fits the list's width: File, Why, What to do
+    NARROWED = ((4, 150), (3, 160), (1, 200))
+
+    def fit_columns(self) -> None:
+        """Every column in the list's width, the long ones wrapping onto more lines (s41 walk:
+        at 1366x768 "Listed" was cut off behind a scroll bar)."""
+        t = self.table
+        room = t.viewport().width()
+        if not t.verticalScrollBar().isVisible():     # rows grown taller may bring one
+            room -= t.verticalScrollBar().sizeHint().width()
+        shown = [c for c in range(t.columnCount()) if not t.isColumnHidden(c)]
+        # the last is stretched to the list's edge: counted at what it needs (never less than
+        # the header's default size, a stretched section's least)
+        last, head = shown[-1], t.horizontalHeader()
+        total = sum(t.columnWidth(c) for c in shown[:-1]) + max(
+            t.sizeHintForColumn(last), head.sectionSizeHint(last), head.defaultSectionSize())
+        for c, least in self.NARROWED:
+            over = total - room
+            if over <= 0:
+                break
+            if t.isColumnHidden(c):
+                continue
+            cut = min(over, max(0, t.columnWidth(c) - least))
+            t.setColumnWidth(c, t.columnWidth(c) - cut)
+            total -= cut
+        t.resizeRowsToContents()
+
+    def resizeEvent(self, event) -> None:    # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.items:
+            self.fit_columns()
 
     def _chosen_changed(self) -> None:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})

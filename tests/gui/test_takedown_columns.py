@@ -1,0 +1,43 @@
+"""s41 walk: at 1366x768 the take-down list's last column ("Listed") was cut off behind a
+horizontal scroll bar. The long columns (File, Why, What to do) wrap onto more lines so that
+every column fits the list's width."""
+
+from __future__ import annotations
+
+from photovet.core.records.exports import PostRecord
+from photovet.core.records.takedown import TakedownItem
+from photovet.gui.dialogs.takedown import TakedownDialog
+
+
+def _items(why: list[str]) -> list[TakedownItem]:
+    return [TakedownItem(
+        id=n, export_id=n, channel="facebook", channel_label="Facebook", status="posted",
+        people=["W1"], reasons={"W1": r}, names={"W1": "Nathan Ellison"},
+        output_path=f"/exports/trip-to-the-farm-{n:03d}.jpg", output_sha256="x",
+        source_path=f"/trip/IMG_{n:04d}.jpg", batch="Trip to the farm",
+        posts=[PostRecord(id=n, export_id=n, channel="facebook", posted_on="2026-12-02",
+                          url="https://www.facebook.com/hollinslane/posts/1")],
+        first_listed_at="2026-12-02T10:00:00", copy_on_disk=True)
+        for n, r in enumerate(why, 1)]
+
+
+def test_every_column_fits_the_list_at_1366(qtbot):
+    for why in (["Consent withdrawn on 02/12/2026 (who requested it: not recorded)"] * 6,
+                [f"Consent withdrawn on 0{d}/12/2026 (requested by Mrs Ellison (mother), by "
+                 "phone)" for d in range(1, 7)]):
+        dlg = TakedownDialog()
+        qtbot.addWidget(dlg)
+        dlg.resize(1100, 560)               # fit_resize's size on a 1366x768 screen
+        dlg.show()
+        qtbot.waitExposed(dlg)
+        dlg.show_items(_items(why))
+        t = dlg.table
+        qtbot.waitUntil(lambda t=t: t.viewport().width() > 0)
+        shown = [c for c in range(t.columnCount()) if not t.isColumnHidden(c)]
+        qtbot.wait(100)                      # the last column stretches to the viewport
+        right = t.columnViewportPosition(shown[-1]) + t.columnWidth(shown[-1])
+        assert t.horizontalScrollBar().maximum() == 0, (why[0], right, t.viewport().width())
+        assert right <= t.viewport().width(), [t.columnWidth(c) for c in range(t.columnCount())]
+        # the long ones wrap: every row tall enough for its words (no word cut off)
+        assert all(t.rowHeight(r) >= t.sizeHintForRow(r) for r in range(t.rowCount()))
+        dlg.close()
