@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QMessageBox
 
 from photovet.core.transfer import PurgeItem, PurgeReport
 from photovet.gui.dialogs.purge import PurgeDialog
-
 from tests.gui.conftest import answer, button
 
 

@@ -202,7 +202,7 @@ class TakedownDialog(QDialog):
             total -= cut
         t.resizeRowsToContents()
 
-    def resizeEvent(self, event) -> None:    # noqa: N802 - Qt's name
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.items:
             self.fit_columns()
