@@ -1403,10 +1403,24 @@ SAR_NOTHING_HELD_NEXT = ("The report says so: it can be sent as the answer to th
 #: typed the pupil's name and got a report saying nothing is held about "the register id
 #: Tori Ashby", to be sent as the answer, while PhotoVet held her consent and 7 posts). It
 #: asks whose information, not who asked (s39: a parent asks for their child's)
-SAR_ASK_WHO = ("Whose information is the request about? When a parent asks for their "
-               "child's, the child's.\nType the pupil's or staff member's register id (for a "
-               "pupil, usually their UPN:\nit is on the request or in the MIS), or their name "
-               "as the register has it:")
+#: the question's box does not wrap its words: each line is broken at a sentence's end (s41
+#: walk: "When a parent asks for their child's, the child's." read oddly, and a line broke in
+#: the middle of a bracket)
+SAR_ASK_WHO = ("Who is the request about? Type their name as the register has it,\n"
+               "or their register id (for a pupil, usually the UPN, on the request or in the MIS).\n"
+               "When a parent asks for their child's information, type the child's name.")
+
+
+def sar_no_picture(name: str) -> str:
+    """A subject access report's words where an export's picture would be and its exported copy
+    is gone (deleted when it was taken down, or by the retention schedule). The picture is only
+    ever made from the copy as exported: the original would show other pupils whose faces the
+    export covered (s41 walk: "The exported file is no longer on this PC" read as if PhotoVet
+    had forgotten the original was still there)."""
+    return (f"No picture: the exported copy ({name}) has been deleted from this PC, for example "
+            "when the photo was taken down. Pictures in this report are made only from the copy "
+            "as it was published, never from the original photo, so that other people's faces "
+            "stay covered.")
 
 
 def sar_no_one_called(text: str) -> str:
@@ -1825,7 +1839,8 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "PURGE_FOR_GOOD_NOTE", "PURGE_KEEP", "PURGE_TRASH_NOTE",
            "REJECTED", "SAR_ASK_WHO", "SAR_MAKE_FOR_ID", "SAR_NOTHING_HELD_NEXT",
            "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
-           "approvals_after_last_day", "asked_on_another_day", "caption_brief", "caption_lines", "caption_may_name",
+           "approvals_after_last_day", "asked_on_another_day", "caption_brief", "caption_lines",
+           "caption_may_name",
            "caption_word", "changed_since_ready",
            "consent_missing_words", "consent_word", "count", "free_text_names",
            "file_names", "full_sentence",
@@ -1837,7 +1852,7 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "other_media_still_yes",
            "register_count", "rejected_count", "rejected_elsewhere",
            "request_words", "requester_names_another_child",
-           "person_who", "sar_no_one_called", "sar_nothing_held", "sar_which_person",
+           "person_who", "sar_no_one_called", "sar_no_picture", "sar_nothing_held", "sar_which_person",
            "TAKEDOWN_PICTURES_COVERED", "takedown_closed", "takedown_no_longer_needed",
            "takedown_no_picture", "takedown_reason", "tally", "uk_day",
            "verb", "withdrawn_reason", "PICTURE_LOOKED_FOR", "SCHOOL_WORDS", "cover_label",

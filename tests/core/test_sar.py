@@ -89,7 +89,11 @@ def test_report_lists_every_export_of_the_person(world, tmp_path):
     assert page.text.count("02/05/2025") == 2           # both facebook exports were posted
     assert "https://facebook.example/p/1?a=1&b=<2>" in page.text   # shown as text, escaped in source
     assert "&amp;b=&lt;2&gt;" in doc
-    assert "no longer on this PC" in page.text
+    # s41 walk: why there is no picture although the original may still be on the PC (the
+    # picture is made only from the copy as published: the original would show the others)
+    assert "exported copy (photo003.jpg) has been deleted from this PC" in page.text
+    assert "never from the original photo, so that other people's faces stay covered" in \
+        page.text
     assert "Facebook" in page.text and "Newsletter" in page.text
     row = rec.audit.rows(action="sar.created")[-1]
     assert row["details"]["person"] == "AMY" and row["user"] == "dpo"

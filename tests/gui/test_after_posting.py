@@ -497,7 +497,12 @@ def test_a_subject_access_request_for_someone_no_longer_held(window, qtbot, tmp_
     assert asked == ["Subject access request"] and seen[0] == sar_no_one_called("X123")
     # s39: it asks whose information the request is about (a parent asks for their child's),
     # not who asked
-    assert questions[0].startswith("Whose information is the request about?")
+    assert questions[0].startswith("Who is the request about?")
+    # s41 walk: "When a parent asks for their child's, the child's." and a line broken inside
+    # a bracket: each line is whole (the box does not wrap)
+    assert "the child's." not in questions[0]
+    assert all(line.count("(") == line.count(")") and line.endswith((",", "."))
+               for line in questions[0].split("\n")), questions[0]
     assert "child's" in questions[0] and "Who asked" not in questions[0]
     assert seen[1] == ["Saved"] and len(told) == 1 and \
         told[0].startswith(sar_nothing_held("X123"))
@@ -1100,14 +1105,28 @@ def test_the_takedown_list_shows_an_item_closed_when_consent_was_given_again(qtb
     assert dlg.chosen() == [] and not dlg.done_btn.isEnabled()
 
 
-def test_a_subject_access_report_is_saved_first_in_the_data_folders_reports(
+def test_a_subject_access_report_is_saved_first_in_the_users_documents(
         window, qtbot, tmp_path, monkeypatch):
-    """Walkthrough s33: saving a subject access report started in the home folder. It starts
-    in the data folder's reports folder (private: the report names a pupil), then in the
-    folder a report was saved in last, as the take-down list's saves do."""
+    """Walkthrough s33: saving a subject access report started in the home folder; then it
+    started in the data folder's reports folder, where the office would not look for it (s41
+    walk). It starts in "PhotoVet reports" in the user's Documents (private: the report names
+    a pupil), then in the folder a report was saved in last, as the take-down list's saves
+    do. With no Documents folder, in the data folder's reports folder."""
     from PySide6.QtWidgets import QInputDialog
 
+    from photovet.core.paths import REPORTS_FOLDER
+
     win = window
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    win.ctx.qs.remove("paths/reports")
+    assert win.after.reports_folder() == home / "Documents" / REPORTS_FOLDER
+    assert (home / "Documents" / REPORTS_FOLDER).stat().st_mode & 0o077 == 0
+    (home / "Documents" / REPORTS_FOLDER).rmdir()
+    (home / "Documents").rmdir()                 # no Documents: the data folder's reports
     starts: list[str] = []
     target = tmp_path / "elsewhere" / "sar.html"
     target.parent.mkdir()

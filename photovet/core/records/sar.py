@@ -46,7 +46,7 @@ from photovet.core.policy import MAYBE_RECOGNISED
 from photovet.core.records import takedown
 from photovet.core.records.held import Holdings, HoldingsFor
 from photovet.core.records.thumbs import covered_thumb_data_uri, others_in
-from photovet.core.words import count, entered_by, request_words
+from photovet.core.words import count, entered_by, request_words, sar_no_picture
 
 THUMB_SIZE = 360
 
@@ -514,8 +514,10 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     for n, r in enumerate(exports, 1):
         out_path = Path(r.output_path)
         if not out_path.is_file():
-            pic = (f'<div class="nothumb">The exported file is no longer on this PC '
-                   f"({e(hide(out_path.name))}), so no picture can be shown.</div>")
+            # never drawn from the original instead: the record says where the faces it showed
+            # are, not where the ones it covered are, so other pupils covered in the export
+            # would be seen (s41 walk: the words read as if the original had been forgotten)
+            pic = f'<div class="nothumb">{e(sar_no_picture(hide(out_path.name)))}</div>'
         else:
             try:
                 same = sha256_file(out_path) == r.output_sha256
