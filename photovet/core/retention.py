@@ -46,6 +46,7 @@ from typing import Any
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.fsutil import crash_point, fsync_dir
+from photovet.core.words import count
 
 log = logging.getLogger("photovet.retention")
 
@@ -273,6 +274,9 @@ class RetentionSchedule:
             out.append(DueItem("export-copies", key, f"{Path(key).name} (export record {rid}, "
                                f"exported {_fmt(when)})", due_on, path=key, sha256=sha,
                                data={"export_id": rid}))
+        # in the copies' order in their folder (-007 before -008), not the records' (an export
+        # numbers its copies as each one finishes: the list read -006, -008, -007; s41 walk)
+        out.sort(key=lambda i: (os.path.dirname(i.ref), os.path.basename(i.ref)))
         return out
 
     def _leavers(self, today: _dt.date, days: int) -> list[tuple[Any, _dt.date]]:
@@ -297,7 +301,8 @@ class RetentionSchedule:
             if not n:
                 continue
             item = DueItem("export-records", f"person:{p.id}",
-                           f"{p.id}: listed in {n} export record(s); left {_fmt(p.leaving_date)}",
+                           f"{p.id}: listed in {count(int(n), 'export record')}; left "
+                           f"{_fmt(p.leaving_date)}",
                            due_on, data={"person": p.id, "exports": int(n)})
             try:
                 open_items = takedown.evaluate(self.records, self.register, today, person=p.id)
@@ -323,8 +328,8 @@ class RetentionSchedule:
                 old.append(str(f))
         if not old:
             return []
-        return [DueItem("cache", "cache", f"{len(old)} analysis cache file(s) written before "
-                        f"{_fmt(cutoff.date())}", today, data={"files": old})]
+        return [DueItem("cache", "cache", f"{count(len(old), 'analysis cache file')} written "
+                        f"before {_fmt(cutoff.date())}", today, data={"files": old})]
 
     def _due_leavers_rows(self, today: _dt.date) -> list[DueItem]:
         out = []
@@ -553,7 +558,9 @@ class RetentionSchedule:
         crash_point("retention.removed")
         self._mark(item, "deleted")
         item.status = "deleted"
-        item.reason = "deleted for good" if permanent else "moved to the trash"
+        # the words the rest of the window uses (s41 walk: "moved to the trash" under a box
+        # that says "Recycle Bin / Trash")
+        item.reason = "deleted for good" if permanent else "moved to the Recycle Bin / Trash"
 
     def _mark(self, item: DueItem, state: str, *, reason: str = "",
               resumed: bool = False) -> None:
@@ -676,7 +683,7 @@ class RetentionSchedule:
                     "due_on": item.due_on.isoformat()})
         for item in items:
             item.status = "deleted"
-            item.reason = f"removed from {len(listed[item.data['person']])} export record(s)"
+            item.reason = f"removed from {count(len(listed[item.data['person']]), 'export record')}"
 
     def _clear_cache(self, item: DueItem) -> None:
         files = [Path(f) for f in item.data.get("files", [])]
@@ -689,7 +696,7 @@ class RetentionSchedule:
                 continue
         self.audit.record("retention.cache", {"files_deleted": n,
                                               "due_on": item.due_on.isoformat()})
-        item.status, item.reason = "deleted", f"{n} file(s) deleted"
+        item.status, item.reason = "deleted", f"{count(n, 'file')} deleted"
 
     def _delete_signatures(self, item: DueItem) -> None:
         pid = item.data["person"]

@@ -397,3 +397,28 @@ def test_a_leaver_the_schedule_removed_is_one_line_of_the_next_import(ws_with_le
     assert leavers_removed_still_in_file(1) == \
         "1 leaver removed by retention is still in the MIS file: not imported"
     assert not any("Lola" in line for line in lines)
+
+
+def test_export_copies_are_listed_in_their_folders_order_and_counts_read_as_words(
+        ws_with_leaver, tmp_path, trash):
+    """s41 walk: the copies were listed in the records' order (-006, -008, -007: an export
+    numbers its copies as each one finishes); "12 analysis cache file(s)"; "moved to the
+    trash" under a box that says "Recycle Bin / Trash"."""
+    ws = ws_with_leaver
+    for seed, name in ((1, "trip-003"), (2, "trip-001"), (3, "trip-002")):
+        ws.records.add_export(make_export(tmp_path, seed, name=name), batch="Trip",
+                              channel="website")
+    days = ws.settings.retention.export_copies_days
+    due = ws.retention(clock_at(days)).due(("export-copies",))
+    assert [Path(i.path).stem for i in due] == ["trip-001", "trip-002", "trip-003"]
+    ws.retention(clock_at(days)).apply(items=due[:1])
+    assert due[0].reason == "moved to the Recycle Bin / Trash"
+    old = ws.cache.root / "ab" / "old.json"
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_text("{}")
+    past = (NOW - dt.timedelta(days=ws.settings.retention.cache_days + 1)).timestamp()
+    os.utime(old, (past, past))
+    [item] = ws.retention().due(("cache",))
+    assert item.what.startswith("1 analysis cache file written before "), item.what
+    ws.retention().apply(items=[item])
+    assert item.reason == "1 file deleted"

@@ -419,13 +419,16 @@ def test_due_for_deletion_lists_per_kind_with_dates_and_deletes_after_confirmati
     assert not any(f.exists() for f in files)
     assert sorted(p.name for p in trash.iterdir()) == sorted(f.name for f in files)
     assert "Deleted 2." in dlg.message.text()
-    assert dlg.tree.topLevelItem(0).child(0).text(2).startswith("Deleted: moved to the trash")
+    assert dlg.tree.topLevelItem(0).child(0).text(2).startswith(
+        "Deleted: moved to the Recycle Bin / Trash")
     runs = ws.audit.rows(action="retention.applied")
     assert runs and runs[-1]["details"]["counts"]["deleted"] == 2
     assert runs[-1]["user"] == ADMIN                  # audited by the core, as the admin
     assert {r["user"] for r in ws.audit.rows(action="retention.deleted")} == {ADMIN}
-    dlg.refresh()
+    dlg.refresh_btn.click()             # "Check again"
     assert dlg.due_items() == [] and not dlg.apply_btn.isEnabled()
+    # s41 walk: "Deleted 14." stayed under the new list (of 13 then)
+    assert dlg.message.text() == ""
 
 
 def test_due_for_deletion_can_be_looked_at_but_not_applied_without_the_permission(

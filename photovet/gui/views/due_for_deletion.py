@@ -165,7 +165,9 @@ class DueForDeletionDialog(QDialog):
         lay.addWidget(self.message)
         row = QHBoxLayout()
         self.refresh_btn = QPushButton("Check again")
-        self.refresh_btn.clicked.connect(lambda *_: self.refresh())
+        # the last run's "Deleted 14." goes with the list it was about (s41 walk: it stayed
+        # under the new list of 13)
+        self.refresh_btn.clicked.connect(lambda *_: (self.say(""), self.refresh()))
         self.apply_btn = QPushButton(self.style().standardIcon(
             self.style().StandardPixmap.SP_TrashIcon), "Delete what is due\u2026")
         self.apply_btn.setObjectName("Primary")
