@@ -62,11 +62,6 @@ def ensure_folder(path: Path, kind: str = "data") -> Path:
     return path
 
 
-#: the folder in the user's Documents where a report or a list is first offered to be saved
-#: (private, 0700: a subject access report names a pupil)
-REPORTS_FOLDER = "PhotoVet reports"
-
-
 def data_dir(create: bool = True) -> Path:
     env = os.environ.get("PHOTOVET_HOME")
     path = Path(env).expanduser() if env else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

@@ -1105,16 +1105,13 @@ def test_the_takedown_list_shows_an_item_closed_when_consent_was_given_again(qtb
     assert dlg.chosen() == [] and not dlg.done_btn.isEnabled()
 
 
-def test_a_subject_access_report_is_saved_first_in_the_users_documents(
+def test_a_subject_access_report_is_saved_first_in_the_data_folder_never_documents(
         window, qtbot, tmp_path, monkeypatch):
-    """Walkthrough s33: saving a subject access report started in the home folder; then it
-    started in the data folder's reports folder, where the office would not look for it (s41
-    walk). It starts in "PhotoVet reports" in the user's Documents (private: the report names
-    a pupil), then in the folder a report was saved in last, as the take-down list's saves
-    do. With no Documents folder, in the data folder's reports folder."""
+    """Walkthrough s33: saving a subject access report started in the home folder. It starts in
+    the data folder's reports folder (private: the report names a pupil), then in the folder a
+    report was saved in last, as the take-down list's saves do. Not in the user's Documents,
+    even when there is one (s41: Documents is often synced to a cloud drive)."""
     from PySide6.QtWidgets import QInputDialog
-
-    from photovet.core.paths import REPORTS_FOLDER
 
     win = window
     home = tmp_path / "home"
@@ -1123,10 +1120,8 @@ def test_a_subject_access_report_is_saved_first_in_the_users_documents(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
     win.ctx.qs.remove("paths/reports")
-    assert win.after.reports_folder() == home / "Documents" / REPORTS_FOLDER
-    assert (home / "Documents" / REPORTS_FOLDER).stat().st_mode & 0o077 == 0
-    (home / "Documents" / REPORTS_FOLDER).rmdir()
-    (home / "Documents").rmdir()                 # no Documents: the data folder's reports
+    assert win.after.reports_folder() == Path(win.ctx.ws.home) / "reports"
+    assert list((home / "Documents").iterdir()) == []
     starts: list[str] = []
     target = tmp_path / "elsewhere" / "sar.html"
     target.parent.mkdir()

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 from shiboken6 import isValid
 
 from photovet.core.errors import PhotoVetError
-from photovet.core.paths import REPORTS_FOLDER, ensure_folder
+from photovet.core.paths import ensure_folder
 from photovet.core.records import takedown
 from photovet.core.settings import Retention
 from photovet.core.transfer import purge_batch
@@ -236,20 +236,14 @@ class AfterPostingController(QObject):
 
     def reports_folder(self) -> Path:
         """Where a report or a list is saved first: the folder one was saved in last (this
-        PC's window settings), while it is there; else "PhotoVet reports" in the user's
-        Documents (s41 walk: it opened in PhotoVet's own data folder, where the office would
-        not look for it again); else the data folder's reports folder. Either is made private
-        (0700: a subject access report names a pupil; walkthrough s33: it started in the home
-        folder)."""
+        PC's window settings), while it is there; else the data folder's reports folder, made
+        private (0700: a subject access report names a pupil; walkthrough s33: it started in
+        the home folder). Not the user's Documents (tried in the s41 walk): on many school PCs
+        Documents is synced to a cloud drive, and a pupil's report must not go there unless a
+        person chooses it."""
         last = str(self.ctx.qs.value("paths/reports", "") or "")
         if last and Path(last).is_dir():
             return Path(last)
-        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        if docs and Path(docs).is_dir() and Path(docs).resolve() != Path.home().resolve():
-            try:
-                return ensure_folder(Path(docs) / REPORTS_FOLDER)
-            except PhotoVetError:
-                pass
         try:
             return ensure_folder(Path(self.ctx.ws.home) / "reports")
         except PhotoVetError:
