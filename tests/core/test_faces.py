@@ -125,23 +125,26 @@ def test_nms_of_many_boxes_decides_as_the_box_by_box_loop(monkeypatch):
             b = np.round(b / 8) * 8                  # shared corners
         s = np.round(rng.random(n), 1) if k % 2 else rng.random(n)    # ties of score
         cases.append((b, s))
-    settings = ((0.3, 0.6), (0.3, 1.01), (0.5, 0.8))
-    fast = [nms(b, s, t, c) for b, s in cases for t, c in settings]
+    settings = ((0.3, 0.6, 0.0), (0.3, 1.01, 0.0), (0.5, 0.8, 0.0), (0.3, 0.6, 0.6))
+    fast = [nms(b, s, t, c, m) for b, s in cases for t, c, m in settings]
     calls = []
     real = boxes_mod._nms_pairs
     monkeypatch.setattr(boxes_mod, "_nms_pairs", lambda *a: calls.append(1) or real(*a))
-    assert [nms(b, s, t, c).tolist() for b, s in cases for t, c in settings] == \
+    assert [nms(b, s, t, c, m).tolist() for b, s in cases for t, c, m in settings] == \
         [f.tolist() for f in fast]
     assert len(calls) == len(fast)                   # every case went the pairs' way
     monkeypatch.setattr(boxes_mod, "_nms_pairs", lambda *a: None)     # the loop
-    slow = [nms(b, s, t, c) for b, s in cases for t, c in settings]
+    slow = [nms(b, s, t, c, m) for b, s in cases for t, c, m in settings]
     assert [f.tolist() for f in fast] == [f.tolist() for f in slow]
     # more overlapping pairs than _MAX_PAIRS: the loop, the same answer
     monkeypatch.setattr(boxes_mod, "_nms_pairs", real)
     monkeypatch.setattr(boxes_mod, "_MAX_PAIRS", 10)
     b, s = cases[1]
     assert boxes_mod._nms_pairs(*b.T, np.ones(len(b)), np.arange(len(b)), 0.3, 0.6) is None
-    assert nms(b, s, 0.3, 0.6).tolist() == slow[3].tolist()
+    assert nms(b, s, 0.3, 0.6).tolist() == slow[len(settings)].tolist()
+    # the size rule changes what is kept on these random sets (the test is not idle)
+    assert any(x.tolist() != y.tolist()
+               for x, y in zip(slow[0::len(settings)], slow[3::len(settings)]))
 
 
 def test_nms_empty():

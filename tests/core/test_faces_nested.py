@@ -6,11 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pytest
 
 from photovet.core.models import YES, Channel, Face, MatchStatus, Person
 from photovet.core.policy import decide_face
 from photovet.core.vision.faces import merge_nested, nms, nms_merge
+from photovet.core.vision.faces.boxes import NESTED_MIN_SIDE
 from photovet.core.vision.faces.fusion import fuse
+
+NONE = (np.zeros((0, 5)), np.zeros((0, 10)))
 
 
 def test_a_tighter_box_of_the_same_face_folds_into_it():
@@ -49,15 +53,22 @@ def test_a_box_mostly_inside_grows_the_outer_one():
     np.testing.assert_allclose(out[0], [0, 0, 105, 100, 0.9])
 
 
-def test_a_small_face_inside_a_consenting_face_is_decided_on_its_own():
+@pytest.mark.parametrize("child_by", ["centerface", "yunet"])
+def test_a_small_face_inside_a_consenting_face_is_decided_on_its_own(child_by):
     """Through the fusion and policy: a teacher who may be shown holds a child's face against
     theirs, the child's box wholly inside the teacher's. The child is covered (not recognised),
-    never shown with the teacher's decision."""
+    never shown with the teacher's decision. Found by CenterFace (scored above the teacher:
+    merge_nested must not fold it) or by YuNet alone (ranked below every CenterFace face:
+    fuse's NMS must not drop it as "inside another", s41 nested2)."""
     teacher = [100.0, 100.0, 260.0, 300.0]
     child = [150.0, 170.0, 215.0, 250.0]         # side 0.45 of the teacher's, all inside
-    cf = (np.array([teacher + [0.90], child + [0.95]]), np.zeros((2, 10)))
     none = (np.zeros((0, 5)), np.zeros((0, 10)))
-    found = fuse(cf, none, none)
+    if child_by == "centerface":
+        found = fuse((np.array([teacher + [0.90], child + [0.95]]), np.zeros((2, 10))), none, none)
+    else:
+        found = fuse((np.array([teacher + [0.90]]), np.zeros((1, 10))), none,
+                     (np.array([child + [0.90]]), np.zeros((1, 10))))
+    assert len(found) == 2
     faces = []
     for b in found.boxes:
         x1, y1, x2, y2 = (int(round(v)) for v in b[:4])
@@ -78,6 +89,32 @@ def test_a_small_face_inside_a_consenting_face_is_decided_on_its_own():
                and f.box[0] <= cx and f.box[1] <= cy
                and f.box[0] + f.box[2] >= cx + cw and f.box[1] + f.box[3] >= cy + ch]
     assert covered, [(f.box, f.decision) for f in faces]
+
+
+def test_a_tighter_box_of_one_face_from_the_other_network_is_still_dropped():
+    """No double review: YuNet's box on a face CenterFace found, tighter (wholly inside, side
+    0.79: an IoU drop) or nearly as large and mostly inside (side 0.65, 65 % inside, IoU 0.24:
+    the "inside another" drop), is that face, not a second one."""
+    face = [100.0, 100.0, 200.0, 220.0]
+    for tighter in ([110.0, 115.0, 190.0, 210.0], [150.0, 154.0, 215.0, 232.0]):
+        found = fuse((np.array([face + [0.9]]), np.zeros((1, 10))), NONE,
+                     (np.array([tighter + [0.95]]), np.zeros((1, 10))))
+        assert len(found) == 1 and found.source == ["centerface"]
+        np.testing.assert_allclose(found.boxes[0, :4], face)
+
+
+def test_nms_drops_a_box_inside_a_better_one_only_when_nearly_as_large():
+    big = [0.0, 0.0, 100.0, 120.0]
+    small = [30.0, 40.0, 70.0, 80.0]           # side 0.37 of big's, wholly inside
+    near = [45.0, 55.0, 110.0, 133.0]          # side 0.65, 71 % inside, IoU 0.26
+    boxes = np.array([big, small, near])
+    scores = np.array([0.9, 0.5, 0.4])
+    assert nms(boxes, scores, 0.3, 0.6).tolist() == [0]            # no size rule: both go
+    assert nms(boxes, scores, 0.3, 0.6, NESTED_MIN_SIDE).tolist() == [0, 1]
+    # CenterFace's pass merge: the small face is kept, the big one is not grown over it
+    keep, merged = nms_merge(boxes, scores, 0.3, 0.6, NESTED_MIN_SIDE)
+    assert keep.tolist() == [0, 1]
+    np.testing.assert_allclose(merged, boxes[:2])
 
 
 def test_empty():
@@ -112,8 +149,8 @@ def _pairwise_merge_nested(boxes, scores, containment=0.8, min_side=0.6):
     return idx, np.concatenate([boxes[idx], scores[idx, None]], axis=1).reshape(-1, 5)
 
 
-def _pairwise_nms_merge(boxes, scores, iou_threshold=0.3, containment=0.6):
-    keep = nms(boxes, scores, iou_threshold, containment)
+def _pairwise_nms_merge(boxes, scores, iou_threshold=0.3, containment=0.6, min_side=0.0):
+    keep = nms(boxes, scores, iou_threshold, containment, min_side)
     merged = boxes[keep].astype(np.float64).copy()
     areas = np.maximum(0.0, boxes[:, 2] - boxes[:, 0]) * np.maximum(0.0, boxes[:, 3] - boxes[:, 1])
     rank = {int(i): r for r, i in enumerate(np.argsort(-scores, kind="stable"))}
@@ -128,7 +165,8 @@ def _pairwise_nms_merge(boxes, scores, iou_threshold=0.3, containment=0.6):
                      * max(0.0, min(bi[3], bj[3]) - max(bi[1], bj[1])))
             union = areas[i] + areas[j] - inter
             if (union > 0 and inter / union >= iou_threshold) or \
-                    (areas[j] > 0 and inter / areas[j] >= containment):
+                    (areas[j] > 0 and inter / areas[j] >= containment
+                     and areas[j] >= min_side * min_side * areas[i]):
                 if areas[j] > areas[i]:
                     m = merged[k]
                     merged[k] = [min(m[0], bj[0]), min(m[1], bj[1]), max(m[2], bj[2]), max(m[3], bj[3])]
@@ -152,7 +190,7 @@ def test_array_versions_decide_exactly_as_box_by_box():
             k1, b1 = merge_nested(boxes, scores, containment, min_side)
             k2, b2 = _pairwise_merge_nested(boxes, scores, containment, min_side)
             assert np.array_equal(k1, k2) and np.array_equal(b1, b2)
-        for iou, containment in ((0.3, 0.6), (0.5, 1.01)):
-            k1, m1 = nms_merge(boxes, scores, iou, containment)
-            k2, m2 = _pairwise_nms_merge(boxes, scores, iou, containment)
+        for iou, containment, min_side in ((0.3, 0.6, 0.0), (0.5, 1.01, 0.0), (0.3, 0.6, 0.6)):
+            k1, m1 = nms_merge(boxes, scores, iou, containment, min_side)
+            k2, m2 = _pairwise_nms_merge(boxes, scores, iou, containment, min_side)
             assert np.array_equal(k1, k2) and np.array_equal(m1, m2)

@@ -27,13 +27,17 @@ def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
-        containment: float = 0.6) -> np.ndarray:
+        containment: float = 0.6, min_side: float = 0.0) -> np.ndarray:
     """Indices of boxes kept, best score first.
 
     ``boxes`` (N, 4) as x1, y1, x2, y2. A box is suppressed by a better-scoring one when their
     IoU is at least ``iou_threshold`` or when at least ``containment`` of it lies inside the
-    better one (a partial face cut by a tile border, or a mouth found as a small "face"). A
-    better box inside a bigger one does not remove the bigger one: coverage first.
+    better one and its side (square root of its area) is at least ``min_side`` of the better
+    one's (a partial face cut by a tile border, the same face seen tighter). With ``min_side``
+    (``NESTED_MIN_SIDE``) a smaller box inside a bigger one is kept: it may be another,
+    smaller face, and dropped it would be shown or covered as the bigger face is (fail
+    closed: it is a face of its own). A better box inside a bigger one does not remove the
+    bigger one: coverage first.
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     scores = np.asarray(scores, dtype=np.float64).reshape(-1)
@@ -44,7 +48,7 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
     order = np.argsort(-scores, kind="stable")
     if len(boxes) > 64 and iou_threshold > 0 and containment > 0 \
             and np.isfinite(boxes).all():
-        fast = _nms_pairs(x1, y1, x2, y2, areas, order, iou_threshold, containment)
+        fast = _nms_pairs(x1, y1, x2, y2, areas, order, iou_threshold, containment, min_side)
         if fast is not None:
             return fast
     keep = []
@@ -54,16 +58,18 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
         rest = order[1:]
         if not rest.size:
             break
-        order = rest[~_suppresses(x1, y1, x2, y2, areas, i, rest, iou_threshold, containment)]
+        order = rest[~_suppresses(x1, y1, x2, y2, areas, i, rest, iou_threshold, containment,
+                                  min_side)]
     return np.asarray(keep, dtype=np.int64)
 
 
-def _suppresses(x1, y1, x2, y2, areas, i, j, iou_threshold: float, containment: float
-                ) -> np.ndarray:
+def _suppresses(x1, y1, x2, y2, areas, i, j, iou_threshold: float, containment: float,
+                min_side: float = 0.0) -> np.ndarray:
     """Whether box ``i`` (better ranked; an index or an array of them) suppresses box ``j``
     (``nms``'s rule): IoU at least ``iou_threshold``, or at least ``containment`` of ``j``
-    inside ``i``. Only a box lying inside the better one goes; a better box lying inside a
-    bigger one never removes the bigger one (the bigger one may be the whole face)."""
+    inside ``i`` with ``j``'s side at least ``min_side`` of ``i``'s. Only a box lying inside
+    the better one goes; a better box lying inside a bigger one never removes the bigger one
+    (the bigger one may be the whole face)."""
     xx1 = np.maximum(x1[i], x1[j])
     yy1 = np.maximum(y1[i], y1[j])
     xx2 = np.minimum(x2[i], x2[j])
@@ -72,6 +78,8 @@ def _suppresses(x1, y1, x2, y2, areas, i, j, iou_threshold: float, containment: 
     union = areas[i] + areas[j] - inter
     iou = np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
     inside = np.where(areas[j] > 0, inter / np.maximum(areas[j], 1e-9), 0.0)
+    if min_side > 0:
+        inside = np.where(areas[j] >= min_side * min_side * areas[i], inside, 0.0)
     return ~((iou < iou_threshold) & (inside < containment))
 
 
@@ -81,8 +89,8 @@ def _suppresses(x1, y1, x2, y2, areas, i, j, iou_threshold: float, containment: 
 _MAX_PAIRS = 200_000
 
 
-def _nms_pairs(x1, y1, x2, y2, areas, order, iou_threshold: float, containment: float
-               ) -> np.ndarray | None:
+def _nms_pairs(x1, y1, x2, y2, areas, order, iou_threshold: float, containment: float,
+               min_side: float = 0.0) -> np.ndarray | None:
     """``nms``'s result (the same boxes, the same order), computed from the pairs of boxes
     whose x ranges overlap instead of box by box: a box only suppresses a box it intersects,
     and a detector's boxes are small and many (a 12 MP photo's fine pass: thousands per run),
@@ -108,7 +116,7 @@ def _nms_pairs(x1, y1, x2, y2, areas, order, iou_threshold: float, containment: 
     swap = rank[a] > rank[b]
     i = np.where(swap, b, a)
     j = np.where(swap, a, b)
-    hit = _suppresses(x1, y1, x2, y2, areas, i, j, iou_threshold, containment)
+    hit = _suppresses(x1, y1, x2, y2, areas, i, j, iou_threshold, containment, min_side)
     i, j = i[hit], j[hit]
     # suppressed boxes grouped by the box that suppresses them
     by_i = np.argsort(i, kind="stable")
@@ -127,7 +135,7 @@ def _nms_pairs(x1, y1, x2, y2, areas, order, iou_threshold: float, containment: 
 
 
 def nms_merge(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
-              containment: float = 0.6) -> tuple[np.ndarray, np.ndarray]:
+              containment: float = 0.6, min_side: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """NMS across pyramid levels that never shrinks the area covered.
 
     Returns (kept indices, their boxes). A kept box is grown to the union with every *larger*
@@ -138,7 +146,7 @@ def nms_merge(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
     enough and scores higher). Computed as arrays, a block of suppressed boxes at a time: a
     12 MP group photo has thousands of boxes, and the pairwise loop in Python cost seconds.
     """
-    keep = nms(boxes, scores, iou_threshold, containment)
+    keep = nms(boxes, scores, iou_threshold, containment, min_side)
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     if len(keep) == 0:
         return keep, boxes[:0]
@@ -161,6 +169,8 @@ def nms_merge(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
         with np.errstate(divide="ignore", invalid="ignore"):
             overlaps = (union > 0) & (inter / np.where(union > 0, union, 1.0) >= iou_threshold)
             inside = (aj[:, None] > 0) & (inter / np.where(aj > 0, aj, 1.0)[:, None] >= containment)
+        if min_side > 0:
+            inside &= aj[:, None] >= min_side * min_side * ka[None, :]   # as nms decided
         hit = (overlaps | inside) & (kr[None, :] <= rank[js][:, None])
         has = hit.any(axis=1)
         first = hit.argmax(axis=1)

@@ -199,7 +199,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from photovet.core.vision.faces.boxes import iou_matrix, merge_nested, nms
+from photovet.core.vision.faces.boxes import NESTED_MIN_SIDE, iou_matrix, merge_nested, nms
 
 CENTERFACE, YUNET = "centerface", "yunet"
 
@@ -356,7 +356,9 @@ def fuse(cf: tuple[np.ndarray, np.ndarray], cf_weak: tuple[np.ndarray, np.ndarra
         found = Detections(np.zeros((0, 5)), np.zeros((0, 10)), [])
     else:
         rank = np.concatenate([2.0 + cf_b[keep_cf][:, 4], 1.0 + yb[keep_yn][:, 4]])
-        keep = nms(boxes[:, :4], rank, 0.3, 0.6)
+        # a box inside a better one goes only when nearly as large (the same face seen
+        # tighter); a smaller one may be another face and stays one (NESTED_MIN_SIDE)
+        keep = nms(boxes[:, :4], rank, 0.3, 0.6, NESTED_MIN_SIDE)
         boxes, lms, source = boxes[keep], lms[keep], [source[i] for i in keep]
         # a better box inside a bigger one survives the NMS (coverage first): fold it in, so a
         # person reviews one face once and the cover spans both
