@@ -119,8 +119,11 @@ log = logs.get("pipeline")
 #: whose own checksums do not match (a chunk's CRC, the picture data's too) is refused as
 #: damaged (imaging.PNG_DAMAGED): one changed inside its picture data was checked as a
 #: picture black from there down; and an animated GIF, WebP or PNG lists its other frames
-#: (metadata: "Other pictures in the same file", only the first is checked and published)
-ANALYSIS_VERSION = "22"
+#: (metadata: "Other pictures in the same file", only the first is checked and published);
+#: 23: fuse's NMS drops a box lying inside a better one only when nearly as large (the same
+#: rule): a small face only YuNet found inside a CenterFace face's box is a face of its own
+#: (fusion.py, s41)
+ANALYSIS_VERSION = "23"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
