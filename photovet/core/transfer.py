@@ -146,15 +146,33 @@ def clean_temp_files(folder: Path) -> list[Path]:
 NAME_MAX_BYTES = 255
 
 
+def _name_bytes(text: str) -> int:
+    """How many bytes ``text`` takes as a file name: in the file system's encoding
+    (``os.fsencode``), where a byte of a name that is not UTF-8 ("caf\xe9.jpg" from an older
+    camera, read with the byte kept as a surrogate) is one byte: ``str.encode("utf-8")``
+    raised on it, and stopped the whole import (s41 audit)."""
+    return len(os.fsencode(text))
+
+
 def _cut_to(text: str, room: int) -> str:
-    """``text`` cut to at most ``room`` bytes of UTF-8, never inside a character."""
-    return text.encode("utf-8")[:max(0, room)].decode("utf-8", "ignore")
+    """``text`` cut to at most ``room`` bytes of a file name (``_name_bytes``), never inside a
+    character: whole characters are dropped from its end."""
+    room = max(0, room)
+    if _name_bytes(text) <= room:
+        return text
+    used, end = 0, 0
+    for ch in text:
+        n = _name_bytes(ch)
+        if used + n > room:
+            break
+        used, end = used + n, end + 1
+    return text[:end]
 
 
 def _fitted(stem: str, tail: str) -> str:
     """``stem + tail`` within ``NAME_MAX_BYTES``: the stem is cut, never the tail (its suffix
     and extension)."""
-    return _cut_to(stem, NAME_MAX_BYTES - len(tail.encode("utf-8"))) + tail
+    return _cut_to(stem, NAME_MAX_BYTES - _name_bytes(tail)) + tail
 
 
 def _temp_name(final: Path) -> Path:
@@ -163,7 +181,7 @@ def _temp_name(final: Path) -> Path:
     whole fits a disk's longest name: a photo whose own name is 250 characters long (legal on a
     card) was refused with "File name too long" because its temporary name was longer."""
     head = f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-"
-    return final.with_name(head + _cut_to(final.name, NAME_MAX_BYTES - len(head.encode("utf-8"))))
+    return final.with_name(head + _cut_to(final.name, NAME_MAX_BYTES - _name_bytes(head)))
 
 
 def _candidates(target: Path) -> Iterator[Path]:

@@ -253,6 +253,37 @@ def test_a_photo_with_the_longest_name_a_disk_takes_is_imported(tmp_path, audit,
     assert not [n for n in os.listdir(pc) if n.startswith(TMP_PREFIX)]
 
 
+@pytest.mark.skipif(os.name == "nt" or sys.platform == "darwin",
+                    reason="names are Unicode there: no name can hold bytes that are not UTF-8")
+def test_a_photo_whose_name_is_not_utf8_is_imported_and_the_batch_goes_on(tmp_path, audit, trash):
+    """A card written by an older camera or PC can name a file in Latin-1 ("caf\xe9.jpg"):
+    Python reads such a name with the bytes it cannot decode kept as surrogates. Cutting the
+    temporary and " (1)" names to fit (s41) encoded them as UTF-8, which raised
+    UnicodeEncodeError out of the import: that photo and every one after it were left on the
+    device with no word for any of them."""
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    dev.mkdir()
+    pc.mkdir()
+    raw = os.fsdecode(os.fsencode(dev) + b"/caf\xe9 " + b"y" * 246 + b".jpg")   # 255 bytes
+    if audit.db.engine == "postgresql":
+        # (PostgreSQL's text takes no such name, and the copy's row names its place: the import
+        # still stops there, as it did before s41; left to the lead, see the s41 audit report)
+        pytest.skip("PostgreSQL cannot store a path that is not UTF-8")
+    try:
+        photo(1, (64, 48)).save(raw, "JPEG", quality=90)
+    except OSError:
+        pytest.skip("this disk takes only UTF-8 names")
+    photo(2, (64, 48)).save(pc / Path(raw).name, "JPEG", quality=90)    # another, same name
+    photo(3, (64, 48)).save(dev / "z_after.jpg", "JPEG", quality=90)
+    _, results = run(import_from_device(dev, pc, clear=True, audit=audit))
+    assert [r.error for r in results] == [None, None]
+    copy = Path(results[0].dest)
+    assert copy.name.endswith(" (1).jpg") and len(os.fsencode(copy.name)) <= 255
+    assert os.fsencode(copy.name).startswith(b"caf\xe9 yyy")        # the name's own bytes
+    assert sorted(os.listdir(pc)) == sorted([Path(raw).name, copy.name, "z_after.jpg"])
+    assert not os.listdir(dev)
+
+
 def test_a_folder_of_the_device_that_cannot_be_read_is_a_failure_not_left_alone(
         tmp_path, audit, trash, monkeypatch):
     """Its photos are not copied: the import says so, as a failure (the person must not wipe
