@@ -375,6 +375,25 @@ def test_errors_by_default_change_nothing_and_are_all_listed(tmp_path, reg):
     assert any("NOT IMPORTED" in line for line in rep.summary_lines())
 
 
+def test_a_registered_upn_on_two_rows_says_which_name_is_in_the_register(tmp_path, reg):
+    """s41 audit: Sophie is in the register; the next file has her UPN on a second row,
+    Martin's. Both notes said "was valid, now covered until fixed (earlier consent kept but
+    not used)" (Martin was never in the register), under "1 more row shared a UPN with another
+    row: that person is not in the register at all", and "1 of those people are"."""
+    reg.import_csv(write(tmp_path, HEADER + row(UPN1, fore="Sophie") + row(UPN2)), today=TODAY)
+    text = HEADER + row(UPN1, fore="Martin") + row(UPN2) + row(UPN1, fore="Sophie")
+    rep = reg.import_csv(write(tmp_path, text, "next.csv"), today=TODAY, skip_invalid=True)
+    assert rep.applied and rep.rejected_counts() == (1, 1)
+    notes = {n.name: n.message for n in rep.invalidated}
+    assert notes["Sophie Stone"].endswith(": was valid, now covered until fixed (earlier "
+                                          "consent kept but not used)"), notes
+    assert notes["Martin Stone"].endswith(": not in the register at all (the UPN is Sophie "
+                                          "Stone's there), covered until fixed"), notes
+    lines = rep.summary_lines(plain=True)
+    assert any("1 of those people is in the register, always covered" in line
+               for line in lines), lines
+
+
 def test_duplicate_ids_rejected_everywhere(tmp_path, reg):
     text = HEADER + row(UPN1, fore="Sophie") + row(UPN2) + row(UPN1.lower(), fore="Martin")
     rep = reg.import_csv(write(tmp_path, text), today=TODAY)

@@ -537,9 +537,18 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
         else:
             plan.invalid_updates.append((pid, reason, first.line))
             if old["valid"]:
-                report.invalidated.extend(PersonNote(
-                    pid, name, f"{reason}: was valid, now covered until fixed (earlier consent "
-                    "kept but not used)") for name in names)
+                # a UPN on several rows: the register holds the person it held (their name,
+                # else the first row's is taken for theirs); the others are not in it at all
+                # (s41 audit: "was valid" was said of a name the register never held)
+                held = f"{old['preferred_forename'] or old['legal_forename']} " \
+                       f"{old['preferred_surname'] or old['legal_surname']}".strip()
+                kept = held if held in names else names[0]
+                report.invalidated.extend(
+                    PersonNote(pid, name, f"{reason}: was valid, now covered until fixed "
+                               "(earlier consent kept but not used)") if name == kept else
+                    PersonNote(pid, name, f"{reason}: not in the register at all (the UPN is "
+                               f"{held}'s there), covered until fixed")
+                    for name in names)
     for pid, old in cur.people.items():
         if pid in seen or old["role"] not in roles_in_file:
             continue

@@ -414,7 +414,8 @@ class ImportReport:
                     one = "would be" if self.dry_run else "is"
                     kept = len(self.skipped_rows) - more
                     out.append(f"Rejected rows (lines {lines}): the consent in them {was} "
-                               f"imported. {kept} of those people {are} in the register, "
+                               f"imported. {kept} of those people {one if kept == 1 else are} "
+                               "in the register, "
                                "always covered until their rows are fixed in the MIS and "
                                f"imported again; {more} more row{'s' if more != 1 else ''} "
                                "shared a UPN with another row: "
