@@ -317,9 +317,9 @@ def naming_returned(analysis: PhotoAnalysis, faces: Sequence[int], by: str
     boxes = [int_box(analysis.faces[i].box) for i in picked]
 
     def change(every: Review, one: Review) -> dict[str, Any]:
-        for part in (every, one):
-            part.faces = [d for d in part.faces
-                          if all(box_iou(d.box, b) < MATCH_IOU for b in boxes)]
+        for part in (every, one):       # the decisions ``apply_review`` applies to those faces,
+            # never another face's that overlaps one (s41: a "cover" by hand went with it)
+            part.faces = [d for d in part.faces if match_face(analysis.faces, d.box) not in picked]
         every.faces += [FaceDecision(b, "cover", None, REASON_NAMING_RETURNED, by, _now())
                         for b in boxes]
         return {"faces": [i + 1 for i in picked],

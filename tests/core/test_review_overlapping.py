@@ -76,3 +76,23 @@ def test_a_decision_on_one_of_two_overlapping_faces_leaves_the_other_decided(ws)
     # forgetting one face's decisions keeps the other's
     reviewer.undo_face(_applied(ws, fb), 1, fb)
     assert [f.override for f in _applied(ws, fb).faces] == ["cover", None]
+
+
+def test_a_name_returned_as_wrong_leaves_an_overlapping_face_s_cover():
+    """s41 audit: ``naming_returned`` (an approver's "this name is wrong") still took off every
+    decision overlapping the face by half, as ``face`` did before ab3da92: another face's
+    "cover" by hand went with it, and that face was shown again by the rules, with no word."""
+    from photovet.core.review import FaceDecision, Review, naming_returned
+
+    a = _photo()
+    a.faces[0].override_person = "P000000000001"        # named by hand
+    every = Review("ab" * 32, faces=[
+        FaceDecision(tuple(int(v) for v in FACE_A), "assign", "P000000000001", "her mother said"),
+        FaceDecision(tuple(int(v) for v in FACE_B), "cover")])
+    one = Review("ab" * 32, channel="facebook")
+    naming_returned(a, [0], "Head")(every, one)
+    assert [(d.box, d.action) for d in every.faces] == [
+        (tuple(int(v) for v in FACE_B), "cover"),                   # face 2's, kept
+        (tuple(int(v) for v in FACE_A), "cover")]                   # face 1: covered, returned
+    applied = apply_review(_photo(), [every, one])
+    assert [f.override for f in applied.faces] == ["cover", "cover"]
