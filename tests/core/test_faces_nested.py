@@ -117,6 +117,24 @@ def test_nms_drops_a_box_inside_a_better_one_only_when_nearly_as_large():
     np.testing.assert_allclose(merged, boxes[:2])
 
 
+@pytest.mark.parametrize("teacher_score, child", [(0.95, "centerface"), (0.90, "yunet")])
+def test_a_small_face_inside_a_better_ranked_face_is_a_face_of_its_own(teacher_score, child):
+    """As above with the teacher's box ranked first: scored higher, or the child seen by YuNet
+    alone (every CenterFace box ranks before every YuNet box). The NMS's containment rule
+    removed the child's box whatever its size, so the child was decided as the teacher (shown
+    with them: s41 audit); it drops only a box nearly as large now."""
+    teacher = [100.0, 100.0, 260.0, 300.0]
+    small = [150.0, 170.0, 215.0, 250.0]          # side 0.45 of the teacher's, all inside
+    none = (np.zeros((0, 5)), np.zeros((0, 10)))
+    if child == "centerface":
+        found = fuse((np.array([teacher + [teacher_score], small + [0.90]]), np.zeros((2, 10))),
+                     none, none)
+    else:
+        found = fuse((np.array([teacher + [teacher_score]]), np.zeros((1, 10))), none,
+                     (np.array([small + [0.90]]), np.zeros((1, 10))))
+    assert any(np.allclose(b[:4], small) for b in found.boxes), found.boxes.tolist()
+
+
 def test_empty():
     keep, out = merge_nested(np.zeros((0, 4)), np.zeros((0,)))
     assert keep.size == 0 and out.shape == (0, 5)

@@ -11,13 +11,13 @@ small and blurred ones for YuNet), and each has false boxes the other does not s
   networks agreeing at low confidence is strong evidence; either alone at that level is mostly
   walls and tables.
 
-Then one NMS over all of them, CenterFace first on ties: a box goes when its IoU with a better
-one is >= 0.3, or when 60 % of it lies inside a better one and it is nearly as large (its side
->= 0.6 of the other's, ``boxes.NESTED_MIN_SIDE``); and a box lying inside another (80 %) and
-nearly as large is folded into it. A smaller box inside a face stays a face of its own (s41,
-below). Measured on
-394 WIDER FACE validation photos never used to tune PhotoVet (test half, faces >= 10 px): 0.952
-found against 0.929 for CenterFace alone; profiles 0.935 against 0.880 (bench/faces.py).
+Then one NMS over all of them, every CenterFace box ranked before every YuNet box: a box goes
+when its IoU with a better one is >= 0.3, or when 60 % of it lies inside a better one and it is
+nearly as large (its side >= 0.6 of the other's, ``boxes.NESTED_MIN_SIDE``); and a box lying
+inside another (80 %) and nearly as large is folded into it. A smaller box inside a face stays
+a face of its own (s41, below). Measured on 394 WIDER FACE validation photos never used to
+tune PhotoVet (test half, faces >= 10 px): 0.952 found against 0.929 for CenterFace alone;
+profiles 0.935 against 0.880 (bench/faces.py).
 
 ``pairs`` (``WeakPairs``, detection.weak_pairs) weighs the two networks' evidence together
 instead of each against a floor of its own: a pair's evidence is ``cf / cf_hi + yn / yn_hi``
