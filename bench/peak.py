@@ -55,15 +55,18 @@ def hwm_mb() -> float:
     return 0.0
 
 
-def resident_by_kind() -> dict[str, int]:
-    """MB resident by kind of mapping (``--maps``)."""
+def resident_by_kind(big: list[tuple[int, int]] | None = None) -> dict[str, int]:
+    """MB resident by kind of mapping (``--maps``); with ``big``, each big mapping's size and
+    resident MB are added to it."""
     kinds: dict[str, int] = {}
     kind = "other"
+    size = 0
     with open("/proc/self/smaps") as f:
         for line in f:
             parts = line.split()
             if parts and "-" in parts[0] and not parts[0].endswith(":"):
                 lo, hi = (int(x, 16) for x in parts[0].split("-"))
+                size = hi - lo
                 name = parts[5] if len(parts) > 5 else ""
                 if name == "[heap]":
                     kind = "brk"
@@ -77,6 +80,8 @@ def resident_by_kind() -> dict[str, int]:
                     kind = "big" if hi - lo >= 8 << 20 else "small"
             elif parts and parts[0] == "Rss:":
                 kinds[kind] = kinds.get(kind, 0) + int(parts[1])
+                if big is not None and kind == "big" and int(parts[1]) >= 1024:
+                    big.append((size >> 20, int(parts[1]) >> 10))
     return {k: v // 1024 for k, v in sorted(kinds.items())}
 
 
@@ -164,21 +169,54 @@ def main() -> None:
         from photovet.launch import main as photovet_main
 
         install()
-        samples: list[tuple[float, float, tuple[str, ...]]] = []
-        maps: list[tuple[float, dict[str, int], tuple[str, ...]]] = []
+        ends: list[tuple[float, dict[str, int], list[tuple[int, int]], tuple[str, ...]]] = []
+        if args.maps:
+            from photovet.core import pipeline
+
+            checked = pipeline.Engine._check
+
+            def check_then_look(*a, **k):
+                try:
+                    return checked(*a, **k)
+                finally:   # as each photo's check ends: what stays (the other photo's in use)
+                    big: list[tuple[int, int]] = []
+                    kinds = resident_by_kind(big)
+                    others = tuple(sorted(" > ".join(s) for t, s in list(_active.items())
+                                          if s and t != threading.get_ident()))
+                    ends.append((rss_mb(), kinds, big, others))
+
+            pipeline.Engine._check = check_then_look
+        # the samples in 0.5 s slots, each slot's highest RSS with what the threads were in and
+        # its lowest: a list of every sample grew the very peak it measured (a tuple, two
+        # floats and two strings a millisecond: 94 MB at the 273 000 samples of a 48-photo
+        # scan, so the peak seemed to rise through the run)
+        slots: dict[int, list] = {}     # slot -> [t of the highest, highest, labels, lowest]
+        count = [0]
+        maps: list[tuple[float, dict[str, int], tuple[str, ...], list[tuple[int, int]]]] = []
         stop = threading.Event()
+
+        def labels_now() -> tuple[str, ...]:
+            return tuple(sorted(" > ".join(s) for s in list(_active.values()) if s))
 
         def sample() -> None:
             while not stop.is_set():
-                labels = tuple(sorted(" > ".join(s) for s in list(_active.values()) if s))
                 rss = rss_mb()
-                samples.append((time.monotonic(), rss, labels))
+                now = time.monotonic()
+                count[0] += 1
+                slot = slots.get(int((now - t0) * 2))
+                if slot is None:
+                    slots[int((now - t0) * 2)] = [now, rss, labels_now(), rss]
+                else:
+                    if rss > slot[1]:
+                        slot[0], slot[1], slot[2] = now, rss, labels_now()
+                    slot[3] = min(slot[3], rss)
                 if args.maps and rss > (maps[-1][0] if maps else 0.0) + 4:
-                    maps.append((rss, resident_by_kind(), labels))
+                    big: list[tuple[int, int]] = []
+                    maps.append((rss, resident_by_kind(big), labels_now(), big))
                 time.sleep(0.001)
 
-        sampler = threading.Thread(target=sample, daemon=True)
         t0, cpu0 = time.monotonic(), time.process_time()
+        sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         sys.argv = ["photovet", "scan", "--channel", "website", str(photos)]
         code = 0
@@ -198,17 +236,20 @@ def main() -> None:
         n = len([p for p in Path(photos).iterdir() if p.is_file()])
         print(f"scan of {n} photos: exit {code}, {cpu / max(1, n):.2f} CPU s per photo, "
               f"{wall:.0f} s wall (load {os.getloadavg()[0]:.1f}); peak RSS (VmHWM) "
-              f"{hwm_mb():.0f} MB, sampled max {max(s[1] for s in samples):.0f} MB "
-              f"({len(samples)} samples)")
+              f"{hwm_mb():.0f} MB, sampled max {max(s[1] for s in slots.values()):.0f} MB "
+              f"({count[0]} samples)")
         # whether the peak grows through the run: the highest RSS in each quarter of it
         quarters = [0.0] * 4
-        for t, r, _ in samples:
+        floors = [1e9] * 4
+        for t, r, _, low in slots.values():
             q = min(3, int(4 * (t - t0) / max(wall, 1e-9)))
             quarters[q] = max(quarters[q], r)
+            if t - t0 > 5:    # the models loading
+                floors[q] = min(floors[q], low)
         print("peak in each quarter of the scan: " + " / ".join(f"{q:.0f}" for q in quarters)
-              + " MB")
+              + " MB; lowest after the start: " + " / ".join(f"{q:.0f}" for q in floors) + " MB")
         events: list[tuple[float, float, tuple[str, ...]]] = []
-        for t, r, labels in sorted(samples, key=lambda s: -s[1]):
+        for t, r, labels, _ in sorted(slots.values(), key=lambda s: -s[1]):
             if all(abs(t - e[0]) > 0.5 for e in events):
                 events.append((t, r, labels))
             if len(events) >= args.top:
@@ -218,9 +259,18 @@ def main() -> None:
             print(f"  {t - t0:7.1f} s {r:5.0f} MB  {' | '.join(labels) or '(between stages)'}")
         if maps:
             print("resident by kind of mapping (MB) as the highest RSS so far was reached:")
-            for r, kinds, labels in maps[-5:]:
+            for r, kinds, labels, big in maps[-5:]:
                 print(f"  {r:5.0f} MB  " + ", ".join(f"{k} {v}" for k, v in kinds.items())
                       + f"  ({' | '.join(labels) or 'between stages'})")
+                print("     big mappings (size/resident MB): "
+                      + " ".join(f"{a}/{b}" for a, b in sorted(big, reverse=True)))
+        if ends:
+            print("as a photo's check ended (RSS MB, kinds, big mappings size/resident MB, "
+                  "what the other thread was in):")
+            for i, (r, kinds, big, others) in enumerate(ends):
+                print(f"  {i + 1:3d} {r:5.0f} MB  " + ", ".join(f"{k} {v}" for k, v in kinds.items())
+                      + "  big: " + " ".join(f"{a}/{b}" for a, b in sorted(big, reverse=True))
+                      + f"  ({' | '.join(others) or '-'})")
     finally:
         if args.keep:
             print(f"kept {tmp}")
