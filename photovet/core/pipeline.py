@@ -123,7 +123,10 @@ log = logs.get("pipeline")
 #: 23: fuse's NMS drops a box lying inside a better one only when nearly as large (the same
 #: rule): a small face only YuNet found inside a CenterFace face's box is a face of its own
 #: (fusion.py, s41)
-ANALYSIS_VERSION = "23"
+#: 24: faces lying sideways are looked for too: CenterFace on the 640 px copy turned 90 and
+#: 270 degrees, as upside down (detection.sideways, engine.FaceEngine._upside_down): a photo
+#: saved sideways without its orientation tag, a child lying on a mat
+ANALYSIS_VERSION = "24"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
@@ -159,7 +162,7 @@ ANALYSIS_VERSION = "23"
 #: as ANALYSIS_VERSION 18 (a line on a badge not read clearly is a possible name); 23: as
 #: ANALYSIS_VERSION 19 (a line read unclearly inside a face is no name; a close-up's chest is
 #: read at full resolution as well, on frames read scaled down)
-VIDEO_ANALYSIS_VERSION = "23"
+VIDEO_ANALYSIS_VERSION = "24"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

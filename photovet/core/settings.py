@@ -125,6 +125,7 @@ class Detection:
     upside_down: bool = True         # CenterFace once more on the photo turned 180 degrees
     upside_down_side: int = 640      # ... scaled to this many px on its longer side
     upside_down_threshold: float = 0.7  # ... its faces on no face found kept above this
+    sideways: bool = True            # ... and turned 90 and 270 degrees (same side, threshold)
 
     def check(self) -> None:
         _in_range("detection.threshold", self.threshold, 0.05, 0.95)

@@ -27,6 +27,7 @@ from photovet.core.vision.faces import onnxfix
 from photovet.core.vision.faces.boxes import clip_box, iou_matrix, nms_merge, tile_spans
 from photovet.core.vision.faces.centerface import CenterFace
 from photovet.core.vision.faces.fusion import (
+    SIDEWAYS,
     UPSIDE_DOWN,
     Detections,
     SecondLook,
@@ -34,7 +35,7 @@ from photovet.core.vision.faces.fusion import (
     after_looks,
     fuse,
     look_targets,
-    upside_down,
+    turned_faces,
 )
 from photovet.core.vision.faces.pixels import Pyramid, to_rgb
 from photovet.core.vision.faces.signatures import (
@@ -59,7 +60,7 @@ YUNET_FILE = "face_detection_yunet_2023mar_int8bq.onnx"
 SFACE_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
 
 #: what analysis depends on besides the settings (the analysis cache keys on it)
-VERSION = "cf+yunet-fuse+upside-down/sface-128-3crops/4"
+VERSION = "cf+yunet-fuse+upside-down+sideways/sface-128-3crops/5"
 
 
 def _model_bytes(name: str, what: str) -> bytes:
@@ -108,7 +109,11 @@ class FaceEngine:
         #: a second look at weak boxes (fusion.SecondLook, detection.second_look)
         self.look = SecondLook() if det.second_look and self.use_yunet else None
         #: CenterFace on the photo turned 180 degrees, scaled to this side (None: not run)
-        self.upside_down_side = int(det.upside_down_side) if det.upside_down else None
+        #: ... and turned 90 and 270 degrees (detection.sideways), the same size and threshold
+        self.upside_down = bool(det.upside_down)
+        self.sideways = bool(det.sideways)
+        self.upside_down_side = (int(det.upside_down_side)
+                                 if det.upside_down or det.sideways else None)
         self.upside_down_threshold = float(det.upside_down_threshold)
         self.min_face_px = int(settings.recognition.min_face_px)
         self.num_jitters = int(settings.recognition.num_jitters)
@@ -155,7 +160,7 @@ class FaceEngine:
 
     def detect_all(self, image: Image.Image) -> Detections:
         """Both detectors and the fusion, in photo pixels (boxes not yet clipped), and the
-        faces upside down (``_upside_down``)."""
+        faces upside down and sideways (``_upside_down``)."""
         rgb = to_rgb(image)
         rgb.load()            # decoded once here: the two detectors read it from two threads
         # the photo's scaled-down copies, made once: both coarse passes and the upside-down
@@ -165,24 +170,32 @@ class FaceEngine:
 
     def _upside_down(self, rgb: Image.Image, found: Detections, pyramid: Pyramid
                      ) -> Detections:
-        """``found`` and the faces CenterFace finds on the photo turned 180 degrees and scaled
-        to ``upside_down_side`` px that lie on none of them (fusion.upside_down): a child
-        hanging from a climbing frame, a handstand. The scaled photo is the pyramid's (the
-        coarse passes' when they have the same size: made once)."""
+        """``found`` and the faces CenterFace finds on the photo turned 180 degrees (a child
+        hanging from a climbing frame, a handstand) and, when ``sideways``, 90 and 270 degrees
+        (a photo saved sideways without its orientation tag, a scan placed sideways, a child
+        lying on a mat), scaled to ``upside_down_side`` px, that lie on no face found before
+        them (fusion.turned_faces). The scaled photo is the pyramid's (the coarse passes' when
+        they have the same size: made once)."""
         side = self.upside_down_side
         if side is None or min(rgb.size) < 2:
             return found
         k = min(1.0, side / max(rgb.size))
         size = (max(1, round(rgb.width * k)), max(1, round(rgb.height * k)))
-        small = rgb if k >= 1.0 else pyramid.box(size)
-        arr = np.ascontiguousarray(np.asarray(small)[::-1, ::-1])
-        with self._cf_lock:
-            b, m = self.centerface.run(arr, self.upside_down_threshold)
-        b, m = upside_down(b, m, found.boxes, small.size, k, self.upside_down_threshold)
-        if not len(b):
-            return found
-        return Detections(np.concatenate([found.boxes, b]), np.concatenate([found.landmarks, m]),
-                          list(found.source) + [UPSIDE_DOWN] * len(b))
+        small = np.asarray(rgb if k >= 1.0 else pyramid.box(size))
+        turns = [(2, UPSIDE_DOWN)] if self.upside_down else []
+        if self.sideways:
+            turns += [(1, SIDEWAYS), (3, SIDEWAYS)]
+        for quarters, source in turns:
+            arr = np.ascontiguousarray(np.rot90(small, quarters))
+            with self._cf_lock:
+                b, m = self.centerface.run(arr, self.upside_down_threshold)
+            b, m = turned_faces(b, m, found.boxes, size, k, self.upside_down_threshold,
+                                quarters)
+            if len(b):
+                found = Detections(np.concatenate([found.boxes, b]),
+                                   np.concatenate([found.landmarks, m]),
+                                   list(found.source) + [source] * len(b))
+        return found
 
     def _upright(self, rgb: Image.Image, pyramid: Pyramid) -> Detections:
         """Both detectors and the fusion on the photo as it is."""
@@ -330,6 +343,44 @@ class FaceEngine:
         out = boxes[keep].copy()
         out[:, :4] = merged
         return out, marks[keep]
+
+    def detect_turned(self, arr: np.ndarray, kx: float, ky: float, found: np.ndarray, *,
+                      quarters: Sequence[int] = (1, 3), threshold: float | None = None,
+                      tile: int = 1024, overlap: int = 96) -> tuple[np.ndarray, np.ndarray]:
+        """Faces lying sideways in a picture already prepared by the caller (a video frame,
+        ``arr`` RGB uint8 (h, w, 3), ``kx``/``ky`` its pixels to the caller's, as
+        ``detect_passes``): CenterFace on it turned each of ``quarters`` quarter turns
+        counter-clockwise (in ``tile`` px tiles), at ``threshold`` (the photo's turned looks'
+        when None), the faces turned back (fusion.turned_faces) and kept only where no box of
+        ``found`` (N, 4+, the caller's pixels) nor one kept before lies. Boxes (N, 5) and
+        landmarks (N, 10) in the caller's pixels."""
+        thr = self.upside_down_threshold if threshold is None else float(threshold)
+        h, w = arr.shape[:2]
+        have = (np.asarray(found, np.float64).reshape(len(found), -1)[:, :4]
+                / np.array([kx, ky, kx, ky]) if len(found) else np.zeros((0, 4)))
+        out_b, out_m = [np.zeros((0, 5))], [np.zeros((0, 10))]
+        for q in quarters:
+            turned = np.ascontiguousarray(np.rot90(arr, q))
+            th, tw = turned.shape[:2]
+            tiles = [(x0, y0, x1, y1) for (y0, y1) in tile_spans(th, tile, overlap)
+                     for (x0, x1) in tile_spans(tw, tile, overlap)]
+            tb, tm = self.centerface._search(turned, 1.0, tiles, thr, False)
+            if not tb:
+                continue
+            b, m = np.concatenate(tb).astype(np.float64), np.concatenate(tm).astype(np.float64)
+            keep, merged = nms_merge(b[:, :4], b[:, 4], self.centerface.nms_iou)
+            b, m = b[keep].copy(), m[keep]
+            b[:, :4] = merged
+            b, m = turned_faces(b, m, np.concatenate([have] + [o[:, :4] for o in out_b]),
+                                (w, h), 1.0, thr, q)
+            out_b.append(b)
+            out_m.append(m)
+        b, m = np.concatenate(out_b), np.concatenate(out_m)
+        b[:, [0, 2]] *= kx
+        b[:, [1, 3]] *= ky
+        m[:, 0::2] *= kx
+        m[:, 1::2] *= ky
+        return b, m
 
     # -- signatures ---------------------------------------------------------------------------
 

@@ -228,6 +228,7 @@ CENTERFACE, YUNET = "centerface", "yunet"
 PAIR = "centerface+yunet"
 LOOK = "second look"
 UPSIDE_DOWN = "centerface upside down"
+SIDEWAYS = "centerface sideways"
 
 
 @dataclass(frozen=True)
@@ -395,17 +396,37 @@ def fuse(cf: tuple[np.ndarray, np.ndarray], cf_weak: tuple[np.ndarray, np.ndarra
                       found.source + [PAIR] * len(extra))
 
 
-def upside_down(turned: np.ndarray, marks: np.ndarray, found: np.ndarray,
-                size: tuple[int, int], k: float, threshold: float
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """The faces found on the photo turned 180 degrees and scaled by ``k`` (``turned`` (N, 5:
-    x1, y1, x2, y2, score) and ``marks`` (N, 10) in the pixels of that picture, ``size`` = its
-    (width, height)), in photo pixels: those scoring >= ``threshold`` that overlap no face in
-    ``found`` (M, 4+; IoU < 0.3 and the centre outside each) nor one kept before them. The
-    landmarks keep their order: turned back they are where that face's eyes and mouth are, and
-    aligning on them makes an upright chip. Pure."""
-    b, m = _as(turned, marks)
+def turn_back(points: np.ndarray, size: tuple[int, int], quarters: int) -> np.ndarray:
+    """Points (N, 2: x, y) on a picture of ``size`` (width, height) turned ``quarters`` quarter
+    turns counter-clockwise (``np.rot90(array, quarters)``: 1 = 90 degrees, the top to the left;
+    2 = 180; 3 = 270, the top to the right) mapped back to that picture's pixels (pixel edges,
+    so a box's corners map to corners). Pure."""
+    p = np.asarray(points, np.float64).reshape(-1, 2)
     w, h = size
+    x, y = p[:, 0], p[:, 1]
+    q = int(quarters) % 4
+    if q == 0:
+        out = (x, y)
+    elif q == 1:
+        out = (w - y, x)
+    elif q == 2:
+        out = (w - x, h - y)
+    else:
+        out = (y, h - x)
+    return np.stack(out, 1)
+
+
+def turned_faces(turned: np.ndarray, marks: np.ndarray, found: np.ndarray,
+                 size: tuple[int, int], k: float, threshold: float, quarters: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The faces found on the photo scaled by ``k`` to ``size`` (width, height) and turned
+    ``quarters`` quarter turns counter-clockwise (``turn_back``; ``turned`` (N, 5: x1, y1, x2,
+    y2, score) and ``marks`` (N, 10) in the pixels of the turned picture), in photo pixels:
+    those scoring >= ``threshold`` that overlap no face in ``found`` (M, 4+; IoU < 0.3 and the
+    centre outside each) nor one kept before them. The landmarks keep their order: turned back
+    they are where that face's eyes and mouth are, and aligning on them (a similarity transform,
+    alignment.umeyama) makes an upright chip. Pure."""
+    b, m = _as(turned, marks)
     sel = np.nonzero(b[:, 4] >= threshold)[0]
     sel = sel[np.argsort(-b[sel, 4], kind="stable")]
     out_b: list[np.ndarray] = []
@@ -413,11 +434,10 @@ def upside_down(turned: np.ndarray, marks: np.ndarray, found: np.ndarray,
     have = (np.asarray(found, np.float64).reshape(len(found), -1)[:, :4] if len(found)
             else np.zeros((0, 4)))
     for i in sel:
-        x1, y1, x2, y2, score = b[i]
-        box = np.array([(w - x2) / k, (h - y2) / k, (w - x1) / k, (h - y1) / k, score])
-        mk = m[i].copy()
-        mk[0::2] = (w - mk[0::2]) / k
-        mk[1::2] = (h - mk[1::2]) / k
+        corners = turn_back(b[i, :4].reshape(2, 2), size, quarters) / k
+        lo, hi = corners.min(0), corners.max(0)
+        box = np.array([lo[0], lo[1], hi[0], hi[1], b[i, 4]])
+        mk = (turn_back(m[i].reshape(5, 2), size, quarters) / k).reshape(10)
         others = np.concatenate([have] + [o[None, :4] for o in out_b])
         if len(others):
             cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
@@ -430,6 +450,13 @@ def upside_down(turned: np.ndarray, marks: np.ndarray, found: np.ndarray,
     if not out_b:
         return np.zeros((0, 5)), np.zeros((0, 10))
     return np.array(out_b), np.array(out_m)
+
+
+def upside_down(turned: np.ndarray, marks: np.ndarray, found: np.ndarray,
+                size: tuple[int, int], k: float, threshold: float
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """``turned_faces`` of the photo turned 180 degrees. Pure."""
+    return turned_faces(turned, marks, found, size, k, threshold, 2)
 
 
 def _clashes(boxes: np.ndarray, found: np.ndarray, share: float = 0.3) -> np.ndarray:
