@@ -105,6 +105,8 @@ class Mover:
     period: float = 1.0
     variant: int = 1
     badge: str | None = None
+    #: degrees (0, 90, 180, 270) the face is turned counter-clockwise: lying on its side
+    turn: int = 0
 
     def centre(self, t: float, duration: float) -> tuple[float, float]:
         t1 = min(self.t1, duration)
@@ -114,6 +116,21 @@ class Mover:
         if self.wobble:
             y += self.wobble * math.sin(2 * math.pi * t / self.period)
         return x, y
+
+
+def _turned(face: Image.Image, turn: int) -> Image.Image:
+    """``face`` (square) turned ``turn`` degrees counter-clockwise (a multiple of 90)."""
+    k = (int(turn) // 90) % 4
+    return face if not k else face.transpose(
+        (Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_270)[k - 1])
+
+
+def _turned_oval(turn: int) -> tuple[float, float, float, float]:
+    """FACE_OVAL (shares of the square) on a face turned ``turn`` degrees counter-clockwise."""
+    x1, y1, x2, y2 = FACE_OVAL
+    for _ in range((int(turn) // 90) % 4):          # (x, y) -> (y, 1 - x)
+        x1, y1, x2, y2 = y1, 1 - x2, y2, 1 - x1
+    return x1, y1, x2, y2
 
 
 def background(w: int, h: int, seed: int = 0) -> np.ndarray:
@@ -233,7 +250,7 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
     bg = scene[:H, :W]
     bg2 = np.ascontiguousarray(255 - bg[::-1]) if cut_at is not None else bg
     rng = np.random.default_rng(1)
-    sprites = {id(m): draw_face(m.size, m.variant) for m in movers}
+    sprites = {id(m): _turned(draw_face(m.size, m.variant), m.turn) for m in movers}
     badges = {id(m): draw_badge(m.badge, max(12, m.size // 4)) for m in movers if m.badge}
     card_pics = [draw_badge(c.text, c.height) for c in cards]
     truth = Clip(path, (W, H), float(fps), n)
@@ -283,8 +300,9 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
             sp = sprites[id(m)]
             x0, y0 = int(round(cx - m.size / 2)), int(round(cy - m.size / 2))
             img.paste(sp, (x0, y0), sp)
-            fx1, fy1 = x0 + FACE_OVAL[0] * m.size, y0 + FACE_OVAL[1] * m.size
-            fx2, fy2 = x0 + FACE_OVAL[2] * m.size, y0 + FACE_OVAL[3] * m.size
+            ox1, oy1, ox2, oy2 = _turned_oval(m.turn)
+            fx1, fy1 = x0 + ox1 * m.size, y0 + oy1 * m.size
+            fx2, fy2 = x0 + ox2 * m.size, y0 + oy2 * m.size
             vis = (max(0, fx1), max(0, fy1), min(W, fx2), min(H, fy2))
             if vis[2] - vis[0] > 0.3 * (fx2 - fx1) and vis[3] - vis[1] > 0.3 * (fy2 - fy1):
                 boxes.append(vis)

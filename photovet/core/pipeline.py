@@ -161,7 +161,10 @@ ANALYSIS_VERSION = "24"
 #: ANALYSIS_VERSION 17 (register names spelt with digits anywhere; text "near" a face); 22:
 #: as ANALYSIS_VERSION 18 (a line on a badge not read clearly is a possible name); 23: as
 #: ANALYSIS_VERSION 19 (a line read unclearly inside a face is no name; a close-up's chest is
-#: read at full resolution as well, on frames read scaled down)
+#: read at full resolution as well, on frames read scaled down); 24: faces lying sideways are
+#: looked for: the frequent pass's frame turned 90 and 270 degrees every 15 frames, and on
+#: every frequent pass for 1.5 s after one is found (VideoParams.sideways_every; a picture
+#: shown sideways had 1 of 6 face tracks found)
 VIDEO_ANALYSIS_VERSION = "24"
 
 _MODELS: dict[tuple, Any] = {}

@@ -333,6 +333,21 @@ def test_a_rotated_phone_video_is_covered_as_it_is_seen(tmp_path, engine_without
     assert_covered(res.output, clip.faces)
 
 
+def test_faces_lying_sideways_in_a_video_are_covered(tmp_path, engine_without_text):
+    """Faces turned 90 and 270 degrees as the video is shown (a child lying on a mat, a camera
+    held sideways that wrote no rotation): the upright search misses the second one on every
+    frame (before s41 it was exported uncovered) and the first on a third of them; the
+    frequent pass turned sideways finds them (analysis.VideoParams.sideways_every)."""
+    clip = make_clip(tmp_path / "side.mp4", size=(640, 360), seconds=1.5, audio=False,
+                     movers=[Mover(110, (170, 180), (230, 180), variant=3, turn=90),
+                             Mover(110, (450, 180), (510, 180), variant=2, turn=270)])
+    an = engine_without_text.decide(engine_without_text.analyse_video(clip.path), WEB, on=TODAY)
+    (res,) = export(engine_without_text, [an], tmp_path / "out")
+    assert res.ok
+    assert_covered(res.output, clip.faces)
+    assert an.sampling["sideways_every"] == 15
+
+
 def test_the_channel_size_applies_and_covers_scale_with_it(tmp_path, engine_without_text):
     clip = make_clip(tmp_path / "big.mp4", size=(640, 360), seconds=1.0,
                      movers=[Mover(80, (100, 150), (500, 170))])

@@ -8,7 +8,13 @@ One decode of the whole clip, one frame in memory at a time:
 - faces on sampled frames (``FaceEngine.detect_passes``): the frame scaled to
   ``det_long_side`` every ``stride`` frames, and at its own resolution in tiles every
   ``fine_every`` frames; detections join tracks (tracking.py) one frame late, so a cut is known
-  before a frame's detections join anything;
+  before a frame's detections join anything; faces lying sideways (a child lying down, a
+  picture shown turned): the frequent pass's frame turned 90 and 270 degrees
+  (``FaceEngine.detect_turned``, its faces kept where no upright one is) every
+  ``sideways_every`` frames (as often as the fine pass, 0.5 s at 30 fps: a cover starts
+  ``pre`` = 0.5 s before a track's first detection, so a face found that late is still covered
+  from when it came), and on every frequent pass for ``sideways_keep`` seconds after one was
+  found, so its cover follows it as closely as an upright face's;
 - for recognition, each face track keeps its best crop per stretch of time (score x size x
   frontalness; stretches start at 1 s and double when there are more than ``crops_per_track``,
   so memory stays bounded and the samples stay spread over the track's life);
@@ -122,6 +128,13 @@ class VideoParams:
     #: nobody enrolled: signatures of only this many best crops per track, for its appearance
     #: alone (an SFace run each; 6 cost 20 % of a 360p clip's analysis, 3 about 10 %)
     appearance_views: int = 3
+    #: faces lying sideways (the picture shown turned, a child lying down): the frequent pass's
+    #: frame turned 90 and 270 degrees is searched too (``FaceEngine.detect_turned``) every
+    #: this many frames (0: never), and on every frequent pass for ``sideways_keep`` seconds
+    #: after one was found there, so its track is followed as an upright face's is
+    sideways_every: int = 15
+    sideways_keep: float = 1.5
+    sideways_threshold: float = 0.3     # the frequent pass's own (``threshold``)
 
     @classmethod
     def from_settings(cls, settings: Any) -> VideoParams:
@@ -132,12 +145,16 @@ class VideoParams:
                    threads=max(1, min(2, settings.performance.core_count())),
                    min_encode_px=settings.recognition.min_face_px,
                    text_min_score=settings.text.min_score,
-                   same_limit=same_limit(settings.recognition))
+                   same_limit=same_limit(settings.recognition),
+                   sideways_every=(v.fine_every or 15) if settings.detection.sideways else 0,
+                   sideways_threshold=v.threshold)
 
     def sampling(self) -> dict[str, Any]:
         return {"det_long_side": self.det_long_side, "stride": self.stride,
                 "fine_every": self.fine_every, "threshold": self.threshold,
-                "ocr_every": self.ocr_every, "pre": self.pre, "post": self.post}
+                "ocr_every": self.ocr_every, "pre": self.pre, "post": self.post,
+                "sideways_every": self.sideways_every, "sideways_keep": self.sideways_keep,
+                "sideways_threshold": self.sideways_threshold}
 
 
 def same_limit(recognition: Any) -> float:
@@ -480,6 +497,12 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             crop = Image.fromarray(np.ascontiguousarray(full[y1:y2, x1:x2]))
             cr.put(fr.index, q, crop, (int(d.box[0] - x1), int(d.box[1] - y1), int(d.w), int(d.h)))
 
+    turned = getattr(face_engine, "detect_turned", None) if p.sideways_every else None
+    keep_turned = int(round(p.sideways_keep * fps))
+    #: the last frame searched sideways and the last a sideways face was found on (detect
+    #: runs in one thread, frame by frame, so these are the same whatever the timing)
+    turned_look, turned_hit = [-(10 ** 9)], [-(10 ** 9)]
+
     def detect(fr: Frame, base: bool, fine_now: bool) -> list[Det]:
         passes = []
         if base:
@@ -487,6 +510,14 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
         if fine_now:
             passes.append((display_rgb(fr.frame, info.rotation), 1.0, 1.0))
         boxes, marks = face_engine.detect_passes(passes, threshold=p.threshold, tile=p.tile)
+        if turned is not None and base and (fr.index - turned_look[0] >= p.sideways_every
+                                            or fr.index - turned_hit[0] <= keep_turned):
+            # faces lying sideways, where no upright face was found (module notes)
+            turned_look[0] = fr.index
+            tb, tm = turned(*passes[0], boxes, threshold=p.sideways_threshold, tile=p.tile)
+            if len(tb):
+                turned_hit[0] = fr.index
+                boxes, marks = np.concatenate([boxes, tb]), np.concatenate([marks, tm])
         del passes
         dets = []
         for b, m in zip(boxes, marks):

@@ -35,6 +35,7 @@ from photovet.core.vision.faces.fusion import (
     after_looks,
     fuse,
     look_targets,
+    turn_boxes,
     turned_faces,
 )
 from photovet.core.vision.faces.pixels import Pyramid, to_rgb
@@ -182,16 +183,23 @@ class FaceEngine:
         k = min(1.0, side / max(rgb.size))
         size = (max(1, round(rgb.width * k)), max(1, round(rgb.height * k)))
         small = np.asarray(rgb if k >= 1.0 else pyramid.box(size))
-        turns = [(2, UPSIDE_DOWN)] if self.upside_down else []
-        if self.sideways:
-            turns += [(1, SIDEWAYS), (3, SIDEWAYS)]
-        for quarters, source in turns:
-            arr = np.ascontiguousarray(np.rot90(small, quarters))
-            with self._cf_lock:
-                b, m = self.centerface.run(arr, self.upside_down_threshold)
-            b, m = turned_faces(b, m, found.boxes, size, k, self.upside_down_threshold,
-                                quarters)
+        looks = ([[2]] if self.upside_down else []) + ([[1, 3]] if self.sideways else [])
+        for quarters in looks:
+            # both sideways turns searched, then their faces kept surest first: a face lying
+            # one way is often seen weakly on the turn that leaves it upside down too, and
+            # the turn that sets it upright must not be dropped for that weaker box
+            runs_b, runs_m = [], []
+            for q in quarters:
+                arr = np.ascontiguousarray(np.rot90(small, q))
+                with self._cf_lock:
+                    b, m = self.centerface.run(arr, self.upside_down_threshold)
+                b, m = turn_boxes(b, m, size, k, q)
+                runs_b.append(b)
+                runs_m.append(m)
+            b, m = turned_faces(np.concatenate(runs_b), np.concatenate(runs_m), found.boxes,
+                                rgb.size, 1.0, self.upside_down_threshold, 0)
             if len(b):
+                source = UPSIDE_DOWN if quarters == [2] else SIDEWAYS
                 found = Detections(np.concatenate([found.boxes, b]),
                                    np.concatenate([found.landmarks, m]),
                                    list(found.source) + [source] * len(b))
@@ -371,11 +379,12 @@ class FaceEngine:
             keep, merged = nms_merge(b[:, :4], b[:, 4], self.centerface.nms_iou)
             b, m = b[keep].copy(), m[keep]
             b[:, :4] = merged
-            b, m = turned_faces(b, m, np.concatenate([have] + [o[:, :4] for o in out_b]),
-                                (w, h), 1.0, thr, q)
+            b, m = turn_boxes(b, m, (w, h), 1.0, q)
             out_b.append(b)
             out_m.append(m)
-        b, m = np.concatenate(out_b), np.concatenate(out_m)
+        # the turns' faces together, surest first, on no face found nor one kept before
+        b, m = turned_faces(np.concatenate(out_b), np.concatenate(out_m), have, (w, h), 1.0,
+                            thr, 0)
         b[:, [0, 2]] *= kx
         b[:, [1, 3]] *= ky
         m[:, 0::2] *= kx

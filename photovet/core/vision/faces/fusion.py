@@ -416,17 +416,30 @@ def turn_back(points: np.ndarray, size: tuple[int, int], quarters: int) -> np.nd
     return np.stack(out, 1)
 
 
+def turn_boxes(turned: np.ndarray, marks: np.ndarray, size: tuple[int, int], k: float,
+               quarters: int) -> tuple[np.ndarray, np.ndarray]:
+    """Boxes (N, 5: x1, y1, x2, y2, score) and landmarks (N, 10) found on the photo scaled by
+    ``k`` to ``size`` (width, height) and turned ``quarters`` quarter turns counter-clockwise,
+    in photo pixels (``turn_back``), every one, in order. The landmarks keep their order:
+    turned back they are where that face's eyes and mouth are. Pure."""
+    b, m = _as(turned, marks)
+    if not len(b):
+        return np.zeros((0, 5)), np.zeros((0, 10))
+    corners = turn_back(b[:, :4].reshape(-1, 2), size, quarters).reshape(-1, 2, 2) / k
+    out = np.concatenate([corners.min(1), corners.max(1), b[:, 4:5]], 1)
+    return out, (turn_back(m.reshape(-1, 2), size, quarters) / k).reshape(-1, 10)
+
+
 def turned_faces(turned: np.ndarray, marks: np.ndarray, found: np.ndarray,
                  size: tuple[int, int], k: float, threshold: float, quarters: int
                  ) -> tuple[np.ndarray, np.ndarray]:
     """The faces found on the photo scaled by ``k`` to ``size`` (width, height) and turned
-    ``quarters`` quarter turns counter-clockwise (``turn_back``; ``turned`` (N, 5: x1, y1, x2,
+    ``quarters`` quarter turns counter-clockwise (``turn_boxes``; ``turned`` (N, 5: x1, y1, x2,
     y2, score) and ``marks`` (N, 10) in the pixels of the turned picture), in photo pixels:
     those scoring >= ``threshold`` that overlap no face in ``found`` (M, 4+; IoU < 0.3 and the
-    centre outside each) nor one kept before them. The landmarks keep their order: turned back
-    they are where that face's eyes and mouth are, and aligning on them (a similarity transform,
-    alignment.umeyama) makes an upright chip. Pure."""
-    b, m = _as(turned, marks)
+    centre outside each) nor one kept before them, surest first. Aligning on their landmarks
+    (a similarity transform, alignment.umeyama) makes an upright chip. Pure."""
+    b, m = turn_boxes(turned, marks, size, k, quarters)
     sel = np.nonzero(b[:, 4] >= threshold)[0]
     sel = sel[np.argsort(-b[sel, 4], kind="stable")]
     out_b: list[np.ndarray] = []
@@ -434,10 +447,7 @@ def turned_faces(turned: np.ndarray, marks: np.ndarray, found: np.ndarray,
     have = (np.asarray(found, np.float64).reshape(len(found), -1)[:, :4] if len(found)
             else np.zeros((0, 4)))
     for i in sel:
-        corners = turn_back(b[i, :4].reshape(2, 2), size, quarters) / k
-        lo, hi = corners.min(0), corners.max(0)
-        box = np.array([lo[0], lo[1], hi[0], hi[1], b[i, 4]])
-        mk = (turn_back(m[i].reshape(5, 2), size, quarters) / k).reshape(10)
+        box = b[i]
         others = np.concatenate([have] + [o[None, :4] for o in out_b])
         if len(others):
             cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
@@ -446,7 +456,7 @@ def turned_faces(turned: np.ndarray, marks: np.ndarray, found: np.ndarray,
             if inside.any() or (iou_matrix(box[None, :4], others) >= 0.3).any():
                 continue
         out_b.append(box)
-        out_m.append(mk)
+        out_m.append(m[i])
     if not out_b:
         return np.zeros((0, 5)), np.zeros((0, 10))
     return np.array(out_b), np.array(out_m)
