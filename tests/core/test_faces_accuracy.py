@@ -108,19 +108,21 @@ def test_detection_counts_where_the_source_gives_them(detection_results):
 
     Every real face is found. The second detector costs false boxes (covered for nothing, never
     a privacy problem): measured 3 on dogs (two dogs' faces both networks agree on, weakly, and
-    one YuNet box at 0.65) and 3 on the creche, against 0 and 0 for CenterFace alone. Held to
-    what was measured, so more false boxes fail this test."""
+    one YuNet box at 0.65) and 3 on the creche, against 0 and 0 for CenterFace alone; s41: a
+    fourth on dogs, a dog's head the sideways look scores 0.74 (its threshold 0.7: on 60 WIDER
+    photos turned sideways its 53 boxes were all faces, 12 of them at 0.70-0.75). Held to what
+    was measured, so more false boxes fail this test."""
     checked = 0
     extra = 0
     for f, dets in detection_results:
         count = f["ground_truth"].get("face_count")
         if count is None or f["ground_truth"].get("face_boxes"):
             continue
-        assert count <= len(dets) <= count + 3, (f["file"], count, dets)
+        assert count <= len(dets) <= count + 4, (f["file"], count, dets)
         extra += len(dets) - count
         checked += 1
     assert checked >= 3
-    assert extra <= 6
+    assert extra <= 7
 
 
 def test_detection_boxes_inside_images(detection_results):

@@ -86,6 +86,17 @@ and 0.09 s per 12 MP photo (the detector: 0.65 and 2.9 s there). At 0.5: 4 added
 (MediaPipe's BlazePose person detector, BlazeFace full range and back, shipped in PyPI wheels
 under Apache-2.0): none found a face >= 32 px the fusion misses without false boxes.
 
+Sideways (s41, detection.sideways, on): the same look on the 640 px copy turned 90 and 270
+degrees (``turn_back``, ``turn_boxes``, ``turned_faces``: any quarter turn), both turns' faces
+kept surest first where no face was found: a photo saved sideways without its orientation tag
+(a camera with no orientation sensor, an app that dropped the tag, a scan placed sideways), a
+child lying on a mat. The upright search already finds most large faces turned 90 degrees
+(both networks are trained with some rotation); the look adds those it does not, from about
+20 px at 640 px (a 12 MP photo's faces of about 130 px and more). Figures: docs/MEASUREMENTS.md
+(s41, sideways). Signatures are made from YuNet's landmarks on an upright crop
+(signatures.py), not from these: a face lying sideways is not recognised (its signature is as
+far from its upright one as a stranger's, 1.19-1.53 on 30 identities photos): covered.
+
 Where the misses are (s39, the default, 403 WIDER photos; bench/faces.py prints these rows):
 faces >= 10 px found 3366 of 3614 (>= 32 px: 1630 of 1668). By WIDER's attributes: blur heavy
 1431 of 1639 (208 of the 248 misses; >= 32 px: 225 of 247), occlusion heavy 425 of 525 (100;
