@@ -125,7 +125,8 @@ class Detection:
     upside_down: bool = True         # CenterFace once more on the photo turned 180 degrees
     upside_down_side: int = 640      # ... scaled to this many px on its longer side
     upside_down_threshold: float = 0.7  # ... its faces on no face found kept above this
-    sideways: bool = True            # ... and turned 90 and 270 degrees (same side, threshold)
+    sideways: bool = True            # ... and turned 90 and 270 degrees (the same side)
+    sideways_threshold: float = 0.5  # ... its faces on no face found kept above this
 
     def check(self) -> None:
         _in_range("detection.threshold", self.threshold, 0.05, 0.95)
@@ -146,6 +147,7 @@ class Detection:
                   400_000_000)
         _in_range("detection.upside_down_side", self.upside_down_side, 128, 4096)
         _in_range("detection.upside_down_threshold", self.upside_down_threshold, 0.05, 0.95)
+        _in_range("detection.sideways_threshold", self.sideways_threshold, 0.05, 0.95)
 
 
 @dataclass

@@ -535,6 +535,9 @@ def test_sideways_faces_are_turned_back_and_kept_only_where_no_face_was_found():
                upside_down(turned[:1], marks[:1], none, (200, 100), 0.5, 0.7)):
         np.testing.assert_allclose(q2[0], [[340, 112, 380, 160, 0.9]])
     assert Settings().detection.sideways is True
+    from photovet.core.errors import SettingsError
+    with pytest.raises(SettingsError):
+        Settings.from_dict({"detection": {"sideways_threshold": 0.01}})
 
 
 @pytest.mark.parametrize("turn", [Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270])
@@ -550,7 +553,7 @@ def test_a_face_turned_sideways_is_found_by_the_sideways_look(face_engine, monke
     w, h = upright.size                            # where the face (60, 50)-(140, 130) went
     face = ((50, w - 140, 130, w - 60) if turn == Image.Transpose.ROTATE_90
             else (h - 130, 60, h - 50, 140))
-    monkeypatch.setattr(face_engine, "upside_down_threshold", 0.2)
+    monkeypatch.setattr(face_engine, "sideways_threshold", 0.2)
     monkeypatch.setattr(face_engine, "upside_down", False)
     monkeypatch.setattr(face_engine, "sideways", False)
     assert len(face_engine.detect_all(img)) == 0

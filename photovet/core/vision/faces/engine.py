@@ -110,9 +110,10 @@ class FaceEngine:
         #: a second look at weak boxes (fusion.SecondLook, detection.second_look)
         self.look = SecondLook() if det.second_look and self.use_yunet else None
         #: CenterFace on the photo turned 180 degrees, scaled to this side (None: not run)
-        #: ... and turned 90 and 270 degrees (detection.sideways), the same size and threshold
+        #: ... and turned 90 and 270 degrees (detection.sideways), the same size
         self.upside_down = bool(det.upside_down)
         self.sideways = bool(det.sideways)
+        self.sideways_threshold = float(det.sideways_threshold)
         self.upside_down_side = (int(det.upside_down_side)
                                  if det.upside_down or det.sideways else None)
         self.upside_down_threshold = float(det.upside_down_threshold)
@@ -174,8 +175,8 @@ class FaceEngine:
         """``found`` and the faces CenterFace finds on the photo turned 180 degrees (a child
         hanging from a climbing frame, a handstand) and, when ``sideways``, 90 and 270 degrees
         (a photo saved sideways without its orientation tag, a scan placed sideways, a child
-        lying on a mat), scaled to ``upside_down_side`` px, that lie on no face found before
-        them (fusion.turned_faces). The scaled photo is the pyramid's (the coarse passes' when
+        lying on a mat; at ``sideways_threshold``), scaled to ``upside_down_side`` px, that lie
+        on no face found before them (fusion.turned_faces). The scaled photo is the pyramid's (the coarse passes' when
         they have the same size: made once)."""
         side = self.upside_down_side
         if side is None or min(rgb.size) < 2:
@@ -183,8 +184,9 @@ class FaceEngine:
         k = min(1.0, side / max(rgb.size))
         size = (max(1, round(rgb.width * k)), max(1, round(rgb.height * k)))
         small = np.asarray(rgb if k >= 1.0 else pyramid.box(size))
-        looks = ([[2]] if self.upside_down else []) + ([[1, 3]] if self.sideways else [])
-        for quarters in looks:
+        looks = (([([2], self.upside_down_threshold)] if self.upside_down else [])
+                 + ([([1, 3], self.sideways_threshold)] if self.sideways else []))
+        for quarters, threshold in looks:
             # both sideways turns searched, then their faces kept surest first: a face lying
             # one way is often seen weakly on the turn that leaves it upside down too, and
             # the turn that sets it upright must not be dropped for that weaker box
@@ -192,12 +194,12 @@ class FaceEngine:
             for q in quarters:
                 arr = np.ascontiguousarray(np.rot90(small, q))
                 with self._cf_lock:
-                    b, m = self.centerface.run(arr, self.upside_down_threshold)
+                    b, m = self.centerface.run(arr, threshold)
                 b, m = turn_boxes(b, m, size, k, q)
                 runs_b.append(b)
                 runs_m.append(m)
             b, m = turned_faces(np.concatenate(runs_b), np.concatenate(runs_m), found.boxes,
-                                rgb.size, 1.0, self.upside_down_threshold, 0)
+                                rgb.size, 1.0, threshold, 0)
             if len(b):
                 source = UPSIDE_DOWN if quarters == [2] else SIDEWAYS
                 found = Detections(np.concatenate([found.boxes, b]),
@@ -358,11 +360,11 @@ class FaceEngine:
         """Faces lying sideways in a picture already prepared by the caller (a video frame,
         ``arr`` RGB uint8 (h, w, 3), ``kx``/``ky`` its pixels to the caller's, as
         ``detect_passes``): CenterFace on it turned each of ``quarters`` quarter turns
-        counter-clockwise (in ``tile`` px tiles), at ``threshold`` (the photo's turned looks'
+        counter-clockwise (in ``tile`` px tiles), at ``threshold`` (the photo's sideways look's
         when None), the faces turned back (fusion.turned_faces) and kept only where no box of
         ``found`` (N, 4+, the caller's pixels) nor one kept before lies. Boxes (N, 5) and
         landmarks (N, 10) in the caller's pixels."""
-        thr = self.upside_down_threshold if threshold is None else float(threshold)
+        thr = self.sideways_threshold if threshold is None else float(threshold)
         h, w = arr.shape[:2]
         have = (np.asarray(found, np.float64).reshape(len(found), -1)[:, :4]
                 / np.array([kx, ky, kx, ky]) if len(found) else np.zeros((0, 4)))

@@ -88,7 +88,7 @@ under Apache-2.0): none found a face >= 32 px the fusion misses without false bo
 
 Sideways (s41, detection.sideways, on): the same look on the 640 px copy turned 90 and 270
 degrees (``turn_back``, ``turn_boxes``, ``turned_faces``: any quarter turn), both turns' faces
-kept surest first where no face was found: a photo saved sideways without its orientation tag
+>= ``sideways_threshold`` (0.5) kept surest first where no face was found: a photo saved sideways without its orientation tag
 (a camera with no orientation sensor, an app that dropped the tag, a scan placed sideways), a
 child lying on a mat. The upright search already finds most large faces turned 90 degrees
 (both networks are trained with some rotation); the look adds those it does not, from about
