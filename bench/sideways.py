@@ -9,18 +9,23 @@ set: the boxes the sideways look adds on upright photos (on an annotated face or
 per photo; the same photos turned (Pillow ROTATE_90 or ROTATE_270, annotations turned) and, for
 reference, WIDER upright: faces found >= 10 / 32 / 64 / 128 px (bench/faces.py's matching);
 12 MP composites of ../shared: CPU per photo."""
-import argparse, json, sys, time
-from pathlib import Path
-import numpy as np
-from PIL import Image
+import argparse
+import json
 import os
+import sys
+import time
+from pathlib import Path
+
+from PIL import Image
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-import faces as B
-from photovet.core.settings import Settings
-from photovet.core.vision.faces import FaceEngine
-from photovet.core.vision.faces.fusion import SIDEWAYS, UPSIDE_DOWN
+import faces as B  # noqa: E402
+
+from photovet.core.settings import Settings  # noqa: E402
+from photovet.core.vision.faces import FaceEngine  # noqa: E402
+from photovet.core.vision.faces.fusion import SIDEWAYS  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--wider", type=int, default=60)
@@ -59,8 +64,11 @@ def turn_sample(s, q):
 
 out = {}
 def upright(label, samples):
-    cpu = {k: 0.0 for k in eng}; added = {k: 0 for k in eng}; on_face = {k: 0 for k in eng}
-    rows = []; n = 0
+    cpu = {k: 0.0 for k in eng}
+    added = {k: 0 for k in eng}
+    on_face = {k: 0 for k in eng}
+    rows = []
+    n = 0
     from photovet.core.vision.faces import iou_matrix
     for i, s in enumerate(samples):
         img = s.open()
@@ -68,7 +76,8 @@ def upright(label, samples):
         order = names if i % 2 == 0 else names[::-1]
         r = {}
         for k in order:
-            r[k] = run(eng[k], img); cpu[k] += r[k][1]
+            r[k] = run(eng[k], img)
+            cpu[k] += r[k][1]
         for k in names:
             d = r[k][0]
             new = [j for j, src in enumerate(d.source) if src == SIDEWAYS]
@@ -86,7 +95,7 @@ def upright(label, samples):
 
 def turned(label, samples, q):
     tal = {k: {} for k in eng}
-    for i, s in enumerate(samples):
+    for s in samples:
         if not s.gt:
             continue
         t = turn_sample(s, q)
@@ -98,7 +107,9 @@ def turned(label, samples, q):
                 side = max(g[2], g[3])
                 for band, lo in ((">=10", 10), (">=32", 32), (">=64", 64), (">=128", 128)):
                     if side >= lo:
-                        v = tal[k].setdefault(band, [0, 0]); v[0] += int(hit is not None); v[1] += 1
+                        v = tal[k].setdefault(band, [0, 0])
+                        v[0] += int(hit is not None)
+                        v[1] += 1
     print("turned", q * 90, label, json.dumps(tal), flush=True)
     out[f"turned{q*90} " + label] = tal
 

@@ -430,7 +430,7 @@ def test_an_animation_says_its_other_frames_are_left_out(tmp_path, fmt, ext):
     never checked nor published, and the person was never told the rest was left out). A
     TIFF's other pages and a HEIC's other pictures were said; now these are said the same way,
     and the picture checked is the first frame's."""
-    from photovet.core.media.imaging import load_image  # noqa: PLC0415
+    from photovet.core.media.imaging import load_image
 
     first = Image.new("RGB", (64, 48), (90, 140, 200))
     second = Image.new("RGB", (64, 48), (200, 30, 30))

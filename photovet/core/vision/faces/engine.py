@@ -176,8 +176,8 @@ class FaceEngine:
         hanging from a climbing frame, a handstand) and, when ``sideways``, 90 and 270 degrees
         (a photo saved sideways without its orientation tag, a scan placed sideways, a child
         lying on a mat; at ``sideways_threshold``), scaled to ``upside_down_side`` px, that lie
-        on no face found before them (fusion.turned_faces). The scaled photo is the pyramid's (the coarse passes' when
-        they have the same size: made once)."""
+        on no face found before them (fusion.turned_faces). The scaled photo is the pyramid's
+        (the coarse passes' when they have the same size: made once)."""
         side = self.upside_down_side
         if side is None or min(rgb.size) < 2:
             return found

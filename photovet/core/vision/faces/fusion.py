@@ -88,14 +88,15 @@ under Apache-2.0): none found a face >= 32 px the fusion misses without false bo
 
 Sideways (s41, detection.sideways, on): the same look on the 640 px copy turned 90 and 270
 degrees (``turn_back``, ``turn_boxes``, ``turned_faces``: any quarter turn), both turns' faces
->= ``sideways_threshold`` (0.5) kept surest first where no face was found: a photo saved sideways without its orientation tag
-(a camera with no orientation sensor, an app that dropped the tag, a scan placed sideways), a
-child lying on a mat. The upright search already finds most large faces turned 90 degrees
-(both networks are trained with some rotation); the look adds those it does not, from about
-20 px at 640 px (a 12 MP photo's faces of about 130 px and more). Figures: docs/MEASUREMENTS.md
-(s41, sideways). Signatures are made from YuNet's landmarks on an upright crop
-(signatures.py), not from these: a face lying sideways is not recognised (its signature is as
-far from its upright one as a stranger's, 1.19-1.53 on 30 identities photos): covered.
+>= ``sideways_threshold`` (0.5) kept surest first where no face was found: a photo saved
+sideways without its orientation tag (a camera with no orientation sensor, an app that dropped
+the tag, a scan placed sideways), a child lying on a mat. The upright search already finds most
+large faces turned 90 degrees (both networks are trained with some rotation); the look adds
+those it does not, from about 20 px at 640 px (a 12 MP photo's faces of about 130 px and more).
+Figures: docs/MEASUREMENTS.md (s41, sideways). Signatures are made from YuNet's landmarks on an
+upright crop (signatures.py), not from these: a face lying sideways is not recognised (its
+signature is as far from its upright one as a stranger's, 1.19-1.53 on 30 identities photos):
+covered.
 
 Where the misses are (s39, the default, 403 WIDER photos; bench/faces.py prints these rows):
 faces >= 10 px found 3366 of 3614 (>= 32 px: 1630 of 1668). By WIDER's attributes: blur heavy
