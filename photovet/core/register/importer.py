@@ -27,7 +27,7 @@ import datetime as _dt
 import json
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -312,6 +312,24 @@ def current_state(db: Any) -> Current:
     return Current(people, states, enrolled)
 
 
+def _held_name(old: Mapping[str, Any]) -> str:
+    """The name a register row holds (its preferred names, else its legal ones)."""
+    return f"{old['preferred_forename'] or old['legal_forename']} " \
+           f"{old['preferred_surname'] or old['legal_surname']}".strip()
+
+
+def _rejected_notes(pid: str, reason: str, names: list[str], kept: str, holder: str,
+                    said: str) -> list[PersonNote]:
+    """The notes of a rejected row's people: ``kept``, the one the register holds under the
+    UPN, ``said`` after ``reason``; any other name on a row sharing that UPN is not in the
+    register at all (s41 walk and audit: each was said as if it were), said with ``holder``,
+    whose UPN it is there."""
+    return [PersonNote(pid, name, f"{reason}: {said}") if name == kept else
+            PersonNote(pid, name, f"{reason}: not in the register at all (the UPN is "
+                       f"{holder}'s there), covered until fixed")
+            for name in names]
+
+
 def _person_record(p: Person, line: int, valid: bool, reason: str, import_id: str, now: str,
                    missing_since: str | None = None, leaving_source: str | None = None
                    ) -> dict[str, Any]:
@@ -528,33 +546,23 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
             # others are not in it at all (s41 walk: "not in the register before, covered
             # until fixed" for each read as if every one of them were in it now)
             kept = first.person.display_name
-            report.invalidated.extend(
-                PersonNote(pid, name, f"{reason}: not in the register before, covered until "
-                           "fixed") if name == kept else
-                PersonNote(pid, name, f"{reason}: not in the register at all (the UPN is "
-                           f"{kept}'s there), covered until fixed")
-                for name in names)
+            report.invalidated.extend(_rejected_notes(
+                pid, reason, names, kept, kept, "not in the register before, covered until fixed"))
         else:
             plan.invalid_updates.append((pid, reason, first.line))
             if old["valid"]:
                 # a UPN on several rows: the register holds the person it held (their name,
                 # else the first row's is taken for theirs); the others are not in it at all
                 # (s41 audit: "was valid" was said of a name the register never held)
-                held = f"{old['preferred_forename'] or old['legal_forename']} " \
-                       f"{old['preferred_surname'] or old['legal_surname']}".strip()
-                kept = held if held in names else names[0]
-                report.invalidated.extend(
-                    PersonNote(pid, name, f"{reason}: was valid, now covered until fixed "
-                               "(earlier consent kept but not used)") if name == kept else
-                    PersonNote(pid, name, f"{reason}: not in the register at all (the UPN is "
-                               f"{held}'s there), covered until fixed")
-                    for name in names)
+                held = _held_name(old)
+                report.invalidated.extend(_rejected_notes(
+                    pid, reason, names, held if held in names else names[0], held,
+                    "was valid, now covered until fixed (earlier consent kept but not used)"))
     for pid, old in cur.people.items():
         if pid in seen or old["role"] not in roles_in_file:
             continue
         plan.missing_updates.append(pid)
-        name = f"{old['preferred_forename'] or old['legal_forename']} " \
-               f"{old['preferred_surname'] or old['legal_surname']}".strip()
+        name = _held_name(old)
         if old["valid"]:
             report.missing.append(PersonNote(pid, name, "not in this register file: covered "
                                              "until a later import lists them again"))
