@@ -126,7 +126,10 @@ log = logs.get("pipeline")
 #: 24: faces lying sideways are looked for too: CenterFace on the 640 px copy turned 90 and
 #: 270 degrees, as upside down (detection.sideways, engine.FaceEngine._upside_down): a photo
 #: saved sideways without its orientation tag, a child lying on a mat
-ANALYSIS_VERSION = "24"
+#: 25: a JPEG whose picture data libjpeg finds damaged (its warnings: "Corrupt JPEG data ...")
+#: is refused as damaged (imaging.JPEG_DAMAGED, s42): bytes overwritten mid-picture had been
+#: checked as a picture grey or garbled from there down, said by nobody
+ANALYSIS_VERSION = "25"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,

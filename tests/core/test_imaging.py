@@ -362,6 +362,155 @@ def test_bad_files_give_one_line_typed_errors(tmp_path, name, make, error, words
         assert "\n" not in text
 
 
+# --------------------------------------------------------------------------------------------
+# JPEGs damaged the way a card or a copy damages them: libjpeg only warns, Pillow said nothing
+# --------------------------------------------------------------------------------------------
+
+def _photo_like(w: int = 800, h: int = 600) -> Image.Image:
+    """Gradients, a block and noise: picture data as full as a camera's (a flat picture's is
+    so small that damage to it is mostly in the headers)."""
+    rng = np.random.default_rng(3)
+    y, x = np.mgrid[0:h, 0:w]
+    arr = np.stack([x * 255 // w, y * 255 // h, (x + y) * 255 // (w + h)], -1).astype(float)
+    arr += rng.normal(0, 18, arr.shape)
+    arr[h // 4:h // 2, w // 3:w // 2] = (200, 40, 40)
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
+
+
+def _jpeg_bytes(im: Image.Image | None = None, **options) -> bytes:
+    buf = io.BytesIO()
+    (im or _photo_like()).save(buf, "JPEG", **options)
+    return buf.getvalue()
+
+
+def _picture_at(data: bytes, where: float) -> int:
+    """The offset ``where`` (0..1) of the way from a JPEG's first scan's start to its end."""
+    sos = data.find(b"\xff\xda")
+    start = sos + 2 + int.from_bytes(data[sos + 2:sos + 4], "big")
+    return int(start + (len(data) - start) * where)
+
+
+def _overwritten(data: bytes, where: float, block: bytes) -> bytes:
+    """``data`` with ``block`` written over its picture data at ``where``: the same length,
+    as a card or a copy damages a file."""
+    at = _picture_at(data, where)
+    out = bytearray(data)
+    out[at:at + len(block)] = block
+    return bytes(out)
+
+
+def _flipped(data: bytes, where: float) -> bytes:
+    """``data`` with one byte of its picture data changed at ``where``."""
+    out = bytearray(data)
+    out[_picture_at(data, where)] ^= 0x5A
+    return bytes(out)
+
+
+def _middle_kb(data: bytes) -> bytes:
+    """1 KB from the middle of another file (a card's cluster written to the wrong file)."""
+    return data[len(data) // 2:len(data) // 2 + 1024]
+
+
+_RANDOM16 = bytes([0x3A, 0x91, 0x07, 0xC4, 0x5E, 0x22, 0xB8, 0x6D,
+                   0x10, 0xEF, 0x84, 0x39, 0xA7, 0x5B, 0xD2, 0x0C])
+
+DAMAGED_JPEGS = [
+    # (name, picture data; libjpeg's warning, for the record)
+    ("zeros-baseline.jpg",          # 64 bytes zeroed: "105 extraneous bytes before marker"
+     lambda: _overwritten(_jpeg_bytes(quality=90), 0.3, bytes(64))),
+    ("flip-444.jpg",                # one byte changed: "43 extraneous bytes before marker"
+     lambda: _flipped(_jpeg_bytes(quality=90, subsampling=0), 0.3)),
+    ("random-progressive.jpg",      # 16 random bytes: "bad Huffman code"
+     lambda: _overwritten(_jpeg_bytes(quality=90, progressive=True), 0.3, _RANDOM16)),
+    ("other-file-restart.jpg",      # 1 KB of another JPEG's picture data, restart markers
+     lambda: _overwritten(_jpeg_bytes(quality=90, restart_marker_rows=1), 0.5,
+                          _middle_kb(_jpeg_bytes(quality=70)))),
+    ("zeros-progressive-restart.jpg",   # "premature end of data segment"
+     lambda: _overwritten(_jpeg_bytes(quality=90, progressive=True, restart_marker_blocks=64),
+                          0.5, bytes(64))),
+]
+
+
+@pytest.mark.parametrize("name,make", DAMAGED_JPEGS, ids=[d[0] for d in DAMAGED_JPEGS])
+def test_a_jpeg_damaged_mid_picture_is_refused_in_words(tmp_path, name, make):
+    """Bytes overwritten in the middle of a JPEG's picture data: Pillow decoded every one of
+    these without a word, grey or garbled from the damage on (checked, exported, published).
+    libjpeg warns; the photo is refused, one line naming the file, saying what to do."""
+    path = tmp_path / name
+    path.write_bytes(make())
+    with pytest.raises(TruncatedImageError) as ei:
+        load_image(path)
+    text = str(ei.value)
+    assert text == f"{name}: {imaging.JPEG_DAMAGED}" and "\n" not in text
+    assert "the JPEG file is damaged" in text and "copy it again" in text
+    assert "save it again as a JPEG" in ei.value.full()
+    with pytest.raises(TruncatedImageError):   # the bytes already read, as analysis passes them
+        load_image(path, data=path.read_bytes())
+
+
+CLEAN_JPEGS = [
+    ("baseline", lambda: _jpeg_bytes(quality=90)),
+    ("444", lambda: _jpeg_bytes(quality=95, subsampling=0)),
+    ("422", lambda: _jpeg_bytes(quality=95, subsampling=1)),
+    ("progressive", lambda: _jpeg_bytes(quality=90, progressive=True)),
+    ("optimized", lambda: _jpeg_bytes(quality=90, optimize=True)),
+    ("restart-rows", lambda: _jpeg_bytes(quality=90, restart_marker_rows=1)),
+    ("progressive-restart", lambda: _jpeg_bytes(quality=90, progressive=True,
+                                                restart_marker_blocks=17)),
+    ("cmyk", lambda: _jpeg_bytes(_photo_like().convert("CMYK"), quality=90)),
+    ("grey", lambda: _jpeg_bytes(_photo_like().convert("L"), quality=90)),
+    ("odd-size", lambda: _jpeg_bytes(_photo_like(1001, 7), quality=90)),
+    ("quality-5", lambda: _jpeg_bytes(quality=5)),
+    ("quality-100", lambda: _jpeg_bytes(quality=100, subsampling=0)),
+    # what a phone puts after the picture (a second, small JPEG: MPF, a motion photo's data)
+    ("bytes-after-the-end", lambda: _jpeg_bytes(quality=90) + bytes(100)
+     + _jpeg_bytes(_photo_like(160, 120))),
+]
+
+
+@pytest.mark.parametrize("name,make", CLEAN_JPEGS, ids=[c[0] for c in CLEAN_JPEGS])
+def test_undamaged_jpegs_of_every_kind_are_not_called_damaged(tmp_path, name, make):
+    path = tmp_path / f"{name}.jpg"
+    path.write_bytes(make())
+    assert imaging.jpeg_damage(path.read_bytes()) is None
+    assert load_image(path).image.size[0] > 0
+
+
+def test_without_the_jpeg_checker_every_jpeg_is_refused_never_passed(tmp_path, monkeypatch):
+    """A broken install without simplejpeg: each JPEG refused in words (the batch goes on),
+    never let through unchecked; other formats are not affected."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "simplejpeg", None)    # import simplejpeg -> ImportError
+    path = tmp_path / "a.jpg"
+    path.write_bytes(_jpeg_bytes(quality=90))
+    with pytest.raises(UnsupportedImageError, match="cannot check JPEG photos for damage"):
+        load_image(path)
+    png = tmp_path / "a.png"
+    pattern().save(png)
+    assert load_image(png).image.size == (96, 64)
+
+
+def test_a_damaged_jpeg_fails_alone_in_a_batch(tmp_path, photovet_home):
+    """Checking a folder: the damaged JPEG is one clear error for that file, the others are
+    checked as ever."""
+    from photovet.core.pipeline import analyse_batch
+    from photovet.core.workspace import Workspace
+
+    good = tmp_path / "good.jpg"
+    good.write_bytes(_jpeg_bytes(quality=90))
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(DAMAGED_JPEGS[0][1]())
+    good2 = tmp_path / "good2.jpg"
+    good2.write_bytes(_jpeg_bytes(quality=80))
+    with Workspace.open(photovet_home) as ws:
+        engine = ws.load_engine(faces=False, text=False)
+        results = [s.result for s in analyse_batch([good, bad, good2], engine, "website")
+                   if s.result is not None]
+    assert [bool(r.error) for r in results] == [False, True, False]
+    assert results[1].error == imaging.JPEG_DAMAGED
+
+
 def test_folder_instead_of_a_file(tmp_path):
     folder = tmp_path / "IMG_0001.jpg"
     folder.mkdir()
