@@ -476,6 +476,36 @@ def test_undamaged_jpegs_of_every_kind_are_not_called_damaged(tmp_path, name, ma
     assert load_image(path).image.size[0] > 0
 
 
+def _jfif_2(data: bytes) -> bytes:
+    """``data`` saying JFIF version 2.01 (libjpeg: "unknown JFIF revision number")."""
+    out = bytearray(data)
+    out[out.find(b"JFIF\x00") + 5] = 2
+    return bytes(out)
+
+
+def _adobe_7(data: bytes) -> bytes:
+    """A CMYK JPEG's Adobe block with a colour transform libjpeg does not know (7)."""
+    out = bytearray(data)
+    out[out.find(b"Adobe") + 11] = 7
+    return bytes(out)
+
+
+def test_a_warning_about_the_headers_does_not_stop_the_damage_check(tmp_path):
+    """libjpeg stops at its first warning: one about the headers (an unknown JFIF version, an
+    Adobe colour transform it does not know) came before the picture data was read, and damage
+    after it went unseen. The picture data is checked again without the application blocks:
+    undamaged, such a photo loads; damaged, it is refused."""
+    plain = _jpeg_bytes(quality=90)
+    cmyk = _jpeg_bytes(_photo_like().convert("CMYK"), quality=90)
+    for name, data in (("jfif2.jpg", _jfif_2(plain)), ("adobe7.jpg", _adobe_7(cmyk))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert load_image(path).image.size == (800, 600)
+        path.write_bytes(_overwritten(data, 0.5, bytes(64)))
+        with pytest.raises(TruncatedImageError, match="the JPEG file is damaged"):
+            load_image(path)
+
+
 def test_without_the_jpeg_checker_every_jpeg_is_refused_never_passed(tmp_path, monkeypatch):
     """A broken install without simplejpeg: each JPEG refused in words (the batch goes on),
     never let through unchecked; other formats are not affected."""

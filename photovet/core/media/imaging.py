@@ -382,24 +382,63 @@ def jpeg_damage(data: bytes | memoryview) -> str | None:
     libjpeg decodes a wrong block or a wrong band without any complaint, and nothing short
     of the original can tell. On 89 damaged fixtures Pillow decoded without a word, 59 were
     caught; most of the 30 missed changed little or nothing that can be seen, but not all
-    (a 4 KB run of zeros in a baseline photo, a bit flip: a band of wrong colour). A
-    warning libjpeg gives before the picture data (an unknown JFIF version) stops the check
-    there: such a file is not checked further (None). Other errors are left to the decode
-    that follows, which refuses what it cannot read.
+    (a 4 KB run of zeros in a baseline photo, a bit flip: a band of wrong colour). libjpeg
+    stops at its first warning: one about the headers (an unknown JFIF version, an Adobe
+    colour transform it does not know) would end the check before the picture data, so the
+    picture data is then checked again without the application blocks. Errors that are not
+    warnings are left to the decode that follows, which refuses what it cannot read.
 
     WebP has no such check: libwebp (Pillow's, OpenCV's) and FFmpeg's decoder decoded every one
     of 35 lossy and lossless WebPs with bytes changed mid-picture without a complaint (its
     picture data has no checksum, and any bits decode as some picture)."""
     import simplejpeg  # noqa: PLC0415 - imported at first use: an install without it refuses JPEGs
 
-    try:
-        simplejpeg.decode_jpeg(data, colorspace="GRAY", strict=True,
-                               min_height=1, min_width=1, min_factor=8)
-    except ValueError as exc:
-        text = str(exc)
+    def complaint(jpeg: bytes | memoryview) -> str | None:
+        try:
+            simplejpeg.decode_jpeg(jpeg, colorspace="GRAY", strict=True,
+                                   min_height=1, min_width=1, min_factor=8)
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+    def damage(text: str) -> bool:
         low = text.lower()
-        if any(w in low for w in _JPEG_DAMAGE_WORDS) and not any(w in low for w in _JPEG_NOT_DAMAGE):
-            return text
+        return any(w in low for w in _JPEG_DAMAGE_WORDS) and not any(w in low for w in _JPEG_NOT_DAMAGE)
+
+    text = complaint(data)
+    if text and not damage(text):
+        # a warning about the headers (an unknown JFIF version, an Adobe colour transform)
+        # stops libjpeg before the picture data: check the picture data again without the
+        # application blocks, which hold no part of it
+        bare = _without_app_blocks(data)
+        if bare is not None:
+            text = complaint(bare)
+    return text if text and damage(text) else None
+
+
+def _without_app_blocks(data: bytes | memoryview) -> bytes | None:
+    """A JPEG's bytes without its application blocks (APP0-APP15) and comments, the picture
+    data untouched; None when its blocks cannot be followed to the picture data."""
+    mv = memoryview(data)
+    if bytes(mv[:2]) != b"\xff\xd8":
+        return None
+    out, i = [b"\xff\xd8"], 2
+    while i + 4 <= len(mv):
+        if mv[i] != 0xFF:
+            return None
+        marker = mv[i + 1]
+        if marker == 0xFF:              # fill byte
+            i += 1
+            continue
+        if marker == 0xDA:              # the picture data from here on
+            out.append(bytes(mv[i:]))
+            return b"".join(out)
+        length = int.from_bytes(mv[i + 2:i + 4], "big")
+        if length < 2:
+            return None
+        if not (0xE0 <= marker <= 0xEF or marker == 0xFE):
+            out.append(bytes(mv[i:i + 2 + length]))
+        i += 2 + length
     return None
 
 
