@@ -46,6 +46,7 @@ from typing import Any
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.fsutil import crash_point, fsync_dir
+from photovet.core.storage.database import stored_path, text_safe
 from photovet.core.words import count
 
 log = logging.getLogger("photovet.retention")
@@ -195,6 +196,7 @@ class RetentionSchedule:
         known: dict[str, tuple[str, _dt.date, str]] = {}   # path -> (sha, first seen, how)
         for path, sha, at in self.db.all("SELECT path, sha256, copied_at FROM device_copies "
                                          "WHERE path != '' ORDER BY id"):
+            path = stored_path(path)   # a name that is not UTF-8 was stored as \\xNN (s42)
             when = _day(at)
             # a path recorded as typed (relative) names a different file in each folder this
             # runs from (an audit saw a backup's identical copy go to the trash): never used
@@ -202,6 +204,7 @@ class RetentionSchedule:
                 known.setdefault(os.path.abspath(path), (sha, when, "copied from a device"))
         for path, sha, at in self.db.all("SELECT path, sha256, prepared_at FROM approvals "
                                          "WHERE path IS NOT NULL AND path != ''"):
+            path = stored_path(path)
             when = _day(at)
             if when and os.path.isabs(path):
                 key = os.path.abspath(path)
@@ -252,7 +255,8 @@ class RetentionSchedule:
             said = "never exported" if sha not in exported else \
                 f"last exported {_fmt(last) if last else 'on a day not recorded'}, no exported " \
                 "copy left on this PC"
-            out.append(DueItem("originals", path, f"{Path(path).name} ({how} on {_fmt(when)}, "
+            out.append(DueItem("originals", path, f"{text_safe(Path(path).name)} ({how} on "
+                               f"{_fmt(when)}, "
                                f"{said})", due_on, path=path, sha256=sha))
         return out
 
@@ -603,6 +607,9 @@ class RetentionSchedule:
         n = 0
         for kind, ref, path in self.db.all("SELECT kind, ref, path FROM retention_deletions "
                                            "WHERE state = 'pending'"):
+            # the file itself (a name that is not UTF-8 is stored as \\xNN): read as text it
+            # named no file, and an interrupted deletion was marked done with the file still there
+            path = stored_path(path)
             p = Path(path)
             hidden = p.with_name(PURGE_PREFIX + p.name)
             item = DueItem(kind, ref, "", _dt.date.today(), path=path)

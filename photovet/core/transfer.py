@@ -57,6 +57,7 @@ from typing import Any
 from photovet.core.errors import DeletionError, NotAFileError, OutputFolderError, PhotoVetError
 from photovet.core.fsutil import crash_point, fsync_dir, link_no_overwrite, pid_alive
 from photovet.core.models import Progress
+from photovet.core.storage.database import text_safe
 from photovet.core.words import (
     EXPORTS_LIST_COMMAND,
     ORIGINAL_KEPT_AS_PLANNED,
@@ -498,9 +499,12 @@ def _on_device(path: Path, src: Path) -> str:
     """Where a file is on the device, as the person sees it (DCIM/100APPLE/IMG_0001.JPG: two
     camera folders may both hold an IMG_0001.JPG)."""
     try:
-        return str(path.relative_to(src))
+        said = str(path.relative_to(src))
     except ValueError:
-        return path.name
+        said = path.name
+    # a name that is not UTF-8 ("caf\\xe9.jpg" from an older camera) said readably: the app's
+    # window dropped its byte ("caf.jpg")
+    return str(text_safe(said))
 
 
 # --------------------------------------------------------------------------------------------

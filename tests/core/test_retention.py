@@ -96,6 +96,43 @@ def test_originals_never_exported_are_due_after_the_period(ws_with_leaver, tmp_p
     assert report.ok and ws_with_leaver.retention(clock_at(days)).due(("originals",)) == []
 
 
+@pytest.mark.skipif(os.name == "nt" or __import__("sys").platform == "darwin",
+                    reason="names are Unicode there: no name can hold bytes that are not UTF-8")
+def test_a_device_photo_whose_name_is_not_utf8_is_due_and_deleted(ws_with_leaver, tmp_path,
+                                                                    trash):
+    """A photo from an older camera named "caf\\xe9.JPG" in Latin-1: a PostgreSQL register
+    refused its copy's record and the import stopped there; SQLite stored its place with the
+    byte as \\xNN, which named no file, so the schedule never listed it and it was kept for
+    good. It is recorded on both engines, listed readably when due, deleted (the file itself,
+    checked by its content), and its place forgotten."""
+    device = tmp_path / "DCIM"
+    device.mkdir()
+    raw = os.fsdecode(os.fsencode(device) + b"/caf\xe9.JPG")
+    try:
+        photo(100).save(raw, "JPEG", quality=90)
+    except OSError:
+        pytest.skip("this disk takes only UTF-8 names")
+    photo(101).save(device / "IMG_1.JPG", "JPEG", quality=90)
+    steps = list(import_from_device(device, tmp_path / "photos", audit=ws_with_leaver.audit))
+    results = sorted((s.result for s in steps if s.result is not None),
+                     key=lambda r: r.source != raw)
+    assert [r.error for r in results] == [None, None]
+    copy = Path(results[0].dest)
+    assert os.fsencode(copy.name) == b"caf\xe9.JPG"
+    days = ws_with_leaver.settings.retention.originals_days
+    due = sorted(ws_with_leaver.retention(clock_at(days)).due(("originals",)),
+                 key=lambda i: i.path)
+    assert [i.path for i in due] == sorted([str(copy), str(Path(results[1].dest))])
+    mine = next(i for i in due if i.path == str(copy))
+    assert mine.what.startswith("caf\\xe9.JPG (copied from a device on ")
+    ws_with_leaver.retention(clock_at(days)).apply(items=[mine])
+    assert mine.status == "deleted", mine.reason
+    assert not os.path.lexists(copy) and os.fsencode(os.listdir(trash)[0]) == b"caf\xe9.JPG"
+    assert [i.path for i in ws_with_leaver.retention(clock_at(days)).due(("originals",))] == [
+        results[1].dest]
+    assert ("",) in ws_with_leaver.db.all("SELECT path FROM device_copies")
+
+
 def test_an_exported_original_with_no_copy_left_is_due_after_the_period(ws_with_leaver, tmp_path, trash):
     """Audit s29: purge deletes an original only beside a verified exported copy, and the
     schedule listed only originals never exported, so once the copy was gone (taken down with

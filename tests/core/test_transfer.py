@@ -265,10 +265,6 @@ def test_a_photo_whose_name_is_not_utf8_is_imported_and_the_batch_goes_on(tmp_pa
     dev.mkdir()
     pc.mkdir()
     raw = os.fsdecode(os.fsencode(dev) + b"/caf\xe9 " + b"y" * 246 + b".jpg")   # 255 bytes
-    if audit.db.engine == "postgresql":
-        # (PostgreSQL's text takes no such name, and the copy's row names its place: the import
-        # still stops there, as it did before s41; left to the lead, see the s41 audit report)
-        pytest.skip("PostgreSQL cannot store a path that is not UTF-8")
     try:
         photo(1, (64, 48)).save(raw, "JPEG", quality=90)
     except OSError:
@@ -282,6 +278,47 @@ def test_a_photo_whose_name_is_not_utf8_is_imported_and_the_batch_goes_on(tmp_pa
     assert os.fsencode(copy.name).startswith(b"caf\xe9 yyy")        # the name's own bytes
     assert sorted(os.listdir(pc)) == sorted([Path(raw).name, copy.name, "z_after.jpg"])
     assert not os.listdir(dev)
+    # recorded on both engines (a PostgreSQL register refused the name and stopped the import
+    # there, s42), readably, and read back as the file itself
+    from photovet.core.storage.database import stored_path
+
+    [(kept,)] = audit.db.all("SELECT path FROM device_copies WHERE sha256 = ?",
+                             [results[0].sha256])
+    assert "caf\\xe9 yyy" in kept and stored_path(kept) == str(copy)
+
+
+@pytest.mark.skipif(os.name == "nt" or sys.platform == "darwin",
+                    reason="names are Unicode there: no name can hold bytes that are not UTF-8")
+def test_purge_finds_an_original_whose_name_is_not_utf8(tmp_path, trash):
+    """Its place is stored as "caf\\xe9.JPG" (its odd byte as \\xNN, on both engines): read back
+    as it is, it named no file, and purge said the original was missing (moved or deleted
+    outside PhotoVet) and kept it for good. The file itself is found, checked and deleted, and
+    its place forgotten; one that really holds the characters "\\xe9" is never taken for it."""
+    rec = office_records()
+    r = make_export(tmp_path, 1, name="x", size=(96, 64))
+    raw = os.fsdecode(os.fsencode(tmp_path / "originals") + b"/caf\xe9.JPG")
+    try:
+        os.rename(r.source, raw)
+    except OSError:
+        pytest.skip("this disk takes only UTF-8 names")
+    r.source = raw
+    lookalike = tmp_path / "originals" / "caf\\xe9.JPG"        # the same text, another file
+    rec.add_export(r, batch="trip", channel="website", preparer=None, approver=None)
+    rec.mark_posted(files=[Path(r.output)], channel="website")
+    [export] = rec.exports(batch="trip")
+    assert export.source_path == raw
+    report = purge_batch(rec, "trip")
+    assert [(i.status, i.source) for i in report.items] == [("deleted", raw)], report.to_dict()
+    assert not os.path.lexists(raw) and os.listdir(trash) == [Path(raw).name]
+    assert rec.db.all("SELECT source_path FROM exports") == [("",)]   # its place forgotten
+    # a file named with the four characters is another file: found as itself, never deleted
+    r2 = make_export(tmp_path, 2, name="y", size=(96, 64))
+    os.rename(r2.source, lookalike)
+    r2.source = str(lookalike)
+    rec.add_export(r2, batch="trip2", channel="website", preparer=None, approver=None)
+    rec.mark_posted(files=[Path(r2.output)], channel="website")
+    assert [(i.status, i.source) for i in purge_batch(rec, "trip2").items] == [
+        ("deleted", str(lookalike))]
 
 
 def test_a_folder_of_the_device_that_cannot_be_read_is_a_failure_not_left_alone(

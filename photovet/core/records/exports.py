@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import Channel, ExportResult, Person
 from photovet.core.storage import Database
+from photovet.core.storage.database import stored_path
 from photovet.core.words import EXPORTS_LIST_COMMAND, POSTED_ELSEWHERE_COMMAND
 
 if TYPE_CHECKING:
@@ -1453,8 +1454,10 @@ class Records:
             d = dict(zip(cols, r))
             recs.append(ExportRecord(
                 id=d["id"], created_at=d["created_at"], batch=d["batch"], channel=d["channel"],
-                output_path=d["output_path"], output_sha256=d["output_sha256"], phash=d["phash"],
-                source_path=d["source_path"], source_sha256=d["source_sha256"],
+                # the files themselves, also one whose name is not UTF-8 (stored as \\xNN)
+                output_path=stored_path(d["output_path"] or ""), output_sha256=d["output_sha256"],
+                phash=d["phash"], source_path=stored_path(d["source_path"] or ""),
+                source_sha256=d["source_sha256"],
                 width=d["width"], height=d["height"], faces_covered=d["faces_covered"],
                 texts_covered=d["texts_covered"],
                 people_shown=json.loads(d["people_shown"]),

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
@@ -31,13 +33,38 @@ log = logging.getLogger("photovet.storage")
 
 def text_safe(value: Any) -> Any:
     """A file name that is not valid UTF-8 (Python keeps its bytes as "surrogates") cannot be
-    stored as text: its odd bytes are written as \\xNN instead. Other values pass unchanged."""
+    stored as text: its odd bytes are written as \\xNN instead. Other values pass unchanged.
+    Both engines store every value through this (a PostgreSQL register refused such a name,
+    and stopped a whole import from a device: s42); ``stored_path`` finds the file again."""
     if isinstance(value, str):
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            try:
+                return value.encode("utf-8", "surrogateescape").decode("utf-8",
+                                                                       "backslashreplace")
+            except UnicodeEncodeError:   # a lone UTF-16 half (a Windows name): as \\udNNN
+                return value.encode("utf-8", "backslashreplace").decode("utf-8")
     return value
+
+
+#: a byte ``text_safe`` wrote as \\xNN (only bytes 0x80-0xff are ever written so)
+_WRITTEN_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")
+
+
+def stored_path(text: str) -> str:
+    """The file a path read back from the register names. A name that was not UTF-8 was
+    stored with its odd bytes as \\xNN (``text_safe``): read back as it is, that names no file
+    (the retention schedule never found such a photo, purge said it was missing). When no file
+    has the stored text as its name and one has those bytes, that one; else the text as it is.
+    (A name that really holds the four characters "\\xe9" and one with the byte are the same
+    text in the register: whoever deletes checks the file's content first.)"""
+    if "\\x" not in text or os.path.lexists(text):
+        return text
+    raw = _WRITTEN_BYTE.sub(lambda m: chr(0xDC00 + int(m[1], 16)), text)
+    if raw != text and text_safe(raw) == text and os.path.lexists(raw):
+        return raw
+    return text
 
 
 class Cursor(Protocol):

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from photovet.core.errors import RegisterError, RegisterLockedError, RegisterUnavailableError
-from photovet.core.storage.database import Cursor, Database
+from photovet.core.storage.database import Cursor, Database, text_safe
 
 APP_ID = 0x50564554            # "PVET": the writer lock's key (SQLite's application_id too)
 BUSY_TIMEOUT_MS = 10_000        # how long a writer waits for another PC's transaction
@@ -62,6 +62,9 @@ def to_pyformat(sql: str) -> str:
 def _param(p: Any) -> Any:
     if isinstance(p, bool):
         return int(p)
+    # a file name that is not UTF-8 is stored as SQLite stores it (its odd bytes as \\xNN):
+    # psycopg refused it, and the copy of such a photo from a device stopped the import (s42)
+    p = text_safe(p)
     if isinstance(p, str) and "\x00" in p:
         # PostgreSQL text cannot hold NUL; SQLite would store it. Refuse the same way on both
         # (the register import reports it per cell before it gets here).
