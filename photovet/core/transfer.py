@@ -19,6 +19,11 @@ Import from a device (``import_from_device``)
     by the next run; a photo already copied (identical content under its name or a suffixed
     name) is not copied twice.
 
+    A link on the device (a symbolic link, a shortcut) is not a photo taken on it: it is left
+    alone, never copied, cleared or followed (nor a link to a folder walked), and the import
+    says so for each, as a file not copied (its target, on the device or elsewhere, is never
+    touched through it; a file of the device is copied from its own place).
+
     Files, not paths, are compared: the destination must not be the device folder or inside it
     reached another way (a symbolic link, a bind mount, a symlinked parent: compared by device
     and inode, ``os.path.samefile``), and a source is deleted only when its verified copy is a
@@ -228,6 +233,54 @@ def _list_photos(src: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     return photos, skipped
 
 
+#: a photo of the device that became a link after the device was listed
+LINK_NOW = "it is a link to another file, not a photo on the device: not copied"
+
+
+def _links_on(src: Path, photos: list[Path], skipped: list[tuple[Path, str]]
+              ) -> list[tuple[Path, str]]:
+    """The links (symbolic links, shortcuts) under the device folder ``src``, each with the
+    line the import says about it. A link is not a photo taken on the device: one to a file
+    in /home was copied as if it were, and "clear the device" removed only the link (s42).
+    Its target is never copied nor deleted through it, a link to a folder is never walked
+    (nothing is taken from outside the device), and one to another file or folder on the
+    device is said so (that file is copied from its own place, not twice). Hidden ones are
+    left alone like every hidden file."""
+    found: dict[Path, bool] = {}     # link -> whether it is a folder's place in the walk
+    for p in [*photos, *(q for q, _why in skipped)]:
+        if os.path.islink(p):
+            found[p] = False
+    for root, dirs, _files in os.walk(src):      # never follows a link (followlinks=False)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for d in dirs:
+            if os.path.islink(os.path.join(root, d)):
+                found[Path(root) / d] = True
+    real_src = os.path.realpath(src)
+    out: list[tuple[Path, str]] = []
+    for link in sorted(found):
+        target = os.path.realpath(link)
+        here = _on_device(link, src)
+        try:
+            inside = os.path.commonpath([real_src, target]) == real_src
+        except ValueError:          # another drive (Windows)
+            inside = False
+        if not os.path.exists(target):
+            line = f"{here} is a link to a file or folder that is not there: not copied"
+        elif os.path.isdir(target):
+            line = (f"{here} is a link to another folder on the device "
+                    f"({_on_device(Path(target), Path(real_src))}): nothing was copied through "
+                    "the link" if inside else
+                    f"{here} is a link to a folder elsewhere, not a folder on the device: "
+                    "nothing in it was copied")
+        else:
+            line = (f"{here} is a link to another file on the device "
+                    f"({_on_device(Path(target), Path(real_src))}), not a photo of its own: not "
+                    "copied through the link" if inside else
+                    f"{here} is a link to a file elsewhere, not a photo on the device: not copied")
+        out.append((link, line))
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # Import from a device
 # --------------------------------------------------------------------------------------------
@@ -267,9 +320,22 @@ def _copy_verified(src: Path, src_sha: str, target: Path) -> tuple[Path, bool]:
             continue
         tmp = _temp_name(cand)
         h = hashlib.sha256()
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        # the device's file itself, never through a link made since it was listed
         try:
-            with os.fdopen(fd, "wb") as out, open(src, "rb") as fh:
+            src_fd = os.open(src, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                             | getattr(os, "O_BINARY", 0))
+        except OSError as exc:
+            if exc.errno == errno.ELOOP or os.path.islink(src):
+                raise PhotoVetError(LINK_NOW, path=src) from exc
+            raise
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                         0o600)
+        except BaseException:
+            os.close(src_fd)
+            raise
+        try:
+            with os.fdopen(fd, "wb") as out, open(src_fd, "rb") as fh:
                 for chunk in iter(lambda: fh.read(1 << 20), b""):
                     h.update(chunk)
                     out.write(chunk)
@@ -406,13 +472,17 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
         raise OutputFolderError(problem, path=dest)
     clean_temp_files(dest)
     photos, skipped = _list_photos(src)
+    links = _links_on(src, photos, skipped)
+    linked = {p for p, _line in links}
+    photos = [p for p in photos if p not in linked]
+    skipped = [(p, why) for p, why in skipped if p not in linked]
     from photovet.core.media.imaging import UNREADABLE_FOLDER as _UNREADABLE_FOLDER  # noqa: PLC0415
 
     # a folder of the device that could not be read: its photos are not copied (nor cleared),
     # and the person must know before they wipe the card
     unread = [(p, why) for p, why in skipped if why.startswith(_UNREADABLE_FOLDER)]
     skipped = [s for s in skipped if not s[1].startswith(_UNREADABLE_FOLDER)]
-    total = len(photos) + len(unread)
+    total = len(photos) + len(unread) + len(links)
     if not total:   # nothing to do is not an error (a card already cleared), but say so
         others = f" ({len(skipped)} other file(s), none of them a photo or video)" if skipped else ""
         yield Progress(0, 0, message=f"no photos or videos were found in {src}{others}; "
@@ -420,21 +490,28 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
         return
     yield Progress(0, total, message=f"{len(photos)} file(s) to import"
                    + (f", {len(skipped)} other file(s) left alone" if skipped else "")
-                   + (f", {len(unread)} folder(s) that could not be read" if unread else ""))
+                   + (f", {len(unread)} folder(s) that could not be read" if unread else "")
+                   + (f", {len(links)} link(s) not copied" if links else ""))
     audit.record("device-import-started", {"source": str(src), "dest": str(dest), "clear": clear,
                                            "files": len(photos), "permanent": permanent,
-                                           "unreadable_folders": len(unread)}, user=user)
+                                           "unreadable_folders": len(unread),
+                                           "links": len(links)}, user=user)
     for done, (folder, why) in enumerate(unread, start=1):
         detail = why[len(_UNREADABLE_FOLDER):].split(";")[0].strip()
         res = TransferResult(source=str(folder))
         res.error = (f"{_on_device(folder, src)}: this folder on the device could not be read "
                      f"{detail}; its photos were NOT copied (and nothing in it was cleared)")
         yield Progress(done, total, path=str(folder), result=res, message=res.error)
-    for done, path in enumerate(photos, start=len(unread) + 1):
+    for done, (link, line) in enumerate(links, start=len(unread) + 1):
+        res = TransferResult(source=str(link), error=line)     # left on the device, untouched
+        yield Progress(done, total, path=str(link), result=res, message=line)
+    for done, path in enumerate(photos, start=len(unread) + len(links) + 1):
         if _stop_requested(stop):
             break
         res = TransferResult(source=str(path))
         try:
+            if os.path.islink(path):     # made a link since the device was listed
+                raise PhotoVetError(LINK_NOW, path=path)
             rel = path.relative_to(src)
             target = dest / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -459,6 +536,9 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                 if _same_file(final, path):
                     raise DeletionError("the copy is the original itself; nothing was deleted",
                                         path=path)
+                refusal = not_deletable(path)     # a link now, or a file with other names
+                if refusal:
+                    raise DeletionError(f"copied and verified, but {refusal}", path=path)
                 # by content and the copy's id, never a path (a file name may name a pupil)
                 audit.record("device-delete-pending", {"sha256": res.sha256,
                                                        "verified_copy": copy_id,

@@ -321,6 +321,102 @@ def test_purge_finds_an_original_whose_name_is_not_utf8(tmp_path, trash):
         ("deleted", str(lookalike))]
 
 
+# --------------------------------------------------------------------------------------------
+# links on the device (s42): a link is not a photo taken on the device
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.skipif(os.name == "nt", reason="making symbolic links needs a privilege there")
+@pytest.mark.parametrize("clear", [False, True])
+def test_links_on_the_device_are_not_copied_nor_cleared_and_each_is_said(tmp_path, audit, trash,
+                                                                          clear):
+    """A link on the card to a file in /home was copied as if it were a photo on the device
+    (and "clear" removed only the link); a link to a folder elsewhere was passed over without
+    a word. Each link is left alone with its own line, its target is never copied or touched,
+    and the device's own photos are imported (and cleared) as before."""
+    dev, pc, home = tmp_path / "card", tmp_path / "pc", tmp_path / "home"
+    files = make_device(dev, 2)
+    home.mkdir()
+    secret = home / "private.jpg"
+    photo(7, (64, 48)).save(secret, "JPEG", quality=90)
+    (home / "album").mkdir()
+    photo(8, (64, 48)).save(home / "album" / "IMG_0008.JPG", "JPEG", quality=90)
+    secret_bytes = secret.read_bytes()
+    cam = dev / "DCIM" / "100CANON"
+    (cam / "IMG_0100.JPG").symlink_to(secret)                        # a file elsewhere
+    (dev / "DCIM" / "ALBUM").symlink_to(home / "album", target_is_directory=True)
+    (cam / "IMG_0101.JPG").symlink_to(cam / "IMG_0001.JPG")          # another file on it
+    (dev / "DCIM" / "SAME").symlink_to(cam, target_is_directory=True)  # another folder on it
+    (cam / "IMG_0102.JPG").symlink_to(tmp_path / "nowhere.jpg")      # to nothing
+    first, results = run(import_from_device(dev, pc, clear=clear, audit=audit))
+    assert "5 link(s) not copied" in first.message
+    said = {Path(r.source).name: r.error for r in results if r.error}
+    assert said == {
+        "IMG_0100.JPG": "DCIM/100CANON/IMG_0100.JPG is a link to a file elsewhere, not a photo "
+                        "on the device: not copied",
+        "ALBUM": "DCIM/ALBUM is a link to a folder elsewhere, not a folder on the device: "
+                 "nothing in it was copied",
+        "IMG_0101.JPG": "DCIM/100CANON/IMG_0101.JPG is a link to another file on the device "
+                        "(DCIM/100CANON/IMG_0001.JPG), not a photo of its own: not copied "
+                        "through the link",
+        "SAME": "DCIM/SAME is a link to another folder on the device (DCIM/100CANON): nothing "
+                "was copied through the link",
+        "IMG_0102.JPG": "DCIM/100CANON/IMG_0102.JPG is a link to a file or folder that is not "
+                        "there: not copied"}
+    copied = sorted(str(Path(r.dest).relative_to(pc)) for r in results if r.ok)
+    assert copied == sorted(files)                     # the device's own photos, once each
+    assert sorted(str(p.relative_to(pc)) for p in pc.rglob("*") if p.is_file()) == copied
+    assert secret.read_bytes() == secret_bytes and (home / "album" / "IMG_0008.JPG").exists()
+    for link in ("100CANON/IMG_0100.JPG", "ALBUM", "100CANON/IMG_0101.JPG", "SAME",
+                 "100CANON/IMG_0102.JPG"):
+        assert (dev / "DCIM" / link).is_symlink()      # left on the device, untouched
+    assert all(r.deleted == clear for r in results if r.ok)
+    assert not [p for p in trash.iterdir() if p.is_symlink()]
+    started = [r for r in audit.rows() if r["action"] == "device-import-started"]
+    assert started[-1]["details"]["links"] == 5 and started[-1]["details"]["files"] == 2
+
+
+@pytest.mark.skipif(os.name == "nt", reason="making symbolic links needs a privilege there")
+@pytest.mark.parametrize("after", ["listed", "hashed"])
+def test_a_photo_made_a_link_after_the_device_was_listed_is_not_copied_through_it(
+        tmp_path, audit, trash, monkeypatch, after):
+    """The file becomes a link between the listing and its copy (or between its hash and its
+    copy): nothing is read through it, the link and its target stay, and the batch goes on."""
+    dev, pc, home = tmp_path / "card", tmp_path / "pc", tmp_path / "home"
+    make_device(dev, 2)
+    home.mkdir()
+    secret = home / "private.jpg"
+    photo(7, (64, 48)).save(secret, "JPEG", quality=90)
+    real_links = transfer._links_on
+
+    def listed_then_swapped(src, photos, skipped):
+        links = real_links(src, photos, skipped)
+        photos[0].unlink()
+        photos[0].symlink_to(secret)
+        return links
+
+    real_sha = transfer.sha256_of
+    first = sorted(dev.rglob("*.JPG"))[0]
+
+    def hashed_then_swapped(path):
+        digest = real_sha(path)
+        if Path(path) == first and not first.is_symlink():
+            first.unlink()
+            first.symlink_to(secret)
+        return digest
+
+    if after == "listed":
+        monkeypatch.setattr(transfer, "_links_on", listed_then_swapped)
+    else:
+        monkeypatch.setattr(transfer, "sha256_of", hashed_then_swapped)
+    _, results = run(import_from_device(dev, pc, clear=True, audit=audit))
+    assert [r.ok for r in results] == [False, True]
+    assert Path(results[0].source) == first
+    assert results[0].error == ("DCIM/100CANON/IMG_0001.JPG: it is a link to another file, "
+                                "not a photo on the device: not copied")
+    assert Path(results[0].source).is_symlink() and secret.exists()
+    assert len([p for p in pc.rglob("*") if p.is_file()]) == 1
+
+
 def test_a_folder_of_the_device_that_cannot_be_read_is_a_failure_not_left_alone(
         tmp_path, audit, trash, monkeypatch):
     """Its photos are not copied: the import says so, as a failure (the person must not wipe
