@@ -250,7 +250,9 @@ def _links_on(src: Path, photos: list[Path], skipped: list[tuple[Path, str]]
     for p in [*photos, *(q for q, _why in skipped)]:
         if os.path.islink(p):
             found[p] = False
-    for root, dirs, _files in os.walk(src):      # never follows a link (followlinks=False)
+    # never follows a link (followlinks=False); a folder that cannot be read is said by the
+    # listing already
+    for root, dirs, _files in os.walk(src, onerror=lambda _exc: None):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for d in dirs:
             if os.path.islink(os.path.join(root, d)):
