@@ -373,6 +373,37 @@ def test_import_device(tmp_path, monkeypatch):
         assert (dev / "IMG_9.JPG").exists()
 
 
+@pytest.mark.skipif(__import__("os").name == "nt", reason="making links needs a privilege there")
+def test_import_device_says_each_link_and_a_name_that_is_not_utf8_readably(tmp_path,
+                                                                           monkeypatch):
+    """s42: a link on the card to a file in the office PC's home folder was imported as a photo
+    of the device; on a register on a server a Latin-1 name stopped the import. The link is
+    said on its own line and left alone, the odd byte as \\xe9, and the command ends with 1."""
+    import os
+
+    from photovet.core import transfer
+
+    monkeypatch.setattr(transfer, "_trash", lambda p: p.unlink())
+    dev, pc, home = tmp_path / "card" / "DCIM", tmp_path / "pc", tmp_path / "home"
+    dev.mkdir(parents=True)
+    home.mkdir()
+    photo(1, (64, 48)).save(home / "private.jpg", "JPEG")
+    (dev / "IMG_1.JPG").symlink_to(home / "private.jpg")
+    raw = os.fsdecode(os.fsencode(dev) + b"/caf\xe9.JPG")
+    try:
+        photo(2, (64, 48)).save(raw, "JPEG")
+    except OSError:
+        pytest.skip("this disk takes only UTF-8 names")
+    r = run("import-device", dev, "--into", pc, "--clear")
+    assert r.exit_code == 1, r.output
+    assert "IMG_1.JPG is a link to a file elsewhere, not a photo on the device: not copied" \
+        in r.stderr
+    assert "caf\\xe9.JPG -> " in r.stdout and "Copied and verified 1 file(s)" in r.stdout
+    assert "1 cleared from the device" in r.stdout and "1 problem(s)" in r.stdout
+    assert (dev / "IMG_1.JPG").is_symlink() and (home / "private.jpg").exists()
+    assert [os.fsencode(n) for n in os.listdir(pc)] == [b"caf\xe9.JPG"]
+
+
 def test_posting_a_copy_where_someone_has_no_consent_says_take_it_down_now(tmp_path):
     """A copy made for Facebook said to be posted on X, where Amy's family said No: the
     command says at once that it must come down (an audit found it said nothing; only the

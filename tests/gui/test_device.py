@@ -101,6 +101,34 @@ def test_a_device_with_no_photos_says_so(qtbot, make_window, tmp_path):
     assert "none of them a photo or video" in text and not win.batch.model.items
 
 
+@pytest.mark.skipif(__import__("os").name == "nt", reason="making links needs a privilege there")
+def test_a_link_on_the_device_is_said_and_the_device_not_offered_for_clearing(
+        qtbot, make_window, tmp_path, monkeypatch):
+    """s42: a link on the card to a photo elsewhere is not a photo of the device: not copied,
+    said in the banner, and the device is not offered for clearing (something on it was not
+    copied)."""
+    device, home = tmp_path / "CARD", tmp_path / "home"
+    make_photo(device / "IMG_0001.jpg")
+    secret = make_photo(home / "private.jpg", colour=(10, 200, 10))
+    (device / "IMG_0002.jpg").symlink_to(secret)
+    win = make_window()
+    asked: list[str] = []
+    answer(lambda box: (asked.append(message_text(box)), button(box, "&No").click()),
+           kind=QMessageBox)
+    said: list[str] = []
+    say = win.device.banner.say
+    monkeypatch.setattr(win.device.banner, "say",
+                        lambda text, *a, **k: (said.append(text), say(text, *a, **k))[1])
+    win.device.start(device, tmp_path / "pc")
+    wait_checked(qtbot, win, 1)
+    qtbot.waitUntil(lambda: win.device.worker is None and bool(said), timeout=10000)
+    text = next((t for t in said if "left on it" in t), "")
+    assert "IMG_0002.jpg is a link to a file elsewhere, not a photo on the device: not copied" \
+        in text, said
+    assert not asked and (device / "IMG_0002.jpg").is_symlink() and secret.exists()
+    assert sorted(p.name for p in (tmp_path / "pc").iterdir()) == ["IMG_0001.jpg"]
+
+
 def test_a_device_that_keeps_its_photos_is_said_without_the_command(
         qtbot, make_window, tmp_path, monkeypatch):
     """The core's reason a photo stayed on the device named the command's option ("use
