@@ -52,6 +52,7 @@ from photovet.core.policy import (
 )
 from photovet.core.review import ReviewStore, local_time, naming_returned
 from photovet.core.storage import Database
+from photovet.core.storage.database import stored_path
 from photovet.core.words import CAPTION_SHOWN_COMMAND, HAND_NAMED_APP, caption_word
 
 DRAFT, READY, APPROVED, REJECTED = "draft", "ready", "approved", "rejected"
@@ -834,7 +835,9 @@ class Approvals:
 
     @staticmethod
     def _row(r: Any) -> ApprovalState:
-        return ApprovalState(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], r[7], r[8],
+        # the file itself, also one whose name is not UTF-8 (stored as \\xNN: s42)
+        return ApprovalState(r[0], r[1], r[2], stored_path(r[3] or ""), r[4] or "", r[5], r[6],
+                             r[7], r[8],
                              r[9] or "", r[10] or "", json.loads(r[11]) if r[11] else {},
                              r[12] or "", r[13], r[14], r[15] or "", r[16] or "")
 
@@ -865,7 +868,8 @@ class Approvals:
             rows = self.db.all(f"SELECT {self._COLS} FROM approvals WHERE channel = ? AND "
                                f"path IN ({marks})", [channel, *chunk])
             for r in rows:
-                found[r[3]] = None if r[3] in found else self._row(r)
+                at = stored_path(r[3])
+                found[at] = None if at in found else self._row(r)
         return {path: state for path, state in found.items() if state is not None}
 
     def waiting(self, channel: str) -> list[ApprovalState]:

@@ -32,6 +32,29 @@ def test_marked_ready_records_the_computer_and_waits_for_any_pc(tmp_path):
         db.close()
 
 
+@pytest.mark.engines
+@pytest.mark.skipif(os.name == "nt" or __import__("sys").platform == "darwin",
+                    reason="names are Unicode there: no name can hold bytes that are not UTF-8")
+def test_a_photo_whose_name_is_not_utf8_is_found_at_its_place(tmp_path):
+    """s42: its place is stored with the odd byte as \\xNN (a server refused it as it was);
+    read back, the approval names the file itself, and ``at_paths`` finds it by its place."""
+    raw = os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.jpg")
+    try:
+        open(raw, "wb").close()
+    except OSError:
+        pytest.skip("this disk takes only UTF-8 names")
+    db = open_db()
+    try:
+        approvals = Approvals(db, office_audit(db, "Dee Office"))
+        approvals.mark_ready(PhotoAnalysis(path=raw, sha256="a" * 64, channel="website"))
+        [waiting] = approvals.waiting("website")
+        assert waiting.path == raw
+        assert list(approvals.at_paths([raw], "website")) == [raw]
+        assert waiting_elsewhere([waiting], set(), {raw}) == []     # listed here: not elsewhere
+    finally:
+        db.close()
+
+
 def _state(sha: str, path: str, on: str, who: str = "Dee Office",
            at: str = "2026-12-01T09:14:00+00:00") -> ApprovalState:
     return ApprovalState(sha * 64, "website", "ready", path, preparer=who, prepared_at=at,
