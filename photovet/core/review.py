@@ -14,8 +14,9 @@ refused with who and when ("changed by Mrs Dufour at 10:42: reload the photo"), 
 lost. Every edit is audited.
 
 ``apply_review`` puts a review onto a fresh analysis (after a restart, or on another PC): each
-decision is matched to the face or text it was made about by position. A cover whose face or
-text is no longer found is kept as an area covered by hand (fail closed); any other decision
+decision is matched to the face or text it was made about by position (a text's also by the
+words it read: a line left readable that now reads otherwise is not left readable). A cover
+whose face or text is no longer found is kept as an area covered by hand (fail closed); any other decision
 that no longer fits is dropped and listed in ``analysis.review_notes``.
 
 Policy (policy.py) decides what an override may do; ``Reviewer`` refuses, before storing, what
@@ -214,13 +215,21 @@ def match_face(faces: Sequence[Face], box: Sequence[float]) -> int | None:
     return best
 
 
-def match_text(texts: Sequence[TextItem], polygon: Sequence[Sequence[float]]) -> int | None:
+def match_text(texts: Sequence[TextItem], polygon: Sequence[Sequence[float]],
+               text: str = "") -> int | None:
+    """The line a decision made about the line at ``polygon`` that read ``text`` applies to:
+    of the lines whose box overlaps it by ``MATCH_IOU`` or more, one that reads the same words
+    first, then the one overlapping it most. Two lines with the same box (one read again with
+    other words) each keep their own decision (s42: by the box alone, a decision on one went to
+    the other). ``text`` empty (a decision stored without its words): by the box alone.
+    Whether a decision to leave a line readable applies to a line with other words is
+    ``apply_review``'s to say (it does not)."""
     box = _poly_box(polygon)
-    best, best_iou = None, MATCH_IOU
+    best, best_key = None, (False, MATCH_IOU)
     for i, t in enumerate(texts):
-        v = box_iou(_poly_box(t.polygon), box)
-        if v >= best_iou:
-            best, best_iou = i, v
+        key = (bool(text) and t.text == text, box_iou(_poly_box(t.polygon), box))
+        if key[1] >= MATCH_IOU and key >= best_key:
+            best, best_key = i, key
     return best
 
 
@@ -270,7 +279,11 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
     text_decisions = sorted(((d, r.channel) for r in parts for d in r.texts),
                             key=lambda x: 0 if x[0].action == "cover" else 1)
     for td, _scope in text_decisions:
-        i = match_text(analysis.texts, td.polygon)
+        i = match_text(analysis.texts, td.polygon, td.text)
+        if i is not None and td.action == "keep" and td.text and analysis.texts[i].text != td.text:
+            # an answer leaves readable only the words the person saw: this line now reads
+            # otherwise (read again, or another line where it was): asked again
+            i = None
         if i is None:
             if td.action == "cover":
                 analysis.manual.append(Cover("polygon", None, grow_polygon(td.polygon), "manual",
@@ -726,7 +739,8 @@ class Reviewer:
 
         def change(every: Review, one: Review) -> dict[str, Any]:
             for part in (every, one):
-                part.texts = [d for d in part.texts if match_text(texts, d.polygon) != index]
+                part.texts = [d for d in part.texts
+                              if match_text(texts, d.polygon, d.text) != index]
             target = every if decision_scope("text", action) == ALL else one
             target.texts.append(TextDecision(poly, item.text, action, reason.strip(), user, _now()))
             return {"text": index, "decision": action, "person": item.person,

@@ -96,3 +96,69 @@ def test_a_name_returned_as_wrong_leaves_an_overlapping_face_s_cover():
         (tuple(int(v) for v in FACE_A), "cover")]                   # face 1: covered, returned
     applied = apply_review(_photo(), [every, one])
     assert [f.override for f in applied.faces] == ["cover", "cover"]
+
+
+# -- s42: two lines with the same box ------------------------------------------------------------
+
+def _same_box_photo(first: str = "NNNN", second: str = "MMMM") -> PhotoAnalysis:
+    """Two lines read in one box with other words (the box read again, as the stacked-lines
+    look or the school's zoomed look may)."""
+    return PhotoAnalysis(path="img23.jpg", sha256="ab" * 32, width=2400, height=1800,
+                         texts=[TextItem(list(NNNN), first, score=0.42),
+                                TextItem(list(NNNN), second, score=0.3)],
+                         faces_checked=True)
+
+
+def test_a_decision_on_one_of_two_lines_with_the_same_box_stays_with_its_words(ws):
+    """By the box alone, "leave it readable" on the first line went to the second (the last of
+    the lines matching the box as well): words the person never saw were left readable, and
+    the line they answered for asked again."""
+    fb = ws.channels.get("facebook")
+    reviewer = ws.reviewer()
+
+    def applied():
+        return apply_review(_same_box_photo(), ws.reviews.parts("ab" * 32, fb.id))
+
+    reviewer.text(applied(), 0, "keep", fb, reason="the name of the prize")
+    assert [t.override for t in applied().texts] == ["keep", None]
+    reviewer.text(applied(), 1, "cover", fb)
+    assert [t.override for t in applied().texts] == ["keep", "cover"]
+    # each decided again replaces its own decision only
+    reviewer.text(applied(), 0, "cover", fb)
+    reviewer.text(applied(), 1, "keep", fb, reason="the name of the prize")
+    assert [t.override for t in applied().texts] == ["cover", "keep"]
+    parts = ws.reviews.parts("ab" * 32, fb.id)
+    assert sorted((d.text, d.action) for p in parts for d in p.texts) == [
+        ("MMMM", "keep"), ("NNNN", "cover")]
+
+
+def test_leaving_a_line_readable_does_not_leave_other_words_read_there_readable(ws):
+    """The photo read again (another version of the reader, a line found where it was): the
+    line at the box a person left readable now reads otherwise. Their answer was about the
+    words they saw: not used, said, and the line is asked about again; a cover still
+    covers whatever is read there."""
+    fb = ws.channels.get("facebook")
+    reviewer = ws.reviewer()
+    reviewer.text(_applied(ws, fb), 0, "keep", fb, reason="the name of the prize")
+    reviewer.text(_applied(ws, fb), 1, "cover", fb)
+    again = _photo()
+    again.texts[0].text, again.texts[1].text = "Evie Marshall", "EV"
+    a = apply_review(again, ws.reviews.parts("ab" * 32, fb.id))
+    assert [t.override for t in a.texts] == [None, "cover"]
+    assert a.review_notes == ["A decision to leave \u201cNNNN\u201d readable no longer fits and "
+                              "was not used."]
+    # a person answering for the line as it reads now replaces the old answer
+    reviewer.text(a, 0, "cover", fb)
+    parts = ws.reviews.parts("ab" * 32, fb.id)
+    assert sorted((d.text, d.action) for p in parts for d in p.texts) == [
+        ("Evie Marshall", "cover"), ("NN", "cover")]
+
+
+def test_a_decision_stored_without_its_words_still_applies_by_its_box():
+    from photovet.core.review import Review, TextDecision
+
+    every = Review("ab" * 32, texts=[TextDecision(list(NN), "", "cover")])
+    one = Review("ab" * 32, channel="facebook",
+                 texts=[TextDecision(list(NNNN), "", "keep", "the name of the prize")])
+    a = apply_review(_photo(), [every, one])
+    assert [t.override for t in a.texts] == ["keep", "cover"] and not a.review_notes
