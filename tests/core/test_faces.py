@@ -54,7 +54,9 @@ from photovet.core.vision.faces.fusion import (
     after_looks,
     fuse,
     look_targets,
+    new_faces,
     turn_back,
+    turn_boxes,
     turned_faces,
     upside_down,
 )
@@ -538,6 +540,26 @@ def test_sideways_faces_are_turned_back_and_kept_only_where_no_face_was_found():
     from photovet.core.errors import SettingsError
     with pytest.raises(SettingsError):
         Settings.from_dict({"detection": {"sideways_threshold": 0.01}})
+
+
+def test_new_faces_is_turned_faces_on_boxes_already_turned_back():
+    """The engine turns each look's boxes back (``turn_boxes``) and keeps the new faces of them
+    all at once (``new_faces``): what ``turned_faces`` with no turn and no scale did before s42,
+    box for box (here on random looks, found faces and thresholds)."""
+    rng = np.random.default_rng(42)
+    for _ in range(200):
+        n, size = int(rng.integers(0, 12)), (int(rng.integers(20, 400)), int(rng.integers(20, 400)))
+        xy = rng.uniform(0, 300, (n, 2))
+        turned = np.concatenate([xy, xy + rng.uniform(4, 60, (n, 2)), rng.uniform(0.3, 1, (n, 1))], 1)
+        marks = rng.uniform(0, 300, (n, 10))
+        found = rng.uniform(0, 300, (int(rng.integers(0, 4)), 2))
+        found = np.concatenate([found, found + 40, np.ones((len(found), 1))], 1)
+        thr = float(rng.uniform(0.3, 0.9))
+        b, m = turn_boxes(turned, marks, size, float(rng.uniform(0.2, 1)), int(rng.integers(4)))
+        old = turned_faces(b, m, found, size, 1.0, thr, 0)
+        new = new_faces(b, m, found, thr)
+        assert all(np.array_equal(o, x) for o, x in zip(old, new, strict=True))
+        assert new[0].shape[1:] == (5,) and new[1].shape[1:] == (10,)
 
 
 @pytest.mark.parametrize("turn", [Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270])

@@ -35,8 +35,8 @@ from photovet.core.vision.faces.fusion import (
     after_looks,
     fuse,
     look_targets,
+    new_faces,
     turn_boxes,
-    turned_faces,
 )
 from photovet.core.vision.faces.pixels import Pyramid, to_rgb
 from photovet.core.vision.faces.signatures import (
@@ -176,7 +176,7 @@ class FaceEngine:
         hanging from a climbing frame, a handstand) and, when ``sideways``, 90 and 270 degrees
         (a photo saved sideways without its orientation tag, a scan placed sideways, a child
         lying on a mat; at ``sideways_threshold``), scaled to ``upside_down_side`` px, that lie
-        on no face found before them (fusion.turned_faces). The scaled photo is the pyramid's
+        on no face found before them (fusion.new_faces). The scaled photo is the pyramid's
         (the coarse passes' when they have the same size: made once)."""
         side = self.upside_down_side
         if side is None or min(rgb.size) < 2:
@@ -198,8 +198,8 @@ class FaceEngine:
                 b, m = turn_boxes(b, m, size, k, q)
                 runs_b.append(b)
                 runs_m.append(m)
-            b, m = turned_faces(np.concatenate(runs_b), np.concatenate(runs_m), found.boxes,
-                                rgb.size, 1.0, threshold, 0)
+            b, m = new_faces(np.concatenate(runs_b), np.concatenate(runs_m), found.boxes,
+                             threshold)
             if len(b):
                 source = UPSIDE_DOWN if quarters == [2] else SIDEWAYS
                 found = Detections(np.concatenate([found.boxes, b]),
@@ -361,7 +361,7 @@ class FaceEngine:
         ``arr`` RGB uint8 (h, w, 3), ``kx``/``ky`` its pixels to the caller's, as
         ``detect_passes``): CenterFace on it turned each of ``quarters`` quarter turns
         counter-clockwise (in ``tile`` px tiles), at ``threshold`` (the photo's sideways look's
-        when None), the faces turned back (fusion.turned_faces) and kept only where no box of
+        when None), the faces turned back (fusion.turn_boxes) and kept only where no box of
         ``found`` (N, 4+, the caller's pixels) nor one kept before lies. Boxes (N, 5) and
         landmarks (N, 10) in the caller's pixels."""
         thr = self.sideways_threshold if threshold is None else float(threshold)
@@ -385,8 +385,7 @@ class FaceEngine:
             out_b.append(b)
             out_m.append(m)
         # the turns' faces together, surest first, on no face found nor one kept before
-        b, m = turned_faces(np.concatenate(out_b), np.concatenate(out_m), have, (w, h), 1.0,
-                            thr, 0)
+        b, m = new_faces(np.concatenate(out_b), np.concatenate(out_m), have, thr)
         b[:, [0, 2]] *= kx
         b[:, [1, 3]] *= ky
         m[:, 0::2] *= kx

@@ -88,9 +88,9 @@ under Apache-2.0): none found a face >= 32 px the fusion misses without false bo
 
 Sideways (s41, detection.sideways, on): the same look on the 640 px copy turned 90 and 270
 degrees (``turn_back``, ``turn_boxes``, ``turned_faces``: any quarter turn), both turns' faces
->= ``sideways_threshold`` (0.5) kept surest first where no face was found: a photo saved
-sideways without its orientation tag (a camera with no orientation sensor, an app that dropped
-the tag, a scan placed sideways), a child lying on a mat. The upright search already finds most
+>= ``sideways_threshold`` (0.5) kept surest first where no face was found (``new_faces``): a
+photo saved sideways without its orientation tag (a camera with no orientation sensor, an app
+that dropped the tag, a scan placed sideways), a child lying on a mat. The upright search already finds most
 large faces turned 90 degrees (both networks are trained with some rotation); the look adds
 those it does not, from about 20 px at 640 px (a 12 MP photo's faces of about 130 px and more).
 Figures: docs/MEASUREMENTS.md (s41, sideways). Signatures are made from YuNet's landmarks on an
@@ -446,12 +446,21 @@ def turned_faces(turned: np.ndarray, marks: np.ndarray, found: np.ndarray,
                  size: tuple[int, int], k: float, threshold: float, quarters: int
                  ) -> tuple[np.ndarray, np.ndarray]:
     """The faces found on the photo scaled by ``k`` to ``size`` (width, height) and turned
-    ``quarters`` quarter turns counter-clockwise (``turn_boxes``; ``turned`` (N, 5: x1, y1, x2,
-    y2, score) and ``marks`` (N, 10) in the pixels of the turned picture), in photo pixels:
-    those scoring >= ``threshold`` that overlap no face in ``found`` (M, 4+; IoU < 0.3 and the
-    centre outside each) nor one kept before them, surest first. Aligning on their landmarks
-    (a similarity transform, alignment.umeyama) makes an upright chip. Pure."""
+    ``quarters`` quarter turns counter-clockwise (``turned`` (N, 5: x1, y1, x2, y2, score) and
+    ``marks`` (N, 10) in the pixels of the turned picture), in photo pixels (``turn_boxes``),
+    and of those the new ones (``new_faces``). Aligning on their landmarks (a similarity
+    transform, alignment.umeyama) makes an upright chip. Pure."""
     b, m = turn_boxes(turned, marks, size, k, quarters)
+    return new_faces(b, m, found, threshold)
+
+
+def new_faces(boxes: np.ndarray, marks: np.ndarray, found: np.ndarray, threshold: float
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Of faces found by another look (``boxes`` (N, 5: x1, y1, x2, y2, score) and ``marks``
+    (N, 10), in the pixels of ``found``), those scoring >= ``threshold`` that overlap no face
+    in ``found`` (M, 4+; IoU < 0.3 and the centre outside each) nor one kept before them,
+    surest first. Pure."""
+    b, m = _as(boxes, marks)
     sel = np.nonzero(b[:, 4] >= threshold)[0]
     sel = sel[np.argsort(-b[sel, 4], kind="stable")]
     out_b: list[np.ndarray] = []
