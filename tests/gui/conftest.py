@@ -131,10 +131,19 @@ def make_window(qtbot, ws):
     made: list[MainWindow] = []
 
     def make(faces: dict | None = None, texts: dict | None = None, *, sign_in: bool = True,
-             workspace: Workspace | None = None, face_engine=None) -> MainWindow:
+             workspace: Workspace | None = None, face_engine=None, gate=None,
+             engines: list | None = None) -> MainWindow:
+        """``gate``: the engines' checks wait for it (``FakeEngine``); ``engines``: each engine
+        the window makes is added to it."""
         w = workspace or ws
-        ctx = AppContext(w, engine_factory=lambda wsp: FakeEngine(wsp, faces, texts,
-                                                                  face_engine=face_engine))
+
+        def factory(wsp):
+            engine = FakeEngine(wsp, faces, texts, face_engine=face_engine, gate=gate)
+            if engines is not None:
+                engines.append(engine)
+            return engine
+
+        ctx = AppContext(w, engine_factory=factory)
         if not sign_in:
             w.sign_out()
         win = MainWindow(ctx)

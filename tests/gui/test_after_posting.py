@@ -350,9 +350,9 @@ def withdraw(win, person: str, qtbot) -> None:
     win.ctx.register_changed.emit()
 
 
-def test_the_take_down_banner_and_list_mark_many_done_at_once(posted, qtbot, ws):
-    win = posted
-    assert not win.takedown_banner.isVisible()
+def two_to_take_down(win, qtbot):
+    """Tori's and Jane's Facebook consent withdrawn after the post: once the banner says two
+    posted photos must come down, the take-down list opened from it, listing both."""
     withdraw(win, TORI, qtbot)
     withdraw(win, JANE, qtbot)
     qtbot.waitUntil(lambda: "2 posted photos must be taken down" in win.takedown_banner.text(),
@@ -360,6 +360,13 @@ def test_the_take_down_banner_and_list_mark_many_done_at_once(posted, qtbot, ws)
     win.link("takedown")
     dlg = win.after.takedown_dialog
     qtbot.waitUntil(lambda: dlg.table.rowCount() == 2, timeout=10000)
+    return dlg
+
+
+def test_the_take_down_banner_and_list_mark_many_done_at_once(posted, qtbot, ws):
+    win = posted
+    assert not win.takedown_banner.isVisible()
+    dlg = two_to_take_down(win, qtbot)
     assert "Take this photo down from Facebook" in dlg.table.item(0, 1).text()
     # the same reason on both rows is said once, above them (s36 walk)
     assert dlg.table.isColumnHidden(3)
@@ -1236,13 +1243,7 @@ def test_marking_done_leaves_the_list_in_front_saying_what_was_done(posted, qtbo
     from PySide6.QtTest import QTest
 
     win = posted
-    withdraw(win, TORI, qtbot)
-    withdraw(win, JANE, qtbot)
-    qtbot.waitUntil(lambda: "2 posted photos must be taken down" in win.takedown_banner.text(),
-                    timeout=10000)
-    win.link("takedown")
-    dlg = win.after.takedown_dialog
-    qtbot.waitUntil(lambda: dlg.table.rowCount() == 2, timeout=10000)
+    dlg = two_to_take_down(win, qtbot)
     dlg.table.selectAll()
 
     def note(d: ReasonDialog) -> None:

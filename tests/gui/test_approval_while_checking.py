@@ -12,24 +12,12 @@ from tests.gui.conftest import wait_checked
 from tests.gui.fake_engine import make_batch, write_register
 
 
-def test_the_approval_pane_says_a_chosen_photo_is_still_being_checked(qtbot, ws, tmp_path):
-    from photovet.gui.context import AppContext
-    from photovet.gui.main_window import MainWindow
-    from tests.gui.fake_engine import FakeEngine
-
+def test_the_approval_pane_says_a_chosen_photo_is_still_being_checked(qtbot, ws, make_window,
+                                                                      tmp_path):
     ws.import_register(write_register(tmp_path / "mis.csv"))
     paths, faces = make_batch(tmp_path / "photos", 2)
     opened = threading.Event()
-    engines: list[FakeEngine] = []
-
-    def factory(w):
-        engines.append(FakeEngine(w, faces, gate=opened))
-        return engines[-1]
-
-    win = MainWindow(AppContext(ws, engine_factory=factory))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
+    win = make_window(faces, gate=opened)
     try:
         win.add_paths([str(p) for p in paths])
         qtbot.waitUntil(lambda: len(win.batch.model.items) == 2, timeout=15000)

@@ -42,17 +42,13 @@ def test_adding_photos_says_how_many_and_checking_counts_them(qtbot, ws, make_wi
     assert win.message_banner.text() == "The device was cleared."
 
 
-def test_the_photo_on_screen_is_checked_before_the_photos_waiting(qtbot, ws, tmp_path,
-                                                                  monkeypatch):
+def test_the_photo_on_screen_is_checked_before_the_photos_waiting(qtbot, ws, make_window,
+                                                                  tmp_path, monkeypatch):
     """Issue 14: a person who opens a photo far down a long batch sees it checked next, not
     after every photo before it; every photo is still checked exactly once."""
     import threading
-    from pathlib import Path
 
-    from photovet.gui.context import AppContext
-    from photovet.gui.main_window import MainWindow
     from tests.gui.conftest import select_photo
-    from tests.gui.fake_engine import FakeEngine
 
     # two photos side by side whatever the machine's cores (on 8 cores the first round would
     # take the whole batch, and the order would prove nothing; on one, a round is one photo)
@@ -62,20 +58,12 @@ def test_the_photo_on_screen_is_checked_before_the_photos_waiting(qtbot, ws, tmp
     s.performance.cores = s.performance.photos_at_once = 2
     ws.save_settings(s)
     paths, faces = make_batch(tmp_path / "photos", 10)
-    engines: list[FakeEngine] = []
+    engines: list = []
     # the first photos taken wait until the last one is opened: on a loaded machine the
     # checks ran on while the test was not scheduled, and the photo was opened after more
     # photos than the first round were taken (s36: failed once at load 15)
     opened = threading.Event()
-
-    def factory(w):
-        engines.append(FakeEngine(w, faces, gate=opened))
-        return engines[-1]
-
-    win = MainWindow(AppContext(ws, engine_factory=factory))
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
+    win = make_window(faces, gate=opened, engines=engines)
     try:
         win.add_paths([str(p) for p in paths])
         qtbot.waitUntil(lambda: bool(engines) and len(engines[0].calls) >= 1, timeout=15000)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from photovet.core.models import Channel, PhotoAnalysis, TextItem
+from photovet.core.models import Channel, Finding, MetadataReport, PhotoAnalysis, TextItem
 from photovet.core.policy import rule_for_text
 from photovet.gui.views.findings import FindingsPanel, other_text
 from photovet.gui.views.photo_view import TEXT
@@ -69,22 +69,27 @@ def test_fragments_are_folded_under_other_text_and_every_line_is_still_listed(qt
     assert [other_text(t) for t in texts] == [False, True, False, True, True, True]
 
 
-def test_a_hidden_detail_kept_twice_in_the_file_is_one_line_saying_so(qtbot):
-    """Walkthrough s30: "Dates — Date taken: 27/08/2004 13:52" stood twice in the list (the
-    file keeps it in its EXIF and in its XMP)."""
-    from photovet.core.models import Finding, MetadataReport
-
-    meta = MetadataReport(findings=[
-        Finding(category="date", label="Date taken", value="2004:08:27 13:52:00", source="EXIF"),
-        Finding(category="date", label="Date taken", value="2004:08:27 13:52:00", source="XMP"),
-        Finding(category="device", label="Camera make and model", value="Canon", source="EXIF")])
-    a = PhotoAnalysis(path="x.jpg", sha256="x", faces_checked=True, metadata=meta)
+def hidden_details(qtbot, *findings: Finding) -> tuple[FindingsPanel, list[str]]:
+    """The findings panel showing a photo whose file keeps ``findings``, and the lines under
+    its "Hidden details" heading."""
+    a = PhotoAnalysis(path="x.jpg", sha256="x", faces_checked=True,
+                      metadata=MetadataReport(findings=list(findings)))
     panel = FindingsPanel()
     qtbot.addWidget(panel)
     panel.show_analysis(a, {})
     head = next(panel.tree.topLevelItem(i) for i in range(panel.tree.topLevelItemCount())
                 if panel.tree.topLevelItem(i).text(0).startswith("Hidden details"))
-    lines = [head.child(i).text(0) for i in range(head.childCount())]
+    return panel, [head.child(i).text(0) for i in range(head.childCount())]
+
+
+def test_a_hidden_detail_kept_twice_in_the_file_is_one_line_saying_so(qtbot):
+    """Walkthrough s30: "Dates — Date taken: 27/08/2004 13:52" stood twice in the list (the
+    file keeps it in its EXIF and in its XMP)."""
+    _, lines = hidden_details(
+        qtbot,
+        Finding(category="date", label="Date taken", value="2004:08:27 13:52:00", source="EXIF"),
+        Finding(category="date", label="Date taken", value="2004:08:27 13:52:00", source="XMP"),
+        Finding(category="device", label="Camera make and model", value="Canon", source="EXIF"))
     assert len(lines) == 2, lines
     assert lines[0].startswith("Dates \u2014 Date taken: ") and \
         lines[0].endswith(" (in the file twice)")
@@ -132,21 +137,12 @@ def test_the_summary_says_the_lines_of_text_read_as_a_person_would():
 def test_the_summary_and_the_list_say_hidden_details_one_way(qtbot):
     """s41 walk: the summary said "2 hidden details removed" above the list's heading "Hidden
     data removed by the export (2)": one thing, said two ways."""
-    from photovet.core.models import Finding, MetadataReport, PhotoAnalysis
-    from photovet.gui.views.findings import FindingsPanel
-
-    meta = MetadataReport(findings=[
+    panel, lines = hidden_details(
+        qtbot,
         Finding(category="other", label="Adobe XMP data", value="2353 bytes", source="XMP"),
-        Finding(category="device", label="Camera make and model", value="Canon", source="EXIF")])
-    a = PhotoAnalysis(path="x.jpg", sha256="x", faces_checked=True, metadata=meta)
-    panel = FindingsPanel()
-    qtbot.addWidget(panel)
-    panel.show_analysis(a, {})
+        Finding(category="device", label="Camera make and model", value="Canon", source="EXIF"))
     assert "2 hidden details removed" in panel.summary.text()
     heads = [panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())]
     assert "Hidden details removed by the export (2)" in heads, heads
     assert not any("hidden data" in h.lower() for h in heads), heads
-    head = next(panel.tree.topLevelItem(i) for i in range(panel.tree.topLevelItemCount())
-                if heads[i].startswith("Hidden details"))
-    lines = [head.child(i).text(0) for i in range(head.childCount())]
     assert not any("hidden data" in line.lower() for line in lines), lines
