@@ -1361,3 +1361,44 @@ def test_the_second_look_sees_a_weak_box_scaled_so_the_face_is_64_px(face_engine
     img = Image.new("RGB", (400, 300), (70, 110, 160))
     face_engine._look(img, (180, 130, 212, 162))      # a 32 px box, 0.6 of it on every side
     assert seen == [(142, 142)]                       # 71 px of photo scaled by 64 / 32
+
+
+@pytest.mark.parametrize("turn,quarters", [(Image.Transpose.ROTATE_90, 3),
+                                           (Image.Transpose.ROTATE_180, 2),
+                                           (Image.Transpose.ROTATE_270, 1)])
+def test_a_turned_look_in_a_window_finds_the_face_where_the_whole_picture_does(face_engine,
+                                                                               turn, quarters):
+    """A video follows a face found turned in a window around it (detect_turned_looks with a
+    window, analysis.follow_looks): the window's face is in the picture's pixels, where the
+    look on the whole picture puts it, and the turn that set it upright is named; a window
+    elsewhere finds nothing."""
+    from tests.video_clips import background, draw_face
+
+    upright = Image.fromarray(background(320, 240, 1))
+    face = draw_face(100, 3)
+    upright.paste(face, (50, 40), face)
+    arr = np.asarray(upright.transpose(turn))
+    h, w = arr.shape[:2]
+    whole = face_engine.detect_turned_looks(arr, 2.0, 2.0, np.zeros((0, 4)),
+                                            [(quarters, None)], threshold=0.3)
+    assert len(whole[0]) == 1 and list(whole[2]) == [quarters]
+    x1, y1, x2, y2 = whole[0][0][:4] / 2.0
+    m = max(x2 - x1, y2 - y1)                  # analysis.VideoParams.sideways_margin
+    win = (int(x1 - m), int(y1 - m), int(x2 + m), int(y2 + m))
+    looks = [(q, win) for q in (1, 2, 3)]
+    b, marks, q = face_engine.detect_turned_looks(arr, 2.0, 2.0, np.zeros((0, 4)), looks,
+                                                  threshold=0.3)
+    assert len(b) == 1 and list(q) == [quarters]
+    # about as sure as on the whole picture (the window on the network's grid: engine._on_grid)
+    assert b[0][4] >= whole[0][0][4] - 0.1
+    # in the picture's place (the window's own view of it differs by a few pixels)
+    assert box_iou(_xywh(b[0]), _xywh(whole[0][0])) >= 0.8
+    assert np.abs(marks[0] - whole[1][0]).max() <= 0.1 * (x2 - x1) * 2
+    far = (w - 40, h - 40, w, h) if x1 > w / 2 or y1 > h / 2 else (0, 0, 40, 40)
+    assert len(face_engine.detect_turned_looks(arr, 1.0, 1.0, np.zeros((0, 4)),
+                                               [(1, far), (2, far), (3, far)],
+                                               threshold=0.3)[0]) == 0
+
+
+def _xywh(b):
+    return (float(b[0]), float(b[1]), float(b[2] - b[0]), float(b[3] - b[1]))

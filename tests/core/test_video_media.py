@@ -348,6 +348,61 @@ def test_faces_lying_sideways_in_a_video_are_covered(tmp_path, engine_without_te
     assert an.sampling["sideways_every"] == 15
 
 
+def test_faces_upside_down_in_a_video_are_covered(tmp_path, engine_without_text):
+    """Faces turned 180 degrees as the video is shown (a child hanging upside down from the
+    climbing frame, a phone held upside down by an app that wrote no rotation): before s42
+    videos had no upside-down look and the first face was exported uncovered on every frame
+    (the sideways look found the others); the frequent pass turned 180 degrees finds it
+    (analysis.VideoParams.turned_quarters), and its cover follows it while it moves."""
+    clip = make_clip(tmp_path / "upside.mp4", size=(640, 360), seconds=1.5, audio=False,
+                     movers=[Mover(110, (170, 180), (250, 180), variant=3, turn=180),
+                             Mover(100, (450, 170), (520, 190), variant=2, turn=180)])
+    an = engine_without_text.decide(engine_without_text.analyse_video(clip.path), WEB, on=TODAY)
+    (res,) = export(engine_without_text, [an], tmp_path / "out")
+    assert res.ok
+    assert_covered(res.output, clip.faces)
+    assert an.sampling["turned_quarters"] == [1, 2, 3]
+
+
+def test_a_face_found_lying_sideways_is_followed_in_a_window_around_it(tmp_path, face_engine):
+    """After a face is found lying sideways, the frequent passes until the next whole-frame
+    look search a window around it (s42: before, both sideways turns on the whole frame, +50 %
+    of an upright clip's face analysis for one stray box), and its track and cover follow it
+    across the picture (about 9 px a frame)."""
+    looks = []
+
+    class Spy:
+        def __getattr__(self, name):
+            return getattr(face_engine, name)
+
+        def detect_turned_looks(self, arr, kx, ky, found, wanted, **kw):
+            looks.append((arr.shape[1] * arr.shape[0], list(wanted)))
+            return face_engine.detect_turned_looks(arr, kx, ky, found, wanted, **kw)
+
+    s = Settings()
+    s.text.enabled = False
+    eng = Engine(s, face_engine=Spy())
+    clip = make_clip(tmp_path / "lying.mp4", size=(640, 360), seconds=1.5, audio=False,
+                     movers=[Mover(100, (110, 180), (520, 190), variant=3, turn=90)])
+    an = eng.decide(eng.analyse_video(clip.path), WEB, on=TODAY)
+    (res,) = export(eng, [an], tmp_path / "out")
+    assert res.ok
+    assert_covered(res.output, clip.faces)
+    whole = [w for _a, w in looks if all(win is None for _q, win in w)]
+    windows = [(a, w) for a, w in looks if any(win is not None for _q, win in w)]
+    assert len(whole) == 3                      # frames 0, 15 and 30 of 45: every 15
+    assert len(windows) >= 8
+    for area, w in windows:
+        # one window (the face), searched at every turn (a face lying aslant is found at
+        # one turn, then at another), each well under the picture
+        assert sorted(q for q, _win in w) == [1, 2, 3] and len({win for _q, win in w}) == 1
+        x0, y0, x1, y1 = w[0][1]
+        assert (x1 - x0) * (y1 - y0) < area / 3
+    # the face's one track, found on every frequent pass (every 3 frames) but one or two
+    (track,) = an.face_tracks
+    assert len(track.frames) >= 13
+
+
 def test_the_channel_size_applies_and_covers_scale_with_it(tmp_path, engine_without_text):
     clip = make_clip(tmp_path / "big.mp4", size=(640, 360), seconds=1.0,
                      movers=[Mover(80, (100, 150), (500, 170))])

@@ -405,3 +405,33 @@ def test_a_followed_name_missed_by_one_read_is_looked_for_once_more_then_let_go(
     assert again[0][2] > first[0][2]                    # further along the pan
     assert (again[0][2] - again[0][0]) > (first[0][2] - first[0][0])
     assert _followed(st, 12, p, 640, 360) == []         # missed twice: let go
+
+
+def test_a_face_found_turned_is_followed_in_a_window_and_a_turned_scene_on_the_whole_frame():
+    """Between two whole-frame turned looks (analysis.follow_looks): one face found lying
+    sideways or upside down is searched for in a window around its newest box (its older
+    boxes are that face before it moved, whatever turn found them), at every turn; more than
+    one face at a turn, or windows over half the picture, and that turn is searched on the
+    whole picture (a video shown turned: every face in it)."""
+    from photovet.core.media.video.analysis import follow_looks, newest_boxes
+
+    kw = dict(margin=1.0, most_faces=1, share=0.5)
+    # one face moving right, found at 270 degrees three times and once at 180 (aslant)
+    hits = {3: [(3, (100, 100, 140, 150)), (6, (120, 100, 160, 150)), (12, (160, 102, 200, 152))],
+            2: [(9, (140, 100, 180, 150))]}
+    assert newest_boxes(hits) == [(3, (160, 102, 200, 152))]
+    # the pass at half the frame's size (kx = ky = 2): a window 3 face sides wide around it
+    looks = follow_looks(hits, (1, 2, 3), (2.0, 2.0), (640, 360), **kw)
+    assert looks == [(1, (55, 26, 125, 101)), (2, (55, 26, 125, 101)), (3, (55, 26, 125, 101))]
+    # two faces apart at 90 degrees: that turn on the whole frame, the other turns nowhere
+    two = {1: [(3, (10, 10, 50, 60)), (3, (400, 200, 440, 250))]}
+    assert follow_looks(two, (1, 2, 3), (1.0, 1.0), (640, 360), **kw) == [(1, None)]
+    # ... and two faces at two turns: each turn's own face in a window, at every turn
+    apart = {1: [(3, (10, 10, 50, 60))], 3: [(6, (400, 200, 440, 250))]}
+    got = follow_looks(apart, (1, 2, 3), (1.0, 1.0), (640, 360), **kw)
+    assert sorted(got) == sorted((q, w) for q in (1, 2, 3)
+                                 for w in ((0, 0, 100, 110), (350, 150, 490, 300)))
+    # a face close up: its window would be most of the picture: the whole picture at its turn
+    big = {2: [(3, (200, 60, 400, 300))]}
+    assert follow_looks(big, (1, 2, 3), (1.0, 1.0), (640, 360), **kw) == [(2, None)]
+    assert follow_looks({1: [], 2: [], 3: []}, (1, 2, 3), (1.0, 1.0), (640, 360), **kw) == []

@@ -8,13 +8,17 @@ One decode of the whole clip, one frame in memory at a time:
 - faces on sampled frames (``FaceEngine.detect_passes``): the frame scaled to
   ``det_long_side`` every ``stride`` frames, and at its own resolution in tiles every
   ``fine_every`` frames; detections join tracks (tracking.py) one frame late, so a cut is known
-  before a frame's detections join anything; faces lying sideways (a child lying down, a
-  picture shown turned): the frequent pass's frame turned 90 and 270 degrees
-  (``FaceEngine.detect_turned``, its faces kept where no upright one is) every
-  ``sideways_every`` frames (as often as the fine pass, 0.5 s at 30 fps: a cover starts
-  ``pre`` = 0.5 s before a track's first detection, so a face found that late is still covered
-  from when it came), and on every frequent pass for ``sideways_keep`` seconds after one was
-  found, so its cover follows it as closely as an upright face's;
+  before a frame's detections join anything; faces lying sideways or upside down (a child
+  lying down or hanging from a climbing frame, a picture shown turned): the frequent pass's
+  frame turned 90, 180 and 270 degrees (``FaceEngine.detect_turned_looks``, its faces kept
+  where no upright one is) every ``sideways_every`` frames (as often as the fine pass, 0.5 s
+  at 30 fps: a cover starts ``pre`` = 0.5 s before a track's first detection, so a face found
+  that late is still covered from when it came), and for ``sideways_keep`` seconds after one
+  was found, on every frequent pass, a window around it at every turn (``follow_looks``), or,
+  where more than one face was found at a turn (a video shown turned), that turn on the whole
+  frame; so its cover follows it as closely as an upright face's (s42: before, both sideways
+  turns on the whole frame after any find: one stray box on an upright clip cost as much as
+  the look itself);
 - for recognition, each face track keeps its best crop per stretch of time (score x size x
   frontalness; stretches start at 1 s and double when there are more than ``crops_per_track``,
   so memory stays bounded and the samples stay spread over the track's life);
@@ -128,17 +132,28 @@ class VideoParams:
     #: nobody enrolled: signatures of only this many best crops per track, for its appearance
     #: alone (an SFace run each; 6 cost 20 % of a 360p clip's analysis, 3 about 10 %)
     appearance_views: int = 3
-    #: faces lying sideways (the picture shown turned, a child lying down): the frequent pass's
-    #: frame turned 90 and 270 degrees is searched too (``FaceEngine.detect_turned``) every
-    #: this many frames (0: never), and on every frequent pass for ``sideways_keep`` seconds
-    #: after one was found there, so its track is followed as an upright face's is
+    #: faces lying sideways or upside down (the picture shown turned, a child lying down or
+    #: hanging from a climbing frame): the frequent pass's frame turned each of
+    #: ``turned_quarters`` quarter turns (1: 90 degrees, 2: 180, 3: 270) is searched too
+    #: (``FaceEngine.detect_turned_looks``) every ``sideways_every`` frames (0: never), and,
+    #: for ``sideways_keep`` seconds after a face was found at one turn, that turn on every
+    #: frequent pass in a window around it (``sideways_margin`` of its side on each side), so
+    #: its track is followed as an upright face's is; where the windows would cover more than
+    #: ``sideways_window_share`` of the frame, the whole frame at that turn
     sideways_every: int = 15
     sideways_keep: float = 1.5
     sideways_threshold: float = 0.3     # the frequent pass's own (``threshold``)
+    turned_quarters: tuple[int, ...] = (1, 2, 3)
+    sideways_margin: float = 1.0
+    sideways_window_share: float = 0.5
+    sideways_window_faces: int = 1
 
     @classmethod
     def from_settings(cls, settings: Any) -> VideoParams:
         v = settings.video
+        det = settings.detection
+        turned = tuple(sorted(((1, 3) if det.sideways else ()) + ((2,) if det.upside_down
+                                                                   else ())))
         return cls(det_long_side=v.det_long_side, stride=v.stride, fine_every=v.fine_every,
                    threshold=v.threshold, tile=v.tile, ocr_every=v.ocr_every,
                    cut_threshold=v.cut_threshold, max_gap=v.max_gap, pre=v.pre, post=v.post,
@@ -146,15 +161,19 @@ class VideoParams:
                    min_encode_px=settings.recognition.min_face_px,
                    text_min_score=settings.text.min_score,
                    same_limit=same_limit(settings.recognition),
-                   sideways_every=(v.fine_every or 15) if settings.detection.sideways else 0,
-                   sideways_threshold=v.threshold)
+                   sideways_every=(v.fine_every or 15) if turned else 0,
+                   sideways_threshold=v.threshold, turned_quarters=turned)
 
     def sampling(self) -> dict[str, Any]:
         return {"det_long_side": self.det_long_side, "stride": self.stride,
                 "fine_every": self.fine_every, "threshold": self.threshold,
                 "ocr_every": self.ocr_every, "pre": self.pre, "post": self.post,
                 "sideways_every": self.sideways_every, "sideways_keep": self.sideways_keep,
-                "sideways_threshold": self.sideways_threshold}
+                "sideways_threshold": self.sideways_threshold,
+                "turned_quarters": list(self.turned_quarters),
+                "sideways_margin": self.sideways_margin,
+                "sideways_window_share": self.sideways_window_share,
+                "sideways_window_faces": self.sideways_window_faces}
 
 
 def same_limit(recognition: Any) -> float:
@@ -168,6 +187,86 @@ def same_limit(recognition: Any) -> float:
 # --------------------------------------------------------------------------------------------
 # Pure helpers
 # --------------------------------------------------------------------------------------------
+
+def _overlap(a: Any, b: Any) -> bool:
+    return bool(a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
+
+
+def newest_boxes(hits: dict[int, list[tuple[int, Any]]]) -> list[tuple[int, Any]]:
+    """The faces among ``hits`` (per quarter turn, (frame, box)), each by its newest box and
+    the turn it was found at then: an older box overlapping a newer one of a later frame, at
+    whatever turn, is that face before it moved (a chain: each look's box overlaps the next
+    one's while it moves less than its size a look; a face lying aslant is found at one turn,
+    then another)."""
+    seen: list[tuple[int, Any]] = []
+    kept = []
+    every = sorted(((f, q, b) for q, hs in hits.items() for f, b in hs), key=lambda h: -h[0])
+    for f, q, b in every:
+        if not any(g > f and _overlap(b, o) for g, o in seen):
+            kept.append((q, b))
+        seen.append((f, b))
+    return kept
+
+
+def follow_looks(hits: dict[int, list[tuple[int, Any]]], quarters: tuple[int, ...],
+                 scale: tuple[float, float], size: tuple[int, int], *, margin: float,
+                 most_faces: int, share: float
+                 ) -> list[tuple[int, tuple[int, int, int, int] | None]]:
+    """The turned looks of a frequent pass between two whole-frame ones, after faces were
+    found turned (``hits``: per quarter turn, (frame, box in the caller's pixels) of each
+    found in the last ``sideways_keep`` seconds): a window around each face (its newest box,
+    ``margin`` of its side on every side, in the pass's pixels: the caller's / ``scale``;
+    windows that overlap merged) searched at every turn of ``quarters`` (a face lying
+    aslant is found at one turn, then at another); a turn more than ``most_faces`` faces were
+    found at, or whose windows would cover more than ``share`` of the picture (``size``,
+    the pass's), searched on the whole picture instead (a picture shown turned, a group lying
+    down), and then so is any turn when all the windows together would. (quarters, window
+    x0, y0, x1, y1 or None: the whole picture). Pure."""
+    kx, ky = scale
+    aw, ah = size
+
+    def window(b: Any) -> list[int]:
+        x0, y0, x1, y1 = b[0] / kx, b[1] / ky, b[2] / kx, b[3] / ky
+        m = margin * max(x1 - x0, y1 - y0, 16.0)
+        return [max(0, int(x0 - m)), max(0, int(y0 - m)),
+                min(aw, int(math.ceil(x1 + m))), min(ah, int(math.ceil(y1 + m)))]
+
+    def merged(wins: list[list[int]]) -> list[list[int]]:
+        out = [list(w) for w in wins]
+        again = True
+        while again:
+            again = False
+            for a in range(len(out)):
+                for c in range(a + 1, len(out)):
+                    if _overlap(out[a], out[c]):
+                        u, v = out[a], out.pop(c)
+                        out[a] = [min(u[0], v[0]), min(u[1], v[1]),
+                                  max(u[2], v[2]), max(u[3], v[3])]
+                        again = True
+                        break
+                if again:
+                    break
+        return out
+
+    def area(wins: list[list[int]]) -> int:
+        return sum((w[2] - w[0]) * (w[3] - w[1]) for w in wins)
+
+    found = newest_boxes(hits)
+    whole: list[int] = []
+    for q in quarters:
+        mine = [b for fq, b in found if fq == q]
+        if mine and (len(mine) > most_faces
+                     or area(merged([window(b) for b in mine])) > share * aw * ah):
+            whole.append(q)
+    faces = [b for fq, b in found if fq not in whole]
+    wins = merged([window(b) for b in faces])
+    if wins and area(wins) > share * aw * ah:
+        whole = sorted(set(whole) | {fq for fq, _b in found})
+        wins = []
+    looks: list[tuple[int, tuple[int, int, int, int] | None]] = [(q, None) for q in whole]
+    looks += [(q, (w[0], w[1], w[2], w[3])) for q in quarters if q not in whole for w in wins]
+    return looks
+
 
 def scaled_size(w: int, h: int, long_side: int) -> tuple[int, int]:
     """The frame scaled to ``long_side`` (never up), sides rounded to multiples of 32 (the
@@ -497,11 +596,29 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             crop = Image.fromarray(np.ascontiguousarray(full[y1:y2, x1:x2]))
             cr.put(fr.index, q, crop, (int(d.box[0] - x1), int(d.box[1] - y1), int(d.w), int(d.h)))
 
-    turned = getattr(face_engine, "detect_turned", None) if p.sideways_every else None
+    turned = getattr(face_engine, "detect_turned_looks", None) \
+        if p.sideways_every and p.turned_quarters else None
     keep_turned = int(round(p.sideways_keep * fps))
-    #: the last frame searched sideways and the last a sideways face was found on (detect
-    #: runs in one thread, frame by frame, so these are the same whatever the timing)
-    turned_look, turned_hit = [-(10 ** 9)], [-(10 ** 9)]
+    #: the last frame the whole frame was searched turned, and per quarter turn the faces
+    #: found at it (frame, box in the caller's pixels), newest last, for ``keep_turned``
+    #: frames (detect runs in one thread, frame by frame, so these are the same whatever the
+    #: timing)
+    turned_look = [-(10 ** 9)]
+    turned_hits: dict[int, list[tuple[int, np.ndarray]]] = {q: [] for q in p.turned_quarters}
+
+    def turned_looks(i: int, kx: float, ky: float, aw: int, ah: int
+                     ) -> list[tuple[int, tuple[int, int, int, int] | None]]:
+        """The looks due on frame ``i`` (module notes, ``follow_looks``): every turn on the
+        whole frame every ``sideways_every`` frames, else where faces were found turned in the
+        last ``keep_turned`` frames."""
+        for q in turned_hits:
+            turned_hits[q] = [(f, b) for f, b in turned_hits[q] if i - f <= keep_turned]
+        if i - turned_look[0] >= p.sideways_every:
+            turned_look[0] = i
+            return [(q, None) for q in p.turned_quarters]
+        return follow_looks(turned_hits, p.turned_quarters, (kx, ky), (aw, ah),
+                            margin=p.sideways_margin, most_faces=p.sideways_window_faces,
+                            share=p.sideways_window_share)
 
     def detect(fr: Frame, base: bool, fine_now: bool) -> list[Det]:
         passes = []
@@ -510,14 +627,17 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
         if fine_now:
             passes.append((display_rgb(fr.frame, info.rotation), 1.0, 1.0))
         boxes, marks = face_engine.detect_passes(passes, threshold=p.threshold, tile=p.tile)
-        if turned is not None and base and (fr.index - turned_look[0] >= p.sideways_every
-                                            or fr.index - turned_hit[0] <= keep_turned):
-            # faces lying sideways, where no upright face was found (module notes)
-            turned_look[0] = fr.index
-            tb, tm = turned(*passes[0], boxes, threshold=p.sideways_threshold, tile=p.tile)
-            if len(tb):
-                turned_hit[0] = fr.index
-                boxes, marks = np.concatenate([boxes, tb]), np.concatenate([marks, tm])
+        if turned is not None and base:
+            arr, kx, ky = passes[0]
+            looks = turned_looks(fr.index, kx, ky, arr.shape[1], arr.shape[0])
+            if looks:
+                # faces lying sideways or upside down, where no upright face was found
+                tb, tm, tq = turned(arr, kx, ky, boxes, looks, threshold=p.sideways_threshold,
+                                    tile=p.tile)
+                for b, q in zip(tb, tq):
+                    turned_hits.setdefault(int(q), []).append((fr.index, b[:4].copy()))
+                if len(tb):
+                    boxes, marks = np.concatenate([boxes, tb]), np.concatenate([marks, tm])
         del passes
         dets = []
         for b, m in zip(boxes, marks):

@@ -10,6 +10,7 @@ enrolled again (``encode(..., model="dlib-128")``, dlib loaded on first use).
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -81,6 +82,29 @@ def _load_session(name: str, what: str, rewrite, threads: int, disable_qdq: bool
     except Exception as exc:
         raise ModelError(f"the {what} model could not be loaded ({exc})",
                          hint="Reinstall PhotoVet.") from exc
+
+
+def _on_grid(window: Sequence[float], w: int, h: int, quarters: int
+             ) -> tuple[int, int, int, int]:
+    """``window`` (x0, y0, x1, y1) of a ``w`` x ``h`` picture, inside it, widened so that the
+    picture turned ``quarters`` quarter turns counter-clockwise (``np.rot90``) and this part of
+    it turned so start at the same place on the network's 32 px grid: CenterFace pads a
+    picture at its right and bottom, and a face seen shifted against that grid scores
+    differently (a drawn face found at 0.57 on the whole picture scored 0.27-0.69 in windows
+    around it, 0.49-0.63 on the grid). The turned part starts at the window's top left (0
+    turns), top right (1), bottom right (2) or bottom left (3)."""
+    x0, y0 = max(0, int(window[0])), max(0, int(window[1]))
+    x1, y1 = min(w, int(math.ceil(window[2]))), min(h, int(math.ceil(window[3])))
+    q = int(quarters) % 4
+    if q in (0, 3):
+        x0 = x0 // 32 * 32
+    else:
+        x1 = w - (w - x1) // 32 * 32
+    if q in (0, 1):
+        y0 = y0 // 32 * 32
+    else:
+        y1 = h - (h - y1) // 32 * 32
+    return x0, y0, x1, y1
 
 
 class FaceEngine:
@@ -354,26 +378,34 @@ class FaceEngine:
         out[:, :4] = merged
         return out, marks[keep]
 
-    def detect_turned(self, arr: np.ndarray, kx: float, ky: float, found: np.ndarray, *,
-                      quarters: Sequence[int] = (1, 3), threshold: float | None = None,
-                      tile: int = 1024, overlap: int = 96) -> tuple[np.ndarray, np.ndarray]:
-        """Faces lying sideways in a picture already prepared by the caller (a video frame,
-        ``arr`` RGB uint8 (h, w, 3), ``kx``/``ky`` its pixels to the caller's, as
-        ``detect_passes``): CenterFace on it turned each of ``quarters`` quarter turns
-        counter-clockwise (in ``tile`` px tiles), at ``threshold`` (the photo's sideways look's
-        when None), the faces turned back (fusion.turn_boxes) and kept only where no box of
-        ``found`` (N, 4+, the caller's pixels) nor one kept before lies. Boxes (N, 5) and
-        landmarks (N, 10) in the caller's pixels."""
+    def detect_turned_looks(self, arr: np.ndarray, kx: float, ky: float, found: np.ndarray,
+                            looks: Sequence[tuple[int, tuple[int, int, int, int] | None]], *,
+                            threshold: float | None = None, tile: int = 1024,
+                            overlap: int = 96) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Faces lying sideways or upside down in a picture already prepared by the caller (a
+        video frame, ``arr`` RGB uint8 (h, w, 3), ``kx``/``ky`` its pixels to the caller's, as
+        ``detect_passes``), one CenterFace search (in ``tile`` px tiles, at ``threshold``: the
+        photo's sideways look's when None) per look ``(quarters, window)``: the part
+        ``window`` (x0, y0, x1, y1 in ``arr``'s pixels; None: the whole picture) turned
+        ``quarters`` quarter turns counter-clockwise (a video follows a face found turned in a
+        window around it: analysis.follow_looks). The faces of every look turned back
+        (fusion.turn_boxes), together, surest first, each kept only where no box of ``found``
+        (N, 4+, the caller's pixels) nor one kept before lies (fusion.new_faces: a face seen
+        by two looks is kept once). Boxes (N, 5), landmarks (N, 10) in the caller's pixels, and
+        the quarter turns each box was found at (N,)."""
         thr = self.sideways_threshold if threshold is None else float(threshold)
         h, w = arr.shape[:2]
         have = (np.asarray(found, np.float64).reshape(len(found), -1)[:, :4]
                 / np.array([kx, ky, kx, ky]) if len(found) else np.zeros((0, 4)))
-        out_b, out_m = [np.zeros((0, 5))], [np.zeros((0, 10))]
-        for q in quarters:
-            turned = np.ascontiguousarray(np.rot90(arr, q))
+        out_b, out_m, out_q = [np.zeros((0, 5))], [np.zeros((0, 10))], [np.zeros(0)]
+        for q, window in looks:
+            x0, y0, x1, y1 = (0, 0, w, h) if window is None else _on_grid(window, w, h, q)
+            if x1 - x0 < 8 or y1 - y0 < 8:
+                continue
+            turned = np.ascontiguousarray(np.rot90(arr[y0:y1, x0:x1], q))
             th, tw = turned.shape[:2]
-            tiles = [(x0, y0, x1, y1) for (y0, y1) in tile_spans(th, tile, overlap)
-                     for (x0, x1) in tile_spans(tw, tile, overlap)]
+            tiles = [(tx0, ty0, tx1, ty1) for (ty0, ty1) in tile_spans(th, tile, overlap)
+                     for (tx0, tx1) in tile_spans(tw, tile, overlap)]
             tb, tm = self.centerface._search(turned, 1.0, tiles, thr, False)
             if not tb:
                 continue
@@ -381,16 +413,25 @@ class FaceEngine:
             keep, merged = nms_merge(b[:, :4], b[:, 4], self.centerface.nms_iou)
             b, m = b[keep].copy(), m[keep]
             b[:, :4] = merged
-            b, m = turn_boxes(b, m, (w, h), 1.0, q)
+            b, m = turn_boxes(b, m, (x1 - x0, y1 - y0), 1.0, q)
+            b[:, [0, 2]] += x0
+            b[:, [1, 3]] += y0
+            m[:, 0::2] += x0
+            m[:, 1::2] += y0
             out_b.append(b)
             out_m.append(m)
-        # the turns' faces together, surest first, on no face found nor one kept before
-        b, m = new_faces(np.concatenate(out_b), np.concatenate(out_m), have, thr)
+            out_q.append(np.full(len(b), q))
+        # the looks' faces together, surest first, on no face found nor one kept before
+        allb, allm, allq = np.concatenate(out_b), np.concatenate(out_m), np.concatenate(out_q)
+        b, m = new_faces(allb, allm, have, thr)
+        # each kept box is one of the looks' own (new_faces does not move it), so its turn is known
+        q_of = np.array([allq[int(np.nonzero(np.all(allb == row, axis=1))[0][0])]
+                         for row in b], dtype=np.int64).reshape(-1)
         b[:, [0, 2]] *= kx
         b[:, [1, 3]] *= ky
         m[:, 0::2] *= kx
         m[:, 1::2] *= ky
-        return b, m
+        return b, m, q_of
 
     # -- signatures ---------------------------------------------------------------------------
 
