@@ -308,3 +308,44 @@ def test_the_server_gone_part_way_through_an_export_says_so_and_counts_what_was_
     name = item.split(": ", 1)[0]
     assert item.count(name) == 1, item                 # the file name once, not twice
     dlg.reject()
+
+
+def test_a_decision_made_on_another_pc_while_the_reason_is_typed_here_is_not_overwritten(
+        qtbot, ws, make_window, tmp_path, photovet_home, monkeypatch):
+    """s42 office walk: two preparers answer the same question at once. Here "Show this
+    face..." asks for a reason; while it is being typed, the other PC keeps that face covered,
+    and this window's feed shows that at once (the dialog's event loop runs). The reason given,
+    this window's change was asked for on what the person saw before: it is refused as changed
+    elsewhere ("changed by ... since you opened it"), and the other PC's decision stays. It
+    used to be recorded over it without a word, the face shown."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.gui.conftest import answer, message_text
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    select_photo(win, "photo_000.jpg")
+    a = photo_000(win).analysis
+    assert a.faces[1].person is None and a.faces[1].decision == "cover"
+    version = a.review_version
+
+    def keep_covered(other: Workspace) -> None:
+        seen = other.engine().decide(copy.deepcopy(a), "website")
+        other.reviewer().face(seen, 1, "cover", other.channels.get("website"))
+
+    def typing_the_reason(*_args, **_kw) -> str:
+        on_another_pc(photovet_home, keep_covered)
+        qtbot.waitUntil(lambda: photo_000(win).analysis.review_version != version,
+                        timeout=8000)
+        return "An adult visitor who agreed to be in the photo"
+
+    monkeypatch.setattr(win.review, "ask_reason", typing_the_reason)
+    said: list[str] = []
+    answer(lambda box: (said.append(message_text(box)),
+                        box.button(QMessageBox.StandardButton.Cancel).click()),
+           kind=QMessageBox)
+    assert not win.review.face_action(1, "show")
+    assert said and "changed by Mrs Jo Preparer" in said[0], said
+    assert "since you opened it" in said[0], said
+    assert photo_000(win).analysis.faces[1].decision == "cover"
+    stored = [f.action for part in ws.reviews.parts(a.sha256, "website") for f in part.faces]
+    assert stored == ["cover"], stored           # the other PC's decision, and only it

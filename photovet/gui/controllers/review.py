@@ -9,6 +9,8 @@ plain words; a change made elsewhere meanwhile (another PC) is reported with "Re
 from __future__ import annotations
 
 import collections
+import copy
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -105,6 +107,26 @@ def ask_refused(window, ask: policy.OverrideAsk, title: str) -> bool:
     return True
 
 
+def _as_seen(method):
+    """A decision made from what the person saw when they began it: the photo's review
+    version then (the outermost call keeps it, through its dialogs, a reason typed or a person
+    picked, during which another PC's change may arrive and be shown) is the version the core
+    checks (s42: a reason typed here while the other PC kept the face covered recorded
+    "show" over it without a word). ``_record`` uses it."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        if self._seen is not None:
+            return method(self, *args, **kwargs)
+        item = self.current()
+        self._seen = (item.path, item.analysis.review_version) \
+            if item is not None and item.analysis is not None else None
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._seen = None
+    return run
+
+
 class ReviewController(QObject):
     shown = Signal(object)      # the PhotoItem now shown (or None)
     changed = Signal(object)    # a PhotoItem whose review changed
@@ -114,6 +136,8 @@ class ReviewController(QObject):
         super().__init__(parent)
         self.ctx, self.tab, self.batch = ctx, tab, batch
         self.window = parent
+        # (path, review version) the decision being made began from: ``_as_seen``
+        self._seen: tuple[str, str] | None = None
         # path -> (PIL preview, QImage, the checked content it was decoded from: "" when it
         # was decoded before the photo was checked, and then decoded again from the checked
         # bytes before it is shown: a file changed since it was checked is never shown as if
@@ -421,8 +445,15 @@ class ReviewController(QObject):
         if item is None or item.analysis is None or item.analysis.error or self.ctx.engine is None:
             return False
         reviewer = self._reviewer()
+        seen = item.analysis
+        if self._seen is not None and self._seen[0] == item.path \
+                and self._seen[1] != seen.review_version:
+            # changed elsewhere while a dialog of this decision was open: the core checks the
+            # version the person decided on, and says who changed it
+            seen = copy.copy(seen)
+            seen.review_version = self._seen[1]
         try:
-            what(reviewer, item.analysis, self.ctx.current_channel())
+            what(reviewer, seen, self.ctx.current_channel())
         except ReviewRefused as exc:
             QMessageBox.information(self.window, "This change is not allowed",
                                     sentence(exc.message) + "\n\nNothing was changed.")
@@ -456,6 +487,7 @@ class ReviewController(QObject):
 
     # -- faces -----------------------------------------------------------------------------------
 
+    @_as_seen
     def face_action(self, index: int, action: str) -> bool:
         item = self.current()
         if item is None or item.analysis is None or not 0 <= index < len(item.analysis.faces):
@@ -488,12 +520,14 @@ class ReviewController(QObject):
             return self.show_face(index)
         return False
 
+    @_as_seen
     def show_face(self, index: int) -> bool:
         """Show a covered face: the core refuses it, or asks for a reason, or allows it."""
         return self._face_with_reason(
             index, "show", "Show this face?", "This face cannot be shown",
             "For example: an adult visitor who agreed to be in the photo")
 
+    @_as_seen
     def not_a_face(self, index: int) -> bool:
         """It is not a face (so it is not covered): the core refuses it (a recognised face),
         asks for a reason (a sure detection), or allows it at once (a weak box)."""
@@ -576,6 +610,7 @@ class ReviewController(QObject):
             index = 0
         self.assign(index)
 
+    @_as_seen
     def assign(self, index: int) -> bool:
         item = self.current()
         if item is None or item.analysis is None or self.ctx.engine is None:
@@ -628,6 +663,7 @@ class ReviewController(QObject):
 
     # -- texts -----------------------------------------------------------------------------------
 
+    @_as_seen
     def text_action(self, index: int, action: str) -> bool:
         item = self.current()
         if item is None or item.analysis is None or not 0 <= index < len(item.analysis.texts):
@@ -654,6 +690,7 @@ class ReviewController(QObject):
         return self._record(lambda r, a, ch: r.text(a, index, "keep", ch,
                                                        reason=reason))
 
+    @_as_seen
     def keep_rest(self) -> bool:
         """"Keep the rest covered" (the panel's button, or K): only while the photo waits for
         a decision (``policy.waiting_for_decision``, as the list holds it and as the register
@@ -689,6 +726,7 @@ class ReviewController(QObject):
         cover = Cover(shape, tuple(int(v) for v in box), None, "manual", "covered by hand")
         return self._record(lambda r, a, ch: r.add_cover(a, cover, ch))
 
+    @_as_seen
     def remove_cover(self, index: int) -> bool:
         item = self.current()
         if item is None or item.analysis is None or not 0 <= index < len(item.analysis.manual):
@@ -706,6 +744,7 @@ class ReviewController(QObject):
 
     # -- menus -----------------------------------------------------------------------------------
 
+    @_as_seen
     def context_menu(self, kind: str, index: int, gpos) -> None:
         item = self.current()
         if item is None or item.analysis is None or item.analysis.error:
