@@ -158,6 +158,12 @@ class AppContext(QObject):
         self.engine = engine
         self.engine_ready.emit()
 
+    @property
+    def server_away(self) -> bool:
+        """The change feed last found the register's server could not be reached (said with
+        ``register_reachable``)."""
+        return bool(getattr(self, "_feed_lost", False))
+
     def poll_changes(self) -> None:
         """Read what changed in the register since the last look (the core's change feed):
         the school's settings changed elsewhere are read again, and what is shown decided

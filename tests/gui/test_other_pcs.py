@@ -349,3 +349,50 @@ def test_a_decision_made_on_another_pc_while_the_reason_is_typed_here_is_not_ove
     assert photo_000(win).analysis.faces[1].decision == "cover"
     stored = [f.action for part in ws.reviews.parts(a.sha256, "website") for f in part.faces]
     assert stored == ["cover"], stored           # the other PC's decision, and only it
+
+
+def test_photos_checked_while_the_server_is_away_are_said_and_checked_again_on_its_return(
+        qtbot, ws, make_window, tmp_path, monkeypatch):
+    """s42 office walk: the register's server stopped part way through checking 12 photos;
+    once it was back, 8 stayed "Checking..." for ever (their analyses, back from the helper,
+    could not be decided without the register and were dropped; the check's end said
+    "Checked 16 photos"). Now the check goes on, its end says which could not be checked and
+    why, and they are checked again when the server is back."""
+    from photovet.core.errors import RegisterUnavailableError
+    from tests.gui.fake_engine import make_batch, write_register
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 4)
+    win = make_window(faces)
+    qtbot.waitUntil(lambda: win.ctx.engine is not None, timeout=15000)
+    win.ctx._feed_timer.stop()
+    feed, engine = win.ctx._feed, win.ctx.engine
+    real_poll, real_decide = feed.poll, engine.decide
+
+    def gone(*_a, **_k):
+        raise RegisterUnavailableError("the register server (school:5432/photovet) cannot be "
+                                       "reached: no answer")
+
+    def decide(a, *args, **kwargs):
+        if a.path.endswith(("photo_001.jpg", "photo_002.jpg")):
+            gone()
+        return real_decide(a, *args, **kwargs)
+
+    monkeypatch.setattr(feed, "poll", gone)
+    win.ctx.poll_changes()                        # the feed has found it away
+    monkeypatch.setattr(engine, "decide", decide)
+    win.add_paths([str(p) for p in paths])
+    qtbot.waitUntil(lambda: "could not be checked" in win.batch.banner.text(), timeout=15000)
+    text = win.batch.banner.text()
+    left = win.batch.model.unanalysed_paths()          # those two, and any back with them
+    assert 2 <= len(left) <= 3 and any(p.endswith("photo_001.jpg") for p in left), left
+    assert f"{len(left)} photos could not be checked: the register's server could not be " \
+           "reached" in text, text
+    assert "checks them again when the server is back" in text, text
+    # back: checked again by itself, nothing left "Checking..."
+    monkeypatch.setattr(engine, "decide", real_decide)
+    monkeypatch.setattr(feed, "poll", real_poll)
+    win.ctx.poll_changes()
+    qtbot.waitUntil(lambda: len(win.batch.model.analysed()) == 4 and not win.batch.checking,
+                    timeout=15000)
+    assert not win.batch.model.unanalysed_paths()

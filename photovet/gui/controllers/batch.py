@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from photovet.core import words
-from photovet.core.errors import PhotoVetError
+from photovet.core.errors import PhotoVetError, RegisterUnavailableError
 from photovet.core.media.imaging import EXPORTED_COPY, collect_media
 from photovet.core.models import PhotoAnalysis
 
@@ -110,6 +110,10 @@ class BatchController(QObject):
         self._analysis: Worker | None = None
         self._queue: CheckQueue | None = None      # the photos the running check has left
         self._out_of_date: set[str] = set()   # checked again once: the register changed
+        # checked while the register's server could not be reached (s42 walk: they stayed
+        # "Checking..." for ever once it was back): said at the end, checked again on its return
+        self._unreached: set[str] = set()
+        self._unreached_again = False   # checked again at once after the server was back
         self._redecide: list[int] = []
         self._skipped: list[str] = []
         self._generation = 0        # results of an older check (before a new batch) are dropped
@@ -151,6 +155,7 @@ class BatchController(QObject):
         ctx.settings_news.connect(self.settings_news)
         ctx.register_reloaded.connect(self.check_out_of_date)
         ctx.register_reloaded.connect(self.forget_captions)
+        ctx.register_reachable.connect(self._reachable)
 
     # -- adding photos ---------------------------------------------------------------------------
 
@@ -248,19 +253,30 @@ class BatchController(QObject):
     def _checked(self, items: list, total: int, generation: int) -> None:
         if generation != self._generation or self.ctx.register_closed:
             return
-        done = []
-        with self._one_channel_look():      # the channel read once for the photos back
-            for _i, a in items:
-                if self.model.item_for(a.path) is None:
-                    continue  # a new batch was started meanwhile
-                if self.ctx.engine.out_of_date(a) and a.path not in self._out_of_date:
-                    # checked while the register changed: once more (a second time it is
-                    # kept, and the core holds it back at export, saying why)
-                    self._out_of_date.add(a.path)
-                    self._pending.append(a.path)
-                    continue
-                self.ctx.engine.decide(a, self.ctx.channel)
-                done.append(a)
+        done, rest = [], list(items)
+        try:
+            with self._one_channel_look():      # the channel read once for the photos back
+                while rest:
+                    a = rest[0][1]
+                    if self.model.item_for(a.path) is None:
+                        rest.pop(0)
+                        continue  # a new batch was started meanwhile
+                    if self.ctx.engine.out_of_date(a) and a.path not in self._out_of_date:
+                        # checked while the register changed: once more (a second time it is
+                        # kept, and the core holds it back at export, saying why)
+                        self._out_of_date.add(a.path)
+                        self._pending.append(a.path)
+                        rest.pop(0)
+                        continue
+                    self.ctx.engine.decide(a, self.ctx.channel)
+                    done.append(a)
+                    rest.pop(0)
+        except RegisterUnavailableError:
+            # the register's server went away: these are not decided (nothing is shown as
+            # checked that was not); the rest of the check goes on, and what it could not
+            # decide is said at its end and checked again when the server is back
+            self._unreached.update(a.path for _i, a in rest
+                                   if self.model.item_for(a.path) is not None)
         if done:
             self.model.set_analyses(done)
             self.refresh_approvals([a.sha256 for a in done])
@@ -284,10 +300,23 @@ class BatchController(QObject):
                                              if it.analysis is not None])
             if self._settings_note:
                 self._settings_note = self.ctx.settings_note()
+        unreached = [p for p in left if p in self._unreached]
         if stopped and left:
             self.banner.say(f"Checking stopped. {media_words(left)} not checked yet: "
                             "they cannot be exported. <a href='recheck'>Check them now</a>",
                             "warning")
+        elif unreached and not self.ctx.server_away and not self._unreached_again:
+            # back already (it came back while the check went on): checked again at once,
+            # once (a server still away that the feed has not noticed yet is said below)
+            self._unreached_again = True
+            self._unreached.clear()
+            self._pending.extend(p for p in unreached if p not in self._pending)
+        elif unreached:
+            self._summary = False
+            self.banner.say(f"{media_words(unreached)} could not be checked: the register's "
+                            "server could not be reached. They cannot be exported until they "
+                            "are checked. PhotoVet checks them again when the server is back. "
+                            "<a href='recheck'>Check them now</a>", "warning")
         elif self.model.items and not self._summary_stopped:
             self._summary = True
             self.refresh_summary()
@@ -413,6 +442,19 @@ class BatchController(QObject):
         self._summary = False
         self._summary_stopped = False
         self._start_analysis()
+
+    def _reachable(self, reachable: bool) -> None:
+        """The register's server is back: what a check could not decide while it was away is
+        checked again (each photo's analysis is usually in the cache: quick)."""
+        if not reachable:
+            return
+        self._unreached_again = False
+        if not self._unreached:
+            return
+        if self._analysis is not None:
+            return                  # the check still running says it at its end
+        self._unreached.clear()
+        self.recheck()
 
     def recheck(self) -> None:
         left = [p for p in self.model.unanalysed_paths() if p not in self._pending]
