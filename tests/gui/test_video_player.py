@@ -772,3 +772,33 @@ def test_a_covered_crest_s_row_says_when_it_is_covered_not_only_when_it_was_seen
     (row,) = timeline_rows(a, {})
     assert (row.start, row.end, row.joins) == (1.0, 1.4, ())
     assert "left visible from 0:01.0 to 0:01.4." in track_sentence(crest, {}, a)
+
+
+def test_a_track_decided_elsewhere_while_the_reason_is_typed_is_not_overwritten(
+        qtbot, ctx, clip, monkeypatch):
+    """s42 two-PC walk (found on a photo, the same road for a video's rows): while "Show this
+    face for the whole clip?" waits for a reason, another PC covers that track by hand and the
+    window shows it (the video decided again). The reason given, the change is refused as
+    changed elsewhere; it used to be recorded over the other PC's cover."""
+    import copy
+
+    ws = ctx.ws
+    a, player, ctl = open_player(qtbot, ctx, clip)
+    _tori, stranger = tracks(a)
+    assert a.track(stranger.id).decision == "cover"
+    item = ctl.current()
+
+    def typing(*_args, **_kw) -> str:
+        # the other PC's decision, then this window's feed deciding the video again
+        ws.video_reviewer().group(copy.deepcopy(a), stranger.id, "cover",
+                                  ws.channels.get(a.channel))
+        ctl.redecide(item)
+        return "A parent helper who agreed to be filmed"
+
+    monkeypatch.setattr(ctl, "ask_reason", typing)
+    said: list[str] = []
+    answer(lambda w: (said.append(message_text(w)), button(w, "OK").click()))
+    assert not ctl.track_action(stranger.id, "show")
+    assert said and "since you opened it" in said[0], said
+    assert a.track(stranger.id).decision == "cover"
+    assert a.track(stranger.id).override == "cover"

@@ -17,6 +17,7 @@ After each change the video is decided again and shown.
 
 from __future__ import annotations
 
+import copy
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -369,10 +370,17 @@ class VideoController(QObject):
 
     # -- decisions ------------------------------------------------------------------------------
 
-    def _record(self, item, change) -> bool:
+    def _record(self, item, change, *, seen: str | None = None) -> bool:
+        """``seen``: the review version the person began the decision from (before its
+        dialogs): a change another PC made meanwhile, shown here while a dialog was open, is
+        then refused by the core as changed elsewhere, not recorded over (s42)."""
         reviewer = self.ctx.ws.video_reviewer(self._people().get)
+        a = item.analysis
+        if seen is not None and seen != a.review_version:
+            a = copy.copy(a)
+            a.review_version = seen
         try:
-            change(reviewer, item.analysis, self.ctx.ws.channels.get(item.analysis.channel))
+            change(reviewer, a, self.ctx.ws.channels.get(item.analysis.channel))
         except ReviewRefused as exc:
             QMessageBox.information(self.window, "This change is not allowed",
                                     sentence(exc.message) + "\n\nNothing was changed.")
@@ -409,6 +417,7 @@ class VideoController(QObject):
         if not is_video(item) or self.ctx.engine is None:
             return False
         a = item.analysis
+        seen = a.review_version      # what the person decides from, kept through the dialogs
         channel = self.ctx.ws.channels.get(a.channel)
         if action == "undo":
             return self._record(item, lambda r, a_, ch: r.group(a_, track_id, "undo", ch))
@@ -454,7 +463,8 @@ class VideoController(QObject):
                     return False
         # a decision on a row reaches its group (linking.py): cover all, show the same person
         done = self._record(item, lambda r, a_, ch: r.group(
-            a_, track_id, action, ch, person=person, reason=reason or "", mode=a_.mode))
+            a_, track_id, action, ch, person=person, reason=reason or "", mode=a_.mode),
+            seen=seen)
         if done and named is not None:       # the name kept, the face still covered: why
             tell_stays_covered(self.window, named)
         return done
