@@ -396,3 +396,41 @@ def test_photos_checked_while_the_server_is_away_are_said_and_checked_again_on_i
     qtbot.waitUntil(lambda: len(win.batch.model.analysed()) == 4 and not win.batch.checking,
                     timeout=15000)
     assert not win.batch.model.unanalysed_paths()
+
+
+def test_a_reason_typed_for_a_photo_that_left_the_list_meanwhile_is_still_answered(
+        qtbot, ws, make_window, tmp_path, photovet_home, monkeypatch):
+    """The walk again, with "Yours to decide" chosen: the other PC's answer took the photo
+    out of the list while the reason was typed here, and "Record and go on" did nothing and
+    said nothing (the window had no photo on screen any more). The decision is about the
+    photo it was asked for: refused as changed elsewhere, in words."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.gui.conftest import answer, message_text
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    select_photo(win, "photo_000.jpg")
+    a = photo_000(win).analysis
+    version = a.review_version
+
+    def keep_covered(other: Workspace) -> None:
+        seen = other.engine().decide(copy.deepcopy(a), "website")
+        other.reviewer().face(seen, 1, "cover", other.channels.get("website"))
+
+    def typing_the_reason(*_args, **_kw) -> str:
+        on_another_pc(photovet_home, keep_covered)
+        qtbot.waitUntil(lambda: photo_000(win).analysis.review_version != version,
+                        timeout=8000)
+        win.photos.batch.set_filter("approval:ready")          # the photo leaves the list
+        assert win.review.current() is None
+        return "An adult visitor who agreed to be in the photo"
+
+    monkeypatch.setattr(win.review, "ask_reason", typing_the_reason)
+    said: list[str] = []
+    answer(lambda box: (said.append(message_text(box)),
+                        box.button(QMessageBox.StandardButton.Cancel).click()),
+           kind=QMessageBox)
+    assert not win.review.face_action(1, "show")
+    assert said and "changed by Mrs Jo Preparer" in said[0], said
+    stored = [f.action for part in ws.reviews.parts(a.sha256, "website") for f in part.faces]
+    assert stored == ["cover"], stored

@@ -442,12 +442,17 @@ class ReviewController(QObject):
         """Run ``what(reviewer, analysis, channel)`` (as the signed-in account); re-decide and
         show. False when the change was not made (cancelled, refused, or changed elsewhere)."""
         item = self.current()
+        if self._seen is not None and (item is None or item.path != self._seen[0]):
+            # the photo left the list on screen while its dialog was open (s42: the other PC
+            # answered its last question, and "Yours to decide" no longer held it): the
+            # decision is still about that photo (never another one's face or line), and the
+            # core says if it was changed meanwhile
+            item = self.batch.model.item_for(self._seen[0])
         if item is None or item.analysis is None or item.analysis.error or self.ctx.engine is None:
             return False
         reviewer = self._reviewer()
         seen = item.analysis
-        if self._seen is not None and self._seen[0] == item.path \
-                and self._seen[1] != seen.review_version:
+        if self._seen is not None and self._seen[1] != seen.review_version:
             # changed elsewhere while a dialog of this decision was open: the core checks the
             # version the person decided on, and says who changed it
             seen = copy.copy(seen)
