@@ -1121,7 +1121,14 @@ def _worker_analyse_video(path: str, use_cache: bool) -> VideoAnalysis:
 
 def _worker_reload() -> None:
     assert _WORKER is not None
-    _WORKER.reload_register()
+    try:
+        _WORKER.reload_register()
+    except RegisterUnavailableError:
+        # s42: the helper's connection, idle since the server last restarted, is found
+        # dropped only at this first use; the register is only read here, so it is read
+        # again (the next call reconnects). A server still away fails again, and is said.
+        log.info("the helper reads the register again on a new connection")
+        _WORKER.reload_register()
 
 
 def _worker_enrol(kind: str, path: str, session: Any):

@@ -93,3 +93,25 @@ def test_after_a_lost_connection_the_subscriber_is_told_to_reload(two_pcs, regis
         assert [c.action for c in seen.get(timeout=5)] == ["register.consent-edit"]
     finally:
         feed.close()
+
+
+def test_the_checking_helper_reads_the_register_again_after_the_server_restarted(
+        two_pcs, register_engine, monkeypatch):
+    """s42 two-PC walk: the server was stopped and started again; minutes later a consent
+    withdrawn on the other PC made the app ask its checking helper to read the register
+    again, and the helper's connection, idle since before the restart, failed on that first
+    use: a red banner said the connection was lost and to restart PhotoVet, with the server
+    up. Reading is safe to do again: the next call reconnects, so the helper reads again."""
+    if register_engine != "postgresql":
+        pytest.skip("a register file has no connection to lose")
+    from photovet.core import pipeline
+
+    office, other = two_pcs
+    engine = pipeline.Engine(other.settings, register=other.register)
+    monkeypatch.setattr(pipeline, "_WORKER", engine)
+    pid = other.db.scalar("SELECT pg_backend_pid()")
+    assert office.db.scalar("SELECT pg_terminate_backend(?)", [pid])     # as a restart does
+    office.register.set_consent(UPN, "website", False)
+    pipeline._worker_reload()
+    assert [p.id for p in engine.people] == [UPN]
+    assert engine.people[0].photo_consent["website"] == "no"
