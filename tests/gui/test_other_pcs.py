@@ -434,3 +434,42 @@ def test_a_reason_typed_for_a_photo_that_left_the_list_meanwhile_is_still_answer
     assert said and "changed by Mrs Jo Preparer" in said[0], said
     stored = [f.action for part in ws.reviews.parts(a.sha256, "website") for f in part.faces]
     assert stored == ["cover"], stored
+
+
+def test_the_batch_name_photovet_made_for_one_channel_is_not_offered_for_the_next(
+        qtbot, ws, make_window, tmp_path):
+    """s42 walk: exported for Facebook under the name PhotoVet offered ("Facebook
+    02-12-2026"), the next export, for the School website, offered that name again, and its
+    files were named facebook-02-12-2026-004.jpg. The name made from the channel and the day
+    follows the channel; a name the person typed is kept."""
+    import datetime as _dt
+
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    off = ws.settings.copy()
+    off.approval.required = False
+    ws.save_settings(off)
+    today = f"{_dt.date.today():%d-%m-%Y}"
+    out = tmp_path / "out"
+    out.mkdir()
+    win.act_export.trigger()
+    dlg = win.export.dialog
+    label = ws.channels.get(win.ctx.channel).label
+    assert dlg.label.text() == f"{label} {today}"
+    win.export.start(str(out), dlg.label.text())
+    qtbot.waitUntil(lambda: win.export.worker is None, timeout=30000)
+    dlg.reject()
+    qtbot.waitUntil(lambda: win.export.dialog is None, timeout=5000)
+    win.ctx.set_channel("facebook")
+    win.act_export.trigger()
+    dlg = win.export.dialog
+    assert dlg.label.text() == f"Facebook {today}", dlg.label.text()
+    # typed by the person: kept for the batch
+    win.export.start(str(out), "Sports day")
+    qtbot.waitUntil(lambda: win.export.worker is None, timeout=30000)
+    dlg.reject()
+    qtbot.waitUntil(lambda: win.export.dialog is None, timeout=5000)
+    win.ctx.set_channel(win.ctx.channel)
+    win.act_export.trigger()
+    assert win.export.dialog.label.text().startswith("Sports day")
+    win.export.dialog.reject()

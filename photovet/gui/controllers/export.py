@@ -175,7 +175,13 @@ class ExportController(QObject):
         if self.worker is not None or self.dialog is None:
             return
         self.ctx.qs.setValue("paths/export", folder)
-        self.batch.set_label(label)
+        # a name the person gave is kept for the batch's next export; the one PhotoVet made
+        # from the channel and the day is not (s42 walk: "Facebook 02-12-2026" came back for
+        # the School website export, its files named facebook-...)
+        ch = self.ctx.current_channel()
+        made = f"{ch.label} {_dt.date.today():%d-%m-%Y}"
+        self.batch.set_label("" if label.strip() in (
+            made, self.ctx.ws.records.label_for_new_export(made)) else label)
         analyses = _copies(self.batch.analyses())
         ctx, channel = self.ctx, self.ctx.channel
         self.results = []
