@@ -765,3 +765,35 @@ def test_the_lock_screen_names_the_person_once_and_no_view_looks_pressed(window,
     assert who == APPROVER_NAME and named == 1, seen
     assert not pressed, "Approve photos looked pressed on the lock screen"
     assert window.act_approver.isChecked() and window.approval.approver_view    # back as it was
+
+
+def test_a_stray_escape_neither_signs_out_nor_quits(window, qtbot):
+    """s42 two-PC walk: Escape on the lock screen signed the person out, and Escape on the
+    sign-in screen that followed closed PhotoVet. Escape now does neither; the buttons do."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    seen: dict = {}
+
+    def escape_then_unlock(dlg: LockDialog) -> None:
+        QTest.keyClick(dlg, Qt.Key.Key_Escape)
+        QApplication.processEvents()
+        seen["lock open after Escape"] = dlg.isVisible()
+        dlg.password.setText(password_of(window.ctx.session.name()))
+        dlg.ok.click()
+
+    name = window.ctx.session.name()
+    idle(window.ctx.ws)
+    answer(escape_then_unlock, kind=LockDialog)
+    window.access.check_idle()
+    assert seen["lock open after Escape"]
+    assert window.ctx.session.name() == name          # still signed in, unlocked
+
+    dlg = SignInDialog(lambda *a: None, lambda *a: None)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    QTest.keyClick(dlg, Qt.Key.Key_Escape)
+    QApplication.processEvents()
+    assert dlg.isVisible() and dlg.result() == 0       # not quit
+    dlg.reject()                                       # its Quit button still quits
+    assert not dlg.isVisible()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QElapsedTimer, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -140,7 +141,7 @@ class SignInDialog(FormDialog):
     """Name and password; or, the first time, the one-time code an admin gave and a new
     password chosen with it.
 
-    ``quit_guard_ms``: Quit (its button, Escape, the close button) does nothing that long
+    ``quit_guard_ms``: Quit (its button, the close button) does nothing that long
     after the screen opened. Opened by Sign out on the lock screen, its Quit button comes up
     where Sign out was, under the pointer: s39, a double-click on Sign out closed PhotoVet
     (its second click pressed Quit; reproduced under Xvfb with xdotool)."""
@@ -203,6 +204,15 @@ class SignInDialog(FormDialog):
         self._opened.start()
         super().showEvent(ev)
 
+    def keyPressEvent(self, ev: QKeyEvent) -> None:
+        """Escape does not quit PhotoVet (s42 two-PC walk: Escape on the lock screen signed
+        the person out, a second one here closed PhotoVet): Quit is its button or the close
+        button."""
+        if ev.key() == Qt.Key.Key_Escape:
+            ev.accept()
+            return
+        super().keyPressEvent(ev)
+
     def reject(self) -> None:
         """Quit, unless the screen opened a moment ago (``quit_guard_ms``): then the click or
         key meant for the screen before it is not taken as Quit."""
@@ -263,8 +273,16 @@ class LockDialog(FormDialog):
         if not self.attempt(lambda: self.unlock_fn(self.password.text())):
             self.password.selectAll()
 
+    def keyPressEvent(self, ev: QKeyEvent) -> None:
+        """Escape neither unlocks nor signs out (s42 walk: a stray Escape signed the person out
+        and the next one quit PhotoVet): signing out is the Sign out button."""
+        if ev.key() == Qt.Key.Key_Escape:
+            ev.accept()
+            return
+        super().keyPressEvent(ev)
+
     def reject(self) -> None:
-        """Escape or closing the lock screen does not unlock: it signs out."""
+        """Closing the lock screen does not unlock: it signs out."""
         self.done(self.SIGNED_OUT)
 
 
