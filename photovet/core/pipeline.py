@@ -1853,6 +1853,10 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     check_output_folder(out_dir, files, allow_beside_originals=allow_beside_originals)
     leftovers = clean_leftovers(out_dir)
     names = NameAllocator(out_dir, label, len(files))
+    # each copy numbered by its photo's place in the batch, whichever is done first (s42)
+    number_of: dict[Path, int] = {}
+    for n, f in enumerate(files, 1):
+        number_of.setdefault(f, n)
     captioned = _caption_record(engine, caption, ch, on)
     last_check = _LastCheck(engine, ch, mode, approvals, captioned.get("caption_refs", ()))
     recorder = records.recorder(batch=label, preparer=preparer, recheck=last_check,
@@ -1894,9 +1898,10 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
         handed = [loaded]    # export_one holds the only reference: the export drops the
         del loaded, analysis  # decoded picture as soon as it is drawn (memory, issue 14)
         with turn:
-            return export_one(ready, handed)
+            return export_one(ready, handed, number_of.get(path))
 
-    def export_one(ready: list, handed: list) -> tuple[ExportResult, str | None]:
+    def export_one(ready: list, handed: list, number: int | None
+                   ) -> tuple[ExportResult, str | None]:
         loaded = handed.pop()
         if records is not None:
             ready, already = _already_exported(records, ready, label, ch.id, out_dir)
@@ -1911,7 +1916,8 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
                                 names_kept=_names_kept(a)),
                         loaded=loaded, metadata_removed=removed,
                         video=engine.video_plan(a, stop=stop)
-                        if isinstance(a, VideoAnalysis) else None)
+                        if isinstance(a, VideoAnalysis) else None,
+                        number=number)
         del loaded
         return export_photo(job, names, ch, style=style, max_pixels=max_pixels,
                             recorder=recorder), None

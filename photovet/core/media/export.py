@@ -86,40 +86,81 @@ def slugify(label: str) -> str:
 
 class NameAllocator:
     """Neutral output names (``sports-day-2026-001.jpg``), never derived from the original's
-    name, never one that exists in the folder. Thread-safe; a name is handed out once."""
+    name, never one that exists in the folder. Thread-safe; a name is handed out once.
+
+    The batch's ``total`` items get numbers by their place in the batch (``take``: the first
+    item the first free number, whichever item finishes first; s42: two photos exported at
+    once were numbered in the order they finished, so the same batch got other names each
+    time): the first ``total`` numbers with no file of that number in the folder (of any
+    extension: an earlier export's photos and videos keep theirs). A name taken meanwhile
+    (another export into the folder) gets the next free number after the batch's (``next``)."""
 
     def __init__(self, out_dir: Path, label: str, total: int = 0, ext: str = ".jpg"):
         self.out_dir = Path(out_dir)
         self.slug = slugify(label)
         self.ext = ext
+        self.total = max(0, total)
         self.width = max(3, len(str(max(1, total))))
-        self._n = 0
         self._lock = threading.Lock()
         try:
             self._taken = {p.name.lower() for p in self.out_dir.iterdir()}
         except OSError:
             self._taken = set()
+        self._slots = self._free_numbers()
+        self._n = self._slots[-1] if self._slots else 0   # ``next``: after the batch's numbers
 
-    def next(self, ext: str | None = None) -> Path:
-        """The next free name (``ext``: another extension than the batch's, e.g. ".mp4")."""
+    def _name(self, n: int, ext: str | None) -> str:
+        return f"{self.slug}-{n:0{self.width}d}{ext or self.ext}"
+
+    def _free_numbers(self) -> list[int]:
+        """The first ``total`` numbers none of whose names the folder holds (by name without
+        its extension)."""
+        prefix = f"{self.slug}-".lower()
+        used = {int(stem[len(prefix):]) for stem in (os.path.splitext(n)[0] for n in self._taken)
+                if stem.startswith(prefix) and stem[len(prefix):].isdigit()}
+        out: list[int] = []
+        n = 0
+        while len(out) < self.total:
+            n += 1
+            if n not in used:
+                out.append(n)
+        return out
+
+    def _free(self, name: str) -> bool:
+        return name.lower() not in self._taken and not os.path.lexists(self.out_dir / name)
+
+    def take(self, number: int | None, ext: str | None = None) -> Path:
+        """The name of the batch's ``number``-th item (1-based), or, when that is taken (or
+        ``number`` is None or beyond the batch), the next free one after the batch's."""
         with self._lock:
-            while True:
-                self._n += 1
-                name = f"{self.slug}-{self._n:0{self.width}d}{ext or self.ext}"
-                if name.lower() not in self._taken and not os.path.lexists(self.out_dir / name):
+            if number is not None and 1 <= number <= self.total:
+                name = self._name(self._slots[number - 1], ext)
+                if self._free(name):
                     self._taken.add(name.lower())
                     return self.out_dir / name
+            return self._next(ext)
+
+    def next(self, ext: str | None = None) -> Path:
+        """The next free name after the batch's numbers (``ext``: another extension than the
+        batch's, e.g. ".mp4")."""
+        with self._lock:
+            return self._next(ext)
+
+    def _next(self, ext: str | None) -> Path:
+        while True:
+            self._n += 1
+            name = self._name(self._n, ext)
+            if self._free(name):
+                self._taken.add(name.lower())
+                return self.out_dir / name
 
 
 def neutral_names(sources: Sequence[Path], label: str, out_dir: Path, ext: str = ".jpg"
                   ) -> dict[Path, str]:
     """A neutral output name per source, in the given order (see ``NameAllocator``)."""
-    alloc = NameAllocator(out_dir, label, len(sources), ext)
-    names: dict[Path, str] = {}
-    for src in sources:
-        if src not in names:
-            names[src] = alloc.next().name
-    return names
+    unique = list(dict.fromkeys(sources))
+    alloc = NameAllocator(out_dir, label, len(unique), ext)
+    return {src: alloc.take(i).name for i, src in enumerate(unique, 1)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -297,6 +338,9 @@ class ExportJob:
     loaded: Any = None
     metadata_removed: list[str] | None = None
     video: Any = None     # a video's export plan (media/video/export.py); None for a photo
+    #: its place in the batch (1-based): its copy's number (``NameAllocator.take``), whatever
+    #: order the copies finish in; None: the next free number
+    number: int | None = None
 
 
 def _error_text(err: Exception, source: Path) -> str:
@@ -371,7 +415,7 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
         tmp = write_temp(encoded, out_dir)
         crash_point("export.temp-written")
         del encoded
-        final = names.next()
+        final = names.take(job.number)
         try:
             verify_export(tmp, (result.width, result.height), shown_as=final)
         except VerificationError:
@@ -497,14 +541,19 @@ def export_batch(jobs: Iterable[ExportJob], out_dir: Path, *, label: str, channe
                  recorder: Recorder | None = None, stop: threading.Event | None = None,
                  allow_beside_originals: bool = False, workers: int | None = None,
                  total: int | None = None, what: str | None = None) -> Iterator[Progress]:
-    """Export every job into ``out_dir`` with neutral names. ``what``: the words for the whole
-    batch in the first message ("10 photos and 1 video"; the jobs' when not given).
+    """Export every job into ``out_dir`` with neutral names, numbered in the jobs' order
+    whichever copy is done first (``ExportJob.number``, by default its place in ``jobs``).
+    ``what``: the words for the whole batch in the first message ("10 photos and 1 video";
+    the jobs' when not given).
 
     Yields Progress(0, total) first (its ``message`` reports leftovers removed), then one
     Progress per photo in input order with ``result`` an ExportResult. Raises OutputFolderError
     before doing any work when the output folder is unusable. ``stop`` is checked between photos.
     """
     jobs = list(jobs)
+    for n, j in enumerate(jobs, 1):
+        if j.number is None:
+            j.number = n        # numbered by their place in the batch (NameAllocator.take)
     out_dir = Path(out_dir)
     check_output_folder(out_dir, [j.source for j in jobs],
                         allow_beside_originals=allow_beside_originals)
