@@ -248,6 +248,15 @@ class ApprovalState:
     prepared_on: str = ""             # the computer it was marked ready on ('' not recorded)
 
     @property
+    def ended(self) -> bool:
+        """Waiting for approval again because an approval it had ended (a withdrawal, a
+        removal from the register, a leaving date cleared, a register row restored, an
+        admin's cancellation, a name taken out of its caption): ``note`` says why
+        (``_back_to_waiting`` and the like keep it; marking the photo ready afresh clears it).
+        The tile says so, not the "Waiting for approval" of a photo never approved (s42)."""
+        return self.status == READY and bool(self.note)
+
+    @property
     def approved_caption(self) -> str | None:
         """The caption this approval signed ('' none), as export compares it; None when it
         signed none because it was given before captions were signed (or is no approval)."""

@@ -54,7 +54,7 @@ import secrets
 import stat
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,7 @@ from photovet.core.models import Progress
 from photovet.core.storage.database import text_safe
 from photovet.core.words import (
     EXPORTS_LIST_COMMAND,
+    ORIGINAL_DELETED_BADGE,
     ORIGINAL_KEPT_AS_PLANNED,
     ORIGINAL_KEPT_CHANGED,
     ORIGINAL_KEPT_MISSING,
@@ -72,6 +73,7 @@ from photovet.core.words import (
     ORIGINAL_KEPT_TAKEN_DOWN,
     TRASH_PERMANENT_COMMAND,
     original_deletable,
+    original_deleted_detail,
     original_kept,
 )
 
@@ -745,6 +747,51 @@ def _state_by_content(records: Any, sha: str) -> str | None:
     return row[0] if row else None
 
 
+@dataclass(frozen=True)
+class OriginalGone:
+    """A photo or video whose original PhotoVet deleted after its safe copy was made
+    (``originals_gone``), and what became of that copy on the channel asked about."""
+
+    exported: bool          # a safe copy was exported for the channel
+    posted: bool            # ... and marked posted there
+
+    @property
+    def badge(self) -> str:
+        return ORIGINAL_DELETED_BADGE
+
+    def detail(self, media: str = "photo") -> str:
+        return original_deleted_detail(self.posted, self.exported, media)
+
+
+def originals_gone(records: Any, photos: Iterable[tuple[str, str]], channel: str
+                   ) -> dict[str, OriginalGone]:
+    """Of ``photos`` (content hash, the path the batch knows it by), those whose original
+    "Delete originals" deleted (or began to delete: a deletion interrupted is finished at the
+    next purge) and that are not at that path any more (one put back from the bin, or copied
+    there again, is the photo again), by content hash, with whether its safe copy was exported
+    and posted on ``channel`` (s42 walk: the batch's tiles said "Approved" after the originals
+    were deleted for good; the approval stands, but nothing can be exported again)."""
+    wanted = {sha: path for sha, path in photos if sha}
+    if not wanted:
+        return {}
+    latest: dict[str, str] = {}
+    shas = sorted(wanted)
+    for i in range(0, len(shas), 500):
+        part = shas[i:i + 500]
+        for sha, state in records.db.all(
+                f"SELECT sha256, state FROM purges WHERE sha256 IN ({','.join('?' * len(part))}) "
+                "ORDER BY id", part):
+            latest[sha] = state
+    gone = [sha for sha, state in latest.items() if state in ("deleted", "pending")
+            and not os.path.lexists(wanted[sha])]
+    if not gone:
+        return {}
+    exported: dict[str, bool] = {}
+    for rec in records.exports_of(gone, channel):
+        exported[rec.source_sha256] = exported.get(rec.source_sha256, False) or rec.posted
+    return {sha: OriginalGone(sha in exported, exported.get(sha, False)) for sha in gone}
+
+
 def _purge_state(records: Any, source: Path) -> str | None:
     row = records.db.execute(
         "SELECT state FROM purges WHERE source_path = ? ORDER BY id DESC LIMIT 1",
@@ -853,8 +900,9 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
     by_source: dict[str, list[Any]] = {}
     for r in recs:
         by_source.setdefault(r.source_path, []).append(r)
-    # in the photos' order (their file names, IMG_9 before IMG_10), not the exports': the copies
-    # are numbered as each export finished, and the list read out of order (s41 walk)
+    # in the photos' order (their file names, IMG_9 before IMG_10), not the exports': before
+    # s42 the copies were numbered as each export finished, and the list read out of order
+    # (s41 walk); a batch exported in several goes is recorded in the order of the goes
     for source_s, group in sorted(by_source.items(), key=lambda kv: _photo_order(kv[0])):
         source = Path(source_s)
         item = PurgeItem(source=source_s or f"the original of export {group[0].id}",
@@ -1012,6 +1060,7 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
     return method
 
 
-__all__ = ["FLASH_NOTE", "PURGE_PREFIX", "TMP_PREFIX", "TRASH_NOTE", "PurgeItem", "PurgeReport",
+__all__ = ["FLASH_NOTE", "PURGE_PREFIX", "TMP_PREFIX", "TRASH_NOTE", "OriginalGone", "PurgeItem",
+           "PurgeReport", "originals_gone",
            "TransferResult", "clean_temp_files", "delete_rejected_original", "import_from_device",
            "purge_batch"]

@@ -1244,6 +1244,11 @@ def approval_name_removed(day: str) -> str:
 #: as it is, never after "PhotoVet's note:" (s36: two labels in a row)
 APPROVAL_ENDED = "Approval ended:"
 
+#: the batch tile of a photo or video whose approval ended and waits for approval again
+#: (``ApprovalState.ended``; s42 walk: after a withdrawal the one photo showing the pupil said
+#: "Waiting for approval" like every photo never approved, and nobody could tell which)
+APPROVAL_ENDED_BADGE = "Approval ended"
+
 
 def approval_ended_by_withdrawal(day: str) -> str:
     """Why a photo or video waits for approval again once the consent of someone its approval
@@ -1870,3 +1875,24 @@ def names_returned(n: int) -> str:
             f"{'it is' if n == 1 else 'they are'}.")
 __all__ += ["EVERYONE_COVERED", "portraits_read", "row_settled", "READY_BEFORE_PC_KEPT", "names_returned"]
 __all__ += ["media_noun"]
+
+
+#: a batch tile's words once PhotoVet deleted the photo's original (``transfer.originals_gone``;
+#: s42 walk: the tiles still said "Approved" after the originals were deleted for good). What
+#: became of its safe copy is in the sentence beside it (``original_deleted_detail``): "Posted,
+#: original deleted" does not fit a tile's badge (it read "Posted, original d...")
+ORIGINAL_DELETED_BADGE = "Original deleted"
+
+
+def original_deleted_detail(posted: bool, exported: bool, media: str = "photo") -> str:
+    """What happened to a photo whose original PhotoVet deleted, and what it means now (the
+    tile's tooltip, the photo view): 'Its safe copy was exported and posted, then the original
+    was deleted: PhotoVet cannot export this photo again.'"""
+    copy = ("Its safe copy was exported and posted" if posted else
+            "Its safe copy was exported" if exported else "")
+    return ((f"{copy}, then the original was deleted" if copy else
+             "The original was deleted after a safe copy was made")
+            + f": PhotoVet cannot export this {media} again.")
+
+
+__all__ += ["APPROVAL_ENDED_BADGE", "ORIGINAL_DELETED_BADGE", "original_deleted_detail"]

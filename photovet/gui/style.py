@@ -38,6 +38,9 @@ APPROVAL_COLOURS: dict[str, str] = {
     "void": "#e0a000",
 }
 
+#: a tile whose original PhotoVet deleted after its copy was posted: nothing more to do (s42)
+ORIGINAL_GONE_COLOUR = "#607d8b"
+
 APPROVAL_LABELS: dict[str, str] = {
     "draft": "Not marked ready",
     "ready": "Waiting for approval",

@@ -800,3 +800,29 @@ def test_the_purge_list_follows_the_photos_order_not_the_exports(tmp_path, trash
     assert [Path(i.source).stem for i in report.items] == \
         ["IMG_9", "IMG_0010", "IMG_10", "IMG_0011", "IMG_11", "IMG_0012"]
     assert all(i.status == "would-delete" for i in report.items)
+
+
+def test_originals_gone_says_which_originals_purge_deleted_and_what_became_of_the_copy(
+        batch, trash):
+    """s42: the batch's tiles said "Approved" after "Delete originals": the core says which
+    photos' originals it deleted, and whether their copy was exported and posted there; one
+    put back (from the bin) is the photo again; another channel has no copy of it."""
+    rec, res = batch
+    purge_batch(rec, "trip", allow_exported=True)
+    photos = [(r.source_sha256, r.source) for r in res.values()]
+    gone = transfer.originals_gone(rec, photos, "website")
+    assert set(gone) == {res["ok"].source_sha256, res["unposted"].source_sha256}
+    assert gone[res["ok"].source_sha256] == transfer.OriginalGone(exported=True, posted=True)
+    assert gone[res["unposted"].source_sha256] == transfer.OriginalGone(exported=True,
+                                                                        posted=False)
+    assert gone[res["ok"].source_sha256].badge == "Original deleted"
+    assert gone[res["unposted"].source_sha256].detail() == (
+        "Its safe copy was exported, then the original was deleted: PhotoVet cannot export "
+        "this photo again.")
+    elsewhere = transfer.originals_gone(rec, photos, "facebook")
+    assert elsewhere[res["ok"].source_sha256] == transfer.OriginalGone(False, False)
+    # the original missing without a purge (moved, deleted outside PhotoVet) is not said so
+    assert res["original_gone"].source_sha256 not in gone
+    # put back where it was: the photo again
+    Path(res["ok"].source).write_bytes(b"back from the bin")
+    assert res["ok"].source_sha256 not in transfer.originals_gone(rec, photos, "website")

@@ -22,6 +22,7 @@ from photovet.core import words
 from photovet.core.errors import PhotoVetError, RegisterUnavailableError
 from photovet.core.media.imaging import EXPORTED_COPY, collect_media
 from photovet.core.models import PhotoAnalysis
+from photovet.core.transfer import originals_gone
 
 from ..context import AppContext
 from ..tasks import CheckQueue, ThumbnailQueue, Worker, thumbnails
@@ -44,6 +45,8 @@ def approval_state(ctx: AppContext, a: PhotoAnalysis, st: Any = None) -> tuple[s
                                          name_of=ctx.engine.name_of, state=st)
         if not verdict.ok:
             return "void", verdict.why.replace("the approval no longer counts: ", "")
+    if st.ended:        # waits for approval again: why, as the core's note says it (s42)
+        return st.status, words.approval_note_said(st.note)
     return st.status, ""
 
 
@@ -150,6 +153,8 @@ class BatchController(QObject):
         ctx.channels_changed.connect(self.redecide_all)
         ctx.settings_changed.connect(self.redecide_all)
         ctx.approvals_changed.connect(self.refresh_approvals)
+        # originals deleted after posting: the tiles say so (s42)
+        ctx.records_changed.connect(lambda *_: self.refresh_approvals())
         ctx.reviews_changed.connect(self.redecide_reviewed)
         ctx.recheck_needed.connect(self.check_all_again)
         ctx.settings_news.connect(self.settings_news)
@@ -544,8 +549,20 @@ class BatchController(QObject):
                         self._captions_waiting[it.path] = key     # said when it is back
                     else:
                         self._captions_waiting.pop(it.path, None)
-        self.model.set_approvals(states, lapsed, captions)
+        self.model.set_approvals(states, lapsed, captions, self._originals_gone(states))
         self.refresh_summary()        # a photo marked ready is no longer "a decision for you"
+
+    def _originals_gone(self, paths: Any) -> dict[str, Any]:
+        """path -> the core's ``OriginalGone`` for the photos among ``paths`` whose original
+        "Delete originals" deleted (``transfer.originals_gone``), None for the others."""
+        photos = {it.analysis.sha256: it.path for it in self.model.items
+                  if it.path in paths and it.analysis is not None and it.analysis.sha256}
+        try:
+            gone = originals_gone(self.ctx.ws.records, [(sha, p) for sha, p in photos.items()],
+                                  self.ctx.channel)
+        except PhotoVetError:       # the register unreachable: said elsewhere; left as it was
+            return {}
+        return {p: gone.get(sha) for sha, p in photos.items()}
 
     def _one_channel_look(self) -> Any:
         engine = self.ctx.engine

@@ -373,7 +373,12 @@ class ReviewController(QObject):
         def failed(text: str) -> None:
             cur = self.current()
             if cur is not None and cur.path == path:
-                self.tab.photo.canvas.set_message(f"This photo cannot be shown: {text}")
+                gone = cur.original_gone
+                # its original deleted after posting: what happened, not "the file does not
+                # exist (was it moved or deleted?)" (s42)
+                self.tab.photo.canvas.set_message(
+                    f"This photo cannot be shown here. {gone.detail('photo')}"
+                    if gone is not None else f"This photo cannot be shown: {text}")
 
         self.ctx.workers.start(load, name="preview", on_return=loaded, on_error=failed,
                                on_finish=lambda *_: self._preview_done(path))

@@ -50,6 +50,7 @@ from photovet.core.media.video.linking import FaceCount, face_count
 from photovet.core.models import PhotoAnalysis
 from photovet.core.policy import HANDED_ON, everyone_covered, waiting_for_decision
 from photovet.core.words import (
+    APPROVAL_ENDED_BADGE,
     EVERYONE_COVERED,
     media_count,
     media_of,
@@ -101,6 +102,9 @@ class PhotoItem:
     caption_refused: str | None = ""
     #: "void" only because its approver's role ended: still handed on (batch.as_handed_on)
     approval_lapsed: bool = False
+    #: its original deleted after its safe copy was made (the core's ``OriginalGone``: the
+    #: badge's words, 'Posted, original deleted'); None: not deleted by PhotoVet (s42)
+    original_gone: Any = None
     #: the tile as it will be published (covers painted, the core's renderer), for the
     #: approver's view; ``published_for``: the decisions it was drawn for (``published_key``)
     published: QImage | None = None
@@ -192,6 +196,10 @@ class PhotoItem:
         s = a.status.value
         if s == "failed":
             return "Could not check"
+        if self.original_gone is not None:
+            return self.original_gone.badge
+        if self.approval == "ready" and self.approval_note:
+            return APPROVAL_ENDED_BADGE     # waits for approval again: the note says why
         if self.approval == "approved" and self.caption_refused:
             return APPROVED_CAPTION_REFUSED_BADGE
         if self.approval == "approved" and self.caption_refused is None:
@@ -330,6 +338,8 @@ class BatchModel(QAbstractListModel):
                           f"{APPROVED_CAPTION_REFUSED_NEXT}")
             elif item.approval == "approved" and item.caption_refused is None:
                 extra += f"\n{APPROVED_CAPTION_CHECKING}"
+            if item.original_gone is not None:
+                extra += "\n" + item.original_gone.detail("video" if item.is_video else "photo")
             return f"{item.name}\n{item.status_detail()}\n{extra}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{item.name}: {item.status_text()}"
@@ -425,20 +435,25 @@ class BatchModel(QAbstractListModel):
 
     def set_approvals(self, states: dict[str, tuple[str, str]],
                       lapsed: set[str] | frozenset[str] = frozenset(),
-                      captions: dict[str, str | None] | None = None) -> None:
-        """``states``: path -> (approval status, why it no longer counts); ``lapsed``: the
-        paths whose approval no longer counts only because its approver's role ended;
-        ``captions``: path -> why an approved photo's caption may not go out now (none: '';
-        None: being checked)."""
+                      captions: dict[str, str | None] | None = None,
+                      gone: dict[str, Any] | None = None) -> None:
+        """``states``: path -> (approval status, why it no longer counts, or why it waits for
+        approval again); ``lapsed``: the paths whose approval no longer counts only because its
+        approver's role ended; ``captions``: path -> why an approved photo's caption may not go
+        out now (none: ''; None: being checked); ``gone``: path -> the core's
+        ``OriginalGone`` for a photo whose original was deleted (None: not deleted)."""
         rows = []
         for path, (st, note) in states.items():
             r = self._row.get(path, -1)
             if r < 0:
                 continue
             it = self.items[r]
-            now = (st, note, path in lapsed, (captions or {}).get(path, ""))
-            if (it.approval, it.approval_note, it.approval_lapsed, it.caption_refused) != now:
-                it.approval, it.approval_note, it.approval_lapsed, it.caption_refused = now
+            now = (st, note, path in lapsed, (captions or {}).get(path, ""),
+                   (gone or {}).get(path))
+            if (it.approval, it.approval_note, it.approval_lapsed, it.caption_refused,
+                    it.original_gone) != now:
+                (it.approval, it.approval_note, it.approval_lapsed, it.caption_refused,
+                 it.original_gone) = now
                 rows.append(r)
         self._changed_rows(rows)
 
@@ -697,6 +712,12 @@ class BatchDelegate(QStyledItemDelegate):
             elif item.approval == "approved" and item.caption_refused:
                 # approved, but not with its caption: the colour of what needs a look again
                 bg, fg = QColor(style.APPROVAL_COLOURS["void"]), QColor("#1f1f1f")
+            elif item.approval == "ready" and item.approval_note:
+                # its approval ended: the colour of what needs a look again (s42)
+                bg, fg = QColor(style.APPROVAL_COLOURS["void"]), QColor("#1f1f1f")
+        if item.status != "failed" and item.original_gone is not None:
+            # nothing more to do with it here: a quiet grey, not the green of "Approved"
+            bg, fg = QColor(style.ORIGINAL_GONE_COLOUR), QColor("#ffffff")
         bw = min(fm.horizontalAdvance(text) + 14, name_rect.width())
         badge = QRectF(r.left() + self.PAD, y + fm.height() + 3, bw, fm.height() + 4)
         p.setPen(Qt.PenStyle.NoPen)
@@ -740,8 +761,10 @@ class BatchDelegate(QStyledItemDelegate):
         nothing): 'Waiting for approval: marked ready; a senior leader approves or rejects it
         next'."""
         what = "video" if item.is_video else "photo"
-        tips = {"ready": f"{APPROVAL_LABELS_WAITING}: marked ready; a senior leader approves "
-                         f"or rejects this {what} next",
+        tips = {"ready": f"{APPROVAL_LABELS_WAITING} again: {item.approval_note}"
+                if item.approval_note else
+                f"{APPROVAL_LABELS_WAITING}: marked ready; a senior leader approves "
+                f"or rejects this {what} next",
                 "approved": f"Approved: this {what} may be exported",
                 "rejected": "Rejected: choose it to read the approver's reason",
                 "void": f"{style.APPROVAL_LABELS['void']}: it must be approved again"

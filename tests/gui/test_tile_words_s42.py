@@ -1,0 +1,85 @@
+"""s42 walks: what a batch tile says, from the core's state.
+
+- After a withdrawal of one pupil's Facebook consent, the tile of the one photo whose approval
+  it ended said "Waiting for approval", the words of every photo never approved: nobody could
+  tell which photos needed anything. The core ends only the approvals that showed the pupil
+  (``approval.end_by_withdrawal``); that tile now says "Approval ended" (``ApprovalState.ended``),
+  the others stay "Approved".
+- After "Delete originals", the tiles still said "Approved": they say "Original deleted", and
+  the tile's tooltip and the photo view that it was posted (``transfer.originals_gone``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from photovet.gui.dialogs.person import PersonDialog
+from photovet.gui.dialogs.withdrawal import WithdrawalDialog
+from photovet.gui.views.batch_view import BatchDelegate
+from tests.gui.conftest import answer, button, click, modal
+from tests.gui.fake_engine import TORI
+from tests.gui.test_after_posting import approve_all, posted, window  # noqa: F401 - fixtures
+
+
+def tiles(win, ws):
+    """(file, the tile's words, the core's approval status) of each photo."""
+    return [(it.name, it.status_text(), ws.approvals.get(it.analysis.sha256, "facebook").status)
+            for it in win.batch.model.items]
+
+
+def test_a_withdrawal_changes_only_the_tile_of_the_photo_that_showed_the_pupil(
+        window, ws, qtbot):  # noqa: F811
+    approve_all(window)
+    assert [t[1] for t in tiles(window, ws)] == ["Approved"] * 3
+    window.register_view.person_requested.emit(TORI)
+    page = modal(kind=PersonDialog)
+
+    def fill(dlg: WithdrawalDialog) -> None:
+        dlg.who.setText("Mrs Amos (mother), by email")
+        button(dlg, "Withdraw consent").click()
+    answer(fill, kind=WithdrawalDialog)
+    combo = page.combos[("facebook", "photo")]
+    combo.setCurrentIndex(combo.findData("no"))
+    page.accept()
+    # trip_0 showed Tori: its approval ended (fail closed), said so on its tile; Jane's photo
+    # and the photo with nobody in it are as they were
+    qtbot.waitUntil(lambda: tiles(window, ws)[0][1] == "Approval ended", timeout=5000)
+    assert tiles(window, ws) == [("trip_0.jpg", "Approval ended", "ready"),
+                                 ("trip_1.jpg", "Approved", "approved"),
+                                 ("trip_2.jpg", "Approved", "approved")]
+    first = window.batch.model.items[0]
+    assert first.analysis.faces[0].decision == "cover"
+    tip = BatchDelegate.mark_tip(first)
+    assert tip.startswith("Waiting for approval again: Approval ended: consent was withdrawn on ")
+    # a photo marked ready afresh waits as any other
+    ws.approvals.mark_ready(first.analysis)
+    window.ctx.approvals_changed.emit([first.analysis.sha256])
+    qtbot.waitUntil(lambda: first.status_text() == "Waiting for approval", timeout=5000)
+
+
+def test_tiles_say_the_originals_were_deleted(posted, qtbot, ws):  # noqa: F811
+    win = posted
+    originals = [Path(it.path) for it in win.batch.model.items]
+    assert [t[1] for t in tiles(win, ws)] == ["Approved"] * 3
+    purge = win.after.delete_originals("Sports day")
+    qtbot.waitUntil(lambda: purge.report is not None, timeout=10000)
+    answer(click("Delete 3 originals"), kind=QMessageBox)
+    purge.delete_btn.click()
+    qtbot.waitUntil(lambda: purge.report is not None and not purge.report.dry_run,
+                    timeout=10000)
+    assert not any(p.exists() for p in originals)
+    qtbot.waitUntil(lambda: [t[1] for t in tiles(win, ws)] == ["Original deleted"] * 3,
+                    timeout=5000)
+    tip = win.batch.model.data(win.batch.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "Its safe copy was exported and posted, then the original was deleted: PhotoVet " \
+           "cannot export this photo again." in tip, tip
+    purge.accept()
+    # the photo itself: what happened, not "the file does not exist (was it moved or deleted?)"
+    win.photos.batch.select_row(1)
+    canvas = win.photos.photo.canvas
+    qtbot.waitUntil(lambda: "original was deleted" in canvas.message, timeout=5000)
+    assert canvas.message == ("This photo cannot be shown here. Its safe copy was exported and "
+                              "posted, then the original was deleted: PhotoVet cannot export "
+                              "this photo again."), canvas.message
