@@ -105,6 +105,9 @@ def test_vet_batch_exports_in_order_side_by_side(ws, tmp_path):
     assert faces.most >= 2
     # every photo has its own neutral name and its record; the stranger is covered
     assert sorted(p.name for p in out_dir.iterdir()) == [f"trip-{i:03d}.jpg" for i in range(1, 7)]
+    # numbered in the photos' order though the first ones finish last (s42: in the order
+    # they finished, so the same batch got other names each time)
+    assert [Path(r.output).name for r in res] == [f"trip-{i:03d}.jpg" for i in range(1, 7)]
     assert all(r.faces_covered == 1 and r.people_shown == ["A1"] for r in res)
     assert len(ws.records.exports(batch="Trip")) == 6
 
