@@ -749,47 +749,55 @@ def _state_by_content(records: Any, sha: str) -> str | None:
 
 @dataclass(frozen=True)
 class OriginalGone:
-    """A photo or video whose original PhotoVet deleted after its safe copy was made
-    (``originals_gone``), and what became of that copy on the channel asked about."""
+    """A photo or video whose original PhotoVet deleted (``originals_gone``), and what became of
+    its safe copy on the channel asked about."""
 
     exported: bool          # a safe copy was exported for the channel
     posted: bool            # ... and marked posted there
+    by_schedule: bool = False   # the retention schedule deleted it ("Delete originals" did not)
 
     @property
     def badge(self) -> str:
         return ORIGINAL_DELETED_BADGE
 
     def detail(self, media: str = "photo") -> str:
-        return original_deleted_detail(self.posted, self.exported, media)
+        return original_deleted_detail(self.posted, self.exported, media,
+                                       by_schedule=self.by_schedule)
 
 
 def originals_gone(records: Any, photos: Iterable[tuple[str, str]], channel: str
                    ) -> dict[str, OriginalGone]:
     """Of ``photos`` (content hash, the path the batch knows it by), those whose original
-    "Delete originals" deleted (or began to delete: a deletion interrupted is finished at the
-    next purge) and that are not at that path any more (one put back from the bin, or copied
-    there again, is the photo again), by content hash, with whether its safe copy was exported
-    and posted on ``channel`` (s42 walk: the batch's tiles said "Approved" after the originals
-    were deleted for good; the approval stands, but nothing can be exported again)."""
+    PhotoVet deleted ("Delete originals", finished or begun: a deletion interrupted is finished
+    at the next purge; or the retention schedule) and that are not at that path any more (one
+    put back from the bin, or copied there again, is the photo again), by content hash, with
+    whether its safe copy was exported and posted on ``channel`` (s42 walk: the batch's tiles
+    said "Approved" after the originals were deleted for good; the approval stands, but
+    nothing can be exported again)."""
     wanted = {sha: path for sha, path in photos if sha}
     if not wanted:
         return {}
-    latest: dict[str, str] = {}
+    purged: dict[str, str] = {}
+    scheduled: set[str] = set()
     shas = sorted(wanted)
     for i in range(0, len(shas), 500):
         part = shas[i:i + 500]
+        marks = ",".join("?" * len(part))
         for sha, state in records.db.all(
-                f"SELECT sha256, state FROM purges WHERE sha256 IN ({','.join('?' * len(part))}) "
-                "ORDER BY id", part):
-            latest[sha] = state
-    gone = [sha for sha, state in latest.items() if state in ("deleted", "pending")
-            and not os.path.lexists(wanted[sha])]
+                f"SELECT sha256, state FROM purges WHERE sha256 IN ({marks}) ORDER BY id", part):
+            purged[sha] = state       # the latest purge of that content
+        scheduled.update(r[0] for r in records.db.all(
+            "SELECT sha256 FROM retention_deletions WHERE kind = 'originals' AND "
+            f"state = 'deleted' AND sha256 IN ({marks})", part))
+    deleted = {sha for sha, state in purged.items() if state in ("deleted", "pending")}
+    gone = sorted(sha for sha in deleted | scheduled if not os.path.lexists(wanted[sha]))
     if not gone:
         return {}
     exported: dict[str, bool] = {}
     for rec in records.exports_of(gone, channel):
         exported[rec.source_sha256] = exported.get(rec.source_sha256, False) or rec.posted
-    return {sha: OriginalGone(sha in exported, exported.get(sha, False)) for sha in gone}
+    return {sha: OriginalGone(sha in exported, exported.get(sha, False),
+                              by_schedule=sha not in deleted) for sha in gone}
 
 
 def _purge_state(records: Any, source: Path) -> str | None:

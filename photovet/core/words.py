@@ -1884,15 +1884,18 @@ __all__ += ["media_noun"]
 ORIGINAL_DELETED_BADGE = "Original deleted"
 
 
-def original_deleted_detail(posted: bool, exported: bool, media: str = "photo") -> str:
+def original_deleted_detail(posted: bool, exported: bool, media: str = "photo", *,
+                            by_schedule: bool = False) -> str:
     """What happened to a photo whose original PhotoVet deleted, and what it means now (the
     tile's tooltip, the photo view): 'Its safe copy was exported and posted, then the original
-    was deleted: PhotoVet cannot export this photo again.'"""
+    was deleted: PhotoVet cannot export this photo again.' (``by_schedule``: the retention
+    schedule deleted it.)"""
     copy = ("Its safe copy was exported and posted" if posted else
             "Its safe copy was exported" if exported else "")
-    return ((f"{copy}, then the original was deleted" if copy else
-             "The original was deleted after a safe copy was made")
-            + f": PhotoVet cannot export this {media} again.")
+    how = "the original was deleted" + (" by the school's retention schedule"
+                                        if by_schedule else "")
+    return (f"{copy}, then {how}" if copy else how[:1].upper() + how[1:]) + \
+        f": PhotoVet cannot export this {media} again."
 
 
 __all__ += ["APPROVAL_ENDED_BADGE", "ORIGINAL_DELETED_BADGE", "original_deleted_detail"]

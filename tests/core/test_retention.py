@@ -459,3 +459,23 @@ def test_export_copies_are_listed_in_their_folders_order_and_counts_read_as_word
     assert item.what.startswith("1 analysis cache file written before "), item.what
     ws.retention().apply(items=[item])
     assert item.reason == "1 file deleted"
+
+
+def test_an_original_the_schedule_deleted_is_said_so_on_its_tile(ws_with_leaver, tmp_path,
+                                                                  trash):
+    """s42: the batch's tile of a photo whose original the schedule deleted says so
+    (``transfer.originals_gone``), as one "Delete originals" deleted does."""
+    from photovet.core.transfer import OriginalGone, originals_gone
+
+    ws = ws_with_leaver
+    a, b = imported(ws, tmp_path)
+    photos = [(hashlib.sha256(p.read_bytes()).hexdigest(), str(p)) for p in (a, b)]
+    days = ws.settings.retention.originals_days
+    assert originals_gone(ws.records, photos, "website") == {}
+    due = [i for i in ws.retention(clock_at(days)).due(("originals",)) if i.path == str(a.resolve())]
+    ws.retention(clock_at(days)).apply(items=due)
+    assert not a.exists()
+    gone = originals_gone(ws.records, photos, "website")
+    assert gone == {photos[0][0]: OriginalGone(False, False, by_schedule=True)}
+    assert gone[photos[0][0]].detail() == ("The original was deleted by the school's retention "
+                                           "schedule: PhotoVet cannot export this photo again.")
