@@ -129,7 +129,10 @@ log = logs.get("pipeline")
 #: 25: a JPEG whose picture data libjpeg finds damaged (its warnings: "Corrupt JPEG data ...")
 #: is refused as damaged (imaging.JPEG_DAMAGED, s42): bytes overwritten mid-picture had been
 #: checked as a picture grey or garbled from there down, said by nobody
-ANALYSIS_VERSION = "25"
+#: 26: a JPEG the damage check cannot read at all (TurboJPEG: "Could not determine subsampling
+#: level", 4:1:0) is refused as not checked (imaging.JPEG_NOT_CHECKED, s42 audit): it had been
+#: taken as undamaged, its picture data never looked at
+ANALYSIS_VERSION = "26"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,

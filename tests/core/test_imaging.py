@@ -506,6 +506,49 @@ def test_a_warning_about_the_headers_does_not_stop_the_damage_check(tmp_path):
             load_image(path)
 
 
+def _sampled_4x2(data: bytes) -> bytes:
+    """``data`` (4:2:0) saying its brightness is sampled 4 x 2 (4:1:0, ``cjpeg -sample 4x2``):
+    libjpeg and Pillow decode it, libjpeg-turbo's simplified API (simplejpeg's) cannot."""
+    out = bytearray(data)
+    sof = out.find(b"\xff\xc0")
+    assert out[sof + 11] == 0x22
+    out[sof + 11] = 0x42
+    return bytes(out)
+
+
+def test_a_jpeg_the_damage_check_cannot_read_is_refused_not_passed(tmp_path):
+    """TurboJPEG stops at "Could not determine subsampling level" before reading any picture
+    data (4:1:0, mixed colour sampling); Pillow decodes such a JPEG, damaged or not. It was
+    taken as undamaged: checked, exported and published unchecked. Now it is refused in words,
+    the batch going on."""
+    damaged = _sampled_4x2(_overwritten(_jpeg_bytes(quality=90), 0.3, _RANDOM16))
+    clean = _sampled_4x2(_jpeg_bytes(quality=90))
+    Image.open(io.BytesIO(damaged)).load()      # Pillow: not a word
+    for name, data in (("damaged-410.jpg", damaged), ("clean-410.jpg", clean)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        for given in (None, data):
+            with pytest.raises(UnsupportedImageError) as ei:
+                load_image(path, data=given)
+            assert str(ei.value) == f"{name}: {imaging.JPEG_NOT_CHECKED}"
+            assert "Save it again as a JPEG" in ei.value.full()
+    with pytest.raises(imaging.JpegNotChecked, match="subsampling"):
+        imaging.jpeg_damage(damaged)
+
+
+def test_a_jpeg_broken_in_its_headers_keeps_the_decode_s_words(tmp_path):
+    """A JPEG neither the check nor the decode can read is refused in the decode's words
+    (what is wrong with it), not as "could not be checked"."""
+    data = bytearray(_jpeg_bytes(quality=90))
+    sos = data.find(b"\xff\xda")
+    data[sos + 6] = 0x33            # the picture data asks for Huffman tables 3, never defined
+    path = tmp_path / "headers.jpg"
+    path.write_bytes(bytes(data))
+    with pytest.raises(TruncatedImageError) as ei:
+        load_image(path)
+    assert "damaged part of the way through" in str(ei.value)
+
+
 def test_without_the_jpeg_checker_every_jpeg_is_refused_never_passed(tmp_path, monkeypatch):
     """A broken install without simplejpeg: each JPEG refused in words (the batch goes on),
     never let through unchecked; other formats are not affected."""

@@ -364,6 +364,15 @@ JPEG_CHECK_MISSING = ("PhotoVet cannot check JPEG photos for damage on this comp
 _JPEG_DAMAGE_WORDS = ("corrupt jpeg data", "premature end of jpeg file",
                       "inconsistent progression sequence", "invalid sos parameters")
 _JPEG_NOT_DAMAGE = ("bad icc marker",)
+#: a JPEG the damage check could not read at all, though the decode may (libjpeg-turbo's
+#: simplified API knows fewer layouts than its full one: 4:1:0 or mixed colour sampling)
+JPEG_NOT_CHECKED = ("this JPEG is saved in a way PhotoVet's damage check cannot read, so it "
+                    "could not be checked for damage")
+JPEG_NOT_CHECKED_HINT = "Save it again as a JPEG in a photo editor and check that copy."
+
+
+class JpegNotChecked(Exception):
+    """The damage check could not read the JPEG (libjpeg-turbo's words): not "no damage"."""
 
 
 def jpeg_damage(data: bytes | memoryview) -> str | None:
@@ -411,8 +420,13 @@ def jpeg_damage(data: bytes | memoryview) -> str | None:
         # stops libjpeg before the picture data: check the picture data again without the
         # application blocks, which hold no part of it
         bare = _without_app_blocks(data)
-        if bare is not None:
-            text = complaint(bare)
+        if bare is None:
+            raise JpegNotChecked(text)
+        text = complaint(bare)
+        if text and not damage(text):
+            # still not read through (TurboJPEG: "Could not determine subsampling level"):
+            # the picture data was never looked at, which is not "undamaged"
+            raise JpegNotChecked(text)
     return text if text and damage(text) else None
 
 
@@ -513,11 +527,16 @@ class OpenedImage:
                 f"({size:,} bytes): the picture data is missing or the file is damaged",
                 path=self.path)
 
-    def check_jpeg_data(self) -> None:
+    def check_jpeg_data(self) -> str | None:
         """Refuse a JPEG whose picture data libjpeg finds damaged (``jpeg_damage``), before
-        it is decoded: TruncatedImageError, in words for the school. Other formats: nothing."""
+        it is decoded: TruncatedImageError, in words for the school. Other formats: nothing.
+
+        Returns libjpeg-turbo's words when the check could not read the JPEG at all: the
+        caller decodes it (a file broken in its headers is refused there, in the decode's
+        words) and must refuse it if the decode succeeds (JPEG_NOT_CHECKED), never take it
+        as undamaged."""
         if self.im.format not in ("JPEG", "MPO"):
-            return
+            return None
         here = self.fh.tell()
         try:
             if isinstance(self.fh, io.BytesIO):
@@ -527,8 +546,11 @@ class OpenedImage:
                 data = self.fh.read()
         except OSError as exc:
             raise read_error(self.path, exc) from exc
+        unchecked = None
         try:
             damage = jpeg_damage(data)
+        except JpegNotChecked as exc:
+            damage, unchecked = None, str(exc) or "not read"
         except ImportError as exc:
             raise UnsupportedImageError(JPEG_CHECK_MISSING, path=self.path,
                                         hint="Install PhotoVet again.") from exc
@@ -544,6 +566,7 @@ class OpenedImage:
             raise TruncatedImageError(ENDS_EARLY, path=self.path)
         if damage:
             raise TruncatedImageError(JPEG_DAMAGED, path=self.path, hint=JPEG_DAMAGED_HINT)
+        return unchecked
 
     def _open_image(self) -> Image.Image:
         path = self.path
@@ -780,12 +803,14 @@ def load_image(path: str | Path, *, max_pixels: int | None = None,
         orientation, warns = read_orientation(im)
         stored_value = stored_orientation(im)
         icc = im.info.get("icc_profile")
-        op.check_jpeg_data()   # Pillow's decode would fill damage in with grey, said by nobody
+        unchecked = op.check_jpeg_data()   # Pillow's decode would fill damage in grey, unsaid
         if im.format in ("JPEG", "MPO") and max(im.size) >= 2 * DECODE_LONG_EDGE:
             k = DECODE_LONG_EDGE / max(im.size)   # draft keeps at least this size on both sides
             im.draft(im.mode if im.mode in ("RGB", "L", "CMYK") else "RGB",
                      (max(1, int(im.size[0] * k)), max(1, int(im.size[1] * k))))
         decoded = op.decode()
+        if unchecked:   # decoded, but never checked for damage: refused, not passed
+            raise UnsupportedImageError(JPEG_NOT_CHECKED, path=path, hint=JPEG_NOT_CHECKED_HINT)
         if _decoder_applied(im, orientation):
             orientation = 1
         try:
