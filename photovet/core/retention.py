@@ -611,7 +611,9 @@ class RetentionSchedule:
             # named no file, and an interrupted deletion was marked done with the file still there
             path = stored_path(path)
             p = Path(path)
-            hidden = p.with_name(PURGE_PREFIX + p.name)
+            # and its hidden name: after the rename the file is found by that name only (the
+            # place alone resolved to no file, and the hidden photo was marked deleted, left)
+            hidden = Path(stored_path(str(p.with_name(PURGE_PREFIX + p.name))))
             item = DueItem(kind, ref, "", _dt.date.today(), path=path)
             if hidden.exists():
                 overwrite_and_unlink(hidden)

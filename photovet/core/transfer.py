@@ -62,7 +62,7 @@ from typing import Any
 from photovet.core.errors import DeletionError, NotAFileError, OutputFolderError, PhotoVetError
 from photovet.core.fsutil import crash_point, fsync_dir, link_no_overwrite, pid_alive
 from photovet.core.models import Progress
-from photovet.core.storage.database import text_safe
+from photovet.core.storage.database import stored_path, text_safe
 from photovet.core.words import (
     EXPORTS_LIST_COMMAND,
     ORIGINAL_DELETED_BADGE,
@@ -721,7 +721,9 @@ def _trash(path: Path) -> None:
 def _finish_interrupted(records: Any, source: Path, user: str | None) -> bool:
     """A ``.photovet-purge-<name>`` beside ``source`` is a permanent deletion that was cut
     short (its "about to delete" row exists): finish it. Returns True if one was finished."""
-    left = source.with_name(PURGE_PREFIX + source.name)
+    # a name that is not UTF-8, read back from the register as \\xNN: its hidden name found
+    # the same way (``stored_path``), or the hidden photo was said deleted and left on the disk
+    left = Path(stored_path(str(source.with_name(PURGE_PREFIX + source.name))))
     if not left.exists():
         return False
     overwrite_and_unlink(left)

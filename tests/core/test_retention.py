@@ -341,6 +341,36 @@ def test_an_interrupted_permanent_deletion_is_finished_by_the_next_run(ws_with_l
     assert row["details"]["finished_after_interruption"] is True
 
 
+@pytest.mark.skipif(os.name == "nt" or __import__("sys").platform == "darwin",
+                    reason="names are Unicode there: no name can hold bytes that are not UTF-8")
+@pytest.mark.parametrize("crashed", ["before the rename", "after the rename"])
+def test_an_interrupted_deletion_of_a_name_not_utf8_is_finished_or_listed_again(
+        ws_with_leaver, tmp_path, crashed):
+    """The pending row keeps the place as stored (the odd byte as \\xNN). Read as text it
+    named no file: a deletion cut short was marked done, the photo still in place or its
+    hidden copy (a pupil's photo meant deleted for good) left on the disk, and never looked
+    for again. It is finished (hidden) or listed again (still in place)."""
+    raw = os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.JPG")
+    try:
+        photo(100).save(raw, "JPEG", quality=90)
+    except OSError:
+        pytest.skip("this disk takes only UTF-8 names")
+    ws_with_leaver.db.execute(
+        "INSERT INTO retention_deletions (kind, ref, path, sha256, method, state, pending_at) "
+        "VALUES ('originals', ?, ?, 'ab', 'overwrite', 'pending', ?)", [raw, raw, NOW.isoformat()])
+    hidden = os.fsdecode(os.fsencode(tmp_path) + b"/" + PURGE_PREFIX.encode() + b"caf\xe9.JPG")
+    if crashed == "after the rename":
+        os.rename(raw, hidden)
+    finished = ws_with_leaver.retention().finish_interrupted()
+    state = ws_with_leaver.db.scalar("SELECT state FROM retention_deletions")
+    if crashed == "after the rename":
+        assert (finished, state) == (1, "deleted")
+        assert not os.path.lexists(hidden)
+    else:
+        assert (finished, state) == (0, "failed")     # still there: listed again
+        assert os.path.exists(raw)
+
+
 def test_the_cache_keeps_ids_never_names(ws_with_leaver, tmp_path):
     class NoFaces:
         def detect(self, image):

@@ -321,6 +321,33 @@ def test_purge_finds_an_original_whose_name_is_not_utf8(tmp_path, trash):
         ("deleted", str(lookalike))]
 
 
+@pytest.mark.skipif(os.name == "nt" or sys.platform == "darwin",
+                    reason="names are Unicode there: no name can hold bytes that are not UTF-8")
+def test_an_interrupted_purge_of_a_name_not_utf8_is_finished(tmp_path, trash):
+    """Killed right after the original was renamed to its hidden name: the place read back
+    ("caf\\xe9.JPG", its odd byte as \\xNN) names no file and its hidden name was looked for
+    as text, so purge said the original deleted by an earlier purge and the hidden photo (to
+    be deleted for good) stayed on the disk. It is found, overwritten and removed."""
+    rec = office_records()
+    r = make_export(tmp_path, 1, name="x", size=(96, 64))
+    folder = os.fsencode(tmp_path / "originals")
+    raw = os.fsdecode(folder + b"/caf\xe9.JPG")
+    try:
+        os.rename(r.source, raw)
+    except OSError:
+        pytest.skip("this disk takes only UTF-8 names")
+    r.source = raw
+    rec.add_export(r, batch="trip", channel="website", preparer=None, approver=None)
+    rec.mark_posted(files=[Path(r.output)], channel="website")
+    transfer._mark_pending(rec, Path(raw), sha(raw), 1, "overwrite", None)
+    hidden = os.fsdecode(folder + b"/" + PURGE_PREFIX.encode() + b"caf\xe9.JPG")
+    os.rename(raw, hidden)                           # killed right after the rename
+    report = purge_batch(rec, "trip")
+    assert [(i.status, i.reason) for i in report.items] == [
+        ("deleted", "deletion finished (it had been interrupted)")], report.to_dict()
+    assert not os.path.lexists(hidden) and not os.listdir(trash)
+
+
 # --------------------------------------------------------------------------------------------
 # links on the device (s42): a link is not a photo taken on the device
 # --------------------------------------------------------------------------------------------
