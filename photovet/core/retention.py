@@ -225,6 +225,7 @@ class RetentionSchedule:
             if not sha:
                 continue
             last, copy = out.get(sha, (None, False))
+            path = stored_path(path or "")   # a folder not UTF-8: stored as \\xNN (s42)
             day = _day(created)
             if day is not None and (last is None or day > last):
                 last = day
@@ -268,14 +269,16 @@ class RetentionSchedule:
         for rid, path, sha, created in self.db.all(
                 "SELECT id, output_path, output_sha256, created_at FROM exports ORDER BY id"):
             when = _day(created)
-            key = os.path.abspath(path)
+            # the copy itself, also in a folder whose name is not UTF-8 (stored as \\xNN):
+            # read as text it named no file, and the copy was never due, kept for good
+            key = os.path.abspath(stored_path(path or ""))
             if when is None or key in seen:
                 continue
             seen.add(key)
             due_on = when + _dt.timedelta(days=days)
-            if due_on > today or key in gone or not Path(key).exists():
+            if due_on > today or text_safe(key) in gone or not Path(key).exists():
                 continue
-            out.append(DueItem("export-copies", key, f"{Path(key).name} (export record {rid}, "
+            out.append(DueItem("export-copies", key, f"{text_safe(Path(key).name)} (export record {rid}, "
                                f"exported {_fmt(when)})", due_on, path=key, sha256=sha,
                                data={"export_id": rid}))
         # in the copies' order in their folder (-007 before -008), not the records' (an export

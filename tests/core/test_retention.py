@@ -162,6 +162,37 @@ def test_an_exported_original_with_no_copy_left_is_due_after_the_period(ws_with_
     assert not b.exists() and (trash / b.name).exists()
 
 
+@pytest.mark.skipif(os.name == "nt" or __import__("sys").platform == "darwin",
+                    reason="names are Unicode there: no name can hold bytes that are not UTF-8")
+def test_an_export_copy_in_a_folder_not_utf8_is_found_by_the_schedule(ws_with_leaver, tmp_path,
+                                                                       trash):
+    """The copy's place is stored with the folder's odd byte as \\xNN. Read as text it named
+    no file: its original was listed as having no exported copy left and deleted by the
+    schedule beside its copy (purge's to delete, once that copy is posted), and the copy itself
+    was never due, kept for good. Both are found as the files they are."""
+    [a] = imported(ws_with_leaver, tmp_path, n=1)
+    folder = os.fsdecode(os.fsencode(tmp_path) + b"/Sorti\xe9es")
+    try:
+        os.mkdir(folder)
+    except OSError:
+        pytest.skip("this disk takes only UTF-8 names")
+    res = make_export(tmp_path, 30, name="exported")
+    copy = os.path.join(folder, "trip-001.jpg")
+    os.rename(res.output, copy)
+    res.output = copy
+    res.source, res.source_sha256 = str(a), hashlib.sha256(a.read_bytes()).hexdigest()
+    ws_with_leaver.records.add_export(res, batch="Trip", channel="website")
+    days = ws_with_leaver.settings.retention.originals_days
+    ws_with_leaver.settings.retention.export_copies_days = days
+    due = ws_with_leaver.retention(clock_at(days)).due(("originals", "export-copies"))
+    assert [(i.kind, i.path) for i in due] == [("export-copies", copy)], [i.what for i in due]
+    assert due[0].what.startswith("trip-001.jpg (export record ")
+    report = ws_with_leaver.retention(clock_at(days)).apply()
+    assert [(i.kind, i.status) for i in report.items] == [("export-copies", "deleted"),
+                                                          ("originals", "deleted")]
+    assert not os.path.lexists(copy) and not a.exists()
+
+
 def test_a_changed_original_is_kept_and_says_why(ws_with_leaver, tmp_path, trash):
     [a] = imported(ws_with_leaver, tmp_path, n=1)
     a.write_bytes(a.read_bytes() + b"edited")
