@@ -549,6 +549,27 @@ def test_a_jpeg_broken_in_its_headers_keeps_the_decode_s_words(tmp_path):
     assert "damaged part of the way through" in str(ei.value)
 
 
+def test_a_photo_loaded_by_its_path_is_decoded_from_the_bytes_checked(tmp_path, monkeypatch):
+    """load_image(path) (enrolment's portraits) read the file for the damage check, then the
+    decode read it again: a file rewritten in between (damaged, or another picture) was
+    decoded unchecked. The bytes are read once; the decode is of those the check passed."""
+    clean = _jpeg_bytes(quality=90)
+    damaged = _overwritten(clean, 0.3, _RANDOM16)
+    path = tmp_path / "portrait.jpg"
+    path.write_bytes(clean)
+    real = imaging.jpeg_damage
+
+    def checked_then_rewritten(data):
+        said = real(data)
+        path.write_bytes(damaged)           # rewritten in place after the check
+        return said
+
+    monkeypatch.setattr(imaging, "jpeg_damage", checked_then_rewritten)
+    got = np.asarray(load_image(path).image)
+    monkeypatch.setattr(imaging, "jpeg_damage", real)
+    assert np.array_equal(got, np.asarray(load_image(path, data=clean).image))
+
+
 def test_without_the_jpeg_checker_every_jpeg_is_refused_never_passed(tmp_path, monkeypatch):
     """A broken install without simplejpeg: each JPEG refused in words (the batch goes on),
     never let through unchecked; other formats are not affected."""

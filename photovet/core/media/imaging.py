@@ -796,6 +796,10 @@ def load_image(path: str | Path, *, max_pixels: int | None = None,
     Raises a typed :class:`~photovet.core.errors.ImageError` for every kind of bad file.
     """
     path = Path(path)
+    if data is None:
+        # read once: the damage check and the decode see the same bytes (read twice through
+        # the file, it could change between the check and the decode: enrolment's portraits)
+        data = read_file(path, max_pixels=max_pixels)
     with OpenedImage(path, max_pixels, data) as op:
         im = op.im
         stored = tuple(getattr(im, "_tile_size", None) or im.size) if im.format == "TIFF" else im.size
