@@ -68,3 +68,16 @@ def test_a_number_taken_meanwhile_goes_after_the_batch(tmp_path):
     (out / "trip-001.jpg").write_bytes(b"another export got here first")
     assert names.take(1).name == "trip-003.jpg"    # never the second photo's number
     assert names.take(2).name == "trip-002.jpg"
+
+
+def test_a_number_taken_meanwhile_skips_a_number_a_file_of_another_extension_has(tmp_path):
+    """s42 audit: the name after the batch's (another export took one of its names) skipped
+    only a file of the same extension: a photo was named trip-004.jpg beside an earlier
+    export's video trip-004.mp4 (two things with one number, for a person taking one down)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "trip-004.mp4").write_bytes(b"an earlier export's video")
+    names = NameAllocator(out, "Trip", 3)
+    (out / "trip-002.jpg").write_bytes(b"another export got here first")
+    assert names.take(2).name == "trip-005.jpg"
+    assert names.next(".mp4").name == "trip-006.mp4"

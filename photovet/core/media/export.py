@@ -118,6 +118,7 @@ class NameAllocator:
         prefix = f"{self.slug}-".lower()
         used = {int(stem[len(prefix):]) for stem in (os.path.splitext(n)[0] for n in self._taken)
                 if stem.startswith(prefix) and stem[len(prefix):].isdigit()}
+        self._used = used       # ``next`` skips them too (a video's number is not a photo's)
         out: list[int] = []
         n = 0
         while len(out) < self.total:
@@ -150,7 +151,7 @@ class NameAllocator:
         while True:
             self._n += 1
             name = self._name(self._n, ext)
-            if self._free(name):
+            if self._n not in self._used and self._free(name):
                 self._taken.add(name.lower())
                 return self.out_dir / name
 
