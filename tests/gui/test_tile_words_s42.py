@@ -52,7 +52,9 @@ def test_a_withdrawal_changes_only_the_tile_of_the_photo_that_showed_the_pupil(
     first = window.batch.model.items[0]
     assert first.analysis.faces[0].decision == "cover"
     tip = BatchDelegate.mark_tip(first)
-    assert tip.startswith("Waiting for approval again: Approval ended: consent was withdrawn on ")
+    # one label, not two (s42 audit: "Waiting for approval again: Approval ended: consent...")
+    assert tip.startswith("Waiting for approval again: consent was withdrawn on ")
+    assert tip.endswith("for someone it showed; approve it again as it is now.")
     # a photo marked ready afresh waits as any other
     ws.approvals.mark_ready(first.analysis)
     window.ctx.approvals_changed.emit([first.analysis.sha256])

@@ -50,6 +50,7 @@ from photovet.core.media.video.linking import FaceCount, face_count
 from photovet.core.models import PhotoAnalysis
 from photovet.core.policy import HANDED_ON, everyone_covered, waiting_for_decision
 from photovet.core.words import (
+    APPROVAL_ENDED,
     APPROVAL_ENDED_BADGE,
     EVERYONE_COVERED,
     media_count,
@@ -761,7 +762,11 @@ class BatchDelegate(QStyledItemDelegate):
         nothing): 'Waiting for approval: marked ready; a senior leader approves or rejects it
         next'."""
         what = "video" if item.is_video else "photo"
-        tips = {"ready": f"{APPROVAL_LABELS_WAITING} again: {item.approval_note}"
+        note = item.approval_note
+        if note.startswith(APPROVAL_ENDED):
+            # one label, not two ("Waiting for approval again: Approval ended: ...", words.py)
+            note = note[len(APPROVAL_ENDED):].strip()
+        tips = {"ready": f"{APPROVAL_LABELS_WAITING} again: {note}"
                 if item.approval_note else
                 f"{APPROVAL_LABELS_WAITING}: marked ready; a senior leader approves "
                 f"or rejects this {what} next",
