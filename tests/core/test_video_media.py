@@ -403,16 +403,20 @@ def test_a_face_found_lying_sideways_is_followed_in_a_window_around_it(tmp_path,
     assert len(track.frames) >= 13
 
 
-@pytest.mark.parametrize("turn2", [90, 270, 180])
+@pytest.mark.parametrize(("turn2", "fine_every", "pre"),
+                         [(90, 15, 0.5), (270, 15, 0.5), (180, 15, 0.5), (90, 0, 0.0),
+                          (180, 0, 0.0)])
 def test_a_second_turned_face_entering_while_one_is_followed_is_covered_from_its_first_frame(
-        tmp_path, face_engine, turn2):
+        tmp_path, face_engine, turn2, fine_every, pre):
     """A second face turned entering while a first turned face is followed in a window
     (analysis.follow_looks) is found only at the next whole-frame turned look, up to
     ``sideways_every`` frames later (s41: the next frequent pass, 3 frames); its cover must still
     start on the frame it came in (covers.py: ``pre`` + a sampling interval before its first
     detection). s42 audit: the upside-down one here is first found at frame 30, 13 frames after it
     came in; with the whole-frame looks left out while a face is followed it was uncovered from
-    frame 17."""
+    frame 17. With no full-resolution pass (video.fine_every 0) and no ``pre``, the cover
+    reached back only a frequent pass (3 frames) where the turned look comes every 15: frames
+    17-26 uncovered (s41 found it at frame 18, its whole-frame turned looks on every pass)."""
     looks = []
 
     class Spy:
@@ -425,6 +429,7 @@ def test_a_second_turned_face_entering_while_one_is_followed_is_covered_from_its
 
     s = Settings()
     s.text.enabled = False
+    s.video.fine_every, s.video.pre = fine_every, pre
     eng = Engine(s, face_engine=Spy())
     # the first face lying sideways from the start (followed in a window once found); the
     # second comes in far from it just after a whole-frame look (frame 15 at 30 fps), moving

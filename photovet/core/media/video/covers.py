@@ -105,7 +105,13 @@ def params_for(analysis: VideoAnalysis, kind: str = "face") -> CoverParams:
         return CoverParams(fps=fps, stride=every, sample_gap=every, pre=gap, post=gap,
                            base_pad=0.25, gap_pad=1.0, accel=2.0, speed_pad=1.0, max_pad=2.0)
     fine = int(s.get("fine_every", 0) or 0)
-    return CoverParams(fps=fps, stride=stride, sample_gap=max(stride, fine),
+    # a face lying sideways or upside down is looked for on the whole frame every
+    # ``sideways_every`` frames, on a frequent pass (s42: one coming in while another turned
+    # face is followed in a window is found only then; with video.fine_every 0 and a short
+    # video.pre its first frames were left uncovered)
+    turned = int(s.get("sideways_every", 0) or 0)
+    turned = -(-turned // max(1, stride)) * max(1, stride)
+    return CoverParams(fps=fps, stride=stride, sample_gap=max(stride, fine, turned),
                        pre=float(s.get("pre", 0.5)), post=float(s.get("post", 0.5)))
 
 
