@@ -97,10 +97,15 @@ def media_count(photos: int | Iterable[object], videos: int | None = None, *,
     return count(videos, video) if videos else count(photos, photo)
 
 
-def approval_while_checking(media: str = "photo", *, approver: bool = False) -> str:
+def approval_while_checking(media: str = "photo", *, approver: bool = False,
+                            not_checked: bool = False) -> str:
     """The Approval pane while the chosen photo or video is still being checked (s41 walk: it
-    said "Choose a photo." with the photo chosen)."""
+    said "Choose a photo." with the photo chosen); ``not_checked``: nobody is checking it
+    (checking was stopped, or the register's server could not be reached: s42)."""
     what = "approved" if approver else "marked ready"
+    if not_checked:
+        return (f"This {media} is not checked yet: it can be {what} once it is checked "
+                "(click \u201ccheck them now\u201d above the photos).")
     return f"This {media} is still being checked: it can be {what} once PhotoVet has finished."
 
 

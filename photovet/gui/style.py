@@ -27,6 +27,8 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "needs-review": ("#e0a000", "#1f1f1f"),
     "failed": ("#b23b3b", "#ffffff"),
     "pending": ("#9e9e9e", "#ffffff"),
+    # not checked and nobody checking it (stopped, the server away): needs the person (s42)
+    "not-checked": ("#e0a000", "#1f1f1f"),
 }
 
 # Approval states (small corner mark)

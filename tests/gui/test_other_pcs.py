@@ -389,6 +389,15 @@ def test_photos_checked_while_the_server_is_away_are_said_and_checked_again_on_i
     assert f"{len(left)} photos could not be checked: the register's server could not be " \
            "reached" in text, text
     assert "checks them again when the server is back" in text, text
+    # s42: their tiles and the count say they are not checked, not "Checking..." / "2 being
+    # checked" (nobody is checking them until the server is back)
+    words = {it.status_text() for it in win.batch.model.items if it.path in left}
+    assert words == {"Not checked yet"}, words
+    line = win.photos.batch.count_label.text()
+    assert f"{len(left)} <a href='recheck'>not checked yet" in line and "being checked" \
+        not in line, line
+    tip = next(it for it in win.batch.model.items if it.path in left).status_detail()
+    assert "the register's server could not be reached" in tip, tip
     # back: checked again by itself, nothing left "Checking..."
     monkeypatch.setattr(engine, "decide", real_decide)
     monkeypatch.setattr(feed, "poll", real_poll)

@@ -262,7 +262,8 @@ class ApprovalController(QObject):
             shown=shown, unseen=unseen, hand_named=self.hand_named(a),
             caption_refused=self.approved_caption_refused(a, state, void),
             elsewhere=self.rejected_elsewhere(a),
-            checking=words.media_of(item) if item is not None and a is None else "")
+            checking=words.media_of(item) if item is not None and a is None else "",
+            not_checked=bool(item is not None and a is None and item.unchecked))
         if self._kept is not None:
             if self._shown_key() == self._kept[0]:
                 self.tab.approval.say(self._kept[1], error=self._kept[2])

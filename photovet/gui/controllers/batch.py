@@ -100,6 +100,8 @@ class BatchController(QObject):
     finished_checking = Signal()
     captions_checked = Signal()      # approved captions checked in the background (the panel)
     cleared = Signal()
+    #: paths now said as not checked (nobody checks them), or as being checked again (s42)
+    unchecked_changed = Signal(list)
 
     def __init__(self, ctx: AppContext, view: BatchView, status: Status, banner: Banner,
                  parent: QWidget):
@@ -147,6 +149,7 @@ class BatchController(QObject):
         self.model.thumbnails_wanted.connect(lambda paths: self.thumbs.request(paths, urgent=True))
         self.model.checked_content.connect(self.thumbs.checked)
         view.current_changed.connect(self.look_first)
+        view.recheck_wanted.connect(self.recheck)
         ctx.engine_ready.connect(self._start_analysis)
         ctx.channel_changed.connect(lambda *_: self.redecide_all())
         ctx.register_changed.connect(self.redecide_all)
@@ -233,6 +236,7 @@ class BatchController(QObject):
         if engine is None or self._analysis is not None or not self._pending:
             return
         paths, self._pending = self._pending, []
+        self._set_unchecked(paths, "")      # being checked: their tiles say so
         total = len(paths)
         generation = self._generation
         queue = self._queue = CheckQueue(paths)
@@ -280,14 +284,24 @@ class BatchController(QObject):
             # the register's server went away: these are not decided (nothing is shown as
             # checked that was not); the rest of the check goes on, and what it could not
             # decide is said at its end and checked again when the server is back
-            self._unreached.update(a.path for _i, a in rest
-                                   if self.model.item_for(a.path) is not None)
+            away = [a.path for _i, a in rest if self.model.item_for(a.path) is not None]
+            self._unreached.update(away)
+            # their tiles say so now, not "Checking..." (s42 walk: "8 being checked" for ever)
+            self._set_unchecked(away, "unreached")
         if done:
             self.model.set_analyses(done)
             self.refresh_approvals([a.sha256 for a in done])
             self.analysed.emit(done)
         last = items[-1][0]
         self.status.progress_to(last, total, f"Checking: {last} of {total}")
+
+    def _set_unchecked(self, paths: list[str], why: str) -> None:
+        """Tiles, counts and the photo on screen say which photos nobody is checking."""
+        paths = [p for p in paths if (it := self.model.item_for(p)) is not None
+                 and it.analysis is None and it.unchecked != why]
+        if paths:
+            self.model.set_unchecked(paths, why)
+            self.unchecked_changed.emit(paths)
 
     def look_first(self, item: Any) -> None:
         """The photo a person opens is checked next when it is still waiting (issue 14)."""
@@ -325,6 +339,11 @@ class BatchController(QObject):
         elif self.model.items and not self._summary_stopped:
             self._summary = True
             self.refresh_summary()
+        # s42 walks: what nobody checks now (stopped, an error, the server away) is said on its
+        # tile and in the counts as not checked, not "Checking..." / "10 being checked"
+        self._set_unchecked([it.path for it in self.model.items
+                                  if it.analysis is None and not it.unchecked
+                                  and it.path not in self._pending], "stopped")
         self.finished_checking.emit()
         if self._pending:
             self._start_analysis()
@@ -464,6 +483,7 @@ class BatchController(QObject):
     def recheck(self) -> None:
         left = [p for p in self.model.unanalysed_paths() if p not in self._pending]
         self._pending.extend(left)
+        self._set_unchecked(left, "")       # waiting their turn: "Checking..."
         self.banner.say("")
         self._start_analysis()
 

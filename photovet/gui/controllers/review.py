@@ -164,6 +164,7 @@ class ReviewController(QObject):
         photo, canvas, findings = tab.photo, tab.photo.canvas, tab.findings
         tab.batch.current_changed.connect(lambda *_: self.show_current())
         batch.analysed.connect(self._analysed)
+        batch.unchecked_changed.connect(self._unchecked_changed)
         batch.cleared.connect(self.show_current)
         canvas.selected.connect(lambda k, i: findings.select(k, i))
         canvas.context_requested.connect(self.context_menu)
@@ -224,6 +225,13 @@ class ReviewController(QObject):
                 (not shas or item.analysis.sha256 in shas):
             self.show_current()
 
+    def _unchecked_changed(self, paths: list[str]) -> None:
+        """The photo on screen is no longer being checked (stopped, the server away), or is
+        again: its view says which (s42: "Still being checked..." while nobody checked it)."""
+        item = self.current()
+        if item is not None and item.path in paths:
+            self.show_current()
+
     def show_current(self) -> None:
         if self.ctx.register_closed:
             # a late redraw (the list settling, a preview or a check arriving) of a window
@@ -257,7 +265,9 @@ class ReviewController(QObject):
         image = preview[1] if preview else None
         if a is None:
             photo.canvas.set_photo(None, None)
-            photo.canvas.set_message(f"{item.name}\n\nStill being checked\u2026")
+            # s42: one nobody checks (stopped, the server away) says so and what to do
+            photo.canvas.set_message(f"{item.name}\n\n{item.unchecked_words()}" if item.unchecked
+                                     else f"{item.name}\n\nStill being checked\u2026")
             photo.title.setText(item.name)
             photo.set_enabled_tools(False)
         elif a.error:
@@ -282,7 +292,8 @@ class ReviewController(QObject):
                 self._render(item)
         findings.can_decide = self.ctx.ws.allowed("review")
         findings.approval = photo.approval
-        findings.show_analysis(a, self._people(), checking=a is None)
+        findings.show_analysis(a, self._people(), checking=a is None,
+                               not_checked=a is None and bool(item.unchecked))
         self.shown.emit(item)
 
     def _approval_shown(self) -> None:

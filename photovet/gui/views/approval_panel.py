@@ -263,7 +263,7 @@ class ApprovalPanel(QWidget):
                    hand_named: list[tuple[str, str, str]] | None = None,
                    caption_refused: str | None = "",
                    elsewhere: list[str] | None = None, note_said: bool = False,
-                   checking: str = "") -> None:
+                   checking: str = "", not_checked: bool = False) -> None:
         """Everything about the current photo; buttons only when they can do something.
         ``shown``: who is shown and which names stay readable, a line each (the approver's
         view); ``unseen``: the core's words for what is left to see of a video before it can
@@ -305,7 +305,8 @@ class ApprovalPanel(QWidget):
                               note=not (note_said and approver_view)) if usable else \
             (f"This {media_of(analysis)} cannot be approved: it could not be checked."
              if analysis is not None else
-             approval_while_checking(checking, approver=approver_view) if checking else
+             approval_while_checking(checking, approver=approver_view,
+                                     not_checked=not_checked) if checking else
              "Choose a photo.")
         if usable and caption_refused and status == "approved" and not void:
             # walk5: "Approved" for a caption export refuses: said as export says it

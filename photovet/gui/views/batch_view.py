@@ -77,6 +77,19 @@ PathRole = Qt.ItemDataRole.UserRole + 3
 ApprovalRole = Qt.ItemDataRole.UserRole + 4
 
 PENDING = "pending"
+#: not checked, and not being checked either: checking was stopped, or the register's server
+#: could not be reached (s42 walks: such tiles said "Checking..." and the list "10 being
+#: checked" while nothing checked them)
+NOT_CHECKED = "not-checked"
+#: why a photo is not being checked (``PhotoItem.unchecked``): the tile's tooltip and the photo
+#: view say it, with what to do
+UNCHECKED_WHY = {
+    "stopped": "Checking was stopped before this {media} was checked.",
+    "unreached": "It could not be checked: the register's server could not be reached. "
+                 "PhotoVet checks it again when the server is back.",
+}
+UNCHECKED_DO = ("It cannot be exported until it is checked: click \u201ccheck them now\u201d "
+                "above the photos.")
 
 
 _ROOT = QModelIndex()   # the model's root: rows of a flat list or table
@@ -98,6 +111,9 @@ class PhotoItem:
     thumb_failed: bool = False
     approval: str = "draft"                    # draft | ready | approved | rejected | void
     approval_note: str = ""                    # why an approval no longer counts
+    #: not checked and nobody is checking it ('' while it is being checked or waits its
+    #: turn): 'stopped' (the Stop button) or 'unreached' (the register's server went away)
+    unchecked: str = ""
     #: approved, but why its approved caption may not go out now (the core's words, '' none;
     #: None while it is being checked, in the background)
     caption_refused: str | None = ""
@@ -141,7 +157,7 @@ class PhotoItem:
     @property
     def status(self) -> str:
         if self.analysis is None:
-            return PENDING
+            return NOT_CHECKED if self.unchecked else PENDING
         return self.analysis.status.value
 
     @property
@@ -193,7 +209,7 @@ class PhotoItem:
         for approval')."""
         a = self.analysis
         if a is None:
-            return "Checking\u2026"
+            return "Not checked yet" if self.unchecked else "Checking\u2026"
         s = a.status.value
         if s == "failed":
             return "Could not check"
@@ -220,7 +236,7 @@ class PhotoItem:
         """A sentence for tooltips."""
         a = self.analysis
         if a is None:
-            return "Not checked yet."
+            return self.unchecked_words() if self.unchecked else "Being checked."
         if a.error:
             return f"Could not be checked: {a.error}."
         if self.is_video:
@@ -246,6 +262,15 @@ class PhotoItem:
         text = "; ".join(parts)
         return text[0].upper() + text[1:] + "."
 
+
+    def unchecked_words(self) -> str:
+        """Why this photo is not checked, and what to do (``unchecked``); '' while it is being
+        checked."""
+        if not self.unchecked:
+            return ""
+        media = "video" if media_of(Path(self.path)) == "video" else "photo"
+        return f"Not checked yet. {UNCHECKED_WHY[self.unchecked].format(media=media)} " \
+               f"{UNCHECKED_DO}"
 
     def _video_detail(self) -> str:
         """'1 face to decide. 3 faces followed (one seen twice; 0 shown, 3 covered); 1 name
@@ -427,12 +452,24 @@ class BatchModel(QAbstractListModel):
             if r < 0:
                 continue
             self.items[r].analysis = a
+            self.items[r].unchecked = ""
             rows.append(r)
             if not a.error and a.sha256:
                 checked.append((str(a.path), a.sha256))
         self._changed_rows(rows)
         if checked:
             self.checked_content.emit(checked)
+
+    def set_unchecked(self, paths: Iterable[str], why: str) -> None:
+        """``paths`` are not checked and nobody is checking them (``why``: 'stopped' or
+        'unreached'), or ('') are being checked again or wait their turn (s42)."""
+        rows = []
+        for path in paths:
+            r = self._row.get(str(path), -1)
+            if r >= 0 and self.items[r].analysis is None and self.items[r].unchecked != why:
+                self.items[r].unchecked = why
+                rows.append(r)
+        self._changed_rows(rows)
 
     def set_approvals(self, states: dict[str, tuple[str, str]],
                       lapsed: set[str] | frozenset[str] = frozenset(),
@@ -576,6 +613,7 @@ FILTERS: list[tuple[str, str]] = [
     ("ready", "Nothing to cover"),
     ("failed", "Could not be checked"),
     (PENDING, "Still being checked"),
+    (NOT_CHECKED, "Not checked yet"),
     ("approval:draft", "Not marked ready"),
     # marked ready; a photo whose approval no longer counts is listed under its own choice
     # below, never in both (s36 walk: "Waiting for approval (6)" above "Approval no longer
@@ -847,6 +885,7 @@ class BatchView(QWidget):
     add_files_requested = Signal()
     remove_requested = Signal(list)            # paths to take out of the batch (never deleted)
     open_folder_requested = Signal(str)        # a folder of photos waiting elsewhere, opened here
+    recheck_wanted = Signal()                  # "check them now": those not checked (s42)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -877,7 +916,8 @@ class BatchView(QWidget):
         # "3 rejected: see why" shows the rejected photos (the senior leader's reasons)
         self.count_label.setTextFormat(Qt.TextFormat.RichText)
         self.count_label.linkActivated.connect(
-            lambda link: self.set_filter("approval:rejected") if link == "rejected" else None)
+            lambda link: self.set_filter("approval:rejected") if link == "rejected" else
+            self.recheck_wanted.emit() if link == "recheck" else None)
 
         # s35: the approver at another PC sharing the register: what waits for approval there
         # that this PC has not checked, and where it is (never shown nor approved here)
@@ -1071,7 +1111,10 @@ class BatchView(QWidget):
             bits = [media_count(c.get("media:photo", 0), c.get("media:video", 0))]
             open_word = "yours to decide" if self.deciding else "still open for the preparer"
             for key, word in (("needs-review", open_word), ("failed", "could not be checked"),
-                              (PENDING, "being checked"), ("approval:approved", "approved"),
+                              (PENDING, "being checked"),
+                              (NOT_CHECKED, "<a href='recheck'>not checked yet: check them "
+                                            "now</a>"),
+                              ("approval:approved", "approved"),
                               ("approval:void", "to approve again")):
                 if c.get(key):
                     bits.append(f"{c[key]} {word}")
@@ -1104,7 +1147,8 @@ class BatchView(QWidget):
         (again, after a change of the school's settings or the register) are not "nothing":
         they are counted, with those of them that were waiting or approved (s35: it said
         "Nothing is waiting for approval" while 12 marked ready were checked again)."""
-        pending = [it for it in self.model.items if it.analysis is None]
+        pending = [it for it in self.model.items if it.analysis is None and not it.unchecked]
+        unchecked = [it.path for it in self.model.items if it.analysis is None and it.unchecked]
         void = [it.path for it in self.model.items if it.approval == "void"
                 and it.analysis is not None and not it.analysis.error]
         if void:
@@ -1114,12 +1158,18 @@ class BatchView(QWidget):
                          f"\u201c{label}\u201d in Show.")
         else:
             void_note = ""
+        if unchecked:
+            # s42: stopped, or the server away: nobody checks them ("still being checked" was
+            # not true)
+            one = len(unchecked) == 1
+            void_note += (f" {media_words(unchecked)} {'is' if one else 'are'} not checked yet: "
+                          "click \u201ccheck them now\u201d above.")
         if not pending:
             # s37 walk: "Nothing is waiting for approval." under "10 photos wait, not open on
             # this PC": what is open here
             here = " open on this PC" if self._elsewhere_lines else ""
-            return f"Nothing{here} is marked ready for approval." + void_note if void else \
-                f"Nothing{here} is waiting for approval."
+            return (f"Nothing{here} is marked ready for approval." if void else
+                    f"Nothing{here} is waiting for approval.") + void_note
         again = [it for it in pending if it.approval != "draft"]
         one = len(pending) == 1
         text = (f"Nothing checked so far is waiting for approval: "

@@ -328,7 +328,7 @@ class FindingsPanel(QWidget):
             self._cards(self.analysis)
 
     def show_analysis(self, a: PhotoAnalysis | None, people_by_id: dict[str, Any], *,
-                      checking: bool = False) -> None:
+                      checking: bool = False, not_checked: bool = False) -> None:
         """``checking``: a photo is chosen and still being checked (``a`` is None)."""
         keep = self.selected()
         same = a is not None and self.analysis is not None and a.path == self.analysis.path
@@ -338,6 +338,8 @@ class FindingsPanel(QWidget):
         self.tree.clear()
         if a is None:
             self.say_summary(
+                "Not checked yet: what PhotoVet finds in this photo is listed here once it is "
+                "checked." if not_checked else
                 "Still being checked: what PhotoVet finds in this photo is listed here."
                 if checking else "Choose a photo to see what PhotoVet found in it.")
             self.tree.blockSignals(False)
