@@ -85,3 +85,50 @@ def test_tiles_say_the_originals_were_deleted(posted, qtbot, ws):  # noqa: F811
     assert canvas.message == ("This photo cannot be shown here. Its safe copy was exported and "
                               "posted, then the original was deleted: PhotoVet cannot export "
                               "this photo again."), canvas.message
+
+
+def test_originals_deleted_still_say_so_when_checked_again(posted, qtbot, ws):  # noqa: F811
+    """s42 second round: checked again once their originals were deleted (the school's
+    settings changed, the register changed, "check them now"), the tiles said "Could not
+    check" and the view "could not be checked: the file does not exist"; "Mark all shown
+    ready..." still offered them. They say "Original deleted" and what became of the copy,
+    and are not offered."""
+    from types import SimpleNamespace
+
+    from photovet.core.transfer import OriginalGone
+    from photovet.gui.controllers.video import VideoController
+
+    win = posted
+    purge = win.after.delete_originals("Sports day")
+    qtbot.waitUntil(lambda: purge.report is not None, timeout=10000)
+    answer(click("Delete 3 originals"), kind=QMessageBox)
+    purge.delete_btn.click()
+    qtbot.waitUntil(lambda: purge.report is not None and not purge.report.dry_run,
+                    timeout=10000)
+    purge.accept()
+    qtbot.waitUntil(lambda: [t[1] for t in tiles(win, ws)] == ["Original deleted"] * 3,
+                    timeout=5000)
+    # approved with another caption, they were offered to be marked ready with a new one
+    assert win.approval._to_mark_all("Our sports day") == []
+    win.batch.check_all_again()
+    model = win.batch.model
+    qtbot.waitUntil(lambda: not win.batch.checking and all(
+        it.analysis is not None for it in model.items), timeout=15000)
+    assert all(it.analysis.error for it in model.items)      # the files are gone
+    qtbot.waitUntil(lambda: [it.status_text() for it in model.items] == ["Original deleted"] * 3,
+                    timeout=5000)
+    tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "original was deleted" in tip and "Could not be checked" not in tip, tip
+    line = win.photos.batch.count_label.text()
+    assert "could not be checked" not in line, line
+    win.photos.batch.select_row(1)
+    canvas = win.photos.photo.canvas
+    qtbot.waitUntil(lambda: "original was deleted" in canvas.message, timeout=5000)
+    assert "could not be checked" not in canvas.message, canvas.message
+    # the video player says the same of a video whose original was deleted
+    video = SimpleNamespace(original_gone=OriginalGone(exported=True, posted=True))
+    said = VideoController._cannot_show(video, "the file does not exist")
+    assert said == ("This video cannot be shown here. Its safe copy was exported and posted, "
+                    "then the original was deleted: PhotoVet cannot export this video again."), said
+    assert VideoController._cannot_show(SimpleNamespace(original_gone=None), "x") == \
+        "This video cannot be shown: x"

@@ -334,7 +334,8 @@ class ApprovalController(QObject):
         """What "Approve all shown" would put on the contact sheet: every photo and video the
         list shows that waits for approval (marked ready, or approved before a change)."""
         return [it for it in self.tab.batch.shown_items()
-                if self._usable(it) and it.approval in ("ready", "void")]
+                if self._usable(it) and it.approval in ("ready", "void")
+                and it.original_gone is None]     # its original deleted: nothing to export (s42)
 
     def menu_action(self, action: QAction) -> QAction:
         """The Approve menu's "Approve all shown...": greyed out with the button."""
@@ -622,7 +623,7 @@ class ApprovalController(QObject):
                 # "every photo the list shows is already ready" (s38 office walk)
                 self.tab.approval.say(
                     "Nothing to mark: every photo the list shows is already ready, approved, "
-                    "or could not be checked." if self.tab.batch.shown_items() else
+                    "could not be checked, or its original was deleted." if self.tab.batch.shown_items() else
                     "Nothing to mark: the list shows no photos. Add photos, or change what "
                     "it shows in \u201cShow:\u201d above it.")
                 return
@@ -655,8 +656,11 @@ class ApprovalController(QObject):
         ready yet and, with a caption, also those marked ready or approved with another (they
         are then approved again, with this one)."""
         ws = self.ctx.ws
+        # not one whose original PhotoVet deleted (the core's ``originals_gone``): it cannot be
+        # exported again, so there is nothing to mark ready (s42 walk: they were offered)
         return [it for it in self.tab.batch.shown_items()
-                if self._usable(it) and (it.approval in ("draft", "void", "rejected") or (
+                if self._usable(it) and it.original_gone is None and (
+                    it.approval in ("draft", "void", "rejected") or (
                     caption and it.approval in ("ready", "approved") and policy.caption_text(
                         ws.approvals.get(it.analysis.sha256, it.analysis.channel).caption)
                     != caption))]
@@ -688,6 +692,13 @@ class ApprovalController(QObject):
                  "stays covered.") if still_open else ""
         if any(getattr(it.analysis, "sound_needs_review", False) for it in still_open):
             extra += " A video's sound waits for the approver, who listens to it."
+        gone = [it for it in self.tab.batch.shown_items() if it.original_gone is not None]
+        if gone:
+            extra += ("\n\n" if extra else "") + (
+                f"{media_count(gone)} {words.verb(len(gone), 'is', 'are')} left out: "
+                f"{'its original was' if len(gone) == 1 else 'their originals were'} deleted, "
+                "so PhotoVet cannot export "
+                f"{'it' if len(gone) == 1 else 'them'} again.")
         again = [it for it in todo if it.approval == "approved"]
         if again:
             extra += ("\n\n" if extra else "") + (

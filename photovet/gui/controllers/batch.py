@@ -575,8 +575,11 @@ class BatchController(QObject):
     def _originals_gone(self, paths: Any) -> dict[str, Any]:
         """path -> the core's ``OriginalGone`` for the photos among ``paths`` whose original
         "Delete originals" deleted (``transfer.originals_gone``), None for the others."""
-        photos = {it.analysis.sha256: it.path for it in self.model.items
-                  if it.path in paths and it.analysis is not None and it.analysis.sha256}
+        # a photo checked again once its original was deleted fails (no content hash): known
+        # by the content it was checked as before (s42: it said "Could not check")
+        photos = {it.analysis.sha256 or it.known_sha: it.path for it in self.model.items
+                  if it.path in paths and it.analysis is not None
+                  and (it.analysis.sha256 or it.known_sha)}
         try:
             gone = originals_gone(self.ctx.ws.records, [(sha, p) for sha, p in photos.items()],
                                   self.ctx.channel)

@@ -27,7 +27,7 @@ from photovet.core.media.video.reader import is_video_file
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Cover
 from photovet.core.review import ALL, ReviewConflict, ReviewRefused
-from photovet.core.words import app_hint, approval_withdrawn, tally
+from photovet.core.words import app_hint, approval_withdrawn, media_of, tally
 
 from ..context import AppContext
 from ..dialogs.reason import ReasonDialog
@@ -270,6 +270,13 @@ class ReviewController(QObject):
                                      else f"{item.name}\n\nStill being checked\u2026")
             photo.title.setText(item.name)
             photo.set_enabled_tools(False)
+        elif a.error and item.original_gone is not None:
+            # checked again once PhotoVet deleted its original: what happened (s42), not
+            # "could not be checked: the file does not exist"
+            photo.show_analysis(None, None, self._people(), item.name)
+            media = media_of(item.path)
+            photo.canvas.set_message(f"{item.name}\n\nThis {media} cannot be shown here. "
+                                     f"{item.original_gone.detail(media)}")
         elif a.error:
             # a file that could not be checked: why, and what to do, never "Loading..." forever
             photo.show_analysis(None, None, self._people(), item.name)

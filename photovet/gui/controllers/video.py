@@ -207,7 +207,7 @@ class VideoController(QObject):
                 # nothing of the file is shown: it is not what was checked
                 self.player.play_btn.setChecked(False)
                 self.player.set_frame(None, [], published=False)
-                self.player.canvas.set_message(f"This video cannot be shown: {error_text(img)}")
+                self.player.canvas.set_message(self._cannot_show(cur, error_text(img)))
                 return
             self.player.set_frame(img, [] if want[2] else self.outlines(cur.analysis, want[1]),
                                   published=want[2])
@@ -221,8 +221,17 @@ class VideoController(QObject):
 
         self.ctx.workers.start(grab, name="video-frame", on_return=done,
                                on_error=lambda t: self.player.canvas.set_message(
-                                   f"This moment of the video cannot be shown: {t}"),
+                                   self._cannot_show(self.current(), t, moment=True)),
                                on_finish=finished)
+
+    @staticmethod
+    def _cannot_show(item: Any, why: str, *, moment: bool = False) -> str:
+        """Why the video cannot be shown: what happened when PhotoVet deleted its original
+        (s42: "This video cannot be shown: the file does not exist"), else the error."""
+        gone = getattr(item, "original_gone", None)
+        if gone is not None:
+            return f"This video cannot be shown here. {gone.detail('video')}"
+        return f"This {'moment of the video' if moment else 'video'} cannot be shown: {why}"
 
     def _render_preview(self, a: VideoAnalysis, seconds: float) -> None:
         """The core renders the covered video from ``seconds`` (a worker; seconds)."""

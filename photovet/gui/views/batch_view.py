@@ -114,6 +114,9 @@ class PhotoItem:
     #: not checked and nobody is checking it ('' while it is being checked or waits its
     #: turn): 'stopped' (the Stop button) or 'unreached' (the register's server went away)
     unchecked: str = ""
+    #: the content hash it was last checked as (kept when a check again fails: an original
+    #: PhotoVet deleted is still known as that photo, s42)
+    known_sha: str = ""
     #: approved, but why its approved caption may not go out now (the core's words, '' none;
     #: None while it is being checked, in the background)
     caption_refused: str | None = ""
@@ -172,6 +175,10 @@ class PhotoItem:
         handed on with decisions open is no longer 'yours to decide' (its open items stay
         covered: it covers something)."""
         s = self.status
+        if s == "failed" and self.original_gone is not None:
+            # checked again once PhotoVet deleted its original: not a fault "could not be
+            # checked" in the counts (its tile says "Original deleted", s42)
+            return "original-gone"
         handed = "approved" if self.approval_lapsed else self.approval
         if s == "needs-review" and not waiting_for_decision(True, handed):
             return "will-cover"
@@ -211,10 +218,12 @@ class PhotoItem:
         if a is None:
             return "Not checked yet" if self.unchecked else "Checking\u2026"
         s = a.status.value
+        if self.original_gone is not None:
+            # before "Could not check": checked again once its original was deleted, it fails
+            # (the file is gone); what happened is said, not a fault (s42)
+            return self.original_gone.badge
         if s == "failed":
             return "Could not check"
-        if self.original_gone is not None:
-            return self.original_gone.badge
         if self.approval == "ready" and self.approval_note:
             return APPROVAL_ENDED_BADGE     # waits for approval again: the note says why
         if self.approval == "approved" and self.caption_refused:
@@ -237,6 +246,8 @@ class PhotoItem:
         a = self.analysis
         if a is None:
             return self.unchecked_words() if self.unchecked else "Being checked."
+        if a.error and self.original_gone is not None:
+            return "Its original was deleted."
         if a.error:
             return f"Could not be checked: {a.error}."
         if self.is_video:
@@ -453,6 +464,8 @@ class BatchModel(QAbstractListModel):
                 continue
             self.items[r].analysis = a
             self.items[r].unchecked = ""
+            if a.sha256:
+                self.items[r].known_sha = a.sha256
             rows.append(r)
             if not a.error and a.sha256:
                 checked.append((str(a.path), a.sha256))
@@ -754,7 +767,7 @@ class BatchDelegate(QStyledItemDelegate):
             elif item.approval == "ready" and item.approval_note:
                 # its approval ended: the colour of what needs a look again (s42)
                 bg, fg = QColor(style.APPROVAL_COLOURS["void"]), QColor("#1f1f1f")
-        if item.status != "failed" and item.original_gone is not None:
+        if item.original_gone is not None:
             # nothing more to do with it here: a quiet grey, not the green of "Approved"
             bg, fg = QColor(style.ORIGINAL_GONE_COLOUR), QColor("#ffffff")
         bw = min(fm.horizontalAdvance(text) + 14, name_rect.width())
