@@ -28,7 +28,7 @@ import hashlib
 import json
 import os
 import socket
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -593,6 +593,20 @@ def media_ended(states: Sequence[ApprovalState]) -> tuple[int, int]:
     return tally(st.parts.get("media") or st.path for st in states)
 
 
+def withdrawal_would_end(db: Database, person_id: str, field: str, media: str = "photo", *,
+                         register: Any = None) -> list[ApprovalState]:
+    """The approvals standing that withdrawing ``person_id``'s consent ``field`` (a channel id,
+    "name_with_photo", or "do_not_photograph": put on the list) for ``media`` would end, by
+    ``end_by_withdrawal``'s own rule, read only: what the question before a withdrawal says
+    (s42 walk: it named only the exported photos to take down, and "4 approvals ended" came
+    after). The withdrawal itself ends them again, as the register has them then."""
+    from photovet.core.register.reports import ConsentChange  # noqa: PLC0415
+
+    old, new = ("no", "yes") if field == "do_not_photograph" else ("yes", "no")
+    change = ConsentChange(str(person_id), field, old, new, media=media)
+    return [st for st, _c, _shown in _ended_by(db, None, [change], register=register)]
+
+
 def _caption_forms(db: Database, audit: Any, pids: Sequence[str], register: Any
                    ) -> Callable[[ApprovalState], dict[str, str]]:
     """Whom each approval's signed caption refers to among ``pids`` (``{register id: form}``,
@@ -693,6 +707,54 @@ def end_by_rows_restored(db: Database, audit: Any, restored: Sequence[tuple[str,
     return len(end_by_withdrawal(db, audit, changes, register=register)) if changes else 0
 
 
+def _ended_by(db: Database, audit: Any, changes: Sequence[Any], *, removed: bool = False,
+              register: Any = None) -> Iterator[tuple[ApprovalState, Any, bool]]:
+    """The approvals standing that ``changes`` end (``end_by_withdrawal``'s rule), each as
+    (its state, the change that ends it, whether it showed the person: else its caption names
+    them), each once, read only: nothing is changed."""
+    from photovet.core.policy import approval_ended_by  # noqa: PLC0415
+
+    withdrawals = [c for c in changes if getattr(c, "is_withdrawal", False)]
+    if not withdrawals:
+        return
+    captions = _caption_forms(db, audit, [str(c.person_id) for c in withdrawals], register)
+    # a caption may name any of them: the approvals that signed one, read once (one signed
+    # with no caption, '""', is left out; written otherwise, it is read: fail closed)
+    captioned = [Approvals._row(r) for r in db.all(
+        f"SELECT {Approvals._COLS} FROM approvals WHERE status = ? AND parts LIKE ? AND "
+        "parts NOT LIKE ?", [APPROVED, '%"caption"%', '%"caption": ""%'])]
+    seen: set[tuple[str, str]] = set()
+    for change in withdrawals:
+        pid = str(change.person_id)
+        # the ids the approval signed are in its JSON parts: a cheap first pass, each one
+        # then judged by the rule itself
+        # (an id with a character LIKE reads as a pattern, or that JSON escapes, is looked
+        # for in every approval)
+        plain = pid.isascii() and pid.isprintable() and not any(c in pid for c in '\\%_"')
+        like = f'%"{pid}"%' if plain else "%"
+        rows = {(st.sha256, st.channel): st for st in (Approvals._row(r) for r in db.all(
+            f"SELECT {Approvals._COLS} FROM approvals WHERE status = ? AND parts LIKE ?",
+            [APPROVED, like]))}
+        for st in captioned:
+            rows.setdefault((st.sha256, st.channel), st)
+        for key in sorted(rows):
+            st = rows[key]
+            if key in seen:
+                continue
+            shown = approval_ended_by(st.parts, st.channel, change)
+            # whom its caption names is read only where naming them in full would end it
+            # (another channel's consent withdrawn: no caption of this one matters); someone
+            # removed from the register: their name is taken out of the caption, and the
+            # approval asked for again, by the removal itself (records.forget_names)
+            if not shown and (removed or not (
+                    approval_ended_by(st.parts, st.channel, change, caption_forms={pid: "full"})
+                    and approval_ended_by(st.parts, st.channel, change,
+                                          caption_forms=captions(st)))):
+                continue
+            seen.add(key)
+            yield st, change, bool(shown)
+
+
 def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
                       removed: bool = False, register: Any = None) -> list[ApprovalState]:
     """End every approval standing that showed someone whose consent ``changes`` withdraw
@@ -722,7 +784,7 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
     again, s39) say so in the note (``words.approval_ended_by_row_restored``) and the audit
     row (``restored``: what the row was).
     Returns the approvals ended."""
-    from photovet.core.policy import LEFT, RESTORED, approval_ended_by  # noqa: PLC0415
+    from photovet.core.policy import LEFT, RESTORED  # noqa: PLC0415
     from photovet.core.register.reports import local_day  # noqa: PLC0415
     from photovet.core.words import (  # noqa: PLC0415
         approval_ended_by_caption,
@@ -732,63 +794,29 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
         approval_ended_by_withdrawal,
     )
 
-    withdrawals = [c for c in changes if getattr(c, "is_withdrawal", False)]
-    if not withdrawals:
-        return []
-    captions = _caption_forms(db, audit, [str(c.person_id) for c in withdrawals], register)
-    # a caption may name any of them: the approvals that signed one, read once (one signed
-    # with no caption, '""', is left out; written otherwise, it is read: fail closed)
-    captioned = [Approvals._row(r) for r in db.all(
-        f"SELECT {Approvals._COLS} FROM approvals WHERE status = ? AND parts LIKE ? AND "
-        "parts NOT LIKE ?", [APPROVED, '%"caption"%', '%"caption": ""%'])]
     ended: dict[tuple[str, str], ApprovalState] = {}
-    for change in withdrawals:
+    for st, change, shown in _ended_by(db, audit, changes, removed=removed, register=register):
         pid = str(change.person_id)
-        # the ids the approval signed are in its JSON parts: a cheap first pass, each one
-        # then judged by the rule itself
-        # (an id with a character LIKE reads as a pattern, or that JSON escapes, is looked
-        # for in every approval)
-        plain = pid.isascii() and pid.isprintable() and not any(c in pid for c in '\\%_"')
-        like = f'%"{pid}"%' if plain else "%"
-        rows = {(st.sha256, st.channel): st for st in (Approvals._row(r) for r in db.all(
-            f"SELECT {Approvals._COLS} FROM approvals WHERE status = ? AND parts LIKE ?",
-            [APPROVED, like]))}
-        for st in captioned:
-            rows.setdefault((st.sha256, st.channel), st)
-        for key in sorted(rows):
-            st = rows[key]
-            if key in ended:
-                continue
-            shown = approval_ended_by(st.parts, st.channel, change)
-            # whom its caption names is read only where naming them in full would end it
-            # (another channel's consent withdrawn: no caption of this one matters); someone
-            # removed from the register: their name is taken out of the caption, and the
-            # approval asked for again, by the removal itself (records.forget_names)
-            if not shown and (removed or not (
-                    approval_ended_by(st.parts, st.channel, change, caption_forms={pid: "full"})
-                    and approval_ended_by(st.parts, st.channel, change,
-                                          caption_forms=captions(st)))):
-                continue
-            day = local_day(change.when) or "today"
-            leaving, restored = change.channel == LEFT, change.channel == RESTORED
-            if leaving:
-                note = approval_ended_by_leaving_cleared(day, caption=not shown)
-            elif restored:
-                note = approval_ended_by_row_restored(day, caption=not shown)
-            else:
-                note = (approval_ended_by_removal if removed else
-                        approval_ended_by_withdrawal)(day) if shown else \
-                    approval_ended_by_caption(day)
-            _back_to_waiting(db, st, note)
-            audit.record("approval.ended", {
-                "sha256": st.sha256, "channel": st.channel, "person_id": pid,
-                "field": change.channel, "media": change.media,
-                "approved_at": st.decided_at, "withdrawn_at": change.when,
-                **({"removed": True} if removed else {}),
-                **({"left_on": change.left_on} if leaving else {}),
-                **({"restored": change.was} if restored else {}),
-                **({} if shown else {"caption": True})})
-            ended[key] = st
+        day = local_day(change.when) or "today"
+        leaving, restored = change.channel == LEFT, change.channel == RESTORED
+        if leaving:
+            note = approval_ended_by_leaving_cleared(day, caption=not shown)
+        elif restored:
+            note = approval_ended_by_row_restored(day, caption=not shown)
+        else:
+            note = (approval_ended_by_removal if removed else
+                    approval_ended_by_withdrawal)(day) if shown else \
+                approval_ended_by_caption(day)
+        _back_to_waiting(db, st, note)
+        audit.record("approval.ended", {
+            "sha256": st.sha256, "channel": st.channel, "person_id": pid,
+            "field": change.channel, "media": change.media,
+            "approved_at": st.decided_at, "withdrawn_at": change.when,
+            **({"removed": True} if removed else {}),
+            **({"left_on": change.left_on} if leaving else {}),
+            **({"restored": change.was} if restored else {}),
+            **({} if shown else {"caption": True})})
+        ended[(st.sha256, st.channel)] = st
     return list(ended.values())
 
 
@@ -849,6 +877,11 @@ class Approvals:
                              r[7], r[8],
                              r[9] or "", r[10] or "", json.loads(r[11]) if r[11] else {},
                              r[12] or "", r[13], r[14], r[15] or "", r[16] or "")
+
+    def withdrawal_would_end(self, person_id: str, field: str, media: str = "photo", *,
+                             register: Any = None) -> list[ApprovalState]:
+        """The approvals a withdrawal would end (``withdrawal_would_end``), read only."""
+        return withdrawal_would_end(self.db, person_id, field, media, register=register)
 
     def get(self, sha256: str, channel: str) -> ApprovalState:
         r = self.db.one(f"SELECT {self._COLS} FROM approvals WHERE sha256 = ? AND channel = ?",

@@ -1362,6 +1362,21 @@ def approvals_ended_here(photos: int, videos: int = 0) -> str:
             f"{'it' if one else 'them'} again as {'it is' if one else 'they are'} now.")
 
 
+def approvals_a_withdrawal_ends(photos: int, videos: int = 0) -> str:
+    """What the question before a withdrawal says of the approvals it will end
+    (``approval.withdrawal_would_end``: exported or not; s42 walk: the question named only the
+    exported photos, and "4 approvals ended" was said after); '' when it ends none."""
+    n = photos + videos
+    if not n:
+        return ""
+    one = n == 1
+    return (f"It also ends the {'approval' if one else 'approvals'} of "
+            f"{media_count(photos, videos)} that {'shows' if one else 'show'} them or "
+            f"{'names' if one else 'name'} them in {'its' if one else 'their'} caption, "
+            f"exported or not: a senior leader must approve {'it' if one else 'them'} again "
+            f"before {'it' if one else 'they'} can be exported.")
+
+
 def approval_again_name_removed(day: str) -> str:
     """Why a photo or video waits for approval again once forgetting a pupil took their name
     out of what the approval signed and will be published (its caption, words left readable;

@@ -15,6 +15,7 @@ import pytest
 from afterpost_util import UPNS, register_csv
 
 from photovet.core import words
+from photovet.core.approval import media_ended
 from photovet.core.models import PhotoAnalysis
 from photovet.core.policy import approval_ended_by
 from photovet.core.workspace import Workspace
@@ -559,3 +560,34 @@ def test_an_import_says_a_cleared_leaving_dates_approvals_in_its_own_words(two_p
     assert not any("consent was withdrawn" in line for line in lines), lines
     assert words.approvals_ended_by_leaving_cleared(2).startswith(
         "2 approved photos and videos show someone whose leaving date")
+
+
+@pytest.mark.engines   # SQLite and PostgreSQL (the approvals are found with LIKE)
+def test_what_a_withdrawal_would_end_is_what_it_ends(two_pupils, tmp_path):
+    """s42 second round: the question before a withdrawal says how many approvals it ends,
+    exported or not (it named only the exported photos). The core counts them by the
+    withdrawal's own rule, reading only: the same approvals end when it is made, and asking
+    ends none."""
+    ws = two_pupils
+    shown, _ = _approved(ws, tmp_path, 1, [A])
+    _approved(ws, tmp_path, 2, [B])
+    fb, _ = _approved(ws, tmp_path, 3, [A], channel="facebook")
+    named, _ = _approved_captioned(ws, tmp_path, 4, "Well done Joe Harris")
+    would = ws.approvals.withdrawal_would_end(A, "website", "photo", register=ws.register)
+    assert sorted(st.sha256 for st in would) == sorted([shown.sha256, named.sha256])
+    assert ws.approvals.get(shown.sha256, "website").status == "approved"   # nothing ended
+    assert not ws.audit.rows(action="approval.ended")
+    # videos' consent: no photo's approval ends
+    assert ws.approvals.withdrawal_would_end(A, "website", "video", register=ws.register) == []
+    # the do-not-photograph list: every channel's
+    dnp = ws.approvals.withdrawal_would_end(A, "do_not_photograph", "any", register=ws.register)
+    assert sorted((st.sha256, st.channel) for st in dnp) == sorted(
+        [(shown.sha256, "website"), (fb.sha256, "facebook"), (named.sha256, "website")])
+    ws.register.set_consent(A, "website", False)
+    rows = ws.audit.rows(action="approval.ended")
+    assert sorted(r["details"]["sha256"] for r in rows) == sorted(st.sha256 for st in would)
+    assert words.approvals_a_withdrawal_ends(*media_ended(would)) == (
+        "It also ends the approvals of 2 photos that show them or name them in their caption, "
+        "exported or not: a senior leader must approve them again before they can be "
+        "exported.")
+    assert words.approvals_a_withdrawal_ends(0) == ""

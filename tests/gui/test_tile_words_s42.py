@@ -132,3 +132,35 @@ def test_originals_deleted_still_say_so_when_checked_again(posted, qtbot, ws):  
                     "then the original was deleted: PhotoVet cannot export this video again."), said
     assert VideoController._cannot_show(SimpleNamespace(original_gone=None), "x") == \
         "This video cannot be shown: x"
+
+
+def test_the_withdrawal_question_says_which_approvals_it_ends(window, ws, qtbot):  # noqa: F811
+    """s42 second round: the question before a withdrawal named only the photos already
+    exported (to take down); the approvals of photos not exported yet that it ends were said
+    only afterwards ("1 approval ended"). The question says them, from the core's count
+    (``Approvals.withdrawal_would_end``: the rule the withdrawal ends them by)."""
+    approve_all(window)
+    # the core's count is the withdrawal's own: Tori's photo only
+    would = ws.approvals.withdrawal_would_end(TORI, "facebook", "photo", register=ws.register)
+    assert [st.sha256 for st in would] == [window.batch.model.items[0].analysis.sha256]
+    window.register_view.person_requested.emit(TORI)
+    page = modal(kind=PersonDialog)
+    asked: list[str] = []
+
+    def fill(dlg: WithdrawalDialog) -> None:
+        from PySide6.QtWidgets import QLabel
+        asked.extend(lb.text() for lb in dlg.findChildren(QLabel))
+        dlg.who.setText("Mrs Amos (mother), by email")
+        button(dlg, "Withdraw consent").click()
+    answer(fill, kind=WithdrawalDialog)
+    combo = page.combos[("facebook", "photo")]
+    combo.setCurrentIndex(combo.findData("no"))
+    question = next(t for t in asked if "Change consent" in t)
+    assert "It also ends the approval of 1 photo that shows them or names them in its " \
+           "caption, exported or not: a senior leader must approve it again before it can " \
+           "be exported." in question, question
+    qtbot.waitUntil(lambda: tiles(window, ws)[0][1] == "Approval ended", timeout=5000)
+    assert page.said.text().startswith("1 approval ended"), page.said.text()
+    # nothing was ended by asking: the withdrawal ended it, and only it
+    assert [t[2] for t in tiles(window, ws)] == ["ready", "approved", "approved"]
+    page.accept()

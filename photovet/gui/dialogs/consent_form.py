@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photovet.core.approval import media_ended
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES
 from photovet.core.register.mapping import NAME_WITH_PHOTO
-from photovet.core.words import CONSENT_FORM
+from photovet.core.words import CONSENT_FORM, approvals_a_withdrawal_ends
 
 from .. import style
 from ..words import consent_word
@@ -30,6 +31,24 @@ from .withdrawal import WithdrawalDialog
 
 STATES = (YES, NO, NOT_RECORDED)
 MEDIA = (("photo", "Photos"), ("video", "Videos"))
+
+
+def approvals_ending_said(ctx, person_id: str, fields: list[tuple[str, str]]) -> str:
+    """What the question before a withdrawal says of the approvals it ends, exported or not
+    (s42 walk: only the exported photos were said, "4 approvals ended" came after): the
+    core's count (``Approvals.withdrawal_would_end``) for each (field, media) withdrawn, each
+    approval once; '' when none, or when the register cannot be read now (the withdrawal then
+    says what it ended, as before)."""
+    ending: dict[tuple[str, str], object] = {}
+    try:
+        for field, media in fields:
+            for st in ctx.ws.approvals.withdrawal_would_end(person_id, field, media,
+                                                           register=ctx.ws.register):
+                ending[(st.sha256, st.channel)] = st
+    except PhotoVetError:
+        return ""
+    said = approvals_a_withdrawal_ends(*media_ended(list(ending.values())))
+    return f"\n\n{said}" if said else ""
 
 
 class ConsentFormDialog(QDialog):
@@ -127,8 +146,9 @@ class ConsentFormDialog(QDialog):
             kinds = {e[1] for e in withdrawals}
             kind = ("Photos and videos" if len(kinds) > 1 else
                     "Videos" if kinds == {"video"} else "Photos")
+            ending = approvals_ending_said(self.ctx, p.id, [(e[0], e[1]) for e in withdrawals])
             dlg = WithdrawalDialog(question + f"\n\n{kind} already exported that show them "
-                                   "there will be listed to take down.",
+                                   "there will be listed to take down." + ending,
                                    ok_text="Save the form", title="Consent form", parent=self,
                                    names=lambda text: self.ctx.ws.requester_refusal(p.id, text))
             if not dlg.exec():

@@ -51,7 +51,7 @@ from ..session import permission_tip, permit
 from ..views.register_tab import back_since_missing
 from ..words import consent_word, day, esc, media_count, rejected_why, when
 from .common import fit_resize
-from .consent_form import ConsentFormDialog
+from .consent_form import ConsentFormDialog, approvals_ending_said
 from .leaving_date import record_leaving_date
 from .reason import ReasonDialog
 from .withdrawal import WithdrawalDialog
@@ -533,7 +533,8 @@ class PersonDialog(QDialog):
         withdrawal = old == YES and new != YES
         kind = "Videos" if media == "video" else "Photos"
         extra = (f"\n\n{kind} already exported that show them there will be listed to take down."
-                 if withdrawal else "")
+                 + approvals_ending_said(self.ctx, p.id, [(channel, media)])
+                 if withdrawal and p is not None else "")
         question = (f"Change consent for {what} for {p.display_name} ({p.id}) from "
                     f"{consent_word(old)} to {consent_word(new)}?" if p is not None else "")
         # walk s34: a parent asks to take their child off the website; Photos set to No left
@@ -620,6 +621,8 @@ class PersonDialog(QDialog):
         question = (f"{'Put' if on else 'Take'} {p.display_name} ({p.id}) "
                     f"{'on' if on else 'off'} the do-not-photograph list?" if p is not None else "")
         # going on the list withdraws every consent: who asked, and when, as for a withdrawal
+        if p is not None and on:
+            extra += approvals_ending_said(self.ctx, p.id, [("do_not_photograph", "any")])
         request = self.ask_request(question + extra, ok_text="Put on the list",
                                    title="Do not photograph") if p is not None and on else {}
         if p is None or request is None or (not on and not self.confirm(question, extra)):
