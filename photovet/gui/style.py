@@ -27,8 +27,9 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "needs-review": ("#e0a000", "#1f1f1f"),
     "failed": ("#b23b3b", "#ffffff"),
     "pending": ("#9e9e9e", "#ffffff"),
-    # not checked and nobody checking it (stopped, the server away): needs the person (s42)
-    "not-checked": ("#e0a000", "#1f1f1f"),
+    # not checked and nobody checking it (stopped, the server away): a dark grey, not the amber
+    # the window's hint says is "a decision yours to make" (s42)
+    "not-checked": ("#5f6368", "#ffffff"),
 }
 
 # Approval states (small corner mark)

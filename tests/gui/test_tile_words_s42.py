@@ -125,6 +125,10 @@ def test_originals_deleted_still_say_so_when_checked_again(posted, qtbot, ws):  
     canvas = win.photos.photo.canvas
     qtbot.waitUntil(lambda: "original was deleted" in canvas.message, timeout=5000)
     assert "could not be checked" not in canvas.message, canvas.message
+    found = win.photos.findings.summary.text()
+    approval = win.photos.approval.state_label.text()
+    for said in (found, approval):
+        assert "original was deleted" in said and "could not be checked" not in said, said
     # the video player says the same of a video whose original was deleted
     video = SimpleNamespace(original_gone=OriginalGone(exported=True, posted=True))
     said = VideoController._cannot_show(video, "the file does not exist")

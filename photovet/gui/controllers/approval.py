@@ -263,7 +263,11 @@ class ApprovalController(QObject):
             caption_refused=self.approved_caption_refused(a, state, void),
             elsewhere=self.rejected_elsewhere(a),
             checking=words.media_of(item) if item is not None and a is None else "",
-            not_checked=bool(item is not None and a is None and item.unchecked))
+            not_checked=bool(item is not None and a is None and item.unchecked),
+            # checked again once its original was deleted: what happened, not "it could not
+            # be checked" (s42)
+            gone=item.original_gone.detail(words.media_of(item.path))
+            if item is not None and item.original_gone is not None else "")
         if self._kept is not None:
             if self._shown_key() == self._kept[0]:
                 self.tab.approval.say(self._kept[1], error=self._kept[2])

@@ -301,6 +301,9 @@ class ReviewController(QObject):
         findings.approval = photo.approval
         findings.show_analysis(a, self._people(), checking=a is None,
                                not_checked=a is None and bool(item.unchecked))
+        if a is not None and a.error and item.original_gone is not None:
+            # not "could not be checked (the file does not exist...)": what happened (s42)
+            findings.say_summary(item.original_gone.detail(media_of(item.path)))
         self.shown.emit(item)
 
     def _approval_shown(self) -> None:

@@ -263,7 +263,7 @@ class ApprovalPanel(QWidget):
                    hand_named: list[tuple[str, str, str]] | None = None,
                    caption_refused: str | None = "",
                    elsewhere: list[str] | None = None, note_said: bool = False,
-                   checking: str = "", not_checked: bool = False) -> None:
+                   checking: str = "", not_checked: bool = False, gone: str = "") -> None:
         """Everything about the current photo; buttons only when they can do something.
         ``shown``: who is shown and which names stay readable, a line each (the approver's
         view); ``unseen``: the core's words for what is left to see of a video before it can
@@ -303,7 +303,7 @@ class ApprovalPanel(QWidget):
         status = "draft" if state is None else state.status
         said = state_sentence(state, void, channel_label,
                               note=not (note_said and approver_view)) if usable else \
-            (f"This {media_of(analysis)} cannot be approved: it could not be checked."
+            (gone or f"This {media_of(analysis)} cannot be approved: it could not be checked."
              if analysis is not None else
              approval_while_checking(checking, approver=approver_view,
                                      not_checked=not_checked) if checking else
