@@ -8,6 +8,8 @@ face was named as (core/words.maybe_export_note)."""
 
 from __future__ import annotations
 
+import itertools
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl, Signal
@@ -37,6 +39,25 @@ from ..words import day, esc, plural, when
 from .common import fit_resize
 
 _ROOT = QModelIndex()   # the model's root: rows of a flat list or table
+
+
+def newest_first(recs: list) -> list:
+    """Export records newest first, and the numbered copies of one export (records next to
+    each other of one batch and channel, in one folder, named ``<name>-<number>``) by their
+    number, highest first: copies are recorded as they finish, two at a time, but numbered by
+    the photo's place in the batch (s42), so in the order recorded the list read "041, 038,
+    040, 039". In one folder a later export's numbers come after an earlier's."""
+    def run_of(r: ExportRecord) -> tuple:
+        p = Path(r.output_path)
+        return (r.batch, r.channel, str(p.parent), _NUMBERED.sub("", p.stem))
+
+    out: list = []
+    for _key, run in itertools.groupby(reversed(recs), key=run_of):
+        out.extend(sorted(run, key=lambda r: Path(r.output_path).name, reverse=True))
+    return out
+
+
+_NUMBERED = re.compile(r"-\d+$")   # a copy's number at the end of its name
 
 
 class ExportsModel(QAbstractTableModel):
@@ -247,7 +268,7 @@ class ExportsDialog(QDialog):
         ch = self.channel.currentData()
         if ch:
             recs = [r for r in recs if r.channel == ch or any(p.channel == ch for p in r.posts)]
-        recs.reverse()   # newest first
+        recs = newest_first(recs)
         ids = {p for r in recs for p in r.people} | ({person} if person else set())
         names = {}
         for i in ids:
