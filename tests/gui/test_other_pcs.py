@@ -310,22 +310,16 @@ def test_the_server_gone_part_way_through_an_export_says_so_and_counts_what_was_
     dlg.reject()
 
 
-def test_a_decision_made_on_another_pc_while_the_reason_is_typed_here_is_not_overwritten(
-        qtbot, ws, make_window, tmp_path, photovet_home, monkeypatch):
-    """s42 office walk: two preparers answer the same question at once. Here "Show this
-    face..." asks for a reason; while it is being typed, the other PC keeps that face covered,
-    and this window's feed shows that at once (the dialog's event loop runs). The reason given,
-    this window's change was asked for on what the person saw before: it is refused as changed
-    elsewhere ("changed by ... since you opened it"), and the other PC's decision stays. It
-    used to be recorded over it without a word, the face shown."""
+def show_face_1_while_another_pc_covers_it(qtbot, win, home, monkeypatch, *,
+                                           meanwhile=lambda: None) -> list[str]:
+    """The s42 walk's race: "Show this face..." on photo_000's face 1 asks for a reason, and
+    while it is typed another PC keeps that face covered (this window hears of it), then
+    ``meanwhile`` runs. The refusal's words (its box cancelled); asserts the show refused."""
     from PySide6.QtWidgets import QMessageBox
 
     from tests.gui.conftest import answer, message_text
 
-    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
-    select_photo(win, "photo_000.jpg")
     a = photo_000(win).analysis
-    assert a.faces[1].person is None and a.faces[1].decision == "cover"
     version = a.review_version
 
     def keep_covered(other: Workspace) -> None:
@@ -333,9 +327,10 @@ def test_a_decision_made_on_another_pc_while_the_reason_is_typed_here_is_not_ove
         other.reviewer().face(seen, 1, "cover", other.channels.get("website"))
 
     def typing_the_reason(*_args, **_kw) -> str:
-        on_another_pc(photovet_home, keep_covered)
+        on_another_pc(home, keep_covered)
         qtbot.waitUntil(lambda: photo_000(win).analysis.review_version != version,
                         timeout=8000)
+        meanwhile()
         return "An adult visitor who agreed to be in the photo"
 
     monkeypatch.setattr(win.review, "ask_reason", typing_the_reason)
@@ -344,6 +339,22 @@ def test_a_decision_made_on_another_pc_while_the_reason_is_typed_here_is_not_ove
                         box.button(QMessageBox.StandardButton.Cancel).click()),
            kind=QMessageBox)
     assert not win.review.face_action(1, "show")
+    return said
+
+
+def test_a_decision_made_on_another_pc_while_the_reason_is_typed_here_is_not_overwritten(
+        qtbot, ws, make_window, tmp_path, photovet_home, monkeypatch):
+    """s42 office walk: two preparers answer the same question at once. Here "Show this
+    face..." asks for a reason; while it is being typed, the other PC keeps that face covered,
+    and this window's feed shows that at once (the dialog's event loop runs). The reason given,
+    this window's change was asked for on what the person saw before: it is refused as changed
+    elsewhere ("changed by ... since you opened it"), and the other PC's decision stays. It
+    used to be recorded over it without a word, the face shown."""
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    select_photo(win, "photo_000.jpg")
+    a = photo_000(win).analysis
+    assert a.faces[1].person is None and a.faces[1].decision == "cover"
+    said = show_face_1_while_another_pc_covers_it(qtbot, win, photovet_home, monkeypatch)
     assert said and "changed by Mrs Jo Preparer" in said[0], said
     assert "since you opened it" in said[0], said
     assert photo_000(win).analysis.faces[1].decision == "cover"
@@ -413,33 +424,16 @@ def test_a_reason_typed_for_a_photo_that_left_the_list_meanwhile_is_still_answer
     out of the list while the reason was typed here, and "Record and go on" did nothing and
     said nothing (the window had no photo on screen any more). The decision is about the
     photo it was asked for: refused as changed elsewhere, in words."""
-    from PySide6.QtWidgets import QMessageBox
-
-    from tests.gui.conftest import answer, message_text
-
     win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
     select_photo(win, "photo_000.jpg")
     a = photo_000(win).analysis
-    version = a.review_version
 
-    def keep_covered(other: Workspace) -> None:
-        seen = other.engine().decide(copy.deepcopy(a), "website")
-        other.reviewer().face(seen, 1, "cover", other.channels.get("website"))
-
-    def typing_the_reason(*_args, **_kw) -> str:
-        on_another_pc(photovet_home, keep_covered)
-        qtbot.waitUntil(lambda: photo_000(win).analysis.review_version != version,
-                        timeout=8000)
+    def leaves_the_list() -> None:
         win.photos.batch.set_filter("approval:ready")          # the photo leaves the list
         assert win.review.current() is None
-        return "An adult visitor who agreed to be in the photo"
 
-    monkeypatch.setattr(win.review, "ask_reason", typing_the_reason)
-    said: list[str] = []
-    answer(lambda box: (said.append(message_text(box)),
-                        box.button(QMessageBox.StandardButton.Cancel).click()),
-           kind=QMessageBox)
-    assert not win.review.face_action(1, "show")
+    said = show_face_1_while_another_pc_covers_it(qtbot, win, photovet_home, monkeypatch,
+                                                  meanwhile=leaves_the_list)
     assert said and "changed by Mrs Jo Preparer" in said[0], said
     stored = [f.action for part in ws.reviews.parts(a.sha256, "website") for f in part.faces]
     assert stored == ["cover"], stored

@@ -61,16 +61,22 @@ def test_a_withdrawal_changes_only_the_tile_of_the_photo_that_showed_the_pupil(
     qtbot.waitUntil(lambda: first.status_text() == "Waiting for approval", timeout=5000)
 
 
-def test_tiles_say_the_originals_were_deleted(posted, qtbot, ws):  # noqa: F811
-    win = posted
-    originals = [Path(it.path) for it in win.batch.model.items]
-    assert [t[1] for t in tiles(win, ws)] == ["Approved"] * 3
+def delete_the_originals(win, qtbot):
+    """Delete originals for "Sports day", answering its question: the window, still open."""
     purge = win.after.delete_originals("Sports day")
     qtbot.waitUntil(lambda: purge.report is not None, timeout=10000)
     answer(click("Delete 3 originals"), kind=QMessageBox)
     purge.delete_btn.click()
     qtbot.waitUntil(lambda: purge.report is not None and not purge.report.dry_run,
                     timeout=10000)
+    return purge
+
+
+def test_tiles_say_the_originals_were_deleted(posted, qtbot, ws):  # noqa: F811
+    win = posted
+    originals = [Path(it.path) for it in win.batch.model.items]
+    assert [t[1] for t in tiles(win, ws)] == ["Approved"] * 3
+    purge = delete_the_originals(win, qtbot)
     assert not any(p.exists() for p in originals)
     qtbot.waitUntil(lambda: [t[1] for t in tiles(win, ws)] == ["Original deleted"] * 3,
                     timeout=5000)
@@ -99,12 +105,7 @@ def test_originals_deleted_still_say_so_when_checked_again(posted, qtbot, ws):  
     from photovet.gui.controllers.video import VideoController
 
     win = posted
-    purge = win.after.delete_originals("Sports day")
-    qtbot.waitUntil(lambda: purge.report is not None, timeout=10000)
-    answer(click("Delete 3 originals"), kind=QMessageBox)
-    purge.delete_btn.click()
-    qtbot.waitUntil(lambda: purge.report is not None and not purge.report.dry_run,
-                    timeout=10000)
+    purge = delete_the_originals(win, qtbot)
     purge.accept()
     qtbot.waitUntil(lambda: [t[1] for t in tiles(win, ws)] == ["Original deleted"] * 3,
                     timeout=5000)
