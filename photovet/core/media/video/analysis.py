@@ -89,7 +89,7 @@ from PIL import Image
 
 from photovet.core import logs
 from photovet.core.errors import VideoError
-from photovet.core.geometry import corner_iou, float_box
+from photovet.core.geometry import corner_iou, float_box, merge_overlapping
 from photovet.core.media.video.reader import (
     VIDEO_GATE,
     Frame,
@@ -231,24 +231,11 @@ def follow_looks(hits: dict[int, list[tuple[int, Any]]], quarters: tuple[int, ..
         return [max(0, int(x0 - m)), max(0, int(y0 - m)),
                 min(aw, int(math.ceil(x1 + m))), min(ah, int(math.ceil(y1 + m)))]
 
-    def merged(wins: list[list[int]]) -> list[list[int]]:
-        out = [list(w) for w in wins]
-        again = True
-        while again:
-            again = False
-            for a in range(len(out)):
-                for c in range(a + 1, len(out)):
-                    if _overlap(out[a], out[c]):
-                        u, v = out[a], out.pop(c)
-                        out[a] = [min(u[0], v[0]), min(u[1], v[1]),
-                                  max(u[2], v[2]), max(u[3], v[3])]
-                        again = True
-                        break
-                if again:
-                    break
-        return out
+    def merged(wins: list[list[int]]) -> list[tuple[int, int, int, int]]:
+        # windows that overlap joined, however much they waste (never wider than the picture)
+        return merge_overlapping(wins, max(aw, ah), waste=math.inf)
 
-    def area(wins: list[list[int]]) -> int:
+    def area(wins: list[tuple[int, int, int, int]]) -> int:
         return sum((w[2] - w[0]) * (w[3] - w[1]) for w in wins)
 
     found = newest_boxes(hits)

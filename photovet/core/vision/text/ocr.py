@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from photovet.core.errors import ModelError
-from photovet.core.geometry import corner_iou
+from photovet.core.geometry import corner_iou, merge_overlapping
 from photovet.core.media.cover import grow_polygon
 from photovet.core.offline import arena_shrink_options, give_back_arena, large_runs
 from photovet.core.vision.picture import Picture, tile_spans
@@ -857,39 +857,6 @@ def scaled_down(arr: Picture, size: tuple[int, int], cv2: Any) -> np.ndarray:
                                                   (w, (y1 - y0) // p * q),
                                                   interpolation=cv2.INTER_AREA)
     return out
-
-
-def merge_overlapping(rects: Sequence[Rect], max_side: int, waste: float = 0.15) -> list[Rect]:
-    """Join overlapping rectangles (x0, y0, x1, y1) whose joint bounding box adds at most
-    ``waste`` of area that neither covers and has no side longer than ``max_side``, so that
-    pixels two rectangles share are searched once. Every pixel of the input stays inside some
-    output rectangle. Pure; unit-tested."""
-    out = [tuple(int(v) for v in r) for r in rects]
-    merged = True
-    while merged:
-        merged = False
-        for i in range(len(out)):
-            a = out[i]
-            for j in range(i + 1, len(out)):
-                b = out[j]
-                ix = min(a[2], b[2]) - max(a[0], b[0])
-                iy = min(a[3], b[3]) - max(a[1], b[1])
-                if ix <= 0 or iy <= 0:
-                    continue
-                u = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
-                if max(u[2] - u[0], u[3] - u[1]) > max_side:
-                    continue
-                covered = ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1])
-                           - ix * iy)
-                if (u[2] - u[0]) * (u[3] - u[1]) > (1.0 + waste) * covered:
-                    continue
-                out[i] = u
-                del out[j]
-                merged = True
-                break
-            if merged:
-                break
-    return out  # type: ignore[return-value]
 
 
 #: the scales badge areas are detected at: each area's scale is rounded up to one of these
