@@ -41,3 +41,46 @@ def test_every_column_fits_the_list_at_1366(qtbot):
         # the long ones wrap: every row tall enough for its words (no word cut off)
         assert all(t.rowHeight(r) >= t.sizeHintForRow(r) for r in range(t.rowCount()))
         dlg.close()
+
+
+def test_each_copys_file_name_is_read_whole_in_the_narrowed_column(qtbot):
+    """s43 walk: the File column narrowed to 150 px read "facebook-02-12-2026…" on every row:
+    the name had no place to wrap, so its end, the copy's number that tells the rows apart,
+    was cut off. It wraps after its dashes now, every line inside the column."""
+    from PySide6.QtGui import QTextLayout, QTextOption
+
+    items = _items([f"Consent withdrawn on 0{d}/12/2026 (requested by Mrs Ellison (mother), by "
+                    "phone)" for d in range(1, 7)])
+    for it in items:
+        it.output_path = f"/exports/facebook-02-12-2026-{it.id:03d}.jpg"
+    dlg = TakedownDialog()
+    qtbot.addWidget(dlg)
+    dlg.resize(1100, 560)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.show_items(items)
+    t = dlg.table
+    qtbot.waitUntil(lambda: t.viewport().width() > 0)
+    qtbot.wait(100)
+    room = t.columnWidth(4) - 8             # the cell's margins
+    assert room < 200                        # narrowed, as at 1366 x 768
+    for r, it in enumerate(items):
+        text = t.item(r, 4).text()
+        assert text.replace("\u200b", "").startswith(f"facebook-02-12-2026-{it.id:03d}.jpg")
+        layout = QTextLayout(text, t.font())
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        widest = 0.0
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(room)
+            widest = max(widest, line.naturalTextWidth())
+        layout.endLayout()
+        assert widest <= room, (text, widest, room)
+        # the tooltip, what is copied, is the plain name
+        assert "\u200b" not in t.item(r, 4).toolTip()
+    dlg.close()

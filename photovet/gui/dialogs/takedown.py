@@ -72,6 +72,8 @@ class TakedownDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(True)
+        # a word still too long for its column keeps its end (the copy's number) in view
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setAccessibleName("Photos to take down")
         self.table.itemSelectionChanged.connect(self._update)
         # the photo chosen, to find it on the site (s37 walk: only the export's file name,
@@ -155,8 +157,12 @@ class TakedownDialog(QDialog):
             posts = "; ".join(day(p.posted_on) for p in it.posts) or "Not posted"
             action = it.action + (f" ({it.done_text})" if it.closed else
                                   f" (done {day(it.done_at)} by {it.done_by})" if it.done else "")
-            where = (f"{Path(it.output_path).name} (still on this PC)" if it.copy_on_disk
-                     else f"{Path(it.output_path).name} (no longer on this PC)")
+            # the file's name may break after its dashes (s43 walk: narrowed to 150 px,
+            # "facebook-02-12-2026-001.jpg" had no place to wrap and was cut to
+            # "facebook-02-12-2026...", the number that tells the rows apart cut off)
+            name = breakable(Path(it.output_path).name)
+            where = (f"{name} (still on this PC)" if it.copy_on_disk
+                     else f"{name} (no longer on this PC)")
             for c, text in enumerate((str(it.id), action, who, why, where,
                                       posts, day(it.first_listed_at))):
                 cell = QTableWidgetItem(text)
@@ -254,6 +260,16 @@ class TakedownDialog(QDialog):
         has = bool(self.items)
         self.page_btn.setEnabled(has)
         self.csv_btn.setEnabled(has)
+
+
+#: a break allowed where nothing is drawn (a zero-width space)
+_MAY_BREAK = "\u200b"
+
+
+def breakable(name: str) -> str:
+    """A file's name that may wrap after each '-' or '_' (a zero-width space after it)
+    where a list narrows its column; read the same, and copied without it from the tooltip."""
+    return "".join(c + _MAY_BREAK if c in "-_" else c for c in name).rstrip(_MAY_BREAK)
 
 
 def why_text(it: TakedownItem) -> str:
