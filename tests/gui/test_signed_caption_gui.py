@@ -606,3 +606,30 @@ def test_mark_all_shown_ready_with_one_photo_shown_says_it_not_them(
     assert text.startswith("Mark 1 photo ready"), text
     assert label == CAPTION_FOR_ONE and "all of them" not in label
     assert yes == "Yes, mark it ready"
+
+
+def test_the_question_says_the_caption_typed_in_it(qtbot, ws, make_window, tmp_path):
+    """s43 walk: with a caption typed in the question's box it still read "Mark 8 photos ready
+    ... with no caption? To propose one caption for all of them, type it below." It is asked
+    again for the caption in the box as it is typed, and again with none when it is emptied."""
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    sign_in_as(win, PREPARER_NAME)
+    win.photos.approval.caption_edit.setText("")
+    read: list[str] = []
+
+    def type_it(box: MarkReadyQuestion) -> None:
+        read.append(box.text())
+        box.caption_edit.setText(CAPTION)
+        read.append(box.text())
+        box.caption_edit.setText("")
+        read.append(box.text())
+        click("&No")(box)
+
+    answer(type_it, kind=MarkReadyQuestion)
+    win.approval.mark_all_shown_ready()
+    assert len(read) == 3, read
+    assert "with no caption?" in read[0] and "with no caption?" in read[2]
+    assert read[1].startswith("Mark 2 photos ready"), read[1]
+    assert f"with the caption \u201c{CAPTION}\u201d (one caption for all of them)?" in read[1]
+    assert "no caption" not in read[1]
+    assert {it.approval for it in win.batch.model.items} == {"draft"}

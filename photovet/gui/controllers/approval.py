@@ -636,9 +636,13 @@ class ApprovalController(QObject):
             if [it.path for it in todo] == asked and refused is None:
                 break       # the caption changed in the question, for the same photos
             extra = self._mark_all_extra(todo)
+            tail = f"\n\n{extra}" if extra else ""
             box = MarkReadyQuestion(self.window, self._mark_all_question(
-                todo, caption, refused is not None) + (f"\n\n{extra}" if extra else ""),
-                caption, refused, count=len(todo))
+                todo, caption, refused is not None) + tail,
+                caption, refused, count=len(todo),
+                # said again for the caption typed in it (never "with no caption?" over one)
+                wording=lambda typed, todo=todo, tail=tail: self._mark_all_question(
+                    todo, policy.caption_text(typed)) + tail)
             if box.exec() != QMessageBox.StandardButton.Yes:
                 if refused is not None:         # said where the caption waits to be corrected
                     self.tab.approval.say_refused(*refused)

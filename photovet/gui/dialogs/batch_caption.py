@@ -9,6 +9,8 @@ of them, and says Yes, in one place. The caption is then checked by the core (th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGridLayout,
@@ -34,10 +36,14 @@ class MarkReadyQuestion(QMessageBox):
     """"Mark N photos ready ...?" with a box holding the caption proposed for all of them
     (``caption_edit``, filled with ``caption``). Yes: "Yes, mark them ready". ``refused``: why
     the core refused the caption typed there before (its words) and the caption it suggests
-    ('' none), said under the box with "Use the suggested caption"."""
+    ('' none), said under the box with "Use the suggested caption". ``wording``: the question
+    for a caption, asked again as the caption is typed (s43 walk: it read "... with no
+    caption? To propose one caption for all of them, type it below." over the caption just
+    typed)."""
 
     def __init__(self, parent: QWidget | None, text: str, caption: str,
-                 refused: tuple[str, str] | None = None, *, count: int = 2):
+                 refused: tuple[str, str] | None = None, *, count: int = 2,
+                 wording: Callable[[str], str] | None = None):
         super().__init__(QMessageBox.Icon.Question, "Mark photos ready", text,
                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
         self.setDefaultButton(QMessageBox.StandardButton.Yes)
@@ -78,6 +84,19 @@ class MarkReadyQuestion(QMessageBox):
                 lay.addWidget(w)
         self.caption_edit.setFocus()
         self.caption_edit.selectAll()
+        self._wording = wording
+        self._refused_caption = self.caption() if refused else None
+        self.caption_edit.textChanged.connect(self._reword)
+
+    def _reword(self) -> None:
+        """The question for the caption now in the box (the refused one keeps why it cannot
+        go as it is)."""
+        if self._wording is None:
+            return
+        caption = self.caption()
+        if caption == self._refused_caption:
+            return
+        self.setText(self._wording(caption))
 
     def _use_suggestion(self) -> None:
         self.caption_edit.setText(self.suggestion)
