@@ -633,3 +633,23 @@ def test_the_question_says_the_caption_typed_in_it(qtbot, ws, make_window, tmp_p
     assert f"with the caption \u201c{CAPTION}\u201d (one caption for all of them)?" in read[1]
     assert "no caption" not in read[1]
     assert {it.approval for it in win.batch.model.items} == {"draft"}
+
+
+def test_what_was_marked_ready_is_not_said_on_another_channel(qtbot, ws, make_window, tmp_path):
+    """s43 walk: "8 photos marked ready for approval." (for the School website) stayed in the
+    panel under "Not marked ready for Facebook yet." once Post to: was changed to Facebook. It
+    is said while the same photo is shown for the same channel, and said again back there."""
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    sign_in_as(win, PREPARER_NAME)
+    panel = win.photos.approval
+    _mark_all_ready(win, CAPTION)
+    qtbot.waitUntil(lambda: "2 photos marked ready" in panel.message.text(), timeout=5000)
+    shown = win.review.current()
+    win.ctx.set_channel("facebook")
+    qtbot.waitUntil(lambda: win.review.current() is not None
+                    and win.review.current().analysis is not None
+                    and win.review.current().analysis.channel == "facebook", timeout=10000)
+    win.approval.show_state()
+    assert win.review.current().path == shown.path
+    assert "marked ready" not in panel.message.text() or not panel.message.isVisible(), \
+        panel.message.text()

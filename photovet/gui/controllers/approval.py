@@ -172,7 +172,7 @@ class ApprovalController(QObject):
         # the words, an error?): said again while it stays shown, as the register's change
         # feed hears this PC's own approvals a moment later and shows the photo afresh (s32:
         # "4 photos approved" vanished within 2 seconds, leaving "Choose a photo.")
-        self._kept: tuple[str | None, str, bool] | None = None
+        self._kept: tuple[tuple[str, str] | None, str, bool] | None = None
         # the panel says the register's server could not be reached (in red): cleared at the
         # next successful read of the register, or when the change feed hears it is back
         # (walk s34: the red words stayed under "The register's server is back.")
@@ -322,11 +322,17 @@ class ApprovalController(QObject):
         self._kept = None
         self.show_state()
 
-    def _shown_key(self) -> str | None:
-        """The content hash of the photo shown (None when none is shown)."""
+    def _shown_key(self) -> tuple[str, str] | None:
+        """The photo shown and the channel it is shown for (None when none is shown): what
+        was said of it is said no more on another channel (s43 walk: "8 photos marked ready
+        for approval." for the School website stayed under "Not marked ready for Facebook
+        yet" once the channel was changed)."""
         item = self.review.current()
-        a = item.analysis if item is not None else None
-        return a.sha256 if a is not None else None
+        return self._key_of(item.analysis if item is not None else None)
+
+    @staticmethod
+    def _key_of(a) -> tuple[str, str] | None:
+        return (a.sha256, a.channel) if a is not None else None
 
     def _say_kept(self, text: str, error: bool = False) -> None:
         """``text`` in the panel, said again while the photo now shown (or none) stays shown:
@@ -818,7 +824,7 @@ class ApprovalController(QObject):
         try:
             self._approve(item, self.checklist.ticked(), hand_named_checked=looked)
         except ApprovalConflict as exc:
-            self._kept = (item.analysis.sha256, error_text(exc), True)
+            self._kept = (self._key_of(item.analysis), error_text(exc), True)
             self._show_as_now([item])               # shown again as it is now, still said
             self._refused("Not approved", exc)
             return
