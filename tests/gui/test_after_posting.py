@@ -1262,3 +1262,17 @@ def test_marking_done_leaves_the_list_in_front_saying_what_was_done(posted, qtbo
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg, timeout=2000)
     assert dlg.done_note.isVisible() and dlg.done_note.text().startswith(
         "2 items marked as taken down")
+
+
+def test_the_delete_originals_offer_names_other_places_than_where_they_were_posted(window):
+    """s43 walk: marked posted on the School website, the offer to delete the originals said
+    "If these photos are also going somewhere you have not prepared yet (the school website,
+    the newsletter...)": its examples are other places than the one just posted on."""
+    said: dict[str, str] = {}
+    for label in ("School website", "Facebook", "Newsletter"):
+        answer(lambda box, label=label: (said.__setitem__(label, box.informativeText()),
+                                         button(box, "Not now").click()), kind=QMessageBox)
+        window.after._posted(([object()] * 3, []), "Sports day", window, label)
+    assert "(the newsletter, Facebook\u2026)" in said["School website"], said
+    assert "(the school website, the newsletter\u2026)" in said["Facebook"], said
+    assert "(the school website, Facebook\u2026)" in said["Newsletter"], said

@@ -89,6 +89,19 @@ def banner_text(summary: TakedownSummary | None, error: str = "") -> tuple[str, 
              "list</a>"), "error")
 
 
+#: the places a trip's photos often also go, as the delete-originals offer names them
+_OFTEN_ALSO = (("School website", "the school website"), ("Newsletter", "the newsletter"),
+               ("Facebook", "Facebook"))
+
+
+def other_places(posted_on: str) -> str:
+    """Two places the photos may also be going, never the one they were just posted on (s43
+    walk: marked posted on the School website, the offer said "... somewhere you have not
+    prepared yet (the school website, the newsletter...)")."""
+    return ", ".join([words for label, words in _OFTEN_ALSO
+                      if label.casefold() != (posted_on or "").casefold()][:2])
+
+
 class AfterPostingController(QObject):
     takedown_checked = Signal()
 
@@ -489,8 +502,8 @@ class AfterPostingController(QObject):
                 "can be deleted now? Nothing is deleted until you confirm.\n\n"
                 # audit s28: a trip for Facebook AND the website, the website not prepared yet
                 "Photos marked ready or approved for another channel keep their originals. If "
-                "these photos are also going somewhere you have not prepared yet (the school "
-                "website, the newsletter\u2026), choose Not now: the originals are needed for "
+                "these photos are also going somewhere you have not prepared yet ("
+                f"{other_places(label)}\u2026), choose Not now: the originals are needed for "
                 "that.")
             yes = box.addButton("Show me", QMessageBox.ButtonRole.AcceptRole)
             box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
