@@ -522,3 +522,18 @@ def test_the_camera_is_named_once_when_its_model_repeats_the_make(tmp_path):
     assert "Canon EOS 5D Mark II (serial 720304987): a school device" in doc
     assert "Apple iPhone 13: not on the school" in doc
     assert "not named in the file (serial 123)" in doc
+
+
+def test_others_in_an_export_are_counted_in_plain_english():
+    """s43 walk: the report read "Others in it: 2 other name or labels covered"."""
+    from types import SimpleNamespace
+
+    from photovet.core.records.sar import _others_words
+
+    def rec(texts_covered: int) -> SimpleNamespace:
+        return SimpleNamespace(people_shown=["W1", "Z2"], faces_covered=2, people_covered=[],
+                               names_shown=[], texts_covered=texts_covered, names_covered=[])
+
+    assert _others_words(rec(2), "W1") == ("1 other person shown, 2 other faces covered, "
+                                           "2 other names or labels covered (not named here)")
+    assert _others_words(rec(1), "W1").endswith("1 other name or label covered (not named here)")

@@ -196,7 +196,8 @@ def _others_words(r: Any, pid: str) -> str:
     bits = [count(shown, "other person", "other people") + " shown" if shown else "",
             count(covered, "other face") + " covered" if covered else "",
             count(readable, "other name") + " readable" if readable else "",
-            count(hidden, "other name or label") + " covered" if hidden else ""]
+            count(hidden, "other name or label", "other names or labels") + " covered"
+            if hidden else ""]
     said = ", ".join(b for b in bits if b)
     return (said + " (not named here)") if said else "No one else recorded"
 
