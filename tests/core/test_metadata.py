@@ -445,3 +445,22 @@ def test_an_animation_says_its_other_frames_are_left_out(tmp_path, fmt, ext):
     still = tmp_path / f"still.{ext}"
     first.save(still, fmt)
     assert not [f for f in inspect_file(still).findings if f.category == "embedded"]
+
+
+def test_an_extra_jpeg_block_is_said_in_plain_words(tmp_path):
+    """s43 walk: "Other hidden detail — Camera data block (APP12): 'Ducky'" (Photoshop's Save
+    for Web block). Which block it is stays in the finding's source, not in what people read."""
+    ducky = b"Ducky\x00\x01\x00\x04\x00\x00\x00\x50\x00\x00"
+    other = b"Meta\x00" + b"x" * 20
+    data = insert_segment(jpeg_bytes(), b"\xff\xec" + struct.pack(">H", len(ducky) + 2) + ducky)
+    data = insert_segment(data, b"\xff\xe5" + struct.pack(">H", len(other) + 2) + other)
+    path = tmp_path / "web.jpg"
+    path.write_bytes(data)
+    found = {(f.value, f.source): f.label for f in inspect_file(path).findings
+             if f.category == "other"}
+    said = " ".join(f"{label}: {value}" for (value, _), label in found.items())
+    assert "APP" not in said and "Ducky" not in said, said
+    assert found[("Photoshop's \u201cSave for Web\u201d settings, 15 bytes", "JPEG APP12")] == \
+        "Extra data from the camera or an editing program"
+    assert found[("'Meta', 25 bytes", "JPEG APP5")] == \
+        "Extra data from the camera or an editing program"

@@ -66,7 +66,7 @@ def jpeg_findings(rep: Report, data: bytes, *, partial: bool = False) -> None:
             elif payload.startswith(b"JFXX\x00"):
                 rep.add("embedded", "Small preview image (JFIF thumbnail)", f"{len(payload)} bytes", "JFIF")
             else:
-                rep.add("other", "Camera data block (APP0)", segment_ident(payload), "JPEG")
+                rep.add("other", APP_BLOCK, segment_ident(payload), "JPEG APP0")
         elif marker == 0xE1:
             if payload.startswith(b"Exif\x00"):
                 continue  # read through Pillow
@@ -77,7 +77,7 @@ def jpeg_findings(rep: Report, data: bytes, *, partial: bool = False) -> None:
                 guid, offset = body[:32], struct.unpack(">I", body[36:40])[0] if len(body) >= 40 else 0
                 ext_xmp.setdefault(guid, {})[offset] = body[40:]
                 continue
-            rep.add("other", "Camera data block (APP1)", segment_ident(payload), "JPEG")
+            rep.add("other", APP_BLOCK, segment_ident(payload), "JPEG APP1")
         elif marker == 0xE2:
             if payload.startswith(b"ICC_PROFILE\x00"):
                 continue  # reported from the image's info
@@ -88,14 +88,14 @@ def jpeg_findings(rep: Report, data: bytes, *, partial: bool = False) -> None:
             elif payload.startswith(b"FPXR"):
                 rep.add("embedded", "Camera preview data (FlashPix)", f"{len(payload)} bytes", "JPEG")
             else:
-                rep.add("other", "Camera data block (APP2)", segment_ident(payload), "JPEG")
+                rep.add("other", APP_BLOCK, segment_ident(payload), "JPEG APP2")
         elif marker == 0xED:
             photoshop_findings(rep, payload)
         elif marker == 0xEE:
             if not payload.startswith(b"Adobe"):
-                rep.add("other", "Camera data block (APP14)", segment_ident(payload), "JPEG")
+                rep.add("other", APP_BLOCK, segment_ident(payload), "JPEG APP14")
         elif 0xE3 <= marker <= 0xEF:
-            rep.add("other", f"Camera data block (APP{marker - 0xE0})", segment_ident(payload), "JPEG")
+            rep.add("other", APP_BLOCK, segment_ident(payload), f"JPEG APP{marker - 0xE0}")
         elif marker == 0xFE:
             rep.add("text", "Comment", payload, "JPEG comment")
     for parts in ext_xmp.values():
@@ -107,7 +107,17 @@ def jpeg_findings(rep: Report, data: bytes, *, partial: bool = False) -> None:
         rep.warnings.append("the JPEG data does not end properly (the file may be cut short)")
 
 
+#: what a JPEG block of data the picture does not need is called where people read it (s43
+#: walk: "Camera data block (APP12): 'Ducky'"; which block it was is kept in the finding's
+#: source, "JPEG APP12")
+APP_BLOCK = "Extra data from the camera or an editing program"
+#: blocks whose name says nothing to a school office, said in words
+_KNOWN_BLOCKS = {"Ducky": "Photoshop's \u201cSave for Web\u201d settings"}
+
+
 def segment_ident(payload: bytes) -> str:
     head = payload[:24].split(b"\x00", 1)[0]
     text = "".join(chr(c) if 32 <= c < 127 else "" for c in head)
+    if text in _KNOWN_BLOCKS:
+        return f"{_KNOWN_BLOCKS[text]}, {len(payload)} bytes"
     return f"'{text}', {len(payload)} bytes" if text else f"{len(payload)} bytes"
