@@ -42,7 +42,11 @@ def test_import_from_a_device(qtbot, make_window, tmp_path, ws, clear, monkeypat
     win.device.start(device.parent, dest)
     wait_checked(qtbot, win, 3)
     qtbot.waitUntil(lambda: bool(asked), timeout=10000)
-    assert "All 3 photos were copied" in asked[0] and "checked again first" in asked[0]
+    assert "All 3 photos were copied" in asked[0] and \
+        "compared with its copy again first" in asked[0]
+    # s43 walk: "each copy was checked" read as the photos' own check, only begun
+    assert "each copy was read back: it is the same as the photo on the device" in asked[0]
+    assert "was checked" not in asked[0] and "checked cop" not in asked[0], asked[0]
     copies = sorted(dest.rglob("*.jpg"))
     assert sorted(digest(p) for p in copies) == digests          # verified, identical copies
     assert all(Path(it.path).is_relative_to(dest) for it in win.batch.model.items)

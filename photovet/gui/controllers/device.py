@@ -143,7 +143,7 @@ class DeviceController(QObject):
             if no_trash and not permanent and self.ask_permanent(no_trash):
                 self._run(clear=True, permanent=True)
         else:
-            self.banner.say(f"The device was cleared. {esc(where)} The checked copies are in "
+            self.banner.say(f"The device was cleared. {esc(where)} The copies are in "
                             f"{esc(self.dest)}.", "info")
 
     def ask_clear(self, copied: list) -> bool | None:
@@ -154,12 +154,15 @@ class DeviceController(QObject):
         box = QMessageBox(
             QMessageBox.Icon.Question, "Clear the device?",
             f"{'The' if n == 1 else 'All'} {media_count(copied)} {'was' if n == 1 else 'were'} "
-            f"copied into {self.dest} and each copy was checked.\n\nSchool policy: cameras and "
-            "phones are cleared once the copies are safe. Remove them from the device now? Each "
-            "one is checked again first.\n\n"
+            # s43 walk: "each copy was checked" read as the photos' check (faces, names),
+            # which had only begun: "Checking..." on every tile beside the question
+            f"copied into {self.dest}, and each copy was read back: it is the same as the "
+            "photo on the device.\n\nSchool policy: cameras and phones are cleared once the copies are safe. "
+            "Remove them from the device now? Each one is compared with its copy again first."
+            "\n\n"
             f"\u2022 Move to the Trash: they go to {TRASH_WORDS[place][0]} ("
             f"{TRASH_WORDS[place][1]}).\n"
-            "\u2022 Delete for good: they are deleted now and cannot be got back (their checked "
+            "\u2022 Delete for good: they are deleted now and cannot be got back (their "
             "copies stay on this PC).",
             parent=self.window)
         trash = box.addButton("Yes, move to the Trash", QMessageBox.ButtonRole.YesRole)
@@ -176,7 +179,7 @@ class DeviceController(QObject):
         return QMessageBox.question(
             self.window, "Delete for good?",
             f"The device has no trash PhotoVet can use, so {media_count(kept)} stayed on it. "
-            "Delete them from the device for good? (Their checked copies stay on this PC.)",
+            "Delete them from the device for good? (Their copies stay on this PC.)",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
 
