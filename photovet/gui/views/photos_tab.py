@@ -142,6 +142,9 @@ class PhotosTab(QWidget):
         if key == self._found_for:
             return
         self._found_for = key
+        # another photo's findings start at their top (s43 walk: scrolled down on one photo,
+        # the next opened scrolled as far, its first line, the summary, half cut off)
+        self.findings_scroll.verticalScrollBar().setValue(0)
         if self.found_details:
             self.show_found_details(False)
 
