@@ -1276,3 +1276,18 @@ def test_the_delete_originals_offer_names_other_places_than_where_they_were_post
     assert "(the newsletter, Facebook\u2026)" in said["School website"], said
     assert "(the school website, the newsletter\u2026)" in said["Facebook"], said
     assert "(the school website, Facebook\u2026)" in said["Newsletter"], said
+
+
+def test_the_exports_history_says_how_many_are_on_the_take_down_list(posted, qtbot, ws):
+    """s43 walk: after a withdrawal, the 8 posts to take down read in the export history as
+    any other ("16 exports, 16 marked posted."): it says how many are on the take-down list,
+    and where that list is."""
+    hist = posted.after.open_exports()
+    assert hist.count.text() == "3 exports, 3 marked posted."
+    hist.reject()
+    withdraw(posted, TORI, qtbot)
+    qtbot.waitUntil(lambda: posted.takedown_banner.isVisible(), timeout=10000)
+    hist = posted.after.open_exports()
+    assert hist.count.text() == ("3 exports, 3 marked posted; 1 on the take-down list (After "
+                                 "posting > Take-down list\u2026)."), hist.count.text()
+    hist.reject()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photovet.core.errors import PhotoVetError
 from photovet.core.records.exports import ExportRecord
 from photovet.core.words import (
     MAYBE_PEOPLE_NOT_SAID,
@@ -289,9 +290,18 @@ class ExportsDialog(QDialog):
         posted = sum(1 for r in recs if r.posted)
         maybe = sum(1 for r in recs if person is not None and r.may_show_only(person))
         who = names.get(person, person) if person is not None else ""
+        # s43 walk: 8 posts to take down read here as any other post ("16 exports, 16 marked
+        # posted."), nothing saying they must come down nor where that is done
+        try:
+            down = {it.export_id for it in ws.takedown() if not it.done}
+        except PhotoVetError:               # (the register away: its banner says so)
+            down = set()
+        listed = sum(1 for r in recs if r.id in down)
         self.count.setText(f"{plural(len(recs), 'export')}, {posted} marked posted"
                            + (f"; {maybe} may show {who} (a face shown as someone else may be "
-                              "theirs)" if maybe else "") + "."
+                              "theirs)" if maybe else "")
+                           + (f"; {listed} on the take-down list (After posting > Take-down "
+                              "list\u2026)" if listed else "") + "."
                            if recs else "No exports match.")
         self._update()
 
