@@ -173,8 +173,11 @@ ANALYSIS_VERSION = "26"
 #: shown sideways had 1 of 6 face tracks found); 25: faces upside down are looked for too
 #: (the frame turned 180 degrees on the same schedule: the stage clip turned 180 had 119 of
 #: 214 face boxes under a cover, now 210), and a face found turned is followed in a window
-#: around it, at every turn, instead of both sideways turns on the whole frame
-VIDEO_ANALYSIS_VERSION = "25"
+#: around it, at every turn, instead of both sideways turns on the whole frame; 26: the
+#: faces found on every frame before the one read for text join first, however busy the
+#: detector's thread is (s43: which frames were read, and what a line was taken for, changed
+#: from run to run on a loaded machine; the stage clip's names read 2 or 3)
+VIDEO_ANALYSIS_VERSION = "26"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

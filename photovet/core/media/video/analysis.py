@@ -7,18 +7,19 @@ One decode of the whole clip, one frame in memory at a time:
   frame i (a camera flash changes one frame and is ignored); every track ends at a cut;
 - faces on sampled frames (``FaceEngine.detect_passes``): the frame scaled to
   ``det_long_side`` every ``stride`` frames, and at its own resolution in tiles every
-  ``fine_every`` frames; detections join tracks (tracking.py) one frame late, so a cut is known
-  before a frame's detections join anything; faces lying sideways or upside down (a child
-  lying down or hanging from a climbing frame, a picture shown turned): the frequent pass's
-  frame turned 90, 180 and 270 degrees (``FaceEngine.detect_turned_looks``, its faces kept
-  where no upright one is) every ``sideways_every`` frames (as often as the fine pass, 0.5 s
-  at 30 fps: a cover starts ``pre`` = 0.5 s before a track's first detection, so a face found
-  that late is still covered from when it came), and for ``sideways_keep`` seconds after one
-  was found, on every frequent pass, a window around it at every turn (``follow_looks``), or,
-  where more than one face was found at a turn (a video shown turned), that turn on the whole
-  frame; so its cover follows it as closely as an upright face's (s42: before, both sideways
-  turns on the whole frame after any find: one stray box on an upright clip cost as much as
-  the look itself);
+  ``fine_every`` frames; detections join tracks (tracking.py) one frame late, so a cut is
+  known before a frame's detections join anything, and always then, however busy the
+  detector's thread is (what the text reads below see of the faces depends on the file alone);
+  faces lying sideways or upside down (a child lying down or hanging from a climbing frame, a
+  picture shown turned): the frequent pass's frame turned 90, 180 and 270 degrees
+  (``FaceEngine.detect_turned_looks``, its faces kept where no upright one is) every
+  ``sideways_every`` frames (as often as the fine pass, 0.5 s at 30 fps: a cover starts
+  ``pre`` = 0.5 s before a track's first detection, so a face found that late is still covered
+  from when it came), and for ``sideways_keep`` seconds after one was found, on every frequent
+  pass, a window around it at every turn (``follow_looks``), or, where more than one face was
+  found at a turn (a video shown turned), that turn on the whole frame; so its cover follows
+  it as closely as an upright face's (s42: before, both sideways turns on the whole frame
+  after any find: one stray box on an upright clip cost as much as the look itself);
 - for recognition, each face track keeps its best crop per stretch of time (score x size x
   frontalness; stretches start at 1 s and double when there are more than ``crops_per_track``,
   so memory stays bounded and the samples stay spread over the track's life);
@@ -638,20 +639,26 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
     # Detection runs in a second thread while this one decodes the next frames (the network
     # and the decoder release the GIL, so two cores are used). The tracker still sees every
     # event in frame order: a cut at frame k (known once frame k+1 is decoded) before the
-    # detections of frame k, and those only once frame k+1 has been decoded.
+    # detections of frame k, and those once frame k+1 has been decoded, before anything of
+    # frame k+1 looks at the faces (the text reads: ``_unread_face``, ``_on_faces``, the badge
+    # areas): so what is read, where, and what it is taken for, depend on the file alone. They
+    # joined when the detector happened to be done, up to two looks later on a busy machine:
+    # the reads of the stage clip came on other frames from one run to the next, and the app
+    # said "2 names read" or "3 names read" of the same clip (s43).
     events: deque[tuple[str, Any, Any]] = deque()     # ("cut", frame, None) | ("det", Frame, future)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="photovet-video-detect")
 
-    def drain(current: int, *, limit: int, final: bool = False) -> None:
+    def drain(current: int, *, final: bool = False) -> None:
+        """Every cut queued, and the detections of every frame before ``current`` (all of them
+        when ``final``), into the tracker in order, waiting for the detector where it is not
+        done."""
         while events:
             kind, a, fut = events[0]
             if kind == "cut":
                 st.tracker.cut(a)
                 events.popleft()
                 continue
-            ready = final or a.index < current
-            busy = sum(1 for e in events if e[0] == "det")
-            if not ready or (not fut.done() and busy <= limit):
+            if not final and a.index >= current:
                 return
             events.popleft()
             apply(a, fut.result())
@@ -665,7 +672,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             if fr is None:
                 # every frame decoded and the file still open: the last detections and crops
                 # read their frames before the file closes
-                drain(n, limit=0, final=True)
+                drain(n, final=True)
                 break
             if stop is not None and stop.is_set():
                 raise VideoError("checking was stopped before the end of the video", path=path)
@@ -689,7 +696,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                     at -= 1
                 events.insert(at, ("cut", i - 1, None))
             th2, th1 = th1, th
-            drain(i, limit=2)
+            drain(i)
             base = i % p.stride == 0
             fine_now = bool(fine) and i % fine == 0
             if base or fine_now:
@@ -934,7 +941,7 @@ def text_since_read(read: np.ndarray | None, now: np.ndarray, shown: np.ndarray,
 
 def _on_faces(st: _State, i: int, p: VideoParams, width: int, height: int) -> np.ndarray:
     """The blocks (CHANGE_BLOCKS) mostly on a face being tracked, where it is predicted on
-    frame ``i`` (its detections join one frame late or more)."""
+    frame ``i`` (its detections join one frame late)."""
     by, bx = CHANGE_BLOCKS
     out = np.zeros((by, bx), dtype=bool)
     gap = max(p.stride, p.fine_every or 0)
