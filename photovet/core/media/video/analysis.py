@@ -8,8 +8,9 @@ One decode of the whole clip, one frame in memory at a time:
 - faces on sampled frames (``FaceEngine.detect_passes``): the frame scaled to
   ``det_long_side`` every ``stride`` frames, and at its own resolution in tiles every
   ``fine_every`` frames; detections join tracks (tracking.py) one frame late, so a cut is
-  known before a frame's detections join anything, and always then, however busy the
-  detector's thread is (what the text reads below see of the faces depends on the file alone);
+  known before a frame's detections join anything, and, when names are read, always then,
+  however busy the detector's thread is (what the reads below see of the faces depends on the
+  file alone);
   faces lying sideways or upside down (a child lying down or hanging from a climbing frame, a
   picture shown turned): the frequent pass's frame turned 90, 180 and 270 degrees
   (``FaceEngine.detect_turned_looks``, its faces kept where no upright one is) every
@@ -639,26 +640,31 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
     # Detection runs in a second thread while this one decodes the next frames (the network
     # and the decoder release the GIL, so two cores are used). The tracker still sees every
     # event in frame order: a cut at frame k (known once frame k+1 is decoded) before the
-    # detections of frame k, and those once frame k+1 has been decoded, before anything of
-    # frame k+1 looks at the faces (the text reads: ``_unread_face``, ``_on_faces``, the badge
-    # areas): so what is read, where, and what it is taken for, depend on the file alone. They
-    # joined when the detector happened to be done, up to two looks later on a busy machine:
-    # the reads of the stage clip came on other frames from one run to the next, and the app
-    # said "2 names read" or "3 names read" of the same clip (s43).
+    # detections of frame k, and those once frame k+1 has been decoded. When names are read,
+    # the detections of frame k join before anything of frame k+1 looks at the faces (the text
+    # reads: ``_unread_face``, ``_on_faces``, the badge areas), waiting for the detector where
+    # it is not done: what is read, where, and what it is taken for, depend on the file alone.
+    # They joined when the detector happened to be done, up to two looks later on a busy
+    # machine: the stage clip's reads came on other frames from one run to the next, and the
+    # app said "2 names read" or "3 names read" of it (s43). Without names read nothing looks
+    # at the faces before the end, and the detector may stay up to two looks behind.
     events: deque[tuple[str, Any, Any]] = deque()     # ("cut", frame, None) | ("det", Frame, future)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="photovet-video-detect")
+    behind = 0 if ocr_stride else 2
 
-    def drain(current: int, *, final: bool = False) -> None:
-        """Every cut queued, and the detections of every frame before ``current`` (all of them
-        when ``final``), into the tracker in order, waiting for the detector where it is not
-        done."""
+    def drain(current: int, *, limit: int, final: bool = False) -> None:
+        """Every cut queued and the detections of the frames before ``current`` (all of them
+        when ``final``) into the tracker in order, waiting for the detector while more than
+        ``limit`` looks are queued (0: every one)."""
         while events:
             kind, a, fut = events[0]
             if kind == "cut":
                 st.tracker.cut(a)
                 events.popleft()
                 continue
-            if not final and a.index >= current:
+            ready = final or a.index < current
+            busy = sum(1 for e in events if e[0] == "det")
+            if not ready or (not fut.done() and busy <= limit):
                 return
             events.popleft()
             apply(a, fut.result())
@@ -672,7 +678,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             if fr is None:
                 # every frame decoded and the file still open: the last detections and crops
                 # read their frames before the file closes
-                drain(n, final=True)
+                drain(n, limit=0, final=True)
                 break
             if stop is not None and stop.is_set():
                 raise VideoError("checking was stopped before the end of the video", path=path)
@@ -696,7 +702,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                     at -= 1
                 events.insert(at, ("cut", i - 1, None))
             th2, th1 = th1, th
-            drain(i)
+            drain(i, limit=behind)
             base = i % p.stride == 0
             fine_now = bool(fine) and i % fine == 0
             if base or fine_now:
