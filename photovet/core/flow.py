@@ -19,6 +19,9 @@ without a second copy of the models (bench/throughput.py measures it). ``ordered
   more is yielded. Either way the call returns only when no thread of it is still running (no
   thread uses a model after it returns). Stopping iteration (``close()``, or the generator
   being collected) drops what is not yet started and waits for what is running.
+  ``skipped(item)`` is called for each item handed to a thread but dropped so (none is
+  dropped otherwise): one that waits for every earlier item to say something (the copies'
+  numbers, media/export.CopyNumbers) is told about those that never will.
 
 With ``workers=1`` and ``ahead=0`` it runs in the caller's thread, one item at a time.
 """
@@ -69,7 +72,8 @@ _NOT_STARTED = _NotStarted()
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int = 1, ahead: int = 0,
                 stop: StopFlag | None = None, drain: bool = False,
-                name: str = "photovet-work") -> Iterator[Outcome[T, R]]:
+                name: str = "photovet-work",
+                skipped: Callable[[T], None] | None = None) -> Iterator[Outcome[T, R]]:
     """``Outcome(item, fn(item))`` for each item, in order (see the module notes)."""
     workers = max(1, int(workers))
     ahead = max(0, int(ahead))
@@ -94,6 +98,8 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int = 1, a
     def guarded(item: T) -> R | _NotStarted:
         # an item handed to the pool ahead starts only if no stop came meanwhile
         if _stopped(stop):
+            if skipped is not None:
+                skipped(item)
             return _NOT_STARTED
         return fn(item)
 
@@ -121,8 +127,9 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int = 1, a
             fill()              # the next item starts before this one is handed over
             yield out
     finally:
-        for _item, fut in pending:
-            fut.cancel()
+        for item, fut in pending:
+            if fut.cancel() and skipped is not None:
+                skipped(item)
         pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -1840,6 +1840,7 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     """
     from photovet.core.flow import ordered_map  # noqa: PLC0415
     from photovet.core.media.export import (  # noqa: PLC0415
+        CopyNumbers,
         ExportJob,
         NameAllocator,
         check_output_folder,
@@ -1859,10 +1860,10 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     check_output_folder(out_dir, files, allow_beside_originals=allow_beside_originals)
     leftovers = clean_leftovers(out_dir)
     names = NameAllocator(out_dir, label, len(files))
-    # each copy numbered by its photo's place in the batch, whichever is done first (s42)
-    number_of: dict[Path, int] = {}
-    for n, f in enumerate(files, 1):
-        number_of.setdefault(f, n)
+    # each copy numbered by its photo's place among the photos exported, whichever is done
+    # first (s42), as the app numbers them (s43: held back, or already exported by a run
+    # stopped halfway, takes no number; CopyNumbers)
+    numbers = CopyNumbers()
     captioned = _caption_record(engine, caption, ch, on)
     last_check = _LastCheck(engine, ch, mode, approvals, captioned.get("caption_refs", ()))
     recorder = records.recorder(batch=label, preparer=preparer, recheck=last_check,
@@ -1876,10 +1877,16 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     max_pixels = engine.settings.performance.max_pixels
     # the same photo twice in a batch (a copy under another name) checked side by side: the
     # second waits for the first and is then "already exported", never exported twice
-    same_photo: dict[str, threading.Lock] = {}
-    same_photo_lock = threading.Lock()
+    turns = _Turns(numbers)
 
-    def one(path: Path) -> tuple[ExportResult, str | None]:
+    def one(item: tuple[int, Path]) -> tuple[ExportResult, str | None]:
+        place, path = item
+        try:
+            return check_and_export(place, path)
+        finally:
+            numbers.decide(place, False)    # not exported (decided True before, if it was)
+
+    def check_and_export(place: int, path: Path) -> tuple[ExportResult, str | None]:
         from photovet.core.media.video.reader import is_video_file  # noqa: PLC0415
 
         analysis: PhotoAnalysis | VideoAnalysis
@@ -1899,14 +1906,13 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
                 kind = HELD_STOPPED     # its check was cut short by the stop, not by the file
             return ExportResult(source=str(path), error=held[0].why, channel=ch.id,
                                 held=kind), None
-        with same_photo_lock:
-            turn = same_photo.setdefault(analysis.sha256, threading.Lock())
+        sha = analysis.sha256
         handed = [loaded]    # export_one holds the only reference: the export drops the
         del loaded, analysis  # decoded picture as soon as it is drawn (memory, issue 14)
-        with turn:
-            return export_one(ready, handed, number_of.get(path))
+        with turns.turn(sha, place):
+            return export_one(ready, handed, place)
 
-    def export_one(ready: list, handed: list, number: int | None
+    def export_one(ready: list, handed: list, place: int
                    ) -> tuple[ExportResult, str | None]:
         loaded = handed.pop()
         if records is not None:
@@ -1914,6 +1920,12 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
             if already:
                 return already[0], "already exported into this folder in this batch (the batch carried on)"
         a, pub, approver, fp = ready[0]
+        # exported: numbered by its place among the photos exported (named when the copy is
+        # made: an earlier photo may still be being checked). A photo that gave up its
+        # place to a later copy of itself (_Turns) and exports after all (that copy failed)
+        # takes the next number after the batch's
+        gave_up = turns.gave_up(place)
+        numbers.decide(place, True)
         removed = [f.sentence() for f in a.metadata.findings] if a.metadata else []
         job = ExportJob(Path(a.path), a.sha256, pub.covers,
                         _filler(pub, approver, fp, *_record_extras(a, approvals, ch),
@@ -1923,7 +1935,7 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
                         loaded=loaded, metadata_removed=removed,
                         video=engine.video_plan(a, stop=stop)
                         if isinstance(a, VideoAnalysis) else None,
-                        number=number)
+                        number=None if gave_up else (lambda: numbers.number(place)))
         del loaded
         return export_photo(job, names, ch, style=style, max_pixels=max_pixels,
                             recorder=recorder), None
@@ -1933,30 +1945,67 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     # still being checked (a finished photo waiting its turn holds only its small result);
     # without it that worker's core idled (py-spy: 19 % of one worker's time on 12 MP photos)
     n_workers = photo_workers(engine, workers)
-    for done, out in enumerate(ordered_map(one, files, workers=n_workers,
+    for done, out in enumerate(ordered_map(one, list(enumerate(files, 1)), workers=n_workers,
                                            ahead=n_workers if n_workers > 1 else 0,
                                            stop=_Either(stop, lost), drain=True,
-                                           name="photovet-vet"), 1):
+                                           name="photovet-vet",
+                                           skipped=lambda i: numbers.decide(i[0], False)), 1):
         message = None
+        item = out.item[1]
         if out.error is None:
             result, message = out.value()
         elif isinstance(out.error, RegisterUnavailableError):
             lost.set()
             error = error or out.error
-            result = ExportResult(source=str(out.item), channel=ch.id,
-                                  error=f"{out.item.name}: not exported: {out.error.message}")
+            result = ExportResult(source=str(item), channel=ch.id,
+                                  error=f"{item.name}: not exported: {out.error.message}")
         else:   # analyse and export_photo fail a photo without raising; be safe all the same
-            log.error("unexpected error exporting %s: %s", logs.ref(out.item),
+            log.error("unexpected error exporting %s: %s", logs.ref(item),
                       type(out.error).__name__)
-            result = ExportResult(source=str(out.item), channel=ch.id,
-                                  error=f"{out.item.name}: unexpected problem "
+            result = ExportResult(source=str(item), channel=ch.id,
+                                  error=f"{item.name}: unexpected problem "
                                         f"({type(out.error).__name__}: {out.error})")
-        yield Progress(done, total, str(out.item), result,
+        yield Progress(done, total, str(item), result,
                        message or result.error or f"saved {Path(result.output or '').name}")
     if error is not None:
         # every photo is either exported and recorded, or not exported at all; running the same
         # export again carries on (photos already exported in this batch are skipped)
         raise error
+
+
+class _Turns:
+    """One photo at a time per content (the same photo twice in a batch, under two names):
+    the second waits for the first and is then 'already exported'. A photo that finds its
+    turn taken by a LATER place gives up its number (``CopyNumbers.decide(place, False)``)
+    before it waits: that later copy is the one exported and named by its place among the
+    photos exported, which waits for every earlier place to be decided (else each waits for
+    the other). An earlier place's turn is waited for as it is: it never waits for a later."""
+
+    def __init__(self, numbers: Any):
+        self.numbers = numbers
+        self._cond = threading.Condition()
+        self._holder: dict[str, int] = {}
+        self._gave_up: set[int] = set()
+
+    @contextlib.contextmanager
+    def turn(self, sha: str, place: int) -> Iterator[None]:
+        with self._cond:
+            while sha in self._holder:
+                if self._holder[sha] > place and place not in self._gave_up:
+                    self._gave_up.add(place)
+                    self.numbers.decide(place, False)
+                self._cond.wait()
+            self._holder[sha] = place
+        try:
+            yield
+        finally:
+            with self._cond:
+                del self._holder[sha]
+                self._cond.notify_all()
+
+    def gave_up(self, place: int) -> bool:
+        with self._cond:
+            return place in self._gave_up
 
 
 def _already_exported(records: Any, ready: list, label: str, channel: str, out_dir: Path

@@ -81,3 +81,100 @@ def test_a_number_taken_meanwhile_skips_a_number_a_file_of_another_extension_has
     (out / "trip-002.jpg").write_bytes(b"another export got here first")
     assert names.take(2).name == "trip-005.jpg"
     assert names.next(".mp4").name == "trip-006.mp4"
+
+
+# s43: the command (vet_batch) numbered by the place among ALL the files (a photo held back
+# left a gap; a run again after a stop numbered on from after the whole batch), the app
+# (export_batch) by the place among the photos exported. Both now number as the app does.
+
+def _names(results) -> dict[str, str | None]:
+    return {Path(r.source).name: (Path(r.output).name if r.ok else None) for r in results}
+
+
+def test_a_photo_held_back_leaves_no_gap_and_the_command_names_as_the_app(ws, tmp_path):
+    from photovet.core.pipeline import analyse_batch
+    from photovet.core.pipeline import export_batch as app_export
+    from tests.core.test_vet_batch import (
+        TODAY,
+        SideBySideFaces,
+        engine_for,
+        photos,
+        results,
+        vet_batch,
+    )
+
+    paths = photos(tmp_path / "src", 5)
+    paths[1].write_text("this is not a photo")          # held back: cannot be read
+    eng = engine_for(ws, SideBySideFaces(slow=0.05))
+    cli_out, app_out = tmp_path / "cli", tmp_path / "app"
+    cli_out.mkdir()
+    app_out.mkdir()
+    by_cli = _names(results(vet_batch(paths, eng, "website", cli_out, label="Trip",
+                                      records=ws.records, on=TODAY, workers=2)))
+    analyses = results(analyse_batch(paths, eng, "website", on=TODAY))
+    by_app = _names(results(app_export(analyses, app_out, label="Trip", engine=eng,
+                                       channel="website", records=ws.records)))
+    assert by_cli == {"p0.jpg": "trip-001.jpg", "p1.jpg": None, "p2.jpg": "trip-002.jpg",
+                      "p3.jpg": "trip-003.jpg", "p4.jpg": "trip-004.jpg"}, by_cli
+    assert by_app == by_cli
+
+
+def test_a_run_again_after_a_stop_carries_on_with_the_next_numbers(ws, tmp_path):
+    import threading as _threading
+
+    from photovet.core.pipeline import vet_batch
+    from tests.core.test_vet_batch import TODAY, SideBySideFaces, engine_for, photos, results
+
+    paths = photos(tmp_path / "src", 6)
+    out = tmp_path / "out"
+    out.mkdir()
+    eng = engine_for(ws, SideBySideFaces(slow=0.05))
+    stop = _threading.Event()
+    first = []
+    for step in vet_batch(paths, eng, "website", out, label="Trip", records=ws.records,
+                          on=TODAY, stop=stop, workers=2):
+        if step.result is not None:
+            first.append(step.result)
+            stop.set()
+    written = sorted(p.name for p in out.iterdir())
+    assert 1 <= len(written) < 6
+    assert written == [f"trip-{i:03d}.jpg" for i in range(1, len(written) + 1)]
+    again = results(vet_batch(paths, eng, "website", out, label="Trip", records=ws.records,
+                              on=TODAY, workers=2))
+    assert all(r.ok for r in again), [r.error for r in again]
+    # the same names as one run without a stop: the next numbers, not after the batch's six
+    assert sorted(p.name for p in out.iterdir()) == [f"trip-{i:03d}.jpg" for i in range(1, 7)]
+    assert [Path(r.output).name for r in again] == [f"trip-{i:03d}.jpg" for i in range(1, 7)]
+
+
+def test_the_same_photo_twice_named_by_the_one_exported_when_the_later_goes_first(ws,
+                                                                                   tmp_path):
+    """The later of two copies of one photo is checked first and exported: it is the first
+    photo exported, so -001 (it waits for the earlier copy to give up its number, and that
+    one waits for its turn: neither waits for the other for ever)."""
+    import time as _time
+
+    from photovet.core.pipeline import vet_batch
+    from tests.core.test_vet_batch import TODAY, SideBySideFaces, engine_for, photos, results
+
+    paths = photos(tmp_path / "src", 2)
+    copy = tmp_path / "src" / "copy of p0.jpg"
+    copy.write_bytes(paths[0].read_bytes())
+    out = tmp_path / "out"
+    out.mkdir()
+    eng = engine_for(ws, SideBySideFaces(slow=0))
+    real = eng._check
+
+    def check(path, **kw):
+        if Path(path) == paths[0]:
+            _time.sleep(0.6)                 # the first copy is checked last
+        return real(path, **kw)
+
+    eng._check = check
+    res = results(vet_batch([paths[0], copy, paths[1]], eng, "website", out, label="Trip",
+                            records=ws.records, on=TODAY, workers=2))
+    assert all(r.ok for r in res), [r.error for r in res]
+    assert not res[1].same_as and res[0].same_as == str(copy)   # the later one exported
+    assert _names(res) == {"p0.jpg": "trip-001.jpg", "copy of p0.jpg": "trip-001.jpg",
+                           "p1.jpg": "trip-002.jpg"}
+    assert sorted(p.name for p in out.iterdir()) == ["trip-001.jpg", "trip-002.jpg"]

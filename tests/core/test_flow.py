@@ -168,3 +168,27 @@ def test_items_handed_over_ahead_do_not_start_after_a_stop_even_when_drained():
                                         drain=True)]
     assert seen == [0]
     assert t.started == [0]
+
+
+def test_each_item_handed_over_but_dropped_by_a_stop_is_told():
+    """s43: a copy's number waits for every earlier photo to say whether it is exported; one
+    a stop kept from starting never says, so ``skipped`` says it for it."""
+    stop, handed = threading.Event(), threading.Event()
+
+    def items():
+        for i in range(20):
+            if i == 3:
+                handed.set()        # items 0-3 are handed over (workers + ahead = 4)
+            yield i
+
+    def first_stops(i):
+        if i == 0:
+            assert handed.wait(10)
+            stop.set()
+        return i
+
+    skipped: list[int] = []
+    seen = [o.item for o in ordered_map(first_stops, items(), workers=1, ahead=3, stop=stop,
+                                        drain=True, skipped=skipped.append)]
+    assert seen == [0]
+    assert sorted(skipped) == [1, 2, 3]

@@ -156,6 +156,49 @@ class NameAllocator:
                 return self.out_dir / name
 
 
+class CopyNumbers:
+    """Which number each copy of a batch gets, the same in the app and ``photovet export``:
+    its photo's place among the batch's photos that are exported now. A photo held back (not
+    approved, unreadable, policy), or one this batch already exported into the folder (a run
+    again after a stop), takes no number: no gap where a photo was held back, and a run
+    again after a stop carries on with the next numbers, never after the batch's (s43: the
+    command numbered by the place among all the files, so a photo held back left a gap and a
+    run again after a stop numbered on from after the whole batch; the app had neither).
+
+    ``decide(place, exported)`` says for each place (1-based) whether its photo is exported;
+    ``number(place)`` is 1 + how many earlier places are exported, waiting until every
+    earlier place is decided (photos are checked side by side: a later photo may be ready to
+    be named before an earlier one is checked). Every place handed to a worker must be
+    decided, exported or not (pipeline.vet_batch does it in a ``finally``; ordered_map's
+    ``skipped`` for one a stop kept from starting), else a later one waits for it."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._exported: dict[int, bool] = {}
+
+    def decide(self, place: int, exported: bool) -> None:
+        """The first word for a place counts (a ``finally`` saying 'not exported' after it was
+        decided changes nothing)."""
+        with self._cond:
+            if place not in self._exported:
+                self._exported[place] = bool(exported)
+                self._cond.notify_all()
+
+    def number(self, place: int) -> int:
+        with self._cond:
+            self._cond.wait_for(lambda: all(p in self._exported for p in range(1, place)))
+            return 1 + sum(1 for p in range(1, place) if self._exported[p])
+
+    @classmethod
+    def all_exported(cls, count: int) -> list[int]:
+        """The numbers of ``count`` photos that are all exported (the jobs of
+        ``export_batch``: those held back or already exported were left out before)."""
+        numbers = cls()
+        for place in range(1, count + 1):
+            numbers.decide(place, True)
+        return [numbers.number(place) for place in range(1, count + 1)]
+
+
 def neutral_names(sources: Sequence[Path], label: str, out_dir: Path, ext: str = ".jpg"
                   ) -> dict[Path, str]:
     """A neutral output name per source, in the given order (see ``NameAllocator``)."""
@@ -339,9 +382,15 @@ class ExportJob:
     loaded: Any = None
     metadata_removed: list[str] | None = None
     video: Any = None     # a video's export plan (media/video/export.py); None for a photo
-    #: its place in the batch (1-based): its copy's number (``NameAllocator.take``), whatever
-    #: order the copies finish in; None: the next free number
-    number: int | None = None
+    #: its copy's number in the batch (1-based, ``NameAllocator.take``; ``CopyNumbers``:
+    #: its place among the photos exported), whatever order the copies finish in; a callable
+    #: gives it when the copy is named (it may wait for earlier photos' checks); None: the
+    #: next free number
+    number: int | Callable[[], int | None] | None = None
+
+    def copy_number(self) -> int | None:
+        """The copy's number, asked for as it is named (``number``)."""
+        return self.number() if callable(self.number) else self.number
 
 
 def _error_text(err: Exception, source: Path) -> str:
@@ -416,7 +465,7 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
         tmp = write_temp(encoded, out_dir)
         crash_point("export.temp-written")
         del encoded
-        final = names.take(job.number)
+        final = names.take(job.copy_number())
         try:
             verify_export(tmp, (result.width, result.height), shown_as=final)
         except VerificationError:
@@ -552,9 +601,9 @@ def export_batch(jobs: Iterable[ExportJob], out_dir: Path, *, label: str, channe
     before doing any work when the output folder is unusable. ``stop`` is checked between photos.
     """
     jobs = list(jobs)
-    for n, j in enumerate(jobs, 1):
+    for j, n in zip(jobs, CopyNumbers.all_exported(len(jobs))):
         if j.number is None:
-            j.number = n        # numbered by their place in the batch (NameAllocator.take)
+            j.number = n        # numbered by their place in the batch (CopyNumbers)
     out_dir = Path(out_dir)
     check_output_folder(out_dir, [j.source for j in jobs],
                         allow_beside_originals=allow_beside_originals)
@@ -608,6 +657,6 @@ def export_batch(jobs: Iterable[ExportJob], out_dir: Path, *, label: str, channe
             raise lost
 
 
-__all__ = ["ExportJob", "NameAllocator", "Recorder", "TEMP_PREFIX", "check_output_folder",
+__all__ = ["CopyNumbers", "ExportJob", "NameAllocator", "Recorder", "TEMP_PREFIX", "check_output_folder",
            "clean_leftovers", "encode_jpeg", "export_batch", "export_photo", "neutral_names",
            "render", "slugify", "verify_export", "write_temp"]

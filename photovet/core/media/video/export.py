@@ -117,7 +117,7 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
         result.frames, result.duration = done.frames, round(done.duration, 3)
         if not done.sound:
             result.sound = "remove"
-        final = names.take(job.number, EXTENSION)
+        final = names.take(job.copy_number(), EXTENSION)
         if done.frames != an.frame_count:
             raise VerificationError(f"{done.frames} frames were written but {an.frame_count} "
                                     "were checked; it was not kept", path=final)
