@@ -1919,3 +1919,34 @@ def original_deleted_detail(posted: bool, exported: bool, media: str = "photo", 
 
 
 __all__ += ["APPROVAL_ENDED_BADGE", "ORIGINAL_DELETED_BADGE", "original_deleted_detail"]
+
+#: a batch tile's words while a safe copy of it is on the take-down list and not yet marked
+#: done (``takedown.open_for``), before anything else the tile could say: posted, "Take down";
+#: exported only, "Do not post" (s43 walk: a posted photo whose original was deleted said
+#: "Original deleted" in grey after its pupil's consent was withdrawn; the list said it must
+#: come down, the tile did not)
+TAKE_DOWN_BADGE = "Take down"
+DO_NOT_POST_BADGE = "Do not post"
+
+
+def takedown_tile_detail(posted: Sequence[str], exported: Sequence[str],
+                         media: str = "photo") -> str:
+    """What the tile's tooltip and the photo view say of a photo or video on the take-down
+    list: 'Its safe copy is posted on Facebook and must be taken down: consent is now missing
+    for someone in it (see the take-down list).' ``posted``/``exported``: the channels' names
+    where a posted copy must come down / an exported copy must not be posted."""
+    def channels(labels: Sequence[str]) -> str:
+        labels = list(dict.fromkeys(labels))
+        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+    said = []
+    if posted:
+        said.append(f"Its safe copy is posted on {channels(posted)} and must be taken down")
+    if exported:
+        said.append(("a safe copy" if posted else "Its safe copy") + " exported for "
+                    f"{channels(exported)} must not be posted; delete it")
+    return "; ".join(said) + f": consent is now missing for someone in this {media} (see the " \
+        "take-down list)."
+
+
+__all__ += ["DO_NOT_POST_BADGE", "TAKE_DOWN_BADGE", "takedown_tile_detail"]

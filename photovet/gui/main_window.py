@@ -97,6 +97,9 @@ class MainWindow(QMainWindow):
         self.device.copying.connect(self.show_photos)
         self.export = ExportController(ctx, self.batch, self)
         self.after = AfterPostingController(ctx, self.takedown_banner, self)
+        # the take-down list brought up to date (a withdrawal, a register import, an item
+        # marked done): the tiles say which photos must come down (s43)
+        self.after.takedown_checked.connect(lambda: self.batch.refresh_approvals())
         self.register = RegisterController(ctx, self, on_sar=self.after.subject_access,
                                            on_exports=lambda pid: self.after.open_exports(
                                                person=pid))

@@ -44,6 +44,9 @@ APPROVAL_COLOURS: dict[str, str] = {
 #: a tile whose original PhotoVet deleted after its copy was posted: nothing more to do (s42)
 ORIGINAL_GONE_COLOUR = "#607d8b"
 
+#: a tile with a copy on the take-down list (to take down, or not to post): a red (s43)
+TAKEDOWN_COLOUR = "#b23b3b"
+
 APPROVAL_LABELS: dict[str, str] = {
     "draft": "Not marked ready",
     "ready": "Waiting for approval",

@@ -53,7 +53,9 @@ from photovet.core.records.exports import ExportRecord, PostRecord, Records, Rec
 from photovet.core.records.thumbs import covered_thumb, jpeg_data_uri, others_in
 from photovet.core.words import (
     CAPTION_MAY_NAME_START,
+    DO_NOT_POST_BADGE,
     OTHER,
+    TAKE_DOWN_BADGE,
     TAKEDOWN_PICTURES_COVERED,
     TakedownReason,
     not_allowed_note,
@@ -61,6 +63,7 @@ from photovet.core.words import (
     takedown_no_longer_needed,
     takedown_no_picture,
     takedown_reason,
+    takedown_tile_detail,
 )
 
 
@@ -623,6 +626,46 @@ def open_count(records: Records) -> int:
                              "closed_at IS NULL", (), 0)
 
 
+@dataclass(frozen=True)
+class OnTakedownList:
+    """A photo or video with a safe copy on the take-down list, not yet marked done
+    (``open_for``): where a posted copy must come down, where an exported copy must not be
+    posted (the channels' names)."""
+
+    posted: tuple[str, ...] = ()
+    exported: tuple[str, ...] = ()
+
+    @property
+    def badge(self) -> str:
+        return TAKE_DOWN_BADGE if self.posted else DO_NOT_POST_BADGE
+
+    def detail(self, media: str = "photo") -> str:
+        return takedown_tile_detail(self.posted, self.exported, media)
+
+
+def open_for(records: Records, shas: Iterable[str]) -> dict[str, OnTakedownList]:
+    """Of the photos ``shas`` (their originals' content), those with an open item on the
+    take-down list, on any channel, as of its last whole evaluation (the items ``open_count``
+    counts and the list shows): a batch's tile says so before anything else, whatever its
+    approval or its original (s43: a posted photo whose original was deleted said "Original
+    deleted" while the list said it must come down). Reads only."""
+    wanted = sorted({s for s in shas if s})
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    for i in range(0, len(wanted), 500):
+        part = wanted[i:i + 500]
+        marks = ",".join("?" * len(part))
+        for sha, channel, posted in records.db.all(
+                "SELECT e.source_sha256, t.channel, EXISTS (SELECT 1 FROM posts p WHERE "
+                "p.export_id = t.export_id AND p.channel = t.channel) FROM takedown_items t "
+                "JOIN exports e ON e.id = t.export_id WHERE t.done_at IS NULL AND "
+                f"t.closed_at IS NULL AND e.source_sha256 IN ({marks}) ORDER BY t.id", part):
+            label = _channel(records, channel).label
+            found.setdefault(sha, ([], []))[0 if posted else 1].append(label)
+    return {sha: OnTakedownList(tuple(dict.fromkeys(p)),
+                                tuple(x for x in dict.fromkeys(e) if x not in p))
+            for sha, (p, e) in found.items()}
+
+
 def taken_down(records: Records, exports: Iterable[ExportRecord]) -> set[int]:
     """The ids of those posted ``exports`` whose take-down is marked done and not open again on
     any channel (the person page says "1 taken down" beside "3 marked posted"). Reads only."""
@@ -873,7 +916,7 @@ in PhotoVet. {e(TAKEDOWN_PICTURES_COVERED)}</p>
     return write_report(Path(path), doc, overwrite=True, example="takedown.html")
 
 
-__all__ = ["CopyDeletion", "TakedownItem", "close_stale", "delete_copies", "evaluate",
+__all__ = ["CopyDeletion", "OnTakedownList", "TakedownItem", "close_stale", "delete_copies", "evaluate",
            "forget_person_reasons", "hold_caption_people", "list_not_allowed",
-           "mark_done", "open_count",
+           "mark_done", "open_count", "open_for",
            "post_refusals", "taken_down", "write_csv", "write_html"]

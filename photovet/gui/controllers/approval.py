@@ -267,7 +267,10 @@ class ApprovalController(QObject):
             # checked again once its original was deleted: what happened, not "it could not
             # be checked" (s42)
             gone=item.original_gone.detail(words.media_of(item.path))
-            if item is not None and item.original_gone is not None else "")
+            if item is not None and item.original_gone is not None else "",
+            # a copy of it on the take-down list: said first (s43)
+            takedown=item.takedown.detail(words.media_of(item.path))
+            if item is not None and item.takedown is not None else "")
         if self._kept is not None:
             if self._shown_key() == self._kept[0]:
                 self.tab.approval.say(self._kept[1], error=self._kept[2])

@@ -22,6 +22,7 @@ from photovet.core import words
 from photovet.core.errors import PhotoVetError, RegisterUnavailableError
 from photovet.core.media.imaging import EXPORTED_COPY, collect_media
 from photovet.core.models import PhotoAnalysis
+from photovet.core.records import takedown
 from photovet.core.transfer import originals_gone
 
 from ..context import AppContext
@@ -569,7 +570,8 @@ class BatchController(QObject):
                         self._captions_waiting[it.path] = key     # said when it is back
                     else:
                         self._captions_waiting.pop(it.path, None)
-        self.model.set_approvals(states, lapsed, captions, self._originals_gone(states))
+        self.model.set_approvals(states, lapsed, captions, self._originals_gone(states),
+                                 self._on_takedown_list(states))
         self.refresh_summary()        # a photo marked ready is no longer "a decision for you"
 
     def _originals_gone(self, paths: Any) -> dict[str, Any]:
@@ -586,6 +588,19 @@ class BatchController(QObject):
         except PhotoVetError:       # the register unreachable: said elsewhere; left as it was
             return {}
         return {p: gone.get(sha) for sha, p in photos.items()}
+
+    def _on_takedown_list(self, paths: Any) -> dict[str, Any] | None:
+        """path -> the core's ``OnTakedownList`` for the photos among ``paths`` with a copy on
+        the take-down list not yet marked done (``takedown.open_for``), None for the others;
+        None when the list cannot be read (the tiles keep what they said: fail closed)."""
+        photos = {it.analysis.sha256 or it.known_sha: it.path for it in self.model.items
+                  if it.path in paths and it.analysis is not None
+                  and (it.analysis.sha256 or it.known_sha)}
+        try:
+            listed = takedown.open_for(self.ctx.ws.records, photos)
+        except PhotoVetError:       # the register unreachable: said elsewhere; left as it was
+            return None
+        return {p: listed.get(sha) for sha, p in photos.items()}
 
     def _one_channel_look(self) -> Any:
         engine = self.ctx.engine

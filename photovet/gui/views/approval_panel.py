@@ -263,7 +263,8 @@ class ApprovalPanel(QWidget):
                    hand_named: list[tuple[str, str, str]] | None = None,
                    caption_refused: str | None = "",
                    elsewhere: list[str] | None = None, note_said: bool = False,
-                   checking: str = "", not_checked: bool = False, gone: str = "") -> None:
+                   checking: str = "", not_checked: bool = False, gone: str = "",
+                   takedown: str = "") -> None:
         """Everything about the current photo; buttons only when they can do something.
         ``shown``: who is shown and which names stay readable, a line each (the approver's
         view); ``unseen``: the core's words for what is left to see of a video before it can
@@ -274,7 +275,9 @@ class ApprovalPanel(QWidget):
         ``elsewhere``: its rejections for other channels, with the senior leader's comment (the
         core's words); ``note_said``: ``shown`` says why its approval ended, with whose
         consent: the approval's note is not said again above it; ``checking``: a photo or
-        video is chosen and still being checked (``analysis`` is None): 'photo' or 'video'."""
+        video is chosen and still being checked (``analysis`` is None): 'photo' or 'video';
+        ``takedown``: the core's words for a copy of it on the take-down list, said first
+        whatever else is true (s43)."""
         self.message.hide()
         self.offer_suggestion("")
         self.caption_edit.setPlaceholderText(   # a video's caption is the video's (s38 walk)
@@ -316,6 +319,8 @@ class ApprovalPanel(QWidget):
             said += f"<br>{esc(APPROVED_CAPTION_CHECKING)}"
         if usable and elsewhere:
             said += "".join(f"<br><b>{esc(line)}</b>" for line in elsewhere)
+        if takedown:
+            said = f"<b>{esc(takedown)}</b><br>{said}"
         self.state_label.setText(said)
         for b in (self.ready_btn, self.ready_all_btn):
             b.setVisible(not approver_view)

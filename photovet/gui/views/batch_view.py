@@ -125,6 +125,9 @@ class PhotoItem:
     #: its original deleted after its safe copy was made (the core's ``OriginalGone``: the
     #: badge's words, 'Posted, original deleted'); None: not deleted by PhotoVet (s42)
     original_gone: Any = None
+    #: a safe copy of it on the take-down list, not yet marked done (the core's
+    #: ``takedown.OnTakedownList``): said on the tile before anything else (s43); None: not
+    takedown: Any = None
     #: the tile as it will be published (covers painted, the core's renderer), for the
     #: approver's view; ``published_for``: the decisions it was drawn for (``published_key``)
     published: QImage | None = None
@@ -218,6 +221,10 @@ class PhotoItem:
         if a is None:
             return "Not checked yet" if self.unchecked else "Checking\u2026"
         s = a.status.value
+        if self.takedown is not None:
+            # a copy out there must come down (or must not go out): said whatever else is
+            # true, its original deleted or its approval ended (fail closed: s43 walk)
+            return self.takedown.badge
         if self.original_gone is not None:
             # before "Could not check": checked again once its original was deleted, it fails
             # (the file is gone); what happened is said, not a fault (s42)
@@ -377,6 +384,9 @@ class BatchModel(QAbstractListModel):
                 extra += f"\n{APPROVED_CAPTION_CHECKING}"
             if item.original_gone is not None:
                 extra += "\n" + item.original_gone.detail("video" if item.is_video else "photo")
+            if item.takedown is not None:
+                extra = item.takedown.detail("video" if item.is_video else "photo") + \
+                    "\n" + extra
             return f"{item.name}\n{item.status_detail()}\n{extra}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{item.name}: {item.status_text()}"
@@ -487,12 +497,15 @@ class BatchModel(QAbstractListModel):
     def set_approvals(self, states: dict[str, tuple[str, str]],
                       lapsed: set[str] | frozenset[str] = frozenset(),
                       captions: dict[str, str | None] | None = None,
-                      gone: dict[str, Any] | None = None) -> None:
+                      gone: dict[str, Any] | None = None,
+                      takedown: dict[str, Any] | None = None) -> None:
         """``states``: path -> (approval status, why it no longer counts, or why it waits for
         approval again); ``lapsed``: the paths whose approval no longer counts only because its
         approver's role ended; ``captions``: path -> why an approved photo's caption may not go
         out now (none: ''; None: being checked); ``gone``: path -> the core's
-        ``OriginalGone`` for a photo whose original was deleted (None: not deleted)."""
+        ``OriginalGone`` for a photo whose original was deleted (None: not deleted);
+        ``takedown``: path -> the core's ``OnTakedownList`` (None: not on the list); None
+        (the list could not be read): each tile says what it said (never cleared so)."""
         rows = []
         for path, (st, note) in states.items():
             r = self._row.get(path, -1)
@@ -500,11 +513,12 @@ class BatchModel(QAbstractListModel):
                 continue
             it = self.items[r]
             now = (st, note, path in lapsed, (captions or {}).get(path, ""),
-                   (gone or {}).get(path))
+                   (gone or {}).get(path),
+                   it.takedown if takedown is None else takedown.get(path))
             if (it.approval, it.approval_note, it.approval_lapsed, it.caption_refused,
-                    it.original_gone) != now:
+                    it.original_gone, it.takedown) != now:
                 (it.approval, it.approval_note, it.approval_lapsed, it.caption_refused,
-                 it.original_gone) = now
+                 it.original_gone, it.takedown) = now
                 rows.append(r)
         self._changed_rows(rows)
 
@@ -770,6 +784,9 @@ class BatchDelegate(QStyledItemDelegate):
         if item.original_gone is not None:
             # nothing more to do with it here: a quiet grey, not the green of "Approved"
             bg, fg = QColor(style.ORIGINAL_GONE_COLOUR), QColor("#ffffff")
+        if item.takedown is not None:
+            # a copy must come down: the red of the take-down banner, over everything (s43)
+            bg, fg = QColor(style.TAKEDOWN_COLOUR), QColor("#ffffff")
         bw = min(fm.horizontalAdvance(text) + 14, name_rect.width())
         badge = QRectF(r.left() + self.PAD, y + fm.height() + 3, bw, fm.height() + 4)
         p.setPen(Qt.PenStyle.NoPen)

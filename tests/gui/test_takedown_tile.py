@@ -1,0 +1,73 @@
+"""s43 walk: a posted photo whose original was deleted said "Original deleted" (grey) after
+its pupil's consent was withdrawn: the take-down list said it must come down, its tile did not.
+A tile with a copy on the take-down list (not yet marked done) says so before anything else,
+from the core (``takedown.open_for``): "Take down" for a posted copy, "Do not post" for one
+exported only; once the item is marked done, the tile says what it said before."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from photovet.core.records import takedown
+from tests.gui.fake_engine import TORI
+from tests.gui.test_after_posting import posted, window, withdraw  # noqa: F401 - fixtures
+from tests.gui.test_tile_words_s42 import delete_the_originals, tiles
+
+
+def test_a_posted_photo_to_take_down_says_so_though_its_original_was_deleted(
+        posted, qtbot, ws):  # noqa: F811
+    win = posted
+    purge = delete_the_originals(win, qtbot)
+    purge.accept()
+    qtbot.waitUntil(lambda: [t[1] for t in tiles(win, ws)] == ["Original deleted"] * 3,
+                    timeout=5000)
+    withdraw(win, TORI, qtbot)
+    qtbot.waitUntil(lambda: "1 posted photo must be taken down" in win.takedown_banner.text(),
+                    timeout=10000)
+    qtbot.waitUntil(lambda: [t[1] for t in tiles(win, ws)] ==
+                    ["Take down", "Original deleted", "Original deleted"], timeout=5000)
+    model = win.batch.model
+    tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "Its safe copy is posted on Facebook and must be taken down: consent is now " \
+           "missing for someone in this photo (see the take-down list)." in tip, tip
+    assert "original was deleted" in tip, tip        # what else is true is still said
+    # the photo's approval panel says it first too
+    win.photos.batch.select_row(1)
+    win.photos.batch.select_row(0)
+    qtbot.waitUntil(lambda: "must be taken down" in win.photos.approval.state_label.text(),
+                    timeout=5000)
+    assert win.photos.approval.state_label.text().startswith(
+        "<b>Its safe copy is posted on Facebook and must be taken down")
+    # marked taken down: the tile says what it said before
+    items = ws.takedown()
+    assert len(items) == 1
+    takedown.mark_done(ws.records, [items[0].id])
+    win.ctx.records_changed.emit()
+    qtbot.waitUntil(lambda: [t[1] for t in tiles(win, ws)] == ["Original deleted"] * 3,
+                    timeout=5000)
+
+
+def test_a_posted_photo_to_take_down_says_so_over_its_approval(posted, qtbot, ws):  # noqa: F811
+    win = posted
+    assert [t[1] for t in tiles(win, ws)] == ["Approved"] * 3
+    withdraw(win, TORI, qtbot)
+    qtbot.waitUntil(lambda: [t[1] for t in tiles(win, ws)] ==
+                    ["Take down", "Approved", "Approved"], timeout=10000)
+
+
+def test_the_core_says_which_photos_have_a_copy_on_the_list(ws):
+    """``open_for``: posted and exported-only apart, by channel name; nothing for a photo not
+    on the list, nor for an empty list."""
+    from photovet.core.words import takedown_tile_detail
+
+    assert takedown.open_for(ws.records, []) == {}
+    assert takedown.open_for(ws.records, ["0" * 64]) == {}
+    on = takedown.OnTakedownList(posted=("Facebook",), exported=("School website",))
+    assert on.badge == "Take down"
+    assert takedown.OnTakedownList(exported=("Facebook",)).badge == "Do not post"
+    assert on.detail("video") == (
+        "Its safe copy is posted on Facebook and must be taken down; a safe copy exported for "
+        "School website must not be posted; delete it: consent is now missing for someone in "
+        "this video (see the take-down list).")
+    assert takedown_tile_detail((), ("Facebook", "X"), "photo").startswith(
+        "Its safe copy exported for Facebook and X must not be posted; delete it")
