@@ -389,9 +389,10 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
             who = {c.person_id for c in changes if c is not None}
             theirs = [i for i in items if who & set(i.people)]
             if theirs:
-                click.echo(f"Take-down list: {words.media_count(theirs)} exported or posted "
-                           f"now {words.verb(len(theirs), 'shows', 'show')} them without "
-                           "consent; see photovet takedown")
+                # what must come down where, as the app's person page says it (s43)
+                p = ws.register.person(person_id)
+                click.echo(words.on_takedown_list_for(
+                    theirs, p.first_name or p.display_name, words.TAKEDOWN_LIST_COMMAND))
             elif items:
                 click.echo(f"No exported photo or video shows them where consent is now "
                            f"missing. (The take-down list has {words.count(len(items), 'item')}"

@@ -593,6 +593,32 @@ def media_ended(states: Sequence[ApprovalState]) -> tuple[int, int]:
     return tally(st.parts.get("media") or st.path for st in states)
 
 
+@dataclass(frozen=True)
+class EndsApart:
+    """The approvals a withdrawal would end (``withdrawal_would_end``), said apart by what
+    became of each one's copy for its channel (``ends_apart``), each as (photos, videos): a
+    person reading "ends the approvals of 2 photos" took both to wait for approval again when
+    one was already posted and had to come down (s43)."""
+
+    waiting: tuple[int, int] = (0, 0)     # not exported for it: approved again before export
+    exported: tuple[int, int] = (0, 0)    # exported for it, not posted there: not to be posted
+    posted: tuple[int, int] = (0, 0)      # posted there: to be taken down
+
+
+def ends_apart(states: Sequence[ApprovalState], records: Any) -> EndsApart:
+    """``states`` (approvals, by photo and channel) split by their copies for their channel in
+    the export records: posted there, exported only, or neither. Reads only."""
+    from photovet.core.words import tally  # noqa: PLC0415
+
+    groups: dict[str, list[ApprovalState]] = {"waiting": [], "exported": [], "posted": []}
+    for st in states:
+        recs = records.exports_of([st.sha256], st.channel) if st.sha256 else []
+        posted = any(p.channel == st.channel for r in recs for p in r.posts)
+        groups["posted" if posted else "exported" if recs else "waiting"].append(st)
+    return EndsApart(*(tally(st.parts.get("media") or st.path for st in groups[k])
+                       for k in ("waiting", "exported", "posted")))
+
+
 def withdrawal_would_end(db: Database, person_id: str, field: str, media: str = "photo", *,
                          register: Any = None) -> list[ApprovalState]:
     """The approvals standing that withdrawing ``person_id``'s consent ``field`` (a channel id,
@@ -1462,7 +1488,7 @@ __all__ = ["APPROVED", "ApprovalState", "Approvals", "AsNow", "DRAFT", "READY", 
            "REVIEW_DOINGS", "SIGNED_WITH_CHECKED_WITH", "Verdict", "VideoViews", "approval_parts",
            "as_signed", "changed_since_shown", "consent_changes_since_ready",
            "end_by_leaving_undone", "end_by_rows_restored", "end_by_withdrawal",
-           "explain_difference", "media_ended",
+           "explain_difference", "media_ended", "EndsApart", "ends_apart",
            "fingerprint", "people_in", "same_signed", "signed_key", "signs_school_words",
            "this_computer", "video_approval_parts", "waiting_elsewhere", "WaitingElsewhere",
            "with_checked_with"]

@@ -1362,19 +1362,43 @@ def approvals_ended_here(photos: int, videos: int = 0) -> str:
             f"{'it' if one else 'them'} again as {'it is' if one else 'they are'} now.")
 
 
-def approvals_a_withdrawal_ends(photos: int, videos: int = 0) -> str:
+def approvals_a_withdrawal_ends(photos: int, videos: int = 0, *,
+                                exported: tuple[int, int] = (0, 0),
+                                posted: tuple[int, int] = (0, 0)) -> str:
     """What the question before a withdrawal says of the approvals it will end
-    (``approval.withdrawal_would_end``: exported or not; s42 walk: the question named only the
-    exported photos, and "4 approvals ended" was said after); '' when it ends none."""
+    (``approval.withdrawal_would_end``, ``photos`` and ``videos`` in all; s42 walk: the
+    question named only the exported photos, and "4 approvals ended" was said after); '' when
+    it ends none. ``exported``/``posted`` (photos, videos): of them, those already exported
+    for the channel and not posted there / posted there (``approval.ends_apart``), said apart
+    (s43: "ends the approvals of 2 photos, exported or not: approved again before they can
+    be exported" read as if the posted one only waited for approval)."""
     n = photos + videos
     if not n:
         return ""
     one = n == 1
-    return (f"It also ends the {'approval' if one else 'approvals'} of "
+    head = (f"It also ends the {'approval' if one else 'approvals'} of "
             f"{media_count(photos, videos)} that {'shows' if one else 'show'} them or "
-            f"{'names' if one else 'name'} them in {'its' if one else 'their'} caption, "
-            f"exported or not: a senior leader must approve {'it' if one else 'them'} again "
-            f"before {'it' if one else 'they'} can be exported.")
+            f"{'names' if one else 'name'} them in {'its' if one else 'their'} caption")
+    out_p, out_v = exported[0] + posted[0], exported[1] + posted[1]
+    if not out_p + out_v:
+        return (f"{head}: a senior leader must approve {'it' if one else 'them'} again before "
+                f"{'it' if one else 'they'} can be exported.")
+    parts = []
+    rest = (photos - out_p, videos - out_v)
+    if not sum(rest) and not (sum(posted) and sum(exported)):
+        return (f"{head}: {'it is' if one else 'they are'} "
+                + ("already posted and must be taken down." if sum(posted) else
+                   "exported but not posted, and must not be posted."))
+    if sum(rest):
+        many = sum(rest) != 1
+        parts.append(f"{media_count(*rest)} not exported yet must be approved again "
+                     f"by a senior leader before {'they' if many else 'it'} can be exported")
+    if sum(posted):
+        parts.append(f"{media_count(*posted)} already posted must be taken down")
+    if sum(exported):
+        parts.append(f"{media_count(*exported)} exported but not posted must not be "
+                     "posted")
+    return f"{head}: " + "; ".join(parts) + "."
 
 
 def approval_again_name_removed(day: str) -> str:
@@ -1920,6 +1944,7 @@ def original_deleted_detail(posted: bool, exported: bool, media: str = "photo", 
 
 __all__ += ["APPROVAL_ENDED_BADGE", "ORIGINAL_DELETED_BADGE", "original_deleted_detail"]
 
+
 #: a batch tile's words while a safe copy of it is on the take-down list and not yet marked
 #: done (``takedown.open_for``), before anything else the tile could say: posted, "Take down";
 #: exported only, "Do not post" (s43 walk: a posted photo whose original was deleted said
@@ -1950,3 +1975,31 @@ def takedown_tile_detail(posted: Sequence[str], exported: Sequence[str],
 
 
 __all__ += ["DO_NOT_POST_BADGE", "TAKE_DOWN_BADGE", "takedown_tile_detail"]
+
+#: where the take-down list is, after ``on_takedown_list_for``: in the app, by the command
+TAKEDOWN_LIST_APP = "See After posting > Take-down list\u2026"
+TAKEDOWN_LIST_COMMAND = "See photovet takedown."
+
+
+def on_takedown_list_for(items: Sequence[Any], name: str, see: str = TAKEDOWN_LIST_APP) -> str:
+    """The open take-down items that list a person (``takedown.TakedownItem``), said after a
+    withdrawal on their page and by ``photovet register set`` (s43: the command said "1 photo
+    exported or posted now shows them without consent", the app what must come down where);
+    '' for none: "On the take-down list because of Nathan: 2 posted photos must be taken
+    down from Facebook. See After posting > Take-down list…"."""
+    if not items:
+        return ""
+    posted = [i for i in items if i.status == "posted"]
+    rest = [i for i in items if i.status != "posted"]
+    parts = []
+    for group, which, must in ((posted, "posted", "must be taken down from"),
+                               (rest, "exported", "must not be posted on")):
+        if group:
+            channels = list(dict.fromkeys(i.channel_label or i.channel for i in group))
+            where = (", ".join(channels[:-1]) + " and " + channels[-1] if len(channels) > 1
+                     else channels[0])
+            parts.append(f"{media_count(group, which=which)} {must} {where}")
+    return f"On the take-down list because of {name}: " + "; ".join(parts) + f". {see}"
+
+
+__all__ += ["TAKEDOWN_LIST_APP", "TAKEDOWN_LIST_COMMAND", "on_takedown_list_for"]

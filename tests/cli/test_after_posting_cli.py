@@ -584,8 +584,12 @@ def test_register_set_counts_the_take_down_items_of_the_person_changed(school, s
     r = run("register", "set", B, "--channel", "facebook", "--consent", "no",
             "--requested-by", "Mrs Brook (mother), by email")
     assert r.exit_code == 0, r.output
-    assert "Take-down list: 1 photo exported or posted now shows them without consent" \
-        in r.stdout
+    # what must come down where, in the app's words (s43: "1 photo exported or posted now
+    # shows them without consent")
+    said = [ln for ln in r.stdout.splitlines() if "take-down list" in ln.lower()]
+    assert len(said) == 1 and said[0].startswith("On the take-down list because of ") and \
+        said[0].endswith(": 1 posted photo must be taken down from Facebook. See photovet "
+                         "takedown."), r.stdout
     staff.use("Office Admin")
     r = run("register", "set", D, "--channel", "website", "--consent", "no",
             "--requested-by", "Mr Dean (father), by phone")

@@ -587,7 +587,48 @@ def test_what_a_withdrawal_would_end_is_what_it_ends(two_pupils, tmp_path):
     rows = ws.audit.rows(action="approval.ended")
     assert sorted(r["details"]["sha256"] for r in rows) == sorted(st.sha256 for st in would)
     assert words.approvals_a_withdrawal_ends(*media_ended(would)) == (
-        "It also ends the approvals of 2 photos that show them or name them in their caption, "
-        "exported or not: a senior leader must approve them again before they can be "
-        "exported.")
+        "It also ends the approvals of 2 photos that show them or name them in their caption: "
+        "a senior leader must approve them again before they can be exported.")
     assert words.approvals_a_withdrawal_ends(0) == ""
+
+
+def test_what_a_withdrawal_would_end_says_those_already_exported_apart(two_pupils, tmp_path):
+    """s43: with a posted and an unposted approved photo of the pupil, the question said "It
+    also ends the approvals of 2 photos ..., exported or not: a senior leader must approve
+    them again before they can be exported": read as if both only waited for approval, the
+    posted one had to come down. The core splits them by what became of their copies
+    (``ends_apart``, from the export records), and the words say them apart."""
+    from photovet.core.approval import EndsApart, ends_apart
+    from photovet.core.models import ExportResult
+
+    ws = two_pupils
+    waiting, _ = _approved(ws, tmp_path, 1, [A])
+    posted, _ = _approved(ws, tmp_path, 2, [A])
+    exported, _ = _approved(ws, tmp_path, 3, [A])
+    from PIL import Image
+
+    for a, batch in ((posted, "Posted"), (exported, "Not posted")):
+        out = tmp_path / f"{batch}.jpg"
+        Image.new("RGB", (64, 48), (90, 120, 150)).save(out, "JPEG")
+        ws.records.add_export(ExportResult(
+            source=a.path, output=str(out), source_sha256=a.sha256,
+            output_sha256=hashlib.sha256(out.read_bytes()).hexdigest(), width=64, height=48,
+            channel="website"), batch=batch)
+    ws.records.mark_posted(batch="Posted", channel="website")
+    would = ws.approvals.withdrawal_would_end(A, "website", "photo", register=ws.register)
+    assert len(would) == 3
+    apart = ends_apart(would, ws.records)
+    assert apart == EndsApart(waiting=(1, 0), exported=(1, 0), posted=(1, 0))
+    assert words.approvals_a_withdrawal_ends(*media_ended(would), exported=apart.exported,
+                                             posted=apart.posted) == (
+        "It also ends the approvals of 3 photos that show them or name them in their caption: "
+        "1 photo not exported yet must be approved again by a senior leader before it can be "
+        "exported; 1 photo already posted must be taken down; 1 photo exported but not posted "
+        "must not be posted.")
+    # the posted one alone
+    only = [st for st in would if st.sha256 == posted.sha256]
+    apart = ends_apart(only, ws.records)
+    assert words.approvals_a_withdrawal_ends(1, exported=apart.exported, posted=apart.posted) \
+        == ("It also ends the approval of 1 photo that shows them or names them in its "
+            "caption: it is already posted and must be taken down.")
+    assert waiting.sha256 not in {st.sha256 for st in only}

@@ -71,3 +71,38 @@ def test_the_core_says_which_photos_have_a_copy_on_the_list(ws):
         "this video (see the take-down list).")
     assert takedown_tile_detail((), ("Facebook", "X"), "photo").startswith(
         "Its safe copy exported for Facebook and X must not be posted; delete it")
+
+
+def test_the_withdrawal_question_says_a_posted_photo_must_come_down(posted, qtbot, ws):  # noqa: F811
+    """s43: the question said of a posted photo's approval "It also ends the approval of 1
+    photo ..., exported or not: a senior leader must approve it again before it can be
+    exported", as if it only waited for approval. It says it is posted and must come down
+    (the core's ``ends_apart``); afterwards, the page says what ended and what must come
+    down where, as ``photovet register set`` says it."""
+    from PySide6.QtWidgets import QLabel
+
+    from photovet.gui.dialogs.person import PersonDialog
+    from photovet.gui.dialogs.withdrawal import WithdrawalDialog
+    from tests.gui.conftest import answer, button, modal
+
+    win = posted
+    win.register_view.person_requested.emit(TORI)
+    page = modal(kind=PersonDialog)
+    asked: list[str] = []
+
+    def fill(dlg: WithdrawalDialog) -> None:
+        asked.extend(lb.text() for lb in dlg.findChildren(QLabel))
+        dlg.who.setText("Mrs Amos (mother), by email")
+        button(dlg, "Withdraw consent").click()
+    answer(fill, kind=WithdrawalDialog)
+    combo = page.combos[("facebook", "photo")]
+    combo.setCurrentIndex(combo.findData("no"))
+    question = next(t for t in asked if "Change consent" in t)
+    assert "It also ends the approval of 1 photo that shows them or names them in its " \
+           "caption: it is already posted and must be taken down." in question, question
+    assert "exported or not" not in question, question
+    qtbot.waitUntil(lambda: page.said.text().startswith("1 approval ended"), timeout=5000)
+    qtbot.waitUntil(lambda: page.takedown_label.text() == (
+        "On the take-down list because of Tori: 1 posted photo must be taken down from "
+        "Facebook. See After posting > Take-down list\u2026"), timeout=5000)
+    page.accept()

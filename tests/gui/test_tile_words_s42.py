@@ -162,8 +162,8 @@ def test_the_withdrawal_question_says_which_approvals_it_ends(window, ws, qtbot)
     combo.setCurrentIndex(combo.findData("no"))
     question = next(t for t in asked if "Change consent" in t)
     assert "It also ends the approval of 1 photo that shows them or names them in its " \
-           "caption, exported or not: a senior leader must approve it again before it can " \
-           "be exported." in question, question
+           "caption: a senior leader must approve it again before it can be exported." \
+           in question, question
     qtbot.waitUntil(lambda: tiles(window, ws)[0][1] == "Approval ended", timeout=5000)
     assert page.said.text().startswith("1 approval ended"), page.said.text()
     # nothing was ended by asking: the withdrawal ended it, and only it

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photovet.core.approval import media_ended
+from photovet.core.approval import ends_apart, media_ended
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES
 from photovet.core.register.mapping import NAME_WITH_PHOTO
@@ -45,9 +45,12 @@ def approvals_ending_said(ctx, person_id: str, fields: list[tuple[str, str]]) ->
             for st in ctx.ws.approvals.withdrawal_would_end(person_id, field, media,
                                                            register=ctx.ws.register):
                 ending[(st.sha256, st.channel)] = st
+        # those already exported or posted said apart (s43: the core's split)
+        apart = ends_apart(list(ending.values()), ctx.ws.records)
     except PhotoVetError:
         return ""
-    said = approvals_a_withdrawal_ends(*media_ended(list(ending.values())))
+    said = approvals_a_withdrawal_ends(*media_ended(list(ending.values())),
+                                       exported=apart.exported, posted=apart.posted)
     return f"\n\n{said}" if said else ""
 
 

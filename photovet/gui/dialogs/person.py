@@ -40,6 +40,7 @@ from photovet.core.words import (
     entered_by,
     maybe_shown_count,
     not_in_mis_file,
+    on_takedown_list_for,
     other_media_still_yes,
     request_words,
     tally,
@@ -63,22 +64,8 @@ HISTORY_PAD = 8
 
 def takedown_text(items: list, name: str) -> str:
     """The person page's words for the open take-down items that list them ('' for none):
-    "On the take-down list because of Nathan: 2 posted photos must be taken down from
-    Facebook. See After posting > Take-down list…"."""
-    if not items:
-        return ""
-    posted = [i for i in items if i.status == "posted"]
-    rest = [i for i in items if i.status != "posted"]
-    parts = []
-    for group, which, must in ((posted, "posted", "must be taken down from"),
-                               (rest, "exported", "must not be posted on")):
-        if group:
-            channels = list(dict.fromkeys(i.channel_label or i.channel for i in group))
-            where = (", ".join(channels[:-1]) + " and " + channels[-1] if len(channels) > 1
-                     else channels[0])
-            parts.append(f"{media_count(group, which=which)} {must} {where}")
-    return (f"On the take-down list because of {name}: " + "; ".join(parts)
-            + ". See After posting > Take-down list…")
+    the core's ``on_takedown_list_for``, as ``photovet register set`` says them."""
+    return on_takedown_list_for(items, name)
 
 
 class PersonDialog(QDialog):
