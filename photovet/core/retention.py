@@ -44,7 +44,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from photovet.core.errors import PhotoVetError
+from photovet.core.errors import DeletionError, PhotoVetError
 from photovet.core.fsutil import crash_point, fsync_dir
 from photovet.core.storage.database import stored_path, text_safe
 from photovet.core.words import count
@@ -519,6 +519,8 @@ class RetentionSchedule:
     def _delete_file(self, item: DueItem, *, permanent: bool, user: str) -> None:
         from photovet.core.transfer import (  # noqa: PLC0415
             PURGE_PREFIX,
+            file_identity,
+            hidden_in_the_way,
             not_deletable,
             overwrite_and_unlink,
             sha256_of,
@@ -537,11 +539,18 @@ class RetentionSchedule:
             item.reason = "the file changed since PhotoVet recorded it (sha256 differs); kept"
             return
         method = "overwrite" if permanent else "trash"
+        hidden = path.with_name(PURGE_PREFIX + path.name)
+        if permanent and os.path.lexists(hidden):    # renaming there would replace (delete) it
+            item.status, item.reason = "kept", hidden_in_the_way(hidden)
+            return
+        # the file itself, before the rename: a crash after it is finished on that file only
+        file_id = file_identity(path) if permanent else ""
         with self.db.atomic():
             self.db.execute(
                 "INSERT INTO retention_deletions (kind, ref, path, sha256, method, state, "
-                "pending_at, actor) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
-                [item.kind, item.ref, str(path), item.sha256, method, self._now_iso(), user])
+                "pending_at, actor, file_id) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+                [item.kind, item.ref, str(path), item.sha256, method, self._now_iso(), user,
+                 file_id])
             # by its content, never its path (a file name often names a pupil; the log is
             # kept for good); the row keeps the path until the file is gone (a crash needs it)
             self.audit.record("retention.delete-pending", {"kind": item.kind,
@@ -550,7 +559,8 @@ class RetentionSchedule:
         crash_point("retention.pending")
         try:
             if permanent:
-                hidden = path.with_name(PURGE_PREFIX + path.name)
+                if os.path.lexists(hidden):        # made meanwhile: never replaced
+                    raise DeletionError(hidden_in_the_way(hidden), path=path)
                 os.rename(path, hidden)
                 fsync_dir(path.parent)
                 crash_point("retention.hidden")
@@ -605,11 +615,16 @@ class RetentionSchedule:
         return self._finish_interrupted()
 
     def _finish_interrupted(self) -> int:
-        from photovet.core.transfer import PURGE_PREFIX, overwrite_and_unlink  # noqa: PLC0415
+        from photovet.core.transfer import (  # noqa: PLC0415
+            PURGE_PREFIX,
+            hidden_is_ours,
+            overwrite_and_unlink,
+        )
 
         n = 0
-        for kind, ref, path in self.db.all("SELECT kind, ref, path FROM retention_deletions "
-                                           "WHERE state = 'pending'"):
+        for kind, ref, path, sha, method, file_id in self.db.all(
+                "SELECT kind, ref, path, sha256, method, file_id FROM retention_deletions "
+                "WHERE state = 'pending'"):
             # the file itself (a name that is not UTF-8 is stored as \\xNN): read as text it
             # named no file, and an interrupted deletion was marked done with the file still there
             path = stored_path(path)
@@ -618,15 +633,27 @@ class RetentionSchedule:
             # place alone resolved to no file, and the hidden photo was marked deleted, left)
             hidden = Path(stored_path(str(p.with_name(PURGE_PREFIX + p.name))))
             item = DueItem(kind, ref, "", _dt.date.today(), path=path)
-            if hidden.exists():
-                overwrite_and_unlink(hidden)
-                self._mark(item, "deleted", resumed=True)
-                n += 1
-            elif not p.exists():
-                self._mark(item, "deleted", resumed=True)
-                n += 1
-            else:
+            # only the file this row renamed there: any other of that name (one PhotoVet did
+            # not make, or made for another row) is never overwritten nor deleted (s43)
+            if method == "overwrite" and os.path.lexists(hidden):
+                if hidden_is_ours(p, hidden, sha or "", file_id or "") is None:
+                    overwrite_and_unlink(hidden)
+                    self._mark(item, "deleted", resumed=True)
+                    n += 1
+                    continue
+                if not os.path.lexists(p):
+                    # gone from its place, and the file of its hidden name is not the one this
+                    # row renamed: left as it is, and the row stays unfinished (said when the
+                    # register opens) rather than saying deleted what may be on the disk
+                    log.warning("an interrupted deletion by the retention schedule: the file "
+                                "left under its hidden name is not the one it was deleting; "
+                                "it was not touched")
+                    continue
+            if os.path.lexists(p):
                 self._mark(item, "failed", reason="interrupted before the file was deleted")
+            else:
+                self._mark(item, "deleted", resumed=True)
+                n += 1
         return n
 
     def _forget_in_records(self, item: DueItem) -> None:

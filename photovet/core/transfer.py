@@ -718,14 +718,79 @@ def _trash(path: Path) -> None:
     send2trash(str(path))
 
 
+def file_identity(path: str | Path) -> str:
+    """The file at ``path`` itself (never through a link): its inode number and size. A rename
+    keeps both, so a deletion for good records it before renaming the photo to its hidden name
+    and finishes, after a crash, only the file that still has it (s43)."""
+    st = os.lstat(path)
+    return f"{st.st_ino}:{st.st_size}"
+
+
+def _sha256_no_follow(path: Path) -> str:
+    """The content hash of the file at ``path`` itself: a symbolic link is never read through
+    (OSError), nor anything but a regular file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        h = hashlib.sha256()
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def hidden_is_ours(source: Path, hidden: Path, sha256: str, file_id: str) -> str | None:
+    """None when ``hidden`` (``.photovet-purge-<name>`` beside ``source``) is what a deletion
+    for good of ``source`` left when it was cut short: the photo renamed there (the file whose
+    identity the pending row recorded, or with the photo's content), so finishing it destroys
+    nothing else. Else why it is not; such a file is never overwritten nor deleted (s43: any
+    file of that name was, even one PhotoVet did not make or made for another photo)."""
+    if os.path.lexists(source):
+        return "the photo is still in its place, so that file is not it"
+    why = not_deletable(hidden)
+    if why:
+        return why
+    try:
+        if file_id and file_identity(hidden) == file_id:
+            return None
+        if sha256 and _sha256_no_follow(hidden) == sha256:
+            return None
+    except OSError as exc:
+        return f"it could not be read ({exc.strerror or exc})"
+    return "it is not the photo PhotoVet was deleting (another file, or a copy changed since)"
+
+
+def hidden_in_the_way(hidden: Path) -> str:
+    """Why a photo is kept when a file already has its hidden name: PhotoVet deletes a photo for
+    good by first giving it that name, and never replaces (deletes) a file it did not make."""
+    return (f"a file called {text_safe(hidden.name)} is beside it, which PhotoVet did not leave "
+            "there for this photo; kept, and that file was not touched: PhotoVet needs that name "
+            "to delete the photo for good. Move or rename that file, then try again")
+
+
 def _finish_interrupted(records: Any, source: Path, user: str | None) -> bool:
     """A ``.photovet-purge-<name>`` beside ``source`` is a permanent deletion that was cut
-    short (its "about to delete" row exists): finish it. Returns True if one was finished."""
+    short when a pending row (deleting for good) names ``source``, the photo is no longer in
+    its place and the file is the one that row renamed (``hidden_is_ours``): finish it.
+    Returns True if one was finished. Any other file of that name is never touched (s43: it
+    was overwritten and removed, whoever made it); a deletion for good never renames a photo
+    over it (``hidden_in_the_way``)."""
     # a name that is not UTF-8, read back from the register as \\xNN: its hidden name found
     # the same way (``stored_path``), or the hidden photo was said deleted and left on the disk
     left = Path(stored_path(str(source.with_name(PURGE_PREFIX + source.name))))
-    if not left.exists():
+    if not os.path.lexists(left) or os.path.lexists(source):
+        return False       # nothing renamed there (the photo is in its place): not ours
+    rows = records.db.all("SELECT sha256, file_id FROM purges WHERE source_path = ? AND "
+                          "state = 'pending' AND method = 'overwrite'", [str(source)])
+    if not rows:           # no deletion for good of this photo was cut short: not ours
         return False
+    whys = [hidden_is_ours(source, left, sha, fid or "") for sha, fid in rows]
+    if all(whys):
+        raise DeletionError(
+            f"deleting it for good was interrupted, and the file {text_safe(left.name)} where it "
+            f"was put to be deleted is not the photo PhotoVet was deleting ({whys[0]}): that file "
+            "was not touched. If you are sure it is what is left of this photo, delete it "
+            "yourself", path=source)
     overwrite_and_unlink(left)
     _mark_deleted(records, source, "overwrite", user, resumed=True)
     return True
@@ -814,10 +879,14 @@ def _mark_pending(records: Any, source: Path, sha: str, export_id: int, method: 
     from photovet.core.storage import atomic  # noqa: PLC0415
 
     now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+    # the file itself, before it is renamed to its hidden name: a crash after the rename is
+    # finished on that file only (``hidden_is_ours``)
+    file_id = file_identity(source) if method == "overwrite" else ""
     with atomic(records.db):
         records.db.execute(
-            "INSERT INTO purges (source_path, sha256, export_id, method, state, pending_at, actor)"
-            " VALUES (?, ?, ?, ?, 'pending', ?, ?)", [str(source), sha, export_id, method, now, user])
+            "INSERT INTO purges (source_path, sha256, export_id, method, state, pending_at, actor,"
+            " file_id) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)",
+            [str(source), sha, export_id, method, now, user, file_id])
         # the audit row names the original by its content, never by its path (a file name
         # often names the pupil, and the log is kept for good); the purge row keeps the path
         # only until the deletion is finished (a crash in between needs it)
@@ -981,6 +1050,10 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
                                "or if it is rejected there)")
                 continue
             item.export_ids = [verified.id]
+            hidden = source.with_name(PURGE_PREFIX + source.name)
+            if permanent and os.path.lexists(hidden):
+                item.reason = hidden_in_the_way(hidden)   # renaming there would replace it
+                continue
             if dry_run:
                 item.status = "would-delete"
                 item.reason = original_deletable(Path(verified.output_path).name, verified.posted)
@@ -989,7 +1062,8 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             pending = True
             crash_point("purge.pending")
             if permanent:
-                hidden = source.with_name(PURGE_PREFIX + source.name)
+                if os.path.lexists(hidden):        # made meanwhile: never replaced
+                    raise DeletionError(hidden_in_the_way(hidden), path=source)
                 os.rename(source, hidden)
                 fsync_dir(source.parent)
                 crash_point("purge.hidden")
@@ -1039,6 +1113,9 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
         raise DeletionError(refusal, path=source)
     if sha256_of(source) != sha256:
         raise DeletionError("the file changed since it was rejected; it was kept", path=source)
+    hidden = source.with_name(PURGE_PREFIX + source.name)
+    if permanent and os.path.lexists(hidden):   # renaming there would replace (delete) it
+        raise DeletionError(hidden_in_the_way(hidden), path=source)
     method = "overwrite" if permanent else "trash"
     # by its content, never its path (a file name often names a pupil; the log is for good)
     details = {"sha256": sha256, "method": method,
@@ -1048,7 +1125,8 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
     crash_point("reject.pending")
     try:
         if permanent:
-            hidden = source.with_name(PURGE_PREFIX + source.name)
+            if os.path.lexists(hidden):
+                raise DeletionError(hidden_in_the_way(hidden), path=source)
             os.rename(source, hidden)
             fsync_dir(source.parent)
             crash_point("reject.hidden")

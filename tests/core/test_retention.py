@@ -388,7 +388,8 @@ def test_an_interrupted_deletion_of_a_name_not_utf8_is_finished_or_listed_again(
         pytest.skip("this disk takes only UTF-8 names")
     ws_with_leaver.db.execute(
         "INSERT INTO retention_deletions (kind, ref, path, sha256, method, state, pending_at) "
-        "VALUES ('originals', ?, ?, 'ab', 'overwrite', 'pending', ?)", [raw, raw, NOW.isoformat()])
+        "VALUES ('originals', ?, ?, ?, 'overwrite', 'pending', ?)",
+        [raw, raw, hashlib.sha256(Path(raw).read_bytes()).hexdigest(), NOW.isoformat()])
     hidden = os.fsdecode(os.fsencode(tmp_path) + b"/" + PURGE_PREFIX.encode() + b"caf\xe9.JPG")
     if crashed == "after the rename":
         os.rename(raw, hidden)
@@ -400,6 +401,42 @@ def test_an_interrupted_deletion_of_a_name_not_utf8_is_finished_or_listed_again(
     else:
         assert (finished, state) == (0, "failed")     # still there: listed again
         assert os.path.exists(raw)
+
+
+def test_a_file_of_the_hidden_name_is_never_overwritten_by_a_deletion_cut_short(ws_with_leaver,
+                                                                                 tmp_path):
+    """s43: any file called ``.photovet-purge-<name>`` was overwritten and removed as the
+    photo's unfinished deletion, and the row marked deleted. One that is not the file the row
+    was deleting (another content, another file) is left untouched, the row unfinished."""
+    res = make_export(tmp_path, 3)
+    ws_with_leaver.records.add_export(res, batch="Trip", channel="website")
+    out = Path(res.output)
+    ws_with_leaver.db.execute("INSERT INTO retention_deletions (kind, ref, path, sha256, method, "
+                              "state, pending_at) VALUES ('export-copies', ?, ?, ?, 'overwrite', "
+                              "'pending', ?)", [str(out), str(out), res.output_sha256,
+                                                NOW.isoformat()])
+    hidden = out.with_name(PURGE_PREFIX + out.name)
+    os.unlink(out)
+    hidden.write_bytes(b"someone else's file")
+    assert ws_with_leaver.retention().finish_interrupted() == 0
+    assert hidden.read_bytes() == b"someone else's file"
+    assert ws_with_leaver.db.scalar("SELECT state FROM retention_deletions") == "pending"
+
+
+def test_deleting_for_good_never_renames_over_a_file_of_the_hidden_name(ws_with_leaver, tmp_path,
+                                                                         trash):
+    """``os.rename`` replaces a file of the new name: a file called ``.photovet-purge-<name>``
+    beside a copy due was deleted with no word. The copy is kept, and why; the file stays."""
+    res = make_export(tmp_path, 1)
+    ws_with_leaver.records.add_export(res, batch="Trip", channel="website")
+    out = Path(res.output)
+    hidden = out.with_name(PURGE_PREFIX + out.name)
+    hidden.write_bytes(b"someone else's file")
+    days = ws_with_leaver.settings.retention.export_copies_days
+    [due] = ws_with_leaver.retention(clock_at(days)).due(("export-copies",))
+    ws_with_leaver.retention(clock_at(days)).apply(items=[due], permanent=True)
+    assert due.status == "kept" and "did not leave there" in due.reason, due.reason
+    assert hidden.read_bytes() == b"someone else's file" and out.exists()
 
 
 def test_the_cache_keeps_ids_never_names(ws_with_leaver, tmp_path):

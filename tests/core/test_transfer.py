@@ -853,3 +853,79 @@ def test_originals_gone_says_which_originals_purge_deleted_and_what_became_of_th
     # put back where it was: the photo again
     Path(res["ok"].source).write_bytes(b"back from the bin")
     assert res["ok"].source_sha256 not in transfer.originals_gone(rec, photos, "website")
+
+
+# --------------------------------------------------------------------------------------------
+# a file with the hidden name of a deletion for good (s43): only PhotoVet's own is finished
+# --------------------------------------------------------------------------------------------
+
+def test_a_hidden_name_file_photovet_did_not_make_is_never_overwritten_and_the_photo_kept(
+        batch, trash):
+    """A ``.photovet-purge-<name>`` beside an original, with no deletion of it cut short: it was
+    overwritten with random bytes and removed as if it were the photo half-deleted, the photo
+    then said deleted (its place forgotten) and left on the disk. Now both are kept, and why."""
+    rec, res = batch
+    src = Path(res["ok"].source)
+    data = src.read_bytes()
+    stranger = src.with_name(PURGE_PREFIX + src.name)
+    stranger.write_bytes(b"someone else's file")
+    for dry_run in (True, False):
+        st = statuses(purge_batch(rec, "trip", permanent=True, dry_run=dry_run))
+        assert st["ok"][0] == "refused" and "did not leave there" in st["ok"][1], st["ok"]
+        assert stranger.read_bytes() == b"someone else's file" and src.read_bytes() == data
+    assert rec.db.scalar("SELECT COUNT(*) FROM exports WHERE source_path = ?", [str(src)]) == 1
+    assert rec.db.scalar("SELECT COUNT(*) FROM purges") == 0
+    # to the trash it is not in the way (nothing is renamed): the photo goes, the file stays
+    assert statuses(purge_batch(rec, "trip"))["ok"][0] == "deleted"
+    assert stranger.read_bytes() == b"someone else's file" and not src.exists()
+
+
+def test_a_deletion_cut_short_finishes_only_the_file_it_renamed(batch, trash):
+    """A deletion for good cut short after the rename, and another file now has the hidden
+    name (the photo's was removed by someone): it is not the photo, and is never overwritten."""
+    rec, res = batch
+    src = Path(res["ok"].source)
+    transfer._mark_pending(rec, src, sha(src), 1, "overwrite", None)
+    hidden = src.with_name(PURGE_PREFIX + src.name)
+    os.rename(src, hidden)                                   # killed right after the rename
+    os.unlink(hidden)
+    hidden.write_bytes(b"another file, with that name since")
+    st = statuses(purge_batch(rec, "trip"))
+    assert st["ok"][0] == "error" and "not the photo PhotoVet was deleting" in st["ok"][1]
+    assert hidden.read_bytes() == b"another file, with that name since"
+    assert rec.db.scalar("SELECT state FROM purges") == "pending"      # not said deleted
+
+
+def test_a_deletion_cut_short_half_way_through_the_overwrite_is_finished(batch, trash):
+    """Its content no longer the photo's (half overwritten): the same file by its identity."""
+    rec, res = batch
+    src = Path(res["ok"].source)
+    transfer._mark_pending(rec, src, sha(src), 1, "overwrite", None)
+    hidden = src.with_name(PURGE_PREFIX + src.name)
+    os.rename(src, hidden)
+    with open(hidden, "r+b") as fh:                          # killed mid-overwrite
+        fh.write(os.urandom(100))
+    st = statuses(purge_batch(rec, "trip"))
+    assert st["ok"] == ("deleted", "deletion finished (it had been interrupted)")
+    assert not os.path.lexists(hidden)
+
+
+def test_a_rejected_photo_is_not_deleted_for_good_over_a_file_of_its_hidden_name(tmp_path):
+    from photovet.core.errors import DeletionError
+
+    src = tmp_path / "IMG_1.JPG"
+    src.write_bytes(b"photo")
+    stranger = tmp_path / (PURGE_PREFIX + src.name)
+    stranger.write_bytes(b"someone else's file")
+
+    class Rejected:
+        def for_photo(self, sha256):
+            return [type("S", (), {"status": "rejected", "channel": "website",
+                                   "approver": "Head"})()]
+
+    audit = office_audit(open_db())
+    with pytest.raises(DeletionError, match="did not leave there"):
+        transfer.delete_rejected_original(src, sha256=sha(src), approvals=Rejected(),
+                                          audit=audit, permanent=True)
+    assert src.read_bytes() == b"photo" and stranger.read_bytes() == b"someone else's file"
+

@@ -802,6 +802,17 @@ def _deleted_by_content_index(db: Database) -> None:
     ddl(db, "CREATE INDEX retention_deletions_sha256 ON retention_deletions(sha256)")
 
 
+def _deletion_file_identity(db: Database) -> None:
+    """Which file a deletion for good renamed to its hidden name (s43): its inode number and
+    size, taken before the rename (a rename keeps both). A crash cut such a deletion short;
+    the next run overwrote whatever file then had the hidden name ``.photovet-purge-<name>``,
+    even one PhotoVet did not make or made for another photo. Now only the file this row
+    renamed (this identity, or the photo's own content) is finished; '' (rows written before
+    this): its content only."""
+    ddl(db, "ALTER TABLE purges ADD COLUMN file_id TEXT NOT NULL DEFAULT ''")
+    ddl(db, "ALTER TABLE retention_deletions ADD COLUMN file_id TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("audit-0001-log", _audit_log),
     Migration("register-0001-people", _register_people),
@@ -846,6 +857,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("register-0011-forgotten-names", _forgotten_names),
     Migration("register-0012-forgotten-by", _forgotten_by),
     Migration("transfer-0002-deleted-by-content-index", _deleted_by_content_index),
+    Migration("transfer-0003-deletion-file-identity", _deletion_file_identity),
 )
 
 
