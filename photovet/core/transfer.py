@@ -312,12 +312,18 @@ class TransferResult:
 
 def _copy_verified(src: Path, src_sha: str, target: Path) -> tuple[Path, bool]:
     """Put a verified copy of ``src`` at ``target`` or a suffixed name. Returns (path, copied).
-    An identical file already there (an earlier interrupted run) is reused."""
+    An identical file already there (an earlier interrupted run) is reused: a file of its own
+    there, never a link to a file elsewhere (s43: a link of that name to an identical file
+    counted as the verified copy, and the device's photo could be cleared while its only copy
+    was the link's target, which may go); a link, like a different file, is left alone and the
+    next name tried."""
     size = src.stat().st_size
     for cand in _candidates(target):
-        if cand.exists():
+        if os.path.lexists(cand):
             try:
-                if cand.is_file() and cand.stat().st_size == size and sha256_of(cand) == src_sha:
+                st = os.lstat(cand)
+                if stat.S_ISREG(st.st_mode) and st.st_size == size and \
+                        _sha256_no_follow(cand) == src_sha:
                     return cand, False
             except OSError:
                 pass
@@ -519,13 +525,21 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
             rel = path.relative_to(src)
             target = dest / rel
             target.parent.mkdir(parents=True, exist_ok=True)
+            # a sub-folder of the destination that is a link to a folder elsewhere: the copy
+            # would not be in the destination (and may go with that folder)
+            inside = os.path.join(os.path.realpath(dest), *rel.parent.parts)
+            if os.path.normcase(os.path.realpath(target.parent)) != os.path.normcase(inside):
+                raise PhotoVetError(f"the folder {text_safe(str(rel.parent))} in the destination "
+                                    "is a link (a shortcut) to a folder elsewhere; the photo was "
+                                    "not copied there and is still on the device")
             res.sha256 = sha256_of(path)
             final, res.copied = _copy_verified(path, res.sha256, target)
             res.dest = str(final)
             if _same_file(final, path):
                 raise DeletionError("the copy is the original itself (the destination is on the "
                                     "device); nothing was deleted", path=path)
-            if sha256_of(final) != res.sha256:
+            # read back as the file of that name itself, never through a link put there since
+            if _sha256_no_follow(final) != res.sha256:
                 if res.copied:
                     final.unlink()
                     fsync_dir(final.parent)

@@ -208,12 +208,12 @@ def test_import_never_overwrites_a_different_file(tmp_path, audit, trash):
 def test_failed_verification_keeps_the_source(tmp_path, audit, monkeypatch, trash):
     dev, pc = tmp_path / "card", tmp_path / "pc"
     files = make_device(dev, 2)
-    real = transfer.sha256_of
+    real = transfer._sha256_no_follow      # the read back: the copy itself, never a link
 
     def corrupt_read_back(p):
         return "0" * 64 if Path(p).is_relative_to(pc) else real(p)
 
-    monkeypatch.setattr(transfer, "sha256_of", corrupt_read_back)
+    monkeypatch.setattr(transfer, "_sha256_no_follow", corrupt_read_back)
     _, results = run(import_from_device(dev, pc, clear=True, audit=audit))
     assert all(not r.ok and "read back" in r.error for r in results)
     assert all((dev / rel).read_bytes() == data for rel, data in files.items())
@@ -929,3 +929,44 @@ def test_a_rejected_photo_is_not_deleted_for_good_over_a_file_of_its_hidden_name
                                           audit=audit, permanent=True)
     assert src.read_bytes() == b"photo" and stranger.read_bytes() == b"someone else's file"
 
+
+# --------------------------------------------------------------------------------------------
+# links in the destination (s43): a link is never the verified copy
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.skipif(os.name == "nt", reason="making symbolic links needs a privilege there")
+def test_a_link_in_the_destination_to_an_identical_file_is_not_the_copy(tmp_path, audit, trash):
+    """The destination's file of that name was a link to an identical file elsewhere: it was
+    taken as the verified copy ("already copied") and the device's photo cleared, its only copy
+    the link's target (a stick, a folder that may go). A copy of its own is made beside it."""
+    dev, pc, elsewhere = tmp_path / "card", tmp_path / "pc", tmp_path / "stick"
+    files = make_device(dev, 1)
+    rel = next(iter(files))
+    elsewhere.mkdir()
+    (elsewhere / "same.JPG").write_bytes(files[rel])
+    (pc / rel).parent.mkdir(parents=True)
+    os.symlink(elsewhere / "same.JPG", pc / rel)
+    _, [res] = run(import_from_device(dev, pc, clear=True, audit=audit))
+    assert res.ok and res.copied and res.deleted, res.to_dict()
+    assert res.dest.endswith("IMG_0000 (1).JPG") and not os.path.islink(res.dest)
+    assert Path(res.dest).read_bytes() == files[rel]
+    assert os.path.islink(pc / rel)                                # left alone
+    os.unlink(elsewhere / "same.JPG")                              # the stick goes
+    assert Path(res.dest).read_bytes() == files[rel]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="making symbolic links needs a privilege there")
+def test_a_folder_of_the_destination_that_links_elsewhere_gets_no_copy(tmp_path, audit, trash):
+    """A sub-folder of the destination that is a link to a folder elsewhere: the copy would be
+    made (or an identical one found) there, outside the destination, and the photo cleared."""
+    dev, pc, elsewhere = tmp_path / "card", tmp_path / "pc", tmp_path / "stick"
+    files = make_device(dev, 1)
+    rel = Path(next(iter(files)))
+    elsewhere.mkdir()
+    (elsewhere / rel.name).write_bytes(files[str(rel)])
+    (pc / rel.parent.parent).mkdir(parents=True)
+    os.symlink(elsewhere, pc / rel.parent)
+    _, [res] = run(import_from_device(dev, pc, clear=True, audit=audit))
+    assert not res.ok and not res.deleted and "link" in res.error, res.to_dict()
+    assert (dev / rel).read_bytes() == files[str(rel)]
+    assert os.listdir(elsewhere) == [rel.name]
