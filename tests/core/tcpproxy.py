@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import selectors
 import socket
+import struct
 import threading
 
 
@@ -14,6 +15,7 @@ class Proxy:
         self._lsock: socket.socket | None = None
         self._conns: list[socket.socket] = []
         self._lock = threading.Lock()
+        self._forgotten: set[socket.socket] = set()
         self.up()
 
     def up(self) -> None:
@@ -43,6 +45,13 @@ class Proxy:
                 c.close()
             self._conns.clear()
 
+    def power_cut(self) -> None:
+        """The server PC lost its power and came back at once: its open connections get no
+        goodbye (nothing reaches the PCs), and the next packet a PC sends on one is answered
+        with a reset (the server no longer knows that connection). New connections work."""
+        with self._lock:
+            self._forgotten.update(self._conns)
+
     def _accept(self, lsock: socket.socket) -> None:
         while True:
             try:
@@ -54,14 +63,21 @@ class Proxy:
                 self._conns += [client, server]
             threading.Thread(target=self._pump, args=(client, server), daemon=True).start()
 
-    @staticmethod
-    def _pump(a: socket.socket, b: socket.socket) -> None:
+    def _pump(self, a: socket.socket, b: socket.socket) -> None:
         sel = selectors.DefaultSelector()
         sel.register(a, selectors.EVENT_READ, b)
         sel.register(b, selectors.EVENT_READ, a)
         try:
             while True:
                 for key, _ in sel.select(1.0):
+                    if a in self._forgotten:
+                        if key.fileobj is a:     # the PC sent something: reset, not a goodbye
+                            a.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                         struct.pack("ii", 1, 0))
+                            return
+                        if not b.recv(65536):    # nothing from the server reaches the PC
+                            sel.unregister(b)
+                        continue
                     data = key.fileobj.recv(65536)  # type: ignore[union-attr]
                     if not data:
                         return

@@ -99,3 +99,62 @@ def test_a_loss_in_the_middle_of_a_change_is_said_not_tried_again(two_pcs):
     assert edits(office) == before
     other.register.set_consent(UPN, "website", False)   # the next action connects again
     assert edits(office) == before + 1
+
+
+@pytest.fixture
+def behind_a_proxy(tmp_path, register_engine, pg_url, monkeypatch):
+    """A PC whose register is reached through a relay that can lose its power (``tcpproxy``)."""
+    from urllib.parse import urlsplit
+
+    from tcpproxy import Proxy
+
+    if register_engine != "postgresql":
+        pytest.skip("a register file has no connection to lose")
+    u = urlsplit(pg_url)
+    proxy = Proxy(u.port)
+    url = u._replace(netloc=f"{u.username}:{u.password}@127.0.0.1:{proxy.port}").geturl()
+    (tmp_path / "r.csv").write_text(f"UPN,Surname,Forename,Website\n{UPN},Ashby,Tori,Yes\n",
+                                    encoding="utf-8")
+    office = Workspace.open(tmp_path / "a", access=office_access("Olive Office"))
+    office.import_register(tmp_path / "r.csv")
+    monkeypatch.setenv("PHOTOVET_REGISTER", url)
+    other = Workspace.open(tmp_path / "b", access=office_access("Hana Head"))
+    yield office, other, proxy
+    other.close()
+    office.close()
+    proxy.down()
+
+
+def test_the_first_read_after_a_power_cut_reads(behind_a_proxy):
+    """s43: a server that lost its power and came back said no goodbye, so the idle check saw
+    nothing; the read was sent on the dead connection, answered with a reset, and failed with
+    "the connection ... was lost ... Do it again" until TCP keepalives noticed (~15 s). A read
+    changes nothing: it is read once more on a new connection."""
+    office, other, proxy = behind_a_proxy
+    before = other.db.scalar("SELECT pg_backend_pid()")
+    proxy.power_cut()
+    time.sleep(max(0.1, postgres.IDLE_CHECK_S))
+    assert other.db.scalar("SELECT count(*) FROM people") == 1
+    assert other.db.scalar("SELECT pg_backend_pid()") != before
+
+
+def test_a_write_after_a_power_cut_is_never_sent_twice(behind_a_proxy):
+    """Outside a transaction, a statement that is not only a read is never sent again: it may
+    have been done (here: a notification), so it is said, and the next action reconnects."""
+    office, other, proxy = behind_a_proxy
+    proxy.power_cut()
+    time.sleep(max(0.1, postgres.IDLE_CHECK_S))
+    with pytest.raises(RegisterUnavailableError, match="was lost"):
+        other.db.notify("x")
+    assert other.db.scalar("SELECT count(*) FROM people") == 1
+
+
+def test_what_is_read_again_only_reads():
+    reads = ["SELECT 1", " select * from people where id = ?"]
+    not_only = ["SELECT pg_notify(?, ?)", "BEGIN; SELECT pg_advisory_xact_lock(1)",
+                "SELECT nextval('s')", "SELECT * INTO t FROM people", "SELECT 1 FOR UPDATE",
+                "INSERT INTO people (id) VALUES (?)", "SELECT 1; DELETE FROM people",
+                "WITH x AS (DELETE FROM people RETURNING *) SELECT * FROM x", "COMMIT",
+                "SELECT set_config('a', 'b', false)", "SELECT lo_unlink(1)"]
+    assert [postgres.only_reads(q) for q in reads] == [True, True]
+    assert not any(postgres.only_reads(q) for q in not_only)

@@ -23,8 +23,11 @@ Same interface as ``sqlite.py`` (plain SQL with ``?`` placeholders). What differ
   After a server restart, a connection idle since then is found closed before its next
   statement is sent (the server's goodbye has arrived: read without a round trip) and is
   replaced; a connection found lost at a transaction's first statement (``BEGIN`` and the
-  lock, which write nothing) is replaced and the transaction begun once more. Nothing later
-  in a transaction, and no statement outside one, is ever sent twice.
+  lock, which write nothing) is replaced and the transaction begun once more; a read outside
+  a transaction (one SELECT that changes nothing, ``only_reads``) found lost only once sent
+  (a server that vanished without a goodbye and came back) is read once more on a new
+  connection. Nothing later in a transaction, and no other statement outside one, is ever
+  sent twice.
   TCP keepalives and ``tcp_user_timeout`` notice a dead server in about 15 s;
   ``idle_in_transaction_session_timeout`` stops a crashed PC from holding the writer lock.
 
@@ -58,6 +61,20 @@ IDLE_CHECK_S = 0.05
 NOTIFY_CHANNEL = "photovet_register"
 
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|\?|%")
+
+#: a statement that only reads: sent again, once, on a new connection when the first was lost
+#: (outside a transaction only); anything that could change something on the server is not
+_READS = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_NOT_ONLY_READS = re.compile(
+    r"pg_notify|nextval|setval|pg_advisory|set_config|pg_terminate|pg_cancel|\blo_|;|"
+    r"\bINTO\b|\bFOR\s+(?:UPDATE|SHARE|NO\s+KEY|KEY)\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def only_reads(sql: str) -> bool:
+    """``sql`` is one SELECT that changes nothing on the server (no notification, sequence,
+    lock, SELECT INTO, row lock): sending it twice is the same as once."""
+    return bool(_READS.match(sql)) and not _NOT_ONLY_READS.search(sql)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -255,7 +272,21 @@ class PostgresDatabase(Database):
         p = _params(params)
         q = to_pyformat(sql) if p is not None else sql
         # self.conn is looked up after _run has reconnected a lost connection
-        return self._run(lambda: self.conn.execute(q, p))
+        if self._depth or not only_reads(sql):
+            return self._run(lambda: self.conn.execute(q, p))
+        try:
+            return self._run(lambda: self.conn.execute(q, p))
+        except RegisterUnavailableError:
+            if not self._broken() or self._closed:
+                raise
+            # A read outside a transaction, on a connection found lost only once it was sent
+            # (s43: a server that vanished without a goodbye, a power cut, and came back: the
+            # idle check sees nothing until TCP keepalives notice, ~15 s, and the read failed
+            # with "Do it again"). Reading changes nothing: read once more on a new
+            # connection. A server still away is said ("cannot be reached"). Never a write.
+            log.info("the register server's connection was lost during a read: reading "
+                     "again on a new connection")
+            return self._run(lambda: self.conn.execute(q, p))
 
     def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         q = to_pyformat(sql)
