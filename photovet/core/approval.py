@@ -899,7 +899,8 @@ class Approvals:
     @staticmethod
     def _row(r: Any) -> ApprovalState:
         # the file itself, also one whose name is not UTF-8 (stored as \\xNN: s42)
-        return ApprovalState(r[0], r[1], r[2], stored_path(r[3] or ""), r[4] or "", r[5], r[6],
+        return ApprovalState(r[0], r[1], r[2], stored_path(r[3] or "", r[0] or ""), r[4] or "",
+                             r[5], r[6],
                              r[7], r[8],
                              r[9] or "", r[10] or "", json.loads(r[11]) if r[11] else {},
                              r[12] or "", r[13], r[14], r[15] or "", r[16] or "")
@@ -936,7 +937,7 @@ class Approvals:
             rows = self.db.all(f"SELECT {self._COLS} FROM approvals WHERE channel = ? AND "
                                f"path IN ({marks})", [channel, *chunk])
             for r in rows:
-                at = stored_path(r[3])
+                at = stored_path(r[3], r[0] or "")
                 found[at] = None if at in found else self._row(r)
         return {path: state for path, state in found.items() if state is not None}
 

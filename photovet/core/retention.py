@@ -180,6 +180,14 @@ class RetentionSchedule:
         return {r[0] for r in self.db.all(
             "SELECT ref FROM retention_deletions WHERE kind = ? AND state = 'deleted'", [kind])}
 
+    def _deleted_files(self, kind: str) -> set[tuple[str, str]]:
+        """(place, content) of the files of ``kind`` this schedule deleted: by place alone, a
+        file whose place is the same text as a deleted one's (a byte not UTF-8 and the
+        characters "\\xNN", ``text_safe``) was taken as deleted and kept for good (s43)."""
+        return {(r[0], r[1] or "") for r in self.db.all(
+            "SELECT ref, sha256 FROM retention_deletions WHERE kind = ? AND state = 'deleted'",
+            [kind])}
+
     def _deleted_contents(self, kind: str) -> set[str]:
         """The content hashes of the files of ``kind`` this schedule deleted: an original
         deleted is known by its content, never its place, once it is gone (a file name often
@@ -196,7 +204,7 @@ class RetentionSchedule:
         known: dict[str, tuple[str, _dt.date, str]] = {}   # path -> (sha, first seen, how)
         for path, sha, at in self.db.all("SELECT path, sha256, copied_at FROM device_copies "
                                          "WHERE path != '' ORDER BY id"):
-            path = stored_path(path)   # a name that is not UTF-8 was stored as \\xNN (s42)
+            path = stored_path(path, sha or "")   # a name not UTF-8: stored as \\xNN (s42)
             when = _day(at)
             # a path recorded as typed (relative) names a different file in each folder this
             # runs from (an audit saw a backup's identical copy go to the trash): never used
@@ -204,7 +212,7 @@ class RetentionSchedule:
                 known.setdefault(os.path.abspath(path), (sha, when, "copied from a device"))
         for path, sha, at in self.db.all("SELECT path, sha256, prepared_at FROM approvals "
                                          "WHERE path IS NOT NULL AND path != ''"):
-            path = stored_path(path)
+            path = stored_path(path, sha or "")
             when = _day(at)
             if when and os.path.isabs(path):
                 key = os.path.abspath(path)
@@ -263,20 +271,23 @@ class RetentionSchedule:
 
     def _due_export_copies(self, today: _dt.date) -> list[DueItem]:
         days = self.rules.export_copies_days
-        gone = self._deleted_refs("export-copies")
-        seen: set[str] = set()
+        gone = self._deleted_files("export-copies")
+        seen: set[object] = set()
         out = []
         for rid, path, sha, created in self.db.all(
                 "SELECT id, output_path, output_sha256, created_at FROM exports ORDER BY id"):
             when = _day(created)
             # the copy itself, also in a folder whose name is not UTF-8 (stored as \\xNN):
             # read as text it named no file, and the copy was never due, kept for good
-            key = os.path.abspath(stored_path(path or ""))
-            if when is None or key in seen:
+            key = os.path.abspath(stored_path(path or "", sha or ""))
+            # a place stored with \\xNN may be another file's too (a byte not UTF-8, or those
+            # characters: s43): told apart by content, or a deleted copy's record hid the other
+            once = (key, sha) if "\\x" in (path or "") else key
+            if when is None or once in seen:
                 continue
-            seen.add(key)
+            seen.add(once)
             due_on = when + _dt.timedelta(days=days)
-            if due_on > today or text_safe(key) in gone or not Path(key).exists():
+            if due_on > today or (text_safe(key), sha or "") in gone or not Path(key).exists():
                 continue
             out.append(DueItem("export-copies", key, f"{text_safe(Path(key).name)} (export record {rid}, "
                                f"exported {_fmt(when)})", due_on, path=key, sha256=sha,
@@ -585,8 +596,12 @@ class RetentionSchedule:
         from photovet.core.transfer import without_place  # noqa: PLC0415
 
         with self.db.atomic():
+            # by content too: two files whose places are the same text (a byte not UTF-8 and
+            # the characters "\\xNN", s43) are never marked for each other
+            same = " AND sha256 = ?" if item.sha256 else ""
+            key = [item.kind, item.ref] + ([item.sha256] if item.sha256 else [])
             rows = self.db.all("SELECT id, sha256 FROM retention_deletions WHERE kind = ? AND "
-                               "ref = ? AND state = 'pending'", [item.kind, item.ref])
+                               f"ref = ? AND state = 'pending'{same}", key)
             # done (deleted, or failed and left where it is): the row keeps the file's content
             # hash, not its place; an original's reference becomes its content too
             ref = item.ref
@@ -594,9 +609,8 @@ class RetentionSchedule:
                 ref = f"sha256:{rows[0][1]}"
             self.db.execute(
                 "UPDATE retention_deletions SET state = ?, deleted_at = ?, ref = ?, path = '' "
-                "WHERE kind = ? AND ref = ? AND state = 'pending'",
-                [state, self._now_iso() if state == "deleted" else None, ref, item.kind,
-                 item.ref])
+                f"WHERE kind = ? AND ref = ? AND state = 'pending'{same}",
+                [state, self._now_iso() if state == "deleted" else None, ref, *key])
             if state == "deleted" and item.kind == "originals" and item.path:
                 forget_original_place(self.db, item.path)
             details: dict[str, Any] = {"kind": item.kind, "deletions": [r[0] for r in rows],
@@ -627,12 +641,12 @@ class RetentionSchedule:
                 "WHERE state = 'pending'"):
             # the file itself (a name that is not UTF-8 is stored as \\xNN): read as text it
             # named no file, and an interrupted deletion was marked done with the file still there
-            path = stored_path(path)
+            path = stored_path(path, sha or "")
             p = Path(path)
             # and its hidden name: after the rename the file is found by that name only (the
             # place alone resolved to no file, and the hidden photo was marked deleted, left)
             hidden = Path(stored_path(str(p.with_name(PURGE_PREFIX + p.name))))
-            item = DueItem(kind, ref, "", _dt.date.today(), path=path)
+            item = DueItem(kind, ref, "", _dt.date.today(), path=path, sha256=sha or "")
             # only the file this row renamed there: any other of that name (one PhotoVet did
             # not make, or made for another row) is never overwritten nor deleted (s43)
             if method == "overwrite" and os.path.lexists(hidden):

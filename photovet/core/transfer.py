@@ -62,7 +62,7 @@ from typing import Any
 from photovet.core.errors import DeletionError, NotAFileError, OutputFolderError, PhotoVetError
 from photovet.core.fsutil import crash_point, fsync_dir, link_no_overwrite, pid_alive
 from photovet.core.models import Progress
-from photovet.core.storage.database import stored_path, text_safe
+from photovet.core.storage.database import stored_path, text_safe, twin_content
 from photovet.core.words import (
     EXPORTS_LIST_COMMAND,
     ORIGINAL_DELETED_BADGE,
@@ -782,7 +782,8 @@ def hidden_in_the_way(hidden: Path) -> str:
             "to delete the photo for good. Move or rename that file, then try again")
 
 
-def _finish_interrupted(records: Any, source: Path, user: str | None) -> bool:
+def _finish_interrupted(records: Any, source: Path, user: str | None,
+                        shas: Iterable[str] = ()) -> bool:
     """A ``.photovet-purge-<name>`` beside ``source`` is a permanent deletion that was cut
     short when a pending row (deleting for good) names ``source``, the photo is no longer in
     its place and the file is the one that row renamed (``hidden_is_ours``): finish it.
@@ -796,17 +797,21 @@ def _finish_interrupted(records: Any, source: Path, user: str | None) -> bool:
         return False       # nothing renamed there (the photo is in its place): not ours
     rows = records.db.all("SELECT sha256, file_id FROM purges WHERE source_path = ? AND "
                           "state = 'pending' AND method = 'overwrite'", [str(source)])
+    wanted = set(shas)
+    # of this photo's contents only (another file's place may be the same text: s43)
+    rows = [r for r in rows if not wanted or r[0] in wanted]
     if not rows:           # no deletion for good of this photo was cut short: not ours
         return False
     whys = [hidden_is_ours(source, left, sha, fid or "") for sha, fid in rows]
-    if all(whys):
+    ours = [sha for (sha, _fid), why in zip(rows, whys) if why is None]
+    if not ours:
         raise DeletionError(
             f"deleting it for good was interrupted, and the file {text_safe(left.name)} where it "
             f"was put to be deleted is not the photo PhotoVet was deleting ({whys[0]}): that file "
             "was not touched. If you are sure it is what is left of this photo, delete it "
             "yourself", path=source)
     overwrite_and_unlink(left)
-    _mark_deleted(records, source, "overwrite", user, resumed=True)
+    _mark_deleted(records, source, "overwrite", user, resumed=True, sha=ours[0])
     return True
 
 
@@ -881,11 +886,18 @@ def originals_gone(records: Any, photos: Iterable[tuple[str, str]], channel: str
                               by_schedule=sha not in deleted) for sha in gone}
 
 
-def _purge_state(records: Any, source: Path) -> str | None:
+def _purge_state(records: Any, source: Path, shas: Iterable[str]) -> tuple[str, str] | None:
+    """The latest purge row of ``source`` with one of the contents ``shas``: (state, sha256).
+    By content too: two originals whose places are the same text (a byte not UTF-8 and the
+    characters "\\xNN", ``text_safe``) are never taken for each other (s43)."""
+    shas = sorted(set(shas))
+    if not shas:
+        return None
     row = records.db.execute(
-        "SELECT state FROM purges WHERE source_path = ? ORDER BY id DESC LIMIT 1",
-        [str(source)]).fetchone()
-    return row[0] if row else None
+        f"SELECT state, sha256 FROM purges WHERE source_path = ? AND sha256 IN "
+        f"({','.join('?' * len(shas))}) ORDER BY id DESC LIMIT 1",
+        [str(source), *shas]).fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def _mark_pending(records: Any, source: Path, sha: str, export_id: int, method: str,
@@ -908,34 +920,49 @@ def _mark_pending(records: Any, source: Path, sha: str, export_id: int, method: 
             "sha256": sha, "verified_export": export_id, "method": method}, user=user)
 
 
+def _not_the_twins(source: Path, sha: str) -> tuple[str, list[str]]:
+    """The condition (and values) for the purge rows of ``source``: by place, less those of
+    the other file whose place is stored as the same text when it is on the disk with other
+    content (``twin_content``: a byte not UTF-8 and the characters "\\xNN", s43)."""
+    other = twin_content(str(source))
+    if other is not None and other != sha:
+        return " AND sha256 != ?", [str(source), other]
+    return "", [str(source)]
+
+
 def _mark_deleted(records: Any, source: Path, method: str, user: str | None,
-                  resumed: bool = False) -> None:
+                  resumed: bool = False, sha: str = "") -> None:
+    """The pending rows of ``source`` marked deleted (never those of another file whose place
+    is the same text: ``_not_the_twins``), its place forgotten."""
     from photovet.core.records.exports import forget_original_place  # noqa: PLC0415
     from photovet.core.storage import atomic  # noqa: PLC0415
 
     now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     with atomic(records.db):
+        same, key = _not_the_twins(source, sha)
         rows = records.db.all("SELECT id, sha256 FROM purges WHERE source_path = ? AND "
-                              "state = 'pending'", [str(source)])
+                              f"state = 'pending'{same}", key)
         # gone: no row keeps its place any more (the content hash says which it was)
         records.db.execute(
             "UPDATE purges SET state = 'deleted', deleted_at = ?, source_path = '' WHERE "
-            "source_path = ? AND state = 'pending'", [now, str(source)])
+            f"source_path = ? AND state = 'pending'{same}", [now, *key])
         forget_original_place(records.db, source)
         records.audit.record("original-deleted", {
             "purges": [r[0] for r in rows], "sha256": rows[0][1] if rows else "",
             "method": method, "finished_after_interruption": resumed}, user=user)
 
 
-def _mark_failed(records: Any, source: Path, reason: str, user: str | None) -> None:
+def _mark_failed(records: Any, source: Path, reason: str, user: str | None,
+                 sha: str = "") -> None:
     from photovet.core.storage import atomic  # noqa: PLC0415
 
     with atomic(records.db):
+        same, key = _not_the_twins(source, sha)
         rows = records.db.all("SELECT id, sha256 FROM purges WHERE source_path = ? AND "
-                              "state = 'pending'", [str(source)])
+                              f"state = 'pending'{same}", key)
         # the export record still knows where the original is; this row needs it no more
         records.db.execute("UPDATE purges SET state = 'failed', source_path = '' WHERE "
-                           "source_path = ? AND state = 'pending'", [str(source)])
+                           f"source_path = ? AND state = 'pending'{same}", key)
         records.audit.record("original-delete-failed", {
             "purges": [r[0] for r in rows], "sha256": rows[0][1] if rows else "",
             "reason": without_place(reason, source)}, user=user)
@@ -1012,14 +1039,16 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             continue
         pending = False
         try:
-            if not dry_run and _finish_interrupted(records, source, user):
+            if not dry_run and _finish_interrupted(records, source, user,
+                                                   [r.source_sha256 for r in group]):
                 item.status, item.reason = "deleted", "deletion finished (it had been interrupted)"
                 item.method = "overwrite"
                 continue
             if not source.exists():
-                state = _purge_state(records, source)
+                state, was = _purge_state(records, source, (r.source_sha256 for r in group)) \
+                    or (None, "")
                 if state == "pending" and not dry_run:
-                    _mark_deleted(records, source, method, user, resumed=True)
+                    _mark_deleted(records, source, method, user, resumed=True, sha=was)
                     state = "deleted"
                 if state in ("deleted", "pending"):
                     item.status, item.reason = "already-deleted", "deleted by an earlier purge"
@@ -1085,7 +1114,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             else:
                 _trash(source)
             crash_point("purge.removed")
-            _mark_deleted(records, source, method, user)
+            _mark_deleted(records, source, method, user, sha=sha)
             item.status = "deleted"
             item.reason = original_deletable(Path(verified.output_path).name, verified.posted)
         except PhotoVetError as exc:
@@ -1094,7 +1123,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             item.status = "error"
             item.reason = f"could not delete ({type(exc).__name__}: {exc}); kept"
         if item.status == "error" and pending:
-            _mark_failed(records, source, item.reason, user)
+            _mark_failed(records, source, item.reason, user, sha=sha)
     if not dry_run:  # a dry run changes nothing, not even the audit log
         # the export records, never the batch label (it may name a pupil: s32)
         records.audit.record("purge-batch", {"export_ids": [r.id for r in recs],

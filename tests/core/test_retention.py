@@ -439,6 +439,43 @@ def test_deleting_for_good_never_renames_over_a_file_of_the_hidden_name(ws_with_
     assert hidden.read_bytes() == b"someone else's file" and out.exists()
 
 
+@pytest.mark.skipif(os.name == "nt" or __import__("sys").platform == "darwin",
+                    reason="names are Unicode there: no name can hold bytes that are not UTF-8")
+def test_two_copies_stored_as_the_same_text_are_each_due_and_deleted_as_themselves(
+        ws_with_leaver, tmp_path, trash):
+    """A copy whose name holds the byte 0xE9 and one whose name holds the characters "\\xe9"
+    are the same text in the register. Both on the disk, both records read back as the second
+    (one listed, the first never due, kept for good); once one was deleted, the other was
+    taken as deleted too. Each is told apart by its content."""
+    from photovet.core.storage.database import text_safe
+
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    raw = os.fsdecode(os.fsencode(folder) + b"/caf\xe9.jpg")
+    lookalike = str(folder / "caf\\xe9.jpg")
+    assert text_safe(raw) == text_safe(lookalike)
+    made = []
+    for i, name in enumerate((raw, lookalike)):
+        res = make_export(tmp_path, 10 + i)
+        try:
+            os.rename(res.output, name)
+        except OSError:
+            pytest.skip("this disk takes only UTF-8 names")
+        res.output = name
+        ws_with_leaver.records.add_export(res, batch=f"Trip{i}", channel="website")
+        made.append(res)
+    days = ws_with_leaver.settings.retention.export_copies_days
+    due = ws_with_leaver.retention(clock_at(days)).due(("export-copies",))
+    assert sorted(i.path for i in due) == sorted([raw, lookalike])
+    [first] = [i for i in due if i.path == raw]
+    ws_with_leaver.retention(clock_at(days)).apply(items=[first], permanent=True)
+    assert first.status == "deleted" and not os.path.lexists(raw) and os.path.exists(lookalike)
+    [second] = ws_with_leaver.retention(clock_at(days)).due(("export-copies",))
+    assert second.path == lookalike                          # not taken as deleted
+    ws_with_leaver.retention(clock_at(days)).apply(items=[second], permanent=True)
+    assert second.status == "deleted" and not os.path.lexists(lookalike)
+
+
 def test_the_cache_keeps_ids_never_names(ws_with_leaver, tmp_path):
     class NoFaces:
         def detect(self, image):

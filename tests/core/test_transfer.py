@@ -970,3 +970,44 @@ def test_a_folder_of_the_destination_that_links_elsewhere_gets_no_copy(tmp_path,
     assert not res.ok and not res.deleted and "link" in res.error, res.to_dict()
     assert (dev / rel).read_bytes() == files[str(rel)]
     assert os.listdir(elsewhere) == [rel.name]
+
+
+# --------------------------------------------------------------------------------------------
+# two originals whose places are the same text in the register (s43)
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.skipif(os.name == "nt" or sys.platform == "darwin",
+                    reason="names are Unicode there: no name can hold bytes that are not UTF-8")
+def test_two_originals_stored_as_the_same_text_are_never_taken_for_each_other(tmp_path, trash):
+    """A name holding the byte 0xE9 is stored as "caf\\xe9.JPG", the same text as a name that
+    really holds those four characters. With both on the disk, the first was read back as the
+    second (found "changed since it was exported", kept), and deleting one forgot the other's
+    place in its export record (never deleted, said "deleted earlier"). Each is told apart by
+    its content: each deleted as itself, the other's record untouched."""
+    from photovet.core.storage.database import text_safe
+
+    rec = office_records()
+    folder = tmp_path / "originals"
+    raw = os.fsdecode(os.fsencode(folder) + b"/caf\xe9.JPG")
+    lookalike = str(folder / "caf\\xe9.JPG")
+    r1 = make_export(tmp_path, 1, name="x", size=(96, 64))
+    r2 = make_export(tmp_path, 2, name="y", size=(96, 64))
+    try:
+        os.rename(r1.source, raw)
+    except OSError:
+        pytest.skip("this disk takes only UTF-8 names")
+    os.rename(r2.source, lookalike)
+    assert text_safe(raw) == text_safe(lookalike)                 # the same text
+    r1.source, r2.source = raw, lookalike
+    rec.add_export(r1, batch="trip", channel="website", preparer=None, approver=None)
+    rec.add_export(r2, batch="trip2", channel="website", preparer=None, approver=None)
+    rec.mark_posted(files=[Path(r1.output), Path(r2.output)], channel="website")
+    assert [e.source_path for e in rec.exports(batch="trip")] == [raw]
+    assert [e.source_path for e in rec.exports(batch="trip2")] == [lookalike]
+    report = purge_batch(rec, "trip", permanent=True)
+    assert [(i.status, i.source) for i in report.items] == [("deleted", raw)], report.to_dict()
+    assert not os.path.lexists(raw) and os.path.exists(lookalike)
+    assert [e.source_path for e in rec.exports(batch="trip2")] == [lookalike]   # not forgotten
+    report = purge_batch(rec, "trip2")
+    assert [(i.status, i.source) for i in report.items] == [("deleted", lookalike)]
+    assert not os.path.lexists(lookalike)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import Channel, ExportResult, Person
 from photovet.core.storage import Database
-from photovet.core.storage.database import stored_path
+from photovet.core.storage.database import stored_path, twin_content
 from photovet.core.words import EXPORTS_LIST_COMMAND, POSTED_ELSEWHERE_COMMAND
 
 if TYPE_CHECKING:
@@ -384,8 +384,21 @@ def forget_original_place(db: Database, path: str | Path) -> None:
     pupil ("Nathan Ellison at sports day.jpg"), and these rows are kept long after the file,
     some for good (DPO audit s30); each keeps the file's content hash (``source_sha256``,
     ``sha256``), which is how a take-down, a subject access report and a second purge know it.
+    A name with a byte that is not UTF-8 and one with the characters "\\xNN" are the same text
+    in the register (``text_safe``): deleting one forgot the other's place too (s43), and that
+    one was then never deleted ("deleted earlier"). When that other file is on the disk, the
+    rows of its content keep their place.
     """
     where = os.path.abspath(str(path))
+    other = twin_content(where)
+    if other is not None:
+        db.execute("UPDATE exports SET source_path = '' WHERE source_path = ? AND "
+                   "source_sha256 != ?", [where, other])
+        db.execute("UPDATE approvals SET path = '' WHERE path = ? AND sha256 != ?",
+                   [where, other])
+        db.execute("UPDATE device_copies SET path = '' WHERE path = ? AND sha256 != ?",
+                   [where, other])
+        return
     db.execute("UPDATE exports SET source_path = '' WHERE source_path = ?", [where])
     db.execute("UPDATE approvals SET path = '' WHERE path = ?", [where])
     db.execute("UPDATE device_copies SET path = '' WHERE path = ?", [where])
@@ -1454,9 +1467,11 @@ class Records:
             d = dict(zip(cols, r))
             recs.append(ExportRecord(
                 id=d["id"], created_at=d["created_at"], batch=d["batch"], channel=d["channel"],
-                # the files themselves, also one whose name is not UTF-8 (stored as \\xNN)
-                output_path=stored_path(d["output_path"] or ""), output_sha256=d["output_sha256"],
-                phash=d["phash"], source_path=stored_path(d["source_path"] or ""),
+                # the files themselves, also one whose name is not UTF-8 (stored as \\xNN; told
+                # from a name with the characters "\\xNN" by the content recorded: s43)
+                output_path=stored_path(d["output_path"] or "", d["output_sha256"] or ""),
+                output_sha256=d["output_sha256"], phash=d["phash"],
+                source_path=stored_path(d["source_path"] or "", d["source_sha256"] or ""),
                 source_sha256=d["source_sha256"],
                 width=d["width"], height=d["height"], faces_covered=d["faces_covered"],
                 texts_covered=d["texts_covered"],

@@ -52,19 +52,62 @@ def text_safe(value: Any) -> Any:
 _WRITTEN_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")
 
 
-def stored_path(text: str) -> str:
+def stored_path(text: str, sha256: str = "") -> str:
     """The file a path read back from the register names. A name that was not UTF-8 was
     stored with its odd bytes as \\xNN (``text_safe``): read back as it is, that names no file
     (the retention schedule never found such a photo, purge said it was missing). When no file
     has the stored text as its name and one has those bytes, that one; else the text as it is.
-    (A name that really holds the four characters "\\xe9" and one with the byte are the same
-    text in the register: whoever deletes checks the file's content first.)"""
-    if "\\x" not in text or os.path.lexists(text):
+
+    A name that really holds the four characters "\\xe9" and one with that byte are the same
+    text in the register. When both files are there, ``sha256`` (the content the row recorded)
+    says which the row is about (s43: the byte's row was read back as the other file, found
+    "changed", and kept): the one with that content (read only in that case), else the text
+    as it is. Rows that are looked up by place are also matched by content
+    (``forget_original_place``, purge's and the retention schedule's rows), so neither file's
+    row is marked for the other's."""
+    if "\\x" not in text:
         return text
     raw = _WRITTEN_BYTE.sub(lambda m: chr(0xDC00 + int(m[1], 16)), text)
-    if raw != text and text_safe(raw) == text and os.path.lexists(raw):
+    if raw == text or text_safe(raw) != text or not os.path.lexists(raw):
+        return text
+    if not os.path.lexists(text):
         return raw
+    if sha256 and _content(raw) == sha256 and _content(text) != sha256:
+        return raw          # both there: the one whose content the row recorded
     return text
+
+
+def twin_content(path: str) -> str | None:
+    """The content (sha256) of the OTHER file whose place is stored as the same text as
+    ``path``'s (a name with a byte that is not UTF-8 and one with the characters "\\xNN"),
+    when there is one on the disk; else None (the common case: no file is read)."""
+    if "\\x" in path:              # the characters: the other has the bytes
+        other = _WRITTEN_BYTE.sub(lambda m: chr(0xDC00 + int(m[1], 16)), path)
+        if other == path or text_safe(other) != path:
+            return None
+    else:
+        other = text_safe(path)
+        if other == path or "\\x" not in other:
+            return None
+    return _content(other) if os.path.lexists(other) else None
+
+
+def _content(path: str) -> str:
+    """The sha256 of the file at ``path`` itself ('' when it cannot be read, or is a link)."""
+    import hashlib  # noqa: PLC0415
+    import stat  # noqa: PLC0415
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return ""
+            h = hashlib.sha256()
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        return h.hexdigest()
+    except OSError:
+        return ""
 
 
 class Cursor(Protocol):
