@@ -98,6 +98,10 @@ def test_why_a_connection_failed_in_the_office_s_words():
             "starting up or shutting down",
         'connection failed: ... failed: FATAL:  no pg_hba.conf entry for host "10.1.2.3"':
             "refused this PC",
+        # s43: measured after a power cut (a read sent into a dark link, then read again)
+        'connection failed: connection to server at "10.9.0.2", port 5432 failed: server '
+        "closed the connection unexpectedly\n\tThis probably means the server terminated "
+        "abnormally\n\tbefore or while processing the request.": "the connection was cut",
         'connection failed: ... failed: FATAL:  database "photovet" does not exist':
             'cannot be reached: connection failed: ... failed: FATAL: database "photovet" '
             "does not exist",

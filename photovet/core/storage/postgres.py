@@ -137,6 +137,12 @@ _NOT_CONNECTED = (
     (("the database system is starting up", "the database system is shutting down",
       "the database system is in recovery mode", "the database system is not yet accepting"),
      "cannot be reached: it is starting up or shutting down"),
+    # a server that lost its power, or a network cut (s43, measured: libpq's own words ended
+    # "before or while processing the request.", which said nothing to the office)
+    (("server closed the connection unexpectedly", "no route to host",
+      "network is unreachable", "connection reset"),
+     "cannot be reached: the connection was cut (the server may be off or starting again, or "
+     "the network is down)"),
     (("too many clients", "remaining connection slots"),
      "cannot be reached: it has no free connection (too many clients)"),
     (("certificate verify failed", "certificate", "ssl"),
