@@ -68,6 +68,7 @@ from photovet.core.words import (
     ORIGINAL_DELETED_BADGE,
     ORIGINAL_KEPT_AS_PLANNED,
     ORIGINAL_KEPT_CHANGED,
+    ORIGINAL_KEPT_LINK,
     ORIGINAL_KEPT_MISSING,
     ORIGINAL_KEPT_NOT_POSTED,
     ORIGINAL_KEPT_TAKEN_DOWN,
@@ -1067,12 +1068,22 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             verified, why_not = None, []     # (copy's name, what is so, channel taken down)
             for r in group:
                 out = Path(r.output_path)
+                # the copy itself, never a link to a file elsewhere (s43: a link there to an
+                # identical file counted as the verified copy, and the original was deleted
+                # while the only copy was the link's target, which may go)
+                if os.path.islink(out):
+                    why_not.append((out.name, ORIGINAL_KEPT_LINK, ""))
+                    continue
                 if not out.is_file():
                     down = _taken_down_on(records, r.id)
                     why_not.append((out.name, ORIGINAL_KEPT_TAKEN_DOWN if down else
                                     ORIGINAL_KEPT_MISSING, down))
                     continue
-                if sha256_of(out) != r.output_sha256:
+                try:
+                    same = _sha256_no_follow(out) == r.output_sha256
+                except OSError:       # made a link since, or unreadable
+                    same = False
+                if not same:
                     why_not.append((out.name, ORIGINAL_KEPT_CHANGED, ""))
                     continue
                 if not r.posted and not allow_exported:

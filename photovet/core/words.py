@@ -193,6 +193,9 @@ def original_kept(copies: Sequence[tuple[str, str, str]]) -> str:
             said.append(f"its copy ({name}) is not marked posted yet")
         elif why == ORIGINAL_KEPT_CHANGED:
             said.append(f"its copy ({name}) was changed after PhotoVet exported it")
+        elif why == ORIGINAL_KEPT_LINK:
+            said.append(f"its copy ({name}) is now a shortcut (a link) to a file elsewhere, "
+                        "not the copy PhotoVet made")
         else:
             said.append(f"its copy ({name}) is no longer in the export folder (moved or "
                         "deleted outside PhotoVet)")
@@ -211,6 +214,7 @@ ORIGINAL_KEPT_TAKEN_DOWN = "taken-down"
 ORIGINAL_KEPT_NOT_POSTED = "not-posted"
 ORIGINAL_KEPT_CHANGED = "changed"
 ORIGINAL_KEPT_MISSING = "missing"
+ORIGINAL_KEPT_LINK = "link"
 #: the reasons an original is kept as the rules say (not a problem to look into)
 ORIGINAL_KEPT_AS_PLANNED = frozenset({ORIGINAL_KEPT_TAKEN_DOWN, ORIGINAL_KEPT_NOT_POSTED})
 
@@ -1896,7 +1900,8 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "maybe_how", "maybe_reason", "maybe_shown_count", "media_count", "media_of",
            "not_allowed_note", "not_in_mis_file", "part_of", "posted_caption_approved",
            "posted_not_allowed", "purge_confirmation",
-           "ORIGINAL_KEPT_AS_PLANNED", "ORIGINAL_KEPT_CHANGED", "ORIGINAL_KEPT_MISSING",
+           "ORIGINAL_KEPT_AS_PLANNED", "ORIGINAL_KEPT_CHANGED", "ORIGINAL_KEPT_LINK",
+           "ORIGINAL_KEPT_MISSING",
            "ORIGINAL_KEPT_NOT_POSTED", "ORIGINAL_KEPT_TAKEN_DOWN", "original_deletable", "original_kept",
            "other_media_still_yes",
            "register_count", "rejected_count", "rejected_elsewhere",

@@ -1011,3 +1011,19 @@ def test_two_originals_stored_as_the_same_text_are_never_taken_for_each_other(tm
     report = purge_batch(rec, "trip2")
     assert [(i.status, i.source) for i in report.items] == [("deleted", lookalike)]
     assert not os.path.lexists(lookalike)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="making symbolic links needs a privilege there")
+def test_an_exported_copy_that_is_now_a_link_does_not_let_the_original_go(batch, trash, tmp_path):
+    """The export's copy replaced by a link to an identical file elsewhere (a stick): it was
+    checked unchanged through the link, and the original deleted while the only copy was the
+    link's target. Kept, and why."""
+    rec, res = batch
+    out, src = Path(res["ok"].output), Path(res["ok"].source)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    os.replace(out, stick / out.name)
+    os.symlink(stick / out.name, out)
+    st = statuses(purge_batch(rec, "trip", permanent=True))
+    assert st["ok"][0] == "refused" and "a link" in st["ok"][1], st["ok"]
+    assert src.exists()
