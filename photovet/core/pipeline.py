@@ -285,7 +285,8 @@ class Engine:
         if text and settings.text.enabled:
             from photovet.core.vision.text.ocr import TextEngine, text_options  # noqa: PLC0415
 
-            options = text_options(settings.text, threads=settings.performance.model_threads())
+            options = text_options(settings.text, threads=settings.performance.model_threads(),
+                                   performance=settings.performance)
             key = ("text", json.dumps(options, sort_keys=True))
             text_engine = LazyModel(key, lambda: TextEngine.load(options))
         return cls(settings, register=register, face_engine=face_engine, text_engine=text_engine,

@@ -9,7 +9,7 @@ without recognising the whole photo.
 
 from __future__ import annotations
 
-import contextlib
+import copy
 import math
 import threading
 from collections.abc import Sequence
@@ -52,6 +52,9 @@ _DEFAULTS: dict[str, Any] = {
     "min_score": 0.5,         # below this a line is marked "read with low confidence" (kept)
     "threads": 0,             # onnxruntime intra-op threads (0 = one per core PhotoVet may
                               # use, performance.cores / core_count(), up to 4: reader_threads)
+    "det_at_once": 1,         # photos in the text detector at once (text_options: one per
+                              # photo checked at once, performance.photo_workers()); each read
+                              # keeps its own state, the session and its arena are shared
     "rec_batch": 1,           # lines read per recogniser run: one at a time reads each line at
                               # its own width (a batch is padded to its widest line) in buffers
                               # small enough to be reused; 6 (rapidocr's default) cost 1.8x the
@@ -73,8 +76,14 @@ _DEFAULTS: dict[str, Any] = {
 def text_options(text: Any = None, threads: int = 0, performance: Any = None) -> dict[str, Any]:
     """The reader's options: the school's text settings (``settings.text``) over the defaults;
     ``threads`` 0: one per core the PC's ``performance`` settings let PhotoVet use
-    (``reader_threads``)."""
-    options = dict(_DEFAULTS, threads=reader_threads(threads, performance))
+    (``reader_threads``); as many photos in the detector at once as ``performance`` checks
+    photos at once (``photo_workers``; its defaults without it)."""
+    if performance is None:
+        from photovet.core.settings import Performance  # noqa: PLC0415
+
+        performance = Performance()
+    options = dict(_DEFAULTS, threads=reader_threads(threads, performance),
+                   det_at_once=max(1, int(performance.photo_workers())))
     if text is not None:
         for key in ("det_max_side", "det_min_side", "min_score"):
             options[key] = getattr(text, key)
@@ -127,6 +136,14 @@ def _quad_area(q: np.ndarray) -> float:
     return float(abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) / 2.0)
 
 
+class _ArenaKept:
+    """Whether the detector's arena keeps the buffers of a run larger than ``det_max_pixels``
+    (``TextEngine._det_tile``): a fact about the one arena, shared by the reads in flight."""
+
+    def __init__(self) -> None:
+        self.grown = False
+
+
 class TextEngine:
     """The OCR models, loaded once. ``read(image)`` gives ``[(polygon, text, score), ...]``."""
 
@@ -137,9 +154,10 @@ class TextEngine:
         self._rec = recognizer
         self._cv2 = cv2
         self.options = dict(options)
-        # one photo at a time in the detector (its options and arena state are the photo's
-        # while it reads) and one at a time in the reader, each with its own turn
-        self._lock = threading.Lock()
+        # Up to ``det_at_once`` photos in the detector at once (one per photo checked at once,
+        # ``text_options``), each read with its own state (``_one_read``); one at a time in the
+        # reader (the classifier and recogniser are rapidocr objects used as they are)
+        self._det_turns = threading.BoundedSemaphore(max(1, int(options.get("det_at_once", 1))))
         self._read_lock = threading.Lock()
         session = detector.infer.session
         self._det_session = session
@@ -150,12 +168,41 @@ class TextEngine:
         # tiles, so it first gives back what a whole photo left, its rare larger input (the
         # overview) gives back what it added, and once read it gives back the rest (60-100 MB,
         # which the next stage of the photo, or another photo's faces, would stack on top).
+        # Giving back is safe with another photo's run in flight: onnxruntime frees only the
+        # arena's regions no buffer in use lies in (BFCArena::Shrink, under the arena's lock).
         self._give_back = arena_shrink_options()
-        self._arena_grown = False      # a run larger than det_max_pixels kept its buffers
+        # whether the arena keeps a run larger than det_max_pixels: the arena's, not a read's
+        # (one arena for every model: ``offline._shared_arena``), so shared by the reads
+        self._arena = _ArenaKept()
+        # one read's state: set on the read's own copy of the engine (``_one_read``) and only
+        # there; the engine's own values are those of a read that has not begun
         self._in_tiles = False         # the photo being read is detected in tiles
         self._main_tiles = False       # ... and its scaled-down pass's tiles are being detected
         self._scale: float | None = None   # read(scale=...): the detection scale asked for
         self._fine: list[Rect] = []    # the photo's areas detected at full resolution (_refine)
+        # the detector's thresholds, which each pass sets: the read's own copy of rapidocr's
+        # box finder (a pass of one photo changed them under another's before)
+        self._pp = detector.postprocess_op
+
+    @property
+    def _arena_grown(self) -> bool:
+        return self._arena.grown
+
+    @_arena_grown.setter
+    def _arena_grown(self, value: bool) -> None:
+        self._arena.grown = bool(value)
+
+    def _one_read(self, scale: float | None) -> TextEngine:
+        """The engine as one read uses it: a shallow copy sharing the models, the sessions
+        (onnxruntime runs a session from several threads at once), the options, the turns and
+        the arena's state, with the read's own state (scale, tiles, fine areas, thresholds),
+        so two photos detected at once never see each other's."""
+        read = copy.copy(self)
+        read._scale = None if scale is None else max(0.05, min(3.0, float(scale)))
+        read._in_tiles = read._main_tiles = False
+        read._fine = []
+        read._pp = copy.copy(self._det.postprocess_op)
+        return read
 
     @classmethod
     def load(cls, options: dict[str, Any] | None = None) -> TextEngine:
@@ -250,24 +297,21 @@ class TextEngine:
 
         Returns ``[(polygon, text, score)]``; polygon is 4 points TL, TR, BR, BL as read.
         """
-        with self._lock:
-            # converted inside the lock: a photo waiting for the reader holds no copy
+        with self._det_turns:
+            # converted inside the turn: a photo waiting for the detector holds no copy
             arr = self._to_rgb(image)
             if arr is None:
                 return []
-            self._scale = None if scale is None else max(0.05, min(3.0, float(scale)))
-            self._in_tiles = self._detection_scale(*arr.shape[:2]) < 0.9
-            self._fine = []
+            look = self._one_read(scale)
+            look._in_tiles = look._detection_scale(*arr.shape[:2]) < 0.9
             try:
-                boxes = self._detect(arr)
+                boxes = look._detect(arr)
                 if focus:
-                    boxes = self._focus(arr, boxes, focus)
+                    boxes = look._focus(arr, boxes, focus)
             finally:
-                self._scale = None
-                self._fine = []
-                if self._in_tiles:
+                if look._in_tiles:
                     give_back_arena(self._det_session)
-                    self._arena_grown = False
+                    look._arena_grown = False
         if not boxes:
             return []
         # reading has a turn of its own: another photo's detection goes on meanwhile (it
@@ -281,8 +325,10 @@ class TextEngine:
         # a box that holds several lines (a certificate's title above "Name: Henry Lawson",
         # detected as one block) reads as one line or nothing: the lines it hides are looked
         # for again on its own part of the photo, where they come apart
-        with self._lock:
-            found = self._lines_within(arr, stacked, boxes)
+        with self._det_turns:
+            again = self._one_read(None)
+            again._in_tiles = look._in_tiles
+            found = again._lines_within(arr, stacked, boxes)
         if not found:
             return reads
         with self._read_lock:
@@ -322,7 +368,7 @@ class TextEngine:
         # needs around a small line (it misses an 11 px name ~100 px from a crop's edge)
         done: list[tuple[Rect, int]] = [(r, FOCUS_CONTEXT) for r in self._fine]
         out = list(boxes)
-        pp = self._det.postprocess_op
+        pp = self._pp
         saved = (pp.box_thresh, pp.thresh)
         pp.box_thresh = float(self.options["det_box_thresh"])
         pp.thresh = float(self.options["det_thresh"])
@@ -435,7 +481,7 @@ class TextEngine:
         edges = None
         if tiled:
             edges = cv2.Canny(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), 60, 160)
-        pp = self._det.postprocess_op
+        pp = self._pp
         pp.box_thresh = float(self.options["det_box_thresh"])
         pp.thresh = float(self.options["det_thresh"])
         if scale < 0.9:
@@ -537,7 +583,7 @@ class TextEngine:
         """
         w, h = full
         small, (sw, sh) = look
-        pp = self._det.postprocess_op
+        pp = self._pp
         pp.box_thresh = float(self.options["det_box_thresh"])
         pp.thresh = float(self.options["det_thresh"])
         big = []
@@ -598,7 +644,7 @@ class TextEngine:
         keep = [b for k, b in enumerate(boxes) if k not in set(small_idx)]
         large = list(keep)
         refined: list[np.ndarray] = []   # boxes the full-resolution crops found
-        pp = self._det.postprocess_op
+        pp = self._pp
         saved = pp.box_thresh
         pp.box_thresh = float(self.options["det_box_thresh"])
         pp.thresh = float(self.options["det_thresh"])
@@ -633,7 +679,7 @@ class TextEngine:
         down to ``STACKED_MAX_PIXELS`` for a very large box); boxes found that are the stacked
         box again, or a line already detected (``known``, or found twice), are left out."""
         h, w = arr.shape[:2]
-        pp = self._det.postprocess_op
+        pp = self._pp
         saved = (pp.box_thresh, pp.thresh)
         pp.box_thresh = float(self.options["det_box_thresh"])
         pp.thresh = float(self.options["det_thresh"])
@@ -717,14 +763,14 @@ class TextEngine:
         give_back = self._in_tiles and not keep and (large or self._arena_grown)
         self._arena_grown = (self._arena_grown or large) and not give_back
         # a large input (the overview, a photo detected whole) never runs beside a face
-        # detector's tile of another photo: it is served from the buffers the tile freed
-        # (offline.TakeTurns)
-        with large_runs.alone() if large else contextlib.nullcontext():
+        # detector's tile or another photo's text tile: it is served from the buffers the tile
+        # freed (offline.TakeTurns); the smaller ones run beside those
+        with large_runs.alone() if large else large_runs.beside():
             preds = self._det_session.run(None, {self._det_input: inp},
                                           self._give_back if give_back else None)[0]
         del inp
         shape = tile.shape[:2]
-        boxes, _ = self._det.postprocess_op(preds, shape)
+        boxes, _ = self._pp(preds, shape)
         if boxes is None or len(boxes) == 0:
             return np.zeros((0, 4, 2), dtype=np.float32)
         return self._det.filter_tag_det_res(boxes, shape)
