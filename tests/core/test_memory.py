@@ -59,6 +59,33 @@ def test_a_large_freed_block_goes_back_to_the_system_even_after_a_larger_one():
     assert during >= 15 and after >= 15, (during, after)
 
 
+_HEAP_PROBE = """
+from photovet.core import memory
+MB = 1024 * 1024
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096
+assert memory.return_large_blocks()
+back = []
+for _ in range(3):
+    blocks = [bytearray(MB) for _ in range(12)]   # under the mmap threshold: from the heap,
+    before = rss()                             # written (zeroed): resident
+    del blocks                                 # the heap's top, 12 MB free
+    back.append((before - rss()) // MB)
+print(min(back))
+"""
+
+
+@pytest.mark.skipif(not _glibc(), reason="the trim threshold is glibc's")
+def test_a_heaps_free_top_goes_back_to_the_system():
+    """Blocks under the mmap threshold come from the heap; freed, the heap's free top stayed
+    resident while it was under the trim threshold (16 MB until s43); now above 4 MB it goes
+    back at once."""
+    out = subprocess.run([sys.executable, "-c", _HEAP_PROBE], check=True,
+                         capture_output=True, text=True, timeout=120).stdout.split()
+    assert int(out[0]) >= 8, out
+
+
 def test_release_and_the_threshold_are_safe_to_call_anywhere():
     memory.release()
     assert memory.return_large_blocks() in (True, False)
