@@ -18,10 +18,11 @@ about 600 MB, for 3-6 % more CPU time in page faults; a 1 MB threshold gave 575 
 It also lowers glibc's trim threshold to ``TRIM_BELOW`` (4 MB; it had been set to twice the
 mmap threshold, 16 MB): blocks under 8 MB (a tile's input and outputs, the reader's lines,
 numpy's temporaries) come from the heap, and a heap kept up to 16 MB free at its top until the
-photo's ``release()``. Measured (s43, 4 x 12 MP photos checked one after another in a worker
-thread, side by side): the peak 416-432 -> 410-414 MB (2 MB: 411-414, 1 MB: 411-413); 8 photos
-two at a time (``bench/peak.py``, three runs each, alternately, load 14-20): 509 / 524 / 540 ->
-513 / 505 / 508 MB with 2 MB, CPU per photo about 3 % more (within the machine's noise).
+photo's ``release()``. Measured (s43, side by side, alternately): 4 x 12 MP photos one after
+another in a worker thread, 422-426 -> 413-415 MB at the peak, 4.04 -> 4.09 CPU s per photo
+(2 MB and 1 MB gave no more); two photos at a time (``bench/peak.py``), 8 photos with 2 MB:
+509 / 524 / 540 -> 513 / 505 / 508 MB, 16 photos with 4 MB: 528 / 526 -> 507 / 521 MB, CPU per
+photo 4-7 % more there, on a machine whose load moved between runs (docs/MEASUREMENTS.md).
 The main thread's heap gives its top back as the block is freed (tests/core/test_memory.py); in
 a small probe another thread's heap kept its 12 MB free top under either threshold, so which of
 the worker threads' blocks the lower threshold returns is not settled: the gain is measured.
