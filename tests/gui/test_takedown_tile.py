@@ -106,3 +106,35 @@ def test_the_withdrawal_question_says_a_posted_photo_must_come_down(posted, qtbo
         "On the take-down list because of Tori: 1 posted photo must be taken down from "
         "Facebook. See After posting > Take-down list\u2026"), timeout=5000)
     page.accept()
+
+
+def test_the_same_photo_twice_in_the_batch_says_take_down_on_both_tiles(
+        posted, qtbot, ws, tmp_path):  # noqa: F811
+    """The same photo under another name (a copy in another folder) added to the batch: both
+    tiles are that photo, and both say it must come down. s43 audit: the tiles were looked up
+    by content, one path per content, so the other tile said "Approved" (fail open)."""
+    import shutil
+
+    from tests.gui.conftest import wait_checked
+
+    win = posted
+    first = win.batch.model.items[0]
+    copy = tmp_path / "elsewhere" / "copy_of_trip_0.jpg"
+    copy.parent.mkdir()
+    shutil.copyfile(first.path, copy)
+    win.add_paths([str(copy)])
+    wait_checked(qtbot, win, 4)
+    withdraw(win, TORI, qtbot)
+    qtbot.waitUntil(lambda: "1 posted photo must be taken down" in win.takedown_banner.text(),
+                    timeout=10000)
+    want = {"trip_0.jpg": "Take down", "trip_1.jpg": "Approved", "trip_2.jpg": "Approved",
+            "copy_of_trip_0.jpg": "Take down"}
+    words: dict = {}
+
+    def said() -> bool:
+        words.update({it.name: it.status_text() for it in win.batch.model.items})
+        return words == want
+    try:
+        qtbot.waitUntil(said, timeout=5000)
+    finally:
+        assert words == want, words

@@ -593,14 +593,17 @@ class BatchController(QObject):
         """path -> the core's ``OnTakedownList`` for the photos among ``paths`` with a copy on
         the take-down list not yet marked done (``takedown.open_for``), None for the others;
         None when the list cannot be read (the tiles keep what they said: fail closed)."""
-        photos = {it.analysis.sha256 or it.known_sha: it.path for it in self.model.items
+        # path -> content: the same photo twice in the batch (under two names) is on the list
+        # on both tiles (s43 audit: one path per content left the other tile saying
+        # "Approval ended" or "Approved" for a photo that must come down)
+        photos = {it.path: it.analysis.sha256 or it.known_sha for it in self.model.items
                   if it.path in paths and it.analysis is not None
                   and (it.analysis.sha256 or it.known_sha)}
         try:
-            listed = takedown.open_for(self.ctx.ws.records, photos)
+            listed = takedown.open_for(self.ctx.ws.records, photos.values())
         except PhotoVetError:       # the register unreachable: said elsewhere; left as it was
             return None
-        return {p: listed.get(sha) for sha, p in photos.items()}
+        return {p: listed.get(sha) for p, sha in photos.items()}
 
     def _one_channel_look(self) -> Any:
         engine = self.ctx.engine
