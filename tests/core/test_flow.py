@@ -192,3 +192,26 @@ def test_each_item_handed_over_but_dropped_by_a_stop_is_told():
                                         drain=True, skipped=skipped.append)]
     assert seen == [0]
     assert sorted(skipped) == [1, 2, 3]
+
+
+def test_items_dropped_when_the_caller_stops_reading_are_told():
+    """s43 audit: the caller stops reading (an error while it reports one item, Ctrl-C, a
+    closed pipe): the items handed over but not started are dropped and told to ``skipped``
+    (a copy's number waits for every earlier photo to say whether it is exported); the one
+    running finishes and is not told."""
+    running, release = threading.Event(), threading.Event()
+
+    def slow_second(i):
+        if i == 1:
+            running.set()
+            release.wait(10)
+        return i
+
+    skipped: list[int] = []
+    gen = ordered_map(slow_second, range(10), workers=1, ahead=3, drain=True,
+                      skipped=skipped.append)
+    assert next(gen).item == 0
+    assert running.wait(10)
+    threading.Timer(0.2, release.set).start()
+    gen.close()
+    assert sorted(skipped) == [2, 3, 4]
