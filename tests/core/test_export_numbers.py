@@ -7,6 +7,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from photovet.core.media import export as export_mod
 from photovet.core.media.export import NameAllocator, export_batch, neutral_names
 from tests.core.test_export import WEB, jobs, leaky_jpeg, listing
@@ -178,3 +180,75 @@ def test_the_same_photo_twice_named_by_the_one_exported_when_the_later_goes_firs
     assert _names(res) == {"p0.jpg": "trip-001.jpg", "copy of p0.jpg": "trip-001.jpg",
                            "p1.jpg": "trip-002.jpg"}
     assert sorted(p.name for p in out.iterdir()) == ["trip-001.jpg", "trip-002.jpg"]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_mixed_batches_never_wait_for_ever_nor_share_a_name(ws, tmp_path, seed):
+    """s43 audit: a copy's number waits for every earlier photo's check (CopyNumbers), and the
+    same photo twice waits for its turn (_Turns); mixed batches (copies of one photo under
+    other names, the same path twice, an unreadable file, a check failing unexpectedly, a
+    stop, 1 to 3 workers, photos finishing out of order) always end, and no two copies share
+    a name. Run in a thread with a deadline: a wait for ever fails here instead of hanging
+    the suite (pytest-timeout cannot end it: the pool waits for its threads)."""
+    import random
+
+    from photovet.core.pipeline import vet_batch
+    from tests.core.test_vet_batch import TODAY, SideBySideFaces, engine_for, photos
+
+    rng = random.Random(seed)
+    n = rng.randint(1, 6)
+    paths = photos(tmp_path / "src", n)
+    files = list(paths)
+    for k in range(rng.randint(1, 3)):
+        src = rng.choice(paths)
+        cp = tmp_path / "src" / f"copy{k}_{src.name}"
+        cp.write_bytes(src.read_bytes())
+        files.insert(rng.randint(0, len(files)), cp)
+    if rng.random() < 0.5:
+        files.insert(rng.randint(0, len(files)), rng.choice(files))   # the same path twice
+    if rng.random() < 0.5:
+        bad = tmp_path / "src" / "bad.jpg"
+        bad.write_text("not a photo")
+        files.insert(rng.randint(0, len(files)), bad)
+    # the first file, a copy of a photo further on, is checked last: that later copy gets
+    # its turn first and waits for the first's number (the first gives it up: _Turns)
+    first = tmp_path / "src" / "first_copy.jpg"
+    first.write_bytes(rng.choice(paths).read_bytes())
+    files.insert(0, first)
+    delay = {str(f): rng.random() * 0.1 for f in files}
+    delay[str(first)] = 0.5
+    boom = {str(f) for f in files[1:] if rng.random() < 0.15}
+    eng = engine_for(ws, SideBySideFaces(slow=0))
+    real = eng._check
+
+    def check(path, **kw):
+        threading.Event().wait(delay.get(str(path), 0.0))
+        if str(path) in boom:
+            raise RuntimeError("a check failing unexpectedly")
+        return real(path, **kw)
+
+    eng._check = check
+    out = tmp_path / "out"
+    out.mkdir()
+    stop = threading.Event()
+    stop_after = rng.choice([None, None, 0, 2])
+    workers = 1 if seed % 4 == 0 else rng.choice([2, 3])
+    got: list = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            for i, step in enumerate(vet_batch(files, eng, "website", out, label="Trip",
+                                               records=ws.records, on=TODAY, stop=stop,
+                                               workers=workers)):
+                if step.result is not None:
+                    got.append(step.result)
+                if stop_after is not None and i >= stop_after:
+                    stop.set()
+        finally:
+            done.set()
+    threading.Thread(target=run, daemon=True).start()
+    assert done.wait(60), f"waits for ever: {[f.name for f in files]}, {workers} workers"
+    made = [r.output for r in got if r.ok and not r.same_as]
+    assert len(made) == len(set(made)), made
+    assert sorted(Path(m).name for m in made) == sorted(p.name for p in out.iterdir())
