@@ -1291,3 +1291,27 @@ def test_the_exports_history_says_how_many_are_on_the_take_down_list(posted, qtb
     assert hist.count.text() == ("3 exports, 3 marked posted; 1 on the take-down list (After "
                                  "posting > Take-down list\u2026)."), hist.count.text()
     hist.reject()
+
+
+def test_the_exports_history_reads_the_take_down_list_without_evaluating_it(
+        posted, qtbot, ws, monkeypatch):
+    """s43 audit: the count of exports on the take-down list evaluated the whole list (a write
+    under the register's writer lock, across every export with people) on the window's thread,
+    each time a filter changed. It reads the open items as the list last stood (its banner's
+    check keeps it up to date)."""
+    from photovet.core.records import takedown as takedown_mod
+
+    withdraw(posted, TORI, qtbot)
+    qtbot.waitUntil(lambda: posted.takedown_banner.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: posted.after._checking is None, timeout=10000)
+    evaluated: list = []
+    real = takedown_mod.evaluate
+    monkeypatch.setattr(takedown_mod, "evaluate",
+                        lambda *a, **k: evaluated.append(1) or real(*a, **k))
+    hist = posted.after.open_exports()
+    hist.channel.setCurrentIndex(hist.channel.count() - 1)
+    hist.channel.setCurrentIndex(0)
+    assert hist.count.text() == ("3 exports, 3 marked posted; 1 on the take-down list (After "
+                                 "posting > Take-down list\u2026)."), hist.count.text()
+    hist.reject()
+    assert evaluated == []

@@ -666,6 +666,17 @@ def open_for(records: Records, shas: Iterable[str]) -> dict[str, OnTakedownList]
             for sha, (p, e) in found.items()}
 
 
+def open_export_ids(records: Records) -> set[int]:
+    """The exports with an open item on the take-down list (not done, not closed), as of its
+    last whole evaluation (the items ``open_count`` counts and the list shows). Reads only: a
+    view that only says how many are listed (the export history) reads this, never
+    ``evaluate`` (s43 audit: the export history evaluated the whole list, a write under the
+    register's writer lock, on the window's thread at each change of its filters)."""
+    return {r[0] for r in records.db.all(
+        "SELECT DISTINCT export_id FROM takedown_items WHERE done_at IS NULL AND "
+        "closed_at IS NULL", ())}
+
+
 def taken_down(records: Records, exports: Iterable[ExportRecord]) -> set[int]:
     """The ids of those posted ``exports`` whose take-down is marked done and not open again on
     any channel (the person page says "1 taken down" beside "3 marked posted"). Reads only."""
@@ -918,5 +929,5 @@ in PhotoVet. {e(TAKEDOWN_PICTURES_COVERED)}</p>
 
 __all__ = ["CopyDeletion", "OnTakedownList", "TakedownItem", "close_stale", "delete_copies", "evaluate",
            "forget_person_reasons", "hold_caption_people", "list_not_allowed",
-           "mark_done", "open_count", "open_for",
+           "mark_done", "open_count", "open_export_ids", "open_for",
            "post_refusals", "taken_down", "write_csv", "write_html"]

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.errors import PhotoVetError
+from photovet.core.records import takedown
 from photovet.core.records.exports import ExportRecord
 from photovet.core.words import (
     MAYBE_PEOPLE_NOT_SAID,
@@ -293,7 +294,9 @@ class ExportsDialog(QDialog):
         # s43 walk: 8 posts to take down read here as any other post ("16 exports, 16 marked
         # posted."), nothing saying they must come down nor where that is done
         try:
-            down = {it.export_id for it in ws.takedown() if not it.done}
+            # read as the list last stood (its banner's check keeps it up to date), never
+            # evaluated here: a write under the register's lock, on this thread (s43 audit)
+            down = takedown.open_export_ids(ws.records)
         except PhotoVetError:               # (the register away: its banner says so)
             down = set()
         listed = sum(1 for r in recs if r.id in down)
