@@ -235,11 +235,25 @@ class Workspace:
                 notes.append(f"deleting {n} original(s) of batch '{batch or '?'}' was not "
                              "finished (PhotoVet stopped part-way); deleting that batch's "
                              "originals again finishes it")
-            n = self.db.scalar("SELECT COUNT(*) FROM retention_deletions WHERE state = 'pending'")
-            if n:
-                notes.append(f"{n} deletion(s) by the retention schedule were not finished "
-                             "(PhotoVet stopped part-way); applying the schedule again "
-                             "finishes them")
+            from photovet.core.transfer import PURGE_PREFIX  # noqa: PLC0415
+
+            rows = self.db.all("SELECT path, sha256, method, file_id FROM retention_deletions "
+                               "WHERE state = 'pending'")
+            stuck = sum(1 for r in rows if _left_hidden_not_ours(*r))
+            if len(rows) - stuck:
+                notes.append(f"{len(rows) - stuck} deletion(s) by the retention schedule were "
+                             "not finished (PhotoVet stopped part-way); applying the schedule "
+                             "again finishes them")
+            if stuck:
+                # applying the schedule again never finishes these (it touches only the file
+                # it renamed): said so, not "applying again finishes them" for good (s43 audit)
+                notes.append(f"{stuck} deletion(s) for good by the retention schedule were cut "
+                             "short, and the file left under a name starting with "
+                             f"{PURGE_PREFIX} is not one PhotoVet can recognise as the photo it "
+                             "was deleting (it may be what is left of the photo, or another "
+                             "file). PhotoVet did not touch it and cannot finish these "
+                             "deletions: look at those files in the photos' folders and delete "
+                             "them yourself if they are what is left of the photos")
         except Exception as exc:
             log.warning("unfinished deletions not listed (%s)", type(exc).__name__)
         return notes
@@ -1124,3 +1138,21 @@ class Workspace:
 
 
 __all__ = ["Workspace", "open_register", "register_target"]
+
+
+def _left_hidden_not_ours(path: str | None, sha: str | None, method: str | None,
+                          file_id: str | None) -> bool:
+    """A pending deletion for good by the retention schedule that applying it again never
+    finishes: the photo gone from its place and the file of its hidden name not the one it
+    renamed there (``transfer.hidden_is_ours``: another file, or one already partly
+    overwritten whose row, written before its identity was kept, knows only its content)."""
+    from photovet.core.storage.database import stored_path  # noqa: PLC0415
+    from photovet.core.transfer import PURGE_PREFIX, hidden_is_ours  # noqa: PLC0415
+
+    if method != "overwrite" or not path:
+        return False
+    p = Path(stored_path(path, sha or ""))
+    hidden = Path(stored_path(str(p.with_name(PURGE_PREFIX + p.name))))
+    if os.path.lexists(p) or not os.path.lexists(hidden):
+        return False
+    return hidden_is_ours(p, hidden, sha or "", file_id or "") is not None

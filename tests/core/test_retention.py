@@ -614,3 +614,39 @@ def test_an_original_the_schedule_deleted_is_said_so_on_its_tile(ws_with_leaver,
     assert gone == {photos[0][0]: OriginalGone(False, False, by_schedule=True)}
     assert gone[photos[0][0]].detail() == ("The original was deleted by the school's retention "
                                            "schedule: PhotoVet cannot export this photo again.")
+
+
+def test_a_deletion_cut_short_that_applying_again_cannot_finish_is_said_so(ws_with_leaver,
+                                                                            tmp_path):
+    """s43 audit: a deletion for good recorded before its file's identity was kept (file_id
+    ''), cut short after the photo was partly overwritten under its hidden name: its content
+    is no longer the photo's, so it is (rightly) never finished, and the row stays pending for
+    good. The register's opening said "applying the schedule again finishes them", which it
+    never does: it now says that file was left alone, and what to do."""
+    res = make_export(tmp_path, 4)
+    ws_with_leaver.records.add_export(res, batch="Trip", channel="website")
+    out = Path(res.output)
+    ws_with_leaver.db.execute("INSERT INTO retention_deletions (kind, ref, path, sha256, method, "
+                              "state, pending_at) VALUES ('export-copies', ?, ?, ?, 'overwrite', "
+                              "'pending', ?)", [str(out), str(out), res.output_sha256,
+                                                NOW.isoformat()])
+    hidden = out.with_name(PURGE_PREFIX + out.name)
+    data = bytearray(out.read_bytes())
+    data[: len(data) // 2] = os.urandom(len(data) // 2)     # the overwrite cut short
+    os.unlink(out)
+    hidden.write_bytes(bytes(data))
+    assert ws_with_leaver.retention().finish_interrupted() == 0
+    assert ws_with_leaver.db.scalar("SELECT state FROM retention_deletions") == "pending"
+    notes = ws_with_leaver.settle_interrupted()
+    assert not any("applying the schedule again finishes them" in n for n in notes), notes
+    assert any("did not touch it and cannot finish" in n for n in notes), notes
+    # one that applying again does finish is still said so
+    other = make_export(tmp_path, 5)
+    ws_with_leaver.db.execute("INSERT INTO retention_deletions (kind, ref, path, sha256, method, "
+                              "state, pending_at) VALUES ('export-copies', ?, ?, ?, 'overwrite', "
+                              "'pending', ?)", [other.output, other.output, other.output_sha256,
+                                                NOW.isoformat()])
+    notes = ws_with_leaver.settle_interrupted()
+    assert any(n.startswith("1 deletion(s) by the retention schedule were not finished")
+               for n in notes), notes
+    assert any(n.startswith("1 deletion(s) for good") for n in notes), notes
