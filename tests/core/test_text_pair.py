@@ -147,3 +147,54 @@ def test_photos_in_the_detector_follow_the_photos_checked_at_once(monkeypatch):
     assert text_options(performance=Performance(cores=4))["det_at_once"] == 4
     assert text_options(performance=Performance(cores=4, photos_at_once=1))["det_at_once"] == 1
     assert text_options(performance=Performance(cores=2, photos_at_once=3))["det_at_once"] == 2
+
+
+def test_each_pass_s_thresholds_are_the_ones_the_box_finder_uses(models, monkeypatch):
+    """s43 audit: the thresholds a pass sets (the scaled-down pass's lower candidates' ones,
+    0.3) must be those the box finder runs with, in each read, also with another read's
+    passes in between. (Setting them on the read's own copy while the box finder used the
+    engine's one left every pass at 0.5: small names of a group photo scaled down are found
+    as candidates at 0.3 only; the test above, which looks at the read's copy, passed.)"""
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
+
+    eng = engine(models, 2)
+    group, small = group_photo(), badge()
+    used: dict[str, list] = {}
+    real = DBPostProcess.__call__
+    go_on = threading.Event()
+
+    def call(self, *args, **kwargs):
+        name = threading.current_thread().name
+        used.setdefault(name, []).append((self.box_thresh, self.thresh))
+        if name == "group" and len(used[name]) == 2 and not go_on.is_set():
+            go_on.wait(20)       # the badge is read meanwhile, its passes between these
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(DBPostProcess, "__call__", call)
+
+    def run(name, img, scale):
+        eng.read(img, scale=scale)
+
+    go_on.set()
+    for name, img, scale in (("group", group, 0.5), ("badge", small, 1.0)):
+        t = threading.Thread(target=run, args=(name, img, scale), name=name)
+        t.start()
+        t.join(120)
+    alone = dict(used)
+    coarse = float(models.options.get("coarse_box_thresh", 0.3))
+    assert alone["group"][0][0] == coarse                 # the scaled-down pass's candidates
+    assert {b for b, _ in alone["badge"]} == {float(models.options["det_box_thresh"])}
+
+    used.clear()
+    go_on.clear()
+    first = threading.Thread(target=run, args=("group", group, 0.5), name="group")
+    first.start()
+    deadline = time.monotonic() + 60
+    while len(used.get("group", ())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    second = threading.Thread(target=run, args=("badge", small, 1.0), name="badge")
+    second.start()
+    second.join(120)
+    go_on.set()
+    first.join(120)
+    assert used == alone
