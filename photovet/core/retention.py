@@ -274,8 +274,13 @@ class RetentionSchedule:
         gone = self._deleted_files("export-copies")
         seen: set[object] = set()
         out = []
+        # the latest record of a place first: a copy exported again under the same name (the
+        # earlier copy deleted or replaced) is that record's; by the first record, the copy
+        # there was listed as the first's, kept as "changed" every time and never due as its
+        # own (kept for good: s43 audit)
         for rid, path, sha, created in self.db.all(
-                "SELECT id, output_path, output_sha256, created_at FROM exports ORDER BY id"):
+                "SELECT id, output_path, output_sha256, created_at FROM exports "
+                "ORDER BY id DESC"):
             when = _day(created)
             # the copy itself, also in a folder whose name is not UTF-8 (stored as \\xNN):
             # read as text it named no file, and the copy was never due, kept for good

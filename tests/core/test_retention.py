@@ -650,3 +650,23 @@ def test_a_deletion_cut_short_that_applying_again_cannot_finish_is_said_so(ws_wi
     assert any(n.startswith("1 deletion(s) by the retention schedule were not finished")
                for n in notes), notes
     assert any(n.startswith("1 deletion(s) for good") for n in notes), notes
+
+
+def test_a_copy_exported_again_under_the_same_name_is_due_as_its_own(ws_with_leaver, tmp_path,
+                                                                      trash):
+    """s43 audit: two export records of one place (exported again under the same name, new
+    content): the copy there was listed as the first record's, "kept: the file changed" on
+    every run, and never due as the second's (kept for good). It is due as its own record's and
+    deleted; the earlier record's copy is no longer listed."""
+    first = make_export(tmp_path, 1, name="same")
+    ws_with_leaver.records.add_export(first, batch="Trip", channel="website")
+    again = make_export(tmp_path, 2, name="same")        # the same name, another content
+    ws_with_leaver.records.add_export(again, batch="Trip again", channel="website")
+    assert first.output == again.output and first.output_sha256 != again.output_sha256
+    days = ws_with_leaver.settings.retention.export_copies_days
+    [due] = ws_with_leaver.retention(clock_at(days + 1)).due(("export-copies",))
+    assert due.sha256 == again.output_sha256
+    ws_with_leaver.retention(clock_at(days + 1)).apply(items=[due], permanent=True)
+    assert due.status == "deleted", due.reason
+    assert not os.path.lexists(again.output)
+    assert ws_with_leaver.retention(clock_at(days + 1)).due(("export-copies",)) == []
