@@ -1027,3 +1027,37 @@ def test_an_exported_copy_that_is_now_a_link_does_not_let_the_original_go(batch,
     st = statuses(purge_batch(rec, "trip", permanent=True))
     assert st["ok"][0] == "refused" and "a link" in st["ok"][1], st["ok"]
     assert src.exists()
+
+
+def test_deleting_one_of_two_originals_stored_as_the_same_text_leaves_the_other_s_row(tmp_path,
+                                                                                       trash):
+    """s43 audit: the other original's deletion, cut short before its file was touched, has a
+    pending row of the same place text ("caf\\xe9.JPG"). Deleting the first marked that row
+    deleted too, its file still on the disk (``_not_the_twins``: no test failed without it)."""
+    from photovet.core.storage.database import text_safe
+
+    rec = office_records()
+    folder = tmp_path / "originals"
+    raw = os.fsdecode(os.fsencode(folder) + b"/caf\xe9.JPG")
+    lookalike = str(folder / "caf\\xe9.JPG")
+    r1 = make_export(tmp_path, 1, name="x", size=(96, 64))
+    r2 = make_export(tmp_path, 2, name="y", size=(96, 64))
+    try:
+        os.rename(r1.source, raw)
+    except OSError:
+        pytest.skip("this disk takes only UTF-8 names")
+    os.rename(r2.source, lookalike)
+    assert text_safe(raw) == text_safe(lookalike)
+    r1.source, r2.source = raw, lookalike
+    rec.add_export(r1, batch="trip", channel="website", preparer=None, approver=None)
+    rec.add_export(r2, batch="trip2", channel="website", preparer=None, approver=None)
+    rec.mark_posted(files=[Path(r1.output), Path(r2.output)], channel="website")
+    [e2] = rec.exports(batch="trip2")
+    rec.db.execute("INSERT INTO purges (source_path, sha256, export_id, method, state, "
+                   "pending_at, actor) VALUES (?, ?, ?, 'trash', 'pending', ?, 'x')",
+                   [lookalike, r2.source_sha256, e2.id, "2026-01-01T00:00:00+00:00"])
+    report = purge_batch(rec, "trip", permanent=True)
+    assert [(i.status, i.source) for i in report.items] == [("deleted", raw)], report.to_dict()
+    assert os.path.exists(lookalike)
+    assert rec.db.all("SELECT state FROM purges WHERE sha256 = ?",
+                      [r2.source_sha256]) == [("pending",)]
