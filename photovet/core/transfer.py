@@ -736,9 +736,11 @@ def _trash(path: Path) -> None:
 def file_identity(path: str | Path) -> str:
     """The file at ``path`` itself (never through a link): its inode number and size. A rename
     keeps both, so a deletion for good records it before renaming the photo to its hidden name
-    and finishes, after a crash, only the file that still has it (s43)."""
+    and finishes, after a crash, only the file that still has it (s43). '' where the disk
+    gives no inode number (0: some FAT/exFAT and network drives): "0:<size>" would be any file
+    of that size, so such a deletion knows its file by its content only (s43 audit)."""
     st = os.lstat(path)
-    return f"{st.st_ino}:{st.st_size}"
+    return f"{st.st_ino}:{st.st_size}" if st.st_ino else ""
 
 
 def _sha256_no_follow(path: Path) -> str:
@@ -766,7 +768,7 @@ def hidden_is_ours(source: Path, hidden: Path, sha256: str, file_id: str) -> str
     if why:
         return why
     try:
-        if file_id and file_identity(hidden) == file_id:
+        if file_id and not file_id.startswith("0:") and file_identity(hidden) == file_id:
             return None
         if sha256 and _sha256_no_follow(hidden) == sha256:
             return None

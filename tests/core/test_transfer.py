@@ -1061,3 +1061,28 @@ def test_deleting_one_of_two_originals_stored_as_the_same_text_leaves_the_other_
     assert os.path.exists(lookalike)
     assert rec.db.all("SELECT state FROM purges WHERE sha256 = ?",
                       [r2.source_sha256]) == [("pending",)]
+
+
+def test_a_disk_without_inode_numbers_never_takes_another_file_for_the_photo(tmp_path,
+                                                                              monkeypatch):
+    """s43 audit: where the disk gives every file inode number 0 (some FAT/exFAT and network
+    drives), the identity "0:<size>" matched any file of the photo's size under its hidden
+    name, and that file was overwritten as the photo's unfinished deletion. There the photo is
+    known by its content only."""
+    src = tmp_path / "IMG_1.JPG"
+    src.write_bytes(b"photo")
+    real = os.lstat
+
+    def no_inodes(path, *a, **kw):
+        st = real(path, *a, **kw)
+        return os.stat_result((st.st_mode, 0, st.st_dev, st.st_nlink, st.st_uid, st.st_gid,
+                               st.st_size, int(st.st_atime), int(st.st_mtime),
+                               int(st.st_ctime)))
+
+    monkeypatch.setattr(os, "lstat", no_inodes)
+    recorded = transfer.file_identity(src)
+    os.unlink(src)
+    stranger = src.with_name(PURGE_PREFIX + src.name)
+    stranger.write_bytes(b"other")                       # the same size, another file
+    assert transfer.hidden_is_ours(src, stranger, sha256="ab" * 32, file_id=recorded) is not None
+    assert transfer.hidden_is_ours(src, stranger, sha256="ab" * 32, file_id="0:5") is not None
