@@ -1678,6 +1678,9 @@ TELEMETRY_APP = "Close PhotoVet and start it again on its own."
 #: a file copied from a device that could not be moved to the trash there
 TRASH_PERMANENT_COMMAND = "use --permanent to delete it for good"
 TRASH_PERMANENT_APP = "PhotoVet asks whether to delete it for good"
+#: where the take-down list is, after ``on_takedown_list_for``: in the app, by the command
+TAKEDOWN_LIST_APP = "See After posting > Take-down list\u2026"
+TAKEDOWN_LIST_COMMAND = "See photovet takedown."
 #: ... a command's hint -> the app's (the import's two, said by its report, too)
 _APP_HINTS = {ROLE_GRANT_COMMAND: ROLE_GRANT_APP, ROLE_GRANT_ONE_COMMAND: ROLE_GRANT_ONE_APP,
               USERS_LIST_COMMAND: USERS_LIST_APP, USERS_ADD_COMMAND: USERS_ADD_APP,
@@ -1695,7 +1698,8 @@ _APP_HINTS = {ROLE_GRANT_COMMAND: ROLE_GRANT_APP, ROLE_GRANT_ONE_COMMAND: ROLE_G
               LEAVING_DATE_BACK_COMMAND: LEAVING_DATE_BACK_APP,
               CAPTION_POSTED_COMMAND: CAPTION_POSTED_APP,
               POSTED_ELSEWHERE_COMMAND: POSTED_ELSEWHERE_APP,
-              TRASH_PERMANENT_COMMAND: TRASH_PERMANENT_APP}
+              TRASH_PERMANENT_COMMAND: TRASH_PERMANENT_APP,
+              TAKEDOWN_LIST_COMMAND: TAKEDOWN_LIST_APP}
 #: the command hints, for a test that no other text of the core names a command
 COMMAND_HINTS = tuple(_APP_HINTS)
 
@@ -1981,9 +1985,6 @@ def takedown_tile_detail(posted: Sequence[str], exported: Sequence[str],
 
 __all__ += ["DO_NOT_POST_BADGE", "TAKE_DOWN_BADGE", "takedown_tile_detail"]
 
-#: where the take-down list is, after ``on_takedown_list_for``: in the app, by the command
-TAKEDOWN_LIST_APP = "See After posting > Take-down list\u2026"
-TAKEDOWN_LIST_COMMAND = "See photovet takedown."
 
 
 def on_takedown_list_for(items: Sequence[Any], name: str, see: str = TAKEDOWN_LIST_APP) -> str:
