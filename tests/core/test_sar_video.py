@@ -82,7 +82,7 @@ def test_a_video_is_shown_by_its_middle_frame_with_others_covered(tmp_path, vide
     out.mkdir()
     # exported as decided (the review and policy that decide it are tested elsewhere)
     job = SimpleNamespace(source=clip.path, expected_sha256=sha(clip.path), fill=None,
-                          video=VideoPlan(an, CoverPlan(an)), number=1)
+                          video=VideoPlan(an, CoverPlan(an)), number=1, copy_number=lambda: 1)
     res = export_video(job, NameAllocator(out, "Sports day", 1, ".mp4"), WEB)
     assert res.ok and res.media == "video" and res.faces_at is not None
     assert sorted(f["person"] for f in res.faces_shown) == ["AMY", "BEN"]
