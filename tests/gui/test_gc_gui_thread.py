@@ -47,7 +47,7 @@ def test_cycles_are_collected_by_the_gui_threads_timer_not_by_a_worker(qtbot, qa
             return gone() is None
 
         qtbot.waitUntil(collected, timeout=3000)
-        del held
+        held.clear()
     finally:
         timer.stop()
         timer.deleteLater()
