@@ -862,13 +862,23 @@ def originals_gone(records: Any, photos: Iterable[tuple[str, str]], channel: str
     put back from the bin, or copied there again, is the photo again), by content hash, with
     whether its safe copy was exported and posted on ``channel`` (s42 walk: the batch's tiles
     said "Approved" after the originals were deleted for good; the approval stands, but
-    nothing can be exported again)."""
+    nothing can be exported again). One path per content (the last given): for each path of
+    a content, ``originals_gone_at``."""
     wanted = {sha: path for sha, path in photos if sha}
+    return {sha: g for (sha, _), g in originals_gone_at(records, wanted.items(), channel).items()}
+
+
+def originals_gone_at(records: Any, photos: Iterable[tuple[str, str]], channel: str
+                      ) -> dict[tuple[str, str], OriginalGone]:
+    """``originals_gone`` by (content hash, path): the same photo twice in a batch (under two
+    names) is answered for each of its paths, each "not at that path any more" on its own
+    (s43 audit: one path per content left the other tile without "Original deleted")."""
+    wanted = {(sha, path) for sha, path in photos if sha}
     if not wanted:
         return {}
     purged: dict[str, str] = {}
     scheduled: set[str] = set()
-    shas = sorted(wanted)
+    shas = sorted({sha for sha, _ in wanted})
     for i in range(0, len(shas), 500):
         part = shas[i:i + 500]
         marks = ",".join("?" * len(part))
@@ -879,14 +889,15 @@ def originals_gone(records: Any, photos: Iterable[tuple[str, str]], channel: str
             "SELECT sha256 FROM retention_deletions WHERE kind = 'originals' AND "
             f"state = 'deleted' AND sha256 IN ({marks})", part))
     deleted = {sha for sha, state in purged.items() if state in ("deleted", "pending")}
-    gone = sorted(sha for sha in deleted | scheduled if not os.path.lexists(wanted[sha]))
+    gone = sorted((sha, path) for sha, path in wanted
+                  if sha in deleted | scheduled and not os.path.lexists(path))
     if not gone:
         return {}
     exported: dict[str, bool] = {}
-    for rec in records.exports_of(gone, channel):
+    for rec in records.exports_of(sorted({sha for sha, _ in gone}), channel):
         exported[rec.source_sha256] = exported.get(rec.source_sha256, False) or rec.posted
-    return {sha: OriginalGone(sha in exported, exported.get(sha, False),
-                              by_schedule=sha not in deleted) for sha in gone}
+    return {(sha, path): OriginalGone(sha in exported, exported.get(sha, False),
+                                      by_schedule=sha not in deleted) for sha, path in gone}
 
 
 def _purge_state(records: Any, source: Path, shas: Iterable[str]) -> tuple[str, str] | None:
@@ -1205,6 +1216,6 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
 
 
 __all__ = ["FLASH_NOTE", "PURGE_PREFIX", "TMP_PREFIX", "TRASH_NOTE", "OriginalGone", "PurgeItem",
-           "PurgeReport", "originals_gone",
+           "PurgeReport", "originals_gone", "originals_gone_at",
            "TransferResult", "clean_temp_files", "delete_rejected_original", "import_from_device",
            "purge_batch"]

@@ -855,6 +855,38 @@ def test_originals_gone_says_which_originals_purge_deleted_and_what_became_of_th
     assert res["ok"].source_sha256 not in transfer.originals_gone(rec, photos, "website")
 
 
+def test_originals_gone_at_answers_each_path_of_the_same_photo(batch, tmp_path):
+    """s43 audit: the same photo twice in a batch (under two names) - only one tile said
+    "Original deleted". ``originals_gone_at`` answers each (content, path) on its own; and
+    ``originals_gone`` (one path per content) answers as before. The batch controller asks
+    per path."""
+    from types import SimpleNamespace
+
+    from photovet.gui.controllers.batch import BatchController
+
+    rec, res = batch
+    purge_batch(rec, "trip", allow_exported=True)
+    sha = res["ok"].source_sha256
+    twin_gone = str(tmp_path / "copy of ok.jpg")          # never there (deleted too)
+    twin_here = tmp_path / "still here.jpg"
+    twin_here.write_bytes(b"the same photo under another name")
+    pairs = [(sha, res["ok"].source), (sha, twin_gone), (sha, str(twin_here))]
+    gone = transfer.originals_gone_at(rec, pairs, "website")
+    assert set(gone) == {(sha, res["ok"].source), (sha, twin_gone)}
+    assert gone[(sha, twin_gone)] == transfer.OriginalGone(exported=True, posted=True)
+    # one path per content: the last given, as before
+    assert sha in transfer.originals_gone(rec, pairs[:2], "website")
+    assert sha not in transfer.originals_gone(rec, pairs, "website")
+    # the batch's tiles: each path its own answer
+    items = [SimpleNamespace(path=p, known_sha=None,
+                             analysis=SimpleNamespace(sha256=sha)) for _, p in pairs]
+    ctl = SimpleNamespace(model=SimpleNamespace(items=items),
+                          ctx=SimpleNamespace(ws=SimpleNamespace(records=rec), channel="website"))
+    tiles = BatchController._originals_gone(ctl, [p for _, p in pairs])
+    assert tiles == {res["ok"].source: gone[(sha, res["ok"].source)],
+                     twin_gone: gone[(sha, twin_gone)], str(twin_here): None}
+
+
 # --------------------------------------------------------------------------------------------
 # a file with the hidden name of a deletion for good (s43): only PhotoVet's own is finished
 # --------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from photovet.core.errors import PhotoVetError, RegisterUnavailableError
 from photovet.core.media.imaging import EXPORTED_COPY, collect_media
 from photovet.core.models import PhotoAnalysis
 from photovet.core.records import takedown
-from photovet.core.transfer import originals_gone
+from photovet.core.transfer import originals_gone_at
 
 from ..context import AppContext
 from ..tasks import CheckQueue, ThumbnailQueue, Worker, thumbnails
@@ -578,16 +578,18 @@ class BatchController(QObject):
         """path -> the core's ``OriginalGone`` for the photos among ``paths`` whose original
         "Delete originals" deleted (``transfer.originals_gone``), None for the others."""
         # a photo checked again once its original was deleted fails (no content hash): known
-        # by the content it was checked as before (s42: it said "Could not check")
-        photos = {it.analysis.sha256 or it.known_sha: it.path for it in self.model.items
+        # by the content it was checked as before (s42: it said "Could not check"). Path ->
+        # content: the same photo twice in the batch (under two names) is answered for each
+        # of its paths (s43 audit: one path per content, only one tile said "Original deleted")
+        photos = {it.path: it.analysis.sha256 or it.known_sha for it in self.model.items
                   if it.path in paths and it.analysis is not None
                   and (it.analysis.sha256 or it.known_sha)}
         try:
-            gone = originals_gone(self.ctx.ws.records, [(sha, p) for sha, p in photos.items()],
-                                  self.ctx.channel)
+            gone = originals_gone_at(self.ctx.ws.records,
+                                     [(sha, p) for p, sha in photos.items()], self.ctx.channel)
         except PhotoVetError:       # the register unreachable: said elsewhere; left as it was
             return {}
-        return {p: gone.get(sha) for sha, p in photos.items()}
+        return {p: gone.get((sha, p)) for p, sha in photos.items()}
 
     def _on_takedown_list(self, paths: Any) -> dict[str, Any] | None:
         """path -> the core's ``OnTakedownList`` for the photos among ``paths`` with a copy on
