@@ -1990,7 +1990,8 @@ __all__ += ["DO_NOT_POST_BADGE", "TAKE_DOWN_BADGE", "takedown_tile_detail"]
 def on_takedown_list_for(items: Sequence[Any], name: str, see: str = TAKEDOWN_LIST_APP) -> str:
     """The open take-down items that list a person (``takedown.TakedownItem``), said after a
     withdrawal on their page and by ``photovet register set`` (s43: the command said "1 photo
-    exported or posted now shows them without consent", the app what must come down where);
+    exported or posted now shows them without consent", the app what must come down where),
+    counted in photos and videos (by original), not in items (one a channel);
     '' for none: "On the take-down list because of Nathan: 2 posted photos must be taken
     down from Facebook. See After posting > Take-down list…"."""
     if not items:
@@ -2004,7 +2005,10 @@ def on_takedown_list_for(items: Sequence[Any], name: str, see: str = TAKEDOWN_LI
             channels = list(dict.fromkeys(i.channel_label or i.channel for i in group))
             where = (", ".join(channels[:-1]) + " and " + channels[-1] if len(channels) > 1
                      else channels[0])
-            parts.append(f"{media_count(group, which=which)} {must} {where}")
+            # photos, not items: one photo posted in two places is one photo to take down
+            # (s43 audit: it said "2 posted photos must be taken down from Facebook and X")
+            photos = {i.source_path or i.output_path: i for i in group}
+            parts.append(f"{media_count(photos.values(), which=which)} {must} {where}")
     return f"On the take-down list because of {name}: " + "; ".join(parts) + f". {see}"
 
 

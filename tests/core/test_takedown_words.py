@@ -89,3 +89,26 @@ def test_items_listed_together_are_numbered_in_file_order(tmp_path):
         assert [i.id for i in items] == sorted(i.id for i in items)
     finally:
         ws.close()
+
+
+def test_on_takedown_list_for_counts_photos_not_items():
+    """s43 audit: one photo posted on Facebook and on X is two take-down items (one a channel)
+    but one photo: it said "2 posted photos must be taken down from Facebook and X"."""
+    from types import SimpleNamespace
+
+    from photovet.core.words import on_takedown_list_for
+
+    def item(channel, label, source, status="posted"):
+        return SimpleNamespace(channel=channel, channel_label=label, status=status,
+                               source_path=source, output_path=f"/out/{channel}/{source}")
+
+    items = [item("facebook", "Facebook", "/in/a.jpg"), item("x", "X (Twitter)", "/in/a.jpg")]
+    assert on_takedown_list_for(items, "Tori", see="See the list.") == (
+        "On the take-down list because of Tori: 1 posted photo must be taken down from "
+        "Facebook and X (Twitter). See the list.")
+    items += [item("facebook", "Facebook", "/in/b.mp4"), item("website", "School website",
+                                                               "/in/a.jpg", status="exported")]
+    assert on_takedown_list_for(items, "Tori", see="See the list.") == (
+        "On the take-down list because of Tori: 1 posted photo and 1 posted video must be "
+        "taken down from Facebook and X (Twitter); 1 exported photo must not be posted on "
+        "School website. See the list.")
