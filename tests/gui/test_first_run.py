@@ -258,6 +258,44 @@ def test_the_enrol_dialog_starts_afresh_when_folder_or_csv_is_chosen(qtbot, tmp_
     assert dlg.path.text() == "" and not dlg.go.isEnabled()
 
 
+def test_enrol_asks_before_enrolling_the_same_portraits_again(qtbot, tmp_path):
+    """s43 walk: after a run, "Enrol" stayed as it was and a second press re-enrolled everyone
+    silently. It says "Enrol again..." and asks first (Cancel the default); another folder is
+    a new run."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from photovet.core.register.reports import EnrolReport
+    from tests.gui.conftest import click
+
+    dlg = EnrolDialog()
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.set_ready(True)
+    asked: list = []
+    dlg.enrol_requested.connect(lambda kind, path: asked.append((kind, path)))
+    dlg.path.setText(str(tmp_path))
+    assert dlg.go.text() == "Enrol"
+    dlg.go.click()
+    assert asked == [("folder", str(tmp_path))]
+    dlg.show_report(EnrolReport(enrolled={TORI: 1}, photos=1))
+    assert dlg.go.isEnabled() and dlg.go.text() == "Enrol again\u2026"
+    assert "choose another folder or file" in dlg.go.toolTip()
+    seen = answer(click("Cancel"), kind=QMessageBox)
+    dlg.go.click()
+    assert seen == ["Enrol again?"] and len(asked) == 1 and not dlg.running
+    assert "1 person enrolled" in dlg.state.text()            # what happened still said
+    seen = answer(click("Enrol again"), kind=QMessageBox)
+    dlg.go.click()
+    assert seen == ["Enrol again?"] and len(asked) == 2 and dlg.running
+    dlg.show_report(EnrolReport(enrolled={TORI: 1}, photos=1))
+    other = tmp_path / "more"
+    other.mkdir()
+    dlg.path.setText(str(other))
+    assert dlg.go.text() == "Enrol" and dlg.go.toolTip() == ""
+    dlg.go.click()                                            # no question: a new run
+    assert asked[-1] == ("folder", str(other)) and len(asked) == 3
+
+
 def test_the_enrol_dialog_lists_photos_taken_by_the_name_in_the_file_name(qtbot, tmp_path):
     """Audit s28, finding 4: a photographer's folder named by pupil is enrolled by name, and the
     dialog lists which pupil each file was taken as, to check."""

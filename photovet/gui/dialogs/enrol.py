@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -38,6 +39,10 @@ class EnrolDialog(QDialog):
         self.setObjectName("EnrolDialog")
         self.resize(760, 300)
         self.running = False
+        #: (kind, path) of the last run that enrolled someone, while it is still the one chosen:
+        #: pressing the button again asks first (s43 walk: it re-enrolled everyone silently)
+        self.enrolled_from: tuple[str, str] | None = None
+        self._run_from: tuple[str, str] | None = None
         intro = QLabel("PhotoVet recognises people from one clear portrait of each (the school "
                        "photo is ideal). Each photo must show exactly one face. Only a face "
                        "signature is kept, never the photo; enrolling someone again replaces "
@@ -132,9 +137,20 @@ class EnrolDialog(QDialog):
         p = Path(self.path.text().strip()) if self.path.text().strip() else None
         ok = p is not None and (p.is_dir() if self.kind() == "folder" else p.is_file())
         self.go.setEnabled(ok and self.ready and not self.running)
+        if self.enrolled_from is not None and self.enrolled_from != self._chosen():
+            self.enrolled_from = None         # another folder or file: a new run
+        self.go.setText("Enrol again\u2026" if self.enrolled_from else "Enrol")
+        self.go.setToolTip("These portraits were just enrolled: to enrol more people, choose "
+                           "another folder or file" if self.enrolled_from else "")
+
+    def _chosen(self) -> tuple[str, str]:
+        return self.kind(), self.path.text().strip()
 
     def _go(self) -> None:
+        if self.enrolled_from is not None and not self._again():
+            return
         self.running = True
+        self._run_from = self._chosen()
         self._update()
         self.busy.setRange(0, 0)             # until the core says how many there are
         self.busy.show()
@@ -145,6 +161,21 @@ class EnrolDialog(QDialog):
         self.state.setText("Reading portraits\u2026")
         self._running_buttons()
         self.enrol_requested.emit(self.kind(), self.path.text().strip())
+
+    def _again(self) -> bool:
+        """The portraits just enrolled, chosen again: enrol them all again only if asked to."""
+        what = "folder" if self.kind() == "folder" else "file"
+        box = QMessageBox(QMessageBox.Icon.Question, "Enrol again?",
+                          f"The portraits in this {what} were just enrolled. Enrol everyone in "
+                          "it again?", QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText("PhotoVet reads every portrait again and replaces each "
+                               "person's face signature. To enrol more people, choose another "
+                               f"{what}.")
+        again = box.addButton("Enrol again", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return box.clickedButton() is again
 
     def _running_buttons(self) -> None:
         """Close waits for the enrolment (a click did nothing, s37 walk): greyed, saying so."""
@@ -166,6 +197,7 @@ class EnrolDialog(QDialog):
         self._running_buttons()
         self.busy.hide()
         n = len(report.enrolled)
+        self.enrolled_from = self._run_from if n else None
         used, total = sum(report.enrolled.values()), report.photos
         # "6 people enrolled from 6 photos.", "... from 2 of the 6 photos. 4 photos could not
         # be used (listed below)." (it read "from 6 photos of 6.", and "could not be used:"
