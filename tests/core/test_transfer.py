@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from afterpost_util import make_export, photo, sha
@@ -730,6 +731,7 @@ def test_real_send2trash_in_a_private_trash(tmp_path):
 import json, sys
 sys.path.insert(0, {str(Path(__file__).parent)!r})
 from pathlib import Path
+from typing import Any
 from afterpost_util import make_export
 from photovet.core.storage import open_db
 from photovet.core.records.exports import Records
@@ -1008,14 +1010,11 @@ def test_a_folder_of_the_destination_that_links_elsewhere_gets_no_copy(tmp_path,
 # two originals whose places are the same text in the register (s43)
 # --------------------------------------------------------------------------------------------
 
-@pytest.mark.skipif(os.name == "nt" or sys.platform == "darwin",
-                    reason="names are Unicode there: no name can hold bytes that are not UTF-8")
-def test_two_originals_stored_as_the_same_text_are_never_taken_for_each_other(tmp_path, trash):
-    """A name holding the byte 0xE9 is stored as "caf\\xe9.JPG", the same text as a name that
-    really holds those four characters. With both on the disk, the first was read back as the
-    second (found "changed since it was exported", kept), and deleting one forgot the other's
-    place in its export record (never deleted, said "deleted earlier"). Each is told apart by
-    its content: each deleted as itself, the other's record untouched."""
+def _twin_originals_posted(tmp_path: Path) -> tuple[Any, str, str, Any]:
+    """Two originals whose places are stored as the same text, "caf\\xe9.JPG": one holding the
+    byte 0xE9 (``raw``, exported in batch "trip") and one holding those four characters
+    (``lookalike``, batch "trip2"), both exported for the website and posted. Returns (records,
+    raw, lookalike, the lookalike's export result)."""
     from photovet.core.storage.database import text_safe
 
     rec = office_records()
@@ -1034,6 +1033,18 @@ def test_two_originals_stored_as_the_same_text_are_never_taken_for_each_other(tm
     rec.add_export(r1, batch="trip", channel="website", preparer=None, approver=None)
     rec.add_export(r2, batch="trip2", channel="website", preparer=None, approver=None)
     rec.mark_posted(files=[Path(r1.output), Path(r2.output)], channel="website")
+    return rec, raw, lookalike, r2
+
+
+@pytest.mark.skipif(os.name == "nt" or sys.platform == "darwin",
+                    reason="names are Unicode there: no name can hold bytes that are not UTF-8")
+def test_two_originals_stored_as_the_same_text_are_never_taken_for_each_other(tmp_path, trash):
+    """A name holding the byte 0xE9 is stored as "caf\\xe9.JPG", the same text as a name that
+    really holds those four characters. With both on the disk, the first was read back as the
+    second (found "changed since it was exported", kept), and deleting one forgot the other's
+    place in its export record (never deleted, said "deleted earlier"). Each is told apart by
+    its content: each deleted as itself, the other's record untouched."""
+    rec, raw, lookalike, r2 = _twin_originals_posted(tmp_path)
     assert [e.source_path for e in rec.exports(batch="trip")] == [raw]
     assert [e.source_path for e in rec.exports(batch="trip2")] == [lookalike]
     report = purge_batch(rec, "trip", permanent=True)
@@ -1066,24 +1077,7 @@ def test_deleting_one_of_two_originals_stored_as_the_same_text_leaves_the_other_
     """s43 audit: the other original's deletion, cut short before its file was touched, has a
     pending row of the same place text ("caf\\xe9.JPG"). Deleting the first marked that row
     deleted too, its file still on the disk (``_not_the_twins``: no test failed without it)."""
-    from photovet.core.storage.database import text_safe
-
-    rec = office_records()
-    folder = tmp_path / "originals"
-    raw = os.fsdecode(os.fsencode(folder) + b"/caf\xe9.JPG")
-    lookalike = str(folder / "caf\\xe9.JPG")
-    r1 = make_export(tmp_path, 1, name="x", size=(96, 64))
-    r2 = make_export(tmp_path, 2, name="y", size=(96, 64))
-    try:
-        os.rename(r1.source, raw)
-    except OSError:
-        pytest.skip("this disk takes only UTF-8 names")
-    os.rename(r2.source, lookalike)
-    assert text_safe(raw) == text_safe(lookalike)
-    r1.source, r2.source = raw, lookalike
-    rec.add_export(r1, batch="trip", channel="website", preparer=None, approver=None)
-    rec.add_export(r2, batch="trip2", channel="website", preparer=None, approver=None)
-    rec.mark_posted(files=[Path(r1.output), Path(r2.output)], channel="website")
+    rec, raw, lookalike, r2 = _twin_originals_posted(tmp_path)
     [e2] = rec.exports(batch="trip2")
     rec.db.execute("INSERT INTO purges (source_path, sha256, export_id, method, state, "
                    "pending_at, actor) VALUES (?, ?, ?, 'trash', 'pending', ?, 'x')",
