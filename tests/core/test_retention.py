@@ -10,6 +10,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -403,19 +404,24 @@ def test_an_interrupted_deletion_of_a_name_not_utf8_is_finished_or_listed_again(
         assert os.path.exists(raw)
 
 
+def _deletion_for_good_pending(ws: Any, res: Any) -> tuple[Path, Path]:
+    """``res`` exported and its copy's deletion for good by the schedule pending (cut short, a
+    row from before file identities: file_id ''). Returns (the copy, its hidden name)."""
+    ws.records.add_export(res, batch="Trip", channel="website")
+    out = Path(res.output)
+    ws.db.execute("INSERT INTO retention_deletions (kind, ref, path, sha256, method, state, "
+                  "pending_at) VALUES ('export-copies', ?, ?, ?, 'overwrite', 'pending', ?)",
+                  [str(out), str(out), res.output_sha256, NOW.isoformat()])
+    return out, out.with_name(PURGE_PREFIX + out.name)
+
+
 def test_a_file_of_the_hidden_name_is_never_overwritten_by_a_deletion_cut_short(ws_with_leaver,
                                                                                  tmp_path):
     """s43: any file called ``.photovet-purge-<name>`` was overwritten and removed as the
     photo's unfinished deletion, and the row marked deleted. One that is not the file the row
     was deleting (another content, another file) is left untouched, the row unfinished."""
     res = make_export(tmp_path, 3)
-    ws_with_leaver.records.add_export(res, batch="Trip", channel="website")
-    out = Path(res.output)
-    ws_with_leaver.db.execute("INSERT INTO retention_deletions (kind, ref, path, sha256, method, "
-                              "state, pending_at) VALUES ('export-copies', ?, ?, ?, 'overwrite', "
-                              "'pending', ?)", [str(out), str(out), res.output_sha256,
-                                                NOW.isoformat()])
-    hidden = out.with_name(PURGE_PREFIX + out.name)
+    out, hidden = _deletion_for_good_pending(ws_with_leaver, res)
     os.unlink(out)
     hidden.write_bytes(b"someone else's file")
     assert ws_with_leaver.retention().finish_interrupted() == 0
@@ -624,13 +630,7 @@ def test_a_deletion_cut_short_that_applying_again_cannot_finish_is_said_so(ws_wi
     good. The register's opening said "applying the schedule again finishes them", which it
     never does: it now says that file was left alone, and what to do."""
     res = make_export(tmp_path, 4)
-    ws_with_leaver.records.add_export(res, batch="Trip", channel="website")
-    out = Path(res.output)
-    ws_with_leaver.db.execute("INSERT INTO retention_deletions (kind, ref, path, sha256, method, "
-                              "state, pending_at) VALUES ('export-copies', ?, ?, ?, 'overwrite', "
-                              "'pending', ?)", [str(out), str(out), res.output_sha256,
-                                                NOW.isoformat()])
-    hidden = out.with_name(PURGE_PREFIX + out.name)
+    out, hidden = _deletion_for_good_pending(ws_with_leaver, res)
     data = bytearray(out.read_bytes())
     data[: len(data) // 2] = os.urandom(len(data) // 2)     # the overwrite cut short
     os.unlink(out)
