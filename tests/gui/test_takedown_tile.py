@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from photovet.core.records import takedown
 from tests.gui.fake_engine import TORI
 from tests.gui.test_after_posting import posted, window, withdraw  # noqa: F401 - fixtures
-from tests.gui.test_tile_words_s42 import delete_the_originals, tiles
+from tests.gui.test_tile_words_s42 import delete_the_originals, tiles, withdrawal_question
 
 
 def test_a_posted_photo_to_take_down_says_so_though_its_original_was_deleted(
@@ -79,25 +79,7 @@ def test_the_withdrawal_question_says_a_posted_photo_must_come_down(posted, qtbo
     exported", as if it only waited for approval. It says it is posted and must come down
     (the core's ``ends_apart``); afterwards, the page says what ended and what must come
     down where, as ``photovet register set`` says it."""
-    from PySide6.QtWidgets import QLabel
-
-    from photovet.gui.dialogs.person import PersonDialog
-    from photovet.gui.dialogs.withdrawal import WithdrawalDialog
-    from tests.gui.conftest import answer, button, modal
-
-    win = posted
-    win.register_view.person_requested.emit(TORI)
-    page = modal(kind=PersonDialog)
-    asked: list[str] = []
-
-    def fill(dlg: WithdrawalDialog) -> None:
-        asked.extend(lb.text() for lb in dlg.findChildren(QLabel))
-        dlg.who.setText("Mrs Amos (mother), by email")
-        button(dlg, "Withdraw consent").click()
-    answer(fill, kind=WithdrawalDialog)
-    combo = page.combos[("facebook", "photo")]
-    combo.setCurrentIndex(combo.findData("no"))
-    question = next(t for t in asked if "Change consent" in t)
+    page, question = withdrawal_question(posted, TORI)
     assert "It also ends the approval of 1 photo that shows them or names them in its " \
            "caption: it is already posted and must be taken down." in question, question
     assert "exported or not" not in question, question

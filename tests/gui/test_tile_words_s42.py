@@ -23,6 +23,27 @@ from tests.gui.fake_engine import TORI
 from tests.gui.test_after_posting import approve_all, posted, window  # noqa: F401 - fixtures
 
 
+def withdrawal_question(win, person: str, channel: str = "facebook",
+                        media: str = "photo") -> tuple[PersonDialog, str]:
+    """Withdraw ``person``'s ``channel`` consent for ``media`` on their page, as the office
+    does (who asked, then "Withdraw consent"): (their page, the question the withdrawal
+    asked)."""
+    from PySide6.QtWidgets import QLabel
+
+    win.register_view.person_requested.emit(person)
+    page = modal(kind=PersonDialog)
+    asked: list[str] = []
+
+    def fill(dlg: WithdrawalDialog) -> None:
+        asked.extend(lb.text() for lb in dlg.findChildren(QLabel))
+        dlg.who.setText("Mrs Amos (mother), by email")
+        button(dlg, "Withdraw consent").click()
+    answer(fill, kind=WithdrawalDialog)
+    combo = page.combos[(channel, media)]
+    combo.setCurrentIndex(combo.findData("no"))
+    return page, next(t for t in asked if "Change consent" in t)
+
+
 def tiles(win, ws):
     """(file, the tile's words, the core's approval status) of each photo."""
     return [(it.name, it.status_text(), ws.approvals.get(it.analysis.sha256, "facebook").status)
@@ -33,15 +54,7 @@ def test_a_withdrawal_changes_only_the_tile_of_the_photo_that_showed_the_pupil(
         window, ws, qtbot):  # noqa: F811
     approve_all(window)
     assert [t[1] for t in tiles(window, ws)] == ["Approved"] * 3
-    window.register_view.person_requested.emit(TORI)
-    page = modal(kind=PersonDialog)
-
-    def fill(dlg: WithdrawalDialog) -> None:
-        dlg.who.setText("Mrs Amos (mother), by email")
-        button(dlg, "Withdraw consent").click()
-    answer(fill, kind=WithdrawalDialog)
-    combo = page.combos[("facebook", "photo")]
-    combo.setCurrentIndex(combo.findData("no"))
+    page, _question = withdrawal_question(window, TORI)
     page.accept()
     # trip_0 showed Tori: its approval ended (fail closed), said so on its tile; Jane's photo
     # and the photo with nobody in it are as they were
@@ -148,19 +161,7 @@ def test_the_withdrawal_question_says_which_approvals_it_ends(window, ws, qtbot)
     # the core's count is the withdrawal's own: Tori's photo only
     would = ws.approvals.withdrawal_would_end(TORI, "facebook", "photo", register=ws.register)
     assert [st.sha256 for st in would] == [window.batch.model.items[0].analysis.sha256]
-    window.register_view.person_requested.emit(TORI)
-    page = modal(kind=PersonDialog)
-    asked: list[str] = []
-
-    def fill(dlg: WithdrawalDialog) -> None:
-        from PySide6.QtWidgets import QLabel
-        asked.extend(lb.text() for lb in dlg.findChildren(QLabel))
-        dlg.who.setText("Mrs Amos (mother), by email")
-        button(dlg, "Withdraw consent").click()
-    answer(fill, kind=WithdrawalDialog)
-    combo = page.combos[("facebook", "photo")]
-    combo.setCurrentIndex(combo.findData("no"))
-    question = next(t for t in asked if "Change consent" in t)
+    page, question = withdrawal_question(window, TORI)
     assert "It also ends the approval of 1 photo that shows them or names them in its " \
            "caption: a senior leader must approve it again before it can be exported." \
            in question, question
