@@ -8,7 +8,9 @@ target, and the folder is fsynced so the rename itself survives a power cut.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -207,3 +209,18 @@ def link_no_overwrite(tmp: str | Path, final: str | Path) -> None:
         if os.name != "nt" and os.path.lexists(final):
             raise FileExistsError(errno.EEXIST, "exists", str(final)) from exc
         os.rename(tmp, final)
+
+
+def sha256_no_follow(path: str | Path) -> str:
+    """The content hash of the file at ``path`` itself: a symbolic link is never read through
+    (OSError), nor anything but a regular file (OSError EINVAL). A verified copy is the file
+    of that name, never a link to one elsewhere (s43: device import, purge, the register's
+    twin places)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        h = hashlib.sha256()
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

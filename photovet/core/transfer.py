@@ -60,7 +60,13 @@ from pathlib import Path
 from typing import Any
 
 from photovet.core.errors import DeletionError, NotAFileError, OutputFolderError, PhotoVetError
-from photovet.core.fsutil import crash_point, fsync_dir, link_no_overwrite, pid_alive
+from photovet.core.fsutil import (
+    crash_point,
+    fsync_dir,
+    link_no_overwrite,
+    pid_alive,
+    sha256_no_follow,
+)
 from photovet.core.models import Progress
 from photovet.core.storage.database import stored_path, text_safe, twin_content
 from photovet.core.words import (
@@ -324,7 +330,7 @@ def _copy_verified(src: Path, src_sha: str, target: Path) -> tuple[Path, bool]:
             try:
                 st = os.lstat(cand)
                 if stat.S_ISREG(st.st_mode) and st.st_size == size and \
-                        _sha256_no_follow(cand) == src_sha:
+                        sha256_no_follow(cand) == src_sha:
                     return cand, False
             except OSError:
                 pass
@@ -540,7 +546,7 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                 raise DeletionError("the copy is the original itself (the destination is on the "
                                     "device); nothing was deleted", path=path)
             # read back as the file of that name itself, never through a link put there since
-            if _sha256_no_follow(final) != res.sha256:
+            if sha256_no_follow(final) != res.sha256:
                 if res.copied:
                     final.unlink()
                     fsync_dir(final.parent)
@@ -743,19 +749,6 @@ def file_identity(path: str | Path) -> str:
     return f"{st.st_ino}:{st.st_size}" if st.st_ino else ""
 
 
-def _sha256_no_follow(path: Path) -> str:
-    """The content hash of the file at ``path`` itself: a symbolic link is never read through
-    (OSError), nor anything but a regular file."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
-    with open(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
-        h = hashlib.sha256()
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def hidden_is_ours(source: Path, hidden: Path, sha256: str, file_id: str) -> str | None:
     """None when ``hidden`` (``.photovet-purge-<name>`` beside ``source``) is what a deletion
     for good of ``source`` left when it was cut short: the photo renamed there (the file whose
@@ -770,7 +763,7 @@ def hidden_is_ours(source: Path, hidden: Path, sha256: str, file_id: str) -> str
     try:
         if file_id and not file_id.startswith("0:") and file_identity(hidden) == file_id:
             return None
-        if sha256 and _sha256_no_follow(hidden) == sha256:
+        if sha256 and sha256_no_follow(hidden) == sha256:
             return None
     except OSError as exc:
         return f"it could not be read ({exc.strerror or exc})"
@@ -1093,7 +1086,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
                                     ORIGINAL_KEPT_MISSING, down))
                     continue
                 try:
-                    same = _sha256_no_follow(out) == r.output_sha256
+                    same = sha256_no_follow(out) == r.output_sha256
                 except OSError:       # made a link since, or unreadable
                     same = False
                 if not same:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 from photovet.core.errors import RegisterClosedError
-from photovet.core.fsutil import crash_point
+from photovet.core.fsutil import crash_point, sha256_no_follow
 
 log = logging.getLogger("photovet.storage")
 
@@ -94,18 +94,8 @@ def twin_content(path: str) -> str | None:
 
 def _content(path: str) -> str:
     """The sha256 of the file at ``path`` itself ('' when it cannot be read, or is a link)."""
-    import hashlib  # noqa: PLC0415
-    import stat  # noqa: PLC0415
-
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
-        with open(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return ""
-            h = hashlib.sha256()
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        return h.hexdigest()
+        return sha256_no_follow(path)
     except OSError:
         return ""
 
