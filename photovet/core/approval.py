@@ -910,6 +910,23 @@ class Approvals:
         """The approvals a withdrawal would end (``withdrawal_would_end``), read only."""
         return withdrawal_would_end(self.db, person_id, field, media, register=register)
 
+    def withdrawals_would_end_said(self, person_id: str, fields: Sequence[tuple[str, str]],
+                                   records: Any, *, register: Any = None) -> str:
+        """What the question before withdrawing ``fields`` ((consent field, media) pairs) says
+        of the approvals it ends: each approval once (``withdrawal_would_end`` for each pair),
+        those already exported or posted said apart (``ends_apart``, s43); '' for none. Read
+        only."""
+        from photovet.core.words import approvals_a_withdrawal_ends  # noqa: PLC0415
+
+        ending: dict[tuple[str, str], ApprovalState] = {}
+        for consent, media in fields:
+            for st in self.withdrawal_would_end(person_id, consent, media, register=register):
+                ending[(st.sha256, st.channel)] = st
+        states = list(ending.values())
+        apart = ends_apart(states, records)
+        return approvals_a_withdrawal_ends(*media_ended(states), exported=apart.exported,
+                                           posted=apart.posted)
+
     def get(self, sha256: str, channel: str) -> ApprovalState:
         r = self.db.one(f"SELECT {self._COLS} FROM approvals WHERE sha256 = ? AND channel = ?",
                         [sha256, channel])

@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photovet.core.approval import ends_apart, media_ended
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES
 from photovet.core.register.mapping import NAME_WITH_PHOTO
-from photovet.core.words import CONSENT_FORM, approvals_a_withdrawal_ends
+from photovet.core.words import CONSENT_FORM
 
 from .. import style
 from ..words import consent_word
@@ -35,22 +34,14 @@ MEDIA = (("photo", "Photos"), ("video", "Videos"))
 
 def approvals_ending_said(ctx, person_id: str, fields: list[tuple[str, str]]) -> str:
     """What the question before a withdrawal says of the approvals it ends, exported or not
-    (s42 walk: only the exported photos were said, "4 approvals ended" came after): the
-    core's count (``Approvals.withdrawal_would_end``) for each (field, media) withdrawn, each
-    approval once; '' when none, or when the register cannot be read now (the withdrawal then
-    says what it ended, as before)."""
-    ending: dict[tuple[str, str], object] = {}
+    (s42 walk: only the exported photos were said, "4 approvals ended" came after), from the
+    core (``Approvals.withdrawals_would_end_said``): '' when none, or when the register cannot
+    be read now (the withdrawal then says what it ended, as before)."""
     try:
-        for field, media in fields:
-            for st in ctx.ws.approvals.withdrawal_would_end(person_id, field, media,
-                                                           register=ctx.ws.register):
-                ending[(st.sha256, st.channel)] = st
-        # those already exported or posted said apart (s43: the core's split)
-        apart = ends_apart(list(ending.values()), ctx.ws.records)
+        said = ctx.ws.approvals.withdrawals_would_end_said(person_id, fields, ctx.ws.records,
+                                                           register=ctx.ws.register)
     except PhotoVetError:
         return ""
-    said = approvals_a_withdrawal_ends(*media_ended(list(ending.values())),
-                                       exported=apart.exported, posted=apart.posted)
     return f"\n\n{said}" if said else ""
 
 
