@@ -61,12 +61,16 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="pv-bench-identify-"))
     os.environ["PHOTOVET_HOME"] = str(tmp / "home")
+    from photovet.core.accounts import Access
     from photovet.core.media import phash as ph
     from photovet.core.models import ExportResult
-    from photovet.core.records.exports import Records
-    from photovet.core.storage import atomic, open_db
+    from photovet.core.storage import atomic
+    from photovet.core.workspace import Workspace
 
-    rec = Records(open_db())
+    # recording an export needs a member of staff allowed to export (s44: Records(open_db())
+    # had none, so the bench stopped at its first export with NotSignedIn)
+    ws = Workspace.open(tmp / "home", access=Access.system("bench"))
+    rec = ws.records
     exports_dir = tmp / "exports"
     exports_dir.mkdir()
     sources = sorted(SHARED.glob("*.jpg")) if SHARED.exists() else []
@@ -153,7 +157,7 @@ def main() -> None:
     print(f"unrelated photos matched: {false_hits}/{len(unrelated)}")
     print("target: < 200 ms per identify at 10,000 records:",
           "MET" if p95 < 200 else "MISSED")
-    rec.db.close()
+    ws.close()
     shutil.rmtree(tmp, ignore_errors=True)
 
 
