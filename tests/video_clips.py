@@ -414,6 +414,40 @@ def inject_udta_xyz(path: str | Path, iso6709: str = "+51.5074-000.1278/",
     p.write_bytes(bytes(data))
 
 
+def join_clips(clips: Sequence[Clip], dst: str | Path, fmt: str = "webm") -> Clip:
+    """The clips' pictures one after the other in one file, without encoding again (their
+    packets copied, each clip's times after the last's): a picture that changes size part of
+    the way through when the clips' sizes differ (clips joined together, a screen or call
+    recording). The truth is the first clip's size: each later clip's boxes scaled to it, as
+    a player (and an export) shows them."""
+    first = clips[0]
+    W, H = first.size
+    truth = Clip(Path(dst), (W, H), first.fps, 0)
+    with av.open(str(dst), "w", format=fmt) as oc:
+        with av.open(str(first.path)) as ic:
+            out = oc.add_stream_from_template(ic.streams.video[0])
+        offset = 0
+        for clip in clips:
+            kx, ky = W / clip.size[0], H / clip.size[1]
+            for name in ("faces", "badges", "pictures"):
+                getattr(truth, name).extend(
+                    [[(x1 * kx, y1 * ky, x2 * kx, y2 * ky) for x1, y1, x2, y2 in boxes]
+                     for boxes in getattr(clip, name)])
+            truth.frames += clip.frames
+            end = offset
+            with av.open(str(clip.path)) as ic:
+                for pk in ic.demux(ic.streams.video[0]):
+                    if pk.dts is None:
+                        continue
+                    pk.pts += offset
+                    pk.dts += offset
+                    end = max(end, pk.pts + (pk.duration or 0))
+                    pk.stream = out
+                    oc.mux(pk)
+            offset = end
+    return truth
+
+
 def truncate(src: str | Path, dst: str | Path, keep: float = 0.6) -> Path:
     data = Path(src).read_bytes()
     Path(dst).write_bytes(data[: int(len(data) * keep)])

@@ -177,7 +177,10 @@ ANALYSIS_VERSION = "26"
 #: faces found on every frame before the one read for text join first, however busy the
 #: detector's thread is (s43: which frames were read, and what a line was taken for, changed
 #: from run to run on a loaded machine; the stage clip's names read 2 or 3)
-VIDEO_ANALYSIS_VERSION = "26"
+#: 27: a picture that changes size part of the way through (clips joined together) is read at
+#: its first frame's size on every frame, as the export scales it (s44: names read on the later
+#: frames at their own size were covered elsewhere and exported readable)
+VIDEO_ANALYSIS_VERSION = "27"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

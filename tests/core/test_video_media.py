@@ -857,6 +857,35 @@ def test_a_name_card_in_a_phone_video_stored_turned_is_read_where_it_is(tmp_path
     assert_covered(res.output, clip.badges, shrink=0.05, what="name cards")
 
 
+def test_a_video_whose_picture_changes_size_part_of_the_way_through_is_covered_where_shown(
+        tmp_path, face_engine):
+    """s44: a 640 x 360 clip joined to a 1280 x 720 one (clips put together, a call or screen
+    recording): the export scales every frame to the first's size, but the text reader read
+    the later frames at their own size, so a name card at (760, 520) there was covered at
+    (760, 520) of a 640 x 360 picture (off it) and exported readable, with "2 names covered".
+    Every frame is now read at the first frame's size (reader.iter_frames)."""
+    from tests.video_clips import Card, join_clips
+
+    eng, ch = _card_reads(face_engine)
+    small = make_clip(tmp_path / "small.webm", codec="libvpx-vp9", fmt="webm", size=(640, 360),
+                      seconds=1.0, audio=False)
+    large = make_clip(tmp_path / "large.webm", codec="libvpx-vp9", fmt="webm",
+                      size=(1280, 720), seconds=2.0, audio=False,
+                      movers=[Mover(112, (300, 240), (700, 260), variant=1)],
+                      cards=[Card("Tori Hale", (760, 520), 0.0, 2.0, 48)])
+    clip = join_clips([small, large], tmp_path / "joined.webm")
+    with av.open(str(clip.path)) as c:
+        assert {(f.width, f.height) for f in c.decode(video=0)} == {(640, 360), (1280, 720)}
+    an = eng.decide(eng.analyse_video(clip.path), ch, on=TODAY)
+    assert (an.width, an.height) == (640, 360)
+    assert any(t.person == "A1" for t in an.text_tracks), [t.text for t in an.text_tracks]
+    (res,) = export(eng, [an], tmp_path / "out", channel=ch)
+    assert res.ok and res.frames == clip.frames == 90 and (res.width, res.height) == (640, 360)
+    assert sum(1 for b in clip.badges if b) == 60
+    assert_covered(res.output, clip.badges, shrink=0.05, what="name cards")
+    assert_covered(res.output, clip.faces, what="faces")
+
+
 def test_a_checked_videos_tile_rewritten_while_its_frame_is_read_is_no_preview(tmp_path,
                                                                               monkeypatch):
     """Review s31: frames.thumbnail(sha256=...) found the open file to be the checked content,

@@ -96,8 +96,10 @@ def track_thumbnail(analysis: VideoAnalysis, track: VideoTrack, *, size: int = 1
     box = track.best_box or (track.boxes[0] if track.boxes else (0, 0, analysis.width,
                                                                   analysis.height))
     frame = track.best_frame if track.best_frame >= 0 else track.first_frame
+    # at the size the analysis saw (a picture that changes size part of the way through is
+    # scaled to its first frame's, as reader.iter_frames does): the box is a place there
     rgb = grab(analysis.path, analysis.time_of(frame), origin=analysis.sampling.get("origin"),
-               rotation=analysis.rotation)
+               rotation=analysis.rotation, size=(analysis.width, analysis.height))
     h, w = rgb.shape[:2]
     side = max(box[2] - box[0], box[3] - box[1])
     m = 0.35 * side

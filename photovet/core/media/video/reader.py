@@ -490,7 +490,15 @@ def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0,
     With ``end_marker``, ``None`` follows the last frame while the file is still open: a caller
     whose other threads still read decoded frames finishes with them there and then closes the
     generator (the file is closed only then, never under a frame in use). Read through
-    ``source`` when given."""
+    ``source`` when given.
+
+    Every frame has the first frame's size: a frame whose picture changes size part of the way
+    through (clips joined together, a call or screen recording) is scaled to it, as the export
+    scales it (render.py). Every place the analysis finds (faces, names, the crest) is a place
+    in that picture, and the export covers it there (s44: the text reader and the crest search
+    read such a frame at its own size, and a name card in the second half of a 640 x 360 clip
+    joined to a 1280 x 720 one was read at twice its place, covered off the picture, and
+    exported readable)."""
     av = import_av()
     p = Path(path)
     c = open_container(p, source=source)
@@ -502,6 +510,7 @@ def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0,
         start: int | None = None
         i, last_t = 0, -1.0
         step = 1.0 / float(v.average_rate or 30)
+        first: tuple[int, int] | None = None
         try:
             for packet in c.demux(v):
                 for f in packet.decode():
@@ -514,6 +523,10 @@ def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0,
                     else:
                         t = last_t + step if i else 0.0
                     last_t = t
+                    if first is None:
+                        first = (f.width, f.height)
+                    elif (f.width, f.height) != first:
+                        f = _reformat(f, first[0], first[1])
                     yield Frame(i, t, f)
                     i += 1
         except av.error.FFmpegError as exc:
