@@ -270,10 +270,11 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
     mode = checked_mode(ws, mode)
     from photovet.core.pipeline import batch_media
     from photovet.core.vision.text.captions import label_refusal
+    from photovet.core.vision.text.school import school_words
 
     refusal = label_refusal(label, ws.register.people(), ch, _dt.date.today(),
                             mode, threshold=ws.settings.text.caption_threshold,
-                            media=batch_media(files))
+                            media=batch_media(files), school=school_words(ws.settings))
     if refusal is not None:   # before minutes of checking: the label names a pupil
         ws.close()
         fail_line(None, refusal.message)
@@ -288,7 +289,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         said = caption_refusal(caption, ws.register.people(), ch, _dt.date.today(),
                                mode,
                                threshold=ws.settings.text.caption_threshold,
-                               media=batch_media(files))
+                               media=batch_media(files), school=school_words(ws.settings))
         if said is not None:   # the caption is checked again by the core when exporting
             ws.close()
             fail_line(None, said.message)
@@ -746,10 +747,12 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, caption: str,
 
         from photovet.core.pipeline import batch_media
         from photovet.core.vision.text.captions import caption_refusal
+        from photovet.core.vision.text.school import school_words
 
         said = caption_refusal(caption, ws.register.people(), ch, _dt.date.today(), mode,
                                threshold=ws.settings.text.caption_threshold,
-                               media=batch_media(files), outcome="nothing was marked ready")
+                               media=batch_media(files), outcome="nothing was marked ready",
+                               school=school_words(ws.settings))
         if said is not None:   # before minutes of checking (checked again for each photo)
             ws.close()
             fail_line(None, said.message)
@@ -1033,18 +1036,29 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
     import datetime as _dt
 
     from photovet.core.policy import caption_media
-    from photovet.core.vision.text.captions import check_caption
+    from photovet.core.vision.text.captions import (
+        CaptionCheck,
+        check_caption,
+        school_findings,
+        without_school,
+    )
+    from photovet.core.vision.text.school import school_words
 
     ws = open_workspace()
     try:
         ch = get_channel(ws, channel)
         mode = checked_mode(ws, mode)
         people = ws.register.people()   # rejected rows too: the policy then suggests initials
+        # the school's name where the channel must not show which school it is, as marking
+        # ready and export refuse it (captions.caption_refusal)
+        named = school_findings(text, ch, school_words(ws.settings))
         # for each media type whose consent it needs, as marking ready and export check it
         # (policy.caption_media): the first refusal is said
-        checks = [check_caption(text, people, ch, _dt.date.today(), mode,
-                                threshold=ws.settings.text.caption_threshold, media=kind)
-                  for kind in caption_media("video" if video else "photo")]
+        checks = [CaptionCheck(ok=False, findings=named, suggestion=without_school(text, named))
+                  ] if named else [
+            check_caption(text, people, ch, _dt.date.today(), mode,
+                          threshold=ws.settings.text.caption_threshold, media=kind)
+            for kind in caption_media("video" if video else "photo")]
         result = next((c for c in checks if not c.ok), checks[0])
     except PhotoVetError as exc:
         abort(exc)

@@ -250,6 +250,7 @@ class Engine:
         self.devices: Any = None          # the school's approved devices (devices.DeviceList)
         self.school: Any = None           # what identifies the school (school.SchoolIdentity)
         self._caption_matcher: Any = None    # (people, threshold, matcher): caption_matcher
+        self._school_words: Any = None       # (the school's words, matcher): school_words
         self._fingerprint = ""
         # channels read once per ``one_look`` (the thread that began it: a worker reads fresh)
         self._channels_seen: ReadOnce[str, Channel] = ReadOnce()
@@ -790,7 +791,7 @@ class Engine:
         return label_refusal(label, self.people, self.channel(channel), on or _dt.date.today(),
                              self.mode_for(mode),
                              threshold=self.settings.text.caption_threshold,
-                             media=tuple(media))
+                             media=tuple(media), school=self.school_words())
 
     def caption_refusal(self, caption: str, channel: str | Channel, mode: str | None = None,
                         on: _dt.date | None = None, media: Iterable[str] = ("photo",),
@@ -804,7 +805,20 @@ class Engine:
                                on or _dt.date.today(), self.mode_for(mode),
                                threshold=self.settings.text.caption_threshold,
                                media=tuple(media), outcome=outcome,
-                               matcher=self.caption_matcher())
+                               matcher=self.caption_matcher(), school=self.school_words())
+
+    def school_words(self) -> Any:
+        """The school's names, initials and address words as the settings hold them now, as
+        captions and batch labels are checked against them on a channel that must not show
+        which school it is (``captions.school_findings``); built again when they change."""
+        from photovet.core.vision.text.school import school_words  # noqa: PLC0415
+
+        sc = self.settings.school
+        key = (tuple(sc.names), tuple(sc.abbreviations), tuple(sc.address_words),
+               self.settings.text.fuzzy_threshold)
+        if self._school_words is None or self._school_words[0] != key:
+            self._school_words = (key, school_words(self.settings))
+        return self._school_words[1]
 
     def caption_matcher(self) -> Any:
         """The register's names as captions are checked against (``captions.caption_matcher``):
@@ -1856,6 +1870,11 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     out_dir = Path(out_dir)
     ch = engine.channel(channel)
     engine.mode_for(mode)   # a mode looser than the school's: refused before anything is read
+    # the label becomes the published file names: checked here as export_batch checks it
+    # (s44: only the command checked it, before the models were loaded, with the names alone)
+    refusal = engine.label_refusal(label, ch, mode, on, media=batch_media(files))
+    if refusal is not None:
+        raise refusal
     caption = (caption or "").strip()
     if caption:
         refused = engine.caption_refusal(caption, ch, mode, on, media=batch_media(files))

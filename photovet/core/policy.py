@@ -1529,6 +1529,19 @@ def decide_school_identifier(item: TextItem, channel: Channel) -> Decision:
     return Decision("cover", reason, needs_review=item.school_unsure)
 
 
+def caption_school_refusal(channel: Channel, found: Sequence[str]) -> str | None:
+    """Why a caption or a batch label (the export's file names) that names the school may not
+    go out on ``channel``, or None: the channel's rule says the school must not be
+    identifiable there (``Channel.cover_school``), as its name, initials, address and crest
+    are covered in the picture. ``found``: the words in it that name the school for sure (the
+    school's own words, ``vision/text/school.SchoolMatcher``). s44: a caption "Sports day at
+    Oakfield Primary!" and a label giving oakfield-sports-day-001.jpg went out on Facebook,
+    whose rule covers the school's name on every badge and sign in the photos."""
+    if not channel.cover_school or not any(f.strip() for f in found):
+        return None
+    return f"Names the school: {channel.label} must not show which school it is"
+
+
 def school_name_warning(school_names: list[str], channels: list[Channel]) -> str | None:
     """The warning before photos are prepared or approved when the school's name is not set
     but a channel's rule says the school must not be identifiable there: text naming the

@@ -148,3 +148,17 @@ def test_caption_video_needs_photo_consent_too(register, tmp_path):
                                       "Amy scores!"])
     assert result.exit_code == 1, result.output
     assert "Suggested: A scores!" in result.output
+
+
+def test_a_caption_naming_the_school_is_refused_where_the_school_must_not_be_shown(register):
+    """s44: on Facebook (its rule covers the school's name in every photo) a caption naming
+    the school was "OK"; the export and marking ready refuse it, and so does this check."""
+    run = CliRunner().invoke
+    assert run(cli, ["settings", "set", "school.names", '["Oakfield Primary School"]']
+               ).exit_code == 0
+    result = run(cli, ["caption", "-c", "facebook", "Sports day at Oakfield Primary!"])
+    assert result.exit_code == 1, result.output
+    assert "must not show which school it is" in result.output
+    assert "Suggested: Sports day!" in result.output
+    result = run(cli, ["caption", "-c", "website", "Sports day at Oakfield Primary!"])
+    assert result.exit_code == 0, result.output

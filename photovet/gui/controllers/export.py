@@ -140,6 +140,7 @@ class ExportController(QObject):
             return
         from photovet.core.pipeline import batch_media  # noqa: PLC0415
         from photovet.core.vision.text.captions import caption_refusal  # noqa: PLC0415
+        from photovet.core.vision.text.school import school_words  # noqa: PLC0415
 
         if not caption:
             self.dialog.show_caption_check(caption, True, [], "")
@@ -149,7 +150,7 @@ class ExportController(QObject):
             refused = caption_refusal(
                 caption, ws.register.people(), self.ctx.current_channel(), _dt.date.today(),
                 ws.settings.mode, threshold=ws.settings.text.caption_threshold,
-                media=batch_media(self.batch.analyses()))
+                media=batch_media(self.batch.analyses()), school=school_words(ws.settings))
         except PhotoVetError as exc:
             self.dialog.show_caption_check(caption, False, [("", exc.message)], "")
             return

@@ -19,6 +19,7 @@ from photovet.core.policy import (
     caption_initials_refusal,
     caption_media,
     caption_name_form,
+    caption_school_refusal,
     caption_warning,
 )
 from photovet.core.vision.text.names import (
@@ -1706,15 +1707,79 @@ class CaptionError(ExportError):
         self.findings = findings
 
 
+def school_findings(text: str, channel: Channel, school: Any) -> list[CaptionFinding]:
+    """The words of a caption or a batch label that name the school, where the channel's rule
+    says the school must not be identifiable (``policy.caption_school_refusal``); [] elsewhere.
+    ``school``: the school's own words (``vision/text/school.SchoolMatcher``, None or empty:
+    none set). Only its sure matches: an everyday word that is also one of the school's ("Hill"
+    alone, "green") is a word in a caption, as a line of a photo would only be sent for review."""
+    if school is None or getattr(school, "empty", True) or not text.strip():
+        return []
+    hits = [h for h in school.find_all(text) if not h.unsure]
+    why = caption_school_refusal(channel, [text[h.span[0]:h.span[1]] for h in hits])
+    if why is None:
+        return []
+    out: list[CaptionFinding] = []
+    for h in sorted(hits, key=lambda h: h.span):
+        s, e = _whole_words(text, *h.span)
+        if any(f.span[0] < e and s < f.span[1] for f in out):
+            continue
+        out.append(CaptionFinding((s, e), None, text[s:e], "", why))
+    return out
+
+
+def _whole_words(text: str, s: int, e: int) -> tuple[int, int]:
+    """The span ``s:e`` grown to the whole words around it (a web address or a handle the
+    school's name is part of: "www.oakfieldprimary.sch.uk", "@OakfieldPS"), less the
+    punctuation that ends a sentence."""
+    while s > 0 and not text[s - 1].isspace():
+        s -= 1
+    while e < len(text) and not text[e].isspace():
+        e += 1
+    while e > s and text[e - 1] in ",.!?;:)'\"\u2019\u201d":
+        e -= 1
+    return s, e
+
+
+#: a word that only said where, left before the school's name taken out ("at", "from")
+_LEFT_BEFORE = re.compile(r"\b(?:at|from|in|of|to|visit(?:ing|ed|s)?)\s*(?=[,.!?;:]|$)", re.I)
+
+
+def without_school(text: str, findings: Sequence[CaptionFinding]) -> str:
+    """``text`` with the words that name the school (``school_findings``) left out: "Sports day
+    at Oakfield Primary!" -> "Sports day!"."""
+    parts, pos = [], 0
+    for f in sorted(findings, key=lambda f: f.span):
+        s, e = f.span
+        parts.append(text[pos:max(pos, s)])
+        pos = max(pos, e)
+    parts.append(text[pos:])
+    out = re.sub(r"\s+([,.!?;:])", r"\1", " ".join("".join(parts).split()))
+    out = _LEFT_BEFORE.sub("", out)
+    out = re.sub(r"\s+([,.!?;:])", r"\1", " ".join(out.split())).strip(" ,;:-")
+    return out[:1].upper() + out[1:] if out[:1].islower() and text[:1].isupper() else out
+
+
 def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on: _dt.date,
                     mode: str, *, threshold: int = 90, media: Sequence[str] = ("photo",),
                     outcome: str = "nothing was exported",
-                    matcher: NameMatcher | None = None) -> CaptionError | None:
+                    matcher: NameMatcher | None = None, school: Any = None
+                    ) -> CaptionError | None:
     """The error to raise for a caption that names someone the channel may not name (checked
     for each media type whose consent it needs, ``policy.caption_media``: a photo's always,
-    a video's too for a video), or None.
-    ``outcome``: what the refusal means, in the error's words; ``matcher``: as
+    a video's too for a video), or that names the school where the channel's rule says the
+    school must not be identifiable (``school``: the school's words, ``school_findings``), or
+    None. ``outcome``: what the refusal means, in the error's words; ``matcher``: as
     ``check_caption``'s."""
+    named = school_findings(caption, channel, school)
+    if named:
+        said = ", ".join(f"\u201c{f.found}\u201d" for f in named)
+        suggestion = without_school(caption, named)
+        return CaptionError(
+            f"the caption names the school ({said}): {channel.label} must not show which "
+            f"school it is; {outcome}", suggestion=suggestion, findings=named,
+            hint=f"Suggested caption: {suggestion}" if suggestion else
+            "Leave the school's name out of the caption.")
     if matcher is None:
         matcher = caption_matcher(people, threshold)
     for kind in caption_media(media):
@@ -1785,10 +1850,22 @@ def check_label(label: str, people: Sequence[Person], channel: Channel, on: _dt.
 
 def label_refusal(label: str, people: Sequence[Person], channel: Channel, on: _dt.date,
                   mode: str, *, threshold: int = 90,
-                  media: str | Sequence[str] = ("photo",)) -> LabelError | None:
-    """The error to raise for a label that names someone it may not, or None. Checked for each
-    media type the batch holds (``media``), as a caption is: a video's file name is made from
-    the same label and names the pupil with a video, which needs the video consent."""
+                  media: str | Sequence[str] = ("photo",), school: Any = None
+                  ) -> LabelError | None:
+    """The error to raise for a label that names someone it may not, or the school where the
+    channel's rule says the school must not be identifiable (``school``, as for
+    ``caption_refusal``), or None. Checked for each media type the batch holds (``media``),
+    as a caption is: a video's file name is made from the same label and names the pupil with
+    a video, which needs the video consent."""
+    words = _label_words(label)
+    named = school_findings(words, channel, school)
+    if named:
+        suggestion = _label_words(without_school(words, named)) or DEFAULT_LABEL
+        return LabelError(
+            f"the batch label \u201c{label}\u201d names the school (\u201c{named[0].found}"
+            f"\u201d): {channel.label} must not show which school it is. The label becomes "
+            "the file names, which are published with the photos",
+            suggestion=suggestion, hint=f"Use a general label, for example: {suggestion}")
     kinds = (media,) if isinstance(media, str) else tuple(dict.fromkeys(media or ("photo",)))
     for kind in kinds:
         result = check_label(label, people, channel, on, mode, threshold=threshold, media=kind)
@@ -1808,4 +1885,5 @@ def label_refusal(label: str, people: Sequence[Person], channel: Channel, on: _d
 
 __all__ = ["ANOTHER_PUPIL", "DEFAULT_LABEL", "CaptionCheck", "CaptionError", "CaptionFinding",
            "CaptionMention", "LabelError", "OtherPupils", "caption_mentions", "caption_refusal",
-           "check_caption", "check_label", "label_refusal", "note_names"]
+           "check_caption", "check_label", "label_refusal", "note_names", "school_findings",
+           "without_school"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from photovet.core.models import TextItem
 from photovet.core.vision.text.names import canon, generic_word, ordinary_word, words
@@ -161,6 +162,16 @@ class SchoolMatcher:
             unsure = everyday and not with_more
             return SchoolHit(ph.what, ph.text, score, unsure, span)
         return None
+
+
+def school_words(settings: Any) -> SchoolMatcher:
+    """The school's own words from its settings (names, initials, address words), as a photo's
+    lines are matched against them (``school.load_identity``): what captions and batch labels
+    are checked against on a channel that must not show which school it is
+    (``captions.school_findings``). Empty when none is set."""
+    school = settings.school
+    return SchoolMatcher(list(school.names), list(school.abbreviations),
+                         list(school.address_words), threshold=settings.text.fuzzy_threshold)
 
 
 def _has_distinct(window: Sequence[str], distinct: Sequence[str], threshold: float, fuzz) -> bool:
@@ -347,5 +358,5 @@ def mark_school_texts(items: Iterable[TextItem], matcher: SchoolMatcher | None) 
 
 
 __all__ = ["ANY_SCHOOL", "SchoolHit", "SchoolMatcher", "any_school_name", "find_small_school_text",
-           "mark_school_texts",
+           "mark_school_texts", "school_words",
            "zoom_regions"]

@@ -1,0 +1,131 @@
+"""s44 (hunt-publish): on a channel whose rule says the school must not be identifiable
+(``Channel.cover_school``: Facebook, X, Instagram, YouTube, the press by default), the
+school's name, initials and address are covered in every photo and video, but a caption
+"Sports day at Oakfield Primary!" and a batch label giving oakfield-sports-day-001.jpg were
+exported (and approved) as they were. They are refused now, as a caption naming a pupil is,
+with a suggestion that leaves the school out (``policy.caption_school_refusal``,
+``captions.school_findings``); on the school's own website nothing changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PIL import Image
+
+from photovet.core.models import Channel
+from photovet.core.pipeline import Engine, export_batch, vet_batch
+from photovet.core.policy import caption_school_refusal
+from photovet.core.settings import Settings
+from photovet.core.vision.text.captions import (
+    CaptionError,
+    LabelError,
+    caption_refusal,
+    label_refusal,
+)
+from photovet.core.vision.text.school import school_words
+from photovet.core.workspace import Workspace
+from tests.conftest import office_access
+from tests.core.test_school_identifiers import NoFaces
+
+TODAY = dt.date(2026, 11, 21)
+FB = Channel("facebook", "School Facebook", names="initials", cover_school=True)
+WEB = Channel("website", "School website", names="full")
+
+
+def _words():
+    s = Settings()
+    s.school.names = ["Oakfield Primary School"]
+    s.school.abbreviations = ["OPS"]
+    s.school.address_words = ["Meadow Lane"]
+    return school_words(s)
+
+
+@pytest.mark.parametrize("caption,found,suggested", [
+    ("Sports day at Oakfield Primary!", "Oakfield Primary", "Sports day!"),
+    ("Well done OPS runners", "OPS", "Well done runners"),
+    ("More on www.oakfieldprimary.sch.uk today", "www.oakfieldprimary.sch.uk", "More on today"),
+    ("Thanks @OakfieldPS families.", "@OakfieldPS", "Thanks families."),
+    ("A walk down Meadow Lane", "Meadow Lane", "A walk down"),
+])
+def test_a_caption_naming_the_school_is_refused_where_the_school_must_not_be_shown(
+        caption, found, suggested):
+    refused = caption_refusal(caption, [], FB, TODAY, "consent", school=_words())
+    assert refused is not None and [f.found for f in refused.findings] == [found]
+    assert "School Facebook must not show which school it is" in refused.message
+    assert refused.suggestion == suggested
+    assert caption_refusal(refused.suggestion, [], FB, TODAY, "consent", school=_words()) is None
+    assert caption_refusal(caption, [], WEB, TODAY, "consent", school=_words()) is None
+
+
+@pytest.mark.parametrize("caption", ["Sports day was great", "Great day on the hill",
+                                     "A lovely green field", "ops, we did it again"])
+def test_a_caption_that_does_not_name_the_school_passes(caption):
+    assert caption_refusal(caption, [], FB, TODAY, "consent", school=_words()) is None
+
+
+def test_no_school_words_set_refuses_nothing_and_only_a_covering_channel_refuses():
+    assert caption_refusal("Oakfield Primary!", [], FB, TODAY, "consent",
+                           school=school_words(Settings())) is None
+    assert caption_school_refusal(WEB, ["Oakfield"]) is None
+    assert caption_school_refusal(FB, []) is None
+    assert caption_school_refusal(FB, ["Oakfield"]) == \
+        "Names the school: School Facebook must not show which school it is"
+
+
+def test_a_label_naming_the_school_is_refused_where_the_school_must_not_be_shown():
+    refused = label_refusal("oakfield_sports_day", [], FB, TODAY, "consent", school=_words())
+    assert isinstance(refused, LabelError) and "\u201coakfield\u201d" in refused.message
+    assert refused.suggestion == "sports day"
+    assert label_refusal("Oakfield Primary", [], FB, TODAY, "consent",
+                         school=_words()).suggestion == "photos"
+    assert label_refusal("oakfield_sports_day", [], WEB, TODAY, "consent", school=_words()) is None
+    assert label_refusal("sports_day", [], FB, TODAY, "consent", school=_words()) is None
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = Workspace.open(tmp_path / "home", access=office_access("office"))
+    w.settings.approval.required = False
+    w.settings.text.enabled = False
+    w.settings.school.names = ["Oakfield Primary School"]
+    w.save_settings(w.settings)
+    yield w
+    w.close()
+
+
+def test_an_export_with_the_school_in_its_label_or_caption_is_refused_on_facebook(ws, tmp_path):
+    """The core's own check (export_batch, vet_batch: what the app and 'photovet export'
+    run), before anything is read or written; the website takes the same export."""
+    photo = tmp_path / "trip.jpg"
+    Image.new("RGB", (320, 240), (120, 160, 200)).save(photo, "JPEG")
+    engine = Engine(ws.settings, register=ws.register, face_engine=NoFaces(),
+                    cache=ws.cache, reviews=ws.reviews)
+    fb, web = ws.channels.get("facebook"), ws.channels.get("website")
+    assert fb.cover_school and not web.cover_school
+    a = engine.analyse(photo)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(LabelError, match="names the school"):
+        list(export_batch([a], out, label="Oakfield sports day", engine=engine, channel=fb,
+                          records=ws.records))
+    with pytest.raises(CaptionError, match="names the school"):
+        list(export_batch([a], out, label="Sports day", engine=engine, channel=fb,
+                          records=ws.records, caption="Sports day at Oakfield Primary!"))
+    with pytest.raises(LabelError, match="names the school"):
+        list(vet_batch([photo], engine, fb, out, label="Oakfield sports day",
+                       records=ws.records))
+    with pytest.raises(CaptionError, match="names the school"):
+        list(vet_batch([photo], engine, fb, out, label="Sports day", records=ws.records,
+                       caption="Sports day at Oakfield Primary!"))
+    assert not list(out.iterdir())
+    done = [s.result for s in export_batch([a], out, label="Oakfield sports day",
+                                           engine=engine, channel=web, records=ws.records,
+                                           caption="Sports day at Oakfield Primary!")
+            if s.result is not None]
+    assert [r.ok for r in done] == [True]
+    assert [p.name for p in out.iterdir()] == ["oakfield-sports-day-001.jpg"]
+    # a caption proposed when marking ready is checked the same way (what gets approved)
+    assert engine.proposed_caption_check(fb)("Well done Oakfield!") is not None
+    assert engine.proposed_caption_check(web)("Well done Oakfield!") is None
+
