@@ -84,7 +84,7 @@ def test_a_label_naming_the_school_is_refused_where_the_school_must_not_be_shown
 
 
 @pytest.fixture
-def ws(tmp_path):
+def school_ws(tmp_path):
     w = Workspace.open(tmp_path / "home", access=office_access("office"))
     w.settings.approval.required = False
     w.settings.text.enabled = False
@@ -94,9 +94,10 @@ def ws(tmp_path):
     w.close()
 
 
-def test_an_export_with_the_school_in_its_label_or_caption_is_refused_on_facebook(ws, tmp_path):
+def test_an_export_with_the_school_in_its_label_or_caption_is_refused_on_facebook(school_ws, tmp_path):
     """The core's own check (export_batch, vet_batch: what the app and 'photovet export'
     run), before anything is read or written; the website takes the same export."""
+    ws = school_ws
     photo = tmp_path / "trip.jpg"
     Image.new("RGB", (320, 240), (120, 160, 200)).save(photo, "JPEG")
     engine = Engine(ws.settings, register=ws.register, face_engine=NoFaces(),
