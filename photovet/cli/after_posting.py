@@ -71,6 +71,8 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
     if already_posted and caption is None:
         raise click.UsageError("--already-posted goes with --caption: the caption the post "
                                "went out with")
+    from photovet.core.vision.text.school import school_words
+
     date = parse_day(day)
     ws = open_workspace()
     problems: list = []
@@ -85,6 +87,7 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
                                    problems=problems if files else None, caption=caption,
                                    people=ws.register.people(), mode=ws.settings.mode,
                                    threshold=ws.settings.text.caption_threshold,
+                                   school=school_words(ws.settings),
                                    # taken down, on the take-down list, or someone in it may
                                    # not be shown there now: recorded all the same (it was
                                    # posted), on the take-down list at once, each said

@@ -515,3 +515,28 @@ def test_a_pupil_named_in_the_caption_withdrawn_while_the_copy_is_made_holds_it_
     assert "while the copy was being made" in res.error
     assert [Path(r.source_path).name for r in ws_with_register.records.exports()] == ["a.jpg"]
     assert list((tmp_path / "out-b.jpg").iterdir()) == []
+
+
+def test_a_posts_caption_naming_the_school_is_refused_on_a_channel_that_must_not_show_it(world):
+    """s44 (approval off: an export with no approved caption, whose post's caption is checked
+    only by the channel's rules): "Sports day at Oakfield Primary!" was recorded as posted on
+    Facebook, whose rule covers the school's name in every photo. Refused now, with the
+    caption without it; said to have gone out, it is on record flagged and on the take-down
+    list at once."""
+    from photovet.core.settings import Settings
+    from photovet.core.vision.text.school import school_words
+
+    rec, reg, eid = world
+    s = Settings()
+    s.school.names = ["Oakfield Primary School"]
+    caption = "Sports day at Oakfield Primary!"
+    with pytest.raises(CaptionError, match="names the school") as refused:
+        _posted_with(rec, reg, caption, school=school_words(s))
+    assert refused.value.suggestion == "Sports day!"
+    assert [p.url for r in rec.exports() for p in r.posts] == ["https://facebook.example/1"]
+    n, got = _posted_with(rec, reg, caption, school=school_words(s), already_posted=True)
+    assert n == 1 and len(got) == 1 and "Oakfield Primary" in got[0][1]
+    (r,) = rec.exports()
+    assert r.posts[-1].caption == caption and r.posts[-1].not_allowed == got[0][1]
+    (item,) = takedown.evaluate(rec, reg, TODAY)
+    assert (item.export_id, item.channel) == (eid, "facebook")

@@ -1119,7 +1119,7 @@ class Records:
                     people: Sequence[Person] | None = None, mode: str = "consent",
                     threshold: int = 90, elsewhere: bool = False,
                     marked: list | None = None, not_allowed: list | None = None,
-                    already_posted: bool = False) -> int:
+                    already_posted: bool = False, school: Any = None) -> int:
         """Add a post to every record of ``batch`` and/or of ``files``. Returns how many export
         records were marked. Files are matched by the sha256 of their content first, then by
         output path. Unmatched files raise ``RecordsError`` (nothing written) unless a
@@ -1128,7 +1128,9 @@ class Records:
 
         ``caption``: the caption the post went out with, when it was not the one recorded with
         the export. It is checked like an export's caption with ``people`` (the register),
-        ``mode`` and the channel's rules (CaptionError: nothing recorded) and kept with the
+        ``mode``, the school's words (``school``: ``vision/text/school.school_words``, s44: a
+        caption naming the school where the channel must not show which school it is) and the
+        channel's rules (CaptionError: nothing recorded) and kept with the
         post, with whom it refers to (take-down lists and subject access reports). A caption
         the export's approval did not sign (``ExportRecord.approved_caption``; none signed
         counts: only no caption goes then) is refused the same way, before what it names
@@ -1204,14 +1206,14 @@ class Records:
                 ids, batch=batch, files=files, channel=channel, day=day, now=now, url=url,
                 user=user, caption=caption, people=people, mode=mode, threshold=threshold,
                 elsewhere=elsewhere, date=date, marked=marked, not_allowed=not_allowed,
-                already_posted=already_posted)
+                already_posted=already_posted, school=school)
 
     def _record_posts(self, ids: list[int], *, batch: str | None, files: list[Path] | None,
                       channel: str, day: str, now: str, url: str | None, user: str,
                       caption: str | None, people: Sequence[Person] | None, mode: str,
                       threshold: int, elsewhere: bool, date: _dt.date | None,
                       marked: list | None, not_allowed: list | None,
-                      already_posted: bool = False) -> int:
+                      already_posted: bool = False, school: Any = None) -> int:
         """``mark_posted`` in its transaction: the caption is checked, the posts are written
         (those PhotoVet would not have allowed flagged, and on the take-down list at once; a
         refused caption only when it already went out)."""
@@ -1253,7 +1255,8 @@ class Records:
             assert people is not None
             kinds = tuple(dict.fromkeys(["photo", *medias.values()]))
             bad_caption = caption_refusal(caption, people, ch, on, mode, threshold=threshold,
-                                          media=kinds, outcome="nothing was marked as posted")
+                                          media=kinds, outcome="nothing was marked as posted",
+                                          school=school)
             unapproved = self._caption_not_approved(ids, caption)
             if not already_posted and (unapproved or bad_caption is not None):
                 # refused: the approval first (a caption nobody approved is refused whatever
@@ -1262,7 +1265,7 @@ class Records:
                 # photo's approved caption was offered for a batch approved with several)
                 def refused(c: str) -> bool:
                     return caption_refusal(c, people, ch, on, mode, threshold=threshold,
-                                           media=kinds) is not None
+                                           media=kinds, school=school) is not None
                 raise self._post_caption_error(ids, caption, unapproved, bad_caption, refused)
             if unapproved:
                 # it went out so: recorded as it went out, flagged, and on the take-down list
@@ -1276,7 +1279,7 @@ class Records:
                 # it went out so: what it may not say, for every media type posted
                 for kind in kinds:
                     more = caption_refusal(caption, people, ch, on, mode, threshold=threshold,
-                                           media=(kind,))
+                                           media=(kind,), school=school)
                     caption_findings += [f for f in (more.findings if more else [])
                                          if f not in caption_findings]
             refs = caption_refs(caption, people, ch, on, threshold=threshold, named_not_allowed={

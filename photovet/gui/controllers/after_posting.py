@@ -370,6 +370,8 @@ class AfterPostingController(QObject):
 
             problems: list = []
             not_allowed: list = []
+            from photovet.core.vision.text.school import school_words  # noqa: PLC0415
+
             with ctx.thread_workspace() as wws:
                 # a whole batch is marked or refused as one, in one sentence (a batch exported
                 # for another channel); chosen files each say what went wrong; a post PhotoVet
@@ -382,6 +384,7 @@ class AfterPostingController(QObject):
                         url=v["url"], problems=problems if files else None,
                         caption=v["caption"], people=wws.register.people(),
                         mode=wws.settings.mode, threshold=wws.settings.text.caption_threshold,
+                        school=school_words(wws.settings),
                         elsewhere=elsewhere, marked=marked, not_allowed=not_allowed,
                         already_posted=already_posted)
                 except CaptionError as exc:       # nothing recorded: was it posted so?
