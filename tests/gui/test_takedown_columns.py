@@ -48,6 +48,7 @@ def test_each_copys_file_name_is_read_whole_in_the_narrowed_column(qtbot):
     the name had no place to wrap, so its end, the copy's number that tells the rows apart,
     was cut off. It wraps after its dashes now, every line inside the column."""
     from PySide6.QtGui import QTextLayout, QTextOption
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
     items = _items([f"Consent withdrawn on 0{d}/12/2026 (requested by Mrs Ellison (mother), by "
                     "phone)" for d in range(1, 7)])
@@ -65,8 +66,14 @@ def test_each_copys_file_name_is_read_whole_in_the_narrowed_column(qtbot):
     room = t.columnWidth(4) - 8             # the cell's margins
     assert room < 200                        # narrowed, as at 1366 x 768
     for r, it in enumerate(items):
-        text = t.item(r, 4).text()
-        assert text.replace("\u200b", "").startswith(f"facebook-02-12-2026-{it.id:03d}.jpg")
+        plain = t.item(r, 4).text()
+        assert plain.startswith(f"facebook-02-12-2026-{it.id:03d}.jpg")
+        # what the column draws: the name with a break allowed after each dash
+        drawn = t.itemDelegateForColumn(4)
+        option = QStyleOptionViewItem()
+        drawn.initStyleOption(option, t.model().index(r, 4))
+        text = option.text
+        assert text.replace("\u200b", "") == plain
         layout = QTextLayout(text, t.font())
         option = QTextOption()
         option.setWrapMode(QTextOption.WrapMode.WordWrap)
@@ -83,4 +90,37 @@ def test_each_copys_file_name_is_read_whole_in_the_narrowed_column(qtbot):
         assert widest <= room, (text, widest, room)
         # the tooltip, what is copied, is the plain name
         assert "\u200b" not in t.item(r, 4).toolTip()
+    dlg.close()
+
+
+def test_a_file_name_copied_from_the_take_down_list_has_no_hidden_characters(qtbot):
+    """s44 walk: the zero-width spaces that let a file name wrap (s43) were in the cell, so
+    Ctrl+C on the File column copied them with the name, and a screen reader read them: a
+    name pasted into a search of the school's site or a file manager found nothing. The cell
+    holds the plain name; only its drawing may break after the dashes."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    items = _items(["Consent withdrawn on 01/12/2026"] * 2)
+    for it in items:
+        it.output_path = f"/exports/facebook-02-12-2026-{it.id:03d}.jpg"
+    dlg = TakedownDialog()
+    qtbot.addWidget(dlg)
+    dlg.resize(1100, 560)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.show_items(items)
+    t = dlg.table
+    t.setCurrentCell(1, 4)
+    t.setFocus()
+    QGuiApplication.clipboard().clear()
+    qtbot.keyClick(t, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    copied = QGuiApplication.clipboard().text()
+    assert copied.startswith(f"facebook-02-12-2026-{items[1].id:03d}.jpg"), repr(copied)
+    assert "\u200b" not in copied
+    for r in range(t.rowCount()):
+        for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            assert "\u200b" not in str(t.model().index(r, 4).data(role) or "")
     dlg.close()

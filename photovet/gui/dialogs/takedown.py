@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -75,6 +76,10 @@ class TakedownDialog(QDialog):
         # a word still too long for its column keeps its end (the copy's number) in view
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setAccessibleName("Photos to take down")
+        # the File column's names may wrap after their dashes where they are drawn, while the
+        # cell holds the plain name: what Ctrl+C copies and a screen reader reads (s44 walk)
+        self._file_names = BreakableNames(self.table)
+        self.table.setItemDelegateForColumn(4, self._file_names)
         self.table.itemSelectionChanged.connect(self._update)
         # the photo chosen, to find it on the site (s37 walk: only the export's file name,
         # which the post does not show; the pictures were on the printed page alone)
@@ -160,7 +165,7 @@ class TakedownDialog(QDialog):
             # the file's name may break after its dashes (s43 walk: narrowed to 150 px,
             # "facebook-02-12-2026-001.jpg" had no place to wrap and was cut to
             # "facebook-02-12-2026...", the number that tells the rows apart cut off)
-            name = breakable(Path(it.output_path).name)
+            name = Path(it.output_path).name        # drawn breakable: BreakableNames
             where = (f"{name} (still on this PC)" if it.copy_on_disk
                      else f"{name} (no longer on this PC)")
             for c, text in enumerate((str(it.id), action, who, why, where,
@@ -270,6 +275,16 @@ def breakable(name: str) -> str:
     """A file's name that may wrap after each '-' or '_' (a zero-width space after it)
     where a list narrows its column; read the same, and copied without it from the tooltip."""
     return "".join(c + _MAY_BREAK if c in "-_" else c for c in name).rstrip(_MAY_BREAK)
+
+
+class BreakableNames(QStyledItemDelegate):
+    """Draws a cell's text with a break allowed after each '-' or '_' (``breakable``), so a
+    long file name wraps in a narrow column; the cell keeps the plain name (s44 walk: the
+    zero-width spaces were in the cell, so Ctrl+C copied them with the name)."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        option.text = breakable(option.text)
 
 
 def why_text(it: TakedownItem) -> str:
