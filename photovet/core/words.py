@@ -1963,6 +1963,24 @@ TAKE_DOWN_BADGE = "Take down"
 DO_NOT_POST_BADGE = "Do not post"
 
 
+def takedown_badge(posted: Sequence[str], exported: Sequence[str], here: str = "") -> str:
+    """A tile's badge for a photo or video on the take-down list: a posted copy first ("Take
+    down"), else an exported one ("Do not post"); said plainly when the copy is for ``here``,
+    the channel the tile is shown for (or when none is given), else with where: "Take down
+    from Facebook", "Do not post on Facebook" (s44 walk: with "Post to: School website", a
+    photo whose Facebook copy alone must not be posted said "Do not post", as if the website
+    copy must not go out either). ``posted``/``exported``: the channels' names."""
+    def where(labels: Sequence[str]) -> str:
+        labels = list(dict.fromkeys(labels))
+        return labels[0] if len(labels) == 1 else f"{len(labels)} channels"
+
+    if posted:
+        return TAKE_DOWN_BADGE if not here or here in posted else \
+            f"{TAKE_DOWN_BADGE} from {where(posted)}"
+    return DO_NOT_POST_BADGE if not here or here in exported else \
+        f"{DO_NOT_POST_BADGE} on {where(exported)}"
+
+
 def takedown_tile_detail(posted: Sequence[str], exported: Sequence[str],
                          media: str = "photo") -> str:
     """What the tile's tooltip and the photo view say of a photo or video on the take-down
@@ -1983,7 +2001,7 @@ def takedown_tile_detail(posted: Sequence[str], exported: Sequence[str],
         "take-down list)."
 
 
-__all__ += ["DO_NOT_POST_BADGE", "TAKE_DOWN_BADGE", "takedown_tile_detail"]
+__all__ += ["DO_NOT_POST_BADGE", "TAKE_DOWN_BADGE", "takedown_badge", "takedown_tile_detail"]
 
 
 

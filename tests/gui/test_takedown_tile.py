@@ -120,3 +120,33 @@ def test_the_same_photo_twice_in_the_batch_says_take_down_on_both_tiles(
         qtbot.waitUntil(said, timeout=5000)
     finally:
         assert words == want, words
+
+
+def test_a_tile_shown_for_another_channel_says_where_the_copy_must_come_down(
+        posted, qtbot, ws):  # noqa: F811
+    """s44 walk (s43 audit): the badge came from the take-down list on ANY channel, so with
+    "Post to: School website" the tile of a photo whose Facebook copy must come down said
+    "Take down" (and an exported-only one "Do not post"), as if its website copy must come
+    down or must not go out. Shown for another channel, the badge says where; shown for
+    the channel listed, it says it plainly (the core's ``takedown_badge``)."""
+    win = posted
+    withdraw(win, TORI, qtbot)
+    qtbot.waitUntil(lambda: [t[1] for t in tiles(win, ws)] ==
+                    ["Take down", "Approved", "Approved"], timeout=10000)
+    win.ctx.set_channel("website")
+    qtbot.waitUntil(lambda: tiles(win, ws)[0][1] == "Take down from Facebook", timeout=10000)
+    model = win.batch.model
+    tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "Its safe copy is posted on Facebook and must be taken down" in tip, tip
+    win.ctx.set_channel("facebook")
+    qtbot.waitUntil(lambda: tiles(win, ws)[0][1] == "Take down", timeout=10000)
+    # the words, from the core: a posted copy first; where, when it is not the tile's channel
+    from photovet.core.words import takedown_badge
+
+    assert takedown_badge(("Facebook",), (), "Facebook") == "Take down"
+    assert takedown_badge(("Facebook",), ("School website",), "School website") == \
+        "Take down from Facebook"
+    assert takedown_badge((), ("Facebook",), "School website") == "Do not post on Facebook"
+    assert takedown_badge((), ("Facebook", "X"), "Newsletter") == "Do not post on 2 channels"
+    assert takedown_badge((), ("Facebook",), "Facebook") == "Do not post"
+    assert takedown_badge((), ("Facebook",)) == "Do not post"

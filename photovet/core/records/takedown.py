@@ -53,12 +53,11 @@ from photovet.core.records.exports import ExportRecord, PostRecord, Records, Rec
 from photovet.core.records.thumbs import covered_thumb, jpeg_data_uri, others_in
 from photovet.core.words import (
     CAPTION_MAY_NAME_START,
-    DO_NOT_POST_BADGE,
     OTHER,
-    TAKE_DOWN_BADGE,
     TAKEDOWN_PICTURES_COVERED,
     TakedownReason,
     not_allowed_note,
+    takedown_badge,
     takedown_closed,
     takedown_no_longer_needed,
     takedown_no_picture,
@@ -634,35 +633,41 @@ class OnTakedownList:
 
     posted: tuple[str, ...] = ()
     exported: tuple[str, ...] = ()
+    #: the name of the channel the tile is shown for ('' none): a copy listed for another
+    #: channel is said with where (``words.takedown_badge``, s44)
+    here: str = ""
 
     @property
     def badge(self) -> str:
-        return TAKE_DOWN_BADGE if self.posted else DO_NOT_POST_BADGE
+        return takedown_badge(self.posted, self.exported, self.here)
 
     def detail(self, media: str = "photo") -> str:
         return takedown_tile_detail(self.posted, self.exported, media)
 
 
-def open_for(records: Records, shas: Iterable[str]) -> dict[str, OnTakedownList]:
+def open_for(records: Records, shas: Iterable[str],
+             channel: str | None = None) -> dict[str, OnTakedownList]:
     """Of the photos ``shas`` (their originals' content), those with an open item on the
     take-down list, on any channel, as of its last whole evaluation (the items ``open_count``
     counts and the list shows): a batch's tile says so before anything else, whatever its
     approval or its original (s43: a posted photo whose original was deleted said "Original
-    deleted" while the list said it must come down). Reads only."""
+    deleted" while the list said it must come down). ``channel``: the one the tiles are shown
+    for, whose badge says where a copy listed for another channel is (s44). Reads only."""
     wanted = sorted({s for s in shas if s})
     found: dict[str, tuple[list[str], list[str]]] = {}
     for i in range(0, len(wanted), 500):
         part = wanted[i:i + 500]
         marks = ",".join("?" * len(part))
-        for sha, channel, posted in records.db.all(
+        for sha, listed_on, posted in records.db.all(
                 "SELECT e.source_sha256, t.channel, EXISTS (SELECT 1 FROM posts p WHERE "
                 "p.export_id = t.export_id AND p.channel = t.channel) FROM takedown_items t "
                 "JOIN exports e ON e.id = t.export_id WHERE t.done_at IS NULL AND "
                 f"t.closed_at IS NULL AND e.source_sha256 IN ({marks}) ORDER BY t.id", part):
-            label = _channel(records, channel).label
+            label = _channel(records, listed_on).label
             found.setdefault(sha, ([], []))[0 if posted else 1].append(label)
+    here = _channel(records, channel).label if channel and found else ""
     return {sha: OnTakedownList(tuple(dict.fromkeys(p)),
-                                tuple(x for x in dict.fromkeys(e) if x not in p))
+                                tuple(x for x in dict.fromkeys(e) if x not in p), here)
             for sha, (p, e) in found.items()}
 
 

@@ -602,7 +602,7 @@ class BatchController(QObject):
                   if it.path in paths and it.analysis is not None
                   and (it.analysis.sha256 or it.known_sha)}
         try:
-            listed = takedown.open_for(self.ctx.ws.records, photos.values())
+            listed = takedown.open_for(self.ctx.ws.records, photos.values(), self.ctx.channel)
         except PhotoVetError:       # the register unreachable: said elsewhere; left as it was
             return None
         return {p: listed.get(sha) for p, sha in photos.items()}
