@@ -772,6 +772,31 @@ class Reviewer:
         return [p.channel for p, old in zip(parts, before)
                 if json.dumps(p.content(), sort_keys=True) != old]
 
+    def kept_readable_elsewhere(self, analysis: PhotoAnalysis, indices: Sequence[int],
+                                channel: Channel) -> dict[int, list[str]]:
+        """Of the lines ``indices``, those a person left readable for another channel than
+        ``channel`` (line -> those channels' ids): covering a line is a decision for every
+        channel and beats leaving it readable (``apply_review``), so "Keep it covered" here
+        covers it there too; the app says so before it is made (s43/s44 walk: a line left
+        readable, with a reason, for the School website was covered there by "Keep it
+        covered" on Facebook, and nobody was told). Reads only."""
+        want = {i for i in indices if 0 <= i < len(analysis.texts)}
+        if not want or not analysis.sha256:
+            return {}
+        found: dict[int, list[str]] = {}
+        for scope, doc in self.store.db.all(
+                "SELECT channel, doc FROM reviews WHERE sha256 = ? AND channel NOT IN (?, ?) "
+                "ORDER BY channel", [analysis.sha256, ALL, channel.id]):
+            for d in Review.from_content(analysis.sha256, scope, json.loads(doc), 0, "",
+                                         "").texts:
+                i = match_text(analysis.texts, d.polygon, d.text)
+                if d.action == "keep" and i in want and \
+                        (not d.text or analysis.texts[i].text == d.text):
+                    found.setdefault(i, [])
+                    if scope not in found[i]:
+                        found[i].append(scope)
+        return found
+
     def keep_rest_covered(self, analysis: PhotoAnalysis, channel: Channel) -> list[Review]:
         """Every face and text still open stays covered, as a decision (so it is not open)."""
         _only_photos(analysis)

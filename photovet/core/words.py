@@ -2031,3 +2031,23 @@ def on_takedown_list_for(items: Sequence[Any], name: str, see: str = TAKEDOWN_LI
 
 
 __all__ += ["TAKEDOWN_LIST_APP", "TAKEDOWN_LIST_COMMAND", "on_takedown_list_for"]
+
+
+def covering_what_was_left_readable(lines: Sequence[str], channels: Sequence[str]) -> str:
+    """The question before "Keep it covered" (or Keep the rest covered) on a line a person left
+    readable for another channel (``Reviewer.kept_readable_elsewhere``): a cover is for every
+    channel, so it is covered there too (s44 walk: "Mrs Hughes", left readable with a reason
+    for the School website, was covered there by "Keep it covered" on Facebook, silently).
+    ``lines``: the words read; ``channels``: where each was left readable (names)."""
+    one = len(lines) == 1
+    said = ", ".join(f"\u201c{t}\u201d" for t in dict.fromkeys(lines))
+    where = list(dict.fromkeys(channels))
+    there = where[0] if len(where) == 1 else ", ".join(where[:-1]) + " and " + where[-1]
+    it = "it" if one else "them"
+    return (f"{said} {'was' if one else 'were'} left readable for {there}. Keeping {it} "
+            f"covered here covers {it} on every channel, {there} too: a cover is never undone "
+            f"by choosing another channel. To show {it} on {there} again, choose {there} in "
+            f"Post to: and leave {it} readable there.")
+
+
+__all__ += ["covering_what_was_left_readable"]

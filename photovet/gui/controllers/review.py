@@ -27,7 +27,13 @@ from photovet.core.media.video.reader import is_video_file
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Cover
 from photovet.core.review import ALL, ReviewConflict, ReviewRefused
-from photovet.core.words import app_hint, approval_withdrawn, media_of, tally
+from photovet.core.words import (
+    app_hint,
+    approval_withdrawn,
+    covering_what_was_left_readable,
+    media_of,
+    tally,
+)
 
 from ..context import AppContext
 from ..dialogs.reason import ReasonDialog
@@ -701,6 +707,8 @@ class ReviewController(QObject):
             return False
         self.tab.photo.canvas.select(TEXT, index)
         if action == "cover":
+            if not self.cover_here_ok(item.analysis, [index]):
+                return False
             return self._record(lambda r, a, ch: r.text(a, index, "cover", ch))
         t = item.analysis.texts[index]
         ask = self._reviewer().text_ask(item.analysis, index, "keep",
@@ -748,7 +756,35 @@ class ReviewController(QObject):
                     "current senior leader approves it again (Approve \u203a Approve again "
                     "where the approver's role ended\u2026)." if lapsed else ""))
             return False
+        if not self.cover_here_ok(a, [i for i, t in enumerate(a.texts) if t.needs_review]):
+            return False
         return self._record(lambda r, a, ch: r.keep_rest_covered(a, ch))
+
+    def cover_here_ok(self, a, indices: list[int]) -> bool:
+        """Before covering the lines ``indices``: when a person left any of them readable for
+        another channel, the core's words say it will be covered there too (a cover is for
+        every channel), with Cancel. True to go on (none was, or they chose to)."""
+        try:
+            kept = self._reviewer().kept_readable_elsewhere(a, indices,
+                                                            self.ctx.current_channel())
+            label = self.ctx.ws.channels.label
+        except PhotoVetError as exc:
+            self.ctx.fail(self.window, "Not changed", exc)
+            return False
+        if not kept:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, "Cover it on every channel?",
+                          covering_what_was_left_readable(
+                              [a.texts[i].text for i in kept],
+                              [label(c) for cs in kept.values() for c in cs]),
+                          parent=self.window)
+        box.setObjectName("CoverEverywhereBox")
+        go = box.addButton("Cover it on every channel" if len(kept) == 1 else
+                           "Cover them on every channel", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is go
 
     # -- areas covered by hand ------------------------------------------------------------------
 
