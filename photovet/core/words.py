@@ -1964,21 +1964,28 @@ DO_NOT_POST_BADGE = "Do not post"
 
 
 def takedown_badge(posted: Sequence[str], exported: Sequence[str], here: str = "") -> str:
-    """A tile's badge for a photo or video on the take-down list: a posted copy first ("Take
-    down"), else an exported one ("Do not post"); said plainly when the copy is for ``here``,
-    the channel the tile is shown for (or when none is given), else with where: "Take down
-    from Facebook", "Do not post on Facebook" (s44 walk: with "Post to: School website", a
-    photo whose Facebook copy alone must not be posted said "Do not post", as if the website
-    copy must not go out either). ``posted``/``exported``: the channels' names."""
-    def where(labels: Sequence[str]) -> str:
-        labels = list(dict.fromkeys(labels))
-        return labels[0] if len(labels) == 1 else f"{len(labels)} channels"
+    """A tile's badge for a photo or video on the take-down list: what to do on ``here``, the
+    channel the tile is shown for, when a copy for it is listed ("Take down" a posted one, "Do
+    not post" one exported only; with no channel given, a posted copy anywhere first). A copy
+    listed for another channel only (a posted one first) says where, when its name is short
+    enough for the badge ("Take off Facebook", "Not for Facebook"), else "On take-down list";
+    the tooltip says the whole (s44 walk: with "Post
+    to: School website", a photo whose Facebook copy alone must not be posted said "Do not
+    post", as if its website copy must not go out either). ``posted``/``exported``: the
+    channels' names."""
+    if here in posted or (posted and not here):
+        return TAKE_DOWN_BADGE
+    if here in exported or not here:
+        return DO_NOT_POST_BADGE
+    where = list(dict.fromkeys(posted or exported))
+    if len(where) == 1 and len(where[0]) <= TAKEDOWN_BADGE_CHANNEL_CHARS:
+        return f"Take off {where[0]}" if posted else f"Not for {where[0]}"
+    return TAKEDOWN_BADGE_ELSEWHERE
 
-    if posted:
-        return TAKE_DOWN_BADGE if not here or here in posted else \
-            f"{TAKE_DOWN_BADGE} from {where(posted)}"
-    return DO_NOT_POST_BADGE if not here or here in exported else \
-        f"{DO_NOT_POST_BADGE} on {where(exported)}"
+
+#: the longest channel name a tile's take-down badge names (longer: ``TAKEDOWN_BADGE_ELSEWHERE``)
+TAKEDOWN_BADGE_CHANNEL_CHARS = 12
+TAKEDOWN_BADGE_ELSEWHERE = "On take-down list"
 
 
 def takedown_tile_detail(posted: Sequence[str], exported: Sequence[str],
@@ -2001,7 +2008,8 @@ def takedown_tile_detail(posted: Sequence[str], exported: Sequence[str],
         "take-down list)."
 
 
-__all__ += ["DO_NOT_POST_BADGE", "TAKE_DOWN_BADGE", "takedown_badge", "takedown_tile_detail"]
+__all__ += ["DO_NOT_POST_BADGE", "TAKE_DOWN_BADGE", "TAKEDOWN_BADGE_CHANNEL_CHARS",
+            "TAKEDOWN_BADGE_ELSEWHERE", "takedown_badge", "takedown_tile_detail"]
 
 
 

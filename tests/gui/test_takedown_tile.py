@@ -134,19 +134,23 @@ def test_a_tile_shown_for_another_channel_says_where_the_copy_must_come_down(
     qtbot.waitUntil(lambda: [t[1] for t in tiles(win, ws)] ==
                     ["Take down", "Approved", "Approved"], timeout=10000)
     win.ctx.set_channel("website")
-    qtbot.waitUntil(lambda: tiles(win, ws)[0][1] == "Take down from Facebook", timeout=10000)
+    qtbot.waitUntil(lambda: tiles(win, ws)[0][1] == "Take off Facebook", timeout=10000)
     model = win.batch.model
     tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
     assert "Its safe copy is posted on Facebook and must be taken down" in tip, tip
     win.ctx.set_channel("facebook")
     qtbot.waitUntil(lambda: tiles(win, ws)[0][1] == "Take down", timeout=10000)
-    # the words, from the core: a posted copy first; where, when it is not the tile's channel
+    # the words, from the core: what to do on the channel shown, else where
     from photovet.core.words import takedown_badge
 
     assert takedown_badge(("Facebook",), (), "Facebook") == "Take down"
     assert takedown_badge(("Facebook",), ("School website",), "School website") == \
-        "Take down from Facebook"
-    assert takedown_badge((), ("Facebook",), "School website") == "Do not post on Facebook"
-    assert takedown_badge((), ("Facebook", "X"), "Newsletter") == "Do not post on 2 channels"
+        "Do not post"                               # what to do on the channel shown first
+    assert takedown_badge(("Facebook",), ("School website",)) == "Take down"
+    assert takedown_badge(("Facebook",), ("Newsletter",), "School website") == \
+        "Take off Facebook"                         # elsewhere: a posted copy first
+    assert takedown_badge((), ("Facebook",), "School website") == "Not for Facebook"
+    assert takedown_badge((), ("Facebook", "X"), "Newsletter") == "On take-down list"
+    assert takedown_badge(("School website",), (), "Facebook") == "On take-down list"
     assert takedown_badge((), ("Facebook",), "Facebook") == "Do not post"
     assert takedown_badge((), ("Facebook",)) == "Do not post"
