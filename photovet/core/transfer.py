@@ -986,14 +986,41 @@ def _taken_down_on(records: Any, export_id: int) -> str:
     return str(named.label(row[0])) if named is not None else str(row[0])
 
 
-def _still_wanted(approvals: Any, records: Any, sha: str) -> list[str]:
-    """Channels where this photo is marked ready or approved and not exported yet: its original
-    is still needed there (deleting it would lose that post)."""
+def _still_wanted(approvals: Any, records: Any, sha: str) -> tuple[list[str], bool]:
+    """Channels where this photo is marked ready or approved and not exported since: its
+    original is still needed there (deleting it would lose that post); and whether any of them
+    has an export from before (the photo waits to be exported there again). Not exported since:
+    no export for the channel, or none after the approval or marking ready, or its approval
+    ended (s44 walk: a posted photo whose pupil's consent was withdrawn waits on the take-down
+    list for a senior leader to approve it again with them covered, and "Delete originals"
+    offered its original: once deleted, it could never be posted again)."""
     if approvals is None:
-        return []
-    exported = {r.channel for r in records.exports() if r.source_sha256 == sha}
-    return [s.channel for s in approvals.for_photo(sha)
-            if s.status in ("ready", "approved") and s.channel not in exported]
+        return [], False
+    last: dict[str, str] = {}
+    for r in records.exports():
+        if r.source_sha256 == sha and str(r.created_at or "") > last.get(r.channel, ""):
+            last[r.channel] = str(r.created_at or "")
+    wanted = [s.channel for s in approvals.for_photo(sha)
+              if s.status in ("ready", "approved") and (
+                  s.channel not in last or s.ended
+                  or not _exported_since(last[s.channel], s.prepared_at, s.decided_at))]
+    return wanted, any(c in last for c in wanted)
+
+
+def _exported_since(exported: str, *state_at: str | None) -> bool:
+    """The export at ``exported`` was made at or after the approval state was last set (the
+    latest of ``state_at``, ISO times); True when they cannot be read (the original is then
+    deleted as before)."""
+    try:
+        a = _dt.datetime.fromisoformat(exported)
+        times = [_dt.datetime.fromisoformat(t) for t in state_at if t]
+        if not times:
+            return True
+        if any((t.tzinfo is None) != (a.tzinfo is None) for t in times):
+            a, times = a.replace(tzinfo=None), [t.replace(tzinfo=None) for t in times]
+        return a >= max(times)
+    except (TypeError, ValueError):
+        return True
 
 
 def _photo_order(source: str) -> tuple:
@@ -1101,13 +1128,13 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
                 item.reason = original_kept(why_not)
                 item.as_planned = all(w in ORIGINAL_KEPT_AS_PLANNED for _n, w, _c in why_not)
                 continue
-            wanted_on = _still_wanted(approvals, records, sha)
+            wanted_on, again = _still_wanted(approvals, records, sha)
             if wanted_on:
                 named = getattr(records, "channels", None)
                 labels = " and ".join(named.label(c) if named else c for c in wanted_on)
                 item.reason = (f"kept: it is waiting for approval or approved for {labels} and "
-                               "not exported there yet (it is deleted once that export is posted, "
-                               "or if it is rejected there)")
+                               f"not exported there {'again ' if again else ''}yet (it is "
+                               "deleted once that export is posted, or if it is rejected there)")
                 continue
             item.export_ids = [verified.id]
             hidden = source.with_name(PURGE_PREFIX + source.name)

@@ -1,0 +1,44 @@
+"""s44 walk: "Delete originals" keeps an original still wanted on the take-down list's
+channel (the ``posted`` fixture's ``window`` is not test_review's, so apart from
+test_walk_s44)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+
+from tests.gui.conftest import answer, click
+from tests.gui.fake_engine import TORI
+from tests.gui.test_after_posting import posted, window, withdraw  # noqa: F401 - fixtures
+from tests.gui.test_tile_words_s42 import tiles
+
+
+def test_delete_originals_keeps_a_posted_photo_waiting_to_be_approved_again(
+        posted, qtbot, ws):  # noqa: F811
+    """s43/s44 walk: after a pupil's Facebook consent was withdrawn, their posted photo was on
+    the take-down list and waited for a senior leader to approve it again (with them covered)
+    for Facebook; "Delete originals" offered its original all the same, and once deleted it
+    could never be posted again. The core keeps an original still wanted on a channel: marked
+    ready or approved there and not exported there since (``transfer._still_wanted``), now also
+    when its approval there ended after the export; the others are deleted as before."""
+    win = posted
+    withdraw(win, TORI, qtbot)
+    qtbot.waitUntil(lambda: [t[1] for t in tiles(win, ws)] ==
+                    ["Take down", "Approved", "Approved"], timeout=10000)
+    purge = win.after.delete_originals("Sports day")
+    qtbot.waitUntil(lambda: purge.report is not None, timeout=10000)
+    by_name = {Path(i.source).name: i for i in purge.report.items}
+    kept = by_name["trip_0.jpg"]
+    assert kept.status == "refused", kept
+    assert kept.reason.startswith("kept: it is waiting for approval or approved for Facebook "
+                                  "and not exported there again yet"), kept.reason
+    assert [by_name[n].status for n in ("trip_1.jpg", "trip_2.jpg")] == ["would-delete"] * 2
+    answer(click("Delete 2 originals"), kind=QMessageBox)
+    purge.delete_btn.click()
+    qtbot.waitUntil(lambda: purge.report is not None and not purge.report.dry_run,
+                    timeout=10000)
+    assert Path(kept.source).exists()
+    assert not any(Path(by_name[n].source).exists() for n in ("trip_1.jpg", "trip_2.jpg"))
+    purge.accept()
+
