@@ -42,3 +42,29 @@ def test_delete_originals_keeps_a_posted_photo_waiting_to_be_approved_again(
     assert not any(Path(by_name[n].source).exists() for n in ("trip_1.jpg", "trip_2.jpg"))
     purge.accept()
 
+
+def test_a_photo_whose_original_was_deleted_is_not_offered_for_approval(
+        posted, qtbot, ws):  # noqa: F811
+    """s43/s44 walk: after "Delete originals", a photo whose approval had ended still said
+    "Waiting for a senior leader's approval ... approve it again as it is now" and drew the
+    original, until it was checked again and failed. Its original is gone: it can never be
+    exported again, so the panel and the photo view say what happened, and nothing offers to
+    mark it ready or approve it."""
+    from tests.gui.test_tile_words_s42 import delete_the_originals
+
+    win = posted
+    purge = delete_the_originals(win, qtbot)
+    purge.accept()
+    qtbot.waitUntil(lambda: [t[1] for t in tiles(win, ws)] == ["Original deleted"] * 3,
+                    timeout=5000)
+    item = win.batch.model.items[1]
+    assert item.analysis is not None and not item.analysis.error     # not checked again yet
+    win.photos.batch.select_row(0)
+    win.photos.batch.select_row(1)
+    panel = win.photos.approval
+    said = item.original_gone.detail("photo")
+    qtbot.waitUntil(lambda: panel.state_label.text() == said, timeout=5000)
+    assert "approve" not in panel.state_label.text().lower()
+    assert not panel.ready_btn.isEnabled() and not panel.approve_btn.isEnabled()
+    canvas = win.photos.photo.canvas
+    qtbot.waitUntil(lambda: said in canvas.message, timeout=5000)

@@ -283,6 +283,13 @@ class ReviewController(QObject):
             media = media_of(item.path)
             photo.canvas.set_message(f"{item.name}\n\nThis {media} cannot be shown here. "
                                      f"{item.original_gone.detail(media)}")
+        elif item.original_gone is not None:
+            # deleted, not checked again yet: said as a preview that cannot be read says it
+            # (s44 walk: the original was still drawn from memory as if it could be worked on)
+            photo.show_analysis(None, None, self._people(), item.name)
+            media = media_of(item.path)
+            photo.canvas.set_message(f"This {media} cannot be shown here. "
+                                     f"{item.original_gone.detail(media)}")
         elif a.error:
             # a file that could not be checked: why, and what to do, never "Loading..." forever
             photo.show_analysis(None, None, self._people(), item.name)
@@ -293,11 +300,13 @@ class ReviewController(QObject):
                 "touched).")
         else:
             photo.show_analysis(a, image, self._people(), item.name)
-        if a is None or not a.error:
+        gone = item.original_gone is not None
+        if (a is None or not a.error) and not gone:
             self._wanted = item.path
             if preview is None and item.path not in self._videos:
                 self._load_preview(item.path)
-        if photo.canvas.show_after and a is not None and not a.error and preview is not None:
+        if photo.canvas.show_after and a is not None and not a.error and preview is not None \
+                and not gone:
             key = self._published_key(a)
             done = self.published.get(item.path)
             photo.canvas.set_after(done[1] if done and done[0] == key else None)

@@ -302,7 +302,9 @@ class ApprovalPanel(QWidget):
                 b.hide()
             self.who.hide()
             return
-        usable = analysis is not None and not analysis.error
+        # its original deleted: nothing can be marked ready, approved or exported again, so
+        # what happened is said, not "approve it again as it is now" (s44 walk)
+        usable = analysis is not None and not analysis.error and not gone
         status = "draft" if state is None else state.status
         said = state_sentence(state, void, channel_label,
                               note=not (note_said and approver_view)) if usable else \
