@@ -607,14 +607,19 @@ class EndsApart:
 
 def ends_apart(states: Sequence[ApprovalState], records: Any) -> EndsApart:
     """``states`` (approvals, by photo and channel) split by their copies for their channel in
-    the export records: posted there, exported only, or neither. Reads only."""
+    the export records: posted there (from an export for any channel), exported for it only,
+    or neither. Reads only."""
     from photovet.core.words import tally  # noqa: PLC0415
 
     groups: dict[str, list[ApprovalState]] = {"waiting": [], "exported": [], "posted": []}
     for st in states:
-        recs = records.exports_of([st.sha256], st.channel) if st.sha256 else []
+        # every export of the photo: one made for another channel and posted on this one
+        # ("elsewhere", flagged) is posted here too, and the take-down list lists it (s43
+        # audit: only this channel's exports were read, so it "waited for approval")
+        recs = records.exports_of([st.sha256]) if st.sha256 else []
         posted = any(p.channel == st.channel for r in recs for p in r.posts)
-        groups["posted" if posted else "exported" if recs else "waiting"].append(st)
+        exported = any(r.channel == st.channel for r in recs)
+        groups["posted" if posted else "exported" if exported else "waiting"].append(st)
     return EndsApart(*(tally(st.parts.get("media") or st.path for st in groups[k])
                        for k in ("waiting", "exported", "posted")))
 

@@ -632,3 +632,30 @@ def test_what_a_withdrawal_would_end_says_those_already_exported_apart(two_pupil
         == ("It also ends the approval of 1 photo that shows them or names them in its "
             "caption: it is already posted and must be taken down.")
     assert waiting.sha256 not in {st.sha256 for st in only}
+
+
+def test_a_copy_posted_on_the_channel_from_another_channels_export_is_said_posted(
+        two_pupils, tmp_path):
+    """s43 audit, s44: ``ends_apart`` read only the exports made for the approval's channel,
+    so a website export recorded as posted on Facebook too ("elsewhere", flagged) left a
+    Facebook approval of the same photo "to be approved again before it can be exported",
+    while the take-down list then said the Facebook post must come down. Every export of the
+    photo is read: a post on the approval's channel is a post."""
+    from PIL import Image
+
+    from photovet.core.approval import EndsApart, ends_apart
+    from photovet.core.models import ExportResult
+
+    ws = two_pupils
+    a, _ = _approved(ws, tmp_path, 1, [A], channel="facebook")
+    out = tmp_path / "web.jpg"
+    Image.new("RGB", (64, 48), (90, 120, 150)).save(out, "JPEG")
+    ws.records.add_export(ExportResult(
+        source=a.path, output=str(out), source_sha256=a.sha256,
+        output_sha256=hashlib.sha256(out.read_bytes()).hexdigest(), width=64, height=48,
+        channel="website"), batch="Web")
+    would = ws.approvals.withdrawal_would_end(A, "facebook", "photo", register=ws.register)
+    assert [st.sha256 for st in would] == [a.sha256]
+    assert ends_apart(would, ws.records) == EndsApart(waiting=(1, 0))   # not for Facebook
+    ws.records.mark_posted(batch="Web", channel="facebook", elsewhere=True)
+    assert ends_apart(would, ws.records) == EndsApart(posted=(1, 0))
