@@ -69,3 +69,59 @@ def test_keep_it_covered_asks_nothing_when_no_other_channel_left_it_readable(
     select_photo(win, "photo_000.jpg")
     assert win.review.text_action(2, "cover")           # no question: it would block here
     assert win.review.current().analysis.texts[2].decision == "cover"
+
+
+def test_a_long_status_in_the_register_wraps_onto_a_second_line(qtbot, ws, make_window,
+                                                               tmp_path):
+    """s43/s44 walk at 1366 x 768: the Status column read "Row rejected: UPN also on
+    Mart\u2026" (the column is as wide as the usual words, so the consent columns stay on the
+    screen). A longer status wraps onto a second line of its row; other rows stay one line,
+    and the column keeps its width."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextLayout, QTextOption
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from photovet.gui.views.register_tab import STATUS_WIDTH_WORDS
+    from tests.gui.fake_engine import REGISTER_ROWS, TORI, write_register
+
+    rows = [*REGISTER_ROWS,
+            [TORI, "Dunmore", "Martin", "Year 4", "4P", "Yes", "Yes", "Yes", "No"]]
+    ws.import_register(write_register(tmp_path / "r.csv", rows), skip_invalid=True)
+    win = make_window()
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    view = win.register_view
+    t = view.table
+    fm = t.fontMetrics()
+    assert t.columnWidth(5) <= fm.horizontalAdvance(STATUS_WIDTH_WORDS) + 20   # as wide
+    people = [view.proxy.index(r, 0).data(view.model.PERSON_ROLE).id
+              for r in range(view.proxy.rowCount())]
+    tori = people.index(TORI)
+    status = view.proxy.index(tori, 5).data()
+    assert status.startswith("Row rejected: UPN also on Martin Dunmore")
+    one = t.verticalHeader().defaultSectionSize()
+    qtbot.waitUntil(lambda: t.rowHeight(tori) > one, timeout=3000)
+    assert all(t.rowHeight(r) == one for r in range(len(people)) if r != tori)
+    # drawn wrapped, in two lines that each fit the column
+    option = QStyleOptionViewItem()
+    t.itemDelegateForColumn(5).initStyleOption(option, view.proxy.index(tori, 5))
+    assert option.features & QStyleOptionViewItem.ViewItemFeature.WrapText
+    layout = QTextLayout(status, t.font())
+    text_option = QTextOption()
+    text_option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(text_option)
+    layout.beginLayout()
+    lines = 0
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(t.columnWidth(5) - 10)
+        lines += 1
+    layout.endLayout()
+    assert lines == 2 and t.rowHeight(tori) >= one + fm.lineSpacing()
+    # sorted the other way, the tall row follows its person
+    t.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    people = [view.proxy.index(r, 0).data(view.model.PERSON_ROLE).id
+              for r in range(view.proxy.rowCount())]
+    tori = people.index(TORI)
+    qtbot.waitUntil(lambda: t.rowHeight(tori) > one, timeout=3000)
+    assert all(t.rowHeight(r) == one for r in range(len(people)) if r != tori)

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
@@ -30,6 +31,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -317,6 +320,16 @@ class PeopleModel(QAbstractTableModel):
         return None
 
 
+class WrappedStatus(QStyledItemDelegate):
+    """The Status column's words wrap onto the second line its row is given when they are
+    longer than the column (``RegisterView._fit_status_rows``); a third is still cut with
+    "\u2026", the tooltip says it whole."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:
+        super().initStyleOption(option, index)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+
+
 FILTERS = (
     ("everyone", "Everyone"),
     ("pupils", "Pupils"),
@@ -475,6 +488,14 @@ class RegisterView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setWordWrap(False)
+        # a status longer than its column wraps onto a second line of its row (s44 walk:
+        # "Row rejected: UPN also on Mart\u2026" at 1366 x 768); every other cell is cut
+        self.table.setItemDelegateForColumn(5, WrappedStatus(self.table))
+        for signal in (self.proxy.layoutChanged, self.proxy.modelReset, self.proxy.rowsInserted,
+                       self.proxy.rowsRemoved):
+            signal.connect(lambda *_: QTimer.singleShot(0, self._fit_status_rows))
+        self.table.horizontalHeader().sectionResized.connect(
+            lambda col, *_: self._fit_status_rows() if col == 5 else None)
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.setAccessibleName("People in the register")
@@ -662,6 +683,19 @@ class RegisterView(QWidget):
             parts.append(f"{left} left school (always covered)")
         return " · ".join(parts)
 
+    def _fit_status_rows(self) -> None:
+        """Rows whose status is longer than the Status column two lines high (its words wrap:
+        ``WrappedStatus``), the others one."""
+        one = self.table.verticalHeader().defaultSectionSize()
+        fm = self.table.fontMetrics()
+        room = self.table.columnWidth(5) - 10        # the cell's margins
+        for r in range(self.proxy.rowCount()):
+            text = str(self.proxy.index(r, 5).data() or "")
+            tall = bool(text) and fm.horizontalAdvance(text) > room
+            want = one + fm.lineSpacing() if tall else one
+            if self.table.rowHeight(r) != want:
+                self.table.setRowHeight(r, want)
+
     def _resize_columns(self) -> None:
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -684,3 +718,4 @@ class RegisterView(QWidget):
         # 52-letter name pushed every channel past a 1024 px laptop's screen
         self.table.setColumnWidth(0, min(self.table.columnWidth(0), NAME_WIDTH_CHARS
                                          * fm.horizontalAdvance("x")))
+        self._fit_status_rows()
