@@ -68,3 +68,29 @@ def test_a_photo_whose_original_was_deleted_is_not_offered_for_approval(
     assert not panel.ready_btn.isEnabled() and not panel.approve_btn.isEnabled()
     canvas = win.photos.photo.canvas
     qtbot.waitUntil(lambda: said in canvas.message, timeout=5000)
+
+
+def test_the_export_history_uses_the_screen_and_cuts_a_long_list_of_faces(
+        posted, qtbot, ws, monkeypatch):  # noqa: F811
+    """s44 walk at 1366 x 768: the export history opened 1100 px wide, and Posted and
+    Caption were behind its scroll bar; a photo's several names made "Faces shown" the widest
+    column. It opens as wide as the screen allows (up to 1400 px), and a long list of faces is
+    cut with "\u2026" (its tooltip says them all)."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QScreen
+
+    from photovet.gui.dialogs.exports_history import ExportsModel
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, 1366, 740))
+    dlg = posted.after.open_exports()
+    qtbot.waitUntil(lambda: dlg.model.rowCount() == 3, timeout=5000)
+    assert dlg.width() == 1366 - 24
+    many = ", ".join(["Victoria Ashby-Fairweather"] * 4)
+    monkeypatch.setattr(ExportsModel, "text", lambda self, r, col: many if col == 5 else "x")
+    dlg.reload()
+    fm = dlg.table.fontMetrics()
+    assert dlg.table.columnWidth(ExportsModel.FACES) <= \
+        fm.averageCharWidth() * ExportsModel.FACES_CHARS
+    assert dlg.model.data(dlg.model.index(0, ExportsModel.FACES),
+                          Qt.ItemDataRole.ToolTipRole) == many
+    dlg.close()

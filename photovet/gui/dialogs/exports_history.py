@@ -67,7 +67,10 @@ class ExportsModel(QAbstractTableModel):
                "Names readable", "Approved by", "Posted", "Caption")
     #: how the person the list is filtered by is in each export (hidden for everyone)
     PERSON = 4
+    FACES = 5
     CAPTION = 9
+    #: the faces column's widest, in average characters: longer lists end in '\u2026'
+    FACES_CHARS = 28
     #: the "This person" cell of an export that only may show them
     MAY_SHOW = "May show them"
     #: the caption column's widest, in average characters: longer captions end in '…' (the
@@ -177,7 +180,9 @@ class ExportsDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle("Exports and posts")
         self.setObjectName("ExportsDialog")
-        fit_resize(self, 1100, 600)
+        # as wide as the screen allows, up to 1400 px (s44 walk: 1100 px at 1366 x 768 hid
+        # Posted and Caption behind the scroll bar); fit_resize keeps it on a small screen
+        fit_resize(self, 1400, 600)
         self.model = ExportsModel(self)
 
         self.batch = QComboBox()
@@ -283,6 +288,11 @@ class ExportsDialog(QDialog):
         widest = self.table.fontMetrics().averageCharWidth() * self.model.CAPTION_CHARS
         if self.table.columnWidth(self.model.CAPTION) > widest:
             self.table.setColumnWidth(self.model.CAPTION, widest)
+        # several faces' names are cut with "\u2026" (the tooltip says them all), not the
+        # columns after them (s44 walk)
+        faces = self.table.fontMetrics().averageCharWidth() * self.model.FACES_CHARS
+        if self.table.columnWidth(self.model.FACES) > faces:
+            self.table.setColumnWidth(self.model.FACES, faces)
         # a row of two lines for a post with its own caption, no row lower than the others
         rows = self.table.verticalHeader()
         for row in range(self.model.rowCount()):
