@@ -11,8 +11,10 @@ import errno
 import hashlib
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from photovet.core.errors import DiskFullError, OutputExistsError, OutputFolderError
 
@@ -196,8 +198,9 @@ _NO_HARD_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, err
 def link_no_overwrite(tmp: str | Path, final: str | Path) -> None:
     """Give the file ``tmp`` the name ``final`` too, never replacing an existing file
     (FileExistsError). ``tmp`` keeps its name; the caller removes it. On file systems without
-    hard links (FAT/exFAT sticks, some network shares) the file is renamed instead, after
-    checking the name is free (a tiny window on POSIX; Windows' rename refuses by itself)."""
+    hard links (FAT/exFAT sticks, some network shares) the file is renamed instead, never over
+    a file (``rename_no_replace``: s44, a file given that name between the check and the
+    rename was replaced, i.e. deleted)."""
     try:
         os.link(tmp, final)
         return
@@ -206,9 +209,79 @@ def link_no_overwrite(tmp: str | Path, final: str | Path) -> None:
     except OSError as exc:
         if exc.errno not in _NO_HARD_LINKS:
             raise
-        if os.name != "nt" and os.path.lexists(final):
-            raise FileExistsError(errno.EEXIST, "exists", str(final)) from exc
-        os.rename(tmp, final)
+        rename_no_replace(tmp, final)
+
+
+_RENAME_NOREPLACE = 1         # linux/fs.h
+_RENAME_EXCL = 0x4            # macOS sys/stdio.h, renamex_np
+_AT_FDCWD = -100
+_libc_rename: Any = None      # the C library's renameat2 / renamex_np, looked up once
+
+
+def _no_replace_call() -> Any:
+    """The system call that renames without ever replacing (None where there is none)."""
+    global _libc_rename
+    if _libc_rename is None:
+        fn: Any = False
+        try:
+            import ctypes  # noqa: PLC0415
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+                f = libc.renameat2
+                f.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                              ctypes.c_uint]
+                f.restype = ctypes.c_int
+                fn = ("renameat2", f)
+            elif sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+                f = libc.renamex_np
+                f.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+                f.restype = ctypes.c_int
+                fn = ("renamex_np", f)
+        except (OSError, AttributeError):
+            fn = False
+        _libc_rename = fn
+    return _libc_rename or None
+
+
+def rename_no_replace(src: str | Path, dst: str | Path) -> None:
+    """Rename ``src`` to ``dst``, never replacing a file that has that name (FileExistsError,
+    and ``src`` keeps its name). One system call where the system has one (Linux
+    ``renameat2(RENAME_NOREPLACE)``, macOS ``renamex_np(RENAME_EXCL)``; Windows' rename refuses
+    by itself); where the disk does not take it (an old network share), a hard link then
+    the old name removed; only where neither exists, the name checked then renamed (a tiny
+    window). Before s44 every rename to a name checked free had that window: a file given the
+    name meanwhile was replaced, i.e. deleted."""
+    if os.name == "nt":  # pragma: no cover - os.rename never replaces on Windows
+        os.rename(src, dst)
+        return
+    call = _no_replace_call()
+    if call is not None:
+        import ctypes  # noqa: PLC0415
+
+        name, f = call
+        a, b = os.fsencode(os.fspath(src)), os.fsencode(os.fspath(dst))
+        rc = f(_AT_FDCWD, a, _AT_FDCWD, b, _RENAME_NOREPLACE) if name == "renameat2" \
+            else f(a, b, _RENAME_EXCL)
+        if rc == 0:
+            return
+        code = ctypes.get_errno()
+        if code == errno.EEXIST:
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), os.fspath(dst))
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise OSError(code, os.strerror(code), os.fspath(src), None, os.fspath(dst))
+    try:                      # the disk does not take the flag: a hard link never replaces
+        os.link(src, dst, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        if os.path.lexists(dst):
+            raise FileExistsError(errno.EEXIST, "exists", os.fspath(dst)) from exc
+        os.rename(src, dst)
+        return
+    os.unlink(src)
 
 
 def sha256_no_follow(path: str | Path) -> str:

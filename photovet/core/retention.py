@@ -44,8 +44,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from photovet.core.errors import DeletionError, PhotoVetError
-from photovet.core.fsutil import crash_point, fsync_dir
+from photovet.core.errors import PhotoVetError
+from photovet.core.fsutil import crash_point
 from photovet.core.storage.database import stored_path, text_safe
 from photovet.core.words import count
 
@@ -535,11 +535,12 @@ class RetentionSchedule:
     def _delete_file(self, item: DueItem, *, permanent: bool, user: str) -> None:
         from photovet.core.transfer import (  # noqa: PLC0415
             PURGE_PREFIX,
+            delete_for_good,
             file_identity,
+            hash_and_stat,
             hidden_in_the_way,
             not_deletable,
-            overwrite_and_unlink,
-            sha256_of,
+            still_the_file,
         )
 
         path = Path(item.path)
@@ -550,7 +551,8 @@ class RetentionSchedule:
         if refusal:
             item.status, item.reason = "kept", refusal
             return
-        if item.sha256 and sha256_of(path) != item.sha256:
+        sha, hashed = hash_and_stat(path)
+        if item.sha256 and sha != item.sha256:
             item.status = "kept"
             item.reason = "the file changed since PhotoVet recorded it (sha256 differs); kept"
             return
@@ -574,16 +576,12 @@ class RetentionSchedule:
                                                            "due_on": item.due_on.isoformat()})
         crash_point("retention.pending")
         try:
-            if permanent:
-                if os.path.lexists(hidden):        # made meanwhile: never replaced
-                    raise DeletionError(hidden_in_the_way(hidden), path=path)
-                os.rename(path, hidden)
-                fsync_dir(path.parent)
-                crash_point("retention.hidden")
-                overwrite_and_unlink(hidden)
+            if permanent:    # never over a file of the hidden name; only the file checked
+                delete_for_good(path, hidden, sha, crash_label="retention.hidden")
             else:
                 from send2trash import send2trash  # noqa: PLC0415
 
+                still_the_file(path, hashed)
                 send2trash(str(path))
         except Exception as exc:
             self._mark(item, "failed", reason=f"{type(exc).__name__}: {exc}")

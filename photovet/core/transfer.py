@@ -65,6 +65,7 @@ from photovet.core.fsutil import (
     fsync_dir,
     link_no_overwrite,
     pid_alive,
+    rename_no_replace,
     sha256_no_follow,
 )
 from photovet.core.models import Progress
@@ -555,7 +556,8 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
             res.verified = True
             copy_id = _record_copy(audit, final, res.sha256, res.copied, user)
             if clear:
-                if sha256_of(path) != res.sha256:
+                now_sha, hashed = hash_and_stat(path)
+                if now_sha != res.sha256:
                     raise PhotoVetError("the file changed on the device after it was copied; "
                                         "it was kept there", path=path)
                 if _same_file(final, path):
@@ -571,6 +573,11 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                              user=user)
                 crash_point("import.delete-pending")
                 place = "" if permanent else trash_place(path)
+                # still the file hashed, unchanged (a phone still writing it, or one saved
+                # over it since, is not the photo verified)
+                if not _unchanged(path, hashed):
+                    raise PhotoVetError("the file changed on the device after it was copied; "
+                                        "it was kept there", path=path)
                 try:
                     _remove_from_device(path, permanent)
                 except Exception as exc:
@@ -598,6 +605,14 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                              "on the device")
         yield Progress(done, total, path=str(path), result=res,
                        message=res.error or ("copied and cleared" if res.deleted else "copied"))
+
+
+def _unchanged(path: Path, hashed: os.stat_result) -> bool:
+    try:
+        still_the_file(path, hashed)
+    except DeletionError:
+        return False
+    return True
 
 
 def _on_device(path: Path, src: Path) -> str:
@@ -682,17 +697,67 @@ def not_deletable(path: Path) -> str | None:
     return None
 
 
-def overwrite_and_unlink(path: Path) -> None:
+#: a file that another program changed or saved over between PhotoVet's check and its deletion
+CHANGED_WHILE_DELETING = ("the file was changed (or saved over by another program) while "
+                          "PhotoVet was deleting it, so it is no longer the photo that was "
+                          "checked; kept")
+
+
+def hash_and_stat(path: Path) -> tuple[str, os.stat_result]:
+    """The content hash of the file at ``path`` itself (never through a link) and what the
+    disk says of that same open file (``fstat``): which file was hashed, for the check right
+    before it is deleted (``still_the_file``)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        h = hashlib.sha256()
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+        return h.hexdigest(), os.fstat(fh.fileno())
+
+
+def _same_identity(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_dev, a.st_size, a.st_mtime_ns) == (b.st_dev, b.st_size, b.st_mtime_ns) and \
+        (not a.st_ino or not b.st_ino or a.st_ino == b.st_ino)
+
+
+def still_the_file(path: Path, hashed: os.stat_result) -> None:
+    """Raise ``DeletionError`` unless the name ``path`` is still the very file ``hashed``
+    describes, unchanged (same file, size and time of change): a file saved over the photo
+    (an editor's save, a phone still writing) after it was checked is not deleted (s44: the
+    trash and a device's clearing took whatever had the name by then)."""
+    try:
+        now = os.lstat(path)
+    except OSError as exc:
+        raise DeletionError(CHANGED_WHILE_DELETING, path=path) from exc
+    if not stat.S_ISREG(now.st_mode) or not _same_identity(now, hashed):
+        raise DeletionError(CHANGED_WHILE_DELETING, path=path)
+
+
+def overwrite_and_unlink(path: Path, *, sha256: str = "") -> None:
     """Overwrite the file's bytes with random data, fsync, unlink, fsync the folder.
 
     Never through a link: the file is opened without following a symbolic link, and one with
-    other names (hard links) is refused before a byte is written (``DeletionError``)."""
+    other names (hard links) is refused before a byte is written (``DeletionError``). With
+    ``sha256``, the open file's content must still be that before a byte is written (s44: a
+    file saved over the photo between its check and its deletion was overwritten, though its
+    content was never the one verified); and the name must still be that open file before it
+    is removed (never another file given the name meanwhile)."""
     fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
     with open(fd, "r+b") as fh:
         st = os.fstat(fh.fileno())
         if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
             raise DeletionError(not_deletable(path) or "it is not a regular file; kept",
                                 path=path)
+        if sha256:
+            h = hashlib.sha256()
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+            if h.hexdigest() != sha256:
+                raise DeletionError(CHANGED_WHILE_DELETING, path=path)
+            fh.seek(0)
         left = st.st_size
         while left > 0:
             n = min(left, 1 << 20)
@@ -700,9 +765,46 @@ def overwrite_and_unlink(path: Path) -> None:
             left -= n
         fh.flush()
         os.fsync(fh.fileno())
+        try:
+            now = os.lstat(path)
+        except FileNotFoundError:
+            now = None
+        if now is not None and st.st_ino and now.st_ino and \
+                (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+            raise DeletionError("another file was given its name while it was being deleted; "
+                                "that file was kept", path=path)
     crash_point("purge.overwritten")
     path.unlink()
     fsync_dir(path.parent)
+
+
+def delete_for_good(source: Path, hidden: Path, sha256: str, *, crash_label: str) -> None:
+    """Delete ``source`` for good: renamed to its hidden name ``hidden`` (never over a file
+    there: ``hidden_in_the_way``), then overwritten and removed, only while it is still the
+    content ``sha256`` that was checked (else put back under its name, ``DeletionError``).
+    ``crash_label``: the crash point between the rename and the overwrite. Purge, a rejected
+    photo and the retention schedule share it (s44: each checked the hidden name free and then
+    renamed, and overwrote whatever file was there by then)."""
+    try:
+        rename_no_replace(source, hidden)
+    except FileExistsError as exc:
+        raise DeletionError(hidden_in_the_way(hidden), path=source) from exc
+    fsync_dir(source.parent)
+    crash_point(crash_label)
+    try:
+        overwrite_and_unlink(hidden, sha256=sha256)
+    except DeletionError as exc:
+        if exc.message != CHANGED_WHILE_DELETING:
+            raise
+        try:
+            rename_no_replace(hidden, source)     # not the photo checked: back in its place
+            fsync_dir(source.parent)
+        except OSError as back:
+            raise DeletionError(
+                f"{CHANGED_WHILE_DELETING}; it is now called {text_safe(hidden.name)}, beside "
+                f"where it was (its own name is taken: {back.strerror or back})",
+                path=source) from exc
+        raise
 
 
 def delete_exported_copy(path: Path, sha256: str) -> str | None:
@@ -722,8 +824,8 @@ def delete_exported_copy(path: Path, sha256: str) -> str | None:
         except PhotoVetError as exc:
             why = f"the file could not be read ({exc.message}); kept"
     if why is None:
-        try:
-            overwrite_and_unlink(path)
+        try:    # only while it is still that copy (never a file saved over it since the check)
+            overwrite_and_unlink(path, sha256=sha256)
         except PhotoVetError as exc:
             why = exc.message
         except OSError as exc:
@@ -1093,7 +1195,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             if refusal or not source.is_file():
                 item.reason = refusal or "not a regular file"
                 continue
-            sha = sha256_of(source)
+            sha, hashed = hash_and_stat(source)
             wanted = {r.source_sha256 for r in group}
             if sha not in wanted or "" in wanted:
                 item.reason = "the original changed since it was exported (sha256 differs); kept"
@@ -1148,14 +1250,10 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             _mark_pending(records, source, sha, verified.id, method, user)
             pending = True
             crash_point("purge.pending")
-            if permanent:
-                if os.path.lexists(hidden):        # made meanwhile: never replaced
-                    raise DeletionError(hidden_in_the_way(hidden), path=source)
-                os.rename(source, hidden)
-                fsync_dir(source.parent)
-                crash_point("purge.hidden")
-                overwrite_and_unlink(hidden)
+            if permanent:     # never over a file of the hidden name; only the photo checked
+                delete_for_good(source, hidden, sha, crash_label="purge.hidden")
             else:
+                still_the_file(source, hashed)
                 _trash(source)
             crash_point("purge.removed")
             _mark_deleted(records, source, method, user, sha=sha)
@@ -1198,7 +1296,8 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
     refusal = not_deletable(source)
     if refusal:
         raise DeletionError(refusal, path=source)
-    if sha256_of(source) != sha256:
+    now_sha, hashed = hash_and_stat(source)
+    if now_sha != sha256:
         raise DeletionError("the file changed since it was rejected; it was kept", path=source)
     hidden = source.with_name(PURGE_PREFIX + source.name)
     if permanent and os.path.lexists(hidden):   # renaming there would replace (delete) it
@@ -1212,13 +1311,9 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
     crash_point("reject.pending")
     try:
         if permanent:
-            if os.path.lexists(hidden):
-                raise DeletionError(hidden_in_the_way(hidden), path=source)
-            os.rename(source, hidden)
-            fsync_dir(source.parent)
-            crash_point("reject.hidden")
-            overwrite_and_unlink(hidden)
+            delete_for_good(source, hidden, sha256, crash_label="reject.hidden")
         else:
+            still_the_file(source, hashed)
             _trash(source)
     except Exception as exc:
         audit.record("original-delete-failed", {"sha256": sha256,

@@ -1,0 +1,277 @@
+"""s44 hunt for paths that lose a file: another program acting between PhotoVet's check of a
+file and what it then does to it (a photo editor saving over an original, a phone still
+writing, a file given a name PhotoVet had found free). Each test plays the other program at
+the moment in between and fails on the code before s44."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from afterpost_util import make_export, photo, sha
+
+from photovet.core import fsutil, transfer
+from photovet.core.errors import DeletionError
+from photovet.core.storage import open_db
+from photovet.core.transfer import PURGE_PREFIX, import_from_device, purge_batch
+from tests.conftest import office_audit, office_records
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+EDITED = b"the photo as a photo editor saved it, never exported"
+
+
+def save_over(path: Path, data: bytes = EDITED) -> None:
+    """What a photo editor's "Save" does: a new file written beside, renamed over the photo."""
+    tmp = path.with_name(path.name + ".saving")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+@pytest.fixture
+def trash(tmp_path, monkeypatch):
+    bin_ = tmp_path / "Trash"
+    bin_.mkdir()
+    monkeypatch.setattr(transfer, "_trash", lambda p: shutil.move(str(p), bin_ / Path(p).name))
+    monkeypatch.setattr("send2trash.send2trash",
+                        lambda p: shutil.move(str(p), bin_ / Path(p).name))
+    return bin_
+
+
+# --------------------------------------------------------------------------------------------
+# a name found free is never a file replaced
+# --------------------------------------------------------------------------------------------
+
+def test_rename_no_replace_never_replaces_and_renames_otherwise(tmp_path):
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    a.write_bytes(b"A")
+    b.write_bytes(b"B")
+    with pytest.raises(FileExistsError):
+        fsutil.rename_no_replace(a, b)
+    assert a.read_bytes() == b"A" and b.read_bytes() == b"B"
+    fsutil.rename_no_replace(a, c)
+    assert not a.exists() and c.read_bytes() == b"A"
+
+
+def test_rename_no_replace_without_the_system_call_still_never_replaces(tmp_path, monkeypatch):
+    """Where the system has no renaming that refuses (an old network share): a hard link."""
+    monkeypatch.setattr(fsutil, "_no_replace_call", lambda: None)
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    a.write_bytes(b"A")
+    b.write_bytes(b"B")
+    with pytest.raises(FileExistsError):
+        fsutil.rename_no_replace(a, b)
+    assert a.read_bytes() == b"A" and b.read_bytes() == b"B"
+    fsutil.rename_no_replace(a, c)
+    assert not a.exists() and c.read_bytes() == b"A" and os.stat(c).st_nlink == 1
+
+
+def _no_hard_links(monkeypatch):
+    """A USB stick formatted FAT/exFAT (most are): no hard links, so a copy is renamed to its
+    name; and the other program gives that name to its file just after PhotoVet looked."""
+    def no_link(*_a, **_k):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_link)
+    monkeypatch.setattr(os.path, "lexists", lambda _p: False)
+
+
+def test_a_copy_named_on_a_disk_without_hard_links_never_replaces_a_file(tmp_path, monkeypatch):
+    """``link_no_overwrite`` on a FAT stick checked the name free, then ``os.rename``d: a file
+    given that name in between (another export into the folder, the person's own) was replaced,
+    i.e. deleted, with no word. Now the rename itself refuses (FileExistsError: the caller
+    takes the next name)."""
+    tmp, final = tmp_path / ".photovet-export-1.part", tmp_path / "trip-001.jpg"
+    tmp.write_bytes(b"the safe copy")
+    final.write_bytes(b"the person's own file")
+    _no_hard_links(monkeypatch)
+    with pytest.raises(FileExistsError):
+        fsutil.link_no_overwrite(tmp, final)
+    assert final.read_bytes() == b"the person's own file" and tmp.read_bytes() == b"the safe copy"
+
+
+def test_a_report_on_a_disk_without_hard_links_never_replaces_a_file(tmp_path, monkeypatch):
+    from photovet.core.errors import OutputExistsError
+
+    final = tmp_path / "report.html"
+    final.write_text("the person's own file")
+    monkeypatch.setattr(fsutil, "check_report_path", lambda p, **_k: Path(p))   # looked: free
+    _no_hard_links(monkeypatch)
+    with pytest.raises(OutputExistsError):
+        fsutil.write_report(final, "<p>report</p>")
+    assert final.read_text() == "the person's own file"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+# --------------------------------------------------------------------------------------------
+# purge: the original saved over between its check and its deletion
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def posted(tmp_path):
+    rec = office_records()
+    r = make_export(tmp_path, 1, name="IMG_1", size=(96, 64))
+    rec.add_export(r, batch="trip", channel="website", preparer=None, approver=None)
+    rec.mark_posted(files=[Path(r.output)], channel="website")
+    return rec, Path(r.source)
+
+
+@pytest.mark.parametrize("permanent", [True, False])
+def test_purge_never_deletes_an_original_saved_over_after_its_check(posted, trash, monkeypatch,
+                                                                   permanent):
+    """The original was hashed (unchanged since export), then a photo editor saved over it
+    before it was deleted: the new file, whose content was never exported, was overwritten and
+    removed (for good) or trashed, and the purge said "deleted" and forgot its place. Now it
+    is kept, in its place, and the purge says why."""
+    rec, src = posted
+    real = transfer._still_wanted
+
+    def editor_saves(*a, **k):               # after the check, before the deletion
+        save_over(src)
+        return real(*a, **k)
+
+    monkeypatch.setattr(transfer, "_still_wanted", editor_saves)
+    [item] = purge_batch(rec, "trip", permanent=permanent).items
+    assert item.status == "error" and "changed" in item.reason, (item.status, item.reason)
+    assert src.read_bytes() == EDITED
+    assert not list(src.parent.glob(PURGE_PREFIX + "*")) and not list(trash.iterdir())
+    assert rec.db.scalar("SELECT state FROM purges") == "failed"
+    assert rec.db.scalar("SELECT COUNT(*) FROM exports WHERE source_path = ?", [str(src)]) == 1
+
+
+def test_purge_never_renames_an_original_over_a_file_given_its_hidden_name_meanwhile(
+        posted, trash, monkeypatch):
+    """Deleting for good checked ``.photovet-purge-<name>`` free, then renamed the photo to it:
+    a file given that name in between was replaced (deleted). Now the rename refuses."""
+    rec, src = posted
+    data = src.read_bytes()
+    hidden = src.with_name(PURGE_PREFIX + src.name)
+    hidden.write_bytes(b"someone else's file")
+    real = os.path.lexists
+    monkeypatch.setattr(os.path, "lexists",     # it appears just after each look
+                        lambda p: False if Path(p) == hidden else real(p))
+    [item] = purge_batch(rec, "trip", permanent=True).items
+    assert item.status == "error" and "did not leave there" in item.reason, item.reason
+    assert hidden.read_bytes() == b"someone else's file" and src.read_bytes() == data
+
+
+@pytest.mark.parametrize("permanent", [True, False])
+def test_a_rejected_photo_saved_over_after_its_check_is_kept(tmp_path, trash, monkeypatch,
+                                                            permanent):
+    src = tmp_path / "IMG_1.JPG"
+    photo(1).save(src, "JPEG", quality=90)
+    checked = sha(src)
+
+    class Rejected:
+        def for_photo(self, sha256):
+            return [type("S", (), {"status": "rejected", "channel": "website",
+                                   "approver": "Head"})()]
+
+    audit = office_audit(open_db())
+    real = audit.record
+
+    def record(action, *a, **k):
+        if action == "original-delete-pending":
+            save_over(src)
+        return real(action, *a, **k)
+
+    monkeypatch.setattr(audit, "record", record)
+    with pytest.raises(DeletionError, match="changed"):
+        transfer.delete_rejected_original(src, sha256=checked, approvals=Rejected(), audit=audit,
+                                          permanent=permanent)
+    assert src.read_bytes() == EDITED and not list(trash.iterdir())
+    assert not list(tmp_path.glob(PURGE_PREFIX + "*"))
+
+
+# --------------------------------------------------------------------------------------------
+# clearing a device: the file saved over after its copy was verified
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("permanent", [True, False])
+def test_clearing_never_deletes_a_file_the_phone_wrote_after_the_copy_was_checked(
+        tmp_path, trash, monkeypatch, permanent):
+    """The card's photo was copied, verified and hashed again; the phone (still writing, or an
+    app saving) replaced it before it was cleared: that file, never copied, was deleted. Now
+    it stays on the device, and the import says so."""
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    (dev / "DCIM").mkdir(parents=True)
+    src = dev / "DCIM" / "IMG_0001.JPG"
+    photo(1).save(src, "JPEG", quality=90)
+    audit = office_audit(open_db())
+    real = audit.record
+
+    def record(action, *a, **k):
+        if action == "device-delete-pending":
+            save_over(src)
+        return real(action, *a, **k)
+
+    monkeypatch.setattr(audit, "record", record)
+    out = list(import_from_device(dev, pc, clear=True, permanent=permanent, audit=audit))
+    [res] = [p.result for p in out if p.result is not None]
+    assert res.verified and not res.deleted and "changed on the device" in (res.error or ""), \
+        res.to_dict()
+    assert src.read_bytes() == EDITED and not list(trash.iterdir())
+
+
+# --------------------------------------------------------------------------------------------
+# the retention schedule: an original saved over between its check and its deletion
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("permanent", [True, False])
+def test_the_schedule_never_deletes_a_file_saved_over_after_its_check(tmp_path, trash,
+                                                                      monkeypatch, permanent):
+    from photovet.core.workspace import Workspace
+    from tests.conftest import office_access
+    from tests.core.test_retention import clock_at
+
+    ws = Workspace.open(tmp_path / "home", access=office_access("DPO"))
+    try:
+        res = make_export(tmp_path, 1)
+        ws.records.add_export(res, batch="Trip", channel="website")
+        out = Path(res.output)
+        days = ws.settings.retention.export_copies_days
+        [due] = ws.retention(clock_at(days)).due(("export-copies",))
+        real = ws.audit.record
+
+        def record(action, *a, **k):
+            if action == "retention.delete-pending":
+                save_over(out)
+            return real(action, *a, **k)
+
+        monkeypatch.setattr(ws.audit, "record", record)
+        ws.retention(clock_at(days)).apply(items=[due], permanent=permanent)
+        assert due.status == "error" and "changed" in due.reason, (due.status, due.reason)
+        assert out.read_bytes() == EDITED and not list(trash.iterdir())
+        assert not list(out.parent.glob(PURGE_PREFIX + "*"))
+        assert ws.db.scalar("SELECT state FROM retention_deletions") == "failed"
+    finally:
+        ws.close()
+
+
+# --------------------------------------------------------------------------------------------
+# a take-down's or an earlier export's copy: saved over after its check
+# --------------------------------------------------------------------------------------------
+
+def test_an_exported_copy_saved_over_after_its_check_is_not_overwritten(tmp_path, monkeypatch):
+    """``delete_exported_copy`` (a take-down's copies, earlier copies in a folder exported into
+    again) hashed the copy, then opened it again by name to overwrite it: a file saved over
+    it in between (the person edited the copy for a poster) was overwritten and removed."""
+    from photovet.core.media import imaging
+
+    copy = tmp_path / "trip-001.jpg"
+    photo(2).save(copy, "JPEG", quality=90)
+    checked = sha(copy)
+    real = imaging.sha256_file
+
+    def hashed_then_saved_over(path, *a, **k):
+        out = real(path, *a, **k)
+        save_over(Path(path))
+        return out
+
+    monkeypatch.setattr(imaging, "sha256_file", hashed_then_saved_over)
+    why = transfer.delete_exported_copy(copy, checked)
+    assert why is not None and "changed" in why, why
+    assert copy.read_bytes() == EDITED
