@@ -275,3 +275,29 @@ def test_an_exported_copy_saved_over_after_its_check_is_not_overwritten(tmp_path
     why = transfer.delete_exported_copy(copy, checked)
     assert why is not None and "changed" in why, why
     assert copy.read_bytes() == EDITED
+
+
+# --------------------------------------------------------------------------------------------
+# a stick that keeps no permissions
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("code", [errno.ENOSYS, errno.EPERM])
+def test_an_export_onto_a_disk_that_keeps_no_permissions_is_written(tmp_path, monkeypatch, code):
+    """A FAT/exFAT stick through FUSE answers a chmod with ENOSYS (the kernel's vfat with EPERM
+    for a mode it cannot hold): every photo of an export onto it failed, "the copy could not be
+    written (Function not implemented)" (found exporting onto a fusefat disk image). The copy
+    is written, read back and named all the same."""
+    from photovet.core.media.export import export_batch
+    from tests.core.test_export import WEB, jobs, leaky_jpeg
+
+    src = leaky_jpeg(tmp_path / "a.jpg")
+    out = tmp_path / "stick"
+    out.mkdir()
+
+    def no_chmod(_fd, _mode):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "fchmod", no_chmod)
+    [step] = list(export_batch(jobs([src]), out, label="trip", channel=WEB, workers=1))[1:]
+    assert step.result.ok, step.result.error
+    assert sorted(p.name for p in out.iterdir()) == ["trip-001.jpg"]

@@ -255,6 +255,10 @@ def _write_error(exc: OSError, dest: Path) -> ExportError:
     return ExportError(f"the copy could not be written ({exc.strerror or exc})", path=dest)
 
 
+#: what a disk that keeps no file permissions says to a chmod
+_NO_PERMISSIONS_KEPT = (errno.ENOSYS, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EINVAL)
+
+
 def write_temp(data: bytes, out_dir: Path) -> Path:
     """Write ``data`` to a new hidden temporary file in ``out_dir`` (fsynced); its name carries
     this process's id so a later run can tell a leftover of a dead process."""
@@ -266,7 +270,15 @@ def write_temp(data: bytes, out_dir: Path) -> Path:
     try:
         try:
             if hasattr(os, "fchmod"):
-                os.fchmod(fd, 0o644)  # a safe copy is meant to be shared
+                try:
+                    os.fchmod(fd, 0o644)  # a safe copy is meant to be shared
+                except OSError as exc:
+                    # a disk that keeps no permissions (a FAT/exFAT stick mounted through
+                    # FUSE says ENOSYS, the kernel's vfat EPERM for a mode it cannot hold): the
+                    # copy is written all the same (s44: every photo failed "could not be
+                    # written (Function not implemented)")
+                    if exc.errno not in _NO_PERMISSIONS_KEPT:
+                        raise
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
