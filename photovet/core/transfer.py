@@ -745,8 +745,15 @@ def overwrite_and_unlink(path: Path, *, sha256: str = "") -> None:
     file saved over the photo between its check and its deletion was overwritten, though its
     content was never the one verified); and the name must still be that open file before it
     is removed (never another file given the name meanwhile)."""
+    _overwrite_open(_open_to_overwrite(path, sha256), path)
+
+
+def _open_to_overwrite(path: Path, sha256: str) -> Any:
+    """``path`` opened to be overwritten, with every check ``overwrite_and_unlink`` makes
+    before a byte is written; nothing is written (an error leaves the file as it was)."""
     fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
-    with open(fd, "r+b") as fh:
+    fh = open(fd, "r+b")
+    try:
         st = os.fstat(fh.fileno())
         if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
             raise DeletionError(not_deletable(path) or "it is not a regular file; kept",
@@ -758,6 +765,16 @@ def overwrite_and_unlink(path: Path, *, sha256: str = "") -> None:
             if h.hexdigest() != sha256:
                 raise DeletionError(CHANGED_WHILE_DELETING, path=path)
             fh.seek(0)
+    except BaseException:
+        fh.close()
+        raise
+    return fh
+
+
+def _overwrite_open(fh: Any, path: Path) -> None:
+    """Overwrite the file ``fh`` (``_open_to_overwrite``), then remove its name ``path``."""
+    with fh:
+        st = os.fstat(fh.fileno())
         left = st.st_size
         while left > 0:
             n = min(left, 1 << 20)
@@ -778,10 +795,18 @@ def overwrite_and_unlink(path: Path, *, sha256: str = "") -> None:
     fsync_dir(path.parent)
 
 
+#: a file PhotoVet may not overwrite, deleting it for good
+NOT_ALLOWED_TO_OVERWRITE = ("PhotoVet is not allowed to change this file (it is read-only, or "
+                            "belongs to another account), so it cannot be deleted for good; kept")
+
+
 def delete_for_good(source: Path, hidden: Path, sha256: str, *, crash_label: str) -> None:
     """Delete ``source`` for good: renamed to its hidden name ``hidden`` (never over a file
     there: ``hidden_in_the_way``), then overwritten and removed, only while it is still the
-    content ``sha256`` that was checked (else put back under its name, ``DeletionError``).
+    content ``sha256`` that was checked. Whatever stops it before a byte is overwritten (the
+    content changed, the file read-only, another link to it) puts it back under its own name
+    (``DeletionError``): s44, a read-only original was left hidden as ``.photovet-purge-<name>``,
+    said "kept", and the next purge called it "missing (moved or deleted outside PhotoVet)".
     ``crash_label``: the crash point between the rename and the overwrite. Purge, a rejected
     photo and the retention schedule share it (s44: each checked the hidden name free and then
     renamed, and overwrote whatever file was there by then)."""
@@ -792,19 +817,24 @@ def delete_for_good(source: Path, hidden: Path, sha256: str, *, crash_label: str
     fsync_dir(source.parent)
     crash_point(crash_label)
     try:
-        overwrite_and_unlink(hidden, sha256=sha256)
-    except DeletionError as exc:
-        if exc.message != CHANGED_WHILE_DELETING:
-            raise
+        fh = _open_to_overwrite(hidden, sha256)
+    except (OSError, DeletionError) as exc:    # nothing written: back in its place
+        if isinstance(exc, DeletionError):
+            why = exc.message
+        elif isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM,
+                                                                errno.EROFS):
+            why = NOT_ALLOWED_TO_OVERWRITE
+        else:
+            why = (f"it could not be opened to be overwritten ({exc.strerror or exc}); kept")
         try:
-            rename_no_replace(hidden, source)     # not the photo checked: back in its place
+            rename_no_replace(hidden, source)
             fsync_dir(source.parent)
         except OSError as back:
             raise DeletionError(
-                f"{CHANGED_WHILE_DELETING}; it is now called {text_safe(hidden.name)}, beside "
-                f"where it was (its own name is taken: {back.strerror or back})",
-                path=source) from exc
-        raise
+                f"{why}; it is now called {text_safe(hidden.name)}, beside where it was (its "
+                f"own name is taken: {back.strerror or back})", path=source) from exc
+        raise DeletionError(why, path=source) from exc
+    _overwrite_open(fh, hidden)
 
 
 def delete_exported_copy(path: Path, sha256: str) -> str | None:

@@ -301,3 +301,74 @@ def test_an_export_onto_a_disk_that_keeps_no_permissions_is_written(tmp_path, mo
     [step] = list(export_batch(jobs([src]), out, label="trip", channel=WEB, workers=1))[1:]
     assert step.result.ok, step.result.error
     assert sorted(p.name for p in out.iterdir()) == ["trip-001.jpg"]
+
+
+# --------------------------------------------------------------------------------------------
+# a read-only original deleted for good
+# --------------------------------------------------------------------------------------------
+
+def _read_only_for_photovet(monkeypatch):
+    """What an unprivileged account meets with a read-only original (chmod 444, or another
+    account's): opening it to overwrite it is refused. (Run as ``nobody`` for real in s44; the
+    tests run as root, which no permission stops.)"""
+    real = os.open
+
+    def open_(path, flags, *a, **k):
+        if flags & os.O_RDWR and os.path.basename(os.fspath(path)).startswith(PURGE_PREFIX):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real(path, flags, *a, **k)
+
+    monkeypatch.setattr(os, "open", open_)
+
+
+def test_a_read_only_original_deleted_for_good_stays_in_its_place(posted, trash, monkeypatch):
+    """It was renamed to ``.photovet-purge-<name>``, could not be overwritten, and was left
+    hidden under that name: the purge said "kept", and the next one "the original is missing
+    (moved or deleted outside PhotoVet)". Now it is back under its own name, and said why."""
+    rec, src = posted
+    data = src.read_bytes()
+    _read_only_for_photovet(monkeypatch)
+    for _run in (1, 2):
+        [item] = purge_batch(rec, "trip", permanent=True).items
+        assert src.read_bytes() == data and not list(src.parent.glob(PURGE_PREFIX + "*"))
+        assert item.status == "error" and "not allowed to change" in item.reason, item.reason
+
+
+def test_a_read_only_rejected_photo_deleted_for_good_stays_in_its_place(tmp_path, monkeypatch):
+    src = tmp_path / "IMG_1.JPG"
+    src.write_bytes(b"photo")
+
+    class Rejected:
+        def for_photo(self, sha256):
+            return [type("S", (), {"status": "rejected", "channel": "website",
+                                   "approver": "Head"})()]
+
+    _read_only_for_photovet(monkeypatch)
+    with pytest.raises(DeletionError) as ei:
+        transfer.delete_rejected_original(src, sha256=sha(src), approvals=Rejected(),
+                                          audit=office_audit(open_db()), permanent=True)
+    assert src.read_bytes() == b"photo" and not list(tmp_path.glob(PURGE_PREFIX + "*"))
+    assert "not allowed to change" in ei.value.message
+
+
+def test_the_schedule_leaves_a_read_only_file_in_its_place(tmp_path, monkeypatch):
+    from photovet.core.workspace import Workspace
+    from tests.conftest import office_access
+    from tests.core.test_retention import clock_at
+
+    ws = Workspace.open(tmp_path / "home", access=office_access("DPO"))
+    try:
+        res = make_export(tmp_path, 1)
+        ws.records.add_export(res, batch="Trip", channel="website")
+        out = Path(res.output)
+        data = out.read_bytes()
+        days = ws.settings.retention.export_copies_days
+        [due] = ws.retention(clock_at(days)).due(("export-copies",))
+        _read_only_for_photovet(monkeypatch)
+        ws.retention(clock_at(days)).apply(items=[due], permanent=True)
+        assert out.read_bytes() == data and not list(out.parent.glob(PURGE_PREFIX + "*"))
+        assert due.status == "error" and "not allowed to change" in due.reason, due.reason
+        [again] = ws.retention(clock_at(days)).due(("export-copies",))    # still due: listed
+        assert again.path == due.path
+    finally:
+        ws.close()
