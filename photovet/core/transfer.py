@@ -488,6 +488,7 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
     problem = destination_problem(src, dest)  # now that it exists, as a file
     if problem:
         raise OutputFolderError(problem, path=dest)
+    dest_id = _folder_identity(dest)
     clean_temp_files(dest)
     photos, skipped = _list_photos(src)
     links = _links_on(src, photos, skipped)
@@ -532,7 +533,17 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                 raise PhotoVetError(LINK_NOW, path=path)
             rel = path.relative_to(src)
             target = dest / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            # the destination is still the folder the import began with: a stick pulled out
+            # took it away, and ``mkdir(parents=True)`` made the whole path again on this PC's
+            # own disk (under the stick's place, hidden once it is back), the copies went
+            # there and the device was cleared (s44)
+            if _folder_identity(dest) != dest_id:
+                raise PhotoVetError(DEST_GONE.format(dest=dest))
+            for part in _folders_below(dest, rel.parent):
+                try:
+                    os.mkdir(part)
+                except FileExistsError:
+                    pass
             # a sub-folder of the destination that is a link to a folder elsewhere: the copy
             # would not be in the destination (and may go with that folder)
             inside = os.path.join(os.path.realpath(dest), *rel.parent.parts)
@@ -613,6 +624,30 @@ def _unchanged(path: Path, hashed: os.stat_result) -> bool:
     except DeletionError:
         return False
     return True
+
+
+#: the destination folder went mid-import (a stick pulled out, the folder removed)
+DEST_GONE = ("the folder on this PC ({dest}) is no longer there (was the disk removed?); the "
+             "photo was not copied and is still on the device")
+
+
+def _folder_identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder ``folder`` is now (device and inode), None when it is not there."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
+
+
+def _folders_below(dest: Path, rel: Path) -> list[Path]:
+    """The folders from ``dest`` down to ``dest / rel`` (``dest`` itself not included): made one
+    by one, never ``dest`` nor anything above it."""
+    out, here = [], dest
+    for part in rel.parts:
+        here = here / part
+        out.append(here)
+    return out
 
 
 def _on_device(path: Path, src: Path) -> str:

@@ -372,3 +372,32 @@ def test_the_schedule_leaves_a_read_only_file_in_its_place(tmp_path, monkeypatch
         assert again.path == due.path
     finally:
         ws.close()
+
+
+# --------------------------------------------------------------------------------------------
+# a destination pulled out mid-import
+# --------------------------------------------------------------------------------------------
+
+def test_an_import_onto_a_stick_pulled_mid_run_does_not_make_its_folder_again(tmp_path, trash):
+    """The destination (a USB stick's folder) went mid-import: ``mkdir(parents=True)`` made the
+    whole path again on the PC's own disk (under the stick's mount point, hidden once the
+    stick is mounted there again), the copies went there and the card was cleared. Now each
+    photo left is kept on the device, said so, and the folder is not made again."""
+    card = tmp_path / "card" / "DCIM"
+    card.mkdir(parents=True)
+    for i in range(3):
+        photo(i).save(card / f"IMG_{i}.JPG", "JPEG")
+    stick = tmp_path / "media" / "STICK"
+    stick.mkdir(parents=True)
+    results = []
+    for step in import_from_device(tmp_path / "card", stick / "Trip", clear=True,
+                                   audit=office_audit(open_db())):
+        if step.result is not None:
+            results.append(step.result)
+            if len(results) == 1:
+                shutil.rmtree(stick)                 # the stick is pulled out
+    assert results[0].deleted
+    assert not stick.exists()
+    assert sorted(os.listdir(card)) == ["IMG_1.JPG", "IMG_2.JPG"]
+    assert all(not r.deleted and "no longer there" in (r.error or "") for r in results[1:]), \
+        [r.error for r in results]
