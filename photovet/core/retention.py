@@ -562,7 +562,7 @@ class RetentionSchedule:
             item.status, item.reason = "kept", hidden_in_the_way(hidden)
             return
         # the file itself, before the rename: a crash after it is finished on that file only
-        file_id = file_identity(path) if permanent else ""
+        file_id = file_identity(path, hashed) if permanent else ""
         with self.db.atomic():
             self.db.execute(
                 "INSERT INTO retention_deletions (kind, ref, path, sha256, method, state, "

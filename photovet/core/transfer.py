@@ -906,13 +906,16 @@ def _trash(path: Path) -> None:
     send2trash(str(path))
 
 
-def file_identity(path: str | Path) -> str:
+def file_identity(path: str | Path, st: os.stat_result | None = None) -> str:
     """The file at ``path`` itself (never through a link): its inode number and size. A rename
     keeps both, so a deletion for good records it before renaming the photo to its hidden name
     and finishes, after a crash, only the file that still has it (s43). '' where the disk
     gives no inode number (0: some FAT/exFAT and network drives): "0:<size>" would be any file
-    of that size, so such a deletion knows its file by its content only (s43 audit)."""
-    st = os.lstat(path)
+    of that size, so such a deletion knows its file by its content only (s43 audit). ``st``:
+    the file as it was hashed (``hash_and_stat``), so the identity recorded is the checked
+    file's, not a file saved over it since (s44)."""
+    if st is None:
+        st = os.lstat(path)
     return f"{st.st_ino}:{st.st_size}" if st.st_ino else ""
 
 
@@ -1075,13 +1078,13 @@ def _purge_state(records: Any, source: Path, shas: Iterable[str]) -> tuple[str, 
 
 
 def _mark_pending(records: Any, source: Path, sha: str, export_id: int, method: str,
-                  user: str | None) -> None:
+                  user: str | None, hashed: os.stat_result | None = None) -> None:
     from photovet.core.storage import atomic  # noqa: PLC0415
 
     now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     # the file itself, before it is renamed to its hidden name: a crash after the rename is
     # finished on that file only (``hidden_is_ours``)
-    file_id = file_identity(source) if method == "overwrite" else ""
+    file_id = file_identity(source, hashed) if method == "overwrite" else ""
     with atomic(records.db):
         records.db.execute(
             "INSERT INTO purges (source_path, sha256, export_id, method, state, pending_at, actor,"
@@ -1312,7 +1315,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
                 item.status = "would-delete"
                 item.reason = original_deletable(Path(verified.output_path).name, verified.posted)
                 continue
-            _mark_pending(records, source, sha, verified.id, method, user)
+            _mark_pending(records, source, sha, verified.id, method, user, hashed)
             pending = True
             crash_point("purge.pending")
             if permanent:     # never over a file of the hidden name; only the photo checked

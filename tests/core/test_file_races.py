@@ -401,3 +401,37 @@ def test_an_import_onto_a_stick_pulled_mid_run_does_not_make_its_folder_again(tm
     assert sorted(os.listdir(card)) == ["IMG_1.JPG", "IMG_2.JPG"]
     assert all(not r.deleted and "no longer there" in (r.error or "") for r in results[1:]), \
         [r.error for r in results]
+
+
+class Killed(BaseException):
+    """The process ended at a crash point (kill -9, a power cut): nothing after it runs."""
+
+
+def test_a_deletion_cut_short_never_finishes_on_a_file_saved_over_before_it_began(
+        posted, trash, monkeypatch):
+    """The original was hashed, saved over by a photo editor, then the deletion for good
+    recorded the file's identity (the new file's), renamed it and was killed. The next purge
+    finished the deletion on that file by its identity: the edited photo, never exported, was
+    overwritten. The identity recorded is now the hashed file's, so the next purge does not
+    touch the new file (and says so)."""
+    rec, src = posted
+    real_wanted = transfer._still_wanted
+
+    def editor_saves(*a, **k):
+        save_over(src)
+        return real_wanted(*a, **k)
+
+    def crash_point(label):
+        if label == "purge.hidden":
+            raise Killed
+
+    monkeypatch.setattr(transfer, "_still_wanted", editor_saves)
+    monkeypatch.setattr(transfer, "crash_point", crash_point)
+    with pytest.raises(Killed):
+        purge_batch(rec, "trip", permanent=True)
+    monkeypatch.undo()
+    hidden = src.with_name(PURGE_PREFIX + src.name)
+    assert hidden.read_bytes() == EDITED                 # killed right after the rename
+    [item] = purge_batch(rec, "trip", permanent=True).items
+    assert hidden.read_bytes() == EDITED, (item.status, item.reason)
+    assert item.status == "error" and "not the photo PhotoVet was deleting" in item.reason
