@@ -558,7 +558,8 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                 raise DeletionError("the copy is the original itself (the destination is on the "
                                     "device); nothing was deleted", path=path)
             # read back as the file of that name itself, never through a link put there since
-            if sha256_no_follow(final) != res.sha256:
+            copy_sha, copy_stat = hash_and_stat(final)
+            if copy_sha != res.sha256:
                 if res.copied:
                     final.unlink()
                     fsync_dir(final.parent)
@@ -589,6 +590,10 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                 if not _unchanged(path, hashed):
                     raise PhotoVetError("the file changed on the device after it was copied; "
                                         "it was kept there", path=path)
+                # and its copy is still the file read back (never one changed, moved, or
+                # made a link to a file elsewhere since)
+                if not _unchanged(final, copy_stat):
+                    raise PhotoVetError(COPY_GONE, path=path)
                 try:
                     _remove_from_device(path, permanent)
                 except Exception as exc:
@@ -625,6 +630,10 @@ def _unchanged(path: Path, hashed: os.stat_result) -> bool:
         return False
     return True
 
+
+#: the verified copy changed (or went, or became a link) between its check and the deletion
+COPY_GONE = ("its copy changed, moved or was replaced by a link while the original was being "
+             "deleted, so there is no verified copy; the original was kept")
 
 #: the destination folder went mid-import (a stick pulled out, the folder removed)
 DEST_GONE = ("the folder on this PC ({dest}) is no longer there (was the disk removed?); the "
@@ -1269,6 +1278,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
                 item.reason = "the original changed since it was exported (sha256 differs); kept"
                 continue
             verified, why_not = None, []     # (copy's name, what is so, channel taken down)
+            copy_stat: os.stat_result | None = None
             for r in group:
                 out = Path(r.output_path)
                 # the copy itself, never a link to a file elsewhere (s43: a link there to an
@@ -1283,7 +1293,8 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
                                     ORIGINAL_KEPT_MISSING, down))
                     continue
                 try:
-                    same = sha256_no_follow(out) == r.output_sha256
+                    copy_sha, copy_stat = hash_and_stat(out)
+                    same = copy_sha == r.output_sha256
                 except OSError:       # made a link since, or unreadable
                     same = False
                 if not same:
@@ -1318,6 +1329,10 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             _mark_pending(records, source, sha, verified.id, method, user, hashed)
             pending = True
             crash_point("purge.pending")
+            # its copy is still the file checked (never one changed, moved, or made a link to
+            # a file elsewhere since): a tiny window remains, two files cannot be held at once
+            if copy_stat is None or not _unchanged(Path(verified.output_path), copy_stat):
+                raise DeletionError(COPY_GONE, path=source)
             if permanent:     # never over a file of the hidden name; only the photo checked
                 delete_for_good(source, hidden, sha, crash_label="purge.hidden")
             else:

@@ -435,3 +435,58 @@ def test_a_deletion_cut_short_never_finishes_on_a_file_saved_over_before_it_bega
     [item] = purge_batch(rec, "trip", permanent=True).items
     assert hidden.read_bytes() == EDITED, (item.status, item.reason)
     assert item.status == "error" and "not the photo PhotoVet was deleting" in item.reason
+
+
+# --------------------------------------------------------------------------------------------
+# the verified copy made a link (or changed) between its check and the original's deletion
+# --------------------------------------------------------------------------------------------
+
+def _copy_made_a_link(copy: Path, elsewhere: Path) -> None:
+    """The safe copy moved to a stick, a shortcut left in its place (its content the same)."""
+    elsewhere.mkdir(exist_ok=True)
+    moved = elsewhere / copy.name
+    shutil.move(str(copy), moved)
+    copy.symlink_to(moved)
+
+
+@pytest.mark.parametrize("permanent", [True, False])
+def test_purge_keeps_an_original_whose_copy_became_a_link_after_its_check(
+        posted, trash, monkeypatch, tmp_path, permanent):
+    """The copy was checked (a file of its own, unchanged), then made a link to a file
+    elsewhere before the original was deleted: the original went while its only copy was the
+    link's target (a stick that may go). The copy is looked at again at the last moment."""
+    rec, src = posted
+    data = src.read_bytes()
+    copy = Path(rec.exports()[0].output_path)
+    real = transfer._still_wanted
+
+    def moved_away(*a, **k):
+        _copy_made_a_link(copy, tmp_path / "stick")
+        return real(*a, **k)
+
+    monkeypatch.setattr(transfer, "_still_wanted", moved_away)
+    [item] = purge_batch(rec, "trip", permanent=permanent).items
+    assert src.read_bytes() == data, (item.status, item.reason)
+    assert item.status == "error" and "no verified copy" in item.reason
+
+
+def test_clearing_keeps_a_photo_whose_copy_became_a_link_after_it_was_read_back(
+        tmp_path, trash, monkeypatch):
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    (dev / "DCIM").mkdir(parents=True)
+    src = dev / "DCIM" / "IMG_0001.JPG"
+    photo(1).save(src, "JPEG", quality=90)
+    data = src.read_bytes()
+    audit = office_audit(open_db())
+    real = audit.record
+
+    def record(action, *a, **k):
+        if action == "device-delete-pending":
+            _copy_made_a_link(pc / "DCIM" / src.name, tmp_path / "stick")
+        return real(action, *a, **k)
+
+    monkeypatch.setattr(audit, "record", record)
+    out = list(import_from_device(dev, pc, clear=True, audit=audit))
+    [res] = [p.result for p in out if p.result is not None]
+    assert src.read_bytes() == data and not res.deleted, res.to_dict()
+    assert "no verified copy" in (res.error or "")
