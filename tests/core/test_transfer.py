@@ -209,12 +209,13 @@ def test_import_never_overwrites_a_different_file(tmp_path, audit, trash):
 def test_failed_verification_keeps_the_source(tmp_path, audit, monkeypatch, trash):
     dev, pc = tmp_path / "card", tmp_path / "pc"
     files = make_device(dev, 2)
-    real = transfer.sha256_no_follow      # the read back: the copy itself, never a link
+    real = transfer.hash_and_stat         # the read back: the copy itself, never a link
 
     def corrupt_read_back(p):
-        return "0" * 64 if Path(p).is_relative_to(pc) else real(p)
+        digest, st = real(p)
+        return ("0" * 64 if Path(p).is_relative_to(pc) else digest), st
 
-    monkeypatch.setattr(transfer, "sha256_no_follow", corrupt_read_back)
+    monkeypatch.setattr(transfer, "hash_and_stat", corrupt_read_back)
     _, results = run(import_from_device(dev, pc, clear=True, audit=audit))
     assert all(not r.ok and "read back" in r.error for r in results)
     assert all((dev / rel).read_bytes() == data for rel, data in files.items())
