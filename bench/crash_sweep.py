@@ -133,7 +133,8 @@ def import_once(office: Office, k: int, point: str | None, delay: float | None =
         if not (src.is_file() and sha(src) == digest):
             copy = pc / src.relative_to(card)
             assert copy.is_file() and sha(copy) == digest, f"LOST: {src.name}"
-            assert office.audited("device-delete-pending", str(src))
+            # the audit names the photo by its content, never its path (a name may name a pupil)
+            assert office.audited("device-delete-pending", digest)
     no_half_files(pc, known=set(originals.values()))
     register_sound(office)
     office.run(*args)
@@ -174,8 +175,9 @@ def purge_once(office: Office, k: int, point: str | None, delay: float | None = 
         if p.exists():
             assert sha(p) == digest, f"{p.name} changed in place"
             continue
-        state = office.rows("SELECT state FROM purges WHERE source_path = ? ORDER BY id DESC "
-                            "LIMIT 1", (os.path.abspath(p),))
+        # by content: a finished deletion's row forgets the original's place
+        state = office.rows("SELECT state FROM purges WHERE sha256 = ? ORDER BY id DESC "
+                            "LIMIT 1", (digest,))
         assert state and state[0][0] in ("pending", "deleted"), f"{p.name}: no record first"
     register_sound(office)
     office.run(*args)
