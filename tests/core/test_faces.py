@@ -1238,7 +1238,7 @@ def test_a_photo_waiting_for_centerface_runs_yunet_meanwhile_and_finds_the_same_
     """One model thread per photo (two photos at once on two cores): while another photo holds
     CenterFace, this one runs YuNet first instead of idling, then CenterFace; the faces found
     are the same as when nobody else was in CenterFace."""
-    eng = FaceEngine.load(Settings(), threads=1)
+    eng = FaceEngine.load(Settings(), threads=1, at_once=1)   # CenterFace full with one photo
     img = Image.new("RGB", (640, 480), (90, 120, 150))
     img.paste(_cartoon_face(160), (100, 120))
     img.paste(_cartoon_face(120), (400, 150))
@@ -1262,6 +1262,130 @@ def test_a_photo_waiting_for_centerface_runs_yunet_meanwhile_and_finds_the_same_
     assert order == ["yunet", "centerface"]
     np.testing.assert_allclose(got[0].boxes, alone.boxes)
 
+
+
+def _two_pictures() -> tuple[Image.Image, Image.Image]:
+    a = Image.new("RGB", (900, 640), (90, 120, 150))
+    a.paste(_cartoon_face(160), (100, 120))
+    a.paste(_cartoon_face(90), (600, 300))
+    b = Image.new("RGB", (700, 900), (150, 140, 100))
+    b.paste(_cartoon_face(200), (300, 80))
+    b.paste(_cartoon_face(120), (80, 600))
+    b.paste(_cartoon_face(64), (500, 700))
+    return a, b
+
+
+def _meet_in(wrapped, both: threading.Barrier, broken: list):
+    """``wrapped`` whose first call in each thread waits there for the other thread's first
+    call: both photos are inside the model at once (or the barrier breaks: one waited outside)."""
+    first = threading.local()
+
+    def call(*a, **k):
+        if not getattr(first, "done", False):
+            first.done = True
+            try:
+                both.wait()
+            except threading.BrokenBarrierError:
+                broken.append(threading.current_thread().name)
+        return wrapped(*a, **k)
+    return call
+
+
+def test_two_photos_in_centerface_and_signatures_at_once_each_get_what_they_get_alone():
+    """Two photos checked at once are inside CenterFace together, and inside the signature
+    model together, and each gets exactly the faces and signatures it gets alone (the models
+    keep no state of a call on themselves). Fails if a photo had to wait outside the model
+    for the other (one photo at a time in each model, s43)."""
+    eng = FaceEngine.load(Settings(), threads=1, at_once=2)
+    pics = _two_pictures()
+
+    def work(img):
+        d = eng.detect_all(img)
+        faces = eng.detect(img)
+        return (d.boxes.round(4).tolist(), d.landmarks.round(4).tolist(),
+                [None if e is None else e.round(6).tolist() for e in eng.encode(img, faces)])
+
+    alone = [work(img) for img in pics]
+    assert alone[0] != alone[1] and all(len(r[0]) >= 2 for r in alone)
+    assert any(e is not None for r in alone for e in r[2])
+    broken: list = []
+    eng.centerface._run = _meet_in(eng.centerface._run, threading.Barrier(2, timeout=15), broken)
+    session = eng.sface._session
+
+    class Meeting:      # the signature model's runs, the first of each photo meeting the other's
+        run = staticmethod(_meet_in(session.run, threading.Barrier(2, timeout=15), broken))
+
+        def __getattr__(self, name):
+            return getattr(session, name)
+    eng.sface._session = Meeting()
+    got: dict[int, tuple] = {}
+    threads = [threading.Thread(target=lambda i=i: got.__setitem__(i, work(pics[i])),
+                                name=f"photo{i}") for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not broken, f"a photo waited outside the model for the other: {broken}"
+    assert got == {0: alone[0], 1: alone[1]}
+    assert eng._cf_lock.most == 2 and eng._sf_lock.most == 2
+
+
+def test_no_more_photos_in_a_face_model_than_checked_at_once():
+    """The bound: with two photos let in, a third waits for a turn, in CenterFace as in
+    ``ModelTurns`` itself; idle() is true only when nobody is in."""
+    turns = engine_mod.ModelTurns(2)
+    inside, most = [0], [0]
+    count = threading.Lock()
+
+    def visit():
+        with turns:
+            with count:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            time.sleep(0.05)
+            with count:
+                inside[0] -= 1
+    threads = [threading.Thread(target=visit) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert most[0] == 2 and turns.most == 2
+    with turns.idle() as idle:
+        assert idle and not turns.acquire(blocking=False)   # every turn held while idle
+    assert turns.acquire(blocking=False)
+    with turns.idle() as idle:
+        assert not idle                                    # someone is in: not idle
+    turns.release()
+    with pytest.raises(RuntimeError):
+        turns.release()
+
+    eng = FaceEngine.load(Settings(), threads=1, at_once=2)
+    img = _two_pictures()[0]
+    alone = eng.detect_all(img).boxes
+    real = eng.centerface.detect_raw
+    in_cf, most_cf = [0], [0]
+
+    def detect_raw(*a, **k):
+        with count:
+            in_cf[0] += 1
+            most_cf[0] = max(most_cf[0], in_cf[0])
+        try:
+            time.sleep(0.1)
+            return real(*a, **k)
+        finally:
+            with count:
+                in_cf[0] -= 1
+    eng.centerface.detect_raw = detect_raw
+    out: list = []
+    threads = [threading.Thread(target=lambda: out.append(eng.detect_all(img).boxes))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert most_cf[0] == 2 and eng._cf_lock.most == 2
+    assert len(out) == 4 and all(np.array_equal(b, alone) for b in out)
 
 def test_pad_border_widens_only_the_sides_on_the_photos_edge():
     arr = np.arange(10 * 20 * 3, dtype=np.uint8).reshape(10, 20, 3)

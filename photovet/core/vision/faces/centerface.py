@@ -225,7 +225,10 @@ class CenterFace:
         # batched in one run (8 x 512 px: 10 % slower than one by one, same outputs).
         self.refine_min_score = 0.0    # weaker candidates are not refined (still fused)
         self.refine_merge_side = 0     # overlapping windows merged up to this side (0: never)
-        #: windows and photo pixels the last ``detect_raw`` refined (bench/face_variants.py)
+        #: windows and photo pixels the last ``detect_raw`` refined (bench/face_variants.py;
+        #: any thread's last call: read it when one photo is searched at a time). Nothing
+        #: else of a call is kept on the instance: two photos may be searched at once
+        #: (engine.ModelTurns), each with its own local state, the session shared.
         self.last_refine: tuple[int, int] = (0, 0)
 
     @classmethod

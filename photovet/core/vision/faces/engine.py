@@ -10,9 +10,10 @@ enrolled again (``encode(..., model="dlib-128")``, dlib loaded on first use).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -107,6 +108,58 @@ def _on_grid(window: Sequence[float], w: int, h: int, quarters: int
     return x0, y0, x1, y1
 
 
+class ModelTurns:
+    """Up to ``at_once`` callers in one model at once; the others wait for a turn. Used as a
+    lock (``with turns:``, ``acquire(blocking=False)``, ``release()``); ``idle()`` takes every
+    turn, only when nobody is in the model. ``most``: the most callers in it at once so far."""
+
+    def __init__(self, at_once: int = 1):
+        self.at_once = max(1, int(at_once))
+        self._cond = threading.Condition()
+        self._in = 0
+        self.most = 0
+
+    def acquire(self, blocking: bool = True) -> bool:
+        with self._cond:
+            if not blocking and self._in >= self.at_once:
+                return False
+            while self._in >= self.at_once:
+                self._cond.wait()
+            self._in += 1
+            self.most = max(self.most, self._in)
+            return True
+
+    def release(self) -> None:
+        with self._cond:
+            if self._in <= 0:
+                raise RuntimeError("a model's turn released more often than taken")
+            self._in -= 1
+            self._cond.notify()
+
+    def __enter__(self) -> ModelTurns:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    @contextlib.contextmanager
+    def idle(self) -> Iterator[bool]:
+        """True (every turn held until the block ends) when nobody is in the model, else False
+        at once (never waits)."""
+        with self._cond:
+            idle = self._in == 0
+            if idle:
+                self._in = self.at_once
+        try:
+            yield idle
+        finally:
+            if idle:
+                with self._cond:
+                    self._in = 0
+                    self._cond.notify_all()
+
+
 class FaceEngine:
     """Detects and encodes faces. Load once (``FaceEngine.load()``), reuse for every photo."""
 
@@ -114,7 +167,7 @@ class FaceEngine:
     version = VERSION
 
     def __init__(self, centerface: CenterFace, yunet: YuNet | None, sface: SFaceEncoder | None,
-                 settings: Settings, *, threads: int = 1):
+                 settings: Settings, *, threads: int = 1, at_once: int = 1):
         self.centerface = centerface
         self.yunet = yunet
         self.sface = sface
@@ -146,22 +199,31 @@ class FaceEngine:
         self.threads = max(1, int(threads))
         self._dlib: DlibEncoder | None = None
         self._dlib_lock = threading.Lock()
-        # One photo at a time in each model: photos checked side by side then take turns (one
-        # in CenterFace while the other is in YuNet, signatures or text), and each model's
-        # arena holds one run's buffers, not one per photo in flight. Measured on 12 MP
-        # photos, two at once: as fast, 90 MB less at the peak.
-        self._cf_lock = threading.Lock()
-        self._yn_lock = threading.Lock()
-        self._sf_lock = threading.Lock()
+        # Up to ``at_once`` photos in each model at once (one per photo checked at once,
+        # performance.photo_workers): the models keep no state of a call on themselves (a
+        # search's state is local to it; onnxruntime runs a session from several threads at
+        # once), so two photos in CenterFace each get what they get alone. s43 let one photo at
+        # a time into each model; with two photos at once on 2 cores a photo then waited 7.7 s
+        # for CenterFace and 4.2 s for signatures in 48.5 s (12 x 12 MP). Every network run
+        # still takes its turn beside the text detector's overview, never with it
+        # (offline.large_runs), so the largest run's buffers never stack with another's.
+        self.at_once = max(1, int(at_once))
+        self._cf_lock = ModelTurns(self.at_once)
+        self._yn_lock = ModelTurns(self.at_once)
+        self._sf_lock = ModelTurns(self.at_once)
         self._pool: ThreadPoolExecutor | None = None
 
     # -- loading ------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, settings: Settings | None = None, *, threads: int | None = None) -> FaceEngine:
+    def load(cls, settings: Settings | None = None, *, threads: int | None = None,
+             at_once: int | None = None) -> FaceEngine:
         """Load the detectors and the signature model (well under a second; ModelError names a
-        missing or broken file)."""
+        missing or broken file). ``at_once``: photos let into each model at once (default: the
+        photos checked at once, ``performance.photo_workers``)."""
         settings = settings or Settings()
+        if at_once is None:
+            at_once = settings.performance.photo_workers()
         threads = int(threads or settings.performance.model_threads())
         per = 1 if threads >= 2 else threads      # CenterFace and YuNet run side by side
         cf_session = _load_session(CENTERFACE_FILE, "face detector", onnxfix.centerface_dynamic,
@@ -174,7 +236,8 @@ class FaceEngine:
         sf_session = _load_session(
             SFACE_FILE, "face signature",
             lambda raw: onnxfix.opencv_zoo_model(raw, "data", ["n", 3, 112, 112]), threads, True)
-        return cls(centerface, yunet, SFaceEncoder(sf_session, yunet), settings, threads=threads)
+        return cls(centerface, yunet, SFaceEncoder(sf_session, yunet), settings, threads=threads,
+                   at_once=at_once)
 
     def _dlib_encoder(self) -> DlibEncoder:
         with self._dlib_lock:
@@ -496,13 +559,12 @@ class FaceEngine:
 
         A model busy with another photo is left alone (that photo gives it back when it is
         done): waiting for it would hold this photo back, and both cores would not be used."""
-        for lock, model in ((self._cf_lock, self.centerface), (self._yn_lock, self.yunet),
-                            (self._sf_lock, self.sface)):
-            if model is not None and lock.acquire(blocking=False):
-                try:
-                    model.give_back()
-                finally:
-                    lock.release()
+        for turns, model in ((self._cf_lock, self.centerface), (self._yn_lock, self.yunet),
+                             (self._sf_lock, self.sface)):
+            if model is not None:
+                with turns.idle() as idle:
+                    if idle:
+                        model.give_back()
 
     def close(self) -> None:
         if self._pool is not None:
@@ -510,4 +572,4 @@ class FaceEngine:
             self._pool = None
 
 
-__all__ = ["FaceEngine", "VERSION"]
+__all__ = ["FaceEngine", "ModelTurns", "VERSION"]
