@@ -69,6 +69,7 @@ from photovet.core.vision.faces.onnxfix import (
     session,
 )
 from photovet.core.vision.faces.pixels import pad_border
+from photovet.core.vision.faces.signatures import SFaceEncoder
 from photovet.core.vision.faces.yunet import YuNet
 
 # ------------------------------------------------------------------------------------------
@@ -895,9 +896,47 @@ def test_broken_signature_model_raises_model_error(monkeypatch, tmp_path):
         return real(*parts)
 
     monkeypatch.setattr(engine_mod, "asset_path", fake)
+    # loaded the first time a signature is asked for (nobody enrolled: never)
+    eng = FaceEngine.load(Settings())
+    img = Image.new("RGB", (640, 480), (90, 120, 150))
+    img.paste(_cartoon_face(160), (200, 150))
+    faces = eng.detect(img)
+    assert faces and not eng.sface_loaded
+    for _ in range(2):      # each photo is told, none passes without its signatures
+        with pytest.raises(ModelError) as exc:
+            eng.encode(img, faces)
+        assert "face signature model could not be loaded" in str(exc.value)
+    assert not eng.sface_loaded
+
+
+def test_a_missing_signature_model_is_told_when_the_models_load(monkeypatch, tmp_path):
+    real = engine_mod.asset_path
+    monkeypatch.setattr(engine_mod, "asset_path", lambda *parts: (
+        tmp_path / "missing.onnx" if "sface" in parts[-1] else real(*parts)))
     with pytest.raises(ModelError) as exc:
         FaceEngine.load(Settings())
-    assert "face signature model could not be loaded" in str(exc.value)
+    assert "face signature model is missing" in str(exc.value)
+
+
+def test_the_signature_model_loads_only_when_a_signature_is_asked_for():
+    """Nobody enrolled: photos are checked without signatures (pipeline), so SFace (about
+    40 MB) is never loaded; the first signature loads it and it is the same as before."""
+    eng = FaceEngine.load(Settings())
+    img = Image.new("RGB", (640, 480), (90, 120, 150))
+    img.paste(_cartoon_face(160), (200, 150))
+    faces = eng.detect(img)
+    eng.give_back()
+    assert faces and not eng.sface_loaded and eng.encode(img, []) == []
+    assert not eng.sface_loaded
+    lazy = eng.encode(img, faces)
+    assert eng.sface_loaded
+    session = engine_mod._load_session(
+        engine_mod.SFACE_FILE, "face signature",
+        lambda raw: opencv_zoo_model(raw, "data", ["n", 3, 112, 112]), 1, True)
+    eager = FaceEngine(eng.centerface, eng.yunet, SFaceEncoder(session, eng.yunet), Settings())
+    assert any(e is not None for e in lazy)
+    assert [None if e is None else e.tolist() for e in lazy] == [
+        None if e is None else e.tolist() for e in eager.encode(img, faces)]
 
 
 def test_blank_and_tiny_images_have_no_faces(face_engine):
@@ -1526,3 +1565,36 @@ def test_a_turned_look_in_a_window_finds_the_face_where_the_whole_picture_does(f
 
 def _xywh(b):
     return (float(b[0]), float(b[1]), float(b[2] - b[0]), float(b[3] - b[1]))
+
+
+def test_nobody_enrolled_photos_are_decided_the_same_without_the_signature_model(tmp_path):
+    """A register with nobody enrolled: no signature is asked for, so SFace is never loaded,
+    and every face is found, covered and told exactly as with SFace loaded."""
+    from photovet.core.pipeline import Engine
+    from photovet.core.workspace import Workspace
+    from tests.conftest import office_access
+
+    ws = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
+    ws.settings.text.enabled = False
+    img = Image.new("RGB", (900, 640), (90, 120, 150))
+    img.paste(_cartoon_face(160), (100, 120))
+    img.paste(_cartoon_face(120), (600, 300))
+    photo = tmp_path / "p.jpg"
+    img.save(photo, "JPEG", quality=95)
+
+    def decided(face_engine):
+        engine = Engine(ws.settings, register=ws.register, face_engine=face_engine)
+        a = engine.decide(engine.analyse(photo, use_cache=False), "website")
+        assert a.error is None and a.faces_checked
+        return a.status, [(f.box, f.match_status, f.decision, f.reason, f.needs_review)
+                          for f in a.faces]
+
+    lazy = FaceEngine.load(ws.settings)
+    without = decided(lazy)
+    assert not lazy.sface_loaded
+    eager = FaceEngine.load(ws.settings)
+    assert eager.sface is not None and eager.sface_loaded
+    assert decided(eager) == without
+    assert len(without[1]) == 2
+    assert all(s == MatchStatus.NO_REGISTER.value and d == "cover" for _, s, d, _, _ in without[1])
+    ws.close()

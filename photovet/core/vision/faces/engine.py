@@ -13,8 +13,9 @@ from __future__ import annotations
 import contextlib
 import math
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -66,12 +67,16 @@ SFACE_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
 VERSION = "cf+yunet-fuse+upside-down+sideways/sface-128-3crops/5"
 
 
-def _model_bytes(name: str, what: str) -> bytes:
+def _model_path(name: str, what: str) -> Path:
     path = asset_path("models", name)
     if not path.is_file():
         raise ModelError(f"the {what} model is missing ({path})",
                          hint="Reinstall PhotoVet: the file ships inside the package.")
-    return path.read_bytes()
+    return path
+
+
+def _model_bytes(name: str, what: str) -> bytes:
+    return _model_path(name, what).read_bytes()
 
 
 def _load_session(name: str, what: str, rewrite, threads: int, disable_qdq: bool) -> Any:
@@ -167,10 +172,16 @@ class FaceEngine:
     version = VERSION
 
     def __init__(self, centerface: CenterFace, yunet: YuNet | None, sface: SFaceEncoder | None,
-                 settings: Settings, *, threads: int = 1, at_once: int = 1):
+                 settings: Settings, *, threads: int = 1, at_once: int = 1,
+                 load_sface: Callable[[], SFaceEncoder] | None = None):
         self.centerface = centerface
         self.yunet = yunet
-        self.sface = sface
+        #: the signature model, or how to load it the first time a signature is asked for
+        #: (``sface``): a register with nobody enrolled asks for none when photos are checked
+        #: (pipeline.Engine._faces), and SFace loaded holds about 40 MB of weights
+        self._sface = sface
+        self._load_sface = load_sface if sface is None else None
+        self._sface_lock = threading.Lock()
         self.settings = settings
         det = settings.detection
         self.use_yunet = bool(det.yunet) and yunet is not None
@@ -233,11 +244,32 @@ class FaceEngine:
             YUNET_FILE, "second face detector",
             lambda raw: onnxfix.opencv_zoo_model(raw, YUNET_INPUT, ["n", 3, "h", "w"]), per, True)
         yunet = YuNet(yn_session, max_pass_pixels=settings.detection.yunet_max_pass_pixels)
-        sf_session = _load_session(
-            SFACE_FILE, "face signature",
-            lambda raw: onnxfix.opencv_zoo_model(raw, "data", ["n", 3, 112, 112]), threads, True)
-        return cls(centerface, yunet, SFaceEncoder(sf_session, yunet), settings, threads=threads,
-                   at_once=at_once)
+        _model_path(SFACE_FILE, "face signature")   # a missing file is told now, as before
+
+        def load_sface() -> SFaceEncoder:
+            session = _load_session(
+                SFACE_FILE, "face signature",
+                lambda raw: onnxfix.opencv_zoo_model(raw, "data", ["n", 3, 112, 112]), threads,
+                True)
+            return SFaceEncoder(session, yunet)
+
+        # the signature model is loaded the first time a signature is asked for (``sface``)
+        return cls(centerface, yunet, None, settings, threads=threads, at_once=at_once,
+                   load_sface=load_sface)
+
+    @property
+    def sface(self) -> SFaceEncoder | None:
+        """The SFace encoder, loaded on first use (ModelError if its file is missing or broken:
+        the photo being checked then fails, it is never passed without its faces recognised)."""
+        if self._sface is None and self._load_sface is not None:
+            with self._sface_lock:
+                if self._sface is None:
+                    self._sface = self._load_sface()
+        return self._sface
+
+    @property
+    def sface_loaded(self) -> bool:
+        return self._sface is not None
 
     def _dlib_encoder(self) -> DlibEncoder:
         with self._dlib_lock:
@@ -560,7 +592,7 @@ class FaceEngine:
         A model busy with another photo is left alone (that photo gives it back when it is
         done): waiting for it would hold this photo back, and both cores would not be used."""
         for turns, model in ((self._cf_lock, self.centerface), (self._yn_lock, self.yunet),
-                             (self._sf_lock, self.sface)):
+                             (self._sf_lock, self._sface)):
             if model is not None:
                 with turns.idle() as idle:
                     if idle:
