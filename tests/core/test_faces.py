@@ -1369,6 +1369,39 @@ def test_two_photos_in_centerface_and_signatures_at_once_each_get_what_they_get_
     assert eng._cf_lock.most == 2 and eng._sf_lock.most == 2
 
 
+def test_two_photos_with_two_threads_each_run_yunet_beside_centerface_at_once(monkeypatch):
+    """With two threads per photo (4 cores and more), YuNet runs in a helper pool beside
+    CenterFace: made once however many photos start at once, with a worker for each photo let
+    in, so two photos' YuNet runs are not queued behind each other (a one-worker pool made
+    without a lock, s44)."""
+    made = []
+
+    class Counted(engine_mod.ThreadPoolExecutor):
+        def __init__(self, *a, **k):
+            made.append(k.get("max_workers"))
+            super().__init__(*a, **k)
+    monkeypatch.setattr(engine_mod, "ThreadPoolExecutor", Counted)
+    eng = FaceEngine.load(Settings(), threads=2, at_once=2)
+    pics = _two_pictures()
+    alone = [eng.detect_all(img).boxes.round(4).tolist() for img in pics]
+    eng.close()
+    made.clear()
+    broken: list = []
+    eng.yunet.detect = _meet_in(eng.yunet.detect, threading.Barrier(2, timeout=10), broken)
+    got: dict[int, list] = {}
+    threads = [threading.Thread(
+        target=lambda i=i: got.__setitem__(i, eng.detect_all(pics[i]).boxes.round(4).tolist()),
+        name=f"photo{i}") for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    eng.close()
+    assert not broken, f"a photo's YuNet run waited for the other's: {broken}"
+    assert got == {0: alone[0], 1: alone[1]}
+    assert made == [2]
+
+
 def test_no_more_photos_in_a_face_model_than_checked_at_once():
     """The bound: with two photos let in, a third waits for a turn, in CenterFace as in
     ``ModelTurns`` itself; idle() is true only when nobody is in."""

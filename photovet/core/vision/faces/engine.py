@@ -222,7 +222,10 @@ class FaceEngine:
         self._cf_lock = ModelTurns(self.at_once)
         self._yn_lock = ModelTurns(self.at_once)
         self._sf_lock = ModelTurns(self.at_once)
+        #: runs YuNet beside CenterFace when the photo has two threads; made once (two photos
+        #: at once could each have made one), one worker per photo let in at once
         self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -344,9 +347,7 @@ class FaceEngine:
                 return yunet.detect(rgb, threshold=low, pyramid=pyramid)
 
         if self.threads >= 2:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yunet")
-            future = self._pool.submit(second)
+            future = self._yunet_pool().submit(second)
             with self._cf_lock:
                 cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True, pyramid=pyramid)
             yn = future.result()
@@ -597,6 +598,13 @@ class FaceEngine:
                 with turns.idle() as idle:
                     if idle:
                         model.give_back()
+
+    def _yunet_pool(self) -> ThreadPoolExecutor:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self.at_once,
+                                                thread_name_prefix="yunet")
+            return self._pool
 
     def close(self) -> None:
         if self._pool is not None:
