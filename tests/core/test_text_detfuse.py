@@ -52,9 +52,11 @@ def test_the_shipped_detector_is_rewritten_and_gives_the_same_output_on_drawn_te
     path = detector_path()
     raw = Path(path).read_bytes()
     result = detfuse.rewrite(raw)
-    # PP-OCRv4's detector: 24 hard-swish chains, 28 scale-and-shift blocks after convolutions
-    # and 8 squeeze-and-excitation gates (its FPN's RSE blocks)
-    assert (result.hard_swish, result.folded, result.gates) == (24, 28, 8), result.notes
+    # PP-OCRv4's detector: 24 hard-swish chains, 28 scale-and-shift blocks after convolutions,
+    # 8 squeeze-and-excitation gates (its FPN's RSE blocks) and 20 scale-and-shift blocks after
+    # an activation, before a convolution
+    assert (result.hard_swish, result.folded, result.gates, result.pre_folded) == \
+        (24, 28, 8, 20), result.notes
     assert result.model != raw
     original, rewritten = onnx_session(path, 1), onnx_session(result.model, 1)
     name = original.get_inputs()[0].name
@@ -208,6 +210,63 @@ def test_a_gated_product_read_elsewhere_too_is_left_as_it_is():
                  node("Add", ["c", "cg"], ["a"]), node("Add", ["a", "cg"], ["y"])])
     result = detfuse.rewrite(raw)
     assert not result.changed and result.model is raw
+
+
+def ints_node(op: str, inputs: list[str], outputs: list[str], group: int = 1,
+              pads: tuple[int, ...] = ()) -> bytes:
+    """A node with ``group`` and (packed) ``pads`` attributes."""
+    fields = [(1, 2, i.encode()) for i in inputs] + [(2, 2, o.encode()) for o in outputs]
+    fields += [(3, 2, f"{op}_{outputs[0]}".encode()), (4, 2, op.encode())]
+    fields.append((5, 2, pb_serialise([(1, 2, b"group"), (3, 0, group), (20, 0, 2)])))
+    if pads:
+        packed = bytes(pads)      # packed varints: one byte each below 128
+        fields.append((5, 2, pb_serialise([(1, 2, b"pads"), (8, 2, packed), (20, 0, 7)])))
+    return pb_serialise(fields)
+
+
+def affine_before_conv(second: list[bytes], a=0.7, c=0.75, read_twice=False) -> bytes:
+    """x -> 3 x 3 Conv -> Relu -> Mul(a) -> Add(c) -> ``second`` (reads "ac", writes "y")."""
+    nodes = [*conv_nodes(), node("Relu", ["c"], ["r"]), constant("a", np.float32(a)),
+             constant("k", np.array([c], np.float32)), node("Mul", ["a", "r"], ["ra"]),
+             node("Add", ["ra", "k"], ["ac"]), *second]
+    return model(nodes)
+
+
+W2 = RNG.normal(0, 0.5, (4, 4, 1, 1)).astype(np.float32)
+WD = RNG.normal(0, 0.5, (4, 1, 3, 3)).astype(np.float32)
+
+
+def test_a_scale_and_shift_before_an_unpadded_convolution_is_folded_into_it():
+    """Relu(...) * a + c -> 1 x 1 Conv: one Conv(Relu(...), W * a, B + c * sum(W))."""
+    raw = affine_before_conv([constant("w2", W2), constant("b2", B),
+                              ints_node("Conv", ["ac", "w2", "b2"], ["y"])])
+    result = detfuse.rewrite(raw)
+    assert result.pre_folded == 1
+    ops = [n.op for n in detfuse._Graph(
+        next(v for f, wt, v in pb_parse(result.model) if f == 7)).nodes if n is not None]
+    assert "Mul" not in ops and "Add" not in ops
+    outputs_agree(raw, result.model)
+
+
+def test_before_a_padded_convolution_only_the_scale_is_folded():
+    """A 3 x 3 depthwise Conv with padding reads zeros around the map: folding the shift too
+    would add c * W there (not the same output at the border), so x * a + c becomes
+    Conv(x + c / a, W * a): one Add stays, the Mul goes."""
+    raw = affine_before_conv([constant("wd", WD),
+                              ints_node("Conv", ["ac", "wd"], ["y"], group=4, pads=(1, 1, 1, 1))])
+    result = detfuse.rewrite(raw)
+    assert result.pre_folded == 1
+    ops = [n.op for n in detfuse._Graph(
+        next(v for f, wt, v in pb_parse(result.model) if f == 7)).nodes if n is not None]
+    assert "Mul" not in ops and ops.count("Add") == 1
+    outputs_agree(raw, result.model)
+
+
+def test_a_scale_and_shift_read_by_another_node_too_is_not_folded():
+    raw = affine_before_conv([constant("w2", W2), ints_node("Conv", ["ac", "w2"], ["cv"]),
+                              node("Add", ["cv", "ac"], ["y"])])
+    result = detfuse.rewrite(raw)
+    assert result.pre_folded == 0 and not result.changed and result.model is raw
 
 
 @pytest.mark.parametrize("case", [
