@@ -251,14 +251,18 @@ def test_a_scale_and_shift_before_an_unpadded_convolution_is_folded_into_it():
 def test_before_a_padded_convolution_only_the_scale_is_folded():
     """A 3 x 3 depthwise Conv with padding reads zeros around the map: folding the shift too
     would add c * W there (not the same output at the border), so x * a + c becomes
-    Conv(x + c / a, W * a): one Add stays, the Mul goes."""
+    Conv(x + c / a, W * a), the shift a 1 x 1 depthwise Conv (weights 1, bias c / a) that
+    onnxruntime keeps in its blocked layout: the Mul and the Add go."""
     raw = affine_before_conv([constant("wd", WD),
                               ints_node("Conv", ["ac", "wd"], ["y"], group=4, pads=(1, 1, 1, 1))])
     result = detfuse.rewrite(raw)
     assert result.pre_folded == 1
-    ops = [n.op for n in detfuse._Graph(
-        next(v for f, wt, v in pb_parse(result.model) if f == 7)).nodes if n is not None]
-    assert "Mul" not in ops and ops.count("Add") == 1
+    g = detfuse._Graph(next(v for f, wt, v in pb_parse(result.model) if f == 7))
+    ops = [n.op for n in g.nodes if n is not None]
+    assert "Mul" not in ops and "Add" not in ops and ops.count("Conv") == 3
+    shift = next(n for n in g.nodes if n is not None and n.name.endswith("_pre_add"))
+    assert g.consts[shift.inputs[1]].shape == (4, 1, 1, 1)
+    assert np.allclose(g.consts[shift.inputs[2]], 0.75 / 0.7)
     outputs_agree(raw, result.model)
 
 

@@ -19,13 +19,20 @@ Constant scale and shift after a convolution
 Constant scale and shift before a convolution (s44)
     PP-LCNetV3 follows each activation with a "learnable affine" ``y * a + c`` (one number
     each), read by the next convolution: onnxruntime ran each as two elementwise passes over the
-    map, and as broadcasts they cut its blocked-layout (NCHWc) chains, adding a reorder each way.
-    Before a convolution that reads no padding (the 1 x 1 ones) it is
-    ``Conv(y, W * a, B + c * sum(W))``. Before one that pads (the 3 x 3 depthwise ones) only the
-    scale folds, ``Conv(y + c / a, W * a, B)``: the padding is zeros of the convolution's input,
-    which ``y * a + c`` would not give at the border. 20 in PP-OCRv4 (10 and 10): the detector
-    0.93x the CPU (672-768 px tiles of the throughput photos, one thread, alternating), its
-    probability map within 2e-5 of the published graph's.
+    map, and as broadcasts they cut its blocked-layout (NCHWc) chains, adding a reorder each
+    way. Before a convolution that reads no padding (the 1 x 1 ones) it is ``Conv(y, W * a, B +
+    c * sum(W))``. Before one that pads (the 3 x 3 depthwise ones) only the scale folds,
+    ``Conv(y + c / a, W * a, B)``: the padding is zeros of the convolution's input, which ``y *
+    a + c`` would not give at the border. The shift left, ``y + c / a``, is a 1 x 1 depthwise
+    convolution (weights 1, bias ``c / a``: the same sum), which onnxruntime runs in its blocked
+    layout where an Add needed the map reordered out and back. 20 in PP-OCRv4 (10 and 10); in
+    onnxruntime's profile of a 672 px tile the reorders' share of the detector's time fell from
+    17 % to 8 % and the elementwise Mul and Add's from 15 % to 5 %, and the detector took
+    0.92-0.93x the CPU (672-768 px tiles of the throughput photos, one thread, old and new
+    alternating in one run), its probability map within 5e-5 of the published graph's. Folding
+    the shift into the convolution after a transposed one (the DB head's upsamplings, with their
+    BatchNormalization) saved under 1 %, and writing those as a 1 x 1 convolution and
+    DepthToSpace cost 13 % more (onnxruntime's DepthToSpace is a slow transpose): neither kept.
 
 int8 (s35, bench/quantise.py: static QOperator and QDQ, per-channel, the DB head float or not;
 dynamic) lost 2 of the 45 pupils' names on ../shared's badges (bench/text.py --text-detector
@@ -360,6 +367,11 @@ def _conv_pads_none(conv: _Node) -> bool:
     return not any(pads) and auto in (b"NOTSET", b"VALID", b"")
 
 
+def _group(conv: _Node) -> int:
+    raw = conv.attrs.get("group", b"")
+    return next((v for f, wt, v in pb_parse(raw) if f == 3 and wt == 0), 1)
+
+
 def _fold_into_next(g: _Graph) -> int:
     """``Conv(x * a + c, W, B)`` (one number each, Mul and Add read by nothing else) is
     ``Conv(x, W * a, B + c * sum(W))`` where the convolution reads no padding (PP-LCNetV3's
@@ -405,7 +417,7 @@ def _fold_into_next(g: _Graph) -> int:
             continue
         base = conv.name or conv.outputs[0]
         wn, bn, cn = f"{base}_pre_w", f"{base}_pre_b", f"{base}_pre_shift"
-        if g.taken(wn) or g.taken(bn) or g.taken(cn):
+        if g.taken(wn) or g.taken(bn) or g.taken(cn) or g.taken(f"{cn}_b"):
             continue
         if _conv_pads_none(conv):
             new_w, new_b, x = w * np.float32(a), b + np.float32(c) * w.sum(axis=(1, 2, 3)), cur
@@ -423,10 +435,18 @@ def _fold_into_next(g: _Graph) -> int:
         for j in chain:
             g.nodes[j] = None
         if shift is not None:
-            # one Add where the chain's last node was (before the convolution), its output's name
-            g.add_init(cn, np.asarray(shift, np.float32).reshape(()))
-            g.nodes[chain[0]] = _Node.parse(_node("Add", [cur, cn], list(first.outputs),
-                                                  f"{base}_pre_add"))
+            # the shift where the chain's last node was (before the convolution), its output's
+            # name: as a 1 x 1 depthwise convolution (weights 1, bias the shift: y * 1 + c is
+            # y + c), which onnxruntime keeps in its blocked layout where an Add would need the
+            # map reordered to it and back
+            channels = int(w.shape[1]) * _group(conv)
+            g.add_init(cn, np.ones((channels, 1, 1, 1), np.float32))
+            g.add_init(f"{cn}_b", np.full(channels, shift, np.float32))
+            g.nodes[chain[0]] = _Node.parse(pb_serialise([
+                (1, 2, cur.encode()), (1, 2, cn.encode()), (1, 2, f"{cn}_b".encode()),
+                *((2, 2, o.encode()) for o in first.outputs), (3, 2, f"{base}_pre_add".encode()),
+                (4, 2, b"Conv"),
+                (5, 2, pb_serialise([(1, 2, b"group"), (3, 0, channels), (20, 0, 2)]))]))
             x = first.outputs[0]
         fields = [(f, wt, v) for f, wt, v in pb_parse(conv.raw) if not (f in (1, 2) and wt == 2)]
         raw = pb_serialise([(1, 2, str(x).encode()), (1, 2, wn.encode()), (1, 2, bn.encode()),
