@@ -203,7 +203,8 @@ def rewrite_text_detector(path: str) -> bytes | None:
 
     result = detfuse.rewrite(Path(path).read_bytes())
     print(f"  (text detector rewritten: {result.hard_swish} hard-swish chains, {result.folded} "
-          f"affines folded{'; ' + '; '.join(result.notes) if result.notes else ''})")
+          f"affines folded, {result.gates} gates, {result.pre_folded} affines folded into the "
+          f"next convolution{'; ' + '; '.join(result.notes) if result.notes else ''})")
     return result.model if result.changed else None
 
 
