@@ -130,3 +130,39 @@ def test_an_export_with_the_school_in_its_label_or_caption_is_refused_on_faceboo
     assert engine.proposed_caption_check(fb)("Well done Oakfield!") is not None
     assert engine.proposed_caption_check(web)("Well done Oakfield!") is None
 
+
+
+@pytest.mark.parametrize("caption,suggested", [
+    # s44 audit: the school's initials glued to a word passed on Facebook
+    ("Well done OPS! #OPSsportsday", "Well done!"),
+    ("Go team #GoOPS", "Go team"),
+    # the school's name twice: the suggestion kept the second and was refused in its turn
+    ("Oakfield choir sang at the Oakfield summer fair", "Choir sang at the summer fair"),
+    # what the suggestion read like: "Sports day at School!", "Fun,!", ". sports day"
+    ("Sports day at Oakfield Primary School!", "Sports day!"),
+    ("Fun at Oakfield Primary, Meadow Lane!", "Fun!"),
+    ("O.P.S. sports day", "Sports day"),
+    ("Oakfield!", ""),
+])
+def test_the_suggestion_leaves_out_every_mention_of_the_school_and_reads_right(caption,
+                                                                               suggested):
+    refused = caption_refusal(caption, [], FB, TODAY, "consent", school=_words())
+    assert refused is not None and refused.suggestion == suggested
+    assert caption_refusal(suggested, [], FB, TODAY, "consent", school=_words()) is None
+
+
+@pytest.mark.parametrize("caption", ["TOPS tips for parents", "We went to the shops",
+                                     "Stops and starts"])
+def test_the_initials_inside_an_ordinary_word_are_no_finding(caption):
+    assert caption_refusal(caption, [], FB, TODAY, "consent", school=_words()) is None
+
+
+def test_a_label_with_the_schools_initials_in_lower_case_is_refused():
+    """s44 audit: a label is typed in lower case (the file names ops-sports-day-001.jpg), and
+    the initials configured as "OPS" passed on Facebook."""
+    for label in ("ops-sports-day", "ops_sports_day", "Ops sports day"):
+        refused = label_refusal(label, [], FB, TODAY, "consent", school=_words())
+        assert isinstance(refused, LabelError), label
+        assert refused.suggestion.lower() == "sports day"
+    assert label_refusal("ops-sports-day", [], WEB, TODAY, "consent", school=_words()) is None
+    assert label_refusal("shops-trip", [], FB, TODAY, "consent", school=_words()) is None

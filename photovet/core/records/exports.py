@@ -1248,7 +1248,8 @@ class Records:
             try:
                 ch = self.channels.get(channel)
             except UnknownChannelError:
-                ch = Channel(id=channel, label=channel, names="none")   # fail closed
+                # fail closed: names none, and the school must not be identifiable
+                ch = Channel(id=channel, label=channel, names="none", cover_school=True)
             medias = {r[0]: r[1] for r in self.db.execute(
                 f"SELECT id, media FROM exports WHERE id IN ({','.join('?' for _ in ids)})", ids)}
             on = date or _dt.date.today()

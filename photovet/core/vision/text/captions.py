@@ -1707,24 +1707,62 @@ class CaptionError(ExportError):
         self.findings = findings
 
 
-def school_findings(text: str, channel: Channel, school: Any) -> list[CaptionFinding]:
+def school_findings(text: str, channel: Channel, school: Any, *,
+                    label: bool = False) -> list[CaptionFinding]:
     """The words of a caption or a batch label that name the school, where the channel's rule
     says the school must not be identifiable (``policy.caption_school_refusal``); [] elsewhere.
     ``school``: the school's own words (``vision/text/school.SchoolMatcher``, None or empty:
     none set). Only its sure matches: an everyday word that is also one of the school's ("Hill"
-    alone, "green") is a word in a caption, as a line of a photo would only be sent for review."""
+    alone, "green") is a word in a caption, as a line of a photo would only be sent for review.
+    The school's initials glued to a word in capitals ("#OPSsportsday") count too, and in a
+    ``label`` (the file names, typed in lower case) in any case ("ops-sports-day")."""
     if school is None or getattr(school, "empty", True) or not text.strip():
         return []
-    hits = [h for h in school.find_all(text) if not h.unsure]
-    why = caption_school_refusal(channel, [text[h.span[0]:h.span[1]] for h in hits])
+    spans = [_rest_of_phrase(text, h.span, h.phrase) for h in school.find_all(text)
+             if not h.unsure]
+    spans += _initials_spans(text, school, any_case=label)
+    why = caption_school_refusal(channel, [text[s:e] for s, e in spans])
     if why is None:
         return []
     out: list[CaptionFinding] = []
-    for h in sorted(hits, key=lambda h: h.span):
-        s, e = _whole_words(text, *h.span)
+    for span in sorted(spans):
+        s, e = _whole_words(text, *span)
         if any(f.span[0] < e and s < f.span[1] for f in out):
             continue
         out.append(CaptionFinding((s, e), None, text[s:e], "", why))
+    return out
+
+
+def _rest_of_phrase(text: str, span: tuple[int, int], phrase: str) -> tuple[int, int]:
+    """``span`` grown over the words right after it that are the rest of the school's
+    ``phrase`` ("Oakfield Primary" found in "... at Oakfield Primary School!": the suggestion
+    was "... at School!")."""
+    keys = {canon(w) for w in re.findall(r"[^\W_]+", phrase)} - {""}
+    s, e = span
+    while m := re.match(r"\s+([^\W_]+)", text[e:]):
+        if canon(m.group(1)) not in keys:
+            break
+        e += m.end()
+    return s, e
+
+
+def _initials_spans(text: str, school: Any, *, any_case: bool) -> list[tuple[int, int]]:
+    """Where the school's initials (configured in capitals, "OPS") stand that
+    ``SchoolMatcher`` leaves to a photo's own words: glued to a word after them or before
+    them ("#OPSsportsday", "#GoOPS", s44 audit: passed on Facebook); with ``any_case``, a
+    word of their letters in any case ("ops" in the label "ops-sports-day", the file names
+    ops-sports-day-001.jpg: passed on Facebook)."""
+    out: list[tuple[int, int]] = []
+    for raw, _key, upper in getattr(school, "abbreviations", ()):
+        letters = re.sub(r"[^A-Za-z0-9]", "", raw)
+        if len(letters) < 2:
+            continue
+        if upper:
+            out += [m.span() for m in re.finditer(
+                r"(?<![A-Z])" + re.escape(letters) + r"(?![A-Z])", text)]
+        if any_case:
+            out += [m.span() for m in re.finditer(
+                r"(?<![A-Za-z0-9])" + re.escape(letters) + r"(?![A-Za-z0-9])", text, re.I)]
     return out
 
 
@@ -1742,7 +1780,9 @@ def _whole_words(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 #: a word that only said where, left before the school's name taken out ("at", "from")
-_LEFT_BEFORE = re.compile(r"\b(?:at|from|in|of|to|visit(?:ing|ed|s)?)\s*(?=[,.!?;:]|$)", re.I)
+#: ("in the", or "the" alone: "Fun in the sunshine!" for Sunshine Nursery gave "Fun in the!")
+_LEFT_BEFORE = re.compile(r"\b(?:(?:at|from|in|of|to|visit(?:ing|ed|s)?)(?:\s+the)?|the)\s*"
+                          r"(?=[,.!?;:]|$)", re.I)
 
 
 def without_school(text: str, findings: Sequence[CaptionFinding]) -> str:
@@ -1756,8 +1796,28 @@ def without_school(text: str, findings: Sequence[CaptionFinding]) -> str:
     parts.append(text[pos:])
     out = re.sub(r"\s+([,.!?;:])", r"\1", " ".join("".join(parts).split()))
     out = _LEFT_BEFORE.sub("", out)
-    out = re.sub(r"\s+([,.!?;:])", r"\1", " ".join(out.split())).strip(" ,;:-")
+    out = re.sub(r"\s+([,.!?;:])", r"\1", " ".join(out.split()))
+    # a comma left before the end ("Sports day at Oakfield Primary, Wexbridge!" gave
+    # "Sports day,!") and the stop after initials at the start ("O.P.S. sports day" gave
+    # ". sports day") go too; nothing but punctuation left is no caption ("Oakfield!")
+    out = re.sub(r"[,;:]+(?=[,.!?;:]|$)", "", out).strip(" ,;:-").lstrip(".!?").strip()
+    if not any(c.isalnum() for c in out):
+        return ""
     return out[:1].upper() + out[1:] if out[:1].islower() and text[:1].isupper() else out
+
+
+def _without_school_at_all(text: str, named: Sequence[CaptionFinding], channel: Channel,
+                           school: Any, *, label: bool = False) -> str:
+    """``without_school``, again on what is left while that still names the school (words
+    brought together by the cut: "Oak Oakfield field" left "Oak field"): a suggestion is
+    never one the same check refuses; '' when none is left."""
+    out = without_school(text, named)
+    for _ in range(3):
+        again = school_findings(out, channel, school, label=label)
+        if not again:
+            return out
+        out = without_school(out, again)
+    return "" if school_findings(out, channel, school, label=label) else out
 
 
 def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on: _dt.date,
@@ -1774,7 +1834,7 @@ def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on
     named = school_findings(caption, channel, school)
     if named:
         said = ", ".join(f"\u201c{f.found}\u201d" for f in named)
-        suggestion = without_school(caption, named)
+        suggestion = _without_school_at_all(caption, named, channel, school)
         return CaptionError(
             f"the caption names the school ({said}): {channel.label} must not show which "
             f"school it is; {outcome}", suggestion=suggestion, findings=named,
@@ -1858,9 +1918,10 @@ def label_refusal(label: str, people: Sequence[Person], channel: Channel, on: _d
     as a caption is: a video's file name is made from the same label and names the pupil with
     a video, which needs the video consent."""
     words = _label_words(label)
-    named = school_findings(words, channel, school)
+    named = school_findings(words, channel, school, label=True)
     if named:
-        suggestion = _label_words(without_school(words, named)) or DEFAULT_LABEL
+        suggestion = _label_words(_without_school_at_all(words, named, channel, school,
+                                                         label=True)) or DEFAULT_LABEL
         return LabelError(
             f"the batch label \u201c{label}\u201d names the school (\u201c{named[0].found}"
             f"\u201d): {channel.label} must not show which school it is. The label becomes "
