@@ -886,6 +886,32 @@ def test_a_video_whose_picture_changes_size_part_of_the_way_through_is_covered_w
     assert_covered(res.output, clip.faces, what="faces")
 
 
+@pytest.mark.parametrize("first,second,rotation", [((1280, 720), (640, 360), 0),
+                                                   ((361, 641), (720, 1280), 90)])
+def test_a_video_that_shrinks_or_is_turned_and_odd_sized_is_covered_where_shown(
+        tmp_path, face_engine, first, second, rotation):
+    """s44 audit of the test above: the picture getting smaller part of the way through, and a
+    phone video stored turned whose first part has an odd size; the name card in the second
+    part is read and covered where the export shows it (each failed on the reader before s44)."""
+    from tests.video_clips import Card, join_clips
+
+    eng, ch = _card_reads(face_engine)
+    W, H = second
+    a = make_clip(tmp_path / "a.webm", codec="libvpx-vp9", fmt="webm", size=first,
+                  seconds=1.0, audio=False, rotation=rotation)
+    b = make_clip(tmp_path / "b.webm", codec="libvpx-vp9", fmt="webm", size=second,
+                  seconds=2.0, audio=False, rotation=rotation,
+                  cards=[Card("Tori Hale", (int(W * 0.55), int(H * 0.7)), 0.0, 2.0,
+                              max(24, H // 15))])
+    clip = join_clips([a, b], tmp_path / "joined.webm")
+    an = eng.decide(eng.analyse_video(clip.path), ch, on=TODAY)
+    assert (an.width, an.height, an.rotation) == (*first, rotation)
+    assert any(t.person == "A1" for t in an.text_tracks), [t.text for t in an.text_tracks]
+    (res,) = export(eng, [an], tmp_path / "out", channel=ch)
+    assert res.ok and sum(1 for b in clip.badges if b) == 60
+    assert_covered(res.output, clip.badges, shrink=0.05, what="name cards")
+
+
 def test_a_checked_videos_tile_rewritten_while_its_frame_is_read_is_no_preview(tmp_path,
                                                                               monkeypatch):
     """Review s31: frames.thumbnail(sha256=...) found the open file to be the checked content,
