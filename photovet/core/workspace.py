@@ -149,7 +149,8 @@ class Workspace:
             self.audit.access.fresh_grants = self.accounts.current_grants
         self.channels = ChannelRegistry(db, self.audit)
         self.register = Register(db, audit=self.audit, channels=self.channels, settings=settings)
-        self.records = Records(db, self.audit, channels=self.channels, register=self.register)
+        self.records = Records(db, self.audit, channels=self.channels, register=self.register,
+                               school=self._school_words)
         self.approvals = Approvals(db, self.audit,
                                    checklist=lambda: list(self.settings.checklist.checks))
         self.accounts.approvals = self.approvals
@@ -165,6 +166,13 @@ class Workspace:
         # the school's sections as this workspace last read them from the register: what a
         # save changes is told from these, so a section another PC changed since is kept
         self._school_read: dict[str, Any] = settings.to_dict(SCHOOL_SECTIONS)
+
+    def _school_words(self) -> Any:
+        """The school's words as the settings hold them now (``school.school_words``): what
+        a post's caption is checked against where the school must not be identifiable."""
+        from photovet.core.vision.text.school import school_words  # noqa: PLC0415
+
+        return school_words(self.settings)
 
     @property
     def access(self) -> Access:

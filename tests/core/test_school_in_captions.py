@@ -166,3 +166,31 @@ def test_a_label_with_the_schools_initials_in_lower_case_is_refused():
         assert refused.suggestion.lower() == "sports day"
     assert label_refusal("ops-sports-day", [], WEB, TODAY, "consent", school=_words()) is None
     assert label_refusal("shops-trip", [], FB, TODAY, "consent", school=_words()) is None
+
+
+def test_a_post_marked_through_the_workspace_checks_the_schools_words_unasked(school_ws,
+                                                                              tmp_path):
+    """s44 audit: Records.mark_posted checked the school's words only when the caller passed
+    them (``school=None`` by default): a caller that forgot (a new form, a script) recorded
+    "Sports day at Oakfield Primary!" as posted on Facebook unflagged. The workspace's records
+    now check the school's words as its settings hold them."""
+    ws = school_ws
+    photo = tmp_path / "trip.jpg"
+    Image.new("RGB", (320, 240), (120, 160, 200)).save(photo, "JPEG")
+    engine = Engine(ws.settings, register=ws.register, face_engine=NoFaces(),
+                    cache=ws.cache, reviews=ws.reviews)
+    out = tmp_path / "out"
+    out.mkdir()
+    done = [s.result for s in export_batch([engine.analyse(photo)], out, label="Sports day",
+                                           engine=engine, channel=ws.channels.get("facebook"),
+                                           records=ws.records)
+            if s.result is not None]
+    assert [r.ok for r in done] == [True]
+    (copy,) = out.iterdir()
+    with pytest.raises(CaptionError, match="names the school") as refused:
+        ws.records.mark_posted(files=[copy], channel="facebook", people=ws.register.people(),
+                               caption="Sports day at Oakfield Primary!")
+    assert refused.value.suggestion == "Sports day!"
+    assert [p for r in ws.records.exports() for p in r.posts] == []
+    assert ws.records.mark_posted(files=[copy], channel="facebook",
+                                  people=ws.register.people(), caption="Sports day!") == 1

@@ -739,8 +739,11 @@ class Records:
     """The export records on one database (made by the Workspace)."""
 
     def __init__(self, db: Database, audit: Any = None, *, channels: Any = None,
-                 register: Any = None):
+                 register: Any = None, school: Callable[[], Any] | None = None):
         self.db = db
+        #: the school's words as the settings hold them now (``school.school_words``), which
+        #: a post's caption is checked against when the caller passes none (the workspace's)
+        self._school = school
         if audit is None:
             from photovet.core.audit import AuditLog  # noqa: PLC0415
 
@@ -1167,6 +1170,10 @@ class Records:
         Without it, such a caption refuses the call (CaptionError: nothing recorded;
         fix the caption before posting)."""
         user = self.audit.access.require("post").name
+        if school is None and self._school is not None:
+            # s44 audit: 'school=None' by default let a caller that forgot the school's words
+            # record "Sports day at Oakfield Primary!" as posted on Facebook unflagged
+            school = self._school()
         check = None if elsewhere else channel
         if not channel:
             raise RecordsError("a channel is needed to mark photos as posted")
