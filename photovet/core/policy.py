@@ -1492,11 +1492,23 @@ def caption_posted_refusal(file_name: str, channel: Channel,
     take-down list's reasons do not say it (a name that fits several pupils, one of them on
     the do-not-photograph list): ``findings``, the caption check's ``(words, reason in a
     sentence)``; ``other``, why it was not allowed besides (``post_refusal``)."""
-    said = "; ".join(f"\u201c{found}\u201d: {reason}" for found, reason in findings)
+    # the school's own words are no one (s44 audit: "names someone it may not ("Oakfield
+    # Primary": names the school: ...)"): said as the school, once
+    school = [found for found, reason in findings
+              if reason.lower().startswith(_NAMES_SCHOOL.lower())]
+    people = [(found, reason) for found, reason in findings
+              if not reason.lower().startswith(_NAMES_SCHOOL.lower())]
+    parts = []
+    if people:
+        said = "; ".join(f"\u201c{found}\u201d: {reason}" for found, reason in people)
+        parts.append(f"names someone it may not ({said})")
+    if school:
+        said = ", ".join(f"\u201c{found}\u201d" for found in school)
+        parts.append(f"names the school ({said}), which {channel.label} must not show")
+    what = " and ".join(parts) or "names someone it may not"
     if other:
-        return f"{other.rstrip('.')}; and its caption names someone it may not ({said})"
-    return (f"{file_name} went out on {channel.label} with a caption that names someone it "
-            f"may not ({said})")
+        return f"{other.rstrip('.')}; and its caption {what}"
+    return f"{file_name} went out on {channel.label} with a caption that {what}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -1539,7 +1551,10 @@ def caption_school_refusal(channel: Channel, found: Sequence[str]) -> str | None
     whose rule covers the school's name on every badge and sign in the photos."""
     if not channel.cover_school or not any(f.strip() for f in found):
         return None
-    return f"Names the school: {channel.label} must not show which school it is"
+    return f"{_NAMES_SCHOOL}: {channel.label} must not show which school it is"
+
+
+_NAMES_SCHOOL = "Names the school"
 
 
 def school_name_warning(school_names: list[str], channels: list[Channel]) -> str | None:

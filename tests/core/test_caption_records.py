@@ -536,6 +536,10 @@ def test_a_posts_caption_naming_the_school_is_refused_on_a_channel_that_must_not
     assert [p.url for r in rec.exports() for p in r.posts] == ["https://facebook.example/1"]
     n, got = _posted_with(rec, reg, caption, school=school_words(s), already_posted=True)
     assert n == 1 and len(got) == 1 and "Oakfield Primary" in got[0][1]
+    # the school is no one (s44 audit: "... a caption that names someone it may not")
+    assert "names someone" not in got[0][1], got[0][1]
+    assert "with a caption that names the school (\u201cOakfield Primary\u201d), which " \
+        "Facebook must not show" in got[0][1], got[0][1]
     (r,) = rec.exports()
     assert r.posts[-1].caption == caption and r.posts[-1].not_allowed == got[0][1]
     (item,) = takedown.evaluate(rec, reg, TODAY)
