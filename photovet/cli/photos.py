@@ -1075,6 +1075,9 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
             click.echo(f'"{f.found}" -> "{f.replacement}": {f.reason}')
         # nothing left without the names ("This is Tobias."): why, as the app says it, not an
         # empty "Suggested: "
-        click.echo(f"Suggested: {result.suggestion}" if result.suggestion.strip()
-                   else f"No suggestion: {result.no_suggestion}.")
+        if result.suggestion.strip():
+            click.echo(f"Suggested: {result.suggestion}")
+        else:
+            click.echo("No suggestion: " + (words.CAPTION_NOTHING_LEFT_SCHOOL if named
+                                            else result.no_suggestion) + ".")
     sys.exit(EXIT_OK if result.ok else EXIT_SOME_FAILED)

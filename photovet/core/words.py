@@ -811,6 +811,10 @@ def caption_posted_not_approved(file_name: str, channel_label: str, caption: str
 #: it may not show ("This is Tobias": s36; an empty suggestion read as a caption to use)
 CAPTION_NOTHING_LEFT = ("Nothing of the caption is left without the name: write a caption that "
                         "names nobody it may not, or post with no caption")
+#: ...nothing is left without the school's name (a channel that must not show which school it
+#: is: "Oakfield!", s44 audit: it said "without the name: write a caption that names nobody")
+CAPTION_NOTHING_LEFT_SCHOOL = ("Nothing of the caption is left without the school's name: write "
+                               "one that does not name the school, or post with no caption")
 #: ...words are left, but no caption PhotoVet could make of them reads right ("Tobias and Amy
 #: are such stars": s38, it suggested "Amy is such stars")
 CAPTION_NO_GOOD_SUGGESTION = ("PhotoVet cannot suggest a caption that reads right without the "
@@ -1871,6 +1875,7 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_COMMAND", "CAPTION_POSTED_APP",
            "POSTED_ELSEWHERE_COMMAND", "POSTED_ELSEWHERE_APP", "TRASH_PERMANENT_COMMAND",
            "TRASH_PERMANENT_APP", "CAPTIONS_DIFFER_HINT", "CAPTION_NOTHING_LEFT",
+           "CAPTION_NOTHING_LEFT_SCHOOL",
            "approved_caption_now_refused", "posted_captions_differ", "CAPTION_GET_APPROVED_APP",
            "CAPTION_GET_APPROVED_COMMAND", "caption_get_approved_app",
            "CAPTION_MAY_NAME_START", "CAPTION_NEVER_INITIALS", "CAPTION_NEVER_INITIALS_MIDDLE",

@@ -162,3 +162,8 @@ def test_a_caption_naming_the_school_is_refused_where_the_school_must_not_be_sho
     assert "Suggested: Sports day!" in result.output
     result = run(cli, ["caption", "-c", "website", "Sports day at Oakfield Primary!"])
     assert result.exit_code == 0, result.output
+    # nothing left: said as the school's name, not a pupil's (s44 audit)
+    result = run(cli, ["caption", "-c", "facebook", "Oakfield!"])
+    assert result.exit_code == 1, result.output
+    assert "No suggestion: Nothing of the caption is left without the school's name" \
+        in result.output
