@@ -273,7 +273,103 @@ def test_a_scale_and_shift_read_by_another_node_too_is_not_folded():
     assert result.pre_folded == 0 and not result.changed and result.model is raw
 
 
+def conv_attrs(**attrs) -> list[tuple[int, int, object]]:
+    """Conv attributes: ints as one int, lists as ints, strings as a string (s44 audit3)."""
+    out: list[tuple[int, int, object]] = []
+    for k, v in attrs.items():
+        if isinstance(v, str):
+            a = [(1, 2, k.encode()), (4, 2, v.encode()), (20, 0, 3)]
+        elif isinstance(v, int):
+            a = [(1, 2, k.encode()), (3, 0, v), (20, 0, 2)]
+        else:
+            a = [(1, 2, k.encode()), *((8, 0, int(i)) for i in v), (20, 0, 7)]
+        out.append((5, 2, pb_serialise(a)))
+    return out
+
+
+def any_shape_model(nodes: list[bytes], side: tuple[int, int] = (11, 13)) -> bytes:
+    """x (1, 3, h, w) -> y (its shape left to onnxruntime)."""
+    y = pb_serialise([(1, 2, b"y"), (2, 2, pb_serialise([(1, 2, pb_serialise([(1, 0, 1)]))]))])
+    graph = pb_serialise([*((1, 2, n) for n in nodes), (2, 2, b"g"),
+                          (11, 2, value_info("x", [1, 3, *side])), (12, 2, y)])
+    opset_id = pb_serialise([(1, 2, b""), (2, 0, 13)])
+    return pb_serialise([(1, 0, 8), (2, 2, b"test"), (7, 2, graph), (8, 2, opset_id)])
+
+
+def agree_any_shape(a: bytes, b: bytes, side: tuple[int, int] = (11, 13)) -> None:
+    x = RNG.normal(0, 2, (1, 3, *side)).astype(np.float32)
+    want = onnx_session(a, 1).run(None, {"x": x})[0]
+    got = onnx_session(b, 1).run(None, {"x": x})[0]
+    assert got.shape == want.shape
+    assert float(np.abs(got - want).max()) < 1e-4 * max(1.0, float(np.abs(want).max()))
+
+
+# chains of Mul and Add by one number before a convolution, in other orders than PP-LCNetV3's
+# (Mul then Add): each must compose exactly (walking back from the convolution)
+CHAINS = {
+    "add_then_mul": [("Add", 0.75, ()), ("Mul", -1.6, ())],
+    "mul_add_mul": [("Mul", 0.7, (1,)), ("Add", -0.4, (1, 1, 1, 1)), ("Mul", 2.5, ())],
+    "add_add_mul_number_first": [("Add", 0.3, "first"), ("Add", -1.1, ()), ("Mul", 0.9, "first")],
+}
+# the convolution after: kernel, group, pads/auto_pad, strides, dilations, bias
+CONVS = {
+    "1x1_stride2_bias": dict(k=1, group=1, bias=True, strides=[2, 2]),
+    "3x3_valid_dilated": dict(k=3, group=1, bias=False, dilations=[2, 2]),
+    "3x3_depthwise_padded_stride2": dict(k=3, group=4, bias=True, pads=[1, 1, 1, 1],
+                                         strides=[2, 2]),
+    "3x3_same_upper": dict(k=3, group=1, bias=True, auto_pad="SAME_UPPER"),
+    "3x3_uneven_pads_dilated": dict(k=3, group=4, bias=False, pads=[0, 2, 1, 0],
+                                    dilations=[2, 1]),
+}
+
+
+@pytest.mark.parametrize("conv", sorted(CONVS))
+@pytest.mark.parametrize("chain", sorted(CHAINS))
+def test_any_order_of_scale_and_shift_before_any_convolution_folds_to_the_same_output(
+        chain, conv):
+    """(s44 audit3) The orders, strides, dilations, groups, biases and padding PP-OCRv4 does not
+    have: folded, the output is the published graph's (padding included: SAME_UPPER pads too)."""
+    cfg = CONVS[conv]
+    nodes = [*conv_nodes(with_bias=False), node("Relu", ["c"], ["t0"])]
+    for i, (op, v, how) in enumerate(CHAINS[chain]):
+        shape = () if how == "first" else how
+        nodes.append(constant(f"k{i}", np.full(shape, v, np.float32)))
+        ins = [f"k{i}", f"t{i}"] if how == "first" else [f"t{i}", f"k{i}"]
+        nodes.append(node(op, ins, [f"t{i + 1}"]))
+    k, group = cfg["k"], cfg["group"]
+    w = RNG.normal(0, 0.5, (4, 4 // group, k, k)).astype(np.float32)
+    ins = [f"t{len(CHAINS[chain])}", "w2"]
+    nodes.append(constant("w2", w))
+    if cfg["bias"]:
+        nodes.append(constant("b2", B))
+        ins.append("b2")
+    attrs = {a: cfg[a] for a in ("pads", "strides", "dilations", "auto_pad") if a in cfg}
+    nodes.append(pb_serialise([*((1, 2, i.encode()) for i in ins), (2, 2, b"y"),
+                               (3, 2, b"conv2"), (4, 2, b"Conv"),
+                               *conv_attrs(group=group, kernel_shape=[k, k], **attrs)]))
+    raw = any_shape_model(nodes)
+    result = detfuse.rewrite(raw)
+    assert result.pre_folded == 1, result.notes
+    agree_any_shape(raw, result.model)
+
+
+def test_a_step_of_the_scale_and_shift_read_elsewhere_stays():
+    """(s44 audit3) x * a read by another node too: only the Add after it may fold; the Mul
+    stays (its output is still read), and the output is the same."""
+    nodes = [*conv_nodes(), node("Relu", ["c"], ["r"]), constant("a", np.float32(0.7)),
+             constant("k", np.float32(0.75)), node("Mul", ["r", "a"], ["ra"]),
+             node("Add", ["ra", "k"], ["ac"]), constant("w2", W2),
+             node("Conv", ["ac", "w2"], ["cv"], group=1), node("Add", ["cv", "ra"], ["y"])]
+    raw = any_shape_model(nodes)
+    result = detfuse.rewrite(raw)
+    ops = [n.op for n in detfuse._Graph(
+        next(v for f, wt, v in pb_parse(result.model) if f == 7)).nodes if n is not None]
+    assert "Mul" in ops
+    agree_any_shape(raw, result.model)
+
+
 @pytest.mark.parametrize("case", [
+
     "plain",               # Conv -> Relu: nothing to do
     "wrong_constant",      # x * clip(x + 2, 0, 6) / 6 is not hard-swish
     "wrong_divisor",       # ... / 5
