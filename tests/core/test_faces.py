@@ -939,6 +939,50 @@ def test_the_signature_model_loads_only_when_a_signature_is_asked_for():
         None if e is None else e.tolist() for e in eager.encode(img, faces)]
 
 
+def test_two_photos_asking_for_the_first_signature_at_once_load_the_model_once(face_engine):
+    """(s44 audit3) The lazy load under a race: one load at a time, each photo gets the whole
+    encoder or a ModelError (never a half-made one); a load that fails fails that photo only,
+    the photo that waited for it loads again, and once loaded nobody loads."""
+    calls, inside, most = [], [0], [0]
+    count = threading.Lock()
+    real = face_engine.sface
+
+    def slow_load():
+        with count:
+            calls.append(threading.current_thread().name)
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+            first = len(calls) == 1
+        time.sleep(0.3)          # the other photo asks meanwhile
+        with count:
+            inside[0] -= 1
+        if first:
+            raise ModelError("the face signature model could not be loaded (test)")
+        return real
+
+    eng = FaceEngine(face_engine.centerface, face_engine.yunet, None, Settings(),
+                     load_sface=slow_load)
+    rounds: list[list[object]] = []
+    for _ in range(2):
+        both, got = threading.Barrier(2, timeout=15), []
+
+        def ask(both=both, got=got):
+            both.wait()
+            try:
+                got.append(eng.sface)
+            except ModelError as exc:
+                got.append(exc)
+        threads = [threading.Thread(target=ask) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        rounds.append(got)
+    assert most[0] == 1 and len(calls) == 2
+    assert sum(isinstance(g, ModelError) for g in rounds[0]) == 1
+    assert any(g is real for g in rounds[0])
+    assert rounds[1] == [real, real] and eng.sface_loaded
+
 def test_blank_and_tiny_images_have_no_faces(face_engine):
     assert face_engine.detect(Image.new("RGB", (640, 480), (128, 128, 128))) == []
     assert face_engine.detect(Image.new("RGB", (40, 40), (200, 180, 160))) == []
