@@ -129,6 +129,12 @@ def decide_items(items, people_by_id, channel=WEBSITE):
     from photovet.core.media.cover import text_cover
     from photovet.core.policy import decide_text
 
+    try:   # s44 (schoolcard): the badge around a worn line, where the channel hides the school
+        from photovet.core.media.cover import card_covers
+        from photovet.core.policy import covers_card
+    except ImportError:   # an older tree, measured side by side
+        card_covers = covers_card = None
+
     on = _dt.date(2026, 6, 1)
     for t in items:
         d = decide_text(t, people_by_id.get(t.person) if t.person else None, channel, "photo",
@@ -137,6 +143,9 @@ def decide_items(items, people_by_id, channel=WEBSITE):
     covered = [t for t in items if t.decision == "cover" and not t.needs_review]
     cover = [_poly(text_cover(t.polygon).points) for t in covered]
     review = [_poly(text_cover(t.polygon).points) for t in items if t.needs_review]
+    if covers_card is not None:   # as policy.publication: covered by rule, whatever the line's
+        cover += [_poly(c.points) for t in items if covers_card(t, channel)
+                  for c in card_covers(t.polygon)]
     LINES.append((len(items), len(covered), len(review),
                   sum(t.context == "worn" for t in items), sum(t.low_confidence for t in items),
                   sum(t.context == "near" for t in items)))

@@ -474,6 +474,9 @@ class TextItem:
     override: str | None = None         # the review's decision: "cover" | "keep"
     override_reason: str = ""
     refused: str = ""
+    card: bool = False                  # decided with ``decision`` (policy.covers_card): the
+                                        # badge around this line is covered too (its other
+                                        # printed lines: the school's name, where hidden)
 
     @property
     def final_decision(self) -> str:
@@ -497,7 +500,7 @@ class TextItem:
             "override": self.override,
             "override_reason": self.override_reason,
             "refused": self.refused,
-        }
+        } | ({"card": True} if self.card else {})
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TextItem:
@@ -518,6 +521,7 @@ class TextItem:
             override=d.get("override"),
             override_reason=d.get("override_reason", ""),
             refused=d.get("refused", ""),
+            card=bool(d.get("card", False)),
         )
 
     def detected(self) -> TextItem:

@@ -1195,6 +1195,7 @@ def decide_photo(analysis: PhotoAnalysis, people_by_id: dict[str, Person], chann
             # only this)
             d = Decision("cover", d.reason + REASON_WITH_FACE)
         item.decision, item.reason, item.needs_review = d.action, d.reason, d.needs_review
+        item.card = covers_card(item, channel)
     analysis.flags = photo_flags(analysis, people_by_id, channel, rules or PhotoRules())
     return analysis
 
@@ -1271,9 +1272,17 @@ def _signed_cover(c: Cover) -> dict:
     return d
 
 
-def publication(analysis: PhotoAnalysis, face_cover, text_cover) -> Publication:
+def publication(analysis: PhotoAnalysis, face_cover, text_cover,
+                card_covers=None) -> Publication:
     """What will be published for a decided photo. ``face_cover(box)`` and ``text_cover(item)``
-    turn a face box and a text line into the Cover the export paints (media/cover.py)."""
+    turn a face box and a text line into the Cover the export paints (media/cover.py);
+    ``card_covers(item)``, a line worn on a badge into the covers over the rest of the badge
+    (for a line ``covers_card`` decided so; by default media/cover.py's, never none)."""
+    if card_covers is None:
+        from photovet.core.media.cover import card_covers as _card  # noqa: PLC0415
+
+        def card_covers(item):
+            return _card(item.polygon, _words.SCHOOL_WORDS["name"])
     pub = Publication()
     for face in analysis.faces:
         who = face.who
@@ -1300,6 +1309,8 @@ def publication(analysis: PhotoAnalysis, face_cover, text_cover) -> Publication:
             pub.covers.append(text_cover(item))
             if item.person:
                 pub.names_covered.append(item.person)
+        if item.card:
+            pub.covers.extend(card_covers(item))
     pub.covers.extend(analysis.manual)
     pub.people_shown = sorted(set(pub.people_shown))
     pub.people_maybe = _maybe_kept(pub)
@@ -1539,6 +1550,20 @@ def decide_school_identifier(item: TextItem, channel: Channel) -> Decision:
     if not channel.cover_school:
         return Decision("keep", reason)
     return Decision("cover", reason, needs_review=item.school_unsure)
+
+
+def covers_card(item: TextItem, channel: Channel) -> bool:
+    """Whether the badge around a text line is covered too (``media/cover.card_covers``: a
+    band above the line and the stretches beside it, along its tilt): on a channel whose rule
+    says the school must not be identifiable, for a line worn below a face (a badge, a
+    lanyard) that names someone, is name-like, or names the school (a fragment of it read).
+    The school's name and initials are printed small just above or beside the pupil's name
+    on a badge, 8-14 px high and tilted, where the reader misses them or reads a fragment
+    (s44: 7 of the 30 on the badge photos were not covered). Covered whether the name itself
+    is covered or kept (a name shown stays readable; what is around it is not). Elsewhere
+    (the website: no school rule) nothing changes."""
+    return bool(channel.cover_school and item.context == "worn"
+                and (item.kind or item.school))
 
 
 def caption_school_refusal(channel: Channel, found: Sequence[str]) -> str | None:

@@ -270,3 +270,34 @@ def text_cover(polygon: Sequence[tuple[float, float]], label: str = "") -> Cover
     """The area covering a line of text: its box grown by a quarter of the line height (at
     least 3 px) along its own axes, so tight OCR boxes still cover the glyphs."""
     return Cover(shape="polygon", points=grow_polygon(polygon), source="text", label=label)
+
+
+#: a badge's other printed lines around a line worn on it (``card_covers``): how far above the
+#: line, in its own line heights, and how far to each side, as a share of its width
+CARD_UP = 2.0
+CARD_SIDE = 0.35
+
+
+def card_covers(polygon: Sequence[tuple[float, float]], label: str = "") -> list[Cover]:
+    """The rest of a badge around a line printed on it (a pupil's name): a band above the line
+    ``CARD_UP`` line heights high and wider than it by ``CARD_SIDE`` of its width on each side,
+    and the two stretches beside the line, all along the line's own tilt. The line itself is
+    left out (it has its own cover, or is kept: a name shown stays readable). Where a channel
+    hides the school, the school's name and initials printed small above or beside a pupil's
+    name are under it even when they were not read (s44: 7 of 30 on the badge photos)."""
+    p = np.asarray(polygon, dtype=np.float64).reshape(4, 2)
+    across = ((p[3] - p[0]) + (p[2] - p[1])) / 2.0       # top -> bottom
+    along = ((p[1] - p[0]) + (p[2] - p[3])) / 2.0        # left -> right
+    h, w = np.linalg.norm(across), np.linalg.norm(along)
+    if h < 1e-6 or w < 1e-6:
+        return []
+    u, v = along / w, across / h
+    side, up = u * max(3.0, CARD_SIDE * w), v * max(6.0, CARD_UP * h)
+    tl, tr, br, bl = p[0], p[1], p[2], p[3]
+    quads = (
+        (tl - side - up, tr + side - up, tr + side, tl - side),   # above, the full width
+        (tl - side, tl, bl, bl - side),                           # to the left of the line
+        (tr, tr + side, br + side, br),                           # to the right of the line
+    )
+    return [Cover(shape="polygon", points=[(float(x), float(y)) for x, y in q], source="text",
+                  label=label) for q in quads]
