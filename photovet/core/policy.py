@@ -1554,7 +1554,7 @@ def decide_school_identifier(item: TextItem, channel: Channel) -> Decision:
 
 def covers_card(item: TextItem, channel: Channel) -> bool:
     """Whether the badge around a text line is covered too (``media/cover.card_covers``: a
-    band above the line and the stretches beside it, along its tilt): on a channel whose rule
+    band 4 line heights above the line and the stretches beside it, along its tilt): on a channel whose rule
     says the school must not be identifiable, for a line worn below a face (a badge, a
     lanyard) that names someone, is name-like, or names the school (a fragment of it read).
     The school's name and initials are printed small just above or beside the pupil's name

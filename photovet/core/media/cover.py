@@ -273,8 +273,13 @@ def text_cover(polygon: Sequence[tuple[float, float]], label: str = "") -> Cover
 
 
 #: a badge's other printed lines around a line worn on it (``card_covers``): how far above the
-#: line, in its own line heights, and how far to each side, as a share of its width
-CARD_UP = 2.0
+#: line, in its own line heights, and how far to each side, as a share of its width. Measured
+#: on ../shared/data/badges (bench/text.py, the school's name and initials with the rule on,
+#: s44): none 23/30; 2 and 3 line heights 27/30; 4: 28/30, no decoy half covered (a sign
+#: "Sports Day 2026" 0.14 covered); 6: 30/30 but a staff name and a stranger's name beside
+#: pupils half covered. The two left are printed 5 and 8 of the name's line heights above it
+#: on a lanyard card.
+CARD_UP = 4.0
 CARD_SIDE = 0.35
 
 
