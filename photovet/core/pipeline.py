@@ -694,13 +694,13 @@ class Engine:
 
             return video_publication(analysis)
         from photovet.core.media.cover import card_covers, face_cover, text_cover  # noqa: PLC0415
-        from photovet.core.words import SCHOOL_WORDS, photo_cover_label  # noqa: PLC0415
+        from photovet.core.words import BADGE_COVER, photo_cover_label  # noqa: PLC0415
 
         size = (analysis.width, analysis.height)
         grow = self.settings.cover.grow
         return publication(analysis, lambda box: face_cover(box, size, grow=grow),
                            lambda item: text_cover(item.polygon, photo_cover_label(item)),
-                           lambda item: card_covers(item.polygon, SCHOOL_WORDS["name"]))
+                           lambda item: card_covers(item.polygon, BADGE_COVER))
 
     def covers(self, analysis: PhotoAnalysis | VideoAnalysis) -> list[Cover]:
         """Everything the export will cover, in display pixels."""

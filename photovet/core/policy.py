@@ -1282,7 +1282,7 @@ def publication(analysis: PhotoAnalysis, face_cover, text_cover,
         from photovet.core.media.cover import card_covers as _card  # noqa: PLC0415
 
         def card_covers(item):
-            return _card(item.polygon, _words.SCHOOL_WORDS["name"])
+            return _card(item.polygon, _words.BADGE_COVER)
     pub = Publication()
     for face in analysis.faces:
         who = face.who

@@ -1792,6 +1792,9 @@ def cover_label(track: Any) -> str:
 
 #: what a photo's cover over a line that is no one's name nor the school's is labelled
 PHOTO_TEXT_COVER = "Name"
+#: what a cover over the rest of a badge around a name is labelled (policy.covers_card: where
+#: the channel hides the school, whose name is printed small on the badge)
+BADGE_COVER = "the rest of the badge"
 
 
 def photo_cover_label(item: Any) -> str:

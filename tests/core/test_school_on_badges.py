@@ -21,6 +21,7 @@ from photovet.core.policy import covers_card, decide_photo, publication
 from photovet.core.settings import Settings
 from photovet.core.vision.text.names import NameMatcher, classify_texts
 from photovet.core.vision.text.ocr import TextEngine, text_options
+from photovet.core.words import BADGE_COVER
 
 ON = dt.date(2026, 6, 1)
 WEB = Channel("website", "School website", names="full", cover_school=False)
@@ -100,6 +101,8 @@ def test_school_line_above_a_pupils_name_is_covered_where_the_school_is_hidden(
     # ... and under the cover where the channel hides the school
     assert covered_share(school, fb) >= 0.95
     assert pupil[0].card and not any(i.card for i in items_web)
+    # labelled as what they hide, not counted as names or words (the contact sheet's tile)
+    assert {c.label for c in fb} - {c.label for c in web} == {BADGE_COVER}
 
 
 def test_a_name_kept_stays_readable_and_the_card_around_it_is_covered():

@@ -1079,8 +1079,12 @@ class ApprovalController(QObject):
             faces, texts, areas = face_count(a).with_cover, a.covered_text_count, 0
         else:
             faces = sum(1 for c in pub.covers if c.source == "face")
-            texts = sum(1 for c in pub.covers if c.source == "text")
-            areas = len(pub.covers) - faces - texts
+            # the covers over the rest of a badge (where the channel hides the school) are
+            # not names or words of their own (policy.covers_card)
+            badges = sum(1 for c in pub.covers if c.source == "text"
+                         and c.label == words.BADGE_COVER)
+            texts = sum(1 for c in pub.covers if c.source == "text") - badges
+            areas = len(pub.covers) - faces - texts - badges
         covered = [w for n, w in ((faces, plural(faces, "face")),
                                   (texts, plural(texts, "name or word", "names or words")),
                                   (areas, plural(areas, "area by hand", "areas by hand"))) if n]
