@@ -396,11 +396,13 @@ def _fold_into_next(g: _Graph) -> int:
         else:
             b = np.zeros(m, np.float32)
         # walk back from the convolution's input through Mul and Add by one number each
-        a, c, cur, reader, chain = 1.0, 0.0, conv.inputs[0], conv, []
+        a, c, cur, reader = 1.0, 0.0, conv.inputs[0], conv
+        chain: list[int] = []
         while True:
             kp = g.producer.get(cur)
             p = g.node(kp)
-            if (not _std(p) or p is None or p.op not in ("Mul", "Add") or len(p.inputs) != 2
+            if (kp is None or not _std(p) or p is None or p.op not in ("Mul", "Add")
+                    or len(p.inputs) != 2
                     or len(p.outputs) != 1 or g.only_reader(cur) is not reader):
                 break
             nums = [g.scalar(i) for i in p.inputs]
@@ -428,7 +430,6 @@ def _fold_into_next(g: _Graph) -> int:
             if len(chain) < 2 or abs(a) < 1e-3:
                 continue
             new_w, new_b, shift = w * np.float32(a), b, np.float32(c / a)
-            x = chain[0]
         g.add_init(wn, new_w)
         g.add_init(bn, new_b.astype(np.float32))
         first = g.nodes[chain[0]]
