@@ -261,6 +261,10 @@ def rename_no_replace(src: str | Path, dst: str | Path) -> None:
 
         name, f = call
         a, b = os.fsencode(os.fspath(src)), os.fsencode(os.fspath(dst))
+        # a C string ends at its first NUL: "photo.jpg\0.tmp" would rename photo.jpg, another
+        # file (s44 audit); refused as every os function refuses it
+        if b"\0" in a or b"\0" in b:
+            raise ValueError("embedded null byte")
         rc = f(_AT_FDCWD, a, _AT_FDCWD, b, _RENAME_NOREPLACE) if name == "renameat2" \
             else f(a, b, _RENAME_EXCL)
         if rc == 0:

@@ -69,6 +69,53 @@ def test_rename_no_replace_without_the_system_call_still_never_replaces(tmp_path
     assert not a.exists() and c.read_bytes() == b"A" and os.stat(c).st_nlink == 1
 
 
+def test_rename_no_replace_never_renames_another_file_for_a_name_with_a_nul(tmp_path):
+    """The system call takes C strings, which end at the first NUL: "photo.jpg\\0.tmp" was
+    "photo.jpg", so another file was renamed (s44 audit). Refused as ``os.rename`` refuses it."""
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"P")
+    with pytest.raises(ValueError):
+        fsutil.rename_no_replace(str(photo) + "\0.tmp", tmp_path / "moved")
+    with pytest.raises(ValueError):
+        fsutil.rename_no_replace(photo, str(tmp_path / "moved") + "\0x")
+    assert photo.read_bytes() == b"P" and sorted(os.listdir(tmp_path)) == ["photo.jpg"]
+
+
+def test_rename_no_replace_where_the_disk_refuses_the_flag_never_replaces(tmp_path, monkeypatch):
+    """The system call is there but the disk does not take "never replace" (an NFS share, a
+    FUSE disk: EINVAL): a hard link then the old name removed, never over a file."""
+    import ctypes
+
+    if fsutil._no_replace_call() is None:
+        pytest.skip("no renameat2/renamex_np here")
+    name, _real = fsutil._no_replace_call()
+
+    def refuses(*_args):
+        ctypes.set_errno(errno.EINVAL)
+        return -1
+
+    monkeypatch.setattr(fsutil, "_libc_rename", (name, refuses))
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    a.write_bytes(b"A")
+    b.write_bytes(b"B")
+    with pytest.raises(FileExistsError):
+        fsutil.rename_no_replace(a, b)
+    assert a.read_bytes() == b"A" and b.read_bytes() == b"B"
+    fsutil.rename_no_replace(a, c)
+    assert not a.exists() and c.read_bytes() == b"A" and os.stat(c).st_nlink == 1
+
+
+def test_rename_no_replace_names_a_file_whose_name_is_not_utf8(tmp_path):
+    """A name that is not UTF-8 (a camera's or an old PC's): the bytes given to the system are
+    the name's own (``os.fsencode``), so the photo is found and renamed."""
+    base = os.fsencode(tmp_path)
+    src = os.fsdecode(os.path.join(base, b"caf\xe9.jpg"))
+    with open(src, "wb") as fh:
+        fh.write(b"C")
+    fsutil.rename_no_replace(src, tmp_path / "hidden")
+    assert (tmp_path / "hidden").read_bytes() == b"C" and not os.path.lexists(src)
+
+
 def _no_hard_links(monkeypatch):
     """A USB stick formatted FAT/exFAT (most are): no hard links, so a copy is renamed to its
     name; and the other program gives that name to its file just after PhotoVet looked."""
