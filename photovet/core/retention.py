@@ -635,7 +635,8 @@ class RetentionSchedule:
         from photovet.core.transfer import (  # noqa: PLC0415
             PURGE_PREFIX,
             hidden_is_ours,
-            overwrite_and_unlink,
+            overwrite_or_put_back,
+            without_place,
         )
 
         n = 0
@@ -654,7 +655,21 @@ class RetentionSchedule:
             # not make, or made for another row) is never overwritten nor deleted (s43)
             if method == "overwrite" and os.path.lexists(hidden):
                 if hidden_is_ours(p, hidden, sha or "", file_id or "") is None:
-                    overwrite_and_unlink(hidden)
+                    # one that cannot be overwritten (read-only) is put back under its own
+                    # name and its row ends "failed" (s44 audit: it stayed hidden for ever and
+                    # every run stopped here, before its first item); the run goes on
+                    try:
+                        overwrite_or_put_back(
+                            hidden, hidden.with_name(hidden.name[len(PURGE_PREFIX):]))
+                    except (PhotoVetError, OSError) as exc:
+                        why = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+                        if not os.path.lexists(hidden):
+                            self._mark(item, "failed", reason=why)
+                        else:
+                            log.warning("an interrupted deletion by the retention schedule "
+                                        "could not be finished: %s",
+                                        without_place(why, hidden))
+                        continue
                     self._mark(item, "deleted", resumed=True)
                     n += 1
                     continue

@@ -860,6 +860,16 @@ def delete_for_good(source: Path, hidden: Path, sha256: str, *, crash_label: str
         raise DeletionError(hidden_in_the_way(hidden), path=source) from exc
     fsync_dir(source.parent)
     crash_point(crash_label)
+    overwrite_or_put_back(hidden, source, sha256)
+
+
+def overwrite_or_put_back(hidden: Path, source: Path, sha256: str = "") -> None:
+    """Overwrite and remove ``hidden`` (a photo renamed to its hidden name to be deleted for
+    good); whatever stops it before a byte is overwritten puts it back under its own name
+    ``source`` (``DeletionError``; still hidden only when that name is taken, and said). Also
+    what finishes a deletion a crash cut short (s44 audit: there a read-only photo stayed
+    hidden for ever, every purge said "could not delete (PermissionError...)", and the
+    retention schedule stopped before its first item, every time)."""
     try:
         fh = _open_to_overwrite(hidden, sha256)
     except (OSError, DeletionError) as exc:    # nothing written: back in its place
@@ -985,7 +995,14 @@ def _finish_interrupted(records: Any, source: Path, user: str | None,
             f"was put to be deleted is not the photo PhotoVet was deleting ({whys[0]}): that file "
             "was not touched. If you are sure it is what is left of this photo, delete it "
             "yourself", path=source)
-    overwrite_and_unlink(left)
+    # the photo's own name beside it (for a name that is not UTF-8, the real one, not the
+    # register's \\xNN text); partly overwritten already by the crash: finished all the same
+    try:
+        overwrite_or_put_back(left, left.with_name(left.name[len(PURGE_PREFIX):]))
+    except DeletionError as exc:
+        if not os.path.lexists(left):     # back in its place: this deletion is over
+            _mark_failed(records, source, exc.message, user, sha=ours[0])
+        raise
     _mark_deleted(records, source, "overwrite", user, resumed=True, sha=ours[0])
     return True
 

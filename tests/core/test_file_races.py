@@ -421,6 +421,74 @@ def test_the_schedule_leaves_a_read_only_file_in_its_place(tmp_path, monkeypatch
         ws.close()
 
 
+class _Crash(BaseException):
+    """The process ended at a crash point (a power cut): nothing after it ran."""
+
+
+def _crash_at(monkeypatch, label):
+    def crash(at):
+        if at == label:
+            raise _Crash(at)
+
+    monkeypatch.setattr(transfer, "crash_point", crash)
+
+
+def test_a_read_only_original_whose_deletion_was_cut_short_is_put_back(posted, trash,
+                                                                       monkeypatch):
+    """s44 audit: a deletion for good cut short just after the rename (a power cut), of an
+    original PhotoVet may not overwrite: the next purge finished it with no put-back, so it
+    stayed hidden as ``.photovet-purge-<name>`` for ever and every purge said "could not
+    delete (PermissionError ...); kept". Now it is back under its own name, said why, and its
+    interrupted deletion is over (no row left pending)."""
+    rec, src = posted
+    data = src.read_bytes()
+    _crash_at(monkeypatch, "purge.hidden")
+    with pytest.raises(_Crash):
+        purge_batch(rec, "trip", permanent=True)
+    assert not src.exists() and (src.parent / (PURGE_PREFIX + src.name)).exists()
+    monkeypatch.undo()
+    _read_only_for_photovet(monkeypatch)
+    for _run in (1, 2):
+        [item] = purge_batch(rec, "trip", permanent=True).items
+        assert src.read_bytes() == data and not list(src.parent.glob(PURGE_PREFIX + "*"))
+        assert item.status == "error" and "not allowed to change" in item.reason, item.reason
+    assert rec.db.all("SELECT id FROM purges WHERE state = 'pending'") == []
+
+
+def test_the_schedule_goes_on_when_a_deletion_cut_short_cannot_be_finished(tmp_path,
+                                                                           monkeypatch):
+    """s44 audit: the same, for the retention schedule: finishing the deletion cut short raised
+    PermissionError before the first item of every run (the whole schedule stopped, every
+    time) and the file stayed hidden. Now it is put back, its row ends, and the run goes on."""
+    from photovet.core.workspace import Workspace
+    from tests.conftest import office_access
+    from tests.core.test_retention import clock_at
+
+    ws = Workspace.open(tmp_path / "home", access=office_access("DPO"))
+    try:
+        res = make_export(tmp_path, 1)
+        ws.records.add_export(res, batch="Trip", channel="website")
+        out = Path(res.output)
+        data = out.read_bytes()
+        days = ws.settings.retention.export_copies_days
+        [due] = ws.retention(clock_at(days)).due(("export-copies",))
+        _crash_at(monkeypatch, "retention.hidden")
+        with pytest.raises(_Crash):
+            ws.retention(clock_at(days)).apply(items=[due], permanent=True)
+        assert not out.exists() and list(out.parent.glob(PURGE_PREFIX + "*"))
+        monkeypatch.undo()
+        _read_only_for_photovet(monkeypatch)
+        ws.retention(clock_at(days)).apply(permanent=True)     # the run goes on
+        assert out.read_bytes() == data and not list(out.parent.glob(PURGE_PREFIX + "*"))
+        assert ws.db.all("SELECT id FROM retention_deletions WHERE state = 'pending'") == []
+        [again] = ws.retention(clock_at(days)).due(("export-copies",))    # listed again
+        ws.retention(clock_at(days)).apply(items=[again], permanent=True)
+        assert out.read_bytes() == data and not list(out.parent.glob(PURGE_PREFIX + "*"))
+        assert again.status == "error" and "not allowed to change" in again.reason, again.reason
+    finally:
+        ws.close()
+
+
 # --------------------------------------------------------------------------------------------
 # a destination pulled out mid-import
 # --------------------------------------------------------------------------------------------
