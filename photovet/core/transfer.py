@@ -1390,29 +1390,43 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
         raise DeletionError("only a photo a senior leader has rejected can be deleted at once; "
                             "other originals are deleted after their export is posted",
                             path=source)
-    if not source.is_file():
-        raise DeletionError("the original is no longer there (moved or deleted outside "
-                            "PhotoVet)", path=source)
-    refusal = not_deletable(source)
-    if refusal:
-        raise DeletionError(refusal, path=source)
-    now_sha, hashed = hash_and_stat(source)
-    if now_sha != sha256:
-        raise DeletionError("the file changed since it was rejected; it was kept", path=source)
     hidden = source.with_name(PURGE_PREFIX + source.name)
-    if permanent and os.path.lexists(hidden):   # renaming there would replace (delete) it
-        raise DeletionError(hidden_in_the_way(hidden), path=source)
-    method = "overwrite" if permanent else "trash"
+    # a deletion for good of this photo cut short after its rename (a power cut): it is still
+    # on the disk, hidden, and no row says so (s44 audit: "Delete now" then said "no longer
+    # there (moved or deleted outside PhotoVet)" and the rejected photo stayed, hidden, for
+    # ever). Finished, only while it is the photo rejected (its content)
+    resumed = not os.path.lexists(source) and os.path.lexists(hidden) and \
+        hidden_is_ours(source, hidden, sha256, "") is None
+    hashed = None
+    if not resumed:
+        if not source.is_file():
+            raise DeletionError("the original is no longer there (moved or deleted outside "
+                                "PhotoVet)", path=source)
+        refusal = not_deletable(source)
+        if refusal:
+            raise DeletionError(refusal, path=source)
+        now_sha, hashed = hash_and_stat(source)
+        if now_sha != sha256:
+            raise DeletionError("the file changed since it was rejected; it was kept",
+                                path=source)
+        if permanent and os.path.lexists(hidden):   # renaming there would replace (delete) it
+            raise DeletionError(hidden_in_the_way(hidden), path=source)
+    method = "overwrite" if permanent or resumed else "trash"
     # by its content, never its path (a file name often names a pupil; the log is for good)
     details = {"sha256": sha256, "method": method,
                "rejected_for": [s.channel for s in rejected],
                "rejected_by": sorted({s.approver or "" for s in rejected})}
+    if resumed:
+        details["finished_after_interruption"] = True
     audit.record("original-delete-pending", dict(details, why="rejected"))
     crash_point("reject.pending")
     try:
-        if permanent:
+        if resumed:     # put back under its own name if it cannot be overwritten
+            overwrite_or_put_back(hidden, source, sha256)
+        elif permanent:
             delete_for_good(source, hidden, sha256, crash_label="reject.hidden")
         else:
+            assert hashed is not None
             still_the_file(source, hashed)
             _trash(source)
     except Exception as exc:

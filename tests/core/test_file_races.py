@@ -489,6 +489,60 @@ def test_the_schedule_goes_on_when_a_deletion_cut_short_cannot_be_finished(tmp_p
         ws.close()
 
 
+class _Rejected:
+    def for_photo(self, sha256):
+        return [type("S", (), {"status": "rejected", "channel": "website",
+                               "approver": "Head"})()]
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_rejected_photo_whose_deletion_was_cut_short_is_finished_or_put_back(
+        tmp_path, monkeypatch, read_only):
+    """s44 audit: a rejected photo's deletion for good cut short just after its rename (a
+    power cut) left it hidden as ``.photovet-purge-<name>``, with no row to finish it: "Delete
+    now" then said "no longer there (moved or deleted outside PhotoVet)" and the photo stayed
+    on the disk, hidden, for ever. Now "Delete now" finishes it (only the photo rejected, by
+    its content); one PhotoVet may not overwrite is put back under its own name, said why."""
+    src = tmp_path / "IMG_1.JPG"
+    src.write_bytes(b"photo")
+    digest = sha(src)
+    audit = office_audit(open_db())
+    _crash_at(monkeypatch, "reject.hidden")
+    with pytest.raises(_Crash):
+        transfer.delete_rejected_original(src, sha256=digest, approvals=_Rejected(),
+                                          audit=audit, permanent=True)
+    assert not src.exists() and (tmp_path / (PURGE_PREFIX + src.name)).exists()
+    monkeypatch.undo()
+    if read_only:
+        _read_only_for_photovet(monkeypatch)
+        with pytest.raises(DeletionError) as ei:
+            transfer.delete_rejected_original(src, sha256=digest, approvals=_Rejected(),
+                                              audit=audit, permanent=False)
+        assert "not allowed to change" in ei.value.message, ei.value.message
+        assert src.read_bytes() == b"photo"
+    else:
+        assert transfer.delete_rejected_original(src, sha256=digest, approvals=_Rejected(),
+                                                 audit=audit, permanent=False) == "overwrite"
+        assert not src.exists()
+    assert not list(tmp_path.glob(PURGE_PREFIX + "*"))
+
+
+def test_a_file_of_the_hidden_name_that_is_not_the_rejected_photo_is_never_touched(tmp_path):
+    """Only the photo rejected is finished: another file of its hidden name (another content)
+    is left as it is, and "Delete now" says the photo is no longer there, as before."""
+    src = tmp_path / "IMG_1.JPG"
+    src.write_bytes(b"photo")
+    digest = sha(src)
+    src.unlink()
+    other = tmp_path / (PURGE_PREFIX + src.name)
+    other.write_bytes(b"someone else's file")
+    with pytest.raises(DeletionError) as ei:
+        transfer.delete_rejected_original(src, sha256=digest, approvals=_Rejected(),
+                                          audit=office_audit(open_db()), permanent=True)
+    assert "no longer there" in ei.value.message
+    assert other.read_bytes() == b"someone else's file"
+
+
 # --------------------------------------------------------------------------------------------
 # a destination pulled out mid-import
 # --------------------------------------------------------------------------------------------
