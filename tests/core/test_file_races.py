@@ -543,6 +543,29 @@ def test_a_file_of_the_hidden_name_that_is_not_the_rejected_photo_is_never_touch
     assert other.read_bytes() == b"someone else's file"
 
 
+def test_a_file_given_the_name_while_the_photo_is_overwritten_is_not_deleted(tmp_path,
+                                                                              monkeypatch):
+    """The name is removed only while it is still the file overwritten: another file given the
+    name meanwhile (a sync client putting its copy back) is kept, and said (s44 audit: no test
+    failed with that check taken out)."""
+    victim = tmp_path / (PURGE_PREFIX + "IMG_1.JPG")
+    victim.write_bytes(b"photo")
+    theirs = tmp_path / "theirs.tmp"
+    theirs.write_bytes(b"another program's file")
+    real_fsync = os.fsync
+
+    def fsync_then_replaced(fd):
+        real_fsync(fd)
+        if theirs.exists():
+            os.replace(theirs, victim)
+
+    monkeypatch.setattr(os, "fsync", fsync_then_replaced)
+    with pytest.raises(DeletionError) as ei:
+        transfer.overwrite_and_unlink(victim)
+    assert "another file was given its name" in ei.value.message
+    assert victim.read_bytes() == b"another program's file"
+
+
 # --------------------------------------------------------------------------------------------
 # a destination pulled out mid-import
 # --------------------------------------------------------------------------------------------
