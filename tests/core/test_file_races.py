@@ -189,6 +189,29 @@ def test_purge_never_deletes_an_original_saved_over_after_its_check(posted, tras
     assert rec.db.scalar("SELECT COUNT(*) FROM exports WHERE source_path = ?", [str(src)]) == 1
 
 
+def test_purge_to_the_bin_never_moves_an_original_changed_in_place_after_its_check(
+        posted, trash, monkeypatch):
+    """The same, for a program that writes into the photo in place (the same file, the same
+    size): only its time of change tells it from the photo checked, as nothing hashes it
+    again before it goes to the bin (s44 audit: with the time left out of the comparison, no
+    test failed)."""
+    rec, src = posted
+    real = transfer._still_wanted
+    size = src.stat().st_size
+
+    def written_in_place(*a, **k):            # after the check, before the deletion
+        with open(src, "r+b") as fh:
+            fh.write(b"\0" * min(size, 64))
+        st = src.stat()
+        os.utime(src, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+        return real(*a, **k)
+
+    monkeypatch.setattr(transfer, "_still_wanted", written_in_place)
+    [item] = purge_batch(rec, "trip", permanent=False).items
+    assert item.status == "error" and "changed" in item.reason, (item.status, item.reason)
+    assert src.exists() and src.stat().st_size == size and not list(trash.iterdir())
+
+
 def test_purge_never_renames_an_original_over_a_file_given_its_hidden_name_meanwhile(
         posted, trash, monkeypatch):
     """Deleting for good checked ``.photovet-purge-<name>`` free, then renamed the photo to it:
