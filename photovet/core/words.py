@@ -1975,7 +1975,8 @@ def takedown_badge(posted: Sequence[str], exported: Sequence[str], here: str = "
     """A tile's badge for a photo or video on the take-down list: what to do on ``here``, the
     channel the tile is shown for, when a copy for it is listed ("Take down" a posted one, "Do
     not post" one exported only; with no channel given, a posted copy anywhere first). A copy
-    listed for another channel only (a posted one first) says where, when its name is short
+    listed for another channel only, or posted on another channel (which comes before one here
+    that must not be posted: the post shows someone now), says where, when its name is short
     enough for the badge ("Take off Facebook", "Not for Facebook"), else "On take-down list";
     the tooltip says the whole (s44 walk: with "Post
     to: School website", a photo whose Facebook copy alone must not be posted said "Do not
@@ -1983,8 +1984,10 @@ def takedown_badge(posted: Sequence[str], exported: Sequence[str], here: str = "
     channels' names."""
     if here in posted or (posted and not here):
         return TAKE_DOWN_BADGE
-    if here in exported or not here:
+    if not posted and (here in exported or not here):
         return DO_NOT_POST_BADGE
+    # a copy live on another channel comes first, over one here that must not be posted: the
+    # post is what shows someone now (s44 audit: "Do not post" hid a Facebook post to take down)
     where = list(dict.fromkeys(posted or exported))
     if len(where) == 1 and len(where[0]) <= TAKEDOWN_BADGE_CHANNEL_CHARS:
         return f"Take off {where[0]}" if posted else f"Not for {where[0]}"

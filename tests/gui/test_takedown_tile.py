@@ -145,7 +145,9 @@ def test_a_tile_shown_for_another_channel_says_where_the_copy_must_come_down(
 
     assert takedown_badge(("Facebook",), (), "Facebook") == "Take down"
     assert takedown_badge(("Facebook",), ("School website",), "School website") == \
-        "Do not post"                               # what to do on the channel shown first
+        "Take off Facebook"                         # a live post first (s44 audit)
+    assert takedown_badge(("Facebook",), ("School website", "Facebook"), "School website") == \
+        "Take off Facebook"
     assert takedown_badge(("Facebook",), ("School website",)) == "Take down"
     assert takedown_badge(("Facebook",), ("Newsletter",), "School website") == \
         "Take off Facebook"                         # elsewhere: a posted copy first
