@@ -1272,17 +1272,13 @@ def _signed_cover(c: Cover) -> dict:
     return d
 
 
-def publication(analysis: PhotoAnalysis, face_cover, text_cover,
-                card_covers=None) -> Publication:
+def publication(analysis: PhotoAnalysis, face_cover, text_cover, card_covers) -> Publication:
     """What will be published for a decided photo. ``face_cover(box)`` and ``text_cover(item)``
     turn a face box and a text line into the Cover the export paints (media/cover.py);
     ``card_covers(item)``, a line worn on a badge into the covers over the rest of the badge
-    (for a line ``covers_card`` decided so; by default media/cover.py's, never none)."""
-    if card_covers is None:
-        from photovet.core.media.cover import card_covers as _card  # noqa: PLC0415
-
-        def card_covers(item):
-            return _card(item.polygon, _words.BADGE_COVER)
+    (for a line ``covers_card`` decided so: media/cover.py's ``card_covers``). All three are
+    needed: policy reads no pictures and makes no shapes itself (the import contract), and a
+    caller cannot leave the badge covers out by forgetting one."""
     pub = Publication()
     for face in analysis.faces:
         who = face.who

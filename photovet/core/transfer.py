@@ -1413,9 +1413,9 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
             raise DeletionError(hidden_in_the_way(hidden), path=source)
     method = "overwrite" if permanent or resumed else "trash"
     # by its content, never its path (a file name often names a pupil; the log is for good)
-    details = {"sha256": sha256, "method": method,
-               "rejected_for": [s.channel for s in rejected],
-               "rejected_by": sorted({s.approver or "" for s in rejected})}
+    details: dict[str, Any] = {"sha256": sha256, "method": method,
+                               "rejected_for": [s.channel for s in rejected],
+                               "rejected_by": sorted({s.approver or "" for s in rejected})}
     if resumed:
         details["finished_after_interruption"] = True
     audit.record("original-delete-pending", dict(details, why="rejected"))

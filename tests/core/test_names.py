@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from photovet.core.media.cover import face_cover, text_cover
+from photovet.core.media.cover import card_covers, face_cover, text_cover
 from photovet.core.models import NO, YES, Channel, Person, PhotoAnalysis, TextItem
 from photovet.core.policy import decide_photo, decide_text, publication
 from photovet.core.vision.text.names import (
@@ -17,6 +17,7 @@ from photovet.core.vision.text.names import (
     letters_for_digits,
     looks_like_name,
 )
+from photovet.core.words import BADGE_COVER
 
 ON = dt.date(2026, 6, 1)
 WEBSITE = Channel("website", "School website", names="full")
@@ -67,7 +68,8 @@ def covers(analysis):
     """What the export covers, made as the Engine makes it (media/cover.py)."""
     size = (analysis.width, analysis.height)
     return publication(analysis, lambda box: face_cover(box, size),
-                       lambda item: text_cover(item.polygon, item.person or "Name")).covers
+                       lambda item: text_cover(item.polygon, item.person or "Name"),
+                       lambda item: card_covers(item.polygon, BADGE_COVER)).covers
 
 
 @pytest.fixture(scope="module")

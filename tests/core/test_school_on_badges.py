@@ -83,7 +83,8 @@ def decided(engine, img, channel, person=None):
     decide_photo(analysis, person or BY_ID, channel, "consent", ON)
     size = (img.width, img.height)
     return items, publication(analysis, lambda box: face_cover(box, size),
-                              lambda item: text_cover(item.polygon, item.person or "Name")).covers
+                              lambda item: text_cover(item.polygon, item.person or "Name"),
+                              lambda item: card_covers(item.polygon, BADGE_COVER)).covers
 
 
 @pytest.mark.parametrize("angle", [0, 9, -12])

@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from photovet.core.media.cover import face_cover, text_cover
+from photovet.core.media.cover import card_covers, face_cover, text_cover
 from photovet.core.models import YES, Channel, Person, PhotoAnalysis
 from photovet.core.policy import decide_photo, publication
 from photovet.core.settings import Settings
 from photovet.core.vision.text.names import NameMatcher, classify_texts
 from photovet.core.vision.text.ocr import TextEngine, _padded, text_options
+from photovet.core.words import BADGE_COVER
 
 ON = dt.date(2026, 6, 1)
 CHANNELS = {"website": Channel("website", "School website", names="full"),
@@ -96,7 +97,8 @@ def cover(engine, matcher, img, channel="website", people_by_id=None):
                  "consent", ON)
     size = (img.width, img.height)
     covers = publication(analysis, lambda box: face_cover(box, size),
-                         lambda item: text_cover(item.polygon, item.person or "Name")).covers
+                         lambda item: text_cover(item.polygon, item.person or "Name"),
+                         lambda item: card_covers(item.polygon, BADGE_COVER)).covers
     return items, covers
 
 

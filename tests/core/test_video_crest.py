@@ -365,10 +365,12 @@ def test_a_photo_s_cover_over_the_school_s_name_or_crest_says_what_it_hides():
     assert [c.label for c in pub.covers] == ["the school's name", "the school's crest", "p1",
                                              "Name", "Name"]
     assert [photo_cover_label(t) for t in a.texts] == [c.label for c in pub.covers]
-    from photovet.core.media.cover import text_cover
+    from photovet.core.media.cover import card_covers, text_cover
+    from photovet.core.words import BADGE_COVER
 
-    before = publication(a, lambda box: None, lambda it: text_cover(it.polygon,
-                                                                     it.person or "Name"))
+    before = publication(a, lambda box: None,
+                         lambda it: text_cover(it.polygon, it.person or "Name"),
+                         lambda it: card_covers(it.polygon, BADGE_COVER))
     assert pub.signature() == before.signature()
 
 
