@@ -38,6 +38,15 @@ def _why(result: Any) -> str:
 EARLIER_TITLE = "Earlier copies in the folder"
 
 
+def export_folder_for(qs: Any, channel_id: str) -> str:
+    """The folder the export box offers for a channel: where this channel's last export from
+    this PC went, else none (the person chooses). Never another channel's (s44 walk: the
+    Facebook export offered the school website's folder, so the two channels' copies, which
+    may show different people, mixed in one folder, and a website copy could be posted on
+    Facebook)."""
+    return str(qs.value(f"paths/export/{channel_id}", "") or "")
+
+
 class ExportController(QObject):
     exported = Signal(str)          # batch name
 
@@ -59,7 +68,7 @@ class ExportController(QObject):
         label = self.batch.label or f"{ch.label} {_dt.date.today():%d-%m-%Y}"
         # a batch already marked as posted: a new name (the same one would export nothing new)
         label = self.ctx.ws.records.label_for_new_export(label)
-        folder = str(self.ctx.qs.value("paths/export", "") or "")
+        folder = export_folder_for(self.ctx.qs, ch.id)
         dlg = ExportDialog(ch.label, label, folder,
                            approval_required=self.ctx.ws.settings.approval.required,
                            media=tally(a for a in self.batch.analyses() if a is not None),
@@ -175,7 +184,7 @@ class ExportController(QObject):
     def start(self, folder: str, label: str, caption: str = "") -> None:
         if self.worker is not None or self.dialog is None:
             return
-        self.ctx.qs.setValue("paths/export", folder)
+        self.ctx.qs.setValue(f"paths/export/{self.ctx.current_channel().id}", folder)
         # a name the person gave is kept for the batch's next export; the one PhotoVet made
         # from the channel and the day is not (s42 walk: "Facebook 02-12-2026" came back for
         # the School website export, its files named facebook-...)
