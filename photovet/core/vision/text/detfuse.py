@@ -299,23 +299,32 @@ def _per_channel(v: np.ndarray, channels: int) -> np.ndarray | None:
     return None
 
 
+def _conv_weights(g: _Graph, conv: _Node) -> tuple[np.ndarray, np.ndarray] | None:
+    """A plain convolution's constant weights (4-d) and bias (zeros when it has none), or None
+    when ``conv`` is not one whose weights a fold can change."""
+    if not _std(conv) or conv.op != "Conv" or len(conv.outputs) != 1:
+        return None
+    if not 2 <= len(conv.inputs) <= 3 or conv.inputs[1] not in g.consts:
+        return None
+    w = g.consts[conv.inputs[1]]
+    if w.ndim != 4:
+        return None
+    m = w.shape[0]
+    if len(conv.inputs) == 3 and conv.inputs[2]:
+        if conv.inputs[2] not in g.consts or g.consts[conv.inputs[2]].shape != (m,):
+            return None
+        return w, g.consts[conv.inputs[2]]
+    return w, np.zeros(m, np.float32)
+
+
 def _fold_affines(g: _Graph) -> int:
     folded = 0
     for k, conv in enumerate(g.nodes):
-        if not _std(conv) or conv is None or conv.op != "Conv" or len(conv.outputs) != 1:
+        wb = None if conv is None else _conv_weights(g, conv)
+        if conv is None or wb is None:
             continue
-        if not 2 <= len(conv.inputs) <= 3 or conv.inputs[1] not in g.consts:
-            continue
-        w = g.consts[conv.inputs[1]]
-        if w.ndim != 4:
-            continue
+        w, b = wb
         m = w.shape[0]
-        if len(conv.inputs) == 3 and conv.inputs[2]:
-            if conv.inputs[2] not in g.consts or g.consts[conv.inputs[2]].shape != (m,):
-                continue
-            b = g.consts[conv.inputs[2]]
-        else:
-            b = np.zeros(m, np.float32)
         scale, shift = np.ones(m, np.float32), np.zeros(m, np.float32)
         out, chain = conv.outputs[0], []
         while True:
@@ -381,20 +390,10 @@ def _fold_into_next(g: _Graph) -> int:
     the same zero either way, so only the shift stays, as one Add). Module notes."""
     folded = 0
     for k, conv in enumerate(g.nodes):
-        if not _std(conv) or conv is None or conv.op != "Conv" or len(conv.outputs) != 1:
+        wb = None if conv is None else _conv_weights(g, conv)
+        if conv is None or wb is None:
             continue
-        if not 2 <= len(conv.inputs) <= 3 or conv.inputs[1] not in g.consts:
-            continue
-        w = g.consts[conv.inputs[1]]
-        if w.ndim != 4:
-            continue
-        m = w.shape[0]
-        if len(conv.inputs) == 3 and conv.inputs[2]:
-            if conv.inputs[2] not in g.consts or g.consts[conv.inputs[2]].shape != (m,):
-                continue
-            b = g.consts[conv.inputs[2]]
-        else:
-            b = np.zeros(m, np.float32)
+        w, b = wb
         # walk back from the convolution's input through Mul and Add by one number each
         a, c, cur, reader = 1.0, 0.0, conv.inputs[0], conv
         chain: list[int] = []
