@@ -285,7 +285,33 @@ def rename_no_replace(src: str | Path, dst: str | Path) -> None:
             raise FileExistsError(errno.EEXIST, "exists", os.fspath(dst)) from exc
         os.rename(src, dst)
         return
+    crash_point("fsutil.linked")   # both names now: ``drop_second_name`` settles it
     os.unlink(src)
+
+
+def drop_second_name(keep: str | Path, extra: str | Path) -> bool:
+    """Where a rename by link-then-unlink (``rename_no_replace`` on a disk without renameat2's
+    flag: NFS, some FUSE disks) was cut short between the two (a power cut, a kill), the file
+    has both names. Remove the name ``extra``, keeping the file under ``keep``, only when the
+    two names are the one regular file (same disk and inode) and it has no other name: nothing
+    is lost, no data is touched. True when a name was removed; False (nothing done) for any
+    other state, two different files included."""
+    keep, extra = Path(os.path.abspath(keep)), Path(os.path.abspath(extra))
+    if keep.parent != extra.parent or keep.name == extra.name:
+        return False      # two names side by side in one folder only
+    try:
+        a, b = os.lstat(keep), os.lstat(extra)
+    except OSError:
+        return False
+    if not (stat.S_ISREG(a.st_mode) and stat.S_ISREG(b.st_mode)) or not a.st_ino or \
+            (a.st_dev, a.st_ino) != (b.st_dev, b.st_ino) or a.st_nlink != 2:
+        return False
+    try:
+        os.unlink(extra)
+    except OSError:       # left as it was: said by the caller's own checks (a second name)
+        return False
+    fsync_dir(extra.parent)
+    return True
 
 
 def sha256_no_follow(path: str | Path) -> str:

@@ -534,16 +534,19 @@ class RetentionSchedule:
 
     def _delete_file(self, item: DueItem, *, permanent: bool, user: str) -> None:
         from photovet.core.transfer import (  # noqa: PLC0415
-            PURGE_PREFIX,
             delete_for_good,
             file_identity,
             hash_and_stat,
+            hidden_for,
             hidden_in_the_way,
             not_deletable,
+            settle_half_hidden,
             still_the_file,
         )
 
         path = Path(item.path)
+        hidden = hidden_for(path)
+        settle_half_hidden(path, hidden)    # a rename to it cut short half-way
         if not path.is_file():
             item.status, item.reason = "kept", "the file is no longer there"
             return
@@ -557,7 +560,6 @@ class RetentionSchedule:
             item.reason = "the file changed since PhotoVet recorded it (sha256 differs); kept"
             return
         method = "overwrite" if permanent else "trash"
-        hidden = path.with_name(PURGE_PREFIX + path.name)
         if permanent and os.path.lexists(hidden):    # renaming there would replace (delete) it
             item.status, item.reason = "kept", hidden_in_the_way(hidden)
             return
@@ -633,9 +635,11 @@ class RetentionSchedule:
 
     def _finish_interrupted(self) -> int:
         from photovet.core.transfer import (  # noqa: PLC0415
-            PURGE_PREFIX,
+            hidden_for,
             hidden_is_ours,
             overwrite_or_put_back,
+            own_name,
+            settle_half_hidden,
             without_place,
         )
 
@@ -649,7 +653,8 @@ class RetentionSchedule:
             p = Path(path)
             # and its hidden name: after the rename the file is found by that name only (the
             # place alone resolved to no file, and the hidden photo was marked deleted, left)
-            hidden = Path(stored_path(str(p.with_name(PURGE_PREFIX + p.name))))
+            hidden = Path(stored_path(str(hidden_for(p))))
+            settle_half_hidden(p, hidden)    # a rename to it (or back) cut short half-way
             item = DueItem(kind, ref, "", _dt.date.today(), path=path, sha256=sha or "")
             # only the file this row renamed there: any other of that name (one PhotoVet did
             # not make, or made for another row) is never overwritten nor deleted (s43)
@@ -659,8 +664,7 @@ class RetentionSchedule:
                     # name and its row ends "failed" (s44 audit: it stayed hidden for ever and
                     # every run stopped here, before its first item); the run goes on
                     try:
-                        overwrite_or_put_back(
-                            hidden, hidden.with_name(hidden.name[len(PURGE_PREFIX):]))
+                        overwrite_or_put_back(hidden, own_name(hidden, p))
                     except (PhotoVetError, OSError) as exc:
                         why = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
                         if not os.path.lexists(hidden):

@@ -62,6 +62,7 @@ from typing import Any
 from photovet.core.errors import DeletionError, NotAFileError, OutputFolderError, PhotoVetError
 from photovet.core.fsutil import (
     crash_point,
+    drop_second_name,
     fsync_dir,
     link_no_overwrite,
     pid_alive,
@@ -198,6 +199,43 @@ def _temp_name(final: Path) -> Path:
     card) was refused with "File name too long" because its temporary name was longer."""
     head = f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-"
     return final.with_name(head + _cut_to(final.name, NAME_MAX_BYTES - _name_bytes(head)))
+
+
+def hidden_for(source: Path) -> Path:
+    """The hidden name a deletion for good renames ``source`` to before overwriting it:
+    ``.photovet-purge-<name>``. A name too long for that (more than 239 bytes: the prefix took
+    it past a disk's 255) gets a shorter one that still says which photo it is: a tag made from
+    the whole name (of its register text, ``text_safe``, so the register's row finds it again)
+    and the name's start, ``.photovet-purge-~<tag>-<start of the name>`` (s45: such a photo
+    could not be deleted for good at all, "File name too long"). Every deletion for good and
+    every finishing of one cut short finds the hidden file by this name, from the photo's."""
+    plain = PURGE_PREFIX + source.name
+    if _name_bytes(plain) <= NAME_MAX_BYTES:
+        return source.with_name(plain)
+    said = text_safe(source.name)
+    head = f"{PURGE_PREFIX}~{hashlib.sha256(said.encode('utf-8')).hexdigest()[:16]}-"
+    return source.with_name(head + _cut_to(said, NAME_MAX_BYTES - _name_bytes(head)))
+
+
+def own_name(hidden: Path, source: Path) -> Path:
+    """The name a hidden file (``hidden_for``) is put back under: the photo's own name beside
+    it. ``source``: the photo's place as its row recorded it (its long name is not all in the
+    hidden name; for a short one the hidden name's own bytes, a name that is not UTF-8
+    included, which the register holds as \\xNN text)."""
+    if hidden_for(hidden.with_name(source.name)) == hidden:
+        return hidden.with_name(source.name)
+    return hidden.with_name(hidden.name[len(PURGE_PREFIX):])
+
+
+def settle_half_hidden(source: Path, hidden: Path) -> bool:
+    """A rename to the hidden name (or back from it) cut short half-way on a disk without a
+    renaming that never replaces (an NFS share, some FUSE disks: ``fsutil.rename_no_replace``
+    links the new name, then removes the old one): both names are the one file. Its hidden
+    name is removed, so the photo is in its own place again, untouched, and whatever was
+    deleting it decides again from its checks (s44 note: every later deletion refused it for
+    good, "the same photo has 1 other name"). Only when the two names are that one file and
+    it has no third name (``fsutil.drop_second_name``). True when it was settled."""
+    return drop_second_name(source, hidden)
 
 
 def _candidates(target: Path) -> Iterator[Path]:
@@ -977,7 +1015,8 @@ def _finish_interrupted(records: Any, source: Path, user: str | None,
     over it (``hidden_in_the_way``)."""
     # a name that is not UTF-8, read back from the register as \\xNN: its hidden name found
     # the same way (``stored_path``), or the hidden photo was said deleted and left on the disk
-    left = Path(stored_path(str(source.with_name(PURGE_PREFIX + source.name))))
+    left = Path(stored_path(str(hidden_for(source))))
+    settle_half_hidden(Path(stored_path(str(source))), left)
     if not os.path.lexists(left) or os.path.lexists(source):
         return False       # nothing renamed there (the photo is in its place): not ours
     rows = records.db.all("SELECT sha256, file_id FROM purges WHERE source_path = ? AND "
@@ -998,7 +1037,7 @@ def _finish_interrupted(records: Any, source: Path, user: str | None,
     # the photo's own name beside it (for a name that is not UTF-8, the real one, not the
     # register's \\xNN text); partly overwritten already by the crash: finished all the same
     try:
-        overwrite_or_put_back(left, left.with_name(left.name[len(PURGE_PREFIX):]))
+        overwrite_or_put_back(left, own_name(left, source))
     except DeletionError as exc:
         if not os.path.lexists(left):     # back in its place: this deletion is over
             _mark_failed(records, source, exc.message, user, sha=ours[0])
@@ -1335,7 +1374,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
                                "deleted once that export is posted, or if it is rejected there)")
                 continue
             item.export_ids = [verified.id]
-            hidden = source.with_name(PURGE_PREFIX + source.name)
+            hidden = hidden_for(source)
             if permanent and os.path.lexists(hidden):
                 item.reason = hidden_in_the_way(hidden)   # renaming there would replace it
                 continue
@@ -1390,7 +1429,8 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
         raise DeletionError("only a photo a senior leader has rejected can be deleted at once; "
                             "other originals are deleted after their export is posted",
                             path=source)
-    hidden = source.with_name(PURGE_PREFIX + source.name)
+    hidden = hidden_for(source)
+    settle_half_hidden(source, hidden)
     # a deletion for good of this photo cut short after its rename (a power cut): it is still
     # on the disk, hidden, and no row says so (s44 audit: "Delete now" then said "no longer
     # there (moved or deleted outside PhotoVet)" and the rejected photo stayed, hidden, for

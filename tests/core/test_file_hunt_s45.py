@@ -1,0 +1,237 @@
+"""s45 hunt for paths that lose or damage a file (the s44 notes left open, then more). Each
+test plays the real condition (a crash at the moment in between, a name near the disk's limit,
+another computer's copy in progress, a stick pulled out) and fails on the code before s45."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from afterpost_util import make_export, sha
+
+from photovet.core import fsutil, transfer
+from photovet.core.storage import open_db
+from photovet.core.transfer import PURGE_PREFIX, purge_batch
+from tests.conftest import office_audit, office_records
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+
+@pytest.fixture
+def trash(tmp_path, monkeypatch):
+    bin_ = tmp_path / "Trash"
+    bin_.mkdir()
+    monkeypatch.setattr(transfer, "_trash", lambda p: shutil.move(str(p), bin_ / Path(p).name))
+    monkeypatch.setattr("send2trash.send2trash",
+                        lambda p: shutil.move(str(p), bin_ / Path(p).name))
+    return bin_
+
+
+def _posted(tmp_path, name="IMG_1"):
+    rec = office_records()
+    r = make_export(tmp_path, 1, name=name, size=(96, 64))
+    rec.add_export(r, batch="trip", channel="website", preparer=None, approver=None)
+    rec.mark_posted(files=[Path(r.output)], channel="website")
+    return rec, Path(r.source)
+
+
+class Killed(BaseException):
+    """The process ended at a crash point (kill -9, a power cut): nothing after it runs."""
+
+
+def _killed_at(monkeypatch, label, *modules):
+    def crash_point(at):
+        if at == label:
+            raise Killed(at)
+
+    for m in modules or (fsutil, transfer):
+        monkeypatch.setattr(m, "crash_point", crash_point)
+
+
+class _Rejected:
+    def for_photo(self, sha256):
+        return [type("S", (), {"status": "rejected", "channel": "website",
+                               "approver": "Head"})()]
+
+
+# --------------------------------------------------------------------------------------------
+# 1. a rename by link-then-unlink cut short between the two (NFS, some FUSE disks)
+# --------------------------------------------------------------------------------------------
+
+def test_a_rename_cut_short_between_link_and_unlink_is_finished_by_the_next_purge(
+        tmp_path, trash, monkeypatch):
+    """On a disk without renameat2's flag the photo is linked to its hidden name, then its own
+    name removed. Killed in between, it had both names (one file): every later purge refused it
+    for good ("the same photo has 1 other name"). Now the next purge removes the hidden name
+    (nothing lost) and deletes the photo as it would have."""
+    rec, src = _posted(tmp_path)
+    hidden = src.with_name(PURGE_PREFIX + src.name)
+    monkeypatch.setattr(fsutil, "_no_replace_call", lambda: None)     # an NFS share
+    _killed_at(monkeypatch, "fsutil.linked")
+    with pytest.raises(Killed):
+        purge_batch(rec, "trip", permanent=True)
+    assert os.path.samefile(src, hidden) and os.stat(src).st_nlink == 2     # both names
+    monkeypatch.undo()
+    monkeypatch.setattr(fsutil, "_no_replace_call", lambda: None)
+    [item] = purge_batch(rec, "trip", permanent=True).items
+    assert item.status == "deleted", item.reason
+    assert not src.exists() and not hidden.exists()
+    assert rec.db.all("SELECT id FROM purges WHERE state = 'pending'") == []
+
+
+def test_both_names_left_by_a_put_back_cut_short_are_settled_the_photo_kept(tmp_path, trash):
+    """The same state, left by putting a photo back (hidden -> its own name) cut short: the
+    next purge keeps the photo under its own name and decides again (here: deletes it)."""
+    rec, src = _posted(tmp_path)
+    hidden = src.with_name(PURGE_PREFIX + src.name)
+    data = src.read_bytes()
+    os.link(src, hidden)               # link made, old name not yet removed
+    [item] = purge_batch(rec, "trip", dry_run=False, permanent=False).items
+    assert item.status == "deleted", item.reason
+    assert not hidden.exists() and (trash / src.name).read_bytes() == data
+
+
+def test_the_schedule_and_a_rejected_photo_settle_both_names_too(tmp_path, monkeypatch):
+    from photovet.core.workspace import Workspace
+    from tests.conftest import office_access
+    from tests.core.test_retention import clock_at
+
+    src = tmp_path / "IMG_9.JPG"
+    src.write_bytes(b"rejected photo")
+    os.link(src, src.with_name(PURGE_PREFIX + src.name))
+    transfer.delete_rejected_original(src, sha256=sha(src), approvals=_Rejected(),
+                                      audit=office_audit(open_db()), permanent=True)
+    assert not list(tmp_path.glob("*IMG_9*"))
+
+    ws = Workspace.open(tmp_path / "home", access=office_access("DPO"))
+    try:
+        res = make_export(tmp_path, 1)
+        ws.records.add_export(res, batch="Trip", channel="website")
+        out = Path(res.output)
+        os.link(out, out.with_name(PURGE_PREFIX + out.name))
+        days = ws.settings.retention.export_copies_days
+        [due] = ws.retention(clock_at(days)).due(("export-copies",))
+        ws.retention(clock_at(days)).apply(items=[due], permanent=True)
+        assert due.status == "deleted", due.reason
+        assert not list(out.parent.glob("*" + out.name))
+    finally:
+        ws.close()
+
+
+def test_a_hidden_name_with_a_third_name_elsewhere_is_never_touched(tmp_path, trash):
+    """Only the two names of one file side by side are settled: a file with a name elsewhere
+    too (a hard link a person made) is another file's data; nothing is removed."""
+    rec, src = _posted(tmp_path)
+    hidden = src.with_name(PURGE_PREFIX + src.name)
+    os.link(src, hidden)
+    os.link(src, tmp_path / "elsewhere.jpg")
+    [item] = purge_batch(rec, "trip", permanent=True).items
+    assert item.status != "deleted"
+    assert src.exists() and hidden.exists() and (tmp_path / "elsewhere.jpg").exists()
+
+
+def test_drop_second_name_leaves_two_files_of_the_same_content(tmp_path):
+    a, b = tmp_path / "a.jpg", tmp_path / (PURGE_PREFIX + "a.jpg")
+    a.write_bytes(b"same")
+    b.write_bytes(b"same")
+    assert not fsutil.drop_second_name(a, b) and a.exists() and b.exists()
+    assert not fsutil.drop_second_name(a, a) and a.exists()
+    b.unlink()
+    os.link(a, b)
+    assert fsutil.drop_second_name(a, b) and a.read_bytes() == b"same" and not b.exists()
+
+
+# --------------------------------------------------------------------------------------------
+# 4. a name too long for the hidden name (more than 239 bytes)
+# --------------------------------------------------------------------------------------------
+
+LONG = "\u00fc" * 123          # + ".JPG": a 250-byte UTF-8 name, legal on every disk
+
+
+def test_a_photo_with_a_250_byte_name_is_deleted_for_good(tmp_path, trash):
+    """".photovet-purge-" + a 250-byte name is 266 bytes: the rename failed with "File name
+    too long" and such a photo could never be deleted for good (purge, a rejected photo, the
+    retention schedule)."""
+    rec, src = _posted(tmp_path, LONG)
+    assert len(os.fsencode(src.name)) == 250
+    [item] = purge_batch(rec, "trip", permanent=True).items
+    assert item.status == "deleted", item.reason
+    assert not src.exists() and not list(src.parent.glob(PURGE_PREFIX + "*"))
+
+    other = tmp_path / "r" / (LONG + ".JPG")
+    other.parent.mkdir()
+    other.write_bytes(b"rejected")
+    transfer.delete_rejected_original(other, sha256=sha(other), approvals=_Rejected(),
+                                      audit=office_audit(open_db()), permanent=True)
+    assert not list(other.parent.iterdir())
+
+
+def test_a_long_named_photo_whose_deletion_was_cut_short_is_finished_or_put_back(
+        tmp_path, trash, monkeypatch):
+    """Cut short after the rename to its (shorter) hidden name: the next purge finds it from
+    the photo's name, and one that cannot be overwritten goes back under its whole name."""
+    rec, src = _posted(tmp_path, LONG)
+    data = src.read_bytes()
+    _killed_at(monkeypatch, "purge.hidden", transfer)
+    with pytest.raises(Killed):
+        purge_batch(rec, "trip", permanent=True)
+    monkeypatch.undo()
+    [left] = list(src.parent.glob(PURGE_PREFIX + "*"))
+    assert not src.exists() and len(os.fsencode(left.name)) <= 255
+    assert left == transfer.hidden_for(src)
+
+    real = os.open
+
+    def read_only(path, flags, *a, **k):
+        if flags & os.O_RDWR and os.path.basename(os.fspath(path)).startswith(PURGE_PREFIX):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path, flags, *a, **k)
+
+    monkeypatch.setattr(os, "open", read_only)
+    [item] = purge_batch(rec, "trip", permanent=True).items
+    assert item.status == "error" and "not allowed to change" in item.reason, item.reason
+    assert src.read_bytes() == data and not list(src.parent.glob(PURGE_PREFIX + "*"))
+    monkeypatch.undo()
+    _killed_at(monkeypatch, "purge.hidden", transfer)
+    with pytest.raises(Killed):
+        purge_batch(rec, "trip", permanent=True)
+    monkeypatch.undo()
+    [item] = purge_batch(rec, "trip", permanent=True).items
+    assert item.status == "deleted", item.reason
+    assert not src.exists() and not list(src.parent.glob(PURGE_PREFIX + "*"))
+
+
+def test_the_schedule_deletes_a_long_named_file_for_good(tmp_path, monkeypatch):
+    from photovet.core.workspace import Workspace
+    from tests.conftest import office_access
+    from tests.core.test_retention import clock_at
+
+    ws = Workspace.open(tmp_path / "home", access=office_access("DPO"))
+    try:
+        res = make_export(tmp_path, 1, name=LONG)
+        ws.records.add_export(res, batch="Trip", channel="website")
+        out = Path(res.output)
+        days = ws.settings.retention.export_copies_days
+        [due] = ws.retention(clock_at(days)).due(("export-copies",))
+        _killed_at(monkeypatch, "retention.hidden", transfer)
+        with pytest.raises(Killed):
+            ws.retention(clock_at(days)).apply(items=[due], permanent=True)
+        monkeypatch.undo()
+        assert not out.exists() and transfer.hidden_for(out).exists()
+        ws.retention(clock_at(days)).apply(permanent=True)    # finishes the one cut short
+        assert not out.exists() and not list(out.parent.glob(PURGE_PREFIX + "*"))
+        assert ws.db.all("SELECT id FROM retention_deletions WHERE state = 'pending'") == []
+    finally:
+        ws.close()
+
+
+def test_hidden_names_fit_and_differ(tmp_path):
+    a = tmp_path / (LONG + ".JPG")
+    b = tmp_path / (LONG + "x.JPG")
+    assert transfer.hidden_for(tmp_path / "IMG_1.JPG").name == PURGE_PREFIX + "IMG_1.JPG"
+    ha, hb = transfer.hidden_for(a), transfer.hidden_for(b)
+    assert ha != hb and max(len(os.fsencode(h.name)) for h in (ha, hb)) <= 255
+    assert transfer.own_name(ha, a) == a and transfer.own_name(ha.with_name(
+        PURGE_PREFIX + "IMG_1.JPG"), tmp_path / "IMG_1.JPG") == tmp_path / "IMG_1.JPG"
