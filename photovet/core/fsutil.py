@@ -10,9 +10,11 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import socket
 import stat
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +191,44 @@ def pid_alive(pid: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def host_tag() -> str:
+    """This computer, as a temporary file's name says it: 8 hex digits from its network name
+    (a name may hold characters a file name cannot, and may be long)."""
+    name = socket.gethostname() or "?"
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def temp_owner() -> str:
+    """Who writes a temporary file, for its name: ``<process id>@<host_tag>``. Read back by
+    ``temp_left_behind`` (s45: the process id alone was read as this computer's, so PhotoVet on
+    PC B removed PC A's copy in progress from a shared network folder when no process of B had
+    that id, and process ids repeat from one computer to the next)."""
+    return f"{os.getpid()}@{host_tag()}"
+
+
+#: a temporary file whose process PhotoVet cannot ask about (another computer's, one named by an
+#: older PhotoVet with no computer in its name, any on Windows) is left behind only once nobody
+#: has written to it for this long: a copy in progress writes to it, and clocks of computers
+#: sharing a folder may differ by minutes
+STALE_TEMP_SECONDS = 6 * 3600
+
+
+def temp_left_behind(owner: str, path: str | Path) -> bool:
+    """Is the temporary file ``path``, whose name says it was written by ``owner``
+    (``temp_owner``), left by a process that has ended (so it may be removed)? This computer's:
+    when that process is not running. Any other (another computer's, on a shared folder; one an
+    older PhotoVet named by its process id alone, which could be any computer's): only when
+    nobody has written to it for ``STALE_TEMP_SECONDS``; a file that cannot be looked at is
+    never left behind."""
+    pid, at, host = owner.partition("@")
+    if at and host == host_tag() and pid.isdigit() and os.name != "nt":
+        return not pid_alive(int(pid))
+    try:
+        return time.time() - os.lstat(path).st_mtime > STALE_TEMP_SECONDS
+    except OSError:
+        return False
 
 
 _NO_HARD_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK,

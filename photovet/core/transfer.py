@@ -53,7 +53,6 @@ import re
 import secrets
 import stat
 import sys
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -65,9 +64,10 @@ from photovet.core.fsutil import (
     drop_second_name,
     fsync_dir,
     link_no_overwrite,
-    pid_alive,
     rename_no_replace,
     sha256_no_follow,
+    temp_left_behind,
+    temp_owner,
 )
 from photovet.core.models import Progress
 from photovet.core.storage.database import stored_path, text_safe, twin_content
@@ -88,7 +88,6 @@ from photovet.core.words import (
 
 TMP_PREFIX = ".photovet-tmp-"
 PURGE_PREFIX = ".photovet-purge-"
-STALE_TMP_SECONDS = 600  # where we cannot ask whether the writing process is alive (Windows)
 
 FLASH_NOTE = ("Files were overwritten with random data and then deleted. On flash storage (SSDs, "
               "memory cards, USB sticks) the drive may still keep old copies of the data in spare "
@@ -130,7 +129,8 @@ def is_temp_name(name: str) -> bool:
 
 def clean_temp_files(folder: Path) -> list[Path]:
     """Remove our temporary files left by processes that died (crash, kill, power cut).
-    Only files named ``.photovet-tmp-*``; returns what was removed."""
+    Only files named ``.photovet-tmp-*``, and only those ``fsutil.temp_left_behind`` says are
+    left behind: never another computer's copy in progress; returns what was removed."""
     removed: list[Path] = []
     if not folder.is_dir():
         return removed
@@ -139,16 +139,8 @@ def clean_temp_files(folder: Path) -> list[Path]:
             if not is_temp_name(name):
                 continue
             p = Path(root) / name
-            parts = name[len(TMP_PREFIX):].split("-", 2)
-            stale = True
-            if os.name != "nt" and parts and parts[0].isdigit():
-                stale = not pid_alive(int(parts[0]))
-            else:
-                try:
-                    stale = time.time() - p.stat().st_mtime > STALE_TMP_SECONDS
-                except OSError:
-                    stale = False
-            if stale:
+            # this PC's process, or another computer's on a shared folder (s45)
+            if temp_left_behind(name[len(TMP_PREFIX):].split("-", 1)[0], p):
                 try:
                     p.unlink()
                     removed.append(p)
@@ -194,10 +186,11 @@ def _fitted(stem: str, tail: str) -> str:
 
 def _temp_name(final: Path) -> Path:
     """The hidden temporary name a copy is written under before it gets ``final``: the process
-    id first (``clean_temp_files`` reads it), then the start of the final name, cut so the
-    whole fits a disk's longest name: a photo whose own name is 250 characters long (legal on a
-    card) was refused with "File name too long" because its temporary name was longer."""
-    head = f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-"
+    id and computer first (``fsutil.temp_owner``; ``clean_temp_files`` reads it), then the
+    start of the final name, cut so the whole fits a disk's longest name: a photo whose own
+    name is 250 characters long (legal on a card) was refused with "File name too long"
+    because its temporary name was longer."""
+    head = f"{TMP_PREFIX}{temp_owner()}-{secrets.token_hex(4)}-"
     return final.with_name(head + _cut_to(final.name, NAME_MAX_BYTES - _name_bytes(head)))
 
 

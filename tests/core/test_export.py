@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from photovet.core import fsutil
 from photovet.core.errors import (
     DiskFullError,
     OutputFolderError,
@@ -265,7 +266,8 @@ def test_encoded_jpeg_is_plain():
 
 def test_write_temp_is_hidden_and_carries_our_process_id(tmp_path):
     tmp = write_temp(b"abc", tmp_path)
-    assert tmp.name.startswith(f"{TEMP_PREFIX}{os.getpid()}-") and tmp.read_bytes() == b"abc"
+    assert tmp.name.startswith(f"{TEMP_PREFIX}{fsutil.temp_owner()}-") and \
+        tmp.read_bytes() == b"abc"
 
 
 @pytest.mark.parametrize("where", ["write", "fsync"])
@@ -426,8 +428,8 @@ def test_leftovers_of_a_dead_export_are_removed_and_reported(tmp_path):
     out.mkdir()
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True).stdout.strip()
-    stale = out / f"{TEMP_PREFIX}{dead}-abcdef.part"
-    live = out / f"{TEMP_PREFIX}{os.getpid()}-abcdef.part"
+    stale = out / f"{TEMP_PREFIX}{dead}@{fsutil.host_tag()}-abcdef.part"
+    live = out / f"{TEMP_PREFIX}{fsutil.temp_owner()}-abcdef.part"
     stale.write_bytes(b"half")
     live.write_bytes(b"half")
     assert clean_leftovers(out) == [stale] and live.exists()

@@ -235,3 +235,91 @@ def test_hidden_names_fit_and_differ(tmp_path):
     assert ha != hb and max(len(os.fsencode(h.name)) for h in (ha, hb)) <= 255
     assert transfer.own_name(ha, a) == a and transfer.own_name(ha.with_name(
         PURGE_PREFIX + "IMG_1.JPG"), tmp_path / "IMG_1.JPG") == tmp_path / "IMG_1.JPG"
+
+
+# --------------------------------------------------------------------------------------------
+# 2. a shared network folder: another computer's copy in progress is never removed
+# --------------------------------------------------------------------------------------------
+
+def _dead_pid() -> str:
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_temp_names_say_the_computer_and_only_this_ones_dead_process_is_removed_at_once(
+        tmp_path):
+    """PC A copies into a shared folder (its temporary file named by its process id); PC B
+    exports or imports into that folder and removed A's copy in progress, because no process
+    of B had A's id (s44 note). Now a temporary name carries the computer too; another
+    computer's file (or an older PhotoVet's, named by its process id alone) is removed only
+    once nobody has written to it for hours."""
+    from photovet.core.media.export import TEMP_PREFIX, clean_leftovers, write_temp
+
+    dead = _dead_pid()
+    out = tmp_path / "shared"
+    out.mkdir()
+    mine = out / f"{TEMP_PREFIX}{dead}@{fsutil.host_tag()}-aaaa.part"
+    theirs = out / f"{TEMP_PREFIX}{dead}@0badc0de-bbbb.part"         # PC A's, in progress
+    older = out / f"{TEMP_PREFIX}{dead}-cccc.part"                    # an older PhotoVet's
+    gone = out / f"{TEMP_PREFIX}{dead}@0badc0de-dddd.part"            # PC A's, left for hours
+    for p in (mine, theirs, older, gone):
+        p.write_bytes(b"half a copy")
+    hours_ago = os.stat(gone).st_mtime - fsutil.STALE_TEMP_SECONDS - 60
+    os.utime(gone, (hours_ago, hours_ago))
+    assert sorted(clean_leftovers(out)) == sorted([mine, gone])
+    assert theirs.exists() and older.exists()
+    assert write_temp(b"x", out).name.startswith(f"{TEMP_PREFIX}{os.getpid()}@")
+
+    pc = tmp_path / "pc"
+    pc.mkdir()
+    mine = pc / f"{transfer.TMP_PREFIX}{dead}@{fsutil.host_tag()}-ab-IMG_1.JPG"
+    theirs = pc / f"{transfer.TMP_PREFIX}{dead}@0badc0de-ab-IMG_2.JPG"
+    older = pc / f"{transfer.TMP_PREFIX}{dead}-ab-IMG_3.JPG"
+    for p in (mine, theirs, older):
+        p.write_bytes(b"half a photo")
+    assert transfer.clean_temp_files(pc) == [mine] and theirs.exists() and older.exists()
+    assert transfer._temp_name(pc / "IMG_4.JPG").name.startswith(
+        f"{transfer.TMP_PREFIX}{fsutil.temp_owner()}-")
+
+
+def _named_on_pc_a(folder: Path) -> tuple[Path, Path]:
+    """PhotoVet on another computer ("pc-a") beginning a copy into the shared ``folder``: an
+    import's temporary file and an export's, named as that PhotoVet names them, written by a
+    process that runs there (here, a process that has ended: its id is not running on this
+    computer, as PC A's ids are not on PC B)."""
+    import subprocess
+    import sys
+
+    code = ("import socket, sys; socket.gethostname = lambda: 'pc-a'\n"
+            "from pathlib import Path\n"
+            "from photovet.core import transfer\n"
+            "from photovet.core.media.export import write_temp\n"
+            "d = Path(sys.argv[1])\n"
+            "t = transfer._temp_name(d / 'IMG_7.JPG'); t.write_bytes(b'PC A is writing')\n"
+            "print(t); print(write_temp(b'PC A is exporting', d))\n")
+    out = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True,
+                         text=True, check=True, env=dict(os.environ, PYTHONPATH=os.getcwd()))
+    a, b = out.stdout.split()
+    return Path(a), Path(b)
+
+
+def test_another_computers_copy_in_progress_survives_an_import_and_an_export(tmp_path):
+    """The whole import and export runs into the folder PC A is copying into: before, both
+    removed PC A's temporary files (no process of that id on this PC), so A's copy failed."""
+    from photovet.core.media.export import export_batch
+    from tests.core.test_export import WEB, jobs, leaky_jpeg
+    from tests.core.test_transfer import make_device, run
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    importing, exporting = _named_on_pc_a(shared)
+    dev = tmp_path / "card"
+    make_device(dev, 1)
+    run(transfer.import_from_device(dev, shared, audit=office_audit(open_db())))
+    src = leaky_jpeg(tmp_path / "a.jpg")
+    list(export_batch(jobs([src]), shared, label="trip", channel=WEB, workers=1))
+    assert importing.read_bytes() == b"PC A is writing"
+    assert exporting.read_bytes() == b"PC A is exporting"

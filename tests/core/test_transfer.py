@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from afterpost_util import make_export, photo, sha
 
-from photovet.core import transfer
+from photovet.core import fsutil, transfer
 from photovet.core.storage import open_db
 from photovet.core.transfer import (
     FLASH_NOTE,
@@ -494,8 +494,8 @@ def test_stale_temp_files_are_removed_live_ones_kept(tmp_path, audit):
     pc.mkdir()
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True).stdout.strip()
-    stale = pc / f"{TMP_PREFIX}{dead}-abcd-IMG_9.JPG"
-    live = pc / f"{TMP_PREFIX}{os.getpid()}-abcd-IMG_8.JPG"
+    stale = pc / f"{TMP_PREFIX}{dead}@{fsutil.host_tag()}-abcd-IMG_9.JPG"
+    live = pc / f"{TMP_PREFIX}{fsutil.temp_owner()}-abcd-IMG_8.JPG"
     stale.write_bytes(b"half")
     live.write_bytes(b"half")
     run(import_from_device(dev, pc, audit=audit))

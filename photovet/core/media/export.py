@@ -59,7 +59,13 @@ from photovet.core.errors import (
     RegisterUnavailableError,
     VerificationError,
 )
-from photovet.core.fsutil import crash_point, fsync_dir, link_no_overwrite, pid_alive
+from photovet.core.fsutil import (
+    crash_point,
+    fsync_dir,
+    link_no_overwrite,
+    temp_left_behind,
+    temp_owner,
+)
 from photovet.core.media.imaging import load_image, read_file
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Channel, Cover, ExportResult, Progress
@@ -261,8 +267,9 @@ _NO_PERMISSIONS_KEPT = (errno.ENOSYS, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSU
 
 def write_temp(data: bytes, out_dir: Path) -> Path:
     """Write ``data`` to a new hidden temporary file in ``out_dir`` (fsynced); its name carries
-    this process's id so a later run can tell a leftover of a dead process."""
-    tmp = out_dir / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}.part"
+    this process's id and computer (``fsutil.temp_owner``) so a later run can tell a leftover
+    of a dead process from another computer's copy in progress."""
+    tmp = out_dir / f"{TEMP_PREFIX}{temp_owner()}-{secrets.token_hex(6)}.part"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
     except OSError as exc:
@@ -339,8 +346,9 @@ def clean_leftovers(out_dir: Path) -> list[Path]:
     for p in entries:
         if not p.name.startswith(TEMP_PREFIX):
             continue
-        pid = p.name[len(TEMP_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and pid_alive(int(pid)):
+        # this PC's dead process's; another computer's copy in progress on a shared folder is
+        # never removed (s45: the process id alone was taken for this PC's)
+        if not temp_left_behind(p.name[len(TEMP_PREFIX):].split("-", 1)[0], p):
             continue
         try:
             p.unlink()

@@ -29,7 +29,7 @@ from photovet.core.errors import (
     RegisterUnavailableError,
     VerificationError,
 )
-from photovet.core.fsutil import crash_point, fsync_dir, link_no_overwrite
+from photovet.core.fsutil import crash_point, fsync_dir, link_no_overwrite, temp_owner
 from photovet.core.media.video.covers import CoverPlan, report_frame, shown_at
 from photovet.core.media.video.linking import face_count
 from photovet.core.media.video.reader import PinnedVideo
@@ -59,7 +59,7 @@ class VideoPlan:
 def _temp_path(out_dir: Path) -> Path:
     from photovet.core.media.export import TEMP_PREFIX  # noqa: PLC0415
 
-    return out_dir / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}.part"
+    return out_dir / f"{TEMP_PREFIX}{temp_owner()}-{secrets.token_hex(6)}.part"
 
 
 def _sha256(path: Path) -> str:
