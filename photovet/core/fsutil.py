@@ -97,6 +97,67 @@ def _why_not_written(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
 
 
+#: where systems mount USB sticks, cards and shares (``/media/<account>/<STICK>`` or
+#: ``/media/<STICK>``, ``/run/media/<account>/<STICK>``, ``/mnt/<share>``, macOS
+#: ``/Volumes/<STICK>``), with how many folders down the stick's own folder is (said in the
+#: error): a folder below one of these is a disk's only while a disk is mounted on the way
+MOUNT_PLACES: tuple[tuple[str, int], ...] = (("/media", 2), ("/run/media", 2), ("/mnt", 1),
+                                            ("/Volumes", 1))
+
+#: a report or a copy aimed at a stick that was pulled out, in words (OutputFolderError)
+DISK_GONE = ("the USB stick or drive this folder was on is not connected any more, so nothing "
+             "was saved there (it would have gone onto this computer's own disk instead)")
+DISK_GONE_HINT = "Plug it in again and choose the folder again, or choose another folder."
+
+
+def unplugged_disk(folder: str | Path) -> str | None:
+    """The place a USB stick or drive should be mounted on when ``folder`` is in the system's
+    place for them (``MOUNT_PLACES``) and nothing is mounted there: the stick was pulled out
+    and its empty folder (or none) is on this computer's own disk, where a file saved "on the
+    stick" would land (s45: a subject access report did). None anywhere else, or when a disk
+    is mounted there. Never on Windows (a drive letter that went is an error by itself)."""
+    if os.name == "nt":
+        return None
+    real = os.path.realpath(folder)
+    for root, depth in MOUNT_PLACES:
+        if not real.startswith(root.rstrip(os.sep) + os.sep) or os.path.ismount(root):
+            continue
+        parts = real[len(root.rstrip(os.sep)) + 1:].split(os.sep)
+        # a disk mounted on any folder on the way (a share at /mnt/school/photos too)
+        if any(os.path.ismount(os.path.join(root, *parts[:i]))
+               for i in range(1, len(parts) + 1)):
+            return None
+        return os.path.join(root, *parts[:min(depth, len(parts))])
+    return None
+
+
+def disk_of(path: str | Path) -> int | None:
+    """The disk (``st_dev``) of the nearest folder of ``path`` that exists: kept when a report's
+    place is chosen and compared when it is written (``write_report(disk=...)``): a stick
+    pulled out meanwhile (another disk, or this computer's own, under that name now)."""
+    folder = Path(os.path.abspath(path)).parent
+    for f in (folder, *folder.parents):
+        try:
+            return os.stat(f).st_dev
+        except OSError:
+            continue
+    return None
+
+
+def refuse_unplugged(folder: str | Path, *, disk: int | None = None,
+                     path: str | Path | None = None) -> None:
+    """OutputFolderError (``DISK_GONE``) when ``folder`` is on a stick that is not connected
+    any more (``unplugged_disk``), or, given ``disk`` (``disk_of`` when the place was chosen),
+    is on another disk now. ``path`` goes on the error (a report's callers name it)."""
+    gone = unplugged_disk(folder)
+    if gone is None and disk is not None:
+        now = disk_of(Path(folder) / "x")
+        if now is not None and now != disk:
+            gone = os.fspath(folder)
+    if gone is not None:
+        raise OutputFolderError(DISK_GONE, path=path, hint=DISK_GONE_HINT)
+
+
 def check_report_path(path: str | Path, *, overwrite: bool = False,
                       example: str = "report.html") -> Path:
     """Before a report is made: ``path`` must name a file (not a folder) whose folder is a
@@ -112,6 +173,7 @@ def check_report_path(path: str | Path, *, overwrite: bool = False,
 
 
 def _check_report_path(path: Path, overwrite: bool, example: str) -> Path:
+    refuse_unplugged(path.parent)
     if path.is_dir():
         raise OutputFolderError(
             "this is a folder; give a file name for the report, e.g. "
@@ -133,12 +195,14 @@ def _check_report_path(path: Path, overwrite: bool, example: str) -> Path:
 
 
 def write_report(path: str | Path, text: str, *, overwrite: bool = False,
-                 example: str = "report.html") -> Path:
+                 example: str = "report.html", disk: int | None = None) -> Path:
     """Write a report (HTML, CSV) a person asked for, all or nothing (``atomic_write_text``),
     with every failure a typed error in words: the name is a folder, a file of that name
     exists (never replaced unless ``overwrite``), PhotoVet may not write there, the disk is
-    full. Nothing half-written is ever left."""
+    full, the USB stick it was for is not connected any more (``refuse_unplugged``; ``disk``:
+    the place's disk when it was chosen, ``disk_of``). Nothing half-written is ever left."""
     path = check_report_path(path, overwrite=overwrite, example=example)
+    refuse_unplugged(path.parent, disk=disk)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if overwrite:

@@ -64,6 +64,7 @@ from photovet.core.fsutil import (
     drop_second_name,
     fsync_dir,
     link_no_overwrite,
+    refuse_unplugged,
     rename_no_replace,
     sha256_no_follow,
     temp_left_behind,
@@ -511,6 +512,10 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
     problem = destination_problem(src, dest)
     if problem:
         raise OutputFolderError(problem, path=dest)
+    # a stick or share not connected (any more): ``mkdir(parents=True)`` made its folder on
+    # this PC's own disk, the copies went there (hidden once it is back) and the device was
+    # cleared (s45; s44 caught it going mid-run only)
+    refuse_unplugged(dest, path=dest)
     try:
         dest.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

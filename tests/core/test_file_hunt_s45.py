@@ -323,3 +323,98 @@ def test_another_computers_copy_in_progress_survives_an_import_and_an_export(tmp
     list(export_batch(jobs([src]), shared, label="trip", channel=WEB, workers=1))
     assert importing.read_bytes() == b"PC A is writing"
     assert exporting.read_bytes() == b"PC A is exporting"
+
+
+# --------------------------------------------------------------------------------------------
+# 3. a report (or copies) saved to a USB stick that was pulled out
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def stick(tmp_path, monkeypatch):
+    """A real USB stick's place: a tmpfs mounted at <tmp>/media/office/STICK (as udisks mounts
+    one), the system's place for sticks being <tmp>/media. Yields (mount point, unplug)."""
+    import subprocess
+
+    media = tmp_path / "media"
+    place = media / "office" / "STICK"
+    place.mkdir(parents=True)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(place)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    mounted = [True]
+
+    def unplug():
+        subprocess.run(["umount", "-l", str(place)], check=True)
+        mounted[0] = False
+
+    try:
+        monkeypatch.setattr(fsutil, "MOUNT_PLACES", ((os.path.realpath(media), 2),))
+        yield place, unplug
+    finally:
+        if mounted[0]:
+            subprocess.run(["umount", "-l", str(place)], check=False)
+
+
+def test_a_report_for_a_stick_pulled_out_is_refused_not_saved_on_this_pc(stick):
+    """The stick pulled out: its empty folder stays (or is made again by the report's
+    ``mkdir(parents=True)``) on this computer's own disk, and the report, naming a pupil,
+    was saved there, hidden once a stick is mounted there again. Now refused, in words."""
+    from photovet.core.errors import OutputFolderError
+
+    place, unplug = stick
+    fsutil.write_report(place / "sar.html", "<p>report</p>")     # plugged in: saved
+    assert (place / "sar.html").exists()
+    unplug()
+    assert not place.exists() or not any(place.iterdir())
+    place.mkdir(exist_ok=True)            # the empty folder left where the stick was
+    for target in (place / "sar.html", place / "reports" / "history.csv"):
+        with pytest.raises(OutputFolderError) as ei:
+            fsutil.write_report(target, "<p>report</p>", overwrite=True)
+        assert "not connected any more" in ei.value.message and ei.value.hint
+    assert not any(place.iterdir())
+    place.rmdir()                         # or no folder at all: never made again
+    with pytest.raises(OutputFolderError):
+        fsutil.check_report_path(place / "sar.html")
+    with pytest.raises(OutputFolderError):
+        fsutil.write_report(place / "sar.html", "<p>report</p>")
+    assert not place.exists()
+
+
+def test_a_report_whose_disk_changed_since_its_place_was_chosen_is_refused(tmp_path, monkeypatch):
+    from photovet.core.errors import OutputFolderError
+
+    monkeypatch.setattr(fsutil, "MOUNT_PLACES", ())
+    disk = fsutil.disk_of(tmp_path / "r.html")
+    assert disk is not None
+    fsutil.write_report(tmp_path / "r.html", "x", disk=disk)
+    with pytest.raises(OutputFolderError):
+        fsutil.write_report(tmp_path / "s.html", "x", disk=disk + 1)
+    assert not (tmp_path / "s.html").exists()
+
+
+def test_copies_and_imports_into_a_stick_pulled_out_are_refused(stick, tmp_path):
+    from photovet.core.errors import OutputFolderError
+    from photovet.core.media.export import check_output_folder
+    from tests.core.test_transfer import make_device, run
+
+    place, unplug = stick
+    check_output_folder(place)            # plugged in: fine
+    unplug()
+    place.mkdir(exist_ok=True)
+    with pytest.raises(OutputFolderError) as ei:
+        check_output_folder(place)
+    assert "not connected any more" in ei.value.message
+    dev = tmp_path / "card"
+    originals = make_device(dev, 2)
+    with pytest.raises(OutputFolderError):
+        run(transfer.import_from_device(dev, place / "photos", clear=True,
+                                        audit=office_audit(open_db())))
+    assert not any(place.iterdir())
+    assert all((dev / rel).read_bytes() == data for rel, data in originals.items())
+
+
+def test_a_folder_in_the_sticks_place_is_fine_while_a_disk_is_mounted_there(stick):
+    place, _unplug = stick
+    (place / "a" / "b").mkdir(parents=True)
+    assert fsutil.unplugged_disk(place / "a" / "b") is None
+    assert fsutil.unplugged_disk(place.parent) == os.path.realpath(place.parent)   # no disk

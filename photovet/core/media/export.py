@@ -63,6 +63,7 @@ from photovet.core.fsutil import (
     crash_point,
     fsync_dir,
     link_no_overwrite,
+    refuse_unplugged,
     temp_left_behind,
     temp_owner,
 )
@@ -548,9 +549,13 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
 
 def check_output_folder(out_dir: Path, sources: Iterable[Path] = (), *,
                         allow_beside_originals: bool = False) -> None:
-    """Refuse (OutputFolderError) a folder that is missing, not a folder, not writable, or the
-    folder holding the originals (unless allowed)."""
+    """Refuse (OutputFolderError) a folder that is missing, not a folder, not writable, on a
+    USB stick that is not connected any more (``fsutil.refuse_unplugged``), or the folder
+    holding the originals (unless allowed)."""
     out_dir = Path(out_dir)
+    # the empty folder of a stick pulled out: the copies would be on this PC's own disk, and
+    # hidden by the stick once it is back (s45)
+    refuse_unplugged(out_dir, path=out_dir)
     if not out_dir.exists():
         raise OutputFolderError("the output folder does not exist", path=out_dir,
                                 hint="Create it first or choose another folder.")

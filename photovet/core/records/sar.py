@@ -413,13 +413,14 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     (records/held.py; ``Workspace.subject_access_report`` gives it): without it the report
     says those sections could not be made (export records only)."""
     maker = records.audit.access.require("sar")
-    from photovet.core.fsutil import check_report_path, write_report  # noqa: PLC0415
+    from photovet.core.fsutil import check_report_path, disk_of, write_report  # noqa: PLC0415
     from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
 
     e = html.escape
     out = Path(out)
     example = f"sar-{''.join(c if c.isalnum() or c in '-_' else '_' for c in person_id)}.html"
     check_report_path(out, overwrite=overwrite, example=example)
+    disk = disk_of(out)     # a stick pulled out while the report is made is found (s45)
     try:
         person = register.person(person_id)
     except UnknownPersonError:
@@ -716,7 +717,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     doc = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
            f"<title>Subject access report: {e(name)} ({e(pid)})</title>"
            f"<style>{_CSS}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n")
-    path = write_report(out, doc, overwrite=overwrite, example=example)
+    path = write_report(out, doc, overwrite=overwrite, example=example, disk=disk)
     # the report by its content, not its place: the file is often named after the person
     records.audit.record("sar.created", {
         "person": pid, "report_sha256": _file_sha(path), "exports": [r.id for r in exports],
