@@ -6,7 +6,7 @@ leaves no half-written file):
 
 Import from a device (``import_from_device``)
     Each photo is copied into a temporary file in the destination folder, named
-    ``.photovet-tmp-<pid>-<random>-<name>`` (hidden, recognisable), fsynced, then given its final
+    ``.photovet-tmp-<pid>@<computer>-<random>-<name>`` (hidden, recognisable), fsynced, then given its final
     name with ``os.link`` (which never overwrites: an existing different file makes us try
     ``name (1).jpg``, ``name (2).jpg``...), the folder is fsynced, and the final file is read back
     and its sha256 compared with the source's. Only then, with ``clear=True``, is the source

@@ -4,7 +4,7 @@
    is not the file that was checked and approved, nothing is written;
 2. it is rendered from that same open file (render.py: decoded again, covered on every frame,
    scaled for the channel, H.264 + AAC MP4, no metadata) into a hidden temporary file in the
-   output folder (``.photovet-export-<pid>-...``: a crash leaves only that, which the next
+   output folder (``.photovet-export-<pid>@<computer>-...``: a crash leaves only that, which the next
    export removes), and hashed again: a file swapped under its name meanwhile was never read,
    one rewritten in place is refused;
 3. the temporary file is read back (verify.py: frame count, duration, size, streams, no
