@@ -541,6 +541,7 @@ class RetentionSchedule:
             hidden_in_the_way,
             not_deletable,
             settle_half_hidden,
+            settle_left_temp,
             still_the_file,
         )
 
@@ -550,6 +551,7 @@ class RetentionSchedule:
         if not path.is_file():
             item.status, item.reason = "kept", "the file is no longer there"
             return
+        settle_left_temp(path)      # its import's or export's temporary name, left by a crash
         refusal = not_deletable(path)
         if refusal:
             item.status, item.reason = "kept", refusal

@@ -232,6 +232,41 @@ def settle_half_hidden(source: Path, hidden: Path) -> bool:
     return drop_second_name(source, hidden)
 
 
+#: the temporary names a copy is written under before it gets its name by a link (an
+#: import's, an export's: ``media.export.TEMP_PREFIX``)
+_LINKED_TEMP_PREFIXES = (TMP_PREFIX, ".photovet-export-")
+
+
+def settle_left_temp(path: Path) -> bool:
+    """A copy given its name by a link from its temporary file, whose temporary name was not
+    removed yet when PhotoVet stopped (an import's ``.photovet-tmp-...``, an export's
+    ``.photovet-export-...``): the photo has a second name, its temporary one, and purge, the
+    schedule, "Delete now" and a take-down refused it as a hard link until the next import or
+    export into that folder cleared it, if ever (s45). That name is removed when it is a
+    temporary name left behind (``fsutil.temp_left_behind``: never a copy in progress) beside
+    it of that same file with no third name; the file keeps its own name. True if one was."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 2 or not st.st_ino:
+        return False
+    try:
+        names = [n for n in os.listdir(path.parent) if n.startswith(_LINKED_TEMP_PREFIXES)]
+    except OSError:
+        return False
+    for name in names:
+        other = path.parent / name
+        prefix = next(p for p in _LINKED_TEMP_PREFIXES if name.startswith(p))
+        try:
+            same = os.lstat(other).st_ino == st.st_ino
+        except OSError:
+            continue
+        if same and temp_left_behind(name[len(prefix):].split("-", 1)[0], other):
+            return drop_second_name(path, other)
+    return False
+
+
 def _candidates(target: Path) -> Iterator[Path]:
     yield target
     n = 1
@@ -935,6 +970,7 @@ def delete_exported_copy(path: Path, sha256: str) -> str | None:
     "no longer there" itself and audits the outcome."""
     from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
 
+    settle_left_temp(path)      # its export's temporary name, left by a crash
     why = not_deletable(path)
     if why is None:
         try:
@@ -1322,6 +1358,8 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
                 else:
                     item.reason = "the original is missing (moved or deleted outside PhotoVet)"
                 continue
+            if not dry_run:
+                settle_left_temp(source)    # its import's temporary name, left by a crash
             refusal = not_deletable(source)
             if refusal or not source.is_file():
                 item.reason = refusal or "not a regular file"
@@ -1440,6 +1478,7 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
         if not source.is_file():
             raise DeletionError("the original is no longer there (moved or deleted outside "
                                 "PhotoVet)", path=source)
+        settle_left_temp(source)        # its import's temporary name, left by a crash
         refusal = not_deletable(source)
         if refusal:
             raise DeletionError(refusal, path=source)

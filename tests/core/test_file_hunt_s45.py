@@ -418,3 +418,70 @@ def test_a_folder_in_the_sticks_place_is_fine_while_a_disk_is_mounted_there(stic
     (place / "a" / "b").mkdir(parents=True)
     assert fsutil.unplugged_disk(place / "a" / "b") is None
     assert fsutil.unplugged_disk(place.parent) == os.path.realpath(place.parent)   # no disk
+
+
+# --------------------------------------------------------------------------------------------
+# hunted: a copy's temporary name left beside it (killed between the link and the unlink)
+# --------------------------------------------------------------------------------------------
+
+def test_an_import_killed_between_naming_a_copy_and_removing_its_temporary_name(tmp_path):
+    """An import gives a copy its name by a link from its temporary file, then removes the
+    temporary name. Killed in between (kill -9, here a real process ending there), the
+    photo had two names: "Delete now", purge and the schedule refused it as a hard link until
+    another import into that folder removed the leftover, if ever. Now the leftover name of a
+    process that has ended is removed first, and the photo deleted as checked."""
+    import subprocess
+    import sys
+
+    from tests.core.test_transfer import make_device
+
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    make_device(dev, 1)
+    code = ("import os, sys\n"
+            "from photovet.core import fsutil, transfer\n"
+            "from photovet.core.storage import open_db\n"
+            "from tests.conftest import office_audit\n"
+            "def named_then_killed(tmp, final):\n"
+            "    fsutil.link_no_overwrite(tmp, final)\n"
+            "    os._exit(137)\n"
+            "transfer._link_no_overwrite = named_then_killed\n"
+            "for _ in transfer.import_from_device(sys.argv[1], sys.argv[2],\n"
+            "                                     audit=office_audit(open_db())):\n"
+            "    pass\n")
+    done = subprocess.run([sys.executable, "-c", code, str(dev), str(pc)],
+                          env=dict(os.environ, PYTHONPATH=os.getcwd()), capture_output=True)
+    assert done.returncode == 137, done.stderr[-2000:]
+    [copy] = [p for p in pc.rglob("*.JPG") if not p.name.startswith(".")]
+    [left] = list(pc.rglob(transfer.TMP_PREFIX + "*"))
+    assert os.path.samefile(copy, left) and os.stat(copy).st_nlink == 2
+    transfer.delete_rejected_original(copy, sha256=sha(copy), approvals=_Rejected(),
+                                      audit=office_audit(open_db()), permanent=True)
+    assert not copy.exists() and not left.exists()
+
+
+def test_a_copy_in_progress_of_the_same_file_is_never_removed(tmp_path, trash):
+    """Only a temporary name left behind: one of a process still running is a copy in
+    progress (the photo is then refused as a hard link, as before)."""
+    rec, src = _posted(tmp_path)
+    live = src.with_name(f"{transfer.TMP_PREFIX}{fsutil.temp_owner()}-ab-{src.name}")
+    os.link(src, live)
+    [item] = purge_batch(rec, "trip", permanent=True).items
+    assert item.status != "deleted" and "other name" in item.reason
+    assert src.exists() and live.exists()
+    live.unlink()
+    dead = src.with_name(f"{transfer.TMP_PREFIX}{_dead_pid()}@{fsutil.host_tag()}-ab-x.JPG")
+    os.link(src, dead)
+    [item] = purge_batch(rec, "trip", permanent=True).items
+    assert item.status == "deleted", item.reason
+    assert not src.exists() and not dead.exists()
+
+
+def test_a_take_down_deletes_a_copy_whose_export_temporary_name_was_left(tmp_path):
+    from photovet.core.media.export import TEMP_PREFIX
+
+    res = make_export(tmp_path, 1)
+    out = Path(res.output)
+    left = out.with_name(f"{TEMP_PREFIX}{_dead_pid()}@{fsutil.host_tag()}-abcdef.part")
+    os.link(out, left)
+    assert transfer.delete_exported_copy(out, res.output_sha256) is None
+    assert not out.exists() and not left.exists()
