@@ -407,6 +407,30 @@ def test_while_locked_every_action_that_needs_someone_signed_in_is_greyed_out(wi
     assert actions() == before and window.channel_combo.isEnabled()    # unlocked: as it was
 
 
+def test_while_locked_a_menu_with_nothing_to_choose_is_greyed_out_in_the_menu_bar(window, qtbot):
+    """The s45 walk: on the lock screen Review, Approve, After posting and Register looked
+    enabled in the menu bar, and opened lists of greyed-out items. A menu with nothing to
+    choose is greyed out itself; File (Quit), Account (Sign out) and Help stay; all come back
+    after unlocking."""
+    def titles() -> dict[str, bool]:
+        return {m.text(): m.isEnabled() for m in window.menuBar().actions() if m.menu()}
+
+    before = titles()
+    assert all(before.values()), before
+    seen: list[dict[str, bool]] = []
+
+    def look(dlg: LockDialog) -> None:
+        seen.append(titles())
+        dlg.password.setText(password_of(PREPARER_NAME))
+        dlg.ok.click()
+
+    answer(look, kind=LockDialog)
+    window.access.lock_now()
+    assert seen, "no lock screen"
+    assert sorted(k for k, on in seen[0].items() if on) == ["&File", "&Help", "A&ccount"]
+    assert titles() == before                                      # unlocked: as it was
+
+
 def test_after_signing_in_again_the_windows_shortcuts_work(window, qtbot):
     """The audit (item 19): after signing in again, Ctrl+E did not open Export (the window did
     not have the keyboard back: no window manager gave it back)."""
