@@ -52,3 +52,24 @@ def test_marking_a_video_ready_refuses_what_its_export_refuses(sam_video_only):
     sam_video_only.register.set_consent("B2", "website", True)
     engine.reload_people()
     assert engine.proposed_caption_check("website", media=("video",))(CAPTION) is None
+
+
+def test_the_suggested_caption_passes_every_check_not_only_the_first_that_failed(ws):
+    """The s45 walk: photos and a video marked ready with "Nathan Ellison and Tori Ashby at the
+    museum". The photos' check refused Tori (no consent to be named) and suggested "Nathan
+    Ellison and TA ..."; used, the video's check refused Nathan in turn (no video consent) and
+    suggested "NE and TA ...": two refusals for one caption. The suggestion now passes both."""
+    act_as(ws, "Mrs Office")
+    ws.register.set_consent("B2", "name_with_photo", True)      # Sam: named with a photo only
+    engine = ws.engine()
+    caption = "Well done Sam Hale and Tori Ashby"
+    refused = engine.caption_refusal(caption, "website", media=("video",))
+    assert isinstance(refused, CaptionError)
+    assert "Tori Ashby" in refused.message           # the first check that failed, as before
+    assert engine.caption_refusal(refused.suggestion, "website", media=("video",)) is None
+    assert "Sam Hale" not in refused.suggestion and "Tori Ashby" not in refused.suggestion
+    assert refused.hint == f"Suggested caption: {refused.suggestion}"
+    # a photo alone: Sam may be named with it, so only Tori's name changes
+    photo = engine.caption_refusal(caption, "website", media=("photo",))
+    assert isinstance(photo, CaptionError) and "Sam Hale" in photo.suggestion
+    assert engine.caption_refusal(photo.suggestion, "website", media=("photo",)) is None

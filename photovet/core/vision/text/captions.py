@@ -1830,7 +1830,37 @@ def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on
     a video's too for a video), or that names the school where the channel's rule says the
     school must not be identifiable (``school``: the school's words, ``school_findings``), or
     None. ``outcome``: what the refusal means, in the error's words; ``matcher``: as
-    ``check_caption``'s."""
+    ``check_caption``'s.
+
+    The refusal says the first check that fails (the school's words, then each media type's
+    consent); its suggestion passes them all where one can: each check's suggestion is
+    checked again (s45 walk: a trip's photos and video, "Nathan Ellison and Tori Ashby at the
+    museum" on the website: "Use the suggested caption" gave "Nathan Ellison and TA at the
+    museum", which the video's consent refused in turn, suggesting "NE and TA ..."). A later
+    check with no suggestion of its own leaves the one found so far."""
+    if matcher is None:
+        matcher = caption_matcher(people, threshold)
+    refused = _refusal_once(caption, people, channel, on, mode, threshold=threshold,
+                            media=media, outcome=outcome, matcher=matcher, school=school)
+    if refused is None or not refused.suggestion.strip():
+        return refused
+    suggestion = refused.suggestion
+    for _ in range(4):                  # the school, then each media type: a few at most
+        again = _refusal_once(suggestion, people, channel, on, mode, threshold=threshold,
+                              media=media, outcome=outcome, matcher=matcher, school=school)
+        if again is None or not again.suggestion.strip() or again.suggestion == suggestion:
+            break
+        suggestion = again.suggestion
+    if suggestion == refused.suggestion:
+        return refused
+    return CaptionError(refused.message, suggestion=suggestion, findings=refused.findings,
+                        hint=f"Suggested caption: {suggestion}")
+
+
+def _refusal_once(caption: str, people: Sequence[Person], channel: Channel, on: _dt.date,
+                  mode: str, *, threshold: int, media: Sequence[str], outcome: str,
+                  matcher: NameMatcher, school: Any) -> CaptionError | None:
+    """``caption_refusal``'s first check that fails, with that check's own suggestion."""
     named = school_findings(caption, channel, school)
     if named:
         said = ", ".join(f"\u201c{f.found}\u201d" for f in named)
@@ -1840,8 +1870,6 @@ def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on
             f"school it is; {outcome}", suggestion=suggestion, findings=named,
             hint=f"Suggested caption: {suggestion}" if suggestion else
             "Leave the school's name out of the caption.")
-    if matcher is None:
-        matcher = caption_matcher(people, threshold)
     for kind in caption_media(media):
         result = check_caption(caption, people, channel, on, mode, threshold=threshold,
                                media=kind, matcher=matcher)
