@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         v.add_folder_requested.connect(self.add_folder)
         v.add_files_requested.connect(self.add_files)
         v.remove_requested.connect(self.batch.remove_from_batch)
+        v.current_changed.connect(lambda *_: self._update_remove())
         rv = self.register_view
         rv.import_requested.connect(lambda: self.register.import_register())
         rv.enrol_requested.connect(lambda: self.register.enrol())
@@ -242,6 +243,8 @@ class MainWindow(QMainWindow):
         for title, actions in menus.items():
             m = self.menuBar().addMenu(title)
             m.setToolTipsVisible(True)
+            if title == "&File":
+                m.aboutToShow.connect(self._update_remove)
             for a in actions:
                 m.addSeparator() if a is None else m.addAction(a)
         tb = QToolBar("Main")
@@ -346,6 +349,7 @@ class MainWindow(QMainWindow):
         for action in (self.act_files, self.act_folder, self.act_new, self.act_remove):
             action.setEnabled(not veiled)
         self._veil_actions(veiled)
+        self._update_remove()
         name = s.name() if not veiled else ""
         if name and name != self._shown_to:
             self._new_person(bool(self._shown_to))
@@ -413,6 +417,16 @@ class MainWindow(QMainWindow):
     def add_paths(self, paths: list[str]) -> None:
         self.show_photos()
         self.batch.add_paths(paths)
+
+    def _update_remove(self) -> None:
+        """"Remove from this batch" only while a photo is chosen (s45 walk: it was enabled in
+        the File menu with no photo in the window, and did nothing)."""
+        act = getattr(self, "act_remove", None)          # not made yet while wiring
+        if act is None:
+            return
+        s = self.ctx.session
+        act.setEnabled(s.signed_in and not s.locked()
+                       and self.photos.batch.current_item() is not None)
 
     def remove_current(self) -> None:
         item = self.photos.batch.current_item()

@@ -821,3 +821,16 @@ def test_a_stray_escape_neither_signs_out_nor_quits(window, qtbot):
     assert dlg.isVisible() and dlg.result() == 0       # not quit
     dlg.reject()                                       # its Quit button still quits
     assert not dlg.isVisible()
+
+
+def test_remove_from_this_batch_is_offered_only_while_a_photo_is_chosen(window, qtbot):
+    """The s45 walk: File > Remove from this batch was enabled with no photo in the window, and
+    did nothing. It is enabled only while a photo is chosen."""
+    view = window.photos.batch
+    view.list.setCurrentIndex(view.proxy.index(0, 0))
+    assert view.current_item() is not None and window.act_remove.isEnabled()
+    view.list.setCurrentIndex(view.proxy.index(-1, -1))          # nothing chosen
+    assert view.current_item() is None
+    assert not window.act_remove.isEnabled()
+    view.list.setCurrentIndex(view.proxy.index(1, 0))
+    assert window.act_remove.isEnabled()
