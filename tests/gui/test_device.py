@@ -212,3 +212,27 @@ def test_copying_from_a_device_shows_the_photos(qtbot, make_window, tmp_path):
     assert win.tabs.currentIndex() == 0 and win.photos_stack.currentWidget() is win.photos
     wait_checked(qtbot, win, 1)
     qtbot.waitUntil(lambda: win.device.worker is None, timeout=10000)
+
+
+def test_a_preparer_is_told_the_copies_were_read_back_not_that_the_photos_were_checked(
+        qtbot, make_window, tmp_path, monkeypatch):
+    """The s45 walk (PNG 32): a preparer, who may not clear the device, read "The photos were
+    copied and checked" over tiles that all said "Checking...": the copies were read back, the
+    photos' own check had only begun (the admin's question was reworded so in s43)."""
+    from tests.gui.conftest import ONLY_PREPARER, sign_in_as
+
+    device = tmp_path / "CARD"
+    for i in range(2):
+        make_photo(device / f"IMG_{i:04d}.jpg", colour=(100 + 40 * i, 150, 160))
+    win = make_window()
+    sign_in_as(win, ONLY_PREPARER)
+    said: list[str] = []
+    say = win.device.banner.say
+    monkeypatch.setattr(win.device.banner, "say",
+                        lambda text, *a, **k: (said.append(text), say(text, *a, **k))[1])
+    win.device.start(device, tmp_path / "pc")
+    qtbot.waitUntil(lambda: win.device.worker is None and bool(said), timeout=10000)
+    text = said[0]
+    assert "All 2 photos were copied to this PC, and each copy was read back" in text, said
+    assert "They stay on the device too." in text and "Admin" in text
+    assert "checked" not in text, text

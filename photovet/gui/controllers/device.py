@@ -99,9 +99,12 @@ class DeviceController(QObject):
             self.banner.say(esc(sentence(nothing)), "info")
             return
         if not clear:
-            self.status.done(f"Copied and checked {media_count(ok)} into {self.dest}.")
+            # "copied", not "copied and checked": the photos' own check (faces, names) has only
+            # begun, "Checking..." on every tile (s43 walk for the question, s45 for these)
+            self.status.done(f"Copied {media_count(ok)} into {self.dest}; each copy was read "
+                             "back.")
             if self.dest is not None and self.dest.exists():
-                # quiet: this flow says what happened itself ("Copied and checked...", the
+                # quiet: this flow says what happened itself ("Copied 3 photos...", the
                 # device cleared); the batch's "Added 3 photos", arriving after the device was
                 # cleared on a busy PC, wrote over "The device was cleared" (seen on CI)
                 self.batch.add_paths([str(self.dest)], quiet=True)
@@ -111,8 +114,13 @@ class DeviceController(QObject):
                                 f"First: {esc(failed[0].error)}", "error")
             if ok and not failed and not stopped:
                 if not self.ctx.session.allowed("device.clear"):
-                    self.banner.say("The photos were copied and checked; they stay on the device "
-                                    f"too. {esc(permission_tip('device.clear'))}", "info")
+                    one = len(ok) == 1
+                    self.banner.say(
+                        f"{'The' if one else 'All'} {media_count(ok)} "
+                        f"{'was' if one else 'were'} copied to this PC, and each copy was read "
+                        "back: it is the same as the one on the device. "
+                        f"{'It stays' if one else 'They stay'} on the device too. "
+                        f"{esc(permission_tip('device.clear'))}", "info")
                 else:
                     how = self.ask_clear(ok)
                     if how is not None:
