@@ -194,3 +194,21 @@ def test_a_post_marked_through_the_workspace_checks_the_schools_words_unasked(sc
     assert [p for r in ws.records.exports() for p in r.posts] == []
     assert ws.records.mark_posted(files=[copy], channel="facebook",
                                   people=ws.register.people(), caption="Sports day!") == 1
+
+
+def test_an_address_inside_the_schools_name_is_one_finding_and_the_suggestion_reads_right():
+    """The s45 walk: the school "Hollins Lane Primary School" whose address is "Hollins Lane".
+    "Year 6 from Hollins Lane Primary at the museum" was refused for "Hollins Lane" alone (the
+    address, found where the name starts, hid the longer name) and the suggestion was "Year 6
+    from Primary at the museum"."""
+    s = Settings()
+    s.school.names = ["Hollins Lane Primary School"]
+    s.school.abbreviations = ["HLPS"]
+    s.school.address_words = ["Hollins Lane"]
+    words = school_words(s)
+    refused = caption_refusal("Year 6 from Hollins Lane Primary at the museum", [], FB, TODAY,
+                              "consent", school=words)
+    assert refused is not None
+    assert [f.found for f in refused.findings] == ["Hollins Lane Primary"]
+    assert refused.suggestion == "Year 6 at the museum"
+    assert caption_refusal(refused.suggestion, [], FB, TODAY, "consent", school=words) is None

@@ -1724,13 +1724,16 @@ def school_findings(text: str, channel: Channel, school: Any, *,
     why = caption_school_refusal(channel, [text[s:e] for s, e in spans])
     if why is None:
         return []
-    out: list[CaptionFinding] = []
-    for span in sorted(spans):
-        s, e = _whole_words(text, *span)
-        if any(f.span[0] < e and s < f.span[1] for f in out):
-            continue
-        out.append(CaptionFinding((s, e), None, text[s:e], "", why))
-    return out
+    # spans that overlap are one finding, as long as all of them (s45 walk: the address
+    # "Hollins Lane" and the name "Hollins Lane Primary" start together; the shorter was kept,
+    # "names the school (“Hollins Lane”)", and the suggestion was "Year 6 from Primary ...")
+    merged: list[list[int]] = []
+    for span in sorted(_whole_words(text, *sp) for sp in spans):
+        if merged and span[0] < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], span[1])
+        else:
+            merged.append([span[0], span[1]])
+    return [CaptionFinding((s, e), None, text[s:e], "", why) for s, e in merged]
 
 
 def _rest_of_phrase(text: str, span: tuple[int, int], phrase: str) -> tuple[int, int]:
@@ -1783,6 +1786,10 @@ def _whole_words(text: str, s: int, e: int) -> tuple[int, int]:
 #: ("in the", or "the" alone: "Fun in the sunshine!" for Sunshine Nursery gave "Fun in the!")
 _LEFT_BEFORE = re.compile(r"\b(?:(?:at|from|in|of|to|visit(?:ing|ed|s)?)(?:\s+the)?|the)\s*"
                           r"(?=[,.!?;:]|$)", re.I)
+# the word that led to the school's name, left before the word that leads on ("Year 6 from
+# Hollins Lane Primary at the museum" -> "Year 6 from at the museum": "from" goes)
+_LED_TO = re.compile(r"\b(?:at|from|in|of|to)\s*$", re.I)
+_LEADS_ON = re.compile(r"\s*(?:at|from|in|of|to|on|with|for|by)\b", re.I)
 
 
 def without_school(text: str, findings: Sequence[CaptionFinding]) -> str:
@@ -1791,7 +1798,10 @@ def without_school(text: str, findings: Sequence[CaptionFinding]) -> str:
     parts, pos = [], 0
     for f in sorted(findings, key=lambda f: f.span):
         s, e = f.span
-        parts.append(text[pos:max(pos, s)])
+        before = text[pos:max(pos, s)]
+        if _LEADS_ON.match(text[e:]):
+            before = _LED_TO.sub("", before)
+        parts.append(before)
         pos = max(pos, e)
     parts.append(text[pos:])
     out = re.sub(r"\s+([,.!?;:])", r"\1", " ".join("".join(parts).split()))
