@@ -653,3 +653,33 @@ def test_what_was_marked_ready_is_not_said_on_another_channel(qtbot, ws, make_wi
     assert win.review.current().path == shown.path
     assert "marked ready" not in panel.message.text() or not panel.message.isVisible(), \
         panel.message.text()
+
+
+def test_the_refusal_in_the_question_goes_once_the_suggested_caption_is_used(
+        qtbot, ws, make_window, tmp_path):
+    """The s45 walk (PNG 45): after "Use the suggested caption" the question still said in red
+    that the caption named a pupil and nothing was marked ready, under the suggested caption.
+    The refusal shows only while the box holds the caption refused; typed back, it shows."""
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    sign_in_as(win, PREPARER_NAME)
+    win.photos.approval.caption_edit.setText("")
+    seen: list[tuple[str, bool]] = []
+
+    def again(box: MarkReadyQuestion) -> None:
+        seen.append((box.caption_edit.text(), box.refusal.isVisible()))
+        box.use_suggestion.click()
+        seen.append((box.caption_edit.text(), box.refusal.isVisible()))
+        box.caption_edit.setText("Well done Joel Clarke!")
+        seen.append((box.caption_edit.text(), box.refusal.isVisible()))
+        click("&No")(box)
+
+    def type_it(box: MarkReadyQuestion) -> None:
+        box.caption_edit.setText("Well done Joel Clarke!")
+        answer(again, kind=MarkReadyQuestion, delay=100)
+        click("&Yes")(box)
+
+    answer(type_it, kind=MarkReadyQuestion)
+    win.approval.mark_all_shown_ready()
+    qtbot.waitUntil(lambda: len(seen) == 3, timeout=10000)
+    assert seen == [("Well done Joel Clarke!", True), ("Well done JC!", False),
+                    ("Well done Joel Clarke!", True)]

@@ -90,11 +90,13 @@ class MarkReadyQuestion(QMessageBox):
 
     def _reword(self) -> None:
         """The question for the caption now in the box (the refused one keeps why it cannot
-        go as it is)."""
-        if self._wording is None:
-            return
+        go as it is). Why the refused caption could not go is shown only while the box holds
+        it (s45 walk: after "Use the suggested caption" it still said, in red, that the box's
+        caption named a pupil and that nothing was marked ready)."""
         caption = self.caption()
-        if caption == self._refused_caption:
+        if self._refused_caption is not None:
+            self.refusal.setVisible(caption == self._refused_caption)
+        if self._wording is None or caption == self._refused_caption:
             return
         self.setText(self._wording(caption))
 
