@@ -1033,11 +1033,13 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
     Exit status: 0 the caption is fine as it is; 1 it names someone who must not be named
     (the findings and a suggested caption, or why none is left, are printed); 2 usage error.
     """
+    import dataclasses
     import datetime as _dt
 
     from photovet.core.policy import caption_media
     from photovet.core.vision.text.captions import (
         CaptionCheck,
+        caption_refusal,
         check_caption,
         school_findings,
         without_school,
@@ -1060,6 +1062,16 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
                           threshold=ws.settings.text.caption_threshold, media=kind)
             for kind in caption_media("video" if video else "photo")]
         result = next((c for c in checks if not c.ok), checks[0])
+        if not result.ok:
+            # the suggestion that passes every check, as marking ready offers it (s45 walk:
+            # the first check's alone was refused by the next, "Nathan Ellison and TA" for a
+            # video whose consent Nathan lacks): the findings stay the first refusal's
+            refused = caption_refusal(text, people, ch, _dt.date.today(), mode,
+                                      threshold=ws.settings.text.caption_threshold,
+                                      media=("video" if video else "photo",),
+                                      school=school_words(ws.settings))
+            if refused is not None and refused.suggestion.strip():
+                result = dataclasses.replace(result, suggestion=refused.suggestion)
     except PhotoVetError as exc:
         abort(exc)
         return

@@ -167,3 +167,13 @@ def test_a_caption_naming_the_school_is_refused_where_the_school_must_not_be_sho
     assert result.exit_code == 1, result.output
     assert "No suggestion: Nothing of the caption is left without the school's name" \
         in result.output
+
+
+def test_the_suggested_caption_passes_the_videos_check_too(register):
+    """The s45 walk: for a video the photo check's suggestion was printed ("JS and Amy score!")
+    though the video check refuses it (Amy has no Facebook video consent): marking ready then
+    refused it. The suggestion printed passes both."""
+    result = CliRunner().invoke(cli, ["caption", "--channel", "facebook", "--video",
+                                      "John Smith and Amy Clarke score!"])
+    assert result.exit_code == 1, result.output
+    assert "Suggested: JS and A score!" in result.output, result.output
