@@ -309,19 +309,18 @@ class MainWindow(QMainWindow):
         """Locked or nobody signed in: every menu and toolbar action that needs someone signed
         in is greyed out (the audit, item 19: Add photos looked enabled on the lock screen and
         did nothing), and given back as it was afterwards (the roles' actions are set again by
-        ``permit`` just after). A menu left with nothing to choose is greyed out in the menu
-        bar too (s45 walk: Review, Approve, After posting and Register looked enabled on the
-        lock screen and opened a list of greyed-out items, or nothing)."""
+        ``permit`` just after). The menu bar's titles are greyed out too (s44/s45 walks: they
+        looked enabled on the lock screen, and did nothing: the lock and sign-in screens are
+        modal, so no menu opens under them; their own buttons Unlock, Sign out and Quit do).
+        Quit, About... stay enabled in their menus for when the titles are given back."""
         if veiled:
             for menu in self.menuBar().actions():
-                items = menu.menu().actions() if menu.menu() is not None else []
-                for a in items:
+                for a in (menu.menu().actions() if menu.menu() is not None else ()):
                     if a.isSeparator() or a in self._anytime_actions or not a.isEnabled():
                         continue
                     a.setEnabled(False)
                     self._veiled.append(a)
-                if menu.isEnabled() and not any(a.isEnabled() and a.isVisible() for a in items
-                                                if not a.isSeparator()):
+                if menu.isEnabled():
                     menu.setEnabled(False)
                     self._veiled.append(menu)
         else:

@@ -407,11 +407,10 @@ def test_while_locked_every_action_that_needs_someone_signed_in_is_greyed_out(wi
     assert actions() == before and window.channel_combo.isEnabled()    # unlocked: as it was
 
 
-def test_while_locked_a_menu_with_nothing_to_choose_is_greyed_out_in_the_menu_bar(window, qtbot):
-    """The s45 walk: on the lock screen Review, Approve, After posting and Register looked
-    enabled in the menu bar, and opened lists of greyed-out items. A menu with nothing to
-    choose is greyed out itself; File (Quit), Account (Sign out) and Help stay; all come back
-    after unlocking."""
+def test_while_locked_the_menu_bar_titles_are_greyed_out(window, qtbot):
+    """The s44 and s45 walks: on the lock screen the menu bar's titles looked enabled, and none
+    opened (the lock screen is modal; its buttons unlock, sign out or quit). They are greyed
+    out while locked and all come back after unlocking."""
     def titles() -> dict[str, bool]:
         return {m.text(): m.isEnabled() for m in window.menuBar().actions() if m.menu()}
 
@@ -427,7 +426,7 @@ def test_while_locked_a_menu_with_nothing_to_choose_is_greyed_out_in_the_menu_ba
     answer(look, kind=LockDialog)
     window.access.lock_now()
     assert seen, "no lock screen"
-    assert sorted(k for k, on in seen[0].items() if on) == ["&File", "&Help", "A&ccount"]
+    assert not any(seen[0].values()), seen[0]
     assert titles() == before                                      # unlocked: as it was
 
 
