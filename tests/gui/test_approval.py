@@ -666,6 +666,32 @@ def test_the_sheet_asks_to_approve_what_approve_approves(qtbot):
         sheet.status.text()
 
 
+def test_a_sheet_whose_every_item_is_left_out_does_not_ask_to_approve_it(qtbot):
+    """The s45 walk (PNG 61): "Approve all shown" with only a video not seen whole in the
+    player asked "Approve 1 video for Facebook as ...?" and "Now tick each check", over that
+    video left out and a greyed Approve. It says nothing here can be approved yet, and why."""
+    from PySide6.QtGui import QColor, QImage
+
+    from photovet.gui.dialogs.contact_sheet import Tile
+
+    sheet = ContactSheetDialog([Tile("/x/trip.mp4", "trip.mp4", video=True,
+                                     held="not seen whole in the player")],
+                               ["Everyone is dressed appropriately"], channel="Facebook",
+                               approver="Mr G Whitcombe")
+    qtbot.addWidget(sheet)
+    img = QImage(64, 48, QImage.Format.Format_RGB32)
+    img.fill(QColor("#336699"))
+    sheet.show_result(0, [img])
+    sheet.tiles[0].mark_seen()
+    sheet._update_buttons()
+    assert sheet.head.text() == ("<b>Nothing here can be approved for Facebook yet: why is "
+                                 "said below.</b>")
+    assert "Now tick" not in sheet.status.text()
+    assert "1 video is left out: not seen whole in the player yet (trip.mp4)." in \
+        sheet.status.text()
+    assert not sheet.approve_btn.isEnabled()
+
+
 def test_a_video_that_could_not_be_checked_is_called_a_video_in_the_approval_panel(qtbot):
     from types import SimpleNamespace
 

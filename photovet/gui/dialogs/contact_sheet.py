@@ -504,7 +504,9 @@ class ContactSheetDialog(QDialog):
         elif not every:
             text = (f"You have seen {part_of(seen, total)}." if sum(seen) else
                     "You have seen none of them yet.") + " Scroll down to see the rest."
-        elif not self._checks or all_ticked:
+        elif not self._checks or all_ticked or not sum(ok):
+            # nothing to approve here: no "Now tick each check" (s45 walk, PNG 61: a video
+            # left out was the sheet's only item, and the sheet asked for the ticks)
             text = f"You have seen {_all_of(total)}."
         else:
             text = (f"You have seen {_all_of(total)}. Now tick each check that holds for "
@@ -532,8 +534,14 @@ class ContactSheetDialog(QDialog):
         # the question asks what Approve approves (walk s33: it asked to approve "19 photos
         # and 1 video" while the video was left out and the button said "Approve 19 photos")
         what = media_count(*(ok if sum(ok) else total))
-        self.head.setText(f"<b>Approve {esc(what)} for {esc(self._channel)} as "
-                          f"{esc(self._approver)}?</b>")
+        if sum(ok) or sum(rendered) < sum(total):
+            self.head.setText(f"<b>Approve {esc(what)} for {esc(self._channel)} as "
+                              f"{esc(self._approver)}?</b>")
+        else:
+            # every tile is left out (s45 walk, PNG 61: "Approve 1 video ...?" over the one
+            # video left out, not seen whole in the player): why is said below
+            self.head.setText(f"<b>Nothing here can be approved for {esc(self._channel)} "
+                              "yet: why is said below.</b>")
         self.approve_btn.setEnabled(every and bool(sum(ok)) and all_ticked)
 
     def showEvent(self, ev) -> None:
