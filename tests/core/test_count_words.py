@@ -96,3 +96,20 @@ def test_the_caption_that_went_out_is_said_one_way_with_not_recorded_for_none():
     blank = PostRecord(3, 1, "facebook", "2026-03-15", caption="")
     assert caption_brief(rec("", [blank]), labels) == \
         ["Not recorded", "Posted on Facebook on 15/03/2026: Not recorded"]
+
+
+def test_time_left_says_how_long_the_rest_of_a_check_may_take():
+    from photovet.core.words import time_left
+
+    # not known yet: one photo done, or under ten seconds gone; nothing left
+    assert time_left(1, 300, 60) == ""
+    assert time_left(5, 300, 9) == ""
+    assert time_left(300, 300, 3000) == ""
+    # the pace so far: 6 photos in 60 s, 294 left -> 49 minutes -> "about 50"
+    assert time_left(6, 300, 60) == "about 50 minutes left"
+    assert time_left(10, 12, 100) == "less than a minute left"
+    assert time_left(10, 16, 100) == "about 1 minute left"
+    assert time_left(10, 40, 100) == "about 5 minutes left"
+    # hours, to ten minutes
+    assert time_left(6, 300, 120) == "about 1 hour 40 minutes left"
+    assert time_left(2, 242, 60) == "about 2 hours left"

@@ -225,3 +225,23 @@ def test_files_gone_since_the_last_batch_leave_the_saved_list_at_once(qtbot, ws,
     win = make_window(faces)
     wait_checked(qtbot, win, 1)
     assert [Path(p).name for p in win.ctx.qs.value("batch/paths")] == [kept.name]
+
+
+def test_a_long_check_says_about_how_long_is_left(qtbot, ws, make_window, tmp_path, monkeypatch):
+    from photovet.core import words
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 3)
+    win = make_window(faces)
+    asked: list[tuple[int, int]] = []
+    monkeypatch.setattr(words, "time_left", lambda done, total, seconds: (
+        asked.append((done, total)), "about 45 minutes left")[1])
+    statuses: list[str] = []
+    real_progress = win.status.progress_to
+    win.status.progress_to = lambda done, total, text="", stop=None: (
+        statuses.append(text), real_progress(done, total, text, stop=stop))
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 3)
+    assert asked and all(total == 3 for _done, total in asked), asked
+    assert "Checking: 3 of 3 (about 45 minutes left)" in statuses, statuses
+

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,7 @@ class BatchController(QObject):
         self._collecting = 0        # folders and files being listed (add_paths, in a worker)
         self._analysis: Worker | None = None
         self._queue: CheckQueue | None = None      # the photos the running check has left
+        self._check_started = 0.0               # time.monotonic() when the running check began
         self._out_of_date: set[str] = set()   # checked again once: the register changed
         # checked while the register's server could not be reached (s42 walk: they stayed
         # "Checking..." for ever once it was back): said at the end, checked again on its return
@@ -253,6 +255,7 @@ class BatchController(QObject):
                     done += 1
                     yield done, analysis
 
+        self._check_started = time.monotonic()
         self.status.progress_to(0, total, f"Checking {media_words(paths)}\u2026",
                                 stop=self.stop_checking)
         self._analysis = self.ctx.workers.start(
@@ -294,7 +297,9 @@ class BatchController(QObject):
             self.refresh_approvals([a.sha256 for a in done])
             self.analysed.emit(done)
         last = items[-1][0]
-        self.status.progress_to(last, total, f"Checking: {last} of {total}")
+        left = words.time_left(last, total, time.monotonic() - self._check_started)
+        self.status.progress_to(last, total, f"Checking: {last} of {total}"
+                                + (f" ({left})" if left else ""))
 
     def _set_unchecked(self, paths: list[str], why: str) -> None:
         """Tiles, counts and the photo on screen say which photos nobody is checking."""
