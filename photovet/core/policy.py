@@ -1453,7 +1453,9 @@ def _and(parts: list[str]) -> str:
 
 def post_refusal(file_name: str, channel: Channel,
                  missing: Sequence[tuple[str, TakedownReason | str]],
-                 taken_down: Sequence[TakenDown] = ()) -> str | None:
+                 taken_down: Sequence[TakenDown] = (), *,
+                 exported_for: Channel | None = None,
+                 school_in_name: Sequence[str] = ()) -> str | None:
     """Why an export may not be recorded as posted on ``channel``, or None.
 
     Marking as posted is where PhotoVet learns a photo is live (again); an audit recorded a
@@ -1472,7 +1474,50 @@ def post_refusal(file_name: str, channel: Channel,
       the take-down list decides them with ``consent_missing``, ``name_consent_missing`` and
       ``caption_consent_missing``, with the register as it is now).
 
+    - it was made for another channel (``exported_for``) whose rules leave the school's name,
+      initials, crest and badges uncovered, and ``channel`` must not show which school it is,
+      or its file name names the school there (``school_in_name``): ``school_shown_refusal``
+      (s45: a website copy recorded as posted on Facebook was checked for consent there, never
+      for the school).
+
     A photo still wanted is exported again: checked and approved afresh."""
+    school = school_shown_refusal(file_name, exported_for, channel, school_in_name) \
+        if exported_for is not None else None
+    why = _post_refusal(file_name, channel, missing, taken_down)
+    if school and why:
+        return f"{why.rstrip('.')}; and it {school[len(file_name) + 1:]}"
+    return why or school
+
+
+def school_shown_refusal(file_name: str, exported_for: Channel, posted_on: Channel,
+                         school_in_name: Sequence[str] = ()) -> str | None:
+    """Why a copy made for ``exported_for`` may not be recorded as posted on ``posted_on``
+    because of the school, or None. Where ``posted_on`` must not show which school it is
+    (``Channel.cover_school``) and ``exported_for`` does not cover the school's name,
+    initials, address, crest and the pupils' badges, the copy's pictures may show them (its
+    record does not say they do not: fail closed); and its file name, made from the batch
+    label, must not name the school (``school_in_name``: the words that do). A copy made for
+    a channel that covers them too is covered (its label was checked there). The returned
+    sentence starts with ``file_name``."""
+    if not posted_on.cover_school or exported_for.id == posted_on.id:
+        return None
+    found = [w for w in school_in_name if w.strip()]
+    named = ", ".join(f"\u201c{w}\u201d" for w in found)
+    hide = f"{posted_on.label} must not show which school it is"
+    if not exported_for.cover_school:
+        also = f", and its file name names the school ({named})" if found else ""
+        return (f"{file_name} was made for {exported_for.label}, where the school's name, "
+                f"crest and badges are not covered, so it may show which school it is{also}: "
+                f"{hide}")
+    if found:
+        return f"{file_name} has a file name that names the school ({named}): {hide}"
+    return None
+
+
+def _post_refusal(file_name: str, channel: Channel,
+                  missing: Sequence[tuple[str, TakedownReason | str]],
+                  taken_down: Sequence[TakenDown]) -> str | None:
+    """``post_refusal`` for consent and the take-down list."""
     who = _and([_person_clause(n, r, channel.label) for n, r in missing]) if missing else ""
     because = f" because {who}" if who else " because consent is now missing for someone in it"
     taken_down = [t for t in taken_down if t.on(channel)]
@@ -2444,7 +2489,7 @@ def _maybe_kept(pub: Publication) -> list[tuple[str, str, str]]:
     return sorted(seen.values())
 
 
-__all__ += ["post_channel_refusal"]
+__all__ += ["post_channel_refusal", "school_shown_refusal"]
 
 __all__ += ["REASON_TOO_BRIEF", "SOUND_ACTIONS", "VideoPublication", "decide_sound",
             "decide_track", "decide_video", "track_as_face", "track_as_text",

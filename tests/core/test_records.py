@@ -184,6 +184,60 @@ def test_a_copy_is_never_recorded_as_posted_on_a_channel_it_was_not_exported_for
     assert {p.channel for r in records.exports() for p in r.posts} == {"facebook", "website"}
 
 
+def test_a_website_copy_posted_on_facebook_is_flagged_for_the_school_it_may_show(
+        records, tmp_path):
+    """s45 (s44 note 1): a copy made for the school website (whose rules leave the school's
+    name, crest and badges uncovered) said to have been posted on Facebook (which must not
+    show which school it is) was checked there for consent only: recorded unflagged, and the
+    take-down list said nothing. Its picture may show the school and its file name may name
+    it: recorded (a post that happened is always on record), flagged with why in plain words,
+    and on the take-down list at once. A Facebook copy posted on the website is not (the
+    school is covered in it, and the website may show it)."""
+    from photovet.core.records import takedown
+    from photovet.core.settings import Settings
+    from photovet.core.vision.text.school import school_words
+
+    s = Settings()
+    s.school.names = ["Oakfield Primary School"]
+    school = school_words(s)
+    web = make_export(tmp_path, 1, shown=["A1"], name="oakfield-sports-day-001")
+    fb = make_export(tmp_path, 2, shown=["A1"], name="sports-day-002")
+    web_id = records.add_export(web, batch="web", channel="website", preparer=None,
+                                approver=None)
+    fb_id = records.add_export(fb, batch="fb", channel="facebook", preparer=None,
+                               approver=None)
+    said: list = []
+    assert records.mark_posted(files=[Path(web.output)], channel="facebook", elsewhere=True,
+                               not_allowed=said, school=school) == 1
+    [(path, why)] = said
+    assert path.name == "oakfield-sports-day-001.jpg"
+    assert why == ("oakfield-sports-day-001.jpg was made for School website, where the "
+                   "school's name, crest and badges are not covered, so it may show which "
+                   "school it is, and its file name names the school (\u201coakfield\u201d): "
+                   "Facebook must not show which school it is"), why
+    [post] = [p for r in records.exports() if r.id == web_id for p in r.posts]
+    assert post.not_allowed == why
+    items = takedown.evaluate(records, records.register)
+    assert [(i.export_id, i.channel, i.status) for i in items] == [
+        (web_id, "facebook", "posted")]
+    # without the school's words (none set) the picture alone flags it
+    web2 = make_export(tmp_path, 3, shown=["A1"], name="sports-day-003")
+    records.add_export(web2, batch="web2", channel="website", preparer=None, approver=None)
+    said = []
+    records.mark_posted(files=[Path(web2.output)], channel="facebook", elsewhere=True,
+                        not_allowed=said)
+    assert [w for _p, w in said] == [
+        "sports-day-003.jpg was made for School website, where the school's name, crest and "
+        "badges are not covered, so it may show which school it is: Facebook must not show "
+        "which school it is"]
+    # the other way round: covered for Facebook, the website may show the school
+    said = []
+    assert records.mark_posted(files=[Path(fb.output)], channel="website", elsewhere=True,
+                               not_allowed=said, school=school) == 1
+    assert said == []
+    assert all(not p.not_allowed for r in records.exports() if r.id == fb_id for p in r.posts)
+
+
 def test_mark_posted_unknown_file_or_batch(records, tmp_path):
     records.add_export(make_export(tmp_path, 1), batch="b", channel="x", preparer=None, approver=None)
     stranger = tmp_path / "stranger.jpg"

@@ -1239,7 +1239,7 @@ class Records:
             # an item whose reason went away is closed (it refuses nothing), as the list
             # would show it now
             close_stale(self, self.register, ids)
-        no = post_refusals(self, self.register, ids, channel)
+        no = post_refusals(self, self.register, ids, channel, school=school)
         refs: list[CaptionRef] = []
         medias: dict[int, str] = {}
         caption_findings: list = []     # a refused caption that already went out: why
@@ -1329,7 +1329,8 @@ class Records:
             self.audit.record("export.posted", details)
         if caption_findings:
             self._flag_caption_posted(ids, no, channel=ch, day=day, now=now, url=url,
-                                      findings=caption_findings, unapproved=set(unapproved))
+                                      findings=caption_findings, unapproved=set(unapproved),
+                                      school=school)
         flagged = [i for i in ids if i in no]
         if flagged:
             # on the take-down list at once, in this transaction (taken down: open again)
@@ -1436,7 +1437,7 @@ class Records:
 
     def _flag_caption_posted(self, ids: list[int], no: dict[int, str], *, channel: Channel,
                              day: str, now: str, url: str | None, findings: list,
-                             unapproved: set[int] | None = None) -> None:
+                             unapproved: set[int] | None = None, school: Any = None) -> None:
         """Posts just recorded with a caption PhotoVet refuses that already went out: each
         flagged not allowed (``no`` gets why), in the take-down list's words for whom the
         caption names as it may not (judged like any recorded caption, now it is on record),
@@ -1446,7 +1447,7 @@ class Records:
         from photovet.core.records.takedown import post_refusals  # noqa: PLC0415
         from photovet.core.words import CAPTION_POSTED_NOT_APPROVED_TOO  # noqa: PLC0415
 
-        again = post_refusals(self, self.register, ids, channel.id)
+        again = post_refusals(self, self.register, ids, channel.id, school=school)
         said = [(f.found, f.reason_in_sentence) for f in findings]
         paths = dict(self.db.execute(
             f"SELECT id, output_path FROM exports WHERE id IN ({','.join('?' for _ in ids)})",

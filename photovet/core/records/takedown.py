@@ -554,14 +554,29 @@ def _local_day(iso: str | None) -> _dt.date | None:
         return None
 
 
+def file_name_school_words(file_name: str, channel: Channel, school: Any) -> list[str]:
+    """``captions.file_name_school_words`` (imported when asked: the reader's modules are not
+    loaded for a take-down list)."""
+    if school is None:
+        return []
+    from photovet.core.vision.text.captions import (  # noqa: PLC0415
+        file_name_school_words as found,
+    )
+
+    return found(file_name, channel, school)
+
+
 def post_refusals(records: Records, register: Any, export_ids: Iterable[int], channel: str,
-                  on: _dt.date | None = None) -> dict[int, str]:
+                  on: _dt.date | None = None, *, school: Any = None) -> dict[int, str]:
     """Of ``export_ids``, those that may not be recorded as posted on ``channel``, each with
     why in a school's words (``policy.post_refusal``): the export has a take-down item on
     ``channel`` (open, or done: it was taken down there), or someone it shows, names or whose
     name its caption uses would now be covered on ``channel`` (judged as ``evaluate`` judges
     them, with the register as it is ``on``, default today). An item on another channel does
-    not refuse it: whoever it lists is judged on ``channel`` as the register says now.
+    not refuse it: whoever it lists is judged on ``channel`` as the register says now. A copy
+    made for another channel is refused where ``channel`` must not show which school it is
+    and the copy's channel did not cover it, or its file name names the school (``school``:
+    the school's words, ``vision/text/school.school_words``; ``policy.school_shown_refusal``).
     ``Records.mark_posted`` asks this."""
     on = on or _dt.date.today()
     ids = [int(i) for i in export_ids]
@@ -589,8 +604,11 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
         # given again) is said as it was recorded
         reasons.update(_reasons(rec, ch, register, on, cache))
         names = display_names(register, reasons)
-        why = post_refusal(Path(rec.output_path).name, ch,
-                           [(names.get(pid) or pid, r) for pid, r in reasons.items()], taken)
+        file_name = Path(rec.output_path).name
+        why = post_refusal(file_name, ch,
+                           [(names.get(pid) or pid, r) for pid, r in reasons.items()], taken,
+                           exported_for=_channel(records, rec.channel),
+                           school_in_name=file_name_school_words(file_name, ch, school))
         if why:
             out[rec.id] = why
     return out

@@ -1920,6 +1920,14 @@ def _label_words(label: str) -> str:
     return " ".join(re.sub(r"[-_.+]+", " ", label or "").split())
 
 
+def file_name_school_words(file_name: str, channel: Channel, school: Any) -> list[str]:
+    """The words of an exported copy's file name (its label, numbered: made from the batch
+    label) that name the school where ``channel`` must not show which school it is
+    (``school_findings``, read as a label); [] elsewhere or with no school words set."""
+    stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
+    return [f.found for f in school_findings(_label_words(stem), channel, school, label=True)]
+
+
 def check_label(label: str, people: Sequence[Person], channel: Channel, on: _dt.date,
                 mode: str, *, threshold: int = 90, media: str = "photo") -> CaptionCheck:
     """Check a batch label like a caption (issue 18): the file names made from it are published
@@ -1984,5 +1992,5 @@ def label_refusal(label: str, people: Sequence[Person], channel: Channel, on: _d
 
 __all__ = ["ANOTHER_PUPIL", "DEFAULT_LABEL", "CaptionCheck", "CaptionError", "CaptionFinding",
            "CaptionMention", "LabelError", "OtherPupils", "caption_mentions", "caption_refusal",
-           "check_caption", "check_label", "label_refusal", "note_names", "school_findings",
-           "without_school"]
+           "check_caption", "check_label", "file_name_school_words", "label_refusal",
+           "note_names", "school_findings", "without_school"]
