@@ -81,6 +81,15 @@ def _font(px: int):
     return ImageFont.load_default(px)
 
 
+def _small_print(text: str, height: int) -> Image.Image:
+    """``text`` in black on white, ``height`` px high (a badge's small print)."""
+    f = _font(max(6, int(height * 0.85)))
+    w = int(f.getlength(text)) + 4
+    img = Image.new("RGBA", (w, height), (255, 255, 255, 255))
+    ImageDraw.Draw(img).text((2, height // 2), text, fill=(0, 0, 0, 255), font=f, anchor="lm")
+    return img
+
+
 def draw_badge(text: str, height: int) -> Image.Image:
     f = _font(int(height * 0.6))
     w = int(f.getlength(text)) + height
@@ -105,6 +114,10 @@ class Mover:
     period: float = 1.0
     variant: int = 1
     badge: str | None = None
+    #: small print on the badge card above ``badge`` (the school's name on a pupil's badge,
+    #: ``badge_top_px`` high): its box is in the truth's ``badge_tops``
+    badge_top: str | None = None
+    badge_top_px: int = 9
     #: degrees (0, 90, 180, 270) the face is turned counter-clockwise: lying on its side
     turn: int = 0
 
@@ -189,6 +202,8 @@ class Clip:
     badges: list[list[tuple[float, float, float, float]]] = field(default_factory=list)
     #: per frame, the boxes of the ``pictures`` on screen
     pictures: list[list[tuple[float, float, float, float]]] = field(default_factory=list)
+    #: per frame, the boxes of the small print above the movers' badges (``Mover.badge_top``)
+    badge_tops: list[list[tuple[float, float, float, float]]] = field(default_factory=list)
 
 
 def _tone(a, seconds: float, holes: Sequence[tuple[float, float]] = ()) -> None:
@@ -253,6 +268,7 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
     sprites = {id(m): _turned(draw_face(m.size, m.variant), m.turn) for m in movers}
     badges = {id(m): draw_badge(m.badge, max(12, m.size // 4)) for m in movers if m.badge}
     card_pics = [draw_badge(c.text, c.height) for c in cards]
+    tops = {id(m): _small_print(m.badge_top, m.badge_top_px) for m in movers if m.badge_top}
     truth = Clip(path, (W, H), float(fps), n)
     c = av.open(str(path), "w", format=fmt, container_options=fmt_options or {})
     if metadata:
@@ -292,7 +308,7 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
             y0 = -i * pan[1] if pan[1] < 0 else py - i * pan[1]
             bg = scene[y0:y0 + H, x0:x0 + W]
         img = Image.fromarray((bg2 if cut_at is not None and t >= cut_at else bg).copy())
-        boxes, bboxes = [], []
+        boxes, bboxes, tboxes = [], [], []
         for m in movers:
             if not (m.t0 <= t < m.t1):
                 continue
@@ -311,6 +327,12 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
                 bx, by = int(cx - b.width / 2), int(y0 + m.size * 1.05)
                 img.paste(b, (bx, by), b)
                 bboxes.append((max(0, bx), max(0, by), min(W, bx + b.width), min(H, by + b.height)))
+                if id(m) in tops:       # printed on the card just above the name
+                    tp = tops[id(m)]
+                    tx, ty = int(cx - tp.width / 2), by - tp.height - 2
+                    img.paste(tp, (tx, ty), tp)
+                    tboxes.append((max(0, tx), max(0, ty), min(W, tx + tp.width),
+                                   min(H, ty + tp.height)))
         for card, pic in zip(cards, card_pics):
             if card.t0 <= t < card.t1:
                 at = card.where(t, fps)
@@ -343,6 +365,7 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
         truth.faces.append(boxes)
         truth.badges.append(bboxes)
         truth.pictures.append(pboxes)
+        truth.badge_tops.append(tboxes)
     for p in v.encode():
         c.mux(p)
     if a is not None:

@@ -899,6 +899,10 @@ class VideoTrack:
     refused: str = ""
     assigned_by: str = ""              # as Face: who said who this is, and why
     assign_reason: str = ""
+    #: text tracks, decided with ``decision`` (policy.covers_card_track, as TextItem's
+    #: ``card``): the badge around this name is covered too, whether the name is covered or
+    #: kept (covers.py ``card_bands``: the school's name printed above it, where hidden)
+    card: bool = False
     hand_named: str = ""               # set by policy (as Face)
     hand_note: str = ""
     near: list[tuple[str, float]] = field(default_factory=list)   # as Face (any crop's)
@@ -972,7 +976,7 @@ class VideoTrack:
             "same_as": [[int(i), round(float(x), 4)] for i, x in self.same_as],
             "rides": [[int(i), [round(float(v), 4) for v in rel]] for i, rel in self.rides],
             "clear_before": self.clear_before, "clear_after": self.clear_after,
-        }
+        } | ({"card": True} if self.card else {})
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> VideoTrack:
@@ -1000,15 +1004,15 @@ class VideoTrack:
             rides=[(int(i), (float(rel[0]), float(rel[1]), float(rel[2]), float(rel[3])))
                    for i, rel in d.get("rides") or []],
             clear_before=_frame_or_none(d.get("clear_before")),
-            clear_after=_frame_or_none(d.get("clear_after")))
+            clear_after=_frame_or_none(d.get("clear_after")), card=bool(d.get("card", False)))
 
     def detected(self) -> VideoTrack:
         """Only what analysis found (no decisions): what the cache keeps."""
         d = self.to_dict()
         for k in ("decision", "reason", "needs_review", "override", "override_person",
                   "override_reason", "refused", "assigned_by", "assign_reason", "hand_named",
-                  "hand_note", "near_note"):
-            d.pop(k)
+                  "hand_note", "near_note", "card"):
+            d.pop(k, None)
         return VideoTrack.from_dict(d)
 
 

@@ -1607,6 +1607,17 @@ def covers_card(item: TextItem, channel: Channel) -> bool:
                 and (item.kind or item.school))
 
 
+def covers_card_track(track: VideoTrack, channel: Channel) -> bool:
+    """``covers_card`` for a video's text track: a name (or a line naming the school) worn
+    under a face (read so, or riding on a face track: ``VideoTrack.rides``), on a badge or a
+    lanyard card, where ``channel`` hides the school. s45: the
+    badge covers were painted on photos only; the school's name printed small above a pupil's
+    name on a badge stayed readable in a video for Facebook."""
+    return bool(channel.cover_school and track.kind == "text"
+                and (track.context == "worn" or track.rides)
+                and (track.text_kind or track.school))
+
+
 def caption_school_refusal(channel: Channel, found: Sequence[str]) -> str | None:
     """Why a caption or a batch label (the export's file names) that names the school may not
     go out on ``channel``, or None: the channel's rule says the school must not be
@@ -2428,6 +2439,7 @@ def decide_video(analysis: VideoAnalysis, people_by_id: dict[str, Person], chann
                          near={pid: people_by_id.get(pid) for pid, _d in t.near},
                          same=same_as_rows(analysis, t, people_by_id.get))
         t.decision, t.reason, t.needs_review = d.action, d.reason, d.needs_review
+        t.card = covers_card_track(t, channel)
     s = decide_sound(channel, analysis.has_audio, listened_by=listened_by,
                      requested=sound_request)
     analysis.sound, analysis.sound_reason, analysis.sound_needs_review = (
@@ -2489,7 +2501,7 @@ def _maybe_kept(pub: Publication) -> list[tuple[str, str, str]]:
     return sorted(seen.values())
 
 
-__all__ += ["post_channel_refusal", "school_shown_refusal"]
+__all__ += ["covers_card_track", "post_channel_refusal", "school_shown_refusal"]
 
 __all__ += ["REASON_TOO_BRIEF", "SOUND_ACTIONS", "VideoPublication", "decide_sound",
             "decide_track", "decide_video", "track_as_face", "track_as_text",

@@ -189,3 +189,89 @@ def test_a_moving_badge_naming_the_school_rides_on_its_face_and_is_covered(tmp_p
     assert res.ok and res.texts_covered == 1
     assert sum(1 for b in clip.badges if b) == clip.frames
     assert_covered(res.output, clip.badges, shrink=0.05, what="the school's badge")
+
+
+def _badge_name(tid: int, text: str, kind: str, person=None, x: int = 100) -> VideoTrack:
+    """A name read on a badge worn under a face, still, read every 3 frames for 1 s: its box
+    80 x 20 px at (x, 150)."""
+    frames = list(range(0, 31, 3))
+    return VideoTrack(id=tid, kind="text", frames=frames,
+                      boxes=[(x, 150, x + 80, 170)] * len(frames), scores=[0.9] * len(frames),
+                      text=text, text_kind=kind, person=person, context="worn")
+
+
+def _covered_at(covers, x: float, y: float) -> bool:
+    return any(c.shape == "rect" and c.box[0] <= x <= c.box[0] + c.box[2]
+               and c.box[1] <= y <= c.box[1] + c.box[3] for c in covers)
+
+
+def test_the_rest_of_a_badge_is_covered_in_a_video_where_the_school_is_hidden():
+    """s45 (s44 note 2): the badge covers (``policy.covers_card``, ``cover.card_covers``: the
+    school's name printed small above a pupil's name, which the reader may miss) were painted
+    on photos only. In a video for a channel that hides the school, a name worn on a badge
+    now carries them too (``policy.covers_card_track``, ``covers.card_bands``): a covered
+    name's cover grows over the badge above and beside it; a name kept readable stays
+    readable and the badge around it is covered. On the website nothing changes."""
+    from photovet.core.media.video.covers import CoverPlan, covers_at
+    from photovet.core.models import Person
+    from photovet.core.policy import decide_video
+    from photovet.core.words import BADGE_COVER
+
+    tori = Person("A1", "Tori", "Hale", photo_consent={"youtube": "yes", "website": "yes"},
+                  video_consent={"youtube": "yes", "website": "yes"}, name_with_photo=True)
+    yt = Channel("youtube", "YouTube", audio="remove", cover_school=True, names="full")
+    web = Channel("website", "School Website", audio="remove", names="full")
+    kept = _badge_name(1, "Tori Hale", "pupil-name", "A1", x=20)
+    hidden = _badge_name(2, "Sam Hale", "name-like", x=200)
+    an = VideoAnalysis(path="v.mp4", width=320, height=240, fps=30.0, has_audio=False,
+                       frame_times=[i / 30 for i in range(40)], tracks=[kept, hidden],
+                       faces_checked=True)
+    decide_video(an, {"A1": tori}, yt, "consent", TODAY)
+    assert (kept.decision, hidden.decision) == ("keep", "cover")
+    assert kept.card and hidden.card
+    plan = CoverPlan(an)
+    for frame in (0, 15, 30):
+        covers = plan.at(frame)
+        assert covers == covers_at(an, an.frame_times[frame])     # the preview paints them too
+        # the school's small print 1-3 line heights above each name: covered
+        for x in (30, 60, 90, 210, 240, 270):
+            for y in (145, 125, 105):
+                assert _covered_at(covers, x, y), (frame, x, y)
+        # beside the kept name, on the card: covered; the kept name itself: readable
+        assert _covered_at(covers, 12, 160) and _covered_at(covers, 108, 160)
+        assert not _covered_at(covers, 60, 160), frame
+        assert any(c.label == BADGE_COVER for c in covers)
+    # the website shows which school it is: no badge covers, the kept name alone is bare
+    decide_video(an, {"A1": tori}, web, "consent", TODAY)
+    assert not kept.card and not hidden.card
+    covers = CoverPlan(an).at(15)
+    assert not _covered_at(covers, 60, 125) and not any(c.label == BADGE_COVER for c in covers)
+
+
+def test_the_schools_small_print_on_a_worn_badge_is_covered_in_a_youtube_export(
+        tmp_path, face_engine):
+    """End to end (s45): a pupil crossing the picture wears a badge with her name and, printed
+    small above it, the school's name (7 px high). Her name may be shown on YouTube, the
+    school may not: in the export read back, the small print is under a cover on every frame
+    (the reader read it here, on the code before the badge covers too: 0 of 45 frames bare;
+    the badge covers stand for print it misses, as in photos)."""
+    from photovet.core.models import Person
+    from photovet.core.vision.text.names import NameMatcher
+
+    yt = Channel("youtube", "YouTube", audio="remove", cover_school=True, names="full")
+    clip = make_clip(tmp_path / "badge.mp4", size=(640, 360), seconds=1.5,
+                     movers=[Mover(96, (220, 100), (420, 110), variant=1, badge="Tori Hale",
+                                   badge_top=SIGN, badge_top_px=7)])
+    eng = _engine(face_engine, [SIGN])
+    tori = Person("A1", "Tori", "Hale", photo_consent={"youtube": "yes"},
+                  video_consent={"youtube": "yes"}, name_with_photo=True)
+    eng.people, eng.people_by_id = [tori], {"A1": tori}
+    eng.name_matcher = NameMatcher([tori])
+    an = eng.analyse_video(clip.path, use_cache=False)
+    assert an.error is None, an.error
+    eng.decide(an, yt, on=TODAY)
+    assert any(t.card for t in an.text_tracks), [(t.text, t.context) for t in an.text_tracks]
+    res = _export(eng, an, tmp_path / "yt", yt)
+    assert res.ok, res.error
+    assert sum(1 for b in clip.badge_tops if b) == clip.frames
+    assert_covered(res.output, clip.badge_tops, shrink=0.05, what="the school's small print")

@@ -41,10 +41,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from photovet.core.media.cover import face_cover
+from photovet.core.media.cover import CARD_SIDE, CARD_UP, face_cover
 from photovet.core.media.video.linking import fast_links, gap_links
 from photovet.core.models import NAME_KINDS, Cover, VideoAnalysis, VideoTrack
-from photovet.core.words import cover_label, crest_track
+from photovet.core.words import BADGE_COVER, cover_label, crest_track
 
 
 @dataclass
@@ -383,6 +383,49 @@ def cover_boxes(analysis: VideoAnalysis, track: VideoTrack) -> dict[int, Box]:
     return out
 
 
+def card_bands(analysis: VideoAnalysis, track: VideoTrack) -> dict[int, list[Box]]:
+    """Frame -> the covers over the rest of the badge a name is printed on (a text track
+    decided with ``card``: ``policy.covers_card_track``), as a photo's ``cover.card_covers``:
+    a band ``CARD_UP`` of the name's line heights above it and ``CARD_SIDE`` of its width
+    beside it, where its cover is (``cover_boxes``, padded). A covered name's cover grows by
+    them (one box); a name kept readable keeps its own line (its size, at the middle of its
+    padded box) and the rest of its padded box and the bands around are covered (three
+    boxes). {} for any other track. s45: the school's name printed small above a pupil's
+    name on a badge was covered in photos only."""
+    if not track.card or track.kind != "text" or not track.boxes:
+        return {}
+    ws = sorted(float(b[2] - b[0]) for b in track.boxes)
+    hs = sorted(float(b[3] - b[1]) for b in track.boxes)
+    w, h = ws[len(ws) // 2], hs[len(hs) // 2]
+    if w <= 0 or h <= 0:
+        return {}
+    side, up = max(3.0, CARD_SIDE * w), max(6.0, CARD_UP * h)
+    covered = is_covered(track)
+    out: dict[int, list[Box]] = {}
+    for f, (x0, y0, x1, y1) in cover_boxes(analysis, track).items():
+        if covered:
+            out[f] = [(x0 - side, y0 - up, x1 + side, y1)]
+            continue
+        cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
+        left, top, right = max(x0, cx - w / 2.0), max(y0, cy - h / 2.0), min(x1, cx + w / 2.0)
+        out[f] = [(x0 - side, y0 - up, x1 + side, top),        # above, the full width
+                  (x0 - side, top, left, y1),                  # to the left of the line
+                  (right, top, x1 + side, y1)]                 # to the right of the line
+    return out
+
+
+def _band_cover(box: Box, size: tuple[int, int]) -> Cover | None:
+    """A band of a badge's cover (``card_bands``) on a picture of ``size``."""
+    w, h = size
+    x1, y1 = max(0.0, box[0]), max(0.0, box[1])
+    x2, y2 = min(float(w), box[2]), min(float(h), box[3])
+    if x2 <= x1 or y2 <= y1:
+        return None
+    xi, yi = int(math.floor(x1)), int(math.floor(y1))
+    return Cover("rect", box=(xi, yi, int(math.ceil(x2)) - xi, int(math.ceil(y2)) - yi),
+                 source="text", label=BADGE_COVER)
+
+
 def cover_span(analysis: VideoAnalysis, track: VideoTrack) -> tuple[float, float] | None:
     """When ``track``'s own cover is on the picture (``cover_boxes``: what is published where
     it is covered): the times (s) of its first and last frame; None when it has none. A crest
@@ -498,6 +541,15 @@ class CoverPlan:
                 c = cover_shape(t, box, self.size, self.grow)
                 if c is not None:
                     self.by_frame.setdefault(f, []).append((t.id, c))
+        if decision == "cover":
+            # the rest of a badge, whether its name is covered or kept (s45; not a track's
+            # outline: the app's timeline draws each track's own)
+            for t in chosen:
+                for f, bands in card_bands(analysis, t).items():
+                    for band in bands:
+                        c = _band_cover(band, self.size)
+                        if c is not None:
+                            self.by_frame.setdefault(f, []).append((t.id, c))
         for t, boxes in bridges(analysis, chosen):
             if decision not in (None, "cover") and t.decision != decision:
                 continue
@@ -526,6 +578,11 @@ def covers_at(analysis: VideoAnalysis, seconds: float, *, grow: float = 1.4) -> 
         box = cover_boxes(analysis, t).get(frame)
         if box is not None:
             c = cover_shape(t, box, (analysis.width, analysis.height), grow)
+            if c is not None:
+                out.append(c)
+    for t in analysis.tracks:
+        for band in card_bands(analysis, t).get(frame, ()):
+            c = _band_cover(band, (analysis.width, analysis.height))
             if c is not None:
                 out.append(c)
     for t, boxes in bridges(analysis):
@@ -583,6 +640,7 @@ def shown_at(analysis: VideoAnalysis, seconds: float
     return faces, names
 
 
-__all__ = ["CoverParams", "CoverPlan", "kind_of", "bridge_boxes", "bridges", "chase_boxes", "cover_boxes",
-           "cover_shape", "cover_span", "covers_at", "crest_motion", "fast_links", "is_covered",
-           "params_for", "report_frame", "ride_boxes", "shown_at", "track_boxes", "track_span"]
+__all__ = ["CoverParams", "CoverPlan", "card_bands", "kind_of", "bridge_boxes", "bridges",
+           "chase_boxes", "cover_boxes", "cover_shape", "cover_span", "covers_at", "crest_motion",
+           "fast_links", "is_covered", "params_for", "report_frame", "ride_boxes", "shown_at",
+           "track_boxes", "track_span"]
