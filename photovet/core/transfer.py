@@ -1278,18 +1278,21 @@ def _still_wanted(approvals: Any, records: Any, sha: str) -> tuple[list[str], bo
 
 def _exported_since(exported: str, *state_at: str | None) -> bool:
     """The export at ``exported`` was made at or after the approval state was last set (the
-    latest of ``state_at``, ISO times); True when they cannot be read (the original is then
-    deleted as before)."""
+    latest of ``state_at``, ISO times); True when the state has no time at all (set before
+    times were kept: the original is deleted as before). False when a time cannot be read
+    (s45: it was True, and the original deleted for good): not knowing is not knowing it was
+    exported, so the original is kept and said to be still wanted there (fail closed: a
+    deletion cannot be undone)."""
     try:
-        a = _dt.datetime.fromisoformat(exported)
-        times = [_dt.datetime.fromisoformat(t) for t in state_at if t]
+        a = _dt.datetime.fromisoformat(str(exported))
+        times = [_dt.datetime.fromisoformat(str(t)) for t in state_at if t]
         if not times:
             return True
         if any((t.tzinfo is None) != (a.tzinfo is None) for t in times):
             a, times = a.replace(tzinfo=None), [t.replace(tzinfo=None) for t in times]
         return a >= max(times)
     except (TypeError, ValueError):
-        return True
+        return False
 
 
 def _photo_order(source: str) -> tuple:

@@ -629,6 +629,26 @@ def test_an_original_still_waiting_on_another_channel_is_kept(batch, trash):
     assert statuses(purge_batch(rec, "trip", approvals=done))["ok"][0] == "deleted"
 
 
+def test_an_original_whose_approval_time_cannot_be_read_is_kept(batch, trash):
+    """s45 (s44 note 4): whether the export was made after the approval was decided by
+    comparing their times; a time that could not be read counted as "exported since", and
+    the original was deleted for good. Not knowing is not knowing it was exported: it is kept
+    (said as still wanted there), as one approved after its export is."""
+    from photovet.core import transfer
+    from photovet.core.approval import ApprovalState
+
+    rec, res = batch
+    sha = rec.exports(batch="trip")[0].source_sha256
+    assert not transfer._exported_since("2026-11-20T10:00:00+00:00", "not a time")
+    assert not transfer._exported_since("not a time", "2026-11-20T10:00:00+00:00")
+    assert transfer._exported_since("2026-11-21T10:00:00+00:00", "2026-11-20T10:00:00+00:00")
+    unreadable = _Approvals([ApprovalState(sha, "website", "approved",
+                                           decided_at="the day after sports day")])
+    st = statuses(purge_batch(rec, "trip", approvals=unreadable))
+    assert st["ok"][0] == "refused" and "not exported there again yet" in st["ok"][1], st["ok"]
+    assert Path(res["ok"].source).exists()
+
+
 def test_once_exported_allows_unposted(batch, trash):
     rec, res = batch
     st = statuses(purge_batch(rec, "trip", allow_exported=True))
