@@ -46,6 +46,7 @@ from photovet.core.policy import (
     hand_named_refusal,
     lapsed_approval_refusal,
     open_flag_refusal,
+    original_deleted_refusal,
     resolve_checks,
     seen_spans,
     watch_refusal,
@@ -1019,6 +1020,18 @@ class Approvals:
     def status(self, sha256: str, channel: str) -> str:
         return self.get(sha256, channel).status
 
+    def original_refusal(self, analysis: PhotoAnalysis, detail: str = "") -> str | None:
+        """Why ``analysis`` may not be marked ready or approved because PhotoVet deleted its
+        original and it is not at its path any more (``transfer.original_deleted``,
+        ``policy.original_deleted_refusal``), or None. ``detail``: what became of its safe
+        copy, in the app's words (``OriginalGone.detail``)."""
+        from photovet.core.transfer import original_deleted  # noqa: PLC0415
+
+        media = "video" if getattr(analysis, "media", "photo") == "video" else "photo"
+        deleted = bool(analysis.sha256) and original_deleted(
+            self.db, analysis.sha256, os.path.abspath(analysis.path) if analysis.path else "")
+        return original_deleted_refusal(deleted, media, detail)
+
     def mark_ready(self, analysis: PhotoAnalysis, *, batch: str = "", caption: str = "",
                    caption_refusal: Callable[[str], Exception | None] | None = None) -> None:
         """The signed-in preparer has reviewed the photo for ``analysis.channel``, and proposes
@@ -1033,6 +1046,9 @@ class Approvals:
         if analysis.error:
             raise ApprovalError(f"this {what} cannot be marked ready: it could not be checked: "
                                 f"{analysis.error}")
+        refusal = self.original_refusal(analysis)
+        if refusal:
+            raise ApprovalError(refusal)
         caption = (caption or "").strip()
         if caption:
             if caption_refusal is None:
@@ -1148,6 +1164,11 @@ class Approvals:
             state = self._precheck(analysis, approver)
             if status == APPROVED:
                 self._not_overruling(state, approver)   # read again inside the change
+                # its original deleted by a purge on another PC a moment ago: nothing to
+                # approve (read again under the writer lock)
+                gone = self.original_refusal(analysis)
+                if gone:
+                    raise ApprovalError(gone)
                 if now is None or parts is None:
                     raise ApprovalError("an approval needs what was shown and the photo as it "
                                         "is now")
@@ -1258,7 +1279,7 @@ class Approvals:
             raise ApprovalError("what is being approved is not this photo for this channel")
         approver = self.audit.access.require("approve")
         self._not_overruling(self._precheck(analysis, approver), approver)
-        refusal = open_flag_refusal(analysis)
+        refusal = self.original_refusal(analysis) or open_flag_refusal(analysis)
         if refusal:
             raise ApprovalError(refusal)
         # a video is approved only by someone who has seen all of its picture, as it would be

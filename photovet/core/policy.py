@@ -1607,6 +1607,22 @@ def covers_card(item: TextItem, channel: Channel) -> bool:
                 and (item.kind or item.school))
 
 
+def original_deleted_refusal(deleted: bool, media: str = "photo", detail: str = "") -> str | None:
+    """Why a photo or video may not be marked ready or approved because PhotoVet deleted its
+    original ("Delete originals" or the retention schedule: ``deleted``), or None: export
+    reads the original's bytes, so nothing approved could ever be exported, and an approval
+    would say it was (s42 walk: the tiles said "Approved" after the originals were deleted).
+    ``detail``: what became of its safe copy (``words.original_deleted_detail``), said first.
+    Asked by ``Approvals.mark_ready`` and ``approve`` (under the writer lock: the command's
+    and the app's one rule) and by the app's approval panel before it offers them (s45: the
+    panel alone decided it)."""
+    if not deleted:
+        return None
+    # what happened, not "approve it again" (s44 walk): that nothing can be exported again is
+    # why it is neither marked ready nor approved
+    return detail or f"Its original was deleted: PhotoVet cannot export this {media} again."
+
+
 def covers_card_track(track: VideoTrack, channel: Channel) -> bool:
     """``covers_card`` for a video's text track: a name (or a line naming the school) worn
     under a face (read so, or riding on a face track: ``VideoTrack.rides``), on a badge or a
@@ -2501,7 +2517,8 @@ def _maybe_kept(pub: Publication) -> list[tuple[str, str, str]]:
     return sorted(seen.values())
 
 
-__all__ += ["covers_card_track", "post_channel_refusal", "school_shown_refusal"]
+__all__ += ["covers_card_track", "original_deleted_refusal", "post_channel_refusal",
+            "school_shown_refusal"]
 
 __all__ += ["REASON_TOO_BRIEF", "SOUND_ACTIONS", "VideoPublication", "decide_sound",
             "decide_track", "decide_video", "track_as_face", "track_as_text",

@@ -1138,19 +1138,7 @@ def originals_gone_at(records: Any, photos: Iterable[tuple[str, str]], channel: 
     wanted = {(sha, path) for sha, path in photos if sha}
     if not wanted:
         return {}
-    purged: dict[str, str] = {}
-    scheduled: set[str] = set()
-    shas = sorted({sha for sha, _ in wanted})
-    for i in range(0, len(shas), 500):
-        part = shas[i:i + 500]
-        marks = ",".join("?" * len(part))
-        for sha, state in records.db.all(
-                f"SELECT sha256, state FROM purges WHERE sha256 IN ({marks}) ORDER BY id", part):
-            purged[sha] = state       # the latest purge of that content
-        scheduled.update(r[0] for r in records.db.all(
-            "SELECT sha256 FROM retention_deletions WHERE kind = 'originals' AND "
-            f"state = 'deleted' AND sha256 IN ({marks})", part))
-    deleted = {sha for sha, state in purged.items() if state in ("deleted", "pending")}
+    deleted, scheduled = _deleted_contents(records.db, {sha for sha, _ in wanted})
     gone = sorted((sha, path) for sha, path in wanted
                   if sha in deleted | scheduled and not os.path.lexists(path))
     if not gone:
@@ -1160,6 +1148,35 @@ def originals_gone_at(records: Any, photos: Iterable[tuple[str, str]], channel: 
         exported[rec.source_sha256] = exported.get(rec.source_sha256, False) or rec.posted
     return {(sha, path): OriginalGone(sha in exported, exported.get(sha, False),
                                       by_schedule=sha not in deleted) for sha, path in gone}
+
+
+def _deleted_contents(db: Any, shas: Iterable[str]) -> tuple[set[str], set[str]]:
+    """Of the contents ``shas``, those whose original "Delete originals" deleted (finished or
+    begun: the latest purge of that content), and those the retention schedule deleted."""
+    purged: dict[str, str] = {}
+    scheduled: set[str] = set()
+    ordered = sorted(set(shas))
+    for i in range(0, len(ordered), 500):
+        part = ordered[i:i + 500]
+        marks = ",".join("?" * len(part))
+        for sha, state in db.all(
+                f"SELECT sha256, state FROM purges WHERE sha256 IN ({marks}) ORDER BY id", part):
+            purged[sha] = state       # the latest purge of that content
+        scheduled.update(r[0] for r in db.all(
+            "SELECT sha256 FROM retention_deletions WHERE kind = 'originals' AND "
+            f"state = 'deleted' AND sha256 IN ({marks})", part))
+    return {sha for sha, state in purged.items() if state in ("deleted", "pending")}, scheduled
+
+
+def original_deleted(db: Any, sha256: str, path: str) -> bool:
+    """PhotoVet deleted the original of content ``sha256`` ("Delete originals", finished or
+    begun, or the retention schedule) and it is not at ``path`` any more (one put back is the
+    photo again): ``originals_gone_at`` for one photo, from the register's tables alone
+    (``Approvals`` asks it before marking ready or approving: ``policy.original_deleted_refusal``)."""
+    if not sha256:
+        return False
+    deleted, scheduled = _deleted_contents(db, [sha256])
+    return sha256 in deleted | scheduled and not os.path.lexists(path)
 
 
 def _purge_state(records: Any, source: Path, shas: Iterable[str]) -> tuple[str, str] | None:
@@ -1525,6 +1542,6 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
 
 
 __all__ = ["FLASH_NOTE", "PURGE_PREFIX", "TMP_PREFIX", "TRASH_NOTE", "OriginalGone", "PurgeItem",
-           "PurgeReport", "originals_gone", "originals_gone_at",
+           "PurgeReport", "original_deleted", "originals_gone", "originals_gone_at",
            "TransferResult", "clean_temp_files", "delete_rejected_original", "import_from_device",
            "purge_batch"]

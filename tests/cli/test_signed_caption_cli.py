@@ -243,3 +243,39 @@ def test_a_videos_caption_needs_the_photo_consent_when_marked_ready(tmp_path, st
     assert "nothing was marked ready" in r.output
     with Workspace.open() as ws:
         assert ws.db.scalar("SELECT COUNT(*) FROM approvals") == 0
+
+
+def test_approve_refuses_a_photo_whose_original_photovet_deleted_meanwhile(src, staff,
+                                                                          monkeypatch):
+    """s45 (s44 note 3): the rule that a photo whose original PhotoVet deleted is not approved
+    (nothing could be exported) was the app's alone. 'photovet approve' asks the core's rule
+    too: the original deleted by "Delete originals" on another PC after the command checked
+    the photo and before it stored the approval is not approved, in the core's words."""
+    import hashlib
+    from pathlib import Path
+
+    from photovet.core import policy
+
+    staff.use("Mrs Office")
+    assert run("ready", src, "--channel", "website").exit_code == 0
+    photo = Path(src) / "p0.jpg"
+    sha = hashlib.sha256(photo.read_bytes()).hexdigest()
+    real = policy.hand_named_shown
+
+    def deleted_meanwhile(a):          # asked just before the approval is stored
+        with Workspace.open() as ws:
+            ws.db.execute("INSERT INTO purges (source_path, sha256, method, state, pending_at) "
+                          "VALUES ('', ?, 'trash', 'deleted', '2026-12-01T10:00:00+00:00')",
+                          [sha])
+        photo.unlink()
+        return real(a)
+
+    monkeypatch.setattr(policy, "hand_named_shown", deleted_meanwhile)
+    staff.use("Mr Head")
+    r = run("approve", src, "--channel", "website", "--all-checks-done")
+    assert r.exit_code == 1, r.output
+    said = " ".join(r.output.split())
+    assert "p0.jpg: Its original was deleted: PhotoVet cannot export this photo again" in said, \
+        said
+    with Workspace.open() as ws:
+        assert ws.db.scalar("SELECT COUNT(*) FROM approvals WHERE status = 'approved'") == 0

@@ -85,7 +85,7 @@ def delete_the_originals(win, qtbot):
     return purge
 
 
-def test_tiles_say_the_originals_were_deleted(posted, qtbot, ws):  # noqa: F811
+def test_tiles_say_the_originals_were_deleted(posted, qtbot, ws, monkeypatch):  # noqa: F811
     win = posted
     originals = [Path(it.path) for it in win.batch.model.items]
     assert [t[1] for t in tiles(win, ws)] == ["Approved"] * 3
@@ -104,6 +104,18 @@ def test_tiles_say_the_originals_were_deleted(posted, qtbot, ws):  # noqa: F811
     assert canvas.message == ("This photo cannot be shown here. Its safe copy was exported and "
                               "posted, then the original was deleted: PhotoVet cannot export "
                               "this photo again."), canvas.message
+    # the approval panel asks the core's rule (s45: it was the panel's alone) and says its
+    # words, offering neither approval nor marking ready
+    from photovet.core import policy
+
+    monkeypatch.setattr(policy, "original_deleted_refusal",
+                        lambda deleted, media, detail="": f"CORE: {detail}" if deleted else None)
+    win.photos.batch.select_row(0)
+    win.photos.batch.select_row(1)
+    panel = win.photos.approval
+    qtbot.waitUntil(lambda: panel.state_label.text().startswith("CORE: Its safe copy"),
+                    timeout=5000)
+    assert not panel.approve_btn.isEnabled() and not panel.ready_btn.isEnabled()
 
 
 def test_originals_deleted_still_say_so_when_checked_again(posted, qtbot, ws):  # noqa: F811

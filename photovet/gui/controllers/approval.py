@@ -265,9 +265,9 @@ class ApprovalController(QObject):
             checking=words.media_of(item) if item is not None and a is None else "",
             not_checked=bool(item is not None and a is None and item.unchecked),
             # checked again once its original was deleted: what happened, not "it could not
-            # be checked" (s42)
-            gone=item.original_gone.detail(words.media_of(item.path))
-            if item is not None and item.original_gone is not None else "",
+            # be checked" (s42); that it cannot be marked ready or approved is the core's rule
+            # (s45: ``Approvals.mark_ready`` and ``approve`` refuse it too)
+            gone=self.original_refusal(item) or "",
             # a copy of it on the take-down list: said first (s43)
             takedown=item.takedown.detail(words.media_of(item.path))
             if item is not None and item.takedown is not None else "")
@@ -283,6 +283,16 @@ class ApprovalController(QObject):
             permit(button, s, permission, button.isEnabled())
         self.update_approve_all()
         self.show_elsewhere()
+
+    @staticmethod
+    def original_refusal(item: PhotoItem | None) -> str | None:
+        """Why the photo shown may not be marked ready or approved because PhotoVet deleted its
+        original (the batch's ``original_gone``, from the core's ``originals_gone``), in the
+        core's words (``policy.original_deleted_refusal``), or None."""
+        if item is None or item.original_gone is None:
+            return None
+        media = words.media_of(item.path)
+        return policy.original_deleted_refusal(True, media, item.original_gone.detail(media))
 
     def show_elsewhere(self) -> None:
         """In the approver's view: what waits for approval for the channel on the shared
