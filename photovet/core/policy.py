@@ -1455,7 +1455,7 @@ def post_refusal(file_name: str, channel: Channel,
                  missing: Sequence[tuple[str, TakedownReason | str]],
                  taken_down: Sequence[TakenDown] = (), *,
                  exported_for: Channel | None = None,
-                 school_in_name: Sequence[str] = ()) -> str | None:
+                 school_in_name: Sequence[str] = (), media: str = "photo") -> str | None:
     """Why an export may not be recorded as posted on ``channel``, or None.
 
     Marking as posted is where PhotoVet learns a photo is live (again); an audit recorded a
@@ -1478,15 +1478,49 @@ def post_refusal(file_name: str, channel: Channel,
       initials, crest and badges uncovered, and ``channel`` must not show which school it is,
       or its file name names the school there (``school_in_name``): ``school_shown_refusal``
       (s45: a website copy recorded as posted on Facebook was checked for consent there, never
-      for the school).
+      for the school); or a rule of ``channel`` was never applied to it: group shots only, a
+      video's sound (``media``; ``rules_not_checked_refusal``).
 
     A photo still wanted is exported again: checked and approved afresh."""
-    school = school_shown_refusal(file_name, exported_for, channel, school_in_name) \
-        if exported_for is not None else None
     why = _post_refusal(file_name, channel, missing, taken_down)
-    if school and why:
-        return f"{why.rstrip('.')}; and it {school[len(file_name) + 1:]}"
-    return why or school
+    if exported_for is None:
+        return why
+    for more in (school_shown_refusal(file_name, exported_for, channel, school_in_name),
+                 rules_not_checked_refusal(file_name, exported_for, channel, media)):
+        if more:
+            why = f"{why.rstrip('.')}; and it {more[len(file_name) + 1:]}" if why else more
+    return why
+
+
+#: how much of a video's sound a channel's sound rule lets out: kept unheard, kept once an
+#: approver listened, none (``decide_sound``); a rule not known: all of it when it made the
+#: copy, none where it is posted (fail closed both ways)
+_SOUND_LETS_OUT = {"keep": 2, "listen": 1, "mute": 0, "remove": 0}
+
+
+def rules_not_checked_refusal(file_name: str, exported_for: Channel, posted_on: Channel,
+                              media: str = "photo") -> str | None:
+    """Why a copy made for ``exported_for`` may not be recorded as posted on ``posted_on``
+    because a rule of ``posted_on`` was never applied to it, or None (s45, as for the school:
+    ``school_shown_refusal``): "group shots only" (a photo one pupil dominates is held there,
+    ``group_shot_flag``; the copy was not checked so), and a video's sound where
+    ``posted_on``'s sound rule lets out less than ``exported_for``'s (kept without anyone
+    listening where an approver must listen first; kept at all where the sound is removed).
+    The returned sentence starts with ``file_name``."""
+    if exported_for.id == posted_on.id:
+        return None
+    said = []
+    if media != "video" and posted_on.group_only and not exported_for.group_only:
+        said.append(f"it was not checked as a group shot ({posted_on.label} takes group shots "
+                    "only)")
+    if media == "video" and _SOUND_LETS_OUT.get(exported_for.audio, 2) > \
+            _SOUND_LETS_OUT.get(posted_on.audio, 0):
+        rule = ("keeps a video's sound only once an approver has listened to all of it"
+                if posted_on.audio == "listen" else "does not publish a video's sound")
+        said.append(f"its sound may be in it ({posted_on.label} {rule})")
+    if not said:
+        return None
+    return f"{file_name} was made for {exported_for.label}, where {' and '.join(said)}"
 
 
 def school_shown_refusal(file_name: str, exported_for: Channel, posted_on: Channel,
@@ -2518,7 +2552,7 @@ def _maybe_kept(pub: Publication) -> list[tuple[str, str, str]]:
 
 
 __all__ += ["covers_card_track", "original_deleted_refusal", "post_channel_refusal",
-            "school_shown_refusal"]
+            "rules_not_checked_refusal", "school_shown_refusal"]
 
 __all__ += ["REASON_TOO_BRIEF", "SOUND_ACTIONS", "VideoPublication", "decide_sound",
             "decide_track", "decide_video", "track_as_face", "track_as_text",

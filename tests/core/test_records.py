@@ -238,6 +238,41 @@ def test_a_website_copy_posted_on_facebook_is_flagged_for_the_school_it_may_show
     assert all(not p.not_allowed for r in records.exports() if r.id == fb_id for p in r.posts)
 
 
+def test_a_copy_posted_where_a_rule_it_was_never_checked_by_applies_is_flagged(
+        records, tmp_path):
+    """s45: as for the school, a copy made for the website said to have been posted on a
+    channel that takes group shots only, or a video's copy on a channel that does not publish
+    sound, had never been checked by that rule: recorded flagged, said, and on the take-down
+    list. A photo on the no-sound channel, and a copy posted where it was made, are not."""
+    from photovet.core.records import takedown
+
+    records.channels.add("Prospectus", group_only=True, cover_school=False)
+    records.channels.add("Parents app", audio="remove", cover_school=False)
+    # nobody shown: a new channel has nobody's consent yet, which is said too
+    photo = make_export(tmp_path, 1, name="trip-001")
+    video = make_export(tmp_path, 2, name="trip-002")
+    video.media = "video"
+    pid = records.add_export(photo, batch="p", channel="website", preparer=None, approver=None)
+    vid = records.add_export(video, batch="v", channel="website", preparer=None, approver=None)
+    said: list = []
+    records.mark_posted(files=[Path(photo.output)], channel="prospectus", elsewhere=True,
+                        not_allowed=said)
+    records.mark_posted(files=[Path(photo.output), Path(video.output)], channel="parents_app",
+                        elsewhere=True, not_allowed=said)
+    assert [(p.name, w) for p, w in said] == [
+        ("trip-001.jpg", "trip-001.jpg was made for School website, where it was not checked "
+                         "as a group shot (Prospectus takes group shots only)"),
+        ("trip-002.jpg", "trip-002.jpg was made for School website, where its sound may be in "
+                         "it (Parents app does not publish a video's sound)")], said
+    items = takedown.evaluate(records, records.register)
+    assert sorted((i.export_id, i.channel) for i in items) == [
+        (pid, "prospectus"), (vid, "parents_app")]
+    said = []
+    records.mark_posted(files=[Path(photo.output), Path(video.output)], channel="website",
+                        not_allowed=said)
+    assert said == []
+
+
 def test_mark_posted_unknown_file_or_batch(records, tmp_path):
     records.add_export(make_export(tmp_path, 1), batch="b", channel="x", preparer=None, approver=None)
     stranger = tmp_path / "stranger.jpg"

@@ -608,7 +608,8 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
         why = post_refusal(file_name, ch,
                            [(names.get(pid) or pid, r) for pid, r in reasons.items()], taken,
                            exported_for=_channel(records, rec.channel),
-                           school_in_name=file_name_school_words(file_name, ch, school))
+                           school_in_name=file_name_school_words(file_name, ch, school),
+                           media=rec.media)
         if why:
             out[rec.id] = why
     return out
