@@ -1660,9 +1660,9 @@ def original_deleted_refusal(deleted: bool, media: str = "photo", detail: str = 
 def covers_card_track(track: VideoTrack, channel: Channel) -> bool:
     """``covers_card`` for a video's text track: a name (or a line naming the school) worn
     under a face (read so, or riding on a face track: ``VideoTrack.rides``), on a badge or a
-    lanyard card, where ``channel`` hides the school. s45: the
-    badge covers were painted on photos only; the school's name printed small above a pupil's
-    name on a badge stayed readable in a video for Facebook."""
+    lanyard card, where ``channel`` hides the school. s45: the badge covers were painted on
+    photos only; the school's name printed small above a pupil's name on a badge stayed
+    readable in a video for Facebook whenever the reader missed it."""
     return bool(channel.cover_school and track.kind == "text"
                 and (track.context == "worn" or track.rides)
                 and (track.text_kind or track.school))
