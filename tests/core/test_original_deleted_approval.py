@@ -22,7 +22,8 @@ pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 
 @pytest.fixture
-def ws(tmp_path):
+def one_pupil(tmp_path):
+    """A workspace with one pupil on the register, signed in as the office."""
     w = Workspace.open(tmp_path / "home", access=office_access("Olive Office"))
     w.import_register(register_csv(tmp_path / "mis.csv", [
         {"upn": UPNS[0], "surname": "Harris", "forename": "Joe"}]))
@@ -69,7 +70,8 @@ def test_the_rule():
 
 
 def test_a_photo_whose_original_photovet_deleted_is_not_marked_ready_nor_approved(
-        ws, tmp_path):
+        one_pupil, tmp_path):
+    ws = one_pupil
     ready, parts = _photo(tmp_path, 1)
     ws.approvals.mark_ready(ready)
     _deleted_by_photovet(ws, ready)
@@ -93,9 +95,11 @@ def test_a_photo_whose_original_photovet_deleted_is_not_marked_ready_nor_approve
     assert ws.approvals.get(other.sha256, "website").status == "approved"
 
 
-def test_an_original_deleted_while_the_approval_is_stored_refuses_it(ws, tmp_path, monkeypatch):
+def test_an_original_deleted_while_the_approval_is_stored_refuses_it(one_pupil, tmp_path,
+                                                                     monkeypatch):
     """Another PC's purge between the approver's look and the approval being stored: asked
     again under the writer lock."""
+    ws = one_pupil
     a, parts = _photo(tmp_path, 3)
     ws.approvals.mark_ready(a)
     real = ws.approvals._precheck
