@@ -451,10 +451,14 @@ def test_unseen_pieces_leave_no_pixel_with_less_context_than_its_area_gave_it():
 
 def test_two_overlapping_badge_areas_detect_their_shared_pixels_once_and_find_the_name_there(
         text_engine, monkeypatch):
-    """Two neighbours' badge areas in a row, too wide together to be one detector input: the
-    second is detected only where the first did not already see it (with the detector's
-    context), and a 10 px name in their overlap is still found and read."""
+    """Two neighbours' badge areas in a row, too wide together to be one detector input as
+    they were joined before (up to one input's side, 672 px): the second is detected only
+    where the first did not already see it (with the detector's context); joined into one
+    area (s45: up to ``FOCUS_JOINS`` inputs' sides, the plan with the fewest detector pixels)
+    they are one run of 864 x 512, fewer pixels than the two. A 10 px name in their overlap is
+    found and read either way."""
     from photovet.core.vision.picture import Picture
+    from photovet.core.vision.text import ocr
 
     img = background((4000, 3000), True, seed=12)
     paste_text(img, "Jasper Thornbury", 10, 0, (1420, 1250))
@@ -464,8 +468,52 @@ def test_two_overlapping_badge_areas_detect_their_shared_pixels_once_and_find_th
     boxes = text_engine._focus(picture, [], [first, second])    # the badge areas' pass alone
     reads = text_engine._recognise(picture, boxes)
     assert any("Thornbury" in t for _, t, _ in reads), [t for _, t, _ in reads]
-    # the first whole (608 x 512 as run), of the second x 1344-1850 (512 x 512), not 608 x 512
+    # joined: x 1000-1850 at once (864 x 512 as run)
+    assert pixels.sizes == [(512, 864)], pixels.sizes
+    # joined only up to one input's side (as before s45): the first whole (608 x 512 as run),
+    # of the second x 1344-1850 (512 x 512), not 608 x 512
+    monkeypatch.setattr(ocr, "FOCUS_JOINS", (1.0,))
+    pixels.sizes.clear()
+    boxes = text_engine._focus(picture, [], [first, second])
+    reads = text_engine._recognise(picture, boxes)
+    assert any("Thornbury" in t for _, t, _ in reads), [t for _, t, _ in reads]
     assert pixels.total() == 608 * 512 + 512 * 512, pixels.sizes
+
+
+def test_a_crowded_rows_badge_areas_are_joined_when_that_runs_fewer_detector_pixels():
+    """The badge areas of a crowded group photo (two rows of 12 faces of 150 px, each area
+    overlapping its neighbours'): joining neighbours into areas up to 2-3 inputs' sides, each
+    searched in tiles, runs fewer detector pixels than joining only what one input holds (the
+    plan before s45), and still leaves no pixel of any area unseen: each is inside a
+    rectangle of the plan. An area already seen but for a strip is detected in that strip
+    (with its context): 96 % seen was skipped whole before s45."""
+    from photovet.core.vision.text import ocr
+
+    faces = [(300 + 290 * c, 500 + 1100 * r, 140, 150) for r in range(2) for c in range(12)]
+    from photovet.core.vision.text.names import badge_areas
+
+    areas = badge_areas(faces)
+    levels = {1.0: [tuple(int(v) for v in a[:4]) for a in areas]}
+
+    def cost(plan):
+        return sum(ocr._area_cost(r, lv, 460_000, 192, 672) for r, lv in plan)
+
+    plan = ocr.focus_plan(levels, [], 672, 460_000, 192)
+    old = ocr._focus_plan(levels, [], 672, 1.0)
+    assert cost(plan) < 0.9 * cost(old), (cost(plan), cost(old))
+    assert max(r[2] - r[0] for r, _ in plan) > 672          # joined beyond one input
+    rng = np.random.default_rng(3)
+    for x0, y0, x1, y1 in levels[1.0]:
+        for px, py in rng.uniform((x0, y0), (x1, y1), (200, 2)):
+            assert any(r[0] <= px <= r[2] and r[1] <= py <= r[3] for r, _ in plan), (px, py)
+    # a joined area 3000 px wide seen at full resolution but for a strip 138 px wide at its
+    # right (the seen area ends 10 px before it; over 95 % of it seen with the detector's
+    # context): that strip is detected, with 128 px of context before it
+    seen = (800, 800, 3990, 1700)
+    rect = (1000, 1000, 4000, 1500)
+    assert ocr.covered_share(rect, [ocr._shrunk(seen, ocr.FOCUS_CONTEXT)]) >= 0.95
+    assert ocr.focus_plan({1.0: [rect]}, [seen], 672, 460_000, 192) == \
+        [((3990 - 2 * 128, 1000, 4000, 1500), 1.0)]
 
 
 def test_overlapping_badge_areas_are_searched_once_and_nothing_is_dropped():

@@ -348,7 +348,8 @@ class TextEngine:
 
         An area is not looked at again where the whole photo's pass already saw it at its scale
         or finer, nor where it lies inside pixels already detected at its scale or finer (the
-        full-resolution crops of ``_refine``, a finer area)."""
+        full-resolution crops of ``_refine``, a finer area). Which rectangles are detected, and
+        how far neighbours are joined: ``focus_plan``."""
         h, w = arr.shape[:2]
         main = self._detection_scale(h, w)
         if main >= 0.9:
@@ -364,33 +365,19 @@ class TextEngine:
             if level is not None:
                 (again if len(item) > 5 and item[5] else levels).setdefault(
                     level, []).append((x0, y0, x1, y1))
-        # photo pixels already detected at full resolution, each with the context the detector
-        # needs around a small line (it misses an 11 px name ~100 px from a crop's edge)
-        done: list[tuple[Rect, int]] = [(r, FOCUS_CONTEXT) for r in self._fine]
         out = list(boxes)
         pp = self._pp
         saved = (pp.box_thresh, pp.thresh)
         pp.box_thresh = float(self.options["det_box_thresh"])
         pp.thresh = float(self.options["det_thresh"])
         try:
-            for level in sorted(levels, reverse=True):     # the finest first
-                # neighbours in a group photo share most of their badge areas: detect those once
-                # (up to one detector input: a larger area is searched in tiles anyway)
-                rects = merge_overlapping(levels[level], int(self._side() / level))
-                # smallest first: the smallest badges are the ones the scaled-down pass misses
-                rects.sort(key=lambda r: (r[2] - r[0]) * (r[3] - r[1]))
-                context = round(FOCUS_CONTEXT / level)
-                for rect in rects:
-                    if covered_share(rect, [_shrunk(r, c) for r, c in done]) >= 0.95:
+            for piece, level in focus_plan(levels, self._fine, self._side(),
+                                           int(self.options["det_max_pixels"]),
+                                           int(self.options["det_overlap"])):
+                for b in self._detect_area(arr, piece, level):
+                    if _quad_area(b) < 4 or _covered_by(b, out, 0.5):
                         continue
-                    # only what is not already seen, each piece with the context it needs
-                    pieces = unseen_pieces(rect, done, context, int(self._side() / level))
-                    for piece in pieces:
-                        for b in self._detect_area(arr, piece, level):
-                            if _quad_area(b) < 4 or _covered_by(b, out, 0.5):
-                                continue
-                            out.append(_order_points(b))
-                    done.append((rect, context))
+                    out.append(_order_points(b))
             # looked at whatever else saw them, taking boxes the detector is less sure of (a
             # slanted handwritten "Elizabeth Ashworth" under a close-up face scored under
             # det_box_thresh); each line kept unless one found covers most of it
@@ -993,6 +980,66 @@ def unseen_pieces(rect: Rect, seen: Sequence[tuple[Rect, int]], context: int, ma
     return grown
 
 
+#: how far neighbouring badge areas are joined before they are detected, as a share of the
+#: largest detector input's side (``focus_plan`` takes the one that runs the fewest detector
+#: pixels): 1 joins only what one input holds; on a crowded group photo joining neighbours
+#: into areas up to twice that, searched in tiles (``area_tiles``), reads what neighbours share
+#: once instead of once per area with each one's context around it
+FOCUS_JOINS = (1.0, 1.5, 2.0, 2.5, 3.0)
+
+
+def focus_plan(levels: dict[float, list[Rect]], fine: Sequence[Rect], side: int,
+               max_pixels: int, overlap: int) -> list[tuple[Rect, float]]:
+    """The rectangles the badge areas are detected in, in order, each with its level
+    (``TextEngine._focus``): ``levels`` the areas (photo px) by the level each is detected at,
+    ``fine`` the photo's areas already detected at full resolution (``_refine``). Finest level
+    first; at each, overlapping areas joined (``merge_overlapping``), smallest first, each
+    detected only where what was detected before at that level or finer did not already see it
+    with the detector's context (``unseen_pieces``). Of the plans joining up to each of
+    ``FOCUS_JOINS`` input sides, the one with the fewest detector pixels as run (tiles of at
+    most ``max_pixels``, ``area_tiles``; the first on a tie). Every pixel of every area is in a
+    rectangle of the plan, or inside one detected before with at least ``FOCUS_CONTEXT`` (as
+    detected) around it or as much as the area gives it. Pure; unit-tested."""
+    best: tuple[int, list[tuple[Rect, float]]] | None = None
+    for join in FOCUS_JOINS:
+        plan = _focus_plan(levels, fine, side, join)
+        cost = sum(_area_cost(r, level, max_pixels, overlap, side) for r, level in plan)
+        if best is None or cost < best[0]:
+            best = (cost, plan)
+    return [] if best is None else best[1]
+
+
+def _focus_plan(levels: dict[float, list[Rect]], fine: Sequence[Rect], side: int,
+                join: float) -> list[tuple[Rect, float]]:
+    # photo pixels already detected at full resolution, each with the context the detector
+    # needs around a small line (it misses an 11 px name ~100 px from a crop's edge)
+    done: list[tuple[Rect, int]] = [(r, FOCUS_CONTEXT) for r in fine]
+    plan: list[tuple[Rect, float]] = []
+    for level in sorted(levels, reverse=True):     # the finest first
+        # neighbours in a group photo share most of their badge areas: detect those once
+        limit = int(side * join / level)
+        rects = merge_overlapping(levels[level], limit)
+        # smallest first: the smallest badges are the ones the scaled-down pass misses
+        rects.sort(key=lambda r: (r[2] - r[0]) * (r[3] - r[1]))
+        context = round(FOCUS_CONTEXT / level)
+        for rect in rects:
+            # only what is not already seen, each piece with the context it needs; nothing
+            # where every pixel was (a joined area reaches 2-3 inputs' sides: skipping one
+            # 95 % seen, as before, could leave a badge's worth of it unread)
+            plan.extend((piece, level) for piece in unseen_pieces(rect, done, context, limit))
+            done.append((rect, context))
+    return plan
+
+
+def _area_cost(rect: Rect, level: float, max_pixels: int, overlap: int, side: int) -> int:
+    """The detector pixels ``TextEngine._detect_area`` runs on ``rect`` at ``level``."""
+    w, h = rect[2] - rect[0], rect[3] - rect[1]
+    if level < 0.999:
+        w, h = max(16, round(w * level)), max(16, round(h * level))
+    xs, ys = area_tiles(w, h, max_pixels, overlap, side)
+    return sum(_padded(b - a) * _padded(d - c) for a, b in xs for c, d in ys)
+
+
 def covered_share(rect: Rect, others: Sequence[Rect], cell: int = 8) -> float:
     """The share of ``rect`` (x0, y0, x1, y1) inside the union of ``others`` (to ``cell`` px).
     Pure; unit-tested."""
@@ -1157,5 +1204,5 @@ def _merge_tile_boxes(found: list[tuple[np.ndarray, tuple[int, int, int, int]]],
     return out
 
 
-__all__ = ["Read", "TextEngine", "covered_share", "focus_level", "merge_overlapping",
+__all__ = ["Read", "TextEngine", "covered_share", "focus_level", "focus_plan", "merge_overlapping",
            "reader_threads", "stacked_boxes", "text_options", "unseen_pieces"]
