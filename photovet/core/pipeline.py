@@ -132,9 +132,8 @@ log = logs.get("pipeline")
 #: 26: a JPEG the damage check cannot read at all (TurboJPEG: "Could not determine subsampling
 #: level", 4:1:0) is refused as not checked (imaging.JPEG_NOT_CHECKED, s42 audit): it had been
 #: taken as undamaged, its picture data never looked at
-#: 27: neighbouring badge areas are joined into areas up to 2-3 detector inputs' sides, searched
-#: in tiles, when that runs fewer detector pixels (ocr.focus_plan, s45), and an area is
-#: skipped only when every pixel of it was seen (not 95 %): other crops, so other lines read
+#: 27: a badge area is skipped only when every pixel of it was seen with the detector's context
+#: (ocr.focus_plan, s45): one over 95 % seen was skipped whole, its unseen strip never read
 ANALYSIS_VERSION = "27"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
@@ -183,7 +182,7 @@ ANALYSIS_VERSION = "27"
 #: 27: a picture that changes size part of the way through (clips joined together) is read at
 #: its first frame's size on every frame, as the export scales it (s44: names read on the later
 #: frames at their own size were covered elsewhere and exported readable)
-#: 28: badge areas of frames larger than 2048 px planned as photos' (ANALYSIS_VERSION 27)
+#: 28: badge areas of frames larger than 2048 px skipped as photos' (ANALYSIS_VERSION 27)
 VIDEO_ANALYSIS_VERSION = "28"
 
 _MODELS: dict[tuple, Any] = {}

@@ -452,11 +452,11 @@ def test_unseen_pieces_leave_no_pixel_with_less_context_than_its_area_gave_it():
 def test_two_overlapping_badge_areas_detect_their_shared_pixels_once_and_find_the_name_there(
         text_engine, monkeypatch):
     """Two neighbours' badge areas in a row, too wide together to be one detector input as
-    they were joined before (up to one input's side, 672 px): the second is detected only
-    where the first did not already see it (with the detector's context); joined into one
-    area (s45: up to ``FOCUS_JOINS`` inputs' sides, the plan with the fewest detector pixels)
-    they are one run of 864 x 512, fewer pixels than the two. A 10 px name in their overlap is
-    found and read either way."""
+    they are joined (up to one input's side, 672 px: ``FOCUS_JOINS``): the second is detected
+    only where the first did not already see it (with the detector's context); joined into one
+    area (``FOCUS_JOINS`` up to two inputs' sides, measured in s45 and not on) they are one run
+    of 864 x 512, fewer pixels than the two. A 10 px name in their overlap is found and read
+    either way."""
     from photovet.core.vision.picture import Picture
     from photovet.core.vision.text import ocr
 
@@ -468,25 +468,25 @@ def test_two_overlapping_badge_areas_detect_their_shared_pixels_once_and_find_th
     boxes = text_engine._focus(picture, [], [first, second])    # the badge areas' pass alone
     reads = text_engine._recognise(picture, boxes)
     assert any("Thornbury" in t for _, t, _ in reads), [t for _, t, _ in reads]
-    # joined: x 1000-1850 at once (864 x 512 as run)
-    assert pixels.sizes == [(512, 864)], pixels.sizes
-    # joined only up to one input's side (as before s45): the first whole (608 x 512 as run),
-    # of the second x 1344-1850 (512 x 512), not 608 x 512
-    monkeypatch.setattr(ocr, "FOCUS_JOINS", (1.0,))
+    # joined only up to one input's side (FOCUS_JOINS as it is): the first whole (608 x 512 as
+    # run), of the second x 1344-1850 (512 x 512), not 608 x 512
+    assert pixels.total() == 608 * 512 + 512 * 512, pixels.sizes
+    # joined up to twice that: x 1000-1850 at once (864 x 512 as run)
+    monkeypatch.setattr(ocr, "FOCUS_JOINS", (1.0, 2.0))
     pixels.sizes.clear()
     boxes = text_engine._focus(picture, [], [first, second])
     reads = text_engine._recognise(picture, boxes)
     assert any("Thornbury" in t for _, t, _ in reads), [t for _, t, _ in reads]
-    assert pixels.total() == 608 * 512 + 512 * 512, pixels.sizes
+    assert pixels.sizes == [(512, 864)], pixels.sizes
 
 
-def test_a_crowded_rows_badge_areas_are_joined_when_that_runs_fewer_detector_pixels():
+def test_a_crowded_rows_badge_areas_are_joined_when_that_runs_fewer_detector_pixels(monkeypatch):
     """The badge areas of a crowded group photo (two rows of 12 faces of 150 px, each area
     overlapping its neighbours'): joining neighbours into areas up to 2-3 inputs' sides, each
-    searched in tiles, runs fewer detector pixels than joining only what one input holds (the
-    plan before s45), and still leaves no pixel of any area unseen: each is inside a
-    rectangle of the plan. An area already seen but for a strip is detected in that strip
-    (with its context): 96 % seen was skipped whole before s45."""
+    searched in tiles (``FOCUS_JOINS``: measured in s45, not on), runs fewer detector pixels
+    than joining only what one input holds, and still leaves no pixel of any area unseen: each
+    is inside a rectangle of the plan. An area already seen but for a strip is detected in
+    that strip (with its context): over 95 % seen was skipped whole before s45."""
     from photovet.core.vision.text import ocr
 
     faces = [(300 + 290 * c, 500 + 1100 * r, 140, 150) for r in range(2) for c in range(12)]
@@ -498,6 +498,7 @@ def test_a_crowded_rows_badge_areas_are_joined_when_that_runs_fewer_detector_pix
     def cost(plan):
         return sum(ocr._area_cost(r, lv, 460_000, 192, 672) for r, lv in plan)
 
+    monkeypatch.setattr(ocr, "FOCUS_JOINS", (1.0, 1.5, 2.0, 2.5, 3.0))    # (not on: s45)
     plan = ocr.focus_plan(levels, [], 672, 460_000, 192)
     old = ocr._focus_plan(levels, [], 672, 1.0)
     assert cost(plan) < 0.9 * cost(old), (cost(plan), cost(old))

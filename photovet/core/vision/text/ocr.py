@@ -982,10 +982,13 @@ def unseen_pieces(rect: Rect, seen: Sequence[tuple[Rect, int]], context: int, ma
 
 #: how far neighbouring badge areas are joined before they are detected, as a share of the
 #: largest detector input's side (``focus_plan`` takes the one that runs the fewest detector
-#: pixels): 1 joins only what one input holds; on a crowded group photo joining neighbours
-#: into areas up to twice that, searched in tiles (``area_tiles``), reads what neighbours share
-#: once instead of once per area with each one's context around it
-FOCUS_JOINS = (1.0, 1.5, 2.0, 2.5, 3.0)
+#: pixels): 1 joins only what one input holds. Not on (s45): (1.0, 1.5, 2.0, 2.5, 3.0) ran 15 %
+#: fewer badge-area detector pixels on the 12 throughput photos (0.92x the text stage's CPU),
+#: names on bench/text.py and the handwritten bench the same, but the other crops found other
+#: faint lines: 167 -> 153 read, 72 -> 64 covered on those photos (lines below faces read as
+#: single characters, a mirrored "JUST JARED" read as one line instead of two), so a line the
+#: plan of before covers could be left readable
+FOCUS_JOINS: tuple[float, ...] = (1.0,)
 
 
 def focus_plan(levels: dict[float, list[Rect]], fine: Sequence[Rect], side: int,
