@@ -66,6 +66,7 @@ from photovet.core.vision.faces.onnxfix import (
     opencv_zoo_model,
     pb_parse,
     pb_serialise,
+    prelu_as_relu,
     session,
 )
 from photovet.core.vision.faces.pixels import pad_border
@@ -295,6 +296,37 @@ def test_opencv_zoo_models_load_and_run_at_any_size(name, inp, dims, shape):
     assert all(np.all(np.isfinite(o)) for o in out)
     if "sface" in name:
         assert out[0].shape == (3, 128)
+
+
+def _ops(raw: bytes) -> list[str]:
+    graph = next(v for f, wt, v in pb_parse(raw) if f == 7 and wt == 2)
+    return [next(nv for nf, nwt, nv in pb_parse(gv) if nf == 4).decode()
+            for gf, gwt, gv in pb_parse(graph) if gf == 1 and gwt == 2]
+
+
+def test_sface_prelu_rewritten_gives_the_same_numbers_to_the_last_bit():
+    """(s45) SFace's PRelu activations run as Relu(x) + Min(x, 0) * slope (onnxfix notes: half
+    the CPU): no PRelu is left, and the signatures are the plain graph's bit for bit, on
+    chips with every kind of value (negative inputs too) and on a face."""
+    raw = opencv_zoo_model(asset_path("models", "face_recognition_sface_2021dec_int8bq.onnx")
+                           .read_bytes(), "data", ["n", 3, 112, 112])
+    rewritten = prelu_as_relu(raw)
+    assert _ops(raw).count("PRelu") == 27
+    assert "PRelu" not in _ops(rewritten) and _ops(rewritten).count("Min") == 27
+    plain, fast = session(raw, 1, disable_qdq=True), session(rewritten, 1, disable_qdq=True)
+    rs = np.random.RandomState(7)
+    face = _cartoon_face(112).convert("RGB")
+    chips = [rs.uniform(0, 255, (2, 3, 112, 112)), rs.uniform(-300, 300, (1, 3, 112, 112)),
+             np.zeros((1, 3, 112, 112)),
+             np.asarray(face, np.float32).transpose(2, 0, 1)[None]]
+    for chip in chips:
+        chip = chip.astype(np.float32)
+        a = plain.run(None, {"data": chip})[0]
+        b = fast.run(None, {"data": chip})[0]
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+    # a model without PRelu is left as it is
+    yunet = asset_path("models", "face_detection_yunet_2023mar_int8bq.onnx").read_bytes()
+    assert prelu_as_relu(yunet) is yunet
 
 
 def test_model_files_are_the_published_ones():

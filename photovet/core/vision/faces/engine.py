@@ -252,8 +252,8 @@ class FaceEngine:
         def load_sface() -> SFaceEncoder:
             session = _load_session(
                 SFACE_FILE, "face signature",
-                lambda raw: onnxfix.opencv_zoo_model(raw, "data", ["n", 3, 112, 112]), threads,
-                True)
+                lambda raw: onnxfix.prelu_as_relu(
+                    onnxfix.opencv_zoo_model(raw, "data", ["n", 3, 112, 112])), threads, True)
             return SFaceEncoder(session, yunet)
 
         # the signature model is loaded the first time a signature is asked for (``sface``)
