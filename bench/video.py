@@ -11,7 +11,10 @@ Clips (made once into --data, default ~/.cache/photovet-bench/video; never in th
   frames, real adult faces on a stage, moving, some in profile);
 - ``hamilton1080``: the same upscaled to 1920x1080 (big faces, 110-980 px: what a phone films);
 - ``synth1080``: 10 s of 1920x1080 with 14 drawn faces of 16-180 px moving, entering, leaving
-  (tests/video_clips.py), with their true positions.
+  (tests/video_clips.py), with their true positions;
+- ``badges1080``: 8 s of 1920x1080, 6 drawn faces of 90-220 px walking across, each with a
+  pupil's name on a badge under it, and a name card held still for 2 s (s45: what the app
+  reads on a phone's video of a class; with ``--text``).
 
 Each tool runs in its own process pinned to ``--cores`` cores (ONNX Runtime threads to match,
 deface's too): wall time, CPU time (process + children: deface runs ffmpeg), peak RSS.
@@ -37,6 +40,7 @@ RSS sampled every 2 s; the export's picture and sound durations are compared.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -134,6 +138,27 @@ def make_clips(data: Path, names: list[str]) -> dict[str, dict]:
                 json.dump({"size": [1920, 1080], "faces": [[list(b) for b in fr] for fr in clip.faces]},
                           open(truth, "w"))
             out[name] = {"path": str(dst), "truth": str(truth)}
+        elif name == "badges1080":
+            dst = data / "badges_1080p.mp4"
+            truth = data / "badges_1080p_truth.json"
+            if not dst.exists() or not truth.exists():
+                from tests.video_clips import Card, Mover
+
+                names = ["Amelia Hartley", "Oliver Bennett", "Priya Sharma", "Jack Thompson",
+                         "Sofia Novak", "Harry Clarke"]
+                sizes = [90, 120, 150, 180, 220, 110]
+                movers = [Mover(s, (-120 if k % 2 == 0 else 2040, 200 + 130 * k),
+                                (2040 if k % 2 == 0 else -120, 260 + 120 * k),
+                                t0=0.6 * k, t1=0.6 * k + 6.0, variant=[0, 1, 4, 6, 7, 0][k],
+                                badge=names[k]) for k, s in enumerate(sizes)]
+                clip = make_clip(data / "badges.part.mp4", size=(1920, 1080), seconds=8.0,
+                                 movers=movers, audio=True,
+                                 cards=[Card("Grace Whitfield", (1500, 80), 3.0, 5.0, 40)])
+                os.replace(clip.path, dst)
+                json.dump({"size": [1920, 1080], "faces": [[list(b) for b in fr] for fr in clip.faces],
+                           "badges": [[list(b) for b in fr] for fr in clip.badges]},
+                          open(truth, "w"))
+            out[name] = {"path": str(dst), "truth": str(truth)}
         else:
             raise SystemExit(f"unknown clip {name}")
     del np
@@ -216,6 +241,12 @@ def worker_ours(clip: str, cores: int, out_json: str, params: dict) -> None:
     from photovet.core.settings import Settings
     from photovet.core.vision.faces import FaceEngine
 
+    if not params.get("glibc_default"):
+        # as the app's Engine.load does (memory.return_large_blocks: large freed blocks go
+        # back to the system at once); --glibc-default leaves glibc's own thresholds
+        from photovet.core.memory import return_large_blocks
+
+        return_large_blocks()
     settings = Settings.from_dict({"performance": {"cores": cores},
                                    "video": {k: v for k, v in params.items()
                                              if k in ("stride", "det_long_side", "fine_every",
@@ -279,6 +310,7 @@ def worker_ours(clip: str, cores: int, out_json: str, params: dict) -> None:
         rows = len(an.face_tracks)
     t1 = time.perf_counter()
     cpu1 = _cpu()
+    rss_analyse = _rss_mb()
     plan = CoverPlan(an, grow=settings.cover.grow)
     with tempfile.TemporaryDirectory() as td:
         out = Path(td) / "out.mp4"
@@ -317,6 +349,7 @@ def worker_ours(clip: str, cores: int, out_json: str, params: dict) -> None:
         "frames": n, "size": [W, H],
         "analyse_s": t1 - t0, "render_s": t2 - t1, "wall_s": t2 - t0, "cpu_s": cpu,
         "cpu_analyse_s": cpu1 - cpu0, "fps": n / (t2 - t0), "peak_rss_mb": _rss_mb(),
+        "peak_rss_analyse_mb": rss_analyse,
         "load_start": load0, "load_end": os.getloadavg()[0], "tracks": len(an.face_tracks),
         "rows": rows, "text_reads": reads[0], "name_tracks": len(an.text_tracks),
         "crest_searches": searches[0], "crest_cpu_s": searches[1],
@@ -590,6 +623,9 @@ def main() -> None:
     ap.add_argument("--crest", action="store_true",
                     help="look for the school's crest as the product does (the crest drawn by "
                          "tests/core/test_school_identifiers.py; searches and their CPU counted)")
+    ap.add_argument("--glibc-default", action="store_true",
+                    help="leave glibc's memory thresholds as they are (before s45 the bench did; "
+                         "the app sets them at Engine.load: memory.return_large_blocks)")
     ap.add_argument("--no-score", action="store_true",
                     help="no reference detection nor recall (costs only: the 1080p reference "
                          "runs the detector on every frame at 2x)")
@@ -613,6 +649,8 @@ def main() -> None:
         params["text"] = True
     if a.crest:
         params["crest"] = True
+    if a.glibc_default:
+        params["glibc_default"] = True
     names = a.clips.split(",")
     clips = make_clips(data, names)
     print(f"{time.strftime('%H:%M:%S')} load average {os.getloadavg()}, {os.cpu_count()} cores",
@@ -634,6 +672,11 @@ def main() -> None:
                 if ref is not None and res["frames"] != ref["frames"]:
                     res["frame_offset"] = align(res, ref["faces"])
                 row = {k: v for k, v in res.items() if k not in ("shapes", "raw")}
+                # every frame's cover shapes, in one digest: two runs that cover the same
+                # places on every frame have the same (old and new code side by side)
+                row["shapes_sha"] = hashlib.sha256(json.dumps(
+                    [[[round(float(v), 2) if not isinstance(v, str) else v for v in sh]
+                      for sh in fr] for fr in res["shapes"]]).encode()).hexdigest()[:12]
                 row["clip"] = name
                 row["vs_reference"] = score(res, ref["faces"], ref["size"]) if ref is not None \
                     else {"recall": {"0.90": float("nan")}, "iou_recall": float("nan"),
@@ -645,7 +688,7 @@ def main() -> None:
                 vr = row["vs_reference"]
                 print(f"{time.strftime('%H:%M:%S')} {name:13s} {tool:6s} cores={cores} "
                       f"fps={row['fps']:6.1f} cpu/frame={1000 * row['cpu_s'] / row['frames']:6.1f} ms "
-                      f"rss={row['peak_rss_mb']:.0f} MB load={row['load_start']:.1f}->{row['load_end']:.1f} "
+                      f"rss={row['peak_rss_mb']:.0f} MB (analysis {row.get('peak_rss_analyse_mb', 0):.0f}) load={row['load_start']:.1f}->{row['load_end']:.1f} "
                       f"recall@0.9={vr['recall']['0.90']:.4f} iou={vr['iou_recall']:.4f} "
                       f"share={vr['frame_share_covered']:.3f}"
                       + (f" truth@0.9={row['vs_truth']['recall']['0.90']:.4f}" if truth else "")
@@ -654,6 +697,7 @@ def main() -> None:
                          f" code={row['code']}"
                          f" check={'clean' if not row['check_problems'] else row['check_problems']}"
                          if tool in ("ours", "before") else "")
+                      + (f" covers={row['shapes_sha']}" if tool in ("ours", "before") else "")
                       + (f" cpu-analyse={row['cpu_analyse_s']:.1f}s text-reads={row['text_reads']}"
                          f" names={row['name_tracks']}" if a.text else "")
                       + (f" crest-searches={row['crest_searches']}"
