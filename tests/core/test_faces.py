@@ -1349,6 +1349,47 @@ def test_a_model_busy_with_another_photo_is_not_waited_for(face_engine, monkeypa
     assert given == ["yunet", "sface", "centerface", "yunet", "sface"]
 
 
+@pytest.mark.parametrize("look", ["passes", "turned"])
+def test_a_video_frames_search_takes_its_turn_in_centerface(face_engine, monkeypatch, look):
+    """A video's frames are searched in CenterFace's turns as a photo's are (s45: they took
+    none, so a photo checked beside a video gave CenterFace's buffers back in the middle of a
+    frame's search, and more videos' searches than turns could be in it): while a frame is in
+    CenterFace, giving the face models back leaves CenterFace alone, and once it is out,
+    CenterFace is given back again."""
+    given = []
+    for name in ("centerface", "yunet", "sface"):
+        monkeypatch.setattr(getattr(face_engine, name), "give_back",
+                            lambda name=name: given.append(name))
+    inside, leave = threading.Event(), threading.Event()
+    real = face_engine.centerface._search
+
+    def search(*a, **k):
+        inside.set()
+        assert leave.wait(30)
+        return real(*a, **k)
+
+    monkeypatch.setattr(face_engine.centerface, "_search", search)
+    arr = np.full((96, 128, 3), 120, np.uint8)
+    if look == "passes":
+        def run():
+            face_engine.detect_passes([(arr, 1.0, 1.0)], tile=1024)
+    else:
+        def run():
+            face_engine.detect_turned_looks(arr, 1.0, 1.0, np.zeros((0, 5)), [(1, None)],
+                                            tile=1024)
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    try:
+        assert inside.wait(30)
+        face_engine.give_back()
+        assert given == ["yunet", "sface"], "CenterFace given back in a video frame's search"
+    finally:
+        leave.set()
+        t.join(30)
+    face_engine.give_back()
+    assert given == ["yunet", "sface", "centerface", "yunet", "sface"]
+
+
 def test_a_photo_waiting_for_centerface_runs_yunet_meanwhile_and_finds_the_same_faces():
     """One model thread per photo (two photos at once on two cores): while another photo holds
     CenterFace, this one runs YuNet first instead of idling, then CenterFace; the faces found

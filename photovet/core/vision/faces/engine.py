@@ -457,7 +457,10 @@ class FaceEngine:
             h, w = arr.shape[:2]
             tiles = [(x0, y0, x1, y1) for (y0, y1) in tile_spans(h, tile, overlap)
                      for (x0, x1) in tile_spans(w, tile, overlap)]
-            tile_boxes, tile_marks = self.centerface._search(arr, 1.0, tiles, thr, False)
+            # a turn in CenterFace as a photo's search takes (ModelTurns): a photo's
+            # ``give_back`` then never runs beside a video frame's search (s45)
+            with self._cf_lock:
+                tile_boxes, tile_marks = self.centerface._search(arr, 1.0, tiles, thr, False)
             for b, m in zip(tile_boxes, tile_marks):
                 b, m = b.astype(np.float64), m.astype(np.float64)
                 b[:, [0, 2]] *= kx
@@ -502,7 +505,8 @@ class FaceEngine:
             th, tw = turned.shape[:2]
             tiles = [(tx0, ty0, tx1, ty1) for (ty0, ty1) in tile_spans(th, tile, overlap)
                      for (tx0, tx1) in tile_spans(tw, tile, overlap)]
-            tb, tm = self.centerface._search(turned, 1.0, tiles, thr, False)
+            with self._cf_lock:      # a turn, as ``detect_passes`` takes
+                tb, tm = self.centerface._search(turned, 1.0, tiles, thr, False)
             if not tb:
                 continue
             b, m = np.concatenate(tb).astype(np.float64), np.concatenate(tm).astype(np.float64)
