@@ -9,8 +9,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pytest
 
+from photovet.core.errors import VideoError
 from photovet.core.media.video import reader
+from photovet.core.media.video.analysis import VideoParams, analyse_video
 from tests.video_clips import make_clip
 
 
@@ -51,3 +54,35 @@ def test_display_rgb_matches_pyav_conversion(tmp_path):
         small = reader.display_rgb(fr.frame, 90, (120, 160))
         assert small.shape == (160, 120, 3)      # display width 120, height 160
         break
+
+
+class _CountingFaces:
+    """A face engine that finds nothing and records its calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def detect_passes(self, passes, **_kw):
+        self.calls.append("detect")
+        return np.zeros((0, 5)), np.zeros((0, 10))
+
+    def give_back(self) -> None:
+        self.calls.append("give back")
+
+
+def test_a_videos_analysis_gives_the_models_buffers_back_at_its_end(tmp_path):
+    """s45: the models' shared arena kept what a video's searches grew it to (236 MB on a
+    1080p clip with names read) under the export's decoder and encoder: the analysis gives it
+    back once, at its end, and so does an analysis that stopped before the end."""
+    clip = make_clip(tmp_path / "clip.mp4", size=(320, 240), seconds=1.0)
+    faces = _CountingFaces()
+    analyse_video(clip.path, face_engine=faces, params=VideoParams(sideways_every=0))
+    assert "detect" in faces.calls
+    assert faces.calls[-1] == "give back" and faces.calls.count("give back") == 1
+    stop = threading.Event()
+    stop.set()
+    faces.calls.clear()
+    with pytest.raises(VideoError):
+        analyse_video(clip.path, face_engine=faces, params=VideoParams(sideways_every=0),
+                      stop=stop)
+    assert faces.calls == ["give back"]

@@ -103,6 +103,7 @@ from photovet.core.media.video.reader import (
     probe,
 )
 from photovet.core.media.video.tracking import Det, Tracker, TrackerParams
+from photovet.core.memory import release
 from photovet.core.models import NAME_KINDS, Face, MatchStatus, VideoAnalysis, VideoTrack
 from photovet.core.vision.faces.signatures import CURRENT
 
@@ -511,11 +512,27 @@ def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
     ``VideoError`` too (an analysis that did not see every frame is never used). One video at
     a time per process (reader.VIDEO_GATE)."""
     with VIDEO_GATE:
-        return _analyse_video(path, face_engine=face_engine, matcher=matcher,
-                              text_engine=text_engine, name_matcher=name_matcher,
-                              school_matcher=school_matcher, crest_matcher=crest_matcher,
-                              params=params, info=info, progress=progress, stop=stop,
-                              source=source)
+        try:
+            return _analyse_video(path, face_engine=face_engine, matcher=matcher,
+                                  text_engine=text_engine, name_matcher=name_matcher,
+                                  school_matcher=school_matcher, crest_matcher=crest_matcher,
+                                  params=params, info=info, progress=progress, stop=stop,
+                                  source=source)
+        finally:
+            give_back(face_engine)
+
+
+def give_back(face_engine: Any) -> None:
+    """The models' working buffers back to the system once a video is analysed (s45): the
+    arena every model shares (offline._shared_arena) kept what CenterFace's 1024 px tiles and
+    the text detector's whole frames had grown it to, under the export's decoder and encoder.
+    1080p clip with names read (bench/video.py --clips badges1080 --text): 236 MB given back,
+    the analysis and export's peak 660 -> 533 MB. A model busy with a photo checked meanwhile
+    is left alone (``FaceEngine.give_back``)."""
+    back = getattr(face_engine, "give_back", None)
+    if back is not None:
+        back()
+    release()
 
 
 def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_engine: Any,
