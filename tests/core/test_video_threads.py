@@ -86,3 +86,32 @@ def test_a_videos_analysis_gives_the_models_buffers_back_at_its_end(tmp_path):
         analyse_video(clip.path, face_engine=faces, params=VideoParams(sideways_every=0),
                       stop=stop)
     assert faces.calls == ["give back"]
+
+
+class _CountingText:
+    """A text engine that reads nothing and records its calls."""
+
+    def __init__(self, calls: list[str]) -> None:
+        self.calls = calls
+
+    def read(self, image, **_kw):
+        self.calls.append("read")
+        return []
+
+    def give_back(self) -> None:
+        self.calls.append("text back")
+
+
+def test_a_videos_text_reads_give_the_detectors_buffers_back(tmp_path):
+    """s45: a whole frame's read left the text detector's buffers in the shared arena beside
+    the face searches until the next read (1080p: the analysis's peak 614 -> 517 MB once
+    given back): every read is followed by the text detector's give-back."""
+    clip = make_clip(tmp_path / "clip.mp4", size=(320, 240), seconds=2.0)
+    faces = _CountingFaces()
+    text = _CountingText(faces.calls)
+    analyse_video(clip.path, face_engine=faces, text_engine=text,
+                  params=VideoParams(sideways_every=0, ocr_every=0.5))
+    # (the face searches run in another thread: their calls are left out of the order)
+    text_calls = [c for c in faces.calls if c in ("read", "text back")]
+    assert text_calls.count("read") >= 4
+    assert text_calls == ["read", "text back"] * text_calls.count("read")

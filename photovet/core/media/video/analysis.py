@@ -1138,7 +1138,21 @@ def _read_names(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_match
                 area: tuple[int, int, int, int] | None = None, frame_scale: bool = False) -> None:
     """Read the frame's text (only ``area``, x0, y0, x1, y1, when given, at the whole frame's
     scale with ``frame_scale``: ``_read_area``); lines that are (or may be) names, and lines
-    that name the school, join the text tracker."""
+    that name the school, join the text tracker. Then the text detector's buffers go back
+    (``TextEngine.give_back``, s45): kept, they sat in the models' shared arena beside the face
+    searches of the frames until the next read (1080p stage clip with names read: the
+    analysis's peak 614 -> 517 MB, CPU 52.5 -> 53.3 s, the same tracks)."""
+    try:
+        _read_names_now(fr, i, info, text_engine, name_matcher, st, p, area, frame_scale)
+    finally:
+        back = getattr(text_engine, "give_back", None)
+        if back is not None:
+            back()
+
+
+def _read_names_now(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_matcher: Any,
+                    st: _State, p: VideoParams, area: tuple[int, int, int, int] | None,
+                    frame_scale: bool) -> None:
     from photovet.core.vision.text.names import badge_areas, classify_texts  # noqa: PLC0415
     from photovet.core.vision.text.school import (  # noqa: PLC0415
         find_small_school_text,

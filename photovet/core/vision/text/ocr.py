@@ -334,6 +334,13 @@ class TextEngine:
         with self._read_lock:
             return reads + self._recognise(arr, found)
 
+    def give_back(self) -> None:
+        """The detector's arena back to the system (``offline.give_back_arena``), as a read in
+        tiles does at its end: a video's reads give back what a whole frame grew it to after
+        each read (s45), since the frame's faces are searched meanwhile and the next read is
+        up to a second away. Safe with another run in flight (the class notes)."""
+        give_back_arena(self._det_session)
+
     def detection_scale(self, width: int, height: int) -> float:
         """The scale a whole picture of ``width`` x ``height`` is detected at (``read``)."""
         return self._size_scale(height, width)
