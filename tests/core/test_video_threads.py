@@ -105,7 +105,8 @@ class _CountingText:
 def test_a_videos_text_reads_give_the_detectors_buffers_back(tmp_path):
     """s45: a whole frame's read left the text detector's buffers in the shared arena beside
     the face searches until the next read (1080p: the analysis's peak 614 -> 517 MB once
-    given back): every read is followed by the text detector's give-back."""
+    given back): every whole frame's read is followed by the text detector's give-back (no
+    part of this still clip changes, so every read is a whole frame's)."""
     clip = make_clip(tmp_path / "clip.mp4", size=(320, 240), seconds=2.0)
     faces = _CountingFaces()
     text = _CountingText(faces.calls)

@@ -1138,15 +1138,17 @@ def _read_names(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_match
                 area: tuple[int, int, int, int] | None = None, frame_scale: bool = False) -> None:
     """Read the frame's text (only ``area``, x0, y0, x1, y1, when given, at the whole frame's
     scale with ``frame_scale``: ``_read_area``); lines that are (or may be) names, and lines
-    that name the school, join the text tracker. Then the text detector's buffers go back
-    (``TextEngine.give_back``, s45): kept, they sat in the models' shared arena beside the face
-    searches of the frames until the next read (1080p stage clip with names read: the
-    analysis's peak 614 -> 517 MB, CPU 52.5 -> 53.3 s, the same tracks)."""
+    that name the school, join the text tracker. After a whole frame's read the text
+    detector's buffers go back (``TextEngine.give_back``, s45): kept, they sat in the models'
+    shared arena beside the face searches of the frames until the next read (1080p stage clip
+    with names read: the analysis's peak 614 -> 517 MB). Not after a part's read (a name
+    followed every few frames): given back after every read, a clip of 6 badges walking
+    across took 57-66 -> 70 CPU s for 535 -> 499 MB."""
     try:
         _read_names_now(fr, i, info, text_engine, name_matcher, st, p, area, frame_scale)
     finally:
         back = getattr(text_engine, "give_back", None)
-        if back is not None:
+        if back is not None and area is None:
             back()
 
 
