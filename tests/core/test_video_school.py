@@ -275,3 +275,46 @@ def test_the_schools_small_print_on_a_worn_badge_is_covered_in_a_youtube_export(
     assert res.ok, res.error
     assert sum(1 for b in clip.badge_tops if b) == clip.frames
     assert_covered(res.output, clip.badge_tops, shrink=0.05, what="the school's small print")
+
+
+def test_the_badge_covers_follow_the_face_a_name_read_once_is_worn_under():
+    """s45 audit: a badge is read once a second (``video.ocr_every``), so a pupil running
+    across the picture has her name read once; its cover follows the face she wears it under
+    (``covers.ride_boxes``) on every frame. The badge covers (``card_bands``) stood only where
+    the name was read, a few frames either side: on the frames before and after, the school's
+    small print above the name, covered by its own cover, was bare wherever the reader missed
+    it. They follow the face as the name's own cover does."""
+    from photovet.core.media.video.covers import CoverPlan, cover_boxes, covers_at
+    from photovet.core.models import Person
+    from photovet.core.policy import decide_video
+
+    tori = Person("A1", "Tori", "Hale", photo_consent={"youtube": "yes"},
+                  video_consent={"youtube": "yes"}, name_with_photo=True)
+    yt = Channel("youtube", "YouTube", audio="remove", cover_school=True, names="full")
+    # a 60 px face moving 8 px a frame to the right, seen every 3 frames, 45 frames
+    frames = list(range(0, 45, 3))
+    face = VideoTrack(id=1, kind="face", frames=frames,
+                      boxes=[(20 + 8 * f, 40, 80 + 8 * f, 100) for f in frames],
+                      scores=[0.9] * len(frames), person="A1", vx=8.0, vy=0.0)
+    # her name (80 x 20) read once, at frame 21, on the badge 50 px under the face's middle
+    fx = 20 + 8 * 21
+    name = VideoTrack(id=2, kind="text", frames=[21], boxes=[(fx - 10, 120, fx + 70, 140)],
+                      scores=[0.9], text="Tori Hale", text_kind="pupil-name", person="A1",
+                      context="worn", rides=[(1, (-40 / 60, 50 / 60, 40 / 60, 70 / 60))])
+    an = VideoAnalysis(path="v.mp4", width=640, height=240, fps=30.0, has_audio=False,
+                       frame_times=[i / 30 for i in range(45)], tracks=[face, name],
+                       faces_checked=True)
+    decide_video(an, {"A1": tori}, yt, "consent", TODAY)
+    assert name.card and name.decision == "keep", (name.card, name.decision)
+    face.decision = "show"      # her face shown (as staff may decide): only the badge's covers
+    own = cover_boxes(an, name)
+    plan = CoverPlan(an)
+    for frame in (0, 6, 36, 42):
+        assert frame in own, frame         # the name's own cover follows the face here
+        covers = plan.at(frame)
+        assert covers == covers_at(an, an.frame_times[frame])
+        cx = 50 + 8 * frame                # the badge's middle under the face, this frame
+        # the school's small print 1-2 line heights above the name on the badge: covered
+        for dx in (-30, 0, 30):
+            for y in (110, 100):
+                assert _covered_at(covers, cx + dx, y), (frame, cx + dx, y)

@@ -36,6 +36,7 @@ same covers (render.py).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -387,8 +388,9 @@ def card_bands(analysis: VideoAnalysis, track: VideoTrack) -> dict[int, list[Box
     """Frame -> the covers over the rest of the badge a name is printed on (a text track
     decided with ``card``: ``policy.covers_card_track``), as a photo's ``cover.card_covers``:
     a band ``CARD_UP`` of the name's line heights above the line and ``CARD_SIDE`` of its
-    width beside it, on every frame the name's own cover reaches (``track_boxes``), around the
-    line where the track puts it then (its size, at the middle of its padded box: the padding
+    width beside it, on every frame the name's own cover reaches (``track_boxes``, and
+    ``ride_boxes`` where it is worn under a face), around the line where the track or the
+    face puts it then (its size, at the middle of its padded box: the padding
     is for not knowing where it is, not for its size). The line itself is left out: covered
     by its own cover, or kept readable. {} for any other track. s45: the school's name printed
     small above a pupil's name on a badge was covered in photos only. (Measured from the
@@ -403,14 +405,20 @@ def card_bands(analysis: VideoAnalysis, track: VideoTrack) -> dict[int, list[Box
         return {}
     side, up = max(3.0, CARD_SIDE * w), max(6.0, CARD_UP * h)
     out: dict[int, list[Box]] = {}
-    boxes = track_boxes(track, analysis.frame_count, params_for(analysis, kind_of(track)),
-                        (analysis.width, analysis.height))
-    for f, (x0, y0, x1, y1) in boxes.items():
-        cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
-        left, top, right, bottom = cx - w / 2.0, cy - h / 2.0, cx + w / 2.0, cy + h / 2.0
-        out[f] = [(left - side, top - up, right + side, top),     # above, the full width
-                  (left - side, top, left, bottom),                # to the left of the line
-                  (right, top, right + side, bottom)]              # to the right of the line
+    places = [track_boxes(track, analysis.frame_count, params_for(analysis, kind_of(track)),
+                          (analysis.width, analysis.height))]
+    # where the faces it is worn under put it, as its own cover (``cover_boxes``; s45 audit:
+    # a name read once on a running pupil's badge was covered along her path, the rest of
+    # the badge only where it was read), each face on its own (``ride_boxes`` joins them)
+    places += [ride_boxes(analysis, dataclasses.replace(track, rides=[r])) for r in track.rides]
+    for boxes in places:
+        for f, (x0, y0, x1, y1) in boxes.items():
+            cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
+            left, top, right, bottom = cx - w / 2.0, cy - h / 2.0, cx + w / 2.0, cy + h / 2.0
+            out.setdefault(f, []).extend([
+                (left - side, top - up, right + side, top),     # above, the full width
+                (left - side, top, left, bottom),                # to the left of the line
+                (right, top, right + side, bottom)])             # to the right of the line
     return out
 
 
