@@ -1282,15 +1282,19 @@ def _still_wanted(approvals: Any, records: Any, sha: str) -> tuple[list[str], bo
     offered its original: once deleted, it could never be posted again)."""
     if approvals is None:
         return [], False
-    last: dict[str, str] = {}
+    made: dict[str, list[str]] = {}
     for r in records.exports():
-        if r.source_sha256 == sha and str(r.created_at or "") > last.get(r.channel, ""):
-            last[r.channel] = str(r.created_at or "")
+        if r.source_sha256 == sha:
+            made.setdefault(r.channel, []).append(str(r.created_at or ""))
+    # any export made since counts, each time read on its own (s45 audit: the latest was
+    # picked by comparing times as text, and one that cannot be read, sorting after every
+    # real one, hid each export made again since: the original was kept for ever)
     wanted = [s.channel for s in approvals.for_photo(sha)
               if s.status in ("ready", "approved") and (
-                  s.channel not in last or s.ended
-                  or not _exported_since(last[s.channel], s.prepared_at, s.decided_at))]
-    return wanted, any(c in last for c in wanted)
+                  s.channel not in made or s.ended
+                  or not any(_exported_since(t, s.prepared_at, s.decided_at)
+                             for t in made[s.channel]))]
+    return wanted, any(c in made for c in wanted)
 
 
 def _exported_since(exported: str, *state_at: str | None) -> bool:

@@ -1133,3 +1133,25 @@ def test_a_disk_without_inode_numbers_never_takes_another_file_for_the_photo(tmp
     stranger.write_bytes(b"other")                       # the same size, another file
     assert transfer.hidden_is_ours(src, stranger, sha256="ab" * 32, file_id=recorded) is not None
     assert transfer.hidden_is_ours(src, stranger, sha256="ab" * 32, file_id="0:5") is not None
+
+
+def test_an_export_whose_time_cannot_be_read_does_not_keep_the_original_for_ever(batch, trash):
+    """s45 audit: with a time that cannot be read counted as "not exported since" (a4dfc4d),
+    the channel's latest export was picked by comparing the times as text: an unreadable time
+    ("the day after sports day") sorts after every real one, so an export made again after
+    the approval never counted, and "Delete originals" kept the original for ever, saying it
+    was "not exported there again yet" however often it was. Any export made after the
+    approval counts; one whose time cannot be read alone does not."""
+    from photovet.core.approval import ApprovalState
+
+    rec, res = batch
+    (ok,) = [r for r in rec.exports(batch="trip") if r.source_path == res["ok"].source]
+    approved = _Approvals([ApprovalState(ok.source_sha256, "website", "approved",
+                                         decided_at="2020-01-01T10:00:00+00:00")])
+    # a second copy of it for the website, recorded on a PC whose time cannot be read
+    rec.add_export(res["ok"], batch="trip", channel="website", preparer=None, approver=None)
+    newest = max(r.id for r in rec.exports(batch="trip"))
+    rec.db.execute("UPDATE exports SET created_at = ? WHERE id = ?",
+                   ["the day after sports day", newest])
+    st = statuses(purge_batch(rec, "trip", approvals=approved))
+    assert st["ok"][0] == "deleted", st["ok"]
