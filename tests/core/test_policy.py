@@ -466,3 +466,20 @@ def test_scenario_decisions_from_expected_raw_values():
                 assert strict.action == got.action
     assert checked == len(expected["people"]) * len(expected["channels"])
     assert shows > 0
+
+
+def test_a_copy_whose_file_name_names_the_school_is_refused_where_the_school_is_hidden():
+    """s45 audit: ``school_shown_refusal`` refuses a copy made for a channel that covers the
+    school (its picture is covered) when its file name names the school where it is posted;
+    no test held that branch (the s45 tests posted copies made for the website). A copy
+    whose file name does not name it is not refused; where the school may show, neither."""
+    from photovet.core.policy import school_shown_refusal
+
+    insta = Channel("instagram", "Instagram", cover_school=True)
+    fb = Channel("facebook", "Facebook", cover_school=True)
+    web = Channel("website", "School website")
+    assert school_shown_refusal("oakfield-trip-001.jpg", insta, fb, ["oakfield"]) == (
+        "oakfield-trip-001.jpg has a file name that names the school (\u201coakfield\u201d): "
+        "Facebook must not show which school it is")
+    assert school_shown_refusal("trip-001.jpg", insta, fb, []) is None
+    assert school_shown_refusal("oakfield-trip-001.jpg", insta, web, ["oakfield"]) is None

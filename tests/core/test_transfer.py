@@ -1155,3 +1155,18 @@ def test_an_export_whose_time_cannot_be_read_does_not_keep_the_original_for_ever
                    ["the day after sports day", newest])
     st = statuses(purge_batch(rec, "trip", approvals=approved))
     assert st["ok"][0] == "deleted", st["ok"]
+
+
+def test_times_stored_as_datetimes_are_read_when_originals_are_deleted():
+    """s45 audit: a4dfc4d reads a time stored as a datetime (not text: ``str()``), which no
+    test held; without it such a time counted as unreadable and every original approved so
+    was kept for ever."""
+    import datetime as _dt
+
+    from photovet.core import transfer
+
+    utc = _dt.UTC
+    exported = _dt.datetime(2026, 11, 21, 10, tzinfo=utc)
+    assert transfer._exported_since(exported, _dt.datetime(2026, 11, 20, 10, tzinfo=utc))
+    assert transfer._exported_since(exported, "2026-11-20T10:00:00+00:00")
+    assert not transfer._exported_since(exported, _dt.datetime(2026, 11, 22, 10, tzinfo=utc))

@@ -318,3 +318,20 @@ def test_the_badge_covers_follow_the_face_a_name_read_once_is_worn_under():
         for dx in (-30, 0, 30):
             for y in (110, 100):
                 assert _covered_at(covers, cx + dx, y), (frame, cx + dx, y)
+
+
+def test_a_name_riding_on_a_face_gets_the_badge_covers_though_not_read_as_worn():
+    """s45 audit: ``covers_card_track`` gives a badge's covers to a name read as worn OR
+    riding on a face track (``VideoTrack.rides``); no test held the second (the clip's badge
+    is read as worn too). A name riding on a face, not read as worn, gets them where the
+    school is hidden; a name on neither (a sign) does not, nor anywhere the school may show."""
+    from photovet.core.policy import covers_card_track
+
+    riding = VideoTrack(id=3, kind="text", frames=[0], boxes=[(10, 10, 90, 30)], scores=[0.9],
+                        text="Tori Hale", text_kind="pupil-name", context="",
+                        rides=[(1, (-0.5, 0.8, 0.5, 1.1))])
+    sign = VideoTrack(id=4, kind="text", frames=[0], boxes=[(10, 10, 90, 30)], scores=[0.9],
+                      text="Tori Hale", text_kind="pupil-name", context="")
+    assert covers_card_track(riding, YOUTUBE)
+    assert not covers_card_track(sign, YOUTUBE)
+    assert not covers_card_track(riding, WEBSITE)
