@@ -73,3 +73,23 @@ def test_the_suggested_caption_passes_every_check_not_only_the_first_that_failed
     photo = engine.caption_refusal(caption, "website", media=("photo",))
     assert isinstance(photo, CaptionError) and "Sam Hale" in photo.suggestion
     assert engine.caption_refusal(photo.suggestion, "website", media=("photo",)) is None
+
+
+def test_no_suggestion_is_offered_that_a_later_check_refuses(ws):
+    """s45 audit: a caption naming the school and a pupil on the do-not-photograph list, for
+    Facebook: the school's check suggested the caption without the school, "Rory Quinn and
+    Sam Hale are both winners", and the pupils' check, which can make no suggestion there
+    ("both"), left it: "Use the suggested caption" put a do-not-photograph pupil's full name
+    in the box, and the red refusal under it went (111ecd2: the box no longer held the caption
+    refused). A suggestion is one that passes every check, or there is none; the hint says
+    what the later check found."""
+    act_as(ws, "Mrs Office")
+    ws.settings.school.names = ["Oakfield Primary School"]
+    engine = ws.engine()
+    caption = "Oakfield Primary School: Rory Quinn and Sam Hale are both winners"
+    refused = engine.caption_refusal(caption, "facebook", media=("photo",))
+    assert isinstance(refused, CaptionError) and "names the school" in refused.message
+    assert "Rory" not in refused.suggestion and "Quinn" not in refused.suggestion, refused
+    assert "Rory" not in (refused.hint or "") or "Suggested" not in (refused.hint or "")
+    if refused.suggestion:
+        assert engine.caption_refusal(refused.suggestion, "facebook", media=("photo",)) is None

@@ -1846,8 +1846,8 @@ def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on
     consent); its suggestion passes them all where one can: each check's suggestion is
     checked again (s45 walk: a trip's photos and video, "Nathan Ellison and Tori Ashby at the
     museum" on the website: "Use the suggested caption" gave "Nathan Ellison and TA at the
-    museum", which the video's consent refused in turn, suggesting "NE and TA ..."). A later
-    check with no suggestion of its own leaves the one found so far."""
+    museum", which the video's consent refused in turn, suggesting "NE and TA ..."). Where a
+    later check refuses the suggestion and has none of its own, none is suggested."""
     if matcher is None:
         matcher = caption_matcher(people, threshold)
     refused = _refusal_once(caption, people, channel, on, mode, threshold=threshold,
@@ -1855,12 +1855,23 @@ def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on
     if refused is None or not refused.suggestion.strip():
         return refused
     suggestion = refused.suggestion
-    for _ in range(4):                  # the school, then each media type: a few at most
+    for _ in range(5):                  # the school, then each media type: a few at most
         again = _refusal_once(suggestion, people, channel, on, mode, threshold=threshold,
                               media=media, outcome=outcome, matcher=matcher, school=school)
-        if again is None or not again.suggestion.strip() or again.suggestion == suggestion:
+        if again is None:
             break
+        if not again.suggestion.strip() or again.suggestion == suggestion:
+            # no caption passes every check: none is suggested, and the hint says what the
+            # later check found (s45 audit: the school's check suggested "Rory Quinn and Sam
+            # Hale are both winners" for Facebook, naming a pupil on the do-not-photograph
+            # list, and "Use the suggested caption" put it in the box)
+            return CaptionError(refused.message, suggestion="", findings=refused.findings,
+                                hint=again.hint if not again.suggestion.strip() else
+                                "Leave out the names and words said above.")
         suggestion = again.suggestion
+    else:
+        return CaptionError(refused.message, suggestion="", findings=refused.findings,
+                            hint="Leave out the names and words said above.")
     if suggestion == refused.suggestion:
         return refused
     return CaptionError(refused.message, suggestion=suggestion, findings=refused.findings,
