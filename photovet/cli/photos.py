@@ -1062,6 +1062,7 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
                           threshold=ws.settings.text.caption_threshold, media=kind)
             for kind in caption_media("video" if video else "photo")]
         result = next((c for c in checks if not c.ok), checks[0])
+        none_why = ""       # why no suggestion, where a later check refused this one's
         if not result.ok:
             # the suggestion that passes every check, as marking ready offers it (s45 walk:
             # the first check's alone was refused by the next, "Nathan Ellison and TA" for a
@@ -1072,6 +1073,11 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
                                       school=school_words(ws.settings))
             if refused is not None and refused.suggestion.strip():
                 result = dataclasses.replace(result, suggestion=refused.suggestion)
+            elif refused is not None and result.suggestion.strip():
+                # a later check refuses this one's suggestion and has none (s45 audit: the
+                # school's left "Tobias Winterbottom and ..." on the do-not-photograph list)
+                result = dataclasses.replace(result, suggestion="")
+                none_why = (refused.hint or "").rstrip(".")
     except PhotoVetError as exc:
         abort(exc)
         return
@@ -1090,6 +1096,6 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
         if result.suggestion.strip():
             click.echo(f"Suggested: {result.suggestion}")
         else:
-            click.echo("No suggestion: " + (words.CAPTION_NOTHING_LEFT_SCHOOL if named
-                                            else result.no_suggestion) + ".")
+            click.echo("No suggestion: " + (none_why or (
+                words.CAPTION_NOTHING_LEFT_SCHOOL if named else result.no_suggestion)) + ".")
     sys.exit(EXIT_OK if result.ok else EXIT_SOME_FAILED)

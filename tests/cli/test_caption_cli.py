@@ -177,3 +177,19 @@ def test_the_suggested_caption_passes_the_videos_check_too(register):
                                       "John Smith and Amy Clarke score!"])
     assert result.exit_code == 1, result.output
     assert "Suggested: JS and A score!" in result.output, result.output
+
+
+def test_no_suggestion_is_printed_that_a_later_check_refuses(register):
+    """s45 audit: the school named, and Tobias (on the do-not-photograph list) in a caption no
+    suggestion reads right without ("both"): the command printed its own school-less
+    suggestion, "Suggested: Tobias Winterbottom and Amy Clarke are both winners", naming him.
+    No caption passes every check: none is printed, and why."""
+    run = CliRunner().invoke
+    assert run(cli, ["settings", "set", "school.names", '["Oakfield Primary School"]']
+               ).exit_code == 0
+    result = run(cli, ["caption", "-c", "facebook", "Oakfield Primary School: Tobias "
+                       "Winterbottom and Amy Clarke are both winners"])
+    assert result.exit_code == 1, result.output
+    assert "must not show which school it is" in result.output
+    assert "Suggested:" not in result.output and "No suggestion: " in result.output, \
+        result.output
