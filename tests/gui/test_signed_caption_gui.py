@@ -659,7 +659,8 @@ def test_the_refusal_in_the_question_goes_once_the_suggested_caption_is_used(
         qtbot, ws, make_window, tmp_path):
     """The s45 walk (PNG 45): after "Use the suggested caption" the question still said in red
     that the caption named a pupil and nothing was marked ready, under the suggested caption.
-    The refusal shows only while the box holds the caption refused; typed back, it shows."""
+    The refusal is hidden only while the box holds the suggestion or nothing; any other edit
+    (s45 audit: a "!" added) keeps it."""
     win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
     sign_in_as(win, PREPARER_NAME)
     win.photos.approval.caption_edit.setText("")
@@ -671,6 +672,11 @@ def test_the_refusal_in_the_question_goes_once_the_suggested_caption_is_used(
         seen.append((box.caption_edit.text(), box.refusal.isVisible()))
         box.caption_edit.setText("Well done Joel Clarke!")
         seen.append((box.caption_edit.text(), box.refusal.isVisible()))
+        # s45 audit: any other edit of the refused caption keeps the refusal
+        box.caption_edit.setText("Well done Joel Clarke!!")
+        seen.append((box.caption_edit.text(), box.refusal.isVisible()))
+        box.caption_edit.setText("")
+        seen.append((box.caption_edit.text(), box.refusal.isVisible()))
         click("&No")(box)
 
     def type_it(box: MarkReadyQuestion) -> None:
@@ -680,6 +686,7 @@ def test_the_refusal_in_the_question_goes_once_the_suggested_caption_is_used(
 
     answer(type_it, kind=MarkReadyQuestion)
     win.approval.mark_all_shown_ready()
-    qtbot.waitUntil(lambda: len(seen) == 3, timeout=10000)
+    qtbot.waitUntil(lambda: len(seen) == 5, timeout=10000)
     assert seen == [("Well done Joel Clarke!", True), ("Well done JC!", False),
-                    ("Well done Joel Clarke!", True)]
+                    ("Well done Joel Clarke!", True), ("Well done Joel Clarke!!", True),
+                    ("", False)]

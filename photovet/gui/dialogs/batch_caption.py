@@ -90,12 +90,15 @@ class MarkReadyQuestion(QMessageBox):
 
     def _reword(self) -> None:
         """The question for the caption now in the box (the refused one keeps why it cannot
-        go as it is). Why the refused caption could not go is shown only while the box holds
-        it (s45 walk: after "Use the suggested caption" it still said, in red, that the box's
-        caption named a pupil and that nothing was marked ready)."""
+        go as it is). Why the refused caption could not go is hidden only while the box holds
+        the core's suggestion (which passed every check) or nothing (s45 walk: after "Use the
+        suggested caption" it still said, in red, that the box's caption named a pupil). Any
+        other edit keeps it (s45 audit: a "!" typed after "Nathan Ellison at the museum" hid
+        it while the box still named him)."""
         caption = self.caption()
         if self._refused_caption is not None:
-            self.refusal.setVisible(caption == self._refused_caption)
+            self.refusal.setVisible(
+                not (caption == "" or (self.suggestion and caption == self.suggestion)))
         if self._wording is None or caption == self._refused_caption:
             return
         self.setText(self._wording(caption))
