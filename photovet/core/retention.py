@@ -637,8 +637,8 @@ class RetentionSchedule:
 
     def _finish_interrupted(self) -> int:
         from photovet.core.transfer import (  # noqa: PLC0415
-            hidden_for,
             hidden_is_ours,
+            hidden_left,
             overwrite_or_put_back,
             own_name,
             settle_half_hidden,
@@ -655,7 +655,7 @@ class RetentionSchedule:
             p = Path(path)
             # and its hidden name: after the rename the file is found by that name only (the
             # place alone resolved to no file, and the hidden photo was marked deleted, left)
-            hidden = Path(stored_path(str(hidden_for(p))))
+            hidden = hidden_left(p)
             settle_half_hidden(p, hidden)    # a rename to it (or back) cut short half-way
             item = DueItem(kind, ref, "", _dt.date.today(), path=path, sha256=sha or "")
             # only the file this row renamed there: any other of that name (one PhotoVet did

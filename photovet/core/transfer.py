@@ -71,7 +71,7 @@ from photovet.core.fsutil import (
     temp_owner,
 )
 from photovet.core.models import Progress
-from photovet.core.storage.database import stored_path, text_safe, twin_content
+from photovet.core.storage.database import stored_path, text_safe, twin_content, written_name
 from photovet.core.words import (
     EXPORTS_LIST_COMMAND,
     ORIGINAL_DELETED_BADGE,
@@ -203,10 +203,14 @@ def hidden_for(source: Path) -> Path:
     and the name's start, ``.photovet-purge-~<tag>-<start of the name>`` (s45: such a photo
     could not be deleted for good at all, "File name too long"). Every deletion for good and
     every finishing of one cut short finds the hidden file by this name, from the photo's."""
-    plain = PURGE_PREFIX + source.name
-    if _name_bytes(plain) <= NAME_MAX_BYTES:
-        return source.with_name(plain)
     said = text_safe(source.name)
+    # which form, decided on the register text (never longer than the name's own bytes), so
+    # the photo's name and its row's text always give the same hidden name: a name that is
+    # not UTF-8 and fits in bytes but not as \\xNN text was hidden under ".photovet-purge-"
+    # + its bytes, then looked for from its row under the "~" form, not found, and the
+    # deletion cut short was marked done with the photo left hidden, not overwritten (s45 audit)
+    if _name_bytes(PURGE_PREFIX + said) <= NAME_MAX_BYTES:
+        return source.with_name(PURGE_PREFIX + source.name)
     head = f"{PURGE_PREFIX}~{hashlib.sha256(said.encode('utf-8')).hexdigest()[:16]}-"
     return source.with_name(head + _cut_to(said, NAME_MAX_BYTES - _name_bytes(head)))
 
@@ -217,8 +221,24 @@ def own_name(hidden: Path, source: Path) -> Path:
     hidden name; for a short one the hidden name's own bytes, a name that is not UTF-8
     included, which the register holds as \\xNN text)."""
     if hidden_for(hidden.with_name(source.name)) == hidden:
-        return hidden.with_name(source.name)
+        # its bytes, not the register's \\xNN text for them (s45 audit: put back under the
+        # text, a name of up to four times as many bytes, too long for the disk past 63)
+        return hidden.with_name(written_name(source.name))
     return hidden.with_name(hidden.name[len(PURGE_PREFIX):])
+
+
+def hidden_left(source: Path) -> Path:
+    """The hidden file a deletion for good of ``source`` (its place as its row holds it: a
+    name that is not UTF-8 as \\xNN text) left when it was cut short: ``hidden_for`` found
+    through ``stored_path``, or, when none is there, one left under ``".photovet-purge-"`` +
+    the name by PhotoVet before the s45 audit (a name that is not UTF-8 whose text is too long
+    for that form). Whether it is the photo is for ``hidden_is_ours`` to say."""
+    hidden = Path(stored_path(str(hidden_for(source))))
+    plain = source.with_name(PURGE_PREFIX + source.name)
+    if os.path.lexists(hidden) or plain.name == hidden_for(source).name:
+        return hidden
+    older = Path(stored_path(str(plain)))
+    return older if os.path.lexists(older) else hidden
 
 
 def settle_half_hidden(source: Path, hidden: Path) -> bool:
@@ -1049,7 +1069,7 @@ def _finish_interrupted(records: Any, source: Path, user: str | None,
     over it (``hidden_in_the_way``)."""
     # a name that is not UTF-8, read back from the register as \\xNN: its hidden name found
     # the same way (``stored_path``), or the hidden photo was said deleted and left on the disk
-    left = Path(stored_path(str(hidden_for(source))))
+    left = hidden_left(source)
     settle_half_hidden(Path(stored_path(str(source))), left)
     if not os.path.lexists(left) or os.path.lexists(source):
         return False       # nothing renamed there (the photo is in its place): not ours

@@ -1155,12 +1155,12 @@ def _left_hidden_not_ours(path: str | None, sha: str | None, method: str | None,
     renamed there (``transfer.hidden_is_ours``: another file, or one already partly
     overwritten whose row, written before its identity was kept, knows only its content)."""
     from photovet.core.storage.database import stored_path  # noqa: PLC0415
-    from photovet.core.transfer import hidden_for, hidden_is_ours  # noqa: PLC0415
+    from photovet.core.transfer import hidden_is_ours, hidden_left  # noqa: PLC0415
 
     if method != "overwrite" or not path:
         return False
     p = Path(stored_path(path, sha or ""))
-    hidden = Path(stored_path(str(hidden_for(p))))
+    hidden = hidden_left(p)
     if os.path.lexists(p) or not os.path.lexists(hidden):
         return False
     return hidden_is_ours(p, hidden, sha or "", file_id or "") is not None

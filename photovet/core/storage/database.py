@@ -52,6 +52,15 @@ def text_safe(value: Any) -> Any:
 _WRITTEN_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")
 
 
+def written_name(text: str) -> str:
+    """The name ``text`` (a file name as the register holds it) was stored from: its \\xNN
+    back as the bytes ``text_safe`` wrote so; ``text`` itself when it has none. For a file that
+    is not on the disk under that name (``stored_path`` cannot look), e.g. a photo put back
+    from its hidden name."""
+    raw = _WRITTEN_BYTE.sub(lambda m: chr(0xDC00 + int(m[1], 16)), text)
+    return raw if raw != text and text_safe(raw) == text else text
+
+
 def stored_path(text: str, sha256: str = "") -> str:
     """The file a path read back from the register names. A name that was not UTF-8 was
     stored with its odd bytes as \\xNN (``text_safe``): read back as it is, that names no file

@@ -1,0 +1,66 @@
+"""s45 audit of the s45 file-safety changes (hunt_files): each test fails on 505b2b6."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from afterpost_util import make_export
+
+from photovet.core import transfer
+from photovet.core.storage.database import text_safe
+from photovet.core.transfer import PURGE_PREFIX
+from tests.core.test_file_hunt_s45 import Killed, _killed_at
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+#: a name that is not UTF-8 (an older camera's): 60 bytes on the disk, but 240 characters
+#: ("\xe9" each) in the register, too long for ".photovet-purge-" + that text
+ODD = os.fsdecode(b"\xe9" * 60)
+
+
+def test_the_schedule_finishes_a_cut_short_deletion_of_a_name_short_in_bytes_long_as_text(
+        tmp_path, monkeypatch):
+    """The photo was hidden under ".photovet-purge-" + its 64 bytes; its row, read back as
+    text, looked for the "~" form, found none, and the deletion was marked done with the
+    photo left on the disk, hidden and never overwritten."""
+    from photovet.core.workspace import Workspace
+    from tests.conftest import office_access
+    from tests.core.test_retention import clock_at
+
+    ws = Workspace.open(tmp_path / "home", access=office_access("DPO"))
+    try:
+        res = make_export(tmp_path, 1, name=ODD)
+        ws.records.add_export(res, batch="Trip", channel="website")
+        out = Path(res.output)
+        days = ws.settings.retention.export_copies_days
+        [due] = ws.retention(clock_at(days)).due(("export-copies",))
+        _killed_at(monkeypatch, "retention.hidden", transfer)
+        with pytest.raises(Killed):
+            ws.retention(clock_at(days)).apply(items=[due], permanent=True)
+        monkeypatch.undo()
+        assert not out.exists() and len(list(out.parent.glob(PURGE_PREFIX + "*"))) == 1
+        ws.retention(clock_at(days)).apply(permanent=True)    # finishes the one cut short
+        assert not list(out.parent.glob(PURGE_PREFIX + "*"))
+        assert ws.db.all("SELECT state FROM retention_deletions") == [("deleted",)]
+    finally:
+        ws.close()
+
+
+def test_a_long_name_that_is_not_utf8_goes_back_under_its_own_bytes(tmp_path):
+    """Put back (it could not be overwritten) from its row's text: under that \\xNN text it
+    was another name, and past 63 such bytes one too long for the disk (ENAMETOOLONG)."""
+    for n in (60, 70):
+        real = tmp_path / (os.fsdecode(b"\xe9" * n) + ".jpg")
+        said = Path(text_safe(str(real)))
+        hidden = transfer.hidden_for(real)
+        assert transfer.hidden_for(said) == hidden        # the same from its row
+        assert transfer.own_name(hidden, said) == real
+        assert transfer.own_name(hidden, real) == real
+        hidden.write_bytes(b"x")
+        assert transfer.hidden_left(said) == hidden
+        hidden.unlink()
+    short = tmp_path / "caf\udce9.jpg"
+    assert transfer.own_name(transfer.hidden_for(short),
+                             Path(text_safe(str(short)))) == short
