@@ -64,3 +64,31 @@ def test_a_long_name_that_is_not_utf8_goes_back_under_its_own_bytes(tmp_path):
     short = tmp_path / "caf\udce9.jpg"
     assert transfer.own_name(transfer.hidden_for(short),
                              Path(text_safe(str(short)))) == short
+
+
+def test_a_folder_bound_in_the_sticks_place_from_this_pcs_own_disk_is_not_refused(
+        tmp_path, monkeypatch):
+    """A bind mount (``mount --bind /srv/photos /mnt/photos``, a NAS folder set up so) is on
+    the same disk as its folder: ``os.path.ismount`` says no, and every report, export and
+    import there was refused as "the USB stick ... is not connected any more"."""
+    import subprocess
+
+    from photovet.core import fsutil
+    from photovet.core.media.export import check_output_folder
+
+    media = tmp_path / "mnt"
+    place = media / "school photos"           # a space: written \\040 in the system's list
+    place.mkdir(parents=True)
+    (tmp_path / "srv").mkdir()
+    if subprocess.run(["mount", "--bind", str(tmp_path / "srv"), str(place)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot bind-mount here (needs root)")
+    try:
+        monkeypatch.setattr(fsutil, "MOUNT_PLACES", ((os.path.realpath(media), 1),))
+        assert fsutil.unplugged_disk(place / "2026") is None
+        check_output_folder(place)
+        fsutil.write_report(place / "sar.html", "<p>report</p>")
+        assert (tmp_path / "srv" / "sar.html").exists()
+    finally:
+        subprocess.run(["umount", "-l", str(place)], check=False)
+    assert fsutil.unplugged_disk(place) == os.path.realpath(place)    # unbound: refused
