@@ -92,3 +92,47 @@ def test_a_folder_bound_in_the_sticks_place_from_this_pcs_own_disk_is_not_refuse
     finally:
         subprocess.run(["umount", "-l", str(place)], check=False)
     assert fsutil.unplugged_disk(place) == os.path.realpath(place)    # unbound: refused
+
+
+def test_an_export_whose_stick_is_pulled_out_mid_batch_saves_nothing_on_this_pc(
+        tmp_path, monkeypatch):
+    """The stick is checked before the batch only: unmounted after the first copy (its
+    mount folder stays, as for any stick mounted under /mnt), every later copy of the batch
+    was saved on this computer's own disk, hidden there once the stick is back. Now each
+    later photo is refused in words, and the batch goes on to say so for each."""
+    import subprocess
+
+    from PIL import Image
+
+    from photovet.core import fsutil
+    from photovet.core.media.export import export_batch
+    from tests.core.test_export import WEB, jobs
+
+    media = tmp_path / "mnt"
+    place = media / "STICK"
+    place.mkdir(parents=True)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(place)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    mounted = [True]
+
+    def unplug(_result):
+        subprocess.run(["umount", "-l", str(place)], check=True)
+        mounted[0] = False
+
+    try:
+        monkeypatch.setattr(fsutil, "MOUNT_PLACES", ((os.path.realpath(media), 1),))
+        src = tmp_path / "in"
+        src.mkdir()
+        for i in range(4):
+            Image.new("RGB", (64, 48), (40 * i, 90, 150)).save(src / f"IMG_{i}.jpg")
+        batch = jobs(sorted(src.iterdir()))
+        batch[0].fill = unplug
+        results = [s.result for s in export_batch(batch, place, label="trip", channel=WEB,
+                                                  workers=1)][1:]
+    finally:
+        if mounted[0]:
+            subprocess.run(["umount", "-l", str(place)], check=False)
+    assert not mounted[0] and len(results) == 4
+    assert not os.listdir(place), os.listdir(place)      # nothing on this PC's own disk
+    assert all("not connected any more" in (r.error or "") for r in results[1:]), results

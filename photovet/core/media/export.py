@@ -270,6 +270,9 @@ def write_temp(data: bytes, out_dir: Path) -> Path:
     """Write ``data`` to a new hidden temporary file in ``out_dir`` (fsynced); its name carries
     this process's id and computer (``fsutil.temp_owner``) so a later run can tell a leftover
     of a dead process from another computer's copy in progress."""
+    # each copy, not the batch only: a stick unmounted mid-batch left its mount folder, and
+    # every later copy of the batch was saved on this PC's own disk (s45 audit)
+    refuse_unplugged(out_dir, path=out_dir)
     tmp = out_dir / f"{TEMP_PREFIX}{temp_owner()}-{secrets.token_hex(6)}.part"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)

@@ -29,7 +29,13 @@ from photovet.core.errors import (
     RegisterUnavailableError,
     VerificationError,
 )
-from photovet.core.fsutil import crash_point, fsync_dir, link_no_overwrite, temp_owner
+from photovet.core.fsutil import (
+    crash_point,
+    fsync_dir,
+    link_no_overwrite,
+    refuse_unplugged,
+    temp_owner,
+)
 from photovet.core.media.video.covers import CoverPlan, report_frame, shown_at
 from photovet.core.media.video.linking import face_count
 from photovet.core.media.video.reader import PinnedVideo
@@ -97,6 +103,7 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
             raise ExportError("the file changed after it was checked; check it again before "
                               "exporting (nothing was written)", path=source)
         out_dir = names.out_dir
+        refuse_unplugged(out_dir, path=out_dir)     # each copy: a stick pulled mid-batch
         tmp = _temp_path(out_dir)
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
