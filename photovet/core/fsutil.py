@@ -283,11 +283,31 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+#: where Linux keeps the id made for this installation (systemd, then D-Bus's copy)
+MACHINE_ID_FILES: tuple[str, ...] = ("/etc/machine-id", "/var/lib/dbus/machine-id")
+
+
+def _machine_id(files: tuple[str, ...]) -> str:
+    for f in files:
+        try:
+            with open(f, "rb") as fh:
+                said = fh.read(64).strip()
+        except OSError:
+            continue
+        if said:
+            return said.decode("ascii", "replace")
+    return ""
+
+
 def host_tag() -> str:
     """This computer, as a temporary file's name says it: 8 hex digits from its network name
-    (a name may hold characters a file name cannot, and may be long)."""
+    (a name may hold characters a file name cannot, and may be long) and, where Linux keeps
+    one, its installation's id (``MACHINE_ID_FILES``): PCs installed from one image often keep
+    its name ("ubuntu", "localhost"), and then another PC's copy in progress, its process id
+    not running here, was read as this PC's left behind and removed (s45 audit)."""
     name = socket.gethostname() or "?"
-    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    said = f"{name}\0{_machine_id(MACHINE_ID_FILES)}" if os.name != "nt" else name
+    return hashlib.sha256(said.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def temp_owner() -> str:

@@ -136,3 +136,36 @@ def test_an_export_whose_stick_is_pulled_out_mid_batch_saves_nothing_on_this_pc(
     assert not mounted[0] and len(results) == 4
     assert not os.listdir(place), os.listdir(place)      # nothing on this PC's own disk
     assert all("not connected any more" in (r.error or "") for r in results[1:]), results
+
+
+def test_another_pc_of_the_same_name_keeps_its_copy_in_progress(tmp_path):
+    """PCs installed from one image often keep its name ("ubuntu", "localhost"): PC A's
+    temporary file then said this PC, its process id was not running here, and an import or
+    export into the shared folder removed A's copy in progress (the s44 note, again). The
+    installation's own id is in the computer's tag too now."""
+    import socket
+    import subprocess
+    import sys
+
+    from photovet.core.media.export import clean_leftovers
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    other_id = tmp_path / "machine-id"
+    other_id.write_text("0123456789abcdef0123456789abcdef\n")
+    code = ("import socket, sys\n"
+            f"socket.gethostname = lambda: {socket.gethostname()!r}\n"
+            "from pathlib import Path\n"
+            "from photovet.core import fsutil, transfer\n"
+            "fsutil.MACHINE_ID_FILES = (sys.argv[2],)\n"
+            "from photovet.core.media.export import write_temp\n"
+            "d = Path(sys.argv[1])\n"
+            "t = transfer._temp_name(d / 'IMG_7.JPG'); t.write_bytes(b'PC A is writing')\n"
+            "print(t); print(write_temp(b'PC A is exporting', d))\n")
+    out = subprocess.run([sys.executable, "-c", code, str(shared), str(other_id)],
+                         capture_output=True, text=True, check=True,
+                         env=dict(os.environ, PYTHONPATH=os.getcwd()))
+    importing, exporting = (Path(p) for p in out.stdout.split())
+    assert transfer.clean_temp_files(shared) == [] and clean_leftovers(shared) == []
+    assert importing.read_bytes() == b"PC A is writing"
+    assert exporting.read_bytes() == b"PC A is exporting"
