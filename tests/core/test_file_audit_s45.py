@@ -12,6 +12,7 @@ from photovet.core import transfer
 from photovet.core.storage.database import text_safe
 from photovet.core.transfer import PURGE_PREFIX
 from tests.core.test_file_hunt_s45 import Killed, _killed_at
+from tests.core.test_sar import world  # noqa: F401  (a fixture: the subject access report's)
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
@@ -169,3 +170,101 @@ def test_another_pc_of_the_same_name_keeps_its_copy_in_progress(tmp_path):
     assert transfer.clean_temp_files(shared) == [] and clean_leftovers(shared) == []
     assert importing.read_bytes() == b"PC A is writing"
     assert exporting.read_bytes() == b"PC A is exporting"
+
+
+def test_drop_second_name_never_removes_another_files_name_nor_a_name_elsewhere(tmp_path):
+    """Guards no earlier test reached (each broken alone, every s45 test still passed): two
+    different files that each have a second name elsewhere (a user's own hard links), and
+    one file whose second name is a user's hard link in another folder."""
+    from photovet.core import fsutil
+
+    a, b = tmp_path / "IMG_1.JPG", tmp_path / f"{PURGE_PREFIX}IMG_1.JPG"
+    a.write_bytes(b"photo")
+    b.write_bytes(b"another")
+    (tmp_path / "keep").mkdir()
+    os.link(a, tmp_path / "keep" / "a")
+    os.link(b, tmp_path / "keep" / "b")
+    assert not fsutil.drop_second_name(a, b) and not transfer.settle_half_hidden(a, b)
+    assert b.read_bytes() == b"another" and a.read_bytes() == b"photo"
+
+    c = tmp_path / "IMG_2.JPG"
+    c.write_bytes(b"photo 2")
+    elsewhere = tmp_path / "keep" / f"{PURGE_PREFIX}IMG_2.JPG"
+    os.link(c, elsewhere)
+    assert not fsutil.drop_second_name(c, elsewhere)
+    assert elsewhere.exists() and os.stat(c).st_nlink == 2
+
+
+def test_a_subject_access_report_whose_stick_was_swapped_while_it_was_made_is_refused(
+        world, tmp_path, monkeypatch):  # noqa: F811
+    """The subject access report keeps its folder's disk when it starts and is refused when
+    another disk is there by the time it is written (here a stick mounted outside the
+    system's places, pulled out while the report was made): no test reached it through the
+    report itself (leaving ``disk=`` out, every s45 test passed)."""
+    import subprocess
+
+    from photovet.core import fsutil
+    from photovet.core.errors import OutputFolderError
+    from photovet.core.records.sar import subject_access_report
+    from tests.conftest import act_as
+
+    rec, reg = world
+    place = tmp_path / "STICK"
+    place.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(place)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    monkeypatch.setattr(fsutil, "MOUNT_PLACES", ())
+    person = reg.person
+
+    def swapped(pid):        # while the report is made: pulled out, its folder left
+        subprocess.run(["umount", "-l", str(place)], check=True)
+        return person(pid)
+
+    monkeypatch.setattr(reg, "person", swapped)
+    try:
+        act_as(rec, "dpo")
+        with pytest.raises(OutputFolderError):
+            subject_access_report(reg, rec, "AMY", place / "sar.html")
+        assert not os.listdir(place)
+    finally:
+        subprocess.run(["umount", "-l", str(place)], check=False)
+
+
+def test_the_schedule_deletes_a_copy_whose_export_temporary_name_was_left(tmp_path):
+    """Killed between the link that names an export's copy and the removal of its temporary
+    name: the schedule must settle that name as purge and "Delete now" do (leaving its
+    ``settle_left_temp`` out, every s45 test still passed: the copy was kept for good as "a
+    hard link")."""
+    from photovet.core import fsutil
+    from photovet.core.media.export import TEMP_PREFIX
+    from photovet.core.workspace import Workspace
+    from tests.conftest import office_access
+    from tests.core.test_file_hunt_s45 import _dead_pid
+    from tests.core.test_retention import clock_at
+
+    ws = Workspace.open(tmp_path / "home", access=office_access("DPO"))
+    try:
+        res = make_export(tmp_path, 1, name="IMG_1")
+        ws.records.add_export(res, batch="Trip", channel="website")
+        out = Path(res.output)
+        left = out.with_name(f"{TEMP_PREFIX}{_dead_pid()}@{fsutil.host_tag()}-abcdef.part")
+        os.link(out, left)
+        days = ws.settings.retention.export_copies_days
+        ws.retention(clock_at(days)).apply(permanent=True)
+        assert not out.exists() and not left.exists()
+    finally:
+        ws.close()
+
+
+def test_a_purges_dry_run_leaves_a_temporary_name_left_beside_a_photo(tmp_path):
+    """A dry run changes nothing on the disk (said in s45's report, tested nowhere: settling
+    the name in a dry run too, every s45 test still passed)."""
+    from photovet.core import fsutil
+    from tests.core.test_file_hunt_s45 import _dead_pid, _posted
+
+    rec, src = _posted(tmp_path)
+    dead = src.with_name(f"{transfer.TMP_PREFIX}{_dead_pid()}@{fsutil.host_tag()}-ab-x.JPG")
+    os.link(src, dead)
+    transfer.purge_batch(rec, "trip", dry_run=True, permanent=True)
+    assert dead.exists() and os.stat(src).st_nlink == 2
