@@ -366,7 +366,7 @@ def nothing_held(register: Any, records: Any, person_id: str,
 
 
 def _nothing_held_report(records: Any, person_id: str, out: Path, *, overwrite: bool,
-                         example: str, complete: bool) -> Path:
+                         example: str, complete: bool, disk: int | None = None) -> Path:
     """The report for an id PhotoVet holds nothing about: said plainly, the same for an id
     never in the register and for one whose every record was deleted (it confirms nothing
     beyond what the request itself says). Audited with the id alone."""
@@ -388,7 +388,8 @@ def _nothing_held_report(records: Any, person_id: str, out: Path, *, overwrite: 
     doc = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
            f"<title>Subject access report: register id {e(person_id)}</title>"
            f"<style>{_CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
-    path = write_report(out, doc, overwrite=overwrite, example=example)
+    # its folder's disk when the report began, as the full report's (s45 audit: left out)
+    path = write_report(out, doc, overwrite=overwrite, example=example, disk=disk)
     records.audit.record("sar.created", {"person": person_id, "nothing_held": True,
                                          "report_sha256": _file_sha(path)})
     return path
@@ -432,7 +433,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
             # nothing at all (never there, or everything deleted): that is the answer, in a
             # report like any other, never an error (DPO audit s30)
             return _nothing_held_report(records, person_id, out, overwrite=overwrite,
-                                        example=example, complete=held_now is not None)
+                                        example=example, complete=held_now is not None, disk=disk)
     pid = person.id if person is not None else person_id
     if person is not None and person.id != person_id and not exports:
         exports = records.exports(person=person.id)
