@@ -116,3 +116,36 @@ def test_a_videos_text_reads_give_the_detectors_buffers_back(tmp_path):
     text_calls = [c for c in faces.calls if c in ("read", "text back")]
     assert text_calls.count("read") >= 4
     assert text_calls == ["read", "text back"] * text_calls.count("read")
+
+
+def test_a_videos_text_detector_is_given_back_after_whole_frame_reads_only(monkeypatch):
+    """s45 (9c646dc): the text detector's buffers go back after a whole frame's read, not after
+    a part's (a name followed every few frames: given back after every read, the 6-badge clip
+    took 57-66 -> 70-74 CPU s), and also when the read failed. The clip test above reads only
+    whole frames, so it passes whether parts give back or not (audit_models, s45)."""
+    from photovet.core.media.video import analysis
+
+    calls: list[str] = []
+
+    class Text:
+        def give_back(self) -> None:
+            calls.append("back")
+
+    def read(fr, i, info, text_engine, name_matcher, st, p, area, frame_scale):
+        calls.append("part" if area is not None else "whole")
+        if fr == "fails":
+            raise RuntimeError("read failed")
+
+    monkeypatch.setattr(analysis, "_read_names_now", read)
+    text = Text()
+    analysis._read_names("frame", 0, None, text, None, None, None)
+    analysis._read_names("frame", 1, None, text, None, None, None, area=(0, 0, 64, 32))
+    analysis._read_names("frame", 2, None, text, None, None, None, area=(0, 0, 64, 32),
+                         frame_scale=True)
+    with pytest.raises(RuntimeError):
+        analysis._read_names("fails", 3, None, text, None, None, None)
+    assert calls == ["whole", "back", "part", "part", "whole", "back"]
+    # an engine without give_back (a test's, an older one) is read as before
+    calls.clear()
+    analysis._read_names("frame", 4, None, object(), None, None, None)
+    assert calls == ["whole"]
