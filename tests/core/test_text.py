@@ -686,6 +686,25 @@ def test_a_photo_read_in_tiles_gives_the_detector_buffers_back(text_engine, monk
     assert len(calls) == 2
 
 
+
+def test_the_text_engines_give_back_gives_the_detectors_arena_back(text_engine, monkeypatch):
+    """``TextEngine.give_back`` (s45, a video's whole-frame reads) runs the detector once with
+    the arena's shrinkage, on the detector's own session; the video tests use stand-in engines,
+    so nothing else runs it (audit_models, s45). A read after it reads the same."""
+    from photovet.core.vision.text import ocr
+
+    small = background((800, 600), noisy=False)
+    paste_text(small, "Olivia Bennett", 30, 0, (400, 300))
+    first = [t for _, t, _ in text_engine.read(small)]
+    calls = []
+    real = ocr.give_back_arena
+    monkeypatch.setattr(ocr, "give_back_arena", lambda s: (calls.append(s), real(s)))
+    text_engine.give_back()
+    assert calls == [text_engine._det_session]
+    assert [t for _, t, _ in text_engine.read(small)] == first
+    assert any("Bennett" in t for t in first), first
+
+
 @pytest.mark.parametrize("width,height,banded", [(4000, 3000, True), (3024, 4032, True),
                                                  (2592, 1944, True), (4000, 2993, False)])
 def test_a_large_photo_is_scaled_for_detection_in_bands_with_the_same_pixels(width, height,
