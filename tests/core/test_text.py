@@ -517,6 +517,20 @@ def test_a_crowded_rows_badge_areas_are_joined_when_that_runs_fewer_detector_pix
         [((3990 - 2 * 128, 1000, 4000, 1500), 1.0)]
 
 
+
+def test_no_focus_joins_is_the_plan_of_before_never_no_plan(monkeypatch):
+    """``FOCUS_JOINS`` emptied (a measurement's edit) plans as ``(1.0,)`` does: an empty
+    tuple made ``focus_plan`` return no rectangle at all, every badge area left unread
+    (audit_models, s45)."""
+    from photovet.core.vision.text import ocr
+
+    levels = {1.0: [(100, 100, 500, 400), (450, 120, 900, 420)], 0.8: [(1500, 900, 2400, 1500)]}
+    plan = ocr.focus_plan(levels, [], 672, 460_000, 192)
+    assert plan
+    monkeypatch.setattr(ocr, "FOCUS_JOINS", ())
+    assert ocr.focus_plan(levels, [], 672, 460_000, 192) == plan
+
+
 def test_overlapping_badge_areas_are_searched_once_and_nothing_is_dropped():
     from photovet.core.vision.text.ocr import merge_overlapping
 

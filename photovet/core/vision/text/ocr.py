@@ -1011,7 +1011,8 @@ def focus_plan(levels: dict[float, list[Rect]], fine: Sequence[Rect], side: int,
     rectangle of the plan, or inside one detected before with at least ``FOCUS_CONTEXT`` (as
     detected) around it or as much as the area gives it. Pure; unit-tested."""
     best: tuple[int, list[tuple[Rect, float]]] | None = None
-    for join in FOCUS_JOINS:
+    # no joins given is the plan of before, never no plan (every badge area left unread)
+    for join in FOCUS_JOINS or (1.0,):
         plan = _focus_plan(levels, fine, side, join)
         cost = sum(_area_cost(r, level, max_pixels, overlap, side) for r, level in plan)
         if best is None or cost < best[0]:
