@@ -457,8 +457,10 @@ class FaceEngine:
             h, w = arr.shape[:2]
             tiles = [(x0, y0, x1, y1) for (y0, y1) in tile_spans(h, tile, overlap)
                      for (x0, x1) in tile_spans(w, tile, overlap)]
-            # a turn in CenterFace as a photo's search takes (ModelTurns): a photo's
-            # ``give_back`` then never runs beside a video frame's search (s45)
+            # a turn in CenterFace as a photo's search takes (ModelTurns): a video frame's
+            # searches count in the bound on callers at once (s45); the models share one arena,
+            # so another model's give-back may still shrink it meanwhile (safe: onnxruntime
+            # frees only regions not in use, under the arena's own lock)
             with self._cf_lock:
                 tile_boxes, tile_marks = self.centerface._search(arr, 1.0, tiles, thr, False)
             for b, m in zip(tile_boxes, tile_marks):
