@@ -1061,6 +1061,11 @@ class Approvals:
         # retention schedule runs (an audit saw it move a backup's copy to the trash)
         path = os.path.abspath(analysis.path) if analysis.path else ""
         with self.db.atomic():
+            # its original deleted by a purge on another PC a moment ago: nothing to mark
+            # ready (read again under the writer lock, as approve does; s45 audit W3)
+            gone = self.original_refusal(analysis)
+            if gone:
+                raise ApprovalError(gone)
             self.db.execute(
                 "INSERT INTO approvals (sha256, channel, status, path, batch, preparer, prepared_at,"
                 " approver, decided_at, comment, fingerprint, parts, note, preparer_id, "

@@ -116,3 +116,19 @@ def test_an_original_deleted_while_the_approval_is_stored_refuses_it(one_pupil, 
         _approve(ws, a, parts)
     assert len(looks) == 2
     assert ws.approvals.get(a.sha256, "website").status == "ready"
+
+
+def test_an_original_deleted_while_marking_ready_refuses_it(one_pupil, tmp_path):
+    """Another PC's purge between the first look and the row being stored (s45 audit W3):
+    marking ready asks again under the writer lock, as approving does."""
+    ws = one_pupil
+    a, _parts = _photo(tmp_path, 4)
+
+    def purge_meanwhile(caption: str):
+        # the caption's check runs after the first look, before the writer lock
+        _deleted_by_photovet(ws, a)
+        return None
+
+    with pytest.raises(ApprovalError, match="cannot export this photo again"):
+        ws.approvals.mark_ready(a, caption="Sports day", caption_refusal=purge_meanwhile)
+    assert ws.approvals.get(a.sha256, "website").status == "draft"
