@@ -429,3 +429,18 @@ def test_post_refusal_decides_from_the_items_and_the_people():
     assert post_refusal("a.jpg", FB, [], [web_done, fb_open]) == (
         "a.jpg is on the take-down list (since 30/11/2026) because consent is now missing for "
         "someone in it: it cannot be posted")
+
+
+def test_a_video_made_for_a_channel_no_longer_known_may_have_all_its_sound(tmp_path):
+    """s45 audit O2: a copy made for a channel not in the list was read as made under the
+    default "listen" sound rule, so a video of it posted where an approver must listen first
+    was not refused. Its rules are not known: all its sound may be in it (fail closed)."""
+    rec = office_records(open_db())
+    rec.register = FakeRegister([])
+    rid = rec.add_export(make_export(tmp_path, 1), batch="b", channel="gone-channel",
+                         preparer="p", approver="a")
+    rec.db.execute("UPDATE exports SET media = 'video' WHERE id = ?", [rid])
+    assert rec.get(rid).media == "video"
+    listen = [c for c in rec.channels.all() if c.audio == "listen"][0]
+    refused = takedown.post_refusals(rec, rec.register, [rid], listen.id)
+    assert "its sound may be in it" in refused.get(rid, "")

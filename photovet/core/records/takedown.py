@@ -155,8 +155,12 @@ def _channel(records: Records, channel_id: str) -> Channel:
     try:
         return records.channels.get(channel_id)
     except UnknownChannelError:
-        # a channel since removed: nobody has consent for it (fail closed)
-        return Channel(id=channel_id, label=channel_id, names="none")
+        # a channel since removed: nobody has consent for it, and its rules are not known
+        # (fail closed both ways): a copy made for it may have all its sound and the school
+        # uncovered (policy._SOUND_LETS_OUT: a sound rule not known lets out all of it where
+        # it made the copy, none where it is posted; s45 audit O2: it was read as "listen")
+        return Channel(id=channel_id, label=channel_id, names="none", audio="",
+                       cover_school=False, group_only=False)
 
 
 def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
