@@ -270,12 +270,12 @@ class ReviewController(QObject):
             preview = None
         image = preview[1] if preview else None
         if a is None:
-            photo.canvas.set_photo(None, None)
-            # s42: one nobody checks (stopped, the server away) says so and what to do
-            photo.canvas.set_message(f"{item.name}\n\n{item.unchecked_words()}" if item.unchecked
-                                     else f"{item.name}\n\nStill being checked\u2026")
-            photo.title.setText(item.name)
-            photo.set_enabled_tools(False)
+            # s42: one nobody checks (stopped, the server away) says so and what to do; s45: the
+            # hint under it no longer says "Click a face..." from the photo shown before
+            photo.show_checking(item.name,
+                                f"{item.name}\n\n{item.unchecked_words()}" if item.unchecked
+                                else f"{item.name}\n\nStill being checked\u2026",
+                                checking=not item.unchecked)
         elif a.error and item.original_gone is not None:
             # checked again once PhotoVet deleted its original: what happened (s42), not
             # "could not be checked: the file does not exist"

@@ -639,6 +639,9 @@ HINTS = {
               "it. Keyboard: F picks the next face and the Menu key opens its choices (or Tab "
               "to the list on the right); \u2190/\u2192: next photo.",
     "draw": "Drag over the photo to cover that area. Right-click a covered area to remove it.",
+    # s45 walk: "Click a face..." stayed under a photo still being checked, with nothing to click
+    "checking": "This photo is still being checked: its faces and names can be clicked once "
+                "PhotoVet has finished.",
 }
 
 
@@ -657,6 +660,9 @@ class PhotoView(QWidget):
         # the photo's approval state (the review controller says): handed on, its open
         # questions wait for nobody (policy.waiting_for_decision) and the hint says so
         self.approval = "draft"
+        # the photo on screen is still being checked (the review controller says): the hint
+        # says so, not how to click faces that are not there yet
+        self.checking = False
         self.title = QLabel("")
         self.title.setObjectName("SectionTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -775,7 +781,7 @@ class PhotoView(QWidget):
     def _update_hint(self) -> None:
         a = self.canvas.analysis
         if a is None:
-            self.hint.setText("")
+            self.hint.setText(HINTS["checking"] if self.checking else "")
         elif a.error:
             self.hint.setText(f"This photo could not be checked: {a.error}. It will not be "
                               "exported. Check the file opens on this computer, or leave it out.")
@@ -805,13 +811,25 @@ class PhotoView(QWidget):
 
     def show_analysis(self, analysis: PhotoAnalysis | None, image: QImage | None,
                       people_by_id: dict[str, Any], title: str = "") -> None:
+        self.checking = False
         self.canvas.set_photo(analysis, image, people_by_id)
         self.title.setText(title)
         ok = analysis is not None and not analysis.error
         self.set_enabled_tools(ok)
         self._update_hint()
 
+    def show_checking(self, title: str, message: str, *, checking: bool) -> None:
+        """A photo with no findings yet: its name, why (being checked, or nobody checks it now)
+        in the canvas, the tools greyed out, and a hint that fits (not "Click a face...")."""
+        self.checking = checking
+        self.canvas.set_photo(None, None)
+        self.canvas.set_message(message)
+        self.title.setText(title)
+        self.set_enabled_tools(False)
+        self._update_hint()
+
     def clear(self, message: str = NOTHING_ADDED) -> None:
+        self.checking = False
         self.canvas.set_photo(None, None)
         self.canvas.set_message(message)
         self.title.setText("")
