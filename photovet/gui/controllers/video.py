@@ -39,6 +39,7 @@ from ..dialogs.reason import ReasonDialog
 from ..dialogs.who import PersonPicker
 from ..views.video_player import VideoPlayer, track_colour, video_summary
 from ..words import error_text, sentence
+from .batch import as_handed_on
 from .review import ask_refused, confirm_assignment, tell_stays_covered
 
 SHOW_LONG_EDGE = 960          # frames are decoded at most this size for the player
@@ -533,11 +534,24 @@ def install_video(win: Any) -> VideoController:
         # what is open is said for who is signed in (a preparer cannot say they listened)
         # through the panel's own line, so an approver's one-line view says it too (it kept
         # "Choose a photo..." for a video: set on the label, the line never heard of it)
+        # s45: once marked ready or approved, what is open waits for nobody (the core's
+        # approval state, as a photo's panel and the banner judge it)
         tab.findings.say_summary(video_summary(
             item.analysis, can_review=win.ctx.ws.allowed("review"),
-            can_listen=win.ctx.ws.allowed("approve")))
+            can_listen=win.ctx.ws.allowed("approve"),
+            approval=as_handed_on(win.ctx, item.analysis, item.approval)))
 
     ctl.summary = summary
+
+    def approval_changed(*_: Any) -> None:
+        # marked ready, approved or sent back while on screen: the summary follows (it kept
+        # "3 names are yours to decide" after "Mark ready")
+        item = win.review.current()
+        if is_video(item) and item.analysis is not None and not item.analysis.error and \
+                tab.media.currentWidget() is tab.video:
+            summary(item)
+
+    win.batch.model.dataChanged.connect(approval_changed)
     # what an approver saw of the video: the approval panel says what is left, and an
     # approval first hears of everything seen until then
     ctl.watched = win.approval.show_state

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from photovet.core.media.video.covers import cover_span, is_covered
 from photovet.core.media.video.linking import FaceCount, face_count, gap_links, track_groups
 from photovet.core.models import MatchStatus, VideoAnalysis, VideoTrack
+from photovet.core.policy import waiting_for_decision
 from photovet.core.words import (
     crest_track,
     hidden_details_removed,
@@ -161,10 +162,12 @@ def track_colour(t: VideoTrack) -> QColor:
 
 
 def open_sentence(a: VideoAnalysis, *, can_review: bool = False, can_listen: bool = False,
-                  count: FaceCount | None = None) -> str:
+                  count: FaceCount | None = None, approval: str = "draft") -> str:
     """What is still open in a video, said for who is signed in ('' when nothing is): the
     faces and names in amber, and the sound removed until an approver listens (an approver
-    answers with "I listened"; a preparer can only publish it without sound)."""
+    answers with "I listened"; a preparer can only publish it without sound). Once handed on
+    (``approval`` marked ready or approved: ``policy.waiting_for_decision``), what is open
+    waits for nobody and stays covered, as the batch's banner and a photo's panel say."""
     bits = []
     count = count or face_count(a)
     names = sum(1 for t in a.text_tracks if t.needs_review)
@@ -172,8 +175,16 @@ def open_sentence(a: VideoAnalysis, *, can_review: bool = False, can_listen: boo
         text_tracks_open(a.text_tracks, possible=False)
     if amber:
         verb = "is" if count.open + names == 1 else "are"
-        who = "yours to decide" if can_review else "still to decide by a preparer"
-        bits.append(f"{' and '.join(amber)} {verb} {who} (in amber; covered until then).")
+        if not waiting_for_decision(True, approval):
+            # s45 walk (PNG 47): "3 names are yours to decide" under the banner's "Nothing is
+            # waiting for your decision" after "Mark ready": the core says nothing waits
+            what = "approved" if approval == "approved" else "marked ready"
+            bits.append(f"It was {what} with {' and '.join(amber)} left open: "
+                        f"{'it stays' if count.open + names == 1 else 'they stay'} covered "
+                        "(in amber). Nothing here is waiting for a decision.")
+        else:
+            who = "yours to decide" if can_review else "still to decide by a preparer"
+            bits.append(f"{' and '.join(amber)} {verb} {who} (in amber; covered until then).")
     if a.has_audio and a.sound_needs_review:
         if can_listen and can_review:
             bits.append("The sound is removed until you listen to the whole video (“I "
@@ -191,7 +202,7 @@ def open_sentence(a: VideoAnalysis, *, can_review: bool = False, can_listen: boo
 
 
 def video_summary(a: VideoAnalysis, *, can_review: bool = False, can_listen: bool = False,
-                  groups: list[list[int]] | None = None) -> str:
+                  groups: list[list[int]] | None = None, approval: str = "draft") -> str:
     """'A video of 0:12.4: 3 faces followed (one seen twice; 1 shown, 2 covered); 1 name
     covered; sound removed.' (the findings panel's first line for a video): faces as the
     timeline's rows (``linking.face_count``), then what is open for who is signed in."""
@@ -207,7 +218,8 @@ def video_summary(a: VideoAnalysis, *, can_review: bool = False, can_listen: boo
     if n:
         bits.append(hidden_details_removed(n))
     text = "; ".join(bits) + "."
-    still = open_sentence(a, can_review=can_review, can_listen=can_listen, count=count)
+    still = open_sentence(a, can_review=can_review, can_listen=can_listen, count=count,
+                          approval=approval)
     return f"{text} {still}" if still else text
 
 
