@@ -1315,3 +1315,25 @@ def test_the_exports_history_reads_the_take_down_list_without_evaluating_it(
                                  "posting > Take-down list\u2026)."), hist.count.text()
     hist.reject()
     assert evaluated == []
+
+
+def test_the_delete_originals_offer_gives_no_place_the_copies_were_exported_for(window):
+    """s45 walk (PNG 72): the Facebook copies marked posted, the offer gave "the school
+    website" as somewhere "not prepared yet", though copies of these photos had just been
+    exported for it: its examples leave out every channel they were exported for, and say
+    none when no example is left."""
+    said: list[str] = []
+
+    def offer(box: QMessageBox) -> None:
+        said.append(box.informativeText())
+        button(box, "Not now").click()
+
+    answer(offer, kind=QMessageBox)
+    window.after._posted(([object()] * 3, [], [], ["website", "facebook"]), "Sports day",
+                         window, "Facebook")
+    assert "(the newsletter\u2026)" in said[-1] and "school website" not in said[-1], said
+    answer(offer, kind=QMessageBox)
+    window.after._posted(([object()] * 3, [], [], ["website", "newsletter", "facebook"]),
+                         "Sports day", window, "Facebook")
+    assert said[-1].endswith("If these photos are also going somewhere you have not prepared "
+                             "yet, choose Not now: the originals are needed for that."), said

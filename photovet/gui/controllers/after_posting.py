@@ -11,6 +11,7 @@ never simply disappears.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,12 +95,15 @@ _OFTEN_ALSO = (("School website", "the school website"), ("Newsletter", "the new
                ("Facebook", "Facebook"))
 
 
-def other_places(posted_on: str) -> str:
+def other_places(posted_on: str, exported_for: Iterable[str] = ()) -> str:
     """Two places the photos may also be going, never the one they were just posted on (s43
     walk: marked posted on the School website, the offer said "... somewhere you have not
-    prepared yet (the school website, the newsletter...)")."""
+    prepared yet (the school website, the newsletter...)") nor one their copies were already
+    exported for (s45 walk, PNG 72: posted on Facebook, "the school website" was the example
+    though they had just gone there); '' when every example is ruled out."""
+    ruled_out = {x.casefold() for x in (posted_on or "", *exported_for)}
     return ", ".join([words for label, words in _OFTEN_ALSO
-                      if label.casefold() != (posted_on or "").casefold()][:2])
+                      if label.casefold() not in ruled_out][:2])
 
 
 class AfterPostingController(QObject):
@@ -392,7 +396,12 @@ class AfterPostingController(QObject):
                 except PhotoVetError as exc:       # nothing recorded: said in the form
                     return None, error_text(exc), getattr(exc, "suggestion", "") or "", False
                 # counted as everywhere else: "2 photos and 1 video"
-                return (wws.records.records_by_id(marked), problems, not_allowed), "", "", False
+                recs = wws.records.records_by_id(marked)
+                # where copies of these photos were exported (any batch): the offer to delete
+                # the originals gives no such place as one "not prepared yet" (s45 walk)
+                exported = sorted({r.channel for r in wws.records.exports_of(
+                    [r.source_sha256 for r in recs])})
+                return (recs, problems, not_allowed, exported), "", "", False
 
         def done(res) -> None:
             result, refusal, suggestion, caption_refused = res
@@ -479,6 +488,8 @@ class AfterPostingController(QObject):
     def _posted(self, result, batch: str, parent: QWidget, label: str = "") -> None:
         marked, problems, *rest = result
         not_allowed = rest[0] if rest else []
+        # the channels copies of these photos were exported for (labels, as the offer says them)
+        exported = [self._label(c) for c in rest[1]] if len(rest) > 1 else []
         n = len(marked)
         self.ctx.records_changed.emit()
         text = f"{media_count(marked)} marked as posted."
@@ -505,9 +516,9 @@ class AfterPostingController(QObject):
                 "can be deleted now? Nothing is deleted until you confirm.\n\n"
                 # audit s28: a trip for Facebook AND the website, the website not prepared yet
                 "Photos marked ready or approved for another channel keep their originals. If "
-                "these photos are also going somewhere you have not prepared yet ("
-                f"{other_places(label)}\u2026), choose Not now: the originals are needed for "
-                "that.")
+                "these photos are also going somewhere you have not prepared yet"
+                + (f" ({places}\u2026)" if (places := other_places(label, exported)) else "")
+                + ", choose Not now: the originals are needed for that.")
             yes = box.addButton("Show me", QMessageBox.ButtonRole.AcceptRole)
             box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
             box.exec()
