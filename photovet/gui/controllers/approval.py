@@ -384,13 +384,21 @@ class ApprovalController(QObject):
         pub = self.ctx.engine.publication(a)
         lines = face_lines(pub.faces_shown, self._name,
                            photo=getattr(a, "media", "photo") == "photo")
+        lines += self.readable_lines(pub)
+        lines = list(dict.fromkeys(lines))          # a video: one line per person and reason
+        return self.changed_since_ready(a) + \
+            (lines or ["Nobody is shown: every face and name found is covered."])
+
+    def readable_lines(self, pub) -> list[str]:
+        """Each name or text left readable, and why, as the core's publication says
+        (``texts_kept``): the approval panel's lines and the contact sheet's tile alike (s45
+        walk, PNG 64: the tile did not say "Mrs Hughes" was left readable by hand)."""
+        lines = []
         for text, who, why in pub.texts_kept:
             what = (f"{self._name(who)}'s name" if who else
                     f"\u201c{text}\u201d" if text else "a name not on the register")
             lines.append(f"Readable: {what}" + (f" ({_lower_first(why)})" if why else ""))
-        lines = list(dict.fromkeys(lines))          # a video: one line per person and reason
-        return self.changed_since_ready(a) + \
-            (lines or ["Nobody is shown: every face and name found is covered."])
+        return list(dict.fromkeys(lines))
 
     def rejected_elsewhere(self, a) -> list[str]:
         """Each rejection of this photo for another channel, with the senior leader's comment
@@ -1099,8 +1107,9 @@ class ApprovalController(QObject):
                                   (texts, plural(texts, "name or word", "names or words")),
                                   (areas, plural(areas, "area by hand", "areas by hand"))) if n]
         lines.append(f"Covered: {', '.join(covered)}" if covered else "Nothing covered")
-        if pub.names_shown:
-            lines.append("Names readable: " + ", ".join(self._name(p) for p in pub.names_shown))
+        # each name or text left readable, in the approval panel's words (s45 walk: a name
+        # left readable by hand, not on the register, was not said on the tile)
+        lines += self.readable_lines(pub)
         if video and getattr(a, "has_audio", False):
             lines.append({"keep": "Sound kept", "mute": "Sound silenced"}.get(
                 getattr(pub, "sound", "remove"), "Sound removed"))
