@@ -140,9 +140,11 @@ def unplugged_disk(folder: str | Path) -> str | None:
     if os.name == "nt":
         return None
     real = os.path.realpath(folder)
+    # macOS disks ignore case by default: "/volumes/STICK" is the stick's place too (s45 audit)
+    fold = (lambda p: p.lower()) if sys.platform == "darwin" else (lambda p: p)
     points: frozenset[str] | None = None
     for root, depth in MOUNT_PLACES:
-        if not real.startswith(root.rstrip(os.sep) + os.sep):
+        if not fold(real).startswith(fold(root.rstrip(os.sep) + os.sep)):
             continue
         points = _mount_points() if points is None else points
         if _mounted(root, points):

@@ -269,3 +269,20 @@ def test_a_purges_dry_run_leaves_a_temporary_name_left_beside_a_photo(tmp_path):
     os.link(src, dead)
     transfer.purge_batch(rec, "trip", dry_run=True, permanent=True)
     assert dead.exists() and os.stat(src).st_nlink == 2
+
+
+def test_a_sticks_place_written_in_another_case_is_checked_on_macos(tmp_path, monkeypatch):
+    """macOS disks ignore case: "/volumes/STICK" is "/Volumes/STICK" there, and a report saved
+    to it with the stick pulled out lands on the Mac's own disk (s45 audit). Linux keeps case."""
+    from photovet.core import fsutil
+
+    volumes = tmp_path / "Volumes"
+    volumes.mkdir()
+    monkeypatch.setattr(fsutil, "MOUNT_PLACES", ((os.path.realpath(volumes), 1),))
+    lower = os.path.join(os.path.realpath(tmp_path), "volumes", "STICK", "reports")
+    monkeypatch.setattr(fsutil.sys, "platform", "linux")
+    assert fsutil.unplugged_disk(lower) is None
+    monkeypatch.setattr(fsutil.sys, "platform", "darwin")
+    assert fsutil.unplugged_disk(lower) is not None
+    with pytest.raises(fsutil.OutputFolderError):
+        fsutil.refuse_unplugged(lower)
