@@ -422,8 +422,9 @@ def card_bands(analysis: VideoAnalysis, track: VideoTrack) -> dict[int, list[Box
     return out
 
 
-def _band_cover(box: Box, size: tuple[int, int]) -> Cover | None:
-    """A band of a badge's cover (``card_bands``) on a picture of ``size``."""
+def _rect_cover(box: Box, size: tuple[int, int], label: str) -> Cover | None:
+    """A text's rectangle cover: ``box`` (x1, y1, x2, y2) clipped to a picture of ``size``,
+    out to whole pixels; None when nothing of it is on the picture."""
     w, h = size
     x1, y1 = max(0.0, box[0]), max(0.0, box[1])
     x2, y2 = min(float(w), box[2]), min(float(h), box[3])
@@ -431,7 +432,12 @@ def _band_cover(box: Box, size: tuple[int, int]) -> Cover | None:
         return None
     xi, yi = int(math.floor(x1)), int(math.floor(y1))
     return Cover("rect", box=(xi, yi, int(math.ceil(x2)) - xi, int(math.ceil(y2)) - yi),
-                 source="text", label=BADGE_COVER)
+                 source="text", label=label)
+
+
+def _band_cover(box: Box, size: tuple[int, int]) -> Cover | None:
+    """A band of a badge's cover (``card_bands``) on a picture of ``size``."""
+    return _rect_cover(box, size, BADGE_COVER)
 
 
 def cover_span(analysis: VideoAnalysis, track: VideoTrack) -> tuple[float, float] | None:
@@ -506,14 +512,8 @@ def cover_shape(track: VideoTrack, box: Box, size: tuple[int, int], grow: float)
     """The Cover painted for ``track`` over padded ``box`` on a picture of ``size``."""
     w, h = size
     if track.kind == "text":
-        x1, y1 = max(0.0, box[0]), max(0.0, box[1])
-        x2, y2 = min(float(w), box[2]), min(float(h), box[3])
-        if x2 <= x1 or y2 <= y1:
-            return None
-        xi, yi = int(math.floor(x1)), int(math.floor(y1))
         # labelled for what it hides: a name, or the school's name, crest... (core/words.py)
-        return Cover("rect", box=(xi, yi, int(math.ceil(x2)) - xi, int(math.ceil(y2)) - yi),
-                     source="text", label=cover_label(track))
+        return _rect_cover(box, size, cover_label(track))
     x1, y1, x2, y2 = box
     if x2 <= 0 or y2 <= 0 or x1 >= w or y1 >= h:
         return None
