@@ -158,9 +158,19 @@ def test_the_list_of_faces_and_text_keeps_its_rows_under_two_questions(qtbot, ws
     assert rows > 0
     assert tree.height() >= FindingsPanel.LIST_MIN_HEIGHT
     assert not tree.verticalScrollBar().isVisible()            # the list never scrolls itself
-    inner = [s for s in panel.findChildren(QScrollArea)
-             if s.isVisible() and s.verticalScrollBar().isVisible()]
-    assert inner == []                                          # one scroll area: the panel's
+    def inner() -> list:
+        return [s for s in panel.findChildren(QScrollArea)
+                if s.isVisible() and s.verticalScrollBar().isVisible()]
+
+    # one scroll area: the panel's. Qt settles a scroll area's bars in posted layout events, so
+    # the settled state is asked for (s45: one full run like CI's saw the photo's details area
+    # (FitScroll) with its bar shown; never alone, in 3 + 3 runs of the module; a bar that
+    # stays still fails here)
+    try:
+        qtbot.waitUntil(lambda: inner() == [], timeout=3000)
+    except Exception:
+        pass
+    assert inner() == []
     assert win.photos.findings_scroll.verticalScrollBar().maximum() > 0   # and it scrolls
     for card in panel.cards:
         for b in card.findChildren(QPushButton):
