@@ -11,7 +11,6 @@ from afterpost_util import make_export
 from photovet.core import transfer
 from photovet.core.storage.database import text_safe
 from photovet.core.transfer import PURGE_PREFIX
-from tests.core.test_file_hunt_s45 import Killed, _killed_at
 from tests.core.test_sar import world  # noqa: F401  (a fixture: the subject access report's)
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
@@ -28,21 +27,13 @@ def test_the_schedule_finishes_a_cut_short_deletion_of_a_name_short_in_bytes_lon
     photo left on the disk, hidden and never overwritten."""
     from photovet.core.workspace import Workspace
     from tests.conftest import office_access
-    from tests.core.test_retention import clock_at
+    from tests.core.test_file_hunt_s45 import schedule_cut_short
 
     ws = Workspace.open(tmp_path / "home", access=office_access("DPO"))
     try:
-        res = make_export(tmp_path, 1, name=ODD)
-        ws.records.add_export(res, batch="Trip", channel="website")
-        out = Path(res.output)
-        days = ws.settings.retention.export_copies_days
-        [due] = ws.retention(clock_at(days)).due(("export-copies",))
-        _killed_at(monkeypatch, "retention.hidden", transfer)
-        with pytest.raises(Killed):
-            ws.retention(clock_at(days)).apply(items=[due], permanent=True)
-        monkeypatch.undo()
+        out, schedule = schedule_cut_short(ws, tmp_path, monkeypatch, ODD)
         assert not out.exists() and len(list(out.parent.glob(PURGE_PREFIX + "*"))) == 1
-        ws.retention(clock_at(days)).apply(permanent=True)    # finishes the one cut short
+        schedule().apply(permanent=True)    # finishes the one cut short
         assert not list(out.parent.glob(PURGE_PREFIX + "*"))
         assert ws.db.all("SELECT state FROM retention_deletions") == [("deleted",)]
     finally:

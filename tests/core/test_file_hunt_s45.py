@@ -203,24 +203,36 @@ def test_a_long_named_photo_whose_deletion_was_cut_short_is_finished_or_put_back
     assert not src.exists() and not list(src.parent.glob(PURGE_PREFIX + "*"))
 
 
+def schedule_cut_short(ws, tmp_path, monkeypatch, name: str):
+    """An export copy named ``name``, due under the retention schedule, whose deletion for good
+    was killed once hidden (``retention.hidden``); returns its path and a maker of the schedule
+    on its due day, whose next ``apply(permanent=True)`` finishes it."""
+    from tests.core.test_retention import clock_at
+
+    res = make_export(tmp_path, 1, name=name)
+    ws.records.add_export(res, batch="Trip", channel="website")
+    days = ws.settings.retention.export_copies_days
+
+    def schedule():
+        return ws.retention(clock_at(days))
+
+    [due] = schedule().due(("export-copies",))
+    _killed_at(monkeypatch, "retention.hidden", transfer)
+    with pytest.raises(Killed):
+        schedule().apply(items=[due], permanent=True)
+    monkeypatch.undo()
+    return Path(res.output), schedule
+
+
 def test_the_schedule_deletes_a_long_named_file_for_good(tmp_path, monkeypatch):
     from photovet.core.workspace import Workspace
     from tests.conftest import office_access
-    from tests.core.test_retention import clock_at
 
     ws = Workspace.open(tmp_path / "home", access=office_access("DPO"))
     try:
-        res = make_export(tmp_path, 1, name=LONG)
-        ws.records.add_export(res, batch="Trip", channel="website")
-        out = Path(res.output)
-        days = ws.settings.retention.export_copies_days
-        [due] = ws.retention(clock_at(days)).due(("export-copies",))
-        _killed_at(monkeypatch, "retention.hidden", transfer)
-        with pytest.raises(Killed):
-            ws.retention(clock_at(days)).apply(items=[due], permanent=True)
-        monkeypatch.undo()
+        out, schedule = schedule_cut_short(ws, tmp_path, monkeypatch, LONG)
         assert not out.exists() and transfer.hidden_for(out).exists()
-        ws.retention(clock_at(days)).apply(permanent=True)    # finishes the one cut short
+        schedule().apply(permanent=True)    # finishes the one cut short
         assert not out.exists() and not list(out.parent.glob(PURGE_PREFIX + "*"))
         assert ws.db.all("SELECT id FROM retention_deletions WHERE state = 'pending'") == []
     finally:
