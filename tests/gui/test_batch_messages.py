@@ -16,15 +16,21 @@ def banner_words(win) -> list[str]:
     return said
 
 
+def progress_words(win) -> list[str]:
+    """Every text the window's progress line is given from now on (it still shows them)."""
+    said: list[str] = []
+    real_progress = win.status.progress_to
+    win.status.progress_to = lambda done, total, text="", stop=None: (
+        said.append(text), real_progress(done, total, text, stop=stop))
+    return said
+
+
 def test_adding_photos_says_how_many_and_checking_counts_them(qtbot, ws, make_window, tmp_path):
     ws.import_register(write_register(tmp_path / "mis.csv"))
     paths, faces = make_batch(tmp_path / "photos", 3)
     win = make_window(faces)
     said = banner_words(win)
-    statuses: list[str] = []
-    real_progress = win.status.progress_to
-    win.status.progress_to = lambda done, total, text="", stop=None: (
-        statuses.append(text), real_progress(done, total, text, stop=stop))
+    statuses = progress_words(win)
     win.add_paths([str(p) for p in paths])
     wait_checked(qtbot, win, 3)
     assert any(s.startswith("Added 3 photos.") for s in said), said
@@ -236,10 +242,7 @@ def test_a_long_check_says_about_how_long_is_left(qtbot, ws, make_window, tmp_pa
     asked: list[tuple[int, int]] = []
     monkeypatch.setattr(words, "time_left", lambda done, total, seconds: (
         asked.append((done, total)), "about 45 minutes left")[1])
-    statuses: list[str] = []
-    real_progress = win.status.progress_to
-    win.status.progress_to = lambda done, total, text="", stop=None: (
-        statuses.append(text), real_progress(done, total, text, stop=stop))
+    statuses = progress_words(win)
     win.add_paths([str(p) for p in paths])
     wait_checked(qtbot, win, 3)
     assert asked and all(total == 3 for _done, total in asked), asked
