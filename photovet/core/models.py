@@ -797,6 +797,11 @@ class ExportResult:
     #: report shows, covered: s33); None for a photo
     faces_at: float | None = None
     channel: str = ""
+    #: the channel's rules the copy was made under (``policy.rules_of``: the school's name and
+    #: crest covered, group shots only, the sound rule, the names rule, a fixed mode), kept with
+    #: its record so a post of it elsewhere, or after the channel's rules changed, is judged by
+    #: what was applied to it, not by the rules as they are then (s46); {}: not known
+    channel_rules: dict[str, Any] = field(default_factory=dict)
     fingerprint: str = ""                                    # what was approved (approval.py)
     analysis_key: str = ""                                   # the analysis it was decided from
     approver: str | None = None

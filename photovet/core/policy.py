@@ -1479,7 +1479,9 @@ def post_refusal(file_name: str, channel: Channel,
       or its file name names the school there (``school_in_name``): ``school_shown_refusal``
       (s45: a website copy recorded as posted on Facebook was checked for consent there, never
       for the school); or a rule of ``channel`` was never applied to it: group shots only, a
-      video's sound (``media``; ``rules_not_checked_refusal``).
+      video's sound (``media``; ``rules_not_checked_refusal``). ``exported_for`` has the rules
+      the copy was made under (``made_under``, s46): a copy made for ``channel`` itself before
+      its rules were made stricter is judged by them too.
 
     A photo still wanted is exported again: checked and approved afresh."""
     why = _post_refusal(file_name, channel, missing, taken_down)
@@ -1490,6 +1492,49 @@ def post_refusal(file_name: str, channel: Channel,
         if more:
             why = f"{why.rstrip('.')}; and it {more[len(file_name) + 1:]}" if why else more
     return why
+
+
+#: the rules of a channel a copy is made under that its record keeps (``rules_of``, s46)
+MADE_UNDER_RULES = ("names", "fixed_mode", "audio", "cover_school", "group_only")
+#: a rule a record does not say it was made under: judged as if it was not applied (the
+#: school's name and crest not covered, not checked as a group shot, all the sound kept, full
+#: names, no fixed mode): fail closed
+_NOT_KNOWN_RULES: dict[str, object] = {"names": "full", "fixed_mode": None, "audio": "",
+                                       "cover_school": False, "group_only": False}
+
+
+def rules_of(channel: Channel) -> dict[str, object]:
+    """The rules of ``channel`` a copy made for it is made under, for its export record
+    (``MADE_UNDER_RULES``; ``made_under`` reads them back)."""
+    return {k: getattr(channel, k) for k in MADE_UNDER_RULES}
+
+
+def made_under(channel: Channel, rules: Mapping[str, object] | None) -> Channel:
+    """``channel`` (as it is now: its id and label) with the rules a copy made for it was made
+    under (``rules``, its record's; ``rules_of``), to judge a post of that copy by what was
+    applied to it, not by the channel's rules as they are when it is posted (s46: a copy made
+    before Facebook started hiding the school, or before the website took group shots only,
+    was judged as covered, or checked, by today's rule). A record without them (made before
+    records kept them and not worked out from the channel's changes: ``storage/migrations.
+    _export_rules``), or without one of them, or with a value of the wrong kind, is judged
+    as if that rule was not applied (``_NOT_KNOWN_RULES``: fail closed)."""
+    got = dict(rules or {})
+    out: dict[str, object] = {}
+    for k in MADE_UNDER_RULES:
+        v = got.get(k, _NOT_KNOWN_RULES[k])
+        kind = bool if k in ("cover_school", "group_only") else str
+        ok = isinstance(v, kind) or (k == "fixed_mode" and v is None)
+        out[k] = v if ok else _NOT_KNOWN_RULES[k]
+    return dataclasses.replace(channel, **out)  # type: ignore[arg-type]
+
+
+def _made_for(file_name: str, exported_for: Channel, posted_on: Channel) -> str:
+    """"<file> was made for <channel>" for a copy posted elsewhere, "... made for <channel>
+    under its earlier rules" for one posted where it was made for after that channel's rules
+    changed (``made_under``)."""
+    if exported_for.id == posted_on.id:
+        return f"{file_name} was made for {exported_for.label} under its earlier rules"
+    return f"{file_name} was made for {exported_for.label}"
 
 
 #: how much of a video's sound a channel's sound rule lets out: kept unheard, kept once an
@@ -1506,9 +1551,9 @@ def rules_not_checked_refusal(file_name: str, exported_for: Channel, posted_on: 
     ``group_shot_flag``; the copy was not checked so), and a video's sound where
     ``posted_on``'s sound rule lets out less than ``exported_for``'s (kept without anyone
     listening where an approver must listen first; kept at all where the sound is removed).
+    ``exported_for`` has the rules the copy was made under (``made_under``), so a copy posted
+    where it was made for, after that channel's rules were made stricter, is judged too (s46).
     The returned sentence starts with ``file_name``."""
-    if exported_for.id == posted_on.id:
-        return None
     said = []
     if media != "video" and posted_on.group_only and not exported_for.group_only:
         said.append(f"it was not checked as a group shot ({posted_on.label} takes group shots "
@@ -1520,7 +1565,7 @@ def rules_not_checked_refusal(file_name: str, exported_for: Channel, posted_on: 
         said.append(f"its sound may be in it ({posted_on.label} {rule})")
     if not said:
         return None
-    return f"{file_name} was made for {exported_for.label}, where {' and '.join(said)}"
+    return f"{_made_for(file_name, exported_for, posted_on)}, where {' and '.join(said)}"
 
 
 def school_shown_refusal(file_name: str, exported_for: Channel, posted_on: Channel,
@@ -1531,16 +1576,20 @@ def school_shown_refusal(file_name: str, exported_for: Channel, posted_on: Chann
     initials, address, crest and the pupils' badges, the copy's pictures may show them (its
     record does not say they do not: fail closed); and its file name, made from the batch
     label, must not name the school (``school_in_name``: the words that do). A copy made for
-    a channel that covers them too is covered (its label was checked there). The returned
-    sentence starts with ``file_name``."""
-    if not posted_on.cover_school or exported_for.id == posted_on.id:
+    a channel that covers them too is covered (its label was checked there). ``exported_for``
+    has the rules the copy was made under (``made_under``): a copy made for ``posted_on``
+    itself before it hid the school is judged so too (s46). The returned sentence starts with
+    ``file_name``."""
+    if not posted_on.cover_school:
+        return None
+    if exported_for.id == posted_on.id and exported_for.cover_school:
         return None
     found = [w for w in school_in_name if w.strip()]
     named = ", ".join(f"\u201c{w}\u201d" for w in found)
     hide = f"{posted_on.label} must not show which school it is"
     if not exported_for.cover_school:
         also = f", and its file name names the school ({named})" if found else ""
-        return (f"{file_name} was made for {exported_for.label}, where the school's name, "
+        return (f"{_made_for(file_name, exported_for, posted_on)}, where the school's name, "
                 f"crest and badges are not covered, so it may show which school it is{also}: "
                 f"{hide}")
     if found:
@@ -2799,3 +2848,4 @@ def approval_ended_by(parts: Mapping[str, object], channel: str, change: object,
 __all__ += ["approval_ended_by", "same_refusal"]
 __all__ += ["LEFT", "caption_media", "leaving_undone"]
 __all__ += ["RESTORED", "row_restored"]
+__all__ += ["MADE_UNDER_RULES", "made_under", "rules_of"]

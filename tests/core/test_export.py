@@ -412,6 +412,21 @@ def test_export_photo_never_raises(tmp_path):
     assert listing(tmp_path) == ["empty.jpg"]
 
 
+def test_an_export_carries_the_rules_of_its_channel_it_was_made_under(tmp_path):
+    """s46: its record keeps them (``policy.made_under`` judges a post of it by them)."""
+    from photovet.core.policy import rules_of
+
+    src = leaky_jpeg(tmp_path / "a.jpg")
+    out = tmp_path / "out"
+    out.mkdir()
+    fb = Channel("facebook", "Facebook", names="none", audio="remove", cover_school=True,
+                 group_only=True)
+    res = export_photo(job(src), NameAllocator(out, "x"), fb)
+    assert res.ok and res.channel_rules == rules_of(fb) == {
+        "names": "none", "fixed_mode": None, "audio": "remove", "cover_school": True,
+        "group_only": True}
+
+
 def test_export_photo_counts_covers(tmp_path, monkeypatch):
     fake = types.ModuleType("photovet.core.media.cover")
     fake.apply_covers = lambda image, covers, style="solid", in_place=False: image

@@ -70,6 +70,7 @@ from photovet.core.fsutil import (
 from photovet.core.media.imaging import load_image, read_file
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Channel, Cover, ExportResult, Progress
+from photovet.core.policy import rules_of
 from photovet.core.settings import usable_cpus
 from photovet.core.words import media_count
 
@@ -461,7 +462,7 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
 
         return export_video(job, names, channel, recorder=recorder)
     source = Path(job.source)
-    result = ExportResult(source=str(source), channel=channel.id)
+    result = ExportResult(source=str(source), channel=channel.id, channel_rules=rules_of(channel))
     counts = {"face": 0, "text": 0, "manual": 0}
     for c in job.covers:
         counts[c.source if c.source in counts else "manual"] += 1

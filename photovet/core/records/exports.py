@@ -153,6 +153,9 @@ class ExportRecord:
     #: a video: the time of the one frame ``faces_shown`` and ``names_kept`` are at (s33);
     #: None: a photo, or a video whose faces were not recorded
     faces_at: float | None = None
+    #: the rules of its channel it was made under (``policy.rules_of``; ``policy.made_under``
+    #: judges a post of it by them, s46); None: not known (judged as if none was applied)
+    rules: dict[str, Any] | None = None
 
     @property
     def posted(self) -> bool:
@@ -347,6 +350,16 @@ def _faces_read(text: Any, key: str = "shown") -> list[dict[str, Any]] | None:
         return out
     except (ValueError, TypeError, KeyError):
         return None
+
+
+def _rules_read(text: Any) -> dict[str, Any] | None:
+    """A record's rules it was made under (``Records._rules_json``); None: not recorded, or
+    not readable (``policy.made_under`` judges it as if no rule was applied)."""
+    try:
+        d = json.loads(text) if text else None
+    except (ValueError, TypeError):
+        return None
+    return d if isinstance(d, dict) else None
 
 
 def _faces_at(text: Any) -> float | None:
@@ -853,6 +866,7 @@ class Records:
             "checks": json.dumps(list(result.checks)),
             "caption": caption or "",
             "approved_caption": result.approved_caption,
+            "rules": self._rules_json(result),
             # still under its temporary name: which file, and who is naming it (cleared by
             # ``named``; a crash in between is settled at the next open: settle_interrupted)
             "naming": json.dumps({"temp": os.path.abspath(written), "pid": os.getpid(),
@@ -1464,6 +1478,22 @@ class Records:
                 "AND channel = ? AND posted_on = ? AND url = ?",
                 [why, now, rid, channel.id, day, url or ""])
 
+    def _rules_json(self, result: ExportResult) -> str | None:
+        """The rules ``result`` was made under, for its record (s46). A result that does not
+        carry them (made other than by ``media/export``) has its channel's rules as they are
+        now, as the record's last check reads them; NULL for a channel not known (judged as
+        if no rule was applied: ``policy.made_under``)."""
+        from photovet.core.channels import UnknownChannelError  # noqa: PLC0415
+        from photovet.core.policy import rules_of  # noqa: PLC0415
+
+        rules = result.channel_rules
+        if not rules:
+            try:
+                rules = rules_of(self.channels.get(result.channel))
+            except UnknownChannelError:
+                return None
+        return json.dumps(rules, sort_keys=True)
+
     def records_by_id(self, ids: Sequence[int]) -> list[ExportRecord]:
         """The export records of ``ids`` (oldest first; ids not recorded are left out)."""
         wanted = [int(i) for i in ids]
@@ -1498,7 +1528,7 @@ class Records:
                 caption=d.get("caption") or "", approved_caption=d.get("approved_caption"),
                 faces_shown=_faces_read(d.get("faces")),
                 names_kept=_faces_read(d.get("faces"), "names"),
-                faces_at=_faces_at(d.get("faces"))))
+                faces_at=_faces_at(d.get("faces")), rules=_rules_read(d.get("rules"))))
         if recs:
             by_id = {r.id: r for r in recs}
             qmarks = ",".join("?" for _ in by_id)
@@ -1535,7 +1565,7 @@ class Records:
              "source_path", "source_sha256", "width", "height", "faces_covered", "texts_covered",
              "people_shown", "people_covered", "names_covered", "names_shown", "preparer",
              "approver", "media", "fingerprint", "device", "checks", "caption",
-             "approved_caption", "faces"]
+             "approved_caption", "faces", "rules"]
 
     def _select(self, where: str = "", params: list | None = None) -> list[ExportRecord]:
         sql = f"SELECT {', '.join(self._COLS)} FROM exports {where} ORDER BY id"

@@ -45,6 +45,7 @@ from photovet.core.policy import (
     TakenDown,
     caption_consent_missing,
     consent_missing,
+    made_under,
     maybe_consent_missing,
     name_consent_missing_parts,
     post_refusal,
@@ -611,7 +612,8 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
         file_name = Path(rec.output_path).name
         why = post_refusal(file_name, ch,
                            [(names.get(pid) or pid, r) for pid, r in reasons.items()], taken,
-                           exported_for=_channel(records, rec.channel),
+                           # with the rules the copy was made under (s46)
+                           exported_for=made_under(_channel(records, rec.channel), rec.rules),
                            school_in_name=file_name_school_words(file_name, ch, school),
                            media=rec.media)
         if why:

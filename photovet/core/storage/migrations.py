@@ -17,6 +17,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from photovet.core.errors import CorruptRegisterError
 from photovet.core.storage.database import Database
@@ -813,6 +814,70 @@ def _deletion_file_identity(db: Database) -> None:
     ddl(db, "ALTER TABLE retention_deletions ADD COLUMN file_id TEXT NOT NULL DEFAULT ''")
 
 
+#: the rules of a channel an export record keeps (``policy.MADE_UNDER_RULES``; not imported:
+#: a migration's meaning never changes with the code)
+_EXPORT_RULES = ("names", "fixed_mode", "audio", "cover_school", "group_only")
+
+
+def _when(text: Any) -> _dt.datetime | None:
+    try:
+        t = _dt.datetime.fromisoformat(str(text))
+    except (TypeError, ValueError):
+        return None
+    return t if t.tzinfo is not None else t.replace(tzinfo=_dt.UTC)
+
+
+def _export_rules(db: Database) -> None:
+    """The rules of its channel each export was made under (``exports.rules``, JSON of
+    ``policy.rules_of``; s46): a post of a copy elsewhere, or where it was made for after that
+    channel's rules were made stricter, is judged by what was applied to the copy
+    (``policy.made_under``), not by the channel's rules as they are then. A copy made for the
+    website before it hid the school, posted on Facebook once the website hid it, was judged
+    as covered. Exports recorded before this get the rules their channel had when they were
+    made: its rules now, each change the audit log records after the export undone, newest
+    first ("channel.change": old and new value), and no "cover the school" nor "group shots
+    only" before those rules existed (``policy-0001-channel-rules``). NULL where that cannot
+    be worked out (a channel not known now, a time that cannot be read): judged as if no rule
+    was applied (fail closed)."""
+    ddl(db, "ALTER TABLE exports ADD COLUMN rules TEXT")
+    now: dict[str, dict[str, Any]] = {}
+    for name, names, fixed, audio, cover, group in db.all(
+            "SELECT name, names, fixed_mode, audio, cover_school, group_only FROM channels"):
+        now[name] = {"names": names, "fixed_mode": fixed, "audio": audio,
+                     "cover_school": bool(cover), "group_only": bool(group)}
+    changes: dict[str, list[tuple[_dt.datetime | None, dict[str, Any]]]] = {}
+    for at, details in db.all("SELECT time, details FROM audit_log WHERE action = "
+                              "'channel.change' ORDER BY id DESC"):
+        try:
+            d = json.loads(details)
+            ch, diff = str(d["channel"]), d["changes"]
+            changes.setdefault(ch, []).append(
+                (_when(at), {k: v[0] for k, v in diff.items() if k in _EXPORT_RULES}))
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            # a change that cannot be read: no channel's rules at any time are known
+            now.clear()
+    began = db.one("SELECT applied_at FROM _migrations WHERE name = 'policy-0001-channel-rules'")
+    rules_since = _when(began[0]) if began else None
+    for eid, channel, created in db.all("SELECT id, channel, created_at FROM exports"):
+        made = _when(created)
+        if channel not in now or made is None:
+            continue
+        rules = dict(now[channel])
+        known = True
+        for at, old in changes.get(channel, []):     # newest first
+            if at is None:
+                known = False
+                break
+            if at > made:
+                rules.update(old)
+        if not known:
+            continue
+        if rules_since is not None and made < rules_since:
+            rules.update(cover_school=False, group_only=False)
+        db.execute("UPDATE exports SET rules = ? WHERE id = ?",
+                   [json.dumps(rules, sort_keys=True), eid])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("audit-0001-log", _audit_log),
     Migration("register-0001-people", _register_people),
@@ -858,6 +923,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("register-0012-forgotten-by", _forgotten_by),
     Migration("transfer-0002-deleted-by-content-index", _deleted_by_content_index),
     Migration("transfer-0003-deletion-file-identity", _deletion_file_identity),
+    Migration("records-0011-export-rules", _export_rules),
 )
 
 

@@ -43,6 +43,7 @@ from photovet.core.media.video.render import RenderOptions, output_size, render
 from photovet.core.media.video.verify import read_back
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Channel, ExportResult, VideoAnalysis
+from photovet.core.policy import rules_of
 
 log = logs.get("export")
 
@@ -85,7 +86,7 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
     an = vp.analysis
     source = Path(job.source)
     result = ExportResult(source=str(source), channel=channel.id, media="video",
-                          sound=vp.sound)
+                          sound=vp.sound, channel_rules=rules_of(channel))
     # faces as a person sees them (one per timeline row): a face seen twice is one face covered;
     # counting only, every track's covers are painted as policy decided
     result.faces_covered = face_count(an).with_cover

@@ -1,0 +1,149 @@
+"""s46 (s45 note): a copy's export record keeps the rules of its channel it was made under, and a
+post of it is judged by them, not by the channel's rules as they are when it is posted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from afterpost_util import FakeRegister, make_export, person
+
+from photovet.core.models import Channel
+from photovet.core.policy import made_under, rules_of, school_shown_refusal
+from photovet.core.storage import open_db
+from photovet.core.storage.migrations import MIGRATIONS, migrate
+from tests.conftest import office_records
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+
+@pytest.fixture
+def records():
+    db = open_db()
+    rec = office_records(db, "jo")
+    rec.register = FakeRegister([person(pid) for pid in ("A1", "B2")])
+    return rec
+
+
+def test_a_record_without_its_rules_is_judged_as_if_none_was_applied():
+    fb = Channel("facebook", "Facebook", names="none", fixed_mode="no-identifiable-children",
+                 audio="remove", cover_school=True, group_only=True)
+    assert made_under(fb, rules_of(fb)) == fb
+    for rules in (None, {}, {"cover_school": "yes", "group_only": 1, "audio": None}):
+        strict = made_under(fb, rules)
+        assert (strict.id, strict.label) == ("facebook", "Facebook")
+        assert (strict.cover_school, strict.group_only, strict.audio, strict.names,
+                strict.fixed_mode) == (False, False, "", "full", None), rules
+    # made for Facebook itself before it hid the school: judged so on Facebook too
+    assert school_shown_refusal("x.jpg", made_under(fb, {"cover_school": False}), fb) == (
+        "x.jpg was made for Facebook under its earlier rules, where the school's name, crest "
+        "and badges are not covered, so it may show which school it is: Facebook must not "
+        "show which school it is")
+    assert school_shown_refusal("x.jpg", fb, fb) is None
+
+
+def test_a_copy_made_before_its_channel_hid_the_school_is_flagged_where_it_must_be_hidden(
+        records, tmp_path):
+    """A website copy made while the website showed the school, posted on Facebook after the
+    website started hiding it, was judged by the website's new rule (covered): recorded
+    unflagged, and never on the take-down list. Posted on the website itself, which now hides
+    the school, it was not checked at all. A copy made once the rule was on is not flagged."""
+    from photovet.core.records import takedown
+
+    before = make_export(tmp_path, 1, shown=["A1"], name="trip-001")
+    bid = records.add_export(before, batch="b", channel="website", preparer=None, approver=None)
+    records.channels.update("website", cover_school=True)
+    after = make_export(tmp_path, 2, shown=["A1"], name="trip-002")
+    records.add_export(after, batch="a", channel="website", preparer=None, approver=None)
+    said: list = []
+    records.mark_posted(files=[Path(before.output), Path(after.output)], channel="facebook",
+                        elsewhere=True, not_allowed=said)
+    assert [(p.name, w) for p, w in said] == [
+        ("trip-001.jpg", "trip-001.jpg was made for School website, where the school's name, "
+                         "crest and badges are not covered, so it may show which school it is: "
+                         "Facebook must not show which school it is")], said
+    said = []
+    records.mark_posted(files=[Path(before.output), Path(after.output)], channel="website",
+                        not_allowed=said)
+    assert [(p.name, w) for p, w in said] == [
+        ("trip-001.jpg", "trip-001.jpg was made for School website under its earlier rules, "
+                         "where the school's name, crest and badges are not covered, so it may "
+                         "show which school it is: School website must not show which school "
+                         "it is")], said
+    items = takedown.evaluate(records, records.register)
+    assert sorted((i.export_id, i.channel) for i in items) == [
+        (bid, "facebook"), (bid, "website")]
+
+
+def test_a_copy_made_before_a_channels_rule_was_made_stricter_is_flagged_there(records,
+                                                                              tmp_path):
+    """Group shots only, and the sound rule, as for the school: a copy made for a channel
+    before it took group shots only, or before it stopped publishing sound, posted there after
+    was never checked by that rule. A copy made for a channel whose rule was made looser
+    since is judged by the rule it was made under (it was checked by it): not flagged."""
+    records.channels.add("Prospectus", cover_school=False)
+    records.channels.add("Parents app", audio="keep", cover_school=False)
+    photo = make_export(tmp_path, 1, name="trip-001")
+    video = make_export(tmp_path, 2, name="trip-002")
+    video.media = "video"
+    records.add_export(photo, batch="p", channel="prospectus", preparer=None, approver=None)
+    records.add_export(video, batch="v", channel="parents_app", preparer=None, approver=None)
+    records.channels.update("prospectus", group_only=True)
+    records.channels.update("parents_app", audio="remove")
+    said: list = []
+    records.mark_posted(files=[Path(photo.output)], channel="prospectus", not_allowed=said)
+    records.mark_posted(files=[Path(video.output)], channel="parents_app", not_allowed=said)
+    assert [w for _p, w in said] == [
+        "trip-001.jpg was made for Prospectus under its earlier rules, where it was not checked "
+        "as a group shot (Prospectus takes group shots only)",
+        "trip-002.jpg was made for Parents app under its earlier rules, where its sound may be "
+        "in it (Parents app does not publish a video's sound)"], said
+    # the other way round: made under the stricter rule, posted after it was made looser
+    strict = make_export(tmp_path, 3, name="trip-003")
+    records.add_export(strict, batch="s", channel="prospectus", preparer=None, approver=None)
+    records.channels.update("prospectus", group_only=False)
+    records.channels.add("Yearbook", group_only=True, cover_school=False)
+    said = []
+    records.mark_posted(files=[Path(strict.output)], channel="yearbook", elsewhere=True,
+                        not_allowed=said)
+    assert said == []
+
+
+def test_old_records_get_the_rules_their_channel_had_when_they_were_made(tmp_path):
+    """records-0011-export-rules: each export recorded before it gets its channel's rules as
+    they were when it was made (its rules now, each audited change after it undone; no
+    school or group rule before those rules existed); NULL for a channel not known (judged as
+    if no rule was applied)."""
+    at = [m.name for m in MIGRATIONS].index("records-0011-export-rules")
+    db = open_db(tmp_path / "r.db", migrate_schema=False)
+    migrate(db, MIGRATIONS[:at])
+    with db.atomic():
+        db.execute("UPDATE channels SET cover_school = 1, audio = 'remove' WHERE name = "
+                   "'website'")
+        for when, changes in (("2099-10-01T09:00:00+00:00", {"cover_school": [False, True]}),
+                              ("2099-11-01T09:00:00+00:00", {"audio": ["keep", "remove"],
+                                                             "label": ["Web", "School website"]})):
+            db.execute("INSERT INTO audit_log (time, os_user, actor, action, details, "
+                       "prev_hash, hash) VALUES (?, 'x', 'Ada', 'channel.change', ?, '', '')",
+                       [when, json.dumps({"channel": "website", "changes": changes})])
+        for i, (channel, made) in enumerate((
+                ("website", "2099-09-15T09:00:00+00:00"),    # before both changes
+                ("website", "2099-10-15T09:00:00+00:00"),    # between them
+                ("website", "2099-11-15T09:00:00+00:00"),    # after both
+                ("facebook", "2000-01-01T00:00:00+00:00"),   # before the rules existed
+                ("gone", "2099-11-15T09:00:00+00:00"),       # a channel not known
+                ("facebook", "the day after sports day"))):  # a time not readable
+            db.execute("INSERT INTO exports (created_at, batch, channel, output_path, "
+                       "output_sha256, phash, phash_variants, source_path, source_sha256) "
+                       "VALUES (?, 'b', ?, ?, 'x', '0', ?, 's', 'y')",
+                       [made, channel, f"/e/{i}.jpg", b""])
+    assert "records-0011-export-rules" in migrate(db)
+    got = [json.loads(r) if r else None
+           for (r,) in db.all("SELECT rules FROM exports ORDER BY id")]
+    site = [(g["audio"], g["cover_school"], g["group_only"]) for g in got[:3]]
+    assert site == [("keep", False, False), ("keep", True, False), ("remove", True, False)]
+    assert set(got[0]) == {"names", "fixed_mode", "audio", "cover_school", "group_only"}
+    assert got[3] is not None and got[3]["cover_school"] is False
+    assert got[4:] == [None, None]
+    db.close()
