@@ -1535,6 +1535,15 @@ SECTION_WORDS = {"recognition": "face recognition", "detection": "face detection
                  "cover": "covers", "group": "group photos", "video": "videos",
                  "checklist": "the approver's checklist"}
 
+#: a channel's rules that decide what is published (``channels.DECIDING``), in words
+CHANNEL_RULE_WORDS = {"names": "names rule", "fixed_mode": "fixed mode", "audio": "sound rule",
+                      "cover_school": "rule on the school's name and badges",
+                      "group_only": "group shots rule"}
+
+
+def _and_words(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
 
 class _LastCheck:
     """What the export record asks at the last moment, inside the record's transaction (the
@@ -1576,6 +1585,10 @@ class _LastCheck:
         # covers made bigger), the approvals no longer count there, and a copy already being
         # made was recorded all the same (walk s34)
         self.published_then = self._published_settings()
+        # the channel's rules as the register held them when the batch began (s46: changed on
+        # another PC while a copy was made, the copy made under the old rules was recorded: a
+        # school's name left readable where the channel now hides it)
+        self.rules_then = self._rules_in_register()
         self._planned: dict[str, tuple[PhotoAnalysis | VideoAnalysis, str, str | None]] = {}
 
     def planned(self, analysis: PhotoAnalysis | VideoAnalysis, fp: str | None) -> None:
@@ -1604,6 +1617,20 @@ class _LastCheck:
             return {}
         rows = dict(db.all("SELECT section, value FROM school_settings"))
         return {section: rows.get(section) for section in PUBLISHED_SECTIONS}
+
+    def _rules_in_register(self) -> dict[str, object] | None:
+        """The rules of the batch's channel that decide what is published (``channels.
+        DECIDING``), as the register holds them now; None: no register, or not there."""
+        from photovet.core.channels import DECIDING  # noqa: PLC0415
+
+        register = self.engine.register
+        if register is None:
+            return None
+        try:
+            now = register.channel(self.ch.id)
+        except PhotoVetError:
+            return None
+        return {k: getattr(now, k) for k in DECIDING}
 
     def _school_mode_now(self) -> str:
         """The school's mode now (a value PhotoVet does not know is the strictest)."""
@@ -1656,6 +1683,14 @@ class _LastCheck:
                 what = "the school's mode" if mode_now != self.mode_then else \
                     f"the rules of {self.ch.label}"
             why.append(f"{what} changed ({'; '.join(people)})")
+        if register is not None and self.rules_then is not None:
+            rules_now = {k: getattr(ch_now, k) for k in self.rules_then}
+            moved = [CHANNEL_RULE_WORDS.get(k, k) for k, v in self.rules_then.items()
+                     if rules_now[k] != v]
+            if moved:
+                why.append(f"{self.ch.label}'s {_and_words(moved)} "
+                           f"{'was' if len(moved) == 1 else 'were'} changed (its approval no "
+                           "longer counts: check it again and approve it again)")
         now = self._published_settings()
         changed = [SECTION_WORDS.get(k, k) for k in PUBLISHED_SECTIONS
                    if now.get(k) != self.published_then.get(k)]

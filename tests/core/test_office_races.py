@@ -31,7 +31,7 @@ from test_pipeline import (
 
 from photovet.core.errors import PermissionDenied
 from photovet.core.media import export as photo_export
-from photovet.core.pipeline import Engine, export_batch
+from photovet.core.pipeline import CHANNEL_RULE_WORDS, Engine, export_batch
 from photovet.core.review import ReviewConflict
 from photovet.core.workspace import Workspace
 from tests.conftest import act_as, office_access
@@ -871,6 +871,28 @@ def test_someone_else_signed_in_while_a_copy_was_made_is_not_recorded_under_thei
     assert "Pat Poster began this export and Olive Office is signed in now" in res.error
     assert exported_files(tmp_path / "out") == []
     assert a.db.scalar("SELECT COUNT(*) FROM exports") == 0
+
+
+@pytest.mark.parametrize("rule", [{"cover_school": True}, {"group_only": True},
+                                  {"names": "none"}])
+def test_a_channels_rule_made_stricter_on_a_mid_batch_on_b(office, tmp_path, monkeypatch,
+                                                          rule):
+    """s46: an admin on A makes the website hide the school's name and badges (or take
+    group shots only, or show no names) while B exports for it. The copies B made after were
+    made under the old rule, and were recorded all the same when nobody in them lost their
+    consent (only the fixed mode was seen, through the people it shows): not now."""
+    a, b = office
+    eng = engine_of(b)
+    batch = decided(eng, photos(tmp_path, 2))
+    approve_all(b, eng, batch)
+    on_render(monkeypatch, 2, lambda: a.channels.update("website", **rule))
+    out = tmp_path / "out"
+    results = run_export(b, eng, batch, out)
+    assert [r.ok for r in results] == [True, False], [r.error for r in results]
+    [(key, _v)] = rule.items()
+    assert f"School website's {CHANNEL_RULE_WORDS[key]} was changed (its approval no longer " \
+           "counts" in results[1].error, results[1].error
+    assert len(exported_files(out)) == 1 and len(b.records.exports()) == 1
 
 
 def test_the_school_s_name_added_on_a_mid_batch_on_b(office, tmp_path, monkeypatch):
