@@ -1455,7 +1455,8 @@ def post_refusal(file_name: str, channel: Channel,
                  missing: Sequence[tuple[str, TakedownReason | str]],
                  taken_down: Sequence[TakenDown] = (), *,
                  exported_for: Channel | None = None,
-                 school_in_name: Sequence[str] = (), media: str = "photo") -> str | None:
+                 school_in_name: Sequence[str] = (), media: str = "photo",
+                 people_in_name: Sequence[tuple[str, str]] = ()) -> str | None:
     """Why an export may not be recorded as posted on ``channel``, or None.
 
     Marking as posted is where PhotoVet learns a photo is live (again); an audit recorded a
@@ -1482,16 +1483,33 @@ def post_refusal(file_name: str, channel: Channel,
       video's sound (``media``; ``rules_not_checked_refusal``). ``exported_for`` has the rules
       the copy was made under (``made_under``, s46): a copy made for ``channel`` itself before
       its rules were made stricter is judged by them too.
+    - its file name (made from the batch label) names someone whose name may not be used on
+      ``channel`` now (``people_in_name``: ``(words, why in a sentence)``, the label check's
+      findings; ``file_name_people_refusal``; s46: checked for the school only).
 
     A photo still wanted is exported again: checked and approved afresh."""
     why = _post_refusal(file_name, channel, missing, taken_down)
-    if exported_for is None:
-        return why
-    for more in (school_shown_refusal(file_name, exported_for, channel, school_in_name),
-                 rules_not_checked_refusal(file_name, exported_for, channel, media)):
+    more_checks = [file_name_people_refusal(file_name, channel, people_in_name)]
+    if exported_for is not None:
+        more_checks += [school_shown_refusal(file_name, exported_for, channel, school_in_name),
+                        rules_not_checked_refusal(file_name, exported_for, channel, media)]
+    for more in more_checks:
         if more:
             why = f"{why.rstrip('.')}; and it {more[len(file_name) + 1:]}" if why else more
     return why
+
+
+def file_name_people_refusal(file_name: str, posted_on: Channel,
+                             people_in_name: Sequence[tuple[str, str]]) -> str | None:
+    """Why a copy whose file name names someone (``people_in_name``: the words and why they
+    may not be used on ``posted_on`` now, in a sentence) may not be recorded as posted there,
+    or None. The file name is published with the copy, as the batch label it was made from
+    (``captions.label_refusal``). The returned sentence starts with ``file_name``."""
+    if not people_in_name:
+        return None
+    said = "; ".join(f"\u201c{w}\u201d: {why}" for w, why in people_in_name)
+    return (f"{file_name} has a file name that names someone ({said}): the file name is "
+            f"published with it on {posted_on.label}")
 
 
 #: the rules of a channel a copy is made under that its record keeps (``rules_of``, s46)
@@ -2848,4 +2866,4 @@ def approval_ended_by(parts: Mapping[str, object], channel: str, change: object,
 __all__ += ["approval_ended_by", "same_refusal"]
 __all__ += ["LEFT", "caption_media", "leaving_undone"]
 __all__ += ["RESTORED", "row_restored"]
-__all__ += ["MADE_UNDER_RULES", "made_under", "rules_of"]
+__all__ += ["MADE_UNDER_RULES", "file_name_people_refusal", "made_under", "rules_of"]

@@ -426,10 +426,13 @@ def test_posting_a_copy_where_someone_has_no_consent_says_take_it_down_now(tmp_p
     r = run("posted", "--batch", "trip", "--channel", "x", "--posted-elsewhere")   # it happened
     assert r.exit_code == 1 and "Marked 2 export(s) as posted on x; 1 of them must be taken " \
         "down now" in r.stdout
+    # her name in the copy's file name too (s46: a file name was checked for the school only)
     assert (f"warning: {Path(amy.output).name} cannot be posted on X (Twitter) because Amy "
-            "Able's consent for X (Twitter) is No. It is recorded as posted all the same (a "
-            "post that happened is always on record) and is on the take-down list now: take it "
-            "down from X (Twitter).") in r.stderr
+            "Able's consent for X (Twitter) is No; and it has a file name that names someone "
+            "(\u201camy\u201d: No consent to name this pupil with a photo on X (Twitter): use "
+            "initials): the file name is published with it on X (Twitter). It is recorded as "
+            "posted all the same (a post that happened is always on record) and is on the "
+            "take-down list now: take it down from X (Twitter).") in r.stderr
     (item,) = lines(run("takedown", "--json").stdout)
     assert Path(item["output_path"]).name == Path(amy.output).name and item["channel"] == "x"
     r = run("posted", ben.output, "--channel", "facebook")      # consent there: silent

@@ -273,8 +273,13 @@ def test_a_batch_label_naming_a_pupil_is_forgotten_with_them(ws_with_leaver, tmp
     assert item.batch == AWARD
     takedown.mark_done(ws_with_leaver.records, [item.id], note="removed from the website")
     assert found_in_audit(ws_with_leaver, ["Nathan", "reading award", "reading-award"]) == []
-    assert sorted(h for h in found_in_tables(ws_with_leaver, ["Nathan"]) if not h.startswith("people.")
-                  ) == sorted([
+    hits = [h for h in found_in_tables(ws_with_leaver, ["Nathan"]) if not h.startswith("people.")]
+    # s46: his name in the file name, where he has no consent to be named, flags the post (the
+    # label check's words); forgotten with him below, as the rest
+    [flag] = [h for h in hits if h.startswith("posts.not_allowed: ")]
+    assert flag.startswith("posts.not_allowed: nathan-s-reading-award-001.jpg has a file name "
+                           "that names someone (\u201cnathan\u201d: "), flag
+    assert sorted(h for h in hits if h != flag) == sorted([
         f"approvals.batch: {AWARD}", f"exports.batch: {AWARD}",
         f"exports.output_path: {named}"])
 

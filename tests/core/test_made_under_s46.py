@@ -147,3 +147,36 @@ def test_old_records_get_the_rules_their_channel_had_when_they_were_made(tmp_pat
     assert got[3] is not None and got[3]["cover_school"] is False
     assert got[4:] == [None, None]
     db.close()
+
+
+def test_a_copy_whose_file_name_names_a_pupil_is_flagged_where_that_name_may_not_be_used(
+        tmp_path):
+    """s46: the file name is made from the batch label, checked for the channel the copy was
+    made for. A website copy named in full after a pupil ("tori-hale-award-001.jpg"), said to
+    have been posted on a channel that shows no names, was recorded unflagged: only the
+    school was looked for in its file name. Now flagged, said and on the take-down list. On
+    the website, where her name may be used, it is not; nor is a copy whose file name names
+    nobody."""
+    from photovet.core.records import takedown
+
+    rec = office_records(open_db(), "jo")
+    rec.register = FakeRegister([person("T1", "Tori", "Hale", name_with_photo=True)])
+    rec.channels.update("website", names="full")
+    rec.channels.add("Parents app", names="none", cover_school=False)
+    named = make_export(tmp_path, 1, name="tori-hale-award-001")
+    plain = make_export(tmp_path, 2, name="sports-day-002")
+    nid = rec.add_export(named, batch="n", channel="website", preparer=None, approver=None)
+    rec.add_export(plain, batch="p", channel="website", preparer=None, approver=None)
+    said: list = []
+    rec.mark_posted(files=[Path(named.output), Path(plain.output)], channel="website",
+                    not_allowed=said)
+    assert said == []
+    rec.mark_posted(files=[Path(named.output), Path(plain.output)], channel="parents_app",
+                    elsewhere=True, not_allowed=said)
+    assert [p.name for p, _w in said] == ["tori-hale-award-001.jpg"], said
+    [(_p, why)] = said
+    assert why.startswith("tori-hale-award-001.jpg has a file name that names someone "
+                          "(\u201ctori hale\u201d: "), why
+    assert why.endswith("): the file name is published with it on Parents app"), why
+    items = takedown.evaluate(rec, rec.register)
+    assert [(i.export_id, i.channel) for i in items] == [(nid, "parents_app")]

@@ -571,6 +571,25 @@ def file_name_school_words(file_name: str, channel: Channel, school: Any) -> lis
     return found(file_name, channel, school)
 
 
+def file_name_people(file_name: str, channel: Channel, register: Any, on: _dt.date,
+                     media: str, cache: dict) -> list[tuple[str, str]]:
+    """``captions.file_name_people`` with the register's people (read once a call of
+    ``post_refusals``: ``cache``), imported when asked, as ``file_name_school_words``."""
+    if register is None or not hasattr(register, "people"):
+        return []
+    from photovet.core.vision.text.captions import (  # noqa: PLC0415
+        file_name_people as found,
+    )
+
+    if "people" not in cache:
+        cache["people"] = list(register.people())
+    # a batch's copies share their label: checked once (the number is not a name)
+    key = (re.sub(r"[-_ ]\d+(\.[^.]*)?$", "", file_name), media)
+    if key not in cache:
+        cache[key] = found(file_name, cache["people"], channel, on, media)
+    return cache[key]
+
+
 def post_refusals(records: Records, register: Any, export_ids: Iterable[int], channel: str,
                   on: _dt.date | None = None, *, school: Any = None) -> dict[int, str]:
     """Of ``export_ids``, those that may not be recorded as posted on ``channel``, each with
@@ -597,6 +616,7 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
             "(closed_at IS NULL OR done_at IS NOT NULL) ORDER BY id", [*ids, ch.id]):
         items.setdefault(int(row[0]), []).append(tuple(row[1:]))
     cache: dict = {}
+    in_names: dict = {}
     out: dict[int, str] = {}
     for rec in records.records_by_id(ids):
         reasons: dict[str, TakedownReason | str] = {}
@@ -615,7 +635,9 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
                            # with the rules the copy was made under (s46)
                            exported_for=made_under(_channel(records, rec.channel), rec.rules),
                            school_in_name=file_name_school_words(file_name, ch, school),
-                           media=rec.media)
+                           media=rec.media,
+                           people_in_name=file_name_people(file_name, ch, register, on,
+                                                           rec.media, in_names))
         if why:
             out[rec.id] = why
     return out

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from photovet.core.errors import ExportError
-from photovet.core.models import Channel, Person
+from photovet.core.models import Channel, Mode, Person
 from photovet.core.policy import (
     caption_initials_refusal,
     caption_media,
@@ -1939,6 +1939,19 @@ def file_name_school_words(file_name: str, channel: Channel, school: Any) -> lis
     return [f.found for f in school_findings(_label_words(stem), channel, school, label=True)]
 
 
+def file_name_people(file_name: str, people: Sequence[Person], channel: Channel,
+                     on: _dt.date, media: str = "photo") -> list[tuple[str, str]]:
+    """The names in an exported copy's file name (its label, numbered) that may not be used on
+    ``channel`` now, each ``(words, why in a sentence)``, as a batch label is checked
+    (``check_label``, with the school's consent rule); [] none. s46: a copy made for the
+    website, whose file name names a pupil in full, was recorded as posted on Facebook (no
+    names) with its file name never checked there."""
+    stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
+    stem = re.sub(r"[-_ ]\d+$", "", stem)          # the copy's number (``NameAllocator``)
+    result = check_label(stem, people, channel, on, Mode.CONSENT.value, media=media)
+    return [] if result.ok else [(f.found, f.reason) for f in result.findings]
+
+
 def check_label(label: str, people: Sequence[Person], channel: Channel, on: _dt.date,
                 mode: str, *, threshold: int = 90, media: str = "photo") -> CaptionCheck:
     """Check a batch label like a caption (issue 18): the file names made from it are published
@@ -2003,5 +2016,6 @@ def label_refusal(label: str, people: Sequence[Person], channel: Channel, on: _d
 
 __all__ = ["ANOTHER_PUPIL", "DEFAULT_LABEL", "CaptionCheck", "CaptionError", "CaptionFinding",
            "CaptionMention", "LabelError", "OtherPupils", "caption_mentions", "caption_refusal",
-           "check_caption", "check_label", "file_name_school_words", "label_refusal",
+           "check_caption", "check_label", "file_name_people", "file_name_school_words",
+           "label_refusal",
            "note_names", "school_findings", "without_school"]
