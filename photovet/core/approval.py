@@ -1020,17 +1020,19 @@ class Approvals:
     def status(self, sha256: str, channel: str) -> str:
         return self.get(sha256, channel).status
 
-    def original_refusal(self, analysis: PhotoAnalysis, detail: str = "") -> str | None:
+    def original_refusal(self, analysis: PhotoAnalysis) -> str | None:
         """Why ``analysis`` may not be marked ready or approved because PhotoVet deleted its
-        original and it is not at its path any more (``transfer.original_deleted``,
-        ``policy.original_deleted_refusal``), or None. ``detail``: what became of its safe
-        copy, in the app's words (``OriginalGone.detail``)."""
-        from photovet.core.transfer import original_deleted  # noqa: PLC0415
+        original and it is not at its path any more (``transfer.original_gone``,
+        ``policy.original_deleted_refusal``), or None: with what became of its safe copy on
+        its channel (``OriginalGone.detail``), the words the app's approval panel says."""
+        from photovet.core.transfer import original_gone  # noqa: PLC0415
 
         media = "video" if getattr(analysis, "media", "photo") == "video" else "photo"
-        deleted = bool(analysis.sha256) and original_deleted(
-            self.db, analysis.sha256, os.path.abspath(analysis.path) if analysis.path else "")
-        return original_deleted_refusal(deleted, media, detail)
+        gone = original_gone(self.db, analysis.sha256,
+                             os.path.abspath(analysis.path) if analysis.path else "",
+                             analysis.channel)
+        return original_deleted_refusal(gone is not None, media,
+                                        gone.detail(media) if gone is not None else "")
 
     def mark_ready(self, analysis: PhotoAnalysis, *, batch: str = "", caption: str = "",
                    caption_refusal: Callable[[str], Exception | None] | None = None) -> None:

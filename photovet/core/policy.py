@@ -82,7 +82,7 @@ from photovet.core.models import (
     VideoAnalysis,
     VideoTrack,
 )
-from photovet.core.words import TakedownReason, caption_not_approved
+from photovet.core.words import TakedownReason, caption_not_approved, original_deleted_detail
 
 NO_CHILDREN = Mode.NO_IDENTIFIABLE_CHILDREN.value
 CONSENT = Mode.CONSENT.value
@@ -1713,7 +1713,8 @@ def original_deleted_refusal(deleted: bool, media: str = "photo", detail: str = 
     original ("Delete originals" or the retention schedule: ``deleted``), or None: export
     reads the original's bytes, so nothing approved could ever be exported, and an approval
     would say it was (s42 walk: the tiles said "Approved" after the originals were deleted).
-    ``detail``: what became of its safe copy (``words.original_deleted_detail``), said first.
+    ``detail``: what became of its safe copy (``words.original_deleted_detail``; the core's
+    ``Approvals`` and the app's panel both give it, so the command and the app say one thing).
     Asked by ``Approvals.mark_ready`` and ``approve`` (under the writer lock: the command's
     and the app's one rule) and by the app's approval panel before it offers them (s45: the
     panel alone decided it)."""
@@ -1721,7 +1722,7 @@ def original_deleted_refusal(deleted: bool, media: str = "photo", detail: str = 
         return None
     # what happened, not "approve it again" (s44 walk): that nothing can be exported again is
     # why it is neither marked ready nor approved
-    return detail or f"Its original was deleted: PhotoVet cannot export this {media} again."
+    return detail or original_deleted_detail(False, False, media)
 
 
 def covers_card_track(track: VideoTrack, channel: Channel) -> bool:

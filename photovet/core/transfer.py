@@ -1191,12 +1191,29 @@ def _deleted_contents(db: Any, shas: Iterable[str]) -> tuple[set[str], set[str]]
 def original_deleted(db: Any, sha256: str, path: str) -> bool:
     """PhotoVet deleted the original of content ``sha256`` ("Delete originals", finished or
     begun, or the retention schedule) and it is not at ``path`` any more (one put back is the
-    photo again): ``originals_gone_at`` for one photo, from the register's tables alone
-    (``Approvals`` asks it before marking ready or approving: ``policy.original_deleted_refusal``)."""
+    photo again): ``originals_gone_at`` for one photo, from the register's tables alone."""
     if not sha256:
         return False
     deleted, scheduled = _deleted_contents(db, [sha256])
     return sha256 in deleted | scheduled and not os.path.lexists(path)
+
+
+def original_gone(db: Any, sha256: str, path: str, channel: str) -> OriginalGone | None:
+    """``originals_gone_at`` for one photo on ``channel``, from the register's tables alone:
+    None unless its original was deleted (``original_deleted``). ``Approvals`` asks it before
+    marking ready or approving, so the command says what the app's panel says
+    (``policy.original_deleted_refusal`` with ``OriginalGone.detail``; s45 audit W2: the
+    command said "Its original was deleted", the panel what became of its safe copy)."""
+    if not sha256:
+        return None
+    deleted, scheduled = _deleted_contents(db, [sha256])
+    if sha256 not in deleted | scheduled or os.path.lexists(path):
+        return None
+    ids = [r[0] for r in db.all("SELECT id FROM exports WHERE source_sha256 = ? AND channel = ?",
+                                [sha256, channel])]
+    posted = bool(ids) and bool(db.scalar(
+        f"SELECT COUNT(*) FROM posts WHERE export_id IN ({','.join('?' * len(ids))})", ids))
+    return OriginalGone(bool(ids), posted, by_schedule=sha256 not in deleted)
 
 
 def _purge_state(records: Any, source: Path, shas: Iterable[str]) -> tuple[str, str] | None:
@@ -1566,6 +1583,6 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
 
 
 __all__ = ["FLASH_NOTE", "PURGE_PREFIX", "TMP_PREFIX", "TRASH_NOTE", "OriginalGone", "PurgeItem",
-           "PurgeReport", "original_deleted", "originals_gone", "originals_gone_at",
+           "PurgeReport", "original_deleted", "original_gone", "originals_gone", "originals_gone_at",
            "TransferResult", "clean_temp_files", "delete_rejected_original", "import_from_device",
            "purge_batch"]

@@ -275,7 +275,8 @@ def test_approve_refuses_a_photo_whose_original_photovet_deleted_meanwhile(src, 
     r = run("approve", src, "--channel", "website", "--all-checks-done")
     assert r.exit_code == 1, r.output
     said = " ".join(r.output.split())
-    assert "p0.jpg: Its original was deleted: PhotoVet cannot export this photo again" in said, \
+    # the app's panel's words (s45 audit W2: the command said "Its original was deleted")
+    assert "p0.jpg: The original was deleted: PhotoVet cannot export this photo again" in said, \
         said
     with Workspace.open() as ws:
         assert ws.db.scalar("SELECT COUNT(*) FROM approvals WHERE status = 'approved'") == 0

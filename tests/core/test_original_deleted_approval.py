@@ -63,7 +63,7 @@ def _approve(ws, a, parts):
 def test_the_rule():
     assert original_deleted_refusal(False) is None
     assert original_deleted_refusal(True, "video") == (
-        "Its original was deleted: PhotoVet cannot export this video again.")
+        "The original was deleted: PhotoVet cannot export this video again.")
     detail = ("Its safe copy was exported, then the original was deleted: PhotoVet cannot "
               "export this photo again.")
     assert original_deleted_refusal(True, "photo", detail) == detail

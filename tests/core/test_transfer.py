@@ -878,6 +878,42 @@ def test_originals_gone_says_which_originals_purge_deleted_and_what_became_of_th
     assert res["ok"].source_sha256 not in transfer.originals_gone(rec, photos, "website")
 
 
+def test_marking_ready_or_approving_a_deleted_original_is_refused_in_the_apps_words(
+        batch, trash):
+    """s45 audit W2: the refusal of a photo whose original PhotoVet deleted read "Its original
+    was deleted: ..." in the core (and so ``photovet approve``/``ready``) and what became of
+    its safe copy in the app's panel. The core now says the panel's words
+    (``transfer.original_gone``: ``originals_gone_at`` for one photo)."""
+    from photovet.core.approval import Approvals
+    from photovet.core.models import PhotoAnalysis
+    from photovet.core.policy import original_deleted_refusal
+
+    rec, res = batch
+    purge_batch(rec, "trip", allow_exported=True)
+    photos = [(r.source_sha256, r.source) for r in res.values()]
+    approvals = Approvals(rec.db, rec.audit)
+    for channel in ("website", "facebook"):
+        gone = transfer.originals_gone_at(rec, photos, channel)
+        for sha_, path in photos:
+            one = transfer.original_gone(rec.db, sha_, path, channel)
+            assert one == gone.get((sha_, path)), (channel, path)
+            said = approvals.original_refusal(PhotoAnalysis(path=path, sha256=sha_,
+                                                            channel=channel))
+            # the app's panel: the same rule on the batch's ``originals_gone_at``
+            panel = (original_deleted_refusal(True, "photo", gone[(sha_, path)].detail())
+                     if (sha_, path) in gone else None)
+            assert said == panel, (channel, path, said)
+    said = approvals.original_refusal(PhotoAnalysis(path=res["ok"].source,
+                                                    sha256=res["ok"].source_sha256,
+                                                    channel="website"))
+    assert said == ("Its safe copy was exported and posted, then the original was deleted: "
+                    "PhotoVet cannot export this photo again.")
+    said = approvals.original_refusal(PhotoAnalysis(path=res["ok"].source,
+                                                    sha256=res["ok"].source_sha256,
+                                                    channel="facebook"))
+    assert said == "The original was deleted: PhotoVet cannot export this photo again."
+
+
 def test_originals_gone_at_answers_each_path_of_the_same_photo(batch, tmp_path):
     """s43 audit: the same photo twice in a batch (under two names) - only one tile said
     "Original deleted". ``originals_gone_at`` answers each (content, path) on its own; and
