@@ -1033,17 +1033,9 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
     Exit status: 0 the caption is fine as it is; 1 it names someone who must not be named
     (the findings and a suggested caption, or why none is left, are printed); 2 usage error.
     """
-    import dataclasses
     import datetime as _dt
 
-    from photovet.core.policy import caption_media
-    from photovet.core.vision.text.captions import (
-        CaptionCheck,
-        caption_refusal,
-        check_caption,
-        school_findings,
-        without_school,
-    )
+    from photovet.core.vision.text.captions import caption_verdict
     from photovet.core.vision.text.school import school_words
 
     ws = open_workspace()
@@ -1051,33 +1043,12 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
         ch = get_channel(ws, channel)
         mode = checked_mode(ws, mode)
         people = ws.register.people()   # rejected rows too: the policy then suggests initials
-        # the school's name where the channel must not show which school it is, as marking
-        # ready and export refuse it (captions.caption_refusal)
-        named = school_findings(text, ch, school_words(ws.settings))
-        # for each media type whose consent it needs, as marking ready and export check it
-        # (policy.caption_media): the first refusal is said
-        checks = [CaptionCheck(ok=False, findings=named, suggestion=without_school(text, named))
-                  ] if named else [
-            check_caption(text, people, ch, _dt.date.today(), mode,
-                          threshold=ws.settings.text.caption_threshold, media=kind)
-            for kind in caption_media("video" if video else "photo")]
-        result = next((c for c in checks if not c.ok), checks[0])
-        none_why = ""       # why no suggestion, where a later check refused this one's
-        if not result.ok:
-            # the suggestion that passes every check, as marking ready offers it (s45 walk:
-            # the first check's alone was refused by the next, "Nathan Ellison and TA" for a
-            # video whose consent Nathan lacks): the findings stay the first refusal's
-            refused = caption_refusal(text, people, ch, _dt.date.today(), mode,
-                                      threshold=ws.settings.text.caption_threshold,
-                                      media=("video" if video else "photo",),
-                                      school=school_words(ws.settings))
-            if refused is not None and refused.suggestion.strip():
-                result = dataclasses.replace(result, suggestion=refused.suggestion)
-            elif refused is not None and result.suggestion.strip():
-                # a later check refuses this one's suggestion and has none (s45 audit: the
-                # school's left "Tobias Winterbottom and ..." on the do-not-photograph list)
-                result = dataclasses.replace(result, suggestion="")
-                none_why = (refused.hint or "").rstrip(".")
+        # the core's answer, as marking ready and export decide it: the school's name where the
+        # channel must not show which school it is, then each media type's consent
+        result = caption_verdict(text, people, ch, _dt.date.today(), mode,
+                                 threshold=ws.settings.text.caption_threshold,
+                                 media=("video" if video else "photo",),
+                                 school=school_words(ws.settings))
     except PhotoVetError as exc:
         abort(exc)
         return
@@ -1096,6 +1067,5 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
         if result.suggestion.strip():
             click.echo(f"Suggested: {result.suggestion}")
         else:
-            click.echo("No suggestion: " + (none_why or (
-                words.CAPTION_NOTHING_LEFT_SCHOOL if named else result.no_suggestion)) + ".")
+            click.echo(f"No suggestion: {result.no_suggestion}.")
     sys.exit(EXIT_OK if result.ok else EXIT_SOME_FAILED)

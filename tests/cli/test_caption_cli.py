@@ -193,3 +193,25 @@ def test_no_suggestion_is_printed_that_a_later_check_refuses(register):
     assert "must not show which school it is" in result.output
     assert "Suggested:" not in result.output and "No suggestion: " in result.output, \
         result.output
+
+
+def test_the_command_prints_the_cores_answer(register, monkeypatch):
+    """s45 audit W1: the command gathered its findings and made a school suggestion itself;
+    it prints the core's answer now (``captions.caption_verdict``), whatever it is."""
+    from photovet.core.vision.text import captions
+    from photovet.core.vision.text.captions import CaptionCheck, CaptionFinding
+
+    asked = []
+
+    def core(text, people, channel, on, mode, **kw):
+        asked.append((text, channel.id, kw["media"]))
+        finding = CaptionFinding(span=(0, 3), person=None, found="Amy", replacement="A",
+                                 reason="the core says so")
+        return CaptionCheck(ok=False, findings=[finding], suggestion="",
+                            none_because="the core's reason")
+
+    monkeypatch.setattr(captions, "caption_verdict", core, raising=False)
+    result = CliRunner().invoke(cli, ["caption", "-c", "website", "--video", "Amy wins"])
+    assert result.exit_code == 1, result.output
+    assert asked == [("Amy wins", "website", ("video",))]
+    assert result.output == '"Amy" -> "A": the core says so\nNo suggestion: the core\'s reason.\n'

@@ -212,3 +212,43 @@ def test_an_address_inside_the_schools_name_is_one_finding_and_the_suggestion_re
     assert [f.found for f in refused.findings] == ["Hollins Lane Primary"]
     assert refused.suggestion == "Year 6 at the museum"
     assert caption_refusal(refused.suggestion, [], FB, TODAY, "consent", school=words) is None
+
+
+def test_the_caption_check_says_what_marking_ready_decides():
+    """s45 audit W1: ``photovet caption`` gathered its findings and made a school suggestion of
+    its own (``without_school``). The core's ``caption_verdict`` says it all now: the first
+    refusal's findings, the suggestion ``caption_refusal`` gives (one that passes every
+    check, or none) and why there is none; the command only prints it."""
+    from photovet.core.models import Person
+    from photovet.core.vision.text.captions import caption_verdict
+    from photovet.core.words import CAPTION_NOTHING_LEFT_SCHOOL
+
+    tobias = Person(id="C123456789012", legal_surname="Winterbottom", legal_forename="Tobias",
+                    do_not_photograph=True)
+    people = [tobias]
+    for caption in ("Sports day at Oakfield Primary!", "Oakfield!", "Tobias Winterbottom wins",
+                    "Oakfield Primary School: Tobias Winterbottom and Amy are both winners",
+                    "Sports day"):
+        for ch in (FB, WEB):
+            got = caption_verdict(caption, people, ch, TODAY, "consent", school=_words())
+            refused = caption_refusal(caption, people, ch, TODAY, "consent", school=_words())
+            assert got.ok is (refused is None), (caption, ch.id)
+            if refused is not None:
+                assert got.findings == refused.findings and got.suggestion == refused.suggestion
+                assert bool(got.no_suggestion) is not bool(got.suggestion)
+    got = caption_verdict("Sports day at Oakfield Primary!", [], FB, TODAY, "consent",
+                          school=_words())
+    assert [f.found for f in got.findings] == ["Oakfield Primary"]
+    assert got.suggestion == "Sports day!"
+    got = caption_verdict("Oakfield!", [], FB, TODAY, "consent", school=_words())
+    assert not got.ok and got.suggestion == ""
+    assert got.no_suggestion == CAPTION_NOTHING_LEFT_SCHOOL
+    # the school's own suggestion would name Tobias (on the do-not-photograph list): the one
+    # given passes every check
+    got = caption_verdict("Oakfield Primary School: Tobias Winterbottom and Amy are both "
+                          "winners", people, FB, TODAY, "consent", school=_words())
+    assert [f.found for f in got.findings] == ["Oakfield Primary School"]
+    assert "Tobias" not in got.suggestion and "Winterbottom" not in got.suggestion, got
+    assert caption_refusal(got.suggestion, people, FB, TODAY, "consent",
+                           school=_words()) is None
+    assert caption_verdict("Sports day", people, FB, TODAY, "consent", school=_words()).ok

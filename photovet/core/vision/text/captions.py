@@ -35,7 +35,11 @@ from photovet.core.vision.text.names import (
     ordinary_word,
     strip_accents,
 )
-from photovet.core.words import CAPTION_NO_GOOD_SUGGESTION, CAPTION_NOTHING_LEFT
+from photovet.core.words import (
+    CAPTION_NO_GOOD_SUGGESTION,
+    CAPTION_NOTHING_LEFT,
+    CAPTION_NOTHING_LEFT_SCHOOL,
+)
 
 # --------------------------------------------------------------------------------------------
 # Captions
@@ -193,6 +197,9 @@ class CaptionCheck:
     #: no suggestion though words are left: none reads right without the names ("Tobias and
     #: Amy are such stars": ``_agrees``)
     cannot_suggest: bool = False
+    #: why there is no suggestion, where the words are not this check's own
+    #: (``caption_verdict``: a later check refused its suggestion, or the school's name)
+    none_because: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "findings": [f.to_dict() for f in self.findings],
@@ -203,6 +210,8 @@ class CaptionCheck:
         """Why there is no suggestion, in the office's words ('' when there is one)."""
         if self.ok or self.suggestion.strip():
             return ""
+        if self.none_because:
+            return self.none_because
         return CAPTION_NO_GOOD_SUGGESTION if self.cannot_suggest else CAPTION_NOTHING_LEFT
 
 
@@ -1878,6 +1887,36 @@ def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on
                         hint=f"Suggested caption: {suggestion}")
 
 
+def caption_verdict(caption: str, people: Sequence[Person], channel: Channel, on: _dt.date,
+                    mode: str, *, threshold: int = 90, media: Sequence[str] = ("photo",),
+                    school: Any = None) -> CaptionCheck:
+    """What a caption check tells the person, as marking ready and export decide it
+    (``caption_refusal``): ok, or the first refusal's findings (the school's words, then each
+    media type's consent), the suggestion that passes every check ('' none) and why there is
+    none (``CaptionCheck.no_suggestion``). ``photovet caption`` prints it (s45 audit W1: the
+    command gathered the findings and made a suggestion of its own)."""
+    matcher = caption_matcher(people, threshold)
+    refused = caption_refusal(caption, people, channel, on, mode, threshold=threshold,
+                              media=media, matcher=matcher, school=school)
+    if refused is None:
+        return check_caption(caption, people, channel, on, mode, threshold=threshold,
+                             media=caption_media(media)[0], matcher=matcher)
+    why = ""
+    if not refused.suggestion.strip():
+        first = _refusal_once(caption, people, channel, on, mode, threshold=threshold,
+                              media=media, outcome="", matcher=matcher, school=school)
+        if first is not None and not first.suggestion.strip() and \
+                school_findings(caption, channel, school):
+            # nothing left without the school's name: said so, not "without the name" (s44)
+            why = CAPTION_NOTHING_LEFT_SCHOOL
+        else:
+            # the check's own words, or the later check's that refused its suggestion
+            why = (refused.hint or "").rstrip(".") or CAPTION_NOTHING_LEFT
+    return CaptionCheck(ok=False, findings=list(refused.findings),
+                        suggestion=refused.suggestion if refused.suggestion.strip() else "",
+                        none_because=why)
+
+
 def _refusal_once(caption: str, people: Sequence[Person], channel: Channel, on: _dt.date,
                   mode: str, *, threshold: int, media: Sequence[str], outcome: str,
                   matcher: NameMatcher, school: Any) -> CaptionError | None:
@@ -2016,6 +2055,6 @@ def label_refusal(label: str, people: Sequence[Person], channel: Channel, on: _d
 
 __all__ = ["ANOTHER_PUPIL", "DEFAULT_LABEL", "CaptionCheck", "CaptionError", "CaptionFinding",
            "CaptionMention", "LabelError", "OtherPupils", "caption_mentions", "caption_refusal",
-           "check_caption", "check_label", "file_name_people", "file_name_school_words",
-           "label_refusal",
-           "note_names", "school_findings", "without_school"]
+           "caption_verdict", "check_caption", "check_label", "file_name_people",
+           "file_name_school_words", "label_refusal", "note_names", "school_findings",
+           "without_school"]
