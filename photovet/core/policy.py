@@ -1586,6 +1586,32 @@ def rules_not_checked_refusal(file_name: str, exported_for: Channel, posted_on: 
     return f"{_made_for(file_name, exported_for, posted_on)}, where {' and '.join(said)}"
 
 
+def channel_not_known(channel_id: str, *, posted_on: bool = False) -> Channel:
+    """The rules a channel not in the channel list is judged by (one since removed or renamed,
+    an id from elsewhere): nobody has consent for it and it shows no names; each other rule is
+    not known, so it is the strict one for what is decided (fail closed both ways). A copy
+    made for it may show the school, may be of one pupil alone and may have all its sound in
+    it (``_SOUND_LETS_OUT``: a rule not known lets out all of it; s45 audit O2: it was read as
+    "listen"). A post on it (``posted_on``) is judged as on a channel that must not show which
+    school it is, takes group shots only and publishes no sound (s46: a post recorded on such
+    a channel was checked for consent alone, not for the school nor group shots nor sound).
+    The two stand-ins differ, so a copy made for a channel not known and posted on it is
+    checked too (``school_shown_refusal``, ``rules_not_checked_refusal``)."""
+    if posted_on:
+        return Channel(id=channel_id, label=channel_id, names="none", audio="remove",
+                       cover_school=True, group_only=True)
+    return Channel(id=channel_id, label=channel_id, names="none", audio="",
+                   cover_school=False, group_only=False)
+
+
+def channel_not_known_said(why: str, posted_on: Channel) -> str:
+    """``why`` a post on a channel not in the channel list (``channel_not_known``) is not
+    allowed, with why it was judged so strictly, in plain words."""
+    return (f"{why.rstrip('.')} ({posted_on.label} is not in PhotoVet's list of channels, so "
+            "PhotoVet cannot tell what it allows: it is taken to hide the school, to take "
+            "group shots only and to publish no sound)")
+
+
 def school_shown_refusal(file_name: str, exported_for: Channel, posted_on: Channel,
                          school_in_name: Sequence[str] = ()) -> str | None:
     """Why a copy made for ``exported_for`` may not be recorded as posted on ``posted_on``
@@ -2619,6 +2645,7 @@ def _maybe_kept(pub: Publication) -> list[tuple[str, str, str]]:
     return sorted(seen.values())
 
 
+__all__ += ["channel_not_known", "channel_not_known_said"]
 __all__ += ["covers_card_track", "original_deleted_refusal", "post_channel_refusal",
             "rules_not_checked_refusal", "school_shown_refusal"]
 

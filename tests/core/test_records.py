@@ -184,6 +184,53 @@ def test_a_copy_is_never_recorded_as_posted_on_a_channel_it_was_not_exported_for
     assert {p.channel for r in records.exports() for p in r.posts} == {"facebook", "website"}
 
 
+def test_a_post_on_a_channel_not_in_the_list_is_judged_by_the_strictest_rules(records,
+                                                                               tmp_path):
+    """s46 (s45 note): a post recorded on a channel not in the channel list (removed, renamed,
+    an id from elsewhere) was checked for consent only; a copy showing no pupil, made for the
+    website (school not covered), went on record unflagged, and so did a video made for that
+    same unknown channel with its sound. Its rules are not known: it is taken to hide the
+    school, take group shots only and publish no sound (``policy.channel_not_known``), so
+    such posts are flagged, with why in plain words, and on the take-down list at once."""
+    from photovet.core.records import takedown
+
+    web = make_export(tmp_path, 1, name="sports-day-001")          # no pupil in it
+    web_id = records.add_export(web, batch="web", channel="website", preparer=None,
+                                approver=None)
+    said: list = []
+    assert records.mark_posted(files=[Path(web.output)], channel="gone-channel",
+                               elsewhere=True, not_allowed=said) == 1
+    [(_path, why)] = said
+    assert why == (
+        "sports-day-001.jpg was made for School website, where the school's name, crest and "
+        "badges are not covered, so it may show which school it is: gone-channel must not show "
+        "which school it is; and it was made for School website, where it was not checked as a "
+        "group shot (gone-channel takes group shots only) (gone-channel is not in PhotoVet's "
+        "list of channels, so PhotoVet cannot tell what it allows: it is taken to hide the "
+        "school, to take group shots only and to publish no sound)"), why
+    # a video made for that channel (when it was known) and posted there: its sound and the
+    # school may be in it
+    vid = make_export(tmp_path, 2, name="trip-002")
+    vid_id = records.add_export(vid, batch="vid", channel="gone-channel", preparer=None,
+                                approver=None)
+    records.db.execute("UPDATE exports SET media = 'video' WHERE id = ?", [vid_id])
+    said = []
+    assert records.mark_posted(files=[Path(vid.output)], channel="gone-channel",
+                               not_allowed=said) == 1
+    [(_path, why)] = said
+    assert "so it may show which school it is" in why and "its sound may be in it" in why, why
+    assert "not in PhotoVet's list of channels" in why, why
+    items = takedown.evaluate(records, records.register)
+    assert sorted((i.export_id, i.channel, i.status) for i in items) == [
+        (web_id, "gone-channel", "posted"), (vid_id, "gone-channel", "posted")]
+    # a known channel is judged by its own rules, as before: a website copy on the website
+    web3 = make_export(tmp_path, 3, name="sports-day-003")
+    records.add_export(web3, batch="web3", channel="website", preparer=None, approver=None)
+    said = []
+    records.mark_posted(files=[Path(web3.output)], channel="website", not_allowed=said)
+    assert said == []
+
+
 def test_a_website_copy_posted_on_facebook_is_flagged_for_the_school_it_may_show(
         records, tmp_path):
     """s45 (s44 note 1): a copy made for the school website (whose rules leave the school's

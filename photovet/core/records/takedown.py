@@ -44,6 +44,8 @@ from photovet.core.models import Channel
 from photovet.core.policy import (
     TakenDown,
     caption_consent_missing,
+    channel_not_known,
+    channel_not_known_said,
     consent_missing,
     made_under,
     maybe_consent_missing,
@@ -152,16 +154,16 @@ def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
-def _channel(records: Records, channel_id: str) -> Channel:
+def _channel(records: Records, channel_id: str, *, posted_on: bool = False) -> Channel:
+    """The channel ``channel_id``; one not in the list (since removed or renamed, an id from
+    elsewhere) is judged by ``policy.channel_not_known``: nobody has consent for it, and each
+    rule not known is the strict one, for the copies made for it (``posted_on`` False: the
+    school and the sound may be in them, s45 audit O2) and for a post on it (``posted_on``:
+    it hides the school, takes group shots only and publishes no sound, s46)."""
     try:
         return records.channels.get(channel_id)
     except UnknownChannelError:
-        # a channel since removed: nobody has consent for it, and its rules are not known
-        # (fail closed both ways): a copy made for it may have all its sound and the school
-        # uncovered (policy._SOUND_LETS_OUT: a sound rule not known lets out all of it where
-        # it made the copy, none where it is posted; s45 audit O2: it was read as "listen")
-        return Channel(id=channel_id, label=channel_id, names="none", audio="",
-                       cover_school=False, group_only=False)
+        return channel_not_known(channel_id, posted_on=posted_on)
 
 
 def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
@@ -606,7 +608,7 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
     ids = [int(i) for i in export_ids]
     if not ids:
         return {}
-    ch = _channel(records, channel)
+    ch = _channel(records, channel, posted_on=True)
     # this channel's items only: another channel's item does not refuse a post here (whoever
     # it lists is judged on this channel below)
     items: dict[int, list[tuple]] = {}
@@ -618,6 +620,7 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
     cache: dict = {}
     in_names: dict = {}
     out: dict[int, str] = {}
+    known = set(records.channels.ids())
     for rec in records.records_by_id(ids):
         reasons: dict[str, TakedownReason | str] = {}
         taken: list[TakenDown] = []
@@ -638,6 +641,8 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
                            media=rec.media,
                            people_in_name=file_name_people(file_name, ch, register, on,
                                                            rec.media, in_names))
+        if why and ch.id not in known:
+            why = channel_not_known_said(why, ch)
         if why:
             out[rec.id] = why
     return out
