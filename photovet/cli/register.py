@@ -185,16 +185,19 @@ def register_enrol_cmd(folder: Path | None, csv_path: Path | None, only_old: boo
         sys.exit(EXIT_SOME_FAILED)
 
 
-def _person_status(p, today) -> str:
-    if p.missing_since is not None and not p.has_left(today):
-        return f"NOT IN THE MIS FILE since {p.missing_since:%d/%m/%Y} (covered): left?"
-    if not p.valid:
-        return "REJECTED ROW (covered)"
-    if p.do_not_photograph:
-        return "DO NOT PHOTOGRAPH"
-    if p.has_left(today):
-        return f"left {p.leaving_date:%d/%m/%Y}"
-    return "current"
+def _person_status(p, today, back: str | None = None) -> str:
+    """What stops ``p`` being published, as the core decides it (``policy.person_standing``;
+    s46: the command said only the first it found), in the command's words; "current": none."""
+    from photovet.core.policy import person_standing
+
+    said = {"do_not_photograph": "DO NOT PHOTOGRAPH",
+            "back": "BACK, NOT IN THE MIS FILE YET (covered)",
+            "not_in_file": f"NOT IN THE MIS FILE since {p.missing_since:%d/%m/%Y} (covered): left?"
+            if p.missing_since else "",
+            "rejected": "REJECTED ROW (covered)",
+            "left": f"left {p.leaving_date:%d/%m/%Y}" if p.leaving_date else "",
+            "leaving": f"leaving {p.leaving_date:%d/%m/%Y}" if p.leaving_date else ""}
+    return "; ".join(said[k] for k in person_standing(p, today, back)) or "current"
 
 
 @register_group.command("list")
@@ -205,11 +208,12 @@ def register_list_cmd(as_json: bool) -> None:
     ws = open_workspace()
     try:
         people, channels = ws.register.people(), ws.channels.all()
+        back = ws.register.all_brought_back()
     finally:
         ws.close()
     if as_json:
         for p in people:
-            emit_json(dict(p.to_dict(), status=_person_status(p, today)))
+            emit_json(dict(p.to_dict(), status=_person_status(p, today, back.get(p.id))))
         return
     if not people:
         click.echo("The register is empty: import it with  photovet register import FILE.csv")
@@ -227,7 +231,7 @@ def register_list_cmd(as_json: bool) -> None:
                         for c in channels)
         click.echo(f"{p.id:<14} {p.display_name[:26]:<26} {year[:8]:<8} {cons} "
                    f"{'Y' if p.name_with_photo else '-':<5} {'yes' if p.enrolled else 'no':<5} "
-                   f"{_person_status(p, today)}")
+                   f"{_person_status(p, today, back.get(p.id))}")
     click.echo(f"{len(people)} people, {sum(p.enrolled for p in people)} enrolled, "
                f"{sum(not p.valid for p in people)} rejected rows. Consent shown as photos/videos: "
                "Y yes, n no, - not recorded.")
@@ -246,6 +250,7 @@ def register_show_cmd(person_id: str, as_json: bool) -> None:
         states = reg.consent_states(p.id)
         history = reg.history(p.id)
         count = reg.enrolment_count(p.id)
+        back = reg.brought_back(p.id)
         reason = reg.invalid_reason(p.id)
         channels = ws.channels.all()
         sources = {(c.id, m): reg.consent_source(p.id, c.id, m) for c in channels
@@ -256,14 +261,14 @@ def register_show_cmd(person_id: str, as_json: bool) -> None:
         ws.close()
     today = _dt.date.today()
     if as_json:
-        emit_json(dict(p.to_dict(), status=_person_status(p, today), invalid_reason=reason,
+        emit_json(dict(p.to_dict(), status=_person_status(p, today, back), invalid_reason=reason,
                        consent_states=states, enrolment_count=count,
                        history=[h.to_dict() for h in history]))
         return
     click.echo(f"{p.display_name} ({p.id})")
     role = "Staff" if p.is_staff else f"Pupil, {p.year_group or 'no year'}" + \
         (f", {p.reg_group}" if p.reg_group else "")
-    click.echo(f"  {role}; status: {_person_status(p, today)}")
+    click.echo(f"  {role}; status: {_person_status(p, today, back)}")
     former = [f.display_name for f in p.also_known_as if not f.other_person]
     if former:
         click.echo(f"  Also known as: {'; '.join(dict.fromkeys(former))}")

@@ -239,6 +239,37 @@ def person_block(person: Person | None, on: _dt.date) -> str | None:
     return None
 
 
+def back_since_missing(person: Person, back: str | None) -> bool:
+    """"They are back" was chosen for ``person`` (``back``: when, ``Register.brought_back``)
+    since the MIS file stopped listing them."""
+    if not back or person.missing_since is None:
+        return False
+    t = _dt.datetime.fromisoformat(back)
+    return (t.astimezone() if t.tzinfo else t).date() >= person.missing_since
+
+
+def person_standing(person: Person, on: _dt.date, back: str | None = None) -> list[str]:
+    """Everything on ``person``'s register row that stops them being published (or soon
+    will), in the order a list of people says it: "do_not_photograph"; "back" ("They are
+    back" chosen since the MIS file stopped listing them, ``back``: when) or "not_in_file"
+    (no longer in the MIS file and no leaving date passed: has they left?); "rejected" (the
+    row rejected at import); "left" (their leaving date passed) or "leaving" (a leaving date
+    to come). [] : nothing. The app's register list and ``photovet register list``/``show``
+    both say it (s46: each decided it itself, and the command said only the first it found:
+    a do-not-photograph pupil no longer in the MIS file was listed as "not in the MIS file"
+    alone)."""
+    out = ["do_not_photograph"] if person.do_not_photograph else []
+    if person.missing_since is not None and not person.has_left(on):
+        out.append("back" if back_since_missing(person, back) else "not_in_file")
+    elif not person.valid and person.missing_since is None:
+        out.append("rejected")
+    if person.has_left(on):
+        out.append("left")
+    elif person.leaving_date:
+        out.append("leaving")
+    return out
+
+
 def no_consent_reason(channel: Channel, media: str, state: str, withdrawn: str = "") -> str:
     """Why a consent that is not Yes covers someone: 'Consent withdrawn on 12/03/2026' when
     the register said Yes and its last change took it away (``withdrawn``: when,
@@ -2645,7 +2676,8 @@ def _maybe_kept(pub: Publication) -> list[tuple[str, str, str]]:
     return sorted(seen.values())
 
 
-__all__ += ["channel_not_known", "channel_not_known_said"]
+__all__ += ["channel_not_known", "channel_not_known_said", "back_since_missing",
+            "person_standing"]
 __all__ += ["covers_card_track", "original_deleted_refusal", "post_channel_refusal",
             "rules_not_checked_refusal", "school_shown_refusal"]
 

@@ -461,6 +461,30 @@ def test_import_of_a_register_far_larger_than_a_school_needs_yes_large(tmp_path)
     assert f"{n} rows" in out.replace(",", "") or f"{n:,}" in out, out[:500]
 
 
+def test_a_pupil_missing_from_the_file_on_the_do_not_photograph_list_is_said_both(
+        tmp_path, csv_file, staff):
+    """s46: the command decided a person's status itself and said only the first thing it
+    found: Joel, on the do-not-photograph list and no longer in the MIS file, was listed as
+    "NOT IN THE MIS FILE" alone. It says what the core's ``policy.person_standing`` says,
+    as the app's register list does."""
+    staff.use("Mrs Office")
+    csv_file.write_text(HEADER + f"{UPN1},Ashby,Victoria,Year 6,Yes,Yes,No,\n"
+                        f"{UPN2},Abrahams,Joel,Year 5,Yes,No,Yes,Yes\n", encoding="utf-8")
+    run("register", "import", str(csv_file))
+    without = tmp_path / "spring.csv"
+    without.write_text(HEADER + f"{UPN1},Ashby,Victoria,Year 6,Yes,Yes,No,\n", encoding="utf-8")
+    code, out, err = run("register", "import", str(without))
+    assert code == 0, out + err
+    code, out, _ = run("register", "list")
+    line = next(x for x in out.splitlines() if x.startswith(UPN2))
+    assert "DO NOT PHOTOGRAPH" in line and "NOT IN THE MIS FILE" in line, line
+    code, out, _ = run("register", "show", UPN2, "--json")
+    status = json.loads(out)["status"]
+    assert status.startswith("DO NOT PHOTOGRAPH; NOT IN THE MIS FILE since "), status
+    assert "current" in next(x for x in run("register", "list")[1].splitlines()
+                             if x.startswith(UPN1))
+
+
 def test_a_pupil_missing_from_the_file_and_a_leaving_date_by_hand(tmp_path, csv_file, staff):
     """Audit s27 finding 5 on the command line: 'not in the MIS file', not a rejected row, and
     'register set --leaving-date' records when they left."""

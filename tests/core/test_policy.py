@@ -483,3 +483,26 @@ def test_a_copy_whose_file_name_names_the_school_is_refused_where_the_school_is_
         "Facebook must not show which school it is")
     assert school_shown_refusal("trip-001.jpg", insta, fb, []) is None
     assert school_shown_refusal("oakfield-trip-001.jpg", insta, web, ["oakfield"]) is None
+
+
+def test_a_persons_standing_says_everything_that_stops_them_being_published():
+    """s46: the app's register list and ``photovet register list`` each decided what stops a
+    person being published, and the command said only the first it found (a do-not-photograph
+    pupil no longer in the MIS file was listed as "not in the MIS file" alone). The core says
+    all of it (``policy.person_standing``); both front ends word it."""
+    from photovet.core.policy import person_standing
+
+    on = dt.date(2026, 11, 20)
+    assert person_standing(person(), on) == []
+    gone = person(do_not_photograph=True, missing_since=dt.date(2026, 11, 1), valid=False)
+    assert person_standing(gone, on) == ["do_not_photograph", "not_in_file"]
+    assert person_standing(gone, on, back="2026-11-02T09:00:00+00:00") == \
+        ["do_not_photograph", "back"]
+    assert person_standing(gone, on, back="2026-10-30T09:00:00+00:00") == \
+        ["do_not_photograph", "not_in_file"]          # "back" before they went missing
+    assert person_standing(person(valid=False, do_not_photograph=True), on) == \
+        ["do_not_photograph", "rejected"]
+    left = person(valid=False, leaving_date=dt.date(2026, 11, 10),
+                  missing_since=dt.date(2026, 11, 1))
+    assert person_standing(left, on) == ["left"]
+    assert person_standing(person(leaving_date=dt.date(2026, 12, 18)), on) == ["leaving"]

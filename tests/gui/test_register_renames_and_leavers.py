@@ -508,3 +508,24 @@ def test_a_long_status_is_cut_in_the_register_never_the_consent(qtbot, ws, make_
     # someone with nothing to say: no tooltip
     tori = [p.id for p in view.model.people].index(TORI)
     assert view.model.data(view.model.index(tori, 5), Qt.ItemDataRole.ToolTipRole) is None
+
+
+def test_the_register_lists_status_is_the_cores(monkeypatch):
+    """s46: the app's register list decided what stops a person being published itself (as
+    ``photovet register list`` did, differently). It words what the core decides
+    (``policy.person_standing``), whatever that is."""
+    from photovet.core.models import Person
+    from photovet.gui.views import register_tab
+
+    asked = []
+
+    def core(p, on, back=None):
+        asked.append((p.id, on, back))
+        return ["leaving", "do_not_photograph"]
+
+    monkeypatch.setattr(register_tab, "person_standing", core)
+    p = Person(id="X1", legal_forename="Sam", legal_surname="Hale",
+               leaving_date=TODAY + dt.timedelta(days=30))
+    assert register_tab.person_status(p, TODAY, "2026-01-01T00:00:00") == \
+        f"Leaving on {p.leaving_date:%d/%m/%Y}; Do not photograph"
+    assert asked == [("X1", TODAY, "2026-01-01T00:00:00")]

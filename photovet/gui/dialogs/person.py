@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from photovet.core.approval import media_ended
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
+from photovet.core.policy import back_since_missing
 from photovet.core.records import takedown
 from photovet.core.register.mapping import NAME_WITH_PHOTO
 from photovet.core.retention import signatures_due_on
@@ -49,7 +50,6 @@ from photovet.core.words import (
 
 from .. import style
 from ..session import permission_tip, permit
-from ..views.register_tab import back_since_missing
 from ..words import consent_word, day, esc, media_count, rejected_why, when
 from .common import fit_resize
 from .consent_form import ConsentFormDialog, approvals_ending_said

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from photovet.core.models import NO, Channel, Person
 from photovet.core.models import YES as STATE_YES
-from photovet.core.policy import person_block
+from photovet.core.policy import back_since_missing, person_block, person_standing
 from photovet.core.words import back_not_in_file, not_in_mis_file
 
 from ..words import day, rejected_why
@@ -65,33 +65,18 @@ def missing(p: Person, today: _dt.date) -> bool:
     return p.missing_since is not None and not p.has_left(today)
 
 
-def back_since_missing(p: Person, back: str | None) -> bool:
-    """"They are back" was chosen for ``p`` since the MIS file stopped listing them."""
-    if not back or p.missing_since is None:
-        return False
-    t = _dt.datetime.fromisoformat(back)
-    return (t.astimezone() if t.tzinfo else t).date() >= p.missing_since
-
-
 def person_status(p: Person, today: _dt.date | None = None, back: str | None = None) -> str:
-    """What stops a person being published, in words ("" when nothing does). ``back``: when
-    "They are back" was last chosen for them (``Register.brought_back``)."""
-    today = today or _dt.date.today()
-    parts = []
-    if p.do_not_photograph:
-        parts.append("Do not photograph")
-    if missing(p, today) and back_since_missing(p, back):
-        # walk s32: still "has Lucy left?" after They are back
-        parts.append("Back, but not in the MIS file yet")
-    elif missing(p, today):
-        parts.append(not_in_mis_file(p))
-    elif not p.valid and p.missing_since is None:
-        parts.append("Row rejected at import")
-    if p.has_left(today):
-        parts.append(f"Left on {day(p.leaving_date)}")
-    elif p.leaving_date:
-        parts.append(f"Leaving on {day(p.leaving_date)}")
-    return "; ".join(parts)
+    """What stops a person being published, in words ("" when nothing does), as the core
+    decides it (``policy.person_standing``). ``back``: when "They are back" was last chosen
+    for them (``Register.brought_back``)."""
+    said = {"do_not_photograph": "Do not photograph",
+            # walk s32: still "has Lucy left?" after They are back
+            "back": "Back, but not in the MIS file yet",
+            "not_in_file": not_in_mis_file(p),
+            "rejected": "Row rejected at import",
+            "left": f"Left on {day(p.leaving_date)}",
+            "leaving": f"Leaving on {day(p.leaving_date)}"}
+    return "; ".join(said[k] for k in person_standing(p, today or _dt.date.today(), back))
 
 
 def two_lines(label: str) -> str:
