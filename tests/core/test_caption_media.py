@@ -93,3 +93,39 @@ def test_no_suggestion_is_offered_that_a_later_check_refuses(ws):
     assert "Rory" not in (refused.hint or "") or "Suggested" not in (refused.hint or "")
     if refused.suggestion:
         assert engine.caption_refusal(refused.suggestion, "facebook", media=("photo",)) is None
+
+
+def test_the_refusal_says_why_the_suggestion_changed_a_name_the_first_check_left(ws):
+    """s46 walk (s45's "Nathan Ellison" -> "N" on Instagram): the suggestion passes every
+    check, but the message said only the first check's reason, which allowed the name: why
+    "Sam Hale" became "SH" (the video's consent) was not said anywhere."""
+    act_as(ws, "Mrs Office")
+    ws.register.set_consent("B2", "name_with_photo", True)      # Sam: named with a photo only
+    engine = ws.engine()
+    refused = engine.caption_refusal("Well done Sam Hale and Tori Ashby", "website",
+                                     media=("video",))
+    assert isinstance(refused, CaptionError) and "Sam Hale" not in refused.suggestion
+    assert refused.message.startswith("the caption names someone it may not (\u201cTori Ashby\u201d")
+    assert "\u201cSam Hale\u201d: no consent to name this pupil with a video" in refused.message
+    assert refused.message.endswith("use initials); nothing was exported"), refused.message
+    # the findings stay the caption's as typed: only Tori's name is in it at that place
+    assert [f.found for f in refused.findings] == ["Tori Ashby"]
+    # a photo alone: Sam may be named, nothing more is said
+    photo = engine.caption_refusal("Well done Sam Hale and Tori Ashby", "website",
+                                   media=("photo",))
+    assert isinstance(photo, CaptionError) and "Sam Hale" not in photo.message
+
+
+def test_after_the_schools_name_the_refusal_says_the_names_the_suggestion_changed(ws):
+    act_as(ws, "Mrs Office")
+    ws.settings.school.names = ["Oakfield Primary School"]
+    engine = ws.engine()
+    refused = engine.caption_refusal("Tori Ashby at Oakfield Primary School", "facebook",
+                                     media=("photo",))
+    assert isinstance(refused, CaptionError) and "names the school" in refused.message
+    assert refused.suggestion == "TA"
+    assert refused.message == (
+        "the caption names the school (\u201cOakfield Primary School\u201d): Facebook must not "
+        "show which school it is; it also names someone it may not (\u201cTori Ashby\u201d: no "
+        "consent to name this pupil with a photo on Facebook: use initials); nothing was "
+        "exported")

@@ -1864,11 +1864,13 @@ def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on
     if refused is None or not refused.suggestion.strip():
         return refused
     suggestion = refused.suggestion
+    later: list[CaptionFinding] = []    # what the later checks changed in the suggestion
     for _ in range(5):                  # the school, then each media type: a few at most
         again = _refusal_once(suggestion, people, channel, on, mode, threshold=threshold,
                               media=media, outcome=outcome, matcher=matcher, school=school)
         if again is None:
             break
+        later += again.findings
         if not again.suggestion.strip() or again.suggestion == suggestion:
             # no caption passes every check: none is suggested, and the hint says what the
             # later check found (s45 audit: the school's check suggested "Rory Quinn and Sam
@@ -1883,7 +1885,19 @@ def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on
                             hint="Leave out the names and words said above.")
     if suggestion == refused.suggestion:
         return refused
-    return CaptionError(refused.message, suggestion=suggestion, findings=refused.findings,
+    # the message says why the suggestion differs from the first check's too (s46 walk: on
+    # Instagram with a video, "Nathan Ellison" became "N" while the message named only the
+    # photos' reason, which allows his first name: the video's consent was not said). The
+    # findings stay the first check's: their places are in the caption as typed, the later
+    # ones' in a suggestion
+    also = "; ".join(f"\u201c{f.found}\u201d: {f.reason_in_sentence}" for f in later)
+    tail = f"; {outcome}"
+    message = refused.message
+    if also and message.endswith(f"){tail}") and message.startswith(_NAMES_SOMEONE):
+        message = f"{message[:-len(tail) - 1]}; {also}){tail}"
+    elif also and message.endswith(tail):
+        message = f"{message[:-len(tail)]}; it also {_NAMES_SOMEONE[12:]}({also}){tail}"
+    return CaptionError(message, suggestion=suggestion, findings=refused.findings,
                         hint=f"Suggested caption: {suggestion}")
 
 
@@ -1917,6 +1931,9 @@ def caption_verdict(caption: str, people: Sequence[Person], channel: Channel, on
                         none_because=why)
 
 
+_NAMES_SOMEONE = "the caption names someone it may not "
+
+
 def _refusal_once(caption: str, people: Sequence[Person], channel: Channel, on: _dt.date,
                   mode: str, *, threshold: int, media: Sequence[str], outcome: str,
                   matcher: NameMatcher, school: Any) -> CaptionError | None:
@@ -1938,7 +1955,7 @@ def _refusal_once(caption: str, people: Sequence[Person], channel: Channel, on: 
         said = "; ".join(f"\u201c{f.found}\u201d: {f.reason_in_sentence}"
                          for f in result.findings)
         return CaptionError(
-            f"the caption names someone it may not ({said}); {outcome}",
+            f"{_NAMES_SOMEONE}({said}); {outcome}",
             suggestion=result.suggestion, findings=result.findings,
             hint=f"Suggested caption: {result.suggestion}" if result.suggestion
             else result.no_suggestion)
