@@ -519,9 +519,30 @@ def test_the_camera_is_named_once_when_its_model_repeats_the_make(tmp_path):
         rec.add_export(r, batch="trip", channel="facebook", preparer="jo", approver="head")
     _page, doc = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))
     assert "Canon Canon" not in doc
-    assert "Canon EOS 5D Mark II (serial 720304987): a school device" in doc
+    assert "Canon EOS 5D Mark II: a school device" in doc
     assert "Apple iPhone 13: not on the school" in doc
-    assert "not named in the file (serial 123)" in doc
+    assert "not named in the file" in doc
+
+
+def test_the_report_never_gives_the_cameras_serial_number(tmp_path):
+    """s46 walk: the report listed "Canon EOS 5D Mark II (serial 720304987)" for each photo.
+    The serial number identifies the school's camera, not anything about the pupil, and the
+    report goes to the family: the camera's make and model and whether it is one of the
+    school's are said, the serial number nowhere (with or without a make and model)."""
+    rec = office_records()
+    reg = FakeRegister([person("AMY", "Amy", "Able")])
+    rec.register = reg
+    for i, dev in enumerate([{"make": "Canon", "model": "Canon EOS 5D Mark II",
+                              "serial": "720304987", "approved": True},
+                             {"serial": "5550123", "approved": False}]):
+        r = make_export(tmp_path, i, shown=["AMY"], name=f"cam{i}")
+        r.device = dev
+        rec.add_export(r, batch="trip", channel="facebook", preparer="jo", approver="head")
+    _page, doc = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))
+    assert "720304987" not in doc and "5550123" not in doc
+    assert "serial" not in doc.lower()
+    assert "Canon EOS 5D Mark II: a school device" in doc
+    assert "not named in the file: not on the school" in doc
 
 
 def test_others_in_an_export_are_counted_in_plain_english():

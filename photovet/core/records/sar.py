@@ -576,12 +576,12 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
         device = r.device or {}
         device_txt = ""
         if device:
-            # the camera as everywhere else ("Canon EOS 5D Mark II (serial 1)": walk s34, the
-            # report read "Canon Canon EOS 5D Mark II" when the model repeats the make)
-            dev = Device(make=device.get("make") or "", model=device.get("model") or "",
-                         serial=device.get("serial") or "")
-            camera = dev.label if (dev.make or dev.model) else (
-                "not named in the file" + (f" (serial {dev.serial})" if dev.serial else ""))
+            # the camera by its make and model (walk s34: the report read "Canon Canon EOS 5D
+            # Mark II" when the model repeats the make), and whether it is one of the school's,
+            # never its serial number (s46 walk): that identifies the school's equipment, not
+            # anything about the pupil, and the report goes to the family
+            dev = Device(make=device.get("make") or "", model=device.get("model") or "")
+            camera = dev.label if (dev.make or dev.model) else "not named in the file"
             approved = {True: "a school device", False: "not on the school's list of devices",
                         None: ""}.get(device.get("approved"))
             device_txt = camera + (f": {approved}" if approved else "")
