@@ -6,6 +6,7 @@ Colour is never the only signal: every box and badge also carries words.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -193,10 +194,24 @@ def _draw(name: str, p: QPainter, s: float) -> None:
         p.drawLine(QPointF(r.right() - r.width() * 0.3, r.top() + r.height() * 0.3),
                    QPointF(r.left() + r.width() * 0.3, r.bottom() - r.height() * 0.3))
     elif name == "settings":
+        # a cog with eight teeth and a hole (s45 walk: a disc with a dot read as a radio
+        # button, not as settings)
+        c, teeth = r.center(), 8
+        outer, inner = r.width() * 0.5, r.width() * 0.36
+        path = QPainterPath()
+        for i in range(teeth * 4):
+            # each tooth: two points on the outer circle, then two on the inner one
+            rad = outer if i % 4 in (1, 2) else inner
+            a = math.tau * (i - 0.5) / (teeth * 4)
+            pt = QPointF(c.x() + rad * math.cos(a), c.y() + rad * math.sin(a))
+            if i == 0:
+                path.moveTo(pt)
+            else:
+                path.lineTo(pt)
+        path.closeSubpath()
+        path.addEllipse(c, r.width() * 0.15, r.height() * 0.15)     # the hole (odd-even fill)
         p.setBrush(QColor("#cfd8dc"))
-        p.drawEllipse(r.center(), r.width() * 0.42, r.height() * 0.42)
-        p.setBrush(QColor("#ffffff"))
-        p.drawEllipse(r.center(), r.width() * 0.16, r.height() * 0.16)
+        p.drawPath(path)
     elif name == "app":
         p.setPen(Qt.NoPen)
         p.setBrush(QColor("#1565c0"))
