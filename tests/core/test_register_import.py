@@ -387,8 +387,8 @@ def test_a_registered_upn_on_two_rows_says_which_name_is_in_the_register(tmp_pat
     notes = {n.name: n.message for n in rep.invalidated}
     assert notes["Sophie Stone"].endswith(": was valid, now covered until fixed (earlier "
                                           "consent kept but not used)"), notes
-    assert notes["Martin Stone"].endswith(": not in the register at all (the UPN is Sophie "
-                                          "Stone's there), covered until fixed"), notes
+    assert notes["Martin Stone"].endswith(": not added to the register (it already holds "
+                                          "this UPN for Sophie Stone), covered until fixed"), notes
     lines = rep.summary_lines(plain=True)
     assert any("1 of those people is in the register, always covered" in line
                for line in lines), lines

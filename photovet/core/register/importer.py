@@ -319,14 +319,18 @@ def _held_name(old: Mapping[str, Any]) -> str:
 
 
 def _rejected_notes(pid: str, reason: str, names: list[str], kept: str, holder: str,
-                    said: str) -> list[PersonNote]:
+                    said: str, *, held_before: bool) -> list[PersonNote]:
     """The notes of a rejected row's people: ``kept``, the one the register holds under the
     UPN, ``said`` after ``reason``; any other name on a row sharing that UPN is not in the
     register at all (s41 walk and audit: each was said as if it were), said with ``holder``,
-    whose UPN it is there."""
+    whose UPN it is there: held before this import (``held_before``), or taken now from the
+    first of the rows (s45 walk: in a new register, "the UPN is Sophie Dunmore's there" read
+    as if Sophie had been in it already)."""
+    whose = (f"it already holds this UPN for {holder}" if held_before else
+             f"it takes this UPN for {holder}, on the first of these rows")
     return [PersonNote(pid, name, f"{reason}: {said}") if name == kept else
-            PersonNote(pid, name, f"{reason}: not in the register at all (the UPN is "
-                       f"{holder}'s there), covered until fixed")
+            PersonNote(pid, name, f"{reason}: not added to the register ({whose}), covered "
+                       "until fixed")
             for name in names]
 
 
@@ -547,7 +551,8 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
             # until fixed" for each read as if every one of them were in it now)
             kept = first.person.display_name
             report.invalidated.extend(_rejected_notes(
-                pid, reason, names, kept, kept, "not in the register before, covered until fixed"))
+                pid, reason, names, kept, kept, "not in the register before, covered until fixed",
+                held_before=False))
         else:
             plan.invalid_updates.append((pid, reason, first.line))
             if old["valid"]:
@@ -557,7 +562,8 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
                 held = _held_name(old)
                 report.invalidated.extend(_rejected_notes(
                     pid, reason, names, held if held in names else names[0], held,
-                    "was valid, now covered until fixed (earlier consent kept but not used)"))
+                    "was valid, now covered until fixed (earlier consent kept but not used)",
+                    held_before=True))
     for pid, old in cur.people.items():
         if pid in seen or old["role"] not in roles_in_file:
             continue
