@@ -22,6 +22,7 @@ from photovet.core.words import (
     sar_no_one_called,
     sar_which_person,
 )
+from photovet.gui import style
 from photovet.gui.controllers import after_posting
 from photovet.gui.dialogs.mark_posted import MarkPostedDialog
 from photovet.gui.dialogs.person import PersonDialog
@@ -613,8 +614,14 @@ def test_the_person_page_changes_consent_and_the_take_down_list_follows(posted, 
     # s37: the approval of the photo that shows her ended, and the page says so (it said
     # nothing; only an MIS import counted them)
     from photovet.core.words import approvals_ended_here
-    assert page.said.isVisibleTo(page) and page.said.text() == approvals_ended_here(1)
-    assert page.said.text().startswith("1 approval ended: ")
+    assert page.said.isVisibleTo(page)
+    # s45 walk (PNG 77): the posted photo to take down, the urgent part, leads what the
+    # page says, before the approval ended (it was said only lower down, under Published
+    # photos, below a blue "1 approval ended")
+    down = page.takedown_label.text()
+    assert down.startswith("On the take-down list because of Tori"), down
+    assert page.said.text() == f"{down}\n{approvals_ended_here(1)}", page.said.text()
+    assert page.said.styleSheet() == style.BANNER_ERROR
     qtbot.waitUntil(lambda: win.takedown_banner.isVisible(), timeout=10000)
     assert page.history.rowCount() >= 1
     # the column is "By": the name (it read "Changed by Mrs Jo Preparer", by twice)
@@ -690,7 +697,10 @@ def test_do_not_photograph_asks_who_asked_and_a_take_down_says_it(posted, qtbot)
     page.dnp.setChecked(True)
     assert "do-not-photograph list" in seen[0]
     assert win.ctx.ws.register.person(TORI).do_not_photograph
-    assert page.said.text().startswith("1 approval ended: "), page.said.text()
+    # the posted photo to take down first, then the approval ended (s45 walk)
+    assert page.said.text().startswith("On the take-down list because of Tori: "), \
+        page.said.text()
+    assert "\n1 approval ended: " in page.said.text(), page.said.text()
     assert page.history.item(1, 0).text() == ("\u21b3 Typed in PhotoVet \u00b7 Requested by "
                                               "Mrs Amos (mother), in person, 27/11/2026")
     qtbot.waitUntil(lambda: win.takedown_banner.isVisible(), timeout=10000)

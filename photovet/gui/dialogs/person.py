@@ -206,6 +206,7 @@ class PersonDialog(QDialog):
         # the core ended them and nothing said so; an import counted them)
         self.said = QLabel("")
         self.said.setObjectName("PersonSaid")
+        self.said.setTextFormat(Qt.TextFormat.PlainText)
         self.said.setWordWrap(True)
         self.said.setStyleSheet(style.BANNER_INFO)
         self.said.hide()
@@ -573,7 +574,14 @@ class PersonDialog(QDialog):
     def say_ended(self, photos: int, videos: int) -> None:
         """How many approvals of photos and videos a change here ended, or nothing (hidden)."""
         ended = photos + videos
-        self.said.setText(approvals_ended_here(photos, videos) if ended else "")
+        text = approvals_ended_here(photos, videos) if ended else ""
+        # what must be taken down first, when the change put posted photos on the list (s45
+        # walk PNG 77: the blue "2 approvals ended" led the page, and "2 posted photos must be
+        # taken down", the urgent part, sat lower down, under Published photos)
+        down = self.takedown_label.text() if ended and not self.takedown_label.isHidden() \
+            else ""
+        self.said.setText(f"{down}\n{text}" if down else text)
+        self.said.setStyleSheet(style.BANNER_ERROR if down else style.BANNER_INFO)
         self.said.setVisible(bool(ended))
 
     def enter_form(self) -> None:
