@@ -37,5 +37,30 @@ def test_a_video_marked_ready_with_a_face_open_no_longer_says_yours_to_decide(
     qtbot.waitUntil(lambda: "yours to decide" not in summary.text(), timeout=5000)
     after = summary.text()
     assert "It was marked ready with 1 face left open: it stays covered" in after, after
-    assert "Nothing here is waiting for a decision." in after, after
+    assert "Nothing here is waiting for your decision." in after, after
     win.close()
+
+
+def test_an_approver_is_not_told_nothing_waits_on_a_video_waiting_for_their_approval():
+    """s46 walk: the approver's view of a video handed on with a name left open said "Nothing
+    here is waiting for a decision", above "The sound is removed until you listen": it waits
+    for their approval. What is left open is said as covered in what they approve."""
+    from photovet.core.media.video.linking import FaceCount
+    from photovet.core.models import VideoAnalysis
+    from photovet.gui.views.video_player import open_sentence
+
+    a = VideoAnalysis(path="v.mp4", sha256="x", channel="website", has_audio=True)
+    a.sound_needs_review = True
+    count = FaceCount(faces=2, tracks=2, covered=1, open=1)
+    approver = open_sentence(a, can_listen=True, count=count, approval="ready")
+    assert "Nothing here is waiting" not in approver, approver
+    assert approver.startswith("It was marked ready with 1 face left open: it stays covered "
+                               "(in amber) in what you approve. The sound is removed until "
+                               "you listen"), approver
+    preparer = open_sentence(a, can_review=True, count=count, approval="ready")
+    assert "it stays covered (in amber). Nothing here is waiting for your decision." in \
+        preparer, preparer
+    approved = open_sentence(a, can_listen=True, count=count, approval="approved")
+    assert approved.startswith("It was approved with 1 face left open: it stays covered (in "
+                               "amber)."), approved
+    assert "Nothing here is waiting" not in approved and "what you approve" not in approved

@@ -179,9 +179,17 @@ def open_sentence(a: VideoAnalysis, *, can_review: bool = False, can_listen: boo
             # s45 walk (PNG 47): "3 names are yours to decide" under the banner's "Nothing is
             # waiting for your decision" after "Mark ready": the core says nothing waits
             what = "approved" if approval == "approved" else "marked ready"
-            bits.append(f"It was {what} with {' and '.join(amber)} left open: "
-                        f"{'it stays' if count.open + names == 1 else 'they stay'} covered "
-                        "(in amber). Nothing here is waiting for a decision.")
+            stays = f"{'it stays' if count.open + names == 1 else 'they stay'} covered"
+            if approval == "approved":
+                end = "(in amber)."
+            elif can_review:
+                end = "(in amber). Nothing here is waiting for your decision."
+            else:
+                # s46 walk: an approver read "Nothing here is waiting for a decision" over a
+                # video waiting for their approval (and their listening): what is left open
+                # is covered in what they approve
+                end = "(in amber) in what you approve."
+            bits.append(f"It was {what} with {' and '.join(amber)} left open: {stays} {end}")
         else:
             who = "yours to decide" if can_review else "still to decide by a preparer"
             bits.append(f"{' and '.join(amber)} {verb} {who} (in amber; covered until then).")
