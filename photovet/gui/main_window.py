@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setStyleSheet(style.APP_STYLESHEET)
         self._permissions: list[tuple[QAction, str]] = []
+        self._chosen_actions: list[QAction] = []      # about the photo in the window
         self._anytime_actions: list[QAction] = []      # enabled with nobody signed in
         self._veiled: list[QAction] = []               # greyed out by the lock, given back after
         self._shown_to = ""            # who the window was last shown to (signed in)
@@ -199,7 +200,9 @@ class MainWindow(QMainWindow):
                         P("review", A("Keep the rest covered", self.review.keep_rest, "K")),
                         A("Stop checking", self.batch.stop_checking)],
             "&Approve": [self.act_approver,
-                         P("review", A("Mark ready", self.approval.mark_ready)),
+                         self._on_chosen(P("review", A("Mark ready", self.approval.mark_ready,
+                                                      None, None, "Mark the photo in the "
+                                                      "window ready for approval"))),
                          P("review", A("Mark all shown ready\u2026",
                                        self.approval.mark_all_shown_ready)),
                          P("approve", A("Approve", self.approval.approve)),
@@ -209,8 +212,10 @@ class MainWindow(QMainWindow):
                          P("approve", A("Approve again where the approver's role ended\u2026",
                                         self.approval.approve_role_ended)),
                          None,
-                         P("originals.delete", A("Delete this rejected original now\u2026",
-                                                 self.approval.delete_original))],
+                         self._on_chosen(P("originals.delete", A(
+                             "Delete this rejected original now\u2026",
+                             self.approval.delete_original, None, None,
+                             "Delete the original of the rejected photo in the window")))],
             "After &posting": [A("Exports and posts\u2026", lambda: self.after.open_exports()),
                                P("post", A("Mark as posted\u2026",
                                            lambda: self.after.mark_posted())),
@@ -243,7 +248,7 @@ class MainWindow(QMainWindow):
         for title, actions in menus.items():
             m = self.menuBar().addMenu(title)
             m.setToolTipsVisible(True)
-            if title == "&File":
+            if title in ("&File", "&Approve"):
                 m.aboutToShow.connect(self._update_remove)
             for a in actions:
                 m.addSeparator() if a is None else m.addAction(a)
@@ -348,7 +353,6 @@ class MainWindow(QMainWindow):
         for action in (self.act_files, self.act_folder, self.act_new, self.act_remove):
             action.setEnabled(not veiled)
         self._veil_actions(veiled)
-        self._update_remove()
         name = s.name() if not veiled else ""
         if name and name != self._shown_to:
             self._new_person(bool(self._shown_to))
@@ -359,6 +363,7 @@ class MainWindow(QMainWindow):
         for action, permission in self._permissions:
             permit(action, s, permission)
         self.approval.update_approve_all()     # greyed out, saying why, when nothing waits
+        self._update_remove()                  # and what is about the chosen photo
         self.register_view.set_permissions(s)
         self.act_setup.setVisible(getattr(self, "_setup_left", False) and s.allowed("settings"))
         self.act_next_open.setVisible(s.allowed("review"))
@@ -417,15 +422,31 @@ class MainWindow(QMainWindow):
         self.show_photos()
         self.batch.add_paths(paths)
 
+    def _on_chosen(self, action: QAction) -> QAction:
+        """An action about the photo in the window: greyed out while none is chosen, its
+        tooltip saying so (s46 walk: Approve > Mark ready was enabled with no photo in the
+        window and did nothing, as File > Remove from this batch did in s45)."""
+        self._chosen_actions.append(action)
+        action.setProperty("photovet_chosen_tip", action.toolTip())
+        return action
+
     def _update_remove(self) -> None:
         """"Remove from this batch" only while a photo is chosen (s45 walk: it was enabled in
-        the File menu with no photo in the window, and did nothing)."""
+        the File menu with no photo in the window, and did nothing); the same for the
+        actions about the chosen photo (``_on_chosen``), for the roles that have them."""
         act = getattr(self, "act_remove", None)          # not made yet while wiring
         if act is None:
             return
         s = self.ctx.session
-        act.setEnabled(s.signed_in and not s.locked()
-                       and self.photos.batch.current_item() is not None)
+        chosen = self.photos.batch.current_item() is not None
+        act.setEnabled(s.signed_in and not s.locked() and chosen)
+        if not s.signed_in or s.locked():
+            return                                       # veiled: given back on unlocking
+        perms = dict(self._permissions)
+        for a in self._chosen_actions:
+            tip = a.property("photovet_chosen_tip")
+            a.setProperty("photovet_tip", tip if chosen else f"{tip}. Choose a photo first.")
+            permit(a, s, perms[a], chosen)
 
     def remove_current(self) -> None:
         item = self.photos.batch.current_item()

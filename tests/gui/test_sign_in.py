@@ -833,3 +833,22 @@ def test_remove_from_this_batch_is_offered_only_while_a_photo_is_chosen(window, 
     assert not window.act_remove.isEnabled()
     view.list.setCurrentIndex(view.proxy.index(1, 0))
     assert window.act_remove.isEnabled()
+
+
+def test_mark_ready_and_delete_the_rejected_original_wait_for_a_chosen_photo(window, qtbot):
+    """The s46 walk: Approve > Mark ready (and Delete this rejected original now...) were
+    enabled with no photo in the window, and did nothing. Greyed out while none is chosen,
+    the tooltip saying so; for a role without them, greyed out whatever is chosen."""
+    acts = {a.text(): a for m in window.menuBar().actions() if m.menu() is not None
+            for a in m.menu().actions()}
+    ready, delete = acts["Mark ready"], acts["Delete this rejected original now\u2026"]
+    view = window.photos.batch
+    view.list.setCurrentIndex(view.proxy.index(-1, -1))          # nothing chosen
+    assert view.current_item() is None
+    assert not ready.isEnabled() and not delete.isEnabled()
+    assert "Choose a photo first." in ready.toolTip(), ready.toolTip()
+    view.list.setCurrentIndex(view.proxy.index(0, 0))
+    assert view.current_item() is not None
+    assert ready.isEnabled() == window.ctx.session.allowed("review")
+    assert ready.isEnabled(), "the fixture's account prepares photos"
+    assert "Choose a photo first." not in ready.toolTip()
