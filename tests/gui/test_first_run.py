@@ -353,3 +353,25 @@ def test_the_enrolment_report_says_how_many_photos_were_used_and_checks_only_tho
     lines = [dlg.problems.item(i).text() for i in range(dlg.problems.count())]
     assert f"Joel Abrahams.jpg: Joel Abrahams ({JOEL}): 2 faces in the enrolment photo; use a " \
         "single portrait" in lines, lines
+
+
+def test_the_checklist_greys_out_an_admins_steps_for_an_approver_and_says_why(
+        qtbot, make_window, tmp_path, ws):
+    """s46 walk: signed in as a senior leader (Approver only), Getting started offered
+    "Import again...", "Enrol face photos...", "Check the channels..." and the rest, enabled;
+    each answered "... cannot import the register: it needs the admin role". They are greyed
+    out, each tooltip saying the role it needs, and the page says why."""
+    from tests.gui.conftest import APPROVER_NAME, sign_in_as
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    win = make_window()
+    keys = ("register", "enrol", "channels", "school", "approval")
+    assert all(step_button(win, k).isEnabled() for k in keys)        # the admin: all of them
+    sign_in_as(win, APPROVER_NAME)
+    for k in keys:
+        b = step_button(win, k)
+        assert not b.isEnabled(), k
+        assert "Admin role" in b.toolTip() and f"{APPROVER_NAME} does not have it" in \
+            b.toolTip(), (k, b.toolTip())
+    assert "Admin role" in win.checklist.note.text(), win.checklist.note.text()
+    assert win.checklist.start.isEnabled()

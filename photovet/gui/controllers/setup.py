@@ -11,6 +11,7 @@ from photovet.core.accounts import PERMISSIONS
 from photovet.core.words import register_count
 
 from ..context import AppContext
+from ..session import permit
 from ..views.checklist import ChecklistPanel, Step
 from ..words import plural
 from .register import RegisterController
@@ -53,19 +54,21 @@ class SetupController(QObject):
                  if people else
                  "Export your pupils and staff with their photo consent from your MIS (SIMS, "
                  "Arbor, Bromcom or another) as a CSV file. You see every change before it is "
-                 "saved.", bool(people), "Import again\u2026" if people else "Import the register\u2026"),
+                 "saved.", bool(people), "Import again\u2026" if people else "Import the register\u2026",
+                 permission="register.import"),
             Step("enrol", "Enrol face photos",
                  f"{enrolled} of {plural(len(people), 'person', 'people')} enrolled. PhotoVet "
                  "recognises only enrolled people; everyone else is covered." if people else
                  "Once the register is in, add one clear portrait per person (your MIS photo "
                  "export named by UPN, or the photographer's files named by pupil) so PhotoVet "
                  "can recognise who has consent.",
-                 enrolled > 0, "Enrol face photos\u2026", enabled=bool(people)),
+                 enrolled > 0, "Enrol face photos\u2026", enabled=bool(people),
+                 permission="register.enrol"),
             Step("channels", "Check where you post",
                  f"Channels: {labels}. Add the school's own (a prospectus, a local paper) and set "
                  "how much of a name each may show.",
                  bool(qs.value("setup/channels_checked", False, type=bool)),
-                 "Check the channels\u2026"),
+                 "Check the channels\u2026", permission="channels"),
             Step("school", "Tell PhotoVet the school's name",
                  (school_warning if school_set and school_warning else
                   "The school's names, initials and address: covered wherever PhotoVet reads "
@@ -75,7 +78,7 @@ class SetupController(QObject):
                   "rule says so. Until then, only text shaped like a school's name "
                   "(\u201cOakfield Primary School\u201d) is covered, not the name alone, "
                   "its initials or its address."),
-                 school_set, "The school's name\u2026"),
+                 school_set, "The school's name\u2026", permission="settings"),
             Step("approval", "Give your staff their accounts",
                  ("A senior leader who did not prepare the photos approves each one before "
                   "export. " if approval else
@@ -83,12 +86,24 @@ class SetupController(QObject):
                  + (f"Approvers now: {approvers}." if approvers else
                     "Add an account with the Approver role for each senior leader who "
                     "approves, and one for everyone else who uses PhotoVet."),
-                 bool(approvers) or not approval, "Staff accounts\u2026"),
+                 bool(approvers) or not approval, "Staff accounts\u2026",
+                 permission="accounts"),
         ]
 
     def refresh(self) -> None:
         steps = self.steps()
         self.panel.show_steps(steps)
+        # a step's button only for the roles that may do it, greyed out otherwise with the
+        # role it needs in its tooltip (s46 walk: an approver's "Import again..." was enabled
+        # and answered "Mr G Whitcombe cannot import the register: it needs the admin role")
+        session = self.ctx.session
+        for row, step in zip(self.panel.rows, steps):
+            if step.permission:
+                permit(row.button, session, step.permission, step.enabled)
+        if session.signed_in and steps[0].done and not any(
+                session.allowed(s.permission) for s in steps if s.permission):
+            self.panel.note.setText(f"These steps are an admin's: {session.name()} does not "
+                                    "have the Admin role, so their buttons are greyed out.")
         self.changed.emit(sum(1 for s in steps if s.done), len(steps))
 
     @property

@@ -30,6 +30,7 @@ class Step:
     done: bool
     button: str
     enabled: bool = True
+    permission: str = ""        # what the step's button needs (the core's table), '' nothing
 
 
 class _StepRow(QFrame):
