@@ -1062,6 +1062,11 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
     else:
         for f in result.findings:
             click.echo(f'"{f.found}" -> "{f.replacement}": {f.reason}')
+        # then why the suggestion differs from those (s46 walk: "Nathan Ellison" -> "Nathan":
+        # first name only on Instagram, then "Suggested: N and TA ...": the video's consent
+        # was not said)
+        for f in result.also:
+            click.echo(f'"{f.found}" -> "{f.replacement}": {f.reason}')
         # nothing left without the names ("This is Tobias."): why, as the app says it, not an
         # empty "Suggested: "
         if result.suggestion.strip():

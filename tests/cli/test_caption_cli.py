@@ -177,6 +177,12 @@ def test_the_suggested_caption_passes_the_videos_check_too(register):
                                       "John Smith and Amy Clarke score!"])
     assert result.exit_code == 1, result.output
     assert "Suggested: JS and A score!" in result.output, result.output
+    # s46 walk: and why Amy is "A", not "Amy" as the photo check's line says: the video's
+    # consent, said on a line of its own before the suggestion
+    lines = result.output.splitlines()
+    said = [i for i, line in enumerate(lines) if line.startswith('"Amy" -> "A": ')]
+    assert said and "video" in lines[said[0]], result.output
+    assert said[0] < next(i for i, line in enumerate(lines) if line.startswith("Suggested:"))
 
 
 def test_no_suggestion_is_printed_that_a_later_check_refuses(register):

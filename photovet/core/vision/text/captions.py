@@ -200,6 +200,9 @@ class CaptionCheck:
     #: why there is no suggestion, where the words are not this check's own
     #: (``caption_verdict``: a later check refused its suggestion, or the school's name)
     none_because: str = ""
+    #: what later checks changed in the suggestion (``CaptionError.also``: their places are
+    #: in the suggestion, not in the caption as typed): said, never highlighted (s46 walk)
+    also: list[CaptionFinding] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "findings": [f.to_dict() for f in self.findings],
@@ -1710,10 +1713,13 @@ class CaptionError(ExportError):
     exported. ``suggestion``: the caption with those names in the form allowed."""
 
     def __init__(self, message: str, *, suggestion: str, findings: list[CaptionFinding],
-                 hint: str | None = None):
+                 hint: str | None = None, also: list[CaptionFinding] | None = None):
         super().__init__(message, hint=hint)
         self.suggestion = suggestion
         self.findings = findings
+        #: what later checks changed in the first check's suggestion (their places are in
+        #: that suggestion, not in the caption as typed): said, never highlighted
+        self.also = list(also or [])
 
 
 def school_findings(text: str, channel: Channel, school: Any, *,
@@ -1898,7 +1904,7 @@ def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on
     elif also and message.endswith(tail):
         message = f"{message[:-len(tail)]}; it also {_NAMES_SOMEONE[12:]}({also}){tail}"
     return CaptionError(message, suggestion=suggestion, findings=refused.findings,
-                        hint=f"Suggested caption: {suggestion}")
+                        hint=f"Suggested caption: {suggestion}", also=later)
 
 
 def caption_verdict(caption: str, people: Sequence[Person], channel: Channel, on: _dt.date,
@@ -1928,7 +1934,8 @@ def caption_verdict(caption: str, people: Sequence[Person], channel: Channel, on
             why = (refused.hint or "").rstrip(".") or CAPTION_NOTHING_LEFT
     return CaptionCheck(ok=False, findings=list(refused.findings),
                         suggestion=refused.suggestion if refused.suggestion.strip() else "",
-                        none_because=why)
+                        none_because=why,
+                        also=list(refused.also) if refused.suggestion.strip() else [])
 
 
 _NAMES_SOMEONE = "the caption names someone it may not "
