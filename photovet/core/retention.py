@@ -56,7 +56,8 @@ KIND_LABELS = {
     "originals": "Original photos not exported, or with no exported copy left",
     "export-copies": "Export copies",
     "export-records": "Leavers in the export records",
-    "cache": "Analysis cache",
+    # plain words for the office (s46 walk: "Analysis cache" in Due for deletion)
+    "cache": "Saved check results",
     "leavers-rows": "Leavers' register rows",
     "signatures": "Face signatures of leavers and of people no longer in the MIS file",
 }
@@ -351,8 +352,8 @@ class RetentionSchedule:
                 old.append(str(f))
         if not old:
             return []
-        return [DueItem("cache", "cache", f"{count(len(old), 'analysis cache file')} written "
-                        f"before {_fmt(cutoff.date())}", today, data={"files": old})]
+        return [DueItem("cache", "cache", f"{count(len(old), 'file')} of saved check results "
+                        f"written before {_fmt(cutoff.date())}", today, data={"files": old})]
 
     def _due_leavers_rows(self, today: _dt.date) -> list[DueItem]:
         out = []

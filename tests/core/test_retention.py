@@ -597,7 +597,7 @@ def test_export_copies_are_listed_in_their_folders_order_and_counts_read_as_word
     past = (NOW - dt.timedelta(days=ws.settings.retention.cache_days + 1)).timestamp()
     os.utime(old, (past, past))
     [item] = ws.retention().due(("cache",))
-    assert item.what.startswith("1 analysis cache file written before "), item.what
+    assert item.what.startswith("1 file of saved check results written before "), item.what
     ws.retention().apply(items=[item])
     assert item.reason == "1 file deleted"
 

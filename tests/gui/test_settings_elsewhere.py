@@ -283,7 +283,7 @@ def test_a_save_over_a_change_made_elsewhere_is_refused_and_shows_the_new_settin
     note = unescape(dlg.conflict_note.text())
     assert "Not saved." in note and f"{PREPARER_NAME} changed " in note
     assert "Covered faces look like: Coarse blocks (too coarse to recognise anyone)" in note
-    assert "The analysis cache: 12 days" in note
+    assert "Saved check results: 12 days" in note
     # "Put my changes back in": only what I changed, over the new settings; saved with Save
     assert "Put my changes back in" in note
     dlg.conflict_note.linkActivated.emit("mine")

@@ -63,7 +63,8 @@ RETENTION_FIELDS = (
      "after export; the export record stays"),
     ("export_records_days_after_leaving", "Leavers in the export records",
      "after their leaving date (never while a take-down of a photo of them is open)"),
-    ("cache_days", "The analysis cache", "after it was written (it saves time only)"),
+    ("cache_days", "Saved check results", "after they were written (what PhotoVet found in a "
+                   "photo, kept so it is not checked again: it saves time only)"),
     ("leavers_rows_days_after_leaving", "Leavers' register rows",
      "after their leaving date, once the export records no longer list them"),
     ("purge_encodings_days_after_leaving", "Leavers' face data",
