@@ -253,7 +253,9 @@ def test_the_opening_line_is_true_and_a_pending_take_down_is_in_the_report(world
     assert "Take-down list (1 to do)" in text
     assert "Take-down list: Take this photo down from Facebook (https://facebook.example/p/1" \
         in text
-    assert "(Consent refused for Facebook). Not yet (listed on" in text
+    # each part a sentence of its own, not in brackets after the action (s46 walk)
+    assert ". Why: Consent refused for Facebook. Not yet (listed on" in text, text
+    assert "(Consent refused" not in text
     # once done, it says when and by whom
     from photovet.core.records import takedown
     [item] = takedown.evaluate(rec, reg, person="AMY")

@@ -181,9 +181,13 @@ def _done_words(item: Any, hide: Any = _keep) -> str:
 
 
 def _takedown_words(item: Any, pid: str, hide: Any = _keep) -> str:
-    """One take-down item in a photo's block: what to do, why, done or not."""
+    """One take-down item in a photo's block: what to do, why, done or not. Each a sentence
+    of its own (s46 walk: "Take this photo down from Facebook (Consent withdrawn on 02/12/2026
+    (requested by Mrs Ellison (mother), by email)). Not yet ...", brackets three deep, in a
+    report a family reads)."""
     why = item.reasons.get(pid, "")
-    return f"{hide(item.action)}" + (f" ({why})" if why else "") + f". {_done_words(item, hide)}."
+    return f"{hide(item.action)}." + (f" Why: {why}." if why else "") + \
+        f" {_done_words(item, hide)}."
 
 
 def _others_words(r: Any, pid: str) -> str:
