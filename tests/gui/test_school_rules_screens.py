@@ -439,6 +439,9 @@ def test_due_for_deletion_can_be_looked_at_but_not_applied_without_the_permissio
     qtbot.addWidget(dlg)
     assert len(dlg.due_items()) == 2
     assert not dlg.apply_btn.isEnabled() and "Only an admin" in dlg.intro.text()
+    # nor how it would be deleted (s46 walk: "Delete files for good" could be ticked)
+    assert not dlg.permanent.isEnabled()
+    assert dlg.refresh_btn.isEnabled()                      # "Check again" is for anyone
 
 
 def test_nothing_due_before_the_period(qtbot, ctx, tmp_path):

@@ -281,7 +281,9 @@ class DueForDeletionDialog(QDialog):
         self.intro.setText(text)
         self.apply_btn.setEnabled(allowed and due > 0 and not running)
         self.refresh_btn.setEnabled(not running)
-        self.permanent.setEnabled(not running)
+        # how to delete is the deleter's choice: greyed out with the button for whoever may
+        # not delete (s46 walk: the approver could tick "Delete files for good")
+        self.permanent.setEnabled(allowed and not running)
         self.close_btn.setEnabled(not running)
 
     def say(self, text: str, error: bool = False) -> None:
