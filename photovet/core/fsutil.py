@@ -159,20 +159,42 @@ def unplugged_disk(folder: str | Path) -> str | None:
     return None
 
 
-def disk_of(path: str | Path) -> int | None:
-    """The disk (``st_dev``) of the nearest folder of ``path`` that exists: kept when a report's
-    place is chosen and compared when it is written (``write_report(disk=...)``): a stick
-    pulled out meanwhile (another disk, or this computer's own, under that name now)."""
+#: which disk a folder is on: its device number and its file system's id
+#: (``os.statvfs().f_fsid``). A stick swapped for another in the same USB port usually gets
+#: the same device number (sdb1; a second tmpfs or loop disk mounted there too), so the
+#: number alone took the other stick for the one chosen (s45 audit); the file system's id
+#: differs (ext4, btrfs, tmpfs: from the disk's own id). 0 where the system gives none.
+Disk = tuple[int, int]
+
+
+def fs_id(path: str | Path) -> int:
+    """The id of the file system ``path`` is on (``f_fsid``; 0 where there is none: Windows,
+    some FUSE disks, or it cannot be asked)."""
+    statvfs = getattr(os, "statvfs", None)
+    if statvfs is None:  # pragma: no cover - Windows
+        return 0
+    try:
+        return int(getattr(statvfs(path), "f_fsid", 0) or 0)
+    except OSError:
+        return 0
+
+
+def disk_of(path: str | Path) -> Disk | None:
+    """The disk (``Disk``: device number and file system id) of the nearest folder of ``path``
+    that exists: kept when a report's place is chosen and compared when it is written
+    (``write_report(disk=...)``): a stick pulled out meanwhile (another disk, or this
+    computer's own, under that name now), or swapped for another in the same port."""
     folder = Path(os.path.abspath(path)).parent
     for f in (folder, *folder.parents):
         try:
-            return os.stat(f).st_dev
+            dev = os.stat(f).st_dev
         except OSError:
             continue
+        return (dev, fs_id(f))
     return None
 
 
-def refuse_unplugged(folder: str | Path, *, disk: int | None = None,
+def refuse_unplugged(folder: str | Path, *, disk: Disk | None = None,
                      path: str | Path | None = None) -> None:
     """OutputFolderError (``DISK_GONE``) when ``folder`` is on a stick that is not connected
     any more (``unplugged_disk``), or, given ``disk`` (``disk_of`` when the place was chosen),
@@ -223,7 +245,7 @@ def _check_report_path(path: Path, overwrite: bool, example: str) -> Path:
 
 
 def write_report(path: str | Path, text: str, *, overwrite: bool = False,
-                 example: str = "report.html", disk: int | None = None) -> Path:
+                 example: str = "report.html", disk: Disk | None = None) -> Path:
     """Write a report (HTML, CSV) a person asked for, all or nothing (``atomic_write_text``),
     with every failure a typed error in words: the name is a folder, a file of that name
     exists (never replaced unless ``overwrite``), PhotoVet may not write there, the disk is

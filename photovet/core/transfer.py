@@ -62,6 +62,7 @@ from photovet.core.errors import DeletionError, NotAFileError, OutputFolderError
 from photovet.core.fsutil import (
     crash_point,
     drop_second_name,
+    fs_id,
     fsync_dir,
     link_no_overwrite,
     refuse_unplugged,
@@ -731,13 +732,15 @@ DEST_GONE = ("the folder on this PC ({dest}) is no longer there (was the disk re
              "photo was not copied and is still on the device")
 
 
-def _folder_identity(folder: Path) -> tuple[int, int] | None:
-    """Which folder ``folder`` is now (device and inode), None when it is not there."""
+def _folder_identity(folder: Path) -> tuple[int, int, int] | None:
+    """Which folder ``folder`` is now (device, inode and file system id: a stick swapped for
+    another in the same port keeps the device number, and its top folder the inode;
+    ``fsutil.fs_id``), None when it is not there."""
     try:
         st = os.stat(folder)
     except OSError:
         return None
-    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
+    return (st.st_dev, st.st_ino, fs_id(folder)) if stat.S_ISDIR(st.st_mode) else None
 
 
 def _folders_below(dest: Path, rel: Path) -> list[Path]:

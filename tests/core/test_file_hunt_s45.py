@@ -400,7 +400,9 @@ def test_a_report_whose_disk_changed_since_its_place_was_chosen_is_refused(tmp_p
     assert disk is not None
     fsutil.write_report(tmp_path / "r.html", "x", disk=disk)
     with pytest.raises(OutputFolderError):
-        fsutil.write_report(tmp_path / "s.html", "x", disk=disk + 1)
+        fsutil.write_report(tmp_path / "s.html", "x", disk=(disk[0] + 1, disk[1]))
+    with pytest.raises(OutputFolderError):       # same device number, another file system
+        fsutil.write_report(tmp_path / "s.html", "x", disk=(disk[0], disk[1] + 1))
     assert not (tmp_path / "s.html").exists()
 
 

@@ -1,0 +1,115 @@
+"""s46: what the s45 file audits left open. Each test plays the real condition (a stick swapped
+for another in the same place, a folder of this computer's own disk under /mnt, another
+computer's clock, a process that has ended) and fails on the code before its fix."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from photovet.core import fsutil, transfer
+from photovet.core.errors import OutputFolderError
+from tests.core.test_sar import world  # noqa: F401  (a fixture: the subject access report's)
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+
+def _mount_tmpfs(place: Path) -> bool:
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(place)],
+                          capture_output=True).returncode == 0
+
+
+@pytest.fixture
+def port(tmp_path, monkeypatch):
+    """A real stick's place outside the system's places: a tmpfs mounted at <tmp>/STICK.
+    ``swap()`` pulls it out and mounts another one there, as a second stick put in the same
+    USB port (Linux gives it the same device number, as it did a tmpfs here: 39, then 39)."""
+    place = tmp_path / "STICK"
+    place.mkdir()
+    if not _mount_tmpfs(place):
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    monkeypatch.setattr(fsutil, "MOUNT_PLACES", ())     # only the disk check can tell
+
+    def swap():
+        subprocess.run(["umount", "-l", str(place)], check=True)
+        assert _mount_tmpfs(place)
+
+    try:
+        yield place, swap
+    finally:
+        for _ in range(3):       # each stick mounted there
+            subprocess.run(["umount", "-l", str(place)], capture_output=True)
+
+
+# --------------------------------------------------------------------------------------------
+# 1. "the same disk as when it was chosen?" also asks the file system's id
+# --------------------------------------------------------------------------------------------
+
+def test_a_report_whose_stick_was_swapped_for_another_in_the_same_port_is_refused(port):
+    """A stick swapped for another in the same port keeps the device number (sdb1): the check
+    by ``st_dev`` alone took the other stick for the one chosen and saved the report, naming a
+    pupil, on it. Now the file system's id is compared too."""
+    place, swap = port
+    disk = fsutil.disk_of(place / "sar.html")
+    fsutil.write_report(place / "a.html", "<p>report</p>", disk=disk)      # same stick: saved
+    swap()
+    with pytest.raises(OutputFolderError) as ei:
+        fsutil.write_report(place / "sar.html", "<p>report</p>", disk=disk)
+    assert "not connected any more" in ei.value.message and ei.value.hint
+    assert os.listdir(place) == []
+
+
+@pytest.mark.parametrize("who", ["AMY", "ZED"])     # ZED: nothing held, its own report
+def test_a_subject_access_report_whose_stick_was_swapped_in_the_same_port_is_refused(
+        world, port, monkeypatch, who):  # noqa: F811
+    from photovet.core.records.sar import subject_access_report
+    from tests.conftest import act_as
+
+    rec, reg = world
+    place, swap = port
+    person = reg.person
+
+    def swapped(pid):        # while the report is made: another stick in the same port
+        swap()
+        return person(pid)
+
+    monkeypatch.setattr(reg, "person", swapped)
+    act_as(rec, "dpo")
+    with pytest.raises(OutputFolderError):
+        subject_access_report(reg, rec, who, place / "sar.html")
+    assert os.listdir(place) == []
+
+
+def test_an_import_whose_stick_is_swapped_mid_run_copies_no_more_onto_the_other(port, tmp_path,
+                                                                                 monkeypatch):
+    """An import onto a stick, swapped for another in the same port after the first copy: the
+    rest went onto the other stick and were cleared from the card. Now each is refused and
+    stays on the card."""
+    from photovet.core.storage import open_db
+    from tests.conftest import office_audit
+    from tests.core.test_transfer import make_device, run
+
+    place, swap = port
+    dev = tmp_path / "card"
+    originals = make_device(dev, 3)
+    link = transfer._link_no_overwrite
+    done = []
+
+    def link_then_swap(tmp, final):
+        link(tmp, final)
+        if not done:
+            done.append(final)
+            swap()
+
+    monkeypatch.setattr(transfer, "_link_no_overwrite", link_then_swap)
+    _, results = run(transfer.import_from_device(dev, place, clear=True,
+                                                 audit=office_audit(open_db())))
+    assert [r.ok for r in results].count(True) <= 1
+    assert sum("no longer there" in (r.error or "") for r in results) == 2, \
+        [r.error for r in results]
+    assert not [f for _d, _s, fs in os.walk(place) for f in fs]     # nothing on the other
+    kept = {str(p.relative_to(dev)) for p in dev.rglob("*.JPG")}
+    assert len(kept) >= 2 and all((dev / rel).read_bytes() == originals[rel] for rel in kept)
