@@ -113,3 +113,45 @@ def test_an_import_whose_stick_is_swapped_mid_run_copies_no_more_onto_the_other(
     assert not [f for _d, _s, fs in os.walk(place) for f in fs]     # nothing on the other
     kept = {str(p.relative_to(dev)) for p in dev.rglob("*.JPG")}
     assert len(kept) >= 2 and all((dev / rel).read_bytes() == originals[rel] for rel in kept)
+
+
+# --------------------------------------------------------------------------------------------
+# 2. the register's opening finds a long or odd name's hidden file to tell it is not the photo
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["long", "not UTF-8", "not UTF-8, hidden before s45"])
+def test_opening_tells_a_long_named_deletion_cut_short_it_cannot_finish(tmp_path, monkeypatch,
+                                                                         kind):
+    """A deletion for good by the schedule, cut short once hidden, whose hidden file was then
+    replaced by another file: applying the schedule again never finishes it, and the register's
+    opening must say so. It looks the hidden file up as the schedule does (``hidden_left``);
+    looked up under the plain ``.photovet-purge-<name>`` (the form before s45), a long name's or
+    a non-UTF-8 name's is never found, and the opening said "applying the schedule again
+    finishes them" (s45 audit: no test failed with that lookup)."""
+    from photovet.core.workspace import Workspace
+    from tests.conftest import office_access
+    from tests.core.test_file_audit_s45 import ODD
+    from tests.core.test_file_hunt_s45 import LONG, schedule_cut_short
+
+    ws = Workspace.open(tmp_path / "home", access=office_access("DPO"))
+    try:
+        name = LONG if kind == "long" else ODD
+        out, schedule = schedule_cut_short(ws, tmp_path, monkeypatch, name)
+        hidden = transfer.hidden_for(out)
+        assert not out.exists() and hidden.exists()
+        plain = out.with_name(transfer.PURGE_PREFIX + out.name)
+        assert not os.path.lexists(plain)
+        if kind.endswith("before s45"):     # hidden by the older PhotoVet: its plain name
+            os.rename(hidden, plain)
+            hidden = plain
+        hidden.unlink()
+        hidden.write_bytes(b"another file, not the photo")      # not the file it renamed
+        schedule().apply(permanent=True)
+        assert hidden.read_bytes() == b"another file, not the photo"       # never touched
+        assert ws.db.scalar("SELECT state FROM retention_deletions") == "pending"
+        notes = ws.settle_interrupted()
+        assert any(n.startswith("1 deletion(s) for good by the retention schedule were cut "
+                                "short") for n in notes), notes
+        assert not any("applying the schedule again finishes them" in n for n in notes), notes
+    finally:
+        ws.close()
