@@ -105,10 +105,32 @@ def _why_not_written(exc: OSError) -> str:
 MOUNT_PLACES: tuple[tuple[str, int], ...] = (("/media", 2), ("/run/media", 2), ("/mnt", 1),
                                             ("/Volumes", 1))
 
+#: of those, the places where a school may also keep a plain folder on this computer's own disk
+#: (``/mnt/photos``): a folder there with files in it, nothing mounted on the way and nothing
+#: that should be (``FSTAB``, or seen mounted by this process), is that (s45: every report,
+#: export and import into it was refused as "the USB stick ... is not connected any more")
+OWN_FOLDER_PLACES: tuple[str, ...] = ("/mnt",)
+
+#: where Linux lists what is mounted where at start-up: a folder named there with nothing
+#: mounted on it now is a share or drive that is not connected
+FSTAB = "/etc/fstab"
+
 #: a report or a copy aimed at a stick that was pulled out, in words (OutputFolderError)
 DISK_GONE = ("the USB stick or drive this folder was on is not connected any more, so nothing "
              "was saved there (it would have gone onto this computer's own disk instead)")
 DISK_GONE_HINT = "Plug it in again and choose the folder again, or choose another folder."
+#: the same for an empty folder under /mnt with nothing mounted on it: a stick's, or a new
+#: folder on this computer's own disk; PhotoVet cannot tell, so it saves nothing there
+DISK_UNSURE = ("this folder is empty and no USB stick or drive is connected on it, so it may be "
+               "on one that is not connected any more; nothing was saved there (it would have "
+               "gone onto this computer's own disk instead)")
+DISK_UNSURE_HINT = ("Plug the stick or drive in and try again. If this folder really is on this "
+                    "computer's own disk, put a file in it first, or choose another folder (for "
+                    "example in Documents).")
+
+#: folders under ``OWN_FOLDER_PLACES`` this process saw a disk mounted on: nothing mounted
+#: there later is that disk pulled out (a stick taken out of /mnt/stick mid-batch)
+_seen_mounted: set[str] = set()
 
 
 def _mount_points() -> frozenset[str]:
@@ -131,12 +153,38 @@ def _mounted(path: str, points: frozenset[str]) -> bool:
     return path in points or os.path.ismount(path)
 
 
-def unplugged_disk(folder: str | Path) -> str | None:
-    """The place a USB stick or drive should be mounted on when ``folder`` is in the system's
-    place for them (``MOUNT_PLACES``) and nothing is mounted there: the stick was pulled out
-    and its empty folder (or none) is on this computer's own disk, where a file saved "on the
-    stick" would land (s45: a subject access report did). None anywhere else, or when a disk
-    is mounted there. Never on Windows (a drive letter that went is an error by itself)."""
+def _fstab_points() -> frozenset[str]:
+    """The folders ``FSTAB`` says a disk or share is mounted on (its spaces as ``\\040``)."""
+    try:
+        with open(FSTAB, "rb") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return frozenset()
+    octal = re.compile(rb"\\([0-7]{3})")
+    out = set()
+    for line in lines:
+        f = line.split()
+        if len(f) > 1 and not f[0].startswith(b"#") and f[1].startswith(b"/"):
+            out.add(os.path.normpath(os.fsdecode(octal.sub(lambda m: bytes([int(m[1], 8)]),
+                                                           f[1]))))
+    return frozenset(out)
+
+
+def _has_files(folder: str) -> bool:
+    """Does ``folder`` (a real folder, not a link) hold anything? False when it cannot be
+    looked into (then PhotoVet cannot tell it from a stick's empty folder either)."""
+    try:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return False
+        with os.scandir(folder) as it:
+            return next(it, None) is not None
+    except OSError:
+        return False
+
+
+def _unplugged(folder: str | Path) -> tuple[str, bool] | None:
+    """``unplugged_disk``'s answer and whether PhotoVet is sure of it (False: an empty folder
+    under ``OWN_FOLDER_PLACES``, a stick's or a new folder of this computer's own disk)."""
     if os.name == "nt":
         return None
     real = os.path.realpath(folder)
@@ -150,13 +198,39 @@ def unplugged_disk(folder: str | Path) -> str | None:
         if _mounted(root, points):
             continue
         parts = real[len(root.rstrip(os.sep)) + 1:].split(os.sep)
+        on_the_way = [os.path.join(root, *parts[:i]) for i in range(1, len(parts) + 1)]
+        own = root in OWN_FOLDER_PLACES
         # a disk mounted on any folder on the way (a share at /mnt/school/photos too, a
         # folder bound there from this computer's own disk)
-        if any(_mounted(os.path.join(root, *parts[:i]), points)
-               for i in range(1, len(parts) + 1)):
+        mounted = [f for f in on_the_way if _mounted(f, points)]
+        if mounted:
+            if own:
+                _seen_mounted.add(mounted[0])
             return None
-        return os.path.join(root, *parts[:min(depth, len(parts))])
+        place = os.path.join(root, *parts[:min(depth, len(parts))])
+        if not own:
+            return place, True
+        # under /mnt: a plain folder of this computer's own disk with files in it is fine,
+        # unless a disk should be mounted on the way (fstab) or was, in this run (s46)
+        if any(f in _seen_mounted for f in on_the_way) or \
+                not _fstab_points().isdisjoint(on_the_way):
+            return place, True
+        if _has_files(place):
+            return None
+        return place, not os.path.lexists(place)     # not there at all: a stick's gone
     return None
+
+
+def unplugged_disk(folder: str | Path) -> str | None:
+    """The place a USB stick or drive should be mounted on when ``folder`` is in the system's
+    place for them (``MOUNT_PLACES``) and nothing is mounted there: the stick was pulled out
+    and its empty folder (or none) is on this computer's own disk, where a file saved "on the
+    stick" would land (s45: a subject access report did). None anywhere else, or when a disk
+    is mounted there, or for a folder with files in it under /mnt (``OWN_FOLDER_PLACES``) that
+    is not a disk's that should be or was mounted there. Never on Windows (a drive letter that
+    went is an error by itself)."""
+    found = _unplugged(folder)
+    return None if found is None else found[0]
 
 
 #: which disk a folder is on: its device number and its file system's id
@@ -199,13 +273,15 @@ def refuse_unplugged(folder: str | Path, *, disk: Disk | None = None,
     """OutputFolderError (``DISK_GONE``) when ``folder`` is on a stick that is not connected
     any more (``unplugged_disk``), or, given ``disk`` (``disk_of`` when the place was chosen),
     is on another disk now. ``path`` goes on the error (a report's callers name it)."""
-    gone = unplugged_disk(folder)
-    if gone is None and disk is not None:
+    found = _unplugged(folder)
+    if found is None and disk is not None:
         now = disk_of(Path(folder) / "x")
         if now is not None and now != disk:
-            gone = os.fspath(folder)
-    if gone is not None:
-        raise OutputFolderError(DISK_GONE, path=path, hint=DISK_GONE_HINT)
+            found = (os.fspath(folder), True)
+    if found is not None:
+        sure = found[1]
+        raise OutputFolderError(DISK_GONE if sure else DISK_UNSURE, path=path,
+                                hint=DISK_GONE_HINT if sure else DISK_UNSURE_HINT)
 
 
 def check_report_path(path: str | Path, *, overwrite: bool = False,

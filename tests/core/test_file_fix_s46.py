@@ -155,3 +155,119 @@ def test_opening_tells_a_long_named_deletion_cut_short_it_cannot_finish(tmp_path
         assert not any("applying the schedule again finishes them" in n for n in notes), notes
     finally:
         ws.close()
+
+
+# --------------------------------------------------------------------------------------------
+# 3. a plain folder of this computer's own disk under /mnt is not a stick pulled out
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def mnt(tmp_path, monkeypatch):
+    """<tmp>/mnt as the system's /mnt (a place for sticks and shares, and for a school's own
+    folders), with an empty list of what should be mounted (``FSTAB``)."""
+    root = tmp_path / "mnt"
+    root.mkdir()
+    real = os.path.realpath(root)
+    monkeypatch.setattr(fsutil, "MOUNT_PLACES", ((real, 1),))
+    monkeypatch.setattr(fsutil, "OWN_FOLDER_PLACES", (real,), raising=False)
+    fstab = tmp_path / "fstab"
+    fstab.write_text("# nothing\n")
+    monkeypatch.setattr(fsutil, "FSTAB", str(fstab), raising=False)
+    return root
+
+
+def test_a_school_folder_with_photos_under_mnt_on_this_pcs_own_disk_is_used(mnt, tmp_path):
+    """A school keeps its photos in /mnt/photos on the PC's own disk (a plain folder, not a
+    mount point): every report, export and import there was refused as "the USB stick ... is
+    not connected any more" (s45). Now a folder with files in it there is used."""
+    from photovet.core.media.export import check_output_folder
+    from photovet.core.storage import open_db
+    from tests.conftest import office_audit
+    from tests.core.test_transfer import make_device, run
+
+    photos = mnt / "photos"
+    photos.mkdir()
+    (photos / "IMG_0001.JPG").write_bytes(b"the school's photo")
+    assert fsutil.unplugged_disk(photos / "2026" / "trip") is None
+    check_output_folder(photos)
+    fsutil.write_report(photos / "reports" / "sar.html", "<p>report</p>",
+                        disk=fsutil.disk_of(photos / "reports" / "sar.html"))
+    dev = tmp_path / "card"
+    make_device(dev, 2)
+    _, results = run(transfer.import_from_device(dev, photos / "imported",
+                                                 audit=office_audit(open_db())))
+    assert [r.error for r in results] == [None, None]
+    assert (photos / "reports" / "sar.html").exists()
+
+
+def test_an_empty_or_missing_folder_under_mnt_is_still_refused_saying_what_to_do(mnt):
+    """An empty folder under /mnt with nothing mounted on it is what a stick pulled out leaves,
+    or a new folder of the PC's own: PhotoVet cannot tell, so it saves nothing there and says
+    what to do. A folder that is not there at all is a stick's gone."""
+    from photovet.core.media.export import check_output_folder
+
+    empty = mnt / "stick"
+    empty.mkdir()
+    with pytest.raises(OutputFolderError) as ei:
+        check_output_folder(empty)
+    assert "may be on one that is not connected" in ei.value.message
+    assert "put a file in it" in ei.value.hint
+    with pytest.raises(OutputFolderError) as ei:
+        fsutil.write_report(empty / "sar.html", "<p>report</p>")
+    assert "not connected" in ei.value.message
+    assert os.listdir(empty) == []
+    with pytest.raises(OutputFolderError) as ei:
+        fsutil.write_report(mnt / "gone" / "sar.html", "<p>report</p>")
+    assert ei.value.message == fsutil.DISK_GONE
+    assert not (mnt / "gone").exists()
+
+
+def test_a_folder_under_mnt_listed_in_fstab_with_nothing_mounted_is_refused(mnt):
+    """A share or drive the system mounts at /mnt/share (listed in /etc/fstab, here with a
+    space, written \\040) and not connected now: its folder may hold files of this PC's own
+    (written before it was first mounted); it is still the share's place and refused."""
+    share = mnt / "school share"
+    share.mkdir()
+    (share / "old.txt").write_text("left on this PC's own disk")
+    assert fsutil.unplugged_disk(share) is None
+    Path(fsutil.FSTAB).write_text("# /etc/fstab\n//nas/photos "
+                                  + os.path.realpath(share).replace(" ", "\\040")
+                                  + " cifs credentials=/root/.nas 0 0\n")
+    with pytest.raises(OutputFolderError) as ei:
+        fsutil.write_report(share / "photos" / "sar.html", "<p>report</p>")
+    assert ei.value.message == fsutil.DISK_GONE
+    assert not (share / "photos").exists()
+
+
+def test_a_stick_under_mnt_pulled_out_is_refused_though_its_folder_holds_files(mnt):
+    """A stick mounted on /mnt/stick, whose folder on this PC's own disk holds a file (hidden
+    while the stick is in): pulled out after the PhotoVet saw it there, the folder has files
+    but is the stick's place: refused, not saved on this PC."""
+    place = mnt / "stick"
+    place.mkdir()
+    (place / "under.txt").write_text("on this PC's own disk")
+    if not _mount_tmpfs(place):
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        fsutil.write_report(place / "a.html", "<p>report</p>")       # plugged in: saved
+    finally:
+        subprocess.run(["umount", "-l", str(place)], check=False)
+    assert os.listdir(place) == ["under.txt"]
+    with pytest.raises(OutputFolderError) as ei:
+        fsutil.write_report(place / "b.html", "<p>report</p>")
+    assert ei.value.message == fsutil.DISK_GONE
+    assert os.listdir(place) == ["under.txt"]
+
+
+def test_a_folder_with_files_in_the_sticks_places_of_media_is_still_refused(tmp_path,
+                                                                             monkeypatch):
+    """/media, /run/media and /Volumes are the system's places for sticks only: a folder there
+    with nothing mounted is refused even with files in it (left there while a stick was out)."""
+    media = tmp_path / "media"
+    place = media / "office" / "STICK"
+    place.mkdir(parents=True)
+    (place / "left.txt").write_text("written while the stick was out")
+    monkeypatch.setattr(fsutil, "MOUNT_PLACES", ((os.path.realpath(media), 2),))
+    with pytest.raises(OutputFolderError) as ei:
+        fsutil.write_report(place / "sar.html", "<p>report</p>")
+    assert ei.value.message == fsutil.DISK_GONE
