@@ -15,7 +15,6 @@ import socket
 import stat
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -419,26 +418,61 @@ def temp_owner() -> str:
 
 
 #: a temporary file whose process PhotoVet cannot ask about (another computer's, one named by an
-#: older PhotoVet with no computer in its name, any on Windows) is left behind only once nobody
-#: has written to it for this long: a copy in progress writes to it, and clocks of computers
-#: sharing a folder may differ by minutes
+#: older PhotoVet with no computer in its name) is left behind only once nobody has written to
+#: it for this long (by the folder's own clock: ``FolderClock``): a copy in progress writes to it
 STALE_TEMP_SECONDS = 6 * 3600
 
 
-def temp_left_behind(owner: str, path: str | Path) -> bool:
+class FolderClock:
+    """The time now by the clock of the disk a folder is on: the time it gives a file made
+    there now (a probe, removed at once). A shared network folder's files carry its server's
+    times, and this computer's clock may be hours off from it (a dual-boot PC reading local
+    time as UTC): judged by this computer's ``time.time()``, another PC's copy in progress
+    looked hours old and was removed (s45 audit). Asked once, only when needed; None when no
+    file can be made there (then no other computer's file is judged left behind)."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = folder
+        self._now: float | None = None
+        self._asked = False
+
+    def now(self) -> float | None:
+        if not self._asked:
+            self._asked = True
+            try:
+                fd, probe = tempfile.mkstemp(prefix=".photovet-probe-", dir=self.folder)
+            except OSError:
+                return None
+            try:
+                self._now = os.fstat(fd).st_mtime
+            except OSError:
+                self._now = None
+            finally:
+                os.close(fd)
+                try:
+                    os.unlink(probe)
+                except OSError:
+                    pass
+        return self._now
+
+
+def temp_left_behind(owner: str, path: str | Path, clock: FolderClock | None = None) -> bool:
     """Is the temporary file ``path``, whose name says it was written by ``owner``
     (``temp_owner``), left by a process that has ended (so it may be removed)? This computer's:
     when that process is not running. Any other (another computer's, on a shared folder; one an
     older PhotoVet named by its process id alone, which could be any computer's): only when
-    nobody has written to it for ``STALE_TEMP_SECONDS``; a file that cannot be looked at is
-    never left behind."""
+    nobody has written to it for ``STALE_TEMP_SECONDS`` by the clock of its folder's disk
+    (``clock``: a ``FolderClock`` of its folder, shared by a caller looking at many; one is
+    made when not given); a file that cannot be looked at is never left behind."""
     pid, at, host = owner.partition("@")
     if at and host == host_tag() and pid.isdigit() and os.name != "nt":
         return not pid_alive(int(pid))
     try:
-        return time.time() - os.lstat(path).st_mtime > STALE_TEMP_SECONDS
+        written = os.lstat(path).st_mtime
     except OSError:
         return False
+    now = (clock or FolderClock(Path(path).parent)).now()
+    return now is not None and now - written > STALE_TEMP_SECONDS
 
 
 _NO_HARD_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK,

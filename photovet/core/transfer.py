@@ -60,6 +60,7 @@ from typing import Any
 
 from photovet.core.errors import DeletionError, NotAFileError, OutputFolderError, PhotoVetError
 from photovet.core.fsutil import (
+    FolderClock,
     crash_point,
     drop_second_name,
     fs_id,
@@ -137,12 +138,13 @@ def clean_temp_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return removed
     for root, _dirs, files in os.walk(folder):
+        clock = FolderClock(root)     # the folder's own clock, asked only if needed (s46)
         for name in files:
             if not is_temp_name(name):
                 continue
             p = Path(root) / name
             # this PC's process, or another computer's on a shared folder (s45)
-            if temp_left_behind(name[len(TMP_PREFIX):].split("-", 1)[0], p):
+            if temp_left_behind(name[len(TMP_PREFIX):].split("-", 1)[0], p, clock):
                 try:
                     p.unlink()
                     removed.append(p)
@@ -276,6 +278,7 @@ def settle_left_temp(path: Path) -> bool:
         names = [n for n in os.listdir(path.parent) if n.startswith(_LINKED_TEMP_PREFIXES)]
     except OSError:
         return False
+    clock = FolderClock(path.parent)
     for name in names:
         other = path.parent / name
         prefix = next(p for p in _LINKED_TEMP_PREFIXES if name.startswith(p))
@@ -283,7 +286,7 @@ def settle_left_temp(path: Path) -> bool:
             same = os.lstat(other).st_ino == st.st_ino
         except OSError:
             continue
-        if same and temp_left_behind(name[len(prefix):].split("-", 1)[0], other):
+        if same and temp_left_behind(name[len(prefix):].split("-", 1)[0], other, clock):
             return drop_second_name(path, other)
     return False
 

@@ -271,3 +271,81 @@ def test_a_folder_with_files_in_the_sticks_places_of_media_is_still_refused(tmp_
     with pytest.raises(OutputFolderError) as ei:
         fsutil.write_report(place / "sar.html", "<p>report</p>")
     assert ei.value.message == fsutil.DISK_GONE
+
+
+# --------------------------------------------------------------------------------------------
+# 4. another computer's leftovers: judged by the shared folder's clock, not this PC's
+# --------------------------------------------------------------------------------------------
+
+HOURS = 7 * 3600        # more than the 6 hours a file of another computer is waited for
+
+
+def _other_pcs(folder: Path) -> list[Path]:
+    """PC A's copies in progress in a shared folder (an import's, an export's) and one left
+    there by an older PhotoVet (its process id alone), all written to just now."""
+    from photovet.core.media.export import TEMP_PREFIX
+
+    made = [folder / f"{transfer.TMP_PREFIX}4242@0badc0de-ab-IMG_1.JPG",
+            folder / f"{TEMP_PREFIX}4242@0badc0de-cd.part",
+            folder / f"{transfer.TMP_PREFIX}4242-ef-IMG_2.JPG"]
+    for p in made:
+        p.write_bytes(b"PC A is writing")
+    return made
+
+
+@pytest.mark.parametrize("skew", [HOURS, 365 * 24 * 3600])
+def test_a_pc_whose_clock_runs_hours_ahead_keeps_another_pcs_copies_in_progress(
+        tmp_path, monkeypatch, skew):
+    """This PC's clock hours ahead of the shared folder's (a dual-boot PC reading local time as
+    UTC, east of Greenwich; a dead clock battery): by its own time.time() every other PC's
+    copy in progress looked hours old, and was removed. Now the age is the folder's own."""
+    import time
+
+    from photovet.core.media.export import clean_leftovers
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    made = _other_pcs(shared)
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + skew)
+    assert transfer.clean_temp_files(shared) == []
+    assert clean_leftovers(shared) == []
+    assert all(p.read_bytes() == b"PC A is writing" for p in made)
+    assert sorted(os.listdir(shared)) == sorted(p.name for p in made)     # no probe left
+
+
+def test_a_pc_whose_clock_runs_hours_behind_still_removes_another_pcs_old_leftovers(
+        tmp_path, monkeypatch):
+    import time
+
+    from photovet.core.media.export import clean_leftovers
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    made = _other_pcs(shared)
+    for p in made:
+        then = os.stat(p).st_mtime - HOURS
+        os.utime(p, (then, then))              # written 7 hours ago by the folder's clock
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() - HOURS)
+    assert sorted(transfer.clean_temp_files(shared) + clean_leftovers(shared)) == sorted(made)
+    assert os.listdir(shared) == []
+
+
+def test_another_pcs_leftovers_are_kept_when_the_folders_clock_cannot_be_asked(tmp_path,
+                                                                                 monkeypatch):
+    """No file can be made in the folder (a read-only share): its clock is unknown, so no other
+    computer's file is taken as left behind (this computer's own dead ones still are)."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    [p, *_] = _other_pcs(shared)
+    then = os.stat(p).st_mtime - HOURS
+    os.utime(p, (then, then))
+
+    def no_file(*a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(fsutil.tempfile, "mkstemp", no_file)
+    assert not fsutil.temp_left_behind("4242@0badc0de", p)
+    monkeypatch.undo()
+    assert fsutil.temp_left_behind("4242@0badc0de", p)

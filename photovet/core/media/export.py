@@ -60,6 +60,7 @@ from photovet.core.errors import (
     VerificationError,
 )
 from photovet.core.fsutil import (
+    FolderClock,
     crash_point,
     fsync_dir,
     link_no_overwrite,
@@ -348,12 +349,13 @@ def clean_leftovers(out_dir: Path) -> list[Path]:
         entries = list(Path(out_dir).iterdir())
     except OSError:
         return removed
+    clock = FolderClock(out_dir)      # the folder's own clock, asked only if needed (s46)
     for p in entries:
         if not p.name.startswith(TEMP_PREFIX):
             continue
         # this PC's dead process's; another computer's copy in progress on a shared folder is
         # never removed (s45: the process id alone was taken for this PC's)
-        if not temp_left_behind(p.name[len(TEMP_PREFIX):].split("-", 1)[0], p):
+        if not temp_left_behind(p.name[len(TEMP_PREFIX):].split("-", 1)[0], p, clock):
             continue
         try:
             p.unlink()
