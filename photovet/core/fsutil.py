@@ -366,11 +366,12 @@ def write_report(path: str | Path, text: str, *, overwrite: bool = False,
 
 
 def pid_alive(pid: int) -> bool:
-    """Is a process with this id running? (Used to tell a dead process's leftovers.)"""
+    """Is a process with this id running on this computer? (Used to tell a dead process's
+    leftovers.) True whenever it cannot be told."""
     if pid == os.getpid():
         return True
-    if os.name == "nt":  # pragma: no cover - no cheap check: treat as alive, clean by age
-        return True
+    if os.name == "nt":
+        return _windows_pid_alive(pid)
     try:
         os.kill(pid, 0)  # signal 0 checks existence
     except ProcessLookupError:
@@ -380,6 +381,37 @@ def pid_alive(pid: int) -> bool:
     except OSError:
         return False
     return True
+
+
+_ERROR_INVALID_PARAMETER = 87     # OpenProcess: no process has that id
+_STILL_ACTIVE = 259               # GetExitCodeProcess: it has not ended
+
+
+def _windows_pid_alive(pid: int, kernel32: Any = None, last_error: Any = None) -> bool:
+    """Windows: is process ``pid`` running? OpenProcess refuses an id no process has
+    (ERROR_INVALID_PARAMETER); a process that ended but is still held open says its exit code.
+    Any other answer (access denied: another account's, which is running) is "running" (s46:
+    before, every Windows process was taken as running, and PhotoVet's own leftovers on
+    Windows waited 6 hours: a photo killed mid-copy could not be deleted for good till then).
+    ``kernel32``/``last_error``: the system's, given by tests."""
+    try:
+        import ctypes  # noqa: PLC0415
+
+        if kernel32 is None:
+            kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+            last_error = ctypes.get_last_error  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)    # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return last_error() != _ERROR_INVALID_PARAMETER
+        try:
+            code = ctypes.c_ulong()
+            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+                return True
+            return code.value == _STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    except (OSError, AttributeError, ValueError):
+        return True
 
 
 #: where Linux keeps the id made for this installation (systemd, then D-Bus's copy)
@@ -398,14 +430,69 @@ def _machine_id(files: tuple[str, ...]) -> str:
     return ""
 
 
+_system_id: list[str] = []       # Windows' or macOS's id, read once
+
+
+def _windows_machine_guid() -> str:
+    """Windows' id for its installation (the registry's MachineGuid); "" if it cannot be read."""
+    try:
+        import importlib  # noqa: PLC0415
+
+        winreg: Any = importlib.import_module("winreg")
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, r"SOFTWARE\Microsoft\Cryptography", 0,
+                            winreg.KEY_READ | getattr(winreg, "KEY_WOW64_64KEY", 0)) as key:
+            return str(winreg.QueryValueEx(key, "MachineGuid")[0] or "")
+    except (ImportError, OSError, AttributeError, ValueError):
+        return ""
+
+
+def _mac_host_uuid() -> str:  # pragma: no cover - macOS
+    """macOS's id for the computer (``gethostuuid``); "" if it cannot be read."""
+    try:
+        import ctypes  # noqa: PLC0415
+
+        libc = ctypes.CDLL(None)
+        buf = ctypes.create_string_buffer(16)
+        wait = (ctypes.c_long * 2)(1, 0)
+        if libc.gethostuuid(buf, wait) != 0:
+            return ""
+        return buf.raw.hex() if any(buf.raw) else ""
+    except (OSError, AttributeError, ValueError):
+        return ""
+
+
+def installation_id() -> str:
+    """This computer's own id, "" where none can be read: Linux's machine id
+    (``MACHINE_ID_FILES``) with its space of process ids (a Flatpak or a container shares the
+    name and the machine id, not the process ids), Windows' MachineGuid, macOS's hardware id.
+    Without one, two computers of one name cannot be told apart, and a process id says
+    nothing: ``temp_left_behind`` then waits as for another computer's file."""
+    if os.name == "nt":
+        if not _system_id:
+            _system_id.append(_windows_machine_guid())
+        return _system_id[0]
+    if sys.platform == "darwin":  # pragma: no cover - macOS
+        if not _system_id:
+            _system_id.append(_mac_host_uuid())
+        return _system_id[0]
+    said = _machine_id(MACHINE_ID_FILES)
+    if not said:
+        return ""
+    try:
+        space = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        space = ""
+    return f"{said}\0{space}"
+
+
 def host_tag() -> str:
     """This computer, as a temporary file's name says it: 8 hex digits from its network name
-    (a name may hold characters a file name cannot, and may be long) and, where Linux keeps
-    one, its installation's id (``MACHINE_ID_FILES``): PCs installed from one image often keep
-    its name ("ubuntu", "localhost"), and then another PC's copy in progress, its process id
-    not running here, was read as this PC's left behind and removed (s45 audit)."""
+    (a name may hold characters a file name cannot, and may be long) and its own id
+    (``installation_id``): PCs installed from one image often keep its name ("ubuntu",
+    "localhost"), and then another PC's copy in progress, its process id not running here, was
+    read as this PC's left behind and removed (s45 audit)."""
     name = socket.gethostname() or "?"
-    said = f"{name}\0{_machine_id(MACHINE_ID_FILES)}" if os.name != "nt" else name
+    said = f"{name}\0{installation_id()}"
     return hashlib.sha256(said.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
@@ -418,8 +505,9 @@ def temp_owner() -> str:
 
 
 #: a temporary file whose process PhotoVet cannot ask about (another computer's, one named by an
-#: older PhotoVet with no computer in its name) is left behind only once nobody has written to
-#: it for this long (by the folder's own clock: ``FolderClock``): a copy in progress writes to it
+#: older PhotoVet with no computer in its name, this computer's where it has no id) is left
+#: behind only once nobody has written to it for this long (by the folder's own clock:
+#: ``FolderClock``): a copy in progress writes to it
 STALE_TEMP_SECONDS = 6 * 3600
 
 
@@ -458,20 +546,23 @@ class FolderClock:
 
 def temp_left_behind(owner: str, path: str | Path, clock: FolderClock | None = None) -> bool:
     """Is the temporary file ``path``, whose name says it was written by ``owner``
-    (``temp_owner``), left by a process that has ended (so it may be removed)? This computer's:
-    when that process is not running. Any other (another computer's, on a shared folder; one an
-    older PhotoVet named by its process id alone, which could be any computer's): only when
-    nobody has written to it for ``STALE_TEMP_SECONDS`` by the clock of its folder's disk
+    (``temp_owner``), left by a process that has ended (so it may be removed)? This computer's
+    (``host_tag`` with its ``installation_id``): when that process is not running. Any other
+    (another computer's, on a shared folder; one an older PhotoVet named by its process id
+    alone, which could be any computer's; this one's where it has no id): only when nobody
+    has written to it for ``STALE_TEMP_SECONDS`` by the clock of its folder's disk
     (``clock``: a ``FolderClock`` of its folder, shared by a caller looking at many; one is
     made when not given); a file that cannot be looked at is never left behind."""
     pid, at, host = owner.partition("@")
-    if at and host == host_tag() and pid.isdigit() and os.name != "nt":
+    # this computer's, known for sure (its own id read), on any system (s46: Windows' own
+    # leftovers waited 6 hours): its process is asked
+    if at and host == host_tag() and pid.isdigit() and installation_id():
         return not pid_alive(int(pid))
     try:
         written = os.lstat(path).st_mtime
     except OSError:
         return False
-    now = (clock or FolderClock(Path(path).parent)).now()
+    now = (clock or FolderClock(os.path.dirname(os.path.abspath(path)))).now()
     return now is not None and now - written > STALE_TEMP_SECONDS
 
 

@@ -349,3 +349,110 @@ def test_another_pcs_leftovers_are_kept_when_the_folders_clock_cannot_be_asked(t
     assert not fsutil.temp_left_behind("4242@0badc0de", p)
     monkeypatch.undo()
     assert fsutil.temp_left_behind("4242@0badc0de", p)
+
+
+# --------------------------------------------------------------------------------------------
+# 5. this computer's own leftovers: removed at once wherever its process is provably gone
+# --------------------------------------------------------------------------------------------
+
+def _own_leftover(tmp_path: Path, owner: str) -> Path:
+    from photovet.core.media.export import TEMP_PREFIX
+
+    p = tmp_path / f"{TEMP_PREFIX}{owner}-abcd.part"
+    p.write_bytes(b"half a copy")              # just written: not hours old
+    return p
+
+
+def test_a_windows_pcs_own_leftover_of_a_process_gone_is_removed_at_once(tmp_path,
+                                                                          monkeypatch):
+    """On Windows every process was taken as running, so PhotoVet's own leftovers waited 6
+    hours (a photo killed between the link and the unlink of its copy could not be deleted for
+    good till then). Now Windows is asked (OpenProcess), and this computer is known by its
+    MachineGuid as well as its name."""
+    monkeypatch.setattr(fsutil, "_system_id", [], raising=False)
+    monkeypatch.setattr(fsutil, "_windows_machine_guid", lambda: "6f1c-guid", raising=False)
+    alive = {4242: False, 4343: True}
+    monkeypatch.setattr(fsutil, "_windows_pid_alive", alive.__getitem__, raising=False)
+    with monkeypatch.context() as windows:
+        windows.setattr(os, "name", "nt")
+        tag = fsutil.host_tag()
+        gone = _own_leftover(tmp_path, f"4242@{tag}")
+        running = _own_leftover(tmp_path, f"4343@{tag}")
+        said = (fsutil.temp_left_behind(f"4242@{tag}", str(gone)),
+                fsutil.temp_left_behind(f"4343@{tag}", str(running)))
+    assert said == (True, False)
+
+
+def test_a_windows_pc_whose_id_cannot_be_read_waits_as_for_another_pcs_file(tmp_path,
+                                                                             monkeypatch):
+    monkeypatch.setattr(fsutil, "_system_id", [])
+    monkeypatch.setattr(fsutil, "_windows_machine_guid", lambda: "")
+    monkeypatch.setattr(fsutil, "_windows_pid_alive", lambda pid: False)
+    with monkeypatch.context() as windows:
+        windows.setattr(os, "name", "nt")
+        tag = fsutil.host_tag()
+        gone = _own_leftover(tmp_path, f"4242@{tag}")
+        said = fsutil.temp_left_behind(f"4242@{tag}", str(gone))
+    assert said is False
+
+
+def test_windows_process_check_reads_openprocess_answers():
+    """``_windows_pid_alive`` with Windows' answers played: an id no process has is gone;
+    access denied (another account's process) is running; a process held open says by its
+    exit code; anything unclear is running."""
+    class Kernel32:
+        def __init__(self, handle, exit_code=None):
+            self.handle, self.exit_code, self.closed = handle, exit_code, 0
+
+        def OpenProcess(self, access, inherit, pid):
+            return self.handle
+
+        def GetExitCodeProcess(self, handle, ref):
+            if self.exit_code is None:
+                return 0
+            ref._obj.value = self.exit_code
+            return 1
+
+        def CloseHandle(self, handle):
+            self.closed += 1
+
+    assert fsutil._windows_pid_alive(7, Kernel32(0), lambda: 87) is False      # no such id
+    assert fsutil._windows_pid_alive(7, Kernel32(0), lambda: 5) is True        # access denied
+    k = Kernel32(99, 259)
+    assert fsutil._windows_pid_alive(7, k, lambda: 0) is True and k.closed == 1   # running
+    k = Kernel32(99, 0)
+    assert fsutil._windows_pid_alive(7, k, lambda: 0) is False and k.closed == 1  # ended
+    assert fsutil._windows_pid_alive(7, Kernel32(99, None), lambda: 0) is True
+
+
+def test_a_linux_pc_without_a_machine_id_waits_as_for_another_pcs_file(tmp_path, monkeypatch):
+    """Without its machine id, this PC cannot be told from another of the same name (PCs made
+    from one image): its process id says nothing about the other's, so the file waits as any
+    other computer's; with it, this PC's dead process's file goes at once."""
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    monkeypatch.setattr(fsutil, "MACHINE_ID_FILES", (str(tmp_path / "no-machine-id"),))
+    owner = f"{dead}@{fsutil.host_tag()}"
+    assert not fsutil.temp_left_behind(owner, _own_leftover(tmp_path, owner))
+    monkeypatch.undo()
+    owner = f"{dead}@{fsutil.host_tag()}"
+    assert fsutil.temp_left_behind(owner, _own_leftover(tmp_path, owner))
+
+
+def test_photovet_in_its_own_space_of_process_ids_is_another_computer(tmp_path):
+    """A Flatpak or a container shares this PC's name and machine id but has its own process
+    ids: its process 2 is not this PC's process 2, and its copy in progress looked left behind
+    by a process gone. Its temporary names now carry another computer's tag."""
+    import subprocess
+    import sys
+
+    code = "from photovet.core import fsutil; print(fsutil.host_tag())"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    run = subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", sys.executable, "-c",
+                          code], capture_output=True, text=True, env=env)
+    if run.returncode != 0:
+        pytest.skip(f"cannot make a space of process ids here ({run.stderr.strip()[-80:]})")
+    assert run.stdout.strip() and run.stdout.strip() != fsutil.host_tag()
