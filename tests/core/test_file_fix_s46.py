@@ -456,3 +456,30 @@ def test_photovet_in_its_own_space_of_process_ids_is_another_computer(tmp_path):
     if run.returncode != 0:
         pytest.skip(f"cannot make a space of process ids here ({run.stderr.strip()[-80:]})")
     assert run.stdout.strip() and run.stdout.strip() != fsutil.host_tag()
+
+
+def test_another_pc_of_the_same_name_leaves_this_ones_export_in_progress_alone(tmp_path):
+    """On a shared register, an export recorded under its temporary name says which process
+    and PC is naming it. A PC reopening the register settles its own dead processes' ones
+    (forgets the record, removes the file); by the PC's name alone, another PC of the same name
+    (made from one image) took this PC's export in progress for its own, its process id not
+    running there: the record was forgotten and the file removed (or, named meanwhile, a
+    published copy with no record to take it down by). Now the PC's tag decides."""
+    import json
+    import socket
+
+    from tests.conftest import office_records
+    from tests.core.test_crash_anywhere import _dead_pid, _recorded_unnamed
+
+    rec = office_records()
+    dead = _dead_pid()
+    theirs, their_temp, _ = _recorded_unnamed(rec, tmp_path, 1, pid=dead)
+    mine, my_temp, _ = _recorded_unnamed(rec, tmp_path, 2, pid=dead)
+    for rid, temp, tag in ((theirs, their_temp, "0badc0de"), (mine, my_temp, fsutil.host_tag())):
+        rec.db.execute("UPDATE exports SET naming = ? WHERE id = ?", [json.dumps(
+            {"temp": str(temp), "pid": dead, "host": socket.gethostname(), "tag": tag}), rid])
+    notes = rec.settle_interrupted()
+    ids = {r.id for r in rec.exports()}
+    assert theirs in ids and their_temp.read_bytes()            # the other PC's: untouched
+    assert mine not in ids and not my_temp.exists() and len(notes) == 1
+    rec.db.close()

@@ -40,6 +40,12 @@ if TYPE_CHECKING:
 # command that only lists or marks records starts without them.
 
 
+def _host_tag() -> str:
+    from photovet.core.fsutil import host_tag  # noqa: PLC0415
+
+    return host_tag()
+
+
 class RecordsError(PhotoVetError):
     """An export-record operation was refused (unknown batch, file not exported, ...)."""
 
@@ -870,7 +876,7 @@ class Records:
             # still under its temporary name: which file, and who is naming it (cleared by
             # ``named``; a crash in between is settled at the next open: settle_interrupted)
             "naming": json.dumps({"temp": os.path.abspath(written), "pid": os.getpid(),
-                                  "host": socket.gethostname()})
+                                  "host": socket.gethostname(), "tag": _host_tag()})
             if os.path.abspath(written) != os.path.abspath(str(result.output)) else None,
         }
         refs = list(caption_refs)
@@ -988,14 +994,23 @@ class Records:
         kept; any other is forgotten (audited, as ``abandon``) and its temporary file removed:
         nothing was published. Exports of a process still running, or of another PC, are left
         alone. Returns one sentence per export forgotten."""
-        from photovet.core.fsutil import fsync_dir, pid_alive  # noqa: PLC0415
+        from photovet.core.fsutil import (  # noqa: PLC0415
+            fsync_dir,
+            host_tag,
+            installation_id,
+            pid_alive,
+        )
 
         out: list[str] = []
-        host = socket.gethostname()
+        host, tag = socket.gethostname(), host_tag()
         for rid, naming in self.db.all("SELECT id, naming FROM exports WHERE naming IS NOT NULL"):
             try:
                 who = json.loads(naming)
-                if who.get("host") != host or pid_alive(int(who["pid"])):
+                # this PC's by its tag (its name and own id: s46, another PC of the same name,
+                # made from one image, forgot this one's export in progress on a shared
+                # register and removed its file); a row of an older PhotoVet by its name
+                if ("tag" in who and (who["tag"] != tag or not installation_id())) or \
+                        who.get("host") != host or pid_alive(int(who["pid"])):
                     continue
             except (ValueError, KeyError, TypeError):
                 continue
