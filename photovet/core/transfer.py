@@ -244,14 +244,34 @@ def hidden_left(source: Path) -> Path:
     return older if os.path.lexists(older) else hidden
 
 
+#: a photo with both its own and its hidden name is settled as a rename cut short only once
+#: that second name is this old by the folder's clock: younger, it may be another process's
+#: rename under way (a purge and the schedule deleting it at once, on a disk without
+#: renameat2's flag), between its link and its unlink; removing the hidden name then, that
+#: unlink took the photo's last name and its bytes stayed on the disk, never overwritten (s45
+#: audits). Left alone, the photo is refused this time (a second name) and settled next time.
+HALF_HIDDEN_QUIET_SECONDS = 60
+
+
 def settle_half_hidden(source: Path, hidden: Path) -> bool:
     """A rename to the hidden name (or back from it) cut short half-way on a disk without a
     renaming that never replaces (an NFS share, some FUSE disks: ``fsutil.rename_no_replace``
     links the new name, then removes the old one): both names are the one file. Its hidden
     name is removed, so the photo is in its own place again, untouched, and whatever was
     deleting it decides again from its checks (s44 note: every later deletion refused it for
-    good, "the same photo has 1 other name"). Only when the two names are that one file and
-    it has no third name (``fsutil.drop_second_name``). True when it was settled."""
+    good, "the same photo has 1 other name"). Only when the two names are that one file, it
+    has no third name (``fsutil.drop_second_name``) and the names were made at least
+    ``HALF_HIDDEN_QUIET_SECONDS`` ago by the folder's clock (``FolderClock``; never while
+    another process may be renaming it). True when it was settled."""
+    try:
+        a, b = os.lstat(source), os.lstat(hidden)
+    except OSError:
+        return False
+    if (a.st_dev, a.st_ino) != (b.st_dev, b.st_ino) or a.st_nlink != 2:
+        return False
+    now = FolderClock(source.parent).now()
+    if now is None or now - b.st_ctime < HALF_HIDDEN_QUIET_SECONDS:
+        return False
     return drop_second_name(source, hidden)
 
 

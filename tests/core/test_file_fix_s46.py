@@ -483,3 +483,56 @@ def test_another_pc_of_the_same_name_leaves_this_ones_export_in_progress_alone(t
     assert theirs in ids and their_temp.read_bytes()            # the other PC's: untouched
     assert mine not in ids and not my_temp.exists() and len(notes) == 1
     rec.db.close()
+
+
+# --------------------------------------------------------------------------------------------
+# 6. two processes deleting the same photo for good at once (a disk without renameat2's flag)
+# --------------------------------------------------------------------------------------------
+
+def test_a_rename_under_way_in_another_process_is_not_settled_as_cut_short(tmp_path,
+                                                                           monkeypatch):
+    """On a disk without renameat2's flag (NFS), deleting for good links the photo to its
+    hidden name, then removes its own name. Another process deleting it at the same moment
+    (the schedule and a purge) settled the two names as a rename cut short, removing the
+    hidden one; the first process's unlink then took the photo's last name and its bytes
+    stayed on the disk, never overwritten. Now names made moments ago are left alone, and
+    the first process overwrites the photo as it should."""
+    from afterpost_util import sha
+
+    from photovet.core.transfer import PURGE_PREFIX, delete_for_good
+
+    src = tmp_path / "IMG_1.JPG"
+    data = os.urandom(4096)
+    src.write_bytes(data)
+    hidden = src.with_name(PURGE_PREFIX + src.name)
+    digest = sha(src)
+    seen = os.open(src, os.O_RDONLY)            # to read its bytes once it has no name
+    settled = []
+
+    def at(label):
+        if label == "fsutil.linked":             # the other process, between link and unlink
+            settled.append(transfer.settle_half_hidden(src, hidden))
+
+    monkeypatch.setattr(fsutil, "_no_replace_call", lambda: None)     # an NFS share
+    monkeypatch.setattr(fsutil, "crash_point", at)
+    try:
+        delete_for_good(src, hidden, digest, crash_label="purge.hidden")
+        assert settled == [False]
+        assert not os.path.lexists(src) and not os.path.lexists(hidden)
+        assert os.pread(seen, len(data), 0) != data            # overwritten, not just unnamed
+    finally:
+        os.close(seen)
+
+
+def test_both_names_left_long_ago_are_still_settled(tmp_path, monkeypatch):
+    """A rename cut short (a crash) and found a minute later by the folder's clock: settled."""
+    src = tmp_path / "IMG_1.JPG"
+    src.write_bytes(b"photo")
+    hidden = src.with_name(transfer.PURGE_PREFIX + src.name)
+    os.link(src, hidden)
+    assert not transfer.settle_half_hidden(src, hidden)      # just made: maybe under way
+    then = os.lstat(hidden).st_ctime
+    monkeypatch.setattr(fsutil.FolderClock, "now",
+                        lambda self: then + transfer.HALF_HIDDEN_QUIET_SECONDS + 1)
+    assert transfer.settle_half_hidden(src, hidden)
+    assert src.read_bytes() == b"photo" and not hidden.exists()

@@ -75,15 +75,18 @@ def test_a_rename_cut_short_between_link_and_unlink_is_finished_by_the_next_purg
     assert os.path.samefile(src, hidden) and os.stat(src).st_nlink == 2     # both names
     monkeypatch.undo()
     monkeypatch.setattr(fsutil, "_no_replace_call", lambda: None)
+    monkeypatch.setattr(transfer, "HALF_HIDDEN_QUIET_SECONDS", 0)     # cut short long ago
     [item] = purge_batch(rec, "trip", permanent=True).items
     assert item.status == "deleted", item.reason
     assert not src.exists() and not hidden.exists()
     assert rec.db.all("SELECT id FROM purges WHERE state = 'pending'") == []
 
 
-def test_both_names_left_by_a_put_back_cut_short_are_settled_the_photo_kept(tmp_path, trash):
+def test_both_names_left_by_a_put_back_cut_short_are_settled_the_photo_kept(tmp_path, trash,
+                                                                           monkeypatch):
     """The same state, left by putting a photo back (hidden -> its own name) cut short: the
     next purge keeps the photo under its own name and decides again (here: deletes it)."""
+    monkeypatch.setattr(transfer, "HALF_HIDDEN_QUIET_SECONDS", 0)     # cut short long ago
     rec, src = _posted(tmp_path)
     hidden = src.with_name(PURGE_PREFIX + src.name)
     data = src.read_bytes()
@@ -98,6 +101,7 @@ def test_the_schedule_and_a_rejected_photo_settle_both_names_too(tmp_path, monke
     from tests.conftest import office_access
     from tests.core.test_retention import clock_at
 
+    monkeypatch.setattr(transfer, "HALF_HIDDEN_QUIET_SECONDS", 0)     # cut short long ago
     src = tmp_path / "IMG_9.JPG"
     src.write_bytes(b"rejected photo")
     os.link(src, src.with_name(PURGE_PREFIX + src.name))
