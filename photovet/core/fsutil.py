@@ -431,6 +431,7 @@ def _machine_id(files: tuple[str, ...]) -> str:
 
 
 _system_id: list[str] = []       # Windows' or macOS's id, read once
+_linux_id: dict[tuple[str, ...], str] = {}     # Linux's, by where it was read from
 
 
 def _windows_machine_guid() -> str:
@@ -475,14 +476,15 @@ def installation_id() -> str:
         if not _system_id:
             _system_id.append(_mac_host_uuid())
         return _system_id[0]
-    said = _machine_id(MACHINE_ID_FILES)
-    if not said:
-        return ""
-    try:
-        space = os.readlink("/proc/self/ns/pid")
-    except OSError:
-        space = ""
-    return f"{said}\0{space}"
+    files = MACHINE_ID_FILES
+    if files not in _linux_id:      # read once a process (asked for every temporary file)
+        said = _machine_id(files)
+        try:
+            space = os.readlink("/proc/self/ns/pid")
+        except OSError:
+            space = ""
+        _linux_id[files] = f"{said}\0{space}" if said else ""
+    return _linux_id[files]
 
 
 def host_tag() -> str:
