@@ -514,7 +514,7 @@ class ApprovalController(QObject):
             jobs.append((path, published_key(a), covers, (a.width, a.height), a.sha256))
         if not jobs:
             return
-        edge = int(BatchDelegate.THUMB * max(1.0, float(self.window.devicePixelRatioF() or 1)))
+        edge = int(BatchDelegate.PICTURE * max(1.0, float(self.window.devicePixelRatioF() or 1)))
         dpr = max(1.0, float(self.window.devicePixelRatioF() or 1.0))
         style_ = self.ctx.ws.settings.cover.style
 

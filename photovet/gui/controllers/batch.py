@@ -145,7 +145,7 @@ class BatchController(QObject):
         self._captions_waiting: dict[str, tuple[str, str, str, _dt.date]] = {}   # path -> key
         dpr = max(1.0, float(parent.devicePixelRatioF() or 1.0))
         self.thumbs = ThumbnailQueue()
-        size, ratio = int(BatchDelegate.THUMB * dpr), dpr
+        size, ratio = int(BatchDelegate.PICTURE * dpr), dpr
         self._thumb_worker = ctx.workers.start(
             lambda stop: thumbnails(self.thumbs, size, ratio, stop), name="thumbnails",
             batch_ms=40, on_yield=self.model.set_thumbnails)

@@ -722,6 +722,10 @@ class BatchDelegate(QStyledItemDelegate):
 
     THUMB = 132
     PAD = 6
+    #: the long edge a tile's picture is drawn at: the card's width (THUMB + 2 * PAD) less its
+    #: 2 px margins and the padding. Thumbnails are made this size, so painting a tile is a
+    #: plain copy (s46: made at THUMB, every landscape tile was rescaled at every paint)
+    PICTURE = THUMB - 4
 
     def sizeHint(self, option, index) -> QSize:
         fm = QFontMetrics(option.font)
