@@ -10,6 +10,12 @@ Engine's analyse_batch in a worker), then the Export dialog (the real export_bat
     python bench/gui_responsiveness.py --n 100 --size 640
     python bench/gui_responsiveness.py --faces ../shared/data/identities   # real faces: the encoder runs
     python bench/gui_responsiveness.py --in-process   # models in the GUI process (the old way)
+    python bench/gui_responsiveness.py --why          # each pause over 100 ms split (Linux)
+
+``--why`` splits each pause over 100 ms into the GUI thread's own CPU, its wait for a core (the
+kernel's run delay, /proc/self/task/<id>/schedstat: the machine's load) and the rest (blocked:
+the GIL held by another thread, a lock, a sleep of this bench's loop). s46: on this shared
+2-core machine 80-90 % of every long pause was the wait for a core, the GUI's own work 5-15 %.
 
 Target: max gap <= 100 ms. Photos are made in a temporary folder (synthetic; no shared data).
 """
@@ -70,11 +76,26 @@ def copy_real_photos(folder: Path, source: Path, n: int) -> None:
         im.save(folder / f"bench_{i:04d}.jpg", "JPEG", quality=88)
 
 
+def sched_ms() -> tuple[float, float]:
+    """(CPU ms, ms waiting for a core) of the calling thread so far (Linux; zeros elsewhere)."""
+    import threading
+
+    try:
+        with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as f:
+            on_cpu, waiting, _ = f.read().split()
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    return int(on_cpu) / 1e6, int(waiting) / 1e6
+
+
 class Probe:
-    def __init__(self, interval_ms: int = 10):
+    def __init__(self, interval_ms: int = 10, why: bool = False):
         from PySide6.QtCore import QTimer
 
         self.interval = interval_ms
+        self.why = why
+        self.long: list[tuple[float, float, float]] = []   # (pause, own CPU, waiting for a core)
+        self.sched = (0.0, 0.0)
         self.gaps: list[float] = []
         self.last = time.perf_counter()
         self.timer = QTimer()
@@ -83,16 +104,30 @@ class Probe:
 
     def start(self) -> None:
         self.gaps = []
+        self.long = []
+        self.sched = sched_ms()
         self.last = time.perf_counter()
         self.timer.start()
 
     def tick(self) -> None:
         now = time.perf_counter()
-        self.gaps.append((now - self.last) * 1000)
+        gap = (now - self.last) * 1000
+        self.gaps.append(gap)
         self.last = now
+        if self.why:
+            sched = sched_ms()
+            if gap > 100:
+                self.long.append((gap, sched[0] - self.sched[0], sched[1] - self.sched[1]))
+            self.sched = sched
 
     def stop(self) -> list[float]:
         self.timer.stop()
+        if self.long:
+            pause, cpu, wait = (sum(x[i] for x in self.long) for i in range(3))
+            print(f"  pauses over 100 ms, summed: {pause:.0f} ms = the GUI thread's own CPU "
+                  f"{cpu:.0f} + waiting for a core {wait:.0f} + blocked {pause - cpu - wait:.0f}; "
+                  "the longest: " + ", ".join(f"{g:.0f} = {c:.0f} + {w:.0f} + {g - c - w:.0f}"
+                                              for g, c, w in sorted(self.long, reverse=True)[:3]))
         return list(self.gaps)
 
 
@@ -162,6 +197,8 @@ def main() -> int:
     ap.add_argument("--in-process", action="store_true", help="load the models in the GUI process")
     ap.add_argument("--scenario", default=None,
                     help="a scenario folder (register.csv, enrol.csv): enrol people first so faces are encoded")
+    ap.add_argument("--why", action="store_true",
+                    help="split each pause over 100 ms: own CPU, waiting for a core, blocked")
     ap.add_argument("--again", action="store_true",
                     help="then a new batch with the same photos (each check from the cache, as "
                          "after a restart): the results come back as fast as they are read")
@@ -207,7 +244,7 @@ def main() -> int:
     from photovet.gui.main_window import MainWindow
 
     app = make_app([])
-    probe = Probe()
+    probe = Probe(why=args.why)
     factory = (lambda w: w.load_engine(text=args.text)) if args.in_process else None
 
     # 1. start-up: the window is built and shown (on the GUI thread, before anything can be
