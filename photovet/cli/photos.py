@@ -1055,7 +1055,9 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
     finally:
         ws.close()
     if as_json:
-        emit_json({"caption": text, "channel": ch.id, "mode": mode, **result.to_dict()})
+        # "also": what later checks changed in the suggestion, as the text output says it
+        emit_json({"caption": text, "channel": ch.id, "mode": mode, **result.to_dict(),
+                   "also": [f.to_dict() for f in result.also]})
     elif result.ok:
         click.echo("OK: the caption names nobody who must not be named."
                    if people else "OK: no one in the register to check against.")

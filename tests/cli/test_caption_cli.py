@@ -183,6 +183,14 @@ def test_the_suggested_caption_passes_the_videos_check_too(register):
     said = [i for i, line in enumerate(lines) if line.startswith('"Amy" -> "A": ')]
     assert said and "video" in lines[said[0]], result.output
     assert said[0] < next(i for i, line in enumerate(lines) if line.startswith("Suggested:"))
+    # and --json says it too, beside the first check's findings (s46 walk: it was left out)
+    out = CliRunner().invoke(cli, ["caption", "--channel", "facebook", "--video", "--json",
+                                   "John Smith and Amy Clarke score!"])
+    assert out.exit_code == 1, out.output
+    data = json.loads(out.output)
+    assert data["suggestion"] == "JS and A score!", data
+    assert [(f["found"], f["replacement"]) for f in data["also"]] == [("Amy", "A")], data
+    assert "video" in data["also"][0]["reason"], data
 
 
 def test_no_suggestion_is_printed_that_a_later_check_refuses(register):
