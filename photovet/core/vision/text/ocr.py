@@ -743,11 +743,7 @@ class TextEngine:
 
     def _det_tile(self, tile: np.ndarray) -> np.ndarray:
         """DB text detection on one RGB tile whose sides are multiples of 32."""
-        x = tile[:, :, ::-1].astype(np.float32)   # the model wants BGR
-        x *= 1.0 / 127.5          # (x / 255 - 0.5) / 0.5
-        x -= 1.0
-        inp = np.ascontiguousarray(x.transpose(2, 0, 1))[None]
-        del x
+        inp = _det_blob(tile, self._cv2)
         large = tile.shape[0] * tile.shape[1] > int(self.options["det_max_pixels"])
         # the scaled-down pass's tiles (det_tile, larger than det_max_pixels) are all one size:
         # each reuses the buffers the last one left, and _detect gives them back after the last
@@ -825,6 +821,26 @@ class TextEngine:
 
 
 Rect = tuple[int, int, int, int]
+
+
+#: the detector's input value of each 8-bit pixel value, (v / 255 - 0.5) / 0.5 worked out in
+#: float32 exactly as it was per pixel before (v * (1 / 127.5) - 1): the same bits
+_DET_LUT = np.arange(256, dtype=np.uint8).astype(np.float32)
+_DET_LUT *= 1.0 / 127.5
+_DET_LUT -= 1.0
+
+
+def _det_blob(tile: np.ndarray, cv2: Any) -> np.ndarray:
+    """The detector's input for an RGB uint8 tile (h, w, 3): 1 x 3 x h x w float32, channels
+    BGR, each value ``_DET_LUT``'s. Bit for bit what converting, scaling, shifting and
+    transposing the whole tile gave (four passes over a 5 MB float array), in one look-up per
+    channel plane: 0.8 against 2.4 ms a 672 px tile, and a 12 MP photo runs 50-100 tiles."""
+    h, w = tile.shape[:2]
+    out = np.empty((1, 3, h, w), np.float32)
+    planes = cv2.split(np.ascontiguousarray(tile))
+    for c in range(3):
+        out[0, c] = cv2.LUT(planes[2 - c], _DET_LUT)   # the model wants BGR
+    return out
 
 
 def _padded(n: int) -> int:
