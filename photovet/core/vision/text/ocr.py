@@ -839,7 +839,8 @@ def _det_blob(tile: np.ndarray, cv2: Any) -> np.ndarray:
     out = np.empty((1, 3, h, w), np.float32)
     planes = cv2.split(np.ascontiguousarray(tile))
     for c in range(3):
-        out[0, c] = cv2.LUT(planes[2 - c], _DET_LUT)   # the model wants BGR
+        # written straight into the input's plane: no float array besides the input
+        cv2.LUT(planes[2 - c], _DET_LUT, dst=out[0, c])   # the model wants BGR
     return out
 
 
