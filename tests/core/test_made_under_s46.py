@@ -180,3 +180,43 @@ def test_a_copy_whose_file_name_names_a_pupil_is_flagged_where_that_name_may_not
     assert why.endswith("): the file name is published with it on Parents app"), why
     items = takedown.evaluate(rec, rec.register)
     assert [(i.export_id, i.channel) for i in items] == [(nid, "parents_app")]
+
+
+def test_old_records_rules_follow_the_audit_logs_order_not_a_pcs_clock(tmp_path):
+    """s46 audit: records-0011-export-rules told "after the export" by the times alone. A PC
+    whose clock was an hour behind made the website hide the school after a website copy
+    was recorded: its change's time was before the copy's, so the copy was given "school
+    covered" and its post on Facebook went unflagged. The audit log's order (the change's row
+    written after the copy's "export.recorded" row) says the copy was made before: a rule the
+    order and the times disagree on is judged as if not applied (fail closed)."""
+    at = [m.name for m in MIGRATIONS].index("records-0011-export-rules")
+    db = open_db(tmp_path / "r.db", migrate_schema=False)
+    migrate(db, MIGRATIONS[:at])
+
+    def audit(when: str, action: str, details: dict) -> None:
+        db.execute("INSERT INTO audit_log (time, os_user, actor, action, details, "
+                   "prev_hash, hash) VALUES (?, 'x', 'Ada', ?, ?, '', '')",
+                   [when, action, json.dumps(details)])
+
+    def export(made: str) -> int:
+        return db.insert("INSERT INTO exports (created_at, batch, channel, output_path, "
+                         "output_sha256, phash, phash_variants, source_path, source_sha256) "
+                         "VALUES (?, 'b', 'website', ?, 'x', '0', ?, 's', 'y')",
+                         [made, f"/e/{made}.jpg", b""])
+
+    with db.atomic():
+        db.execute("UPDATE channels SET cover_school = 1 WHERE name = 'website'")
+        # the office PC records a copy at 10:00 by its clock
+        first = export("2099-10-01T10:00:00+00:00")
+        audit("2099-10-01T10:00:00+00:00", "export.recorded", {"export_id": first})
+        # then the head's PC, its clock an hour behind, makes the website hide the school
+        audit("2099-10-01T09:30:00+00:00", "channel.change",
+              {"channel": "website", "changes": {"cover_school": [False, True]}})
+        # a copy recorded after that change, by the log and by the clock: made under it
+        second = export("2099-10-01T10:30:00+00:00")
+        audit("2099-10-01T10:30:00+00:00", "export.recorded", {"export_id": second})
+    assert "records-0011-export-rules" in migrate(db)
+    got = {int(i): json.loads(r) for i, r in db.all("SELECT id, rules FROM exports")}
+    assert got[first]["cover_school"] is False, got       # was True: the post went unflagged
+    assert got[second]["cover_school"] is True, got
+    db.close()

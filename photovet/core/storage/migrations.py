@@ -817,6 +817,10 @@ def _deletion_file_identity(db: Database) -> None:
 #: the rules of a channel an export record keeps (``policy.MADE_UNDER_RULES``; not imported:
 #: a migration's meaning never changes with the code)
 _EXPORT_RULES = ("names", "fixed_mode", "audio", "cover_school", "group_only")
+#: a rule whose value when the export was made cannot be told: as if it was not applied
+#: (``policy._NOT_KNOWN_RULES``, fail closed; not imported, as above)
+_RULE_NOT_KNOWN: dict[str, Any] = {"names": "full", "fixed_mode": None, "audio": "",
+                                   "cover_school": False, "group_only": False}
 
 
 def _when(text: Any) -> _dt.datetime | None:
@@ -838,21 +842,38 @@ def _export_rules(db: Database) -> None:
     first ("channel.change": old and new value), and no "cover the school" nor "group shots
     only" before those rules existed (``policy-0001-channel-rules``). NULL where that cannot
     be worked out (a channel not known now, a time that cannot be read): judged as if no rule
-    was applied (fail closed)."""
+    was applied (fail closed).
+
+    "After the export" is told two ways: by the audit log's order (a change's row after the
+    export's "export.recorded" row: the order they were written in, whatever the PCs' clocks
+    said) and by the times (a change after the record's time: its copy may have been made
+    before the change even where its row was written after). A rule the two ways give
+    different values for is not known (s46 audit: a PC whose clock was behind made the
+    website hide the school after a copy was made; by the times the copy looked covered, and
+    its post on Facebook went unflagged): judged as if not applied."""
     ddl(db, "ALTER TABLE exports ADD COLUMN rules TEXT")
     now: dict[str, dict[str, Any]] = {}
     for name, names, fixed, audio, cover, group in db.all(
             "SELECT name, names, fixed_mode, audio, cover_school, group_only FROM channels"):
         now[name] = {"names": names, "fixed_mode": fixed, "audio": audio,
                      "cover_school": bool(cover), "group_only": bool(group)}
-    changes: dict[str, list[tuple[_dt.datetime | None, dict[str, Any]]]] = {}
-    for at, details in db.all("SELECT time, details FROM audit_log WHERE action = "
-                              "'channel.change' ORDER BY id DESC"):
+    changes: dict[str, list[tuple[int, _dt.datetime | None, dict[str, Any]]]] = {}
+    logged: dict[int, int] = {}          # export id -> its "export.recorded" row's id
+    for row_id, action, at, details in db.all(
+            "SELECT id, action, time, details FROM audit_log WHERE action IN "
+            "('channel.change', 'export.recorded') ORDER BY id DESC"):
+        if action == "export.recorded":
+            try:
+                logged.setdefault(int(json.loads(details)["export_id"]), int(row_id))
+            except (ValueError, TypeError, KeyError):
+                pass                     # told by the times alone
+            continue
         try:
             d = json.loads(details)
             ch, diff = str(d["channel"]), d["changes"]
             changes.setdefault(ch, []).append(
-                (_when(at), {k: v[0] for k, v in diff.items() if k in _EXPORT_RULES}))
+                (int(row_id), _when(at),
+                 {k: v[0] for k, v in diff.items() if k in _EXPORT_RULES}))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             # a change that cannot be read: no channel's rules at any time are known
             now.clear()
@@ -862,16 +883,21 @@ def _export_rules(db: Database) -> None:
         made = _when(created)
         if channel not in now or made is None:
             continue
-        rules = dict(now[channel])
+        by_time, by_order = dict(now[channel]), dict(now[channel])
+        row = logged.get(int(eid))
         known = True
-        for at, old in changes.get(channel, []):     # newest first
+        for change_id, at, old in changes.get(channel, []):     # newest first
             if at is None:
                 known = False
                 break
             if at > made:
-                rules.update(old)
+                by_time.update(old)
+            if row is None and at > made or row is not None and change_id > row:
+                by_order.update(old)
         if not known:
             continue
+        rules = {k: by_time[k] if by_time[k] == by_order[k] else _RULE_NOT_KNOWN[k]
+                 for k in by_time}
         if rules_since is not None and made < rules_since:
             rules.update(cover_school=False, group_only=False)
         db.execute("UPDATE exports SET rules = ? WHERE id = ?",
