@@ -1683,10 +1683,17 @@ class _LastCheck:
                 what = "the school's mode" if mode_now != self.mode_then else \
                     f"the rules of {self.ch.label}"
             why.append(f"{what} changed ({'; '.join(people)})")
-        if register is not None and self.rules_then is not None:
-            rules_now = {k: getattr(ch_now, k) for k in self.rules_then}
-            moved = [CHANNEL_RULE_WORDS.get(k, k) for k, v in self.rules_then.items()
-                     if rules_now[k] != v]
+        if register is not None:
+            from photovet.core.policy import rules_made_stricter, rules_of  # noqa: PLC0415
+
+            # the rules the copy was made under (its result's; else the batch's channel's) and
+            # those the register held when the batch began, each against the channel now: a
+            # rule made stricter since refuses it, one made looser does not (the copy covers
+            # more than is now asked: what was approved; s46 audit)
+            moved = [CHANNEL_RULE_WORDS.get(k, k) for k in dict.fromkeys(
+                rules_made_stricter(result.channel_rules or rules_of(self.ch), ch_now)
+                + (rules_made_stricter(self.rules_then, ch_now)
+                   if self.rules_then is not None else []))]
             if moved:
                 why.append(f"{self.ch.label}'s {_and_words(moved)} "
                            f"{'was' if len(moved) == 1 else 'were'} changed (its approval no "

@@ -1558,6 +1558,37 @@ def rules_of(channel: Channel) -> dict[str, object]:
     return {k: getattr(channel, k) for k in MADE_UNDER_RULES}
 
 
+#: how strict each names rule is (``channels.NAMES_RULES``: full names the least)
+_NAMES_STRICTNESS = {"full": 0, "first": 1, "initials": 2, "none": 3}
+
+
+def rules_made_stricter(made_with: Mapping[str, object], now: Channel) -> list[str]:
+    """The rules of ``now`` (a channel as it is now) stricter than ``made_with`` (the rules a
+    copy was made under: ``rules_of``), in ``MADE_UNDER_RULES`` order: a copy made under the
+    old rule may show what the channel now covers, so it is not recorded (``pipeline.
+    _LastCheck``). A rule made looser is not one: the copy covers more than the channel now
+    asks, which is what was approved (s46 audit: it was refused all the same, "check it
+    again and approve it again"). A change either way that is not clearly looser (a value
+    not known, muted sound made removed) counts as stricter (fail closed)."""
+    def looser(key: str, then: object, new: object) -> bool:
+        if key in ("cover_school", "group_only"):
+            return then is True and new is False
+        if key == "fixed_mode":
+            return then is not None and new is None
+        if key == "names":
+            a, b = _NAMES_STRICTNESS.get(str(then)), _NAMES_STRICTNESS.get(str(new))
+            return a is not None and b is not None and b < a
+        a, b = _SOUND_LETS_OUT.get(str(then)), _SOUND_LETS_OUT.get(str(new))
+        return a is not None and b is not None and b > a
+
+    out = []
+    for k in MADE_UNDER_RULES:
+        then, new = made_with.get(k), getattr(now, k)
+        if then != new and not looser(k, then, new):
+            out.append(k)
+    return out
+
+
 def made_under(channel: Channel, rules: Mapping[str, object] | None) -> Channel:
     """``channel`` (as it is now: its id and label) with the rules a copy made for it was made
     under (``rules``, its record's; ``rules_of``), to judge a post of that copy by what was
@@ -2927,3 +2958,4 @@ __all__ += ["approval_ended_by", "same_refusal"]
 __all__ += ["LEFT", "caption_media", "leaving_undone"]
 __all__ += ["RESTORED", "row_restored"]
 __all__ += ["MADE_UNDER_RULES", "file_name_people_refusal", "made_under", "rules_of"]
+__all__ += ["rules_made_stricter"]

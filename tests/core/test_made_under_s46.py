@@ -220,3 +220,32 @@ def test_old_records_rules_follow_the_audit_logs_order_not_a_pcs_clock(tmp_path)
     assert got[first]["cover_school"] is False, got       # was True: the post went unflagged
     assert got[second]["cover_school"] is True, got
     db.close()
+
+
+def test_rules_made_stricter_counts_a_rule_not_clearly_looser():
+    """s46 audit: the export's last check refuses a copy for a rule made stricter since it
+    was made, not for one made looser; a value not known, a rule missing from what the copy
+    was made under, or a sideways change of the sound counts as stricter (fail closed)."""
+    from photovet.core.policy import rules_made_stricter
+
+    web = Channel("website", "School website", names="initials", fixed_mode=None,
+                  audio="listen", cover_school=True, group_only=False)
+    made = rules_of(web)
+    assert rules_made_stricter(made, web) == []
+    looser = {"names": "full", "audio": "keep", "cover_school": False}
+    assert rules_made_stricter({**made, "names": "none", "audio": "remove",
+                                "cover_school": True, "group_only": True,
+                                "fixed_mode": "no-identifiable-children"}, web) == []
+    assert rules_made_stricter(made, Channel("website", "School website", **{
+        **made, **looser})) == []
+    assert rules_made_stricter({**made, "names": "full", "audio": "keep",
+                                "cover_school": False, "group_only": False}, web) == [
+        "names", "audio", "cover_school"]
+    assert rules_made_stricter({**made, "group_only": True, "fixed_mode": None},
+                               Channel("website", "W", **{
+                                   **made, "fixed_mode": "no-identifiable-children"})) == [
+        "fixed_mode"]
+    assert rules_made_stricter({**made, "audio": "mute"}, Channel("website", "W", **{
+        **made, "audio": "remove"})) == ["audio"]
+    assert rules_made_stricter({"names": "nobody knows"}, web) == [
+        "names", "audio", "cover_school", "group_only"]

@@ -895,6 +895,30 @@ def test_a_channels_rule_made_stricter_on_a_mid_batch_on_b(office, tmp_path, mon
     assert len(exported_files(out)) == 1 and len(b.records.exports()) == 1
 
 
+@pytest.mark.parametrize("rule", [{"cover_school": False}, {"names": "full"},
+                                  {"audio": "keep"}, {"fixed_mode": None}])
+def test_a_channels_rule_made_looser_on_a_mid_batch_on_b_refuses_nothing(office, tmp_path,
+                                                                         monkeypatch, rule):
+    """s46 audit: a rule made LOOSER on A while B exports (the website shows the school again)
+    refused B's copy as a stricter one does ("check it again and approve it again"), though
+    the copy covers more than the website now asks: what was approved. Recorded, and its
+    record keeps the stricter rules it was made under (a post of it is judged by them)."""
+    a, b = office
+    a.channels.update("website", cover_school=True, names="initials", audio="listen",
+                      fixed_mode="no-identifiable-children")
+    eng = engine_of(b)
+    batch = decided(eng, photos(tmp_path, 2))
+    approve_all(b, eng, batch)
+    on_render(monkeypatch, 2, lambda: a.channels.update("website", **rule))
+    out = tmp_path / "out"
+    results = run_export(b, eng, batch, out)
+    assert [r.ok for r in results] == [True, True], [r.error for r in results]
+    recs = b.records.exports()
+    assert len(exported_files(out)) == 2 and len(recs) == 2
+    assert all(r.rules is not None and r.rules["cover_school"] is True
+               and r.rules["names"] == "initials" for r in recs), [r.rules for r in recs]
+
+
 def test_the_school_s_name_added_on_a_mid_batch_on_b(office, tmp_path, monkeypatch):
     """Walked on two PCs (s34): A's admin adds the school's name while B renders the second
     of three copies. A is told the approvals no longer count (the name is looked for in
