@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from afterpost_util import FakeRegister, make_export, person
 
-from photovet.core.models import Channel
+from photovet.core.models import NO, Channel
 from photovet.core.policy import made_under, rules_of, school_shown_refusal
 from photovet.core.storage import open_db
 from photovet.core.storage.migrations import MIGRATIONS, migrate
@@ -249,3 +249,27 @@ def test_rules_made_stricter_counts_a_rule_not_clearly_looser():
         **made, "audio": "remove"})) == ["audio"]
     assert rules_made_stricter({"names": "nobody knows"}, web) == [
         "names", "audio", "cover_school", "group_only"]
+
+
+def test_a_videos_file_name_is_checked_for_the_video_consent_beside_a_photo_of_its_batch(
+        tmp_path):
+    """s46 audit: the file-name check at posting is read once per label and media type (a
+    batch's copies share their label). A photo and a video of one batch ("tori-hale-award"),
+    posted together where Tori's name may go with a photo but she has no video consent: the
+    video's file name is flagged, not given the photo's answer. (Checked by breaking the cache
+    key on purpose: the other tests passed with it read once per label alone.)"""
+    rec = office_records(open_db(), "jo")
+    tori = person("T1", "Tori", "Hale", name_with_photo=True)
+    tori.video_consent = {c: NO for c in tori.video_consent}
+    rec.register = FakeRegister([tori])
+    rec.channels.update("website", names="full")
+    pic = make_export(tmp_path, 1, name="tori-hale-award-001")
+    vid = make_export(tmp_path, 2, name="tori-hale-award-002")
+    rec.add_export(pic, batch="t", channel="website", preparer=None, approver=None)
+    vid_id = rec.add_export(vid, batch="t", channel="website", preparer=None, approver=None)
+    rec.db.execute("UPDATE exports SET media = 'video' WHERE id = ?", [vid_id])
+    said: list = []
+    rec.mark_posted(files=[Path(pic.output), Path(vid.output)], channel="website",
+                    not_allowed=said)
+    assert [p.name for p, _w in said] == ["tori-hale-award-002.jpg"], said
+    assert "has a file name that names someone (\u201ctori hale\u201d: " in said[0][1], said
