@@ -231,6 +231,23 @@ def test_a_post_on_a_channel_not_in_the_list_is_judged_by_the_strictest_rules(re
     assert said == []
 
 
+def test_a_website_video_posted_on_a_channel_not_in_the_list_is_flagged_for_its_sound(
+        records, tmp_path):
+    """s46 audit: the stand-in for a channel not in the list publishes no sound
+    (``policy.channel_not_known``). A website video (listened to: "listen") posted there is
+    flagged for its sound, not only for the school and group shots. Taking the stand-in's
+    sound rule as "listen" left every s46 test passing: this one fails."""
+    vid = make_export(tmp_path, 1, name="concert-001")
+    vid_id = records.add_export(vid, batch="c", channel="website", preparer=None,
+                                approver=None)
+    records.db.execute("UPDATE exports SET media = 'video' WHERE id = ?", [vid_id])
+    said: list = []
+    assert records.mark_posted(files=[Path(vid.output)], channel="gone-channel",
+                               elsewhere=True, not_allowed=said) == 1
+    [(_path, why)] = said
+    assert "its sound may be in it (gone-channel" in why, why
+
+
 def test_a_website_copy_posted_on_facebook_is_flagged_for_the_school_it_may_show(
         records, tmp_path):
     """s45 (s44 note 1): a copy made for the school website (whose rules leave the school's
