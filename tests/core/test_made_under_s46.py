@@ -273,3 +273,38 @@ def test_a_videos_file_name_is_checked_for_the_video_consent_beside_a_photo_of_i
                     not_allowed=said)
     assert [p.name for p, _w in said] == ["tori-hale-award-002.jpg"], said
     assert "has a file name that names someone (\u201ctori hale\u201d: " in said[0][1], said
+
+
+@pytest.mark.parametrize("row, nulls", [
+    # a change whose details lack what changed: no channel's rules at any time are known
+    (("2099-10-01T09:00:00+00:00", {"channel": "website"}), ["website", "facebook"]),
+    (("2099-10-01T09:00:00+00:00", {"channel": "website", "changes": {"cover_school": 1}}),
+     ["website", "facebook"]),
+    # a change at a time that cannot be read: that channel's rules are not known
+    (("the day after sports day", {"channel": "website", "changes": {
+        "cover_school": [False, True]}}), ["website"]),
+])
+def test_old_records_rules_are_not_known_where_a_channel_change_cannot_be_read(tmp_path, row,
+                                                                              nulls):
+    """records-0011-export-rules: an audited channel change that cannot be read leaves the
+    rules it would have undone not known: NULL, judged as if no rule was applied (fail
+    closed), never the channel's rules now (the website's "school covered", made after the
+    copy). Both branches were untested: skipping such a row left every s46 test passing."""
+    at = [m.name for m in MIGRATIONS].index("records-0011-export-rules")
+    db = open_db(tmp_path / "r.db", migrate_schema=False)
+    migrate(db, MIGRATIONS[:at])
+    when, details = row
+    with db.atomic():
+        db.execute("UPDATE channels SET cover_school = 1 WHERE name = 'website'")
+        db.execute("INSERT INTO audit_log (time, os_user, actor, action, details, prev_hash, "
+                   "hash) VALUES (?, 'x', 'Ada', 'channel.change', ?, '', '')",
+                   [when, json.dumps(details)])
+        for channel in ("website", "facebook"):
+            db.execute("INSERT INTO exports (created_at, batch, channel, output_path, "
+                       "output_sha256, phash, phash_variants, source_path, source_sha256) "
+                       "VALUES ('2099-09-15T09:00:00+00:00', 'b', ?, ?, 'x', '0', ?, 's', 'y')",
+                       [channel, f"/e/{channel}.jpg", b""])
+    assert "records-0011-export-rules" in migrate(db)
+    got = dict(db.all("SELECT channel, rules FROM exports"))
+    assert sorted(c for c, r in got.items() if r is None) == sorted(nulls), got
+    db.close()
