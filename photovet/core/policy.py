@@ -1578,12 +1578,15 @@ def rules_made_stricter(made_with: Mapping[str, object], now: Channel) -> list[s
         if key == "names":
             a, b = _NAMES_STRICTNESS.get(str(then)), _NAMES_STRICTNESS.get(str(new))
             return a is not None and b is not None and b < a
-        a, b = _SOUND_LETS_OUT.get(str(then)), _SOUND_LETS_OUT.get(str(new))
-        return a is not None and b is not None and b > a
+        if key == "audio":
+            a, b = _SOUND_LETS_OUT.get(str(then)), _SOUND_LETS_OUT.get(str(new))
+            return a is not None and b is not None and b > a
+        return False                    # a rule not known here: any change counts
 
     out = []
-    for k in MADE_UNDER_RULES:
-        then, new = made_with.get(k), getattr(now, k)
+    # and any other rule ``made_with`` holds (``channels.DECIDING`` grown): changed, it counts
+    for k in dict.fromkeys([*MADE_UNDER_RULES, *made_with]):
+        then, new = made_with.get(k), getattr(now, k, None)
         if then != new and not looser(k, then, new):
             out.append(k)
     return out

@@ -249,6 +249,8 @@ def test_rules_made_stricter_counts_a_rule_not_clearly_looser():
         **made, "audio": "remove"})) == ["audio"]
     assert rules_made_stricter({"names": "nobody knows"}, web) == [
         "names", "audio", "cover_school", "group_only"]
+    # a rule the check does not know (the deciding rules grown): any change counts
+    assert rules_made_stricter({**made, "label": "Old website"}, web) == ["label"]
 
 
 def test_a_videos_file_name_is_checked_for_the_video_consent_beside_a_photo_of_its_batch(
