@@ -1607,6 +1607,11 @@ def made_under(channel: Channel, rules: Mapping[str, object] | None) -> Channel:
         v = got.get(k, _NOT_KNOWN_RULES[k])
         kind = bool if k in ("cover_school", "group_only") else str
         ok = isinstance(v, kind) or (k == "fixed_mode" and v is None)
+        # a value no rule has (a names rule "f" read from a change row cut short): not known
+        # either, so no later check reads it as a rule it is not (s46 audit)
+        ok = ok and (k != "names" or v in _NAMES_STRICTNESS) and \
+            (k != "audio" or v in _SOUND_LETS_OUT) and \
+            (k != "fixed_mode" or v in (None, NO_CHILDREN))
         out[k] = v if ok else _NOT_KNOWN_RULES[k]
     return dataclasses.replace(channel, **out)  # type: ignore[arg-type]
 

@@ -30,7 +30,9 @@ def test_a_record_without_its_rules_is_judged_as_if_none_was_applied():
     fb = Channel("facebook", "Facebook", names="none", fixed_mode="no-identifiable-children",
                  audio="remove", cover_school=True, group_only=True)
     assert made_under(fb, rules_of(fb)) == fb
-    for rules in (None, {}, {"cover_school": "yes", "group_only": 1, "audio": None}):
+    for rules in (None, {}, {"cover_school": "yes", "group_only": 1, "audio": None},
+                  # values no rule has (s46 audit): not known either
+                  {"names": "f", "audio": "loud", "fixed_mode": "consent"}):
         strict = made_under(fb, rules)
         assert (strict.id, strict.label) == ("facebook", "Facebook")
         assert (strict.cover_school, strict.group_only, strict.audio, strict.names,
