@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.conftest import APPROVER_NAME, select_photo, sign_in_as, wait_checked
+from tests.gui.conftest import (
+    APPROVER_NAME,
+    ONLY_PREPARER,
+    select_photo,
+    sign_in_as,
+    wait_checked,
+)
 from tests.gui.fake_engine import make_batch, write_register
 
 SCREEN_WIDTH = 1366
@@ -184,3 +190,57 @@ def test_the_list_of_faces_and_text_keeps_its_rows_under_two_questions(qtbot, ws
     at = tree.viewport().mapTo(win.photos.findings_scroll.viewport(),
                                tree.visualItemRect(last).center())
     assert win.photos.findings_scroll.viewport().rect().contains(at)
+
+
+LONG_SUMMARY = ("312 pupils \u00b7 41 staff \u00b7 298 enrolled (face photo) \u00b7 12 do not "
+                "photograph \u00b7 3 rows rejected at import (2 in the register) \u00b7 14 not in "
+                "the MIS file \u00b7 22 left school (always covered)")
+
+
+def room_asked(win) -> int:
+    """The window's least width, and the three panels' own least widths (a fixed minimum such as
+    the side panel's 300 px counted) with the splitter's handles and the window's margins. Every
+    layout is measured afresh: a hidden tab's keeps its old size until something lays it out
+    again (live, opening a video did), yet a tab widget is as wide as its widest tab."""
+    from PySide6.QtWidgets import QWidget
+
+    for w in [win, *win.findChildren(QWidget)]:
+        if w.layout() is not None:
+            w.layout().invalidate()
+            w.layout().activate()
+    split = win.photos.splitter
+    panels = sum(max(split.widget(i).minimumWidth(), split.widget(i).minimumSizeHint().width())
+                 for i in range(split.count()))
+    margins = win.width() - split.width()
+    return max(min_width(win), panels + (split.count() - 1) * split.handleWidth() + margins)
+
+
+def test_a_video_open_at_1024_for_the_preparer_and_the_approver_with_a_full_register(
+        qtbot, ws, make_window, tmp_path):
+    """s46 walk (PNG 35): at 1024 x 768, signed in as the approver with a video open, the window
+    grew to 1253 px and stayed: the Approve button and the findings were off the screen. The
+    hidden Consent register tab's one-line summary (rejected rows, people not in the MIS file,
+    leavers) asked 858 px, and a tab widget is as wide as its widest page."""
+    from tests.core.test_video_workflow import SquareFaces, make_video
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 1)
+    clip = make_video(tmp_path / "photos" / "assembly.mp4")
+    win = make_window(faces, face_engine=SquareFaces())
+    win.register_view.summary.setText(LONG_SUMMARY)
+    win.add_paths([str(p) for p in paths] + [str(clip)])
+    wait_checked(qtbot, win, 2, timeout=60000)
+    for name in (ONLY_PREPARER, APPROVER_NAME):
+        sign_in_as(win, name)
+        QApplication.processEvents()
+        win.register_view.summary.setText(LONG_SUMMARY)
+        select_photo(win, clip.name)
+        qtbot.waitUntil(lambda: win.photos.video.canvas.image is not None, timeout=15000)
+        win.resize(LAPTOP_WIDTH, 768)
+        QApplication.processEvents()
+        assert room_asked(win) <= LAPTOP_WIDTH, name
+        assert win.width() <= LAPTOP_WIDTH, name
+        side = win.photos.splitter.widget(2)
+        assert side.mapTo(win, side.rect().topRight()).x() <= LAPTOP_WIDTH, name
+    # the whole summary is still there, on more lines
+    assert win.register_view.summary.text() == LONG_SUMMARY

@@ -416,6 +416,10 @@ class RegisterView(QWidget):
         self.title = QLabel("<b>Consent register</b>")
         self.summary = QLabel("")
         self.summary.setObjectName("registerSummary")
+        # its lines wrap: on one line a register with rejected rows, leavers and people not in
+        # the MIS file asked 858 px, and the hidden tab made the whole window 1253 px wide at
+        # 1024 x 768, the Approve button off the screen (s46 walk PNG 35)
+        self.summary.setWordWrap(True)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by name, UPN, year or class")
         self.search.setClearButtonEnabled(True)
