@@ -366,6 +366,29 @@ def waiting_elsewhere_summary(groups: Sequence[Any], *, here: int = 0) -> str:
             f"{verb(len(every), 'waits', 'wait')}, not open on this PC.")
 
 
+def approver_nothing_open(groups: Sequence[Any], channel_label: str) -> str:
+    """The approver's empty list (nothing open on this PC), from what waits for approval for
+    ``channel_label`` (``approval.waiting_elsewhere``'s groups): where those are, or that
+    nothing waits (s46 walk PNG 31: the approver read only "Drop photos here... it makes safe
+    copies when you export", and nothing said where the photos waiting for them were)."""
+    every = [n for g in groups for n in g.names]
+    if not every:
+        return (f"Nothing is waiting for approval for {channel_label}.\n\n"
+                "When a preparer marks photos ready, open their folder here (Choose a "
+                "folder\u2026) to see them as they will be published and approve them.")
+    one = len(every) == 1
+    it, they, are = ("it", "it", "It is") if one else ("them", "they", "They are")
+    head = (f"{media_count(every)} {verb(len(every), 'waits', 'wait')} for approval for "
+            f"{channel_label}")
+    if len(groups) == 1 and groups[0].here and groups[0].folder:
+        return (f"{head}. {are} in {groups[0].folder}.\n\n"
+                f"Open that folder here (Choose a folder\u2026) to see {it} as {they} will "
+                f"be published and approve {it}.")
+    return (f"{head}, not open on this PC.\n\n"
+            f"\u201cDetails\u2026\u201d above says where {they} {'is' if one else 'are'} "
+            f"and how to see {it} here.")
+
+
 def waiting_elsewhere(groups: Sequence[Any], channel_label: str, *,
                       here: int | None = None) -> list[str]:
     """What waits for approval for ``channel_label`` on the shared register that this PC has

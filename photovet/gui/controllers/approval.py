@@ -304,6 +304,7 @@ class ApprovalController(QObject):
         view = self.tab.batch
         if not (self.approver_view and self.required and self.ctx.session.allowed("approve")):
             view.set_elsewhere([], [])
+            view.set_empty_words()
             return
         ch = self.ctx.current_channel()
         items = self.batch.model.items
@@ -321,6 +322,8 @@ class ApprovalController(QObject):
         view.set_elsewhere(words.waiting_elsewhere(groups, ch.label, here=here),
                            [g.folder if g.here else None for g in groups],
                            words.waiting_elsewhere_summary(groups, here=here))
+        # the empty list says where what waits for approval is, or that nothing waits
+        view.set_empty_words(words.approver_nothing_open(groups, ch.label))
 
     def approved_caption_refused(self, a, state, void: str) -> str | None:
         """Why the caption a photo was approved with may not go out now, as export would say

@@ -914,6 +914,10 @@ class BatchDelegate(QStyledItemDelegate):
 class BatchView(QWidget):
     """Filter bar + grid, or an explanation when there is nothing to show."""
 
+    EMPTY_WORDS = ("Drop photos here, or choose a folder.\n\n"
+                   "PhotoVet never changes your original photos: it makes safe copies when you "
+                   "export.")
+
     current_changed = Signal(object)          # PhotoItem or None
     add_folder_requested = Signal()
     add_files_requested = Signal()
@@ -1004,10 +1008,7 @@ class BatchView(QWidget):
         self.empty = QWidget()
         el = QVBoxLayout(self.empty)
         el.addStretch(1)
-        self.empty_label = QLabel(
-            "Drop photos here, or choose a folder.\n\n"
-            "PhotoVet never changes your original photos: it makes safe copies when you export."
-        )
+        self.empty_label = QLabel(self.EMPTY_WORDS)
         self.empty_label.setObjectName("EmptyState")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
@@ -1070,6 +1071,11 @@ class BatchView(QWidget):
         i = self.filter_combo.findData(key)
         if i >= 0:
             self.filter_combo.setCurrentIndex(i)
+
+    def set_empty_words(self, text: str = "") -> None:
+        """What the empty list says: ``text`` (the approver's, from the core's
+        ``words.approver_nothing_open``), or "Drop photos here..." when ''."""
+        self.empty_label.setText(text or self.EMPTY_WORDS)
 
     def set_elsewhere(self, lines: list[str], folders: list[str | None],
                       summary: str = "") -> None:
