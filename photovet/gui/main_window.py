@@ -264,7 +264,9 @@ class MainWindow(QMainWindow):
         for a in (self.act_files, self.act_folder, self.act_device):
             tb.addAction(a)
         tb.addSeparator()
-        tb.addWidget(QLabel(" Post to: "))
+        # greyed out with its box on the sign-in and lock screens (s46 walk PNG 23)
+        self.channel_label = QLabel(" Post to: ")
+        tb.addWidget(self.channel_label)
         self.channel_combo = QComboBox()
         self.channel_combo.setAccessibleName("Channel")
         # "School website" whole, whatever the school names its own channels (a longer name
@@ -333,6 +335,7 @@ class MainWindow(QMainWindow):
                 a.setEnabled(True)
             self._veiled = []
         self.channel_combo.setEnabled(not veiled)
+        self.channel_label.setEnabled(not veiled)
 
     def _allow_action(self, action: QAction) -> QAction:
         self.act_allow = action           # shown only while this PC lacks the register's key

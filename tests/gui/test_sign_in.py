@@ -390,10 +390,15 @@ def test_while_locked_every_action_that_needs_someone_signed_in_is_greyed_out(wi
     before = actions()
     assert before["&File > Add photos\u2026"] and before["After &posting > Take-down list\u2026"]
     seen: list[dict] = []
+    from PySide6.QtWidgets import QLabel
+
+    post_to = next(lb for lb in window.findChildren(QLabel) if lb.text().strip() == "Post to:")
 
     def look(dlg: LockDialog) -> None:
         seen.append(actions())
-        seen.append({"channel": window.channel_combo.isEnabled()})
+        seen.append({"channel": window.channel_combo.isEnabled(),
+                     # s46 walk PNG 23: "Post to:" stayed black beside its greyed box
+                     "label": post_to.isEnabled()})
         dlg.password.setText(password_of(PREPARER_NAME))
         dlg.ok.click()
 
@@ -403,8 +408,9 @@ def test_while_locked_every_action_that_needs_someone_signed_in_is_greyed_out(wi
     still = sorted(k for k, on in seen[0].items() if on)
     assert still == ["&File > &Quit", "&Help > About PhotoVet", "&Help > Copy diagnostics",
                      "A&ccount > Sign out\u2026"]
-    assert seen[1] == {"channel": False}
+    assert seen[1] == {"channel": False, "label": False}
     assert actions() == before and window.channel_combo.isEnabled()    # unlocked: as it was
+    assert post_to.isEnabled()
 
 
 def test_while_locked_the_menu_bar_titles_are_greyed_out(window, qtbot):
