@@ -601,6 +601,23 @@ def test_actions_follow_the_roles_with_tooltips_from_the_cores_table(window):
 # Staff accounts (admins)
 # --------------------------------------------------------------------------------------------
 
+def test_staff_accounts_row_buttons_say_why_they_are_greyed_out(window):
+    """s46 walk (PNG 08): "Give a role...", "End a role...", "New one-time code..." and
+    "Remove..." were greyed out until a row was chosen, and nothing said so."""
+    dlg = window.accounts.open()
+    assert dlg is not None
+    dlg.table.clearSelection()
+    rows = (dlg.grant_btn, dlg.end_btn, dlg.reset_btn, dlg.remove_btn)
+    for b in rows:
+        assert not b.isEnabled() and b.toolTip().endswith("Choose a person first."), \
+            (b.text(), b.toolTip())
+    assert "old password stops working" in dlg.reset_btn.toolTip()     # what it does, still
+    dlg.select(APPROVER_NAME)
+    for b in rows:
+        assert b.isEnabled() and "Choose a person" not in b.toolTip(), b.text()
+        assert b.toolTip(), b.text()                                # and what it does
+
+
 def test_staff_accounts_add_shows_the_code_once_end_a_role_and_the_last_admin_stays(window,
                                                                                     qtbot):
     ws = window.ctx.ws

@@ -268,13 +268,17 @@ class StaffAccountsDialog(QDialog):
         row = QHBoxLayout()
         self.add_btn = QPushButton("Add an account\u2026")
         self.grant_btn = QPushButton("Give a role\u2026")
+        self.grant_btn.setToolTip("Give the chosen person a role, from a day you choose")
         self.end_btn = QPushButton("End a role\u2026")
+        self.end_btn.setToolTip("End one of the chosen person's roles, on a day you choose")
         self.reset_btn = QPushButton("New one-time code\u2026")
         self.reset_btn.setToolTip("Forgotten password or locked out: the old password stops "
                                   "working and the person chooses a new one with the code")
         self.remove_btn = QPushButton("Remove\u2026")
         self.remove_btn.setToolTip("The person has left: every role ends today and they can no "
                                    "longer sign in")
+        for b in (self.grant_btn, self.end_btn, self.reset_btn, self.remove_btn):
+            b.setProperty("photovet_row_tip", b.toolTip())
         close = QPushButton("Close")
         self.add_btn.clicked.connect(lambda *_: self.add_requested.emit())
         self.grant_btn.clicked.connect(lambda *_: self.grant_requested.emit(self.selected()))
@@ -331,8 +335,13 @@ class StaffAccountsDialog(QDialog):
     def _selection_changed(self) -> None:
         info = self.selected_info()
         live = info is not None and not info.removed_at
+        # s46 walk PNG 08: greyed out until a row is chosen, and nothing said why
+        why = ("" if live else "Choose a person first." if info is None else
+               f"{info.name}'s account is removed: choose someone else.")
         for b in (self.grant_btn, self.end_btn, self.reset_btn, self.remove_btn):
             b.setEnabled(live)
+            tip = b.property("photovet_row_tip") or ""
+            b.setToolTip(f"{tip}. {why}" if tip and why else tip or why)
 
     def say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet("color:#b23b3b;" if error else "")
