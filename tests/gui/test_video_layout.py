@@ -32,6 +32,8 @@ def test_a_video_at_1366x768_has_a_wide_slider_a_tall_timeline_and_its_decisions
     # above an empty strip of 150 px, the picture 308 px high)
     assert player.timeline_scroll.height() <= RULER_H + 2 * ROW_H + 8
     assert player.canvas.height() >= 400, player.canvas.height()
+    # the keys' hint has its room here, and is drawn (it is left out only when squeezed)
+    assert player.keys_hint._fits(player.keys_hint.width()), player.keys_hint.width()
     # the decisions are in the findings panel, in view, not under the timeline
     findings = win.photos.findings
     assert findings.isAncestorOf(player.decisions) and player.decisions.isVisible()

@@ -242,5 +242,10 @@ def test_a_video_open_at_1024_for_the_preparer_and_the_approver_with_a_full_regi
         assert win.width() <= LAPTOP_WIDTH, name
         side = win.photos.splitter.widget(2)
         assert side.mapTo(win, side.rect().topRight()).x() <= LAPTOP_WIDTH, name
+        # the keys' hint beside the video's buttons: on two lines at most, or not drawn (at
+        # 1024 it stood one letter wide and 9 lines tall, pushing the timeline down)
+        hint = win.photos.video.keys_hint
+        line = hint.fontMetrics().lineSpacing()
+        assert hint.height() <= 2 * line + 8, (name, hint.width(), hint.height())
     # the whole summary is still there, on more lines
     assert win.register_view.summary.text() == LONG_SUMMARY

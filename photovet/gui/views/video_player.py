@@ -550,6 +550,32 @@ class VideoCanvas(QWidget):
         qp.end()
 
 
+class KeysHint(QLabel):
+    """The keys' hint in the room the video's buttons leave: on one or two lines, or not drawn
+    when even two are not enough (at 1024 px it stood one letter wide and 9 lines tall,
+    pushing the timeline down: s46). The buttons' tooltips say the keys too."""
+
+    LINES = 2
+
+    def _fits(self, width: int) -> bool:
+        return width > 0 and super().heightForWidth(width) <= self._most()
+
+    def _most(self) -> int:
+        m = self.contentsMargins()
+        return self.LINES * self.fontMetrics().lineSpacing() + m.top() + m.bottom()
+
+    def heightForWidth(self, width: int) -> int:
+        return super().heightForWidth(width) if self._fits(width) else \
+            min(super().heightForWidth(width), self._most())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, min(super().minimumSizeHint().height(), self._most()))
+
+    def paintEvent(self, ev) -> None:
+        if self._fits(self.width()):
+            super().paintEvent(ev)
+
+
 class VideoPlayer(QWidget):
     """What the controller listens to: the person scrubs, plays, steps, asks for the published
     version, chooses a track and a decision for it, or a sound decision."""
@@ -606,7 +632,7 @@ class VideoPlayer(QWidget):
         scrub = QHBoxLayout()
         scrub.addWidget(self.slider, 1)
         scrub.addWidget(self.time_label)
-        self.keys_hint = QLabel("\u2190 \u2192 a frame \u00b7 Shift+\u2190 \u2192 a second")
+        self.keys_hint = KeysHint("\u2190 \u2192 a frame \u00b7 Shift+\u2190 \u2192 a second")
         self.keys_hint.setObjectName("Hint")
         self.keys_hint.setStyleSheet("color: #52606d;")
         # the room the buttons leave, on two lines if it must: at its full width it made the
