@@ -214,9 +214,14 @@ def _unplugged(folder: str | Path) -> tuple[str, bool] | None:
         if any(f in _seen_mounted for f in on_the_way) or \
                 not _fstab_points().isdisjoint(on_the_way):
             return place, True
-        if _has_files(place):
-            return None
-        return place, not os.path.lexists(place)     # not there at all: a stick's gone
+        # the deepest folder on the way that is there decides, not /mnt/<name> alone: a stick
+        # mounted deeper (/mnt/usb/stick) and pulled out leaves its own folder empty, while
+        # /mnt/usb holds that folder, so it passed as a school's own (s46 audit). Empty: a
+        # stick's folder or a new one of this computer's; PhotoVet cannot tell them apart.
+        there = next((f for f in reversed(on_the_way) if os.path.lexists(f)), None)
+        if there is None:
+            return place, True              # not there at all: a stick's gone
+        return None if _has_files(there) else (place, False)
     return None
 
 
