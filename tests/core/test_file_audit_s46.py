@@ -65,3 +65,39 @@ def test_a_new_folder_inside_a_school_folder_under_mnt_is_still_used(mnt):  # no
     assert fsutil.unplugged_disk(photos / "2026" / "trip") is None
     fsutil.write_report(photos / "reports" / "sar.html", "<p>report</p>")
     assert (photos / "reports" / "sar.html").read_text() == "<p>report</p>"
+
+
+# --------------------------------------------------------------------------------------------
+# an export named just before a crash, its stick or share not there at the next start
+# --------------------------------------------------------------------------------------------
+
+def test_an_export_named_before_a_crash_keeps_its_record_while_its_folder_is_not_there(
+        tmp_path):
+    """PhotoVet stopped (a power cut) after an export was recorded and named, before it was
+    marked so. At the next start the stick or share it went to is not there (pulled out after
+    the power cut; a share not connected yet): the copy could not be seen, so its record was
+    forgotten ("nothing was published") though the copy is on the stick: a published photo
+    with no record, which a take-down cannot find. Now it waits until its folder is there."""
+    import json
+    import socket
+
+    from tests.conftest import office_records
+    from tests.core.test_crash_anywhere import _dead_pid, _recorded_unnamed
+
+    rec = office_records()
+    dead = _dead_pid()
+    rid, temp, final = _recorded_unnamed(rec, tmp_path, 1, pid=dead, named_on_disk=True)
+    rec.db.execute("UPDATE exports SET naming = ? WHERE id = ?", [json.dumps(
+        {"temp": str(temp), "pid": dead, "host": socket.gethostname(),
+         "tag": fsutil.host_tag()}), rid])
+    stick = final.parent
+    away = tmp_path / "pulled out"
+    stick.rename(away)                      # the stick is not there
+    notes = rec.settle_interrupted()
+    assert len(notes) == 1 and "is not there now" in notes[0] and "record is kept" in notes[0]
+    assert rid in {r.id for r in rec.exports()}
+    away.rename(stick)                      # plugged in again: named, so kept
+    assert rec.settle_interrupted() == []
+    assert rid in {r.id for r in rec.exports()} and final.is_file()
+    assert rec.db.one("SELECT naming FROM exports WHERE id = ?", [rid])[0] is None
+    rec.db.close()

@@ -993,12 +993,15 @@ class Records:
         crash, a power cut): the record of one whose file has its name (and its hash) is
         kept; any other is forgotten (audited, as ``abandon``) and its temporary file removed:
         nothing was published. Exports of a process still running, or of another PC, are left
-        alone. Returns one sentence per export forgotten."""
+        alone, and so is one whose folder is not there or whose copy cannot be read (a stick
+        pulled out: whether it was published cannot be seen; said). Returns one sentence per
+        export forgotten or left for later."""
         from photovet.core.fsutil import (  # noqa: PLC0415
             fsync_dir,
             host_tag,
             installation_id,
             pid_alive,
+            unplugged_disk,
         )
 
         out: list[str] = []
@@ -1021,9 +1024,21 @@ class Records:
                     continue        # settled meanwhile by another process of this PC
                 final, digest, batch = Path(row[0]), row[1], row[2]
                 try:
+                    # its folder not there (a stick pulled out after the crash, a share not
+                    # connected yet) or its copy not readable: whether it was published cannot
+                    # be seen, so it is settled at a later start (s46 audit: its record was
+                    # forgotten, "nothing was published", with the copy on the stick)
+                    if not final.parent.is_dir() or unplugged_disk(final.parent) is not None:
+                        out.append(f"an export was interrupted before it was finished "
+                                   f"({final.name}, batch '{batch}') and its folder "
+                                   f"({final.parent}) is not there now, so PhotoVet cannot "
+                                   "tell whether it was saved: its record is kept; connect "
+                                   "the USB stick, drive or shared folder it went to and open "
+                                   "PhotoVet again")
+                        continue
                     done = final.is_file() and _sha256(final) == digest
                 except OSError:
-                    done = False
+                    continue
                 if done:
                     self.db.execute("UPDATE exports SET naming = NULL WHERE id = ?", [rid])
                     continue
