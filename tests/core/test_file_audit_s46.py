@@ -4,6 +4,7 @@ plays the real condition and fails on the code before its fix."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -100,4 +101,88 @@ def test_an_export_named_before_a_crash_keeps_its_record_while_its_folder_is_not
     assert rec.settle_interrupted() == []
     assert rid in {r.id for r in rec.exports()} and final.is_file()
     assert rec.db.one("SELECT naming FROM exports WHERE id = ?", [rid])[0] is None
+    rec.db.close()
+
+
+# --------------------------------------------------------------------------------------------
+# guards of fix_files that no test made fail when broken (s46 audit, by breaking each)
+# --------------------------------------------------------------------------------------------
+
+def test_two_names_are_not_settled_where_the_folders_clock_cannot_be_asked(tmp_path,
+                                                                           monkeypatch):
+    """Two names of one photo in a folder no probe file can be made in (a share that lets
+    PhotoVet remove but not make files): how long ago they were made cannot be told, so they
+    may be another process's rename under way, and are left alone. (Settling them when the
+    clock is unknown passed every test.)"""
+    src = tmp_path / "IMG_1.JPG"
+    src.write_bytes(b"photo")
+    hidden = src.with_name(transfer.PURGE_PREFIX + src.name)
+    os.link(src, hidden)
+    monkeypatch.setattr(fsutil.FolderClock, "now", lambda self: None)
+    assert not transfer.settle_half_hidden(src, hidden)
+    assert os.lstat(src).st_nlink == 2 and hidden.exists()
+
+
+def test_each_folder_of_an_import_destination_is_aged_by_its_own_disks_clock(tmp_path,
+                                                                             monkeypatch):
+    """An import destination with a share mounted on a folder inside it (Photos/shared on a
+    file server): another PC's copy in progress there is aged by that folder's disk, not by
+    the destination's. (One clock for the whole walk passed every test.)"""
+    top, shared = tmp_path / "Photos", tmp_path / "Photos" / "shared"
+    shared.mkdir(parents=True)
+    theirs = shared / f"{transfer.TMP_PREFIX}4242@0badc0de-ab-IMG_1.JPG"
+    theirs.write_bytes(b"PC A is writing")
+    written = os.lstat(theirs).st_mtime
+    # the destination's own disk runs 7 hours ahead of the file server the share is on
+    ahead = {os.path.realpath(top): written + 7 * 3600, os.path.realpath(shared): written + 5}
+    monkeypatch.setattr(fsutil.FolderClock, "now",
+                        lambda self: ahead[os.path.realpath(self.folder)])
+    assert transfer.clean_temp_files(top) == []
+    assert theirs.read_bytes() == b"PC A is writing"
+
+
+def _recorded_naming(rec, tmp_path, seed: int):
+    """An export recorded from its temporary file by ``Records.record`` itself (its own note of
+    who is naming it), then left by a process that has ended."""
+    import json
+
+    from tests.core.afterpost_util import make_export
+    from tests.core.test_crash_anywhere import _dead_pid
+
+    r = make_export(tmp_path, seed)
+    final = Path(r.output)
+    temp = final.with_name(f".photovet-export-{seed:04x}.part")
+    final.rename(temp)
+    rid = rec.record(r, temp, batch="b")
+    who = json.loads(rec.db.one("SELECT naming FROM exports WHERE id = ?", [rid])[0])
+    who["pid"] = _dead_pid()
+    rec.db.execute("UPDATE exports SET naming = ? WHERE id = ?", [json.dumps(who), rid])
+    return rid, temp
+
+
+def test_an_export_being_named_is_recorded_with_this_pcs_tag(tmp_path, monkeypatch):
+    """The record itself carries the PC's tag: another PC of the same name (made from one
+    image) opening the shared register leaves it alone. (Recording it without the tag, so it
+    was settled by the name alone, passed every test: they wrote the tag by hand.)"""
+    from tests.conftest import office_records
+
+    rec = office_records()
+    rid, temp = _recorded_naming(rec, tmp_path, 1)
+    monkeypatch.setattr(fsutil, "host_tag", lambda: "0badc0de")     # the other PC
+    assert rec.settle_interrupted() == []
+    assert rid in {r.id for r in rec.exports()} and temp.is_file()
+    rec.db.close()
+
+
+def test_a_pc_without_its_own_id_settles_no_tagged_export(tmp_path, monkeypatch):
+    """A PC whose own id cannot be read has the tag of every PC of its name without one: it
+    cannot tell its own exports being named from theirs, so it settles none. (Settling them
+    when no id is known passed every test.)"""
+    from tests.conftest import office_records
+
+    rec = office_records()
+    monkeypatch.setattr(fsutil, "installation_id", lambda: "")
+    rid, temp = _recorded_naming(rec, tmp_path, 1)
+    assert rec.settle_interrupted() == []
+    assert rid in {r.id for r in rec.exports()} and temp.is_file()
     rec.db.close()
