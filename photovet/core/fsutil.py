@@ -191,14 +191,20 @@ def _unplugged(folder: str | Path) -> tuple[str, bool] | None:
     fold = (lambda p: p.lower()) if sys.platform == "darwin" else (lambda p: p)
     points: frozenset[str] | None = None
     for root, depth in MOUNT_PLACES:
-        if not fold(real).startswith(fold(root.rstrip(os.sep) + os.sep)):
+        own = root in OWN_FOLDER_PLACES
+        # /mnt itself too: a stick mounted there by hand ("mount /dev/sdb1 /mnt") and pulled
+        # out left /mnt, and a copy aimed at it was saved on this PC's own disk (s46 audit)
+        itself = own and fold(real) == fold(root.rstrip(os.sep) or os.sep)
+        if not itself and not fold(real).startswith(fold(root.rstrip(os.sep) + os.sep)):
             continue
         points = _mount_points() if points is None else points
         if _mounted(root, points):
+            if own:
+                _seen_mounted.add(root)
             continue
-        parts = real[len(root.rstrip(os.sep)) + 1:].split(os.sep)
-        on_the_way = [os.path.join(root, *parts[:i]) for i in range(1, len(parts) + 1)]
-        own = root in OWN_FOLDER_PLACES
+        parts = [] if itself else real[len(root.rstrip(os.sep)) + 1:].split(os.sep)
+        on_the_way = [root] * itself + \
+            [os.path.join(root, *parts[:i]) for i in range(1, len(parts) + 1)]
         # a disk mounted on any folder on the way (a share at /mnt/school/photos too, a
         # folder bound there from this computer's own disk)
         mounted = [f for f in on_the_way if _mounted(f, points)]
@@ -211,8 +217,8 @@ def _unplugged(folder: str | Path) -> tuple[str, bool] | None:
             return place, True
         # under /mnt: a plain folder of this computer's own disk with files in it is fine,
         # unless a disk should be mounted on the way (fstab) or was, in this run (s46)
-        if any(f in _seen_mounted for f in on_the_way) or \
-                not _fstab_points().isdisjoint(on_the_way):
+        if any(f in _seen_mounted for f in (root, *on_the_way)) or \
+                not _fstab_points().isdisjoint((root, *on_the_way)):
             return place, True
         # the deepest folder on the way that is there decides, not /mnt/<name> alone: a stick
         # mounted deeper (/mnt/usb/stick) and pulled out leaves its own folder empty, while

@@ -4,6 +4,7 @@ plays the real condition and fails on the code before its fix."""
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,34 @@ def test_a_pc_without_its_own_id_settles_no_tagged_export(tmp_path, monkeypatch)
     assert rec.settle_interrupted() == []
     assert rid in {r.id for r in rec.exports()} and temp.is_file()
     rec.db.close()
+
+
+# --------------------------------------------------------------------------------------------
+# /mnt itself as the folder: a stick mounted on it by hand
+# --------------------------------------------------------------------------------------------
+
+def test_mnt_itself_is_checked_like_a_folder_under_it(mnt):  # noqa: F811
+    """A stick mounted by hand on /mnt itself ("mount /dev/sdb1 /mnt", a common way) and the
+    folder chosen is /mnt: it was never checked at all, so with the stick pulled out the copy
+    or report went onto this PC's own disk. Now /mnt itself follows the rule of a folder under
+    it: seen mounted this run, or empty, it is refused; with files of its own, it is used."""
+    from tests.core.test_file_fix_s46 import _mount_tmpfs
+
+    with pytest.raises(OutputFolderError) as ei:           # empty, nothing mounted: unsure
+        fsutil.write_report(mnt / "sar.html", "<p>report</p>")
+    assert "may be on one that is not connected" in ei.value.message
+    if _mount_tmpfs(mnt):
+        try:
+            fsutil.write_report(mnt / "a.html", "<p>report</p>")   # plugged in: saved
+        finally:
+            subprocess.run(["umount", "-l", str(mnt)], check=False)
+        (mnt / "left.txt").write_text("on this PC's own disk")
+        with pytest.raises(OutputFolderError) as ei:       # seen mounted, pulled out
+            fsutil.write_report(mnt / "b.html", "<p>report</p>")
+        assert ei.value.message == fsutil.DISK_GONE
+        assert os.listdir(mnt) == ["left.txt"]
+        fsutil._seen_mounted.discard(os.path.realpath(mnt))
+    else:
+        (mnt / "left.txt").write_text("on this PC's own disk")
+    fsutil.write_report(mnt / "c.html", "<p>report</p>")   # a folder of this PC's own: used
+    assert (mnt / "c.html").is_file()
