@@ -15,6 +15,7 @@ import socket
 import stat
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -494,7 +495,8 @@ def installation_id() -> str:
             space = os.readlink("/proc/self/ns/pid")
         except OSError:
             space = ""
-        _linux_id[files] = f"{said}\0{space}" if said else ""
+        # both read, or no id (then this PC's files wait like another's: s46 audit)
+        _linux_id[files] = f"{said}\0{space}" if said and space else ""
     return _linux_id[files]
 
 
@@ -565,7 +567,9 @@ def temp_left_behind(owner: str, path: str | Path, clock: FolderClock | None = N
     alone, which could be any computer's; this one's where it has no id): only when nobody
     has written to it for ``STALE_TEMP_SECONDS`` by the clock of its folder's disk
     (``clock``: a ``FolderClock`` of its folder, shared by a caller looking at many; one is
-    made when not given); a file that cannot be looked at is never left behind."""
+    made when not given) AND by this computer's clock: a disk that dates new files hours
+    ahead (a server's clock wrong) must not make a copy in progress look old (s46 audit:
+    removing it fails that copy); a file that cannot be looked at is never left behind."""
     pid, at, host = owner.partition("@")
     # this computer's, known for sure (its own id read), on any system (s46: Windows' own
     # leftovers waited 6 hours): its process is asked
@@ -576,7 +580,8 @@ def temp_left_behind(owner: str, path: str | Path, clock: FolderClock | None = N
     except OSError:
         return False
     now = (clock or FolderClock(os.path.dirname(os.path.abspath(path)))).now()
-    return now is not None and now - written > STALE_TEMP_SECONDS
+    return (now is not None and now - written > STALE_TEMP_SECONDS
+            and time.time() - written > STALE_TEMP_SECONDS)
 
 
 _NO_HARD_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK,

@@ -314,8 +314,11 @@ def test_a_pc_whose_clock_runs_hours_ahead_keeps_another_pcs_copies_in_progress(
     assert sorted(os.listdir(shared)) == sorted(p.name for p in made)     # no probe left
 
 
-def test_a_pc_whose_clock_runs_hours_behind_still_removes_another_pcs_old_leftovers(
+def test_a_pc_whose_clock_runs_hours_behind_removes_another_pcs_leftovers_once_both_clocks_say_old(
         tmp_path, monkeypatch):
+    """Both clocks must say a file is over 6 hours old (s46 audit: the folder's clock alone
+    trusted a disk that may date files ahead). Written 7 hours ago by the folder's clock, with
+    this PC's clock 7 hours behind: kept; written 14 hours ago: removed."""
     import time
 
     from photovet.core.media.export import clean_leftovers
@@ -328,8 +331,30 @@ def test_a_pc_whose_clock_runs_hours_behind_still_removes_another_pcs_old_leftov
         os.utime(p, (then, then))              # written 7 hours ago by the folder's clock
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() - HOURS)
+    assert transfer.clean_temp_files(shared) + clean_leftovers(shared) == []
+    for p in made:
+        then = os.stat(p).st_mtime - HOURS
+        os.utime(p, (then, then))              # 14 hours ago: old by both clocks
     assert sorted(transfer.clean_temp_files(shared) + clean_leftovers(shared)) == sorted(made)
     assert os.listdir(shared) == []
+
+
+def test_a_disk_that_dates_new_files_hours_ahead_keeps_another_pcs_copies_in_progress(
+        tmp_path, monkeypatch):
+    """The folder's clock hours ahead (its server's clock wrong, or a disk that stamps files
+    so): by it alone another PC's copy in progress looked old and was removed (s46 audit).
+    This PC's clock says it was written just now: kept."""
+    from photovet.core.media.export import clean_leftovers
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    made = _other_pcs(shared)
+    import time
+    ahead = time.time() + HOURS
+    monkeypatch.setattr(fsutil.FolderClock, "now", lambda self: ahead)
+    assert transfer.clean_temp_files(shared) == []
+    assert clean_leftovers(shared) == []
+    assert all(p.read_bytes() == b"PC A is writing" for p in made)
 
 
 def test_another_pcs_leftovers_are_kept_when_the_folders_clock_cannot_be_asked(tmp_path,
@@ -536,3 +561,24 @@ def test_both_names_left_long_ago_are_still_settled(tmp_path, monkeypatch):
                         lambda self: then + transfer.HALF_HIDDEN_QUIET_SECONDS + 1)
     assert transfer.settle_half_hidden(src, hidden)
     assert src.read_bytes() == b"photo" and not hidden.exists()
+
+
+def test_no_own_id_when_the_process_id_space_cannot_be_read(tmp_path, monkeypatch):
+    """A machine id read but /proc/self/ns/pid not (a sandbox without /proc): the id would be
+    the machine id alone, which a Flatpak or container beside this PhotoVet shares, so their
+    copies in progress would read as this PC's left behind. No id then (s46 audit): files
+    wait as another computer's."""
+    mid = tmp_path / "machine-id"
+    mid.write_text("0123456789abcdef0123456789abcdef\n")
+    monkeypatch.setattr(fsutil, "MACHINE_ID_FILES", (str(mid),))
+    assert fsutil.installation_id()          # both read: an id
+    real = os.readlink
+
+    def no_proc(path, *a, **k):
+        if str(path).startswith("/proc/self/ns/"):
+            raise FileNotFoundError(2, "No such file or directory")
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(fsutil, "MACHINE_ID_FILES", (str(mid), str(tmp_path / "other")))
+    monkeypatch.setattr(os, "readlink", no_proc)
+    assert fsutil.installation_id() == ""
