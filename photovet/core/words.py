@@ -489,7 +489,8 @@ class TakedownReason:
     read back from its words.
 
     ``via``: how they are in it: "face", "name" (readable in the picture: ``detail`` is the
-    reason about them), "caption" (``found``: the words it used) or "maybe" (a face shown as
+    reason about them), "caption" (``found``: the words it used), "file name" (``found``: its
+    words; ``named`` False: they fit several pupils, s46) or "maybe" (a face shown as
     someone else may be them: ``how``, ``named``, and ``person_name`` for the list's words)."""
 
     kind: str
@@ -554,6 +555,10 @@ class TakedownReason:
                     f"{_low(self.person_words)}")
         if self.via == "caption":
             return f"Named in the caption as \u201c{self.found}\u201d: {_low(self.person_words)}"
+        if self.via == "file name":
+            how = "Named" if self.named else "May be named"
+            return (f"{how} in the file name as \u201c{self.found}\u201d: "
+                    f"{_low(self.person_words)}")
         if self.via == "maybe":
             return maybe_reason(self.person_name, self.how, self.named, self.person_words)
         return self.person_words
@@ -566,6 +571,10 @@ class TakedownReason:
             return f"{name}'s name can be read in it ({self.detail or _low(self.text)})"
         if self.via == "caption":
             return f"its caption names {name} as \u201c{self.found}\u201d" + (
+                f" ({_low(self.person_words)})" if self.person_words else "")
+        if self.via == "file name":
+            how = "names" if self.named else "may name"
+            return f"its file name {how} {name} as \u201c{self.found}\u201d" + (
                 f" ({_low(self.person_words)})" if self.person_words else "")
         if self.via == "maybe":
             return (f"{_low(MAYBE_REASON_START)}{name} ({maybe_how(self.how, self.named)}), "

@@ -312,3 +312,96 @@ def test_old_records_rules_are_not_known_where_a_channel_change_cannot_be_read(t
     got = dict(db.all("SELECT channel, rules FROM exports"))
     assert sorted(c for c, r in got.items() if r is None) == sorted(nulls), got
     db.close()
+
+
+def _tori_posted(tmp_path, *others):
+    """Tori may be named on the website; "tori-hale-award-001.jpg" (showing nobody) is
+    posted there, allowed; a copy named after nobody too."""
+    rec = office_records(open_db(), "jo")
+    rec.register = FakeRegister([person("T1", "Tori", "Hale", name_with_photo=True),
+                                 person("B2", "Ben", "Cole", name_with_photo=True), *others])
+    rec.channels.update("website", names="full")
+    named = make_export(tmp_path, 1, name="tori-hale-award-001")
+    plain = make_export(tmp_path, 2, name="sports-day-002")
+    nid = rec.add_export(named, batch="n", channel="website", preparer=None, approver=None)
+    rec.add_export(plain, batch="p", channel="website", preparer=None, approver=None)
+    said: list = []
+    rec.mark_posted(files=[Path(named.output), Path(plain.output)], channel="website",
+                    not_allowed=said)
+    assert said == []
+    return rec, nid
+
+
+def test_a_posted_file_name_naming_a_pupil_whose_consent_was_withdrawn_is_to_take_down(
+        tmp_path):
+    """s46 audit F3: a copy whose file name names a pupil ("tori-hale-award-001.jpg", showing
+    nobody) posted on the website where she may be named; her website consent is then
+    withdrawn. The take-down list (``evaluate``) never looked at file names: it listed
+    nothing, nor did her own list (the person page, the subject access report). Now listed,
+    said "Named in the file name as ...", for her and nobody else."""
+    from photovet.core.records import takedown
+
+    rec, nid = _tori_posted(tmp_path)
+    assert takedown.evaluate(rec, rec.register) == []
+    rec.register.withdraw("T1", "website")
+    items = takedown.evaluate(rec, rec.register)
+    assert [(i.export_id, i.channel, i.status, i.people) for i in items] == [
+        (nid, "website", "posted", ["T1"])], items
+    why = items[0].reasons["T1"]
+    # (said as a face's reason is: this register's history says no withdrawal)
+    assert why == ("Named in the file name as \u201ctori hale\u201d: consent refused for "
+                   "School website"), why
+    assert items[0].parts["T1"].sentence("Tori Hale") == (
+        "its file name names Tori Hale as \u201ctori hale\u201d (consent refused for School "
+        "website)")
+    # her own list (the person page, the subject access report), not Ben's
+    assert [i.export_id for i in takedown.evaluate(rec, rec.register, person="T1")] == [nid]
+    assert takedown.evaluate(rec, rec.register, person="B2") == []
+    assert takedown.open_count(rec) == 1
+    # deleted from the register: her reason no longer says why (or names who asked)
+    takedown.forget_person_reasons(rec.db, "T1")
+    [row] = rec.db.all("SELECT reasons FROM takedown_items")
+    assert json.loads(row[0]) == {"T1": "No longer in the register"}
+
+
+def test_a_posted_file_name_whose_words_fit_several_pupils_holds_those_it_may_not_name(
+        tmp_path):
+    """Words of a file name that fit two pupils ("tori-award-003.jpg", posted while one Tori
+    was in the register; a second joined since) are said for each whose name may not be used
+    now ("May be named in the file name as ..."): Tori Hale, whose consent went, not Tori
+    Lane, who may be named (the office is told whom it may concern, not left with nobody)."""
+    from photovet.core.records import takedown
+
+    rec, _nid = _tori_posted(tmp_path)
+    tori = make_export(tmp_path, 3, name="tori-award-003")
+    tid = rec.add_export(tori, batch="t", channel="website", preparer=None, approver=None)
+    said: list = []
+    rec.mark_posted(files=[Path(tori.output)], channel="website", not_allowed=said)
+    assert said == []
+    lane = person("T3", "Tori", "Lane", name_with_photo=True)
+    rec.register.people_by_id["T3"] = lane
+    rec.register.withdraw("T1", "website")
+    items = {i.export_id: i for i in takedown.evaluate(rec, rec.register)}
+    assert items[tid].people == ["T1"], items
+    assert items[tid].reasons["T1"] == ("May be named in the file name as \u201ctori\u201d: "
+                                        "consent refused for School website"), items[tid].reasons
+    assert sorted(i.export_id for i in takedown.evaluate(rec, rec.register, person="T1")) == [
+        _nid, tid]
+    assert takedown.evaluate(rec, rec.register, person="T3") == []
+
+
+def test_a_subject_access_report_lists_a_posted_copy_whose_file_name_names_them(tmp_path):
+    """s46 audit F3: the subject access report's take-down list is ``evaluate`` for the
+    person: a posted copy whose file name names them, where their name may no longer be
+    used, is on it (it listed nothing)."""
+    from photovet.core.records.sar import subject_access_report
+    from tests.conftest import act_as
+
+    rec, _nid = _tori_posted(tmp_path)
+    rec.register.withdraw("T1", "website")
+    act_as(rec, "dpo")
+    doc = subject_access_report(rec.register, rec, "T1", tmp_path / "sar.html").read_text(
+        encoding="utf-8")
+    assert "Take-down list (1 to do)" in doc, doc
+    assert "Named in the file name as &#x201c;tori hale&#x201d;" in doc or \
+        "Named in the file name as \u201ctori hale\u201d" in doc, doc

@@ -51,6 +51,7 @@ from photovet.core.policy import (
     maybe_consent_missing,
     name_consent_missing_parts,
     post_refusal,
+    refused_outright,
 )
 from photovet.core.records.exports import ExportRecord, PostRecord, Records, RecordsError, display_names
 from photovet.core.records.thumbs import covered_thumb, jpeg_data_uri, others_in
@@ -237,27 +238,68 @@ _Wanted = tuple[ExportRecord, Channel, str, list[str], dict[str, TakedownReason]
 
 
 def _wanted(records: Records, register: Any, recs: list[ExportRecord], on: _dt.date,
-            person: str | None = None) -> list[_Wanted]:
+            person: str | None = None, names: dict | None = None) -> list[_Wanted]:
     """What ``evaluate`` lists of ``recs`` (reads only): ``(record, channel, status, people,
     reasons in parts, why a post there was not allowed)`` for each channel it was posted on
     or exported for where someone in it lacks consent now, or a post was recorded not
     allowed. ``person``: only those involving them."""
     people_cache: dict = {}
+    names_cache: dict = {} if names is None else names
     wanted: list[_Wanted] = []
     for rec in recs:
-        posted_channels = list(dict.fromkeys(p.channel for p in rec.posts))
-        chans = [(c, "posted") for c in posted_channels]
-        if rec.channel not in posted_channels:
-            chans.append((rec.channel, "exported"))
-        for ch, status in chans:
+        for ch, status in _chans(rec):
             channel = _channel(records, ch)
             parts = _reasons(rec, channel, register, on, people_cache)
+            # its file name, published with it (s46 audit F3)
+            for pid, why in _file_name_reasons(rec, channel, register, on, names_cache,
+                                               people_cache).items():
+                parts.setdefault(pid, why)
             flags = [p for p in rec.posts if p.channel == ch and p.not_allowed]
             flag = max(flags, key=lambda p: p.not_allowed_at or "").not_allowed if flags else ""
             if (parts and (person is None or person in parts)) or (flag and (
                     person is None or person in _held_reasons(records.db, rec.id, None)[0])):
                 wanted.append((rec, channel, status, list(parts), parts, flag))
     return wanted
+
+
+def _chans(rec: ExportRecord) -> list[tuple[str, str]]:
+    """The channels ``rec`` is judged on: each it was posted on, and the one it was exported
+    for when not posted there ("exported": not to post)."""
+    posted_channels = list(dict.fromkeys(p.channel for p in rec.posts))
+    chans = [(c, "posted") for c in posted_channels]
+    if rec.channel not in posted_channels:
+        chans.append((rec.channel, "exported"))
+    return chans
+
+
+def _named_in_file_names(records: Records, register: Any, recs: list[ExportRecord],
+                         on: _dt.date, person: str, cache: dict) -> list[ExportRecord]:
+    """Of ``recs``, those whose file name names ``person`` where their name may not be used
+    (``_file_name_reasons``, on the channels ``evaluate`` judges it on). Only a file name
+    that may refer to them at all (``captions.file_name_mentions``, with their names alone:
+    a check of every label against the whole register took ~20 ms a label) is checked."""
+    from photovet.core.vision.text.captions import (  # noqa: PLC0415
+        caption_matcher,
+        file_name_mentions,
+    )
+
+    who = register.find(person) if hasattr(register, "find") else None
+    if who is None:
+        return []       # not in the register: no file name can be read as theirs
+    mine = caption_matcher([who], 90)
+    mentions: dict[str, bool] = {}
+    people: dict = {}
+    out = []
+    for rec in recs:
+        name = Path(rec.output_path).name
+        stem = re.sub(r"[-_ ]\d+(\.[^.]*)?$", "", name)
+        if stem not in mentions:
+            mentions[stem] = person in file_name_mentions(name, [who], matcher=mine)
+        if mentions[stem] and any(
+                person in _file_name_reasons(rec, _channel(records, ch), register, on, cache,
+                                             people) for ch, _status in _chans(rec)):
+            out.append(rec)
+    return out
 
 
 def close_stale(records: Records, register: Any, export_ids: Iterable[int],
@@ -303,6 +345,7 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
     items: list[TakedownItem] = []
     now = _now()
     db = records.db
+    names: dict = {}        # file names' checks (s46): the register's names matched once
     # the register and the records are read inside the transaction (the register-wide writer
     # lock held): read before it, a consent withdrawn on another PC in between was not seen,
     # and an item was closed as "consent given again" though it was withdrawn by then
@@ -315,16 +358,23 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                 "('shown', 'name-shown')) OR id IN (SELECT export_id FROM caption_people "
                 "WHERE person = ?) OR id IN (SELECT export_id FROM export_maybe WHERE person = ?)",
                 [person, person, person])
+            # and every posted copy whose file name names them (s46 audit F3): nothing
+            # recorded says so, each label is checked (once)
+            have = {r.id for r in recs}
+            recs = sorted(recs + _named_in_file_names(records, register, [
+                r for r in records._select("WHERE id IN (SELECT export_id FROM posts)")
+                if r.id not in have], on, person, names), key=lambda r: r.id)
         else:
             # every export with an open item too, so that each open item is listed or closed
-            # (the count and the list agree)
+            # (the count and the list agree); every posted one, for its file name (s46)
             recs = records._select(
                 "WHERE id IN (SELECT export_id FROM export_people WHERE role IN ('shown', "
                 "'name-shown')) OR id IN (SELECT export_id FROM caption_people)"
                 " OR id IN (SELECT export_id FROM export_maybe)"
+                " OR id IN (SELECT export_id FROM posts)"
                 " OR id IN (SELECT export_id FROM takedown_items WHERE done_at IS NULL AND "
                 "closed_at IS NULL)")
-        wanted = _wanted(records, register, recs, on, person)
+        wanted = _wanted(records, register, recs, on, person, names)
         # an item listed for the first time is numbered in file order (exports are recorded
         # as each copy is finished, several at once: walk s36 listed 002, 001, 004, ...)
         wanted.sort(key=lambda w: (_files_order(w[0]), w[1].id))
@@ -577,18 +627,92 @@ def file_name_people(file_name: str, channel: Channel, register: Any, on: _dt.da
                      media: str, cache: dict) -> list[tuple[str, str]]:
     """``captions.file_name_people`` with the register's people (read once a call of
     ``post_refusals``: ``cache``), imported when asked, as ``file_name_school_words``."""
+    return [(f.found, f.reason) for f in _file_name_findings(file_name, channel, register, on,
+                                                              media, cache)]
+
+
+def _file_name_findings(file_name: str, channel: Channel, register: Any, on: _dt.date,
+                        media: str, cache: dict) -> list[Any]:
+    """``captions.file_name_findings`` (each with the pupil it names) with the register's
+    people and their names' matcher read and built once a call (``cache``: of
+    ``post_refusals`` or ``evaluate``; building it is most of a check's time, s46)."""
     if register is None or not hasattr(register, "people"):
         return []
     from photovet.core.vision.text.captions import (  # noqa: PLC0415
-        file_name_people as found,
+        caption_matcher,
+        file_name_findings,
     )
 
     if "people" not in cache:
         cache["people"] = list(register.people())
-    # a batch's copies share their label: checked once (the number is not a name)
-    key = (re.sub(r"[-_ ]\d+(\.[^.]*)?$", "", file_name), media)
+        cache["matcher"] = caption_matcher(cache["people"], 90)
+    # a batch's copies share their label: checked once a channel and media (the number is
+    # not a name)
+    key = (re.sub(r"[-_ ]\d+(\.[^.]*)?$", "", file_name), channel.id, media)
     if key not in cache:
-        cache[key] = found(file_name, cache["people"], channel, on, media)
+        cache[key] = file_name_findings(file_name, cache["people"], channel, on, media,
+                                        matcher=cache["matcher"])
+    return cache[key]
+
+
+def _file_name_reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
+                       cache: dict, people_cache: dict) -> dict[str, TakedownReason]:
+    """Everyone ``rec``'s file name names (its batch label, published with it) whose name may
+    not be used on ``channel`` now: id -> why, "Named in the file name as ..." (s46 audit F3:
+    a copy posted as "tori-hale-award-001.jpg" never reached the take-down list when Tori's
+    consent was withdrawn). Words that fit several pupils are held for each of them."""
+    findings = _file_name_findings(Path(rec.output_path).name, channel, register, on,
+                                   rec.media, cache)
+    if not findings:
+        return {}
+
+    def person(pid: str):
+        if pid not in people_cache:
+            people_cache[pid] = register.find(pid)
+        return people_cache[pid]
+
+    out: dict[str, TakedownReason] = {}
+    for f in findings:
+        if not f.person:
+            # words that fit several pupils: each is judged as a caption's words are, by
+            # their own consent for the form the words use (fail closed: not left unsaid)
+            for pid, form in _file_name_candidates(f.found, cache):
+                who = person(pid)
+                why = caption_consent_missing(who, channel, rec.media, on, form=form)
+                if why and pid not in out:
+                    out[pid] = dataclasses.replace(
+                        takedown_reason(why, who, channel, rec.media,
+                                        register.history(pid) if who else ()),
+                        via="file name", found=f.found, named=False)
+            continue
+        if f.person in out and out[f.person].named:
+            continue
+        who = person(f.person)
+        why = refused_outright(who, channel, rec.media, on)
+        if why:     # a withdrawal is said as one, with its date
+            r = takedown_reason(why, who, channel, rec.media,
+                                register.history(f.person) if who else ())
+        else:       # the label check's reason (more of the name than may be used now)
+            r = TakedownReason(OTHER, channel.label, rec.media, text=f.reason)
+        out[f.person] = dataclasses.replace(r, via="file name", found=f.found, named=True)
+    return out
+
+
+def _file_name_candidates(found: str, cache: dict) -> list[tuple[str, str]]:
+    """The pupils words of a file name that fit several may be (``caption_mentions`` of the
+    words alone), each with the form of their name the words use."""
+    from photovet.core.vision.text.captions import caption_mentions  # noqa: PLC0415
+
+    key = ("mentions", found.casefold())
+    if key not in cache:
+        text = re.sub(r"[-_]+", " ", found).strip()
+        # initials typed in lower case ("tw") are read as the label check reads them
+        texts = [text, text.upper()] if sum(c.isalpha() for c in text) <= 3 else [text]
+        found_in: dict[str, str] = {}
+        for t in texts:
+            for pid, m in caption_mentions(t, cache["people"], matcher=cache["matcher"]).items():
+                found_in.setdefault(pid, m.form)
+        cache[key] = sorted(found_in.items())
     return cache[key]
 
 

@@ -2003,23 +2003,54 @@ def file_name_school_words(file_name: str, channel: Channel, school: Any) -> lis
 
 
 def file_name_people(file_name: str, people: Sequence[Person], channel: Channel,
-                     on: _dt.date, media: str = "photo") -> list[tuple[str, str]]:
+                     on: _dt.date, media: str = "photo", *,
+                     matcher: NameMatcher | None = None) -> list[tuple[str, str]]:
     """The names in an exported copy's file name (its label, numbered) that may not be used on
     ``channel`` now, each ``(words, why in a sentence)``, as a batch label is checked
     (``check_label``, with the school's consent rule); [] none. s46: a copy made for the
     website, whose file name names a pupil in full, was recorded as posted on Facebook (no
     names) with its file name never checked there."""
+    return [(f.found, f.reason) for f in file_name_findings(file_name, people, channel, on,
+                                                             media, matcher=matcher)]
+
+
+def file_name_findings(file_name: str, people: Sequence[Person], channel: Channel,
+                       on: _dt.date, media: str = "photo", *,
+                       matcher: NameMatcher | None = None) -> list[CaptionFinding]:
+    """``file_name_people``'s findings, each with the pupil it names (``person``: None where
+    the words fit several). ``matcher``: ``caption_matcher(people, 90)`` built once for many
+    file names (s46: the take-down list checks every posted copy's)."""
     stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
     stem = re.sub(r"[-_ ]\d+$", "", stem)          # the copy's number (``NameAllocator``)
-    result = check_label(stem, people, channel, on, Mode.CONSENT.value, media=media)
-    return [] if result.ok else [(f.found, f.reason) for f in result.findings]
+    result = check_label(stem, people, channel, on, Mode.CONSENT.value, media=media,
+                         matcher=matcher, findings_only=True)
+    return [] if result.ok else list(result.findings)
+
+
+def file_name_mentions(file_name: str, people: Sequence[Person], *,
+                       matcher: NameMatcher | None = None) -> set[str]:
+    """Everyone of ``people`` an exported copy's file name (its label, numbered) may refer to
+    at all, however it may be used (``caption_mentions`` of the label's words, as typed and as
+    ``check_label`` reads them): a take-down list of one person checks in full only the file
+    names that mention them (s46; too many rather than one missed)."""
+    stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
+    words = _label_words(re.sub(r"[-_ ]\d+$", "", stem))
+    read = _LOWER_PAIR.sub(lambda m: m.group(0).upper(), words)
+    if matcher is None:
+        matcher = caption_matcher(people, 90)
+    return {pid for text in dict.fromkeys((words, read, words.title()))
+            for pid in caption_mentions(text, people, matcher=matcher)}
 
 
 def check_label(label: str, people: Sequence[Person], channel: Channel, on: _dt.date,
-                mode: str, *, threshold: int = 90, media: str = "photo") -> CaptionCheck:
+                mode: str, *, threshold: int = 90, media: str = "photo",
+                matcher: NameMatcher | None = None, findings_only: bool = False
+                ) -> CaptionCheck:
     """Check a batch label like a caption (issue 18): the file names made from it are published
     with every photo of the batch, so a pupil's name in it must be allowed on the channel in that
-    form. ``suggestion`` is the label with those names as initials (or left out)."""
+    form. ``suggestion`` is the label with those names as initials (or left out);
+    ``findings_only``: the same findings, no suggestion made (``file_name_findings``: the
+    take-down list reads every posted copy's, s46)."""
     words = _label_words(label)
     # two letters in lower case are read as initials too ("tw_sports_day"): file names are
     # often typed in lower case (s33); the caption's rules say which are a pupil's; a word or
@@ -2027,15 +2058,23 @@ def check_label(label: str, people: Sequence[Person], channel: Channel, on: _dt.
     # stays as it is, as in a caption
     read = _LOWER_PAIR.sub(lambda m: m.group(0) if m.group(0) in TWO_LETTER_WORDS
                            or m.group(0) in LOWER_SHORT_FORMS else m.group(0).upper(), words)
+    if matcher is None:
+        matcher = caption_matcher(people, threshold)
+    if findings_only:   # ``check_caption``'s findings are its first check's
+        first = _check_once(read, matcher, channel, on, mode, media)
+        for f in first.findings:
+            f.found = words[f.span[0]:f.span[1]] or f.found
+        return CaptionCheck(ok=first.ok, findings=sorted(first.findings,
+                                                         key=lambda f: f.span[0]))
     result = check_caption(read, people, channel, on, mode, threshold=threshold, media=media,
-                           sentence=False)
+                           sentence=False, matcher=matcher)
     if result.ok:
         return CaptionCheck(ok=True, suggestion=words)
     for f in result.findings:       # the words as the label has them
         f.found = words[f.span[0]:f.span[1]] or f.found
     suggestion = _label_words(result.suggestion) or DEFAULT_LABEL
     again = check_caption(suggestion, people, channel, on, mode, threshold=threshold, media=media,
-                          sentence=False)
+                          sentence=False, matcher=matcher)
     if not again.ok:   # initials that are themselves a name: a neutral label
         suggestion = DEFAULT_LABEL
     return CaptionCheck(ok=False, findings=result.findings, suggestion=suggestion)
@@ -2079,6 +2118,7 @@ def label_refusal(label: str, people: Sequence[Person], channel: Channel, on: _d
 
 __all__ = ["ANOTHER_PUPIL", "DEFAULT_LABEL", "CaptionCheck", "CaptionError", "CaptionFinding",
            "CaptionMention", "LabelError", "OtherPupils", "caption_mentions", "caption_refusal",
-           "caption_verdict", "check_caption", "check_label", "file_name_people",
+           "caption_verdict", "check_caption", "check_label", "file_name_findings",
+           "file_name_mentions", "file_name_people",
            "file_name_school_words", "label_refusal", "note_names", "school_findings",
            "without_school"]
