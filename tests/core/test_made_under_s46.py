@@ -362,6 +362,13 @@ def test_a_posted_file_name_naming_a_pupil_whose_consent_was_withdrawn_is_to_tak
     takedown.forget_person_reasons(rec.db, "T1")
     [row] = rec.db.all("SELECT reasons FROM takedown_items")
     assert json.loads(row[0]) == {"T1": "No longer in the register"}
+    # and once she is out of the register, nothing can read the file name as hers: the item
+    # stays (it was closed as "Consent given again"), said as her deletion, not her name
+    del rec.register.people_by_id["T1"]
+    items = takedown.evaluate(rec, rec.register)
+    assert [(i.export_id, i.people, i.reasons) for i in items] == [
+        (nid, ["T1"], {"T1": "No longer in the register"})], items
+    assert takedown.open_count(rec) == 1
 
 
 def test_a_posted_file_name_whose_words_fit_several_pupils_holds_those_it_may_not_name(

@@ -42,6 +42,7 @@ from photovet.core.channels import UnknownChannelError
 from photovet.core.fsutil import write_report
 from photovet.core.models import Channel
 from photovet.core.policy import (
+    REASON_GONE,
     TakenDown,
     caption_consent_missing,
     channel_not_known,
@@ -57,6 +58,7 @@ from photovet.core.records.exports import ExportRecord, PostRecord, Records, Rec
 from photovet.core.records.thumbs import covered_thumb, jpeg_data_uri, others_in
 from photovet.core.words import (
     CAPTION_MAY_NAME_START,
+    GONE,
     OTHER,
     TAKEDOWN_PICTURES_COVERED,
     TakedownReason,
@@ -246,6 +248,7 @@ def _wanted(records: Records, register: Any, recs: list[ExportRecord], on: _dt.d
     people_cache: dict = {}
     names_cache: dict = {} if names is None else names
     wanted: list[_Wanted] = []
+    gone = _gone_held(records, recs)
     for rec in recs:
         for ch, status in _chans(rec):
             channel = _channel(records, ch)
@@ -254,12 +257,34 @@ def _wanted(records: Records, register: Any, recs: list[ExportRecord], on: _dt.d
             for pid, why in _file_name_reasons(rec, channel, register, on, names_cache,
                                                people_cache).items():
                 parts.setdefault(pid, why)
+            # someone an open item holds who was deleted from the register since: what named
+            # them (its file name) can no longer be read as theirs, and still does (s46)
+            for pid in gone.get((rec.id, channel.id), ()):
+                if pid not in parts and register.find(pid) is None:
+                    parts[pid] = TakedownReason(GONE, channel.label, rec.media,
+                                                text=REASON_GONE)
             flags = [p for p in rec.posts if p.channel == ch and p.not_allowed]
             flag = max(flags, key=lambda p: p.not_allowed_at or "").not_allowed if flags else ""
             if (parts and (person is None or person in parts)) or (flag and (
                     person is None or person in _held_reasons(records.db, rec.id, None)[0])):
                 wanted.append((rec, channel, status, list(parts), parts, flag))
     return wanted
+
+
+def _gone_held(records: Records, recs: list[ExportRecord]) -> dict[tuple[int, str], list[str]]:
+    """The people each open item of ``recs`` holds as "No longer in the register"
+    (``forget_person_reasons``): ``(export id, channel) -> ids``."""
+    ids = [r.id for r in recs]
+    out: dict[tuple[int, str], list[str]] = {}
+    if not ids:
+        return out
+    for export_id, channel, reasons in records.db.all(
+            "SELECT export_id, channel, reasons FROM takedown_items WHERE done_at IS NULL AND "
+            f"closed_at IS NULL AND reasons LIKE ? AND export_id IN ({','.join('?' for _ in ids)})",
+            [f"%{REASON_GONE}%", *ids]):
+        held = _item_people(None, reasons)[1]
+        out[(int(export_id), channel)] = [pid for pid, why in held.items() if why == REASON_GONE]
+    return out
 
 
 def _chans(rec: ExportRecord) -> list[tuple[str, str]]:
@@ -780,8 +805,6 @@ def forget_person_reasons(db: Any, person_id: str) -> list[int]:
     the take-down list is kept for good (DPO audit s30). The item, whom it lists (by id) and
     the post it is about are kept: what must come down still comes down. Returns the items
     changed."""
-    from photovet.core.policy import REASON_GONE  # noqa: PLC0415
-
     changed = []
     for tid, reasons in db.all("SELECT id, reasons FROM takedown_items ORDER BY id"):
         why = json.loads(reasons or "{}")

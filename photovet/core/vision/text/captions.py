@@ -1551,6 +1551,11 @@ def caption_mentions(caption: str, people: Sequence[Person], *, threshold: int =
     A member of staff named by first name alone is not counted (as in ``check_caption``).
     Someone referred to twice keeps the fullest form. ``matcher``: a ``NameMatcher`` of
     ``people`` made once by a caller reading many texts (forgetting leavers: s34)."""
+    return _caption_mentions(caption, people, threshold=threshold, matcher=matcher)
+
+
+def _caption_mentions(caption: str, people: Sequence[Person], *, threshold: int,
+                      matcher: NameMatcher | None) -> dict[str, CaptionMention]:
     out: dict[str, CaptionMention] = {}
 
     def add(pid: str, found: str, form: str) -> None:
@@ -2038,8 +2043,8 @@ def file_name_mentions(file_name: str, people: Sequence[Person], *,
     read = _LOWER_PAIR.sub(lambda m: m.group(0).upper(), words)
     if matcher is None:
         matcher = caption_matcher(people, 90)
-    return {pid for text in dict.fromkeys((words, read, words.title()))
-            for pid in caption_mentions(text, people, matcher=matcher)}
+    return {pid for text in dict.fromkeys((words, read))
+            for pid in _caption_mentions(text, people, threshold=90, matcher=matcher)}
 
 
 def check_label(label: str, people: Sequence[Person], channel: Channel, on: _dt.date,
