@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -1145,6 +1146,13 @@ def caption_may_name(found: str, reason: str) -> str:
     return f"{CAPTION_MAY_NAME_START}\u201c{found}\u201d" + (f" ({why})" if why else "")
 
 
+def file_name_reason(reason: str) -> str:
+    """The label check's reason about a pupil a posted copy's file name names, as the
+    take-down list says it: without its advice for a label to be typed (": use initials",
+    ": leave the name out"): the file is out already (s46)."""
+    return re.sub(r": (use initials|leave the name out)(?=;|$)", "", reason)
+
+
 def not_allowed_note(why: str) -> str:
     """A take-down item's words for a post PhotoVet would not have allowed."""
     return f"Recorded as posted although PhotoVet did not allow it: {why}"
@@ -1958,7 +1966,7 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "REJECTED", "SAR_ASK_WHO", "SAR_MAKE_FOR_ID", "SAR_NOTHING_HELD_NEXT",
            "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
            "approvals_after_last_day", "asked_on_another_day", "caption_brief", "caption_lines",
-           "caption_may_name",
+           "caption_may_name", "file_name_reason",
            "caption_word", "changed_since_ready",
            "consent_missing_words", "consent_word", "count", "free_text_names",
            "file_names", "full_sentence",

@@ -412,3 +412,17 @@ def test_a_subject_access_report_lists_a_posted_copy_whose_file_name_names_them(
     assert "Take-down list (1 to do)" in doc, doc
     assert "Named in the file name as &#x201c;tori hale&#x201d;" in doc or \
         "Named in the file name as \u201ctori hale\u201d" in doc, doc
+
+
+def test_a_posted_file_name_naming_a_pupil_whose_name_consent_went_says_so_plainly(tmp_path):
+    """Her name-with-photo consent (not her photo consent) withdrawn after the copy named
+    after her was posted: listed, in the list's words, without the label check's advice for a
+    label being typed (": use initials")."""
+    from photovet.core.records import takedown
+
+    rec, nid = _tori_posted(tmp_path)
+    rec.register.people_by_id["T1"].name_with_photo = False
+    [item] = takedown.evaluate(rec, rec.register)
+    assert (item.export_id, item.reasons) == (nid, {"T1": (
+        "Named in the file name as \u201ctori hale\u201d: no consent to name this pupil with "
+        "a photo on School website")}), item.reasons

@@ -62,6 +62,7 @@ from photovet.core.words import (
     OTHER,
     TAKEDOWN_PICTURES_COVERED,
     TakedownReason,
+    file_name_reason,
     not_allowed_note,
     takedown_badge,
     takedown_closed,
@@ -718,7 +719,8 @@ def _file_name_reasons(rec: ExportRecord, channel: Channel, register: Any, on: _
             r = takedown_reason(why, who, channel, rec.media,
                                 register.history(f.person) if who else ())
         else:       # the label check's reason (more of the name than may be used now)
-            r = TakedownReason(OTHER, channel.label, rec.media, text=f.reason)
+            r = TakedownReason(OTHER, channel.label, rec.media,
+                               text=file_name_reason(f.reason))
         out[f.person] = dataclasses.replace(r, via="file name", found=f.found, named=True)
     return out
 
