@@ -252,7 +252,7 @@ def person_standing(person: Person, on: _dt.date, back: str | None = None) -> li
     """Everything on ``person``'s register row that stops them being published (or soon
     will), in the order a list of people says it: "do_not_photograph"; "back" ("They are
     back" chosen since the MIS file stopped listing them, ``back``: when) or "not_in_file"
-    (no longer in the MIS file and no leaving date passed: has they left?); "rejected" (the
+    (no longer in the MIS file and no leaving date passed: have they left?); "rejected" (the
     row rejected at import); "left" (their leaving date passed) or "leaving" (a leaving date
     to come). [] : nothing. The app's register list and ``photovet register list``/``show``
     both say it (s46: each decided it itself, and the command said only the first it found:
