@@ -161,20 +161,10 @@ def test_a_copy_whose_file_name_names_a_pupil_is_flagged_where_that_name_may_not
     nobody."""
     from photovet.core.records import takedown
 
-    rec = office_records(open_db(), "jo")
-    rec.register = FakeRegister([person("T1", "Tori", "Hale", name_with_photo=True)])
-    rec.channels.update("website", names="full")
+    rec, nid, files = _tori_posted(tmp_path)
     rec.channels.add("Parents app", names="none", cover_school=False)
-    named = make_export(tmp_path, 1, name="tori-hale-award-001")
-    plain = make_export(tmp_path, 2, name="sports-day-002")
-    nid = rec.add_export(named, batch="n", channel="website", preparer=None, approver=None)
-    rec.add_export(plain, batch="p", channel="website", preparer=None, approver=None)
     said: list = []
-    rec.mark_posted(files=[Path(named.output), Path(plain.output)], channel="website",
-                    not_allowed=said)
-    assert said == []
-    rec.mark_posted(files=[Path(named.output), Path(plain.output)], channel="parents_app",
-                    elsewhere=True, not_allowed=said)
+    rec.mark_posted(files=files, channel="parents_app", elsewhere=True, not_allowed=said)
     assert [p.name for p, _w in said] == ["tori-hale-award-001.jpg"], said
     [(_p, why)] = said
     assert why.startswith("tori-hale-award-001.jpg has a file name that names someone "
@@ -316,7 +306,8 @@ def test_old_records_rules_are_not_known_where_a_channel_change_cannot_be_read(t
 
 def _tori_posted(tmp_path, *others):
     """Tori may be named on the website; "tori-hale-award-001.jpg" (showing nobody) is
-    posted there, allowed; a copy named after nobody too."""
+    posted there, allowed; a copy named after nobody too: (records, the named copy's export
+    id, both copies' files)."""
     rec = office_records(open_db(), "jo")
     rec.register = FakeRegister([person("T1", "Tori", "Hale", name_with_photo=True),
                                  person("B2", "Ben", "Cole", name_with_photo=True), *others])
@@ -325,11 +316,11 @@ def _tori_posted(tmp_path, *others):
     plain = make_export(tmp_path, 2, name="sports-day-002")
     nid = rec.add_export(named, batch="n", channel="website", preparer=None, approver=None)
     rec.add_export(plain, batch="p", channel="website", preparer=None, approver=None)
+    files = [Path(named.output), Path(plain.output)]
     said: list = []
-    rec.mark_posted(files=[Path(named.output), Path(plain.output)], channel="website",
-                    not_allowed=said)
+    rec.mark_posted(files=files, channel="website", not_allowed=said)
     assert said == []
-    return rec, nid
+    return rec, nid, files
 
 
 def test_a_posted_file_name_naming_a_pupil_whose_consent_was_withdrawn_is_to_take_down(
@@ -341,7 +332,7 @@ def test_a_posted_file_name_naming_a_pupil_whose_consent_was_withdrawn_is_to_tak
     said "Named in the file name as ...", for her and nobody else."""
     from photovet.core.records import takedown
 
-    rec, nid = _tori_posted(tmp_path)
+    rec, nid, _files = _tori_posted(tmp_path)
     assert takedown.evaluate(rec, rec.register) == []
     rec.register.withdraw("T1", "website")
     items = takedown.evaluate(rec, rec.register)
@@ -379,7 +370,7 @@ def test_a_posted_file_name_whose_words_fit_several_pupils_holds_those_it_may_no
     Lane, who may be named (the office is told whom it may concern, not left with nobody)."""
     from photovet.core.records import takedown
 
-    rec, _nid = _tori_posted(tmp_path)
+    rec, _nid, _files = _tori_posted(tmp_path)
     tori = make_export(tmp_path, 3, name="tori-award-003")
     tid = rec.add_export(tori, batch="t", channel="website", preparer=None, approver=None)
     said: list = []
@@ -404,7 +395,7 @@ def test_a_subject_access_report_lists_a_posted_copy_whose_file_name_names_them(
     from photovet.core.records.sar import subject_access_report
     from tests.conftest import act_as
 
-    rec, _nid = _tori_posted(tmp_path)
+    rec, _nid, _files = _tori_posted(tmp_path)
     rec.register.withdraw("T1", "website")
     act_as(rec, "dpo")
     doc = subject_access_report(rec.register, rec, "T1", tmp_path / "sar.html").read_text(
@@ -420,7 +411,7 @@ def test_a_posted_file_name_naming_a_pupil_whose_name_consent_went_says_so_plain
     label being typed (": use initials")."""
     from photovet.core.records import takedown
 
-    rec, nid = _tori_posted(tmp_path)
+    rec, nid, _files = _tori_posted(tmp_path)
     rec.register.people_by_id["T1"].name_with_photo = False
     [item] = takedown.evaluate(rec, rec.register)
     assert (item.export_id, item.reasons) == (nid, {"T1": (
