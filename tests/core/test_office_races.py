@@ -882,17 +882,23 @@ def test_a_channels_rule_made_stricter_on_a_mid_batch_on_b(office, tmp_path, mon
     made under the old rule, and were recorded all the same when nobody in them lost their
     consent (only the fixed mode was seen, through the people it shows): not now."""
     a, b = office
-    eng = engine_of(b)
-    batch = decided(eng, photos(tmp_path, 2))
-    approve_all(b, eng, batch)
-    on_render(monkeypatch, 2, lambda: a.channels.update("website", **rule))
     out = tmp_path / "out"
-    results = run_export(b, eng, batch, out)
+    results = _export_with_rule_changed(a, b, tmp_path, monkeypatch, rule, out)
     assert [r.ok for r in results] == [True, False], [r.error for r in results]
     [(key, _v)] = rule.items()
     assert f"School website's {CHANNEL_RULE_WORDS[key]} was changed (its approval no longer " \
            "counts" in results[1].error, results[1].error
     assert len(exported_files(out)) == 1 and len(b.records.exports()) == 1
+
+
+def _export_with_rule_changed(a, b, tmp_path, monkeypatch, rule: dict, out: Path) -> list:
+    """B exports two approved photos for the website into ``out``; A changes the website's
+    ``rule`` while B renders the second: the two results."""
+    eng = engine_of(b)
+    batch = decided(eng, photos(tmp_path, 2))
+    approve_all(b, eng, batch)
+    on_render(monkeypatch, 2, lambda: a.channels.update("website", **rule))
+    return run_export(b, eng, batch, out)
 
 
 @pytest.mark.parametrize("rule", [{"cover_school": False}, {"names": "full"},
@@ -906,12 +912,8 @@ def test_a_channels_rule_made_looser_on_a_mid_batch_on_b_refuses_nothing(office,
     a, b = office
     a.channels.update("website", cover_school=True, names="initials", audio="listen",
                       fixed_mode="no-identifiable-children")
-    eng = engine_of(b)
-    batch = decided(eng, photos(tmp_path, 2))
-    approve_all(b, eng, batch)
-    on_render(monkeypatch, 2, lambda: a.channels.update("website", **rule))
     out = tmp_path / "out"
-    results = run_export(b, eng, batch, out)
+    results = _export_with_rule_changed(a, b, tmp_path, monkeypatch, rule, out)
     assert [r.ok for r in results] == [True, True], [r.error for r in results]
     recs = b.records.exports()
     assert len(exported_files(out)) == 2 and len(recs) == 2
