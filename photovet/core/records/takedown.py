@@ -306,6 +306,7 @@ def _named_in_file_names(records: Records, register: Any, recs: list[ExportRecor
     a check of every label against the whole register took ~20 ms a label) is checked."""
     from photovet.core.vision.text.captions import (  # noqa: PLC0415
         caption_matcher,
+        copy_label,
         file_name_mentions,
     )
 
@@ -318,7 +319,7 @@ def _named_in_file_names(records: Records, register: Any, recs: list[ExportRecor
     out = []
     for rec in recs:
         name = Path(rec.output_path).name
-        stem = re.sub(r"[-_ ]\d+(\.[^.]*)?$", "", name)
+        stem = copy_label(name)
         if stem not in mentions:
             mentions[stem] = person in file_name_mentions(name, [who], matcher=mine)
         if mentions[stem] and any(
@@ -666,6 +667,7 @@ def _file_name_findings(file_name: str, channel: Channel, register: Any, on: _dt
         return []
     from photovet.core.vision.text.captions import (  # noqa: PLC0415
         caption_matcher,
+        copy_label,
         file_name_findings,
     )
 
@@ -674,7 +676,7 @@ def _file_name_findings(file_name: str, channel: Channel, register: Any, on: _dt
         cache["matcher"] = caption_matcher(cache["people"], 90)
     # a batch's copies share their label: checked once a channel and media (the number is
     # not a name)
-    key = (re.sub(r"[-_ ]\d+(\.[^.]*)?$", "", file_name), channel.id, media)
+    key = (copy_label(file_name), channel.id, media)
     if key not in cache:
         cache[key] = file_name_findings(file_name, cache["people"], channel, on, media,
                                         matcher=cache["matcher"])

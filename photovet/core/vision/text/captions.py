@@ -2019,15 +2019,21 @@ def file_name_people(file_name: str, people: Sequence[Person], channel: Channel,
                                                              media, matcher=matcher)]
 
 
+
+def copy_label(file_name: str) -> str:
+    """The batch label an exported copy's file name was made from: without its extension and
+    the copy's number (``NameAllocator``: "tori-hale-award-001.jpg" -> "tori-hale-award").
+    What the file-name checks read, so copies of one label share one check."""
+    stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
+    return re.sub(r"[-_ ]\d+$", "", stem)
+
 def file_name_findings(file_name: str, people: Sequence[Person], channel: Channel,
                        on: _dt.date, media: str = "photo", *,
                        matcher: NameMatcher | None = None) -> list[CaptionFinding]:
     """``file_name_people``'s findings, each with the pupil it names (``person``: None where
     the words fit several). ``matcher``: ``caption_matcher(people, 90)`` built once for many
     file names (s46: the take-down list checks every posted copy's)."""
-    stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
-    stem = re.sub(r"[-_ ]\d+$", "", stem)          # the copy's number (``NameAllocator``)
-    result = check_label(stem, people, channel, on, Mode.CONSENT.value, media=media,
+    result = check_label(copy_label(file_name), people, channel, on, Mode.CONSENT.value, media=media,
                          matcher=matcher, findings_only=True)
     return [] if result.ok else list(result.findings)
 
@@ -2038,8 +2044,7 @@ def file_name_mentions(file_name: str, people: Sequence[Person], *,
     at all, however it may be used (``caption_mentions`` of the label's words, as typed and as
     ``check_label`` reads them): a take-down list of one person checks in full only the file
     names that mention them (s46; too many rather than one missed)."""
-    stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
-    words = _label_words(re.sub(r"[-_ ]\d+$", "", stem))
+    words = _label_words(copy_label(file_name))
     read = _LOWER_PAIR.sub(lambda m: m.group(0).upper(), words)
     if matcher is None:
         matcher = caption_matcher(people, 90)
@@ -2123,7 +2128,7 @@ def label_refusal(label: str, people: Sequence[Person], channel: Channel, on: _d
 
 __all__ = ["ANOTHER_PUPIL", "DEFAULT_LABEL", "CaptionCheck", "CaptionError", "CaptionFinding",
            "CaptionMention", "LabelError", "OtherPupils", "caption_mentions", "caption_refusal",
-           "caption_verdict", "check_caption", "check_label", "file_name_findings",
+           "caption_verdict", "check_caption", "check_label", "copy_label", "file_name_findings",
            "file_name_mentions", "file_name_people",
            "file_name_school_words", "label_refusal", "note_names", "school_findings",
            "without_school"]
