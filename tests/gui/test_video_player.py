@@ -507,6 +507,30 @@ def test_the_timeline_shows_eight_rows_and_the_slider_is_as_wide_as_the_picture(
     assert player.slider.width() >= player.canvas.width() - player.time_label.width() - 20
 
 
+def test_the_rulers_time_labels_never_run_into_each_other(qtbot):
+    """walk s47: a 9 s clip in the timeline at 1024 x 768 (about 190 px of bars) labelled
+    every second drew "0:000:010:02..." over one another. Labels are left out where the one
+    before would be run into; the ticks stay; the first is always there."""
+    from photovet.gui.views.video_player import TrackTimeline
+
+    timeline = TrackTimeline()
+    qtbot.addWidget(timeline)
+    timeline.set_rows([], 9.2)
+    advance = timeline.fontMetrics().horizontalAdvance
+    for width in (440, 520, 700, 1400):
+        timeline.resize(width, 60)
+        ticks = timeline.ruler(advance, 1.0)
+        assert len(ticks) == 10                      # a tick every second, 0 to 9
+        shown = [(x, label) for x, label in ticks if label]
+        assert shown[0][1] == "0:00"
+        for (x0, l0), (x1, _l1) in zip(shown, shown[1:]):
+            assert x0 + 2 + advance(l0) < x1 + 2, (width, shown)   # no overlap
+        assert all(x + 2 + advance(label) <= width for x, label in shown)
+    # wide enough, every second is labelled
+    timeline.resize(3000, 60)
+    assert all(label for _x, label in timeline.ruler(advance, 1.0))
+
+
 def test_arrows_step_a_frame_and_shift_arrows_a_second(qtbot):
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest

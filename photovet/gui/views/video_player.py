@@ -10,6 +10,7 @@ core (``VideoReviewer``, ``SoundChecks``, ``Engine.video_preview``) and feeds th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -388,6 +389,28 @@ class TrackTimeline(QWidget):
         if tid is not None and p.x() >= self.label_w:
             self.seek_requested.emit(self._time(p.x()))
 
+    def ruler(self, advance: Callable[[str], float], step: float) -> list[tuple[float, str]]:
+        """The ruler's ticks, each with its time label or "" (a tick per ``step`` seconds):
+        every tick labelled on a clip up to 10 s, else every 5 s (every tick on longer
+        steps), and never a label running into the one before it or off the right edge (a 9 s
+        clip at 1024 px labelled every second ran "0:000:010:02" together, walk s47).
+        ``advance``: a label's width in pixels."""
+        out: list[tuple[float, str]] = []
+        free_from = float("-inf")           # where the last label drawn ends, with a gap
+        t, w = 0.0, self.width()
+        while t <= self.duration + 1e-6:
+            x = self._x(t)
+            label = clock(t).rsplit(".", 1)[0]
+            wide = advance(label)
+            every = self.duration <= 10 or int(round(t / step)) % (5 if step == 1.0 else 1) == 0
+            if every and x + 2 >= free_from and x + 2 + wide <= w:
+                out.append((x, label))
+                free_from = x + 2 + wide + 6
+            else:
+                out.append((x, ""))
+            t += step
+        return out
+
     def paintEvent(self, _ev) -> None:
         qp = QPainter(self)
         qp.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -396,19 +419,13 @@ class TrackTimeline(QWidget):
         # the ruler: a tick per second (or per 10 s on long videos)
         qp.setPen(QColor("#8a96a3"))
         step = 1.0 if self.duration <= 30 else 10.0 if self.duration <= 600 else 60.0
-        t = 0.0
         f = QFont(self.font())
         f.setPointSizeF(max(7.0, f.pointSizeF() - 1))
         qp.setFont(f)
-        while t <= self.duration + 1e-6:
-            x = self._x(t)
+        for x, label in self.ruler(qp.fontMetrics().horizontalAdvance, step):
             qp.drawLine(QPointF(x, RULER_H - 6), QPointF(x, RULER_H))
-            label = clock(t).rsplit(".", 1)[0]
-            fits = x + 2 + qp.fontMetrics().horizontalAdvance(label) <= w
-            if fits and (int(round(t / step)) % (5 if step == 1.0 else 1) == 0
-                         or self.duration <= 10):
+            if label:
                 qp.drawText(QPointF(x + 2, RULER_H - 8), label)
-            t += step
         if self.seen is not None:           # the approver's seen stretches, in green
             x0, x1 = self._x(0.0), self._x(self.duration)
             qp.fillRect(QRectF(x0, RULER_H - 4, max(1.0, x1 - x0), 4), QColor("#d9dee3"))
