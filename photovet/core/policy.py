@@ -125,6 +125,11 @@ REASON_FRAGMENT = "Not a name (an unreadable fragment: no word of three letters 
 #: saying what it likely is (kept readable, a name painted on a cheek would go out)
 REASON_IN_FACE = ("Read unclearly inside a face: an eye or a mouth can look like letters, but "
                   "it may be a name written there")
+#: a single letter or digit read unclearly inside a face (an eye read as "O", s47): no name
+#: is one character, and a pupil's initial is what a caption may show, so it stays readable
+#: and nothing is asked (a covered eye went out on an approved photo when nobody answered)
+REASON_ONE_MARK_IN_FACE = ("Not a name (one letter read inside a face: an eye or a mouth can "
+                           "look like a letter)")
 #: said after the rule's reason of a line the rules cover until a person decides that lies
 #: inside the cover of a face that is covered (``decide_photo``, s41): nothing to decide
 #: while that face stays covered
@@ -170,6 +175,15 @@ def text_fragment(text: str) -> bool:
         if kind and run >= (2 if kind == "CJK" else 3):
             return False
     return True
+
+
+def one_mark(text: str) -> bool:
+    """Is this line read as one letter or digit of an alphabet ("O", "e", "5", "O."), the rest
+    spaces or marks? Chinese, Japanese or Korean characters never are: one of those can be a
+    whole name (``_script``: ideographs, kana and hangul). Decides: a line read unclearly
+    inside a face that is one mark is no name (``REASON_ONE_MARK_IN_FACE``)."""
+    marks = [ch for ch in unicodedata.normalize("NFC", text or "") if _script(ch)]
+    return len(marks) == 1 and _script(marks[0]) != "CJK"
 
 
 def _fmt_day(day: _dt.date) -> str:
@@ -1003,6 +1017,8 @@ def _rule_for_name(item: TextItem, person: Person | None, channel: Channel, medi
                         needs_review=True)
     # Ordinary text stays readable; the reason says why, so every line read is accounted for.
     if item.context == "face":
+        if one_mark(item.text):
+            return Decision("keep", REASON_ONE_MARK_IN_FACE)
         # fail closed: a person uncovers an eye; a name on a cheek would not come back
         return Decision("cover", REASON_IN_FACE, needs_review=True)
     if text_fragment(item.text):

@@ -218,3 +218,25 @@ def test_a_covered_face_shown_by_a_person_asks_about_its_line_again(ws, tmp_path
     assert [f.decision for f in a.faces] == ["show"]
     assert (a.texts[0].decision, a.texts[0].needs_review) == ("cover", True)
     assert a.status is PhotoStatus.NEEDS_REVIEW
+
+
+def test_one_letter_read_unclearly_inside_a_face_stays_readable_and_asks_nothing():
+    """walk s47: an eye read as "O" at 0.4 was covered for review on a shown face; nobody
+    answered and the approver's sheet showed a grey square over her eye. One letter or digit
+    is no name (an initial is what a caption may show): kept readable, no question. Two
+    letters, one ideograph (a whole name can be one), or a clear read still ask."""
+    from photovet.core.policy import REASON_ONE_MARK_IN_FACE, one_mark
+
+    eye, mouth, dot = _decided([(EYE, "O", 0.41), (MOUTH, "e", 0.22), (EYE, " 5.", 0.3)])
+    for t in (eye, mouth, dot):
+        assert (t.context, t.decision, t.needs_review) == ("face", "keep", False), t.text
+        assert t.reason == REASON_ONE_MARK_IN_FACE
+    two, ideograph, kana = _decided([(EYE, "Jo", 0.41), (MOUTH, "王", 0.3), (EYE, "ア", 0.3)])
+    for t in (two, ideograph, kana):
+        assert (t.context, t.decision, t.needs_review, t.reason) == (
+            "face", "cover", True, REASON_IN_FACE), t.text
+    assert one_mark("O") and one_mark("(e)") and not one_mark("") and not one_mark("OB")
+    assert not one_mark("口") and not one_mark("한") and not one_mark("-")
+    # below the face, on a badge, one mark read unclearly is still a possible name
+    (badge,) = _decided([(BADGE, "O", 0.3)])
+    assert badge.context == "worn" and badge.decision == "cover"
