@@ -1684,16 +1684,20 @@ class _LastCheck:
                     f"the rules of {self.ch.label}"
             why.append(f"{what} changed ({'; '.join(people)})")
         if register is not None:
-            from photovet.core.policy import rules_made_stricter, rules_of  # noqa: PLC0415
+            from photovet.core.policy import rules_made_stricter  # noqa: PLC0415
 
-            # the rules the copy was made under (its result's; else the batch's channel's) and
-            # those the register held when the batch began, each against the channel now: a
-            # rule made stricter since refuses it, one made looser does not (the copy covers
-            # more than is now asked: what was approved; s46 audit)
+            # the rules the copy was made under (its result's) and those the register held
+            # when the batch began, each against the channel now: a rule made stricter since
+            # refuses it, one made looser does not (the copy covers more than is now asked:
+            # what was approved; s46 audit). A copy that does not say what it was made under
+            # is not recorded: its record could not tell a later post what it covers (s48)
+            if not result.channel_rules:
+                why.append(f"which of {self.ch.label}'s rules it was made under is not known "
+                           "(check it again)")
             moved = [CHANNEL_RULE_WORDS.get(k, k) for k in dict.fromkeys(
-                rules_made_stricter(result.channel_rules or rules_of(self.ch), ch_now)
-                + (rules_made_stricter(self.rules_then, ch_now)
-                   if self.rules_then is not None else []))]
+                (rules_made_stricter(result.channel_rules, ch_now) if result.channel_rules
+                 else []) + (rules_made_stricter(self.rules_then, ch_now)
+                             if self.rules_then is not None else []))]
             if moved:
                 why.append(f"{self.ch.label}'s {_and_words(moved)} "
                            f"{'was' if len(moved) == 1 else 'were'} changed (its approval no "

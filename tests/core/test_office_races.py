@@ -921,6 +921,44 @@ def test_a_channels_rule_made_looser_on_a_mid_batch_on_b_refuses_nothing(office,
                and r.rules["names"] == "initials" for r in recs), [r.rules for r in recs]
 
 
+def test_a_copy_that_does_not_say_which_rules_it_was_made_under_is_not_recorded(
+        office, tmp_path, monkeypatch):
+    """s48: a copy whose result carries no rules (a producer that forgot them) was recorded
+    under its channel's rules as they were at its last check, which may be stricter than
+    what it was made under: a later post of it judged by rules it never had. Refused at the
+    last check (nothing recorded, no file kept); ``Records.record`` itself stores NULL for
+    such a result (judged as if no rule was applied: ``policy.made_under``)."""
+    a, b = office
+    a.channels.update("website", cover_school=True)
+    eng = engine_of(b)
+    batch = decided(eng, photos(tmp_path, 2))
+    approve_all(b, eng, batch)
+    real, calls = photo_export.rules_of, []
+
+    def forgetful(channel):
+        calls.append(1)
+        return real(channel) if len(calls) == 1 else {}
+
+    monkeypatch.setattr(photo_export, "rules_of", forgetful)
+    out = tmp_path / "out"
+    results = run_export(b, eng, batch, out)
+    assert [r.ok for r in results] == [True, False], [r.error for r in results]
+    assert "which of School website's rules it was made under is not known" in \
+        results[1].error, results[1].error
+    assert len(exported_files(out)) == 1
+    [rec] = b.records.exports()
+    assert rec.rules is not None and rec.rules["cover_school"] is True
+    # the record itself: no rules carried, none guessed
+    from photovet.core.models import ExportResult
+
+    src = sorted((tmp_path / "in").iterdir())[0]
+    copy = tmp_path / "elsewhere.jpg"
+    copy.write_bytes(src.read_bytes())
+    rid = b.records.record(ExportResult(source=str(src), output=str(copy), channel="website",
+                                        width=8, height=8), copy, batch="by hand")
+    assert b.records.records_by_id([rid])[0].rules is None
+
+
 def test_the_school_s_name_added_on_a_mid_batch_on_b(office, tmp_path, monkeypatch):
     """Walked on two PCs (s34): A's admin adds the school's name while B renders the second
     of three copies. A is told the approvals no longer count (the name is looked for in

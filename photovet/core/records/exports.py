@@ -963,9 +963,19 @@ class Records:
                    preparer: str | None = None, approver: str | None = None,
                    caption: str = "", caption_refs: Iterable[CaptionRef] = ()) -> int:
         """Record an export that already has its final name (tools and tests; the export
-        pipeline uses ``recorder``)."""
+        pipeline uses ``recorder``). A result that does not say which rules it was made under
+        (``ExportResult.channel_rules``) is taken as made now, under its channel's rules as
+        they are: the caller has just made it; ``record`` itself never guesses."""
         if channel:
             result.channel = channel
+        if not result.channel_rules:
+            from photovet.core.channels import UnknownChannelError  # noqa: PLC0415
+            from photovet.core.policy import rules_of  # noqa: PLC0415
+
+            try:
+                result.channel_rules = rules_of(self.channels.get(result.channel))
+            except UnknownChannelError:
+                pass
         if approver is not None:
             result.approver = approver
         if not result.output:
@@ -1508,21 +1518,13 @@ class Records:
                 "AND channel = ? AND posted_on = ? AND url = ?",
                 [why, now, rid, channel.id, day, url or ""])
 
-    def _rules_json(self, result: ExportResult) -> str | None:
+    @staticmethod
+    def _rules_json(result: ExportResult) -> str | None:
         """The rules ``result`` was made under, for its record (s46). A result that does not
-        carry them (made other than by ``media/export``) has its channel's rules as they are
-        now, as the record's last check reads them; NULL for a channel not known (judged as
-        if no rule was applied: ``policy.made_under``)."""
-        from photovet.core.channels import UnknownChannelError  # noqa: PLC0415
-        from photovet.core.policy import rules_of  # noqa: PLC0415
-
-        rules = result.channel_rules
-        if not rules:
-            try:
-                rules = rules_of(self.channels.get(result.channel))
-            except UnknownChannelError:
-                return None
-        return json.dumps(rules, sort_keys=True)
+        carry them gets NULL: judged as if no rule was applied (``policy.made_under``: fail
+        closed), never the channel's rules as they are when it is recorded, which may be
+        stricter than what the copy was made under (s48)."""
+        return json.dumps(result.channel_rules, sort_keys=True) if result.channel_rules else None
 
     def records_by_id(self, ids: Sequence[int]) -> list[ExportRecord]:
         """The export records of ``ids`` (oldest first; ids not recorded are left out)."""
