@@ -17,6 +17,7 @@ from typing import Any
 
 from photovet.core.errors import PhotoVetError, SettingsError
 from photovet.core.models import Channel
+from photovet.core.policy import MADE_UNDER_RULES
 from photovet.core.settings import VoidedApprovals
 from photovet.core.storage import Database
 from photovet.core.words import CHANNEL_ADD_COMMAND
@@ -40,8 +41,9 @@ AUDIO_RULE_LABELS = {
 
 
 #: a channel's rules that change what policy decides for a photo or video posted there (so an
-#: approval signed under the old rule may no longer fit); its label, size and quality do not
-DECIDING = ("names", "fixed_mode", "audio", "cover_school", "group_only")
+#: approval signed under the old rule may no longer fit); its label, size and quality do not.
+#: The same rules an export record keeps (``policy.MADE_UNDER_RULES``): one list
+DECIDING = MADE_UNDER_RULES
 
 
 def _rule_words(channel: Channel, rule: str) -> str:

@@ -1621,7 +1621,7 @@ class _LastCheck:
     def _rules_in_register(self) -> dict[str, object] | None:
         """The rules of the batch's channel that decide what is published (``channels.
         DECIDING``), as the register holds them now; None: no register, or not there."""
-        from photovet.core.channels import DECIDING  # noqa: PLC0415
+        from photovet.core.policy import rules_of  # noqa: PLC0415
 
         register = self.engine.register
         if register is None:
@@ -1630,7 +1630,7 @@ class _LastCheck:
             now = register.channel(self.ch.id)
         except PhotoVetError:
             return None
-        return {k: getattr(now, k) for k in DECIDING}
+        return rules_of(now)
 
     def _school_mode_now(self) -> str:
         """The school's mode now (a value PhotoVet does not know is the strictest)."""
