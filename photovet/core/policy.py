@@ -262,6 +262,12 @@ def back_since_missing(person: Person, back: str | None) -> bool:
     return (t.astimezone() if t.tzinfo else t).date() >= person.missing_since
 
 
+def missing_from_mis_file(person: Person, on: _dt.date) -> bool:
+    """No longer in the MIS file, and no leaving date passed by ``on``: have they left? (The
+    register list, the person page and ``person_standing`` ask this one question.)"""
+    return person.missing_since is not None and not person.has_left(on)
+
+
 def person_standing(person: Person, on: _dt.date, back: str | None = None) -> list[str]:
     """Everything on ``person``'s register row that stops them being published (or soon
     will), in the order a list of people says it: "do_not_photograph"; "back" ("They are
@@ -273,7 +279,7 @@ def person_standing(person: Person, on: _dt.date, back: str | None = None) -> li
     a do-not-photograph pupil no longer in the MIS file was listed as "not in the MIS file"
     alone)."""
     out = ["do_not_photograph"] if person.do_not_photograph else []
-    if person.missing_since is not None and not person.has_left(on):
+    if missing_from_mis_file(person, on):
         out.append("back" if back_since_missing(person, back) else "not_in_file")
     elif not person.valid and person.missing_since is None:
         out.append("rejected")
@@ -2731,6 +2737,7 @@ def _maybe_kept(pub: Publication) -> list[tuple[str, str, str]]:
     return sorted(seen.values())
 
 
+__all__ += ["missing_from_mis_file"]
 __all__ += ["channel_not_known", "channel_not_known_said", "back_since_missing",
             "person_standing"]
 __all__ += ["covers_card_track", "original_deleted_refusal", "post_channel_refusal",

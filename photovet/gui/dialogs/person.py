@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from photovet.core.approval import media_ended
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
-from photovet.core.policy import back_since_missing
+from photovet.core.policy import back_since_missing, missing_from_mis_file
 from photovet.core.records import takedown
 from photovet.core.register.mapping import NAME_WITH_PHOTO
 from photovet.core.retention import signatures_due_on
@@ -297,7 +297,7 @@ class PersonDialog(QDialog):
             lines.append("<b>Do not photograph.</b> Their face is always covered, on every "
                          "channel, whatever the consent below says.")
         today = _dt.date.today()
-        gone = p.missing_since is not None and not p.has_left(today)
+        gone = missing_from_mis_file(p, today)
         back = self.ctx.ws.register.brought_back(p.id) if gone else None
         if gone and back is not None and back_since_missing(p, back):
             # s31: straight after "They are back" the page asked "has Toby left?"

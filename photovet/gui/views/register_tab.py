@@ -40,7 +40,12 @@ from PySide6.QtWidgets import (
 
 from photovet.core.models import NO, Channel, Person
 from photovet.core.models import YES as STATE_YES
-from photovet.core.policy import back_since_missing, person_block, person_standing
+from photovet.core.policy import (
+    back_since_missing,
+    missing_from_mis_file,
+    person_block,
+    person_standing,
+)
 from photovet.core.words import back_not_in_file, not_in_mis_file
 
 from ..words import day, rejected_why
@@ -61,8 +66,9 @@ def consent_text(state: str) -> str:
 
 
 def missing(p: Person, today: _dt.date) -> bool:
-    """No longer in the MIS file, and no leaving date that has passed (has they left?)."""
-    return p.missing_since is not None and not p.has_left(today)
+    """No longer in the MIS file, and no leaving date that has passed (have they left?), as
+    the core decides it (``policy.missing_from_mis_file``)."""
+    return missing_from_mis_file(p, today)
 
 
 def person_status(p: Person, today: _dt.date | None = None, back: str | None = None) -> str:
