@@ -417,3 +417,52 @@ def test_a_posted_file_name_naming_a_pupil_whose_name_consent_went_says_so_plain
     assert (item.export_id, item.reasons) == (nid, {"T1": (
         "Named in the file name as \u201ctori hale\u201d: no consent to name this pupil with "
         "a photo on School website")}), item.reasons
+
+
+def test_old_records_made_while_their_channels_rule_changed_mid_batch_are_not_known(tmp_path):
+    """records-0012 (s48): before s46, a copy whose channel's rule was changed on another PC
+    while its batch was being made was recorded all the same, made under the old rule;
+    records-0011 gave it the rule as changed (the change was before its record), so a website
+    copy that does not hide the school was recorded as hiding it and its post on Facebook
+    went unflagged. A rule changed between the batch's start and a record is not known (as if
+    not applied); a batch begun well after the change keeps the rule."""
+    at = [m.name for m in MIGRATIONS].index("records-0011-export-rules")
+    db = open_db(tmp_path / "r.db", migrate_schema=False)
+    migrate(db, MIGRATIONS[:at])
+
+    def audit(when: str, action: str, details: dict) -> None:
+        db.execute("INSERT INTO audit_log (time, os_user, actor, action, details, "
+                   "prev_hash, hash) VALUES (?, 'x', 'Ada', ?, ?, '', '')",
+                   [when, action, json.dumps(details)])
+
+    def export(made: str, batch: str) -> int:
+        rid = db.insert("INSERT INTO exports (created_at, batch, channel, output_path, "
+                        "output_sha256, phash, phash_variants, source_path, source_sha256) "
+                        "VALUES (?, ?, 'website', ?, 'x', '0', ?, 's', 'y')",
+                        [made, batch, f"/e/{made}.jpg", b""])
+        audit(made, "export.recorded", {"export_id": rid})
+        return rid
+
+    with db.atomic():
+        # the channels' rules came in at the start of 2025 (before that: none applied)
+        db.execute("UPDATE _migrations SET applied_at = '2025-01-01T00:00:00+00:00' WHERE "
+                   "name = 'policy-0001-channel-rules'")
+        db.execute("UPDATE channels SET cover_school = 1, names = 'initials' WHERE name = "
+                   "'website'")
+        first = export("2025-10-01T10:00:00+00:00", "sports day")
+        # the head's PC makes the website hide the school while the office's batch runs
+        audit("2025-10-01T10:05:00+00:00", "channel.change",
+              {"channel": "website", "changes": {"cover_school": [False, True]}})
+        second = export("2025-10-01T10:10:00+00:00", "sports day")
+        later = export("2025-10-01T12:00:00+00:00", "choir")
+    assert {"records-0011-export-rules", "records-0012-export-rules-mid-batch"} <= set(
+        migrate(db))
+    got = {int(i): json.loads(r) for i, r in db.all("SELECT id, rules FROM exports")}
+    assert got[first]["cover_school"] is False, got
+    assert got[second]["cover_school"] is False, got     # records-0011 alone: True
+    assert got[second]["names"] == "initials", got        # a rule not changed: kept
+    assert got[later]["cover_school"] is True, got
+    # a post of the mid-batch copy where the school must be hidden is flagged
+    fb = Channel("facebook", "Facebook", cover_school=True)
+    assert school_shown_refusal("x.jpg", made_under(fb, got[second]), fb) is not None
+    db.close()

@@ -904,6 +904,73 @@ def _export_rules(db: Database) -> None:
                    [json.dumps(rules, sort_keys=True), eid])
 
 
+#: how long before a batch's first record its copies may have been decided (plan_exports
+#: decides every photo when the export starts; the first copy is recorded once it is made)
+_BATCH_DECIDED_BEFORE = _dt.timedelta(minutes=30)
+
+
+def _export_rules_mid_batch(db: Database) -> None:
+    """The records ``records-0011-export-rules`` gave rules to (those recorded before it ran)
+    were recorded by code that did not yet refuse a copy whose channel's rule was changed on
+    another PC while its batch was being made (s46): such a copy was made under the old rule
+    and recorded after the change, so records-0011 gave it the new one (a copy that does not
+    cover the school, recorded as covering it, posted on Facebook unflagged). A rule a change
+    of the channel touched between the batch's start (its first record, less
+    ``_BATCH_DECIDED_BEFORE``) and the record itself (by its time, or by the audit log's order)
+    is not known: judged as if it was not applied (fail closed). Records made since carry the
+    rules they were made under and are left as they are."""
+    ran = db.one("SELECT applied_at FROM _migrations WHERE name = 'records-0011-export-rules'")
+    since = _when(ran[0]) if ran else None
+    if since is None:
+        return
+    changes: dict[str, list[tuple[int, _dt.datetime | None, set[str]]]] = {}
+    logged: dict[int, int] = {}
+    for row_id, action, at, details in db.all(
+            "SELECT id, action, time, details FROM audit_log WHERE action IN "
+            "('channel.change', 'export.recorded') ORDER BY id"):
+        try:
+            d = json.loads(details)
+            if action == "export.recorded":
+                logged.setdefault(int(d["export_id"]), int(row_id))
+            else:
+                changes.setdefault(str(d["channel"]), []).append(
+                    (int(row_id), _when(at), {k for k in d["changes"] if k in _EXPORT_RULES}))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue    # records-0011 already left every record NULL where a change is unreadable
+    rows = db.all("SELECT id, batch, channel, created_at, rules FROM exports WHERE rules IS NOT "
+                  "NULL")
+    start: dict[tuple[str, str], _dt.datetime] = {}
+    for _eid, batch, channel, created, _rules in rows:
+        made = _when(created)
+        if made is not None:
+            key = (batch, channel)
+            start[key] = min(start.get(key, made), made)
+    for eid, batch, channel, created, rules_text in rows:
+        made = _when(created)
+        if made is None or made >= since:
+            continue
+        began = start[(batch, channel)] - _BATCH_DECIDED_BEFORE
+        row = logged.get(int(eid))
+        touched: set[str] = set()
+        for change_id, at, keys in changes.get(channel, []):
+            if at is None:
+                touched |= set(_EXPORT_RULES)    # when it was cannot be told: any of them
+                continue
+            before_record = at <= made or (row is not None and change_id < row)
+            if before_record and at >= began:
+                touched |= keys
+        if not touched:
+            continue
+        try:
+            rules = dict(json.loads(rules_text))
+        except (ValueError, TypeError):
+            rules = None                          # not readable: NULL, as if none applied
+        if rules is not None:
+            rules.update({k: _RULE_NOT_KNOWN[k] for k in touched})
+        db.execute("UPDATE exports SET rules = ? WHERE id = ?",
+                   [json.dumps(rules, sort_keys=True) if rules is not None else None, eid])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("audit-0001-log", _audit_log),
     Migration("register-0001-people", _register_people),
@@ -950,6 +1017,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("transfer-0002-deleted-by-content-index", _deleted_by_content_index),
     Migration("transfer-0003-deletion-file-identity", _deletion_file_identity),
     Migration("records-0011-export-rules", _export_rules),
+    Migration("records-0012-export-rules-mid-batch", _export_rules_mid_batch),
 )
 
 
