@@ -203,8 +203,8 @@ class MainWindow(QMainWindow):
                          self._on_chosen(P("review", A("Mark ready", self.approval.mark_ready,
                                                       None, None, "Mark the photo in the "
                                                       "window ready for approval"))),
-                         P("review", A("Mark all shown ready\u2026",
-                                       self.approval.mark_all_shown_ready)),
+                         self.approval.mark_all_menu_action(P("review", A(
+                             "Mark all shown ready\u2026", self.approval.mark_all_shown_ready))),
                          P("approve", A("Approve", self.approval.approve)),
                          P("approve", A("Reject\u2026", self.approval.reject)),
                          self.approval.menu_action(P("approve", A(
@@ -365,7 +365,7 @@ class MainWindow(QMainWindow):
         self.act_who.setText(s.summary())
         for action, permission in self._permissions:
             permit(action, s, permission)
-        self.approval.update_approve_all()     # greyed out, saying why, when nothing waits
+        self.approval.update_all_shown()       # greyed out, saying why, when they do nothing
         self._update_remove()                  # and what is about the chosen photo
         self.register_view.set_permissions(s)
         self.act_setup.setVisible(getattr(self, "_setup_left", False) and s.allowed("settings"))

@@ -152,6 +152,21 @@ def media_count(items: list[PhotoItem]) -> str:
 APPROVE_ALL_TIP = "Approve every photo and video the list shows, after one check"
 NOTHING_WAITING_TIP = ("Nothing the list shows is waiting for approval: a photo or video "
                        "waits once a preparer has marked it ready.")
+#: "Mark all shown ready..."'s tooltip: what it does; greyed out, why (``nothing_to_mark``)
+MARK_ALL_TIP = "Mark every photo and video the list shows as ready for approval"
+#: why "Mark all shown ready..." does nothing: the list shows nothing at all (its choice, or
+#: no photos yet), or nothing it shows can be marked (s38 office walk; s48: the button was
+#: enabled over an empty list)
+NOTHING_SHOWN_TO_MARK = ("Nothing to mark: the list shows no photos. Add photos, or change "
+                         "what it shows in \u201cShow:\u201d above it.")
+NOTHING_LEFT_TO_MARK = ("Nothing to mark: every photo the list shows is already ready, "
+                        "approved, could not be checked, or its original was deleted.")
+
+
+def batch_refused(why: str) -> str:
+    """The core's refusal (``why``) of the caption typed for all of them in "Mark all shown
+    ready"'s question, as the panel says it: not the caption of the photo shown."""
+    return f"The caption for all of them was not used. {why}"
 
 
 class ApprovalController(QObject):
@@ -202,7 +217,11 @@ class ApprovalController(QObject):
         proxy = tab.batch.proxy
         for sig in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset,
                     proxy.layoutChanged, proxy.dataChanged):
-            sig.connect(lambda *_: self.update_approve_all())
+            sig.connect(lambda *_: self.update_all_shown())
+        # "Mark all shown ready..." too, and as a caption is typed (one typed may mark again
+        # those marked ready with another)
+        panel.caption_edit.textChanged.connect(lambda *_: self.update_mark_all())
+        self._mark_all_action: QAction | None = None         # the menu's (main_window.py)
         # issue 18: the approver's checklist, ticked per photo or once for a selection
         self.checklist = ChecklistController(ctx, panel.checks, review.current, parent)
         # s35: what waits for approval on the shared register that this PC has not checked
@@ -277,11 +296,11 @@ class ApprovalController(QObject):
             else:
                 self._kept = None           # another photo: said no more
         p, s = self.tab.approval, self.ctx.session
-        for button, permission in ((p.ready_btn, "review"), (p.ready_all_btn, "review"),
+        for button, permission in ((p.ready_btn, "review"),
                                    (p.approve_btn, "approve"), (p.reject_btn, "approve"),
                                    (p.delete_btn, "originals.delete")):
             permit(button, s, permission, button.isEnabled())
-        self.update_approve_all()
+        self.update_all_shown()
         self.show_elsewhere()
 
     @staticmethod
@@ -368,6 +387,40 @@ class ApprovalController(QObject):
         self._approve_all_action = action
         action.setToolTip(APPROVE_ALL_TIP)
         return action
+
+    def mark_all_menu_action(self, action: QAction) -> QAction:
+        """The Approve menu's "Mark all shown ready...": greyed out with the button."""
+        self._mark_all_action = action
+        action.setToolTip(MARK_ALL_TIP)
+        return action
+
+    def update_all_shown(self) -> None:
+        """"Mark all shown ready..." and "Approve all shown...", as the list shows now."""
+        self.update_mark_all()
+        self.update_approve_all()
+
+    def nothing_to_mark(self) -> str:
+        """Why "Mark all shown ready" would mark nothing with the caption in the box (the
+        list shows nothing, or nothing it shows can be marked), or '' when it marks some."""
+        caption = policy.caption_text(self.tab.approval.caption_edit.text())
+        try:
+            if self._to_mark_all(caption, first=True):
+                return ""
+        except PhotoVetError as exc:    # the server away: said when pressed, by the core
+            log.info("what to mark not read: %s", type(exc).__name__)
+            return ""
+        return NOTHING_LEFT_TO_MARK if self.tab.batch.shown_items() else NOTHING_SHOWN_TO_MARK
+
+    def update_mark_all(self) -> None:
+        """"Mark all shown ready..." (the button and the menu's) only when it would mark
+        something; otherwise greyed out, the tooltip saying why (s48: it was enabled over an
+        empty list). The role's words follow, as for every button."""
+        why = self.nothing_to_mark() if self.required else "Approval is turned off."
+        for target in (self.tab.approval.ready_all_btn, self._mark_all_action):
+            if target is None:
+                continue
+            target.setProperty("photovet_tip", why or MARK_ALL_TIP)
+            permit(target, self.ctx.session, "review", not why)
 
     def update_approve_all(self) -> None:
         """"Approve all shown..." (the button and the menu's) only when something the list
@@ -576,19 +629,25 @@ class ApprovalController(QObject):
     def _usable(self, item: PhotoItem | None) -> TypeGuard[PhotoItem]:
         return item is not None and item.analysis is not None and not item.analysis.error
 
-    def _caption_refused(self, items: list[PhotoItem]) -> bool:
+    def _caption_refused(self, items: list[PhotoItem], caption: str | None = None) -> bool:
         """The caption in the box checked by the core's one check (``Engine.caption_refusal``:
         the channel's rules for these items' media types) before the preparer is asked
         anything: refused, it is said in the panel with "Use the suggested caption" where
         the core suggests one, and nothing is marked ready (True). An empty box: nothing to
-        check. The core checks it again for each item when it is marked ready."""
-        refused = self._caption_refusal(items, self.tab.approval.caption_edit.text())
+        check. The core checks it again for each item when it is marked ready. ``caption``:
+        the one for all of them typed in "Mark all shown ready"'s question instead (None: the
+        box's): refused, it is said in the panel, never put in the box (``batch_refused``)."""
+        box = caption is None
+        refused = self._caption_refusal(
+            items, self.tab.approval.caption_edit.text() if caption is None else caption)
         if refused is None:
             return False
         if self.ctx.engine is None:
             self.tab.approval.say(refused[0], error=True)       # not checked: not a refusal
-        else:
+        elif box:
             self.tab.approval.say_refused(*refused)
+        else:
+            self._say_kept(batch_refused(refused[0]), error=True)
         return True
 
     def _caption_refusal(self, items: list[PhotoItem], caption: str) -> tuple[str, str] | None:
@@ -635,7 +694,7 @@ class ApprovalController(QObject):
                 QMessageBox.StandardButton.Yes:
             return
         self.tab.batch.hold(item.path)      # it stays on screen ("Not marked ready" shown)
-        self._mark([item])
+        self._mark([item])                  # with the caption in the box, its own
 
     def mark_all_shown_ready(self) -> None:
         """Mark every photo the list shows ready, with one caption for all of them typed in
@@ -644,7 +703,10 @@ class ApprovalController(QObject):
         checked by the core before anything is asked (refused: said in the panel with the
         suggestion, nothing asked), and again when it was changed in the question (refused:
         asked again, with why and the suggestion in the question); each photo's again as it
-        is marked ready (``_mark``: a refusal there names the photo)."""
+        is marked ready (``_mark``: a refusal there names the photo). The caption typed in
+        the question is the batch's, never put in the box under the photo shown, which holds
+        that photo's (or video's) own caption (s48: a caption refused in the question was
+        left there, read as the video's own)."""
         if not self.required:
             return
         caption = policy.caption_text(self.tab.approval.caption_edit.text())
@@ -655,11 +717,8 @@ class ApprovalController(QObject):
             if not todo:
                 # the list may show nothing at all (its choice, or no photos yet): said so, not
                 # "every photo the list shows is already ready" (s38 office walk)
-                self.tab.approval.say(
-                    "Nothing to mark: every photo the list shows is already ready, approved, "
-                    "could not be checked, or its original was deleted." if self.tab.batch.shown_items() else
-                    "Nothing to mark: the list shows no photos. Add photos, or change what "
-                    "it shows in \u201cShow:\u201d above it.")
+                self.tab.approval.say(NOTHING_LEFT_TO_MARK if self.tab.batch.shown_items()
+                                      else NOTHING_SHOWN_TO_MARK)
                 return
             if asked is None and self._caption_refused(todo):
                 return          # the box's caption: said in the panel before asking
@@ -674,34 +733,42 @@ class ApprovalController(QObject):
                 wording=lambda typed, todo=todo, tail=tail: self._mark_all_question(
                     todo, policy.caption_text(typed)) + tail)
             if box.exec() != QMessageBox.StandardButton.Yes:
-                if refused is not None:         # said where the caption waits to be corrected
-                    self.tab.approval.say_refused(*refused)
+                if refused is not None:     # why it was refused, said; not in the photo's box
+                    self._say_kept(batch_refused(refused[0]), error=True)
                 return
             asked = [it.path for it in todo]
             typed = policy.caption_text(box.caption())
             if typed == caption and refused is None:
                 break
-            # the caption proposed is the one in the box (what _mark and the panel read); one
-            # the core refuses is asked again with why and its suggestion, in the question; a
-            # caption that changes which photos are marked (approved with another) asks again
+            # one the core refuses is asked again with why and its suggestion, in the question;
+            # a caption that changes which photos are marked (approved with another) asks again
             caption = typed
-            self.tab.approval.caption_edit.setText(caption)
             refused = self._caption_refusal(self._to_mark_all(caption), caption)
-        self._mark(todo)
+        # the box's own caption, unchanged, is still the box's (refused: said with it)
+        self._mark(todo, None if caption == policy.caption_text(
+            self.tab.approval.caption_edit.text()) else caption)
 
-    def _to_mark_all(self, caption: str) -> list[PhotoItem]:
+    def _to_mark_all(self, caption: str, *, first: bool = False) -> list[PhotoItem]:
         """The photos the list shows that "Mark all shown ready" marks with ``caption``: not
         ready yet and, with a caption, also those marked ready or approved with another (they
-        are then approved again, with this one)."""
+        are then approved again, with this one). ``first``: only the first of them (is there
+        one?), those not ready yet looked at before any approval is read."""
         ws = self.ctx.ws
-        # not one whose original PhotoVet deleted (the core's ``originals_gone``): it cannot be
-        # exported again, so there is nothing to mark ready (s42 walk: they were offered)
-        return [it for it in self.tab.batch.shown_items()
-                if self._usable(it) and it.original_gone is None and (
-                    it.approval in ("draft", "void", "rejected") or (
+        shown = [it for it in self.tab.batch.shown_items()
+                 # not one whose original PhotoVet deleted (the core's ``originals_gone``): it
+                 # cannot be exported again, so there is nothing to mark (s42 walk: offered)
+                 if self._usable(it) and it.original_gone is None]
+        todo = []
+        for it in sorted(shown, key=lambda it: it.approval not in ("draft", "void", "rejected")) \
+                if first else shown:
+            if it.approval in ("draft", "void", "rejected") or (
                     caption and it.approval in ("ready", "approved") and policy.caption_text(
                         ws.approvals.get(it.analysis.sha256, it.analysis.channel).caption)
-                    != caption))]
+                    != caption):
+                todo.append(it)
+                if first:
+                    break
+        return todo
 
     def _mark_all_question(self, todo: list[PhotoItem], caption: str,
                            refused: bool = False) -> str:
@@ -745,18 +812,19 @@ class ApprovalController(QObject):
                 f"{'it' if len(again) == 1 else 'them'} again, with this one.")
         return extra
 
-    def _mark(self, items: list[PhotoItem]) -> None:
+    def _mark(self, items: list[PhotoItem], caption: str | None = None) -> None:
+        """Mark ``items`` ready with ``caption`` (None: the one in the box under the photo)."""
         self._kept = None
         problems, done = [], []
         lost = False
-        caption = self.tab.approval.caption_edit.text().strip()
         engine = self.ctx.engine
         ch = self.ctx.current_channel()
         # the batch's caption, checked once for all of them (and again for each by the core)
         # before the preparer was asked; checked again here: the register may have changed
         # while the question was open
-        if self._caption_refused(items):
+        if self._caption_refused(items, caption):
             return
+        caption = (self.tab.approval.caption_edit.text() if caption is None else caption).strip()
         for it in items:
             try:
                 self.ctx.ws.approvals.mark_ready(

@@ -328,7 +328,9 @@ class ApprovalPanel(QWidget):
             b.setVisible(not approver_view)
         for b in (self.approve_btn, self.reject_btn, self.approve_all_btn):
             b.setVisible(approver_view)
-        for b in (self.ready_all_btn, self.approve_all_btn, self.delete_btn):
+        # "Mark all shown ready..." and "Approve all shown..." follow what the list shows
+        # (``ApprovalController.update_all_shown``)
+        for b in (self.approve_all_btn, self.delete_btn):
             b.setEnabled(True)
         self._ready_base = usable and (status in ("draft", "rejected") or bool(void))
         self._ready_again = state.caption if usable and state is not None and \
@@ -408,9 +410,12 @@ class ApprovalPanel(QWidget):
 
     def marked_ready(self, keys: list[tuple[str, str]]) -> None:
         """These photos ((content hash, channel)) were marked ready: the captions typed for
-        them before are stored or replaced, no longer waiting in the box."""
+        them before are stored or replaced, no longer waiting in the box; the photo shown among
+        them shows its caption as stored next (s48: not the words typed before marking it)."""
         for key in keys:
             self._typed.pop(key, None)
+        if self._caption_for in keys:
+            self._caption_for, self._caption_base = None, ""
 
     def forget_typed(self) -> None:
         """Captions typed and not marked ready, forgotten (another person signed in: never

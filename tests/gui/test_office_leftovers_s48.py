@@ -1,0 +1,148 @@
+"""s48: what a school office worker noticed clicking through the app at 1024 x 768.
+
+1. "Mark all shown ready..." was enabled over an empty list (pressing it only said "Nothing to
+   mark"): it is greyed out while it would mark nothing, its tooltip saying why.
+2. A caption for all of them typed in "Mark all shown ready"'s question and refused by the
+   caption check (a pupil's full name) was put in the box under the video shown, which then
+   read as the video's own caption. The question's caption never goes in that box."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from photovet.gui.controllers.approval import (
+    MARK_ALL_TIP,
+    NOTHING_LEFT_TO_MARK,
+    NOTHING_SHOWN_TO_MARK,
+)
+from photovet.gui.dialogs.batch_caption import MarkReadyQuestion
+from tests.gui.conftest import (
+    PREPARER_NAME,
+    answer,
+    checked_batch,
+    click,
+    select_photo,
+    sign_in_as,
+    wait_checked,
+    without_checklist,
+)
+from tests.gui.fake_engine import make_batch, write_register
+
+REFUSED = "Well done Joel Clarke!"          # Joel may not be named on the website
+
+
+def _settle(n: int = 5) -> None:
+    for _ in range(n):
+        QApplication.processEvents()
+
+
+def _mark_all_action(win):
+    menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&Approve")
+    return next(a for a in menu.actions() if a.text().startswith("Mark all shown ready"))
+
+
+def test_mark_all_shown_ready_is_greyed_out_while_it_would_mark_nothing(
+        qtbot, ws, make_window, tmp_path):
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    sign_in_as(win, PREPARER_NAME)
+    view, panel = win.photos.batch, win.photos.approval
+    btn, action = panel.ready_all_btn, _mark_all_action(win)
+    _settle()
+    assert btn.isVisible() and btn.isEnabled() and action.isEnabled()
+    assert btn.toolTip().startswith(MARK_ALL_TIP), btn.toolTip()
+    # the list shows nothing (its choice): greyed out, saying why
+    view.set_filter("approval:rejected")
+    _settle()
+    assert not view.shown_items()
+    assert not btn.isEnabled() and not action.isEnabled()
+    assert btn.toolTip().startswith(NOTHING_SHOWN_TO_MARK), btn.toolTip()
+    assert action.toolTip().startswith(NOTHING_SHOWN_TO_MARK), action.toolTip()
+    view.set_filter("all")
+    _settle()
+    assert btn.isEnabled() and action.isEnabled()
+    # every photo shown marked ready: nothing left to mark with no caption typed...
+    panel.caption_edit.setText("")
+    answer(click("&Yes"), kind=QMessageBox)
+    win.approval.mark_all_shown_ready()
+    _settle()
+    assert {it.approval for it in win.batch.model.items} == {"ready"}, panel.message.text()
+    assert not btn.isEnabled() and not action.isEnabled()
+    assert btn.toolTip().startswith(NOTHING_LEFT_TO_MARK), btn.toolTip()
+    # ...but a new caption typed marks them ready again, with it
+    panel.caption_edit.setText("Sports day")
+    _settle()
+    assert btn.isEnabled() and btn.toolTip().startswith(MARK_ALL_TIP)
+    # no photos at all: greyed out, saying why
+    for it in list(win.batch.model.items):
+        win.batch.remove(it.path)
+    _settle()
+    assert not btn.isEnabled() and btn.toolTip().startswith(NOTHING_SHOWN_TO_MARK)
+    win.close()
+
+
+def test_a_caption_refused_in_the_question_never_shows_as_the_videos_own(
+        qtbot, ws, make_window, tmp_path):
+    from tests.core.test_video_workflow import SquareFaces, make_video
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    without_checklist(ws)
+    paths, faces = make_batch(tmp_path / "photos", 1)
+    clip = make_video(tmp_path / "photos" / "assembly.mp4")
+    win = make_window(faces, face_engine=SquareFaces())
+    win.add_paths([str(p) for p in paths] + [str(clip)])
+    wait_checked(qtbot, win, 2, timeout=60000)
+    sign_in_as(win, PREPARER_NAME)
+    panel = win.photos.approval
+    select_photo(win, clip.name)
+    qtbot.waitUntil(lambda: win.photos.media.currentWidget() is win.photos.video, timeout=5000)
+    _settle()
+    assert panel.caption_edit.isVisible() and panel.caption_edit.text() == ""
+    seen: list[str] = []
+
+    def refused_then_no(box: MarkReadyQuestion) -> None:
+        seen.append(box.refusal.text())
+        click("&No")(box)
+
+    def type_it(box: MarkReadyQuestion) -> None:
+        box.caption_edit.setText(REFUSED)
+        answer(refused_then_no, kind=MarkReadyQuestion, delay=100)
+        click("&Yes")(box)
+
+    answer(type_it, kind=MarkReadyQuestion)
+    win.approval.mark_all_shown_ready()
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=10000)
+    _settle()
+    assert "nothing was marked ready" in seen[0], seen
+    assert {it.approval for it in win.batch.model.items} == {"draft"}
+    # why, said in the panel as the caption for all of them; the video's box holds its own
+    assert panel.caption_edit.text() == "", panel.caption_edit.text()
+    said = panel.message.text()
+    assert panel.message.isVisible() and said.startswith(
+        "The caption for all of them was not used.") and "nothing was marked ready" in said, said
+    assert not panel.use_suggestion_btn.isVisible()      # it would go in the video's box
+    # nor kept for the video while another is looked at
+    select_photo(win, paths[0].name)
+    _settle()
+    assert panel.caption_edit.text() == ""
+    select_photo(win, clip.name)
+    _settle()
+    assert panel.caption_edit.text() == ""
+    # the suggestion taken in the question: each is marked with it, the video's box shows it
+    # as the caption it was marked ready with
+    def take(box: MarkReadyQuestion) -> None:
+        box.caption_edit.setText(REFUSED)
+        answer(lambda b: (b.use_suggestion.click(), click("&Yes")(b)), kind=MarkReadyQuestion,
+               delay=100)
+        click("&Yes")(box)
+
+    answer(take, kind=MarkReadyQuestion)
+    win.approval.mark_all_shown_ready()
+    qtbot.waitUntil(lambda: {it.approval for it in win.batch.model.items} == {"ready"},
+                    timeout=10000)
+    _settle()
+    video = win.batch.model.item_for(str(clip))
+    assert ws.approvals.get(video.analysis.sha256, "website").caption == "Well done JC!"
+    select_photo(win, clip.name)
+    _settle()
+    assert panel.caption_edit.text() == "Well done JC!"
+    win.close()
