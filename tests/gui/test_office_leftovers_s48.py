@@ -4,11 +4,18 @@
    mark"): it is greyed out while it would mark nothing, its tooltip saying why.
 2. A caption for all of them typed in "Mark all shown ready"'s question and refused by the
    caption check (a pupil's full name) was put in the box under the video shown, which then
-   read as the video's own caption. The question's caption never goes in that box."""
+   read as the video's own caption. The question's caption never goes in that box.
+3. The approver's buttons read "Approve (A)" and "Reject... (R)" (the keys written into the
+   words); they read "Approve" and "Reject...", the keys A and R said in their tooltips, and
+   no button reads with a "(X)" after its words."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 
 from photovet.gui.controllers.approval import (
     MARK_ALL_TIP,
@@ -17,6 +24,7 @@ from photovet.gui.controllers.approval import (
 )
 from photovet.gui.dialogs.batch_caption import MarkReadyQuestion
 from tests.gui.conftest import (
+    APPROVER_NAME,
     PREPARER_NAME,
     answer,
     checked_batch,
@@ -145,4 +153,44 @@ def test_a_caption_refused_in_the_question_never_shows_as_the_videos_own(
     select_photo(win, clip.name)
     _settle()
     assert panel.caption_edit.text() == "Well done JC!"
+    win.close()
+
+
+def _keys_written_in(win) -> list[str]:
+    """The words of every button of the window that end with a key in brackets: '(A)'."""
+    buttons = win.findChildren(QAbstractButton)
+    buttons.append(win.photos.findings.keep_rest_button)    # in the panel only when needed
+    return [b.text() for b in buttons
+            if re.search(r"\((?:Ctrl\+|Alt\+|Shift\+)?[A-Z0-9]\)\s*$", b.text())]
+
+
+def test_approve_and_reject_read_as_words_and_their_keys_still_work(
+        qtbot, ws, make_window, tmp_path, monkeypatch):
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    sign_in_as(win, PREPARER_NAME)
+    _settle()
+    assert _keys_written_in(win) == []
+    answer(click("&Yes"), kind=QMessageBox)
+    win.approval.mark_all_shown_ready()
+    sign_in_as(win, APPROVER_NAME)
+    win.approval.set_approver_view(True)
+    _settle()
+    panel = win.photos.approval
+    approve, reject = panel.approve_btn, panel.reject_btn
+    assert approve.isVisible() and reject.isVisible()
+    assert (approve.text(), reject.text()) == ("Approve", "Reject\u2026")
+    assert "(shortcut: A)" in approve.toolTip() and "(shortcut: R)" in reject.toolTip()
+    assert _keys_written_in(win) == []
+    assert "shortcut: K" in win.photos.findings.keep_rest_button.toolTip()
+    # the keys still do it (the list has the keyboard)
+    done: list[str] = []
+    monkeypatch.setattr(win.approval, "approve", lambda: done.append("approve"))
+    monkeypatch.setattr(win.approval, "reject", lambda: done.append("reject"))
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
+    win.photos.batch.list.setFocus()
+    QTest.keyClick(win.photos.batch.list, Qt.Key.Key_A)
+    QTest.keyClick(win.photos.batch.list, Qt.Key.Key_R)
+    _settle()
+    assert done == ["approve", "reject"]
     win.close()

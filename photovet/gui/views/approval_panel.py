@@ -142,9 +142,16 @@ class ApprovalPanel(QWidget):
         self.ready_btn.setToolTip("This photo is checked: send it to a senior leader for approval")
         self.ready_all_btn = QPushButton("Mark all shown ready\u2026")
         self.ready_all_btn.setToolTip("Mark every photo the list shows as ready for approval")
-        self.approve_btn = QPushButton(style.icon("approve"), "Approve (A)")
+        # s48: the keys are said in the tooltips, not as "(A)" / "(R)" in the words (read as
+        # part of the label); Alt+A and Alt+R are the menu bar's Approve and Review menus, so
+        # the buttons keep the plain keys A and R (main_window.py)
+        self.approve_btn = QPushButton(style.icon("approve"), "Approve")
         self.approve_btn.setObjectName("Primary")
-        self.reject_btn = QPushButton(style.icon("reject"), "Reject\u2026 (R)")
+        self.approve_btn.setToolTip("Approve it for this channel, as it will be published, "
+                                    "with its caption (shortcut: A)")
+        self.reject_btn = QPushButton(style.icon("reject"), "Reject\u2026")
+        self.reject_btn.setToolTip("Reject it, saying why: it goes back to the preparer "
+                                   "(shortcut: R)")
         self.approve_all_btn = QPushButton("Approve all shown\u2026")
         self.approve_all_btn.setToolTip("Approve every photo the list shows, after one check")
         self.delete_btn = QPushButton("Delete this original now\u2026")

@@ -268,9 +268,9 @@ class FindingsPanel(QWidget):
         self.decide_title.setObjectName("SectionTitle")
         self.decide_lay.addWidget(self.decide_title)
         self.cards: list[DecisionCard] = []
-        self.keep_rest_button = QPushButton("Keep the rest covered (K)")
+        self.keep_rest_button = QPushButton("Keep the rest covered")
         self.keep_rest_button.setToolTip("Every decision still open stays covered, and counts as "
-                                         "decided (recorded with your name)")
+                                         "decided (recorded with your name; shortcut: K)")
         self.keep_rest_button.clicked.connect(self.keep_rest)
 
         self.tree = QTreeWidget()
