@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from photovet.core import words as _w
@@ -105,6 +106,36 @@ def sentence(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?" else text + "."
+
+
+#: a break allowed where nothing is drawn (a zero-width space)
+MAY_BREAK = "\u200b"
+_PATH_PARTS = re.compile(r"([\\/])")
+
+
+def breakable_path(path: str, fits: Callable[[str], bool] = lambda part: True) -> str:
+    """``path`` as wrapped words show it: a line may end after each folder separator ('/' or
+    '\\', a zero-width space after it), and inside a folder's name only where that name is
+    too long for a line by itself (``fits(name)`` false): after a '-', '_' or '.'. Qt breaks
+    after neither '\\' nor '_' by itself, so a long path was cut off at both sides of a
+    narrow column, or broken inside a word (s48 walk, 1024 x 768)."""
+    out = []
+    for part in _PATH_PARTS.split(path):
+        if part in ("/", "\\"):
+            out.append(part + MAY_BREAK)
+        elif part and not fits(part):
+            out.append("".join(c + MAY_BREAK if c in "-_." else c for c in part))
+        else:
+            out.append(part)
+    return "".join(out).rstrip(MAY_BREAK)
+
+
+def breakable_paths(text: str, paths: Iterable[str],
+                    fits: Callable[[str], bool] = lambda part: True) -> str:
+    """``text`` with each of ``paths`` in it made breakable (``breakable_path``)."""
+    for path in sorted({p for p in paths if p}, key=len, reverse=True):
+        text = text.replace(path, breakable_path(path, fits))
+    return text
 
 
 _REJECTED = re.compile(r"row rejected \(line (\d+): (.*)\)", re.S)

@@ -7,13 +7,18 @@
    read as the video's own caption. The question's caption never goes in that box.
 3. The approver's buttons read "Approve (A)" and "Reject... (R)" (the keys written into the
    words); they read "Approve" and "Reject...", the keys A and R said in their tooltips, and
-   no button reads with a "(X)" after its words."""
+   no button reads with a "(X)" after its words.
+4. The approver's empty list names the folder where photos wait for approval: at 1024 x 768 a
+   long folder name was cut off at both sides (Qt breaks neither after '\\' nor '_'). It wraps
+   after the path's separators, and inside a folder's name only when that name is wider than
+   the column."""
 
 from __future__ import annotations
 
 import re
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextLayout, QTextOption
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 
@@ -23,6 +28,7 @@ from photovet.gui.controllers.approval import (
     NOTHING_SHOWN_TO_MARK,
 )
 from photovet.gui.dialogs.batch_caption import MarkReadyQuestion
+from photovet.gui.words import MAY_BREAK, breakable_path
 from tests.gui.conftest import (
     APPROVER_NAME,
     PREPARER_NAME,
@@ -194,3 +200,75 @@ def test_approve_and_reject_read_as_words_and_their_keys_still_work(
     _settle()
     assert done == ["approve", "reject"]
     win.close()
+
+
+def _drawn_lines(label) -> list[list[tuple[str, float]]]:
+    """The lines a word-wrapped plain-text label draws its words on, with their widths, a list
+    for each paragraph (as QLabel lays them out: wrapped where a line may end, a word wider
+    than the label drawn whole, and cut off)."""
+    paragraphs = []
+    for para in label.text().split("\n"):
+        layout = QTextLayout(para, label.font())
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        lines = []
+        while (line := layout.createLine()).isValid():
+            line.setLineWidth(label.contentsRect().width())
+            lines.append((para[line.textStart():line.textStart() + line.textLength()],
+                          line.naturalTextWidth()))
+        layout.endLayout()
+        paragraphs.append(lines)
+    return paragraphs
+
+
+def test_the_approvers_empty_list_wraps_a_long_folder_at_its_separators(
+        qtbot, ws, make_window, tmp_path):
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    without_checklist(ws)
+    folder = tmp_path / "School_photos" / "2026_07_03_Sports_Day_Year_4_afternoon_races_and_prizes"
+    paths, faces = make_batch(folder, 2)
+    win = make_window(faces)
+    win.resize(1024, 768)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 2)
+    answer(click("&Yes"), kind=QMessageBox)
+    win.approval.mark_all_shown_ready()
+    sign_in_as(win, APPROVER_NAME)
+    win.approval.set_approver_view(True)
+    for p in paths:
+        win.batch.remove(str(p))
+    _settle(10)
+    view = win.photos.batch
+    label = view.empty_label
+    assert view.stack.currentWidget() is view.empty and label.isVisible()
+    # the folder's long name no longer makes the window wider than the screen (1139 px)
+    assert win.width() <= 1024, win.width()
+    # the words are the core's, the folder whole
+    assert view.empty_words.startswith(f"2 photos wait for approval for School website. They "
+                                       f"are in {folder}."), view.empty_words
+    assert label.text().replace(MAY_BREAK, "") == view.empty_words
+    width = label.contentsRect().width()
+    paragraphs = _drawn_lines(label)
+    lines = [line for para in paragraphs for line in para]
+    assert len(lines) > 4, lines
+    # nothing cut off: every line fits the column
+    assert all(w <= width + 0.5 for _t, w in lines), (width, lines)
+    # a line ends between words or after a separator (or, in a folder's name wider than the
+    # column, after its '-', '_' or '.'): never inside a word
+    for para in paragraphs:
+        for text, _w in para[:-1]:
+            assert text[-1] in (" ", "-", "/", MAY_BREAK), (text, width, paragraphs)
+    ends = [t[-2] for para in paragraphs for t, _w in para[:-1] if t.endswith(MAY_BREAK)]
+    assert "/" in ends, paragraphs
+    win.close()
+
+
+def test_a_windows_folder_may_wrap_after_each_backslash():
+    """A folder on a school's Windows PC: Qt would not break after '\\' by itself."""
+    shown = breakable_path("D:\\Photos\\Sports_Day_2026")
+    assert shown == f"D:\\{MAY_BREAK}Photos\\{MAY_BREAK}Sports_Day_2026"
+    # inside a folder's name only when it is too long for a line by itself
+    assert breakable_path("D:\\Sports_Day", fits=lambda part: len(part) < 5) == \
+        f"D:\\{MAY_BREAK}Sports_{MAY_BREAK}Day"

@@ -342,7 +342,8 @@ class ApprovalController(QObject):
                            [g.folder if g.here else None for g in groups],
                            words.waiting_elsewhere_summary(groups, here=here))
         # the empty list says where what waits for approval is, or that nothing waits
-        view.set_empty_words(words.approver_nothing_open(groups, ch.label))
+        view.set_empty_words(words.approver_nothing_open(groups, ch.label),
+                             [g.folder for g in groups if g.folder])
 
     def approved_caption_refused(self, a, state, void: str) -> str | None:
         """Why the caption a photo was approved with may not go out now, as export would say

@@ -15,7 +15,9 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     QPointF,
@@ -66,6 +68,7 @@ from ..words import (
     APPROVED_CAPTION_REFUSED,
     APPROVED_CAPTION_REFUSED_BADGE,
     APPROVED_CAPTION_REFUSED_NEXT,
+    breakable_paths,
     esc,
     media_words,
     plural,
@@ -1012,6 +1015,15 @@ class BatchView(QWidget):
         self.empty_label.setObjectName("EmptyState")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
+        # as wide as the column, never wider: a long folder it names made the window wider
+        # than a 1024 px screen (s48 walk); the folder wraps anew when it is resized
+        self.empty_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                       QSizePolicy.Policy.Preferred)
+        self.empty_label.installEventFilter(self)
+        #: what the empty list says, as the core said it (the label's text may wrap after a
+        #: folder separator: ``_show_empty_words``)
+        self.empty_words = self.EMPTY_WORDS
+        self._empty_paths: list[str] = []
         el.addWidget(self.empty_label)
         # one above the other: side by side they made the panel (and the window) too wide
         # for a 1024 px school laptop
@@ -1072,10 +1084,28 @@ class BatchView(QWidget):
         if i >= 0:
             self.filter_combo.setCurrentIndex(i)
 
-    def set_empty_words(self, text: str = "") -> None:
+    def set_empty_words(self, text: str = "", paths: list[str] | None = None) -> None:
         """What the empty list says: ``text`` (the approver's, from the core's
-        ``words.approver_nothing_open``), or "Drop photos here..." when ''."""
-        self.empty_label.setText(text or self.EMPTY_WORDS)
+        ``words.approver_nothing_open``), or "Drop photos here..." when ''. ``paths``: the
+        folders named in it, which wrap at their separators (``breakable_path``; s48 walk: a
+        long folder was cut off at 1024 x 768)."""
+        self.empty_words = text or self.EMPTY_WORDS
+        self._empty_paths = list(paths or []) if text else []
+        self._show_empty_words()
+
+    def _show_empty_words(self) -> None:
+        """The empty list's words as wide as the label is now: a folder's name wider than the
+        label also wraps after its '-', '_' or '.'."""
+        fm, width = self.empty_label.fontMetrics(), self.empty_label.contentsRect().width()
+        shown = breakable_paths(self.empty_words, self._empty_paths,
+                                lambda part: width <= 0 or fm.horizontalAdvance(part) < width)
+        if shown != self.empty_label.text():
+            self.empty_label.setText(shown)
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        if obj is self.empty_label and ev.type() == QEvent.Type.Resize:
+            self._show_empty_words()
+        return super().eventFilter(obj, ev)
 
     def set_elsewhere(self, lines: list[str], folders: list[str | None],
                       summary: str = "") -> None:
