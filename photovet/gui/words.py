@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -162,11 +163,50 @@ UNKEPT_BY_KIND = {"pupil-name": "A pupil's name", "staff-name": "A staff member'
                   "name-like": "Words that look like a name"}
 
 
-def read_words(text: str, kind: str = "") -> str:
+def read_words(text: str, kind: str = "", can_draw: Callable[[str], bool] | None = None) -> str:
     """A text read in a photo as the window quotes it ("“Olivia Bennett”"), or what it is
     (``kind``: the core's TextItem.kind) instead of empty quotes when its words are not kept:
-    "A pupil's name", "Words that look like a name"."""
-    return f"\u201c{text}\u201d" if text else UNKEPT_BY_KIND.get(kind, UNKEPT_NAME)
+    "A pupil's name", "Words that look like a name". ``can_draw``: whether this PC's fonts
+    draw a character; those it cannot are said after the quote (``unshown_note``)."""
+    if not text:
+        return UNKEPT_BY_KIND.get(kind, UNKEPT_NAME)
+    note = unshown_note(text, can_draw) if can_draw is not None else ""
+    return f"\u201c{text}\u201d" + (f" ({note})" if note else "")
+
+
+#: the scripts a character read may be in, by the start of its Unicode name, as the office
+#: would name them
+_SCRIPTS = (("CJK", "Chinese/Japanese"), ("HIRAGANA", "Japanese"), ("KATAKANA", "Japanese"),
+            ("HANGUL", "Korean"), ("ARABIC", "Arabic"), ("HEBREW", "Hebrew"),
+            ("DEVANAGARI", "Devanagari"), ("BENGALI", "Bengali"), ("GURMUKHI", "Gurmukhi"),
+            ("GUJARATI", "Gujarati"), ("TAMIL", "Tamil"), ("THAI", "Thai"),
+            ("GREEK", "Greek"), ("CYRILLIC", "Cyrillic"))
+
+
+def _script(c: str) -> str:
+    name = unicodedata.name(c, "")
+    return next((said for start, said in _SCRIPTS if name.startswith(start)), "")
+
+
+def unshown_note(text: str, can_draw: Callable[[str], bool]) -> str:
+    """What the characters of ``text`` that this PC's fonts cannot draw are (``can_draw``
+    false: drawn as an empty box), '' when it draws them all (s48 walk: '口' read on a sign
+    was an empty box in the findings list): 'a Chinese/Japanese character, U+53E3';
+    'Chinese/Japanese characters: U+53E3, U+5B66'; at most three codes, then how many more."""
+    unshown = list(dict.fromkeys(
+        c for c in text if not c.isascii() and unicodedata.category(c)[0] not in "MZC"
+        and not can_draw(c)))
+    if not unshown:
+        return ""
+    scripts = {_script(c) for c in unshown}
+    script = scripts.pop() if len(scripts) == 1 else ""
+    codes = ", ".join(f"U+{ord(c):04X}" for c in unshown[:3])
+    if len(unshown) > 3:
+        codes += f" and {len(unshown) - 3} more"
+    if len(unshown) == 1:
+        return f"{'an' if script[:1] in tuple('AEIOU') else 'a'} {script} character, {codes}" \
+            if script else f"a character, {codes}"
+    return f"{script} characters: {codes}" if script else f"characters: {codes}"
 
 
 #: the copies an earlier export left in a folder exported into again, kept (s35)

@@ -11,7 +11,10 @@
 4. The approver's empty list names the folder where photos wait for approval: at 1024 x 768 a
    long folder name was cut off at both sides (Qt breaks neither after '\\' nor '_'). It wraps
    after the path's separators, and inside a folder's name only when that name is wider than
-   the column."""
+   the column.
+5. A Chinese character read on a sign ('口') was an empty box in the findings list on a PC
+   with no font for it: the list says what it is after the quote ("a Chinese/Japanese
+   character, U+53E3"), only where this PC's fonts (with Qt's fallbacks) cannot draw it."""
 
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from photovet.gui.controllers.approval import (
     NOTHING_SHOWN_TO_MARK,
 )
 from photovet.gui.dialogs.batch_caption import MarkReadyQuestion
+from photovet.gui.views.findings import Drawable, FindingsPanel, text_sentence
 from photovet.gui.words import MAY_BREAK, breakable_path
 from tests.gui.conftest import (
     APPROVER_NAME,
@@ -272,3 +276,43 @@ def test_a_windows_folder_may_wrap_after_each_backslash():
     # inside a folder's name only when it is too long for a line by itself
     assert breakable_path("D:\\Sports_Day", fits=lambda part: len(part) < 5) == \
         f"D:\\{MAY_BREAK}Sports_{MAY_BREAK}Day"
+
+
+def test_a_character_the_fonts_cannot_draw_is_said_as_what_it_is(qtbot):
+    import datetime as _dt
+
+    from photovet.core.models import Channel, PhotoAnalysis, TextItem
+    from photovet.core.policy import rule_for_text
+
+    channel = Channel(id="website", label="School website", names="initials")
+
+    def decided(text: str) -> TextItem:
+        t = TextItem(polygon=[(0, 0), (10, 0), (10, 5), (0, 5)], text=text, context="sign")
+        d = rule_for_text(t, None, channel, "photo", "consent", _dt.date(2026, 3, 12))
+        t.decision, t.reason, t.needs_review = d.action, d.reason, d.needs_review
+        return t
+
+    a = PhotoAnalysis(path="x.jpg", sha256="x", texts=[decided("\u53e3"), decided("Exit")],
+                      faces_checked=True)
+    panel = FindingsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(420, 700)
+    panel.show()
+    panel.show_analysis(a, {})
+    head = panel.tree.topLevelItem(1)
+    rows = [head.child(i).text(0) for i in range(head.childCount())]
+    rows += [head.child(i).child(j).text(0) for i in range(head.childCount())
+             for j in range(head.child(i).childCount())]
+    glyphs = Drawable(panel.tree.font())
+    assert glyphs("E") and glyphs("\u00e9")
+    said = next(r for r in rows if r.startswith("\u201c\u53e3\u201d"))
+    if not glyphs("\u53e3"):         # a PC with no Chinese or Japanese font (this one)
+        assert said.startswith("\u201c\u53e3\u201d (a Chinese/Japanese character, U+53E3): "), rows
+    else:
+        assert said.startswith("\u201c\u53e3\u201d: "), rows
+    assert any(r.startswith("\u201cExit\u201d: ") for r in rows), rows     # drawn: said as read
+    # the sentence itself, for a PC that draws one character and not another
+    t = decided("\u53e3\u5b66 Café")
+    assert text_sentence(t, lambda c: c == "\u00e9").startswith(
+        "\u201c\u53e3\u5b66 Café\u201d (Chinese/Japanese characters: U+53E3, U+5B66): ")
+    assert text_sentence(t, lambda c: True).startswith("\u201c\u53e3\u5b66 Café\u201d: ")

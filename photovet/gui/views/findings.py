@@ -15,10 +15,11 @@ opens the group. Presentation only: which text is covered is policy's decision.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetrics
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QTextLayout
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -94,14 +95,42 @@ def face_sentence(face, people_by_id: dict[str, Any]) -> str:
     return text
 
 
-def text_sentence(item) -> str:
-    """'“Muhammad Iqbal”: covered. Pupil's name (no consent to show names).'"""
+class Drawable:
+    """Whether a font, with the fonts Qt falls back to, draws a character (an empty box
+    otherwise: '口' read on a sign, on a PC with no Chinese or Japanese font; s48 walk).
+    QFontMetrics.inFontUcs4 asks the font alone; a character it lacks is laid out to see
+    whether a fallback font has it (glyph 0 is the empty box). Remembered per character."""
+
+    def __init__(self, font: QFont):
+        self.font, self.metrics = QFont(font), QFontMetrics(font)
+        self._known: dict[str, bool] = {}
+
+    def __call__(self, c: str) -> bool:
+        known = self._known.get(c)
+        if known is None:
+            known = self._known[c] = self.metrics.inFontUcs4(ord(c)) or self._fallback(c)
+        return known
+
+    def _fallback(self, c: str) -> bool:
+        layout = QTextLayout(c, self.font)
+        layout.beginLayout()
+        layout.createLine()
+        layout.endLayout()
+        runs = layout.glyphRuns()
+        return bool(runs) and all(g != 0 for run in runs for g in run.glyphIndexes())
+
+
+def text_sentence(item, can_draw: Callable[[str], bool] | None = None) -> str:
+    """'“Muhammad Iqbal”: covered. Pupil's name (no consent to show names).' ``can_draw``:
+    whether this PC's fonts draw a character (``Drawable``): those it cannot are said after
+    the quote ('“口” (a Chinese/Japanese character, U+53E3): kept readable. ...')."""
+    said = read_words(item.text, item.kind, can_draw)
     if item.decision == "cover":
         why = item.reason or "covered"
-        text = f"{read_words(item.text, item.kind)}: covered. {why}"
+        text = f"{said}: covered. {why}"
     else:
         why = item.reason or "Ordinary text, not a name"
-        text = f"{read_words(item.text, item.kind)}: kept readable. {why}"
+        text = f"{said}: kept readable. {why}"
     if not text.endswith("."):
         text += "."
     if item.refused:
@@ -254,6 +283,7 @@ class FindingsPanel(QWidget):
         # handed on (marked ready or approved), what is open is no longer waiting for a
         # decision (policy.waiting_for_decision: the banner says the same)
         self.approval = "draft"
+        self._glyphs: Drawable | None = None          # which characters the list draws
         self.heading = QLabel("What PhotoVet found")
         self.heading.setObjectName("SectionTitle")
         self.summary = QLabel("")
@@ -455,7 +485,7 @@ class FindingsPanel(QWidget):
     def _text_card(self, i: int) -> DecisionCard:
         t = self.analysis.texts[i]
         why = t.reason.lower() if t.reason else "may be a name"
-        q = f"<b>{esc(read_words(t.text, t.kind))}</b>: {esc(why)}."
+        q = f"<b>{esc(read_words(t.text, t.kind, self._drawable()))}</b>: {esc(why)}."
         if t.kind == "name-like" and initials_like(t.text):
             q += (" If these are the school's initials (on a logo or a sign), add them in "
                   "Settings, School rules, The school: they then follow each channel's rule "
@@ -465,6 +495,13 @@ class FindingsPanel(QWidget):
             ("keep", "Leave it readable\u2026", lambda *_: self.text_action.emit(i, "keep"))])
         card.setProperty("target", (TEXT, i))
         return card
+
+    def _drawable(self) -> Drawable:
+        """Which characters the list's font draws (``Drawable``), kept while its font is."""
+        font = self.tree.font()
+        if self._glyphs is None or self._glyphs.font != font:
+            self._glyphs = Drawable(font)
+        return self._glyphs
 
     def _section(self, title: str) -> QTreeWidgetItem:
         head = QTreeWidgetItem([title])
@@ -505,14 +542,15 @@ class FindingsPanel(QWidget):
                 continue
             colour = style.REVIEW.darker(140) if t.needs_review else \
                 style.COVER if t.decision == "cover" else QColor("#37474f")
-            self._row(texts, text_sentence(t), TEXT, i, colour)
+            self._row(texts, text_sentence(t, self._drawable()), TEXT, i, colour)
         if others:
             group = QTreeWidgetItem(texts, [f"Other text ({len(others)}): fragments and "
                                             "lines read with low confidence, kept readable"])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             group.setToolTip(0, "Not names: each stays readable. Open to see every one.")
             for i in others:
-                self._row(group, text_sentence(a.texts[i]), TEXT, i, QColor("#37474f"))
+                self._row(group, text_sentence(a.texts[i], self._drawable()), TEXT, i,
+                          QColor("#37474f"))
             group.setExpanded(False)
         if a.manual:
             hand = self._section(f"Covered by hand ({len(a.manual)})")
@@ -598,4 +636,4 @@ class FindingsPanel(QWidget):
 
 
 __all__ = ["DecisionCard", "FindingsPanel", "face_sentence", "other_text", "summary_sentence",
-           "text_sentence", "texts_read"]
+           "text_sentence", "texts_read", "Drawable"]
