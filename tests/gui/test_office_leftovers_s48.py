@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextLayout, QTextOption
+from PySide6.QtGui import QTextDocument, QTextLayout, QTextOption
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 
@@ -266,6 +266,20 @@ def test_the_approvers_empty_list_wraps_a_long_folder_at_its_separators(
             assert text[-1] in (" ", "-", "/", MAY_BREAK), (text, width, paragraphs)
     ends = [t[-2] for para in paragraphs for t, _w in para[:-1] if t.endswith(MAY_BREAK)]
     assert "/" in ends, paragraphs
+    # "Details..." above the list names the folder too: nothing of it cut off
+    view.show_elsewhere_details(True)
+    _settle(10)
+    banner = view.elsewhere
+    assert banner.isVisible() and "2026_07_03" in banner.text().replace(MAY_BREAK, "")
+    doc = QTextDocument()
+    doc.setDefaultFont(banner.font())
+    option = doc.defaultTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    doc.setDefaultTextOption(option)
+    doc.setHtml(banner.text())
+    doc.setTextWidth(banner.contentsRect().width())
+    assert doc.idealWidth() <= banner.contentsRect().width(), (doc.idealWidth(),
+                                                               banner.contentsRect().width())
     win.close()
 
 

@@ -340,7 +340,8 @@ class ApprovalController(QObject):
         here = self.batch.model.counts().get("approval:waiting", 0)
         view.set_elsewhere(words.waiting_elsewhere(groups, ch.label, here=here),
                            [g.folder if g.here else None for g in groups],
-                           words.waiting_elsewhere_summary(groups, here=here))
+                           words.waiting_elsewhere_summary(groups, here=here),
+                           [g.folder for g in groups if g.folder])
         # the empty list says where what waits for approval is, or that nothing waits
         view.set_empty_words(words.approver_nothing_open(groups, ch.label),
                              [g.folder for g in groups if g.folder])

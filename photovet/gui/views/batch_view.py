@@ -976,6 +976,8 @@ class BatchView(QWidget):
         # and what to do on demand (the whole text took a third of the column at 1366 x 768)
         self._elsewhere_summary = ""
         self.elsewhere_details_shown = False
+        self._elsewhere_paths: list[str] = []      # the folders its lines name
+        self.elsewhere.installEventFilter(self)    # they wrap anew when it is resized
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -1103,23 +1105,29 @@ class BatchView(QWidget):
             self.empty_label.setText(shown)
 
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
-        if obj is self.empty_label and ev.type() == QEvent.Type.Resize:
-            self._show_empty_words()
+        if ev.type() == QEvent.Type.Resize:
+            if obj is self.elsewhere:
+                if self.elsewhere_details_shown and self._elsewhere_lines:
+                    self._show_elsewhere()
+            elif obj is getattr(self, "empty_label", None):
+                self._show_empty_words()
         return super().eventFilter(obj, ev)
 
     def set_elsewhere(self, lines: list[str], folders: list[str | None],
-                      summary: str = "") -> None:
+                      summary: str = "", paths: list[str] | None = None) -> None:
         """What waits for approval on the shared register that this PC has not checked, in
         the core's words (``words.waiting_elsewhere``: a first line, then one per folder), and
         for each folder the one this PC can open (None: it cannot), offered as a link. Shown
         as ``summary`` (``words.waiting_elsewhere_summary``, one line) with "Details…", which
-        shows all of it (and "Hide details" goes back to the line). [] hides it."""
+        shows all of it (and "Hide details" goes back to the line). [] hides it. ``paths``:
+        every folder the lines name, which wrap at their separators (``breakable_path``)."""
         if (lines, [f or "" for f in folders], summary) == (
                 self._elsewhere_lines, self._elsewhere_folders, self._elsewhere_summary):
             return                          # said already (asked again at every change)
         self._elsewhere_lines = list(lines)
         self._elsewhere_folders = [f or "" for f in folders]
         self._elsewhere_summary = summary
+        self._elsewhere_paths = list(paths or [])
         self._show_elsewhere()
         self._update_state()                # "Nothing open on this PC is waiting..."
 
@@ -1148,12 +1156,17 @@ class BatchView(QWidget):
             self.elsewhere.show()
             return
         items = []
+        # a folder wraps after its separators (s48: a long one was cut off at 1024 x 768)
+        fm, width = self.elsewhere.fontMetrics(), self.elsewhere.contentsRect().width() - 16
         for i, line in enumerate(rest):
             folder = folders[i] if i < len(folders) else ""
             link = f" <a href='{i}'>Open this folder</a>" if folder else ""
+            line = breakable_paths(line, self._elsewhere_paths,
+                                   lambda part: width <= 0 or fm.horizontalAdvance(part) < width)
             items.append(f"\u2022 {esc(line)}{link}")
-        self.elsewhere.setText("<br>".join([f"<b>{esc(head)}</b>", *items,
-                                            "<a href='less'>Hide details</a>"]))
+        text = "<br>".join([f"<b>{esc(head)}</b>", *items, "<a href='less'>Hide details</a>"])
+        if text != self.elsewhere.text():
+            self.elsewhere.setText(text)
         self.elsewhere.show()
 
     def set_deciding(self, deciding: bool) -> None:
