@@ -511,18 +511,57 @@ def host_tag() -> str:
     return hashlib.sha256(said.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
-def temp_owner() -> str:
-    """Who writes a temporary file, for its name: ``<process id>@<host_tag>``. Read back by
-    ``temp_left_behind`` (s45: the process id alone was read as this computer's, so PhotoVet on
-    PC B removed PC A's copy in progress from a shared network folder when no process of B had
-    that id, and process ids repeat from one computer to the next)."""
-    return f"{os.getpid()}@{host_tag()}"
+#: where Linux keeps the id it makes each time it starts (a new one after every restart)
+BOOT_ID_FILE = "/proc/sys/kernel/random/boot_id"
+_boot_tags: dict[str, str] = {}     # by where it was read from
 
 
-#: a temporary file whose process PhotoVet cannot ask about (another computer's, one named by an
-#: older PhotoVet with no computer in its name, this computer's where it has no id) is left
-#: behind only once nobody has written to it for this long (by the folder's own clock:
-#: ``FolderClock``): a copy in progress writes to it
+def boot_tag() -> str:
+    """This start of this computer, as a temporary file's name and an export's note of who is
+    naming it say it: 8 hex digits from Linux's boot id (``BOOT_ID_FILE``); "" where there is
+    none (Windows, macOS). PCs installed from one image share their name and machine id, so
+    ``host_tag`` alone took another such PC's copy in progress, its process id not running
+    here, for this PC's left behind (s48). A process id means something only on the computer
+    and the start it was given in."""
+    if os.name == "nt" or sys.platform == "darwin":
+        return ""
+    f = BOOT_ID_FILE
+    if f not in _boot_tags:         # read once a process: a start's id never changes
+        try:
+            with open(f, "rb") as fh:
+                said = fh.read(64).strip()
+        except OSError:
+            said = b""
+        _boot_tags[f] = hashlib.sha256(said).hexdigest()[:8] if said else ""
+    return _boot_tags[f]
+
+
+def this_start(tag: str, boot: str) -> bool:
+    """Was something marked ``tag`` (``host_tag``) and ``boot`` (``boot_tag``) made on this
+    computer since it last started, for sure? Only then does a process id in it name one of
+    this computer's processes. False where this computer has no id of its own or no id of its
+    start (Windows, macOS): then its own leftovers cannot be told from those of another
+    computer made from the same image, and wait as that one's would."""
+    return bool(tag) and tag == host_tag() and bool(installation_id()) and \
+        bool(boot) and boot == boot_tag()
+
+
+def temp_owner(pid: int | None = None) -> str:
+    """Who writes a temporary file, for its name: ``<process id>@<host_tag>+<boot_tag>``
+    (``+<boot_tag>`` left out where there is none); ``pid``: this process's unless given. Read
+    back by ``temp_left_behind`` (s45: the process id alone was read as this computer's, so
+    PhotoVet on PC B removed PC A's copy in progress from a shared network folder when no
+    process of B had that id, and process ids repeat from one computer to the next; s48: so
+    did a PC made from the same image, with the same name and machine id)."""
+    boot = boot_tag()
+    return f"{os.getpid() if pid is None else pid}@{host_tag()}" + (f"+{boot}" if boot else "")
+
+
+#: a temporary file whose process PhotoVet cannot ask about (another computer's, one made from
+#: the same image as this one, this computer's before it last started, one named by an older
+#: PhotoVet with no computer or start in its name, this computer's where it has no id or no id
+#: of its start) is left behind only once nobody has written to it for this long (by the
+#: folder's own clock: ``FolderClock``): a copy in progress writes to it
 STALE_TEMP_SECONDS = 6 * 3600
 
 
@@ -561,20 +600,26 @@ class FolderClock:
 
 def temp_left_behind(owner: str, path: str | Path, clock: FolderClock | None = None) -> bool:
     """Is the temporary file ``path``, whose name says it was written by ``owner``
-    (``temp_owner``), left by a process that has ended (so it may be removed)? This computer's
-    (``host_tag`` with its ``installation_id``): when that process is not running. Any other
-    (another computer's, on a shared folder; one an older PhotoVet named by its process id
-    alone, which could be any computer's; this one's where it has no id): only when nobody
-    has written to it for ``STALE_TEMP_SECONDS`` by the clock of its folder's disk
-    (``clock``: a ``FolderClock`` of its folder, shared by a caller looking at many; one is
-    made when not given) AND by this computer's clock: a disk that dates new files hours
-    ahead (a server's clock wrong) must not make a copy in progress look old (s46 audit:
-    removing it fails that copy); a file that cannot be looked at is never left behind."""
-    pid, at, host = owner.partition("@")
-    # this computer's, known for sure (its own id read), on any system (s46: Windows' own
-    # leftovers waited 6 hours): its process is asked
-    if at and host == host_tag() and pid.isdigit() and installation_id():
+    (``temp_owner``), left by a process that has ended (so it may be removed)? One of this
+    computer's processes since it last started (``this_start``: ``host_tag`` with its
+    ``installation_id``, and ``boot_tag``): when that process is not running. Any other
+    (another computer's, on a shared folder; another one made from the same image, with this
+    one's name and id; this computer's before it last started; one an older PhotoVet named
+    without its computer or its start; this one's where it has no id or no id of its start,
+    as on Windows): only when ``quiet_for_long``."""
+    pid, at, rest = owner.partition("@")
+    host, _, boot = rest.partition("+")
+    if at and pid.isdigit() and this_start(host, boot):
         return not pid_alive(int(pid))
+    return quiet_for_long(path, clock)
+
+
+def quiet_for_long(path: str | Path, clock: FolderClock | None = None) -> bool:
+    """Has nobody written to ``path`` for ``STALE_TEMP_SECONDS``, by the clock of its folder's
+    disk (``clock``: a ``FolderClock`` of its folder, shared by a caller looking at many; one
+    is made when not given) AND by this computer's clock? A disk that dates new files hours
+    ahead (a server's clock wrong) must not make a copy in progress look old (s46 audit:
+    removing it fails that copy); a file that cannot be looked at is never quiet."""
     try:
         written = os.lstat(path).st_mtime
     except OSError:

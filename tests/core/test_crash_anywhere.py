@@ -388,8 +388,10 @@ def _recorded_unnamed(rec, tmp_path: Path, seed: int, *, pid: int, host: str | N
     rid = rec.record(r, temp, batch="b")
     if named_on_disk:
         os.link(temp, final)
-    rec.db.execute("UPDATE exports SET naming = ? WHERE id = ?", [json.dumps(
-        {"temp": str(temp), "pid": pid, "host": host or socket.gethostname()}), rid])
+    # its own note of who is naming it (this PC, this start), with that process and PC
+    who = json.loads(rec.db.one("SELECT naming FROM exports WHERE id = ?", [rid])[0])
+    who.update({"temp": str(temp), "pid": pid, "host": host or socket.gethostname()})
+    rec.db.execute("UPDATE exports SET naming = ? WHERE id = ?", [json.dumps(who), rid])
     return rid, temp, final
 
 

@@ -443,7 +443,7 @@ def test_leftovers_of_a_dead_export_are_removed_and_reported(tmp_path):
     out.mkdir()
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True).stdout.strip()
-    stale = out / f"{TEMP_PREFIX}{dead}@{fsutil.host_tag()}-abcdef.part"
+    stale = out / f"{TEMP_PREFIX}{fsutil.temp_owner(int(dead))}-abcdef.part"
     live = out / f"{TEMP_PREFIX}{fsutil.temp_owner()}-abcdef.part"
     stale.write_bytes(b"half")
     live.write_bytes(b"half")

@@ -240,7 +240,7 @@ def test_the_schedule_deletes_a_copy_whose_export_temporary_name_was_left(tmp_pa
         res = make_export(tmp_path, 1, name="IMG_1")
         ws.records.add_export(res, batch="Trip", channel="website")
         out = Path(res.output)
-        left = out.with_name(f"{TEMP_PREFIX}{_dead_pid()}@{fsutil.host_tag()}-abcdef.part")
+        left = out.with_name(f"{TEMP_PREFIX}{fsutil.temp_owner(_dead_pid())}-abcdef.part")
         os.link(out, left)
         days = ws.settings.retention.export_copies_days
         ws.retention(clock_at(days)).apply(permanent=True)
@@ -256,7 +256,7 @@ def test_a_purges_dry_run_leaves_a_temporary_name_left_beside_a_photo(tmp_path):
     from tests.core.test_file_hunt_s45 import _dead_pid, _posted
 
     rec, src = _posted(tmp_path)
-    dead = src.with_name(f"{transfer.TMP_PREFIX}{_dead_pid()}@{fsutil.host_tag()}-ab-x.JPG")
+    dead = src.with_name(f"{transfer.TMP_PREFIX}{fsutil.temp_owner(_dead_pid())}-ab-x.JPG")
     os.link(src, dead)
     transfer.purge_batch(rec, "trip", dry_run=True, permanent=True)
     assert dead.exists() and os.stat(src).st_nlink == 2

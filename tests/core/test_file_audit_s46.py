@@ -91,7 +91,7 @@ def test_an_export_named_before_a_crash_keeps_its_record_while_its_folder_is_not
     rid, temp, final = _recorded_unnamed(rec, tmp_path, 1, pid=dead, named_on_disk=True)
     rec.db.execute("UPDATE exports SET naming = ? WHERE id = ?", [json.dumps(
         {"temp": str(temp), "pid": dead, "host": socket.gethostname(),
-         "tag": fsutil.host_tag()}), rid])
+         "tag": fsutil.host_tag(), "boot": fsutil.boot_tag()}), rid])
     stick = final.parent
     away = tmp_path / "pulled out"
     stick.rename(away)                      # the stick is not there

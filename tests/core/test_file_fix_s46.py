@@ -388,24 +388,23 @@ def _own_leftover(tmp_path: Path, owner: str) -> Path:
     return p
 
 
-def test_a_windows_pcs_own_leftover_of_a_process_gone_is_removed_at_once(tmp_path,
-                                                                          monkeypatch):
-    """On Windows every process was taken as running, so PhotoVet's own leftovers waited 6
-    hours (a photo killed between the link and the unlink of its copy could not be deleted for
-    good till then). Now Windows is asked (OpenProcess), and this computer is known by its
-    MachineGuid as well as its name."""
+def test_a_windows_pcs_own_leftover_waits_as_another_pcs_file(tmp_path, monkeypatch):
+    """s46 asked Windows whether the process was running (OpenProcess) and removed this PC's
+    own leftovers at once. s48: PCs made from one image keep one MachineGuid and often one
+    name, so another such PC's copy in progress, its process id not running here, was removed
+    as this one's; Windows gives no id of its start to tell them apart, so a Windows PC's own
+    leftovers wait as another computer's (``STALE_TEMP_SECONDS``): never removed under way."""
     monkeypatch.setattr(fsutil, "_system_id", [], raising=False)
     monkeypatch.setattr(fsutil, "_windows_machine_guid", lambda: "6f1c-guid", raising=False)
-    alive = {4242: False, 4343: True}
-    monkeypatch.setattr(fsutil, "_windows_pid_alive", alive.__getitem__, raising=False)
+    monkeypatch.setattr(fsutil, "_windows_pid_alive", lambda pid: False, raising=False)
     with monkeypatch.context() as windows:
         windows.setattr(os, "name", "nt")
-        tag = fsutil.host_tag()
-        gone = _own_leftover(tmp_path, f"4242@{tag}")
-        running = _own_leftover(tmp_path, f"4343@{tag}")
-        said = (fsutil.temp_left_behind(f"4242@{tag}", str(gone)),
-                fsutil.temp_left_behind(f"4343@{tag}", str(running)))
-    assert said == (True, False)
+        owner = fsutil.temp_owner(4242)
+        gone = _own_leftover(tmp_path, owner)
+        fresh = fsutil.temp_left_behind(owner, str(gone))
+        os.utime(gone, (1, 1))               # nobody has written to it for hours
+        old = fsutil.temp_left_behind(owner, str(gone))
+    assert "+" not in owner and (fresh, old) == (False, True)
 
 
 def test_a_windows_pc_whose_id_cannot_be_read_waits_as_for_another_pcs_file(tmp_path,
@@ -460,10 +459,10 @@ def test_a_linux_pc_without_a_machine_id_waits_as_for_another_pcs_file(tmp_path,
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()
     monkeypatch.setattr(fsutil, "MACHINE_ID_FILES", (str(tmp_path / "no-machine-id"),))
-    owner = f"{dead}@{fsutil.host_tag()}"
+    owner = fsutil.temp_owner(int(dead))
     assert not fsutil.temp_left_behind(owner, _own_leftover(tmp_path, owner))
     monkeypatch.undo()
-    owner = f"{dead}@{fsutil.host_tag()}"
+    owner = fsutil.temp_owner(int(dead))
     assert fsutil.temp_left_behind(owner, _own_leftover(tmp_path, owner))
 
 
@@ -502,7 +501,8 @@ def test_another_pc_of_the_same_name_leaves_this_ones_export_in_progress_alone(t
     mine, my_temp, _ = _recorded_unnamed(rec, tmp_path, 2, pid=dead)
     for rid, temp, tag in ((theirs, their_temp, "0badc0de"), (mine, my_temp, fsutil.host_tag())):
         rec.db.execute("UPDATE exports SET naming = ? WHERE id = ?", [json.dumps(
-            {"temp": str(temp), "pid": dead, "host": socket.gethostname(), "tag": tag}), rid])
+            {"temp": str(temp), "pid": dead, "host": socket.gethostname(), "tag": tag,
+             "boot": fsutil.boot_tag()}), rid])
     notes = rec.settle_interrupted()
     ids = {r.id for r in rec.exports()}
     assert theirs in ids and their_temp.read_bytes()            # the other PC's: untouched

@@ -277,7 +277,7 @@ def test_temp_names_say_the_computer_and_only_this_ones_dead_process_is_removed_
     dead = _dead_pid()
     out = tmp_path / "shared"
     out.mkdir()
-    mine = out / f"{TEMP_PREFIX}{dead}@{fsutil.host_tag()}-aaaa.part"
+    mine = out / f"{TEMP_PREFIX}{fsutil.temp_owner(dead)}-aaaa.part"
     theirs = out / f"{TEMP_PREFIX}{dead}@0badc0de-bbbb.part"         # PC A's, in progress
     older = out / f"{TEMP_PREFIX}{dead}-cccc.part"                    # an older PhotoVet's
     gone = out / f"{TEMP_PREFIX}{dead}@0badc0de-dddd.part"            # PC A's, left for hours
@@ -291,7 +291,7 @@ def test_temp_names_say_the_computer_and_only_this_ones_dead_process_is_removed_
 
     pc = tmp_path / "pc"
     pc.mkdir()
-    mine = pc / f"{transfer.TMP_PREFIX}{dead}@{fsutil.host_tag()}-ab-IMG_1.JPG"
+    mine = pc / f"{transfer.TMP_PREFIX}{fsutil.temp_owner(dead)}-ab-IMG_1.JPG"
     theirs = pc / f"{transfer.TMP_PREFIX}{dead}@0badc0de-ab-IMG_2.JPG"
     older = pc / f"{transfer.TMP_PREFIX}{dead}-ab-IMG_3.JPG"
     for p in (mine, theirs, older):
@@ -487,7 +487,7 @@ def test_a_copy_in_progress_of_the_same_file_is_never_removed(tmp_path, trash):
     assert item.status != "deleted" and "other name" in item.reason
     assert src.exists() and live.exists()
     live.unlink()
-    dead = src.with_name(f"{transfer.TMP_PREFIX}{_dead_pid()}@{fsutil.host_tag()}-ab-x.JPG")
+    dead = src.with_name(f"{transfer.TMP_PREFIX}{fsutil.temp_owner(_dead_pid())}-ab-x.JPG")
     os.link(src, dead)
     [item] = purge_batch(rec, "trip", permanent=True).items
     assert item.status == "deleted", item.reason
@@ -499,7 +499,7 @@ def test_a_take_down_deletes_a_copy_whose_export_temporary_name_was_left(tmp_pat
 
     res = make_export(tmp_path, 1)
     out = Path(res.output)
-    left = out.with_name(f"{TEMP_PREFIX}{_dead_pid()}@{fsutil.host_tag()}-abcdef.part")
+    left = out.with_name(f"{TEMP_PREFIX}{fsutil.temp_owner(_dead_pid())}-abcdef.part")
     os.link(out, left)
     assert transfer.delete_exported_copy(out, res.output_sha256) is None
     assert not out.exists() and not left.exists()

@@ -494,7 +494,7 @@ def test_stale_temp_files_are_removed_live_ones_kept(tmp_path, audit):
     pc.mkdir()
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True).stdout.strip()
-    stale = pc / f"{TMP_PREFIX}{dead}@{fsutil.host_tag()}-abcd-IMG_9.JPG"
+    stale = pc / f"{TMP_PREFIX}{fsutil.temp_owner(int(dead))}-abcd-IMG_9.JPG"
     live = pc / f"{TMP_PREFIX}{fsutil.temp_owner()}-abcd-IMG_8.JPG"
     stale.write_bytes(b"half")
     live.write_bytes(b"half")

@@ -46,6 +46,12 @@ def _host_tag() -> str:
     return host_tag()
 
 
+def _boot_tag() -> str:
+    from photovet.core.fsutil import boot_tag  # noqa: PLC0415
+
+    return boot_tag()
+
+
 class RecordsError(PhotoVetError):
     """An export-record operation was refused (unknown batch, file not exported, ...)."""
 
@@ -255,6 +261,18 @@ class IdentifyHit:
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
+
+def _unsure_naming(final: Path, batch: str, hours: int) -> str:
+    """An export being named that PhotoVet cannot tell is this PC's, left alone, in words
+    (``Records.settle_interrupted``)."""
+    return (f"an export into {final.parent} was not finished ({final.name}, batch '{batch}'), "
+            "and PhotoVet cannot tell whether it stopped (a crash or a power cut before this "
+            "computer last started) or is still being made on another computer set up from "
+            "the same copy of the system as this one: its record and its unfinished file were "
+            "left as they are. Nothing needs doing now: if it stopped, PhotoVet settles it when "
+            f"it is opened {hours} hours after the export began; if the photo or video is not "
+            "in that folder then, export it again")
+
 
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
@@ -875,8 +893,10 @@ class Records:
             "rules": self._rules_json(result),
             # still under its temporary name: which file, and who is naming it (cleared by
             # ``named``; a crash in between is settled at the next open: settle_interrupted)
+            # (its start too: a PC made from the same image has this one's name and tag, s48)
             "naming": json.dumps({"temp": os.path.abspath(written), "pid": os.getpid(),
-                                  "host": socket.gethostname(), "tag": _host_tag()})
+                                  "host": socket.gethostname(), "tag": _host_tag(),
+                                  "boot": _boot_tag()})
             if os.path.abspath(written) != os.path.abspath(str(result.output)) else None,
         }
         refs = list(caption_refs)
@@ -1004,29 +1024,51 @@ class Records:
         kept; any other is forgotten (audited, as ``abandon``) and its temporary file removed:
         nothing was published. Exports of a process still running, or of another PC, are left
         alone, and so is one whose folder is not there or whose copy cannot be read (a stick
-        pulled out: whether it was published cannot be seen; said). Returns one sentence per
-        export forgotten or left for later."""
+        pulled out: whether it was published cannot be seen; said). One recorded on this PC
+        before it last started, or on another PC made from the same image (same name and
+        tag), or on this PC where it has no id of its start (Windows): which of them cannot be
+        told, so it is left and said until nobody has touched it for
+        ``fsutil.STALE_TEMP_SECONDS`` (s48: a clone of this PC opening the shared register
+        removed this PC's copy in progress, its process id not running there). Returns one
+        sentence per export forgotten or left for later."""
         from photovet.core.fsutil import (  # noqa: PLC0415
+            STALE_TEMP_SECONDS,
             fsync_dir,
-            host_tag,
             installation_id,
             pid_alive,
+            quiet_for_long,
+            this_start,
             unplugged_disk,
         )
 
         out: list[str] = []
-        host, tag = socket.gethostname(), host_tag()
+        host, tag = socket.gethostname(), _host_tag()
         for rid, naming in self.db.all("SELECT id, naming FROM exports WHERE naming IS NOT NULL"):
             try:
                 who = json.loads(naming)
+                pid = int(who["pid"])
                 # this PC's by its tag (its name and own id: s46, another PC of the same name,
                 # made from one image, forgot this one's export in progress on a shared
                 # register and removed its file); a row of an older PhotoVet by its name
                 if ("tag" in who and (who["tag"] != tag or not installation_id())) or \
-                        who.get("host") != host or pid_alive(int(who["pid"])):
+                        who.get("host") != host:
+                    continue
+                # its process is asked only when it is of this PC's present start (s48)
+                ours = this_start(str(who.get("tag") or ""), str(who.get("boot") or ""))
+                if ours and pid_alive(pid):
                     continue
             except (ValueError, KeyError, TypeError):
                 continue
+            temp = Path(str(who.get("temp") or ""))
+            if not ours:
+                row = self.db.one("SELECT output_path, batch, created_at FROM exports "
+                                  "WHERE id = ?", [rid])
+                if row is None or not self._left_long(row[2], temp, quiet_for_long,
+                                                      STALE_TEMP_SECONDS):
+                    if row is not None:
+                        out.append(_unsure_naming(Path(row[0]), row[1],
+                                                  STALE_TEMP_SECONDS // 3600))
+                    continue
             with self.db.atomic():
                 row = self.db.one("SELECT output_path, output_sha256, batch FROM exports "
                                   "WHERE id = ? AND naming = ?", [rid, naming])
@@ -1055,7 +1097,6 @@ class Records:
                 self.abandon(rid, "PhotoVet stopped (a crash or a power cut) after recording "
                              "this export and before giving it its name; nothing was published",
                              user="PhotoVet (after an interruption)")
-            temp = Path(str(who.get("temp") or ""))
             if temp.name and temp.is_file() and not final.exists():
                 try:
                     temp.unlink()
@@ -1066,6 +1107,23 @@ class Records:
                        f"'{batch}'): its record was removed and nothing was published; export "
                        "that photo or video again")
         return out
+
+    @staticmethod
+    def _left_long(created_at: str, temp: Path, quiet: Callable[[Path], bool],
+                   stale: int) -> bool:
+        """Has nobody touched an export being named for ``stale`` seconds: recorded that long
+        ago by this computer's clock, and its temporary file (if it is there) not written to
+        for that long by its folder's clock and this one's (``fsutil.quiet_for_long``)? A
+        record whose time cannot be read never is."""
+        try:
+            made = _dt.datetime.fromisoformat(created_at)
+        except (TypeError, ValueError):
+            return False
+        if made.tzinfo is None:
+            made = made.replace(tzinfo=_dt.UTC)
+        if (_dt.datetime.now(_dt.UTC) - made).total_seconds() <= stale:
+            return False
+        return not (temp.name and os.path.lexists(temp)) or quiet(temp)
 
     def abandon(self, record_id: int, reason: str, *, user: str | None = None) -> None:
         """The export could not be given its name after it was recorded: forget the record.
