@@ -244,17 +244,21 @@ def unplugged_disk(folder: str | Path) -> str | None:
     return None if found is None else found[0]
 
 
-#: which disk a folder is on: its device number and its file system's id
-#: (``os.statvfs().f_fsid``). A stick swapped for another in the same USB port usually gets
-#: the same device number (sdb1; a second tmpfs or loop disk mounted there too), so the
-#: number alone took the other stick for the one chosen (s45 audit); the file system's id
-#: differs (ext4, btrfs, tmpfs: from the disk's own id). 0 where the system gives none.
-Disk = tuple[int, int]
+#: which disk a folder is on: its device number, its file system's id
+#: (``os.statvfs().f_fsid``) and ``volume_id`` ("" where it cannot be read). A stick swapped
+#: for another in the same USB port usually gets the same device number (sdb1; a second tmpfs
+#: or loop disk mounted there too), so the number alone took the other stick for the one
+#: chosen (s45 audit); the file system's id differs for ext4, btrfs, tmpfs (from the disk's
+#: own id) but not for FAT and exFAT, the file systems of most sticks and cards: Linux makes it
+#: from the device number (s48); their volume serial (``volume_id``) differs. 0 / "" where the
+#: system gives none.
+Disk = tuple[int, int, str]
 
 
 def fs_id(path: str | Path) -> int:
     """The id of the file system ``path`` is on (``f_fsid``; 0 where there is none: Windows,
-    some FUSE disks, or it cannot be asked)."""
+    some FUSE disks, or it cannot be asked). On Linux, FAT's and exFAT's is the device number:
+    ``volume_id`` tells two sticks in one port apart."""
     statvfs = getattr(os, "statvfs", None)
     if statvfs is None:  # pragma: no cover - Windows
         return 0
@@ -264,18 +268,87 @@ def fs_id(path: str | Path) -> int:
         return 0
 
 
+#: where Linux lists what is mounted, each with its disk's device number ("8:17") and where it
+#: came from ("/dev/sdb1"), and the names udev gives each disk by its file system's own id (a
+#: FAT or exFAT stick's volume serial, "1A2B-3C4D"; ext4's UUID): ``volume_id``
+MOUNTINFO = "/proc/self/mountinfo"
+BY_UUID = "/dev/disk/by-uuid"
+#: where a disk's own device files are: a file system mounted from one is on a disk (a stick, a
+#: card, a drive) that another can be put in place of; any other (tmpfs, a network share) not
+DISK_SOURCES: tuple[str, ...] = ("/dev/",)
+
+
+def _mount_source(dev: int) -> str | None:
+    """Where the disk with device number ``dev`` was mounted from, as ``MOUNTINFO`` says
+    ("/dev/sdb1", "tmpfs", "//server/share"); "" when it lists no such disk, None when there is
+    no such list (macOS)."""
+    try:
+        with open(MOUNTINFO, "rb") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    want = f"{os.major(dev)}:{os.minor(dev)}".encode()
+    octal = re.compile(rb"\\([0-7]{3})")
+    for line in lines:
+        head, sep, tail = line.partition(b" - ")
+        f, t = head.split(b" "), tail.split(b" ")
+        if sep and len(f) > 2 and f[2] == want and len(t) > 1:
+            return os.fsdecode(octal.sub(lambda m: bytes([int(m[1], 8)]), t[1]))
+    return ""
+
+
+def _uuid_of(source: str) -> str:
+    """The file system id udev names the disk ``source`` by (``BY_UUID``); "" when none."""
+    try:
+        want = os.path.realpath(source)
+        with os.scandir(BY_UUID) as it:
+            for e in it:
+                if os.path.realpath(e.path) == want:
+                    return e.name
+    except OSError:
+        pass
+    return ""
+
+
+def volume_id(path: str | Path) -> str | None:
+    """Which file system ``path`` is on, by an id that goes with the disk itself: a USB stick
+    swapped for another in the same port has another (s48). Windows: the volume's serial
+    number (Python's ``st_dev`` there). Elsewhere its file system's id (``fs_id``) where that
+    is not just its device number; where it is (FAT and exFAT sticks and cards on Linux, XFS:
+    the kernel makes it from the device number, which the next stick in that port gets too),
+    the id udev names the disk by (``BY_UUID``: a FAT stick's volume serial), found from the
+    disk it was mounted from (``MOUNTINFO``). None when ``path`` is not there, or is on a disk
+    (``/dev/...``) whose own id cannot be read: then another stick put in its place cannot be
+    told from it. A file system of no disk (tmpfs, a network share) or a system with no
+    ``MOUNTINFO`` (macOS): its device number and ``fs_id``, as before s48."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if os.name == "nt":  # pragma: no cover - Windows
+        return f"serial:{st.st_dev:x}"
+    fsid = fs_id(path)
+    if fsid and fsid != st.st_dev:
+        return f"fsid:{fsid:x}"
+    source = _mount_source(st.st_dev)
+    if source and source.startswith(DISK_SOURCES):
+        uuid = _uuid_of(source)
+        return f"uuid:{uuid}" if uuid else None
+    return f"dev:{st.st_dev:x}:{fsid:x}"
+
+
 def disk_of(path: str | Path) -> Disk | None:
-    """The disk (``Disk``: device number and file system id) of the nearest folder of ``path``
-    that exists: kept when a report's place is chosen and compared when it is written
-    (``write_report(disk=...)``): a stick pulled out meanwhile (another disk, or this
-    computer's own, under that name now), or swapped for another in the same port."""
+    """The disk (``Disk``: device number, file system id and ``volume_id``) of the nearest
+    folder of ``path`` that exists: kept when a report's place is chosen and compared when it
+    is written (``write_report(disk=...)``): a stick pulled out meanwhile (another disk, or
+    this computer's own, under that name now), or swapped for another in the same port."""
     folder = Path(os.path.abspath(path)).parent
     for f in (folder, *folder.parents):
         try:
             dev = os.stat(f).st_dev
         except OSError:
             continue
-        return (dev, fs_id(f))
+        return (dev, fs_id(f), volume_id(f) or "")
     return None
 
 

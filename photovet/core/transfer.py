@@ -63,7 +63,6 @@ from photovet.core.fsutil import (
     FolderClock,
     crash_point,
     drop_second_name,
-    fs_id,
     fsync_dir,
     link_no_overwrite,
     refuse_unplugged,
@@ -71,6 +70,7 @@ from photovet.core.fsutil import (
     sha256_no_follow,
     temp_left_behind,
     temp_owner,
+    volume_id,
 )
 from photovet.core.models import Progress
 from photovet.core.storage.database import stored_path, text_safe, twin_content, written_name
@@ -604,6 +604,10 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
     if problem:
         raise OutputFolderError(problem, path=dest)
     dest_id = _folder_identity(dest)
+    if clear and dest_id is not None and dest_id[2] is None:
+        # another stick put in its place mid-run could not be told from it: the rest would be
+        # copied onto that one and cleared from the device (s48)
+        raise OutputFolderError(STICK_UNKNOWN, path=dest, hint=STICK_UNKNOWN_HINT)
     clean_temp_files(dest)
     photos, skipped = _list_photos(src)
     links = _links_on(src, photos, skipped)
@@ -709,6 +713,10 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                 # made a link to a file elsewhere since)
                 if not _unchanged(final, copy_stat):
                     raise PhotoVetError(COPY_GONE, path=path)
+                # and the destination is still the disk the import began with: a stick
+                # swapped after this photo's check went onto the other one (s48)
+                if _folder_identity(dest) != dest_id:
+                    raise PhotoVetError(DEST_SWAPPED.format(dest=dest), path=path)
                 try:
                     _remove_from_device(path, permanent)
                 except Exception as exc:
@@ -754,16 +762,30 @@ COPY_GONE = ("its copy changed, moved or was replaced by a link while the origin
 DEST_GONE = ("the folder on this PC ({dest}) is no longer there (was the disk removed?); the "
              "photo was not copied and is still on the device")
 
+#: the same, found once the photo was copied: its copy went onto whatever disk is there now
+DEST_SWAPPED = ("the folder on this PC ({dest}) is not the one the import began with any more "
+                "(was the USB stick or drive taken out, or swapped for another?); the copy may "
+                "be on that other disk, so the photo was kept on the device")
 
-def _folder_identity(folder: Path) -> tuple[int, int, int] | None:
-    """Which folder ``folder`` is now (device, inode and file system id: a stick swapped for
-    another in the same port keeps the device number, and its top folder the inode;
-    ``fsutil.fs_id``), None when it is not there."""
+#: an import that would clear the device, onto a stick PhotoVet cannot tell from another
+STICK_UNKNOWN = ("PhotoVet cannot tell the USB stick or drive this folder is on from another "
+                 "one put in its place (it gives no id of its own), so it cannot make sure "
+                 "every photo lands on this one before the device is cleared; nothing was "
+                 "copied and nothing was cleared")
+STICK_UNKNOWN_HINT = ("Import without clearing the device (the photos stay on it), or choose a "
+                      "folder on this computer's own disk.")
+
+
+def _folder_identity(folder: Path) -> tuple[int, int, str | None] | None:
+    """Which folder ``folder`` is now (device, inode and the disk's own id: a stick swapped for
+    another in the same port keeps the device number, its top folder the inode, and a FAT or
+    exFAT stick's file system id, s48; ``fsutil.volume_id``: None when it cannot be read),
+    None when it is not there."""
     try:
         st = os.stat(folder)
     except OSError:
         return None
-    return (st.st_dev, st.st_ino, fs_id(folder)) if stat.S_ISDIR(st.st_mode) else None
+    return (st.st_dev, st.st_ino, volume_id(folder)) if stat.S_ISDIR(st.st_mode) else None
 
 
 def _folders_below(dest: Path, rel: Path) -> list[Path]:

@@ -370,7 +370,7 @@ def nothing_held(register: Any, records: Any, person_id: str,
 
 
 def _nothing_held_report(records: Any, person_id: str, out: Path, *, overwrite: bool,
-                         example: str, complete: bool, disk: tuple[int, int] | None = None) -> Path:
+                         example: str, complete: bool, disk: tuple[int, int, str] | None = None) -> Path:
     """The report for an id PhotoVet holds nothing about: said plainly, the same for an id
     never in the register and for one whose every record was deleted (it confirms nothing
     beyond what the request itself says). Audited with the id alone."""
