@@ -631,13 +631,15 @@ class RetentionSchedule:
 
     def finish_interrupted(self) -> int:
         """Finish deletions a crash cut short: a hidden ``.photovet-purge-`` file is overwritten
-        and removed; a file already gone is marked deleted; one still in place is listed again
+        and removed; a file already gone is marked deleted (unless its folder is not there now: a
+        stick not connected, left unfinished); one still in place is listed again
         (its pending row is marked failed). Returns how many were finished. A signed-in admin."""
         self.audit.access.require("retention.apply")
         return self._finish_interrupted()
 
     def _finish_interrupted(self) -> int:
         from photovet.core.transfer import (  # noqa: PLC0415
+            folder_not_there,
             hidden_is_ours,
             hidden_left,
             overwrite_or_put_back,
@@ -690,6 +692,13 @@ class RetentionSchedule:
                     continue
             if os.path.lexists(p):
                 self._mark(item, "failed", reason="interrupted before the file was deleted")
+            elif folder_not_there(p.parent):
+                # a stick not connected: the file may still be on it; never said deleted (its
+                # place then forgotten for good), left unfinished and said at the opening (s48)
+                log.warning("an interrupted deletion by the retention schedule: the file's "
+                            "folder is not there now (a USB stick not connected?); left "
+                            "unfinished")
+                continue
             else:
                 self._mark(item, "deleted", resumed=True)
                 n += 1

@@ -70,6 +70,7 @@ from photovet.core.fsutil import (
     sha256_no_follow,
     temp_left_behind,
     temp_owner,
+    unplugged_disk,
     volume_id,
 )
 from photovet.core.models import Progress
@@ -761,6 +762,22 @@ COPY_GONE = ("its copy changed, moved or was replaced by a link while the origin
 #: the destination folder went mid-import (a stick pulled out, the folder removed)
 DEST_GONE = ("the folder on this PC ({dest}) is no longer there (was the disk removed?); the "
              "photo was not copied and is still on the device")
+
+#: a deletion cut short (pending) whose photo's folder is not there now: not said deleted
+PENDING_FOLDER_GONE = ("deleting it was interrupted, and its folder ({folder}) is not there now "
+                       "(a USB stick or drive not connected?), so PhotoVet cannot tell whether "
+                       "it was deleted; it is not marked deleted. Connect it and delete the "
+                       "originals again")
+
+
+def folder_not_there(folder: Path) -> bool:
+    """Is ``folder`` not there, or the place of a USB stick or drive not connected now
+    (``fsutil.unplugged_disk``)? Then a file missing from it may still be on that disk."""
+    try:
+        return not folder.is_dir() or unplugged_disk(folder) is not None
+    except OSError:
+        return True
+
 
 #: the same, found once the photo was copied: its copy went onto whatever disk is there now
 DEST_SWAPPED = ("the folder on this PC ({dest}) is not the one the import began with any more "
@@ -1459,6 +1476,11 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             if not source.exists():
                 state, was = _purge_state(records, source, (r.source_sha256 for r in group)) \
                     or (None, "")
+                if state == "pending" and folder_not_there(source.parent):
+                    # a stick not connected (or another in its place): its photo may still be
+                    # on it, never deleted; said deleted, its place was forgotten for good (s48)
+                    item.reason = PENDING_FOLDER_GONE.format(folder=text_safe(str(source.parent)))
+                    continue
                 if state == "pending" and not dry_run:
                     _mark_deleted(records, source, method, user, resumed=True, sha=was)
                     state = "deleted"

@@ -16,6 +16,8 @@ import pytest
 from photovet.core import fsutil, transfer
 from photovet.core.errors import OutputFolderError
 from tests.core.test_file_fix_s46 import port  # noqa: F401  (a fixture: a stick's place)
+from tests.core.test_retention import ws_with_leaver  # noqa: F401  (a fixture)
+from tests.core.test_transfer import batch  # noqa: F401  (a fixture: a batch to purge)
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
@@ -178,3 +180,53 @@ def test_a_report_for_a_fat_stick_swapped_in_the_same_port_is_refused(fat_port):
         fsutil.write_report(place / "sar.html", "<p>report</p>", disk=disk)
     assert "not connected any more" in ei.value.message
     assert os.listdir(place) == []
+
+
+# --------------------------------------------------------------------------------------------
+# a deletion cut short, then its photo's stick not connected: never said deleted
+# --------------------------------------------------------------------------------------------
+
+def test_a_purge_cut_short_is_not_said_deleted_while_the_photos_folder_is_not_there(
+        batch, tmp_path):  # noqa: F811
+    """Deleting a batch's originals announced ("pending") then stopped (a crash) before the
+    photo was touched; at the next purge the stick the originals are on is not connected.
+    Before: the photo was missing, so it was marked deleted and its place forgotten for good
+    (never looked for again), while it was still on the stick. Now it is left unfinished and
+    said, and deleted as checked once the stick is back."""
+    from tests.core.afterpost_util import sha
+    from tests.core.test_transfer import statuses
+
+    rec, res = batch
+    src = Path(res["ok"].source)
+    transfer._mark_pending(rec, src, sha(src), 1, "trash", None)   # then PhotoVet stopped
+    stick, away = src.parent, tmp_path / "not connected"
+    stick.rename(away)
+    said = statuses(transfer.purge_batch(rec, "trip"))["ok"]
+    assert said[0] != "already-deleted" and "not there now" in said[1], said
+    assert "not marked deleted" in said[1] and "Connect it" in said[1]
+    assert rec.db.all("SELECT state, source_path FROM purges") == [("pending", str(src))]
+    away.rename(stick)                                              # plugged in again
+    with pytest.MonkeyPatch.context() as m:
+        moved: list[Path] = []
+        m.setattr(transfer, "_trash", lambda p: moved.append(Path(p)) or os.unlink(p))
+        said = statuses(transfer.purge_batch(rec, "trip"))["ok"]
+    assert said[0] == "deleted" and moved == [src] and not src.exists()
+
+
+def test_the_schedule_cut_short_is_not_said_deleted_while_the_files_folder_is_not_there(
+        ws_with_leaver, tmp_path):  # noqa: F811
+    """The same for the retention schedule's deletion of an export copy cut short: before,
+    marked deleted at the next run while its stick was not connected."""
+    from tests.core.afterpost_util import make_export
+    from tests.core.test_retention import _deletion_for_good_pending
+
+    out, _hidden = _deletion_for_good_pending(ws_with_leaver, make_export(tmp_path, 3))
+    stick, away = out.parent, tmp_path / "not connected"
+    stick.rename(away)
+    assert ws_with_leaver.retention().finish_interrupted() == 0
+    assert ws_with_leaver.db.scalar("SELECT state FROM retention_deletions") == "pending"
+    assert any("not finished" in n for n in ws_with_leaver.settle_interrupted())
+    away.rename(stick)
+    ws_with_leaver.retention().finish_interrupted()
+    assert ws_with_leaver.db.scalar("SELECT state FROM retention_deletions") == "failed"
+    assert out.is_file()                  # in place: listed again, as before s48
