@@ -536,6 +536,7 @@ class RetentionSchedule:
     def _delete_file(self, item: DueItem, *, permanent: bool, user: str) -> None:
         from photovet.core.transfer import (  # noqa: PLC0415
             delete_for_good,
+            deletion_disk,
             file_identity,
             hash_and_stat,
             hidden_for,
@@ -568,12 +569,16 @@ class RetentionSchedule:
             return
         # the file itself, before the rename: a crash after it is finished on that file only
         file_id = file_identity(path, hashed) if permanent else ""
+        # and the disk it is on: cut short, a file missing from another stick put in its place
+        # (the same folders) is not said deleted (s49)
+        disk = deletion_disk(path.parent)
         with self.db.atomic():
             self.db.execute(
                 "INSERT INTO retention_deletions (kind, ref, path, sha256, method, state, "
-                "pending_at, actor, file_id) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+                "pending_at, actor, file_id, disk_id) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, "
+                "?)",
                 [item.kind, item.ref, str(path), item.sha256, method, self._now_iso(), user,
-                 file_id])
+                 file_id, disk])
             # by its content, never its path (a file name often names a pupil; the log is
             # kept for good); the row keeps the path until the file is gone (a crash needs it)
             self.audit.record("retention.delete-pending", {"kind": item.kind,
@@ -632,7 +637,9 @@ class RetentionSchedule:
     def finish_interrupted(self) -> int:
         """Finish deletions a crash cut short: a hidden ``.photovet-purge-`` file is overwritten
         and removed; a file already gone is marked deleted (unless its folder is not there now: a
-        stick not connected, left unfinished); one still in place is listed again
+        stick not connected; or is on another disk than when the deletion was announced, or one
+        whose id cannot be read now: another stick in its place, s49; left unfinished); one
+        still in place is listed again
         (its pending row is marked failed). Returns how many were finished. A signed-in admin."""
         self.audit.access.require("retention.apply")
         return self._finish_interrupted()
@@ -644,14 +651,15 @@ class RetentionSchedule:
             hidden_left,
             overwrite_or_put_back,
             own_name,
+            pending_disk_changed,
             settle_half_hidden,
             without_place,
         )
 
         n = 0
-        for kind, ref, path, sha, method, file_id in self.db.all(
-                "SELECT kind, ref, path, sha256, method, file_id FROM retention_deletions "
-                "WHERE state = 'pending'"):
+        for kind, ref, path, sha, method, file_id, disk in self.db.all(
+                "SELECT kind, ref, path, sha256, method, file_id, disk_id FROM "
+                "retention_deletions WHERE state = 'pending'"):
             # the file itself (a name that is not UTF-8 is stored as \\xNN): read as text it
             # named no file, and an interrupted deletion was marked done with the file still there
             path = stored_path(path, sha or "")
@@ -698,6 +706,15 @@ class RetentionSchedule:
                 log.warning("an interrupted deletion by the retention schedule: the file's "
                             "folder is not there now (a USB stick not connected?); left "
                             "unfinished")
+                continue
+            elif changed := pending_disk_changed(p.parent, disk):
+                # another stick with the same folders in its place, or one PhotoVet cannot tell
+                # from it: the file may be on the stick it was on, never deleted (s49)
+                log.warning("an interrupted deletion by the retention schedule: the file's "
+                            "folder is %s; left unfinished",
+                            "on another USB stick or drive now (swapped for another?)"
+                            if changed == "other" else "on a USB stick or drive PhotoVet "
+                            "cannot tell from the one it was on")
                 continue
             else:
                 self._mark(item, "deleted", resumed=True)

@@ -779,6 +779,46 @@ def folder_not_there(folder: Path) -> bool:
         return True
 
 
+#: the same, its folder there but on another disk than when the deletion was announced (a
+#: stick swapped for another with the same folders: the photo may still be on the first)
+PENDING_OTHER_DISK = ("deleting it was interrupted, and its folder ({folder}) is now on another "
+                      "USB stick or drive than the one it was on (swapped for another?), so "
+                      "PhotoVet cannot tell whether it was deleted; it is not marked deleted. "
+                      "Connect the stick or drive it was on and delete the originals again")
+#: ... or on a disk PhotoVet cannot tell from another now (its own id cannot be read)
+PENDING_DISK_UNKNOWN = ("deleting it was interrupted, and PhotoVet cannot tell whether its folder "
+                        "({folder}) is on the USB stick or drive it was on (that disk gives no "
+                        "id of its own now), so it cannot tell whether it was deleted; it is not "
+                        "marked deleted. Connect the stick or drive it was on and delete the "
+                        "originals again")
+
+
+def deletion_disk(folder: Path) -> str | None:
+    """The disk ``folder`` is on, by its own id (``fsutil.volume_id``), kept on a deletion's
+    row when it is announced ("pending"): a deletion cut short is marked deleted only on that
+    disk (``pending_disk_changed``, s49). None where the disk has no id of its own (a file
+    system of no disk, whose device number alone may change when it is mounted again) or it
+    cannot be read: then as before s49."""
+    vid = volume_id(folder)
+    return None if vid is None or vid.startswith("dev:") else vid
+
+
+def pending_disk_changed(folder: Path, recorded: str | None) -> str:
+    """Is ``folder`` (where a pending deletion's file is missing) on another disk than the
+    one ``recorded`` when the deletion was announced (``deletion_disk``)? "other", "unknown"
+    (an id was recorded and none can be read now) or "" (the same disk, or nothing recorded:
+    a row from before s49)."""
+    if not recorded:
+        return ""
+    try:
+        now = volume_id(folder)
+    except OSError:
+        now = None
+    if now is None:
+        return "unknown"
+    return "" if now == recorded else "other"
+
+
 #: the same, found once the photo was copied: its copy went onto whatever disk is there now
 DEST_SWAPPED = ("the folder on this PC ({dest}) is not the one the import began with any more "
                 "(was the USB stick or drive taken out, or swapped for another?); the copy may "
@@ -1281,18 +1321,20 @@ def original_gone(db: Any, sha256: str, path: str, channel: str) -> OriginalGone
     return OriginalGone(bool(ids), posted, by_schedule=sha256 not in deleted)
 
 
-def _purge_state(records: Any, source: Path, shas: Iterable[str]) -> tuple[str, str] | None:
-    """The latest purge row of ``source`` with one of the contents ``shas``: (state, sha256).
-    By content too: two originals whose places are the same text (a byte not UTF-8 and the
-    characters "\\xNN", ``text_safe``) are never taken for each other (s43)."""
+def _purge_state(records: Any, source: Path, shas: Iterable[str]
+                 ) -> tuple[str, str, str | None] | None:
+    """The latest purge row of ``source`` with one of the contents ``shas``: (state, sha256,
+    the disk it was on when announced: ``deletion_disk``, None before s49). By content too:
+    two originals whose places are the same text (a byte not UTF-8 and the characters
+    "\\xNN", ``text_safe``) are never taken for each other (s43)."""
     shas = sorted(set(shas))
     if not shas:
         return None
     row = records.db.execute(
-        f"SELECT state, sha256 FROM purges WHERE source_path = ? AND sha256 IN "
+        f"SELECT state, sha256, disk_id FROM purges WHERE source_path = ? AND sha256 IN "
         f"({','.join('?' * len(shas))}) ORDER BY id DESC LIMIT 1",
         [str(source), *shas]).fetchone()
-    return (row[0], row[1]) if row else None
+    return (row[0], row[1], row[2]) if row else None
 
 
 def _mark_pending(records: Any, source: Path, sha: str, export_id: int, method: str,
@@ -1303,11 +1345,14 @@ def _mark_pending(records: Any, source: Path, sha: str, export_id: int, method: 
     # the file itself, before it is renamed to its hidden name: a crash after the rename is
     # finished on that file only (``hidden_is_ours``)
     file_id = file_identity(source, hashed) if method == "overwrite" else ""
+    # and the disk it is on: cut short, its file missing from another stick put in its place
+    # (the same folders) is not said deleted (s49)
+    disk = deletion_disk(source.parent)
     with atomic(records.db):
         records.db.execute(
             "INSERT INTO purges (source_path, sha256, export_id, method, state, pending_at, actor,"
-            " file_id) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)",
-            [str(source), sha, export_id, method, now, user, file_id])
+            " file_id, disk_id) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
+            [str(source), sha, export_id, method, now, user, file_id, disk])
         # the audit row names the original by its content, never by its path (a file name
         # often names the pupil, and the log is kept for good); the purge row keeps the path
         # only until the deletion is finished (a crash in between needs it)
@@ -1474,12 +1519,21 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
                 item.method = "overwrite"
                 continue
             if not source.exists():
-                state, was = _purge_state(records, source, (r.source_sha256 for r in group)) \
-                    or (None, "")
+                state, was, disk = _purge_state(records, source,
+                                                (r.source_sha256 for r in group)) \
+                    or (None, "", None)
                 if state == "pending" and folder_not_there(source.parent):
                     # a stick not connected (or another in its place): its photo may still be
                     # on it, never deleted; said deleted, its place was forgotten for good (s48)
                     item.reason = PENDING_FOLDER_GONE.format(folder=text_safe(str(source.parent)))
+                    continue
+                changed = pending_disk_changed(source.parent, disk) if state == "pending" else ""
+                if changed:
+                    # another stick with the same folders in its place, or one PhotoVet cannot
+                    # tell from it: the photo may be on the stick it was on, never deleted (s49)
+                    item.reason = (PENDING_OTHER_DISK if changed == "other" else
+                                   PENDING_DISK_UNKNOWN).format(
+                        folder=text_safe(str(source.parent)))
                     continue
                 if state == "pending" and not dry_run:
                     _mark_deleted(records, source, method, user, resumed=True, sha=was)

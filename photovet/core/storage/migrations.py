@@ -814,6 +814,18 @@ def _deletion_file_identity(db: Database) -> None:
     ddl(db, "ALTER TABLE retention_deletions ADD COLUMN file_id TEXT NOT NULL DEFAULT ''")
 
 
+def _deletion_disk(db: Database) -> None:
+    """Which disk a deletion's file was on when it was announced (s49): the disk's own id
+    (``fsutil.volume_id``: a USB stick's volume serial, a file system's UUID). A deletion cut
+    short whose file is missing from its place was marked deleted, its place forgotten, even
+    when the folder was now on another stick put in its place with the same folder (the photo
+    still on the first stick, never deleted). Now a missing file on another disk, or on one
+    whose id cannot be read now, leaves the row unfinished. NULL (rows written before this, or
+    a disk with no id of its own): as before."""
+    ddl(db, "ALTER TABLE purges ADD COLUMN disk_id TEXT")
+    ddl(db, "ALTER TABLE retention_deletions ADD COLUMN disk_id TEXT")
+
+
 #: the rules of a channel an export record keeps (``policy.MADE_UNDER_RULES``; not imported:
 #: a migration's meaning never changes with the code)
 _EXPORT_RULES = ("names", "fixed_mode", "audio", "cover_school", "group_only")
@@ -1018,6 +1030,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("transfer-0003-deletion-file-identity", _deletion_file_identity),
     Migration("records-0011-export-rules", _export_rules),
     Migration("records-0012-export-rules-mid-batch", _export_rules_mid_batch),
+    Migration("transfer-0004-deletion-disk", _deletion_disk),
 )
 
 
