@@ -24,6 +24,7 @@ from tests.core.afterpost_util import make_export, sha
 from tests.core.test_file_fix_s46 import port  # noqa: F401  (a fixture: a stick's place)
 from tests.core.test_file_sticks_s48 import fat_port  # noqa: F401  (the same, a FAT stick)
 from tests.core.test_retention import clock_at, ws_with_leaver  # noqa: F401  (a fixture)
+from tests.core.test_takedown_copies import listed  # noqa: F401  (a fixture: take-down items)
 from tests.core.test_transfer import statuses
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
@@ -178,3 +179,58 @@ def test_the_migration_keeps_no_disk_for_rows_written_before_it(tmp_path):
     assert db.all("SELECT disk_id FROM purges") == [(None,)]
     assert db.all("SELECT disk_id FROM retention_deletions") == [(None,)]
     db.close()
+
+
+# --------------------------------------------------------------------------------------------
+# the s49 audit of every delete: an exported copy deleted (a take-down's, an earlier export's)
+# was audited only once gone; PhotoVet stopped in between left no record of it at all
+# --------------------------------------------------------------------------------------------
+
+def _stop_once_deleted(monkeypatch) -> None:
+    """The copy is overwritten and removed, then PhotoVet stops (a crash, a power cut, a kill)
+    before anything else is written."""
+    real = transfer.overwrite_and_unlink
+
+    def then_stop(path, **kw):
+        real(path, **kw)
+        raise _Stopped
+
+    monkeypatch.setattr(transfer, "overwrite_and_unlink", then_stop)
+
+
+def test_a_take_down_copy_deleted_as_photovet_stopped_is_in_the_audit_log(
+        listed, monkeypatch):  # noqa: F811
+    """Before: no audit row said the copy was deleted (the row came after), and the next try
+    said only "no longer on this PC; nothing to delete". Now the deletion is in the log before
+    the file is touched, by its export record and content (never its name)."""
+    from photovet.core.records import takedown
+
+    rec, _reg, results, items = listed
+    it = items["trip0.jpg"]
+    _stop_once_deleted(monkeypatch)
+    with pytest.raises(_Stopped):
+        takedown.delete_copies(rec, [it.id])
+    assert not os.path.lexists(results[0].output)
+    [row] = rec.audit.rows(action="takedown.copy-delete-pending")
+    assert row["details"] == {"item": it.id, "export_id": it.export_id,
+                              "sha256": results[0].output_sha256}
+
+
+def test_an_earlier_copy_deleted_as_photovet_stopped_is_in_the_audit_log(
+        ws, tmp_path, monkeypatch):
+    """The same for an earlier export's copy the person asked to remove."""
+    from photovet.core.models import ExportResult
+    from photovet.core.records.earlier import earlier_copies, remove_earlier_copies
+    from tests.core.test_earlier_copies import WHY_HELD, _exported, _original
+
+    src = _original(tmp_path, 5)
+    rid, copy = _exported(ws, tmp_path / "out", src, 5, "trip-001.jpg")
+    held = [ExportResult(source=str(src), error=WHY_HELD, channel="website",
+                         held="approval-changed")]
+    [c] = earlier_copies(ws.records, held, tmp_path / "out", "website")
+    _stop_once_deleted(monkeypatch)
+    with pytest.raises(_Stopped):
+        remove_earlier_copies(ws.records, [c])
+    assert not os.path.lexists(copy)
+    [row] = ws.audit.rows(action="export.earlier-copy-remove-pending")
+    assert row["details"] == {"export_id": rid, "sha256": c.sha256, "why": c.kind}

@@ -91,8 +91,9 @@ def earlier_copies(records: Any, results: Iterable[ExportResult], out_dir: str |
 
 def remove_earlier_copies(records: Any, copies: Sequence[EarlierCopy]) -> list[EarlierCopy]:
     """Delete ``copies`` (the person said so), each only when it is still exactly the file
-    exported, a plain file: overwritten, then removed, checked gone and audited
-    (``export.earlier-copy-removed``, by its record and content, never its name). One file's
+    exported, a plain file: overwritten, then removed, checked gone and audited before it is
+    touched (``export.earlier-copy-remove-pending``) and after (``export.earlier-copy-removed``),
+    by its record and content, never its name. One file's
     problem is said for that file (``message``) and the others go on."""
     from photovet.core.transfer import delete_exported_copy  # noqa: PLC0415
 
@@ -108,6 +109,11 @@ def remove_earlier_copies(records: Any, copies: Sequence[EarlierCopy]) -> list[E
                 rec.output_sha256 != c.sha256:
             why = "not the copy its export record names; kept"
         if why is None:
+            # in the log before the file is touched (s49 audit: only once gone, so PhotoVet
+            # stopped in between left a deleted copy that no record said was deleted)
+            with records.db.atomic():
+                records.audit.record("export.earlier-copy-remove-pending", {
+                    "export_id": c.export_id, "sha256": c.sha256, "why": c.kind})
             why = delete_exported_copy(path, c.sha256)
         with records.db.atomic():
             records.audit.record(

@@ -957,8 +957,9 @@ def delete_copies(records: Records, item_ids: Iterable[int]) -> list[CopyDeletio
     """Delete the exported copies of take-down items (by the signed-in poster or admin), each
     only when it is still exactly the file exported (its SHA-256 as recorded), a plain file
     (never through a shortcut or a hard link: ``transfer.not_deletable``): overwritten, then
-    removed (``transfer.overwrite_and_unlink``), checked gone and audited. One file's problem
-    is said for that file and the others go on; nothing is raised for it."""
+    removed (``transfer.overwrite_and_unlink``), checked gone and audited (before it is
+    touched, and after). One file's problem is said for that file and the others go on;
+    nothing is raised for it."""
     from photovet.core.transfer import delete_exported_copy  # noqa: PLC0415
 
     records.audit.access.require("takedown")
@@ -978,6 +979,11 @@ def delete_copies(records: Records, item_ids: Iterable[int]) -> list[CopyDeletio
             out.append(CopyDeletion(item_id, str(path), False,
                                     "the exported copy is no longer on this PC; nothing to delete"))
             continue
+        # in the log before the file is touched (s49 audit: only once gone, so PhotoVet
+        # stopped in between left a deleted copy that no record said was deleted)
+        with records.db.atomic():
+            records.audit.record("takedown.copy-delete-pending", {
+                "item": item_id, "export_id": rec.id, "sha256": rec.output_sha256})
         why = delete_exported_copy(path, rec.output_sha256)
         if why is not None:
             with records.db.atomic():
