@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import os
 import statistics
 import sys
@@ -43,6 +44,8 @@ def build(home: Path, n: int) -> None:
     from photovet.core.workspace import Workspace
 
     ws = Workspace.open(home)
+    ws.create_first_admin("Bench Admin", "a long bench password")
+    ws.sign_in("Bench Admin", "a long bench password")
     reg = home / "register.csv"
     with open(reg, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -50,7 +53,7 @@ def build(home: Path, n: int) -> None:
                     "Consent: School Website"])
         for i in range(PEOPLE):
             w.writerow([f"P{i:012d}", f"Surname{i}", f"Forename{i}", "Yes", "Yes"])
-    ws.import_register(reg, user="bench")
+    ws.import_register(reg)
     out = home / "exports"
     out.mkdir()
     f = out / "export-0001.jpg"
@@ -72,7 +75,8 @@ def build(home: Path, n: int) -> None:
                       "SELECT id, 'facebook', '2026-03-12', '', 'bench', '2026-03-12T10:00:00' "
                       "FROM exports WHERE id % 2 = 0")
     for i in range(0, PEOPLE, 10):
-        ws.register.set_consent(f"P{i:012d}", "facebook", "no", user="bench")
+        ws.register.set_consent(f"P{i:012d}", "facebook", "no", requested_by="bench",
+                                requested_on=datetime.date.today())
     ws.close()
 
 
