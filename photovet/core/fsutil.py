@@ -337,6 +337,33 @@ def volume_id(path: str | Path) -> str | None:
     return f"dev:{st.st_dev:x}:{fsid:x}"
 
 
+def own_disk_id(folder: str | Path) -> str | None:
+    """The disk ``folder`` is on, by its own id (``volume_id``), kept where PhotoVet starts
+    something a crash may cut short on that disk: a deletion announced ("pending", s49), an
+    export being named (s50). What was cut short is settled only on that disk
+    (``disk_changed``). None where the disk has no id of its own (a file system of no disk,
+    whose device number alone may change when it is mounted again) or it cannot be read: then
+    as before s49."""
+    vid = volume_id(folder)
+    return None if vid is None or vid.startswith("dev:") else vid
+
+
+def disk_changed(folder: str | Path, recorded: str | None) -> str:
+    """Is ``folder`` (where a file cut short is missing) on another disk than the one
+    ``recorded`` when PhotoVet started on it (``own_disk_id``)? "other", "unknown" (an id was
+    recorded and none can be read now) or "" (the same disk, or nothing recorded: a row from
+    before s49, an export from before s50)."""
+    if not recorded:
+        return ""
+    try:
+        now = volume_id(folder)
+    except OSError:
+        now = None
+    if now is None:
+        return "unknown"
+    return "" if now == recorded else "other"
+
+
 def disk_of(path: str | Path) -> Disk | None:
     """The disk (``Disk``: device number, file system id and ``volume_id``) of the nearest
     folder of ``path`` that exists: kept when a report's place is chosen and compared when it

@@ -62,9 +62,11 @@ from photovet.core.errors import DeletionError, NotAFileError, OutputFolderError
 from photovet.core.fsutil import (
     FolderClock,
     crash_point,
+    disk_changed,
     drop_second_name,
     fsync_dir,
     link_no_overwrite,
+    own_disk_id,
     refuse_unplugged,
     rename_no_replace,
     sha256_no_follow,
@@ -793,30 +795,10 @@ PENDING_DISK_UNKNOWN = ("deleting it was interrupted, and PhotoVet cannot tell w
                         "originals again")
 
 
-def deletion_disk(folder: Path) -> str | None:
-    """The disk ``folder`` is on, by its own id (``fsutil.volume_id``), kept on a deletion's
-    row when it is announced ("pending"): a deletion cut short is marked deleted only on that
-    disk (``pending_disk_changed``, s49). None where the disk has no id of its own (a file
-    system of no disk, whose device number alone may change when it is mounted again) or it
-    cannot be read: then as before s49."""
-    vid = volume_id(folder)
-    return None if vid is None or vid.startswith("dev:") else vid
-
-
-def pending_disk_changed(folder: Path, recorded: str | None) -> str:
-    """Is ``folder`` (where a pending deletion's file is missing) on another disk than the
-    one ``recorded`` when the deletion was announced (``deletion_disk``)? "other", "unknown"
-    (an id was recorded and none can be read now) or "" (the same disk, or nothing recorded:
-    a row from before s49)."""
-    if not recorded:
-        return ""
-    try:
-        now = volume_id(folder)
-    except OSError:
-        now = None
-    if now is None:
-        return "unknown"
-    return "" if now == recorded else "other"
+#: the disk a deletion's folder is on, kept on its row when it is announced, and the check at
+#: resume (the same for exports being named: ``fsutil.own_disk_id``, ``fsutil.disk_changed``)
+deletion_disk = own_disk_id
+pending_disk_changed = disk_changed
 
 
 #: the same, found once the photo was copied: its copy went onto whatever disk is there now

@@ -274,6 +274,35 @@ def _unsure_naming(final: Path, batch: str, hours: int) -> str:
             "in that folder then, export it again")
 
 
+def _naming_other_disk(final: Path, batch: str, changed: str) -> str:
+    """An export cut short whose folder is now on another USB stick or drive than the one it
+    was going to ("other"), or on one PhotoVet cannot tell from it ("unknown"), in words
+    (``Records.settle_interrupted``, s50)."""
+    where = ("is now on another USB stick or drive than the one it was going to (swapped for "
+             "another?)" if changed == "other" else
+             "is on a USB stick or drive that gives no id of its own now, so PhotoVet cannot "
+             "tell whether it is the one it was going to")
+    return (f"an export was interrupted before it was finished ({final.name}, batch '{batch}') "
+            f"and its folder ({final.parent}) {where}: PhotoVet cannot tell whether it was "
+            "saved, so its record is kept. Connect the stick or drive it was going to and "
+            "open PhotoVet again")
+
+
+def _own_disk_id(folder: Path) -> str | None:
+    from photovet.core.fsutil import own_disk_id  # noqa: PLC0415
+
+    try:
+        return own_disk_id(folder)
+    except OSError:
+        return None
+
+
+def _disk_changed(folder: Path, recorded: object) -> str:
+    from photovet.core.fsutil import disk_changed  # noqa: PLC0415
+
+    return disk_changed(folder, recorded if isinstance(recorded, str) else None)
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
@@ -894,9 +923,12 @@ class Records:
             # still under its temporary name: which file, and who is naming it (cleared by
             # ``named``; a crash in between is settled at the next open: settle_interrupted)
             # (its start too: a PC made from the same image has this one's name and tag, s48)
+            # and the disk its folder is on: another stick with the same folders in its
+            # place at the next start is not where it was going (s50)
             "naming": json.dumps({"temp": os.path.abspath(written), "pid": os.getpid(),
                                   "host": socket.gethostname(), "tag": _host_tag(),
-                                  "boot": _boot_tag()})
+                                  "boot": _boot_tag(),
+                                  "disk": _own_disk_id(Path(str(result.output)).parent)})
             if os.path.abspath(written) != os.path.abspath(str(result.output)) else None,
         }
         refs = list(caption_refs)
@@ -1089,7 +1121,14 @@ class Records:
                                    "PhotoVet again")
                         continue
                     done = final.is_file() and _sha256(final) == digest
+                    # its folder on another disk than the one it was going to (a stick
+                    # swapped for another with the same folders) or one that cannot be told
+                    # from it: the copy may be on the first, and posted from it (s50)
+                    changed = "" if done else _disk_changed(final.parent, who.get("disk"))
                 except OSError:
+                    continue
+                if changed:
+                    out.append(_naming_other_disk(final, batch, changed))
                     continue
                 if done:
                     self.db.execute("UPDATE exports SET naming = NULL WHERE id = ?", [rid])

@@ -1,0 +1,133 @@
+"""s50: an export cut short between its record and its name, then the USB stick it was going to
+swapped for another stick with the same folders (both "/media/office/PHOTOS/exports"). At the
+next start ``Records.settle_interrupted`` found the folder there and the copy not in it, so it
+forgot the export's record, "nothing was published", while the copy may be on the first stick
+(and posted from it). Now the disk's own id is kept in the note of who is naming the export
+(``fsutil.own_disk_id``), and an export whose folder is now on another disk, or on one whose id
+cannot be read, keeps its record and is said, as a stick not connected is. A real tmpfs swapped
+in one place (``port``), and a FAT stick (``fat_port``: only its volume serial tells it apart);
+each test of a swap fails on the code before s50."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import office_records
+from tests.core.afterpost_util import make_export
+from tests.core.test_crash_anywhere import _dead_pid
+from tests.core.test_file_fix_s46 import port  # noqa: F401  (a fixture: a stick's place)
+from tests.core.test_file_sticks_s48 import fat_port  # noqa: F401  (the same, a FAT stick)
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+
+def _cut_short_on_the_stick(rec, place: Path):
+    """An export to <stick>/exports recorded from its temporary file by ``Records.record``
+    itself, then PhotoVet stopped (its process ended) before the copy got its name."""
+    r = make_export(place, 1)
+    final = Path(r.output)
+    temp = final.with_name(".photovet-export-0001.part")
+    final.rename(temp)
+    rid = rec.record(r, temp, batch="trip")
+    who = json.loads(rec.db.one("SELECT naming FROM exports WHERE id = ?", [rid])[0])
+    who["pid"] = _dead_pid()
+    rec.db.execute("UPDATE exports SET naming = ? WHERE id = ?", [json.dumps(who), rid])
+    return rid, final, temp
+
+
+def _kept(rec, rid) -> bool:
+    return rid in {r.id for r in rec.exports()}
+
+
+def test_an_export_cut_short_is_not_forgotten_on_another_fat_stick_with_the_same_folder(
+        fat_port):  # noqa: F811
+    """Before: its record was forgotten ("nothing was published") while its copy may be on the
+    first stick. Now kept, and said in words."""
+    place, swap, _serial = fat_port
+    rec = office_records()
+    rid, final, temp = _cut_short_on_the_stick(rec, place)
+    swap()
+    (place / "exports").mkdir()        # the other stick has the folder, not the copy
+    notes = rec.settle_interrupted()
+    assert _kept(rec, rid), notes
+    assert len(notes) == 1 and "another USB stick or drive" in notes[0], notes
+    assert "its record is kept" in notes[0] and "Connect the stick or drive" in notes[0]
+    assert "nothing was published" not in notes[0]
+    assert rec.db.scalar("SELECT naming FROM exports WHERE id = ?", [rid]) is not None
+    rec.db.close()
+
+
+def test_an_export_cut_short_is_not_forgotten_on_another_stick_in_the_same_place(
+        port):  # noqa: F811
+    """The same with a real second tmpfs in the same place (its own file system id)."""
+    place, swap = port
+    rec = office_records()
+    rid, _final, _temp = _cut_short_on_the_stick(rec, place)
+    swap()
+    (place / "exports").mkdir()
+    notes = rec.settle_interrupted()
+    assert _kept(rec, rid) and "another USB stick" in " ".join(notes), notes
+    rec.db.close()
+
+
+def test_an_export_cut_short_is_not_forgotten_where_the_sticks_id_cannot_be_read_now(
+        fat_port):  # noqa: F811
+    """Its disk's id was kept when the export began; now the disk in that place gives none:
+    PhotoVet cannot tell it is the same stick, so the record stays."""
+    place, swap, serial = fat_port
+    rec = office_records()
+    rid, _final, _temp = _cut_short_on_the_stick(rec, place)
+    swap()
+    (place / "exports").mkdir()
+    serial(None)
+    notes = rec.settle_interrupted()
+    assert _kept(rec, rid), notes
+    assert "cannot tell whether" in notes[0] and "its record is kept" in notes[0], notes
+    rec.db.close()
+
+
+def test_an_export_cut_short_on_the_same_stick_is_settled_as_before(fat_port):  # noqa: F811
+    """The same stick, the copy never named: nothing was published, its record is forgotten
+    and its temporary file removed, as before s50. The disk's id is in the note of who is
+    naming it."""
+    place, _swap, _serial = fat_port
+    rec = office_records()
+    rid, final, temp = _cut_short_on_the_stick(rec, place)
+    who = json.loads(rec.db.scalar("SELECT naming FROM exports WHERE id = ?", [rid]))
+    assert who["disk"] == "uuid:1A2B-3C4D"
+    notes = rec.settle_interrupted()
+    assert not _kept(rec, rid) and not temp.exists() and not final.exists()
+    assert "nothing was published" in notes[0], notes
+    rec.db.close()
+
+
+def test_an_export_named_on_the_same_stick_keeps_its_record(fat_port):  # noqa: F811
+    """The copy got its name, then PhotoVet stopped before clearing its note: same stick, the
+    file there with its content, the record kept and the note cleared, as before."""
+    place, _swap, _serial = fat_port
+    rec = office_records()
+    rid, final, temp = _cut_short_on_the_stick(rec, place)
+    temp.rename(final)
+    assert rec.settle_interrupted() == []
+    assert _kept(rec, rid) and final.is_file()
+    assert rec.db.scalar("SELECT naming FROM exports WHERE id = ?", [rid]) is None
+    rec.db.close()
+
+
+def test_an_export_noted_before_s50_without_a_disk_is_settled_as_before(fat_port):  # noqa: F811
+    """A note written before s50 names no disk: settled as before (forgotten when its copy is
+    not in its folder), even on another stick: nothing can be told."""
+    place, swap, _serial = fat_port
+    rec = office_records()
+    rid, _final, _temp = _cut_short_on_the_stick(rec, place)
+    who = json.loads(rec.db.scalar("SELECT naming FROM exports WHERE id = ?", [rid]))
+    del who["disk"]
+    rec.db.execute("UPDATE exports SET naming = ? WHERE id = ?", [json.dumps(who), rid])
+    swap()
+    (place / "exports").mkdir()
+    notes = rec.settle_interrupted()
+    assert not _kept(rec, rid) and "nothing was published" in notes[0], notes
+    rec.db.close()
