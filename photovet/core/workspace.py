@@ -237,21 +237,41 @@ class Workspace:
         except Exception as exc:
             log.warning("interrupted exports not settled (%s)", type(exc).__name__)
         try:
-            for batch, n in self.db.all(
-                    "SELECT e.batch, COUNT(*) FROM purges p LEFT JOIN exports e ON "
-                    "e.id = p.export_id WHERE p.state = 'pending' GROUP BY e.batch"):
-                notes.append(f"deleting {n} original(s) of batch '{batch or '?'}' was not "
-                             "finished (PhotoVet stopped part-way); deleting that batch's "
-                             "originals again finishes it")
+            # a deletion whose file is missing from a folder that is not there now, or is on
+            # another disk than when it was announced (or one whose id cannot be read): doing
+            # it again finishes it only with the stick or drive it was on connected (s50)
+            batches: dict[str, list[int]] = {}
+            for batch, path, sha, disk in self.db.all(
+                    "SELECT e.batch, p.source_path, p.sha256, p.disk_id FROM purges p "
+                    "LEFT JOIN exports e ON e.id = p.export_id WHERE p.state = 'pending' "
+                    "ORDER BY p.id"):
+                counts = batches.setdefault(batch or "?", [0, 0])
+                counts[1 if _pending_elsewhere(path, sha, disk) else 0] += 1
+            for batch, (here, away) in batches.items():
+                if here:
+                    notes.append(f"deleting {here} original(s) of batch '{batch}' was not "
+                                 "finished (PhotoVet stopped part-way); deleting that batch's "
+                                 "originals again finishes it")
+                if away:
+                    notes.append(f"deleting {away} original(s) of batch '{batch}' was not "
+                                 f"finished (PhotoVet stopped part-way) and {_AWAY}. Connect "
+                                 "the USB stick or drive they were on, then delete that "
+                                 "batch's originals again")
             from photovet.core.transfer import PURGE_PREFIX  # noqa: PLC0415
 
-            rows = self.db.all("SELECT path, sha256, method, file_id FROM retention_deletions "
-                               "WHERE state = 'pending'")
-            stuck = sum(1 for r in rows if _left_hidden_not_ours(*r))
-            if len(rows) - stuck:
-                notes.append(f"{len(rows) - stuck} deletion(s) by the retention schedule were "
-                             "not finished (PhotoVet stopped part-way); applying the schedule "
-                             "again finishes them")
+            rows = self.db.all("SELECT path, sha256, method, file_id, disk_id FROM "
+                               "retention_deletions WHERE state = 'pending'")
+            stuck = sum(1 for r in rows if _left_hidden_not_ours(*r[:4]))
+            away = sum(1 for r in rows if not _left_hidden_not_ours(*r[:4])
+                       and _pending_elsewhere(r[0], r[1], r[4]))
+            if len(rows) - stuck - away:
+                notes.append(f"{len(rows) - stuck - away} deletion(s) by the retention schedule "
+                             "were not finished (PhotoVet stopped part-way); applying the "
+                             "schedule again finishes them")
+            if away:
+                notes.append(f"{away} deletion(s) by the retention schedule were not finished "
+                             f"(PhotoVet stopped part-way) and {_AWAY}. Connect the USB stick "
+                             "or drive they were on, then apply the schedule again")
             if stuck:
                 # applying the schedule again never finishes these (it touches only the file
                 # it renamed): said so, not "applying again finishes them" for good (s43 audit)
@@ -1146,6 +1166,32 @@ class Workspace:
 
 
 __all__ = ["Workspace", "open_register", "register_target"]
+
+
+#: why a deletion cut short cannot be finished now (``_pending_elsewhere``), in words
+_AWAY = ("their photos' folders are not there now, or are on another USB stick or drive than "
+         "the one they were on (or one PhotoVet cannot tell from it), so PhotoVet cannot tell "
+         "whether they were deleted; they are not marked deleted")
+
+
+def _pending_elsewhere(path: str | None, sha: str | None, disk: str | None) -> bool:
+    """A deletion cut short ("pending") that doing it again cannot finish now: its file is
+    missing from its place, and that folder is not there (a USB stick not connected) or is on
+    another disk than the one recorded when it was announced, or on one whose id cannot be
+    read (``transfer.folder_not_there``, ``fsutil.disk_changed``; s48, s49). The purge and the
+    schedule then leave it unfinished; the register's opening says so (s50)."""
+    from photovet.core.storage.database import stored_path  # noqa: PLC0415
+    from photovet.core.transfer import folder_not_there, pending_disk_changed  # noqa: PLC0415
+
+    if not path:
+        return False
+    p = Path(stored_path(path, sha or ""))
+    try:
+        if os.path.lexists(p):
+            return False
+        return folder_not_there(p.parent) or bool(pending_disk_changed(p.parent, disk))
+    except OSError:
+        return True
 
 
 def _left_hidden_not_ours(path: str | None, sha: str | None, method: str | None,

@@ -20,6 +20,7 @@ from tests.core.afterpost_util import make_export
 from tests.core.test_crash_anywhere import _dead_pid
 from tests.core.test_file_fix_s46 import port  # noqa: F401  (a fixture: a stick's place)
 from tests.core.test_file_sticks_s48 import fat_port  # noqa: F401  (the same, a FAT stick)
+from tests.core.test_retention import ws_with_leaver  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
@@ -131,3 +132,100 @@ def test_an_export_noted_before_s50_without_a_disk_is_settled_as_before(fat_port
     notes = rec.settle_interrupted()
     assert not _kept(rec, rid) and "nothing was published" in notes[0], notes
     rec.db.close()
+
+
+# --------------------------------------------------------------------------------------------
+# the register's opening note: "applying the schedule again finishes them" only where it does
+# --------------------------------------------------------------------------------------------
+
+class _Stopped(BaseException):
+    """PhotoVet stopped there (a crash, a power cut)."""
+
+
+def _schedule_cut_short_on_the_stick(ws, place: Path, tmp_path: Path, monkeypatch) -> Path:
+    """The retention schedule's deletion of an export copy on the stick, announced ("pending")
+    and then PhotoVet stopped."""
+    import shutil
+
+    from photovet.core import retention
+    from tests.core.test_retention import clock_at
+
+    res = make_export(tmp_path, 3)
+    out = place / "exports" / Path(res.output).name
+    out.parent.mkdir()
+    shutil.move(res.output, out)
+    res.output = str(out)
+    ws.records.add_export(res, batch="Trip", channel="website")
+    days = ws.settings.retention.export_copies_days
+    [due] = ws.retention(clock_at(days)).due(("export-copies",))
+
+    def stop(label):
+        if label == "retention.pending":
+            raise _Stopped
+
+    with monkeypatch.context() as m:
+        m.setattr(retention, "crash_point", stop)
+        with pytest.raises(_Stopped):
+            ws.retention(clock_at(days)).apply(items=[due])
+    return out
+
+
+AGAIN = "applying the schedule again finishes them"
+
+
+def test_the_opening_does_not_say_applying_again_finishes_a_deletion_on_another_stick(
+        ws_with_leaver, fat_port, tmp_path, monkeypatch):  # noqa: F811
+    """Before: "applying the schedule again finishes them", which it never does while another
+    stick is in the first one's place (s49 leaves such a row unfinished). Now said apart, with
+    what to do; once the first stick is back, the usual note."""
+    place, swap, serial = fat_port
+    ws = ws_with_leaver
+    _schedule_cut_short_on_the_stick(ws, place, tmp_path, monkeypatch)
+    swap()
+    (place / "exports").mkdir()
+    notes = ws.settle_interrupted()
+    assert not any(AGAIN in n for n in notes), notes
+    [said] = [n for n in notes if "retention schedule" in n]
+    assert said.startswith("1 deletion(s) by the retention schedule were not finished"), said
+    assert "another USB stick or drive" in said and "Connect the USB stick or drive" in said
+    serial("1A2B-3C4D")              # the first stick back in its place
+    assert any(AGAIN in n for n in ws.settle_interrupted())
+
+
+def test_the_opening_does_not_say_applying_again_finishes_a_deletion_on_a_stick_not_there(
+        ws_with_leaver, fat_port, tmp_path, monkeypatch):  # noqa: F811
+    """The same with the stick not connected at all (its folder not there)."""
+    place, _swap, _serial = fat_port
+    ws = ws_with_leaver
+    out = _schedule_cut_short_on_the_stick(ws, place, tmp_path, monkeypatch)
+    out.parent.rename(place / "moved away")      # its folder not there (as a stick pulled out)
+    notes = ws.settle_interrupted()
+    assert not any(AGAIN in n for n in notes), notes
+    assert any("Connect the USB stick or drive" in n for n in notes), notes
+
+
+def test_the_opening_does_not_say_deleting_again_finishes_a_purge_on_another_stick(
+        ws_with_leaver, fat_port, tmp_path):  # noqa: F811
+    """"Delete originals" cut short on a stick, then another stick with the same folder in its
+    place: before, "deleting that batch's originals again finishes it", which s49 never does
+    there. Now said, with what to do."""
+    import shutil
+
+    from photovet.core import transfer
+    from tests.core.afterpost_util import sha
+
+    place, swap, _serial = fat_port
+    ws = ws_with_leaver
+    res = make_export(tmp_path, 1, name="ok", size=(96, 64))
+    src = place / "trip" / "ok.JPG"
+    src.parent.mkdir()
+    shutil.move(res.source, src)
+    res.source = str(src)
+    rid = ws.records.add_export(res, batch="trip", channel="website")
+    transfer._mark_pending(ws.records, src, sha(src), rid, "trash", None)
+    swap()
+    (place / "trip").mkdir()
+    notes = ws.settle_interrupted()
+    [said] = [n for n in notes if "batch 'trip'" in n]
+    assert "again finishes it" not in said, said
+    assert "another USB stick or drive" in said and "Connect the USB stick or drive" in said
