@@ -78,6 +78,7 @@ from photovet.core.fsutil import (
 from photovet.core.models import Progress
 from photovet.core.storage.database import stored_path, text_safe, twin_content, written_name
 from photovet.core.words import (
+    DELETION_STOPPED_BADGE,
     EXPORTS_LIST_COMMAND,
     ORIGINAL_DELETED_BADGE,
     ORIGINAL_KEPT_AS_PLANNED,
@@ -87,6 +88,7 @@ from photovet.core.words import (
     ORIGINAL_KEPT_NOT_POSTED,
     ORIGINAL_KEPT_TAKEN_DOWN,
     TRASH_PERMANENT_COMMAND,
+    deletion_stopped_detail,
     original_deletable,
     original_deleted_detail,
     original_kept,
@@ -1213,12 +1215,23 @@ class OriginalGone:
     exported: bool          # a safe copy was exported for the channel
     posted: bool            # ... and marked posted there
     by_schedule: bool = False   # the retention schedule deleted it ("Delete originals" did not)
+    #: "Delete originals" began and PhotoVet stopped, and the photo's folder is not there now
+    #: or on another disk than the one it was on (its folder, shown): it may not be deleted
+    stopped_in: str = ""
 
     @property
     def badge(self) -> str:
-        return ORIGINAL_DELETED_BADGE
+        return DELETION_STOPPED_BADGE if self.stopped_in else ORIGINAL_DELETED_BADGE
+
+    @property
+    def summary(self) -> str:
+        """One short sentence (a tile's tooltip line)."""
+        return ("Deleting its original stopped part-way." if self.stopped_in else
+                "Its original was deleted.")
 
     def detail(self, media: str = "photo") -> str:
+        if self.stopped_in:
+            return deletion_stopped_detail(self.stopped_in, media)
         return original_deleted_detail(self.posted, self.exported, media,
                                        by_schedule=self.by_schedule)
 
@@ -1245,7 +1258,7 @@ def originals_gone_at(records: Any, photos: Iterable[tuple[str, str]], channel: 
     wanted = {(sha, path) for sha, path in photos if sha}
     if not wanted:
         return {}
-    deleted, scheduled = _deleted_contents(records.db, {sha for sha, _ in wanted})
+    deleted, scheduled, pending = _contents_deleted(records.db, {sha for sha, _ in wanted})
     gone = sorted((sha, path) for sha, path in wanted
                   if sha in deleted | scheduled and not os.path.lexists(path))
     if not gone:
@@ -1253,26 +1266,55 @@ def originals_gone_at(records: Any, photos: Iterable[tuple[str, str]], channel: 
     exported: dict[str, bool] = {}
     for rec in records.exports_of(sorted({sha for sha, _ in gone}), channel):
         exported[rec.source_sha256] = exported.get(rec.source_sha256, False) or rec.posted
-    return {(sha, path): OriginalGone(sha in exported, exported.get(sha, False),
-                                      by_schedule=sha not in deleted) for sha, path in gone}
+    return {(sha, path): OriginalGone(
+        sha in exported, exported.get(sha, False), by_schedule=sha not in deleted,
+        stopped_in=_stopped_elsewhere(path, pending[sha])
+        if sha in pending and sha not in scheduled else "")
+        for sha, path in gone}
 
 
 def _deleted_contents(db: Any, shas: Iterable[str]) -> tuple[set[str], set[str]]:
     """Of the contents ``shas``, those whose original "Delete originals" deleted (finished or
     begun: the latest purge of that content), and those the retention schedule deleted."""
+    return _contents_deleted(db, shas)[:2]
+
+
+def _contents_deleted(db: Any, shas: Iterable[str]
+                      ) -> tuple[set[str], set[str], dict[str, str | None]]:
+    """``_deleted_contents``, and of the first set those whose latest purge is only begun
+    ("pending"), with the disk it was on when announced (``deletion_disk``)."""
     purged: dict[str, str] = {}
+    pending: dict[str, str | None] = {}
     scheduled: set[str] = set()
     ordered = sorted(set(shas))
     for i in range(0, len(ordered), 500):
         part = ordered[i:i + 500]
         marks = ",".join("?" * len(part))
-        for sha, state in db.all(
-                f"SELECT sha256, state FROM purges WHERE sha256 IN ({marks}) ORDER BY id", part):
+        for sha, state, disk in db.all(
+                f"SELECT sha256, state, disk_id FROM purges WHERE sha256 IN ({marks}) "
+                "ORDER BY id", part):
             purged[sha] = state       # the latest purge of that content
+            if state == "pending":
+                pending[sha] = disk
+            else:
+                pending.pop(sha, None)
         scheduled.update(r[0] for r in db.all(
             "SELECT sha256 FROM retention_deletions WHERE kind = 'originals' AND "
             f"state = 'deleted' AND sha256 IN ({marks})", part))
-    return {sha for sha, state in purged.items() if state in ("deleted", "pending")}, scheduled
+    return ({sha for sha, state in purged.items() if state in ("deleted", "pending")}, scheduled,
+            pending)
+
+
+def _stopped_elsewhere(path: str, disk: str | None) -> str:
+    """The folder of ``path`` (a photo missing from it, whose deletion was begun and cut short)
+    when it is not there now or is on another disk than the one recorded (or one whose id
+    cannot be read): the photo may be on the stick it was on, never deleted; else ""."""
+    folder = Path(path).parent
+    try:
+        away = folder_not_there(folder) or bool(pending_disk_changed(folder, disk))
+    except OSError:
+        away = True
+    return text_safe(str(folder)) if away else ""
 
 
 def original_deleted(db: Any, sha256: str, path: str) -> bool:
@@ -1293,14 +1335,16 @@ def original_gone(db: Any, sha256: str, path: str, channel: str) -> OriginalGone
     command said "Its original was deleted", the panel what became of its safe copy)."""
     if not sha256:
         return None
-    deleted, scheduled = _deleted_contents(db, [sha256])
+    deleted, scheduled, pending = _contents_deleted(db, [sha256])
     if sha256 not in deleted | scheduled or os.path.lexists(path):
         return None
+    stopped = (_stopped_elsewhere(path, pending[sha256])
+               if sha256 in pending and sha256 not in scheduled else "")
     ids = [r[0] for r in db.all("SELECT id FROM exports WHERE source_sha256 = ? AND channel = ?",
                                 [sha256, channel])]
     posted = bool(ids) and bool(db.scalar(
         f"SELECT COUNT(*) FROM posts WHERE export_id IN ({','.join('?' * len(ids))})", ids))
-    return OriginalGone(bool(ids), posted, by_schedule=sha256 not in deleted)
+    return OriginalGone(bool(ids), posted, by_schedule=sha256 not in deleted, stopped_in=stopped)
 
 
 def _purge_state(records: Any, source: Path, shas: Iterable[str]

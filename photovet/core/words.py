@@ -2020,7 +2020,26 @@ def original_deleted_detail(posted: bool, exported: bool, media: str = "photo", 
         f": PhotoVet cannot export this {media} again."
 
 
-__all__ += ["APPROVAL_ENDED_BADGE", "ORIGINAL_DELETED_BADGE", "original_deleted_detail"]
+#: the same tile while "Delete originals" began deleting its original and PhotoVet stopped
+#: part-way, and the photo's folder is not there now or is on another USB stick or drive than
+#: the one it was on (``transfer.originals_gone_at``, s50): it may never have been deleted.
+#: As short as the badge above (a tile's badge fits about 18 characters)
+DELETION_STOPPED_BADGE = "Deletion stopped"
+
+
+def deletion_stopped_detail(folder: str, media: str = "photo") -> str:
+    """What a tile saying ``DELETION_STOPPED_BADGE`` means and what to do (its tooltip, the
+    photo view, and why it is neither marked ready nor approved)."""
+    return (f"PhotoVet began deleting this {media}'s original and stopped part-way, and its "
+            f"folder ({folder}) is not there now or is on another USB stick or drive than the "
+            "one it was on: the original may still be on that stick or drive, and PhotoVet "
+            f"cannot export this {media} from here. Connect the USB stick or drive it was on, "
+            "then delete the batch's originals again to finish, or add the photo again to "
+            "check it.")
+
+
+__all__ += ["APPROVAL_ENDED_BADGE", "ORIGINAL_DELETED_BADGE", "original_deleted_detail",
+            "DELETION_STOPPED_BADGE", "deletion_stopped_detail"]
 
 
 #: a batch tile's words while a safe copy of it is on the take-down list and not yet marked

@@ -229,3 +229,82 @@ def test_the_opening_does_not_say_deleting_again_finishes_a_purge_on_another_sti
     [said] = [n for n in notes if "batch 'trip'" in n]
     assert "again finishes it" not in said, said
     assert "another USB stick or drive" in said and "Connect the USB stick or drive" in said
+
+
+# --------------------------------------------------------------------------------------------
+# a batch's tile: "Original deleted" only for an original deleted, not one cut short elsewhere
+# --------------------------------------------------------------------------------------------
+
+def _purge_cut_short_on_the_stick(place: Path, tmp_path: Path):
+    import shutil
+
+    from photovet.core import transfer
+    from tests.core.afterpost_util import sha
+
+    rec = office_records()
+    res = make_export(tmp_path, 1, name="ok", size=(96, 64))
+    src = place / "trip" / "ok.JPG"
+    src.parent.mkdir()
+    shutil.move(res.source, src)
+    res.source = str(src)
+    rec.add_export(res, batch="trip", channel="website", preparer=None, approver=None)
+    digest = sha(src)
+    transfer._mark_pending(rec, src, digest, 1, "trash", None)
+    return rec, src, digest
+
+
+def test_a_tile_does_not_say_original_deleted_for_a_deletion_cut_short_on_another_stick(
+        fat_port, tmp_path):  # noqa: F811
+    """Before: the photo not at its place and a purge of its content begun, so its tile said
+    "Original deleted", while the photo may be on the first stick, never deleted (and
+    "Delete originals" leaves it unfinished, s49). Now the tile says the deletion stopped,
+    and why, in the core's words; marking it ready is still refused (its original cannot be
+    read), with the same words."""
+    from photovet.core import transfer
+    from photovet.core.policy import original_deleted_refusal
+    from photovet.core.words import ORIGINAL_DELETED_BADGE
+
+    place, swap, serial = fat_port
+    rec, src, digest = _purge_cut_short_on_the_stick(place, tmp_path)
+    swap()
+    (place / "trip").mkdir()
+    gone = transfer.originals_gone_at(rec, [(digest, str(src))], "website")[(digest, str(src))]
+    assert gone.badge != ORIGINAL_DELETED_BADGE and gone.badge == "Deletion stopped"
+    detail = gone.detail("photo")
+    assert "stopped part-way" in detail and "may still be on" in detail, detail
+    assert "Connect the USB stick or drive it was on" in detail
+    one = transfer.original_gone(rec.db, digest, str(src), "website")
+    assert one is not None and one.badge == "Deletion stopped"
+    assert original_deleted_refusal(True, "photo", one.detail("photo")) == detail
+    serial("1A2B-3C4D")                 # the first stick's id again, the photo not on it
+    again = transfer.originals_gone_at(rec, [(digest, str(src))], "website")
+    assert again[(digest, str(src))].badge == ORIGINAL_DELETED_BADGE
+    rec.db.close()
+
+
+def test_a_tile_does_not_say_original_deleted_while_its_stick_is_not_connected(
+        fat_port, tmp_path):  # noqa: F811
+    from photovet.core import transfer
+
+    place, _swap, _serial = fat_port
+    rec, src, digest = _purge_cut_short_on_the_stick(place, tmp_path)
+    src.parent.rename(place / "moved away")      # its folder not there (a stick pulled out)
+    gone = transfer.originals_gone_at(rec, [(digest, str(src))], "website")[(digest, str(src))]
+    assert gone.badge == "Deletion stopped", gone
+    rec.db.close()
+
+
+def test_a_tile_says_original_deleted_for_a_deletion_cut_short_after_the_file_went(
+        fat_port, tmp_path):  # noqa: F811
+    """The photo went (to the bin) on the stick it was on, then PhotoVet stopped: deleted."""
+    import os
+
+    from photovet.core import transfer
+    from photovet.core.words import ORIGINAL_DELETED_BADGE
+
+    place, _swap, _serial = fat_port
+    rec, src, digest = _purge_cut_short_on_the_stick(place, tmp_path)
+    os.unlink(src)
+    gone = transfer.originals_gone_at(rec, [(digest, str(src))], "website")[(digest, str(src))]
+    assert gone.badge == ORIGINAL_DELETED_BADGE
+    rec.db.close()

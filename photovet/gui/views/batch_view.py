@@ -257,7 +257,7 @@ class PhotoItem:
         if a is None:
             return self.unchecked_words() if self.unchecked else "Being checked."
         if a.error and self.original_gone is not None:
-            return "Its original was deleted."
+            return self.original_gone.summary
         if a.error:
             return f"Could not be checked: {a.error}."
         if self.is_video:
