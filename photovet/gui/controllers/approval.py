@@ -222,6 +222,10 @@ class ApprovalController(QObject):
         # those marked ready with another)
         panel.caption_edit.textChanged.connect(lambda *_: self.update_mark_all())
         self._mark_all_action: QAction | None = None         # the menu's (main_window.py)
+        # the caption for all of them typed in "Mark all shown ready"'s question, refused by
+        # the core, and the question closed: offered again in the next question (checked by
+        # the core again), not typed again (s50); cleared once used, or with a new batch
+        self._batch_caption = ""
         # issue 18: the approver's checklist, ticked per photo or once for a selection
         self.checklist = ChecklistController(ctx, panel.checks, review.current, parent)
         # s35: what waits for approval on the shared register that this PC has not checked
@@ -357,6 +361,7 @@ class ApprovalController(QObject):
     def _batch_cleared(self) -> None:
         """A new batch: nothing said of the old photos is said again."""
         self._kept = None
+        self._batch_caption = ""
         self.show_state()
 
     def _shown_key(self) -> tuple[str, str] | None:
@@ -714,15 +719,21 @@ class ApprovalController(QObject):
         caption = policy.caption_text(self.tab.approval.caption_edit.text())
         asked: list[str] | None = None
         refused: tuple[str, str] | None = None      # the caption typed in the question
+        # the caption for all of them refused last time (the box under the photo empty):
+        # offered again, with why the core refuses it now (or not, if it no longer does)
+        kept = self._batch_caption if not caption else ""
         while True:
-            todo = self._to_mark_all(caption)
+            todo = self._to_mark_all(caption or kept)
             if not todo:
                 # the list may show nothing at all (its choice, or no photos yet): said so, not
                 # "every photo the list shows is already ready" (s38 office walk)
                 self.tab.approval.say(NOTHING_LEFT_TO_MARK if self.tab.batch.shown_items()
                                       else NOTHING_SHOWN_TO_MARK)
                 return
-            if asked is None and self._caption_refused(todo):
+            if kept:
+                caption, kept = kept, ""
+                refused = self._caption_refusal(todo, caption)
+            elif asked is None and self._caption_refused(todo):
                 return          # the box's caption: said in the panel before asking
             if [it.path for it in todo] == asked and refused is None:
                 break       # the caption changed in the question, for the same photos
@@ -737,6 +748,8 @@ class ApprovalController(QObject):
             if box.exec() != QMessageBox.StandardButton.Yes:
                 if refused is not None:     # why it was refused, said; not in the photo's box
                     self._say_kept(batch_refused(refused[0]), error=True)
+                    # and what was typed, offered again next time (s50: typed again)
+                    self._batch_caption = policy.caption_text(box.caption())
                 return
             asked = [it.path for it in todo]
             typed = policy.caption_text(box.caption())
@@ -746,6 +759,7 @@ class ApprovalController(QObject):
             # a caption that changes which photos are marked (approved with another) asks again
             caption = typed
             refused = self._caption_refusal(self._to_mark_all(caption), caption)
+        self._batch_caption = ""
         # the box's own caption, unchanged, is still the box's (refused: said with it)
         self._mark(todo, None if caption == policy.caption_text(
             self.tab.approval.caption_edit.text()) else caption)
