@@ -22,18 +22,19 @@ def test_the_person_page_says_what_was_taken_down(posted, qtbot, ws):  # noqa: F
     win.register_view.person_requested.emit(TORI)
     page = modal(kind=PersonDialog)
     assert page.exports_label.text() == "1 exported photo lists Tori (1 marked posted)."
-    # s32: and that it is on the take-down list, on the page (the banner is behind it)
+    # s32: and that it is on the take-down list, on the page (the banner is behind it); s50:
+    # checked in a worker
+    down = ("On the take-down list because of Tori: 1 posted photo must be taken down from "
+            "Facebook. See After posting > Take-down list\u2026")
+    qtbot.waitUntil(lambda: page.takedown_label.text() == down, timeout=10000)
     assert page.takedown_label.isVisible()
-    assert page.takedown_label.text() == (
-        "On the take-down list because of Tori: 1 posted photo must be taken down from "
-        "Facebook. See After posting > Take-down list\u2026")
     items = ws.takedown()
     assert len(items) == 1
     takedown.mark_done(ws.records, [items[0].id], note="Removed from the Facebook page")
     win.ctx.records_changed.emit()
     assert page.exports_label.text() == \
         "1 exported photo lists Tori (1 marked posted, 1 taken down)."
-    assert page.takedown_label.isHidden()                     # done: no longer said
+    qtbot.waitUntil(page.takedown_label.isHidden, timeout=10000)   # done: no longer said
     page.accept()
 
 
@@ -44,11 +45,12 @@ def test_the_person_page_says_a_withdrawal_made_on_it_puts_photos_on_the_take_do
     win = posted
     page = PersonDialog(win.ctx, TORI)
     qtbot.addWidget(page)
-    assert page.takedown_label.isHidden()                    # consent given: nothing listed
+    qtbot.waitUntil(page.takedown_label.isHidden, timeout=10000)  # consent given: nothing
     ws.register.set_consent(TORI, "facebook", "no")
     win.ctx.register_changed.emit()                          # as the page's own change does
-    assert page.takedown_label.text().startswith(
-        "On the take-down list because of Tori: 1 posted photo must be taken down from Facebook")
+    qtbot.waitUntil(lambda: page.takedown_label.text().startswith(
+        "On the take-down list because of Tori: 1 posted photo must be taken down from "
+        "Facebook"), timeout=10000)
     assert [i.channel for i in ws.takedown()] == ["facebook"]  # the core's list says the same
     page.accept()
 

@@ -58,6 +58,8 @@ from .reason import ReasonDialog
 from .withdrawal import WithdrawalDialog
 
 STATES = (YES, NO, NOT_RECORDED)
+#: the person page while its take-down check runs (a worker, s50)
+CHECKING_TAKEDOWN = "Checking the take-down list for them\u2026"
 #: room around a value in a consent history cell (the cell's margins and its grid line)
 HISTORY_PAD = 8
 
@@ -127,6 +129,13 @@ class PersonDialog(QDialog):
         self.takedown_label.setTextFormat(Qt.TextFormat.PlainText)
         self.takedown_label.setStyleSheet(style.BANNER_ERROR)
         self.takedown_label.hide()
+        # the take-down check runs in a worker (it brings the whole list up to date: 0.5 s
+        # and more of the window frozen on a register of a few thousand exports, s50); the
+        # latest asked for is the one shown, and nothing is shown once the page has closed
+        self._takedown_asked = 0
+        self._takedown_checking = False
+        self._closed = False
+        self._ended: tuple[int, int] = (0, 0)     # what say_ended said last (said again)
         self.exports_btn = QPushButton("Show their exports\u2026")
         self.exports_btn.clicked.connect(lambda *_: self.exports_requested.emit(self.person_id))
         self.sar_btn = QPushButton("Subject access report\u2026")
@@ -230,6 +239,7 @@ class PersonDialog(QDialog):
             pass
 
     def _disconnect(self, *_) -> None:
+        self._closed = True
         self.ctx.register_changed.disconnect(self.reload)
         self.ctx.records_changed.disconnect(self.reload)
 
@@ -278,17 +288,45 @@ class PersonDialog(QDialog):
 
     def _takedown(self, person_id: str, name: str) -> None:
         """What of theirs is on the take-down list now: the core's list brought up to date
-        for this person (``Workspace.takedown``), its open items that list them."""
-        try:
-            items = self.ctx.ws.takedown(person=person_id)
-        except PhotoVetError as exc:
-            self.takedown_label.setText(f"Could not check the take-down list: {exc.full()} "
-                                        "Photos already posted may show them.")
+        for this person (``Workspace.takedown``, in a worker with its own workspace), its open
+        items that list them. What was said stays until the answer is in; a page opened
+        fresh says it is checking."""
+        self._takedown_asked += 1
+        asked = self._takedown_asked
+        self._takedown_checking = True
+        if self.takedown_label.isHidden():
+            self.takedown_label.setStyleSheet(style.BANNER_INFO)
+            self.takedown_label.setText(CHECKING_TAKEDOWN)
             self.takedown_label.show()
+        ctx = self.ctx
+
+        def check():
+            with ctx.thread_workspace() as wws:
+                return [i for i in wws.takedown(person=person_id)
+                        if person_id in i.people and not i.done]
+
+        ctx.workers.start(check, name="person-takedown",
+                          on_return=lambda items: self._takedown_checked(asked, items, name),
+                          on_error=lambda text: self._takedown_failed(asked, text))
+
+    def _takedown_checked(self, asked: int, items: list, name: str) -> None:
+        if self._closed or asked != self._takedown_asked:
+            return          # the page closed, or a later check was asked for
+        self._say_takedown(takedown_text(items, name))
+
+    def _takedown_failed(self, asked: int, text: str) -> None:
+        if self._closed or asked != self._takedown_asked:
             return
-        text = takedown_text([i for i in items if person_id in i.people and not i.done], name)
+        self._say_takedown(f"Could not check the take-down list: {text} Photos already posted "
+                           "may show them.")
+
+    def _say_takedown(self, text: str) -> None:
+        self._takedown_checking = False
+        self.takedown_label.setStyleSheet(style.BANNER_ERROR)
         self.takedown_label.setText(text)
         self.takedown_label.setVisible(bool(text))
+        if sum(self._ended):
+            self.say_ended(*self._ended)        # what must come down leads it (s45 walk)
 
     def _banner(self, p: Person, invalid_reason: str) -> None:
 
@@ -574,12 +612,13 @@ class PersonDialog(QDialog):
     def say_ended(self, photos: int, videos: int) -> None:
         """How many approvals of photos and videos a change here ended, or nothing (hidden)."""
         ended = photos + videos
+        self._ended = (photos, videos)
         text = approvals_ended_here(photos, videos) if ended else ""
         # what must be taken down first, when the change put posted photos on the list (s45
         # walk PNG 77: the blue "2 approvals ended" led the page, and "2 posted photos must be
         # taken down", the urgent part, sat lower down, under Published photos)
         down = self.takedown_label.text() if ended and not self.takedown_label.isHidden() \
-            else ""
+            and not self._takedown_checking else ""
         self.said.setText(f"{down}\n{text}" if down else text)
         self.said.setStyleSheet(style.BANNER_ERROR if down else style.BANNER_INFO)
         self.said.setVisible(bool(ended))
