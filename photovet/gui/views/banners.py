@@ -14,12 +14,15 @@ STYLES = {"info": style.BANNER_INFO, "warning": style.BANNER_WARNING, "error": s
 class ElidedLabel(QLabel):
     """One line of plain text that never makes the window wider than the screen: cut with "…"
     when there is no room (the whole of it in the tooltip). ``min_width``: the least it asks
-    for."""
+    for; ``mode``: where it is cut (a file name in the middle, so its start and its extension
+    stay: s50)."""
 
-    def __init__(self, text: str = "", parent=None, *, min_width: int = 80):
+    def __init__(self, text: str = "", parent=None, *, min_width: int = 80,
+                 mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight):
         super().__init__(parent)
         self._full = ""
         self._min_width = min_width
+        self._mode = mode
         # its whole width when there is room, down to ``min_width`` when there is not
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setText(text)
@@ -32,6 +35,10 @@ class ElidedLabel(QLabel):
 
     def text(self) -> str:
         return self._full
+
+    def displayed(self) -> str:
+        """What it shows now (cut or whole)."""
+        return QLabel.text(self)
 
     def minimumSizeHint(self) -> QSize:
         return QSize(min(self._min_width, super().sizeHint().width()),
@@ -49,7 +56,7 @@ class ElidedLabel(QLabel):
 
     def _elide(self) -> None:
         room = self.contentsRect().width()
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+        shown = self.fontMetrics().elidedText(self._full, self._mode,
                                               max(room, 0)) if room > 0 else self._full
         QLabel.setText(self, shown)
 

@@ -41,6 +41,7 @@ from photovet.core.policy import waiting_for_decision
 from .. import style
 from ..session import permission_tip
 from ..words import read_words
+from .banners import ElidedLabel
 
 FACE, TEXT, COVER = "face", "text", "cover"
 
@@ -695,7 +696,9 @@ class PhotoView(QWidget):
         # the photo on screen is still being checked (the review controller says): the hint
         # says so, not how to click faces that are not there yet
         self.checking = False
-        self.title = QLabel("")
+        # the file's name, cut in the middle when long (s50: a 200-character name made the
+        # window 2,223 px wide, the findings off a 1024 px laptop's screen)
+        self.title = ElidedLabel("", min_width=120, mode=Qt.TextElideMode.ElideMiddle)
         self.title.setObjectName("SectionTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hint = QLabel("")

@@ -46,6 +46,7 @@ from photovet.core.words import (
 from .. import style
 from ..session import permission_tip
 from ..words import esc
+from .banners import ElidedLabel
 
 ROW_H = 24
 VISIBLE_ROWS = 8                # rows the timeline shows before it scrolls (1366 x 768)
@@ -618,7 +619,8 @@ class VideoPlayer(QWidget):
         # decisions that change something, what is already so, what Undo reaches and keeps);
         # set by the controller
         self.row_choices: Any = None
-        self.title = QLabel("")
+        # the file's name, cut in the middle when long (s50, as the photo's)
+        self.title = ElidedLabel("", min_width=120, mode=Qt.TextElideMode.ElideMiddle)
         self.title.setObjectName("SectionTitle")
         self.canvas = VideoCanvas()
         self.canvas.clicked.connect(self.select_track)
