@@ -296,6 +296,9 @@ class FindingsPanel(QWidget):
         self.more.setWordWrap(True)
         self.decide_title = QLabel("")
         self.decide_title.setObjectName("SectionTitle")
+        # "Approved: 12 questions left open, covered" on one line set the side panel's
+        # least width (s50): it wraps instead
+        self.decide_title.setWordWrap(True)
         self.decide_lay.addWidget(self.decide_title)
         self.cards: list[DecisionCard] = []
         self.keep_rest_button = QPushButton("Keep the rest covered")
