@@ -38,6 +38,7 @@ from photovet.core.words import (
 from ..context import AppContext
 from ..dialogs.reason import ReasonDialog
 from ..dialogs.who import PersonPicker, place_beside
+from ..glyphs import app_drawable
 from ..session import permission_tip
 from ..tasks import pil_to_qimage
 from ..views.batch_view import PhotoItem
@@ -730,7 +731,8 @@ class ReviewController(QObject):
         if ask.needs_reason:
             reason = self.ask_reason(
                 "Leave this text readable?",
-                f"{read_words(t.text, t.kind)}: {t.reason or 'may be a name'}.\n\n{sentence(ask.words)} "
+                f"{read_words(t.text, t.kind, app_drawable())}: {t.reason or 'may be a name'}."
+                f"\n\n{sentence(ask.words)} "
                 "Your reason is recorded with your name.",
                 placeholder="For example: it is the name of the street, not a pupil")
             if not reason:
@@ -860,7 +862,7 @@ class ReviewController(QObject):
         elif kind == TEXT and 0 <= index < len(a.texts):
             t = a.texts[index]
             offer = reviewer.text_choices(a, index, channel)
-            head = m.addAction(f"{read_words(t.text, t.kind)} \u2014 "
+            head = m.addAction(f"{read_words(t.text, t.kind, app_drawable())} \u2014 "
                                f"{'covered' if t.decision == 'cover' else 'kept readable'}")
             head.setEnabled(False)
             if offer.settled:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QTextLayout
+from PySide6.QtGui import QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -48,6 +48,7 @@ from photovet.core.policy import (
 from photovet.core.words import HIDDEN_DETAILS_REMOVED, hidden_details_removed
 
 from .. import style
+from ..glyphs import Drawable
 from ..words import esc, plural, read_words, uk_dates
 from .photo_view import COVER, FACE, TEXT, face_name, face_person
 
@@ -93,31 +94,6 @@ def face_sentence(face, people_by_id: dict[str, Any]) -> str:
     if face.refused:
         text += f" Your change was not used: {face.refused}."
     return text
-
-
-class Drawable:
-    """Whether a font, with the fonts Qt falls back to, draws a character (an empty box
-    otherwise: '口' read on a sign, on a PC with no Chinese or Japanese font; s48 walk).
-    QFontMetrics.inFontUcs4 asks the font alone; a character it lacks is laid out to see
-    whether a fallback font has it (glyph 0 is the empty box). Remembered per character."""
-
-    def __init__(self, font: QFont):
-        self.font, self.metrics = QFont(font), QFontMetrics(font)
-        self._known: dict[str, bool] = {}
-
-    def __call__(self, c: str) -> bool:
-        known = self._known.get(c)
-        if known is None:
-            known = self._known[c] = self.metrics.inFontUcs4(ord(c)) or self._fallback(c)
-        return known
-
-    def _fallback(self, c: str) -> bool:
-        layout = QTextLayout(c, self.font)
-        layout.beginLayout()
-        layout.createLine()
-        layout.endLayout()
-        runs = layout.glyphRuns()
-        return bool(runs) and all(g != 0 for run in runs for g in run.glyphIndexes())
 
 
 def text_sentence(item, can_draw: Callable[[str], bool] | None = None) -> str:

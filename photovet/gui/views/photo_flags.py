@@ -31,6 +31,7 @@ from photovet.core.models import PhotoAnalysis, PhotoFlag
 from photovet.core.words import SCHOOL_WORDS
 
 from .. import style
+from ..glyphs import app_drawable
 from ..words import esc, read_words
 
 FLAG_TITLES = {"group-shot": "Group shot", "device": "Camera"}
@@ -71,7 +72,7 @@ def school_sentence(item) -> str:
     covers school identifiers).'"""
     what = SCHOOL_WORDS.get(item.school, "the school")
     head = "The school's crest" if item.school == "crest" else \
-        f"{read_words(item.text, getattr(item, 'kind', ''))} ({what})"
+        f"{read_words(item.text, getattr(item, 'kind', ''), app_drawable())} ({what})"
     unsure = " (not certain: please look)" if item.school_unsure and item.needs_review else ""
     if item.decision == "cover":
         return _sentence(f"{head}: covered{unsure}")
