@@ -1772,3 +1772,13 @@ def test_a_verb_after_who_agrees_with_initials_left():
     r = check_caption("Well done Tobias and Amy who are always winners", people, PROSPECTUS, ON,
                       "consent")
     assert not r.ok and r.suggestion == "Well done A who is always one of the winners", r
+
+
+def test_a_suggestion_keeps_the_space_before_a_smiley():
+    """s50: "Well done John Smith! :)" was suggested as "Well done JS!:)": the tidying that
+    takes the space out of "Well done , a star" took it before the smiley's colon too."""
+    r = check_caption("Well done John Smith! :)", PEOPLE, WEBSITE, ON, "consent")
+    assert r.suggestion == "Well done JS! :)", r.suggestion
+    r = check_caption("Well done John Smith , a star . See you: soon ;)", PEOPLE, WEBSITE, ON,
+                      "consent")
+    assert r.suggestion == "Well done JS, a star. See you: soon ;)", r.suggestion

@@ -1479,7 +1479,8 @@ def _tidy(text: str) -> str:
     no direction controls (a name's initials put back under an override would show reversed)."""
     text = "".join(ch for ch in text if ch not in _DIRECTION)
     text = " ".join(text.split())
-    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    # (not before a smiley's colon or semicolon, ":)" ";-)": s50)
+    text = re.sub(r"\s+([,.;:!?])(?![-']?[()\[\]DPp/|])", r"\1", text)
     text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
     return text.strip(" ,;:")
 
