@@ -125,9 +125,9 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
     if not_allowed:
         click.echo("See 'photovet takedown'; once taken down, mark the item done. A photo still "
                    "wanted is exported again (checked and approved afresh).", err=True)
-    click.echo(f"Marked {n} export(s) as posted on {channel}" + (f" ({url})" if url else "")
+    click.echo(f"Marked {words.count(n, 'export')} as posted on {channel}" + (f" ({url})" if url else "")
                + (f"; {len(not_allowed)} of them must be taken down now" if not_allowed else "")
-               + (f"; {len(problems)} file(s) not marked" if problems else ""))
+               + (f"; {words.count(len(problems), 'file')} not marked" if problems else ""))
     for item in urgent:
         who = "; ".join(f"{item.names.get(p, p)}: {item.reasons.get(p, '')}" for p in item.people)
         click.echo(f"warning: {Path(item.output_path).name} must be taken down from "
@@ -276,7 +276,7 @@ def takedown_done_cmd(items: tuple[int, ...], note: str, delete_copy: bool) -> N
         abort(exc)
     finally:
         ws.close()
-    click.echo(f"Marked {len(done)} item(s) as taken down: {', '.join(map(str, done))}.")
+    click.echo(f"Marked {words.count(len(done), 'item')} as taken down: {', '.join(map(str, done))}.")
     for c in copies:
         if c.deleted:
             click.echo(f"Deleted the exported copy {c.path}")
@@ -353,7 +353,7 @@ def sar_cmd(person_id: str, out_path: Path, overwrite: bool, not_in_register: bo
         click.echo(sar_nothing_held(person_id))
         click.echo(f"Report written: {path}. {SAR_NOTHING_HELD_NEXT}")
         return
-    click.echo(f"Report written: {path} ({n} export(s)"
+    click.echo(f"Report written: {path} ({words.count(n, 'export')}"
                + (f"; {maybe} more that may show them" if maybe else "") + ")")
 
 
@@ -452,7 +452,7 @@ def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool,
                 fail_line(it.source, f"{it.status}: {it.reason}")
         c = report.to_dict()["counts"]
         verb = "would be deleted" if dry_run else "deleted"
-        click.echo(f"{c['would-delete'] if dry_run else c['deleted']} original(s) {verb}, "
+        click.echo(f"{words.count(c['would-delete'] if dry_run else c['deleted'], 'original')} {verb}, "
                    f"{c['refused'] + c['error']} kept, {c['already-deleted']} already deleted."
                    + (f" {report.note}" if report.note else ""))
     sys.exit(EXIT_OK if report.ok else EXIT_SOME_FAILED)
@@ -523,10 +523,10 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
         sys.exit(EXIT_OK)
     if not as_json:
         how = "deleted from the device" if permanent else "cleared from the device"
-        click.echo(f"Copied and verified {copied} file(s) into {dest}"
+        click.echo(f"Copied and verified {words.count(copied, 'file')} into {dest}"
                    + (f"; {cleared} {how}" if clear else "")
                    + "".join(f" (moved to {TRASH_WORDS[p][0]}: {TRASH_WORDS[p][1]})"
                              for p in sorted(places))
-                   + (f"; {failed} problem(s) (above): what was not copied and checked is "
+                   + (f"; {words.count(failed, 'problem')} (above): what was not copied and checked is "
                       "still on the device" if failed else ""))
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)

@@ -153,9 +153,9 @@ def _video_lines(a, engine, ch) -> None:
     click.echo(f"{printable(a.path)}  ({a.width} x {a.height}, {a.duration:.1f} s, "
                f"{a.frame_count} frames): {count.followed(decided=True)}"
                + (f" in {tracks} tracks" if tracks != count.faces else "")
-               + f"; {names} name(s) covered"
-               + (f"; {school} line(s) naming the school covered" if school else "")
-               + (f"; {crests} school crest(s) covered" if crests else "")
+               + f"; {words.count(names, 'name')} covered"
+               + (f"; {words.count(school, 'line')} naming the school covered" if school else "")
+               + (f"; {words.count(crests, 'school crest')} covered" if crests else "")
                + f"; {sound} - {a.status.value.replace('-', ' ')}")
     # a face seen more than once (the tracker lost it for a moment) is one row in the app
     same = {tid: [o for o in g if o != tid] for g in groups if len(g) > 1 for tid in g}
@@ -346,14 +346,15 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
                 sound = {"keep": "sound kept", "mute": "sound silenced",
                          "remove": "no sound"}.get(res.sound, res.sound)
                 click.echo(f"{printable(src)} -> {printable(res.output)}  ({res.width} x "
-                           f"{res.height}, {res.duration:.1f} s; {res.faces_covered} face(s) "
-                           f"covered, {res.texts_covered} name(s) covered, {sound}, "
-                           f"{removed} hidden item{'s' if removed != 1 else ''} removed)")
+                           f"{res.height}, {res.duration:.1f} s; {words.count(res.faces_covered, 'face')} "
+                           f"covered, {words.count(res.texts_covered, 'name')} covered, {sound}, "
+                           f"{words.count(removed, 'hidden item')} removed)")
             elif res.ok:
                 removed = len(res.metadata_removed)
                 click.echo(f"{printable(src)} -> {printable(res.output)}  ({res.width} x {res.height}; "
-                           f"{res.faces_covered} face(s) covered, {res.texts_covered} name(s) "
-                           f"covered, {removed} hidden item{'s' if removed != 1 else ''} removed)")
+                           f"{words.count(res.faces_covered, 'face')} covered, "
+                           f"{words.count(res.texts_covered, 'name')} covered, "
+                           f"{words.count(removed, 'hidden item')} removed)")
             if progress:
                 progress.update(step.done, src.name)
         if progress:
@@ -634,8 +635,10 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                     _approval_line(ch, approval, verdict)
                     continue
                 shown = sum(1 for f in a.faces if f.decision == "show")
-                click.echo(f"{printable(a.path)}  ({a.width} x {a.height}): {len(a.faces)} face(s), {shown} "
-                           f"shown, {a.cover_count} covered; {a.covered_text_count} text(s) covered"
+                click.echo(f"{printable(a.path)}  ({a.width} x {a.height}): "
+                           f"{words.count(len(a.faces), 'face')}, {shown} shown, "
+                           f"{a.cover_count} covered; "
+                           f"{words.count(a.covered_text_count, 'line')} of text covered"
                            f" - {a.status.value.replace('-', ' ')}")
                 # numbered as --name-wrong FACE counts them (1 for the first)
                 for n, f in enumerate(a.faces, 1):
@@ -644,9 +647,9 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                     if t.kind or t.school or t.decision != "keep" or t.override:
                         hand = f"  [by hand: {t.override}]" if t.override else ""
                         flag = "  [needs review]" if t.needs_review else ""
-                        words = t.text or (f"name of {engine.name_of(t.person)}" if t.person
-                                           else "a name")   # the cache keeps ids, not names
-                        what = "crest" if t.school == "crest" else f"text '{words}'"
+                        said = t.text or (f"name of {engine.name_of(t.person)}" if t.person
+                                          else "a name")   # the cache keeps ids, not names
+                        what = "crest" if t.school == "crest" else f"text '{said}'"
                         click.echo(f"  {what}: {t.decision.upper()} - {t.reason}{hand}{flag}")
                 for f in a.flags:
                     state = ("  [needs review]" if f.open else
@@ -983,12 +986,13 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                 shown = ", ".join(engine.name_of(p) for p in parts["people_shown"]) or "nobody"
                 if a.media == "video":
                     click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: "
-                               f"{shown}; {face_count(a).with_cover} face(s) and "
-                               f"{a.covered_text_count} name(s) covered; {a.sound_reason})")
+                               f"{shown}; {words.count(face_count(a).with_cover, 'face')} and "
+                               f"{words.count(a.covered_text_count, 'name')} covered; "
+                               f"{a.sound_reason})")
                 else:
                     click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: "
-                               f"{shown}; {a.cover_count} face(s) and {a.covered_text_count} "
-                               "text(s) covered)")
+                               f"{shown}; {words.count(a.cover_count, 'face')} and "
+                               f"{words.count(a.covered_text_count, 'line')} of text covered)")
                 signed = ws.approvals.get(a.sha256, ch.id)
                 click.echo(f"  {_caption_said(signed)}")
                 for c in signed.parts.get("checks", []):

@@ -15,6 +15,7 @@ from photovet.cli.common import (
     stdin_is_terminal,
 )
 from photovet.core.errors import PhotoVetError
+from photovet.core.words import count
 
 
 @click.group("setup")
@@ -207,7 +208,7 @@ def setup_replace_key_cmd(admin_name: str | None, yes: bool) -> None:
         abort(exc)
     finally:
         ws.close()
-    click.echo(f"The register has a new key: {done['reencrypted']} face signature(s) kept, "
+    click.echo(f"The register has a new key: {count(done['reencrypted'], 'face signature')} kept, "
                f"{done['deleted']} deleted (enrol those people again).")
 
 

@@ -58,7 +58,7 @@ from typing import Any
 from photovet.core.errors import AuditError, KeyUnavailableError
 from photovet.core.storage import Database, atomic
 from photovet.core.storage.database import text_safe
-from photovet.core.words import AUDIT_CHANGED_ADMIN_COMMAND, AUDIT_CHANGED_COMMAND
+from photovet.core.words import AUDIT_CHANGED_ADMIN_COMMAND, AUDIT_CHANGED_COMMAND, count
 
 GENESIS = "0" * 64
 ANCHOR_VERSION = 1
@@ -312,7 +312,8 @@ class AuditLog:
                 gone = m_last_id - prev_id
                 return AuditVerification(
                     False, prev_id + 1,
-                    f"audit log broken: the last {gone} row(s) were removed "
+                    f"audit log broken: the last {count(gone, 'row')} "
+                    f"{'was' if gone == 1 else 'were'} removed "
                     f"(the log should end at row {m_last_id}, it ends at row {prev_id})", n)
             return AuditVerification(
                 False, prev_id if prev_id else None,

@@ -362,7 +362,7 @@ class RetentionSchedule:
             # or deleted on their leaving date as the schedule does) read as biometrics held
             sig = self.register.enrolment_count(p.id)
             held = "register row and consent history" + (
-                f", and {sig} face signature(s)" if sig else "")
+                f", and {count(sig, 'face signature')}" if sig else "")
             item = DueItem("leavers-rows", f"person:{p.id}",
                            f"{p.id}: {held}; left {_fmt(p.leaving_date)}", due_on,
                            data={"person": p.id})
@@ -387,7 +387,7 @@ class RetentionSchedule:
             n = self.register.enrolment_count(p.id)
             if n:
                 out.append(DueItem("signatures", f"person:{p.id}",
-                                   f"{p.id}: {n} face signature(s); {due[1]}",
+                                   f"{p.id}: {count(n, 'face signature')}; {due[1]}",
                                    due[0], data={"person": p.id, "left": due[1].startswith("left")}))
         return out
 
@@ -407,7 +407,7 @@ class RetentionSchedule:
             n = self.register.enrolment_count(p.id)
             if n:
                 out.append(DueItem("signatures", f"person:{p.id}",
-                                   f"{p.id}: {n} face signature(s); {due[1]}", due[0],
+                                   f"{p.id}: {count(n, 'face signature')}; {due[1]}", due[0],
                                    status="coming",
                                    data={"person": p.id, "left": due[1].startswith("left")}))
         return sorted(out, key=lambda i: (i.due_on, i.ref))
@@ -811,7 +811,7 @@ class RetentionSchedule:
                 else "no longer in the MIS file (retention schedule)",
                 "people": [pid], "signatures": n,
                 "due_on": item.due_on.isoformat()})
-        item.status, item.reason = "deleted", f"{n} face signature(s) deleted"
+        item.status, item.reason = "deleted", f"{count(n, 'face signature')} deleted"
 
 
 __all__ = ["DueItem", "KINDS", "KIND_LABELS", "RetentionReport", "RetentionSchedule",

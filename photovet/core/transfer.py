@@ -88,6 +88,7 @@ from photovet.core.words import (
     ORIGINAL_KEPT_NOT_POSTED,
     ORIGINAL_KEPT_TAKEN_DOWN,
     TRASH_PERMANENT_COMMAND,
+    count,
     deletion_stopped_detail,
     original_deletable,
     original_deleted_detail,
@@ -627,14 +628,14 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
     skipped = [s for s in skipped if not s[1].startswith(_UNREADABLE_FOLDER)]
     total = len(photos) + len(unread) + len(links)
     if not total:   # nothing to do is not an error (a card already cleared), but say so
-        others = f" ({len(skipped)} other file(s), none of them a photo or video)" if skipped else ""
+        others = f" ({count(len(skipped), 'other file')}, none of them a photo or video)" if skipped else ""
         yield Progress(0, 0, message=f"no photos or videos were found in {src}{others}; "
                                      "nothing was copied")
         return
-    yield Progress(0, total, message=f"{len(photos)} file(s) to import"
-                   + (f", {len(skipped)} other file(s) left alone" if skipped else "")
-                   + (f", {len(unread)} folder(s) that could not be read" if unread else "")
-                   + (f", {len(links)} link(s) not copied" if links else ""))
+    yield Progress(0, total, message=f"{count(len(photos), 'file')} to import"
+                   + (f", {count(len(skipped), 'other file')} left alone" if skipped else "")
+                   + (f", {count(len(unread), 'folder')} that could not be read" if unread else "")
+                   + (f", {count(len(links), 'link')} not copied" if links else ""))
     audit.record("device-import-started", {"source": str(src), "dest": str(dest), "clear": clear,
                                            "files": len(photos), "permanent": permanent,
                                            "unreadable_folders": len(unread),

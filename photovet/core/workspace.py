@@ -70,6 +70,7 @@ from photovet.core.settings import (
 )
 from photovet.core.storage import Database, connect, connect_server, migrate
 from photovet.core.storage.server import is_server_url, password_key, split_password
+from photovet.core.words import count
 
 log = logs.get("workspace")
 
@@ -249,11 +250,11 @@ class Workspace:
                 counts[1 if _pending_elsewhere(path, sha, disk) else 0] += 1
             for batch, (here, away) in batches.items():
                 if here:
-                    notes.append(f"deleting {here} original(s) of batch '{batch}' was not "
+                    notes.append(f"deleting {count(here, 'original')} of batch '{batch}' was not "
                                  "finished (PhotoVet stopped part-way); deleting that batch's "
                                  "originals again finishes it")
                 if away:
-                    notes.append(f"deleting {away} original(s) of batch '{batch}' was not "
+                    notes.append(f"deleting {count(away, 'original')} of batch '{batch}' was not "
                                  f"finished (PhotoVet stopped part-way) and {_AWAY}. Connect "
                                  "the USB stick or drive they were on, then delete that "
                                  "batch's originals again")
@@ -264,19 +265,19 @@ class Workspace:
             stuck = sum(1 for r in rows if _left_hidden_not_ours(*r[:4]))
             away = sum(1 for r in rows if not _left_hidden_not_ours(*r[:4])
                        and _pending_elsewhere(r[0], r[1], r[4]))
-            if len(rows) - stuck - away:
-                notes.append(f"{len(rows) - stuck - away} deletion(s) by the retention schedule "
-                             "were not finished (PhotoVet stopped part-way); applying the "
-                             "schedule again finishes them")
+            if here := len(rows) - stuck - away:
+                notes.append(f"{count(here, 'deletion')} by the retention schedule "
+                             f"{_were(here)} not finished (PhotoVet stopped part-way); applying "
+                             f"the schedule again finishes {'it' if here == 1 else 'them'}")
             if away:
-                notes.append(f"{away} deletion(s) by the retention schedule were not finished "
-                             f"(PhotoVet stopped part-way) and {_AWAY}. Connect the USB stick "
-                             "or drive they were on, then apply the schedule again")
+                notes.append(f"{count(away, 'deletion')} by the retention schedule {_were(away)} "
+                             f"not finished (PhotoVet stopped part-way) and {_AWAY}. Connect the "
+                             "USB stick or drive they were on, then apply the schedule again")
             if stuck:
                 # applying the schedule again never finishes these (it touches only the file
                 # it renamed): said so, not "applying again finishes them" for good (s43 audit)
-                notes.append(f"{stuck} deletion(s) for good by the retention schedule were cut "
-                             "short, and the file left under a name starting with "
+                notes.append(f"{count(stuck, 'deletion')} for good by the retention schedule "
+                             f"{_were(stuck)} cut short, and the file left under a name starting with "
                              f"{PURGE_PREFIX} is not one PhotoVet can recognise as the photo it "
                              "was deleting (it may be what is left of the photo, or another "
                              "file). PhotoVet did not touch it and cannot finish these "
@@ -1169,6 +1170,10 @@ __all__ = ["Workspace", "open_register", "register_target"]
 
 
 #: why a deletion cut short cannot be finished now (``_pending_elsewhere``), in words
+def _were(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
 _AWAY = ("their photos' folders are not there now, or are on another USB stick or drive than "
          "the one they were on (or one PhotoVet cannot tell from it), so PhotoVet cannot tell "
          "whether they were deleted; they are not marked deleted")

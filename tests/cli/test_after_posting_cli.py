@@ -57,7 +57,7 @@ def test_posted_exports_and_json(school):
     r = run("posted", "--batch", "trip", "--channel", "facebook", "--date", "02/05/2025",
             "--url", "https://fb.example/1")
     assert r.exit_code == 0, r.output
-    assert "Marked 3 export(s) as posted on facebook" in r.stdout
+    assert "Marked 3 exports as posted on facebook" in r.stdout
     r = run("exports", "--person", A, "--json")
     rows = lines(r.stdout)
     assert r.exit_code == 0 and len(rows) == 3          # shown in two, covered in one
@@ -79,7 +79,7 @@ def test_posted_usage_and_unknown_file(school):
     r = run("posted", res[0].output, stranger, "--channel", "facebook")
     assert r.exit_code == 1
     assert "stranger.jpg" in r.stderr and "no export record" in r.stderr
-    assert "Marked 1 export(s)" in r.stdout
+    assert "Marked 1 export" in r.stdout
     r = run("posted", res[1].output, "--channel", "website")       # exported for Facebook
     assert r.exit_code == 1 and "exported for Facebook, not School website" in r.stderr
     assert run("posted", "--batch", "nope", "--channel", "x").exit_code == 1
@@ -141,7 +141,7 @@ def test_sar_writes_one_file(school):
     out = tmp / "sar" / "amy.html"
     r = run("sar", A, "--out", out)
     assert r.exit_code == 0, r.output
-    assert "3 export(s)" in r.stdout
+    assert "3 exports" in r.stdout
     doc = out.read_text(encoding="utf-8")
     assert doc.count('class="export"') == 3 and "Amy Able" in doc
     # what the workspace holds besides the exports was looked at (records/held.py)
@@ -167,7 +167,7 @@ def test_sar_given_a_name_for_the_id_makes_no_nothing_held_report(school):
     r = run("sar", "Amy", "--out", out, "--not-in-register")
     assert r.exit_code == 0 and sar_nothing_held("Amy") in r.stdout
     # the id itself still makes her report
-    assert "3 export(s)" in run("sar", A.lower(), "--out", tmp / "a.html").stdout
+    assert "3 exports" in run("sar", A.lower(), "--out", tmp / "a.html").stdout
 
 
 def test_sar_out_is_a_folder_an_existing_file_or_not_writable(school, monkeypatch):
@@ -245,9 +245,9 @@ def test_identify_and_sar_say_whom_a_face_shown_may_be(school):
     assert row["hits"][0]["people_maybe"] == [B] and row["hits"][0]["names"][B] == "Ben Brook"
     out = run("sar", B, "--out", tmp / "ben.html")
     assert out.exit_code == 0, out.output
-    assert "(1 export(s); 1 more that may show them)" in out.stdout
+    assert "(1 export; 1 more that may show them)" in out.stdout
     out = run("sar", A, "--out", tmp / "amy.html")
-    assert "(4 export(s))" in out.stdout
+    assert "(4 exports)" in out.stdout
 
 
 def test_exports_for_a_person_lists_those_that_may_show_them_marked(school):
@@ -338,7 +338,7 @@ def test_import_device(tmp_path, monkeypatch):
     r = run("import-device", dev, "--into", pc, "--clear")
     assert r.exit_code == 0, r.output
     # where the Trash is, said (audit, second term, finding 10: not "the device's trash")
-    assert "Copied and verified 3 file(s)" in r.stdout and "3 cleared from the device (moved to " \
+    assert "Copied and verified 3 files" in r.stdout and "3 cleared from the device (moved to " \
         "the Trash (Recycle Bin) on this PC: empty it to delete them for good)" in r.stdout
     assert "IMG_0.JPG (moved to the Trash (Recycle Bin) on this PC)" in r.stdout
     assert sorted(trashed) == ["IMG_0.JPG", "IMG_1.JPG", "IMG_2.JPG"]
@@ -354,9 +354,9 @@ def test_import_device(tmp_path, monkeypatch):
     monkeypatch.setattr(transfer, "_trash", refuse)
     r = run("import-device", dev, "--into", tmp_path / "pc2", "--clear")
     assert r.exit_code == 1, r.output
-    assert "Copied and verified 2 file(s)" in r.stdout and "0 cleared from the device" in r.stdout
+    assert "Copied and verified 2 files" in r.stdout and "0 cleared from the device" in r.stdout
     assert "moved to the Trash" not in r.stdout
-    assert "2 problem(s)" in r.stdout and "still on the device" in r.stdout
+    assert "2 problems" in r.stdout and "still on the device" in r.stdout
     assert "IMG_0.JPG: copied and verified, but could not be moved to the trash" in r.stderr
     assert (dev / "IMG_0.JPG").exists() and (dev / "IMG_1.JPG").exists()
     for f in dev.iterdir():
@@ -398,8 +398,8 @@ def test_import_device_says_each_link_and_a_name_that_is_not_utf8_readably(tmp_p
     assert r.exit_code == 1, r.output
     assert "IMG_1.JPG is a link to a file elsewhere, not a photo on the device: not copied" \
         in r.stderr
-    assert "caf\\xe9.JPG -> " in r.stdout and "Copied and verified 1 file(s)" in r.stdout
-    assert "1 cleared from the device" in r.stdout and "1 problem(s)" in r.stdout
+    assert "caf\\xe9.JPG -> " in r.stdout and "Copied and verified 1 file" in r.stdout
+    assert "1 cleared from the device" in r.stdout and "1 problem" in r.stdout
     assert (dev / "IMG_1.JPG").is_symlink() and (home / "private.jpg").exists()
     assert [os.fsencode(n) for n in os.listdir(pc)] == [b"caf\xe9.JPG"]
 
@@ -424,7 +424,7 @@ def test_posting_a_copy_where_someone_has_no_consent_says_take_it_down_now(tmp_p
     assert r.exit_code == 1 and "it was exported for Facebook, not X" in r.stderr
     assert "--posted-elsewhere" in r.stderr
     r = run("posted", "--batch", "trip", "--channel", "x", "--posted-elsewhere")   # it happened
-    assert r.exit_code == 1 and "Marked 2 export(s) as posted on x; 1 of them must be taken " \
+    assert r.exit_code == 1 and "Marked 2 exports as posted on x; 1 of them must be taken " \
         "down now" in r.stdout
     # her name in the copy's file name too (s46: a file name was checked for the school only)
     assert (f"warning: {Path(amy.output).name} cannot be posted on X (Twitter) because Amy "
@@ -525,7 +525,7 @@ def test_posted_with_a_refused_caption_that_already_went_out_is_recorded_and_lis
             "as \u201cDot Dean\u201d") in r.stderr
     assert "It is recorded as posted all the same" in r.stderr
     assert "take it down from Facebook" in r.stderr
-    assert "Marked 1 export(s) as posted on facebook; 1 of them must be taken down now" in r.stdout
+    assert "Marked 1 export as posted on facebook; 1 of them must be taken down now" in r.stdout
     (rec,) = [x for x in lines(run("exports", "--json").stdout) if x["posts"]]
     assert rec["posts"][0]["caption"] == caption and rec["posts"][0]["not_allowed"]
     assert rec["posts"][0]["caption_people"][D]["found"] == "Dot Dean"
@@ -551,7 +551,7 @@ def test_posted_never_records_a_photo_taken_down_or_listed_again(school):
     r = run("posted", "--batch", "trip", "--channel", "facebook")
     today = f"{dt.date.today():%d/%m/%Y}"
     assert r.exit_code == 1, r.output
-    assert "Marked 3 export(s) as posted on facebook; 2 of them must be taken down now" \
+    assert "Marked 3 exports as posted on facebook; 2 of them must be taken down now" \
         in r.stdout
     assert (f"warning: trip0.jpg was taken down from Facebook on {today} because Amy Able's "
             f"consent for Facebook was withdrawn on {today}: it cannot be posted again. It is "
@@ -575,7 +575,7 @@ def test_posted_never_records_a_photo_taken_down_or_listed_again(school):
     # by file, too
     r = run("posted", res[0].output, "--channel", "facebook", "--url", "https://fb/3")
     assert r.exit_code == 1 and "warning: trip0.jpg is on the take-down list" in r.stderr
-    assert "Marked 1 export(s)" in r.stdout
+    assert "Marked 1 export" in r.stdout
 
 
 def test_register_set_counts_the_take_down_items_of_the_person_changed(school, staff):

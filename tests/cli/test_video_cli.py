@@ -115,7 +115,7 @@ def test_import_device_clear_takes_videos_too(tmp_path):
     r = CliRunner().invoke(cli, ["import-device", str(phone), "--into", str(tmp_path / "pc"),
                                  "--clear", "--permanent"])
     assert r.exit_code == 0, r.output
-    assert "Copied and verified 2 file(s)" in r.output
+    assert "Copied and verified 2 files" in r.output
     assert list(phone.iterdir()) == []
 
 

@@ -170,7 +170,7 @@ def _schedule_cut_short_on_the_stick(ws, place: Path, tmp_path: Path, monkeypatc
     return out
 
 
-AGAIN = "applying the schedule again finishes them"
+AGAIN = "applying the schedule again finishes"
 
 
 def test_the_opening_does_not_say_applying_again_finishes_a_deletion_on_another_stick(
@@ -186,7 +186,7 @@ def test_the_opening_does_not_say_applying_again_finishes_a_deletion_on_another_
     notes = ws.settle_interrupted()
     assert not any(AGAIN in n for n in notes), notes
     [said] = [n for n in notes if "retention schedule" in n]
-    assert said.startswith("1 deletion(s) by the retention schedule were not finished"), said
+    assert said.startswith("1 deletion by the retention schedule was not finished"), said
     assert "another USB stick or drive" in said and "Connect the USB stick or drive" in said
     serial("1A2B-3C4D")              # the first stick back in its place
     assert any(AGAIN in n for n in ws.settle_interrupted())

@@ -150,9 +150,9 @@ def test_opening_tells_a_long_named_deletion_cut_short_it_cannot_finish(tmp_path
         assert hidden.read_bytes() == b"another file, not the photo"       # never touched
         assert ws.db.scalar("SELECT state FROM retention_deletions") == "pending"
         notes = ws.settle_interrupted()
-        assert any(n.startswith("1 deletion(s) for good by the retention schedule were cut "
+        assert any(n.startswith("1 deletion for good by the retention schedule was cut "
                                 "short") for n in notes), notes
-        assert not any("applying the schedule again finishes them" in n for n in notes), notes
+        assert not any("applying the schedule again finishes" in n for n in notes), notes
     finally:
         ws.close()
 

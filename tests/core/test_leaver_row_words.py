@@ -26,5 +26,5 @@ def test_a_leaver_with_face_signatures_is_said_to_have_them(ws_with_leaver):  # 
                                              replace=True, source="test")
     days = (LEAVES - TODAY).days + ws_with_leaver.settings.retention.leavers_rows_days_after_leaving
     row = _row(ws_with_leaver, days)
-    assert row.what == (f"L1: register row and consent history, and 1 face signature(s); "
+    assert row.what == (f"L1: register row and consent history, and 1 face signature; "
                         f"left {LEAVES:%d/%m/%Y}")

@@ -438,7 +438,7 @@ def test_an_animation_says_its_other_frames_are_left_out(tmp_path, fmt, ext):
     third = Image.new("RGB", (64, 48), (30, 200, 30))
     first.save(path, fmt, save_all=True, append_images=[second, third], duration=200, loop=0)
     other = [f for f in inspect_file(path).findings if f.label == "Other pictures in the same file"]
-    assert len(other) == 1 and other[0].value.startswith("2 more frame(s) of an animation")
+    assert len(other) == 1 and other[0].value.startswith("2 more frames of an animation")
     assert "only the first picture is checked and published" in other[0].sentence()
     assert load_image(path).image.getpixel((10, 10))[2] > 150   # the first frame, blue
 

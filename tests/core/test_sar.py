@@ -156,7 +156,7 @@ def test_thumbnails_show_the_export_as_exported(world, tmp_path):
 def test_consent_history_and_unknown_person(world, tmp_path):
     rec, reg = world
     page, _ = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))
-    assert "Consent history (1 change(s))" in page.text
+    assert "Consent history (1 change)" in page.text
     # an id PhotoVet holds nothing about is answered, not an error (DPO audit s30): the
     # report says so plainly (without holdings: the export records alone were searched)
     doc = subject_access_report(reg, rec, "NOBODY", tmp_path / "x.html").read_text("utf-8")

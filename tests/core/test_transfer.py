@@ -377,7 +377,7 @@ def test_links_on_the_device_are_not_copied_nor_cleared_and_each_is_said(tmp_pat
     (dev / "DCIM" / "SAME").symlink_to(cam, target_is_directory=True)  # another folder on it
     (cam / "IMG_0102.JPG").symlink_to(tmp_path / "nowhere.jpg")      # to nothing
     first, results = run(import_from_device(dev, pc, clear=clear, audit=audit))
-    assert "5 link(s) not copied" in first.message
+    assert "5 links not copied" in first.message
     said = {Path(r.source).name: r.error for r in results if r.error}
     assert said == {
         "IMG_0100.JPG": "DCIM/100CANON/IMG_0100.JPG is a link to a file elsewhere, not a photo "
@@ -468,7 +468,7 @@ def test_a_folder_of_the_device_that_cannot_be_read_is_a_failure_not_left_alone(
 
     monkeypatch.setattr(imaging.os, "walk", walk)
     first, results = run(import_from_device(dev, pc, clear=True, audit=audit))
-    assert "1 folder(s) that could not be read" in first.message
+    assert "1 folder that could not be read" in first.message
     bad = [r for r in results if not r.ok]
     assert len(bad) == 1 and bad[0].error.startswith("DCIM/LOCKED: this folder on the device "
                                                      "could not be read (Permission denied)")
@@ -790,7 +790,7 @@ def test_a_device_folder_with_no_photos_says_so(tmp_path, audit):
     assert first.message == f"no photos or videos were found in {empty}; nothing was copied"
     (empty / "notes.txt").write_text("not a photo")
     first, _ = run(import_from_device(empty, tmp_path / "pc", audit=audit))
-    assert "(1 other file(s), none of them a photo or video)" in first.message
+    assert "(1 other file, none of them a photo or video)" in first.message
 
 
 def test_where_the_trash_keeps_a_cleared_photo_is_known(tmp_path, audit, trash, monkeypatch):

@@ -85,7 +85,8 @@ def test_a_sign_naming_the_school_is_covered_on_youtube_and_kept_on_the_website(
     _video_lines(an, eng, YOUTUBE)
     said = capsys.readouterr().out
     what = "might be the school's name" if not names else "the school's name"
-    assert f"{len(school)} line(s) naming the school covered" in said, said
+    lines = "1 line" if len(school) == 1 else f"{len(school)} lines"
+    assert f"; {lines} naming the school covered" in said and "(s)" not in said, said
     assert f"{what} '{school[0].text}': COVER" in said, said
     res = _export(eng, an, tmp_path / "yt", YOUTUBE)
     assert res.ok and res.texts_covered >= 1, res

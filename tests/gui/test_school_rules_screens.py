@@ -474,7 +474,7 @@ def test_due_for_deletion_names_people_and_shows_signatures_due_later(qtbot, ctx
     assert head.text(0) == f"{KIND_LABELS['signatures']} (0), 1 on a later day"
     assert head.isExpanded()
     row = head.child(head.childCount() - 1)
-    assert row.text(0).startswith(f"Sam Brown ({SAM}): 1 face signature(s); not in the MIS file")
+    assert row.text(0).startswith(f"Sam Brown ({SAM}): 1 face signature; not in the MIS file")
     grace = ws.settings.retention.purge_encodings_days_after_missing
     assert row.text(1) == (dt.date.today() + dt.timedelta(days=grace)).strftime("%d/%m/%Y")
     assert row.text(2).startswith("Not due yet: they are no longer in the MIS file. If they "
@@ -484,7 +484,7 @@ def test_due_for_deletion_names_people_and_shows_signatures_due_later(qtbot, ctx
     dlg = DueForDeletionDialog(ctx, clock=clock_at(grace))
     qtbot.addWidget(dlg)
     [item] = [i for i in dlg.due_items() if i.kind == "signatures"]
-    assert dlg.what(item).startswith(f"Sam Brown ({SAM}): 1 face signature(s)")
+    assert dlg.what(item).startswith(f"Sam Brown ({SAM}): 1 face signature")
     _q, short, full = confirmation_text(dlg.items, False, dlg.what)
     assert f"Sam Brown ({SAM})" in short and f"Sam Brown ({SAM})" in full
     # deleted: no file went anywhere, so the Recycle Bin is not mentioned (audit s28, 12)

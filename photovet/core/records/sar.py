@@ -677,7 +677,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
 
     # consent history
     hist = _history_rows(register, pid)
-    parts.append(f'<h2 class="pagebreak">Consent history ({len(hist)} change(s))</h2>')
+    parts.append(f'<h2 class="pagebreak">Consent history ({count(len(hist), "change")})</h2>')
     if hist:
         parts.append("<table><tr><th>Entered</th><th>What</th><th>From</th><th>To</th>"
                      "<th>Source</th><th>Requested by (and the day they asked)</th></tr>")

@@ -62,6 +62,7 @@ from photovet.core.words import (
     OTHER,
     TAKEDOWN_PICTURES_COVERED,
     TakedownReason,
+    count,
     file_name_reason,
     not_allowed_note,
     takedown_badge,
@@ -1132,7 +1133,7 @@ ul {{ margin: .2em 0 .4em 1.2em; padding: 0; }}
 @media print {{ body {{ margin: 0; }} }}
 </style></head><body>
 <h1>{title}</h1>
-<p>Made {e(_dt.datetime.now().strftime('%d/%m/%Y %H:%M'))}. {len(items)} item(s): photos that
+<p>Made {e(_dt.datetime.now().strftime('%d/%m/%Y %H:%M'))}. {count(len(items), 'item')}: photos that
 show someone whose consent for the channel is now missing. Take each one down, then mark it done
 in PhotoVet. {e(TAKEDOWN_PICTURES_COVERED)}</p>
 {body}

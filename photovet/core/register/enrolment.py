@@ -22,6 +22,7 @@ from photovet.core.models import Person
 from photovet.core.register.csv_io import read_table
 from photovet.core.register.mapping import ID_ALIASES, norm
 from photovet.core.register.reports import EnrolLookalike, EnrolProblem, EnrolReport
+from photovet.core.words import count
 
 # Enrolment photos are portraits: the face is large, so detecting on a copy at most this many
 # pixels on the long edge is several times faster and gives the encoder plenty of detail. When
@@ -321,7 +322,7 @@ def folder_items(register: Any, folder: Path, report: EnrolReport) -> list[tuple
         items.append((pid, f))
     if not items:
         # not "0 people enrolled from 0 photos of 0" (a bad-input audit): the wrong folder
-        others = (f" ({len(report.ignored)} other file(s), none of them a photo)"
+        others = (f" ({count(len(report.ignored), 'other file')}, none of them a photo)"
                   if report.ignored else "")
         raise EnrolmentError(f"no portraits were found in this folder{others}", path=folder,
                              hint="Choose the folder of the MIS photo export: one photo per "

@@ -62,6 +62,7 @@ from photovet.core.register.rows import Key, Layout, Row, consent_keys, parse_ro
 from photovet.core.register.values import TEMP_UPN_RE, UPN_RE
 from photovet.core.words import (
     LEAVING_DATE_NOT_IN_FILE,
+    count,
     leaving_date_kept,
     removed_before,
 )
@@ -189,7 +190,7 @@ def resolve_mapping(headers: list[str], mapping: Any, path: Path, labels: dict[s
                                            "column", "", "mapping"))
         if problems:
             raise RegisterImportError(
-                f"the column mapping does not fit this file ({len(problems)} problem(s))",
+                f"the column mapping does not fit this file ({count(len(problems), 'problem')})",
                 problems, path=path)
         fields = dict(auto.fields)
         fields.update(given)
@@ -226,7 +227,7 @@ def resolve_mapping(headers: list[str], mapping: Any, path: Path, labels: dict[s
                                    "map them with a column mapping", "", "missing_column"))
     if problems:
         raise RegisterImportError(
-            f"the register file's columns could not be used ({len(problems)} problem(s))",
+            f"the register file's columns could not be used ({count(len(problems), 'problem')})",
             problems, path=path)
     return m
 

@@ -40,6 +40,7 @@ from photovet.core.media.metadata.verify import verify_clean
 from photovet.core.media.metadata.webp import webp_findings
 from photovet.core.media.metadata.xmp import PEOPLE_LABEL, parse_xmp, xmp_findings
 from photovet.core.models import FINDING_CATEGORIES, Finding, MetadataReport
+from photovet.core.words import count
 
 #: a file up to this size is read whole to list its metadata; a larger one only in part
 _WHOLE_LIMIT = 64 << 20
@@ -203,7 +204,7 @@ def _inspect(rep: Report, im: Image.Image, fmt: str, data: bytes,
             frames = 0
         if frames != 1:
             rep.add("embedded", "Other pictures in the same file",
-                    (f"{frames - 1} more frame(s) of an animation" if frames > 1
+                    (f"{count(frames - 1, 'more frame')} of an animation" if frames > 1
                      else "more frames of an animation, some damaged")
                     + "; only the first picture is checked and published", fmt)
     if fmt == "GIF" and im.info.get("comment"):

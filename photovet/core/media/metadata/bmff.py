@@ -8,6 +8,7 @@ from PIL import Image
 
 from photovet.core.media.metadata.iptc import iptc_findings
 from photovet.core.media.metadata.report import Report, clean_value
+from photovet.core.words import count
 
 
 def bmff_boxes(data: bytes) -> list[tuple[bytes, int, int]]:
@@ -40,11 +41,11 @@ def bmff_findings(rep: Report, data: bytes, im: Image.Image) -> None:
     info = im.info
     thumbs = info.get("thumbnails") or []
     if thumbs:
-        rep.add("embedded", "Small preview image (HEIF thumbnail)", f"{len(thumbs)} preview(s)", "HEIF",
+        rep.add("embedded", "Small preview image (HEIF thumbnail)", count(len(thumbs), "preview"), "HEIF",
                 {"count": len(thumbs)})
     depth = info.get("depth_images") or []
     if depth:
-        rep.add("embedded", "Depth map", f"{len(depth)} image(s)", "HEIF")
+        rep.add("embedded", "Depth map", count(len(depth), "image"), "HEIF")
     aux = info.get("aux") or {}
     if aux:
         rep.add("embedded", "Auxiliary images (HDR/portrait data)", ", ".join(map(str, aux))[:120], "HEIF")

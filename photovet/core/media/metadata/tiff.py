@@ -7,6 +7,7 @@ from PIL import Image
 from photovet.core.media.metadata.iptc import iptc_findings, photoshop_findings
 from photovet.core.media.metadata.report import Report
 from photovet.core.media.metadata.xmp import xmp_findings
+from photovet.core.words import count
 
 
 def tiff_findings(rep: Report, im: Image.Image) -> None:
@@ -25,4 +26,4 @@ def tiff_findings(rep: Report, im: Image.Image) -> None:
         photoshop_findings(rep, ps if isinstance(ps, bytes) else bytes(ps))
     frames = getattr(im, "n_frames", 1)
     if frames > 1:
-        rep.add("embedded", "Other pictures in the same file", f"{frames - 1} more page(s)", "TIFF")
+        rep.add("embedded", "Other pictures in the same file", count(frames - 1, "more page"), "TIFF")
