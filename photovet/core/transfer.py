@@ -1661,6 +1661,16 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
     return report
 
 
+def rejections_of(approvals: Any, sha256: str) -> list[Any]:
+    """The rejections recorded for the content ``sha256`` (on any channel): a photo with one
+    may have its original deleted at once (``delete_rejected_original``); the app offers
+    "Delete this rejected original now" only then (s51 walk: offered for a photo nobody had
+    rejected, it asked "Delete the original now?" and then refused)."""
+    if not sha256:
+        return []
+    return [s for s in approvals.for_photo(sha256) if s.status == "rejected"]
+
+
 def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, audit: Any,
                              permanent: bool = False) -> str:
     """Delete at once one original photo that a senior leader rejected (a compromising photo
@@ -1672,7 +1682,7 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
     """
     audit.access.require("originals.delete")   # who deletes: the signed-in account
     source = Path(path)
-    rejected = [s for s in approvals.for_photo(sha256) if s.status == "rejected"]
+    rejected = rejections_of(approvals, sha256)
     if not rejected:
         raise DeletionError("only a photo a senior leader has rejected can be deleted at once; "
                             "other originals are deleted after their export is posted",

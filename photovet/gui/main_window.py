@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import platform
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(style.APP_STYLESHEET)
         self._permissions: list[tuple[QAction, str]] = []
         self._chosen_actions: list[QAction] = []      # about the photo in the window
+        self._chosen_needs: dict[QAction, tuple[Callable[[], bool], str]] = {}
         self._anytime_actions: list[QAction] = []      # enabled with nobody signed in
         self._veiled: list[QAction] = []               # greyed out by the lock, given back after
         self._shown_to = ""            # who the window was last shown to (signed in)
@@ -215,7 +217,10 @@ class MainWindow(QMainWindow):
                          self._on_chosen(P("originals.delete", A(
                              "Delete this rejected original now\u2026",
                              self.approval.delete_original, None, None,
-                             "Delete the original of the rejected photo in the window")))],
+                             "Delete the original of the rejected photo in the window")),
+                             needs=self.approval.current_rejected,
+                             why_not="Only a photo a senior leader rejected can be deleted at "
+                                     "once")],
             "After &posting": [A("Exports and posts\u2026", lambda: self.after.open_exports()),
                                P("post", A("Mark as posted\u2026",
                                            lambda: self.after.mark_posted())),
@@ -425,12 +430,16 @@ class MainWindow(QMainWindow):
         self.show_photos()
         self.batch.add_paths(paths)
 
-    def _on_chosen(self, action: QAction) -> QAction:
+    def _on_chosen(self, action: QAction, needs: Callable[[], bool] | None = None,
+                   why_not: str = "") -> QAction:
         """An action about the photo in the window: greyed out while none is chosen, its
         tooltip saying so (s46 walk: Approve > Mark ready was enabled with no photo in the
-        window and did nothing, as File > Remove from this batch did in s45)."""
+        window and did nothing, as File > Remove from this batch did in s45); and while
+        ``needs()`` (the core's answer about that photo) is false, saying ``why_not``."""
         self._chosen_actions.append(action)
         action.setProperty("photovet_chosen_tip", action.toolTip())
+        if needs is not None:
+            self._chosen_needs[action] = (needs, why_not)
         return action
 
     def _update_remove(self) -> None:
@@ -448,8 +457,11 @@ class MainWindow(QMainWindow):
         perms = dict(self._permissions)
         for a in self._chosen_actions:
             tip = a.property("photovet_chosen_tip")
-            a.setProperty("photovet_tip", tip if chosen else f"{tip}. Choose a photo first.")
-            permit(a, s, perms[a], chosen)
+            needs, why_not = self._chosen_needs.get(a, (None, ""))
+            usable = chosen and (needs is None or needs())
+            a.setProperty("photovet_tip", tip if usable else
+                          f"{tip}. {why_not if chosen else 'Choose a photo first'}.")
+            permit(a, s, perms[a], usable)
 
     def remove_current(self) -> None:
         item = self.photos.batch.current_item()

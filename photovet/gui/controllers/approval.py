@@ -27,7 +27,7 @@ from photovet.core.errors import (
 )
 from photovet.core.media.video.linking import face_count
 from photovet.core.review import named_by_hand
-from photovet.core.transfer import delete_rejected_original
+from photovet.core.transfer import delete_rejected_original, rejections_of
 from photovet.core.video_review import named_by_hand as video_named_by_hand
 
 from ..context import AppContext
@@ -1359,6 +1359,17 @@ class ApprovalController(QObject):
             lay.insertWidget(2 + n, box)
             out.append((i, box))
         return out
+
+    def current_rejected(self) -> bool:
+        """Whether the photo in the window was rejected (on any channel): only then may its
+        original be deleted at once (the core's ``rejections_of``; it refuses anyway)."""
+        item = self.review.current()
+        if item is None or item.analysis is None:
+            return False
+        try:
+            return bool(rejections_of(self.ctx.ws.approvals, item.analysis.sha256))
+        except PhotoVetError:           # the register away: its banner says so
+            return False
 
     def delete_original(self) -> None:
         """A rejected photo's original, deleted at once (to the trash), audited."""
