@@ -1351,3 +1351,16 @@ def test_the_delete_originals_offer_gives_no_place_the_copies_were_exported_for(
                          "Sports day", window, "Facebook")
     assert said[-1].endswith("If these photos are also going somewhere you have not prepared "
                              "yet, choose Not now: the originals are needed for that."), said
+
+
+def test_the_exports_history_says_when_nothing_was_exported_yet(window, qtbot):
+    """s51 walk: a new office opening After posting > Exports and posts read "No exports
+    match." with every choice at "All": it says nothing was exported yet, and how things get
+    there; with a choice made, that nothing matches it."""
+    hist = window.after.open_exports()
+    assert hist.count.text() == ("Nothing has been exported yet. Approved photos and videos "
+                                 "are listed here once they are exported (Export on the "
+                                 "toolbar)."), hist.count.text()
+    hist.channel.setCurrentIndex(1)
+    assert hist.count.text() == "No exports match these choices.", hist.count.text()
+    hist.reject()

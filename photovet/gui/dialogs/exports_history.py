@@ -315,8 +315,16 @@ class ExportsDialog(QDialog):
                               "theirs)" if maybe else "")
                            + (f"; {listed} on the take-down list (After posting > Take-down "
                               "list\u2026)" if listed else "") + "."
-                           if recs else "No exports match.")
+                           if recs else self._none_said(person, ch))
         self._update()
+
+    def _none_said(self, person: str | None, channel: str | None) -> str:
+        """What an empty list means: nothing exported at all yet (s51 walk: a new office read
+        "No exports match." with every filter at "All"), or nothing for these choices."""
+        if person is None and channel is None and self.batch.currentData() is None:
+            return ("Nothing has been exported yet. Approved photos and videos are listed here "
+                    "once they are exported (Export on the toolbar).")
+        return "No exports match these choices."
 
     def chosen(self) -> list[ExportRecord]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
