@@ -174,13 +174,23 @@ class ChannelRegistry:
         covered on it until the school says otherwise. Needs a signed-in admin."""
         self.audit.access.require("channels")
         key = channel_key(name)
-        if not key or key in RESERVED_KEYS:
-            raise SettingsError(f"'{name}' cannot be used as a channel name")
+        if not (name or "").strip():
+            raise SettingsError("a channel needs a name")
+        if not key:
+            raise SettingsError(f"'{name}' cannot be used as a channel name: it needs letters "
+                                "or digits")
+        if key in RESERVED_KEYS:
+            raise SettingsError(f"'{name}' cannot be used as a channel name: PhotoVet uses it "
+                                "for something else")
         label = (label or name).strip()
         check_channel_values(long_edge, quality, names, fixed_mode, audio)
         with self.db.atomic():
-            if self.db.one("SELECT 1 FROM channels WHERE name = ?", [key]):
-                raise SettingsError(f"there is already a channel called '{key}'")
+            same = self.db.one("SELECT label FROM channels WHERE name = ?", [key])
+            if same:
+                # said as the list shows it ('facebook ' typed: "... called 'Facebook'"; s51
+                # walk: the short name was said), and the short name when it is not that
+                raise SettingsError(f"there is already a channel called '{same[0]}'" + (
+                    "" if channel_key(same[0]) == key else f" (short name '{key}')"))
             pos = self.db.scalar("SELECT COALESCE(MAX(position), -1) + 1 FROM channels")
             self.db.execute(f"INSERT INTO channels ({_COLUMNS}) VALUES "
                             "(?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",

@@ -152,7 +152,8 @@ def test_channels_add():
     assert code == 0 and "prospectus     School prospectus" in out
     assert "names: initials only" in next(x for x in out.splitlines() if x.startswith("prospectus"))
     code, out, err = run("register", "channels", "--add", "prospectus")
-    assert code == 1 and "already a channel called 'prospectus'" in (out + err)
+    assert code == 1 and "already a channel called 'School prospectus' (short name 'prospectus')" in \
+        (out + err)
 
 
 @pytest.mark.sqlite_only

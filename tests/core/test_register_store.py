@@ -316,3 +316,19 @@ def test_two_processes_writing_at_once(tmp_path, photovet_home):
         assert edits > 0 and edits == user_history  # every edit written with its audit row
         assert len(r.imports()) == 24
     db.close()
+
+
+def test_a_channel_name_refused_says_why(reg):
+    """s51 walk: "facebook " typed in the app was refused as "there is already a channel called
+    'facebook'" (its short name, not the name the list shows); an empty name as "'' cannot be
+    used as a channel name"."""
+    with pytest.raises(SettingsError, match=r"^there is already a channel called 'Facebook'$"):
+        reg.add_channel("facebook ")
+    with pytest.raises(SettingsError, match=r"^a channel needs a name$"):
+        reg.add_channel("  ")
+    with pytest.raises(SettingsError, match=r"^'!!' cannot be used as a channel name: it needs "):
+        reg.add_channel("!!")
+    reg.add_channel("Prospectus", "School prospectus")
+    with pytest.raises(SettingsError, match=r"^there is already a channel called 'School "
+                                            r"prospectus' \(short name 'prospectus'\)$"):
+        reg.add_channel("prospectus")

@@ -215,3 +215,35 @@ def test_more_cores_than_this_pc_has_are_shown_with_what_they_do(qtbot, ctx, mon
     new.performance.cores = 2
     assert edit_lines(old, new) == ["Processor cores for checking: 2"]
     assert edit_lines(new, old) == ["Processor cores for checking: 8 (this PC has 2: it uses 2)"]
+
+
+def test_a_channel_refused_keeps_the_add_dialog_open_with_what_was_typed(qtbot, ctx):
+    """s51 walk: "facebook " typed as a new channel's name, OK said "There is already a channel
+    called 'facebook'" and closed the dialog, the name and every choice lost. The refusal names
+    the channel as the list shows it, and the dialog stays open with what was typed; a name
+    the core takes then adds it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.gui.conftest import answer, message_text
+
+    dlg = SettingsDialog(ctx, tab="channels")
+    qtbot.addWidget(dlg)
+    said: list[str] = []
+    after: list[tuple[bool, str, int]] = []
+
+    def refuse_then_rename(ch: ChannelDialog) -> None:
+        ch.label.setText("facebook ")
+        ch.quality.setValue(77)
+        answer(lambda box: (said.append(message_text(box)), box.accept()), kind=QMessageBox)
+        ch.accept()
+        after.append((ch.isVisible(), ch.label.text(), ch.quality.value()))
+        ch.label.setText("School prospectus")
+        ch.accept()
+
+    answer(refuse_then_rename, kind=ChannelDialog)
+    assert dlg.add_channel() is True
+    assert said and "There is already a channel called 'Facebook'" in said[0], said
+    assert after == [(True, "facebook ", 77)]
+    assert ctx.ws.channels.get("school_prospectus").quality == 77
+    assert [dlg.channel_table.item(r, 0).text()
+            for r in range(dlg.channel_table.rowCount())][-1] == "School prospectus"

@@ -5,6 +5,8 @@ once), each with the size and JPEG quality of the photos published there."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -91,10 +93,16 @@ MODES = (("consent", "Show pupils who have consent for the channel"),
 
 
 class ChannelDialog(QDialog):
-    """Add or change a channel."""
+    """Add or change a channel. ``submit(values)`` (adding): stores them when OK is pressed,
+    saying why not when the core refuses (False), and the dialog then stays open with what
+    was typed (s51 walk: "There is already a channel called 'facebook'" closed it, the name
+    and every choice lost). A change refused is not kept open: the refusal may be another
+    PC's change to that channel, which the dialog opened again shows."""
 
-    def __init__(self, channel: Channel | None = None, parent=None):
+    def __init__(self, channel: Channel | None = None, parent=None,
+                 submit: Callable[[dict], bool] | None = None):
         super().__init__(parent)
+        self._submit = submit
         self.setWindowTitle("Change a channel" if channel else "Add a channel")
         lay = QVBoxLayout(self)
         form = QFormLayout()
@@ -143,6 +151,12 @@ class ChannelDialog(QDialog):
         form.addRow("", self.no_children)
         lay.addLayout(form)
         lay.addWidget(ok_cancel(self))
+
+    def accept(self) -> None:
+        if self._submit is not None and not self._submit(self.values()):
+            self.label.setFocus()
+            return
+        super().accept()
 
     def values(self) -> dict:
         return {"label": self.label.text().strip(), "names": self.names.currentData(),
@@ -349,16 +363,17 @@ class SettingsDialog(QDialog):
 
     def add_channel(self, values: dict | None = None) -> bool:
         if values is None:
-            dlg = ChannelDialog(parent=self)
-            if not dlg.exec():
-                return False
-            values = dlg.values()
+            dlg = ChannelDialog(parent=self, submit=lambda v: self._add_channel(v, dlg))
+            return bool(dlg.exec())
+        return self._add_channel(values, self)
+
+    def _add_channel(self, values: dict, parent) -> bool:
         try:
             self.ctx.ws.channels.add(values["label"], values["label"], long_edge=values["long_edge"],
                                      quality=values["quality"], names=values["names"],
                                      fixed_mode=values["fixed_mode"])
         except PhotoVetError as exc:
-            self.ctx.fail(self, "Channel not added", exc)
+            self.ctx.fail(parent, "Channel not added", exc)
             return False
         self._fill_channels()
         self.channels_changed.emit()
