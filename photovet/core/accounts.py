@@ -527,8 +527,10 @@ class Accounts:
         code_hash = _hash(code)
         now = _now()
         with self.db.atomic():
-            if self._row(name) is not None:
-                raise AccountError(f"there is already an account called '{name}' (names are "
+            same = self._row(name)
+            if same is not None:
+                # the account's name as the list shows it ('office admin' typed: s51 walk)
+                raise AccountError(f"there is already an account called '{same[1]}' (names are "
                                    "never reused, even after an account is removed)")
             acc_id = self.db.insert(
                 "INSERT INTO accounts (name, name_key, code_hash, code_expires, created_at, "
