@@ -41,6 +41,13 @@ def _key(device: Device) -> str:
     return "|".join(device.key())
 
 
+def _no_camera() -> DeviceError:
+    return DeviceError("this photo does not say which camera or phone took it, so the device "
+                       "cannot be added",
+                       hint="Add it from a photo taken with the device itself (not a screenshot, "
+                            "an edited copy or a photo sent by a messaging app).")
+
+
 class DeviceList:
     """The ``devices`` table of one register (read fresh each time: another PC may add one)."""
 
@@ -67,14 +74,20 @@ class DeviceList:
         raise DeviceError(f"there is no approved device number {device_id}",
                           hint=DEVICES_LIST_COMMAND)
 
+    def refusal(self, device: Device) -> DeviceError | None:
+        """Why ``device`` (read from a photo) cannot be added, or None: the photo names no
+        camera, or the device is on the list already."""
+        if not (device.make or device.model):
+            return _no_camera()
+        if self.db.one("SELECT 1 FROM devices WHERE key = ?", [_key(device)]):
+            return DeviceError(f"{device.label} is already on the school's list")
+        return None
+
     def add(self, device: Device, *, label: str = "") -> ApprovedDevice:
         """Approve a device (a signed-in admin). Refused when the photo names no camera."""
         user = self.audit.access.require("devices.approve").name
         if not (device.make or device.model):
-            raise DeviceError("this photo does not say which camera or phone took it, so the "
-                              "device cannot be added",
-                              hint="Add it from a photo taken with the device itself (not a "
-                                   "screenshot, an edited copy or a photo sent by a messaging app).")
+            raise _no_camera()
         from photovet.core import free_text  # noqa: PLC0415
 
         # kept in the list and the audit log for good: never a pupil's name (s32)
@@ -94,9 +107,11 @@ class DeviceList:
                                              "label": label.strip()})
         return self.get(rid)
 
-    def add_from_photo(self, path: str | Path, *, label: str = "") -> ApprovedDevice:
-        """Approve the device a photo came from (its metadata is read; the photo is not kept)."""
-        self.audit.access.require("devices.approve")
+    def device_in_photo(self, path: str | Path) -> Device:
+        """The device a photo says took it, when it can be added (its metadata is read; the
+        photo is not kept); else DeviceError saying why, for that file. The app asks this
+        before asking a name for the device (s51 walk: it asked a name for "the camera or
+        phone that took IMG_0001.jpg", then said the photo names none)."""
         from photovet.core.media.metadata import inspect_file  # noqa: PLC0415
         from photovet.core.media.metadata.device import camera_info  # noqa: PLC0415
 
@@ -105,8 +120,18 @@ class DeviceList:
             raise DeviceError("this photo names two different camera serial numbers ("
                               + ", ".join(info.serials) + "), so it cannot tell which device "
                               "took it", path=Path(path))
+        refused = self.refusal(info.device)
+        if refused is not None:
+            refused.path = Path(path)
+            raise refused
+        return info.device
+
+    def add_from_photo(self, path: str | Path, *, label: str = "") -> ApprovedDevice:
+        """Approve the device a photo came from (its metadata is read; the photo is not kept)."""
+        self.audit.access.require("devices.approve")
+        device = self.device_in_photo(path)
         try:
-            return self.add(info.device, label=label)
+            return self.add(device, label=label)
         except DeviceError as exc:
             exc.path = Path(path)
             raise

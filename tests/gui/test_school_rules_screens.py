@@ -32,7 +32,15 @@ from photovet.gui.views.batch_view import PhotoItem
 from photovet.gui.views.checklist_ticks import ChecklistTicks
 from photovet.gui.views.due_for_deletion import DueForDeletionDialog, confirmation_text
 from photovet.gui.views.photo_flags import PhotoFlagsPanel, school_sentence
-from tests.gui.conftest import answer, button, click, look_through_sheet, message_text, select_row
+from tests.gui.conftest import (
+    answer,
+    button,
+    click,
+    look_through_sheet,
+    message_text,
+    select_row,
+    stop_answering,
+)
 from tests.gui.fake_engine import FakeEngine, make_photo
 
 ADMIN, ADMIN_PW = "Test Admin", "a long password 123"
@@ -332,6 +340,25 @@ def test_the_devices_dialog_lists_adds_and_removes(qtbot, ctx, tmp_path):
     assert dlg.remove_selected()
     assert ws.devices.all() == [] and changed == [1, 1]
     assert [r["action"] for r in ws.audit.rows(action="device.remove")] == ["device.remove"]
+
+
+def test_a_photo_that_names_no_camera_is_said_before_a_name_is_asked(qtbot, ctx, tmp_path):
+    """s51 walk: "Add from a photo..." asked a name for "the camera or phone that took
+    IMG_0001.jpg", then said the photo names no camera. Now said at once, no name asked; a
+    photo that names one is asked about by the device's own name."""
+    dlg = DevicesDialog(ctx)
+    qtbot.addWidget(dlg)
+    png = tmp_path / "plain.png"
+    Image.new("RGB", (64, 64)).save(png)
+    asked: list[str] = []
+    unasked = answer(lambda box: (asked.append(message_text(box)), box.reject()))
+    assert not dlg.add_from_photo(str(png))
+    stop_answering(unasked)
+    assert asked == [] and "does not say which camera" in dlg.message.text()
+    answer(lambda box: (asked.append(box.labelText()), box.reject()))
+    assert not dlg.add_from_photo(str(make_photo(tmp_path / "a.jpg", serial="A1")))
+    assert asked and asked[0].startswith("Add the TestCam Model 1 (serial A1) that took a.jpg "
+                                         "to the school's approved devices?"), asked
 
 
 def test_the_devices_dialog_is_read_only_without_the_permission(qtbot, ctx, tmp_path):

@@ -177,7 +177,12 @@ class DevicesDialog(QDialog):
             if not path:
                 return False
         if label is None:
-            label = ask_label(self, "the camera or phone that took " + Path(path).name,
+            try:                # said before a name is asked for it (s51 walk)
+                device = self.ctx.ws.devices.device_in_photo(path)
+            except PhotoVetError as exc:
+                self.say(error_text(exc, after="Not added"), error=True)
+                return False
+            label = ask_label(self, f"the {device.label} that took {Path(path).name}",
                               self.ctx.ws.free_text_refusal)
             if label is None:
                 return False
