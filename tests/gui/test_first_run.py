@@ -133,6 +133,27 @@ def test_the_checklist_stays_reachable_until_done(qtbot, make_window):
     assert win.photos_stack.currentWidget() is win.checklist
 
 
+def test_getting_started_leads_back_to_the_photos_of_the_batch_open(qtbot, make_window,
+                                                                     tmp_path):
+    """s51 walk: Getting started opened with ten photos checked: its only way back was "Start
+    checking photos" below the last step (out of sight at 1024 x 768), and a click on the
+    Photos tab did nothing. The button says "Back to the photos"; the tab goes back too."""
+    from tests.gui.fake_engine import make_batch
+
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    qtbot.waitUntil(lambda: len(win.batch.model.analysed()) >= 2, timeout=15000)
+    win.act_setup.trigger()
+    assert win.photos_stack.currentWidget() is win.checklist
+    assert win.checklist.start.text() == "Back to the photos"
+    win.tabs.tabBarClicked.emit(0)
+    assert win.photos_stack.currentWidget() is win.photos and win.tabs.currentIndex() == 0
+    win.act_setup.trigger()
+    button(win.checklist, "Back to the photos").click()
+    assert win.photos_stack.currentWidget() is win.photos
+
+
 def test_a_dry_run_with_errors_imports_nothing_until_the_person_says_so(qtbot, make_window,
                                                                         tmp_path):
     rows = [["UPN", "Legal Surname", "Legal Forename", "Consent: Facebook"],

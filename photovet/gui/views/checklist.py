@@ -75,6 +75,8 @@ class _StepRow(QFrame):
 class ChecklistPanel(QWidget):
     step_clicked = Signal(str)
     start_requested = Signal()
+    START = "Start checking photos"
+    BACK = "Back to the photos"
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -91,7 +93,7 @@ class ChecklistPanel(QWidget):
         intro.setWordWrap(True)
         self.progress = QLabel()
         self.rows: list[_StepRow] = []           # one per step (show_steps adds them)
-        self.start = QPushButton("Start checking photos")
+        self.start = QPushButton(self.START)
         self.start.setObjectName("Primary")
         self.start.clicked.connect(lambda *_: self.start_requested.emit())
         self.note = style.hint("")
@@ -127,6 +129,11 @@ class ChecklistPanel(QWidget):
         h.addStretch(1)
         outer.addLayout(h)
         outer.addStretch(2)
+
+    def set_has_photos(self, has: bool) -> None:
+        """The button under the steps says where it goes: back to the photos of the batch open
+        (s51 walk: "Start checking photos" with ten photos already checked)."""
+        self.start.setText(self.BACK if has else self.START)
 
     def show_steps(self, steps: list[Step]) -> None:
         while len(self.rows) < len(steps):
