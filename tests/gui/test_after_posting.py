@@ -958,18 +958,49 @@ def test_mark_posted_of_a_photo_taken_down_is_recorded_and_says_take_it_down(pos
                     timeout=10000)
 
 
-def test_a_caption_the_core_refuses_at_export_says_why_on_the_result_page(window, qtbot,
-                                                                          tmp_path, ws):
+def test_a_caption_the_core_refuses_at_export_says_why_on_the_form_kept(window, qtbot,
+                                                                        tmp_path, ws):
     """The dialog's live check holds Export back; should the core still refuse the caption
-    (the register changed meanwhile), its words are on the page shown, not a hidden one."""
+    (the register changed meanwhile), its words are on the page shown, not a hidden one: the
+    form again, with what was typed (s51: nothing was written, so there is nothing to report
+    on a page of results with only Close on it)."""
     approve_all(window)
     dlg = export(window, qtbot, tmp_path / "out")
     qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    dlg.label.setText("Sports day")
     window.export.start(str(tmp_path / "out"), "Sports day", "Well done Joel Clarke")
-    qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
-    assert "Nothing was exported" in dlg.result.text()
-    assert "Joel Clarke" in dlg.result.text() and "JC" in dlg.result.text()
+    qtbot.waitUntil(lambda: not dlg.running and "Nothing was exported" in dlg.problem.text(),
+                    timeout=20000)
+    assert dlg.stack.currentIndex() == 0 and dlg.export_btn.isVisible()
+    said = dlg.problem.text()
+    assert said.startswith("Nothing was exported. ") and "Joel Clarke" in said and "JC" in said
+    assert dlg.label.text() == "Sports day"
     assert ws.records.exports() == [] and not list((tmp_path / "out").iterdir())
+    dlg.reject()
+
+
+def test_the_originals_folder_refused_at_export_leaves_the_form_to_choose_another(
+        window, qtbot, tmp_path, ws):
+    """s51 walk: the originals' folder typed as where the safe copies go: "Nothing was
+    exported. trip: this is the folder holding the original photos..." on a page with only
+    Close, the batch name and caption to type again. The form stays, saying why; another
+    folder then exports."""
+    approve_all(window)
+    dlg = export(window, qtbot, tmp_path / "out")
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    originals = Path(window.batch.model.items[0].path).parent
+    dlg.folder.setText(str(originals))
+    dlg.label.setText("Sports day")
+    dlg.export_btn.click()
+    qtbot.waitUntil(lambda: not dlg.running and "Nothing was exported" in dlg.problem.text(),
+                    timeout=20000)
+    assert dlg.stack.currentIndex() == 0, dlg.result.text()
+    assert "folder holding the original photos" in dlg.problem.text(), dlg.problem.text()
+    assert dlg.label.text() == "Sports day" and ws.records.exports() == []
+    dlg.folder.setText(str(tmp_path / "out"))
+    dlg.export_btn.click()
+    qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
+    assert dlg.result.text().startswith("<b>Exported 3 photos</b>"), dlg.result.text()
     dlg.reject()
 
 

@@ -449,6 +449,16 @@ class ExportDialog(QDialog):
         self.running = False
         ok = ok if isinstance(ok, tuple) else (ok, 0)
         failed_media = failed_media or (len(failed), 0)
+        if not sum(ok) and not failed and not sum(already) and not stopped and \
+                self.problem.text():
+            # refused before the first photo (the folder, a label naming someone): nothing
+            # was written, so the form again with the core's words and what was typed (s51
+            # walk: the originals' folder chosen, only Close was left, the batch name and
+            # caption to type again)
+            self.problem.setText(f"Nothing was exported. {self.problem.text()}")
+            self._page(0)
+            self.folder.setFocus()
+            return
         when = f" on {already_on:%d/%m/%Y}" if already_on else ""
         in_batch = f" in batch \u201c{esc(batch)}\u201d{when}" if batch else when
         if sum(already) and not sum(ok):
