@@ -197,13 +197,16 @@ class MainWindow(QMainWindow):
         # the preparer's decisions: not offered to someone who makes none (a senior leader
         # read it as theirs: s37 walk); shown again for whoever signs in with the role
         self.act_next_open = A("Next photo with a decision for you", self.next_open, "Ctrl+J")
+        self.act_stop = A("Stop checking", self.batch.stop_checking, None, None,
+                          "Stop checking the photos not checked yet (the photo in hand is "
+                          "finished)")
         menus = {
             "&File": [self.act_files, self.act_folder, self.act_device, None, self.act_remove,
                       self.act_new,
                       self.act_export, None, self._anytime(A("&Quit", self.close, "Ctrl+Q"))],
             "&Review": [self.act_next_open,
                         P("review", A("Keep the rest covered", self.review.keep_rest, "K")),
-                        A("Stop checking", self.batch.stop_checking)],
+                        self.act_stop],
             "&Approve": [self.act_approver,
                          self._on_chosen(P("review", A("Mark ready", self.approval.mark_ready,
                                                       None, None, "Mark the photo in the "
@@ -258,6 +261,8 @@ class MainWindow(QMainWindow):
             m.setToolTipsVisible(True)
             if title in ("&File", "&Approve"):
                 m.aboutToShow.connect(self._update_remove)
+            if title == "&Review":
+                m.aboutToShow.connect(self._update_stop)
             for a in actions:
                 m.addSeparator() if a is None else m.addAction(a)
         tb = QToolBar("Main")
@@ -444,6 +449,17 @@ class MainWindow(QMainWindow):
         if needs is not None:
             self._chosen_needs[action] = (needs, why_not)
         return action
+
+    def _update_stop(self) -> None:
+        """Review > Stop checking only while photos are being checked (s51 walk: offered with
+        nothing being checked, it did nothing)."""
+        checking = self.batch.checking
+        self.act_stop.setEnabled(checking)
+        tip = self.act_stop.property("photovet_stop_tip")
+        if tip is None:
+            tip = self.act_stop.toolTip()
+            self.act_stop.setProperty("photovet_stop_tip", tip)
+        self.act_stop.setToolTip(tip if checking else "Nothing is being checked now.")
 
     def _update_remove(self) -> None:
         """"Remove from this batch" only while a photo is chosen (s45 walk: it was enabled in

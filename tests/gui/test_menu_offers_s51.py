@@ -1,9 +1,13 @@
-"""Approve > "Delete this rejected original now..." was offered for a photo nobody had
+"""Menu items offered only when they can act (s51 walk).
+
+Approve > "Delete this rejected original now..." was offered for a photo nobody had
 rejected (s51 walk): it asked "Delete the original photo IMG_0001.jpg now?" and, answered Yes,
 the core refused ("only a photo a senior leader has rejected can be deleted at once"). It is
 offered only for a rejected photo (the core's ``rejections_of``), the tooltip saying why not."""
 
 from __future__ import annotations
+
+import threading
 
 from photovet.gui.views.batch_view import ItemRole
 from tests.gui.conftest import APPROVER_NAME, PREPARER_NAME, sign_in_as
@@ -42,3 +46,25 @@ def test_delete_now_is_offered_only_for_a_rejected_photo(window, ws):  # noqa: F
     assert "Only a photo" not in delete.toolTip()
     view.list.setCurrentIndex(view.proxy.index(1, 0))      # the other photo: not rejected
     assert not delete.isEnabled()
+
+
+def test_stop_checking_is_offered_only_while_photos_are_checked(window, qtbot, tmp_path):  # noqa: F811
+    """s51 walk: Review > Stop checking was offered with nothing being checked, and did
+    nothing. Greyed out then, saying why; offered while photos are checked."""
+    from tests.gui.fake_engine import make_batch
+
+    review = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Review")
+    review.aboutToShow.emit()
+    assert not window.batch.checking and not window.act_stop.isEnabled()
+    assert window.act_stop.toolTip() == "Nothing is being checked now."
+    paths, _faces = make_batch(tmp_path / "more", 3)
+    window.ctx.engine.gate = gate = threading.Event()      # each check waits for it
+    try:
+        window.add_paths([str(p) for p in paths])
+        qtbot.waitUntil(lambda: window.batch.checking, timeout=5000)
+        review.aboutToShow.emit()
+        assert window.act_stop.isEnabled()
+        assert window.act_stop.toolTip().startswith("Stop checking the photos not checked yet")
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not window.batch.checking, timeout=15000)
