@@ -281,6 +281,36 @@ def test_file_problems_raise_clear_errors(tmp_path, reg, content, message):
     assert message in str(ei.value) and str(ei.value).startswith("bad.csv: ")
 
 
+def _workbook(path: Path) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:     # what Excel writes first, then the sheets
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
+    return path
+
+
+@pytest.mark.parametrize("name, make, said", [
+    ("register.xlsx", _workbook, "an Excel workbook (.xlsx)"),
+    ("register.xls", lambda p: (p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+                                              + b"\x00" * 600), p)[1],
+     "an Excel workbook or Office document of the older kind (.xls)"),
+    ("register.csv", lambda p: (p.write_bytes(b"%PDF-1.7\n" + b"\x00" * 100), p)[1],
+     "a PDF document"),
+])
+def test_a_workbook_or_document_given_as_the_register_is_said_as_what_it_is(
+        tmp_path, reg, name, make, said):
+    """s51: an MIS report saved as an Excel workbook was refused as "not a CSV text file (it
+    contains binary data)": said as what it is, with how to make the CSV; nothing read."""
+    path = make(tmp_path / name)
+    with pytest.raises(RegisterImportError) as ei:
+        reg.import_csv(path)
+    assert str(ei.value) == f"{name}: this is {said}, not a CSV file"
+    assert ("CSV UTF-8" in ei.value.hint) is ("PDF" not in said), ei.value.hint
+    assert "export the register as csv from your mis" in ei.value.hint.lower()
+
+
 @pytest.mark.parametrize("order", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_a_byte_order_mark_is_read_as_text(tmp_path, reg, order):
     """Some exports write UTF-16 with no BOM: every other byte is zero. That is text, not

@@ -16,6 +16,16 @@ from photovet.core.errors import RegisterImportError
 
 
 def _decode(raw: bytes, path: Path) -> tuple[str, str]:
+    kind = _document_kind(raw)
+    if kind:
+        # s51: an office's MIS report is often saved as a workbook; said as what it is, with
+        # how to make the CSV (it said "it contains binary data")
+        raise RegisterImportError(
+            f"this is {kind}, not a CSV file", path=path,
+            hint="Open it and save it as 'CSV UTF-8 (Comma delimited)' (in Excel: File > Save "
+                 "As), or export the register as CSV from your MIS, then import that file."
+            if "PDF" not in kind else "Export the register as CSV from your MIS, then import "
+                                      "that file.")
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="strict"), "UTF-8 with BOM"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -47,6 +57,25 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
             f"the file is not UTF-8 or Windows-1252 text (byte 0x{raw[exc.start]:02x} at "
             f"position {exc.start})", path=path,
             hint="Save it from Excel as 'CSV UTF-8 (Comma delimited)'.") from exc
+
+
+def _document_kind(raw: bytes) -> str:
+    """What a file given as the register is when it is a spreadsheet or document saved in
+    its own format ('an Excel workbook (.xlsx)', ...), '' when it is not one of those."""
+    head = raw[:4096]
+    if head.startswith(b"PK\x03\x04"):
+        if b"xl/" in raw[:1 << 16] or b"[Content_Types].xml" in head:
+            return "an Excel workbook (.xlsx)"
+        if b"opendocument.spreadsheet" in head:
+            return "a LibreOffice or OpenOffice spreadsheet (.ods)"
+        if b"word/" in raw[:1 << 16]:
+            return "a Word document (.docx)"
+        return "a zip archive"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "an Excel workbook or Office document of the older kind (.xls)"
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    return ""
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
