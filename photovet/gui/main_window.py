@@ -156,9 +156,11 @@ class MainWindow(QMainWindow):
         rv.leaving_dates_requested.connect(self.register.record_leaving_dates)
         self.checklist.start_requested.connect(lambda: self.photos_stack.setCurrentWidget(
             self.photos))
-        # the Photos tab clicked while Getting started is shown goes back to the photos (s51
-        # walk: it did nothing; the way back was a button below the last step, out of sight)
-        self.tabs.tabBarClicked.connect(lambda i: self.show_photos() if i == 0 else None)
+        # the Photos tab clicked while Getting started is shown on it goes back to the photos
+        # (s51 walk: it did nothing; the way back was a button below the last step, out of
+        # sight); from the other tab, the Photos tab shows what it showed
+        self.tabs.tabBarClicked.connect(
+            lambda i: self.show_photos() if i == 0 == self.tabs.currentIndex() else None)
         self.setup.changed.connect(self._setup_changed)
 
     def _action(self, text: str, slot, shortcut: str | None = None, icon: str | None = None,

@@ -147,7 +147,11 @@ def test_getting_started_leads_back_to_the_photos_of_the_batch_open(qtbot, make_
     win.act_setup.trigger()
     assert win.photos_stack.currentWidget() is win.checklist
     assert win.checklist.start.text() == "Back to the photos"
-    win.tabs.tabBarClicked.emit(0)
+    win.tabs.setCurrentIndex(1)                     # the register's tab, then Photos again:
+    win.tabs.tabBarClicked.emit(0)                  # what it showed (clicked from elsewhere)
+    win.tabs.setCurrentIndex(0)
+    assert win.photos_stack.currentWidget() is win.checklist
+    win.tabs.tabBarClicked.emit(0)                  # Photos clicked while on it: the photos
     assert win.photos_stack.currentWidget() is win.photos and win.tabs.currentIndex() == 0
     win.act_setup.trigger()
     button(win.checklist, "Back to the photos").click()
