@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photovet import __version__ as photovet_version
 from photovet.core import logs
 from photovet.core.errors import PhotoVetError
 
@@ -48,7 +49,7 @@ from .views.banners import Banner, ElidedLabel, KeyBanner, LogBanner, Status
 from .views.checklist import ChecklistPanel
 from .views.photos_tab import PhotosTab
 from .views.register_tab import RegisterView
-from .words import esc
+from .words import about_text, esc
 
 IMAGE_FILTER = ("Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff *.avif *.bmp "
                 "*.gif);;All files (*)")
@@ -603,7 +604,8 @@ class MainWindow(QMainWindow):
 
     def copy_diagnostics(self) -> str:
         """What support needs, to the clipboard: versions and the end of the log (ids only)."""
-        text = (f"PhotoVet diagnostics\nPython {sys.version.split()[0]} on {platform.platform()}\n"
+        text = (f"PhotoVet diagnostics\nPhotoVet {photovet_version}\n"
+                f"Python {sys.version.split()[0]} on {platform.platform()}\n"
                 f"PySide6 {pyside_version}\nData folder: {self.ctx.ws.home}\n"
                 f"Register: {self.ctx.ws.db.engine}\n\n--- log (ids, never names) ---\n"
                 + logs.tail(self.ctx.ws.home))
@@ -612,11 +614,10 @@ class MainWindow(QMainWindow):
         return text
 
     def about(self) -> None:
-        QMessageBox.about(self, "About PhotoVet",
-                          "PhotoVet checks school photos and videos before they are posted: "
-                          "faces without consent and names are covered, hidden data is removed, "
-                          "a senior leader approves, and what was published is recorded. Nothing "
-                          "leaves the school.")
+        """Help > About: what PhotoVet is, which version (s51 walk: no version anywhere in the
+        window, and the banner about old signatures names "PhotoVet 0.1"), its licence and
+        where this PC keeps its data."""
+        QMessageBox.about(self, "About PhotoVet", about_text(self.ctx.ws.home))
 
     # -- dropping files ---------------------------------------------------------------------------
 

@@ -209,12 +209,27 @@ def unshown_note(text: str, can_draw: Callable[[str], bool]) -> str:
     return f"{script} characters: {codes}" if script else f"characters: {codes}"
 
 
+def about_text(home: object) -> str:
+    """Help > About: what PhotoVet is, its version and licence, and where this PC keeps its
+    data (the register, unless the school shares one on its server)."""
+    from photovet import __version__  # noqa: PLC0415
+
+    return (f"<p><b>PhotoVet {esc(__version__)}</b></p>"
+            "<p>PhotoVet checks school photos and videos before they are posted: faces without "
+            "consent and names are covered, hidden data is removed, a senior leader approves, "
+            "and what was published is recorded. Nothing leaves the school.</p>"
+            "<p>Free software under the GNU General Public Licence, version 3 or later. The "
+            "face models it ships are under the Apache 2.0 and MIT licences (their licence "
+            "files come with PhotoVet).</p>"
+            f"<p>This PC keeps PhotoVet's data in {esc(home)}</p>")
+
+
 #: the copies an earlier export left in a folder exported into again, kept (s35)
 EARLIER_COPIES_KEPT = ("They are still in the folder: export the batch into this folder again to "
                        "be asked again, or delete them yourself before anything in the folder is "
                        "posted.")
 
 
-__all__ = ["EARLIER_COPIES_KEPT", "UNKEPT_BY_KIND", "UNKEPT_NAME", "consent_word", "day",
+__all__ = ["EARLIER_COPIES_KEPT", "UNKEPT_BY_KIND", "UNKEPT_NAME", "about_text", "consent_word", "day",
            "error_text", "esc", "media_count", "media_words", "plural", "read_words",
            "rejected_why", "sentence", "uk_dates", "when"]

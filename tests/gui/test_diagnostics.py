@@ -4,7 +4,9 @@ never names, even after a session that imported a register and reviewed photos."
 from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMessageBox
 
+import photovet
 from photovet.core import logs
 from tests.gui.conftest import checked_batch, select_photo
 from tests.gui.fake_engine import REGISTER_ROWS
@@ -21,6 +23,7 @@ def test_copy_diagnostics_has_the_log_and_no_names(qtbot, ws, make_window, tmp_p
     text = QGuiApplication.clipboard().text()
     assert text.startswith("PhotoVet diagnostics") and "diagnostics test marker" in text
     assert str(ws.home) in text
+    assert f"\nPhotoVet {photovet.__version__}\n" in text      # s51: the version was missing
     names = {n for row in REGISTER_ROWS[1:] for n in (row[1], row[2])}
     assert not [n for n in names if n in text], "a person's name reached the log"
 
@@ -54,3 +57,20 @@ def test_a_log_that_cannot_be_written_is_said_once_in_plain_words(qtbot, ws, mak
     logs.get("gui").warning("another line")
     qtbot.wait(win.log_banner.POLL_MS * 2)
     assert not win.log_banner.isVisible()      # said once
+
+
+def test_about_says_the_version_the_licence_and_where_the_data_is(qtbot, ws, make_window):
+    """s51 walk: Help > About said what PhotoVet does and nothing else: no version (the banner
+    about old face signatures names "PhotoVet 0.1", and the package said 0.1.0 after that
+    model was replaced), licence or data folder."""
+    from tests.gui.conftest import answer
+
+    win = make_window()
+    said: list[str] = []
+    answer(lambda box: (said.append(box.text()), box.accept()), kind=QMessageBox)
+    win.about()
+    assert said, "no About box"
+    assert f"<b>PhotoVet {photovet.__version__}</b>" in said[0]
+    assert "GNU General Public Licence, version 3 or later" in said[0]
+    assert str(ws.home) in said[0]
+    assert photovet.__version__ != "0.1.0"      # the signatures of 0.1 are the older ones
