@@ -24,6 +24,9 @@ def fate(row: dict) -> str:
 
 
 def main() -> int:
+    if len(sys.argv) != 3 or sys.argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0 if sys.argv[1:2] in (["-h"], ["--help"]) else 2
     before, after = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:3])
     lost = 0
     for title, rows_a in before.get("sections", {}).items():
