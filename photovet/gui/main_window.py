@@ -200,6 +200,11 @@ class MainWindow(QMainWindow):
         # the preparer's decisions: not offered to someone who makes none (a senior leader
         # read it as theirs: s37 walk); shown again for whoever signs in with the role
         self.act_next_open = A("Next photo with a decision for you", self.next_open, "Ctrl+J")
+        # K keeps the rest of the photo on screen covered: a decision, so only from the
+        # photos (key() below); the menu shows the key (s51 walk: K typed in the consent
+        # register's list, to find "Kessler", recorded it for the photo out of sight)
+        self.act_keep = P("review", A("Keep the rest covered", self.review.keep_rest, "K"))
+        self.act_keep.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.act_stop = A("Stop checking", self.batch.stop_checking, None, None,
                           "Stop checking the photos not checked yet (the photo in hand is "
                           "finished)")
@@ -208,7 +213,7 @@ class MainWindow(QMainWindow):
                       self.act_new,
                       self.act_export, None, self._anytime(A("&Quit", self.close, "Ctrl+Q"))],
             "&Review": [self.act_next_open,
-                        P("review", A("Keep the rest covered", self.review.keep_rest, "K")),
+                        self.act_keep,
                         self.act_stop],
             "&Approve": [self.act_approver,
                          self._on_chosen(P("review", A("Mark ready", self.approval.mark_ready,
@@ -317,6 +322,7 @@ class MainWindow(QMainWindow):
 
         key("A", lambda: self.approval.approver_view and self.approval.approve())
         key("R", lambda: self.approval.approver_view and self.approval.reject())
+        key("K", lambda: self.ctx.session.allowed("review") and self.review.keep_rest())
 
     def _permitted(self, permission: str, action: QAction) -> QAction:
         """An action enabled only for the roles the core's table gives ``permission``."""
@@ -455,7 +461,11 @@ class MainWindow(QMainWindow):
 
     def _update_stop(self) -> None:
         """Review > Stop checking only while photos are being checked (s51 walk: offered with
-        nothing being checked, it did nothing)."""
+        nothing being checked, it did nothing); Keep the rest covered only while the photos
+        are on screen (it decides for the photo shown there)."""
+        s = self.ctx.session
+        if s.signed_in and not s.locked():
+            permit(self.act_keep, s, "review", self.photos.isVisible())
         checking = self.batch.checking
         self.act_stop.setEnabled(checking)
         tip = self.act_stop.property("photovet_stop_tip")

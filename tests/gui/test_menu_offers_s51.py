@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 
+from PySide6.QtWidgets import QApplication
+
 from photovet.gui.views.batch_view import ItemRole
 from tests.gui.conftest import APPROVER_NAME, PREPARER_NAME, sign_in_as
 from tests.gui.test_sign_in import window  # noqa: F401 - fixture
@@ -68,3 +70,35 @@ def test_stop_checking_is_offered_only_while_photos_are_checked(window, qtbot, t
     finally:
         gate.set()
     qtbot.waitUntil(lambda: not window.batch.checking, timeout=15000)
+
+
+def test_k_keeps_the_rest_covered_only_from_the_photos(qtbot, ws, make_window, tmp_path):
+    """s51 walk: K typed in the consent register's list (to find "Kessler") recorded "keep the
+    rest covered" for the photo chosen in the Photos tab, out of sight. K decides only from the
+    photos; the Review menu offers it only while they are on screen."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tests.gui.conftest import checked_batch, select_photo
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 3)
+    item = next(it for it in win.batch.model.items if it.analysis and it.analysis.needs_review)
+    select_photo(win, item.path.rsplit("/", 1)[1])
+    before = len(ws.audit.rows(action="review.keep-rest-covered"))
+    win.tabs.setCurrentIndex(1)
+    table = win.register_view.table
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_K)
+    QApplication.processEvents()
+    assert len(ws.audit.rows(action="review.keep-rest-covered")) == before
+    assert item.analysis.needs_review
+    review = next(a.menu() for a in win.menuBar().actions() if a.text() == "&Review")
+    review.aboutToShow.emit()
+    assert not win.act_keep.isEnabled()
+    win.tabs.setCurrentIndex(0)
+    review.aboutToShow.emit()
+    assert win.act_keep.isEnabled()
+    win.photos.batch.list.setFocus()
+    QTest.keyClick(win.photos.batch.list, Qt.Key.Key_K)
+    QApplication.processEvents()
+    assert len(ws.audit.rows(action="review.keep-rest-covered")) == before + 1
