@@ -323,6 +323,8 @@ class MainWindow(QMainWindow):
         key("A", lambda: self.approval.approver_view and self.approval.approve())
         key("R", lambda: self.approval.approver_view and self.approval.reject())
         key("K", lambda: self.ctx.session.allowed("review") and self.review.keep_rest())
+        key("V", lambda: self.photos.photo.after_button.isEnabled()
+            and self.photos.photo.after_button.click())
 
     def _permitted(self, permission: str, action: QAction) -> QAction:
         """An action enabled only for the roles the core's table gives ``permission``."""

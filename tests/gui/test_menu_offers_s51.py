@@ -102,3 +102,28 @@ def test_k_keeps_the_rest_covered_only_from_the_photos(qtbot, ws, make_window, t
     QTest.keyClick(win.photos.batch.list, Qt.Key.Key_K)
     QApplication.processEvents()
     assert len(ws.audit.rows(action="review.keep-rest-covered")) == before + 1
+
+
+def test_v_switches_what_will_be_published_only_from_the_photos(qtbot, ws, make_window,
+                                                                 tmp_path):
+    """V typed in the consent register's list switched the photo view out of sight; from the
+    photos (the list or the picture) it still does."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tests.gui.conftest import checked_batch, select_photo
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    select_photo(win, "photo_000.jpg")
+    button = win.photos.photo.after_button
+    shown = button.isChecked()
+    win.tabs.setCurrentIndex(1)
+    win.register_view.table.setFocus()
+    QTest.keyClick(win.register_view.table, Qt.Key.Key_V)
+    QApplication.processEvents()
+    assert button.isChecked() == shown
+    win.tabs.setCurrentIndex(0)
+    win.photos.batch.list.setFocus()
+    QTest.keyClick(win.photos.batch.list, Qt.Key.Key_V)
+    QApplication.processEvents()
+    assert button.isChecked() != shown

@@ -741,7 +741,8 @@ class PhotoView(QWidget):
         self.after_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.after_button.setToolTip("Switch between the photo with its boxes and exactly what "
                                      "the export will contain (V)")
-        self.after_button.setShortcut(QKeySequence("V"))
+        # V: a shortcut of the Photos tab (main_window), not of the whole window (s51: V
+        # typed in the consent register's list switched this view out of sight)
         self.after_button.toggled.connect(self._after_toggled)
         self.after_button.setStyleSheet(
             "QToolButton { padding: 4px 10px; border: 1px solid #9fb3c8; border-radius: 4px; }"
