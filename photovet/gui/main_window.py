@@ -517,6 +517,7 @@ class MainWindow(QMainWindow):
         """The next photo with a decision after the one chosen (s41 walk: the photo chosen had
         none, so it left the list, Qt chose the first row in its place and "next" skipped it:
         "10 have a decision for you" opened on the second of them)."""
+        self.show_photos()      # from the register's tab too (s51: it changed them unseen)
         view = self.photos.batch
         was = view.current_item()
         view.set_filter("needs-review")

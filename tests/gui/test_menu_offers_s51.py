@@ -127,3 +127,17 @@ def test_v_switches_what_will_be_published_only_from_the_photos(qtbot, ws, make_
     QTest.keyClick(win.photos.batch.list, Qt.Key.Key_V)
     QApplication.processEvents()
     assert button.isChecked() != shown
+
+
+def test_the_next_photo_with_a_decision_is_shown_from_the_register_tab(qtbot, ws, make_window,
+                                                                        tmp_path):
+    """Review > Next photo with a decision (Ctrl+J, or the banner's link) from the consent
+    register's tab chose it in the Photos tab, out of sight: the photos are shown with it."""
+    from tests.gui.conftest import checked_batch
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 3)
+    win.tabs.setCurrentIndex(1)
+    win.link("review")
+    assert win.tabs.currentIndex() == 0 and win.photos_stack.currentWidget() is win.photos
+    item = win.photos.batch.current_item()
+    assert item is not None and item.analysis.needs_review
