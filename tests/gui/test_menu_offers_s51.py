@@ -50,26 +50,33 @@ def test_delete_now_is_offered_only_for_a_rejected_photo(window, ws):  # noqa: F
     assert not delete.isEnabled()
 
 
-def test_stop_checking_is_offered_only_while_photos_are_checked(window, qtbot, tmp_path):  # noqa: F811
+def test_stop_checking_is_offered_only_while_photos_are_checked(qtbot, ws, make_window,
+                                                               tmp_path):
     """s51 walk: Review > Stop checking was offered with nothing being checked, and did
-    nothing. Greyed out then, saying why; offered while photos are checked."""
+    nothing. Greyed out then, saying why; offered while photos are checked (each check held
+    at the engine's gate until the menu was looked at)."""
     from tests.gui.fake_engine import make_batch
 
-    review = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Review")
+    gate = threading.Event()
+    engines: list = []
+    win = make_window(gate=gate, engines=engines)
+    review = next(a.menu() for a in win.menuBar().actions() if a.text() == "&Review")
     review.aboutToShow.emit()
-    assert not window.batch.checking and not window.act_stop.isEnabled()
-    assert window.act_stop.toolTip() == "Nothing is being checked now."
+    assert not win.batch.checking and not win.act_stop.isEnabled()
+    assert win.act_stop.toolTip() == "Nothing is being checked now."
     paths, _faces = make_batch(tmp_path / "more", 3)
-    window.ctx.engine.gate = gate = threading.Event()      # each check waits for it
     try:
-        window.add_paths([str(p) for p in paths])
-        qtbot.waitUntil(lambda: window.batch.checking, timeout=5000)
+        win.add_paths([str(p) for p in paths])
+        qtbot.waitUntil(lambda: any(e.calls for e in engines), timeout=10000)
+        assert win.batch.checking                   # a check is waiting at the gate
         review.aboutToShow.emit()
-        assert window.act_stop.isEnabled()
-        assert window.act_stop.toolTip().startswith("Stop checking the photos not checked yet")
+        assert win.act_stop.isEnabled()
+        assert win.act_stop.toolTip().startswith("Stop checking the photos not checked yet")
     finally:
         gate.set()
-    qtbot.waitUntil(lambda: not window.batch.checking, timeout=15000)
+    qtbot.waitUntil(lambda: not win.batch.checking, timeout=15000)
+    review.aboutToShow.emit()
+    assert not win.act_stop.isEnabled()
 
 
 def test_k_keeps_the_rest_covered_only_from_the_photos(qtbot, ws, make_window, tmp_path):
