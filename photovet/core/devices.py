@@ -48,6 +48,19 @@ def _no_camera() -> DeviceError:
                             "an edited copy or a photo sent by a messaging app).")
 
 
+def _read_device(path: str | Path) -> Device:
+    """The device a photo's metadata names (refused when it names two serial numbers)."""
+    from photovet.core.media.metadata import inspect_file  # noqa: PLC0415
+    from photovet.core.media.metadata.device import camera_info  # noqa: PLC0415
+
+    info = camera_info(inspect_file(path))
+    if info.conflicting:
+        raise DeviceError("this photo names two different camera serial numbers ("
+                          + ", ".join(info.serials) + "), so it cannot tell which device "
+                          "took it", path=Path(path))
+    return info.device
+
+
 class DeviceList:
     """The ``devices`` table of one register (read fresh each time: another PC may add one)."""
 
@@ -112,24 +125,18 @@ class DeviceList:
         photo is not kept); else DeviceError saying why, for that file. The app asks this
         before asking a name for the device (s51 walk: it asked a name for "the camera or
         phone that took IMG_0001.jpg", then said the photo names none)."""
-        from photovet.core.media.metadata import inspect_file  # noqa: PLC0415
-        from photovet.core.media.metadata.device import camera_info  # noqa: PLC0415
-
-        info = camera_info(inspect_file(path))
-        if info.conflicting:
-            raise DeviceError("this photo names two different camera serial numbers ("
-                              + ", ".join(info.serials) + "), so it cannot tell which device "
-                              "took it", path=Path(path))
-        refused = self.refusal(info.device)
+        device = _read_device(path)
+        refused = self.refusal(device)
         if refused is not None:
             refused.path = Path(path)
             raise refused
-        return info.device
+        return device
 
     def add_from_photo(self, path: str | Path, *, label: str = "") -> ApprovedDevice:
-        """Approve the device a photo came from (its metadata is read; the photo is not kept)."""
+        """Approve the device a photo came from (its metadata is read; the photo is not kept;
+        ``add`` refuses one that names no camera or is listed already)."""
         self.audit.access.require("devices.approve")
-        device = self.device_in_photo(path)
+        device = _read_device(path)
         try:
             return self.add(device, label=label)
         except DeviceError as exc:

@@ -1169,11 +1169,11 @@ class Workspace:
 __all__ = ["Workspace", "open_register", "register_target"]
 
 
-#: why a deletion cut short cannot be finished now (``_pending_elsewhere``), in words
 def _were(n: int) -> str:
     return "was" if n == 1 else "were"
 
 
+#: why a deletion cut short cannot be finished now (``_pending_elsewhere``), in words
 _AWAY = ("their photos' folders are not there now, or are on another USB stick or drive than "
          "the one they were on (or one PhotoVet cannot tell from it), so PhotoVet cannot tell "
          "whether they were deleted; they are not marked deleted")

@@ -270,7 +270,7 @@ class MainWindow(QMainWindow):
             if title in ("&File", "&Approve"):
                 m.aboutToShow.connect(self._update_remove)
             if title == "&Review":
-                m.aboutToShow.connect(self._update_stop)
+                m.aboutToShow.connect(self._update_review_menu)
             for a in actions:
                 m.addSeparator() if a is None else m.addAction(a)
         tb = QToolBar("Main")
@@ -461,7 +461,7 @@ class MainWindow(QMainWindow):
             self._chosen_needs[action] = (needs, why_not)
         return action
 
-    def _update_stop(self) -> None:
+    def _update_review_menu(self) -> None:
         """Review > Stop checking only while photos are being checked (s51 walk: offered with
         nothing being checked, it did nothing); Keep the rest covered only while the photos
         are on screen (it decides for the photo shown there)."""
@@ -470,11 +470,9 @@ class MainWindow(QMainWindow):
             permit(self.act_keep, s, "review", self.photos.isVisible())
         checking = self.batch.checking
         self.act_stop.setEnabled(checking)
-        tip = self.act_stop.property("photovet_stop_tip")
-        if tip is None:
-            tip = self.act_stop.toolTip()
-            self.act_stop.setProperty("photovet_stop_tip", tip)
-        self.act_stop.setToolTip(tip if checking else "Nothing is being checked now.")
+        # its own words are its status tip (``_action`` sets both)
+        self.act_stop.setToolTip(self.act_stop.statusTip() if checking
+                                 else "Nothing is being checked now.")
 
     def _update_remove(self) -> None:
         """"Remove from this batch" only while a photo is chosen (s45 walk: it was enabled in

@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from photovet import __version__
 from photovet.core import words as _w
 from photovet.core.errors import PhotoVetError, ended
 
@@ -212,8 +213,6 @@ def unshown_note(text: str, can_draw: Callable[[str], bool]) -> str:
 def about_text(home: object) -> str:
     """Help > About: what PhotoVet is, its version and licence, and where this PC keeps its
     data (the register, unless the school shares one on its server)."""
-    from photovet import __version__  # noqa: PLC0415
-
     return (f"<p><b>PhotoVet {esc(__version__)}</b></p>"
             "<p>PhotoVet checks school photos and videos before they are posted: faces without "
             "consent and names are covered, hidden data is removed, a senior leader approves, "
@@ -230,6 +229,6 @@ EARLIER_COPIES_KEPT = ("They are still in the folder: export the batch into this
                        "posted.")
 
 
-__all__ = ["EARLIER_COPIES_KEPT", "UNKEPT_BY_KIND", "UNKEPT_NAME", "about_text", "consent_word", "day",
-           "error_text", "esc", "media_count", "media_words", "plural", "read_words",
+__all__ = ["EARLIER_COPIES_KEPT", "UNKEPT_BY_KIND", "UNKEPT_NAME", "about_text", "consent_word",
+           "day", "error_text", "esc", "media_count", "media_words", "plural", "read_words",
            "rejected_why", "sentence", "uk_dates", "when"]

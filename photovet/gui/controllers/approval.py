@@ -1364,7 +1364,7 @@ class ApprovalController(QObject):
         """Whether the photo in the window was rejected (on any channel): only then may its
         original be deleted at once (the core's ``rejections_of``; it refuses anyway)."""
         item = self.review.current()
-        if item is None or item.analysis is None:
+        if not self._usable(item):          # as delete_original asks
             return False
         try:
             return bool(rejections_of(self.ctx.ws.approvals, item.analysis.sha256))
