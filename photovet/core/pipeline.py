@@ -1444,6 +1444,10 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
 
     ``workers``: photos exported at once; by default two (memory), never more than
     ``performance.cores``.
+
+    The same photo twice (a copy under another name) is written once, as ``vet_batch`` does:
+    the other is yielded last, "the same photo as" the first (``same_as``), and its original
+    is recorded with that export (``Records.same_photo``); not exported when the first was not.
     """
     from photovet.core.media.export import ExportJob, default_workers  # noqa: PLC0415
     from photovet.core.media.export import export_batch as _export  # noqa: PLC0415
@@ -1470,8 +1474,13 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
     total, done = len(analyses), 0
     jobs = []
     already: list[ExportResult] = []
+    twins: list = []
     if records is not None:
         ready, already = _already_exported(records, ready, label, ch.id, Path(out_dir))
+        # the same photo twice (under two names): written once, as vet_batch does; the other
+        # is recorded as that copy's original once it is written (s51: ten files and ten
+        # records for five photos)
+        ready, twins = _one_per_content(ready)
     for a, pub, approver, fp in ready:
         jobs.append(ExportJob(Path(a.path), a.sha256, pub.covers,
                               _filler(pub, approver, fp, *_record_extras(a, approvals, ch),
@@ -1504,6 +1513,37 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
             continue
         done += 1
         yield Progress(done, total, progress.path, progress.result, progress.message)
+    if twins:
+        # each is "already exported" now, unless its photo was not written (held at its last
+        # check, refused, stopped): then it is not exported either, and says why
+        left, same = _already_exported(records, twins, label, ch.id, Path(out_dir))
+        not_written = {id(item) for item in left}
+        same_results = iter(same)
+        first_of = {item[0].sha256: item[0].path for item in ready}
+        for item in twins:
+            a = item[0]
+            done += 1
+            if id(item) in not_written:
+                res = ExportResult(source=a.path, channel=ch.id, error=(
+                    f"{Path(a.path).name}: not exported: it is the same photo as "
+                    f"{Path(first_of[a.sha256]).name}, which was not exported"))
+                message = res.error or ""
+            else:
+                res = next(same_results)
+                message = f"the same photo as {Path(res.same_as).name}: exported once"
+            yield Progress(done, total, a.path, res, message)
+
+
+def _one_per_content(ready: list) -> tuple[list, list]:
+    """``ready`` split into the first of each content and the others (the same photo again,
+    under another name), each in its order."""
+    seen: set[str] = set()
+    first: list = []
+    again: list = []
+    for item in ready:
+        (again if item[0].sha256 in seen else first).append(item)
+        seen.add(item[0].sha256)
+    return first, again
 
 
 def _caption_record(engine: Engine, caption: str, ch: Channel,
@@ -2088,7 +2128,9 @@ def _already_exported(records: Any, ready: list, label: str, channel: str, out_d
     stopped (the register's server went away) carries on where it stopped instead of exporting
     them twice. The same batch exported into another folder (a USB stick, a shared drive) is
     exported there, each file with its own export record: a person who asked for the files in
-    that folder gets them. ``ready`` has passed plan_exports (policy and the approval) either way."""
+    that folder gets them. ``ready`` has passed plan_exports (policy and the approval) either way.
+    A photo found so under another name than the export's original (the same photo twice in
+    the batch) is recorded as that export's original too (``Records.same_photo``)."""
     from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
 
     here = _folder(out_dir)
@@ -2111,6 +2153,9 @@ def _already_exported(records: Any, ready: list, label: str, channel: str, out_d
         if not same:
             todo.append(item)
             continue
+        # the same photo under another name (a copy in the batch): its original is kept with
+        # that export, so "Delete originals" deletes it too once the copy is verified (s52)
+        records.same_photo(rec.id, a.path, a.sha256)
         skipped.append(ExportResult(
             source=a.path, output=str(out), source_sha256=rec.source_sha256,
             output_sha256=rec.output_sha256, width=rec.width, height=rec.height,

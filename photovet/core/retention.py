@@ -219,6 +219,16 @@ class RetentionSchedule:
                 key = os.path.abspath(path)
                 if key not in known or known[key][1] > when:
                     known[key] = (sha, when, "marked ready")
+        # the same photo under another name, exported once as another's copy (s52): an
+        # approval keeps one place per photo, so this is where its place is known
+        for path, sha, at in self.db.all("SELECT source_path, source_sha256, created_at FROM "
+                                         "export_same_photo WHERE source_path != ''"):
+            path = stored_path(path, sha or "")
+            when = _day(at)
+            if sha and when and os.path.isabs(path):
+                key = os.path.abspath(path)
+                if key not in known or known[key][1] > when:
+                    known[key] = (sha, when, "the same photo as another, exported")
         return known
 
     def original_due_on(self, when: _dt.date) -> _dt.date:

@@ -1521,6 +1521,13 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
     by_source: dict[str, list[Any]] = {}
     for r in recs:
         by_source.setdefault(r.source_path, []).append(r)
+    # the same photo under another name in the batch, exported once as another's copy: deleted
+    # beside its own original, by the same rules (s52: it was never deleted)
+    also = records.same_photo_originals(r.id for r in recs)
+    for r in recs:
+        for path in also.get(r.id, ()):
+            if path != r.source_path:
+                by_source.setdefault(path, []).append(r)
     # in the photos' order (their file names, IMG_9 before IMG_10), not the exports': before
     # s42 the copies were numbered as each export finished, and the list read out of order
     # (s41 walk); a batch exported in several goes is recorded in the order of the goes

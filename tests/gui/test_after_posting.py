@@ -1395,3 +1395,31 @@ def test_the_exports_history_says_when_nothing_was_exported_yet(window, qtbot):
     hist.channel.setCurrentIndex(1)
     assert hist.count.text() == "No exports match these choices.", hist.count.text()
     hist.reject()
+
+
+def test_the_same_photo_twice_in_the_batch_is_saved_once_and_said_so(qtbot, ws, make_window,
+                                                                     tmp_path):
+    """s52: a copy of a photo under another name in the batch was written twice into the
+    export folder (two copies of one photo to post). It is saved once, the done page says so,
+    and its original is kept with that export ("Delete originals" deletes both)."""
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    one = make_photo(tmp_path / "trip" / "trip_0.jpg", faces=[], colour=(150, 140, 130))
+    two = make_photo(tmp_path / "trip" / "trip_1.jpg", faces=[], colour=(180, 140, 130))
+    copy = tmp_path / "trip" / "trip_0 copy.jpg"
+    copy.write_bytes(one.read_bytes())
+    win = make_window({"trip_0.jpg": [], "trip_1.jpg": [], "trip_0 copy.jpg": []})
+    win.ctx.set_channel("facebook")
+    win.add_paths([str(one), str(copy), str(two)])
+    wait_checked(qtbot, win, 3)
+    approve_all(win)
+    dlg = export(win, qtbot, tmp_path / "out")
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    dlg.export_btn.click()
+    qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
+    assert len(list((tmp_path / "out").iterdir())) == 2
+    text = dlg.result.text()
+    assert text.startswith("<b>Exported 3 photos</b> for Facebook. One of them was a second "
+                           "copy of a photo in the batch (the same photo under another name): "
+                           "it was saved once."), text
+    assert ws.db.all("SELECT source_path FROM export_same_photo") == [(str(copy),)]
+    dlg.reject()

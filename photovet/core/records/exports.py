@@ -460,12 +460,15 @@ def forget_original_place(db: Database, path: str | Path) -> None:
     if other is not None:
         db.execute("UPDATE exports SET source_path = '' WHERE source_path = ? AND "
                    "source_sha256 != ?", [where, other])
+        db.execute("UPDATE export_same_photo SET source_path = '' WHERE source_path = ? AND "
+                   "source_sha256 != ?", [where, other])
         db.execute("UPDATE approvals SET path = '' WHERE path = ? AND sha256 != ?",
                    [where, other])
         db.execute("UPDATE device_copies SET path = '' WHERE path = ? AND sha256 != ?",
                    [where, other])
         return
     db.execute("UPDATE exports SET source_path = '' WHERE source_path = ?", [where])
+    db.execute("UPDATE export_same_photo SET source_path = '' WHERE source_path = ?", [where])
     db.execute("UPDATE approvals SET path = '' WHERE path = ?", [where])
     db.execute("UPDATE device_copies SET path = '' WHERE path = ?", [where])
 
@@ -1044,6 +1047,45 @@ class Records:
             # by its record: the file name is made from the batch label (s32)
             self.audit.record("export.renamed", {"export_id": record_id})
 
+    def same_photo(self, record_id: int, source: str | Path, sha256: str) -> bool:
+        """The original ``source`` (content ``sha256``) is the same photo as export
+        ``record_id``'s and was exported as that copy (the same photo twice in a batch, under
+        another name: written once). Its place is kept with the export, so "Delete originals"
+        deletes it beside its original once the copy is verified, as it does the first (s52:
+        it was left on the disk for good). Refused unless the signed-in account may export
+        and the content is the export's own; False when it was recorded already."""
+        actor = self.audit.access.require("export")
+        where = os.path.abspath(str(source))
+        with self.db.atomic():
+            row = self.db.one("SELECT source_sha256, source_path FROM exports WHERE id = ?",
+                              [int(record_id)])
+            if row is None or not sha256 or row[0] != sha256:
+                raise RecordsError(f"export {record_id} is not a copy of this photo")
+            if row[1] == where or self.db.one(
+                    "SELECT 1 FROM export_same_photo WHERE export_id = ? AND source_path = ?",
+                    [int(record_id), where]):
+                return False
+            self.db.execute("INSERT INTO export_same_photo (export_id, source_path, "
+                            "source_sha256, created_at, actor) VALUES (?, ?, ?, ?, ?)",
+                            [int(record_id), where, sha256, _now(), actor.name])
+            # by its record, never the file's name (it may name a pupil: s32)
+            self.audit.record("export.same-photo", {"export_id": int(record_id)})
+        return True
+
+    def same_photo_originals(self, record_ids: Iterable[int]) -> dict[int, list[str]]:
+        """The other originals each export is the copy of (``same_photo``), by export id;
+        places forgotten since (deleted) are left out."""
+        ids = [int(i) for i in record_ids]
+        out: dict[int, list[str]] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            for rid, path, sha in self.db.all(
+                    "SELECT export_id, source_path, source_sha256 FROM export_same_photo "
+                    f"WHERE source_path != '' AND export_id IN ({', '.join('?' * len(part))}) "
+                    "ORDER BY id", part):
+                out.setdefault(int(rid), []).append(stored_path(path, sha or ""))
+        return out
+
     def named(self, record_id: int) -> None:
         """The recorded export has its final name now (``record`` was given its temporary
         file): nothing is left to settle if PhotoVet stops."""
@@ -1172,6 +1214,7 @@ class Records:
             self.db.execute("DELETE FROM export_people WHERE export_id = ?", [record_id])
             self.db.execute("DELETE FROM caption_people WHERE export_id = ?", [record_id])
             self.db.execute("DELETE FROM export_maybe WHERE export_id = ?", [record_id])
+            self.db.execute("DELETE FROM export_same_photo WHERE export_id = ?", [record_id])
             self.db.execute("DELETE FROM exports WHERE id = ?", [record_id])
             self.audit.record("export.abandoned", {"export_id": record_id, "reason": reason},
                               user=user)

@@ -983,6 +983,24 @@ def _export_rules_mid_batch(db: Database) -> None:
                    [json.dumps(rules, sort_keys=True) if rules is not None else None, eid])
 
 
+def _export_same_photo(db: Database) -> None:
+    """Other originals an export is the copy of (s52): the same photo (the same bytes) under
+    another name in the batch is exported once, as the first one's copy. Nothing recorded its
+    place, so "Delete originals" (by the export records' originals) left it on the disk for
+    good, and the app, to keep it deletable, wrote the same photo twice into the export folder.
+    Each row: the export it is a copy of, the original's place ('' once it is deleted, as
+    ``exports.source_path``) and content."""
+    ddl(db, """CREATE TABLE export_same_photo (
+        id {pk},
+        export_id INTEGER NOT NULL,
+        source_path TEXT NOT NULL,
+        source_sha256 TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        actor TEXT)""")
+    ddl(db, "CREATE INDEX export_same_photo_export ON export_same_photo(export_id)")
+    ddl(db, "CREATE INDEX export_same_photo_source ON export_same_photo(source_path)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("audit-0001-log", _audit_log),
     Migration("register-0001-people", _register_people),
@@ -1031,6 +1049,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("records-0011-export-rules", _export_rules),
     Migration("records-0012-export-rules-mid-batch", _export_rules_mid_batch),
     Migration("transfer-0004-deletion-disk", _deletion_disk),
+    Migration("records-0013-export-same-photo", _export_same_photo),
 )
 
 

@@ -249,7 +249,7 @@ class ExportController(QObject):
                 (counts.written[0] + counts.same, counts.written[1]), failed, folder,
                 bool(stopped), offer, failed_media=tally(bad), already=counts.already,
                 batch=label, already_on=counts.already_on, not_started=not_started,
-                without_sound=self._without_sound(ok))
+                without_sound=self._without_sound(ok), same=counts.same)
         if ok:
             self.ctx.records_changed.emit()
             self.exported.emit(label)

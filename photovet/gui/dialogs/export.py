@@ -438,14 +438,16 @@ class ExportDialog(QDialog):
                       already: tuple[int, int] = (0, 0), batch: str = "",
                       already_on: _dt.date | None = None,
                       not_started: tuple[int, int] = (0, 0),
-                      without_sound: list[tuple[str, str]] | None = None) -> None:
+                      without_sound: list[tuple[str, str]] | None = None,
+                      same: int = 0) -> None:
         """``ok``: how many were written, or (photos, videos); ``failed_media`` likewise for
         ``failed`` (photos when not given); ``already``: (photos, videos) this batch had
         already exported into this folder (nothing written for them; the core's
         ``export_counts``), first exported ``already_on``; ``not_started``: (photos, videos)
         the batch never reached because it ended early (the register's server went away);
         ``without_sound``: (file, why) for each video written whose sound was removed or
-        silenced (why: the policy's reason, '' unknown)."""
+        silenced (why: the policy's reason, '' unknown); ``same``: how many of ``ok`` were
+        the same photo as another of the batch under another name (written once)."""
         self.running = False
         ok = ok if isinstance(ok, tuple) else (ok, 0)
         failed_media = failed_media or (len(failed), 0)
@@ -474,6 +476,12 @@ class ExportDialog(QDialog):
             # where they are is said under it, with a button to open the folder (s40)
             head = (f"<b>Exported {media_count(*ok)}</b> for {esc(self.channel_label)}."
                     if sum(ok) else "<b>Nothing was exported.</b>")
+            if same == 1:
+                head += (" One of them was a second copy of a photo in the batch (the same "
+                         "photo under another name): it was saved once.")
+            elif same:
+                head += (f" {same} of them were second copies of photos in the batch (the "
+                         "same photo under another name): each photo was saved once.")
             if sum(already):
                 was = "was" if sum(already) == 1 else "were"
                 head += (f" {media_count(*already)} {was} already exported there{in_batch} "
