@@ -1216,8 +1216,9 @@ class OriginalGone:
     exported: bool          # a safe copy was exported for the channel
     posted: bool            # ... and marked posted there
     by_schedule: bool = False   # the retention schedule deleted it ("Delete originals" did not)
-    #: "Delete originals" began and PhotoVet stopped, and the photo's folder is not there now
-    #: or on another disk than the one it was on (its folder, shown): it may not be deleted
+    #: "Delete originals" (or the retention schedule: ``by_schedule``) began and PhotoVet
+    #: stopped, and the photo's folder is not there now or on another disk than the one it
+    #: was on (its folder, shown): it may not be deleted
     stopped_in: str = ""
 
     @property
@@ -1232,7 +1233,7 @@ class OriginalGone:
 
     def detail(self, media: str = "photo") -> str:
         if self.stopped_in:
-            return deletion_stopped_detail(self.stopped_in, media)
+            return deletion_stopped_detail(self.stopped_in, media, by_schedule=self.by_schedule)
         return original_deleted_detail(self.posted, self.exported, media,
                                        by_schedule=self.by_schedule)
 
@@ -1269,24 +1270,27 @@ def originals_gone_at(records: Any, photos: Iterable[tuple[str, str]], channel: 
         exported[rec.source_sha256] = exported.get(rec.source_sha256, False) or rec.posted
     return {(sha, path): OriginalGone(
         sha in exported, exported.get(sha, False), by_schedule=sha not in deleted,
-        stopped_in=_stopped_elsewhere(path, pending[sha])
-        if sha in pending and sha not in scheduled else "")
+        stopped_in=_stopped_elsewhere(path, pending[sha]) if sha in pending else "")
         for sha, path in gone}
 
 
 def _deleted_contents(db: Any, shas: Iterable[str]) -> tuple[set[str], set[str]]:
     """Of the contents ``shas``, those whose original "Delete originals" deleted (finished or
-    begun: the latest purge of that content), and those the retention schedule deleted."""
+    begun: the latest purge of that content), and those the retention schedule deleted
+    (finished or begun, likewise)."""
     return _contents_deleted(db, shas)[:2]
 
 
 def _contents_deleted(db: Any, shas: Iterable[str]
                       ) -> tuple[set[str], set[str], dict[str, str | None]]:
-    """``_deleted_contents``, and of the first set those whose latest purge is only begun
-    ("pending"), with the disk it was on when announced (``deletion_disk``)."""
+    """``_deleted_contents``, and of those the ones whose deletion is only begun ("pending":
+    "Delete originals"' or the retention schedule's, cut short), with the disk it was on when
+    announced (``deletion_disk``). A deletion the retention schedule began counts as its
+    deletion, as a purge's begun counts as the purge's (s52: the tile of a photo whose
+    scheduled deletion was cut short on a stick not connected said nothing of it)."""
     purged: dict[str, str] = {}
     pending: dict[str, str | None] = {}
-    scheduled: set[str] = set()
+    by_schedule: dict[str, tuple[str, str | None]] = {}
     ordered = sorted(set(shas))
     for i in range(0, len(ordered), 500):
         part = ordered[i:i + 500]
@@ -1299,11 +1303,17 @@ def _contents_deleted(db: Any, shas: Iterable[str]
                 pending[sha] = disk
             else:
                 pending.pop(sha, None)
-        scheduled.update(r[0] for r in db.all(
-            "SELECT sha256 FROM retention_deletions WHERE kind = 'originals' AND "
-            f"state = 'deleted' AND sha256 IN ({marks})", part))
-    return ({sha for sha, state in purged.items() if state in ("deleted", "pending")}, scheduled,
-            pending)
+        for sha, state, disk in db.all(
+                "SELECT sha256, state, disk_id FROM retention_deletions WHERE kind = 'originals' "
+                f"AND state IN ('pending', 'deleted') AND sha256 IN ({marks}) ORDER BY id", part):
+            by_schedule[sha] = (state, disk)    # its latest
+    for sha, (state, disk) in by_schedule.items():
+        if state == "deleted":
+            pending.pop(sha, None)        # deleted by the schedule: nothing stopped
+        elif sha not in pending:
+            pending[sha] = disk
+    return ({sha for sha, state in purged.items() if state in ("deleted", "pending")},
+            set(by_schedule), pending)
 
 
 def _stopped_elsewhere(path: str, disk: str | None) -> str:
@@ -1339,8 +1349,7 @@ def original_gone(db: Any, sha256: str, path: str, channel: str) -> OriginalGone
     deleted, scheduled, pending = _contents_deleted(db, [sha256])
     if sha256 not in deleted | scheduled or os.path.lexists(path):
         return None
-    stopped = (_stopped_elsewhere(path, pending[sha256])
-               if sha256 in pending and sha256 not in scheduled else "")
+    stopped = _stopped_elsewhere(path, pending[sha256]) if sha256 in pending else ""
     ids = [r[0] for r in db.all("SELECT id FROM exports WHERE source_sha256 = ? AND channel = ?",
                                 [sha256, channel])]
     posted = bool(ids) and bool(db.scalar(

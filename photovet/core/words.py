@@ -2027,15 +2027,19 @@ def original_deleted_detail(posted: bool, exported: bool, media: str = "photo", 
 DELETION_STOPPED_BADGE = "Deletion stopped"
 
 
-def deletion_stopped_detail(folder: str, media: str = "photo") -> str:
+def deletion_stopped_detail(folder: str, media: str = "photo", *,
+                            by_schedule: bool = False) -> str:
     """What a tile saying ``DELETION_STOPPED_BADGE`` means and what to do (its tooltip, the
-    photo view, and why it is neither marked ready nor approved)."""
-    return (f"PhotoVet began deleting this {media}'s original and stopped part-way, and its "
-            f"folder ({folder}) is not there now or is on another USB stick or drive than the "
-            "one it was on: the original may still be on that stick or drive, and PhotoVet "
-            f"cannot export this {media} from here. Connect the USB stick or drive it was on, "
-            "then delete the batch's originals again to finish, or add the photo again to "
-            "check it.")
+    photo view, and why it is neither marked ready nor approved). ``by_schedule``: the
+    retention schedule began it ("Delete originals" did not), finished by applying it again."""
+    again = ("apply the retention schedule again (Register \u203a Due for deletion)"
+             if by_schedule else "delete the batch's originals again")
+    return (f"PhotoVet began deleting this {media}'s original"
+            f"{' on the retention schedule' if by_schedule else ''} and stopped part-way, and "
+            f"its folder ({folder}) is not there now or is on another USB stick or drive than "
+            "the one it was on: the original may still be on that stick or drive, and "
+            f"PhotoVet cannot export this {media} from here. Connect the USB stick or drive it "
+            f"was on, then {again} to finish, or add the photo again to check it.")
 
 
 __all__ += ["APPROVAL_ENDED_BADGE", "ORIGINAL_DELETED_BADGE", "original_deleted_detail",
