@@ -49,6 +49,24 @@ def crash_point(label: str) -> None:
         os._exit(137)
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def name_order(name: str) -> tuple:
+    """A sort key for a file or folder name as a file manager lists it: numbers compared as
+    numbers (IMG_9 before IMG_10, "photo (2)" before "photo (10)"), letters without case, and
+    the name before its extension (IMG_2001.jpg before its copy "IMG_2001 (1).jpg": by the
+    whole name the space sorts before the dot). Ties: the name itself, so the order is always
+    the same."""
+    stem, ext = os.path.splitext(name)
+
+    def parts(text: str) -> tuple:
+        return tuple((0, int(t), "") if t.isdigit() else (1, 0, t.casefold())
+                     for t in _DIGITS.split(text) if t)
+
+    return (parts(stem), parts(ext), name)
+
+
 def fsync_dir(path: str | Path) -> None:
     """Make a rename/link/unlink in ``path`` durable (a no-op where folders cannot be opened)."""
     if os.name == "nt":

@@ -49,7 +49,6 @@ import datetime as _dt
 import errno
 import hashlib
 import os
-import re
 import secrets
 import stat
 import sys
@@ -66,6 +65,7 @@ from photovet.core.fsutil import (
     drop_second_name,
     fsync_dir,
     link_no_overwrite,
+    name_order,
     own_disk_id,
     refuse_unplugged,
     rename_no_replace,
@@ -1500,12 +1500,10 @@ def _exported_since(exported: str, *state_at: str | None) -> bool:
 
 
 def _photo_order(source: str) -> tuple:
-    """A sort key for an original: its folder, then its name with the numbers in it compared as
-    numbers (IMG_9 before IMG_10), then the whole path."""
+    """A sort key for an original: its folder, then its name as a file manager lists it
+    (``fsutil.name_order``: IMG_9 before IMG_10), then the whole path."""
     p = Path(source)
-    parts = [(0, int(t), "") if t.isdigit() else (1, 0, t.lower())
-             for t in re.split(r"(\d+)", p.name) if t]
-    return (str(p.parent).lower(), parts, source)
+    return (str(p.parent).lower(), name_order(p.name), source)
 
 
 def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: bool = False,

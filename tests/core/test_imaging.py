@@ -706,6 +706,24 @@ def test_collect_photos(tmp_path):
     assert "video" in reasons["clip.mp4"] and "text" in reasons["notes.txt"]
 
 
+def test_collect_photos_lists_a_folder_as_a_file_manager_does(tmp_path):
+    """s52 walk: "IMG_2001 (1).jpg" came before IMG_2001.jpg in the batch and in the list of
+    originals to delete (by the whole name a space sorts before the dot), and by that order
+    "Trip 10.jpg" before "Trip 9.jpg" and its exported copy took the earlier number. Numbers
+    are compared as numbers, a name before its copies, letters without case, folders too."""
+    root = tmp_path / "trip"
+    root.mkdir()
+    for name in ["IMG_2001 (1).jpg", "IMG_2001.jpg", "Trip 10.jpg", "trip 9.jpg", "IMG_999.jpg"]:
+        pattern().save(root / name)
+    for day in ("Day 10", "Day 2"):
+        (root / day).mkdir()
+        pattern().save(root / day / "a.jpg")
+    photos, _skipped = collect_photos([root])
+    assert [p.relative_to(root).as_posix() for p in photos] == [
+        "IMG_999.jpg", "IMG_2001.jpg", "IMG_2001 (1).jpg", "trip 9.jpg", "Trip 10.jpg",
+        "Day 2/a.jpg", "Day 10/a.jpg"]
+
+
 def test_sniff():
     assert imaging.sniff(b"\xff\xd8\xff\xe0") == "JPEG"
     assert imaging.sniff(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic") == "HEIF"

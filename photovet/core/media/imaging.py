@@ -35,6 +35,7 @@ from photovet.core.errors import (
     UnreadableFileError,
     UnsupportedImageError,
 )
+from photovet.core.fsutil import name_order
 from photovet.core.words import MAX_PIXELS_COMMAND
 
 try:  # HEIC/HEIF from phones. pillow-heif is a hard dependency, but fail soft if it is missing.
@@ -1059,8 +1060,10 @@ def collect_photos(paths: Iterable[str | Path], *, videos: bool = False,
         p = Path(raw)
         if _is_dir(p):
             for root, dirs, files in os.walk(p, onerror=unreadable):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
+                # listed as a file manager lists them (IMG_9 before IMG_10): the batch's
+                # order, and the numbers of its exported copies
+                dirs[:] = sorted((d for d in dirs if not d.startswith(".")), key=name_order)
+                for name in sorted(files, key=name_order):
                     f = Path(root) / name
                     if _is_hidden(f):
                         continue
