@@ -140,6 +140,21 @@ REASON_WITH_FACE = "; it is inside a face that is covered, so it stays covered w
 TEXT_CONTEXTS = {"worn": " on a badge, lanyard or certificate",
                  "near": " on a sign, poster or backdrop near a face",
                  "label": " after \"my name is\" or \"Name:\""}
+
+
+def name_like_reason(where: str = "") -> str:
+    """The reason a line that may be a name, of nobody in the register, is covered until a
+    person decides; ``where``: a ``TEXT_CONTEXTS`` value. Where it is comes last (s52: "...
+    on a sign, poster or backdrop near a face that is not in the register" read as if the
+    face were not in the register)."""
+    return f"Looks like a name that is not in the register{',' + where if where else ''}"
+
+
+#: each reason as it read before s52, which approvals of videos signed (a video's tracks sign
+#: their reasons): signed so still, so an approval given before stays the same approval
+#: (``VideoPublication.signature``)
+_REASON_SIGNED_AS = {name_like_reason(where): f"Looks like a name{where} that is not in the "
+                     "register" for where in TEXT_CONTEXTS.values()}
 #: the same, for a line kept readable: where it is, since a line below a face may be on a
 #: T-shirt or a table as well as a badge (words only: the decision is the same)
 KEPT_CONTEXTS = {"worn": " below a face, where a badge would be",
@@ -1018,8 +1033,7 @@ def _rule_for_name(item: TextItem, person: Person | None, channel: Channel, medi
     if item.kind == "name-like" and item.low_confidence and item.context == "worn":
         return Decision("cover", REASON_UNREAD_WORN, needs_review=True)
     if item.kind == "name-like":
-        where = TEXT_CONTEXTS.get(item.context, "")
-        return Decision("cover", f"Looks like a name{where} that is not in the register",
+        return Decision("cover", name_like_reason(TEXT_CONTEXTS.get(item.context, "")),
                         needs_review=True)
     # Ordinary text stays readable; the reason says why, so every line read is accounted for.
     if item.context == "face":
@@ -2692,7 +2706,10 @@ class VideoPublication(Publication):
     sound: str = "remove"
 
     def signature(self) -> list:
-        return super().signature() + [sorted(list(t) for t in self.tracks), self.sound]
+        """As a photo's, with every track (its reason as approvals signed it: a reason
+        reworded since is signed as it read then, ``_REASON_SIGNED_AS``) and the sound."""
+        tracks = [[*t[:6], _REASON_SIGNED_AS.get(t[6], t[6])] for t in self.tracks]
+        return super().signature() + [sorted(tracks), self.sound]
 
 
 def video_publication(analysis: VideoAnalysis) -> VideoPublication:
@@ -2990,3 +3007,4 @@ __all__ += ["LEFT", "caption_media", "leaving_undone"]
 __all__ += ["RESTORED", "row_restored"]
 __all__ += ["MADE_UNDER_RULES", "file_name_people_refusal", "made_under", "rules_of"]
 __all__ += ["rules_made_stricter"]
+__all__ += ["name_like_reason"]

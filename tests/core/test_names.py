@@ -416,7 +416,8 @@ def test_badge_text_not_in_the_register_is_covered_and_offered_for_review(text):
     assert item.kind == "name-like" and item.context == "worn", text
     decide([item])
     assert item.decision == "cover" and item.needs_review
-    assert item.reason == "Looks like a name on a badge, lanyard or certificate that is not in the register"
+    assert item.reason == ("Looks like a name that is not in the register, on a badge, lanyard "
+                           "or certificate")
 
 
 @pytest.mark.parametrize("text", [
@@ -752,9 +753,11 @@ def test_a_possible_name_beside_a_face_is_said_to_be_on_a_sign_not_a_badge():
     decide(items)
     for t in items:
         assert (t.kind, t.decision, t.needs_review) == ("name-like", "cover", True)
-    sign = "Looks like a name on a sign, poster or backdrop near a face that is not in the register"
+    sign = ("Looks like a name that is not in the register, on a sign, poster or backdrop near "
+            "a face")
     assert [t.reason for t in items] == [
-        sign, sign, "Looks like a name on a badge, lanyard or certificate that is not in the register"]
+        sign, sign, "Looks like a name that is not in the register, on a badge, lanyard or "
+        "certificate"]
     # a school word there stays readable, said to be on a sign too
     (kept,) = classify_texts([_at("Welcome", x + 2.0 * w, y + 1.2 * h, 24.0)], m, faces=[FACE])
     decide([kept])

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from photovet.gui.dialogs.reason import ReasonDialog
 
-QUESTION = ("\u201cHOLIY\u201d: Looks like a name on a sign, poster or backdrop near a face "
-            "that is not in the register.\n\nSay why this text may stay readable (for example: it is a "
+QUESTION = ("\u201cHOLIY\u201d: Looks like a name that is not in the register, on a sign, "
+            "poster or backdrop near a face.\n\nSay why this text may stay readable (for example: it is a "
             "street name). Your reason is recorded with your name.")
 REFUSAL = ("Write this without the pupil's name (\u201cTori Ashby\u201d): it is kept in the "
            "audit log. Use their initials or 'the pupil'.")
