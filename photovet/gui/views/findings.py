@@ -145,7 +145,10 @@ def texts_read(n: int, covered: int) -> str:
 
 def summary_sentence(a: PhotoAnalysis) -> str:
     if a.error:
-        return f"This photo could not be checked ({a.error}). It will not be exported."
+        # as the picture's place says it (s52 walk: "(... ends early (the file may be
+        # incompletely copied))", and "This photo" of a text file named .jpg)
+        return (f"This file could not be checked: {a.error.strip().rstrip('.')}. It will not be "
+                "exported.")
     shown = sum(1 for f in a.faces if f.decision == "show")
     bits = []
     if a.faces:

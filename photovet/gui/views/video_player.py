@@ -217,7 +217,8 @@ def video_summary(a: VideoAnalysis, *, can_review: bool = False, can_listen: boo
     covered; sound removed.' (the findings panel's first line for a video): faces as the
     timeline's rows (``linking.face_count``), then what is open for who is signed in."""
     if a.error:
-        return f"This video could not be checked ({a.error}). It will not be exported."
+        return (f"This video could not be checked: {a.error.strip().rstrip('.')}. It will not "
+                "be exported.")
     count = face_count(a, groups)
     bits = [f"A video of {clock(a.duration)}: {count.followed(decided=True)}"]
     bits += text_tracks_read(a.text_tracks)   # names, and lines naming the school
