@@ -1414,6 +1414,10 @@ def test_the_same_photo_twice_in_the_batch_is_saved_once_and_said_so(qtbot, ws, 
     approve_all(win)
     dlg = export(win, qtbot, tmp_path / "out")
     qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    # said before the export too
+    assert dlg.plan.text() == ("<b>3 photos will be exported.</b> One of them is a second copy "
+                               "of a photo in the batch (the same photo under another name): "
+                               "it is saved once."), dlg.plan.text()
     dlg.export_btn.click()
     qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
     assert len(list((tmp_path / "out").iterdir())) == 2

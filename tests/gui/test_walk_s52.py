@@ -25,3 +25,15 @@ def test_a_file_that_could_not_be_checked_is_said_as_the_picture_says_it():
     v = VideoAnalysis(path="/trip/clip.mp4", error="the video ends early")
     assert video_summary(v) == ("This video could not be checked: the video ends early. It will "
                                 "not be exported.")
+
+
+def test_the_same_photo_twice_is_said_before_and_after_the_export():
+    from photovet.gui.dialogs.export import same_photo_words
+
+    assert same_photo_words(2, "is") == (
+        "2 of them are second copies of photos in the batch (the same photo under another "
+        "name): each photo is saved once.")
+    assert same_photo_words(2, "was") == (
+        "2 of them were second copies of photos in the batch (the same photo under another "
+        "name): each photo was saved once.")
+    assert same_photo_words(1, "was").endswith("it was saved once.")

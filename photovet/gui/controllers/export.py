@@ -122,10 +122,12 @@ class ExportController(QObject):
                                         [day for _sha, day in posts],
                                         [Path(r[0].path).name for r in ready
                                          if r[0].sha256 in up])
+                # the same photo under another name: written once (export_batch), said so
+                same = len(ready) - len({r[0].sha256 for r in ready})
                 return (tally(r[0] for r in ready),
                         [(Path(h.analysis.path).name, h.why.replace("not exported: ", ""))
                          for h in held],
-                        tally(h.analysis for h in held), posted)
+                        tally(h.analysis for h in held), posted, same)
 
         def planned(res: Any) -> None:
             if self.dialog is not None:

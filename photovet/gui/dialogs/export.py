@@ -339,11 +339,13 @@ class ExportDialog(QDialog):
     # -- what the controller tells it -------------------------------------------------------
 
     def show_plan(self, ready: int | tuple[int, int], held: list[tuple[str, str]],
-                  held_media: tuple[int, int] | None = None, posted: str = "") -> None:
+                  held_media: tuple[int, int] | None = None, posted: str = "",
+                  same: int = 0) -> None:
         """``ready``: how many may be exported, or (photos, videos); ``held``: (file, why) for
         each held back, ``held_media`` their (photos, videos) (photos when not given);
         ``posted``: how many of them were already posted on this channel, and when (the core's
-        words, '' none)."""
+        words, '' none); ``same``: how many of ``ready`` are a second copy of another (the
+        same photo under another name), saved once."""
         ready = ready if isinstance(ready, tuple) else (ready, 0)
         held_media = held_media or (len(held), 0)
         self._ready_media = ready
@@ -357,6 +359,7 @@ class ExportDialog(QDialog):
         n = sum(ready)
         if n:
             self.plan.setText(f"<b>{media_count(*ready)} will be exported.</b>" + (
+                f" {same_photo_words(same, 'is')}" if same else "") + (
                 f" {media_count(*held_media)} {verb(held_media, 'is', 'are')} held back:"
                 if held else ""))
         else:
@@ -476,12 +479,8 @@ class ExportDialog(QDialog):
             # where they are is said under it, with a button to open the folder (s40)
             head = (f"<b>Exported {media_count(*ok)}</b> for {esc(self.channel_label)}."
                     if sum(ok) else "<b>Nothing was exported.</b>")
-            if same == 1:
-                head += (" One of them was a second copy of a photo in the batch (the same "
-                         "photo under another name): it was saved once.")
-            elif same:
-                head += (f" {same} of them were second copies of photos in the batch (the "
-                         "same photo under another name): each photo was saved once.")
+            if same:
+                head += f" {same_photo_words(same, 'was')}"
             if sum(already):
                 was = "was" if sum(already) == 1 else "were"
                 head += (f" {media_count(*already)} {was} already exported there{in_batch} "
@@ -556,6 +555,19 @@ class ExportDialog(QDialog):
             self.stop_requested.emit()
             return
         super().reject()
+
+
+def same_photo_words(same: int, tense: str) -> str:
+    """The plan's and the done page's words for ``same`` of the photos exported being a second
+    copy of another in the batch (the same photo under another name), saved once; ``tense``
+    "is" (before the export) or "was" (after)."""
+    be, saved = ("is", "is saved") if tense == "is" else ("was", "was saved")
+    if same == 1:
+        return (f"One of them {be} a second copy of a photo in the batch (the same photo under "
+                f"another name): it {saved} once.")
+    return (f"{same} of them {'are' if tense == 'is' else 'were'} second copies of photos in "
+            "the batch (the same photo under another name): each photo "
+            f"{saved} once.")
 
 
 def without_sound_words(videos: list[tuple[str, str]]) -> str:
