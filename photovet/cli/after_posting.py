@@ -428,9 +428,10 @@ def identify_cmd(files: tuple[Path, ...], max_distance: int | None, as_json: boo
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool,
               as_json: bool) -> None:
-    """Delete a batch's ORIGINAL photos once each has a verified export that was posted. An
-    original that changed since export, or has no verified posted export, is kept. Originals go
-    to the trash unless --permanent."""
+    """Delete a batch's ORIGINAL photos once each has a verified export that was posted (a copy
+    of a photo under another name, exported once with it, too). An original that changed since
+    export, or has no verified posted export, is kept. Originals go to the trash unless
+    --permanent."""
     from photovet.core.transfer import purge_batch
 
     ws = open_workspace()

@@ -241,7 +241,9 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
     register for the channel, names in the picture), its review applied, then it is decoded,
     turned upright, covered where needed, resized for the channel and saved as a fresh JPEG with
     no hidden data, under a neutral name. Every copy is read back, checked and recorded before
-    it gets its name. Originals are never changed; existing files are never overwritten.
+    it gets its name. Originals are never changed; existing files are never overwritten. The
+    same photo twice (a copy under another name) is saved once, and 'photovet purge' deletes
+    both originals.
 
     Videos are checked the same way, then decoded again, covered on every frame, resized for
     the channel and saved as a fresh H.264/AAC MP4 (sound kept, silenced or removed as the
