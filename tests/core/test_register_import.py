@@ -422,6 +422,31 @@ def test_a_registered_upn_on_two_rows_says_which_name_is_in_the_register(tmp_pat
     lines = rep.summary_lines(plain=True)
     assert any("1 of those people is in the register, always covered" in line
                for line in lines), lines
+    assert any("that person is not in the register at all." in line for line in lines), lines
+
+
+def test_the_same_file_again_still_says_which_rejected_row_is_not_in_the_register(tmp_path,
+                                                                                   reg):
+    """s52: the same MIS file imported again (as a school does each week) said "Those people
+    are in the register" of Sophie and Martin, and a dry run "that person would be not in the
+    register at all": the rows were counted from the notes of what changed, and there were
+    none the second time."""
+    text = HEADER + row(UPN1, fore="Martin") + row(UPN2) + row(UPN1, fore="Sophie")
+    first = reg.import_csv(write(tmp_path, text), today=TODAY, skip_invalid=True)
+    said = ("1 of those people is in the register, always covered until their rows are fixed "
+            "in the MIS and imported again; 1 more row shared a UPN with another row: that "
+            "person is not in the register at all.")
+    assert any(said in line for line in first.summary_lines(plain=True))
+    again = reg.import_csv(write(tmp_path, text, "next week.csv"), today=TODAY,
+                           skip_invalid=True)
+    assert again.applied and not again.invalidated
+    assert any(said in line for line in again.summary_lines(plain=True)), \
+        again.summary_lines(plain=True)
+    dry = reg.import_csv(write(tmp_path, text, "check.csv"), today=TODAY, dry_run=True,
+                         skip_invalid=True)
+    assert any("1 of those people would be in the register, always covered" in line and
+               "that person would not be in the register at all." in line
+               for line in dry.summary_lines(plain=True)), dry.summary_lines(plain=True)
 
 
 def test_duplicate_ids_rejected_everywhere(tmp_path, reg):

@@ -581,6 +581,9 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
             report.no_leaving_date.append(pid)
     report.skipped_rows = sorted({r.line for rows in rejected.values() for r in rows} |
                                  {r.line for r in parsed if r.errors})
+    report.rejected_rows_people = (len(rejected), sum(
+        len(dict.fromkeys(rr.person.display_name for rr in rows)) - 1
+        for rows in rejected.values()))
     return plan
 
 

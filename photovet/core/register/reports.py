@@ -302,6 +302,11 @@ class ImportReport:
     accepted_variants: list[RowProblem] = field(default_factory=list)
     blank_consents: list[PersonNote] = field(default_factory=list)
     skipped_rows: list[int] = field(default_factory=list)
+    #: of the rejected rows, the people the register holds under their UPNs (each once), and
+    #: the other names on rows sharing one of those UPNs (not in the register at all): what
+    #: the rows are, whether or not this import changed anything for them (``invalidated``
+    #: notes only a change). None: not known (a report made before this was counted)
+    rejected_rows_people: tuple[int, int] | None = None
     purged: list[str] = field(default_factory=list)
     mapping: dict[str, str | None] = field(default_factory=dict)
     takedown: list[Any] = field(default_factory=list)  # records.TakedownItem, open after this import
@@ -409,9 +414,15 @@ class ImportReport:
             else:
                 # rows sharing a UPN: one of their people is in the register, the others not
                 # at all (s41 walk: "Those people are in the register" for a UPN on two rows)
-                more = self.rejected_counts()[1]
+                # by the rows themselves (s52: the same file imported again, as each week, said
+                # "Those people are in the register" of a name that is not: the notes that
+                # counted them are written only for a change)
+                more = (self.rejected_rows_people or self.rejected_counts())[1]
                 if more:
                     one = "would be" if self.dry_run else "is"
+                    # s52: a dry run said "that person would be not in the register at all"
+                    not_in = "would not be" if self.dry_run else \
+                        "is not" if more == 1 else "are not"
                     kept = len(self.skipped_rows) - more
                     out.append(f"Rejected rows (lines {lines}): the consent in them {was} "
                                f"imported. {kept} of those people {one if kept == 1 else are} "
@@ -420,7 +431,7 @@ class ImportReport:
                                f"imported again; {more} more row{'s' if more != 1 else ''} "
                                "shared a UPN with another row: "
                                f"{'that person' if more == 1 else 'those people'} "
-                               f"{one if more == 1 else are} not in the register at all.")
+                               f"{not_in} in the register at all.")
                 else:
                     out.append(f"Rejected rows (lines {lines}): the consent in them {was} "
                                f"imported. Those people {are} in the register, always covered "
