@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from photovet.cli.common import (
@@ -15,7 +13,11 @@ from photovet.cli.common import (
     stdin_is_terminal,
 )
 from photovet.core.errors import PhotoVetError
-from photovet.core.words import count
+from photovet.core.words import (
+    ALLOW_PC_COMMAND,
+    REPLACE_KEY_COMMAND,
+    count,
+)
 
 
 @click.group("setup")
@@ -231,4 +233,34 @@ def setup_status_cmd(as_json: bool) -> None:
     if as_json:
         emit_json(info)
         return
-    click.echo(json.dumps(info, indent=1))
+    for line in status_lines(info):
+        click.echo(line)
+
+
+#: this PC's register key, by ``Workspace.key_status``
+_KEY_WORDS = {"ready": "this PC holds it",
+              "new": "not made yet (the first change to the register makes it on this PC)",
+              "not-allowed": "this PC does not hold it: face recognition is off and nothing can "
+                             "be changed here."}
+
+
+def status_lines(info: dict) -> list[str]:
+    """``setup status`` in words (s52: it printed its JSON either way, --json or not)."""
+    where = ("a file on this PC" if info["engine"] == "sqlite" else
+             "the school's PostgreSQL server")
+    key = _KEY_WORDS.get(info["key"], info["key"])
+    if info["key"] == "not-allowed":
+        key += " " + (ALLOW_PC_COMMAND if info["admin_secret"] else REPLACE_KEY_COMMAND)
+    return [
+        f"Register: {info['register']} ({where})",
+        f"Register key: {key}",
+        "This PC keeps its secrets in " + ("the system's keyring" if info["key_store"] ==
+                                           "keyring" else "a file in PhotoVet's key folder"),
+        "Admin secret: " + ("set (an admin types it on another PC to allow it: photovet setup "
+                            "allow-pc)" if info["admin_secret"] else
+                            "not set (needed to allow another PC to use this register: an "
+                            "admin sets it with photovet setup admin-secret)"),
+        "Staff accounts: " + ("yes" if info["accounts"] else
+                              'none yet. Create the first admin: photovet setup admin "Your '
+                              'Name"'),
+    ]

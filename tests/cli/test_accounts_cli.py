@@ -50,6 +50,20 @@ class TestFreshInstall:
         assert r.exit_code == 0
         assert json.loads(r.stdout)["accounts"] is False
 
+    def test_the_status_is_said_in_words_without_json(self):
+        """s52: it printed its JSON whether --json was given or not."""
+        r = run("setup", "status")
+        assert r.exit_code == 0 and "{" not in r.stdout, r.stdout
+        lines = r.stdout.splitlines()
+        assert lines[0].startswith("Register: ") and lines[0].endswith(
+            ("(a file on this PC)", "(the school's PostgreSQL server)")), lines[0]
+        assert lines[1:] == [
+            "Register key: this PC holds it",
+            "This PC keeps its secrets in a file in PhotoVet's key folder",
+            "Admin secret: not set (needed to allow another PC to use this register: an admin "
+            "sets it with photovet setup admin-secret)",
+            'Staff accounts: none yet. Create the first admin: photovet setup admin "Your Name"']
+
 
 # --- signing in ------------------------------------------------------------------------------
 
@@ -386,3 +400,18 @@ def test_approving_again_where_the_role_ended_leaves_out_a_photo_changed_since(s
                      for s in ws.approvals.standing(channel="website")}
     assert ("p1.jpg", "Mr Deputy") not in approvers
     assert ("p0.jpg", "Mr Deputy") in approvers
+
+
+def test_a_pc_without_the_register_key_is_told_how_to_be_allowed():
+    from photovet.cli.setup import status_lines
+
+    info = {"register": "postgresql://photovet@server.school.local/photovet",
+            "engine": "postgresql", "key": "not-allowed", "key_store": "keyring",
+            "admin_secret": True, "accounts": True}
+    lines = status_lines(info)
+    assert lines[0].endswith("(the school's PostgreSQL server)")
+    assert lines[1] == ("Register key: this PC does not hold it: face recognition is off and "
+                        "nothing can be changed here. An admin allows this PC by typing the "
+                        "register's admin secret (photovet setup allow-pc).")
+    assert lines[2] == "This PC keeps its secrets in the system's keyring"
+    assert "photovet setup replace-key" in status_lines(dict(info, admin_secret=False))[1]
