@@ -134,3 +134,19 @@ def test_recording_another_photo_as_an_exports_original_is_refused(ws, engine, t
     with pytest.raises(RecordsError):
         ws.records.same_photo(rec.id, other.source, other.source_sha256)
     assert not ws.records.same_photo(rec.id, rec.source_path, rec.source_sha256)  # its own
+
+
+def test_a_name_that_is_not_utf8_is_not_recorded_as_its_own_twin(ws, engine, tmp_path):
+    """The register holds such a name as text (\\xNN): the export's own original, asked
+    again under its name on the disk, is the export's original, not another."""
+    import os
+
+    src = tmp_path / "trip"
+    src.mkdir()
+    odd = Path(os.fsdecode(bytes(src) + b"/caf\xe9.jpg"))
+    make_photo(odd)
+    res = _command_export(ws, engine, [odd], tmp_path / "out")
+    assert res[0].ok, res[0].error
+    rec = ws.records.exports(batch="Trip")[0]
+    assert not ws.records.same_photo(rec.id, odd, rec.source_sha256)
+    assert ws.db.scalar("SELECT COUNT(*) FROM export_same_photo") == 0

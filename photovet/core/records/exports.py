@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import Channel, ExportResult, Person
 from photovet.core.storage import Database
-from photovet.core.storage.database import stored_path, twin_content
+from photovet.core.storage.database import stored_path, text_safe, twin_content
 from photovet.core.words import EXPORTS_LIST_COMMAND, POSTED_ELSEWHERE_COMMAND
 
 if TYPE_CHECKING:
@@ -1061,7 +1061,8 @@ class Records:
                               [int(record_id)])
             if row is None or not sha256 or row[0] != sha256:
                 raise RecordsError(f"export {record_id} is not a copy of this photo")
-            if row[1] == where or self.db.one(
+            # (the register holds a name that is not UTF-8 as text: compared as it holds it)
+            if row[1] == text_safe(where) or self.db.one(
                     "SELECT 1 FROM export_same_photo WHERE export_id = ? AND source_path = ?",
                     [int(record_id), where]):
                 return False
