@@ -1534,6 +1534,12 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
             yield Progress(done, total, a.path, res, message)
 
 
+def same_photos(ready: list) -> int:
+    """How many of ``ready`` (``plan_exports``' list) ``export_batch`` does not write because
+    each is the same photo as an earlier one (under another name): said before the export."""
+    return len(_one_per_content(ready)[1])
+
+
 def _one_per_content(ready: list) -> tuple[list, list]:
     """``ready`` split into the first of each content and the others (the same photo again,
     under another name), each in its order."""
@@ -2229,4 +2235,4 @@ __all__ = ["HELD_APPROVAL_CHANGED", "HELD_CAPTION_NOT_APPROVED", "HELD_KINDS", "
            "HELD_NOT_APPROVED", "HELD_OUT_OF_DATE", "HELD_STOPPED", "HELD_UNREADABLE",
            "AnalysisProcess", "Engine", "ExportCounts", "HeldBack", "analyse_batch",
            "batch_media", "export_batch", "export_counts", "photo_workers", "plan_exports",
-           "vet_batch"]
+           "same_photos", "vet_batch"]

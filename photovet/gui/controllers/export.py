@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from photovet.core.errors import PhotoVetError
-from photovet.core.pipeline import export_batch, export_counts, plan_exports
+from photovet.core.pipeline import export_batch, export_counts, plan_exports, same_photos
 from photovet.core.words import already_posted, caption_get_approved_app, tally
 
 from ..context import AppContext
@@ -123,7 +123,7 @@ class ExportController(QObject):
                                         [Path(r[0].path).name for r in ready
                                          if r[0].sha256 in up])
                 # the same photo under another name: written once (export_batch), said so
-                same = len(ready) - len({r[0].sha256 for r in ready})
+                same = same_photos(ready)
                 return (tally(r[0] for r in ready),
                         [(Path(h.analysis.path).name, h.why.replace("not exported: ", ""))
                          for h in held],
