@@ -119,10 +119,12 @@ def _analyse(ws, engine, files, channel, mode, label: str):
 
 def _files(paths, ws=None) -> list[Path]:
     """Photos and videos named, or found in folders (by content); with the Workspace, the
-    copies PhotoVet exported into those folders are left out (they are not originals)."""
+    copies PhotoVet exported into those folders are left out (they are not originals), and so
+    is the clip of an iPhone Live Photo found beside its photo (named, it is checked)."""
     from photovet.core.media.imaging import collect_media
 
-    files, skipped = collect_media(paths, exported=ws.records.exported_paths() if ws else None)
+    files, skipped = collect_media(paths, exported=ws.records.exported_paths() if ws else None,
+                                   live_clips=False)
     report_skipped(skipped)
     if not files:
         fail_line(None, "no photos or videos found in " + ", ".join(str(p) for p in paths))

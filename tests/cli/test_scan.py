@@ -46,6 +46,21 @@ def test_scan_json_has_one_object_per_photo_with_the_documented_fields(tmp_path)
     assert "c.jpg" in result.stderr
 
 
+def test_scan_of_an_iphones_folder_leaves_a_live_photos_clip_out_and_says_why(tmp_path):
+    """s52: the clip an iPhone keeps with each Live Photo, found beside its photo, is left out
+    of a batch (said on stderr, as every file left out is); named on its own it is checked."""
+    from tests.core.test_imaging import _live_pair
+
+    clip = _live_pair(tmp_path / "trip", "IMG_0001")
+    result = CliRunner().invoke(cli, ["scan", "--no-text", "--json", str(tmp_path / "trip")])
+    assert result.exit_code == 0, result.output
+    assert [Path(r["path"]).name for r in _lines(result.stdout)] == ["IMG_0001.jpg"]
+    assert "skipped: " in result.stderr and "IMG_0001.MOV: the moving part of an iPhone Live " \
+        "Photo (IMG_0001.jpg is its photo)" in result.stderr, result.stderr
+    named = CliRunner().invoke(cli, ["scan", "--no-text", "--json", str(clip)])
+    assert [Path(r["path"]).name for r in _lines(named.stdout)] == ["IMG_0001.MOV"]
+
+
 def test_scan_refuses_an_unknown_channel_as_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["scan", "--no-text", "--channel", "tiktok",
                                       str(_photo(tmp_path / "a.jpg"))])

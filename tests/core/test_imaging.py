@@ -724,6 +724,62 @@ def test_collect_photos_lists_a_folder_as_a_file_manager_does(tmp_path):
         "Day 2/a.jpg", "Day 10/a.jpg"]
 
 
+def _live_pair(folder: Path, stem: str, *, content_id: str | None = "1F2E3D4C-0000-4A5B-9C8D"
+               "-112233445566", photo: bool = True) -> Path:
+    """A Live Photo as an iPhone's photos copied to a PC hold it: STEM.jpg (its photo) and
+    STEM.MOV, a 1.5 s clip with sound whose QuickTime metadata carries Apple's content id."""
+    from tests.video_clips import make_clip
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if photo:
+        pattern().save(folder / f"{stem}.jpg")
+    clip = folder / f"{stem}.MOV"
+    make_clip(clip, size=(64, 48), seconds=1.5, fmt="mov",
+              metadata={"com.apple.quicktime.content.identifier": content_id}
+              if content_id else None,
+              fmt_options={"movflags": "use_metadata_tags"} if content_id else None)
+    return clip
+
+
+def test_a_live_photos_clip_beside_its_photo_is_left_out_of_a_batch(tmp_path):
+    """s52: an iPhone keeps a short clip with sound with each photo (Live Photos, on by
+    default), and copying its photos to the PC brings both: a trip of 300 photos was 300
+    photos and 300 videos to check and approve. The clip beside its photo is left out of a
+    batch, said why; a clip named on its own, a video that is not a Live Photo's, and one whose
+    photo is not there are checked as before; a device's import copies them all."""
+    trip = tmp_path / "trip"
+    live = _live_pair(trip, "IMG_0001")
+    plain = _live_pair(trip, "IMG_0002", content_id=None)        # a video filmed as a video
+    alone = _live_pair(trip, "IMG_0003", photo=False)            # its photo deleted already
+    assert imaging.live_photo_clip(live) and imaging.live_photo_clip(alone)
+    assert not imaging.live_photo_clip(plain)
+
+    files, skipped = imaging.collect_media([trip], live_clips=False)
+    assert [f.name for f in files] == ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0002.MOV",
+                                       "IMG_0003.MOV"]
+    assert [(p.name, why) for p, why in skipped] == [(
+        "IMG_0001.MOV", "the moving part of an iPhone Live Photo (IMG_0001.jpg is its photo): "
+        "left out, as the clip is not what the photo shows; add it on its own to check it as a "
+        "video")]
+    assert skipped[0][1].startswith(imaging.LIVE_CLIP)
+    # named on its own: checked
+    assert imaging.collect_media([live], live_clips=False)[0] == [live]
+    # all of them otherwise (a device's import copies and clears every file)
+    assert len(imaging.collect_media([trip])[0]) == 5
+    from photovet.core import transfer
+    assert live in transfer._list_photos(trip)[0]
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x00\x00\x08", b"\xff\xd8\xff\xe0" + b"\x00" * 64,
+                                     b"\x00\x00\x00\x00moov" + b"com.apple.quicktime.content"
+                                     b".identifier", b"\x00\x00\x00\x04ftyp"])
+def test_a_file_that_is_not_a_live_photos_clip_is_said_not_to_be(tmp_path, content):
+    f = tmp_path / "IMG_0001.MOV"
+    f.write_bytes(content)
+    expected = content.startswith(b"\x00\x00\x00\x00moov")   # a box to the end: read
+    assert imaging.live_photo_clip(f) is expected
+
+
 def test_sniff():
     assert imaging.sniff(b"\xff\xd8\xff\xe0") == "JPEG"
     assert imaging.sniff(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic") == "HEIF"

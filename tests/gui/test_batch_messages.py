@@ -248,3 +248,24 @@ def test_a_long_check_says_about_how_long_is_left(qtbot, ws, make_window, tmp_pa
     assert asked and all(total == 3 for _done, total in asked), asked
     assert "Checking: 3 of 3 (about 45 minutes left)" in statuses, statuses
 
+
+
+def test_adding_an_iphones_photos_leaves_the_live_photo_clips_out_and_says_so(qtbot, ws,
+                                                                             make_window,
+                                                                             tmp_path):
+    """s52: each Live Photo's clip (IMG_0001.MOV beside IMG_0001.jpg) was added as a video to
+    check and approve: a trip copied from an iPhone doubled."""
+    from tests.core.test_imaging import _live_pair
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    trip = tmp_path / "from the iPhone"
+    _live_pair(trip, "IMG_0001")
+    _live_pair(trip, "IMG_0002")
+    win = make_window({})
+    said = banner_words(win)
+    win.add_paths([str(trip)])
+    wait_checked(qtbot, win, 2)
+    assert sorted(Path(i.path).name for i in win.batch.model.items) == \
+        ["IMG_0001.jpg", "IMG_0002.jpg"]
+    assert any("Added 2 photos. 2 Live Photo clips (the moving part an iPhone keeps with its "
+               "photos) were left out; their photos were added" in s for s in said), said

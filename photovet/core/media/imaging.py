@@ -1019,18 +1019,73 @@ def _exported_copy(f: Path, exported: Mapping[str, str] | None) -> str | None:
             "left out so it is not checked or exported again")
 
 
-def collect_media(paths: Iterable[str | Path], *, exported: Mapping[str, str] | None = None
-                  ) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """``collect_photos``, keeping videos too (MP4, MOV, M4V, 3GP, WebM: by content or name)."""
-    return collect_photos(paths, videos=True, exported=exported)
+def collect_media(paths: Iterable[str | Path], *, exported: Mapping[str, str] | None = None,
+                  live_clips: bool = True) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """``collect_photos``, keeping videos too (MP4, MOV, M4V, 3GP, WebM: by content or name).
+    ``live_clips=False``: a Live Photo's clip found in a folder beside its photo is left out
+    (``LIVE_CLIP``), as a batch to check wants (a device's import copies every file)."""
+    return collect_photos(paths, videos=True, exported=exported, live_clips=live_clips)
 
 
 #: how ``collect_photos`` says a file found in a folder is one of PhotoVet's own exports
 EXPORTED_COPY = "a copy PhotoVet exported"
+#: how ``collect_photos(live_clips=False)`` starts the reason for a video found in a folder
+#: that is the moving part of an iPhone Live Photo whose photo is beside it
+LIVE_CLIP = "the moving part of an iPhone Live Photo"
+#: the key an iPhone writes in both halves of a Live Photo (the clip's QuickTime metadata)
+_APPLE_CONTENT_ID = b"com.apple.quicktime.content.identifier"
+#: the photos a Live Photo's clip goes with, by extension
+_LIVE_PHOTO_SUFFIXES = (".heic", ".heif", ".jpg", ".jpeg")
+
+
+def live_photo_clip(path: str | Path) -> bool:
+    """Whether ``path`` is a QuickTime file whose metadata carries Apple's content identifier:
+    the moving part of a Live Photo (an iPhone takes a 1.5-3 s clip with sound with each photo
+    unless Live is turned off, and copying the phone's photos to a PC brings both files). Only
+    the file's top-level boxes and its metadata box are read (a few kilobytes), never the
+    picture; False for anything else, or a file that cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            at = 0
+            while at + 8 <= size:
+                fh.seek(at)
+                head = fh.read(16)
+                length, kind = struct.unpack(">I4s", head[:8])
+                start = 8
+                if length == 1 and len(head) == 16:       # a 64-bit size follows
+                    length, start = struct.unpack(">Q", head[8:16])[0], 16
+                elif length == 0:                          # to the end of the file
+                    length = size - at
+                if length < start:
+                    return False                           # not QuickTime boxes
+                if at == 0 and kind not in (b"ftyp", b"wide", b"mdat", b"moov", b"free"):
+                    return False
+                if kind == b"moov":
+                    body = length - start
+                    if body > 8 * 1024 * 1024:
+                        return False                       # no phone clip has such metadata
+                    fh.seek(at + start)
+                    return _APPLE_CONTENT_ID in fh.read(body)
+                at += length
+    except (OSError, struct.error):
+        return False
+    return False
+
+
+def _live_clip_of(f: Path, photo_stems: dict[str, str]) -> str | None:
+    """Why ``f`` is left out of a batch when it is a Live Photo's clip whose photo is in the
+    same folder (``photo_stems``: each photo's name without its extension, in lower case ->
+    its name), else None."""
+    photo = photo_stems.get(f.stem.casefold())
+    if photo is None or f.suffix.lower() != ".mov" or not live_photo_clip(f):
+        return None
+    return (f"{LIVE_CLIP} ({photo} is its photo): left out, as the clip is not what the "
+            "photo shows; add it on its own to check it as a video")
 
 
 def collect_photos(paths: Iterable[str | Path], *, videos: bool = False,
-                   exported: Mapping[str, str] | None = None
+                   exported: Mapping[str, str] | None = None, live_clips: bool = True
                    ) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Expand folders (recursively, sorted, hidden files skipped).
 
@@ -1040,6 +1095,9 @@ def collect_photos(paths: Iterable[str | Path], *, videos: bool = False,
     documents) are skipped with a reason, and so are folders that cannot be read. With
     ``exported`` (Records.exported_paths: path -> batch), files found in folders that PhotoVet
     exported are skipped too: safe copies in a subfolder of the originals are not originals.
+    With ``videos`` and ``live_clips=False``, the clip of an iPhone Live Photo found in a folder
+    beside its photo is skipped too (``live_photo_clip``; s52: a trip copied from a phone
+    brought a 2-second clip with sound for each photo, each checked and approved as a video).
     """
     photos: list[Path] = []
     skipped: list[tuple[Path, str]] = []
@@ -1063,6 +1121,9 @@ def collect_photos(paths: Iterable[str | Path], *, videos: bool = False,
                 # listed as a file manager lists them (IMG_9 before IMG_10): the batch's
                 # order, and the numbers of its exported copies
                 dirs[:] = sorted((d for d in dirs if not d.startswith(".")), key=name_order)
+                stems = {} if live_clips or not videos else {
+                    os.path.splitext(n)[0].casefold(): n for n in files
+                    if os.path.splitext(n)[1].lower() in _LIVE_PHOTO_SUFFIXES}
                 for name in sorted(files, key=name_order):
                     f = Path(root) / name
                     if _is_hidden(f):
@@ -1074,7 +1135,8 @@ def collect_photos(paths: Iterable[str | Path], *, videos: bool = False,
                     if not regular:
                         skipped.append((f, _not_regular(f)))
                         continue
-                    reason = _classify_in_folder(f, videos) or _exported_copy(f, exported)
+                    reason = _classify_in_folder(f, videos) or _exported_copy(f, exported) \
+                        or (_live_clip_of(f, stems) if stems else None)
                     if reason:
                         skipped.append((f, reason))
                     else:

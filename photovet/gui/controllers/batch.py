@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from photovet.core import words
 from photovet.core.errors import PhotoVetError, RegisterUnavailableError
-from photovet.core.media.imaging import EXPORTED_COPY, collect_media
+from photovet.core.media.imaging import EXPORTED_COPY, LIVE_CLIP, collect_media
 from photovet.core.models import PhotoAnalysis
 from photovet.core.records import takedown
 from photovet.core.transfer import originals_gone_at
@@ -179,7 +179,8 @@ class BatchController(QObject):
             exported = None
 
         def collect():
-            return collect_media(paths, exported=exported)   # photos and videos (issue 17)
+            # photos and videos (issue 17); a Live Photo's clip beside its photo left out
+            return collect_media(paths, exported=exported, live_clips=False)
 
         self.status.say("Looking for photos\u2026")
         self._collecting += 1
@@ -210,10 +211,19 @@ class BatchController(QObject):
                    ("Those photos are already in this batch." if photos else
                     "No photos were found there.")]
             copies = sum(1 for _p, why in skipped if why.startswith(EXPORTED_COPY))
-            others = len(skipped) - copies
+            lives = sum(1 for _p, why in skipped if why.startswith(LIVE_CLIP))
+            others = len(skipped) - copies - lives
             if others:
                 msg.append(f"{plural(others, 'file')} left out because "
                            f"{'it is' if others == 1 else 'they are'} not a photo "
+                           "(<a href='skipped'>which?</a>).")
+            if lives:
+                # s52: an iPhone's photos copied to the PC bring a short clip with sound for
+                # each Live Photo; checked as videos they doubled the batch
+                msg.append(f"{plural(lives, 'Live Photo clip')} (the moving part an iPhone "
+                           f"keeps with {'a photo' if lives == 1 else 'its photos'}) "
+                           f"{'was' if lives == 1 else 'were'} left out; "
+                           f"{'its photo was' if lives == 1 else 'their photos were'} added "
                            "(<a href='skipped'>which?</a>).")
             if copies:
                 msg.append(f"{plural(copies, 'copy', 'copies')} PhotoVet exported earlier "
