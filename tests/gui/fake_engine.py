@@ -165,15 +165,22 @@ FACE_B = (380, 90, 110, 140)    # unknown
 FACE_J = (250, 250, 90, 110)    # Joel? (uncertain)
 
 
+def batch_colour(i: int) -> tuple[int, int, int]:
+    """Photo ``i``'s background: a different photo for each of the first 363 (s52: colours one
+    step apart came out of the JPEG encoder as the same bytes, so photo_004 and photo_005 were
+    the same photo under two names, which the app exports once)."""
+    return (120 + 12 * (i % 11), 170 - 12 * ((i // 11) % 11), 140 - 6 * ((i // 121) % 3))
+
+
 def make_batch(folder: Path, n: int = 3, *, gps: bool = True) -> tuple[list[Path], dict]:
-    """``n`` photos; photo_000 has Tori (recognised), an unknown face and Joel (uncertain).
-    Returns (paths, faces for FakeEngine)."""
+    """``n`` photos, each a different photo; photo_000 has Tori (recognised), an unknown face
+    and Joel (uncertain). Returns (paths, faces for FakeEngine)."""
     paths = []
     for i in range(n):
         paths.append(make_photo(folder / f"photo_{i:03d}.jpg", gps=gps and i == 0,
                                 serial="SN12345" if i == 0 else None,
                                 faces=[FACE_A, FACE_B, FACE_J] if i == 0 else [],
-                                colour=(180 + i % 50, 160, 140)))
+                                colour=batch_colour(i)))
     faces = {"photo_000.jpg": [(FACE_A, TORI, "recognised"), (FACE_B, None, "unknown"),
                                (FACE_J, JOEL, "uncertain")]}
     return paths, faces

@@ -1238,7 +1238,19 @@ class ApprovalController(QObject):
                 for it in items]
         shown: set[str] = set()
         covered = hand = others = 0
-        for it in items:
+        # the same photo twice (under another name): one approval, one export (s52 walk: the
+        # sheet showed it twice and counted its covers twice); said on its second tile
+        first_of: dict[str, str] = {}
+        again: dict[int, str] = {}
+        for i, it in enumerate(items):
+            sha = getattr(it.analysis, "sha256", "")
+            if sha and sha in first_of:
+                again[i] = first_of[sha]
+            elif sha:
+                first_of[sha] = it.name
+        for i, it in enumerate(items):
+            if i in again:
+                continue
             a = it.analysis
             pub = engine.publication(a)
             shown |= set(pub.people_shown)
@@ -1261,6 +1273,9 @@ class ApprovalController(QObject):
         if captions is not None:
             summary += " " + words.sheet_captions(captions)
         tiles = [self.tile_for(it) for it in items]
+        for i, name in again.items():
+            tiles[i].lines.insert(0, f"The same photo as {name}: approved and exported with "
+                                     "it, once")
         for tile, caption in zip(tiles, captions or [], strict=False):
             tile.lines.append(words.approval_caption("ready", caption, None))
         dlg = ContactSheetDialog(tiles, self.checklist.checks(),
