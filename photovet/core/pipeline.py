@@ -2160,8 +2160,10 @@ def _already_exported(records: Any, ready: list, label: str, channel: str, out_d
             todo.append(item)
             continue
         # the same photo under another name (a copy in the batch): its original is kept with
-        # that export, so "Delete originals" deletes it too once the copy is verified (s52)
-        records.same_photo(rec.id, a.path, a.sha256)
+        # that export, so "Delete originals" deletes it too once the copy is verified (s52);
+        # the export's own original (a batch carried on) takes no write, nor the writer lock
+        if os.path.abspath(a.path) != rec.source_path:
+            records.same_photo(rec.id, a.path, a.sha256)
         skipped.append(ExportResult(
             source=a.path, output=str(out), source_sha256=rec.source_sha256,
             output_sha256=rec.output_sha256, width=rec.width, height=rec.height,
