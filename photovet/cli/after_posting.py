@@ -431,7 +431,8 @@ def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool,
     """Delete a batch's ORIGINAL photos once each has a verified export that was posted (a copy
     of a photo under another name, exported once with it, too). An original that changed since
     export, or has no verified posted export, is kept. Originals go to the trash unless
-    --permanent."""
+    --permanent. An iPhone Live Photo clip beside a deleted photo (left out of the batch, never
+    checked) is not deleted, and is named."""
     from photovet.core.transfer import purge_batch
 
     ws = open_workspace()
@@ -456,6 +457,8 @@ def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool,
         click.echo(f"{words.count(c['would-delete'] if dry_run else c['deleted'], 'original')} {verb}, "
                    f"{c['refused'] + c['error']} kept, {c['already-deleted']} already deleted."
                    + (f" {report.note}" if report.note else ""))
+        if report.live_clips_left:
+            click.echo(printable(words.live_clips_left(report.live_clips_left, dry_run)))
     sys.exit(EXIT_OK if report.ok else EXIT_SOME_FAILED)
 
 

@@ -75,6 +75,7 @@ from photovet.core.fsutil import (
     unplugged_disk,
     volume_id,
 )
+from photovet.core.media.imaging import LIVE_PHOTO_SUFFIXES, live_photo_clip
 from photovet.core.models import Progress
 from photovet.core.storage.database import stored_path, text_safe, twin_content, written_name
 from photovet.core.words import (
@@ -885,6 +886,9 @@ class PurgeReport:
     permanent: bool
     items: list[PurgeItem] = field(default_factory=list)
     note: str = ""
+    #: the iPhone Live Photo clips beside originals this purge deletes (or would): never
+    #: checked and never copied, so never deleted by PhotoVet; the person is told they stay
+    live_clips_left: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for i in self.items if i.status == status)
@@ -896,6 +900,7 @@ class PurgeReport:
     def to_dict(self) -> dict[str, Any]:
         return {"batch": self.batch, "dry_run": self.dry_run, "permanent": self.permanent,
                 "note": self.note, "ok": self.ok, "items": [i.to_dict() for i in self.items],
+                "live_clips_left": list(self.live_clips_left),
                 "counts": {s: self.count(s) for s in ("deleted", "would-delete", "already-deleted",
                                                        "refused", "error")}}
 
@@ -1667,12 +1672,39 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             item.reason = f"could not delete ({type(exc).__name__}: {exc}); kept"
         if item.status == "error" and pending:
             _mark_failed(records, source, item.reason, user, sha=sha)
+    report.live_clips_left = _live_clips_beside(
+        [Path(i.source) for i in report.items if i.status in ("deleted", "would-delete")],
+        set(by_source))
     if not dry_run:  # a dry run changes nothing, not even the audit log
         # the export records, never the batch label (it may name a pupil: s32)
         records.audit.record("purge-batch", {"export_ids": [r.id for r in recs],
                                              "method": method,
                                              "counts": report.to_dict()["counts"]}, user=user)
     return report
+
+
+def _live_clips_beside(photos: list[Path], in_batch: set[str]) -> list[str]:
+    """The Live Photo clips (``live_photo_clip``) found beside ``photos`` under the same name
+    (IMG_0001.MOV beside IMG_0001.HEIC), that are not themselves originals of the batch
+    (``in_batch``). A batch leaves them out (s52), so PhotoVet never checked them nor copied
+    them, and by its rules it may not delete them; the person deleting the photos is told
+    they stay, as they show the same moment, with sound (s52's note: they stayed unsaid)."""
+    clips: list[str] = []
+    for photo in photos:
+        if photo.suffix.lower() not in LIVE_PHOTO_SUFFIXES:
+            continue
+        try:
+            names = os.listdir(photo.parent)
+        except OSError:
+            continue
+        stem = photo.stem.casefold()
+        for name in sorted(names, key=name_order):
+            clip = photo.parent / name
+            if os.path.splitext(name)[0].casefold() == stem and \
+                    os.path.splitext(name)[1].lower() == ".mov" and \
+                    str(clip) not in in_batch and live_photo_clip(clip):
+                clips.append(str(clip))
+    return clips
 
 
 def rejections_of(approvals: Any, sha256: str) -> list[Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import os
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -1580,6 +1581,22 @@ def purge_confirmation(n: int, batch: str, permanent: bool) -> tuple[str, str, s
             "They can be got back from there until it is emptied. This is recorded in the audit "
             "log with your name.",
             f"Delete {what}")
+
+
+def live_clips_left(clips: list[str], dry_run: bool) -> str:
+    """What "Delete originals" says of the iPhone Live Photo clips beside the photos it deletes
+    (``transfer.PurgeReport.live_clips_left``): they stay, and why, and what the office can do.
+    Empty when there are none."""
+    if not clips:
+        return ""
+    names = [os.path.basename(c) for c in clips]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    it = "it" if len(clips) == 1 else "them"
+    stay = "will stay" if dry_run else ("stays" if len(clips) == 1 else "stay")
+    return (f"{count(len(clips), 'Live Photo clip')} {stay} in the folder "
+            f"({shown}): the moving part an iPhone keeps with a photo, the same moment with "
+            f"sound. PhotoVet never checked {it} and has no copy of {it}, so it does not "
+            f"delete {it}. Delete {it} yourself unless the school keeps such clips.")
 
 
 def person_who(person) -> str:

@@ -17,6 +17,7 @@ from photovet.core.storage import open_db
 from photovet.core.words import MAYBE_PEOPLE_NOT_SAID, sar_nothing_held
 from tests.conftest import office_audit
 from tests.core.afterpost_util import UPNS, downloaded_copy, make_export, photo, register_csv
+from tests.video_clips import make_clip
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
@@ -303,13 +304,19 @@ def test_purge(school, monkeypatch):
     monkeypatch.setattr(transfer, "_trash", lambda p: Path(p).rename(trash / Path(p).name))
     run("posted", res[0].output, res[1].output, "--channel", "facebook")
     Path(res[1].source).write_bytes(b"edited")
+    clip = Path(res[0].source).with_suffix(".MOV")      # its Live Photo clip, from the phone
+    make_clip(clip, size=(64, 48), seconds=1.0, fmt="mov",
+              metadata={"com.apple.quicktime.content.identifier": "1F2E3D4C-0000-4A5B"},
+              fmt_options={"movflags": "use_metadata_tags"})
     r = run("purge", "trip", "--dry-run")
     assert r.exit_code == 1 and "would-delete" in r.stdout
+    assert f"1 Live Photo clip will stay in the folder ({clip.name})" in r.stdout
     assert all(Path(x.source).exists() for x in res.values())
     r = run("purge", "trip")
     assert r.exit_code == 1                                  # two originals were kept
     assert "changed since it was exported" in r.stderr and "not marked posted" in r.stderr
     assert not Path(res[0].source).exists() and (trash / Path(res[0].source).name).exists()
+    assert f"1 Live Photo clip stays in the folder ({clip.name})" in r.stdout and clip.exists()
     r = run("purge", "trip", "--once-exported", "--json")
     rep = json.loads(r.stdout)
     assert rep["counts"]["deleted"] == 1 and rep["counts"]["already-deleted"] == 1

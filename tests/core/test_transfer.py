@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from afterpost_util import make_export, photo, sha
 
-from photovet.core import fsutil, transfer
+from photovet.core import fsutil, transfer, words
 from photovet.core.storage import open_db
 from photovet.core.transfer import (
     FLASH_NOTE,
@@ -1206,3 +1206,50 @@ def test_times_stored_as_datetimes_are_read_when_originals_are_deleted():
     assert transfer._exported_since(exported, _dt.datetime(2026, 11, 20, 10, tzinfo=utc))
     assert transfer._exported_since(exported, "2026-11-20T10:00:00+00:00")
     assert not transfer._exported_since(exported, _dt.datetime(2026, 11, 22, 10, tzinfo=utc))
+
+
+def _live_clip(beside: Path) -> Path:
+    """The Live Photo clip an iPhone keeps with the photo ``beside`` (STEM.MOV, its QuickTime
+    metadata carrying Apple's content id), as copying the phone's photos to a PC brings it."""
+    from tests.video_clips import make_clip
+
+    clip = beside.with_suffix(".MOV")
+    make_clip(clip, size=(64, 48), seconds=1.5, fmt="mov",
+              metadata={"com.apple.quicktime.content.identifier": "1F2E3D4C-0000-4A5B"},
+              fmt_options={"movflags": "use_metadata_tags"})
+    return clip
+
+
+def test_delete_originals_says_the_live_photo_clips_beside_them_stay(batch, trash):
+    """s52's note: "Delete originals" left a deleted photo's Live Photo clip in its folder and
+    said nothing. The batch leaves such clips out, so PhotoVet never checked them and has no
+    copy: they are not deleted, and the office is told they stay (a dry run first)."""
+    rec, res = batch
+    ok_clip = _live_clip(Path(res["ok"].source))
+    kept_clip = _live_clip(Path(res["unposted"].source))   # its photo is kept: nothing to say
+
+    preview = purge_batch(rec, "trip", dry_run=True)
+    assert preview.live_clips_left == [str(ok_clip)]
+    assert preview.to_dict()["live_clips_left"] == [str(ok_clip)]
+    said = words.live_clips_left(preview.live_clips_left, dry_run=True)
+    assert said.startswith("1 Live Photo clip will stay in the folder (ok.MOV)")
+    assert "never checked it" in said and "Delete it yourself" in said
+
+    report = purge_batch(rec, "trip")
+    assert statuses(report)["ok"][0] == "deleted"
+    assert report.live_clips_left == [str(ok_clip)]
+    assert words.live_clips_left(report.live_clips_left, dry_run=False).startswith(
+        "1 Live Photo clip stays in the folder (ok.MOV)")
+    assert ok_clip.exists() and kept_clip.exists() and [p.name for p in trash.iterdir()] == [
+        "ok.JPG"]
+    assert words.live_clips_left([], dry_run=False) == ""
+
+
+def test_a_clip_that_is_no_live_photo_is_not_said_to_be_one(batch, trash):
+    """A video filmed as a video under the photo's name (no Apple content id) is not named
+    as a Live Photo clip left behind."""
+    from tests.video_clips import make_clip
+
+    rec, res = batch
+    make_clip(Path(res["ok"].source).with_suffix(".mov"), size=(64, 48), seconds=1.0, fmt="mov")
+    assert purge_batch(rec, "trip", dry_run=True).live_clips_left == []

@@ -3,6 +3,8 @@ taken down, or not posted yet) in red, as problems. Only a problem is red now.""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from photovet.core.transfer import PurgeItem, PurgeReport
 from photovet.gui import style
 from photovet.gui.dialogs.purge import PurgeDialog
@@ -22,3 +24,23 @@ def test_an_original_kept_as_planned_is_not_shown_as_a_problem(qtbot):
     assert dlg.list.item(0).text().startswith("Kept: a.jpg \u2014 it was taken down")
     assert colours[0] != style.COVER and colours[2] != style.COVER
     assert colours[1] == style.COVER
+
+
+def test_the_live_photo_clips_left_in_the_folder_are_said_and_cleared_on_an_error(qtbot):
+    """s53: the iPhone Live Photo clips beside the photos deleted stay in the folder (never
+    checked, no copy): the dialog says so under the list, as plain text (a file name is never
+    markup), and says nothing of them when there are none or the list could not be made."""
+    dlg = PurgeDialog(["Trip"], "Trip")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    item = PurgeItem("/p/IMG_0001.HEIC", "would-delete", "its copy is checked and posted")
+    dlg.show_report(PurgeReport(batch="Trip", dry_run=True, permanent=False, items=[item],
+                                live_clips_left=["/p/<i>IMG_0001.MOV"]))
+    assert dlg.clips.isVisible()
+    assert dlg.clips.text().startswith("1 Live Photo clip will stay in the folder "
+                                       "(<i>IMG_0001.MOV)")
+    assert dlg.clips.textFormat() == Qt.TextFormat.PlainText
+    dlg.show_error("The batch could not be read.")
+    assert not dlg.clips.isVisible()
+    dlg.show_report(PurgeReport(batch="Trip", dry_run=True, permanent=False, items=[item]))
+    assert not dlg.clips.isVisible()

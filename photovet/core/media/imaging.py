@@ -1035,7 +1035,7 @@ LIVE_CLIP = "the moving part of an iPhone Live Photo"
 #: the key an iPhone writes in both halves of a Live Photo (the clip's QuickTime metadata)
 _APPLE_CONTENT_ID = b"com.apple.quicktime.content.identifier"
 #: the photos a Live Photo's clip goes with, by extension
-_LIVE_PHOTO_SUFFIXES = (".heic", ".heif", ".jpg", ".jpeg")
+LIVE_PHOTO_SUFFIXES = (".heic", ".heif", ".jpg", ".jpeg")
 
 
 def live_photo_clip(path: str | Path) -> bool:
@@ -1123,7 +1123,7 @@ def collect_photos(paths: Iterable[str | Path], *, videos: bool = False,
                 dirs[:] = sorted((d for d in dirs if not d.startswith(".")), key=name_order)
                 stems = {} if live_clips or not videos else {
                     os.path.splitext(n)[0].casefold(): n for n in files
-                    if os.path.splitext(n)[1].lower() in _LIVE_PHOTO_SUFFIXES}
+                    if os.path.splitext(n)[1].lower() in LIVE_PHOTO_SUFFIXES}
                 for name in sorted(files, key=name_order):
                     f = Path(root) / name
                     if _is_hidden(f):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.transfer import FLASH_NOTE, PurgeReport
-from photovet.core.words import PURGE_FOR_GOOD_NOTE, PURGE_TRASH_NOTE
+from photovet.core.words import PURGE_FOR_GOOD_NOTE, PURGE_TRASH_NOTE, live_clips_left
 
 from .. import style
 from ..words import plural
@@ -59,6 +59,11 @@ class PurgeDialog(QDialog):
         self.summary = QLabel("Looking at the originals\u2026")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        # the Live Photo clips beside the photos: they stay, and the office is told why
+        self.clips = style.hint("")
+        self.clips.setAccessibleName("Live Photo clips left in the folder")
+        self.clips.setTextFormat(Qt.TextFormat.PlainText)    # file names, never markup
+        self.clips.setVisible(False)
         self.list = QListWidget()
         self.list.setWordWrap(True)
         self.list.setAccessibleName("Originals and what happens to each")
@@ -86,6 +91,7 @@ class PurgeDialog(QDialog):
         lay.addLayout(row)
         lay.addWidget(self.summary)
         lay.addWidget(self.list, 1)
+        lay.addWidget(self.clips)
         lay.addWidget(self.permanent)
         lay.addWidget(self.note)
         lay.addLayout(buttons)
@@ -111,11 +117,16 @@ class PurgeDialog(QDialog):
         else:
             self.summary.setText(f"<b>{plural(c['deleted'], 'original')} deleted</b>; {kept} "
                                  f"kept; {c['already-deleted']} already deleted. {report.note}")
+        clips = live_clips_left(report.live_clips_left, report.dry_run)
+        self.clips.setText(clips)
+        self.clips.setToolTip("\n".join(report.live_clips_left))
+        self.clips.setVisible(bool(clips))
         self._update()
 
     def show_error(self, text: str) -> None:
         self.report = None
         self.list.clear()
+        self.clips.setVisible(False)
         self.summary.setText(text)
         self._update()
 
