@@ -3,7 +3,7 @@ forms and card layouts, drawn on its real photos with a register of other names 
 held-out badges have "different fonts, colours, card layouts"; tune for photos nobody saw).
 
     python bench/badges_unseen.py [--data ../shared/data] [--count 60] [--seed 53] [--hard]
-                                  [--keep DIR]
+                                  [--turn DEG] [--keep DIR]
 
 Each photo of ../shared/data/identities and faces (scaled to 1000 px, faces found by PhotoVet)
 gets a card below its one or two largest faces: a name of a made-up register of 30 pupils in
@@ -12,7 +12,8 @@ one of 8 forms ("Harvey Okafor", "HARVEY OKAFOR", "Okafor, Harvey", "H. Okafor",
 a narrow sans, a monospace, italics...), 8 colour pairs (light on dark too), 4 layouts (plain,
 "HELLO my name is", a school's header, a STUDENT lanyard), 14-34 px high, turned up to 20
 degrees; then a slight blur, noise and JPEG 80-92. ``--hard``: 11-18 px, up to 30 degrees, and
-two low-contrast looks more. Built in a temporary folder (``--keep``: there instead), never in
+two low-contrast looks more. ``--turn 180``: cards turned any way (a lanyard card hangs
+upside down as often as not). Built in a temporary folder (``--keep``: there instead), never in
 the repository. Each name is read, classified and decided as bench/text.py does (every pupil
 without name consent, the website): covered by rule, or until a person decides (review), when
 90 % of its polygon is under a cover. Prints the totals by height band, name form, font and
@@ -122,7 +123,8 @@ def place(photo, card, box, cx, top, angle):
     return [(x + ox, y + oy) for x, y in pts]
 
 
-def make_set(out: Path, data: Path, n: int, seed: int, hard: bool) -> dict:
+def make_set(out: Path, data: Path, n: int, seed: int, hard: bool,
+             turn: float | None = None) -> dict:
     """The photos and their manifest (every name's polygon, form, font, look) in ``out``."""
     from photovet.core.settings import Settings
     from photovet.core.vision.faces import FaceEngine
@@ -136,7 +138,8 @@ def make_set(out: Path, data: Path, n: int, seed: int, hard: bool) -> dict:
                  "preferred_forename": "", "surname": LAST[i], "year_group": "5",
                  "reg_group": "5B"} for i in range(len(FIRST))]
     styles = STYLES + (HARD_STYLES if hard else [])
-    heights, turn = ((11, 18), 30) if hard else ((14, 34), 20)
+    heights, most = ((11, 18), 30) if hard else ((14, 34), 20)
+    turn = most if turn is None else turn
     files, k = [], 0
     for src in srcs:
         if len(files) >= n:
@@ -241,6 +244,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=53)
     ap.add_argument("--hard", action="store_true",
                     help="smaller names (11-18 px), turned more, two low-contrast looks more")
+    ap.add_argument("--turn", type=float, default=None,
+                    help="turn cards up to this many degrees either way (default 20; --hard 30)")
     ap.add_argument("--keep", type=Path, default=None,
                     help="make the photos in this folder and keep them (never the repository)")
     args = ap.parse_args()
@@ -255,10 +260,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = args.keep or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)
-        manifest = make_set(out, data, args.count, args.seed, args.hard)
+        manifest = make_set(out, data, args.count, args.seed, args.hard, args.turn)
         names = sum(len(f["items"]) for f in manifest["files"])
         print(f"{len(manifest['files'])} photos, {names} pupils' names "
-              f"({'--hard' if args.hard else 'default looks'}, seed {args.seed})")
+              f"({'--hard' if args.hard else 'default looks'}, seed {args.seed}"
+              f"{f', turned up to {args.turn:g} degrees' if args.turn is not None else ''})")
         evaluate(out, manifest)
 
 
