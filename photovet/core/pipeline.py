@@ -134,7 +134,11 @@ log = logs.get("pipeline")
 #: taken as undamaged, its picture data never looked at
 #: 27: a badge area is skipped only when every pixel of it was seen with the detector's context
 #: (ocr.focus_plan, s45): one over 95 % seen was skipped whole, its unseen strip never read
-ANALYSIS_VERSION = "27"
+#: 28: where "my name is", "Name:" or "awarded to" was read and nothing at all after it, the
+#: places a name is written after it (beside and under it) are covered until a person decides
+#: (names._after_cue, policy.REASON_UNREAD_AFTER_CUE, s53): a name in thin pencil or a faint
+#: script that the text detector does not find was left readable
+ANALYSIS_VERSION = "28"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
@@ -183,7 +187,8 @@ ANALYSIS_VERSION = "27"
 #: its first frame's size on every frame, as the export scales it (s44: names read on the later
 #: frames at their own size were covered elsewhere and exported readable)
 #: 28: badge areas of frames larger than 2048 px skipped as photos' (ANALYSIS_VERSION 27)
-VIDEO_ANALYSIS_VERSION = "28"
+#: 29: as ANALYSIS_VERSION 28 (the places after a cue line where nothing was read are covered)
+VIDEO_ANALYSIS_VERSION = "29"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

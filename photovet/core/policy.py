@@ -120,6 +120,11 @@ REASON_NOT_A_NAME = "Not a name"
 REASON_UNREAD_WORN = ("Text where a badge would be that could not be read clearly: it may be "
                       "a name")
 REASON_FRAGMENT = "Not a name (an unreadable fragment: no word of three letters or more)"
+#: where a name is written after "my name is", "Name:" or "awarded to" and nothing could be
+#: read there at all (names._after_cue, s53): covered until a person decides
+REASON_UNREAD_AFTER_CUE = ("Nothing could be read after \u201cmy name is\u201d, \u201cName:\u201d "
+                           "or \u201cawarded to\u201d: a name may be written there (in pencil, "
+                           "or too faint to read)")
 #: a line read unclearly inside a face and matching no one in the register (names.in_face,
 #: s40: "PARE" read across an eye was said to be on a sign near a face): covered for review,
 #: saying what it likely is (kept readable, a name painted on a cheek would go out)
@@ -1030,6 +1035,8 @@ def _rule_for_name(item: TextItem, person: Person | None, channel: Channel, medi
     if item.kind == "staff-name":
         return Decision("cover", "Looks like a staff member's name that is not in the register",
                         needs_review=True)
+    if item.kind == "name-like" and item.context == "unread":
+        return Decision("cover", REASON_UNREAD_AFTER_CUE, needs_review=True)
     if item.kind == "name-like" and item.low_confidence and item.context == "worn":
         return Decision("cover", REASON_UNREAD_WORN, needs_review=True)
     if item.kind == "name-like":

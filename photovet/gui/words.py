@@ -164,12 +164,21 @@ UNKEPT_BY_KIND = {"pupil-name": "A pupil's name", "staff-name": "A staff member'
                   "name-like": "Words that look like a name"}
 
 
-def read_words(text: str, kind: str = "", can_draw: Callable[[str], bool] | None = None) -> str:
+#: the place after "my name is", "Name:" or "awarded to" where nothing was read (the core's
+#: TextItem.context "unread", s53): no words to quote, said as what it is
+UNREAD_PLACE = "A place where a name may be written"
+
+
+def read_words(text: str, kind: str = "", can_draw: Callable[[str], bool] | None = None,
+               context: str = "") -> str:
     """A text read in a photo as the window quotes it ("“Olivia Bennett”"), or what it is
     (``kind``: the core's TextItem.kind) instead of empty quotes when its words are not kept:
     "A pupil's name", "Words that look like a name". ``can_draw``: whether this PC's fonts
-    draw a character; those it cannot are said after the quote (``unshown_note``)."""
+    draw a character; those it cannot are said after the quote (``unshown_note``).
+    ``context`` "unread": the place after a cue where nothing was read (``UNREAD_PLACE``)."""
     if not text:
+        if context == "unread":
+            return UNREAD_PLACE
         return UNKEPT_BY_KIND.get(kind, UNKEPT_NAME)
     note = unshown_note(text, can_draw) if can_draw is not None else ""
     return f"\u201c{text}\u201d" + (f" ({note})" if note else "")
@@ -229,6 +238,7 @@ EARLIER_COPIES_KEPT = ("They are still in the folder: export the batch into this
                        "posted.")
 
 
-__all__ = ["EARLIER_COPIES_KEPT", "UNKEPT_BY_KIND", "UNKEPT_NAME", "about_text", "consent_word",
+__all__ = ["EARLIER_COPIES_KEPT", "UNKEPT_BY_KIND", "UNKEPT_NAME", "UNREAD_PLACE", "about_text",
+           "consent_word",
            "day", "error_text", "esc", "media_count", "media_words", "plural", "read_words",
            "rejected_why", "sentence", "uk_dates", "when"]

@@ -429,8 +429,11 @@ def test_badge_text_not_in_the_register_is_covered_and_offered_for_review(text):
 def test_school_words_on_a_badge_or_a_sign_stay_readable(text):
     m = NameMatcher(BADGE_REGISTER, threshold=85)
     for read in (_badge(text), _sign(text)):
-        (item,) = classify_texts([read], m, faces=[FACE])
+        item, *after = classify_texts([read], m, faces=[FACE])
         assert item.kind == "", (text, read)
+        # a cue with nothing read after it: where the name would be is covered (s53)
+        assert [a.context for a in after] == (["unread"] * 2 if text in (
+            "my name is", "awarded to") else []), text
         decide([item])
         assert item.decision == "keep" and not item.needs_review
         assert item.reason in ("Not a name", "Only school words below a face, where a badge "
@@ -924,8 +927,9 @@ def test_misread_or_run_together_text_on_a_badge_is_covered_for_review(text):
 ])
 def test_prose_in_lower_case_on_a_badge_stays_readable(text):
     m = NameMatcher(RUN_REGISTER, threshold=85)
-    (item,) = classify_texts([_badge(text)], m, faces=[FACE])
+    item, *after = classify_texts([_badge(text)], m, faces=[FACE])
     assert (item.kind, item.context) == ("", "worn"), text
+    assert len(after) == (2 if text == "my name is" else 0), text   # the cue's places (s53)
 
 
 def test_a_surname_cut_short_and_misread_at_the_end_of_the_box_is_covered_to_its_end():
@@ -961,3 +965,68 @@ def test_a_line_below_a_face_that_could_not_be_read_clearly_is_a_possible_name()
     assert [(i.decision, i.needs_review) for i in items] == [
         ("cover", True), ("keep", False), ("keep", False), ("cover", True)]
     assert items[0].reason == items[3].reason == REASON_UNREAD_WORN
+
+
+@pytest.mark.parametrize("cue", ["HELLO my name is", "Name:", "awarded to", "NAME"])
+def test_where_a_name_follows_a_cue_with_nothing_read_after_it_is_covered_for_review(cue):
+    """s53: a cue read with nothing at all after it ("HELLO my name is" over a name in thin
+    pencil the text detector does not find): the places a name is written after it, beside it
+    and under it along its tilt, are covered until a person decides, who leaves them readable
+    only with a reason."""
+    from photovet.core.policy import REASON_UNREAD_AFTER_CUE, text_override_refusal
+
+    m = NameMatcher(BADGE_REGISTER, threshold=85)
+    line = [(100, 100), (260, 100), (260, 120), (100, 120)]       # 160 x 20 px
+    cue_item, beside, under = classify_texts([(line, cue, 0.95)], m, faces=[FACE])
+    assert cue_item.text == cue
+    for area in (beside, under):
+        assert (area.text, area.kind, area.context) == ("", "name-like", "unread")
+    xs = [x for x, _ in beside.polygon]
+    ys = [y for _, y in beside.polygon]
+    assert min(xs) == 260 and max(xs) == 260 + 12 * 20 and min(ys) < 100 and max(ys) > 120
+    xs = [x for x, _ in under.polygon]
+    ys = [y for _, y in under.polygon]
+    assert min(ys) == 120 and max(ys) == 120 + 4 * 20 and min(xs) < 100 and max(xs) > 260
+    decide([cue_item, beside, under])
+    assert cue_item.decision == "keep"
+    for area in (beside, under):
+        assert (area.decision, area.needs_review, area.reason) == (
+            "cover", True, REASON_UNREAD_AFTER_CUE)
+        assert text_override_refusal("keep", area, None, "") is not None
+        assert text_override_refusal("keep", area, None, "the sticker is blank") is None
+
+
+@pytest.mark.parametrize("where", [
+    [(270, 100), (400, 100), (400, 120), (270, 120)],       # beside it
+    [(110, 130), (250, 130), (250, 160), (110, 160)],       # under it
+])
+def test_a_cue_with_a_line_read_after_it_adds_no_place(where):
+    m = NameMatcher(BADGE_REGISTER, threshold=85)
+    line = [(100, 100), (260, 100), (260, 120), (100, 120)]
+    items = classify_texts([(line, "my name is", 0.95), (where, "Rosalind", 0.9)], m,
+                           faces=[FACE])
+    assert [i.context for i in items if i.context == "unread"] == []
+    assert [i.text for i in items] == ["my name is", "Rosalind"]
+
+
+def test_the_places_after_a_tilted_cue_follow_its_tilt():
+    """A cue on a badge turned 30 degrees: the place under it lies under it along its own
+    tilt (down and to the left of its centre), the one beside it along the line."""
+    import math
+
+    m = NameMatcher(BADGE_REGISTER, threshold=85)
+    a = math.radians(30)
+    u, v = (math.cos(a), math.sin(a)), (-math.sin(a), math.cos(a))
+    corners = [(0, 0), (160, 0), (160, 20), (0, 20)]
+    line = [(500 + x * u[0] + y * v[0], 500 + x * u[1] + y * v[1]) for x, y in corners]
+    _cue, beside, under = classify_texts([(line, "my name is", 0.95)], m)
+    centre = (sum(x for x, _ in line) / 4, sum(y for _, y in line) / 4)
+
+    def along_across(poly):
+        cx, cy = sum(x for x, _ in poly) / 4 - centre[0], sum(y for _, y in poly) / 4 - centre[1]
+        return cx * u[0] + cy * u[1], cx * v[0] + cy * v[1]
+
+    b_along, b_across = along_across(beside.polygon)
+    assert b_along > 80 and abs(b_across) < 1e-6
+    d_along, d_across = along_across(under.polygon)
+    assert abs(d_along) < 1e-6 and d_across > 10

@@ -785,3 +785,21 @@ def test_a_drawn_badge_with_a_name_in_pieces_is_matched_and_covered(text_engine,
         [(i.text, i.kind, i.person) for i in items]
     assert all(i.decision == "cover" and not i.needs_review for i in items)
     assert covered_fraction(mask, reds) >= 0.95
+
+
+@pytest.mark.parametrize("ink, read", [((20, 20, 30), True), ((238, 238, 233), False)])
+def test_a_name_too_faint_to_find_after_my_name_is_is_covered_until_a_person_decides(
+        text_engine, matcher, ink, read):
+    """s53 (bench/badges_unseen.py): a name written faintly (pencil, a pale pen) under "HELLO
+    my name is" is not found by the text detector at all, and stayed readable. Where a name
+    follows a cue read with nothing after it, that place is covered until a person decides;
+    a name that is read is covered as the name it is, and no place is added."""
+    img = background((900, 600), False)
+    paste_text(img, "HELLO my name is", 18, 0, (420, 250))
+    mask = paste_text(img, "Olivia Bennett", 22, 0, (420, 300), ink=ink)
+    items, reds = cover(text_engine, matcher, img)
+    unread = [i for i in items if i.context == "unread"]
+    assert any(i.kind == "pupil-name" for i in items) is read
+    assert (len(unread) == 0) is read, [(i.text, i.context) for i in items]
+    assert all(i.decision == "cover" and i.needs_review and not i.text for i in unread)
+    assert covered_fraction(mask, reds) >= 0.95

@@ -74,6 +74,30 @@ def test_a_name_whose_words_are_not_kept_is_not_shown_as_empty_quotes():
     assert "\u201c\u201d" not in text_sentence(kept) + text_tag(0, kept)
 
 
+def test_the_place_after_a_cue_where_nothing_was_read_is_said_as_such():
+    """s53: the place after "my name is" where nothing was read has no words: the findings,
+    the tag on the photo and a video's row say what it is, not "Words that look like a
+    name" (nothing was read there)."""
+    from photovet.core.models import TextItem, VideoTrack
+    from photovet.core.policy import REASON_UNREAD_AFTER_CUE
+    from photovet.gui.views.findings import text_sentence
+    from photovet.gui.views.photo_view import text_tag
+    from photovet.gui.views.video_player import track_who
+    from photovet.gui.words import UNREAD_PLACE, read_words
+
+    box = [(0.0, 0.0), (90.0, 0.0), (90.0, 20.0), (0.0, 20.0)]
+    place = TextItem(box, "", kind="name-like", context="unread", decision="cover",
+                     reason=REASON_UNREAD_AFTER_CUE, needs_review=True)
+    assert read_words("", "name-like", context="unread") == UNREAD_PLACE
+    assert text_sentence(place).startswith(
+        "A place where a name may be written: covered. Nothing could be read after "
+        "\u201cmy name is\u201d")
+    assert text_tag(0, place) == "Place for a name covered"
+    track = VideoTrack(id=1, kind="text", text="", context="unread")
+    assert track_who(track, {}) == "Place for a name"
+    assert track_who(VideoTrack(id=2, kind="text", text=""), {}) == "A name"
+
+
 def test_an_error_with_what_to_do_reads_as_sentences():
     """s27: every place that shows an error and its hint (the sign-in dialog, the window's
     messages, 'PhotoVet cannot start') reads as sentences: a capital first (not a file's name,

@@ -731,7 +731,7 @@ class ReviewController(QObject):
         if ask.needs_reason:
             reason = self.ask_reason(
                 "Leave this text readable?",
-                f"{read_words(t.text, t.kind, app_drawable())}: {t.reason or 'may be a name'}."
+                f"{read_words(t.text, t.kind, app_drawable(), t.context)}: {t.reason or 'may be a name'}."
                 f"\n\n{sentence(ask.words)} "
                 "Your reason is recorded with your name.",
                 placeholder="For example: it is the name of the street, not a pupil")
@@ -862,7 +862,7 @@ class ReviewController(QObject):
         elif kind == TEXT and 0 <= index < len(a.texts):
             t = a.texts[index]
             offer = reviewer.text_choices(a, index, channel)
-            head = m.addAction(f"{read_words(t.text, t.kind, app_drawable())} \u2014 "
+            head = m.addAction(f"{read_words(t.text, t.kind, app_drawable(), t.context)} \u2014 "
                                f"{'covered' if t.decision == 'cover' else 'kept readable'}")
             head.setEnabled(False)
             if offer.settled:

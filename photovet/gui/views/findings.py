@@ -100,7 +100,7 @@ def text_sentence(item, can_draw: Callable[[str], bool] | None = None) -> str:
     """'“Muhammad Iqbal”: covered. Pupil's name (no consent to show names).' ``can_draw``:
     whether this PC's fonts draw a character (``Drawable``): those it cannot are said after
     the quote ('“口” (a Chinese/Japanese character, U+53E3): kept readable. ...')."""
-    said = read_words(item.text, item.kind, can_draw)
+    said = read_words(item.text, item.kind, can_draw, getattr(item, "context", ""))
     if item.decision == "cover":
         why = item.reason or "covered"
         text = f"{said}: covered. {why}"
@@ -467,7 +467,7 @@ class FindingsPanel(QWidget):
     def _text_card(self, i: int) -> DecisionCard:
         t = self.analysis.texts[i]
         why = t.reason.lower() if t.reason else "may be a name"
-        q = f"<b>{esc(read_words(t.text, t.kind, self._drawable()))}</b>: {esc(why)}."
+        q = f"<b>{esc(read_words(t.text, t.kind, self._drawable(), t.context))}</b>: {esc(why)}."
         if t.kind == "name-like" and initials_like(t.text):
             q += (" If these are the school's initials (on a logo or a sign), add them in "
                   "Settings, School rules, The school: they then follow each channel's rule "

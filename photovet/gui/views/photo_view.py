@@ -92,7 +92,8 @@ def face_colour(face: Face) -> QColor:
 
 def text_tag(index: int, item: TextItem) -> str:
     shown = item.text if len(item.text) <= 24 else item.text[:23] + "\u2026"
-    head = read_words(shown) if shown else "A name"     # words not kept (words.UNKEPT_NAME)
+    head = read_words(shown) if shown else \
+        ("Place for a name" if item.context == "unread" else "A name")  # words not kept
     return f"{head} {'covered' if item.decision == 'cover' else 'kept'}"
 
 

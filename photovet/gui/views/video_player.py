@@ -67,7 +67,8 @@ def track_who(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
         note = school_note(t)
         return note[:1].upper() + note[1:]
     if t.kind == "text":
-        return f"\u201c{t.text}\u201d" if t.text else "A name"
+        return f"\u201c{t.text}\u201d" if t.text else \
+            ("Place for a name" if t.context == "unread" else "A name")
     if t.override == "not-a-face":
         return "Not a face"
     who = t.who

@@ -1825,6 +1825,46 @@ def _below(cue: Sequence[tuple[float, float]], item: Sequence[tuple[float, float
     return under or beside
 
 
+#: where a name is written after a cue line that nothing was read after (``_after_cue``), in
+#: the cue's own line heights: beside it (a worksheet's "Name: ...", a name handwritten in
+#: pencil taller than the print) up to ``AFTER_BESIDE`` long and ``AFTER_BESIDE_GROW`` above
+#: and below it; under it (a "HELLO my name is" sticker, a certificate's "awarded to") down to
+#: ``AFTER_BELOW``, as wide as the cue and ``AFTER_BELOW_SIDE`` of its width more each side,
+#: at least ``AFTER_BELOW_MIN_HALF`` line heights either side of its centre
+AFTER_BESIDE, AFTER_BESIDE_GROW = 12.0, 0.75
+AFTER_BELOW, AFTER_BELOW_SIDE, AFTER_BELOW_MIN_HALF = 4.0, 0.25, 6.0
+#: the context of an area after a cue line where nothing was read (``_after_cue``)
+UNREAD_AFTER_CUE = "unread"
+
+
+def _after_cue(cue: TextItem) -> list[TextItem]:
+    """Where the name after ``cue`` ("HELLO my name is", "Name:", "awarded to") would be,
+    when nothing at all was read there: a name written in thin pencil or in a faint or
+    flowing hand that the text detector does not find (s53, bench/badges_unseen.py: a 12 px
+    script name on a sticker whose cue alone was read). Two areas, beside the cue and under
+    it, along its own tilt, each an item with no text (``context`` ``UNREAD_AFTER_CUE``,
+    ``kind`` "name-like"): policy covers them until a person decides (fail closed: a pupil's
+    name the reader could not see is still a name)."""
+    g = _line_geometry(cue.polygon)
+    if g is None:
+        return []
+    centre, u, length, h = g
+    v = np.array([-u[1], u[0]])          # across the line, downwards as the text reads
+    right = centre + u * (length / 2.0)
+    bottom = centre + v * (h / 2.0)
+    half = max(length * (0.5 + AFTER_BELOW_SIDE), AFTER_BELOW_MIN_HALF * h)
+
+    def quad(origin, along, across) -> list[tuple[float, float]]:
+        o = np.asarray(origin, dtype=np.float64)
+        return [tuple(map(float, q)) for q in (o, o + along, o + along + across, o + across)]
+
+    beside = quad(right - v * (h / 2.0 + AFTER_BESIDE_GROW * h), u * (AFTER_BESIDE * h),
+                  v * (h * (1.0 + 2.0 * AFTER_BESIDE_GROW)))
+    under = quad(bottom - u * half, u * (2.0 * half), v * (AFTER_BELOW * h))
+    return [TextItem(polygon=area, text="", score=0.0, kind="name-like",
+                     context=UNREAD_AFTER_CUE, low_confidence=True) for area in (beside, under)]
+
+
 def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
                    faces: Sequence[Sequence[float]] = (), min_score: float = 0.0) -> list[TextItem]:
     """TextItems with ``kind``, ``person``, ``form`` and ``context`` set (policy.decide_text
@@ -1890,11 +1930,17 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
         elif like is not None:
             item.kind = "name-like"
         items.append(item)
+    unread: list[TextItem] = []
     for cue in items:
         if _CUE_RE.search(cue.text):
+            followed = False
             for t in items:
-                if t is not cue and not t.context and _below(cue.polygon, t.polygon):
-                    t.context = "label"
+                if t is not cue and _below(cue.polygon, t.polygon):
+                    followed = True
+                    if not t.context:
+                        t.context = "label"
+            if not followed:
+                unread.extend(_after_cue(cue))
     for t in items:
         # on a badge, a lanyard, a certificate or after "my name is": any word that is not a
         # school word may be a name the register does not know (or one the reader garbled);
@@ -1915,7 +1961,7 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
     if matcher is not None:
         _join_split_names(items, matcher)
     _absorb_name_fragments(items)
-    return items
+    return items + unread
 
 
 def _same_line_next(a: TextItem, b: TextItem) -> bool:
