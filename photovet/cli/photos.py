@@ -653,7 +653,9 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                         flag = "  [needs review]" if t.needs_review else ""
                         said = t.text or (f"name of {engine.name_of(t.person)}" if t.person
                                           else "a name")   # the cache keeps ids, not names
-                        what = "crest" if t.school == "crest" else f"text '{said}'"
+                        what = "crest" if t.school == "crest" else \
+                            "place for a name" if t.context == "unread" and \
+                            not t.text else f"text '{said}'"
                         click.echo(f"  {what}: {t.decision.upper()} - {t.reason}{hand}{flag}")
                 for f in a.flags:
                     state = ("  [needs review]" if f.open else

@@ -173,3 +173,21 @@ def test_scan_reads_each_approvers_roles_once_not_once_per_photo(tmp_path, staff
     assert [r["approval"]["valid"] for r in rows] == [True] * 3, \
         [r["approval"]["why_not"] for r in rows]
     assert len(asked) == 1, asked
+
+
+def test_scan_says_a_place_for_a_name_where_nothing_was_read_after_my_name_is(tmp_path):
+    """s53: "HELLO my name is" over a name too faint for the text detector: the places after
+    the cue are covered for review, and scan says what they are (not "text 'a name'")."""
+    from tests.core.test_text import background, paste_text
+
+    img = background((900, 600), False)
+    paste_text(img, "HELLO my name is", 18, 0, (420, 250))
+    paste_text(img, "Olivia Bennett", 22, 0, (420, 300), ink=(238, 238, 233))
+    img.save(tmp_path / "sticker.jpg", quality=95)
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path / "sticker.jpg")])
+    assert result.exit_code == 0, result.output
+    places = [line for line in result.stdout.splitlines() if "place for a name" in line]
+    assert len(places) == 2, result.stdout
+    assert all("COVER - Nothing could be read after \u201cmy name is\u201d" in line
+               and line.endswith("[needs review]") for line in places)
+    assert "text 'a name'" not in result.stdout

@@ -61,9 +61,11 @@ class FakeEngine(Engine):
             a.faces.append(Face(box=tuple(box), score=extra[0] if extra else 0.99, person=pid,
                                 match_status=status,
                                 near=list(extra[1]) if len(extra) > 1 else []))
-        for poly, text, pid, kind in self.texts.get(Path(path).name, []):
+        for poly, text, pid, kind, *context in self.texts.get(Path(path).name, []):
+            # (a fifth value: the line's context, "unread" for a place after a cue, s53)
             a.texts.append(TextItem(polygon=[tuple(p) for p in poly], text=text, score=0.9,
-                                    person=pid, kind=kind, form="full" if pid else ""))
+                                    person=pid, kind=kind, form="full" if pid else "",
+                                    context=context[0] if context else ""))
         a.faces_checked = True
         return a
 

@@ -684,3 +684,25 @@ def test_a_preview_decoded_before_the_photo_was_checked_is_decoded_again(qtbot, 
     qtbot.waitUntil(lambda: target in win.review.previews, timeout=10000)
     assert win.review.previews[target][2] == win.review.current().analysis.sha256
     qtbot.waitUntil(lambda: win.photos.photo.canvas.before is not None, timeout=10000)
+
+
+def test_a_place_for_a_name_where_nothing_was_read_is_asked_about_in_its_own_words(
+        qtbot, ws, make_window, tmp_path):
+    """s53: the place after "HELLO my name is" where nothing was read is covered until a
+    person decides; its card says what it is, and quotes the cues as read ("Name:" keeps its
+    capital: the card lowered the whole reason before)."""
+    from photovet.core.policy import REASON_UNREAD_AFTER_CUE
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 1)
+    win = make_window(faces, {"photo_000.jpg": [(NAME_BOX, "", None, "name-like", "unread")]})
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 1)
+    select_photo(win, "photo_000.jpg")
+    (item,) = current(win).texts
+    assert (item.decision, item.needs_review, item.reason) == (
+        "cover", True, REASON_UNREAD_AFTER_CUE)
+    said = [c.findChild(QLabel).text() for c in cards(win) if c.property("target")[0] == TEXT]
+    assert len(said) == 1, said
+    assert said[0].startswith("<b>A place where a name may be written</b>: nothing could be "
+                              "read after \u201cmy name is\u201d, \u201cName:\u201d"), said

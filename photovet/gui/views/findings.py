@@ -466,7 +466,8 @@ class FindingsPanel(QWidget):
 
     def _text_card(self, i: int) -> DecisionCard:
         t = self.analysis.texts[i]
-        why = t.reason.lower() if t.reason else "may be a name"
+        # its first letter only: "Name:" inside a reason is quoted as read (s53)
+        why = t.reason[:1].lower() + t.reason[1:] if t.reason else "may be a name"
         q = f"<b>{esc(read_words(t.text, t.kind, self._drawable(), t.context))}</b>: {esc(why)}."
         if t.kind == "name-like" and initials_like(t.text):
             q += (" If these are the school's initials (on a logo or a sign), add them in "

@@ -1856,7 +1856,7 @@ def _after_cue(cue: TextItem) -> list[TextItem]:
 
     def quad(origin, along, across) -> list[tuple[float, float]]:
         o = np.asarray(origin, dtype=np.float64)
-        return [tuple(map(float, q)) for q in (o, o + along, o + along + across, o + across)]
+        return [(float(q[0]), float(q[1])) for q in (o, o + along, o + along + across, o + across)]
 
     beside = quad(right - v * (h / 2.0 + AFTER_BESIDE_GROW * h), u * (AFTER_BESIDE * h),
                   v * (h * (1.0 + 2.0 * AFTER_BESIDE_GROW)))
