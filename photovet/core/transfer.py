@@ -75,7 +75,7 @@ from photovet.core.fsutil import (
     unplugged_disk,
     volume_id,
 )
-from photovet.core.media.imaging import LIVE_PHOTO_SUFFIXES, live_photo_clip
+from photovet.core.media.live_photos import LIVE_PHOTO_SUFFIXES, live_photo_clip
 from photovet.core.models import Progress
 from photovet.core.storage.database import stored_path, text_safe, twin_content, written_name
 from photovet.core.words import (
