@@ -175,6 +175,8 @@ def _video_lines(a, engine, ch) -> None:
             what = school_note(t)              # the crest was found, not read: no words
         elif school_only(t):
             what = f"{school_note(t)} '{t.text}'"
+        elif not t.text and t.context == "unread":
+            what = "place for a name"          # after "my name is", nothing read (s53)
         else:
             what = f"name '{t.text}'"
         hand = f"  [by hand: {t.override or 'assign ' + str(t.override_person)}]" \

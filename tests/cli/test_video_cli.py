@@ -14,7 +14,7 @@ from PIL import Image
 
 from photovet.cli import cli
 from tests.conftest import shared_data
-from tests.video_clips import Mover, assert_covered, make_clip, truncate
+from tests.video_clips import Card, Mover, assert_covered, make_clip, truncate
 
 pytestmark = pytest.mark.engines
 
@@ -149,3 +149,18 @@ def test_scan_counts_a_face_seen_twice_once_as_the_apps_rows(tmp_path):
     assert v["faces"] == {"faces": 3, "tracks": 4, "shown": 0, "covered": 3, "partly_shown": 0,
                           "to_decide": 0, "seen_more_than_once": [2]}
     assert sum(1 for t in v["tracks"] if t["kind"] == "face") == 4   # every track still there
+
+
+def test_scan_says_the_place_after_a_cue_in_a_video_where_nothing_was_read(tmp_path):
+    """s53: a "HELLO my name is" card in a video with nothing read after it: the places after
+    it are followed as tracks, covered for review, and said as "place for a name" (not
+    "name ''")."""
+    clip = tmp_path / "sticker.mp4"
+    make_clip(clip, size=(640, 360), seconds=1.0, audio=False,
+              cards=[Card("HELLO my name is", (180, 120), 0.0, 1.0, height=22)])
+    result = CliRunner().invoke(cli, ["scan", str(clip)])
+    assert result.exit_code == 0, result.output
+    places = [line for line in result.stdout.splitlines() if "place for a name: COVER" in line]
+    assert len(places) == 2 and all(line.endswith("[needs review]") for line in places), \
+        result.stdout
+    assert "name ''" not in result.stdout
