@@ -141,6 +141,7 @@ def _video_lines(a, engine, ch) -> None:
     """A decided video, for a person: one line per track, the sound, what is removed."""
     from photovet.core.media.video.covers import track_span
     from photovet.core.media.video.linking import face_count, track_groups
+    from photovet.core.models import UNREAD_AFTER_CUE
     from photovet.core.words import crest_track, school_note, school_only
 
     groups = track_groups(a)
@@ -175,8 +176,8 @@ def _video_lines(a, engine, ch) -> None:
             what = school_note(t)              # the crest was found, not read: no words
         elif school_only(t):
             what = f"{school_note(t)} '{t.text}'"
-        elif not t.text and t.context == "unread":
-            what = "place for a name"          # after "my name is", nothing read (s53)
+        elif not t.text and t.context == UNREAD_AFTER_CUE:
+            what = words.PLACE_FOR_A_NAME.lower()   # after "my name is", nothing read (s53)
         else:
             what = f"name '{t.text}'"
         hand = f"  [by hand: {t.override or 'assign ' + str(t.override_person)}]" \
@@ -577,6 +578,8 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
     A photo's faces are numbered (face 1, face 2...), a video's tracks too (track 1, track
     2..., as the app's video player numbers them): 'photovet approve --reject --name-wrong
     FACE' counts them the same way."""
+    from photovet.core.models import UNREAD_AFTER_CUE
+
     ws = open_workspace()
     files = _files(paths, ws)
     ch = get_channel(ws, channel)
@@ -656,7 +659,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                         said = t.text or (f"name of {engine.name_of(t.person)}" if t.person
                                           else "a name")   # the cache keeps ids, not names
                         what = "crest" if t.school == "crest" else \
-                            "place for a name" if t.context == "unread" and \
+                            words.PLACE_FOR_A_NAME.lower() if t.context == UNREAD_AFTER_CUE and \
                             not t.text else f"text '{said}'"
                         click.echo(f"  {what}: {t.decision.upper()} - {t.reason}{hand}{flag}")
                 for f in a.flags:

@@ -448,6 +448,10 @@ class Face:
 #: the kinds of text (``TextItem.kind``, a video text track's ``text_kind``) that are, or may
 #: be, someone's name: their words are kept as the register id only, and a name left readable
 NAME_KINDS = ("pupil-name", "staff-name", "name-like")
+#: the context (``TextItem.context``, a video text track's ``context``) of the place after
+#: "my name is", "Name:" or "awarded to" where nothing at all was read (names._after_cue, s53):
+#: it has no text, and policy covers it until a person decides
+UNREAD_AFTER_CUE = "unread"
 
 
 @dataclass

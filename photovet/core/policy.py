@@ -68,6 +68,7 @@ from photovet.core.models import (
     NAME_KINDS,
     NO,
     NOT_RECORDED,
+    UNREAD_AFTER_CUE,
     Channel,
     Cover,
     Decision,
@@ -1035,7 +1036,7 @@ def _rule_for_name(item: TextItem, person: Person | None, channel: Channel, medi
     if item.kind == "staff-name":
         return Decision("cover", "Looks like a staff member's name that is not in the register",
                         needs_review=True)
-    if item.kind == "name-like" and item.context == "unread":
+    if item.kind == "name-like" and item.context == UNREAD_AFTER_CUE:
         return Decision("cover", REASON_UNREAD_AFTER_CUE, needs_review=True)
     if item.kind == "name-like" and item.low_confidence and item.context == "worn":
         return Decision("cover", REASON_UNREAD_WORN, needs_review=True)

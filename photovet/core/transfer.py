@@ -1690,19 +1690,23 @@ def _live_clips_beside(photos: list[Path], in_batch: set[str]) -> list[str]:
     them, and by its rules it may not delete them; the person deleting the photos is told
     they stay, as they show the same moment, with sound (s52's note: they stayed unsaid)."""
     clips: list[str] = []
+    movs: dict[Path, dict[str, list[str]]] = {}   # each folder listed once: stem -> its .MOVs
     for photo in photos:
         if photo.suffix.lower() not in LIVE_PHOTO_SUFFIXES:
             continue
-        try:
-            names = os.listdir(photo.parent)
-        except OSError:
-            continue
-        stem = photo.stem.casefold()
-        for name in sorted(names, key=name_order):
+        if photo.parent not in movs:
+            try:
+                names = sorted(os.listdir(photo.parent), key=name_order)
+            except OSError:
+                names = []
+            movs[photo.parent] = {}
+            for name in names:
+                stem, ext = os.path.splitext(name)
+                if ext.lower() == ".mov":
+                    movs[photo.parent].setdefault(stem.casefold(), []).append(name)
+        for name in movs[photo.parent].get(photo.stem.casefold(), []):
             clip = photo.parent / name
-            if os.path.splitext(name)[0].casefold() == stem and \
-                    os.path.splitext(name)[1].lower() == ".mov" and \
-                    str(clip) not in in_batch and live_photo_clip(clip):
+            if str(clip) not in in_batch and live_photo_clip(clip):
                 clips.append(str(clip))
     return clips
 

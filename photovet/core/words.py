@@ -1566,6 +1566,9 @@ PURGE_FOR_GOOD_NOTE = ("Ticked: the originals will be overwritten and then delet
 PURGE_TRASH_NOTE = ("Originals go to the Recycle Bin / Trash, so a mistake can be undone until "
                     "it is emptied.")
 PURGE_KEEP = "Keep them"
+#: how a tag on the photo, a video's row and ``photovet scan`` name the place after "my name
+#: is" where nothing was read (models.UNREAD_AFTER_CUE, s53): it has no words to quote
+PLACE_FOR_A_NAME = "Place for a name"
 
 
 def purge_confirmation(n: int, batch: str, permanent: bool) -> tuple[str, str, str]:

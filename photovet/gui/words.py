@@ -13,6 +13,7 @@ from pathlib import Path
 from photovet import __version__
 from photovet.core import words as _w
 from photovet.core.errors import PhotoVetError, ended
+from photovet.core.models import UNREAD_AFTER_CUE
 
 #: '2026-03-12', a date, or an ISO time -> '12/03/2026' (local time); '' for nothing
 day = _w.uk_day
@@ -165,7 +166,7 @@ UNKEPT_BY_KIND = {"pupil-name": "A pupil's name", "staff-name": "A staff member'
 
 
 #: the place after "my name is", "Name:" or "awarded to" where nothing was read (the core's
-#: TextItem.context "unread", s53): no words to quote, said as what it is
+#: TextItem.context ``UNREAD_AFTER_CUE``, s53): no words to quote, said as what it is
 UNREAD_PLACE = "A place where a name may be written"
 
 
@@ -175,9 +176,10 @@ def read_words(text: str, kind: str = "", can_draw: Callable[[str], bool] | None
     (``kind``: the core's TextItem.kind) instead of empty quotes when its words are not kept:
     "A pupil's name", "Words that look like a name". ``can_draw``: whether this PC's fonts
     draw a character; those it cannot are said after the quote (``unshown_note``).
-    ``context`` "unread": the place after a cue where nothing was read (``UNREAD_PLACE``)."""
+    ``context`` ``UNREAD_AFTER_CUE``: the place after a cue where nothing was read
+    (``UNREAD_PLACE``)."""
     if not text:
-        if context == "unread":
+        if context == UNREAD_AFTER_CUE:
             return UNREAD_PLACE
         return UNKEPT_BY_KIND.get(kind, UNKEPT_NAME)
     note = unshown_note(text, can_draw) if can_draw is not None else ""

@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photovet.core.models import Face, PhotoAnalysis, TextItem
+from photovet.core.models import UNREAD_AFTER_CUE, Face, PhotoAnalysis, TextItem
 from photovet.core.policy import waiting_for_decision
+from photovet.core.words import PLACE_FOR_A_NAME
 
 from .. import style
 from ..session import permission_tip
@@ -93,7 +94,7 @@ def face_colour(face: Face) -> QColor:
 def text_tag(index: int, item: TextItem) -> str:
     shown = item.text if len(item.text) <= 24 else item.text[:23] + "\u2026"
     head = read_words(shown) if shown else \
-        ("Place for a name" if item.context == "unread" else "A name")  # words not kept
+        (PLACE_FOR_A_NAME if item.context == UNREAD_AFTER_CUE else "A name")  # words not kept
     return f"{head} {'covered' if item.decision == 'cover' else 'kept'}"
 
 

@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 
 from photovet.core.media.video.covers import cover_span, is_covered
 from photovet.core.media.video.linking import FaceCount, face_count, gap_links, track_groups
-from photovet.core.models import MatchStatus, VideoAnalysis, VideoTrack
+from photovet.core.models import UNREAD_AFTER_CUE, MatchStatus, VideoAnalysis, VideoTrack
 from photovet.core.policy import waiting_for_decision
 from photovet.core.words import (
+    PLACE_FOR_A_NAME,
     crest_track,
     hidden_details_removed,
     school_note,
@@ -68,7 +69,7 @@ def track_who(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
         return note[:1].upper() + note[1:]
     if t.kind == "text":
         return f"\u201c{t.text}\u201d" if t.text else \
-            ("Place for a name" if t.context == "unread" else "A name")
+            (PLACE_FOR_A_NAME if t.context == UNREAD_AFTER_CUE else "A name")
     if t.override == "not-a-face":
         return "Not a face"
     who = t.who

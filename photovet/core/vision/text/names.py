@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from photovet.core.models import Person, TextItem
+from photovet.core.models import UNREAD_AFTER_CUE, Person, TextItem
 from photovet.core.vision.text.ocr import Read
 
 # --------------------------------------------------------------------------------------------
@@ -1833,8 +1833,6 @@ def _below(cue: Sequence[tuple[float, float]], item: Sequence[tuple[float, float
 #: at least ``AFTER_BELOW_MIN_HALF`` line heights either side of its centre
 AFTER_BESIDE, AFTER_BESIDE_GROW = 12.0, 0.75
 AFTER_BELOW, AFTER_BELOW_SIDE, AFTER_BELOW_MIN_HALF = 4.0, 0.25, 6.0
-#: the context of an area after a cue line where nothing was read (``_after_cue``)
-UNREAD_AFTER_CUE = "unread"
 
 
 def _after_cue(cue: TextItem) -> list[TextItem]:
