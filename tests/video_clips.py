@@ -501,3 +501,13 @@ def assert_covered(out_path: str | Path, boxes_per_frame, shrink: float = 0.12,
             assert dev < 10, (f"frame {i}: {what} box {(a, b, c, d)} not covered "
                               f"(mean |px - 128| {dev:.1f})")
     return worst
+
+
+def make_live_clip(beside: Path) -> Path:
+    """The Live Photo clip an iPhone keeps with the photo ``beside`` (STEM.MOV, its QuickTime
+    metadata carrying Apple's content id), as copying the phone's photos to a PC brings it."""
+    clip = beside.with_suffix(".MOV")
+    make_clip(clip, size=(64, 48), seconds=1.5, fmt="mov",
+              metadata={"com.apple.quicktime.content.identifier": "1F2E3D4C-0000-4A5B"},
+              fmt_options={"movflags": "use_metadata_tags"})
+    return clip

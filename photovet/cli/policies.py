@@ -18,6 +18,7 @@ from photovet.cli.common import (
     open_workspace,
     printable,
 )
+from photovet.core import words
 from photovet.core.errors import PhotoVetError
 
 
@@ -99,7 +100,8 @@ def retention_cmd(apply_: bool, permanent: bool, as_json: bool) -> None:
     register rows and face signatures (periods: 'photovet settings', retention.*). Anything
     still needed (a photo of a leaver not yet taken down, a file changed since) is kept and
     the reason given. With --apply (an admin), deletes what is due, with the same safety as
-    purge."""
+    purge. An iPhone Live Photo clip beside an original photo added from a folder is named,
+    never deleted: PhotoVet never checked it."""
     from photovet.core.retention import KIND_LABELS, RetentionReport
 
     if permanent and not apply_:
@@ -109,16 +111,19 @@ def retention_cmd(apply_: bool, permanent: bool, as_json: bool) -> None:
         sched = ws.retention()
         if apply_:
             report = sched.apply(permanent=permanent)
+            clips = report.live_clips_left
         else:
             report = RetentionReport(sched.today(), applied=False, permanent=False,
                                      items=sched.due())
+            clips = sched.live_clips_beside_due(report.items)
     except PhotoVetError as exc:
         abort(exc)
         return
     finally:
         ws.close()
     if as_json:
-        emit_json(report.to_dict())
+        # listed, the clips that will stay; applied, those that stayed
+        emit_json({**report.to_dict(), "live_clips_left": clips})
         sys.exit(EXIT_OK if report.ok else EXIT_SOME_FAILED)
     if not report.items:
         click.echo("Nothing is due for deletion today.")
@@ -140,6 +145,8 @@ def retention_cmd(apply_: bool, permanent: bool, as_json: bool) -> None:
                 click.echo(f"  kept: {printable(i.what)} ({due}) - {i.held}")
             else:
                 click.echo(f"  due: {printable(i.what)} ({due})")
+    if clips:
+        click.echo(printable(words.live_clips_left(clips, dry_run=not apply_)))
     if apply_:
         click.echo(f"Deleted {report.count('deleted')}, kept {report.count('kept')}, "
                    f"failed {report.count('error')}."

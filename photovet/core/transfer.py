@@ -1672,7 +1672,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             item.reason = f"could not delete ({type(exc).__name__}: {exc}); kept"
         if item.status == "error" and pending:
             _mark_failed(records, source, item.reason, user, sha=sha)
-    report.live_clips_left = _live_clips_beside(
+    report.live_clips_left = live_clips_beside(
         [Path(i.source) for i in report.items if i.status in ("deleted", "would-delete")],
         set(by_source))
     if not dry_run:  # a dry run changes nothing, not even the audit log
@@ -1683,14 +1683,18 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
     return report
 
 
-def _live_clips_beside(photos: list[Path], in_batch: set[str]) -> list[str]:
+def live_clips_beside(photos: list[Path], in_batch: set[str],
+                      movs: dict[Path, dict[str, list[str]]] | None = None) -> list[str]:
     """The Live Photo clips (``live_photo_clip``) found beside ``photos`` under the same name
     (IMG_0001.MOV beside IMG_0001.HEIC), that are not themselves originals of the batch
     (``in_batch``). A batch leaves them out (s52), so PhotoVet never checked them nor copied
     them, and by its rules it may not delete them; the person deleting the photos is told
-    they stay, as they show the same moment, with sound (s52's note: they stayed unsaid)."""
+    they stay, as they show the same moment, with sound (s52's note: they stayed unsaid).
+    ``movs``: each folder's .MOV files by name, kept by a caller that asks photo by photo
+    (the retention schedule), so a folder is listed once a run."""
     clips: list[str] = []
-    movs: dict[Path, dict[str, list[str]]] = {}   # each folder listed once: stem -> its .MOVs
+    if movs is None:      # each folder listed once: stem -> its .MOVs
+        movs = {}
     for photo in photos:
         if photo.suffix.lower() not in LIVE_PHOTO_SUFFIXES:
             continue
@@ -1796,4 +1800,4 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
 __all__ = ["FLASH_NOTE", "PURGE_PREFIX", "TMP_PREFIX", "TRASH_NOTE", "OriginalGone", "PurgeItem",
            "PurgeReport", "original_deleted", "original_gone", "originals_gone", "originals_gone_at",
            "TransferResult", "clean_temp_files", "delete_rejected_original", "import_from_device",
-           "purge_batch"]
+           "live_clips_beside", "purge_batch"]

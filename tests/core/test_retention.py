@@ -670,3 +670,87 @@ def test_a_copy_exported_again_under_the_same_name_is_due_as_its_own(ws_with_lea
     assert due.status == "deleted", due.reason
     assert not os.path.lexists(again.output)
     assert ws_with_leaver.retention(clock_at(days + 1)).due(("export-copies",)) == []
+
+
+def test_a_live_photo_clip_beside_an_original_added_by_hand_is_named_and_left(
+        ws_with_leaver, tmp_path, trash, monkeypatch):
+    """s53's note: the schedule deleted an original photo added from a folder (marked ready,
+    never exported) and left its iPhone Live Photo clip beside it, the same moment with sound,
+    without a word. PhotoVet never checked the clip, so it does not delete it; the run says it
+    stays, listed and applied, and so do the command's words and its JSON."""
+    from photovet.cli import cli
+    from photovet.core import words
+    from photovet.core.models import PhotoAnalysis
+    from tests.cli.conftest import Staff, create_staff
+    from tests.video_clips import make_live_clip as _live_clip
+
+    ws = ws_with_leaver
+    folder = tmp_path / "trip"
+    folder.mkdir()
+    p = folder / "IMG_0007.JPG"
+    photo(7).save(p, "JPEG", quality=90)
+    clip = _live_clip(p)
+    sha = hashlib.sha256(p.read_bytes()).hexdigest()
+    ws.approvals.mark_ready(PhotoAnalysis(path=str(p), sha256=sha, width=64, height=48,
+                                          channel="website", faces_checked=True))
+    days = ws.settings.retention.originals_days
+    sched = ws.retention(clock_at(days))
+    [due] = sched.due(("originals",))
+    assert due.path == str(p.resolve())
+    assert sched.live_clips_beside_due([due]) == [str(clip.resolve())]
+
+    report = ws.retention(clock_at(days)).apply(items=[due])
+    assert due.status == "deleted" and not p.exists() and clip.exists()
+    assert report.live_clips_left == [str(clip.resolve())]
+    assert report.to_dict()["live_clips_left"] == [str(clip.resolve())]
+    assert words.live_clips_left(report.live_clips_left, dry_run=False).startswith(
+        "1 Live Photo clip stays in the folder (IMG_0007.MOV)")
+
+    # the command, listing then applying, on a second such photo (the period set to 0)
+    q = folder / "IMG_0008.JPG"
+    photo(8).save(q, "JPEG", quality=90)
+    clip8 = _live_clip(q)
+    ws.approvals.mark_ready(PhotoAnalysis(
+        path=str(q), sha256=hashlib.sha256(q.read_bytes()).hexdigest(), width=64, height=48,
+        channel="website", faces_checked=True))
+    new = ws.settings.copy()
+    new.retention.originals_days = 0
+    ws.save_settings(new)
+    create_staff(ws)
+    ws.close()
+    monkeypatch.setenv("PHOTOVET_HOME", str(tmp_path / "home"))
+    Staff(monkeypatch).use("Mrs Office")
+    runner = CliRunner()
+    res = runner.invoke(cli, ["retention"])
+    assert res.exit_code == 0, res.output
+    assert "1 Live Photo clip will stay in the folder (IMG_0008.MOV)" in res.output
+    res = runner.invoke(cli, ["retention", "--json"])
+    assert json.loads(res.output)["live_clips_left"] == [str(clip8.resolve())]
+    res = runner.invoke(cli, ["retention", "--apply"])
+    assert res.exit_code == 0, res.output
+    assert "1 Live Photo clip stays in the folder (IMG_0008.MOV)" in res.output
+    assert not q.exists() and clip8.exists() and clip.exists()
+
+
+def test_a_live_photo_clip_copied_from_the_device_is_deleted_as_an_original_not_named(
+        ws_with_leaver, tmp_path, trash):
+    """A clip copied from the phone with its photo is an original PhotoVet knows: the schedule
+    deletes it on its own day, so it is not named as left behind."""
+    from tests.video_clips import make_live_clip as _live_clip
+
+    ws = ws_with_leaver
+    device = tmp_path / "DCIM"
+    device.mkdir()
+    photo(3).save(device / "IMG_0003.JPG", "JPEG", quality=90)
+    _live_clip(device / "IMG_0003.JPG")
+    dest = tmp_path / "photos"
+    copied = [Path(s.result.dest) for s in import_from_device(device, dest, audit=ws.audit)
+              if s.result is not None]
+    assert sorted(c.name for c in copied) == ["IMG_0003.JPG", "IMG_0003.MOV"]
+    days = ws.settings.retention.originals_days
+    due = ws.retention(clock_at(days)).due(("originals",))
+    assert sorted(Path(i.path).name for i in due) == ["IMG_0003.JPG", "IMG_0003.MOV"]
+    assert ws.retention(clock_at(days)).live_clips_beside_due(due) == []
+    report = ws.retention(clock_at(days)).apply(items=due)
+    assert [i.status for i in report.items] == ["deleted", "deleted"]
+    assert report.live_clips_left == [] and not any(c.exists() for c in copied)

@@ -25,6 +25,7 @@ from photovet.core.transfer import (
     purge_batch,
 )
 from tests.conftest import office_audit, office_records
+from tests.video_clips import make_live_clip
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
@@ -1208,25 +1209,13 @@ def test_times_stored_as_datetimes_are_read_when_originals_are_deleted():
     assert not transfer._exported_since(exported, _dt.datetime(2026, 11, 22, 10, tzinfo=utc))
 
 
-def _live_clip(beside: Path) -> Path:
-    """The Live Photo clip an iPhone keeps with the photo ``beside`` (STEM.MOV, its QuickTime
-    metadata carrying Apple's content id), as copying the phone's photos to a PC brings it."""
-    from tests.video_clips import make_clip
-
-    clip = beside.with_suffix(".MOV")
-    make_clip(clip, size=(64, 48), seconds=1.5, fmt="mov",
-              metadata={"com.apple.quicktime.content.identifier": "1F2E3D4C-0000-4A5B"},
-              fmt_options={"movflags": "use_metadata_tags"})
-    return clip
-
-
 def test_delete_originals_says_the_live_photo_clips_beside_them_stay(batch, trash):
     """s52's note: "Delete originals" left a deleted photo's Live Photo clip in its folder and
     said nothing. The batch leaves such clips out, so PhotoVet never checked them and has no
     copy: they are not deleted, and the office is told they stay (a dry run first)."""
     rec, res = batch
-    ok_clip = _live_clip(Path(res["ok"].source))
-    kept_clip = _live_clip(Path(res["unposted"].source))   # its photo is kept: nothing to say
+    ok_clip = make_live_clip(Path(res["ok"].source))
+    kept_clip = make_live_clip(Path(res["unposted"].source))   # its photo is kept: nothing to say
 
     preview = purge_batch(rec, "trip", dry_run=True)
     assert preview.live_clips_left == [str(ok_clip)]

@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.errors import PhotoVetError
-from photovet.core.retention import FILE_KINDS, KIND_LABELS, KINDS, DueItem
-from photovet.core.words import LEAVER_ROW_GONE
+from photovet.core.retention import FILE_KINDS, KIND_LABELS, KINDS, DueItem, live_clips_of
+from photovet.core.words import LEAVER_ROW_GONE, live_clips_left
 from photovet.core.workspace import Workspace
 
 from .. import style
@@ -370,6 +370,9 @@ class DueForDeletionDialog(QDialog):
                    " Deleted files are in the Recycle Bin / Trash."))
         if any(i.status == "deleted" and i.kind == "leavers-rows" for i in self.results):
             text += f" {LEAVER_ROW_GONE}"
+        clips = live_clips_of(self.results)
+        if clips:
+            text += f" {live_clips_left(clips, dry_run=False)}"
         if stopped:
             text = "Stopped. " + text
         if not self.message.text().startswith("Deleting stopped"):

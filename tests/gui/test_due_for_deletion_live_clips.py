@@ -1,0 +1,45 @@
+"""s53's note: the retention schedule deleted an original and left the iPhone Live Photo clip
+beside it (the same moment, with sound) without a word. "Due for deletion" now says, once it
+has deleted, which clips stay and why, in the words "Delete originals" uses."""
+
+from __future__ import annotations
+
+from photovet.gui.views.due_for_deletion import DueForDeletionDialog
+from tests.gui.conftest import answer, button
+from tests.gui.test_school_rules_screens import (  # noqa: F401 - fixtures
+    admin_ws,
+    clock_at,
+    ctx,
+    imported,
+    trash,
+)
+from tests.video_clips import make_live_clip as _live_clip
+
+
+def _delete_all_due(qtbot, ctx) -> DueForDeletionDialog:  # noqa: F811
+    dlg = DueForDeletionDialog(ctx, clock=clock_at(100))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    answer(lambda w: button(w, next(b.text() for b in w.buttons()
+                                    if b.text().startswith("Delete"))).click())
+    assert dlg.apply()
+    qtbot.waitUntil(lambda: dlg.worker is None, timeout=15000)
+    return dlg
+
+
+def test_the_live_photo_clip_left_beside_a_deleted_original_is_named(qtbot, ctx, tmp_path,  # noqa: F811
+                                                                     trash):  # noqa: F811
+    first, second = imported(ctx.ws, tmp_path)
+    clip = _live_clip(first)            # put in the folder by hand: PhotoVet never had it
+    dlg = _delete_all_due(qtbot, ctx)
+    text = dlg.message.text()
+    assert text.startswith("Deleted 2.") and not first.exists() and not second.exists()
+    assert f"1 Live Photo clip stays in the folder ({clip.name})" in text
+    assert "never checked it" in text and clip.exists()
+
+
+def test_nothing_is_said_of_clips_when_none_is_beside(qtbot, ctx, tmp_path, trash):  # noqa: F811
+    imported(ctx.ws, tmp_path)
+    dlg = _delete_all_due(qtbot, ctx)
+    assert dlg.message.text().startswith("Deleted 2.")
+    assert "Live Photo" not in dlg.message.text()
