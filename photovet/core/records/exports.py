@@ -786,15 +786,20 @@ def _forget_in_approved_captions(db: Database, scrub: Callable[[str], str]) -> N
                        [cleaned, export_id])
 
 
-def display_names(register: Any, ids: Iterable[str]) -> dict[str, str]:
+def display_names(register: Any, ids: Iterable[str],
+                  known: dict[str, Any] | None = None) -> dict[str, str]:
+    """id -> the name the register shows for each of ``ids`` it holds. ``known``: people
+    already read (by id; a person not among them is looked up)."""
     out: dict[str, str] = {}
     if register is None:
         return out
     for pid in ids:
-        try:
-            p = register.person(pid)
-        except Exception:
-            continue
+        p = known.get(pid) if known is not None else None
+        if p is None:
+            try:
+                p = register.person(pid)
+            except Exception:
+                continue
         if p is not None:
             out[pid] = p.display_name
     return out

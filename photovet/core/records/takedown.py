@@ -159,12 +159,18 @@ def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
-def _channel(records: Records, channel_id: str, *, posted_on: bool = False) -> Channel:
+def _channel(records: Records, channel_id: str, *, posted_on: bool = False,
+             known: dict[str, Channel] | None = None) -> Channel:
     """The channel ``channel_id``; one not in the list (since removed or renamed, an id from
     elsewhere) is judged by ``policy.channel_not_known``: nobody has consent for it, and each
     rule not known is the strict one, for the copies made for it (``posted_on`` False: the
     school and the sound may be in them, s45 audit O2) and for a post on it (``posted_on``:
-    it hides the school, takes group shots only and publishes no sound, s46)."""
+    it hides the school, takes group shots only and publishes no sound, s46). ``known``: the
+    channels read once for many records (``_wanted``), by id."""
+    if known is not None:
+        found = known.get(channel_id)
+        return found if found is not None else channel_not_known(channel_id,
+                                                                 posted_on=posted_on)
     try:
         return records.channels.get(channel_id)
     except UnknownChannelError:
@@ -242,18 +248,24 @@ _Wanted = tuple[ExportRecord, Channel, str, list[str], dict[str, TakedownReason]
 
 
 def _wanted(records: Records, register: Any, recs: list[ExportRecord], on: _dt.date,
-            person: str | None = None, names: dict | None = None) -> list[_Wanted]:
+            person: str | None = None, names: dict | None = None,
+            people: dict | None = None) -> list[_Wanted]:
     """What ``evaluate`` lists of ``recs`` (reads only): ``(record, channel, status, people,
     reasons in parts, why a post there was not allowed)`` for each channel it was posted on
     or exported for where someone in it lacks consent now, or a post was recorded not
     allowed. ``person``: only those involving them."""
-    people_cache: dict = {}
     names_cache: dict = {} if names is None else names
+    # the channels and the register's people read once, not once a record (s54: 5,000
+    # records read every channel 5,000 times and 800 people one by one, ~40 % of a check
+    # that holds the register's writer lock); a person not among them is looked up alone
+    known = {c.id: c for c in records.channels.all()}
+    people_cache: dict = {} if people is None else people
+    people_cache.update((p.id, p) for p in _register_people(register, names_cache))
     wanted: list[_Wanted] = []
     gone = _gone_held(records, recs)
     for rec in recs:
         for ch, status in _chans(rec):
-            channel = _channel(records, ch)
+            channel = _channel(records, ch, known=known)
             parts = _reasons(rec, channel, register, on, people_cache)
             # its file name, published with it (s46 audit F3)
             for pid, why in _file_name_reasons(rec, channel, register, on, names_cache,
@@ -374,6 +386,7 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
     now = _now()
     db = records.db
     names: dict = {}        # file names' checks (s46): the register's names matched once
+    people_by_id: dict = {}   # the register's people, read once (``_wanted``)
     # the register and the records are read inside the transaction (the register-wide writer
     # lock held): read before it, a consent withdrawn on another PC in between was not seen,
     # and an item was closed as "consent given again" though it was withdrawn by then
@@ -402,7 +415,7 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                 " OR id IN (SELECT export_id FROM posts)"
                 " OR id IN (SELECT export_id FROM takedown_items WHERE done_at IS NULL AND "
                 "closed_at IS NULL)")
-        wanted = _wanted(records, register, recs, on, person, names)
+        wanted = _wanted(records, register, recs, on, person, names, people_by_id)
         # an item listed for the first time is numbered in file order (exports are recorded
         # as each copy is finished, several at once: walk s36 listed 002, 001, 004, ...)
         wanted.sort(key=lambda w: (_files_order(w[0]), w[1].id))
@@ -447,7 +460,7 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                 continue
             items.append(TakedownItem(
                 id=row[0], export_id=rec.id, channel=channel.id, status=status, people=people,
-                reasons=reasons, names=display_names(register, people),
+                reasons=reasons, names=display_names(register, people, known=people_by_id),
                 output_path=rec.output_path, output_sha256=rec.output_sha256,
                 source_path=rec.source_path, batch=rec.batch, channel_label=channel.label,
                 posts=[p for p in rec.posts if p.channel == channel.id], first_listed_at=row[1],
@@ -659,6 +672,16 @@ def file_name_people(file_name: str, channel: Channel, register: Any, on: _dt.da
                                                               media, cache)]
 
 
+def _register_people(register: Any, cache: dict) -> list[Any]:
+    """The register's people, read once a check (``cache``: of ``post_refusals`` or
+    ``evaluate``); none for a register that cannot list them."""
+    if register is None or not hasattr(register, "people"):
+        return []
+    if "people" not in cache:
+        cache["people"] = list(register.people())
+    return cache["people"]
+
+
 def _file_name_findings(file_name: str, channel: Channel, register: Any, on: _dt.date,
                         media: str, cache: dict) -> list[Any]:
     """``captions.file_name_findings`` (each with the pupil it names) with the register's
@@ -672,9 +695,8 @@ def _file_name_findings(file_name: str, channel: Channel, register: Any, on: _dt
         file_name_findings,
     )
 
-    if "people" not in cache:
-        cache["people"] = list(register.people())
-        cache["matcher"] = caption_matcher(cache["people"], 90)
+    if "matcher" not in cache:
+        cache["matcher"] = caption_matcher(_register_people(register, cache), 90)
     # a batch's copies share their label: checked once a channel and media (the number is
     # not a name)
     key = (copy_label(file_name), channel.id, media)
