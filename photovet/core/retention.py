@@ -631,7 +631,11 @@ class RetentionSchedule:
         # that says "Recycle Bin / Trash")
         item.reason = "deleted for good" if permanent else "moved to the Recycle Bin / Trash"
         if item.kind == "originals":
-            clips = self._clips_left_beside(path.absolute())
+            try:
+                clips = self._clips_left_beside(path.absolute())
+            except Exception:   # the file is deleted: never said "could not delete" for this
+                log.exception("the Live Photo clips beside a deleted original were not looked for")
+                clips = []
             if clips:
                 item.data["live_clips"] = clips
 

@@ -754,3 +754,24 @@ def test_a_live_photo_clip_copied_from_the_device_is_deleted_as_an_original_not_
     report = ws.retention(clock_at(days)).apply(items=due)
     assert [i.status for i in report.items] == ["deleted", "deleted"]
     assert report.live_clips_left == [] and not any(c.exists() for c in copied)
+
+
+def test_an_original_deleted_is_said_deleted_even_when_its_clips_cannot_be_looked_for(
+        ws_with_leaver, tmp_path, trash, monkeypatch):
+    """The look for Live Photo clips comes after the deletion: a failure there (the register
+    gone away as it lists the originals it knows) leaves the original said deleted, never
+    "could not delete ... kept"."""
+    from photovet.core import retention
+
+    [a, _b] = imported(ws_with_leaver, tmp_path)
+    days = ws_with_leaver.settings.retention.originals_days
+    sched = ws_with_leaver.retention(clock_at(days))
+    due = [i for i in sched.due(("originals",)) if i.path == str(a.resolve())]
+
+    def gone(self):
+        raise RuntimeError("the register went away")
+
+    monkeypatch.setattr(retention.RetentionSchedule, "originals_known", gone)
+    report = sched.apply(items=due)
+    assert [i.status for i in report.items] == ["deleted"] and not a.exists()
+    assert report.live_clips_left == []
