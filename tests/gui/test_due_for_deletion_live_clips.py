@@ -4,7 +4,7 @@ has deleted, which clips stay and why, in the words "Delete originals" uses."""
 
 from __future__ import annotations
 
-from photovet.gui.views.due_for_deletion import DueForDeletionDialog
+from photovet.gui.views.due_for_deletion import DueForDeletionDialog, confirmation_text
 from tests.gui.conftest import answer, button
 from tests.gui.test_school_rules_screens import (  # noqa: F401 - fixtures
     admin_ws,
@@ -16,12 +16,16 @@ from tests.gui.test_school_rules_screens import (  # noqa: F401 - fixtures
 from tests.video_clips import make_live_clip as _live_clip
 
 
-def _delete_all_due(qtbot, ctx) -> DueForDeletionDialog:  # noqa: F811
+def _delete_all_due(qtbot, ctx, asked: list | None = None) -> DueForDeletionDialog:  # noqa: F811
+    """Open "Due for deletion", delete everything due, confirming (the confirmation's words
+    into ``asked``)."""
     dlg = DueForDeletionDialog(ctx, clock=clock_at(100))
     qtbot.addWidget(dlg)
     dlg.show()
-    answer(lambda w: button(w, next(b.text() for b in w.buttons()
-                                    if b.text().startswith("Delete"))).click())
+    said = [] if asked is None else asked
+    answer(lambda w: (said.append(w.informativeText()),
+                      button(w, next(b.text() for b in w.buttons()
+                                     if b.text().startswith("Delete"))).click()))
     assert dlg.apply()
     qtbot.waitUntil(lambda: dlg.worker is None, timeout=15000)
     return dlg
@@ -31,7 +35,15 @@ def test_the_live_photo_clip_left_beside_a_deleted_original_is_named(qtbot, ctx,
                                                                      trash):  # noqa: F811
     first, second = imported(ctx.ws, tmp_path)
     clip = _live_clip(first)            # put in the folder by hand: PhotoVet never had it
-    dlg = _delete_all_due(qtbot, ctx)
+    # asked first: the confirmation says it will stay
+    before = DueForDeletionDialog(ctx, clock=clock_at(100))
+    qtbot.addWidget(before)
+    assert before.clips == [str(clip.resolve())]
+    _q, short, _full = confirmation_text(before.items, False, before.what, before.clips)
+    assert f"1 Live Photo clip will stay in the folder ({clip.name})" in short
+    asked: list[str] = []
+    dlg = _delete_all_due(qtbot, ctx, asked)
+    assert f"1 Live Photo clip will stay in the folder ({clip.name})" in asked[0]
     text = dlg.message.text()
     assert text.startswith("Deleted 2.") and not first.exists() and not second.exists()
     assert f"1 Live Photo clip stays in the folder ({clip.name})" in text
@@ -40,6 +52,8 @@ def test_the_live_photo_clip_left_beside_a_deleted_original_is_named(qtbot, ctx,
 
 def test_nothing_is_said_of_clips_when_none_is_beside(qtbot, ctx, tmp_path, trash):  # noqa: F811
     imported(ctx.ws, tmp_path)
-    dlg = _delete_all_due(qtbot, ctx)
+    asked: list[str] = []
+    dlg = _delete_all_due(qtbot, ctx, asked)
+    assert dlg.clips == [] and "Live Photo" not in asked[0]
     assert dlg.message.text().startswith("Deleted 2.")
     assert "Live Photo" not in dlg.message.text()

@@ -71,9 +71,12 @@ def period_words(settings: Any, kind: str) -> str:
 
 
 def confirmation_text(items: list[DueItem], permanent: bool,
-                      describe: Callable[[DueItem], str] | None = None) -> tuple[str, str, str]:
+                      describe: Callable[[DueItem], str] | None = None,
+                      clips: list[str] | None = None) -> tuple[str, str, str]:
     """(question, what will be deleted in short, every item in full) for the confirmation.
-    ``describe``: an item in words (default its ``what``; the window adds the person's name)."""
+    ``describe``: an item in words (default its ``what``; the window adds the person's name).
+    ``clips``: the Live Photo clips that will stay beside the originals deleted
+    (``RetentionSchedule.live_clips_beside_due``)."""
     words = describe or (lambda i: i.what)
     todo = [i for i in items if not i.held]
     kept = [i for i in items if i.held]
@@ -98,6 +101,8 @@ def confirmation_text(items: list[DueItem], permanent: bool,
         "audit log with your name."
     if any(i.kind == "leavers-rows" for i in todo):
         short += f"\n\n{LEAVER_ROW_GONE}"
+    if clips:
+        short += f"\n\n{live_clips_left(clips, dry_run=True)}"
     if kept:
         short += f"\n\n{plural(len(kept), 'item')} due but kept (see why in the list)."
         full.append("Kept:")
@@ -126,6 +131,7 @@ class DueForDeletionDialog(QDialog):
         self.clock = clock
         self.items: list[DueItem] = []
         self.coming: list[DueItem] = []       # face signatures due on a later day (audit s28)
+        self.clips: list[str] = []            # Live Photo clips that will stay beside originals
         self.worker = None
         self.results: list[DueItem] = []
         self.setWindowTitle("Due for deletion")
@@ -196,8 +202,9 @@ class DueForDeletionDialog(QDialog):
         try:
             self.items = sched.due()
             self.coming = sched.signatures_coming()
+            self.clips = sched.live_clips_beside_due(self.items)
         except PhotoVetError as exc:
-            self.items, self.coming = [], []
+            self.items, self.coming, self.clips = [], [], []
             self.say(error_text(exc, after="What is due could not be worked out"), error=True)
         self.today = sched.today()
         self._fill(self.items)
@@ -298,7 +305,8 @@ class DueForDeletionDialog(QDialog):
             return False
         permanent = self.permanent.isChecked()
         if confirm:
-            question, short, full = confirmation_text(self.items, permanent, self.what)
+            question, short, full = confirmation_text(self.items, permanent, self.what,
+                                                      self.clips)
             box = QMessageBox(QMessageBox.Icon.Warning, "Delete what is due?", question,
                               parent=self)
             box.setInformativeText(short)
@@ -372,7 +380,7 @@ class DueForDeletionDialog(QDialog):
             text += f" {LEAVER_ROW_GONE}"
         clips = live_clips_of(self.results)
         if clips:
-            text += f" {live_clips_left(clips, dry_run=False)}"
+            text += f"\n\n{live_clips_left(clips, dry_run=False)}"    # its own paragraph
         if stopped:
             text = "Stopped. " + text
         if not self.message.text().startswith("Deleting stopped"):
