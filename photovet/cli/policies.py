@@ -100,8 +100,8 @@ def retention_cmd(apply_: bool, permanent: bool, as_json: bool) -> None:
     register rows and face signatures (periods: 'photovet settings', retention.*). Anything
     still needed (a photo of a leaver not yet taken down, a file changed since) is kept and
     the reason given. With --apply (an admin), deletes what is due, with the same safety as
-    purge. An iPhone Live Photo clip beside an original photo added from a folder is named,
-    never deleted: PhotoVet never checked it."""
+    purge. An iPhone Live Photo clip beside a deleted original, which PhotoVet did not copy,
+    is named and left: PhotoVet never checked it."""
     from photovet.core.retention import KIND_LABELS, RetentionReport
 
     if permanent and not apply_:

@@ -146,7 +146,7 @@ class RetentionReport:
     @property
     def live_clips_left(self) -> list[str]:
         """The iPhone Live Photo clips left beside the originals this run deleted
-        (``RetentionSchedule.live_clips_left``)."""
+        (``RetentionSchedule._clips_left_beside``)."""
         return live_clips_of(self.items)
 
     @property
