@@ -181,6 +181,8 @@ class AppContext(QObject):
         if self._feed_lost:
             self._feed_lost = False
             self.register_reachable.emit(True)
+        if changes:     # audit ids and actions only (never a name): what the window acts on
+            log.info("change feed: %s", ", ".join(f"#{c.id} {c.action}" for c in changes))
         settings = [c for c in changes if c.area == "settings" or c.action == RESYNC]
         if settings:
             self.school_settings_reread(settings[-1].actor)

@@ -476,3 +476,31 @@ def test_the_batch_name_photovet_made_for_one_channel_is_not_offered_for_the_nex
     win.act_export.trigger()
     assert win.export.dialog.label.text().startswith("Sports day")
     win.export.dialog.reject()
+
+
+def test_what_the_change_feed_brought_is_logged_by_id_never_by_name(
+        qtbot, ws, make_window, tmp_path, photovet_home, caplog):
+    """For support (and a CI run that fails here once): the changes the window read from the
+    feed, and the photos it decided again, are in the log by audit id, action and content
+    id, with their review version; never a pupil's name."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="photovet")
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    select_photo(win, "photo_000.jpg")
+    a = photo_000(win).analysis
+    tori_index = next(i for i, f in enumerate(a.faces) if f.person == TORI)
+
+    def cover_tori(other: Workspace) -> None:
+        seen = other.engine().decide(copy.deepcopy(a), "website")
+        other.reviewer().face(seen, tori_index, "cover", other.channels.get("website"))
+
+    on_another_pc(photovet_home, cover_tori)
+    qtbot.waitUntil(lambda: face_of(win, TORI).decision == "cover", timeout=8000)
+    said = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("change feed: #") and "review.face-cover" in m for m in said), said
+    decided = [m for m in said if m.startswith("reviews changed elsewhere: 1 photo(s)")]
+    assert decided and f"{a.sha256[:12]} v{photo_000(win).analysis.review_version}" in \
+        decided[-1], said
+    name = ws.register.find(TORI)
+    assert not any(w in m for m in said for w in (name.first_name, name.display_name))

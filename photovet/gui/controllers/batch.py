@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from photovet.core import words
+from photovet.core import logs, words
 from photovet.core.errors import PhotoVetError, RegisterUnavailableError
 from photovet.core.media.imaging import EXPORTED_COPY, LIVE_CLIP, collect_media
 from photovet.core.models import PhotoAnalysis
@@ -31,6 +31,8 @@ from ..tasks import CheckQueue, ThumbnailQueue, Worker, thumbnails
 from ..views.banners import Banner, Status
 from ..views.batch_view import BatchDelegate, BatchView, PhotoItem
 from ..words import esc, media_count, media_words, plural, sentence
+
+log = logs.get("gui")
 
 DECIDE_CHUNK = 100
 
@@ -558,6 +560,10 @@ class BatchController(QObject):
         with self._one_channel_look():
             for a in analyses:
                 self.ctx.engine.decide(a, self.ctx.channel)
+        # content ids and review versions only: which photos were shown anew, and as what
+        log.info("reviews changed elsewhere: %d photo(s) decided again (%s%s)", len(analyses),
+                 ", ".join(f"{a.sha256[:12]} v{a.review_version or '-'}" for a in analyses[:10]),
+                 ", ..." if len(analyses) > 10 else "")
         if analyses:
             self.model.set_analyses(analyses)
             self.refresh_approvals([a.sha256 for a in analyses])
