@@ -17,8 +17,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from photovet.core import logs
@@ -119,6 +119,64 @@ class KeyboardBack(QObject):
         self.back()
 
 
+#: what a window PhotoVet has open says over its content while PhotoVet is locked
+VEILED = "PhotoVet is locked. What was open here comes back when the same person unlocks it."
+
+
+class Veil(QWidget):
+    """A plain sheet over everything in one of PhotoVet's other windows (a person's page, the
+    take-down list, a question) while PhotoVet is locked: the lock hid the main window's
+    photos, and a window left open beside it still showed a pupil's name, consent or photo to
+    whoever walked by (s54 walk: "Due for deletion" over the lock screen). Nothing in the
+    window is hidden or closed (its work, a deletion in progress, goes on under it); the
+    sheet stays on top of what is added to the window meanwhile."""
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self.setObjectName("LockVeil")
+        self.setAutoFillBackground(True)
+        self.target = window
+        lay = QVBoxLayout(self)
+        said = QLabel(VEILED)
+        said.setWordWrap(True)
+        said.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        lay.addWidget(said)     # at the top: the lock screen opens over the middle
+        lay.addStretch(1)
+        self.setGeometry(window.rect())
+        self.raise_()
+        self.show()
+        window.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        if obj is self.target:
+            if ev.type() == QEvent.Type.Resize:
+                self.setGeometry(self.target.rect())
+            if ev.type() in (QEvent.Type.Resize, QEvent.Type.ChildAdded,
+                             QEvent.Type.LayoutRequest):
+                QTimer.singleShot(0, self._on_top)
+        return False
+
+    def _on_top(self) -> None:
+        if isValid(self):
+            self.raise_()
+
+    def lift(self) -> None:
+        if isValid(self.target):
+            self.target.removeEventFilter(self)
+        if isValid(self):
+            self.hide()
+            self.deleteLater()
+
+
+def other_windows(main: QWidget) -> list[QWidget]:
+    """PhotoVet's windows on screen other than ``main``: its dialogs, questions and lists (not
+    menus or tooltips)."""
+    kinds = (Qt.WindowType.Window, Qt.WindowType.Dialog, Qt.WindowType.Sheet,
+             Qt.WindowType.Tool)
+    return [w for w in QApplication.topLevelWidgets()
+            if w is not main and w.isVisible() and w.windowType() in kinds]
+
+
 class AccessController(QObject):
     """Sign out, change password, the lock screen, and the core's refusals."""
 
@@ -167,6 +225,9 @@ class AccessController(QObject):
         central = self.window.centralWidget() if hasattr(self.window, "centralWidget") else None
         if central is not None:
             central.hide()                 # nobody reads pupils' photos over the lock screen
+        # nor a person's page, a list or a question left open beside the window
+        veils = [Veil(w) for w in other_windows(self.window)]
+        result = 0
         try:
             dlg = LockDialog(self.session.name(), self.session.unlock, why=why,
                              parent=self.window)
@@ -175,26 +236,36 @@ class AccessController(QObject):
             self._lock_open = False
             if central is not None:   # only for the same person, back at work
                 central.setVisible(self.session.signed_in and not self.session.locked())
+            if result == 1:
+                for veil in veils:
+                    veil.lift()
         if result == 1:                   # Unlock (accepted); else Sign out
             self._back_to_work()
             return True
-        self.sign_out(confirm=False)
+        self.sign_out(confirm=False, veils=veils)
         return False
 
     def _back_to_work(self) -> None:
         """The window takes the keyboard back after the sign-in or lock screen. Without a
         window manager (a kiosk, some remote sessions) nothing else gives it back, and the
         window's shortcuts did nothing (the GUI audit: Ctrl+E did not open Export after
-        signing in, though the toolbar button did)."""
-        w = self.window
+        signing in, though the toolbar button did). A window that was waiting for an answer
+        when the lock came (a person's page) takes it back instead, on top: raising the main
+        window put it over that page, which still held the keyboard (s54 walk, no window
+        manager: a window that answered nothing, the page hidden behind it)."""
+        modal = QApplication.activeModalWidget()
+        w = modal if modal is not None and modal.isVisible() else self.window
         if w is not None and w.isVisible() and QApplication.activeWindow() is not w:
             w.raise_()
             w.activateWindow()
 
     # -- signing out, another person ----------------------------------------------------------------
 
-    def sign_out(self, *, confirm: bool = False) -> None:
-        """Sign out, then the sign-in screen; Quit there closes PhotoVet."""
+    def sign_out(self, *, confirm: bool = False, veils: list[Veil] | None = None) -> None:
+        """Sign out, then the sign-in screen; Quit there closes PhotoVet. What the person had
+        open beside the window (``veils``: under the lock screen's sheets) is closed first:
+        the next person does not see it. A window that will not close yet (a deletion in
+        progress) stays under its sheet until someone has signed in."""
         if confirm and QMessageBox.question(
                 self.window, "Sign out",
                 f"Sign {self.session.name()} out of PhotoVet? Someone else can then sign in. "
@@ -203,7 +274,16 @@ class AccessController(QObject):
             return
         log.info("signed out")
         self.session.sign_out()
-        self.sign_in_again()
+        if veils is None:
+            veils = [Veil(w) for w in other_windows(self.window)]
+        for veil in veils:
+            if isValid(veil.target) and veil.target.isVisible():
+                veil.target.close()
+        try:
+            self.sign_in_again()
+        finally:
+            for veil in veils:
+                veil.lift()
 
     def sign_in_again(self, why: str = "") -> bool:
         # opened by a click (Sign out on the lock screen, or in the menu's question): its

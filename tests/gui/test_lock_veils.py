@@ -1,0 +1,123 @@
+"""s54 walk: PhotoVet locked itself with "Due for deletion" open, and the list (a leaver's
+name, file names) stayed readable beside the lock screen; the lock hid only the main window's
+photos. Every other window PhotoVet has open (a person's page, a list, a question) is covered
+by a plain sheet while locked, uncovered when the same person unlocks, and closed when they
+sign out for someone else."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidget
+
+from photovet.gui.controllers.access import VEILED, Veil
+from photovet.gui.dialogs.sign_in import LockDialog, SignInDialog
+from tests.gui.conftest import APPROVER_NAME, PREPARER_NAME, answer, button, password_of
+from tests.gui.test_sign_in import idle, window  # noqa: F401 - the fixture
+
+NAME = "Tori Ashby, Year 5: consent for the website withdrawn"
+
+
+class Page(QDialog):
+    """A window like a person's page: a pupil's name in it."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setWindowTitle("Tori Ashby")
+        lay = QVBoxLayout(self)
+        self.label = QLabel(NAME)
+        lay.addWidget(self.label)
+        self.resize(420, 260)
+
+
+def _readable(page: Page) -> bool:
+    """Is the name what a person sees at its place (nothing over it)?"""
+    at = page.childAt(page.label.geometry().center())
+    return at is page.label
+
+
+def _covered(page: Page) -> bool:
+    veil = page.findChild(Veil)
+    return veil is not None and veil.isVisible() and veil.geometry() == page.rect() \
+        and not _readable(page) and VEILED in veil.findChild(QLabel).text()
+
+
+def _unlock(seen: list, page: Page):
+    def act(dlg: LockDialog) -> None:
+        seen.append(_covered(page))
+        page.resize(500, 300)                 # a window resized under its sheet stays covered
+        seen.append(page.findChild(Veil).geometry() == page.rect())
+        dlg.password.setText(password_of(PREPARER_NAME))
+        dlg.ok.click()
+    return act
+
+
+def test_a_window_open_beside_is_covered_while_locked_and_shown_again_on_unlock(
+        window, qtbot):  # noqa: F811
+    page = Page(window)
+    page.show()
+    qtbot.waitExposed(page)
+    assert _readable(page)
+    seen: list = []
+    idle(window.ctx.ws)
+    answer(_unlock(seen, page), kind=LockDialog)
+    window.access.check_idle()
+    assert seen == [True, True]
+    qtbot.waitUntil(lambda: page.findChild(Veil) is None, timeout=2000)
+    assert page.isVisible() and _readable(page)
+
+
+def test_a_question_open_when_the_lock_comes_is_covered_and_goes_on_after(window, qtbot):  # noqa: F811
+    """The lock comes while a window waits for an answer (its own event loop): it is
+    covered, and answered after the unlock as if nothing happened."""
+    page = Page(window)
+    seen: list = []
+
+    def in_the_page(p: Page) -> None:
+        idle(window.ctx.ws)
+        answer(_unlock(seen, p), kind=LockDialog)
+        window.access.check_idle()
+        seen.append(_readable(p) or p.findChild(Veil) is None)
+        p.accept()
+
+    answer(in_the_page, kind=Page)
+    assert page.exec() == QDialog.DialogCode.Accepted
+    assert seen == [True, True, True]
+
+
+def test_signing_out_at_the_lock_closes_what_the_person_had_open(window, qtbot):  # noqa: F811
+    page = Page(window)
+    page.show()
+    qtbot.waitExposed(page)
+    seen: list = []
+
+    def sign_in(dlg: SignInDialog) -> None:
+        seen.append(page.isVisible())           # closed before the next person is asked
+        dlg.name.setText(APPROVER_NAME)
+        dlg.password.setText(password_of(APPROVER_NAME))
+        dlg.ok.click()
+
+    idle(window.ctx.ws)
+    answer(lambda dlg: (seen.append(_covered(page)), button(dlg, "Sign out").click()),
+           kind=LockDialog)
+    answer(sign_in, kind=SignInDialog, delay=100)
+    window.access.check_idle()
+    assert seen == [True, False]
+    assert window.ctx.session.name() == APPROVER_NAME and not page.isVisible()
+
+
+def test_after_the_unlock_the_window_waiting_for_an_answer_is_on_top(window, qtbot):  # noqa: F811
+    """s54 walk (no window manager): unlocking raised the main window over the person's page
+    that was open, which still held the keyboard; the page is the one given back."""
+    page = Page(window)
+    seen: list = []
+
+    def in_the_page(p: Page) -> None:
+        idle(window.ctx.ws)
+        answer(_unlock(seen, p), kind=LockDialog)
+        window.access.check_idle()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is p, timeout=3000)
+        seen.append(QApplication.activeWindow() is p)
+        p.accept()
+
+    answer(in_the_page, kind=Page)
+    page.exec()
+    assert seen == [True, True, True]
