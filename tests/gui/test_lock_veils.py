@@ -35,9 +35,11 @@ def _readable(page: Page) -> bool:
 
 
 def _covered(page: Page) -> bool:
+    """Covered, and its title (a taskbar shows it) no longer the pupil's name."""
     veil = page.findChild(Veil)
     return veil is not None and veil.isVisible() and veil.geometry() == page.rect() \
-        and not _readable(page) and VEILED in veil.findChild(QLabel).text()
+        and not _readable(page) and VEILED in veil.findChild(QLabel).text() \
+        and page.windowTitle() == "PhotoVet is locked"
 
 
 def _unlock(seen: list, page: Page):
@@ -62,7 +64,7 @@ def test_a_window_open_beside_is_covered_while_locked_and_shown_again_on_unlock(
     window.access.check_idle()
     assert seen == [True, True]
     qtbot.waitUntil(lambda: page.findChild(Veil) is None, timeout=2000)
-    assert page.isVisible() and _readable(page)
+    assert page.isVisible() and _readable(page) and page.windowTitle() == "Tori Ashby"
 
 
 def test_a_question_open_when_the_lock_comes_is_covered_and_goes_on_after(window, qtbot):  # noqa: F811

@@ -121,6 +121,7 @@ class KeyboardBack(QObject):
 
 #: what a window PhotoVet has open says over its content while PhotoVet is locked
 VEILED = "PhotoVet is locked. What was open here comes back when the same person unlocks it."
+LOCKED_TITLE = "PhotoVet is locked"
 
 
 class Veil(QWidget):
@@ -146,6 +147,9 @@ class Veil(QWidget):
         self.raise_()
         self.show()
         window.installEventFilter(self)
+        # its title too: a taskbar shows it ("Tori Ashby", a person's page)
+        self.title = window.windowTitle()
+        window.setWindowTitle(LOCKED_TITLE)
 
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
         if obj is self.target:
@@ -163,6 +167,8 @@ class Veil(QWidget):
     def lift(self) -> None:
         if isValid(self.target):
             self.target.removeEventFilter(self)
+            if self.target.windowTitle() == LOCKED_TITLE:
+                self.target.setWindowTitle(self.title)
         if isValid(self):
             self.hide()
             self.deleteLater()
