@@ -123,3 +123,27 @@ def test_after_the_unlock_the_window_waiting_for_an_answer_is_on_top(window, qtb
     answer(in_the_page, kind=Page)
     page.exec()
     assert seen == [True, True, True]
+
+
+def test_a_window_that_opens_while_locked_is_covered_as_it_appears(window, qtbot):  # noqa: F811
+    """A job that ends under the lock says so in a window of its own (a message box naming a
+    report, a list): it came up over the lock screen, readable. It is covered as it appears,
+    and uncovered with the rest when the same person unlocks."""
+    late: list[Page] = []
+    seen: list = []
+
+    def unlock(dlg: LockDialog) -> None:
+        page = Page(window)
+        late.append(page)
+        page.show()
+        qtbot.waitExposed(page)
+        seen.append(_covered(page))
+        dlg.password.setText(password_of(PREPARER_NAME))
+        dlg.ok.click()
+
+    idle(window.ctx.ws)
+    answer(unlock, kind=LockDialog)
+    window.access.check_idle()
+    assert seen == [True]
+    qtbot.waitUntil(lambda: late[0].findChild(Veil) is None, timeout=2000)
+    assert _readable(late[0]) and late[0].windowTitle() == "Tori Ashby"

@@ -174,13 +174,55 @@ class Veil(QWidget):
             self.deleteLater()
 
 
+#: the kinds of window a sheet covers (not menus or tooltips)
+WINDOW_KINDS = (Qt.WindowType.Window, Qt.WindowType.Dialog, Qt.WindowType.Sheet,
+                Qt.WindowType.Tool)
+
+
 def other_windows(main: QWidget) -> list[QWidget]:
     """PhotoVet's windows on screen other than ``main``: its dialogs, questions and lists (not
     menus or tooltips)."""
-    kinds = (Qt.WindowType.Window, Qt.WindowType.Dialog, Qt.WindowType.Sheet,
-             Qt.WindowType.Tool)
     return [w for w in QApplication.topLevelWidgets()
-            if w is not main and w.isVisible() and w.windowType() in kinds]
+            if w is not main and w.isVisible() and w.windowType() in WINDOW_KINDS]
+
+
+class Veils(QObject):
+    """The sheets over PhotoVet's other windows while it is locked: those open when the lock
+    came, and any window that opens meanwhile (a job that ends under the lock and says so in a
+    message box: it came up over the lock screen), until someone is back at work."""
+
+    def __init__(self, main: QWidget):
+        super().__init__(main)
+        self.main = main
+        self.veils = [Veil(w) for w in other_windows(main)]
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        if ev.type() == QEvent.Type.Show and isinstance(obj, QWidget) and obj.isWindow() \
+                and obj is not self.main and obj.windowType() in WINDOW_KINDS \
+                and not isinstance(obj, (LockDialog, SignInDialog)) \
+                and not any(isValid(v) and v.target is obj for v in self.veils):
+            self.veils.append(Veil(obj))
+        return False
+
+    def close_windows(self) -> None:
+        """Close every window under a sheet (signing out: the next person does not see
+        them); one that will not close yet (a deletion in progress) stays covered."""
+        for veil in list(self.veils):
+            if isValid(veil) and isValid(veil.target) and veil.target.isVisible():
+                veil.target.close()
+
+    def lift(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        for veil in self.veils:
+            if isValid(veil):
+                veil.lift()
+        self.veils = []
+        self.deleteLater()
 
 
 class AccessController(QObject):
@@ -232,7 +274,7 @@ class AccessController(QObject):
         if central is not None:
             central.hide()                 # nobody reads pupils' photos over the lock screen
         # nor a person's page, a list or a question left open beside the window
-        veils = [Veil(w) for w in other_windows(self.window)]
+        veils = Veils(self.window)
         result = 0
         try:
             dlg = LockDialog(self.session.name(), self.session.unlock, why=why,
@@ -243,8 +285,7 @@ class AccessController(QObject):
             if central is not None:   # only for the same person, back at work
                 central.setVisible(self.session.signed_in and not self.session.locked())
             if result == 1:
-                for veil in veils:
-                    veil.lift()
+                veils.lift()
         if result == 1:                   # Unlock (accepted); else Sign out
             self._back_to_work()
             return True
@@ -267,7 +308,7 @@ class AccessController(QObject):
 
     # -- signing out, another person ----------------------------------------------------------------
 
-    def sign_out(self, *, confirm: bool = False, veils: list[Veil] | None = None) -> None:
+    def sign_out(self, *, confirm: bool = False, veils: Veils | None = None) -> None:
         """Sign out, then the sign-in screen; Quit there closes PhotoVet. What the person had
         open beside the window (``veils``: under the lock screen's sheets) is closed first:
         the next person does not see it. A window that will not close yet (a deletion in
@@ -281,15 +322,12 @@ class AccessController(QObject):
         log.info("signed out")
         self.session.sign_out()
         if veils is None:
-            veils = [Veil(w) for w in other_windows(self.window)]
-        for veil in veils:
-            if isValid(veil.target) and veil.target.isVisible():
-                veil.target.close()
+            veils = Veils(self.window)
+        veils.close_windows()
         try:
             self.sign_in_again()
         finally:
-            for veil in veils:
-                veil.lift()
+            veils.lift()
 
     def sign_in_again(self, why: str = "") -> bool:
         # opened by a click (Sign out on the lock screen, or in the menu's question): its
