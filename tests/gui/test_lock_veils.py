@@ -131,3 +131,33 @@ def test_a_window_that_opens_while_locked_is_covered_as_it_appears(window, qtbot
     assert seen == [True]
     qtbot.waitUntil(lambda: late[0].findChild(Veil) is None, timeout=2000)
     assert _readable(late[0]) and late[0].windowTitle() == "Tori Ashby"
+
+
+def test_the_sign_in_screen_and_what_it_opens_are_never_covered(window, qtbot):  # noqa: F811
+    """After a sign-out at the lock screen, windows that open are covered until someone has
+    signed in, except the sign-in screen itself and what it opens (a question of its own):
+    they are how a person gets back in."""
+    from PySide6.QtWidgets import QMessageBox
+
+    seen: list = []
+
+    def sign_in(dlg: SignInDialog) -> None:
+        seen.append(dlg.findChild(Veil) is None)
+        own = QMessageBox(QMessageBox.Icon.Information, "A question", "Of the sign-in screen",
+                          parent=dlg)
+        own.show()
+        seen.append(own.findChild(Veil) is None)
+        other = Page(window)                    # a job's window, not the sign-in screen's
+        other.show()
+        seen.append(_covered(other))
+        own.close()
+        other.close()
+        dlg.name.setText(APPROVER_NAME)
+        dlg.password.setText(password_of(APPROVER_NAME))
+        dlg.ok.click()
+
+    idle(window.ctx.ws)
+    answer(lambda dlg: button(dlg, "Sign out").click(), kind=LockDialog)
+    answer(sign_in, kind=SignInDialog, delay=100)
+    window.access.check_idle()
+    assert seen == [True, True, True]

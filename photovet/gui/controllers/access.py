@@ -29,6 +29,7 @@ from ..dialogs.sign_in import (
     AllowPCDialog,
     ChangePasswordDialog,
     FirstAdminDialog,
+    FormDialog,
     LockDialog,
     SignInDialog,
 )
@@ -186,6 +187,17 @@ def other_windows(main: QWidget) -> list[QWidget]:
             if w is not main and w.isVisible() and w.windowType() in WINDOW_KINDS]
 
 
+def _signing_in(w: QWidget | None) -> bool:
+    """Is ``w`` the lock or sign-in screen (or one of their family: a first admin, a new
+    password, allowing this PC), or a window they opened? Never covered: they are how a person
+    gets back in."""
+    while w is not None:
+        if isinstance(w, FormDialog):
+            return True
+        w = w.parentWidget()
+    return False
+
+
 class Veils(QObject):
     """The sheets over PhotoVet's other windows while it is locked: those open when the lock
     came, and any window that opens meanwhile (a job that ends under the lock and says so in a
@@ -202,7 +214,7 @@ class Veils(QObject):
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
         if ev.type() == QEvent.Type.Show and isinstance(obj, QWidget) and obj.isWindow() \
                 and obj is not self.main and obj.windowType() in WINDOW_KINDS \
-                and not isinstance(obj, (LockDialog, SignInDialog)) \
+                and not _signing_in(obj) \
                 and not any(isValid(v) and v.target is obj for v in self.veils):
             self.veils.append(Veil(obj))
         return False
