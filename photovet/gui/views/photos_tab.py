@@ -3,7 +3,7 @@ approval on the right."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QBoxLayout,
     QHBoxLayout,
@@ -168,13 +168,18 @@ class PhotosTab(QWidget):
         self._side.setStretch(self._side.indexOf(self.findings_scroll), 0 if short else 1)
         self._side.setStretch(self._side.count() - 1, 1 if short else 0)
 
-    def _show_row(self, item, _previous=None) -> None:
+    def _show_row(self, item, _previous=None, again: bool = True) -> None:
+        """The row chosen in the list of faces and text is scrolled into view in the panel;
+        once more when the layouts waiting to run have run (a card or a row above it may
+        still change height: a full test run saw the row left 80 px below the panel's edge)."""
         tree = self.findings.tree
-        if item is None or not tree.isVisible():
+        if item is None or not tree.isVisible() or tree.currentItem() is not item:
             return
         rect = tree.visualItemRect(item)
         at = tree.viewport().mapTo(self.findings, rect.center())
         self.findings_scroll.ensureVisible(at.x(), at.y(), 0, rect.height() // 2 + 8)
+        if again:
+            QTimer.singleShot(0, lambda: self._show_row(item, again=False))
 
     def _media_changed(self, *_args) -> None:
         current = self.media.currentWidget()
