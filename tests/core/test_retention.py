@@ -525,18 +525,35 @@ def test_an_old_cache_file_with_names_is_deleted_when_met(ws_with_leaver):
     assert ws_with_leaver.cache.get("ab" * 32, "k") is None and not f.exists()
 
 
-def test_cli_retention_lists_then_applies(ws_with_leaver, tmp_path, trash, monkeypatch):
-    from photovet.cli import cli
+def _originals_due_now_for_the_command(ws, tmp_path, monkeypatch):
+    """The school's originals period set to 0 days (everything known is due today), the
+    staff accounts made, the workspace closed and the commands pointed at its data folder:
+    the staff to sign in as (``.use(name)``)."""
     from tests.cli.conftest import Staff, create_staff
 
-    [a] = imported(ws_with_leaver, tmp_path, n=1)
-    new = ws_with_leaver.settings.copy()
+    new = ws.settings.copy()
     new.retention.originals_days = 0
-    ws_with_leaver.save_settings(new)
-    create_staff(ws_with_leaver)
-    ws_with_leaver.close()
+    ws.save_settings(new)
+    create_staff(ws)
+    ws.close()
     monkeypatch.setenv("PHOTOVET_HOME", str(tmp_path / "home"))
-    staff = Staff(monkeypatch)
+    return Staff(monkeypatch)
+
+
+def _marked_ready(ws, path: Path) -> None:
+    """``path`` marked ready for the website, as the app does for a photo added by hand."""
+    from photovet.core.models import PhotoAnalysis
+
+    ws.approvals.mark_ready(PhotoAnalysis(
+        path=str(path), sha256=hashlib.sha256(path.read_bytes()).hexdigest(), width=64,
+        height=48, channel="website", faces_checked=True))
+
+
+def test_cli_retention_lists_then_applies(ws_with_leaver, tmp_path, trash, monkeypatch):
+    from photovet.cli import cli
+
+    [a] = imported(ws_with_leaver, tmp_path, n=1)
+    staff = _originals_due_now_for_the_command(ws_with_leaver, tmp_path, monkeypatch)
     staff.use("Pat Poster")     # anyone signed in sees what is due; only an admin deletes
     runner = CliRunner()
     res = runner.invoke(cli, ["retention"])
@@ -680,8 +697,6 @@ def test_a_live_photo_clip_beside_an_original_added_by_hand_is_named_and_left(
     stays, listed and applied, and so do the command's words and its JSON."""
     from photovet.cli import cli
     from photovet.core import words
-    from photovet.core.models import PhotoAnalysis
-    from tests.cli.conftest import Staff, create_staff
     from tests.video_clips import make_live_clip as _live_clip
 
     ws = ws_with_leaver
@@ -690,9 +705,7 @@ def test_a_live_photo_clip_beside_an_original_added_by_hand_is_named_and_left(
     p = folder / "IMG_0007.JPG"
     photo(7).save(p, "JPEG", quality=90)
     clip = _live_clip(p)
-    sha = hashlib.sha256(p.read_bytes()).hexdigest()
-    ws.approvals.mark_ready(PhotoAnalysis(path=str(p), sha256=sha, width=64, height=48,
-                                          channel="website", faces_checked=True))
+    _marked_ready(ws, p)
     days = ws.settings.retention.originals_days
     sched = ws.retention(clock_at(days))
     [due] = sched.due(("originals",))
@@ -710,16 +723,8 @@ def test_a_live_photo_clip_beside_an_original_added_by_hand_is_named_and_left(
     q = folder / "IMG_0008.JPG"
     photo(8).save(q, "JPEG", quality=90)
     clip8 = _live_clip(q)
-    ws.approvals.mark_ready(PhotoAnalysis(
-        path=str(q), sha256=hashlib.sha256(q.read_bytes()).hexdigest(), width=64, height=48,
-        channel="website", faces_checked=True))
-    new = ws.settings.copy()
-    new.retention.originals_days = 0
-    ws.save_settings(new)
-    create_staff(ws)
-    ws.close()
-    monkeypatch.setenv("PHOTOVET_HOME", str(tmp_path / "home"))
-    Staff(monkeypatch).use("Mrs Office")
+    _marked_ready(ws, q)
+    _originals_due_now_for_the_command(ws, tmp_path, monkeypatch).use("Mrs Office")
     runner = CliRunner()
     res = runner.invoke(cli, ["retention"])
     assert res.exit_code == 0, res.output
