@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import socket
@@ -106,6 +107,37 @@ def photovet_home(tmp_path_factory, monkeypatch) -> Path:
                 "PHOTOVET_ADMIN_SECRET", "PHOTOVET_DB_PASSWORD", "PHOTOVET_REGISTER"):
         monkeypatch.delenv(var, raising=False)
     return home
+
+
+class AppLog(list):
+    """What ``app_log`` caught; ``state()`` says why the logger may have heard nothing."""
+
+    def state(self) -> str:
+        logger = logging.getLogger("photovet")
+        return (f"{len(self)} record(s); photovet logger: level {logger.level}, disabled "
+                f"{logger.disabled}, propagate {logger.propagate}, handlers {logger.handlers}; "
+                f"logging.disable {logging.root.manager.disable}")
+
+
+@pytest.fixture
+def app_log():
+    """The records PhotoVet logged during the test (INFO and up), caught on the ``photovet``
+    logger itself. pytest's ``caplog`` is not enough: once the data folder's log is set up the
+    logger does not propagate, and ``caplog`` reaches such a logger only if it stopped
+    propagating before the test's phase began (a CI run on s54's head: ``caplog`` held nothing
+    at all of a test whose window logged; not seen in a run of that module alone)."""
+    records = AppLog()
+    catch = logging.Handler(logging.INFO)
+    catch.emit = records.append                  # type: ignore[method-assign]
+    logger = logging.getLogger("photovet")
+    raised = logger.getEffectiveLevel() > logging.INFO
+    if raised:
+        logger.setLevel(logging.INFO)
+    logger.addHandler(catch)
+    yield records
+    logger.removeHandler(catch)
+    if raised:
+        logger.setLevel(logging.NOTSET)
 
 
 def set_dates_from_today(module, today: dt.date) -> None:

@@ -108,7 +108,8 @@ def test_an_error_while_the_window_closes_is_logged_never_a_dialog(qtbot, monkey
     assert len(shown) == 1 and reported == [ValueError, ValueError]
 
 
-def test_a_timer_that_finds_the_register_closed_is_not_a_crash(qtbot, monkeypatch, tmp_path):
+def test_a_timer_that_finds_the_register_closed_is_not_a_crash(qtbot, monkeypatch, tmp_path,
+                                                               app_log):
     """s27: a timer using the register after it was closed reached the hook as an unexpected
     error (a traceback in the log and on stderr, "Something went wrong"). It is logged in a
     line as what it is, said in the core's words while the window is open, and only logged
@@ -131,10 +132,7 @@ def test_a_timer_that_finds_the_register_closed_is_not_a_crash(qtbot, monkeypatc
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[1:3]))
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
     monkeypatch.setattr(sys, "excepthook", lambda *a: reported.append(a[0]))
-    records: list[logging.LogRecord] = []
-    catch = logging.Handler(logging.INFO)
-    catch.emit = records.append                         # the app's log does not propagate
-    logging.getLogger("photovet").addHandler(catch)
+    records = app_log
     win = QWidget()
     win.show()
     show_unexpected_errors(win)
@@ -147,7 +145,6 @@ def test_a_timer_that_finds_the_register_closed_is_not_a_crash(qtbot, monkeypatc
     lines = [r for r in records if "closed" in r.getMessage()]
     assert len(lines) == 2 and all(r.levelno == logging.WARNING for r in lines)
     assert "used after it was closed" in lines[0].getMessage()
-    logging.getLogger("photovet").removeHandler(catch)
     assert not any("unexpected error" in r.getMessage() for r in records)
     win.deleteLater()
 

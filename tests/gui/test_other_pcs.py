@@ -479,13 +479,10 @@ def test_the_batch_name_photovet_made_for_one_channel_is_not_offered_for_the_nex
 
 
 def test_what_the_change_feed_brought_is_logged_by_id_never_by_name(
-        qtbot, ws, make_window, tmp_path, photovet_home, caplog):
+        qtbot, ws, make_window, tmp_path, photovet_home, app_log):
     """For support (and a CI run that fails here once): the changes the window read from the
     feed, and the photos it decided again, are in the log by audit id, action and content
     id, with their review version; never a pupil's name."""
-    import logging
-
-    caplog.set_level(logging.INFO, logger="photovet")
     win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
     select_photo(win, "photo_000.jpg")
     a = photo_000(win).analysis
@@ -497,8 +494,9 @@ def test_what_the_change_feed_brought_is_logged_by_id_never_by_name(
 
     on_another_pc(photovet_home, cover_tori)
     qtbot.waitUntil(lambda: face_of(win, TORI).decision == "cover", timeout=8000)
-    said = [r.getMessage() for r in caplog.records]
-    assert any(m.startswith("change feed: #") and "review.face-cover" in m for m in said), said
+    said = [r.getMessage() for r in app_log]
+    assert any(m.startswith("change feed: #") and "review.face-cover" in m for m in said), \
+        (said, app_log.state())
     decided = [m for m in said if m.startswith("reviews changed elsewhere: 1 photo(s)")]
     assert decided and f"{a.sha256[:12]} v{photo_000(win).analysis.review_version}" in \
         decided[-1], said

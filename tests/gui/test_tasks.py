@@ -349,7 +349,7 @@ def test_many_short_workers_started_and_finished_quickly_never_hang(tmp_path):
 
 
 def test_a_task_that_finds_the_register_closed_says_so_and_is_not_logged_as_a_crash(
-        qtbot, tmp_path):
+        qtbot, tmp_path, app_log):
     """s27: a worker using the register after it was closed (the window closing) got SQLite's
     "Cannot operate on a closed database", logged as a failure with a traceback. It is said in
     the core's words and logged in one line as what it is."""
@@ -359,10 +359,7 @@ def test_a_task_that_finds_the_register_closed_says_so_and_is_not_logged_as_a_cr
 
     ws = Workspace.open(tmp_path / "home")
     ws.close()
-    records: list[logging.LogRecord] = []
-    catch = logging.Handler(logging.INFO)
-    catch.emit = records.append                         # the app's log does not propagate
-    logging.getLogger("photovet").addHandler(catch)
+    records = app_log
     _got, _b, _r, (error, stopped) = run(qtbot, lambda: ws.register.people(), name="report")
     assert "the register was already closed, so this was not done" in error.lower()
     assert "do it again" in error and "closed database" not in error
@@ -372,6 +369,5 @@ def test_a_task_that_finds_the_register_closed_says_so_and_is_not_logged_as_a_cr
     # where it was: the register's user, not the storage's insides
     assert "core/register/people.py" in lines[0].getMessage()
     assert "core/storage" not in lines[0].getMessage()
-    logging.getLogger("photovet").removeHandler(catch)
     assert len(lines) == 1 and "failed" not in lines[0].getMessage()
     assert "\n" not in lines[0].getMessage()                 # one line: no traceback

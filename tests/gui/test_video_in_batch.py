@@ -12,14 +12,13 @@ from tests.gui.fake_engine import make_photo
 
 
 def test_a_clip_and_a_photo_log_no_preview_failure_and_the_clip_shows_a_picture(
-        qtbot, make_window, tmp_path, caplog):
+        qtbot, make_window, tmp_path, app_log):
     from tests.core.test_video_workflow import SquareFaces, make_video
 
     folder = tmp_path / "photos"
     folder.mkdir()
     clip = make_video(folder / "assembly.mp4")
     photo = make_photo(folder / "sports_day.jpg")
-    caplog.set_level(logging.INFO)
     win = make_window({}, face_engine=SquareFaces())
     # the clip first: it is the item on screen while the batch is still being checked
     win.add_paths([str(clip), str(photo)])
@@ -33,8 +32,11 @@ def test_a_clip_and_a_photo_log_no_preview_failure_and_the_clip_shows_a_picture(
     qtbot.waitUntil(lambda: photo.as_posix() in {str(p) for p in win.review.previews},
                     timeout=15000)
     qtbot.wait(200)
-    failures = [r.getMessage() for r in caplog.records
+    failures = [r.getMessage() for r in app_log
                 if "failed" in r.getMessage() or r.levelno >= logging.ERROR]
+    # the log is heard (a check that hears nothing would pass on any failure)
+    assert any(r.getMessage().startswith("checked video") for r in app_log), \
+        [r.getMessage() for r in app_log]
     assert not failures, failures
     assert str(clip) not in win.review.previews       # never decoded as a photo
 
