@@ -706,3 +706,32 @@ def test_a_place_for_a_name_where_nothing_was_read_is_asked_about_in_its_own_wor
     assert len(said) == 1, said
     assert said[0].startswith("<b>A place where a name may be written</b>: nothing could be "
                               "read after \u201cmy name is\u201d, \u201cName:\u201d"), said
+
+
+def test_the_questions_keep_their_cards_while_the_photo_settles(window, qtbot):
+    """Choosing a photo shows it once, then again as its preview loads and again as what will
+    be published is painted: each time its questions were built anew (three times), and a
+    button pressed in between was deleted under the person's click (s54's note). The same
+    questions keep the same cards; a changed one is built anew."""
+    from shiboken6 import isValid
+
+    win = window
+    select_photo(win, "photo_001.jpg")
+    win.photos.photo.set_after_mode(True)
+    select_photo(win, "photo_000.jpg")
+    first = cards(win)
+    assert len(first) == 2
+    no = first[0].buttons["no"]
+
+    def settled() -> bool:
+        r = win.review
+        path = r.current().path
+        return path in r.previews and r._loading is None and r._rendering is None and \
+            path in r.published
+
+    qtbot.waitUntil(settled, timeout=10000)
+    qtbot.wait(50)
+    assert cards(win) == first and isValid(no)
+    no.click()                                            # the person's click still lands
+    assert current(win).faces[2].decision == "cover" and not current(win).faces[2].needs_review
+    assert [c.property("target") for c in cards(win)] == [(TEXT, 2)]

@@ -280,6 +280,7 @@ class FindingsPanel(QWidget):
         self.decide_title.setWordWrap(True)
         self.decide_lay.addWidget(self.decide_title)
         self.cards: list[DecisionCard] = []
+        self._cards_key: tuple | None = None      # what the cards shown say (kept if the same)
         self.keep_rest_button = QPushButton("Keep the rest covered")
         self.keep_rest_button.setToolTip("Every decision still open stays covered, and counts as "
                                          "decided (recorded with your name; shortcut: K)")
@@ -370,41 +371,32 @@ class FindingsPanel(QWidget):
         self.summary_said.emit(text)
 
     def _cards(self, a: PhotoAnalysis | None) -> None:
-        for c in self.cards:
-            self.decide_lay.removeWidget(c)
-            c.hide()
-            c.setParent(None)
-            c.deleteLater()
-        self.cards = []
-        self.decide_lay.removeWidget(self.keep_rest_button)
-        self.decide_lay.removeWidget(self.more)
+        """The open questions as cards. The photo is shown again as its preview loads and as
+        what will be published is painted: the same questions keep the same cards (built
+        anew each time, a button was deleted under the person's click)."""
         opened = []
         if a is not None and not a.error:
             opened = [(FACE, i) for i, f in enumerate(a.faces) if f.needs_review] + \
                      [(TEXT, i) for i, t in enumerate(a.texts) if t.needs_review]
-        self.decide_box.setVisible(bool(opened))
-        if not opened:
-            return
         waiting = waiting_for_decision(True, self.approval)
         decide = self.can_decide
-        if not waiting:
+        specs = [(kind, i, *(self._face_question(i) if kind == FACE else
+                             self._text_question(i)))
+                 for kind, i in opened[:self.MAX_CARDS]]
+        if not opened:
+            title = more = ""
+        elif not waiting:
             # handed on: nothing here waits for anyone; each stays covered (the banner says
             # "Nothing is waiting for your decision" of it too)
             done = "Approved" if self.approval == "approved" else "Marked ready"
-            self.decide_title.setText(f"{done}: {plural(len(opened), 'question')} left open, "
-                                      "covered")
+            title = f"{done}: {plural(len(opened), 'question')} left open, covered"
         else:
-            self.decide_title.setText(f"Yours to decide ({len(opened)})" if decide else
-                                      f"Still open for the preparer ({len(opened)})")
-        for kind, i in opened[:self.MAX_CARDS]:
-            card = self._face_card(i) if kind == FACE else self._text_card(i)
-            if not decide:       # read-only: what is open, never a button this account can't use
-                for b in card.buttons.values():
-                    b.hide()
-            self.decide_lay.addWidget(card)
-            self.cards.append(card)
+            title = (f"Yours to decide ({len(opened)})" if decide else
+                     f"Still open for the preparer ({len(opened)})")
         rest = len(opened) - self.MAX_CARDS
-        if not waiting:
+        if not opened:
+            pass
+        elif not waiting:
             what = "approved" if self.approval == "approved" else "marked ready"
             then = ("so it must be approved again" if self.approval == "approved" else
                     "before a senior leader approves it")
@@ -420,13 +412,44 @@ class FindingsPanel(QWidget):
             more = ((f"\u2026and {plural(rest, 'more')}. " if rest > 0 else "")
                     + "Each stays covered until a preparer decides it; what will be published "
                       "is shown with them covered.")
+        keep_rest = len(opened) > 1 and decide and waiting
+        key = (tuple(specs), decide, title, more, keep_rest)
+        if key == self._cards_key:
+            return
+        self._cards_key = key
+        for c in self.cards:
+            self.decide_lay.removeWidget(c)
+            c.hide()
+            c.setParent(None)
+            c.deleteLater()
+        self.cards = []
+        self.decide_lay.removeWidget(self.keep_rest_button)
+        self.decide_lay.removeWidget(self.more)
+        self.decide_box.setVisible(bool(opened))
+        if not opened:
+            return
+        self.decide_title.setText(title)
+        for kind, i, question, answers in specs:
+            card = DecisionCard(question, [
+                (action, label, self._answer(kind, i, action)) for action, label in answers])
+            card.setProperty("target", (kind, i))
+            if not decide:       # read-only: what is open, never a button this account can't use
+                for b in card.buttons.values():
+                    b.hide()
+            self.decide_lay.addWidget(card)
+            self.cards.append(card)
         self.more.setText(more)
         self.decide_lay.addWidget(self.more)
         self.more.setVisible(bool(more))
-        if len(opened) > 1 and decide and waiting:
+        if keep_rest:
             self.decide_lay.addWidget(self.keep_rest_button)
-        self.keep_rest_button.setVisible(len(opened) > 1 and decide and waiting)
+        self.keep_rest_button.setVisible(keep_rest)
         self._fit_cards()
+
+    def _answer(self, kind: str, i: int, action: str) -> Callable[..., None]:
+        """A card's button: says which question was answered, and how."""
+        signal = self.face_action if kind == FACE else self.text_action
+        return lambda *_: signal.emit(i, action)
 
     def _fit_cards(self) -> None:
         """Wrapped questions keep their height however narrow the panel (never cut off)."""
@@ -434,16 +457,16 @@ class FindingsPanel(QWidget):
         for c in self.cards:
             c.setMinimumHeight(c.layout().totalHeightForWidth(w))
 
-    def _face_card(self, i: int) -> DecisionCard:
+    def _face_question(self, i: int) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """Face ``i``'s question and its answers (action, button label)."""
         f = self.analysis.faces[i]
         person = face_person(f, self.people_by_id)
         if f.override_person and f.refused:
             # a name given by hand that the core does not use (no reason over a recognition):
             # the core's words, and the way to give it again (with a reason) or keep it covered
-            q = f"<b>Face {i + 1}:</b> {esc(f.reason)}. {esc(f.refused)}."
-            buttons = [("no", "Keep it covered", lambda *_: self.face_action.emit(i, "no")),
-                       ("who", "Who is this?\u2026", lambda *_: self.face_action.emit(i, "who"))]
-        elif person is not None:
+            return (f"<b>Face {i + 1}:</b> {esc(f.reason)}. {esc(f.refused)}.",
+                    (("no", "Keep it covered"), ("who", "Who is this?\u2026")))
+        if person is not None:
             extra = ", ".join(x for x in (person.year_group, person.reg_group) if x)
             q = (f"<b>Face {i + 1}:</b> is this <b>{esc(person.display_name)}</b>"
                  f"{' (' + esc(extra) + ')' if extra else ''}? PhotoVet is not certain. They have "
@@ -453,18 +476,12 @@ class FindingsPanel(QWidget):
                 q += (f" <b>{esc(f.near_note)}</b>: if you say it is them, you are asked why.")
             first = person.first_name or person.display_name
             yes = f"Yes, it is {first}" + ("\u2026" if f.near_note else "")
-            buttons = [("yes", yes, lambda *_: self.face_action.emit(i, "yes")),
-                       ("no", "No", lambda *_: self.face_action.emit(i, "no")),
-                       ("who", "Someone else\u2026", lambda *_: self.face_action.emit(i, "who"))]
-        else:
-            q = f"<b>Face {i + 1}:</b> {esc(f.reason)}."
-            buttons = [("no", "Keep it covered", lambda *_: self.face_action.emit(i, "no")),
-                       ("who", "Who is this?\u2026", lambda *_: self.face_action.emit(i, "who"))]
-        card = DecisionCard(q, buttons)
-        card.setProperty("target", (FACE, i))
-        return card
+            return q, (("yes", yes), ("no", "No"), ("who", "Someone else\u2026"))
+        return (f"<b>Face {i + 1}:</b> {esc(f.reason)}.",
+                (("no", "Keep it covered"), ("who", "Who is this?\u2026")))
 
-    def _text_card(self, i: int) -> DecisionCard:
+    def _text_question(self, i: int) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """Text ``i``'s question and its answers (action, button label)."""
         t = self.analysis.texts[i]
         # its first letter only: "Name:" inside a reason is quoted as read (s53)
         why = t.reason[:1].lower() + t.reason[1:] if t.reason else "may be a name"
@@ -473,11 +490,7 @@ class FindingsPanel(QWidget):
             q += (" If these are the school's initials (on a logo or a sign), add them in "
                   "Settings, School rules, The school: they then follow each channel's rule "
                   "for the school's name.")
-        card = DecisionCard(q, [
-            ("cover", "Keep it covered", lambda *_: self.text_action.emit(i, "cover")),
-            ("keep", "Leave it readable\u2026", lambda *_: self.text_action.emit(i, "keep"))])
-        card.setProperty("target", (TEXT, i))
-        return card
+        return q, (("cover", "Keep it covered"), ("keep", "Leave it readable\u2026"))
 
     def _drawable(self) -> Drawable:
         """Which characters the list's font draws (``Drawable``), kept while its font is."""
