@@ -655,10 +655,20 @@ class RetentionSchedule:
     def live_clips_beside_due(self, items: Iterable[DueItem]) -> list[str]:
         """The Live Photo clips that will stay beside the originals among ``items`` that are
         due and not held (what a listing says before anything is deleted)."""
-        self._clip_look = None
         return list(dict.fromkeys(
-            c for i in items if i.kind == "originals" and i.path and not i.held
-            and i.status == "due" for c in self._clips_left_beside(Path(i.path))))
+            c for clips in self.live_clips_beside_each(items).values() for c in clips))
+
+    def live_clips_beside_each(self, items: Iterable[DueItem]) -> dict[str, list[str]]:
+        """The same, by original (its ``ref``): each due original that leaves a clip, and the
+        clips it leaves (a list shows them under their photo)."""
+        self._clip_look = None
+        each: dict[str, list[str]] = {}
+        for i in items:
+            if i.kind == "originals" and i.path and not i.held and i.status == "due":
+                clips = self._clips_left_beside(Path(i.path))
+                if clips:
+                    each[i.ref] = clips
+        return each
 
     def _mark(self, item: DueItem, state: str, *, reason: str = "",
               resumed: bool = False) -> None:

@@ -50,10 +50,38 @@ def test_the_live_photo_clip_left_beside_a_deleted_original_is_named(qtbot, ctx,
     assert "never checked it" in text and clip.exists()
 
 
+def _clip_rows(dlg: DueForDeletionDialog) -> list[tuple[str, str, str]]:
+    """The rows under each original in the list: (the original's row, the clip's, its state)."""
+    head = dlg.tree.topLevelItem(0)
+    return [(head.child(r).text(0), head.child(r).child(c).text(0), head.child(r).child(c).text(2))
+            for r in range(head.childCount()) for c in range(head.child(r).childCount())]
+
+
+def test_the_list_shows_the_clip_under_its_photo_before_and_after_deleting(
+        qtbot, ctx, tmp_path, trash):  # noqa: F811
+    """s54's note: the confirmation and the message named the clip, the list did not. It is
+    under its photo, said to stay, before and after the photo is deleted; the other photo has
+    none."""
+    first, second = imported(ctx.ws, tmp_path)
+    clip = _live_clip(first)
+    before = DueForDeletionDialog(ctx, clock=clock_at(100))
+    qtbot.addWidget(before)
+    assert before.clips_of == {next(i.ref for i in before.items if i.path == str(
+        first.resolve())): [str(clip.resolve())]}
+    [(photo_row, clip_row, state)] = _clip_rows(before)
+    assert first.name in photo_row and second.name not in photo_row
+    assert clip_row == f"{clip.name}: its Live Photo clip"
+    assert state.startswith("Will stay in the folder") and "never checked it" in state
+    after = _delete_all_due(qtbot, ctx)
+    [(photo_row, clip_row, state)] = _clip_rows(after)
+    assert first.name in photo_row and clip_row.startswith(clip.name)
+    assert state.startswith("Stays in the folder") and clip.exists()
+
+
 def test_nothing_is_said_of_clips_when_none_is_beside(qtbot, ctx, tmp_path, trash):  # noqa: F811
     imported(ctx.ws, tmp_path)
     asked: list[str] = []
     dlg = _delete_all_due(qtbot, ctx, asked)
-    assert dlg.clips == [] and "Live Photo" not in asked[0]
+    assert dlg.clips == [] and "Live Photo" not in asked[0] and _clip_rows(dlg) == []
     assert dlg.message.text().startswith("Deleted 2.")
     assert "Live Photo" not in dlg.message.text()

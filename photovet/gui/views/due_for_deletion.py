@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as _dt
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -132,6 +133,7 @@ class DueForDeletionDialog(QDialog):
         self.items: list[DueItem] = []
         self.coming: list[DueItem] = []       # face signatures due on a later day (audit s28)
         self.clips: list[str] = []            # Live Photo clips that will stay beside originals
+        self.clips_of: dict[str, list[str]] = {}   # the same, by the original's ref
         self.worker = None
         self.results: list[DueItem] = []
         self.setWindowTitle("Due for deletion")
@@ -202,9 +204,10 @@ class DueForDeletionDialog(QDialog):
         try:
             self.items = sched.due()
             self.coming = sched.signatures_coming()
-            self.clips = sched.live_clips_beside_due(self.items)
+            self.clips_of = sched.live_clips_beside_each(self.items)
+            self.clips = list(dict.fromkeys(c for cs in self.clips_of.values() for c in cs))
         except PhotoVetError as exc:
-            self.items, self.coming, self.clips = [], [], []
+            self.items, self.coming, self.clips, self.clips_of = [], [], [], {}
             self.say(error_text(exc, after="What is due could not be worked out"), error=True)
         self.today = sched.today()
         self._fill(self.items)
@@ -258,6 +261,7 @@ class DueForDeletionDialog(QDialog):
                     row.setForeground(2, QBrush(style.COVER))
                 elif i.status == "deleted":
                     row.setForeground(2, QBrush(style.SHOW))
+                self._clip_rows(row, i)
             for i in later:
                 row = QTreeWidgetItem(head, [self.what(i), day(i.due_on), self.coming_words(i)])
                 row.setToolTip(0, self.what(i))
@@ -265,6 +269,24 @@ class DueForDeletionDialog(QDialog):
                 row.setData(0, Qt.ItemDataRole.UserRole, i.ref)
                 row.setForeground(2, QBrush(QColor("#6b5800")))
             head.setExpanded(bool(group or later))
+
+    def _clip_rows(self, row: QTreeWidgetItem, i: DueItem) -> None:
+        """Under an original, the Live Photo clips it leaves in its folder: they stay (the
+        dialog's message says why), before and after it is deleted."""
+        if i.status == "deleted":
+            clips, state = list(i.data.get("live_clips", ())), "Stays in the folder"
+        elif i.status == "due" and not i.held:
+            clips, state = self.clips_of.get(i.ref, []), "Will stay in the folder"
+        else:
+            return
+        for clip in clips:
+            child = QTreeWidgetItem(row, [f"{os.path.basename(clip)}: its Live Photo clip", "",
+                                          f"{state}: PhotoVet never checked it, so it does "
+                                          "not delete it"])
+            child.setToolTip(0, clip)
+            child.setToolTip(2, child.text(2))
+            child.setForeground(2, QBrush(QColor("#6b5800")))
+        row.setExpanded(bool(clips))
 
     @staticmethod
     def _state(i: DueItem) -> str:
