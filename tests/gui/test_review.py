@@ -15,7 +15,7 @@ from photovet.core.models import PhotoAnalysis
 from photovet.core.workspace import Workspace
 from photovet.gui.dialogs.reason import ReasonDialog
 from photovet.gui.dialogs.who import PersonPicker
-from photovet.gui.views.findings import DecisionCard
+from photovet.gui.views.findings import DecisionCard, IndexRole, KindRole
 from photovet.gui.views.photo_view import FACE, TEXT
 from tests.gui.conftest import (
     ONLY_PREPARER,
@@ -735,3 +735,42 @@ def test_the_questions_keep_their_cards_while_the_photo_settles(window, qtbot):
     no.click()                                            # the person's click still lands
     assert current(win).faces[2].decision == "cover" and not current(win).faces[2].needs_review
     assert [c.property("target") for c in cards(win)] == [(TEXT, 2)]
+
+
+def test_a_card_clicked_or_tabbed_to_shows_what_it_asks_about_on_the_photo(window, qtbot):
+    """Several cards can say the same words ("A name: looks like a name that is not in the
+    register, on a badge...": the words themselves are not kept) and only the place on the
+    photo tells them apart (s55 walk: eight such cards, nothing linking one to its place). A
+    click on a card, or a Tab onto its buttons, chooses its face or text on the photo and
+    outlines the card; choosing it on the photo or in the list outlines its card too."""
+    from PySide6.QtTest import QTest
+
+    win = window
+    panel, canvas = win.photos.findings, win.photos.photo.canvas
+    face_card, text_card = cards(win)
+    assert face_card.property("target") == (FACE, 2) and text_card.property("target") == (TEXT, 2)
+    assert not face_card.is_chosen and not text_card.is_chosen
+    QTest.mouseClick(text_card, Qt.MouseButton.LeftButton, pos=QPoint(4, 4))
+    assert canvas.selection == (TEXT, 2) and panel.selected() == (TEXT, 2)
+    assert text_card.is_chosen and not face_card.is_chosen
+    assert "#1565c0" in text_card.styleSheet() and "2px" in text_card.styleSheet()
+    # the keyboard: Tab onto the face card's first button
+    win.activateWindow()
+    face_card.buttons["yes"].setFocus(Qt.FocusReason.TabFocusReason)
+    assert canvas.selection == (FACE, 2) and face_card.is_chosen and not text_card.is_chosen
+    # from the photo (a click on a text there: the controller's signal) and from the list
+    canvas.selected.emit(TEXT, 2)
+    assert text_card.is_chosen and not face_card.is_chosen
+    row = next(r for r in panel.rows()
+               if (r.data(0, KindRole), r.data(0, IndexRole)) == (FACE, 2))
+    panel.tree.setCurrentItem(row)
+    assert face_card.is_chosen and canvas.selection == (FACE, 2)
+    # a question answered: the card left is built anew, and nothing is chosen by that alone
+    # a question answered from the keyboard: its card goes, and the focus Qt hands on to the
+    # next card's button is not a choice (the photo keeps the face just decided)
+    face_card.buttons["no"].setFocus(Qt.FocusReason.TabFocusReason)
+    face_card.buttons["no"].click()
+    qtbot.wait(20)
+    [left] = cards(win)
+    assert left.property("target") == (TEXT, 2) and not left.is_chosen
+    assert canvas.selection == (FACE, 2) and panel.selected() == (FACE, 2)

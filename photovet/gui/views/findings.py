@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -212,13 +212,23 @@ class WrapDelegate(QStyledItemDelegate):
 
 
 class DecisionCard(QFrame):
-    """One open decision with its one-click answers."""
+    """One open decision with its one-click answers. A click on it, or a Tab onto one of its
+    buttons, says ``chosen``: the face or text it asks about is shown on the photo (several
+    cards can say the same words, "A name: looks like a name...", and only the place on the
+    photo tells them apart)."""
+
+    chosen = Signal()
+    PERSON_FOCUS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+                    Qt.FocusReason.MouseFocusReason, Qt.FocusReason.ShortcutFocusReason)
+
+    STYLE = ("QFrame#DecisionCard {{ border: {width}px solid {colour}; border-radius: 4px;"
+             " background: #fff8e1; }}")
 
     def __init__(self, question: str, buttons: list[tuple[str, str, Any]], parent=None):
         super().__init__(parent)
         self.setObjectName("DecisionCard")
-        self.setStyleSheet("QFrame#DecisionCard { border: 1px solid #e0a000; border-radius: 4px;"
-                           " background: #fff8e1; }")
+        self.set_chosen(False)
+        self.setToolTip("Click to see where it is on the photo")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 6, 8, 6)
         q = QLabel(question)
@@ -232,10 +242,27 @@ class DecisionCard(QFrame):
             b = QPushButton(text)
             b.setObjectName(f"decide-{key}")
             b.clicked.connect(slot)
+            b.installEventFilter(self)
             row.addWidget(b)
             self.buttons[key] = b
         row.addStretch(1)
         lay.addLayout(row)
+
+    def set_chosen(self, on: bool) -> None:
+        """Outlined in the colour the photo outlines what is chosen, or not."""
+        self.is_chosen = bool(on)
+        self.setStyleSheet(self.STYLE.format(width=2 if on else 1,
+                                             colour=style.SELECTED.name() if on else "#e0a000"))
+
+    def mousePressEvent(self, ev) -> None:
+        self.chosen.emit()
+        super().mousePressEvent(ev)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # a person moving to it (never focus handed on as a card is built or goes)
+        if event.type() == QEvent.Type.FocusIn and event.reason() in self.PERSON_FOCUS:
+            self.chosen.emit()
+        return False
 
 
 class FindingsPanel(QWidget):
@@ -281,6 +308,7 @@ class FindingsPanel(QWidget):
         self.decide_lay.addWidget(self.decide_title)
         self.cards: list[DecisionCard] = []
         self._cards_key: tuple | None = None      # what the cards shown say (kept if the same)
+        self._chosen: tuple[str, int] = ("", -1)   # the face or text chosen (its card outlined)
         self.keep_rest_button = QPushButton("Keep the rest covered")
         self.keep_rest_button.setToolTip("Every decision still open stays covered, and counts as "
                                          "decided (recorded with your name; shortcut: K)")
@@ -345,6 +373,8 @@ class FindingsPanel(QWidget):
         """``checking``: a photo is chosen and still being checked (``a`` is None)."""
         keep = self.selected()
         same = a is not None and self.analysis is not None and a.path == self.analysis.path
+        if not same:
+            self._chosen = ("", -1)
         self.analysis, self.people_by_id = a, people_by_id
         self._cards(a)
         self.tree.blockSignals(True)
@@ -418,6 +448,9 @@ class FindingsPanel(QWidget):
             return
         self._cards_key = key
         for c in self.cards:
+            # hiding a card hands its button's focus on to the next card's: never a choice
+            c.blockSignals(True)
+        for c in self.cards:
             self.decide_lay.removeWidget(c)
             c.hide()
             c.setParent(None)
@@ -433,6 +466,8 @@ class FindingsPanel(QWidget):
             card = DecisionCard(question, [
                 (action, label, self._answer(kind, i, action)) for action, label in answers])
             card.setProperty("target", (kind, i))
+            card.set_chosen(self._chosen == (kind, i))
+            card.chosen.connect(lambda k=kind, j=i: self._card_chosen(k, j))
             if not decide:       # read-only: what is open, never a button this account can't use
                 for b in card.buttons.values():
                     b.hide()
@@ -445,6 +480,19 @@ class FindingsPanel(QWidget):
             self.decide_lay.addWidget(self.keep_rest_button)
         self.keep_rest_button.setVisible(keep_rest)
         self._fit_cards()
+
+    def _card_chosen(self, kind: str, i: int) -> None:
+        """A card was clicked or tabbed to: what it asks about is chosen on the photo (the
+        list's row too, without scrolling the panel away from the card)."""
+        self.select(kind, i)
+        self.row_selected.emit(kind, i)
+
+    def _mark_card(self, kind: str, i: int) -> None:
+        self._chosen = (kind, i)
+        for c in self.cards:
+            on = c.property("target") == (kind, i)
+            if on != c.is_chosen:
+                c.set_chosen(on)
 
     def _answer(self, kind: str, i: int, action: str) -> Callable[..., None]:
         """A card's button: says which question was answered, and how."""
@@ -584,7 +632,9 @@ class FindingsPanel(QWidget):
         self._fit_cards()           # and the questions keep their height
 
     def select(self, kind: str, index: int) -> None:
-        """Highlight the row of a face/text/cover (from a click on the photo)."""
+        """Highlight the row of a face/text/cover (from a click on the photo), and its card if
+        it has one."""
+        self._mark_card(kind, index)
         self.tree.blockSignals(True)
         try:
             self.tree.clearSelection()
@@ -621,6 +671,7 @@ class FindingsPanel(QWidget):
 
     def _current(self, item: QTreeWidgetItem | None, _prev=None) -> None:
         if item is not None and item.data(0, KindRole):
+            self._mark_card(item.data(0, KindRole), int(item.data(0, IndexRole)))
             self.row_selected.emit(item.data(0, KindRole), int(item.data(0, IndexRole)))
 
     def _context(self, pos) -> None:
