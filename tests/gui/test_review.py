@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from photovet.core.models import PhotoAnalysis
 from photovet.core.workspace import Workspace
@@ -774,3 +774,25 @@ def test_a_card_clicked_or_tabbed_to_shows_what_it_asks_about_on_the_photo(windo
     [left] = cards(win)
     assert left.property("target") == (TEXT, 2) and not left.is_chosen
     assert canvas.selection == (FACE, 2) and panel.selected() == (FACE, 2)
+    # and the keys are on the next question, on the answer that keeps it covered
+    assert QApplication.focusWidget() is left.buttons["cover"]
+
+
+def test_after_a_keyboard_answer_the_next_face_question_has_the_covering_answer_in_focus(
+        qtbot, ws, make_window, tmp_path):
+    """The focus moves on to the next question on its "No" (kept covered), never on "Yes, it is
+    ...": a Space pressed once too often cannot show a face."""
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, _faces = make_batch(tmp_path / "photos", 1)
+    win = make_window({"photo_000.jpg": [(FACE_A, TORI, "uncertain"), (FACE_B, None, "unknown"),
+                                         (FACE_J, JOEL, "uncertain")]})
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 1)
+    select_photo(win, "photo_000.jpg")
+    first, second = cards(win)
+    assert list(second.buttons) == ["yes", "no", "who"]
+    first.buttons["no"].setFocus(Qt.FocusReason.TabFocusReason)
+    first.buttons["no"].click()
+    [left] = cards(win)
+    assert left.property("target") == (FACE, 2)
+    assert QApplication.focusWidget() is left.buttons["no"]

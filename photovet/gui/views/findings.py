@@ -447,6 +447,9 @@ class FindingsPanel(QWidget):
         if key == self._cards_key:
             return
         self._cards_key = key
+        focus = QApplication.focusWidget()
+        had_focus = next((n for n, c in enumerate(self.cards)
+                          if focus is not None and c.isAncestorOf(focus)), None)
         for c in self.cards:
             # hiding a card hands its button's focus on to the next card's: never a choice
             c.blockSignals(True)
@@ -480,6 +483,14 @@ class FindingsPanel(QWidget):
             self.decide_lay.addWidget(self.keep_rest_button)
         self.keep_rest_button.setVisible(keep_rest)
         self._fit_cards()
+        if had_focus is not None and decide:
+            # answered from the keyboard: the next question is where the keys are, on its
+            # answer that keeps things covered (a Space pressed once too often never shows a
+            # face or leaves a name readable)
+            card = self.cards[min(had_focus, len(self.cards) - 1)]
+            safe = card.buttons.get("no") or card.buttons.get("cover")
+            if safe is not None:
+                safe.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _card_chosen(self, kind: str, i: int) -> None:
         """A card was clicked or tabbed to: what it asks about is chosen on the photo (the
