@@ -195,3 +195,26 @@ def test_no_hint_or_text_the_app_shows_names_a_command(qtbot, ws, make_window):
                    if isinstance(n, ast.Constant) and isinstance(n.value, str)
                    and id(n) not in docs and command.search(n.value)]
     assert not strays, strays
+
+
+def test_a_question_on_a_name_whose_words_are_not_kept_says_it_once(qtbot):
+    """s55 walk: "Words that look like a name: looks like a name that is not in the register,
+    on a badge..." on each of eight cards. It says where to look instead of saying it twice."""
+    from PySide6.QtWidgets import QLabel
+
+    from photovet.core.models import PhotoAnalysis, TextItem
+    from photovet.gui.views.findings import FindingsPanel
+
+    box = [(0.0, 0.0), (90.0, 0.0), (90.0, 20.0), (0.0, 20.0)]
+    why = "Looks like a name that is not in the register, on a badge, lanyard or certificate"
+    a = PhotoAnalysis(path="/x/badge.jpg", sha256="ab" * 32, width=100, height=100, texts=[
+        TextItem(box, "", kind="name-like", decision="cover", reason=why, needs_review=True),
+        TextItem(box, "Olivia Bennett", kind="name-like", decision="cover", reason=why,
+                 needs_review=True)])
+    panel = FindingsPanel()
+    qtbot.addWidget(panel)
+    panel.show_analysis(a, {})
+    unkept, read = (c.findChild(QLabel).text() for c in panel.cards)
+    assert unkept == ("<b>Words on the photo</b>: looks like a name that is not in the register, "
+                      "on a badge, lanyard or certificate.")
+    assert read.startswith("<b>\u201cOlivia Bennett\u201d</b>: looks like a name")

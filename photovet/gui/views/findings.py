@@ -544,7 +544,12 @@ class FindingsPanel(QWidget):
         t = self.analysis.texts[i]
         # its first letter only: "Name:" inside a reason is quoted as read (s53)
         why = t.reason[:1].lower() + t.reason[1:] if t.reason else "may be a name"
-        q = f"<b>{esc(read_words(t.text, t.kind, self._drawable(), t.context))}</b>: {esc(why)}."
+        said = read_words(t.text, t.kind, self._drawable(), t.context)
+        if not t.text and why.startswith("looks like a name"):
+            # its words not kept (after a restart): "Words that look like a name: looks like a
+            # name..." said it twice; the card is tied to its place on the photo instead
+            said = "Words on the photo"
+        q = f"<b>{esc(said)}</b>: {esc(why)}."
         if t.kind == "name-like" and initials_like(t.text):
             q += (" If these are the school's initials (on a logo or a sign), add them in "
                   "Settings, School rules, The school: they then follow each channel's rule "
