@@ -186,6 +186,21 @@ def read_words(text: str, kind: str = "", can_draw: Callable[[str], bool] | None
     return f"\u201c{text}\u201d" + (f" ({note})" if note else "")
 
 
+def text_question(text: str, kind: str, reason: str,
+                  can_draw: Callable[[str], bool] | None = None,
+                  context: str = "") -> tuple[str, str]:
+    """What an open question on a text says, as (what was read, why it is asked): its card
+    ("<b>what</b>: why.") and the question "Leave it readable..." asks say it alike. A name
+    whose words are not kept (after a restart) is "Words on the photo": "Words that look like
+    a name: looks like a name..." said it twice (s55 walk, eight cards)."""
+    # its first letter only: "Name:" inside a reason is quoted as read (s53)
+    why = reason[:1].lower() + reason[1:] if reason else "may be a name"
+    said = read_words(text, kind, can_draw, context)
+    if not text and why.startswith("looks like a name"):
+        said = "Words on the photo"
+    return said, why
+
+
 #: the scripts a character read may be in, by the start of its Unicode name, as the office
 #: would name them
 _SCRIPTS = (("CJK", "Chinese/Japanese"), ("HIRAGANA", "Japanese"), ("KATAKANA", "Japanese"),
@@ -241,6 +256,5 @@ EARLIER_COPIES_KEPT = ("They are still in the folder: export the batch into this
 
 
 __all__ = ["EARLIER_COPIES_KEPT", "UNKEPT_BY_KIND", "UNKEPT_NAME", "UNREAD_PLACE", "about_text",
-           "consent_word",
-           "day", "error_text", "esc", "media_count", "media_words", "plural", "read_words",
-           "rejected_why", "sentence", "uk_dates", "when"]
+           "consent_word", "day", "error_text", "esc", "media_count", "media_words", "plural",
+           "read_words", "rejected_why", "sentence", "text_question", "uk_dates", "when"]

@@ -218,3 +218,9 @@ def test_a_question_on_a_name_whose_words_are_not_kept_says_it_once(qtbot):
     assert unkept == ("<b>Words on the photo</b>: looks like a name that is not in the register, "
                       "on a badge, lanyard or certificate.")
     assert read.startswith("<b>\u201cOlivia Bennett\u201d</b>: looks like a name")
+    # "Leave it readable..." asks in the same words (one function says both)
+    from photovet.gui.words import text_question
+    assert text_question("", "name-like", why) == (
+        "Words on the photo", "looks like a name that is not in the register, on a badge, "
+                              "lanyard or certificate")
+    assert text_question("", "pupil-name", "") == ("A pupil's name", "may be a name")

@@ -44,7 +44,7 @@ from ..tasks import pil_to_qimage
 from ..views.batch_view import PhotoItem
 from ..views.photo_view import COVER, FACE, NOTHING_ADDED, TEXT, face_name, face_person
 from ..views.photos_tab import PhotosTab
-from ..words import read_words, sentence
+from ..words import read_words, sentence, text_question
 from .batch import BatchController, approval_state, as_handed_on
 
 PREVIEW_MAX = 1600
@@ -731,8 +731,9 @@ class ReviewController(QObject):
         if ask.needs_reason:
             reason = self.ask_reason(
                 "Leave this text readable?",
-                f"{read_words(t.text, t.kind, app_drawable(), t.context)}: {t.reason or 'may be a name'}."
-                f"\n\n{sentence(ask.words)} "
+                "{}: {}.".format(*text_question(t.text, t.kind, t.reason, app_drawable(),
+                                                t.context))
+                + f"\n\n{sentence(ask.words)} "
                 "Your reason is recorded with your name.",
                 placeholder="For example: it is the name of the street, not a pupil")
             if not reason:

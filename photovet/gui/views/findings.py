@@ -49,7 +49,7 @@ from photovet.core.words import HIDDEN_DETAILS_REMOVED, hidden_details_removed
 
 from .. import style
 from ..glyphs import Drawable
-from ..words import esc, plural, read_words, uk_dates
+from ..words import esc, plural, read_words, text_question, uk_dates
 from .photo_view import COVER, FACE, TEXT, face_name, face_person
 
 KindRole = Qt.ItemDataRole.UserRole + 1
@@ -542,13 +542,7 @@ class FindingsPanel(QWidget):
     def _text_question(self, i: int) -> tuple[str, tuple[tuple[str, str], ...]]:
         """Text ``i``'s question and its answers (action, button label)."""
         t = self.analysis.texts[i]
-        # its first letter only: "Name:" inside a reason is quoted as read (s53)
-        why = t.reason[:1].lower() + t.reason[1:] if t.reason else "may be a name"
-        said = read_words(t.text, t.kind, self._drawable(), t.context)
-        if not t.text and why.startswith("looks like a name"):
-            # its words not kept (after a restart): "Words that look like a name: looks like a
-            # name..." said it twice; the card is tied to its place on the photo instead
-            said = "Words on the photo"
+        said, why = text_question(t.text, t.kind, t.reason, self._drawable(), t.context)
         q = f"<b>{esc(said)}</b>: {esc(why)}."
         if t.kind == "name-like" and initials_like(t.text):
             q += (" If these are the school's initials (on a logo or a sign), add them in "
