@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from photovet.core.models import PhotoAnalysis
@@ -299,6 +299,50 @@ def test_leaving_a_possible_name_readable_asks_why(window):
     cards(window)[1].buttons["keep"].click()
     t = current(window).texts[2]
     assert t.decision == "keep" and "minibus" in t.reason and not t.needs_review
+
+
+def test_the_question_why_is_put_beside_the_words_it_asks_about(qtbot, ws, make_window,
+                                                                  tmp_path):
+    """s55 walk: "Leave this text readable?" was centred on the window, over the photo, and
+    could hide the very words it asks about. It is put beside them."""
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 1)
+    middle = [(60, 200), (580, 200), (580, 290), (60, 290)]       # across the photo's middle
+    win = make_window(faces, {"photo_000.jpg": [(middle, "Muhammadlqbal", None, "name-like")]})
+    win.resize(1024, 700)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 1)
+    select_photo(win, "photo_000.jpg")
+    canvas = win.photos.photo.canvas
+    where = canvas.poly_to_screen(middle).boundingRect().toRect()
+    text_on_screen = QRect(canvas.mapToGlobal(where.topLeft()), where.size())
+    placed: list[QRect] = []
+
+    def give_reason(dlg: ReasonDialog) -> None:
+        placed.append(dlg.frameGeometry())
+        dlg.edit.setText("It is the name of the school minibus")
+        button(dlg, "Record and go on").click()
+
+    answer(give_reason, kind=ReasonDialog)
+    [card] = [c for c in cards(win) if c.property("target") == (TEXT, 0)]
+    card.buttons["keep"].click()
+    assert current(win).texts[0].decision == "keep"
+    assert placed and not placed[0].intersects(text_on_screen), (placed, text_on_screen)
+    # a face's reason ("Not a face?" on a sure detection) beside the face, the same way
+    big = (180, 120, 280, 260)
+    p = make_photo(tmp_path / "middle.jpg", faces=[big])
+    win2 = make_window({"middle.jpg": [(big, None, "unknown")]})
+    win2.resize(1024, 700)
+    win2.add_paths([str(p)])
+    wait_checked(qtbot, win2, 1)
+    select_photo(win2, "middle.jpg")
+    canvas = win2.photos.photo.canvas
+    where = canvas.to_screen(big).toRect()
+    face = QRect(canvas.mapToGlobal(where.topLeft()), where.size())
+    placed.clear()
+    answer(lambda dlg: (placed.append(dlg.frameGeometry()), dlg.reject()), kind=ReasonDialog)
+    assert not win2.review.face_action(0, "not-a-face")
+    assert placed and not placed[0].intersects(face), (placed, face)
 
 
 def test_the_pupils_name_cannot_be_left_readable_for_a_do_not_photograph_pupil(

@@ -597,7 +597,7 @@ class ReviewController(QObject):
         if ask.needs_reason:
             reason = self.ask_reason(
                 title, f"{sentence(ask.words)}\n\nYour reason is recorded with your name.",
-                placeholder=placeholder)
+                placeholder=placeholder, about=self._face_rect(a, index))
             if not reason:
                 return False
         return self._record(lambda r, a_, ch: r.face(a_, index, action, ch,
@@ -639,9 +639,16 @@ class ReviewController(QObject):
         box.exec()
         return box.clickedButton() is go
 
-    def ask_reason(self, title: str, question: str, placeholder: str = "") -> str:
+    def ask_reason(self, title: str, question: str, placeholder: str = "",
+                   about: QRect | None = None) -> str:
+        """``about``: the face or text asked about, on screen (global coordinates): the
+        question is put beside it, never over it (centred on the window, it could hide the
+        very words it asks about)."""
         dlg = ReasonDialog(title, question, ok_text="Record and go on", placeholder=placeholder,
                            parent=self.window, check=self.ctx.ws.free_text_refusal)
+        if about is not None:
+            dlg.adjustSize()
+            place_beside(dlg, about)
         return dlg.value() if dlg.exec() else ""
 
     def assign_selected(self) -> None:
@@ -679,6 +686,15 @@ class ReviewController(QObject):
         """Face ``index`` of ``a`` on screen, in global coordinates."""
         canvas = self.tab.photo.canvas
         r = canvas.to_screen(a.faces[index].box).toRect()
+        return QRect(canvas.mapToGlobal(r.topLeft()), r.size())
+
+    def _text_rect(self, a, index: int) -> QRect | None:
+        """Text ``index`` of ``a`` on screen, in global coordinates (None: it has no place)."""
+        t = a.texts[index]
+        if not t.polygon:
+            return None
+        canvas = self.tab.photo.canvas
+        r = canvas.poly_to_screen(t.polygon).boundingRect().toRect()
         return QRect(canvas.mapToGlobal(r.topLeft()), r.size())
 
     def _assign_ask(self, a, index: int, pid: str) -> policy.OverrideAsk:
@@ -735,7 +751,8 @@ class ReviewController(QObject):
                                                 t.context))
                 + f"\n\n{sentence(ask.words)} "
                 "Your reason is recorded with your name.",
-                placeholder="For example: it is the name of the street, not a pupil")
+                placeholder="For example: it is the name of the street, not a pupil",
+                about=self._text_rect(item.analysis, index))
             if not reason:
                 return False
         return self._record(lambda r, a, ch: r.text(a, index, "keep", ch,
