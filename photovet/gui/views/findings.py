@@ -228,10 +228,10 @@ class DecisionCard(QFrame):
         super().__init__(parent)
         self.setObjectName("DecisionCard")
         self.set_chosen(False)
-        self.setToolTip("Click to see where it is on the photo")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 6, 8, 6)
         q = QLabel(question)
+        q.setToolTip("Click to see where it is on the photo")   # the question, not its buttons
         q.setWordWrap(True)
         q.setTextFormat(Qt.TextFormat.RichText)
         lay.addWidget(q)
