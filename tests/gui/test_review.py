@@ -840,3 +840,25 @@ def test_after_a_keyboard_answer_the_next_face_question_has_the_covering_answer_
     [left] = cards(win)
     assert left.property("target") == (FACE, 2)
     assert QApplication.focusWidget() is left.buttons["no"]
+
+
+def test_a_card_kept_for_another_photo_with_the_same_question_is_not_left_outlined(qtbot):
+    """Two photos can ask the same question at the same place in their lists ("Face 1: Not
+    sure who this is."): the cards are kept, and the outline of one photo's choice is not left
+    on the other's."""
+    from photovet.core.models import Face
+    from photovet.gui.views.findings import FindingsPanel
+
+    def photo(name: str) -> PhotoAnalysis:
+        return PhotoAnalysis(path=f"/x/{name}", sha256=name * 32, width=100, height=100,
+                             faces=[Face(box=(10, 10, 30, 30), score=0.9, decision="cover",
+                                         reason="Not sure who this is", needs_review=True)])
+
+    panel = FindingsPanel()
+    qtbot.addWidget(panel)
+    panel.show_analysis(photo("a"), {})
+    [card] = panel.cards
+    panel.select(FACE, 0)
+    assert card.is_chosen
+    panel.show_analysis(photo("b"), {})
+    assert panel.cards == [card] and not card.is_chosen

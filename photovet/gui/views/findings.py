@@ -445,6 +445,7 @@ class FindingsPanel(QWidget):
         keep_rest = len(opened) > 1 and decide and waiting
         key = (tuple(specs), decide, title, more, keep_rest)
         if key == self._cards_key:
+            self._mark_card(*self._chosen)     # the same words on another photo: its choice
             return
         self._cards_key = key
         focus = QApplication.focusWidget()
