@@ -103,7 +103,9 @@ def test_no_keeps_it_covered_and_closes_the_question(window):
 
 
 def test_keep_the_rest_covered(window, qtbot):
+    window.photos.findings.keep_rest_button.setFocus(Qt.FocusReason.TabFocusReason)
     window.photos.findings.keep_rest_button.click()
+    assert QApplication.focusWidget() is window.photos.photo.canvas   # the keys: the photo
     a = current(window)
     assert not a.needs_review and a.faces[2].decision == "cover" and a.texts[2].decision == "cover"
     assert window.review.current().status_text().startswith("Covers")
@@ -820,6 +822,9 @@ def test_a_card_clicked_or_tabbed_to_shows_what_it_asks_about_on_the_photo(windo
     assert canvas.selection == (FACE, 2) and panel.selected() == (FACE, 2)
     # and the keys are on the next question, on the answer that keeps it covered
     assert QApplication.focusWidget() is left.buttons["cover"]
+    # the last one answered: the keys go back to the photo (they fell to the channel's list)
+    left.buttons["cover"].click()
+    assert cards(win) == [] and QApplication.focusWidget() is canvas
 
 
 def test_after_a_keyboard_answer_the_next_face_question_has_the_covering_answer_in_focus(

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRect, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
@@ -182,6 +182,7 @@ class ReviewController(QObject):
         findings.face_action.connect(self.face_action)
         findings.text_action.connect(self.text_action)
         findings.keep_rest.connect(self.keep_rest)
+        findings.keys_back.connect(lambda: canvas.setFocus(Qt.FocusReason.OtherFocusReason))
         # marked ready or approved (here or on another PC): its open questions are said again
         batch.model.dataChanged.connect(lambda *_: self._approval_shown())
         # the open questions' buttons are for an account that may make them (the core's roles)

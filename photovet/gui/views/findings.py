@@ -275,6 +275,7 @@ class FindingsPanel(QWidget):
     text_action = Signal(int, str)                  # index, "cover" | "keep"
     keep_rest = Signal()
     summary_said = Signal(str)                      # the summary line, each time it is said
+    keys_back = Signal()                            # the last question answered from the keys
     context_requested = Signal(str, int, object)    # kind, index, global QPoint
 
     def __init__(self, parent=None):
@@ -464,6 +465,10 @@ class FindingsPanel(QWidget):
         self.decide_lay.removeWidget(self.more)
         self.decide_box.setVisible(bool(opened))
         if not opened:
+            if had_focus is not None or focus is self.keep_rest_button:
+                # the last one answered from the keyboard: the keys go back to the photo
+                # (they fell to whatever came next, the channel's list among them)
+                self.keys_back.emit()
             return
         self.decide_title.setText(title)
         for kind, i, question, answers in specs:
