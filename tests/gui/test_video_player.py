@@ -209,15 +209,23 @@ def test_a_whole_track_is_decided_and_stored_at_once_and_refusals_are_in_the_cor
 
 
 def test_not_a_face_on_a_sure_track_asks_why_as_show_does(qtbot, ctx, clip):
-    """The core's rule for photos holds for a video's face track (its best score, 0.95)."""
+    """The core's rule for photos holds for a video's face track (its best score, 0.95). The
+    question is put beside the face on the frame shown, as a photo's is."""
     from photovet.gui.dialogs.reason import ReasonDialog
 
     a, player, ctl = open_player(qtbot, ctx, clip)
     _tori, stranger = tracks(a)
     asked: list[str] = []
-    answer(lambda dlg: (asked.append(dlg.windowTitle()), dlg.reject()), kind=ReasonDialog)
+    placed: list = []
+    where = player.canvas.on_screen(stranger.id)      # on the frame shown
+    assert where is not None and where.width() > 0
+    answer(lambda dlg: (asked.append(dlg.windowTitle()), placed.append(dlg.frameGeometry()),
+                        dlg.reject()), kind=ReasonDialog)
     assert not ctl.track_action(stranger.id, "not-a-face")
     assert asked == ["Not a face?"] and a.track(stranger.id).decision == "cover"
+    # beside the face it asks about, never over it (s55)
+    assert placed and not placed[0].intersects(where), (placed, where)
+    assert placed[0].top() == where.top(), (placed, where)        # level with it
 
     def because(dlg) -> None:
         dlg.edit.setText("A face painted on the scenery")

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, QObject, QRect, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtWidgets import QMessageBox, QWidget
 from shiboken6 import isValid
@@ -36,7 +36,7 @@ from photovet.core.words import crest_track, school_only
 
 from ..context import AppContext
 from ..dialogs.reason import ReasonDialog
-from ..dialogs.who import PersonPicker
+from ..dialogs.who import PersonPicker, place_beside
 from ..views.video_player import VideoPlayer, track_colour, video_summary
 from ..words import error_text, sentence
 from .batch import as_handed_on
@@ -415,9 +415,15 @@ class VideoController(QObject):
         self.ctx.approvals_changed.emit([item.analysis.sha256])
         self.changed(item)
 
-    def ask_reason(self, title: str, question: str, placeholder: str) -> str:
+    def ask_reason(self, title: str, question: str, placeholder: str,
+                   about: QRect | None = None) -> str:
+        """``about``: the track on the frame shown (global coordinates): the question is put
+        beside it, as a photo's is."""
         dlg = ReasonDialog(title, question, ok_text="Record and go on", placeholder=placeholder,
                            parent=self.window, check=self.ctx.ws.free_text_refusal)
+        if about is not None:
+            dlg.adjustSize()
+            place_beside(dlg, about)
         return dlg.value() if dlg.exec() else ""
 
     def track_action(self, track_id: int, action: str, *, person: str | None = None,
@@ -445,7 +451,7 @@ class VideoController(QObject):
                                        mode=a.mode)
             reason = confirm_assignment(
                 self.window, named, chosen.display_name if chosen is not None else "them",
-                check=self.ctx.ws.free_text_refusal)
+                self.player.canvas.on_screen(track_id), check=self.ctx.ws.free_text_refusal)
             if reason is None:
                 return False
         if action in ("show", "keep", "not-a-face") and reason is None:
@@ -468,7 +474,8 @@ class VideoController(QObject):
                     if action == "not-a-face" else
                     "For example: another school's crest (the visiting team)" if crest else
                     "For example: another school's name (the visiting team)" if school else
-                    "For example: an adult visitor who agreed to be filmed")
+                    "For example: an adult visitor who agreed to be filmed",
+                    about=self.player.canvas.on_screen(track_id))
                 if not reason:
                     return False
         # a decision on a row reaches its group (linking.py): cover all, show the same person

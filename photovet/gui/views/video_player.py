@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -513,6 +513,18 @@ class VideoCanvas(QWidget):
             ys = [p[1] for p in cover.points or [(0, 0)]]
             x, y, w, h = min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
         return QRectF(ox + x * k, oy + y * k, w * k, h * k)
+
+    def on_screen(self, track_id: int) -> QRect | None:
+        """Where the track is outlined on the frame shown, in global coordinates (a question
+        about it is put beside it); None when it is not on this frame."""
+        rects = [self._rect(cover) for tid, cover, _c in self.outlines if tid == track_id]
+        if not rects:
+            return None
+        r = rects[0]
+        for other in rects[1:]:
+            r = r.united(other)
+        r = r.toAlignedRect()
+        return QRect(self.mapToGlobal(r.topLeft()), r.size())
 
     def mousePressEvent(self, ev) -> None:
         p = ev.position()
