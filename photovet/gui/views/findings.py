@@ -313,7 +313,7 @@ class FindingsPanel(QWidget):
         self.keep_rest_button = QPushButton("Keep the rest covered")
         self.keep_rest_button.setToolTip("Every decision still open stays covered, and counts as "
                                          "decided (recorded with your name; shortcut: K)")
-        self.keep_rest_button.clicked.connect(self.keep_rest)
+        self.keep_rest_button.clicked.connect(self._keep_rest)
 
         self.tree = QTreeWidget()
         # the list is as tall as its rows, at least LIST_MIN_HEIGHT, and never scrolls by
@@ -452,6 +452,8 @@ class FindingsPanel(QWidget):
         focus = QApplication.focusWidget()
         had_focus = next((n for n, c in enumerate(self.cards)
                           if focus is not None and c.isAncestorOf(focus)), None)
+        if had_focus is None and focus is self.keep_rest_button:
+            had_focus = 0
         for c in self.cards:
             # hiding a card hands its button's focus on to the next card's: never a choice
             c.blockSignals(True)
@@ -465,10 +467,8 @@ class FindingsPanel(QWidget):
         self.decide_lay.removeWidget(self.more)
         self.decide_box.setVisible(bool(opened))
         if not opened:
-            if had_focus is not None or focus is self.keep_rest_button:
-                # the last one answered from the keyboard: the keys go back to the photo
-                # (they fell to whatever came next, the channel's list among them)
-                self.keys_back.emit()
+            if had_focus is not None:
+                self._keys_after(had_focus)
             return
         self.decide_title.setText(title)
         for kind, i, question, answers in specs:
@@ -489,14 +489,8 @@ class FindingsPanel(QWidget):
             self.decide_lay.addWidget(self.keep_rest_button)
         self.keep_rest_button.setVisible(keep_rest)
         self._fit_cards()
-        if had_focus is not None and decide:
-            # answered from the keyboard: the next question is where the keys are, on its
-            # answer that keeps things covered (a Space pressed once too often never shows a
-            # face or leaves a name readable)
-            card = self.cards[min(had_focus, len(self.cards) - 1)]
-            safe = card.buttons.get("no") or card.buttons.get("cover")
-            if safe is not None:
-                safe.setFocus(Qt.FocusReason.OtherFocusReason)
+        if had_focus is not None:
+            self._keys_after(had_focus)
 
     def _card_chosen(self, kind: str, i: int) -> None:
         """A card was clicked or tabbed to: what it asks about is chosen on the photo (the
@@ -512,9 +506,46 @@ class FindingsPanel(QWidget):
                 c.set_chosen(on)
 
     def _answer(self, kind: str, i: int, action: str) -> Callable[..., None]:
-        """A card's button: says which question was answered, and how."""
+        """A card's button: says which question was answered, and how. Answered from the
+        keys, they go on as ``_keys_after`` says, also when a question (why?) came between
+        and the cards were built while the focus was in it."""
         signal = self.face_action if kind == FACE else self.text_action
-        return lambda *_: signal.emit(i, action)
+
+        def answered(*_args) -> None:
+            n = next((k for k, c in enumerate(self.cards) if c.property("target") == (kind, i)),
+                     None)
+            keyed = n is not None and self._keys_in_questions()
+            signal.emit(i, action)
+            if keyed and not self._keys_in_questions():
+                self._keys_after(n)
+        return answered
+
+    def _keep_rest(self, *_args) -> None:
+        keyed = self._keys_in_questions()
+        self.keep_rest.emit()
+        if keyed and not self._keys_in_questions():
+            self._keys_after(0)
+
+    def _keys_in_questions(self) -> bool:
+        focus = QApplication.focusWidget()
+        return focus is not None and (focus is self.keep_rest_button or any(
+            c.isAncestorOf(focus) for c in self.cards))
+
+    def _keys_after(self, n: int) -> None:
+        """The question ``n`` (its place in the cards) was answered from the keys and its card
+        went: the next question takes them, on its answer that keeps it covered (a Space
+        pressed once too often never shows a face or leaves a name readable); after the last,
+        they go back to the photo (they fell to whatever came next: the channel's list, where
+        an arrow key changes the channel)."""
+        if not self.cards:
+            self.keys_back.emit()
+            return
+        if not self.can_decide:
+            return
+        card = self.cards[min(n, len(self.cards) - 1)]
+        safe = card.buttons.get("no") or card.buttons.get("cover")
+        if safe is not None:
+            safe.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _fit_cards(self) -> None:
         """Wrapped questions keep their height however narrow the panel (never cut off)."""
