@@ -214,8 +214,8 @@ class WrapDelegate(QStyledItemDelegate):
 class DecisionCard(QFrame):
     """One open decision with its one-click answers. A click on it, or a Tab onto one of its
     buttons, says ``chosen``: the face or text it asks about is shown on the photo (several
-    cards can say the same words, "A name: looks like a name...", and only the place on the
-    photo tells them apart)."""
+    cards can say the same words, "Words on the photo: looks like a name...", and only the
+    place on the photo tells them apart)."""
 
     chosen = Signal()
     PERSON_FOCUS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
