@@ -791,8 +791,8 @@ def test_the_questions_keep_their_cards_while_the_photo_settles(window, qtbot):
 
 
 def test_a_card_clicked_or_tabbed_to_shows_what_it_asks_about_on_the_photo(window, qtbot):
-    """Several cards can say the same words ("A name: looks like a name that is not in the
-    register, on a badge...": the words themselves are not kept) and only the place on the
+    """Several cards can say the same words ("Words on the photo: looks like a name that is not
+    in the register, on a badge...": the words themselves are not kept) and only the place on the
     photo tells them apart (s55 walk: eight such cards, nothing linking one to its place). A
     click on a card, or a Tab onto its buttons, chooses its face or text on the photo and
     outlines the card; choosing it on the photo or in the list outlines its card too."""
@@ -818,7 +818,6 @@ def test_a_card_clicked_or_tabbed_to_shows_what_it_asks_about_on_the_photo(windo
                if (r.data(0, KindRole), r.data(0, IndexRole)) == (FACE, 2))
     panel.tree.setCurrentItem(row)
     assert face_card.is_chosen and canvas.selection == (FACE, 2)
-    # a question answered: the card left is built anew, and nothing is chosen by that alone
     # a question answered from the keyboard: its card goes, and the focus Qt hands on to the
     # next card's button is not a choice (the photo keeps the face just decided)
     face_card.buttons["no"].setFocus(Qt.FocusReason.TabFocusReason)
