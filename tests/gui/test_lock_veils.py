@@ -161,3 +161,36 @@ def test_the_sign_in_screen_and_what_it_opens_are_never_covered(window, qtbot): 
     answer(sign_in, kind=SignInDialog, delay=100)
     window.access.check_idle()
     assert seen == [True, True, True]
+
+
+def test_a_window_for_choosing_files_is_closed_as_the_lock_comes(window, qtbot):  # noqa: F811
+    """On Windows and macOS "Add photos" and "Export to..." open the system's own window, which
+    no sheet of PhotoVet's covers, and it shows the folder's photos. As the lock comes it is
+    closed, nothing chosen (the action finds nothing to do), and the lock screen says so."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QFileDialog
+
+    seen: list = []
+
+    def unlock(dlg: LockDialog) -> None:
+        still_open = [w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, QFileDialog) and w.isVisible()]
+        seen.append(still_open)
+        seen.append(" ".join(lab.text() for lab in dlg.findChildren(QLabel)))
+        dlg.password.setText(password_of(PREPARER_NAME))
+        dlg.ok.click()
+        for w in still_open:           # left open (the code before): closed here, no hang
+            QTimer.singleShot(0, w.reject)
+
+    def lock_while_choosing(_files: QFileDialog) -> None:
+        idle(window.ctx.ws)
+        answer(unlock, kind=LockDialog)
+        window.access.check_idle()
+
+    answer(lock_while_choosing, kind=QFileDialog)
+    chosen = QFileDialog.getExistingDirectory(window, "Choose a folder of photos", "/")
+    assert chosen == ""                                    # nothing chosen: nothing done
+    assert seen[0] == []                                   # closed before the lock screen
+    assert "A window for choosing files or a folder was open: it was closed" in seen[1]
+    assert "It locks itself when nobody has used it for a while." in seen[1]
+    assert window.ctx.session.signed_in and not window.ctx.session.locked()

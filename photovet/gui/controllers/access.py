@@ -18,13 +18,22 @@ import os
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 from shiboken6 import isValid
 
 from photovet.core import logs
 from photovet.core.errors import NotSignedIn, PhotoVetError, SessionLocked
 
 from ..dialogs.sign_in import (
+    LOCKED_BY_ITSELF,
     QUIT_GUARD_MS,
     AllowPCDialog,
     ChangePasswordDialog,
@@ -198,6 +207,24 @@ def _signing_in(w: QWidget | None) -> bool:
     return False
 
 
+#: said on the lock screen when it closed a window for choosing files
+FILES_CLOSED = ("A window for choosing files or a folder was open: it was closed (nothing was "
+                "chosen). Open it again once you are back.")
+
+
+def close_file_windows() -> int:
+    """Close every window for choosing files or a folder (Add photos, Export to...) as the lock
+    comes, nothing chosen; how many. On Windows and macOS it is the system's own window, which
+    no sheet of PhotoVet's can cover, and it shows the folder's photos (thumbnails of pupils);
+    closed, the action that opened it simply finds nothing chosen."""
+    closed = 0
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, QFileDialog) and isValid(w) and w.isVisible():
+            w.reject()
+            closed += 1
+    return closed
+
+
 class Veils(QObject):
     """The sheets over PhotoVet's other windows while it is locked: those open when the lock
     came, and any window that opens meanwhile (a job that ends under the lock and says so in a
@@ -285,6 +312,8 @@ class AccessController(QObject):
         central = self.window.centralWidget() if hasattr(self.window, "centralWidget") else None
         if central is not None:
             central.hide()                 # nobody reads pupils' photos over the lock screen
+        if close_file_windows():           # a folder's photos in the system's own window
+            why = f"{why or LOCKED_BY_ITSELF}<br><br>{FILES_CLOSED}"
         # nor a person's page, a list or a question left open beside the window
         veils = Veils(self.window)
         result = 0

@@ -245,6 +245,10 @@ class SignInDialog(FormDialog):
                 self.password.setFocus()
 
 
+#: why the lock screen is up, when nobody locked it
+LOCKED_BY_ITSELF = "It locks itself when nobody has used it for a while."
+
+
 class LockDialog(FormDialog):
     """PhotoVet locked itself (idle time) or was locked: the same person carries on with their
     password, or signs out so that someone else can sign in."""
@@ -254,7 +258,7 @@ class LockDialog(FormDialog):
     def __init__(self, name: str, unlock: Submit, *, why: str = "",
                  parent: QWidget | None = None):
         super().__init__("PhotoVet is locked",
-                         f"{why or 'It locks itself when nobody has used it for a while.'}"
+                         f"{why or LOCKED_BY_ITSELF}"
                          "<br><br>To carry on where you left off, type the password of the "
                          "person signed in. Someone else? Sign out first (nothing is lost).",
                          "Unlock", cancel_text="Sign out", parent=parent)
