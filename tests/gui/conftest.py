@@ -181,6 +181,22 @@ def checked_batch(qtbot, ws: Workspace, make_window, tmp_path: Path, n: int = 3,
     return win
 
 
+def wait_settled(qtbot, win: MainWindow, timeout: int = 10000) -> None:
+    """Until the photo on screen has its preview and, when "what will be published" is shown,
+    its published picture: each of those shows the photo again as it arrives, and a test that
+    measures or clicks before then can meet it half-way (a full run under load: a button
+    measured before a preview arrived had moved by the time it was measured again)."""
+    def settled() -> bool:
+        r = win.review
+        item = r.current()
+        if item is None:
+            return True
+        return item.path in r.previews and r._loading is None and r._rendering is None and \
+            (not win.photos.photo.canvas.show_after or item.path in r.published)
+
+    qtbot.waitUntil(settled, timeout=timeout)
+
+
 def select_photo(win: MainWindow, name: str) -> None:
     win.photos.batch.set_filter("all")
     path = next(it.path for it in win.batch.model.items if Path(it.path).name == name)

@@ -27,6 +27,7 @@ from tests.gui.conftest import (
     select_photo,
     sign_in_as,
     wait_checked,
+    wait_settled,
 )
 from tests.gui.fake_engine import (
     DAN,
@@ -776,13 +777,8 @@ def test_the_questions_keep_their_cards_while_the_photo_settles(window, qtbot):
     assert len(first) == 2
     no = first[0].buttons["no"]
 
-    def settled() -> bool:
-        r = win.review
-        path = r.current().path
-        return path in r.previews and r._loading is None and r._rendering is None and \
-            path in r.published
-
-    qtbot.waitUntil(settled, timeout=10000)
+    wait_settled(qtbot, win)
+    assert win.review.current().path in win.review.published
     qtbot.wait(50)
     assert cards(win) == first and isValid(no)
     no.click()                                            # the person's click still lands

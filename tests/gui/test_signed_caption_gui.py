@@ -20,6 +20,7 @@ from tests.gui.conftest import (
     click,
     select_photo,
     sign_in_as,
+    wait_settled,
 )
 
 CAPTION = "Well done, Year 4!"
@@ -378,6 +379,7 @@ def test_a_refused_caption_is_said_before_asking_with_the_suggestion(
     assert panel.use_suggestion_btn.isVisible()
     # one photo's Mark ready is checked first too
     select_photo(win, win.batch.model.items[0].name)
+    wait_settled(qtbot, win)             # its preview arriving shows it again, moving nothing
     QApplication.processEvents()
     panel.caption_edit.setText("Well done Joel Clarke!")
     panel.ready_btn.click()

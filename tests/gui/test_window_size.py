@@ -13,6 +13,7 @@ from tests.gui.conftest import (
     select_photo,
     sign_in_as,
     wait_checked,
+    wait_settled,
 )
 from tests.gui.fake_engine import make_batch, write_register
 
@@ -157,16 +158,10 @@ def test_the_list_of_faces_and_text_keeps_its_rows_under_two_questions(qtbot, ws
     select_photo(win, paths[0].name)
     QApplication.processEvents()
 
-    def settled() -> bool:
-        """The photo's preview loaded and what will be published painted: each of those shows
-        the photo again, which builds its cards and rows anew (s54: a full CI run saw a
-        card's button deleted under this test as the preview arrived)."""
-        r = win.review
-        path = r.current().path
-        return path in r.previews and r._loading is None and r._rendering is None and \
-            (not win.photos.photo.canvas.show_after or path in r.published)
-
-    qtbot.waitUntil(settled, timeout=10000)
+    # the photo's preview loaded and what will be published painted: each of those shows the
+    # photo again, which builds its rows anew (s54: a full CI run saw a card's button deleted
+    # under this test as the preview arrived)
+    wait_settled(qtbot, win)
     QApplication.processEvents()
     assert len(panel.cards) >= 2, [(t.text, t.decision, t.needs_review, t.kind)
                                    for t in panel.analysis.texts]
