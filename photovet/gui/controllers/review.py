@@ -104,6 +104,21 @@ def confirm_assignment(window, ask: policy.OverrideAsk, name: str,
     return (dlg.value() or None) if dlg.exec() else None
 
 
+def ask_reason(window, title: str, question: str, placeholder: str = "", *,
+               about: QRect | None = None, check=None) -> str:
+    """The question why (a face shown or called not a face, words left readable), for a photo
+    or a video: the reason typed, "" when cancelled. ``about``: the face or words asked about,
+    on screen (global coordinates): the question is put beside it, never over it (centred on
+    the window, it could hide the very words it asks about); ``check``: the core's refusal of
+    a reason that names a pupil."""
+    dlg = ReasonDialog(title, question, ok_text="Record and go on", placeholder=placeholder,
+                       parent=window, check=check)
+    if about is not None:
+        dlg.adjustSize()
+        place_beside(dlg, about)
+    return dlg.value() if dlg.exec() else ""
+
+
 def ask_refused(window, ask: policy.OverrideAsk, title: str) -> bool:
     """The core's answer says no reason would make the change allowed: said (nothing changed),
     True. False when it may be made (at once, or with a reason)."""
@@ -642,15 +657,8 @@ class ReviewController(QObject):
 
     def ask_reason(self, title: str, question: str, placeholder: str = "",
                    about: QRect | None = None) -> str:
-        """``about``: the face or text asked about, on screen (global coordinates): the
-        question is put beside it, never over it (centred on the window, it could hide the
-        very words it asks about)."""
-        dlg = ReasonDialog(title, question, ok_text="Record and go on", placeholder=placeholder,
-                           parent=self.window, check=self.ctx.ws.free_text_refusal)
-        if about is not None:
-            dlg.adjustSize()
-            place_beside(dlg, about)
-        return dlg.value() if dlg.exec() else ""
+        return ask_reason(self.window, title, question, placeholder, about=about,
+                          check=self.ctx.ws.free_text_refusal)
 
     def assign_selected(self) -> None:
         kind, index = self.tab.photo.canvas.selection

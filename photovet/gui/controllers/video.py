@@ -35,12 +35,11 @@ from photovet.core.video_review import RowChoices
 from photovet.core.words import crest_track, school_only
 
 from ..context import AppContext
-from ..dialogs.reason import ReasonDialog
-from ..dialogs.who import PersonPicker, place_beside
+from ..dialogs.who import PersonPicker
 from ..views.video_player import VideoPlayer, track_colour, video_summary
 from ..words import error_text, sentence
 from .batch import as_handed_on
-from .review import ask_refused, confirm_assignment, tell_stays_covered
+from .review import ask_reason, ask_refused, confirm_assignment, tell_stays_covered
 
 SHOW_LONG_EDGE = 960          # frames are decoded at most this size for the player
 PREVIEW_SECONDS = 8.0         # the published version is rendered this much at a time
@@ -417,14 +416,9 @@ class VideoController(QObject):
 
     def ask_reason(self, title: str, question: str, placeholder: str,
                    about: QRect | None = None) -> str:
-        """``about``: the track on the frame shown (global coordinates): the question is put
-        beside it, as a photo's is."""
-        dlg = ReasonDialog(title, question, ok_text="Record and go on", placeholder=placeholder,
-                           parent=self.window, check=self.ctx.ws.free_text_refusal)
-        if about is not None:
-            dlg.adjustSize()
-            place_beside(dlg, about)
-        return dlg.value() if dlg.exec() else ""
+        """``about``: the track on the frame shown (global coordinates)."""
+        return ask_reason(self.window, title, question, placeholder, about=about,
+                          check=self.ctx.ws.free_text_refusal)
 
     def track_action(self, track_id: int, action: str, *, person: str | None = None,
                      reason: str | None = None) -> bool:
