@@ -449,11 +449,7 @@ class FindingsPanel(QWidget):
             self._mark_card(*self._chosen)     # the same words on another photo: its choice
             return
         self._cards_key = key
-        focus = QApplication.focusWidget()
-        had_focus = next((n for n, c in enumerate(self.cards)
-                          if focus is not None and c.isAncestorOf(focus)), None)
-        if had_focus is None and focus is self.keep_rest_button:
-            had_focus = 0
+        had_focus = self._focused_question()
         for c in self.cards:
             # hiding a card hands its button's focus on to the next card's: never a choice
             c.blockSignals(True)
@@ -514,22 +510,27 @@ class FindingsPanel(QWidget):
         def answered(*_args) -> None:
             n = next((k for k, c in enumerate(self.cards) if c.property("target") == (kind, i)),
                      None)
-            keyed = n is not None and self._keys_in_questions()
+            keyed = n is not None and self._focused_question() is not None
             signal.emit(i, action)
-            if keyed and not self._keys_in_questions():
+            if keyed and self._focused_question() is None:
                 self._keys_after(n)
         return answered
 
     def _keep_rest(self, *_args) -> None:
-        keyed = self._keys_in_questions()
+        keyed = self._focused_question() is not None
         self.keep_rest.emit()
-        if keyed and not self._keys_in_questions():
+        if keyed and self._focused_question() is None:
             self._keys_after(0)
 
-    def _keys_in_questions(self) -> bool:
+    def _focused_question(self) -> int | None:
+        """Where the keys are among the questions: the place of the card holding them (0 for
+        "Keep the rest covered"), None when they are elsewhere."""
         focus = QApplication.focusWidget()
-        return focus is not None and (focus is self.keep_rest_button or any(
-            c.isAncestorOf(focus) for c in self.cards))
+        if focus is None:
+            return None
+        if focus is self.keep_rest_button:
+            return 0
+        return next((n for n, c in enumerate(self.cards) if c.isAncestorOf(focus)), None)
 
     def _keys_after(self, n: int) -> None:
         """The question ``n`` (its place in the cards) was answered from the keys and its card
