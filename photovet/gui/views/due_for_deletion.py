@@ -132,8 +132,8 @@ class DueForDeletionDialog(QDialog):
         self.clock = clock
         self.items: list[DueItem] = []
         self.coming: list[DueItem] = []       # face signatures due on a later day (audit s28)
-        self.clips: list[str] = []            # Live Photo clips that will stay beside originals
-        self.clips_of: dict[str, list[str]] = {}   # the same, by the original's ref
+        # Live Photo clips that will stay beside the originals due, by the original's ref
+        self.clips_of: dict[str, list[str]] = {}
         self.worker = None
         self.results: list[DueItem] = []
         self.setWindowTitle("Due for deletion")
@@ -205,13 +205,17 @@ class DueForDeletionDialog(QDialog):
             self.items = sched.due()
             self.coming = sched.signatures_coming()
             self.clips_of = sched.live_clips_beside_each(self.items)
-            self.clips = list(dict.fromkeys(c for cs in self.clips_of.values() for c in cs))
         except PhotoVetError as exc:
-            self.items, self.coming, self.clips, self.clips_of = [], [], [], {}
+            self.items, self.coming, self.clips_of = [], [], {}
             self.say(error_text(exc, after="What is due could not be worked out"), error=True)
         self.today = sched.today()
         self._fill(self.items)
         self._update()
+
+    @property
+    def clips(self) -> list[str]:
+        """Every Live Photo clip that will stay beside the originals due, each once."""
+        return list(dict.fromkeys(c for cs in self.clips_of.values() for c in cs))
 
     def what(self, i: DueItem) -> str:
         """An item in words, with the person's name where it is about a person (the core's
