@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import style
+from . import take_down
 
 
 def _key(text: str) -> str:
@@ -102,10 +103,7 @@ class ChecklistTicks(QWidget):
                    editable: bool = True, note: str = "") -> None:
         """Show ``checks`` (the school's words), ``ticked`` ones ticked. Not ``editable``: the
         ticks signed with an approval already made (shown, not changed here)."""
-        for row in self.rows:
-            self.box_lay.removeWidget(row)
-            row.setParent(None)
-            row.deleteLater()
+        take_down(self.box_lay, self.rows)
         self.rows: list[CheckRow] = []
         self.boxes = []
         self._checks = list(checks)

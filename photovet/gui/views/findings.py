@@ -50,6 +50,7 @@ from photovet.core.words import HIDDEN_DETAILS_REMOVED, hidden_details_removed
 from .. import style
 from ..glyphs import Drawable
 from ..words import esc, plural, read_words, text_question, uk_dates
+from . import take_down
 from .photo_view import COVER, FACE, TEXT, face_name, face_person
 
 KindRole = Qt.ItemDataRole.UserRole + 1
@@ -453,11 +454,7 @@ class FindingsPanel(QWidget):
         for c in self.cards:
             # hiding a card hands its button's focus on to the next card's: never a choice
             c.blockSignals(True)
-        for c in self.cards:
-            self.decide_lay.removeWidget(c)
-            c.hide()
-            c.setParent(None)
-            c.deleteLater()
+        take_down(self.decide_lay, self.cards)
         self.cards = []
         self.decide_lay.removeWidget(self.keep_rest_button)
         self.decide_lay.removeWidget(self.more)

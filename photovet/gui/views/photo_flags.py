@@ -33,6 +33,7 @@ from photovet.core.words import SCHOOL_WORDS
 from .. import style
 from ..glyphs import app_drawable
 from ..words import esc, read_words
+from . import take_down
 
 FLAG_TITLES = {"group-shot": "Group shot", "device": "Camera"}
 
@@ -167,11 +168,7 @@ class PhotoFlagsPanel(QWidget):
         if not same:
             self.message.setText("")
             self.message.hide()
-        for c in self.cards:
-            self.lay.removeWidget(c)
-            c.hide()
-            c.setParent(None)
-            c.deleteLater()
+        take_down(self.lay, self.cards)
         self.cards = []
         if a is None or a.error or not isinstance(a, PhotoAnalysis):
             self.school.setText("")
