@@ -146,3 +146,42 @@ def test_the_summary_and_the_list_say_hidden_details_one_way(qtbot):
     assert "Hidden details removed by the export (2)" in heads, heads
     assert not any("hidden data" in h.lower() for h in heads), heads
     assert not any("hidden data" in line.lower() for line in lines), lines
+
+
+def test_the_list_is_kept_when_the_photo_is_shown_again_and_its_fold_stays_open(qtbot):
+    """s55 walk: choosing a photo shows it three times (chosen, its preview loaded, what will be
+    published painted), and each time the list was built anew: "Other text" opened in between
+    closed again, and the chosen row was lost. The same rows keep the same list; a decision
+    that changes a row builds it again with "Other text" still open; another photo starts
+    folded."""
+    def photo(path: str) -> PhotoAnalysis:
+        return PhotoAnalysis(path=path, sha256=path, faces_checked=True,
+                             texts=[decided("OPS", context="worn", kind="name-like"),
+                                    decided("D", context="worn", low=True),
+                                    decided("Dining Hall", low=True)])
+
+    def fold(panel: FindingsPanel):
+        return next(r for r in panel.rows() if r.text(0).startswith("Other text (2)"))
+
+    panel = FindingsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(420, 700)
+    panel.show()
+    a = photo("x.jpg")
+    panel.show_analysis(a, {})
+    shown = panel.rows()
+    fold(panel).setExpanded(True)
+    panel.select(TEXT, 2)
+
+    panel.show_analysis(photo("x.jpg"), {})           # its preview loaded: the same rows
+    assert panel.rows() == shown                        # the same items, not built anew
+    assert fold(panel).isExpanded() and panel.selected() == (TEXT, 2)
+
+    b = photo("x.jpg")                                   # a decision: "OPS" left readable
+    b.texts[0].decision, b.texts[0].needs_review = "show", False
+    panel.show_analysis(b, {})
+    assert panel.rows() != shown and "OPS" in panel.rows()[1].text(0)
+    assert fold(panel).isExpanded() and panel.selected() == (TEXT, 2)
+
+    panel.show_analysis(photo("y.jpg"), {})            # another photo, the same words
+    assert not fold(panel).isExpanded() and panel.selected() == ("", -1)

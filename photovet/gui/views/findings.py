@@ -53,6 +53,9 @@ from ..words import esc, plural, read_words, text_question, uk_dates
 from . import take_down
 from .photo_view import COVER, FACE, TEXT, face_name, face_person
 
+#: the list's fold of text kept readable as no name (fragments, low confidence)
+OTHER_TEXT = "Other text"
+
 KindRole = Qt.ItemDataRole.UserRole + 1
 IndexRole = Qt.ItemDataRole.UserRole + 2
 
@@ -310,6 +313,7 @@ class FindingsPanel(QWidget):
         self.decide_lay.addWidget(self.decide_title)
         self.cards: list[DecisionCard] = []
         self._cards_key: tuple | None = None      # what the cards shown say (kept if the same)
+        self._list_key: tuple | None = None       # the rows the list shows (``_plan``)
         self._chosen: tuple[str, int] = ("", -1)   # the face or text chosen (its card outlined)
         self.keep_rest_button = QPushButton("Keep the rest covered")
         self.keep_rest_button.setToolTip("Every decision still open stays covered, and counts as "
@@ -379,19 +383,30 @@ class FindingsPanel(QWidget):
             self._chosen = ("", -1)
         self.analysis, self.people_by_id = a, people_by_id
         self._cards(a)
-        self.tree.blockSignals(True)
-        self.tree.clear()
         if a is None:
+            self._list_key = None
+            self.tree.blockSignals(True)
+            self.tree.clear()
+            self.tree.blockSignals(False)
             self.say_summary(
                 "Not checked yet: what PhotoVet finds in this photo is listed here once it is "
                 "checked." if not_checked else
                 "Still being checked: what PhotoVet finds in this photo is listed here."
                 if checking else "Choose a photo to see what PhotoVet found in it.")
-            self.tree.blockSignals(False)
             return
         self.say_summary(summary_sentence(a))
-        if not a.error:
-            self._fill(a)
+        sections = () if a.error else self._plan(a)
+        if same and sections == self._list_key:
+            # the same rows (the photo shown again as its preview loads and as what will be
+            # published is painted): the list stays as it is, its chosen row, its open "Other
+            # text" and where the panel was scrolled to with it
+            return
+        # "Other text" opened on this photo stays open when its list changes (a decision)
+        opened = same and self._other_open()
+        self._list_key = sections
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self._build(sections, other_open=opened)
         self.tree.blockSignals(False)
         if same and keep[0]:
             self.select(*keep)
@@ -612,50 +627,45 @@ class FindingsPanel(QWidget):
             item.setForeground(0, QBrush(colour))
         return item
 
-    def _fill(self, a: PhotoAnalysis) -> None:
-        faces = self._section(f"Faces ({len(a.faces)})")
-        if not a.faces:
-            self._row(faces, "No faces found." if a.faces_checked else
-                      "Faces were not checked: this photo will not be exported.")
+    def _plan(self, a: PhotoAnalysis) -> tuple:
+        """The list's rows for ``a``, as words and colours (nothing built yet): ((section
+        title, rows, other), ...), each row (text, kind, index, colour name), ``other`` the rows
+        folded under "Other text" in the texts' section (empty elsewhere). The list is built
+        from it (``_build``), and built again only when it changes."""
+        def row(text: str, kind: str = "", index: int = -1, colour: QColor | None = None):
+            return (text, kind, index, colour.name() if colour is not None else "")
+
+        face_rows = [] if a.faces else [row(
+            "No faces found." if a.faces_checked else
+            "Faces were not checked: this photo will not be exported.")]
         for i, f in enumerate(a.faces):
             colour = style.REVIEW.darker(140) if f.needs_review or (
                 f.hand_named and f.decision == "show") else \
                 style.SHOW if f.decision == "show" else style.COVER
-            self._row(faces, f"{i + 1}.  {face_sentence(f, self.people_by_id)}", FACE, i, colour)
-        texts = self._section(f"Text in the photo ({len(a.texts)})")
-        if not a.texts:
-            self._row(texts, "No text found.")
+            face_rows.append(row(f"{i + 1}.  {face_sentence(f, self.people_by_id)}", FACE, i,
+                                 colour))
+        sections = [(f"Faces ({len(a.faces)})", tuple(face_rows), ())]
+        text_rows = [] if a.texts else [row("No text found.")]
         others = [i for i, t in enumerate(a.texts) if other_text(t)]
         for i, t in enumerate(a.texts):
             if i in others:
                 continue
             colour = style.REVIEW.darker(140) if t.needs_review else \
                 style.COVER if t.decision == "cover" else QColor("#37474f")
-            self._row(texts, text_sentence(t, self._drawable()), TEXT, i, colour)
-        if others:
-            group = QTreeWidgetItem(texts, [f"Other text ({len(others)}): fragments and "
-                                            "lines read with low confidence, kept readable"])
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            group.setToolTip(0, "Not names: each stays readable. Open to see every one.")
-            for i in others:
-                self._row(group, text_sentence(a.texts[i], self._drawable()), TEXT, i,
-                          QColor("#37474f"))
-            group.setExpanded(False)
+            text_rows.append(row(text_sentence(t, self._drawable()), TEXT, i, colour))
+        other_rows = tuple(row(text_sentence(a.texts[i], self._drawable()), TEXT, i,
+                               QColor("#37474f")) for i in others)
+        sections.append((f"Text in the photo ({len(a.texts)})", tuple(text_rows), other_rows))
         if a.manual:
-            hand = self._section(f"Covered by hand ({len(a.manual)})")
-            for i, c in enumerate(a.manual):
-                what = {"ellipse": "An oval", "rect": "A rectangle", "polygon": "An area"}.get(
-                    c.shape, "An area")
-                self._row(hand, f"{what} covered by hand. Right-click to remove it.", COVER, i,
-                          style.MANUAL)
+            names = {"ellipse": "An oval", "rect": "A rectangle", "polygon": "An area"}
+            sections.append((f"Covered by hand ({len(a.manual)})", tuple(
+                row(f"{names.get(c.shape, 'An area')} covered by hand. Right-click to remove "
+                    "it.", COVER, i, style.MANUAL) for i, c in enumerate(a.manual)), ()))
         if a.review_notes:
-            notes = self._section("Notes on earlier decisions")
-            for n in a.review_notes:
-                self._row(notes, n, colour=style.COVER)
+            sections.append(("Notes on earlier decisions",
+                             tuple(row(n, colour=style.COVER) for n in a.review_notes), ()))
         meta = a.metadata.findings if a.metadata else []
-        hidden = self._section(f"{HIDDEN_DETAILS_REMOVED} ({len(meta)})")
-        if not meta:
-            self._row(hidden, "Nothing besides the picture.")
+        hidden_rows = [] if meta else [row("Nothing besides the picture.")]
         # a detail kept twice in the file (EXIF and XMP: "Date taken: 27/08/2004 13:52") is
         # one line saying so, not the same line twice
         lines: dict[str, int] = {}
@@ -665,9 +675,30 @@ class FindingsPanel(QWidget):
             lines[line] = lines.get(line, 0) + 1
         for line, n in lines.items():
             times = "twice" if n == 2 else f"{n} times"
-            self._row(hidden, line + (f" (in the file {times})" if n > 1 else ""))
-        for w in a.warnings:
-            self._row(hidden, w)
+            hidden_rows.append(row(line + (f" (in the file {times})" if n > 1 else "")))
+        hidden_rows.extend(row(w) for w in a.warnings)
+        sections.append((f"{HIDDEN_DETAILS_REMOVED} ({len(meta)})", tuple(hidden_rows), ()))
+        return tuple(sections)
+
+    def _build(self, sections: tuple, *, other_open: bool = False) -> None:
+        """The list from ``_plan``'s rows; "Other text" open if ``other_open``."""
+        for title, rows, other in sections:
+            head = self._section(title)
+            for text, kind, index, colour in rows:
+                self._row(head, text, kind, index, QColor(colour) if colour else None)
+            if other:
+                group = QTreeWidgetItem(head, [f"{OTHER_TEXT} ({len(other)}): fragments and "
+                                               "lines read with low confidence, kept readable"])
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                group.setToolTip(0, "Not names: each stays readable. Open to see every one.")
+                for text, kind, index, colour in other:
+                    self._row(group, text, kind, index, QColor(colour) if colour else None)
+                group.setExpanded(other_open)
+
+    def _other_open(self) -> bool:
+        """Is the "Other text" group open in the list shown?"""
+        return any(item.text(0).startswith(OTHER_TEXT + " (") and item.isExpanded()
+                   for item in self.rows())
 
     # -- selection -------------------------------------------------------------------------------
 
