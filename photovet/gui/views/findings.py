@@ -275,6 +275,10 @@ class FindingsPanel(QWidget):
 
 
     row_selected = Signal(str, int)                 # kind, index
+    #: a face or a text chosen on the photo (a click, F): what says why it is shown or
+    #: covered, its question card or else its row, for the panel around the list (which is
+    #: what scrolls) to bring into view
+    why_chosen = Signal(object)                     # a DecisionCard or a QTreeWidgetItem
     face_action = Signal(int, str)                  # index, "yes" | "no" | ...
     text_action = Signal(int, str)                  # index, "cover" | "keep"
     keep_rest = Signal()
@@ -409,7 +413,8 @@ class FindingsPanel(QWidget):
         self._build(sections, other_open=opened)
         self.tree.blockSignals(False)
         if same and keep[0]:
-            self.select(*keep)
+            # (not brought into view: a decision made on a card above it keeps the card there)
+            self.select(*keep, show=False)
 
     def say_summary(self, text: str) -> None:
         """The panel's first line, and the approver's one-line view of it (``summary_said``):
@@ -503,7 +508,7 @@ class FindingsPanel(QWidget):
     def _card_chosen(self, kind: str, i: int) -> None:
         """A card was clicked or tabbed to: what it asks about is chosen on the photo (the
         list's row too, without scrolling the panel away from the card)."""
-        self.select(kind, i)
+        self.select(kind, i, show=False)
         self.row_selected.emit(kind, i)
 
     def _mark_card(self, kind: str, i: int) -> None:
@@ -707,10 +712,12 @@ class FindingsPanel(QWidget):
         self.tree.doItemsLayout()   # rows wrap again at the new width
         self._fit_cards()           # and the questions keep their height
 
-    def select(self, kind: str, index: int) -> None:
+    def select(self, kind: str, index: int, *, show: bool = True) -> None:
         """Highlight the row of a face/text/cover (from a click on the photo), and its card if
-        it has one."""
+        it has one; with ``show``, what says why it is shown or covered is brought into view
+        (``why_chosen``): its card if it has one (the question waiting), else its row."""
         self._mark_card(kind, index)
+        chosen = None
         self.tree.blockSignals(True)
         try:
             self.tree.clearSelection()
@@ -721,10 +728,13 @@ class FindingsPanel(QWidget):
                         parent.setExpanded(True)
                         parent = parent.parent()
                     self.tree.setCurrentItem(item)
-                    self.tree.scrollToItem(item)
-                    return
+                    chosen = item
+                    break
         finally:
             self.tree.blockSignals(False)
+        card = next((c for c in self.cards if c.property("target") == (kind, index)), None)
+        if show and (card is not None or chosen is not None):
+            self.why_chosen.emit(card if card is not None else chosen)
 
     def rows(self) -> list[QTreeWidgetItem]:
         """Every row of the list, those folded in a group too, in order."""

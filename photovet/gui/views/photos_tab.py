@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ..words import plural
 from .approval_panel import ApprovalPanel
 from .batch_view import BatchView
-from .findings import FindingsPanel
+from .findings import FindingsPanel, KindRole
 from .photo_flags import FitScroll, PhotoFlagsPanel, YieldingScroll
 from .photo_view import PhotoView
 from .video_player import VideoPlayer
@@ -98,6 +99,7 @@ class PhotosTab(QWidget):
         # the list of faces and text does not scroll by itself (the panel does, as one): the
         # row chosen (a click on the photo, the arrow keys) is scrolled into view here
         self.findings.tree.currentItemChanged.connect(self._show_row)
+        self.findings.why_chosen.connect(self._show_why)
         sl.addWidget(self.approval, 0)
         sl.addStretch(0)            # the room left, below the approval, for an approver
         self._side = sl
@@ -168,12 +170,32 @@ class PhotosTab(QWidget):
         self._side.setStretch(self._side.indexOf(self.findings_scroll), 0 if short else 1)
         self._side.setStretch(self._side.count() - 1, 1 if short else 0)
 
+    def _show_why(self, what) -> None:
+        """A face or a text chosen on the photo: its question card (``what`` a widget) or its
+        row in the list is brought into view, now and once more when the layouts waiting to
+        run have run (as ``_show_row``). s56 walk: a face clicked on the photo, its row, the
+        why, stayed out of sight below."""
+        if not isinstance(what, QWidget):
+            self._show_row(what)
+            return
+        self.findings_scroll.ensureWidgetVisible(what, 0, 8)
+        def again() -> None:
+            if isValid(what) and what.isVisible():
+                self.findings_scroll.ensureWidgetVisible(what, 0, 8)
+
+        QTimer.singleShot(0, again)
+
     def _show_row(self, item, _previous=None, again: bool = True) -> None:
         """The row chosen in the list of faces and text is scrolled into view in the panel;
         once more when the layouts waiting to run have run (a card or a row above it may
         still change height: a full test run saw the row left 80 px below the panel's edge)."""
         tree = self.findings.tree
         if item is None or not tree.isVisible() or tree.currentItem() is not item:
+            return
+        if again and _previous is None and not item.data(0, KindRole):
+            # Qt's own choice of the first row (a heading) as the list takes the keyboard,
+            # the window coming to the front or a Tab: not scrolled to. The panel jumped to
+            # its top under a click lower down (s56 walk: on the arrow of "Other text")
             return
         rect = tree.visualItemRect(item)
         at = tree.viewport().mapTo(self.findings, rect.center())
