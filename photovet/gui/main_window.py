@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from photovet import __version__ as photovet_version
 from photovet.core import logs
 from photovet.core.errors import PhotoVetError
+from photovet.core.media.imaging import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS
 
 from . import style
 from .context import AppContext
@@ -51,8 +52,20 @@ from .views.photos_tab import PhotosTab
 from .views.register_tab import RegisterView
 from .words import about_text, esc
 
-IMAGE_FILTER = ("Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff *.avif *.bmp "
-                "*.gif);;All files (*)")
+
+def _patterns(extensions: set[str]) -> str:
+    return " ".join(f"*{e}" for e in sorted(extensions))
+
+
+#: what "Add photos" shows: photos and videos together first (s56 walk: the clips of a trip
+#: were hidden by a "Photos" filter, though a folder added with them checks them), every kind
+#: PhotoVet reads (the core's lists: ".jfif", ".hif" and ".mpo" were missing), whatever the
+#: case of the name (IMG_0001.JPG, IMG_0002.MOV)
+MEDIA_FILTER = ";;".join((
+    f"Photos and videos ({_patterns(IMAGE_EXTENSIONS | VIDEO_EXTENSIONS)})",
+    f"Photos ({_patterns(IMAGE_EXTENSIONS)})",
+    f"Videos ({_patterns(VIDEO_EXTENSIONS)})",
+    "All files (*)"))
 
 
 class MainWindow(QMainWindow):
@@ -179,9 +192,9 @@ class MainWindow(QMainWindow):
         A = self._action
         P = self._permitted
         self.act_files = A("Add photos\u2026", self.add_files, "Ctrl+O", "files",
-                           "Add photos to this batch (Ctrl+O)")
+                           "Add photos and videos to this batch (Ctrl+O)")
         self.act_folder = A("Add a folder\u2026", self.add_folder, "Ctrl+Shift+O", "folder",
-                            "Add every photo in a folder")
+                            "Add every photo and video in a folder")
         self.act_device = P("device.import", A(
             "From a device\u2026", self.device.choose_device, None, "device",
             "Copy photos from a camera card or phone, checking every copy; then clear the "
@@ -428,7 +441,8 @@ class MainWindow(QMainWindow):
 
     def add_files(self) -> None:
         start = str(self.ctx.qs.value("paths/last_folder", str(Path.home())))
-        files, _ = QFileDialog.getOpenFileNames(self, "Choose photos", start, IMAGE_FILTER)
+        files, _ = QFileDialog.getOpenFileNames(self, "Choose photos and videos", start,
+                                                MEDIA_FILTER)
         if files:
             self.ctx.qs.setValue("paths/last_folder", str(Path(files[0]).parent))
             self.add_paths(files)
