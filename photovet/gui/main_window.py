@@ -52,9 +52,16 @@ from .views.photos_tab import PhotosTab
 from .views.register_tab import RegisterView
 from .words import about_text, esc
 
+#: the kinds a phone or a camera makes, named first in the file dialog's filters
+_USUAL = (".jpg", ".jpeg", ".heic", ".png", ".mov", ".mp4")
+
 
 def _patterns(extensions: set[str]) -> str:
-    return " ".join(f"*{e}" for e in sorted(extensions))
+    """"*.jpg *.jpeg ... *.3gp": the usual kinds first, the others in order."""
+    def rank(e: str) -> tuple[int, str]:
+        return (_USUAL.index(e) if e in _USUAL else len(_USUAL), e)
+
+    return " ".join(f"*{e}" for e in sorted(extensions, key=rank))
 
 
 #: what "Add photos" shows: photos and videos together first (s56 walk: the clips of a trip
