@@ -185,3 +185,45 @@ def test_the_list_is_kept_when_the_photo_is_shown_again_and_its_fold_stays_open(
 
     panel.show_analysis(photo("y.jpg"), {})            # another photo, the same words
     assert not fold(panel).isExpanded() and panel.selected() == ("", -1)
+
+
+def test_a_question_chosen_on_the_photo_is_asked_among_the_cards(qtbot):
+    """s56 walk: a photo of award logos had eight questions; three cards were shown, and a
+    click on the photo's fifth name chose its row, its question nowhere to answer. The question
+    of what is chosen takes the last card's place; the others keep theirs, and the count of
+    those waiting below stays the same."""
+    texts = [decided(w, context="worn", kind="name-like")
+             for w in ("OPS", "KLM", "TVR", "BNQ", "ZXW")]
+    a = PhotoAnalysis(path="x.jpg", sha256="x", texts=texts, faces_checked=True)
+    panel = FindingsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(420, 900)
+    panel.show()
+    panel.show_analysis(a, {})
+    asked = [c.property("target") for c in panel.cards]
+    assert asked == [(TEXT, 0), (TEXT, 1), (TEXT, 2)]
+    assert "2 more questions" in panel.more.text()
+    said = []
+    panel.why_chosen.connect(said.append)
+    panel.select(TEXT, 4)                       # the fifth, clicked on the photo
+    asked = [c.property("target") for c in panel.cards]
+    assert asked == [(TEXT, 0), (TEXT, 1), (TEXT, 4)]
+    card = panel.cards[2]
+    assert card.is_chosen and said == [card]    # outlined, and brought into view
+    assert "2 more questions" in panel.more.text()
+    # one already asked keeps the cards as they are, also when the photo is shown again
+    panel.select(TEXT, 0)
+    assert [c.property("target") for c in panel.cards] == [(TEXT, 0), (TEXT, 1), (TEXT, 4)]
+    assert panel.cards[0].is_chosen and not panel.cards[2].is_chosen
+    panel.show_analysis(a, {})
+    assert [c.property("target") for c in panel.cards] == [(TEXT, 0), (TEXT, 1), (TEXT, 4)]
+    # answered, it goes, and the next waiting takes the place
+    texts[4].decision, texts[4].needs_review = "cover", False
+    panel.show_analysis(a, {})
+    assert [c.property("target") for c in panel.cards] == [(TEXT, 0), (TEXT, 1), (TEXT, 2)]
+    # another photo starts with the first three
+    panel.select(TEXT, 3)
+    assert [c.property("target") for c in panel.cards][-1] == (TEXT, 3)
+    panel.show_analysis(PhotoAnalysis(path="y.jpg", sha256="y", texts=texts,
+                                      faces_checked=True), {})
+    assert [c.property("target") for c in panel.cards] == [(TEXT, 0), (TEXT, 1), (TEXT, 2)]

@@ -319,6 +319,7 @@ class FindingsPanel(QWidget):
         self._cards_key: tuple | None = None      # what the cards shown say (kept if the same)
         self._list_key: tuple | None = None       # the rows the list shows (``_plan``)
         self._chosen: tuple[str, int] = ("", -1)   # the face or text chosen (its card outlined)
+        self._pulled: tuple[str, int] | None = None   # a question asked as it was chosen
         self.keep_rest_button = QPushButton("Keep the rest covered")
         self.keep_rest_button.setToolTip("Every decision still open stays covered, and counts as "
                                          "decided (recorded with your name; shortcut: K)")
@@ -385,6 +386,7 @@ class FindingsPanel(QWidget):
         same = a is not None and self.analysis is not None and a.path == self.analysis.path
         if not same:
             self._chosen = ("", -1)
+            self._pulled = None
         self.analysis, self.people_by_id = a, people_by_id
         self._cards(a)
         if a is None:
@@ -432,9 +434,19 @@ class FindingsPanel(QWidget):
                      [(TEXT, i) for i, t in enumerate(a.texts) if t.needs_review]
         waiting = waiting_for_decision(True, self.approval)
         decide = self.can_decide
+        asked = opened[:self.MAX_CARDS]
+        # a face or a text chosen on the photo whose question waits below the first few is
+        # asked in the last card's place, and stays there until it is answered or another
+        # takes its place: it is answered where it is looked at (s56 walk: eight questions,
+        # and the one clicked on was not among the cards)
+        below = opened[self.MAX_CARDS:]
+        self._pulled = self._chosen if self._chosen in below else \
+            self._pulled if self._pulled in below else None
+        if self._pulled is not None:
+            asked = asked[:-1] + [self._pulled]
         specs = [(kind, i, *(self._face_question(i) if kind == FACE else
                              self._text_question(i)))
-                 for kind, i in opened[:self.MAX_CARDS]]
+                 for kind, i in asked]
         if not opened:
             title = more = ""
         elif not waiting:
@@ -717,6 +729,9 @@ class FindingsPanel(QWidget):
         it has one; with ``show``, what says why it is shown or covered is brought into view
         (``why_chosen``): its card if it has one (the question waiting), else its row."""
         self._mark_card(kind, index)
+        if self.analysis is not None and not any(
+                c.property("target") == (kind, index) for c in self.cards):
+            self._cards(self.analysis)     # its question, if it waits below, is asked now
         chosen = None
         self.tree.blockSignals(True)
         try:
