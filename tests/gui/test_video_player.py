@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor
 
 from photovet.core.pipeline import Engine
@@ -834,3 +835,29 @@ def test_a_track_decided_elsewhere_while_the_reason_is_typed_is_not_overwritten(
     assert said and "since you opened it" in said[0], said
     assert a.track(stranger.id).decision == "cover"
     assert a.track(stranger.id).override == "cover"
+
+
+def test_a_track_chosen_on_the_picture_brings_its_row_into_view(qtbot):
+    """The timeline shows eight rows and scrolls: an outline clicked on the picture chose a
+    track whose row (who, the decision, when) stayed below them, out of sight (s56)."""
+    from photovet.gui.views.video_player import ROW_H, RULER_H
+
+    player = VideoPlayer()
+    qtbot.addWidget(player)
+    player.decisions.setParent(None)
+    player.resize(580, 600)
+    player.show()
+    player.show_video(_many_tracks(12), {}, title="many.mp4")
+    view = player.timeline_scroll.viewport()
+    qtbot.waitUntil(lambda: view.height() > 0)
+
+    def row_shown(track_id: int) -> bool:
+        i = player.timeline.row_index(track_id)
+        top = player.timeline.mapTo(view, QPoint(0, RULER_H + ROW_H * i)).y()
+        return top >= 0 and top + ROW_H <= view.height()
+
+    assert not row_shown(11)
+    player.canvas.clicked.emit(11)                     # its outline, clicked on the picture
+    assert player.selected == 11 and row_shown(11)
+    player.canvas.clicked.emit(0)                      # and back up
+    assert row_shown(0)

@@ -930,6 +930,13 @@ class VideoPlayer(QWidget):
     def select_track(self, track_id: int) -> None:
         self.selected = track_id
         self._track_panel()
+        # its row is brought into view (an outline clicked on the picture: the timeline shows
+        # eight rows and scrolls; the row chosen could be below them, s56)
+        i = self.timeline.row_index(track_id)
+        if i is not None:
+            self.timeline_scroll.ensureVisible(self.timeline.label_w // 2,
+                                               RULER_H + ROW_H * i + ROW_H // 2, 0,
+                                               ROW_H // 2 + 2)
         self.track_selected.emit(track_id)
 
     def _go_to_selected(self) -> None:
