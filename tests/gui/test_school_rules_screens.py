@@ -234,6 +234,28 @@ def test_a_photo_from_another_device_is_flagged_and_its_device_added_with_one_cl
     assert row["details"]["serial"] == "222" and row["user"] == ADMIN
 
 
+def test_a_flag_cards_button_taken_as_the_photo_is_shown_is_the_one_clicked_after(
+        qtbot, ctx, tmp_path):
+    """The photo is shown three times as it is chosen (its preview loaded, what will be
+    published painted), and each time its flag cards were deleted and made anew: "Add this
+    device to the approved list" pressed in between was a deleted button (s56; the question
+    cards had the same fault, s55). The same words keep the same cards."""
+    ws = ctx.ws
+    ws.devices.add_from_photo(make_photo(tmp_path / "school.jpg", serial="111"),
+                              label="Office camera")
+    item = checked(ctx, make_photo(tmp_path / "trip.jpg", serial="222"))
+    panel, ctl, _cur, calls = flags_controller(qtbot, ctx, item)
+    add = panel.card("device").buttons["add-device"]
+    ctl.show()                                       # its preview loaded
+    ctl.show()                                       # what will be published painted
+    assert panel.card("device").buttons["add-device"] is add
+    add.click()                                      # the live button: it works
+    assert [d.device.serial for d in ws.devices.all()] == ["111", "222"]
+    assert calls["all"] == 1
+    # what they say changed: made anew, saying it
+    assert "a school device" in panel.card("device").plain
+
+
 def test_a_device_the_file_does_not_name_cannot_be_added_and_the_core_says_why(
         qtbot, ctx, tmp_path):
     ws = ctx.ws

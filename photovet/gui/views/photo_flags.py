@@ -128,6 +128,7 @@ class PhotoFlagsPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("PhotoFlags")
         self.cards: list[FlagCard] = []
+        self._cards_key: tuple | None = None      # what the cards shown say (``_spec``)
         self.school = QLabel("")
         self.school.setWordWrap(True)
         self.school.setTextFormat(Qt.TextFormat.RichText)
@@ -168,18 +169,27 @@ class PhotoFlagsPanel(QWidget):
         if not same:
             self.message.setText("")
             self.message.hide()
-        take_down(self.lay, self.cards)
-        self.cards = []
         if a is None or a.error or not isinstance(a, PhotoAnalysis):
+            self._cards_key = None
+            take_down(self.lay, self.cards)
+            self.cards = []
             self.school.setText("")
             self.school.hide()
             self.hide()
             return
-        for pos, flag in enumerate(a.flags):
-            card = self._card(flag, can_accept, can_add_device)
-            card.setProperty("kind", flag.kind)
-            self.lay.insertWidget(pos, card)
-            self.cards.append(card)
+        specs = tuple(self._spec(flag, can_accept, can_add_device) for flag in a.flags)
+        if not (same and specs == self._cards_key):
+            # built again only when what they say changes: the photo is shown three times as
+            # it is chosen (its preview loaded, what will be published painted), and each time
+            # "Add this device to the approved list" was deleted and made anew, under a click
+            # (s56, as the question cards in s55)
+            self._cards_key = specs
+            take_down(self.lay, self.cards)
+            self.cards = []
+            for pos, spec in enumerate(specs):
+                card = self._card(spec)
+                self.lay.insertWidget(pos, card)
+                self.cards.append(card)
         found = [t for t in a.texts if t.school]
         if found:
             covered = sum(1 for t in found if t.decision == "cover")
@@ -192,31 +202,44 @@ class PhotoFlagsPanel(QWidget):
         self.setVisible(bool(self.cards) or bool(found) or bool(self.message.text()))
         self._fit_cards()
 
-    def _card(self, flag: PhotoFlag, can_accept: bool, can_add_device: bool) -> FlagCard:
+    @staticmethod
+    def _spec(flag: PhotoFlag, can_accept: bool, can_add_device: bool) -> tuple:
+        """What a flag's card says and offers, as words (nothing built yet): (kind, title,
+        sentence, state, open, ((button, words, enabled, tooltip), ...))."""
         kind = flag.kind
-        buttons: list = []
+        buttons: list[tuple[str, str, bool, str]] = []
         no_perm = "Your account may not do this"
         if flag.accepted:
-            buttons.append(("undo", "Undo the acceptance", lambda *_: self.undo_requested.emit(kind),
-                            can_accept, "" if can_accept else no_perm))
+            buttons.append(("undo", "Undo the acceptance", can_accept,
+                            "" if can_accept else no_perm))
         elif flag.needs_review:
             text = "Accept it as it is\u2026" if kind == "group-shot" else \
                 "Accept for this photo\u2026"
-            buttons.append(("accept", text, lambda *_: self.accept_requested.emit(kind),
-                            can_accept, "Say why it may be published as it is (recorded with "
-                            "your name)" if can_accept else no_perm))
+            buttons.append(("accept", text, can_accept,
+                            "Say why it may be published as it is (recorded with your name)"
+                            if can_accept else no_perm))
         if kind == "device" and device_addable(flag):
             buttons.append(("add-device", "Add this device to the approved list",
-                            lambda *_: self.add_device_requested.emit(), can_add_device,
+                            can_add_device,
                             "Photos from this camera or phone then count as taken with a school "
                             "device (recorded with your name)" if can_add_device else
                             "Only an admin may change the school's approved devices"))
         if kind == "device":
-            buttons.append(("devices", "The approved list\u2026",
-                            lambda *_: self.devices_requested.emit(), True, ""))
-        return FlagCard(FLAG_TITLES.get(kind, kind.replace("-", " ").capitalize()),
-                        _sentence(flag.message), flag_state(flag), open_=flag.open,
-                        buttons=buttons)
+            buttons.append(("devices", "The approved list\u2026", True, ""))
+        return (kind, FLAG_TITLES.get(kind, kind.replace("-", " ").capitalize()),
+                _sentence(flag.message), flag_state(flag), flag.open, tuple(buttons))
+
+    def _card(self, spec: tuple) -> FlagCard:
+        kind, title, sentence, state, open_, buttons = spec
+        does = {"undo": lambda *_: self.undo_requested.emit(kind),
+                "accept": lambda *_: self.accept_requested.emit(kind),
+                "add-device": lambda *_: self.add_device_requested.emit(),
+                "devices": lambda *_: self.devices_requested.emit()}
+        card = FlagCard(title, sentence, state, open_=open_,
+                        buttons=[(key, words, does[key], enabled, tip)
+                                 for key, words, enabled, tip in buttons])
+        card.setProperty("kind", kind)
+        return card
 
 
 __all__ = ["FlagCard", "PhotoFlagsPanel", "device_addable", "flag_state", "school_sentence"]
