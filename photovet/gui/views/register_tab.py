@@ -14,6 +14,7 @@ import re
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelectionModel,
     QModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -574,12 +575,24 @@ class RegisterView(QWidget):
 
     # -- public ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Re-read the register (after an import, enrolment or consent change)."""
+        """Re-read the register (after an import, enrolment or consent change, here or on
+        another PC). The person chosen stays chosen and the table where it was scrolled to: it
+        went back to the top with nobody chosen under the office's eyes (s56)."""
         people = self.ctx.ws.register.people()
+        kept, at = self.chosen_id(), self.table.verticalScrollBar().value()
         self.model.today = _dt.date.today()
         self.model.set_people(people, self.ctx.ws.channels.all(),
                               self.ctx.ws.register.all_brought_back(),
                               self.ctx.ws.register.rejected())
+        if kept is not None:
+            row = next((r for r in range(self.proxy.rowCount()) if getattr(
+                self.proxy.index(r, 0).data(PeopleModel.PERSON_ROLE), "id", None) == kept), None)
+            if row is not None:
+                self.table.selectionModel().setCurrentIndex(
+                    self.proxy.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.verticalScrollBar().setValue(at)
         self.rejected_rows = self.ctx.ws.register.rejected_rows()
         self._resize_columns()
         self.stack.setCurrentIndex(1 if not people else 0)
@@ -590,6 +603,12 @@ class RegisterView(QWidget):
     def people_shown(self) -> list[Person]:
         """The people currently visible (after search and filter), in display order."""
         return [self.proxy.index(r, 0).data(PeopleModel.PERSON_ROLE) for r in range(self.proxy.rowCount())]
+
+    def chosen_id(self) -> str | None:
+        """The register id of the person chosen in the table, if any."""
+        idx = self.table.currentIndex()
+        p = idx.siblingAtColumn(0).data(PeopleModel.PERSON_ROLE) if idx.isValid() else None
+        return p.id if p is not None else None
 
     def open_selected(self) -> None:
         idx = self.table.currentIndex()
