@@ -300,7 +300,11 @@ class Workers(QObject):
                 w.wait(wait_ms)
             QCoreApplication.processEvents()
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-            if not any(w.running for w in self._running):
+            # over once every worker's end has been delivered (a worker leaves the set as its
+            # ``finished`` is delivered), not once no thread runs: one started by what was
+            # delivered could end its thread in the meantime with its result still waiting to
+            # be delivered, after the window was gone (s56)
+            if not self._running:
                 break
 
 

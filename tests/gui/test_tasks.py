@@ -132,6 +132,28 @@ def test_a_worker_started_by_what_closing_delivers_is_stopped_too(qtbot):
     assert after == [] and not workers.running
 
 
+def test_closing_delivers_what_a_worker_ended_with_before_it_returns(qtbot):
+    """s56: the window's close waited while a worker's thread was running, and stopped waiting
+    once no thread ran, so a worker started by what closing delivered (the next photo's
+    preview, started as the last one finished) could end its thread with its result still
+    waiting to be delivered: it reached the window after it was deleted ("Internal C++ object
+    already deleted" in the preview's callback). Closing now returns once every worker's end
+    has been delivered."""
+    workers = Workers()
+    got: list = []
+
+    def start_next(_stopped) -> None:
+        nxt = workers.start(lambda: "second", name="next", on_return=got.append)
+        nxt.wait(5000)         # its thread has ended; what it returned waits in the queue
+
+    workers.start(lambda: "first", name="first", on_return=got.append, on_finish=start_next)
+    workers.stop_all(5000)
+    assert got == ["first", "second"]
+    got.clear()
+    QApplication.processEvents()
+    assert got == []           # nothing is delivered after closing
+
+
 def test_thumbnails_are_served_visible_first(qtbot, tmp_path):
     paths = [str(make_photo(tmp_path / f"p{i}.jpg", size=(320, 240))) for i in range(6)]
     queue = ThumbnailQueue()
