@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
 )
+from shiboken6 import isValid
 
 from photovet.core.workspace import Workspace
 from photovet.gui.context import AppContext
@@ -147,16 +148,24 @@ def make_window(qtbot, ws):
         if not sign_in:
             w.sign_out()
         win = MainWindow(ctx)
-        qtbot.addWidget(win)
         win.resize(1366, 768)
         win.show()
         made.append(win)
         return win
 
     yield make
+    # the window's end as in the app: closed (its work stopped), deleted, and then its
+    # workspace closed (the ws fixture, after this). Left to pytest-qt, it was closed a second
+    # time after its workspace and deleted whenever Qt next deleted what was waiting, in
+    # another test (s51, s55: a crash inside Qt's event processing as a test started)
     for win in made:
-        if win.isVisible():
-            win.close()
+        if isValid(win):
+            if win.isVisible():
+                win.close()
+            win.deleteLater()
+    made.clear()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    QApplication.processEvents()
 
 
 def wait_checked(qtbot, win: MainWindow, n: int, timeout: int = 15000) -> None:
