@@ -592,9 +592,9 @@ class RegisterView(QWidget):
                     self.proxy.index(row, 0),
                     QItemSelectionModel.SelectionFlag.ClearAndSelect
                     | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.verticalScrollBar().setValue(at)
         self.rejected_rows = self.ctx.ws.register.rejected_rows()
         self._resize_columns()
+        self.table.verticalScrollBar().setValue(at)     # (rows may wrap anew in their columns)
         self.stack.setCurrentIndex(1 if not people else 0)
         self.enrol_button.setEnabled(bool(people))
         self.summary.setText(self._summary_text(people))
