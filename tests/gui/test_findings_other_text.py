@@ -24,6 +24,16 @@ def decided(text, *, context="", low=False, kind="") -> TextItem:
     return t
 
 
+def panel_showing(qtbot, a: PhotoAnalysis, height: int = 700) -> FindingsPanel:
+    """A findings panel on screen, 420 px wide, showing ``a``."""
+    panel = FindingsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(420, height)
+    panel.show()
+    panel.show_analysis(a, {})
+    return panel
+
+
 def test_fragments_are_folded_under_other_text_and_every_line_is_still_listed(qtbot):
     texts = [decided("OPS", context="worn", kind="name-like"),     # 0: asked about
              decided("D", context="worn", low=True),                # 1: fragment
@@ -33,11 +43,7 @@ def test_fragments_are_folded_under_other_text_and_every_line_is_still_listed(qt
              decided("Dining Hall", low=True)]                      # 5: low confidence
     before = [(t.decision, t.needs_review) for t in texts]
     a = PhotoAnalysis(path="x.jpg", sha256="x", texts=texts, faces_checked=True)
-    panel = FindingsPanel()
-    qtbot.addWidget(panel)
-    panel.resize(420, 700)
-    panel.show()
-    panel.show_analysis(a, {})
+    panel = panel_showing(qtbot, a)
     head = panel.tree.topLevelItem(1)
     assert head.text(0) == "Text in the photo (6)"
     top = [head.child(i) for i in range(head.childCount())]
@@ -163,12 +169,7 @@ def test_the_list_is_kept_when_the_photo_is_shown_again_and_its_fold_stays_open(
     def fold(panel: FindingsPanel):
         return next(r for r in panel.rows() if r.text(0).startswith("Other text (2)"))
 
-    panel = FindingsPanel()
-    qtbot.addWidget(panel)
-    panel.resize(420, 700)
-    panel.show()
-    a = photo("x.jpg")
-    panel.show_analysis(a, {})
+    panel = panel_showing(qtbot, photo("x.jpg"))
     shown = panel.rows()
     fold(panel).setExpanded(True)
     panel.select(TEXT, 2)
@@ -195,11 +196,7 @@ def test_a_question_chosen_on_the_photo_is_asked_among_the_cards(qtbot):
     texts = [decided(w, context="worn", kind="name-like")
              for w in ("OPS", "KLM", "TVR", "BNQ", "ZXW")]
     a = PhotoAnalysis(path="x.jpg", sha256="x", texts=texts, faces_checked=True)
-    panel = FindingsPanel()
-    qtbot.addWidget(panel)
-    panel.resize(420, 900)
-    panel.show()
-    panel.show_analysis(a, {})
+    panel = panel_showing(qtbot, a, 900)
     asked = [c.property("target") for c in panel.cards]
     assert asked == [(TEXT, 0), (TEXT, 1), (TEXT, 2)]
     assert "2 more questions" in panel.more.text()
