@@ -3,6 +3,7 @@ engine, and a way to answer the dialogs a person would answer."""
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -101,6 +102,26 @@ def sign_in_as(target, name: str) -> None:
         ctx.session.sign_in(name, password_of(name))
     else:
         target.sign_in(name, password_of(name))
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread():
+    """While a GUI test runs, Python's cyclic garbage is collected on the GUI thread only, as
+    the app does (``gui.app.collect_in_the_gui_thread``): what earlier tests left is collected
+    here first, collection by allocation is off during the test, and what the test left is
+    collected here at its end. s56, CI: a collection run by whichever thread allocated (the
+    PostgreSQL clone pool's, a TCP proxy's) deleted an AppContext a test had left, with its
+    change-feed timer running; Qt could not stop that timer from another thread ("Timers
+    cannot be stopped from another thread"), and the next test's first events fired it on the
+    deleted object (a core file: QTimerInfoList::activateTimers -> notifyInternal2, SIGSEGV).
+    The crash of s51 and s55, at the start of a test, always after a window test."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()
 
 
 @pytest.fixture(autouse=True)

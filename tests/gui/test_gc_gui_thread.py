@@ -17,7 +17,8 @@ class _Cycle:
 
 
 def test_cycles_are_collected_by_the_gui_threads_timer_not_by_a_worker(qtbot, qapp):
-    assert gc.isenabled()
+    was = gc.isenabled()          # (off: the GUI tests' own fixture, collect_on_the_gui_thread)
+    gc.enable()                   # as at the app's start
     collect_in_the_gui_thread(qapp)
     timer = qapp._photovet_gc_timer
     try:
@@ -52,4 +53,7 @@ def test_cycles_are_collected_by_the_gui_threads_timer_not_by_a_worker(qtbot, qa
         timer.stop()
         timer.deleteLater()
         del qapp._photovet_gc_timer
-        gc.enable()
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
