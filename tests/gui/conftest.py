@@ -181,7 +181,7 @@ def make_window(qtbot, ws):
     # the window's end as in the app: closed (its work stopped), deleted, and then its
     # workspace closed (the ws fixture, after this). Left to pytest-qt, it was closed a second
     # time after its workspace and deleted whenever Qt next deleted what was waiting, in
-    # another test (s51, s55: a crash inside Qt's event processing as a test started)
+    # another test (a preview delivered after the window was gone showed up this way, s56)
     for win in made:
         if isValid(win):
             if win.isVisible():
