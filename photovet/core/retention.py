@@ -39,7 +39,7 @@ import datetime as _dt
 import json
 import logging
 import os
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,6 +124,12 @@ class DueItem:
         d = asdict(self)
         d["due_on"] = self.due_on.isoformat()
         return d
+
+
+def every_clip(clips_by_original: Mapping[str, Iterable[str]]) -> list[str]:
+    """Every clip of ``clips_by_original`` (``RetentionSchedule.live_clips_beside_each``),
+    each once, in order."""
+    return list(dict.fromkeys(c for clips in clips_by_original.values() for c in clips))
 
 
 def live_clips_of(items: Iterable[DueItem]) -> list[str]:
@@ -655,8 +661,7 @@ class RetentionSchedule:
     def live_clips_beside_due(self, items: Iterable[DueItem]) -> list[str]:
         """The Live Photo clips that will stay beside the originals among ``items`` that are
         due and not held (what a listing says before anything is deleted)."""
-        return list(dict.fromkeys(
-            c for clips in self.live_clips_beside_each(items).values() for c in clips))
+        return every_clip(self.live_clips_beside_each(items))
 
     def live_clips_beside_each(self, items: Iterable[DueItem]) -> dict[str, list[str]]:
         """The same, by original (its ``ref``): each due original that leaves a clip, and the
@@ -882,4 +887,4 @@ class RetentionSchedule:
 
 
 __all__ = ["DueItem", "KINDS", "KIND_LABELS", "RetentionReport", "RetentionSchedule",
-           "live_clips_of", "signatures_due_on"]
+           "every_clip", "live_clips_of", "signatures_due_on"]

@@ -37,7 +37,14 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.errors import PhotoVetError
-from photovet.core.retention import FILE_KINDS, KIND_LABELS, KINDS, DueItem, live_clips_of
+from photovet.core.retention import (
+    FILE_KINDS,
+    KIND_LABELS,
+    KINDS,
+    DueItem,
+    every_clip,
+    live_clips_of,
+)
 from photovet.core.words import LEAVER_ROW_GONE, live_clips_left
 from photovet.core.workspace import Workspace
 
@@ -215,7 +222,7 @@ class DueForDeletionDialog(QDialog):
     @property
     def clips(self) -> list[str]:
         """Every Live Photo clip that will stay beside the originals due, each once."""
-        return list(dict.fromkeys(c for cs in self.clips_of.values() for c in cs))
+        return every_clip(self.clips_of)
 
     def what(self, i: DueItem) -> str:
         """An item in words, with the person's name where it is about a person (the core's
