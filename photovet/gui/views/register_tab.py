@@ -585,8 +585,8 @@ class RegisterView(QWidget):
                               self.ctx.ws.register.all_brought_back(),
                               self.ctx.ws.register.rejected())
         if kept is not None:
-            row = next((r for r in range(self.proxy.rowCount()) if getattr(
-                self.proxy.index(r, 0).data(PeopleModel.PERSON_ROLE), "id", None) == kept), None)
+            row = next((r for r, p in enumerate(self.people_shown())
+                        if p is not None and p.id == kept), None)
             if row is not None:
                 self.table.selectionModel().setCurrentIndex(
                     self.proxy.index(row, 0),
