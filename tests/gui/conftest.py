@@ -230,6 +230,14 @@ def wait_settled(qtbot, win: MainWindow, timeout: int = 10000) -> None:
     qtbot.waitUntil(settled, timeout=timeout)
 
 
+def row_in_view(win: MainWindow, item) -> bool:
+    """Is ``item`` (a row of the list of faces and text) inside what the side panel shows? The
+    list never scrolls by itself: the panel around it does."""
+    tree, scroll = win.photos.findings.tree, win.photos.findings_scroll
+    at = tree.viewport().mapTo(scroll.viewport(), tree.visualItemRect(item).center())
+    return scroll.viewport().rect().contains(at)
+
+
 def select_photo(win: MainWindow, name: str) -> None:
     win.photos.batch.set_filter("all")
     path = next(it.path for it in win.batch.model.items if Path(it.path).name == name)

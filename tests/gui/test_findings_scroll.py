@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from photovet.gui.views.findings import KindRole
 from photovet.gui.views.photo_view import FACE
-from tests.gui.conftest import select_photo, wait_checked, wait_settled
+from tests.gui.conftest import row_in_view, select_photo, wait_checked, wait_settled
 from tests.gui.fake_engine import make_batch, write_register
 
 
@@ -47,30 +47,24 @@ def scroll_to_end(win) -> bool:
     return True
 
 
-def in_view(win, item) -> bool:
-    tree, scroll = win.photos.findings.tree, win.photos.findings_scroll
-    at = tree.viewport().mapTo(scroll.viewport(), tree.visualItemRect(item).center())
-    return scroll.viewport().rect().contains(at)
-
-
 def test_a_face_chosen_on_the_photo_brings_its_row_into_view(qtbot, ws, make_window, tmp_path):
     win = a_long_list(qtbot, ws, make_window, tmp_path)
     findings, canvas = win.photos.findings, win.photos.photo.canvas
     row = next(r for r in findings.rows() if r.data(0, KindRole) == FACE)
-    assert not in_view(win, row)                      # scrolled away, at the hidden details
+    assert not row_in_view(win, row)                      # scrolled away, at the hidden details
     face = findings.analysis.faces[0].box
     QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      canvas.to_screen(face).center().toPoint())
     assert canvas.selection == (FACE, 0) and findings.selected() == (FACE, 0)
-    qtbot.waitUntil(lambda: in_view(win, row), timeout=3000)
+    qtbot.waitUntil(lambda: row_in_view(win, row), timeout=3000)
     # and with the keyboard: F picks the next face, its row comes into view too (scrolled
     # away again until it stays away: the panel takes a second look once its layouts have run)
-    qtbot.waitUntil(lambda: scroll_to_end(win) and not in_view(win, row), timeout=3000)
+    qtbot.waitUntil(lambda: scroll_to_end(win) and not row_in_view(win, row), timeout=3000)
     canvas.setFocus()
     qtbot.keyClick(canvas, Qt.Key.Key_F)
     chosen = next(r for r in findings.rows()
                   if (r.data(0, KindRole), r.data(0, KindRole + 1)) == canvas.selection)
-    qtbot.waitUntil(lambda: in_view(win, chosen), timeout=3000)
+    qtbot.waitUntil(lambda: row_in_view(win, chosen), timeout=3000)
 
 
 def test_the_list_taking_the_keyboard_keeps_the_panel_where_it_is(qtbot, ws, make_window,
@@ -85,7 +79,7 @@ def test_the_list_taking_the_keyboard_keeps_the_panel_where_it_is(qtbot, ws, mak
     bar = win.photos.findings_scroll.verticalScrollBar()
     bar.setValue(bar.maximum())
     QApplication.processEvents()
-    assert in_view(win, group) and tree.currentItem() is None
+    assert row_in_view(win, group) and tree.currentItem() is None
     before = bar.value()
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow, timeout=3000)
@@ -94,17 +88,17 @@ def test_the_list_taking_the_keyboard_keeps_the_panel_where_it_is(qtbot, ws, mak
     assert tree.currentItem() is tree.topLevelItem(0)       # Qt's choice: "Faces (3)"
     QApplication.processEvents()
     QApplication.processEvents()
-    assert bar.value() == before and in_view(win, group)
+    assert bar.value() == before and row_in_view(win, group)
     # a click on its arrow opens it where it is
     rect = tree.visualItemRect(group)
     QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      QPoint(rect.left() - tree.indentation() // 2, rect.top() + 10))
     QApplication.processEvents()
-    assert group.isExpanded() and bar.value() >= before and in_view(win, group)
+    assert group.isExpanded() and bar.value() >= before and row_in_view(win, group)
     # a row chosen with the keyboard is scrolled to: Up from the first row's header's place
     tree.setCurrentItem(tree.topLevelItem(0).child(0))
     row = tree.topLevelItem(0).child(0)
-    qtbot.waitUntil(lambda: in_view(win, row), timeout=3000)
+    qtbot.waitUntil(lambda: row_in_view(win, row), timeout=3000)
 
 
 def test_a_face_with_a_question_brings_its_question_into_view(qtbot, ws, make_window,

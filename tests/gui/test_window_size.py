@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from tests.gui.conftest import (
     APPROVER_NAME,
     ONLY_PREPARER,
+    row_in_view,
     select_photo,
     sign_in_as,
     wait_checked,
@@ -199,14 +200,9 @@ def test_the_list_of_faces_and_text_keeps_its_rows_under_two_questions(qtbot, ws
     last = tree.topLevelItem(1).child(tree.topLevelItem(1).childCount() - 1)
     tree.setCurrentItem(last)                                   # chosen: scrolled into view
 
-    def in_view() -> bool:
-        at = tree.viewport().mapTo(win.photos.findings_scroll.viewport(),
-                                   tree.visualItemRect(last).center())
-        return win.photos.findings_scroll.viewport().rect().contains(at)
-
     # once the layouts waiting to run have run, as above (s54: a full CI run saw the row 80 px
     # below the panel's edge after one round of them)
-    qtbot.waitUntil(in_view, timeout=3000)
+    qtbot.waitUntil(lambda: row_in_view(win, last), timeout=3000)
 
 
 LONG_SUMMARY = ("312 pupils \u00b7 41 staff \u00b7 298 enrolled (face photo) \u00b7 12 do not "
