@@ -481,6 +481,9 @@ class TextItem:
     card: bool = False                  # decided with ``decision`` (policy.covers_card): the
                                         # badge around this line is covered too (its other
                                         # printed lines: the school's name, where hidden)
+    cue: str = ""                       # the places after one cue line where nothing was read
+                                        # (context ``UNREAD_AFTER_CUE``) share it: one question,
+                                        # one answer for them all (policy.cue_places)
 
     @property
     def final_decision(self) -> str:
@@ -504,7 +507,7 @@ class TextItem:
             "override": self.override,
             "override_reason": self.override_reason,
             "refused": self.refused,
-        } | ({"card": True} if self.card else {})
+        } | ({"card": True} if self.card else {}) | ({"cue": self.cue} if self.cue else {})
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TextItem:
@@ -526,13 +529,14 @@ class TextItem:
             override_reason=d.get("override_reason", ""),
             refused=d.get("refused", ""),
             card=bool(d.get("card", False)),
+            cue=str(d.get("cue", "")),
         )
 
     def detected(self) -> TextItem:
         return TextItem(polygon=self.polygon, text=self.text, score=self.score,
                         person=self.person, kind=self.kind, form=self.form, school=self.school,
                         school_unsure=self.school_unsure, context=self.context,
-                        low_confidence=self.low_confidence)
+                        low_confidence=self.low_confidence, cue=self.cue)
 
 
 # --------------------------------------------------------------------------------------------

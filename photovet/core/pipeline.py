@@ -138,7 +138,9 @@ log = logs.get("pipeline")
 #: places a name is written after it (beside and under it) are covered until a person decides
 #: (names._after_cue, policy.REASON_UNREAD_AFTER_CUE, s53): a name in thin pencil or a faint
 #: script that the text detector does not find was left readable
-ANALYSIS_VERSION = "28"
+#: 29: the places after one cue where nothing was read share an id (TextItem.cue, s57): one
+#: question, one answer for both (policy.cue_places)
+ANALYSIS_VERSION = "29"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,

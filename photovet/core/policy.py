@@ -126,6 +126,10 @@ REASON_FRAGMENT = "Not a name (an unreadable fragment: no word of three letters 
 REASON_UNREAD_AFTER_CUE = ("Nothing could be read after \u201cmy name is\u201d, \u201cName:\u201d "
                            "or \u201cawarded to\u201d: a name may be written there (in pencil, "
                            "or too faint to read)")
+#: the places after one cue where nothing was read (beside the words and under them, s57) are
+#: one question: the first still open asks it for both, the others wait on its answer
+REASON_CUE_BOTH = "; one answer for both places, beside those words and under them"
+REASON_CUE_ASKED = "; asked once, with the other place after those words"
 #: a line read unclearly inside a face and matching no one in the register (names.in_face,
 #: s40: "PARE" read across an eye was said to be on a sign near a face): covered for review,
 #: saying what it likely is (kept readable, a name painted on a cheek would go out)
@@ -1271,8 +1275,44 @@ def decide_photo(analysis: PhotoAnalysis, people_by_id: dict[str, Person], chann
             d = Decision("cover", d.reason + REASON_WITH_FACE)
         item.decision, item.reason, item.needs_review = d.action, d.reason, d.needs_review
         item.card = covers_card(item, channel)
+    _one_question_per_cue(analysis.texts)
     analysis.flags = photo_flags(analysis, people_by_id, channel, rules or PhotoRules())
     return analysis
+
+
+def cue_places(texts: Sequence[TextItem], index: int) -> list[int]:
+    """The places after the same cue line as text ``index`` ("HELLO my name is" read and
+    nothing after it: beside the words and under them, ``names._after_cue``), ``index``
+    first; ``[index]`` for any other line. A decision about one of them is made for all
+    (``review.Reviewer.text``): a person answers where the cue's name is written once."""
+    item = texts[index]
+    if not item.cue or item.context != UNREAD_AFTER_CUE:
+        return [index]
+    return [index] + [i for i, t in enumerate(texts)
+                      if i != index and t.cue == item.cue and t.context == UNREAD_AFTER_CUE]
+
+
+def waits_on_cue(texts: Sequence[TextItem], index: int) -> bool:
+    """Is text ``index`` a place after a cue whose question another place asks (still open:
+    answering it decides this one too)? Shown as waiting for a decision, as that place is."""
+    return not texts[index].needs_review and any(
+        texts[j].needs_review for j in cue_places(texts, index)[1:])
+
+
+def _one_question_per_cue(texts: Sequence[TextItem]) -> None:
+    """Of the places after one cue that are still open, the first asks the question for all
+    of them; the others stay covered without a question of their own (their answer is its
+    answer: ``cue_places``). Each stays covered until then (fail closed)."""
+    for i, item in enumerate(texts):
+        if not item.needs_review or item.context != UNREAD_AFTER_CUE or not item.cue:
+            continue
+        rest = [j for j in cue_places(texts, i)[1:] if texts[j].needs_review]
+        if not rest or any(j < i for j in rest):
+            continue                      # asked by an earlier place, or alone
+        item.reason += REASON_CUE_BOTH
+        for j in rest:
+            texts[j].needs_review = False
+            texts[j].reason += REASON_CUE_ASKED
 
 
 #: how a face shown may be someone else (``maybe_shown``): PhotoVet recognised that person, or
@@ -2366,7 +2406,8 @@ __all__ = [
     "CAPTION_NO_INITIALS", "Publication", "caption_consent_missing",
     "caption_initials_refusal", "caption_name_form",
     "caption_warning", "consent_missing", "decide_face",
-    "decide_name", "decide_person", "decide_photo", "decide_text", "effective_mode",
+    "cue_places", "decide_name", "decide_person", "decide_photo", "decide_text",
+    "effective_mode", "waits_on_cue",
     "mode_to_use", "requested_mode_refusal", "MODE_STRICTNESS", "MODE_WORDS",
     "NOT_A_FACE_REASON_SCORE", "export_refusal", "face_override_refusal",
     "ALLOWED", "NEEDS_REASON", "REFUSED", "OverrideAsk", "covered_whatever_said",

@@ -42,6 +42,7 @@ from photovet.core.policy import (
     REASON_NAMING_RETURNED,
     REFUSED,
     OverrideAsk,
+    cue_places,
     face_override_ask,
     face_override_refusal,
     flag_accept_refusal,
@@ -733,18 +734,23 @@ class Reviewer:
         """What ``text`` does to a photo's review parts, for ``ReviewStore.edit``: the
         decisions it replaces are those ``apply_review`` applies to this line (``match_text``),
         never another line's that overlaps it (s41: img23's 'NNNN' and 'NN' on one chest, IoU
-        0.73: "Keep it covered" on either took away the other's, and one stayed open for ever)."""
+        0.73: "Keep it covered" on either took away the other's, and one stayed open for ever).
+        The places after one cue where nothing was read are decided together
+        (``policy.cue_places``: one question asked for them all)."""
         item = texts[index]
-        poly = [(float(x), float(y)) for x, y in item.polygon]
+        places = cue_places(texts, index)
 
         def change(every: Review, one: Review) -> dict[str, Any]:
             for part in (every, one):
                 part.texts = [d for d in part.texts
-                              if match_text(texts, d.polygon, d.text) != index]
+                              if match_text(texts, d.polygon, d.text) not in places]
             target = every if decision_scope("text", action) == ALL else one
-            target.texts.append(TextDecision(poly, item.text, action, reason.strip(), user, _now()))
+            for i in places:
+                poly = [(float(x), float(y)) for x, y in texts[i].polygon]
+                target.texts.append(TextDecision(poly, texts[i].text, action, reason.strip(),
+                                                 user, _now()))
             return {"text": index, "decision": action, "person": item.person,
-                    "reason": reason.strip()}
+                    "reason": reason.strip()} | ({"with": places[1:]} if places[1:] else {})
 
         return change
 

@@ -973,7 +973,12 @@ def test_where_a_name_follows_a_cue_with_nothing_read_after_it_is_covered_for_re
     pencil the text detector does not find): the places a name is written after it, beside it
     and under it along its tilt, are covered until a person decides, who leaves them readable
     only with a reason."""
-    from photovet.core.policy import REASON_UNREAD_AFTER_CUE, text_override_refusal
+    from photovet.core.policy import (
+        REASON_CUE_ASKED,
+        REASON_CUE_BOTH,
+        REASON_UNREAD_AFTER_CUE,
+        text_override_refusal,
+    )
 
     m = NameMatcher(BADGE_REGISTER, threshold=85)
     line = [(100, 100), (260, 100), (260, 120), (100, 120)]       # 160 x 20 px
@@ -989,9 +994,12 @@ def test_where_a_name_follows_a_cue_with_nothing_read_after_it_is_covered_for_re
     assert min(ys) == 120 and max(ys) == 120 + 4 * 20 and min(xs) < 100 and max(xs) > 260
     decide([cue_item, beside, under])
     assert cue_item.decision == "keep"
+    # one question for both places (s57): the first asks it, the other waits on its answer
+    assert (beside.decision, beside.needs_review, beside.reason) == (
+        "cover", True, REASON_UNREAD_AFTER_CUE + REASON_CUE_BOTH)
+    assert (under.decision, under.needs_review, under.reason) == (
+        "cover", False, REASON_UNREAD_AFTER_CUE + REASON_CUE_ASKED)
     for area in (beside, under):
-        assert (area.decision, area.needs_review, area.reason) == (
-            "cover", True, REASON_UNREAD_AFTER_CUE)
         assert text_override_refusal("keep", area, None, "") is not None
         assert text_override_refusal("keep", area, None, "the sticker is blank") is None
 

@@ -62,10 +62,12 @@ class FakeEngine(Engine):
                                 match_status=status,
                                 near=list(extra[1]) if len(extra) > 1 else []))
         for poly, text, pid, kind, *context in self.texts.get(Path(path).name, []):
-            # (a fifth value: the line's context, "unread" for a place after a cue, s53)
+            # (a fifth value: the line's context, "unread" for a place after a cue, s53; a
+            # sixth: the cue it follows, shared by the places after one cue, s57)
             a.texts.append(TextItem(polygon=[tuple(p) for p in poly], text=text, score=0.9,
                                     person=pid, kind=kind, form="full" if pid else "",
-                                    context=context[0] if context else ""))
+                                    context=context[0] if context else "",
+                                    cue=context[1] if len(context) > 1 else ""))
         a.faces_checked = True
         return a
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from photovet.core.models import PhotoAnalysis
 from photovet.core.workspace import Workspace
+from photovet.gui import style
 from photovet.gui.dialogs.reason import ReasonDialog
 from photovet.gui.dialogs.who import PersonPicker
 from photovet.gui.views.findings import DecisionCard, IndexRole, KindRole
@@ -760,6 +761,43 @@ def test_a_place_for_a_name_where_nothing_was_read_is_asked_about_in_its_own_wor
     assert len(said) == 1, said
     assert said[0].startswith("<b>A place where a name may be written</b>: nothing could be "
                               "read after \u201cmy name is\u201d, \u201cName:\u201d"), said
+
+
+def test_the_places_after_one_cue_are_one_card_and_one_answer(qtbot, ws, make_window, tmp_path):
+    """s57: one "HELLO my name is" with nothing read after it asked two questions (the place
+    beside the words and the place under them). One card asks for both, choosing it outlines
+    both on the photo, and "Keep it covered" answers both."""
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 1)
+    under = [(x, y + 40) for x, y in NAME_BOX]
+    win = make_window(faces, {"photo_000.jpg": [(NAME_BOX, "", None, "name-like", "unread", "9,9"),
+                                                (under, "", None, "name-like", "unread", "9,9")]})
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 1)
+    select_photo(win, "photo_000.jpg")
+    a = current(win)
+    assert [(t.decision, t.needs_review) for t in a.texts] == [("cover", True), ("cover", False)]
+    (card,) = [c for c in cards(win) if c.property("target")[0] == TEXT]
+    assert card.property("target") == (TEXT, 0)
+    assert "one answer for both places" in card.findChild(QLabel).text()
+    # the place that waits on the card's answer is amber as it is, on the photo and in the list
+    rows = {r.data(0, IndexRole): r for r in win.photos.findings.rows()
+            if r.data(0, KindRole) == TEXT}
+    assert rows[0].foreground(0).color().name() == rows[1].foreground(0).color().name() \
+        == style.REVIEW.darker(140).name()
+    canvas = win.photos.photo.canvas
+    qtbot.waitUntil(lambda: canvas.before is not None, timeout=10000)
+    assert [lab.colour for lab in canvas.labels if lab.kind == TEXT] == [style.REVIEW] * 2
+    canvas.select(TEXT, 1)                   # the place without a card: both drawn chosen
+    drawn = canvas.grab().toImage()
+    for poly in (NAME_BOX, under):
+        x, y = (poly[0][0] + poly[1][0]) / 2, poly[0][1]
+        at = canvas.to_screen((x, y, 1, 1)).topLeft().toPoint()
+        assert drawn.pixelColor(at).name() == style.SELECTED.name(), poly
+    card.buttons["cover"].click()
+    a = current(win)
+    assert [(t.decision, t.needs_review) for t in a.texts] == [("cover", False), ("cover", False)]
+    assert not [c for c in cards(win) if c.property("target")[0] == TEXT]
 
 
 def test_the_questions_keep_their_cards_while_the_photo_settles(window, qtbot):

@@ -44,6 +44,7 @@ from photovet.core.policy import (
     hand_named_shown,
     text_fragment,
     waiting_for_decision,
+    waits_on_cue,
 )
 from photovet.core.words import HIDDEN_DETAILS_REMOVED, hidden_details_removed
 
@@ -667,8 +668,8 @@ class FindingsPanel(QWidget):
         for i, t in enumerate(a.texts):
             if i in others:
                 continue
-            colour = style.REVIEW.darker(140) if t.needs_review else \
-                style.COVER if t.decision == "cover" else QColor("#37474f")
+            colour = style.REVIEW.darker(140) if t.needs_review or waits_on_cue(a.texts, i) \
+                else style.COVER if t.decision == "cover" else QColor("#37474f")
             text_rows.append(row(text_sentence(t, self._drawable()), TEXT, i, colour))
         other_rows = tuple(row(text_sentence(a.texts[i], self._drawable()), TEXT, i,
                                QColor("#37474f")) for i in others)

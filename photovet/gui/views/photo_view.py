@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.models import UNREAD_AFTER_CUE, Face, PhotoAnalysis, TextItem
-from photovet.core.policy import waiting_for_decision
+from photovet.core.policy import cue_places, waiting_for_decision, waits_on_cue
 from photovet.core.words import PLACE_FOR_A_NAME
 
 from .. import style
@@ -98,8 +98,10 @@ def text_tag(index: int, item: TextItem) -> str:
     return f"{head} {'covered' if item.decision == 'cover' else 'kept'}"
 
 
-def text_colour(item: TextItem) -> QColor:
-    if item.needs_review:
+def text_colour(item: TextItem, waiting: bool = False) -> QColor:
+    """``waiting``: a place after a cue whose question another place asks
+    (``policy.waits_on_cue``): amber as that place is."""
+    if item.needs_review or waiting:
         return style.REVIEW
     return style.COVER if item.decision == "cover" else style.TEXT_KEEP
 
@@ -462,7 +464,8 @@ class PhotoCanvas(QWidget):
             rr = self.poly_to_screen(t.polygon).boundingRect()
             obstacles.append(rr)
             if text_matters(t):
-                labels.append(Label(TEXT, i, text_tag(i, t), text_colour(t), rr,
+                labels.append(Label(TEXT, i, text_tag(i, t),
+                                    text_colour(t, waits_on_cue(a.texts, i)), rr,
                                     short=f"\u201c{t.text[:6]}\u2026\u201d" if t.text else "Name"))
         # larger targets first: they have the most room around them
         labels.sort(key=lambda lab: (lab.kind != FACE, -lab.target.width() * lab.target.height()))
@@ -471,13 +474,15 @@ class PhotoCanvas(QWidget):
     def _draw_overlays(self, p: QPainter) -> None:
         a = self.analysis
         kind, sel = self.selection
+        # the text chosen, and the other places after its cue (one question for them all)
+        together = cue_places(a.texts, sel) if kind == TEXT and 0 <= sel < len(a.texts) else []
         # text lines
         for i, t in enumerate(a.texts):
             if not t.polygon:
                 continue
             poly = self.poly_to_screen(t.polygon)
-            colour = text_colour(t)
-            chosen = kind == TEXT and sel == i
+            colour = text_colour(t, waits_on_cue(a.texts, i))
+            chosen = i in together
             if not text_matters(t) and not chosen:
                 p.setPen(QPen(colour, 1, Qt.PenStyle.DotLine))
                 p.setBrush(Qt.BrushStyle.NoBrush)

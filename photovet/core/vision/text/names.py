@@ -1841,8 +1841,8 @@ def _after_cue(cue: TextItem) -> list[TextItem]:
     flowing hand that the text detector does not find (s53, bench/badges_unseen.py: a 12 px
     script name on a sticker whose cue alone was read). Two areas, beside the cue and under
     it, along its own tilt, each an item with no text (``context`` ``UNREAD_AFTER_CUE``,
-    ``kind`` "name-like"): policy covers them until a person decides (fail closed: a pupil's
-    name the reader could not see is still a name)."""
+    ``kind`` "name-like", the same ``cue``: one question for both): policy covers them until a
+    person decides (fail closed: a pupil's name the reader could not see is still a name)."""
     g = _line_geometry(cue.polygon)
     if g is None:
         return []
@@ -1859,8 +1859,12 @@ def _after_cue(cue: TextItem) -> list[TextItem]:
     beside = quad(right - v * (h / 2.0 + AFTER_BESIDE_GROW * h), u * (AFTER_BESIDE * h),
                   v * (h * (1.0 + 2.0 * AFTER_BESIDE_GROW)))
     under = quad(bottom - u * half, u * (2.0 * half), v * (AFTER_BELOW * h))
+    # both places are one question (policy.cue_places): a person answers for the cue's name
+    # once, wherever it is written
+    cue_id = f"{centre[0]:.0f},{centre[1]:.0f}"
     return [TextItem(polygon=area, text="", score=0.0, kind="name-like",
-                     context=UNREAD_AFTER_CUE, low_confidence=True) for area in (beside, under)]
+                     context=UNREAD_AFTER_CUE, low_confidence=True, cue=cue_id)
+            for area in (beside, under)]
 
 
 def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,

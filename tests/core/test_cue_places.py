@@ -1,0 +1,130 @@
+"""s57: "HELLO my name is" read with nothing after it covers two places where the name may be
+written, beside the words and under them (s53). Each asked a question of its own, so one
+sticker asked twice and "Leave it readable" on one left the other covered and open. The places
+after one cue share ``TextItem.cue``: the first asks for both (``policy.cue_places``), an
+answer to either is stored for both, and each stays covered until then (fail closed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from photovet.core.models import UNREAD_AFTER_CUE, PhotoAnalysis, TextItem
+from photovet.core.policy import (
+    REASON_CUE_ASKED,
+    REASON_CUE_BOTH,
+    REASON_UNREAD_AFTER_CUE,
+    cue_places,
+    decide_photo,
+    waits_on_cue,
+)
+from photovet.core.review import apply_review
+from photovet.core.vision.text.names import NameMatcher, classify_texts
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+SHA = "cd" * 32
+ON = dt.date(2026, 12, 4)
+STICKER = [(100.0, 100.0), (260.0, 100.0), (260.0, 120.0), (100.0, 120.0)]   # "my name is"
+CERTIFICATE = [(900.0, 700.0), (1040.0, 700.0), (1040.0, 720.0), (900.0, 720.0)]   # "awarded to"
+
+
+def _photo() -> PhotoAnalysis:
+    """A photo with two cues read and nothing after either: four places, two per cue."""
+    items = classify_texts([(STICKER, "HELLO my name is", 0.95),
+                            (CERTIFICATE, "awarded to", 0.95)], NameMatcher([]))
+    return PhotoAnalysis(path="sticker.jpg", sha256=SHA, width=2000, height=1500,
+                         texts=items, faces_checked=True)
+
+
+def _decided(ws, channel) -> PhotoAnalysis:
+    """The photo as the app shows it: analysed, its stored review applied, decided."""
+    a = apply_review(_photo(), ws.reviews.parts(SHA, channel.id))
+    return decide_photo(a, {}, channel, "consent", ON)
+
+
+def _places(a: PhotoAnalysis) -> list[int]:
+    return [i for i, t in enumerate(a.texts) if t.context == UNREAD_AFTER_CUE]
+
+
+def test_the_places_after_one_cue_share_it_and_another_cue_has_its_own():
+    a = _photo()
+    places = _places(a)
+    assert len(places) == 4
+    sticker, certificate = places[:2], places[2:]
+    assert a.texts[sticker[0]].cue and a.texts[certificate[0]].cue
+    assert a.texts[sticker[0]].cue == a.texts[sticker[1]].cue != a.texts[certificate[0]].cue
+    assert cue_places(a.texts, sticker[1]) == [sticker[1], sticker[0]]
+    assert cue_places(a.texts, certificate[0]) == certificate
+    assert cue_places(a.texts, 0) == [0]                       # the cue line itself: alone
+    # kept through the analysis cache; an analysis made before has none (asked one by one)
+    again = PhotoAnalysis.from_dict(a.to_dict())
+    assert [t.cue for t in again.texts] == [t.cue for t in a.texts]
+    assert "cue" not in a.texts[0].to_dict()
+
+
+def test_one_question_per_cue_and_every_place_stays_covered(ws):
+    a = _decided(ws, ws.channels.get("website"))
+    s0, s1, c0, c1 = _places(a)
+    assert [(a.texts[i].decision, a.texts[i].needs_review) for i in (s0, s1, c0, c1)] == [
+        ("cover", True), ("cover", False), ("cover", True), ("cover", False)]
+    assert a.texts[s0].reason == REASON_UNREAD_AFTER_CUE + REASON_CUE_BOTH
+    assert a.texts[s1].reason == REASON_UNREAD_AFTER_CUE + REASON_CUE_ASKED
+    assert a.needs_review
+    # the place without a question of its own waits on the other's answer (shown so)
+    assert [waits_on_cue(a.texts, i) for i in (s0, s1, c0, c1)] == [False, True, False, True]
+    assert not waits_on_cue(a.texts, 0)                        # the cue line
+
+
+@pytest.mark.parametrize("answered", [0, 1])     # the place that asks, or the other one
+@pytest.mark.parametrize("action", ["keep", "cover"])
+def test_an_answer_about_either_place_is_the_answer_for_both(ws, answered, action):
+    web = ws.channels.get("website")
+    s = _places(_decided(ws, web))[:2]
+    reason = "the sticker is blank" if action == "keep" else ""
+    ws.reviewer().text(_decided(ws, web), s[answered], action, web, reason=reason)
+    a = _decided(ws, web)
+    for i in s:
+        assert (a.texts[i].decision, a.texts[i].needs_review) == (action, False), i
+        assert not waits_on_cue(a.texts, i)
+    # the certificate's places are another cue's: still one question, still covered
+    c0, c1 = _places(a)[2:]
+    assert [(a.texts[i].decision, a.texts[i].needs_review) for i in (c0, c1)] == [
+        ("cover", True), ("cover", False)]
+    # after a restart (the analysis cached, the review read back): the same
+    again = decide_photo(apply_review(PhotoAnalysis.from_dict(_photo().to_dict()),
+                                      ws.reviews.parts(SHA, web.id)), {}, web, "consent", ON)
+    assert [again.texts[i].decision for i in s] == [action, action]
+
+
+def test_a_place_answered_alone_before_leaves_the_other_asking(ws):
+    """A review stored for one place only (made before s57, when each asked its own question):
+    the other place is still open and asks, covered until it is answered."""
+    from photovet.core.review import TextDecision
+
+    web = ws.channels.get("website")
+    s0, s1 = _places(_decided(ws, web))[:2]
+    poly = [(float(x), float(y)) for x, y in _photo().texts[s0].polygon]
+
+    def change(every, one):
+        one.texts.append(TextDecision(poly, "", "keep", "the sticker is blank", "Test", "now"))
+        return {}
+
+    ws.reviews.edit(SHA, web.id, change, action="review.text-keep")
+    a = _decided(ws, web)
+    assert (a.texts[s0].decision, a.texts[s0].needs_review) == ("keep", False)
+    assert (a.texts[s1].decision, a.texts[s1].needs_review) == ("cover", True)
+    assert a.texts[s1].reason == REASON_UNREAD_AFTER_CUE          # asked as it always was
+
+
+def test_text_items_without_a_cue_are_each_their_own_question(ws):
+    items = [TextItem(list(STICKER), "", kind="name-like", context=UNREAD_AFTER_CUE,
+                      low_confidence=True),
+             TextItem([(x, y + 40) for x, y in STICKER], "", kind="name-like",
+                      context=UNREAD_AFTER_CUE, low_confidence=True)]
+    a = decide_photo(PhotoAnalysis(path="old.jpg", width=2000, height=1500, texts=items,
+                                   faces_checked=True), {}, ws.channels.get("website"), "consent", ON)
+    assert [(t.needs_review, t.reason) for t in a.texts] == [
+        (True, REASON_UNREAD_AFTER_CUE), (True, REASON_UNREAD_AFTER_CUE)]
+
