@@ -804,11 +804,13 @@ class Reviewer:
         return found
 
     def keep_rest_covered(self, analysis: PhotoAnalysis, channel: Channel) -> list[Review]:
-        """Every face and text still open stays covered, as a decision (so it is not open)."""
+        """Every face and text still open stays covered, as a decision (so it is not open);
+        a place after a cue with the others after it (one question: ``policy.cue_places``)."""
         _only_photos(analysis)
         user = self._who()
         faces = [i for i, f in enumerate(analysis.faces) if f.needs_review]
-        texts = [i for i, t in enumerate(analysis.texts) if t.needs_review]
+        texts = sorted({j for i, t in enumerate(analysis.texts) if t.needs_review
+                        for j in cue_places(analysis.texts, i)})
 
         def change(every: Review, one: Review) -> dict[str, Any]:
             for i in faces:

@@ -128,3 +128,14 @@ def test_text_items_without_a_cue_are_each_their_own_question(ws):
     assert [(t.needs_review, t.reason) for t in a.texts] == [
         (True, REASON_UNREAD_AFTER_CUE), (True, REASON_UNREAD_AFTER_CUE)]
 
+
+
+def test_keeping_the_rest_covered_answers_the_question_for_both_places(ws):
+    """"Keep the rest covered" (K) decides every open question: the one a cue's places share
+    is answered for both (the other place was not asked again afterwards)."""
+    web = ws.channels.get("website")
+    ws.reviewer().keep_rest_covered(_decided(ws, web), web)
+    a = _decided(ws, web)
+    assert [(a.texts[i].decision, a.texts[i].needs_review) for i in _places(a)] == [
+        ("cover", False)] * 4
+    assert not a.needs_review
