@@ -938,6 +938,9 @@ class VideoTrack:
     #: ``crest_params``). None: not known (its cover is padded as a name's is)
     clear_before: int | None = None
     clear_after: int | None = None
+    #: text tracks: the places after one cue where nothing was read share it (TextItem's
+    #: ``cue``, from the frame each was first found on): one question for them all
+    cue: str = ""
 
     @property
     def first_frame(self) -> int:
@@ -989,7 +992,7 @@ class VideoTrack:
             "same_as": [[int(i), round(float(x), 4)] for i, x in self.same_as],
             "rides": [[int(i), [round(float(v), 4) for v in rel]] for i, rel in self.rides],
             "clear_before": self.clear_before, "clear_after": self.clear_after,
-        } | ({"card": True} if self.card else {})
+        } | ({"card": True} if self.card else {}) | ({"cue": self.cue} if self.cue else {})
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> VideoTrack:
@@ -1017,7 +1020,8 @@ class VideoTrack:
             rides=[(int(i), (float(rel[0]), float(rel[1]), float(rel[2]), float(rel[3])))
                    for i, rel in d.get("rides") or []],
             clear_before=_frame_or_none(d.get("clear_before")),
-            clear_after=_frame_or_none(d.get("clear_after")), card=bool(d.get("card", False)))
+            clear_after=_frame_or_none(d.get("clear_after")), card=bool(d.get("card", False)),
+            cue=str(d.get("cue", "")))
 
     def detected(self) -> VideoTrack:
         """Only what analysis found (no decisions): what the cache keeps."""

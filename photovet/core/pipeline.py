@@ -190,7 +190,8 @@ ANALYSIS_VERSION = "29"
 #: frames at their own size were covered elsewhere and exported readable)
 #: 28: badge areas of frames larger than 2048 px skipped as photos' (ANALYSIS_VERSION 27)
 #: 29: as ANALYSIS_VERSION 28 (the places after a cue line where nothing was read are covered)
-VIDEO_ANALYSIS_VERSION = "29"
+#: 30: as ANALYSIS_VERSION 29 (the places after one cue share it: one question, VideoTrack.cue)
+VIDEO_ANALYSIS_VERSION = "30"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

@@ -164,7 +164,11 @@ def name_like_reason(where: str = "") -> str:
 #: their reasons): signed so still, so an approval given before stays the same approval
 #: (``VideoPublication.signature``)
 _REASON_SIGNED_AS = {name_like_reason(where): f"Looks like a name{where} that is not in the "
-                     "register" for where in TEXT_CONTEXTS.values()}
+                     "register" for where in TEXT_CONTEXTS.values()} | {
+    # s57: a place after a cue says whether it asks for both or waits on the other's answer
+    # (one question per cue): the same decision, signed as the reason read before
+    REASON_UNREAD_AFTER_CUE + REASON_CUE_BOTH: REASON_UNREAD_AFTER_CUE,
+    REASON_UNREAD_AFTER_CUE + REASON_CUE_ASKED: REASON_UNREAD_AFTER_CUE}
 #: the same, for a line kept readable: where it is, since a line below a face may be on a
 #: T-shirt or a table as well as a badge (words only: the decision is the same)
 KEPT_CONTEXTS = {"worn": " below a face, where a badge would be",
@@ -1280,11 +1284,13 @@ def decide_photo(analysis: PhotoAnalysis, people_by_id: dict[str, Person], chann
     return analysis
 
 
-def cue_places(texts: Sequence[TextItem], index: int) -> list[int]:
+def cue_places(texts: Sequence[TextItem | VideoTrack], index: int) -> list[int]:
     """The places after the same cue line as text ``index`` ("HELLO my name is" read and
     nothing after it: beside the words and under them, ``names._after_cue``), ``index``
     first; ``[index]`` for any other line. A decision about one of them is made for all
-    (``review.Reviewer.text``): a person answers where the cue's name is written once."""
+    (``review.Reviewer.text``, ``video_review.VideoReviewer.track``): a person answers where
+    the cue's name is written once. ``texts``: a photo's lines or a video's tracks (a face
+    track is in no cue)."""
     item = texts[index]
     if not item.cue or item.context != UNREAD_AFTER_CUE:
         return [index]
@@ -1292,14 +1298,14 @@ def cue_places(texts: Sequence[TextItem], index: int) -> list[int]:
                       if i != index and t.cue == item.cue and t.context == UNREAD_AFTER_CUE]
 
 
-def waits_on_cue(texts: Sequence[TextItem], index: int) -> bool:
+def waits_on_cue(texts: Sequence[TextItem | VideoTrack], index: int) -> bool:
     """Is text ``index`` a place after a cue whose question another place asks (still open:
     answering it decides this one too)? Shown as waiting for a decision, as that place is."""
     return not texts[index].needs_review and any(
         texts[j].needs_review for j in cue_places(texts, index)[1:])
 
 
-def _one_question_per_cue(texts: Sequence[TextItem]) -> None:
+def _one_question_per_cue(texts: Sequence[TextItem | VideoTrack]) -> None:
     """Of the places after one cue that are still open, the first asks the question for all
     of them; the others stay covered without a question of their own (their answer is its
     answer: ``cue_places``). Each stays covered until then (fail closed)."""
@@ -2739,6 +2745,7 @@ def decide_video(analysis: VideoAnalysis, people_by_id: dict[str, Person], chann
                          same=same_as_rows(analysis, t, people_by_id.get))
         t.decision, t.reason, t.needs_review = d.action, d.reason, d.needs_review
         t.card = covers_card_track(t, channel)
+    _one_question_per_cue(analysis.tracks)
     s = decide_sound(channel, analysis.has_audio, listened_by=listened_by,
                      requested=sound_request)
     analysis.sound, analysis.sound_reason, analysis.sound_needs_review = (

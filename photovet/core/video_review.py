@@ -40,6 +40,7 @@ from photovet.core.policy import (
     SAME_FACE_SAID,
     SOUND_ACTIONS,
     OverrideAsk,
+    cue_places,
     decide_track,
     maybe_refused_ask,
     near_people,
@@ -396,6 +397,15 @@ class VideoReviewer:
         except KeyError:
             raise PhotoVetError(f"this video has no track {track_id}") from None
 
+    @staticmethod
+    def _cue_others(analysis: VideoAnalysis, track_id: int) -> list[int]:
+        """The other places after the same cue as text track ``track_id`` (``cue_places``):
+        a decision about one is made for them all (one question per cue, s57)."""
+        index = next((i for i, t in enumerate(analysis.tracks) if t.id == track_id), None)
+        if index is None:
+            return []
+        return [analysis.tracks[i].id for i in cue_places(analysis.tracks, index)[1:]]
+
     def _rows(self, t: VideoTrack, action: str, person: str | None) -> tuple[Any, Any]:
         """For a change to a track: the register row of whom it is taken to be (for "assign",
         ``person``, the one chosen; for a name, whose name it is) and, for a face, whom
@@ -511,10 +521,19 @@ class VideoReviewer:
         self._no_pupil_named(reason)
         decision, rules_show = self._prepare(analysis, t, action, channel, person, reason, mode,
                                              user)
-        return self._store(analysis, channel, action, [(t, decision, rules_show)], {
+        items = [(t, decision, rules_show)]
+        for tid in self._cue_others(analysis, track_id):
+            other = self._track(analysis, tid)
+            d, show = self._prepare(analysis, other, action, channel, person, reason, mode, user)
+            d.row = True
+            items.append((other, d, show))
+        details: dict[str, Any] = {
             "track": track_id, "kind": t.kind, "decision": action,
             "person": person if action == "assign" else None, "reason": reason.strip(),
-            "from": round(t.first_time, 2), "to": round(t.last_time, 2)})
+            "from": round(t.first_time, 2), "to": round(t.last_time, 2)}
+        if len(items) > 1:
+            details["tracks"] = [x[0].id for x in items]
+        return self._store(analysis, channel, action, items, details)
 
     def group(self, analysis: VideoAnalysis, track_id: int, action: str, channel: Channel, *,
               person: str | None = None, reason: str = "", mode: str = "consent"
@@ -524,7 +543,7 @@ class VideoReviewer:
         others' decisions are marked as made from the row. The chosen track's refusal is raised;
         another track policy refuses is left as it is. "undo": the chosen track's decisions and
         the others' row decisions are forgotten. Returns the review and the ids decided."""
-        targets = group_targets(analysis, track_id, action)
+        targets = self._targets(analysis, track_id, action)
         if action == "undo":
             return self._undo_row(analysis, targets, channel), targets
         user = self.store.audit.access.require("review").name
@@ -550,6 +569,13 @@ class VideoReviewer:
         if len(ids) > 1:
             details["tracks"] = ids
         return self._store(analysis, channel, action, items, details), ids
+
+    def _targets(self, analysis: VideoAnalysis, track_id: int, action: str) -> list[int]:
+        """The tracks a decision on ``track_id``'s row is made for (``group_targets``), and the
+        other places after its cue (``_cue_others``)."""
+        targets = group_targets(analysis, track_id, action)
+        return targets + [tid for tid in self._cue_others(analysis, track_id)
+                          if tid not in targets]
 
     def _kept_by_undo(self, analysis: VideoAnalysis, t: VideoTrack, channel: Channel) -> bool:
         """Fail closed: undoing a row never forgets another track's own decisions when the
@@ -592,7 +618,7 @@ class VideoReviewer:
         """What "Undo" on ``track_id``'s row would do, before it is done: (the tracks whose
         decisions it forgets, the tracks of the row whose own decisions it keeps because the
         rules alone would show them). The app shows Undo only when the first is not empty."""
-        targets = group_targets(analysis, track_id, "undo")
+        targets = self._targets(analysis, track_id, "undo")
         forget, kept = self._undo_plan(analysis, targets, channel)
         parts = self.store.parts(analysis.sha256, channel.id)
         reach = [tid for tid in targets
@@ -640,12 +666,12 @@ class VideoReviewer:
             return text_override_refusal(action, track_as_text(t), row, "a reason",
                                          channel=channel, media="video", mode=mode, on=today)
 
-        covering = [self._track(analysis, tid) for tid in group_targets(analysis, track_id,
+        covering = [self._track(analysis, tid) for tid in self._targets(analysis, track_id,
                                                                         "cover")]
         cover = any(x.decision != "cover" or x.needs_review
                     or x.override not in (None, "cover") for x in covering)
         showing = "show" if face else "keep"
-        shown = [self._track(analysis, tid) for tid in group_targets(analysis, track_id, showing)]
+        shown = [self._track(analysis, tid) for tid in self._targets(analysis, track_id, showing)]
         show = any(x.decision != showing for x in shown)
         if show and (why := refused(showing)):
             show = False

@@ -36,7 +36,7 @@ from photovet.core.words import crest_track, school_only
 
 from ..context import AppContext
 from ..dialogs.who import PersonPicker
-from ..views.video_player import VideoPlayer, track_colour, video_summary
+from ..views.video_player import VideoPlayer, track_colours, video_summary
 from ..words import error_text, sentence
 from .batch import as_handed_on
 from .review import ask_reason, ask_refused, confirm_assignment, tell_stays_covered
@@ -148,7 +148,7 @@ class VideoController(QObject):
         key = self._key(a)
         if self._plan is None or self._plan[0] != key:
             self._plan = (key, self.ctx.engine.video_covers(a, decision=None))
-        colours = {t.id: track_colour(t) for t in a.tracks}
+        colours = track_colours(a)
         return [(tid, c, colours.get(tid)) for tid, c in self._plan[1].tracks_at(frame)
                 if tid in colours]
 

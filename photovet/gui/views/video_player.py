@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from photovet.core.media.video.covers import cover_span, is_covered
 from photovet.core.media.video.linking import FaceCount, face_count, gap_links, track_groups
 from photovet.core.models import UNREAD_AFTER_CUE, MatchStatus, VideoAnalysis, VideoTrack
-from photovet.core.policy import waiting_for_decision
+from photovet.core.policy import cue_places, waiting_for_decision, waits_on_cue
 from photovet.core.words import (
     PLACE_FOR_A_NAME,
     crest_track,
@@ -157,8 +157,10 @@ def group_sentence(chosen: VideoTrack, members: list[VideoTrack],
     return "\n".join(lines)
 
 
-def track_colour(t: VideoTrack) -> QColor:
-    if t.needs_review:
+def track_colour(t: VideoTrack, waiting: bool = False) -> QColor:
+    """``waiting``: a place after a cue whose question another track asks
+    (``policy.waits_on_cue``): amber as that track is."""
+    if t.needs_review or waiting:
         return style.REVIEW
     if t.kind == "text":
         return style.TEXT_KEEP if t.decision == "keep" else style.COVER
@@ -254,6 +256,12 @@ def group_label(members: list[VideoTrack], people_by_id: dict[str, Any]) -> str:
     return f"{kind} {first.id + 1}{times}: {who} \u2014 {word}"
 
 
+def track_colours(a: VideoAnalysis) -> dict[int, QColor]:
+    """Each track's colour by id (``track_colour``), a place after a cue waiting on another's
+    question amber as that one."""
+    return {t.id: track_colour(t, waits_on_cue(a.tracks, i)) for i, t in enumerate(a.tracks)}
+
+
 def timeline_rows(a: VideoAnalysis, people_by_id: dict[str, Any],
                   groups: list[list[int]] | None = None) -> list[Row]:
     """One row per face group (linking.py: a person lost for a moment, or recognised again, is
@@ -272,12 +280,13 @@ def timeline_rows(a: VideoAnalysis, people_by_id: dict[str, Any],
                         min(sp[0] for sp in spans), max(sp[1] for sp in spans),
                         spans[0][2], any(sp[3] for sp in spans), tuple(g), spans,
                         tuple(j for tid in g for j in joins.get(tid, ()))))
+    colours = track_colours(a)
     for t in sorted(a.text_tracks, key=lambda t: (t.first_time, t.id)):
         start, end = _span(a, t)
-        seen = ((start, end, track_colour(t), t.needs_review),)
+        seen = ((start, end, colours[t.id], t.needs_review),)
         span = _cover_span(a, t)
         if span is None:
-            rows.append(Row(t.id, group_label([t], people_by_id), start, end, track_colour(t),
+            rows.append(Row(t.id, group_label([t], people_by_id), start, end, colours[t.id],
                             t.needs_review, spans=seen))
             continue
         # covered before it was seen and after (its padding): the row runs as long as its
@@ -285,7 +294,7 @@ def timeline_rows(a: VideoAnalysis, people_by_id: dict[str, Any],
         cover = ((span[0], start),) if span[0] < start else ()
         cover += ((end, span[1]),) if span[1] > end else ()
         rows.append(Row(t.id, group_label([t], people_by_id), min(start, span[0]),
-                        max(end, span[1]), track_colour(t), t.needs_review, spans=seen,
+                        max(end, span[1]), colours[t.id], t.needs_review, spans=seen,
                         joins=cover))
     return rows
 
@@ -482,6 +491,7 @@ class VideoCanvas(QWidget):
         self.size_px = (0, 0)                      # the analysed video's display size
         self.outlines: list[tuple[int, Any, QColor]] = []   # (track id, Cover, colour)
         self.selected: int | None = None
+        self.together: set[int] = set()            # outlined with it (places after one cue)
         self.message = ""
         self.banner = ""
         self.setMinimumSize(320, 160)
@@ -560,8 +570,9 @@ class VideoCanvas(QWidget):
             qp.drawImage(QRectF(ox, oy, w * k, h * k), self.image)
             qp.setRenderHint(QPainter.RenderHint.Antialiasing)
             for tid, cover, colour in self.outlines:
-                edge = style.SELECTED if tid == self.selected else colour
-                pen = QPen(edge, 3 if tid == self.selected else 2)
+                chosen = tid == self.selected or tid in self.together
+                edge = style.SELECTED if chosen else colour
+                pen = QPen(edge, 3 if chosen else 2)
                 qp.setPen(pen)
                 qp.setBrush(Qt.BrushStyle.NoBrush)
                 r = self._rect(cover)
@@ -836,6 +847,11 @@ class VideoPlayer(QWidget):
                 self.selected = None
         self.timeline.set_selected(self.selected)
         self.canvas.selected = self.selected
+        # the other places after a chosen place's cue: one question, outlined with it
+        at = next((i for i, x in enumerate(a.tracks) if x.id == t.id), None) \
+            if a is not None and t is not None else None
+        self.canvas.together = set() if at is None else {
+            a.tracks[i].id for i in cue_places(a.tracks, at)[1:]}
         self.canvas.update()
         if t is None:
             self.track_label.setText("Click a track (a row below, or an outline on the picture) "
@@ -977,5 +993,5 @@ class VideoPlayer(QWidget):
 
 
 __all__ = ["Row", "TrackTimeline", "VideoCanvas", "VideoPlayer", "clock", "decision_word",
-           "group_label", "group_sentence", "timeline_rows", "track_colour", "track_sentence",
-           "open_sentence", "track_who", "video_summary"]
+           "group_label", "group_sentence", "timeline_rows", "track_colour", "track_colours",
+           "track_sentence", "open_sentence", "track_who", "video_summary"]

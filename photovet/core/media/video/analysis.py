@@ -430,6 +430,8 @@ def summarise_text(track: VideoTrack, items: list[Any]) -> None:
         track.school, track.school_unsure = hit.school, not sure
     else:
         track.school, track.school_unsure = "", False
+    # the places after one cue share the cue of the frame each was first found on
+    track.cue = next((it.cue for it in items if getattr(it, "cue", "")), "")
     if not any(it.kind in NAME_KINDS for it in items):
         track.person, track.text_kind, track.form = None, "", ""
         track.context = next((it.context for it in items if it.context), "")
