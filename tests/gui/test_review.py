@@ -800,6 +800,31 @@ def test_the_places_after_one_cue_are_one_card_and_one_answer(qtbot, ws, make_wi
     assert not [c for c in cards(win) if c.property("target")[0] == TEXT]
 
 
+def test_the_place_that_waits_on_a_cues_question_brings_that_question(
+        qtbot, ws, make_window, tmp_path):
+    """s57: the place under "my name is" has no card of its own (the place beside it asks for
+    both). Chosen on the photo it outlines that question's card, and when that card waits
+    below the first three it is asked in the third card's place (as a chosen face's is)."""
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 1)
+    lines = [([(40 + 200 * k, 60), (200 + 200 * k, 60), (200 + 200 * k, 90), (40 + 200 * k, 90)],
+              "", None, "name-like") for k in range(3)]
+    under = [(x, y + 40) for x, y in NAME_BOX]
+    win = make_window(faces, {"photo_000.jpg": lines + [
+        (NAME_BOX, "", None, "name-like", "unread", "9,9"),
+        (under, "", None, "name-like", "unread", "9,9")]})
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 1)
+    select_photo(win, "photo_000.jpg")
+    panel = win.photos.findings
+    text_cards = [c.property("target") for c in cards(win) if c.property("target")[0] == TEXT]
+    assert (TEXT, 3) not in text_cards and (TEXT, 4) not in text_cards
+    panel.select(TEXT, 4)                          # the place without a question of its own
+    assert (TEXT, 3) in [c.property("target") for c in cards(win)]
+    (card,) = [c for c in cards(win) if c.property("target") == (TEXT, 3)]
+    assert card.is_chosen
+
+
 def test_the_questions_keep_their_cards_while_the_photo_settles(window, qtbot):
     """Choosing a photo shows it once, then again as its preview loads and again as what will
     be published is painted: each time its questions were built anew (three times), and a

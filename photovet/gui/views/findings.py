@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from photovet.core.models import PhotoAnalysis
 from photovet.core.policy import (
     NAMED_BY_HAND,
+    cue_places,
     hand_named_shown,
     text_fragment,
     waiting_for_decision,
@@ -441,7 +442,8 @@ class FindingsPanel(QWidget):
         # takes its place: it is answered where it is looked at (s56 walk: eight questions,
         # and the one clicked on was not among the cards)
         below = opened[self.MAX_CARDS:]
-        self._pulled = self._chosen if self._chosen in below else \
+        chosen = self._asking(*self._chosen)
+        self._pulled = chosen if chosen in below else \
             self._pulled if self._pulled in below else None
         if self._pulled is not None:
             asked = asked[:-1] + [self._pulled]
@@ -501,7 +503,7 @@ class FindingsPanel(QWidget):
             card = DecisionCard(question, [
                 (action, label, self._answer(kind, i, action)) for action, label in answers])
             card.setProperty("target", (kind, i))
-            card.set_chosen(self._chosen == (kind, i))
+            card.set_chosen(chosen == (kind, i))
             card.chosen.connect(lambda k=kind, j=i: self._card_chosen(k, j))
             if not decide:       # read-only: what is open, never a button this account can't use
                 for b in card.buttons.values():
@@ -524,10 +526,19 @@ class FindingsPanel(QWidget):
         self.select(kind, i, show=False)
         self.row_selected.emit(kind, i)
 
+    def _asking(self, kind: str, i: int) -> tuple[str, int]:
+        """The question that decides face or text ``i``: its own, or, for a place after a cue
+        that waits on another place's question (``policy.waits_on_cue``), that place's."""
+        a = self.analysis
+        if kind == TEXT and a is not None and 0 <= i < len(a.texts) and waits_on_cue(a.texts, i):
+            return TEXT, next(j for j in cue_places(a.texts, i)[1:] if a.texts[j].needs_review)
+        return kind, i
+
     def _mark_card(self, kind: str, i: int) -> None:
         self._chosen = (kind, i)
+        asking = self._asking(kind, i)
         for c in self.cards:
-            on = c.property("target") == (kind, i)
+            on = c.property("target") == asking
             if on != c.is_chosen:
                 c.set_chosen(on)
 
@@ -730,8 +741,9 @@ class FindingsPanel(QWidget):
         it has one; with ``show``, what says why it is shown or covered is brought into view
         (``why_chosen``): its card if it has one (the question waiting), else its row."""
         self._mark_card(kind, index)
+        asking = self._asking(kind, index)
         if self.analysis is not None and not any(
-                c.property("target") == (kind, index) for c in self.cards):
+                c.property("target") == asking for c in self.cards):
             self._cards(self.analysis)     # its question, if it waits below, is asked now
         chosen = None
         self.tree.blockSignals(True)
@@ -748,7 +760,7 @@ class FindingsPanel(QWidget):
                     break
         finally:
             self.tree.blockSignals(False)
-        card = next((c for c in self.cards if c.property("target") == (kind, index)), None)
+        card = next((c for c in self.cards if c.property("target") == asking), None)
         if show and (card is not None or chosen is not None):
             self.why_chosen.emit(card if card is not None else chosen)
 
