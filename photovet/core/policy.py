@@ -1308,11 +1308,13 @@ def waits_on_cue(texts: Sequence[TextItem | VideoTrack], index: int) -> bool:
 def _one_question_per_cue(texts: Sequence[TextItem | VideoTrack]) -> None:
     """Of the places after one cue that are still open, the first asks the question for all
     of them; the others stay covered without a question of their own (their answer is its
-    answer: ``cue_places``). Each stays covered until then (fail closed)."""
+    answer: ``cue_places``). Each stays covered until then (fail closed): only a covered
+    place waits on another's question."""
     for i, item in enumerate(texts):
         if not item.needs_review or item.context != UNREAD_AFTER_CUE or not item.cue:
             continue
-        rest = [j for j in cue_places(texts, i)[1:] if texts[j].needs_review]
+        rest = [j for j in cue_places(texts, i)[1:]
+                if texts[j].needs_review and texts[j].decision == "cover"]
         if not rest or any(j < i for j in rest):
             continue                      # asked by an earlier place, or alone
         item.reason += REASON_CUE_BOTH

@@ -713,8 +713,10 @@ class VideoReviewer:
 
     def undo_track(self, analysis: VideoAnalysis, track_id: int, channel: Channel
                    ) -> list[VideoReview]:
-        """Forget every decision about a track: the rules decide it again."""
-        return self._undo_row(analysis, [track_id], channel)
+        """Forget every decision about a track (and the other places after its cue, decided
+        with it): the rules decide it again."""
+        return self._undo_row(analysis, [track_id, *self._cue_others(analysis, track_id)],
+                              channel)
 
     def sound(self, analysis: VideoAnalysis, action: str | None, channel: Channel
               ) -> list[VideoReview]:

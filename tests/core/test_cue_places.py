@@ -139,3 +139,17 @@ def test_keeping_the_rest_covered_answers_the_question_for_both_places(ws):
     assert [(a.texts[i].decision, a.texts[i].needs_review) for i in _places(a)] == [
         ("cover", False)] * 4
     assert not a.needs_review
+
+
+def test_only_a_covered_place_waits_on_another_places_question():
+    """A place the rules would leave readable while asking (none today) keeps its own
+    question: it is never silenced by its cue's other place."""
+    from photovet.core.policy import _one_question_per_cue
+
+    items = _photo().texts
+    s0, s1 = _places(PhotoAnalysis(path="x", width=1, height=1, texts=items))[:2]
+    for i in (s0, s1):
+        items[i].decision, items[i].needs_review = "cover", True
+    items[s1].decision = "keep"
+    _one_question_per_cue(items)
+    assert items[s1].needs_review and items[s0].needs_review

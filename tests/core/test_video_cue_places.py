@@ -100,3 +100,13 @@ def test_a_decision_on_either_row_is_made_for_both_places(ws, chosen, action):
     assert [(t.decision, t.needs_review) for t in a.tracks] == [
         ("cover", True), ("cover", False), ("cover", True)]
 
+
+
+def test_forgetting_one_places_decision_forgets_the_others(ws):
+    web = ws.channels.get("website")
+    r = ws.video_reviewer()
+    r.group(_decided(ws, web), 0, "cover", web)
+    r.undo_track(_decided(ws, web), 1, web)
+    a = _decided(ws, web)
+    assert [(t.decision, t.needs_review) for t in a.tracks[:2]] == [("cover", True),
+                                                                    ("cover", False)]
