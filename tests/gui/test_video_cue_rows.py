@@ -18,6 +18,7 @@ def test_the_timeline_shows_both_places_waiting_and_one_name_to_decide(ws):
     a = _decided(ws, ws.channels.get("website"))
     rows = {r.track_id: r for r in timeline_rows(a, {})}
     assert [rows[i].colour.name() for i in range(3)] == [style.REVIEW.name()] * 3
+    assert [rows[i].review for i in range(3)] == [True] * 3      # drawn as waiting (dotted)
     assert "2 names" in open_sentence(a, can_review=True)     # the sticker's and the certificate's
 
 

@@ -281,21 +281,23 @@ def timeline_rows(a: VideoAnalysis, people_by_id: dict[str, Any],
                         spans[0][2], any(sp[3] for sp in spans), tuple(g), spans,
                         tuple(j for tid in g for j in joins.get(tid, ()))))
     colours = track_colours(a)
+    # a place after a cue whose question another place asks is drawn as waiting, as that one
+    waits = {t.id for i, t in enumerate(a.tracks) if waits_on_cue(a.tracks, i)}
     for t in sorted(a.text_tracks, key=lambda t: (t.first_time, t.id)):
         start, end = _span(a, t)
-        seen = ((start, end, colours[t.id], t.needs_review),)
+        open_ = t.needs_review or t.id in waits
+        seen = ((start, end, colours[t.id], open_),)
         span = _cover_span(a, t)
         if span is None:
             rows.append(Row(t.id, group_label([t], people_by_id), start, end, colours[t.id],
-                            t.needs_review, spans=seen))
+                            open_, spans=seen))
             continue
         # covered before it was seen and after (its padding): the row runs as long as its
         # cover, the thin bar where it is covered but was not seen (what is published)
         cover = ((span[0], start),) if span[0] < start else ()
         cover += ((end, span[1]),) if span[1] > end else ()
         rows.append(Row(t.id, group_label([t], people_by_id), min(start, span[0]),
-                        max(end, span[1]), colours[t.id], t.needs_review, spans=seen,
-                        joins=cover))
+                        max(end, span[1]), colours[t.id], open_, spans=seen, joins=cover))
     return rows
 
 
