@@ -1284,40 +1284,65 @@ def decide_photo(analysis: PhotoAnalysis, people_by_id: dict[str, Person], chann
     return analysis
 
 
-def cue_places(texts: Sequence[TextItem | VideoTrack], index: int) -> list[int]:
-    """The places after the same cue line as text ``index`` ("HELLO my name is" read and
-    nothing after it: beside the words and under them, ``names._after_cue``), ``index``
-    first; ``[index]`` for any other line. A decision about one of them is made for all
-    (``review.Reviewer.text``, ``video_review.VideoReviewer.track``): a person answers where
-    the cue's name is written once. ``texts``: a photo's lines or a video's tracks (a face
-    track is in no cue)."""
-    item = texts[index]
+def _cue_key(item: TextItem | VideoTrack) -> tuple[str, str | None] | None:
+    """What the places decided together share: a place after a cue where nothing was read
+    (``names._after_cue``) has its cue and how a person decided it (``override``: none yet, or
+    the one answer given for them all); anything else None, decided on its own."""
     if not item.cue or item.context != UNREAD_AFTER_CUE:
+        return None
+    return item.cue, item.override
+
+
+def cue_places(texts: Sequence[TextItem | VideoTrack], index: int) -> list[int]:
+    """The places decided with text ``index``, ``index`` first: the places after the same cue
+    line ("HELLO my name is" read and nothing after it: beside the words and under them,
+    ``names._after_cue``) that stand as it does, none decided by a person or all by the same
+    answer; ``[index]`` for any other line. A decision about one of them is made for all
+    (``review.Reviewer.text``, ``video_review.VideoReviewer.track``): a person answers where
+    the cue's name is written once, and never changes what a person decided about one place
+    on its own (s57). ``texts``: a photo's lines or a video's tracks (a face track is in no
+    cue)."""
+    key = _cue_key(texts[index])
+    if key is None:
         return [index]
-    return [index] + [i for i, t in enumerate(texts)
-                      if i != index and t.cue == item.cue and t.context == UNREAD_AFTER_CUE]
+    return [index] + [i for i, t in enumerate(texts) if i != index and _cue_key(t) == key]
 
 
-def waits_on_cue(texts: Sequence[TextItem | VideoTrack], index: int) -> bool:
-    """Is text ``index`` a place after a cue whose question another place asks (still open:
-    answering it decides this one too)? Shown as waiting for a decision, as that place is."""
-    return not texts[index].needs_review and any(
-        texts[j].needs_review for j in cue_places(texts, index)[1:])
+def cue_track_ids(tracks: Sequence[VideoTrack], track_id: int) -> list[int]:
+    """``cue_places`` of a video's track by its id: the ids of the tracks decided with it,
+    itself first."""
+    index = next((i for i, t in enumerate(tracks) if t.id == track_id), None)
+    return [track_id] if index is None else [tracks[i].id for i in cue_places(tracks, index)]
+
+
+def _cue_groups(texts: Sequence[TextItem | VideoTrack]) -> list[list[int]]:
+    """The places decided together (``cue_places``), each group in order."""
+    groups: dict[tuple[str, str | None], list[int]] = {}
+    for i, t in enumerate(texts):
+        key = _cue_key(t)
+        if key is not None:
+            groups.setdefault(key, []).append(i)
+    return list(groups.values())
+
+
+def waiting_on_cue(texts: Sequence[TextItem | VideoTrack]) -> set[int]:
+    """The places after a cue whose question another place asks (still open: answering it
+    decides them too). Shown as waiting for a decision, as that place is."""
+    return {j for g in _cue_groups(texts) if any(texts[i].needs_review for i in g)
+            for j in g if not texts[j].needs_review}
 
 
 def _one_question_per_cue(texts: Sequence[TextItem | VideoTrack]) -> None:
-    """Of the places after one cue that are still open, the first asks the question for all
-    of them; the others stay covered without a question of their own (their answer is its
+    """Of the places decided together that are still open, the first asks the question for
+    all of them; the others stay covered without a question of their own (their answer is its
     answer: ``cue_places``). Each stays covered until then (fail closed): only a covered
     place waits on another's question."""
-    for i, item in enumerate(texts):
-        if not item.needs_review or item.context != UNREAD_AFTER_CUE or not item.cue:
-            continue
-        rest = [j for j in cue_places(texts, i)[1:]
-                if texts[j].needs_review and texts[j].decision == "cover"]
-        if not rest or any(j < i for j in rest):
-            continue                      # asked by an earlier place, or alone
-        item.reason += REASON_CUE_BOTH
+    for group in _cue_groups(texts):
+        asking = [i for i in group if texts[i].needs_review]
+        rest = [j for j in asking[1:] if texts[j].decision == "cover"]
+        if not rest:
+            continue                      # alone, or nothing open
+        texts[asking[0]].reason += REASON_CUE_BOTH
         for j in rest:
             texts[j].needs_review = False
             texts[j].reason += REASON_CUE_ASKED
@@ -2414,8 +2439,8 @@ __all__ = [
     "CAPTION_NO_INITIALS", "Publication", "caption_consent_missing",
     "caption_initials_refusal", "caption_name_form",
     "caption_warning", "consent_missing", "decide_face",
-    "cue_places", "decide_name", "decide_person", "decide_photo", "decide_text",
-    "effective_mode", "waits_on_cue",
+    "cue_places", "cue_track_ids", "decide_name", "decide_person", "decide_photo",
+    "decide_text", "effective_mode", "waiting_on_cue",
     "mode_to_use", "requested_mode_refusal", "MODE_STRICTNESS", "MODE_WORDS",
     "NOT_A_FACE_REASON_SCORE", "export_refusal", "face_override_refusal",
     "ALLOWED", "NEEDS_REASON", "REFUSED", "OverrideAsk", "covered_whatever_said",

@@ -40,7 +40,7 @@ from photovet.core.policy import (
     SAME_FACE_SAID,
     SOUND_ACTIONS,
     OverrideAsk,
-    cue_places,
+    cue_track_ids,
     decide_track,
     maybe_refused_ask,
     near_people,
@@ -397,15 +397,6 @@ class VideoReviewer:
         except KeyError:
             raise PhotoVetError(f"this video has no track {track_id}") from None
 
-    @staticmethod
-    def _cue_others(analysis: VideoAnalysis, track_id: int) -> list[int]:
-        """The other places after the same cue as text track ``track_id`` (``cue_places``):
-        a decision about one is made for them all (one question per cue, s57)."""
-        index = next((i for i, t in enumerate(analysis.tracks) if t.id == track_id), None)
-        if index is None:
-            return []
-        return [analysis.tracks[i].id for i in cue_places(analysis.tracks, index)[1:]]
-
     def _rows(self, t: VideoTrack, action: str, person: str | None) -> tuple[Any, Any]:
         """For a change to a track: the register row of whom it is taken to be (for "assign",
         ``person``, the one chosen; for a name, whose name it is) and, for a face, whom
@@ -522,7 +513,7 @@ class VideoReviewer:
         decision, rules_show = self._prepare(analysis, t, action, channel, person, reason, mode,
                                              user)
         items = [(t, decision, rules_show)]
-        for tid in self._cue_others(analysis, track_id):
+        for tid in cue_track_ids(analysis.tracks, track_id)[1:]:
             other = self._track(analysis, tid)
             d, show = self._prepare(analysis, other, action, channel, person, reason, mode, user)
             d.row = True
@@ -572,9 +563,9 @@ class VideoReviewer:
 
     def _targets(self, analysis: VideoAnalysis, track_id: int, action: str) -> list[int]:
         """The tracks a decision on ``track_id``'s row is made for (``group_targets``), and the
-        other places after its cue (``_cue_others``)."""
+        places decided with it (``policy.cue_track_ids``: after its cue, one question)."""
         targets = group_targets(analysis, track_id, action)
-        return targets + [tid for tid in self._cue_others(analysis, track_id)
+        return targets + [tid for tid in cue_track_ids(analysis.tracks, track_id)
                           if tid not in targets]
 
     def _kept_by_undo(self, analysis: VideoAnalysis, t: VideoTrack, channel: Channel) -> bool:
@@ -715,8 +706,7 @@ class VideoReviewer:
                    ) -> list[VideoReview]:
         """Forget every decision about a track (and the other places after its cue, decided
         with it): the rules decide it again."""
-        return self._undo_row(analysis, [track_id, *self._cue_others(analysis, track_id)],
-                              channel)
+        return self._undo_row(analysis, cue_track_ids(analysis.tracks, track_id), channel)
 
     def sound(self, analysis: VideoAnalysis, action: str | None, channel: Channel
               ) -> list[VideoReview]:

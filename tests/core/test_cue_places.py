@@ -17,7 +17,7 @@ from photovet.core.policy import (
     REASON_UNREAD_AFTER_CUE,
     cue_places,
     decide_photo,
-    waits_on_cue,
+    waiting_on_cue,
 )
 from photovet.core.review import apply_review
 from photovet.core.vision.text.names import NameMatcher, classify_texts
@@ -73,8 +73,8 @@ def test_one_question_per_cue_and_every_place_stays_covered(ws):
     assert a.texts[s1].reason == REASON_UNREAD_AFTER_CUE + REASON_CUE_ASKED
     assert a.needs_review
     # the place without a question of its own waits on the other's answer (shown so)
-    assert [waits_on_cue(a.texts, i) for i in (s0, s1, c0, c1)] == [False, True, False, True]
-    assert not waits_on_cue(a.texts, 0)                        # the cue line
+    assert [i in waiting_on_cue(a.texts) for i in (s0, s1, c0, c1)] == [False, True, False, True]
+    assert 0 not in waiting_on_cue(a.texts)             # the cue line
 
 
 @pytest.mark.parametrize("answered", [0, 1])     # the place that asks, or the other one
@@ -87,7 +87,7 @@ def test_an_answer_about_either_place_is_the_answer_for_both(ws, answered, actio
     a = _decided(ws, web)
     for i in s:
         assert (a.texts[i].decision, a.texts[i].needs_review) == (action, False), i
-        assert not waits_on_cue(a.texts, i)
+        assert i not in waiting_on_cue(a.texts)
     # the certificate's places are another cue's: still one question, still covered
     c0, c1 = _places(a)[2:]
     assert [(a.texts[i].decision, a.texts[i].needs_review) for i in (c0, c1)] == [
@@ -116,6 +116,25 @@ def test_a_place_answered_alone_before_leaves_the_other_asking(ws):
     assert (a.texts[s0].decision, a.texts[s0].needs_review) == ("keep", False)
     assert (a.texts[s1].decision, a.texts[s1].needs_review) == ("cover", True)
     assert a.texts[s1].reason == REASON_UNREAD_AFTER_CUE          # asked as it always was
+    assert s0 not in waiting_on_cue(a.texts)            # settled by a person: not waiting
+    assert cue_places(a.texts, s1) == [s1]
+
+
+def test_an_answer_never_changes_what_a_person_decided_about_the_other_place(ws):
+    """A place a person covered by hand on its own (before s57) stays covered when the other
+    place, still asking, is left readable: one answer is for the places that stand alike."""
+    from photovet.core.review import TextDecision
+
+    web = ws.channels.get("website")
+    s0, s1 = _places(_decided(ws, web))[:2]
+    poly = [(float(x), float(y)) for x, y in _photo().texts[s0].polygon]
+    ws.reviews.edit(SHA, web.id, lambda every, one: (
+        every.texts.append(TextDecision(poly, "", "cover", "", "Test", "now")), {})[1],
+        action="review.text-cover")
+    ws.reviewer().text(_decided(ws, web), s1, "keep", web, reason="the sticker is blank")
+    a = _decided(ws, web)
+    assert [(a.texts[i].decision, a.texts[i].override) for i in (s0, s1)] == [
+        ("cover", "cover"), ("keep", "keep")]
 
 
 def test_text_items_without_a_cue_are_each_their_own_question(ws):

@@ -18,7 +18,7 @@ from photovet.core.policy import (
     REASON_UNREAD_AFTER_CUE,
     decide_video,
     video_publication,
-    waits_on_cue,
+    waiting_on_cue,
 )
 from photovet.core.video_review import apply_video_review
 
@@ -63,7 +63,7 @@ def test_the_places_after_one_cue_are_one_question_in_a_video(ws):
     assert a.tracks[0].reason == REASON_UNREAD_AFTER_CUE + REASON_CUE_BOTH
     assert a.tracks[1].reason == REASON_UNREAD_AFTER_CUE + REASON_CUE_ASKED
     assert a.tracks[2].reason == REASON_UNREAD_AFTER_CUE          # alone after its cue
-    assert [waits_on_cue(a.tracks, i) for i in range(3)] == [False, True, False]
+    assert [i in waiting_on_cue(a.tracks) for i in range(3)] == [False, True, False]
     # kept through the analysis cache
     assert [t.cue for t in VideoAnalysis.from_dict(a.to_dict()).tracks] == [t.cue for t in a.tracks]
 
@@ -110,3 +110,23 @@ def test_forgetting_one_places_decision_forgets_the_others(ws):
     a = _decided(ws, web)
     assert [(t.decision, t.needs_review) for t in a.tracks[:2]] == [("cover", True),
                                                                     ("cover", False)]
+
+
+def test_a_row_decided_on_its_own_before_is_not_changed_by_the_other_rows_answer(ws):
+    """A place covered by hand on its own (before s57) stays covered when the other place's
+    row is left readable: one answer is for the places that stand alike."""
+    from photovet.core.video_review import TrackDecision
+
+    web = ws.channels.get("website")
+    r = ws.video_reviewer()
+    first = _clip().tracks[0]
+    alone = TrackDecision("text", list(first.frames), [tuple(b) for b in first.boxes], "cover")
+    r.store.edit(SHA, web.id, lambda every, one: (every.tracks.append(alone), {})[1],
+                 action="test")
+    a = _decided(ws, web)
+    assert (a.tracks[0].override, a.tracks[1].needs_review) == ("cover", True)
+    assert 0 not in waiting_on_cue(a.tracks)
+    _review, ids = r.group(a, 1, "keep", web, reason="the sticker is blank")
+    assert ids == [1]
+    a = _decided(ws, web)
+    assert [t.decision for t in a.tracks[:2]] == ["cover", "keep"]

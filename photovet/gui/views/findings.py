@@ -45,7 +45,7 @@ from photovet.core.policy import (
     hand_named_shown,
     text_fragment,
     waiting_for_decision,
-    waits_on_cue,
+    waiting_on_cue,
 )
 from photovet.core.words import HIDDEN_DETAILS_REMOVED, hidden_details_removed
 
@@ -528,9 +528,9 @@ class FindingsPanel(QWidget):
 
     def _asking(self, kind: str, i: int) -> tuple[str, int]:
         """The question that decides face or text ``i``: its own, or, for a place after a cue
-        that waits on another place's question (``policy.waits_on_cue``), that place's."""
+        that waits on another place's question (``policy.waiting_on_cue``), that place's."""
         a = self.analysis
-        if kind == TEXT and a is not None and 0 <= i < len(a.texts) and waits_on_cue(a.texts, i):
+        if kind == TEXT and a is not None and i in waiting_on_cue(a.texts):
             return TEXT, next(j for j in cue_places(a.texts, i)[1:] if a.texts[j].needs_review)
         return kind, i
 
@@ -676,10 +676,11 @@ class FindingsPanel(QWidget):
         sections = [(f"Faces ({len(a.faces)})", tuple(face_rows), ())]
         text_rows = [] if a.texts else [row("No text found.")]
         others = [i for i, t in enumerate(a.texts) if other_text(t)]
+        waiting = waiting_on_cue(a.texts)
         for i, t in enumerate(a.texts):
             if i in others:
                 continue
-            colour = style.REVIEW.darker(140) if t.needs_review or waits_on_cue(a.texts, i) \
+            colour = style.REVIEW.darker(140) if t.needs_review or i in waiting \
                 else style.COVER if t.decision == "cover" else QColor("#37474f")
             text_rows.append(row(text_sentence(t, self._drawable()), TEXT, i, colour))
         other_rows = tuple(row(text_sentence(a.texts[i], self._drawable()), TEXT, i,

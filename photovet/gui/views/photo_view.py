@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.models import UNREAD_AFTER_CUE, Face, PhotoAnalysis, TextItem
-from photovet.core.policy import cue_places, waiting_for_decision, waits_on_cue
+from photovet.core.policy import cue_places, waiting_for_decision, waiting_on_cue
 from photovet.core.words import PLACE_FOR_A_NAME
 
 from .. import style
@@ -100,7 +100,7 @@ def text_tag(index: int, item: TextItem) -> str:
 
 def text_colour(item: TextItem, waiting: bool = False) -> QColor:
     """``waiting``: a place after a cue whose question another place asks
-    (``policy.waits_on_cue``): amber as that place is."""
+    (``policy.waiting_on_cue``): amber as that place is."""
     if item.needs_review or waiting:
         return style.REVIEW
     return style.COVER if item.decision == "cover" else style.TEXT_KEEP
@@ -458,14 +458,14 @@ class PhotoCanvas(QWidget):
             obstacles.append(rr)
             labels.append(Label(FACE, i, face_tag(i, f, self.people_by_id), face_colour(f), rr,
                                 short=str(i + 1)))
+        waiting = waiting_on_cue(a.texts)
         for i, t in enumerate(a.texts):
             if not t.polygon:
                 continue
             rr = self.poly_to_screen(t.polygon).boundingRect()
             obstacles.append(rr)
             if text_matters(t):
-                labels.append(Label(TEXT, i, text_tag(i, t),
-                                    text_colour(t, waits_on_cue(a.texts, i)), rr,
+                labels.append(Label(TEXT, i, text_tag(i, t), text_colour(t, i in waiting), rr,
                                     short=f"\u201c{t.text[:6]}\u2026\u201d" if t.text else "Name"))
         # larger targets first: they have the most room around them
         labels.sort(key=lambda lab: (lab.kind != FACE, -lab.target.width() * lab.target.height()))
@@ -476,12 +476,13 @@ class PhotoCanvas(QWidget):
         kind, sel = self.selection
         # the text chosen, and the other places after its cue (one question for them all)
         together = cue_places(a.texts, sel) if kind == TEXT and 0 <= sel < len(a.texts) else []
+        waiting = waiting_on_cue(a.texts)
         # text lines
         for i, t in enumerate(a.texts):
             if not t.polygon:
                 continue
             poly = self.poly_to_screen(t.polygon)
-            colour = text_colour(t, waits_on_cue(a.texts, i))
+            colour = text_colour(t, i in waiting)
             chosen = i in together
             if not text_matters(t) and not chosen:
                 p.setPen(QPen(colour, 1, Qt.PenStyle.DotLine))

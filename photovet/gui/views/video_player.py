@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from photovet.core.media.video.covers import cover_span, is_covered
 from photovet.core.media.video.linking import FaceCount, face_count, gap_links, track_groups
 from photovet.core.models import UNREAD_AFTER_CUE, MatchStatus, VideoAnalysis, VideoTrack
-from photovet.core.policy import cue_places, waiting_for_decision, waits_on_cue
+from photovet.core.policy import cue_track_ids, waiting_for_decision, waiting_on_cue
 from photovet.core.words import (
     PLACE_FOR_A_NAME,
     crest_track,
@@ -159,7 +159,7 @@ def group_sentence(chosen: VideoTrack, members: list[VideoTrack],
 
 def track_colour(t: VideoTrack, waiting: bool = False) -> QColor:
     """``waiting``: a place after a cue whose question another track asks
-    (``policy.waits_on_cue``): amber as that track is."""
+    (``policy.waiting_on_cue``): amber as that track is."""
     if t.needs_review or waiting:
         return style.REVIEW
     if t.kind == "text":
@@ -256,10 +256,17 @@ def group_label(members: list[VideoTrack], people_by_id: dict[str, Any]) -> str:
     return f"{kind} {first.id + 1}{times}: {who} \u2014 {word}"
 
 
-def track_colours(a: VideoAnalysis) -> dict[int, QColor]:
+def waiting_tracks(a: VideoAnalysis) -> set[int]:
+    """The ids of the places after a cue waiting on another track's question
+    (``policy.waiting_on_cue``)."""
+    return {a.tracks[i].id for i in waiting_on_cue(a.tracks)}
+
+
+def track_colours(a: VideoAnalysis, waiting: set[int] | None = None) -> dict[int, QColor]:
     """Each track's colour by id (``track_colour``), a place after a cue waiting on another's
-    question amber as that one."""
-    return {t.id: track_colour(t, waits_on_cue(a.tracks, i)) for i, t in enumerate(a.tracks)}
+    question amber as that one (``waiting``: ``waiting_tracks``, found when not given)."""
+    waiting = waiting_tracks(a) if waiting is None else waiting
+    return {t.id: track_colour(t, t.id in waiting) for t in a.tracks}
 
 
 def timeline_rows(a: VideoAnalysis, people_by_id: dict[str, Any],
@@ -280,9 +287,9 @@ def timeline_rows(a: VideoAnalysis, people_by_id: dict[str, Any],
                         min(sp[0] for sp in spans), max(sp[1] for sp in spans),
                         spans[0][2], any(sp[3] for sp in spans), tuple(g), spans,
                         tuple(j for tid in g for j in joins.get(tid, ()))))
-    colours = track_colours(a)
     # a place after a cue whose question another place asks is drawn as waiting, as that one
-    waits = {t.id for i, t in enumerate(a.tracks) if waits_on_cue(a.tracks, i)}
+    waits = waiting_tracks(a)
+    colours = track_colours(a, waits)
     for t in sorted(a.text_tracks, key=lambda t: (t.first_time, t.id)):
         start, end = _span(a, t)
         open_ = t.needs_review or t.id in waits
@@ -850,10 +857,8 @@ class VideoPlayer(QWidget):
         self.timeline.set_selected(self.selected)
         self.canvas.selected = self.selected
         # the other places after a chosen place's cue: one question, outlined with it
-        at = next((i for i, x in enumerate(a.tracks) if x.id == t.id), None) \
-            if a is not None and t is not None else None
-        self.canvas.together = set() if at is None else {
-            a.tracks[i].id for i in cue_places(a.tracks, at)[1:]}
+        self.canvas.together = set() if a is None or t is None else \
+            set(cue_track_ids(a.tracks, t.id)[1:])
         self.canvas.update()
         if t is None:
             self.track_label.setText("Click a track (a row below, or an outline on the picture) "
