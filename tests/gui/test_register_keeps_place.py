@@ -9,7 +9,6 @@ import datetime as _dt
 
 from PySide6.QtWidgets import QApplication
 
-from photovet.gui.views.register_tab import PeopleModel
 from tests.gui.fake_engine import REGISTER_ROWS, write_register
 
 
@@ -18,12 +17,6 @@ def a_long_register(tmp_path):
         [f"E1000000001{i:02d}", f"Surname{i:02d}", f"Pupil{i:02d}", "Year 3", "3C", "Yes", "Yes",
          "No", "No"] for i in range(60)]
     return write_register(tmp_path / "mis.csv", rows)
-
-
-def chosen(view) -> str | None:
-    idx = view.table.currentIndex()
-    p = idx.siblingAtColumn(0).data(PeopleModel.PERSON_ROLE) if idx.isValid() else None
-    return p.id if p is not None else None
 
 
 def test_the_register_keeps_the_person_chosen_and_the_scroll_when_read_again(
@@ -40,14 +33,14 @@ def test_the_register_keeps_the_person_chosen_and_the_scroll_when_read_again(
     view.table.setCurrentIndex(view.proxy.index(row, 0))
     view.table.scrollTo(view.proxy.index(row, 0))
     QApplication.processEvents()
-    who, at = chosen(view), bar.value()
+    who, at = view.chosen_id(), bar.value()
     assert who is not None and at > 0
     # a consent changed elsewhere (another PC, a person's page): the register is read again
     win.ctx.ws.register.set_consent(who, "website", False, requested_by="the pupil's mother",
                                     requested_on=_dt.date.today())
     win.ctx.register_changed.emit()
     QApplication.processEvents()
-    assert chosen(view) == who
+    assert view.chosen_id() == who
     assert bar.value() == at
     # read again: the change is shown on the row kept
     from PySide6.QtCore import Qt

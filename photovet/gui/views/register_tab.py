@@ -606,8 +606,7 @@ class RegisterView(QWidget):
 
     def chosen_id(self) -> str | None:
         """The register id of the person chosen in the table, if any."""
-        idx = self.table.currentIndex()
-        p = idx.siblingAtColumn(0).data(PeopleModel.PERSON_ROLE) if idx.isValid() else None
+        p = self._person_at(self.table.currentIndex())
         return p.id if p is not None else None
 
     def open_selected(self) -> None:
@@ -618,8 +617,13 @@ class RegisterView(QWidget):
         self._open_index(idx)
 
     # -- internals ---------------------------------------------------------------------------
+    @staticmethod
+    def _person_at(idx: QModelIndex) -> Person | None:
+        """The person of a row of the table (any of its columns), if any."""
+        return idx.siblingAtColumn(0).data(PeopleModel.PERSON_ROLE) if idx.isValid() else None
+
     def _open_index(self, idx: QModelIndex) -> None:
-        p = idx.siblingAtColumn(0).data(PeopleModel.PERSON_ROLE)
+        p = self._person_at(idx)
         if p is not None:
             self.person_requested.emit(p.id)
 
@@ -632,10 +636,7 @@ class RegisterView(QWidget):
         return actions
 
     def _row_menu(self, pos) -> None:
-        idx = self.table.indexAt(pos)
-        if not idx.isValid():
-            return
-        p = idx.siblingAtColumn(0).data(PeopleModel.PERSON_ROLE)
+        p = self._person_at(self.table.indexAt(pos))
         if p is None:
             return
         menu = QMenu(self)
