@@ -142,6 +142,7 @@ class ExportDialog(QDialog):
             lambda: self.caption_changed.emit(self.caption.text().strip()))
         self.caption.textChanged.connect(lambda *_: self._caption_timer.start())
         sl.addLayout(form)
+        sl.addSpacing(8)             # the plan is the form's outcome, not one more note under it
         self.plan = QLabel(f"Working out which {self._noun()} can be exported\u2026")
         self.plan.setWordWrap(True)
         self.plan.setTextFormat(Qt.TextFormat.RichText)
