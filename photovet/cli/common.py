@@ -90,9 +90,18 @@ def cause(text: str, path: Path) -> str:
     return text[len(prefix):] if text.startswith(prefix) else text
 
 
-def report_skipped(skipped: list) -> None:
+def report_skipped(skipped: list, paths=(), found=()) -> None:
+    """What ``collect_media`` left out, each with why; with the ``paths`` asked for and the
+    files ``found``, also each folder that held none (when something else was found: with
+    nothing found at all, the command's error names every path)."""
     for p, why in skipped:
         click.echo(f"skipped: {printable(p)}: {why}", err=True)
+    if found:
+        from photovet.core.media.imaging import folders_without_media
+
+        for folder in folders_without_media(paths, found, skipped):
+            click.echo(f"skipped: {printable(folder)}: no photos or videos in this folder",
+                       err=True)
 
 
 

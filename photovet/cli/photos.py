@@ -60,7 +60,7 @@ def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
     from photovet.core.media.video.reader import is_video_file
 
     files, skipped = collect_media(paths)
-    report_skipped(skipped)
+    report_skipped(skipped, paths, files)
     if not files:
         fail_line(None, "no photos or videos found in " + ", ".join(str(p) for p in paths))
         sys.exit(EXIT_SOME_FAILED)
@@ -125,7 +125,7 @@ def _files(paths, ws=None) -> list[Path]:
 
     files, skipped = collect_media(paths, exported=ws.records.exported_paths() if ws else None,
                                    live_clips=False)
-    report_skipped(skipped)
+    report_skipped(skipped, paths, files)
     if not files:
         fail_line(None, "no photos or videos found in " + ", ".join(str(p) for p in paths))
         sys.exit(EXIT_SOME_FAILED)

@@ -188,6 +188,17 @@ def test_nothing_to_do_is_an_error(runner, tmp_path):
     assert res.exit_code == 1 and "no photos or videos found" in res.stderr
 
 
+def test_an_empty_folder_beside_photos_is_said(runner, photos, tmp_path):
+    """s58: a folder that held nothing, given with others, was passed over without a word."""
+    empty = tmp_path / "day three"
+    empty.mkdir()
+    res = runner.invoke(cli, ["inspect", str(empty), str(photos)])
+    assert res.exit_code == 0, res.output
+    assert f"skipped: {empty}: no photos or videos in this folder" in res.stderr, res.stderr
+    assert "Tom Smith.jpg" in res.stdout
+    assert str(photos) not in res.stderr.replace(str(photos / "readme.txt"), ""), res.stderr
+
+
 def _approval_off(runner, one_at_a_time: bool = True) -> None:
     assert runner.invoke(cli, ["settings", "set", "approval.required", "false"]).exit_code == 0
     if one_at_a_time:   # photos in order, one at a time: what is in hand is known

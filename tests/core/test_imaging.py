@@ -706,6 +706,38 @@ def test_collect_photos(tmp_path):
     assert "video" in reasons["clip.mp4"] and "text" in reasons["notes.txt"]
 
 
+def test_folders_that_held_nothing_are_named(tmp_path):
+    """s58: ``photovet scan EMPTY_FOLDER photo.jpg`` said nothing of the folder (alone it was an
+    error). A folder given that brought no photo, no video and nothing left out with a reason
+    (empty, or hidden files only) is named; one that brought anything is not, and neither is a
+    file, a folder inside one given, or a folder reported as unreadable."""
+    from photovet.core.media.imaging import folders_without_media
+
+    trip = tmp_path / "trip"
+    (trip / "empty inside").mkdir(parents=True)
+    pattern().save(trip / "a.jpg")
+    empty = tmp_path / "day 2"
+    empty.mkdir()
+    hidden = tmp_path / "day 3"
+    hidden.mkdir()
+    pattern().save(hidden / ".b.jpg")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "list.txt").write_text("names")                   # left out with a reason
+    # a folder whose name starts like another's ("day 2" and "day 22"): nothing of one is
+    # taken for the other's
+    lookalike = tmp_path / "day 22"
+    lookalike.mkdir()
+    pattern().save(lookalike / "c.jpg")
+    given = [trip, empty, hidden, notes, lookalike, trip / "a.jpg"]
+    photos, skipped = collect_photos(given)
+    assert folders_without_media(given, photos, skipped) == [empty, hidden]
+    # a folder reported as unreadable has been spoken of
+    assert folders_without_media([empty], [], [(empty, "this folder could not be read")]) == []
+    # as given (relative or not), by where it is
+    assert folders_without_media([str(empty)], photos, skipped) == [empty]
+
+
 def test_collect_photos_lists_a_folder_as_a_file_manager_does(tmp_path):
     """s52 walk: "IMG_2001 (1).jpg" came before IMG_2001.jpg in the batch and in the list of
     originals to delete (by the whole name a space sorts before the dot), and by that order

@@ -48,6 +48,26 @@ def test_adding_photos_says_how_many_and_checking_counts_them(qtbot, ws, make_wi
     assert win.message_banner.text() == "The device was cleared."
 
 
+def test_a_folder_without_photos_is_named_when_others_are_added(qtbot, ws, make_window,
+                                                                  tmp_path):
+    """s58: added with a folder of photos, an empty folder was passed over without a word."""
+    from photovet.gui.controllers.batch import empty_folders_text
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    empty = tmp_path / "Day <2>"
+    empty.mkdir()
+    win = make_window(faces)
+    said = banner_words(win)
+    win.add_paths([str(empty), str(tmp_path / "photos")])
+    wait_checked(qtbot, win, 2)
+    assert any(s.startswith("Added 2 photos. The folder \u201cDay &lt;2&gt;\u201d holds no "
+                            "photos or videos.") for s in said), said
+    assert empty_folders_text(["a/b", "c"]) == ("The folders \u201cb\u201d and \u201cc\u201d "
+                                                "hold no photos or videos.")
+    assert empty_folders_text(["a", "b", "c"]) == "3 of the folders hold no photos or videos."
+
+
 def test_the_photo_on_screen_is_checked_before_the_photos_waiting(qtbot, ws, make_window,
                                                                   tmp_path, monkeypatch):
     """Issue 14: a person who opens a photo far down a long batch sees it checked next, not

@@ -1101,3 +1101,23 @@ def collect_photos(paths: Iterable[str | Path], *, videos: bool = False,
         else:
             add(p)
     return photos, skipped
+
+
+def folders_without_media(paths: Iterable[str | Path], found: Iterable[Path],
+                          skipped: Iterable[tuple[Path, str]]) -> list[Path]:
+    """The folders among ``paths`` from which ``collect_photos`` brought nothing: no photo or
+    video (``found``) and nothing left out with a reason (``skipped``): empty, or only hidden
+    files. Said, not silently passed over (s58: ``photovet scan EMPTY_FOLDER photo.jpg``
+    printed the photo's lines and not a word of the folder; the folder alone was an error)."""
+    heard: list[str] = [os.path.normcase(os.path.abspath(f)) for f in found]
+    heard += [os.path.normcase(os.path.abspath(f)) for f, _why in skipped]
+    empty: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if not _is_dir(p):
+            continue
+        folder = os.path.normcase(os.path.abspath(p))
+        inside = os.path.join(folder, "")
+        if not any(h == folder or h.startswith(inside) for h in heard):
+            empty.append(p)
+    return empty

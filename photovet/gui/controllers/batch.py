@@ -21,7 +21,12 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from photovet.core import logs, words
 from photovet.core.errors import PhotoVetError, RegisterUnavailableError
-from photovet.core.media.imaging import EXPORTED_COPY, LIVE_CLIP, collect_media
+from photovet.core.media.imaging import (
+    EXPORTED_COPY,
+    LIVE_CLIP,
+    collect_media,
+    folders_without_media,
+)
 from photovet.core.models import PhotoAnalysis
 from photovet.core.records import takedown
 from photovet.core.transfer import originals_gone_at
@@ -35,6 +40,17 @@ from ..words import esc, media_count, media_words, plural, sentence
 log = logs.get("gui")
 
 DECIDE_CHUNK = 100
+
+
+def empty_folders_text(empty: list) -> str:
+    """The folders added that held no photo or video, said in the banner (rich text: names
+    escaped): 'The folder “Day 2” holds no photos or videos.'; three and more by count."""
+    names = [f"\u201c{esc(Path(p).name or str(p))}\u201d" for p in empty]
+    if len(names) == 1:
+        return f"The folder {names[0]} holds no photos or videos."
+    if len(names) == 2:
+        return f"The folders {names[0]} and {names[1]} hold no photos or videos."
+    return f"{len(names)} of the folders hold no photos or videos."
 
 
 def approval_state(ctx: AppContext, a: PhotoAnalysis, st: Any = None) -> tuple[str, str]:
@@ -181,8 +197,10 @@ class BatchController(QObject):
             exported = None
 
         def collect():
-            # photos and videos (issue 17); a Live Photo's clip beside its photo left out
-            return collect_media(paths, exported=exported, live_clips=False)
+            # photos and videos (issue 17); a Live Photo's clip beside its photo left out; the
+            # folders that held none, said (s58)
+            photos, skipped = collect_media(paths, exported=exported, live_clips=False)
+            return photos, skipped, folders_without_media(paths, photos, skipped)
 
         self.status.say("Looking for photos\u2026")
         self._collecting += 1
@@ -195,9 +213,9 @@ class BatchController(QObject):
                                on_return=lambda res: self._collected(res, quiet),
                                on_error=failed)
 
-    def _collected(self, result: tuple[list, list], quiet: bool) -> None:
+    def _collected(self, result: tuple[list, list, list], quiet: bool) -> None:
         self._collecting -= 1
-        photos, skipped = result
+        photos, skipped, empty = result
         new = self.model.add_paths(str(Path(p).absolute()) for p in photos)
         self._skipped = [f"{Path(p).name}: {why}" for p, why in skipped]
         if new:
@@ -212,6 +230,8 @@ class BatchController(QObject):
             msg = [f"Added {media_words(new)}." if new else
                    ("Those photos are already in this batch." if photos else
                     "No photos were found there.")]
+            if photos and empty:      # with nothing found, "No photos were found there" says it
+                msg.append(empty_folders_text(empty))
             copies = sum(1 for _p, why in skipped if why.startswith(EXPORTED_COPY))
             lives = sum(1 for _p, why in skipped if why.startswith(LIVE_CLIP))
             others = len(skipped) - copies - lives
