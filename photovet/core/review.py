@@ -281,9 +281,13 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
                             key=lambda x: 0 if x[0].action == "cover" else 1)
     for td, _scope in text_decisions:
         i = match_text(analysis.texts, td.polygon, td.text)
-        if i is not None and td.action == "keep" and td.text and analysis.texts[i].text != td.text:
+        if i is not None and td.action == "keep" and analysis.texts[i].text != td.text:
             # an answer leaves readable only the words the person saw: this line now reads
-            # otherwise (read again, or another line where it was): asked again
+            # otherwise (read again, or another line where it was): asked again. So does a
+            # line with words where the answer saw none (s58 audit: "nothing written" left
+            # readable after "my name is", both places answered at once, then the photo read
+            # again and the name written there found: it matched the place by its box alone
+            # and was published unseen), and an answer stored before words were kept
             i = None
         if i is None:
             if td.action == "cover":
@@ -292,9 +296,13 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
                 analysis.review_notes.append(
                     f"Text covered by hand (\u201c{td.text}\u201d) is no longer found; "
                     "the area stays covered.")
-            else:
+            elif td.text:
                 analysis.review_notes.append(
                     f"A decision to leave \u201c{td.text}\u201d readable no longer fits and was not used.")
+            else:
+                analysis.review_notes.append(
+                    "A decision to leave readable a place where no words were read no longer "
+                    "fits (words are read there now, or it is gone) and was not used.")
             continue
         t = analysis.texts[i]
         if td.action == "cover":

@@ -154,11 +154,19 @@ def test_leaving_a_line_readable_does_not_leave_other_words_read_there_readable(
         ("Evie Marshall", "cover"), ("NN", "cover")]
 
 
-def test_a_decision_stored_without_its_words_still_applies_by_its_box():
+def test_a_decision_stored_without_its_words_covers_by_its_box_and_never_leaves_words_readable():
+    """A cover stored without its words still applies by its box. Leaving readable is for the
+    words the person saw: stored without words (before s42, or about a place after "my name
+    is" where nothing was read), it never leaves a line with words readable (s58 audit: the
+    one answer for both places after a cue stored "keep" for the place under the words; read
+    again, the name written there took it by its box and was published unseen). Asked again."""
     from photovet.core.review import Review, TextDecision
 
     every = Review("ab" * 32, texts=[TextDecision(list(NN), "", "cover")])
     one = Review("ab" * 32, channel="facebook",
                  texts=[TextDecision(list(NNNN), "", "keep", "the name of the prize")])
     a = apply_review(_photo(), [every, one])
-    assert [t.override for t in a.texts] == ["keep", "cover"] and not a.review_notes
+    assert [t.override for t in a.texts] == [None, "cover"]
+    assert a.review_notes == [
+        "A decision to leave readable a place where no words were read no longer fits (words "
+        "are read there now, or it is gone) and was not used."]
