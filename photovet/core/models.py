@@ -939,7 +939,8 @@ class VideoTrack:
     clear_before: int | None = None
     clear_after: int | None = None
     #: text tracks: the places after one cue where nothing was read share it (TextItem's
-    #: ``cue``, from the frame each was first found on): one question for them all
+    #: ``cue`` with the frame it was read on, "FRAME:x,y", from the frame each track was first
+    #: found on): one question for them all; a card shown later in the same place has its own
     cue: str = ""
 
     @property

@@ -191,7 +191,9 @@ ANALYSIS_VERSION = "29"
 #: 28: badge areas of frames larger than 2048 px skipped as photos' (ANALYSIS_VERSION 27)
 #: 29: as ANALYSIS_VERSION 28 (the places after a cue line where nothing was read are covered)
 #: 30: as ANALYSIS_VERSION 29 (the places after one cue share it: one question, VideoTrack.cue)
-VIDEO_ANALYSIS_VERSION = "30"
+#: 31: a cue is the one read on its frame (VideoTrack.cue "FRAME:x,y"): two cards shown one
+#: after the other in one place were one question (s58 audit)
+VIDEO_ANALYSIS_VERSION = "31"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

@@ -166,3 +166,26 @@ def test_scan_says_the_place_after_a_cue_in_a_video_where_nothing_was_read(tmp_p
     assert "one answer for both places" in places[0] and places[0].endswith("[needs review]")
     assert places[1].endswith("asked once, with the other place after those words"), places
     assert "name ''" not in result.stdout
+
+
+def test_two_cards_shown_one_after_the_other_in_one_place_are_two_questions(tmp_path):
+    """s58 audit: the places after a cue in a video shared an id made of the cue's place on the
+    picture alone, so a second "HELLO my name is" card shown later where the first had been (a
+    slide of certificates, a stand filmed from a tripod) waited on the first card's question,
+    and an answer given looking at the first was stored for the second's places. The places
+    after a cue are those read with it on one frame: each card asks its own question."""
+    from photovet.core.models import UNREAD_AFTER_CUE
+
+    clip = tmp_path / "two stickers.mp4"
+    # apart for longer than a track coasts (tracking.max_gap): two cards, not one seen twice
+    make_clip(clip, size=(640, 360), seconds=4.0, audio=False,
+              cards=[Card("HELLO my name is", (180, 120), 0.0, 0.8, height=22),
+                     Card("HELLO my name is", (180, 120), 3.0, 3.8, height=22)])
+    result = CliRunner().invoke(cli, ["scan", "--json", str(clip)])
+    assert result.exit_code == 0, result.output
+    tracks = [t for t in _lines(result.stdout)[0]["tracks"]
+              if t["kind"] == "text" and t.get("context") == UNREAD_AFTER_CUE]
+    assert len(tracks) == 4, tracks
+    assert len({t["cue"] for t in tracks}) == 2, tracks                 # a cue per card
+    assert [t["needs_review"] for t in sorted(tracks, key=lambda t: t["first_time"])
+            ].count(True) == 2, tracks                                    # a question per card

@@ -1197,6 +1197,12 @@ def _read_names_now(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_m
     for it in items:
         if it.kind not in NAME_KINDS and not it.school:
             continue
+        if getattr(it, "cue", ""):
+            # the places after one cue are those read with it, on this frame: another
+            # certificate shown later where this one was (a slide, a stand filmed from a
+            # tripod) has a cue of its own, and its own question (s58 audit: its places
+            # waited on the first's question and took the answer given about the first)
+            it.cue = f"{i}:{it.cue}"
         xs = [q[0] for q in it.polygon]
         ys = [q[1] for q in it.polygon]
         dets.append(Det(i, (min(xs), min(ys), max(xs), max(ys)), float(it.score), payload=it))
