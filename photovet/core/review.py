@@ -793,8 +793,11 @@ class Reviewer:
         channel and beats leaving it readable (``apply_review``), so "Keep it covered" here
         covers it there too; the app says so before it is made (s43/s44 walk: a line left
         readable, with a reason, for the School website was covered there by "Keep it
-        covered" on Facebook, and nobody was told). Reads only."""
-        want = {i for i in indices if 0 <= i < len(analysis.texts)}
+        covered" on Facebook, and nobody was told). A place after a cue counts with the places
+        decided with it (``policy.cue_places``: covering one covers them all; s58 audit: the
+        other place, left readable for the website, was covered there unsaid). Reads only."""
+        want = {j for i in indices if 0 <= i < len(analysis.texts)
+                for j in cue_places(analysis.texts, i)}
         if not want or not analysis.sha256:
             return {}
         found: dict[int, list[str]] = {}
@@ -804,8 +807,7 @@ class Reviewer:
             for d in Review.from_content(analysis.sha256, scope, json.loads(doc), 0, "",
                                          "").texts:
                 i = match_text(analysis.texts, d.polygon, d.text)
-                if d.action == "keep" and i in want and \
-                        (not d.text or analysis.texts[i].text == d.text):
+                if d.action == "keep" and i in want and analysis.texts[i].text == d.text:
                     found.setdefault(i, [])
                     if scope not in found[i]:
                         found[i].append(scope)

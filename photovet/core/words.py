@@ -2161,9 +2161,14 @@ def covering_what_was_left_readable(lines: Sequence[str], channels: Sequence[str
     readable for another channel (``Reviewer.kept_readable_elsewhere``): a cover is for every
     channel, so it is covered there too (s44 walk: "Mrs Hughes", left readable with a reason
     for the School website, was covered there by "Keep it covered" on Facebook, silently).
-    ``lines``: the words read; ``channels``: where each was left readable (names)."""
+    ``lines``: the words read ("" a place after "my name is" where none were); ``channels``:
+    where each was left readable (names)."""
     one = len(lines) == 1
-    said = ", ".join(f"\u201c{t}\u201d" for t in dict.fromkeys(lines))
+    # a place after "my name is" where nothing was read has no words to quote: said last
+    words = sorted(dict.fromkeys(lines), key=lambda t: not t)
+    said = ", ".join(f"\u201c{t}\u201d" if t else
+                     ("the" if i else "The") + " place for a name where nothing was read"
+                     for i, t in enumerate(words))
     where = list(dict.fromkeys(channels))
     there = where[0] if len(where) == 1 else ", ".join(where[:-1]) + " and " + where[-1]
     it = "it" if one else "them"

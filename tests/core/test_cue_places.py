@@ -172,3 +172,44 @@ def test_only_a_covered_place_waits_on_another_places_question():
     items[s1].decision = "keep"
     _one_question_per_cue(items)
     assert items[s1].needs_review and items[s0].needs_review
+
+
+@pytest.mark.parametrize("how", ["cover the asking place", "keep the rest covered"])
+def test_covering_on_one_channel_says_it_covers_the_other_place_left_readable_elsewhere(ws, how):
+    """s58 audit: covering the place that asks covers the other place after its cue too, on
+    every channel (a cover is for all of them); "Cover it on every channel?" was asked about
+    the line clicked (or, with K, the lines asking) only. The other place, left readable for
+    the website by a review stored before s57 (each place asked on its own), was covered there
+    without a word. ``kept_readable_elsewhere`` counts the places decided with a line."""
+    from photovet.core.review import TextDecision
+
+    web, fb = ws.channels.get("website"), ws.channels.get("facebook")
+    s0, s1 = _places(_decided(ws, web))[:2]                    # the sticker's two places
+    poly = [(float(x), float(y)) for x, y in _photo().texts[s1].polygon]
+    ws.reviews.edit(SHA, web.id, lambda every, one: (one.texts.append(
+        TextDecision(poly, "", "keep", "the sticker is blank", "Test", "now")), {})[1],
+        action="review.text-keep")
+    assert _decided(ws, web).texts[s1].decision == "keep"
+    a = _decided(ws, fb)                                       # one question there, at s0
+    assert a.texts[s0].needs_review and not a.texts[s1].needs_review
+    asked = [s0] if how == "cover the asking place" else \
+        [i for i, t in enumerate(a.texts) if t.needs_review]   # as the app asks about them
+    assert ws.reviewer().kept_readable_elsewhere(a, asked, fb) == {s1: ["website"]}
+    # and what covering does, said before it is done: the website's place is covered too
+    if how == "cover the asking place":
+        ws.reviewer().text(a, s0, "cover", fb)
+    else:
+        ws.reviewer().keep_rest_covered(a, fb)
+    assert _decided(ws, web).texts[s1].decision == "cover"
+
+
+def test_the_question_names_a_place_where_nothing_was_read():
+    from photovet.core.words import covering_what_was_left_readable
+
+    said = covering_what_was_left_readable([""], ["School website"])
+    assert said.startswith("The place for a name where nothing was read was left readable for "
+                           "School website. Keeping it covered here covers it on every "
+                           "channel"), said
+    both = covering_what_was_left_readable(["", "Mrs Hughes"], ["School website"])
+    assert both.startswith("\u201cMrs Hughes\u201d, the place for a name where nothing was "
+                           "read were left readable"), both
