@@ -202,6 +202,12 @@ def apply_video_review(analysis: VideoAnalysis, parts: Sequence[VideoReview]) ->
     extra = HAND_TRACK_IDS
     for d, _scope in decisions:
         i = match_track(analysis.tracks, d)
+        if i is not None and d.kind == "text" and d.action == "keep" and \
+                analysis.tracks[i].text != d.text:
+            # as in a photo (review.apply_review): an answer leaves readable only the words the
+            # person saw; a track that reads otherwise now (read again: a name found where
+            # nothing was read) is asked again (s58 audit)
+            i = None
         if i is None:
             if d.action == "cover":
                 analysis.tracks.append(_hand_track(d, extra))

@@ -130,3 +130,24 @@ def test_a_row_decided_on_its_own_before_is_not_changed_by_the_other_rows_answer
     assert ids == [1]
     a = _decided(ws, web)
     assert [t.decision for t in a.tracks[:2]] == ["cover", "keep"]
+
+
+def test_a_name_read_later_where_nothing_was_read_is_not_left_readable_by_the_answer(ws):
+    """s58 audit, as in a photo (test_cue_answer_read_again.py): both places after the
+    sticker were left readable, nothing being written there; checked again, a name is read in
+    the place under the words. The answer left readable a track that read nothing: the track
+    that reads "Thomas" now is covered and asked again, not left readable by it."""
+    web = ws.channels.get("website")
+    ws.video_reviewer().track(_decided(ws, web), 0, "keep", web,
+                              reason="nothing is written on the sticker")
+    assert [t.decision for t in _decided(ws, web).tracks[:2]] == ["keep", "keep"]
+    again = _clip()
+    summarise_text(again.tracks[1], [TextItem(
+        [(100.0, 150.0), (300.0, 150.0), (300.0, 190.0), (100.0, 190.0)], "Thomas",
+        kind="name-like", low_confidence=True)])
+    apply_video_review(again, ws.video_reviewer().store.parts(SHA, web.id))
+    a = decide_video(again, {}, web, "consent", TODAY)
+    assert a.tracks[1].text == "Thomas"
+    assert (a.tracks[1].decision, a.tracks[1].override) == ("cover", None), a.tracks[1].reason
+    assert (a.tracks[0].decision, a.tracks[0].override) == ("keep", "keep")
+    assert any("no longer fits" in note for note in again.review_notes), again.review_notes
