@@ -787,6 +787,7 @@ def test_the_places_after_one_cue_are_one_card_and_one_answer(qtbot, ws, make_wi
         == style.REVIEW.darker(140).name()
     canvas = win.photos.photo.canvas
     qtbot.waitUntil(lambda: canvas.before is not None, timeout=10000)
+    canvas.repaint()           # its labels are laid out as it paints (s58: read before, in CI)
     assert [lab.colour for lab in canvas.labels if lab.kind == TEXT] == [style.REVIEW] * 2
     canvas.select(TEXT, 1)                   # the place without a card: both drawn chosen
     drawn = canvas.grab().toImage()
