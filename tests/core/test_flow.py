@@ -141,11 +141,19 @@ def test_a_worker_whose_item_is_done_starts_the_next_while_an_earlier_one_still_
     1, waits (its core idle) until photo 0 is taken; with ``ahead`` it goes on to photos 2 and
     3 meanwhile, and the results still come in order, never more than two running at once."""
     t = Tracker(delay=lambda i: 0.4 if i == 0 else 0.01)
-    gen = ordered_map(t, range(12), workers=2, ahead=ahead)
+    at_first_done: list[int] = []
+
+    def fn(i: int) -> int:
+        out = t(i)
+        if i == 0:      # counted as photo 0 ends: once it is taken, ordered_map hands the
+            with t.lock:    # next item over before yielding it, and a free worker may start it
+                at_first_done.append(len(t.started))
+        return out
+
+    gen = ordered_map(fn, range(12), workers=2, ahead=ahead)
     first = next(gen)
     assert first.item == 0
-    with t.lock:
-        started_before_first = len(t.started)
+    [started_before_first] = at_first_done
     rest = [o.item for o in gen]
     assert rest == list(range(1, 12))
     assert started_before_first == most_started, t.started

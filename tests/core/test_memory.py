@@ -206,7 +206,10 @@ def test_the_overview_waits_for_face_runs_and_holds_new_ones_off():
     t1 = _run_in_thread(face)
     assert face_in.wait(5)
     t2 = _run_in_thread(overview)
-    time.sleep(0.05)                      # the overview is waiting for the face run
+    deadline = time.monotonic() + 5       # the overview is waiting for the face run (50 ms
+    while not turns._waiting and time.monotonic() < deadline:   # of sleep was not always
+        time.sleep(0.005)                 # enough under load: the second face went first)
+    assert turns._waiting == 1
     t3 = _run_in_thread(second_face)      # a new face run waits behind the overview
     time.sleep(0.05)
     assert log == ["face start"]
