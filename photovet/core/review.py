@@ -234,6 +234,17 @@ def match_text(texts: Sequence[TextItem], polygon: Sequence[Sequence[float]],
     return best
 
 
+def keep_applies_to(answer: Any, item: Any) -> bool:
+    """Does a "leave it readable" answer (a photo's ``TextDecision``, a video's text
+    ``TrackDecision``) apply to the line or text track it matched by place? Only where that
+    reads the words the person saw, none for none: read otherwise now (read again, another
+    line where it was, a name found where nothing was read), it is asked again (s58 audit:
+    an answer without words matched a line with words by its box alone and published it).
+    The one rule for ``apply_review``, ``Reviewer.kept_readable_elsewhere`` and
+    ``video_review.apply_video_review``."""
+    return answer.text == item.text
+
+
 def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: float = 1.4
                  ) -> PhotoAnalysis:
     """Set the overrides of ``analysis`` from its review (both scopes), in place."""
@@ -281,13 +292,9 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
                             key=lambda x: 0 if x[0].action == "cover" else 1)
     for td, _scope in text_decisions:
         i = match_text(analysis.texts, td.polygon, td.text)
-        if i is not None and td.action == "keep" and analysis.texts[i].text != td.text:
-            # an answer leaves readable only the words the person saw: this line now reads
-            # otherwise (read again, or another line where it was): asked again. So does a
-            # line with words where the answer saw none (s58 audit: "nothing written" left
-            # readable after "my name is", both places answered at once, then the photo read
-            # again and the name written there found: it matched the place by its box alone
-            # and was published unseen), and an answer stored before words were kept
+        if i is not None and td.action == "keep" and not keep_applies_to(td, analysis.texts[i]):
+            # this line reads otherwise than the answer saw (an answer stored before words
+            # were kept, s42, included): asked again
             i = None
         if i is None:
             if td.action == "cover":
@@ -807,7 +814,7 @@ class Reviewer:
             for d in Review.from_content(analysis.sha256, scope, json.loads(doc), 0, "",
                                          "").texts:
                 i = match_text(analysis.texts, d.polygon, d.text)
-                if d.action == "keep" and i in want and analysis.texts[i].text == d.text:
+                if d.action == "keep" and i in want and keep_applies_to(d, analysis.texts[i]):
                     found.setdefault(i, [])
                     if scope not in found[i]:
                         found[i].append(scope)
@@ -903,4 +910,4 @@ __all__ = ["ALL", "Choices", "FLAG_SCOPES", "FaceDecision", "FlagDecision", "Han
            "ReviewConflict", "ReviewRefused", "ReviewStore", "Reviewer", "TextDecision", "apply_review",
            "decision_scope",
            "match_face", "match_text", "review_hash", "versions"]
-__all__ += ["named_by_hand", "naming_returned"]
+__all__ += ["keep_applies_to", "named_by_hand", "naming_returned"]

@@ -54,7 +54,7 @@ from photovet.core.policy import (
     track_override_ask,
     track_override_refusal,
 )
-from photovet.core.review import ALL, ReviewConflict, ReviewRefused
+from photovet.core.review import ALL, ReviewConflict, ReviewRefused, keep_applies_to
 from photovet.core.storage import Database
 from photovet.core.words import full_sentence, row_settled
 
@@ -203,11 +203,8 @@ def apply_video_review(analysis: VideoAnalysis, parts: Sequence[VideoReview]) ->
     for d, _scope in decisions:
         i = match_track(analysis.tracks, d)
         if i is not None and d.kind == "text" and d.action == "keep" and \
-                analysis.tracks[i].text != d.text:
-            # as in a photo (review.apply_review): an answer leaves readable only the words the
-            # person saw; a track that reads otherwise now (read again: a name found where
-            # nothing was read) is asked again (s58 audit)
-            i = None
+                not keep_applies_to(d, analysis.tracks[i]):
+            i = None                      # reads otherwise now: asked again, as in a photo
         if i is None:
             if d.action == "cover":
                 analysis.tracks.append(_hand_track(d, extra))
