@@ -149,13 +149,11 @@ def test_a_run_again_after_a_stop_carries_on_with_the_next_numbers(ws, tmp_path)
     assert [Path(r.output).name for r in again] == [f"trip-{i:03d}.jpg" for i in range(1, 7)]
 
 
-def test_the_same_photo_twice_named_by_the_one_exported_when_the_later_goes_first(ws,
-                                                                                   tmp_path):
+def test_the_same_photo_twice_named_by_the_one_exported_when_the_later_goes_first(
+        ws, tmp_path, monkeypatch):
     """The later of two copies of one photo is checked first and exported: it is the first
     photo exported, so -001 (it waits for the earlier copy to give up its number, and that
     one waits for its turn: neither waits for the other for ever)."""
-    import time as _time
-
     from photovet.core.pipeline import vet_batch
     from tests.core.test_vet_batch import TODAY, SideBySideFaces, engine_for, photos, results
 
@@ -165,13 +163,23 @@ def test_the_same_photo_twice_named_by_the_one_exported_when_the_later_goes_firs
     out = tmp_path / "out"
     out.mkdir()
     eng = engine_for(ws, SideBySideFaces(slow=0))
-    real = eng._check
+    real, real_export = eng._check, export_mod.export_photo
+    # the first copy is checked last: once the later copy holds its turn (its export began),
+    # not after a fixed 0.6 s, which the later copy's check and export could outlast on a
+    # loaded machine (the first copy would then be the one exported)
+    later_exporting = threading.Event()
+
+    def export_photo(job, *a, **kw):
+        if Path(job.source) == copy:
+            later_exporting.set()
+        return real_export(job, *a, **kw)
 
     def check(path, **kw):
         if Path(path) == paths[0]:
-            _time.sleep(0.6)                 # the first copy is checked last
+            assert later_exporting.wait(30), "the later copy was never exported"
         return real(path, **kw)
 
+    monkeypatch.setattr(export_mod, "export_photo", export_photo)
     eng._check = check
     res = results(vet_batch([paths[0], copy, paths[1]], eng, "website", out, label="Trip",
                             records=ws.records, on=TODAY, workers=2))
