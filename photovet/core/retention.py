@@ -171,7 +171,12 @@ class RetentionSchedule:
     """What is due for deletion in one workspace, and deleting it."""
 
     def __init__(self, db: Any, audit: Any, *, settings: Any, records: Any, register: Any,
-                 cache: Any, clock: Clock | None = None):
+                 cache: Any, clock: Clock | None = None, approvals: Any = None):
+        if approvals is None:
+            from photovet.core.approval import Approvals  # noqa: PLC0415
+
+            approvals = Approvals(db, audit)
+        self.approvals = approvals
         self.db = db
         self.audit = audit
         self.settings = settings
@@ -281,11 +286,23 @@ class RetentionSchedule:
         later of that day and their last export. ``photovet purge`` deletes an original only
         beside a verified copy, so without this nothing ever deleted those (audit s29: a
         withdrawn pupil's originals, and every original not purged within the export copies'
-        period, were kept for good). An original with a copy still here is purge's."""
+        period, were kept for good). An original with a copy still here is purge's. One
+        waiting for approval, or approved, for a channel and not exported there yet
+        (``transfer._still_wanted``, what "Delete originals" keeps) is due ``originals_days``
+        after it was last marked ready or approved there, if that is later (s59: the schedule
+        deleted a photo copied a term ago and marked ready that morning, which could then never
+        be exported; "90 days after they were copied from a device or marked ready")."""
+        from photovet.core.transfer import (  # noqa: PLC0415
+            _still_wanted,
+            exports_made_by_content,
+            still_wanted_said,
+        )
+
         days = self.rules.originals_days
         known = self.originals_known()
         exported = self._exports_by_source()
         gone = self._deleted_refs("originals") | self._deleted_contents("originals")
+        made: dict[str, dict[str, list[str]]] | None = None
         out = []
         for path, (sha, when, how) in sorted(known.items()):
             last, copy_here = exported.get(sha, (None, False))
@@ -295,12 +312,26 @@ class RetentionSchedule:
             due_on = start + _dt.timedelta(days=days)
             if due_on > today:
                 continue
+            if made is None:
+                made = exports_made_by_content(self.records)
+            # marked ready or approved for a channel and not exported there: the period runs
+            # from the latest of those (as from the day it was copied)
+            wanted_on, _again = _still_wanted(self.approvals, self.records, sha, made)
+            chosen = [_day(t) for st in self.approvals.for_photo(sha) if st.channel in wanted_on
+                      for t in (st.prepared_at, st.decided_at)]
+            chosen_on = max((d for d in chosen if d is not None), default=None)
+            if chosen_on is not None and chosen_on + _dt.timedelta(days=days) > due_on:
+                due_on = chosen_on + _dt.timedelta(days=days)
+                if due_on > today:
+                    continue
             said = "never exported" if sha not in exported else \
                 f"last exported {_fmt(last) if last else 'on a day not recorded'}, no exported " \
                 "copy left on this PC"
+            if chosen_on is not None:
+                said += (f"; {still_wanted_said(self.records, wanted_on, _again)} since "
+                         f"{_fmt(chosen_on)}")
             out.append(DueItem("originals", path, f"{text_safe(Path(path).name)} ({how} on "
-                               f"{_fmt(when)}, "
-                               f"{said})", due_on, path=path, sha256=sha))
+                               f"{_fmt(when)}, {said})", due_on, path=path, sha256=sha))
         return out
 
     def _due_export_copies(self, today: _dt.date) -> list[DueItem]:

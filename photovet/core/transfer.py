@@ -1460,20 +1460,23 @@ def _taken_down_on(records: Any, export_id: int) -> str:
     return str(named.label(row[0])) if named is not None else str(row[0])
 
 
-def _still_wanted(approvals: Any, records: Any, sha: str) -> tuple[list[str], bool]:
+def _still_wanted(approvals: Any, records: Any, sha: str,
+                  made_by_sha: dict[str, dict[str, list[str]]] | None = None
+                  ) -> tuple[list[str], bool]:
     """Channels where this photo is marked ready or approved and not exported since: its
     original is still needed there (deleting it would lose that post); and whether any of them
-    has an export from before (the photo waits to be exported there again). Not exported since:
+    has an export from before (the photo waits to be exported there again). ``made_by_sha``:
+    ``exports_made_by_content``, read once by a caller asking for many photos (the retention
+    schedule). Not exported since:
     no export for the channel, or none after the approval or marking ready, or its approval
     ended (s44 walk: a posted photo whose pupil's consent was withdrawn waits on the take-down
     list for a senior leader to approve it again with them covered, and "Delete originals"
     offered its original: once deleted, it could never be posted again)."""
     if approvals is None:
         return [], False
-    made: dict[str, list[str]] = {}
-    for r in records.exports():
-        if r.source_sha256 == sha:
-            made.setdefault(r.channel, []).append(str(r.created_at or ""))
+    if made_by_sha is None:
+        made_by_sha = exports_made_by_content(records, sha)
+    made = made_by_sha.get(sha, {})
     # any export made since counts, each time read on its own (s45 audit: the latest was
     # picked by comparing times as text, and one that cannot be read, sorting after every
     # real one, hid each export made again since: the original was kept for ever)
@@ -1483,6 +1486,28 @@ def _still_wanted(approvals: Any, records: Any, sha: str) -> tuple[list[str], bo
                   or not any(_exported_since(t, s.prepared_at, s.decided_at)
                              for t in made[s.channel]))]
     return wanted, any(c in made for c in wanted)
+
+
+def exports_made_by_content(records: Any, sha: str | None = None
+                            ) -> dict[str, dict[str, list[str]]]:
+    """The times each photo was exported, by its original's content and the channel: for
+    ``_still_wanted`` (``sha``: that photo's only)."""
+    made: dict[str, dict[str, list[str]]] = {}
+    for r in records.exports():
+        if r.source_sha256 and (sha is None or r.source_sha256 == sha):
+            made.setdefault(r.source_sha256, {}).setdefault(r.channel, []).append(
+                str(r.created_at or ""))
+    return made
+
+
+def still_wanted_said(records: Any, wanted_on: list[str], again: bool) -> str:
+    """Why an original is kept while it waits for approval, or is approved, for ``wanted_on``
+    and not exported there (``_still_wanted``): "Delete originals" and the retention schedule
+    say the same."""
+    named = getattr(records, "channels", None)
+    labels = " and ".join(named.label(c) if named else c for c in wanted_on)
+    return (f"it is waiting for approval or approved for {labels} and not exported there "
+            f"{'again ' if again else ''}yet")
 
 
 def _exported_since(exported: str, *state_at: str | None) -> bool:
@@ -1634,11 +1659,9 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
                 continue
             wanted_on, again = _still_wanted(approvals, records, sha)
             if wanted_on:
-                named = getattr(records, "channels", None)
-                labels = " and ".join(named.label(c) if named else c for c in wanted_on)
-                item.reason = (f"kept: it is waiting for approval or approved for {labels} and "
-                               f"not exported there {'again ' if again else ''}yet (it is "
-                               "deleted once that export is posted, or if it is rejected there)")
+                item.reason = ("kept: " + still_wanted_said(records, wanted_on, again) +
+                               " (it is deleted once that export is posted, or if it is "
+                               "rejected there)")
                 continue
             item.export_ids = [verified.id]
             hidden = hidden_for(source)

@@ -989,7 +989,8 @@ class Workspace:
         from photovet.core.retention import RetentionSchedule  # noqa: PLC0415
 
         return RetentionSchedule(self.db, self.audit, settings=self.settings, records=self.records,
-                                 register=self.register, cache=self.cache, clock=clock)
+                                 register=self.register, cache=self.cache, clock=clock,
+                                 approvals=self.approvals)
 
     # -- where the register lives ------------------------------------------------------------
 

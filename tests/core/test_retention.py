@@ -780,3 +780,31 @@ def test_an_original_deleted_is_said_deleted_even_when_its_clips_cannot_be_looke
     report = sched.apply(items=due)
     assert [i.status for i in report.items] == ["deleted"] and not a.exists()
     assert report.live_clips_left == []
+
+
+def test_an_original_copied_long_ago_and_marked_ready_today_is_not_deleted(ws_with_leaver,
+                                                                            tmp_path, trash):
+    """s59 review: the schedule deleted an original waiting for approval (or approved) for a
+    channel and not exported there yet, which "Delete originals" keeps
+    (``transfer._still_wanted``): copied a term ago and marked ready that morning, it could
+    then never be exported. Its period runs from the day it was last marked ready or approved
+    there, when that is later ("90 days after they were copied from a device or marked
+    ready")."""
+    ws = ws_with_leaver
+    [a] = imported(ws, tmp_path, n=1)
+    days = ws.settings.retention.originals_days
+    long_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days + 10)).isoformat(
+        timespec="seconds")
+    ws.db.execute("UPDATE device_copies SET copied_at = ?", [long_ago])
+    _marked_ready(ws, a)
+    sha = hashlib.sha256(a.read_bytes()).hexdigest()
+    assert [s.status for s in ws.approvals.for_photo(sha)] == ["ready"]
+    sched = ws.retention()
+    report = sched.apply(items=sched.due(("originals",)))
+    assert a.exists(), [(i.status, i.reason) for i in report.items]
+    assert report.items == []
+    # due once its period from that day has passed, and said why
+    [due] = ws.retention(clock_at(days)).due(("originals",))
+    assert due.path == str(a.resolve())
+    assert "waiting for approval or approved for School website" in due.what
+    assert not due.held
