@@ -466,3 +466,29 @@ def test_old_records_made_while_their_channels_rule_changed_mid_batch_are_not_kn
     fb = Channel("facebook", "Facebook", cover_school=True)
     assert school_shown_refusal("x.jpg", made_under(fb, got[second]), fb) is not None
     db.close()
+
+
+def test_an_exported_copy_named_after_a_pupil_whose_consent_went_is_not_to_post(tmp_path):
+    """s59 review: a copy exported (not posted) whose file name names Tori
+    ("tori-hale-award-001.jpg"), her website consent then withdrawn, was listed "Do not post
+    this export" only when it also showed someone else (the list read file names of posted
+    copies and of those that show someone): one showing nobody, a pupil's painting, stayed in
+    the export folder unlisted, for the whole list and for hers."""
+    from photovet.core.records import takedown
+
+    rec = office_records(open_db(), "jo")
+    rec.register = FakeRegister([person("T1", "Tori", "Hale", name_with_photo=True),
+                                 person("B2", "Ben", "Cole", name_with_photo=True)])
+    rec.channels.update("website", names="full")
+    alone = rec.add_export(make_export(tmp_path, 1, name="tori-hale-award-001"), batch="n",
+                           channel="website", preparer=None, approver=None)
+    with_ben = rec.add_export(make_export(tmp_path, 2, name="tori-hale-award-002",
+                                          shown=["B2"]), batch="n", channel="website",
+                              preparer=None, approver=None)
+    assert takedown.evaluate(rec, rec.register) == []
+    rec.register.withdraw("T1", "website")
+    items = takedown.evaluate(rec, rec.register)
+    assert sorted((i.export_id, i.status, tuple(i.people)) for i in items) == [
+        (alone, "exported", ("T1",)), (with_ben, "exported", ("T1",))], items
+    assert sorted(i.export_id for i in takedown.evaluate(rec, rec.register, person="T1")) == [
+        alone, with_ben]

@@ -399,22 +399,20 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                 "('shown', 'name-shown')) OR id IN (SELECT export_id FROM caption_people "
                 "WHERE person = ?) OR id IN (SELECT export_id FROM export_maybe WHERE person = ?)",
                 [person, person, person])
-            # and every posted copy whose file name names them (s46 audit F3): nothing
-            # recorded says so, each label is checked (once)
+            # and every copy whose file name names them (s46 audit F3): nothing recorded
+            # says so, each label is checked (once). Posted or only exported (s59: a copy
+            # exported, not posted, named after a pupil whose consent went was listed "do not
+            # post" only when it also showed someone else)
             have = {r.id for r in recs}
             recs = sorted(recs + _named_in_file_names(records, register, [
-                r for r in records._select("WHERE id IN (SELECT export_id FROM posts)")
-                if r.id not in have], on, person, names), key=lambda r: r.id)
+                r for r in records._select() if r.id not in have], on, person, names),
+                key=lambda r: r.id)
         else:
-            # every export with an open item too, so that each open item is listed or closed
-            # (the count and the list agree); every posted one, for its file name (s46)
-            recs = records._select(
-                "WHERE id IN (SELECT export_id FROM export_people WHERE role IN ('shown', "
-                "'name-shown')) OR id IN (SELECT export_id FROM caption_people)"
-                " OR id IN (SELECT export_id FROM export_maybe)"
-                " OR id IN (SELECT export_id FROM posts)"
-                " OR id IN (SELECT export_id FROM takedown_items WHERE done_at IS NULL AND "
-                "closed_at IS NULL)")
+            # every export: those that show or name someone, have a caption or a face that
+            # may be someone, or an open item (so that each open item is listed or closed:
+            # the count and the list agree), and every other one for its file name (s46;
+            # posted or only exported, s59)
+            recs = records._select()
         wanted = _wanted(records, register, recs, on, person, names, people_by_id)
         # an item listed for the first time is numbered in file order (exports are recorded
         # as each copy is finished, several at once: walk s36 listed 002, 001, 004, ...)
