@@ -111,3 +111,29 @@ def test_every_earlier_copy_is_listed_whatever_batch_or_folder(tmp_path):
     assert sorted(i.output_path for i in items) == sorted(
         r.output for r in (*first, again, elsewhere))
     assert all(i.copy_on_disk and i.channel == "facebook" for i in items)
+
+
+def test_a_copy_exported_again_under_the_same_name_is_deleted_with_its_own_item(tmp_path):
+    """s59 review: two take-down items whose exports were written to the same file name (the
+    first copy deleted by hand, the photo exported again under that name): deleting both
+    items' copies said the first's "has changed since it was exported; kept" and skipped the
+    second as the same file, so the second's copy, exactly as exported and still to take down,
+    stayed in the export folder with nothing said of it."""
+    rec = office_records(open_db())
+    reg = FakeRegister([person("AMY", "Amy", "Able")])
+    rec.register = reg
+    first = make_export(tmp_path, 1, shown=["AMY"], name="trip1")
+    rec.add_export(first, batch="trip", channel="facebook")
+    os.unlink(first.output)
+    again = make_export(tmp_path, 2, shown=["AMY"], name="trip1")
+    assert again.output == first.output and again.output_sha256 != first.output_sha256
+    rec.add_export(again, batch="trip", channel="facebook")
+    reg.withdraw("AMY", "facebook")
+    items = takedown.evaluate(rec, reg, TODAY)
+    assert len(items) == 2
+    by_export = {i.export_id: i.id for i in items}
+    said = takedown.delete_copies(rec, sorted(by_export.values()))
+    assert not os.path.lexists(again.output), said
+    assert [(c.item, c.deleted, c.message) for c in said] == [
+        (by_export[2], True, "deleted"),
+        (by_export[1], False, "the exported copy is no longer on this PC; nothing to delete")]

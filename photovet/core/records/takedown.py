@@ -985,17 +985,26 @@ def delete_copies(records: Records, item_ids: Iterable[int]) -> list[CopyDeletio
 
     records.audit.access.require("takedown")
     out: list[CopyDeletion] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    asked: list[tuple[int, ExportRecord]] = []
     for item_id in [int(i) for i in item_ids]:
         row = records.db.one("SELECT export_id FROM takedown_items WHERE id = ?", [item_id])
         if row is None:
             raise RecordsError(f"no take-down item {item_id}",
                                hint="The take-down list shows the items and their numbers.")
-        rec = records.get(row[0])
+        asked.append((item_id, records.get(row[0])))
+    # exports written to the same file name (the first copy deleted, the photo exported again
+    # under that name): the latest first, whose copy the file is (s59: the first's was said
+    # "changed; kept" and the latest's, the same name, skipped, its copy left unsaid)
+    first: dict[str, int] = {}
+    for n, (_item, rec) in enumerate(asked):
+        first.setdefault(rec.output_path, n)
+    asked.sort(key=lambda a: (first[a[1].output_path], -a[1].id))
+    for item_id, rec in asked:
         path = Path(rec.output_path)
-        if rec.output_path in seen:
-            continue        # the same file on two channels' items: deleted once
-        seen.add(rec.output_path)
+        if (rec.output_path, rec.output_sha256) in seen:
+            continue        # the same copy on two channels' items: deleted once
+        seen.add((rec.output_path, rec.output_sha256))
         if not os.path.lexists(path):
             out.append(CopyDeletion(item_id, str(path), False,
                                     "the exported copy is no longer on this PC; nothing to delete"))
