@@ -259,9 +259,26 @@ class RetentionSchedule:
                     known[key] = (sha, when, "the same photo as another, exported")
         return known
 
-    def original_due_on(self, when: _dt.date) -> _dt.date:
-        """The day an original first seen on ``when`` is due, if it is never exported."""
-        return when + _dt.timedelta(days=self.rules.originals_days)
+    def original_due_on(self, when: _dt.date, sha256: str = "") -> _dt.date:
+        """The day an original first seen on ``when`` is due, if it is never exported; with
+        its content ``sha256``, later when it was marked ready or approved for a channel since
+        and is not exported there yet (``waiting_since``)."""
+        days = _dt.timedelta(days=self.rules.originals_days)
+        since = self.waiting_since(sha256)[0] if sha256 else None
+        return max(when + days, since + days) if since is not None else when + days
+
+    def waiting_since(self, sha256: str, made: dict[str, dict[str, list[str]]] | None = None
+                      ) -> tuple[_dt.date | None, list[str], bool]:
+        """The day the original of content ``sha256`` was last marked ready or approved for a
+        channel where it waits to be exported (``transfer._still_wanted``: what "Delete
+        originals" keeps), or None; with those channels, and whether it was exported there
+        before. ``made``: ``transfer.exports_made_by_content``, read once for many."""
+        from photovet.core.transfer import _still_wanted  # noqa: PLC0415
+
+        wanted_on, again = _still_wanted(self.approvals, self.records, sha256, made)
+        chosen = [_day(t) for st in self.approvals.for_photo(sha256) if st.channel in wanted_on
+                  for t in (st.prepared_at, st.decided_at)]
+        return max((d for d in chosen if d is not None), default=None), wanted_on, again
 
     def _exports_by_source(self) -> dict[str, tuple[_dt.date | None, bool]]:
         """Each exported original's content hash -> (the day of its latest export, whether an
@@ -293,7 +310,6 @@ class RetentionSchedule:
         deleted a photo copied a term ago and marked ready that morning, which could then never
         be exported; "90 days after they were copied from a device or marked ready")."""
         from photovet.core.transfer import (  # noqa: PLC0415
-            _still_wanted,
             exports_made_by_content,
             still_wanted_said,
         )
@@ -316,10 +332,7 @@ class RetentionSchedule:
                 made = exports_made_by_content(self.records)
             # marked ready or approved for a channel and not exported there: the period runs
             # from the latest of those (as from the day it was copied)
-            wanted_on, _again = _still_wanted(self.approvals, self.records, sha, made)
-            chosen = [_day(t) for st in self.approvals.for_photo(sha) if st.channel in wanted_on
-                      for t in (st.prepared_at, st.decided_at)]
-            chosen_on = max((d for d in chosen if d is not None), default=None)
+            chosen_on, wanted_on, _again = self.waiting_since(sha, made)
             if chosen_on is not None and chosen_on + _dt.timedelta(days=days) > due_on:
                 due_on = chosen_on + _dt.timedelta(days=days)
                 if due_on > today:

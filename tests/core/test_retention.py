@@ -808,3 +808,7 @@ def test_an_original_copied_long_ago_and_marked_ready_today_is_not_deleted(ws_wi
     assert due.path == str(a.resolve())
     assert "waiting for approval or approved for School website" in due.what
     assert not due.held
+    # the day a subject access report says it is deleted is that one too
+    first_seen = dt.date.fromisoformat(long_ago[:10])
+    assert sched.original_due_on(first_seen, sha) == due.due_on
+    assert sched.original_due_on(first_seen) < due.due_on

@@ -313,7 +313,7 @@ def _place(item: HeldMedia, place: tuple[str, _dt.date, str] | None, schedule: A
     item.file_name = Path(path).name
     item.first_seen, item.first_seen_how = when.isoformat(), how
     if os.path.exists(path):
-        item.original_due = schedule.original_due_on(when)
+        item.original_due = schedule.original_due_on(when, item.sha256)
     else:
         item.original_note = "the original is no longer where PhotoVet last saw it"
 
