@@ -294,6 +294,20 @@ _SOUND_DONE = {"keep": "kept", "mute": "silenced", "remove": "removed"}
 _COVERED_WITH = {"solid": "solid shapes", "pixelate": "coarse blocks"}
 
 
+#: the cover's size (``CoverSettings.grow``) a video's approval signs by leaving it out (every
+#: video approval given before the size was signed: ``Engine.approval_parts``)
+VIDEO_SIGNED_GROW = 1.4
+
+
+def _cover_size_changed(old: dict[str, Any], new: dict[str, Any], then: str) -> str:
+    """A video's face covers made larger or smaller (``"cover_grow"``, absent: the default
+    size) since ``old`` was signed or shown, in words."""
+    now = float(new.get("cover_grow", VIDEO_SIGNED_GROW))
+    before = float(old.get("cover_grow", VIDEO_SIGNED_GROW))
+    how = "smaller" if now < before else "larger"
+    return f"the face covers would now be {how} ({then} covers {before:g} times a face)"
+
+
 def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda i: i,
                        review_by: str = "", review_at: str = "", *,
                        covered_why: Mapping[str, str] | None = None) -> str:
@@ -319,6 +333,8 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
         now, then = new.get("cover_style", "solid"), old.get("cover_style", "solid")
         return (f"faces would now be covered with {how.get(now, now)} (it was approved with "
                 f"{how.get(then, then)})")
+    if old.get("cover_grow") != new.get("cover_grow"):
+        return _cover_size_changed(old, new, "it was approved with")
     effect = ""
     gone = sorted(set(old.get("people_shown", [])) - set(new.get("people_shown", [])))
     added = sorted(set(new.get("people_shown", [])) - set(old.get("people_shown", [])))
@@ -454,6 +470,8 @@ def changed_since_shown(old: dict[str, Any], new: dict[str, Any], name_of=lambda
         how = _COVERED_WITH
         now = new.get("cover_style", "solid")
         return f"faces would now be covered with {how.get(now, now)}"
+    if old.get("cover_grow") != new.get("cover_grow"):
+        return _cover_size_changed(old, new, "you were shown")
     gone = sorted(set(old.get("people_shown", [])) - set(new.get("people_shown", [])))
     added = sorted(set(new.get("people_shown", [])) - set(old.get("people_shown", [])))
     if gone:
@@ -1543,4 +1561,4 @@ __all__ = ["APPROVED", "ApprovalState", "Approvals", "AsNow", "DRAFT", "READY", 
            "fingerprint", "people_in", "same_signed", "signed_key", "signs_school_words",
            "this_computer", "video_approval_parts", "waiting_elsewhere", "WaitingElsewhere",
            "with_checked_with"]
-__all__ += ["LeavingUndone", "RowRestored", "covered_by_rule"]
+__all__ += ["LeavingUndone", "RowRestored", "VIDEO_SIGNED_GROW", "covered_by_rule"]

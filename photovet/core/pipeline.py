@@ -733,7 +733,18 @@ class Engine:
             parts = video_approval_parts(analysis, video_review_hash(
                 self.video_review_parts(analysis, ch)), pub)
             checked_with = self.checked_with(analysis)
-            return with_checked_with(parts, checked_with, pub) if checked_with else parts
+            if checked_with:
+                parts = with_checked_with(parts, checked_with, pub)
+            from photovet.core.approval import VIDEO_SIGNED_GROW  # noqa: PLC0415
+
+            grow = self.settings.cover.grow
+            if grow != VIDEO_SIGNED_GROW:
+                # a video's covers are worked out frame by frame at export, from its tracks and
+                # the cover's size: unlike a photo's, they are not in its publication, so the
+                # size is signed (absent for the default, so approvals made before this was
+                # signed stay valid): covers made smaller or larger since void the approval
+                parts["cover_grow"] = grow
+            return parts
         digest = review_hash(self.review_parts(analysis, ch))
         pub = self.publication(analysis)
         parts = approval_parts(analysis, digest, pub)
