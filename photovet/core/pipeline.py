@@ -1612,6 +1612,11 @@ def _and_words(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
+def _plain(value: Any) -> Any:
+    """A settings value as JSON holds it (tuples as lists), to compare like with like."""
+    return json.loads(json.dumps(value, sort_keys=True, default=list))
+
+
 class _LastCheck:
     """What the export record asks at the last moment, inside the record's transaction (the
     register-wide writer lock held: a change on another PC is either seen here or waits until
@@ -1647,11 +1652,15 @@ class _LastCheck:
         self.decided_from = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         self.mode_then = engine.mode_for(mode)
         self.approval_then = engine.settings.approval.required
-        # the school's settings that change what a photo publishes, as the register held them
-        # when the batch began: changed on another PC meanwhile (the school's name added, the
-        # covers made bigger), the approvals no longer count there, and a copy already being
-        # made was recorded all the same (walk s34)
-        self.published_then = self._published_settings()
+        # the school's settings that change what a photo publishes, as this engine decides
+        # with them: changed on another PC meanwhile (the school's name added, the covers made
+        # bigger), the approvals no longer count there, and a copy already being made was
+        # recorded all the same (walk s34). Not as the register held them when the batch
+        # began: the engine read them earlier (a command that then loaded its models, a
+        # window's workspace), and a change between was seen by neither (s59; the mode was
+        # already compared with the engine's own, ``mode_then``)
+        self.published_then = {section: _plain(engine.settings.to_dict((section,))[section])
+                               for section in PUBLISHED_SECTIONS}
         # the channel's rules as the register held them when the batch began (s46: changed on
         # another PC while a copy was made, the copy made under the old rules was recorded: a
         # school's name left readable where the channel now hides it)
@@ -1675,15 +1684,34 @@ class _LastCheck:
         except ValueError:
             return raw
 
-    def _published_settings(self) -> dict[str, str | None]:
-        """The register's stored value of each school settings section that changes what a
-        photo publishes or whether its approval counts (what analysis finds, the school's name
-        and details, covers, group photos, videos, the checklist); None: not stored."""
+    def _published_settings(self) -> dict[str, Any]:
+        """Each school settings section that changes what a photo publishes or whether its
+        approval counts (what analysis finds, the school's name and details, covers, group
+        photos, videos, the checklist) as the register holds it now, read as the engine's
+        settings are (``Workspace._settings_from_register``: over the engine's own, so a value
+        the register does not hold is the engine's); a section the register does not hold at
+        all: the engine's. One that cannot be read is a change (fail closed). No register:
+        the engine's own (nothing to compare with)."""
+        from photovet.core.errors import SettingsError  # noqa: PLC0415
+        from photovet.core.settings import SCHOOL_SECTIONS  # noqa: PLC0415
+
         db = getattr(self.engine.register, "db", None)
         if db is None:
-            return {}
+            return dict(self.published_then)
         rows = dict(db.all("SELECT section, value FROM school_settings"))
-        return {section: rows.get(section) for section in PUBLISHED_SECTIONS}
+        out: dict[str, Any] = {}
+        for section in PUBLISHED_SECTIONS:
+            raw = rows.get(section)
+            if raw is None:
+                out[section] = self.published_then[section]
+                continue
+            try:
+                held = self.engine.settings.copy()
+                held.update({section: json.loads(raw)}, only=SCHOOL_SECTIONS)
+                out[section] = _plain(held.to_dict((section,))[section])
+            except (ValueError, TypeError, SettingsError):
+                out[section] = {"not readable": str(raw)}
+        return out
 
     def _rules_in_register(self) -> dict[str, object] | None:
         """The rules of the batch's channel that decide what is published (``channels.
