@@ -868,13 +868,18 @@ class ApprovalController(QObject):
     # -- approving -----------------------------------------------------------------------------
 
     def _approve(self, item: PhotoItem, checks: list[str] | None = None,
-                 hand_named_checked: bool = False) -> None:
-        a = item.analysis
-        self.ctx.ws.approvals.approve(a, self.ctx.engine.approval_parts(a), checks=checks,
+                 hand_named_checked: bool = False,
+                 shown: tuple[Any, dict[str, Any], str | None] | None = None) -> None:
+        """Approve ``item`` as ``shown`` (the analysis as on screen, what an approval of it
+        signs, and the caption shown with it: taken when Approve was pressed; None: now)."""
+        if shown is None:
+            shown = (item.analysis, self.ctx.engine.approval_parts(item.analysis),
+                     self.tab.approval.shown_caption)
+        a, parts, caption = shown
+        self.ctx.ws.approvals.approve(a, parts, checks=checks,
                                       seen_on="the photo, opened",
                                       hand_named_checked=hand_named_checked,
-                                      now=self._as_now(a),
-                                      caption=self.tab.approval.shown_caption)
+                                      now=self._as_now(a), caption=caption)
 
     def _as_now(self, a):
         """What the core asks while storing an approval: the photo decided again as it is now,
@@ -926,11 +931,17 @@ class ApprovalController(QObject):
             return
         self._kept = None
         self.before_approve()
+        # what is on screen as Approve is pressed is what is signed, with its caption: taken
+        # before the question below, while which the register's change feed may decide the
+        # photo again behind it (s59: the approval signed that, never looked at); a change
+        # since is the core's to refuse (ApprovalConflict), as with the contact sheet's
+        shown = (copy.copy(item.analysis), self.ctx.engine.approval_parts(item.analysis),
+                 self.tab.approval.shown_caption)
         looked = self.confirm_hand_named(item)
         if looked is None:
             return
         try:
-            self._approve(item, self.checklist.ticked(), hand_named_checked=looked)
+            self._approve(item, self.checklist.ticked(), hand_named_checked=looked, shown=shown)
         except ApprovalConflict as exc:
             self._kept = (self._key_of(item.analysis), error_text(exc), True)
             self._show_as_now([item])               # shown again as it is now, still said
