@@ -193,7 +193,9 @@ ANALYSIS_VERSION = "29"
 #: 30: as ANALYSIS_VERSION 29 (the places after one cue share it: one question, VideoTrack.cue)
 #: 31: a cue is the one read on its frame (VideoTrack.cue "FRAME:x,y"): two cards shown one
 #: after the other in one place were one question (s58 audit)
-VIDEO_ANALYSIS_VERSION = "31"
+#: 32: each part of a face track found again after a gap or a jump keeps a crop of its own,
+#: and a part with none leaves the track uncertain (s59: a track carried on with another face)
+VIDEO_ANALYSIS_VERSION = "32"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

@@ -23,7 +23,9 @@ One decode of the whole clip, one frame in memory at a time:
   after any find: one stray box on an upright clip cost as much as the look itself);
 - for recognition, each face track keeps its best crop per stretch of time (score x size x
   frontalness; stretches start at 1 s and double when there are more than ``crops_per_track``,
-  so memory stays bounded and the samples stay spread over the track's life);
+  so memory stays bounded and the samples stay spread over the track's life), and each part
+  of it found again after a gap or a jump (``part_break``: perhaps another face the tracker
+  carried it on with) keeps a crop of its own;
 - names: every ``ocr_every`` seconds the frame is read (the photo text engine, badge areas below
   faces first) and lines that are, or may be, names become text tracks, and so do lines that
   name the school, marked as a photo's are (``school.mark_school_texts``: the school's own
@@ -60,9 +62,10 @@ One decode of the whole clip, one frame in memory at a time:
   (``_small_print``).
 
 At the end each face track is recognised from its crops: RECOGNISED as P only when every crop
-that could be encoded says P (and at least two do, when two were kept); any disagreement or
-near miss makes it UNCERTAIN. Two tracks on screen at the same time cannot both be P: both
-become uncertain. Nothing here decides show or cover (policy.decide_video does, per channel).
+that could be encoded says P (and at least two do, when two were kept), and every part of it
+had a crop; any disagreement, near miss or part nobody could read makes it UNCERTAIN. Two
+tracks on screen at the same time cannot both be P: both become uncertain. Nothing here
+decides show or cover (policy.decide_video does, per channel).
 
 Which tracks may be one person (``same_faces``): the tracker splits a child it loses for a
 moment, and linking.py joins only what it is sure of. So every track's crops are also encoded
@@ -312,28 +315,91 @@ def view_quality(det: Det) -> float:
 
 
 class BestCrops:
-    """Per track, the best face crop in each stretch of time (module notes)."""
+    """Per track, the best face crop in each stretch of time of each of its parts (module
+    notes). A part begins where the track was found again after a gap or a jump
+    (``part_break``): the tracker may have carried it on with another face there (s59: two of
+    24 tracks on a stage clip), so each part keeps a crop of its own however long the track and
+    its stretches grow, and recognition reads every part. At most ``2 x keep`` parts keep one;
+    beyond that, either side of the start least like a new face, the poorer view is given up.
+    ``unread_parts``: parts no crop was taken of (too small to encode) or whose crop was given
+    up: nobody can say whose face they are (the track is then uncertain)."""
 
     def __init__(self, keep: int, fps: float):
         self.keep = max(1, int(keep))
+        self.parts_kept = 2 * self.keep
         self.bucket = max(1, int(round(fps)))
-        self.items: dict[int, tuple[float, Image.Image, tuple[int, int, int, int]]] = {}
+        self.part = 0
+        #: each later part's weight: how much its start looked like a new face (merge order)
+        self.weights: dict[int, float] = {}
+        self.read: set[int] = set()
+        self.items: dict[tuple[int, int], tuple[float, Image.Image,
+                                                 tuple[int, int, int, int]]] = {}
+
+    def new_part(self, frame: int, weight: float) -> None:
+        """The track goes on at ``frame`` after a gap or a jump (``part_break``)."""
+        self.part += 1
+        self.weights[self.part] = float(weight)
+
+    def unread_parts(self) -> int:
+        return self.part + 1 - len(self.read)
 
     def wants(self, frame: int, quality: float) -> bool:
-        cur = self.items.get(frame // self.bucket)
+        cur = self.items.get((self.part, frame // self.bucket))
         return cur is None or quality > cur[0]
 
     def put(self, frame: int, quality: float, crop: Image.Image,
             box: tuple[int, int, int, int]) -> None:
-        self.items[frame // self.bucket] = (quality, crop, box)
+        self.items[(self.part, frame // self.bucket)] = (quality, crop, box)
+        self.read.add(self.part)
         while len(self.items) > self.keep:
-            self.bucket *= 2
-            merged: dict[int, tuple[float, Image.Image, tuple[int, int, int, int]]] = {}
-            for b, item in self.items.items():
-                nb = b // 2
-                if nb not in merged or item[0] > merged[nb][0]:
-                    merged[nb] = item
-            self.items = merged
+            parts = [k[0] for k in self.items]
+            if len(set(parts)) < len(parts):
+                # longer stretches, never across parts
+                self.bucket *= 2
+                merged: dict[tuple[int, int], tuple[float, Image.Image,
+                                                    tuple[int, int, int, int]]] = {}
+                for (part, b), item in self.items.items():
+                    key = (part, b // 2)
+                    if key not in merged or item[0] > merged[key][0]:
+                        merged[key] = item
+                self.items = merged
+                continue
+            if len(self.items) <= self.parts_kept:
+                break
+            # one crop a part, too many parts: of the two parts either side of the start least
+            # like a new face, the poorer view is given up, and its part counts as unread
+            order = sorted(self.items)
+            i = min(range(1, len(order)), key=lambda j: (self.weights.get(order[j][0], 0.0), j))
+            poorer = min(order[i - 1], order[i], key=lambda k: self.items[k][0])
+            del self.items[poorer]
+            self.read.discard(poorer[0])
+
+
+#: a track's next detection starts a new part (``BestCrops``) when at least this many of the
+#: detector's looks found nothing of it between (or one did and its face moved
+#: ``PART_JUMP_ALONE`` sizes)...
+PART_MISSED_LOOKS = 2
+#: ...or its face moved at least this many face sizes from the last one, or by one size after
+#: a look that missed it (s59: another face at the place of the last one)
+PART_JUMP_ALONE = 1.0
+PART_JUMP_AFTER_MISS = 0.5
+#: or its size changed by this factor between two looks
+PART_SIZE_RATIO = 1.5
+
+
+def part_break(prev: Det, d: Det, stride: int) -> float:
+    """How much ``d`` (the next detection of the track whose last was ``prev``) looks like a
+    new face in the track's place: 0 for none (the same part), else a weight (missed looks
+    plus the jump in face sizes)."""
+    missed = max(0, int(round((d.frame - prev.frame) / max(1, stride))) - 1)
+    size = max(1.0, prev.size)
+    jump = math.hypot(d.cx - prev.cx, d.cy - prev.cy) / size
+    ratio = max(d.size, 1.0) / size
+    grew = max(ratio, 1.0 / ratio)
+    if (missed >= PART_MISSED_LOOKS or jump >= PART_JUMP_ALONE
+            or (missed >= 1 and jump >= PART_JUMP_AFTER_MISS) or grew >= PART_SIZE_RATIO):
+        return missed + jump + (grew - 1.0) + 1e-3
+    return 0.0
 
 
 def recognise(results: list[Any], offered: int) -> tuple[str, str | None, float | None,
@@ -591,10 +657,14 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             q = view_quality(d)
             if t.id not in st.best or q > st.best[t.id][0]:
                 st.best[t.id] = (q, d.frame, d.box)
-            if not want_crops or d.size < p.min_encode_px:
+            if not want_crops:
                 continue
             cr = st.crops.setdefault(t.id, BestCrops(p.crops_per_track, fps))
-            if not cr.wants(fr.index, q):
+            if len(t.dets) > 1:
+                weight = part_break(t.dets[-2], d, p.stride)
+                if weight:
+                    cr.new_part(fr.index, weight)
+            if d.size < p.min_encode_px or not cr.wants(fr.index, q):
                 continue
             if full is None:
                 full = display_rgb(fr.frame, info.rotation)
@@ -818,6 +888,10 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             t.samples = len(results)
             t.match_status, t.person, t.distance, t.margin = recognise(
                 results, len(cr.items) if cr is not None else 0)
+            if (t.match_status == MatchStatus.RECOGNISED.value and cr is not None
+                    and cr.unread_parts()):
+                # a part of the track no crop was taken of may be another face (BestCrops)
+                t.match_status = MatchStatus.UNCERTAIN.value
             t.near = near_of(results, t.person)
         else:
             t.match_status = MatchStatus.NO_REGISTER.value if matcher is not None else \
