@@ -926,6 +926,9 @@ class VideoTrack:
     #: as (track id, distance), nearest first. Ids and distances only, never a signature.
     views: int = 0
     same_as: list[tuple[int, float]] = field(default_factory=list)
+    #: face tracks: the times (seconds, as ``first_time``) it was found again after a gap or a
+    #: jump, where the tracker may have carried it on with another face (analysis.BestCrops)
+    found_again: list[float] = field(default_factory=list)
     #: text tracks: the face tracks this name is worn under (a badge, a lanyard card), as
     #: (face track id, the name's box relative to that face: (x1, y1, x2, y2) in face sizes
     #: from the face box's centre, every reading's box in one). The name's cover follows each
@@ -993,7 +996,9 @@ class VideoTrack:
             "same_as": [[int(i), round(float(x), 4)] for i, x in self.same_as],
             "rides": [[int(i), [round(float(v), 4) for v in rel]] for i, rel in self.rides],
             "clear_before": self.clear_before, "clear_after": self.clear_after,
-        } | ({"card": True} if self.card else {}) | ({"cue": self.cue} if self.cue else {})
+        } | ({"card": True} if self.card else {}) | ({"cue": self.cue} if self.cue else {}) \
+            | ({"found_again": [round(float(x), 3) for x in self.found_again]}
+               if self.found_again else {})
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> VideoTrack:
@@ -1022,7 +1027,8 @@ class VideoTrack:
                    for i, rel in d.get("rides") or []],
             clear_before=_frame_or_none(d.get("clear_before")),
             clear_after=_frame_or_none(d.get("clear_after")), card=bool(d.get("card", False)),
-            cue=str(d.get("cue", "")))
+            cue=str(d.get("cue", "")),
+            found_again=[float(x) for x in d.get("found_again") or []])
 
     def detected(self) -> VideoTrack:
         """Only what analysis found (no decisions): what the cache keeps."""

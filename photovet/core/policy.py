@@ -2671,8 +2671,19 @@ def decide_track(track: VideoTrack, person: Person | None, channel: Channel, mod
     d = _same_face_decision(track, d, person, channel, mode, on, same)
     if d.action == "show" and track.detections < 2 and track.override is None \
             and not track.override_person:
-        return Decision("cover", REASON_TOO_BRIEF, needs_review=True)
+        d = Decision("cover", REASON_TOO_BRIEF, needs_review=True)
+    if d.needs_review and track.found_again:
+        # the answer is for the whole track: where the tracker may have carried it on with
+        # another face, the person answering is asked to look there (s59)
+        d = Decision(d.action, f"{d.reason} ({found_again_words(track.found_again)})",
+                     needs_review=True)
     return d
+
+
+def found_again_words(times: Sequence[float]) -> str:
+    """What a question about a face track says where it was lost and found again."""
+    at = ", ".join(_clock(t) for t in times[:3]) + (" and later" if len(times) > 3 else "")
+    return f"lost and found again at {at}: check it is the same face all through"
 
 
 def _same_face_decision(track: VideoTrack, d: Decision, person: Person | None,
@@ -3091,3 +3102,4 @@ __all__ += ["RESTORED", "row_restored"]
 __all__ += ["MADE_UNDER_RULES", "file_name_people_refusal", "made_under", "rules_of"]
 __all__ += ["rules_made_stricter"]
 __all__ += ["name_like_reason"]
+__all__ += ["found_again_words"]

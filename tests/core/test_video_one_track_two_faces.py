@@ -72,6 +72,13 @@ def test_a_stranger_for_half_a_second_in_a_long_track_of_a_known_child_is_not_sh
     assert stranger                           # the track went on with the stranger's face
     assert t.match_status == "uncertain" and t.decision == "cover", (t.match_status,
                                                                      t.samples, t.decision)
+    # the question says where to look: an answer is for the whole track
+    assert t.needs_review and t.found_again and 8.2 < t.found_again[0] < 8.5, t.found_again
+    assert "lost and found again at 0:08." in t.reason, t.reason
+    assert "check it is the same face all through" in t.reason
+    # kept with the analysis (the cache, the review)
+    from photovet.core.models import VideoTrack
+    assert VideoTrack.from_dict(t.to_dict()).found_again == t.found_again
 
 
 def test_the_same_child_after_a_gap_is_still_recognised_and_shown(ws, tmp_path):

@@ -329,6 +329,8 @@ class BestCrops:
         self.parts_kept = 2 * self.keep
         self.bucket = max(1, int(round(fps)))
         self.part = 0
+        #: the frames each later part begins at
+        self.starts: list[int] = []
         #: each later part's weight: how much its start looked like a new face (merge order)
         self.weights: dict[int, float] = {}
         self.read: set[int] = set()
@@ -338,6 +340,7 @@ class BestCrops:
     def new_part(self, frame: int, weight: float) -> None:
         """The track goes on at ``frame`` after a gap or a jump (``part_break``)."""
         self.part += 1
+        self.starts.append(int(frame))
         self.weights[self.part] = float(weight)
 
     def unread_parts(self) -> int:
@@ -864,6 +867,11 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             t.best_frame, t.best_box = bf, float_box(bb)
         else:
             t.best_frame, t.best_box = t.first_frame, t.boxes[0]
+        cr = st.crops.get(t.id)
+        if cr is not None and cr.starts:
+            # where it was found again after a gap or a jump: a person answering for the
+            # track is asked to check it is one face all through (policy.decide_track)
+            t.found_again = [round(float(st.times[f]), 3) for f in cr.starts if f < len(st.times)]
     signatures: dict[int, list[np.ndarray]] = {}
     for t in faces:
         cr = st.crops.get(t.id)
