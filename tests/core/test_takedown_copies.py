@@ -131,6 +131,8 @@ def test_a_copy_exported_again_under_the_same_name_is_deleted_with_its_own_item(
     reg.withdraw("AMY", "facebook")
     items = takedown.evaluate(rec, reg, TODAY)
     assert len(items) == 2
+    # the file there is the later export's: the first item's copy is not on this PC
+    assert {i.export_id: i.copy_on_disk for i in items} == {1: False, 2: True}
     by_export = {i.export_id: i.id for i in items}
     said = takedown.delete_copies(rec, sorted(by_export.values()))
     assert not os.path.lexists(again.output), said

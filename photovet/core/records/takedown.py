@@ -419,6 +419,7 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
         wanted.sort(key=lambda w: (_files_order(w[0]), w[1].id))
         if person is None:
             _close_stale(records, recs, {(w[0].id, w[1].id) for w in wanted}, on, now)
+        latest = _latest_exports(records) if wanted or include_done else {}
         for rec, channel, status, people, parts, flag in wanted:
             reasons = {pid: r.words for pid, r in parts.items()}
             row = db.one("SELECT id, first_listed_at, done_at, done_by, note, people, reasons, "
@@ -463,17 +464,32 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                 source_path=rec.source_path, batch=rec.batch, channel_label=channel.label,
                 posts=[p for p in rec.posts if p.channel == channel.id], first_listed_at=row[1],
                 done_at=row[2], done_by=row[3], note=row[4], new=new or again,
-                copy_on_disk=os.path.lexists(rec.output_path), parts=parts, not_allowed=flag,
+                copy_on_disk=_copy_here(rec, latest), parts=parts, not_allowed=flag,
                 cover=others_in(rec, people), media=rec.media, faces_at=rec.faces_at))
     if include_done:
         items += _closed_items(records, register, recs, {(w[0].id, w[1].id) for w in wanted},
-                               person)
+                               person, latest)
     items.sort(key=lambda i: (i.status != "posted", i.id))
     return items
 
 
+def _latest_exports(records: Records) -> dict[str, int]:
+    """Each export file path -> the latest export record written to it (``_copy_here``)."""
+    return {str(p): int(i) for p, i in records.db.all(
+        "SELECT output_path, MAX(id) FROM exports GROUP BY output_path")}
+
+
+def _copy_here(rec: ExportRecord, latest: dict[str, int]) -> bool:
+    """Whether ``rec``'s exported copy is still on this PC: a file at its path, and no later
+    export written to that path (``latest``: ``_latest_exports``; s59: the first copy deleted
+    by hand and the photo exported again under its name, the first item said its copy was
+    still here; ``delete_copies`` deletes the later's)."""
+    return os.path.lexists(rec.output_path) and latest.get(rec.output_path, rec.id) <= rec.id
+
+
 def _closed_items(records: Records, register: Any, recs: list[ExportRecord],
-                  wanted: set[tuple[int, str]], person: str | None) -> list[TakedownItem]:
+                  wanted: set[tuple[int, str]], person: str | None,
+                  latest: dict[str, int]) -> list[TakedownItem]:
     """The items of ``recs`` closed because their reason went away (not listed again now),
     each with the people and reasons it held and why it was closed, as done items are listed
     (``evaluate(include_done=True)``); ``person``: only those that held them."""
@@ -500,7 +516,7 @@ def _closed_items(records: Records, register: Any, recs: list[ExportRecord],
             names=display_names(register, people), output_path=rec.output_path,
             output_sha256=rec.output_sha256, source_path=rec.source_path, batch=rec.batch,
             channel_label=channel.label, posts=posts, first_listed_at=row[5], note=row[8],
-            copy_on_disk=os.path.lexists(rec.output_path), closed_at=row[6],
+            copy_on_disk=_copy_here(rec, latest), closed_at=row[6],
             closed_reason=row[7] or "", cover=others_in(rec, people), media=rec.media,
             faces_at=rec.faces_at))
     return out
