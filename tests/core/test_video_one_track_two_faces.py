@@ -46,7 +46,7 @@ def make_clip(path, parts, fps: int = 30, size=(320, 240)):
 
 
 @pytest.fixture
-def ws(tmp_path):
+def tori_ws(tmp_path):
     w = enrolled_workspace(tmp_path)
     yield w
     w.close()
@@ -59,13 +59,13 @@ def faces_of(ws, clip):
     return an, an.face_tracks
 
 
-def test_a_stranger_for_half_a_second_in_a_long_track_of_a_known_child_is_not_shown(ws,
+def test_a_stranger_for_half_a_second_in_a_long_track_of_a_known_child_is_not_shown(tori_ws,
                                                                                   tmp_path):
     # Tori (red, consenting) 8 s, nobody 0.3 s, a stranger (blue, a little smaller: Tori's
     # crops are the better views) 0.5 s where she was, nobody 0.3 s, Tori 3 s: one track
     clip = make_clip(tmp_path / "podium.mp4", [(8, RED, 50), (0.3, None, 0), (0.5, BLUE, 42),
                                                 (0.3, None, 0), (3, RED, 50)])
-    an, tracks = faces_of(ws, clip)
+    an, tracks = faces_of(tori_ws, clip)
     assert len(tracks) == 1, [(t.frames[0], t.frames[-1]) for t in tracks]
     (t,) = tracks
     stranger = [f for f in t.frames if 8.3 * 30 <= f < 8.8 * 30]
@@ -81,19 +81,19 @@ def test_a_stranger_for_half_a_second_in_a_long_track_of_a_known_child_is_not_sh
     assert VideoTrack.from_dict(t.to_dict()).found_again == t.found_again
 
 
-def test_the_same_child_after_a_gap_is_still_recognised_and_shown(ws, tmp_path):
+def test_the_same_child_after_a_gap_is_still_recognised_and_shown(tori_ws, tmp_path):
     clip = make_clip(tmp_path / "turns.mp4", [(8, RED, 50), (0.3, None, 0), (0.5, RED, 46),
                                                (0.3, None, 0), (3, RED, 50)])
-    an, (t,) = faces_of(ws, clip)
+    an, (t,) = faces_of(tori_ws, clip)
     assert (t.match_status, t.person, t.decision) == ("recognised", "A1", "show")
 
 
-def test_a_part_of_a_track_too_small_to_read_leaves_it_uncertain(ws, tmp_path):
+def test_a_part_of_a_track_too_small_to_read_leaves_it_uncertain(tori_ws, tmp_path):
     # the stranger's part under the size a face is encoded at (40 px): nobody could say whose
-    assert ws.settings.recognition.min_face_px > 30
+    assert tori_ws.settings.recognition.min_face_px > 30
     clip = make_clip(tmp_path / "small.mp4", [(8, RED, 50), (0.3, None, 0), (0.5, BLUE, 30),
                                                (0.3, None, 0), (3, RED, 50)])
-    an, (t,) = faces_of(ws, clip)
+    an, (t,) = faces_of(tori_ws, clip)
     assert t.match_status == "uncertain" and t.decision == "cover"
 
 
