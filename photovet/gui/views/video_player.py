@@ -286,7 +286,8 @@ def timeline_rows(a: VideoAnalysis, people_by_id: dict[str, Any],
         rows.append(Row(members[0].id, group_label(members, people_by_id),
                         min(sp[0] for sp in spans), max(sp[1] for sp in spans),
                         spans[0][2], any(sp[3] for sp in spans), tuple(g), spans,
-                        tuple(j for tid in g for j in joins.get(tid, ()))))
+                        tuple(j for tid in g for j in joins.get(tid, ())),
+                        tuple(x for t in members if t.needs_review for x in t.found_again)))
     # a place after a cue whose question another place asks is drawn as waiting, as that one
     waits = waiting_tracks(a)
     colours = track_colours(a, waits)
@@ -322,6 +323,9 @@ class Row:
     track_ids: tuple[int, ...] = ()
     spans: tuple[tuple[float, float, QColor, bool], ...] = ()
     joins: tuple[tuple[float, float], ...] = ()   # unseen between two tracks, covered too
+    #: where a face whose question is open was lost and found again (VideoTrack.found_again:
+    #: its question asks the person to look there), a mark on its bar
+    marks: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.track_ids:
@@ -483,6 +487,11 @@ class TrackTimeline(QWidget):
                     qp.setPen(QPen(QColor("#7a5200"), 2, Qt.PenStyle.DotLine))
                     qp.setBrush(Qt.BrushStyle.NoBrush)
                     qp.drawRoundedRect(bar.adjusted(-2, -2, 2, 2), 4, 4)
+            # where the face was lost and found again: its question asks to look there
+            qp.setPen(QPen(QColor("#1f2933"), 2))
+            for at in r.marks:
+                mx = self._x(at)
+                qp.drawLine(QPointF(mx, y + 3), QPointF(mx, y + ROW_H - 3))
         x = self._x(self.position)
         qp.setPen(QPen(QColor("#1565c0"), 2))
         qp.drawLine(QPointF(x, 0), QPointF(x, self.height()))
