@@ -195,7 +195,9 @@ ANALYSIS_VERSION = "29"
 #: after the other in one place were one question (s58 audit)
 #: 32: each part of a face track found again after a gap or a jump keeps a crop of its own,
 #: and a part with none leaves the track uncertain (s59: a track carried on with another face)
-VIDEO_ANALYSIS_VERSION = "32"
+#: 33: a part of a face track none of whose crops gave a signature is unread, as one with no
+#: crop (s59 review: a crop too small on its shorter side counted as read)
+VIDEO_ANALYSIS_VERSION = "33"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

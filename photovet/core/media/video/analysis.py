@@ -343,8 +343,11 @@ class BestCrops:
         self.starts.append(int(frame))
         self.weights[self.part] = float(weight)
 
-    def unread_parts(self) -> int:
-        return self.part + 1 - len(self.read)
+    def unread_parts(self, heard: set[int] | None = None) -> int:
+        """Parts no crop was kept of; with ``heard`` (the parts of which some crop kept gave a
+        signature), also those whose every crop gave none (too small on its shorter side, no
+        landmarks found: a face turned away, half out of the picture): read by nobody too."""
+        return self.part + 1 - len(self.read if heard is None else self.read & heard)
 
     def wants(self, frame: int, quality: float) -> bool:
         cur = self.items.get((self.part, frame // self.bucket))
@@ -876,9 +879,11 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
     for t in faces:
         cr = st.crops.get(t.id)
         results = []
+        heard: set[int] = set()      # the parts a crop of which gave a signature matched
         if cr is not None:
-            best = sorted(cr.items.values(), key=lambda x: -x[0])
-            for _q, crop, box in best if matching else best[:max(1, p.appearance_views)]:
+            best = sorted(cr.items.items(), key=lambda kv: -kv[1][0])
+            for (part, _b), (_q, crop, box) in best if matching \
+                    else best[:max(1, p.appearance_views)]:
                 # a signature of every model someone is enrolled with (as for photos), and of
                 # the current one for the track's appearance
                 models = list(matcher.models) if matching else []
@@ -892,13 +897,18 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                     mine = {m: e for m, e in encs.items() if m in matcher.models}
                     if any(e is not None for e in mine.values()):
                         results.append(matcher.match_photo({m: [e] for m, e in mine.items()})[0])
+                        heard.add(part)
         if matching:
             t.samples = len(results)
             t.match_status, t.person, t.distance, t.margin = recognise(
                 results, len(cr.items) if cr is not None else 0)
             if (t.match_status == MatchStatus.RECOGNISED.value and cr is not None
-                    and cr.unread_parts()):
-                # a part of the track no crop was taken of may be another face (BestCrops)
+                    and cr.unread_parts(heard)):
+                # a part of the track no crop was taken of, or none of whose crops gave a
+                # signature, may be another face (BestCrops): a crop taken but never read
+                # counted as read, and the track was recognised from the other parts' crops
+                # (s59 review: a stranger's box 44 x 34 after a gap, under min_face_px on its
+                # shorter side, shown as the consenting child)
                 t.match_status = MatchStatus.UNCERTAIN.value
             t.near = near_of(results, t.person)
         else:
