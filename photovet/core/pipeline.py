@@ -197,7 +197,10 @@ ANALYSIS_VERSION = "29"
 #: and a part with none leaves the track uncertain (s59: a track carried on with another face)
 #: 33: a part of a face track none of whose crops gave a signature is unread, as one with no
 #: crop (s59 review: a crop too small on its shorter side counted as read)
-VIDEO_ANALYSIS_VERSION = "33"
+#: 34: a face track's face becoming too small to read, or readable again, starts a part of
+#: it, and crops are taken only of faces the engine reads (shorter side; s59 review: a stranger
+#: under min_face_px taking a child's place within a look was read in no crop)
+VIDEO_ANALYSIS_VERSION = "34"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

@@ -15,6 +15,8 @@ import av
 import numpy as np
 import pytest
 
+from photovet.core.media.video.analysis import part_break
+from photovet.core.media.video.tracking import Det
 from photovet.core.pipeline import Engine
 from tests.core.test_video_workflow import BLUE, RED, SquareFaces, enrolled_workspace
 
@@ -81,6 +83,26 @@ def one_track_with_stranger(tracks, fps, start, end):
     return t
 
 
+def test_a_stranger_too_small_to_read_taking_the_place_at_once_is_not_shown(tori_ws, tmp_path):
+    # Tori (50 px) for 3 s; in the next look, where she was, a stranger of 36 px (under the 40
+    # px a face is read at; 1.4 times smaller, no gap, no jump) for 3 s: no crop of the
+    # stranger could be taken, and Tori's crops said Tori
+    assert tori_ws.settings.recognition.min_face_px == 40
+    clip = make_clip(tmp_path / "small.mp4", [(3, RED, 50, 50), (3, BLUE, 36, 36)])
+    an, tracks = faces_of(tori_ws, clip)
+    t = one_track_with_stranger(tracks, 30, 3.1, 6)
+    assert t.match_status == "uncertain" and t.decision == "cover", (t.match_status, t.decision)
+
+
+def test_a_stranger_too_small_to_read_before_the_child_in_her_place_is_not_shown(tori_ws,
+                                                                                 tmp_path):
+    # the other way round: the small stranger first, then Tori in the next look in her place
+    clip = make_clip(tmp_path / "small_first.mp4", [(3, BLUE, 36, 36), (3, RED, 50, 50)])
+    an, tracks = faces_of(tori_ws, clip)
+    t = one_track_with_stranger(tracks, 30, 0, 3)
+    assert t.match_status == "uncertain" and t.decision == "cover", (t.match_status, t.decision)
+
+
 def test_a_part_whose_only_crop_gives_no_signature_leaves_the_track_uncertain(tori_ws,
                                                                               tmp_path):
     # after a gap, a stranger whose box is 44 x 34: a crop is taken (its long side is over 40
@@ -101,3 +123,23 @@ def test_tori_alone_with_the_real_gate_is_still_shown(tori_ws, tmp_path):
                                               (3, RED, 50, 50)])
     an, (t,) = faces_of(tori_ws, clip, GatedSquareFaces(40))
     assert (t.match_status, t.person, t.decision) == ("recognised", "A1", "show")
+
+
+def test_a_face_becoming_too_small_to_read_or_readable_again_starts_a_part():
+    def det(frame, side):
+        return Det(frame, (100.0, 100.0, 100.0 + side, 100.0 + side))
+    assert part_break(det(0, 50), det(3, 46), 3, 40) == 0          # the same part
+    assert part_break(det(0, 41), det(3, 39), 3, 40) > 0           # too small to read now
+    assert part_break(det(0, 39), det(3, 41), 3, 40) > 0           # readable again
+    assert part_break(det(0, 36), det(3, 30), 3, 40) == 0          # never readable: one part
+    assert part_break(det(0, 41), det(3, 39), 3) == 0              # no size given: as before
+    # the shorter side is what the engine reads (FaceEngine.encodable): 44 x 34 is too small
+    flat = Det(3, (100.0, 100.0, 144.0, 134.0))
+    assert part_break(det(0, 44), flat, 3, 40) > 0
+
+
+def test_tori_getting_too_small_to_read_is_covered_until_someone_checks(tori_ws, tmp_path):
+    # the cost, fail closed: where she is too small to read nobody can say it is still her
+    clip = make_clip(tmp_path / "away.mp4", [(3, RED, 50, 50), (3, RED, 36, 36)])
+    an, (t,) = faces_of(tori_ws, clip)
+    assert t.match_status == "uncertain" and t.decision == "cover", (t.match_status, t.decision)

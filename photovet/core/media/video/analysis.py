@@ -24,8 +24,9 @@ One decode of the whole clip, one frame in memory at a time:
 - for recognition, each face track keeps its best crop per stretch of time (score x size x
   frontalness; stretches start at 1 s and double when there are more than ``crops_per_track``,
   so memory stays bounded and the samples stay spread over the track's life), and each part
-  of it found again after a gap or a jump (``part_break``: perhaps another face the tracker
-  carried it on with) keeps a crop of its own;
+  of it found again after a gap or a jump, or where its face becomes too small to read or
+  readable again (``part_break``: perhaps another face the tracker carried it on with) keeps a
+  crop of its own;
 - names: every ``ocr_every`` seconds the frame is read (the photo text engine, badge areas below
   faces first) and lines that are, or may be, names become text tracks, and so do lines that
   name the school, marked as a photo's are (``school.mark_school_texts``: the school's own
@@ -393,17 +394,28 @@ PART_JUMP_AFTER_MISS = 0.5
 PART_SIZE_RATIO = 1.5
 
 
-def part_break(prev: Det, d: Det, stride: int) -> float:
+def encodable(d: Det, min_px: int) -> bool:
+    """Whether a crop of ``d`` can give a signature: its box as handed to the engine, shorter
+    side at least ``min_px`` (FaceEngine.encodable: the engine gives none under it)."""
+    return min(int(d.w), int(d.h)) >= min_px
+
+
+def part_break(prev: Det, d: Det, stride: int, min_px: int = 0) -> float:
     """How much ``d`` (the next detection of the track whose last was ``prev``) looks like a
     new face in the track's place: 0 for none (the same part), else a weight (missed looks
-    plus the jump in face sizes)."""
+    plus the jump in face sizes). With ``min_px``, a face that becomes too small to read, or
+    readable again, starts a part too (s59 review: a stranger under min_face_px taking a
+    child's place within a look, 1.4 times smaller, was the child's part and read in no crop;
+    a part too small to read leaves the track uncertain, BestCrops)."""
     missed = max(0, int(round((d.frame - prev.frame) / max(1, stride))) - 1)
     size = max(1.0, prev.size)
     jump = math.hypot(d.cx - prev.cx, d.cy - prev.cy) / size
     ratio = max(d.size, 1.0) / size
     grew = max(ratio, 1.0 / ratio)
+    crossed = min_px > 0 and encodable(prev, min_px) != encodable(d, min_px)
     if (missed >= PART_MISSED_LOOKS or jump >= PART_JUMP_ALONE
-            or (missed >= 1 and jump >= PART_JUMP_AFTER_MISS) or grew >= PART_SIZE_RATIO):
+            or (missed >= 1 and jump >= PART_JUMP_AFTER_MISS) or grew >= PART_SIZE_RATIO
+            or crossed):
         return missed + jump + (grew - 1.0) + 1e-3
     return 0.0
 
@@ -667,10 +679,10 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                 continue
             cr = st.crops.setdefault(t.id, BestCrops(p.crops_per_track, fps))
             if len(t.dets) > 1:
-                weight = part_break(t.dets[-2], d, p.stride)
+                weight = part_break(t.dets[-2], d, p.stride, p.min_encode_px)
                 if weight:
                     cr.new_part(fr.index, weight)
-            if d.size < p.min_encode_px or not cr.wants(fr.index, q):
+            if not encodable(d, p.min_encode_px) or not cr.wants(fr.index, q):
                 continue
             if full is None:
                 full = display_rgb(fr.frame, info.rotation)
