@@ -926,8 +926,9 @@ class VideoTrack:
     #: as (track id, distance), nearest first. Ids and distances only, never a signature.
     views: int = 0
     same_as: list[tuple[int, float]] = field(default_factory=list)
-    #: face tracks: the times (seconds, as ``first_time``) it was found again after a gap or a
-    #: jump, where the tracker may have carried it on with another face (analysis.BestCrops)
+    #: face tracks: the times (seconds, as ``first_time``) each later part of it begins (found
+    #: again after a gap, a jump, a change of size, or becoming too small to check or checkable
+    #: again), where the tracker may have carried it on with another face (analysis.BestCrops)
     found_again: list[float] = field(default_factory=list)
     #: text tracks: the face tracks this name is worn under (a badge, a lanyard card), as
     #: (face track id, the name's box relative to that face: (x1, y1, x2, y2) in face sizes

@@ -2681,9 +2681,13 @@ def decide_track(track: VideoTrack, person: Person | None, channel: Channel, mod
 
 
 def found_again_words(times: Sequence[float]) -> str:
-    """What a question about a face track says where it was lost and found again."""
-    at = ", ".join(_clock(t) for t in times[:3]) + (" and later" if len(times) > 3 else "")
-    return f"lost and found again at {at}: check it is the same face all through"
+    """What a question about a face track says where another face may have taken its place
+    (``VideoTrack.found_again``: found again after a gap, a jump, a change of size, or too small
+    to check from there)."""
+    shown = [_clock(t) for t in times[:3]]
+    at = (", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]) \
+        + (" and later" if len(times) > 3 else "")
+    return f"from {at} it may be another face: check it is the same face all through"
 
 
 def _same_face_decision(track: VideoTrack, d: Decision, person: Person | None,

@@ -19,7 +19,8 @@ def test_a_row_lost_and_found_again_says_where_and_is_marked_there(
     (t,) = a.face_tracks
     assert t.decision == "cover" and t.needs_review and t.found_again
     player.select_track(t.id)
-    assert "lost and found again at 0:08." in player.track_label.text()
+    assert "(from 0:08.3 and 0:09.1 it may be another face: check it is the same face all " \
+        "through)" in player.track_label.text()
     (row,) = player.timeline.rows
     assert row.marks == tuple(t.found_again)
     # drawn: a dark line across the bar where it was found again (the bar is amber)

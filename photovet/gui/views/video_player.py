@@ -323,8 +323,9 @@ class Row:
     track_ids: tuple[int, ...] = ()
     spans: tuple[tuple[float, float, QColor, bool], ...] = ()
     joins: tuple[tuple[float, float], ...] = ()   # unseen between two tracks, covered too
-    #: where a face whose question is open was lost and found again (VideoTrack.found_again:
-    #: its question asks the person to look there), a mark on its bar
+    #: where another face may have taken the place of a face whose question is open
+    #: (VideoTrack.found_again: after a gap, a jump, a change of size; its question asks the
+    #: person to look there), a mark on its bar
     marks: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
@@ -487,7 +488,7 @@ class TrackTimeline(QWidget):
                     qp.setPen(QPen(QColor("#7a5200"), 2, Qt.PenStyle.DotLine))
                     qp.setBrush(Qt.BrushStyle.NoBrush)
                     qp.drawRoundedRect(bar.adjusted(-2, -2, 2, 2), 4, 4)
-            # where the face was lost and found again: its question asks to look there
+            # where another face may have taken its place: its question asks to look there
             qp.setPen(QPen(QColor("#1f2933"), 2))
             for at in r.marks:
                 mx = self._x(at)

@@ -884,8 +884,8 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             t.best_frame, t.best_box = t.first_frame, t.boxes[0]
         cr = st.crops.get(t.id)
         if cr is not None and cr.starts:
-            # where it was found again after a gap or a jump: a person answering for the
-            # track is asked to check it is one face all through (policy.decide_track)
+            # where each later part begins (part_break): a person answering for the track is
+            # asked to check it is one face all through (policy.decide_track)
             t.found_again = [round(float(st.times[f]), 3) for f in cr.starts if f < len(st.times)]
     signatures: dict[int, list[np.ndarray]] = {}
     for t in faces:
