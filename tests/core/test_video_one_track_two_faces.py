@@ -12,37 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-import av
-import numpy as np
 import pytest
 
 from photovet.core.media.video.analysis import BestCrops
+from tests.core.test_video_switch_in_place import make_clip as rectangle_clip
 from tests.core.test_video_workflow import BLUE, RED, enrolled_workspace, new_engine
 
 TODAY = dt.date(2026, 11, 21)
 
 
-def make_clip(path, parts, fps: int = 30, size=(320, 240)):
+def make_clip(path, parts):
     """``parts``: (seconds, colour or None, side px) in turn, each square at the same place."""
-    w, h = size
-    with av.open(str(path), "w") as c:
-        v = c.add_stream("libx264", rate=fps)
-        v.width, v.height, v.pix_fmt = w, h, "yuv420p"
-        i = 0
-        for seconds, colour, side in parts:
-            for _ in range(int(round(seconds * fps))):
-                img = np.full((h, w, 3), 90, np.uint8)
-                img[:, :, 1] = 110 + (np.arange(w) % 40)[None, :]
-                if colour is not None:
-                    img[60:60 + side, 120:120 + side] = colour
-                f = av.VideoFrame.from_ndarray(img, format="rgb24")
-                f.pts = i
-                i += 1
-                for p in v.encode(f):
-                    c.mux(p)
-        for p in v.encode():
-            c.mux(p)
-    return path
+    return rectangle_clip(path, [(sec, colour, side, side) for sec, colour, side in parts])
 
 
 @pytest.fixture
