@@ -78,3 +78,40 @@ def test_a_heic_full_of_unclosed_xmp_openings_is_listed_in_one_pass():
     report = inspect_bytes(_heic_with_top_box(xmp + b"<x:xmpmeta" * 5), "city.heic")
     assert any(f.label == "Town or city" and f.value == "Leeds" for f in report.findings), \
         report.findings
+
+
+def _png_with_chunk_before_the_picture(ctype: bytes, body: bytes) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 60)).save(buf, "PNG")
+    data = buf.getvalue()
+    at = data.index(b"IDAT") - 4
+    return data[:at] + _chunk(ctype, body) + data[at:]
+
+
+@pytest.mark.parametrize("ctype,body", [
+    (b"zTXt", b"Raw profile type xmp\x00\x00" + zlib.compress(b"a1b2" * (1 << 19))),
+    (b"iCCP", b"Printer\x00\x00" + zlib.compress(b"\x00" * (3 << 19))),
+], ids=["large-xmp-as-text", "large-colour-profile"])
+def test_a_png_with_a_text_or_profile_chunk_over_pillows_limit_is_not_called_damaged(
+        tmp_path, ctype, body):
+    """A PNG whose metadata text (ImageMagick's hex 'Raw profile type xmp' of a bloated XMP) or
+    colour profile unpacks to over 1 MB is refused by Pillow: PhotoVet said "the image data is
+    damaged (Decompressed data too large for PngImagePlugin.MAX_TEXT_CHUNK)", though nothing is
+    wrong with the picture. It is still refused (Pillow reads no more), with what is wrong and
+    what to do."""
+    from photovet.core.errors import UnsupportedImageError
+    from photovet.core.media.imaging import load_image
+    from photovet.core.pipeline import Engine
+    from photovet.core.settings import Settings
+
+    path = tmp_path / "poster.png"
+    path.write_bytes(_png_with_chunk_before_the_picture(ctype, body))
+    with pytest.raises(UnsupportedImageError) as err:
+        load_image(path)
+    assert "too large to read safely" in err.value.message
+    assert "damaged" not in err.value.message and "MAX_TEXT" not in err.value.message
+    assert "without its metadata" in (err.value.hint or "")
+    settings = Settings()
+    settings.text.enabled = False
+    analysis = Engine(settings, face_engine=None).analyse(path, use_cache=False)
+    assert analysis.error and "too large to read safely" in analysis.error, analysis.error

@@ -458,6 +458,26 @@ def _without_app_blocks(data: bytes | memoryview) -> bytes | None:
     return None
 
 
+#: a PNG whose text, metadata or colour profile chunks unpack to more than Pillow reads
+#: (PngImagePlugin: 1 MB a chunk, 64 MB in all): the picture itself may be whole
+PNG_TEXT_TOO_LARGE = ("the PNG holds a block of text, metadata or colour profile too large to "
+                      "read safely (over 1 MB once unpacked, or over 64 MB in all), so it "
+                      "was not opened; the picture itself may be fine")
+PNG_TEXT_TOO_LARGE_HINT = ("Export it again as a JPEG or PNG without its metadata (most photo "
+                           "editors offer this) and check that copy.")
+
+
+def _damaged_or_too_much_text(path: Path, exc: Exception) -> ImageError:
+    """The error for a decoder's ValueError and the like: damaged picture data, or (s59
+    review) Pillow's refusal of a PNG's oversized text or colour profile chunk, which said
+    "the image data is damaged (Decompressed data too large for
+    PngImagePlugin.MAX_TEXT_CHUNK)" of a picture nothing was wrong with."""
+    text = str(exc)
+    if isinstance(exc, ValueError) and ("MAX_TEXT_CHUNK" in text or "MAX_TEXT_MEMORY" in text):
+        return UnsupportedImageError(PNG_TEXT_TOO_LARGE, path=path, hint=PNG_TEXT_TOO_LARGE_HINT)
+    return TruncatedImageError(f"the image data is damaged ({exc})", path=path)
+
+
 class OpenedImage:
     """An open file handle plus the Pillow image (header read only, nothing decoded yet)."""
 
@@ -598,7 +618,7 @@ class OpenedImage:
                     path=path) from exc
             raise read_error(path, exc) from exc
         except (SyntaxError, ValueError, EOFError, struct.error, RuntimeError) as exc:
-            raise TruncatedImageError(f"the image data is damaged ({exc})", path=path) from exc
+            raise _damaged_or_too_much_text(path, exc) from exc
 
     def decode(self) -> Image.Image:
         path = self.path
@@ -631,7 +651,7 @@ class OpenedImage:
                 raise read_error(path, exc) from exc
             raise TruncatedImageError(f"the image data is damaged ({text})", path=path) from exc
         except (SyntaxError, ValueError, EOFError, IndexError, struct.error, RuntimeError) as exc:
-            raise TruncatedImageError(f"the image data is damaged ({exc})", path=path) from exc
+            raise _damaged_or_too_much_text(path, exc) from exc
 
     def close(self) -> None:
         try:
