@@ -115,3 +115,51 @@ def test_a_png_with_a_text_or_profile_chunk_over_pillows_limit_is_not_called_dam
     settings.text.enabled = False
     analysis = Engine(settings, face_engine=None).analyse(path, use_cache=False)
     assert analysis.error and "too large to read safely" in analysis.error, analysis.error
+
+
+@pytest.fixture(scope="module")
+def video_engine():
+    from photovet.core.pipeline import Engine
+    from photovet.core.settings import Settings
+    from photovet.core.vision.faces import FaceEngine
+
+    settings = Settings()
+    settings.text.enabled = False
+    return Engine(settings, face_engine=FaceEngine.load(Settings()))
+
+
+def test_a_quicktime_movie_without_an_ftyp_box_is_checked_and_exported_as_a_video(
+        tmp_path, video_engine):
+    """QuickTime needs no ftyp box (older cameras and QuickTime itself begin a .mov with the
+    index, the data, or a 'wide' or 'free' box; FFmpeg reads them). sniff knew a video only by
+    its ftyp, so such a .mov went to the photo check: "not an image format PhotoVet can read".
+    It is a video, checked and exported as one, read back clean."""
+    import datetime as dt
+
+    from photovet.core.media import imaging
+    from photovet.core.media.video.reader import is_video_file
+    from photovet.core.models import Channel, VideoAnalysis
+    from photovet.core.pipeline import export_batch
+    from tests.video_clips import Mover, make_clip
+
+    clip = make_clip(tmp_path / "clip.mov", fmt="mov", seconds=0.5,
+                     metadata={"comment": "Tori Hale"}, movers=[Mover(64, (60, 100), (200, 120))])
+    data = bytearray(clip.path.read_bytes())
+    assert data[4:8] == b"ftyp"
+    data[4:8] = b"wide"                     # the same size: every offset stays where it was
+    old = tmp_path / "MVI_0042.MOV"
+    old.write_bytes(bytes(data))
+    assert imaging.sniff(bytes(data[:4096])) == "video" and is_video_file(old)
+    assert imaging.sniff(b"\x00\x00\x00\x08wide\x00\x00\x10\x00mdat") == "video"
+    assert imaging.sniff(b"\x00\x00\x01\x00moov\x00\x00\x00\x6cmvhd") == "video"
+    analysis = video_engine.analyse_media(old, use_cache=False)
+    assert isinstance(analysis, VideoAnalysis) and not analysis.error, analysis.error
+    assert analysis.frame_count == clip.frames
+    web = Channel("website", "School Website", long_edge=2048, audio="remove")
+    decided = video_engine.decide(analysis, web, on=dt.date(2026, 11, 21))
+    out = tmp_path / "out"
+    out.mkdir()
+    results = [s.result for s in export_batch([decided], out, label="Trip", engine=video_engine,
+                                              channel=web) if s.result is not None]
+    assert len(results) == 1 and results[0].ok, results[0].error
+    assert results[0].output.endswith(".mp4") and b"Tori" not in open(results[0].output, "rb").read()

@@ -144,6 +144,8 @@ class LoadedImage:
 
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"mif2"}
 _AVIF_BRANDS = {b"avif", b"avis"}
+#: the boxes a QuickTime movie without an ftyp box may begin with (FFmpeg's mov probe)
+_QUICKTIME_FIRST = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot", b"junk"}
 _VIDEO_BRANDS = {b"isom", b"iso2", b"mp41", b"mp42", b"qt  ", b"M4V ", b"3gp4", b"3gp5", b"avc1", b"dash"}
 
 
@@ -176,6 +178,11 @@ def sniff(head: bytes) -> str | None:
             return "HEIF"
         if brands & _AVIF_BRANDS:
             return "AVIF"
+        return "video"
+    if head[4:8] in _QUICKTIME_FIRST and int.from_bytes(head[:4], "big") not in range(2, 8):
+        # a QuickTime movie needs no ftyp: older cameras and QuickTime itself begin with the
+        # index, the data or a padding box (s59 review: such a .mov was checked as a photo,
+        # "not an image format PhotoVet can read", though FFmpeg reads it)
         return "video"
     if head[:5] == b"%PDF-":
         return "pdf"
