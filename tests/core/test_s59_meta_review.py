@@ -163,3 +163,55 @@ def test_a_quicktime_movie_without_an_ftyp_box_is_checked_and_exported_as_a_vide
                                               channel=web) if s.result is not None]
     assert len(results) == 1 and results[0].ok, results[0].error
     assert results[0].output.endswith(".mp4") and b"Tori" not in open(results[0].output, "rb").read()
+
+
+def _main_pitch(path, stream: int = 0) -> float:
+    import av
+    import numpy as np
+
+    with av.open(str(path)) as c:
+        sound = np.concatenate([f.to_ndarray().reshape(-1) for f in c.decode(audio=stream)])
+    sound = sound[:24000]
+    return float(np.argmax(np.abs(np.fft.rfft(sound))) * 48000 / len(sound))
+
+
+def test_the_sound_kept_is_the_track_a_video_player_plays(tmp_path, video_engine):
+    """A video with two sound tracks, the second marked as the one to play (a camera's or a
+    phone's stereo mix beside another recording, an edited clip with a commentary): the
+    approver listens in the computer's video player (Open in your video player, on a copy of
+    the checked file), which plays the track marked to be played, as FFmpeg's own tools do;
+    the export kept the first track, which nobody heard, and published it. The export keeps
+    the track the file marks to be played (the first when none is marked, as players do)."""
+    import datetime as dt
+    import shutil
+    import subprocess
+
+    from photovet.core.models import Channel
+    from photovet.core.pipeline import export_batch
+
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg is not on PATH")
+    src = tmp_path / "two-tracks.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25",
+         "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=48000",
+         "-f", "lavfi", "-i", "sine=frequency=2000:sample_rate=48000", "-t", "1",
+         "-map", "0:v", "-map", "1:a", "-map", "2:a", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+         "-c:a", "aac", "-disposition:a:0", "0", "-disposition:a:1", "default", str(src)],
+        check=True)
+    heard = tmp_path / "heard.wav"   # what FFmpeg's own tools play of it
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(src), "-vn", str(heard)], check=True)
+    assert _main_pitch(heard) == pytest.approx(2000, abs=20)
+    web = Channel("website", "School Website", long_edge=2048, audio="keep")
+    analysis = video_engine.analyse_media(src, use_cache=False)
+    assert not analysis.error, analysis.error
+    decided = video_engine.decide(analysis, web, on=dt.date(2026, 11, 21))
+    assert decided.sound == "keep"
+    out = tmp_path / "out"
+    out.mkdir()
+    results = [s.result for s in export_batch([decided], out, label="Concert",
+                                              engine=video_engine, channel=web)
+               if s.result is not None]
+    assert results[0].ok and results[0].sound == "keep", results[0].error
+    assert _main_pitch(results[0].output) == pytest.approx(2000, abs=20), \
+        "the export kept a sound track the player does not play"

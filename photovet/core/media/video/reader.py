@@ -371,6 +371,20 @@ def main_video_stream(container: Any, path: str | Path | None = None) -> Any:
     raise UnsupportedVideoError("the file has no picture (no video stream)", path=path)
 
 
+def main_audio_stream(container: Any) -> Any:
+    """The sound a video player plays: the first sound track the file marks as the one to play
+    (its default), else the first; None without sound. The approver listens in the
+    computer's player, so this is the track an export keeps (s59 review: a clip whose second
+    track was marked to be played was heard so, and its first track, heard by nobody, was
+    published; FFmpeg's own tools, VLC and mpv play the marked one)."""
+    av = import_av()
+    tracks = list(container.streams.audio)
+    for s in tracks:
+        if s.disposition & av.stream.Disposition.default:
+            return s
+    return tracks[0] if tracks else None
+
+
 def _rotation(stream: Any, first_frame: Any) -> int:
     """Counter-clockwise degrees, normalised to 0/90/180/270 (frame side data; the old
     clockwise ``rotate`` tag for files whose demuxer still puts it there)."""
@@ -415,7 +429,7 @@ def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
             duration = float(v.duration * v.time_base)
         elif c.duration:
             duration = c.duration / 1e6
-        audio = c.streams.audio[0] if c.streams.audio else None
+        audio = main_audio_stream(c)
         others = []
         for s in c.streams:
             if s is v or s is audio:
@@ -633,6 +647,7 @@ def is_video_file(path: str | Path) -> bool:
 
 __all__ = ["CONTAINERS", "CheckedVideo", "Frame", "PinnedVideo",
            "VIDEO_EXTENSIONS", "VIDEO_GATE", "VideoInfo", "check_file", "checked_copy",
-           "display_rgb", "import_av", "is_video_file", "iter_frames", "luma", "main_video_stream",
+           "display_rgb", "import_av", "is_video_file", "iter_frames", "luma", "main_audio_stream",
+           "main_video_stream",
            "missing_index", "open_container", "parse_iso6709", "probe", "rotate",
            "sha256_stream", "still"]

@@ -41,6 +41,7 @@ from photovet.core.media.video.reader import (
     VIDEO_GATE,
     PinnedVideo,
     import_av,
+    main_audio_stream,
     main_video_stream,
     open_container,
     rotate,
@@ -258,8 +259,7 @@ def _render(analysis: VideoAnalysis, out_path: str | Path, plan: CoverPlan,
         vin = main_video_stream(ic, src)
         vin.codec_context.thread_count = max(1, options.threads)
         vin.thread_type = "AUTO" if options.threads > 1 else "SLICE"
-        want_sound = options.sound in ("keep", "mute") and bool(ic.streams.audio)
-        ain = ic.streams.audio[0] if want_sound else None
+        ain = main_audio_stream(ic) if options.sound in ("keep", "mute") else None
         rate = Fraction(vin.average_rate or analysis.fps or 30).limit_denominator(1001)
         x264 = {"preset": options.preset, "crf": str(options.crf),
                 "threads": str(max(1, options.threads)), "profile": "high",
