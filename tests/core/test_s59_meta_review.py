@@ -18,12 +18,17 @@ def _chunk(ctype: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + ctype + body + struct.pack(">I", zlib.crc32(ctype + body))
 
 
-def _png_with_text_after_the_picture(ctype: bytes, body: bytes) -> bytes:
+def _png_with_chunk(ctype: bytes, body: bytes, before: bytes) -> bytes:
+    """A small PNG with the chunk put just before its ``before`` chunk."""
     buf = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 120, 60)).save(buf, "PNG")
     data = buf.getvalue()
-    end = data.index(b"IEND") - 4
-    return data[:end] + _chunk(ctype, body) + data[end:]
+    at = data.index(before) - 4
+    return data[:at] + _chunk(ctype, body) + data[at:]
+
+
+def _png_with_text_after_the_picture(ctype: bytes, body: bytes) -> bytes:
+    return _png_with_chunk(ctype, body, b"IEND")
 
 
 def _zeros_packed(megabytes: int) -> bytes:
@@ -81,11 +86,7 @@ def test_a_heic_full_of_unclosed_xmp_openings_is_listed_in_one_pass():
 
 
 def _png_with_chunk_before_the_picture(ctype: bytes, body: bytes) -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 120, 60)).save(buf, "PNG")
-    data = buf.getvalue()
-    at = data.index(b"IDAT") - 4
-    return data[:at] + _chunk(ctype, body) + data[at:]
+    return _png_with_chunk(ctype, body, b"IDAT")
 
 
 @pytest.mark.parametrize("ctype,body", [

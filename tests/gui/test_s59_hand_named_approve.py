@@ -13,21 +13,12 @@ from PySide6.QtWidgets import QMessageBox
 
 from photovet.core.models import Cover
 from tests.conftest import office_access
-from tests.gui.conftest import APPROVER_NAME, button, select_photo, sign_in_as
-from tests.gui.test_twins_card import ReasonDialog, answer, card, click, window  # noqa: F401
+from tests.gui.conftest import answer, button
+from tests.gui.test_twins_card import named_by_hand_and_ready, window  # noqa: F401
 
 
 def test_a_change_heard_while_the_hand_named_question_is_open_is_not_approved(window, ws):  # noqa: F811
-    def give(dlg) -> None:
-        dlg.edit.setText("the class teacher knows them by the fringe")
-        button(dlg, "It is Grace Bennett").click()
-
-    answer(give, kind=ReasonDialog)
-    card(window).buttons["yes"].click()
-    answer(click("&Yes"), kind=QMessageBox)
-    window.approval.mark_all_shown_ready()
-    sign_in_as(window, APPROVER_NAME)
-    select_photo(window, "photo_000.jpg")
+    named_by_hand_and_ready(window)
     item = window.review.current()
     shown_covers = len(window.ctx.engine.covers(item.analysis))
 

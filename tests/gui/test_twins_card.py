@@ -107,7 +107,9 @@ def test_the_card_names_the_twin_and_yes_asks_why(window, ws):
     assert f.hand_note in faces.child(0).text(0)
 
 
-def test_the_approver_is_told_whom_it_could_also_be_and_approves_it_alone(window, ws):
+def named_by_hand_and_ready(window) -> None:
+    """The twin's face named Grace by hand (with a reason), the photo marked ready, and the
+    approver signed in with it chosen."""
     def give(dlg: ReasonDialog) -> None:
         dlg.edit.setText("the class teacher knows them by the fringe")
         button(dlg, "It is Grace Bennett").click()
@@ -118,6 +120,10 @@ def test_the_approver_is_told_whom_it_could_also_be_and_approves_it_alone(window
     window.approval.mark_all_shown_ready()
     sign_in_as(window, APPROVER_NAME)
     select_photo(window, "photo_000.jpg")
+
+
+def test_the_approver_is_told_whom_it_could_also_be_and_approves_it_alone(window, ws):
+    named_by_hand_and_ready(window)
     panel = window.photos.approval
     text = plain(panel.hand.text())
     assert "Named by hand (1)" in text and "Grace Bennett" in text
