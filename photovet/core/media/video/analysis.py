@@ -317,8 +317,8 @@ def view_quality(det: Det) -> float:
 
 class BestCrops:
     """Per track, the best face crop in each stretch of time of each of its parts (module
-    notes). A part begins where the track was found again after a gap or a jump
-    (``part_break``): the tracker may have carried it on with another face there (s59: two of
+    notes). A part begins where the track was found again after a gap, a jump or a change of
+    size (``part_break``): the tracker may have carried it on with another face there (s59: two of
     24 tracks on a stage clip), so each part keeps a crop of its own however long the track and
     its stretches grow, and recognition reads every part. At most ``2 x keep`` parts keep one;
     beyond that, either side of the start least like a new face, the poorer view is given up.
@@ -382,15 +382,15 @@ class BestCrops:
             self.read.discard(poorer[0])
 
 
-#: a track's next detection starts a new part (``BestCrops``) when at least this many of the
-#: detector's looks found nothing of it between (or one did and its face moved
-#: ``PART_JUMP_ALONE`` sizes)...
+#: a track's next detection starts a new part (``BestCrops``, ``part_break``) when at least
+#: this many of the detector's looks found nothing of it between...
 PART_MISSED_LOOKS = 2
-#: ...or its face moved at least this many face sizes from the last one, or by one size after
-#: a look that missed it (s59: another face at the place of the last one)
+#: ...or its face moved at least this many face sizes from the last detection, or this many
+#: after one look that missed it (s59: another face at the place of the last one)...
 PART_JUMP_ALONE = 1.0
 PART_JUMP_AFTER_MISS = 0.5
-#: or its size changed by this factor between two looks
+#: ...or its size changed by this factor between two looks, or it became too small to read
+#: or readable again
 PART_SIZE_RATIO = 1.5
 
 
@@ -677,7 +677,9 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                 st.best[t.id] = (q, d.frame, d.box)
             if not want_crops:
                 continue
-            cr = st.crops.setdefault(t.id, BestCrops(p.crops_per_track, fps))
+            cr = st.crops.get(t.id)
+            if cr is None:
+                cr = st.crops[t.id] = BestCrops(p.crops_per_track, fps)
             if len(t.dets) > 1:
                 weight = part_break(t.dets[-2], d, p.stride, p.min_encode_px)
                 if weight:
