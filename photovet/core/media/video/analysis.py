@@ -109,7 +109,7 @@ from photovet.core.media.video.reader import (
 from photovet.core.media.video.tracking import Det, Tracker, TrackerParams
 from photovet.core.memory import release
 from photovet.core.models import NAME_KINDS, Face, MatchStatus, VideoAnalysis, VideoTrack
-from photovet.core.vision.faces.signatures import CURRENT
+from photovet.core.vision.faces.signatures import CURRENT, signable
 
 log = logs.get("video")
 
@@ -395,9 +395,9 @@ PART_SIZE_RATIO = 1.5
 
 
 def encodable(d: Det, min_px: int) -> bool:
-    """Whether a crop of ``d`` can give a signature: its box as handed to the engine, shorter
-    side at least ``min_px`` (FaceEngine.encodable: the engine gives none under it)."""
-    return min(int(d.w), int(d.h)) >= min_px
+    """Whether a crop of ``d`` can give a signature: its box as handed to the engine (whole
+    pixels), by the engine's own rule (``signatures.signable``)."""
+    return signable(int(d.w), int(d.h), min_px)
 
 
 def part_break(prev: Det, d: Det, stride: int, min_px: int = 0) -> float:

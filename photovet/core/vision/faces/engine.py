@@ -49,6 +49,7 @@ from photovet.core.vision.faces.signatures import (
     SFACE_ONE_CROP,
     DlibEncoder,
     SFaceEncoder,
+    signable,
 )
 from photovet.core.vision.faces.yunet import INPUT as YUNET_INPUT
 from photovet.core.vision.faces.yunet import YuNet
@@ -538,7 +539,7 @@ class FaceEngine:
     # -- signatures ---------------------------------------------------------------------------
 
     def encodable(self, face: Face) -> bool:
-        return min(face.box[2], face.box[3]) >= self.min_face_px
+        return signable(face.box[2], face.box[3], self.min_face_px)
 
     def encode(self, image: Image.Image, faces: Sequence[Face], model: str = SFACE
                ) -> list[np.ndarray | None]:

@@ -203,5 +203,12 @@ class DlibEncoder:
         return out
 
 
+def signable(w: float, h: float, min_px: float) -> bool:
+    """Whether a face box of ``w`` x ``h`` pixels is large enough to sign: its shorter side at
+    least ``min_px`` (``recognition.min_face_px``). The engine gives no signature under it
+    (``FaceEngine.encodable``), and a video keeps no crop for one (media/video/analysis)."""
+    return min(w, h) >= min_px
+
+
 __all__ = ["CURRENT", "DLIB", "DlibEncoder", "LANDMARK_CROPS", "MODEL_NAMES", "SFACE",
-           "SFACE_ONE_CROP", "SFaceEncoder"]
+           "SFACE_ONE_CROP", "SFaceEncoder", "signable"]
