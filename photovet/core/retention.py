@@ -275,8 +275,9 @@ class RetentionSchedule:
         before. ``made``: ``transfer.exports_made_by_content``, read once for many."""
         from photovet.core.transfer import _still_wanted  # noqa: PLC0415
 
-        wanted_on, again = _still_wanted(self.approvals, self.records, sha256, made)
-        chosen = [_day(t) for st in self.approvals.for_photo(sha256) if st.channel in wanted_on
+        states = self.approvals.for_photo(sha256)
+        wanted_on, again = _still_wanted(self.approvals, self.records, sha256, made, states)
+        chosen = [_day(t) for st in states if st.channel in wanted_on
                   for t in (st.prepared_at, st.decided_at)]
         return max((d for d in chosen if d is not None), default=None), wanted_on, again
 

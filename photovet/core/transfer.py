@@ -52,7 +52,7 @@ import os
 import secrets
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1461,13 +1461,14 @@ def _taken_down_on(records: Any, export_id: int) -> str:
 
 
 def _still_wanted(approvals: Any, records: Any, sha: str,
-                  made_by_sha: dict[str, dict[str, list[str]]] | None = None
-                  ) -> tuple[list[str], bool]:
+                  made_by_sha: dict[str, dict[str, list[str]]] | None = None,
+                  states: Sequence[Any] | None = None) -> tuple[list[str], bool]:
     """Channels where this photo is marked ready or approved and not exported since: its
     original is still needed there (deleting it would lose that post); and whether any of them
     has an export from before (the photo waits to be exported there again). ``made_by_sha``:
     ``exports_made_by_content``, read once by a caller asking for many photos (the retention
-    schedule). Not exported since:
+    schedule); ``states``: the photo's ``approvals.for_photo``, when the caller has read them.
+    Not exported since:
     no export for the channel, or none after the approval or marking ready, or its approval
     ended (s44 walk: a posted photo whose pupil's consent was withdrawn waits on the take-down
     list for a senior leader to approve it again with them covered, and "Delete originals"
@@ -1480,7 +1481,7 @@ def _still_wanted(approvals: Any, records: Any, sha: str,
     # any export made since counts, each time read on its own (s45 audit: the latest was
     # picked by comparing times as text, and one that cannot be read, sorting after every
     # real one, hid each export made again since: the original was kept for ever)
-    wanted = [s.channel for s in approvals.for_photo(sha)
+    wanted = [s.channel for s in (approvals.for_photo(sha) if states is None else states)
               if s.status in ("ready", "approved") and (
                   s.channel not in made or s.ended
                   or not any(_exported_since(t, s.prepared_at, s.decided_at)
