@@ -134,20 +134,27 @@ def test_the_cover_size_voids_only_photos_with_a_cover(ws_office):
     assert still_valid(ws_office, [covered, shown, empty]) == [False, True, True]
 
 
-def test_a_sound_rule_voids_the_videos_whose_sound_it_changes_only(ws_office):
+def cached_video(ws, n: int, *, audio: bool = False):
+    """Video ``n``: one unknown face for 2 s, checked as the workspace checks now and held in
+    its cache (no clip is decoded)."""
     from photovet.core.models import VideoAnalysis, VideoTrack
 
-    key = ws_office.engine().video_cache_key(as_checked=True)
-    videos = []
-    for n, audio in ((1, True), (2, False)):
-        v = VideoAnalysis(path=f"/trip/{n}.mp4", sha256=f"v{n}" * 32, width=320, height=240,
-                          fps=30.0, has_audio=audio, frame_times=[i / 30 for i in range(90)],
-                          faces_checked=True, analysis_key=key,
-                          tracks=[VideoTrack(id=0, frames=list(range(0, 60, 3)),
-                                             boxes=[(10, 10, 50, 60)] * 20, scores=[0.9] * 20,
-                                             match_status="unknown")])
-        ws_office.cache.put(v.sha256, key, {"video": v.detected().to_dict()})
-        videos.append(v)
+    key = ws.engine().video_cache_key(as_checked=True)
+    v = VideoAnalysis(path=f"/trip/{n}.mp4", sha256=f"v{n}" * 32, width=320, height=240,
+                      fps=30.0, has_audio=audio, frame_times=[i / 30 for i in range(90)],
+                      faces_checked=True, analysis_key=key,
+                      tracks=[VideoTrack(id=0, frames=list(range(0, 60, 3)),
+                                         boxes=[(10, 10, 50, 60)] * 20, scores=[0.9] * 20,
+                                         match_status="unknown")])
+    ws.cache.put(v.sha256, key, {"video": v.detected().to_dict()})
+    return v
+
+
+def test_a_sound_rule_voids_the_videos_whose_sound_it_changes_only(ws_office):
+    from photovet.core.models import VideoAnalysis
+
+    videos = [cached_video(ws_office, n, audio=audio) for n, audio in ((1, True), (2, False))]
+    key = videos[0].analysis_key
     ws_office.channels.update("website", audio="keep")
     engine = ws_office.engine()
     for v in videos:

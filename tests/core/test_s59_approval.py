@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from tests.core.test_channel_change import ws_office  # noqa: F401  (fixture)
+from tests.core.test_channel_change import cached_video, ws_office  # noqa: F401  (fixture)
 from tests.core.test_settings_change import PW
 
 
 def _video(ws, n: int = 1):
-    from photovet.core.models import VideoAnalysis, VideoTrack
-
-    key = ws.engine().video_cache_key(as_checked=True)
-    v = VideoAnalysis(path=f"/trip/{n}.mp4", sha256=f"v{n}" * 32, width=320, height=240,
-                      fps=30.0, has_audio=False, frame_times=[i / 30 for i in range(90)],
-                      faces_checked=True, analysis_key=key,
-                      tracks=[VideoTrack(id=0, frames=list(range(0, 60, 3)),
-                                         boxes=[(10, 10, 50, 60)] * 20, scores=[0.9] * 20,
-                                         match_status="unknown")])
-    ws.cache.put(v.sha256, key, {"video": v.detected().to_dict()})
-    return v, key
+    v = cached_video(ws, n)
+    return v, v.analysis_key
 
 
 def test_a_video_approved_with_bigger_face_covers_is_not_exported_with_smaller_ones(ws_office):  # noqa: F811
