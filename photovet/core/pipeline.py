@@ -200,7 +200,7 @@ ANALYSIS_VERSION = "29"
 #: 34: a face track's face becoming too small to read, or readable again, starts a part of
 #: it, and crops are taken only of faces the engine reads (shorter side; s59 review: a stranger
 #: under min_face_px taking a child's place within a look was read in no crop)
-VIDEO_ANALYSIS_VERSION = "34"
+VIDEO_ANALYSIS_VERSION = "35"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

@@ -25,8 +25,9 @@ One decode of the whole clip, one frame in memory at a time:
   frontalness; stretches start at 1 s and double when there are more than ``crops_per_track``,
   so memory stays bounded and the samples stay spread over the track's life), and each part
   of it found again after a gap or a jump, or where its face becomes too small to read or
-  readable again (``part_break``: perhaps another face the tracker carried it on with) keeps a
-  crop of its own;
+  readable again, or where the face itself changes from one look to the next (``face_look``,
+  read on the detector's scaled frame as it is found) (``part_break``: perhaps another face the
+  tracker carried it on with) keeps a crop of its own;
 - names: every ``ocr_every`` seconds the frame is read (the photo text engine, badge areas below
   faces first) and lines that are, or may be, names become text tracks, and so do lines that
   name the school, marked as a photo's are (``school.mark_school_texts``: the school's own
@@ -84,7 +85,7 @@ import bisect
 import math
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -317,8 +318,8 @@ def view_quality(det: Det) -> float:
 
 class BestCrops:
     """Per track, the best face crop in each stretch of time of each of its parts (module
-    notes). A part begins where the track was found again after a gap, a jump or a change of
-    size (``part_break``): the tracker may have carried it on with another face there (s59: two of
+    notes). A part begins where the track was found again after a gap, a jump, a change of
+    size or of look (``part_break``): the tracker may have carried it on with another face there (s59: two of
     24 tracks on a stage clip), so each part keeps a crop of its own however long the track and
     its stretches grow, and recognition reads every part. At most ``2 x keep`` parts keep one;
     beyond that, either side of the start least like a new face, the poorer view is given up.
@@ -394,29 +395,106 @@ PART_JUMP_AFTER_MISS = 0.5
 PART_SIZE_RATIO = 1.5
 
 
+#: ...or the face itself changed from one look to the next (``look_change``: another child
+#: turning to the camera as this one turns away, stepping out from behind, a cut the cut
+#: detector did not see, at the same place and size; s60), by at least this in its shape
+#: (the direction of its edges)...
+PART_LOOK_SHAPE = 0.37
+#: ...or this in its brightness pattern and colour (hair, skin). Measured on 11 public clips
+#: (the stage clip in ../shared, Intel's CC-BY sample videos: people walking, turning their
+#: heads, signing with their hands before their faces), faces of 40 px or more: 4 of 525 looks
+#: of one face from one look to the next start a part (a hand passing, a fast turn), and 93 % of
+#: 454 pairs of two faces of about one size on one frame would (docs/MEASUREMENTS.md)
+PART_LOOK_COLOUR = 0.45
+#: the face's box widened by this share of its size on each side for ``face_look`` (the hair
+#: and the edge of the face tell two children apart as much as the face does)
+LOOK_MARGIN = 0.15
+#: ``face_look`` reads the face at LOOK_SIDE x LOOK_SIDE pixels: its shape in 4 x 4 cells of
+#: LOOK_BINS edge directions, its brightness and colour in LOOK_CELLS x LOOK_CELLS cells
+LOOK_SIDE, LOOK_BINS, LOOK_CELLS = 32, 8, 8
+_LOOK_SHAPE_LEN = 16 * LOOK_BINS
+_LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def face_look(rgb: np.ndarray, box: Sequence[float], kx: float, ky: float) -> np.ndarray | None:
+    """A small description of a face for ``look_change``, from the detector's scaled frame
+    ``rgb`` (``box`` in the caller's pixels, ``kx``, ``ky`` its scale): the box widened by
+    LOOK_MARGIN, read at LOOK_SIDE pixels a side. First its shape: the strength of its edges in
+    each of LOOK_BINS directions in 4 x 4 cells, as one unit vector (a light change, a camera's
+    exposure is not another face); then its brightness pattern (normalised for brightness and
+    contrast) and two colour differences (skin and hair) in LOOK_CELLS x LOOK_CELLS cells: two
+    faces of one shape and colours apart. None where the box is under LOOK_CELLS pixels on the
+    scaled frame."""
+    h, w = rgb.shape[:2]
+    m = LOOK_MARGIN * max(box[2] - box[0], box[3] - box[1])
+    x1, x2 = max(0, int((box[0] - m) / kx)), min(w, int(math.ceil((box[2] + m) / kx)))
+    y1, y2 = max(0, int((box[1] - m) / ky)), min(h, int(math.ceil((box[3] + m) / ky)))
+    if x2 - x1 < LOOK_CELLS or y2 - y1 < LOOK_CELLS:
+        return None
+    small = np.asarray(Image.fromarray(np.ascontiguousarray(rgb[y1:y2, x1:x2, :3])).resize(
+        (LOOK_SIDE, LOOK_SIDE), Image.Resampling.BOX), dtype=np.float32)
+    y = small @ _LUMA
+    gx, gy = np.zeros_like(y), np.zeros_like(y)
+    gx[:, 1:-1] = y[:, 2:] - y[:, :-2]
+    gy[1:-1] = y[2:] - y[:-2]
+    direction = np.minimum((np.arctan2(gy, gx) % np.pi) * (LOOK_BINS / np.pi),
+                           LOOK_BINS - 1).astype(np.int64)
+    cell = LOOK_SIDE // 4
+    rows, cols = np.indices(y.shape) // cell
+    shape = np.bincount(((rows * 4 + cols) * LOOK_BINS + direction).ravel(),
+                        weights=np.hypot(gx, gy).ravel(), minlength=_LOOK_SHAPE_LEN)
+    shape = shape * (8.0 / (np.linalg.norm(shape) + 1e-3))
+    k = LOOK_SIDE // LOOK_CELLS
+    cells = small.reshape(LOOK_CELLS, k, LOOK_CELLS, k, 3).mean(axis=(1, 3))
+    cy = cells @ _LUMA
+    return np.concatenate([shape, ((cy - cy.mean()) / (cy.std() + 8.0)).ravel(),
+                           ((cells[..., 2] - cy) / 32.0).ravel(),
+                           ((cells[..., 0] - cy) / 32.0).ravel()]).astype(np.float32)
+
+
+def look_change(a: np.ndarray | None, b: np.ndarray | None) -> float:
+    """How unlike two ``face_look`` descriptions are, as a share of the change that starts a
+    part (1.0: PART_LOOK_SHAPE in shape or PART_LOOK_COLOUR in brightness and colour, mean
+    absolute differences); 0 where either is not known."""
+    if a is None or b is None or a.shape != b.shape:
+        return 0.0
+    d = np.abs(a - b)
+    return float(max(d[:_LOOK_SHAPE_LEN].mean() / PART_LOOK_SHAPE,
+                     d[_LOOK_SHAPE_LEN:].mean() / PART_LOOK_COLOUR))
+
+
 def encodable(d: Det, min_px: int) -> bool:
     """Whether a crop of ``d`` can give a signature: its box as handed to the engine (whole
     pixels), by the engine's own rule (``signatures.signable``)."""
     return signable(int(d.w), int(d.h), min_px)
 
 
-def part_break(prev: Det, d: Det, stride: int, min_px: int = 0) -> float:
+def part_break(prev: Det, d: Det, stride: int, min_px: int = 0,
+               looked: Det | None = None) -> float:
     """How much ``d`` (the next detection of the track whose last was ``prev``) looks like a
     new face in the track's place: 0 for none (the same part), else a weight (missed looks
-    plus the jump in face sizes). With ``min_px``, a face that becomes too small to read, or
-    readable again, starts a part too (s59 review: a stranger under min_face_px taking a
-    child's place within a look, 1.4 times smaller, was the child's part and read in no crop;
-    a part too small to read leaves the track uncertain, BestCrops)."""
+    plus the jump in face sizes, the change of size and of look). With ``min_px``, a face
+    that becomes too small to read, or readable again, starts a part too (s59 review: a
+    stranger under min_face_px taking a child's place within a look, 1.4 times smaller, was
+    the child's part and read in no crop; a part too small to read leaves the track
+    uncertain, BestCrops). And where both have a
+    ``face_look``, a face that changed from one look to the next (``look_change`` >= 1: s60,
+    another face of the same size taking the place within a look stayed in the first face's
+    part and was read only if one of its crops was the best of its stretch of time).
+    ``looked``: the track's last detection with a look, where ``prev`` has none (found on a
+    frame only the fine pass searched): the look is compared with it."""
     missed = max(0, int(round((d.frame - prev.frame) / max(1, stride))) - 1)
     size = max(1.0, prev.size)
     jump = math.hypot(d.cx - prev.cx, d.cy - prev.cy) / size
     ratio = max(d.size, 1.0) / size
     grew = max(ratio, 1.0 / ratio)
     crossed = min_px > 0 and encodable(prev, min_px) != encodable(d, min_px)
+    changed = look_change(prev.look if prev.look is not None or looked is None else looked.look,
+                          d.look)
     if (missed >= PART_MISSED_LOOKS or jump >= PART_JUMP_ALONE
             or (missed >= 1 and jump >= PART_JUMP_AFTER_MISS) or grew >= PART_SIZE_RATIO
-            or crossed):
-        return missed + jump + (grew - 1.0) + 1e-3
+            or crossed or changed >= 1.0):
+        return missed + jump + (grew - 1.0) + changed + 1e-3
     return 0.0
 
 
@@ -681,7 +759,8 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             if cr is None:
                 cr = st.crops[t.id] = BestCrops(p.crops_per_track, fps)
             if len(t.dets) > 1:
-                weight = part_break(t.dets[-2], d, p.stride, p.min_encode_px)
+                looked = next((x for x in reversed(t.dets[:-1]) if x.look is not None), None)
+                weight = part_break(t.dets[-2], d, p.stride, p.min_encode_px, looked)
                 if weight:
                     cr.new_part(fr.index, weight)
             if not encodable(d, p.min_encode_px) or not cr.wants(fr.index, q):
@@ -736,6 +815,8 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                     turned_hits.setdefault(int(q), []).append((fr.index, b[:4].copy()))
                 if len(tb):
                     boxes, marks = np.concatenate([boxes, tb]), np.concatenate([marks, tm])
+        # each face's look on the frequent pass's frame (part_break: another face in its place)
+        scaled = passes[0] if base and want_crops else None
         del passes
         dets = []
         for b, m in zip(boxes, marks):
@@ -743,7 +824,10 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             x2, y2 = min(float(W), float(b[2])), min(float(H), float(b[3]))
             if x2 - x1 < 1 or y2 - y1 < 1:
                 continue
-            dets.append(Det(fr.index, (x1, y1, x2, y2), float(b[4]), tuple(float(v) for v in m)))
+            look = face_look(scaled[0], (x1, y1, x2, y2), scaled[1], scaled[2]) \
+                if scaled is not None else None
+            dets.append(Det(fr.index, (x1, y1, x2, y2), float(b[4]), tuple(float(v) for v in m),
+                            look=look))
         return dets
 
     # Detection runs in a second thread while this one decodes the next frames (the network

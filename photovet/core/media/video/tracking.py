@@ -40,6 +40,9 @@ class Det:
     score: float = 1.0
     landmarks: tuple[float, ...] | None = None
     payload: object = None           # what else the caller wants to keep (a text reading)
+    #: a small picture of the face (video analysis ``face_look``), to see another face take its
+    #: place from one look to the next
+    look: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def cx(self) -> float:
