@@ -402,9 +402,10 @@ PART_SIZE_RATIO = 1.5
 PART_LOOK_SHAPE = 0.37
 #: ...or this in its brightness pattern and colour (hair, skin). Measured on 11 public clips
 #: (the stage clip in ../shared, Intel's CC-BY sample videos: people walking, turning their
-#: heads, signing with their hands before their faces), faces of 40 px or more: 4 of 525 looks
-#: of one face from one look to the next start a part (a hand passing, a fast turn), and 93 % of
-#: 454 pairs of two faces of about one size on one frame would (docs/MEASUREMENTS.md)
+#: heads, signing with their hands before their faces), faces of 40 px or more: 2 of 518 pairs
+#: of one face from one look to the next start a part (a hand passing before it), and 93 % of
+#: 454 pairs of two faces of about one size on one frame would (bench/video_looks.py,
+#: docs/MEASUREMENTS.md)
 PART_LOOK_COLOUR = 0.45
 #: the face's box widened by this share of its size on each side for ``face_look`` (the hair
 #: and the edge of the face tell two children apart as much as the face does)
