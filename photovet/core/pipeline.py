@@ -200,6 +200,9 @@ ANALYSIS_VERSION = "29"
 #: 34: a face track's face becoming too small to read, or readable again, starts a part of
 #: it, and crops are taken only of faces the engine reads (shorter side; s59 review: a stranger
 #: under min_face_px taking a child's place within a look was read in no crop)
+#: 35: a face track's face changing how it looks from one look to the next starts a part of
+#: it (analysis.face_look, look_change; s60: another face of the same size taking its place
+#: within a look stayed in the first face's part)
 VIDEO_ANALYSIS_VERSION = "35"
 
 _MODELS: dict[tuple, Any] = {}

@@ -319,8 +319,9 @@ def view_quality(det: Det) -> float:
 class BestCrops:
     """Per track, the best face crop in each stretch of time of each of its parts (module
     notes). A part begins where the track was found again after a gap, a jump, a change of
-    size or of look (``part_break``): the tracker may have carried it on with another face there (s59: two of
-    24 tracks on a stage clip), so each part keeps a crop of its own however long the track and
+    size or of look (``part_break``): the tracker may have carried it on with another face
+    there (s59: two of 24 tracks on a stage clip; s60: another face of one size at once), so
+    each part keeps a crop of its own however long the track and
     its stretches grow, and recognition reads every part. At most ``2 x keep`` parts keep one;
     beyond that, either side of the start least like a new face, the poorer view is given up.
     ``unread_parts``: parts no crop was taken of (too small to encode) or whose crop was given
@@ -478,10 +479,10 @@ def part_break(prev: Det, d: Det, stride: int, min_px: int = 0,
     that becomes too small to read, or readable again, starts a part too (s59 review: a
     stranger under min_face_px taking a child's place within a look, 1.4 times smaller, was
     the child's part and read in no crop; a part too small to read leaves the track
-    uncertain, BestCrops). And where both have a
-    ``face_look``, a face that changed from one look to the next (``look_change`` >= 1: s60,
-    another face of the same size taking the place within a look stayed in the first face's
-    part and was read only if one of its crops was the best of its stretch of time).
+    uncertain, BestCrops). And where both have a ``face_look``, a face that changed from one
+    look to the next (``look_change`` >= 1: s60, another face of the same size taking the
+    place within a look stayed in the first face's part and was read only if one of its crops
+    was the best of its stretch of time).
     ``looked``: the track's last detection with a look, where ``prev`` has none (found on a
     frame only the fine pass searched): the look is compared with it."""
     missed = max(0, int(round((d.frame - prev.frame) / max(1, stride))) - 1)
