@@ -321,11 +321,11 @@ class BestCrops:
     notes). A part begins where the track was found again after a gap, a jump, a change of
     size or of look (``part_break``): the tracker may have carried it on with another face
     there (s59: two of 24 tracks on a stage clip; s60: another face of one size at once), so
-    each part keeps a crop of its own however long the track and
-    its stretches grow, and recognition reads every part. At most ``2 x keep`` parts keep one;
-    beyond that, either side of the start least like a new face, the poorer view is given up.
-    ``unread_parts``: parts no crop was taken of (too small to encode) or whose crop was given
-    up: nobody can say whose face they are (the track is then uncertain)."""
+    each part keeps a crop of its own however long the track and its stretches grow, and
+    recognition reads every part. At most ``2 x keep`` parts keep one; beyond that, either
+    side of the start least like a new face, the poorer view is given up. ``unread_parts``:
+    parts no crop was taken of (too small to encode) or whose crop was given up: nobody can
+    say whose face they are (the track is then uncertain)."""
 
     def __init__(self, keep: int, fps: float):
         self.keep = max(1, int(keep))
