@@ -323,7 +323,8 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         # sets ``stop``: no new photo starts, the ones in hand finish and are reported.
         for step in vet_batch(files, engine, ch, out_dir, label=label, records=ws.records,
                               approvals=approvals, mode=mode, stop=stop,
-                              allow_beside_originals=beside_originals, caption=caption):
+                              allow_beside_originals=beside_originals, caption=caption,
+                              rejections=ws.approvals):
             if step.result is None:
                 if step.message and "removed" in step.message and not as_json:
                     click.echo(step.message, err=True)

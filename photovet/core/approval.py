@@ -1,6 +1,8 @@
 """Approval: a preparer marks a photo ready for a channel; an approver (a senior leader who is not
 the preparer) approves or rejects it. Export takes approved photos only, unless the school's
-settings turn approval off (a one-person office), which the app shows as a warning.
+settings turn approval off (a one-person office), which the app shows as a warning. A rejection
+holds either way: a photo a senior leader rejected for a channel is not exported there with
+approval off either (``Approvals.rejection``, pipeline's ``rejections``; s60).
 
 Who prepared and who approved are signed-in staff accounts (accounts.py): only an account with
 the approver role approves, and never a photo its own account marked ready (the accounts are
@@ -870,6 +872,12 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
     return list(ended.values())
 
 
+def rejected_words(state: ApprovalState) -> str:
+    """A rejection in words: "rejected by <approver>: <comment>"."""
+    return f"rejected by {state.approver or 'a senior leader'}" + \
+        (f": {state.comment}" if state.comment else "")
+
+
 class Approvals:
     """``checklist``: gives the school's approver's checklist now (the Workspace wires it to the
     school settings). With it, an approval is refused unless every check is ticked, the ticks
@@ -1505,6 +1513,14 @@ class Approvals:
             return [(s, why) for s in self.standing(channel=channel)
                     if (why := self.lapsed_refusal(s))]
 
+    def rejection(self, sha256: str, channel: str) -> str | None:
+        """Why the photo may not be exported for ``channel`` when the school does not require
+        approval: a senior leader rejected it there ("rejected by ...: ..."), else None. A
+        rejection holds whether or not approval is required (s60: with approval turned off, a
+        photo rejected as "pupil upset" was exported)."""
+        state = self.get(sha256, channel)
+        return rejected_words(state) if state.status == REJECTED else None
+
     def check(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, name_of=lambda i: i,
               review_by: str = "", review_at: str = "", caption: str | None = None,
               state: ApprovalState | None = None) -> Verdict:
@@ -1522,8 +1538,7 @@ class Approvals:
             return Verdict(False, "waiting for a senior leader's approval"
                            + (f" ({state.note})" if state.note else ""), state)
         if state.status == REJECTED:
-            return Verdict(False, f"rejected by {state.approver}"
-                           + (f": {state.comment}" if state.comment else ""), state)
+            return Verdict(False, rejected_words(state), state)
         lapsed = self.lapsed_refusal(state)
         if lapsed:
             return Verdict(False, f"the approval no longer counts: {lapsed}; a current senior "

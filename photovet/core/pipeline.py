@@ -1397,27 +1397,30 @@ class HeldBack:
 
 def plan_exports(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engine,
                  channel: Channel, *, approvals: Any = None, mode: str | None = None,
-                 on: _dt.date | None = None, caption: str | None = None
+                 on: _dt.date | None = None, caption: str | None = None,
+                 rejections: Any = None
                  ) -> tuple[list[tuple[PhotoAnalysis | VideoAnalysis, Publication, str | None, str]],
                             list[HeldBack]]:
     """Which photos may be exported for ``channel`` now, with what they publish; and which are
     held back and why. ``approvals``: the Approvals store when approval is required; then a
     ``caption`` to post with them is allowed only with a photo whose approval signed it
-    (``Approvals.check``)."""
+    (``Approvals.check``). ``rejections``: the Approvals store when approval is turned off
+    (``approvals`` None): a photo a senior leader rejected for the channel is still never
+    exported (s60: with approval off, a rejected photo was)."""
     ready: list[tuple[PhotoAnalysis | VideoAnalysis, Publication, str | None, str]] = []
     held: list[HeldBack] = []
     # each approver's roles are read once for the batch (not once per photo)
     one_look = getattr(approvals, "one_look", None)
     look = one_look() if one_look is not None else contextlib.nullcontext()
     with look:
-        _plan(analyses, engine, channel, approvals, mode, on, ready, held, caption)
+        _plan(analyses, engine, channel, approvals, mode, on, ready, held, caption, rejections)
     return ready, held
 
 
 def _plan(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engine, channel: Channel,
           approvals: Any, mode: str | None, on: _dt.date | None,
           ready: list[tuple[PhotoAnalysis | VideoAnalysis, Publication, str | None, str]],
-          held: list[HeldBack], caption: str | None = None) -> None:
+          held: list[HeldBack], caption: str | None = None, rejections: Any = None) -> None:
     """``plan_exports``' pass over the photos."""
     for a in analyses:
         engine.decide(a, channel, mode, on)
@@ -1430,6 +1433,11 @@ def _plan(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engine, cha
             continue
         pub = engine.publication(a)
         approver, fp = None, ""
+        rejected = rejections.rejection(a.sha256, channel.id) \
+            if approvals is None and rejections is not None else None
+        if rejected:
+            held.append(HeldBack(a, f"not exported: {rejected}", HELD_NOT_APPROVED))
+            continue
         if approvals is not None:
             from photovet.core.approval import fingerprint  # noqa: PLC0415
             from photovet.core.review import local_time  # noqa: PLC0415
@@ -1462,12 +1470,14 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
                  approvals: Any = None, preparer: str | None = None,
                  stop: threading.Event | None = None, allow_beside_originals: bool = False,
                  mode: str | None = None, workers: int | None = None,
-                 caption: str = "") -> Iterator[Progress]:
+                 caption: str = "", rejections: Any = None) -> Iterator[Progress]:
     """Export analysed photos for ``channel`` with what policy covers, and record each export.
 
     With ``approvals`` (the school requires approval: the default), only photos whose approval
     matches what would be published now are exported; the others are reported as not exported
-    with the reason, and the rest of the batch goes on.
+    with the reason, and the rest of the batch goes on. With approval turned off, pass the
+    Approvals store as ``rejections``: a photo a senior leader rejected is not exported
+    (``plan_exports``), nor recorded if rejected while it was being made (``_LastCheck``).
 
     ``caption``: the caption to be posted with the photos, checked like the label (a caption
     that names someone the channel may not name raises CaptionError: nothing is exported) and
@@ -1497,9 +1507,10 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
         if refused is not None:
             raise refused
     captioned = _caption_record(engine, caption, ch)
-    last_check = _LastCheck(engine, ch, mode, approvals, captioned.get("caption_refs", ()))
+    last_check = _LastCheck(engine, ch, mode, approvals, captioned.get("caption_refs", ()),
+                            rejections=rejections)
     ready, held = plan_exports(analyses, engine, ch, approvals=approvals, mode=mode,
-                               caption=caption)
+                               caption=caption, rejections=rejections)
     for a, _pub, _approver, fp in ready:
         last_check.planned(a, fp if approvals is not None else None)
     total, done = len(analyses), 0
@@ -1647,14 +1658,16 @@ class _LastCheck:
     - its review changed (another PC covered, showed or named something);
     - its approval was withdrawn or given again for something else (rejected, marked ready
       again), or no longer counts because its approver's role ended (``lapsed_refusal``,
-      read from the register now), or, exported without approval because the school did not require it, the
-      school now does.
+      read from the register now), or, exported without approval because the school did not
+      require it, the school now does, or (``rejections``) a senior leader rejected it.
 
     ``planned(analysis, fp)`` notes each photo as it was decided (``plan_exports``)."""
 
     def __init__(self, engine: Engine, ch: Channel, mode: str | None, approvals: Any,
-                 caption_refs: Sequence[Any] = ()):
+                 caption_refs: Sequence[Any] = (), *, rejections: Any = None):
         self.engine, self.ch, self.mode, self.approvals = engine, ch, mode, approvals
+        # with approval off: a rejection given while the copy was made stops it too
+        self.rejections = rejections if approvals is None else None
         self.caption_refs = list(caption_refs)     # whom the batch's caption names (CaptionRef)
         self.people_then = engine.people_by_id        # replaced, never changed, on a reload
         # before anything is decided: a consent withdrawn from here on is one the decision
@@ -1815,6 +1828,10 @@ class _LastCheck:
                        "approval no longer counts: check it again and approve it again)")
         if self.approvals is None and not self.approval_then and self._approval_required_now():
             why.append("the school turned approval on (a senior leader approves it first)")
+        rejected = self.rejections.rejection(result.source_sha256, self.ch.id) \
+            if self.rejections is not None else None
+        if rejected:
+            why.append(f"it was {rejected}")
         planned = self._planned.get(result.source_sha256)
         if planned is not None:
             analysis, versions_then, fp = planned
@@ -1991,7 +2008,7 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
               preparer: str | None = None, stop: threading.Event | None = None,
               allow_beside_originals: bool = False, mode: str | None = None,
               on: _dt.date | None = None, workers: int | None = None,
-              caption: str = "") -> Iterator[Progress]:
+              caption: str = "", rejections: Any = None) -> Iterator[Progress]:
     """Check, decide and export each photo in one pass (``photovet export``): while one photo is
     exported the next is being checked, and up to ``photo_workers`` photos are in flight at
     once (flow.ordered_map: bounded, in order).
@@ -2009,7 +2026,7 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     RegisterUnavailableError is raised after the last result.
 
     ``caption`` as for ``export_batch``: checked before anything is read (CaptionError: nothing
-    exported) and recorded with each export.
+    exported) and recorded with each export. ``rejections`` as for ``export_batch``.
     """
     from photovet.core.flow import ordered_map  # noqa: PLC0415
     from photovet.core.media.export import (  # noqa: PLC0415
@@ -2043,7 +2060,8 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     # stopped halfway, takes no number; CopyNumbers)
     numbers = CopyNumbers()
     captioned = _caption_record(engine, caption, ch, on)
-    last_check = _LastCheck(engine, ch, mode, approvals, captioned.get("caption_refs", ()))
+    last_check = _LastCheck(engine, ch, mode, approvals, captioned.get("caption_refs", ()),
+                            rejections=rejections)
     recorder = records.recorder(batch=label, preparer=preparer, recheck=last_check,
                                 **captioned) if records is not None else None
     total = len(files)
@@ -2074,6 +2092,7 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
             # the picture decoded for the check is the one exported (read and decoded once)
             analysis, loaded = engine._check(path, keep_image=True)
         ready, held = plan_exports([analysis], engine, ch, approvals=approvals, mode=mode, on=on,
+                                   rejections=rejections,
                                    caption=caption)
         for a, _pub, _approver, fp in ready:
             last_check.planned(a, fp if approvals is not None else None)

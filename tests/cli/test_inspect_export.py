@@ -126,6 +126,29 @@ def test_export_with_approval_turned_off_says_so(runner, photos, tmp_path, staff
     assert "approval is turned off" in res.stderr and len(list(out.iterdir())) == 2
 
 
+def test_with_approval_turned_off_a_rejected_photo_is_not_exported(runner, photos, tmp_path,
+                                                                  staff):
+    """s60: approval off (a one-person office) let a photo a senior leader had rejected be
+    exported. The rejection holds: held back with who rejected it and why, the batch goes on,
+    and the command ends with an error."""
+    tom = photos / "Tom Smith.jpg"
+    staff.use("Mrs Office")
+    assert runner.invoke(cli, ["ready", str(tom), "--channel", "website"]).exit_code == 0
+    staff.use("Mr Head")
+    res = runner.invoke(cli, ["approve", str(tom), "--channel", "website", "--reject",
+                              "--comment", "pupil upset"])
+    assert res.exit_code == 0, res.output
+    staff.use("Office Admin")
+    _approval_off(runner, one_at_a_time=False)
+    out = tmp_path / "out"
+    out.mkdir()
+    res = runner.invoke(cli, ["export", str(photos), "--out", str(out), "--channel", "website"])
+    assert res.exit_code == 1, res.output
+    assert "Tom Smith.jpg: not exported: rejected by Mr Head: pupil upset" in res.stderr, \
+        res.stderr
+    assert len(list(out.iterdir())) == 1
+
+
 def test_export_all_ok(runner, photos, tmp_path, staff):
     out = tmp_path / "out"
     out.mkdir()

@@ -356,6 +356,75 @@ def test_approval_turned_on_on_a_while_b_exports_without_it(office, tmp_path, mo
     assert len(exported_files(tmp_path / "out")) == 1
 
 
+def approval_off(a: Workspace, b: Workspace) -> None:
+    off = a.settings.copy()
+    off.approval.required = False
+    a.save_settings(off)
+    b.reload_settings()
+
+
+def test_with_approval_off_a_rejected_photo_is_still_not_exported(office, tmp_path):
+    """A person's "no" holds whatever the settings (s60): with approval turned off (a one-person
+    office), a photo a senior leader rejected was exported, by the app and by the command, as
+    if nobody had looked at it. Rejected for the website, it is held back there with who
+    rejected it and why (``plan_exports``, ``export_batch``, ``vet_batch``); on another
+    channel it is not rejected."""
+    from photovet.core.pipeline import HELD_NOT_APPROVED, plan_exports, vet_batch
+
+    a, b = office
+    approval_off(a, b)
+    eng = engine_of(b)
+    paths = photos(tmp_path, 2)
+    x, y = decided(eng, paths)
+    b.approvals.mark_ready(x)
+    act_as(b, "Mr Head")
+    b.approvals.reject(x, comment="pupil upset")
+    ready, held = plan_exports([x, y], eng, eng.channel("website"), rejections=b.approvals)
+    assert [r[0].sha256 for r in ready] == [y.sha256]
+    assert [(h.analysis.sha256, h.kind) for h in held] == [(x.sha256, HELD_NOT_APPROVED)]
+    assert held[0].why == "not exported: rejected by Mr Head: pupil upset", held[0].why
+    results = run_export(b, eng, [x, y], tmp_path / "out", approvals=False,
+                         rejections=b.approvals)
+    assert [r.ok for r in results] == [False, True], [r.error for r in results]
+    assert "rejected by Mr Head: pupil upset" in results[0].error, results[0].error
+    assert len(exported_files(tmp_path / "out")) == 1 and len(b.records.exports()) == 1
+    # the command's way: checked and exported in one pass
+    out = tmp_path / "out2"
+    out.mkdir()
+    steps = [s.result for s in vet_batch(paths, eng, "website", out, label="Trip two",
+                                         records=b.records, rejections=b.approvals)
+             if s.result is not None]
+    assert [r.ok for r in steps] == [False, True], [r.error for r in steps]
+    assert "rejected by Mr Head" in steps[0].error
+    # rejected for the website only: another channel may take it
+    ready, held = plan_exports([eng.decide(x, "facebook")], eng, eng.channel("facebook"),
+                               rejections=b.approvals)
+    assert not [h for h in held if "rejected" in h.why]
+
+
+def test_with_approval_off_a_rejection_on_a_while_b_exports_stops_the_copy(office, tmp_path,
+                                                                          monkeypatch):
+    """The last check before a copy is recorded reads the rejection too (approval off): a
+    senior leader rejecting the photo on A while B makes its copy, it is not kept."""
+    a, b = office
+    approval_off(a, b)
+    eng = engine_of(b)
+    [x, y] = decided(eng, photos(tmp_path, 2))
+    a.approvals.mark_ready(x)
+
+    def reject_on_a():
+        act_as(a, "Mrs Deputy Head")
+        a.approvals.reject(x, comment="pupil upset")
+
+    on_render(monkeypatch, 1, reject_on_a)
+    results = run_export(b, eng, [x, y], tmp_path / "out", approvals=False,
+                         rejections=b.approvals)
+    assert [r.ok for r in results] == [False, True], [r.error for r in results]
+    assert "it was rejected by Mrs Deputy Head: pupil upset" in results[0].error, \
+        results[0].error
+    assert len(exported_files(tmp_path / "out")) == 1 and len(b.records.exports()) == 1
+
+
 def test_a_stale_settings_save_on_b_keeps_the_mode_a_set(office):
     """B's Settings were read before A made the mode stricter; B then saves another section
     (the approver's checklist) from its stale copy. A's mode stays: B's save writes only the

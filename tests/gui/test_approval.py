@@ -185,6 +185,34 @@ def test_new_batch_asks_first(window):
     assert window.batch.model.rowCount() == 4
 
 
+def test_with_approval_turned_off_a_rejected_photo_is_held_back_from_export(window, ws,
+                                                                           qtbot):
+    """s60: turning approval off (a one-person office) let the export take a photo a senior
+    leader had rejected. The export dialog lists it as held back, with who rejected it and
+    why, and exports the others."""
+    mark_all_ready(window)
+    sign_in_as(window, APPROVER_NAME)
+    select_photo(window, "photo_002.jpg")
+
+    def why(dlg: ReasonDialog) -> None:
+        dlg.edit.setPlainText("Pupil upset")
+        button(dlg, "Reject").click()
+
+    answer(why, kind=ReasonDialog)
+    window.approval.reject()
+    sign_in_as(window, PREPARER_NAME)
+    off = ws.settings.copy()
+    off.approval.required = False
+    ws.save_settings(off)
+    dlg = window.export.open()
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=30000)
+    held = [dlg.held.item(i).text() for i in range(dlg.held.count())]
+    assert held == [f"photo_002.jpg: rejected by {APPROVER_NAME}: Pupil upset"], \
+        held
+    assert dlg.plan.text().startswith("<b>3 photos will be exported.</b>"), dlg.plan.text()
+    dlg.reject()
+
+
 def test_a_rejected_photo_can_be_deleted_at_once_and_it_is_audited(window, ws, qtbot):
     mark_all_ready(window)
     sign_in_as(window, APPROVER_NAME)

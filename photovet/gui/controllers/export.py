@@ -109,7 +109,8 @@ class ExportController(QObject):
                 approvals_on = wws.settings.approval.required
                 ch = engine.channel(channel)
                 ready, held = plan_exports(analyses, engine, ch,
-                                           approvals=wws.approvals if approvals_on else None)
+                                           approvals=wws.approvals if approvals_on else None,
+                                           rejections=wws.approvals)
                 # those already posted on this channel, and when (the records): said before
                 # the export runs (a school posting them again would post them twice)
                 shas = {r[0].sha256 for r in ready}
@@ -207,7 +208,7 @@ class ExportController(QObject):
                 yield from export_batch(
                     analyses, Path(folder), label=label, engine=engine, channel=channel,
                     records=wws.records, approvals=wws.approvals if approvals_on else None,
-                    stop=stop, caption=caption)
+                    stop=stop, caption=caption, rejections=wws.approvals)
 
         self.dialog.started(len(analyses))
         self.worker = self.ctx.workers.start(
