@@ -6,7 +6,8 @@ approval off either (``Approvals.rejection``, pipeline's ``rejections``; s60).
 
 Who prepared and who approved are signed-in staff accounts (accounts.py): only an account with
 the approver role approves, and never a photo its own account marked ready (the accounts are
-compared, not the names typed). A photo marked ready before staff accounts existed is marked
+compared, not the names typed), nor one whose review it changed after it was marked ready,
+other than to cover more (``_not_a_changer``, s60). A photo marked ready before staff accounts existed is marked
 ready again by its preparer before it can be approved.
 
 An approval signs a fingerprint of exactly what was reviewed: the photo's content hash, the
@@ -430,6 +431,14 @@ def consent_changes_since_ready(state: Any, analysis: Any, history: Callable[[st
                 out.append(c)
     return sorted(out, key=lambda c: c.when)
 
+
+#: changes to a review after which the one who made them may still approve the photo: they
+#: cover more, or are an approver's own part (accepting a flag, a name sent back on rejecting)
+#: (``Approvals._not_a_changer``)
+COVERING_DOINGS = frozenset({
+    "review.face-cover", "review.cover-add", "review.text-cover", "review.video-track-cover",
+    "review.keep-rest-covered", "review.flag-accept", "review.flag-undo",
+    "review.naming-returned"})
 
 #: what a change to a review did, in the words of the approver's refusal ("covered a face")
 REVIEW_DOINGS = {
@@ -1197,6 +1206,7 @@ class Approvals:
             state = self._precheck(analysis, approver)
             if status == APPROVED:
                 self._not_overruling(state, approver)   # read again inside the change
+                self._not_a_changer(state, approver)
                 # its original deleted by a purge on another PC a moment ago: nothing to
                 # approve (read again under the writer lock)
                 gone = self.original_refusal(analysis)
@@ -1248,6 +1258,35 @@ class Approvals:
             f"the caption proposed for this {what} was taken away after you opened it: look at "
             "it again", hint=f"Nothing was approved. Look at the {what} and its caption again; "
                              "approve them if they are right.")
+
+    def _not_a_changer(self, state: ApprovalState, approver: Any) -> None:
+        """Four eyes over what is published (s60): an account that changed the photo's
+        review after it was marked ready (in any way but covering more: ``COVERING_DOINGS``)
+        cannot also approve it. Before, only the account that marked it ready was compared, so
+        a senior leader who also prepares could show a face after a colleague marked the photo
+        ready and approve it alone. Read from the audit log: who changed the photo's review (by
+        name, on any channel: fail closed) after its last "marked ready" row for this channel
+        (by row, not by clock: PCs' clocks differ), under the caller's writer lock when it
+        stores the approval."""
+        sha = f'%"sha256":"{state.sha256}"%'
+        ready = self.db.scalar(
+            "SELECT MAX(id) FROM audit_log WHERE action = 'approval.ready' AND details LIKE ? "
+            "AND details LIKE ?", [sha, f'%"channel":{json.dumps(state.channel)}%'], None)
+        if ready is None:
+            return
+        me = " ".join(approver.name.split()).casefold()
+        for actor, at, action in self.db.all(
+                "SELECT actor, time, action FROM audit_log WHERE id > ? AND action LIKE ? AND "
+                "details LIKE ? ORDER BY id", [int(ready), "review.%", sha]):
+            if action in COVERING_DOINGS or " ".join((actor or "").split()).casefold() != me:
+                continue
+            what = "video" if (state.parts or {}).get("media") == "video" else "photo"
+            raise ApprovalError(
+                f"{approver.name} changed this {what} after it was marked ready "
+                f"({REVIEW_DOINGS.get(action, 'changed its review')} at {local_time(at)}), so "
+                "cannot also approve it",
+                hint=f"Its preparer looks at the change and marks the {what} ready again, or "
+                     "another senior leader approves it.")
 
     @staticmethod
     def _not_the_preparer(state: ApprovalState, approver: Any) -> None:
@@ -1311,7 +1350,9 @@ class Approvals:
         if parts.get("photo") != analysis.sha256 or parts.get("channel") != analysis.channel:
             raise ApprovalError("what is being approved is not this photo for this channel")
         approver = self.audit.access.require("approve")
-        self._not_overruling(self._precheck(analysis, approver), approver)
+        state = self._precheck(analysis, approver)
+        self._not_overruling(state, approver)
+        self._not_a_changer(state, approver)
         refusal = self.original_refusal(analysis) or open_flag_refusal(analysis)
         if refusal:
             raise ApprovalError(refusal)

@@ -462,6 +462,64 @@ def test_a_rejection_stands_until_the_photo_is_prepared_again(ws, engine, tmp_pa
     assert ws.approvals.get(a.sha256, "website").status == "approved"
 
 
+def test_an_approver_who_changed_what_is_published_after_it_was_ready_cannot_approve_it(
+        ws, engine, tmp_path):
+    """Four eyes over what is published (s60): an account that may both prepare and approve
+    took away a cover the preparer had added, after the photo was marked ready, and approved
+    it alone (only the account that marked it ready was compared). It is refused now, in the
+    core's words, unless what it did only covers more; the preparer marking it ready again
+    (having seen the change), or another senior leader, lets it be approved."""
+    from photovet.core.errors import ApprovalError
+
+    web = ws.channels.get("website")
+    photo = make_photo(tmp_path / "trip.jpg")
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    act_as(ws, "Mrs Office")
+    ws.reviewer().add_cover(a, Cover("rect", (230, 50, 100, 120), None, "manual"), web)
+    engine.decide(a, web, on=TODAY)
+    ws.approvals.mark_ready(a)
+    act_as(ws, "Mr Head")
+    ws.reviewer().face(engine.decide(a, web, on=TODAY), 0, "cover", web)   # covers more: fine
+    ws.reviewer().remove_cover(engine.decide(a, web, on=TODAY), 0, web)
+    a = engine.decide(a, web, on=TODAY)
+
+    def approve():
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                             now=lambda: engine.approval_now(a))
+
+    with pytest.raises(ApprovalError, match=r"^Mr Head changed this photo after it was marked "
+                                            r"ready \(took away a cover added by hand at .*\), "
+                                            "so cannot also approve it$") as e:
+        approve()
+    assert "marks the photo ready again, or another senior leader approves it" in e.value.hint
+    assert ws.approvals.get(a.sha256, "website").status == "ready"
+    act_as(ws, "Ms Other")              # another senior leader may
+    approve()
+    assert ws.approvals.get(a.sha256, "website").status == "approved"
+    # marked ready again by its preparer, who saw the change: Mr Head may approve it
+    act_as(ws, "Mrs Office")
+    ws.approvals.mark_ready(a)
+    act_as(ws, "Mr Head")
+    approve()
+    assert ws.approvals.get(a.sha256, "website").approver == "Mr Head"
+
+
+def test_an_approver_who_only_covered_more_may_approve(ws, engine, tmp_path):
+    web = ws.channels.get("website")
+    photo = make_photo(tmp_path / "trip.jpg")
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    act_as(ws, "Mrs Office")
+    ws.approvals.mark_ready(a)
+    act_as(ws, "Mr Head")
+    ws.reviewer().face(a, 0, "cover", web)
+    ws.reviewer().add_cover(engine.decide(a, web, on=TODAY),
+                            Cover("rect", (230, 50, 100, 120), None, "manual"), web)
+    a = engine.decide(a, web, on=TODAY)
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(a))
+    assert ws.approvals.get(a.sha256, "website").status == "approved"
+
+
 def test_an_approval_signs_how_faces_are_covered(ws, engine, tmp_path):
     """Solid shapes or coarse blocks is part of what is published: an admin switching the style
     after approval voids it (found by an audit), and says why; approvals made with the default
