@@ -7,8 +7,8 @@ approval off either (``Approvals.rejection``, pipeline's ``rejections``; s60).
 Who prepared and who approved are signed-in staff accounts (accounts.py): only an account with
 the approver role approves, and never a photo its own account marked ready (the accounts are
 compared, not the names typed), nor one whose review it changed after it was marked ready,
-other than to cover more (``_not_a_changer``, s60). A photo marked ready before staff accounts existed is marked
-ready again by its preparer before it can be approved.
+other than to cover more (``_not_a_changer``, s60). A photo marked ready before staff accounts
+existed is marked ready again by its preparer before it can be approved.
 
 An approval signs a fingerprint of exactly what was reviewed: the photo's content hash, the
 channel, the mode, what the analysis was made with (the school's settings analysis depends on,
