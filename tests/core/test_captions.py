@@ -1782,3 +1782,24 @@ def test_a_suggestion_keeps_the_space_before_a_smiley():
     r = check_caption("Well done John Smith , a star . See you: soon ;)", PEOPLE, WEBSITE, ON,
                       "consent")
     assert r.suggestion == "Well done JS, a star. See you: soon ;)", r.suggestion
+
+
+@pytest.mark.parametrize("caption,found,who", [
+    ("Questions to tobias@oakfield.sch.uk", ["tobias"], "P6"),        # never to be named
+    ("Email johnsmith@oakfield.sch.uk", ["johnsmith"], "P1"),
+    ("Email john.smith@oakfield.sch.uk", ["john", "smith"], "P1"),
+])
+def test_a_name_in_an_email_address_is_still_a_name(caption, found, who):
+    """s60: the name matcher reads "@" as the letter a (OCR's "M@ry"), so the name before an
+    address's "@" was one word with what follows, and "tobias@..." passed for a pupil on the
+    do-not-photograph list. The part before the "@" is now read as a word of its own too."""
+    r = check_caption(caption, PEOPLE, PROSPECTUS, ON, "consent")
+    assert not r.ok and [f.found for f in r.findings] == found, r.findings
+    assert {f.person for f in r.findings} == {who}
+
+
+def test_an_at_sign_as_a_letter_is_still_read_as_one():
+    r = check_caption("Well done J@hn Sm1th", PEOPLE, PROSPECTUS, ON, "consent")
+    assert not r.ok and r.findings[0].person == "P1"
+    assert check_caption("Tickets from office@oakfield.sch.uk", PEOPLE, PROSPECTUS, ON,
+                         "consent").ok

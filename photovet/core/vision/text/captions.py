@@ -122,13 +122,24 @@ def _as_read(caption: str, shown_order: bool = True) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+#: an "@" inside a word: an address ("tobias@school.org") whose name part is read as a word of
+#: its own (``_readings``)
+_AT_IN_WORD = re.compile(r"(?<=\w)@(?=\w)")
+
+
 def _readings(caption: str) -> list[tuple[str, list[int]]]:
     """Every way the caption may be read (``_as_read``): the letters in the order typed and,
     when a right-to-left override reorders them, in the order shown. Both are checked: a name
-    either way is a name (fail closed on what a viewer's bidi support makes of nested runs)."""
+    either way is a name (fail closed on what a viewer's bidi support makes of nested runs).
+    And where an "@" stands inside a word, each again with it read as a space: the name
+    matcher reads "@" as the letter a (a reading's "M@ry"), so the name before an address's
+    "@" was one word with what follows ("tobias@x.uk", s60: passed, for a pupil who must
+    never be named)."""
     typed = _as_read(caption, shown_order=False)
     shown = _as_read(caption) if _RLO in caption else typed
-    return [typed] if shown[0] == typed[0] else [typed, shown]
+    out = [typed] if shown[0] == typed[0] else [typed, shown]
+    return out + [(_AT_IN_WORD.sub(" ", read), where) for read, where in out
+                  if _AT_IN_WORD.search(read)]
 
 
 def _typed_span(where: list[int], start: int, end: int) -> tuple[int, int]:
