@@ -82,6 +82,7 @@ and policy then cannot rule it out (policy.same_face_refused).
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import threading
 from collections import deque
@@ -761,8 +762,13 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             if cr is None:
                 cr = st.crops[t.id] = BestCrops(p.crops_per_track, fps)
             if len(t.dets) > 1:
-                looked = next((x for x in reversed(t.dets[:-1]) if x.look is not None), None)
-                weight = part_break(t.dets[-2], d, p.stride, p.min_encode_px, looked)
+                prev = t.dets[-2]
+                # the last look known, only where the detection before has none (a frame only
+                # the fine pass searched): no copy of a long track's detections at every look
+                looked = None if prev.look is not None else next(
+                    (x for x in itertools.islice(reversed(t.dets), 2, None)
+                     if x.look is not None), None)
+                weight = part_break(prev, d, p.stride, p.min_encode_px, looked)
                 if weight:
                     cr.new_part(fr.index, weight)
             if not encodable(d, p.min_encode_px) or not cr.wants(fr.index, q):
