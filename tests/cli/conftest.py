@@ -71,8 +71,11 @@ def commands_as(monkeypatch, name: str, home, make_engine) -> None:
     their own data folder, with a stand-in face engine)."""
     Staff(monkeypatch).use(name)
     monkeypatch.setenv("PHOTOVET_HOME", str(home))
-    monkeypatch.setattr("photovet.cli.common.load_engine", make_engine)
+    # photos first: importing it here, after common was patched, would bind the stand-in as
+    # its own load_engine, and undoing the patch would put the stand-in back (s61: every later
+    # command in that test process ran on it)
     monkeypatch.setattr("photovet.cli.photos.load_engine", make_engine)
+    monkeypatch.setattr("photovet.cli.common.load_engine", make_engine)
 
 
 def create_staff(ws: Workspace) -> None:
