@@ -1803,3 +1803,32 @@ def test_an_at_sign_as_a_letter_is_still_read_as_one():
     assert not r.ok and r.findings[0].person == "P1"
     assert check_caption("Tickets from office@oakfield.sch.uk", PEOPLE, PROSPECTUS, ON,
                          "consent").ok
+
+
+@pytest.mark.parametrize("caption,found,who,suggestion", [
+    ("Photo by jsmith", "jsmith", "P1", "Photo by S"),
+    ("Photo by JSMITH", "JSMITH", "P1", "Photo by S"),
+    ("Photo: jsmith07", "jsmith", "P1", "Photo: S07"),
+    ("Questions to jsmith@oakfield.sch.uk", "jsmith", "P1", "Questions to S@oakfield.sch.uk"),
+    ("Thanks to twinterbottom for the photos", "twinterbottom", "P6", None),
+])
+def test_a_first_initial_and_surname_run_together_is_a_name(caption, found, who, suggestion):
+    """s61: a user name or an address made of the first initial and the surname ("jsmith")
+    passed: "jsmith" is no name, and a common surname in lower case inside it was not read.
+    It names the pupil as much as "J Smith" does."""
+    r = check_caption(caption, PEOPLE, PROSPECTUS, ON, "consent")
+    assert not r.ok, caption
+    assert [(f.found, f.person) for f in r.findings] == [(found, who)], r.findings
+    if suggestion is not None:
+        assert r.suggestion == suggestion
+
+
+def test_an_initial_and_surname_that_make_an_english_word_are_the_word():
+    """... but never where the initial and surname spell an everyday word: "chill" is not
+    Charlie Hill, "price" not Paul Rice; nor another person's initial ("jclarke" is not Amy
+    Clarke, who may be named anyway)."""
+    people = [*PEOPLE, person("P9", "Charlie", "Hill"), person("P10", "Paul", "Rice")]
+    for caption in ("Time to chill after the race", "Tickets at half price",
+                    "Photo by jclarke"):
+        r = check_caption(caption, people, PROSPECTUS, ON, "consent")
+        assert r.ok, (caption, r.findings)

@@ -686,6 +686,15 @@ class NameMatcher:
                 self._add(sk + fk, pid, role, "surname_forename",
                           len(f.split()) + len(s.split()), attributed)
                 self._add(fk + sk[0], pid, role, "initial", len(f.split()) + 1, attributed)
+                handle = fk[0] + sk
+                if self.in_sentences and len(sk) >= 4 and handle not in _KNOWN_KEYS \
+                        and handle not in _COMMON_KEYS and handle not in english_words():
+                    # written text only: their first initial and surname run together, as a
+                    # user name or an address has them ("Photo by jsmith", "jsmith@..."): the
+                    # surname with who it is (s61: it passed, as "jsmith" is no name and
+                    # "smith" alone lower case is an ordinary word there); never where that
+                    # is an English word ("chill" for C. Hill)
+                    self._add(handle, pid, role, "surname", 1, attributed)
         for s in surnames:
             sk = canon(s)
             if not sk:
