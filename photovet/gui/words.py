@@ -98,6 +98,15 @@ def error_text(exc: BaseException, *, after: str = "") -> str:
            "Help > Copy diagnostics copies what support needs to know."
 
 
+def clip_length(seconds: float) -> str:
+    """A clip's length as a phone shows it: '0:09', '1:05', '1:02:03' (the nearest whole
+    second; a clip under a second is '0:01', never '0:00')."""
+    total = max(1, int(float(seconds) + 0.5)) if seconds > 0 else 0
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.media.video.linking import FaceCount, face_count
+from photovet.core.media.video.reader import VIDEO_EXTENSIONS
 from photovet.core.models import PhotoAnalysis
 from photovet.core.policy import HANDED_ON, everyone_covered, waiting_for_decision
 from photovet.core.words import (
@@ -69,6 +70,7 @@ from ..words import (
     APPROVED_CAPTION_REFUSED_BADGE,
     APPROVED_CAPTION_REFUSED_NEXT,
     breakable_paths,
+    clip_length,
     esc,
     media_words,
     plural,
@@ -748,6 +750,7 @@ class BatchDelegate(QStyledItemDelegate):
         p.drawRoundedRect(QRectF(r), 6, 6)
 
         thumb_rect = QRect(r.left() + self.PAD, r.top() + self.PAD, r.width() - 2 * self.PAD, self.THUMB)
+        picture = QRectF(thumb_rect)        # where the picture is drawn (the mark of a video)
         model = index.model()
         src = model.sourceModel() if isinstance(model, QSortFilterProxyModel) else model
         if isinstance(src, BatchModel) and src.published_view:
@@ -755,7 +758,7 @@ class BatchDelegate(QStyledItemDelegate):
             if item.everyone_covered:
                 self._paint_everyone_covered(p, thumb_rect, option)
         elif item.thumb is not None and not item.thumb.isNull():
-            self._draw_image(p, thumb_rect, item.thumb)
+            picture = self._draw_image(p, thumb_rect, item.thumb)
         else:
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QColor("#eceff1"))
@@ -765,6 +768,9 @@ class BatchDelegate(QStyledItemDelegate):
                        "No preview" if item.thumb_failed else "Loading…")
             if not item.thumb_failed and isinstance(src, BatchModel):
                 src.ask_thumbnail(item)
+
+        if item.is_video or Path(item.path).suffix.lower() in VIDEO_EXTENSIONS:
+            self._paint_video_mark(p, picture, item, option)
 
         fm = QFontMetrics(option.font)
         y = thumb_rect.bottom() + 4
@@ -861,6 +867,25 @@ class BatchDelegate(QStyledItemDelegate):
 
 
     @staticmethod
+    def _paint_video_mark(p: QPainter, rect: QRectF, item: PhotoItem,
+                          option: QStyleOptionViewItem) -> None:
+        """A play sign and the clip's length in the bottom-left corner of its picture
+        (``rect``), as a phone's gallery has it (s61 walk: a video's tile looked like a
+        photo's, so the office could not tell which opens in the player)."""
+        a = item.analysis
+        seconds = getattr(a, "duration", 0.0) if a is not None and not a.error else 0.0
+        text = f"\u25b6 {clip_length(seconds)}" if seconds else "\u25b6 Video"
+        fm = QFontMetrics(option.font)
+        h = fm.height() + 4
+        box = QRectF(rect.left() + 4, max(rect.top(), rect.bottom() - h - 4),
+                     fm.horizontalAdvance(text) + 12, h)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(38, 50, 56, 215))
+        p.drawRoundedRect(box, 4, 4)
+        p.setPen(QColor("#ffffff"))
+        p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    @staticmethod
     def _paint_everyone_covered(p: QPainter, rect: QRect, option: QStyleOptionViewItem) -> None:
         """The words "Everyone covered" in a band across the foot of the approver's tile
         (s36): a photo waiting for approval in which every face is covered."""
@@ -874,7 +899,8 @@ class BatchDelegate(QStyledItemDelegate):
                    fm.elidedText(EVERYONE_COVERED, Qt.TextElideMode.ElideRight, band.width() - 6))
 
     @staticmethod
-    def _draw_image(p: QPainter, rect: QRect, img: QImage) -> None:
+    def _draw_image(p: QPainter, rect: QRect, img: QImage) -> QRectF:
+        """Draw ``img`` centred in ``rect``, never enlarged; where it went."""
         dpr = img.devicePixelRatio() or 1.0
         iw, ih = img.width() / dpr, img.height() / dpr   # logical size
         s = min(1.0, rect.width() / iw, rect.height() / ih)
@@ -885,6 +911,7 @@ class BatchDelegate(QStyledItemDelegate):
             p.drawImage(QPoint(x, y), img)       # a plain copy (no rescale on the GUI thread)
         else:
             p.drawImage(QRectF(x, y, w, h), img)
+        return QRectF(x, y, w, h)
 
     def _paint_published(self, p: QPainter, rect: QRect, item: PhotoItem,
                          model: BatchModel) -> None:
