@@ -1626,6 +1626,10 @@ LEAVING_DATE_NOT_IN_FILE = ("none in the file (no longer a leaver: their consent
 #: dry run and report list each ("Leaving date 18/07/2025 kept: entered here, not in the file")
 #: (not "still leavers": a date entered for a day to come is kept too, review s31)
 LEAVING_DATES_KEPT = "Leaving dates kept (always covered from that day)"
+#: a register file with no do-not-photograph column: who is on the list stays on it (s61)
+DNP_KEPT = "Kept on the do-not-photograph list (this file has no Do not photograph column)"
+DNP_KEPT_NOTE = ("on the do-not-photograph list: kept, as this file does not say. To take them "
+                 "off it, untick Do not photograph on their page in the Consent register")
 LEAVING_DATE_BACK_APP = ("If someone is back, open them in the Consent register and choose "
                          "They are back\u2026")
 LEAVING_DATE_BACK_COMMAND = ("If someone is back: photovet register back ID (in the app: They "

@@ -61,6 +61,7 @@ from photovet.core.register.reports import (
 from photovet.core.register.rows import Key, Layout, Row, consent_keys, parse_row
 from photovet.core.register.values import TEMP_UPN_RE, UPN_RE
 from photovet.core.words import (
+    DNP_KEPT_NOTE,
     LEAVING_DATE_NOT_IN_FILE,
     count,
     leaving_date_kept,
@@ -595,6 +596,12 @@ def _plan_value(plan: Plan, report: ImportReport, r: Row, key: Key, existing_per
     old_state = old[0] if old else None
     old_source = old[1] if old else ""
     manual = set_by_hand(old_source)
+    if channel == DO_NOT_PHOTOGRAPH and key not in r.present and old_state == YES:
+        # a file with no do-not-photograph column says nothing about who is on the list:
+        # leaving a column out never takes a child off it (s61: a re-import without the
+        # column cleared the flag, and a never-publish pupil with consent was shown)
+        report.dnp_kept.append(PersonNote(r.id, r.person.display_name, DNP_KEPT_NOTE))
+        return
     if old is not None and manual:
         if key not in r.present:
             return  # the file says nothing about a value set by hand: it stays

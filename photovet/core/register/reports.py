@@ -12,6 +12,7 @@ from photovet.core.register.mapping import DO_NOT_PHOTOGRAPH, NAME_WITH_PHOTO
 from photovet.core.words import (
     ADD_AGAIN_APP,
     CONSENT_NOT_IN_FILE_COMMAND,
+    DNP_KEPT,
     LEAVING_DATE_BACK_COMMAND,
     LEAVING_DATES_KEPT,
     RECORD_LEAVING_APP,
@@ -316,6 +317,9 @@ class ImportReport:
     #: leaving dates kept though the file has none (entered in PhotoVet; or the file has no
     #: leaving date column): "Leaving date 18/07/2025 kept: entered here, not in the file"
     leaving_dates_kept: list[PersonNote] = field(default_factory=list)
+    #: on the do-not-photograph list, kept there though the file has no column for it (a file
+    #: that leaves the column out never takes a child off the list, s61)
+    dnp_kept: list[PersonNote] = field(default_factory=list)
     #: rows with the whole name of someone removed from PhotoVet (the forgotten list, s35) and
     #: not in the register: held back (not added) unless a person asked to add them again
     #: ("This pupil was removed from PhotoVet on 01/12/2026: importing adds them again")
@@ -519,6 +523,8 @@ class ImportReport:
         section("Names, year, class or leaving date updated (a former name is kept as 'also "
                 "known as')",
                 self.details_changed)
+        if self.dnp_kept:
+            section(DNP_KEPT, self.dnp_kept, always_all=True)
         if self.leaving_dates_kept:
             section(LEAVING_DATES_KEPT, self.leaving_dates_kept)
             out.append(f"  {LEAVING_DATE_BACK_COMMAND}")
@@ -576,6 +582,7 @@ class ImportReport:
             "takedown": [t.id for t in self.takedown],
             "consent_not_in_file": list(self.consent_not_in_file),
             "leaving_dates_kept": [n.to_dict() for n in self.leaving_dates_kept],
+            "dnp_kept": [n.to_dict() for n in self.dnp_kept],
             "removed_before": [n.to_dict() for n in self.removed_before],
             "added_again": [n.to_dict() for n in self.added_again],
             "leavers_removed_before": [n.person_id for n in self.leavers_removed_before],

@@ -61,6 +61,7 @@ from photovet.core.register.reports import ImportReport, RowProblem
 from photovet.core.words import (
     CONSENT_NOT_IN_FILE_APP,
     CONSENT_NOT_IN_FILE_COMMAND,
+    DNP_KEPT,
     LEAVING_DATE_BACK_APP,
     LEAVING_DATE_BACK_COMMAND,
     LEAVING_DATES_KEPT,
@@ -705,6 +706,8 @@ class PreviewPage(QWizardPage):
         self._section("Names, year, class or leaving date updated (a former name is kept as "
                       "\u201calso known as\u201d)", r.details_changed,
                       expanded=len(r.details_changed) <= 20)
+        # a do-not-photograph flag the file has no column for stays (fail closed, s61)
+        self._section(DNP_KEPT, r.dnp_kept, tint=WITHDRAWN_TINT)
         # a leaving date entered here that the file does not have stays (fail closed)
         self._section(LEAVING_DATES_KEPT, r.leaving_dates_kept, tip=LEAVING_DATE_BACK_APP)
         self._section("Consent not recorded (counted as No)", r.blank_consents, expanded=False)
