@@ -182,6 +182,32 @@ def test_video_columns_are_video_consent_only(header, photo, video):
     assert not m.problems
 
 
+@pytest.mark.parametrize("header", [
+    "Instagram (no video)",
+    "Website (photo only, not video)",
+    "Facebook photos without names",
+    "YouTube - excluding videos of swimming",
+])
+def test_a_column_that_says_what_it_does_not_allow_is_not_guessed(header):
+    """s61: "Instagram (no video)" was taken as video consent for Instagram (its only media
+    word), and a Yes in it allowed videos. A header that says what it does not allow is not
+    taken for any consent: everyone is covered there until a person maps it by hand."""
+    m = detect_mapping(["UPN", "Surname", "Forename", header], LABELS)
+    assert header not in m.fields.values()
+    assert header in m.ignored
+    assert any(f"'{header}' says what it does not allow" in n for n in m.notes), m.notes
+
+
+@pytest.mark.parametrize("header,field", [
+    ("Facebook consent (Yes/No)", "consent:facebook"),
+    ("Newsletter Y/N", "consent:newsletter"),
+    ("Name with photo (Y/N)", "name_with_photo"),
+])
+def test_a_header_that_says_its_answers_is_still_read(header, field):
+    m = detect_mapping(["UPN", "Surname", "Forename", header], LABELS)
+    assert m.fields[field] == header and not m.notes
+
+
 def test_photo_and_video_columns_of_one_channel_are_not_ambiguous():
     m = detect_mapping(["UPN", "Surname", "Forename", "Consent: Facebook",
                         "Consent: Videos on Facebook"], LABELS)

@@ -125,6 +125,18 @@ _CHANNEL_WORDS: dict[str, set[str]] = {
 }
 
 
+#: words that say a column does not allow something ("no video", "not for the website")
+_NOT_WORDS = {"no", "not", "non", "without", "excluding", "except", "exc", "excl", "never",
+              "nor"}
+#: how a header says its values' form ("Facebook (Yes/No)"): not a "no" of its own
+_ANSWER_PAIRS = re.compile(r"\b(?:yes no|no yes|y n|n y)\b")
+
+
+def _says_not(tokens: list[str]) -> bool:
+    """Does a header (its ``norm`` words) say what its column does not allow?"""
+    return bool(_NOT_WORDS & set(_ANSWER_PAIRS.sub(" ", " ".join(tokens)).split()))
+
+
 def _id_kind_of(header: str) -> str:
     n = norm(header)
     for kind, names in ID_ALIASES.items():
@@ -207,6 +219,17 @@ def detect_mapping(headers: list[str], channels: dict[str, str] | None = None) -
         tokens = n.split()
         if hit is None and (any(p == n or f" {p} " in f" {n} " for p in _DNP_PHRASES)):
             hit = DO_NOT_PHOTOGRAPH
+        if hit is None and _says_not(tokens) and (
+                {"name", "names"} & set(tokens) or any(
+                    ws & set(t for t in tokens if t not in _STOP) for ws in words.values())):
+            # "Instagram (no video)", "Facebook photos without names": a Yes there is not
+            # consent for all the header names, and which part it is for is a person's
+            # reading: never guessed (s61: the first was taken as video consent)
+            m.notes.append(f"column '{h}' says what it does not allow; PhotoVet cannot tell "
+                           "which consent a Yes in it gives, so it is not used: map it by "
+                           "hand")
+            m.ignored.append(h)
+            continue
         if hit is None and ("name" in tokens or "names" in tokens):
             hit = NAME_WITH_PHOTO
         hits: list[str] = [hit] if hit else []
