@@ -295,6 +295,33 @@ def test_semicolon_delimited(tmp_path, reg):
     assert reg.import_csv(p).applied
 
 
+@pytest.mark.parametrize("sep,delim", [("sep=;", ";"), ("sep=,", ","), ("SEP=\t", "\t")])
+def test_excels_separator_line_says_the_separator(tmp_path, reg, sep, delim):
+    """s61: Excel's "sep=;" first line was read as the header, and the file was refused for
+    having no UPN column. It says the separator, and the header is still line 1."""
+    bad = row(UPN2).replace("Yes", "Maybe", 1)
+    p = write(tmp_path, f"{sep}\n" + (HEADER + row(UPN1) + bad).replace(",", delim))
+    rep = reg.import_csv(p, today=TODAY)
+    assert [e.line for e in rep.errors] == [3], rep.summary_lines()
+    assert "Maybe" in str(rep.errors[0])
+    rep = reg.import_csv(p, today=TODAY, skip_invalid=True)
+    assert rep.applied and reg.person(UPN1).consent_state("website", "photo") == "yes"
+
+
+def test_two_columns_with_one_name_are_named_by_their_letters(tmp_path, reg):
+    """s61: two columns called "Consent: Facebook" were said as "2 columns could be consent
+    for Facebook: 'Consent: Facebook', 'Consent: Facebook'; choose one with a column
+    mapping", which chooses by the name both have; and "no consent column was found for any
+    channel" was said too."""
+    header = HEADER.replace("Consent: X (Twitter)", "Consent: Facebook")
+    with pytest.raises(RegisterImportError) as ei:
+        reg.import_csv(write(tmp_path, header + row(UPN1)), today=TODAY)
+    said = [p.message for p in ei.value.problems]
+    assert said == ["columns J and K are both called 'Consent: Facebook' and either could be "
+                    "consent for Facebook: rename the one that is not (in Excel, on the first "
+                    "row), save it as CSV and import it again"], said
+
+
 @pytest.mark.parametrize("content,message", [
     (b"", "empty"), (b"\x00\x01\x02PK\x03\x04" * 20, "not a CSV"),
     (b"UPN,Surname,Forename,Website\n\x81\x8d\x90,x,y,z\n", "not UTF-8 or Windows-1252"),

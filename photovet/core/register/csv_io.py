@@ -1,6 +1,7 @@
 """Reading a CSV file exported from the MIS: UTF-8 (with or without BOM), UTF-16 (with a BOM, or
 without one when every other byte is zero), Windows-1252 (Excel); comma, semicolon or tab
-separated. Lines are numbered as a spreadsheet numbers them (the header is line 1).
+separated, or as Excel's first line "sep=;" says. Lines are numbered as a spreadsheet numbers
+them (the header is line 1).
 
 A quotation mark that opens a cell and never closes would take the rest of the file as one
 cell (rows that withdraw consent among them): the whole file is refused, naming the line."""
@@ -10,9 +11,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from pathlib import Path
 
 from photovet.core.errors import RegisterImportError
+
+#: Excel's first line naming the separator ("sep=;"), written by some exports
+_SEP_LINE = re.compile(r"(?i)sep=(\\t|[,;|\t])")
 
 
 def _decode(raw: bytes, path: Path) -> tuple[str, str]:
@@ -132,7 +137,14 @@ def read_table(path: str | Path, what: str = "register file"
         raise RegisterImportError(f"the {what} is empty", path=path)
     text, encoding = _decode(raw, path)
     first = text.split("\n", 1)[0]
-    delim = max([",", ";", "\t"], key=lambda d: (first.count(d), d == ","))
+    said = _SEP_LINE.fullmatch(first.strip("\r\n "))
+    if said:
+        # Excel's "sep=;" line says the separator and is not shown as a row (so the header
+        # is still line 1): s61, the file was refused as having no UPN column ("sep=,")
+        delim = "\t" if said.group(1) == "\\t" else said.group(1)
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    else:
+        delim = max([",", ";", "\t"], key=lambda d: (first.count(d), d == ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     headers: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []

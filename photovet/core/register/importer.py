@@ -43,6 +43,7 @@ from photovet.core.register.mapping import (
     REQUIRED_FIELDS,
     VIDEO_PREFIX,
     ColumnMapping,
+    could_be,
     detect_mapping,
     field_title,
     load_mapping,
@@ -195,8 +196,7 @@ def resolve_mapping(headers: list[str], mapping: Any, path: Path, labels: dict[s
                 problems, path=path)
         fields = dict(auto.fields)
         fields.update(given)
-        remaining = [f"{len(hs)} columns could be {field_title(f, labels)}: "
-                     f"{', '.join(repr(h) for h in hs)}; choose one with a column mapping"
+        remaining = [could_be(f, hs, list(headers), labels)
                      for f, hs in auto.ambiguous.items() if f not in given]
         m = ColumnMapping(headers=list(headers), fields=fields, problems=remaining,
                           notes=auto.notes)
@@ -223,7 +223,9 @@ def resolve_mapping(headers: list[str], mapping: Any, path: Path, labels: dict[s
         problems.append(RowProblem(1, col, "", f"column '{col}' is used for "
                                    f"{' and '.join(field_title(f, labels) for f in flds)}", "",
                                    "ambiguous_column"))
-    if not any(m.fields.get(CONSENT_PREFIX + c) or m.fields.get(VIDEO_PREFIX + c) for c in channels):
+    if not any(m.fields.get(CONSENT_PREFIX + c) or m.fields.get(VIDEO_PREFIX + c)
+               or any(f in (CONSENT_PREFIX + c, VIDEO_PREFIX + c) for f in m.ambiguous)
+               for c in channels):
         problems.append(RowProblem(1, "", "", "no consent column was found for any channel; "
                                    "map them with a column mapping", "", "missing_column"))
     if problems:

@@ -267,13 +267,43 @@ def detect_mapping(headers: list[str], channels: dict[str, str] | None = None) -
     for fld, hs in claimed.items():
         if len(hs) > 1:
             m.ambiguous[fld] = list(hs)
-            m.problems.append(f"{len(hs)} columns could be {field_title(fld, channels)}: "
-                              f"{', '.join(repr(h) for h in hs)}; choose one with a column mapping")
+            m.problems.append(could_be(fld, hs, headers, channels))
             continue
         fields[fld] = hs[0]
     m.fields = fields
     m.unmapped_required = [f for f in REQUIRED_FIELDS if not fields.get(f)]
     return m
+
+
+def column_letter(index: int) -> str:
+    """A column's letter as a spreadsheet shows it (0 -> 'A', 26 -> 'AA')."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+def could_be(fld: str, candidates: list[str], headers: list[str],
+             labels: dict[str, str] | None = None) -> str:
+    """The problem of several columns that could be one field, with what to do: a column
+    mapping chooses one by its header, so columns with the same header (a pupil's and a
+    contact's "Surname") are named by their letters, and one of them must be renamed."""
+    title = field_title(fld, labels)
+    same = [h for h in dict.fromkeys(candidates) if headers.count(h) > 1]
+    if same:
+        h = same[0]
+        letters = [column_letter(i) for i, x in enumerate(headers) if x == h]
+        listed = ", ".join(letters[:-1]) + " and " + letters[-1]
+        return (f"columns {listed} are all called '{h}' and could each be {title}: rename "
+                "the ones that are not (in Excel, on the first row), save it as CSV and import "
+                "it again" if len(letters) > 2 else
+                f"columns {listed} are both called '{h}' and either could be {title}: rename "
+                "the one that is not (in Excel, on the first row), save it as CSV and import "
+                "it again")
+    return (f"{len(candidates)} columns could be {title}: "
+            f"{', '.join(repr(h) for h in candidates)}; choose one with a column mapping")
 
 
 def field_title(fld: str, labels: dict[str, str] | None = None) -> str:
@@ -329,6 +359,7 @@ def save_mapping(mapping: ColumnMapping | dict[str, str | None], path: str | Pat
 
 
 __all__ = ["CONSENT_PREFIX", "ColumnMapping", "DO_NOT_PHOTOGRAPH", "FIELDS", "NAME_WITH_PHOTO",
-           "REQUIRED_FIELDS", "SPECIAL_FIELDS", "VIDEO_PREFIX", "consent_field", "detect_mapping",
+           "REQUIRED_FIELDS", "SPECIAL_FIELDS", "VIDEO_PREFIX", "column_letter", "consent_field",
+           "could_be", "detect_mapping",
            "field_title", "load_mapping", "normalise_field_name", "parse_consent_field",
            "save_mapping"]
