@@ -64,6 +64,10 @@ def register_group() -> None:
 @click.option("--yes-large", "large_ok", is_flag=True,
               help="Import a file with far more rows than a school's roll (over 5,000): only "
                    "when you are sure it is the right file.")
+@click.option("--yes-todays-export", "seen_before_ok", is_flag=True,
+              help="Import a file with the same content as one imported before newer ones, "
+                   "which would undo what they changed (PhotoVet refuses it otherwise): only "
+                   "when it is today's export from your MIS.")
 @click.option("--left-on", "left_on", default=None, metavar="DD/MM/YYYY",
               help="Everyone in the register this file no longer lists (and who has no leaving "
                    "date) left on this day, e.g. last July's Year 6: recorded with the import "
@@ -74,22 +78,26 @@ def register_group() -> None:
                    "imported. Repeat for each.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool,
-                        skip_invalid: bool, large_ok: bool, left_on: str | None,
-                        add_again: tuple[str, ...], as_json: bool) -> None:
+                        skip_invalid: bool, large_ok: bool, seen_before_ok: bool,
+                        left_on: str | None, add_again: tuple[str, ...], as_json: bool) -> None:
     """Import the register CSV exported from the school's MIS.
 
     Any row error: nothing is imported and every error is listed (exit 1), unless
     --skip-invalid is given. A consent changed by hand in PhotoVet is kept when the file says
     something more permissive, and listed as a conflict.
     """
-    from photovet.core.errors import RegisterImportError, RegisterTooLargeError
+    from photovet.core.errors import (
+        RegisterFileSeenBefore,
+        RegisterImportError,
+        RegisterTooLargeError,
+    )
 
     left = parse_day(left_on, "--left-on")
     ws = open_workspace()
     try:
         report = ws.import_register(csv_path, mapping=mapping_path, dry_run=dry_run,
                                     skip_invalid=skip_invalid, large_ok=large_ok, left_on=left,
-                                    add_again=list(add_again))
+                                    add_again=list(add_again), seen_before_ok=seen_before_ok)
     except RegisterImportError as exc:
         if as_json:
             emit_json({"file": str(csv_path), "applied": False, "error": str(exc),
@@ -103,6 +111,9 @@ def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool
         if isinstance(exc, RegisterTooLargeError):
             click.echo("Nothing was imported. If it is the right file, run the import again "
                        "with --yes-large.", err=True)
+        if isinstance(exc, RegisterFileSeenBefore):
+            click.echo("If it is today's export from your MIS, run the import again with "
+                       "--yes-todays-export.", err=True)
         sys.exit(EXIT_SOME_FAILED)
     except PhotoVetError as exc:
         abort(exc)

@@ -206,6 +206,11 @@ class RegisterTooLargeError(RegisterImportError):
         self.rows = rows
 
 
+class RegisterFileSeenBefore(RegisterImportError):
+    """The register file is one imported before others (by its content) and would give back
+    what they changed: a person must say it is today's export (``seen_before_ok``)."""
+
+
 class EnrolmentError(RegisterError):
     """An enrolment photo could not be used (no face, several faces, unknown id...)."""
 

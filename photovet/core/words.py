@@ -1626,6 +1626,8 @@ LEAVING_DATE_NOT_IN_FILE = ("none in the file (no longer a leaver: their consent
 #: dry run and report list each ("Leaving date 18/07/2025 kept: entered here, not in the file")
 #: (not "still leavers": a date entered for a day to come is kept too, review s31)
 LEAVING_DATES_KEPT = "Leaving dates kept (always covered from that day)"
+#: the question an older register file imported again ends with (``ImportReport.seen_before``)
+SEEN_BEFORE_ASK = "Import it only if it is today's export from your MIS."
 #: a register file with no do-not-photograph column: who is on the list stays on it (s61)
 DNP_KEPT = "Kept on the do-not-photograph list (this file has no Do not photograph column)"
 DNP_KEPT_NOTE = ("on the do-not-photograph list: kept, as this file does not say. To take them "

@@ -163,7 +163,7 @@ def test_other_changes_leave_it_approved_and_an_import_ends_it(two_pupils, tmp_p
         {"upn": B, "surname": "Brook", "forename": "Ben"}]))
     ws.import_register(register_csv(tmp_path / "mis3.csv", [
         {"upn": A, "surname": "Harris", "forename": "Joe"},
-        {"upn": B, "surname": "Brook", "forename": "Ben"}]))
+        {"upn": B, "surname": "Brook", "forename": "Ben"}]), seen_before_ok=True)
     verdict = ws.approvals.check(a, parts)
     assert not verdict.ok and "Approval ended: consent was withdrawn" in verdict.why
     assert words.approvals_ended(1) + "." in ended.summary_lines()
@@ -428,7 +428,7 @@ def test_they_are_back_and_an_import_end_them_too(two_pupils, tmp_path):
     assert ws.approvals.get(b.sha256, "website").status == "approved"
     report = ws.import_register(register_csv(tmp_path / "mis3.csv", [
         {"upn": A, "surname": "Harris", "forename": "Joe"},
-        {"upn": B, "surname": "Brook", "forename": "Ben"}]))
+        {"upn": B, "surname": "Brook", "forename": "Ben"}]), seen_before_ok=True)
     assert report.approvals_ended == 1
     day = dt.datetime.now().strftime("%d/%m/%Y")
     assert ws.approvals.get(b.sha256, "website").note == \
@@ -474,7 +474,7 @@ def test_a_row_rejected_or_missing_then_restored_ends_the_approvals_that_showed_
     assert [n.person_id for n in report.missing] == [B]
     assert report.approvals_ended == 0      # covered now: their approvals do not count
     assert ws.approvals.get(a.sha256, "facebook").status == "approved"
-    report = ws.import_register(register_csv(tmp_path / "mis3.csv", [joe, ben, cal]))
+    report = ws.import_register(register_csv(tmp_path / "mis3.csv", [joe, ben, cal]), seen_before_ok=True)
     assert ws.register.person(A).valid and ws.register.person(B).valid
     assert report.approvals_ended == report.approvals_ended_restored == 3
     assert report.approvals_ended_leaving == 0
@@ -553,7 +553,7 @@ def test_an_import_says_a_cleared_leaving_dates_approvals_in_its_own_words(two_p
     ben = {"upn": B, "surname": "Brook", "forename": "Ben"}
     ws.import_register(register_csv(tmp_path / "mis2.csv", [dict(joe, leaving=left), ben]))
     a, _ = _approved(ws, tmp_path, 1, [A])
-    report = ws.import_register(register_csv(tmp_path / "mis3.csv", [joe, ben]))
+    report = ws.import_register(register_csv(tmp_path / "mis3.csv", [joe, ben]), seen_before_ok=True)
     assert report.approvals_ended == report.approvals_ended_leaving == 1
     lines = report.summary_lines()
     assert words.approvals_ended_by_leaving_cleared(1) + "." in lines

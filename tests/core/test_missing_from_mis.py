@@ -73,7 +73,7 @@ def test_a_missing_persons_face_signature_falls_due_like_a_leavers(ws_autumn_reg
 
 
 def test_listed_again_they_are_not_due(ws_autumn_register, tmp_path):
-    assert ws_autumn_register.register.import_csv(tmp_path / "autumn.csv", today=TODAY).applied
+    assert ws_autumn_register.register.import_csv(tmp_path / "autumn.csv", today=TODAY, seen_before_ok=True).applied
     assert ws_autumn_register.register.person(ALEX).missing_since is None
     assert ws_autumn_register.retention(clock_at(400)).due(("signatures",)) == []
 

@@ -88,3 +88,60 @@ def test_kept_on_the_list_she_is_covered_on_every_channel(tmp_path, school_regis
     # (Sam, with the same consent and not on the list, is shown: the test can fail)
     assert decide_person(people[SAM], channels[0], "photo", "consent",
                          TODAY).action == "show"
+
+
+def test_an_older_file_imported_again_is_asked_about(tmp_path, school_register):
+    """s61: the file of September imported again after October's, which withdrew Sam's
+    Facebook consent, gave it back: a file says what the MIS said when it was exported. A file
+    imported before others, that would give back what they changed, is said to be so in the
+    preview, and imported only when a person says it is today's export (an MIS export can be
+    the same as an old one when what changed was changed back). The file imported last,
+    again, is no news."""
+    from photovet.core.errors import RegisterFileSeenBefore
+
+    reg = school_register
+    september = WITH_COLUMN
+    october = WITH_COLUMN.replace(f"{SAM},Hale,Sam,Year 4,Yes,Yes,",
+                                  f"{SAM},Hale,Sam,Year 4,Yes,No,")
+    assert _import(reg, tmp_path, september, "september.csv").applied
+    assert not _import(reg, tmp_path, september, "september-again.csv").seen_before
+    rep = _import(reg, tmp_path, october, "october.csv")
+    assert [c.person_id for c in rep.withdrawals] == [SAM]
+    dry = _import(reg, tmp_path, september, "from-downloads.csv", dry_run=True)
+    said = dry.seen_before
+    assert said.startswith("This is the same file as the one imported at "), said
+    assert "(september-again.csv), and 1 other register file has been imported since" in said
+    assert ("Importing it would undo what they changed: consent withdrawn since would come "
+            "back for 1 person. Import it only if it is today's export from your MIS.") in said, said
+    assert dry.summary_lines()[1] == f"AN OLDER FILE: {said}"
+    with pytest.raises(RegisterFileSeenBefore) as ei:
+        _import(reg, tmp_path, september, "from-downloads.csv")
+    assert "Nothing was imported" in str(ei.value)
+    assert "Export the register from your MIS again" in (ei.value.hint or "")
+    assert {p.id: p for p in reg.people()}[SAM].consent_state("facebook", "photo") == "no"
+    # the last file again: no news, no question
+    assert not _import(reg, tmp_path, october, "october-again.csv").seen_before
+    # a person says it is today's export: imported
+    rep = _import(reg, tmp_path, september, "today.csv", seen_before_ok=True)
+    assert rep.applied and rep.seen_before
+    assert {p.id: p for p in reg.people()}[SAM].consent_state("facebook", "photo") == "yes"
+
+
+def test_an_older_file_that_only_takes_away_is_no_question(tmp_path, school_register):
+    """An older file that would only withdraw (what October gave, September had not) is
+    imported as any file is: covering more is never held back."""
+    reg = school_register
+    september = WITH_COLUMN.replace(f"{SAM},Hale,Sam,Year 4,Yes,Yes,",
+                                    f"{SAM},Hale,Sam,Year 4,Yes,No,")
+    october = WITH_COLUMN                       # Sam's Facebook consent given
+    _import(reg, tmp_path, september, "september.csv")
+    _import(reg, tmp_path, october, "october.csv")
+    rep = _import(reg, tmp_path, september, "again.csv")
+    assert rep.applied and not rep.seen_before
+    assert [c.person_id for c in rep.withdrawals] == [SAM]
+    # ... nor one that would put someone back on the do-not-photograph list
+    november = october.replace(f"{SAM},Hale,Sam,Year 4,Yes,Yes,",
+                               f"{SAM},Hale,Sam,Year 4,Yes,Yes,Yes")
+    _import(reg, tmp_path, november, "november.csv")
+    _import(reg, tmp_path, WITH_COLUMN.replace("Year 4", "Year 5"), "december.csv")
+    assert _import(reg, tmp_path, november, "again.csv", dry_run=True).seen_before == ""

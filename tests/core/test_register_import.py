@@ -624,7 +624,7 @@ def test_valid_person_whose_row_is_rejected_fails_closed(tmp_path, reg):
     d = decide_face(recognised(UPN1), p, reg.channel("website"), "photo", "consent", TODAY)
     assert d.action == "cover" and "Register row rejected" in d.reason
     # fixed file: valid again
-    rep = reg.import_csv(write(tmp_path, HEADER + row(UPN1) + row(UPN2), "c.csv"), today=TODAY)
+    rep = reg.import_csv(write(tmp_path, HEADER + row(UPN1) + row(UPN2), "c.csv"), today=TODAY, seen_before_ok=True)
     assert [n.person_id for n in rep.revalidated] == [UPN1] and reg.person(UPN1).valid
     assert [n.person_id for n in rep.rows_fixed()] == [UPN1] and not rep.back_in_file()
 
@@ -736,7 +736,7 @@ def test_withdrawal_by_hand_survives_an_import_that_still_says_yes(tmp_path, reg
     assert photo_states(reg, UPN1)["facebook"] == NO
     assert reg.consent_source(UPN1, "facebook")[0] == f"import:{rep.import_id}"
     # ...so from now on the file decides in both directions (a later Yes is a consent change)
-    rep = reg.import_csv(mis, today=TODAY)
+    rep = reg.import_csv(mis, today=TODAY, seen_before_ok=True)
     assert not rep.conflicts
     assert [(c.person_id, c.channel, c.media, c.old_state, c.new_state)
             for c in rep.consent_changes] == [(UPN1, "facebook", "photo", NO, YES)]

@@ -21,3 +21,34 @@ def test_the_preview_lists_who_stays_on_the_do_not_photograph_list(qtbot, ws, ma
     assert head.childCount() == 1 and "Dufour" in head.child(0).text(0)
     assert "untick Do not photograph" in head.child(0).text(1)
     wiz.reject()
+
+
+def test_an_older_file_is_imported_only_when_the_person_says_it_is_todays(qtbot, ws,
+                                                                           make_window,
+                                                                           tmp_path):
+    """s61: September's file imported again after October's gave back the consent October
+    withdrew. The preview says so first, and Import waits for a tick."""
+    from PySide6.QtWidgets import QWizard
+
+    september = write_register(tmp_path / "september.csv")
+    october = [row[:] for row in REGISTER_ROWS]
+    october[1][6] = "No"                                   # Tori's Facebook consent withdrawn
+    ws.import_register(september)
+    ws.import_register(write_register(tmp_path / "october.csv", october))
+    win = make_window()
+    wiz = _previewed(qtbot, win, september)
+    page = wiz.preview_page
+    assert page.older_file.isVisible() and page.todays_export.isVisible()
+    said = page.older_file.text()
+    assert "An older file?" in said and "consent withdrawn since would come back for 1 " \
+        "person" in said, said
+    assert not page.isComplete()
+    assert not wiz.button(QWizard.WizardButton.NextButton).isEnabled()
+    page.todays_export.setChecked(True)
+    assert page.isComplete()
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.result_page.report is not None, timeout=10000)
+    assert wiz.result_page.report.applied
+    tori = {p.id: p for p in ws.register.people()}[REGISTER_ROWS[1][0]]
+    assert tori.consent_state("facebook", "photo") == "yes"
+    wiz.reject()

@@ -32,7 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from photovet.core.errors import NotARegisterError, RegisterImportError, RegisterTooLargeError
+from photovet.core.errors import (
+    NotARegisterError,
+    RegisterFileSeenBefore,
+    RegisterImportError,
+    RegisterTooLargeError,
+)
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.policy import leaving_undone, row_restored
 from photovet.core.register.csv_io import read_table
@@ -64,6 +69,7 @@ from photovet.core.register.values import TEMP_UPN_RE, UPN_RE
 from photovet.core.words import (
     DNP_KEPT_NOTE,
     LEAVING_DATE_NOT_IN_FILE,
+    SEEN_BEFORE_ASK,
     count,
     leaving_date_kept,
     removed_before,
@@ -703,9 +709,12 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
         # of those held, old leavers the retention schedule removed (one line, s36)
         "removed_before_leavers_held": [n.person_id for n in report.leavers_removed_before],
     }
+    # (to the microsecond: two imports in one second stay in the order they were made, which
+    # says whether a file imported again is an older one: _refuse_an_older_file)
     db.execute("INSERT INTO imports (id, time, file, sha256, actor, rows, summary) "
                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-               [import_id, now, Path(report.file).name, sha, user or "", report.rows,
+               [import_id, _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds"),
+                Path(report.file).name, sha, user or "", report.rows,
                 json.dumps(summary)])
     audit.record("register.import", {
         "import_id": import_id, "file": Path(report.file).name, "sha256": sha, **summary,
@@ -743,11 +752,81 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
 # The whole import
 # --------------------------------------------------------------------------------------------
 
+def _seen_before(db: Any, sha: str) -> tuple[str, str, int, str] | None:
+    """When this file (by its content) was imported before and other files have been imported
+    since: (when, its name then, how many since, when the last), else None. The same file as
+    the last import is no news."""
+    imports = db.all("SELECT time, sha256, file FROM imports ORDER BY time, id")
+    if not imports or imports[-1][1] == sha:
+        return None
+    then = [k for k, row in enumerate(imports) if row[1] == sha]
+    if not then:
+        return None
+    when, _sha, name = imports[then[-1]]
+    since = imports[then[-1] + 1:]
+    return when, name, len(since), since[-1][0]
+
+
+def _gives_back(report: ImportReport, plan: Plan) -> list[str]:
+    """What the import would give back, each said ('' none): consent made more permissive (a
+    withdrawal undone, someone off the do-not-photograph list), people back in the register,
+    leaving dates cleared."""
+    more = {c.person_id for c in report.consent_changes
+            if permissiveness((c.channel, c.media), c.new_state or NOT_RECORDED)
+            > permissiveness((c.channel, c.media), c.old_state or NOT_RECORDED)}
+    out = []
+    if more:
+        out.append(f"consent withdrawn since would come back for "
+                   f"{count(len(more), 'person', 'people')}")
+    if report.revalidated:
+        n = len(report.revalidated)
+        out.append(f"{count(n, 'person', 'people')} they no longer list "
+                   f"{'is' if n == 1 else 'are'} listed again")
+    if plan.leaving_undone:
+        out.append(f"{count(len(plan.leaving_undone), 'leaving date')} would be cleared")
+    return out
+
+
+def _older_file_check(db: Any, sha: str, report: ImportReport, plan: Plan, path: Path, *,
+                      dry_run: bool, seen_before_ok: bool) -> None:
+    """An older file imported again (s61: September's file, from the Downloads folder, after
+    October's had withdrawn a consent, gave the consent back): a file says what the MIS said
+    when it was exported. When a file imported before, with others imported since, would give
+    something back, the report says so (``seen_before``, the preview's first line), and the
+    import itself is refused unless a person said it is today's export (``seen_before_ok``):
+    an MIS export can be the same as an old one when what changed was changed back."""
+    seen = _seen_before(db, sha)
+    if seen is None:
+        return
+    back = _gives_back(report, plan)
+    if not back:
+        return
+    when, name, since, last = seen
+    said = "; ".join(back)
+    report.seen_before = (
+        f"This is the same file as the one imported at {_local(when)} ({name}), and "
+        f"{count(since, 'other register file')} {'has' if since == 1 else 'have'} been "
+        f"imported since (the last at {_local(last)}). Importing it would undo what they "
+        f"changed: {said}. {SEEN_BEFORE_ASK}")
+    if not dry_run and not seen_before_ok:
+        raise RegisterFileSeenBefore(
+            report.seen_before + " Nothing was imported", path=path,
+            hint="Export the register from your MIS again and import that file.")
+
+
+def _local(iso: str) -> str:
+    """A stored time as the office reads it: '14:02 on 29/11/2026' (this PC's time zone)."""
+    try:
+        return _dt.datetime.fromisoformat(iso).astimezone().strftime("%H:%M on %d/%m/%Y")
+    except ValueError:
+        return iso
+
+
 def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_run: bool = False,
                skip_invalid: bool = False, today: _dt.date | None = None,
                large_ok: bool = False, left_on: _dt.date | None = None,
                left_ids: Iterable[str] | None = None,
-               add_again: Iterable[str] = ()) -> ImportReport:
+               add_again: Iterable[str] = (), seen_before_ok: bool = False) -> ImportReport:
     """Import an MIS export into ``register`` (see the module notes); returns a report.
     Needs a signed-in admin (a dry run too: it shows the register's consents). A file that is
     not a register export raises NotARegisterError; one with more than LARGE_REGISTER_ROWS
@@ -761,7 +840,10 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     they are leavers: always covered, their face signatures due on the retention schedule.
 
     ``add_again``: ids of rows with the name of someone removed from PhotoVet that a person
-    asked to add again (``report.removed_before``: held back otherwise; audited)."""
+    asked to add again (``report.removed_before``: held back otherwise; audited).
+
+    ``seen_before_ok``: a person said the file is today's export though its content is that of
+    a file imported before others (``report.seen_before``, ``RegisterFileSeenBefore``)."""
     user = register.access.require("register.import").name
     if left_on is not None:
         register.access.require("register.edit")
@@ -818,8 +900,9 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     removed, quiet = _keep_forgotten_out(db, register.keys, parsed, report, today)
     again = [re.sub(r"\s+", "", a).upper() for a in add_again]     # as rows read their ids
     if dry_run:
-        plan_import(parsed, report, current_state(db), channels, labels, today=today,
-                    removed=removed, add_again=again, leavers_removed=quiet)
+        plan = plan_import(parsed, report, current_state(db), channels, labels, today=today,
+                           removed=removed, add_again=again, leavers_removed=quiet)
+        _older_file_check(db, sha, report, plan, path, dry_run=True, seen_before_ok=False)
         _left(report, left_on, left_ids)
         return report
     import_id = "import-" + _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ") + \
@@ -829,6 +912,8 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
         plan = plan_import(parsed, report, current_state(db), channels, labels, today=today,
                            import_id=import_id, removed=removed, add_again=again,
                            leavers_removed=quiet)
+        _older_file_check(db, sha, report, plan, path, dry_run=False,
+                          seen_before_ok=seen_before_ok)
         apply_plan(db, plan, report, import_id=import_id, sha=sha, user=user,
                    audit=register.audit, today=today, register=register)
         if _left(report, left_on, left_ids):

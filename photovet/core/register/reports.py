@@ -18,6 +18,7 @@ from photovet.core.words import (
     RECORD_LEAVING_APP,
     REMOVED_BEFORE_ADDED,
     REMOVED_BEFORE_HELD,
+    SEEN_BEFORE_ASK,
     approvals_ended,
     approvals_ended_by_leaving_cleared,
     approvals_ended_by_row_restored,
@@ -320,6 +321,9 @@ class ImportReport:
     #: on the do-not-photograph list, kept there though the file has no column for it (a file
     #: that leaves the column out never takes a child off the list, s61)
     dnp_kept: list[PersonNote] = field(default_factory=list)
+    #: the file is one imported before others and would give back what they changed: said
+    #: first (importer._older_file_check); '' when not
+    seen_before: str = ""
     #: rows with the whole name of someone removed from PhotoVet (the forgotten list, s35) and
     #: not in the register: held back (not added) unless a person asked to add them again
     #: ("This pupil was removed from PhotoVet on 01/12/2026: importing adds them again")
@@ -393,6 +397,11 @@ class ImportReport:
             state = loud("NOT IMPORTED: nothing was changed", "Not imported: nothing was changed")
         out.append(f"{state}: {name}, {self.rows} rows, {n_err} error{'s' * (n_err != 1)}, "
                    f"{len(self.warnings)} warning{'s' * (len(self.warnings) != 1)}")
+        if self.seen_before:
+            older = self.seen_before
+            if self.applied:
+                older = older.replace(SEEN_BEFORE_ASK, "It was imported as today's export.")
+            out.append(loud("AN OLDER FILE: ", "An older file: ") + older)
         if n_err and not self.applied and not self.dry_run:
             out.append("Fix the rows below and import again, or use --skip-invalid to import the "
                        "other rows (the rejected people are covered until fixed).")
@@ -583,6 +592,7 @@ class ImportReport:
             "consent_not_in_file": list(self.consent_not_in_file),
             "leaving_dates_kept": [n.to_dict() for n in self.leaving_dates_kept],
             "dnp_kept": [n.to_dict() for n in self.dnp_kept],
+            "seen_before": self.seen_before,
             "removed_before": [n.to_dict() for n in self.removed_before],
             "added_again": [n.to_dict() for n in self.added_again],
             "leavers_removed_before": [n.person_id for n in self.leavers_removed_before],

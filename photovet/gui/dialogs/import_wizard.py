@@ -483,6 +483,17 @@ class PreviewPage(QWizardPage):
         self.busy.setTextVisible(False)
         self.status = QLabel("Checking the file\u2026")
         self.status.setWordWrap(True)
+        # a file imported before newer ones that would undo what they changed (s61): said
+        # first, and imported only when the person ticks that it is today's export
+        self.older_file = QLabel("")
+        self.older_file.setObjectName("OlderFile")
+        self.older_file.setWordWrap(True)
+        self.older_file.setTextFormat(Qt.TextFormat.RichText)
+        self.older_file.setStyleSheet(f"background: {WITHDRAWN_TINT.name()}; padding: 6px;")
+        self.older_file.hide()
+        self.todays_export = QCheckBox("It is today\u2019s export from our MIS: import it")
+        self.todays_export.toggled.connect(lambda _on: self.completeChanged.emit())
+        self.todays_export.hide()
         # consent the file has no column for (no video consent at all...): said above the
         # list, not under Warnings, with what it means and how to enter it
         self.not_in_file = QLabel("")
@@ -561,6 +572,8 @@ class PreviewPage(QWizardPage):
         lay = QVBoxLayout(self)
         lay.addWidget(self.status)
         lay.addWidget(self.busy)
+        lay.addWidget(self.older_file)
+        lay.addWidget(self.todays_export)
         lay.addWidget(self.not_in_file)
         lay.addWidget(self.forgotten_note)
         lay.addWidget(self.tree, 3)
@@ -591,6 +604,9 @@ class PreviewPage(QWizardPage):
         self.errors.setRowCount(0)
         self.error_box.hide()
         self.not_in_file.hide()
+        self.older_file.hide()
+        self.todays_export.hide()
+        self.todays_export.setChecked(False)
         self.forgotten_note.hide()
         self._again_heads = []
         self.left_box.hide()
@@ -671,6 +687,9 @@ class PreviewPage(QWizardPage):
             + ("Consent WITHDRAWN for someone: photos already posted may need taking down."
                if r.withdrawals else "")
             + (f" {r.hand_entries_undone()}" if r.hand_entries_undone() else ""))
+        self.older_file.setText(f"<b>An older file?</b> {esc(r.seen_before)}")
+        self.older_file.setVisible(bool(r.seen_before))
+        self.todays_export.setVisible(bool(r.seen_before))
         self.not_in_file.setText("<b>Consent not in this file</b>" + "".join(
             f"<p>{esc(line)}</p>" for line in r.consent_not_in_file)
             + f"<p>{esc(CONSENT_NOT_IN_FILE_APP)}</p>")
@@ -885,6 +904,8 @@ class PreviewPage(QWizardPage):
     def isComplete(self) -> bool:
         if self.report is None:
             return False
+        if self.report.seen_before and not self.todays_export.isChecked():
+            return False        # an older file: imported only when the person says it is not
         return not self.report.errors or self.skip.isChecked()
 
 
@@ -920,12 +941,15 @@ class ResultPage(QWizardPage):
         left_on, left_ids = w.preview_page.left_choice()
         add_again = w.preview_page.add_again_choice()
         ctx, large_ok = w.ctx, w.large_ok
+        # the person ticked that the file the preview said was an older one is today's
+        seen_before_ok = w.preview_page.todays_export.isChecked()
 
         def run():
             with ctx.thread_workspace() as wws:
                 return wws.import_register(path, mapping=mapping, skip_invalid=skip,
                                            large_ok=large_ok, left_on=left_on,
-                                           left_ids=left_ids, add_again=add_again)
+                                           left_ids=left_ids, add_again=add_again,
+                                           seen_before_ok=seen_before_ok)
 
         ctx.workers.start(run, name="import", on_return=self._done, on_error=self._failed)
 
