@@ -881,6 +881,12 @@ def end_by_withdrawal(db: Database, audit: Any, changes: Sequence[Any], *,
     return list(ended.values())
 
 
+def _what(analysis: Any) -> str:
+    """'video' or 'photo': what an approval's refusal calls it (s61: a video's refusals said
+    "this photo": read from what was stored, which has no media before it is approved)."""
+    return "video" if getattr(analysis, "media", "photo") == "video" else "photo"
+
+
 def rejected_words(state: ApprovalState) -> str:
     """A rejection in words: "rejected by <approver>: <comment>"."""
     return f"rejected by {state.approver or 'a senior leader'}" + \
@@ -1130,11 +1136,12 @@ class Approvals:
         ready, or the approving account prepared it (checked again when the decision is
         stored)."""
         state = self.get(analysis.sha256, analysis.channel)
+        what = _what(analysis)
         if state.status == DRAFT:
             raise ApprovalError(
-                "this photo has not been marked ready by a preparer yet",
-                hint="The person who prepared the photo marks it ready first.")
-        self._not_the_preparer(state, approver)
+                f"this {what} has not been marked ready by a preparer yet",
+                hint=f"The person who prepared the {what} marks it ready first.")
+        self._not_the_preparer(state, approver, what)
         return state
 
     @staticmethod
@@ -1206,7 +1213,7 @@ class Approvals:
             state = self._precheck(analysis, approver)
             if status == APPROVED:
                 self._not_overruling(state, approver)   # read again inside the change
-                self._not_a_changer(state, approver)
+                self._not_a_changer(state, approver, _what(analysis))
                 # its original deleted by a purge on another PC a moment ago: nothing to
                 # approve (read again under the writer lock)
                 gone = self.original_refusal(analysis)
@@ -1218,7 +1225,8 @@ class Approvals:
                 # what was shown is what is signed: decided again here, under the writer
                 # lock, so a change made on another PC a moment ago is seen
                 self._same_as_shown(analysis, parts, now())
-                parts = dict(parts, caption=self._caption_as_shown(state, shown_caption))
+                parts = dict(parts, caption=self._caption_as_shown(state, shown_caption,
+                                                                   _what(analysis)))
             fp = fingerprint(parts) if parts is not None else ""
             self.db.execute(
                 "UPDATE approvals SET status = ?, approver = ?, approver_id = ?, decided_at = ?, "
@@ -1238,7 +1246,7 @@ class Approvals:
                 **({"seen_on": seen_on} if seen_on else {})})
 
     @staticmethod
-    def _caption_as_shown(state: ApprovalState, shown: str | None) -> str:
+    def _caption_as_shown(state: ApprovalState, shown: str | None, what: str = "photo") -> str:
         """The caption an approval signs: the preparer's proposal as stored now (white space
         as one space), when it is what the approver was shown (``shown``; None: none was
         shown); else nothing is approved (ApprovalError, ApprovalConflict when it changed
@@ -1246,7 +1254,6 @@ class Approvals:
         proposed = caption_text(state.caption)
         if caption_text(shown) == proposed:
             return proposed
-        what = "video" if (state.parts or {}).get("media") == "video" else "photo"
         if shown is None:
             raise ApprovalError(
                 f"the preparer proposed a caption to post with this {what} "
@@ -1259,7 +1266,7 @@ class Approvals:
             "it again", hint=f"Nothing was approved. Look at the {what} and its caption again; "
                              "approve them if they are right.")
 
-    def _not_a_changer(self, state: ApprovalState, approver: Any) -> None:
+    def _not_a_changer(self, state: ApprovalState, approver: Any, what: str = "photo") -> None:
         """Four eyes over what is published (s60): an account that changed the photo's
         review after it was marked ready (in any way but covering more: ``COVERING_DOINGS``)
         cannot also approve it. Before, only the account that marked it ready was compared, so
@@ -1280,7 +1287,6 @@ class Approvals:
                 "details LIKE ? ORDER BY id", [int(ready), "review.%", sha]):
             if action in COVERING_DOINGS or " ".join((actor or "").split()).casefold() != me:
                 continue
-            what = "video" if (state.parts or {}).get("media") == "video" else "photo"
             raise ApprovalError(
                 f"{approver.name} changed this {what} after it was marked ready "
                 f"({REVIEW_DOINGS.get(action, 'changed its review')} at {local_time(at)}), so "
@@ -1289,11 +1295,12 @@ class Approvals:
                      "another senior leader approves it.")
 
     @staticmethod
-    def _not_the_preparer(state: ApprovalState, approver: Any) -> None:
-        """Four eyes: the approving account is not the account that prepared the photo."""
+    def _not_the_preparer(state: ApprovalState, approver: Any, what: str = "photo") -> None:
+        """Four eyes: the approving account is not the account that prepared the photo
+        (``what``: "photo" or "video", as the refusal says it)."""
         if state.preparer_id is None and approver.account_id is not None:
             raise ApprovalError(
-                "this photo was marked ready before staff sign-in existed, so who prepared it "
+                f"this {what} was marked ready before staff sign-in existed, so who prepared it "
                 "is not known for certain",
                 hint="Its preparer marks it ready again (signed in); then it can be approved.")
         if approver.account_id is None:   # a named tool (tests, scripts): by its name
@@ -1303,7 +1310,7 @@ class Approvals:
             same = state.preparer_id == approver.account_id
         if same:
             raise ApprovalError(
-                f"{approver.name} prepared this photo, so cannot also approve it",
+                f"{approver.name} prepared this {what}, so cannot also approve it",
                 hint="A different senior leader must approve it (or, in a one-person office, "
                      "an admin turns off approval in Settings).")
 
@@ -1352,7 +1359,7 @@ class Approvals:
         approver = self.audit.access.require("approve")
         state = self._precheck(analysis, approver)
         self._not_overruling(state, approver)
-        self._not_a_changer(state, approver)
+        self._not_a_changer(state, approver, _what(analysis))
         refusal = self.original_refusal(analysis) or open_flag_refusal(analysis)
         if refusal:
             raise ApprovalError(refusal)
