@@ -112,7 +112,7 @@ def test_a_leaving_date_the_file_gave_and_no_longer_has_is_cleared(ws_two_pupils
     assert joe.leaving_date == dt.date(2025, 7, 18) and not joe.leaving_date_by_hand
     said = ("Leaving date: 18/07/2025 \u2192 none in the file (no longer a leaver: their "
             "consent decides again; if they have left, put the date in the MIS first)")
-    report = ws_two_pupils.register.import_csv(_file(tmp_path, "sept.csv"))
+    report = ws_two_pupils.register.import_csv(_file(tmp_path, "sept.csv"), seen_before_ok=True)
     assert [c.what for c in report.details_changed] == [said]
     assert not report.leaving_dates_kept
     assert ws_two_pupils.register.person(UPNS[0]).leaving_date is None
@@ -138,7 +138,8 @@ def test_a_file_with_a_leaving_date_sets_it_and_it_is_the_files_from_then(ws_two
     assert [p.id for p in report.leavers] == [UPNS[0]] and not report.leaving_dates_kept
     joe = ws_two_pupils.register.person(UPNS[0])
     assert joe.leaving_date == dt.date(2025, 7, 20) and not joe.leaving_date_by_hand
-    assert ws_two_pupils.register.import_csv(_file(tmp_path, "sept.csv")).details_changed
+    assert ws_two_pupils.register.import_csv(_file(tmp_path, "sept.csv"),
+                                             seen_before_ok=True).details_changed
     assert ws_two_pupils.register.person(UPNS[0]).leaving_date is None
 
 
