@@ -601,6 +601,9 @@ class _Variant:
     form: str
     ntok: int
     attributed: bool = True     # False: found, but matched to nobody for certain
+    #: matched only as written, never one slip away: a first initial run into a surname
+    #: ("jsmith"; "viking" is not V. King)
+    exact_only: bool = False
 
 
 class NameMatcher:
@@ -694,7 +697,7 @@ class NameMatcher:
                     # surname with who it is (s61: it passed, as "jsmith" is no name and
                     # "smith" alone lower case is an ordinary word there); never where that
                     # is an English word ("chill" for C. Hill)
-                    self._add(handle, pid, role, "surname", 1, attributed)
+                    self._add(handle, pid, role, "surname", 1, attributed, exact_only=True)
         for s in surnames:
             sk = canon(s)
             if not sk:
@@ -709,11 +712,11 @@ class NameMatcher:
                     self.surname_keys.setdefault(pk, set()).add(pid)
 
     def _add(self, key: str, pid: str, role: str, form: str, ntok: int,
-             attributed: bool = True) -> None:
+             attributed: bool = True, *, exact_only: bool = False) -> None:
         if not attributed and any(v.key == key and v.person == pid and v.form == form
                                   for v in self._variants):
             return      # also one of their own names
-        self._variants.append(_Variant(key, pid, role, form, ntok, attributed))
+        self._variants.append(_Variant(key, pid, role, form, ntok, attributed, exact_only))
 
     # -- fuzzy core ---------------------------------------------------------------------------
 
@@ -735,7 +738,7 @@ class NameMatcher:
                 continue
             score = fuzz.ratio(key, k)
             if score >= threshold:
-                out.extend((v, float(score)) for v in variants)
+                out.extend((v, float(score)) for v in variants if not v.exact_only)
         return out
 
     # -- public -------------------------------------------------------------------------------
