@@ -288,6 +288,13 @@ def consent_word(state: str | None) -> str:
                                                                      str(state))
 
 
+def list_word(state: str | None) -> str:
+    """A do-not-photograph value as people read it: 'On the list' (yes), 'Not on the list' (no,
+    not recorded, nothing: s61 walk, the person page's history said "Not recorded -> No" for a
+    pupil the first import found not on it, which reads as a consent refused)."""
+    return "On the list" if state == YES else "Not on the list"
+
+
 def uk_day(value: str | _dt.date | _dt.datetime | None) -> str:
     """'2026-03-12', a date, or an ISO time -> '12/03/2026' (a time in local time); '' for
     nothing; anything else as it is."""

@@ -51,6 +51,7 @@ def uk_dates(text: str) -> str:
 plural = _w.count
 media_count = _w.media_count
 consent_word = _w.consent_word
+list_word = _w.list_word
 
 
 #: an approved photo whose approved caption may not go out now (``Engine.caption_refusal``):
@@ -265,5 +266,5 @@ EARLIER_COPIES_KEPT = ("They are still in the folder: export the batch into this
 
 
 __all__ = ["EARLIER_COPIES_KEPT", "UNKEPT_BY_KIND", "UNKEPT_NAME", "UNREAD_PLACE", "about_text",
-           "consent_word", "day", "error_text", "esc", "media_count", "media_words", "plural",
-           "read_words", "rejected_why", "sentence", "text_question", "uk_dates", "when"]
+           "consent_word", "day", "error_text", "esc", "list_word", "media_count", "media_words",
+           "plural", "read_words", "rejected_why", "sentence", "text_question", "uk_dates", "when"]

@@ -145,3 +145,19 @@ def test_an_older_file_that_only_takes_away_is_no_question(tmp_path, school_regi
     _import(reg, tmp_path, november, "november.csv")
     _import(reg, tmp_path, WITH_COLUMN.replace("Year 4", "Year 5"), "december.csv")
     assert _import(reg, tmp_path, november, "again.csv", dry_run=True).seen_before == ""
+
+
+def test_a_subject_access_report_says_the_list_in_its_own_words(tmp_path, school_register):
+    """s61: the report's consent history said "Do not photograph: Not recorded -> No" for
+    every pupil the first import found not on the list (read as a consent refused)."""
+    from photovet.core.records.sar import _history_rows
+
+    reg = school_register
+    _import(reg, tmp_path, WITH_COLUMN, "september.csv")
+    reg.set_do_not_photograph(SAM, True, requested_by="Mrs Hale (mother)",
+                              requested_on=TODAY)
+    listed = [(r[1], r[2], r[3]) for r in _history_rows(reg, SAM)
+              if r[1] == "Do not photograph"]
+    assert listed == [("Do not photograph", "Not on the list", "On the list")], listed
+    assert [(r[2], r[3]) for r in _history_rows(reg, TORI)
+            if r[1] == "Do not photograph"] == [("Not on the list", "On the list")]

@@ -114,3 +114,28 @@ def test_the_consent_history_fits_its_four_columns_after_a_withdrawal(
     widths = [table.columnWidth(c) for c in range(4)]
     assert sum(widths) <= table.viewport().width(), (widths, table.viewport().width())
     assert widths[3] >= max(fm.horizontalAdvance(t) for t in ("Register import", PREPARER_NAME))
+
+
+def test_the_history_says_the_do_not_photograph_list_in_its_own_words(qtbot, ws, make_window,
+                                                                      tmp_path):
+    """s61 walk: every pupil's history opened with "Do not photograph: Not recorded -> No"
+    from the first import, which reads as a consent refused. Being left off the list by the
+    first import is no news; going on it and off it says "On the list", "Not on the list"."""
+    import datetime as _dt
+
+    from tests.gui.fake_engine import DAN
+
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    ws.register.set_do_not_photograph(SAM, True, requested_by="Mrs Brown (mother)",
+                                      requested_on=_dt.date.today())
+    win = make_window()
+    for pid, expected in ((SAM, ["Not on the list \u2192 On the list"]),
+                          (DAN, ["Not on the list \u2192 On the list"])):
+        page = PersonDialog(win.ctx, pid, parent=win)
+        qtbot.addWidget(page)
+        t = page.history
+        rows = [(t.item(r, 1).text(), t.item(r, 2).text()) for r in range(t.rowCount())
+                if t.item(r, 1) is not None and t.item(r, 2) is not None]
+        listed = [change for what, change in rows if what == "Do not photograph"]
+        assert listed == expected, rows
+        page.close()

@@ -46,7 +46,7 @@ from photovet.core.policy import MAYBE_RECOGNISED
 from photovet.core.records import takedown
 from photovet.core.records.held import Holdings, HoldingsFor
 from photovet.core.records.thumbs import covered_thumb_data_uri, others_in
-from photovet.core.words import count, entered_by, request_words, sar_no_picture
+from photovet.core.words import count, entered_by, list_word, request_words, sar_no_picture
 
 THUMB_SIZE = 360
 
@@ -118,6 +118,13 @@ def _state(value: Any) -> str:
     return str(value).capitalize()
 
 
+def _raw_state(value: Any) -> str | None:
+    """A stored value as the register keeps it ("yes", "no", "not recorded"; None: none)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).lower() if value not in (None, "") else None
+
+
 def _source(source: str, how: str = "") -> tuple[str, str]:
     """'import:import-2026...-76bf1b' -> ('Register import', 'import-2026...'): the words for
     the report and the technical reference for its appendix; 'user:Jo' -> ('Changed by Jo', ''),
@@ -154,6 +161,8 @@ def _history_rows(register: Any, person_id: str
             if d.get("media") == "video":
                 label += " (videos)"
         old, new = _state(d.get("old")), _state(d.get("new"))
+        if what == "do_not_photograph":     # "On the list", "Not on the list" (s61)
+            old, new = (list_word(_raw_state(d.get(k))) for k in ("old", "new"))
         if old == new:
             continue
         withdrawal = d.get("withdrawal", old == "Yes" and new != "Yes")

@@ -50,7 +50,7 @@ from photovet.core.words import (
 
 from .. import style
 from ..session import permission_tip, permit
-from ..words import consent_word, day, esc, media_count, rejected_why, when
+from ..words import consent_word, day, esc, list_word, media_count, rejected_why, when
 from .common import fit_resize
 from .consent_form import ConsentFormDialog, approvals_ending_said
 from .leaving_date import record_leaving_date
@@ -471,9 +471,11 @@ class PersonDialog(QDialog):
         under it, across the table: who asked and the day they asked ("Requested by: not
         recorded" for a withdrawal entered without them), so it is read without scrolling;
         so has how a change by hand was entered ("Typed in PhotoVet \u00b7 Requested by ...")."""
-        # "nothing -> not recorded" (a column the first import found empty) says nothing
-        changes = [c for c in changes if not (c.old_state is None
-                                              and c.new_state == NOT_RECORDED)]
+        # "nothing -> not recorded" (a column the first import found empty) says nothing, nor
+        # "nothing -> not on the do-not-photograph list" (the first import's every pupil)
+        changes = [c for c in changes if not (
+            c.old_state is None and (c.new_state == NOT_RECORDED or (
+                c.channel == "do_not_photograph" and list_word(c.new_state) == list_word(None))))]
         rows: list[tuple[list[str], str]] = []
         labels = self.ctx.ws.channels.labels()
         for ch in reversed(changes):
@@ -484,7 +486,8 @@ class PersonDialog(QDialog):
             else:
                 what = labels.get(ch.channel, ch.channel) + (" (videos)" if ch.media == "video"
                                                               else "")
-            old = consent_word(ch.old_state)       # no earlier value: "Not recorded", as the SAR
+            said = list_word if ch.channel == "do_not_photograph" else consent_word
+            old = said(ch.old_state)       # no earlier value: "Not recorded", as the SAR
             asked = request_words(ch.requested_by, ch.requested_on,
                                   withdrawal=ch.is_withdrawal)
             asked = ("Requested by: not recorded" if asked == consent_word(NOT_RECORDED) else
@@ -493,7 +496,7 @@ class PersonDialog(QDialog):
             # asked (the "By" column keeps the name alone: the two did not fit)
             how = " ".join((ch.how or "").split()) if ch.source.startswith("user:") else ""
             line = " \u00b7 ".join(x for x in (how[:1].upper() + how[1:], asked) if x)
-            rows.append(([when(ch.when), what, f"{old} \u2192 {consent_word(ch.new_state)}",
+            rows.append(([when(ch.when), what, f"{old} \u2192 {said(ch.new_state)}",
                           entered_by(ch.source)], line))
         self.history.clearSpans()
         self.history.setRowCount(sum(1 + bool(asked) for _vals, asked in rows))
