@@ -1798,6 +1798,19 @@ def test_a_name_in_an_email_address_is_still_a_name(caption, found, who):
     assert {f.person for f in r.findings} == {who}
 
 
+@pytest.mark.parametrize("caption,found,who,suggestion", [
+    ("Thanks @jsmith for the photos", "@jsmith", "P1", "Thanks S for the photos"),
+    ("cc @twinterbottom", "@twinterbottom", "P6", "cc"),
+    ("Follow @tobias", "@tobias", "P6", "Follow"),
+])
+def test_a_social_media_handle_is_a_name(caption, found, who, suggestion):
+    """s61: a handle's "@" was read as the letter a ("atwinterbottom"), so "@twinterbottom"
+    passed for a pupil on the do-not-photograph list; the "@" goes with the name."""
+    r = check_caption(caption, PEOPLE, PROSPECTUS, ON, "consent")
+    assert not r.ok and [(f.found, f.person) for f in r.findings] == [(found, who)], r.findings
+    assert r.suggestion == suggestion, r.suggestion
+
+
 def test_an_at_sign_as_a_letter_is_still_read_as_one():
     r = check_caption("Well done J@hn Sm1th", PEOPLE, PROSPECTUS, ON, "consent")
     assert not r.ok and r.findings[0].person == "P1"

@@ -122,19 +122,20 @@ def _as_read(caption: str, shown_order: bool = True) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-#: an "@" inside a word: an address ("tobias@school.org") whose name part is read as a word of
-#: its own (``_readings``)
-_AT_IN_WORD = re.compile(r"(?<=\w)@(?=\w)")
+#: an "@" before a letter: an address ("tobias@school.org") whose name part is read as a word
+#: of its own, or a social media handle ("@jsmith", "@twinterbottom": s61, they passed, the
+#: "@" read as the letter a) (``_readings``)
+_AT_IN_WORD = re.compile(r"@(?=\w)")
 
 
 def _readings(caption: str) -> list[tuple[str, list[int]]]:
     """Every way the caption may be read (``_as_read``): the letters in the order typed and,
     when a right-to-left override reorders them, in the order shown. Both are checked: a name
     either way is a name (fail closed on what a viewer's bidi support makes of nested runs).
-    And where an "@" stands inside a word, each again with it read as a space: the name
+    And where an "@" stands before a letter, each again with it read as a space: the name
     matcher reads "@" as the letter a (a reading's "M@ry"), so the name before an address's
     "@" was one word with what follows ("tobias@x.uk", s60: passed, for a pupil who must
-    never be named)."""
+    never be named), and a handle's name began with an "a" ("@jsmith", s61)."""
     typed = _as_read(caption, shown_order=False)
     shown = _as_read(caption) if _RLO in caption else typed
     out = [typed] if shown[0] == typed[0] else [typed, shown]
@@ -327,11 +328,13 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
     names: list[tuple[int, int]] = []       # every name and initials, left as typed or not
     for read, where, hit in _hits(matcher, caption):
         s, e = _typed_span(where, *hit.span)    # back to the caption typed
+        at = s > 0 and caption[s - 1] == "@" and (s == 1 or not caption[s - 2].isalnum())
+        s -= at     # a handle's "@" goes with its name ("cc @twinterbottom" left "cc @")
         names.append((s, e))
         if any(s < te and ts < e for ts, te in taken):
             continue
         person = matcher.by_id.get(hit.person) if hit.person else None
-        found = _found(caption, read, where, *hit.span)
+        found = "@" * at + _found(caption, read, where, *hit.span)
         warning = caption_warning(person, on)
         if hit.role == "staff" and hit.form == "forename":
             continue  # a staff member's first name alone says little (as in the picture)
