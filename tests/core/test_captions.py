@@ -1802,6 +1802,7 @@ def test_a_name_in_an_email_address_is_still_a_name(caption, found, who):
     ("Thanks @jsmith for the photos", "@jsmith", "P1", "Thanks S for the photos"),
     ("cc @twinterbottom", "@twinterbottom", "P6", "cc"),
     ("Follow @tobias", "@tobias", "P6", "Follow"),
+    ("Thanks Tobias_W", "Tobias_W", "P6", "Thanks"),
 ])
 def test_a_social_media_handle_is_a_name(caption, found, who, suggestion):
     """s61: a handle's "@" was read as the letter a ("atwinterbottom"), so "@twinterbottom"

@@ -125,7 +125,7 @@ def _as_read(caption: str, shown_order: bool = True) -> tuple[str, list[int]]:
 #: an "@" before a letter: an address ("tobias@school.org") whose name part is read as a word
 #: of its own, or a social media handle ("@jsmith", "@twinterbottom": s61, they passed, the
 #: "@" read as the letter a) (``_readings``)
-_AT_IN_WORD = re.compile(r"@(?=\w)")
+_AT_IN_WORD = re.compile(r"@(?=\w)|(?<=[^\W_])_(?=[^\W_])")   # (and "Tobias_W": s61)
 
 
 def _readings(caption: str) -> list[tuple[str, list[int]]]:
@@ -135,7 +135,8 @@ def _readings(caption: str) -> list[tuple[str, list[int]]]:
     And where an "@" stands before a letter, each again with it read as a space: the name
     matcher reads "@" as the letter a (a reading's "M@ry"), so the name before an address's
     "@" was one word with what follows ("tobias@x.uk", s60: passed, for a pupil who must
-    never be named), and a handle's name began with an "a" ("@jsmith", s61)."""
+    never be named), and a handle's name began with an "a" ("@jsmith", s61). An underscore
+    between letters is read as a space the same way ("Tobias_W", s61)."""
     typed = _as_read(caption, shown_order=False)
     shown = _as_read(caption) if _RLO in caption else typed
     out = [typed] if shown[0] == typed[0] else [typed, shown]
