@@ -1812,6 +1812,24 @@ def test_a_social_media_handle_is_a_name(caption, found, who, suggestion):
     assert r.suggestion == suggestion, r.suggestion
 
 
+@pytest.mark.parametrize("caption,who", [
+    ("What a day! #teamtobias", "P6"),
+    ("#tobiaswins", "P6"),
+    ("Sports day #johnsmithrocks", "P1"),
+])
+def test_a_name_inside_a_hashtag_is_a_name(caption, who):
+    """s61: "#teamtobias" passed for a pupil on the do-not-photograph list: a hashtag is words
+    run together, as a badge read with no spaces is (``NameMatcher._run_together``)."""
+    r = check_caption(caption, PEOPLE, PROSPECTUS, ON, "consent")
+    assert not r.ok and {f.person for f in r.findings} == {who}, r.findings
+
+
+@pytest.mark.parametrize("caption", ["Great day! #sportsday", "#WorldBookDay", "#summerfair",
+                                     "#proudtobeoakfield #teamwork", "#year6leavers"])
+def test_an_ordinary_hashtag_passes(caption):
+    assert check_caption(caption, PEOPLE, PROSPECTUS, ON, "consent").ok
+
+
 def test_an_at_sign_as_a_letter_is_still_read_as_one():
     r = check_caption("Well done J@hn Sm1th", PEOPLE, PROSPECTUS, ON, "consent")
     assert not r.ok and r.findings[0].person == "P1"

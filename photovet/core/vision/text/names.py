@@ -809,6 +809,15 @@ class NameMatcher:
             hits.extend(self._misspelt(text, toks, hits))
         if not self.in_sentences:
             hits.extend(self._run_together(text, toks, hits))
+        else:
+            # a hashtag is words run together in written text too ("#teamtobias": s61, it
+            # passed for a pupil on the do-not-photograph list)
+            tags: list[_Token] = []
+            for t in toks:
+                if t.raw.startswith("#") or (t.glued and tags and tags[-1].end == t.start):
+                    tags.append(t)
+            if tags:
+                hits.extend(self._run_together(text, tags, hits, hashtag=True))
         if not any(h.role == "pupil" for h in hits):
             loose = self._loose_full_name(toks)
             if loose is not None:
@@ -1006,7 +1015,8 @@ class NameMatcher:
                 and not text[prev.end:tok.start].strip()
                 and (nxt is None or nxt.key not in _FAMILY_KEYS))
 
-    def _run_together(self, text: str, toks: list[_Token], found: list[NameHit]) -> list[NameHit]:
+    def _run_together(self, text: str, toks: list[_Token], found: list[NameHit], *,
+                      hashtag: bool = False) -> list[NameHit]:
         """A register name inside a longer run of letters read with no space, in text read from
         a picture (never a caption: ``in_sentences``): "NAME:EVIEMARSHALLCLASS:IR",
         "NAMEEVIEMARSHALL", "evieMarshall2B", "NAMEEVIECLASS". The main match compares whole
@@ -1023,7 +1033,11 @@ class NameMatcher:
           and "JasperThornbury" is left to the main match (somebody else's surname).
 
         A run that is itself an English word ("Rosemary", "Theatre") is that word. Runs where
-        the main match already found a pupil are left as they are."""
+        the main match already found a pupil are left as they are.
+
+        ``hashtag``: the runs are a caption's hashtags, words run together on purpose: a first
+        name and surname count wherever they are ("#johnsmithrocks"), and a name alone at
+        either end whatever is at the other ("#tobiaswins", "#teamtobias")."""
         runs: list[list[_Token]] = []
         for t in toks:
             if runs and t.glued:
@@ -1058,24 +1072,27 @@ class NameMatcher:
                 for end in range(start + min(_RUN_FULL_MIN, _RUN_ALONE_MIN), len(key) + 1):
                     variants = self._by_key.get(key[start:end]) if end - start < len(key) else None
                     if variants:
-                        out.extend(self._run_hits(key, start, end, cuts, variants, span))
+                        out.extend(self._run_hits(key, start, end, cuts, variants, span,
+                                                  hashtag))
         return out
 
     def _run_hits(self, key: str, start: int, end: int, cuts: set[int],
-                  variants: list[_Variant], span: tuple[int, int]) -> list[NameHit]:
+                  variants: list[_Variant], span: tuple[int, int],
+                  hashtag: bool = False) -> list[NameHit]:
         """The name ``key[start:end]`` (its ``variants``) inside a run of letters, when what is
         around it in the run lets it count (``_run_together``)."""
         left, right = key[:start], key[end:]
         name = key[start:end]
         full = [v for v in variants if v.form in ("full", "surname_forename")]
         alone = [v for v in variants if v.form in ("forename", "surname") and v.role == "pupil"]
-        if full and len(name) >= _RUN_FULL_MIN and all(
+        if full and len(name) >= _RUN_FULL_MIN and (hashtag or all(
                 not side or at_cut or _known_words(side)
-                for side, at_cut in ((left, start in cuts), (right, end in cuts))):
+                for side, at_cut in ((left, start in cuts), (right, end in cuts)))):
             chosen = full
         elif alone and len(name) >= _RUN_ALONE_MIN and name not in _KNOWN_KEYS \
                 and name not in _COMMON_KEYS and name not in english_words() \
-                and all(not side or _known_words(side) for side in (left, right)):
+                and (all(not side or _known_words(side) for side in (left, right))
+                     or (hashtag and not (left and right))):
             chosen = alone
         else:
             return []
