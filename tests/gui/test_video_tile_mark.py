@@ -4,24 +4,12 @@ A video's tile has a play sign and the clip's length in its top-left corner."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
-from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtGui import QColor, QImage
 
 from photovet.core.models import PhotoAnalysis, VideoAnalysis
 from photovet.gui.views.batch_view import BatchView, PathRole
 from photovet.gui.words import clip_length
-
-
-def _painted(view: BatchView, row: int) -> QImage:
-    img = QImage(200, 220, QImage.Format.Format_RGB32)
-    img.fill(QColor("white"))
-    option = QStyleOptionViewItem()
-    option.rect = QRect(0, 0, 200, 220)
-    p = QPainter(img)
-    view.list.itemDelegate().paint(p, option, view.proxy.index(row, 0))
-    p.end()
-    return img
+from tests.gui.test_batch_counts_s35 import _painted
 
 
 def _dark_in_corner(img: QImage) -> int:

@@ -465,6 +465,17 @@ LEAVERS_ADD_AGAIN = ("Their names are under this line. Tick someone only if they
                      "by mistake: they are added again with this import.")
 
 
+def _warning_label(name: str) -> QLabel:
+    """A hidden paragraph in the red of a withdrawal, above the preview's list (rich text)."""
+    label = QLabel("")
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setStyleSheet(f"background: {WITHDRAWN_TINT.name()}; padding: 6px;")
+    label.hide()
+    return label
+
+
 class PreviewPage(QWizardPage):
     """The dry run: what the import would change, withdrawals first, and every row problem."""
 
@@ -485,23 +496,13 @@ class PreviewPage(QWizardPage):
         self.status.setWordWrap(True)
         # a file imported before newer ones that would undo what they changed (s61): said
         # first, and imported only when the person ticks that it is today's export
-        self.older_file = QLabel("")
-        self.older_file.setObjectName("OlderFile")
-        self.older_file.setWordWrap(True)
-        self.older_file.setTextFormat(Qt.TextFormat.RichText)
-        self.older_file.setStyleSheet(f"background: {WITHDRAWN_TINT.name()}; padding: 6px;")
-        self.older_file.hide()
+        self.older_file = _warning_label("OlderFile")
         self.todays_export = QCheckBox("It is today\u2019s export from our MIS: import it")
         self.todays_export.toggled.connect(lambda _on: self.completeChanged.emit())
         self.todays_export.hide()
         # consent the file has no column for (no video consent at all...): said above the
         # list, not under Warnings, with what it means and how to enter it
-        self.not_in_file = QLabel("")
-        self.not_in_file.setObjectName("ConsentNotInFile")
-        self.not_in_file.setWordWrap(True)
-        self.not_in_file.setTextFormat(Qt.TextFormat.RichText)
-        self.not_in_file.setStyleSheet(f"background: {WITHDRAWN_TINT.name()}; padding: 6px;")
-        self.not_in_file.hide()
+        self.not_in_file = _warning_label("ConsentNotInFile")
         # names on the forgotten list kept under a register key since replaced (s35)
         self.forgotten_note = QLabel("")
         self.forgotten_note.setObjectName("ForgottenUnreadable")
