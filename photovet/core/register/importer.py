@@ -16,7 +16,12 @@
   something more permissive (the MIS still says Yes for a consent withdrawn by hand), and the
   report lists it as a conflict, until the MIS agrees or a person sets the value again by hand.
   The file always wins in the restrictive direction. A value set by hand for which the file has
-  no column at all is left alone; any other value without a column becomes "not recorded".
+  no column at all is left alone; any other value without a column becomes "not recorded",
+  except the do-not-photograph list: a file with no column for it takes nobody off it
+  (``report.dnp_kept``).
+- **An older file** (the content of one imported before others) that would give back what the
+  newer ones changed is said to be one (``report.seen_before``) and imported only when a
+  person says it is today's export (``seen_before_ok``; else ``RegisterFileSeenBefore``).
 - Every value written is kept in ``consent_history``. All writes of an import happen in one
   transaction, with its audit row.
 """
@@ -710,7 +715,7 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
         "removed_before_leavers_held": [n.person_id for n in report.leavers_removed_before],
     }
     # (to the microsecond: two imports in one second stay in the order they were made, which
-    # says whether a file imported again is an older one: _refuse_an_older_file)
+    # says whether a file imported again is an older one: _seen_before)
     db.execute("INSERT INTO imports (id, time, file, sha256, actor, rows, summary) "
                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                [import_id, _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds"),
@@ -768,7 +773,7 @@ def _seen_before(db: Any, sha: str) -> tuple[str, str, int, str] | None:
 
 
 def _gives_back(report: ImportReport, plan: Plan) -> list[str]:
-    """What the import would give back, each said ('' none): consent made more permissive (a
+    """What the import would give back, each said (none: []): consent made more permissive (a
     withdrawal undone, someone off the do-not-photograph list), people back in the register,
     leaving dates cleared."""
     more = {c.person_id for c in report.consent_changes
