@@ -1323,6 +1323,14 @@ class AnalysisProcess:
                 proc.terminate()
         for proc in processes:
             proc.join(timeout=5)
+        # and its manager thread, which closes its wake-up pipe as it ends: Python 3.11's exit
+        # hook wakes every pool through that pipe, and when the two met the app ended on a
+        # signal with "Exception ignored ... OSError: Bad file descriptor" (s61, under load: a
+        # race in concurrent.futures that later Pythons lock against). Ended here, the pipe is
+        # closed before the hook looks at it.
+        manager = getattr(self._pool, "_executor_manager_thread", None)
+        if manager is not None and manager.is_alive():
+            manager.join(timeout=5)
 
 
 # ------------------------------------------------------------------------------------------
