@@ -1830,6 +1830,26 @@ def test_an_ordinary_hashtag_passes(caption):
     assert check_caption(caption, PEOPLE, PROSPECTUS, ON, "consent").ok
 
 
+@pytest.mark.parametrize("caption", ["Well done Toby!", "Toby W won the race",
+                                     "Toby Winterbottom's painting"])
+def test_what_friends_call_a_do_not_photograph_pupil_is_refused(caption):
+    """s61: "Well done Toby!" passed for Tobias Winterbottom, on the do-not-photograph list:
+    the register has the name on the roll only. A usual short form of a listed pupil's first
+    name is a name that may be theirs, left out of the post."""
+    r = check_caption(caption, PEOPLE, WEBSITE, ON, "consent")
+    assert not r.ok, caption
+    assert any("do-not-photograph" in f.reason for f in r.findings), r.findings
+    assert "Toby" not in r.suggestion
+
+
+def test_short_forms_are_only_for_pupils_on_the_list():
+    """... and only theirs: "Toby" passes when no Tobias is on the list, and "Jamie" is
+    nobody's name here."""
+    not_listed = [p for p in PEOPLE if p.id != "P6"]
+    assert check_caption("Well done Toby!", not_listed, WEBSITE, ON, "consent").ok
+    assert check_caption("Well done Jamie", PEOPLE, WEBSITE, ON, "consent").ok
+
+
 def test_an_at_sign_as_a_letter_is_still_read_as_one():
     r = check_caption("Well done J@hn Sm1th", PEOPLE, PROSPECTUS, ON, "consent")
     assert not r.ok and r.findings[0].person == "P1"

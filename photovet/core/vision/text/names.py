@@ -606,6 +606,56 @@ class _Variant:
     exact_only: bool = False
 
 
+#: what a first name is often shortened to in the UK (a few for each; none that is an English
+#: word: ``_nicknames``)
+_NICKNAMES: dict[str, tuple[str, ...]] = {
+    "abigail": ("abbie", "abby", "abi"), "alexander": ("alex", "alfie", "xander"),
+    "alexandra": ("alex", "lexi", "alexa"), "alfred": ("alfie", "alf"),
+    "amelia": ("millie", "mia", "amy"), "anthony": ("tony", "ant"),
+    "archibald": ("archie",), "benjamin": ("ben", "benji", "benny"),
+    "catherine": ("cathy", "kate", "katie", "cat"), "charles": ("charlie", "chas"),
+    "charlotte": ("lottie", "charlie", "lotte"), "christopher": ("chris", "kit"),
+    "daniel": ("dan", "danny"), "david": ("dave", "davey"), "edward": ("eddie", "ed", "ted"),
+    "eleanor": ("ellie", "nell", "nora"), "elizabeth": ("liz", "lizzie", "beth", "eliza", "libby"),
+    "emily": ("em", "emmy", "millie"), "francesca": ("fran", "frankie", "chessie"),
+    "frederick": ("fred", "freddie"), "gabriel": ("gabe", "gabby"),
+    "gabriella": ("gabby", "ella"), "georgina": ("georgie", "gina"), "harriet": ("hattie",),
+    "henry": ("harry", "hal", "hank"), "isabella": ("bella", "izzy", "issy", "isla"),
+    "isabel": ("izzy", "issy", "bel"), "isabelle": ("izzy", "issy", "belle"),
+    "jacob": ("jake", "jay"), "james": ("jamie", "jim", "jimmy"), "jennifer": ("jen", "jenny"),
+    "jessica": ("jess", "jessie"), "jonathan": ("jon", "jonny"), "joseph": ("joe", "joey"),
+    "joshua": ("josh",), "katherine": ("kate", "katie", "kathy", "kat"),
+    "leonard": ("leo", "len", "lenny"), "louisa": ("lou", "lulu"), "louise": ("lou",),
+    "madeleine": ("maddie", "maddy"), "margaret": ("maggie", "meg", "peggy"),
+    "matilda": ("tilly", "tilda", "mattie"), "matthew": ("matt", "matty"),
+    "michael": ("mike", "mikey", "mick"), "nathaniel": ("nate", "nat"),
+    "nicholas": ("nick", "nicky"), "oliver": ("olly", "ollie"), "olivia": ("liv", "livvy"),
+    "patrick": ("paddy",), "penelope": ("penny", "pen"), "rebecca": ("becky", "becca"),
+    "richard": ("rich", "ricky", "dick"), "robert": ("rob", "bob", "bobby", "robbie"),
+    "samantha": ("sam", "sammy"), "samuel": ("sam", "sammy"), "sebastian": ("seb", "bastian"),
+    "sophia": ("sophie",), "stephanie": ("steph",), "susannah": ("susie", "sue"),
+    "theodore": ("theo", "teddy", "ted"), "thomas": ("tom", "tommy"), "timothy": ("tim", "timmy"),
+    "tobias": ("toby", "tobi"), "victoria": ("tori", "vicky", "vikki"),
+    "william": ("will", "billy", "bill", "liam", "wills"), "zachary": ("zach", "zac", "zak"),
+}
+
+
+def _nicknames(forenames: Iterable[str]) -> list[str]:
+    """The usual short forms of these first names (``_NICKNAMES``) that are no English or
+    everyday word ("Will", "Kit" and "Bill" are words) and not one of the names themselves."""
+    own = {canon(f) for f in forenames}
+    out: list[str] = []
+    for f in forenames:
+        for n in _NICKNAMES_BY_KEY.get(canon(f), ()):
+            if canon(n) not in own and n not in english_words() and canon(n) not in _KNOWN_KEYS \
+                    and canon(n) not in _COMMON_KEYS and n.capitalize() not in out:
+                out.append(n.capitalize())
+    return out
+
+
+_NICKNAMES_BY_KEY = {canon(k): v for k, v in _NICKNAMES.items()}
+
+
 class NameMatcher:
     """Finds register names in OCR text (any case, accents removed, OCR confusions tolerated)."""
 
@@ -626,6 +676,12 @@ class NameMatcher:
             # every name they are known by, now and before (former names from an import that
             # renamed them: a renamed pupil is still called by the old one), exactly alike
             self._add_names(p.id, role, p.forenames, p.surnames, attributed=True)
+            if in_sentences and p.do_not_photograph:
+                # what friends call them, where the register has only the name on the roll
+                # ("Toby" for Tobias; s61: "Well done Toby!" passed for a pupil on the
+                # do-not-photograph list): found, as a name that may be theirs
+                self._add_names(p.id, role, _nicknames(p.forenames), p.surnames,
+                                attributed=False, exact_only=True)
             for former in p.also_known_as:
                 if former.other_person:
                     # a name this id had when it was probably someone else (the date of birth
@@ -673,22 +729,26 @@ class NameMatcher:
                             self._slip_first.add(fk)
 
     def _add_names(self, pid: str, role: str, firsts: Iterable[str], surnames: Iterable[str],
-                   *, attributed: bool) -> None:
+                   *, attributed: bool, exact_only: bool = False) -> None:
+        """Every form of these names (``exact_only``: matched only as written, never one
+        slip away)."""
         firsts, surnames = list(dict.fromkeys(firsts)), list(dict.fromkeys(surnames))
         for f in firsts:
             fk = canon(f)
             if not fk:
                 continue
             self.first_keys.setdefault(fk, set()).add(pid)
-            self._add(fk, pid, role, "forename", len(f.split()), attributed)
+            self._add(fk, pid, role, "forename", len(f.split()), attributed, exact_only=exact_only)
             for s in surnames:
                 sk = canon(s)
                 if not sk:
                     continue
-                self._add(fk + sk, pid, role, "full", len(f.split()) + len(s.split()), attributed)
-                self._add(sk + fk, pid, role, "surname_forename",
-                          len(f.split()) + len(s.split()), attributed)
-                self._add(fk + sk[0], pid, role, "initial", len(f.split()) + 1, attributed)
+                both = len(f.split()) + len(s.split())
+                self._add(fk + sk, pid, role, "full", both, attributed, exact_only=exact_only)
+                self._add(sk + fk, pid, role, "surname_forename", both, attributed,
+                          exact_only=exact_only)
+                self._add(fk + sk[0], pid, role, "initial", len(f.split()) + 1, attributed,
+                          exact_only=exact_only)
                 handle = fk[0] + sk
                 if self.in_sentences and len(sk) >= 4 and handle not in _KNOWN_KEYS \
                         and handle not in _COMMON_KEYS and handle not in english_words():
@@ -703,12 +763,12 @@ class NameMatcher:
             if not sk:
                 continue
             self.surname_keys.setdefault(sk, set()).add(pid)
-            self._add(sk, pid, role, "surname", len(s.split()), attributed)
+            self._add(sk, pid, role, "surname", len(s.split()), attributed, exact_only=exact_only)
             # hyphenated and double surnames: each part counts too
             for part in re.split(r"[-\s]+", s):
                 pk = canon(part)
                 if pk and pk != sk and len(pk) >= 3:
-                    self._add(pk, pid, role, "surname", 1, attributed)
+                    self._add(pk, pid, role, "surname", 1, attributed, exact_only=exact_only)
                     self.surname_keys.setdefault(pk, set()).add(pid)
 
     def _add(self, key: str, pid: str, role: str, form: str, ntok: int,
@@ -843,10 +903,11 @@ class NameMatcher:
             k = (h.person, h.role, h.span)
             if k not in best or (_FORM_RANK[h.form], h.score) > (_FORM_RANK[best[k].form], best[k].score):
                 best[k] = h
-        # (of two equal hits, the one over more of the name: "Tobias Winter Bottom" before
-        # "Tobias Winter")
+        # (of two equal hits, one matched to a person before one matched to nobody for certain
+        # ("Tobi", a listed pupil's short form, inside "#teamtobias" is Tobias's own name too),
+        # then the one over more of the name: "Tobias Winter Bottom" before "Tobias Winter")
         ordered = sorted(best.values(), key=lambda h: (h.role != "pupil", -_FORM_RANK[h.form],
-                                                        -h.score, h.span[0],
+                                                        -h.score, h.person is None, h.span[0],
                                                         h.span[0] - h.span[1]))
         return ordered
 
