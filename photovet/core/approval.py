@@ -1276,9 +1276,13 @@ class Approvals:
         (by row, not by clock: PCs' clocks differ), under the caller's writer lock when it
         stores the approval."""
         sha = f'%"sha256":"{state.sha256}"%'
-        ready = self.db.scalar(
-            "SELECT MAX(id) FROM audit_log WHERE action = 'approval.ready' AND details LIKE ? "
-            "AND details LIKE ?", [sha, f'%"channel":{json.dumps(state.channel)}%'], None)
+        # its channel compared exactly, not by LIKE: a channel's id has '_' in it, which LIKE
+        # reads as any one character ("year_6_blog" found "year66_blog" marked ready later,
+        # and the changes before that were not read: s61)
+        ready = max((int(i) for i, details in self.db.all(
+            "SELECT id, details FROM audit_log WHERE action = 'approval.ready' AND "
+            "details LIKE ?", [sha])
+            if json.loads(details or "{}").get("channel") == state.channel), default=None)
         if ready is None:
             return
         me = " ".join(approver.name.split()).casefold()
