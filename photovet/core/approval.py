@@ -1569,9 +1569,29 @@ class Approvals:
         """Why the photo may not be exported for ``channel`` when the school does not require
         approval: a senior leader rejected it there ("rejected by ...: ..."), else None. A
         rejection holds whether or not approval is required (s60: with approval turned off, a
-        photo rejected as "pupil upset" was exported)."""
+        photo rejected as "pupil upset" was exported), also once the photo is marked ready
+        again (``photovet ready``): with approval off nobody decides it afresh, so it holds
+        until a senior leader approves it (s61: marked ready again, changed or not, it was
+        exported). Read from the audit log: its last decision for ``channel``."""
         state = self.get(sha256, channel)
-        return rejected_words(state) if state.status == REJECTED else None
+        if state.status == REJECTED:
+            return rejected_words(state)
+        if state.status != READY:
+            return None
+        last = None
+        for actor, action, details in self.db.all(
+                "SELECT actor, action, details FROM audit_log WHERE action IN "
+                "('approval.rejected', 'approval.approved') AND details LIKE ? ORDER BY id",
+                [f'%"sha256":"{sha256}"%']):
+            said = json.loads(details or "{}")
+            if said.get("channel") == channel:
+                last = (actor, action, said)
+        if last is None or last[1] != "approval.rejected":
+            return None
+        was = ApprovalState(sha256, channel, REJECTED, approver=last[0],
+                            comment=str(last[2].get("comment") or ""))
+        return f"{rejected_words(was)} (marked ready again since: a senior leader approves it " \
+            "before it is exported)"
 
     def check(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, name_of=lambda i: i,
               review_by: str = "", review_at: str = "", caption: str | None = None,

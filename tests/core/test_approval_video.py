@@ -102,6 +102,30 @@ def test_with_approval_off_a_video_rejected_while_its_copy_is_made_is_not_kept(
     assert list((tmp_path / "out").iterdir()) == [] and ws.records.exports() == []
 
 
+def test_with_approval_off_a_rejection_holds_after_the_video_is_marked_ready_again(
+        ws, tmp_path):
+    """Marking it ready again (``photovet ready``: the app offers it only with approval on)
+    asks for a senior leader's decision afresh; with approval off none is asked, and the
+    rejected video was exported as if nobody had said no (s61). It is held back until a
+    senior leader approves it, and then exported."""
+    eng, _clip, an = _rejected_video(ws, tmp_path)
+    ws.approvals.mark_ready(an)
+    assert ws.approvals.get(an.sha256, "website").status == "ready"
+    ready, held = plan_exports([an], eng, eng.channel("website"), rejections=ws.approvals)
+    assert ready == [] and [h.why for h in held] == [
+        "not exported: rejected by Mr Head: pupil upset (marked ready again since: a senior "
+        "leader approves it before it is exported)"]
+    [res] = _export(ws, eng, an, tmp_path / "out", rejections=ws.approvals)
+    assert not res.ok and ws.records.exports() == []
+    _approve(ws, eng, an, "Ms Other")
+    act_as(ws, "Mrs Office")
+    [res] = _export(ws, eng, an, tmp_path / "out2", rejections=ws.approvals)
+    assert res.ok, res.error
+    # approved, then marked ready again: nothing was rejected since
+    ws.approvals.mark_ready(an)
+    assert ws.approvals.rejection(an.sha256, "website") is None
+
+
 def test_every_video_review_doing_is_worded_and_only_covering_lets_its_maker_approve():
     """What the video review can do is among the doings the approver's refusal words, and of
     those only covering a track (and the approver's own naming returned) leaves its maker
