@@ -7,8 +7,10 @@ approval off either (``Approvals.rejection``, pipeline's ``rejections``; s60).
 Who prepared and who approved are signed-in staff accounts (accounts.py): only an account with
 the approver role approves, and never a photo its own account marked ready (the accounts are
 compared, not the names typed), nor one whose review it changed after it was marked ready,
-other than to cover more (``_not_a_changer``, s60). A photo marked ready before staff accounts
-existed is marked ready again by its preparer before it can be approved.
+other than to cover more (``_not_a_changer``, s60), nor one in which it gave someone by hand,
+after it was marked ready, what lets them be shown or named (consent there, s62). A photo
+marked ready before staff accounts existed is marked ready again by its preparer before it can
+be approved.
 
 An approval signs a fingerprint of exactly what was reviewed: the photo's content hash, the
 channel, the mode, what the analysis was made with (the school's settings analysis depends on,
@@ -439,6 +441,41 @@ COVERING_DOINGS = frozenset({
     "review.face-cover", "review.cover-add", "review.text-cover", "review.video-track-cover",
     "review.keep-rest-covered", "review.flag-accept", "review.flag-undo",
     "review.naming-returned"})
+
+#: the register's changes by hand that may let a person be shown or named (``_register_gave``)
+_GIVING_ACTIONS = ("register.consent-edit", "register.do-not-photograph",
+                   "register.leaving-date", "register.back")
+
+
+def _register_gave(action: str, said: Mapping[str, Any], channel: str, media: str) -> str:
+    """What a register change by hand (its audit ``action`` and ``said`` details) gave that
+    may let its person be shown or named on ``channel`` in ``media`` ("photo"/"video"), in the
+    words of the approver's refusal ("gave consent (photos)"); "" when it gave nothing there
+    (a withdrawal, another channel, the other media). Pure; unit-tested."""
+    old, new = said.get("old"), said.get("new")
+    if action == "register.consent-edit":
+        field = said.get("field")
+        if new != "yes" or old == "yes":
+            return ""
+        if field == "name_with_photo":
+            return "said their name may go with their photo"
+        if field == channel and said.get("media") == media:
+            return f"gave consent ({media}s)"
+        return ""
+    if action == "register.do-not-photograph":
+        return "took them off the do-not-photograph list" if old == "yes" and new != "yes" \
+            else ""
+    if action == "register.back":
+        return "cleared their leaving date (they are back)"
+    if action == "register.leaving-date":
+        # a date cleared, or put later: they may be shown for longer (fail closed on a date
+        # that does not read)
+        if not old:
+            return ""
+        if not new or str(new) > str(old):
+            return "cleared their leaving date" if not new else "put their leaving date later"
+    return ""
+
 
 #: what a change to a review did, in the words of the approver's refusal ("covered a face")
 REVIEW_DOINGS = {
@@ -1213,7 +1250,7 @@ class Approvals:
             state = self._precheck(analysis, approver)
             if status == APPROVED:
                 self._not_overruling(state, approver)   # read again inside the change
-                self._not_a_changer(state, approver, _what(analysis))
+                self._not_a_changer(state, approver, _what(analysis), analysis)
                 # its original deleted by a purge on another PC a moment ago: nothing to
                 # approve (read again under the writer lock)
                 gone = self.original_refusal(analysis)
@@ -1266,7 +1303,8 @@ class Approvals:
             "it again", hint=f"Nothing was approved. Look at the {what} and its caption again; "
                              "approve them if they are right.")
 
-    def _not_a_changer(self, state: ApprovalState, approver: Any, what: str = "photo") -> None:
+    def _not_a_changer(self, state: ApprovalState, approver: Any, what: str = "photo",
+                       analysis: Any = None) -> None:
         """Four eyes over what is published (s60): an account that changed the photo's
         review after it was marked ready (in any way but covering more: ``COVERING_DOINGS``)
         cannot also approve it. Before, only the account that marked it ready was compared, so
@@ -1274,7 +1312,15 @@ class Approvals:
         ready and approve it alone. Read from the audit log: who changed the photo's review (by
         name, on any channel: fail closed) after its last "marked ready" row for this channel
         (by row, not by clock: PCs' clocks differ), under the caller's writer lock when it
-        stores the approval."""
+        stores the approval.
+
+        The same for the register (s62): an account that, by hand after it was marked ready,
+        gave one of the people in ``analysis`` what lets them be shown or named here (consent
+        for this channel and media, name-with-photo, off the do-not-photograph list, a leaving
+        date cleared or put later) cannot also approve it. The photo is decided afresh from
+        the register, so a senior leader could type a Yes for a pupil the preparer saw covered
+        and approve the pupil shown alone. What an MIS file changed is the MIS's word, not
+        the approver's (``register.import`` rows are not read)."""
         sha = f'%"sha256":"{state.sha256}"%'
         # its channel compared exactly, not by LIKE: a channel's id has '_' in it, which LIKE
         # reads as any one character ("year_6_blog" found "year66_blog" marked ready later,
@@ -1296,6 +1342,25 @@ class Approvals:
                 f"({REVIEW_DOINGS.get(action, 'changed its review')} at {local_time(at)}), so "
                 "cannot also approve it",
                 hint=f"Its preparer looks at the change and marks the {what} ready again, or "
+                     "another senior leader approves it.")
+        if analysis is None:
+            return
+        people = people_in(analysis)
+        for actor, at, action, details in self.db.all(
+                "SELECT actor, time, action, details FROM audit_log WHERE id > ? AND action IN "
+                "(?, ?, ?, ?) ORDER BY id", [int(ready), *_GIVING_ACTIONS]):
+            if " ".join((actor or "").split()).casefold() != me:
+                continue
+            said = json.loads(details or "{}")
+            if said.get("person_id") not in people:
+                continue
+            gave = _register_gave(action, said, state.channel, what)
+            if not gave:
+                continue
+            raise ApprovalError(
+                f"{approver.name} {gave} for someone in this {what} after it was marked ready "
+                f"(at {local_time(at)}), so cannot also approve it",
+                hint=f"Its preparer looks at the {what} again and marks it ready again, or "
                      "another senior leader approves it.")
 
     @staticmethod
@@ -1363,7 +1428,7 @@ class Approvals:
         approver = self.audit.access.require("approve")
         state = self._precheck(analysis, approver)
         self._not_overruling(state, approver)
-        self._not_a_changer(state, approver, _what(analysis))
+        self._not_a_changer(state, approver, _what(analysis), analysis)
         refusal = self.original_refusal(analysis) or open_flag_refusal(analysis)
         if refusal:
             raise ApprovalError(refusal)

@@ -250,6 +250,7 @@ def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tm
     ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
                          now=lambda: engine.approval_now(a))
     assert try_export().ok
+    act_as(ws, "Mrs Office")    # (the approver who gives consent cannot approve alone: s62)
     ws.register.set_consent("A1", "website", False)
     engine.reload_register()
     res = try_export()
@@ -260,6 +261,7 @@ def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tm
     assert "Approval ended: consent was withdrawn on" in try_export().error
     # approved again, then she leaves (covered, no withdrawal): void, and says why
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    act_as(ws, "Mr Head")
     ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
                          now=lambda: engine.approval_now(a))
     assert try_export().ok
