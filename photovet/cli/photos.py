@@ -160,6 +160,8 @@ def _video_lines(a, engine, ch) -> None:
                + (f"; {words.count(school, 'line')} naming the school covered" if school else "")
                + (f"; {words.count(crests, 'school crest')} covered" if crests else "")
                + f"; {sound} - {a.status.value.replace('-', ' ')}")
+    if words.NAMES_NOT_LOOKED_FOR in a.warnings:
+        click.echo(f"  {words.NAMES_NOT_LOOKED_FOR}")
     # a face seen more than once (the tracker lost it for a moment) is one row in the app
     same = {tid: [o for o in g if o != tid] for g in groups if len(g) > 1 for tid in g}
     for t in a.tracks:
@@ -653,6 +655,8 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                 # numbered as --name-wrong FACE counts them (1 for the first)
                 for n, f in enumerate(a.faces, 1):
                     click.echo(face_line(f, engine.people_by_id, n))
+                if words.NAMES_NOT_LOOKED_FOR in a.warnings:   # (s62: nothing said)
+                    click.echo(f"  {words.NAMES_NOT_LOOKED_FOR}")
                 for t in a.texts:
                     if t.kind or t.school or t.decision != "keep" or t.override:
                         hand = f"  [by hand: {t.override}]" if t.override else ""

@@ -69,7 +69,7 @@ from photovet.core.policy import (
     publication,
 )
 from photovet.core.settings import Settings
-from photovet.core.words import maybe_reason, media_count
+from photovet.core.words import NAMES_NOT_LOOKED_FOR, maybe_reason, media_count
 
 log = logs.get("pipeline")
 
@@ -574,6 +574,8 @@ class Engine:
                 release_memory()
             if self.text_engine is not None:
                 analysis.texts = self._texts(image, [f.box for f in analysis.faces])
+            else:   # said where its text would be listed (s62: "No text found.")
+                analysis.warnings.append(NAMES_NOT_LOOKED_FOR)
             if self.school is not None and self.school.active:
                 analysis.texts.extend(self._school_marks(image, analysis.texts,
                                                          [f.box for f in analysis.faces]))
@@ -999,7 +1001,7 @@ class Engine:
             found.sha256, found.analysis_key, found.metadata = analysis.sha256, key, metadata
             found.register_key = analysis.register_key
             if self.text_engine is None:
-                found.warnings.append("Names in the picture were not looked for.")
+                found.warnings.append(NAMES_NOT_LOOKED_FOR)
             analysis = found
             if self.cache is not None:
                 self.cache.put(analysis.sha256, key, {"video": analysis.detected().to_dict()})

@@ -135,6 +135,10 @@ def approval_while_checking(media: str = "photo", *, approver: bool = False,
 #: what an export removes besides the picture, said one way in the photo view (s41 walk: "2
 #: hidden details removed" in its summary above "Hidden data removed by the export (2)")
 HIDDEN_DETAILS_REMOVED = "Hidden details removed by the export"
+#: a photo or video checked with reading text turned off (Settings, or ``scan --no-text``):
+#: said where its text would be listed, never "No text found" (s62: it was)
+NAMES_NOT_LOOKED_FOR = ("Names in the picture were not looked for: reading text is turned off. "
+                        "Look for names on badges, certificates and work yourself.")
 
 
 def hidden_details_removed(n: int) -> str:

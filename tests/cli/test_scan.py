@@ -46,6 +46,18 @@ def test_scan_json_has_one_object_per_photo_with_the_documented_fields(tmp_path)
     assert "c.jpg" in result.stderr
 
 
+def test_scan_without_text_says_names_were_not_looked_for(tmp_path):
+    """s62: with --no-text, a photo's lines said nothing of its text, as if none was there."""
+    from photovet.core.words import NAMES_NOT_LOOKED_FOR
+
+    result = CliRunner().invoke(cli, ["scan", "--no-text", str(_photo(tmp_path / "a.jpg"))])
+    assert result.exit_code == 0, result.output
+    assert f"  {NAMES_NOT_LOOKED_FOR}" in result.stdout.splitlines(), result.stdout
+    [row] = _lines(CliRunner().invoke(cli, ["scan", "--no-text", "--json",
+                                            str(tmp_path / "a.jpg")]).stdout)
+    assert row["warnings"].count(NAMES_NOT_LOOKED_FOR) == 1
+
+
 def test_scan_of_an_iphones_folder_leaves_a_live_photos_clip_out_and_says_why(tmp_path):
     """s52: the clip an iPhone keeps with each Live Photo, found beside its photo, is left out
     of a batch (said on stderr, as every file left out is); named on its own it is checked."""

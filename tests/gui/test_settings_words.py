@@ -247,3 +247,13 @@ def test_a_channel_refused_keeps_the_add_dialog_open_with_what_was_typed(qtbot, 
     assert ctx.ws.channels.get("school_prospectus").quality == 77
     assert [dlg.channel_table.item(r, 0).text()
             for r in range(dlg.channel_table.rowCount())][-1] == "School prospectus"
+
+
+def test_turning_reading_text_off_is_said_for_what_it_means(qtbot, ctx):
+    """s62: the box "Read the text in every photo..." said nothing of what unticking it does."""
+    dlg = SettingsDialog(ctx)
+    qtbot.addWidget(dlg)
+    assert dlg.text.isChecked()
+    assert any("names on badges, certificates and pupils' work are neither looked for nor "
+               "covered: each photo then says so, and a person must look for them" in t
+               for t in labels(dlg)), labels(dlg)

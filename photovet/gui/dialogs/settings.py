@@ -241,6 +241,10 @@ class SettingsDialog(QDialog):
                               "(recommended)")
         self.text.setChecked(s.text.enabled)
         nl.addWidget(self.text)
+        # what turning it off means, said before it is saved (s62)
+        nl.addWidget(style.hint("Turned off, names on badges, certificates and pupils' work "
+                                "are neither looked for nor covered: each photo then says so, "
+                                "and a person must look for them."))
         sl.addWidget(names)
         keep = QHBoxLayout()
         keep.addWidget(style.hint("How long photos, face data and records are kept: School rules, "

@@ -47,7 +47,11 @@ from photovet.core.policy import (
     waiting_for_decision,
     waiting_on_cue,
 )
-from photovet.core.words import HIDDEN_DETAILS_REMOVED, hidden_details_removed
+from photovet.core.words import (
+    HIDDEN_DETAILS_REMOVED,
+    NAMES_NOT_LOOKED_FOR,
+    hidden_details_removed,
+)
 
 from .. import style
 from ..glyphs import Drawable
@@ -674,7 +678,12 @@ class FindingsPanel(QWidget):
             face_rows.append(row(f"{i + 1}.  {face_sentence(f, self.people_by_id)}", FACE, i,
                                  colour))
         sections = [(f"Faces ({len(a.faces)})", tuple(face_rows), ())]
-        text_rows = [] if a.texts else [row("No text found.")]
+        # with reading text turned off, said here in the colour of a decision to make, never
+        # "No text found." (s62)
+        unread = NAMES_NOT_LOOKED_FOR in a.warnings
+        # (first, also above a crest found without reading)
+        text_rows = [row(NAMES_NOT_LOOKED_FOR, colour=style.REVIEW.darker(140))] if unread \
+            else [] if a.texts else [row("No text found.")]
         others = [i for i, t in enumerate(a.texts) if other_text(t)]
         waiting = waiting_on_cue(a.texts)
         for i, t in enumerate(a.texts):
@@ -706,7 +715,7 @@ class FindingsPanel(QWidget):
         for line, n in lines.items():
             times = "twice" if n == 2 else f"{n} times"
             hidden_rows.append(row(line + (f" (in the file {times})" if n > 1 else "")))
-        hidden_rows.extend(row(w) for w in a.warnings)
+        hidden_rows.extend(row(w) for w in a.warnings if w != NAMES_NOT_LOOKED_FOR)
         sections.append((f"{HIDDEN_DETAILS_REMOVED} ({len(meta)})", tuple(hidden_rows), ()))
         return tuple(sections)
 
