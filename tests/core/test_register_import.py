@@ -308,6 +308,43 @@ def test_excels_separator_line_says_the_separator(tmp_path, reg, sep, delim):
     assert rep.applied and reg.person(UPN1).consent_state("website", "photo") == "yes"
 
 
+@pytest.mark.parametrize("delim", [",", ";", "\t"])
+@pytest.mark.parametrize("trailing", [True, False])
+def test_a_reports_title_above_the_header_is_left_out_and_said(tmp_path, reg, delim, trailing):
+    """s62: an MIS report saved with its title and date above the column headings was refused
+    ("the header has: Photo consent report 05/12/2026"). Rows with one cell filled in above a
+    fuller one are the title: left out, said, and the lines still a spreadsheet's; Excel
+    writes the title's empty cells as separators (trailing), a text editor does not."""
+    pad = delim * (HEADER.count(",")) if trailing else ""
+    bad = row(UPN2).replace("Yes", "Maybe", 1)
+    text = (f"Photo consent report{pad}\n05/12/2026{pad}\n\n"
+            + (HEADER + row(UPN1) + bad).replace(",", delim))
+    p = write(tmp_path, text)
+    rep = reg.import_csv(p, today=TODAY)
+    assert [e.line for e in rep.errors] == [6], rep.summary_lines()   # as Excel numbers it
+    titles = [w for w in rep.warnings if w.kind == "title_row"]
+    assert [(w.line, w.message) for w in titles] == [
+        (1, "'Photo consent report' is above the column headings: read as the report's title "
+            "and left out"),
+        (2, "'05/12/2026' is above the column headings: read as the report's title and left "
+            "out")]
+    rep = reg.import_csv(p, today=TODAY, skip_invalid=True)
+    assert rep.applied and reg.person(UPN1).consent_state("website", "photo") == "yes"
+    assert reg.check_file(p).rows == 2
+
+
+def test_rows_of_one_cell_with_no_fuller_row_after_them_are_read_as_before(tmp_path):
+    """Only a fuller row below makes the rows above it a title: a file of one column keeps
+    its first row as the header (and is refused, as before, for what it lacks)."""
+    p = write(tmp_path, "UPN\nA123\nB456\n")
+    headers, rows, _enc, _sha = read_table(p)
+    assert headers == ["UPN"] and [line for line, _ in rows] == [2, 3]
+    # two cells filled in below is not a header's worth: the first row stays the header
+    p = write(tmp_path, "Report\nUPN,Surname\nA123,Smith\n", name="two.csv")
+    headers, rows, _enc, _sha = read_table(p)
+    assert headers == ["Report"] and [line for line, _ in rows] == [2, 3]
+
+
 def test_two_columns_with_one_name_are_named_by_their_letters(tmp_path, reg):
     """s61: two columns called "Consent: Facebook" were said as "2 columns could be consent
     for Facebook: 'Consent: Facebook', 'Consent: Facebook'; choose one with a column

@@ -1,7 +1,7 @@
 """Reading a CSV file exported from the MIS: UTF-8 (with or without BOM), UTF-16 (with a BOM, or
 without one when every other byte is zero), Windows-1252 (Excel); comma, semicolon or tab
 separated, or as Excel's first line "sep=;" says. Lines are numbered as a spreadsheet numbers
-them (the header is line 1).
+them (the header is line 1, or below a report's title rows: ``read_titled_table``).
 
 A quotation mark that opens a cell and never closes would take the rest of the file as one
 cell (rows that withdraw consent among them): the whole file is refused, naming the line."""
@@ -128,9 +128,35 @@ def _read_bytes(path: Path, what: str = "register file") -> bytes:
                                   path=path) from exc
 
 
+#: a row above the header with one cell filled in ("Photo consent report 05/12/2026"), when a
+#: row with at least this many cells filled in follows within ``_TITLE_LOOK`` rows, is the
+#: report's title, not its header (s62: such a file was refused, "the header has: Photo
+#: consent report 05/12/2026")
+_HEADER_MIN_CELLS = 3
+_TITLE_LOOK = 5
+
+
+def _filled(cells: list[str]) -> int:
+    return sum(1 for c in cells if c.strip())
+
+
+def _header(cells: list[str]) -> list[str]:
+    return [c.replace("\ufeff", "").strip() for c in cells]
+
+
 def read_table(path: str | Path, what: str = "register file"
                ) -> tuple[list[str], list[tuple[int, list[str]]], str, str]:
     """(headers, [(line, cells)], encoding, sha256). Lines as a spreadsheet numbers them."""
+    headers, rows, encoding, sha, _titles = read_titled_table(path, what)
+    return headers, rows, encoding, sha
+
+
+def read_titled_table(path: str | Path, what: str = "register file"
+                      ) -> tuple[list[str], list[tuple[int, list[str]]], str, str,
+                                 list[tuple[int, str]]]:
+    """``read_table``, and the title rows above the header it skipped, as (line, text): rows
+    with one cell filled in, followed within a few rows by one with several (a report's title
+    and date above its columns; anything else is taken for the header as before)."""
     path = Path(path)
     raw = _read_bytes(path, what)
     if not raw.strip():
@@ -144,10 +170,17 @@ def read_table(path: str | Path, what: str = "register file"
         delim = "\t" if said.group(1) == "\\t" else said.group(1)
         text = text.split("\n", 1)[1] if "\n" in text else ""
     else:
+        # from the first line with a separator in it (a report's title above the header may
+        # have none: s62)
+        lines = [ln for ln in text.split("\n", _TITLE_LOOK + 2)[:_TITLE_LOOK + 1] if ln.strip()]
+        first = next((ln for ln in lines if any(d in ln for d in ",;\t")), first)
         delim = max([",", ";", "\t"], key=lambda d: (first.count(d), d == ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     headers: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
+    # rows before the header with one cell filled in: a title, if a fuller row follows
+    above: list[tuple[int, list[str]]] = []
+    titles: list[tuple[int, str]] = []
     prev = 0
     last: tuple[int, list[str]] | None = None
     try:
@@ -159,12 +192,28 @@ def read_table(path: str | Path, what: str = "register file"
             if not cells or not any(c.strip() for c in cells):
                 continue
             if headers is None:
-                headers = [c.replace("\ufeff", "").strip() for c in cells]
+                if _filled(cells) == 1 and len(above) < _TITLE_LOOK:
+                    above.append((start, cells))
+                    continue
+                if above and _filled(cells) >= _HEADER_MIN_CELLS:
+                    titles = [(line, " ".join(c.strip() for c in t if c.strip()))
+                              for line, t in above]
+                    headers = _header(cells)
+                elif above:   # no fuller row after them: the first is the header, as ever
+                    headers = _header(above[0][1])
+                    rows.extend(above[1:])
+                    rows.append((start, cells))
+                else:
+                    headers = _header(cells)
+                above = []
                 continue
             rows.append((start, cells))
     except csv.Error as exc:
         raise RegisterImportError(f"the CSV is malformed near line {prev + 1} ({exc})",
                                   path=path) from exc
+    if headers is None and above:   # only rows of one cell: the first is the header
+        headers = _header(above[0][1])
+        rows.extend(above[1:])
     if last is not None and _unclosed_quote(text, delim):
         # the last cell ran to the end of the file: a stray quotation mark swallowed every line
         # after it (and with them, rows that may withdraw consent): refuse the whole file
@@ -183,7 +232,7 @@ def read_table(path: str | Path, what: str = "register file"
                  "mark, or close it), and save it as CSV again.")
     if headers is None:
         raise RegisterImportError(f"the {what} has no header row", path=path)
-    return headers, rows, encoding, hashlib.sha256(raw).hexdigest()
+    return headers, rows, encoding, hashlib.sha256(raw).hexdigest(), titles
 
 
-__all__ = ["read_table"]
+__all__ = ["read_table", "read_titled_table"]

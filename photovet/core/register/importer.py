@@ -45,7 +45,7 @@ from photovet.core.errors import (
 )
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.policy import leaving_undone, row_restored
-from photovet.core.register.csv_io import read_table
+from photovet.core.register.csv_io import read_table, read_titled_table
 from photovet.core.register.mapping import (
     CONSENT_PREFIX,
     DO_NOT_PHOTOGRAPH,
@@ -854,7 +854,7 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
         register.access.require("register.edit")
     path = Path(csv_path)
     today = today or _dt.date.today()
-    headers, raw_rows, encoding, sha = read_table(path)
+    headers, raw_rows, encoding, sha, titles = read_titled_table(path)
     labels = register.channel_labels()
     channels = list(labels)
     if mapping is None:    # columns chosen by hand are the person's word that it is one
@@ -867,6 +867,10 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     parsed = [parse_row(line, cells, layout, channels) for line, cells in raw_rows]
     report = ImportReport(file=str(path), encoding=encoding, rows=len(parsed), dry_run=dry_run,
                           mapping=dict(m.fields))
+    for line, title in titles:   # said, so the office sees which row was taken for what
+        report.warnings.append(RowProblem(
+            line, "", title, f"'{title}' is above the column headings: read as the report's "
+            "title and left out", "", "title_row"))
     for note in m.notes:
         report.warnings.append(RowProblem(1, "", "", note, "", "unknown_column"))
     for ch in channels:
