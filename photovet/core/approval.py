@@ -477,6 +477,10 @@ def _register_gave(action: str, said: Mapping[str, Any], channel: str, media: st
     return ""
 
 
+#: a video's sound asked for by hand that publishes less than any rule: its maker may still
+#: approve (``Approvals._not_a_changer``); back to the channel's rule (None) may publish more
+LESS_SOUND = frozenset({"mute", "remove"})
+
 #: what a change to a review did, in the words of the approver's refusal ("covered a face")
 REVIEW_DOINGS = {
     "review.face-cover": "covered a face",
@@ -1332,11 +1336,14 @@ class Approvals:
         if ready is None:
             return
         me = " ".join(approver.name.split()).casefold()
-        for actor, at, action in self.db.all(
-                "SELECT actor, time, action FROM audit_log WHERE id > ? AND action LIKE ? AND "
-                "details LIKE ? ORDER BY id", [int(ready), "review.%", sha]):
+        for actor, at, action, details in self.db.all(
+                "SELECT actor, time, action, details FROM audit_log WHERE id > ? AND action "
+                "LIKE ? AND details LIKE ? ORDER BY id", [int(ready), "review.%", sha]):
             if action in COVERING_DOINGS or " ".join((actor or "").split()).casefold() != me:
                 continue
+            if action == "review.video-sound" and \
+                    json.loads(details or "{}").get("sound") in LESS_SOUND:
+                continue    # silenced or removed: less is published (s62: it refused)
             raise ApprovalError(
                 f"{approver.name} changed this {what} after it was marked ready "
                 f"({REVIEW_DOINGS.get(action, 'changed its review')} at {local_time(at)}), so "

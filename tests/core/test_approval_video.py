@@ -16,7 +16,7 @@ import json
 
 import pytest
 
-from photovet.core.approval import COVERING_DOINGS, REVIEW_DOINGS
+from photovet.core.approval import COVERING_DOINGS, LESS_SOUND, REVIEW_DOINGS
 from photovet.core.errors import ApprovalError
 from photovet.core.pipeline import HELD_NOT_APPROVED, export_batch, plan_exports, vet_batch
 from photovet.core.video_review import ROW_ACTIONS
@@ -129,8 +129,9 @@ def test_with_approval_off_a_rejection_holds_after_the_video_is_marked_ready_aga
 def test_every_video_review_doing_is_worded_and_only_covering_lets_its_maker_approve():
     """What the video review can do is among the doings the approver's refusal words, and of
     those only covering a track (and the approver's own naming returned) leaves its maker
-    free to approve: showing, naming, "not a face", leaving a name readable, undoing and the
-    sound all count as changing what is published (fail closed)."""
+    free to approve: showing, naming, "not a face", leaving a name readable and undoing all
+    count as changing what is published (fail closed); the sound does unless it was silenced
+    or removed (``LESS_SOUND``: test_a_sound_silenced_lets_its_maker_approve...)."""
     video = {f"review.video-track-{a}" for a in ROW_ACTIONS} | {"review.video-sound"}
     assert video <= set(REVIEW_DOINGS)
     assert video & COVERING_DOINGS == {"review.video-track-cover"}
@@ -165,8 +166,6 @@ CHANGES = {
                                                           person="B2"), "said who a face is"),
     "undo": (lambda r, an, tori, stranger, web: r.undo_track(an, tori, web),
              "undid a decision about a face or name"),
-    "sound": (lambda r, an, tori, stranger, web: r.sound(an, "mute", web),
-              "changed what happens to the sound"),
 }
 
 
@@ -260,3 +259,28 @@ def test_the_marked_ready_row_is_read_for_its_own_channel_not_one_named_alike(
                              checks=ws.approvals.required_checks(),
                              now=lambda: engine.approval_now(a))
     assert ws.approvals.get(a.sha256, y6.id).status == "ready"
+
+
+@pytest.mark.parametrize("less", sorted(LESS_SOUND))
+def test_a_sound_silenced_lets_its_maker_approve_and_one_given_back_does_not(
+        ws, tmp_path, less):
+    """s62: silencing or removing a video's sound publishes less, as covering a track does:
+    the approver who did it after the video was marked ready may still approve it (it
+    refused them, as a change). Giving the sound back to the channel's rule may publish it,
+    so the approver who did that cannot approve alone."""
+    eng, an, _tori, _stranger = _ready_video(ws, tmp_path)
+    web = ws.channels.get("website")
+    act_as(ws, "Mr Head")
+    ws.video_reviewer().sound(an, less, web)
+    an = eng.decide(an, web)
+    _approve(ws, eng, an, "Mr Head")
+    assert ws.approvals.get(an.sha256, "website").approver == "Mr Head"
+    # the sound given back to the rule, after it is marked ready again
+    act_as(ws, "Mrs Office")
+    ws.approvals.mark_ready(an)
+    act_as(ws, "Mr Head")
+    ws.video_reviewer().sound(an, None, web)
+    an = eng.decide(an, web)
+    with pytest.raises(ApprovalError, match=r"^Mr Head changed this video after it was marked "
+                                            r"ready \(changed what happens to the sound at "):
+        _approve(ws, eng, an, "Mr Head")
