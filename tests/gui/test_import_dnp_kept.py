@@ -52,3 +52,28 @@ def test_an_older_file_is_imported_only_when_the_person_says_it_is_todays(qtbot,
     tori = {p.id: p for p in ws.register.people()}[REGISTER_ROWS[1][0]]
     assert tori.consent_state("facebook", "photo") == "yes"
     wiz.reject()
+
+
+def test_a_reports_title_is_said_and_the_lines_of_a_closed_section_are_not_cut(
+        qtbot, ws, make_window, tmp_path):
+    """s62 walk: a report's title above the column headings is left out and said among the
+    warnings; and the first column was sized to the open sections only, so a warning's
+    "line 1" read "lir" once Warnings was opened."""
+    width = len(REGISTER_ROWS[0])
+    titled = [["Photo consent report"] + [""] * (width - 1), [""] * width, *REGISTER_ROWS]
+    # the same people and consent as the register holds: nothing open but the closed sections
+    ws.import_register(write_register(tmp_path / "september.csv"))
+    win = make_window()
+    wiz = _previewed(qtbot, win, write_register(tmp_path / "report.csv", titled))
+    tree = wiz.preview_page.tree
+    [warnings] = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+                  if tree.topLevelItem(i).text(0).startswith("Warnings")]
+    assert not warnings.isExpanded()
+    lines = {warnings.child(j).text(0): warnings.child(j).text(1)
+             for j in range(warnings.childCount())}
+    assert lines["line 1"] == "'Photo consent report' is above the column headings: read as " \
+        "the report's title and left out", lines
+    # wide enough for each closed line, past the two levels of indentation
+    need = max(tree.fontMetrics().horizontalAdvance(t) for t in lines) + 2 * tree.indentation()
+    assert tree.columnWidth(0) >= need, (tree.columnWidth(0), need)
+    wiz.reject()

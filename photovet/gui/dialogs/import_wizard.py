@@ -738,8 +738,7 @@ class PreviewPage(QWizardPage):
         if self.tree.topLevelItemCount() == int(quiet):
             self.tree.insertTopLevelItem(0, QTreeWidgetItem(
                 [register_unchanged(True, len(r.leavers_removed_before)), ""]))
-        self.tree.resizeColumnToContents(0)
-        self.tree.setColumnWidth(0, min(self.tree.columnWidth(0), 420))
+        self._fit_change_column()
         # a rejected row whose person is listed above ("Rows with problems") is said there,
         # with its line; only the others are listed here (s36 walk: each was said twice)
         rejected = {n.person_id for n in r.invalidated}
@@ -889,6 +888,23 @@ class PreviewPage(QWizardPage):
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         self._fit_errors()
+
+    def _fit_change_column(self) -> None:
+        """The first column as wide as its widest line (at most 420 px), the lines of the
+        sections shown closed too: Qt measures only what is open, so "line 1" of a warning
+        read "lir" once its section was opened (walk s62)."""
+        tree = self.tree
+        metrics = tree.fontMetrics()
+        pad = tree.indentation() + 16       # a top line's branch mark, and its margins
+        widest = tree.header().sectionSizeHint(0)
+        for i in range(tree.topLevelItemCount()):
+            head = tree.topLevelItem(i)
+            if not head.isFirstColumnSpanned():
+                widest = max(widest, metrics.horizontalAdvance(head.text(0)) + pad)
+            for j in range(head.childCount()):
+                widest = max(widest, metrics.horizontalAdvance(head.child(j).text(0)) +
+                             tree.indentation() + pad)
+        tree.setColumnWidth(0, min(widest, 420))
 
     def _fit_errors(self) -> None:
         """The table of rows with problems as tall as its rows, up to a third of the page
