@@ -30,6 +30,7 @@ def test_text_not_read_is_said_where_the_text_would_be(qtbot):
     panel = FindingsPanel()
     qtbot.addWidget(panel)
     panel.show_analysis(_photo([NAMES_NOT_LOOKED_FOR, "The file ends early."]), {})
+    assert panel.summary.text() == "No faces found; names not looked for."
     sections = _sections(panel)
     assert sections["Text in the photo (0)"] == [
         (NAMES_NOT_LOOKED_FOR, style.REVIEW.darker(140).name())]
@@ -38,5 +39,6 @@ def test_text_not_read_is_said_where_the_text_would_be(qtbot):
     assert all(t != NAMES_NOT_LOOKED_FOR for t, _ in hidden)
     # a photo whose text was read and had none
     panel.show_analysis(_photo([]), {})
+    assert panel.summary.text() == "No faces found."
     assert [t for t, _ in _sections(panel)["Text in the photo (0)"]] == ["No text found."]
 

@@ -167,7 +167,9 @@ def summary_sentence(a: PhotoAnalysis) -> str:
                     + (f" ({hand} named by hand)" if hand else "") + f", {a.cover_count} covered")
     else:
         bits.append("No faces found")
-    if a.texts:
+    if NAMES_NOT_LOOKED_FOR in a.warnings:    # (s62: said nothing, as for no text)
+        bits.append("names not looked for")
+    elif a.texts:
         bits.append(texts_read(len(a.texts), a.covered_text_count))
     if a.manual:
         bits.append(f"{plural(len(a.manual), 'area')} covered by hand")
