@@ -42,3 +42,17 @@ def test_text_not_read_is_said_where_the_text_would_be(qtbot):
     assert panel.summary.text() == "No faces found."
     assert [t for t, _ in _sections(panel)["Text in the photo (0)"]] == ["No text found."]
 
+
+def test_a_video_checked_without_reading_text_says_so_in_its_first_line():
+    """The video's first line said nothing of names with reading text off (s62 walk: "A video
+    of 0:09.2: 24 faces followed ...; sound removed")."""
+    from photovet.core.models import VideoAnalysis
+    from photovet.gui.views.video_player import video_summary
+
+    def video(warnings):
+        return VideoAnalysis(path="/x/clip.mp4", sha256="b" * 64, width=64, height=48,
+                             fps=25.0, frame_times=[i / 25 for i in range(50)],
+                             faces_checked=True, warnings=warnings)
+
+    assert "; names not looked for" in video_summary(video([NAMES_NOT_LOOKED_FOR]))
+    assert "names not looked for" not in video_summary(video([]))
