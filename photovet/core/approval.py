@@ -1370,6 +1370,30 @@ class Approvals:
                 hint=f"Its preparer looks at the {what} again and marks it ready again, or "
                      "another senior leader approves it.")
 
+    def four_eyes_refusal(self, analysis: Any) -> str | None:
+        """Why the signed-in approver may not approve ``analysis`` for its channel by the
+        four-eyes rules (they prepared it, changed its review after it was marked ready, or
+        gave someone in it consent there since: ``_not_the_preparer``, ``_not_a_changer``), in
+        the words approving would be refused with; None when they may, when it is not
+        waiting for approval, or when nobody who may approve is signed in. For the app to say
+        before Approve is pressed (s62: said only once it was); ``approve`` checks again
+        when it stores. Reads only: the session is not touched (it still locks when idle)."""
+        access = self.audit.access
+        approver = access.actor() if access.allowed("approve") else None
+        if approver is None or not getattr(analysis, "sha256", ""):
+            return None
+        state = self.get(analysis.sha256, analysis.channel)
+        if state.status not in (READY, APPROVED):   # (approved: one approved again, void)
+            return None
+        what = _what(analysis)
+        try:
+            self._not_the_preparer(state, approver, what)
+            self._not_a_changer(state, approver, what, analysis)
+        except ApprovalError as exc:
+            return f"{exc.message[0].upper()}{exc.message[1:]}." + \
+                (f" {exc.hint}" if exc.hint else "")
+        return None
+
     @staticmethod
     def _not_the_preparer(state: ApprovalState, approver: Any, what: str = "photo") -> None:
         """Four eyes: the approving account is not the account that prepared the photo

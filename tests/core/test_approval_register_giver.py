@@ -135,3 +135,32 @@ def test_a_leaving_date_cleared_by_the_approver_refuses(ws, engine, tmp_path):
 ])
 def test_what_a_register_change_gave(action, said, channel, media, words):
     assert _register_gave(action, said, channel, media) == words
+
+
+def test_the_app_is_told_before_approve_is_pressed(ws, engine, tmp_path):
+    """``four_eyes_refusal``: the refusal approving would meet, for the app to say first
+    (Approve off); None for another senior leader, a photo not waiting, or nobody signed in
+    who may approve."""
+    photo = make_photo(tmp_path / "trip.jpg")
+    engine.reload_register()
+    draft = engine.decide(engine.analyse(photo), "facebook")
+    act_as(ws, "Mr Head")
+    assert ws.approvals.four_eyes_refusal(draft) is None          # not marked ready
+    act_as(ws, "Mrs Office")
+    ws.approvals.mark_ready(draft)
+    assert ws.approvals.four_eyes_refusal(draft) == (
+        "Mrs Office prepared this photo, so cannot also approve it. A different senior "
+        "leader must approve it (or, in a one-person office, an admin turns off approval in "
+        "Settings).")
+    act_as(ws, "Mr Head")
+    assert ws.approvals.four_eyes_refusal(draft) is None
+    ws.register.set_consent("A1", "facebook", "yes")
+    engine.reload_register()
+    a = engine.decide(engine.analyse(photo), "facebook")
+    said = ws.approvals.four_eyes_refusal(a)
+    assert said.startswith("Mr Head gave consent (photos) for someone in this photo after it "
+                           "was marked ready (at ") and said.endswith(
+        "), so cannot also approve it. Its preparer looks at the photo again and marks it "
+        "ready again, or another senior leader approves it."), said
+    act_as(ws, "Mrs Deputy")
+    assert ws.approvals.four_eyes_refusal(a) is None

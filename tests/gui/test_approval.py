@@ -135,9 +135,14 @@ def test_the_preparer_cannot_approve_their_own_photos(window):
     mark_all_ready(window)
     select_photo(window, "photo_001.jpg")
     assert window.approval.set_approver_view(True)
-    window.approval.approve()
-    assert "prepared this photo, so cannot also approve it" in \
-        window.photos.approval.message.text()
+    panel = window.photos.approval
+    # said before Approve is pressed, in the core's words, and Approve is off (s62)
+    assert not panel.approve_btn.isEnabled()
+    assert not panel.watch_label.isHidden()
+    said = panel.watch_label.text()
+    assert said.startswith(f"{DEPUTY} prepared this photo, so cannot also approve it."), said
+    window.approval.approve()                   # forced: the core refuses it as ever
+    assert "prepared this photo, so cannot also approve it" in panel.message.text()
     assert window.review.current().approval == "ready"
 
 

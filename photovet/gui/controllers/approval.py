@@ -273,11 +273,12 @@ class ApprovalController(QObject):
         if self._server_said:       # the register was read: the server is back
             self._server_back()
         void = item.approval_note if item is not None and item.approval == "void" else ""
-        shown, unseen = None, ""
+        shown, unseen, four_eyes = None, "", ""
         usable = self._usable(item) and self.ctx.engine is not None
         if usable and item is not None and self.approver_view and self.required:
             shown = self.shown_lines(item.analysis)
             unseen = self.unseen(item.analysis)
+            four_eyes = self.four_eyes(item.analysis)
         self.tab.approval.show_state(
             a, state, void, self.ctx.current_channel().label, required=self.required,
             note_said=shown is not None and self.ended_said(shown),
@@ -293,7 +294,8 @@ class ApprovalController(QObject):
             gone=self.original_refusal(item) or "",
             # a copy of it on the take-down list: said first (s43)
             takedown=item.takedown.detail(words.media_of(item.path))
-            if item is not None and item.takedown is not None else "")
+            if item is not None and item.takedown is not None else "",
+            four_eyes=four_eyes)
         if self._kept is not None:
             if self._shown_key() == self._kept[0]:
                 self.tab.approval.say(self._kept[1], error=self._kept[2])
@@ -508,6 +510,16 @@ class ApprovalController(QObject):
         note ("Approval ended: consent was withdrawn ... for someone it showed") is not said
         again above them?"""
         return any(line.startswith(words.APPROVAL_ENDED) for line in lines)
+
+    def four_eyes(self, a) -> str:
+        """Why the signed-in approver may not approve this photo or video themselves (they
+        prepared it, or changed it or someone's consent in it since it was marked ready): the
+        core's words, '' when they may."""
+        try:
+            return self.ctx.ws.approvals.four_eyes_refusal(a) or ""
+        except PhotoVetError as exc:       # the register away: said when pressed, by the core
+            log.info("four eyes not read: %s", type(exc).__name__)
+            return ""
 
     def unseen(self, a) -> str:
         """What the signed-in approver still has to see of a video before approving it (the

@@ -271,7 +271,7 @@ class ApprovalPanel(QWidget):
                    caption_refused: str | None = "",
                    elsewhere: list[str] | None = None, note_said: bool = False,
                    checking: str = "", not_checked: bool = False, gone: str = "",
-                   takedown: str = "") -> None:
+                   takedown: str = "", four_eyes: str = "") -> None:
         """Everything about the current photo; buttons only when they can do something.
         ``shown``: who is shown and which names stay readable, a line each (the approver's
         view); ``unseen``: the core's words for what is left to see of a video before it can
@@ -284,7 +284,9 @@ class ApprovalPanel(QWidget):
         consent: the approval's note is not said again above it; ``checking``: a photo or
         video is chosen and still being checked (``analysis`` is None): 'photo' or 'video';
         ``takedown``: the core's words for a copy of it on the take-down list, said first
-        whatever else is true (s43)."""
+        whatever else is true (s43); ``four_eyes``: the core's words for why the signed-in
+        approver may not approve it themselves (``Approvals.four_eyes_refusal``; s62: said
+        only once Approve was pressed): Approve is off and it is said under it."""
         self.message.hide()
         self.offer_suggestion("")
         self.caption_edit.setPlaceholderText(   # a video's caption is the video's (s38 walk)
@@ -344,8 +346,11 @@ class ApprovalPanel(QWidget):
             status in ("ready", "approved") else None
         self._update_ready()
         can_approve = usable and (status == "ready" or bool(void))
-        self.approve_btn.setEnabled(can_approve and not unseen)
-        if approver_view and can_approve and unseen:
+        self.approve_btn.setEnabled(can_approve and not unseen and not four_eyes)
+        if approver_view and can_approve and four_eyes:
+            self.watch_label.setText(four_eyes)
+            self.watch_label.show()
+        elif approver_view and can_approve and unseen:
             self.watch_label.setText(unseen + ". What you have seen is marked green along the "
                                      "top of the timeline.")
             self.watch_label.show()
