@@ -1352,10 +1352,16 @@ class Approvals:
                      "another senior leader approves it.")
         if analysis is None:
             return
-        people = people_in(analysis)
+        people = sorted(people_in(analysis))
+        if not people:
+            return
+        # (their rows only, by id in the details: compared exactly below)
+        whose = " OR ".join("details LIKE ?" for _ in people)
         for actor, at, action, details in self.db.all(
                 "SELECT actor, time, action, details FROM audit_log WHERE id > ? AND action IN "
-                "(?, ?, ?, ?) ORDER BY id", [int(ready), *_GIVING_ACTIONS]):
+                f"(?, ?, ?, ?) AND ({whose}) ORDER BY id",
+                [int(ready), *_GIVING_ACTIONS,
+                 *(f"%{json.dumps(p, ensure_ascii=False)}%" for p in people)]):
             if " ".join((actor or "").split()).casefold() != me:
                 continue
             said = json.loads(details or "{}")
