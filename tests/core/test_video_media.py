@@ -204,6 +204,25 @@ def test_what_a_video_leaks_is_listed(tmp_path):
         assert "GPSCoordinates" in out and "iPhone 15" in out and "SM-G991B" in out
 
 
+def test_an_xmp_block_in_a_video_is_listed(tmp_path):
+    """XMP in an MP4/MOV (Adobe's ``uuid`` box, as Premiere and Lightroom write it: GPS,
+    places, people) is listed by inspect and so in what the export removed. s62 audit: the
+    box was looked for under another id, so it was never listed (the export dropped it all
+    the same: exports are made afresh)."""
+    from tests.video_clips import _box
+
+    clip = make_clip(tmp_path / "edited.mp4", seconds=0.5, audio=False)
+    xmp = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/'
+           b'02/22-rdf-syntax-ns#"><rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+           b'exif:GPSLatitude="52,57.0000N" exif:GPSLongitude="1,9.0000W"/></rdf:RDF>'
+           b'</x:xmpmeta>')
+    adobe = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")   # XMP spec part 3, MP4
+    with open(clip.path, "ab") as fh:                             # after the index
+        fh.write(_box(b"uuid", adobe + xmp))
+    labels = [f.label for f in inspect_video(clip.path).findings]
+    assert "XMP metadata block" in labels, labels
+
+
 @pytest.mark.parametrize("sound", ["keep", "mute", "remove"])
 def test_exports_carry_nothing_but_picture_and_sound(tmp_path, engine_without_text, sound):
     clips = hostile_clips(tmp_path)

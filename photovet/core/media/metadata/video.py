@@ -17,7 +17,7 @@ from photovet.core.media.metadata.exif import GPS_LABEL, format_latlon
 from photovet.core.media.metadata.report import Report
 from photovet.core.models import Finding, MetadataReport
 
-_XMP_UUID = bytes.fromhex("BE7ACFCBB97E4542A7B1AD6F6E2BB1E4")
+_XMP_UUID = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")   # XMP spec part 3 (MP4)
 
 # tag name (lower case, without a language suffix) -> (category, label)
 _TAGS: dict[str, tuple[str, str]] = {
