@@ -484,6 +484,7 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
     ws = open_workspace()
     failed = copied = cleared = 0
     nothing = ""
+    others: tuple[str, ...] = ()    # not photos or videos: left on the device
     places: set[str] = set()     # where the system's Trash keeps what was cleared
     progress: StderrProgress | None = None
     try:
@@ -493,6 +494,7 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
                     nothing = step.message
                     continue
                 progress = StderrProgress(step.total, "Importing")
+                others = step.others
                 continue
             res = step.result
             if progress:
@@ -533,4 +535,6 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
                              for p in sorted(places))
                    + (f"; {words.count(failed, 'problem')} (above): what was not copied and checked is "
                       "still on the device" if failed else ""))
+        if clear and others:
+            click.echo(words.others_left_on_device(others))
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)

@@ -849,6 +849,9 @@ class Progress:
     path: str | None = None
     result: Any = None          # PhotoAnalysis or ExportResult for this photo
     message: str = ""
+    #: (the first, of a device's import) the files under it left alone, not photos or videos,
+    #: as paths inside it: said after clearing, when they stay on the device (s62)
+    others: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------

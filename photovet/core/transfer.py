@@ -636,7 +636,8 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
     yield Progress(0, total, message=f"{count(len(photos), 'file')} to import"
                    + (f", {count(len(skipped), 'other file')} left alone" if skipped else "")
                    + (f", {count(len(unread), 'folder')} that could not be read" if unread else "")
-                   + (f", {count(len(links), 'link')} not copied" if links else ""))
+                   + (f", {count(len(links), 'link')} not copied" if links else ""),
+                   others=tuple(_on_device(p, src) for p, _why in skipped))
     audit.record("device-import-started", {"source": str(src), "dest": str(dest), "clear": clear,
                                            "files": len(photos), "permanent": permanent,
                                            "unreadable_folders": len(unread),

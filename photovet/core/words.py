@@ -135,6 +135,21 @@ def approval_while_checking(media: str = "photo", *, approver: bool = False,
 #: what an export removes besides the picture, said one way in the photo view (s41 walk: "2
 #: hidden details removed" in its summary above "Hidden data removed by the export (2)")
 HIDDEN_DETAILS_REMOVED = "Hidden details removed by the export"
+def others_left_on_device(others: Sequence[str], shown: int = 5) -> str:
+    """After a device was cleared: the files on it that were not photos or videos, which stay
+    there (s62: "The device was cleared." with an iPhone's .AAE and a sidecar .XMP, which can
+    say where a photo was taken and who is in it, still on it). '' when there are none."""
+    if not others:
+        return ""
+    names = ", ".join(others[:shown]) + (f" and {len(others) - shown} more"
+                                         if len(others) > shown else "")
+    one = len(others) == 1
+    return (f"{count(len(others), 'other file')} {'stays' if one else 'stay'} on the device, "
+            f"not {'a photo or video' if one else 'photos or videos'}: {names}. Delete "
+            f"{'it' if one else 'them'} there if {'it is' if one else 'they are'} not needed (a "
+            "sidecar such as .XMP can say where a photo was taken and who is in it).")
+
+
 #: a photo or video checked with reading text turned off (Settings, or ``scan --no-text``):
 #: said where its text would be listed, never "No text found" (s62: it was)
 NAMES_NOT_LOOKED_FOR = ("Names in the picture were not looked for: reading text is turned off. "

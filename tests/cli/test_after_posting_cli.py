@@ -610,3 +610,22 @@ def test_register_set_counts_the_take_down_items_of_the_person_changed(school, s
     assert r.exit_code == 0, r.output
     assert "Take-down list:" not in r.stdout
     assert "The take-down list has 1 item for others" in r.stdout
+
+
+def test_import_device_says_what_stays_on_a_cleared_device(tmp_path):
+    """s62: "4 deleted from the device" said nothing of an iPhone's .AAE and a sidecar .XMP left
+    on it (not photos or videos: an XMP can say where the photo was taken, and who is in it)."""
+    dev, pc = tmp_path / "phone" / "DCIM" / "100APPLE", tmp_path / "pc"
+    dev.mkdir(parents=True)
+    photo(0, (64, 48)).save(dev / "IMG_0001.JPG", "JPEG")
+    (dev / "IMG_0001.AAE").write_text("<plist/>")
+    (dev / "IMG_0001.XMP").write_text("<x:xmpmeta/>")
+    r = run("import-device", dev.parent.parent, "--into", pc, "--clear", "--permanent")
+    assert r.exit_code == 0, r.output
+    assert "2 other files stay on the device, not photos or videos: DCIM/100APPLE/IMG_0001.AAE, " \
+        "DCIM/100APPLE/IMG_0001.XMP. Delete them there if they are not needed" in r.stdout, r.stdout
+    assert sorted(p.name for p in dev.iterdir()) == ["IMG_0001.AAE", "IMG_0001.XMP"]
+    # copied only (the device keeps everything): nothing to say about what stays
+    photo(1, (64, 48)).save(dev / "IMG_0002.JPG", "JPEG")
+    r = run("import-device", dev.parent.parent, "--into", tmp_path / "pc2")
+    assert r.exit_code == 0 and "stay on the device" not in r.stdout, r.output

@@ -236,3 +236,27 @@ def test_a_preparer_is_told_the_copies_were_read_back_not_that_the_photos_were_c
     assert "All 2 photos were copied to this PC, and each copy was read back" in text, said
     assert "They stay on the device too." in text and "Admin" in text
     assert "checked" not in text, text
+
+
+def test_a_cleared_device_says_the_files_that_stay_on_it(qtbot, make_window, tmp_path,
+                                                         monkeypatch):
+    """s62: "The device was cleared." with an iPhone's .AAE and a sidecar .XMP still on it."""
+    from photovet.core import transfer
+
+    monkeypatch.setattr(transfer, "_trash", lambda p: p.unlink())
+    device = tmp_path / "DCIM" / "100APPLE"
+    make_photo(device / "IMG_0001.jpg")
+    (device / "IMG_0001.AAE").write_text("<plist/>")
+    (device / "IMG_0001.XMP").write_text("<x:xmpmeta/>")
+    win = make_window()
+    answer(lambda box: button(box, "Yes, move to the Trash").click(), kind=QMessageBox)
+    win.device.start(device.parent, tmp_path / "pc")
+    wait_checked(qtbot, win, 1)
+    qtbot.waitUntil(lambda: win.device.worker is None and
+                    not (device / "IMG_0001.jpg").exists(), timeout=10000)
+    qtbot.waitUntil(lambda: "The device was cleared" in win.message_banner.text(),
+                    timeout=10000)
+    text = win.message_banner.text()
+    assert "The device was cleared of its photos and videos." in text, text
+    assert "2 other files stay on the device, not photos or videos: 100APPLE/IMG_0001.AAE, " \
+        "100APPLE/IMG_0001.XMP." in text, text

@@ -18,7 +18,7 @@ from photovet.core.transfer import (
     import_from_device,
     trash_place,
 )
-from photovet.core.words import app_hint
+from photovet.core.words import app_hint, others_left_on_device
 
 from ..context import AppContext
 from ..session import permission_tip
@@ -39,6 +39,7 @@ class DeviceController(QObject):
         self.dest: Path | None = None
         self.results: list = []
         self._nothing = ""              # the core found no photo on the device: its words
+        self._others: tuple[str, ...] = ()   # the files on it not photos or videos (core)
         self.worker = None
 
     def choose_device(self) -> None:
@@ -86,6 +87,8 @@ class DeviceController(QObject):
                 self.results.append(step.result)
             elif not step.total and step.message:
                 self._nothing = step.message       # the core found nothing to copy
+            elif step.done == 0:
+                self._others = step.others         # not photos or videos: left on it
             self.status.progress_to(step.done, step.total,
                                     f"{verb} the device: {step.done} of {step.total}")
 
@@ -151,8 +154,12 @@ class DeviceController(QObject):
             if no_trash and not permanent and self.ask_permanent(no_trash):
                 self._run(clear=True, permanent=True)
         else:
-            self.banner.say(f"The device was cleared. {esc(where)} The copies are in "
-                            f"{esc(self.dest)}.", "info")
+            # what is not a photo or video stays, said (s62: "The device was cleared." with
+            # a sidecar .XMP still on it)
+            left = others_left_on_device(self._others)
+            self.banner.say(f"The device was cleared{' of its photos and videos' if left else ''}"
+                            f". {esc(where)} The copies are in {esc(self.dest)}."
+                            + (f" {esc(left)}" if left else ""), "info")
 
     def ask_clear(self, copied: list) -> bool | None:
         """Clear the device? None (no), False (to the system's Trash, which says where that
