@@ -45,6 +45,7 @@ from photovet.core.policy import (
     REASON_GONE,
     TakenDown,
     caption_consent_missing,
+    caption_media,
     channel_not_known,
     channel_not_known_said,
     consent_missing,
@@ -231,15 +232,29 @@ def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
         for pid, ref in refs.items():
             if pid in reasons:
                 continue
-            why = caption_consent_missing(person(pid), channel, rec.media, on, form=ref.form,
-                                          refused_then=ref.refused.get(rec.media, ""),
-                                          history=history(pid),
-                                          since=ref.recorded_at or rec.created_at)
+            why, kind = "", rec.media
+            # a caption needs the consent of every media type it goes out with: a photo's
+            # always, a video's too for a video (``policy.caption_media``: the export, a post's
+            # caption and ``approval_ended_by`` check a video's caption for its photo consent
+            # too; s62: a video posted with a pupil's name stayed up when their photo consent
+            # was withdrawn). Why they were refused when it was recorded is kept for the
+            # record's media only: for the other, a refusal now counts when a consent was
+            # withdrawn since (``withdrawn_since``), or the caption uses more of their name
+            # than may be used now
+            for kind in caption_media(rec.media):
+                refused_then = ref.refused.get(kind, "") if kind == rec.media else \
+                    refused_outright(person(pid), channel, kind, on) or ""
+                why = caption_consent_missing(person(pid), channel, kind, on, form=ref.form,
+                                              refused_then=refused_then,
+                                              history=history(pid),
+                                              since=ref.recorded_at or rec.created_at)
+                if why:
+                    break
             if why:
                 # said as a withdrawal where it is one, as for a face ("consent refused for
                 # School website" stood beside the same pupil's "Consent withdrawn on ...")
                 reasons[pid] = dataclasses.replace(
-                    takedown_reason(why, person(pid), channel, rec.media, history(pid)),
+                    takedown_reason(why, person(pid), channel, kind, history(pid)),
                     via="caption", found=ref.found, in_it=pid in in_it, posted=posted)
     return reasons
 

@@ -1,0 +1,63 @@
+"""s62 audit: a caption needs the photo consent of everyone it names, a video's too
+(``policy.caption_media``: the export, a post's caption and ``approval_ended_by`` check a
+video's caption for both). The take-down list judged a video's caption by video consent
+alone, so a video posted with a pupil's name stayed up when their photo consent for that
+channel was withdrawn, though an approval of the same caption ended and posting it again
+was refused. A face follows the media: a video showing them stays up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from afterpost_util import UPNS, make_export, register_csv
+
+from photovet.core.records import takedown
+from photovet.core.records.exports import CaptionRef
+from photovet.core.workspace import Workspace
+from tests.conftest import office_access
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+A, B = UPNS[:2]
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = Workspace.open(access=office_access("Olive Office"))
+    w.import_register(register_csv(tmp_path / "mis.csv", [
+        {"upn": A, "surname": "Harris", "forename": "Joe"},
+        {"upn": B, "surname": "Brook", "forename": "Ben", "consent": {"facebook": "No"}}]))
+    for pid in (A, B):
+        w.register.set_consent(pid, "facebook", True, media="video")
+    yield w
+    w.close()
+
+
+def video(ws, tmp_path, seed, *, shown=(), caption="", refs=()):
+    result = make_export(tmp_path, seed, shown=shown)
+    result.media = "video"
+    rid = ws.records.add_export(result, batch=f"clip{seed}", channel="facebook",
+                                preparer="p", approver="a", caption=caption, caption_refs=refs)
+    flagged: list = []
+    ws.records.mark_posted(files=[result.output], channel="facebook", date=dt.date.today(),
+                           not_allowed=flagged)
+    assert flagged == []
+    return rid
+
+
+def test_a_videos_caption_comes_down_when_photo_consent_is_withdrawn(ws, tmp_path):
+    named = video(ws, tmp_path, 1, caption="Well done Joe", refs=[CaptionRef(A, "Joe", "first")])
+    shows = video(ws, tmp_path, 2, shown=[A])
+    # Ben's photo consent was No from the start: initials allowed then and now
+    video(ws, tmp_path, 3, caption="Well done B.B.", refs=[CaptionRef(B, "B.B.", "initials")])
+    assert ws.takedown() == []
+    ws.register.set_consent(A, "facebook", False)          # photo consent only
+    [item] = ws.takedown()
+    assert (item.export_id, item.status, item.people) == (named, "posted", [A])
+    assert item.reasons[A].startswith(
+        "Not in this photo, but the caption of this post names them as \u201cJoe\u201d: "
+        "consent withdrawn on"), item.reasons
+    assert shows not in {i.export_id for i in ws.takedown(person=A)}   # a face: video consent
+    # posting it again is refused as its caption would be
+    assert named in takedown.post_refusals(ws.records, ws.register, [named], "facebook")
