@@ -61,3 +61,19 @@ def test_a_videos_caption_comes_down_when_photo_consent_is_withdrawn(ws, tmp_pat
     assert shows not in {i.export_id for i in ws.takedown(person=A)}   # a face: video consent
     # posting it again is refused as its caption would be
     assert named in takedown.post_refusals(ws.records, ws.register, [named], "facebook")
+
+
+def test_a_video_named_after_a_pupil_comes_down_when_photo_consent_is_withdrawn(ws, tmp_path):
+    """The same for its file name (the batch label, checked at export for both media too)."""
+    result = make_export(tmp_path, 4, name="joe-award-001")
+    result.media = "video"
+    rid = ws.records.add_export(result, batch="Joe award", channel="facebook", preparer="p",
+                                approver="a")
+    ws.records.mark_posted(files=[result.output], channel="facebook", date=dt.date.today())
+    assert ws.takedown() == []
+    ws.register.set_consent(A, "facebook", False)          # photo consent only
+    [item] = ws.takedown()
+    assert (item.export_id, item.people) == (rid, [A])
+    assert item.reasons[A].startswith("Named in the file name as \u201cjoe\u201d: consent "
+                                      "withdrawn on"), item.reasons
+    assert [i.export_id for i in ws.takedown(person=A)] == [rid]

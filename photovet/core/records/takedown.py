@@ -740,42 +740,43 @@ def _file_name_reasons(rec: ExportRecord, channel: Channel, register: Any, on: _
     """Everyone ``rec``'s file name names (its batch label, published with it) whose name may
     not be used on ``channel`` now: id -> why, "Named in the file name as ..." (s46 audit F3:
     a copy posted as "tori-hale-award-001.jpg" never reached the take-down list when Tori's
-    consent was withdrawn). Words that fit several pupils are held for each of them."""
-    findings = _file_name_findings(Path(rec.output_path).name, channel, register, on,
-                                   rec.media, cache)
-    if not findings:
-        return {}
-
+    consent was withdrawn). Words that fit several pupils are held for each of them. A
+    video's file name is judged for its photo consent too (``policy.caption_media``: the label
+    check at export, ``pipeline.batch_media``, refuses a video's label by both; s62: a video
+    named after a pupil stayed up when their photo consent was withdrawn)."""
     def person(pid: str):
         if pid not in people_cache:
             people_cache[pid] = register.find(pid)
         return people_cache[pid]
 
     out: dict[str, TakedownReason] = {}
-    for f in findings:
-        if not f.person:
-            # words that fit several pupils: each is judged as a caption's words are, by
-            # their own consent for the form the words use (fail closed: not left unsaid)
-            for pid, form in _file_name_candidates(f.found, cache):
-                who = person(pid)
-                why = caption_consent_missing(who, channel, rec.media, on, form=form)
-                if why and pid not in out:
-                    out[pid] = dataclasses.replace(
-                        takedown_reason(why, who, channel, rec.media,
-                                        register.history(pid) if who else ()),
-                        via="file name", found=f.found, named=False)
-            continue
-        if f.person in out and out[f.person].named:
-            continue
-        who = person(f.person)
-        why = refused_outright(who, channel, rec.media, on)
-        if why:     # a withdrawal is said as one, with its date
-            r = takedown_reason(why, who, channel, rec.media,
-                                register.history(f.person) if who else ())
-        else:       # the label check's reason (more of the name than may be used now)
-            r = TakedownReason(OTHER, channel.label, rec.media,
-                               text=file_name_reason(f.reason))
-        out[f.person] = dataclasses.replace(r, via="file name", found=f.found, named=True)
+    for kind in caption_media(rec.media):
+        findings = _file_name_findings(Path(rec.output_path).name, channel, register, on,
+                                       kind, cache)
+        for f in findings:
+            if not f.person:
+                # words that fit several pupils: each is judged as a caption's words are, by
+                # their own consent for the form the words use (fail closed: not left unsaid)
+                for pid, form in _file_name_candidates(f.found, cache):
+                    who = person(pid)
+                    why = caption_consent_missing(who, channel, kind, on, form=form)
+                    if why and pid not in out:
+                        out[pid] = dataclasses.replace(
+                            takedown_reason(why, who, channel, kind,
+                                            register.history(pid) if who else ()),
+                            via="file name", found=f.found, named=False)
+                continue
+            if f.person in out and out[f.person].named:
+                continue
+            who = person(f.person)
+            why = refused_outright(who, channel, kind, on)
+            if why:     # a withdrawal is said as one, with its date
+                r = takedown_reason(why, who, channel, kind,
+                                    register.history(f.person) if who else ())
+            else:       # the label check's reason (more of the name than may be used now)
+                r = TakedownReason(OTHER, channel.label, kind,
+                                   text=file_name_reason(f.reason))
+            out[f.person] = dataclasses.replace(r, via="file name", found=f.found, named=True)
     return out
 
 
