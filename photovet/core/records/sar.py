@@ -358,6 +358,34 @@ def _holdings_html(h: Holdings | None, labels: dict[str, str], name: str, hide: 
     return parts, technical
 
 
+def _named_in_file_names(records: Any, person: Any, have: set[int]) -> list[Any]:
+    """The export records not in ``have`` whose file name may refer to ``person`` (their
+    batch label, published with the copy: ``captions.file_name_mentions``, as the take-down
+    list reads them), oldest first; none for someone no longer in the register (no name to
+    read)."""
+    if person is None:
+        return []
+    from photovet.core.vision.text.captions import (  # noqa: PLC0415
+        caption_matcher,
+        copy_label,
+        file_name_mentions,
+    )
+
+    matcher = caption_matcher([person], 90)
+    mentions: dict[str, bool] = {}
+    out = []
+    for r in records.exports():
+        if r.id in have:
+            continue
+        name = Path(r.output_path).name
+        stem = copy_label(name)
+        if stem not in mentions:
+            mentions[stem] = person.id in file_name_mentions(name, [person], matcher=matcher)
+        if mentions[stem]:
+            out.append(r)
+    return out
+
+
 def holds_something(held: Holdings) -> bool:
     """Whether PhotoVet holds anything of the person besides the export records."""
     return bool(held.held or held.named_as_other or held.signatures)
@@ -455,6 +483,13 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     from photovet.core.vision.text.captions import OtherPupils  # noqa: PLC0415 (numpy)
 
     hide = OtherPupils(pid, register.people()).hide
+    # and every copy whose file name (its batch label, published with it) names them, as the
+    # take-down list reads it (s62 audit: a copy posted as "joe-harris-award-001.jpg" was
+    # left out of Joe's report, and listed in its take-down section once his consent went)
+    by_file_name = _named_in_file_names(records, person, {r.id for r in exports})
+    if by_file_name:
+        exports = sorted([*exports, *by_file_name], key=lambda r: r.id)
+    in_file_name = {r.id for r in by_file_name}
     now = _dt.datetime.now()
     posts_total = sum(len(r.posts) for r in exports)
 
@@ -599,6 +634,8 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
                         None: ""}.get(device.get("approved"))
             device_txt = camera + (f": {approved}" if approved else "")
         role_words = [role_txt.get(x, x[:1].upper() + x[1:]) for x in roles]
+        if r.id in in_file_name:
+            role_words.append("Named in the file name, published with it")
         if pid in r.people_maybe:
             # another face in it, shown as someone else, may be theirs too (never whom)
             role_words.append("A face shown as another person may be theirs too")
