@@ -538,6 +538,9 @@ class TakedownReason:
     #: were recorded, went out with every photo of the post: each is listed, and one that does
     #: not show them says why it is listed (``words``)
     in_it: bool = True
+    #: what the export is ("photo" or "video"), said where it is not ``media``: a video's
+    #: caption is judged by photo consent too (s62: "Not in this photo" of a video)
+    of: str = "photo"
     posted: bool = True          # (a caption's reason) the caption went out; False: to go out
 
     @property
@@ -579,7 +582,9 @@ class TakedownReason:
             # taken for a mistake ("Sam is not in this photo")
             post = "the caption of this post" if self.posted else \
                 "the caption to be posted with it"
-            return (f"{CAPTION_NOT_IN_PHOTO}{post} names them as \u201c{self.found}\u201d: "
+            start = CAPTION_NOT_IN_PHOTO if self.of != "video" else \
+                CAPTION_NOT_IN_PHOTO.replace("photo", "video")
+            return (f"{start}{post} names them as \u201c{self.found}\u201d: "
                     f"{_low(self.person_words)}")
         if self.via == "caption":
             return f"Named in the caption as \u201c{self.found}\u201d: {_low(self.person_words)}"

@@ -56,7 +56,7 @@ def test_a_videos_caption_comes_down_when_photo_consent_is_withdrawn(ws, tmp_pat
     [item] = ws.takedown()
     assert (item.export_id, item.status, item.people) == (named, "posted", [A])
     assert item.reasons[A].startswith(
-        "Not in this photo, but the caption of this post names them as \u201cJoe\u201d: "
+        "Not in this video, but the caption of this post names them as \u201cJoe\u201d: "
         "consent withdrawn on"), item.reasons
     assert shows not in {i.export_id for i in ws.takedown(person=A)}   # a face: video consent
     # posting it again is refused as its caption would be

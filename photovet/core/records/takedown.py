@@ -255,7 +255,8 @@ def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
                 # School website" stood beside the same pupil's "Consent withdrawn on ...")
                 reasons[pid] = dataclasses.replace(
                     takedown_reason(why, person(pid), channel, kind, history(pid)),
-                    via="caption", found=ref.found, in_it=pid in in_it, posted=posted)
+                    via="caption", found=ref.found, in_it=pid in in_it, posted=posted,
+                    of=rec.media)
     return reasons
 
 
