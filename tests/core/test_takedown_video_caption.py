@@ -77,3 +77,18 @@ def test_a_video_named_after_a_pupil_comes_down_when_photo_consent_is_withdrawn(
     assert item.reasons[A].startswith("Named in the file name as \u201cjoe\u201d: consent "
                                       "withdrawn on"), item.reasons
     assert [i.export_id for i in ws.takedown(person=A)] == [rid]
+
+
+def test_posting_a_video_named_after_a_pupil_needs_their_photo_consent_too(ws, tmp_path):
+    """``post_refusals`` reads a video's file name by photo consent too, as the export's label
+    check does, also where no take-down item holds it (another channel than it was made for)."""
+    result = make_export(tmp_path, 5, name="joe-award-001")
+    result.media = "video"
+    rid = ws.records.add_export(result, batch="Joe award", channel="facebook", preparer="p",
+                                approver="a")
+    ws.register.set_consent(A, "website", True, media="video")
+    ws.register.set_consent(A, "website", False)                # no photo consent there
+    why = takedown.post_refusals(ws.records, ws.register, [rid], "website")
+    assert "joe" in why.get(rid, "").lower(), why
+    ws.register.set_consent(A, "website", True)
+    assert rid not in takedown.post_refusals(ws.records, ws.register, [rid], "website")

@@ -846,8 +846,11 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
                            exported_for=made_under(_channel(records, rec.channel), rec.rules),
                            school_in_name=file_name_school_words(file_name, ch, school),
                            media=rec.media,
-                           people_in_name=file_name_people(file_name, ch, register, on,
-                                                           rec.media, in_names))
+                           # a video's name by photo consent too (``caption_media``), as
+                           # the export's label check and the take-down list read it (s62)
+                           people_in_name=[p for kind in caption_media(rec.media)
+                                           for p in file_name_people(file_name, ch, register,
+                                                                     on, kind, in_names)])
         if why and ch.id not in known:
             why = channel_not_known_said(why, ch)
         if why:
