@@ -1007,3 +1007,24 @@ def test_the_server_gone_during_approve_all_shown_is_said_once_with_what_still_w
            "is back." in said, said
     assert sorted(it.approval for it in window.batch.model.items) == \
         ["approved", "ready", "ready", "ready"]
+
+
+def test_the_approver_is_told_names_were_not_looked_for(window):
+    """s62 walk: with reading text off, the approver's panel said "Nobody is shown: every face
+    and name found is covered." over a badge whose name stayed readable; and the contact
+    sheet's tile said nothing of it."""
+    import dataclasses
+
+    from photovet.core.words import NAMES_NOT_LOOKED_FOR
+
+    mark_all_ready(window)
+    select_photo(window, "photo_001.jpg")
+    a = window.review.current().analysis
+    unread = dataclasses.replace(a, warnings=[*a.warnings, NAMES_NOT_LOOKED_FOR])
+    lines = window.approval.shown_lines(unread)
+    assert lines[-1] == NAMES_NOT_LOOKED_FOR, lines
+    assert "Nobody is shown: every face and name found is covered." not in lines
+    assert NAMES_NOT_LOOKED_FOR not in window.approval.shown_lines(a)
+    item = window.review.current()
+    tile = window.approval.tile_for(dataclasses.replace(item, analysis=unread))
+    assert "Names not looked for (reading text is off)" in tile.lines, tile

@@ -56,3 +56,4 @@ def test_a_video_checked_without_reading_text_says_so_in_its_first_line():
 
     assert "; names not looked for" in video_summary(video([NAMES_NOT_LOOKED_FOR]))
     assert "names not looked for" not in video_summary(video([]))
+

@@ -451,8 +451,13 @@ class ApprovalController(QObject):
                            photo=getattr(a, "media", "photo") == "photo")
         lines += self.readable_lines(pub)
         lines = list(dict.fromkeys(lines))          # a video: one line per person and reason
+        # reading text turned off: never "every ... name found is covered" alone (walk s62: a
+        # badge's name readable under it)
+        unread = words.NAMES_NOT_LOOKED_FOR in getattr(a, "warnings", ())
         return self.changed_since_ready(a) + \
-            (lines or ["Nobody is shown: every face and name found is covered."])
+            (lines or ["Nobody is shown: every face found is covered." if unread else
+                       "Nobody is shown: every face and name found is covered."]) + \
+            ([words.NAMES_NOT_LOOKED_FOR] if unread else [])
 
     def readable_lines(self, pub) -> list[str]:
         """Each name or text left readable, and why, as the core's publication says
@@ -1217,6 +1222,8 @@ class ApprovalController(QObject):
                                   (texts, plural(texts, "name or word", "names or words")),
                                   (areas, plural(areas, "area by hand", "areas by hand"))) if n]
         lines.append(f"Covered: {', '.join(covered)}" if covered else "Nothing covered")
+        if words.NAMES_NOT_LOOKED_FOR in getattr(a, "warnings", ()):
+            lines.append("Names not looked for (reading text is off)")
         # each name or text left readable, in the approval panel's words (s45 walk: a name
         # left readable by hand, not on the register, was not said on the tile)
         lines += self.readable_lines(pub)
