@@ -20,7 +20,7 @@ A, B = UPNS[:2]
 
 
 @pytest.fixture
-def ws(tmp_path):
+def joe_ws(tmp_path):
     w = Workspace.open(access=office_access("Olive Office"))
     w.import_register(register_csv(tmp_path / "mis.csv", [
         {"upn": A, "surname": "Harris", "forename": "Joe"},
@@ -29,25 +29,25 @@ def ws(tmp_path):
     w.close()
 
 
-def test_a_copy_named_after_the_pupil_is_in_their_report(ws, tmp_path):
+def test_a_copy_named_after_the_pupil_is_in_their_report(joe_ws, tmp_path):
     result = make_export(tmp_path, 1, shown=[B], name="joe-harris-award-001")
-    rid = ws.records.add_export(result, batch="Joe Harris award", channel="website",
+    rid = joe_ws.records.add_export(result, batch="Joe Harris award", channel="website",
                                 preparer="p", approver="a")
     other = make_export(tmp_path, 2, shown=[B], name="sports-day-001")
-    ws.records.add_export(other, batch="Sports day", channel="website", preparer="p",
+    joe_ws.records.add_export(other, batch="Sports day", channel="website", preparer="p",
                           approver="a")
-    ws.records.mark_posted(files=[result.output, other.output], channel="website",
+    joe_ws.records.mark_posted(files=[result.output, other.output], channel="website",
                            date=dt.date.today())
-    doc = ws.subject_access_report(A, tmp_path / "sar.html").read_text(encoding="utf-8")
+    doc = joe_ws.subject_access_report(A, tmp_path / "sar.html").read_text(encoding="utf-8")
     assert "Photos exported (1)" in doc
     assert "Named in the file name, published with it" in doc
     assert "Ben" not in doc and "Brook" not in doc and B not in doc
-    assert ws.audit.rows(action="sar.created")[-1]["details"]["exports"] == [rid]
+    assert joe_ws.audit.rows(action="sar.created")[-1]["details"]["exports"] == [rid]
     # and with the take-down item beside it once consent goes
-    ws.register.set_consent(A, "website", False)
-    doc = ws.subject_access_report(A, tmp_path / "sar2.html").read_text(encoding="utf-8")
+    joe_ws.register.set_consent(A, "website", False)
+    doc = joe_ws.subject_access_report(A, tmp_path / "sar2.html").read_text(encoding="utf-8")
     assert "Photos exported (1)" in doc and "Take-down list (1 to do)" in doc
     assert "Photo 1</td>" in doc         # the item is numbered as the photo listed above
     # Ben's report does not gain it for his face alone twice, nor anyone's for "award"
-    doc = ws.subject_access_report(B, tmp_path / "sar-ben.html").read_text(encoding="utf-8")
+    doc = joe_ws.subject_access_report(B, tmp_path / "sar-ben.html").read_text(encoding="utf-8")
     assert "Photos exported (2)" in doc

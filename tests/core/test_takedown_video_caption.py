@@ -23,7 +23,7 @@ A, B = UPNS[:2]
 
 
 @pytest.fixture
-def ws(tmp_path):
+def joe_ws(tmp_path):
     w = Workspace.open(access=office_access("Olive Office"))
     w.import_register(register_csv(tmp_path / "mis.csv", [
         {"upn": A, "surname": "Harris", "forename": "Joe"},
@@ -34,61 +34,61 @@ def ws(tmp_path):
     w.close()
 
 
-def video(ws, tmp_path, seed, *, shown=(), caption="", refs=()):
+def video(joe_ws, tmp_path, seed, *, shown=(), caption="", refs=()):
     result = make_export(tmp_path, seed, shown=shown)
     result.media = "video"
-    rid = ws.records.add_export(result, batch=f"clip{seed}", channel="facebook",
+    rid = joe_ws.records.add_export(result, batch=f"clip{seed}", channel="facebook",
                                 preparer="p", approver="a", caption=caption, caption_refs=refs)
     flagged: list = []
-    ws.records.mark_posted(files=[result.output], channel="facebook", date=dt.date.today(),
+    joe_ws.records.mark_posted(files=[result.output], channel="facebook", date=dt.date.today(),
                            not_allowed=flagged)
     assert flagged == []
     return rid
 
 
-def test_a_videos_caption_comes_down_when_photo_consent_is_withdrawn(ws, tmp_path):
-    named = video(ws, tmp_path, 1, caption="Well done Joe", refs=[CaptionRef(A, "Joe", "first")])
-    shows = video(ws, tmp_path, 2, shown=[A])
+def test_a_videos_caption_comes_down_when_photo_consent_is_withdrawn(joe_ws, tmp_path):
+    named = video(joe_ws, tmp_path, 1, caption="Well done Joe", refs=[CaptionRef(A, "Joe", "first")])
+    shows = video(joe_ws, tmp_path, 2, shown=[A])
     # Ben's photo consent was No from the start: initials allowed then and now
-    video(ws, tmp_path, 3, caption="Well done B.B.", refs=[CaptionRef(B, "B.B.", "initials")])
-    assert ws.takedown() == []
-    ws.register.set_consent(A, "facebook", False)          # photo consent only
-    [item] = ws.takedown()
+    video(joe_ws, tmp_path, 3, caption="Well done B.B.", refs=[CaptionRef(B, "B.B.", "initials")])
+    assert joe_ws.takedown() == []
+    joe_ws.register.set_consent(A, "facebook", False)          # photo consent only
+    [item] = joe_ws.takedown()
     assert (item.export_id, item.status, item.people) == (named, "posted", [A])
     assert item.reasons[A].startswith(
         "Not in this video, but the caption of this post names them as \u201cJoe\u201d: "
         "consent withdrawn on"), item.reasons
-    assert shows not in {i.export_id for i in ws.takedown(person=A)}   # a face: video consent
+    assert shows not in {i.export_id for i in joe_ws.takedown(person=A)}   # a face: video consent
     # posting it again is refused as its caption would be
-    assert named in takedown.post_refusals(ws.records, ws.register, [named], "facebook")
+    assert named in takedown.post_refusals(joe_ws.records, joe_ws.register, [named], "facebook")
 
 
-def test_a_video_named_after_a_pupil_comes_down_when_photo_consent_is_withdrawn(ws, tmp_path):
+def test_a_video_named_after_a_pupil_comes_down_when_photo_consent_is_withdrawn(joe_ws, tmp_path):
     """The same for its file name (the batch label, checked at export for both media too)."""
     result = make_export(tmp_path, 4, name="joe-award-001")
     result.media = "video"
-    rid = ws.records.add_export(result, batch="Joe award", channel="facebook", preparer="p",
+    rid = joe_ws.records.add_export(result, batch="Joe award", channel="facebook", preparer="p",
                                 approver="a")
-    ws.records.mark_posted(files=[result.output], channel="facebook", date=dt.date.today())
-    assert ws.takedown() == []
-    ws.register.set_consent(A, "facebook", False)          # photo consent only
-    [item] = ws.takedown()
+    joe_ws.records.mark_posted(files=[result.output], channel="facebook", date=dt.date.today())
+    assert joe_ws.takedown() == []
+    joe_ws.register.set_consent(A, "facebook", False)          # photo consent only
+    [item] = joe_ws.takedown()
     assert (item.export_id, item.people) == (rid, [A])
     assert item.reasons[A].startswith("Named in the file name as \u201cjoe\u201d: consent "
                                       "withdrawn on"), item.reasons
-    assert [i.export_id for i in ws.takedown(person=A)] == [rid]
+    assert [i.export_id for i in joe_ws.takedown(person=A)] == [rid]
 
 
-def test_posting_a_video_named_after_a_pupil_needs_their_photo_consent_too(ws, tmp_path):
+def test_posting_a_video_named_after_a_pupil_needs_their_photo_consent_too(joe_ws, tmp_path):
     """``post_refusals`` reads a video's file name by photo consent too, as the export's label
     check does, also where no take-down item holds it (another channel than it was made for)."""
     result = make_export(tmp_path, 5, name="joe-award-001")
     result.media = "video"
-    rid = ws.records.add_export(result, batch="Joe award", channel="facebook", preparer="p",
+    rid = joe_ws.records.add_export(result, batch="Joe award", channel="facebook", preparer="p",
                                 approver="a")
-    ws.register.set_consent(A, "website", True, media="video")
-    ws.register.set_consent(A, "website", False)                # no photo consent there
-    why = takedown.post_refusals(ws.records, ws.register, [rid], "website")
+    joe_ws.register.set_consent(A, "website", True, media="video")
+    joe_ws.register.set_consent(A, "website", False)                # no photo consent there
+    why = takedown.post_refusals(joe_ws.records, joe_ws.register, [rid], "website")
     assert "joe" in why.get(rid, "").lower(), why
-    ws.register.set_consent(A, "website", True)
-    assert rid not in takedown.post_refusals(ws.records, ws.register, [rid], "website")
+    joe_ws.register.set_consent(A, "website", True)
+    assert rid not in takedown.post_refusals(joe_ws.records, joe_ws.register, [rid], "website")
