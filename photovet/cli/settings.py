@@ -18,6 +18,7 @@ from photovet.cli.common import (
     open_workspace,
     printable,
 )
+from photovet.core import words
 from photovet.core.errors import PhotoVetError
 from photovet.core.words import PICTURE_LOOKED_FOR
 
@@ -80,6 +81,9 @@ def settings_set_cmd(key: str, value: str, yes: bool) -> None:
                    + ("changed, recorded in the audit log)" if changed else "unchanged)"))
         if changed and effect.voids:
             click.echo(f"note: {effect.voids_sentence()}", err=True)
+        off = words.SAFEGUARDS_OFF.get(key)
+        if changed and off is not None and parsed == off[0]:
+            click.echo(f"note: {off[1]}", err=True)     # (s62: said only "changed")
     else:
         click.echo(f"{key} = {json.dumps(parsed)} (this PC's setting)")
 

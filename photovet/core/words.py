@@ -150,6 +150,18 @@ def others_left_on_device(others: Sequence[str], shown: int = 5) -> str:
             "sidecar such as .XMP can say where a photo was taken and who is in it).")
 
 
+#: what turning a safeguard off means, said where it is turned off: the Settings dialog under
+#: its box, ``photovet settings set`` after the change (s62: the command said only "changed")
+APPROVAL_OFF_MEANS = ("Turn this off only in a one-person office: photos are then exported "
+                      "without anyone else looking at them.")
+TEXT_OFF_MEANS = ("Turned off, names on badges, certificates and pupils' work are neither "
+                  "looked for nor covered: each photo then says so, and a person must look for "
+                  "them.")
+#: the setting's key -> (the value that turns it off, what that means)
+SAFEGUARDS_OFF = {"approval.required": (False, APPROVAL_OFF_MEANS),
+                  "text.enabled": (False, TEXT_OFF_MEANS)}
+
+
 #: a photo or video checked with reading text turned off (Settings, or ``scan --no-text``):
 #: said where its text would be listed, never "No text found" (s62: it was)
 NAMES_NOT_LOOKED_FOR = ("Names in the picture were not looked for: reading text is turned off. "

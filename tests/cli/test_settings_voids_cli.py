@@ -174,3 +174,19 @@ def test_a_channel_is_made_full_size_or_smaller_again_from_the_command_line(appr
     result = run("register", "channels", "--help")
     assert "--full-size" in result.output and "full size, as they were taken" in \
         " ".join(result.output.split())
+
+
+def test_turning_a_safeguard_off_says_what_it_means(approved):
+    """s62: 'photovet settings set text.enabled false' said only "changed"; the Settings
+    dialog's words under each box are said after turning approval or reading text off."""
+    from photovet.core.words import APPROVAL_OFF_MEANS, TEXT_OFF_MEANS
+
+    for key, means in (("text.enabled", TEXT_OFF_MEANS),
+                       ("approval.required", APPROVAL_OFF_MEANS)):
+        result = run("settings", "set", key, "false", "--yes")
+        assert result.exit_code == 0, result.output
+        assert f"note: {means}" in result.stderr, result.stderr
+        again = run("settings", "set", key, "false", "--yes")      # unchanged: nothing said
+        assert "note:" not in again.stderr, again.stderr
+        back = run("settings", "set", key, "true", "--yes")
+        assert back.exit_code == 0 and means not in back.stderr, back.stderr

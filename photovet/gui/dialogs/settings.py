@@ -199,8 +199,7 @@ class SettingsDialog(QDialog):
                                   "(recommended)")
         self.approval.setChecked(s.approval.required)
         al.addWidget(self.approval)
-        al.addWidget(style.hint("Turn this off only in a one-person office: photos are then "
-                                 "exported without anyone else looking at them."))
+        al.addWidget(style.hint(core_words.APPROVAL_OFF_MEANS))
         sl.addWidget(ap)
         faces = QGroupBox("Faces")
         fl = QFormLayout(faces)
@@ -242,9 +241,7 @@ class SettingsDialog(QDialog):
         self.text.setChecked(s.text.enabled)
         nl.addWidget(self.text)
         # what turning it off means, said before it is saved (s62)
-        nl.addWidget(style.hint("Turned off, names on badges, certificates and pupils' work "
-                                "are neither looked for nor covered: each photo then says so, "
-                                "and a person must look for them."))
+        nl.addWidget(style.hint(core_words.TEXT_OFF_MEANS))
         sl.addWidget(names)
         keep = QHBoxLayout()
         keep.addWidget(style.hint("How long photos, face data and records are kept: School rules, "
