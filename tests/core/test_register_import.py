@@ -317,11 +317,17 @@ def test_a_reports_title_above_the_header_is_left_out_and_said(tmp_path, reg, de
     writes the title's empty cells as separators (trailing), a text editor does not."""
     pad = delim * (HEADER.count(",")) if trailing else ""
     bad = row(UPN2).replace("Yes", "Maybe", 1)
-    text = (f"Photo consent report{pad}\n05/12/2026{pad}\n\n"
-            + (HEADER + row(UPN1) + bad).replace(",", delim))
+    # (with a column PhotoVet does not keep: said about the header)
+    body = (HEADER.rstrip("\n") + ",Notes\n" + row(UPN1).rstrip("\n") + ",\n"
+            + bad.rstrip("\n") + ",\n")
+    text = f"Photo consent report{pad}\n05/12/2026{pad}\n\n" + body.replace(",", delim)
     p = write(tmp_path, text)
     rep = reg.import_csv(p, today=TODAY)
     assert [e.line for e in rep.errors] == [6], rep.summary_lines()   # as Excel numbers it
+    # the header's own problems and notes said at its line (4), not line 1 (the title)
+    header_said = [w.line for w in rep.warnings if w.kind in ("unknown_column",
+                                                               "missing_column")]
+    assert header_said and set(header_said) == {4}, rep.warnings
     titles = [w for w in rep.warnings if w.kind == "title_row"]
     assert [(w.line, w.message) for w in titles] == [
         (1, "'Photo consent report' is above the column headings: read as the report's title "

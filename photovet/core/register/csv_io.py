@@ -147,16 +147,17 @@ def _header(cells: list[str]) -> list[str]:
 def read_table(path: str | Path, what: str = "register file"
                ) -> tuple[list[str], list[tuple[int, list[str]]], str, str]:
     """(headers, [(line, cells)], encoding, sha256). Lines as a spreadsheet numbers them."""
-    headers, rows, encoding, sha, _titles = read_titled_table(path, what)
+    headers, rows, encoding, sha, _titles, _line = read_titled_table(path, what)
     return headers, rows, encoding, sha
 
 
 def read_titled_table(path: str | Path, what: str = "register file"
                       ) -> tuple[list[str], list[tuple[int, list[str]]], str, str,
-                                 list[tuple[int, str]]]:
-    """``read_table``, and the title rows above the header it skipped, as (line, text): rows
+                                 list[tuple[int, str]], int]:
+    """``read_table``, the title rows above the header it skipped, as (line, text): rows
     with one cell filled in, followed within a few rows by one with several (a report's title
-    and date above its columns; anything else is taken for the header as before)."""
+    and date above its columns; anything else is taken for the header as before), and the
+    header's own line."""
     path = Path(path)
     raw = _read_bytes(path, what)
     if not raw.strip():
@@ -181,6 +182,7 @@ def read_titled_table(path: str | Path, what: str = "register file"
     # rows before the header with one cell filled in: a title, if a fuller row follows
     above: list[tuple[int, list[str]]] = []
     titles: list[tuple[int, str]] = []
+    header_line = 1
     prev = 0
     last: tuple[int, list[str]] | None = None
     try:
@@ -198,13 +200,13 @@ def read_titled_table(path: str | Path, what: str = "register file"
                 if above and _filled(cells) >= _HEADER_MIN_CELLS:
                     titles = [(line, " ".join(c.strip() for c in t if c.strip()))
                               for line, t in above]
-                    headers = _header(cells)
+                    headers, header_line = _header(cells), start
                 elif above:   # no fuller row after them: the first is the header, as ever
-                    headers = _header(above[0][1])
+                    headers, header_line = _header(above[0][1]), above[0][0]
                     rows.extend(above[1:])
                     rows.append((start, cells))
                 else:
-                    headers = _header(cells)
+                    headers, header_line = _header(cells), start
                 above = []
                 continue
             rows.append((start, cells))
@@ -212,7 +214,7 @@ def read_titled_table(path: str | Path, what: str = "register file"
         raise RegisterImportError(f"the CSV is malformed near line {prev + 1} ({exc})",
                                   path=path) from exc
     if headers is None and above:   # only rows of one cell: the first is the header
-        headers = _header(above[0][1])
+        headers, header_line = _header(above[0][1]), above[0][0]
         rows.extend(above[1:])
     if last is not None and _unclosed_quote(text, delim):
         # the last cell ran to the end of the file: a stray quotation mark swallowed every line
@@ -232,7 +234,7 @@ def read_titled_table(path: str | Path, what: str = "register file"
                  "mark, or close it), and save it as CSV again.")
     if headers is None:
         raise RegisterImportError(f"the {what} has no header row", path=path)
-    return headers, rows, encoding, hashlib.sha256(raw).hexdigest(), titles
+    return headers, rows, encoding, hashlib.sha256(raw).hexdigest(), titles, header_line
 
 
 __all__ = ["read_table", "read_titled_table"]

@@ -174,8 +174,8 @@ def check_file(csv_path: str | Path, labels: dict[str, str]) -> FileCheck:
 # Columns
 # --------------------------------------------------------------------------------------------
 
-def resolve_mapping(headers: list[str], mapping: Any, path: Path, labels: dict[str, str]
-                    ) -> ColumnMapping:
+def resolve_mapping(headers: list[str], mapping: Any, path: Path, labels: dict[str, str],
+                    header_line: int = 1) -> ColumnMapping:
     """The mapping to use for this file (detected, or given and checked against the file)."""
     channels = list(labels)
     auto = detect_mapping(headers, labels)
@@ -214,9 +214,9 @@ def resolve_mapping(headers: list[str], mapping: Any, path: Path, labels: dict[s
         used = {v for v in fields.values() if v}
         m.ignored = [h for h in headers if h not in used]
         m.unmapped_required = [f for f in REQUIRED_FIELDS if not fields.get(f)]
-    problems = [RowProblem(1, "", "", p, "", "ambiguous_column") for p in m.problems]
+    problems = [RowProblem(header_line, "", "", p, "", "ambiguous_column") for p in m.problems]
     for f in m.unmapped_required:
-        problems.append(RowProblem(1, "", "", f"no column for {field_title(f, labels)} (required); "
+        problems.append(RowProblem(header_line, "", "", f"no column for {field_title(f, labels)} (required); "
                                    f"the header has: {', '.join(headers)}", "", "missing_column"))
     by_column: dict[str, list[str]] = {}
     for fld, col in m.fields.items():
@@ -231,13 +231,13 @@ def resolve_mapping(headers: list[str], mapping: Any, path: Path, labels: dict[s
             first, second = cms
             if first and second and first[0] == second[0]:
                 continue
-        problems.append(RowProblem(1, col, "", f"column '{col}' is used for "
+        problems.append(RowProblem(header_line, col, "", f"column '{col}' is used for "
                                    f"{' and '.join(field_title(f, labels) for f in flds)}", "",
                                    "ambiguous_column"))
     if not any(m.fields.get(CONSENT_PREFIX + c) or m.fields.get(VIDEO_PREFIX + c)
                or any(f in (CONSENT_PREFIX + c, VIDEO_PREFIX + c) for f in m.ambiguous)
                for c in channels):
-        problems.append(RowProblem(1, "", "", "no consent column was found for any channel; "
+        problems.append(RowProblem(header_line, "", "", "no consent column was found for any channel; "
                                    "map them with a column mapping", "", "missing_column"))
     if problems:
         raise RegisterImportError(
@@ -854,12 +854,12 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
         register.access.require("register.edit")
     path = Path(csv_path)
     today = today or _dt.date.today()
-    headers, raw_rows, encoding, sha, titles = read_titled_table(path)
+    headers, raw_rows, encoding, sha, titles, header_line = read_titled_table(path)
     labels = register.channel_labels()
     channels = list(labels)
     if mapping is None:    # columns chosen by hand are the person's word that it is one
         _refuse_if_not_a_register(detect_mapping(headers, labels), path, raw_rows)
-    m = resolve_mapping(headers, mapping, path, labels)
+    m = resolve_mapping(headers, mapping, path, labels, header_line)
     if len(raw_rows) > LARGE_REGISTER_ROWS and not large_ok:
         raise RegisterTooLargeError(_large_question(len(raw_rows)), len(raw_rows),
                                     path=path)
@@ -872,11 +872,12 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
             line, "", title, f"'{title}' is above the column headings: read as the report's "
             "title and left out", "", "title_row"))
     for note in m.notes:
-        report.warnings.append(RowProblem(1, "", "", note, "", "unknown_column"))
+        report.warnings.append(RowProblem(header_line, "", "", note, "", "unknown_column"))
     for ch in channels:
         if m.fields.get(VIDEO_PREFIX + ch) and not m.fields.get(CONSENT_PREFIX + ch):
             report.warnings.append(RowProblem(
-                1, "", "", f"no column for {labels[ch]} photo consent: everyone counts as No for "
+                header_line, "", "", f"no column for {labels[ch]} photo consent: everyone "
+                f"counts as No for "
                 f"{labels[ch]} (except values set by hand in PhotoVet)", "", "missing_column"))
     report.consent_not_in_file = consent_not_in_file(m, labels)
     by_id: dict[str, list[Row]] = {}
