@@ -684,3 +684,23 @@ def test_batch_refuses_a_folder_holding_the_originals(tmp_path):
     safe.mkdir()
     steps = list(export_batch(jobs([src]), safe, label="x", channel=WEB))
     assert steps[-1].result.ok and listing(safe) == ["x-001.jpg"]
+
+
+def test_an_image_carrying_its_own_encoder_settings_is_encoded_plain():
+    """s62 audit: Pillow >= 11 lets an image's ``encoderinfo`` override the arguments of save,
+    so an image carrying an EXIF block and a comment there was encoded with them."""
+    import io
+
+    from PIL import Image
+
+    from photovet.core.media.export import encode_jpeg
+
+    im = Image.new("RGB", (16, 12), (40, 90, 160))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    im.encoderinfo = {"exif": exif.tobytes(), "comment": b"Tori Ashby"}
+    data = encode_jpeg(im, 90)
+    assert b"PhoneMaker" not in data and b"Tori" not in data
+    back = Image.open(io.BytesIO(data))
+    assert not back.getexif() and "comment" not in back.info
+    assert im.encoderinfo["comment"] == b"Tori Ashby"      # the caller's image is untouched

@@ -241,7 +241,10 @@ def render(image: Image.Image, covers: Sequence[Cover], *, long_edge: int | None
 
 def encode_jpeg(image: Image.Image, quality: int) -> bytes:
     clean = image if image.mode == "RGB" else image.convert("RGB")
-    if clean.info:
+    # Pillow >= 11 writes what an image's own ``encoderinfo`` says over the arguments of save
+    # (an EXIF block, a comment): a copy has none (s62 audit: an image carrying one was
+    # encoded with its EXIF and comment)
+    if clean.info or getattr(clean, "encoderinfo", None):
         clean = clean.copy()
         clean.info = {}
     buf = io.BytesIO()
