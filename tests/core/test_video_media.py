@@ -1043,3 +1043,36 @@ def test_a_video_is_shown_and_previewed_only_as_it_was_checked(tmp_path, engine_
     make_video(tmp_path / "assembly.mp4")           # the checked content again: previewed
     engine_without_text.video_preview(an, out, start=0.0, end=1.0)
     assert out.exists()
+
+
+def test_the_read_back_refuses_metadata_left_in_a_free_box(tmp_path, engine_without_text):
+    """s62 metadata audit: the muxer's ``udta`` is renamed ``free`` and holds an empty
+    ``meta``/``hdlr``/``ilst``; the read-back looked there only for "Lavf"/"Lavc". A free box
+    with items in its list, or a location tag, is now a problem; the exporter's own passes."""
+    from photovet.core.media.video.verify import _free_holds_items
+
+    assert not _free_holds_items(bytes(16))
+    empty_ilst = (8).to_bytes(4, "big") + b"ilst"
+    assert not _free_holds_items(b"\x00\x00\x00\x21meta" + bytes(4) + empty_ilst)
+    item = (16).to_bytes(4, "big") + b"ilst" + (8).to_bytes(4, "big") + b"\xa9too"
+    assert _free_holds_items(b"\x00\x00\x00\x29meta" + bytes(4) + item)
+    assert _free_holds_items(bytes(8) + b"\xa9xyz+51.5074-000.1278/")
+    # on a real export: its own free box passes; the same file with a tag written into that
+    # box's zeros is refused
+    clip = make_clip(tmp_path / "a.mp4", seconds=0.5)
+    ch = Channel("website", "School Website", audio="remove")
+    an = engine_without_text.decide(engine_without_text.analyse_video(clip.path), ch, on=TODAY)
+    (res,) = export(engine_without_text, [an], tmp_path / "out", channel=ch)
+    assert res.ok, res.error
+    out = Path(res.output)
+    assert read_back(out, expected_frames=clip.frames, sound=False).problems == []
+    data = bytearray(out.read_bytes())
+    moov = data.index(b"moov") - 4
+    at = data.index(b"free", moov) - 4
+    size = int.from_bytes(data[at:at + 4], "big")
+    tag = b"\xa9xyz+51.5074"
+    assert size >= 8 + len(tag), size
+    data[at + size - len(tag):at + size] = tag
+    out.write_bytes(bytes(data))
+    problems = read_back(out, expected_frames=clip.frames, sound=False).problems
+    assert any("free: metadata left in it" in p for p in problems), problems

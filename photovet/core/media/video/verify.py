@@ -55,6 +55,29 @@ def _scan(fh, start: int, end: int, needle: bytes, chunk: int = 1 << 22) -> bool
     return False
 
 
+#: what no free box of PhotoVet's export holds: location, keys, XMP (``_free_holds_items``)
+_FREE_MARKERS = (b"\xa9xyz", b"loci", b"keys", b"<x:xmpmeta", b"XMP_", b"\xa9nam",
+                 b"\xa9day", b"\xa9mak", b"\xa9mod", b"\xa9cmt")
+
+
+def _free_holds_items(body: bytes) -> bool:
+    """Does a ``free`` box's payload still hold metadata? The muxer's ``udta`` is renamed
+    ``free`` (render.py) and holds an empty ``meta``/``hdlr``/``ilst``: an ``ilst`` with
+    anything in it, or a tag or XMP marker anywhere, is metadata left (fail closed: read
+    as a problem, s62 metadata audit: only "Lavf"/"Lavc" were looked for there). Pure."""
+    if not body.strip(b"\x00"):
+        return False
+    if any(m in body for m in _FREE_MARKERS):
+        return True
+    at = body.find(b"ilst")
+    while at != -1:
+        size = int.from_bytes(body[at - 4:at], "big") if at >= 4 else 0
+        if size != 8:       # an empty list is 8 bytes; anything else holds items (or is odd)
+            return True
+        at = body.find(b"ilst", at + 4)
+    return False
+
+
 def _walk(data: bytes, start: int, end: int, path: str, problems: list[str]) -> None:
     for typ, off, hdr, size in boxes(data, start, end):
         name = typ.decode("latin-1")
@@ -72,6 +95,8 @@ def _walk(data: bytes, start: int, end: int, path: str, problems: list[str]) -> 
                 problems.append(f"{here}: handler type {htype!r}")
             if label:
                 problems.append(f"{here}: handler name {label!r}")
+        elif typ == b"free" and _free_holds_items(data[off + hdr:off + size]):
+            problems.append(f"{here}: metadata left in it")
         elif typ in (b"mvhd", b"tkhd", b"mdhd"):
             body = data[off + hdr:off + size]
             ver = body[0]
@@ -110,6 +135,10 @@ def read_back(path: str | Path, *, expected_frames: int, sound: bool,
         for typ, pos, _h, n in tops:
             if typ not in (b"ftyp", b"free", b"moov", b"mdat"):
                 problems.append(f"unexpected box /{typ.decode('latin-1')}")
+            elif typ == b"free":
+                fh.seek(pos)
+                if _free_holds_items(fh.read(min(n, 1 << 20))):
+                    problems.append("/free: metadata left in it")
             elif typ == b"moov":
                 fh.seek(pos)
                 moov = fh.read(n)
