@@ -168,3 +168,17 @@ def register_csv(path: Path, rows: list[dict]) -> Path:
                                ""]))
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     return path
+
+
+def joe_and_ben(tmp: Path, *, ben: dict | None = None):
+    """A workspace on a fresh register (SQLite or the test server) holding Joe Harris and Ben
+    Brook (``UPNS[0]``, ``UPNS[1]``; ``ben``: more of Ben's row, e.g. his consent), acting as
+    Olive Office: the s62 take-down and subject-access tests'. The caller closes it."""
+    from photovet.core.workspace import Workspace
+    from tests.conftest import office_access
+
+    w = Workspace.open(access=office_access("Olive Office"))
+    w.import_register(register_csv(tmp / "mis.csv", [
+        {"upn": UPNS[0], "surname": "Harris", "forename": "Joe"},
+        {"upn": UPNS[1], "surname": "Brook", "forename": "Ben", **(ben or {})}]))
+    return w

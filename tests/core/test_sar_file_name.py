@@ -9,10 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from afterpost_util import UPNS, make_export, register_csv
-
-from photovet.core.workspace import Workspace
-from tests.conftest import office_access
+from afterpost_util import UPNS, joe_and_ben, make_export
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
@@ -21,10 +18,7 @@ A, B = UPNS[:2]
 
 @pytest.fixture
 def joe_ws(tmp_path):
-    w = Workspace.open(access=office_access("Olive Office"))
-    w.import_register(register_csv(tmp_path / "mis.csv", [
-        {"upn": A, "surname": "Harris", "forename": "Joe"},
-        {"upn": B, "surname": "Brook", "forename": "Ben"}]))
+    w = joe_and_ben(tmp_path)
     yield w
     w.close()
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from afterpost_util import UPNS, make_export, register_csv
+from afterpost_util import UPNS, joe_and_ben, make_export
 
 from photovet.core.records import takedown
 from photovet.core.records.exports import CaptionRef
-from photovet.core.workspace import Workspace
-from tests.conftest import office_access
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
@@ -24,10 +22,7 @@ A, B = UPNS[:2]
 
 @pytest.fixture
 def joe_ws(tmp_path):
-    w = Workspace.open(access=office_access("Olive Office"))
-    w.import_register(register_csv(tmp_path / "mis.csv", [
-        {"upn": A, "surname": "Harris", "forename": "Joe"},
-        {"upn": B, "surname": "Brook", "forename": "Ben", "consent": {"facebook": "No"}}]))
+    w = joe_and_ben(tmp_path, ben={"consent": {"facebook": "No"}})
     for pid in (A, B):
         w.register.set_consent(pid, "facebook", True, media="video")
     yield w
