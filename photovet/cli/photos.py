@@ -160,7 +160,7 @@ def _video_lines(a, engine, ch) -> None:
                + (f"; {words.count(school, 'line')} naming the school covered" if school else "")
                + (f"; {words.count(crests, 'school crest')} covered" if crests else "")
                + f"; {sound} - {a.status.value.replace('-', ' ')}")
-    if words.NAMES_NOT_LOOKED_FOR in a.warnings:
+    if a.names_not_looked_for:
         click.echo(f"  {words.NAMES_NOT_LOOKED_FOR}")
     # a face seen more than once (the tracker lost it for a moment) is one row in the app
     same = {tid: [o for o in g if o != tid] for g in groups if len(g) > 1 for tid in g}
@@ -655,7 +655,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                 # numbered as --name-wrong FACE counts them (1 for the first)
                 for n, f in enumerate(a.faces, 1):
                     click.echo(face_line(f, engine.people_by_id, n))
-                if words.NAMES_NOT_LOOKED_FOR in a.warnings:   # (s62: nothing said)
+                if a.names_not_looked_for:   # (s62: nothing said)
                     click.echo(f"  {words.NAMES_NOT_LOOKED_FOR}")
                 for t in a.texts:
                     if t.kind or t.school or t.decision != "keep" or t.override:

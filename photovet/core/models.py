@@ -15,6 +15,7 @@ from typing import Any
 
 from photovet.core.consent_states import NO as NO  # (for the modules that take it from here)
 from photovet.core.consent_states import NOT_RECORDED, YES
+from photovet.core.words import NAMES_NOT_LOOKED_FOR
 
 # What a consent is for: photos and videos are consented to separately.
 MEDIA: tuple[str, ...] = ("photo", "video")
@@ -689,6 +690,12 @@ class PhotoAnalysis:
     flags: list[PhotoFlag] = field(default_factory=list)  # set by policy at each decision
 
     @property
+    def names_not_looked_for(self) -> bool:
+        """True when reading text was off for it: nobody looked for names on badges,
+        certificates or work, and every view says so where its text would be listed."""
+        return NAMES_NOT_LOOKED_FOR in self.warnings
+
+    @property
     def cover_count(self) -> int:
         return sum(1 for f in self.faces if f.decision != "show")
 
@@ -1087,6 +1094,12 @@ class VideoAnalysis:
     sound_reason: str = ""
     sound_needs_review: bool = False
     manual: list[Cover] = field(default_factory=list)   # (no hand areas on videos yet)
+
+    @property
+    def names_not_looked_for(self) -> bool:
+        """True when reading text was off for it: nobody looked for names on badges,
+        certificates or work, and every view says so where its text would be listed."""
+        return NAMES_NOT_LOOKED_FOR in self.warnings
 
     @property
     def frame_count(self) -> int:

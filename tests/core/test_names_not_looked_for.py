@@ -25,7 +25,10 @@ def test_a_photo_checked_without_reading_text_says_names_were_not_looked_for(ws,
     again = new_engine(ws).analyse(photo)
     assert again.warnings.count(NAMES_NOT_LOOKED_FOR) == 1
     # and as decided for a channel
-    assert NAMES_NOT_LOOKED_FOR in new_engine(ws).decide(again, "website").warnings
+    decided = new_engine(ws).decide(again, "website")
+    assert NAMES_NOT_LOOKED_FOR in decided.warnings
+    # the one predicate every view and command asks
+    assert a.names_not_looked_for and again.names_not_looked_for and decided.names_not_looked_for
 
 
 def test_a_photo_whose_text_was_read_does_not(ws, tmp_path):
@@ -33,3 +36,4 @@ def test_a_photo_whose_text_was_read_does_not(ws, tmp_path):
                      text_engine=_NoLines(), cache=ws.cache, reviews=ws.reviews)
     a = reading.analyse(make_photo(tmp_path / "trip.jpg"))
     assert not a.error and a.texts == [] and NAMES_NOT_LOOKED_FOR not in a.warnings
+    assert not a.names_not_looked_for

@@ -453,7 +453,7 @@ class ApprovalController(QObject):
         lines = list(dict.fromkeys(lines))          # a video: one line per person and reason
         # reading text turned off: never "every ... name found is covered" alone (walk s62: a
         # badge's name readable under it)
-        unread = words.NAMES_NOT_LOOKED_FOR in getattr(a, "warnings", ())
+        unread = getattr(a, "names_not_looked_for", False)
         return self.changed_since_ready(a) + \
             (lines or ["Nobody is shown: every face found is covered." if unread else
                        "Nobody is shown: every face and name found is covered."]) + \
@@ -1222,7 +1222,7 @@ class ApprovalController(QObject):
                                   (texts, plural(texts, "name or word", "names or words")),
                                   (areas, plural(areas, "area by hand", "areas by hand"))) if n]
         lines.append(f"Covered: {', '.join(covered)}" if covered else "Nothing covered")
-        if words.NAMES_NOT_LOOKED_FOR in getattr(a, "warnings", ()):
+        if getattr(a, "names_not_looked_for", False):
             lines.append("Names not looked for (reading text is off)")
         # each name or text left readable, in the approval panel's words (s45 walk: a name
         # left readable by hand, not on the register, was not said on the tile)

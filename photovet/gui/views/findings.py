@@ -167,7 +167,7 @@ def summary_sentence(a: PhotoAnalysis) -> str:
                     + (f" ({hand} named by hand)" if hand else "") + f", {a.cover_count} covered")
     else:
         bits.append("No faces found")
-    if NAMES_NOT_LOOKED_FOR in a.warnings:    # (s62: said nothing, as for no text)
+    if a.names_not_looked_for:    # (s62: said nothing, as for no text)
         bits.append("names not looked for")
     elif a.texts:
         bits.append(texts_read(len(a.texts), a.covered_text_count))
@@ -682,7 +682,7 @@ class FindingsPanel(QWidget):
         sections = [(f"Faces ({len(a.faces)})", tuple(face_rows), ())]
         # with reading text turned off, said here in the colour of a decision to make, never
         # "No text found." (s62)
-        unread = NAMES_NOT_LOOKED_FOR in a.warnings
+        unread = a.names_not_looked_for
         # (first, also above a crest found without reading)
         text_rows = [row(NAMES_NOT_LOOKED_FOR, colour=style.REVIEW.darker(140))] if unread \
             else [] if a.texts else [row("No text found.")]

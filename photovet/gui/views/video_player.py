@@ -34,7 +34,6 @@ from photovet.core.media.video.linking import FaceCount, face_count, gap_links, 
 from photovet.core.models import UNREAD_AFTER_CUE, MatchStatus, VideoAnalysis, VideoTrack
 from photovet.core.policy import cue_track_ids, waiting_for_decision, waiting_on_cue
 from photovet.core.words import (
-    NAMES_NOT_LOOKED_FOR,
     PLACE_FOR_A_NAME,
     crest_track,
     hidden_details_removed,
@@ -226,7 +225,7 @@ def video_summary(a: VideoAnalysis, *, can_review: bool = False, can_listen: boo
                 "be exported.")
     count = face_count(a, groups)
     bits = [f"A video of {clock(a.duration)}: {count.followed(decided=True)}"]
-    if NAMES_NOT_LOOKED_FOR in a.warnings:    # reading text turned off (s62: said nowhere)
+    if a.names_not_looked_for:    # reading text turned off (s62: said nowhere)
         bits.append("names not looked for")
     bits += text_tracks_read(a.text_tracks)   # names, and lines naming the school
     if a.has_audio:
