@@ -358,32 +358,18 @@ def _holdings_html(h: Holdings | None, labels: dict[str, str], name: str, hide: 
     return parts, technical
 
 
-def _named_in_file_names(records: Any, person: Any, have: set[int]) -> list[Any]:
+def named_in_file_names(records: Any, person: Any, have: set[int]) -> list[Any]:
     """The export records not in ``have`` whose file name may refer to ``person`` (their
-    batch label, published with the copy: ``captions.file_name_mentions``, as the take-down
+    batch label, published with the copy: ``captions.file_names_naming``, as the take-down
     list reads them), oldest first; none for someone no longer in the register (no name to
-    read)."""
+    read). Their report, their page and the exports listed for them all add these."""
     if person is None:
         return []
-    from photovet.core.vision.text.captions import (  # noqa: PLC0415
-        caption_matcher,
-        copy_label,
-        file_name_mentions,
-    )
+    from photovet.core.vision.text.captions import file_names_naming  # noqa: PLC0415
 
-    matcher = caption_matcher([person], 90)
-    mentions: dict[str, bool] = {}
-    out = []
-    for r in records.exports():
-        if r.id in have:
-            continue
-        name = Path(r.output_path).name
-        stem = copy_label(name)
-        if stem not in mentions:
-            mentions[stem] = person.id in file_name_mentions(name, [person], matcher=matcher)
-        if mentions[stem]:
-            out.append(r)
-    return out
+    rest = [r for r in records.exports() if r.id not in have]
+    named = file_names_naming(person, {Path(r.output_path).name for r in rest})
+    return [r for r in rest if Path(r.output_path).name in named]
 
 
 def holds_something(held: Holdings) -> bool:
@@ -486,7 +472,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     # and every copy whose file name (its batch label, published with it) names them, as the
     # take-down list reads it (s62 audit: a copy posted as "joe-harris-award-001.jpg" was
     # left out of Joe's report, and listed in its take-down section once his consent went)
-    by_file_name = _named_in_file_names(records, person, {r.id for r in exports})
+    by_file_name = named_in_file_names(records, person, {r.id for r in exports})
     if by_file_name:
         exports = sorted([*exports, *by_file_name], key=lambda r: r.id)
     in_file_name = {r.id for r in by_file_name}

@@ -333,25 +333,16 @@ def _named_in_file_names(records: Records, register: Any, recs: list[ExportRecor
     (``_file_name_reasons``, on the channels ``evaluate`` judges it on). Only a file name
     that may refer to them at all (``captions.file_name_mentions``, with their names alone:
     a check of every label against the whole register took ~20 ms a label) is checked."""
-    from photovet.core.vision.text.captions import (  # noqa: PLC0415
-        caption_matcher,
-        copy_label,
-        file_name_mentions,
-    )
+    from photovet.core.vision.text.captions import file_names_naming  # noqa: PLC0415
 
     who = register.find(person) if hasattr(register, "find") else None
     if who is None:
         return []       # not in the register: no file name can be read as theirs
-    mine = caption_matcher([who], 90)
-    mentions: dict[str, bool] = {}
+    named = file_names_naming(who, {Path(rec.output_path).name for rec in recs})
     people: dict = {}
     out = []
     for rec in recs:
-        name = Path(rec.output_path).name
-        stem = copy_label(name)
-        if stem not in mentions:
-            mentions[stem] = person in file_name_mentions(name, [who], matcher=mine)
-        if mentions[stem] and any(
+        if Path(rec.output_path).name in named and any(
                 person in _file_name_reasons(rec, _channel(records, ch), register, on, cache,
                                              people) for ch, _status in _chans(rec)):
             out.append(rec)

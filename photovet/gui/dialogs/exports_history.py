@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from photovet.core.errors import PhotoVetError
 from photovet.core.records import takedown
 from photovet.core.records.exports import ExportRecord
+from photovet.core.records.sar import named_in_file_names
 from photovet.core.words import (
     MAYBE_PEOPLE_NOT_SAID,
     caption_brief,
@@ -83,11 +84,15 @@ class ExportsModel(QAbstractTableModel):
         self.names: dict[str, str] = {}
         self.labels: dict[str, str] = {}
         self.person: str | None = None
+        self.by_file_name: frozenset[int] = frozenset()
 
-    def set_records(self, records, names, labels, person: str | None = None) -> None:
+    def set_records(self, records, names, labels, person: str | None = None,
+                    by_file_name: frozenset[int] = frozenset()) -> None:
+        """``by_file_name``: the ids of the records listed for ``person`` only because their
+        file name names them (``sar.named_in_file_names``)."""
         self.beginResetModel()
         self.records, self.names, self.labels = list(records), names, labels
-        self.person = person
+        self.person, self.by_file_name = person, by_file_name
         self.endResetModel()
 
     def rowCount(self, parent=_ROOT) -> int:
@@ -118,7 +123,9 @@ class ExportsModel(QAbstractTableModel):
                 return ""
             if r.may_show_only(self.person):
                 return self.MAY_SHOW
-            roles = ", ".join(r.roles(self.person))
+            roles = ", ".join(r.roles(self.person)
+                              + (["named in the file name"] if r.id in self.by_file_name
+                                 else []))
             return roles[:1].upper() + roles[1:] or "\u2014"
         if col in (5, 6) and self.person is not None and r.may_show_only(self.person):
             # whom the face that may be theirs was shown as is among these: never beside
@@ -272,6 +279,13 @@ class ExportsDialog(QDialog):
         person = self.person.currentData()
         # a face shown as someone else that may be theirs (a twin): listed, marked
         recs = ws.records.exports(person=person, batch=self.batch.currentData(), maybe=True)
+        # and those whose file name names them, as their subject access report lists them
+        by_file_name: list[ExportRecord] = []
+        if person is not None:
+            by_file_name = [r for r in named_in_file_names(
+                ws.records, ws.register.find(person), {r.id for r in recs})
+                if self.batch.currentData() in (None, r.batch)]
+            recs += by_file_name
         ch = self.channel.currentData()
         if ch:
             recs = [r for r in recs if r.channel == ch or any(p.channel == ch for p in r.posts)]
@@ -282,7 +296,8 @@ class ExportsDialog(QDialog):
             found = ws.register.find(i)
             if found is not None:
                 names[i] = found.display_name
-        self.model.set_records(recs, names, ws.channels.labels(), person)
+        self.model.set_records(recs, names, ws.channels.labels(), person,
+                               frozenset(r.id for r in by_file_name))
         self.table.setColumnHidden(self.model.PERSON, person is None)
         self.table.resizeColumnsToContents()
         widest = self.table.fontMetrics().averageCharWidth() * self.model.CAPTION_CHARS

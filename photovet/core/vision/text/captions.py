@@ -7,7 +7,7 @@ import functools
 import gzip
 import importlib.resources
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -2066,6 +2066,23 @@ def file_name_mentions(file_name: str, people: Sequence[Person], *,
         matcher = caption_matcher(people, 90)
     return {pid for text in dict.fromkeys((words, read))
             for pid in _caption_mentions(text, people, threshold=90, matcher=matcher)}
+
+
+def file_names_naming(person: Person, file_names: Iterable[str]) -> set[str]:
+    """Of ``file_names`` (exported copies' names), those that may refer to ``person`` at all
+    (``file_name_mentions`` with their names alone, checked once a label): the one reading the
+    subject access report, the take-down list and the person's page share (s63: the page and
+    its list of exports left out a copy named after them that the report listed)."""
+    matcher = caption_matcher([person], 90)
+    by_label: dict[str, bool] = {}
+    out = set()
+    for name in file_names:
+        label = copy_label(name)
+        if label not in by_label:
+            by_label[label] = person.id in file_name_mentions(name, [person], matcher=matcher)
+        if by_label[label]:
+            out.add(name)
+    return out
 
 
 def check_label(label: str, people: Sequence[Person], channel: Channel, on: _dt.date,
