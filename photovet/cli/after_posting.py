@@ -138,18 +138,27 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
 
 @click.command("exports")
 @click.option("--person", default=None, help="Only exports where this person appears (face shown "
-              "or covered, name readable or covered, named in the caption), and those with a "
-              "face shown as someone else that may be theirs (a twin), marked \"May show "
-              "them\".")
+              "or covered, name readable or covered, named in the caption or the file name), and "
+              "those with a face shown as someone else that may be theirs (a twin), marked "
+              "\"May show them\".")
 @click.option("--batch", default=None, help="Only this batch.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per export per line.")
 def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
     """List the export records: what was exported, for which channel, who is in it, and where
     it was posted."""
+    from photovet.core.records.sar import named_in_file_names
+
     ws = open_workspace()
     try:
         person = register_id(ws.register, person)
         recs = ws.records.exports(person=person, batch=batch, maybe=True)
+        # and those whose file name names them, as their subject access report lists them
+        by_file_name = {r.id for r in named_in_file_names(
+            ws.records, ws.register.find(person) if person else None, {r.id for r in recs})
+            if batch in (None, r.batch)}
+        if by_file_name:
+            recs = sorted([*recs, *(r for r in ws.records.exports() if r.id in by_file_name)],
+                          key=lambda r: r.id)
         names = names_for(ws.register, {p for r in recs for p in r.people})
         labels = ws.channels.labels()
     finally:
@@ -157,7 +166,8 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
     if as_json:
         for r in recs:
             # with --person: whether it only may show them (a face shown as someone else)
-            d = {**r.to_dict(), **({"may_show_them": r.may_show_only(person)}
+            d = {**r.to_dict(), **({"may_show_them": r.may_show_only(person),
+                                    "named_in_file_name": r.id in by_file_name}
                                    if person else {})}
             if person is not None and r.may_show_only(person):
                 # as the table and the app: whom that face was shown as is among those shown,
@@ -182,6 +192,8 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
         maybe = person is not None and r.may_show_only(person)
         if maybe and person is not None:
             click.echo(f"     {words.maybe_export_note(r, person)}")
+        if r.id in by_file_name:
+            click.echo("     named in the file name (published with it)")
         # whom the face that may be theirs was shown as is among those shown: never said
         # beside "May show them" (the two names would be put together)
         unsaid = words.MAYBE_PEOPLE_NOT_SAID[:1].lower() + words.MAYBE_PEOPLE_NOT_SAID[1:]
@@ -324,6 +336,7 @@ def sar_cmd(person_id: str, out_path: Path, overwrite: bool, not_in_register: bo
     pupil usually their UPN), any case. A name is never taken as an id: what is no one's id but
     fits someone by name is refused, with their ids."""
     from photovet.core.errors import ExportError, OutputExistsError
+    from photovet.core.records.sar import named_in_file_names
     from photovet.core.words import SAR_NOTHING_HELD_NEXT, person_who, sar_nothing_held
 
     ws = open_workspace()
@@ -335,7 +348,10 @@ def sar_cmd(person_id: str, out_path: Path, overwrite: bool, not_in_register: bo
         path = ws.subject_access_report(person_id, out_path, overwrite=overwrite)
         pid = register_id(ws.register, person_id) or person_id
         nothing = ws.sar_nothing_held(pid)
-        n = len(ws.records.exports(person=pid))
+        listed = ws.records.exports(person=pid)
+        # the report's own count: with the copies named after them in their file name
+        n = len(listed) + len(named_in_file_names(ws.records, ws.register.find(pid),
+                                                  {r.id for r in listed}))
         # a face shown as someone else that may be theirs (a twin): the report's own count
         maybe = len(ws.records.exports_may_show_only(pid))
     except ExportError as exc:  # the file given with --out: named as the user typed it

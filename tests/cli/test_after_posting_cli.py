@@ -629,3 +629,25 @@ def test_import_device_says_what_stays_on_a_cleared_device(tmp_path):
     photo(1, (64, 48)).save(dev / "IMG_0002.JPG", "JPEG")
     r = run("import-device", dev.parent.parent, "--into", tmp_path / "pc2")
     assert r.exit_code == 0 and "stay on the device" not in r.stdout, r.output
+
+
+def test_exports_and_sar_for_a_person_count_a_copy_named_after_them(school):
+    """s63: a copy whose file name names Cal (its batch label, published with it) is in his
+    subject access report; ``photovet exports --person`` and ``photovet sar``'s count left it
+    out."""
+    tmp, _, _ = school
+    db = open_db()
+    rec = Records(db, office_audit(db))
+    rec.add_export(make_export(tmp, 7, shown=[B], name="cal-cole-award-001"),
+                   batch="Cal Cole award", channel="website", preparer="jo", approver="head")
+    db.close()
+    rows = lines(run("exports", "--person", C, "--json").stdout)
+    assert [(Path(x["output_path"]).name, x["named_in_file_name"]) for x in rows] == \
+        [("trip2.jpg", False), ("cal-cole-award-001.jpg", True)]
+    r = run("exports", "--person", C)
+    assert r.exit_code == 0 and "named in the file name (published with it)" in r.stdout
+    assert "named in the file name" not in run("exports", "--person", A).stdout
+    assert len(lines(run("exports", "--person", C, "--batch", "trip", "--json").stdout)) == 1
+    r = run("sar", C, "--out", tmp / "cal.html")
+    assert r.exit_code == 0 and "(2 exports)" in r.stdout, r.output
+    assert (tmp / "cal.html").read_text(encoding="utf-8").count('class="export"') == 2
