@@ -219,8 +219,32 @@ def test_an_xmp_block_in_a_video_is_listed(tmp_path):
     adobe = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")   # XMP spec part 3, MP4
     with open(clip.path, "ab") as fh:                             # after the index
         fh.write(_box(b"uuid", adobe + xmp))
-    labels = [f.label for f in inspect_video(clip.path).findings]
-    assert "XMP metadata block" in labels, labels
+    found = {f.label: f for f in inspect_video(clip.path).findings}
+    assert "Adobe XMP data" in found, found
+    # and what it holds, as a photo's XMP is read (s62 note: only "XMP metadata block")
+    gps = [f for f in found.values() if f.category == "location"]
+    assert gps and gps[0].data["lat"] == pytest.approx(52.95), found
+
+
+def test_blocks_a_video_player_does_not_read_are_listed(tmp_path):
+    """s62 note: a top-level vendor ``uuid``, a ``meta`` box, a box of an unknown kind or
+    bytes after the last box (a phone's trailer) were not listed by inspect (an export drops
+    them all: it is made afresh). Each is now said; a plain clip says none of them."""
+    from tests.video_clips import _box
+
+    clip = make_clip(tmp_path / "phone.mp4", seconds=0.5, audio=False)
+    plain = {f.label for f in inspect_video(clip.path).findings}
+    assert not any("block" in label for label in plain), plain
+    with open(clip.path, "ab") as fh:
+        fh.write(_box(b"uuid", bytes(range(16)) + b"GPS 51.5N 0.1W"))
+        fh.write(_box(b"meta", bytes(4) + b"location"))
+        fh.write(_box(b"SEFd", b"samsung"))
+        fh.write(b"SEFT trailer")                    # not a box
+    found = {f.label: f.value for f in inspect_video(clip.path).findings}
+    assert found["Vendor data block"] == "38 bytes"
+    assert found["Metadata block (meta)"] == "20 bytes"
+    assert found["Unknown data block 'SEFd'"] == "15 bytes"
+    assert found["Data after the video's last block"] == "12 bytes"
 
 
 @pytest.mark.parametrize("sound", ["keep", "mute", "remove"])

@@ -112,9 +112,20 @@ def findings_from_probe(rep: Report, info, source: str = "") -> None:
             rep.add("embedded", "Data track (may hold GPS or sensor data)", stream, src)
 
 
+#: top-level boxes of an MP4/MOV that hold the picture, the sound, their index or nothing
+_PLAIN_TOP_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot", b"moof",
+                    b"mfra", b"sidx", b"styp", b"ssix", b"prft", b"emsg", b"pdin"}
+#: an XMP block larger than this is listed by its size, its contents not read
+_XMP_READ_LIMIT = 4 << 20
+
+
 def box_findings(rep: Report, path: Path, source: str) -> None:
-    """XMP blocks in an MP4/MOV (``uuid`` with Adobe's id, or ``udta/XMP_``), found by a walk
-    of the index's box headers (the media data is never read)."""
+    """What a walk of an MP4/MOV's box headers finds besides the picture and the sound (the
+    media data is never read): XMP blocks (``uuid`` with Adobe's id, or ``udta/XMP_``), read
+    like a photo's (a location or people in them said as such: s62 note, they were only "XMP
+    metadata block"), and top-level blocks FFmpeg does not read (another ``uuid``, a ``meta``,
+    data of an unknown kind, bytes after the last box): listed, so what an export removed is
+    all said."""
     from photovet.core.media.video.boxes import boxes, top_boxes  # noqa: PLC0415
 
     try:
@@ -122,23 +133,56 @@ def box_findings(rep: Report, path: Path, source: str) -> None:
         with open(path, "rb") as fh:
             if fh.read(8)[4:8] != b"ftyp":
                 return
-            for typ, pos, h, n in top_boxes(fh, size):
-                if typ == b"uuid":
-                    fh.seek(pos + h)
-                    if fh.read(16) == _XMP_UUID:
-                        rep.add("other", "XMP metadata block", f"{n} bytes", source, {"bytes": n})
-                elif typ == b"moov" and n < (64 << 20):
-                    fh.seek(pos)
-                    moov = fh.read(n)
-                    _walk_for_xmp(rep, moov, h, n, source, boxes)
-    except (OSError, ValueError):
+            end = 0
+            try:
+                for typ, pos, h, n in top_boxes(fh, size):
+                    end = pos + n
+                    if typ == b"uuid":
+                        fh.seek(pos + h)
+                        if fh.read(16) == _XMP_UUID:
+                            _xmp(rep, fh.read(min(n - h - 16, _XMP_READ_LIMIT)),
+                                 n - h - 16, source)
+                        else:
+                            rep.add("other", "Vendor data block", f"{n} bytes", source,
+                                    {"bytes": n, "box": "uuid"})
+                    elif typ == b"moov" and n < (64 << 20):
+                        fh.seek(pos)
+                        moov = fh.read(n)
+                        _walk_for_xmp(rep, moov, h, n, source, boxes)
+                    elif typ == b"meta":
+                        rep.add("other", "Metadata block (meta)", f"{n} bytes", source,
+                                {"bytes": n, "box": "meta"})
+                    elif typ not in _PLAIN_TOP_BOXES:
+                        name = typ.decode("latin-1")
+                        shown = name if name.isprintable() else typ.hex()
+                        rep.add("other", f"Unknown data block '{shown}'", f"{n} bytes", source,
+                                {"bytes": n, "box": shown})
+            except ValueError:
+                # what follows the last whole box is not boxes (a phone's trailer, or damage)
+                rep.add("other", "Data after the video's last block", f"{size - end} bytes",
+                        source, {"bytes": size - end})
+    except OSError:
         return
+
+
+def _xmp(rep: Report, data: bytes, size: int, source: str) -> None:
+    """An XMP block of ``size`` bytes, ``data`` its start: read as a photo's is (its location,
+    people and the rest said), or listed by its size when too large to read."""
+    from photovet.core.media.metadata.xmp import xmp_findings  # noqa: PLC0415
+
+    if len(data) < size:
+        rep.add("other", "XMP metadata block", f"{size} bytes (too large to list)", source,
+                {"bytes": size})
+        return
+    xmp_findings(rep, data, "XMP")
 
 
 def _walk_for_xmp(rep: Report, data: bytes, start: int, end: int, source: str, boxes) -> None:
     for typ, off, hdr, size in boxes(data, start, end):
-        if typ == b"XMP_" or (typ == b"uuid" and data[off + hdr:off + hdr + 16] == _XMP_UUID):
-            rep.add("other", "XMP metadata block", f"{size} bytes", source, {"bytes": size})
+        if typ == b"XMP_":
+            _xmp(rep, data[off + hdr:off + size], size - hdr, source)
+        elif typ == b"uuid" and data[off + hdr:off + hdr + 16] == _XMP_UUID:
+            _xmp(rep, data[off + hdr + 16:off + size], size - hdr - 16, source)
         elif typ in (b"trak", b"udta"):
             try:
                 _walk_for_xmp(rep, data, off + hdr, off + size, source, boxes)
