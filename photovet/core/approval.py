@@ -57,6 +57,7 @@ from photovet.core.policy import (
     watch_refusal,
 )
 from photovet.core.review import ReviewStore, local_time, naming_returned
+from photovet.core.settings import SECTION_WORDS
 from photovet.core.storage import Database
 from photovet.core.storage.database import stored_path
 from photovet.core.words import CAPTION_SHOWN_COMMAND, HAND_NAMED_APP, caption_word
@@ -480,6 +481,13 @@ def _register_gave(action: str, said: Mapping[str, Any], channel: str, media: st
 #: a video's sound asked for by hand that publishes less than any rule: its maker may still
 #: approve (``Approvals._not_a_changer``); back to the channel's rule (None) may publish more
 LESS_SOUND = frozenset({"mute", "remove"})
+
+#: the school's settings sections whose change may change what a photo or video publishes
+#: (``settings.SCHOOL_SECTIONS`` but approval, retention, the checklist and sign-in): an
+#: approver who changed one after the item was marked ready approves what the preparer did
+#: not see (``_changed_settings``); and the school's crest pictures, taken away
+PUBLISHING_SECTIONS = ("mode", "recognition", "detection", "text", "cover", "school", "group",
+                       "video")
 
 #: what a change to a review did, in the words of the approver's refusal ("covered a face")
 REVIEW_DOINGS = {
@@ -1350,6 +1358,7 @@ class Approvals:
                 "cannot also approve it",
                 hint=f"Its preparer looks at the change and marks the {what} ready again, or "
                      "another senior leader approves it.")
+        self._changed_settings(ready, me, approver.name, what)
         if analysis is None:
             return
         people = sorted(people_in(analysis))
@@ -1375,6 +1384,34 @@ class Approvals:
                 f"(at {local_time(at)}), so cannot also approve it",
                 hint=f"Its preparer looks at the {what} again and marks it ready again, or "
                      "another senior leader approves it.")
+
+    def _changed_settings(self, ready: int, me: str, name: str, what: str) -> None:
+        """Four eyes over the school's settings (s63): what is published is decided afresh
+        with them, so an admin who also approves could turn reading text off (a badge's name
+        then left readable), loosen recognition or the covers, or take a crest picture away,
+        after a colleague marked the item ready, and approve what nobody else saw. Their
+        change of a ``PUBLISHING_SECTIONS`` section, or a crest picture removed, after audit
+        row ``ready`` refuses; ``me``: their name as compared (casefolded)."""
+        for actor, at, action, details in self.db.all(
+                "SELECT actor, time, action, details FROM audit_log WHERE id > ? AND action IN "
+                "('settings.change', 'school.picture-remove') ORDER BY id", [int(ready)]):
+            if " ".join((actor or "").split()).casefold() != me:
+                continue
+            if action == "school.picture-remove":
+                changed = "the school's crest and logo pictures"
+            else:
+                sections = [x for x in PUBLISHING_SECTIONS
+                            if x in (json.loads(details or "{}").get("changed") or {})]
+                if not sections:
+                    continue
+                words = [SECTION_WORDS.get(x, x) for x in sections]
+                changed = ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + \
+                    words[-1]
+            raise ApprovalError(
+                f"{name} changed the school's settings ({changed}) after this {what} was "
+                f"marked ready (at {local_time(at)}), so cannot also approve it",
+                hint=f"Its preparer looks at the {what} as the settings check it now and marks "
+                     "it ready again, or another senior leader approves it.")
 
     def four_eyes_refusal(self, analysis: Any) -> str | None:
         """Why the signed-in approver may not approve ``analysis`` for its channel by the
