@@ -488,6 +488,11 @@ LESS_SOUND = frozenset({"mute", "remove"})
 #: not see (``_changed_settings``); and the school's crest pictures, taken away
 PUBLISHING_SECTIONS = ("mode", "recognition", "detection", "text", "cover", "school", "group",
                        "video")
+#: a channel's rules that may change what is published on it, in the refusal's words
+#: (its name, size and quality do not change who or what is shown)
+PUBLISHING_CHANNEL_RULES = {"names": "names rule", "fixed_mode": "fixed mode",
+                            "audio": "sound rule", "cover_school": "school identifiers rule",
+                            "group_only": "group shots rule"}
 
 #: what a change to a review did, in the words of the approver's refusal ("covered a face")
 REVIEW_DOINGS = {
@@ -1358,7 +1363,7 @@ class Approvals:
                 "cannot also approve it",
                 hint=f"Its preparer looks at the change and marks the {what} ready again, or "
                      "another senior leader approves it.")
-        self._changed_settings(ready, me, approver.name, what)
+        self._changed_settings(ready, me, approver.name, what, state.channel)
         if analysis is None:
             return
         people = sorted(people_in(analysis))
@@ -1385,28 +1390,35 @@ class Approvals:
                 hint=f"Its preparer looks at the {what} again and marks it ready again, or "
                      "another senior leader approves it.")
 
-    def _changed_settings(self, ready: int, me: str, name: str, what: str) -> None:
+    def _changed_settings(self, ready: int, me: str, name: str, what: str,
+                          channel: str) -> None:
         """Four eyes over the school's settings (s63): what is published is decided afresh
         with them, so an admin who also approves could turn reading text off (a badge's name
-        then left readable), loosen recognition or the covers, or take a crest picture away,
-        after a colleague marked the item ready, and approve what nobody else saw. Their
-        change of a ``PUBLISHING_SECTIONS`` section, or a crest picture removed, after audit
+        then left readable), loosen recognition or the covers, take a crest picture away, or
+        let ``channel`` show full names, after a colleague marked the item ready, and approve
+        what nobody else saw. Their change of a ``PUBLISHING_SECTIONS`` section, a crest
+        picture removed, or a ``PUBLISHING_CHANNEL_RULES`` rule of ``channel``, after audit
         row ``ready`` refuses; ``me``: their name as compared (casefolded)."""
         for actor, at, action, details in self.db.all(
                 "SELECT actor, time, action, details FROM audit_log WHERE id > ? AND action IN "
-                "('settings.change', 'school.picture-remove') ORDER BY id", [int(ready)]):
+                "('settings.change', 'school.picture-remove', 'channel.change') ORDER BY id",
+                [int(ready)]):
             if " ".join((actor or "").split()).casefold() != me:
                 continue
+            said = json.loads(details or "{}")
             if action == "school.picture-remove":
-                changed = "the school's crest and logo pictures"
-            else:
-                sections = [x for x in PUBLISHING_SECTIONS
-                            if x in (json.loads(details or "{}").get("changed") or {})]
-                if not sections:
+                words = ["the school's crest and logo pictures"]
+            elif action == "channel.change":
+                if said.get("channel") != channel:
                     continue
-                words = [SECTION_WORDS.get(x, x) for x in sections]
-                changed = ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + \
-                    words[-1]
+                words = [f"the channel's {w}" for k, w in PUBLISHING_CHANNEL_RULES.items()
+                         if k in (said.get("changes") or {})]
+            else:
+                words = [SECTION_WORDS.get(x, x) for x in PUBLISHING_SECTIONS
+                         if x in (said.get("changed") or {})]
+            if not words:
+                continue
+            changed = ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
             raise ApprovalError(
                 f"{name} changed the school's settings ({changed}) after this {what} was "
                 f"marked ready (at {local_time(at)}), so cannot also approve it",

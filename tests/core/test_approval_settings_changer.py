@@ -89,3 +89,19 @@ def test_a_crest_picture_taken_away_by_the_approver_after_ready_refuses(ws, engi
     with pytest.raises(ApprovalError, match=r"^Mr Head changed the school's settings \(the "
                                             r"school's crest and logo pictures\) after"):
         _approve(ws, engine, photo)
+
+
+def test_a_rule_of_its_channel_loosened_by_the_approver_after_ready_refuses(ws, engine,
+                                                                            tmp_path):
+    photo = make_photo(tmp_path / "trip.jpg")
+    _ready(ws, engine, photo)
+    ws.channels.update("facebook", names="full")       # another channel: not this photo's
+    ws.channels.update("website", long_edge=1600)      # its size: nobody more is shown
+    _approve(ws, engine, photo)
+    _ready(ws, engine, photo)
+    loose = "first" if ws.channels.get("website").names != "first" else "full"
+    ws.channels.update("website", names=loose, quality=80)
+    with pytest.raises(ApprovalError, match=r"^Mr Head changed the school's settings \(the "
+                                            r"channel's names rule\) after this photo was "
+                                            r"marked ready"):
+        _approve(ws, engine, photo)
