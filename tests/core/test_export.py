@@ -427,10 +427,7 @@ def test_an_export_carries_the_rules_of_its_channel_it_was_made_under(tmp_path):
         "group_only": True}
 
 
-def test_export_photo_counts_covers(tmp_path, monkeypatch):
-    fake = types.ModuleType("photovet.core.media.cover")
-    fake.apply_covers = lambda image, covers, style="solid", in_place=False: image
-    monkeypatch.setitem(sys.modules, "photovet.core.media.cover", fake)
+def test_export_photo_counts_covers(tmp_path):
     src = leaky_jpeg(tmp_path / "a.jpg")
     covers = [Cover("ellipse", (1, 1, 5, 5), source="face"), Cover("ellipse", (9, 9, 5, 5), source="face"),
               Cover("polygon", points=[(0, 0), (5, 0), (5, 5)], source="text"), Cover("rect", (0, 0, 2, 2))]

@@ -24,8 +24,8 @@ def _first_finishes_last(monkeypatch, first: Path) -> threading.Event:
             assert named.wait(20), "no other photo was named while the first waited"
         return real_read(source, *args, **kwargs)
 
-    def verify(tmp, size, *, shown_as=None):
-        out = real_verify(tmp, size, shown_as=shown_as)
+    def verify(tmp, size, **kwargs):
+        out = real_verify(tmp, size, **kwargs)
         named.set()
         return out
 

@@ -118,11 +118,11 @@ def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
         return mask.copy()
     h, w = mask.shape
     rows = mask.copy()
-    for d in range(1, r + 1):
+    for d in range(1, min(r, w - 1) + 1):     # (further than the width reaches nothing more)
         np.maximum(rows[:, d:], mask[:, :w - d], out=rows[:, d:])
         np.maximum(rows[:, :w - d], mask[:, d:], out=rows[:, :w - d])
     out = rows.copy()
-    for d in range(1, r + 1):
+    for d in range(1, min(r, h - 1) + 1):
         np.maximum(out[d:], rows[:h - d], out=out[d:])
         np.maximum(out[:h - d], rows[d:], out=out[:h - d])
     return out
@@ -154,9 +154,7 @@ def _pixelate(arr: np.ndarray, bbox, max_blocks: int, rng: np.random.Generator
     x1, y1, x2, y2 = bbox
     region = arr[y1:y2, x1:x2]
     rh, rw = region.shape[:2]
-    side = max(rw, rh)
-    nbx = max(1, min(max_blocks, int(math.ceil(max_blocks * rw / side))))
-    nby = max(1, min(max_blocks, int(math.ceil(max_blocks * rh / side))))
+    nbx, nby = _block_count(rw, rh, max_blocks)
     ys = np.linspace(0, rh, nby + 1).astype(int)
     xs = np.linspace(0, rw, nbx + 1).astype(int)
     colours = np.zeros((nby, nbx, 3), np.float64)
@@ -168,6 +166,19 @@ def _pixelate(arr: np.ndarray, bbox, max_blocks: int, rng: np.random.Generator
             mean = blk.reshape(-1, 3).mean(axis=0, dtype=np.float64)
             colours[j, i] = mean + rng.normal(0.0, 18.0, size=3)
     return np.clip(colours, 0, 255), ys, xs
+
+
+def pixelated(red: Cover, style: str) -> bool:
+    """Whether ``red`` is painted as blocks in ``style`` (faces' ellipses in "pixelate"; text
+    and rectangles are always solid)."""
+    return style == "pixelate" and red.shape == "ellipse" and red.source != "text"
+
+
+def _block_count(rw: float, rh: float, max_blocks: int) -> tuple[int, int]:
+    """How many blocks across and down a pixelated area of ``rw`` x ``rh`` px is painted in."""
+    side = max(rw, rh, 1e-9)
+    return (max(1, min(max_blocks, int(math.ceil(max_blocks * rw / side)))),
+            max(1, min(max_blocks, int(math.ceil(max_blocks * rh / side)))))
 
 
 #: rows of a cover's window blended at once: a large cover (a face filling the frame) is
@@ -217,7 +228,7 @@ def apply_covers(image: Image.Image, covers: list[Cover], *, style: str = "solid
         # the cover's window only (as painted by the covers before it), never the whole photo
         window = np.asarray(out.crop((wx1, wy1, wx2, wy2)), dtype=np.uint8)
         cbx1, cby1, cbx2, cby2 = core_box
-        pixelate = style == "pixelate" and red.shape == "ellipse" and red.source != "text"
+        pixelate = pixelated(red, style)
         if pixelate:
             colours, ys, xs = _pixelate(window, (cbx1, cby1, cbx2, cby2), max_blocks, rng)
             # each window pixel's block (pixels beside the core take the nearest block's)
@@ -245,6 +256,120 @@ def apply_covers(image: Image.Image, covers: list[Cover], *, style: str = "solid
     if alpha is not None:
         out.putalpha(alpha)
     return out
+
+
+# -- the read-back check -------------------------------------------------------------------
+
+#: how far inside a cover's area (px of the copy) its pixels are looked at: past the ringing of
+#: JPEG's 8 x 8 blocks and the blur of scaling at its edge
+CHECK_INSET = 4
+#: how far (px of the full-size photo) a later cover's soft edge and the scaling may reach into
+#: an earlier one's area (the feather is at most 6 px; its blur about 3 x that): those pixels
+#: are not looked at
+CHECK_LATER_REACH = 20
+#: the most a covered area's brightness (0-255) may spread (standard deviation) in the picture
+#: as rendered and scaled, before it is encoded: the painting is exact there, and scaling's
+#: blur stops short of the inset. Measured (s63: 34 photos, 3-25 faces' covers each with text
+#: and badge covers, a third over neighbours, and black-and-white checkerboards of 3-7 px;
+#: full size and scaled to 2048, 1024 and 512 px; solid and pixelated): at most 0.5
+RENDERED_MAX_SPREAD = 1.0
+#: the same in the copy as read back from its JPEG file, whose 8 x 8 blocks ring beside a
+#: cover's edge at low quality: at most 10 on the checkerboards and 8 on the badge photos at
+#: quality 50, the lowest a channel may have. Looser than the rendered check, which catches a
+#: cover not painted (a face's area left as it was spreads by 20 and more); this one a copy
+#: that lost its covers between the painting and the disk
+READ_BACK_MAX_SPREAD = 15.0
+CHECK_MIN_PIXELS = 30
+
+
+def covers_showing_detail(copy: Image.Image, covers: Sequence[Cover],
+                          source_size: tuple[int, int], *, style: str = "solid",
+                          max_blocks: int = 8, max_spread: float = RENDERED_MAX_SPREAD) -> list[int]:
+    """The indices of ``covers`` whose area shows detail in ``copy``: the export as rendered
+    (``max_spread`` ``RENDERED_MAX_SPREAD``) or as read back from its file
+    (``READ_BACK_MAX_SPREAD``), scaled from the ``source_size`` the covers are in. Each
+    cover's area, where no later cover (they are painted in order) reaches, ``CHECK_INSET`` px
+    inside its edge, must be one flat colour (each block of a pixelated face one colour): a
+    brightness spread over ``max_spread`` means the picture under it shows (a cover not
+    painted, painted partly, in the wrong place or translucent). Areas too small to look at in
+    the copy (``CHECK_MIN_PIXELS``, a face of a few px after scaling) are not judged. Pure; the
+    export refuses a copy with any (principle 4)."""
+    luma = np.asarray(copy.convert("L"), np.float32)
+    oh, ow = luma.shape
+    sx, sy = ow / float(source_size[0]), oh / float(source_size[1])
+    reach = int(math.ceil(CHECK_LATER_REACH * max(sx, sy)))
+    boxes: list[tuple[int, int, int, int] | None] = []
+    for red in covers:
+        b = _shape_bounds(red)
+        boxes.append(None if b is None else (
+            int(math.floor(b[0] * sx)), int(math.floor(b[1] * sy)),
+            int(math.ceil(b[2] * sx)), int(math.ceil(b[3] * sy))))
+    bad = []
+    for i, red in enumerate(covers):
+        box = boxes[i]
+        if box is None:
+            continue
+        x0, y0 = max(0, box[0] - 1), max(0, box[1] - 1)
+        x1, y1 = min(ow, box[2] + 1), min(oh, box[3] + 1)
+        if x1 - x0 < 3 or y1 - y0 < 3:
+            continue
+        own = np.asarray(_scaled_core(red, sx, sy, (x0, y0), (x1 - x0, y1 - y0))) > 0
+        for later in boxes[i + 1:]:
+            if later is None:
+                continue
+            lx0, ly0 = max(x0, later[0] - reach), max(y0, later[1] - reach)
+            lx1, ly1 = min(x1, later[2] + reach), min(y1, later[3] + reach)
+            if lx1 > lx0 and ly1 > ly0:
+                own[ly0 - y0:ly1 - y0, lx0 - x0:lx1 - x0] = False
+        if int(own.sum()) < CHECK_MIN_PIXELS:
+            continue
+        # the inset: what is CHECK_INSET px from the area's edge (the picture's edge is no
+        # edge of it: nothing rings there)
+        inner = ~_dilate(~own, CHECK_INSET)
+        window = luma[y0:y1, x0:x1]
+        parts = [inner]
+        if pixelated(red, style):
+            b = _shape_bounds(red)
+            assert b is not None
+            nbx, nby = _block_count(b[2] - b[0], b[3] - b[1], max_blocks)
+            xs = np.linspace(b[0], b[2], nbx + 1) * sx - x0
+            ys = np.linspace(b[1], b[3], nby + 1) * sy - y0
+            parts = []
+            for j in range(nby):
+                for k in range(nbx):
+                    block = np.zeros_like(inner)
+                    bx0, bx1 = int(math.ceil(xs[k])) + CHECK_INSET, int(xs[k + 1]) - CHECK_INSET
+                    by0, by1 = int(math.ceil(ys[j])) + CHECK_INSET, int(ys[j + 1]) - CHECK_INSET
+                    if bx1 > bx0 and by1 > by0:
+                        block[max(0, by0):max(0, by1), max(0, bx0):max(0, bx1)] = True
+                        parts.append(inner & block)
+        for part in parts:
+            if int(part.sum()) >= CHECK_MIN_PIXELS and float(window[part].std()) > max_spread:
+                bad.append(i)
+                break
+    return bad
+
+
+def _scaled_core(red: Cover, sx: float, sy: float, origin: tuple[int, int],
+                 size: tuple[int, int]) -> Image.Image:
+    """``red``'s area scaled by ``sx``, ``sy`` (L, 0/255) in a window of ``size`` at ``origin``
+    of the scaled picture: only the pixels wholly inside it are set (a pixel the scaling mixed
+    with the picture around is no pixel of the cover)."""
+    ox, oy = origin
+    mask = Image.new("L", size, 0)
+    draw = ImageDraw.Draw(mask)
+    if red.shape == "polygon":
+        draw.polygon([(float(px) * sx - ox, float(py) * sy - oy) for px, py in red.points or []],
+                     fill=255)
+    else:
+        assert red.box is not None
+        x, y, w, h = (float(v) for v in red.box)
+        box = [math.ceil(x * sx) - ox, math.ceil(y * sy) - oy,
+               math.floor((x + w) * sx) - 1 - ox, math.floor((y + h) * sy) - 1 - oy]
+        if box[2] < box[0] or box[3] < box[1]:
+            return mask
+        (draw.rectangle if red.shape == "rect" else draw.ellipse)(box, fill=255)
+    return mask
 
 
 def grow_polygon(poly: Sequence[tuple[float, float]] | np.ndarray, pad_frac: float = 0.25,

@@ -6,12 +6,14 @@ The order for every photo (issue: "no final-named file ever exists unchecked or 
 1. the original's bytes are read once and hashed; if they are not the bytes that were checked
    and approved, nothing is written. The picture is decoded from those same bytes, so what is
    rendered is exactly what was checked;
-2. covers are painted at full resolution, then the picture is scaled for the channel and
-   encoded as a plain JPEG (no EXIF, XMP, ICC, comments, thumbnails);
+2. covers are painted at full resolution, then the picture is scaled for the channel; every
+   cover's area must be flat paint in it (``cover.covers_showing_detail``: a cover not
+   painted, or painted partly, refuses the copy); it is encoded as a plain JPEG (no EXIF,
+   XMP, ICC, comments, thumbnails);
 3. it is written to a hidden temporary file in the output folder (``.photovet-export-...``),
    flushed and fsynced;
-4. that file is read back: it must decode, have the expected size and carry nothing but the
-   picture;
+4. that file is read back: it must decode, have the expected size, carry nothing but the
+   picture, and show every cover as flat paint (allowing for JPEG's ringing);
 5. it is recorded (``recorder.record``: the export record, in the register, in one
    transaction with its audit row, marked as still being named: which temporary file, which
    process on which PC);
@@ -317,10 +319,13 @@ def _unlink_quietly(path: Path) -> None:
         pass
 
 
-def verify_export(path: Path, expected_size: tuple[int, int], *, shown_as: Path | None = None
-                  ) -> None:
-    """Read the written copy back: it must decode as a JPEG of the expected size and carry
-    nothing but the picture. Raises VerificationError (the caller removes the file)."""
+def verify_export(path: Path, expected_size: tuple[int, int], *, shown_as: Path | None = None,
+                  covers: Sequence[Cover] = (), source_size: tuple[int, int] | None = None,
+                  style: str = "solid") -> None:
+    """Read the written copy back: it must decode as a JPEG of the expected size, carry
+    nothing but the picture, and show every cover (``covers``, in the ``source_size`` photo's
+    pixels) as flat paint (``cover.covers_showing_detail``, ``READ_BACK_MAX_SPREAD``).
+    Raises VerificationError (the caller removes the file)."""
     from photovet.core.media.metadata import verify_clean  # noqa: PLC0415
 
     problem = None
@@ -333,6 +338,8 @@ def verify_export(path: Path, expected_size: tuple[int, int], *, shown_as: Path 
                 if im.size != tuple(expected_size):
                     problem = (f"it is {im.size[0]} x {im.size[1]} instead of "
                                f"{expected_size[0]} x {expected_size[1]}")
+                elif covers and source_size is not None:
+                    problem = _covers_problem(im, covers, source_size, style, read_back=True)
         if problem is None:
             leftovers = verify_clean(path)
             if leftovers:
@@ -458,6 +465,28 @@ def _read_checked(source: Path, expected_sha256: str, max_pixels: int | None,
     return loaded
 
 
+def _covers_problem(image: Image.Image, covers: Sequence[Cover], source_size: tuple[int, int],
+                    style: str, *, read_back: bool) -> str | None:
+    """What is wrong with the covers in ``image`` (``cover.covers_showing_detail``: as
+    rendered, or ``read_back`` from the file), in the words of the copy's refusal; None when
+    every cover is flat paint."""
+    from photovet.core.media.cover import (  # noqa: PLC0415
+        READ_BACK_MAX_SPREAD,
+        RENDERED_MAX_SPREAD,
+        covers_showing_detail,
+    )
+
+    bad = covers_showing_detail(image, covers, source_size, style=style,
+                                max_spread=READ_BACK_MAX_SPREAD if read_back
+                                else RENDERED_MAX_SPREAD)
+    if not bad:
+        return None
+    what = {"face": "a face", "text": "a name or text"}
+    first = covers[bad[0]]
+    return (f"{len(bad)} of its {len(covers)} covers {'is' if len(bad) == 1 else 'are'} not "
+            f"solid, the first over {what.get(first.source, 'an area covered by hand')}")
+
+
 def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, style: str = "solid",
                  max_pixels: int | None = None, recorder: Recorder | None = None) -> ExportResult:
     """Make one safe copy (the steps in the module notes). Never raises for a problem with this
@@ -484,9 +513,16 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
         else:
             loaded = _read_checked(source, job.expected_sha256, max_pixels, result)
         # the decode is this export's own (from the check or read here): painted in place
+        source_size = loaded.image.size
         image = render(loaded.image, job.covers, long_edge=channel.long_edge, style=style,
                        in_place=True)
         del loaded
+        # every cover flat paint in the picture about to be encoded (a cover not painted, or
+        # painted partly, is caught here, whatever the JPEG does after)
+        problem = _covers_problem(image, job.covers, source_size, style, read_back=False)
+        if problem:
+            raise VerificationError(f"the copy failed its check ({problem}); it was not made",
+                                    path=source)
         encoded = encode_jpeg(image, channel.quality)
         result.width, result.height = image.size
         del image
@@ -497,7 +533,8 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
         del encoded
         final = names.take(job.copy_number())
         try:
-            verify_export(tmp, (result.width, result.height), shown_as=final)
+            verify_export(tmp, (result.width, result.height), shown_as=final,
+                          covers=job.covers, source_size=source_size, style=style)
         except VerificationError:
             raise
         result.output = str(final)
