@@ -140,7 +140,9 @@ log = logs.get("pipeline")
 #: script that the text detector does not find was left readable
 #: 29: the places after one cue where nothing was read share an id (TextItem.cue, s57): one
 #: question, one answer for both (policy.cue_places)
-ANALYSIS_VERSION = "29"
+#: 30: a tile of the text pass is skipped only when flat in brightness too (ocr.flat_tiles,
+#: s63: a large soft name had no edges and was skipped)
+ANALYSIS_VERSION = "30"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
@@ -203,7 +205,8 @@ ANALYSIS_VERSION = "29"
 #: 35: a face track's face changing how it looks from one look to the next starts a part of
 #: it (analysis.face_look, look_change; s60: another face of the same size taking its place
 #: within a look stayed in the first face's part)
-VIDEO_ANALYSIS_VERSION = "35"
+#: 36: ocr.flat_tiles (as ANALYSIS_VERSION 30), for frames read in tiles
+VIDEO_ANALYSIS_VERSION = "36"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

@@ -472,9 +472,9 @@ class TextEngine:
         sx, sy = w / sw, h / sh
         xs, ys = self._tiles(sw, scale < 0.9), self._tiles(sh, scale < 0.9)
         tiled = len(xs) * len(ys) > 1
-        edges = None
+        flat: set[tuple[int, int, int, int]] = set()
         if tiled:
-            edges = cv2.Canny(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), 60, 160)
+            flat = flat_tiles(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), xs, ys, cv2)
         pp = self._pp
         pp.box_thresh = float(self.options["det_box_thresh"])
         pp.thresh = float(self.options["det_thresh"])
@@ -484,14 +484,13 @@ class TextEngine:
             pp.thresh = float(self.options.get("coarse_thresh", self.options["det_thresh"]))
         self._main_tiles = scale < 0.9
         try:
-            found = self._detect_tiles(small, xs, ys, edges)
+            found = self._detect_tiles(small, xs, ys, flat)
         finally:
             if self._main_tiles and self._arena_grown:   # what the tiles kept goes back
                 self._main_tiles = False
                 give_back_arena(self._det_session)
                 self._arena_grown = False
             self._main_tiles = False
-        del edges
         quads = _merge_tile_boxes(found, (sw, sh), cv2) if tiled else [b for b, _ in found]
         out = []
         for b in quads:
@@ -517,16 +516,16 @@ class TextEngine:
         return out
 
     def _detect_tiles(self, small: np.ndarray, xs: list[tuple[int, int]],
-                      ys: list[tuple[int, int]], edges: np.ndarray | None
+                      ys: list[tuple[int, int]], flat: set[tuple[int, int, int, int]]
                       ) -> list[tuple[np.ndarray, tuple[int, int, int, int]]]:
-        """The detection image's boxes, tile by tile (flat tiles skipped), in its pixels, each
-        with its tile."""
+        """The detection image's boxes, tile by tile (the ``flat`` ones, ``flat_tiles``,
+        skipped), in its pixels, each with its tile."""
         cv2 = self._cv2
         found: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []
         for y0, y1 in ys:
             for x0, x1 in xs:
-                if edges is not None and int(np.count_nonzero(edges[y0:y1, x0:x1])) < 40:
-                    continue   # flat tile (sky, wall, cover): not even one short word's edges
+                if (x0, y0, x1, y1) in flat:
+                    continue   # sky, a wall, a cover: no line of text can be in it
                 tile = small[y0:y1, x0:x1]
                 th, tw = tile.shape[:2]
                 # DB needs sides that are multiples of 32: pad (not stretch) the tile.
@@ -913,6 +912,36 @@ def scaled_down(arr: Picture, size: tuple[int, int], cv2: Any) -> np.ndarray:
         out[y0 // p * q:y1 // p * q] = cv2.resize(arr.region(0, y0, big_w, y1),
                                                   (w, (y1 - y0) // p * q),
                                                   interpolation=cv2.INTER_AREA)
+    return out
+
+
+#: a tile of the whole photo's pass is skipped (sky, a wall, a cover) only when it has fewer
+#: than ``FLAT_EDGES`` edge pixels (Canny 60/160: one short word of 10 px letters has 43 and
+#: more) AND its brightness, softened over 5 x 5 px, spans fewer than ``FLAT_RANGE`` levels
+#: (the detector finds a sharp line 12 levels off its background, and not one 8 off). Edges
+#: alone decided before s63: a large soft name has none above Canny's thresholds and was
+#: skipped, left unread ("Olivia Bennett" 150 px high, blurred by 10 px, 80 levels off its
+#: background: the detector reads it; the s63 textgate probe found 7 such skipped tiles with
+#: text on enlarged badge photos). On ../shared's photos 8 of 252 tiles are still skipped
+#: (edges alone: 10), on the 12 throughput photos none (as before)
+FLAT_EDGES = 40
+FLAT_RANGE = 10
+
+
+def flat_tiles(gray: np.ndarray, xs: list[tuple[int, int]], ys: list[tuple[int, int]],
+               cv2: Any) -> set[tuple[int, int, int, int]]:
+    """The tiles (x0, y0, x1, y1) of the detection image ``gray`` in which no line of text can
+    be (``FLAT_EDGES``, ``FLAT_RANGE``)."""
+    edges = cv2.Canny(gray, 60, 160)
+    soft = cv2.blur(gray, (5, 5))
+    out = set()
+    for y0, y1 in ys:
+        for x0, x1 in xs:
+            if int(np.count_nonzero(edges[y0:y1, x0:x1])) >= FLAT_EDGES:
+                continue
+            tile = soft[y0:y1, x0:x1]
+            if int(tile.max()) - int(tile.min()) < FLAT_RANGE:
+                out.add((x0, y0, x1, y1))
     return out
 
 
