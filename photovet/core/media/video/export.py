@@ -131,8 +131,7 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
                                     "were checked; it was not kept", path=final)
         check = read_back(tmp, expected_frames=an.frame_count, sound=done.sound,
                           expected_size=output_size(an.width, an.height, channel.long_edge),
-                          expected_duration=an.duration, covers=vp.plan.at,
-                          source_size=(an.width, an.height))
+                          expected_duration=an.duration)
         if check.problems:
             raise VerificationError("the copy failed its check (" + "; ".join(check.problems)
                                     + "); it was not kept", path=final)

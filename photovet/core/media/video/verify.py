@@ -11,15 +11,11 @@ picture data).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from photovet.core.media.video.boxes import boxes, top_boxes
 from photovet.core.media.video.reader import import_av
-from photovet.core.models import Cover
 
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"dinf", b"edts"}
 _ALLOWED = _CONTAINERS | {
@@ -116,14 +112,9 @@ def _walk(data: bytes, start: int, end: int, path: str, problems: list[str]) -> 
 
 def read_back(path: str | Path, *, expected_frames: int, sound: bool,
               expected_size: tuple[int, int] | None = None,
-              expected_duration: float | None = None, tolerance: float = 0.1,
-              covers: Callable[[int], Sequence[Cover]] | None = None,
-              source_size: tuple[int, int] | None = None) -> ReadBack:
+              expected_duration: float | None = None, tolerance: float = 0.1) -> ReadBack:
     """Check a written export (module notes). Never raises for a problem in the file: every
-    problem is listed in ``problems``. With ``covers`` (each frame's covers, in the pixels of
-    a ``source_size`` picture: ``CoverPlan.at``), every frame is decoded and each cover's area
-    must be flat paint in it (``cover.covers_showing_detail``, as a photo's copy is read
-    back): a frame that shows a face under a cover is a problem."""
+    problem is listed in ``problems``."""
     out = ReadBack()
     problems = out.problems
     p = Path(path)
@@ -198,8 +189,6 @@ def read_back(path: str | Path, *, expected_frames: int, sound: bool,
         return out
     if out.frames != expected_frames:
         problems.append(f"{out.frames} frames in the export, {expected_frames} expected")
-    elif covers is not None and source_size is not None:
-        problems.extend(_covers_read_back(p, covers, source_size))
     if expected_size is not None and (out.width, out.height) != tuple(expected_size):
         problems.append(f"it is {out.width} x {out.height} instead of "
                         f"{expected_size[0]} x {expected_size[1]}")
@@ -211,47 +200,6 @@ def read_back(path: str | Path, *, expected_frames: int, sound: bool,
         problems.append(f"the sound lasts {out.audio_duration:.2f} s but the picture "
                         f"{out.duration:.2f} s (out of sync)")
     return out
-
-
-def _covers_read_back(path: Path, covers: Callable[[int], Sequence[Cover]],
-                      source_size: tuple[int, int]) -> list[str]:
-    """Every frame of the export decoded, and its covers looked at in its luma (the painted
-    grey is one value in it: ``render.FILL_YUV``): the frames where one shows detail, said
-    as a problem (the first few by number and time)."""
-    from PIL import Image  # noqa: PLC0415
-
-    from photovet.core.media.cover import (  # noqa: PLC0415
-        READ_BACK_MAX_SPREAD,
-        covers_showing_detail,
-    )
-
-    av = import_av()
-    bad: list[tuple[int, float]] = []
-    try:
-        with av.open(str(path)) as c:
-            v = c.streams.video[0]
-            v.thread_type = "AUTO"
-            origin = None
-            for i, frame in enumerate(c.decode(v)):
-                t = float(frame.pts * v.time_base) if frame.pts is not None else 0.0
-                origin = t if origin is None else origin
-                here = list(covers(i))
-                if not here:
-                    continue
-                t -= origin
-                plane = frame.planes[0]
-                luma = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[
-                    :frame.height, :frame.width]
-                if covers_showing_detail(Image.fromarray(luma, "L"), here, source_size,
-                                         max_spread=READ_BACK_MAX_SPREAD):
-                    bad.append((i, t))
-    except av.error.FFmpegError as exc:
-        return [f"its frames could not be read back ({exc.strerror or type(exc).__name__})"]
-    if not bad:
-        return []
-    said = ", ".join(f"{i + 1} ({t:.2f} s)" for i, t in bad[:3])
-    return [f"a cover is not solid in {len(bad)} frame{'s' if len(bad) > 1 else ''}: frame "
-            f"{said}{' and more' if len(bad) > 3 else ''}"]
 
 
 __all__ = ["CONTAINER_TAGS", "ReadBack", "STREAM_TAGS", "read_back"]
