@@ -7,15 +7,28 @@ wherever it sits. Handler names must be blank, creation and modification times z
 track's matrix the identity (no rotation metadata), the index before the data (fast start),
 and no encoder identification anywhere (``Lavf``/``Lavc`` in the index, x264's options in the
 picture data).
+
+``covers_left_off`` decodes the written picture and looks under every cover of every frame: it
+must be the cover's solid grey (s63 audit: nothing looked at the covers, and a frame a renderer
+bug left uncovered was published).
 """
 
 from __future__ import annotations
 
+import math
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+
+from photovet.core.errors import VideoError
 from photovet.core.media.video.boxes import boxes, top_boxes
-from photovet.core.media.video.reader import import_av
+from photovet.core.media.video.reader import VIDEO_GATE, import_av
+from photovet.core.media.video.render import FILL_YUV
+from photovet.core.models import Cover
+from photovet.core.vision.cv import import_cv2
 
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"dinf", b"edts"}
 _ALLOWED = _CONTAINERS | {
@@ -202,4 +215,142 @@ def read_back(path: str | Path, *, expected_frames: int, sound: bool,
     return out
 
 
-__all__ = ["CONTAINER_TAGS", "ReadBack", "STREAM_TAGS", "read_back"]
+# --------------------------------------------------------------------------------------------
+# The covers, read back
+# --------------------------------------------------------------------------------------------
+
+#: a cover is looked at this many output pixels inside its edge (the encoder blurs the edge)
+COVER_MARGIN = 2
+#: a pixel is not the cover when its Y, U or V is further than this from the grey (128)
+COVER_OFF = 16
+#: a cover is refused when more than this share of it is not the grey (a correct export at
+#: crf 35, 333 px: under 4 %; a face left uncovered: over 50 %), or this share of one of its
+#: ninths (a cover drawn off its place: correct exports under 30 %)
+COVER_SHARE = 0.10
+COVER_CELL_SHARE = 0.60
+#: a cover with fewer pixels than this inside its margin is not looked at (under ~8 px
+#: across: nothing there can be recognised, and the encoder's blur of its edge is all of it)
+COVER_MIN_PIXELS = 16
+
+
+def cover_mask(cover: Cover, sx: float, sy: float, size: tuple[int, int],
+               margin: float = COVER_MARGIN) -> tuple[int, int, np.ndarray]:
+    """(x0, y0, mask): the output pixels at least ``margin`` px inside ``cover`` (analysed
+    pixels, drawn on an output picture of ``size`` scaled ``sx``, ``sy`` per axis), a boolean
+    mask whose top left is (x0, y0). Worked out here from the cover's shape, not by painting it
+    as the renderer does, so a renderer that paints in the wrong place is seen. Pure."""
+    W, H = size
+    empty = np.zeros((0, 0), bool)
+    if cover.shape == "polygon":
+        if not cover.points or len(cover.points) < 3:
+            return 0, 0, empty
+        pts = np.asarray(cover.points, dtype=np.float64) * (sx, sy)
+        x0, y0 = max(0, int(pts[:, 0].min())), max(0, int(pts[:, 1].min()))
+        x1 = min(W, int(math.ceil(pts[:, 0].max())) + 1)
+        y1 = min(H, int(math.ceil(pts[:, 1].max())) + 1)
+        if x1 <= x0 or y1 <= y0:
+            return 0, 0, empty
+        cv2 = import_cv2()
+        mk = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        cv2.fillPoly(mk, [np.round((pts - (x0, y0)) * 16).astype(np.int32).reshape(-1, 1, 2)],
+                     1, cv2.LINE_8, 4)
+        k = 2 * int(math.ceil(margin)) + 1
+        mk = cv2.erode(mk, np.ones((k, k), np.uint8), borderType=cv2.BORDER_CONSTANT,
+                       borderValue=1)
+        return x0, y0, mk.astype(bool)
+    if not cover.box:
+        return 0, 0, empty
+    x, y, w, h = (float(v) for v in cover.box)
+    x, y, w, h = x * sx, y * sy, w * sx, h * sy
+    x0, y0 = max(0, int(math.floor(x))), max(0, int(math.floor(y)))
+    x1, y1 = min(W, int(math.ceil(x + w))), min(H, int(math.ceil(y + h)))
+    if x1 <= x0 or y1 <= y0 or w <= 0 or h <= 0:
+        return 0, 0, empty
+    xs, ys = np.arange(x0, x1) + 0.5, np.arange(y0, y1) + 0.5
+    if cover.shape == "rect":
+        mx = (xs >= x + margin) & (xs <= x + w - margin)
+        my = (ys >= y + margin) & (ys <= y + h - margin)
+        return x0, y0, my[:, None] & mx[None, :]
+    ax, ay = w / 2 - margin, h / 2 - margin
+    if ax <= 0 or ay <= 0:
+        return x0, y0, np.zeros((y1 - y0, x1 - x0), bool)
+    cx, cy = x + w / 2, y + h / 2
+    return x0, y0, ((xs[None, :] - cx) / ax) ** 2 + ((ys[:, None] - cy) / ay) ** 2 <= 1.0
+
+
+def _not_grey(planes: list[np.ndarray], x0: int, y0: int, mk: np.ndarray) -> tuple[float, float]:
+    """(share of the masked pixels not the grey, the largest such share of one ninth of the
+    mask's box) on a frame's Y, U, V planes; chroma samples whose 2 x 2 pixels are all in."""
+    h, w = mk.shape
+    off_y = np.abs(planes[0][y0:y0 + h, x0:x0 + w].astype(np.int16) - FILL_YUV[0]) > COVER_OFF
+    shares = [float(off_y[mk].mean())]
+    ex, ey = x0 % 2, y0 % 2
+    m2 = np.pad(mk, ((ey, (ey + h) % 2), (ex, (ex + w) % 2)))
+    q = m2[0::2, 0::2] & m2[1::2, 0::2] & m2[0::2, 1::2] & m2[1::2, 1::2]
+    if q.any():
+        cx, cy = x0 // 2, y0 // 2
+        for k in (1, 2):
+            pl = planes[k][cy:cy + q.shape[0], cx:cx + q.shape[1]]
+            qq = q[:pl.shape[0], :pl.shape[1]]
+            if qq.any():
+                shares.append(float((np.abs(pl[qq].astype(np.int16) - FILL_YUV[k])
+                                     > COVER_OFF).mean()))
+    cells = []
+    for a in range(3):
+        for b in range(3):
+            sl = (slice(a * h // 3, (a + 1) * h // 3), slice(b * w // 3, (b + 1) * w // 3))
+            cm = mk[sl]
+            if int(cm.sum()) >= 24:
+                cells.append(float(off_y[sl][cm].mean()))
+    return max(shares), max(cells, default=0.0)
+
+
+def covers_left_off(path: str | Path, plan: Any, analysed_size: tuple[int, int], *,
+                    threads: int = 2, stop: threading.Event | None = None,
+                    most: int = 5) -> list[str]:
+    """Decode the export at ``path`` and look under every cover ``plan`` (covers.CoverPlan:
+    ``at(frame)``, analysed pixels of a picture of ``analysed_size``) puts on each frame: the
+    problems (at most ``most`` said, then how many more), [] when every cover is the solid
+    grey (``COVER_*``). Frame k is the k-th decoded (the export's frames are the analysis's,
+    one for one: read_back counts them). Raises ``VideoError`` when ``stop`` is set."""
+    av = import_av()
+    aw, ah = analysed_size
+    problems: list[str] = []
+    bad = 0
+    with VIDEO_GATE, av.open(str(path)) as c:
+        v = c.streams.video[0]
+        v.codec_context.thread_count = max(1, threads)
+        v.thread_type = "AUTO" if threads > 1 else "SLICE"
+        try:
+            for i, f in enumerate(c.decode(v)):
+                if stop is not None and stop.is_set():
+                    raise VideoError("the export was stopped", path=Path(path))
+                covers = plan.at(i)
+                if not covers:
+                    continue
+                if f.format.name != "yuv420p":
+                    f = f.reformat(format="yuv420p")
+                W, H = f.width, f.height
+                planes = [np.frombuffer(f.planes[k], np.uint8).reshape(-1, f.planes[k].line_size)
+                          for k in range(3)]
+                for cov in covers:
+                    x0, y0, mk = cover_mask(cov, W / aw, H / ah, (W, H))
+                    if int(mk.sum()) < COVER_MIN_PIXELS:
+                        continue
+                    share, cell = _not_grey(planes, x0, y0, mk)
+                    if share > COVER_SHARE or cell > COVER_CELL_SHARE:
+                        bad += 1
+                        if len(problems) < most:
+                            problems.append(
+                                f"frame {i}: a cover at ({x0}, {y0}) is not solid "
+                                f"({round(100 * max(share, cell))} % of it is not the cover)")
+        except av.error.FFmpegError as exc:
+            return [f"its picture could not be decoded to check the covers "
+                    f"({exc.strerror or type(exc).__name__})"]
+    if bad > len(problems):
+        problems.append(f"{bad - len(problems)} more covers not solid")
+    return problems
+
+
+__all__ = ["CONTAINER_TAGS", "ReadBack", "STREAM_TAGS", "cover_mask", "covers_left_off",
+           "read_back"]
