@@ -130,9 +130,12 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
         if done.frames != an.frame_count:
             raise VerificationError(f"{done.frames} frames were written but {an.frame_count} "
                                     "were checked; it was not kept", path=final)
-        check = read_back(tmp, expected_frames=an.frame_count, sound=done.sound,
+        # the sound as the policy decided it, not as the renderer says it wrote it (s63 audit):
+        # none when removed, silence when muted
+        check = read_back(tmp, expected_frames=an.frame_count,
+                          sound=done.sound and vp.sound != "remove",
                           expected_size=output_size(an.width, an.height, channel.long_edge),
-                          expected_duration=an.duration)
+                          expected_duration=an.duration, silent=vp.sound == "mute")
         if not check.problems:
             # every cover of every frame, decoded from the file as written (s63 audit)
             check.problems += covers_left_off(tmp, vp.plan, (an.width, an.height),

@@ -123,11 +123,35 @@ def _walk(data: bytes, start: int, end: int, path: str, problems: list[str]) -> 
                     problems.append(f"{here}: the display matrix is not the identity (rotation)")
 
 
+#: a muted export's loudest sample, of full scale (AAC's silence decodes to zeros)
+SILENCE = 1e-3
+
+
+def _full_scale(dtype: np.dtype) -> float:
+    """Full scale of a decoded sample format (float formats: 1.0)."""
+    return float(np.iinfo(dtype).max) if np.issubdtype(dtype, np.integer) else 1.0
+
+
+def _loudest(path: Path) -> float:
+    """The loudest sample of the file's first sound stream, of full scale (decoded whole)."""
+    av = import_av()
+    loudest = 0.0
+    with av.open(str(path)) as c:
+        for af in c.decode(c.streams.audio[0]):
+            arr = af.to_ndarray()
+            if arr.size:
+                loudest = max(loudest, float(np.abs(arr.astype(np.float64)).max()
+                                             / _full_scale(arr.dtype)))
+    return loudest
+
+
 def read_back(path: str | Path, *, expected_frames: int, sound: bool,
               expected_size: tuple[int, int] | None = None,
-              expected_duration: float | None = None, tolerance: float = 0.1) -> ReadBack:
+              expected_duration: float | None = None, tolerance: float = 0.1,
+              silent: bool = False) -> ReadBack:
     """Check a written export (module notes). Never raises for a problem in the file: every
-    problem is listed in ``problems``."""
+    problem is listed in ``problems``. ``silent``: the sound (``sound``) was muted, and every
+    sample of it decoded must be silence (s63 audit: nothing listened)."""
     out = ReadBack()
     problems = out.problems
     p = Path(path)
@@ -197,6 +221,11 @@ def read_back(path: str | Path, *, expected_frames: int, sound: bool,
             if sound and c.streams.audio:
                 a = c.streams.audio[0]
                 out.audio_duration = float(a.duration * a.time_base) if a.duration else 0.0
+                if silent:
+                    loudest = _loudest(p)
+                    if loudest > SILENCE:
+                        problems.append(f"the sound is not silent (it was to be muted; its "
+                                        f"loudest sample is {loudest:.3f} of full scale)")
     except av.error.FFmpegError as exc:
         problems.append(f"it could not be read back ({exc.strerror or type(exc).__name__})")
         return out
