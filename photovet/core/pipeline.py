@@ -206,7 +206,9 @@ ANALYSIS_VERSION = "30"
 #: it (analysis.face_look, look_change; s60: another face of the same size taking its place
 #: within a look stayed in the first face's part)
 #: 36: ocr.flat_tiles (as ANALYSIS_VERSION 30), for frames read in tiles
-VIDEO_ANALYSIS_VERSION = "36"
+#: 37: the last frame is always looked at for faces (s63 audit: a face coming in after the
+#: last look, on the last two frames, was never found)
+VIDEO_ANALYSIS_VERSION = "37"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

@@ -6,8 +6,8 @@ One decode of the whole clip, one frame in memory at a time:
   starts a new shot when it differs from frame i-2 by more than ``cut_threshold`` *and* so does
   frame i (a camera flash changes one frame and is ignored); every track ends at a cut;
 - faces on sampled frames (``FaceEngine.detect_passes``): the frame scaled to
-  ``det_long_side`` every ``stride`` frames, and at its own resolution in tiles every
-  ``fine_every`` frames; detections join tracks (tracking.py) one frame late, so a cut is
+  ``det_long_side`` every ``stride`` frames and on the last frame, and at its own resolution
+  in tiles every ``fine_every`` frames; detections join tracks (tracking.py) one frame late, so a cut is
   known before a frame's detections join anything, and, when names are read, always then,
   however busy the detector's thread is (what the reads below see of the faces depends on the
   file alone);
@@ -874,13 +874,21 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
     new_shot = 0            # the first frame of a shot seen since its cut (searched for the crest)
     frames = iter_frames(path, threads=p.threads, expected=info.frames, end_marker=True,
                          source=source)
+    last: Frame | None = None
     try:
         for fr in frames:
             if fr is None:
+                if last is not None and last.index % p.stride != 0 and \
+                        not (fine and last.index % fine == 0):
+                    # the last frame is always looked at: a face coming in after the last look
+                    # has no later look to find it and start its cover back from there (s63
+                    # audit: one on the last two frames was exported uncovered)
+                    events.append(("det", last, pool.submit(detect, last, True, False)))
                 # every frame decoded and the file still open: the last detections and crops
                 # read their frames before the file closes
                 drain(n, limit=0, final=True)
                 break
+            last = fr
             if stop is not None and stop.is_set():
                 raise VideoError("checking was stopped before the end of the video", path=path)
             i = fr.index
