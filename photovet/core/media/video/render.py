@@ -7,7 +7,8 @@ H.264 + AAC MP4 with nothing else in it.
   as on photos would flicker from frame to frame.
 - The picture is turned upright (rotation baked in, no display matrix written) and scaled so
   its long side fits the channel (even sides, swscale).
-- Each frame keeps its own time (variable frame rate survives).
+- Each frame keeps its own time (variable frame rate survives), and its pixels their shape
+  (sample aspect ratio).
 - Sound ("keep"/"mute"/"remove") is always decoded and encoded again (never copied: nothing of
   the original stream's side data can pass). It is placed by its own timestamps: a gap in the
   original's sound becomes silence and an overlap is trimmed, so sound stays in step with the
@@ -271,6 +272,12 @@ def _render(analysis: VideoAnalysis, out_path: str | Path, plan: CoverPlan,
         vout = oc.add_stream("libx264", rate=rate, options=x264)
         vout.width, vout.height, vout.pix_fmt = ow, oh, "yuv420p"
         vout.codec_context.time_base = vin.time_base
+        # pixels that are not square (a camcorder's 1440 x 1080 shown 16:9) keep their shape,
+        # turned with the picture: the export is shown as wide as the original (s63 audit: it
+        # was shown squeezed). The covers are places in the stored pixels, as the analysis saw.
+        sar = vin.codec_context.sample_aspect_ratio or vin.sample_aspect_ratio
+        if sar and sar > 0 and sar != 1:
+            vout.codec_context.sample_aspect_ratio = 1 / sar if rot in (90, 270) else sar
         vout.codec_context.flags |= av.codec.context.Flags.bitexact
         vout.metadata["handler_name"] = " "
         bsf = av.BitStreamFilterContext("filter_units=remove_types=6", vout)

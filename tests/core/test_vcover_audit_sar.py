@@ -1,0 +1,66 @@
+"""A video whose pixels are not square (a camcorder's anamorphic 1440 x 1080 shown 16:9,
+here 480 x 360 stored, its pixels 4:3 wide) is exported with the same pixel shape, so it is
+shown as wide as the original (s63 audit: the export dropped it and was shown 4:3, everyone in
+it squeezed). The covers are where the faces are in the stored pixels, as before."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import av
+import pytest
+
+from photovet.core.models import Channel
+from photovet.core.pipeline import Engine, export_batch
+from photovet.core.settings import Settings
+from tests.video_clips import Mover, assert_covered, make_clip
+
+TODAY = dt.date(2026, 11, 21)
+WEB = Channel("website", "School Website", long_edge=2048, audio="keep")
+
+
+@pytest.fixture(scope="module")
+def sar_engine():
+    from photovet.core.vision.faces import FaceEngine
+
+    s = Settings()
+    s.text.enabled = False
+    return Engine(s, face_engine=FaceEngine.load(s))
+
+
+def _wide_pixels(src, dst, sar: Fraction) -> None:
+    """``src``'s H.264 packets copied into ``dst``, its pixels said to be ``sar`` wide (in the
+    stream's own headers and the container's)."""
+    with av.open(str(src)) as ic, av.open(str(dst), "w") as oc:
+        vin = ic.streams.video[0]
+        out = oc.add_stream_from_template(vin)
+        out.codec_context.sample_aspect_ratio = sar
+        bsf = av.BitStreamFilterContext(
+            f"h264_metadata=sample_aspect_ratio={sar.numerator}/{sar.denominator}", vin, out)
+        for pk in ic.demux(vin):
+            for q in bsf.filter(pk if pk.size else None):
+                q.stream = out
+                oc.mux(q)
+
+
+def test_an_anamorphic_video_is_exported_as_wide_as_it_is_shown(tmp_path, sar_engine):
+    clip = make_clip(tmp_path / "square.mp4", size=(480, 360), seconds=1.0, audio=False,
+                     movers=[Mover(64, (80, 90), (400, 260), variant=1)])
+    wide = tmp_path / "wide.mp4"
+    _wide_pixels(clip.path, wide, Fraction(4, 3))
+    with av.open(str(wide)) as c:
+        assert c.streams.video[0].sample_aspect_ratio == Fraction(4, 3)
+    an = sar_engine.decide(sar_engine.analyse_video(wide), WEB, on=TODAY)
+    out = tmp_path / "out"
+    out.mkdir()
+    (res,) = [s.result for s in export_batch([an], out, label="Sports day", engine=sar_engine,
+                                             channel=WEB) if s.result is not None]
+    assert res.ok, res.error
+    with av.open(res.output) as c:
+        v = c.streams.video[0]
+        assert (v.codec_context.width, v.codec_context.height) == (480, 360)
+        assert v.sample_aspect_ratio == Fraction(4, 3)
+        next(c.decode(v))
+        assert v.codec_context.sample_aspect_ratio == Fraction(4, 3)   # the H.264 headers too
+    assert_covered(res.output, clip.faces)
