@@ -1545,7 +1545,8 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
                                       analysis_key=a.analysis_key, picture=_picture(a),
                                       names_kept=_names_kept(a)),
                               video=engine.video_plan(a, stop=stop)
-                              if isinstance(a, VideoAnalysis) else None))
+                              if isinstance(a, VideoAnalysis) else None,
+                              picture=_picture(a)))
     recorder = records.recorder(batch=label, preparer=preparer, recheck=last_check,
                                 **captioned) if records is not None else None
     first = True
@@ -2147,7 +2148,8 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
                         loaded=loaded, metadata_removed=removed,
                         video=engine.video_plan(a, stop=stop)
                         if isinstance(a, VideoAnalysis) else None,
-                        number=None if gave_up else (lambda: numbers.number(place)))
+                        number=None if gave_up else (lambda: numbers.number(place)),
+                        picture=_picture(a))
         del loaded
         return export_photo(job, names, ch, style=style, max_pixels=max_pixels,
                             recorder=recorder), None

@@ -424,6 +424,9 @@ class ExportJob:
     #: gives it when the copy is named (it may wait for earlier photos' checks); None: the
     #: next free number
     number: int | Callable[[], int | None] | None = None
+    #: the size (display pixels) of the picture the check decoded, that the covers are placed
+    #: in; a decode of another size here is refused (None: not known, not compared)
+    picture: tuple[int, int] | None = None
 
     def copy_number(self) -> int | None:
         """The copy's number, asked for as it is named (``number``)."""
@@ -512,8 +515,17 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
             result.metadata_removed = list(job.metadata_removed or [])
         else:
             loaded = _read_checked(source, job.expected_sha256, max_pixels, result)
+        drawn = loaded.image.size      # the pixels the covers are in
+        if job.picture is not None and tuple(drawn) != tuple(job.picture):
+            # the covers were placed in a picture of another shape: a decoder that turns the
+            # photo otherwise than the check's did (an analysis kept from before an update)
+            # would put them beside the faces (s63 cover audit)
+            raise ExportError(
+                f"the photo decodes as {drawn[0]} x {drawn[1]}, not as the {job.picture[0]} x "
+                f"{job.picture[1]} it was checked at, so its covers would be out of place; "
+                "check it again before exporting (nothing was written)", path=source)
         # the decode is this export's own (from the check or read here): painted in place
-        source_size = loaded.image.size
+        source_size = drawn
         image = render(loaded.image, job.covers, long_edge=channel.long_edge, style=style,
                        in_place=True)
         del loaded
