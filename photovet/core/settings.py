@@ -213,12 +213,10 @@ class CoverSettings:
 
     style: str = "solid"             # "solid" (a filled shape) or "pixelate" (coarse blocks)
     grow: float = 1.4                # the covered oval is this much larger than the face box
-    pixel_blocks: int = 8
 
     def check(self) -> None:
         _one_of("cover.style", self.style, ("solid", "pixelate"))
         _in_range("cover.grow", self.grow, FACE_COVER_MIN_GROW, 3.0)
-        _in_range("cover.pixel_blocks", self.pixel_blocks, 2, 16)
 
 
 @dataclass
@@ -423,6 +421,10 @@ SCHOOL_SECTIONS = ("mode", "recognition", "detection", "text", "cover", "approva
                    "school", "group", "checklist", "accounts", "video")
 #: Sections whose values change what analysis finds (the analysis cache keys on them).
 ANALYSIS_SECTIONS = ("recognition", "detection", "text")
+#: settings an earlier version wrote and this one reads past: ``cover.pixel_blocks`` was never
+#: used (a pixelated face is always at most 8 blocks across, ``cover.apply_covers``; s63 audit);
+#: finer blocks would show more of a face, so it is not offered
+RETIRED = frozenset({("cover", "pixel_blocks")})
 MODES = ("consent", "no-identifiable-children")
 
 
@@ -475,6 +477,8 @@ class Settings:
                 raise SettingsError(f"'{key}' must be a group of settings, not {value!r}")
             hints = get_type_hints(type(section))
             for name, v in value.items():
+                if (key, name) in RETIRED:
+                    continue        # written by an earlier version; it never did anything
                 if name not in hints:
                     raise SettingsError(f"unknown setting '{key}.{name}'",
                                         hint=f"Known in '{key}': " + ", ".join(hints))
