@@ -454,8 +454,10 @@ class Engine:
         faces = as_checked or bool(self.face_engine or self.process)
         text = self.settings.text.enabled if as_checked else bool(
             self.text_engine or (self.process and self.settings.text.enabled))
+        from photovet.core.media.imaging import decoders  # noqa: PLC0415
+
         return [self.settings.analysis_key(school=school), ANALYSIS_VERSION,
-                "f" if faces else "-", "t" if text else "-"]
+                "f" if faces else "-", "t" if text else "-", decoders()]
 
     def checked_with_key(self, *, as_checked: bool = False, school: bool = True) -> str:
         """``cache_key`` without the register: what an analysis made by this engine was made
@@ -901,16 +903,20 @@ class Engine:
 
     def video_cache_key(self, *, as_checked: bool = False) -> str:
         """What a video's analysis depends on: the photo analysis key (models, recognition,
-        enrolments, text) plus the video settings and ``VIDEO_ANALYSIS_VERSION``."""
-        blob = json.dumps(self.settings.to_dict(("video",)), sort_keys=True)
-        key = self.cache_key(as_checked=as_checked)
-        return hashlib.sha256(f"{key}|{blob}|{VIDEO_ANALYSIS_VERSION}".encode()).hexdigest()[:20]
+        enrolments, text, photo decoders) plus the video settings, ``VIDEO_ANALYSIS_VERSION``
+        and the video decoder's version (``reader.decoders``)."""
+        return self._video_key(self.cache_key(as_checked=as_checked))
 
     def video_checked_with_key(self, *, as_checked: bool = False) -> str:
         """``video_cache_key`` without the register (as ``checked_with_key``)."""
+        return self._video_key(self.checked_with_key(as_checked=as_checked))
+
+    def _video_key(self, key: str) -> str:
+        from photovet.core.media.video.reader import decoders  # noqa: PLC0415
+
         blob = json.dumps(self.settings.to_dict(("video",)), sort_keys=True)
-        key = self.checked_with_key(as_checked=as_checked)
-        return hashlib.sha256(f"{key}|{blob}|{VIDEO_ANALYSIS_VERSION}".encode()).hexdigest()[:20]
+        return hashlib.sha256(f"{key}|{blob}|{VIDEO_ANALYSIS_VERSION}|{decoders()}"
+                              .encode()).hexdigest()[:20]
 
     def analyse_media(self, path: str | Path, *, use_cache: bool = True,
                       stop: threading.Event | None = None) -> PhotoAnalysis | VideoAnalysis:

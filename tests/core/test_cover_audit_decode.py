@@ -44,3 +44,35 @@ def test_a_photo_turned_otherwise_than_when_it_was_checked_is_not_exported(
         raise AssertionError(f"exported with the face showing (spread {np.ptp(face)})")
     assert "checked at" in res.error and "check it again" in res.error, res.error
     assert list(out.iterdir()) == []
+
+
+def test_an_analysis_kept_from_before_a_decoder_update_is_not_used(engine, ws, tmp_path,
+                                                                   monkeypatch):
+    """The check above catches another size; a flip or a half turn keeps it. So the decoders'
+    versions are part of every analysis key: after Pillow or pillow-heif (a photo) or PyAV (a
+    video) is updated, a photo is checked again, not taken from the cache, and an approval
+    signed before no longer counts for it (what it publishes may be another picture)."""
+    from photovet.core.media.video import reader
+    from photovet.core.pipeline import Engine
+    from tests.core.test_pipeline import make_photo
+
+    photo = make_photo(tmp_path / "trip.jpg")
+    first = engine.analyse(photo)
+    engine.analyse(photo)
+    assert engine.face_engine.detect_calls == 1           # the cache works
+    keys = engine.cache_key(), engine.checked_with_key(), engine.video_cache_key()
+
+    monkeypatch.setattr(imaging, "decoders", lambda: "pillow 99.0.0, pillow-heif 1.9.0")
+    updated = Engine(ws.settings, register=ws.register, face_engine=engine.face_engine,
+                     cache=ws.cache, reviews=ws.reviews)
+    again = updated.analyse(photo)
+    assert engine.face_engine.detect_calls == 2           # checked again
+    assert again.analysis_key != first.analysis_key
+    assert updated.cache_key() != keys[0] and updated.checked_with_key() != keys[1]
+
+    monkeypatch.undo()
+    monkeypatch.setattr(reader, "decoders", lambda: "av 99.0.0")
+    video = Engine(ws.settings, register=ws.register, face_engine=engine.face_engine,
+                   cache=ws.cache, reviews=ws.reviews)
+    assert video.cache_key() == keys[0]                   # photos keep theirs
+    assert video.video_cache_key() != keys[2]

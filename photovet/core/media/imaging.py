@@ -8,6 +8,7 @@ Everything that can go wrong with a file becomes one of the typed errors in
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import io
 import os
@@ -54,6 +55,30 @@ warnings.simplefilter("ignore", Image.DecompressionBombWarning)
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 DEFAULT_MAX_PIXELS = 100_000_000
+
+
+def decoders() -> str:
+    """The libraries that turn a photo's bytes into the picture analysed and exported, with
+    their versions: part of every analysis key (``Engine.cache_key``). An update may turn a
+    photo upright otherwise (or read it in other colours); an analysis kept from before it
+    placed its covers in the old picture, and a flip or a half turn keeps the size, so only
+    the key can tell (s63 cover audit)."""
+    return package_versions(("pillow", "pillow-heif"))
+
+
+@functools.cache
+def package_versions(names: tuple[str, ...]) -> str:
+    """"pillow 13.0.0, pillow-heif 1.9.0": the installed versions of ``names``."""
+    from importlib import metadata  # noqa: PLC0415
+
+    out = []
+    for name in names:
+        try:
+            out.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:      # pragma: no cover - a broken install
+            out.append(f"{name} ?")
+    return ", ".join(out)
+
 
 # Very large photos are decoded at a reduced scale: libjpeg scales by 1/2, 1/4 or 1/8 while it
 # decodes (no full-size copy ever exists), keeping at least this many pixels on the long side.

@@ -57,6 +57,14 @@ def import_av() -> Any:
     return _AV
 
 
+def decoders() -> str:
+    """PyAV's version (its wheel carries its own FFmpeg): part of a video's analysis key, as
+    ``imaging.decoders`` is of a photo's (an update may turn or trim a clip otherwise)."""
+    from photovet.core.media.imaging import package_versions  # noqa: PLC0415
+
+    return package_versions(("av",))
+
+
 #: containers PhotoVet reads (FFmpeg demuxer names)
 CONTAINERS = ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm")
 VIDEO_EXTENSIONS = {".mp4", ".mov", ".m4v", ".3gp", ".3g2", ".webm", ".mkv"}
