@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from photovet.core.models import PhotoAnalysis
@@ -566,6 +566,34 @@ def test_an_area_is_covered_by_dragging_in_what_will_be_published_and_the_photo_
     view.act_select.trigger()
     qtbot.wait(50)
     assert canvas.image_rect() == boxes_rect
+
+
+def test_an_area_drawn_by_hand_is_covered_to_its_edges(qtbot, ws, make_window, tmp_path):
+    """The s63 cover audit: the corners of a drag were rounded to whole pixels of the photo,
+    so up to half a pixel of what was drawn, on each side, was left out of the cover. Now
+    outwards: the stored area holds everything the drag went over."""
+    paths, faces = make_batch(tmp_path / "photos", 1)
+    win = make_window(faces)
+    win.resize(1366, 768)
+    win.show()
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 1)
+    select_photo(win, paths[0].name)
+    view, canvas = win.photos.photo, win.photos.photo.canvas
+    qtbot.waitUntil(lambda: canvas.before is not None, timeout=5000)
+    drawn: list[tuple] = []
+    canvas.cover_drawn.connect(lambda shape, box: drawn.append(box))
+    view.act_rect.trigger()
+    r = canvas.image_rect()
+    a = QPoint(int(r.left() + r.width() * 0.23) + 1, int(r.top() + r.height() * 0.31) + 1)
+    b = QPoint(int(r.left() + r.width() * 0.71) + 1, int(r.top() + r.height() * 0.67) + 1)
+    _drag(qtbot, canvas, a, b)
+    assert len(drawn) == 1, drawn
+    x, y, w, h = drawn[0]
+    (fx0, fy0), (fx1, fy1) = canvas.to_photo(QPointF(a)), canvas.to_photo(QPointF(b))
+    assert (fx0, fy0) != (round(fx0), round(fy0)) or (fx1, fy1) != (round(fx1), round(fy1))
+    assert x <= fx0 and y <= fy0 and x + w >= fx1 and y + h >= fy1, (drawn, fx0, fy0, fx1, fy1)
+    assert fx0 - x < 1 and fy0 - y < 1 and x + w - fx1 < 1 and y + h - fy1 < 1
 
 
 def test_an_approver_has_no_drawing_tools_and_is_told_who_may(qtbot, make_window, ws, tmp_path):

@@ -10,6 +10,7 @@ what was clicked, and the review controller asks the core.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -616,8 +617,10 @@ class PhotoCanvas(QWidget):
         x0, y0 = self.to_photo(rr.topLeft())
         x1, y1 = self.to_photo(rr.bottomRight())
         pw, ph = self._photo_size()
-        x0, y0 = max(0, round(x0)), max(0, round(y0))
-        x1, y1 = min(pw, round(x1)), min(ph, round(y1))
+        # outwards to whole pixels: what was drawn is covered to its edge (rounded, up to half a
+        # pixel of it on each side was left out; s63 cover audit)
+        x0, y0 = max(0, math.floor(x0)), max(0, math.floor(y0))
+        x1, y1 = min(pw, math.ceil(x1)), min(ph, math.ceil(y1))
         if x1 - x0 < 2 or y1 - y0 < 2:
             return
         self.cover_drawn.emit(self.tool, (x0, y0, x1 - x0, y1 - y0))
