@@ -146,19 +146,18 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
 def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
     """List the export records: what was exported, for which channel, who is in it, and where
     it was posted."""
-    from photovet.core.records.sar import named_in_file_names
+    from photovet.core.records.sar import exports_listing
 
     ws = open_workspace()
     try:
         person = register_id(ws.register, person)
-        recs = ws.records.exports(person=person, batch=batch, maybe=True)
-        # and those whose file name names them, as their subject access report lists them
-        by_file_name = {r.id for r in named_in_file_names(
-            ws.records, ws.register.find(person) if person else None, {r.id for r in recs})
-            if batch in (None, r.batch)}
-        if by_file_name:
-            recs = sorted([*recs, *(r for r in ws.records.exports() if r.id in by_file_name)],
-                          key=lambda r: r.id)
+        # and for a person, those whose file name names them, as their report lists them
+        by_file_name: frozenset[int] = frozenset()
+        if person is None:
+            recs = ws.records.exports(batch=batch, maybe=True)
+        else:
+            listing = exports_listing(ws.records, ws.register, person, batch=batch, maybe=True)
+            recs, by_file_name = listing.records, listing.by_file_name
         names = names_for(ws.register, {p for r in recs for p in r.people})
         labels = ws.channels.labels()
     finally:
@@ -336,7 +335,7 @@ def sar_cmd(person_id: str, out_path: Path, overwrite: bool, not_in_register: bo
     pupil usually their UPN), any case. A name is never taken as an id: what is no one's id but
     fits someone by name is refused, with their ids."""
     from photovet.core.errors import ExportError, OutputExistsError
-    from photovet.core.records.sar import named_in_file_names
+    from photovet.core.records.sar import exports_listing
     from photovet.core.words import SAR_NOTHING_HELD_NEXT, person_who, sar_nothing_held
 
     ws = open_workspace()
@@ -348,10 +347,8 @@ def sar_cmd(person_id: str, out_path: Path, overwrite: bool, not_in_register: bo
         path = ws.subject_access_report(person_id, out_path, overwrite=overwrite)
         pid = register_id(ws.register, person_id) or person_id
         nothing = ws.sar_nothing_held(pid)
-        listed = ws.records.exports(person=pid)
         # the report's own count: with the copies named after them in their file name
-        n = len(listed) + len(named_in_file_names(ws.records, ws.register.find(pid),
-                                                  {r.id for r in listed}))
+        n = len(exports_listing(ws.records, ws.register, pid).records)
         # a face shown as someone else that may be theirs (a twin): the report's own count
         maybe = len(ws.records.exports_may_show_only(pid))
     except ExportError as exc:  # the file given with --out: named as the user typed it

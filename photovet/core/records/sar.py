@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -370,6 +371,31 @@ def named_in_file_names(records: Any, person: Any, have: set[int]) -> list[Any]:
     rest = [r for r in records.exports() if r.id not in have]
     named = file_names_naming(person, {Path(r.output_path).name for r in rest})
     return [r for r in rest if Path(r.output_path).name in named]
+
+
+@dataclass(frozen=True)
+class PersonExports:
+    """A person's exports as their report, their page and every list of them count them:
+    ``records`` (oldest first), and which of them are there only because their file name
+    names the person (``by_file_name``: their ids)."""
+
+    records: list[Any]
+    by_file_name: frozenset[int]
+
+
+def exports_listing(records: Any, register: Any, person_id: str, *, batch: str | None = None,
+                    maybe: bool = False) -> PersonExports:
+    """The export records of ``person_id`` (``Records.exports``: where they appear; ``maybe``:
+    and those with a face shown as someone else that may be theirs), in ``batch`` only when
+    given, with those whose file name names them (``named_in_file_names``). The one listing
+    behind a subject access report's count, a pupil's page, the exports listed for them and
+    ``photovet exports --person``."""
+    recs = records.exports(person=person_id, batch=batch, maybe=maybe)
+    extra = [r for r in named_in_file_names(records, register.find(person_id),
+                                            {r.id for r in recs})
+             if batch in (None, r.batch)]
+    return PersonExports(sorted([*recs, *extra], key=lambda r: r.id),
+                         frozenset(r.id for r in extra))
 
 
 def holds_something(held: Holdings) -> bool:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from photovet.core.errors import PhotoVetError
 from photovet.core.records import takedown
 from photovet.core.records.exports import ExportRecord
-from photovet.core.records.sar import named_in_file_names
+from photovet.core.records.sar import exports_listing
 from photovet.core.words import (
     MAYBE_PEOPLE_NOT_SAID,
     caption_brief,
@@ -89,7 +89,7 @@ class ExportsModel(QAbstractTableModel):
     def set_records(self, records, names, labels, person: str | None = None,
                     by_file_name: frozenset[int] = frozenset()) -> None:
         """``by_file_name``: the ids of the records listed for ``person`` only because their
-        file name names them (``sar.named_in_file_names``)."""
+        file name names them (``sar.exports_listing``)."""
         self.beginResetModel()
         self.records, self.names, self.labels = list(records), names, labels
         self.person, self.by_file_name = person, by_file_name
@@ -278,14 +278,15 @@ class ExportsDialog(QDialog):
         ws = self.ctx.ws
         person = self.person.currentData()
         # a face shown as someone else that may be theirs (a twin): listed, marked
-        recs = ws.records.exports(person=person, batch=self.batch.currentData(), maybe=True)
-        # and those whose file name names them, as their subject access report lists them
-        by_file_name: list[ExportRecord] = []
-        if person is not None:
-            by_file_name = [r for r in named_in_file_names(
-                ws.records, ws.register.find(person), {r.id for r in recs})
-                if self.batch.currentData() in (None, r.batch)]
-            recs += by_file_name
+        batch = self.batch.currentData()
+        # and for a person, those whose file name names them, as their subject access report
+        # lists them
+        by_file_name: frozenset[int] = frozenset()
+        if person is None:
+            recs = ws.records.exports(batch=batch, maybe=True)
+        else:
+            listing = exports_listing(ws.records, ws.register, person, batch=batch, maybe=True)
+            recs, by_file_name = listing.records, listing.by_file_name
         ch = self.channel.currentData()
         if ch:
             recs = [r for r in recs if r.channel == ch or any(p.channel == ch for p in r.posts)]
@@ -296,8 +297,7 @@ class ExportsDialog(QDialog):
             found = ws.register.find(i)
             if found is not None:
                 names[i] = found.display_name
-        self.model.set_records(recs, names, ws.channels.labels(), person,
-                               frozenset(r.id for r in by_file_name))
+        self.model.set_records(recs, names, ws.channels.labels(), person, by_file_name)
         self.table.setColumnHidden(self.model.PERSON, person is None)
         self.table.resizeColumnsToContents()
         widest = self.table.fontMetrics().averageCharWidth() * self.model.CAPTION_CHARS

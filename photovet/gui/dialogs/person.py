@@ -32,7 +32,7 @@ from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.policy import back_since_missing, missing_from_mis_file
 from photovet.core.records import takedown
-from photovet.core.records.sar import named_in_file_names
+from photovet.core.records.sar import exports_listing
 from photovet.core.register.mapping import NAME_WITH_PHOTO
 from photovet.core.retention import signatures_due_on
 from photovet.core.words import (
@@ -268,11 +268,10 @@ class PersonDialog(QDialog):
         self._permits()
         self._history(reg.history(p.id))
         records = self.ctx.ws.records
-        exports = records.exports(person=p.id)
-        # and the copies whose file name names them, as their subject access report lists
+        # with the copies whose file name names them, as their subject access report lists
         # them (s63: "No exported photo lists this person" beside a report that listed one)
-        by_file_name = named_in_file_names(records, p, {r.id for r in exports})
-        exports += by_file_name
+        listing = exports_listing(records, reg, p.id)
+        exports = listing.records
         posted = sum(1 for r in exports if r.posted)
         # audit (second term), finding 13: what was taken down is said too
         down = len(takedown.taken_down(records, exports))
@@ -281,10 +280,11 @@ class PersonDialog(QDialog):
         # parent from this page, so it is counted here, never naming whom it was named as (the
         # core's one count: their subject access report says the same number)
         maybe = records.exports_may_show_only(p.id)
+        by_name = len(listing.by_file_name)
         text = (f"{media_count(exports, which='exported')} "
                 f"{verb(tally(exports), 'lists', 'list')} {name} "
                 f"({posted} marked posted{f', {down} taken down' if down else ''}"
-                f"{f', {len(by_file_name)} by the file name alone' if by_file_name else ''})."
+                f"{f', {by_name} by the file name alone' if by_name else ''})."
                 if exports else "No exported photo lists this person.")
         more = maybe_shown_count(maybe, name, more=bool(exports))
         self.exports_label.setText(f"{text} {more}" if more else text)
