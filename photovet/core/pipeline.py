@@ -438,9 +438,17 @@ class Engine:
     def cache_key(self, *, as_checked: bool = False) -> str:
         """The key an analysis made by this engine carries (``analysis_key``). ``as_checked``:
         the key of an engine with the models a check loads (the app's helper, a command),
-        from an engine without them (which approvals a settings change voids)."""
+        from an engine without them (which approvals a settings change voids). With the photo
+        decoders' versions (``imaging.decoders``): an analysis kept from before an update that
+        turns photos upright otherwise is not used (its covers were placed in the old picture;
+        s63 cover audit). Not in ``checked_with_key``: a photo checked again after an update
+        keeps its approval when its covers and everything else signed are the same (they are
+        signed), and PCs of one office with other patch versions agree."""
+        from photovet.core.media.imaging import decoders  # noqa: PLC0415
+
         parts = self._key_parts(as_checked)
         parts.insert(1, self.register_key())
+        parts.append(decoders())
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
     def _key_parts(self, as_checked: bool, school: bool = True) -> list[str]:
@@ -454,10 +462,8 @@ class Engine:
         faces = as_checked or bool(self.face_engine or self.process)
         text = self.settings.text.enabled if as_checked else bool(
             self.text_engine or (self.process and self.settings.text.enabled))
-        from photovet.core.media.imaging import decoders  # noqa: PLC0415
-
         return [self.settings.analysis_key(school=school), ANALYSIS_VERSION,
-                "f" if faces else "-", "t" if text else "-", decoders()]
+                "f" if faces else "-", "t" if text else "-"]
 
     def checked_with_key(self, *, as_checked: bool = False, school: bool = True) -> str:
         """``cache_key`` without the register: what an analysis made by this engine was made
@@ -904,19 +910,19 @@ class Engine:
     def video_cache_key(self, *, as_checked: bool = False) -> str:
         """What a video's analysis depends on: the photo analysis key (models, recognition,
         enrolments, text, photo decoders) plus the video settings, ``VIDEO_ANALYSIS_VERSION``
-        and the video decoder's version (``reader.decoders``)."""
-        return self._video_key(self.cache_key(as_checked=as_checked))
+        and the video decoder's version (``reader.decoders``, as ``cache_key``)."""
+        from photovet.core.media.video.reader import decoders  # noqa: PLC0415
+
+        return self._video_key(f"{self.cache_key(as_checked=as_checked)}|{decoders()}")
 
     def video_checked_with_key(self, *, as_checked: bool = False) -> str:
-        """``video_cache_key`` without the register (as ``checked_with_key``)."""
+        """``video_cache_key`` without the register and the decoders (as
+        ``checked_with_key``)."""
         return self._video_key(self.checked_with_key(as_checked=as_checked))
 
     def _video_key(self, key: str) -> str:
-        from photovet.core.media.video.reader import decoders  # noqa: PLC0415
-
         blob = json.dumps(self.settings.to_dict(("video",)), sort_keys=True)
-        return hashlib.sha256(f"{key}|{blob}|{VIDEO_ANALYSIS_VERSION}|{decoders()}"
-                              .encode()).hexdigest()[:20]
+        return hashlib.sha256(f"{key}|{blob}|{VIDEO_ANALYSIS_VERSION}".encode()).hexdigest()[:20]
 
     def analyse_media(self, path: str | Path, *, use_cache: bool = True,
                       stop: threading.Event | None = None) -> PhotoAnalysis | VideoAnalysis:

@@ -50,8 +50,9 @@ def test_an_analysis_kept_from_before_a_decoder_update_is_not_used(engine, ws, t
                                                                    monkeypatch):
     """The check above catches another size; a flip or a half turn keeps it. So the decoders'
     versions are part of every analysis key: after Pillow or pillow-heif (a photo) or PyAV (a
-    video) is updated, a photo is checked again, not taken from the cache, and an approval
-    signed before no longer counts for it (what it publishes may be another picture)."""
+    video) is updated, a photo is checked again, not taken from the cache. What an approval
+    signs apart from the analysis (``checked_with``) stays: the covers themselves are signed,
+    so an approval stands only if the photo's covers come out the same."""
     from photovet.core.media.video import reader
     from photovet.core.pipeline import Engine
     from tests.core.test_pipeline import make_photo
@@ -60,7 +61,8 @@ def test_an_analysis_kept_from_before_a_decoder_update_is_not_used(engine, ws, t
     first = engine.analyse(photo)
     engine.analyse(photo)
     assert engine.face_engine.detect_calls == 1           # the cache works
-    keys = engine.cache_key(), engine.checked_with_key(), engine.video_cache_key()
+    keys = (engine.cache_key(), engine.checked_with_key(), engine.video_cache_key(),
+            engine.video_checked_with_key())
 
     monkeypatch.setattr(imaging, "decoders", lambda: "pillow 99.0.0, pillow-heif 1.9.0")
     updated = Engine(ws.settings, register=ws.register, face_engine=engine.face_engine,
@@ -68,11 +70,11 @@ def test_an_analysis_kept_from_before_a_decoder_update_is_not_used(engine, ws, t
     again = updated.analyse(photo)
     assert engine.face_engine.detect_calls == 2           # checked again
     assert again.analysis_key != first.analysis_key
-    assert updated.cache_key() != keys[0] and updated.checked_with_key() != keys[1]
+    assert updated.cache_key() != keys[0] and updated.checked_with_key() == keys[1]
 
     monkeypatch.undo()
     monkeypatch.setattr(reader, "decoders", lambda: "av 99.0.0")
     video = Engine(ws.settings, register=ws.register, face_engine=engine.face_engine,
                    cache=ws.cache, reviews=ws.reviews)
     assert video.cache_key() == keys[0]                   # photos keep theirs
-    assert video.video_cache_key() != keys[2]
+    assert video.video_cache_key() != keys[2] and video.video_checked_with_key() == keys[3]
