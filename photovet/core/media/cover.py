@@ -294,7 +294,7 @@ def covers_showing_detail(copy: Image.Image, covers: Sequence[Cover],
     painted, painted partly, in the wrong place or translucent). Areas too small to look at in
     the copy (``CHECK_MIN_PIXELS``, a face of a few px after scaling) are not judged. Pure; the
     export refuses a copy with any (principle 4)."""
-    luma = np.asarray(copy.convert("L"), np.float32)
+    luma = np.asarray(copy.convert("L"))          # uint8: its spread from a count of each level
     oh, ow = luma.shape
     sx, sy = ow / float(source_size[0]), oh / float(source_size[1])
     reach = int(math.ceil(CHECK_LATER_REACH * max(sx, sy)))
@@ -327,7 +327,10 @@ def covers_showing_detail(copy: Image.Image, covers: Sequence[Cover],
         # edge of it: nothing rings there)
         inner = ~_dilate(~own, CHECK_INSET)
         window = luma[y0:y1, x0:x1]
-        parts = [inner]
+        # (rows, columns) of the window to judge as one: the whole area, or each block of a
+        # pixelated face (a view each, never a window-sized mask a block: 64 of them held
+        # 255 MB for a face filling a 12 MP copy)
+        parts: list[tuple[slice, slice]] = [(slice(None), slice(None))]
         if pixelated(red, style):
             b = _shape_bounds(red)
             assert b is not None
@@ -337,17 +340,31 @@ def covers_showing_detail(copy: Image.Image, covers: Sequence[Cover],
             parts = []
             for j in range(nby):
                 for k in range(nbx):
-                    block = np.zeros_like(inner)
                     bx0, bx1 = int(math.ceil(xs[k])) + CHECK_INSET, int(xs[k + 1]) - CHECK_INSET
                     by0, by1 = int(math.ceil(ys[j])) + CHECK_INSET, int(ys[j + 1]) - CHECK_INSET
                     if bx1 > bx0 and by1 > by0:
-                        block[max(0, by0):max(0, by1), max(0, bx0):max(0, bx1)] = True
-                        parts.append(inner & block)
-        for part in parts:
-            if int(part.sum()) >= CHECK_MIN_PIXELS and float(window[part].std()) > max_spread:
+                        parts.append((slice(max(0, by0), max(0, by1)),
+                                      slice(max(0, bx0), max(0, bx1))))
+        for rows, cols in parts:
+            part = inner[rows, cols]
+            if int(part.sum()) >= CHECK_MIN_PIXELS and \
+                    _spread(window[rows, cols][part]) > max_spread:
                 bad.append(i)
                 break
     return bad
+
+
+_LEVELS = np.arange(256, dtype=np.float64)
+
+
+def _spread(levels: np.ndarray) -> float:
+    """The standard deviation of ``levels`` (uint8), from a count of each level: the same
+    figure as ``numpy.std`` without a float copy of them (a cover filling a 12 MP copy: 0.33 s
+    and 48 MB for ``std``)."""
+    counts = np.bincount(levels, minlength=256).astype(np.float64)
+    n = counts.sum()
+    mean = float(counts @ _LEVELS) / n
+    return math.sqrt(max(0.0, float(counts @ (_LEVELS - mean) ** 2) / n))
 
 
 def _scaled_core(red: Cover, sx: float, sy: float, origin: tuple[int, int],
