@@ -152,12 +152,8 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
     try:
         person = register_id(ws.register, person)
         # and for a person, those whose file name names them, as their report lists them
-        by_file_name: frozenset[int] = frozenset()
-        if person is None:
-            recs = ws.records.exports(batch=batch, maybe=True)
-        else:
-            listing = exports_listing(ws.records, ws.register, person, batch=batch, maybe=True)
-            recs, by_file_name = listing.records, listing.by_file_name
+        listing = exports_listing(ws.records, ws.register, person, batch=batch, maybe=True)
+        recs, by_file_name = listing.records, listing.by_file_name
         names = names_for(ws.register, {p for r in recs for p in r.people})
         labels = ws.channels.labels()
     finally:

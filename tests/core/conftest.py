@@ -37,3 +37,16 @@ def ws(tmp_path):
 @pytest.fixture
 def engine(ws):
     return new_engine(ws)
+
+
+@pytest.fixture(scope="session")
+def faces_only_engine():
+    """An engine with the real face models and text reading off, on no register (everyone a
+    stranger, covered), loaded once: the video tests' clips have drawn faces and no names."""
+    from photovet.core.pipeline import Engine
+    from photovet.core.settings import Settings
+    from photovet.core.vision.faces import FaceEngine
+
+    s = Settings()
+    s.text.enabled = False
+    return Engine(s, face_engine=FaceEngine.load(s))

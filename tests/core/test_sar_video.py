@@ -23,10 +23,8 @@ from photovet.core.media.export import NameAllocator
 from photovet.core.media.video.covers import CoverPlan
 from photovet.core.media.video.export import VideoPlan, export_video
 from photovet.core.models import Channel
-from photovet.core.pipeline import Engine
 from photovet.core.records import takedown
 from photovet.core.records.sar import subject_access_report
-from photovet.core.settings import Settings
 from tests.conftest import act_as, office_records
 from tests.video_clips import Mover, make_clip
 
@@ -34,15 +32,6 @@ pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 TODAY = dt.date(2026, 11, 21)
 WEB = Channel("website", "School website", long_edge=2048, audio="keep")
-
-
-@pytest.fixture(scope="module")
-def video_engine():
-    from photovet.core.vision.faces import FaceEngine
-
-    s = Settings()
-    s.text.enabled = False
-    return Engine(s, face_engine=FaceEngine.load(s))
 
 
 class _Imgs(html.parser.HTMLParser):
@@ -69,11 +58,11 @@ def _inner(a: np.ndarray, box) -> np.ndarray:
              int((x + bw * .35) * w):int((x + bw * .65) * w)]
 
 
-def test_a_video_is_shown_by_its_middle_frame_with_others_covered(tmp_path, video_engine):
+def test_a_video_is_shown_by_its_middle_frame_with_others_covered(tmp_path, faces_only_engine):
     clip = make_clip(tmp_path / "two.mp4", size=(480, 270), seconds=1.5,
                      movers=[Mover(72, (110, 130), (130, 130), variant=1),
                              Mover(72, (360, 140), (340, 140), variant=2)])
-    an = video_engine.decide(video_engine.analyse_video(clip.path), WEB, on=TODAY)
+    an = faces_only_engine.decide(faces_only_engine.analyse_video(clip.path), WEB, on=TODAY)
     assert len(an.face_tracks) == 2
     # staff showed both faces, as Amy's (left) and Ben's (right)
     for t in an.face_tracks:

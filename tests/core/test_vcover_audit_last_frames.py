@@ -12,36 +12,26 @@ import datetime as dt
 import pytest
 
 from photovet.core.models import Channel
-from photovet.core.pipeline import Engine, export_batch
-from photovet.core.settings import Settings
+from photovet.core.pipeline import export_batch
 from tests.video_clips import Mover, assert_covered, make_clip
 
 TODAY = dt.date(2026, 11, 21)
 WEB = Channel("website", "School Website", long_edge=2048, audio="keep")
 
 
-@pytest.fixture(scope="module")
-def end_engine():
-    from photovet.core.vision.faces import FaceEngine
-
-    s = Settings()
-    s.text.enabled = False
-    return Engine(s, face_engine=FaceEngine.load(s))
-
-
 @pytest.mark.parametrize("frames", [29, 30, 31])
-def test_a_face_on_the_last_frames_only_is_covered(tmp_path, end_engine, frames):
+def test_a_face_on_the_last_frames_only_is_covered(tmp_path, faces_only_engine, frames):
     """29, 30, 31 frames: the last frame is 1, 2 and 0 frames after a look."""
     fps = 30
     clip = make_clip(tmp_path / "end.mp4", size=(480, 270), seconds=frames / fps, audio=False,
                      movers=[Mover(72, (200, 130), (202, 130), t0=(frames - 2) / fps,
                                    variant=2)])
     assert [i for i, b in enumerate(clip.faces) if b] == [frames - 2, frames - 1]
-    an = end_engine.decide(end_engine.analyse_video(clip.path), WEB, on=TODAY)
+    an = faces_only_engine.decide(faces_only_engine.analyse_video(clip.path), WEB, on=TODAY)
     assert an.frame_count == frames
     out = tmp_path / "out"
     out.mkdir()
-    (res,) = [s.result for s in export_batch([an], out, label="Sports day", engine=end_engine,
+    (res,) = [s.result for s in export_batch([an], out, label="Sports day", engine=faces_only_engine,
                                              channel=WEB) if s.result is not None]
     assert res.ok, res.error
     assert_covered(res.output, clip.faces)

@@ -9,25 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
 import photovet.core.media.video.render as render_mod
 from photovet.core.models import Channel
-from photovet.core.pipeline import Engine, export_batch
-from photovet.core.settings import Settings
+from photovet.core.pipeline import export_batch
 from tests.video_clips import Mover, assert_covered, make_clip
 
 TODAY = dt.date(2026, 11, 21)
 WEB = Channel("website", "School Website", long_edge=2048, audio="keep")
-
-
-@pytest.fixture(scope="module")
-def vcover_engine():
-    from photovet.core.vision.faces import FaceEngine
-
-    s = Settings()
-    s.text.enabled = False
-    return Engine(s, face_engine=FaceEngine.load(s))
 
 
 def _export(engine, an, out: Path):
@@ -44,11 +32,11 @@ def _clip(tmp_path):
 
 
 def test_a_frame_left_uncovered_by_the_renderer_is_refused_and_not_kept(
-        tmp_path, vcover_engine, monkeypatch):
+        tmp_path, faces_only_engine, monkeypatch):
     clip = _clip(tmp_path)
-    an = vcover_engine.decide(vcover_engine.analyse_video(clip.path), WEB, on=TODAY)
+    an = faces_only_engine.decide(faces_only_engine.analyse_video(clip.path), WEB, on=TODAY)
     assert an.face_tracks and all(t.decision == "cover" for t in an.face_tracks)
-    ok = _export(vcover_engine, an, tmp_path / "ok")
+    ok = _export(faces_only_engine, an, tmp_path / "ok")
     assert ok.ok, ok.error              # the check passes a correct export
     assert_covered(ok.output, clip.faces)
 
@@ -62,20 +50,20 @@ def test_a_frame_left_uncovered_by_the_renderer_is_refused_and_not_kept(
         return painted(planes, covers, scale)
 
     monkeypatch.setattr(render_mod, "paint", skip_frame_7)
-    res = _export(vcover_engine, an, tmp_path / "bad")
+    res = _export(faces_only_engine, an, tmp_path / "bad")
     assert not res.ok and res.output is None
     assert "frame 7" in res.error and "cover" in res.error, res.error
     assert list((tmp_path / "bad").iterdir()) == []     # nothing kept, no temporary file
 
 
-def test_covers_painted_one_frame_late_are_refused(tmp_path, vcover_engine, monkeypatch):
+def test_covers_painted_one_frame_late_are_refused(tmp_path, faces_only_engine, monkeypatch):
     """An off-by-one in the renderer (each frame given the covers of the one before, the face
     moving 25 px a frame): the covers written are not where the plan puts them, and the export
     is refused. (Here the cover's padding still hides the face itself; the check holds the
     export to the plan, not to how much padding happens to be left.)"""
     clip = make_clip(tmp_path / "fast.mp4", size=(640, 270), seconds=0.7, audio=False,
                      movers=[Mover(64, (40, 120), (560, 130), variant=2)])
-    an = vcover_engine.decide(vcover_engine.analyse_video(clip.path), WEB, on=TODAY)
+    an = faces_only_engine.decide(faces_only_engine.analyse_video(clip.path), WEB, on=TODAY)
     assert an.face_tracks
 
     class Late:
@@ -91,6 +79,6 @@ def test_covers_painted_one_frame_late_are_refused(tmp_path, vcover_engine, monk
         return real(analysis, out_path, Late(plan), options, **kw)
 
     monkeypatch.setattr("photovet.core.media.video.export.render", late)
-    res = _export(vcover_engine, an, tmp_path / "late")
+    res = _export(faces_only_engine, an, tmp_path / "late")
     assert not res.ok and "cover" in res.error, res.error
     assert list((tmp_path / "late").iterdir()) == []

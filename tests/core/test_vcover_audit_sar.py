@@ -9,24 +9,13 @@ import datetime as dt
 from fractions import Fraction
 
 import av
-import pytest
 
 from photovet.core.models import Channel
-from photovet.core.pipeline import Engine, export_batch
-from photovet.core.settings import Settings
+from photovet.core.pipeline import export_batch
 from tests.video_clips import Mover, assert_covered, make_clip
 
 TODAY = dt.date(2026, 11, 21)
 WEB = Channel("website", "School Website", long_edge=2048, audio="keep")
-
-
-@pytest.fixture(scope="module")
-def sar_engine():
-    from photovet.core.vision.faces import FaceEngine
-
-    s = Settings()
-    s.text.enabled = False
-    return Engine(s, face_engine=FaceEngine.load(s))
 
 
 def _wide_pixels(src, dst, sar: Fraction) -> None:
@@ -44,17 +33,17 @@ def _wide_pixels(src, dst, sar: Fraction) -> None:
                 oc.mux(q)
 
 
-def test_an_anamorphic_video_is_exported_as_wide_as_it_is_shown(tmp_path, sar_engine):
+def test_an_anamorphic_video_is_exported_as_wide_as_it_is_shown(tmp_path, faces_only_engine):
     clip = make_clip(tmp_path / "square.mp4", size=(480, 360), seconds=1.0, audio=False,
                      movers=[Mover(64, (80, 90), (400, 260), variant=1)])
     wide = tmp_path / "wide.mp4"
     _wide_pixels(clip.path, wide, Fraction(4, 3))
     with av.open(str(wide)) as c:
         assert c.streams.video[0].sample_aspect_ratio == Fraction(4, 3)
-    an = sar_engine.decide(sar_engine.analyse_video(wide), WEB, on=TODAY)
+    an = faces_only_engine.decide(faces_only_engine.analyse_video(wide), WEB, on=TODAY)
     out = tmp_path / "out"
     out.mkdir()
-    (res,) = [s.result for s in export_batch([an], out, label="Sports day", engine=sar_engine,
+    (res,) = [s.result for s in export_batch([an], out, label="Sports day", engine=faces_only_engine,
                                              channel=WEB) if s.result is not None]
     assert res.ok, res.error
     with av.open(res.output) as c:

@@ -9,34 +9,23 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-import pytest
 
 from photovet.core.models import Channel
-from photovet.core.pipeline import Engine, export_batch
-from photovet.core.settings import Settings
+from photovet.core.pipeline import export_batch
 from tests.video_clips import Mover, decode_rgb, make_clip
 
 TODAY = dt.date(2026, 11, 21)
 NARROW = Channel("narrow", "Narrow", long_edge=360, audio="keep")
 
 
-@pytest.fixture(scope="module")
-def scale_engine():
-    from photovet.core.vision.faces import FaceEngine
-
-    s = Settings()
-    s.text.enabled = False
-    return Engine(s, face_engine=FaceEngine.load(s))
-
-
-def test_a_narrow_video_is_covered_where_its_faces_are_after_scaling(tmp_path, scale_engine):
+def test_a_narrow_video_is_covered_where_its_faces_are_after_scaling(tmp_path, faces_only_engine):
     clip = make_clip(tmp_path / "narrow.mp4", size=(86, 720), seconds=0.5, audio=False,
                      movers=[Mover(64, (43, 620), (43, 630), variant=1)])
-    an = scale_engine.decide(scale_engine.analyse_video(clip.path), NARROW, on=TODAY)
+    an = faces_only_engine.decide(faces_only_engine.analyse_video(clip.path), NARROW, on=TODAY)
     assert an.face_tracks
     out = tmp_path / "out"
     out.mkdir()
-    (res,) = [s.result for s in export_batch([an], out, label="Sports day", engine=scale_engine,
+    (res,) = [s.result for s in export_batch([an], out, label="Sports day", engine=faces_only_engine,
                                              channel=NARROW) if s.result is not None]
     assert res.ok, res.error
     assert (res.width, res.height) == (44, 360)

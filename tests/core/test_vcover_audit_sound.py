@@ -9,25 +9,14 @@ import datetime as dt
 
 import av
 import numpy as np
-import pytest
 
 import photovet.core.media.video.export as export_mod
 import photovet.core.media.video.render as render_mod
 from photovet.core.models import Channel
-from photovet.core.pipeline import Engine, export_batch
-from photovet.core.settings import Settings
+from photovet.core.pipeline import export_batch
 from tests.video_clips import make_clip
 
 TODAY = dt.date(2026, 11, 21)
-
-
-@pytest.fixture(scope="module")
-def sound_engine():
-    from photovet.core.vision.faces import FaceEngine
-
-    s = Settings()
-    s.text.enabled = False
-    return Engine(s, face_engine=FaceEngine.load(s))
 
 
 def _export(engine, clip, tmp_path, mode):
@@ -41,9 +30,9 @@ def _export(engine, clip, tmp_path, mode):
     return res, out
 
 
-def test_a_muted_export_whose_sound_is_heard_is_refused(tmp_path, sound_engine, monkeypatch):
+def test_a_muted_export_whose_sound_is_heard_is_refused(tmp_path, faces_only_engine, monkeypatch):
     clip = make_clip(tmp_path / "tone.mp4", seconds=1.0)
-    res, _ = _export(sound_engine, clip, tmp_path, "mute")
+    res, _ = _export(faces_only_engine, clip, tmp_path, "mute")
     assert res.ok, res.error
     with av.open(res.output) as c:
         s = np.concatenate([f.to_ndarray().ravel() for f in c.decode(audio=0)])
@@ -56,12 +45,12 @@ def test_a_muted_export_whose_sound_is_heard_is_refused(tmp_path, sound_engine, 
 
     monkeypatch.setattr(render_mod, "SoundTrack", deaf)
     (tmp_path / "again").mkdir()
-    res, out = _export(sound_engine, clip, tmp_path / "again", "mute")
+    res, out = _export(faces_only_engine, clip, tmp_path / "again", "mute")
     assert not res.ok and "sound" in res.error, res.error
     assert list(out.iterdir()) == []
 
 
-def test_an_export_whose_removed_sound_is_written_is_refused(tmp_path, sound_engine, monkeypatch):
+def test_an_export_whose_removed_sound_is_written_is_refused(tmp_path, faces_only_engine, monkeypatch):
     clip = make_clip(tmp_path / "tone.mp4", seconds=1.0)
     real = export_mod.RenderOptions
 
@@ -69,6 +58,6 @@ def test_an_export_whose_removed_sound_is_written_is_refused(tmp_path, sound_eng
         return real(**{**kw, "sound": "keep"})     # the bug: the sound is encoded anyway
 
     monkeypatch.setattr(export_mod, "RenderOptions", keeps_sound)
-    res, out = _export(sound_engine, clip, tmp_path, "remove")
+    res, out = _export(faces_only_engine, clip, tmp_path, "remove")
     assert not res.ok and "streams" in res.error, res.error
     assert list(out.iterdir()) == []

@@ -383,14 +383,16 @@ class PersonExports:
     by_file_name: frozenset[int]
 
 
-def exports_listing(records: Any, register: Any, person_id: str, *, batch: str | None = None,
-                    maybe: bool = False) -> PersonExports:
+def exports_listing(records: Any, register: Any, person_id: str | None, *,
+                    batch: str | None = None, maybe: bool = False) -> PersonExports:
     """The export records of ``person_id`` (``Records.exports``: where they appear; ``maybe``:
     and those with a face shown as someone else that may be theirs), in ``batch`` only when
     given, with those whose file name names them (``named_in_file_names``). The one listing
     behind a subject access report's count, a pupil's page, the exports listed for them and
-    ``photovet exports --person``."""
+    ``photovet exports --person``. ``person_id`` None: every export (of ``batch``)."""
     recs = records.exports(person=person_id, batch=batch, maybe=maybe)
+    if person_id is None:
+        return PersonExports(recs, frozenset())
     extra = [r for r in named_in_file_names(records, register.find(person_id),
                                             {r.id for r in recs})
              if batch in (None, r.batch)]

@@ -277,16 +277,11 @@ class ExportsDialog(QDialog):
     def reload(self) -> None:
         ws = self.ctx.ws
         person = self.person.currentData()
-        # a face shown as someone else that may be theirs (a twin): listed, marked
-        batch = self.batch.currentData()
-        # and for a person, those whose file name names them, as their subject access report
-        # lists them
-        by_file_name: frozenset[int] = frozenset()
-        if person is None:
-            recs = ws.records.exports(batch=batch, maybe=True)
-        else:
-            listing = exports_listing(ws.records, ws.register, person, batch=batch, maybe=True)
-            recs, by_file_name = listing.records, listing.by_file_name
+        # for a person: with a face shown as someone else that may be theirs (a twin), marked,
+        # and those whose file name names them, as their subject access report lists them
+        listing = exports_listing(ws.records, ws.register, person,
+                                  batch=self.batch.currentData(), maybe=True)
+        recs, by_file_name = listing.records, listing.by_file_name
         ch = self.channel.currentData()
         if ch:
             recs = [r for r in recs if r.channel == ch or any(p.channel == ch for p in r.posts)]
