@@ -9,6 +9,14 @@ Facts this module relies on (checked by tests/core/video):
 - A truncated MP4/MOV has no index (moov) when the recording or the copy was cut short: FFmpeg
   then says only "invalid data"; our own top-level box walk tells the person why. When the
   index survived but the data did not, fewer frames than announced decode.
+- A clip trimmed on a phone keeps every frame it was recorded with and an edit list (``elst``)
+  saying which part a player shows. FFmpeg's MP4/MOV reader honours it (``ignore_editlist``
+  left 0, its default): the frames outside the edit are read (those before it may be needed
+  to decode the first one shown) marked ``is_discard``, and the decoder drops them; the stream's
+  duration and every timestamp are the edit's. So the analysis, the previews (seeking), the
+  export and its read-back all see exactly the frames a player shows, and the frames trimmed
+  off are never analysed nor published. The container still announces every frame it holds
+  (``VideoInfo.frames``): the ones marked to be dropped are not missing (``iter_frames``).
 
 Memory: one decoded frame at a time (plus the decoder's reference frames); nothing is kept
 across the clip. Every failure is a typed ``VideoError`` whose message names the cause; the
@@ -497,9 +505,10 @@ def iter_frames(path: str | Path, *, threads: int = ..., expected: int = ...,
 def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0,
                 end_marker: bool = False, source: PinnedVideo | None = None
                 ) -> Generator[Frame | None, None, None]:
-    """Every frame in presentation order, one at a time. Raises ``TruncatedVideoError`` when the
-    data is damaged part of the way through or the file ends before the ``expected`` frames
-    (announced by the container; 0: unknown).
+    """Every frame in presentation order, one at a time: the frames a player shows (a clip's edit
+    list honoured, module notes). Raises ``TruncatedVideoError`` when the data is damaged part
+    of the way through or the file ends before the ``expected`` frames (announced by the
+    container, the frames its edit list leaves out not counted; 0: unknown).
 
     With ``end_marker``, ``None`` follows the last frame while the file is still open: a caller
     whose other threads still read decoded frames finishes with them there and then closes the
@@ -525,8 +534,13 @@ def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0,
         i, last_t = 0, -1.0
         step = 1.0 / float(v.average_rate or 30)
         first: tuple[int, int] | None = None
+        # frames outside the file's edit list (a clip trimmed on the phone: module notes),
+        # read to be dropped: the announced count includes them, and they are not missing
+        trimmed = 0
         try:
             for packet in c.demux(v):
+                if packet.is_discard:
+                    trimmed += 1
                 for f in packet.decode():
                     if f.pts is not None:
                         if start is None:
@@ -550,9 +564,12 @@ def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0,
                 f"({exc.strerror or type(exc).__name__})", path=p) from None
         if i == 0:
             raise TruncatedVideoError("the video has no frames that can be decoded", path=p)
-        # A cut MP4 whose index survived still lists every sample; the data stops early.
-        if expected and i < expected * 0.98 - 1:
-            raise TruncatedVideoError(f"the file is cut short: {i} of {expected} frames could be "
+        # A cut MP4 whose index survived still lists every sample; the data stops early. The
+        # frames a phone's trim left out are not shown by a player nor decoded here: not
+        # expected (s64: a trimmed clip was refused as "cut short", 45 of 90 frames read)
+        shown = expected - trimmed if expected else 0
+        if shown > 0 and i < shown * 0.98 - 1:
+            raise TruncatedVideoError(f"the file is cut short: {i} of {shown} frames could be "
                                       "read; copy it from the camera or phone again", path=p)
         if end_marker:
             yield None
