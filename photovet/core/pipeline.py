@@ -208,7 +208,10 @@ ANALYSIS_VERSION = "30"
 #: 36: ocr.flat_tiles (as ANALYSIS_VERSION 30), for frames read in tiles
 #: 37: the last frame is always looked at for faces (s63 audit: a face coming in after the
 #: last look, on the last two frames, was never found)
-VIDEO_ANALYSIS_VERSION = "37"
+#: 38: a picture whose display matrix mirrors it (or turns it by other than a quarter turn)
+#: is refused (reader.orientation_problem; s64: a mirrored clip was read as a half turn and
+#: checked and exported upside down)
+VIDEO_ANALYSIS_VERSION = "38"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

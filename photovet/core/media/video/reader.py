@@ -6,6 +6,11 @@ Facts this module relies on (checked by tests/core/video):
 - FFmpeg 7+ exposes the container's display matrix as frame side data: ``VideoFrame.rotation``
   is the counter-clockwise turn a player applies; decoded pixels are *not* turned. PhotoVet
   turns them itself (``rotate``), for detection and for the export, and writes no matrix.
+  A matrix that mirrors the picture (a front camera's clip, one flipped in an app) is not a
+  turn: FFmpeg's ``rotation`` reads a left-right mirror as 180 degrees and an upside-down one
+  as 0, and a player shows it flipped. Such a video, and one turned by other than a quarter
+  turn, is refused with the reason (``orientation_problem``), never checked or exported in
+  another orientation than a player shows (s64).
 - A truncated MP4/MOV has no index (moov) when the recording or the copy was cut short: FFmpeg
   then says only "invalid data"; our own top-level box walk tells the person why. When the
   index survived but the data did not, fewer frames than announced decode.
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import os
 import re
 import stat as _stat
@@ -393,7 +399,7 @@ def main_audio_stream(container: Any) -> Any:
     return tracks[0] if tracks else None
 
 
-def _rotation(stream: Any, first_frame: Any) -> int:
+def rotation_of(stream: Any, first_frame: Any) -> int:
     """Counter-clockwise degrees, normalised to 0/90/180/270 (frame side data; the old
     clockwise ``rotate`` tag for files whose demuxer still puts it there)."""
     deg = 0
@@ -411,9 +417,59 @@ def _rotation(stream: Any, first_frame: Any) -> int:
     return int(round(deg / 90.0)) * 90 % 360
 
 
+def display_matrix(frame: Any) -> tuple[float, float, float, float] | None:
+    """The picture part (a, b, c, d) of a decoded frame's display matrix (FFmpeg's layout:
+    ``[a b u; c d v; x y w]``, a b c d in 16.16 fixed point), as numbers; None when the frame
+    has none (the picture is shown as stored)."""
+    av = import_av()
+    try:
+        sd = frame.side_data.get(av.sidedata.sidedata.Type.DISPLAYMATRIX)
+    except (AttributeError, KeyError, TypeError):
+        return None
+    if sd is None:
+        return None
+    m = np.frombuffer(bytes(memoryview(sd)), np.int32)     # int32_t[9], the machine's order
+    if m.size < 9:
+        return None
+    return (m[0] / 65536.0, m[1] / 65536.0, m[3] / 65536.0, m[4] / 65536.0)
+
+
+#: how far (degrees) a display matrix's turn may be from a quarter turn (FFmpeg's own
+#: tools turn the picture upright by a quarter turn within 1 degree)
+TURN_TOLERANCE = 1.0
+
+
+def orientation_problem(frame: Any) -> str | None:
+    """Why a frame's display matrix cannot be shown here as a player shows it, or None (no
+    matrix, or a quarter turn, which ``rotate`` does). A mirrored matrix (negative
+    determinant: a front camera's clip, one flipped left to right or upside down in an app)
+    is read by FFmpeg's ``rotation`` as a half turn or none at all (s64: a mirrored clip was
+    checked and exported upside down, its faces looked for upside down, while a player shows
+    it the right way up, mirrored). Pure but for reading the frame."""
+    m = display_matrix(frame)
+    if m is None:
+        return None
+    a, b, c, d = m
+    det = a * d - b * c
+    if det < 0:
+        return ("the video is stored mirrored (as a front camera or an app that flipped it "
+                "saves it): a player shows it flipped, and PhotoVet cannot check a mirrored "
+                "video; save it as a new clip with the mirroring applied (for example, edit "
+                "it on the phone and save it as a new clip, or convert it) and check that")
+    if det == 0:
+        return "the video's display matrix is invalid (it would show no picture)"
+    big, small = max(abs(a), abs(b)), min(abs(a), abs(b))
+    if big == 0 or math.degrees(math.atan2(small, big)) > TURN_TOLERANCE:
+        return ("the video is shown turned at an angle that is not a quarter turn; PhotoVet "
+                "cannot check it as a player shows it; save it again turned upright and check "
+                "that")
+    return None
+
+
 def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
     """What is in the file (decodes its first frame: rotation lives in frame side data);
-    read through ``source`` when given."""
+    read through ``source`` when given. A picture shown mirrored or at an angle
+    (``orientation_problem``) raises ``UnsupportedVideoError`` saying so."""
     av = import_av()
     p = Path(path)
     c = open_container(p, source=source)
@@ -428,7 +484,10 @@ def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
             raise UnsupportedVideoError(
                 f"its first frame could not be decoded ({exc.strerror or type(exc).__name__})",
                 path=p) from None
-        rot = _rotation(v, first)
+        problem = orientation_problem(first)
+        if problem is not None:
+            raise UnsupportedVideoError(problem, path=p)
+        rot = rotation_of(v, first)
         w, h = first.width, first.height
         size = (h, w) if rot in (90, 270) else (w, h)
         fps = float(v.average_rate or v.guessed_rate or v.base_rate or 30)
@@ -664,7 +723,7 @@ def is_video_file(path: str | Path) -> bool:
 
 __all__ = ["CONTAINERS", "CheckedVideo", "Frame", "PinnedVideo",
            "VIDEO_EXTENSIONS", "VIDEO_GATE", "VideoInfo", "check_file", "checked_copy",
-           "display_rgb", "import_av", "is_video_file", "iter_frames", "luma", "main_audio_stream",
-           "main_video_stream",
-           "missing_index", "open_container", "parse_iso6709", "probe", "rotate",
+           "display_matrix", "display_rgb", "import_av", "is_video_file", "iter_frames", "luma",
+           "main_audio_stream", "main_video_stream", "missing_index", "open_container",
+           "orientation_problem", "parse_iso6709", "probe", "rotate", "rotation_of",
            "sha256_stream", "still"]

@@ -6,7 +6,8 @@ H.264 + AAC MP4 with nothing else in it.
   whole 2 x 2 blocks, so no original colour survives inside a cover either. A ring-mean colour
   as on photos would flicker from frame to frame.
 - The picture is turned upright (rotation baked in, no display matrix written) and scaled so
-  its long side fits the channel (even sides, swscale).
+  its long side fits the channel (even sides, swscale). Its first frame's display matrix must
+  turn it as the analysis did, and not mirror it (``_same_orientation``).
 - Each frame keeps its own time (variable frame rate survives), and its pixels their shape
   (sample aspect ratio).
 - Sound ("keep"/"mute"/"remove") is always decoded and encoded again (never copied: nothing of
@@ -35,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from photovet.core.errors import TruncatedVideoError, VideoError
+from photovet.core.errors import TruncatedVideoError, UnsupportedVideoError, VideoError
 from photovet.core.media.video.boxes import blank_user_data
 from photovet.core.media.video.covers import CoverPlan
 from photovet.core.media.video.reader import (
@@ -45,7 +46,9 @@ from photovet.core.media.video.reader import (
     main_audio_stream,
     main_video_stream,
     open_container,
+    orientation_problem,
     rotate,
+    rotation_of,
 )
 from photovet.core.models import Cover, VideoAnalysis
 from photovet.core.vision.cv import import_cv2
@@ -312,12 +315,16 @@ def _render(analysis: VideoAnalysis, out_path: str | Path, plan: CoverPlan,
         held: list[Any] = []          # sound decoded before the first picture gave the origin
         streams = [vin] + ([ain] if ain is not None else [])
         done = False
+        oriented = False             # the first frame's display matrix looked at
         try:
             for packet in ic.demux(*streams):
                 if stop is not None and stop.is_set():
                     raise VideoError("the export was stopped", path=src)
                 if packet.stream is vin:
                     for f in packet.decode():
+                        if not oriented:
+                            _same_orientation(vin, f, rot, src)
+                            oriented = True
                         if origin is None:
                             origin = float(f.pts * tb) if f.pts is not None else 0.0
                         t = float(f.pts * tb) - origin if f.pts is not None else last_t + 1e-3
@@ -392,6 +399,19 @@ def _render(analysis: VideoAnalysis, out_path: str | Path, plan: CoverPlan,
         ic.close()
     blank_user_data(out_path)
     return result
+
+
+def _same_orientation(stream: Any, frame: Any, rotation: int, src: Path) -> None:
+    """The first frame decoded for the export is shown as the analysis saw it: not mirrored
+    or at an angle (reader.orientation_problem: refused when checked; an analysis made by an
+    earlier version, from the cache, took a mirrored picture for a half turn, s64), and turned
+    as the analysis turned it (covers are places in that picture). Raises ``VideoError``."""
+    problem = orientation_problem(frame)
+    if problem is not None:
+        raise UnsupportedVideoError(f"{problem} (not exported)", path=src)
+    if rotation_of(stream, frame) != rotation:
+        raise VideoError("the video is shown turned otherwise than when it was checked; check "
+                         "it again (not exported)", path=src)
 
 
 def _sound_frame(sound: SoundTrack, af: Any, origin: float, limit: int) -> None:
