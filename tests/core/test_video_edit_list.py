@@ -5,8 +5,9 @@ the container announces (all of them) and refused every clip trimmed by more tha
 "cut short: 45 of 90 frames could be read; copy it from the camera or phone again" (copying it
 again changes nothing). Now the frames left out are not expected; the analysis, the preview and
 the export all have exactly the frames a player shows (each frame here carries its number in
-the picture), every face in them covered, and none of the frames trimmed off is published.
-A trimmed clip that is also cut short is still refused."""
+the picture), every face in them covered, and none of the frames trimmed off is published;
+so with two edits (the middle cut out). A trimmed clip that is also cut short is still
+refused."""
 
 from __future__ import annotations
 
@@ -121,6 +122,46 @@ def trim(src: Path, dst: Path, start: float, keep: float) -> Path:
     return dst
 
 
+def _box(typ: bytes, payload: bytes) -> bytes:
+    return (8 + len(payload)).to_bytes(4, "big") + typ + payload
+
+
+def _child(data: bytes, start: int, end: int, typ: bytes) -> tuple[int, int, int]:
+    (found,) = [(o, h, n) for t, o, h, n in boxes(data, start, end) if t == typ]
+    return found
+
+
+def edits(src: Path, dst: Path, parts: list[tuple[float, float]]) -> Path:
+    """``src`` (its index after its data) with every track's edit list replaced by ``parts``
+    ((start, seconds) each, shown one after the other: an editor that cut out the middle),
+    the index rebuilt around it (the data does not move)."""
+    data = src.read_bytes()
+    mo, mh, mn = _child(data, 0, len(data), b"moov")
+    assert _child(data, 0, len(data), b"mdat")[0] < mo
+    vo, vh, _ = _child(data, mo + mh, mo + mn, b"mvhd")
+    movie_scale = int.from_bytes(data[vo + vh + 12:vo + vh + 16], "big")
+    moov = b""
+    for typ, o, h, n in boxes(data, mo + mh, mo + mn):
+        if typ != b"trak":
+            moov += data[o:o + n]
+            continue
+        ao, ah, an = _child(data, o + h, o + n, b"mdia")
+        do, dh, _ = _child(data, ao + ah, ao + an, b"mdhd")
+        scale = int.from_bytes(data[do + dh + 12:do + dh + 16], "big")
+        eo, eh, en = _child(data, o + h, o + n, b"edts")
+        lo, lh, _ = _child(data, eo + eh, eo + en, b"elst")
+        shift = int.from_bytes(data[lo + lh + 12:lo + lh + 16], "big", signed=True)
+        body = bytes(4) + len(parts).to_bytes(4, "big") + b"".join(
+            int(round(sec * movie_scale)).to_bytes(4, "big")
+            + (shift + int(round(start * scale))).to_bytes(4, "big") + (1 << 16).to_bytes(4, "big")
+            for start, sec in parts)
+        trak = b"".join(_box(b"edts", _box(b"elst", body)) if t2 == b"edts" else data[o2:o2 + n2]
+                        for t2, o2, _h2, n2 in boxes(data, o + h, o + n))
+        moov += _box(b"trak", trak)
+    dst.write_bytes(data[:mo] + _box(b"moov", moov) + data[mo + mn:])
+    return dst
+
+
 def shown_by_a_player(path: Path) -> list[int]:
     with av.open(str(path)) as c:
         return [frame_number(f.to_ndarray(format="rgb24")) for f in c.decode(video=0)]
@@ -182,3 +223,34 @@ def test_a_trimmed_clip_cut_short_is_still_refused_as_cut_short(tmp_path, edit_e
     cut.write_bytes(data[:int(len(data) * 0.65)])
     an = edit_engine.analyse_video(cut)
     assert an.error is not None and "cut short" in an.error, an.error
+
+
+def test_a_clip_with_its_middle_cut_out_is_exported_as_a_player_shows_it(tmp_path, edit_engine):
+    """Two edits (the first second, then 2 s to 2.5 s): both are shown one after the other."""
+    clip = edits(make(tmp_path / "whole.mp4"), tmp_path / "cut.mp4", [(0.0, 1.0), (2.0, 0.5)])
+    shown = list(range(0, 30)) + list(range(60, 75))
+    assert shown_by_a_player(clip) == shown
+    an = edit_engine.decide(edit_engine.analyse_video(clip), WEB, on=TODAY)
+    assert an.error is None, an.error
+    assert an.frame_count == len(shown)
+
+    class Bare:
+        def at(self, frame):
+            return []
+
+    from photovet.core.media.video.render import RenderOptions, render
+
+    bare = tmp_path / "bare.mp4"
+    render(an, bare, Bare(), RenderOptions(long_edge=None))     # the renderer's own frames
+    assert shown_by_a_player(bare) == shown
+    out = tmp_path / "out"
+    out.mkdir()
+    (res,) = [s.result for s in export_batch([an], out, label="Sports day", engine=edit_engine,
+                                             channel=WEB) if s.result is not None]
+    assert res.ok, res.error
+    with av.open(res.output) as c:
+        frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    assert len(frames) == len(shown)
+    for rgb, i in zip(frames, shown):
+        face = rgb[126:164, face_x(i) + 6:face_x(i) + 38].astype(int)
+        assert np.abs(face - 128).mean() < 12, f"frame {i}: the face is not covered"
