@@ -210,7 +210,8 @@ ANALYSIS_VERSION = "30"
 #: last look, on the last two frames, was never found)
 #: 38: a picture whose display matrix mirrors it (or turns it by other than a quarter turn)
 #: is refused (reader.orientation_problem; s64: a mirrored clip was read as a half turn and
-#: checked and exported upside down)
+#: checked and exported upside down); so is an MP4/MOV whose edit list changes a part's speed
+#: (reader.edit_speed_problem: FFmpeg ignores it and showed other frames than the format says)
 VIDEO_ANALYSIS_VERSION = "38"
 
 _MODELS: dict[tuple, Any] = {}

@@ -131,10 +131,11 @@ def _child(data: bytes, start: int, end: int, typ: bytes) -> tuple[int, int, int
     return found
 
 
-def edits(src: Path, dst: Path, parts: list[tuple[float, float]]) -> Path:
+def edits(src: Path, dst: Path, parts: list[tuple]) -> Path:
     """``src`` (its index after its data) with every track's edit list replaced by ``parts``
-    ((start, seconds) each, shown one after the other: an editor that cut out the middle),
-    the index rebuilt around it (the data does not move)."""
+    ((start, seconds[, speed]) each, shown one after the other: an editor that cut out the
+    middle; start None: a pause, no media), the index rebuilt around it (the data does not
+    move)."""
     data = src.read_bytes()
     mo, mh, mn = _child(data, 0, len(data), b"moov")
     assert _child(data, 0, len(data), b"mdat")[0] < mo
@@ -153,8 +154,10 @@ def edits(src: Path, dst: Path, parts: list[tuple[float, float]]) -> Path:
         shift = int.from_bytes(data[lo + lh + 12:lo + lh + 16], "big", signed=True)
         body = bytes(4) + len(parts).to_bytes(4, "big") + b"".join(
             int(round(sec * movie_scale)).to_bytes(4, "big")
-            + (shift + int(round(start * scale))).to_bytes(4, "big") + (1 << 16).to_bytes(4, "big")
-            for start, sec in parts)
+            + (-1 if start is None else shift + int(round(start * scale))).to_bytes(
+                4, "big", signed=True)
+            + int(round(rate * 65536)).to_bytes(4, "big")
+            for start, sec, rate in ((*part, 1.0)[:3] for part in parts))
         trak = b"".join(_box(b"edts", _box(b"elst", body)) if t2 == b"edts" else data[o2:o2 + n2]
                         for t2, o2, _h2, n2 in boxes(data, o + h, o + n))
         moov += _box(b"trak", trak)
@@ -254,3 +257,25 @@ def test_a_clip_with_its_middle_cut_out_is_exported_as_a_player_shows_it(tmp_pat
     for rgb, i in zip(frames, shown):
         face = rgb[126:164, face_x(i) + 6:face_x(i) + 38].astype(int)
         assert np.abs(face - 128).mean() < 12, f"frame {i}: the face is not covered"
+
+
+@pytest.mark.parametrize("speed", [0.5, 2.0])
+def test_a_clip_edited_to_play_faster_or_slower_is_refused_with_the_reason(
+        tmp_path, edit_engine, speed):
+    """FFmpeg ignores an edit's speed (it shows frames 0-44 for 1.5 s at half speed, where
+    the format says frames 0-22 slowed down): other frames than the format says are shown."""
+    clip = edits(make(tmp_path / "whole.mp4"), tmp_path / "speed.mp4", [(0.0, 1.5, speed)])
+    assert shown_by_a_player(clip) == list(range(45))      # FFmpeg: the speed ignored
+    an = edit_engine.analyse_video(clip)
+    assert an.error is not None and "faster or slower" in an.error, an.error
+    assert "new clip" in an.error
+
+
+def test_a_pause_before_the_picture_is_not_refused(tmp_path, edit_engine):
+    """An empty edit (a pause before the first picture) is no change of speed."""
+    clip = edits(make(tmp_path / "whole.mp4"), tmp_path / "pause.mp4",
+                 [(None, 0.5), (1.0, 1.0)])
+    assert shown_by_a_player(clip) == list(range(30, 60))
+    an = edit_engine.analyse_video(clip)
+    assert an.error is None, an.error
+    assert an.frame_count == 30

@@ -22,6 +22,8 @@ Facts this module relies on (checked by tests/core/video):
   export and its read-back all see exactly the frames a player shows, and the frames trimmed
   off are never analysed nor published. The container still announces every frame it holds
   (``VideoInfo.frames``): the ones marked to be dropped are not missing (``iter_frames``).
+  FFmpeg ignores an edit's speed (a part edited to play faster or slower): it would show other
+  frames than a player that honours it, so such a clip is refused (``edit_speed_problem``).
 
 Memory: one decoded frame at a time (plus the decoder's reference frames); nothing is kept
 across the clip. Every failure is a typed ``VideoError`` whose message names the cause; the
@@ -51,6 +53,7 @@ from photovet.core.errors import (
     UnsupportedVideoError,
     VideoError,
 )
+from photovet.core.media.video.boxes import edit_rates, moov_of
 
 _AV: Any = None
 
@@ -466,6 +469,30 @@ def orientation_problem(frame: Any) -> str | None:
     return None
 
 
+def edit_speed_problem(path: Path, source: PinnedVideo | None = None) -> str | None:
+    """Why an MP4/MOV's edit lists cannot be shown here as a player shows them, or None: an
+    edit that plays its part faster or slower than recorded (the QuickTime format's media
+    rate: FFmpeg ignores it and shows as many frames as the part lasts, at their own pace, where
+    the format says to play the part at that speed: other frames; s64). An index that cannot
+    be read is FFmpeg's to refuse."""
+    try:
+        fh: Any = source.view() if source is not None else open(path, "rb")
+        try:
+            size = fh.seek(0, os.SEEK_END)
+            moov = moov_of(fh, size)
+        finally:
+            fh.close()
+        rates = edit_rates(moov) if moov is not None else []
+    except (OSError, ValueError):
+        return None
+    if any(abs(r - 1.0) > 1e-6 for r in rates):
+        return ("the clip was edited to play part of it faster or slower (its edit list "
+                "changes the speed), and PhotoVet cannot check it as a player shows it; save "
+                "it as a new clip on the phone or in the app that edited it (or export it "
+                "from there) and check that")
+    return None
+
+
 def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
     """What is in the file (decodes its first frame: rotation lives in frame side data);
     read through ``source`` when given. A picture shown mirrored or at an angle
@@ -485,6 +512,8 @@ def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
                 f"its first frame could not be decoded ({exc.strerror or type(exc).__name__})",
                 path=p) from None
         problem = orientation_problem(first)
+        if problem is None and c.format.name.startswith("mov"):
+            problem = edit_speed_problem(p, source)
         if problem is not None:
             raise UnsupportedVideoError(problem, path=p)
         rot = rotation_of(v, first)
@@ -723,7 +752,8 @@ def is_video_file(path: str | Path) -> bool:
 
 __all__ = ["CONTAINERS", "CheckedVideo", "Frame", "PinnedVideo",
            "VIDEO_EXTENSIONS", "VIDEO_GATE", "VideoInfo", "check_file", "checked_copy",
-           "display_matrix", "display_rgb", "import_av", "is_video_file", "iter_frames", "luma",
+           "display_matrix", "display_rgb", "edit_speed_problem", "import_av", "is_video_file",
+           "iter_frames", "luma",
            "main_audio_stream", "main_video_stream", "missing_index", "open_container",
            "orientation_problem", "parse_iso6709", "probe", "rotate", "rotation_of",
            "sha256_stream", "still"]
