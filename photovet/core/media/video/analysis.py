@@ -282,9 +282,12 @@ def thumb(y_plane: np.ndarray) -> np.ndarray:
     return (t - t.mean()) / (t.std() + 8.0)
 
 
-def display_luma(y_plane: np.ndarray, rotation: int) -> np.ndarray:
-    """The luma plane turned as the picture is shown (a view, no copy)."""
+def display_luma(y_plane: np.ndarray, rotation: int, mirror: bool = False) -> np.ndarray:
+    """The luma plane turned as the picture is shown (a view, no copy; ``mirror``: flipped
+    left to right first, reader.orientation_of)."""
     k = (int(rotation) // 90) % 4
+    if mirror:
+        y_plane = y_plane[:, ::-1]
     return np.rot90(y_plane, k) if k else y_plane
 
 
@@ -713,6 +716,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
     W, H = info.size
     fps = float(info.fps or 30.0)
     an = VideoAnalysis(path=str(path), width=W, height=H, fps=fps, rotation=info.rotation,
+                       mirror=info.mirror,
                        has_audio=info.audio is not None, sampling=p.sampling())
     dw, dh = scaled_size(W, H, p.det_long_side)
     fine = p.fine_every if (p.fine_every and (dw, dh) != (W, H)) else 0
@@ -774,7 +778,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             if not encodable(d, p.min_encode_px) or not cr.wants(fr.index, q):
                 continue
             if full is None:
-                full = display_rgb(fr.frame, info.rotation)
+                full = display_rgb(fr.frame, info.rotation, mirror=info.mirror)
             m = 0.6 * d.size
             x1, y1 = max(0, int(d.box[0] - m)), max(0, int(d.box[1] - m))
             x2, y2 = min(W, int(d.box[2] + m)), min(H, int(d.box[3] + m))
@@ -808,9 +812,10 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
     def detect(fr: Frame, base: bool, fine_now: bool) -> list[Det]:
         passes = []
         if base:
-            passes.append((display_rgb(fr.frame, info.rotation, (dw, dh)), W / dw, H / dh))
+            passes.append((display_rgb(fr.frame, info.rotation, (dw, dh), info.mirror),
+                           W / dw, H / dh))
         if fine_now:
-            passes.append((display_rgb(fr.frame, info.rotation), 1.0, 1.0))
+            passes.append((display_rgb(fr.frame, info.rotation, mirror=info.mirror), 1.0, 1.0))
         boxes, marks = face_engine.detect_passes(passes, threshold=p.threshold, tile=p.tile)
         if turned is not None and base:
             arr, kx, ky = passes[0]
@@ -920,7 +925,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                 # the parts read are places in the picture as shown (block_area): a video
                 # stored turned (a phone's) or whose sides are not multiples of the thumbnail's
                 # had its changed parts read elsewhere (picture_thumb)
-                shown = display_luma(luma(fr.frame), info.rotation)
+                shown = display_luma(luma(fr.frame), info.rotation, info.mirror)
                 th = picture_thumb(shown)
                 st.recent.append(th)
                 if len(st.recent) > STEADY_FRAMES + 1:
@@ -1369,7 +1374,7 @@ def _read_names_now(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_m
         mark_school_texts,
     )
 
-    rgb = display_rgb(fr.frame, info.rotation)
+    rgb = display_rgb(fr.frame, info.rotation, mirror=info.mirror)
     face_boxes = []
     for t in st.tracker.active:
         d = t.dets[-1]
@@ -1511,7 +1516,7 @@ def _find_crests(fr: Frame, i: int, info: VideoInfo, st: _State,
     x0, y0, x1, y1 = area if area is not None else (0, 0, w, h)
     if x1 - x0 < 8 or y1 - y0 < 8:
         return
-    rgb = display_rgb(fr.frame, info.rotation)
+    rgb = display_rgb(fr.frame, info.rotation, mirror=info.mirror)
     if area is not None:
         rgb = rgb[y0:y1, x0:x1]
     image = Image.fromarray(np.ascontiguousarray(rgb))

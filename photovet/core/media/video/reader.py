@@ -8,9 +8,11 @@ Facts this module relies on (checked by tests/core/video):
   turns them itself (``rotate``), for detection and for the export, and writes no matrix.
   A matrix that mirrors the picture (a front camera's clip, one flipped in an app) is not a
   turn: FFmpeg's ``rotation`` reads a left-right mirror as 180 degrees and an upside-down one
-  as 0, and a player shows it flipped. Such a video, and one turned by other than a quarter
-  turn, is refused with the reason (``orientation_problem``), never checked or exported in
-  another orientation than a player shows (s64).
+  as 0, and a player shows it flipped. PhotoVet reads the matrix itself (``orientation_of``):
+  a mirrored picture is flipped left to right and then turned (``VideoInfo.mirror``,
+  ``rotate``), as FFmpeg's own tools show it, for detection, previews and the export alike
+  (s64: it was checked and exported upside down). One turned by other than a quarter turn is
+  refused with the reason (``orientation_problem``).
 - A truncated MP4/MOV has no index (moov) when the recording or the copy was cut short: FFmpeg
   then says only "invalid data"; our own top-level box walk tells the person why. When the
   index survived but the data did not, fewer frames than announced decode.
@@ -100,6 +102,8 @@ class VideoInfo:
     tags: dict[str, str] = field(default_factory=dict)       # the container's tags
     stream_tags: list[dict[str, str]] = field(default_factory=list)
     chapters: list[str] = field(default_factory=list)        # chapter titles
+    #: a player flips the stored picture left to right before turning it (``rotation``)
+    mirror: bool = False
 
     @property
     def gps(self) -> tuple[float, float] | None:
@@ -444,21 +448,13 @@ TURN_TOLERANCE = 1.0
 
 def orientation_problem(frame: Any) -> str | None:
     """Why a frame's display matrix cannot be shown here as a player shows it, or None (no
-    matrix, or a quarter turn, which ``rotate`` does). A mirrored matrix (negative
-    determinant: a front camera's clip, one flipped left to right or upside down in an app)
-    is read by FFmpeg's ``rotation`` as a half turn or none at all (s64: a mirrored clip was
-    checked and exported upside down, its faces looked for upside down, while a player shows
-    it the right way up, mirrored). Pure but for reading the frame."""
+    matrix, or a quarter turn, mirrored or not, which ``rotate`` does). Pure but for reading
+    the frame."""
     m = display_matrix(frame)
     if m is None:
         return None
     a, b, c, d = m
     det = a * d - b * c
-    if det < 0:
-        return ("the video is stored mirrored (as a front camera or an app that flipped it "
-                "saves it): a player shows it flipped, and PhotoVet cannot check a mirrored "
-                "video; save it as a new clip with the mirroring applied (for example, edit "
-                "it on the phone and save it as a new clip, or convert it) and check that")
     if det == 0:
         return "the video's display matrix is invalid (it would show no picture)"
     big, small = max(abs(a), abs(b)), min(abs(a), abs(b))
@@ -467,6 +463,21 @@ def orientation_problem(frame: Any) -> str | None:
                 "cannot check it as a player shows it; save it again turned upright and check "
                 "that")
     return None
+
+
+def orientation_of(stream: Any, first_frame: Any) -> tuple[int, bool]:
+    """(counter-clockwise degrees, mirrored): how a player shows the stored picture, flipped
+    left to right first when mirrored, then turned (``rotate``). A mirrored display matrix
+    (negative determinant: a front camera's clip, one flipped in an app) is read from the
+    matrix itself: FFmpeg's ``rotation`` takes a left-right mirror for a half turn and an
+    upside-down one for none (s64). Checked against FFmpeg's own tools (autorotate) for the
+    four mirrored quarter turns (tests/core/test_video_mirrored.py)."""
+    m = display_matrix(first_frame)
+    if m is not None and m[0] * m[3] - m[1] * m[2] < 0:
+        a, b = m[0], m[1]
+        deg = math.degrees(math.atan2(b, -a))
+        return int(round(deg / 90.0)) * 90 % 360, True
+    return rotation_of(stream, first_frame), False
 
 
 def edit_speed_problem(path: Path, source: PinnedVideo | None = None) -> str | None:
@@ -516,7 +527,7 @@ def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
             problem = edit_speed_problem(p, source)
         if problem is not None:
             raise UnsupportedVideoError(problem, path=p)
-        rot = rotation_of(v, first)
+        rot, mirror = orientation_of(v, first)
         w, h = first.width, first.height
         size = (h, w) if rot in (90, 270) else (w, h)
         fps = float(v.average_rate or v.guessed_rate or v.base_rate or 30)
@@ -547,7 +558,7 @@ def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
             audio_channels=int(audio.channels or 0) if audio is not None else 0,
             other_streams=others, tags={str(k): str(val) for k, val in c.metadata.items()},
             stream_tags=[{str(k): str(val) for k, val in s.metadata.items()} for s in c.streams],
-            chapters=chapters)
+            chapters=chapters, mirror=mirror)
     finally:
         c.close()
 
@@ -556,9 +567,12 @@ def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
 # Frames
 # --------------------------------------------------------------------------------------------
 
-def rotate(arr: np.ndarray, rotation: int) -> np.ndarray:
-    """Turn an (h, w[, c]) array counter-clockwise by ``rotation`` degrees (0/90/180/270)."""
+def rotate(arr: np.ndarray, rotation: int, mirror: bool = False) -> np.ndarray:
+    """Turn an (h, w[, c]) array counter-clockwise by ``rotation`` degrees (0/90/180/270),
+    flipped left to right first when ``mirror`` (``orientation_of``)."""
     k = (int(rotation) // 90) % 4
+    if mirror:
+        return np.ascontiguousarray(np.rot90(arr[:, ::-1], k))
     return np.ascontiguousarray(np.rot90(arr, k)) if k else arr
 
 
@@ -682,16 +696,18 @@ def _reformat(frame: Any, width: int | None = None, height: int | None = None,
     return rf.reformat(frame, width, height, format)
 
 
-def display_rgb(frame: Any, rotation: int, size: tuple[int, int] | None = None) -> np.ndarray:
-    """RGB (h, w, 3) uint8 in display orientation; ``size`` (display width, height) scales in
-    the same swscale call as the colour conversion (cheap). Safe from several threads."""
+def display_rgb(frame: Any, rotation: int, size: tuple[int, int] | None = None,
+                mirror: bool = False) -> np.ndarray:
+    """RGB (h, w, 3) uint8 in display orientation (``mirror``: flipped left to right before
+    the turn); ``size`` (display width, height) scales in the same swscale call as the colour
+    conversion (cheap). Safe from several threads."""
     if size is not None:
         dw, dh = size
         cw, ch = (dh, dw) if rotation in (90, 270) else (dw, dh)
         arr = _reformat(frame, int(cw), int(ch), "rgb24").to_ndarray()
     else:
         arr = _reformat(frame, format="rgb24").to_ndarray()
-    return rotate(arr, rotation)
+    return rotate(arr, rotation, mirror)
 
 
 def luma(frame: Any) -> np.ndarray:
@@ -717,8 +733,9 @@ def still(path: str | Path, at: float | None = None, *, size: int | None = None)
     w, h = info.size
     if size and max(w, h) > size:
         k = size / max(w, h)
-        return display_rgb(chosen.frame, info.rotation, (max(2, int(w * k)), max(2, int(h * k))))
-    return display_rgb(chosen.frame, info.rotation)
+        return display_rgb(chosen.frame, info.rotation, (max(2, int(w * k)), max(2, int(h * k))),
+                           info.mirror)
+    return display_rgb(chosen.frame, info.rotation, mirror=info.mirror)
 
 
 def sha256_stream(path: str | Path) -> str:
@@ -755,5 +772,5 @@ __all__ = ["CONTAINERS", "CheckedVideo", "Frame", "PinnedVideo",
            "display_matrix", "display_rgb", "edit_speed_problem", "import_av", "is_video_file",
            "iter_frames", "luma",
            "main_audio_stream", "main_video_stream", "missing_index", "open_container",
-           "orientation_problem", "parse_iso6709", "probe", "rotate", "rotation_of",
+           "orientation_of", "orientation_problem", "parse_iso6709", "probe", "rotate", "rotation_of",
            "sha256_stream", "still"]
