@@ -226,3 +226,36 @@ def test_an_analysis_is_not_exported_from_a_file_mirrored_or_turned_otherwise(
         out = tmp_path / f"out-{name}"
         with pytest.raises(VideoError, match="mirrored otherwise"):
             render(an, out, plan, RenderOptions(long_edge=None))
+
+
+def test_a_name_on_a_mirrored_video_is_read_and_covered_where_it_is_shown(tmp_path):
+    """A player shows a mirrored clip's writing backwards, and the name reader, reading the
+    picture as shown, read "Tori Hale" as "9lsH inoT" (no name: left readable). Each picture
+    is read flipped back (analysis.MirroredText) and the name covered where it is shown."""
+    from photovet.core.models import Person
+    from photovet.core.vision.faces import FaceEngine
+    from photovet.core.vision.text.names import NameMatcher
+    from photovet.core.vision.text.ocr import TextEngine, text_options
+    from tests.video_clips import Card, assert_covered, make_clip
+
+    s = Settings()
+    tori = Person("A1", "Tori", "Hale", photo_consent={"website": "yes"},
+                  video_consent={"website": "yes"}, name_with_photo=False)
+    eng = Engine(s, face_engine=FaceEngine.load(s), text_engine=TextEngine.load(text_options(s.text)))
+    eng.people, eng.people_by_id = [tori], {"A1": tori}
+    eng.name_matcher = NameMatcher([tori])
+    ch = Channel("website", "School Website", audio="remove", names="full")
+    cw, chh = 640, 360
+    clip = make_clip(tmp_path / "plain.mp4", size=(cw, chh), seconds=1.2, audio=False,
+                     cards=[Card("Tori Hale", (380, 260), 0.0, 2.0, 28)])
+    mirrored = with_matrix(clip.path, tmp_path / "mirrored.mp4", -1, 0, 0, 1, cw, 0)
+    shown = [[(cw - x2, y1, cw - x1, y2) for x1, y1, x2, y2 in boxes_] for boxes_ in clip.badges]
+    an = eng.decide(eng.analyse_video(mirrored), ch, on=TODAY)
+    assert an.error is None and an.mirror, an.error
+    assert any(t.person == "A1" for t in an.text_tracks), [t.text for t in an.text_tracks]
+    out = tmp_path / "out"
+    out.mkdir()
+    (res,) = [r.result for r in export_batch([an], out, label="Sports day", engine=eng,
+                                             channel=ch) if r.result is not None]
+    assert res.ok and res.texts_covered >= 1, res.error
+    assert_covered(res.output, shown, shrink=0.05, what="name cards")

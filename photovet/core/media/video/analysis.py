@@ -291,6 +291,36 @@ def display_luma(y_plane: np.ndarray, rotation: int, mirror: bool = False) -> np
     return np.rot90(y_plane, k) if k else y_plane
 
 
+class MirroredText:
+    """The text engine for a mirrored video's picture (reader.orientation_of): a player shows it
+    mirrored, so its writing reads backwards ("Tori Hale" was read "9lsH inoT" and not taken
+    for a name, s64); each picture given is read flipped back left to right, and what is read
+    is put back in that picture's own pixels (corners in the order read: top left, top right,
+    bottom right, bottom left). The places are the picture's as shown, as every other place
+    the analysis finds."""
+
+    def __init__(self, engine: Any):
+        self.engine = engine
+
+    def read(self, image: Image.Image, focus: Sequence[Sequence[float]] = (), *,
+             scale: float | None = None) -> list[Any]:
+        from PIL import ImageOps  # noqa: PLC0415
+
+        w = image.width
+        back = [(w - a[2], a[1], w - a[0], a[3], *a[4:]) for a in focus]
+        kw = {"scale": scale} if scale is not None else {}
+        out = []
+        for poly, text, score in self.engine.read(ImageOps.mirror(image), back, **kw):
+            pts = [(w - float(x), float(y)) for x, y in poly]
+            if len(pts) == 4:
+                pts = [pts[1], pts[0], pts[3], pts[2]]
+            out.append((pts, text, score))
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
+
+
 def picture_thumb(shown: np.ndarray) -> np.ndarray:
     """``thumb`` of the picture as shown (``display_luma``), its 36 x 64 samples spread over
     the whole picture, so that each of CHANGE_BLOCKS is the part of the picture
@@ -713,6 +743,8 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
     p = params or VideoParams()
     path = Path(path)
     info = info or probe(path, source=source)
+    if info.mirror and text_engine is not None:
+        text_engine = MirroredText(text_engine)     # its writing shown backwards
     W, H = info.size
     fps = float(info.fps or 30.0)
     an = VideoAnalysis(path=str(path), width=W, height=H, fps=fps, rotation=info.rotation,
