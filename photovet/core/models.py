@@ -1078,6 +1078,7 @@ class VideoAnalysis:
     warnings: list[str] = field(default_factory=list)
     fps: float = 0.0
     rotation: int = 0                   # counter-clockwise degrees the player turns the picture
+    mirror: bool = False                # the player flips it left to right before the turn
     frame_times: list[float] = field(default_factory=list)
     cuts: list[int] = field(default_factory=list)   # first frames of new shots
     has_audio: bool = False
@@ -1168,7 +1169,7 @@ class VideoAnalysis:
             "height": self.height, "media": self.media, "channel": self.channel,
             "mode": self.mode, "status": self.status.value, "error": self.error,
             "warnings": list(self.warnings), "fps": round(float(self.fps), 4),
-            "rotation": self.rotation, "frames": self.frame_count,
+            "rotation": self.rotation, "mirror": self.mirror, "frames": self.frame_count,
             "duration": round(self.duration, 4),
             "frame_times": [round(float(t), 5) for t in self.frame_times],
             "cuts": list(self.cuts), "has_audio": self.has_audio,
@@ -1188,6 +1189,7 @@ class VideoAnalysis:
             channel=d.get("channel", ""), mode=d.get("mode", Mode.CONSENT.value),
             error=d.get("error"), warnings=list(d.get("warnings", [])),
             fps=float(d.get("fps", 0.0)), rotation=int(d.get("rotation", 0)),
+            mirror=bool(d.get("mirror", False)),
             frame_times=[float(t) for t in d.get("frame_times", [])],
             cuts=[int(c) for c in d.get("cuts", [])], has_audio=d.get("has_audio", False),
             tracks=[VideoTrack.from_dict(t) for t in d.get("tracks", [])],
@@ -1206,7 +1208,8 @@ class VideoAnalysis:
         return VideoAnalysis(
             path=self.path, sha256=self.sha256, width=self.width, height=self.height,
             error=self.error, warnings=list(self.warnings), fps=self.fps,
-            rotation=self.rotation, frame_times=list(self.frame_times), cuts=list(self.cuts),
+            rotation=self.rotation, mirror=self.mirror, frame_times=list(self.frame_times),
+            cuts=list(self.cuts),
             has_audio=self.has_audio, tracks=[t.detected() for t in self.tracks],
             sampling=dict(self.sampling), metadata=self.metadata,
             faces_checked=self.faces_checked, texts_checked=self.texts_checked,

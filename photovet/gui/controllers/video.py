@@ -176,9 +176,10 @@ class VideoController(QObject):
             if p is None or p["key"] != key or not (p["start"] <= seconds < p["end"]):
                 self._render_preview(a, seconds)
                 return
-            src, at, origin, rotation = p["path"], seconds - p["start"], None, 0
+            src, at, origin, rotation, mirror = p["path"], seconds - p["start"], None, 0, False
         else:
             src, at, origin, rotation = a.path, seconds, a.sampling.get("origin"), a.rotation
+            mirror = a.mirror
         k = min(1.0, SHOW_LONG_EDGE / max(1, a.width, a.height))
         size = (max(2, round(a.width * k)), max(2, round(a.height * k))) if not published \
             else None
@@ -190,9 +191,11 @@ class VideoController(QObject):
             from photovet.core.media.video.frames import grab as grab_frame  # noqa: PLC0415 - in the worker
 
             if published:                  # the core's own render of the checked content
-                return _qimage(grab_frame(src, at, origin=origin, rotation=rotation, size=size))
+                return _qimage(grab_frame(src, at, origin=origin, rotation=rotation, size=size,
+                                          mirror=mirror))
             try:
                 return _qimage(shown.grab(src, sha, at, origin=origin, rotation=rotation,
+                                          mirror=mirror,
                                           size=size))
             except FileChangedError as exc:
                 return exc

@@ -282,10 +282,67 @@ def thumb(y_plane: np.ndarray) -> np.ndarray:
     return (t - t.mean()) / (t.std() + 8.0)
 
 
-def display_luma(y_plane: np.ndarray, rotation: int) -> np.ndarray:
-    """The luma plane turned as the picture is shown (a view, no copy)."""
+def display_luma(y_plane: np.ndarray, rotation: int, mirror: bool = False) -> np.ndarray:
+    """The luma plane turned as the picture is shown (a view, no copy; ``mirror``: flipped
+    left to right first, reader.orientation_of)."""
     k = (int(rotation) // 90) % 4
+    if mirror:
+        y_plane = y_plane[:, ::-1]
     return np.rot90(y_plane, k) if k else y_plane
+
+
+class MirroredText:
+    """The text engine for a mirrored video's picture (reader.orientation_of): a player shows it
+    mirrored, so its writing reads backwards ("Tori Hale" was read "9lsH inoT" and not taken
+    for a name, s64); each picture given is read flipped back left to right, and what is read
+    is put back in that picture's own pixels (corners in the order read: top left, top right,
+    bottom right, bottom left). The places are the picture's as shown, as every other place
+    the analysis finds."""
+
+    def __init__(self, engine: Any):
+        self.engine = engine
+
+    def read(self, image: Image.Image, focus: Sequence[Sequence[float]] = (), *,
+             scale: float | None = None) -> list[Any]:
+        from PIL import ImageOps  # noqa: PLC0415
+
+        w = image.width
+        back = [(w - a[2], a[1], w - a[0], a[3], *a[4:]) for a in focus]
+        kw = {"scale": scale} if scale is not None else {}
+        out = []
+        for poly, text, score in self.engine.read(ImageOps.mirror(image), back, **kw):
+            pts = [(w - float(x), float(y)) for x, y in poly]
+            if len(pts) == 4:
+                pts = [pts[1], pts[0], pts[3], pts[2]]
+            out.append((pts, text, score))
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
+
+
+class MirroredCrests:
+    """The crest search for a mirrored video's picture: the school's crest is shown mirrored
+    and the search's features (vision/crest.py, ORB) are not mirror-blind (s64: a crest on a
+    still found with 80 matching points was not found mirrored; on a 1.2 s mirrored clip it
+    was found on 3 searches, one 16 px off its place, and on 5, within 9 px, flipped back);
+    each picture is searched flipped back left to right and what is found put back in that
+    picture's own pixels, as ``MirroredText``."""
+
+    def __init__(self, matcher: Any):
+        self.matcher = matcher
+
+    def find(self, image: Image.Image) -> list[Any]:
+        from PIL import ImageOps  # noqa: PLC0415
+
+        w = image.width
+        hits = self.matcher.find(ImageOps.mirror(image))
+        for hit in hits:
+            hit.quad = [(w - float(x), float(y)) for x, y in hit.quad]
+        return hits
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.matcher, name)
 
 
 def picture_thumb(shown: np.ndarray) -> np.ndarray:
@@ -710,9 +767,16 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
     p = params or VideoParams()
     path = Path(path)
     info = info or probe(path, source=source)
+    if info.mirror:
+        # its writing and the crest are shown backwards: read and searched flipped back
+        if text_engine is not None:
+            text_engine = MirroredText(text_engine)
+        if crest_matcher is not None:
+            crest_matcher = MirroredCrests(crest_matcher)
     W, H = info.size
     fps = float(info.fps or 30.0)
     an = VideoAnalysis(path=str(path), width=W, height=H, fps=fps, rotation=info.rotation,
+                       mirror=info.mirror,
                        has_audio=info.audio is not None, sampling=p.sampling())
     dw, dh = scaled_size(W, H, p.det_long_side)
     fine = p.fine_every if (p.fine_every and (dw, dh) != (W, H)) else 0
@@ -774,7 +838,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             if not encodable(d, p.min_encode_px) or not cr.wants(fr.index, q):
                 continue
             if full is None:
-                full = display_rgb(fr.frame, info.rotation)
+                full = display_rgb(fr.frame, info.rotation, mirror=info.mirror)
             m = 0.6 * d.size
             x1, y1 = max(0, int(d.box[0] - m)), max(0, int(d.box[1] - m))
             x2, y2 = min(W, int(d.box[2] + m)), min(H, int(d.box[3] + m))
@@ -808,9 +872,10 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
     def detect(fr: Frame, base: bool, fine_now: bool) -> list[Det]:
         passes = []
         if base:
-            passes.append((display_rgb(fr.frame, info.rotation, (dw, dh)), W / dw, H / dh))
+            passes.append((display_rgb(fr.frame, info.rotation, (dw, dh), info.mirror),
+                           W / dw, H / dh))
         if fine_now:
-            passes.append((display_rgb(fr.frame, info.rotation), 1.0, 1.0))
+            passes.append((display_rgb(fr.frame, info.rotation, mirror=info.mirror), 1.0, 1.0))
         boxes, marks = face_engine.detect_passes(passes, threshold=p.threshold, tile=p.tile)
         if turned is not None and base:
             arr, kx, ky = passes[0]
@@ -920,7 +985,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                 # the parts read are places in the picture as shown (block_area): a video
                 # stored turned (a phone's) or whose sides are not multiples of the thumbnail's
                 # had its changed parts read elsewhere (picture_thumb)
-                shown = display_luma(luma(fr.frame), info.rotation)
+                shown = display_luma(luma(fr.frame), info.rotation, info.mirror)
                 th = picture_thumb(shown)
                 st.recent.append(th)
                 if len(st.recent) > STEADY_FRAMES + 1:
@@ -1369,7 +1434,7 @@ def _read_names_now(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_m
         mark_school_texts,
     )
 
-    rgb = display_rgb(fr.frame, info.rotation)
+    rgb = display_rgb(fr.frame, info.rotation, mirror=info.mirror)
     face_boxes = []
     for t in st.tracker.active:
         d = t.dets[-1]
@@ -1511,7 +1576,7 @@ def _find_crests(fr: Frame, i: int, info: VideoInfo, st: _State,
     x0, y0, x1, y1 = area if area is not None else (0, 0, w, h)
     if x1 - x0 < 8 or y1 - y0 < 8:
         return
-    rgb = display_rgb(fr.frame, info.rotation)
+    rgb = display_rgb(fr.frame, info.rotation, mirror=info.mirror)
     if area is not None:
         rgb = rgb[y0:y1, x0:x1]
     image = Image.fromarray(np.ascontiguousarray(rgb))

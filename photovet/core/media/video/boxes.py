@@ -52,11 +52,55 @@ def read_moov(path: str | Path) -> bytes | None:
     p = Path(path)
     size = p.stat().st_size
     with open(p, "rb") as fh:
-        for typ, pos, _h, n in top_boxes(fh, size):
-            if typ == b"moov":
-                fh.seek(pos)
-                return fh.read(n)
+        return moov_of(fh, size)
+
+
+def moov_of(fh: BinaryIO, size: int) -> bytes | None:
+    """The index box of the open file ``fh`` of ``size`` bytes, or None."""
+    for typ, pos, _h, n in top_boxes(fh, size):
+        if typ == b"moov":
+            fh.seek(pos)
+            return fh.read(n)
     return None
+
+
+def edit_rates(moov: bytes) -> list[float]:
+    """The playing speed of every edit that shows media in every track's edit list
+    (``moov/trak/edts/elst``; 1.0: as recorded), from the index box ``moov`` (whole, with its
+    header). ValueError when a box runs past its parent's end. Pure."""
+    rates: list[float] = []
+    for typ, off, hdr, size in boxes(moov, 0, len(moov)):
+        if typ != b"moov":
+            continue
+        for t1, o1, h1, n1 in boxes(moov, off + hdr, off + size):
+            if t1 != b"trak":
+                continue
+            for t2, o2, h2, n2 in boxes(moov, o1 + h1, o1 + n1):
+                if t2 != b"edts":
+                    continue
+                for t3, o3, h3, n3 in boxes(moov, o2 + h2, o2 + n2):
+                    if t3 == b"elst":
+                        rates += _elst_rates(bytes(moov[o3 + h3:o3 + n3]))
+    return rates
+
+
+def _elst_rates(body: bytes) -> list[float]:
+    if len(body) < 8:
+        raise ValueError("bad box b'elst'")
+    wide = body[0] == 1
+    count = int.from_bytes(body[4:8], "big")
+    step = 20 if wide else 12
+    if 8 + count * step > len(body):
+        raise ValueError("bad box b'elst'")
+    out = []
+    for k in range(count):
+        e = body[8 + k * step:8 + (k + 1) * step]
+        t = 8 if wide else 4
+        media_time = int.from_bytes(e[t:2 * t], "big", signed=True)
+        if media_time == -1:
+            continue                # an empty edit: a pause before the picture, no media
+        out.append(int.from_bytes(e[2 * t:2 * t + 4], "big", signed=True) / 65536.0)
+    return out
 
 
 def blank_user_data(path: str | Path) -> int:

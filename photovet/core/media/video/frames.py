@@ -29,7 +29,8 @@ HASH_SIDE = 512      # key frames are hashed from a picture this size (the hash 
 
 
 def grab(path: str | Path, seconds: float, *, origin: float | None = None, rotation: int = 0,
-         size: tuple[int, int] | None = None, source: PinnedVideo | None = None) -> np.ndarray:
+         size: tuple[int, int] | None = None, source: PinnedVideo | None = None,
+         mirror: bool = False) -> np.ndarray:
     """The frame shown at ``seconds`` (from the first picture; ``origin``: that picture's time
     on the file's clock, from the analysis) as RGB in display orientation, seeking instead of
     decoding the whole video; read through ``source`` when given."""
@@ -52,7 +53,7 @@ def grab(path: str | Path, seconds: float, *, origin: float | None = None, rotat
             pass
         if chosen is None:
             raise ValueError("no frame there")
-        return display_rgb(chosen, rotation, size)
+        return display_rgb(chosen, rotation, size, mirror)
     finally:
         c.close()
 
@@ -71,7 +72,7 @@ class ShownVideo:
         self._known: tuple[Path, str, tuple[int, int, int, int, int]] | None = None
 
     def grab(self, path: str | Path, sha256: str, seconds: float, *,
-             origin: float | None = None, rotation: int = 0,
+             origin: float | None = None, rotation: int = 0, mirror: bool = False,
              size: tuple[int, int] | None = None) -> np.ndarray:
         path = Path(path)
         with self._lock:
@@ -83,6 +84,7 @@ class ShownVideo:
                 finally:
                     self._known = (path, cv.sha256, cv.stamp) if cv.stamp else None
                 return grab(path, seconds, origin=origin, rotation=rotation, size=size,
+                            mirror=mirror,
                             source=cv.pin)
 
     def close(self) -> None:
@@ -99,7 +101,8 @@ def track_thumbnail(analysis: VideoAnalysis, track: VideoTrack, *, size: int = 1
     # at the size the analysis saw (a picture that changes size part of the way through is
     # scaled to its first frame's, as reader.iter_frames does): the box is a place there
     rgb = grab(analysis.path, analysis.time_of(frame), origin=analysis.sampling.get("origin"),
-               rotation=analysis.rotation, size=(analysis.width, analysis.height))
+               rotation=analysis.rotation, size=(analysis.width, analysis.height),
+               mirror=analysis.mirror)
     h, w = rgb.shape[:2]
     side = max(box[2] - box[0], box[3] - box[1])
     m = 0.35 * side
@@ -131,7 +134,7 @@ def _thumbnail(path: str | Path, size: int, source: PinnedVideo | None) -> Image
     info = probe(path, source=source)
     w, h = info.size
     k = min(1.0, size / max(w, h))
-    rgb = grab(path, info.duration / 2, rotation=info.rotation,
+    rgb = grab(path, info.duration / 2, rotation=info.rotation, mirror=info.mirror,
                size=(max(2, int(w * k)), max(2, int(h * k))), source=source)
     return Image.fromarray(rgb)
 
@@ -142,7 +145,7 @@ def frame_thumbnail(path: str | Path, seconds: float, size: int = 256) -> Image.
     info = probe(path)
     w, h = info.size
     k = min(1.0, size / max(w, h))
-    return Image.fromarray(grab(path, seconds, rotation=info.rotation,
+    return Image.fromarray(grab(path, seconds, rotation=info.rotation, mirror=info.mirror,
                                 size=(max(2, int(w * k)), max(2, int(h * k)))))
 
 
@@ -160,13 +163,15 @@ def key_frames(path: str | Path, *, every: float = KEY_FRAME_EVERY,
     if info.duration > 120:
         t = 0.0
         while t < info.duration and len(out) < limit:
-            out.append((t, Image.fromarray(grab(path, t, rotation=info.rotation, size=size))))
+            out.append((t, Image.fromarray(grab(path, t, rotation=info.rotation, size=size,
+                                                mirror=info.mirror))))
             t += every
         return out
     due = 0.0
     for fr in iter_frames(path, threads=1, expected=info.frames):
         if fr.time + 1e-6 >= due:
-            out.append((fr.time, Image.fromarray(display_rgb(fr.frame, info.rotation, size))))
+            out.append((fr.time, Image.fromarray(display_rgb(fr.frame, info.rotation, size,
+                                                             info.mirror))))
             due = fr.time + every
             if len(out) >= limit:
                 break

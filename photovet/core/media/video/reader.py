@@ -6,9 +6,26 @@ Facts this module relies on (checked by tests/core/video):
 - FFmpeg 7+ exposes the container's display matrix as frame side data: ``VideoFrame.rotation``
   is the counter-clockwise turn a player applies; decoded pixels are *not* turned. PhotoVet
   turns them itself (``rotate``), for detection and for the export, and writes no matrix.
+  A matrix that mirrors the picture (a front camera's clip, one flipped in an app) is not a
+  turn: FFmpeg's ``rotation`` reads a left-right mirror as 180 degrees and an upside-down one
+  as 0, and a player shows it flipped. PhotoVet reads the matrix itself (``orientation_of``):
+  a mirrored picture is flipped left to right and then turned (``VideoInfo.mirror``,
+  ``rotate``), as FFmpeg's own tools show it, for detection, previews and the export alike
+  (s64: it was checked and exported upside down). One turned by other than a quarter turn is
+  refused with the reason (``orientation_problem``).
 - A truncated MP4/MOV has no index (moov) when the recording or the copy was cut short: FFmpeg
   then says only "invalid data"; our own top-level box walk tells the person why. When the
   index survived but the data did not, fewer frames than announced decode.
+- A clip trimmed on a phone keeps every frame it was recorded with and an edit list (``elst``)
+  saying which part a player shows. FFmpeg's MP4/MOV reader honours it (``ignore_editlist``
+  left 0, its default): the frames outside the edit are read (those before it may be needed
+  to decode the first one shown) marked ``is_discard``, and the decoder drops them; the stream's
+  duration and every timestamp are the edit's. So the analysis, the previews (seeking), the
+  export and its read-back all see exactly the frames a player shows, and the frames trimmed
+  off are never analysed nor published. The container still announces every frame it holds
+  (``VideoInfo.frames``): the ones marked to be dropped are not missing (``iter_frames``).
+  FFmpeg ignores an edit's speed (a part edited to play faster or slower): it would show other
+  frames than a player that honours it, so such a clip is refused (``edit_speed_problem``).
 
 Memory: one decoded frame at a time (plus the decoder's reference frames); nothing is kept
 across the clip. Every failure is a typed ``VideoError`` whose message names the cause; the
@@ -19,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import os
 import re
 import stat as _stat
@@ -37,6 +55,7 @@ from photovet.core.errors import (
     UnsupportedVideoError,
     VideoError,
 )
+from photovet.core.media.video.boxes import edit_rates, moov_of
 
 _AV: Any = None
 
@@ -91,6 +110,8 @@ class VideoInfo:
     tags: dict[str, str] = field(default_factory=dict)       # the container's tags
     stream_tags: list[dict[str, str]] = field(default_factory=list)
     chapters: list[str] = field(default_factory=list)        # chapter titles
+    #: a player flips the stored picture left to right before turning it (``rotation``)
+    mirror: bool = False
 
     @property
     def gps(self) -> tuple[float, float] | None:
@@ -393,7 +414,7 @@ def main_audio_stream(container: Any) -> Any:
     return tracks[0] if tracks else None
 
 
-def _rotation(stream: Any, first_frame: Any) -> int:
+def rotation_of(stream: Any, first_frame: Any) -> int:
     """Counter-clockwise degrees, normalised to 0/90/180/270 (frame side data; the old
     clockwise ``rotate`` tag for files whose demuxer still puts it there)."""
     deg = 0
@@ -411,9 +432,90 @@ def _rotation(stream: Any, first_frame: Any) -> int:
     return int(round(deg / 90.0)) * 90 % 360
 
 
+def display_matrix(frame: Any) -> tuple[float, float, float, float] | None:
+    """The picture part (a, b, c, d) of a decoded frame's display matrix (FFmpeg's layout:
+    ``[a b u; c d v; x y w]``, a b c d in 16.16 fixed point), as numbers; None when the frame
+    has none (the picture is shown as stored)."""
+    av = import_av()
+    try:
+        sd = frame.side_data.get(av.sidedata.sidedata.Type.DISPLAYMATRIX)
+    except (AttributeError, KeyError, TypeError):
+        return None
+    if sd is None:
+        return None
+    m = np.frombuffer(bytes(memoryview(sd)), np.int32)     # int32_t[9], the machine's order
+    if m.size < 9:
+        return None
+    return (m[0] / 65536.0, m[1] / 65536.0, m[3] / 65536.0, m[4] / 65536.0)
+
+
+#: how far (degrees) a display matrix's turn may be from a quarter turn (FFmpeg's own
+#: tools turn the picture upright by a quarter turn within 1 degree)
+TURN_TOLERANCE = 1.0
+
+
+def orientation_problem(frame: Any) -> str | None:
+    """Why a frame's display matrix cannot be shown here as a player shows it, or None (no
+    matrix, or a quarter turn, mirrored or not, which ``rotate`` does). Pure but for reading
+    the frame."""
+    m = display_matrix(frame)
+    if m is None:
+        return None
+    a, b, c, d = m
+    det = a * d - b * c
+    if det == 0:
+        return "the video's display matrix is invalid (it would show no picture)"
+    big, small = max(abs(a), abs(b)), min(abs(a), abs(b))
+    if big == 0 or math.degrees(math.atan2(small, big)) > TURN_TOLERANCE:
+        return ("the video is shown turned at an angle that is not a quarter turn; PhotoVet "
+                "cannot check it as a player shows it; save it again turned upright and check "
+                "that")
+    return None
+
+
+def orientation_of(stream: Any, first_frame: Any) -> tuple[int, bool]:
+    """(counter-clockwise degrees, mirrored): how a player shows the stored picture, flipped
+    left to right first when mirrored, then turned (``rotate``). A mirrored display matrix
+    (negative determinant: a front camera's clip, one flipped in an app) is read from the
+    matrix itself: FFmpeg's ``rotation`` takes a left-right mirror for a half turn and an
+    upside-down one for none (s64). Checked against FFmpeg's own tools (autorotate) for the
+    four mirrored quarter turns (tests/core/test_video_mirrored.py)."""
+    m = display_matrix(first_frame)
+    if m is not None and m[0] * m[3] - m[1] * m[2] < 0:
+        a, b = m[0], m[1]
+        deg = math.degrees(math.atan2(b, -a))
+        return int(round(deg / 90.0)) * 90 % 360, True
+    return rotation_of(stream, first_frame), False
+
+
+def edit_speed_problem(path: Path, source: PinnedVideo | None = None) -> str | None:
+    """Why an MP4/MOV's edit lists cannot be shown here as a player shows them, or None: an
+    edit that plays its part faster or slower than recorded (the QuickTime format's media
+    rate: FFmpeg ignores it and shows as many frames as the part lasts, at their own pace, where
+    the format says to play the part at that speed: other frames; s64). An index that cannot
+    be read is FFmpeg's to refuse."""
+    try:
+        fh: Any = source.view() if source is not None else open(path, "rb")
+        try:
+            size = fh.seek(0, os.SEEK_END)
+            moov = moov_of(fh, size)
+        finally:
+            fh.close()
+        rates = edit_rates(moov) if moov is not None else []
+    except (OSError, ValueError):
+        return None
+    if any(abs(r - 1.0) > 1e-6 for r in rates):
+        return ("the clip was edited to play part of it faster or slower (its edit list "
+                "changes the speed), and PhotoVet cannot check it as a player shows it; save "
+                "it as a new clip on the phone or in the app that edited it (or export it "
+                "from there) and check that")
+    return None
+
+
 def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
     """What is in the file (decodes its first frame: rotation lives in frame side data);
-    read through ``source`` when given."""
+    read through ``source`` when given. A picture shown mirrored or at an angle
+    (``orientation_problem``) raises ``UnsupportedVideoError`` saying so."""
     av = import_av()
     p = Path(path)
     c = open_container(p, source=source)
@@ -428,7 +530,12 @@ def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
             raise UnsupportedVideoError(
                 f"its first frame could not be decoded ({exc.strerror or type(exc).__name__})",
                 path=p) from None
-        rot = _rotation(v, first)
+        problem = orientation_problem(first)
+        if problem is None and c.format.name.startswith("mov"):
+            problem = edit_speed_problem(p, source)
+        if problem is not None:
+            raise UnsupportedVideoError(problem, path=p)
+        rot, mirror = orientation_of(v, first)
         w, h = first.width, first.height
         size = (h, w) if rot in (90, 270) else (w, h)
         fps = float(v.average_rate or v.guessed_rate or v.base_rate or 30)
@@ -459,7 +566,7 @@ def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
             audio_channels=int(audio.channels or 0) if audio is not None else 0,
             other_streams=others, tags={str(k): str(val) for k, val in c.metadata.items()},
             stream_tags=[{str(k): str(val) for k, val in s.metadata.items()} for s in c.streams],
-            chapters=chapters)
+            chapters=chapters, mirror=mirror)
     finally:
         c.close()
 
@@ -468,9 +575,12 @@ def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
 # Frames
 # --------------------------------------------------------------------------------------------
 
-def rotate(arr: np.ndarray, rotation: int) -> np.ndarray:
-    """Turn an (h, w[, c]) array counter-clockwise by ``rotation`` degrees (0/90/180/270)."""
+def rotate(arr: np.ndarray, rotation: int, mirror: bool = False) -> np.ndarray:
+    """Turn an (h, w[, c]) array counter-clockwise by ``rotation`` degrees (0/90/180/270),
+    flipped left to right first when ``mirror`` (``orientation_of``)."""
     k = (int(rotation) // 90) % 4
+    if mirror:
+        return np.ascontiguousarray(np.rot90(arr[:, ::-1], k))
     return np.ascontiguousarray(np.rot90(arr, k)) if k else arr
 
 
@@ -505,9 +615,10 @@ def iter_frames(path: str | Path, *, threads: int = ..., expected: int = ...,
 def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0,
                 end_marker: bool = False, source: PinnedVideo | None = None
                 ) -> Generator[Frame | None, None, None]:
-    """Every frame in presentation order, one at a time. Raises ``TruncatedVideoError`` when the
-    data is damaged part of the way through or the file ends before the ``expected`` frames
-    (announced by the container; 0: unknown).
+    """Every frame in presentation order, one at a time: the frames a player shows (a clip's edit
+    list honoured, module notes). Raises ``TruncatedVideoError`` when the data is damaged part
+    of the way through or the file ends before the ``expected`` frames (announced by the
+    container, the frames its edit list leaves out not counted; 0: unknown).
 
     With ``end_marker``, ``None`` follows the last frame while the file is still open: a caller
     whose other threads still read decoded frames finishes with them there and then closes the
@@ -533,8 +644,13 @@ def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0,
         i, last_t = 0, -1.0
         step = 1.0 / float(v.average_rate or 30)
         first: tuple[int, int] | None = None
+        # frames outside the file's edit list (a clip trimmed on the phone: module notes),
+        # read to be dropped: the announced count includes them, and they are not missing
+        trimmed = 0
         try:
             for packet in c.demux(v):
+                if packet.is_discard:
+                    trimmed += 1
                 for f in packet.decode():
                     if f.pts is not None:
                         if start is None:
@@ -558,9 +674,12 @@ def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0,
                 f"({exc.strerror or type(exc).__name__})", path=p) from None
         if i == 0:
             raise TruncatedVideoError("the video has no frames that can be decoded", path=p)
-        # A cut MP4 whose index survived still lists every sample; the data stops early.
-        if expected and i < expected * 0.98 - 1:
-            raise TruncatedVideoError(f"the file is cut short: {i} of {expected} frames could be "
+        # A cut MP4 whose index survived still lists every sample; the data stops early. The
+        # frames a phone's trim left out are not shown by a player nor decoded here: not
+        # expected (s64: a trimmed clip was refused as "cut short", 45 of 90 frames read)
+        shown = expected - trimmed if expected else 0
+        if shown > 0 and i < shown * 0.98 - 1:
+            raise TruncatedVideoError(f"the file is cut short: {i} of {shown} frames could be "
                                       "read; copy it from the camera or phone again", path=p)
         if end_marker:
             yield None
@@ -585,16 +704,18 @@ def _reformat(frame: Any, width: int | None = None, height: int | None = None,
     return rf.reformat(frame, width, height, format)
 
 
-def display_rgb(frame: Any, rotation: int, size: tuple[int, int] | None = None) -> np.ndarray:
-    """RGB (h, w, 3) uint8 in display orientation; ``size`` (display width, height) scales in
-    the same swscale call as the colour conversion (cheap). Safe from several threads."""
+def display_rgb(frame: Any, rotation: int, size: tuple[int, int] | None = None,
+                mirror: bool = False) -> np.ndarray:
+    """RGB (h, w, 3) uint8 in display orientation (``mirror``: flipped left to right before
+    the turn); ``size`` (display width, height) scales in the same swscale call as the colour
+    conversion (cheap). Safe from several threads."""
     if size is not None:
         dw, dh = size
         cw, ch = (dh, dw) if rotation in (90, 270) else (dw, dh)
         arr = _reformat(frame, int(cw), int(ch), "rgb24").to_ndarray()
     else:
         arr = _reformat(frame, format="rgb24").to_ndarray()
-    return rotate(arr, rotation)
+    return rotate(arr, rotation, mirror)
 
 
 def luma(frame: Any) -> np.ndarray:
@@ -620,8 +741,9 @@ def still(path: str | Path, at: float | None = None, *, size: int | None = None)
     w, h = info.size
     if size and max(w, h) > size:
         k = size / max(w, h)
-        return display_rgb(chosen.frame, info.rotation, (max(2, int(w * k)), max(2, int(h * k))))
-    return display_rgb(chosen.frame, info.rotation)
+        return display_rgb(chosen.frame, info.rotation, (max(2, int(w * k)), max(2, int(h * k))),
+                           info.mirror)
+    return display_rgb(chosen.frame, info.rotation, mirror=info.mirror)
 
 
 def sha256_stream(path: str | Path) -> str:
@@ -655,7 +777,8 @@ def is_video_file(path: str | Path) -> bool:
 
 __all__ = ["CONTAINERS", "CheckedVideo", "Frame", "PinnedVideo",
            "VIDEO_EXTENSIONS", "VIDEO_GATE", "VideoInfo", "check_file", "checked_copy",
-           "display_rgb", "import_av", "is_video_file", "iter_frames", "luma", "main_audio_stream",
-           "main_video_stream",
-           "missing_index", "open_container", "parse_iso6709", "probe", "rotate",
+           "display_matrix", "display_rgb", "edit_speed_problem", "import_av", "is_video_file",
+           "iter_frames", "luma",
+           "main_audio_stream", "main_video_stream", "missing_index", "open_container",
+           "orientation_of", "orientation_problem", "parse_iso6709", "probe", "rotate", "rotation_of",
            "sha256_stream", "still"]

@@ -6,7 +6,9 @@ H.264 + AAC MP4 with nothing else in it.
   whole 2 x 2 blocks, so no original colour survives inside a cover either. A ring-mean colour
   as on photos would flicker from frame to frame.
 - The picture is turned upright (rotation baked in, no display matrix written) and scaled so
-  its long side fits the channel (even sides, swscale).
+  its long side fits the channel (even sides, swscale); a mirrored one flipped left to right
+  first (reader.orientation_of). Its first frame's display matrix must turn and mirror it as
+  the analysis did (``_same_orientation``).
 - Each frame keeps its own time (variable frame rate survives), and its pixels their shape
   (sample aspect ratio).
 - Sound ("keep"/"mute"/"remove") is always decoded and encoded again (never copied: nothing of
@@ -35,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from photovet.core.errors import TruncatedVideoError, VideoError
+from photovet.core.errors import TruncatedVideoError, UnsupportedVideoError, VideoError
 from photovet.core.media.video.boxes import blank_user_data
 from photovet.core.media.video.covers import CoverPlan
 from photovet.core.media.video.reader import (
@@ -45,6 +47,8 @@ from photovet.core.media.video.reader import (
     main_audio_stream,
     main_video_stream,
     open_container,
+    orientation_of,
+    orientation_problem,
     rotate,
 )
 from photovet.core.models import Cover, VideoAnalysis
@@ -251,7 +255,7 @@ def _render(analysis: VideoAnalysis, out_path: str | Path, plan: CoverPlan,
     W, H = analysis.width, analysis.height
     ow, oh = output_size(W, H, options.long_edge)
     scale = (ow / W, oh / H)         # across, down (even sides: not quite equal)
-    rot = analysis.rotation
+    rot, mirror = analysis.rotation, analysis.mirror
     cw, ch = (oh, ow) if rot in (90, 270) else (ow, oh)
     preview = options.start is not None or options.end is not None
     t_start = float(options.start or 0.0)
@@ -312,12 +316,16 @@ def _render(analysis: VideoAnalysis, out_path: str | Path, plan: CoverPlan,
         held: list[Any] = []          # sound decoded before the first picture gave the origin
         streams = [vin] + ([ain] if ain is not None else [])
         done = False
+        oriented = False             # the first frame's display matrix looked at
         try:
             for packet in ic.demux(*streams):
                 if stop is not None and stop.is_set():
                     raise VideoError("the export was stopped", path=src)
                 if packet.stream is vin:
                     for f in packet.decode():
+                        if not oriented:
+                            _same_orientation(vin, f, rot, mirror, src)
+                            oriented = True
                         if origin is None:
                             origin = float(f.pts * tb) if f.pts is not None else 0.0
                         t = float(f.pts * tb) - origin if f.pts is not None else last_t + 1e-3
@@ -337,7 +345,8 @@ def _render(analysis: VideoAnalysis, out_path: str | Path, plan: CoverPlan,
                                                       (cw // 2, ch // 2))):
                             pl = g.planes[k]
                             arr = np.frombuffer(pl, np.uint8).reshape(-1, pl.line_size)[:ph, :pw]
-                            planes.append(rotate(arr, rot) if rot else arr.copy())
+                            planes.append(rotate(arr, rot, mirror) if rot or mirror
+                                          else arr.copy())
                         paint((planes[0], planes[1], planes[2]), plan.at(frame_no), scale)
                         out = av.VideoFrame(ow, oh, "yuv420p")
                         for k, arr in enumerate(planes):
@@ -392,6 +401,20 @@ def _render(analysis: VideoAnalysis, out_path: str | Path, plan: CoverPlan,
         ic.close()
     blank_user_data(out_path)
     return result
+
+
+def _same_orientation(stream: Any, frame: Any, rotation: int, mirror: bool, src: Path) -> None:
+    """The first frame decoded for the export is shown as the analysis saw it: not at an
+    angle (reader.orientation_problem: refused when checked), and turned and mirrored as the
+    analysis turned it (covers are places in that picture; s64: an analysis made by an
+    earlier version, from the cache, took a mirrored picture for a half turn). Raises
+    ``VideoError``."""
+    problem = orientation_problem(frame)
+    if problem is not None:
+        raise UnsupportedVideoError(f"{problem} (not exported)", path=src)
+    if orientation_of(stream, frame) != (rotation, mirror):
+        raise VideoError("the video is shown turned or mirrored otherwise than when it was "
+                         "checked; check it again (not exported)", path=src)
 
 
 def _sound_frame(sound: SoundTrack, af: Any, origin: float, limit: int) -> None:
