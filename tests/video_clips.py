@@ -511,3 +511,25 @@ def make_live_clip(beside: Path) -> Path:
               metadata={"com.apple.quicktime.content.identifier": "1F2E3D4C-0000-4A5B"},
               fmt_options={"movflags": "use_metadata_tags"})
     return clip
+
+
+#: the colour of the square ``RedFaces`` takes for a face
+RED = (220, 30, 30)
+
+
+class RedFaces:
+    """A face engine that finds the ``RED`` square of a made clip (a face nobody knows:
+    covered), in the picture it is given (so as the analysis turned and mirrored it)."""
+
+    def detect_passes(self, passes, threshold=0.3, tile=1024):
+        rgb, kx, ky = passes[0]
+        m = np.all(np.abs(rgb.astype(int) - RED) < 40, axis=-1)
+        ys, xs = np.nonzero(m)
+        out = []
+        if len(xs) > 20:
+            out.append([xs.min() * kx, ys.min() * ky, (xs.max() + 1) * kx, (ys.max() + 1) * ky,
+                        0.95])
+        return np.asarray(out, float).reshape(-1, 5), np.zeros((len(out), 10))
+
+    def encode(self, image, faces, model=None):
+        return [None for _ in faces]

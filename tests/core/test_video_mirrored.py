@@ -30,31 +30,14 @@ from photovet.core.media.video.render import RenderOptions, render
 from photovet.core.models import Channel, VideoAnalysis
 from photovet.core.pipeline import Engine, export_batch
 from photovet.core.settings import Settings
+from tests.video_clips import RED, RedFaces
 
 TODAY = dt.date(2026, 11, 21)
 WEB = Channel("website", "School Website", long_edge=2048, audio="keep")
-RED = (220, 30, 30)
 BLUE = (30, 30, 220)
 W, H = 320, 240
 FACE = (20, 20, 64, 70)          # x1, y1, x2, y2 as stored: the top left
 MARK = (250, 180, 300, 220)      # a blue mark, bottom right as stored
-
-
-class RedFaces:
-    """Finds the red square (a face nobody knows: covered)."""
-
-    def detect_passes(self, passes, threshold=0.3, tile=1024):
-        rgb, kx, ky = passes[0]
-        m = np.all(np.abs(rgb.astype(int) - RED) < 40, axis=-1)
-        ys, xs = np.nonzero(m)
-        out = []
-        if len(xs) > 20:
-            out.append([xs.min() * kx, ys.min() * ky, (xs.max() + 1) * kx, (ys.max() + 1) * ky,
-                        0.95])
-        return np.asarray(out, float).reshape(-1, 5), np.zeros((len(out), 10))
-
-    def encode(self, image, faces, model=None):
-        return [None for _ in faces]
 
 
 def make(path: Path) -> Path:
