@@ -514,8 +514,9 @@ def edit_speed_problem(path: Path, source: PinnedVideo | None = None) -> str | N
 
 def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
     """What is in the file (decodes its first frame: rotation lives in frame side data);
-    read through ``source`` when given. A picture shown mirrored or at an angle
-    (``orientation_problem``) raises ``UnsupportedVideoError`` saying so."""
+    read through ``source`` when given. A picture shown at an angle (``orientation_problem``)
+    or an edit list that changes the speed (``edit_speed_problem``) raises
+    ``UnsupportedVideoError`` saying so; a mirrored one is shown mirrored (``orientation_of``)."""
     av = import_av()
     p = Path(path)
     c = open_container(p, source=source)
