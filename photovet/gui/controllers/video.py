@@ -190,7 +190,8 @@ class VideoController(QObject):
             from photovet.core.media.video.frames import grab as grab_frame  # noqa: PLC0415 - in the worker
 
             if published:                  # the core's own render of the checked content
-                return _qimage(grab_frame(src, at, origin=origin, rotation=rotation, size=size))
+                return _qimage(grab_frame(src, at, origin=origin, rotation=rotation, size=size,
+                                           shown=True))
             try:
                 return _qimage(shown.grab(src, sha, at, origin=origin, rotation=rotation,
                                           size=size))
