@@ -72,3 +72,18 @@ def test_the_ones_they_may_not_approve_are_left_off_the_sheet_and_said(window):
             f"photo_000.jpg: {DEPUTY} prepared this photo, so cannot also approve it.") in said
     assert {it.name: it.approval for it in window.batch.model.items} == {
         "photo_000.jpg": "ready", "photo_001.jpg": "approved", "photo_002.jpg": "approved"}
+
+
+def test_why_they_were_left_off_is_said_when_the_sheet_is_cancelled(window):
+    mark_all_ready(window)
+    sign_in_as(window, DEPUTY)
+    select_photo(window, "photo_000.jpg")
+    answer(click("&Yes"), kind=QMessageBox)
+    window.approval.mark_ready()
+    assert window.approval.set_approver_view(True)
+    window.photos.batch.set_filter("approval:ready")
+    answer(lambda sheet: sheet.reject(), kind=ContactSheetDialog)
+    window.approval.approve_all_shown()
+    assert window.photos.approval.message.text().startswith(
+        "1 photo was left off the contact sheet: you cannot approve it yourself.\n"
+        f"photo_000.jpg: {DEPUTY} prepared this photo, so cannot also approve it.")

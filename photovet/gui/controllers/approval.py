@@ -1110,9 +1110,10 @@ class ApprovalController(QObject):
                 self._say_kept(f"Nothing to approve here: you cannot approve {which} shown "
                                f"yourself.\n{said}", error=True)
                 return
-            note = (f"\n{media_count(them)} {'was' if one else 'were'} left off the contact "
-                    f"sheet: you cannot approve {'it' if one else 'them'} yourself.\n{said}"
-                    + note)
+            left_off = (f"\n{media_count(them)} {'was' if one else 'were'} left off the "
+                        f"contact sheet: you cannot approve {'it' if one else 'them'} "
+                        f"yourself.\n{said}")
+            note = left_off + note
         approver = self.ctx.session.name()
         # what the contact sheet shows is what is signed: the parts are taken with its covers
         signed = [self.ctx.engine.approval_parts(it.analysis) for it in todo]
@@ -1124,6 +1125,8 @@ class ApprovalController(QObject):
                     for it in todo]
         chosen = self.contact_sheet(todo, approver, captions)
         if chosen is None:
+            if barred:           # why they were not on the sheet, said all the same
+                self._say_kept(left_off.strip())
             return
         picked, checks = chosen
         seen_on = f"a contact sheet of {media_count(todo)}"
