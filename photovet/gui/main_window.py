@@ -125,8 +125,8 @@ class MainWindow(QMainWindow):
         # marked done): the tiles say which photos must come down (s43)
         self.after.takedown_checked.connect(lambda: self.batch.refresh_approvals())
         self.register = RegisterController(ctx, self, on_sar=self.after.subject_access,
-                                           on_exports=lambda pid: self.after.open_exports(
-                                               person=pid))
+                                           on_exports=lambda pid, page=None:
+                                           self.after.open_exports(person=pid, parent=page))
         self.access = AccessController(ctx.session, self)
         self.access.quit_requested.connect(self.close)
         ctx.on_refusal = self.access.refused

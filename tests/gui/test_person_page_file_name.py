@@ -26,7 +26,7 @@ def test_a_copy_named_after_the_pupil_is_on_their_page_and_in_their_exports(
     qtbot.addWidget(page)
     page.exports_requested.connect(lambda pid: win.after.open_exports(person=pid))  # as the app
     assert page.exports_label.text() == \
-        "1 exported photo lists Tori (0 marked posted, 1 by the file name alone)."
+        "1 exported photo lists Tori (0 marked posted; 1 only because Tori is named in its file name)."
     assert page.exports_btn.isEnabled()
     # her subject access report counts the same one
     doc = ws.subject_access_report(TORI, tmp_path / "sar.html").read_text(encoding="utf-8")
@@ -49,4 +49,23 @@ def test_a_copy_named_after_the_pupil_is_on_their_page_and_in_their_exports(
     qtbot.addWidget(joel)
     assert joel.exports_label.text() == "2 exported photos list Joel (0 marked posted)."
     joel.accept()
+    page.accept()
+
+
+def test_copies_named_after_the_pupil_say_why_they_are_listed(qtbot, ws, make_window, tmp_path):
+    """s64 walk: Toby's page read "3 exported photos list Toby (0 marked posted, 3 by the file
+    name alone)" beside photos he is not in; an office did not know what "by the file name
+    alone" meant. It says why they are listed: he is named in their file name."""
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    win = make_window({})
+    for n in (1, 2):
+        ws.records.add_export(make_export(tmp_path, n, shown=[JOEL],
+                                          name=f"tori-amos-award-00{n}"),
+                              batch="Tori Amos award", channel="facebook")
+    ws.records.add_export(make_export(tmp_path, 3, shown=[TORI], name="sports-day-001"),
+                          batch="Sports day", channel="facebook")
+    page = PersonDialog(win.ctx, TORI)
+    qtbot.addWidget(page)
+    assert page.exports_label.text() == ("3 exported photos list Tori (0 marked posted; 2 only "
+                                         "because Tori is named in their file name).")
     page.accept()

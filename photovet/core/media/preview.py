@@ -8,7 +8,8 @@ of the original, so what is shown is what is exported, never a front end's own i
 
 A video's contact-sheet tile is a few frames of the decided video rendered by the video
 export's renderer (``Engine.video_preview``: covers on the YUV planes, as exported), a moment
-each, read back from the rendered file.
+each, read back from the rendered file in the shape a player shows it (a video whose pixels
+are not square, exported in that shape, is shown as wide as it will be published).
 
 Nothing here is recorded; every function may run in a worker thread (no Qt, no register).
 """
@@ -103,7 +104,7 @@ def published_video_frames(engine: Any, analysis: Any, *, count: int = VIDEO_FRA
             end = min(float(analysis.duration), at + 0.25)
             engine.video_preview(analysis, piece, start=at, end=max(end, at + 0.04),
                                  long_edge=long_edge, checked=checked)
-            out.append((at, Image.fromarray(grab(piece, 0.0))))
+            out.append((at, Image.fromarray(grab(piece, 0.0, shown=True))))
             piece.unlink(missing_ok=True)
     return out
 

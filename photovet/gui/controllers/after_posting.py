@@ -315,8 +315,11 @@ class AfterPostingController(QObject):
 
     # -- exports and posts -------------------------------------------------------------------------
 
-    def open_exports(self, *, person: str | None = None, batch: str | None = None) -> ExportsDialog:
-        dlg = ExportsDialog(self.ctx, person=person, batch=batch, parent=self.window)
+    def open_exports(self, *, person: str | None = None, batch: str | None = None,
+                     parent: QWidget | None = None) -> ExportsDialog:
+        """The list of exports; ``parent``: the window it is opened from when that is modal (a
+        person's page), so that it is not blocked by it."""
+        dlg = ExportsDialog(self.ctx, person=person, batch=batch, parent=parent or self.window)
         dlg.mark_posted_requested.connect(lambda b, recs: self.mark_posted(b, recs, parent=dlg))
         dlg.delete_originals_requested.connect(lambda b: self.delete_originals(b, dlg))
         self.ctx.records_changed.connect(dlg.reload)

@@ -1092,6 +1092,28 @@ class ApprovalController(QObject):
             self.tab.approval.say("Nothing to approve: the list shows nothing waiting for "
                                   "approval.")
             return
+        # what the signed-in approver may not approve themselves (they prepared it, or since it
+        # was marked ready changed it, someone's consent in it or the school's settings): the
+        # core's answer and words (four_eyes_refusal), left off the contact sheet and said. The
+        # s64 walk: Mrs Head looked through a sheet of two photos, ticked every check, pressed
+        # Approve and read only then, in a clipped box, that she could approve neither.
+        barred = [(it, why) for it in todo if (why := self.four_eyes(it.analysis))]
+        if barred:
+            them = [it for it, _why in barred]
+            todo = [it for it in todo if all(it is not b for b in them)]
+            said = "\n".join(f"{it.name}: {why}" for it, why in barred[:3]) + (
+                f"\n\u2026 and {len(barred) - 3} more" if len(barred) > 3 else "")
+            one = len(barred) == 1
+            if not todo:
+                which = ("the " + media_count(them).removeprefix("1 ") if one
+                         else f"any of the {media_count(them)}")
+                self._say_kept(f"Nothing to approve here: you cannot approve {which} shown "
+                               f"yourself.\n{said}", error=True)
+                return
+            left_off = (f"\n{media_count(them)} {'was' if one else 'were'} left off the "
+                        f"contact sheet: you cannot approve {'it' if one else 'them'} "
+                        f"yourself.\n{said}")
+            note = left_off + note
         approver = self.ctx.session.name()
         # what the contact sheet shows is what is signed: the parts are taken with its covers
         signed = [self.ctx.engine.approval_parts(it.analysis) for it in todo]
@@ -1103,6 +1125,8 @@ class ApprovalController(QObject):
                     for it in todo]
         chosen = self.contact_sheet(todo, approver, captions)
         if chosen is None:
+            if barred:           # why they were not on the sheet, said all the same
+                self._say_kept(left_off.strip())
             return
         picked, checks = chosen
         seen_on = f"a contact sheet of {media_count(todo)}"

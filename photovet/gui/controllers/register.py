@@ -105,7 +105,10 @@ class RegisterController(QObject):
         if self.on_sar is not None:
             dlg.sar_requested.connect(lambda pid: self.on_sar(pid, dlg))
         if self.on_exports is not None:
-            dlg.exports_requested.connect(lambda pid: self.on_exports(pid))
+            # opened as the page's own window: the page is modal to the main window, and a
+            # window of the main window's would be blocked by it (s64 walk: the list's Close and
+            # choices did nothing until the page under it was closed)
+            dlg.exports_requested.connect(lambda pid: self.on_exports(pid, dlg))
         dlg.enrol_requested.connect(self.enrol)
         dlg.finished.connect(lambda *_: dlg.deleteLater())
         dlg.open()

@@ -192,7 +192,7 @@ class VideoController(QObject):
 
             if published:                  # the core's own render of the checked content
                 return _qimage(grab_frame(src, at, origin=origin, rotation=rotation, size=size,
-                                          mirror=mirror))
+                                          mirror=mirror, shown=True))
             try:
                 return _qimage(shown.grab(src, sha, at, origin=origin, rotation=rotation,
                                           mirror=mirror,

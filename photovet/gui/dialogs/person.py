@@ -280,11 +280,15 @@ class PersonDialog(QDialog):
         # parent from this page, so it is counted here, never naming whom it was named as (the
         # core's one count: their subject access report says the same number)
         maybe = records.exports_may_show_only(p.id)
-        by_name = len(listing.by_file_name)
+        # those listed only for their file name, said so an office reads why (s64 walk: "3 by
+        # the file name alone" beside photos Toby is not in)
+        named = len(listing.by_file_name)
+        named_text = (f"; {named} only because {name} is named in "
+                      f"{'its' if named == 1 else 'their'} file name" if named else "")
         text = (f"{media_count(exports, which='exported')} "
                 f"{verb(tally(exports), 'lists', 'list')} {name} "
                 f"({posted} marked posted{f', {down} taken down' if down else ''}"
-                f"{f', {by_name} by the file name alone' if by_name else ''})."
+                f"{named_text})."
                 if exports else "No exported photo lists this person.")
         more = maybe_shown_count(maybe, name, more=bool(exports))
         self.exports_label.setText(f"{text} {more}" if more else text)

@@ -528,22 +528,32 @@ class VideoCanvas(QWidget):
         self.message = text
         self.update()
 
-    def _fit(self) -> tuple[float, float, float]:
+    def picture(self) -> QRectF:
+        """Where the frame is drawn: as large as fits, in the frame's own shape. The core gives
+        the frame in the shape a player shows it (``frames.grab(shown=True)``: a video whose
+        pixels are not square is wider than its stored pixels, as it is published); the
+        outlines are places in the stored pixels (``size_px``) and are stretched with it."""
         w, h = self.size_px
+        if self.image is not None and not self.image.isNull() and h:
+            iw, ih = self.image.width(), self.image.height()
+            if iw and ih:
+                w = h * iw / ih
         if not w or not h:
-            return 1.0, 0.0, 0.0
+            return QRectF(0, 0, self.width(), self.height())
         k = min(self.width() / w, self.height() / h)
-        return k, (self.width() - w * k) / 2, (self.height() - h * k) / 2
+        return QRectF((self.width() - w * k) / 2, (self.height() - h * k) / 2, w * k, h * k)
 
     def _rect(self, cover) -> QRectF:
-        k, ox, oy = self._fit()
+        pic = self.picture()
+        sw, sh = self.size_px
+        kx, ky = (pic.width() / sw, pic.height() / sh) if sw and sh else (1.0, 1.0)
         if cover.box:
             x, y, w, h = cover.box
         else:
             xs = [p[0] for p in cover.points or [(0, 0)]]
             ys = [p[1] for p in cover.points or [(0, 0)]]
             x, y, w, h = min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
-        return QRectF(ox + x * k, oy + y * k, w * k, h * k)
+        return QRectF(pic.x() + x * kx, pic.y() + y * ky, w * kx, h * ky)
 
     def on_screen(self, track_id: int) -> QRect | None:
         """Where the track is outlined on the frame shown, in global coordinates (a question
@@ -586,9 +596,9 @@ class VideoCanvas(QWidget):
         qp = QPainter(self)
         qp.fillRect(self.rect(), QColor("#20262c"))
         if self.image is not None and not self.image.isNull():
-            k, ox, oy = self._fit()
-            w, h = self.size_px
-            qp.drawImage(QRectF(ox, oy, w * k, h * k), self.image)
+            pic = self.picture()
+            oy = pic.y()
+            qp.drawImage(pic, self.image)
             qp.setRenderHint(QPainter.RenderHint.Antialiasing)
             for tid, cover, colour in self.outlines:
                 chosen = tid == self.selected or tid in self.together

@@ -19,6 +19,9 @@ from photovet.core.media.video.reader import (
     main_video_stream,
     open_container,
     probe,
+    shown_aspect,
+    shown_size,
+    stored_aspect,
 )
 from photovet.core.models import VideoAnalysis, VideoTrack
 
@@ -30,10 +33,16 @@ HASH_SIDE = 512      # key frames are hashed from a picture this size (the hash 
 
 def grab(path: str | Path, seconds: float, *, origin: float | None = None, rotation: int = 0,
          size: tuple[int, int] | None = None, source: PinnedVideo | None = None,
-         mirror: bool = False) -> np.ndarray:
+         mirror: bool = False, shown: bool = False) -> np.ndarray:
     """The frame shown at ``seconds`` (from the first picture; ``origin``: that picture's time
     on the file's clock, from the analysis) as RGB in display orientation, seeking instead of
-    decoding the whole video; read through ``source`` when given."""
+    decoding the whole video; read through ``source`` when given.
+
+    ``shown``: in the shape a player shows it (what a person looks at: the app's previews,
+    thumbnails and contact sheet). A video whose pixels are not square (an anamorphic 1440 x
+    1080 shown 16:9; the export keeps that shape, render.py) is widened by its pixels' shape
+    (``reader.shown_size``: no larger than ``size`` on its long side). Without it, the stored
+    pixels (what the analysis, covers and hashes are places in)."""
     av = import_av()
     c = open_container(path, source=source)
     try:
@@ -53,6 +62,12 @@ def grab(path: str | Path, seconds: float, *, origin: float | None = None, rotat
             pass
         if chosen is None:
             raise ValueError("no frame there")
+        if shown:
+            aspect = shown_aspect(stored_aspect(v), rotation)
+            if aspect != 1:
+                w, h = chosen.width, chosen.height
+                stored = size or ((h, w) if rotation in (90, 270) else (w, h))
+                size = shown_size(stored, aspect)
         return display_rgb(chosen, rotation, size, mirror)
     finally:
         c.close()
@@ -65,7 +80,9 @@ class ShownVideo:
     name), and a file that is no longer the checked content raises ``FileChangedError`` (the
     words a photo's preview says) instead of showing a person something other than what they
     decide on and approve. The file is open only while a frame is read (so it can be moved or
-    deleted meanwhile, as on Windows an open file cannot be)."""
+    deleted meanwhile, as on Windows an open file cannot be). A frame is in the shape a
+    player shows it (``grab(shown=True)``: pixels that are not square widen it, as the export
+    keeps them) unless ``shown=False`` asks for the stored pixels."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -73,7 +90,7 @@ class ShownVideo:
 
     def grab(self, path: str | Path, sha256: str, seconds: float, *,
              origin: float | None = None, rotation: int = 0, mirror: bool = False,
-             size: tuple[int, int] | None = None) -> np.ndarray:
+             size: tuple[int, int] | None = None, shown: bool = True) -> np.ndarray:
         path = Path(path)
         with self._lock:
             k = self._known
@@ -84,8 +101,7 @@ class ShownVideo:
                 finally:
                     self._known = (path, cv.sha256, cv.stamp) if cv.stamp else None
                 return grab(path, seconds, origin=origin, rotation=rotation, size=size,
-                            mirror=mirror,
-                            source=cv.pin)
+                            mirror=mirror, source=cv.pin, shown=shown)
 
     def close(self) -> None:
         with self._lock:
@@ -109,6 +125,10 @@ def track_thumbnail(analysis: VideoAnalysis, track: VideoTrack, *, size: int = 1
     x1, y1 = max(0, int(box[0] - m)), max(0, int(box[1] - m))
     x2, y2 = min(w, int(box[2] + m) + 1), min(h, int(box[3] + m) + 1)
     crop = Image.fromarray(np.ascontiguousarray(rgb[y1:y2, x1:x2]) if x2 > x1 and y2 > y1 else rgb)
+    # cropped in the stored pixels (where the box is), then shown in the pixels' shape
+    aspect = probe(analysis.path).pixel_aspect
+    if aspect != 1:
+        crop = crop.resize(shown_size(crop.size, aspect), Image.Resampling.BILINEAR)
     crop.thumbnail((size, size))
     return crop
 
@@ -135,7 +155,7 @@ def _thumbnail(path: str | Path, size: int, source: PinnedVideo | None) -> Image
     w, h = info.size
     k = min(1.0, size / max(w, h))
     rgb = grab(path, info.duration / 2, rotation=info.rotation, mirror=info.mirror,
-               size=(max(2, int(w * k)), max(2, int(h * k))), source=source)
+               size=(max(2, int(w * k)), max(2, int(h * k))), source=source, shown=True)
     return Image.fromarray(rgb)
 
 
@@ -146,7 +166,7 @@ def frame_thumbnail(path: str | Path, seconds: float, size: int = 256) -> Image.
     w, h = info.size
     k = min(1.0, size / max(w, h))
     return Image.fromarray(grab(path, seconds, rotation=info.rotation, mirror=info.mirror,
-                                size=(max(2, int(w * k)), max(2, int(h * k)))))
+                                size=(max(2, int(w * k)), max(2, int(h * k))), shown=True))
 
 
 def key_frames(path: str | Path, *, every: float = KEY_FRAME_EVERY,

@@ -44,6 +44,7 @@ import tempfile
 import threading
 from collections.abc import Generator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, overload
 
@@ -112,6 +113,9 @@ class VideoInfo:
     chapters: list[str] = field(default_factory=list)        # chapter titles
     #: a player flips the stored picture left to right before turning it (``rotation``)
     mirror: bool = False
+    #: the width of one pixel to its height as a player shows it, in display orientation
+    #: (``shown_aspect``): 1 for square pixels, 4/3 for an anamorphic 1440 x 1080 shown 16:9
+    pixel_aspect: Fraction = Fraction(1)
 
     @property
     def gps(self) -> tuple[float, float] | None:
@@ -567,9 +571,45 @@ def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
             audio_channels=int(audio.channels or 0) if audio is not None else 0,
             other_streams=others, tags={str(k): str(val) for k, val in c.metadata.items()},
             stream_tags=[{str(k): str(val) for k, val in s.metadata.items()} for s in c.streams],
-            chapters=chapters, mirror=mirror)
+            chapters=chapters, mirror=mirror,
+            pixel_aspect=shown_aspect(stored_aspect(v), rot))
     finally:
         c.close()
+
+
+# --------------------------------------------------------------------------------------------
+# The shape of the pixels
+# --------------------------------------------------------------------------------------------
+
+def stored_aspect(stream: Any) -> Fraction:
+    """The sample aspect ratio of a video stream's stored pixels (their width to their height
+    as a player shows them): the codec's headers first, then the container's, as the export
+    writes it again (render.py); 1 when neither says (square pixels). A camcorder's anamorphic
+    1440 x 1080 shown 16:9 has 4/3; a DVD's 720 x 576 shown 16:9, 64/45."""
+    ctx = getattr(stream, "codec_context", None)
+    for sar in (getattr(ctx, "sample_aspect_ratio", None),
+                getattr(stream, "sample_aspect_ratio", None)):
+        if sar and sar > 0:
+            return Fraction(sar)
+    return Fraction(1)
+
+
+def shown_aspect(stored: Fraction, rotation: int) -> Fraction:
+    """A pixel's width to its height once the picture is turned by ``rotation`` (a pixel
+    4/3 wide stands 3/4 wide in a picture turned a quarter)."""
+    stored = Fraction(stored) if stored and stored > 0 else Fraction(1)
+    return 1 / stored if int(rotation) % 360 in (90, 270) else stored
+
+
+def shown_size(size: tuple[int, int], aspect: Fraction | float) -> tuple[int, int]:
+    """A picture of ``size`` pixels (display orientation) as a player shows it: its width
+    times the pixels' shape (``shown_aspect``), then made smaller if need be so that its long
+    side is no longer than ``size``'s (a thumbnail asked to be at most 256 px stays so)."""
+    w, h = max(1, int(size[0])), max(1, int(size[1]))
+    a = float(aspect) if aspect and aspect > 0 else 1.0
+    sw, sh = w * a, float(h)
+    k = min(1.0, max(w, h) / max(sw, sh))
+    return max(2, int(round(sw * k))), max(2, int(round(sh * k)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -779,7 +819,7 @@ def is_video_file(path: str | Path) -> bool:
 __all__ = ["CONTAINERS", "CheckedVideo", "Frame", "PinnedVideo",
            "VIDEO_EXTENSIONS", "VIDEO_GATE", "VideoInfo", "check_file", "checked_copy",
            "display_matrix", "display_rgb", "edit_speed_problem", "import_av", "is_video_file",
-           "iter_frames", "luma",
-           "main_audio_stream", "main_video_stream", "missing_index", "open_container",
-           "orientation_of", "orientation_problem", "parse_iso6709", "probe", "rotate", "rotation_of",
-           "sha256_stream", "still"]
+           "iter_frames", "luma", "main_audio_stream", "main_video_stream", "missing_index",
+           "open_container", "orientation_of", "orientation_problem", "parse_iso6709", "probe",
+           "rotate", "rotation_of", "sha256_stream", "shown_aspect", "shown_size", "still",
+           "stored_aspect"]

@@ -50,6 +50,8 @@ from photovet.core.media.video.reader import (
     orientation_of,
     orientation_problem,
     rotate,
+    shown_aspect,
+    stored_aspect,
 )
 from photovet.core.models import Cover, VideoAnalysis
 from photovet.core.vision.cv import import_cv2
@@ -279,9 +281,10 @@ def _render(analysis: VideoAnalysis, out_path: str | Path, plan: CoverPlan,
         # pixels that are not square (a camcorder's 1440 x 1080 shown 16:9) keep their shape,
         # turned with the picture: the export is shown as wide as the original (s63 audit: it
         # was shown squeezed). The covers are places in the stored pixels, as the analysis saw.
-        sar = vin.codec_context.sample_aspect_ratio or vin.sample_aspect_ratio
-        if sar and sar > 0 and sar != 1:
-            vout.codec_context.sample_aspect_ratio = 1 / sar if rot in (90, 270) else sar
+        # (reader.stored_aspect / shown_aspect: the app's previews show the same shape)
+        sar = shown_aspect(stored_aspect(vin), rot)
+        if sar != 1:
+            vout.codec_context.sample_aspect_ratio = sar
         vout.codec_context.flags |= av.codec.context.Flags.bitexact
         vout.metadata["handler_name"] = " "
         bsf = av.BitStreamFilterContext("filter_units=remove_types=6", vout)
