@@ -533,3 +533,18 @@ class RedFaces:
 
     def encode(self, image, faces, model=None):
         return [None for _ in faces]
+
+
+def wide_pixels(src, dst, sar: Fraction) -> None:
+    """``src``'s H.264 packets copied into ``dst``, its pixels said to be ``sar`` wide (in the
+    stream's own headers and the container's), as a camcorder writes them."""
+    with av.open(str(src)) as ic, av.open(str(dst), "w") as oc:
+        vin = ic.streams.video[0]
+        out = oc.add_stream_from_template(vin)
+        out.codec_context.sample_aspect_ratio = sar
+        bsf = av.BitStreamFilterContext(
+            f"h264_metadata=sample_aspect_ratio={sar.numerator}/{sar.denominator}", vin, out)
+        for pk in ic.demux(vin):
+            for q in bsf.filter(pk if pk.size else None):
+                q.stream = out
+                oc.mux(q)

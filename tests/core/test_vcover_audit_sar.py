@@ -12,32 +12,17 @@ import av
 
 from photovet.core.models import Channel
 from photovet.core.pipeline import export_batch
-from tests.video_clips import Mover, assert_covered, make_clip
+from tests.video_clips import Mover, assert_covered, make_clip, wide_pixels
 
 TODAY = dt.date(2026, 11, 21)
 WEB = Channel("website", "School Website", long_edge=2048, audio="keep")
-
-
-def _wide_pixels(src, dst, sar: Fraction) -> None:
-    """``src``'s H.264 packets copied into ``dst``, its pixels said to be ``sar`` wide (in the
-    stream's own headers and the container's)."""
-    with av.open(str(src)) as ic, av.open(str(dst), "w") as oc:
-        vin = ic.streams.video[0]
-        out = oc.add_stream_from_template(vin)
-        out.codec_context.sample_aspect_ratio = sar
-        bsf = av.BitStreamFilterContext(
-            f"h264_metadata=sample_aspect_ratio={sar.numerator}/{sar.denominator}", vin, out)
-        for pk in ic.demux(vin):
-            for q in bsf.filter(pk if pk.size else None):
-                q.stream = out
-                oc.mux(q)
 
 
 def test_an_anamorphic_video_is_exported_as_wide_as_it_is_shown(tmp_path, faces_only_engine):
     clip = make_clip(tmp_path / "square.mp4", size=(480, 360), seconds=1.0, audio=False,
                      movers=[Mover(64, (80, 90), (400, 260), variant=1)])
     wide = tmp_path / "wide.mp4"
-    _wide_pixels(clip.path, wide, Fraction(4, 3))
+    wide_pixels(clip.path, wide, Fraction(4, 3))
     with av.open(str(wide)) as c:
         assert c.streams.video[0].sample_aspect_ratio == Fraction(4, 3)
     an = faces_only_engine.decide(faces_only_engine.analyse_video(wide), WEB, on=TODAY)
