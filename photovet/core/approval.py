@@ -1385,8 +1385,8 @@ class Approvals:
             if not gave:
                 continue
             raise ApprovalError(
-                f"{approver.name} {gave} for someone in this {what} after it was marked ready "
-                f"(at {local_time(at)}), so cannot also approve it",
+                f"{approver.name} {gave} for someone in this {what} at {local_time(at)}, after "
+                "it was marked ready, so cannot also approve it",
                 hint=f"Its preparer looks at the {what} again and marks it ready again, or "
                      "another senior leader approves it.")
 
@@ -1420,8 +1420,8 @@ class Approvals:
                 continue
             changed = ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
             raise ApprovalError(
-                f"{name} changed the school's settings ({changed}) after this {what} was "
-                f"marked ready (at {local_time(at)}), so cannot also approve it",
+                f"{name} changed the school's settings ({changed}) at {local_time(at)}, after "
+                f"this {what} was marked ready, so cannot also approve it",
                 hint=f"Its preparer looks at the {what} as the settings check it now and marks "
                      "it ready again, or another senior leader approves it.")
 
