@@ -255,6 +255,9 @@ def test_what_will_be_published_is_the_cores_rendering_with_the_covers(qtbot, ct
     qtbot.waitUntil(lambda: ctl._preview is not None and not ctl._loading
                     and bool(player.canvas.banner), timeout=60000)
     assert "What will be published" in player.canvas.banner
+    # the button says what pressing it does next (s64 walk: it kept saying "Show what will
+    # be published" while it was shown)
+    assert player.published_btn.text() == "Show the faces' outlines"
     assert red_at(player.canvas.image, a, *centre)          # Tori has consent: shown
     assert ctl.track_action(tori.id, "cover")
     qtbot.waitUntil(lambda: ctl._preview is not None and not ctl._loading

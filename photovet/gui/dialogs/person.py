@@ -145,7 +145,7 @@ class PersonDialog(QDialog):
                                 "published, their face signatures and consent history, as one "
                                 "page to save, open and print")
         self.sar_btn.clicked.connect(lambda *_: self.sar_requested.emit(self.person_id))
-        pub_box = QGroupBox("Published photos")
+        pub_box = QGroupBox("Exported photos and videos")
         pl = QVBoxLayout(pub_box)
         pl.addWidget(self.exports_label)
         pl.addWidget(self.takedown_label)
@@ -629,7 +629,7 @@ class PersonDialog(QDialog):
         text = approvals_ended_here(photos, videos) if ended else ""
         # what must be taken down first, when the change put posted photos on the list (s45
         # walk PNG 77: the blue "2 approvals ended" led the page, and "2 posted photos must be
-        # taken down", the urgent part, sat lower down, under Published photos)
+        # taken down", the urgent part, sat lower down, under Exported photos and videos)
         down = self.takedown_label.text() if ended and not self.takedown_label.isHidden() \
             and not self._takedown_checking else ""
         self.said.setText(f"{down}\n{text}" if down else text)

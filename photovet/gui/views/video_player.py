@@ -702,6 +702,10 @@ class VideoPlayer(QWidget):
         self.published_btn.setToolTip("Plays and steps through the covered version, rendered by "
                                       "the same code as the export")
         self.published_btn.toggled.connect(self.published_toggled)
+        # says what pressing it does next, as the photo's does (s64 walk: it stayed "Show what
+        # will be published" while showing it)
+        self.published_btn.toggled.connect(lambda on: self.published_btn.setText(
+            "Show the faces' outlines" if on else "Show what will be published"))
         self.back_btn.clicked.connect(lambda *_: self.step(-1))
         self.next_btn.clicked.connect(lambda *_: self.step(1))
         # the slider has the whole width of the picture; the buttons go on the line below
