@@ -614,7 +614,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                     if a.media == "video":
                         out = {k: d[k] for k in ("path", "sha256", "media", "width", "height",
                                                  "error", "status", "channel", "mode", "fps",
-                                                 "frames", "duration", "rotation", "cuts",
+                                                 "frames", "duration", "rotation", "mirror", "cuts",
                                                  "has_audio", "sound", "sound_reason",
                                                  "sound_needs_review", "tracks", "metadata",
                                                  "warnings", "review_notes")}

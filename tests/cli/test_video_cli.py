@@ -189,3 +189,19 @@ def test_two_cards_shown_one_after_the_other_in_one_place_are_two_questions(tmp_
     assert len({t["cue"] for t in tracks}) == 2, tracks                 # a cue per card
     assert [t["needs_review"] for t in sorted(tracks, key=lambda t: t["first_time"])
             ].count(True) == 2, tracks                                    # a question per card
+
+
+def test_scan_says_a_video_is_shown_mirrored(tmp_path):
+    """s64: a clip its display matrix mirrors is checked as a player shows it; ``scan --json``
+    said its turn and not that it is mirrored."""
+    from tests.core.test_video_mirrored import MIRRORS, make, with_matrix
+
+    matrix, turn = MIRRORS["left-right"]
+    clip = with_matrix(make(tmp_path / "plain.mp4"), tmp_path / "mirrored.mp4", *matrix)
+    r = CliRunner().invoke(cli, ["scan", "--json", "--no-text", str(clip)])
+    assert r.exit_code == 0, r.output
+    (row,) = _lines(r.stdout)
+    assert (row["rotation"], row["mirror"]) == (turn, True)
+    plain = _lines(CliRunner().invoke(cli, ["scan", "--json", "--no-text",
+                                            str(tmp_path / "plain.mp4")]).stdout)
+    assert plain[0]["mirror"] is False
