@@ -49,7 +49,8 @@ def test_a_posted_photo_to_take_down_says_so_though_its_original_was_deleted(
 
 def test_a_posted_photo_to_take_down_says_so_over_its_approval(posted, qtbot, ws):  # noqa: F811
     win = posted
-    assert [t[1] for t in tiles(win, ws)] == ["Approved"] * 3
+    # (after "Checking caption...", the caption's check after posting)
+    qtbot.waitUntil(lambda: [t[1] for t in tiles(win, ws)] == ["Approved"] * 3, timeout=10000)
     withdraw(win, TORI, qtbot)
     qtbot.waitUntil(lambda: [t[1] for t in tiles(win, ws)] ==
                     ["Take down", "Approved", "Approved"], timeout=10000)

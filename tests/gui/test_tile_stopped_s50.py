@@ -19,7 +19,8 @@ def test_a_tile_says_deletion_stopped_while_the_photos_folder_is_not_there(
         posted, qtbot, ws):  # noqa: F811
     win = posted
     items = win.batch.model.items
-    assert [t[1] for t in tiles(win, ws)] == ["Approved"] * 3
+    # (after "Checking caption...", the caption's check after posting)
+    qtbot.waitUntil(lambda: [t[1] for t in tiles(win, ws)] == ["Approved"] * 3, timeout=10000)
     folder = Path(items[0].path).parent
     for it in items:      # "Delete originals" announced each deletion, then PhotoVet stopped
         transfer._mark_pending(ws.records, Path(it.path), it.analysis.sha256, None, "trash",
