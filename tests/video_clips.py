@@ -206,7 +206,7 @@ class Clip:
     badge_tops: list[list[tuple[float, float, float, float]]] = field(default_factory=list)
 
 
-def _tone(a, seconds: float, holes: Sequence[tuple[float, float]] = ()) -> None:
+def tone(a, seconds: float, holes: Sequence[tuple[float, float]] = ()) -> None:
     """A 440 Hz tone on sound stream ``a``; no sound at all (no packets) in ``holes``."""
     cc = a.codec_context
     rate = cc.sample_rate
@@ -234,6 +234,19 @@ def _tone(a, seconds: float, holes: Sequence[tuple[float, float]] = ()) -> None:
         for p in a.encode(af):
             container.mux(p)
     for p in a.encode():
+        container.mux(p)
+
+
+def encode_frames(v, pictures) -> None:
+    """Each RGB picture (h, w, 3 uint8) of ``pictures`` as the next frame of video stream ``v``
+    (pts 0, 1, 2...), muxed into its container, then the encoder's last frames."""
+    container = v.container
+    for i, img in enumerate(pictures):
+        f = av.VideoFrame.from_ndarray(img, format="rgb24")
+        f.pts = i
+        for p in v.encode(f):
+            container.mux(p)
+    for p in v.encode():
         container.mux(p)
 
 
@@ -369,7 +382,7 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
     for p in v.encode():
         c.mux(p)
     if a is not None:
-        _tone(a, seconds, audio_holes)
+        tone(a, seconds, audio_holes)
     if art is not None:
         buf = io.BytesIO()
         Image.new("RGB", (32, 32), (200, 30, 30)).save(buf, "PNG")

@@ -22,7 +22,7 @@ from photovet.core.media.video.boxes import boxes
 from photovet.core.models import Channel
 from photovet.core.pipeline import Engine, export_batch
 from photovet.core.settings import Settings
-from tests.video_clips import RED, RedFaces
+from tests.video_clips import RED, RedFaces, encode_frames, tone
 
 TODAY = dt.date(2026, 11, 21)
 WEB = Channel("website", "School Website", long_edge=2048, audio="keep")
@@ -47,26 +47,16 @@ def make(path: Path, *, faststart: bool = False) -> Path:
         v = c.add_stream("libx264", rate=FPS, options={"g": "300", "sc_threshold": "0"})
         v.width, v.height, v.pix_fmt = W, H, "yuv420p"
         a = c.add_stream("aac", rate=48000, layout="stereo")
-        for i in range(N):
+
+        def picture(i: int) -> np.ndarray:
             img = np.full((H, W, 3), 90, np.uint8)
             for b in range(7):
                 img[0:40, b * 40:(b + 1) * 40] = 255 if (i >> b) & 1 else 0
             img[120:170, face_x(i):face_x(i) + 44] = RED
-            f = av.VideoFrame.from_ndarray(img, format="rgb24")
-            f.pts = i
-            for p in v.encode(f):
-                c.mux(p)
-        for p in v.encode():
-            c.mux(p)
-        for k in range(0, N * 48000 // FPS, 1024):
-            t = np.arange(k, k + 1024) / 48000
-            tone = np.tile((0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), (2, 1))
-            af = av.AudioFrame.from_ndarray(tone, format="fltp", layout="stereo")
-            af.sample_rate, af.pts = 48000, k
-            for p in a.encode(af):
-                c.mux(p)
-        for p in a.encode():
-            c.mux(p)
+            return img
+
+        encode_frames(v, (picture(i) for i in range(N)))
+        tone(a, N / FPS)
     return path
 
 

@@ -30,7 +30,7 @@ from photovet.core.media.video.render import RenderOptions, render
 from photovet.core.models import Channel, VideoAnalysis
 from photovet.core.pipeline import Engine, export_batch
 from photovet.core.settings import Settings
-from tests.video_clips import RED, RedFaces
+from tests.video_clips import RED, RedFaces, encode_frames
 
 TODAY = dt.date(2026, 11, 21)
 WEB = Channel("website", "School Website", long_edge=2048, audio="keep")
@@ -44,16 +44,10 @@ def make(path: Path) -> Path:
     with av.open(str(path), "w", format="mp4") as c:
         v = c.add_stream("libx264", rate=30)
         v.width, v.height, v.pix_fmt = W, H, "yuv420p"
-        for i in range(15):
-            img = np.full((H, W, 3), 90, np.uint8)
-            img[FACE[1]:FACE[3], FACE[0]:FACE[2]] = RED
-            img[MARK[1]:MARK[3], MARK[0]:MARK[2]] = BLUE
-            f = av.VideoFrame.from_ndarray(img, format="rgb24")
-            f.pts = i
-            for p in v.encode(f):
-                c.mux(p)
-        for p in v.encode():
-            c.mux(p)
+        img = np.full((H, W, 3), 90, np.uint8)
+        img[FACE[1]:FACE[3], FACE[0]:FACE[2]] = RED
+        img[MARK[1]:MARK[3], MARK[0]:MARK[2]] = BLUE
+        encode_frames(v, [img] * 15)
     return path
 
 

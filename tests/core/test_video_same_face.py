@@ -25,6 +25,7 @@ from photovet.core.policy import (
 from photovet.core.review import ReviewRefused
 from photovet.core.settings import Settings
 from photovet.core.video_review import VideoReviewer
+from tests.video_clips import encode_frames
 
 TODAY = dt.date(2026, 11, 30)
 YT = Channel("youtube", "YouTube")
@@ -271,7 +272,8 @@ def split_child_video(path, fps=30):
     with av.open(str(path), "w") as c:
         v = c.add_stream("libx264", rate=fps)
         v.width, v.height, v.pix_fmt = 320, 240, "yuv420p"
-        for i in range(8 * fps):
+
+        def picture(i: int) -> np.ndarray:
             t = i / fps
             img = np.full((240, 320, 3), 90, np.uint8)
             img[:, :, 1] = 110 + (np.arange(320) % 40)[None, :]
@@ -280,12 +282,9 @@ def split_child_video(path, fps=30):
             elif t >= 5.0:
                 img[160:210, 250:294] = RED
             img[100:150, 100:144] = BLUE
-            f = av.VideoFrame.from_ndarray(img, format="rgb24")
-            f.pts = i
-            for p in v.encode(f):
-                c.mux(p)
-        for p in v.encode():
-            c.mux(p)
+            return img
+
+        encode_frames(v, (picture(i) for i in range(8 * fps)))
     return path
 
 

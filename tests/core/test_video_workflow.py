@@ -21,6 +21,7 @@ from photovet.core.models import VideoAnalysis
 from photovet.core.pipeline import Engine, export_batch
 from photovet.core.review import ReviewRefused
 from tests.conftest import act_as, register_workspace, watch_video
+from tests.video_clips import encode_frames, tone
 
 pytestmark = pytest.mark.engines
 
@@ -47,28 +48,17 @@ def make_video(path: Path, seconds: float = 2.0, fps: int = 30, *, swap: bool = 
         v = c.add_stream("libx264", rate=fps)
         v.width, v.height, v.pix_fmt = 320, 240, "yuv420p"
         a = c.add_stream("aac", rate=48000, layout="stereo")
-        n = int(seconds * fps)
-        for i in range(n):
+
+        def picture(i: int) -> np.ndarray:
             img = np.full((240, 320, 3), 90, np.uint8)
             img[:, :, 1] = 110 + (np.arange(320) % 40)[None, :]
             x = 20 + 3 * i
             img[60:110, x:x + 44] = first
             img[140:190, 270 - 2 * i:314 - 2 * i] = second
-            f = av.VideoFrame.from_ndarray(img, format="rgb24")
-            f.pts = i
-            for p in v.encode(f):
-                c.mux(p)
-        for p in v.encode():
-            c.mux(p)
-        for k in range(0, int(seconds * 48000), 1024):
-            t = np.arange(k, k + 1024) / 48000
-            tone = np.tile((0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), (2, 1))
-            af = av.AudioFrame.from_ndarray(tone, format="fltp", layout="stereo")
-            af.sample_rate, af.pts = 48000, k
-            for p in a.encode(af):
-                c.mux(p)
-        for p in a.encode():
-            c.mux(p)
+            return img
+
+        encode_frames(v, (picture(i) for i in range(int(seconds * fps))))
+        tone(a, seconds)
     return path
 
 
@@ -117,7 +107,8 @@ def make_lost_video(path, fps: int = 30):
     with av.open(str(path), "w") as c:
         v = c.add_stream("libx264", rate=fps)
         v.width, v.height, v.pix_fmt = 320, 240, "yuv420p"
-        for i in range(10 * fps):
+
+        def picture(i: int) -> np.ndarray:
             t = i / fps
             img = np.full((240, 320, 3), 90, np.uint8)
             img[:, :, 1] = 110 + (np.arange(320) % 40)[None, :]
@@ -125,12 +116,9 @@ def make_lost_video(path, fps: int = 30):
                 img[60:110, 40:84] = RED
             elif t >= 4.0:
                 img[62:112, 44:88] = BLUE
-            f = av.VideoFrame.from_ndarray(img, format="rgb24")
-            f.pts = i
-            for p in v.encode(f):
-                c.mux(p)
-        for p in v.encode():
-            c.mux(p)
+            return img
+
+        encode_frames(v, (picture(i) for i in range(10 * fps)))
     return path
 
 
