@@ -21,16 +21,12 @@ from tests.gui.conftest import (
     sign_in_as,
     stop_answering,
 )
+from tests.gui.test_approval import mark_all_ready
 
 
 @pytest.fixture
 def window(qtbot, ws, make_window, tmp_path):
     return checked_batch(qtbot, ws, make_window, tmp_path, 3)
-
-
-def mark_all_ready(win) -> None:
-    answer(click("&Yes"), kind=QMessageBox)
-    win.approval.mark_all_shown_ready()
 
 
 def test_nothing_they_may_approve_opens_no_contact_sheet_and_says_why(window):
