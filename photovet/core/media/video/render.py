@@ -94,14 +94,14 @@ def output_size(w: int, h: int, long_edge: int | None) -> tuple[int, int]:
 # --------------------------------------------------------------------------------------------
 
 def paint(planes: tuple[np.ndarray, np.ndarray, np.ndarray], covers: Sequence[Cover],
-          scale: float | tuple[float, float]) -> None:
+          scale: tuple[float, float]) -> None:
     """Paint ``covers`` (display pixels of the analysed video) on the Y, U, V planes of an
-    output frame (``scale``: output pixels per analysed pixel, one for both sides or across
-    and down: the output's sides are rounded to even numbers, so they scale apart; s63 audit:
-    a narrow video's covers were put down by the width's scale, 7 px too low), in place."""
+    output frame (``scale``: output pixels per analysed pixel across and down: the output's
+    sides are rounded to even numbers, so they scale apart; s63 audit: a narrow video's
+    covers were put down by the width's scale, 7 px too low), in place."""
     cv2 = import_cv2()
     Y, U, V = planes
-    sx, sy = (float(scale), float(scale)) if isinstance(scale, (int, float)) else scale
+    sx, sy = scale
     for c in covers:
         if c.shape == "polygon":
             if not c.points or len(c.points) < 3:
