@@ -226,9 +226,11 @@ def test_there_is_always_an_admin(ws_fresh_install):
 
 
 def test_idle_lock(ws_fresh_install):
-    ws_fresh_install.create_first_admin("Dee Office", ADMIN_PW)
+    # The test's clock is set before signing in: the session starts its idle time from it (a
+    # machine's own monotonic clock is its uptime, under 1000 s on a machine just started)
     clock = [1000.0]
     ws_fresh_install.access.clock = lambda: clock[0]
+    ws_fresh_install.create_first_admin("Dee Office", ADMIN_PW)
     ws_fresh_install.session.idle_minutes = 5
     ws_fresh_install.touch()
     clock[0] += 299
