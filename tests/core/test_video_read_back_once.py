@@ -142,3 +142,59 @@ def test_a_plan_without_the_analysed_size_is_a_mistake(decided):
     with pytest.raises(ValueError):
         verify.read_back(out, expected_frames=an.frame_count, sound=True,
                          plan=eng.video_covers(an))
+
+
+def _not_grey_before_s65(planes, x0, y0, mk):
+    """verify._not_grey as it was before s65 (means of the gathered pixels): the reference."""
+    import numpy as np
+
+    from photovet.core.media.video.render import FILL_YUV
+
+    off, h, w = verify.COVER_OFF, *mk.shape
+    off_y = np.abs(planes[0][y0:y0 + h, x0:x0 + w].astype(np.int16) - FILL_YUV[0]) > off
+    shares = [float(off_y[mk].mean())]
+    ex, ey = x0 % 2, y0 % 2
+    m2 = np.pad(mk, ((ey, (ey + h) % 2), (ex, (ex + w) % 2)))
+    q = m2[0::2, 0::2] & m2[1::2, 0::2] & m2[0::2, 1::2] & m2[1::2, 1::2]
+    if q.any():
+        cx, cy = x0 // 2, y0 // 2
+        for k in (1, 2):
+            pl = planes[k][cy:cy + q.shape[0], cx:cx + q.shape[1]]
+            qq = q[:pl.shape[0], :pl.shape[1]]
+            if qq.any():
+                shares.append(float((np.abs(pl[qq].astype(np.int16) - FILL_YUV[k])
+                                     > off).mean()))
+    cells = []
+    for a in range(3):
+        for b in range(3):
+            sl = (slice(a * h // 3, (a + 1) * h // 3), slice(b * w // 3, (b + 1) * w // 3))
+            cm = mk[sl]
+            if int(cm.sum()) >= 24:
+                cells.append(float(off_y[sl][cm].mean()))
+    return max(shares), max(cells, default=0.0)
+
+
+def test_the_cover_shares_are_the_same_numbers_as_before():
+    """s65 counts instead of gathering the pixels: exactly the numbers it had (every shape, odd
+    and even places, at the picture's edges, grey, noise and near the threshold)."""
+    import numpy as np
+
+    from photovet.core.models import Cover
+
+    rng = np.random.default_rng(65)
+    W, H = 97, 61
+    for trial in range(300):
+        spread = int(rng.choice([4, 15, 16, 17, 40, 128]))
+        planes = [np.clip(128 + rng.integers(-spread, spread + 1, (H, W + 3)), 0, 255)
+                  .astype(np.uint8)]
+        planes += [np.clip(128 + rng.integers(-spread, spread + 1, ((H + 1) // 2, W // 2 + 5)),
+                           0, 255).astype(np.uint8) for _ in range(2)]
+        x, y = float(rng.uniform(-10, W - 5)), float(rng.uniform(-10, H - 5))
+        bw, bh = float(rng.uniform(6, 60)), float(rng.uniform(6, 50))
+        shape = ["ellipse", "rect", "polygon"][trial % 3]
+        cov = (Cover("polygon", points=[(x, y), (x + bw, y + 3), (x + bw / 2, y + bh)])
+               if shape == "polygon" else Cover(shape, box=(x, y, bw, bh)))
+        x0, y0, mk = verify.cover_mask(cov, 1.0, 1.0, (W, H))
+        if int(mk.sum()) < verify.COVER_MIN_PIXELS:
+            continue
+        assert verify._not_grey(planes, x0, y0, mk) == _not_grey_before_s65(planes, x0, y0, mk)
