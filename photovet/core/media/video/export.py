@@ -8,8 +8,8 @@
    export removes), and hashed again: a file swapped under its name meanwhile was never read,
    one rewritten in place is refused;
 3. the temporary file is read back (verify.py: frame count, duration, size, streams, no
-   metadata at all, fast start; then decoded, every cover of every frame the solid grey) and
-   fsynced;
+   metadata at all, fast start; decoded in the same pass, every cover of every frame the solid
+   grey, muted sound silent) and fsynced;
 4. it is recorded (the record holds perceptual hashes of key frames, records/exports.py);
 5. only then is it linked to its neutral final name (never overwriting).
 """
@@ -41,7 +41,7 @@ from photovet.core.media.video.covers import CoverPlan, report_frame, shown_at
 from photovet.core.media.video.linking import face_count
 from photovet.core.media.video.reader import PinnedVideo
 from photovet.core.media.video.render import RenderOptions, output_size, render
-from photovet.core.media.video.verify import covers_left_off, read_back
+from photovet.core.media.video.verify import read_back
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Channel, ExportResult, VideoAnalysis
 from photovet.core.policy import rules_of
@@ -131,15 +131,14 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
             raise VerificationError(f"{done.frames} frames were written but {an.frame_count} "
                                     "were checked; it was not kept", path=final)
         # the sound as the policy decided it, not as the renderer says it wrote it (s63 audit):
-        # none when removed, silence when muted
+        # none when removed, silence when muted; and every cover of every frame, decoded from
+        # the file as written (s63 audit); all in one pass over the file (s65)
         check = read_back(tmp, expected_frames=an.frame_count,
                           sound=done.sound and vp.sound != "remove",
                           expected_size=output_size(an.width, an.height, channel.long_edge),
-                          expected_duration=an.duration, silent=vp.sound == "mute")
-        if not check.problems:
-            # every cover of every frame, decoded from the file as written (s63 audit)
-            check.problems += covers_left_off(tmp, vp.plan, (an.width, an.height),
-                                              threads=vp.threads, stop=vp.stop)
+                          expected_duration=an.duration, silent=vp.sound == "mute",
+                          plan=vp.plan, analysed_size=(an.width, an.height),
+                          threads=vp.threads, stop=vp.stop)
         if check.problems:
             raise VerificationError("the copy failed its check (" + "; ".join(check.problems)
                                     + "); it was not kept", path=final)

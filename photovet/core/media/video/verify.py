@@ -8,9 +8,11 @@ track's matrix the identity (no rotation metadata), the index before the data (f
 and no encoder identification anywhere (``Lavf``/``Lavc`` in the index, x264's options in the
 picture data).
 
-``covers_left_off`` decodes the written picture and looks under every cover of every frame: it
-must be the cover's solid grey (s63 audit: nothing looked at the covers, and a frame a renderer
-bug left uncovered was published).
+Given the cover plan, ``read_back`` also decodes the written picture and looks under every
+cover of every frame: it must be the cover's solid grey (s63 audit: nothing looked at the
+covers, and a frame a renderer bug left uncovered was published). The file is demuxed and
+decoded once for all of it: the frames counted, the sound listened to and the covers looked at
+in one pass (s65: it was opened and decoded three times).
 """
 
 from __future__ import annotations
@@ -132,26 +134,36 @@ def _full_scale(dtype: np.dtype) -> float:
     return float(np.iinfo(dtype).max) if np.issubdtype(dtype, np.integer) else 1.0
 
 
-def _loudest(path: Path) -> float:
-    """The loudest sample of the file's first sound stream, of full scale (decoded whole)."""
-    av = import_av()
-    loudest = 0.0
-    with av.open(str(path)) as c:
-        for af in c.decode(c.streams.audio[0]):
-            arr = af.to_ndarray()
-            if arr.size:
-                loudest = max(loudest, float(np.abs(arr.astype(np.float64)).max()
-                                             / _full_scale(arr.dtype)))
-    return loudest
+def _loudness(frame: Any) -> float:
+    """The loudest sample of one decoded sound frame, of full scale (0 when empty)."""
+    arr = frame.to_ndarray()
+    if not arr.size:
+        return 0.0
+    return float(np.abs(arr.astype(np.float64)).max() / _full_scale(arr.dtype))
+
+
+def _decode(stream: Any, packet: Any) -> list[Any]:
+    """The frames ``stream``'s decoder gives for ``packet`` (an empty packet: the rest, at the
+    end). One place, so a test can make a frame fail to decode."""
+    return stream.decode(packet)
 
 
 def read_back(path: str | Path, *, expected_frames: int, sound: bool,
               expected_size: tuple[int, int] | None = None,
               expected_duration: float | None = None, tolerance: float = 0.1,
-              silent: bool = False) -> ReadBack:
+              silent: bool = False, plan: Any = None,
+              analysed_size: tuple[int, int] | None = None, threads: int = 2,
+              stop: threading.Event | None = None) -> ReadBack:
     """Check a written export (module notes). Never raises for a problem in the file: every
     problem is listed in ``problems``. ``silent``: the sound (``sound``) was muted, and every
-    sample of it decoded must be silence (s63 audit: nothing listened)."""
+    sample of it decoded must be silence (s63 audit: nothing listened).
+
+    ``plan`` (covers.CoverPlan: ``at(frame)``, analysed pixels of a picture of
+    ``analysed_size``): every cover of every frame is looked at too (``_Covers``), in the same
+    pass, decoding with ``threads``; only a file with no other problem has its covers said (as
+    before s65, when they were looked at only then). Every written frame must decode: one that
+    does not, or fewer frames decoded than written, is a problem. Raises ``VideoError`` when
+    ``stop`` is set."""
     out = ReadBack()
     problems = out.problems
     p = Path(path)
@@ -187,9 +199,12 @@ def read_back(path: str | Path, *, expected_frames: int, sound: bool,
                     problems.append("encoder identification left in the index")
             elif typ == b"mdat" and _scan(fh, pos, pos + n, b"x264 - core"):
                 problems.append("encoder identification left in the picture data")
+    if plan is not None and analysed_size is None:
+        raise ValueError("read_back: the covers' plan needs the analysed picture's size")
     av = import_av()
+    covers = _Covers(plan, analysed_size) if plan is not None and analysed_size else None
     try:
-        with av.open(str(p)) as c:
+        with VIDEO_GATE, av.open(str(p)) as c:
             extra = sorted(k for k in c.metadata if k not in CONTAINER_TAGS)
             if extra:
                 problems.append(f"container tags left: {', '.join(extra)}")
@@ -210,22 +225,42 @@ def read_back(path: str | Path, *, expected_frames: int, sound: bool,
             codec = v.codec_context.name
             if codec != "h264":
                 problems.append(f"the picture is {codec}, not H.264")
-            if sound and c.streams.audio and c.streams.audio[0].codec_context.name != "aac":
+            a = c.streams.audio[0] if sound and c.streams.audio else None
+            if a is not None and a.codec_context.name != "aac":
                 problems.append("the sound is not AAC")
+            if problems:
+                covers = None       # refused already: its covers are not said (nor decoded)
+            if covers is not None:
+                v.codec_context.thread_count = max(1, threads)
+                v.thread_type = "AUTO" if threads > 1 else "SLICE"
+            listen = a if silent else None
+            loudest = 0.0
             n = 0
-            for pkt in c.demux(v):
-                if pkt.size:
-                    n += 1
+            # one pass: the picture's packets counted (and decoded, its covers looked at), the
+            # sound's decoded when it must be silent; an empty packet at the end flushes each
+            for pkt in c.demux(*([v] if listen is None else [v, listen])):
+                if stop is not None and stop.is_set():
+                    raise VideoError("the export was stopped", path=p)
+                if pkt.stream is v:
+                    if pkt.size:
+                        n += 1
+                    if covers is not None and covers.failed is None:
+                        try:
+                            for f in _decode(v, pkt):
+                                covers.frame(f)
+                        except av.error.FFmpegError as exc:
+                            # fail closed: not every frame looked at; the rest still counted
+                            covers.failed = exc.strerror or type(exc).__name__
+                elif listen is not None:
+                    for af in _decode(listen, pkt):
+                        loudest = max(loudest, _loudness(af))
             out.frames = n
             out.duration = float(v.duration * v.time_base) if v.duration else 0.0
-            if sound and c.streams.audio:
-                a = c.streams.audio[0]
+            if a is not None:
                 out.audio_duration = float(a.duration * a.time_base) if a.duration else 0.0
-                if silent:
-                    loudest = _loudest(p)
-                    if loudest > SILENCE:
-                        problems.append(f"the sound is not silent (it was to be muted; its "
-                                        f"loudest sample is {loudest:.3f} of full scale)")
+                if silent and loudest > SILENCE:
+                    problems.append(f"the sound is not silent (it was to be muted; its "
+                                    f"loudest sample is {loudest:.3f} of full scale)")
     except av.error.FFmpegError as exc:
         problems.append(f"it could not be read back ({exc.strerror or type(exc).__name__})")
         return out
@@ -241,6 +276,8 @@ def read_back(path: str | Path, *, expected_frames: int, sound: bool,
             abs(out.audio_duration - out.duration) > max(0.25, 0.02 * out.duration):
         problems.append(f"the sound lasts {out.audio_duration:.2f} s but the picture "
                         f"{out.duration:.2f} s (out of sync)")
+    if covers is not None and not problems:
+        problems += covers.problems(out.frames)
     return out
 
 
@@ -307,79 +344,95 @@ def cover_mask(cover: Cover, sx: float, sy: float, size: tuple[int, int],
     return x0, y0, ((xs[None, :] - cx) / ax) ** 2 + ((ys[:, None] - cy) / ay) ** 2 <= 1.0
 
 
+def _off(pixels: np.ndarray, fill: int) -> np.ndarray:
+    """Which 8-bit samples are further than ``COVER_OFF`` from ``fill`` (no widening copy)."""
+    return (pixels < fill - COVER_OFF) | (pixels > fill + COVER_OFF)
+
+
 def _not_grey(planes: list[np.ndarray], x0: int, y0: int, mk: np.ndarray) -> tuple[float, float]:
     """(share of the masked pixels not the grey, the largest such share of one ninth of the
-    mask's box) on a frame's Y, U, V planes; chroma samples whose 2 x 2 pixels are all in."""
+    mask's box) on a frame's Y, U, V planes; chroma samples whose 2 x 2 pixels are all in.
+    Shares are counts over counts (s65: the same numbers as the means of the masked pixels it
+    took before, without gathering them; every cover of every frame passes here)."""
     h, w = mk.shape
-    off_y = np.abs(planes[0][y0:y0 + h, x0:x0 + w].astype(np.int16) - FILL_YUV[0]) > COVER_OFF
-    shares = [float(off_y[mk].mean())]
+    off_y = _off(planes[0][y0:y0 + h, x0:x0 + w], FILL_YUV[0])
+    off_y &= mk                 # off the grey and under the cover
+    shares = [np.count_nonzero(off_y) / np.count_nonzero(mk)]
     ex, ey = x0 % 2, y0 % 2
-    m2 = np.pad(mk, ((ey, (ey + h) % 2), (ex, (ex + w) % 2)))
+    m2 = np.zeros((ey + h + (ey + h) % 2, ex + w + (ex + w) % 2), bool)
+    m2[ey:ey + h, ex:ex + w] = mk
     q = m2[0::2, 0::2] & m2[1::2, 0::2] & m2[0::2, 1::2] & m2[1::2, 1::2]
     if q.any():
         cx, cy = x0 // 2, y0 // 2
         for k in (1, 2):
             pl = planes[k][cy:cy + q.shape[0], cx:cx + q.shape[1]]
             qq = q[:pl.shape[0], :pl.shape[1]]
-            if qq.any():
-                shares.append(float((np.abs(pl[qq].astype(np.int16) - FILL_YUV[k])
-                                     > COVER_OFF).mean()))
+            n = np.count_nonzero(qq)
+            if n:
+                shares.append(np.count_nonzero(_off(pl, FILL_YUV[k]) & qq) / n)
     cells = []
     for a in range(3):
         for b in range(3):
             sl = (slice(a * h // 3, (a + 1) * h // 3), slice(b * w // 3, (b + 1) * w // 3))
-            cm = mk[sl]
-            if int(cm.sum()) >= 24:
-                cells.append(float(off_y[sl][cm].mean()))
+            n = np.count_nonzero(mk[sl])
+            if n >= 24:
+                cells.append(np.count_nonzero(off_y[sl]) / n)
     return max(shares), max(cells, default=0.0)
 
 
-def covers_left_off(path: str | Path, plan: Any, analysed_size: tuple[int, int], *,
-                    threads: int = 2, stop: threading.Event | None = None,
-                    most: int = 5) -> list[str]:
-    """Decode the export at ``path`` and look under every cover ``plan`` (covers.CoverPlan:
-    ``at(frame)``, analysed pixels of a picture of ``analysed_size``) puts on each frame: the
-    problems (at most ``most`` said, then how many more), [] when every cover is the solid
-    grey (``COVER_*``). Frame k is the k-th decoded (the export's frames are the analysis's,
-    one for one: read_back counts them). Raises ``VideoError`` when ``stop`` is set."""
-    av = import_av()
-    aw, ah = analysed_size
-    problems: list[str] = []
-    bad = 0
-    with VIDEO_GATE, av.open(str(path)) as c:
-        v = c.streams.video[0]
-        v.codec_context.thread_count = max(1, threads)
-        v.thread_type = "AUTO" if threads > 1 else "SLICE"
-        try:
-            for i, f in enumerate(c.decode(v)):
-                if stop is not None and stop.is_set():
-                    raise VideoError("the export was stopped", path=Path(path))
-                covers = plan.at(i)
-                if not covers:
-                    continue
-                if f.format.name != "yuv420p":
-                    f = f.reformat(format="yuv420p")
-                W, H = f.width, f.height
-                planes = [np.frombuffer(f.planes[k], np.uint8).reshape(-1, f.planes[k].line_size)
-                          for k in range(3)]
-                for cov in covers:
-                    x0, y0, mk = cover_mask(cov, W / aw, H / ah, (W, H))
-                    if int(mk.sum()) < COVER_MIN_PIXELS:
-                        continue
-                    share, cell = _not_grey(planes, x0, y0, mk)
-                    if share > COVER_SHARE or cell > COVER_CELL_SHARE:
-                        bad += 1
-                        if len(problems) < most:
-                            problems.append(
-                                f"frame {i}: a cover at ({x0}, {y0}) is not solid "
-                                f"({round(100 * max(share, cell))} % of it is not the cover)")
-        except av.error.FFmpegError as exc:
-            return [f"its picture could not be decoded to check the covers "
-                    f"({exc.strerror or type(exc).__name__})"]
-    if bad > len(problems):
-        problems.append(f"{bad - len(problems)} more covers not solid")
-    return problems
+class _Covers:
+    """Every cover ``plan`` (covers.CoverPlan: ``at(frame)``, analysed pixels of a picture of
+    ``analysed_size``) puts on each frame, looked at on the frames decoded from the export, in
+    order (frame k is the k-th decoded: the export's frames are the analysis's, one for one;
+    read_back counts them): each must be the solid grey (``COVER_*``)."""
+
+    def __init__(self, plan: Any, analysed_size: tuple[int, int], most: int = 5):
+        self.plan = plan
+        self.aw, self.ah = analysed_size
+        self.most = most
+        self.said: list[str] = []
+        self.bad = 0
+        self.decoded = 0
+        #: why a frame could not be decoded (the frames after it are not looked at)
+        self.failed: str | None = None
+
+    def frame(self, f: Any) -> None:
+        """Look under the covers of the next decoded frame ``f``."""
+        i = self.decoded
+        self.decoded += 1
+        covers = self.plan.at(i)
+        if not covers:
+            return
+        if f.format.name != "yuv420p":
+            f = f.reformat(format="yuv420p")
+        W, H = f.width, f.height
+        planes = [np.frombuffer(f.planes[k], np.uint8).reshape(-1, f.planes[k].line_size)
+                  for k in range(3)]
+        for cov in covers:
+            x0, y0, mk = cover_mask(cov, W / self.aw, H / self.ah, (W, H))
+            if int(mk.sum()) < COVER_MIN_PIXELS:
+                continue
+            share, cell = _not_grey(planes, x0, y0, mk)
+            if share > COVER_SHARE or cell > COVER_CELL_SHARE:
+                self.bad += 1
+                if len(self.said) < self.most:
+                    self.said.append(
+                        f"frame {i}: a cover at ({x0}, {y0}) is not solid "
+                        f"({round(100 * max(share, cell))} % of it is not the cover)")
+
+    def problems(self, written: int) -> list[str]:
+        """What was found (at most ``most`` said, then how many more), [] when every cover of
+        each of the ``written`` frames is the solid grey. A frame that did not decode, or
+        fewer frames decoded than written, is a problem: not every cover was looked at."""
+        if self.failed is not None:
+            return [f"its picture could not be decoded to check the covers ({self.failed})"]
+        out = list(self.said)
+        if self.bad > len(out):
+            out.append(f"{self.bad - len(out)} more covers not solid")
+        if self.decoded != written:
+            out.append(f"{self.decoded} of its {written} frames could be decoded to check the "
+                       "covers")
+        return out
 
 
-__all__ = ["CONTAINER_TAGS", "ReadBack", "STREAM_TAGS", "cover_mask", "covers_left_off",
-           "read_back"]
+__all__ = ["CONTAINER_TAGS", "ReadBack", "STREAM_TAGS", "cover_mask", "read_back"]
