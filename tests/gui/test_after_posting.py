@@ -1018,7 +1018,7 @@ def test_exports_history_shows_the_caption_each_export_and_post_went_out_with(wi
     """s26: the history had no caption, though each export keeps the caption it went out
     with. Now a 'Caption' column says it in the core's words (and a post's own caption where
     it differed), cut short with '…' and whole in the tooltip and under the list for the
-    chosen export; 'Not recorded' when there is none."""
+    chosen export; 'No caption' when there is none."""
     from PySide6.QtCore import Qt
 
     long = ("A lovely afternoon at sports day with Year 4 and their teachers, who ran the egg "
@@ -1039,7 +1039,7 @@ def test_exports_history_shows_the_caption_each_export_and_post_went_out_with(wi
     for row, r in enumerate(model.records):
         rows[r.batch].append(row)
     assert len(rows["Trip"]) == 3 and len(rows["Sports day"]) == 3
-    assert {model.data(model.index(row, col)) for row in rows["Trip"]} == {"Not recorded"}
+    assert {model.data(model.index(row, col)) for row in rows["Trip"]} == {"No caption"}
     assert {model.data(model.index(row, col)) for row in rows["Sports day"]} == \
         {f"\u201c{long}\u201d"}
 
@@ -1074,7 +1074,8 @@ def test_exports_history_shows_the_caption_each_export_and_post_went_out_with(wi
     assert "JC on sports day" in hist.caption.text()
     select_row(hist.table, trip_row)
     assert not hist.caption.isHidden()                # one export chosen
-    assert "<b>Caption exported:</b> Not recorded" in hist.caption.text()
+    assert "<b>Caption exported:</b> No caption" in hist.caption.text()
+    assert "It was exported with no caption." in hist.caption.text()
     hist.accept()
 
 
