@@ -1428,3 +1428,24 @@ def test_the_same_photo_twice_in_the_batch_is_saved_once_and_said_so(qtbot, ws, 
                            "it was saved once."), text
     assert ws.db.all("SELECT source_path FROM export_same_photo") == [(str(copy),)]
     dlg.reject()
+
+
+def test_the_delete_originals_offer_says_videos_when_a_video_was_posted(window):
+    """s65 walk: 8 photos and a video marked posted, the offer said "Photos marked ready ...
+    If these photos are also going somewhere...": a batch with a video says "photos and
+    videos"; one of photos only says "photos" as before."""
+    from types import SimpleNamespace
+
+    said: list[str] = []
+    answer(lambda box: (said.append(box.informativeText()), button(box, "Not now").click()),
+           kind=QMessageBox)
+    marked = [SimpleNamespace(media="photo"), SimpleNamespace(media="video")]
+    window.after._posted((marked, []), "Sports day", window, "Facebook")
+    assert "Photos and videos marked ready or approved for another channel keep their " \
+           "originals. If these photos and videos are also going somewhere" in said[-1], said
+    answer(lambda box: (said.append(box.informativeText()), button(box, "Not now").click()),
+           kind=QMessageBox)
+    window.after._posted(([SimpleNamespace(media="photo")] * 2, []), "Sports day", window,
+                         "Facebook")
+    assert "Photos marked ready or approved for another channel keep their originals. If " \
+           "these photos are also going somewhere" in said[-1], said
