@@ -1005,7 +1005,7 @@ def caption_lines(record: Any, labels: Mapping[str, str] | None = None,
                   names: Mapping[str, str] | None = None) -> list[tuple[str, str, str]]:
     """What caption went out with an export record, said the one way every screen shows it:
     ``(heading, caption, refers)`` for the caption recorded with the export first ('Caption
-    exported', '\u201cWell done Year 4\u201d' or 'Not recorded'), then one for each post whose
+    exported', '\u201cWell done Year 4\u201d' or 'No caption'), then one for each post whose
     caption differed ('Caption posted on Facebook on 12/03/2026'), each with whom it refers to
     ('Tori Amos as \u201cT.A.\u201d'; '' for nobody). ``labels``: channel id -> label;
     ``names``: person id -> name (the id when unknown)."""
@@ -1015,20 +1015,32 @@ def caption_lines(record: Any, labels: Mapping[str, str] | None = None,
         return ", ".join(f"{names.get(pid, pid)} as \u201c{ref.found}\u201d"
                          for pid, ref in refs.items())
 
-    out = [("Caption exported", caption_word(record.caption), refers(record.caption_people))]
+    def said(text: str | None) -> str:
+        return caption_word(text) if (text or "").strip() else NO_CAPTION
+
+    out = [("Caption exported", said(record.caption), refers(record.caption_people))]
     for post in record.posts:
         if post.caption is None:            # posted with the export's caption
             continue
         on = uk_day(post.posted_on)
         out.append((f"Caption posted on {labels.get(post.channel, post.channel)}"
                     + (f" on {on}" if on else ""),
-                    caption_word(post.caption), refers(post.caption_people)))
+                    said(post.caption), refers(post.caption_people)))
     return out
+
+
+#: an export or a post with no caption, in the list of exports (s65 walk: "Not recorded" read
+#: as if PhotoVet had lost the caption; it was exported with none)
+NO_CAPTION = "No caption"
+#: said with it (the list's tooltip and the chosen export's captions under the list)
+NO_CAPTION_NOTE = ("It was exported with no caption. A caption typed only on the website or "
+                   "social media when it was posted is not known to PhotoVet, unless it was "
+                   "typed under \u201cCaption posted\u201d when it was marked as posted.")
 
 
 def caption_brief(record: Any, labels: Mapping[str, str] | None = None) -> list[str]:
     """The captions of ``caption_lines`` one short line each, for a list of exports: the
-    export's caption (or 'Not recorded'), then 'Posted on Facebook on 12/03/2026: \u201cWell
+    export's caption (or 'No caption'), then 'Posted on Facebook on 12/03/2026: \u201cWell
     done, Year 4\u201d' for each post whose caption differed (white space and line breaks in
     a caption as one space)."""
     lines = caption_lines(record, labels)
@@ -2228,3 +2240,4 @@ def covering_what_was_left_readable(lines: Sequence[str], channels: Sequence[str
 
 
 __all__ += ["covering_what_was_left_readable"]
+__all__ += ["NO_CAPTION", "NO_CAPTION_NOTE"]

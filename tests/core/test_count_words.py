@@ -65,9 +65,10 @@ def test_a_word_before_each_kind():
     assert media_count(0, 1, which="exported") == "1 exported video"
 
 
-def test_the_caption_that_went_out_is_said_one_way_with_not_recorded_for_none():
+def test_the_caption_that_went_out_is_said_one_way_with_no_caption_for_none():
     """s26: the exports history shows each export's caption and a post's own where it
-    differed; the words are the core's ('Not recorded' as for a consent)."""
+    differed; the words are the core's ('No caption' for none: s65, 'Not recorded', as for a
+    consent, read as if PhotoVet had lost it)."""
     from photovet.core.records.exports import CaptionRef, ExportRecord, PostRecord
     from photovet.core.words import caption_brief, caption_lines, caption_word
 
@@ -81,8 +82,8 @@ def test_the_caption_that_went_out_is_said_one_way_with_not_recorded_for_none():
                             if caption else {}, posts=list(posts))
 
     labels, names = {"facebook": "Facebook", "website": "School website"}, {"P1": "Tori Amos"}
-    assert caption_lines(rec()) == [("Caption exported", "Not recorded", "")]
-    assert caption_brief(rec()) == ["Not recorded"]
+    assert caption_lines(rec()) == [("Caption exported", "No caption", "")]
+    assert caption_brief(rec()) == ["No caption"]
     same = PostRecord(1, 1, "facebook", "2026-03-13")            # posted with the export's
     other = PostRecord(2, 1, "website", "2026-03-14", caption="Year 4\nat the farm",
                        caption_people={"P2": CaptionRef("P2", "Ben", "first")})
@@ -95,7 +96,7 @@ def test_the_caption_that_went_out_is_said_one_way_with_not_recorded_for_none():
                                         "14/03/2026: \u201cYear 4 at the farm\u201d"]
     blank = PostRecord(3, 1, "facebook", "2026-03-15", caption="")
     assert caption_brief(rec("", [blank]), labels) == \
-        ["Not recorded", "Posted on Facebook on 15/03/2026: Not recorded"]
+        ["No caption", "Posted on Facebook on 15/03/2026: No caption"]
 
 
 def test_time_left_says_how_long_the_rest_of_a_check_may_take():

@@ -1018,7 +1018,7 @@ def test_exports_history_shows_the_caption_each_export_and_post_went_out_with(wi
     """s26: the history had no caption, though each export keeps the caption it went out
     with. Now a 'Caption' column says it in the core's words (and a post's own caption where
     it differed), cut short with '…' and whole in the tooltip and under the list for the
-    chosen export; 'Not recorded' when there is none."""
+    chosen export; 'No caption' when there is none."""
     from PySide6.QtCore import Qt
 
     long = ("A lovely afternoon at sports day with Year 4 and their teachers, who ran the egg "
@@ -1039,7 +1039,7 @@ def test_exports_history_shows_the_caption_each_export_and_post_went_out_with(wi
     for row, r in enumerate(model.records):
         rows[r.batch].append(row)
     assert len(rows["Trip"]) == 3 and len(rows["Sports day"]) == 3
-    assert {model.data(model.index(row, col)) for row in rows["Trip"]} == {"Not recorded"}
+    assert {model.data(model.index(row, col)) for row in rows["Trip"]} == {"No caption"}
     assert {model.data(model.index(row, col)) for row in rows["Sports day"]} == \
         {f"\u201c{long}\u201d"}
 
@@ -1074,7 +1074,8 @@ def test_exports_history_shows_the_caption_each_export_and_post_went_out_with(wi
     assert "JC on sports day" in hist.caption.text()
     select_row(hist.table, trip_row)
     assert not hist.caption.isHidden()                # one export chosen
-    assert "<b>Caption exported:</b> Not recorded" in hist.caption.text()
+    assert "<b>Caption exported:</b> No caption" in hist.caption.text()
+    assert "It was exported with no caption." in hist.caption.text()
     hist.accept()
 
 
@@ -1427,3 +1428,24 @@ def test_the_same_photo_twice_in_the_batch_is_saved_once_and_said_so(qtbot, ws, 
                            "it was saved once."), text
     assert ws.db.all("SELECT source_path FROM export_same_photo") == [(str(copy),)]
     dlg.reject()
+
+
+def test_the_delete_originals_offer_says_videos_when_a_video_was_posted(window):
+    """s65 walk: 8 photos and a video marked posted, the offer said "Photos marked ready ...
+    If these photos are also going somewhere...": a batch with a video says "photos and
+    videos"; one of photos only says "photos" as before."""
+    from types import SimpleNamespace
+
+    said: list[str] = []
+    answer(lambda box: (said.append(box.informativeText()), button(box, "Not now").click()),
+           kind=QMessageBox)
+    marked = [SimpleNamespace(media="photo"), SimpleNamespace(media="video")]
+    window.after._posted((marked, []), "Sports day", window, "Facebook")
+    assert "Photos and videos marked ready or approved for another channel keep their " \
+           "originals. If these photos and videos are also going somewhere" in said[-1], said
+    answer(lambda box: (said.append(box.informativeText()), button(box, "Not now").click()),
+           kind=QMessageBox)
+    window.after._posted(([SimpleNamespace(media="photo")] * 2, []), "Sports day", window,
+                         "Facebook")
+    assert "Photos marked ready or approved for another channel keep their originals. If " \
+           "these photos are also going somewhere" in said[-1], said

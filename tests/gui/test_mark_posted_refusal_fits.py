@@ -36,7 +36,8 @@ def test_a_refused_caption_is_shown_whole(qtbot):
 
 def test_no_lone_radio_button_when_there_is_nothing_else_to_choose(qtbot):
     """Walk s32: opened from the export, the form showed "( ) Every photo of the batch" alone;
-    with exports chosen in a list the two choices are offered."""
+    with exports chosen in a list the two choices are offered (s65: a batch's photos and
+    videos, as the intro says them)."""
     chs = [Channel("website", "School website", names="full")]
     dlg = MarkPostedDialog(["Trip"], chs, batch="Trip", on_submit=lambda: None)
     qtbot.addWidget(dlg)
@@ -47,6 +48,7 @@ def test_no_lone_radio_button_when_there_is_nothing_else_to_choose(qtbot):
     qtbot.addWidget(two)
     two.show()
     assert two.by_batch.isVisible() and two.by_selection.isVisible()
+    assert two.by_batch.text() == "Every photo and video of the batch"
 
 
 WALK5 = ("Nothing was marked as posted: the caption \u201cTA and friends at the coast\u201d is "

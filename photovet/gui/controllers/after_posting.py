@@ -512,14 +512,17 @@ class AfterPostingController(QObject):
             box.exec()
             return
         if batch and self.ctx.ws.settings.retention.delete_originals_when == "posted" and n:
+            kinds = ("photos and videos" if any(getattr(m, "media", "photo") == "video"
+                                                for m in marked) else "photos")
             box = QMessageBox(QMessageBox.Icon.Question, "Posted", text, parent=parent)
             box.setObjectName("DeleteOriginalsOffer")
             box.setInformativeText(
                 f"{originals_rule_text('posted')} See which originals of \u201c{batch}\u201d "
                 "can be deleted now? Nothing is deleted until you confirm.\n\n"
                 # audit s28: a trip for Facebook AND the website, the website not prepared yet
-                "Photos marked ready or approved for another channel keep their originals. If "
-                "these photos are also going somewhere you have not prepared yet"
+                # (s65 walk: "these photos" for 8 photos and a video)
+                f"{kinds.capitalize()} marked ready or approved for another channel keep their "
+                f"originals. If these {kinds} are also going somewhere you have not prepared yet"
                 + (f" ({places}\u2026)" if (places := other_places(label, exported)) else "")
                 + ", choose Not now: the originals are needed for that.")
             yes = box.addButton("Show me", QMessageBox.ButtonRole.AcceptRole)

@@ -188,6 +188,11 @@ class ApprovalController(QObject):
         # feed hears this PC's own approvals a moment later and shows the photo afresh (s32:
         # "4 photos approved" vanished within 2 seconds, leaving "Choose a photo.")
         self._kept: tuple[tuple[str, str] | None, str, bool] | None = None
+        # the sentence of the kept words about videos left out of "Approve all shown" as not
+        # seen whole, and those videos: dropped from them once each is seen whole (s65 walk:
+        # "1 video was left out: it has not been seen whole" stayed beside Approve, enabled,
+        # after the senior leader had played it to the end)
+        self._kept_unseen: tuple[str, list[PhotoItem]] | None = None
         # the panel says the register's server could not be reached (in red): cleared at the
         # next successful read of the register, or when the change feed hears it is back
         # (walk s34: the red words stayed under "The register's server is back.")
@@ -296,6 +301,12 @@ class ApprovalController(QObject):
             takedown=item.takedown.detail(words.media_of(item.path))
             if item is not None and item.takedown is not None else "",
             four_eyes=four_eyes)
+        if self._kept is not None and self._kept_unseen is not None:
+            sentence, videos = self._kept_unseen
+            if not any(it.analysis is not None and self.unseen(it.analysis) for it in videos):
+                self._kept = (self._kept[0], self._kept[1].replace(sentence, ""),
+                              self._kept[2])
+                self._kept_unseen = None
         if self._kept is not None:
             if self._shown_key() == self._kept[0]:
                 self.tab.approval.say(self._kept[1], error=self._kept[2])
@@ -1168,12 +1179,15 @@ class ApprovalController(QObject):
             text = "Nothing was approved."
         kept = set(picked)
         held = [it for i, it in enumerate(todo) if i not in kept and self.unseen(it.analysis)]
+        self._kept_unseen = None
         if held:
             one = len(held) == 1
-            text += (f" {media_count(held)} {'was' if one else 'were'} left out: "
-                     f"{'it has' if one else 'they have'} not been seen whole in the player: "
-                     f"open {'it' if one else 'each'}, play {'it' if one else 'them'} to the "
-                     f"end (or step through), then approve {'it' if one else 'them'}.")
+            unseen = (f" {media_count(held)} {'was' if one else 'were'} left out: "
+                      f"{'it has' if one else 'they have'} not been seen whole in the player: "
+                      f"open {'it' if one else 'each'}, play {'it' if one else 'them'} to the "
+                      f"end (or step through), then approve {'it' if one else 'them'}.")
+            text += unseen
+            self._kept_unseen = (unseen, held)
         alone = [it for i, it in enumerate(todo)
                  if i not in kept and it not in held and policy.hand_named_refusal(it.analysis)]
         out = [it for i, it in enumerate(todo)

@@ -12,7 +12,15 @@ import itertools
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +41,7 @@ from photovet.core.records.exports import ExportRecord
 from photovet.core.records.sar import exports_listing
 from photovet.core.words import (
     MAYBE_PEOPLE_NOT_SAID,
+    NO_CAPTION_NOTE,
     caption_brief,
     caption_lines,
     maybe_export_note,
@@ -158,6 +167,8 @@ class ExportsModel(QAbstractTableModel):
         for head, text, refers in caption_lines(r, self.labels, self.names):
             parts.append(f"<b>{esc(head)}:</b> {esc(text)}"
                          + (f"<br>Refers to {esc(refers)}" if refers else ""))
+        if not (r.caption or "").strip():       # what "No caption" means (s65 walk)
+            parts.insert(1, esc(NO_CAPTION_NOTE))
         return "<p>" + "</p><p>".join(parts) + "</p>"
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -218,6 +229,8 @@ class ExportsDialog(QDialog):
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setAccessibleName("Exports")
+        self._natural: dict[int, int] = {}      # each column's width for its words (reload)
+        self.table.viewport().installEventFilter(self)
         self.count = QLabel("")
         self.caption = QLabel("")       # the chosen export's captions in full
         self.caption.setWordWrap(True)
@@ -303,6 +316,8 @@ class ExportsDialog(QDialog):
         faces = self.table.fontMetrics().averageCharWidth() * self.model.FACES_CHARS
         if self.table.columnWidth(self.model.FACES) > faces:
             self.table.setColumnWidth(self.model.FACES, faces)
+        self._natural = {c: self.table.columnWidth(c) for c in range(self.model.columnCount())}
+        self._spread()
         # a row of two lines for a post with its own caption, no row lower than the others
         rows = self.table.verticalHeader()
         for row in range(self.model.rowCount()):
@@ -327,6 +342,33 @@ class ExportsDialog(QDialog):
                               "list\u2026)" if listed else "") + "."
                            if recs else self._none_said(person, ch))
         self._update()
+
+    #: the most room a column is given beyond its words, in average characters (the caption,
+    #: the last column, takes the rest)
+    SPREAD_CHARS = 12
+
+    def _spread(self) -> None:
+        """The dialog's width shared among the columns (s65 walk: in a wide dialog the columns
+        kept their words' width, cramped together, and the caption column took the rest,
+        mostly empty): each column but the caption is given up to ``SPREAD_CHARS`` more, the
+        same for each; the caption, the last, stretches to the edge."""
+        natural = self._natural
+        if not natural:
+            return
+        shown = [c for c in natural if not self.table.isColumnHidden(c)]
+        spare = self.table.viewport().width() - sum(natural[c] for c in shown)
+        others = [c for c in shown if c != self.model.CAPTION]
+        if not others:
+            return
+        most = self.table.fontMetrics().averageCharWidth() * self.SPREAD_CHARS
+        each = max(0, min(most, spare // (len(others) + 1)))
+        for c in others:
+            self.table.setColumnWidth(c, natural[c] + each)
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        if obj is self.table.viewport() and ev.type() == QEvent.Type.Resize:
+            self._spread()                  # the list's new width shared again
+        return super().eventFilter(obj, ev)
 
     def _none_said(self, person: str | None, channel: str | None) -> str:
         """What an empty list means: nothing exported at all yet (s51 walk: a new office read

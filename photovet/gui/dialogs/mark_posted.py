@@ -63,12 +63,13 @@ class MarkPostedDialog(QDialog):
         self.setWindowTitle("Mark as posted")
         self.setObjectName("MarkPostedDialog")
         lay = QVBoxLayout(self)
-        intro = QLabel("Tell PhotoVet where and when these photos were posted. A take-down list "
-                       "and a subject access report then show the post.")
+        # (s65 walk: "these photos" for a batch of 8 photos and a video)
+        intro = QLabel("Tell PhotoVet where and when these photos and videos were posted. A "
+                       "take-down list and a subject access report then show the post.")
         intro.setWordWrap(True)
         lay.addWidget(intro)
         form = QFormLayout()
-        self.by_batch = QRadioButton("Every photo of the batch")
+        self.by_batch = QRadioButton("Every photo and video of the batch")
         self.by_selection = QRadioButton(f"The {plural(selected, 'export')} chosen in the list")
         self.batch = QComboBox()
         self.batch.setAccessibleName("Batch")

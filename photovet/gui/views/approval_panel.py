@@ -66,12 +66,21 @@ class WordsScroll(QScrollArea):
     yields down to ``least`` lines when the panel is short of room, then it scrolls; hidden
     with the message. A long message (the server away while approving 15 photos) took the
     room of the school's checklist, which was squeezed to one line under it (walk s34, at
-    1366 x 768): the checklist keeps its height, the message scrolls."""
+    1366 x 768): the checklist keeps its height, the message scrolls.
+
+    s65: at 1024 x 768 a refusal of four or more lines (a four-eyes refusal; "Approve all
+    shown" refused for each photo) was cut to three lines and scrolled. ``yields``, a scroll
+    area above it (the checklist), yields down to ``yields_to`` px while the message shows,
+    and the message keeps up to ``least`` lines: a long message is read whole and the
+    checklist scrolls instead (nothing can be approved until the message is read)."""
 
     def __init__(self, label: QLabel, lines: int = 12, least: int = 3,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *, yields: ContentScroll | None = None,
+                 yields_to: int = 0):
         super().__init__(parent)
         self.label, self.lines, self.least = label, lines, least
+        self.yields, self.yields_to = yields, yields_to
+        self._yields_least = yields.min_height if yields is not None else 0
         self.setWidget(label)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -101,9 +110,13 @@ class WordsScroll(QScrollArea):
 
     def fit(self) -> None:
         """Shown with the message, asking for its words' height again."""
-        self.setVisible(self.label.isVisibleTo(self))
+        shown = self.label.isVisibleTo(self)
+        self.setVisible(shown)
         self.setMaximumHeight(self.cap())
         self.updateGeometry()
+        if self.yields is not None:
+            self.yields.min_height = self.yields_to if shown else self._yields_least
+            self.yields.updateGeometry()
 
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
         if obj is self.label and ev.type() in (QEvent.Type.ShowToParent,
@@ -252,14 +265,16 @@ class ApprovalPanel(QWidget):
         # school's checks when "What PhotoVet found" above yields), and scrolls only below that:
         # a fixed height squeezed it into two rows and let the buttons overlap the checks
         # s35: it keeps its whole height (up to 320 px, a long list of checks), the message
-        # under the buttons and what PhotoVet found yielding first
+        # under the buttons and what PhotoVet found yielding first; s65: while a message shows,
+        # the checklist yields to it (WordsScroll) and scrolls
         self.checks_scroll = ContentScroll(self.checks, 320)
         lay.addWidget(self.checks_scroll)
         lay.addWidget(self.watch_label)
         lay.addWidget(self.caption_edit)
         lay.addLayout(grid)
         lay.addWidget(self.who)
-        self.message_scroll = WordsScroll(self.message)
+        self.message_scroll = WordsScroll(self.message, lines=16, least=16, yields=self.checks_scroll,
+                                          yields_to=self.fontMetrics().lineSpacing() * 5)
         lay.addWidget(self.message_scroll)
         lay.addWidget(self.use_suggestion_btn)
         self.show_state(None, None, "", "", required=True, approver_view=False, approver="")
@@ -349,7 +364,7 @@ class ApprovalPanel(QWidget):
         self.approve_btn.setEnabled(can_approve and not unseen and not four_eyes)
         if approver_view and can_approve and four_eyes:
             self.watch_label.setText(four_eyes)
-            self.watch_label.show()
+            self.watch_label.setVisible(not self._says(four_eyes))
         elif approver_view and can_approve and unseen:
             self.watch_label.setText(unseen + ". What you have seen is marked green along the "
                                      "top of the timeline.")
@@ -493,9 +508,20 @@ class ApprovalPanel(QWidget):
         self.message.setStyleSheet(style.BANNER_ERROR if error else style.BANNER_INFO)
         self.message.setText(text)
         self.message.setVisible(bool(text))
+        if self._says(self.watch_label.text()):
+            # s65 walk: a four-eyes refusal (Approve pressed with its key) was said twice, one
+            # above the other, and the second, under the buttons, was cut to three lines and
+            # scrolled at 1024 x 768: said once, in full, under the buttons
+            self.watch_label.hide()
         self.offer_suggestion(suggestion)
         self.message_scroll.fit()
         self._refusal = None
+
+    def _says(self, text: str) -> bool:
+        """The message under the buttons shows and says ``text`` (line breaks aside), alone or
+        among others ("Approve all shown" refused for each photo, this one's said with it)."""
+        return bool(text) and self.message.isVisibleTo(self) and \
+            " ".join(text.split()) in " ".join(self.message.text().split())
 
     def say_refused(self, text: str, suggestion: str = "") -> None:
         """Why the caption in the box was refused (the core's words), with its suggestion

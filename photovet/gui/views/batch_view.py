@@ -756,7 +756,10 @@ class BatchDelegate(QStyledItemDelegate):
         if isinstance(src, BatchModel) and src.published_view:
             self._paint_published(p, thumb_rect, item, src)
             if item.everyone_covered:
-                self._paint_everyone_covered(p, thumb_rect, option)
+                band = self._paint_everyone_covered(p, thumb_rect, option)
+                # a video's mark above the band, not over its words (s65 walk: "\u25b6 0:09"
+                # was drawn over "Everyone covered", which read "\u25b6 0:09ne covered")
+                picture.setBottom(band.top() - 1)
         elif item.thumb is not None and not item.thumb.isNull():
             picture = self._draw_image(p, thumb_rect, item.thumb)
         else:
@@ -868,10 +871,10 @@ class BatchDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _paint_video_mark(p: QPainter, rect: QRectF, item: PhotoItem,
-                          option: QStyleOptionViewItem) -> None:
+                          option: QStyleOptionViewItem) -> QRectF:
         """A play sign and the clip's length in the bottom-left corner of its picture
         (``rect``), as a phone's gallery has it (s61 walk: a video's tile looked like a
-        photo's, so the office could not tell which opens in the player)."""
+        photo's, so the office could not tell which opens in the player). Where it is."""
         a = item.analysis
         seconds = getattr(a, "duration", 0.0) if a is not None and not a.error else 0.0
         text = f"\u25b6 {clip_length(seconds)}" if seconds else "\u25b6 Video"
@@ -884,11 +887,13 @@ class BatchDelegate(QStyledItemDelegate):
         p.drawRoundedRect(box, 4, 4)
         p.setPen(QColor("#ffffff"))
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        return box
 
     @staticmethod
-    def _paint_everyone_covered(p: QPainter, rect: QRect, option: QStyleOptionViewItem) -> None:
+    def _paint_everyone_covered(p: QPainter, rect: QRect, option: QStyleOptionViewItem
+                                ) -> QRect:
         """The words "Everyone covered" in a band across the foot of the approver's tile
-        (s36): a photo waiting for approval in which every face is covered."""
+        (s36): a photo waiting for approval in which every face is covered. Where the band is."""
         fm = QFontMetrics(option.font)
         band = QRect(rect.left(), rect.bottom() - fm.height() - 5, rect.width(), fm.height() + 6)
         p.setPen(Qt.PenStyle.NoPen)
@@ -897,6 +902,7 @@ class BatchDelegate(QStyledItemDelegate):
         p.setPen(QColor("#ffffff"))
         p.drawText(band, Qt.AlignmentFlag.AlignCenter,
                    fm.elidedText(EVERYONE_COVERED, Qt.TextElideMode.ElideRight, band.width() - 6))
+        return band
 
     @staticmethod
     def _draw_image(p: QPainter, rect: QRect, img: QImage) -> QRectF:

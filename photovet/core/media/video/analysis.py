@@ -808,7 +808,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
     # pan, a card carried across) is read this often (moved_since_read)
     moving_gap = max(p.stride, int(round(MOVING_EVERY * p.ocr_every * fps)))
     th2 = th1 = None
-    total = info.frames
+    total = frame_count_hint(info)         # what a player shows (a trimmed clip's edit)
 
     def apply(fr: Frame, dets: list[Det]) -> None:
         st.tracker.update(fr.index, dets)
@@ -1035,7 +1035,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                                 whole=i % crest_stride == 0 or i == new_shot,
                                 moving_gap=crest_moving)
             if progress is not None and i % 15 == 0:
-                progress(i, total)
+                progress(min(i, total), total)   # (a duration that undercounts: never past)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         events.clear()
@@ -1859,8 +1859,18 @@ def _clear_after(t: VideoTrack, log: list[tuple[int, tuple[int, int, int, int]]]
 
 
 def frame_count_hint(info: VideoInfo) -> int:
-    """Frames to expect (for progress), from the container or the duration."""
-    return info.frames or int(math.ceil(info.duration * (info.fps or 30)))
+    """Frames to expect, to count progress by: the frames a player shows. The container's
+    count, or the duration's when it announces none; for a clip trimmed on a phone (an MP4 edit
+    list: reader.py's notes) the container still announces every frame recorded, and the
+    duration is the edit's: then the duration's (s65: the progress of a clip trimmed to a third
+    counted to 90 frames and ended at 30). A clip shorter than it announces by less than 2 %
+    (a frame's rounding) keeps the announced count."""
+    shown = int(math.ceil(info.duration * (info.fps or 30) - 1e-6)) if info.duration > 0 else 0
+    if not info.frames:
+        return shown
+    if shown and shown < info.frames * 0.98:
+        return shown
+    return info.frames
 
 
 __all__ = ["NAME_KINDS", "BestCrops", "VideoParams", "analyse_video", "block_area",
