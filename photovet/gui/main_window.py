@@ -668,11 +668,13 @@ class MainWindow(QMainWindow):
     def _restore(self) -> None:
         geo = self.ctx.qs.value("window/geometry")
         avail = self.screen().availableGeometry()
-        # a school office screen (1366 x 768) gets the whole screen the first time
-        self.start_maximized = geo is None and (avail.width() <= 1440 or avail.height() <= 900)
-        if geo is not None:
-            self.restoreGeometry(geo)
-        else:
+        # Qt refuses a size and place kept on a larger screen (a laptop taken off its monitor,
+        # a PC given a smaller screen): the window then opened at whatever size Qt chose, its
+        # toolbar cut (s65 walk). Refused or never kept, it is the first time on this screen,
+        # and a school office screen (1366 x 768) gets the whole screen
+        restored = geo is not None and self.restoreGeometry(geo)
+        self.start_maximized = not restored and (avail.width() <= 1440 or avail.height() <= 900)
+        if not restored:
             self.resize(min(1360, avail.width()), min(860, avail.height()))
         split = self.ctx.qs.value("window/splitter")
         if split is not None:
