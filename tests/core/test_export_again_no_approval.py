@@ -54,6 +54,11 @@ def test_consent_withdrawn_since_the_first_export_is_exported_again_covered(ws, 
     assert now.output != first.output, "the copy that shows her was given as this export"
     assert _face_detail(now.output) < 12
     assert "A1" in now.people_covered and "A1" not in now.people_shown
+    # the first copy, still in the folder, is listed to go (out of date: a new one was made)
+    from photovet.core.records.earlier import earlier_copies
+
+    (old,) = earlier_copies(ws.records, [now], out, "website")
+    assert old.path == first.output and old.kind == "out-of-date"
 
 
 def test_a_face_covered_by_hand_since_the_first_export_is_exported_again_covered(ws, engine,
