@@ -84,3 +84,18 @@ def test_a_cover_still_covers_the_whole_longer_track():
     decide_video(an, people(), WEB, "consent", TODAY)
     (t,) = an.face_tracks
     assert t.override == "cover" and t.decision == "cover"
+
+
+@pytest.mark.parametrize("last,kept", [(399, False), (105, True)])
+def test_a_name_left_readable_does_not_reach_frames_nobody_decided_on(last, kept):
+    """A line left readable (a member of staff's name card) and the track it matched now
+    reading the same but carried on for 300 more frames: asked again; found a little longer:
+    still left readable."""
+    an = analysis(last)
+    t = an.tracks[0]
+    t.kind, t.text, t.text_kind = "text", "MR SMITH", "name-like"
+    frames = list(range(0, 100, 3))
+    review = VideoReview("ab" * 32, "website", tracks=[TrackDecision(
+        "text", frames, [VISITOR] * len(frames), "keep", text="MR SMITH", by="Mrs Office")])
+    apply_video_review(an, [review])
+    assert (t.override == "keep") is kept, (t.override, an.review_notes)
