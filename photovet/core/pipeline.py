@@ -1494,13 +1494,14 @@ def _plan(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engine, cha
             # as it is then, like with like
             approver = verdict.state.approver
             fp = fingerprint({k: v for k, v in verdict.state.parts.items() if k != "checks"})
-        else:
+        elif engine.register is not None:
             from photovet.core.approval import fingerprint  # noqa: PLC0415
 
             # no approval: what one would sign (what it publishes), so that an earlier copy
             # is taken as this export only when it published the same (``_already_exported``;
             # s65: keyed by no approval at all, a copy showing a face whose consent was
-            # withdrawn since, or covered by hand since, was kept as the batch's export)
+            # withdrawn since, or covered by hand since, was kept as the batch's export).
+            # (No register: no records either, nothing to compare with.)
             fp = fingerprint(engine.approval_parts(a))
         ready.append((a, pub, approver, fp))
 
@@ -2268,7 +2269,8 @@ def _already_exported(records: Any, ready: list, label: str, channel: str, out_d
     todo, skipped = [], []
     for item in ready:
         a, _pub, _approver, fp = item
-        rec = done.get((a.sha256, channel, fp))
+        # a copy is known to publish what this one would only by a fingerprint (never by none)
+        rec = done.get((a.sha256, channel, fp)) if fp else None
         if rec is None:
             todo.append(item)
             continue
