@@ -817,7 +817,7 @@ class ExportResult:
     #: its record so a post of it elsewhere, or after the channel's rules changed, is judged by
     #: what was applied to it, not by the rules as they are then (s46); {}: not known
     channel_rules: dict[str, Any] = field(default_factory=dict)
-    fingerprint: str = ""                                    # what was approved (approval.py)
+    fingerprint: str = ""    # what was approved (approval.py); no approval: what it published
     analysis_key: str = ""                                   # the analysis it was decided from
     approver: str | None = None
     preparer: str | None = None                              # who marked it ready (approval.py)

@@ -1494,6 +1494,15 @@ def _plan(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engine, cha
             # as it is then, like with like
             approver = verdict.state.approver
             fp = fingerprint({k: v for k, v in verdict.state.parts.items() if k != "checks"})
+        elif engine.register is not None:
+            from photovet.core.approval import fingerprint  # noqa: PLC0415
+
+            # no approval: what one would sign (what it publishes), so that an earlier copy
+            # is taken as this export only when it published the same (``_already_exported``;
+            # s65: keyed by no approval at all, a copy showing a face whose consent was
+            # withdrawn since, or covered by hand since, was kept as the batch's export).
+            # (No register: no records either, nothing to compare with.)
+            fp = fingerprint(engine.approval_parts(a))
         ready.append((a, pub, approver, fp))
 
 
@@ -2242,7 +2251,8 @@ class _Turns:
 def _already_exported(records: Any, ready: list, label: str, channel: str, out_dir: Path
                       ) -> tuple[list, list[ExportResult]]:
     """Photos this batch already exported as they are now into ``out_dir`` (same batch, photo,
-    channel, approval and output folder, the file still there unchanged): an export that
+    channel, approval and output folder, the file still there unchanged; with approval not
+    required, the same as what an approval would sign now: what it publishes): an export that
     stopped (the register's server went away) carries on where it stopped instead of exporting
     them twice. The same batch exported into another folder (a USB stick, a shared drive) is
     exported there, each file with its own export record: a person who asked for the files in
@@ -2259,7 +2269,8 @@ def _already_exported(records: Any, ready: list, label: str, channel: str, out_d
     todo, skipped = [], []
     for item in ready:
         a, _pub, _approver, fp = item
-        rec = done.get((a.sha256, channel, fp))
+        # a copy is known to publish what this one would only by a fingerprint (never by none)
+        rec = done.get((a.sha256, channel, fp)) if fp else None
         if rec is None:
             todo.append(item)
             continue

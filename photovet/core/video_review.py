@@ -170,6 +170,26 @@ def track_similarity(d: TrackDecision, t: VideoTrack) -> float:
 MATCH = 0.25
 
 
+#: how far (frames, in all) a track may reach beyond the first and last frames a decision other
+#: than a cover was made on, and still take it: two looks (faces are looked for every 3rd
+#: frame; a track checked again may be found a look or two earlier or later) or a tenth of
+#: the frames decided on
+REACH_FRAMES = 6
+REACH_SHARE = 0.1
+
+
+def reaches_beyond(d: TrackDecision, t: VideoTrack) -> bool:
+    """Does track ``t`` hold frames well beyond those decision ``d`` was made on
+    (``REACH_*``)? A track checked again may be longer than the one decided on (the tracker
+    carried it on with another face, or joined two): a show, a name or a "not a face" taken
+    to it would go to frames nobody decided on. Pure."""
+    if not d.frames or not t.frames:
+        return False
+    first, last = d.frames[0], d.frames[-1]
+    slack = max(REACH_FRAMES, REACH_SHARE * (last - first + 1))
+    return max(0, first - t.first_frame) + max(0, t.last_frame - last) > slack
+
+
 def match_track(tracks: Sequence[VideoTrack], d: TrackDecision) -> int | None:
     best, score = None, MATCH
     for i, t in enumerate(tracks):
@@ -205,6 +225,11 @@ def apply_video_review(analysis: VideoAnalysis, parts: Sequence[VideoReview]) ->
         if i is not None and d.kind == "text" and d.action == "keep" and \
                 not keep_applies_to(d, analysis.tracks[i]):
             i = None                      # reads otherwise now: asked again, as in a photo
+        if i is not None and d.action != "cover" and reaches_beyond(d, analysis.tracks[i]):
+            # the track now holds frames nobody decided on (s65: a visitor's face shown for
+            # 100 frames was shown for 400, the track carried on with another face): asked
+            # again, covered meanwhile; a cover covers all of it
+            i = None
         if i is None:
             if d.action == "cover":
                 analysis.tracks.append(_hand_track(d, extra))

@@ -143,6 +143,8 @@ class ExportRecord:
     preparer: str | None = None
     approver: str | None = None
     media: str = "photo"
+    #: what its approval signed (approval.fingerprint); with approval not required, what an
+    #: approval would have signed: what it published (pipeline._already_exported compares it)
     fingerprint: str = ""
     posts: list[PostRecord] = field(default_factory=list)
     device: dict[str, Any] = field(default_factory=dict)   # camera, and whether approved
