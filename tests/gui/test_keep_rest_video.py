@@ -7,26 +7,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
-from tests.gui.conftest import answer, message_text, select_photo, wait_checked
-from tests.gui.fake_engine import make_batch, write_register
+from tests.gui.conftest import answer, message_text
+from tests.gui.test_video_marked_ready_words import open_video_with_a_face_open
 
 
 def test_keep_the_rest_covered_on_a_video_says_why_it_is_not_for_videos(
         qtbot, ws, make_window, tmp_path):
-    from tests.core.test_video_workflow import SquareFaces, make_video
-
-    ws.import_register(write_register(tmp_path / "mis.csv"))
-    paths, faces = make_batch(tmp_path / "photos", 1)
-    clip = make_video(tmp_path / "photos" / "assembly.mp4")
-    win = make_window(faces, face_engine=SquareFaces())
-    win.add_paths([str(p) for p in paths] + [str(clip)])
-    wait_checked(qtbot, win, 2, timeout=60000)
-    video = win.batch.model.item_for(str(clip))
-    assert video.analysis.face_tracks and not video.analysis.error
-    video.analysis.face_tracks[0].needs_review = True      # one face left open
-    assert video.analysis.needs_review
-    select_photo(win, clip.name)
-    qtbot.waitUntil(lambda: win.photos.media.currentWidget() is win.photos.video, timeout=5000)
+    win, clip = open_video_with_a_face_open(qtbot, ws, make_window, tmp_path)
     said: list[str] = []
     answer(lambda box: (said.append(message_text(box)), box.accept()), kind=QMessageBox)
     assert win.review.keep_rest() is False

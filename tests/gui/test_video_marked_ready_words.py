@@ -11,12 +11,12 @@ from tests.gui.conftest import answer, click, select_photo, wait_checked, withou
 from tests.gui.fake_engine import make_batch, write_register
 
 
-def test_a_video_marked_ready_with_a_face_open_no_longer_says_yours_to_decide(
-        qtbot, ws, make_window, tmp_path):
+def open_video_with_a_face_open(qtbot, ws, make_window, tmp_path):
+    """A batch of a photo and a made clip, checked; the clip's first face left open and the
+    clip open in the player: (window, the clip's path)."""
     from tests.core.test_video_workflow import SquareFaces, make_video
 
     ws.import_register(write_register(tmp_path / "mis.csv"))
-    without_checklist(ws)
     paths, faces = make_batch(tmp_path / "photos", 1)
     clip = make_video(tmp_path / "photos" / "assembly.mp4")
     win = make_window(faces, face_engine=SquareFaces())
@@ -25,8 +25,16 @@ def test_a_video_marked_ready_with_a_face_open_no_longer_says_yours_to_decide(
     video = win.batch.model.item_for(str(clip))
     assert video.analysis.face_tracks and not video.analysis.error
     video.analysis.face_tracks[0].needs_review = True      # one face left open
+    assert video.analysis.needs_review
     select_photo(win, clip.name)
     qtbot.waitUntil(lambda: win.photos.media.currentWidget() is win.photos.video, timeout=5000)
+    return win, clip
+
+
+def test_a_video_marked_ready_with_a_face_open_no_longer_says_yours_to_decide(
+        qtbot, ws, make_window, tmp_path):
+    without_checklist(ws)
+    win, clip = open_video_with_a_face_open(qtbot, ws, make_window, tmp_path)
     summary = win.photos.findings.summary
     before = summary.text()
     assert "1 face is yours to decide" in before, before
