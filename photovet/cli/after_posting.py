@@ -3,6 +3,7 @@ identifying a downloaded copy, deleting originals, and importing from a device."
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from photovet.cli.common import (
     register_id,
 )
 from photovet.core import words
-from photovet.core.errors import PhotoVetError
+from photovet.core.errors import PhotoVetError, ended
 
 
 @click.command("posted")
@@ -528,7 +529,14 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
     except PhotoVetError as exc:
         if progress:
             progress.close()
-        abort(exc, EXIT_USAGE)
+        if exc.path is None:
+            abort(exc, EXIT_USAGE)
+            return
+        # the folder in full (the device's or this PC's), as export names its output folder
+        fail_line(Path(os.path.abspath(exc.path)), ended(exc.message) if exc.hint else exc.message)
+        if exc.hint:
+            click.echo(ended(exc.hint), err=True)
+        sys.exit(EXIT_USAGE)
     finally:
         ws.close()
     if progress:

@@ -241,3 +241,22 @@ def test_a_named_pipe_given_by_name_is_one_error_line_not_a_hang(tmp_path):
     assert res.stderr.splitlines() == [
         f"error: {fifo}: this is not a regular file (a device, socket or pipe)"]
     assert "ok.jpg" in res.stdout
+
+
+def test_import_device_into_a_file_names_it_in_full_and_copies_nothing(runner, tmp_path):
+    """Before: 'error: photos.jpg: the destination folder could not be created (File exists)'
+    (the name only, and the operating system's words)."""
+    card = tmp_path / "card" / "DCIM"
+    card.mkdir(parents=True)
+    good(card / "IMG_1.JPG")
+    into = tmp_path / "pc" / "photos.jpg"
+    into.parent.mkdir()
+    into.write_bytes(b"not a folder")
+    res = runner.invoke(cli, ["import-device", str(tmp_path / "card"), "--into", str(into)])
+    assert res.exit_code == 2 and "Traceback" not in res.output + res.stderr
+    assert res.stderr.splitlines() == [
+        f"error: {into}: a file is in the way where the folder on this PC should be; give a "
+        "folder to copy the photos into.",
+        "Choose a folder you can write to. Nothing was copied: the photos are still on the "
+        "device."]
+    assert into.read_bytes() == b"not a folder" and (card / "IMG_1.JPG").exists()

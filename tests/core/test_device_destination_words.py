@@ -1,0 +1,90 @@
+"""import-device into a folder PhotoVet cannot use is refused before anything is copied, in
+words with what to do (s65: "the destination folder could not be created (File exists)" for a
+file given as the folder, and for a read-only folder the operating system's "Read-only file
+system; the photo is still on the device" once for every photo)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from PIL import Image
+
+from photovet.core.errors import OutputFolderError
+from photovet.core.transfer import import_from_device
+
+
+def _device(root: Path) -> Path:
+    folder = root / "DCIM" / "100CANON"
+    folder.mkdir(parents=True)
+    for i in range(2):
+        Image.new("RGB", (64, 48), (40 * i, 90, 200)).save(folder / f"IMG_{i}.JPG", "JPEG")
+    return root
+
+
+def _refusal(src: Path, dest: Path) -> OutputFolderError:
+    # nothing is recorded before the destination is checked: a signed-in preparer is all
+    # the audit log is asked for (no register needed)
+    preparer = SimpleNamespace(name="Mrs Office")
+    audit = SimpleNamespace(access=SimpleNamespace(require=lambda _what: preparer))
+    with pytest.raises(OutputFolderError) as caught:
+        list(import_from_device(src, dest, audit=audit))
+    return caught.value
+
+
+@pytest.mark.parametrize("where", ["the folder", "a folder inside it"])
+def test_a_file_where_the_folder_should_be(tmp_path, where):
+    dev = _device(tmp_path / "card")
+    (tmp_path / "photos.jpg").write_bytes(b"a file, not a folder")
+    dest = tmp_path / "photos.jpg" if where == "the folder" else tmp_path / "photos.jpg" / "trip"
+    err = _refusal(dev, dest)
+    assert err.message == ("a file is in the way where the folder on this PC should be; give "
+                           "a folder to copy the photos into")
+    assert err.hint == ("Choose a folder you can write to. Nothing was copied: the photos are "
+                        "still on the device.")
+    assert (tmp_path / "photos.jpg").read_bytes() == b"a file, not a folder"
+    assert sorted(p.name for p in (dev / "DCIM" / "100CANON").iterdir()) == ["IMG_0.JPG",
+                                                                              "IMG_1.JPG"]
+
+
+@pytest.fixture
+def nobody_base():
+    if not hasattr(os, "seteuid") or os.geteuid() != 0:
+        pytest.skip("needs root, to check permissions as the unprivileged user 'nobody'")
+    base = Path(tempfile.mkdtemp(prefix="photovet-nobody-"))
+    os.chmod(base, 0o777)
+
+    @contextlib.contextmanager
+    def as_nobody():
+        os.seteuid(65534)
+        try:
+            yield
+        finally:
+            os.seteuid(0)
+
+    yield base, as_nobody
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.parametrize("new", [False, True], ids=["existing folder", "new folder in it"])
+def test_a_folder_this_account_may_not_write_in(nobody_base, new):
+    base, as_nobody = nobody_base
+    dev = _device(base / "card")
+    for folder in (dev, *dev.rglob("*")):
+        os.chmod(folder, 0o755 if folder.is_dir() else 0o644)
+    shut = base / "shared"
+    shut.mkdir(mode=0o555)
+    os.chmod(shut, 0o555)
+    dest = shut / "trip" if new else shut
+    with as_nobody():
+        err = _refusal(dev, dest)
+    said = ("the folder on this PC could not be made (permission denied)" if new else
+            "PhotoVet cannot write in the folder on this PC (permission denied)")
+    assert err.message == said and err.path == dest
+    assert err.hint and err.hint.endswith("Nothing was copied: the photos are still on the device.")
+    assert list(shut.iterdir()) == []      # not even a probe left behind
