@@ -344,6 +344,12 @@ def csv_items(csv_path: Path, report: EnrolReport) -> list[tuple[str, Path]]:
     if id_i is None or ph_i is None:
         raise EnrolmentError("the enrolment CSV needs an id column (UPN) and a photo column "
                              f"(Photo); its header has: {', '.join(headers)}", path=csv_path)
+    if not rows:   # s65: "Enrolled 0 people from 0 of 0 photos", as if all had gone well
+        raise EnrolmentError("the enrolment CSV has its column headings but no rows: no photo "
+                             "is listed in it, so nobody was enrolled", path=csv_path,
+                             hint="Add a row for each person (their UPN or staff code and "
+                                  "their photo's file name), or use --folder with the folder "
+                                  "of the MIS photo export.")
     items: list[tuple[str, Path]] = []
     for line, cells in rows:
         pid = re.sub(r"\s+", "", cells[id_i] if id_i < len(cells) else "").upper()

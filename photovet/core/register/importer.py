@@ -860,6 +860,14 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     if mapping is None:    # columns chosen by hand are the person's word that it is one
         _refuse_if_not_a_register(detect_mapping(headers, labels), path, raw_rows)
     m = resolve_mapping(headers, mapping, path, labels, header_line)
+    if not raw_rows:
+        # s65: "0 rows ... the register already matches this file", exit 0: an MIS report run
+        # with a filter that matched nobody, or a file saved before its rows were pasted in
+        raise RegisterImportError(
+            "the register file has its column headings but no rows: nobody is in it. Nothing "
+            "was imported", path=path,
+            hint="Export the register from your MIS again, with everyone on roll, and import "
+                 "that file.")
     if len(raw_rows) > LARGE_REGISTER_ROWS and not large_ok:
         raise RegisterTooLargeError(_large_question(len(raw_rows)), len(raw_rows),
                                     path=path)
