@@ -146,6 +146,18 @@ def test_an_enrolment_csv_with_headings_and_no_rows_says_nobody_was_enrolled(tmp
             "is listed in it, so nobody was enrolled.") in err.splitlines()
 
 
+def test_a_folder_or_a_link_to_nowhere_given_as_the_csv(tmp_path):
+    """Before (s65): "not a enrolment CSV"; a link to a file that is not there was "not
+    found" (the office sees the file's icon there)."""
+    (tmp_path / "photos").mkdir()
+    code, _out, err = run("register", "enrol", "--csv", str(tmp_path / "photos"))
+    assert code == 1 and "error: photos: that is a folder, not an enrolment CSV" in err
+    (tmp_path / "register.csv").symlink_to(tmp_path / "moved.csv")
+    code, _out, err = run("register", "import", str(tmp_path / "register.csv"))
+    assert code == 1 and ("error: register.csv: this is a shortcut (link) to a file that is "
+                          "not there; give the register file itself") in err
+
+
 def test_import_of_a_folder_named_dot_names_the_folder(tmp_path, monkeypatch):
     """`register import .` used to say "error: : that is a folder" (the name of '.' is empty)."""
     monkeypatch.chdir(tmp_path)

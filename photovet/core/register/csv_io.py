@@ -118,9 +118,13 @@ def _unclosed_quote(text: str, delim: str) -> bool:
 
 def _read_bytes(path: Path, what: str = "register file") -> bytes:
     if not path.exists():
+        if path.is_symlink():   # s65: a link to nowhere (or in a loop) was "not found"
+            raise RegisterImportError(f"this is a shortcut (link) to a file that is not there; "
+                                      f"give the {what} itself", path=path)
         raise RegisterImportError(f"the {what} was not found", path=path)
     if path.is_dir():
-        raise RegisterImportError(f"that is a folder, not a {what}", path=path)
+        article = "an" if what[:1].lower() in "aeiou" else "a"   # s65: "not a enrolment CSV"
+        raise RegisterImportError(f"that is a folder, not {article} {what}", path=path)
     try:
         return path.read_bytes()
     except OSError as exc:
