@@ -55,6 +55,12 @@ def _shown_name(path: Path) -> str:
 
 # --- reading photos -------------------------------------------------------------------------
 
+#: a file named (or found) that is a shortcut leading back to itself, directly or through other
+#: shortcuts: there is no file at all (s65: was the system's "Too many levels of symbolic links")
+LINK_LOOP = ("a shortcut (link) that goes round in a loop back to itself, so there is no file "
+             "to read; give the file itself")
+
+
 class ImageError(PhotoVetError):
     """A photo could not be read."""
 

@@ -86,6 +86,22 @@ def test_links_that_go_round_in_a_loop_fail_that_file_only(runner, tmp_path):
     assert any("loop.jpg" in ln for ln in errors(res))
 
 
+def test_a_link_in_a_loop_is_called_that_photo_or_video(runner, tmp_path):
+    """Before (s65): "the file could not be read (Too many levels of symbolic links)"."""
+    a, b, clip = tmp_path / "a.jpg", tmp_path / "b.jpg", tmp_path / "clip.mp4"
+    a.symlink_to(b)
+    b.symlink_to(a)
+    clip.symlink_to(clip)
+    ok = good(tmp_path / "ok.jpg")
+    for command in ("inspect", "identify"):
+        res = runner.invoke(cli, [command, str(a), str(clip), str(ok)])
+        assert res.exit_code == 1 and "Traceback" not in res.output + res.stderr
+        assert errors(res)[:2] == [
+            f"error: {p}: a shortcut (link) that goes round in a loop back to itself, so there "
+            "is no file to read; give the file itself" for p in (a, clip)], command
+        assert str(ok) in res.stdout + res.stderr   # the batch went on
+
+
 @pytest.fixture
 def as_nobody(monkeypatch):
     """Run part of a test as the unprivileged user 'nobody' (permissions do not stop root), in

@@ -26,6 +26,7 @@ import numpy as np
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
 from photovet.core.errors import (
+    LINK_LOOP,
     EmptyFileError,
     FileChangedError,
     FileVanishedError,
@@ -268,7 +269,7 @@ def _check_file(path: Path) -> int:
         raise UnreadableFileError("permission denied: PhotoVet is not allowed to read this file",
                                   path=path) from exc
     except OSError as exc:
-        raise UnreadableFileError(f"the file could not be read ({exc.strerror or exc})", path=path) from exc
+        raise read_error(path, exc) from exc
     if _stat.S_ISDIR(st.st_mode):
         raise NotAFileError("this is a folder, not a photo file", path=path)
     if not _stat.S_ISREG(st.st_mode):
@@ -302,6 +303,8 @@ def read_error(path: Path, exc: OSError) -> ImageError:
                                    path=path)
     if isinstance(exc, IsADirectoryError):
         return NotAFileError("this is a folder, not a photo file", path=path)
+    if exc.errno == errno.ELOOP:   # s65: was "(Too many levels of symbolic links)"
+        return NotAFileError(LINK_LOOP, path=path)
     return UnreadableFileError(f"the file could not be read ({exc.strerror or exc})", path=path)
 
 

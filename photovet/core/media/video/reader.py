@@ -34,6 +34,7 @@ caller fails that file and the batch goes on.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import math
@@ -51,6 +52,7 @@ from typing import Any, Literal, overload
 import numpy as np
 
 from photovet.core.errors import (
+    LINK_LOOP,
     FileChangedError,
     TruncatedVideoError,
     UnsupportedVideoError,
@@ -164,6 +166,8 @@ def check_file(path: Path) -> int:
         raise VideoError("permission denied: PhotoVet is not allowed to read this file",
                          path=path) from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise VideoError(LINK_LOOP, path=path) from None
         raise VideoError(f"the file could not be read ({exc.strerror or exc})", path=path) from None
     if _stat.S_ISDIR(st.st_mode):
         raise VideoError("this is a folder, not a video file", path=path)
