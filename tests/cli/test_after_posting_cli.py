@@ -86,6 +86,24 @@ def test_posted_usage_and_unknown_file(school):
     assert run("posted", "--batch", "nope", "--channel", "x").exit_code == 1
 
 
+def test_posted_given_a_folder_or_a_link_to_nowhere_says_which(school):
+    """Before (s65): a folder of exports was "no export record has this file's content or
+    path", a link to an export since moved "file not found"; the files named with them are
+    still marked."""
+    tmp, _, res = school
+    folder = Path(res[0].output).parent
+    gone = tmp / "gone.jpg"
+    gone.symlink_to(tmp / "moved-away.jpg")
+    r = run("posted", folder, gone, res[0].output, "--channel", "facebook")
+    assert r.exit_code == 1 and "Traceback" not in r.output + r.stderr
+    assert r.stderr.splitlines()[:2] == [
+        f"error: {folder}: this is a folder, not an exported file: name the exported files in "
+        "it, or the whole batch with --batch LABEL",
+        f"error: {gone}: a shortcut (link) to a file that is not there (or round in a loop): "
+        "name the exported file itself"]
+    assert "Marked 1 export as posted" in r.stdout
+
+
 def test_takedown_after_withdrawal_csv_html_and_done(school):
     tmp, rows, res = school
     run("posted", "--batch", "trip", "--channel", "facebook")
