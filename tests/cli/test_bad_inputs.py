@@ -100,6 +100,12 @@ def test_a_link_in_a_loop_is_called_that_photo_or_video(runner, tmp_path):
             f"error: {p}: a shortcut (link) that goes round in a loop back to itself, so there "
             "is no file to read; give the file itself" for p in (a, clip)], command
         assert str(ok) in res.stdout + res.stderr   # the batch went on
+    # found in a folder: left out, said the same way (was "a shortcut (link) to a file that
+    # is not there: b.jpg")
+    res = runner.invoke(cli, ["inspect", str(tmp_path)])
+    assert f"skipped: {a}: a shortcut (link) that goes round in a loop back to itself, so " \
+        "there is no file to read; give the file itself" in res.stderr.splitlines()
+    assert str(ok) in res.stdout
 
 
 @pytest.fixture

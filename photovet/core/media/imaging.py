@@ -1053,6 +1053,11 @@ def _not_regular(f: Path) -> str:
     """Why a folder's entry that is not a regular file was left out, in a school's words."""
     try:
         if f.is_symlink():
+            try:
+                os.stat(f)
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:   # s65: was "to a file that is not there: itself"
+                    return LINK_LOOP
             return f"{BROKEN_LINK}: {os.readlink(f)}"
     except OSError:
         pass
