@@ -88,3 +88,32 @@ def test_a_folder_this_account_may_not_write_in(nobody_base, new):
     assert err.message == said and err.path == dest
     assert err.hint and err.hint.endswith("Nothing was copied: the photos are still on the device.")
     assert list(shut.iterdir()) == []      # not even a probe left behind
+
+
+@pytest.mark.parametrize("side", ["device", "pc"])
+def test_one_photo_that_cannot_be_read_or_written_says_which(nobody_base, side):
+    """Before (s65): the operating system's words ("Permission denied; the photo is still on
+    the device"), the same whether the card or this PC refused."""
+    base, as_nobody = nobody_base
+    dev = base / "card"
+    (dev / "DCIM").mkdir(parents=True)
+    photo = dev / "DCIM" / "IMG_1.JPG"
+    Image.new("RGB", (64, 48), (90, 140, 200)).save(photo, "JPEG")
+    into = base / "pc"
+    (into / "DCIM").mkdir(parents=True)
+    for folder in (dev, dev / "DCIM", into):
+        os.chmod(folder, 0o777)
+    os.chmod(photo, 0o000 if side == "device" else 0o644)
+    os.chmod(into / "DCIM", 0o777 if side == "device" else 0o555)
+    preparer = SimpleNamespace(name="Mrs Office")
+    audit = SimpleNamespace(access=SimpleNamespace(require=lambda _what: preparer),
+                            record=lambda *_a, **_k: None)
+    with as_nobody():
+        steps = list(import_from_device(dev, into, audit=audit))
+    (result,) = [s.result for s in steps if s.result is not None]
+    said = {"device": "DCIM/IMG_1.JPG: it could not be read on the device (permission denied); "
+                      "it is still on the device",
+            "pc": "DCIM/IMG_1.JPG: its copy could not be written in the folder on this PC "
+                  "(permission denied); the photo is still on the device"}[side]
+    assert result.error == said and not result.verified
+    assert photo.exists() and list((into / "DCIM").iterdir()) == []
