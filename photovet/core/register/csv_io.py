@@ -127,6 +127,12 @@ def _read_bytes(path: Path, what: str = "register file") -> bytes:
         raise RegisterImportError(f"that is a folder, not {article} {what}", path=path)
     try:
         return path.read_bytes()
+    except PermissionError as exc:   # s65: was "could not be read (Permission denied)"
+        raise RegisterImportError(f"PhotoVet is not allowed to read the {what} (permission "
+                                  "denied)", path=path,
+                                  hint="Ask IT to give your account access to it, or save "
+                                       "the export from your MIS again, in a folder of your "
+                                       "own.") from exc
     except OSError as exc:
         raise RegisterImportError(f"the {what} could not be read ({exc.strerror or exc})",
                                   path=path) from exc

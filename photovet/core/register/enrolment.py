@@ -336,7 +336,7 @@ def csv_items(csv_path: Path, report: EnrolReport) -> list[tuple[str, Path]]:
     try:
         headers, rows, _enc, _sha = read_table(csv_path, "enrolment CSV")
     except RegisterImportError as exc:
-        raise EnrolmentError(exc.message, path=csv_path) from exc
+        raise EnrolmentError(exc.message, path=csv_path, hint=exc.hint) from exc
     normed = [norm(h) for h in headers]
     id_i = next((i for i, n in enumerate(normed)
                  if any(n in names for names in ID_ALIASES.values())), None)

@@ -1,0 +1,55 @@
+"""A register or enrolment CSV this account may not read: said in words, with what to do (s65:
+"the register file could not be read (Permission denied)", the system's words; and the
+enrolment CSV's lost the hint on the way)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from photovet.core.errors import RegisterImportError
+from photovet.core.register.csv_io import read_table
+
+
+@pytest.fixture
+def unreadable_csv():
+    if not hasattr(os, "seteuid") or os.geteuid() != 0:
+        pytest.skip("needs root, to check permissions as the unprivileged user 'nobody'")
+    base = Path(tempfile.mkdtemp(prefix="photovet-nobody-"))
+    os.chmod(base, 0o755)
+    path = base / "register.csv"
+    path.write_text("UPN,Surname,Forename,Website\nA919241717737,Ashby,Victoria,Yes\n")
+    os.chmod(path, 0o000)
+    yield path
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.parametrize("what", ["register file", "enrolment CSV"])
+def test_a_csv_this_account_may_not_read(unreadable_csv, what):
+    os.seteuid(65534)
+    try:
+        with pytest.raises(RegisterImportError) as caught:
+            read_table(unreadable_csv, what)
+    finally:
+        os.seteuid(0)
+    err = caught.value
+    assert err.message == f"PhotoVet is not allowed to read the {what} (permission denied)"
+    assert err.hint == ("Ask IT to give your account access to it, or save the export from "
+                        "your MIS again, in a folder of your own.")
+
+
+def test_the_enrolment_csv_keeps_the_hint(unreadable_csv):
+    from photovet.core.errors import EnrolmentError
+    from photovet.core.register.enrolment import EnrolReport, csv_items
+
+    os.seteuid(65534)
+    try:
+        with pytest.raises(EnrolmentError) as caught:
+            csv_items(unreadable_csv, EnrolReport())
+    finally:
+        os.seteuid(0)
+    assert caught.value.hint and caught.value.hint.startswith("Ask IT to give your account")
