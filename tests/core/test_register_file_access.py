@@ -1,6 +1,7 @@
-"""A register or enrolment CSV this account may not read: said in words, with what to do (s65:
-"the register file could not be read (Permission denied)", the system's words; and the
-enrolment CSV's lost the hint on the way)."""
+"""A register or enrolment CSV, or a folder of portraits, this account may not read: said in
+words, with what to do (s65: "the register file could not be read (Permission denied)", the
+system's words; the enrolment CSV's lost the hint on the way; the folder's was the command
+line's last resort, "Tell IT")."""
 
 from __future__ import annotations
 
@@ -53,3 +54,26 @@ def test_the_enrolment_csv_keeps_the_hint(unreadable_csv):
     finally:
         os.seteuid(0)
     assert caught.value.hint and caught.value.hint.startswith("Ask IT to give your account")
+
+
+def test_an_enrolment_folder_this_account_may_not_open(unreadable_csv):
+    """Before (s65): "PhotoVet could not use ... (permission denied); the command stopped.
+    Tell IT" (the command line's last resort), and in the app whatever the OSError said."""
+    from types import SimpleNamespace
+
+    from photovet.core.errors import EnrolmentError
+    from photovet.core.register.enrolment import EnrolReport, folder_items
+
+    shut = unreadable_csv.parent / "portraits"
+    shut.mkdir(mode=0o700)
+    register = SimpleNamespace(db=SimpleNamespace(all=lambda *_a: []))
+    os.seteuid(65534)
+    try:
+        with pytest.raises(EnrolmentError) as caught:
+            folder_items(register, shut, EnrolReport())
+    finally:
+        os.seteuid(0)
+    assert str(caught.value) == ("portraits: PhotoVet is not allowed to open this folder "
+                                 "(permission denied)")
+    assert caught.value.hint == ("Ask IT to give your account access to it, or copy the "
+                                 "portraits into a folder of your own.")

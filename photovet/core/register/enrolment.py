@@ -7,6 +7,8 @@ enrolled. Every enrolment is audited.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
+import os
 import re
 import time
 import unicodedata
@@ -16,8 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from photovet.core.errors import EnrolmentError, PhotoVetError, RegisterImportError, UnknownPersonError
-from photovet.core.media.imaging import load_image
+from photovet.core.errors import (
+    LINK_LOOP,
+    EnrolmentError,
+    PhotoVetError,
+    RegisterImportError,
+    UnknownPersonError,
+)
+from photovet.core.media.imaging import BROKEN_LINK, load_image
 from photovet.core.models import Person
 from photovet.core.register.csv_io import read_table
 from photovet.core.register.mapping import ID_ALIASES, norm
@@ -278,8 +286,25 @@ def folder_items(register: Any, folder: Path, report: EnrolReport) -> list[tuple
     names: dict[tuple[str, ...], set[str]] | None = None
     left: dict[tuple[str, ...], set[str]] | None = None
     items: list[tuple[str, Path]] = []
-    for f in sorted(folder.iterdir()):
-        if f.name.startswith(".") or not f.is_file():
+    try:
+        entries = sorted(folder.iterdir())
+    except PermissionError as exc:   # s65: was "PhotoVet could not use ...; Tell IT"
+        raise EnrolmentError("PhotoVet is not allowed to open this folder (permission denied)",
+                             path=folder, hint="Ask IT to give your account access to it, or "
+                                               "copy the portraits into a folder of your "
+                                               "own.") from exc
+    except OSError as exc:
+        raise EnrolmentError(f"this folder could not be read ({exc.strerror or exc})",
+                             path=folder) from exc
+    for f in entries:
+        if f.name.startswith("."):
+            continue
+        if not f.is_file():
+            # a portrait's name on a shortcut to a file that is not there (moved, on a stick
+            # not connected): said, or that person was left out without a word (s65)
+            if f.is_symlink() and f.suffix.lower() in IMAGE_SUFFIXES:
+                report.photos += 1
+                report.errors.append(EnrolProblem("", str(f), _link_words(f)))
             continue
         if f.suffix.lower() not in IMAGE_SUFFIXES:
             report.ignored.append(f.name)
@@ -329,6 +354,21 @@ def folder_items(register: Any, folder: Path, report: EnrolReport) -> list[tuple
                                   "person, named by UPN or staff code (for example "
                                   "A123456789012.jpg).")
     return items
+
+
+def _link_words(f: Path) -> str:
+    """Why the portrait ``f``, a shortcut (link) that leads to no file, was not read."""
+    try:
+        os.stat(f)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return LINK_LOOP
+    try:
+        to = f" ({os.readlink(f)})"
+    except OSError:
+        to = ""
+    return (f"{BROKEN_LINK}{to}: this portrait was not read; put the photo itself in the "
+            "folder")
 
 
 def csv_items(csv_path: Path, report: EnrolReport) -> list[tuple[str, Path]]:
