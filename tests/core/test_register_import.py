@@ -290,6 +290,25 @@ def test_encodings(tmp_path, reg, encoding):
     assert reg.person(UPN1).legal_forename == "Anaïs"
 
 
+def test_a_utf8_file_with_a_line_in_windows_1252_reads_every_name_right(tmp_path, reg):
+    """s65: one row added in another program (Windows-1252) made the whole UTF-8 file read as
+    Windows-1252: "Renée" became "RenÃ©e" (the name the caption and badge checks look for)."""
+    p = tmp_path / "reg.csv"
+    p.write_bytes((HEADER + row(UPN1, sur="Dunmore", fore="Renée")).encode("utf-8")
+                  + row(UPN2, sur="Parr", fore="Zoë").encode("cp1252")
+                  + row(UPN3, sur="Brontë", fore="Anne", year="Staff").encode("utf-8"))
+    rep = reg.import_csv(p, today=TODAY)
+    assert rep.applied, rep.summary_lines()
+    assert [reg.person(u).legal_forename for u in (UPN1, UPN2)] == ["Renée", "Zoë"]
+    assert reg.person(UPN3).legal_surname == "Brontë"
+    assert rep.encoding == "UTF-8, with Windows-1252 on line 3"
+    mixed = [w for w in rep.warnings if w.kind == "mixed_encoding"]
+    assert [str(w) for w in mixed] == [
+        "file: the file mixes two kinds of text: UTF-8, and Windows-1252 on line 3 (added or "
+        "changed in another program?). Each line was read in its own kind: check the names on "
+        "those lines, and save the file from Excel as 'CSV UTF-8 (Comma delimited)' next time"]
+
+
 def test_semicolon_delimited(tmp_path, reg):
     p = write(tmp_path, (HEADER + row(UPN1)).replace(",", ";"))
     assert reg.import_csv(p).applied
