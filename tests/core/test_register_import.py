@@ -243,6 +243,27 @@ def test_detect_columns_uses_the_registers_channels(tmp_path, reg):
     assert "Consent: Prospectus" not in m.ignored
 
 
+@pytest.mark.parametrize("make,said", [
+    (lambda p: p.mkdir(), "that is a folder, not a column mapping file"),
+    (lambda p: p.write_bytes(b""), "the column mapping file is empty"),
+    (lambda p: p.write_bytes(b"\xff\xd8\xff\xe0 a photo"),
+     "this is not a column mapping file (it is not text)"),
+    (lambda p: p.write_text('{"columns": {"id": "UPN",\n}'),
+     "this is not a column mapping file PhotoVet can read (its text is not in the form "
+     "PhotoVet saves, near line 2)"),
+])
+def test_a_file_given_as_the_column_mapping_that_is_not_one(tmp_path, make, said):
+    """s65: Python's words ("[Errno 21] Is a directory: '...'", "Expecting value: line 1
+    column 1 (char 0)", "'utf-8' codec can't decode byte 0xff in position 0")."""
+    mp = tmp_path / "columns.json"
+    make(mp)
+    with pytest.raises(RegisterImportError) as ei:
+        load_mapping(mp)
+    assert str(ei.value) == f"columns.json: {said}"
+    assert ei.value.hint == ("Choose the .json file PhotoVet saved with the column choices "
+                             "('Save the column choices' in the app's register import).")
+
+
 def test_mapping_file_round_trip_and_use(tmp_path, reg):
     p = write(tmp_path, "Ident,Nom,Prenom,Web,Journal\n" + f"{UPN1},Stone,Amelia,Oui?,Yes\n")
     with pytest.raises(RegisterImportError) as ei:
