@@ -460,13 +460,15 @@ def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool,
         for it in report.items:
             if it.ok:
                 click.echo(f"{it.status}: {printable(it.source)} ({it.reason})")
-            else:
-                fail_line(it.source, f"{it.status}: {it.reason}")
+            else:   # "error: PATH: could not be ...", never "error: PATH: error: ..." (s65)
+                fail_line(it.source, it.reason if it.status == "error" else
+                          f"{it.status}: {it.reason}")
         c = report.to_dict()["counts"]
         verb = "would be deleted" if dry_run else "deleted"
+        # the note says where the deleted originals went: with none deleted, nothing to say
         click.echo(f"{words.count(c['would-delete'] if dry_run else c['deleted'], 'original')} {verb}, "
                    f"{c['refused'] + c['error']} kept, {c['already-deleted']} already deleted."
-                   + (f" {report.note}" if report.note else ""))
+                   + (f" {report.note}" if report.note and c["deleted"] else ""))
         if report.live_clips_left:
             click.echo(printable(words.live_clips_left(report.live_clips_left, dry_run)))
     sys.exit(EXIT_OK if report.ok else EXIT_SOME_FAILED)

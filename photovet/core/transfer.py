@@ -1157,6 +1157,21 @@ def delete_exported_copy(path: Path, sha256: str) -> str | None:
     return why
 
 
+def deletion_failed(exc: BaseException, permanent: bool) -> str:
+    """A file that could not be deleted (or moved to the trash), in words: s65, a read-only
+    card was "could not delete (PermissionError: [Errno 13] Permission denied: /path); kept"."""
+    how = "deleted" if permanent else "moved to the trash"
+    if isinstance(exc, OSError):
+        why = _why_not_written(exc)
+    else:
+        why = str(exc) or type(exc).__name__
+    said = f"could not be {how} ({why}); it was kept"
+    if why in ("permission denied", "the disk is read-only"):
+        said += (". Is the memory card locked (its switch), or the folder read-only? Unlock it, "
+                 "or ask IT, then delete the originals again")
+    return said
+
+
 def _trash(path: Path) -> None:
     from send2trash import send2trash  # noqa: PLC0415
 
@@ -1744,7 +1759,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             item.status, item.reason = "error", exc.message
         except Exception as exc:
             item.status = "error"
-            item.reason = f"could not delete ({type(exc).__name__}: {exc}); kept"
+            item.reason = deletion_failed(exc, permanent)
         if item.status == "error" and pending:
             _mark_failed(records, source, item.reason, user, sha=sha)
     report.live_clips_left = live_clips_beside(
@@ -1873,6 +1888,7 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
 
 
 __all__ = ["FLASH_NOTE", "PURGE_PREFIX", "TMP_PREFIX", "TRASH_NOTE", "OriginalGone", "PurgeItem",
+           "deletion_failed",
            "PurgeReport", "original_deleted", "original_gone", "originals_gone", "originals_gone_at",
            "TransferResult", "clean_temp_files", "delete_rejected_original", "import_from_device",
            "live_clips_beside", "purge_batch"]

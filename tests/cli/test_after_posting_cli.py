@@ -354,6 +354,29 @@ def test_purge_permanent_says_flash_may_keep_copies(school):
     assert not any(Path(x.source).exists() for x in res.values())
 
 
+def test_purge_of_originals_on_a_locked_card_says_why_in_words(school, monkeypatch):
+    """Before (s65): "error: PATH: error: could not delete (PermissionError: [Errno 13]
+    Permission denied: 'PATH'); kept", and "Originals were moved to the Recycle Bin / Trash"
+    with none moved."""
+    from photovet.core import transfer
+
+    tmp, _, res = school
+
+    def locked(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(transfer, "_trash", locked)
+    run("posted", "--batch", "trip", "--channel", "facebook")
+    r = run("purge", "trip")
+    assert r.exit_code == 1 and "Traceback" not in r.output + r.stderr
+    assert r.stderr.splitlines() == [
+        f"error: {x.source}: could not be moved to the trash (permission denied); it was kept. "
+        "Is the memory card locked (its switch), or the folder read-only? Unlock it, or ask "
+        "IT, then delete the originals again" for x in res.values()]
+    assert r.stdout.splitlines()[-1] == "0 originals deleted, 3 kept, 0 already deleted."
+    assert all(Path(x.source).exists() for x in res.values())
+
+
 def test_import_device(tmp_path, monkeypatch):
     from photovet.core import transfer
 
