@@ -596,6 +596,12 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                             "example its DCIM folder)", path=src)
     if not src.is_dir():
         raise NotAFileError("the device folder was not found (is the device connected?)", path=src)
+    try:   # s65: was "error: .: this folder on the device could not be read (Permission denied)"
+        with os.scandir(src):
+            pass
+    except OSError as exc:
+        raise NotAFileError(f"PhotoVet cannot open the device folder ({_why_not_written(exc)})",
+                            path=src, hint=DEVICE_SHUT_HINT) from exc
     problem = destination_problem(src, dest)
     if problem:
         raise OutputFolderError(problem, path=dest)
@@ -762,6 +768,10 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                        message=res.error or ("copied and cleared" if res.deleted else "copied"))
 
 
+#: the device folder itself could not be opened
+DEVICE_SHUT_HINT = ("Check the phone or camera is unlocked and set to share its files (on a "
+                    "phone: 'File transfer'), or ask IT for access to that folder. Nothing was "
+                    "copied.")
 #: import-device's destination (or a folder on its way) is a file
 DEST_IS_A_FILE = ("a file is in the way where the folder on this PC should be; give a folder "
                   "to copy the photos into")

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 
-from photovet.core.errors import OutputFolderError
+from photovet.core.errors import NotAFileError, OutputFolderError
 from photovet.core.transfer import import_from_device
 
 
@@ -117,3 +117,24 @@ def test_one_photo_that_cannot_be_read_or_written_says_which(nobody_base, side):
                   "(permission denied); the photo is still on the device"}[side]
     assert result.error == said and not result.verified
     assert photo.exists() and list((into / "DCIM").iterdir()) == []
+
+
+def test_a_device_folder_this_account_may_not_open(nobody_base):
+    """Before (s65): "error: .: this folder on the device could not be read (Permission
+    denied); its photos were NOT copied" (the device folder itself, named '.')."""
+    base, as_nobody = nobody_base
+    dev = _device(base / "card")
+    os.chmod(dev, 0o000)
+    into = base / "pc"
+    into.mkdir(mode=0o777)
+    os.chmod(into, 0o777)
+    try:
+        with as_nobody():
+            with pytest.raises(NotAFileError) as caught:
+                list(import_from_device(dev, into, audit=SimpleNamespace(
+                    access=SimpleNamespace(require=lambda _w: SimpleNamespace(name="Jo")))))
+    finally:
+        os.chmod(dev, 0o755)
+    assert str(caught.value) == "card: PhotoVet cannot open the device folder (permission denied)"
+    assert caught.value.hint and caught.value.hint.endswith("Nothing was copied.")
+    assert list(into.iterdir()) == []
