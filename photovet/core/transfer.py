@@ -799,7 +799,7 @@ def _cannot_write_in(folder: Path) -> str | None:
 
 def _copy_failed(exc: OSError, dest: Path) -> str:
     """One photo's copy stopped by ``exc`` (not a full disk), in words: whether reading it on
-    the device or writing its copy on this PC failed."""
+    the device or writing its copy on this PC failed (by the file the error names)."""
     why = _why_not_written(exc)
     name = getattr(exc, "filename", None)
     on_pc = False
@@ -811,6 +811,8 @@ def _copy_failed(exc: OSError, dest: Path) -> str:
     if on_pc:
         return (f"its copy could not be written in the folder on this PC ({why}); the photo is "
                 "still on the device")
+    if not name:   # a read or a write that names no file: which side, not known
+        return f"it could not be copied ({why}); the photo is still on the device"
     return f"it could not be read on the device ({why}); it is still on the device"
 
 

@@ -138,3 +138,19 @@ def test_a_device_folder_this_account_may_not_open(nobody_base):
     assert str(caught.value) == "card: PhotoVet cannot open the device folder (permission denied)"
     assert caught.value.hint and caught.value.hint.endswith("Nothing was copied.")
     assert list(into.iterdir()) == []
+
+
+def test_an_error_that_names_no_file_is_not_blamed_on_the_card(tmp_path):
+    """A read or write error that names no file (a disk's I/O error mid-copy) cannot say which
+    side failed: it says neither."""
+    import errno
+
+    from photovet.core.transfer import _copy_failed
+
+    dest = tmp_path / "pc"
+    assert _copy_failed(OSError(errno.EIO, "Input/output error"), dest) == (
+        "it could not be copied (input/output error); the photo is still on the device")
+    assert _copy_failed(OSError(errno.EIO, "Input/output error", str(dest / "a.jpg")), dest) \
+        .startswith("its copy could not be written in the folder on this PC")
+    assert _copy_failed(OSError(errno.EIO, "Input/output error", str(tmp_path / "card" / "a")),
+                        dest).startswith("it could not be read on the device")
