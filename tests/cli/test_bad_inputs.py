@@ -282,3 +282,24 @@ def test_import_device_into_a_file_names_it_in_full_and_copies_nothing(runner, t
         "Choose a folder you can write to. Nothing was copied: the photos are still on the "
         "device."]
     assert into.read_bytes() == b"not a folder" and (card / "IMG_1.JPG").exists()
+
+
+def test_a_name_pasted_with_quotation_marks_or_a_space_says_so(runner, tmp_path):
+    """Windows' "Copy as path" puts quotation marks around a path; a pasted name may carry a
+    space. Before (s65): "the file does not exist (was it moved or deleted?)", the file being
+    right there."""
+    photo = good(tmp_path / "trip.jpg")
+    quoted, spaced = f'"{photo}"', f"{photo} "
+    res = runner.invoke(cli, ["inspect", quoted, spaced, str(tmp_path / "gone.jpg")])
+    assert res.exit_code == 1 and "Traceback" not in res.output + res.stderr
+    assert errors(res) == [
+        f"error: {quoted}: the name given has quotation marks around it: give it as {photo}",
+        f"error: {spaced}: the name given has a space at its start or end: give it as {photo}",
+        f"error: {tmp_path / 'gone.jpg'}: the file does not exist (was it moved or deleted?)"]
+    out = tmp_path / "safe copies"
+    out.mkdir()
+    res = runner.invoke(cli, ["export", "--out", f'"{out}"', str(photo)])
+    assert res.exit_code == 2 and errors(res) == [
+        f'error: "{out}": the name given has quotation marks around it: give it as {out}']
+    res = runner.invoke(cli, ["register", "import", f'"{photo}"'])
+    assert f"the name given has quotation marks around it: give it as {photo}" in res.stderr

@@ -60,6 +60,7 @@ from photovet.core.errors import (
     PhotoVetError,
     RegisterUnavailableError,
     VerificationError,
+    stray_marks,
 )
 from photovet.core.fsutil import (
     FolderClock,
@@ -616,8 +617,10 @@ def check_output_folder(out_dir: Path, sources: Iterable[Path] = (), *,
     # hidden by the stick once it is back (s45)
     refuse_unplugged(out_dir, path=out_dir)
     if not out_dir.exists():
-        raise OutputFolderError("the output folder does not exist", path=out_dir,
-                                hint="Create it first or choose another folder.")
+        stray = stray_marks(out_dir)   # "Copy as path"'s quotation marks: what to do is that
+        raise OutputFolderError(stray or "the output folder does not exist", path=out_dir,
+                                hint=None if stray else "Create it first or choose another "
+                                                        "folder.")
     if not out_dir.is_dir():
         raise OutputFolderError("the output path is a file, not a folder", path=out_dir,
                                 hint="Choose a folder for the safe copies, or create a new "

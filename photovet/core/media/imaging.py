@@ -36,6 +36,7 @@ from photovet.core.errors import (
     TruncatedImageError,
     UnreadableFileError,
     UnsupportedImageError,
+    not_there,
 )
 from photovet.core.fsutil import name_order
 from photovet.core.media.live_photos import LIVE_CLIP, LIVE_PHOTO_SUFFIXES, live_photo_clip
@@ -264,7 +265,7 @@ def _check_file(path: Path) -> int:
     try:
         st = os.stat(path)
     except FileNotFoundError as exc:
-        raise FileVanishedError("the file does not exist (was it moved or deleted?)", path=path) from exc
+        raise FileVanishedError(not_there(path), path=path) from exc
     except PermissionError as exc:
         raise UnreadableFileError("permission denied: PhotoVet is not allowed to read this file",
                                   path=path) from exc

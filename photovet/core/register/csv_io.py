@@ -15,7 +15,7 @@ import io
 import re
 from pathlib import Path
 
-from photovet.core.errors import RegisterImportError
+from photovet.core.errors import RegisterImportError, not_there
 
 #: Excel's first line naming the separator ("sep=;"), written by some exports
 _SEP_LINE = re.compile(r"(?i)sep=(\\t|[,;|\t])")
@@ -159,7 +159,7 @@ def _read_bytes(path: Path, what: str = "register file") -> bytes:
         if path.is_symlink():   # s65: a link to nowhere (or in a loop) was "not found"
             raise RegisterImportError(f"this is a shortcut (link) to a file that is not there; "
                                       f"give the {what} itself", path=path)
-        raise RegisterImportError(f"the {what} was not found", path=path)
+        raise RegisterImportError(not_there(path, f"the {what} was not found"), path=path)
     if path.is_dir():
         article = "an" if what[:1].lower() in "aeiou" else "a"   # s65: "not a enrolment CSV"
         raise RegisterImportError(f"that is a folder, not {article} {what}", path=path)

@@ -57,6 +57,7 @@ from photovet.core.errors import (
     TruncatedVideoError,
     UnsupportedVideoError,
     VideoError,
+    not_there,
 )
 from photovet.core.media.video.boxes import edit_rates, moov_of
 
@@ -161,7 +162,7 @@ def check_file(path: Path) -> int:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise VideoError("the file does not exist (was it moved or deleted?)", path=path) from None
+        raise VideoError(not_there(path), path=path) from None
     except PermissionError:
         raise VideoError("permission denied: PhotoVet is not allowed to read this file",
                          path=path) from None
