@@ -3,6 +3,7 @@ identifying a downloaded copy, deleting originals, and importing from a device."
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from photovet.cli.common import (
     register_id,
 )
 from photovet.core import words
-from photovet.core.errors import PhotoVetError
+from photovet.core.errors import PhotoVetError, ended
 
 
 @click.command("posted")
@@ -459,13 +460,15 @@ def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool,
         for it in report.items:
             if it.ok:
                 click.echo(f"{it.status}: {printable(it.source)} ({it.reason})")
-            else:
-                fail_line(it.source, f"{it.status}: {it.reason}")
+            else:   # "error: PATH: could not be ...", never "error: PATH: error: ..." (s65)
+                fail_line(it.source, it.reason if it.status == "error" else
+                          f"{it.status}: {it.reason}")
         c = report.to_dict()["counts"]
         verb = "would be deleted" if dry_run else "deleted"
+        # the note says where the deleted originals went: with none deleted, nothing to say
         click.echo(f"{words.count(c['would-delete'] if dry_run else c['deleted'], 'original')} {verb}, "
                    f"{c['refused'] + c['error']} kept, {c['already-deleted']} already deleted."
-                   + (f" {report.note}" if report.note else ""))
+                   + (f" {report.note}" if report.note and c["deleted"] else ""))
         if report.live_clips_left:
             click.echo(printable(words.live_clips_left(report.live_clips_left, dry_run)))
     sys.exit(EXIT_OK if report.ok else EXIT_SOME_FAILED)
@@ -528,7 +531,14 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
     except PhotoVetError as exc:
         if progress:
             progress.close()
-        abort(exc, EXIT_USAGE)
+        if exc.path is None:
+            abort(exc, EXIT_USAGE)
+            return
+        # the folder in full (the device's or this PC's), as export names its output folder
+        fail_line(Path(os.path.abspath(exc.path)), ended(exc.message) if exc.hint else exc.message)
+        if exc.hint:
+            click.echo(ended(exc.hint), err=True)
+        sys.exit(EXIT_USAGE)
     finally:
         ws.close()
     if progress:

@@ -7,6 +7,7 @@ on one line and go on with the next file.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -54,6 +55,40 @@ def _shown_name(path: Path) -> str:
 
 
 # --- reading photos -------------------------------------------------------------------------
+
+#: a file named that is not there
+NOT_THERE = "the file does not exist (was it moved or deleted?)"
+
+
+def stray_marks(path: str | Path) -> str:
+    """When ``path`` is not there but is without the quotation marks around it or the spaces
+    at its ends (a path copied with Windows' "Copy as path", or pasted with a space): what is
+    wrong and what to do ("the name given has quotation marks around it: give it as ..."),
+    else "" (s65: "does not exist (was it moved or deleted?)", the file being right there)."""
+    text = os.fspath(path)
+    plain = text.strip().strip("\"'\u201c\u201d\u2018\u2019").strip()
+    if not plain or plain == text:
+        return ""
+    try:
+        there = os.path.lexists(plain)
+    except (OSError, ValueError):
+        return ""
+    if not there:
+        return ""
+    what = "quotation marks around it" if plain != text.strip() else "a space at its start or end"
+    return f"the name given has {what}: give it as {plain}"
+
+
+def not_there(path: str | Path, said: str = NOT_THERE) -> str:
+    """``said`` (a file or folder named is not there), or ``stray_marks`` when that is why."""
+    return stray_marks(path) or said
+
+
+#: a file named (or found) that is a shortcut leading back to itself, directly or through other
+#: shortcuts: there is no file at all (s65: was the system's "Too many levels of symbolic links")
+LINK_LOOP = ("a shortcut (link) that goes round in a loop back to itself, so there is no file "
+             "to read; give the file itself")
+
 
 class ImageError(PhotoVetError):
     """A photo could not be read."""

@@ -605,6 +605,11 @@ class RetentionSchedule:
                 raise PhotoVetError(f"unknown kind '{item.kind}'")
         except PhotoVetError as exc:
             item.status, item.reason = "error", exc.message
+        except OSError as exc:
+            from photovet.core.transfer import deletion_failed  # noqa: PLC0415
+
+            item.status = "error"
+            item.reason = deletion_failed(exc, permanent)
         except Exception as exc:
             item.status = "error"
             item.reason = f"could not delete ({type(exc).__name__}: {exc}); kept"

@@ -60,6 +60,7 @@ from typing import Any
 from photovet.core.errors import DeletionError, NotAFileError, OutputFolderError, PhotoVetError
 from photovet.core.fsutil import (
     FolderClock,
+    _why_not_written,
     crash_point,
     disk_changed,
     drop_second_name,
@@ -595,6 +596,12 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                             "example its DCIM folder)", path=src)
     if not src.is_dir():
         raise NotAFileError("the device folder was not found (is the device connected?)", path=src)
+    try:   # s65: was "error: .: this folder on the device could not be read (Permission denied)"
+        with os.scandir(src):
+            pass
+    except OSError as exc:
+        raise NotAFileError(f"PhotoVet cannot open the device folder ({_why_not_written(exc)})",
+                            path=src, hint=DEVICE_SHUT_HINT) from exc
     problem = destination_problem(src, dest)
     if problem:
         raise OutputFolderError(problem, path=dest)
@@ -604,9 +611,17 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
     refuse_unplugged(dest, path=dest)
     try:
         dest.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise OutputFolderError(DEST_IS_A_FILE, path=dest, hint=NOTHING_COPIED) from exc
     except OSError as exc:
-        raise OutputFolderError(f"the destination folder could not be created ({exc.strerror})",
-                                path=dest) from exc
+        raise OutputFolderError(f"the folder on this PC could not be made ({_why_not_written(exc)})",
+                                path=dest, hint=NOTHING_COPIED) from exc
+    # a folder PhotoVet may not write in (read-only, another account's): one error now, not
+    # the operating system's words once for every photo (s65)
+    why = _cannot_write_in(dest)
+    if why:
+        raise OutputFolderError(f"PhotoVet cannot write in the folder on this PC ({why})",
+                                path=dest, hint=NOTHING_COPIED)
     problem = destination_problem(src, dest)  # now that it exists, as a file
     if problem:
         raise OutputFolderError(problem, path=dest)
@@ -748,10 +763,57 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                              "free some space or choose another folder. The photo is still on "
                              "the device")
             else:
-                res.error = (f"{_on_device(path, src)}: {exc.strerror or exc}; the photo is still "
-                             "on the device")
+                res.error = f"{_on_device(path, src)}: {_copy_failed(exc, dest)}"
         yield Progress(done, total, path=str(path), result=res,
                        message=res.error or ("copied and cleared" if res.deleted else "copied"))
+
+
+#: the device folder itself could not be opened
+DEVICE_SHUT_HINT = ("Check the phone or camera is unlocked and set to share its files (on a "
+                    "phone: 'File transfer'), or ask IT for access to that folder. Nothing was "
+                    "copied.")
+#: import-device's destination (or a folder on its way) is a file
+DEST_IS_A_FILE = ("a file is in the way where the folder on this PC should be; give a folder "
+                  "to copy the photos into")
+#: what to do when the destination is refused before anything is copied
+NOTHING_COPIED = "Choose a folder you can write to. Nothing was copied: the photos are still on the device."
+
+
+def _cannot_write_in(folder: Path) -> str | None:
+    """Why PhotoVet cannot make a file in ``folder`` (in words), or None when it can."""
+    probe = folder / f".photovet-probe-{secrets.token_hex(4)}"
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o600)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            return None     # full: said for each photo, with what to do
+        return _why_not_written(exc)
+    os.close(fd)
+    try:
+        os.unlink(probe)
+    except OSError:
+        pass
+    return None
+
+
+def _copy_failed(exc: OSError, dest: Path) -> str:
+    """One photo's copy stopped by ``exc`` (not a full disk), in words: whether reading it on
+    the device or writing its copy on this PC failed (by the file the error names)."""
+    why = _why_not_written(exc)
+    name = getattr(exc, "filename", None)
+    on_pc = False
+    if name:
+        try:
+            on_pc = Path(os.path.abspath(os.fsdecode(name))).is_relative_to(dest)
+        except (TypeError, ValueError):
+            on_pc = False
+    if on_pc:
+        return (f"its copy could not be written in the folder on this PC ({why}); the photo is "
+                "still on the device")
+    if not name:   # a read or a write that names no file: which side, not known
+        return f"it could not be copied ({why}); the photo is still on the device"
+    return f"it could not be read on the device ({why}); it is still on the device"
 
 
 def _unchanged(path: Path, hashed: os.stat_result) -> bool:
@@ -1105,6 +1167,21 @@ def delete_exported_copy(path: Path, sha256: str) -> str | None:
     if why is None and os.path.lexists(path):
         why = "it is still there after deleting; kept"
     return why
+
+
+def deletion_failed(exc: BaseException, permanent: bool) -> str:
+    """A file that could not be deleted (or moved to the trash), in words: s65, a read-only
+    card was "could not delete (PermissionError: [Errno 13] Permission denied: /path); kept"."""
+    how = "deleted" if permanent else "moved to the trash"
+    if isinstance(exc, OSError):
+        why = _why_not_written(exc)
+    else:
+        why = str(exc) or type(exc).__name__
+    said = f"could not be {how} ({why}); it was kept"
+    if why in ("permission denied", "the disk is read-only"):
+        said += (". Is the memory card locked (its switch), or the folder read-only? Unlock it, "
+                 "or ask IT, then delete the originals again")
+    return said
 
 
 def _trash(path: Path) -> None:
@@ -1694,7 +1771,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             item.status, item.reason = "error", exc.message
         except Exception as exc:
             item.status = "error"
-            item.reason = f"could not delete ({type(exc).__name__}: {exc}); kept"
+            item.reason = deletion_failed(exc, permanent)
         if item.status == "error" and pending:
             _mark_failed(records, source, item.reason, user, sha=sha)
     report.live_clips_left = live_clips_beside(
@@ -1823,6 +1900,7 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
 
 
 __all__ = ["FLASH_NOTE", "PURGE_PREFIX", "TMP_PREFIX", "TRASH_NOTE", "OriginalGone", "PurgeItem",
+           "deletion_failed",
            "PurgeReport", "original_deleted", "original_gone", "originals_gone", "originals_gone_at",
            "TransferResult", "clean_temp_files", "delete_rejected_original", "import_from_device",
            "live_clips_beside", "purge_batch"]

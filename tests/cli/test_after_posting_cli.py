@@ -86,6 +86,24 @@ def test_posted_usage_and_unknown_file(school):
     assert run("posted", "--batch", "nope", "--channel", "x").exit_code == 1
 
 
+def test_posted_given_a_folder_or_a_link_to_nowhere_says_which(school):
+    """Before (s65): a folder of exports was "no export record has this file's content or
+    path", a link to an export since moved "file not found"; the files named with them are
+    still marked."""
+    tmp, _, res = school
+    folder = Path(res[0].output).parent
+    gone = tmp / "gone.jpg"
+    gone.symlink_to(tmp / "moved-away.jpg")
+    r = run("posted", folder, gone, res[0].output, "--channel", "facebook")
+    assert r.exit_code == 1 and "Traceback" not in r.output + r.stderr
+    assert r.stderr.splitlines()[:2] == [
+        f"error: {folder}: this is a folder, not an exported file: name the exported files in "
+        "it, or the whole batch with --batch LABEL",
+        f"error: {gone}: a shortcut (link) to a file that is not there (or round in a loop): "
+        "name the exported file itself"]
+    assert "Marked 1 export as posted" in r.stdout
+
+
 def test_takedown_after_withdrawal_csv_html_and_done(school):
     tmp, rows, res = school
     run("posted", "--batch", "trip", "--channel", "facebook")
@@ -334,6 +352,29 @@ def test_purge_permanent_says_flash_may_keep_copies(school):
     assert r.exit_code == 0, r.output
     assert "flash storage" in r.stdout
     assert not any(Path(x.source).exists() for x in res.values())
+
+
+def test_purge_of_originals_on_a_locked_card_says_why_in_words(school, monkeypatch):
+    """Before (s65): "error: PATH: error: could not delete (PermissionError: [Errno 13]
+    Permission denied: 'PATH'); kept", and "Originals were moved to the Recycle Bin / Trash"
+    with none moved."""
+    from photovet.core import transfer
+
+    tmp, _, res = school
+
+    def locked(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(transfer, "_trash", locked)
+    run("posted", "--batch", "trip", "--channel", "facebook")
+    r = run("purge", "trip")
+    assert r.exit_code == 1 and "Traceback" not in r.output + r.stderr
+    assert r.stderr.splitlines() == [
+        f"error: {x.source}: could not be moved to the trash (permission denied); it was kept. "
+        "Is the memory card locked (its switch), or the folder read-only? Unlock it, or ask "
+        "IT, then delete the originals again" for x in res.values()]
+    assert r.stdout.splitlines()[-1] == "0 originals deleted, 3 kept, 0 already deleted."
+    assert all(Path(x.source).exists() for x in res.values())
 
 
 def test_import_device(tmp_path, monkeypatch):

@@ -86,6 +86,28 @@ def test_links_that_go_round_in_a_loop_fail_that_file_only(runner, tmp_path):
     assert any("loop.jpg" in ln for ln in errors(res))
 
 
+def test_a_link_in_a_loop_is_called_that_photo_or_video(runner, tmp_path):
+    """Before (s65): "the file could not be read (Too many levels of symbolic links)"."""
+    a, b, clip = tmp_path / "a.jpg", tmp_path / "b.jpg", tmp_path / "clip.mp4"
+    a.symlink_to(b)
+    b.symlink_to(a)
+    clip.symlink_to(clip)
+    ok = good(tmp_path / "ok.jpg")
+    for command in ("inspect", "identify"):
+        res = runner.invoke(cli, [command, str(a), str(clip), str(ok)])
+        assert res.exit_code == 1 and "Traceback" not in res.output + res.stderr
+        assert errors(res)[:2] == [
+            f"error: {p}: a shortcut (link) that goes round in a loop back to itself, so there "
+            "is no file to read; give the file itself" for p in (a, clip)], command
+        assert str(ok) in res.stdout + res.stderr   # the batch went on
+    # found in a folder: left out, said the same way (was "a shortcut (link) to a file that
+    # is not there: b.jpg")
+    res = runner.invoke(cli, ["inspect", str(tmp_path)])
+    assert f"skipped: {a}: a shortcut (link) that goes round in a loop back to itself, so " \
+        "there is no file to read; give the file itself" in res.stderr.splitlines()
+    assert str(ok) in res.stdout
+
+
 @pytest.fixture
 def as_nobody(monkeypatch):
     """Run part of a test as the unprivileged user 'nobody' (permissions do not stop root), in
@@ -241,3 +263,43 @@ def test_a_named_pipe_given_by_name_is_one_error_line_not_a_hang(tmp_path):
     assert res.stderr.splitlines() == [
         f"error: {fifo}: this is not a regular file (a device, socket or pipe)"]
     assert "ok.jpg" in res.stdout
+
+
+def test_import_device_into_a_file_names_it_in_full_and_copies_nothing(runner, tmp_path):
+    """Before: 'error: photos.jpg: the destination folder could not be created (File exists)'
+    (the name only, and the operating system's words)."""
+    card = tmp_path / "card" / "DCIM"
+    card.mkdir(parents=True)
+    good(card / "IMG_1.JPG")
+    into = tmp_path / "pc" / "photos.jpg"
+    into.parent.mkdir()
+    into.write_bytes(b"not a folder")
+    res = runner.invoke(cli, ["import-device", str(tmp_path / "card"), "--into", str(into)])
+    assert res.exit_code == 2 and "Traceback" not in res.output + res.stderr
+    assert res.stderr.splitlines() == [
+        f"error: {into}: a file is in the way where the folder on this PC should be; give a "
+        "folder to copy the photos into.",
+        "Choose a folder you can write to. Nothing was copied: the photos are still on the "
+        "device."]
+    assert into.read_bytes() == b"not a folder" and (card / "IMG_1.JPG").exists()
+
+
+def test_a_name_pasted_with_quotation_marks_or_a_space_says_so(runner, tmp_path):
+    """Windows' "Copy as path" puts quotation marks around a path; a pasted name may carry a
+    space. Before (s65): "the file does not exist (was it moved or deleted?)", the file being
+    right there."""
+    photo = good(tmp_path / "trip.jpg")
+    quoted, spaced = f'"{photo}"', f"{photo} "
+    res = runner.invoke(cli, ["inspect", quoted, spaced, str(tmp_path / "gone.jpg")])
+    assert res.exit_code == 1 and "Traceback" not in res.output + res.stderr
+    assert errors(res) == [
+        f"error: {quoted}: the name given has quotation marks around it: give it as {photo}",
+        f"error: {spaced}: the name given has a space at its start or end: give it as {photo}",
+        f"error: {tmp_path / 'gone.jpg'}: the file does not exist (was it moved or deleted?)"]
+    out = tmp_path / "safe copies"
+    out.mkdir()
+    res = runner.invoke(cli, ["export", "--out", f'"{out}"', str(photo)])
+    assert res.exit_code == 2 and errors(res) == [
+        f'error: "{out}": the name given has quotation marks around it: give it as {out}']
+    res = runner.invoke(cli, ["register", "import", f'"{photo}"'])
+    assert f"the name given has quotation marks around it: give it as {photo}" in res.stderr

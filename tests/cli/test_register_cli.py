@@ -115,6 +115,49 @@ def test_import_file_problems(tmp_path):
     assert code == 1 and "missing.csv: the register file was not found" in (out + err)
 
 
+@pytest.mark.parametrize("blank_lines", ["", ",,,,,,,\n\n"])
+def test_a_file_with_headings_and_no_rows_is_refused_and_changes_nothing(csv_file, tmp_path,
+                                                                         blank_lines):
+    """Before (s65): "Imported: ..., 0 rows ... Nothing changed: the register already matches
+    this file", exit 0, for an MIS report run with a filter that matched nobody."""
+    assert run("register", "import", str(csv_file))[0] == 0
+    empty = tmp_path / "export.csv"
+    empty.write_text(HEADER + blank_lines, encoding="utf-8")
+    for extra in ((), ("--dry-run",), ("--left-on", "20/07/2026")):
+        code, out, err = run("register", "import", str(empty), *extra)
+        assert code == 1 and "Traceback" not in out + err, (extra, out)
+        assert err.splitlines()[:2] == [
+            "error: export.csv: the register file has its column headings but no rows: nobody "
+            "is in it. Nothing was imported",
+            "Export the register from your MIS again, with everyone on roll, and import that "
+            "file."], extra
+    code, out, _ = run("register", "show", UPN1, "--json")
+    shown = json.loads(out)
+    assert shown["consent_states"]["photo"]["website"] == "yes" and not shown.get("leaving_date")
+
+
+def test_an_enrolment_csv_with_headings_and_no_rows_says_nobody_was_enrolled(tmp_path):
+    """Before (s65): "Enrolled 0 people from 0 of 0 photos in 0.0 s", exit 0."""
+    p = tmp_path / "enrol.csv"
+    p.write_text("UPN,Photo\n", encoding="utf-8")
+    code, out, err = run("register", "enrol", "--csv", str(p))
+    assert code == 1 and "Traceback" not in out + err and "Enrolled" not in out
+    assert ("error: enrol.csv: the enrolment CSV has its column headings but no rows: no photo "
+            "is listed in it, so nobody was enrolled.") in err.splitlines()
+
+
+def test_a_folder_or_a_link_to_nowhere_given_as_the_csv(tmp_path):
+    """Before (s65): "not a enrolment CSV"; a link to a file that is not there was "not
+    found" (the office sees the file's icon there)."""
+    (tmp_path / "photos").mkdir()
+    code, _out, err = run("register", "enrol", "--csv", str(tmp_path / "photos"))
+    assert code == 1 and "error: photos: that is a folder, not an enrolment CSV" in err
+    (tmp_path / "register.csv").symlink_to(tmp_path / "moved.csv")
+    code, _out, err = run("register", "import", str(tmp_path / "register.csv"))
+    assert code == 1 and ("error: register.csv: this is a shortcut (link) to a file that is "
+                          "not there; give the register file itself") in err
+
+
 def test_import_of_a_folder_named_dot_names_the_folder(tmp_path, monkeypatch):
     """`register import .` used to say "error: : that is a folder" (the name of '.' is empty)."""
     monkeypatch.chdir(tmp_path)

@@ -149,6 +149,24 @@ def test_a_folder_with_no_portraits_says_so(tmp_path, reg):
     assert "named by UPN" in e.value.hint
 
 
+def test_a_portrait_that_is_a_link_to_nowhere_is_said_not_left_out(tmp_path, reg):
+    """Before (s65): a portrait's name on a shortcut to a file moved away (or a shortcut in a
+    loop) was passed over without a word: that pupil was simply not enrolled."""
+    d = tmp_path / "photos"
+    d.mkdir()
+    photo(d / f"{UPN1}.jpg", seed=1)
+    (d / f"{UPN2}.jpg").symlink_to(tmp_path / "moved" / f"{UPN2}.jpg")
+    (d / "loop.jpg").symlink_to(d / "loop.jpg")
+    rep = reg.enrol_folder(d, FakeEngine())
+    assert rep.enrolled == {UPN1: 1} and rep.photos == 3
+    assert sorted(str(e) for e in rep.errors) == [
+        f"{UPN2}.jpg: a shortcut (link) to a file that is not there "
+        f"({tmp_path / 'moved' / f'{UPN2}.jpg'}): this portrait was not read; put the photo "
+        "itself in the folder",
+        "loop.jpg: a shortcut (link) that goes round in a loop back to itself, so there is no "
+        "file to read; give the file itself"]
+
+
 def test_re_enrolling_replaces_earlier_encodings(tmp_path, reg):
     eng = FakeEngine()
     a, b = photo(tmp_path / "a.jpg", seed=1), photo(tmp_path / "b.jpg", seed=2)

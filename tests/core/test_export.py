@@ -553,8 +553,9 @@ def test_batch_refuses_unusable_output_folders(tmp_path, monkeypatch):
         next(export_batch(jobs([src]), tmp_path / "nope", label="x", channel=WEB))
     afile = tmp_path / "file.txt"
     afile.write_text("x")
-    with pytest.raises(OutputFolderError, match="not a folder"):
+    with pytest.raises(OutputFolderError, match="not a folder") as ei:
         next(export_batch(jobs([src]), afile, label="x", channel=WEB))
+    assert ei.value.hint == "Choose a folder for the safe copies, or create a new one."
     with pytest.raises(OutputFolderError, match="original photos"):
         next(export_batch(jobs([src]), tmp_path, label="x", channel=WEB))
     link = tmp_path.parent / f"{tmp_path.name}-link"
@@ -569,9 +570,11 @@ def test_batch_refuses_unusable_output_folders(tmp_path, monkeypatch):
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(export_mod.tempfile, "mkstemp", mkstemp)
-    with pytest.raises(OutputFolderError, match="cannot write"):
+    with pytest.raises(OutputFolderError, match="cannot write") as ei:
         next(export_batch(jobs([src]), out, label="x", channel=WEB))
     assert listing(out) == []
+    # in words (s65: the system's "(Permission denied)", "(Read-only file system)")
+    assert ei.value.message == "PhotoVet cannot write to the output folder (permission denied)"
 
 
 def test_batch_beside_originals_when_asked(tmp_path):

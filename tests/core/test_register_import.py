@@ -243,6 +243,27 @@ def test_detect_columns_uses_the_registers_channels(tmp_path, reg):
     assert "Consent: Prospectus" not in m.ignored
 
 
+@pytest.mark.parametrize("make,said", [
+    (lambda p: p.mkdir(), "that is a folder, not a column mapping file"),
+    (lambda p: p.write_bytes(b""), "the column mapping file is empty"),
+    (lambda p: p.write_bytes(b"\xff\xd8\xff\xe0 a photo"),
+     "this is not a column mapping file (it is not text)"),
+    (lambda p: p.write_text('{"columns": {"id": "UPN",\n}'),
+     "this is not a column mapping file PhotoVet can read (its text is not in the form "
+     "PhotoVet saves, near line 2)"),
+])
+def test_a_file_given_as_the_column_mapping_that_is_not_one(tmp_path, make, said):
+    """s65: Python's words ("[Errno 21] Is a directory: '...'", "Expecting value: line 1
+    column 1 (char 0)", "'utf-8' codec can't decode byte 0xff in position 0")."""
+    mp = tmp_path / "columns.json"
+    make(mp)
+    with pytest.raises(RegisterImportError) as ei:
+        load_mapping(mp)
+    assert str(ei.value) == f"columns.json: {said}"
+    assert ei.value.hint == ("Choose the .json file PhotoVet saved with the column choices "
+                             "('Save the column choices' in the app's register import).")
+
+
 def test_mapping_file_round_trip_and_use(tmp_path, reg):
     p = write(tmp_path, "Ident,Nom,Prenom,Web,Journal\n" + f"{UPN1},Stone,Amelia,Oui?,Yes\n")
     with pytest.raises(RegisterImportError) as ei:
@@ -288,6 +309,25 @@ def test_encodings(tmp_path, reg, encoding):
     rep = reg.import_csv(p, today=TODAY)
     assert rep.applied, rep.summary_lines()
     assert reg.person(UPN1).legal_forename == "Anaïs"
+
+
+def test_a_utf8_file_with_a_line_in_windows_1252_reads_every_name_right(tmp_path, reg):
+    """s65: one row added in another program (Windows-1252) made the whole UTF-8 file read as
+    Windows-1252: "Renée" became "RenÃ©e" (the name the caption and badge checks look for)."""
+    p = tmp_path / "reg.csv"
+    p.write_bytes((HEADER + row(UPN1, sur="Dunmore", fore="Renée")).encode("utf-8")
+                  + row(UPN2, sur="Parr", fore="Zoë").encode("cp1252")
+                  + row(UPN3, sur="Brontë", fore="Anne", year="Staff").encode("utf-8"))
+    rep = reg.import_csv(p, today=TODAY)
+    assert rep.applied, rep.summary_lines()
+    assert [reg.person(u).legal_forename for u in (UPN1, UPN2)] == ["Renée", "Zoë"]
+    assert reg.person(UPN3).legal_surname == "Brontë"
+    assert rep.encoding == "UTF-8, with Windows-1252 on line 3"
+    mixed = [w for w in rep.warnings if w.kind == "mixed_encoding"]
+    assert [str(w) for w in mixed] == [
+        "file: the file mixes two kinds of text: UTF-8, and Windows-1252 on line 3 (added or "
+        "changed in another program?). Each line was read in its own kind: check the names on "
+        "those lines, and save the file from Excel as 'CSV UTF-8 (Comma delimited)' next time"]
 
 
 def test_semicolon_delimited(tmp_path, reg):

@@ -782,6 +782,26 @@ def test_an_original_deleted_is_said_deleted_even_when_its_clips_cannot_be_looke
     assert report.live_clips_left == []
 
 
+def test_an_original_the_trash_will_not_take_is_kept_and_said_in_words(
+        ws_with_leaver, tmp_path, trash, monkeypatch):
+    """s65: "could not delete (PermissionError: [Errno 13] Permission denied: '...'); kept"."""
+    [a, _b] = imported(ws_with_leaver, tmp_path)
+    days = ws_with_leaver.settings.retention.originals_days
+    sched = ws_with_leaver.retention(clock_at(days))
+    due = [i for i in sched.due(("originals",)) if i.path == str(a.resolve())]
+
+    def locked(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("send2trash.send2trash", locked)
+    report = sched.apply(items=due)
+    assert [(i.status, i.reason) for i in report.items] == [(
+        "error", "could not be moved to the trash (permission denied); it was kept. Is the "
+        "memory card locked (its switch), or the folder read-only? Unlock it, or ask IT, then "
+        "delete the originals again")]
+    assert a.exists()
+
+
 def test_an_original_copied_long_ago_and_marked_ready_today_is_not_deleted(ws_with_leaver,
                                                                             tmp_path, trash):
     """s59 review: the schedule deleted an original waiting for approval (or approved) for a

@@ -60,9 +60,11 @@ from photovet.core.errors import (
     PhotoVetError,
     RegisterUnavailableError,
     VerificationError,
+    stray_marks,
 )
 from photovet.core.fsutil import (
     FolderClock,
+    _why_not_written,
     crash_point,
     fsync_dir,
     link_no_overwrite,
@@ -615,10 +617,14 @@ def check_output_folder(out_dir: Path, sources: Iterable[Path] = (), *,
     # hidden by the stick once it is back (s45)
     refuse_unplugged(out_dir, path=out_dir)
     if not out_dir.exists():
-        raise OutputFolderError("the output folder does not exist", path=out_dir,
-                                hint="Create it first or choose another folder.")
+        stray = stray_marks(out_dir)   # "Copy as path"'s quotation marks: what to do is that
+        raise OutputFolderError(stray or "the output folder does not exist", path=out_dir,
+                                hint=None if stray else "Create it first or choose another "
+                                                        "folder.")
     if not out_dir.is_dir():
-        raise OutputFolderError("the output path is a file, not a folder", path=out_dir)
+        raise OutputFolderError("the output path is a file, not a folder", path=out_dir,
+                                hint="Choose a folder for the safe copies, or create a new "
+                                     "one.")
     try:
         fd, probe = tempfile.mkstemp(prefix=".photovet-probe-", dir=out_dir)
         os.close(fd)
@@ -626,8 +632,9 @@ def check_output_folder(out_dir: Path, sources: Iterable[Path] = (), *,
     except OSError as exc:
         if exc.errno in (errno.ENOSPC,):
             raise DiskFullError("the output disk is full", path=out_dir) from exc
+        # s65: was the system's words, "(Read-only file system)", "(Permission denied)"
         raise OutputFolderError("PhotoVet cannot write to the output folder "
-                                f"({exc.strerror or exc})", path=out_dir,
+                                f"({_why_not_written(exc)})", path=out_dir,
                                 hint="Choose a folder you can write to.") from exc
     if not allow_beside_originals:
         _refuse_the_originals_folder(out_dir, sources)

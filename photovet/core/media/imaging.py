@@ -26,6 +26,7 @@ import numpy as np
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
 from photovet.core.errors import (
+    LINK_LOOP,
     EmptyFileError,
     FileChangedError,
     FileVanishedError,
@@ -35,6 +36,7 @@ from photovet.core.errors import (
     TruncatedImageError,
     UnreadableFileError,
     UnsupportedImageError,
+    not_there,
 )
 from photovet.core.fsutil import name_order
 from photovet.core.media.live_photos import LIVE_CLIP, LIVE_PHOTO_SUFFIXES, live_photo_clip
@@ -263,12 +265,12 @@ def _check_file(path: Path) -> int:
     try:
         st = os.stat(path)
     except FileNotFoundError as exc:
-        raise FileVanishedError("the file does not exist (was it moved or deleted?)", path=path) from exc
+        raise FileVanishedError(not_there(path), path=path) from exc
     except PermissionError as exc:
         raise UnreadableFileError("permission denied: PhotoVet is not allowed to read this file",
                                   path=path) from exc
     except OSError as exc:
-        raise UnreadableFileError(f"the file could not be read ({exc.strerror or exc})", path=path) from exc
+        raise read_error(path, exc) from exc
     if _stat.S_ISDIR(st.st_mode):
         raise NotAFileError("this is a folder, not a photo file", path=path)
     if not _stat.S_ISREG(st.st_mode):
@@ -302,6 +304,8 @@ def read_error(path: Path, exc: OSError) -> ImageError:
                                    path=path)
     if isinstance(exc, IsADirectoryError):
         return NotAFileError("this is a folder, not a photo file", path=path)
+    if exc.errno == errno.ELOOP:   # s65: was "(Too many levels of symbolic links)"
+        return NotAFileError(LINK_LOOP, path=path)
     return UnreadableFileError(f"the file could not be read ({exc.strerror or exc})", path=path)
 
 
@@ -1050,6 +1054,11 @@ def _not_regular(f: Path) -> str:
     """Why a folder's entry that is not a regular file was left out, in a school's words."""
     try:
         if f.is_symlink():
+            try:
+                os.stat(f)
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:   # s65: was "to a file that is not there: itself"
+                    return LINK_LOOP
             return f"{BROKEN_LINK}: {os.readlink(f)}"
     except OSError:
         pass

@@ -1282,9 +1282,7 @@ class Records:
                 found = [r[0] for r in self.db.execute(
                     "SELECT id, output_path FROM exports ORDER BY id") if _norm(r[1]) == want]
             if not found:
-                why = ("no export record has this file's content or path (is it a PhotoVet export?)"
-                       if f.exists() else "file not found, and no export record has this path")
-                errors.append((f, why))
+                errors.append((f, _no_export_record(f)))
             elif channel is not None:
                 refusals = [self._channel_refusal(i, channel) for i in found]
                 if all(refusals):
@@ -2001,8 +1999,29 @@ class _Recorder:
             self.records.abandon(record_id, reason)
 
 
+def _no_export_record(f: Path) -> str:
+    """Why no export record was found for ``f``, a file named to be marked posted (or taken
+    down): s65, a folder was "no export record has this file's content", a link to nowhere or
+    in a loop "file not found"."""
+    try:
+        if f.is_dir():
+            return ("this is a folder, not an exported file: name the exported files in it, or "
+                    "the whole batch with --batch LABEL")
+        if f.is_symlink() and not f.exists():
+            return ("a shortcut (link) to a file that is not there (or round in a loop): name "
+                    "the exported file itself")
+        if f.exists():
+            return ("no export record has this file's content or path (is it a PhotoVet "
+                    "export?)")
+    except OSError:
+        pass
+    return "file not found, and no export record has this path"
+
+
+
 __all__ = ["CaptionRef", "ExportRecord", "IdentifyHit", "PostRecord", "Records", "RecordsError",
            "caption_refs", "display_names", "forget_caption_names", "forget_faces_shown",
            "forget_names",
            "forget_original_place",
            "full_names"]
+

@@ -1,5 +1,6 @@
 """Reading a CSV file exported from the MIS: UTF-8 (with or without BOM), UTF-16 (with a BOM, or
-without one when every other byte is zero), Windows-1252 (Excel); comma, semicolon or tab
+without one when every other byte is zero), Windows-1252 (Excel), or UTF-8 with some lines in
+Windows-1252 (each line read in its own kind, said as a warning by the import); comma, semicolon or tab
 separated, or as Excel's first line "sep=;" says. Lines are numbered as a spreadsheet numbers
 them (the header is line 1, or below a report's title rows: ``read_titled_table``).
 
@@ -14,7 +15,7 @@ import io
 import re
 from pathlib import Path
 
-from photovet.core.errors import RegisterImportError
+from photovet.core.errors import RegisterImportError, not_there
 
 #: Excel's first line naming the separator ("sep=;"), written by some exports
 _SEP_LINE = re.compile(r"(?i)sep=(\\t|[,;|\t])")
@@ -55,6 +56,9 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
         return raw.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    mixed = _mixed_utf8(raw, path)
+    if mixed is not None:
+        return mixed
     try:
         return raw.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError as exc:
@@ -62,6 +66,40 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
             f"the file is not UTF-8 or Windows-1252 text (byte 0x{raw[exc.start]:02x} at "
             f"position {exc.start})", path=path,
             hint="Save it from Excel as 'CSV UTF-8 (Comma delimited)'.") from exc
+
+
+#: how ``_decode`` names a file read line by line (UTF-8, some lines Windows-1252)
+MIXED_ENCODING = "UTF-8, with Windows-1252 on"
+
+
+def _mixed_utf8(raw: bytes, path: Path) -> tuple[str, str] | None:
+    """A file that is UTF-8 with accented letters, but with some lines in Windows-1252 (a row
+    added or edited in another program): each line read in its own kind, or None when no
+    line is UTF-8 with an accented letter (then it is all Windows-1252). s65: the whole file
+    was read as Windows-1252, every UTF-8 name garbled ("Renée" read as "RenÃ©e") in the
+    register and in the names the caption and badge checks look for (found only as a
+    misspelling, if at all), without a word."""
+    lines = raw.splitlines(keepends=True)
+    kinds: list[str] = []
+    for ln in lines:
+        try:
+            ln.decode("utf-8")
+            kinds.append("utf-8" if any(b >= 0x80 for b in ln) else "ascii")
+        except UnicodeDecodeError:
+            kinds.append("cp1252")
+    if "utf-8" not in kinds:
+        return None
+    odd = [n for n, kind in enumerate(kinds, start=1) if kind == "cp1252"]
+    parts = []
+    for n, (ln, kind) in enumerate(zip(lines, kinds), start=1):
+        try:
+            parts.append(ln.decode("cp1252" if kind == "cp1252" else "utf-8"))
+        except UnicodeDecodeError as exc:
+            raise RegisterImportError(
+                f"line {n} is not UTF-8 or Windows-1252 text (byte 0x{ln[exc.start]:02x})",
+                path=path, hint="Save it from Excel as 'CSV UTF-8 (Comma delimited)'.") from exc
+    shown = ", ".join(str(n) for n in odd[:10]) + (" ..." if len(odd) > 10 else "")
+    return "".join(parts), f"{MIXED_ENCODING} {'line' if len(odd) == 1 else 'lines'} {shown}"
 
 
 def _document_kind(raw: bytes) -> str:
@@ -118,11 +156,21 @@ def _unclosed_quote(text: str, delim: str) -> bool:
 
 def _read_bytes(path: Path, what: str = "register file") -> bytes:
     if not path.exists():
-        raise RegisterImportError(f"the {what} was not found", path=path)
+        if path.is_symlink():   # s65: a link to nowhere (or in a loop) was "not found"
+            raise RegisterImportError(f"this is a shortcut (link) to a file that is not there; "
+                                      f"give the {what} itself", path=path)
+        raise RegisterImportError(not_there(path, f"the {what} was not found"), path=path)
     if path.is_dir():
-        raise RegisterImportError(f"that is a folder, not a {what}", path=path)
+        article = "an" if what[:1].lower() in "aeiou" else "a"   # s65: "not a enrolment CSV"
+        raise RegisterImportError(f"that is a folder, not {article} {what}", path=path)
     try:
         return path.read_bytes()
+    except PermissionError as exc:   # s65: was "could not be read (Permission denied)"
+        raise RegisterImportError(f"PhotoVet is not allowed to read the {what} (permission "
+                                  "denied)", path=path,
+                                  hint="Ask IT to give your account access to it, or save "
+                                       "the export from your MIS again, in a folder of your "
+                                       "own.") from exc
     except OSError as exc:
         raise RegisterImportError(f"the {what} could not be read ({exc.strerror or exc})",
                                   path=path) from exc

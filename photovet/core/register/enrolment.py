@@ -7,6 +7,8 @@ enrolled. Every enrolment is audited.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
+import os
 import re
 import time
 import unicodedata
@@ -16,8 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from photovet.core.errors import EnrolmentError, PhotoVetError, RegisterImportError, UnknownPersonError
-from photovet.core.media.imaging import load_image
+from photovet.core.errors import (
+    LINK_LOOP,
+    EnrolmentError,
+    PhotoVetError,
+    RegisterImportError,
+    UnknownPersonError,
+)
+from photovet.core.media.imaging import BROKEN_LINK, load_image
 from photovet.core.models import Person
 from photovet.core.register.csv_io import read_table
 from photovet.core.register.mapping import ID_ALIASES, norm
@@ -278,8 +286,25 @@ def folder_items(register: Any, folder: Path, report: EnrolReport) -> list[tuple
     names: dict[tuple[str, ...], set[str]] | None = None
     left: dict[tuple[str, ...], set[str]] | None = None
     items: list[tuple[str, Path]] = []
-    for f in sorted(folder.iterdir()):
-        if f.name.startswith(".") or not f.is_file():
+    try:
+        entries = sorted(folder.iterdir())
+    except PermissionError as exc:   # s65: was "PhotoVet could not use ...; Tell IT"
+        raise EnrolmentError("PhotoVet is not allowed to open this folder (permission denied)",
+                             path=folder, hint="Ask IT to give your account access to it, or "
+                                               "copy the portraits into a folder of your "
+                                               "own.") from exc
+    except OSError as exc:
+        raise EnrolmentError(f"this folder could not be read ({exc.strerror or exc})",
+                             path=folder) from exc
+    for f in entries:
+        if f.name.startswith("."):
+            continue
+        if not f.is_file():
+            # a portrait's name on a shortcut to a file that is not there (moved, on a stick
+            # not connected): said, or that person was left out without a word (s65)
+            if f.is_symlink() and f.suffix.lower() in IMAGE_SUFFIXES:
+                report.photos += 1
+                report.errors.append(EnrolProblem("", str(f), _link_words(f)))
             continue
         if f.suffix.lower() not in IMAGE_SUFFIXES:
             report.ignored.append(f.name)
@@ -331,12 +356,27 @@ def folder_items(register: Any, folder: Path, report: EnrolReport) -> list[tuple
     return items
 
 
+def _link_words(f: Path) -> str:
+    """Why the portrait ``f``, a shortcut (link) that leads to no file, was not read."""
+    try:
+        os.stat(f)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return LINK_LOOP
+    try:
+        to = f" ({os.readlink(f)})"
+    except OSError:
+        to = ""
+    return (f"{BROKEN_LINK}{to}: this portrait was not read; put the photo itself in the "
+            "folder")
+
+
 def csv_items(csv_path: Path, report: EnrolReport) -> list[tuple[str, Path]]:
     """A CSV of id -> photo path (paths relative to the CSV's folder)."""
     try:
         headers, rows, _enc, _sha = read_table(csv_path, "enrolment CSV")
     except RegisterImportError as exc:
-        raise EnrolmentError(exc.message, path=csv_path) from exc
+        raise EnrolmentError(exc.message, path=csv_path, hint=exc.hint) from exc
     normed = [norm(h) for h in headers]
     id_i = next((i for i, n in enumerate(normed)
                  if any(n in names for names in ID_ALIASES.values())), None)
@@ -344,6 +384,12 @@ def csv_items(csv_path: Path, report: EnrolReport) -> list[tuple[str, Path]]:
     if id_i is None or ph_i is None:
         raise EnrolmentError("the enrolment CSV needs an id column (UPN) and a photo column "
                              f"(Photo); its header has: {', '.join(headers)}", path=csv_path)
+    if not rows:   # s65: "Enrolled 0 people from 0 of 0 photos", as if all had gone well
+        raise EnrolmentError("the enrolment CSV has its column headings but no rows: no photo "
+                             "is listed in it, so nobody was enrolled", path=csv_path,
+                             hint="Add a row for each person (their UPN or staff code and "
+                                  "their photo's file name), or use --folder with the folder "
+                                  "of the MIS photo export.")
     items: list[tuple[str, Path]] = []
     for line, cells in rows:
         pid = re.sub(r"\s+", "", cells[id_i] if id_i < len(cells) else "").upper()

@@ -45,7 +45,7 @@ from photovet.core.errors import (
 )
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.policy import leaving_undone, row_restored
-from photovet.core.register.csv_io import read_table, read_titled_table
+from photovet.core.register.csv_io import MIXED_ENCODING, read_table, read_titled_table
 from photovet.core.register.mapping import (
     CONSENT_PREFIX,
     DO_NOT_PHOTOGRAPH,
@@ -860,6 +860,14 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     if mapping is None:    # columns chosen by hand are the person's word that it is one
         _refuse_if_not_a_register(detect_mapping(headers, labels), path, raw_rows)
     m = resolve_mapping(headers, mapping, path, labels, header_line)
+    if not raw_rows:
+        # s65: "0 rows ... the register already matches this file", exit 0: an MIS report run
+        # with a filter that matched nobody, or a file saved before its rows were pasted in
+        raise RegisterImportError(
+            "the register file has its column headings but no rows: nobody is in it. Nothing "
+            "was imported", path=path,
+            hint="Export the register from your MIS again, with everyone on roll, and import "
+                 "that file.")
     if len(raw_rows) > LARGE_REGISTER_ROWS and not large_ok:
         raise RegisterTooLargeError(_large_question(len(raw_rows)), len(raw_rows),
                                     path=path)
@@ -867,6 +875,14 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     parsed = [parse_row(line, cells, layout, channels) for line, cells in raw_rows]
     report = ImportReport(file=str(path), encoding=encoding, rows=len(parsed), dry_run=dry_run,
                           mapping=dict(m.fields))
+    if encoding.startswith(MIXED_ENCODING):
+        # each line read in its own kind (csv_io._mixed_utf8): said, with the lines to check
+        report.warnings.append(RowProblem(
+            None, "", "", f"the file mixes two kinds of text: UTF-8, and Windows-1252 on "
+            f"{encoding[len(MIXED_ENCODING):].strip()} (added or changed in another program?). "
+            "Each line was read in its own kind: check the names on those lines, and save the "
+            "file from Excel as 'CSV UTF-8 (Comma delimited)' next time",
+            "", "mixed_encoding"))
     for line, title in titles:   # said, so the office sees which row was taken for what
         report.warnings.append(RowProblem(
             line, "", title, f"'{title}' is above the column headings: read as the report's "

@@ -330,16 +330,41 @@ def normalise_field_name(fld: str) -> str:
             "year": "year_group"}.get(fld, fld)
 
 
+#: what to do about a file given as a column mapping that is not one
+MAPPING_HINT = ("Choose the .json file PhotoVet saved with the column choices ('Save the "
+                "column choices' in the app's register import).")
+
+
 def load_mapping(path: str | Path) -> ColumnMapping:
     """Read a saved column mapping (JSON: {"columns": {field: header}})."""
     path = Path(path)
+    # s65: each was Python's own words ("[Errno 21] Is a directory: '...'", "Expecting value:
+    # line 1 column 1 (char 0)", "'utf-8' codec can't decode byte 0xff ...")
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise RegisterImportError("the column mapping file was not found", path=path) from exc
-    except (OSError, ValueError) as exc:
-        raise RegisterImportError(f"the column mapping file could not be read ({exc})",
-                                  path=path) from exc
+    except IsADirectoryError as exc:
+        raise RegisterImportError("that is a folder, not a column mapping file", path=path,
+                                  hint=MAPPING_HINT) from exc
+    except PermissionError as exc:
+        raise RegisterImportError("PhotoVet is not allowed to read the column mapping file "
+                                  "(permission denied)", path=path) from exc
+    except OSError as exc:
+        raise RegisterImportError("the column mapping file could not be read "
+                                  f"({exc.strerror or exc})", path=path) from exc
+    if not raw.strip():
+        raise RegisterImportError("the column mapping file is empty", path=path,
+                                  hint=MAPPING_HINT)
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise RegisterImportError("this is not a column mapping file (it is not text)",
+                                  path=path, hint=MAPPING_HINT) from exc
+    except json.JSONDecodeError as exc:
+        raise RegisterImportError(
+            f"this is not a column mapping file PhotoVet can read (its text is not in the "
+            f"form PhotoVet saves, near line {exc.lineno})", path=path, hint=MAPPING_HINT) from exc
     cols = data.get("columns", data) if isinstance(data, dict) else None
     if not isinstance(cols, dict) or not all(
             isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in cols.items()):

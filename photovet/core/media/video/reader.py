@@ -34,6 +34,7 @@ caller fails that file and the batch goes on.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import math
@@ -51,10 +52,12 @@ from typing import Any, Literal, overload
 import numpy as np
 
 from photovet.core.errors import (
+    LINK_LOOP,
     FileChangedError,
     TruncatedVideoError,
     UnsupportedVideoError,
     VideoError,
+    not_there,
 )
 from photovet.core.media.video.boxes import edit_rates, moov_of
 
@@ -159,11 +162,13 @@ def check_file(path: Path) -> int:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise VideoError("the file does not exist (was it moved or deleted?)", path=path) from None
+        raise VideoError(not_there(path), path=path) from None
     except PermissionError:
         raise VideoError("permission denied: PhotoVet is not allowed to read this file",
                          path=path) from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise VideoError(LINK_LOOP, path=path) from None
         raise VideoError(f"the file could not be read ({exc.strerror or exc})", path=path) from None
     if _stat.S_ISDIR(st.st_mode):
         raise VideoError("this is a folder, not a video file", path=path)
