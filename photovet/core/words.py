@@ -1827,6 +1827,13 @@ TRASH_PERMANENT_APP = "PhotoVet asks whether to delete it for good"
 #: where the take-down list is, after ``on_takedown_list_for``: in the app, by the command
 TAKEDOWN_LIST_APP = "See After posting > Take-down list\u2026"
 TAKEDOWN_LIST_COMMAND = "See photovet takedown."
+#: an enrolment CSV with no rows: the other way to enrol
+ENROL_FOLDER_COMMAND = "or use --folder with the folder of the MIS photo export"
+ENROL_FOLDER_APP = "or choose 'A folder of photos named by UPN or staff code' and the folder " \
+    "of the MIS photo export"
+#: a folder named to be marked posted: its files, or the whole batch
+POSTED_FOLDER_COMMAND = "name the exported files in it, or the whole batch with --batch LABEL"
+POSTED_FOLDER_APP = "choose the exported files in it, or the whole batch"
 #: ... a command's hint -> the app's (the import's two, said by its report, too)
 _APP_HINTS = {ROLE_GRANT_COMMAND: ROLE_GRANT_APP, ROLE_GRANT_ONE_COMMAND: ROLE_GRANT_ONE_APP,
               USERS_LIST_COMMAND: USERS_LIST_APP, USERS_ADD_COMMAND: USERS_ADD_APP,
@@ -1845,7 +1852,9 @@ _APP_HINTS = {ROLE_GRANT_COMMAND: ROLE_GRANT_APP, ROLE_GRANT_ONE_COMMAND: ROLE_G
               CAPTION_POSTED_COMMAND: CAPTION_POSTED_APP,
               POSTED_ELSEWHERE_COMMAND: POSTED_ELSEWHERE_APP,
               TRASH_PERMANENT_COMMAND: TRASH_PERMANENT_APP,
-              TAKEDOWN_LIST_COMMAND: TAKEDOWN_LIST_APP}
+              TAKEDOWN_LIST_COMMAND: TAKEDOWN_LIST_APP,
+              ENROL_FOLDER_COMMAND: ENROL_FOLDER_APP,
+              POSTED_FOLDER_COMMAND: POSTED_FOLDER_APP}
 #: the command hints, for a test that no other text of the core names a command
 COMMAND_HINTS = tuple(_APP_HINTS)
 

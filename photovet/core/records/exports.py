@@ -29,7 +29,7 @@ from photovet.core.errors import PhotoVetError
 from photovet.core.models import Channel, ExportResult, Person
 from photovet.core.storage import Database
 from photovet.core.storage.database import stored_path, text_safe, twin_content
-from photovet.core.words import EXPORTS_LIST_COMMAND, POSTED_ELSEWHERE_COMMAND
+from photovet.core.words import EXPORTS_LIST_COMMAND, POSTED_ELSEWHERE_COMMAND, POSTED_FOLDER_COMMAND
 
 if TYPE_CHECKING:
     import numpy as np
@@ -2005,8 +2005,7 @@ def _no_export_record(f: Path) -> str:
     in a loop "file not found"."""
     try:
         if f.is_dir():
-            return ("this is a folder, not an exported file: name the exported files in it, or "
-                    "the whole batch with --batch LABEL")
+            return f"this is a folder, not an exported file: {POSTED_FOLDER_COMMAND}"
         if f.is_symlink() and not f.exists():
             return ("a shortcut (link) to a file that is not there (or round in a loop): name "
                     "the exported file itself")

@@ -30,7 +30,7 @@ from photovet.core.models import Person
 from photovet.core.register.csv_io import read_table
 from photovet.core.register.mapping import ID_ALIASES, norm
 from photovet.core.register.reports import EnrolLookalike, EnrolProblem, EnrolReport
-from photovet.core.words import count
+from photovet.core.words import ENROL_FOLDER_COMMAND, count
 
 # Enrolment photos are portraits: the face is large, so detecting on a copy at most this many
 # pixels on the long edge is several times faster and gives the encoder plenty of detail. When
@@ -388,8 +388,7 @@ def csv_items(csv_path: Path, report: EnrolReport) -> list[tuple[str, Path]]:
         raise EnrolmentError("the enrolment CSV has its column headings but no rows: no photo "
                              "is listed in it, so nobody was enrolled", path=csv_path,
                              hint="Add a row for each person (their UPN or staff code and "
-                                  "their photo's file name), or use --folder with the folder "
-                                  "of the MIS photo export.")
+                                  f"their photo's file name), {ENROL_FOLDER_COMMAND}.")
     items: list[tuple[str, Path]] = []
     for line, cells in rows:
         pid = re.sub(r"\s+", "", cells[id_i] if id_i < len(cells) else "").upper()
