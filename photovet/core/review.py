@@ -19,7 +19,8 @@ words it read: a line left readable that now reads otherwise is not left readabl
 whose face or text is no longer found is kept as an area covered by hand (fail closed); any other decision
 that no longer fits is dropped and listed in ``analysis.review_notes``: so is a show, a name or a
 "not a face" whose face is now found as a box reaching well beyond the one decided on
-(``reaches_beyond``); a cover covers whatever it matches.
+(``reaches_beyond``), and "leave it readable" whose line or place is found reaching well beyond
+the one decided on; a cover covers whatever it matches.
 
 Policy (policy.py) decides what an override may do; ``Reviewer`` refuses, before storing, what
 policy refuses (``ReviewRefused``), and policy checks every stored override again at every
@@ -230,8 +231,8 @@ def reaches_beyond(decided: Sequence[float], found: Sequence[float]) -> bool:
     """Does box ``found`` (x, y, w, h) reach well beyond box ``decided`` (``REACH_*``)? A
     face checked again may come out as a bigger box than the one decided on (two faces found
     as one, the face with more around it): a show, a name or a "not a face" taken to it would
-    uncover what nobody decided on. Pure; ``video_review.reaches_beyond`` is a track's, in
-    frames."""
+    uncover what nobody decided on; so would a line or a place left readable
+    (``apply_review``). Pure; ``video_review.reaches_beyond`` is a track's, in frames."""
     dx, dy, dw, dh = (float(v) for v in decided)
     fx, fy, fw, fh = (float(v) for v in found)
     across = max(0.0, dx - fx) + max(0.0, fx + fw - (dx + dw))
@@ -325,6 +326,13 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
             # this line reads otherwise than the answer saw (an answer stored before words
             # were kept, s42, included): asked again
             i = None
+        bigger = i is not None and td.action == "keep" and reaches_beyond(
+            _poly_box(td.polygon), _poly_box(analysis.texts[i].polygon))
+        if bigger:
+            # the line or place found there now reaches well beyond the one left readable
+            # (s65: a place after "my name is" where nothing was read, found twice as tall,
+            # left readable where a name may be written that nobody saw): asked again
+            i = None
         if i is None:
             if td.action == "cover":
                 analysis.manual.append(Cover("polygon", None, grow_polygon(td.polygon), "manual",
@@ -335,6 +343,10 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
             elif td.text:
                 analysis.review_notes.append(
                     f"A decision to leave \u201c{td.text}\u201d readable no longer fits and was not used.")
+            elif bigger:
+                analysis.review_notes.append(
+                    "A decision to leave readable a place where no words were read no longer "
+                    "fits (the place found there now is bigger) and was not used.")
             else:
                 analysis.review_notes.append(
                     "A decision to leave readable a place where no words were read no longer "
