@@ -17,7 +17,10 @@ lost. Every edit is audited.
 decision is matched to the face or text it was made about by position (a text's also by the
 words it read: a line left readable that now reads otherwise is not left readable). A cover
 whose face or text is no longer found is kept as an area covered by hand (fail closed); any other decision
-that no longer fits is dropped and listed in ``analysis.review_notes``.
+that no longer fits is dropped and listed in ``analysis.review_notes``: so is a show, a name or a
+"not a face" whose face is now found as a box reaching well beyond the one decided on
+(``reaches_beyond``), and "leave it readable" whose line or place is found reaching well beyond
+the one decided on; a cover covers whatever it matches.
 
 Policy (policy.py) decides what an override may do; ``Reviewer`` refuses, before storing, what
 policy refuses (``ReviewRefused``), and policy checks every stored override again at every
@@ -216,6 +219,28 @@ def match_face(faces: Sequence[Face], box: Sequence[float]) -> int | None:
     return best
 
 
+#: how far a face's box found again may reach beyond the box a decision other than a cover was
+#: made on, and still take it, across and down each (both sides together): a share of the
+#: decided box's width or height (a face found again 1.2 times as big and moved by a tenth of
+#: its size reaches 0.22), at least a few pixels (a stored box is whole pixels, cut down)
+REACH_SHARE = 0.3
+REACH_PIXELS = 3.0
+
+
+def reaches_beyond(decided: Sequence[float], found: Sequence[float]) -> bool:
+    """Does box ``found`` (x, y, w, h) reach well beyond box ``decided`` (``REACH_*``)? A
+    face checked again may come out as a bigger box than the one decided on (two faces found
+    as one, the face with more around it): a show, a name or a "not a face" taken to it would
+    uncover what nobody decided on; so would a line or a place left readable
+    (``apply_review``). Pure; ``video_review.reaches_beyond`` is a track's, in frames."""
+    dx, dy, dw, dh = (float(v) for v in decided)
+    fx, fy, fw, fh = (float(v) for v in found)
+    across = max(0.0, dx - fx) + max(0.0, fx + fw - (dx + dw))
+    down = max(0.0, dy - fy) + max(0.0, fy + fh - (dy + dh))
+    return across > max(REACH_PIXELS, REACH_SHARE * dw) or \
+        down > max(REACH_PIXELS, REACH_SHARE * dh)
+
+
 def match_text(texts: Sequence[TextItem], polygon: Sequence[Sequence[float]],
                text: str = "") -> int | None:
     """The line a decision made about the line at ``polygon`` that read ``text`` applies to:
@@ -265,6 +290,11 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
                             key=lambda x: order.get(x[0].action, 3))
     for d, _scope in face_decisions:
         i = match_face(analysis.faces, d.box)
+        if i is not None and d.action != "cover" and reaches_beyond(d.box, analysis.faces[i].box):
+            # the face found there now reaches well beyond the one decided on (s65: two faces
+            # found as one box, IoU 0.5, and the visitor's "show" showed the pupil beside
+            # them): asked again, covered meanwhile by the rules; a cover covers all of it
+            i = None
         if i is None:
             if d.action == "cover":
                 analysis.manual.append(face_cover(d.box, size, grow=grow))
@@ -296,6 +326,13 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
             # this line reads otherwise than the answer saw (an answer stored before words
             # were kept, s42, included): asked again
             i = None
+        bigger = i is not None and td.action == "keep" and reaches_beyond(
+            _poly_box(td.polygon), _poly_box(analysis.texts[i].polygon))
+        if bigger:
+            # the line or place found there now reaches well beyond the one left readable
+            # (s65: a place after "my name is" where nothing was read, found twice as tall,
+            # left readable where a name may be written that nobody saw): asked again
+            i = None
         if i is None:
             if td.action == "cover":
                 analysis.manual.append(Cover("polygon", None, grow_polygon(td.polygon), "manual",
@@ -306,6 +343,10 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
             elif td.text:
                 analysis.review_notes.append(
                     f"A decision to leave \u201c{td.text}\u201d readable no longer fits and was not used.")
+            elif bigger:
+                analysis.review_notes.append(
+                    "A decision to leave readable a place where no words were read no longer "
+                    "fits (the place found there now is bigger) and was not used.")
             else:
                 analysis.review_notes.append(
                     "A decision to leave readable a place where no words were read no longer "
@@ -910,4 +951,4 @@ __all__ = ["ALL", "Choices", "FLAG_SCOPES", "FaceDecision", "FlagDecision", "Han
            "ReviewConflict", "ReviewRefused", "ReviewStore", "Reviewer", "TextDecision", "apply_review",
            "decision_scope",
            "match_face", "match_text", "review_hash", "versions"]
-__all__ += ["keep_applies_to", "named_by_hand", "naming_returned"]
+__all__ += ["keep_applies_to", "named_by_hand", "naming_returned", "reaches_beyond"]
