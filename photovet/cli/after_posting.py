@@ -382,6 +382,10 @@ def identify_cmd(files: tuple[Path, ...], max_distance: int | None, as_json: boo
     ws = open_workspace()
     try:
         for f in files:
+            if f.is_dir():      # files only, each named: said so, with an example (s65)
+                failed += 1
+                fail_line(f, words.identify_folder_said(f))
+                continue
             try:
                 hits = ws.records.identify(f, max_distance=max_distance if max_distance is not None
                                            else DEFAULT_MAX_DISTANCE, register=ws.register)

@@ -658,10 +658,15 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                                            "unreadable_folders": len(unread),
                                            "links": len(links)}, user=user)
     for done, (folder, why) in enumerate(unread, start=1):
-        detail = why[len(_UNREADABLE_FOLDER):].split(";")[0].strip()
+        # the walk's why, up to its first ';' (": PhotoVet is not allowed to open it
+        # (permission denied)", or the system's words in brackets)
+        detail = why[len(_UNREADABLE_FOLDER):].split(";")[0].rstrip()
+        denied = "(permission denied)" in detail
         res = TransferResult(source=str(folder))
-        res.error = (f"{_on_device(folder, src)}: this folder on the device could not be read "
-                     f"{detail}; its photos were NOT copied (and nothing in it was cleared)")
+        res.error = (f"{_on_device(folder, src)}: this folder on the device could not be "
+                     f"read{detail}; its photos were NOT copied (and nothing in it was "
+                     "cleared)" + ("; ask IT to give your account access to it, then import "
+                                   "again" if denied else ""))
         yield Progress(done, total, path=str(folder), result=res, message=res.error)
     for done, (link, line) in enumerate(links, start=len(unread) + 1):
         res = TransferResult(source=str(link), error=line)     # left on the device, untouched

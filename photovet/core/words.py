@@ -1323,7 +1323,8 @@ def approval_ended_note(note: str) -> bool:
     note?"""
     note = note or ""
     return note.startswith(f"{APPROVAL_ENDED} consent was withdrawn ") and \
-        note.endswith(approval_ended_by_withdrawal("").split(" for ", 1)[1])
+        note.endswith((approval_ended_by_withdrawal("").split(" for ", 1)[1],
+                       _WITHDRAWAL_NOTE_END_BEFORE_S65))
 
 
 def rejected_elsewhere(channel_label: str, approver: str, day: str, comment: str) -> str:
@@ -1374,6 +1375,14 @@ def approval_name_removed(day: str) -> str:
 #: as it is, never after "PhotoVet's note:" (s36: two labels in a row)
 APPROVAL_ENDED = "Approval ended:"
 
+#: what the notes below ask for, said to whoever opens the photo (s65 walk: they ended
+#: "approve it again as it is now", read by a preparer too, who cannot approve)
+APPROVE_AGAIN = "a senior leader must approve it again as it is now"
+CAPTION_APPROVE_AGAIN = "a senior leader must check the caption and approve it again"
+#: how a withdrawal's note ended when stored before s65: still recognised
+#: (``approval_ended_note``), the notes being kept with the approvals
+_WITHDRAWAL_NOTE_END_BEFORE_S65 = "someone it showed; approve it again as it is now"
+
 #: the batch tile of a photo or video whose approval ended and waits for approval again
 #: (``ApprovalState.ended``; s42 walk: after a withdrawal the one photo showing the pupil said
 #: "Waiting for approval" like every photo never approved, and nobody could tell which)
@@ -1385,8 +1394,8 @@ def approval_ended_by_withdrawal(day: str) -> str:
     showed (face shown or name left readable) was withdrawn (s36): a later Yes does not bring
     the approval back, the approver looks again. The note names nobody: it is kept with the
     approval and shown to whoever opens the photo."""
-    return (f"{APPROVAL_ENDED} consent was withdrawn on {day} for someone it showed; approve it "
-            "again as it is now")
+    return (f"{APPROVAL_ENDED} consent was withdrawn on {day} for someone it showed; "
+            f"{APPROVE_AGAIN}")
 
 
 def approval_ended_by_removal(day: str) -> str:
@@ -1394,7 +1403,7 @@ def approval_ended_by_removal(day: str) -> str:
     removed from the register (an erasure, the retention schedule): added again later, the
     approval does not come back with them (s36). Names nobody."""
     return (f"{APPROVAL_ENDED} someone it showed was removed from the register on {day}; "
-            "approve it again as it is now")
+            f"{APPROVE_AGAIN}")
 
 
 def approval_ended_by_caption(day: str) -> str:
@@ -1402,7 +1411,7 @@ def approval_ended_by_caption(day: str) -> str:
     (by name or initials, and nothing else of theirs shown) had a consent the caption needs
     withdrawn (s37): the caption is looked at again before it is approved. Names nobody."""
     return (f"{APPROVAL_ENDED} consent was withdrawn on {day} for someone its caption names; "
-            "check the caption and approve it again")
+            f"{CAPTION_APPROVE_AGAIN}")
 
 
 def approval_ended_by_leaving_cleared(day: str, *, caption: bool = False) -> str:
@@ -1411,9 +1420,10 @@ def approval_ended_by_leaving_cleared(day: str, *, caption: bool = False) -> str
     ``policy.leaving_undone``): while they were taken to have left the approval did not
     count, and it does not count again by itself, even when the date was entered by
     mistake. Names nobody."""
-    whom = "its caption names; check the caption and" if caption else "it showed;"
+    whom = f"its caption names; {CAPTION_APPROVE_AGAIN} as it is now" if caption else \
+        f"it showed; {APPROVE_AGAIN}"
     return (f"{APPROVAL_ENDED} a leaving date that had taken effect was cleared on {day} for "
-            f"someone {whom} approve it again as it is now")
+            f"someone {whom}")
 
 
 def approval_ended_by_row_restored(day: str, *, caption: bool = False) -> str:
@@ -1423,8 +1433,7 @@ def approval_ended_by_row_restored(day: str, *, caption: bool = False) -> str:
     not valid the approval did not count, and it does not count again by itself. Names
     nobody."""
     whom = "its caption names" if caption else "it showed"
-    then = "check the caption and approve it again" if caption else \
-        "approve it again as it is now"
+    then = CAPTION_APPROVE_AGAIN if caption else APPROVE_AGAIN
     return (f"{APPROVAL_ENDED} the register row of someone {whom} was rejected or missing "
             f"from the MIS file, and an import on {day} restored it; {then}")
 
@@ -2022,7 +2031,8 @@ __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAN
            "POSTED_CAPTION_EMPTY", "POSTED_CAPTION_HINT",
            "approval_ended_note",
            "approval_name_removed",
-           "approval_note_said", "APPROVAL_ENDED", "EARLIER_COPIES_REMOVE", "with_names_removed",
+           "approval_note_said", "APPROVAL_ENDED", "APPROVE_AGAIN", "CAPTION_APPROVE_AGAIN",
+           "EARLIER_COPIES_REMOVE", "with_names_removed",
            "earlier_copies_said",
            "approval_withdrawn", "back_not_in_file", "days_words",
            "approval_caption", "caption_posted_not_approved", "caption_not_approved",
@@ -2250,3 +2260,17 @@ def covering_what_was_left_readable(lines: Sequence[str], channels: Sequence[str
 
 __all__ += ["covering_what_was_left_readable"]
 __all__ += ["NO_CAPTION", "NO_CAPTION_NOTE"]
+
+
+def identify_folder_said(folder: str | Path) -> str:
+    """``photovet identify`` given a folder (s65 walk: it said "this is a folder, not a photo
+    file" and stopped there): it takes files, each named, so say so, with an example made
+    from the folder given."""
+    first = Path(folder) / "photo1.jpg"
+    second = Path(folder) / "photo2.jpg"
+    return (f"this is a folder: name the photos or videos downloaded back from the website or "
+            f"social network themselves, one after another (for example: photovet identify "
+            f"\"{first}\" \"{second}\")")
+
+
+__all__ += ["identify_folder_said"]

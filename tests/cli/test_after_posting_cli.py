@@ -246,6 +246,23 @@ def test_identify(school):
     assert "trip1.jpg" in r.stdout
 
 
+def test_identify_given_a_folder_says_to_name_the_files_in_it(school):
+    """s65 walk: a folder said "this is a folder, not a photo file", and not what to do. It
+    says to name the downloaded files, with an example from the folder given; the other
+    files given are still identified."""
+    tmp, _, res = school
+    folder = tmp / "downloads"
+    folder.mkdir()
+    copy = downloaded_copy(Path(res[1].output), folder / "fb-copy.jpg")
+    r = run("identify", folder, copy)
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"error: {folder}: this is a folder: name the photos or videos downloaded back from the "
+        f"website or social network themselves, one after another (for example: photovet "
+        f"identify \"{folder / 'photo1.jpg'}\" \"{folder / 'photo2.jpg'}\")\n"), r.stderr
+    assert "trip1.jpg" in r.stdout                      # the batch went on
+
+
 def test_identify_and_sar_say_whom_a_face_shown_may_be(school):
     """A face confirmed as Amy while Ben was near it (twins: PhotoVet could not tell them
     apart) may be Ben: identify says so, and Ben's report is said to hold that photo too."""

@@ -146,6 +146,25 @@ def test_an_enrolment_csv_with_headings_and_no_rows_says_nobody_was_enrolled(tmp
             "is listed in it, so nobody was enrolled.") in err.splitlines()
 
 
+def test_an_enrolment_csv_line_without_an_id_or_a_photo_names_the_csv(tmp_path):
+    """Before (s65): "error: line 2: needs both an id and a photo path", naming no file (the
+    office did not know which CSV, nor which of the two was missing). The other lines are
+    still enrolled (here: a photo that is not there, said for its own file)."""
+    p = tmp_path / "enrol.csv"
+    p.write_text("UPN,Photo,Note\n,tori.jpg,\nA123456789012,,\n,,blank\n"
+                 "B123456789012,ben.jpg,\n", encoding="utf-8")
+    code, out, err = run("register", "enrol", "--csv", str(p))
+    assert code == 1 and "Traceback" not in out + err
+    lines = err.splitlines()
+    assert ("error: line 2 of enrol.csv: no id for the photo tori.jpg; add the person's UPN "
+            "(or staff code) on that line, or delete the line") in lines, err
+    assert ("error: line 3 of enrol.csv: no photo for A123456789012; add the file name of "
+            "their photo on that line") in lines, err
+    assert ("error: line 4 of enrol.csv: needs both an id (UPN or staff code) and a photo "
+            "file name; fill both in, or delete the line") in lines, err
+    assert "ben.jpg" in err                        # the batch went on to the next line
+
+
 def test_a_folder_or_a_link_to_nowhere_given_as_the_csv(tmp_path):
     """Before (s65): "not a enrolment CSV"; a link to a file that is not there was "not
     found" (the office sees the file's icon there)."""

@@ -73,6 +73,36 @@ def test_scan_of_an_iphones_folder_leaves_a_live_photos_clip_out_and_says_why(tm
     assert [Path(r["path"]).name for r in _lines(named.stdout)] == ["IMG_0001.MOV"]
 
 
+def test_scan_of_a_folder_with_a_subfolder_it_may_not_open_says_what_to_do(tmp_path,
+                                                                         monkeypatch):
+    """s65: "skipped: .../LOCKED: this folder could not be read (Permission denied); its
+    photos were not checked", the system's words, and nothing to do about it. (Tests run as
+    root, whom permissions do not stop: the walk is told the folder may not be opened.)"""
+    from photovet.core.media import imaging
+
+    trip = tmp_path / "trip"
+    (trip / "LOCKED").mkdir(parents=True)
+    _photo(trip / "a.jpg")
+    _photo(trip / "LOCKED" / "b.jpg")
+    real_walk = imaging.os.walk
+
+    def walk(top, onerror=None, **kw):       # as for a folder this account may not open
+        for root, dirs, files in real_walk(top, onerror=onerror, **kw):
+            if "LOCKED" in dirs:
+                dirs.remove("LOCKED")
+                onerror(PermissionError(13, "Permission denied", str(Path(root) / "LOCKED")))
+            yield root, dirs, files
+
+    monkeypatch.setattr(imaging.os, "walk", walk)
+    result = CliRunner().invoke(cli, ["scan", "--no-text", "--json", str(trip)])
+    assert [Path(r["path"]).name for r in _lines(result.stdout)] == ["a.jpg"]   # it went on
+    assert (f"skipped: {trip / 'LOCKED'}: this folder could not be read: PhotoVet is not "
+            "allowed to open it (permission denied); its photos were not checked. Ask IT to "
+            "give your account access to it, or copy its photos into a folder of your own and "
+            "check that folder.") in result.stderr.splitlines(), result.stderr
+    assert "Permission denied" not in result.stderr
+
+
 def test_scan_refuses_an_unknown_channel_as_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["scan", "--no-text", "--channel", "tiktok",
                                       str(_photo(tmp_path / "a.jpg"))])

@@ -277,8 +277,9 @@ def test_a_withdrawal_ends_an_approval_whose_caption_names_them(two_pupils, tmp_
     note = words.approval_ended_by_caption(day)
     verdict = ws.approvals.check(named, named_parts, caption="Well done Joe Harris")
     assert not verdict.ok and verdict.state.status == "ready" and note in verdict.why
+    # s65: who is to do it said (a preparer reads it too, and cannot approve)
     assert note == (f"Approval ended: consent was withdrawn on {day} for someone its caption "
-                    "names; check the caption and approve it again")
+                    "names; a senior leader must check the caption and approve it again")
     assert ws.approvals.check(initials, initials_parts, caption="Well done JH").ok
     # the website's consent withdrawn: his initials end too; Ben's caption stands
     ws.register.set_consent(A, "website", False)
@@ -319,6 +320,13 @@ def test_the_approvers_panel_says_a_captions_ended_approval_as_stored():
     the stored note (``words.approval_ended_note``); a caption's note ("check the caption")
     and a removal's are said as stored: merged in s37, the caption's was taken for a face's."""
     assert words.approval_ended_note(words.approval_ended_by_withdrawal("01/12/2026"))
+    # s65: the notes say who approves again; a note stored before, in the words of then, is
+    # still recognised (the notes are kept with the approvals), and so is not a caption's
+    assert words.approval_ended_note("Approval ended: consent was withdrawn on 01/12/2026 for "
+                                     "someone it showed; approve it again as it is now")
+    assert not words.approval_ended_note("Approval ended: consent was withdrawn on 01/12/2026 "
+                                         "for someone its caption names; check the caption "
+                                         "and approve it again")
     assert not words.approval_ended_note(words.approval_ended_by_caption("01/12/2026"))
     assert not words.approval_ended_note(words.approval_ended_by_removal("01/12/2026"))
 
@@ -388,7 +396,8 @@ def test_a_leaving_date_cleared_after_it_took_effect_ends_the_approvals_that_sho
     assert state.status == "ready" and not state.parts
     assert state.note == words.approval_ended_by_leaving_cleared(day)
     assert state.note == (f"Approval ended: a leaving date that had taken effect was cleared on "
-                          f"{day} for someone it showed; approve it again as it is now")
+                          f"{day} for someone it showed; a senior leader must approve it "
+                          "again as it is now")
     assert ws.approvals.get(named.sha256, "website").note == \
         words.approval_ended_by_leaving_cleared(day, caption=True)
     # his initials, what a caption may call a leaver, and Ben's approval stand
@@ -489,8 +498,8 @@ def test_a_row_rejected_or_missing_then_restored_ends_the_approvals_that_showed_
     day = dt.datetime.now().strftime("%d/%m/%Y")
     note = words.approval_ended_by_row_restored(day)
     assert note == ("Approval ended: the register row of someone it showed was rejected or "
-                    f"missing from the MIS file, and an import on {day} restored it; approve "
-                    "it again as it is now")
+                    f"missing from the MIS file, and an import on {day} restored it; a senior "
+                    "leader must approve it again as it is now")
     for photo, channel, photo_parts in ((a, "facebook", parts), (b, "website", b_parts)):
         state = ws.approvals.get(photo.sha256, channel)
         assert state.status == "ready" and state.note == note and not state.parts
@@ -499,7 +508,7 @@ def test_a_row_rejected_or_missing_then_restored_ends_the_approvals_that_showed_
     assert ws.approvals.get(named.sha256, "website").note == \
         words.approval_ended_by_row_restored(day, caption=True)
     assert words.approval_ended_by_row_restored(day, caption=True).endswith(
-        "check the caption and approve it again")
+        "; a senior leader must check the caption and approve it again")
     # Cal's approval and a caption with Joe's initials stand
     assert ws.approvals.check(c, c_parts).ok
     assert ws.approvals.check(initials, initials_parts, caption="Well done JH").ok

@@ -471,9 +471,11 @@ def test_a_folder_of_the_device_that_cannot_be_read_is_a_failure_not_left_alone(
     first, results = run(import_from_device(dev, pc, clear=True, audit=audit))
     assert "1 folder that could not be read" in first.message
     bad = [r for r in results if not r.ok]
-    assert len(bad) == 1 and bad[0].error.startswith("DCIM/LOCKED: this folder on the device "
-                                                     "could not be read (Permission denied)")
-    assert "NOT copied" in bad[0].error
+    # s65: in words, with what to do (was the system's "(Permission denied)")
+    assert len(bad) == 1 and bad[0].error == (
+        "DCIM/LOCKED: this folder on the device could not be read: PhotoVet is not allowed to "
+        "open it (permission denied); its photos were NOT copied (and nothing in it was "
+        "cleared); ask IT to give your account access to it, then import again")
     assert (locked / "IMG_0009.JPG").exists() and not (pc / "DCIM" / "LOCKED").exists()
     assert sum(r.deleted for r in results) == 2
 

@@ -44,7 +44,8 @@ def test_a_note_that_says_the_approval_ended_has_one_label():
                  approval_ended_by_row_restored("21/11/2026")):    # s39
         said = approval_note_said(note)
         assert said.startswith("Approval ended: ") and "PhotoVet's note" not in said, said
-        assert said.endswith("approve it again as it is now."), said
+        # s65: who approves it again (a preparer reads it too)
+        assert said.endswith("; a senior leader must approve it again as it is now."), said
         waiting = state_sentence(_state("ready", note), "", "School website")
         assert "note" not in waiting and "<br>Approval ended: " in waiting, waiting
 

@@ -67,7 +67,8 @@ def test_a_withdrawal_changes_only_the_tile_of_the_photo_that_showed_the_pupil(
     tip = BatchDelegate.mark_tip(first)
     # one label, not two (s42 audit: "Waiting for approval again: Approval ended: consent...")
     assert tip.startswith("Waiting for approval again: consent was withdrawn on ")
-    assert tip.endswith("for someone it showed; approve it again as it is now.")
+    assert tip.endswith("for someone it showed; a senior leader must approve it again as it "
+                        "is now.")
     # a photo marked ready afresh waits as any other
     ws.approvals.mark_ready(first.analysis)
     window.ctx.approvals_changed.emit([first.analysis.sha256])

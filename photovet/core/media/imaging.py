@@ -1046,6 +1046,20 @@ def _is_dir(p: Path) -> bool:
 #: how ``collect_photos`` starts the reason for a folder it could not read (its photos are
 #: missing from the list: a device import reports it as a failure, never as "left alone")
 UNREADABLE_FOLDER = "this folder could not be read"
+
+
+def unreadable_folder_why(err: OSError) -> str:
+    """Why a folder could not be read, said after ``UNREADABLE_FOLDER`` (up to the reason's
+    first ';'): in words for a folder this account may not open (s65: the system's
+    "(Permission denied)"), else the system's words in brackets."""
+    if isinstance(err, PermissionError) or err.errno in (errno.EACCES, errno.EPERM):
+        return ": PhotoVet is not allowed to open it (permission denied)"
+    return f" ({err.strerror or err})"
+
+
+#: what to do about a folder of photos PhotoVet may not open (said after its reason)
+UNREADABLE_FOLDER_TODO = ("Ask IT to give your account access to it, or copy its photos into "
+                          "a folder of your own and check that folder.")
 #: a symbolic link in a folder whose file is gone (moved, deleted, on a card no longer inserted)
 BROKEN_LINK = "a shortcut (link) to a file that is not there"
 
@@ -1129,8 +1143,10 @@ def collect_photos(paths: Iterable[str | Path], *, videos: bool = False,
 
     def unreadable(err: OSError) -> None:
         where = Path(err.filename) if err.filename else Path("?")
-        skipped.append((where, f"{UNREADABLE_FOLDER} ({err.strerror or err}); "
-                               "its photos were not checked"))
+        denied = isinstance(err, PermissionError) or err.errno in (errno.EACCES, errno.EPERM)
+        skipped.append((where, f"{UNREADABLE_FOLDER}{unreadable_folder_why(err)}; its photos "
+                               "were not checked"
+                               + (f". {UNREADABLE_FOLDER_TODO}" if denied else "")))
 
     for raw in paths:
         p = Path(raw)

@@ -394,8 +394,19 @@ def csv_items(csv_path: Path, report: EnrolReport) -> list[tuple[str, Path]]:
         pid = re.sub(r"\s+", "", cells[id_i] if id_i < len(cells) else "").upper()
         ph = (cells[ph_i] if ph_i < len(cells) else "").strip()
         if not pid or not ph:
-            report.errors.append(EnrolProblem(pid, "", f"line {line}: needs both an id and a "
-                                              "photo path"))
+            # the CSV named, and what is missing (s65: "line 3: needs both an id and a photo
+            # path", naming no file, nor which of the two)
+            where = f"line {line} of {csv_path.name}"
+            if ph:
+                said = (f"{where}: no id for the photo {ph}; add the person's UPN (or staff "
+                        "code) on that line, or delete the line")
+            elif pid:
+                said = (f"{where}: no photo for {pid}; add the file name of their photo on "
+                        "that line")
+            else:
+                said = (f"{where}: needs both an id (UPN or staff code) and a photo file "
+                        "name; fill both in, or delete the line")
+            report.errors.append(EnrolProblem(pid, "", said))
             continue
         photo = Path(ph)
         if not photo.is_absolute():

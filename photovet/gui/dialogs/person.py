@@ -61,6 +61,12 @@ from .withdrawal import WithdrawalDialog
 STATES = (YES, NO, NOT_RECORDED)
 #: the person page while its take-down check runs (a worker, s50)
 CHECKING_TAKEDOWN = "Checking the take-down list for them\u2026"
+#: the Exported photos and videos box while the banner at the top of the page says what of
+#: theirs must come down (s65: the same sentence was said twice, in both places)
+TAKEDOWN_ABOVE = "On the take-down list: see the red note at the top of this page."
+#: the same, when the take-down list could not be checked
+TAKEDOWN_UNCHECKED_ABOVE = ("The take-down list could not be checked: see the red note at the "
+                            "top of this page.")
 #: room around a value in a consent history cell (the cell's margins and its grid line)
 HISTORY_PAD = 8
 
@@ -135,6 +141,13 @@ class PersonDialog(QDialog):
         # latest asked for is the one shown, and nothing is shown once the page has closed
         self._takedown_asked = 0
         self._takedown_checking = False
+        # what the take-down check said last ('' for nothing listed, or not yet checked),
+        # whether it was the check failing, and whether the banner at the top of the page
+        # carries it (the box then points there rather than saying it again): kept here, the
+        # label only shows it
+        self._takedown_text = ""
+        self._takedown_failed_text = False
+        self._takedown_on_top = False
         self._closed = False
         self._ended: tuple[int, int] = (0, 0)     # what say_ended said last (said again)
         self.exports_btn = QPushButton("Show their exports\u2026")
@@ -304,10 +317,7 @@ class PersonDialog(QDialog):
         self._takedown_asked += 1
         asked = self._takedown_asked
         self._takedown_checking = True
-        if self.takedown_label.isHidden():
-            self.takedown_label.setStyleSheet(style.BANNER_INFO)
-            self.takedown_label.setText(CHECKING_TAKEDOWN)
-            self.takedown_label.show()
+        self._show_takedown()
         ctx = self.ctx
 
         def check():
@@ -322,21 +332,38 @@ class PersonDialog(QDialog):
     def _takedown_checked(self, asked: int, items: list, name: str) -> None:
         if self._closed or asked != self._takedown_asked:
             return          # the page closed, or a later check was asked for
-        self._say_takedown(takedown_text(items, name))
+        self._say_takedown(takedown_text(items, name), failed=False)
 
     def _takedown_failed(self, asked: int, text: str) -> None:
         if self._closed or asked != self._takedown_asked:
             return
         self._say_takedown(f"Could not check the take-down list: {text} Photos already posted "
-                           "may show them.")
+                           "may show them.", failed=True)
 
-    def _say_takedown(self, text: str) -> None:
+    def _say_takedown(self, text: str, *, failed: bool) -> None:
         self._takedown_checking = False
-        self.takedown_label.setStyleSheet(style.BANNER_ERROR)
-        self.takedown_label.setText(text)
-        self.takedown_label.setVisible(bool(text))
+        self._takedown_text = text
+        self._takedown_failed_text = failed
         if sum(self._ended):
             self.say_ended(*self._ended)        # what must come down leads it (s45 walk)
+        else:
+            self._show_takedown()
+
+    def _show_takedown(self) -> None:
+        """The Exported photos and videos box's take-down note, from the state kept: checking
+        (a page opened fresh, nothing said yet), what the check said, a short pointer while
+        the banner at the top of the page says it, or nothing (hidden)."""
+        text = self._takedown_text
+        if self._takedown_checking and not text:
+            self.takedown_label.setStyleSheet(style.BANNER_INFO)
+            self.takedown_label.setText(CHECKING_TAKEDOWN)
+        else:
+            self.takedown_label.setStyleSheet(style.BANNER_ERROR)
+            if text and self._takedown_on_top:
+                text = TAKEDOWN_UNCHECKED_ABOVE if self._takedown_failed_text \
+                    else TAKEDOWN_ABOVE
+            self.takedown_label.setText(text)
+        self.takedown_label.setVisible(bool(self.takedown_label.text()))
 
     def _banner(self, p: Person, invalid_reason: str) -> None:
 
@@ -630,11 +657,13 @@ class PersonDialog(QDialog):
         # what must be taken down first, when the change put posted photos on the list (s45
         # walk PNG 77: the blue "2 approvals ended" led the page, and "2 posted photos must be
         # taken down", the urgent part, sat lower down, under Exported photos and videos)
-        down = self.takedown_label.text() if ended and not self.takedown_label.isHidden() \
-            and not self._takedown_checking else ""
+        # (said once: the box under Exported photos and videos then points up here, s65)
+        down = self._takedown_text if ended and not self._takedown_checking else ""
         self.said.setText(f"{down}\n{text}" if down else text)
         self.said.setStyleSheet(style.BANNER_ERROR if down else style.BANNER_INFO)
         self.said.setVisible(bool(ended))
+        self._takedown_on_top = bool(down)
+        self._show_takedown()
 
     def enter_form(self) -> None:
         """The family's paper form, entered on one screen and saved at once."""
