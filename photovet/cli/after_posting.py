@@ -32,6 +32,16 @@ from photovet.core import words
 from photovet.core.errors import PhotoVetError, ended
 
 
+def _identify_folder_said(folder: Path) -> str:
+    """``photovet identify`` given a folder (s65 walk: it said "this is a folder, not a photo
+    file" and stopped there): it takes files, each named, so say so, with an example made
+    from the folder given. The command's own words: the app's identify asks for files."""
+    first, second = folder / "photo1.jpg", folder / "photo2.jpg"
+    return (f"this is a folder: name the photos or videos downloaded back from the website or "
+            f"social network themselves, one after another (for example: photovet identify "
+            f"\"{first}\" \"{second}\")")
+
+
 @click.command("posted")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("--batch", default=None, help="Mark every export of this batch (its label).")
@@ -384,7 +394,7 @@ def identify_cmd(files: tuple[Path, ...], max_distance: int | None, as_json: boo
         for f in files:
             if f.is_dir():      # files only, each named: said so, with an example (s65)
                 failed += 1
-                fail_line(f, words.identify_folder_said(f))
+                fail_line(f, _identify_folder_said(f))
                 continue
             try:
                 hits = ws.records.identify(f, max_distance=max_distance if max_distance is not None

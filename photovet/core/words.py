@@ -2260,17 +2260,3 @@ def covering_what_was_left_readable(lines: Sequence[str], channels: Sequence[str
 
 __all__ += ["covering_what_was_left_readable"]
 __all__ += ["NO_CAPTION", "NO_CAPTION_NOTE"]
-
-
-def identify_folder_said(folder: str | Path) -> str:
-    """``photovet identify`` given a folder (s65 walk: it said "this is a folder, not a photo
-    file" and stopped there): it takes files, each named, so say so, with an example made
-    from the folder given."""
-    first = Path(folder) / "photo1.jpg"
-    second = Path(folder) / "photo2.jpg"
-    return (f"this is a folder: name the photos or videos downloaded back from the website or "
-            f"social network themselves, one after another (for example: photovet identify "
-            f"\"{first}\" \"{second}\")")
-
-
-__all__ += ["identify_folder_said"]
