@@ -213,7 +213,10 @@ ANALYSIS_VERSION = "30"
 #: and checked and exported upside down); one turned by other than a quarter turn is refused
 #: (reader.orientation_problem); so is an MP4/MOV whose edit list changes a part's speed
 #: (reader.edit_speed_problem: FFmpeg ignores it and showed other frames than the format says)
-VIDEO_ANALYSIS_VERSION = "38"
+#: 39: an MP4/MOV whose every sound track is switched off (tkhd 'enabled' flag clear: players
+#: play no sound) has no sound (has_audio False; reader.main_audio_stream) and a finding says
+#: why (s65: its sound was kept though an approver listening may have heard silence)
+VIDEO_ANALYSIS_VERSION = "39"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

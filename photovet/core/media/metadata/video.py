@@ -62,6 +62,9 @@ _TAGS: dict[str, tuple[str, str]] = {
 _HARMLESS = {"major_brand", "minor_version", "compatible_brands", "language", "handler_name",
              "vendor_id", "duration", "rotate"}
 
+#: a sound track switched off in an MP4/MOV, as the findings say it (value: its codec)
+SOUND_SWITCHED_OFF = "Sound track switched off in the file (a video player plays no sound)"
+
 
 def _base_key(key: str) -> str:
     k = key.strip().lower()
@@ -73,7 +76,11 @@ def _base_key(key: str) -> str:
 def findings_from_probe(rep: Report, info, source: str = "") -> None:
     """Add a finding for everything ``info`` (reader.probe's VideoInfo) shows besides the
     picture and the sound."""
-    from photovet.core.media.video.reader import is_location_key, parse_iso6709  # noqa: PLC0415
+    from photovet.core.media.video.reader import (  # noqa: PLC0415
+        SWITCHED_OFF,
+        is_location_key,
+        parse_iso6709,
+    )
 
     src = source or info.container.split(",")[0].upper()
     for key, value in info.all_tags():
@@ -106,6 +113,10 @@ def findings_from_probe(rep: Report, info, source: str = "") -> None:
             rep.add("text", "Subtitle track", stream, src)
         elif kind == "video":
             rep.add("embedded", "Second video track", stream, src)
+        elif kind == "audio" and stream.endswith(SWITCHED_OFF):
+            # an MP4/MOV whose every sound track is switched off (reader.main_audio_stream):
+            # an approver listening in a player may hear nothing, so it is never published
+            rep.add("embedded", SOUND_SWITCHED_OFF, stream[:-len(SWITCHED_OFF)], src)
         elif kind == "audio":
             rep.add("embedded", "Second sound track", stream, src)
         else:
@@ -222,4 +233,5 @@ def inspect_video(path: str | Path, info=None) -> MetadataReport:
     return report
 
 
-__all__ = ["box_findings", "findings_from_probe", "inspect_video", "video_format"]
+__all__ = ["SOUND_SWITCHED_OFF", "box_findings", "findings_from_probe", "inspect_video",
+           "video_format"]

@@ -88,6 +88,10 @@ def decoders() -> str:
     return package_versions(("av",))
 
 
+#: marks a sound track in ``VideoInfo.other_streams`` that no player plays: every sound track
+#: of the MP4/MOV is switched off (``main_audio_stream``)
+SWITCHED_OFF = " (switched off)"
+
 #: containers PhotoVet reads (FFmpeg demuxer names)
 CONTAINERS = ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm")
 VIDEO_EXTENSIONS = {".mp4", ".mov", ".m4v", ".3gp", ".3g2", ".webm", ".mkv"}
@@ -110,7 +114,8 @@ class VideoInfo:
     audio: str | None = None       # the sound's codec, None without sound
     audio_rate: int = 0
     audio_channels: int = 0
-    other_streams: list[str] = field(default_factory=list)   # subtitles, data, cover art...
+    #: subtitles, data, cover art... and a sound track nobody hears (``SWITCHED_OFF``)
+    other_streams: list[str] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)       # the container's tags
     stream_tags: list[dict[str, str]] = field(default_factory=list)
     chapters: list[str] = field(default_factory=list)        # chapter titles
@@ -409,17 +414,34 @@ def main_video_stream(container: Any, path: str | Path | None = None) -> Any:
     raise UnsupportedVideoError("the file has no picture (no video stream)", path=path)
 
 
+def is_mov(container: Any) -> bool:
+    """Read by FFmpeg's MP4/MOV demuxer (MP4, MOV, M4V, 3GP): a track's DEFAULT disposition
+    is then its track header's 'enabled' flag (``tkhd`` flags & 1), not a choice among tracks."""
+    name = str(getattr(getattr(container, "format", None), "name", "") or "")
+    return "mov" in name or "mp4" in name
+
+
 def main_audio_stream(container: Any) -> Any:
     """The sound a video player plays: the first sound track the file marks as the one to play
     (its default), else the first; None without sound. The approver listens in the
     computer's player, so this is the track an export keeps (s59 review: a clip whose second
     track was marked to be played was heard so, and its first track, heard by nobody, was
-    published; FFmpeg's own tools, VLC and mpv play the marked one)."""
+    published; FFmpeg's own tools, VLC and mpv play the marked one).
+
+    In an MP4/MOV (``is_mov``) the mark is the track's 'enabled' flag: a track switched off is
+    one QuickTime and Apple's players do not play. When every sound track is switched off, an
+    approver listening may hear silence: the clip is taken as having no sound (None), so it
+    is never published, and nobody is asked to listen to it; the findings say why
+    (``SWITCHED_OFF``; s65).
+    In Matroska/WebM the flag (FlagDefault) says which track to prefer, not whether to play:
+    FFmpeg's own muxer writes it off on every track, and players play the first."""
     av = import_av()
     tracks = list(container.streams.audio)
     for s in tracks:
         if s.disposition & av.stream.Disposition.default:
             return s
+    if tracks and is_mov(container):
+        return None
     return tracks[0] if tracks else None
 
 
@@ -562,7 +584,9 @@ def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
             art = bool(s.disposition & av.stream.Disposition.attached_pic)
             name = s.codec_context.name if s.codec_context is not None else (
                 getattr(s.codec, "name", "") if hasattr(s, "codec") else "")
-            others.append(f"{s.type}:{name or '?'}" + (" (cover art)" if art else ""))
+            off = s.type == "audio" and audio is None      # all switched off
+            others.append(f"{s.type}:{name or '?'}" + (" (cover art)" if art else "")
+                          + (SWITCHED_OFF if off else ""))
         chapters = []
         for ch in c.chapters():
             md = ch.get("metadata", {}) if isinstance(ch, dict) else getattr(ch, "metadata", {})
@@ -821,10 +845,10 @@ def is_video_file(path: str | Path) -> bool:
     return sniff(head) == "video"
 
 
-__all__ = ["CONTAINERS", "CheckedVideo", "Frame", "PinnedVideo",
+__all__ = ["CONTAINERS", "CheckedVideo", "Frame", "PinnedVideo", "SWITCHED_OFF",
            "VIDEO_EXTENSIONS", "VIDEO_GATE", "VideoInfo", "check_file", "checked_copy",
-           "display_matrix", "display_rgb", "edit_speed_problem", "import_av", "is_video_file",
-           "iter_frames", "luma", "main_audio_stream", "main_video_stream", "missing_index",
-           "open_container", "orientation_of", "orientation_problem", "parse_iso6709", "probe",
-           "rotate", "rotation_of", "sha256_stream", "shown_aspect", "shown_size", "still",
-           "stored_aspect"]
+           "display_matrix", "display_rgb", "edit_speed_problem", "import_av", "is_mov",
+           "is_video_file", "iter_frames", "luma", "main_audio_stream", "main_video_stream",
+           "missing_index", "open_container", "orientation_of", "orientation_problem",
+           "parse_iso6709", "probe", "rotate", "rotation_of", "sha256_stream", "shown_aspect",
+           "shown_size", "still", "stored_aspect"]
