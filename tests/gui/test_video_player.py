@@ -303,6 +303,21 @@ def test_what_will_be_published_is_rendered_in_the_data_folder_never_the_system_
     ctx.test_players.remove(ctl)
 
 
+def test_a_sound_track_switched_off_in_the_file_is_said_and_not_published(qtbot, ctx, tmp_path):
+    """s65: an MP4 whose only sound track is switched off (a player plays no sound for it) has
+    no sound to listen to or publish, and the player says why rather than "no sound" (players
+    built on FFmpeg may play it all the same: the ffmpeg tool decodes it)."""
+    from tests.core.test_video_sound_switched_off import switch
+
+    clip = make_video(tmp_path / "off.mp4")
+    switch(clip, 1, False)
+    a, player, _ctl = open_player(qtbot, ctx, clip)
+    assert not a.has_audio and a.sound == "remove" and not a.sound_needs_review
+    text = player.sound_label.text()
+    assert "switched off in the file" in text and "it is not published" in text
+    assert not player.sound_buttons["listened"].isVisible()
+
+
 def test_the_sound_follows_the_channels_rule_and_the_approver_listens(qtbot, ctx, clip):
     ws = ctx.ws
     a, player, ctl = open_player(qtbot, ctx, clip)        # Facebook: keep after listening

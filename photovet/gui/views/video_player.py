@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photovet.core.media.metadata.video import SOUND_SWITCHED_OFF
 from photovet.core.media.video.covers import cover_span, is_covered
 from photovet.core.media.video.linking import FaceCount, face_count, gap_links, track_groups
 from photovet.core.models import UNREAD_AFTER_CUE, MatchStatus, VideoAnalysis, VideoTrack
@@ -924,7 +925,15 @@ class VideoPlayer(QWidget):
         from photovet.core.channels import AUDIO_RULE_LABELS  # noqa: PLC0415 - Qt-free words
 
         if not a.has_audio:
-            self.sound_label.setText("<b>Sound:</b> this video has no sound.")
+            off = any(f.label == SOUND_SWITCHED_OFF for f in (a.metadata.findings
+                                                               if a.metadata else []))
+            # an MP4/MOV whose sound track is switched off (reader.main_audio_stream): QuickTime
+            # and VLC play no sound, players built on FFmpeg may (the ffmpeg tool decodes it),
+            # so the approver is told why it is not published
+            self.sound_label.setText(
+                "<b>Sound:</b> its sound track is switched off in the file, so a video player "
+                "plays no sound; it is not published." if off else
+                "<b>Sound:</b> this video has no sound.")
             for b in self.sound_buttons.values():
                 b.hide()
             return
