@@ -931,8 +931,8 @@ class VideoPlayer(QWidget):
             # and VLC play no sound, players built on FFmpeg may (the ffmpeg tool decodes it),
             # so the approver is told why it is not published
             self.sound_label.setText(
-                "<b>Sound:</b> its sound track is switched off in the file, so a video player "
-                "plays no sound; it is not published." if off else
+                "<b>Sound:</b> its sound track is switched off in the file, so most video "
+                "players play no sound; it is not published." if off else
                 "<b>Sound:</b> this video has no sound.")
             for b in self.sound_buttons.values():
                 b.hide()

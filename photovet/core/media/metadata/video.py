@@ -63,7 +63,7 @@ _HARMLESS = {"major_brand", "minor_version", "compatible_brands", "language", "h
              "vendor_id", "duration", "rotate"}
 
 #: a sound track switched off in an MP4/MOV, as the findings say it (value: its codec)
-SOUND_SWITCHED_OFF = "Sound track switched off in the file (a video player plays no sound)"
+SOUND_SWITCHED_OFF = "Sound track switched off in the file (most video players play no sound)"
 
 
 def _base_key(key: str) -> str:
