@@ -20,7 +20,11 @@ whose face or text is no longer found is kept as an area covered by hand (fail c
 that no longer fits is dropped and listed in ``analysis.review_notes``: so is a show, a name or a
 "not a face" whose face is now found as a box reaching well beyond the one decided on
 (``reaches_beyond``), and "leave it readable" whose line or place is found reaching well beyond
-the one decided on; a cover covers whatever it matches.
+the one decided on; a cover covers whatever it matches. A decision made on a face or line again
+replaces the stored decisions about it (``face_decision_about``, ``text_decision_about``): those
+that match it, and those that match nothing and overlap mostly it alone (no longer fitting, not
+used); never another face's or line's, nor a cover that matches nothing (it covers its own
+area).
 
 Policy (policy.py) decides what an override may do; ``Reviewer`` refuses, before storing, what
 policy refuses (``ReviewRefused``), and policy checks every stored override again at every
@@ -239,6 +243,47 @@ def reaches_beyond(decided: Sequence[float], found: Sequence[float]) -> bool:
     down = max(0.0, dy - fy) + max(0.0, fy + fh - (dy + dh))
     return across > max(REACH_PIXELS, REACH_SHARE * dw) or \
         down > max(REACH_PIXELS, REACH_SHARE * dh)
+
+
+def _overlap_share(a: Sequence[float], b: Sequence[float]) -> float:
+    """How much of the smaller of boxes ``a`` and ``b`` (x, y, w, h) lies in the other, 0-1."""
+    iw = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    ih = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    smaller = min(a[2] * a[3], b[2] * b[3])
+    return iw * ih / smaller if smaller > 0 else 0.0
+
+
+def _unfit_about(boxes: Sequence[Sequence[float]], box: Sequence[float]) -> int | None:
+    """The one box of ``boxes`` a decision at ``box`` that matched none of them (not used) is
+    about: the only one that holds most of it or lies mostly within it; None when none or
+    more than one does (it stays, its note with it)."""
+    near = [i for i, b in enumerate(boxes) if _overlap_share(b, box) >= MATCH_IOU]
+    return near[0] if len(near) == 1 else None
+
+
+def face_decision_about(faces: Sequence[Face], d: FaceDecision) -> int | None:
+    """The face of ``faces`` stored decision ``d`` is about: the one a decision made on that
+    face again replaces (``Reviewer._face_change``) and undoing it forgets (``undo_face``).
+    The face it matches (``match_face``: ``apply_review`` applies it there, or does not
+    because that face reaches well beyond it, ``reaches_beyond``), never another; a
+    decision that matches no face (not used, noted) is about the one face its box overlaps
+    mostly (``_unfit_about``), except a cover: it still covers its own area, which may be
+    more than any face found now, and stays (fail closed)."""
+    i = match_face(faces, d.box)
+    if i is not None or d.action == "cover":
+        return i
+    return _unfit_about([f.box for f in faces], d.box)
+
+
+def text_decision_about(texts: Sequence[TextItem], d: TextDecision) -> int | None:
+    """The line or place of ``texts`` stored decision ``d`` is about, as
+    ``face_decision_about``: the one it matches (``match_text``), else, for a "leave it
+    readable" that matches none (not used, noted), the one line its box overlaps mostly; a
+    cover that matches none still covers its own area and stays."""
+    i = match_text(texts, d.polygon, d.text)
+    if i is not None or d.action == "cover":
+        return i
+    return _unfit_about([_poly_box(t.polygon) for t in texts], _poly_box(d.polygon))
 
 
 def match_text(texts: Sequence[TextItem], polygon: Sequence[Sequence[float]],
@@ -627,17 +672,24 @@ class Reviewer:
         rules_show = action == "show" and rule_for_face(
             face, row, channel, analysis.media, mode, self.today()).action == "show"
 
-        def ours(d_box) -> bool:
+        def ours(d: FaceDecision) -> bool:
             # a decision this face's replaces: one ``apply_review`` applies to this face, not
             # one that overlaps it and is another face's (s41: "covered" on one of two
-            # overlapping boxes took away the other's decision, and so on for ever)
-            return match_face(analysis.faces, d_box) == index
+            # overlapping boxes took away the other's decision, and so on for ever); nor one
+            # that no longer fits it, matching none, noted (s65: the note stayed for ever
+            # beside the new decision): ``face_decision_about``
+            return face_decision_about(analysis.faces, d) == index
 
         def change(every: Review, one: Review) -> dict[str, Any]:
             identity = action in ("assign", "not-a-face")
+            unfit: list[dict[str, Any]] = []
             for part in (every, one):
-                part.faces = [d for d in part.faces if not ours(d.box) or (
+                kept = [d for d in part.faces if not ours(d) or (
                     not identity and d.action in ("assign", "not-a-face"))]
+                unfit += [{"box": list(d.box), "decision": d.action, "person": d.person}
+                          for d in part.faces if d not in kept
+                          and match_face(analysis.faces, d.box) is None]
+                part.faces = kept
             target = every if decision_scope("face", action) == ALL else one
             if not rules_show:
                 target.faces.append(FaceDecision(box, action, person if action == "assign" else None,
@@ -652,6 +704,9 @@ class Reviewer:
             if action == "assign" and twins:
                 # who else it could be, and may not be shown here (ids)
                 details["could_also_be"] = twins
+            if unfit:
+                # the decisions it replaces that no longer fitted this face (not used)
+                details["replaces_unfit"] = unfit
             return details
 
         return change
@@ -743,7 +798,8 @@ class Reviewer:
 
         def change(every: Review, one: Review) -> dict[str, Any]:
             for part in (every, one):     # (another face's decision overlapping it is kept)
-                part.faces = [d for d in part.faces if match_face(analysis.faces, d.box) != index]
+                part.faces = [d for d in part.faces
+                              if face_decision_about(analysis.faces, d) != index]
             return {"face": index, "box": list(box)}
 
         return self.store.edit(analysis.sha256, channel.id, change,
@@ -797,9 +853,9 @@ class Reviewer:
         places = cue_places(texts, index)
 
         def change(every: Review, one: Review) -> dict[str, Any]:
-            for part in (every, one):
+            for part in (every, one):     # (``text_decision_about``: s41, s65 as faces)
                 part.texts = [d for d in part.texts
-                              if match_text(texts, d.polygon, d.text) not in places]
+                              if text_decision_about(texts, d) not in places]
             target = every if decision_scope("text", action) == ALL else one
             for i in places:
                 poly = [(float(x), float(y)) for x, y in texts[i].polygon]
@@ -952,3 +1008,4 @@ __all__ = ["ALL", "Choices", "FLAG_SCOPES", "FaceDecision", "FlagDecision", "Han
            "decision_scope",
            "match_face", "match_text", "review_hash", "versions"]
 __all__ += ["keep_applies_to", "named_by_hand", "naming_returned", "reaches_beyond"]
+__all__ += ["face_decision_about", "text_decision_about"]
