@@ -785,8 +785,15 @@ NOTHING_COPIED = "Choose a folder you can write to. Nothing was copied: the phot
 
 
 def _cannot_write_in(folder: Path) -> str | None:
-    """Why PhotoVet cannot make a file in ``folder`` (in words), or None when it can."""
-    probe = folder / f".photovet-probe-{secrets.token_hex(4)}"
+    """Why PhotoVet cannot make a file in ``folder`` (in words), or None when it can.
+
+    It makes a file there and removes it: only that says so on every system (``os.access``
+    reads the mode bits, not Windows' ACLs, a read-only share or a disk mounted read-only).
+    The file has a temporary name as a copy's (``_temp_name``: this process and computer), so
+    one left behind (PhotoVet killed, or the removal refused) is removed by
+    ``clean_temp_files`` as any other (s65: ".photovet-probe-<hex>" stayed in the school's
+    folder for ever)."""
+    probe = _temp_name(folder / "probe")
     try:
         fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                      0o600)
@@ -794,11 +801,15 @@ def _cannot_write_in(folder: Path) -> str | None:
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
             return None     # full: said for each photo, with what to do
         return _why_not_written(exc)
-    os.close(fd)
     try:
-        os.unlink(probe)
+        os.close(fd)
     except OSError:
-        pass
+        pass            # nothing was written: a close that fails says nothing of the folder
+    finally:
+        try:
+            os.unlink(probe)
+        except OSError:
+            pass        # left: its name lets ``clean_temp_files`` remove it
     return None
 
 

@@ -1538,9 +1538,11 @@ def approvals_a_withdrawal_ends(photos: int, videos: int = 0, *,
 def approval_again_name_removed(day: str) -> str:
     """Why a photo or video waits for approval again once forgetting a pupil took their name
     out of what the approval signed and will be published (its caption, words left readable;
-    s34)."""
+    s34). Ends as the notes that say an approval ended do (``APPROVE_AGAIN``, s65): read by a
+    preparer too, who cannot approve. Nothing recognises this note by its words, so one stored
+    before s65 is simply shown as it was stored."""
     return (f"a pupil's name was taken out of the approved caption or words left readable on "
-            f"{day}, when their records were deleted: approve it again as it is now")
+            f"{day}, when their records were deleted: {APPROVE_AGAIN}")
 
 
 def earlier_copies_said(n: int) -> str:

@@ -135,6 +135,23 @@ def _all_of(total: tuple[int, int]) -> str:
     return "it" if sum(total) == 1 else f"all {media_count(*total)}"
 
 
+def _ticks_note(ok: tuple[int, int], total: tuple[int, int], *, seen: bool = False) -> str:
+    """The checklist's note: what the ticks are for, counted as Approve counts (``ok``: what it
+    would approve), not every tile shown (s65: "once you have seen all 8 photos and 1 video; a
+    tick says it holds for every one of them" while the video was left out). ``seen``: every
+    tile has been seen, the ticks can be given."""
+    if not sum(ok):
+        return "Nothing here can be approved yet, so there is nothing to tick."
+    if sum(ok) == 1:
+        what = "it" if sum(total) == 1 else f"the {media_count(*ok)} that can be approved"
+        of = "it"
+    else:
+        what, of = f"all {media_count(*ok)}", "every one of them"
+    if seen:
+        return f"Tick a check only if it holds for {what}; the ticks are kept with each approval."
+    return f"Tick each check once you have seen {what}; a tick says it holds for {of}."
+
+
 def short_name(name: str, limit: int = 34) -> str:
     """A long file name cut in the middle, so its start and its end stay readable."""
     if len(name) <= limit:
@@ -344,9 +361,7 @@ class ContactSheetDialog(QDialog):
         self.ticks = ChecklistTicks()
         self.ticks.heading.setText("The school's checklist, for every one of them")
         self.ticks.set_checks(self._checks, editable=False,
-                              note=f"Tick each check once you have seen "
-                                   f"{_all_of(self._kinds())}; a tick says it holds for "
-                                   "every one of them.")
+                              note=self._note())
         self.ticks.setVisible(bool(self._checks))
         self.ticks.changed.connect(self._update_buttons)
         side_host = QWidget()
@@ -479,6 +494,16 @@ class ContactSheetDialog(QDialog):
         return tally("video" if t.tile.video else "photo" for t in self.tiles
                      if which is None or which(t))
 
+    def _approves(self) -> tuple[int, int]:
+        """What Approve would approve: every tile but those that cannot be shown, or are left
+        out (the count does not grow as the tiles are seen: "Approve 3 photos" read as if 8
+        were left out)."""
+        return self._kinds(lambda t: not t.failed and not t.tile.held and not t.tile.alone)
+
+    def _note(self) -> str:
+        """The checklist's note, counting what Approve approves (``_ticks_note``)."""
+        return _ticks_note(self._approves(), self._kinds(), seen=self._ticks_open)
+
     def _update_buttons(self) -> None:
         total = self._kinds()
         seen = self._kinds(lambda t: t.seen)
@@ -486,12 +511,11 @@ class ContactSheetDialog(QDialog):
         every = self.all_seen()
         if every and not self._ticks_open:
             self._ticks_open = True
-            self.ticks.set_checks(self._checks, editable=True,
-                                  note="Tick a check only if it holds for every one of them; "
-                                       "the ticks are kept with each approval.")
-        # what Approve would approve: every tile but those that cannot be shown (the count
-        # does not grow as the tiles are seen: "Approve 3 photos" read as if 8 were left out)
-        ok = self._kinds(lambda t: not t.failed and not t.tile.held and not t.tile.alone)
+            self.ticks.set_checks(self._checks, editable=True, note=self._note())
+        elif self.ticks.hint.text() != self._note():
+            # a tile that could not be shown is left out: the note counts what is left
+            self.ticks.hint.setText(self._note())
+        ok = self._approves()
         left_out = [t.tile.name for t in self.tiles if t.failed]
         held = [t.tile.name for t in self.tiles if t.tile.held and not t.failed]
         alone = [t.tile.name for t in self.tiles
