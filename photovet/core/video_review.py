@@ -199,6 +199,17 @@ def match_track(tracks: Sequence[VideoTrack], d: TrackDecision) -> int | None:
     return best
 
 
+def decision_about(tracks: Sequence[VideoTrack], d: TrackDecision, t: VideoTrack) -> bool:
+    """Is stored decision ``d`` about track ``t`` of ``tracks``: the track it is applied to
+    (``match_track``), so a decision made on ``t`` again, or ``t``'s undo, replaces or
+    forgets it? Never another track's that merely overlaps ``t`` by ``MATCH`` (s65: a face
+    shown beside a child covered by hand, their boxes a third in common, took the child's
+    cover away, and the rules then showed the child), as ``review.face_decision_about`` for
+    a photo's faces (s41)."""
+    i = match_track(tracks, d)
+    return i is not None and tracks[i].id == t.id
+
+
 def _hand_track(d: TrackDecision, tid: int) -> VideoTrack:
     return VideoTrack(id=tid, kind=d.kind, frames=list(d.frames), boxes=list(d.boxes),
                       scores=[1.0] * len(d.frames), shot_start=d.shot_start, shot_end=d.shot_end,
@@ -290,7 +301,7 @@ def naming_returned(analysis: VideoAnalysis, track_ids: Sequence[int], by: str
     def change(every: VideoReview, one: VideoReview) -> dict[str, Any]:
         for part in (every, one):
             part.tracks = [d for d in part.tracks
-                           if all(track_similarity(d, t) < MATCH for t in picked)]
+                           if not any(decision_about(analysis.tracks, d, t) for t in picked)]
         every.tracks += [TrackDecision("face", list(t.frames), [_box4(b) for b in t.boxes],
                                        "cover", None, REASON_NAMING_RETURNED, "", by, _now(),
                                        t.shot_start, t.shot_end) for t in picked]
@@ -519,8 +530,9 @@ class VideoReviewer:
         def change(every: VideoReview, one: VideoReview) -> dict[str, Any]:
             for t, decision, rules_show in items:
                 for part in (every, one):
-                    part.tracks = [d for d in part.tracks if track_similarity(d, t) < MATCH or (
-                        not identity and d.action in ("assign", "not-a-face"))]
+                    part.tracks = [d for d in part.tracks
+                                   if not decision_about(analysis.tracks, d, t) or (
+                                       not identity and d.action in ("assign", "not-a-face"))]
                 scope = one if action in ("show", "keep") else every
                 if not rules_show:
                     scope.tracks.append(decision)
@@ -625,9 +637,9 @@ class VideoReviewer:
         kept_ids = {t.id for t in kept}
 
         def forget(d: TrackDecision) -> bool:
-            if track_similarity(d, chosen) >= MATCH:
+            if decision_about(analysis.tracks, d, chosen):
                 return True
-            return any(track_similarity(d, t) >= MATCH and (d.row or t.id not in kept_ids)
+            return any(decision_about(analysis.tracks, d, t) and (d.row or t.id not in kept_ids)
                        for t in others)
 
         return forget, kept
@@ -641,9 +653,10 @@ class VideoReviewer:
         forget, kept = self._undo_plan(analysis, targets, channel)
         parts = self.store.parts(analysis.sha256, channel.id)
         reach = [tid for tid in targets
-                 if any(forget(d) and track_similarity(d, self._track(analysis, tid)) >= MATCH
+                 if any(forget(d) and decision_about(analysis.tracks, d,
+                                                     self._track(analysis, tid))
                         for p in parts for d in p.tracks)]
-        held = [t.id for t in kept if any(track_similarity(d, t) >= MATCH and not d.row
+        held = [t.id for t in kept if any(decision_about(analysis.tracks, d, t) and not d.row
                                           for p in parts for d in p.tracks)]
         return reach, held
 
@@ -757,5 +770,6 @@ class VideoReviewer:
 
 __all__ = ["HAND_TRACK_IDS", "ROW_ACTIONS", "RowChoices", "SoundChecks", "TRACK_ACTIONS",
            "TrackDecision", "VideoReview",
-           "VideoReviewStore", "VideoReviewer", "apply_video_review", "match_track",
+           "VideoReviewStore", "VideoReviewer", "apply_video_review", "decision_about",
+           "match_track",
            "named_by_hand", "naming_returned", "track_similarity", "video_review_hash"]
