@@ -2,8 +2,8 @@
 video side of test_photo_redecide.py): a face shown for its first 100 frames, the video checked
 again and the track found 400 frames long (``video_review.reaches_beyond``: the show is not
 used, said in the notes); the person shows the longer track again. ``VideoReviewer._store``
-replaces every stored decision that overlaps the track decided on by ``MATCH`` or more, so the
-old show goes and so does its note."""
+replaces the stored decisions about the track decided on (``decision_about``: the track they
+match, though not used there), so the old show goes and so does its note."""
 
 from __future__ import annotations
 
