@@ -11,6 +11,7 @@ import errno
 import hashlib
 import os
 import re
+import secrets
 import socket
 import stat
 import sys
@@ -683,6 +684,60 @@ def temp_owner(pid: int | None = None) -> str:
 STALE_TEMP_SECONDS = 6 * 3600
 
 
+#: the name's start of a file PhotoVet makes in a folder only to test it (may it write there,
+#: the folder's own clock) and removes at once: ``.photovet-probe-<temp_owner>-<random>``
+PROBE_PREFIX = ".photovet-probe-"
+
+
+def probe_name(folder: str | Path) -> str:
+    """A new name for a test file in ``folder`` (``PROBE_PREFIX``): this process and computer
+    in it (``temp_owner``), so one left behind (PhotoVet killed between making and removing
+    it, or its removal refused) is removed by ``clean_probes`` once that process is gone, and
+    another computer's, or a running PhotoVet's, never is (s65: ``tempfile.mkstemp``'s
+    ".photovet-probe-<random>" stayed in the school's folder for ever)."""
+    # a str, not a Path: asked for while ``os.name`` is played as Windows' in tests
+    return os.path.join(folder, f"{PROBE_PREFIX}{temp_owner()}-{secrets.token_hex(4)}")
+
+
+def make_probe(folder: str | Path) -> tuple[int, str]:
+    """Make a new, empty test file in ``folder`` (``probe_name``), open for writing: its
+    descriptor and path; OSError when it cannot be made. The caller closes and removes it."""
+    for _ in range(100):
+        path = probe_name(folder)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                         | getattr(os, "O_BINARY", 0), 0o600)
+        except FileExistsError:
+            continue
+        return fd, path
+    raise FileExistsError(errno.EEXIST, "no free name for a test file", str(folder))
+
+
+def clean_probes(folder: str | Path, clock: FolderClock | None = None) -> list[str]:
+    """Remove test files (``PROBE_PREFIX``) left in ``folder`` by a process that has ended
+    (``temp_left_behind`` on the owner in the name: never a running PhotoVet's, here or on
+    another computer; one named by an older PhotoVet, with no owner, only once nobody has
+    written to it for ``STALE_TEMP_SECONDS``). Not a copy of anything: callers do not count
+    them as unfinished copies. Returns what was removed."""
+    removed: list[str] = []
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(PROBE_PREFIX)]
+    except OSError:
+        return removed
+    clock = clock or FolderClock(folder)
+    for name in names:
+        p = os.path.join(folder, name)
+        if not os.path.isfile(p) or os.path.islink(p):
+            continue
+        if temp_left_behind(name[len(PROBE_PREFIX):].split("-", 1)[0], p, clock):
+            try:
+                os.unlink(p)
+                removed.append(p)
+            except OSError:
+                pass
+    return removed
+
+
 class FolderClock:
     """The time now by the clock of the disk a folder is on: the time it gives a file made
     there now (a probe, removed at once). A shared network folder's files carry its server's
@@ -700,7 +755,7 @@ class FolderClock:
         if not self._asked:
             self._asked = True
             try:
-                fd, probe = tempfile.mkstemp(prefix=".photovet-probe-", dir=self.folder)
+                fd, probe = make_probe(self.folder)   # named so a left one is removed (s65)
             except OSError:
                 return None
             try:
@@ -708,11 +763,14 @@ class FolderClock:
             except OSError:
                 self._now = None
             finally:
-                os.close(fd)
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
                 try:
                     os.unlink(probe)
                 except OSError:
-                    pass
+                    pass        # left: ``clean_probes`` removes it once this process is gone
         return self._now
 
 

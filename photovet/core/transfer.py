@@ -59,8 +59,10 @@ from typing import Any
 
 from photovet.core.errors import DeletionError, NotAFileError, OutputFolderError, PhotoVetError
 from photovet.core.fsutil import (
+    PROBE_PREFIX,
     FolderClock,
     _why_not_written,
+    clean_probes,
     crash_point,
     disk_changed,
     drop_second_name,
@@ -141,12 +143,16 @@ def is_temp_name(name: str) -> bool:
 def clean_temp_files(folder: Path) -> list[Path]:
     """Remove our temporary files left by processes that died (crash, kill, power cut).
     Only files named ``.photovet-tmp-*``, and only those ``fsutil.temp_left_behind`` says are
-    left behind: never another computer's copy in progress; returns what was removed."""
+    left behind: never another computer's copy in progress; returns what was removed. Test
+    files left the same way (the folder clock's: ``fsutil.clean_probes``) are removed too, not
+    returned (s65)."""
     removed: list[Path] = []
     if not folder.is_dir():
         return removed
     for root, _dirs, files in os.walk(folder):
         clock = FolderClock(root)     # the folder's own clock, asked only if needed (s46)
+        if any(n.startswith(PROBE_PREFIX) for n in files):
+            clean_probes(root, clock)
         for name in files:
             if not is_temp_name(name):
                 continue

@@ -566,10 +566,10 @@ def test_batch_refuses_unusable_output_folders(tmp_path, monkeypatch):
     out = tmp_path / "ro"
     out.mkdir()
 
-    def mkstemp(*a, **k):
+    def make_probe(*a, **k):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(export_mod.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(export_mod, "make_probe", make_probe)
     with pytest.raises(OutputFolderError, match="cannot write") as ei:
         next(export_batch(jobs([src]), out, label="x", channel=WEB))
     assert listing(out) == []

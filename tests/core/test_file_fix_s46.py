@@ -370,7 +370,7 @@ def test_another_pcs_leftovers_are_kept_when_the_folders_clock_cannot_be_asked(t
     def no_file(*a, **k):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(fsutil.tempfile, "mkstemp", no_file)
+    monkeypatch.setattr(fsutil, "make_probe", no_file)
     assert not fsutil.temp_left_behind("4242@0badc0de", p)
     monkeypatch.undo()
     assert fsutil.temp_left_behind("4242@0badc0de", p)

@@ -40,7 +40,6 @@ import io
 import os
 import re
 import secrets
-import tempfile
 import threading
 import unicodedata
 from collections import deque
@@ -65,9 +64,11 @@ from photovet.core.errors import (
 from photovet.core.fsutil import (
     FolderClock,
     _why_not_written,
+    clean_probes,
     crash_point,
     fsync_dir,
     link_no_overwrite,
+    make_probe,
     refuse_unplugged,
     temp_left_behind,
     temp_owner,
@@ -355,13 +356,17 @@ def verify_export(path: Path, expected_size: tuple[int, int], *, shown_as: Path 
 
 def clean_leftovers(out_dir: Path) -> list[Path]:
     """Remove hidden temporary exports left in ``out_dir`` by a process that died (crash, kill,
-    power cut). They were never given a final name. Returns what was removed."""
+    power cut). They were never given a final name. Returns what was removed: the copies only.
+    Test files left there (``check_output_folder``'s, the folder clock's: ``fsutil.clean_probes``)
+    are removed too, and not returned: they were never a copy, and "removed N unfinished
+    copies" must stay true (s65)."""
     removed: list[Path] = []
     try:
         entries = list(Path(out_dir).iterdir())
     except OSError:
         return removed
     clock = FolderClock(out_dir)      # the folder's own clock, asked only if needed (s46)
+    probes = clean_probes(out_dir, clock)
     for p in entries:
         if not p.name.startswith(TEMP_PREFIX):
             continue
@@ -374,7 +379,7 @@ def clean_leftovers(out_dir: Path) -> list[Path]:
             removed.append(p)
         except OSError:
             pass
-    if removed:
+    if removed or probes:
         fsync_dir(out_dir)
     return removed
 
@@ -626,9 +631,9 @@ def check_output_folder(out_dir: Path, sources: Iterable[Path] = (), *,
                                 hint="Choose a folder for the safe copies, or create a new "
                                      "one.")
     try:
-        fd, probe = tempfile.mkstemp(prefix=".photovet-probe-", dir=out_dir)
-        os.close(fd)
-        os.unlink(probe)
+        # named with this process and computer (``fsutil.make_probe``): one left behind (PhotoVet
+        # killed before removing it) is removed by ``clean_leftovers``, not counted as a copy (s65)
+        fd, probe = make_probe(out_dir)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC,):
             raise DiskFullError("the output disk is full", path=out_dir) from exc
@@ -636,6 +641,15 @@ def check_output_folder(out_dir: Path, sources: Iterable[Path] = (), *,
         raise OutputFolderError("PhotoVet cannot write to the output folder "
                                 f"({_why_not_written(exc)})", path=out_dir,
                                 hint="Choose a folder you can write to.") from exc
+    try:
+        os.close(fd)
+    except OSError:
+        pass            # nothing was written: a close that fails says nothing of the folder
+    finally:
+        try:
+            os.unlink(probe)
+        except OSError:
+            pass        # left: ``clean_leftovers`` removes it once this process is gone
     if not allow_beside_originals:
         _refuse_the_originals_folder(out_dir, sources)
 
