@@ -713,6 +713,21 @@ def make_probe(folder: str | Path) -> tuple[int, str]:
     raise FileExistsError(errno.EEXIST, "no free name for a test file", str(folder))
 
 
+def drop_probe(fd: int, path: str | Path) -> None:
+    """Close and remove a test file (``make_probe``'s, or one with a temporary name): neither
+    failing says anything of the folder (it was made); one left is removed by the clean-up that
+    knows its name (``clean_probes``, ``transfer.clean_temp_files``) once its process is gone."""
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
 def clean_probes(folder: str | Path, clock: FolderClock | None = None) -> list[str]:
     """Remove test files (``PROBE_PREFIX``) left in ``folder`` by a process that has ended
     (``temp_left_behind`` on the owner in the name: never a running PhotoVet's, here or on
@@ -763,14 +778,7 @@ class FolderClock:
             except OSError:
                 self._now = None
             finally:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-                try:
-                    os.unlink(probe)
-                except OSError:
-                    pass        # left: ``clean_probes`` removes it once this process is gone
+                drop_probe(fd, probe)
         return self._now
 
 

@@ -65,6 +65,7 @@ from photovet.core.fsutil import (
     clean_probes,
     crash_point,
     disk_changed,
+    drop_probe,
     drop_second_name,
     fsync_dir,
     link_no_overwrite,
@@ -807,15 +808,7 @@ def _cannot_write_in(folder: Path) -> str | None:
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
             return None     # full: said for each photo, with what to do
         return _why_not_written(exc)
-    try:
-        os.close(fd)
-    except OSError:
-        pass            # nothing was written: a close that fails says nothing of the folder
-    finally:
-        try:
-            os.unlink(probe)
-        except OSError:
-            pass        # left: its name lets ``clean_temp_files`` remove it
+    drop_probe(fd, probe)       # one left: its name lets ``clean_temp_files`` remove it
     return None
 
 

@@ -66,6 +66,7 @@ from photovet.core.fsutil import (
     _why_not_written,
     clean_probes,
     crash_point,
+    drop_probe,
     fsync_dir,
     link_no_overwrite,
     make_probe,
@@ -641,15 +642,7 @@ def check_output_folder(out_dir: Path, sources: Iterable[Path] = (), *,
         raise OutputFolderError("PhotoVet cannot write to the output folder "
                                 f"({_why_not_written(exc)})", path=out_dir,
                                 hint="Choose a folder you can write to.") from exc
-    try:
-        os.close(fd)
-    except OSError:
-        pass            # nothing was written: a close that fails says nothing of the folder
-    finally:
-        try:
-            os.unlink(probe)
-        except OSError:
-            pass        # left: ``clean_leftovers`` removes it once this process is gone
+    drop_probe(fd, probe)       # a probe left: ``clean_leftovers`` removes it (``clean_probes``)
     if not allow_beside_originals:
         _refuse_the_originals_folder(out_dir, sources)
 
