@@ -28,6 +28,8 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from photovet.core.media.video.boxes import boxes
+
 SKINS = [(214, 168, 136), (170, 120, 90), (240, 200, 170), (120, 80, 60)]
 HAIRS = [(60, 40, 30), (20, 20, 20), (150, 110, 60), (90, 60, 40)]
 #: where the face oval sits in draw_face's square (what a detector box roughly covers)
@@ -561,3 +563,18 @@ def wide_pixels(src, dst, sar: Fraction) -> None:
             for q in bsf.filter(pk if pk.size else None):
                 q.stream = out
                 oc.mux(q)
+
+
+def track_headers(data: bytes | bytearray) -> list[int]:
+    """Where the body of every track header box (``moov/trak/tkhd``: a version byte, 3 flag
+    bytes, ... the display matrix) of an MP4's bytes starts, track by track: for tests that
+    change a made clip's flags or matrix in place."""
+    out = []
+    for t, o, h, n in boxes(data, 0, len(data)):
+        if t != b"moov":
+            continue
+        for t2, o2, h2, n2 in boxes(data, o + h, o + n):
+            if t2 == b"trak":
+                out += [o3 + h3 for t3, o3, h3, _ in boxes(data, o2 + h2, o2 + n2)
+                        if t3 == b"tkhd"]
+    return out

@@ -24,13 +24,12 @@ import pytest
 from PIL import Image
 
 from photovet.core.errors import VideoError
-from photovet.core.media.video.boxes import boxes
 from photovet.core.media.video.covers import CoverPlan
 from photovet.core.media.video.render import RenderOptions, render
 from photovet.core.models import Channel, VideoAnalysis
 from photovet.core.pipeline import Engine, export_batch
 from photovet.core.settings import Settings
-from tests.video_clips import RED, RedFaces, encode_frames
+from tests.video_clips import RED, RedFaces, encode_frames, track_headers
 
 TODAY = dt.date(2026, 11, 21)
 WEB = Channel("website", "School Website", long_edge=2048, audio="keep")
@@ -56,7 +55,7 @@ def with_matrix(src: Path, dst: Path, a: float, b: float, c: float, d: float,
     """``src`` with its (only) track's display matrix set to ``[a b 0; c d 0; x y 1]`` in place
     (as a phone writes one: the pixels are untouched)."""
     data = bytearray(src.read_bytes())
-    (tkhd,) = [o + h for o, h in _tkhds(data)]
+    (tkhd,) = track_headers(data)
     assert data[tkhd] == 0
     m = tkhd + 40
     for k, val in enumerate([a, b, 0.0, c, d, 0.0, x, y, None]):
@@ -64,15 +63,6 @@ def with_matrix(src: Path, dst: Path, a: float, b: float, c: float, d: float,
         data[m + 4 * k:m + 4 * k + 4] = (n & 0xFFFFFFFF).to_bytes(4, "big")
     dst.write_bytes(bytes(data))
     return dst
-
-
-def _tkhds(data: bytearray):
-    for t, o, h, n in boxes(data, 0, len(data)):
-        if t == b"moov":
-            for t2, o2, h2, n2 in boxes(data, o + h, o + n):
-                if t2 == b"trak":
-                    yield from ((o3, h3) for t3, o3, h3, _ in boxes(data, o2 + h2, o2 + n2)
-                                if t3 == b"tkhd")
 
 
 #: display matrix (a, b, c, d, x, y) -> the counter-clockwise turn a player gives the stored

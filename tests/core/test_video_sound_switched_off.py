@@ -16,12 +16,11 @@ import numpy as np
 import pytest
 
 from photovet.core.media.metadata.video import SOUND_SWITCHED_OFF
-from photovet.core.media.video.boxes import boxes
 from photovet.core.media.video.reader import main_audio_stream, open_container, probe
 from photovet.core.models import Channel
 from photovet.core.pipeline import Engine, export_batch
 from photovet.core.settings import Settings
-from tests.video_clips import encode_frames, make_clip, tone
+from tests.video_clips import encode_frames, make_clip, tone, track_headers
 
 TODAY = dt.date(2026, 11, 21)
 WEB = Channel("website", "School Website", long_edge=2048, audio="keep")
@@ -37,25 +36,10 @@ def quiet_engine():
     return Engine(s, face_engine=FaceEngine.load(Settings()))
 
 
-def _track_headers(data: bytes) -> list[int]:
-    """The offset of every ``moov/trak/tkhd`` box's body (version byte, then 3 flag bytes)."""
-    out = []
-    for typ, off, hdr, size in boxes(data, 0, len(data)):
-        if typ != b"moov":
-            continue
-        for t1, o1, h1, n1 in boxes(data, off + hdr, off + size):
-            if t1 != b"trak":
-                continue
-            for t2, o2, h2, _n2 in boxes(data, o1 + h1, o1 + n1):
-                if t2 == b"tkhd":
-                    out.append(o2 + h2)
-    return out
-
-
 def switch(path: Path, track: int, on: bool) -> None:
     """Set or clear track ``track``'s 'enabled' flag in place (the file's order of tracks)."""
     data = bytearray(path.read_bytes())
-    at = _track_headers(bytes(data))[track] + 3          # the flags' last byte
+    at = track_headers(data)[track] + 3          # the flags' last byte
     data[at] = (data[at] | 1) if on else (data[at] & 0xFE)
     path.write_bytes(bytes(data))
 
