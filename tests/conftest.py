@@ -493,3 +493,21 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", create_connection)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     yield allowed
+
+
+def folders_not_to_be_opened(monkeypatch, name: str) -> None:
+    """Every folder called ``name`` is one this account may not open, as a folder walk meets
+    it (the tests run as root, whom permissions do not stop): left out of ``os.walk`` as seen
+    by PhotoVet's walks (media/imaging.py), with the PermissionError its ``onerror`` gets."""
+    from photovet.core.media import imaging
+
+    real_walk = imaging.os.walk
+
+    def walk(top, onerror=None, **kw):
+        for root, dirs, files in real_walk(top, onerror=onerror, **kw):
+            if name in dirs:
+                dirs.remove(name)
+                onerror(PermissionError(13, "Permission denied", str(Path(root) / name)))
+            yield root, dirs, files
+
+    monkeypatch.setattr(imaging.os, "walk", walk)

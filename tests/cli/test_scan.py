@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from PIL import Image, ImageDraw
 
 from photovet.cli import cli
-from tests.conftest import shared_data
+from tests.conftest import folders_not_to_be_opened, shared_data
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
@@ -78,22 +78,11 @@ def test_scan_of_a_folder_with_a_subfolder_it_may_not_open_says_what_to_do(tmp_p
     """s65: "skipped: .../LOCKED: this folder could not be read (Permission denied); its
     photos were not checked", the system's words, and nothing to do about it. (Tests run as
     root, whom permissions do not stop: the walk is told the folder may not be opened.)"""
-    from photovet.core.media import imaging
-
     trip = tmp_path / "trip"
     (trip / "LOCKED").mkdir(parents=True)
     _photo(trip / "a.jpg")
     _photo(trip / "LOCKED" / "b.jpg")
-    real_walk = imaging.os.walk
-
-    def walk(top, onerror=None, **kw):       # as for a folder this account may not open
-        for root, dirs, files in real_walk(top, onerror=onerror, **kw):
-            if "LOCKED" in dirs:
-                dirs.remove("LOCKED")
-                onerror(PermissionError(13, "Permission denied", str(Path(root) / "LOCKED")))
-            yield root, dirs, files
-
-    monkeypatch.setattr(imaging.os, "walk", walk)
+    folders_not_to_be_opened(monkeypatch, "LOCKED")
     result = CliRunner().invoke(cli, ["scan", "--no-text", "--json", str(trip)])
     assert [Path(r["path"]).name for r in _lines(result.stdout)] == ["a.jpg"]   # it went on
     assert (f"skipped: {trip / 'LOCKED'}: this folder could not be read: PhotoVet is not "

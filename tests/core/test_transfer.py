@@ -24,7 +24,7 @@ from photovet.core.transfer import (
     overwrite_and_unlink,
     purge_batch,
 )
-from tests.conftest import office_audit, office_records
+from tests.conftest import folders_not_to_be_opened, office_audit, office_records
 from tests.video_clips import make_live_clip
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
@@ -451,23 +451,13 @@ def test_a_folder_of_the_device_that_cannot_be_read_is_a_failure_not_left_alone(
         tmp_path, audit, trash, monkeypatch):
     """Its photos are not copied: the import says so, as a failure (the person must not wipe
     the card), and clears nothing in it. Errors name the file as it is on the device."""
-    from photovet.core.media import imaging
 
     dev, pc = tmp_path / "card", tmp_path / "pc"
     make_device(dev, 2)
     locked = dev / "DCIM" / "LOCKED"
     locked.mkdir()
     photo(9, (64, 48)).save(locked / "IMG_0009.JPG", "JPEG", quality=90)
-    real_walk = imaging.os.walk
-
-    def walk(top, onerror=None, **kw):       # as for a folder this account may not open
-        for root, dirs, files in real_walk(top, onerror=onerror, **kw):
-            if "LOCKED" in dirs:
-                dirs.remove("LOCKED")
-                onerror(PermissionError(13, "Permission denied", str(Path(root) / "LOCKED")))
-            yield root, dirs, files
-
-    monkeypatch.setattr(imaging.os, "walk", walk)
+    folders_not_to_be_opened(monkeypatch, "LOCKED")
     first, results = run(import_from_device(dev, pc, clear=True, audit=audit))
     assert "1 folder that could not be read" in first.message
     bad = [r for r in results if not r.ok]
