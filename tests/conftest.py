@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -511,3 +512,21 @@ def folders_not_to_be_opened(monkeypatch, name: str) -> None:
             yield root, dirs, files
 
     monkeypatch.setattr(imaging.os, "walk", walk)
+
+
+def skip_unless_root() -> None:
+    """Permission tests switch to the unprivileged user 'nobody' (``as_nobody``): only root
+    may, and root itself is not stopped by permissions."""
+    if not hasattr(os, "seteuid") or os.geteuid() != 0:
+        pytest.skip("needs root, to check permissions as the unprivileged user 'nobody'")
+
+
+@contextlib.contextmanager
+def as_nobody():
+    """Run the block as the unprivileged user 'nobody' (``skip_unless_root`` first), root
+    again after it, whatever happens in it."""
+    os.seteuid(65534)
+    try:
+        yield
+    finally:
+        os.seteuid(0)

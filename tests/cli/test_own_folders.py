@@ -17,15 +17,13 @@ from PIL import Image
 
 from photovet.cli import cli, main
 from photovet.core import logs
+from tests.conftest import as_nobody, skip_unless_root
 
 
 @pytest.fixture
 def locked(monkeypatch):
     """A folder only root may enter (0700), and a way to run part of a test as 'nobody'."""
-    if not hasattr(os, "seteuid") or os.geteuid() != 0:
-        pytest.skip("needs root, to check permissions as the unprivileged user 'nobody'")
-    import contextlib
-
+    skip_unless_root()
     base = Path(tempfile.mkdtemp(prefix="photovet-locked-"))
     os.chmod(base, 0o755)
     shut = base / "shut"
@@ -33,14 +31,6 @@ def locked(monkeypatch):
     free = base / "free"
     free.mkdir(mode=0o777)
     os.chmod(free, 0o777)
-
-    @contextlib.contextmanager
-    def as_nobody():
-        os.seteuid(65534)
-        try:
-            yield
-        finally:
-            os.seteuid(0)
 
     yield base, shut, free, as_nobody
     subprocess.run(["rm", "-rf", str(base)], check=False)

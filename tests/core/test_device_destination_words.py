@@ -5,7 +5,6 @@ system; the photo is still on the device" once for every photo)."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
@@ -17,6 +16,7 @@ from PIL import Image
 
 from photovet.core.errors import NotAFileError, OutputFolderError
 from photovet.core.transfer import import_from_device
+from tests.conftest import as_nobody, skip_unless_root
 
 
 def _device(root: Path) -> Path:
@@ -54,26 +54,17 @@ def test_a_file_where_the_folder_should_be(tmp_path, where):
 
 @pytest.fixture
 def nobody_base():
-    if not hasattr(os, "seteuid") or os.geteuid() != 0:
-        pytest.skip("needs root, to check permissions as the unprivileged user 'nobody'")
+    skip_unless_root()
     base = Path(tempfile.mkdtemp(prefix="photovet-nobody-"))
     os.chmod(base, 0o777)
 
-    @contextlib.contextmanager
-    def as_nobody():
-        os.seteuid(65534)
-        try:
-            yield
-        finally:
-            os.seteuid(0)
-
-    yield base, as_nobody
+    yield base
     shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.mark.parametrize("new", [False, True], ids=["existing folder", "new folder in it"])
 def test_a_folder_this_account_may_not_write_in(nobody_base, new):
-    base, as_nobody = nobody_base
+    base = nobody_base
     dev = _device(base / "card")
     for folder in (dev, *dev.rglob("*")):
         os.chmod(folder, 0o755 if folder.is_dir() else 0o644)
@@ -94,7 +85,7 @@ def test_a_folder_this_account_may_not_write_in(nobody_base, new):
 def test_one_photo_that_cannot_be_read_or_written_says_which(nobody_base, side):
     """Before (s65): the operating system's words ("Permission denied; the photo is still on
     the device"), the same whether the card or this PC refused."""
-    base, as_nobody = nobody_base
+    base = nobody_base
     dev = base / "card"
     (dev / "DCIM").mkdir(parents=True)
     photo = dev / "DCIM" / "IMG_1.JPG"
@@ -122,7 +113,7 @@ def test_one_photo_that_cannot_be_read_or_written_says_which(nobody_base, side):
 def test_a_device_folder_this_account_may_not_open(nobody_base):
     """Before (s65): "error: .: this folder on the device could not be read (Permission
     denied); its photos were NOT copied" (the device folder itself, named '.')."""
-    base, as_nobody = nobody_base
+    base = nobody_base
     dev = _device(base / "card")
     os.chmod(dev, 0o000)
     into = base / "pc"

@@ -14,12 +14,12 @@ import pytest
 
 from photovet.core.errors import RegisterImportError
 from photovet.core.register.csv_io import read_table
+from tests.conftest import as_nobody, skip_unless_root
 
 
 @pytest.fixture
 def unreadable_csv():
-    if not hasattr(os, "seteuid") or os.geteuid() != 0:
-        pytest.skip("needs root, to check permissions as the unprivileged user 'nobody'")
+    skip_unless_root()
     base = Path(tempfile.mkdtemp(prefix="photovet-nobody-"))
     os.chmod(base, 0o755)
     path = base / "register.csv"
@@ -31,12 +31,8 @@ def unreadable_csv():
 
 @pytest.mark.parametrize("what", ["register file", "enrolment CSV"])
 def test_a_csv_this_account_may_not_read(unreadable_csv, what):
-    os.seteuid(65534)
-    try:
-        with pytest.raises(RegisterImportError) as caught:
-            read_table(unreadable_csv, what)
-    finally:
-        os.seteuid(0)
+    with as_nobody(), pytest.raises(RegisterImportError) as caught:
+        read_table(unreadable_csv, what)
     err = caught.value
     assert err.message == f"PhotoVet is not allowed to read the {what} (permission denied)"
     assert err.hint == ("Ask IT to give your account access to it, or save the export from "
@@ -47,12 +43,8 @@ def test_the_enrolment_csv_keeps_the_hint(unreadable_csv):
     from photovet.core.errors import EnrolmentError
     from photovet.core.register.enrolment import EnrolReport, csv_items
 
-    os.seteuid(65534)
-    try:
-        with pytest.raises(EnrolmentError) as caught:
-            csv_items(unreadable_csv, EnrolReport())
-    finally:
-        os.seteuid(0)
+    with as_nobody(), pytest.raises(EnrolmentError) as caught:
+        csv_items(unreadable_csv, EnrolReport())
     assert caught.value.hint and caught.value.hint.startswith("Ask IT to give your account")
 
 
@@ -67,12 +59,8 @@ def test_an_enrolment_folder_this_account_may_not_open(unreadable_csv):
     shut = unreadable_csv.parent / "portraits"
     shut.mkdir(mode=0o700)
     register = SimpleNamespace(db=SimpleNamespace(all=lambda *_a: []))
-    os.seteuid(65534)
-    try:
-        with pytest.raises(EnrolmentError) as caught:
-            folder_items(register, shut, EnrolReport())
-    finally:
-        os.seteuid(0)
+    with as_nobody(), pytest.raises(EnrolmentError) as caught:
+        folder_items(register, shut, EnrolReport())
     assert str(caught.value) == ("portraits: PhotoVet is not allowed to open this folder "
                                  "(permission denied)")
     assert caught.value.hint == ("Ask IT to give your account access to it, or copy the "
