@@ -578,3 +578,14 @@ def track_headers(data: bytes | bytearray) -> list[int]:
                 out += [o3 + h3 for t3, o3, h3, _ in boxes(data, o2 + h2, o2 + n2)
                         if t3 == b"tkhd"]
     return out
+
+
+def export_one(engine, an, out: Path, channel):
+    """Export the one checked video ``an`` for ``channel`` into folder ``out`` (made here) in a
+    batch of its own: its ExportResult."""
+    from photovet.core.pipeline import export_batch
+
+    out.mkdir(exist_ok=True)
+    (res,) = [s.result for s in export_batch([an], out, label="Sports day", engine=engine,
+                                             channel=channel) if s.result is not None]
+    return res

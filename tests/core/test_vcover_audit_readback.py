@@ -7,22 +7,14 @@ was published with a face showing on that frame."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import photovet.core.media.video.render as render_mod
 from photovet.core.models import Channel
-from photovet.core.pipeline import export_batch
-from tests.video_clips import Mover, assert_covered, make_clip
+from tests.video_clips import Mover, assert_covered, export_one, make_clip
 
 TODAY = dt.date(2026, 11, 21)
 WEB = Channel("website", "School Website", long_edge=2048, audio="keep")
 
-
-def _export(engine, an, out: Path):
-    out.mkdir(exist_ok=True)
-    (res,) = [s.result for s in export_batch([an], out, label="Sports day", engine=engine,
-                                             channel=WEB) if s.result is not None]
-    return res
 
 
 def _clip(tmp_path):
@@ -36,7 +28,7 @@ def test_a_frame_left_uncovered_by_the_renderer_is_refused_and_not_kept(
     clip = _clip(tmp_path)
     an = faces_only_engine.decide(faces_only_engine.analyse_video(clip.path), WEB, on=TODAY)
     assert an.face_tracks and all(t.decision == "cover" for t in an.face_tracks)
-    ok = _export(faces_only_engine, an, tmp_path / "ok")
+    ok = export_one(faces_only_engine, an, tmp_path / "ok", WEB)
     assert ok.ok, ok.error              # the check passes a correct export
     assert_covered(ok.output, clip.faces)
 
@@ -50,7 +42,7 @@ def test_a_frame_left_uncovered_by_the_renderer_is_refused_and_not_kept(
         return painted(planes, covers, scale)
 
     monkeypatch.setattr(render_mod, "paint", skip_frame_7)
-    res = _export(faces_only_engine, an, tmp_path / "bad")
+    res = export_one(faces_only_engine, an, tmp_path / "bad", WEB)
     assert not res.ok and res.output is None
     assert "frame 7" in res.error and "cover" in res.error, res.error
     assert list((tmp_path / "bad").iterdir()) == []     # nothing kept, no temporary file
@@ -79,6 +71,6 @@ def test_covers_painted_one_frame_late_are_refused(tmp_path, faces_only_engine, 
         return real(analysis, out_path, Late(plan), options, **kw)
 
     monkeypatch.setattr("photovet.core.media.video.export.render", late)
-    res = _export(faces_only_engine, an, tmp_path / "late")
+    res = export_one(faces_only_engine, an, tmp_path / "late", WEB)
     assert not res.ok and "cover" in res.error, res.error
     assert list((tmp_path / "late").iterdir()) == []

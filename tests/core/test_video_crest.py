@@ -13,14 +13,13 @@ is the decoy.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from photovet.core.media.video.analysis import analyse_video
 from photovet.core.media.video.covers import CoverPlan
 from photovet.core.models import Channel, VideoTrack
-from photovet.core.pipeline import Engine, export_batch
+from photovet.core.pipeline import Engine
 from photovet.core.policy import decide_text, decide_track, track_as_text, track_override_refusal
 from photovet.core.settings import Settings
 from photovet.core.vision.crest import CrestHit
@@ -28,7 +27,7 @@ from photovet.core.words import cover_label, text_track_word, text_tracks_open, 
 from photovet.core.workspace import Workspace
 from tests.conftest import office_access
 from tests.core.test_school_identifiers import draw_crest, draw_decoy
-from tests.video_clips import Mover, Picture, assert_covered, decode_rgb, make_clip
+from tests.video_clips import Mover, Picture, assert_covered, decode_rgb, export_one, make_clip
 
 TODAY = dt.date(2026, 11, 21)
 YOUTUBE = Channel("youtube", "YouTube", audio="remove", cover_school=True)
@@ -65,12 +64,6 @@ def ws_with_crest(tmp_path):
     yield w
     w.close()
 
-
-def _export(engine, an, out: Path, channel):
-    out.mkdir()
-    (res,) = [p.result for p in export_batch([an], out, label="Sports day", engine=engine,
-                                             channel=channel) if p.result is not None]
-    return res
 
 
 def _crest_frames(clip) -> list[int]:
@@ -114,7 +107,7 @@ def test_a_crest_in_a_clip_is_covered_on_youtube_and_left_on_the_website(
     assert "1 school crest covered" in said and "naming the school" not in said, said
     assert "the school's crest: COVER" in said, said
 
-    res = _export(eng, an, tmp_path / "yt", YOUTUBE)
+    res = export_one(eng, an, tmp_path / "yt", YOUTUBE)
     assert res.ok and res.texts_covered >= 1, res
     crest_only = [[b for b in boxes if b[2] < decoy_x] for boxes in crest_clip.pictures]
     assert sum(1 for b in crest_only if b) == len(_crest_frames(crest_clip)) > 30
@@ -122,7 +115,7 @@ def test_a_crest_in_a_clip_is_covered_on_youtube_and_left_on_the_website(
 
     eng.decide(an, WEBSITE, on=TODAY)
     assert c.decision == "keep" and not c.needs_review
-    res = _export(eng, an, tmp_path / "web", WEBSITE)
+    res = export_one(eng, an, tmp_path / "web", WEBSITE)
     assert res.ok and res.texts_covered == 0
     frames = list(decode_rgb(res.output))
     x1, y1, x2, y2 = (int(v) for v in crest_clip.pictures[f][0])

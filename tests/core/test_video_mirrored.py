@@ -29,7 +29,7 @@ from photovet.core.media.video.render import RenderOptions, render
 from photovet.core.models import Channel, VideoAnalysis
 from photovet.core.pipeline import Engine, export_batch
 from photovet.core.settings import Settings
-from tests.video_clips import RED, RedFaces, encode_frames, track_headers
+from tests.video_clips import RED, RedFaces, encode_frames, export_one, track_headers
 
 TODAY = dt.date(2026, 11, 21)
 WEB = Channel("website", "School Website", long_edge=2048, audio="keep")
@@ -83,12 +83,6 @@ def mirror_engine():
     return Engine(s, face_engine=RedFaces())
 
 
-def _export(engine, an, out: Path):
-    out.mkdir()
-    (res,) = [s.result for s in export_batch([an], out, label="Sports day", engine=engine,
-                                             channel=WEB) if s.result is not None]
-    return res
-
 
 def _shown_box(box, turn: int, mirror: bool):
     """Where a stored box (x1, y1, x2, y2) is shown: flipped left to right when ``mirror``,
@@ -139,7 +133,7 @@ def test_a_mirrored_video_is_checked_and_covered_as_a_player_shows_it(
     assert _red_box(grab(clip, 0.2, origin=an.sampling.get("origin"), rotation=an.rotation,
                          mirror=an.mirror)) == face
 
-    res = _export(mirror_engine, an, tmp_path / "out")
+    res = export_one(mirror_engine, an, tmp_path / "out", WEB)
     assert res.ok, res.error
     fx1, fy1, fx2, fy2 = face
     mx1, my1, mx2, my2 = mark
@@ -167,7 +161,7 @@ def test_a_turned_video_is_still_checked_and_covered_where_a_player_shows_the_fa
     _as_ffmpeg_shows(clip, _shown_box(FACE, turn, False), tmp_path)
     an = mirror_engine.decide(mirror_engine.analyse_video(clip), WEB, on=TODAY)
     assert an.error is None, an.error
-    res = _export(mirror_engine, an, tmp_path / "out")
+    res = export_one(mirror_engine, an, tmp_path / "out", WEB)
     assert res.ok, res.error
     assert (an.rotation, an.mirror) == (turn, False)
     fx1, fy1, fx2, fy2 = _shown_box(FACE, turn, False)

@@ -19,18 +19,11 @@ import photovet.core.media.video.verify as verify
 from photovet.core.errors import VideoError
 from photovet.core.media.video.render import output_size
 from photovet.core.models import Channel
-from photovet.core.pipeline import export_batch
-from tests.video_clips import Mover, make_clip
+from tests.video_clips import Mover, export_one, make_clip
 
 TODAY = dt.date(2026, 11, 21)
 MUTE = Channel("website", "School Website", long_edge=2048, audio="mute")
 
-
-def _export(engine, an, out: Path):
-    out.mkdir(exist_ok=True)
-    (res,) = [s.result for s in export_batch([an], out, label="Sports day", engine=engine,
-                                             channel=MUTE) if s.result is not None]
-    return res
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +35,7 @@ def decided(tmp_path_factory, faces_only_engine):
     an = eng.decide(eng.analyse_video(clip.path), MUTE, on=TODAY)
     assert an.face_tracks and all(t.decision == "cover" for t in an.face_tracks)
     assert an.sound == "mute"
-    ok = _export(eng, an, tmp / "ok")
+    ok = export_one(eng, an, tmp / "ok", MUTE)
     assert ok.ok, ok.error
     return eng, an, Path(ok.output)
 
@@ -82,7 +75,7 @@ def test_a_frame_that_does_not_decode_mid_file_is_refused(decided, tmp_path, mon
         return real(stream, packet)
 
     monkeypatch.setattr(verify, "_decode", breaks)
-    res = _export(eng, an, tmp_path / "bad")
+    res = export_one(eng, an, tmp_path / "bad", MUTE)
     assert not res.ok and res.output is None
     assert "could not be decoded to check the covers" in res.error, res.error
     assert list((tmp_path / "bad").iterdir()) == []

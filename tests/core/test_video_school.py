@@ -9,17 +9,16 @@ sign naming the school stayed readable in a clip exported to YouTube."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from photovet.core.media.video.analysis import summarise_text
 from photovet.core.models import Channel, TextItem, VideoAnalysis, VideoTrack
-from photovet.core.pipeline import Engine, export_batch
+from photovet.core.pipeline import Engine
 from photovet.core.policy import decide_track, track_as_text
 from photovet.core.settings import Settings
-from tests.video_clips import Card, Mover, assert_covered, decode_rgb, make_clip
+from tests.video_clips import Card, Mover, assert_covered, decode_rgb, export_one, make_clip
 
 TODAY = dt.date(2026, 11, 21)
 YOUTUBE = Channel("youtube", "YouTube", audio="remove", cover_school=True)
@@ -52,12 +51,6 @@ def _engine(face_engine, names: list[str]) -> Engine:
     return Engine(s, face_engine=face_engine, text_engine=TextEngine.load(text_options(s.text)))
 
 
-def _export(engine, an, out: Path, channel):
-    out.mkdir()
-    (res,) = [p.result for p in export_batch([an], out, label="Sports day", engine=engine,
-                                             channel=channel) if p.result is not None]
-    return res
-
 
 @pytest.mark.parametrize("names", [[SIGN], []], ids=["name-set", "name-not-set"])
 def test_a_sign_naming_the_school_is_covered_on_youtube_and_kept_on_the_website(
@@ -88,14 +81,14 @@ def test_a_sign_naming_the_school_is_covered_on_youtube_and_kept_on_the_website(
     lines = "1 line" if len(school) == 1 else f"{len(school)} lines"
     assert f"; {lines} naming the school covered" in said and "(s)" not in said, said
     assert f"{what} '{school[0].text}': COVER" in said, said
-    res = _export(eng, an, tmp_path / "yt", YOUTUBE)
+    res = export_one(eng, an, tmp_path / "yt", YOUTUBE)
     assert res.ok and res.texts_covered >= 1, res
     assert sum(1 for b in sign_clip.badges if b) == sign_clip.frames
     assert_covered(res.output, sign_clip.badges, shrink=0.05, what="the school's sign")
 
     eng.decide(an, WEBSITE, on=TODAY)
     assert all(t.decision == "keep" and not t.needs_review for t in school)
-    res = _export(eng, an, tmp_path / "web", WEBSITE)
+    res = export_one(eng, an, tmp_path / "web", WEBSITE)
     assert res.ok and res.texts_covered == 0
     first = next(iter(decode_rgb(res.output)))
     x1, y1, x2, y2 = (int(v) for v in sign_clip.badges[0][0])
@@ -186,7 +179,7 @@ def test_a_moving_badge_naming_the_school_rides_on_its_face_and_is_covered(tmp_p
     assert (badge.school, badge.school_unsure) == ("name", True) and badge.rides
     eng.decide(an, YOUTUBE, on=TODAY)
     assert badge.decision == "cover" and badge.needs_review
-    res = _export(eng, an, tmp_path / "yt", YOUTUBE)
+    res = export_one(eng, an, tmp_path / "yt", YOUTUBE)
     assert res.ok and res.texts_covered == 1
     assert sum(1 for b in clip.badges if b) == clip.frames
     assert_covered(res.output, clip.badges, shrink=0.05, what="the school's badge")
@@ -272,7 +265,7 @@ def test_the_schools_small_print_on_a_worn_badge_is_covered_in_a_youtube_export(
     assert an.error is None, an.error
     eng.decide(an, yt, on=TODAY)
     assert any(t.card for t in an.text_tracks), [(t.text, t.context) for t in an.text_tracks]
-    res = _export(eng, an, tmp_path / "yt", yt)
+    res = export_one(eng, an, tmp_path / "yt", yt)
     assert res.ok, res.error
     assert sum(1 for b in clip.badge_tops if b) == clip.frames
     assert_covered(res.output, clip.badge_tops, shrink=0.05, what="the school's small print")
