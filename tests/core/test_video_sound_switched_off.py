@@ -18,9 +18,9 @@ import pytest
 from photovet.core.media.metadata.video import SOUND_SWITCHED_OFF
 from photovet.core.media.video.reader import main_audio_stream, open_container, probe
 from photovet.core.models import Channel
-from photovet.core.pipeline import Engine, export_batch
+from photovet.core.pipeline import Engine
 from photovet.core.settings import Settings
-from tests.video_clips import encode_frames, make_clip, tone, track_headers
+from tests.video_clips import encode_frames, export_one, make_clip, tone, track_headers
 
 TODAY = dt.date(2026, 11, 21)
 WEB = Channel("website", "School Website", long_edge=2048, audio="keep")
@@ -127,15 +127,11 @@ def test_an_mp4_whose_only_sound_track_is_switched_off_is_published_without_soun
     assert social.sound == "remove" and not social.sound_needs_review
     decided = quiet_engine.decide(analysis, WEB, on=TODAY)
     assert decided.sound == "remove"
-    out = tmp_path / "out"
-    out.mkdir()
-    results = [s.result for s in export_batch([decided], out, label="Concert",
-                                              engine=quiet_engine, channel=WEB)
-               if s.result is not None]
-    assert results[0].ok, results[0].error
-    assert results[0].sound == "remove"
-    assert any(SOUND_SWITCHED_OFF in s for s in results[0].metadata_removed)
-    with av.open(results[0].output) as c:
+    res = export_one(quiet_engine, decided, tmp_path / "out", WEB)
+    assert res.ok, res.error
+    assert res.sound == "remove"
+    assert any(SOUND_SWITCHED_OFF in s for s in res.metadata_removed)
+    with av.open(res.output) as c:
         assert not c.streams.audio, "a sound track no player plays was published"
 
 
@@ -144,11 +140,7 @@ def test_a_clip_with_its_sound_track_enabled_keeps_its_sound(tmp_path, quiet_eng
     src = make_clip(tmp_path / "on.mp4", size=(160, 120), seconds=1.0).path
     decided = quiet_engine.decide(quiet_engine.analyse_media(src, use_cache=False), WEB, on=TODAY)
     assert decided.has_audio and decided.sound == "keep"
-    out = tmp_path / "out"
-    out.mkdir()
-    results = [s.result for s in export_batch([decided], out, label="Concert",
-                                              engine=quiet_engine, channel=WEB)
-               if s.result is not None]
-    assert results[0].ok and results[0].sound == "keep", results[0].error
-    with av.open(results[0].output) as c:
+    res = export_one(quiet_engine, decided, tmp_path / "out", WEB)
+    assert res.ok and res.sound == "keep", res.error
+    with av.open(res.output) as c:
         assert len(c.streams.audio) == 1
